@@ -119,8 +119,9 @@ export const PortalConfigSchema = z.object({
    * each workspace gets a pair of its own the first time it needs one, kept sealed in the database.
    * The subject (VAPID_SUBJECT, a mailto: or https: URL) is who the push services may contact.
    * Subscriptions are taken only for push services at `endpointHosts` (a leading dot: any host
-   * under it), over https unless `allowHttpEndpoints` (a local push service in development and
-   * tests): the portal posts to the address a browser gives it, so it must not be any address.
+   * under it; `host:port` names a port other than the scheme's own, which is refused otherwise),
+   * over https unless `allowHttpEndpoints` (a local push service in development and tests): the
+   * portal posts to the address a browser gives it, so it must not be any address.
    */
   webPush: z
     .object({

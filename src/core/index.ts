@@ -300,10 +300,10 @@ export type { FeatureFlags, FileStorage, Mailer, MailMessage, OpenedFile, VirusS
 export type { LineItem } from './ports/host.ts';
 
 // Rate limits
-export { type LimitRule, POSTING_LIMITS, type RateLimiter, SIGN_IN_LIMITS } from './rate-limits/limiter.ts';
+export { type LimitRule, POSTING_LIMITS, type RateLimiter, SIGN_IN_LIMITS, TICKET_LIMITS } from './rate-limits/limiter.ts';
 export { limitPerPerson } from './rate-limits/person-limit.ts';
 export type { RepeatGuard } from './rate-limits/repeat-guard.ts';
-export { tooManyRequests } from './rate-limits/too-many-requests.ts';
+export { tooManyRequests, waitInWords } from './rate-limits/too-many-requests.ts';
 
 // Sessions
 export { hashSessionId } from './sessions/portal-sessions.ts';

@@ -76,3 +76,14 @@ export const POSTING_LIMITS = {
   messagesPerPerson: { name: 'message:person', points: 30, windowSeconds: 10 * MINUTE, blockSeconds: 10 * MINUTE },
   commentsPerPerson: { name: 'comment:person', points: 30, windowSeconds: 10 * MINUTE, blockSeconds: 10 * MINUTE },
 } satisfies Record<string, LimitRule>;
+
+/**
+ * Opening a support ticket: each one is written to the CRM, notifies the agency's staff and may
+ * bring files into the workspace's upload quota. Per person, what a busy day's worth of requests
+ * needs; per company, enough for several colleagues at once, so one company's script (or a few
+ * stolen sessions) cannot flood the agency. Another company has counters of its own.
+ */
+export const TICKET_LIMITS = {
+  ticketsPerPerson: { name: 'ticket:person', points: 10, windowSeconds: 60 * MINUTE, blockSeconds: 60 * MINUTE },
+  ticketsPerCompany: { name: 'ticket:company', points: 30, windowSeconds: 60 * MINUTE, blockSeconds: 60 * MINUTE },
+} satisfies Record<string, LimitRule>;

@@ -12,12 +12,14 @@ export function tooManyRequests(
   key: 'common:errors.messages.tooManyAttempts' | 'common:errors.messages.tooManyPosts' = 'common:errors.messages.tooManyAttempts',
 ): HttpError {
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-  const message = t
-    ? t(key, {
-        wait: seconds < 60 ? t('common:wait.seconds', { count: seconds }) : t('common:wait.minutes', { count: Math.ceil(seconds / 60) }),
-      })
-    : `Too many attempts. Try again in ${describeWait(seconds)}.`;
+  const message = t ? t(key, { wait: waitInWords(seconds, t) }) : `Too many attempts. Try again in ${describeWait(seconds)}.`;
   return new HttpError(429, message, { 'Retry-After': String(seconds) });
+}
+
+/** How long until a limit lets the person again, in their language ("3 minutes"): for a form that says it itself. */
+export function waitInWords(retryAfterSeconds: number, t: Translate): string {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return seconds < 60 ? t('common:wait.seconds', { count: seconds }) : t('common:wait.minutes', { count: Math.ceil(seconds / 60) });
 }
 
 function describeWait(seconds: number): string {

@@ -14,10 +14,20 @@ export function endpointAllowed(config: Pick<PortalConfig['webPush'], 'endpointH
   if (url.username || url.password) return false;
   if (url.protocol !== 'https:' && !(config.allowHttpEndpoints && url.protocol === 'http:')) return false;
   const host = url.hostname.toLowerCase();
+  // The port counts as much as the host: the push services listen on the scheme's own port, and
+  // another port of an allowed host (or of a name under an allowed domain) is another service.
+  const port = url.port || defaultPort(url.protocol);
   return config.endpointHosts.some((allowed) => {
-    const name = allowed.toLowerCase();
+    const entry = /^(?<name>[^:]+)(?::(?<port>\d+))?$/.exec(allowed.toLowerCase())?.groups;
+    if (!entry?.name || port !== (entry.port ?? defaultPort(url.protocol))) return false;
+    const { name } = entry;
     return name.startsWith('.') ? host.endsWith(name) && host.length > name.length : host === name;
   });
+}
+
+/** What URL leaves out of an address at the scheme's own port. */
+function defaultPort(protocol: string): string {
+  return protocol === 'https:' ? '443' : '80';
 }
 
 /** How a device's row is found: the endpoint is a capability, so it is looked up by its hash. */

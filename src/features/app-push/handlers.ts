@@ -10,8 +10,10 @@ import {
   type Branding,
   hashSessionId,
   HTMX_SCRIPT_PATH,
+  HttpError,
   notFound,
   type PortalConfig,
+  type PortalLogger,
   portalContext,
   portalI18n,
   renderTemplate,
@@ -20,7 +22,8 @@ import {
 import { ICON_SIZES, type IconSize, monogramIcon } from './app-icons.ts';
 import type { SubscribeInput, UnsubscribeInput } from './commands.ts';
 import { deviceLabel, endpointAllowed, endpointHash } from './endpoints.ts';
-import { deleteSubscription, keepNewestSubscriptions, saveSubscription } from './queries.ts';
+import { deleteSubscription, keepNewestSubscriptions } from './queries.ts';
+import { placeSubscription } from './subscriptions.ts';
 import { webAppManifest } from './web-manifest.ts';
 
 const WORKER_SOURCE = readFileSync(new URL('./service-worker.js', import.meta.url), 'utf8');
@@ -49,7 +52,7 @@ function iconFor(size: IconSize, branding: Branding): Buffer {
   return icon;
 }
 
-export function createAppPushHandlers(deps: { db: Knex; config: Pick<PortalConfig, 'webPush' | 'portalPath'> }) {
+export function createAppPushHandlers(deps: { db: Knex; config: Pick<PortalConfig, 'webPush' | 'portalPath'>; logger: PortalLogger }) {
   const { db } = deps;
   const shellOf = (base: string, assets: string, branding: Branding) => [
     `${assets}/portal.css`,
@@ -120,11 +123,14 @@ export function createAppPushHandlers(deps: { db: Knex; config: Pick<PortalConfi
 
     subscribe: async (req: Request, res: Response) => {
       const { workspace } = portalContext(res);
+      const { user } = signedInClient(res);
+      const { t } = portalI18n(res);
       const input = req.body as SubscribeInput;
-      if (!endpointAllowed(deps.config.webPush, input.endpoint)) throw badRequest(portalI18n(res).t('appPush:unknownService'));
-      await saveSubscription(db, {
+      if (!endpointAllowed(deps.config.webPush, input.endpoint)) throw badRequest(t('appPush:unknownService'));
+      // Who may hold an address, and what happens to the person who held it: subscriptions.ts.
+      const outcome = await placeSubscription(db, {
         workspaceId: workspace.id,
-        clientUserId: signedInClient(res).user.id,
+        clientUserId: user.id,
         endpointHash: endpointHash(input.endpoint),
         endpoint: input.endpoint,
         p256dh: input.p256dh,
@@ -132,7 +138,12 @@ export function createAppPushHandlers(deps: { db: Knex; config: Pick<PortalConfi
         deviceLabel: deviceLabel(req.get('User-Agent')),
         sessionHash: hashSessionId(req.sessionID),
       });
-      await keepNewestSubscriptions(db, workspace.id, signedInClient(res).user.id, DEVICES_PER_PERSON);
+      if ('refused' in outcome) throw new HttpError(409, t('appPush:heldByAnother'));
+      if (outcome.saved === 'moved')
+        deps.logger.info(
+          `push: a browser's subscription in workspace ${workspace.id} moved from client user ${outcome.previousClientUserId} to ${user.id}, who turned push on in it; the previous person's device was removed`,
+        );
+      await keepNewestSubscriptions(db, workspace.id, user.id, DEVICES_PER_PERSON);
       res.status(204).end();
     },
 

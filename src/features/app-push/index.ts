@@ -31,7 +31,7 @@ export function appPushFeature(core: CoreServices): Feature & { push: AppPush } 
       logger.error('the signed-out device’s push subscription could not be removed', err);
     }
   });
-  const handlers = createAppPushHandlers({ db, config });
+  const handlers = createAppPushHandlers({ db, config, logger });
   return {
     name: appPushManifest.name,
     needs: { ports: [] },

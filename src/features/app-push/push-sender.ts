@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import webpush from 'web-push';
 import type { PortalLogger } from '../../core/index.ts';
-import { deleteGoneSubscription, markDelivered, personSubscriptions } from './queries.ts';
+import { deleteSubscriptionById, markDelivered, personSubscriptions } from './queries.ts';
 import type { VapidKeyring } from './vapid.ts';
 
 const SEND_TIMEOUT_MS = 10_000;
@@ -58,7 +58,7 @@ export function createPushSender(deps: { db: Knex; keys: VapidKeyring; now: () =
             delivered += 1;
             await markDelivered(deps.db, workspaceId, device.id, deps.now());
           } else if (answer.status === 404 || answer.status === 410) {
-            await deleteGoneSubscription(deps.db, workspaceId, device.id);
+            await deleteSubscriptionById(deps.db, workspaceId, device.id);
           } else {
             deps.logger.info(`a push service refused a message (${answer.status}); the subscription is kept`);
           }

@@ -43,21 +43,32 @@ export async function resealPushKey(db: Db, workspaceId: string, sealed: string)
   await db('portal_push_keys').where({ workspace_id: workspaceId }).update({ private_key_sealed: sealed });
 }
 
-/** The device's row, made or taken over: a browser signed in as another person moves to them. */
-export async function saveSubscription(
-  db: Db,
-  row: {
-    workspaceId: string;
-    clientUserId: string;
-    endpointHash: string;
-    endpoint: string;
-    p256dh: string;
-    auth: string;
-    deviceLabel: string | null;
-    sessionHash: string;
-  },
-): Promise<void> {
-  await db('portal_push_subscriptions')
+export interface NewSubscription {
+  workspaceId: string;
+  clientUserId: string;
+  endpointHash: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  deviceLabel: string | null;
+  sessionHash: string;
+}
+
+/** Who holds a push address in the workspace now, locked until the caller's transaction ends. */
+export function findSubscriptionByEndpoint(
+  trx: Knex.Transaction,
+  workspaceId: string,
+  endpointHash: string,
+): Promise<{ id: string; client_user_id: string; p256dh: string; auth: string } | undefined> {
+  return trx('portal_push_subscriptions')
+    .where({ workspace_id: workspaceId, endpoint_hash: endpointHash })
+    .forUpdate()
+    .first('id', 'client_user_id', 'p256dh', 'auth');
+}
+
+/** A device's row; false (nothing written) when the address was taken meanwhile. */
+export async function insertSubscription(trx: Knex.Transaction, row: NewSubscription): Promise<boolean> {
+  const inserted = await trx('portal_push_subscriptions')
     .insert({
       workspace_id: row.workspaceId,
       client_user_id: row.clientUserId,
@@ -69,7 +80,16 @@ export async function saveSubscription(
       session_hash: row.sessionHash,
     })
     .onConflict(['workspace_id', 'endpoint_hash'])
-    .merge(['client_user_id', 'endpoint', 'p256dh', 'auth', 'device_label', 'session_hash']);
+    .ignore()
+    .returning('id');
+  return inserted.length === 1;
+}
+
+/** The same person's device again: its keys, label and session as the browser sends them now. */
+export async function refreshSubscription(trx: Knex.Transaction, row: NewSubscription): Promise<void> {
+  await trx('portal_push_subscriptions')
+    .where({ workspace_id: row.workspaceId, client_user_id: row.clientUserId, endpoint_hash: row.endpointHash })
+    .update({ p256dh: row.p256dh, auth: row.auth, device_label: row.deviceLabel, session_hash: row.sessionHash });
 }
 
 /** Keeps the person's `keep` newest devices and removes the rest; resolves with how many went. */
@@ -92,8 +112,11 @@ export function deleteSubscription(db: Db, workspaceId: string, clientUserId: st
     .delete();
 }
 
-/** Removes what the push service said no longer exists (404/410), whoever it belonged to. */
-export function deleteGoneSubscription(db: Db, workspaceId: string, id: string): Promise<number> {
+/**
+ * Removes one device row by its id, whoever it belonged to: what the push service said no longer
+ * exists (404/410), or the previous person's row of a browser another person now uses.
+ */
+export function deleteSubscriptionById(db: Db, workspaceId: string, id: string): Promise<number> {
   return db('portal_push_subscriptions').where({ workspace_id: workspaceId, id }).delete();
 }
 

@@ -23,7 +23,7 @@ export const HostnameParam = z.string().transform((value, ctx) => {
   return hostname;
 });
 
-const NOTICES = ['added', 'verified', 'failed', 'removed'] as const;
+const NOTICES = ['added', 'addedWaiting', 'verified', 'heldElsewhere', 'failed', 'removed'] as const;
 export type DomainNotice = (typeof NOTICES)[number];
 
 export const DomainsQuery = z.object({

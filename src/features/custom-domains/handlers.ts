@@ -55,14 +55,14 @@ export function createCustomDomainHandlers(domains: CustomDomains) {
           { hostname, errors: { hostname: i18n.t(`customDomains:refusals.${added.refused}`, { max: MAX_DOMAINS_PER_WORKSPACE }) } },
           400,
         );
-      res.redirect(303, pageHref(res, 'added'));
+      res.redirect(303, pageHref(res, added.holds ? 'added' : 'addedWaiting'));
     },
 
     check: async (req: Request, res: Response) => {
       const { workspace } = staffContext(res);
       const result = await domains.check(workspace.id, hostnameOf(req));
       if (!result) throw notFound(DOMAIN_NOT_FOUND);
-      res.redirect(303, pageHref(res, result === 'verified' ? 'verified' : 'failed'));
+      res.redirect(303, pageHref(res, result === 'verified' || result === 'heldElsewhere' ? result : 'failed'));
     },
 
     remove: async (req: Request, res: Response) => {

@@ -3,7 +3,7 @@
 import { domainToUnicode } from 'node:url';
 import type { RequestI18n } from '../../core/index.ts';
 import { verificationRecordName } from './hostnames.ts';
-import type { CustomDomainRow } from './queries.ts';
+import type { DomainListing } from './service.ts';
 
 export interface DomainView {
   hostname: string;
@@ -14,11 +14,13 @@ export interface DomainView {
   url: string | null;
   records: Array<{ type: 'CNAME' | 'TXT'; name: string; value: string }>;
   lastCheck: string | null;
+  /** Where the claim of the name stands, when that is more than the status says. */
+  claim: string | null;
   checkAction: string;
   removeAction: string;
 }
 
-export function presentDomain(row: CustomDomainRow, context: { base: string; target: string; i18n: RequestI18n }): DomainView {
+export function presentDomain(row: DomainListing, context: { base: string; target: string; i18n: RequestI18n }): DomainView {
   const { t, fmt } = context.i18n;
   const action = `${context.base}/custom-domains/${encodeURIComponent(row.hostname)}`;
   // The Unicode form for reading (`büro.example`); DNS is asked for the stored IDNA form.
@@ -39,7 +41,17 @@ export function presentDomain(row: CustomDomainRow, context: { base: string; tar
           result: t(`customDomains:results.${row.check_result ?? 'noRecord'}`, { name: verificationRecordName(row.hostname) }),
         })
       : null,
+    claim: claimNote(row, context.i18n),
     checkAction: `${action}/check`,
     removeAction: `${action}/remove`,
   };
+}
+
+/** What the page says of the name's claim: who else holds it, and until when this one keeps it. */
+function claimNote(row: DomainListing, { t, fmt }: RequestI18n): string | null {
+  if (row.status === 'verified' || row.status === 'superseded') return null;
+  if (row.holder === 'anotherVerified') return t('customDomains:claims.anotherVerified');
+  if (row.claimExpired) return t('customDomains:claims.expired', { date: fmt.dateTime(row.claimExpiresAt) });
+  if (row.holder === 'this') return t('customDomains:claims.until', { date: fmt.dateTime(row.claimExpiresAt) });
+  return t('customDomains:claims.another');
 }

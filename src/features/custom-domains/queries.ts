@@ -1,9 +1,18 @@
 // The custom domains' SQL. A workspace's domains are read and changed by workspace; the claim of a
 // host name (portal_custom_domain_hosts) is read by the name alone, the one question asked before
-// any workspace is known. Both tables change together, in the caller's transaction.
+// any workspace is known (and, for the claims of the names a page lists, by those names). Both
+// tables change together, in the caller's transaction.
 import type { Knex } from 'knex';
 
-export type DomainStatus = 'pending' | 'verified' | 'failed';
+/** `superseded`: another workspace proved the name's TXT record while this one's claim was unverified. */
+export type DomainStatus = 'pending' | 'verified' | 'failed' | 'superseded';
+
+/** Which workspace holds a name, and whether it proved it. */
+export interface ClaimRow {
+  hostname: string;
+  workspace_id: string;
+  verified: boolean;
+}
 
 export interface CustomDomainRow {
   workspace_id: string;
@@ -49,24 +58,69 @@ export async function firstVerifiedHostname(db: Knex, workspaceId: string): Prom
   return (row?.hostname as string | undefined) ?? null;
 }
 
-/** Whether any workspace holds the name, verified or not. */
-export async function hostIsClaimed(db: Knex | Knex.Transaction, hostname: string): Promise<boolean> {
-  return Boolean(await db('portal_custom_domain_hosts').where({ hostname }).first('hostname'));
+/** The claim of a name, locked until the caller's transaction ends (an add or a check decides on it). */
+export async function findClaimForUpdate(trx: Knex.Transaction, hostname: string): Promise<ClaimRow | null> {
+  const row = await trx<ClaimRow>('portal_custom_domain_hosts')
+    .where({ hostname })
+    .forUpdate()
+    .first('hostname', 'workspace_id', 'verified');
+  return row ?? null;
 }
 
-/** Claims the name for the workspace and records the domain; false (nothing written) when another holds it. */
-export async function insertDomain(
-  trx: Knex.Transaction,
-  row: { workspace_id: string; hostname: string; token: string; created_by_staff_id: string },
-): Promise<boolean> {
+/** The claims of the names a workspace's page lists, whoever holds them. */
+export function claimsOf(db: Knex, hostnames: readonly string[]): Promise<ClaimRow[]> {
+  if (hostnames.length === 0) return Promise.resolve([]);
+  return db<ClaimRow>('portal_custom_domain_hosts').whereIn('hostname', hostnames).select('hostname', 'workspace_id', 'verified');
+}
+
+/** Claims a name no workspace holds; false (nothing written) when another claimed it meanwhile. */
+export async function insertClaim(trx: Knex.Transaction, hostname: string, workspaceId: string): Promise<boolean> {
   const claimed = await trx('portal_custom_domain_hosts')
-    .insert({ hostname: row.hostname, workspace_id: row.workspace_id, verified: false })
+    .insert({ hostname, workspace_id: workspaceId, verified: false })
     .onConflict('hostname')
     .ignore()
     .returning('hostname');
-  if (claimed.length === 0) return false;
+  return claimed.length === 1;
+}
+
+/** Hands an unverified claim to another workspace; false when it is no longer `from`'s or was proved. */
+export async function moveUnverifiedClaim(trx: Knex.Transaction, hostname: string, from: string, to: string): Promise<boolean> {
+  const moved = await trx('portal_custom_domain_hosts')
+    .where({ hostname, workspace_id: from, verified: false })
+    .update({ workspace_id: to });
+  return moved === 1;
+}
+
+/**
+ * The name for the workspace that proved it: made, kept, or taken from an unverified claim, never
+ * from another workspace's verified one (then false, nothing written). One statement, so of two
+ * workspaces proving the same name at once exactly one holds it.
+ */
+export async function takeVerifiedClaim(trx: Knex.Transaction, hostname: string, workspaceId: string): Promise<boolean> {
+  const result = await trx.raw(
+    `insert into portal_custom_domain_hosts (hostname, workspace_id, verified) values (?, ?, true)
+     on conflict (hostname) do update set workspace_id = excluded.workspace_id, verified = true
+       where portal_custom_domain_hosts.verified = false or portal_custom_domain_hosts.workspace_id = excluded.workspace_id
+     returning hostname`,
+    [hostname, workspaceId],
+  );
+  return (result.rows as unknown[]).length === 1;
+}
+
+/** A workspace's domain as it is added; whether it holds the name is the claim's to say. */
+export async function insertDomain(
+  trx: Knex.Transaction,
+  row: { workspace_id: string; hostname: string; token: string; created_by_staff_id: string },
+): Promise<void> {
   await trx('portal_custom_domains').insert({ ...row, status: 'pending' });
-  return true;
+}
+
+/** The domain of a workspace whose unverified claim another workspace's proof took. */
+export async function markSuperseded(trx: Knex.Transaction, workspaceId: string, hostname: string): Promise<void> {
+  await trx('portal_custom_domains')
+    .where({ workspace_id: workspaceId, hostname })
+    .whereNot({ status: 'verified' })
+    .update({ status: 'superseded' });
 }
 
 /** What a check found; the claim follows, so the Host lookup serves the name exactly while it is verified. */

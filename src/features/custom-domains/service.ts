@@ -1,24 +1,45 @@
 // A workspace's custom domains: adding one (its name claimed across workspaces, a token made for its
 // TXT record), checking its DNS, removing it, and the question every request at a custom domain
 // asks first: which workspace is this Host?
+//
+// Who holds a name. Adding a name claims it for the workspace, unverified; that claim must not let
+// a workspace keep a name from the agency whose DNS it is (typing a name costs nothing). So:
+// - a verified claim is never taken: another workspace cannot even add the name;
+// - an unverified claim expires CLAIM_DAYS after its domain was added: a workspace adding the name
+//   after that takes the claim over at once;
+// - before that, another workspace may still add the name (to get a token of its own) without
+//   holding it, and the first workspace whose TXT record is found takes the name, in the check's
+//   transaction; the domain of the workspace whose unverified claim it took is marked superseded.
+// A name is served only while it is verified, so none of this serves a name to a workspace that
+// has not proved it.
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { checkVerificationRecord, type CheckResult, type TxtLookup } from './dns-check.ts';
 import { normaliseHostname } from './hostnames.ts';
 import {
+  type ClaimRow,
+  claimsOf,
+  type CustomDomainRow,
   deleteDomain,
+  findClaimForUpdate,
   findDomain,
   firstVerifiedHostname,
-  hostIsClaimed,
+  insertClaim,
   insertDomain,
   listDomains,
+  markSuperseded,
+  moveUnverifiedClaim,
   recordCheck,
+  takeVerifiedClaim,
   verifiedHostOwner,
-  type CustomDomainRow,
 } from './queries.ts';
 
 /** A workspace needs a few names (the portal, perhaps a second brand), not a list to manage. */
 export const MAX_DOMAINS_PER_WORKSPACE = 5;
+
+/** How long an unverified claim keeps other workspaces from taking a name without proving it. */
+const CLAIM_DAYS = 7;
+const CLAIM_MS = CLAIM_DAYS * 24 * 60 * 60 * 1000;
 
 /**
  * How long an instance trusts what it read about a Host. A removal or failed check on this instance
@@ -30,13 +51,27 @@ const HOST_CACHE_ENTRIES = 10_000;
 /** Why a domain was not added; each a key of customDomains:refusals.*. */
 type AddRefusal = 'invalid' | 'ownHost' | 'taken' | 'tooMany';
 
+/** A check's result, or: the TXT record holds the token, but another workspace proved the name first. */
+type CheckOutcome = CheckResult | 'heldElsewhere';
+
+/**
+ * A domain as its workspace's page shows it, with the claim of its name: held by this workspace,
+ * by another (unverified, or verified), or by none; and when this domain's own claim expires.
+ */
+export interface DomainListing extends CustomDomainRow {
+  holder: 'this' | 'another' | 'anotherVerified' | 'none';
+  claimExpiresAt: Date;
+  claimExpired: boolean;
+}
+
 export interface CustomDomains {
   /** The host name every domain's CNAME points at. */
   readonly target: string;
-  list(workspaceId: string): Promise<CustomDomainRow[]>;
-  add(workspaceId: string, staffId: string, input: string): Promise<{ hostname: string } | { refused: AddRefusal }>;
+  list(workspaceId: string): Promise<DomainListing[]>;
+  /** `holds`: whether the workspace holds the name now, or waits to prove it (another's fresh claim). */
+  add(workspaceId: string, staffId: string, input: string): Promise<{ hostname: string; holds: boolean } | { refused: AddRefusal }>;
   /** Asks DNS now and records the answer; null when the workspace has no such domain. */
-  check(workspaceId: string, hostname: string): Promise<CheckResult | null>;
+  check(workspaceId: string, hostname: string): Promise<CheckOutcome | null>;
   remove(workspaceId: string, hostname: string): Promise<boolean>;
   /** The workspace a verified custom domain serves; null for any other name. */
   workspaceOfHost(hostname: string): Promise<string | null>;
@@ -61,9 +96,35 @@ export function createCustomDomains(deps: {
     linkHosts.delete(workspaceId);
   };
 
+  /** An unverified claim past its time, or one whose domain is gone, no longer keeps the name. */
+  async function claimExpired(trx: Knex.Transaction, claim: ClaimRow): Promise<boolean> {
+    const holding = await findDomain(trx, claim.workspace_id, claim.hostname);
+    return !holding || holding.created_at.getTime() + CLAIM_MS <= deps.now().getTime();
+  }
+
   return {
     target: deps.target,
-    list: (workspaceId) => listDomains(db, workspaceId),
+    async list(workspaceId) {
+      const rows = await listDomains(db, workspaceId);
+      // A verified domain's claim is this workspace's (verifying takes it): only the others' are
+      // read, so a page of verified domains costs no second round trip.
+      const unverified = rows.filter((row) => row.status !== 'verified').map((row) => row.hostname);
+      const claims = new Map((await claimsOf(db, unverified)).map((claim) => [claim.hostname, claim]));
+      const now = deps.now().getTime();
+      return rows.map((row) => {
+        const claim = claims.get(row.hostname);
+        const expiresAt = new Date(row.created_at.getTime() + CLAIM_MS);
+        const holder: DomainListing['holder'] =
+          row.status === 'verified' || claim?.workspace_id === workspaceId
+            ? 'this'
+            : !claim
+              ? 'none'
+              : claim.verified
+                ? 'anotherVerified'
+                : 'another';
+        return { ...row, holder, claimExpiresAt: expiresAt, claimExpired: row.status !== 'verified' && expiresAt.getTime() <= now };
+      });
+    },
 
     async add(workspaceId, staffId, input) {
       const hostname = normaliseHostname(input);
@@ -71,10 +132,15 @@ export function createCustomDomains(deps: {
       if (ownHosts.has(hostname)) return { refused: 'ownHost' };
       return db.transaction(async (trx) => {
         if ((await listDomains(trx, workspaceId)).length >= MAX_DOMAINS_PER_WORKSPACE) return { refused: 'tooMany' as const };
-        if (await hostIsClaimed(trx, hostname)) return { refused: 'taken' as const };
+        if (await findDomain(trx, workspaceId, hostname)) return { refused: 'taken' as const };
+        const claim = await findClaimForUpdate(trx, hostname);
+        if (claim?.verified) return { refused: 'taken' as const };
+        const holds = !claim
+          ? await insertClaim(trx, hostname, workspaceId)
+          : (await claimExpired(trx, claim)) && (await moveUnverifiedClaim(trx, hostname, claim.workspace_id, workspaceId));
         const token = randomBytes(16).toString('hex');
-        const added = await insertDomain(trx, { workspace_id: workspaceId, hostname, token, created_by_staff_id: staffId });
-        return added ? { hostname } : { refused: 'taken' as const };
+        await insertDomain(trx, { workspace_id: workspaceId, hostname, token, created_by_staff_id: staffId });
+        return { hostname, holds };
       });
     },
 
@@ -83,11 +149,24 @@ export function createCustomDomains(deps: {
       if (!domain) return null;
       // DNS is asked outside the transaction: a slow server holds no connection.
       const result = await checkVerificationRecord(deps.lookup, hostname, domain.token);
-      await db.transaction((trx) =>
-        recordCheck(trx, workspaceId, hostname, { status: result === 'verified' ? 'verified' : 'failed', result, at: deps.now() }),
-      );
+      const outcome = await db.transaction(async (trx): Promise<CheckOutcome> => {
+        if (result !== 'verified') {
+          await recordCheck(trx, workspaceId, hostname, { status: 'failed', result, at: deps.now() });
+          return result;
+        }
+        // Proved: the name is this workspace's unless another proved it first. Whoever held it
+        // unverified learns on their page that it went (superseded), in this same transaction.
+        const before = await findClaimForUpdate(trx, hostname);
+        if (!(await takeVerifiedClaim(trx, hostname, workspaceId))) {
+          await recordCheck(trx, workspaceId, hostname, { status: 'failed', result: 'heldElsewhere', at: deps.now() });
+          return 'heldElsewhere';
+        }
+        if (before && before.workspace_id !== workspaceId) await markSuperseded(trx, before.workspace_id, hostname);
+        await recordCheck(trx, workspaceId, hostname, { status: 'verified', result, at: deps.now() });
+        return result;
+      });
       forget(workspaceId, hostname);
-      return result;
+      return outcome;
     },
 
     async remove(workspaceId, hostname) {

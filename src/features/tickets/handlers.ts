@@ -3,7 +3,8 @@
 // reopen, and once closed a rating). Tickets and their messages are the host's, read and written
 // through the adapter; the portal keeps the files and the rating. Each client act goes in the
 // activity log (the agency's notifications are built from it) with a live event, in one
-// transaction, announced after it commits.
+// transaction, announced after it commits. Opening a ticket is limited per person and per company
+// (TICKET_LIMITS): over a limit the form comes back filled in, saying when, and nothing is sent.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import {
@@ -26,6 +27,7 @@ import {
   parseParam,
   portalContext,
   portalI18n,
+  type RateLimiter,
   type ReceivedAttachmentsForm,
   receiveAttachmentsForm,
   removeReceived,
@@ -34,10 +36,12 @@ import {
   sendDownload,
   signedInClient,
   type StoredAttachment,
+  TICKET_LIMITS,
   type TicketDetail,
   type TicketsPort,
   translateFieldErrors,
   type VirusScanner,
+  waitInWords,
 } from '../../core/index.ts';
 import { presentUploadTypes } from '../documents/index.ts';
 import { formatBytes, sendAttachment } from '../messages/index.ts';
@@ -52,6 +56,7 @@ export interface TicketsDeps {
   adapter: HostAdapter & { tickets: TicketsPort };
   storage: FileStorage;
   bus: EventBus;
+  limiter: RateLimiter;
   virusScanner?: VirusScanner | undefined;
   /** config.workspaceStorageQuotaBytes: what the workspace's uploads may add up to. */
   storageQuotaBytes: number;
@@ -154,7 +159,32 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     });
   }
 
-  async function newForm(req: Request, res: Response, form: { values?: Partial<NewTicketInput>; errors?: FieldErrors } = {}, status = 200) {
+  /**
+   * Counts one new ticket against the person's and the company's limits; the refusal said in the
+   * reader's language, with when they can open one again, or null when it may go.
+   */
+  async function openingRefusal(res: Response): Promise<{ message: string; retryAfterSeconds: number } | null> {
+    const { workspace } = portalContext(res);
+    const { user } = signedInClient(res);
+    const { t } = portalI18n(res);
+    const person = await deps.limiter.consume(TICKET_LIMITS.ticketsPerPerson, `${workspace.id}:${user.id}`);
+    const refused = person.allowed
+      ? await deps.limiter
+          .consume(TICKET_LIMITS.ticketsPerCompany, `${workspace.id}:${user.client_id}`)
+          .then((company) =>
+            company.allowed ? null : { key: 'tickets:errors.tooManyForCompany', retryAfterSeconds: company.retryAfterSeconds },
+          )
+      : { key: 'tickets:errors.tooManyForPerson', retryAfterSeconds: person.retryAfterSeconds };
+    if (!refused) return null;
+    return { message: t(refused.key, { wait: waitInWords(refused.retryAfterSeconds, t) }), retryAfterSeconds: refused.retryAfterSeconds };
+  }
+
+  async function newForm(
+    req: Request,
+    res: Response,
+    form: { values?: Partial<NewTicketInput>; errors?: FieldErrors; limited?: string } = {},
+    status = 200,
+  ) {
     const { workspace, settings, base } = portalContext(res);
     const { access } = signedInClient(res);
     if (!mayOpenTickets(access)) throw notFound();
@@ -176,6 +206,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
         uploads,
         uploadTypes: uploads ? presentUploadTypes(i18n) : null,
         maxAttachment: formatBytes(attachmentLimitBytes(settings.maxUploadMb), i18n.fmt),
+        limited: form.limited ?? null,
       },
       status,
     );
@@ -276,6 +307,13 @@ export function createTicketsHandlers(deps: TicketsDeps) {
         return newForm(req, res, { values: input, errors: { attachments: received.refusal } }, formAnswerStatus(req, status));
       }
       const stored = received?.stored ?? [];
+      // Before anything reaches the host: over a limit, the files just stored go again.
+      const limited = await openingRefusal(res);
+      if (limited) {
+        await removeReceived(storage, workspace.id, stored);
+        res.set('Retry-After', String(Math.max(1, Math.ceil(limited.retryAfterSeconds))));
+        return newForm(req, res, { values: input, limited: limited.message }, formAnswerStatus(req, 429));
+      }
       // The ticket, its files and the log entry together; the files stored are removed if any fails.
       const opened = await db
         .transaction(async (trx) => {

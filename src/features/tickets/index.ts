@@ -9,7 +9,7 @@ import { type StaffTicketFiles, staffTicketFiles } from './staff-files.ts';
 export type { StaffTicketFile } from './staff-files.ts';
 
 export function ticketsFeature(core: CoreServices): Feature & { staffFiles: StaffTicketFiles } {
-  const { db, adapter, events, storage, virusScanner, config, logger } = core;
+  const { db, adapter, events, storage, virusScanner, config, logger, limiter } = core;
   const { tickets } = adapter;
   return {
     name: ticketsManifest.name,
@@ -23,6 +23,7 @@ export function ticketsFeature(core: CoreServices): Feature & { staffFiles: Staf
               adapter: { ...adapter, tickets },
               storage,
               bus: events,
+              limiter,
               virusScanner,
               storageQuotaBytes: config.workspaceStorageQuotaBytes,
               onError: (message, err) => logger.error(message, err),

@@ -6,7 +6,10 @@
 // device's own keys (http_ece): in her language, with the link to the notification. A kind she did
 // not set to push sends nothing; a 410 from the push service removes the device; signing out
 // removes that session's device only; erasure removes them all. A key pair sealed under a secret
-// no longer given is replaced, and its devices removed.
+// no longer given is replaced, and its devices removed. An address is taken only at the port the
+// allowed list names (the scheme's own otherwise). A push address another person holds is refused
+// unless the request carries that subscription's own keys (the same browser, another person signed
+// in): then the previous person's device is removed and their messages no longer go there.
 import { createECDH, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +18,7 @@ import ece from 'http_ece';
 import type { Knex } from 'knex';
 import { setAsideDemoRoleLogins } from '../../../../test/support/demo-records.ts';
 import { csrfFrom, type PortalHarness, signedInAgent, startPortalHarness } from '../../../../test/support/portal-harness.ts';
+import { endpointAllowed } from '../endpoints.ts';
 import { appPushPersonalData } from '../personal-data.ts';
 import { createVapidKeyring } from '../vapid.ts';
 
@@ -94,7 +98,10 @@ describe('the installed portal and its push messages', function () {
 
   before(async function () {
     push = await startPushService();
-    h = await startPortalHarness({ boot: { portalConfig: { webPush: { endpointHosts: ['127.0.0.1'], allowHttpEndpoints: true } } } });
+    const port = new URL(push.url).port;
+    h = await startPortalHarness({
+      boot: { portalConfig: { webPush: { endpointHosts: [`127.0.0.1:${port}`], allowHttpEndpoints: true } } },
+    });
     db = h.crm.db;
     workspaceId = (await h.crm.adapter.workspaces.findBySlug('demo'))!.id;
     await setAsideDemoRoleLogins(db);
@@ -160,6 +167,56 @@ describe('the installed portal and its push messages', function () {
     await subscribe(agent, token, { ...phone.form, p256dh: 'short' }).expect(400);
     await h.agent().post(`${BASE}/push/subscriptions`).type('form').send(phone.form).expect(403);
     expect(await subscriptions()).to.deep.equal([]);
+  });
+
+  it('takes an address only at the port its push service listens on, unless the allowed list names another', async function () {
+    const known = { endpointHosts: ['fcm.googleapis.com', '.push.apple.com', 'push.example.com:8443'], allowHttpEndpoints: false };
+    expect(endpointAllowed(known, 'https://fcm.googleapis.com/fcm/send/abc')).to.equal(true);
+    expect(endpointAllowed(known, 'https://fcm.googleapis.com:443/fcm/send/abc')).to.equal(true);
+    expect(endpointAllowed(known, 'https://fcm.googleapis.com:8443/fcm/send/abc')).to.equal(false);
+    expect(endpointAllowed(known, 'https://web.push.apple.com:9000/abc')).to.equal(false);
+    expect(endpointAllowed(known, 'https://push.example.com:8443/abc')).to.equal(true);
+    expect(endpointAllowed(known, 'https://push.example.com/abc')).to.equal(false);
+    // Over HTTP: the push service of this test at its own port, not another port of the same host.
+    const other = device({ url: `http://127.0.0.1:${Number(new URL(push.url).port) + 1}` }, '/elsewhere');
+    const refused = await subscribe(agent, token, other.form).expect(400);
+    expect(refused.text).to.include('This browser’s push service is not one the portal sends to.');
+    expect(await subscriptions()).to.deep.equal([]);
+  });
+
+  it('never moves a push address to another person silently: the same browser moves, with its keys; a bare address is refused', async function () {
+    const priyaLogin = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'priya@bluebell.test')!;
+    const priya = await db('client_users').where({ workspace_id: workspaceId, email: priyaLogin.email }).first('id', 'client_id');
+    expect(priya.client_id).to.not.equal(maria.client_id);
+    const priyaAgent = await signedInAgent(h.agent(), 'demo', priyaLogin);
+    const priyaToken = csrfFrom((await priyaAgent.get(`${BASE}/account/notifications`).expect(200)).text);
+    const holder = async () =>
+      (
+        await db('portal_push_subscriptions')
+          .where({ workspace_id: workspaceId, endpoint: `${push.url}/shared` })
+          .select('client_user_id')
+      ).map((row) => row.client_user_id as string);
+
+    const browser = device(push, '/shared');
+    await subscribe(agent, token, browser.form).expect(204);
+    // Someone of another company who knows the address but not the subscription's keys.
+    const forged = device(push, '/shared');
+    const refused = await subscribe(priyaAgent, priyaToken, forged.form).expect(409);
+    expect(refused.text).to.include('already in use for another person');
+    const german = await subscribe(priyaAgent, priyaToken, forged.form).set('Accept-Language', 'de').expect(409);
+    expect(german.text).to.include('bereits für eine andere Person');
+    expect(await holder()).to.deep.equal([maria.id]);
+
+    // The same browser, Priya now signed in there: Maria's device goes, Priya's is made.
+    await subscribe(priyaAgent, priyaToken, browser.form).expect(204);
+    expect(await holder()).to.deep.equal([priya.id]);
+    expect(await subscriptions()).to.deep.equal([]);
+    // Maria's messages no longer go to that browser.
+    const before = push.received.length;
+    await change({ kind: 'invoice', id: '9110', happened: 'issued', number: 'INV-9110' });
+    await h.crm.portal.clientNotifications.pushesLeft();
+    expect(push.received.slice(before).map((got) => got.path)).to.not.include('/shared');
+    await db('portal_push_subscriptions').where({ workspace_id: workspaceId, client_user_id: priya.id }).delete();
   });
 
   it('sends a kind she opted into to her device, in her language, with the link; a kind she did not, not at all', async function () {

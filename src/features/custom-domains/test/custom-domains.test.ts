@@ -6,8 +6,11 @@
 // app), at the root of the host: its links, redirects and cookies (Path=/, never a Domain) say so.
 // An unknown or unverified Host is 404 with nothing of any workspace; the TLS question answers yes
 // for the verified domain only; removing the domain stops serving it at once. Names are stored in
-// one form (lower case, punycode); the portal's own host, a name another workspace holds, and
-// nonsense are refused with words, in German too.
+// one form (lower case, punycode); the portal's own host, a name another workspace verified, and
+// nonsense are refused with words, in German too. Who holds a name: an unverified claim expires
+// after seven days and then blocks no one (its page says when); before that, another workspace
+// may still add the name, and the first to prove its TXT record takes it, the other's domain
+// marked superseded on its page; a verified claim is never taken, not even by a proof.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { startDnsServer, type LocalDnsServer } from '../../../../test/support/dns-server.ts';
@@ -101,15 +104,19 @@ describe('custom domains', function () {
       expect(page.text).to.include('Waiting for the first check');
     });
 
-    it('refuses nonsense, the portal’s own host and a name already taken, with words', async function () {
+    it('refuses nonsense, the portal’s own host and a name already added, with words', async function () {
       expect((await add('not a domain', 400)).text).to.include('Enter a domain name, like portal.example.com.');
       expect((await add('localhost.', 400)).text).to.include('Enter a domain name');
       expect((await add('PORTAL.agency.test', 400)).text).to.include('That domain is already in use by a portal.');
+      // Another workspace may add a name demo has not proved yet, with a token of its own, and sees
+      // nothing of demo's domain or its token.
       const acme = await signedInStaffAgent(h, 'acme');
-      const refused = await postFormFrom(acme, PAGE, PAGE, { hostname: HOST }, 400);
-      expect(refused.text).to.include('That domain is already in use by a portal.');
-      // Another workspace's admin sees nothing of demo's domain or its token.
-      expect(refused.text).not.to.include(await tokenOf(HOST));
+      const added = await postFormFrom(acme, PAGE, PAGE, { hostname: HOST }, 303);
+      expect(added.headers.location).to.equal(`${PAGE}?notice=addedWaiting`);
+      const page = await acme.get(PAGE).expect(200);
+      expect(page.text).to.include('Another workspace added this name first and has not proved it.');
+      expect(page.text).not.to.include(await tokenOf(HOST));
+      await postFormFrom(acme, PAGE, `${PAGE}/${HOST}/remove`, {}, 303);
     });
 
     it('an unverified domain is 404 at its Host, with nothing of the workspace', async function () {
@@ -262,6 +269,80 @@ describe('custom domains', function () {
       expect(answers.filter((status) => status === 404)).to.have.length(120);
       const refused = await h.agent().get(`${TLS}?domain=${HOST}`).expect(429);
       expect(refused.headers['retry-after']).to.match(/^\d+$/);
+    });
+  });
+
+  describe('who holds a name', function () {
+    let acme: Awaited<ReturnType<typeof signedInStaffAgent>>;
+    let acmeId: string;
+    const claimOf = (hostname: string) => db('portal_custom_domain_hosts').where({ hostname }).first('workspace_id', 'verified');
+    const acmeAdd = (hostname: string, status: number) => postFormFrom(acme, PAGE, PAGE, { hostname }, status);
+    const tokenIn = async (workspace: string, hostname: string) =>
+      (await db('portal_custom_domains').where({ workspace_id: workspace, hostname }).first('token'))!.token as string;
+
+    before(async function () {
+      acme = await signedInStaffAgent(h, 'acme');
+      acmeId = (await h.crm.adapter.workspaces.findBySlug('acme'))!.id;
+    });
+
+    it('an unverified claim made 8 days ago blocks no one, and its page says it expired', async function () {
+      const name = 'old.claim.test';
+      await add(name, 303);
+      expect((await admin.get(PAGE).expect(200)).text).to.include('Held for this workspace until');
+      await db('portal_custom_domains')
+        .where({ workspace_id: workspaceId, hostname: name })
+        .update({ created_at: new Date(Date.now() - 8 * 24 * 3600 * 1000) });
+      expect((await admin.get(PAGE).expect(200)).text).to.include('This claim expired on');
+      // Another workspace adding the name takes the claim at once, without a proof yet.
+      expect((await acmeAdd(name, 303)).headers.location).to.equal(`${PAGE}?notice=added`);
+      expect(await claimOf(name)).to.deep.equal({ workspace_id: acmeId, verified: false });
+      // Neither serves it until one proves it.
+      await atHost('/sign-in', name).expect(404);
+    });
+
+    it('a workspace that proves the TXT record takes the name from a fresh unverified claim', async function () {
+      const name = 'fresh.claim.test';
+      await add(name, 303);
+      expect((await acmeAdd(name, 303)).headers.location).to.equal(`${PAGE}?notice=addedWaiting`);
+      expect(await claimOf(name)).to.deep.equal({ workspace_id: workspaceId, verified: false });
+      dns.txt.set(`_portal-verify.${name}`, [[await tokenIn(acmeId, name)]]);
+      const checked = await postFormFrom(acme, PAGE, `${PAGE}/${name}/check`, {}, 303);
+      expect(checked.headers.location).to.equal(`${PAGE}?notice=verified`);
+      expect(await claimOf(name)).to.deep.equal({ workspace_id: acmeId, verified: true });
+      const demoRow = await db('portal_custom_domains').where({ workspace_id: workspaceId, hostname: name }).first('status');
+      expect(demoRow.status).to.equal('superseded');
+      const demoPage = await admin.get(PAGE).expect(200);
+      expect(demoPage.text).to.include('Taken by another workspace, which proved the TXT record for this name first');
+      expect((await admin.get(PAGE).set('Accept-Language', 'de').expect(200)).text).to.include(
+        'Von einem anderen Arbeitsbereich übernommen',
+      );
+      const served = await atHost('/sign-in', name).expect(200);
+      expect(served.text).to.include('Acme Studio').and.not.include('Demo Agency');
+      // demo's own proof comes too late: the name stays acme's.
+      dns.txt.set(`_portal-verify.${name}`, [[await tokenIn(acmeId, name)], [await tokenIn(workspaceId, name)]]);
+      expect((await check(name)).headers.location).to.equal(`${PAGE}?notice=heldElsewhere`);
+      expect(await claimOf(name)).to.deep.equal({ workspace_id: acmeId, verified: true });
+    });
+
+    it('a verified claim is never taken: not by adding the name, not by proving it', async function () {
+      const name = 'kept.claim.test';
+      await add(name, 303);
+      // acme adds it while demo's claim is unverified, so it has a token of its own to prove with.
+      await acmeAdd(name, 303);
+      dns.txt.set(`_portal-verify.${name}`, [[await tokenIn(workspaceId, name)], [await tokenIn(acmeId, name)]]);
+      expect((await check(name)).headers.location).to.equal(`${PAGE}?notice=verified`);
+      await db('portal_custom_domains')
+        .where({ workspace_id: workspaceId, hostname: name })
+        .update({ created_at: new Date(Date.now() - 30 * 24 * 3600 * 1000) });
+      const proved = await postFormFrom(acme, PAGE, `${PAGE}/${name}/check`, {}, 303);
+      expect(proved.headers.location).to.equal(`${PAGE}?notice=heldElsewhere`);
+      expect(await claimOf(name)).to.deep.equal({ workspace_id: workspaceId, verified: true });
+      expect((await acme.get(PAGE).expect(200)).text).to.include('Another workspace proved this name and is served at it.');
+      await postFormFrom(acme, PAGE, `${PAGE}/${name}/remove`, {}, 303);
+      expect((await acmeAdd(name, 400)).text).to.include('That domain is already in use by a portal.');
+      expect(await claimOf(name)).to.deep.equal({ workspace_id: workspaceId, verified: true });
+      const served = await atHost('/sign-in', name).expect(200);
+      expect(served.text).to.include('Demo Agency');
     });
   });
 });

@@ -3,6 +3,9 @@
 // see it listed; staff answer in the CRM; the client reads the answer, can close, rate and reopen.
 // Also: the section's switch and permission (404 when off), the list's tabs, search and keyset
 // pages, the activity log the agency is notified from, and forms refused with a reason (4xx).
+// Opening tickets is limited (TICKET_LIMITS): a person's eleventh in an hour is refused with 429,
+// the form filled in and when to try again in their language, nothing sent to the CRM, no file
+// kept; a colleague is refused once the company's thirty are spent; another company is not held.
 import { expect } from 'chai';
 import {
   csrfFrom,
@@ -12,6 +15,7 @@ import {
   type PortalHarness,
 } from '../../../../test/support/portal-harness.ts';
 import { unzip } from '../../../../test/support/unzip.ts';
+import { RateLimiter, TICKET_LIMITS } from '../../../core/rate-limits/limiter.ts';
 import { ticketsPersonalData } from '../personal-data.ts';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -31,6 +35,16 @@ describe('client tickets', function () {
       .merge();
     await h.crm.portal.workspaceChanged(String(workspaceId));
   };
+
+  /** A new ticket with a PDF attached, from the form page's HTML. */
+  const openWithFile = (agent: typeof maria, formPage: string, fields: { subject: string; description: string }, status: number) =>
+    agent
+      .post('/portal/demo/tickets')
+      .field('_csrf', csrfFrom(formPage))
+      .field('subject', fields.subject)
+      .field('description', fields.description)
+      .attach('attachments', PDF, { filename: 'file.pdf', contentType: 'application/pdf' })
+      .expect(status);
 
   before(async function () {
     this.timeout(120_000);
@@ -338,13 +352,82 @@ describe('client tickets', function () {
     await setSettings({ show_tickets: true, allow_file_uploads: false });
     const plain = (await maria.get('/portal/demo/tickets/new').expect(200)).text;
     expect(plain).to.not.contain('name="attachments"');
-    await maria
-      .post('/portal/demo/tickets')
-      .field('_csrf', csrfFrom(plain))
-      .field('subject', 'With a file')
-      .field('description', 'D')
-      .attach('attachments', PDF, { filename: 'x.pdf', contentType: 'application/pdf' })
-      .expect(403);
+    await openWithFile(maria, plain, { subject: 'With a file', description: 'D' }, 403);
     expect(await h.crm.db('tickets').where({ workspace_id: workspaceId, subject: 'With a file' })).to.have.length(0);
+  });
+
+  describe('how many tickets one opens', function () {
+    const open = async (agent: typeof maria, subject: string, status: number) => {
+      const form = (await agent.get('/portal/demo/tickets/new').expect(200)).text;
+      return agent
+        .post('/portal/demo/tickets')
+        .type('form')
+        .send({ _csrf: csrfFrom(form), subject, description: 'D' })
+        .expect(status);
+    };
+    /** What a refused ticket must not add to: the CRM's tickets, the activity staff are told from, stored files. */
+    const rowsIn = async (table: string) =>
+      (
+        await h.crm
+          .db(table)
+          .where({ workspace_id: String(workspaceId) })
+          .count({ n: '*' })
+      )[0]!.n;
+    const written = async () => ({
+      tickets: await rowsIn('tickets'),
+      activity: await rowsIn('client_activity_logs'),
+      files: await rowsIn('portal_files'),
+    });
+
+    before(async function () {
+      // Counted afresh: the tickets opened above counted too.
+      await h.crm.db('portal_rate_limits').where('key', 'like', 'ticket:%').delete();
+    });
+
+    it("refuses a person's eleventh ticket in an hour with the form filled in and when to try again, sending nothing", async function () {
+      for (let i = 1; i <= TICKET_LIMITS.ticketsPerPerson.points; i++) await open(maria, `Limit ${i}`, 303);
+      const before = await written();
+      const form = (await maria.get('/portal/demo/tickets/new').expect(200)).text;
+      const refused = await openWithFile(maria, form, { subject: 'One too many', description: 'Kept as typed' }, 429);
+      expect(refused.headers['retry-after']).to.match(/^\d+$/);
+      expect(refused.text)
+        .to.contain('You have opened many tickets in a short time. You can open another in 60 minutes; this one was not sent.')
+        .and.contain('value="One too many"')
+        .and.contain('Kept as typed');
+      expect(await written()).to.deep.equal(before);
+      const german = await maria.get('/portal/demo/tickets/new').set('Accept-Language', 'de').expect(200);
+      const germanRefusal = await maria
+        .post('/portal/demo/tickets')
+        .set('Accept-Language', 'de')
+        .type('form')
+        .send({ _csrf: csrfFrom(german.text), subject: 'Noch eins', description: 'D' })
+        .expect(429);
+      expect(germanRefusal.text).to.contain(
+        'Sie haben in kurzer Zeit viele Tickets eröffnet. In 60 Minuten können Sie ein weiteres eröffnen',
+      );
+      expect(await h.crm.db('tickets').where({ workspace_id: workspaceId, subject: 'One too many' })).to.have.length(0);
+    });
+
+    it("refuses a colleague once the company's limit is spent, and holds no other company", async function () {
+      const olivia = await signedInAgent(h.agent(), 'demo', login('olivia@northwind.test'));
+      const northwind = (
+        await h.crm
+          .db('client_users')
+          .where({ workspace_id: String(workspaceId), email: 'maria@northwind.test' })
+          .first('client_id')
+      ).client_id as string;
+      // Maria's ten counted for Northwind; the rest of the company's hour as other colleagues would spend it.
+      const limiter = new RateLimiter(h.crm.db);
+      for (let i = TICKET_LIMITS.ticketsPerPerson.points; i < TICKET_LIMITS.ticketsPerCompany.points; i++)
+        await limiter.consume(TICKET_LIMITS.ticketsPerCompany, `${workspaceId}:${northwind}`);
+      const before = await written();
+      const refused = await open(olivia, 'From a colleague', 429);
+      expect(refused.text).to.contain('Your company has opened many tickets in a short time. You can open another in');
+      expect(refused.text).to.contain('value="From a colleague"');
+      expect(await written()).to.deep.equal(before);
+      // Bluebell has counters of its own.
+      await open(priya, 'Bluebell is not held', 303);
+      expect(await h.crm.db('tickets').where({ workspace_id: workspaceId, subject: 'Bluebell is not held' })).to.have.length(1);
+    });
   });
 });
