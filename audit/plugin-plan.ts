@@ -138,6 +138,11 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     purpose: 'beside Dolibarr only: when the pending proposals above were last scanned from llx_propal',
   },
   {
+    name: 'portal_dolibarr_ticket_statuses',
+    purpose:
+      'beside Dolibarr only: the status the portal last saw of each client ticket, so a status set from the ticket card’s menu (no event, no tms) reaches the client',
+  },
+  {
     name: 'portal_dolibarr_proposal_order',
     purpose:
       'beside Dolibarr only: where each proposal sorts in its company’s list (date, status), so a page of the proposal list does not sort every past proposal (llx_propal has no index by company and date)',

@@ -27,6 +27,7 @@ import * as dolibarrPendingProposals from './20270101000001_dolibarr_pending_pro
 import * as dolibarrProposalOrder from './20270101000003_dolibarr_proposal_order.ts';
 import * as algaListedRecords from './20270101000005_alga_listed_records.ts';
 import * as staffPreferences from './20270103000001_staff_preferences.ts';
+import * as dolibarrTicketStatuses from './20270301000002_dolibarr_ticket_statuses.ts';
 
 export const PORTAL_MIGRATIONS_TABLE = 'portal_knex_migrations';
 
@@ -46,6 +47,7 @@ const CORE_MIGRATIONS: Readonly<Record<string, PortalMigration>> = {
   '20270101000003_dolibarr_proposal_order': dolibarrProposalOrder,
   '20270101000005_alga_listed_records': algaListedRecords,
   '20270103000001_staff_preferences': staffPreferences,
+  '20270301000002_dolibarr_ticket_statuses': dolibarrTicketStatuses,
 };
 
 /**

@@ -1,7 +1,9 @@
-// The news port on Alga PSA: invoices finalized, quotes sent and the agency's answers on tickets
-// since the portal's cursor, for
-// clients' notifications when the portal runs beside Alga (which cannot call the portal). The
-// cursor is the JSON of queries/news.ts's NewsCursor; one this binding did not write starts anew.
+// The news port on Alga PSA: invoices finalized, quotes sent and the agency's answers and status
+// changes on tickets since the portal's cursor, for clients' notifications when the portal runs
+// beside Alga (which cannot call the portal). The cursor is the JSON of queries/news.ts's
+// NewsCursor; one this binding did not write starts anew, from the moment the portal began to
+// follow the workspace. Each answer and each status change is told once (by its comment_id or
+// audit_id), a second answer on a ticket as well as the first.
 // A cursor without the tickets' position (written before answers were read) keeps its other
 // positions and starts the tickets' where Alga is.
 //
@@ -16,7 +18,7 @@ import { positionAfter, readNewsCursor } from '../shared/news-cursor.ts';
 import { scanListedInvoices } from './queries/invoices.ts';
 import {
   invoicesIssuedSince,
-  newsStart,
+  newsStartAt,
   quotesSentSince,
   ticketAnswersSince,
   ticketNewsStart,
@@ -35,18 +37,14 @@ const cursorSchema = z.object({
 
 export function algaNews(db: Knex, tenantOf: (workspaceId: string) => string | null): HostNewsPort {
   return {
-    async since(workspaceId, cursorText) {
+    async since(workspaceId, cursorText, startedAt) {
       const tenant = tenantOf(workspaceId);
       if (tenant === null) return { items: [], cursor: cursorText ?? '' };
       // On the first read too: that is the first fill, until which the lists read Alga's tables.
       await scanListedInvoices(db, tenant);
       await scanListedQuotes(db, tenant);
-      const cursor = readNewsCursor(cursorSchema, cursorText);
-      // The first read tells of nothing past: it only notes where Alga is.
-      if (!cursor) {
-        const [start, tickets] = await Promise.all([newsStart(db, tenant), ticketNewsStart(db, tenant)]);
-        return { items: [], cursor: JSON.stringify({ ...start, tickets, start: { ...start.start, tickets } }) };
-      }
+      // The first read starts where the portal began to follow the workspace.
+      const cursor = readNewsCursor(cursorSchema, cursorText) ?? (await newsStartAt(db, startedAt));
       // The tickets' position, or where they start now (nothing of theirs told this time).
       const known =
         cursor.tickets !== undefined && cursor.start.tickets !== undefined ? { at: cursor.tickets, start: cursor.start.tickets } : null;
@@ -84,6 +82,7 @@ export function algaNews(db: Knex, tenantOf: (workspaceId: string) => string | n
           clientId: row.client_id,
           number: row.ticket_number?.trim() ?? '',
           title: row.title,
+          occurrence: row.occurrence,
         })),
       ];
       const next: NewsCursor = {

@@ -301,6 +301,6 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
         }
       : {}),
     projects: dolibarrProjects(db, entityOf),
-    news: dolibarrNews(db, entityOf, { tickets: options.tickets ?? false, portalUserId: options.actingUserId ?? null }),
+    news: dolibarrNews(db, entityOf, { tickets: options.tickets ?? false }),
   };
 }

@@ -1,14 +1,16 @@
 // The news port on Dolibarr: invoices and proposals validated, tasks assigned to a client's
-// contact, and (with the tickets option) the agency's answers and status changes on tickets
-// (queries/news.ts says which), since the portal's cursor, for clients' notifications when the
-// portal runs beside Dolibarr (which cannot call the portal). The cursor is the JSON of queries/news.ts's NewsCursor;
-// one this binding did not write starts anew. A cursor without the tickets' position (written
-// before the tickets option was on) keeps its other positions and starts the tickets' there.
+// contact, and (with the tickets option) the agency's answers on tickets and every status change
+// of a ticket (queries/news.ts and queries/ticket-statuses.ts say which), since the portal's
+// cursor, for clients' notifications when the portal runs beside Dolibarr (which cannot call the
+// portal). The cursor is the JSON of queries/news.ts's NewsCursor; one this binding did not write
+// starts anew, from the moment the portal began to follow the workspace. A cursor without the
+// tickets' positions (written before the tickets option was on, or before statuses were read)
+// keeps its other positions and starts the tickets' where Dolibarr is.
 //
 // The portal reads this port in a background pass every few minutes, one instance at a time per
 // workspace, never in a client's request: the one moment the binding has to scan llx_propal for its
-// pending proposals (queries/proposals.ts). It scans first, so that a client told of a new
-// proposal finds it counted on the dashboard.
+// pending proposals (queries/proposals.ts) and llx_ticket for its statuses. It scans first, so that
+// a client told of a new proposal finds it counted on the dashboard.
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { HostNewsItem, HostNewsPort } from '../../src/index.ts';
@@ -17,14 +19,16 @@ import { toHostId } from './ids.ts';
 import { scanPendingProposals } from './queries/proposals.ts';
 import {
   invoicesValidatedSince,
-  newsStart,
+  newsStartAt,
   proposalsValidatedSince,
   tasksAssignedSince,
   ticketAnswersSince,
   ticketNewsStart,
+  ticketNewsStartAt,
   type NewsCursor,
   type Part,
 } from './queries/news.ts';
+import { scanTicketStatuses, ticketStatusChangesSince, ticketStatusStart } from './queries/ticket-statuses.ts';
 
 const position = z.string().max(40);
 const cursorSchema = z.object({
@@ -32,6 +36,7 @@ const cursorSchema = z.object({
   proposals: position,
   tasks: position,
   tickets: position.optional(),
+  statuses: position.optional(),
   start: z.object({ invoices: position, proposals: position, tasks: position, tickets: position.optional() }),
 });
 
@@ -40,34 +45,33 @@ export function dolibarrNews(
   entityOf: (workspaceId: string) => number | null,
   options: {
     tickets?: boolean;
-    /** The llx_user the portal writes the client's acts as (DolibarrTicketsOptions.userId): its close events are no news. */
-    portalUserId?: number | null;
   } = {},
 ): HostNewsPort {
   return {
-    async since(workspaceId, cursorText) {
+    async since(workspaceId, cursorText, startedAt) {
       const entity = entityOf(workspaceId);
       if (entity === null) return { items: [], cursor: cursorText ?? '' };
       // On the first read too: that is the first fill, until which the dashboard counts in llx_propal.
       await scanPendingProposals(db, entity);
-      const cursor = readNewsCursor(cursorSchema, cursorText);
-      // The first read tells of nothing past: it only notes where Dolibarr is.
-      if (!cursor) {
-        const start = await newsStart(db, entity);
-        if (options.tickets) {
-          const tickets = await ticketNewsStart(db, entity);
-          return { items: [], cursor: JSON.stringify({ ...start, tickets, start: { ...start.start, tickets } }) };
-        }
-        return { items: [], cursor: JSON.stringify(start) };
+      // Before the positions are taken: a first read notes the statuses as they are (a ticket's
+      // status before the portal saw it is no change), a later one numbers what changed since.
+      if (options.tickets) await scanTicketStatuses(db, entity);
+      const saved = readNewsCursor(cursorSchema, cursorText);
+      // The first read starts where the portal began to follow the workspace.
+      const cursor = saved ?? (await newsStartAt(db, startedAt));
+      let { tickets: ticketsAt, statuses: statusesAt } = cursor;
+      let ticketsStart = cursor.start.tickets;
+      // A position this cursor lacks (written before the tickets option was on, or before statuses
+      // were read) starts where Dolibarr is now, and has nothing of its own to tell this time.
+      let quiet = false;
+      if (options.tickets && (ticketsAt === undefined || ticketsStart === undefined)) {
+        ticketsAt = ticketsStart = saved ? await ticketNewsStart(db, entity) : await ticketNewsStartAt(db, entity, startedAt);
+        quiet = saved !== null;
       }
-      // The tickets' position, or where they start now (nothing of theirs told this time).
-      const ticketsFrom =
-        options.tickets && (cursor.tickets === undefined || cursor.start.tickets === undefined) ? await ticketNewsStart(db, entity) : null;
-      const ticketsAt = ticketsFrom ?? cursor.tickets;
-      const ticketsStart = ticketsFrom ?? cursor.start.tickets;
+      if (options.tickets && statusesAt === undefined) statusesAt = await ticketStatusStart(db, entity);
       const readTickets = (part: Part) =>
-        options.tickets && ticketsFrom === null && ticketsAt !== undefined && ticketsStart !== undefined
-          ? ticketAnswersSince(db, entity, ticketsAt, ticketsStart, part, options.portalUserId ?? null)
+        options.tickets && !quiet && ticketsAt !== undefined && ticketsStart !== undefined
+          ? ticketAnswersSince(db, entity, ticketsAt, ticketsStart, part)
           : Promise.resolve([]);
       const read = (part: Part) =>
         Promise.all([
@@ -76,10 +80,22 @@ export function dolibarrNews(
           tasksAssignedSince(db, entity, cursor.tasks, cursor.start.tasks, part),
           readTickets(part),
         ]);
-      const [[recentInvoices, recentProposals, recentTasks, recentTickets], [invoices, proposals, tasks, tickets]] = await Promise.all([
-        read('recent'),
-        read('new'),
-      ]);
+      const [[recentInvoices, recentProposals, recentTasks, recentTickets], [invoices, proposals, tasks, tickets], statuses] =
+        await Promise.all([
+          read('recent'),
+          read('new'),
+          // Numbered by the scan above, one instance at a time: nothing commits late, no look back.
+          options.tickets && statusesAt !== undefined ? ticketStatusChangesSince(db, entity, statusesAt) : Promise.resolve([]),
+        ]);
+      const ticketItem = (row: { rowid: number; fk_soc: number; ref: string; subject: string | null }, occurrence: string) => ({
+        kind: 'ticket' as const,
+        happened: 'answered' as const,
+        id: toHostId(row.rowid),
+        clientId: toHostId(row.fk_soc),
+        number: row.ref,
+        title: row.subject?.trim() ?? '',
+        occurrence,
+      });
       const items: HostNewsItem[] = [
         ...[...recentInvoices, ...invoices].map((row) => ({
           kind: 'invoice' as const,
@@ -106,20 +122,16 @@ export function dolibarrNews(
           title: row.label,
           contactId: toHostId(row.fk_socpeople),
         })),
-        ...[...recentTickets, ...tickets].map((row) => ({
-          kind: 'ticket' as const,
-          happened: 'answered' as const,
-          id: toHostId(row.rowid),
-          clientId: toHostId(row.fk_soc),
-          number: row.ref,
-          title: row.subject?.trim() ?? '',
-        })),
+        // Each answer and each status change is told once: by its event's id, or its change's number.
+        ...[...recentTickets, ...tickets].map((row) => ticketItem(row, `event:${row.at}`)),
+        ...statuses.map((row) => ticketItem(row, `status:${row.at}`)),
       ];
       const next: NewsCursor = {
         invoices: positionAfter(cursor.invoices, invoices),
         proposals: positionAfter(cursor.proposals, proposals),
         tasks: positionAfter(cursor.tasks, tasks),
         ...(ticketsAt !== undefined ? { tickets: positionAfter(ticketsAt, tickets) } : {}),
+        ...(statusesAt !== undefined ? { statuses: positionAfter(statusesAt, statuses) } : {}),
         start: { ...cursor.start, ...(ticketsStart !== undefined ? { tickets: ticketsStart } : {}) },
       };
       return { items, cursor: JSON.stringify(next) };

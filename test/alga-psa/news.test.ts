@@ -1,11 +1,13 @@
 // What the agency finalizes and sends in Alga PSA's own pages reaches the client's notifications
 // when the portal runs beside Alga, which cannot call it: the portal reads invoices and quotes
-// after a cursor (HostNewsPort). On a real Alga database: the first read tells of nothing already
-// there; an invoice finalized and a quote sent as Alga writes them tell Claire once; an old
-// invoice paid today is not news. A comment staff wrote on her company's ticket tells her once and
-// refreshes her open ticket page; an internal note, a scheduled draft, a deleted comment, a
-// comment in an internal thread, a client's own comment, or one on another company's ticket
-// tells no one.
+// after a cursor (HostNewsPort). On a real Alga database: the first read tells of nothing that was
+// there before the portal was set up for the workspace, and of what the agency did after it (before
+// the first read, which runs minutes after the portal starts); an invoice finalized and a quote
+// sent as Alga writes them tell Claire once; an old invoice paid today is not news. A comment staff
+// wrote on her company's ticket tells her once and refreshes her open ticket page, and a second
+// comment on the same ticket tells her again, each once; an internal note, a scheduled draft, a
+// deleted comment, a comment in an internal thread, a client's own comment, or one on another
+// company's ticket tells no one.
 import { expect } from 'chai';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { saveSettings } from '../../src/core/settings/queries.ts';
@@ -52,10 +54,17 @@ describe('alga-psa host: invoices finalized, quotes sent, tickets answered and t
 
   if (reason) it(`is skipped: ${reason}`, () => {});
 
-  it('tells of nothing that was there before the first read, then or at the next read', async function () {
+  it('tells on its first read what staff answered after the portal was set up for the workspace, and nothing from before', async function () {
+    const { seed } = host;
+    // Claire was invited (the portal set up) after Alga's seeded rows; the portal's first read runs
+    // minutes after it starts. In between, staff answer on a ticket of her company.
+    const scanner = await ticket(seed.clients.bakery, 'TIC1009', 'The scanner jams');
+    await comment(scanner);
+    expect(await pass()).to.equal(1);
+    expect(await told()).to.deep.equal([
+      { kind: 'ticket_answered', subject_type: 'ticket', subject_id: scanner, number: 'TIC1009', title: 'The scanner jams' },
+    ]);
     expect(await pass()).to.equal(0);
-    expect(await pass()).to.equal(0);
-    expect(await told()).to.deep.equal([]);
   });
 
   it('tells Claire once of an invoice finalized and a quote sent as Alga writes them, and not of an old invoice paid today', async function () {
@@ -69,7 +78,7 @@ describe('alga-psa host: invoices finalized, quotes sent, tickets answered and t
       .update({ status: 'sent', sent_at: now, updated_at: now });
     await db('invoices').where({ tenant: seed.tenant, invoice_id: seed.invoices.unpaid }).update({ status: 'paid', updated_at: now });
     expect(await pass()).to.equal(2);
-    const [invoice, quote] = await told();
+    const [invoice, quote] = (await told()).slice(1);
     const numbers = await db('invoices').where({ tenant: seed.tenant, invoice_id: seed.invoices.draft }).first('invoice_number');
     expect(invoice).to.deep.equal({
       kind: 'invoice_issued',
@@ -85,7 +94,7 @@ describe('alga-psa host: invoices finalized, quotes sent, tickets answered and t
       title: 'Draft network audit',
     });
     expect(await pass()).to.equal(0); // read again by the look back: no one is told twice
-    expect(await told()).to.have.length(2);
+    expect(await told()).to.have.length(3);
   });
 
   /** A ticket of the client, as staff open one in Alga. */
@@ -147,14 +156,32 @@ describe('alga-psa host: invoices finalized, quotes sent, tickets answered and t
     const printer = await ticket(seed.clients.bakery, 'TIC1001', 'The printer is down');
     await comment(printer);
     expect(await pass()).to.equal(1);
-    expect(await ticketsTold()).to.deep.equal([
-      { kind: 'ticket_answered', subject_type: 'ticket', subject_id: printer, number: 'TIC1001', title: 'The printer is down' },
-    ]);
-    const live = await db('portal_live_events').where({ workspace_id: seed.tenant, type: 'ticket-changed' }).select('client_id', 'data');
+    expect((await ticketsTold()).at(-1)).to.deep.equal({
+      kind: 'ticket_answered',
+      subject_type: 'ticket',
+      subject_id: printer,
+      number: 'TIC1001',
+      title: 'The printer is down',
+    });
+    const live = await db('portal_live_events')
+      .where({ workspace_id: seed.tenant, type: 'ticket-changed' })
+      .whereRaw(`data->>'ticketId' = ?`, [printer])
+      .select('client_id', 'data');
     expect(live).to.have.length.of.at.least(1);
     expect(live[0].client_id).to.equal(seed.clients.bakery);
     expect(live[0].data).to.deep.include({ ticketId: printer, source: 'host' });
     expect(await pass()).to.equal(0); // read again by the look back: no one is told twice
+  });
+
+  it('tells Claire of each comment staff write on the same ticket, each once', async function () {
+    const { seed } = host;
+    const router = await ticket(seed.clients.bakery, 'TIC1007', 'The router reboots');
+    await comment(router);
+    expect(await pass()).to.equal(1);
+    await comment(router);
+    expect(await pass()).to.equal(1);
+    expect(await pass()).to.equal(0); // both read again by the look back: no one is told twice
+    expect((await ticketsTold()).filter((row) => row.subject_id === router)).to.have.length(2);
   });
 
   it('tells no one of an internal note, a draft, a deleted comment, an internal thread, a client’s own comment or another company’s ticket', async function () {
@@ -168,7 +195,7 @@ describe('alga-psa host: invoices finalized, quotes sent, tickets answered and t
     await comment(logo, { author_type: 'client' });
     await comment(garage);
     expect(await pass()).to.equal(0);
-    expect(await ticketsTold()).to.have.length(1);
+    expect(await ticketsTold()).to.have.length(4);
     await comment(logo);
     expect(await pass()).to.equal(1);
   });

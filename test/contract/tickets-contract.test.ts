@@ -39,7 +39,9 @@ async function referenceCrm(): Promise<TicketsContractSetup> {
 }
 
 async function dolibarr(): Promise<TicketsContractSetup> {
-  const host = await startDolibarrHost({ ticketModule: true });
+  // The portal's tables too, as they are wherever the portal runs: a client's close notes the
+  // ticket's status in one of them.
+  const host = await startDolibarrHost({ ticketModule: true, portalTables: true });
   const { db, seed } = host;
   await insertTicketInstallRows(db);
   const adapter = createDolibarrAdapter(db, { workspaceSlug: seed.workspaceSlug, actingUserId: seed.users.admin, tickets: true });

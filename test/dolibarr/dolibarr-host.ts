@@ -57,8 +57,9 @@ export function ticketModuleUnavailable(): string | null {
 /**
  * A Dolibarr database, seeded; with `portalTables`, the portal's own tables migrated beside
  * Dolibarr's as `portal migrate` leaves them before the portal serves (the binding reads and
- * writes some of them: its index of pending proposals); with `ticketModule`, the Ticket module's
- * tables too (dolibarr-ticket.sql) and the module switched on for the entity, as its activation leaves them.
+ * writes some of them: its index of pending proposals, the ticket statuses it saw); with
+ * `ticketModule`, the Ticket module's tables too (dolibarr-ticket.sql) and the module switched on
+ * for the entity, as its activation leaves them.
  */
 export async function startDolibarrHost(options: { portalTables?: boolean; ticketModule?: boolean } = {}): Promise<DolibarrHost> {
   const database = await createTestDatabase();

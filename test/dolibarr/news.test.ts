@@ -1,15 +1,22 @@
 // What the agency validates in Dolibarr's own pages reaches the client's notifications when the
 // portal runs beside Dolibarr, which cannot call it: the portal reads llx_facture and llx_propal
-// after a cursor (HostNewsPort). On a real Dolibarr database: the first read tells of nothing
-// already there; an invoice and a proposal validated as Dolibarr validates them tell Claire once,
-// by email at once as she has not chosen otherwise; an old invoice changed today is not news; a
-// read claimed by another instance a moment ago is not repeated; a task assigned to her tells her.
-// With the Ticket module and the binding's tickets option: an answer written as Dolibarr's ticket
-// card writes one tells her and refreshes her open ticket page; a private note, a client's own
-// message, or a message on another company's ticket tells no one.
+// after a cursor (HostNewsPort). On a real Dolibarr database: the first read tells of nothing that
+// was there before the portal was set up for the workspace, and of what was validated after it
+// (before the first read, which runs minutes after the portal starts); an invoice and a proposal
+// validated as Dolibarr validates them tell Claire once, by email at once as she has not chosen
+// otherwise; an old invoice changed today is not news; a read claimed by another instance a moment
+// ago is not repeated; a task assigned to her tells her.
+// With the Ticket module and the binding's tickets option: an answer written after the portal was
+// set up is told on the first read; an answer written as Dolibarr's ticket card writes one tells
+// her and refreshes her open ticket page, and a second answer on the same ticket tells her again,
+// each once; a private note, a client's own message, or a message on another company's ticket
+// tells no one. A status staff set tells her once, whether Dolibarr left an event with it
+// (Ticket::close, Ticket::assignUser) or only the column (the status menu, CommonObject::setStatut);
+// her own close through the portal does not.
 import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
+import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { saveSettings } from '../../src/core/settings/queries.ts';
 import { hostNewsPass, portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
 import {
@@ -61,12 +68,22 @@ describe('dolibarr host: invoices and proposals validated, and tasks assigned, i
 
   if (reason) it(`is skipped: ${reason}`, () => {});
 
-  it('tells of nothing that was there before the first read, then or at the next read', async function () {
-    expect(await pass()).to.equal(0);
+  it('tells on its first read what was validated after the portal was set up for the workspace, and nothing from before', async function () {
+    const { db, seed } = host;
+    // Set up (Claire invited) after Dolibarr's seeded rows; the portal started and its first read
+    // runs minutes later. In between, Dolibarr validates a proposal (Propal::valid: date_valid now).
+    await db('llx_propal')
+      .where({ rowid: seed.proposals.accept })
+      .update({ date_valid: db.raw('localtimestamp') });
+    const { ref } = await db('llx_propal').where({ rowid: seed.proposals.accept }).first('ref');
+    expect(await pass()).to.equal(1);
+    expect(await told()).to.deep.equal([
+      { kind: 'offer_sent', subject_type: 'proposal', subject_id: String(seed.proposals.accept), number: ref },
+    ]);
     const cursor = await host.db('portal_host_news').where({ workspace_id: '1' }).first('cursor');
     expect(JSON.parse(cursor.cursor)).to.have.keys('invoices', 'proposals', 'tasks', 'start');
     expect(await pass()).to.equal(0);
-    expect(await told()).to.deep.equal([]);
+    expect(await told()).to.have.length(1);
   });
 
   it('tells Claire once of an invoice and a proposal validated as Dolibarr validates them, and not of an old invoice changed today', async function () {
@@ -81,16 +98,17 @@ describe('dolibarr host: invoices and proposals validated, and tasks assigned, i
       .update({ ref: 'PR2611-0042', fk_statut: 1, date_valid: db.raw('localtimestamp'), fk_user_valid: seed.users.admin });
     await db('llx_facture').where({ rowid: seed.invoices.unpaid }).update({ note_private: 'Reminded by phone' });
     expect(await pass()).to.equal(2);
-    expect(await told()).to.deep.equal([
+    expect((await told()).slice(1)).to.deep.equal([
       { kind: 'invoice_issued', subject_type: 'invoice', subject_id: String(seed.invoices.draft), number: 'FA2611-0042' },
       { kind: 'offer_sent', subject_type: 'proposal', subject_id: String(seed.proposals.draft), number: 'PR2611-0042' },
     ]);
-    // Both kinds are emailed at once unless she chose otherwise: two emails queued (sealed in the outbox).
+    // Both kinds are emailed at once unless she chose otherwise: two emails queued (sealed in the
+    // outbox), after the first read's one.
     const queued = await db('portal_mail_outbox').where({ recipient: 'claire@martin.example' }).count<{ n: number }[]>('* as n');
-    expect(Number(queued[0]!.n)).to.equal(2);
+    expect(Number(queued[0]!.n)).to.equal(3);
     // The next read looks back over them (a late commit is not missed) and tells no one twice.
     expect(await pass()).to.equal(0);
-    expect(await told()).to.have.length(2);
+    expect(await told()).to.have.length(3);
   });
 
   it('leaves a read another instance claimed a moment ago to it', async function () {
@@ -140,6 +158,7 @@ describe('dolibarr host: the agency’s answers and status changes on tickets in
   this.timeout(180_000);
   let host: DolibarrHost;
   let running: PortalOnHost;
+  let adapter: HostAdapter;
   const pass = () => hostNewsPass(host.db, running);
   const told = () =>
     host
@@ -194,10 +213,11 @@ describe('dolibarr host: the agency’s answers and status changes on tickets in
     host = await startDolibarrHost({ ticketModule: true });
     const { db, seed } = host;
     await insertTicketInstallRows(db);
+    adapter = createDolibarrAdapter(db, { workspaceSlug: seed.workspaceSlug, actingUserId: seed.users.admin, tickets: true });
     running = await portalOnHost({
       db,
       databaseUrl: host.database.url,
-      adapter: createDolibarrAdapter(db, { workspaceSlug: seed.workspaceSlug, actingUserId: seed.users.admin, tickets: true }),
+      adapter,
       workspaceSlug: seed.workspaceSlug,
       from: 'Atelier Lumière <portal@atelier-lumiere.example>',
     });
@@ -212,6 +232,19 @@ describe('dolibarr host: the agency’s answers and status changes on tickets in
 
   if (ticketReason) it(`is skipped: ${ticketReason}`, () => {});
 
+  it('tells on its first read an answer written after the portal was set up for the workspace', async function () {
+    const { seed } = host;
+    // Claire was invited (the portal set up) before; the portal's first read runs minutes after it
+    // starts. In between, staff answer on her company's ticket.
+    const scanner = await ticket(seed.companies.bakery, 'TS2611-0009', 'The scanner jams');
+    await message(scanner, seed.companies.bakery, 'TICKET_MSG', seed.users.staff);
+    expect(await pass()).to.equal(1);
+    expect(await told()).to.deep.equal([
+      { kind: 'ticket_answered', subject_id: String(scanner), number: 'TS2611-0009', title: 'The scanner jams' },
+    ]);
+    expect(await pass()).to.equal(0);
+  });
+
   it('tells Claire once of an answer the agency wrote on her company’s ticket, and refreshes her open pages', async function () {
     const { db, seed } = host;
     const printer = await ticket(seed.companies.bakery, 'TS2611-0001', 'The printer is down');
@@ -223,16 +256,34 @@ describe('dolibarr host: the agency’s answers and status changes on tickets in
 
     await message(printer, seed.companies.bakery, 'TICKET_MSG', seed.users.staff);
     expect(await pass()).to.equal(1);
-    expect(await told()).to.deep.equal([
-      { kind: 'ticket_answered', subject_id: String(printer), number: 'TS2611-0001', title: 'The printer is down' },
-    ]);
-    const live = await db('portal_live_events').where({ workspace_id: '1', type: 'ticket-changed' }).select('client_id', 'data');
+    expect((await told()).at(-1)).to.deep.equal({
+      kind: 'ticket_answered',
+      subject_id: String(printer),
+      number: 'TS2611-0001',
+      title: 'The printer is down',
+    });
+    const live = await db('portal_live_events')
+      .where({ workspace_id: '1', type: 'ticket-changed' })
+      .whereRaw(`data->>'ticketId' = ?`, [String(printer)])
+      .select('client_id', 'data');
     expect(live).to.have.length.of.at.least(1);
     expect(live[0].client_id).to.equal(String(seed.companies.bakery));
     expect(live[0].data).to.deep.include({ ticketId: String(printer), source: 'host' });
     // The next read looks back over it and tells no one twice.
     expect(await pass()).to.equal(0);
-    expect(await told()).to.have.length(1);
+    expect(await told()).to.have.length(2);
+  });
+
+  it('tells Claire of each answer the agency writes on the same ticket, each once', async function () {
+    const { seed } = host;
+    const router = await ticket(seed.companies.bakery, 'TS2611-0006', 'The router reboots');
+    await message(router, seed.companies.bakery, 'TICKET_MSG', seed.users.staff);
+    expect(await pass()).to.equal(1);
+    await message(router, seed.companies.bakery, 'TICKET_MSG', seed.users.staff);
+    expect(await pass()).to.equal(1);
+    expect(await pass()).to.equal(0);
+    const onRouter = (await told()).filter((row) => row.subject_id === String(router));
+    expect(onRouter).to.have.length(2);
   });
 
   it('tells no one of a private note, a client’s own message, or a message on another company’s ticket', async function () {
@@ -249,22 +300,41 @@ describe('dolibarr host: the agency’s answers and status changes on tickets in
     await message(logo, seed.companies.bakery, 'TICKET_MSG', Number((external as { rowid: number }).rowid));
     await message(garage, seed.companies.garage, 'TICKET_MSG', seed.users.staff);
     expect(await pass()).to.equal(0);
-    expect(await told()).to.have.length(1);
+    expect(await told()).to.have.length(4);
     // (The garage's answer is read too, but no one of the garage signs in to the portal.) An answer staff also mailed tells Claire.
     await message(logo, seed.companies.bakery, 'TICKET_MSG_SENTBYMAIL', seed.users.staff);
     expect(await pass()).to.equal(1);
     expect((await told()).map((row) => row.subject_id)).to.include(String(logo));
   });
 
-  it('tells Claire of a ticket staff closed or assigned, not of her own close the portal recorded', async function () {
+  /** The ticket's status as Dolibarr writes it: llx_ticket.fk_statut (CommonObject::setStatut, Ticket::close, Ticket::assignUser). */
+  const setStatus = (ticketId: number, fkStatut: number) =>
+    host.db('llx_ticket').where({ rowid: ticketId }).update({ fk_statut: fkStatut });
+  const toldOf = async (ticketId: number) => (await told()).filter((row) => row.subject_id === String(ticketId)).length;
+
+  it('tells Claire once of a status staff set from the ticket card’s menu, which leaves no event', async function () {
+    const { seed } = host;
+    const heating = await ticket(seed.companies.bakery, 'TS2611-0007', 'The heating is off');
+    expect(await pass()).to.equal(0); // a new ticket's first status is no change
+    // CommonObject::setStatut: the column alone, no trigger, no agenda event, no tms.
+    await setStatus(heating, 5); // waiting for the client's information
+    expect(await pass()).to.equal(1);
+    expect(await toldOf(heating)).to.equal(1);
+    expect(await pass()).to.equal(0);
+    await setStatus(heating, 3); // in progress again
+    expect(await pass()).to.equal(1);
+    expect(await toldOf(heating)).to.equal(2);
+  });
+
+  it('tells Claire once of a ticket staff closed or assigned, not of her own close through the portal', async function () {
     const { seed } = host;
     const wifi = await ticket(seed.companies.bakery, 'TS2611-0005', 'The wifi drops');
-    // The portal writes a client's close as its acting user (here the admin): her own act.
-    await message(wifi, seed.companies.bakery, 'AC_TICKET_CLOSE', seed.users.admin);
+    expect(await pass()).to.equal(0);
+    // Ticket::assignUser: fk_statut ASSIGNED and, where the agenda records it, its event: one change, told once.
+    await setStatus(wifi, 2);
+    await message(wifi, seed.companies.bakery, 'AC_TICKET_ASSIGNED', seed.users.staff);
     // Another trigger's event on the ticket (a property edited) is no status.
     await message(wifi, seed.companies.bakery, 'AC_TICKET_MODIFY', seed.users.staff);
-    expect(await pass()).to.equal(0);
-    await message(wifi, seed.companies.bakery, 'AC_TICKET_ASSIGNED', seed.users.staff);
     expect(await pass()).to.equal(1);
     expect((await told()).at(-1)).to.deep.equal({
       kind: 'ticket_answered',
@@ -274,6 +344,26 @@ describe('dolibarr host: the agency’s answers and status changes on tickets in
     });
     const live = await host.db('portal_live_events').where({ workspace_id: '1', type: 'ticket-changed' }).select('data');
     expect(live.map((row) => row.data.ticketId)).to.include(String(wifi));
+    expect(await pass()).to.equal(0);
+    // Her own close, through the portal (its write and its TICKET_CLOSE event): nothing to tell her.
+    const closed = await adapter.tickets!.setState(
+      '1',
+      String(seed.companies.bakery),
+      String(seed.contacts.claire),
+      String(wifi),
+      'closed',
+    );
+    expect(closed).to.not.equal(null);
+    expect(await pass()).to.equal(0);
+    expect(await toldOf(wifi)).to.equal(1);
+    // Staff reopen it (the ticket card's confirm_reopen) and close it (Ticket::close, with its event): each once.
+    await setStatus(wifi, 2);
+    expect(await pass()).to.equal(1);
+    await setStatus(wifi, 8);
+    await message(wifi, seed.companies.bakery, 'AC_TICKET_CLOSE', seed.users.staff);
+    expect(await pass()).to.equal(1);
+    expect(await pass()).to.equal(0);
+    expect(await toldOf(wifi)).to.equal(3);
   });
 
   it('keeps the other positions of a cursor written before the tickets option, and starts the tickets’ there', async function () {

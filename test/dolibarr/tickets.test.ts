@@ -83,7 +83,9 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
     // Skipped where no real Dolibarr database with the Ticket module's tables (dolibarr-ticket.sql) can
     // be made: psql and a PostgreSQL server (DATABASE_URL) are needed. CI's PostgreSQL pass runs it.
     if (reason) this.skip();
-    host = await startDolibarrHost({ ticketModule: true });
+    // The portal's tables too: its writes of a client's close, reopen or answer note the ticket's
+    // status in one of them (queries/ticket-statuses.ts).
+    host = await startDolibarrHost({ ticketModule: true, portalTables: true });
     bakery = String(host.seed.companies.bakery);
     garage = String(host.seed.companies.garage);
     claire = String(host.seed.contacts.claire);

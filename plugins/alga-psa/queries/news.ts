@@ -62,15 +62,15 @@ const ISSUED_AT = 'coalesce(i.finalized_at, i.created_at)';
 /** What a client sees of an issued invoice: not draft, prepayment, cancelled or void. */
 const ISSUED_STATUSES = ['sent', 'pending', 'overdue', 'partially_applied', 'paid'] as const;
 
-/** The newest moments already there: a first read tells of nothing before them. */
-export async function newsStart(db: Db, tenant: string): Promise<NewsCursor> {
-  const result = await db.raw<{ rows: Positions[] }>(
-    `select coalesce((select ${AT(`max(${ISSUED_AT})`)} from invoices i where i.tenant = ?), '-infinity') as invoices,
-            coalesce((select ${AT('max(q.sent_at)')} from quotes q where q.tenant = ?), '-infinity') as quotes`,
-    [tenant, tenant],
-  );
-  const at = result.rows[0]!;
-  return { ...at, start: at };
+/**
+ * Where a first read starts: the moment the portal began to follow the workspace, so what was
+ * issued, sent, answered or changed after it is news and nothing before it.
+ */
+export async function newsStartAt(db: Db, startedAt: Date): Promise<Required<NewsCursor>> {
+  const result = await db.raw<{ rows: Array<{ at: string }> }>(`select ${AT('?::timestamptz')} as at`, [startedAt]);
+  const at = result.rows[0]!.at;
+  const positions = { invoices: at, quotes: at, tickets: at };
+  return { ...positions, start: positions };
 }
 
 /** Invoices issued since the cursor, oldest first, a batch at most. */
@@ -99,6 +99,8 @@ export function quotesSentSince(db: Db, tenant: string, after: string, start: st
 
 export interface TicketAnswerRow {
   ticket_id: string;
+  /** The answer's comment_id or the status change's audit_id: which happening it is. */
+  occurrence: string;
   client_id: string;
   ticket_number: string | null;
   title: string;
@@ -142,7 +144,14 @@ export function ticketAnswersSince(db: Db, tenant: string, after: string, start:
     .andWhereRaw(VISIBLE_COMMENT)
     .whereIn('t.client_id', activeClientIds(db, tenant))
     .andWhereRaw(...inPart(ANSWERED_AT, after, start, part))
-    .select('t.ticket_id', 't.client_id', 't.ticket_number', 't.title', db.raw(`${AT(ANSWERED_AT)} as at`));
+    .select(
+      't.ticket_id',
+      db.raw(`'comment:' || c.comment_id as occurrence`),
+      't.client_id',
+      't.ticket_number',
+      't.title',
+      db.raw(`${AT(ANSWERED_AT)} as at`),
+    );
   const statusChanges = db('ticket_audit_logs as l')
     .join('tickets as t', function joinTicket() {
       this.on('t.tenant', '=', 'l.tenant').andOn('t.ticket_id', '=', 'l.ticket_id');
@@ -153,9 +162,16 @@ export function ticketAnswersSince(db: Db, tenant: string, after: string, start:
     .andWhereRaw(`l.changes -> 'status_id' ->> 'new' is not null`)
     .whereIn('t.client_id', activeClientIds(db, tenant))
     .andWhereRaw(...inPart('l.occurred_at', after, start, part))
-    .select('t.ticket_id', 't.client_id', 't.ticket_number', 't.title', db.raw(`${AT('l.occurred_at')} as at`));
+    .select(
+      't.ticket_id',
+      db.raw(`'status:' || l.audit_id as occurrence`),
+      't.client_id',
+      't.ticket_number',
+      't.title',
+      db.raw(`${AT('l.occurred_at')} as at`),
+    );
   return db
-    .select<TicketAnswerRow[]>('n.ticket_id', 'n.client_id', 'n.ticket_number', 'n.title', 'n.at')
+    .select<TicketAnswerRow[]>('n.ticket_id', 'n.occurrence', 'n.client_id', 'n.ticket_number', 'n.title', 'n.at')
     .from(answers.unionAll(statusChanges, true).as('n'))
     .orderBy('n.at')
     .limit(BATCH);

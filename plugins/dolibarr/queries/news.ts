@@ -4,8 +4,10 @@
 // (llx_propal fk_statut 1, date_valid a timestamp) and tasks assigned to a client's contact
 // (llx_element_contact, whose datecreate add_contact() writes). Each read starts a few minutes before its
 // cursor (never before where the first read started), so a validation committed after a later one
-// is not missed; the portal tells each person once. Timestamps are Dolibarr's (without zone) and compared as Dolibarr wrote them: the cursor is
-// the newest value read, never this process's clock. Scoped by entity and to client companies.
+// is not missed; the portal tells each person once. Timestamps are Dolibarr's (without zone) and
+// compared as Dolibarr wrote them: the cursor is the newest value read, never this process's clock;
+// the first read starts at the moment the portal began to follow the workspace (the database's
+// clock, in its zone). Scoped by entity and to client companies.
 import { INVOICE_CLOSED, INVOICE_VALIDATED, LISTED_TYPES } from './invoices.ts';
 import { clientCompanyIds, type Db } from './db.ts';
 import { PROPAL_VALIDATED } from './proposals.ts';
@@ -25,6 +27,8 @@ interface Positions {
 export interface NewsCursor extends Positions {
   /** The newest ticket answer's event id read (with the tickets option only). */
   tickets?: string;
+  /** The newest ticket status change's number read (ticket-statuses.ts; with the tickets option only). */
+  statuses?: string;
   start: Positions & { tickets?: string };
 }
 
@@ -55,19 +59,17 @@ function inPart(column: string, after: string, start: string, part: Part): [stri
     : [`${column} > greatest(?::timestamp - ${OVERLAP}, ?::timestamp) and ${column} <= ?::timestamp`, [after, start, after]];
 }
 
-/** The newest moments already there: a first read tells of nothing before them. */
-export async function newsStart(db: Db, entity: number): Promise<NewsCursor> {
-  const result = await db.raw<{ rows: Positions[] }>(
-    `select coalesce((select ${AT('max(tms)')} from llx_facture where entity = ?), '-infinity') as invoices,
-            coalesce((select ${AT('max(date_valid)')} from llx_propal where entity = ?), '-infinity') as proposals,
-            coalesce((select ${AT('max(ec.datecreate)')} from llx_element_contact ec
-                        join llx_projet_task t on t.rowid = ec.element_id and t.entity = ?
-                        join llx_c_type_contact tc on tc.rowid = ec.fk_c_type_contact
-                       where tc.element = 'project_task' and tc.source = 'external'), '-infinity') as tasks`,
-    [entity, entity, entity],
-  );
-  const at = result.rows[0]!;
-  return { ...at, start: at };
+/**
+ * Where a first read starts: the moment the portal began to follow the workspace, as Dolibarr's
+ * columns hold moments (timestamps without zone, in the database's zone: tms is written by
+ * PostgreSQL's now() in Dolibarr's update trigger), so what was validated or assigned after it is
+ * news and nothing before it.
+ */
+export async function newsStartAt(db: Db, startedAt: Date): Promise<NewsCursor> {
+  const result = await db.raw<{ rows: Array<{ at: string }> }>(`select ${AT('?::timestamptz::timestamp')} as at`, [startedAt]);
+  const at = result.rows[0]!.at;
+  const positions = { invoices: at, proposals: at, tasks: at };
+  return { ...positions, start: positions };
 }
 
 /**
@@ -154,43 +156,39 @@ export async function ticketNewsStart(db: Db, entity: number): Promise<string> {
   return String(row?.max ?? 0);
 }
 
-/** The agenda events of a status staff set that Dolibarr records (Ticket::close, Ticket::assignUser, through its agenda trigger). */
-const STATUS_EVENT_CODES = ['AC_TICKET_CLOSE', 'AC_TICKET_ASSIGNED'];
+/**
+ * The newest agenda event created by `startedAt` (as text; '0' for none): a first read tells the
+ * answers after it. llx_actioncomm has no index by creation, so this reads the entity's events
+ * once, on the workspace's first read only.
+ */
+export async function ticketNewsStartAt(db: Db, entity: number, startedAt: Date): Promise<string> {
+  const row = await db('llx_actioncomm')
+    .where({ entity })
+    .andWhereRaw('datec <= ?::timestamptz::timestamp', [startedAt])
+    .max<{ max: number | null }>('id as max')
+    .first();
+  return String(row?.max ?? 0);
+}
 
 /**
- * The agency's answers and status changes on client companies' tickets after the cursor, from
- * the agenda, written by an internal user (fk_user_author one with no fk_soc: an external login
- * writes as its client, and a message from the public pages has no user):
- * - answers: Ticket::createTicketMessage's public events (TICKET_MSG, or TICKET_MSG_SENTBYMAIL when
- *   staff mailed it too; never the TICKET_MSG_PRIVATE notes);
- * - status changes: the close and assign events where the agenda's setup records them, but not the
- *   ones the portal wrote itself for a client's close (`portalUserId`, the user it writes as).
- *   A status set through the ticket card's status menu (CommonObject::setStatut, no trigger) leaves
- *   no event and, on PostgreSQL, no tms either (llx_ticket has no update trigger there): it is not
- *   news until the agency answers.
+ * The agency's answers on client companies' tickets after the cursor, from the agenda: public
+ * messages (Ticket::createTicketMessage's TICKET_MSG, or TICKET_MSG_SENTBYMAIL when staff mailed
+ * it too; never the TICKET_MSG_PRIVATE notes) written by an internal user (fk_user_author one with
+ * no fk_soc: an external login writes as its client, and a message from the public pages has no
+ * user). Status changes are not read here but from llx_ticket itself (ticket-statuses.ts): the
+ * close and assign events are there only where the agenda's setup records them, a status set from
+ * the ticket card's menu has none, and one change read from both would be told twice.
  * By the event's id, which Dolibarr's sequence gives in order: 'new' ones after the position (a
  * batch at most, oldest first), 'recent' ones a few hundred ids back through it (never before the start).
  */
-export function ticketAnswersSince(
-  db: Db,
-  entity: number,
-  after: string,
-  start: string,
-  part: Part,
-  portalUserId: number | null = null,
-): Promise<TicketAnswerRow[]> {
+export function ticketAnswersSince(db: Db, entity: number, after: string, start: string, part: Part): Promise<TicketAnswerRow[]> {
   const query = db('llx_actioncomm as a')
     .join('llx_ticket as t', function joinTicket() {
       this.on('t.rowid', '=', 'a.fk_element').andOn('t.entity', '=', 'a.entity');
     })
     .join('llx_user as u', 'u.rowid', 'a.fk_user_author')
     .where({ 'a.entity': entity, 'a.elementtype': 'ticket' })
-    .where((codes) => {
-      codes.whereIn('a.code', ['TICKET_MSG', 'TICKET_MSG_SENTBYMAIL']).orWhere((status) => {
-        status.whereIn('a.code', STATUS_EVENT_CODES);
-        if (portalUserId !== null) status.whereNot('a.fk_user_author', portalUserId);
-      });
-    })
+    .whereIn('a.code', ['TICKET_MSG', 'TICKET_MSG_SENTBYMAIL'])
     .whereNull('u.fk_soc')
     .whereIn('t.fk_soc', clientCompanyIds(db, entity));
   if (part === 'new') query.where('a.id', '>', Number(after));

@@ -22,6 +22,7 @@ import { randomInt } from 'node:crypto';
 import type { Knex } from 'knex';
 import { countUpTo } from '../../shared/count-up-to.ts';
 import type { Db } from './db.ts';
+import { noteTicketStatus } from './ticket-statuses.ts';
 import { ticketsSeenBy } from './visibility.ts';
 
 export const TICKET_STATUS = {
@@ -452,6 +453,7 @@ export async function setTicketStatus(trx: Db, args: Scope & { rowid: number; fr
     .where({ rowid: args.rowid, entity: args.entity, fk_soc: args.companyId })
     .whereRaw(`coalesce(fk_statut, 0) in (${args.from.map(() => '?').join(', ')})`, [...args.from])
     .update({ fk_statut: args.to, tms: trx.fn.now() });
+  if (changed > 0) await noteTicketStatus(trx, { entity: args.entity, rowid: args.rowid });
   return changed > 0;
 }
 
@@ -461,6 +463,7 @@ export async function closeTicket(trx: Db, args: Scope & { rowid: number }): Pro
     .where({ rowid: args.rowid, entity: args.entity, fk_soc: args.companyId })
     .whereRaw(`coalesce(fk_statut, 0) not in (${CLOSED_STATUSES.join(', ')})`)
     .update({ fk_statut: TICKET_STATUS.closed, progress: 100, date_close: trx.fn.now(), tms: trx.fn.now() });
+  if (changed > 0) await noteTicketStatus(trx, { entity: args.entity, rowid: args.rowid });
   return changed > 0;
 }
 
@@ -479,5 +482,6 @@ export async function reopenTicket(trx: Db, args: Scope & { rowid: number }): Pr
       ]),
       tms: trx.fn.now(),
     });
+  if (changed > 0) await noteTicketStatus(trx, { entity: args.entity, rowid: args.rowid });
   return changed > 0;
 }

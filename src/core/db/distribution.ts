@@ -125,6 +125,10 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
     kind: 'coordinator',
     why: 'one row per Dolibarr entity, read in the same statement as llx_propal and portal_dolibarr_proposal_order',
   },
+  portal_dolibarr_ticket_statuses: {
+    kind: 'coordinator',
+    why: "beside Dolibarr, the ticket statuses the portal last saw, compared with llx_ticket in one statement: kept where Dolibarr's tables are, never distributed",
+  },
   portal_alga_listed_records: {
     kind: 'coordinator',
     why: "beside Alga PSA, an index of invoices and quotes joined to them by primary key in a client's lists: kept where Alga's tables are, never distributed, so the join stays one node's index reads",

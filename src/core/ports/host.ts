@@ -1016,6 +1016,12 @@ export interface HostNewsItem {
   title: string;
   /** With a task: the contact it was assigned to. */
   contactId?: HostId;
+  /**
+   * Which happening on the record this is, where a record has many: a ticket's answers and status
+   * changes each carry the host's own id of it (the same when read again), and each is told once.
+   * Absent: the record is told once (an invoice issued).
+   */
+  occurrence?: string;
 }
 
 /**
@@ -1026,12 +1032,14 @@ export interface HostNewsPort {
   /**
    * The workspace's invoices issued, offers sent, tasks assigned and tickets answered (where its
    * tickets port is on) after `cursor` (what the host can tell), with the cursor to pass next
-   * time. The cursor is the adapter's own text; null asks for none of the past, only a cursor to
-   * start from. An item may come again in a later call (an adapter reads a little before its
-   * cursor, so a write committed late is not missed): the portal tells each person once. Scoped by
-   * workspace; only records the client may see (list() and find() answer them).
+   * time. The cursor is the adapter's own text; null is the first read, which tells what happened
+   * after `startedAt` (when the portal began to follow the workspace, kept by the portal, so a
+   * first read minutes or a restart later misses nothing in between) and nothing before it. An item
+   * may come again in a later call (an adapter reads a little before its cursor, so a write
+   * committed late is not missed): the portal tells each person once. Scoped by workspace; only
+   * records the client may see (list() and find() answer them).
    */
-  since(workspaceId: HostId, cursor: string | null): Promise<{ items: HostNewsItem[]; cursor: string }>;
+  since(workspaceId: HostId, cursor: string | null, startedAt: Date): Promise<{ items: HostNewsItem[]; cursor: string }>;
 }
 
 /**

@@ -2,10 +2,11 @@
 // sent, through its news port, and tells the client's people as a host's own call would. Every
 // few minutes each instance goes through the workspaces with an active client user; one instance
 // at a time reads a workspace (a conditional update claims it), from the cursor the last read
-// left. Telling is once per person, kind and record, so an item read twice (the adapter reads a
-// little before its cursor; a read that stopped half-way is read again) tells no one twice. The
-// cursor moves only after everything read was told. A ticket the agency answered also refreshes the
-// client's open pages, with the live event a host's own call sends (core/live/host-changes.ts).
+// left (the first read from where the portal began to follow the workspace). Telling is once per
+// person, kind, record and occurrence (each answer on a ticket is one), so an item read twice (the
+// adapter reads a little before its cursor; a read that stopped half-way is read again) tells no
+// one twice. The cursor moves only after everything read was told. A ticket the agency answered
+// also refreshes the client's open pages, with the live event a host's own call sends (core/live/host-changes.ts).
 import type { Knex } from 'knex';
 import { announceHostChange, type EventBus, type HostNewsPort, type PortalLogger } from '../../core/index.ts';
 import { claimHostNews, saveHostNewsCursor, workspacesWithActivePeople } from './queries.ts';
@@ -38,9 +39,9 @@ export function createHostNewsReader(deps: HostNewsDeps) {
   /** One workspace's read; resolves with how many people were told, or null when another instance has it. */
   async function readWorkspace(workspaceId: string): Promise<number | null> {
     const at = now();
-    const cursor = await claimHostNews(db, workspaceId, at, new Date(at.getTime() - CLAIM_MS));
-    if (cursor === undefined) return null;
-    const { items, cursor: next } = await news.since(workspaceId, cursor);
+    const claimed = await claimHostNews(db, workspaceId, at, new Date(at.getTime() - CLAIM_MS));
+    if (claimed === undefined) return null;
+    const { items, cursor: next } = await news.since(workspaceId, claimed.cursor, claimed.startedAt);
     let told = 0;
     for (const item of items) {
       if (item.kind === 'ticket')
@@ -57,6 +58,7 @@ export function createHostNewsReader(deps: HostNewsDeps) {
         title: item.title || null,
         number: item.number || null,
         contactId: item.kind === 'task' ? (item.contactId ?? null) : null,
+        occurrence: item.occurrence ?? null,
       });
     }
     await saveHostNewsCursor(db, workspaceId, next);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FeatureManifest } from '../../core/index.ts';
 import * as clientNotifications from './migrations/20261229000001_client_notifications.ts';
 import * as pushChannel from './migrations/20270203000002_push_channel.ts';
+import * as hostNewsOccurrences from './migrations/20270301000001_host_news_occurrences.ts';
 
 export const clientNotificationsManifest: FeatureManifest = {
   name: 'client notifications',
@@ -12,5 +13,6 @@ export const clientNotificationsManifest: FeatureManifest = {
   migrations: {
     '20261229000001_client_notifications': clientNotifications,
     '20270203000002_push_channel': pushChannel,
+    '20270301000001_host_news_occurrences': hostNewsOccurrences,
   },
 };

@@ -46,7 +46,10 @@ export function recipients(
   return query;
 }
 
-/** One row per person; a person told of the same record for the same reason before is skipped. Returns who was told. */
+/**
+ * One row per person; a person told of the same occurrence on the same record for the same reason
+ * before is skipped (an occurrence read again; '' for news told once per record). Returns who was told.
+ */
 export async function insertNotifications(
   db: Db,
   rows: Array<{
@@ -56,6 +59,7 @@ export async function insertNotifications(
     kind: NotificationKind;
     subjectType: string;
     subjectId: string;
+    occurrence: string;
     title: string | null;
     number: string | null;
     channel: Channel;
@@ -72,13 +76,14 @@ export async function insertNotifications(
         kind: row.kind,
         subject_type: row.subjectType,
         subject_id: row.subjectId,
+        occurrence: row.occurrence,
         title: row.title,
         number: row.number,
         channel: row.channel,
         emailed_at: row.emailedAt,
       })),
     )
-    .onConflict(['workspace_id', 'client_user_id', 'kind', 'subject_id'])
+    .onConflict(['workspace_id', 'client_user_id', 'kind', 'subject_id', 'occurrence'])
     .ignore()
     .returning(['id', 'client_user_id']);
 }
@@ -223,17 +228,33 @@ export async function workspacesWithActivePeople(db: Db): Promise<string[]> {
 
 /**
  * Takes the workspace's read of the host's news, unless an instance took it after `notBefore`:
- * one read at a time across instances. Resolves with the cursor to read from (null: none yet), or
- * undefined when the read is not this caller's.
+ * one read at a time across instances. Resolves with the cursor to read from (null: none yet) and
+ * where the first read starts, or undefined when the read is not this caller's.
+ *
+ * A workspace's row is written the first time it is read, and starts where the portal was set up
+ * for it: its first client user's invitation (the migration gave the workspaces set up before it
+ * a row of their own). So the first read, minutes after that or after a restart, misses nothing
+ * the host did in between.
  */
-export async function claimHostNews(db: Db, workspaceId: string, at: Date, notBefore: Date): Promise<string | null | undefined> {
-  await db('portal_host_news').insert({ workspace_id: workspaceId }).onConflict('workspace_id').ignore();
+export async function claimHostNews(
+  db: Db,
+  workspaceId: string,
+  at: Date,
+  notBefore: Date,
+): Promise<{ cursor: string | null; startedAt: Date } | undefined> {
+  await db('portal_host_news')
+    .insert({
+      workspace_id: workspaceId,
+      started_at: db.raw('coalesce((select min(created_at) from client_users where workspace_id = ?), now())', [workspaceId]),
+    })
+    .onConflict('workspace_id')
+    .ignore();
   const [row] = await db('portal_host_news')
     .where({ workspace_id: workspaceId })
     .andWhere((q) => q.whereNull('claimed_at').orWhere('claimed_at', '<=', notBefore))
     .update({ claimed_at: at })
-    .returning<Array<{ cursor: string | null }>>('cursor');
-  return row ? row.cursor : undefined;
+    .returning<Array<{ cursor: string | null; started_at: Date }>>(['cursor', 'started_at']);
+  return row ? { cursor: row.cursor, startedAt: row.started_at } : undefined;
 }
 
 export async function saveHostNewsCursor(db: Db, workspaceId: string, cursor: string): Promise<void> {

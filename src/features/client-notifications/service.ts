@@ -61,6 +61,11 @@ export interface ClientEvent {
   kind: NotificationKind;
   subjectType: 'invoice' | 'proposal' | 'quotation' | 'task' | 'document' | 'message' | 'ticket';
   subjectId: string;
+  /**
+   * Which happening on the record this is, where one record has many (each answer on a ticket: the
+   * host's id of it); each is told once. Absent: told once per record.
+   */
+  occurrence?: string | null;
   title?: string | null;
   number?: string | null;
   /** The one contact the record is for (a task assigned to a person); everyone allowed otherwise. */
@@ -168,6 +173,7 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
           kind: event.kind,
           subjectType: event.subjectType,
           subjectId: event.subjectId,
+          occurrence: event.occurrence ?? '',
           title: subject.title,
           number: subject.number,
           channel: channels.get(person.id)!,
