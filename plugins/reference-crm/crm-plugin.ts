@@ -81,6 +81,8 @@ export interface CrmRecordChange {
   title?: string;
   number?: string;
   contactId?: string;
+  /** What tells this answer apart from the ticket's earlier ones (see HostRecordChange.occurrence). */
+  occurrence?: string;
 }
 
 export interface CrmStaffHelpers {

@@ -14,6 +14,7 @@ export async function tellPlugins(
     title?: string;
     number?: string;
     contactId?: number | null;
+    occurrence?: string;
   },
 ): Promise<void> {
   const listeners = (plugins ?? []).filter((plugin) => plugin.recordChanged);
@@ -27,6 +28,7 @@ export async function tellPlugins(
     ...(change.title ? { title: change.title } : {}),
     ...(change.number ? { number: change.number } : {}),
     ...(change.contactId ? { contactId: String(change.contactId) } : {}),
+    ...(change.occurrence ? { occurrence: change.occurrence } : {}),
   };
   const results = await Promise.allSettled(listeners.map((plugin) => plugin.recordChanged!(asStrings)));
   for (const result of results) {

@@ -33,6 +33,12 @@ export interface HostRecordChange {
   number?: string;
   /** With `assigned`: the contact the task is for (everyone at the client when absent). */
   contactId?: string;
+  /**
+   * What tells this happening apart from an earlier one on the same record (a ticket's answer: the
+   * message's id): each is told once. Absent, the record's happening is told once, as an invoice
+   * issued is.
+   */
+  occurrence?: string;
 }
 
 const hostId = z.union([z.string().trim().min(1).max(100), z.number().int().nonnegative()]).transform(String);
@@ -57,6 +63,7 @@ const changeSchema = z
     title: z.string().trim().max(300).optional(),
     number: z.string().trim().max(100).optional(),
     contactId: hostId.optional(),
+    occurrence: z.string().trim().min(1).max(100).optional(),
   })
   .refine((change) => !change.happened || HAPPENS_TO[change.kind] === change.happened, {
     message: 'happened does not go with this kind of record (document shared, task assigned, invoice issued, proposal or quotation sent)',

@@ -22,5 +22,6 @@ export function clientEventOf(change: ParsedHostChange): ClientEvent {
     title: change.title ?? null,
     number: change.number ?? null,
     contactId: change.kind === 'task' ? (change.contactId ?? null) : null,
+    occurrence: change.occurrence ?? null,
   };
 }

@@ -241,9 +241,13 @@ export function ticketRoutes({
     );
   }
 
-  /** The client is told of what the agency wrote or decided: their open pages refresh, and they are notified. */
-  const tellClient = (workspaceId: number, ticket: TicketRow) =>
+  /**
+   * The client is told of what the agency wrote or decided: their open pages refresh, and they are
+   * notified, once for each answer or change (`occurrence`: the answer's message id, else the moment).
+   */
+  const tellClient = (workspaceId: number, ticket: TicketRow, occurrence: string) =>
     tellPlugins(plugins, {
+      occurrence,
       workspaceId,
       clientId: ticket.client_id,
       kind: 'ticket',
@@ -286,8 +290,8 @@ export function ticketRoutes({
         400,
       );
     // The answer, its files and the new status together, or none of them.
-    await inTransaction(db, async (trx) => {
-      const messageId =
+    const messageId = await inTransaction(db, async (trx) => {
+      const written =
         body === ''
           ? null
           : await insertTicketMessage(trx, {
@@ -298,19 +302,21 @@ export function ticketRoutes({
               body,
             });
       // Files on their own are for the client: the ticket moves up their list as for an answer.
-      if (messageId === null) await touchTicket(trx, { workspaceId: staff.workspaceId, ticketId: ticket.id });
+      if (written === null) await touchTicket(trx, { workspaceId: staff.workspaceId, ticketId: ticket.id });
       await insertTicketFiles(trx, {
         workspaceId: staff.workspaceId,
         ticketId: ticket.id,
-        messageId,
+        messageId: written,
         staffId: staff.id,
         files: checked.files,
       });
       if (status)
         await setTicketStatus(trx, { workspaceId: staff.workspaceId, ticketId: ticket.id, to: status, by: { staffId: staff.id } });
+      return written;
     });
     // A note between staff changes nothing the client sees, unless it came with a new status.
-    if (!internal || status) await tellClient(staff.workspaceId, ticket);
+    if (!internal || status)
+      await tellClient(staff.workspaceId, ticket, messageId === null ? `at:${new Date().toISOString()}` : `message:${messageId}`);
     res.redirect(303, `/tickets/${ticket.id}`);
   });
 
@@ -345,7 +351,7 @@ export function ticketRoutes({
     if (!parsed.ok) return showTicket(res, ticket, req.body, parsed.errors, 400);
     if (parsed.data.status !== ticket.status) {
       await setTicketStatus(db, { workspaceId: staff.workspaceId, ticketId: ticket.id, to: parsed.data.status, by: { staffId: staff.id } });
-      await tellClient(staff.workspaceId, ticket);
+      await tellClient(staff.workspaceId, ticket, `status:${parsed.data.status}:${new Date().toISOString()}`);
     }
     res.redirect(303, `/tickets/${ticket.id}`);
   });
