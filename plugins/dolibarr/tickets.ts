@@ -1,7 +1,7 @@
 // TicketsPort on Dolibarr's Ticket module (queries/tickets.ts says what is read and written, after
 // whose code). Dolibarr keeps a ticket's description and messages as HTML (its forms post
-// 'restricthtml'); the portal's are plain text, so they are written escaped, line breaks as <br>,
-// and read back as text. Status in the portal's words:
+// 'restricthtml'); the portal's are plain text, so they are written as Dolibarr's cleaning leaves a
+// plain text (textToHtml) and read back as text. Status in the portal's words:
 //   NEED_MORE_INFO (5) → waiting (on the client); CLOSED (8), CANCELED (9) → closed; the rest open,
 //   each status also named in the portal's translated words (TicketStatusName).
 // The dictionaries' codes are the choices' ids: llx_ticket stores the code, not the rowid.
@@ -23,7 +23,7 @@ import { recordAgendaEvent } from './queries/agenda.ts';
 import { findTicketFile, listTicketFiles, type TicketFileRow } from './queries/ticket-files.ts';
 import { contentTypeOf, fileFound } from './shared-files.ts';
 import { findClientCompany } from './queries/companies.ts';
-import { moduleEnabled } from './queries/constants.ts';
+import { entityCompanyName, moduleEnabled } from './queries/constants.ts';
 import { findContact } from './queries/contacts.ts';
 import {
   closeTicket,
@@ -96,16 +96,18 @@ export function htmlToText(html: string | null): string {
     .trim();
 }
 
-/** A person's plain text as Dolibarr's forms store it: escaped, its line breaks as <br>. */
-function textToHtml(text: string): string {
-  return text
-    .trim()
-    .replace(/\r\n?/g, '\n')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/\n/g, '<br>\n');
+/**
+ * A person's plain text as Dolibarr stores a plain-text message its public pages receive:
+ * GETPOST('message', 'restricthtml') runs dol_htmlwithnojs() (htdocs/core/lib/functions.lib.php),
+ * which gives a text that is not HTML (!dol_textishtml) dol_nl2br() — "<br>" before each line
+ * break, the break kept — and re-serialises it through DOMDocument::saveHTML(), which writes &, <
+ * and > of the text as &amp; &lt; &gt; and leaves quotes and apostrophes as they are; Ticket::verify
+ * and ActionComm::create then trim it. What the client typed is text, not markup, so its < and >
+ * are escaped rather than parsed: Dolibarr's card (which prints the column as HTML) shows it as
+ * typed, and no tag of the client's reaches it.
+ */
+export function textToHtml(text: string): string {
+  return text.trim().replace(/\r\n?/g, '\n').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, '<br>\n');
 }
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
@@ -151,6 +153,25 @@ function presentMessage(row: TicketMessageRow, fallbackName: string): TicketMess
     body: htmlToText(row.note),
     at: row.datep ?? row.datec ?? new Date(0),
   };
+}
+
+/** The statuses a client's reply takes to IN_PROGRESS (see reply). */
+const REPLY_MOVES_FROM = [
+  TICKET_STATUS.notRead,
+  TICKET_STATUS.read,
+  TICKET_STATUS.assigned,
+  TICKET_STATUS.needMoreInfo,
+  TICKET_STATUS.waiting,
+] as const;
+
+/**
+ * A message's agenda label as the public message form fills it: the subject field of
+ * FormTicket::showMessageForm (htdocs/core/class/html.formticket.class.php),
+ * "['.MAIN_INFO_SOCIETE_NOM.' - '.$langs->trans("Ticket").' '.$ticketstat->ref.'] '.subject", which
+ * Ticket::newMessage posts as $object->subject and createTicketMessage writes as the label.
+ */
+function messageLabel(companyName: string, ticket: Pick<TicketRow, 'ref' | 'subject'>): string {
+  return `[${companyName} - Ticket ${ticket.ref}] ${ticket.subject?.trim() ?? ''}`;
 }
 
 const HISTORY: Record<string, Omit<TicketStatusChange, 'at'>> = {
@@ -311,8 +332,13 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
           typeCode,
           categoryCode,
           severityCode,
+          ip: write?.ip ?? null,
         });
         await linkTicketContact(trx, { ticketId: created.rowid, contactId: contactRowid });
+        // create_ticket.php is a NOLOGIN page: Ticket::create($user) runs its TICKET_CREATE trigger
+        // with no user, so the event has no author nor owner (ActionComm::create writes null for a
+        // user id that is not > 0, and its owner 0 gets no llx_actioncomm_resources row), and
+        // the page's $object->email_from = $origin_email becomes the event's email_from.
         await recordAgendaEvent(trx, {
           entity: s.entity,
           trigger: 'TICKET_CREATE',
@@ -320,8 +346,10 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
           ref: created.ref,
           companyId: s.companyId,
           projectId: null,
-          userId: options.userId,
+          userId: null,
           at: null,
+          emailFrom: contact.email,
+          ip: write?.ip ?? null,
         });
         return findTicket(trx, { ...s, rowid: created.rowid });
       };
@@ -349,15 +377,20 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
           projectId: ticket.fk_project,
           contactId: contactRowid,
           email: contact.email.trim(),
-          label: ticket.subject?.trim() || ticket.ref,
+          label: messageLabel((await entityCompanyName(trx, { entity: s.entity })) ?? '', ticket),
           note: textToHtml(text),
+          ip: write?.ip ?? null,
         });
-        // Ticket::newMessage from the public area: a ticket past IN_PROGRESS (waiting on the
-        // client, or on hold) goes back to IN_PROGRESS when the client answers.
+        // Ticket::newMessage($user, $action, 0, 1) from public/ticket/view.php: "if
+        // (($object->status < self::STATUS_IN_PROGRESS && !$user->socid && !$private) ||
+        // ($object->status > self::STATUS_IN_PROGRESS && $public_area)) setStatut(IN_PROGRESS)".
+        // The public page's user is nobody (no socid) and the message is not private, so every
+        // open status but IN_PROGRESS itself goes to IN_PROGRESS: not read, read, assigned, waiting
+        // on the client, on hold.
         await setTicketStatus(trx, {
           ...s,
           rowid,
-          from: [TICKET_STATUS.needMoreInfo, TICKET_STATUS.waiting],
+          from: REPLY_MOVES_FROM,
           to: TICKET_STATUS.inProgress,
         });
         return event;

@@ -340,6 +340,11 @@ export interface Page<T> {
  */
 export interface HostWrite {
   trx?: Knex.Transaction;
+  /**
+   * Optional: the address the client's request came from, for a host that records it with what
+   * the client wrote (Dolibarr's tickets and agenda events keep an `ip`); null where unknown.
+   */
+  ip?: string | null;
 }
 
 export interface LineItem {

@@ -31,6 +31,7 @@ import {
   removeReceived,
   recordLiveEvent,
   renderPortalPage,
+  requestMeta,
   sendDownload,
   signedInClient,
   type StoredAttachment,
@@ -290,7 +291,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
               typeId: input.typeId,
               priorityId: input.priorityId,
             },
-            { trx },
+            { trx, ip: requestMeta(req).ip },
           );
           if (!ticket) return null;
           await keepAttachments(trx, res, ticket.id, stored);
@@ -335,7 +336,10 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       }
       const replied = await db
         .transaction(async (trx) => {
-          const message = await tickets.reply(workspace.id, user.client_id, user.contact_id, ticket.id, input.body, { trx });
+          const message = await tickets.reply(workspace.id, user.client_id, user.contact_id, ticket.id, input.body, {
+            trx,
+            ip: requestMeta(req).ip,
+          });
           if (!message) return null;
           await keepAttachments(trx, res, ticket.id, stored);
           const live = await logged(trx, req, res, 'ticket.replied', ticket, { excerpt: input.body.slice(0, 80), files: stored.length });
@@ -362,7 +366,10 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       // Only a real change is logged: closing a closed ticket again says nothing new.
       const changes = ticket.state === 'closed' ? to === 'open' : to === 'closed';
       const outcome = await db.transaction(async (trx) => {
-        const changed = await tickets.setState(workspace.id, user.client_id, user.contact_id, ticket.id, to, { trx });
+        const changed = await tickets.setState(workspace.id, user.client_id, user.contact_id, ticket.id, to, {
+          trx,
+          ip: requestMeta(req).ip,
+        });
         if (!changed) return null;
         return { live: changes ? await logged(trx, req, res, to === 'closed' ? 'ticket.closed' : 'ticket.reopened', ticket) : null };
       });
