@@ -22,6 +22,7 @@ import { fullName } from './names.ts';
 import { recordAgendaEvent } from './queries/agenda.ts';
 import { findTicketFile, listTicketFiles, type TicketFileRow } from './queries/ticket-files.ts';
 import { contentTypeOf, fileFound } from './shared-files.ts';
+import { dataRootWritable, writeTicketFiles } from './ticket-uploads.ts';
 import { findClientCompany } from './queries/companies.ts';
 import { entityCompanyName, moduleEnabled } from './queries/constants.ts';
 import { findContact } from './queries/contacts.ts';
@@ -106,7 +107,7 @@ export function htmlToText(html: string | null): string {
  * are escaped rather than parsed: Dolibarr's card (which prints the column as HTML) shows it as
  * typed, and no tag of the client's reaches it.
  */
-export function textToHtml(text: string): string {
+function textToHtml(text: string): string {
   return text.trim().replace(/\r\n?/g, '\n').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, '<br>\n');
 }
 
@@ -185,7 +186,8 @@ export interface DolibarrTicketsOptions {
   userId: number | null;
   /**
    * Dolibarr's data root (the documents port's): a ticket's files are read from its ticket/<ref>/
-   * directory there. Without it the port has no files.
+   * directory there, and the client's written there where the portal's process may write it.
+   * Without it the port has no files.
    */
   dataRoot?: string;
 }
@@ -206,6 +208,9 @@ async function presentFile(dataRoot: string, row: TicketFileRow): Promise<(Ticke
 }
 
 export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => number | null, options: DolibarrTicketsOptions): TicketsPort {
+  // The client's files go into Dolibarr's ticket directory where the portal may write the data
+  // root; elsewhere the portal keeps them (and Dolibarr's staff do not see them).
+  const filesRoot = dataRootWritable(options.dataRoot) ? options.dataRoot : null;
   const scope = (workspaceId: string, clientId: string) => {
     const entity = entityOf(workspaceId);
     const companyId = parseId(clientId);
@@ -351,6 +356,16 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
           emailFrom: contact.email,
           ip: write?.ip ?? null,
         });
+        if (filesRoot && ticket.files?.length) {
+          await writeTicketFiles(trx, {
+            dataRoot: filesRoot,
+            entity: s.entity,
+            ticketId: created.rowid,
+            ref: created.ref,
+            agendaId: null,
+            files: ticket.files,
+          });
+        }
         return findTicket(trx, { ...s, rowid: created.rowid });
       };
       // The ticket, its contact and its agenda event belong together: the caller's transaction, or one of our own.
@@ -358,7 +373,7 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
       return row ? presentSummary(row) : null;
     },
 
-    async reply(workspaceId, clientId, contactId, id, body, write) {
+    async reply(workspaceId, clientId, contactId, id, body, write, files) {
       const s = scope(workspaceId, clientId);
       const rowid = parseId(id);
       const contactRowid = parseId(contactId);
@@ -381,6 +396,17 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
           note: textToHtml(text),
           ip: write?.ip ?? null,
         });
+        // createTicketMessage links each file of the message to its event (agenda_id).
+        if (filesRoot && files?.length) {
+          await writeTicketFiles(trx, {
+            dataRoot: filesRoot,
+            entity: s.entity,
+            ticketId: rowid,
+            ref: ticket.ref,
+            agendaId: event.id,
+            files,
+          });
+        }
         // Ticket::newMessage($user, $action, 0, 1) from public/ticket/view.php: "if
         // (($object->status < self::STATUS_IN_PROGRESS && !$user->socid && !$private) ||
         // ($object->status > self::STATUS_IN_PROGRESS && $public_area)) setStatut(IN_PROGRESS)".
@@ -436,5 +462,6 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
       return row ? presentSummary(row) : null;
     },
     ...(options.dataRoot ? ticketFiles(options.dataRoot) : {}),
+    ...(filesRoot ? { keepsClientFiles: true } : {}),
   };
 }

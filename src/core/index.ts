@@ -285,6 +285,7 @@ export {
   type TicketState,
   type TicketSummary,
   type TicketsPort,
+  type TicketUpload,
   type ProjectDetail,
   type ProjectPhase,
   type ProjectsPort,

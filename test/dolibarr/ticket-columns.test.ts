@@ -9,10 +9,22 @@
 //    TICKET_MSG event, its label as the public message form fills it, its note as
 //    dol_htmlwithnojs leaves a plain text (escaped, line breaks as <br>), and the ticket moved to
 //    IN_PROGRESS from every open status but IN_PROGRESS itself;
-//  - what the portal reads back of those columns: the client's text as typed, no <br>, no entity.
+//  - what the portal reads back of those columns: the client's text as typed, no <br>, no entity;
+//  - the client's files in Dolibarr's own documents where the data root is writable:
+//    <data root>/ticket/<ref>/<name> and the llx_ecm_files row addFileIntoDatabaseIndex writes
+//    (a reply's linked to its event), a taken name renamed as copyFilesForTicket renames it, both
+//    gone when the transaction does not commit, and listed and read back through the port;
+//  - without a data root the portal can write, the port keeps no files (the portal keeps them) and
+//    the standalone server says so at start-up.
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { text as readText } from 'node:stream/consumers';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
-import type { TicketsPort } from '../../src/core/ports/host.ts';
+import { dolibarrStandalone } from '../../plugins/dolibarr/standalone.ts';
+import type { TicketsPort, TicketUpload } from '../../src/core/ports/host.ts';
 import { insertTicketInstallRows, startDolibarrHost, ticketModuleUnavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 type Row = Record<string, unknown>;
@@ -55,17 +67,38 @@ describe("dolibarr binding: a client's ticket and reply, column by column as Dol
   // then DOMDocument::saveHTML, which escapes &, < and > of the text and no quote.
   const descriptionStored = 'Since Monday the "Pro" printer\'s tray &lt;b&gt;jams&lt;/b&gt; &amp; beeps.<br>\nPlease call.';
 
-  async function openTicket(subject: string): Promise<string> {
+  async function openTicket(subject: string, files?: TicketUpload[]): Promise<string> {
     const created = await tickets.create(
       workspaceId,
       bakery,
       claire,
-      { subject, description, categoryId: null, typeId: 'ISSUE', priorityId: 'HIGH' },
+      { subject, description, categoryId: null, typeId: 'ISSUE', priorityId: 'HIGH', ...(files ? { files } : {}) },
       { ip },
     );
     expect(created).to.not.equal(null);
     return created!.id;
   }
+
+  const upload = (name: string, content: string, contentType = 'text/plain'): TicketUpload => ({
+    name,
+    contentType,
+    sizeBytes: Buffer.byteLength(content),
+    open: async () => Readable.from([Buffer.from(content)]),
+  });
+  const md5 = (content: string) => createHash('md5').update(content).digest('hex');
+  const refOf = async (id: string) =>
+    String(
+      (await host
+        .db('llx_ticket')
+        .where({ rowid: Number(id) })
+        .first<Row>('ref'))!.ref,
+    );
+  const ecmRows = (ticketId: string) =>
+    host
+      .db('llx_ecm_files')
+      .where({ src_object_type: 'ticket', src_object_id: Number(ticketId) })
+      .orderBy('rowid')
+      .select<Row[]>();
 
   it('opens the llx_ticket row create_ticket.php writes through Ticket::create', async function () {
     const id = await openTicket('Printer jam');
@@ -124,12 +157,7 @@ describe("dolibarr binding: a client's ticket and reply, column by column as Dol
 
   it('writes the AC_TICKET_CREATE event with no user, the requester as email_from and the address', async function () {
     const id = await openTicket('Scanner');
-    const ref = String(
-      (await host
-        .db('llx_ticket')
-        .where({ rowid: Number(id) })
-        .first<Row>('ref'))!.ref,
-    );
+    const ref = await refOf(id);
     const event = await host
       .db('llx_actioncomm')
       .where({ elementtype: 'ticket', fk_element: Number(id), code: 'AC_TICKET_CREATE' })
@@ -160,12 +188,7 @@ describe("dolibarr binding: a client's ticket and reply, column by column as Dol
 
   it('writes a reply as createTicketMessage from the public page, and reads it back as typed', async function () {
     const id = await openTicket('Router');
-    const ref = String(
-      (await host
-        .db('llx_ticket')
-        .where({ rowid: Number(id) })
-        .first<Row>('ref'))!.ref,
-    );
+    const ref = await refOf(id);
     const text = 'It says "error <42>" & stops.\nAgain.';
     const reply = await tickets.reply(workspaceId, bakery, claire, id, `  ${text} `, { ip });
     const event = await host
@@ -223,5 +246,167 @@ describe("dolibarr binding: a client's ticket and reply, column by column as Dol
         `from ${from}`,
       ).to.deep.equal({ fk_statut: to });
     }
+  });
+  it("puts a new ticket's files in Dolibarr's ticket directory with the llx_ecm_files row addFileIntoDatabaseIndex writes", async function () {
+    expect(tickets.keepsClientFiles).to.equal(true);
+    const id = await openTicket('Photos', [upload('tray photo.txt', 'the tray'), upload('../../etc/notes: a?.txt', 'notes')]);
+    const ref = await refOf(id);
+    const dir = path.join(host.dataRoot, 'ticket', ref);
+    // dol_sanitizeFileName: the characters a file system trips on as '_', then '..' dropped: no path.
+    expect(readdirSync(dir).sort()).to.deep.equal(['__etc_notes_ a_.txt', 'tray photo.txt']);
+    expect(readFileSync(path.join(dir, 'tray photo.txt'), 'utf8')).to.equal('the tray');
+    const rows = await ecmRows(id);
+    expect(rows).to.have.length(2);
+    const { rowid, date_c, tms, position, ...rest } = rows[0]!;
+    expect(date_c).to.be.instanceOf(Date);
+    expect(tms).to.be.instanceOf(Date);
+    // EcmFiles::create: MAX(position) of the directory + 1.
+    expect([position, rows[1]!.position]).to.deep.equal([1, 2]);
+    expect(rest).to.deep.equal({
+      ref: md5(`ticket/${ref}/tray photo.txt`), // dol_hash(filepath.'/'.filename, 3)
+      label: md5('the tray'), // md5_file(): "MD5 of file content"
+      share: null, // setsharekey 0
+      share_pass: null,
+      entity: 1,
+      filepath: `ticket/${ref}`, // DOL_DATA_ROOT stripped, no leading or trailing /
+      filename: 'tray photo.txt',
+      src_object_type: 'ticket', // $object->table_element
+      src_object_id: Number(id),
+      agenda_id: null,
+      fullpath_orig: 'tray photo.txt', // the uploaded name
+      description: '', // "indexed content"
+      keywords: '',
+      content: null,
+      cover: null,
+      gen_or_uploaded: 'uploaded',
+      extraparams: null,
+      fk_user_c: null, // the public page has no user
+      fk_user_m: null,
+      note_private: null,
+      note_public: null,
+      acl: null,
+      geolat: null,
+      geolong: null,
+      geopoint: null,
+      georesultcode: null,
+    });
+    expect(rows[1]).to.include({ filename: '__etc_notes_ a_.txt', fullpath_orig: '../../etc/notes: a?.txt' });
+    // No temporary file is left beside them.
+    expect(readdirSync(dir).filter((name) => name.startsWith('.'))).to.deep.equal([]);
+
+    // Read back through the port, as staff's files are.
+    const files = await tickets.files!(workspaceId, bakery, id);
+    expect(files.map((f) => [f.name, f.messageId])).to.deep.equal([
+      ['tray photo.txt', null],
+      ['__etc_notes_ a_.txt', null],
+    ]);
+    const content = await tickets.fileContent!(workspaceId, bakery, id, files[0]!.id);
+    expect(await readText(content!.content)).to.equal('the tray');
+  });
+
+  it("links a reply's file to its event, and renames a taken name as copyFilesForTicket does", async function () {
+    const id = await openTicket('Logs', [upload('log.txt', 'first')]);
+    const ref = await refOf(id);
+    const reply = await tickets.reply(workspaceId, bakery, claire, id, 'Another log', { ip }, [upload('log.txt', 'second')]);
+    const rows = await ecmRows(id);
+    expect(rows.map((row) => [row.filename, row.agenda_id, row.label])).to.satisfy((found: unknown[][]) => {
+      expect(found[0]).to.deep.equal(['log.txt', null, md5('first')]);
+      // "$pathinfo['filename'].' - '.dol_print_date($now, 'dayhourlog').'.'.$pathinfo['extension']"
+      expect(found[1]![0]).to.match(/^log - \d{14}\.txt$/);
+      expect(found[1]!.slice(1)).to.deep.equal([Number(reply!.id), md5('second')]);
+      return true;
+    });
+    expect(readFileSync(path.join(host.dataRoot, 'ticket', ref, 'log.txt'), 'utf8')).to.equal('first');
+    expect(readFileSync(path.join(host.dataRoot, 'ticket', ref, String(rows[1]!.filename)), 'utf8')).to.equal('second');
+    const files = await tickets.files!(workspaceId, bakery, id);
+    expect(files.find((f) => f.name === rows[1]!.filename)!.messageId).to.equal(reply!.id);
+  });
+
+  it('leaves neither file nor row when the transaction does not commit', async function () {
+    const existing = await openTicket('Rolled back reply');
+    const ref = await refOf(existing);
+    const dir = path.join(host.dataRoot, 'ticket', ref);
+    const listed = () => (existsSync(dir) ? readdirSync(dir) : []);
+    const before = listed();
+    const rollback = new Error('rolled back on purpose');
+    const failed = await host.db
+      .transaction(async (trx) => {
+        const reply = await tickets.reply(workspaceId, bakery, claire, existing, 'With a file', { trx }, [upload('gone.txt', 'gone')]);
+        expect(reply).to.not.equal(null);
+        expect(existsSync(path.join(dir, 'gone.txt')), 'written while the transaction is open').to.equal(true);
+        throw rollback;
+      })
+      .catch((error: unknown) => error);
+    expect(failed).to.equal(rollback);
+    // The cleanup follows the rollback's promise: give it its turn.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(listed()).to.deep.equal(before);
+    expect(
+      await host
+        .db('llx_ecm_files')
+        .where({ filepath: `ticket/${ref}`, filename: 'gone.txt' })
+        .first(),
+    ).to.equal(undefined);
+
+    // A file that fails half way: the ticket, its row and its file all go.
+    const count = async () => Number((await host.db('llx_ticket').count<Array<{ n: string }>>('* as n'))[0]!.n);
+    const tickets0 = await count();
+    const broken: TicketUpload = {
+      name: 'broken.txt',
+      contentType: 'text/plain',
+      sizeBytes: 10,
+      open: async () =>
+        new Readable({
+          read() {
+            this.destroy(new Error('the upload broke'));
+          },
+        }),
+    };
+    const error = await tickets
+      .create(workspaceId, bakery, claire, {
+        subject: 'Broken',
+        description: 'x',
+        categoryId: null,
+        typeId: null,
+        priorityId: null,
+        files: [upload('ok.txt', 'ok'), broken],
+      })
+      .catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(Error);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await count()).to.equal(tickets0);
+    const leftovers = readdirSync(path.join(host.dataRoot, 'ticket')).flatMap((d) =>
+      readdirSync(path.join(host.dataRoot, 'ticket', d)).filter((name) => name === 'ok.txt' || name.startsWith('.')),
+    );
+    expect(leftovers).to.deep.equal([]);
+  });
+
+  it('keeps no files where it cannot write the data root, and the standalone server says so', async function () {
+    const withoutRoot = createDolibarrAdapter(host.db, { workspaceSlug: host.seed.workspaceSlug, tickets: true }).tickets!;
+    expect(withoutRoot.keepsClientFiles).to.equal(undefined);
+    const missingRoot = path.join(host.dataRoot, 'not-there');
+    const unreachable = createDolibarrAdapter(host.db, { workspaceSlug: host.seed.workspaceSlug, tickets: true, dataRoot: missingRoot })
+      .tickets!;
+    expect(unreachable.keepsClientFiles).to.equal(undefined);
+    // Files handed over anyway are not written: the portal keeps them.
+    const created = await unreachable.create(workspaceId, bakery, claire, {
+      subject: 'Unreachable',
+      description: 'x',
+      categoryId: null,
+      typeId: null,
+      priorityId: null,
+      files: [upload('kept.txt', 'kept')],
+    });
+    expect(await ecmRows(created!.id)).to.deep.equal([]);
+    expect(existsSync(missingRoot)).to.equal(false);
+
+    const warnings = async (env: Record<string, string>) =>
+      (await (await dolibarrStandalone.open(host.db, { DOLIBARR_WORKSPACE_SLUG: host.seed.workspaceSlug, ...env })).startupWarnings?.()) ??
+      [];
+    const [unset, ...more] = await warnings({});
+    expect(more).to.deep.equal([]);
+    expect(unset).to.include('DOL_DATA_ROOT is unset').and.include('Linked files');
+    expect((await warnings({ DOL_DATA_ROOT: missingRoot }))[0]).to.include(`DOL_DATA_ROOT (${missingRoot}) is not writable`);
+    expect(await warnings({ DOL_DATA_ROOT: host.dataRoot })).to.deep.equal([]);
   });
 });

@@ -37,6 +37,7 @@ import {
   type StoredAttachment,
   type TicketDetail,
   type TicketsPort,
+  type TicketUpload,
   translateFieldErrors,
   type VirusScanner,
 } from '../../core/index.ts';
@@ -100,7 +101,27 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     await announce(bus, [live]).catch((err: unknown) => deps.onError('could not announce a live event', err));
   }
 
+  /**
+   * The received files as the host takes them, where it keeps the client's files itself
+   * (keepsClientFiles); none otherwise, and the portal keeps them (keepAttachments).
+   */
+  function hostUploads(res: Response, stored: StoredAttachment[]): TicketUpload[] | undefined {
+    if (!tickets.keepsClientFiles || stored.length === 0) return undefined;
+    const { workspace } = portalContext(res);
+    return stored.map((file) => ({
+      name: file.filename,
+      contentType: file.contentType,
+      sizeBytes: file.sizeBytes,
+      async open() {
+        const opened = await storage.open(workspace.id, file.id);
+        if (!opened) throw new Error(`a received file is gone from storage: ${file.id}`);
+        return opened.content;
+      },
+    }));
+  }
+
   async function keepAttachments(trx: Knex.Transaction, res: Response, ticketId: string, stored: StoredAttachment[]) {
+    if (tickets.keepsClientFiles) return [];
     const { workspace } = portalContext(res);
     const { user, contact } = signedInClient(res);
     return insertTicketAttachments(
@@ -277,6 +298,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
         return newForm(req, res, { values: input, errors: { attachments: received.refusal } }, formAnswerStatus(req, status));
       }
       const stored = received?.stored ?? [];
+      const uploads = hostUploads(res, stored);
       // The ticket, its files and the log entry together; the files stored are removed if any fails.
       const opened = await db
         .transaction(async (trx) => {
@@ -290,6 +312,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
               categoryId: input.categoryId,
               typeId: input.typeId,
               priorityId: input.priorityId,
+              ...(uploads ? { files: uploads } : {}),
             },
             { trx, ip: requestMeta(req).ip },
           );
@@ -305,6 +328,8 @@ export function createTicketsHandlers(deps: TicketsDeps) {
         await removeReceived(storage, workspace.id, stored);
         return newForm(req, res, { values: input, errors: { categoryId: 'tickets:errors.choice' } }, formAnswerStatus(req, 400));
       }
+      // The host holds its own copy now: the portal's goes.
+      if (tickets.keepsClientFiles) await removeReceived(storage, workspace.id, stored);
       await announceLive(opened.live);
       res.redirect(303, `${base}/tickets/${encodeURIComponent(opened.ticket.id)}`);
     },
@@ -336,10 +361,15 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       }
       const replied = await db
         .transaction(async (trx) => {
-          const message = await tickets.reply(workspace.id, user.client_id, user.contact_id, ticket.id, input.body, {
-            trx,
-            ip: requestMeta(req).ip,
-          });
+          const message = await tickets.reply(
+            workspace.id,
+            user.client_id,
+            user.contact_id,
+            ticket.id,
+            input.body,
+            { trx, ip: requestMeta(req).ip },
+            hostUploads(res, stored),
+          );
           if (!message) return null;
           await keepAttachments(trx, res, ticket.id, stored);
           const live = await logged(trx, req, res, 'ticket.replied', ticket, { excerpt: input.body.slice(0, 80), files: stored.length });
@@ -354,6 +384,8 @@ export function createTicketsHandlers(deps: TicketsDeps) {
         throw notFound('tickets:errors.notFound');
       }
       const { message } = replied;
+      // The host holds its own copy now: the portal's goes.
+      if (tickets.keepsClientFiles) await removeReceived(storage, workspace.id, stored);
       await announceLive(replied.live);
       if (isFragmentRequest(req)) return show(req, res);
       res.redirect(303, `${base}/tickets/${encodeURIComponent(ticket.id)}#message-${encodeURIComponent(message.id)}`);
