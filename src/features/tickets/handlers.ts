@@ -103,7 +103,9 @@ export function createTicketsHandlers(deps: TicketsDeps) {
 
   /**
    * The received files as the host takes them, where it keeps the client's files itself
-   * (keepsClientFiles); none otherwise, and the portal keeps them (keepAttachments).
+   * (keepsClientFiles); none otherwise, and the portal keeps them (keepAttachments). The host reads
+   * them inside the act's transaction, from storage on connections of its own: a host that keeps
+   * files runs on a real PostgreSQL (the embedded one would wait on the open transaction).
    */
   function hostUploads(res: Response, stored: StoredAttachment[]): TicketUpload[] | undefined {
     if (!tickets.keepsClientFiles || stored.length === 0) return undefined;
