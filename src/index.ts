@@ -14,6 +14,7 @@ export type {
   TicketOptions,
   TicketStatusChange,
   TicketStatusName,
+  TicketUpload,
 } from './core/ports/host.ts';
 export { overdueFrom, SUMMARY_COUNT_LIMIT } from './core/ports/host.ts';
 export type * from './core/ports/services.ts';

@@ -12,6 +12,7 @@ import {
   type StandaloneStaff,
 } from '../standalone/binding.ts';
 import { createDolibarrAdapter } from './adapter.ts';
+import { dataRootWritable } from './ticket-uploads.ts';
 import { dolibarrTicketModule } from './tickets.ts';
 import { parseId, toHostId } from './ids.ts';
 import { fullName } from './names.ts';
@@ -114,15 +115,16 @@ export const dolibarrStandalone: StandaloneBinding = {
     const workspaceId = toHostId(entity);
     const actingUserId = settings.DOLIBARR_ACTING_USER ?? (await firstAdminId(db, { entity }).catch(() => null));
     const instanceUniqueId = settings.DOLIBARR_INSTANCE_UNIQUE_ID ?? null;
+    // Tickets only where the Ticket module is on: its tables exist only once it was activated. A
+    // database that cannot answer fails start-up at the claims check, as without tickets.
+    const tickets = await dolibarrTicketModule(db, entity).catch(() => false);
     const adapter = createDolibarrAdapter(db, {
       workspaceSlug: settings.DOLIBARR_WORKSPACE_SLUG,
       entity,
       actingUserId,
       ...(settings.DOL_DATA_ROOT ? { dataRoot: settings.DOL_DATA_ROOT } : {}),
       instanceUniqueId,
-      // Tickets only where the Ticket module is on: its tables exist only once it was activated. A
-      // database that cannot answer fails start-up at the claims check, as without tickets.
-      tickets: await dolibarrTicketModule(db, entity).catch(() => false),
+      tickets,
     });
     // Sign-in reads the password hash, which the adapter itself never touches.
     adapter.claims = [
@@ -191,15 +193,28 @@ export const dolibarrStandalone: StandaloneBinding = {
       },
       // Encrypted Stripe keys that do not decrypt read as absent: the portal would take no card
       // payment with Dolibarr's Stripe account (or fall back to STRIPE_SECRET_KEY's), silently.
+      // And the clients' ticket files, which go where Dolibarr's staff see them only through a
+      // data root the portal may write.
       async startupWarnings() {
+        const warnings: string[] = [];
         const names = await undecryptableStripeKeys(db, { entity, decryptKey: instanceUniqueId });
-        if (names.length === 0) return [];
-        const why = instanceUniqueId
-          ? 'do not decrypt with DOLIBARR_INSTANCE_UNIQUE_ID'
-          : 'are encrypted and DOLIBARR_INSTANCE_UNIQUE_ID is unset';
-        return [
-          `Dolibarr's Stripe keys (${names.join(', ')}, entity ${entity}) ${why}: set DOLIBARR_INSTANCE_UNIQUE_ID to $dolibarr_main_instance_unique_id from Dolibarr's conf.php. Until then the portal reads them as absent and takes no card payment with Dolibarr's Stripe account.`,
-        ];
+        if (names.length > 0) {
+          const why = instanceUniqueId
+            ? 'do not decrypt with DOLIBARR_INSTANCE_UNIQUE_ID'
+            : 'are encrypted and DOLIBARR_INSTANCE_UNIQUE_ID is unset';
+          warnings.push(
+            `Dolibarr's Stripe keys (${names.join(', ')}, entity ${entity}) ${why}: set DOLIBARR_INSTANCE_UNIQUE_ID to $dolibarr_main_instance_unique_id from Dolibarr's conf.php. Until then the portal reads them as absent and takes no card payment with Dolibarr's Stripe account.`,
+          );
+        }
+        if (tickets && !dataRootWritable(settings.DOL_DATA_ROOT)) {
+          const why = settings.DOL_DATA_ROOT
+            ? `DOL_DATA_ROOT (${settings.DOL_DATA_ROOT}) is not writable by this process`
+            : 'DOL_DATA_ROOT is unset';
+          warnings.push(
+            `${why}: the files clients send with their tickets stay in the portal, and Dolibarr's staff do not see them on the ticket's "Linked files" tab. Set DOL_DATA_ROOT to Dolibarr's documents directory ($dolibarr_main_data_root), writable by the portal, to put them there.`,
+          );
+        }
+        return warnings;
       },
       // A fresh Dolibarr's admin has no email, and the agency is who the client knows: its company settings.
       agencySender: (id) => (id === workspaceId ? entityCompanyContact(db, { entity }) : Promise.resolve(null)),

@@ -1,7 +1,7 @@
 // TicketsPort on Dolibarr's Ticket module (queries/tickets.ts says what is read and written, after
 // whose code). Dolibarr keeps a ticket's description and messages as HTML (its forms post
-// 'restricthtml'); the portal's are plain text, so they are written escaped, line breaks as <br>,
-// and read back as text. Status in the portal's words:
+// 'restricthtml'); the portal's are plain text, so they are written as Dolibarr's cleaning leaves a
+// plain text (textToHtml) and read back as text. Status in the portal's words:
 //   NEED_MORE_INFO (5) → waiting (on the client); CLOSED (8), CANCELED (9) → closed; the rest open,
 //   each status also named in the portal's translated words (TicketStatusName).
 // The dictionaries' codes are the choices' ids: llx_ticket stores the code, not the rowid.
@@ -22,8 +22,9 @@ import { fullName } from './names.ts';
 import { recordAgendaEvent } from './queries/agenda.ts';
 import { findTicketFile, listTicketFiles, type TicketFileRow } from './queries/ticket-files.ts';
 import { contentTypeOf, fileFound } from './shared-files.ts';
+import { dataRootWritable, writeTicketFiles } from './ticket-uploads.ts';
 import { findClientCompany } from './queries/companies.ts';
-import { moduleEnabled } from './queries/constants.ts';
+import { entityCompanyName, moduleEnabled } from './queries/constants.ts';
 import { findContact } from './queries/contacts.ts';
 import {
   closeTicket,
@@ -96,16 +97,18 @@ export function htmlToText(html: string | null): string {
     .trim();
 }
 
-/** A person's plain text as Dolibarr's forms store it: escaped, its line breaks as <br>. */
+/**
+ * A person's plain text as Dolibarr stores a plain-text message its public pages receive:
+ * GETPOST('message', 'restricthtml') runs dol_htmlwithnojs() (htdocs/core/lib/functions.lib.php),
+ * which gives a text that is not HTML (!dol_textishtml) dol_nl2br() — "<br>" before each line
+ * break, the break kept — and re-serialises it through DOMDocument::saveHTML(), which writes &, <
+ * and > of the text as &amp; &lt; &gt; and leaves quotes and apostrophes as they are; Ticket::verify
+ * and ActionComm::create then trim it. What the client typed is text, not markup, so its < and >
+ * are escaped rather than parsed: Dolibarr's card (which prints the column as HTML) shows it as
+ * typed, and no tag of the client's reaches it.
+ */
 function textToHtml(text: string): string {
-  return text
-    .trim()
-    .replace(/\r\n?/g, '\n')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/\n/g, '<br>\n');
+  return text.trim().replace(/\r\n?/g, '\n').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, '<br>\n');
 }
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
@@ -153,6 +156,25 @@ function presentMessage(row: TicketMessageRow, fallbackName: string): TicketMess
   };
 }
 
+/** The statuses a client's reply takes to IN_PROGRESS (see reply). */
+const REPLY_MOVES_FROM = [
+  TICKET_STATUS.notRead,
+  TICKET_STATUS.read,
+  TICKET_STATUS.assigned,
+  TICKET_STATUS.needMoreInfo,
+  TICKET_STATUS.waiting,
+] as const;
+
+/**
+ * A message's agenda label as the public message form fills it: the subject field of
+ * FormTicket::showMessageForm (htdocs/core/class/html.formticket.class.php),
+ * "['.MAIN_INFO_SOCIETE_NOM.' - '.$langs->trans("Ticket").' '.$ticketstat->ref.'] '.subject", which
+ * Ticket::newMessage posts as $object->subject and createTicketMessage writes as the label.
+ */
+function messageLabel(companyName: string, ticket: Pick<TicketRow, 'ref' | 'subject'>): string {
+  return `[${companyName} - Ticket ${ticket.ref}] ${ticket.subject?.trim() ?? ''}`;
+}
+
 const HISTORY: Record<string, Omit<TicketStatusChange, 'at'>> = {
   AC_TICKET_CREATE: { state: 'open', statusLabel: null },
   AC_TICKET_ASSIGNED: { state: 'open', statusLabel: null, statusName: 'assigned' },
@@ -164,7 +186,8 @@ export interface DolibarrTicketsOptions {
   userId: number | null;
   /**
    * Dolibarr's data root (the documents port's): a ticket's files are read from its ticket/<ref>/
-   * directory there. Without it the port has no files.
+   * directory there, and the client's written there where the portal's process may write it.
+   * Without it the port has no files.
    */
   dataRoot?: string;
 }
@@ -185,6 +208,9 @@ async function presentFile(dataRoot: string, row: TicketFileRow): Promise<(Ticke
 }
 
 export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => number | null, options: DolibarrTicketsOptions): TicketsPort {
+  // The client's files go into Dolibarr's ticket directory where the portal may write the data
+  // root; elsewhere the portal keeps them (and Dolibarr's staff do not see them).
+  const filesRoot = dataRootWritable(options.dataRoot) ? options.dataRoot : null;
   const scope = (workspaceId: string, clientId: string) => {
     const entity = entityOf(workspaceId);
     const companyId = parseId(clientId);
@@ -311,8 +337,13 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
           typeCode,
           categoryCode,
           severityCode,
+          ip: write?.ip ?? null,
         });
         await linkTicketContact(trx, { ticketId: created.rowid, contactId: contactRowid });
+        // create_ticket.php is a NOLOGIN page: Ticket::create($user) runs its TICKET_CREATE trigger
+        // with no user, so the event has no author nor owner (ActionComm::create writes null for a
+        // user id that is not > 0, and its owner 0 gets no llx_actioncomm_resources row), and
+        // the page's $object->email_from = $origin_email becomes the event's email_from.
         await recordAgendaEvent(trx, {
           entity: s.entity,
           trigger: 'TICKET_CREATE',
@@ -320,9 +351,21 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
           ref: created.ref,
           companyId: s.companyId,
           projectId: null,
-          userId: options.userId,
+          userId: null,
           at: null,
+          emailFrom: contact.email,
+          ip: write?.ip ?? null,
         });
+        if (filesRoot && ticket.files?.length) {
+          await writeTicketFiles(trx, {
+            dataRoot: filesRoot,
+            entity: s.entity,
+            ticketId: created.rowid,
+            ref: created.ref,
+            agendaId: null,
+            files: ticket.files,
+          });
+        }
         return findTicket(trx, { ...s, rowid: created.rowid });
       };
       // The ticket, its contact and its agenda event belong together: the caller's transaction, or one of our own.
@@ -330,7 +373,7 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
       return row ? presentSummary(row) : null;
     },
 
-    async reply(workspaceId, clientId, contactId, id, body, write) {
+    async reply(workspaceId, clientId, contactId, id, body, write, files) {
       const s = scope(workspaceId, clientId);
       const rowid = parseId(id);
       const contactRowid = parseId(contactId);
@@ -349,15 +392,31 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
           projectId: ticket.fk_project,
           contactId: contactRowid,
           email: contact.email.trim(),
-          label: ticket.subject?.trim() || ticket.ref,
+          label: messageLabel((await entityCompanyName(trx, { entity: s.entity })) ?? '', ticket),
           note: textToHtml(text),
+          ip: write?.ip ?? null,
         });
-        // Ticket::newMessage from the public area: a ticket past IN_PROGRESS (waiting on the
-        // client, or on hold) goes back to IN_PROGRESS when the client answers.
+        // createTicketMessage links each file of the message to its event (agenda_id).
+        if (filesRoot && files?.length) {
+          await writeTicketFiles(trx, {
+            dataRoot: filesRoot,
+            entity: s.entity,
+            ticketId: rowid,
+            ref: ticket.ref,
+            agendaId: event.id,
+            files,
+          });
+        }
+        // Ticket::newMessage($user, $action, 0, 1) from public/ticket/view.php: "if
+        // (($object->status < self::STATUS_IN_PROGRESS && !$user->socid && !$private) ||
+        // ($object->status > self::STATUS_IN_PROGRESS && $public_area)) setStatut(IN_PROGRESS)".
+        // The public page's user is nobody (no socid) and the message is not private, so every
+        // open status but IN_PROGRESS itself goes to IN_PROGRESS: not read, read, assigned, waiting
+        // on the client, on hold.
         await setTicketStatus(trx, {
           ...s,
           rowid,
-          from: [TICKET_STATUS.needMoreInfo, TICKET_STATUS.waiting],
+          from: REPLY_MOVES_FROM,
           to: TICKET_STATUS.inProgress,
         });
         return event;
@@ -403,5 +462,6 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
       return row ? presentSummary(row) : null;
     },
     ...(options.dataRoot ? ticketFiles(options.dataRoot) : {}),
+    ...(filesRoot ? { keepsClientFiles: true } : {}),
   };
 }

@@ -286,6 +286,7 @@ export {
   type TicketState,
   type TicketSummary,
   type TicketsPort,
+  type TicketUpload,
   type ProjectDetail,
   type ProjectPhase,
   type ProjectsPort,

@@ -47,6 +47,22 @@ export interface AgendaEventArgs {
   userId: number | null;
   /** The moment of the change (dol_now() in the trigger): datep and datep2. */
   at: Date | null;
+  /**
+   * The trigger copies the object's email_from onto the event (runTrigger: "$actioncomm->email_from
+   * = $object->email_from"); public/ticket/create_ticket.php sets it to the requester's email.
+   */
+  emailFrom?: string | null;
+  /** The address the change came from (ActionComm::create writes $this->ip), where known. */
+  ip?: string | null;
+}
+
+/**
+ * An event's label as ActionComm::create cleans it: dol_trunc(trim($this->label), 128), which cuts a
+ * label longer than 129 characters to 128 and appends '…'.
+ */
+export function agendaLabel(label: string): string {
+  const chars = [...label.trim()];
+  return chars.length > 129 ? `${chars.slice(0, 128).join('')}…` : chars.join('');
 }
 
 /**
@@ -79,7 +95,7 @@ export async function recordAgendaEvent(trx: Db, args: AgendaEventArgs): Promise
       fk_contact: null,
       fk_user_author: user,
       fk_user_action: user,
-      label: text.slice(0, 128),
+      label: agendaLabel(text),
       percent: -1,
       priority: 0,
       fulldayevent: 0,
@@ -89,6 +105,8 @@ export async function recordAgendaEvent(trx: Db, args: AgendaEventArgs): Promise
       elementtype: ELEMENT_TYPE[args.trigger],
       event_paid: 0,
       status: 0,
+      email_from: args.emailFrom?.trim().slice(0, 255) || null,
+      ip: args.ip?.slice(0, 250) || null,
     })
     .returning<Array<{ id: number }>>('id');
   if (!event) throw new Error('dolibarr: insert into llx_actioncomm returned no row');

@@ -53,3 +53,65 @@ export async function findTicketFile(
   const row = await ticketFiles(db, args).where('e.rowid', args.rowid).first<TicketFileRow | undefined>(COLUMNS);
   return row ?? null;
 }
+
+/** Whether the entity's index already has a file of that name in that directory (its unique key). */
+export async function ticketFileIndexed(db: Db, args: { entity: number; filepath: string; filename: string }): Promise<boolean> {
+  const row = await db('llx_ecm_files').where({ entity: args.entity, filepath: args.filepath, filename: args.filename }).first('rowid');
+  return Boolean(row);
+}
+
+export interface TicketFileIndexRow {
+  entity: number;
+  /** 'ticket/<ref>', relative to the data root. */
+  filepath: string;
+  filename: string;
+  /** The name the client's file had, as the upload gave it. */
+  originalName: string;
+  /** md5 of the content, hex. */
+  contentMd5: string;
+  ticketId: number;
+  /** The message's agenda event, for a file sent with a message. */
+  agendaId: number | null;
+}
+
+/**
+ * The llx_ecm_files row of a client's ticket file, as addFileIntoDatabaseIndex() fills an
+ * EcmFiles and EcmFiles::create() writes it (htdocs/core/lib/files.lib.php,
+ * htdocs/ecm/class/ecmfiles.class.php): ref dol_hash(filepath/filename, 3) (md5), label the md5 of
+ * the content, no share key (setsharekey 0), fullpath_orig the uploaded name, description and
+ * keywords '' (nothing indexed), position one past the directory's highest ("SELECT MAX(position)
+ * … WHERE filepath = …", over every entity as Dolibarr reads it), gen_or_uploaded 'uploaded',
+ * date_c and tms now, fk_user_c null (the public pages have no user), src_object_type the ticket's
+ * table_element 'ticket' and src_object_id its rowid. agenda_id links a message's file to its
+ * event, as createTicketMessage does. In the caller's transaction.
+ */
+export async function insertTicketFileIndex(trx: Db, args: TicketFileIndexRow): Promise<number> {
+  const position = trx('llx_ecm_files').where({ filepath: args.filepath }).select(trx.raw('coalesce(max(position), 0) + 1'));
+  const [row] = await trx('llx_ecm_files')
+    .insert({
+      ref: trx.raw('md5(?)', [`${args.filepath}/${args.filename}`]),
+      label: args.contentMd5,
+      share: null,
+      entity: args.entity,
+      filename: args.filename,
+      filepath: args.filepath,
+      fullpath_orig: args.originalName.slice(0, 750),
+      description: '',
+      keywords: '',
+      cover: null,
+      position,
+      gen_or_uploaded: 'uploaded',
+      extraparams: null,
+      date_c: trx.fn.now(),
+      tms: trx.fn.now(),
+      fk_user_c: null,
+      fk_user_m: null,
+      acl: null,
+      src_object_type: 'ticket',
+      src_object_id: args.ticketId,
+      agenda_id: args.agendaId,
+    })
+    .returning<Array<{ rowid: number }>>('rowid');
+  if (!row) throw new Error('dolibarr: insert into llx_ecm_files returned no row');
+  return row.rowid;
+}

@@ -21,6 +21,7 @@
 import { randomInt } from 'node:crypto';
 import type { Knex } from 'knex';
 import { countUpTo } from '../../shared/count-up-to.ts';
+import { agendaLabel } from './agenda.ts';
 import type { Db } from './db.ts';
 import { noteTicketStatus } from './ticket-statuses.ts';
 import { ticketsSeenBy } from './visibility.ts';
@@ -312,7 +313,9 @@ async function nextTicketRef(trx: Db, entity: number, at: Date): Promise<string>
   return `TS${yymm(at)}-${next >= 9999 ? String(next) : String(next).padStart(4, '0')}`;
 }
 
-const TRACK_ID_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+// htdocs/core/lib/ticket.lib.php, generate_random_id(): $chaine = "abcdefghijklmnopqrstuvwxyz123456789"
+// (lower case and 1-9: no 0, no capitals), $car = 16 characters.
+const TRACK_ID_CHARS = 'abcdefghijklmnopqrstuvwxyz123456789';
 
 /** generate_random_id(16): the public key Dolibarr's public ticket pages find a ticket by. */
 function generateTrackId(length = 16): string {
@@ -329,6 +332,8 @@ export interface NewTicketRow extends Scope {
   typeCode: string | null;
   categoryCode: string | null;
   severityCode: string | null;
+  /** The client's address: create_ticket.php sets $object->ip = getUserRemoteIP(). */
+  ip: string | null;
 }
 
 /** Ticket::create's insert, in the caller's transaction; answers the new rowid and ref. */
@@ -341,6 +346,8 @@ export async function insertTicket(trx: Db, args: NewTicketRow): Promise<{ rowid
       track_id: generateTrackId(),
       fk_soc: args.companyId,
       fk_project: null,
+      // Ticket::create: "($this->fk_contract > 0 ? … : "null")": NULL, not the column's default 0.
+      fk_contract: null,
       origin_email: args.originEmail.slice(0, 128),
       // The client is no Dolibarr user: the public page leaves the creator empty.
       fk_user_create: null,
@@ -362,7 +369,7 @@ export async function insertTicket(trx: Db, args: NewTicketRow): Promise<{ rowid
       entity: args.entity,
       // Ticket::create's default when the form sets none.
       notify_tiers_at_create: 1,
-      ip: null,
+      ip: args.ip?.slice(0, 250) || null,
     })
     .returning<Array<{ rowid: number; ref: string }>>(['rowid', 'ref']);
   if (!row) throw new Error('dolibarr: insert into llx_ticket returned no row');
@@ -400,6 +407,8 @@ export interface TicketMessageInsert {
   label: string;
   /** Already HTML, as Dolibarr's message form stores it. */
   note: string;
+  /** The client's address, where known (ActionComm::create writes $this->ip). */
+  ip: string | null;
 }
 
 /**
@@ -426,7 +435,7 @@ export async function insertTicketMessage(trx: Db, args: TicketMessageInsert): P
       fk_user_author: null,
       fk_user_action: null,
       email_from: args.email.slice(0, 255),
-      label: args.label.slice(0, 255),
+      label: agendaLabel(args.label),
       note: args.note,
       // "percentage is not relevant for punctual events"
       percent: -1,
@@ -438,6 +447,7 @@ export async function insertTicketMessage(trx: Db, args: TicketMessageInsert): P
       elementtype: 'ticket',
       event_paid: 0,
       status: 0,
+      ip: args.ip?.slice(0, 250) || null,
     })
     .returning<Array<{ id: number; datep: Date }>>(['id', 'datep']);
   if (!event) throw new Error('dolibarr: insert into llx_actioncomm returned no row');

@@ -340,6 +340,11 @@ export interface Page<T> {
  */
 export interface HostWrite {
   trx?: Knex.Transaction;
+  /**
+   * Optional: the address the client's request came from, for a host that records it with what
+   * the client wrote (Dolibarr's tickets and agenda events keep an `ip`); null where unknown.
+   */
+  ip?: string | null;
 }
 
 export interface LineItem {
@@ -859,6 +864,20 @@ export interface NewTicket {
   categoryId: HostId | null;
   typeId: HostId | null;
   priorityId: HostId | null;
+  /** The client's files, for a host that keeps them itself (TicketsPort.keepsClientFiles); else absent. */
+  files?: TicketUpload[];
+}
+
+/**
+ * A client's file, already received and checked by the portal (type, size, virus scanner), handed
+ * to a host that keeps the client's ticket files itself.
+ */
+export interface TicketUpload {
+  name: string;
+  contentType: string;
+  sizeBytes: number;
+  /** Its bytes, read once. */
+  open(): Promise<Readable>;
 }
 
 /**
@@ -882,7 +901,10 @@ export interface TicketsPort {
   counts(workspaceId: HostId, clientId: HostId, contactId: HostId): Promise<{ open: number; waiting: number }>;
   /** Null when the choices are not the host's or the client is not in the workspace. */
   create(workspaceId: HostId, clientId: HostId, contactId: HostId, ticket: NewTicket, write?: HostWrite): Promise<TicketSummary | null>;
-  /** A client's message; a waiting ticket goes back to the agency. Null when the ticket is not the client's. */
+  /**
+   * A client's message; a waiting ticket goes back to the agency. Null when the ticket is not the
+   * client's. `files`: the message's files, for a host that keeps them itself (keepsClientFiles).
+   */
   reply(
     workspaceId: HostId,
     clientId: HostId,
@@ -890,6 +912,7 @@ export interface TicketsPort {
     id: HostId,
     body: string,
     write?: HostWrite,
+    files?: TicketUpload[],
   ): Promise<TicketMessage | null>;
   /** The client closes or reopens it. Null when the ticket is not the client's. */
   setState(
@@ -906,6 +929,13 @@ export interface TicketsPort {
    * this nor fileContent.
    */
   files?(workspaceId: HostId, clientId: HostId, ticketId: HostId): Promise<TicketFile[]>;
+  /**
+   * Optional: true where the host keeps the client's files itself, beside the agency's (Dolibarr's
+   * ticket directory, where its staff see them): create() and reply() then take the files
+   * (NewTicket.files, reply's `files`) and write them with the ticket or message, all or none, and
+   * files() lists them; the portal keeps no copy. Absent or false: the portal keeps them.
+   */
+  keepsClientFiles?: boolean;
   /** One of files(), to download; null when it is not a file of that ticket of this client. */
   fileContent?(workspaceId: HostId, clientId: HostId, ticketId: HostId, fileId: HostId): Promise<TicketFileContent | null>;
 }

@@ -33,12 +33,14 @@ import {
   removeReceived,
   recordLiveEvent,
   renderPortalPage,
+  requestMeta,
   sendDownload,
   signedInClient,
   type StoredAttachment,
   TICKET_LIMITS,
   type TicketDetail,
   type TicketsPort,
+  type TicketUpload,
   translateFieldErrors,
   type VirusScanner,
   waitInWords,
@@ -104,7 +106,29 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     await announce(bus, [live]).catch((err: unknown) => deps.onError('could not announce a live event', err));
   }
 
+  /**
+   * The received files as the host takes them, where it keeps the client's files itself
+   * (keepsClientFiles); none otherwise, and the portal keeps them (keepAttachments). The host reads
+   * them inside the act's transaction, from storage on connections of its own: a host that keeps
+   * files runs on a real PostgreSQL (the embedded one would wait on the open transaction).
+   */
+  function hostUploads(res: Response, stored: StoredAttachment[]): TicketUpload[] | undefined {
+    if (!tickets.keepsClientFiles || stored.length === 0) return undefined;
+    const { workspace } = portalContext(res);
+    return stored.map((file) => ({
+      name: file.filename,
+      contentType: file.contentType,
+      sizeBytes: file.sizeBytes,
+      async open() {
+        const opened = await storage.open(workspace.id, file.id);
+        if (!opened) throw new Error(`a received file is gone from storage: ${file.id}`);
+        return opened.content;
+      },
+    }));
+  }
+
   async function keepAttachments(trx: Knex.Transaction, res: Response, ticketId: string, stored: StoredAttachment[]) {
+    if (tickets.keepsClientFiles) return [];
     const { workspace } = portalContext(res);
     const { user, contact } = signedInClient(res);
     return insertTicketAttachments(
@@ -314,6 +338,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
         res.set('Retry-After', String(Math.max(1, Math.ceil(limited.retryAfterSeconds))));
         return newForm(req, res, { values: input, limited: limited.message }, formAnswerStatus(req, 429));
       }
+      const uploads = hostUploads(res, stored);
       // The ticket, its files and the log entry together; the files stored are removed if any fails.
       const opened = await db
         .transaction(async (trx) => {
@@ -327,8 +352,9 @@ export function createTicketsHandlers(deps: TicketsDeps) {
               categoryId: input.categoryId,
               typeId: input.typeId,
               priorityId: input.priorityId,
+              ...(uploads ? { files: uploads } : {}),
             },
-            { trx },
+            { trx, ip: requestMeta(req).ip },
           );
           if (!ticket) return null;
           await keepAttachments(trx, res, ticket.id, stored);
@@ -342,6 +368,8 @@ export function createTicketsHandlers(deps: TicketsDeps) {
         await removeReceived(storage, workspace.id, stored);
         return newForm(req, res, { values: input, errors: { categoryId: 'tickets:errors.choice' } }, formAnswerStatus(req, 400));
       }
+      // The host holds its own copy now: the portal's goes.
+      if (tickets.keepsClientFiles) await removeReceived(storage, workspace.id, stored);
       await announceLive(opened.live);
       res.redirect(303, `${base}/tickets/${encodeURIComponent(opened.ticket.id)}`);
     },
@@ -373,7 +401,15 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       }
       const replied = await db
         .transaction(async (trx) => {
-          const message = await tickets.reply(workspace.id, user.client_id, user.contact_id, ticket.id, input.body, { trx });
+          const message = await tickets.reply(
+            workspace.id,
+            user.client_id,
+            user.contact_id,
+            ticket.id,
+            input.body,
+            { trx, ip: requestMeta(req).ip },
+            hostUploads(res, stored),
+          );
           if (!message) return null;
           await keepAttachments(trx, res, ticket.id, stored);
           const live = await logged(trx, req, res, 'ticket.replied', ticket, { excerpt: input.body.slice(0, 80), files: stored.length });
@@ -388,6 +424,8 @@ export function createTicketsHandlers(deps: TicketsDeps) {
         throw notFound('tickets:errors.notFound');
       }
       const { message } = replied;
+      // The host holds its own copy now: the portal's goes.
+      if (tickets.keepsClientFiles) await removeReceived(storage, workspace.id, stored);
       await announceLive(replied.live);
       if (isFragmentRequest(req)) return show(req, res);
       res.redirect(303, `${base}/tickets/${encodeURIComponent(ticket.id)}#message-${encodeURIComponent(message.id)}`);
@@ -400,7 +438,10 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       // Only a real change is logged: closing a closed ticket again says nothing new.
       const changes = ticket.state === 'closed' ? to === 'open' : to === 'closed';
       const outcome = await db.transaction(async (trx) => {
-        const changed = await tickets.setState(workspace.id, user.client_id, user.contact_id, ticket.id, to, { trx });
+        const changed = await tickets.setState(workspace.id, user.client_id, user.contact_id, ticket.id, to, {
+          trx,
+          ip: requestMeta(req).ip,
+        });
         if (!changed) return null;
         return { live: changes ? await logged(trx, req, res, to === 'closed' ? 'ticket.closed' : 'ticket.reopened', ticket) : null };
       });

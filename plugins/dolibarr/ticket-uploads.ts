@@ -1,0 +1,139 @@
+// A client's ticket files in Dolibarr's own documents, where its staff see them (the ticket card's
+// "Linked files" tab): <data root>/ticket/<ref>/<name>, indexed in llx_ecm_files, as the public
+// pages leave a file sent with a new ticket or a message (Ticket::copyFilesForTicket moves it into
+// $conf->ticket->dir_output.'/'.$ref, and the move indexes it). Nothing is half done: each file is
+// written under a temporary name and linked to its own name only once whole (never over another
+// file), its row goes in the ticket's transaction, and its file is removed when that transaction
+// does not commit (the caller's too: the transaction's executionPromise says how it ended).
+import { createHash, randomBytes } from 'node:crypto';
+import { constants, accessSync, createWriteStream } from 'node:fs';
+import { link, mkdir, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Knex } from 'knex';
+import type { TicketUpload } from '../../src/index.ts';
+import { insertTicketFileIndex, ticketFileIndexed } from './queries/ticket-files.ts';
+
+/**
+ * Whether the portal's process may write Dolibarr's documents: the data root is there and
+ * writable. Read once, when the binding is made.
+ */
+export function dataRootWritable(dataRoot: string | undefined): dataRoot is string {
+  if (!dataRoot) return false;
+  try {
+    accessSync(dataRoot, constants.W_OK | constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A file name as dol_sanitizeFileName() leaves it (htdocs/core/lib/functions.lib.php): the
+ * characters a file system or a URL trips on (< > / \ ? * | " : ° $ ; and control characters) as
+ * '_', '..' dropped, a run of dashes as '_'. Never a path: the name stays in the ticket's directory.
+ */
+function dolibarrFileName(name: string): string {
+  const cleaned = name
+    .normalize('NFC')
+    .replace(/[<>/\\?*|":°$;]/g, '_')
+    .replace(/\p{Cc}/gu, '_')
+    .replaceAll('..', '')
+    .replace(/--+/g, '_')
+    .trim();
+  return cleaned === '' || cleaned === '.' ? 'file' : cleaned;
+}
+
+/** dol_print_date($now, 'dayhourlog'): %Y%m%d%H%M%S, the server's time. */
+function dayhourlog(at: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}${two(at.getMonth() + 1)}${two(at.getDate())}${two(at.getHours())}${two(at.getMinutes())}${two(at.getSeconds())}`;
+}
+
+/**
+ * The names to try for a file: its own, then as copyFilesForTicket renames one whose name is
+ * taken ("$pathinfo['filename'].' - '.dol_print_date($now, 'dayhourlog').'.'.$extension"), then
+ * with a counter should that be taken too.
+ */
+function* candidateNames(name: string, at: Date): Generator<string> {
+  yield name;
+  const ext = path.extname(name);
+  const stem = ext ? name.slice(0, -ext.length) : name;
+  const stamped = `${stem} - ${dayhourlog(at)}`;
+  yield `${stamped}${ext}`;
+  for (let n = 2; n < 1000; n++) yield `${stamped} (${n})${ext}`;
+}
+
+export interface TicketFilesWrite {
+  dataRoot: string;
+  entity: number;
+  ticketId: number;
+  ref: string;
+  /** The message's agenda event, for files sent with a message; null for a new ticket's. */
+  agendaId: number | null;
+  files: TicketUpload[];
+}
+
+/** Writes the files and their rows in `trx`; answers the rows' ids. The files go if `trx` does not commit. */
+export async function writeTicketFiles(trx: Knex.Transaction, args: TicketFilesWrite): Promise<number[]> {
+  if (args.files.length === 0) return [];
+  const relativeDir = `ticket/${args.ref}`;
+  const dir = path.join(args.dataRoot, 'ticket', dolibarrFileName(args.ref));
+  const written: string[] = [];
+  const removeWritten = () => Promise.all(written.map((file) => unlink(file).catch(() => {})));
+  // Registered before the first file lands: a rollback, here or in the caller, takes them away.
+  trx.executionPromise.catch(removeWritten);
+  await mkdir(dir, { recursive: true });
+  const ids: number[] = [];
+  for (const file of args.files) {
+    const temp = path.join(dir, `.portal-${randomBytes(8).toString('hex')}.part`);
+    const md5 = createHash('md5');
+    try {
+      await pipeline(
+        await file.open(),
+        new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            md5.update(chunk);
+            done(null, chunk);
+          },
+        }),
+        createWriteStream(temp, { flags: 'wx' }),
+      );
+      const filename = await placeFile(trx, { ...args, dir, relativeDir, temp, name: dolibarrFileName(file.name) });
+      written.push(path.join(dir, filename));
+      ids.push(
+        await insertTicketFileIndex(trx, {
+          entity: args.entity,
+          filepath: relativeDir,
+          filename,
+          originalName: file.name,
+          contentMd5: md5.digest('hex'),
+          ticketId: args.ticketId,
+          agendaId: args.agendaId,
+        }),
+      );
+    } finally {
+      await unlink(temp).catch(() => {});
+    }
+  }
+  return ids;
+}
+
+/** Links the whole temporary file to the first free name (on disk and in the index); answers that name. */
+async function placeFile(
+  trx: Knex.Transaction,
+  args: { entity: number; dir: string; relativeDir: string; temp: string; name: string },
+): Promise<string> {
+  for (const candidate of candidateNames(args.name, new Date())) {
+    if (await ticketFileIndexed(trx, { entity: args.entity, filepath: args.relativeDir, filename: candidate })) continue;
+    try {
+      // link() never replaces: a file of that name (staff's, or another upload's) stays as it is.
+      await link(args.temp, path.join(args.dir, candidate));
+      return candidate;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  throw new Error(`dolibarr: no free name for ${args.name} in ${args.relativeDir}`);
+}

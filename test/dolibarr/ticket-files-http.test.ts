@@ -1,0 +1,111 @@
+// Covers a client's ticket files over HTTP beside a real Dolibarr whose data root the portal may
+// write: a file sent with a new ticket and one sent with a reply land in Dolibarr's ticket directory
+// (ticket/<ref>/ under the data root, indexed in llx_ecm_files, the reply's linked to its event),
+// the portal keeps no copy (no portal_ticket_attachments row, nothing left in its storage), the
+// ticket's page lists them from Dolibarr and downloads them, and the ticket and the reply carry
+// the client's address in Dolibarr's ip columns.
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
+import { hashPassword } from '../../src/core/crypto/secrets.ts';
+import { csrfFrom, signedInAgent } from '../support/portal-harness.ts';
+import type { PortalOnHost } from '../support/portal-on-host.ts';
+import {
+  insertClaireLogin,
+  insertTicketInstallRows,
+  servePortalBeside,
+  startDolibarrHost,
+  ticketModuleUnavailable,
+  type DolibarrHost,
+} from './dolibarr-host.ts';
+
+type Row = Record<string, unknown>;
+const reason = ticketModuleUnavailable();
+const PASSWORD = 'Claire-portal-2026';
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
+
+describe("dolibarr host: a client's ticket files go into Dolibarr's documents", function () {
+  this.timeout(180_000);
+  let host: DolibarrHost;
+  let running: PortalOnHost;
+  let claire: ReturnType<typeof request.agent>;
+  let base: string;
+
+  before(async function () {
+    if (reason) this.skip();
+    host = await startDolibarrHost({ ticketModule: true });
+    const { db, seed } = host;
+    await insertTicketInstallRows(db);
+    const adapter = createDolibarrAdapter(db, {
+      workspaceSlug: seed.workspaceSlug,
+      dataRoot: host.dataRoot,
+      actingUserId: seed.users.admin,
+      tickets: true,
+    });
+    running = await servePortalBeside(host, adapter);
+    base = `/portal/${seed.workspaceSlug}`;
+    await insertClaireLogin(db, seed, await hashPassword(PASSWORD));
+    await db('workspace_client_portal_settings')
+      .insert({ workspace_id: '1', show_tickets: true, allow_file_uploads: true })
+      .onConflict('workspace_id')
+      .merge();
+    claire = await signedInAgent(request.agent(running.url), seed.workspaceSlug, { email: 'claire@martin.example', password: PASSWORD });
+  });
+  after(async function () {
+    await running?.close();
+    await host?.close();
+  });
+
+  if (reason) it(`is skipped: ${reason}`, () => {});
+
+  it('opens a ticket and answers it with files that Dolibarr keeps, listed and downloaded from there', async function () {
+    const { db } = host;
+    const filesBefore = Number((await db('portal_files').count<Array<{ n: string }>>('* as n'))[0]!.n);
+    const form = (await claire.get(`${base}/tickets/new`).expect(200)).text;
+    const created = await claire
+      .post(`${base}/tickets`)
+      .field('_csrf', csrfFrom(form))
+      .field('subject', 'Printer is down')
+      .field('description', 'It shows error 42.')
+      .attach('attachments', PDF, { filename: 'error.pdf', contentType: 'application/pdf' })
+      .expect(303);
+    const url = created.headers.location as string;
+    const ticketId = Number(url.split('/').pop());
+    const ticket = await db('llx_ticket').where({ rowid: ticketId }).first<Row>();
+    const dir = path.join(host.dataRoot, 'ticket', String(ticket!.ref));
+    expect(readFileSync(path.join(dir, 'error.pdf'))).to.deep.equal(PDF);
+    // The request's address, as create_ticket.php's getUserRemoteIP().
+    expect(ticket!.ip).to.match(/127\.0\.0\.1$/);
+
+    const page = (await claire.get(url).expect(200)).text;
+    const reply = await claire
+      .post(`${url}/replies`)
+      .field('_csrf', csrfFrom(page))
+      .field('body', 'The log, too.')
+      .attach('attachments', Buffer.from('line 1\n'), { filename: 'printer.txt', contentType: 'text/plain' })
+      .expect(303);
+    const messageId = Number(/#message-(\d+)$/.exec(reply.headers.location as string)![1]);
+    expect(readFileSync(path.join(dir, 'printer.txt'), 'utf8')).to.equal('line 1\n');
+    const rows = await db('llx_ecm_files').where({ src_object_type: 'ticket', src_object_id: ticketId }).orderBy('rowid').select<Row[]>();
+    expect(rows.map((row) => [row.filename, row.agenda_id])).to.deep.equal([
+      ['error.pdf', null],
+      ['printer.txt', messageId],
+    ]);
+    expect(await db('llx_actioncomm').where({ id: messageId }).first('ip')).to.satisfy((row: Row) => /127\.0\.0\.1$/.test(String(row.ip)));
+
+    // The portal keeps no copy: no attachment of its own, nothing left in its storage.
+    expect(await db('portal_ticket_attachments').select()).to.deep.equal([]);
+    expect(Number((await db('portal_files').count<Array<{ n: string }>>('* as n'))[0]!.n)).to.equal(filesBefore);
+
+    // Listed from Dolibarr's documents, and downloaded from there.
+    const shown = (await claire.get(url).expect(200)).text;
+    expect(shown).to.include('error.pdf').and.include('printer.txt');
+    const links = [...shown.matchAll(/href="([^"]+\/files\/\d+)"/g)].map((m) => m[1]!);
+    expect(links).to.have.length(2);
+    const downloaded = await claire.get(links[0]!).buffer(true).expect(200);
+    expect(downloaded.headers['content-disposition']).to.contain('error.pdf');
+    expect(Buffer.from(downloaded.body as Buffer)).to.deep.equal(PDF);
+  });
+});
