@@ -41,7 +41,7 @@ describe("dolibarr binding: a client's ticket and reply, column by column as Dol
 
   before(async function () {
     if (reason) this.skip();
-    host = await startDolibarrHost({ ticketModule: true });
+    host = await startDolibarrHost({ ticketModule: true, portalTables: true });
     bakery = String(host.seed.companies.bakery);
     claire = String(host.seed.contacts.claire);
     await insertTicketInstallRows(host.db);

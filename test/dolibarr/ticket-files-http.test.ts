@@ -35,7 +35,7 @@ describe("dolibarr host: a client's ticket files go into Dolibarr's documents", 
 
   before(async function () {
     if (reason) this.skip();
-    host = await startDolibarrHost({ ticketModule: true });
+    host = await startDolibarrHost({ ticketModule: true, portalTables: true });
     const { db, seed } = host;
     await insertTicketInstallRows(db);
     const adapter = createDolibarrAdapter(db, {
