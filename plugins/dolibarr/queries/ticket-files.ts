@@ -3,9 +3,10 @@
 // object (src_object_type 'ticket', src_object_id its rowid) or, for rows indexed without one, by
 // the directory itself. A file sent with a message names that message's agenda event (agenda_id):
 // one sent with a private note (TICKET_MSG_PRIVATE) is the agency's and never listed, as the
-// note itself is not. Scoped by entity and by the ticket being the company's (a client company).
-import { clientCompanyIds, type Db } from './db.ts';
+// note itself is not. Scoped by the ticket being one the company's contacts see (visibility.ts).
+import type { Db } from './db.ts';
 import { PUBLIC_MESSAGE_CODES } from './tickets.ts';
+import { ticketsSeenBy } from './visibility.ts';
 
 export interface TicketFileRow {
   rowid: number;
@@ -16,15 +17,13 @@ export interface TicketFileRow {
 }
 
 function ticketFiles(db: Db, args: { entity: number; companyId: number; ticketId: number }) {
-  return db('llx_ecm_files as e')
-    .join('llx_ticket as t', function joinTicket() {
-      this.on('t.entity', '=', 'e.entity').andOnVal('t.rowid', '=', args.ticketId);
-    })
+  // From the company's tickets its contacts see (visibility.ts), this one.
+  return ticketsSeenBy(db, args)
+    .where('t.rowid', args.ticketId)
+    .join('llx_ecm_files as e', 'e.entity', 't.entity')
     .leftJoin('llx_actioncomm as a', function joinMessage() {
       this.on('a.id', '=', 'e.agenda_id').andOn('a.entity', '=', 'e.entity');
     })
-    .where({ 'e.entity': args.entity, 't.fk_soc': args.companyId })
-    .whereExists(clientCompanyIds(db, args.entity).where('rowid', args.companyId))
     .andWhere(function ofTheTicket() {
       this.where({ 'e.src_object_type': 'ticket' })
         .andWhereRaw('e.src_object_id = t.rowid')
