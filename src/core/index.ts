@@ -204,6 +204,7 @@ export {
   grantableRoles,
   hostPermits,
   mayActOnTickets,
+  mayChangeTasks,
   mayOpenTickets,
   permits,
   resolveAccess,
