@@ -1,7 +1,8 @@
 // Covers the portal served on a real Alga PSA database, over HTTP as a client uses it: a contact
 // of an Alga client signs in with the password of their Alga client login (Alga's PBKDF2 hash
 // with the deployment's NEXTAUTH_SECRET; the portal links its own record on first sign-in), sees
-// the dashboard, opens a quotation (marked viewed in Alga once) and accepts it with an optional
+// the dashboard, reads Alga's payment methods in Alga's words (an ACH debit, a check) in English
+// and German, opens a quotation (marked viewed in Alga once) and accepts it with an optional
 // item and a PO number (the quote accepted in Alga as Alga's own portal writes it, and the
 // portal's evidence row written together), views an invoice, and pays it through the demo checkout
 // (invoice_payments and transactions written, the invoice marked paid, the portal's payment
@@ -75,6 +76,39 @@ describe('alga-psa host: a client uses the portal over HTTP', function () {
     expect(searched.text).to.include('Managed backup').and.include('1 result for “BACKUP”.').and.not.include('Laptop refresh');
     const none = await claire.get(`${base}/invoices`).query({ q: 'no-such-invoice' }).expect(200);
     expect(none.text).to.include('Nothing matches “no-such-invoice”.');
+  });
+
+  it("names Alga's payment methods as Alga does: 'ach' a US bank debit, never SEPA; 'check' a check, in English and German", async function () {
+    const { db, seed } = host;
+    const invoiceId = seed.invoices.partlyPaid;
+    const inserted = await db('invoice_payments')
+      .insert(
+        ['ach', 'check'].map((payment_method, day) => ({
+          tenant: seed.tenant,
+          invoice_id: invoiceId,
+          amount: 100,
+          payment_method,
+          reference_number: `REF-${payment_method}`,
+          payment_date: `2026-02-0${day + 3}T00:00:00Z`,
+        })),
+      )
+      .returning<Array<{ payment_id: string }>>('payment_id');
+    try {
+      const page = async (lang: string) =>
+        (await claire.get(`${base}/invoices/${invoiceId}`).set('Accept-Language', lang).expect(200)).text;
+      const en = await page('en');
+      expect(en).to.include('ACH bank debit').and.include('Check').and.not.include('SEPA').and.not.include('Cheque');
+      const de = await page('de');
+      expect(de).to.include('ACH-Lastschrift').and.include('Scheck').and.not.include('SEPA');
+    } finally {
+      await db('invoice_payments')
+        .where({ tenant: seed.tenant })
+        .whereIn(
+          'payment_id',
+          inserted.map((row) => row.payment_id),
+        )
+        .delete();
+    }
   });
 
   // As Alga's own client portal (client-portal-actions/client-billing.ts): getClientQuoteById marks

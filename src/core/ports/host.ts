@@ -494,7 +494,10 @@ export interface InvoiceSummary {
 export interface InvoicePayment {
   id: HostId;
   amountCents: number;
-  /** The portal's word for how it was paid ('card', 'bank_transfer', 'direct_debit', …), or the host's own. */
+  /**
+   * The portal's word for how it was paid ('card', 'bank_transfer', 'check', 'cash',
+   * 'direct_debit' for a SEPA debit, 'ach' for a US one, …), or the host's own.
+   */
   method: string;
   /**
    * Optional: the host's own name for a method the portal has no word for (Dolibarr's payment
