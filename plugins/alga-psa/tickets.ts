@@ -254,14 +254,15 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
         ticket.typeId !== null
       )
         return null;
-      const ticketId = await inTransaction(write, async (trx) => {
+      const inserted = await inTransaction(write, async (trx) => {
         const contact = await actingContact(trx, { ...scope, contactId: contactUuid });
         return contact
           ? insertTicket(trx, { ...scope, contact, title: subject.data, description: description.data, categoryId, priorityId })
           : null;
       });
-      if (!ticketId) return null;
-      const row = await findTicket(write?.trx ?? db, { ...scope, boardIds: null, ticketId });
+      // Alga's set-up gives the ticket nowhere to go: said on the form as the CRM's refusal.
+      if (!inserted || 'refused' in inserted) return inserted;
+      const row = await findTicket(write?.trx ?? db, { ...scope, boardIds: null, ticketId: inserted.ticketId });
       return row ? presentTicket(row) : null;
     },
 

@@ -285,6 +285,7 @@ export {
   type TicketFile,
   type TicketFileContent,
   type TicketState,
+  type TicketRefusal,
   type TicketSummary,
   type TicketsPort,
   type ProjectDetail,

@@ -16,6 +16,7 @@ import { ticketCounts } from '../../plugins/alga-psa/queries/tickets.ts';
 import { type HostAdapter, SUMMARY_COUNT_LIMIT, type TicketsPort } from '../../src/core/ports/host.ts';
 import { rowsRead } from '../support/rows-read.ts';
 import { insertRowCopies } from '../support/row-copies.ts';
+import { opened } from '../support/opened-ticket.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 
 type Row = Record<string, unknown>;
@@ -258,13 +259,15 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     const { bakery } = host.seed.clients;
     const { claire } = host.seed.contacts;
     const before = await host.db('next_number').where({ tenant, entity_type: 'TICKET' }).first<Row | undefined>();
-    const created = await tickets.create(tenant, bakery, claire, {
-      subject: '  Printer jams on every page ',
-      description: 'The office printer jams.\nSince Monday.',
-      categoryId: ids.hardware,
-      typeId: null,
-      priorityId: ids.high,
-    });
+    const created = opened(
+      await tickets.create(tenant, bakery, claire, {
+        subject: '  Printer jams on every page ',
+        description: 'The office printer jams.\nSince Monday.',
+        categoryId: ids.hardware,
+        typeId: null,
+        priorityId: ids.high,
+      }),
+    );
     expect(created).to.not.equal(null);
     expect(created).to.deep.include({
       subject: 'Printer jams on every page',
@@ -312,13 +315,15 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
 
   it("without a priority takes the board's default one; a contact without a login opens it with no entered_by", async function () {
     const { garage } = host.seed.clients;
-    const created = await tickets.create(tenant, garage, host.seed.contacts.paul, {
-      subject: 'Invoice portal login',
-      description: 'Cannot sign in.',
-      categoryId: null,
-      typeId: null,
-      priorityId: null,
-    });
+    const created = opened(
+      await tickets.create(tenant, garage, host.seed.contacts.paul, {
+        subject: 'Invoice portal login',
+        description: 'Cannot sign in.',
+        categoryId: null,
+        typeId: null,
+        priorityId: null,
+      }),
+    );
     expect(created).to.deep.include({ priority: 'Medium', category: null });
     expect(await ticketRow(created!.id)).to.deep.include({
       priority_id: ids.medium,
@@ -574,7 +579,7 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     await host.db('contacts').where({ tenant, contact_name_id: sophie }).update({ portal_visibility_group_id: group });
     try {
       const base = { subject: 'Project question', description: 'When is phase 2?', categoryId: null, typeId: null, priorityId: null };
-      const created = await tickets.create(tenant, bakery, sophie, base);
+      const created = opened(await tickets.create(tenant, bakery, sophie, base));
       expect(created).to.deep.include({ statusLabel: 'Open' });
       expect(await ticketRow(created!.id)).to.deep.include({ board_id: ids.projects, status_id: ids.projectsOpen });
       // A category of the default board is not one of the group's board.
@@ -590,9 +595,9 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
       expect(await tickets.find(tenant, bakery, sophie, ids.bakeryOld)).to.equal(null);
       expect(await tickets.find(tenant, bakery, sophie, created!.id)).to.deep.include({ id: created!.id });
       expect((await tickets.counts(tenant, bakery, sophie)).open).to.equal(1);
-      // A group that allows no board opens nothing and reads nothing.
+      // A group that allows no board opens nothing (Alga's set-up refuses it, not her choice) and reads nothing.
       await host.db('client_portal_visibility_group_boards').where({ tenant, group_id: group }).delete();
-      expect(await tickets.create(tenant, bakery, sophie, base)).to.equal(null);
+      expect(await tickets.create(tenant, bakery, sophie, base)).to.deep.equal({ refused: 'no_board' });
       expect(await listed(sophie)).to.deep.equal([]);
       expect(await tickets.counts(tenant, bakery, sophie)).to.deep.equal({ open: 0, waiting: 0 });
       // Nor does a contact of another client.

@@ -386,44 +386,52 @@ export interface NewTicketArgs extends TicketScope {
   priorityId: string | null;
 }
 
+/** Why Alga has nowhere to put a new ticket from the contact, whatever they chose (the port's TicketRefusal). */
+export type TicketRefusalReason = 'no_board' | 'no_status' | 'no_priority' | 'no_number';
+
 /**
- * A ticket as Alga's createClientTicket makes one, or null when a choice is not the tenant's or
- * Alga has nowhere to put it (no board for the contact, no ticket status on it, no priority).
+ * A ticket as Alga's createClientTicket makes one: its id; the reason when Alga has nowhere to put
+ * it (no board for the contact, no ticket status on it, no ticket priority at all, no ticket
+ * numbering); null when a choice is not the tenant's (a priority or category it does not offer).
  * The board: the first of the contact's visibility group, else the default board; the status:
  * the board's default ticket status, else its first by order; the priority: the one chosen, else
  * the board's default, else the tenant's first; the number from Alga's generate_next_number
  * ('TICKET'); the description in attributes.description; the board's default assignee.
  * Must run in a transaction.
  */
-export async function insertTicket(trx: Knex.Transaction, args: NewTicketArgs): Promise<string | null> {
+export async function insertTicket(
+  trx: Knex.Transaction,
+  args: NewTicketArgs,
+): Promise<{ ticketId: string } | { refused: TicketRefusalReason } | null> {
   const { tenant } = args;
   const { boardIds } = args.contact;
   // A contact whose visibility group allows no board cannot open a ticket (Alga refuses it too).
-  if (boardIds !== null && boardIds.length === 0) return null;
+  if (boardIds !== null && boardIds.length === 0) return { refused: 'no_board' };
   const boards = boardIds === null ? defaultBoard(trx, tenant) : trx('boards').where({ tenant, board_id: boardIds[0] });
   const board = await boards.first<
     { board_id: string; default_priority_id: string | null; default_assigned_to: string | null } | undefined
   >(['board_id', 'default_priority_id', 'default_assigned_to']);
-  if (!board) return null;
+  if (!board) return { refused: 'no_board' };
   const status = await trx('statuses')
     .where({ tenant, status_type: 'ticket', board_id: board.board_id })
     .orderByRaw('coalesce(is_default, false) desc, order_number asc')
     .first<{ status_id: string } | undefined>('status_id');
-  if (!status) return null;
+  if (!status) return { refused: 'no_status' };
   const priority = await ticketPriorities(trx, tenant)
     .modify((q) => {
       if (args.priorityId) q.where('priority_id', args.priorityId);
       else q.orderByRaw('coalesce(priority_id = ?, false) desc, order_number asc', [board.default_priority_id]);
     })
     .first<{ priority_id: string } | undefined>('priority_id');
-  if (!priority) return null;
+  // A priority chosen that is not the tenant's is a wrong choice; none at all, Alga's set-up.
+  if (!priority) return args.priorityId ? null : { refused: 'no_priority' };
   if (args.categoryId) {
     const category = await boardCategories(trx, tenant, board.board_id).where('category_id', args.categoryId).first('category_id');
     if (!category) return null;
   }
   const { rows } = await trx.raw<{ rows: { number: string }[] }>(`select generate_next_number(?::uuid, 'TICKET') as number`, [tenant]);
   const ticketNumber = rows[0]?.number;
-  if (!ticketNumber) return null;
+  if (!ticketNumber) return { refused: 'no_number' };
   const [inserted] = await trx('tickets')
     .insert({
       tenant,
@@ -444,7 +452,7 @@ export async function insertTicket(trx: Knex.Transaction, args: NewTicketArgs): 
       attributes: JSON.stringify({ description: args.description }),
     })
     .returning('ticket_id');
-  return (inserted as { ticket_id: string }).ticket_id;
+  return { ticketId: (inserted as { ticket_id: string }).ticket_id };
 }
 
 /**
