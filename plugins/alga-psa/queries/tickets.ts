@@ -381,6 +381,7 @@ async function visibleTicket(db: Db, scope: TicketScope & { ticketId: string; bo
 export interface NewTicketArgs extends TicketScope {
   contact: ActingContact;
   title: string;
+  /** BlockNote JSON, as Alga's client portal's editor sends it. */
   description: string;
   categoryId: string | null;
   priorityId: string | null;
@@ -449,6 +450,7 @@ export async function insertTicket(
       entered_by: args.contact.userId,
       entered_at: trx.fn.now(),
       updated_at: trx.fn.now(),
+      // BlockNote JSON as a string, as Alga's client portal sends it (serializeTicketRichTextContent).
       attributes: JSON.stringify({ description: args.description }),
     })
     .returning('ticket_id');
@@ -460,8 +462,9 @@ export async function insertTicket(
  * (comment_threads, not internal) holding one comment with author_type 'client', the body as
  * BlockNote JSON in `note` and as text in `markdown_content`, metadata.responseSource
  * 'client_portal'; the ticket then awaits the agency (response_state 'awaiting_internal').
- * The author is the contact's client login where it has one, and the contact (contact_id) always,
- * as Alga's TicketModel.createComment records a contact's comment. Null when the ticket is not
+ * The author is the contact's client login where it has one (user_id; contact_id null, as Alga's
+ * client portal leaves it), else the contact (contact_id), as Alga's TicketModel.createComment
+ * records a contact's comment. Null when the ticket is not
  * one the contact may see. Must run in a transaction.
  */
 export async function insertClientComment(
@@ -498,7 +501,9 @@ export async function insertClientComment(
     is_resolution: false,
     metadata: JSON.stringify({ responseSource: 'client_portal' }),
     user_id: args.contact.userId,
-    contact_id: args.contact.contactId,
+    // Alga's addClientTicketComment names the login only (contact_id null); a contact without one is
+    // named by contact_id, as TicketModel.createComment records a contact's comment (an email reply).
+    contact_id: args.contact.userId ? null : args.contact.contactId,
     created_at: ids.now,
     updated_at: ids.now,
   });
