@@ -244,19 +244,9 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
   {
     concept: 'task',
     table: 'project_status_mappings',
-    columns: [
-      'tenant',
-      'project_status_mapping_id',
-      'project_id',
-      'phase_id',
-      'status_id',
-      'standard_status_id',
-      'display_order',
-      'is_visible',
-    ],
+    columns: ['tenant', 'project_status_mapping_id', 'project_id', 'phase_id', 'status_id', 'display_order', 'is_visible'],
   },
   { concept: 'task', table: 'statuses', columns: ['tenant', 'status_id', 'is_closed'] },
-  { concept: 'task', table: 'standard_statuses', columns: ['standard_status_id', 'is_closed'] },
   // Projects (queries/projects.ts): the client's active projects, their status, and the phases,
   // phase completion and tasks each project's client_portal_config shows.
   {
@@ -292,9 +282,8 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
   {
     concept: 'project',
     table: 'project_status_mappings',
-    columns: ['tenant', 'project_status_mapping_id', 'status_id', 'standard_status_id', 'display_order', 'is_visible'],
+    columns: ['tenant', 'project_status_mapping_id', 'status_id', 'display_order', 'is_visible'],
   },
-  { concept: 'project', table: 'standard_statuses', columns: ['standard_status_id', 'is_closed'] },
   // Support tickets (queries/tickets.ts), written as Alga's client portal and TicketModel.createTicket write them.
   {
     concept: 'ticket',

@@ -62,13 +62,17 @@ const QUOTE_CODES: Record<OfferStatus, string[]> = {
   withdrawn: ['cancelled', 'superseded', 'archived'],
 };
 
-/** The portal's payment methods and the payment_method text Alga's payment forms use. */
+/**
+ * The portal's payment methods and the payment_method text Alga's payment forms use. Alga's 'ach'
+ * is a US bank debit (ACH), the portal's 'ach' too, never its 'direct_debit', which is a SEPA one:
+ * a SEPA debit has no name in Alga and is written under the portal's own.
+ */
 const METHOD_TO_ALGA: Record<string, string> = {
   card: 'credit_card',
   bank_transfer: 'bank_transfer',
   check: 'check',
   cash: 'cash',
-  direct_debit: 'ach',
+  ach: 'ach',
 };
 /**
  * Online providers as payment_method names them, how each took the money, and a name where the

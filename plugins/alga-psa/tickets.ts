@@ -1,8 +1,9 @@
 // TicketsPort on Alga PSA: a client's support tickets in Alga's own tables (queries/tickets.ts),
 // so staff work them on Alga's boards and what they write for the client comes back here.
-// Alga keeps rich text as BlockNote JSON (comments.note, and sometimes attributes.description):
-// the portal reads its text and writes the client's plain text as one paragraph per line, with
-// the text itself in markdown_content, as Alga's client portal stores both.
+// Alga keeps rich text as BlockNote JSON (comments.note, and attributes.description where its
+// editor wrote it; older rows, emails and the API leave plain text there): the portal reads the
+// text of either and writes the client's plain text as one paragraph per line, as Alga's client
+// portal stores both (a comment's text itself also in markdown_content).
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -254,14 +255,22 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
         ticket.typeId !== null
       )
         return null;
-      const ticketId = await inTransaction(write, async (trx) => {
+      const inserted = await inTransaction(write, async (trx) => {
         const contact = await actingContact(trx, { ...scope, contactId: contactUuid });
         return contact
-          ? insertTicket(trx, { ...scope, contact, title: subject.data, description: description.data, categoryId, priorityId })
+          ? insertTicket(trx, {
+              ...scope,
+              contact,
+              title: subject.data,
+              description: blockNoteOf(description.data),
+              categoryId,
+              priorityId,
+            })
           : null;
       });
-      if (!ticketId) return null;
-      const row = await findTicket(write?.trx ?? db, { ...scope, boardIds: null, ticketId });
+      // Alga's set-up gives the ticket nowhere to go: said on the form as the CRM's refusal.
+      if (!inserted || 'refused' in inserted) return inserted;
+      const row = await findTicket(write?.trx ?? db, { ...scope, boardIds: null, ticketId: inserted.ticketId });
       return row ? presentTicket(row) : null;
     },
 

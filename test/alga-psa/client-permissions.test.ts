@@ -7,10 +7,12 @@
 // the quotation and invoice lists, pages, PDFs and pay page, while one with it opens them; the
 // team page follows Alga's `user` read and update. Then, as User: once Alga gives the role
 // `billing` read she sees the invoices at her next request, and without it again they are gone;
-// documents follow `document` read, uploads `document` create, tasks `project` read. Her live
-// stream, opened as Admin, ends within the sweep once Alga makes her a User. The binding's
-// query: a contact without a login holds what Alga's invitation would give it, a disabled login
-// nothing, another tenant's contact is not answered. A signed-in page costs one query more than
+// documents follow `document` read, uploads `document` create, tasks `project` read, and marking
+// a task done or reopening it `project` update (as User or Finance she sees tasks but is offered
+// no action, and a POST of one answers 404 and moves nothing). Her live stream, opened as Admin,
+// ends within the sweep once Alga makes her a User. The binding's query: a contact without a
+// login holds what Alga's invitation would give it, a disabled login nothing, another tenant's
+// contact is not answered. A signed-in page costs one query more than
 // without the host's permissions (measured).
 import { expect } from 'chai';
 import request from 'supertest';
@@ -202,6 +204,49 @@ describe("alga-psa host: Alga's client permissions are the portal's", function (
     }
     expect(await status('/documents')).to.equal(200);
     expect(await status('/tasks')).to.equal(200);
+  });
+
+  it('marking a task done or reopening it follows `project` update (Alga asks it to move a task): never as User or Finance', async function () {
+    const { companyWide, done } = host.seed.tasks;
+    const mappingOf = async (task: string) =>
+      (await host.db('project_tasks').where({ tenant: tenant(), task_id: task }).first('project_status_mapping_id', 'updated_at')) as {
+        project_status_mapping_id: string;
+        updated_at: Date;
+      };
+    const taskForms = (text: string) => [...text.matchAll(/action="[^"]*\/tasks\/[^"/]+\/(done|reopen)"/g)].length;
+    const before = { open: await mappingOf(companyWide), done: await mappingOf(done) };
+    for (const role of ['User', 'Finance'] as const) {
+      await giveRole(role);
+      const open = await sophie.get(`${base}/tasks`).expect(200);
+      expect(open.text, `${role} sees the task`).to.include('Book the movers');
+      expect(taskForms(open.text), `${role}: no mark done`).to.equal(0);
+      const doneTab = await sophie.get(`${base}/tasks?tab=done`).expect(200);
+      expect(doneTab.text).to.include('Pick a date');
+      expect(taskForms(doneTab.text), `${role}: no reopen`).to.equal(0);
+      const token = csrfFrom(open.text);
+      const marked = await sophie.post(`${base}/tasks/${companyWide}/done`).type('form').send({ _csrf: token });
+      expect(marked.status, `${role} marking done`).to.be.oneOf([403, 404]);
+      const reopened = await sophie.post(`${base}/tasks/${done}/reopen`).type('form').send({ _csrf: token });
+      expect(reopened.status, `${role} reopening`).to.be.oneOf([403, 404]);
+      expect(await mappingOf(companyWide), 'the open task untouched').to.deep.equal(before.open);
+      expect(await mappingOf(done), 'the done task untouched').to.deep.equal(before.done);
+    }
+    await giveRole('Admin');
+    const page = await sophie.get(`${base}/tasks`).expect(200);
+    expect(taskForms(page.text), 'Admin: mark done offered').to.be.greaterThan(0);
+    await sophie
+      .post(`${base}/tasks/${companyWide}/done`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) })
+      .expect(303);
+    try {
+      expect((await mappingOf(companyWide)).project_status_mapping_id).to.equal(host.seed.mappings.done);
+    } finally {
+      await host
+        .db('project_tasks')
+        .where({ tenant: tenant(), task_id: companyWide })
+        .update({ project_status_mapping_id: before.open.project_status_mapping_id });
+    }
   });
 
   it('ends her live stream within the sweep once Alga takes a role from her', async function () {

@@ -1,7 +1,9 @@
 // Covers the portal served on a real Alga PSA database, over HTTP as a client uses it: a contact
 // of an Alga client signs in with the password of their Alga client login (Alga's PBKDF2 hash
 // with the deployment's NEXTAUTH_SECRET; the portal links its own record on first sign-in), sees
-// the dashboard, opens a quotation (marked viewed in Alga once) and accepts it with an optional
+// the dashboard, reads Alga's payment methods in Alga's words (an ACH debit, a check) in English
+// and German, is told on the new-ticket form, in both languages, when Alga's set-up cannot take a
+// ticket from them (a board with no ticket status: 409, the form as sent, nothing written), opens a quotation (marked viewed in Alga once) and accepts it with an optional
 // item and a PO number (the quote accepted in Alga as Alga's own portal writes it, and the
 // portal's evidence row written together), views an invoice, and pays it through the demo checkout
 // (invoice_payments and transactions written, the invoice marked paid, the portal's payment
@@ -75,6 +77,81 @@ describe('alga-psa host: a client uses the portal over HTTP', function () {
     expect(searched.text).to.include('Managed backup').and.include('1 result for “BACKUP”.').and.not.include('Laptop refresh');
     const none = await claire.get(`${base}/invoices`).query({ q: 'no-such-invoice' }).expect(200);
     expect(none.text).to.include('Nothing matches “no-such-invoice”.');
+  });
+
+  it("names Alga's payment methods as Alga does: 'ach' a US bank debit, never SEPA; 'check' a check, in English and German", async function () {
+    const { db, seed } = host;
+    const invoiceId = seed.invoices.partlyPaid;
+    const inserted = await db('invoice_payments')
+      .insert(
+        ['ach', 'check'].map((payment_method, day) => ({
+          tenant: seed.tenant,
+          invoice_id: invoiceId,
+          amount: 100,
+          payment_method,
+          reference_number: `REF-${payment_method}`,
+          payment_date: `2026-02-0${day + 3}T00:00:00Z`,
+        })),
+      )
+      .returning<Array<{ payment_id: string }>>('payment_id');
+    try {
+      const page = async (lang: string) =>
+        (await claire.get(`${base}/invoices/${invoiceId}`).set('Accept-Language', lang).expect(200)).text;
+      const en = await page('en');
+      expect(en).to.include('ACH bank debit').and.include('Check').and.not.include('SEPA').and.not.include('Cheque');
+      const de = await page('de');
+      expect(de).to.include('ACH-Lastschrift').and.include('Scheck').and.not.include('SEPA');
+    } finally {
+      await db('invoice_payments')
+        .where({ tenant: seed.tenant })
+        .whereIn(
+          'payment_id',
+          inserted.map((row) => row.payment_id),
+        )
+        .delete();
+    }
+  });
+
+  it("says on the new-ticket form, in English and German, that Alga cannot take a ticket when the contact's board has no ticket status", async function () {
+    const { db, seed } = host;
+    const { tenant } = seed;
+    // Tickets switched on; the tenant's default board has a priority but no ticket status, and no
+    // categories, so the form shows no category field an error could sit on.
+    await db('workspace_client_portal_settings').where({ workspace_id: tenant }).update({ show_tickets: true });
+    await running.portal.workspaceChanged(tenant);
+    const [board] = await db('boards')
+      .insert({ tenant, board_name: 'Support', is_default: true, display_order: 1 })
+      .returning<Array<{ board_id: string }>>('board_id');
+    const [priority] = await db('priorities')
+      .insert({ tenant, priority_name: 'Normal', order_number: 1, item_type: 'ticket', created_by: seed.users.admin })
+      .returning<Array<{ priority_id: string }>>('priority_id');
+    const count = async () => Number((await db('tickets').where({ tenant }).count<Array<{ count: string }>>('* as count'))[0]!.count);
+    try {
+      const before = await count();
+      for (const [lang, sentence, reason] of [
+        ['en', 'The agency&#39;s CRM cannot take a ticket from you now:', 'your ticket board has no status for new tickets'],
+        ['de', 'Das CRM der Agentur kann gerade kein Ticket von Ihnen annehmen:', 'Ihr Ticket-Board hat keinen Status für neue Tickets'],
+      ] as const) {
+        const form = await claire.get(`${base}/tickets/new`).set('Accept-Language', lang).expect(200);
+        expect(form.text, 'no category field').to.not.include('name="categoryId"');
+        const refused = await claire
+          .post(`${base}/tickets`)
+          .set('Accept-Language', lang)
+          .type('form')
+          .send({ _csrf: csrfFrom(form.text), subject: 'Printer offline', description: 'Since this morning.' });
+        expect(refused.status).to.equal(409);
+        const summary = /<p class="error-summary" role="alert" id="ticket-refusal"[^>]*>([^<]*)<\/p>/.exec(refused.text)?.[1] ?? '';
+        expect(summary, lang).to.include(sentence).and.include(reason);
+        // The form comes back as it was sent.
+        expect(refused.text).to.include('value="Printer offline"').and.include('Since this morning.');
+      }
+      expect(await count(), 'no ticket written').to.equal(before);
+    } finally {
+      await db('priorities').where({ tenant, priority_id: priority!.priority_id }).delete();
+      await db('boards').where({ tenant, board_id: board!.board_id }).delete();
+      await db('workspace_client_portal_settings').where({ workspace_id: tenant }).update({ show_tickets: false });
+      await running.portal.workspaceChanged(tenant);
+    }
   });
 
   // As Alga's own client portal (client-portal-actions/client-billing.ts): getClientQuoteById marks

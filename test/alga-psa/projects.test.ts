@@ -1,8 +1,10 @@
 // Covers ProjectsPort on Alga PSA's real schema, as Alga's own client portal shows projects: every
 // active project of the contact's client (never an inactive one, another client's or another
 // tenant's); a closed status is completed, any other active (Alga keeps no "on hold", the status's
-// name is the label); progress is tasks on a closed column (tenant or standard status) over all
-// tasks; the details follow client_portal_config: phases by order_key only with show_phases, their
+// name is the label); progress, of a project and of a phase, is the number Alga's own code computes
+// on the same rows (calculateProjectCompletion, getClientProjectPhases: a task is done only where
+// its column's tenant status is closed, never a standard status's), computed here as Alga's code
+// does and compared, Alga's "0 of 4 tasks completed" among them; the details follow client_portal_config: phases by order_key only with show_phases, their
 // completion only with show_phase_completion, tasks only with show_tasks and only on a visible
 // column, a due date only where visible_task_fields lists it. Lists search and page by keyset.
 // The tasks port hides tasks on a hidden column too, as Alga's portal does.
@@ -165,8 +167,9 @@ describe('alga-psa binding: projects', function () {
       title: 'Bakery website',
       state: 'active',
       statusLabel: 'On Hold',
-      // Wireframes (closed) and Hosting (a closed standard status) of five, the hidden column's task counted as Alga counts it.
-      progressPercent: 40,
+      // Wireframes (closed) of five: Hosting's closed standard status is not closed to Alga, the
+      // hidden column's task is counted as Alga counts it.
+      progressPercent: 20,
       startDate: '2026-03-01',
       endDate: '2026-06-30',
     });
@@ -229,7 +232,7 @@ describe('alga-psa binding: projects', function () {
 
   it("shows phases in Alga's order with their completion and the tasks on visible columns, without due dates the config hides", async function () {
     const detail = await projects.find(tenant, bakery, claire, ids.website);
-    expect(detail).to.include({ description: 'A new website with online orders.', progressPercent: 40, statusLabel: 'On Hold' });
+    expect(detail).to.include({ description: 'A new website with online orders.', progressPercent: 20, statusLabel: 'On Hold' });
     expect(detail?.tasks).to.deep.equal([]);
     const phases = detail?.phases.map(({ id, name, progressPercent, startDate, endDate, tasks: own }) => ({
       id,
@@ -255,16 +258,186 @@ describe('alga-psa binding: projects', function () {
       {
         id: ids.build,
         name: 'Build',
-        progressPercent: 33,
+        progressPercent: 0,
         startDate: null,
         endDate: null,
         tasks: [
           ['Pages', false, null],
-          ['Hosting', true, null],
+          ['Hosting', false, null],
         ],
       },
       { id: ids.launch, name: 'Launch', progressPercent: null, startDate: null, endDate: null, tasks: [] },
     ]);
+  });
+
+  it("computes a project's and its phases' progress as Alga does on the same rows: tasks on standard statuses are never done", async function () {
+    const { db } = host;
+    const { admin } = host.seed.users;
+    const inProgress = String(
+      (await db('statuses').where({ tenant, status_type: 'project', name: 'In progress' }).first('status_id')).status_id,
+    );
+    const taskStatus = (name: string, is_closed: boolean, order_number: number) =>
+      insert(
+        'statuses',
+        { tenant, name, status_type: 'project_task', item_type: 'project_task', order_number, is_closed, created_by: admin },
+        'status_id',
+      );
+    const accepted = await taskStatus('Accepted', true, 7);
+    const waiting = await taskStatus('Waiting on client', false, 8);
+    const standard = (name: string, is_closed: boolean, display_order: number) =>
+      insert('standard_statuses', { name, item_type: 'project_task', display_order, is_closed }, 'standard_status_id');
+    const standardDone = await standard('Shipped', true, 10);
+    const standardOpen = await standard('Working', false, 11);
+    const config = { show_phases: true, show_phase_completion: true, show_tasks: true, visible_task_fields: ['task_name', 'status'] };
+    let n = 0;
+    /** A project with one phase per list of columns, one task per column named (null: a task on no column). */
+    const build = async (
+      name: string,
+      number: string,
+      phases: Array<Array<'standardDone' | 'standardOpen' | 'accepted' | 'waiting' | null>>,
+    ) => {
+      const projectId = await insert(
+        'projects',
+        {
+          tenant,
+          client_id: bakery,
+          project_name: name,
+          project_number: number,
+          wbs_code: number,
+          status: inProgress,
+          is_inactive: false,
+          client_portal_config: config,
+        },
+        'project_id',
+      );
+      const mapping = (row: Row, display_order: number) =>
+        insert(
+          'project_status_mappings',
+          { tenant, project_id: projectId, display_order, is_visible: true, ...row },
+          'project_status_mapping_id',
+        );
+      const columns = {
+        standardDone: await mapping({ standard_status_id: standardDone, is_standard: true }, 1),
+        standardOpen: await mapping({ standard_status_id: standardOpen, is_standard: true }, 2),
+        accepted: await mapping({ status_id: accepted, is_standard: false }, 3),
+        waiting: await mapping({ status_id: waiting, is_standard: false }, 4),
+      };
+      for (const [index, tasksOf] of phases.entries()) {
+        const phaseId = await insert(
+          'project_phases',
+          {
+            tenant,
+            project_id: projectId,
+            phase_name: `Phase ${index + 1}`,
+            status: 'active',
+            order_number: index + 1,
+            order_key: `a${index}`,
+            wbs_code: `${number}.${index + 1}`,
+          },
+          'phase_id',
+        );
+        for (const column of tasksOf) {
+          n += 1;
+          await insert(
+            'project_tasks',
+            {
+              tenant,
+              phase_id: phaseId,
+              task_name: `Step ${n}`,
+              project_status_mapping_id: column ? columns[column] : null,
+              wbs_code: `${number}.x.${n}`,
+              order_key: `a${n}`,
+            },
+            'task_id',
+          );
+        }
+      }
+      return projectId;
+    };
+    const kiosk = await build('Kiosk rollout', 'PRJ-0101', [['standardDone', 'standardDone', 'standardOpen', 'standardOpen']]);
+    const till = await build('Till upgrade', 'PRJ-0102', [
+      ['accepted', 'waiting', 'waiting', null],
+      ['standardDone', 'standardOpen', 'waiting', 'waiting'],
+    ]);
+
+    // packages/projects/src/lib/projectUtils.ts calculateProjectCompletion, on these rows: the
+    // project's tasks (through its phases), mapping and status left-joined, completed where
+    // statuses.is_closed === true; ClientPortalProjectMetrics shows Math.round of the share.
+    const algaProject = async (projectId: string) => {
+      const rows: Array<{ is_closed: boolean | null }> = await db('project_tasks')
+        .join('project_phases', function on() {
+          this.on('project_phases.tenant', 'project_tasks.tenant').andOn('project_phases.phase_id', 'project_tasks.phase_id');
+        })
+        .leftJoin('project_status_mappings', function on() {
+          this.on('project_status_mappings.tenant', 'project_tasks.tenant').andOn(
+            'project_status_mappings.project_status_mapping_id',
+            'project_tasks.project_status_mapping_id',
+          );
+        })
+        .leftJoin('statuses', function on() {
+          this.on('statuses.tenant', 'project_status_mappings.tenant').andOn('statuses.status_id', 'project_status_mappings.status_id');
+        })
+        .where({ 'project_tasks.tenant': tenant, 'project_phases.project_id': projectId })
+        .select('statuses.is_closed');
+      const totalTasks = rows.length;
+      const completedTasks = rows.filter((task) => task.is_closed === true).length;
+      const taskCompletionPercentage = totalTasks > 0 ? (completedTasks / totalTasks) * 100 : 0;
+      return { completedTasks, totalTasks, percent: Math.round(taskCompletionPercentage) };
+    };
+    // client-portal-actions/client-project-details.ts getClientProjectPhases, on these rows: per
+    // phase, its tasks inner-joined to a mapping, statuses left-joined, SUM(CASE WHEN s.is_closed),
+    // Math.round((completed / total) * 100), 0 for a phase without stats.
+    const algaPhases = async (projectId: string) => {
+      const phases: Array<{ phase_id: string }> = await db('project_phases').where({ tenant, project_id: projectId }).orderBy('order_key');
+      const stats: Array<{ phase_id: string; total: number; completed: number }> = await db('project_tasks as pt')
+        .join('project_status_mappings as psm', function on() {
+          this.on('pt.project_status_mapping_id', 'psm.project_status_mapping_id').andOn('pt.tenant', 'psm.tenant');
+        })
+        .leftJoin('statuses as s', function on() {
+          this.on('psm.status_id', 's.status_id').andOn('psm.tenant', 's.tenant');
+        })
+        .whereIn(
+          'pt.phase_id',
+          phases.map((phase) => phase.phase_id),
+        )
+        .andWhere('pt.tenant', tenant)
+        .groupBy('pt.phase_id')
+        .select('pt.phase_id', db.raw('COUNT(*)::int as total'), db.raw('SUM(CASE WHEN s.is_closed THEN 1 ELSE 0 END)::int as completed'));
+      const byPhase = new Map(stats.map((row) => [row.phase_id, row]));
+      return phases.map((phase) => {
+        const row = byPhase.get(phase.phase_id);
+        return row && row.total > 0 ? Math.round((row.completed / row.total) * 100) : 0;
+      });
+    };
+
+    // Alga's client portal says "0% Complete, 0 of 4 tasks completed" of a project whose every task
+    // sits on a standard status's column, closed or not.
+    expect(await algaProject(kiosk)).to.deep.equal({ completedTasks: 0, totalTasks: 4, percent: 0 });
+    // One closed task of eight (12.5): Math.round's tie goes up.
+    expect(await algaProject(till)).to.deep.equal({ completedTasks: 1, totalTasks: 8, percent: 13 });
+    // The task on no column counts for the project but not for its phase.
+    expect(await algaPhases(till)).to.deep.equal([33, 0]);
+    for (const projectId of [kiosk, till]) {
+      const alga = await algaProject(projectId);
+      const listed = (
+        await projects.list(tenant, bakery, claire, { state: 'all', search: projectId === kiosk ? 'PRJ-0101' : 'PRJ-0102' }, FIRST)
+      ).items[0];
+      expect(listed?.progressPercent, 'listed').to.equal(alga.percent);
+      const detail = await projects.find(tenant, bakery, claire, projectId);
+      expect(detail?.progressPercent, 'page').to.equal(alga.percent);
+      expect(detail?.phases.map((phase) => phase.progressPercent)).to.deep.equal(await algaPhases(projectId));
+      // A task on a closed standard status's column is open, as Alga's portal lists it (statuses.is_closed only).
+      expect(detail?.phases.flatMap((phase) => phase.tasks.filter((task) => task.done).map((task) => task.title))).to.deep.equal(
+        projectId === kiosk ? [] : ['Step 5'],
+      );
+    }
+    // Gone again, so the other tests see the client's projects as they were.
+    const built = [kiosk, till];
+    const phaseIds = db('project_phases').where({ tenant }).whereIn('project_id', built).select('phase_id');
+    await db('project_tasks').where({ tenant }).whereIn('phase_id', phaseIds).delete();
+    await db('project_phases').where({ tenant }).whereIn('project_id', built).delete();
+    await db('project_status_mappings').where({ tenant }).whereIn('project_id', built).delete();
+    await db('projects').where({ tenant }).whereIn('project_id', built).delete();
   });
 
   it('leaves out what client_portal_config does not show: completion, phases, tasks; a missing config shows none', async function () {

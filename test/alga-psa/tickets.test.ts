@@ -2,10 +2,12 @@
 // Alga's client portal writes (createClientTicket → TicketModel.createTicket: the default board,
 // its default status, Alga's ticket number, the description in attributes, the client's login as
 // entered_by); another client's or tenant's ticket is not found and not listed; staff's answers
-// show and their internal notes, scheduled drafts and internal threads never do; a reply is a
-// thread + comment as addClientTicketComment writes them and hands the ticket back to the
-// agency; closing and reopening change the status as updateTicketStatus does and write the
-// activity timeline, which is the history; lists filter, search and page by last activity; counts;
+// show and their internal notes, scheduled drafts and internal threads never do; the description
+// is written as BlockNote JSON and read back from it or from plain text; a reply is a thread +
+// comment as addClientTicketComment writes them (the login named, contact_id left empty; a contact
+// without a login named by contact_id) and hands the ticket back to the agency; closing and
+// reopening change the status as updateTicketStatus does and write the activity timeline, which
+// is the history; lists filter, search and page by last activity; counts;
 // the files of a ticket are its documents (document_associations entity_type 'ticket'), as Alga's
 // client portal lists them, read from the storage root for the ticket's client only.
 import { expect } from 'chai';
@@ -16,6 +18,7 @@ import { ticketCounts } from '../../plugins/alga-psa/queries/tickets.ts';
 import { type HostAdapter, SUMMARY_COUNT_LIMIT, type TicketsPort } from '../../src/core/ports/host.ts';
 import { rowsRead } from '../support/rows-read.ts';
 import { insertRowCopies } from '../support/row-copies.ts';
+import { opened } from '../support/opened-ticket.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 
 type Row = Record<string, unknown>;
@@ -258,13 +261,15 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     const { bakery } = host.seed.clients;
     const { claire } = host.seed.contacts;
     const before = await host.db('next_number').where({ tenant, entity_type: 'TICKET' }).first<Row | undefined>();
-    const created = await tickets.create(tenant, bakery, claire, {
-      subject: '  Printer jams on every page ',
-      description: 'The office printer jams.\nSince Monday.',
-      categoryId: ids.hardware,
-      typeId: null,
-      priorityId: ids.high,
-    });
+    const created = opened(
+      await tickets.create(tenant, bakery, claire, {
+        subject: '  Printer jams on every page ',
+        description: 'The office printer jams.\nSince Monday.',
+        categoryId: ids.hardware,
+        typeId: null,
+        priorityId: ids.high,
+      }),
+    );
     expect(created).to.not.equal(null);
     expect(created).to.deep.include({
       subject: 'Printer jams on every page',
@@ -295,7 +300,15 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
       closed_at: null,
       response_state: null,
     });
-    expect(row.attributes).to.deep.equal({ description: 'The office printer jams.\nSince Monday.' });
+    // The description as Alga's client portal sends it: BlockNote JSON, a paragraph a line (a string in attributes).
+    const description = JSON.parse(String((row.attributes as { description: unknown }).description)) as Array<{
+      type: string;
+      content: Array<{ text: string }>;
+    }>;
+    expect(description.map((block) => [block.type, block.content[0]?.text])).to.deep.equal([
+      ['paragraph', 'The office printer jams.'],
+      ['paragraph', 'Since Monday.'],
+    ]);
     expect(row.entered_at).to.be.an.instanceOf(Date);
     // Alga's own numbering advanced: the next ticket Alga opens does not reuse it.
     const after = await host.db('next_number').where({ tenant, entity_type: 'TICKET' }).first<Row>();
@@ -312,13 +325,15 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
 
   it("without a priority takes the board's default one; a contact without a login opens it with no entered_by", async function () {
     const { garage } = host.seed.clients;
-    const created = await tickets.create(tenant, garage, host.seed.contacts.paul, {
-      subject: 'Invoice portal login',
-      description: 'Cannot sign in.',
-      categoryId: null,
-      typeId: null,
-      priorityId: null,
-    });
+    const created = opened(
+      await tickets.create(tenant, garage, host.seed.contacts.paul, {
+        subject: 'Invoice portal login',
+        description: 'Cannot sign in.',
+        categoryId: null,
+        typeId: null,
+        priorityId: null,
+      }),
+    );
     expect(created).to.deep.include({ priority: 'Medium', category: null });
     expect(await ticketRow(created!.id)).to.deep.include({
       priority_id: ids.medium,
@@ -420,7 +435,8 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
       is_internal: false,
       is_resolution: false,
       user_id: host.seed.users.claire,
-      contact_id: claire,
+      // Alga's addClientTicketComment names the login, not the contact.
+      contact_id: null,
       markdown_content: 'It is the HP 4200.\nSecond floor.',
       publish_state: 'published',
       parent_comment_id: null,
@@ -450,6 +466,23 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     ]);
     expect(detail!.lastActivityAt.getTime()).to.equal(message!.at.getTime());
     expect(await tickets.reply(tenant, bakery, claire, ticket, '   ')).to.equal(null);
+
+    // A contact without an Alga login is named by contact_id, as Alga records a contact's comment.
+    const { garage } = host.seed.clients;
+    const { paul } = host.seed.contacts;
+    // Entered by Alga's API with a plain-text description, which reads as it is.
+    const theirs = await staffTicket(tenant, garage, 'Gate remote', 'TIC000919', '2026-04-03T09:00:00Z', {
+      attributes: JSON.stringify({ description: 'The gate remote stopped working.' }),
+    });
+    const paulsReply = await tickets.reply(tenant, garage, paul, theirs, 'Still broken.');
+    expect(paulsReply).to.deep.include({ author: 'client', body: 'Still broken.' });
+    expect(await host.db('comments').where({ tenant, comment_id: paulsReply!.id }).first<Row>()).to.deep.include({
+      user_id: null,
+      contact_id: paul,
+    });
+    const read = (await tickets.find(tenant, garage, paul, theirs))!;
+    expect(read.description).to.equal('The gate remote stopped working.');
+    expect(read.messages.map((m) => [m.author, m.authorName, m.body])).to.deep.equal([['client', paulsReply!.authorName, 'Still broken.']]);
   });
 
   it("closes and reopens as Alga's updateTicketStatus does, and the activity timeline is the history", async function () {
@@ -574,7 +607,7 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     await host.db('contacts').where({ tenant, contact_name_id: sophie }).update({ portal_visibility_group_id: group });
     try {
       const base = { subject: 'Project question', description: 'When is phase 2?', categoryId: null, typeId: null, priorityId: null };
-      const created = await tickets.create(tenant, bakery, sophie, base);
+      const created = opened(await tickets.create(tenant, bakery, sophie, base));
       expect(created).to.deep.include({ statusLabel: 'Open' });
       expect(await ticketRow(created!.id)).to.deep.include({ board_id: ids.projects, status_id: ids.projectsOpen });
       // A category of the default board is not one of the group's board.
@@ -590,9 +623,9 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
       expect(await tickets.find(tenant, bakery, sophie, ids.bakeryOld)).to.equal(null);
       expect(await tickets.find(tenant, bakery, sophie, created!.id)).to.deep.include({ id: created!.id });
       expect((await tickets.counts(tenant, bakery, sophie)).open).to.equal(1);
-      // A group that allows no board opens nothing and reads nothing.
+      // A group that allows no board opens nothing (Alga's set-up refuses it, not her choice) and reads nothing.
       await host.db('client_portal_visibility_group_boards').where({ tenant, group_id: group }).delete();
-      expect(await tickets.create(tenant, bakery, sophie, base)).to.equal(null);
+      expect(await tickets.create(tenant, bakery, sophie, base)).to.deep.equal({ refused: 'no_board' });
       expect(await listed(sophie)).to.deep.equal([]);
       expect(await tickets.counts(tenant, bakery, sophie)).to.deep.equal({ open: 0, waiting: 0 });
       // Nor does a contact of another client.

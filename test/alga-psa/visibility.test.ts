@@ -124,7 +124,7 @@ describe("alga-psa binding: what a client sees, and what stays Alga's", function
         ['card', null, null, 'sq_0Square'],
         ['paypal', 'PayPal', null, 'PAYID-PayPal'],
         ['wire_transfer', 'Wire transfer', 'WIRE-77', null],
-        ['direct_debit', null, 'ACH-12', null],
+        ['ach', null, 'ACH-12', null],
       ]);
     } finally {
       await db('invoice_payments')

@@ -9,6 +9,7 @@
 // The files and the rating are the portal's own (portal_ticket_attachments, portal_ticket_ratings),
 // whatever the host: the tickets feature's tests cover them.
 import { expect } from 'chai';
+import { opened } from '../support/opened-ticket.ts';
 import type { TicketsPort, TicketSummary } from '../../src/core/ports/host.ts';
 
 interface TicketsContractParty {
@@ -43,15 +44,16 @@ export function describeTicketsContract(name: string, setup: () => Promise<Ticke
     const marker = `Zq${name.replace(/[^A-Za-z]/g, '').slice(0, 6)}`;
 
     const open = async (party: TicketsContractParty, subject: string): Promise<TicketSummary> => {
-      const made = await s.tickets.create(s.workspaceId, party.clientId, party.contactId, {
-        subject: `${marker} ${subject}`,
-        description: `About ${subject}`,
-        categoryId: null,
-        typeId: null,
-        priorityId: null,
-      });
-      expect(made, subject).to.not.equal(null);
-      return made!;
+      const made = opened(
+        await s.tickets.create(s.workspaceId, party.clientId, party.contactId, {
+          subject: `${marker} ${subject}`,
+          description: `About ${subject}`,
+          categoryId: null,
+          typeId: null,
+          priorityId: null,
+        }),
+      );
+      return made;
     };
     const listed = async (party: TicketsContractParty, filter: Parameters<TicketsPort['list']>[3]) =>
       (await s.tickets.list(s.workspaceId, party.clientId, party.contactId, filter, page)).items.map((ticket) => ticket.id);

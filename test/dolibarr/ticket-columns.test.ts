@@ -25,6 +25,7 @@ import { text as readText } from 'node:stream/consumers';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { dolibarrStandalone } from '../../plugins/dolibarr/standalone.ts';
 import type { TicketsPort, TicketUpload } from '../../src/core/ports/host.ts';
+import { opened } from '../support/opened-ticket.ts';
 import { insertTicketInstallRows, startDolibarrHost, ticketModuleUnavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 type Row = Record<string, unknown>;
@@ -84,8 +85,7 @@ describe("dolibarr binding: a client's ticket and reply, column by column as Dol
       { subject, description, categoryId: null, typeId: 'ISSUE', priorityId: 'HIGH', ...(files ? { files } : {}) },
       { ip },
     );
-    expect(created).to.not.equal(null);
-    return created!.id;
+    return opened(created).id;
   }
 
   const upload = (name: string, content: string, contentType = 'text/plain'): TicketUpload => ({
@@ -407,7 +407,7 @@ describe("dolibarr binding: a client's ticket and reply, column by column as Dol
       priorityId: null,
       files: [upload('kept.txt', 'kept')],
     });
-    expect(await ecmRows(created!.id)).to.deep.equal([]);
+    expect(await ecmRows(opened(created).id)).to.deep.equal([]);
     expect(existsSync(missingRoot)).to.equal(false);
 
     const warnings = async (env: Record<string, string>) =>

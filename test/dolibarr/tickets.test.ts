@@ -15,6 +15,7 @@
 //    indexes them), listed and read for the company's client only, a file sent with a private
 //    note never.
 import { expect } from 'chai';
+import { opened } from '../support/opened-ticket.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { text } from 'node:stream/consumers';
@@ -139,13 +140,15 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
       { name: 'MAIN_MODULE_AGENDA', entity: 1, value: '1', type: 'chaine', visible: 0 },
       { name: 'MAIN_AGENDA_ACTIONAUTO_TICKET_CREATE', entity: 1, value: '1', type: 'chaine', visible: 0 },
     ]);
-    const created = await tickets.create(workspaceId, bakery, claire, {
-      subject: '  The printer is down ',
-      description: 'Since Monday <b>nothing</b> prints.\nPlease help & call.',
-      categoryId: 'WEBSITE',
-      typeId: 'ISSUE',
-      priorityId: 'HIGH',
-    });
+    const created = opened(
+      await tickets.create(workspaceId, bakery, claire, {
+        subject: '  The printer is down ',
+        description: 'Since Monday <b>nothing</b> prints.\nPlease help & call.',
+        categoryId: 'WEBSITE',
+        typeId: 'ISSUE',
+        priorityId: 'HIGH',
+      }),
+    );
     expect(created).to.not.equal(null);
     const now = new Date();
     const yymm = `${String(now.getFullYear() % 100).padStart(2, '0')}${String(now.getMonth() + 1).padStart(2, '0')}`;
@@ -239,13 +242,15 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
   });
 
   it("keeps another company's tickets out: not found, not listed, not counted, not changed", async function () {
-    const theirs = await tickets.create(workspaceId, garage, paul, {
-      subject: 'Garage door',
-      description: 'Stuck',
-      categoryId: null,
-      typeId: null,
-      priorityId: null,
-    });
+    const theirs = opened(
+      await tickets.create(workspaceId, garage, paul, {
+        subject: 'Garage door',
+        description: 'Stuck',
+        categoryId: null,
+        typeId: null,
+        priorityId: null,
+      }),
+    );
     expect(theirs).to.not.equal(null);
     expect(await tickets.find(workspaceId, bakery, claire, theirs!.id)).to.equal(null);
     expect(await tickets.find('2', garage, claire, theirs!.id)).to.equal(null);
@@ -396,13 +401,15 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
     const made: TicketSummary[] = [];
     for (const subject of ['Roses 50% off', 'Tulips', 'Invoice question', 'Roses delivery', 'Website down']) {
       made.push(
-        (await tickets.create(workspaceId, companyId, rose, {
-          subject,
-          description: '.',
-          categoryId: null,
-          typeId: null,
-          priorityId: null,
-        }))!,
+        opened(
+          await tickets.create(workspaceId, companyId, rose, {
+            subject,
+            description: '.',
+            categoryId: null,
+            typeId: null,
+            priorityId: null,
+          }),
+        ),
       );
     }
     // Activity: each ticket's creation a minute apart; one older ticket answered last.

@@ -3,6 +3,7 @@
 // that hides a permission named as the reason; the person's own settings that every other check
 // reads; and the SQL form of the same rule (personMay, for mail sent without a request), held to
 // the TypeScript one for every role, permission and override on a real database.
+// Under a host's client roles: opening and acting on tickets, and changing tasks, each ask their own grant.
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
@@ -18,6 +19,7 @@ import {
   FULL_ACCESS,
   managesColleagues,
   mayActOnTickets,
+  mayChangeTasks,
   mayOpenTickets,
   resolveAccess,
   type ClientAccess,
@@ -254,5 +256,15 @@ describe("tickets under a host's client roles", function () {
     // A host that keeps no client roles leaves it to the portal's access.
     expect(mayOpenTickets({})).to.equal(true);
     expect(mayActOnTickets({})).to.equal(true);
+  });
+});
+
+describe("tasks under a host's client roles", function () {
+  const grants = (...names: string[]) => ({ hostGrants: new Set(names) });
+  it('sees tasks with project read and marks them done or reopens them only with project update', function () {
+    expect(mayChangeTasks(grants('project:read'))).to.equal(false);
+    expect(mayChangeTasks(grants('project:read', 'project:update'))).to.equal(true);
+    // A host that keeps no client roles leaves it to the portal's access.
+    expect(mayChangeTasks({})).to.equal(true);
   });
 });

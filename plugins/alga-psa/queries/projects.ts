@@ -12,12 +12,20 @@
 // project shows (project_status_mappings.is_visible), a task's due date only when
 // visible_task_fields lists it (Alga's default lists it: task_name, due_date, status).
 //
-// Progress: the share of the project's tasks whose column is a closed status (tenant or standard),
-// over all its tasks, as Alga's getProjectProgress counts them; none without tasks.
+// Progress, as Alga computes it for its client portal (the same rows give the same number):
+// - a project's: packages/projects src/lib/projectUtils.ts calculateProjectCompletion, which
+//   ClientPortalProjectMetrics shows ("{{percent}}% Complete", "{{completed}} of {{total}} tasks
+//   completed"): every task of the project's phases, its mapping and status left-joined, done
+//   where statuses.is_closed is true (a standard status's column never is), over all of them;
+// - a phase's: client-portal-actions/client-project-details.ts getClientProjectPhases: the
+//   phase's tasks joined to a mapping (a task with none is not counted), done where the mapping's
+//   statuses.is_closed is true;
+// each rounded as Alga's Math.round (roundedShareSql). Alga shows 0% where it counts no task; the
+// port has no progress there (null) and the portal draws no bar.
 import { countUpTo } from '../../shared/count-up-to.ts';
 import { type Db, activeClientIds } from './db.ts';
 import { activeContacts } from './contacts.ts';
-import { DONE_SQL } from './tasks.ts';
+import { DONE_SQL, roundedShareSql } from './tasks.ts';
 
 export interface ProjectRow {
   project_id: string;
@@ -76,11 +84,12 @@ function visible(db: Db, scope: Scope) {
   );
 }
 
-/** Closed tasks over all tasks of the project's phases, 0–100; null without tasks. */
-const PROGRESS = `(select case when count(*) = 0 then null
-      else round(100.0 * count(*) filter (where ${DONE_SQL}) / count(*))::int end
+/** Closed tasks over all tasks of the project's phases, 0–100, as calculateProjectCompletion; null without tasks. */
+const PROGRESS = `(select ${roundedShareSql('count(*) filter (where ps.is_closed)', 'count(*)')}
     from project_tasks t
     join project_phases tph on tph.tenant = t.tenant and tph.phase_id = t.phase_id
+    left join project_status_mappings pm on pm.tenant = t.tenant and pm.project_status_mapping_id = t.project_status_mapping_id
+    left join statuses ps on ps.tenant = pm.tenant and ps.status_id = pm.status_id
    where t.tenant = p.tenant and tph.project_id = p.project_id)`;
 
 const columns = (db: Db) => [
@@ -143,13 +152,16 @@ export async function countActiveProjects(db: Db, args: Scope & { countLimit: nu
 
 /**
  * The phases of a project found through findProject, in Alga's order (order_key); with
- * `completion`, each one's closed tasks over all its tasks (null without tasks).
+ * `completion`, each one's closed tasks over its tasks on a board column (null without any).
  */
 export async function listProjectPhases(db: Db, args: { tenant: string; projectId: string; completion: boolean }): Promise<PhaseRow[]> {
+  // As getClientProjectPhases: only tasks on a mapping count, whether or not the column is visible.
   const progress = args.completion
-    ? `(select case when count(*) = 0 then null
-          else round(100.0 * count(*) filter (where ${DONE_SQL}) / count(*))::int end
-        from project_tasks t where t.tenant = ph.tenant and t.phase_id = ph.phase_id)`
+    ? `(select ${roundedShareSql('count(*) filter (where ps.is_closed)', 'count(*)')}
+        from project_tasks t
+        join project_status_mappings pm on pm.tenant = t.tenant and pm.project_status_mapping_id = t.project_status_mapping_id
+        left join statuses ps on ps.tenant = pm.tenant and ps.status_id = pm.status_id
+       where t.tenant = ph.tenant and t.phase_id = ph.phase_id)`
     : 'null::int';
   return db('project_phases as ph')
     .where({ 'ph.tenant': args.tenant, 'ph.project_id': args.projectId })

@@ -10,17 +10,29 @@
 // is the company's, seen by every contact of the client.
 //
 // Status: a task's column on Alga's board is its project_status_mapping_id; the mapping names a
-// tenant status (statuses) or a standard one (standard_statuses), and is_closed says done. Alga
-// keeps no completion date, so updated_at stands in for when a done task was completed.
+// tenant status (statuses) or a standard one (standard_statuses). Done is the tenant status's
+// is_closed only, as Alga's client portal reads it (client-portal-actions/client-project-details.ts
+// getClientProjectTasks and getClientProjectPhases, and packages/projects lib/projectUtils.ts
+// calculateProjectCompletion: mappings left-joined to statuses, never to standard_statuses), so a
+// task on a standard status's column is open there and here. Alga keeps no completion date, so
+// updated_at stands in for when a done task was completed.
 import { countUpTo } from '../../shared/count-up-to.ts';
 import { activeClientIds, type Db } from './db.ts';
 import { activeContacts } from './contacts.ts';
 
-export const DONE_SQL = `coalesce((select coalesce(s.is_closed, ss.is_closed)
+export const DONE_SQL = `coalesce((select s.is_closed
     from project_status_mappings m
-    left join statuses s on s.tenant = m.tenant and s.status_id = m.status_id
-    left join standard_statuses ss on ss.standard_status_id = m.standard_status_id
+    join statuses s on s.tenant = m.tenant and s.status_id = m.status_id
    where m.tenant = t.tenant and m.project_status_mapping_id = t.project_status_mapping_id), false)`;
+
+/**
+ * A share in percent as Alga's pages show one: Math.round((closed / total) * 100) in JavaScript's
+ * doubles (its client portal's ClientPortalProjectMetrics over calculateProjectCompletion, and
+ * getClientProjectPhases), which PostgreSQL's float8 computes alike; floor(x + 0.5) is
+ * Math.round's tie upwards (round() on float8 would round a tie to even). Null without tasks.
+ */
+export const roundedShareSql = (closed: string, total: string) =>
+  `case when ${total} = 0 then null else floor((${closed})::float8 / (${total})::float8 * 100 + 0.5)::int end`;
 
 const VISIBLE_COLUMN = `exists (select 1 from project_status_mappings vm
    where vm.tenant = t.tenant and vm.project_status_mapping_id = t.project_status_mapping_id and vm.is_visible)`;
@@ -149,11 +161,11 @@ export async function setTaskDone(db: Db, args: Scope & { taskId: string; done: 
     .leftJoin('statuses as s', function joinStatus() {
       this.on('s.tenant', '=', 'm.tenant').andOn('s.status_id', '=', 'm.status_id');
     })
-    .leftJoin('standard_statuses as ss', 'ss.standard_status_id', 'm.standard_status_id')
     .where({ 'm.tenant': args.tenant, 'm.project_id': task.project_id })
     .andWhere((q) => q.whereNull('m.phase_id').orWhere('m.phase_id', task.phase_id))
     .andWhereRaw('coalesce(m.is_visible, true)')
-    .andWhereRaw('coalesce(s.is_closed, ss.is_closed, false) = ?', [args.done])
+    // Closed as DONE_SQL reads it: a standard status's column is never one Alga counts as done.
+    .andWhereRaw('coalesce(s.is_closed, false) = ?', [args.done])
     .orderByRaw('(m.phase_id is null) asc, m.display_order asc')
     .first<{ project_status_mapping_id: string } | undefined>('m.project_status_mapping_id');
   if (!target) return false;

@@ -381,49 +381,58 @@ async function visibleTicket(db: Db, scope: TicketScope & { ticketId: string; bo
 export interface NewTicketArgs extends TicketScope {
   contact: ActingContact;
   title: string;
+  /** BlockNote JSON, as Alga's client portal's editor sends it. */
   description: string;
   categoryId: string | null;
   priorityId: string | null;
 }
 
+/** Why Alga has nowhere to put a new ticket from the contact, whatever they chose (the port's TicketRefusal). */
+export type TicketRefusalReason = 'no_board' | 'no_status' | 'no_priority' | 'no_number';
+
 /**
- * A ticket as Alga's createClientTicket makes one, or null when a choice is not the tenant's or
- * Alga has nowhere to put it (no board for the contact, no ticket status on it, no priority).
+ * A ticket as Alga's createClientTicket makes one: its id; the reason when Alga has nowhere to put
+ * it (no board for the contact, no ticket status on it, no ticket priority at all, no ticket
+ * numbering); null when a choice is not the tenant's (a priority or category it does not offer).
  * The board: the first of the contact's visibility group, else the default board; the status:
  * the board's default ticket status, else its first by order; the priority: the one chosen, else
  * the board's default, else the tenant's first; the number from Alga's generate_next_number
  * ('TICKET'); the description in attributes.description; the board's default assignee.
  * Must run in a transaction.
  */
-export async function insertTicket(trx: Knex.Transaction, args: NewTicketArgs): Promise<string | null> {
+export async function insertTicket(
+  trx: Knex.Transaction,
+  args: NewTicketArgs,
+): Promise<{ ticketId: string } | { refused: TicketRefusalReason } | null> {
   const { tenant } = args;
   const { boardIds } = args.contact;
   // A contact whose visibility group allows no board cannot open a ticket (Alga refuses it too).
-  if (boardIds !== null && boardIds.length === 0) return null;
+  if (boardIds !== null && boardIds.length === 0) return { refused: 'no_board' };
   const boards = boardIds === null ? defaultBoard(trx, tenant) : trx('boards').where({ tenant, board_id: boardIds[0] });
   const board = await boards.first<
     { board_id: string; default_priority_id: string | null; default_assigned_to: string | null } | undefined
   >(['board_id', 'default_priority_id', 'default_assigned_to']);
-  if (!board) return null;
+  if (!board) return { refused: 'no_board' };
   const status = await trx('statuses')
     .where({ tenant, status_type: 'ticket', board_id: board.board_id })
     .orderByRaw('coalesce(is_default, false) desc, order_number asc')
     .first<{ status_id: string } | undefined>('status_id');
-  if (!status) return null;
+  if (!status) return { refused: 'no_status' };
   const priority = await ticketPriorities(trx, tenant)
     .modify((q) => {
       if (args.priorityId) q.where('priority_id', args.priorityId);
       else q.orderByRaw('coalesce(priority_id = ?, false) desc, order_number asc', [board.default_priority_id]);
     })
     .first<{ priority_id: string } | undefined>('priority_id');
-  if (!priority) return null;
+  // A priority chosen that is not the tenant's is a wrong choice; none at all, Alga's set-up.
+  if (!priority) return args.priorityId ? null : { refused: 'no_priority' };
   if (args.categoryId) {
     const category = await boardCategories(trx, tenant, board.board_id).where('category_id', args.categoryId).first('category_id');
     if (!category) return null;
   }
   const { rows } = await trx.raw<{ rows: { number: string }[] }>(`select generate_next_number(?::uuid, 'TICKET') as number`, [tenant]);
   const ticketNumber = rows[0]?.number;
-  if (!ticketNumber) return null;
+  if (!ticketNumber) return { refused: 'no_number' };
   const [inserted] = await trx('tickets')
     .insert({
       tenant,
@@ -441,10 +450,11 @@ export async function insertTicket(trx: Knex.Transaction, args: NewTicketArgs): 
       entered_by: args.contact.userId,
       entered_at: trx.fn.now(),
       updated_at: trx.fn.now(),
+      // BlockNote JSON as a string, as Alga's client portal sends it (serializeTicketRichTextContent).
       attributes: JSON.stringify({ description: args.description }),
     })
     .returning('ticket_id');
-  return (inserted as { ticket_id: string }).ticket_id;
+  return { ticketId: (inserted as { ticket_id: string }).ticket_id };
 }
 
 /**
@@ -452,8 +462,9 @@ export async function insertTicket(trx: Knex.Transaction, args: NewTicketArgs): 
  * (comment_threads, not internal) holding one comment with author_type 'client', the body as
  * BlockNote JSON in `note` and as text in `markdown_content`, metadata.responseSource
  * 'client_portal'; the ticket then awaits the agency (response_state 'awaiting_internal').
- * The author is the contact's client login where it has one, and the contact (contact_id) always,
- * as Alga's TicketModel.createComment records a contact's comment. Null when the ticket is not
+ * The author is the contact's client login where it has one (user_id; contact_id null, as Alga's
+ * client portal leaves it), else the contact (contact_id), as Alga's TicketModel.createComment
+ * records a contact's comment. Null when the ticket is not
  * one the contact may see. Must run in a transaction.
  */
 export async function insertClientComment(
@@ -490,7 +501,9 @@ export async function insertClientComment(
     is_resolution: false,
     metadata: JSON.stringify({ responseSource: 'client_portal' }),
     user_id: args.contact.userId,
-    contact_id: args.contact.contactId,
+    // Alga's addClientTicketComment names the login only (contact_id null); a contact without one is
+    // named by contact_id, as TicketModel.createComment records a contact's comment (an email reply).
+    contact_id: args.contact.userId ? null : args.contact.contactId,
     created_at: ids.now,
     updated_at: ids.now,
   });

@@ -119,7 +119,12 @@ export interface ClientAccess {
  *   (Alga's acceptClientQuote asks billing read, nothing more) and paying (Alga's payment link asks
  *   only that the invoice is the company's, and its invoice pages are gated by billing read);
  * - shared documents → document read; uploading → document create;
- * - tasks, which Alga shows inside its client projects → project read;
+ * - tasks, which Alga shows inside its client projects → project read; marking one done or
+ *   reopening it → project update (mayChangeTasks), the permission Alga asks before moving a task
+ *   to another column (packages/projects/src/actions/projectTaskActions.ts updateTaskStatus:
+ *   checkPermission(user, 'project', 'update')). Alga's own client portal offers no task write at
+ *   all (client-portal-actions/client-project-details.ts only reads tasks), so only a role that
+ *   holds that permission may (Alga's seeded client Admin; not User or Finance, read only);
  * - the team page (colleagues, their roles, invitations) → user read and update;
  * - client projects → project read, as Alga's client project pages ask;
  * - support tickets → ticket read; opening one also asks ticket create (mayOpenTickets), and
@@ -135,6 +140,7 @@ const HOST_GRANTS_NEEDED = {
   documents: ['document:read'],
   uploads: ['document:create'],
   tasks: ['project:read'],
+  taskUpdate: ['project:update'],
   comments: [],
   messages: [],
   colleagues: ['user:read', 'user:update'],
@@ -312,6 +318,14 @@ export function mayOpenTickets(access: Pick<ClientAccess, 'hostGrants'>): boolea
  */
 export function mayActOnTickets(access: Pick<ClientAccess, 'hostGrants'>): boolean {
   return hostAllows(access, HOST_GRANTS_NEEDED.ticketUpdate);
+}
+
+/**
+ * Whether the host's roles let the person mark a task done or reopen it, beyond seeing it: Alga PSA
+ * asks project update to move a task (see HOST_GRANTS_NEEDED.taskUpdate).
+ */
+export function mayChangeTasks(access: Pick<ClientAccess, 'hostGrants'>): boolean {
+  return hostAllows(access, HOST_GRANTS_NEEDED.taskUpdate);
 }
 
 /** The role's name in English, as the activity log and exports keep it (the staff pages say staffRoleName). */

@@ -499,7 +499,10 @@ export interface InvoiceSummary {
 export interface InvoicePayment {
   id: HostId;
   amountCents: number;
-  /** The portal's word for how it was paid ('card', 'bank_transfer', 'direct_debit', …), or the host's own. */
+  /**
+   * The portal's word for how it was paid ('card', 'bank_transfer', 'check', 'cash',
+   * 'direct_debit' for a SEPA debit, 'ach' for a US one, …), or the host's own.
+   */
   method: string;
   /**
    * Optional: the host's own name for a method the portal has no word for (Dolibarr's payment
@@ -888,6 +891,15 @@ export interface TicketUpload {
  * without such a rule reads the company's tickets. Staff answer in the host's own screens; what
  * they write there for the client comes back through find().
  */
+/**
+ * Why a host cannot take a new ticket from a person now, whatever their form says: its own set-up
+ * (no board open to them, no status to file a new ticket under, no ticket priority, no ticket
+ * numbering). The form says so as the host's refusal, not as a wrong choice.
+ */
+export interface TicketRefusal {
+  refused: 'no_board' | 'no_status' | 'no_priority' | 'no_number';
+}
+
 export interface TicketsPort {
   options(workspaceId: HostId): Promise<TicketOptions>;
   /** Newest activity first. */
@@ -899,8 +911,17 @@ export interface TicketsPort {
    * not read in full), exactly below it.
    */
   counts(workspaceId: HostId, clientId: HostId, contactId: HostId): Promise<{ open: number; waiting: number }>;
-  /** Null when the choices are not the host's or the client is not in the workspace. */
-  create(workspaceId: HostId, clientId: HostId, contactId: HostId, ticket: NewTicket, write?: HostWrite): Promise<TicketSummary | null>;
+  /**
+   * Null when the choices are not the host's or the client is not in the workspace; a
+   * TicketRefusal when the host cannot take a ticket from this person now, whatever they chose.
+   */
+  create(
+    workspaceId: HostId,
+    clientId: HostId,
+    contactId: HostId,
+    ticket: NewTicket,
+    write?: HostWrite,
+  ): Promise<TicketSummary | TicketRefusal | null>;
   /**
    * A client's message; a waiting ticket goes back to the agency. Null when the ticket is not the
    * client's. `files`: the message's files, for a host that keeps them itself (keepsClientFiles).

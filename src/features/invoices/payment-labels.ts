@@ -6,9 +6,9 @@
 import type { InvoicePayment, RequestI18n } from '../../core/index.ts';
 
 /**
- * Card, bank transfer, SEPA direct debit… in the reader's language; a method the portal has no
- * word for by the host's own name for it (as the host's staff entered it in the host's dictionary,
- * so in the host's language), and "Other" only where the host names it neither.
+ * Card, bank transfer, SEPA direct debit, ACH bank debit… in the reader's language; a method the
+ * portal has no word for by the host's own name for it (as the host's staff entered it in the
+ * host's dictionary, so in the host's language), and "Other" only where the host names it neither.
  */
 export function paymentMethodLabel(i18n: RequestI18n, payment: Pick<InvoicePayment, 'method' | 'methodLabel'>): string {
   const hostLabel = payment.methodLabel?.trim();

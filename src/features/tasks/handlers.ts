@@ -20,6 +20,7 @@ import {
   type TasksPort,
   withoutClosedRecord,
   listHref,
+  mayChangeTasks,
   presentSearch,
 } from '../../core/index.ts';
 import { TaskId, type TaskActionInput, type TasksQueryInput } from './commands.ts';
@@ -40,7 +41,7 @@ export function createTasksHandlers(deps: TasksDeps) {
 
   async function show(req: Request, res: Response, query: TasksQueryInput) {
     const { workspace, base, settings } = portalContext(res);
-    const { user } = signedInClient(res);
+    const { user, access } = signedInClient(res);
     const i18n = portalI18n(res);
     const page = await adapter.tasks.list(
       workspace.id,
@@ -59,6 +60,8 @@ export function createTasksHandlers(deps: TasksDeps) {
       live: !isFragmentRequest(req),
       // A task stays the company's to do; the record it names is shown only to whom may open it.
       tasks: page.items.map((task) => presentTask(i18n, base, withoutClosedRecord(settings, task), today)),
+      // Seeing a task is one grant of the host's roles; marking it done or reopening it another.
+      canChange: mayChangeTasks(access),
       search: presentSearch(query.q, page, listHref(`${base}/tasks`, { tab: query.tab })),
       nextUrl: page.next ? listHref(`${base}/tasks`, { ...here, after: page.next }) : null,
       firstPageUrl: query.after ? listHref(`${base}/tasks`, here) : null,
@@ -99,6 +102,12 @@ export function createTasksHandlers(deps: TasksDeps) {
 
   return {
     show: (req: Request, res: Response) => show(req, res, res.locals.query as TasksQueryInput),
+
+    /** Only a person the host lets change tasks marks one done or reopens it; to anyone else the action does not exist. */
+    mayChange: (_req: Request, res: Response, next: () => void) => {
+      if (!mayChangeTasks(signedInClient(res).access)) throw notFound();
+      next();
+    },
     complete: change('done'),
     reopen: change('open'),
   };

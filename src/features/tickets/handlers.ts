@@ -39,6 +39,7 @@ import {
   type StoredAttachment,
   TICKET_LIMITS,
   type TicketDetail,
+  type TicketRefusal,
   type TicketsPort,
   type TicketUpload,
   translateFieldErrors,
@@ -52,6 +53,12 @@ import { presentDetail, presentSummary } from './presenters.ts';
 import { findTicketAttachment, findTicketRating, insertTicketAttachments, listTicketAttachments, saveTicketRating } from './queries.ts';
 
 const TICKETS_PAGE_SIZE = 25;
+/** The form's host choices: the options' kind and the field that sends it. */
+const CHOICE_FIELDS = [
+  ['categories', 'categoryId'],
+  ['types', 'typeId'],
+  ['priorities', 'priorityId'],
+] as const;
 
 export interface TicketsDeps {
   db: Knex;
@@ -206,7 +213,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
   async function newForm(
     req: Request,
     res: Response,
-    form: { values?: Partial<NewTicketInput>; errors?: FieldErrors; limited?: string } = {},
+    form: { values?: Partial<NewTicketInput>; errors?: FieldErrors; limited?: string; refusal?: TicketRefusal } = {},
     status = 200,
   ) {
     const { workspace, settings, base } = portalContext(res);
@@ -215,6 +222,13 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     const i18n = portalI18n(res);
     const options = await tickets.options(workspace.id);
     const uploads = canClient(settings, 'upload_file');
+    // A choice the form does not offer (the host has none of that kind) cannot carry its error:
+    // that one is said above the form, as is the host's refusal, so no refused form looks blank.
+    const errors = translateFieldErrors(form.errors ?? {}, i18n.t);
+    const unshown = CHOICE_FIELDS.filter(([kind, field]) => errors[field] && options[kind].length === 0).map(([, field]) => errors[field]!);
+    const refusal = form.refusal
+      ? i18n.t('tickets:errors.hostRefused', { reason: i18n.t(`tickets:errors.hostRefusal.${form.refusal.refused}`) })
+      : (unshown[0] ?? null);
     renderPortalPage(
       req,
       res,
@@ -226,7 +240,8 @@ export function createTicketsHandlers(deps: TicketsDeps) {
         options,
         values: { subject: '', description: '', categoryId: null, typeId: null, priorityId: null, ...form.values },
         // A refusal may be a key (an attachment's, a choice the host refused): said in the reader's language.
-        errors: translateFieldErrors(form.errors ?? {}, i18n.t),
+        errors,
+        refusal,
         uploads,
         uploadTypes: uploads ? presentUploadTypes(i18n) : null,
         maxAttachment: formatBytes(attachmentLimitBytes(settings.maxUploadMb), i18n.fmt),
@@ -356,7 +371,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
             },
             { trx, ip: requestMeta(req).ip },
           );
-          if (!ticket) return null;
+          if (!ticket || 'refused' in ticket) return { refusal: ticket };
           await keepAttachments(trx, res, ticket.id, stored);
           return { ticket, live: await logged(trx, req, res, 'ticket.opened', ticket, { files: stored.length }) };
         })
@@ -364,9 +379,12 @@ export function createTicketsHandlers(deps: TicketsDeps) {
           await removeReceived(storage, workspace.id, stored);
           throw err;
         });
-      if (!opened) {
+      if ('refusal' in opened) {
         await removeReceived(storage, workspace.id, stored);
-        return newForm(req, res, { values: input, errors: { categoryId: 'tickets:errors.choice' } }, formAnswerStatus(req, 400));
+        // The host's own set-up refuses it (409: nothing the person can choose differently), or a choice is not the host's.
+        return opened.refusal
+          ? newForm(req, res, { values: input, refusal: opened.refusal }, formAnswerStatus(req, 409))
+          : newForm(req, res, { values: input, errors: { categoryId: 'tickets:errors.choice' } }, formAnswerStatus(req, 400));
       }
       // The host holds its own copy now: the portal's goes.
       if (tickets.keepsClientFiles) await removeReceived(storage, workspace.id, stored);
