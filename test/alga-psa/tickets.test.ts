@@ -533,6 +533,7 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     });
     const detail = await tickets.find(tenant, bakery, host.seed.contacts.claire, ticket);
     expect(detail!.history.map((change) => [change.state, change.statusLabel])).to.deep.equal([
+      ['open', 'New'],
       ['closed', 'Closed'],
       ['open', 'New'],
       ['open', 'In Progress'],
@@ -541,6 +542,74 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     expect(await tickets.setState(tenant, bakery, sophie, ticket, 'open')).to.deep.include({ state: 'open' });
     const [logCount] = await host.db('ticket_audit_logs').where({ tenant, ticket_id: ticket }).count<{ count: string }[]>('* as count');
     expect(Number(logCount!.count)).to.equal(3);
+  });
+
+  // The history used to start at the first change, so a ticket lost its "opened" entry the moment
+  // staff first moved it: it starts with the status it was opened with, and keeps it.
+  it('starts the history with the status the ticket was opened with, at its opening, and keeps it after staff change it', async function () {
+    const { bakery } = host.seed.clients;
+    const { claire } = host.seed.contacts;
+    const ticket = opened(
+      await tickets.create(tenant, bakery, claire, {
+        subject: 'History from the start',
+        description: 'Opened in the portal',
+        categoryId: null,
+        typeId: null,
+        priorityId: null,
+      }),
+    );
+    const history = async (id: string) =>
+      (await tickets.find(tenant, bakery, claire, id))!.history.map((change) => [
+        change.at.toISOString(),
+        change.state,
+        change.statusLabel,
+      ]);
+    // No timeline yet: the page says "opened" from the ticket itself.
+    expect(await history(ticket.id)).to.deep.equal([]);
+    const statusChange = (ticketId: string, from: string, to: string, at: string, extra: Row = {}) =>
+      host.db('ticket_audit_logs').insert({
+        tenant,
+        ticket_id: ticketId,
+        event_type: 'TICKET_STATUS_CHANGED',
+        entity_type: 'ticket',
+        entity_id: ticketId,
+        actor_type: 'user',
+        actor_user_id: host.seed.users.tech,
+        source: 'ui',
+        occurred_at: at,
+        changes: JSON.stringify({ status_id: { old: from, new: to } }),
+        ...extra,
+      });
+    await statusChange(ticket.id, ids.statusNew, ids.statusProgress, '2099-01-01T10:00:00Z');
+    const enteredAt = ((await ticketRow(ticket.id)).entered_at as Date).toISOString();
+    expect(await history(ticket.id)).to.deep.equal([
+      [enteredAt, 'open', 'New'],
+      ['2099-01-01T10:00:00.000Z', 'open', 'In Progress'],
+    ]);
+    await statusChange(ticket.id, ids.statusProgress, ids.statusResolved, '2099-01-02T10:00:00Z');
+    expect((await history(ticket.id)).map((entry) => entry[2])).to.deep.equal(['New', 'In Progress', 'Resolved']);
+
+    // A ticket staff opened in Alga: its TICKET_CREATED row names the status it was opened with.
+    const staffOpened = await staffTicket(tenant, bakery, 'Staff opened', 'TIC000913', '2026-04-04T09:00:00Z', {
+      status_id: ids.statusProgress,
+    });
+    await host.db('ticket_audit_logs').insert({
+      tenant,
+      ticket_id: staffOpened,
+      event_type: 'TICKET_CREATED',
+      entity_type: 'ticket',
+      entity_id: staffOpened,
+      actor_type: 'user',
+      actor_user_id: host.seed.users.tech,
+      source: 'ui',
+      occurred_at: '2026-04-04T09:00:00Z',
+      details: JSON.stringify({ status_id: ids.statusNew, board_id: ids.general }),
+    });
+    await statusChange(staffOpened, ids.statusNew, ids.statusProgress, '2026-04-05T09:00:00Z');
+    expect(await history(staffOpened)).to.deep.equal([
+      ['2026-04-04T09:00:00.000Z', 'open', 'New'],
+      ['2026-04-05T09:00:00.000Z', 'open', 'In Progress'],
+    ]);
   });
 
   it("lists a ticket's documents as Alga's client portal does and reads them, for the ticket's client only", async function () {
