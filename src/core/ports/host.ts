@@ -461,7 +461,12 @@ export interface OffersPort {
    */
   kinds?: readonly OfferKind[];
   list(workspaceId: HostId, clientId: HostId, kind: OfferKind, filter: OfferListFilter, page: PageRequest): Promise<Page<OfferSummary>>;
-  find(workspaceId: HostId, clientId: HostId, kind: OfferKind, id: HostId): Promise<OfferDetail | null>;
+  /**
+   * `read`, where given: read in the caller's transaction, so the offer is read as a decision made
+   * in it left it (the optional items taken, the totals the host recalculated). A host whose
+   * offers have no optional items may ignore it.
+   */
+  find(workspaceId: HostId, clientId: HostId, kind: OfferKind, id: HostId, read?: HostWrite): Promise<OfferDetail | null>;
   /**
    * Records the client's decision in the host's own status. Changes only an offer that is still
    * open; answers false (and changes nothing) when it is not, so two concurrent accepts make one.
