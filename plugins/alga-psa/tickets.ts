@@ -129,8 +129,10 @@ function presentFile(row: TicketDocumentRow): TicketFile {
     contentType: row.mime_type?.trim() || 'application/octet-stream',
     sizeBytes: cents(row.file_size),
     at: row.associated_at,
-    // Alga links a document to the ticket, never to a comment: it is placed by time.
+    // Alga links a document to the ticket, never to a comment: it goes with what its uploader's
+    // side wrote at that moment (the portal writes a client's files with the message), else on its own.
     messageId: null,
+    attachedBy: row.uploader_type ? { side: row.uploader_type === 'client' ? 'client' : 'agency', name: row.uploader_name ?? '' } : null,
   };
 }
 

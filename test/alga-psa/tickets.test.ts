@@ -8,8 +8,9 @@
 // without a login named by contact_id) and hands the ticket back to the agency; closing and
 // reopening change the status as updateTicketStatus does and write the activity timeline, which
 // is the history; lists filter, search and page by last activity; counts;
-// the files of a ticket are its documents (document_associations entity_type 'ticket'), as Alga's
-// client portal lists them, read from the storage root for the ticket's client only.
+// the files of a ticket are its client-visible documents (document_associations entity_type
+// 'ticket'), as Alga's client portal lists them, with who attached each, read from the storage
+// root for the ticket's client only.
 import { expect } from 'chai';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -616,7 +617,13 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     const { bakery, garage } = host.seed.clients;
     const { admin } = host.seed.users;
     let order = 900;
-    const attach = async (ticketId: string, name: string, body: string, at: string, extra: { deleted?: boolean } = {}) => {
+    const attach = async (
+      ticketId: string,
+      name: string,
+      body: string,
+      at: string,
+      extra: { deleted?: boolean; hidden?: boolean } = {},
+    ) => {
       order += 1;
       const storagePath = `${tenant}/tickets/${order}/${name}`;
       mkdirSync(path.dirname(path.join(host.storageRoot, storagePath)), { recursive: true });
@@ -637,7 +644,16 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
       );
       const document = await insert(
         'documents',
-        { tenant, document_name: name, user_id: admin, created_by: admin, order_number: order, entered_at: at, file_id: file },
+        {
+          tenant,
+          document_name: name,
+          user_id: admin,
+          created_by: admin,
+          order_number: order,
+          entered_at: at,
+          file_id: file,
+          is_client_visible: !extra.hidden,
+        },
         'document_id',
       );
       await host
@@ -648,13 +664,16 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     const log = await attach(ids.bakeryOld, 'error-log.txt', 'oven error 42', '2026-03-01T11:00:00Z');
     const photo = await attach(ids.bakeryOld, 'display.txt', 'flicker', '2026-03-01T12:00:00Z');
     await attach(ids.bakeryOld, 'removed.txt', 'gone', '2026-03-01T13:00:00Z', { deleted: true });
+    // Staff's own, not client-visible: Alga's client portal does not list it (getClientTicketDetails).
+    const hidden = await attach(ids.bakeryOld, 'internal.txt', 'staff only', '2026-03-01T14:00:00Z', { hidden: true });
     const garageFile = await attach(ids.garageTicket, 'garage.txt', 'garage', '2026-03-02T11:00:00Z');
 
     const files = await tickets.files!(tenant, bakery, ids.bakeryOld);
-    expect(files.map((f) => [f.id, f.name, f.contentType, f.sizeBytes, f.messageId])).to.deep.equal([
-      [log, 'error-log.txt', 'text/plain', 13, null],
-      [photo, 'display.txt', 'text/plain', 7, null],
+    expect(files.map((f) => [f.id, f.name, f.contentType, f.sizeBytes, f.messageId, f.attachedBy])).to.deep.equal([
+      [log, 'error-log.txt', 'text/plain', 13, null, { side: 'agency', name: 'Alice Admin' }],
+      [photo, 'display.txt', 'text/plain', 7, null, { side: 'agency', name: 'Alice Admin' }],
     ]);
+    expect(await tickets.fileContent!(tenant, bakery, ids.bakeryOld, hidden), 'not client-visible').to.equal(null);
     expect(files[0]!.at.toISOString()).to.equal('2026-03-01T11:00:00.000Z');
     const read = await tickets.fileContent!(tenant, bakery, ids.bakeryOld, log);
     expect(read).to.include({ name: 'error-log.txt', sizeBytes: 13 });

@@ -1,10 +1,12 @@
 // The files of a client's ticket in Alga PSA, as Alga's client portal lists them on the ticket
-// (client-tickets.ts, getClientTicketDetails): documents associated with the ticket
-// (document_associations entity_type 'ticket', entity_id the ticket_id), here only those with a
-// stored file (external_files by file_id, not deleted), since a block-editor document has no bytes
-// to download. Alga shows the client every document of the ticket, whatever is_client_visible
-// says (that flag governs the client's Documents page). Scoped by tenant and by the ticket being
-// the client's (an active client); oldest first by when it was associated.
+// (packages/client-portal client-tickets.ts, getClientTicketDetails and getClientTicketDocuments):
+// documents associated with the ticket (document_associations entity_type 'ticket', entity_id the
+// ticket_id) that are client-visible (documents.is_client_visible, which Alga's upload sets for a
+// client's file and takes from the folder for staff's), here only those with a stored file
+// (external_files by file_id, not deleted), since a block-editor document has no bytes to
+// download. Who attached one is the document's created_by (a client login or staff), as Alga's
+// documents list names the uploader. Scoped by tenant and by the ticket being the client's (an
+// active client); oldest first by when it was associated.
 import { activeClientIds, type Db } from './db.ts';
 
 export interface TicketDocumentRow {
@@ -15,6 +17,10 @@ export interface TicketDocumentRow {
   file_size: string | null;
   storage_path: string;
   associated_at: Date;
+  /** users.user_type of who attached it ('client' or 'internal'), null when the user is gone. */
+  uploader_type: string | null;
+  /** The contact's name for a client login, else the user's; null when the user is gone. */
+  uploader_name: string | null;
 }
 
 function ticketDocuments(db: Db, args: { tenant: string; clientId: string; ticketId: string }) {
@@ -25,7 +31,13 @@ function ticketDocuments(db: Db, args: { tenant: string; clientId: string; ticke
     .join('external_files as f', function joinFile() {
       this.on('f.tenant', '=', 'd.tenant').andOn('f.file_id', '=', 'd.file_id');
     })
-    .where({ 'a.tenant': args.tenant, 'a.entity_type': 'ticket', 'a.entity_id': args.ticketId })
+    .leftJoin('users as u', function joinUploader() {
+      this.on('u.tenant', '=', 'd.tenant').andOn('u.user_id', '=', 'd.created_by');
+    })
+    .leftJoin('contacts as uc', function joinUploaderContact() {
+      this.on('uc.tenant', '=', 'u.tenant').andOn('uc.contact_name_id', '=', 'u.contact_id');
+    })
+    .where({ 'a.tenant': args.tenant, 'a.entity_type': 'ticket', 'a.entity_id': args.ticketId, 'd.is_client_visible': true })
     .andWhereRaw('coalesce(f.is_deleted, false) = false')
     .whereExists(
       db('tickets as t')
@@ -44,6 +56,11 @@ const columns = (db: Db) => [
   db.raw('coalesce(d.file_size, f.file_size)::text as file_size'),
   'f.storage_path',
   db.raw('coalesce(a.created_at, d.entered_at, f.created_at) as associated_at'),
+  'u.user_type as uploader_type',
+  db.raw(
+    `coalesce(case when u.user_type = 'client' then nullif(btrim(uc.full_name), '') end,
+      nullif(btrim(concat_ws(' ', u.first_name, u.last_name)), ''), nullif(btrim(u.email), '')) as uploader_name`,
+  ),
 ];
 
 export async function listTicketDocuments(

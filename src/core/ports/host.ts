@@ -846,6 +846,12 @@ export interface TicketFile {
   at: Date;
   /** The message it came with, where the host links them; null to place it by time. */
   messageId: HostId | null;
+  /**
+   * Optional: who attached it, where the host records it. A file with no message is then listed
+   * with the message that side wrote at the same moment (a reply and its files are one act), or
+   * else on its own under this name; absent, it goes with the message written at that moment.
+   */
+  attachedBy?: { side: 'client' | 'agency'; name: string } | null;
 }
 
 /** A ticket file's bytes, read once. */
