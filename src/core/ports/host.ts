@@ -968,6 +968,12 @@ export interface TicketsPort {
    * files() lists them; the portal keeps no copy. Absent or false: the portal keeps them.
    */
   keepsClientFiles?: boolean;
+  /**
+   * Optional, with keepsClientFiles: whether the host keeps this contact's files, where it depends
+   * on who writes (Alga records the contact's client login as uploader: a contact without one
+   * keeps its files in the portal). Absent: keepsClientFiles says it for every contact.
+   */
+  keepsClientFilesOf?(workspaceId: HostId, clientId: HostId, contactId: HostId): Promise<boolean>;
   /** One of files(), to download; null when it is not a file of that ticket of this client. */
   fileContent?(workspaceId: HostId, clientId: HostId, ticketId: HostId, fileId: HostId): Promise<TicketFileContent | null>;
 }
