@@ -214,18 +214,22 @@ export function algaOffers(db: Knex, tenantOf: TenantOf): OffersPort {
       });
       return pageOf(rows, limit, presentQuote, (row) => [row.sort_key, row.quote_id]);
     },
-    async find(workspaceId, clientId, kind, id): Promise<OfferDetail | null> {
+    async find(workspaceId, clientId, kind, id, read): Promise<OfferDetail | null> {
       const tenant = tenantOf(workspaceId);
       const client = parseUuid(clientId);
       const quoteId = parseUuid(id);
       if (kind !== 'quotation' || tenant === null || client === null || quoteId === null) return null;
       const args = { tenant, clientId: client, quoteId };
-      const [row, lines, optional, letterhead] = await Promise.all([
-        findQuote(db, args),
-        listQuoteLines(db, args),
-        listOptionalQuoteLines(db, args),
-        findLetterhead(db, args),
-      ]);
+      // In the decision's transaction where given: the lines and totals as its optional items left them.
+      // A transaction is one connection: its reads go one after the other (pg would queue them anyway).
+      const [row, lines, optional, letterhead] = read?.trx
+        ? [
+            await findQuote(read.trx, args),
+            await listQuoteLines(read.trx, args),
+            await listOptionalQuoteLines(read.trx, args),
+            await findLetterhead(read.trx, args),
+          ]
+        : await Promise.all([findQuote(db, args), listQuoteLines(db, args), listOptionalQuoteLines(db, args), findLetterhead(db, args)]);
       if (!row) return null;
       return {
         ...presentQuote(row),

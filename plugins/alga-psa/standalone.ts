@@ -96,7 +96,7 @@ export const algaPsaStandalone: StandaloneBinding = {
       name: 'ALGA_STORAGE_ROOT',
       required: false,
       description:
-        "Alga's local file storage (STORAGE_LOCAL_BASE_PATH), readable here: clients then download the documents Alga shares with them.",
+        "Alga's local file storage (STORAGE_LOCAL_BASE_PATH), readable and writable here: clients then download the documents Alga shares with them, and the files they attach to tickets become Alga documents of the ticket. Without it those files stay in the portal's own storage and never reach Alga.",
     },
   ],
   async open(db: Knex, env: NodeJS.ProcessEnv) {

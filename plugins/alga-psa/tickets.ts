@@ -9,13 +9,14 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { TicketDetail, TicketFile, TicketMessage, TicketsPort, TicketState, TicketSummary } from '../../src/index.ts';
+import type { TicketDetail, TicketFile, TicketMessage, TicketsPort, TicketState, TicketSummary, TicketUpload } from '../../src/index.ts';
 import { clampLimit, pageOf, SUMMARY_COUNT_LIMIT } from '../../src/index.ts';
 import { keyCursor } from './cursors.ts';
 import { parseUuid } from './ids.ts';
 import { cents } from './money.ts';
 import { findTicketDocument, listTicketDocuments, type TicketDocumentRow } from './queries/ticket-documents.ts';
 import { fileUnder } from './shared-files.ts';
+import { writeClientFiles } from './ticket-uploads.ts';
 import {
   actingContact,
   findTicket,
@@ -28,6 +29,7 @@ import {
   setTicketClosed,
   ticketChoices,
   ticketCounts,
+  type ActingContact,
   type CommentRow,
   type TicketRow,
 } from './queries/tickets.ts';
@@ -129,15 +131,18 @@ function presentFile(row: TicketDocumentRow): TicketFile {
     contentType: row.mime_type?.trim() || 'application/octet-stream',
     sizeBytes: cents(row.file_size),
     at: row.associated_at,
-    // Alga links a document to the ticket, never to a comment: it is placed by time.
+    // Alga links a document to the ticket, never to a comment: it goes with what its uploader's
+    // side wrote at that moment (the portal writes a client's files with the message), else on its own.
     messageId: null,
+    attachedBy: row.uploader_type ? { side: row.uploader_type === 'client' ? 'client' : 'agency', name: row.uploader_name ?? '' } : null,
   };
 }
 
 export interface AlgaTicketsOptions {
   /**
-   * Alga's local storage root (the documents port's): a ticket's files are read from it. Without
-   * it the port has no files, as the documents port is left out.
+   * Alga's local storage root (the documents port's): a ticket's files are read from it, and a
+   * client's files written to it as Alga documents (ticket-uploads.ts). Without it the port has
+   * no files, as the documents port is left out, and the client's files stay in the portal.
    */
   storageRoot?: string;
 }
@@ -150,6 +155,14 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
   };
   const inTransaction = <T>(write: { trx?: Knex.Transaction } | undefined, work: (trx: Knex.Transaction) => Promise<T>) =>
     write?.trx ? work(write.trx) : db.transaction(work);
+  /** The client's files of the act, as Alga documents of the ticket (ticket-uploads.ts), where there is a storage root to put them. */
+  const keepFiles = async (
+    trx: Knex.Transaction,
+    args: { tenant: string; clientId: string; ticketId: string; contact: ActingContact },
+    files: TicketUpload[] | undefined,
+  ) => {
+    if (options.storageRoot && files?.length) await writeClientFiles(trx, { ...args, storageRoot: options.storageRoot, files });
+  };
 
   /** The ticket's documents, read from the storage root; a file missing there is not listed (as Alga's provider says it is gone). */
   const ticketFiles = (storageRoot: string): Pick<TicketsPort, 'files' | 'fileContent'> => ({
@@ -257,8 +270,8 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
         return null;
       const inserted = await inTransaction(write, async (trx) => {
         const contact = await actingContact(trx, { ...scope, contactId: contactUuid });
-        return contact
-          ? insertTicket(trx, {
+        const result = contact
+          ? await insertTicket(trx, {
               ...scope,
               contact,
               title: subject.data,
@@ -267,6 +280,8 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
               priorityId,
             })
           : null;
+        if (result && 'ticketId' in result && contact) await keepFiles(trx, { ...scope, ticketId: result.ticketId, contact }, ticket.files);
+        return result;
       });
       // Alga's set-up gives the ticket nowhere to go: said on the form as the CRM's refusal.
       if (!inserted || 'refused' in inserted) return inserted;
@@ -274,7 +289,7 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
       return row ? presentTicket(row) : null;
     },
 
-    async reply(workspaceId, clientId, contactId, id, body, write) {
+    async reply(workspaceId, clientId, contactId, id, body, write, files) {
       const scope = scopeOf(workspaceId, clientId);
       const contactUuid = parseUuid(contactId);
       const ticketId = parseUuid(id);
@@ -284,6 +299,7 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
         const contact = await actingContact(trx, { ...scope, contactId: contactUuid });
         if (!contact) return null;
         const comment = await insertClientComment(trx, { ...scope, ticketId, contact, note: blockNoteOf(text.data), text: text.data });
+        if (comment) await keepFiles(trx, { ...scope, ticketId, contact }, files);
         return comment
           ? { id: comment.comment_id, author: 'client' as const, authorName: contact.name, body: text.data, at: comment.created_at }
           : null;
@@ -304,5 +320,14 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
       return row ? presentTicket(row) : null;
     },
     ...(options.storageRoot ? ticketFiles(options.storageRoot) : {}),
+    // With a storage root the client's files become Alga documents; Alga's upload records a login
+    // as uploader, so a contact without one keeps its files in the portal.
+    keepsClientFiles: Boolean(options.storageRoot),
+    async keepsClientFilesOf(workspaceId, clientId, contactId) {
+      const scope = scopeOf(workspaceId, clientId);
+      const contact = parseUuid(contactId);
+      if (!options.storageRoot || !scope || contact === null) return false;
+      return Boolean((await actingContact(db, { ...scope, contactId: contact }))?.userId);
+    },
   };
 }

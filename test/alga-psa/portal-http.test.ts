@@ -213,8 +213,10 @@ describe('alga-psa host: a client uses the portal over HTTP', function () {
       po_number: 'PO-4711',
       note: 'Please start in March.',
     });
-    // The page shows Alga's total after the choice.
-    expect((await claire.get(`${base}/quotations/${id}`).expect(200)).text).to.include('$1,402.92');
+    // The page shows Alga's total after the choice, and does not call the quote changed since its
+    // acceptance: what the client accepted is the quote with the optional item taken.
+    const accepted = await claire.get(`${base}/quotations/${id}`).expect(200);
+    expect(accepted.text).to.include('$1,402.92').and.not.include('changed after it was accepted');
     const evidence = await host.db('portal_offer_decisions').where({ workspace_id: tenant, offer_kind: 'quotation', offer_id: id });
     expect(evidence).to.have.length(1);
     expect(evidence[0]).to.include({
@@ -222,8 +224,22 @@ describe('alga-psa host: a client uses the portal over HTTP', function () {
       outcome: 'accepted',
       typed_name: 'Claire Martin',
       po_number: 'PO-4711',
-      snapshot_sha256: fingerprint,
     });
+    // The evidence binds the quote as accepted: the optional item is one of its lines, at Alga's total.
+    const snapshot = JSON.parse(evidence[0].snapshot) as { lines: { unitPriceCents: number }[]; totalCents: number };
+    const optionalPrice = await host.db('quote_items').where({ tenant, quote_item_id: optional.quote_item_id }).first('unit_price');
+    expect(snapshot.lines.map((line) => line.unitPriceCents)).to.include(Number(optionalPrice.unit_price));
+    expect(snapshot.totalCents).to.equal(140_292);
+    // A real change in Alga after the acceptance is still said.
+    const line = host.db('quote_items').where({ tenant, quote_item_id: optional.quote_item_id });
+    const { description } = await line.clone().first('description');
+    await line.clone().update({ description: 'Changed by staff after acceptance' });
+    try {
+      const changed = await claire.get(`${base}/quotations/${id}`).expect(200);
+      expect(changed.text).to.include('changed after it was accepted');
+    } finally {
+      await line.clone().update({ description });
+    }
   });
 
   it('views an invoice and pays it in full through the demo checkout: Alga records the payment and marks the invoice paid', async function () {

@@ -8,8 +8,9 @@
 // without a login named by contact_id) and hands the ticket back to the agency; closing and
 // reopening change the status as updateTicketStatus does and write the activity timeline, which
 // is the history; lists filter, search and page by last activity; counts;
-// the files of a ticket are its documents (document_associations entity_type 'ticket'), as Alga's
-// client portal lists them, read from the storage root for the ticket's client only.
+// the files of a ticket are its client-visible documents (document_associations entity_type
+// 'ticket'), as Alga's client portal lists them, with who attached each, read from the storage
+// root for the ticket's client only.
 import { expect } from 'chai';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -533,6 +534,7 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     });
     const detail = await tickets.find(tenant, bakery, host.seed.contacts.claire, ticket);
     expect(detail!.history.map((change) => [change.state, change.statusLabel])).to.deep.equal([
+      ['open', 'New'],
       ['closed', 'Closed'],
       ['open', 'New'],
       ['open', 'In Progress'],
@@ -543,11 +545,85 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     expect(Number(logCount!.count)).to.equal(3);
   });
 
+  // The history used to start at the first change, so a ticket lost its "opened" entry the moment
+  // staff first moved it: it starts with the status it was opened with, and keeps it.
+  it('starts the history with the status the ticket was opened with, at its opening, and keeps it after staff change it', async function () {
+    const { bakery } = host.seed.clients;
+    const { claire } = host.seed.contacts;
+    const ticket = opened(
+      await tickets.create(tenant, bakery, claire, {
+        subject: 'History from the start',
+        description: 'Opened in the portal',
+        categoryId: null,
+        typeId: null,
+        priorityId: null,
+      }),
+    );
+    const history = async (id: string) =>
+      (await tickets.find(tenant, bakery, claire, id))!.history.map((change) => [
+        change.at.toISOString(),
+        change.state,
+        change.statusLabel,
+      ]);
+    // No timeline yet: the page says "opened" from the ticket itself.
+    expect(await history(ticket.id)).to.deep.equal([]);
+    const statusChange = (ticketId: string, from: string, to: string, at: string, extra: Row = {}) =>
+      host.db('ticket_audit_logs').insert({
+        tenant,
+        ticket_id: ticketId,
+        event_type: 'TICKET_STATUS_CHANGED',
+        entity_type: 'ticket',
+        entity_id: ticketId,
+        actor_type: 'user',
+        actor_user_id: host.seed.users.tech,
+        source: 'ui',
+        occurred_at: at,
+        changes: JSON.stringify({ status_id: { old: from, new: to } }),
+        ...extra,
+      });
+    await statusChange(ticket.id, ids.statusNew, ids.statusProgress, '2099-01-01T10:00:00Z');
+    const enteredAt = ((await ticketRow(ticket.id)).entered_at as Date).toISOString();
+    expect(await history(ticket.id)).to.deep.equal([
+      [enteredAt, 'open', 'New'],
+      ['2099-01-01T10:00:00.000Z', 'open', 'In Progress'],
+    ]);
+    await statusChange(ticket.id, ids.statusProgress, ids.statusResolved, '2099-01-02T10:00:00Z');
+    expect((await history(ticket.id)).map((entry) => entry[2])).to.deep.equal(['New', 'In Progress', 'Resolved']);
+
+    // A ticket staff opened in Alga: its TICKET_CREATED row names the status it was opened with.
+    const staffOpened = await staffTicket(tenant, bakery, 'Staff opened', 'TIC000913', '2026-04-04T09:00:00Z', {
+      status_id: ids.statusProgress,
+    });
+    await host.db('ticket_audit_logs').insert({
+      tenant,
+      ticket_id: staffOpened,
+      event_type: 'TICKET_CREATED',
+      entity_type: 'ticket',
+      entity_id: staffOpened,
+      actor_type: 'user',
+      actor_user_id: host.seed.users.tech,
+      source: 'ui',
+      occurred_at: '2026-04-04T09:00:00Z',
+      details: JSON.stringify({ status_id: ids.statusNew, board_id: ids.general }),
+    });
+    await statusChange(staffOpened, ids.statusNew, ids.statusProgress, '2026-04-05T09:00:00Z');
+    expect(await history(staffOpened)).to.deep.equal([
+      ['2026-04-04T09:00:00.000Z', 'open', 'New'],
+      ['2026-04-05T09:00:00.000Z', 'open', 'In Progress'],
+    ]);
+  });
+
   it("lists a ticket's documents as Alga's client portal does and reads them, for the ticket's client only", async function () {
     const { bakery, garage } = host.seed.clients;
     const { admin } = host.seed.users;
     let order = 900;
-    const attach = async (ticketId: string, name: string, body: string, at: string, extra: { deleted?: boolean } = {}) => {
+    const attach = async (
+      ticketId: string,
+      name: string,
+      body: string,
+      at: string,
+      extra: { deleted?: boolean; hidden?: boolean } = {},
+    ) => {
       order += 1;
       const storagePath = `${tenant}/tickets/${order}/${name}`;
       mkdirSync(path.dirname(path.join(host.storageRoot, storagePath)), { recursive: true });
@@ -568,7 +644,16 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
       );
       const document = await insert(
         'documents',
-        { tenant, document_name: name, user_id: admin, created_by: admin, order_number: order, entered_at: at, file_id: file },
+        {
+          tenant,
+          document_name: name,
+          user_id: admin,
+          created_by: admin,
+          order_number: order,
+          entered_at: at,
+          file_id: file,
+          is_client_visible: !extra.hidden,
+        },
         'document_id',
       );
       await host
@@ -579,13 +664,16 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     const log = await attach(ids.bakeryOld, 'error-log.txt', 'oven error 42', '2026-03-01T11:00:00Z');
     const photo = await attach(ids.bakeryOld, 'display.txt', 'flicker', '2026-03-01T12:00:00Z');
     await attach(ids.bakeryOld, 'removed.txt', 'gone', '2026-03-01T13:00:00Z', { deleted: true });
+    // Staff's own, not client-visible: Alga's client portal does not list it (getClientTicketDetails).
+    const hidden = await attach(ids.bakeryOld, 'internal.txt', 'staff only', '2026-03-01T14:00:00Z', { hidden: true });
     const garageFile = await attach(ids.garageTicket, 'garage.txt', 'garage', '2026-03-02T11:00:00Z');
 
     const files = await tickets.files!(tenant, bakery, ids.bakeryOld);
-    expect(files.map((f) => [f.id, f.name, f.contentType, f.sizeBytes, f.messageId])).to.deep.equal([
-      [log, 'error-log.txt', 'text/plain', 13, null],
-      [photo, 'display.txt', 'text/plain', 7, null],
+    expect(files.map((f) => [f.id, f.name, f.contentType, f.sizeBytes, f.messageId, f.attachedBy])).to.deep.equal([
+      [log, 'error-log.txt', 'text/plain', 13, null, { side: 'agency', name: 'Alice Admin' }],
+      [photo, 'display.txt', 'text/plain', 7, null, { side: 'agency', name: 'Alice Admin' }],
     ]);
+    expect(await tickets.fileContent!(tenant, bakery, ids.bakeryOld, hidden), 'not client-visible').to.equal(null);
     expect(files[0]!.at.toISOString()).to.equal('2026-03-01T11:00:00.000Z');
     const read = await tickets.fileContent!(tenant, bakery, ids.bakeryOld, log);
     expect(read).to.include({ name: 'error-log.txt', sizeBytes: 13 });

@@ -244,23 +244,47 @@ export async function listVisibleComments(db: Db, args: { tenant: string; ticket
 }
 
 /**
- * Status changes from Alga's activity timeline (ticket_audit_logs): every row whose curated diff
- * changes status_id, whoever made it (staff screens, automations, the client portal), with the
- * status it changed to. Empty for tickets older than the timeline.
+ * The ticket's status history from Alga's activity timeline (ticket_audit_logs), oldest first:
+ * the status it was opened with, at its entered_at, then every row whose curated diff changes
+ * status_id, whoever made it (staff screens, automations, the client portal), with the status it
+ * changed to. The opening status is what Alga's staff createTicket records in its TICKET_CREATED
+ * row (details.status_id; Alga's client portal, createClientTicket, writes no such row), else the
+ * status the first change moved away from (changes.status_id.old, or .previous as the portal's
+ * own writes also carry it). Empty for tickets older than the timeline (no row at all).
  */
 export async function listStatusChanges(db: Db, args: { tenant: string; ticketId: string }): Promise<StatusChangeRow[]> {
-  return db('ticket_audit_logs as l')
-    .leftJoin('statuses as s', function joinStatus() {
-      this.on('s.tenant', '=', 'l.tenant').andOn(db.raw(`s.status_id::text = l.changes -> 'status_id' ->> 'new'`));
-    })
-    .where({ 'l.tenant': args.tenant, 'l.ticket_id': args.ticketId })
-    .andWhereRaw(`l.changes -> 'status_id' ->> 'new' is not null`)
-    .orderByRaw('l.occurred_at asc, l.audit_id asc')
-    .select<StatusChangeRow[]>([
-      'l.occurred_at',
-      's.is_closed',
-      db.raw(`coalesce(s.name, l.changes -> 'status_id' ->> 'newLabel') as status_name`),
-    ]);
+  const { rows } = await db.raw<{ rows: StatusChangeRow[] }>(
+    `with timeline as (
+       select l.occurred_at, l.audit_id, l.event_type, l.details, l.changes -> 'status_id' as change
+         from ticket_audit_logs l
+        where l.tenant = ? and l.ticket_id = ?
+          and (l.changes -> 'status_id' ->> 'new' is not null
+               or (l.event_type = 'TICKET_CREATED' and l.details ->> 'status_id' is not null))
+     ),
+     opening as (
+       select coalesce(
+                (select x.details ->> 'status_id' from timeline x where x.event_type = 'TICKET_CREATED'
+                  order by x.occurred_at, x.audit_id limit 1),
+                (select coalesce(x.change ->> 'old', x.change ->> 'previous') from timeline x where x.change is not null
+                  order by x.occurred_at, x.audit_id limit 1)) as status_id,
+              (select x.change ->> 'oldLabel' from timeline x where x.change is not null
+                order by x.occurred_at, x.audit_id limit 1) as label
+     ),
+     entries as (
+       select t.entered_at as occurred_at, 0 as step, null::uuid as audit_id, o.status_id, o.label
+         from tickets t cross join opening o
+        where t.tenant = ? and t.ticket_id = ? and exists (select 1 from timeline)
+       union all
+       select x.occurred_at, 1, x.audit_id, x.change ->> 'new', x.change ->> 'newLabel'
+         from timeline x where x.change ->> 'new' is not null
+     )
+     select e.occurred_at, s.is_closed, coalesce(s.name, e.label) as status_name
+       from entries e
+       left join statuses s on s.tenant = ? and s.status_id::text = e.status_id
+      order by e.step, e.occurred_at, e.audit_id`,
+    [args.tenant, args.ticketId, args.tenant, args.ticketId, args.tenant],
+  );
+  return rows;
 }
 
 // ---- the new-ticket form's choices ----

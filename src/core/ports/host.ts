@@ -461,7 +461,12 @@ export interface OffersPort {
    */
   kinds?: readonly OfferKind[];
   list(workspaceId: HostId, clientId: HostId, kind: OfferKind, filter: OfferListFilter, page: PageRequest): Promise<Page<OfferSummary>>;
-  find(workspaceId: HostId, clientId: HostId, kind: OfferKind, id: HostId): Promise<OfferDetail | null>;
+  /**
+   * `read`, where given: read in the caller's transaction, so the offer is read as a decision made
+   * in it left it (the optional items taken, the totals the host recalculated). A host whose
+   * offers have no optional items may ignore it.
+   */
+  find(workspaceId: HostId, clientId: HostId, kind: OfferKind, id: HostId, read?: HostWrite): Promise<OfferDetail | null>;
   /**
    * Records the client's decision in the host's own status. Changes only an offer that is still
    * open; answers false (and changes nothing) when it is not, so two concurrent accepts make one.
@@ -841,6 +846,12 @@ export interface TicketFile {
   at: Date;
   /** The message it came with, where the host links them; null to place it by time. */
   messageId: HostId | null;
+  /**
+   * Optional: who attached it, where the host records it. A file with no message is then listed
+   * with the message that side wrote at the same moment (a reply and its files are one act), or
+   * else on its own under this name; absent, it goes with the message written at that moment.
+   */
+  attachedBy?: { side: 'client' | 'agency'; name: string } | null;
 }
 
 /** A ticket file's bytes, read once. */
@@ -957,6 +968,12 @@ export interface TicketsPort {
    * files() lists them; the portal keeps no copy. Absent or false: the portal keeps them.
    */
   keepsClientFiles?: boolean;
+  /**
+   * Optional, with keepsClientFiles: whether the host keeps this contact's files, where it depends
+   * on who writes (Alga records the contact's client login as uploader: a contact without one
+   * keeps its files in the portal). Absent: keepsClientFiles says it for every contact.
+   */
+  keepsClientFilesOf?(workspaceId: HostId, clientId: HostId, contactId: HostId): Promise<boolean>;
   /** One of files(), to download; null when it is not a file of that ticket of this client. */
   fileContent?(workspaceId: HostId, clientId: HostId, ticketId: HostId, fileId: HostId): Promise<TicketFileContent | null>;
 }

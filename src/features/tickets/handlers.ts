@@ -119,8 +119,8 @@ export function createTicketsHandlers(deps: TicketsDeps) {
    * them inside the act's transaction, from storage on connections of its own: a host that keeps
    * files runs on a real PostgreSQL (the embedded one would wait on the open transaction).
    */
-  function hostUploads(res: Response, stored: StoredAttachment[]): TicketUpload[] | undefined {
-    if (!tickets.keepsClientFiles || stored.length === 0) return undefined;
+  function hostUploads(res: Response, stored: StoredAttachment[], hostKeeps: boolean): TicketUpload[] | undefined {
+    if (!hostKeeps || stored.length === 0) return undefined;
     const { workspace } = portalContext(res);
     return stored.map((file) => ({
       name: file.filename,
@@ -134,8 +134,20 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     }));
   }
 
-  async function keepAttachments(trx: Knex.Transaction, res: Response, ticketId: string, stored: StoredAttachment[]) {
-    if (tickets.keepsClientFiles) return [];
+  /** Whether the host keeps this person's files of an act (keepsClientFiles, and keepsClientFilesOf where it asks who). */
+  async function hostKeepsFiles(res: Response, stored: StoredAttachment[]): Promise<boolean> {
+    if (!tickets.keepsClientFiles || stored.length === 0) return false;
+    if (!tickets.keepsClientFilesOf) return true;
+    const { workspace } = portalContext(res);
+    const { user } = signedInClient(res);
+    return tickets.keepsClientFilesOf(workspace.id, user.client_id, user.contact_id).catch(async (err: unknown) => {
+      await removeReceived(storage, workspace.id, stored);
+      throw err;
+    });
+  }
+
+  async function keepAttachments(trx: Knex.Transaction, res: Response, ticketId: string, stored: StoredAttachment[], hostKeeps: boolean) {
+    if (hostKeeps) return [];
     const { workspace } = portalContext(res);
     const { user, contact } = signedInClient(res);
     return insertTicketAttachments(
@@ -353,7 +365,8 @@ export function createTicketsHandlers(deps: TicketsDeps) {
         res.set('Retry-After', String(Math.max(1, Math.ceil(limited.retryAfterSeconds))));
         return newForm(req, res, { values: input, limited: limited.message }, formAnswerStatus(req, 429));
       }
-      const uploads = hostUploads(res, stored);
+      const hostKeeps = await hostKeepsFiles(res, stored);
+      const uploads = hostUploads(res, stored, hostKeeps);
       // The ticket, its files and the log entry together; the files stored are removed if any fails.
       const opened = await db
         .transaction(async (trx) => {
@@ -372,7 +385,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
             { trx, ip: requestMeta(req).ip },
           );
           if (!ticket || 'refused' in ticket) return { refusal: ticket };
-          await keepAttachments(trx, res, ticket.id, stored);
+          await keepAttachments(trx, res, ticket.id, stored, hostKeeps);
           return { ticket, live: await logged(trx, req, res, 'ticket.opened', ticket, { files: stored.length }) };
         })
         .catch(async (err: unknown) => {
@@ -387,7 +400,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
           : newForm(req, res, { values: input, errors: { categoryId: 'tickets:errors.choice' } }, formAnswerStatus(req, 400));
       }
       // The host holds its own copy now: the portal's goes.
-      if (tickets.keepsClientFiles) await removeReceived(storage, workspace.id, stored);
+      if (hostKeeps) await removeReceived(storage, workspace.id, stored);
       await announceLive(opened.live);
       res.redirect(303, `${base}/tickets/${encodeURIComponent(opened.ticket.id)}`);
     },
@@ -417,6 +430,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
         await removeReceived(storage, workspace.id, stored);
         throw new HttpError(409, 'tickets:errors.closed');
       }
+      const hostKeeps = await hostKeepsFiles(res, stored);
       const replied = await db
         .transaction(async (trx) => {
           const message = await tickets.reply(
@@ -426,10 +440,10 @@ export function createTicketsHandlers(deps: TicketsDeps) {
             ticket.id,
             input.body,
             { trx, ip: requestMeta(req).ip },
-            hostUploads(res, stored),
+            hostUploads(res, stored, hostKeeps),
           );
           if (!message) return null;
-          await keepAttachments(trx, res, ticket.id, stored);
+          await keepAttachments(trx, res, ticket.id, stored, hostKeeps);
           const live = await logged(trx, req, res, 'ticket.replied', ticket, { excerpt: input.body.slice(0, 80), files: stored.length });
           return { message, live };
         })
@@ -443,7 +457,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       }
       const { message } = replied;
       // The host holds its own copy now: the portal's goes.
-      if (tickets.keepsClientFiles) await removeReceived(storage, workspace.id, stored);
+      if (hostKeeps) await removeReceived(storage, workspace.id, stored);
       await announceLive(replied.live);
       if (isFragmentRequest(req)) return show(req, res);
       res.redirect(303, `${base}/tickets/${encodeURIComponent(ticket.id)}#message-${encodeURIComponent(message.id)}`);

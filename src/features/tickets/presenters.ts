@@ -4,6 +4,16 @@
 import type { RequestI18n, TicketDetail, TicketFile, TicketState, TicketSummary } from '../../core/index.ts';
 import type { TicketAttachmentRow, TicketRatingRow } from './queries.ts';
 
+/** A message and the files sent with it are one act: at most this far apart. */
+const ACT_MS = 1000;
+
+/** The entry written nearest the moment, or null. */
+function closestOf<T extends { time: number }>(entries: T[], at: number): T | null {
+  let best: T | null = null;
+  for (const entry of entries) if (!best || Math.abs(entry.time - at) < Math.abs(best.time - at)) best = entry;
+  return best;
+}
+
 /** The status chip's look for each state (views/partials/status-chip.ejs). */
 const CHIP: Record<TicketState, string> = { open: 'open', waiting: 'awaiting', closed: 'done' };
 
@@ -79,7 +89,7 @@ export function presentDetail(
   });
   // The opening description first, then each message; the files each side attached are listed
   // with the message written at the same moment or, failing that, on their own after it.
-  const conversation: ConversationItem[] = [
+  const entries: Array<ConversationItem & { time: number }> = [
     {
       domId: 'message-opening',
       author: 'client',
@@ -87,6 +97,7 @@ export function presentDetail(
       body: ticket.description,
       at: i18n.fmt.dateTime(ticket.openedAt),
       files: [],
+      time: ticket.openedAt.getTime(),
     },
     ...ticket.messages.map((message) => ({
       domId: `message-${message.id.replace(/[^A-Za-z0-9_-]/g, '')}`,
@@ -95,27 +106,55 @@ export function presentDetail(
       body: message.body,
       at: i18n.fmt.dateTime(message.at),
       files: [],
+      time: message.at.getTime(),
     })),
   ];
-  const times = [ticket.openedAt, ...ticket.messages.map((m) => m.at)].map((d) => d.getTime());
+  const written = entries.slice();
   /** The latest entry written at or before the moment (a reply and its files are one act, a second apart at most). */
   const entryAt = (moment: Date) => {
     const at = moment.getTime();
-    let index = 0;
-    for (let i = 0; i < times.length; i++) if (times[i]! <= at + 1000) index = i;
-    return conversation[index]!;
+    let found = written[0]!;
+    for (const entry of written) if (entry.time <= at + ACT_MS) found = entry;
+    return found;
   };
   for (const row of attachments) entryAt(row.created_at).files.push(file(row));
-  // The host's own files: with the message the host links them to, else by time as the portal's.
+  // The host's own files: with the message the host links them to; else, where the host says who
+  // attached one, with what that side wrote at that moment or on its own under their name (a file
+  // staff attach later is theirs, not a line of the client's message); else by time as the portal's.
   for (const hostFile of hostFiles) {
-    const index = hostFile.messageId === null ? -1 : ticket.messages.findIndex((message) => message.id === hostFile.messageId);
-    const entry = index >= 0 ? conversation[index + 1]! : entryAt(hostFile.at);
-    entry.files.push({
+    const item = {
       name: hostFile.name,
       size: formatSize(i18n, hostFile.sizeBytes),
       url: `${url}/files/${encodeURIComponent(hostFile.id)}`,
-    });
+    };
+    const index = hostFile.messageId === null ? -1 : ticket.messages.findIndex((message) => message.id === hostFile.messageId);
+    const by = hostFile.attachedBy;
+    const at = hostFile.at.getTime();
+    const entry =
+      index >= 0
+        ? written[index + 1]!
+        : by
+          ? closestOf(
+              written.filter((e) => e.author === by.side && Math.abs(e.time - at) <= ACT_MS),
+              at,
+            )
+          : entryAt(hostFile.at);
+    if (entry) entry.files.push(item);
+    else if (by)
+      entries.push({
+        domId: `file-${hostFile.id.replace(/[^A-Za-z0-9_-]/g, '')}`,
+        author: by.side,
+        authorName: by.name,
+        body: '',
+        at: i18n.fmt.dateTime(hostFile.at),
+        files: [item],
+        time: at,
+      });
   }
+  // Files on their own take their place in time; the opening stays first. sort() is stable.
+  const conversation: ConversationItem[] = [entries[0]!, ...entries.slice(1).sort((a, b) => a.time - b.time)].map(
+    ({ time: _time, ...entry }) => entry,
+  );
   const history =
     ticket.history.length > 0
       ? ticket.history.map((change) => ({

@@ -104,6 +104,19 @@ export async function insertDecision(db: Db, d: NewDecision): Promise<string> {
   return String(row!.id);
 }
 
+/**
+ * The snapshot a decision binds, replaced within the decision's own transaction: an acceptance
+ * whose optional items changed the offer binds the offer as it left it.
+ */
+export async function updateDecisionSnapshot(
+  db: Db,
+  args: { workspaceId: string; clientId: string; id: string; snapshot: string; snapshotSha256: string },
+): Promise<void> {
+  await db('portal_offer_decisions')
+    .where({ workspace_id: args.workspaceId, client_id: args.clientId, id: args.id })
+    .update({ snapshot: args.snapshot, snapshot_sha256: args.snapshotSha256 });
+}
+
 export async function findDecision(
   db: Db,
   args: { workspaceId: string; clientId: string; kind: 'proposal' | 'quotation'; offerId: string },

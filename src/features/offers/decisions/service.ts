@@ -14,6 +14,7 @@ import {
   findDecisionWithSignature,
   findSignaturePng,
   insertDecision,
+  updateDecisionSnapshot,
   type DecisionMethod,
   type DecisionOutcome,
   type DecisionRow,
@@ -170,7 +171,7 @@ export class OfferDecisions {
       return { ok: false, reason: decided ? 'already_decided' : 'not_open' };
     }
     if (r.outcome === 'accepted' && isExpired(offer, r.timeZone, at)) return { ok: false, reason: 'expired' };
-    const fingerprint = fingerprintOffer(offer);
+    let fingerprint = fingerprintOffer(offer);
     if (fingerprint.sha256 !== r.seenSha256) return { ok: false, reason: 'changed' };
 
     try {
@@ -220,6 +221,21 @@ export class OfferDecisions {
         };
         const changed = await offers.decide(r.workspaceId, r.clientId, r.kind, r.offerId, decision, { trx });
         if (!changed) throw new Refused('not_open');
+        // The optional items taken change the host's lines and totals: what the client accepted is
+        // the offer as this acceptance left it, read in its transaction, so the page compares the
+        // offer with that (and the signed PDF shows the items taken), not with the one before.
+        if ('selectedOptionalLineIds' in decision) {
+          const accepted = await offers.find(r.workspaceId, r.clientId, r.kind, r.offerId, { trx });
+          if (!accepted) throw new Refused('not_open');
+          fingerprint = fingerprintOffer(accepted);
+          await updateDecisionSnapshot(trx, {
+            workspaceId: r.workspaceId,
+            clientId: r.clientId,
+            id,
+            snapshot: fingerprint.canonical,
+            snapshotSha256: fingerprint.sha256,
+          });
+        }
         await insertActivity(trx, {
           workspaceId: r.workspaceId,
           event: r.outcome === 'accepted' ? 'offer.accepted' : 'offer.declined',
