@@ -895,14 +895,6 @@ export interface TicketUpload {
 }
 
 /**
- * Support tickets of one client company, as the host keeps them: every query scoped by workspace
- * and client, so another company's ticket is not found. `contactId` names the client's person who
- * reads or acts (the ticket's origin, a message's author): a host that shows a person only some of
- * the company's tickets (Alga's portal visibility groups) applies its rule to the reads too; one
- * without such a rule reads the company's tickets. Staff answer in the host's own screens; what
- * they write there for the client comes back through find().
- */
-/**
  * Why a host cannot take a new ticket from a person now, whatever their form says: its own set-up
  * (no board open to them, no status to file a new ticket under, no ticket priority, no ticket
  * numbering). The form says so as the host's refusal, not as a wrong choice.
@@ -911,6 +903,14 @@ export interface TicketRefusal {
   refused: 'no_board' | 'no_status' | 'no_priority' | 'no_number';
 }
 
+/**
+ * Support tickets of one client company, as the host keeps them: every query scoped by workspace
+ * and client, so another company's ticket is not found. `contactId` names the client's person who
+ * reads or acts (the ticket's origin, a message's author): a host that shows a person only some of
+ * the company's tickets (Alga's portal visibility groups) applies its rule to the reads too; one
+ * without such a rule reads the company's tickets. Staff answer in the host's own screens; what
+ * they write there for the client comes back through find().
+ */
 export interface TicketsPort {
   options(workspaceId: HostId): Promise<TicketOptions>;
   /** Newest activity first. */
