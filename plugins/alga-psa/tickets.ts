@@ -22,6 +22,7 @@ import {
   findTicket,
   insertClientComment,
   insertTicket,
+  ticketReadiness,
   listStatusChanges,
   listTickets,
   listVisibleComments,
@@ -323,6 +324,11 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
     // With a storage root the client's files become Alga documents; Alga's upload records a login
     // as uploader, so a contact without one keeps its files in the portal.
     keepsClientFiles: Boolean(options.storageRoot),
+    async readiness(workspaceId) {
+      const tenant = tenantOf(workspaceId);
+      const refused = tenant === null ? null : await ticketReadiness(db, tenant);
+      return refused ? { refused } : null;
+    },
     async keepsClientFilesOf(workspaceId, clientId, contactId) {
       const scope = scopeOf(workspaceId, clientId);
       const contact = parseUuid(contactId);

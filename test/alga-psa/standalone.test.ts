@@ -176,6 +176,81 @@ describe('alga-psa standalone binding', function () {
     }
   });
 
+  it('tells the agency beside the tickets switch, in English and German, what Alga lacks to take a ticket', async function () {
+    this.timeout(120_000);
+    const { db, seed } = alga.host;
+    const { tenant } = seed;
+    const running = await openStandalonePortal(
+      algaPsaStandalone,
+      {
+        DATABASE_URL: alga.host.database.url,
+        NEXTAUTH_SECRET,
+        ALGA_WORKSPACE_SLUGS: `northwind=${tenant}`,
+        FLAGS_FILE: flagsFileFor(['northwind']),
+        SESSION_SECRET: 'alga-standalone-test-secret'.padEnd(48, 'x'),
+        PORT: '0',
+      },
+      { command: 'serve', logger: createPortalLogger({ level: 'error' }) },
+    );
+    const made: Array<[string, string, string]> = [];
+    try {
+      await running.portal.migrate();
+      await createStaffSessionTable(running.db);
+      const agent = request.agent(createStandaloneApp(running));
+      const page = await agent.get('/staff/sign-in').expect(200);
+      const _csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+      await agent.post('/staff/sign-in').type('form').send({ _csrf, login: 'alice', password: ADMIN_PASSWORD }).expect(303);
+      /** The warning under the tickets switch on the settings page, or null. */
+      const warning = async (lang = 'en') => {
+        const html = (await agent.get('/staff/portal').set('Accept-Language', lang).expect(200)).text;
+        const described = /id="setting-showTickets"[^>]*aria-describedby="([^"]*)"/.exec(html)?.[1] ?? '';
+        const text = /<p class="notice notice--error" id="setting-showTickets-warning">([^<]*)<\/p>/.exec(html)?.[1] ?? null;
+        if (text) expect(described, 'the switch names its warning').to.include('setting-showTickets-warning');
+        return text;
+      };
+      const insert = async (table: string, key: string, row: Record<string, unknown>) => {
+        const [inserted] = await db(table).insert(row).returning<Array<Record<string, string>>>(key);
+        made.unshift([table, key, inserted![key]!]);
+        return inserted![key]!;
+      };
+      // Alga's set-up as seeded has no ticket board: createClientTicket would find nowhere to file one.
+      expect(await warning()).to.equal(
+        'Your CRM cannot take a ticket from your clients now: it has no default ticket board. Clients who open one are told so; set it up in your CRM.',
+      );
+      expect(await warning('de')).to.include(
+        'Ihr CRM kann gerade keine Tickets von Ihren Kunden annehmen: Es hat kein Standard-Ticket-Board.',
+      );
+      const board = await insert('boards', 'board_id', { tenant, board_name: 'Support', is_default: true, display_order: 1 });
+      expect(await warning()).to.include('its default ticket board has no status for new tickets');
+      await insert('statuses', 'status_id', {
+        tenant,
+        board_id: board,
+        name: 'New',
+        status_type: 'ticket',
+        item_type: 'ticket',
+        order_number: 1,
+        is_closed: false,
+        is_default: true,
+        created_by: seed.users.admin,
+      });
+      expect(await warning()).to.include('it has no ticket priorities set up');
+      await insert('priorities', 'priority_id', {
+        tenant,
+        priority_name: 'Normal',
+        order_number: 1,
+        item_type: 'ticket',
+        created_by: seed.users.admin,
+      });
+      expect(await warning()).to.equal(null);
+    } finally {
+      for (const [table, key, id] of made)
+        await db(table)
+          .where({ tenant, [key]: id })
+          .delete();
+      await running.close();
+    }
+  });
+
   it("stamps a staff member's credentials, so a session ends once the password changes in Alga", async function () {
     const { db, seed } = alga.host;
     const standalone = await algaPsaStandalone.open(db, { NEXTAUTH_SECRET });

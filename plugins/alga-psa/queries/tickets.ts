@@ -311,6 +311,23 @@ function ticketPriorities(db: Db, tenant: string) {
     .andWhere((q) => q.where('item_type', 'ticket').orWhereNull('item_type'));
 }
 
+/**
+ * What the tenant's own set-up lacks for insertTicket to file a ticket of a contact without a
+ * visibility group (the default board), or null: a default board, a ticket status on it, a ticket
+ * priority. Ticket numbering is not asked: generate_next_number makes its row on first use, and
+ * calling it would take a number.
+ */
+export async function ticketReadiness(db: Db, tenant: string): Promise<TicketRefusalReason | null> {
+  const board = await defaultBoard(db, tenant).first<{ board_id: string } | undefined>('board_id');
+  if (!board) return 'no_board';
+  const [status, priority] = await Promise.all([
+    db('statuses').where({ tenant, status_type: 'ticket', board_id: board.board_id }).first('status_id'),
+    ticketPriorities(db, tenant).first('priority_id'),
+  ]);
+  if (!status) return 'no_status';
+  return priority ? null : 'no_priority';
+}
+
 export async function ticketChoices(db: Db, tenant: string): Promise<{ categories: ChoiceRow[]; priorities: ChoiceRow[] }> {
   const board = await defaultBoard(db, tenant).first<{ board_id: string } | undefined>('board_id');
   const [categories, priorities] = await Promise.all([

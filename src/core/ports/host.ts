@@ -974,6 +974,13 @@ export interface TicketsPort {
    * keeps its files in the portal). Absent: keepsClientFiles says it for every contact.
    */
   keepsClientFilesOf?(workspaceId: HostId, clientId: HostId, contactId: HostId): Promise<boolean>;
+  /**
+   * Optional: whether the host's own set-up lets it take a new ticket from a client of the
+   * workspace now (a default board, a status for new tickets on it, a priority): the reason it
+   * cannot, or null. Shown to the agency beside the tickets switch, so they learn it before a
+   * client does; a person's own visibility is not asked here (create() says it to them).
+   */
+  readiness?(workspaceId: HostId): Promise<TicketRefusal | null>;
   /** One of files(), to download; null when it is not a file of that ticket of this client. */
   fileContent?(workspaceId: HostId, clientId: HostId, ticketId: HostId, fileId: HostId): Promise<TicketFileContent | null>;
 }

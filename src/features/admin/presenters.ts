@@ -17,6 +17,7 @@ import {
   SECTION_SWITCHES,
   staffRoleName,
   subjectNameOf,
+  type TicketRefusal,
   type Translate,
 } from '../../core/index.ts';
 import { describeDevice } from '../account/index.ts';
@@ -93,6 +94,8 @@ export function presentSettingsPage(input: {
   portalBase: string;
   /** The portal's public address (APP_URL): the sign-in link is given in full, to paste into an email. */
   appUrl: string;
+  /** Why the host cannot take a new ticket now (TicketsPort.readiness), said under the tickets switch. */
+  ticketsRefusal?: TicketRefusal | null;
   words: Words;
 }) {
   const { workspace, settings, values, portalBase, appUrl, words } = input;
@@ -102,6 +105,10 @@ export function presentSettingsPage(input: {
       key: s.key,
       label: t(`admin:settings.switches.${s.key}.label`),
       hint: t(`admin:settings.switches.${s.key}.hint`),
+      warning:
+        s.key === 'showTickets' && input.ticketsRefusal
+          ? t('admin:settings.ticketsRefused', { reason: t(`admin:settings.ticketsRefusal.${input.ticketsRefusal.refused}`) })
+          : null,
       checked: values.switches[s.key] ?? false,
     })),
     loginWithCode: values.loginWithCode,

@@ -5,6 +5,7 @@ import {
   type FieldErrors,
   type FileStorage,
   findSettings,
+  type HostAdapter,
   formAnswerStatus,
   type PortalConfig,
   type PortalLogger,
@@ -32,6 +33,7 @@ export function createSettingsHandlers(deps: {
   workspaces: Pick<WorkspaceCache, 'changed'>;
   config: Pick<PortalConfig, 'appUrl'>;
   paymentsReady: (workspaceId: string) => Promise<boolean>;
+  adapter: Pick<HostAdapter, 'tickets'>;
 }) {
   const { db } = deps;
 
@@ -45,13 +47,15 @@ export function createSettingsHandlers(deps: {
     const settings = await findSettings(db, workspace.id);
     const saved = settingsFormValues(settings, workspace);
     const values = form.submitted === undefined ? saved : submittedFormValues(form.submitted, saved);
+    // What the host's own set-up lacks to take a ticket, said beside the switch before a client meets it.
+    const ticketsRefusal = (await deps.adapter.tickets?.readiness?.(workspace.id)) ?? null;
     renderAdminPage(
       req,
       res,
       'admin/settings',
       i18n.t('admin:settings.title'),
       {
-        page: presentSettingsPage({ workspace, settings, values, portalBase, appUrl: deps.config.appUrl, words: i18n }),
+        page: presentSettingsPage({ workspace, settings, values, portalBase, appUrl: deps.config.appUrl, ticketsRefusal, words: i18n }),
         errors: form.errors ?? {},
         notice: form.notice ?? null,
         logoMaxKb: LOGO_MAX_BYTES / 1024,
