@@ -50,6 +50,8 @@ describe('alga-psa host: the files of a ticket, over HTTP', function () {
   const reply = smallPdf('the printer settings, a longer file than the first one');
 
   before(async function () {
+    // Skipped where no real Alga database can be made: its schema is loaded with psql into a
+    // PostgreSQL server (DATABASE_URL), which the embedded engine is not. CI's PostgreSQL pass runs it.
     if (reason) this.skip();
     host = await startAlgaHost();
     const { db, seed } = host;

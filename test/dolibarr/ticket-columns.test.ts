@@ -50,6 +50,9 @@ describe("dolibarr binding: a client's ticket and reply, column by column as Dol
   const ip = '203.0.113.7';
 
   before(async function () {
+    // Skipped where no real Dolibarr database with its Ticket module can be made: the schemas are
+    // loaded with psql into a PostgreSQL server (DATABASE_URL), which the embedded engine is not.
+    // CI's PostgreSQL pass runs it.
     if (reason) this.skip();
     host = await startDolibarrHost({ ticketModule: true, portalTables: true });
     bakery = String(host.seed.companies.bakery);

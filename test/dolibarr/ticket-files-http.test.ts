@@ -34,6 +34,9 @@ describe("dolibarr host: a client's ticket files go into Dolibarr's documents", 
   let base: string;
 
   before(async function () {
+    // Skipped where no real Dolibarr database with its Ticket module can be made: the schemas are
+    // loaded with psql into a PostgreSQL server (DATABASE_URL), which the embedded engine is not.
+    // CI's PostgreSQL pass runs it.
     if (reason) this.skip();
     host = await startDolibarrHost({ ticketModule: true, portalTables: true });
     const { db, seed } = host;
