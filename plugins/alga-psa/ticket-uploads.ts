@@ -15,6 +15,7 @@ import type { Knex } from 'knex';
 import type { TicketUpload } from '../../src/index.ts';
 import { insertTicketDocument } from './queries/ticket-documents.ts';
 import type { ActingContact } from './queries/tickets.ts';
+import { filesOfATransaction } from '../shared/files-of-a-transaction.ts';
 import { fileUnder } from './shared-files.ts';
 
 /**
@@ -46,9 +47,7 @@ export async function writeClientFiles(trx: Knex.Transaction, args: ClientFilesW
   const userId = args.contact.userId;
   // keepsClientFilesOf says no for a contact without a login; a write without one is a caller's mistake.
   if (!userId) throw new Error('alga-psa: a client file needs the contact to have an Alga client login');
-  const written: string[] = [];
-  // Registered before the first file lands: a rollback, here or in the caller, takes them away.
-  trx.executionPromise.catch(() => Promise.all(written.map((file) => unlink(file).catch(() => {}))));
+  const kept = filesOfATransaction(trx);
   for (const file of args.files) {
     const storagePath = algaStoragePath(args.tenant, file.name);
     const target = fileUnder(args.storageRoot, storagePath);
@@ -60,7 +59,7 @@ export async function writeClientFiles(trx: Knex.Transaction, args: ClientFilesW
       const { size } = await stat(temp);
       if (size !== file.sizeBytes) throw new Error('alga-psa: a client file was not stored whole');
       await rename(temp, target);
-      written.push(target);
+      kept.written(target);
     } finally {
       await unlink(temp).catch(() => {});
     }

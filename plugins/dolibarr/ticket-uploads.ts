@@ -13,6 +13,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
 import type { TicketUpload } from '../../src/index.ts';
+import { filesOfATransaction } from '../shared/files-of-a-transaction.ts';
 import { insertTicketFileIndex, ticketFileIndexed } from './queries/ticket-files.ts';
 
 /**
@@ -80,10 +81,7 @@ export async function writeTicketFiles(trx: Knex.Transaction, args: TicketFilesW
   if (args.files.length === 0) return [];
   const relativeDir = `ticket/${args.ref}`;
   const dir = path.join(args.dataRoot, 'ticket', dolibarrFileName(args.ref));
-  const written: string[] = [];
-  const removeWritten = () => Promise.all(written.map((file) => unlink(file).catch(() => {})));
-  // Registered before the first file lands: a rollback, here or in the caller, takes them away.
-  trx.executionPromise.catch(removeWritten);
+  const kept = filesOfATransaction(trx);
   await mkdir(dir, { recursive: true });
   const ids: number[] = [];
   for (const file of args.files) {
@@ -101,7 +99,7 @@ export async function writeTicketFiles(trx: Knex.Transaction, args: TicketFilesW
         createWriteStream(temp, { flags: 'wx' }),
       );
       const filename = await placeFile(trx, { ...args, dir, relativeDir, temp, name: dolibarrFileName(file.name) });
-      written.push(path.join(dir, filename));
+      kept.written(path.join(dir, filename));
       ids.push(
         await insertTicketFileIndex(trx, {
           entity: args.entity,
