@@ -23,7 +23,7 @@ import {
   type PortalHarness,
 } from '../../../../test/support/portal-harness.ts';
 import { checkVerificationRecord, dnsTxtLookup } from '../dns-check.ts';
-import { hostnameOfHeader, normaliseHostname } from '../hostnames.ts';
+import { hostnameOfHeader, hostnameOfInput, normaliseHostname } from '../hostnames.ts';
 
 const PAGE = '/settings/client-portal/custom-domains';
 const HOST = 'portal.agency.test';
@@ -70,6 +70,23 @@ describe('custom domains', function () {
       }
       expect(hostnameOfHeader('[::1]:3000')).to.equal(null);
     });
+
+    it('a pasted address is read as its name; one that says more than a name is refused as such', function () {
+      for (const typed of ['https://Portal.Agency.test/', 'http://portal.agency.test', 'portal.agency.test/', ' PORTAL.agency.test ']) {
+        expect(hostnameOfInput(typed), typed).to.equal('portal.agency.test');
+      }
+      for (const more of [
+        'https://portal.agency.test:8443/',
+        'https://portal.agency.test/clients',
+        'portal.agency.test/?a=1',
+        'https://me@portal.agency.test/',
+      ]) {
+        expect(hostnameOfInput(more), more).to.deep.equal({ refused: 'notJustName' });
+      }
+      for (const bad of ['ftp://portal.agency.test/', 'https://localhost/', 'https://', 'not a domain']) {
+        expect(hostnameOfInput(bad), bad).to.deep.equal({ refused: 'invalid' });
+      }
+    });
   });
 
   describe('the DNS check', function () {
@@ -108,6 +125,9 @@ describe('custom domains', function () {
       expect((await add('not a domain', 400)).text).to.include('Enter a domain name, like portal.example.com.');
       expect((await add('localhost.', 400)).text).to.include('Enter a domain name');
       expect((await add('PORTAL.agency.test', 400)).text).to.include('That domain is already in use by a portal.');
+      // A pasted address is the name it holds, so it meets the same refusal; one with a path is told to give the name alone.
+      expect((await add('https://Portal.Agency.test/', 400)).text).to.include('That domain is already in use by a portal.');
+      expect((await add('https://portal.agency.test/clients', 400)).text).to.include('Enter only the domain name, like portal.example.com');
       // Another workspace may add a name demo has not proved yet, with a token of its own, and sees
       // nothing of demo's domain or its token.
       const acme = await signedInStaffAgent(h, 'acme');
