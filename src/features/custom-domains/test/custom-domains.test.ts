@@ -23,6 +23,7 @@ import {
   type PortalHarness,
 } from '../../../../test/support/portal-harness.ts';
 import { checkVerificationRecord, dnsTxtLookup } from '../dns-check.ts';
+import { createPortalLinks } from '../../../core/web/portal-links.ts';
 import { hostnameOfHeader, hostnameOfInput, normaliseHostname } from '../hostnames.ts';
 
 const PAGE = '/settings/client-portal/custom-domains';
@@ -69,6 +70,16 @@ describe('custom domains', function () {
         expect(normaliseHostname(bad), bad).to.equal(null);
       }
       expect(hostnameOfHeader('[::1]:3000')).to.equal(null);
+    });
+
+    it('links to a domain at the scheme and port of the portal’s own address', async function () {
+      const linksAt = (appUrl: string) => {
+        const links = createPortalLinks({ appUrl, portalPath: '/portal' });
+        links.useCustomDomains(async () => HOST);
+        return links.baseOf({ id: 'w', slug: 'demo' });
+      };
+      expect(await linksAt('https://portal.example.com')).to.equal(`https://${HOST}`);
+      expect(await linksAt('http://localhost:3000')).to.equal(`http://${HOST}:3000`);
     });
 
     it('a pasted address is read as its name; one that says more than a name is refused as such', function () {
@@ -236,8 +247,24 @@ describe('custom domains', function () {
         .expect(200);
       await h.crm.portal.drainOutbox();
       const mail = await h.smtp.waitForMessage((m) => m.to.includes(login.email));
-      expect(mail.text).to.include(`http://${HOST}/sign-in/code`);
+      // The domain is served by the portal's own server, so at the port of its address (see below).
+      expect(mail.text).to.match(new RegExp(`http://${HOST.replace(/\./g, '\\.')}(:\\d+)?/sign-in/code`));
       expect(mail.text).not.to.include('/portal/demo');
+
+      // Asked for at the domain itself, at a port of its own: the link goes back to that very address.
+      await h.afterRepeatWindow();
+      h.smtp.clear();
+      const there = h.agent();
+      const form = await there.get('/sign-in').set('Host', `${HOST}:8443`).expect(200);
+      await there
+        .post('/sign-in/code')
+        .set('Host', `${HOST}:8443`)
+        .type('form')
+        .send({ _csrf: csrfFrom(form.text), email: login.email })
+        .expect(200);
+      await h.crm.portal.drainOutbox();
+      const again = await h.smtp.waitForMessage((m) => m.to.includes(login.email));
+      expect(again.text).to.include(`http://${HOST}:8443/sign-in/code`);
     });
 
     it('an unknown Host is 404 with nothing of any workspace', async function () {
