@@ -106,6 +106,8 @@ describe('client tickets', function () {
   it('opens a ticket with a file, keeps other companies out, and follows it to a rating', async function () {
     const form = (await maria.get('/portal/demo/tickets/new').expect(200)).text;
     expect(form).to.contain('Category').and.contain('Priority').and.contain('name="attachments"');
+    // The limit in the words every form and setting uses: 10 MB, as the staff's form says it.
+    expect(form).to.contain('Up to 5 files of at most 10 MB each');
     const website = (await h.crm.db('ticket_categories').where({ workspace_id: workspaceId, name: 'Website' }).first('id')).id;
     const created = await maria
       .post('/portal/demo/tickets')
