@@ -97,8 +97,15 @@ describe('client tickets', function () {
       .and.not.contain('tickets:status');
     const search = (await maria.get('/portal/demo/tickets?tab=all&q=logo').expect(200)).text;
     expect(search).to.contain('Logo looks blurry').and.not.contain('Contact form');
-    // The tabs keep the search.
+    // The tabs keep the search, and the list says what it found.
     expect(search).to.contain('href="/portal/demo/tickets?tab=open&amp;q=logo"');
+    expect(search).to.contain('1 result for “logo”.');
+    // A closed ticket looked for on the open tab: not "nothing", but where it is.
+    const onOpen = (await maria.get('/portal/demo/tickets?tab=open&q=opening+hours').expect(200)).text;
+    expect(onOpen).to.contain('No open ticket matches “opening hours”, but a closed one does.');
+    expect(onOpen).to.contain('href="/portal/demo/tickets?tab=all&amp;q=opening+hours"');
+    const nowhere = (await maria.get('/portal/demo/tickets?tab=open&q=nothing+like+it').expect(200)).text;
+    expect(nowhere).to.contain('No ticket matches “nothing like it” here.').and.not.contain('but a closed one does');
     await maria.get('/portal/demo/tickets?tab=nope').expect(400);
     await maria.get('/portal/demo/tickets?after=%%%').expect(400);
   });
@@ -152,13 +159,13 @@ describe('client tickets', function () {
     const logged = await h.crm.db('client_activity_logs').where({ workspace_id: String(workspaceId), event: 'ticket.opened' });
     expect(logged).to.have.length(1);
 
-    // Staff are notified, the ticket named by its ref and subject, leading to the client's ticket acts.
+    // Staff are notified, the ticket named by its ref and subject, leading to the CRM's page of the ticket.
     const staff = await signedInStaffAgent(h, 'demo');
     const notices = (await staff.get('/client-portal/notifications').set('Accept-Language', 'en').expect(200)).text;
     expect(notices)
       .to.contain('Opened a support ticket')
       .and.match(/TIC-\d{4} (&#39;|')Printer is down/);
-    expect(notices).to.contain('event=ticket.opened');
+    expect(notices).to.contain(`<a href="/tickets/${ticketId}" hx-boost="false">Open the ticket</a>`);
 
     // Staff answer in the CRM, and write a note the client never sees.
     const staffPage = (await staff.get(`/tickets/${ticketId}`).expect(200)).text;
