@@ -64,6 +64,16 @@ const CONCEPT_IDS = [
   'ticketMessage',
   'project',
   'projectPhase',
+  'serviceRequestType',
+  'serviceRequest',
+  'appointmentRequest',
+  'availability',
+  'booking',
+  'kbArticle',
+  'surveyTemplate',
+  'surveyInvitation',
+  'surveyResponse',
+  'surveyTrigger',
 ] as const;
 const ConceptIdSchema = z.enum(CONCEPT_IDS);
 export type ConceptId = z.infer<typeof ConceptIdSchema>;

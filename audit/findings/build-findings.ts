@@ -9,6 +9,7 @@ import { permissionsFinding, portalSettingsFinding } from './governance.ts';
 import { paymentGatewayFinding, paymentMethodsFinding } from './payments.ts';
 import { withRunnerUp } from './runner-up.ts';
 import { tableFinding } from './table-findings.ts';
+import { sectionFindings } from './sections.ts';
 import { projectPhaseFinding, ticketMessageFinding } from './tickets.ts';
 
 export type Findings = ReadonlyMap<ConceptId, ConceptFinding>;
@@ -42,6 +43,7 @@ export function buildFindings(context: FindingsContext): Findings {
     ticketMessageFinding(context),
     tableFinding(context, 'project'),
     projectPhaseFinding(context),
+    ...sectionFindings(context),
   ];
   const ceilings = new Map<ConceptId, string>();
   for (const [id, result] of context.tables) if (result.atMostUnsure) ceilings.set(id, result.atMostUnsure);
