@@ -121,7 +121,8 @@ const TEXTS: Record<ConceptId, Texts> = {
   serviceRequest: {
     keep: (f) =>
       `write a client's request where the host's own code does (${at(f)}), through the adapter, with the answers as the host keeps them; attachments go where the host keeps them`,
-    complete: (f) => `${at(f)} may hold requests: how one is tied to the client and its service must be confirmed before the portal writes there`,
+    complete: (f) =>
+      `${at(f)} may hold requests: how one is tied to the client and its service must be confirmed before the portal writes there`,
     add: () => "add the portal's own table of submitted requests (answers, status, attachments), read by the agency in its settings pages",
   },
   appointmentRequest: {
@@ -136,7 +137,8 @@ const TEXTS: Record<ConceptId, Texts> = {
     add: () => "add the portal's own availability (weekly hours and days off per workspace), since the host keeps none",
   },
   booking: {
-    keep: (f) => `show a client's booked appointments from ${at(f)} through the adapter, and write a confirmed booking where the host's own code does`,
+    keep: (f) =>
+      `show a client's booked appointments from ${at(f)} through the adapter, and write a confirmed booking where the host's own code does`,
     complete: (f) => `${at(f)} may hold the bookings among other events: which rows are a client's appointments must be answered first`,
     add: () => "add the portal's own bookings, kept in its tables, since the host keeps no calendar of appointments",
   },
@@ -145,7 +147,8 @@ const TEXTS: Record<ConceptId, Texts> = {
       `keep the host's articles (${at(f)}): the portal's Knowledge base section shows the published ones meant for clients, read through the adapter`,
     complete: (f) =>
       `${at(f)} may hold the articles: which status means published and which audience means clients must be answered before the portal shows any`,
-    add: () => "add the portal's own knowledge base (articles, categories, translations), written by the agency in the portal's settings pages",
+    add: () =>
+      "add the portal's own knowledge base (articles, categories, translations), written by the agency in the portal's settings pages",
   },
   surveyTemplate: {
     keep: (f) => `keep the host's survey templates (${at(f)}): the portal asks a client the host's questions on its scale`,

@@ -416,7 +416,8 @@ function scoreTable(
     if (!ticket || !profile.outgoing.some((l) => l.to === ticket))
       penalties.push({ factor: 0.5, reason: 'not tied to a ticket by a key of its own' });
   }
-  if (spec.mustLink && !spec.mustLink.test(profile, context)) penalties.push({ factor: spec.mustLink.factor, reason: spec.mustLink.reason });
+  if (spec.mustLink && !spec.mustLink.test(profile, context))
+    penalties.push({ factor: spec.mustLink.factor, reason: spec.mustLink.reason });
   const own = spec.penalty?.(profile, context);
   if (own) penalties.push(own);
   if (CLIENT_DOCUMENTS.has(spec.id)) {
@@ -433,7 +434,8 @@ function scoreTable(
     penalties.push({ factor: 0.85, reason: `a ${profile.table.kind}, not a table` });
   // A table with the columns that make the concept is that record, however many keys it carries.
   const made = spec.essential?.test(profile, context) ?? null;
-  if (profile.linkShaped && spec.id !== 'workspace' && !made) penalties.push({ factor: 0.5, reason: 'looks like a link table between two others' });
+  if (profile.linkShaped && spec.id !== 'workspace' && !made)
+    penalties.push({ factor: 0.5, reason: 'looks like a link table between two others' });
   if (spec.genericSignature && nameScore === 0 && !tenantItself)
     penalties.push({ factor: 0.7, reason: 'no name match; columns alone are not specific' });
   for (const [other, table] of context.chosen) {

@@ -68,7 +68,10 @@ const PUBLISHED_WORDS = ['published', 'publish', 'publication', 'lifecycle', 've
 
 /** Whether a record is published: a column so named, or a state whose declared values include "published". */
 const publication: Test = (profile) => {
-  const named = columnWhere(profile, (w, col) => !isKey(w) && anyWord(...PUBLISHED_WORDS)(w) && (temporal(col) || flag(col) || col.category === 'S'));
+  const named = columnWhere(
+    profile,
+    (w, col) => !isKey(w) && anyWord(...PUBLISHED_WORDS)(w) && (temporal(col) || flag(col) || col.category === 'S'),
+  );
   if (named) return `says whether it is published: ${named.name}`;
   for (const column of profile.roles.get('status') ?? []) {
     const values = declaredValues(profile, column);
@@ -86,7 +89,18 @@ const publishedOrStatus: Test = (profile, context) => {
   return status ? `has a status (draft, published, ...): ${status.name}` : null;
 };
 
-const AUDIENCE_WORDS = ['audience', 'visibility', 'visible', 'public', 'internal', 'portal', 'customer', 'client', 'zielgruppe', 'sichtbar'];
+const AUDIENCE_WORDS = [
+  'audience',
+  'visibility',
+  'visible',
+  'public',
+  'internal',
+  'portal',
+  'customer',
+  'client',
+  'zielgruppe',
+  'sichtbar',
+];
 
 /** Who may read it: an audience or visibility column, or a link table to the portals it is shown in. */
 const audience: Test = (profile, context) => {
@@ -119,7 +133,8 @@ const category: Test = (profile, context) => {
   if (c) return `has a category: ${c.name}`;
   for (const link of profile.incoming) {
     const bridge = context.byName.get(link.from);
-    if (bridge?.linkShaped && bridge.tokens.some((t) => t === 'category' || t === 'categorie')) return `has categories through ${bridge.qualified}`;
+    if (bridge?.linkShaped && bridge.tokens.some((t) => t === 'category' || t === 'categorie'))
+      return `has categories through ${bridge.qualified}`;
   }
   return null;
 };
@@ -198,7 +213,10 @@ const weekday: Test = (profile) => {
 };
 
 const availableFlag: Test = (profile) => {
-  const c = columnWhere(profile, (w, col) => flag(col) && anyWord('available', 'bookable', 'open', 'closed', 'verfuegbar', 'disponible')(w));
+  const c = columnWhere(
+    profile,
+    (w, col) => flag(col) && anyWord('available', 'bookable', 'open', 'closed', 'verfuegbar', 'disponible')(w),
+  );
   return c ? `says whether the time is available: ${c.name}` : null;
 };
 
@@ -243,7 +261,9 @@ const requester: Test = (profile) => {
 const ratingScale: Test = (profile) => {
   const c = columnWhere(
     profile,
-    (w) => anyWord('rating', 'score', 'star', 'nps', 'csat', 'scale', 'bewertung', 'note')(w) && anyWord('scale', 'type', 'label', 'max', 'min', 'kind')(w),
+    (w) =>
+      anyWord('rating', 'score', 'star', 'nps', 'csat', 'scale', 'bewertung', 'note')(w) &&
+      anyWord('scale', 'type', 'label', 'max', 'min', 'kind')(w),
   );
   if (c) return `defines how answers are rated: ${c.name}`;
   const questions = columnWhere(profile, (w, col) => isJson(col) && anyWord('question', 'item', 'field')(w));
@@ -291,12 +311,18 @@ const tokenWithExpiry: Test = (profile) => {
 };
 
 const triggerKind: Test = (profile) => {
-  const c = columnWhere(profile, (w, col) => !isKey(w) && (col.category === 'S' || isJson(col)) && anyWord('trigger', 'event', 'when', 'ausloeser', 'declencheur')(w));
+  const c = columnWhere(
+    profile,
+    (w, col) => !isKey(w) && (col.category === 'S' || isJson(col)) && anyWord('trigger', 'event', 'when', 'ausloeser', 'declencheur')(w),
+  );
   return c ? `names what sends it: ${c.name}` : null;
 };
 
 const conditions: Test = (profile) => {
-  const c = columnWhere(profile, (w, col) => (isJson(col) || col.category === 'S') && anyWord('condition', 'criteria', 'rule', 'filter', 'bedingung')(w));
+  const c = columnWhere(
+    profile,
+    (w, col) => (isJson(col) || col.category === 'S') && anyWord('condition', 'criteria', 'rule', 'filter', 'bedingung')(w),
+  );
   return c ? `has conditions: ${c.name}` : null;
 };
 
@@ -306,7 +332,9 @@ const KIND_WORDS = ['type', 'kind', 'code', 'category', 'art', 'typ'];
 function kindColumns(profile: TableProfile): CatalogColumn[] {
   return profile.table.columns.filter((c) => {
     const w = tokenize(c.name);
-    return (c.category === 'S' || c.category === 'E' || c.category === 'N') && KIND_WORDS.includes(w[w.length - 1] ?? '') && !w.includes('fk');
+    return (
+      (c.category === 'S' || c.category === 'E' || c.category === 'N') && KIND_WORDS.includes(w[w.length - 1] ?? '') && !w.includes('fk')
+    );
   });
 }
 
@@ -554,7 +582,11 @@ export const SECTION_CONCEPTS: TableConceptSpec[] = [
     id: 'surveyInvitation',
     label: 'Survey invitations',
     words: TABLE_WORDS.surveyInvitation,
-    nameEvidence: pair(SURVEY_WORDS, new Set(['invitation', 'invite', 'request', 'recipient', 'participant', 'send', 'dispatch']), 'survey invitations'),
+    nameEvidence: pair(
+      SURVEY_WORDS,
+      new Set(['invitation', 'invite', 'request', 'recipient', 'participant', 'send', 'dispatch']),
+      'survey invitations',
+    ),
     columns: [
       { weight: 0.35, reason: 'follows the invitation', test: invitationTrack },
       { weight: 0.3, reason: 'opens by a token', test: tokenWithExpiry },
@@ -574,7 +606,11 @@ export const SECTION_CONCEPTS: TableConceptSpec[] = [
     id: 'surveyResponse',
     label: 'Survey responses',
     words: TABLE_WORDS.surveyResponse,
-    nameEvidence: pair(SURVEY_WORDS, new Set(['response', 'answer', 'result', 'submission', 'reply', 'rating', 'antwort', 'reponse']), 'survey responses'),
+    nameEvidence: pair(
+      SURVEY_WORDS,
+      new Set(['response', 'answer', 'result', 'submission', 'reply', 'rating', 'antwort', 'reponse']),
+      'survey responses',
+    ),
     columns: [
       { weight: 0.4, reason: 'holds a rating', test: ratingValue },
       { weight: 0.2, reason: 'has a comment', roles: ['body'] },
@@ -594,7 +630,11 @@ export const SECTION_CONCEPTS: TableConceptSpec[] = [
     id: 'surveyTrigger',
     label: 'Survey triggers',
     words: TABLE_WORDS.surveyTrigger,
-    nameEvidence: pair(SURVEY_WORDS, new Set(['trigger', 'rule', 'automation', 'schedule', 'ausloeser', 'declencheur']), 'what sends a survey'),
+    nameEvidence: pair(
+      SURVEY_WORDS,
+      new Set(['trigger', 'rule', 'automation', 'schedule', 'ausloeser', 'declencheur']),
+      'what sends a survey',
+    ),
     columns: [
       { weight: 0.4, reason: 'names what sends it', test: triggerKind },
       { weight: 0.3, reason: 'has conditions', test: conditions },
