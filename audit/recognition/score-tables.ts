@@ -95,11 +95,14 @@ const LEDGER_NAME_SCORE = 0.6;
 /**
  * Concepts that may live in one table without either borrowing the other's when it has none: a
  * host whose comments are the messages of its tickets (Alga PSA's comments), or whose log of events
- * holds them as rows of one kind.
+ * holds them, or its appointments, as rows of one kind.
  */
 const MAY_SHARE_OWN: ReadonlyArray<[TableConceptId, TableConceptId]> = [
   ['comment', 'ticketMessage'],
   ['activityLog', 'ticketMessage'],
+  // A shared agenda records what happened and the meetings planned, told apart by a kind column.
+  ['activityLog', 'booking'],
+  ['task', 'booking'],
 ];
 
 function mayShare(a: TableConceptId, b: TableConceptId, profile: TableProfile | undefined, context?: ScoringContext): boolean {
@@ -428,12 +431,14 @@ function scoreTable(
     const store = fileStoreBesideClientDocuments(profile, context);
     if (store) penalties.push({ factor: 0.8, reason: store });
   }
-  if (spec.lookupPenalty && profile.lookupShaped) penalties.push({ factor: 0.4, reason: 'looks like a dictionary (code/label) table' });
+  // A table with the columns that make the concept is that record, however many keys it carries
+  // or however few links it has (a catalogue entry, a template, an article).
+  const made = spec.essential?.test(profile, context) ?? null;
+  if (spec.lookupPenalty && profile.lookupShaped && !made)
+    penalties.push({ factor: 0.4, reason: 'looks like a dictionary (code/label) table' });
   // A view usually re-presents a table; prefer the table it reads from.
   if (profile.table.kind === 'view' || profile.table.kind === 'materialized view')
     penalties.push({ factor: 0.85, reason: `a ${profile.table.kind}, not a table` });
-  // A table with the columns that make the concept is that record, however many keys it carries.
-  const made = spec.essential?.test(profile, context) ?? null;
   if (profile.linkShaped && spec.id !== 'workspace' && !made)
     penalties.push({ factor: 0.5, reason: 'looks like a link table between two others' });
   if (spec.genericSignature && nameScore === 0 && !tenantItself)

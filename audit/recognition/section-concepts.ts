@@ -434,11 +434,7 @@ export const SECTION_CONCEPTS: TableConceptSpec[] = [
     id: 'serviceRequestType',
     label: 'Requestable services (service catalogue)',
     words: TABLE_WORDS.serviceRequestType,
-    nameEvidence: (profile) =>
-      pair(REQUEST_WORDS, DEFINITION_WORDS, 'the definitions of requests')(profile) ??
-      (has(profile, SERVICE) && has(profile, REQUEST_WORDS) && !has(profile, SUBMISSION_WORDS)
-        ? { score: 0.7, reason: 'named for service requests', words: profile.tokens.filter((t) => SERVICE.has(t) || REQUEST_WORDS.has(t)) }
-        : null),
+    nameEvidence: pair(REQUEST_WORDS, DEFINITION_WORDS, 'the definitions of requests'),
     columns: [
       { weight: 0.4, reason: 'keeps a form definition', test: formSchema },
       { weight: 0.2, reason: 'says whether it is published', test: publication },
@@ -449,7 +445,9 @@ export const SECTION_CONCEPTS: TableConceptSpec[] = [
     links: [],
     graph: pointedAtBy(new Set([...REQUEST_WORDS, ...SUBMISSION_WORDS]), 'the requests made from it'),
     essential: { test: formSchema, what: 'no column keeps the form a client fills in' },
-    allowModifiers: ['template', 'dictionary'],
+    // A catalogue's entries are its items; a definition may be a type or a template of requests.
+    allowModifiers: ['template', 'dictionary', 'line items'],
+    headWords: new Set(['item', 'entry', 'definition']),
     genericSignature: true,
     lookupPenalty: true,
   },
@@ -556,6 +554,7 @@ export const SECTION_CONCEPTS: TableConceptSpec[] = [
     ],
     links: [],
     essential: { test: publishedOrStatus, what: 'nothing says whether an article is published or a draft' },
+    headWords: new Set(['base', 'entry', 'item', 'page', 'record', 'post']),
     genericSignature: true,
     lookupPenalty: true,
   },

@@ -309,13 +309,14 @@ export const TABLE_WORDS: Record<TableConceptId, ReadonlyMap<string, number>> = 
     richiesta: 0.5,
   }),
   // A client asking for a meeting at a time, which the agency confirms or declines.
+  // Alone, "appointment" says a booking: only beside "request" does it say a request (section-concepts.ts).
   appointmentRequest: words({
-    appointment: 0.5,
-    booking: 0.4,
+    appointment: 0.3,
+    booking: 0.3,
     terminanfrage: 1,
     terminwunsch: 1,
-    rendezvous: 0.4,
-    reservation: 0.4,
+    rendezvous: 0.3,
+    reservation: 0.3,
   }),
   // When the agency can be booked: working hours, calendars open to bookings, days off.
   availability: words({
