@@ -33,7 +33,7 @@ const flag = (c: CatalogColumn): boolean => c.category === 'B' || (c.category ==
 const numeric = (c: CatalogColumn): boolean => c.category === 'N';
 
 /** The values a column may take, where the schema says them: a check constraint's literals or an enum's labels. */
-export function declaredValues(profile: TableProfile, column: CatalogColumn): string[] {
+function declaredValues(profile: TableProfile, column: CatalogColumn): string[] {
   if (column.enumLabels.length > 0) return column.enumLabels;
   const values: string[] = [];
   for (const check of profile.table.checks) {
@@ -647,5 +647,3 @@ export const SECTION_CONCEPTS: TableConceptSpec[] = [
   },
 ];
 
-/** The concepts of the portal's newer sections, in the report's order. */
-export const SECTION_CONCEPT_IDS: readonly TableConceptId[] = SECTION_CONCEPTS.map((c) => c.id);
