@@ -646,4 +646,3 @@ export const SECTION_CONCEPTS: TableConceptSpec[] = [
     lookupPenalty: true,
   },
 ];
-
