@@ -6,7 +6,7 @@
 import { hasRole } from '../recognition/column-roles.ts';
 import { tokenize } from '../recognition/names.ts';
 import type { TableProfile } from '../recognition/schema-model.ts';
-import { appointmentKind, eventsOfEveryKind } from '../recognition/section-concepts.ts';
+import { appointmentKind, eventsOfEveryKind, namesAppointment, undeclaredKind } from '../recognition/section-concepts.ts';
 import { NAME_MODIFIERS } from '../recognition/vocabulary.ts';
 import { chosenProfile, columnEvidence, tableEvidence, type DraftFinding, type FindingsContext } from './context.ts';
 import { tableFinding } from './table-findings.ts';
@@ -87,7 +87,28 @@ function bookingFinding(context: FindingsContext): DraftFinding {
     };
   }
   const shared = eventsOfEveryKind(profile);
-  return shared ? { ...base, notes: [...base.notes, `${profile.qualified} holds ${shared}`] } : base;
+  const column = undeclaredKind(profile);
+  if (!shared || !column) return base;
+  // The kind is data: sampled codes say which rows are appointments (AC_RDV), or nothing does.
+  const sampled = context.samples.appointmentKinds?.get(`${profile.qualified}.${column.name}`);
+  const visible = (sampled ?? []).filter(namesAppointment).sort((a, b) => a.length - b.length)[0];
+  if (visible)
+    return {
+      ...base,
+      rowFilter: { [column.name]: visible },
+      evidence: [...base.evidence, columnEvidence(profile.qualified, column, `sampled values name appointments: ${visible}`)],
+      notes: [
+        ...base.notes,
+        `the appointments are the rows of ${profile.qualified} where ${column.name} = '${visible}' (sampled values of ${column.name}: ${(sampled ?? []).slice(0, 8).join(', ')}); the other kinds are calls, e-mails and the agency's own events`,
+      ],
+    };
+  const why =
+    sampled === undefined || sampled === null
+      ? 'it could not be read'
+      : sampled.length === 0
+        ? 'it has no rows'
+        : 'no sampled value names one';
+  return { ...base, notes: [...base.notes, `${profile.qualified} holds ${shared}; ${why}`] };
 }
 
 function kbArticleFinding(context: FindingsContext): DraftFinding {

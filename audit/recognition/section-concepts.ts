@@ -344,7 +344,7 @@ function kindColumns(profile: TableProfile): CatalogColumn[] {
  */
 export function appointmentKind(profile: TableProfile): { column: string; value: string } | null {
   for (const column of kindColumns(profile)) {
-    const value = declaredValues(profile, column).find((v) => tokenize(v).some((w) => MEETING_WORDS.has(w)));
+    const value = declaredValues(profile, column).find(namesAppointment);
     if (value) return { column: column.name, value };
   }
   return null;
@@ -361,13 +361,23 @@ const appointmentRows: Test = (profile) => {
  * among its rows, but only the data says which kind they are. Not a table named for appointments.
  */
 export function eventsOfEveryKind(profile: TableProfile): string | null {
-  if (appointmentKind(profile)) return null;
-  if (profile.tokens.some((t) => (TABLE_WORDS.booking.get(t) ?? 0) >= 0.9)) return null;
-  const polymorphicTypes = new Set(profile.polymorphic.map((p) => p.typeColumn));
-  const kind = kindColumns(profile).find((c) => !polymorphicTypes.has(c.name) && declaredValues(profile, c).length === 0);
+  const kind = undeclaredKind(profile);
   return kind
     ? `events of several kinds told apart by ${kind.name}, whose values the schema does not name: which kind is an appointment only the data says`
     : null;
+}
+
+/** The kind column of a shared table of events whose values the schema does not declare (sampled in findings/samples.ts). */
+export function undeclaredKind(profile: TableProfile): CatalogColumn | null {
+  if (appointmentKind(profile)) return null;
+  if (profile.tokens.some((t) => (TABLE_WORDS.booking.get(t) ?? 0) >= 0.9)) return null;
+  const polymorphicTypes = new Set(profile.polymorphic.map((p) => p.typeColumn));
+  return kindColumns(profile).find((c) => !polymorphicTypes.has(c.name) && declaredValues(profile, c).length === 0) ?? null;
+}
+
+/** A value of a kind column that names an appointment: 'meeting', 'appointment_request', Dolibarr's 'AC_RDV' (rendez-vous). */
+export function namesAppointment(value: string): boolean {
+  return tokenize(value).some((w) => MEETING_WORDS.has(w));
 }
 
 /** A record that hangs off another calendar entry (an online meeting's schedule_entry_id): a detail of the booking, not the booking. */

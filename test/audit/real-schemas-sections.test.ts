@@ -10,6 +10,7 @@ import type { AuditReport, ConceptId } from '../../audit/report-schema.ts';
 import { runAudit } from '../../audit/run-audit.ts';
 import { BUILT_SCHEMAS } from '../fixtures/real-schemas/expected.ts';
 import { BUILT_SCHEMAS_DIR, loadRealSchema, realSchemaSkipReason } from '../support/audit-real-schemas.ts';
+import { runSql } from '../support/host-fixtures.ts';
 
 const SECTION_CONCEPTS: ConceptId[] = [
   'serviceRequestType',
@@ -149,6 +150,31 @@ describe('audit: service requests, appointments, knowledge base and surveys on r
       for (const id of ['B11', 'B14']) {
         expect(answerOf(report, id).status, id).to.equal('missing');
         expect(answerOf(report, id).decision.text, id).to.match(/^the host keeps no .*: the portal's .* section keeps its own/);
+      }
+    });
+  });
+
+  describe('Dolibarr with agenda events', () => {
+    it("reads the appointments off Dolibarr's agenda by the code its rows carry", async function () {
+      const reason = realSchemaSkipReason('dolibarr.sql');
+      if (reason) this.skip();
+      const db = await loadRealSchema('dolibarr.sql');
+      try {
+        // The codes Dolibarr's agenda writes (llx_c_actioncomm): a meeting is AC_RDV, as BookCal's
+        // booking page writes it (htdocs/public/bookcal/index.php: $actioncomm->type = 'AC_RDV').
+        await runSql(
+          db.url,
+          `insert into public.llx_actioncomm (id, ref, code, label, datep, datep2) values
+             (1, '1', 'AC_TEL', 'Call', now(), now()),
+             (2, '2', 'AC_RDV', 'Meeting', now(), now() + interval '1 hour'),
+             (3, '3', 'AC_EMAIL', 'Mail sent', now(), null)`,
+        );
+        const report = await runAudit({ databaseUrl: db.url });
+        const booking = finding(report, 'booking');
+        expect(`${booking.status} ${booking.chosenTable}`).to.equal('exists public.llx_actioncomm');
+        expect(booking.rowFilter).to.deep.equal({ code: 'AC_RDV' });
+      } finally {
+        await db.drop();
       }
     });
   });

@@ -123,11 +123,20 @@ const psa: CatalogTable[] = [
   table('survey_rules', [key('survey_id'), text('event'), json('conditions'), flag('enabled')], { survey_id: 'feedback_surveys' }),
 ];
 
-const samples = (): Samples => ({ hashes: new Map(), statusValues: new Map(), kindValues: new Map(), ticketMessageKinds: new Map() });
+const samples = (appointmentKinds: Record<string, string[]> = {}): Samples => ({
+  hashes: new Map(),
+  statusValues: new Map(),
+  kindValues: new Map(),
+  ticketMessageKinds: new Map(),
+  appointmentKinds: new Map(Object.entries(appointmentKinds)),
+});
 
-function audit(tables: CatalogTable[]): { concepts: Map<string, ConceptFinding>; answers: Map<string, Answer> } {
+function audit(
+  tables: CatalogTable[],
+  sampled: Samples = samples(),
+): { concepts: Map<string, ConceptFinding>; answers: Map<string, Answer> } {
   const model = buildSchemaModel(tables);
-  const findings = buildFindings({ model, tables: recognizeTableConcepts(model), samples: samples() });
+  const findings = buildFindings({ model, tables: recognizeTableConcepts(model), samples: sampled });
   const answers = answerQuestions({ findings, routes: null, model });
   return {
     concepts: new Map([...findings.values()].map((f) => [f.id, f])),
@@ -245,6 +254,16 @@ describe('audit: service requests, appointments, knowledge base and surveys', ()
     expect(undeclared?.status).to.equal('unsure');
     expect(undeclared?.rowFilter).to.equal(undefined);
     expect(undeclared?.notes.join('\n')).to.include('events of several kinds told apart by code');
+
+    // The data names the kind where the schema does not: Dolibarr's agenda codes a meeting AC_RDV.
+    const sampled = audit([...base, events([])], samples({ 'public.events.code': ['AC_EMAIL', 'AC_RDV', 'AC_TEL'] })).concepts.get(
+      'booking',
+    );
+    expect(sampled?.status).to.equal('exists');
+    expect(sampled?.rowFilter).to.deep.equal({ code: 'AC_RDV' });
+    const unnamed = audit([...base, events([])], samples({ 'public.events.code': ['AC_EMAIL', 'AC_TEL'] })).concepts.get('booking');
+    expect(unnamed?.status).to.equal('unsure');
+    expect(unnamed?.notes.join('\n')).to.include('no sampled value names one');
   });
 
   it('finds none of it on a CRM without these sections, and says what the portal adds instead', () => {
