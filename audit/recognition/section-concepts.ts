@@ -228,7 +228,7 @@ const bookingRules: Test = (profile) => {
   return c ? `sets booking rules: ${c.name}` : null;
 };
 
-/** Whether the window is available (the flag), or a day or an opening time: what makes a calendar bookable. */
+/** A day of the week or an opening time: what says when a calendar can be booked. */
 const availabilityShape: Test = (profile, context) => weekday(profile, context) ?? openingHours(profile, context);
 
 const duration: Test = (profile) => {
