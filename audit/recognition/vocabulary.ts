@@ -328,7 +328,6 @@ export const TABLE_WORDS: Record<TableConceptId, ReadonlyMap<string, number>> = 
     calendar: 0.7,
     kalender: 0.7,
     calendrier: 0.7,
-    bookcal: 0.8,
     slot: 0.6,
   }),
   // A booked meeting on the agency's calendar: an appointment, a schedule entry, an agenda event.
@@ -349,7 +348,6 @@ export const TABLE_WORDS: Record<TableConceptId, ReadonlyMap<string, number>> = 
     kb: 0.9,
     knowledge: 0.9,
     knowledgebase: 1,
-    knowledgerecord: 1,
     faq: 0.9,
     article: 0.6,
     howto: 0.7,
