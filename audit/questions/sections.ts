@@ -3,7 +3,9 @@
 // section on: what the schema cannot say (which state means published, which audience means
 // clients, who confirms an appointment and where) is asked, never guessed. Where the host keeps
 // nothing, the answer says what the portal adds instead.
+import type { CatalogColumn } from '../catalog/types.ts';
 import type { TableProfile } from '../recognition/schema-model.ts';
+import { declaredValues } from '../recognition/section-concepts.ts';
 import type { Answer, ConceptFinding, Evidence, Status } from '../report-schema.ts';
 import { answer, concept, decisionFor, evidenceOf, type AnswerContext } from './answer-context.ts';
 
@@ -27,19 +29,19 @@ function statusOf(required: ConceptFinding[], own: ConceptFinding[]): Status {
   return own.some((f) => f.status !== 'missing') ? 'partial' : 'missing';
 }
 
-/** The column a status question is about, and how its values are kept. */
-function stateColumn(profile: TableProfile): { name: string; codes: boolean; declared: boolean } | null {
-  const column = (profile.roles.get('status') ?? [])[0];
-  if (!column) return null;
-  const declared = column.enumLabels.length > 0 || profile.table.checks.some((k) => k.columns.includes(column.name));
-  return { name: column.name, codes: column.category === 'N', declared };
+/** Which values of a column mean something: the declared ones are listed, codes and free text said to be so. */
+function valuesQuestion(profile: TableProfile, column: CatalogColumn, meaning: string): string {
+  const declared = declaredValues(profile, column);
+  if (declared.length > 0)
+    return `which of the declared values of ${profile.qualified}.${column.name} mean ${meaning} (${declared.join(', ')})`;
+  const kind = column.category === 'N' ? 'integer codes' : column.category === 'B' ? 'a yes/no flag' : 'keys or free text';
+  return `which values of ${profile.qualified}.${column.name} mean ${meaning} (${kind} the schema does not name)`;
 }
 
 function stateQuestion(profile: TableProfile, meaning: string): string {
-  const state = stateColumn(profile);
-  if (!state) return `where ${profile.qualified} keeps whether it is ${meaning} (no status column was found)`;
-  if (state.declared) return `which of the declared values of ${profile.qualified}.${state.name} mean ${meaning}`;
-  return `which values of ${profile.qualified}.${state.name} mean ${meaning} (${state.codes ? 'integer codes' : 'keys or free text'} the schema does not name)`;
+  const column = (profile.roles.get('status') ?? [])[0];
+  if (!column) return `where ${profile.qualified} keeps whether it is ${meaning} (no status column was found)`;
+  return valuesQuestion(profile, column, meaning);
 }
 
 function clientLink(context: AnswerContext, profile: TableProfile | undefined): string | null {
@@ -164,7 +166,7 @@ function knowledgeBaseAnswer(context: AnswerContext): Answer {
         unsureNote([articles]),
         stateQuestion(profile, 'published (and which mean draft or obsolete)'),
         audience
-          ? `which values of ${profile.qualified}.${audience.name} mean visible to clients`
+          ? valuesQuestion(profile, audience, 'visible to clients')
           : throughPortal
             ? `whether an article linked in ${throughPortal.from} is every article clients may read`
             : `which articles clients may read (nothing in ${profile.qualified} says: all published ones, or none until marked)`,

@@ -33,7 +33,7 @@ const flag = (c: CatalogColumn): boolean => c.category === 'B' || (c.category ==
 const numeric = (c: CatalogColumn): boolean => c.category === 'N';
 
 /** The values a column may take, where the schema says them: a check constraint's literals or an enum's labels. */
-function declaredValues(profile: TableProfile, column: CatalogColumn): string[] {
+export function declaredValues(profile: TableProfile, column: CatalogColumn): string[] {
   if (column.enumLabels.length > 0) return column.enumLabels;
   const values: string[] = [];
   for (const check of profile.table.checks) {
