@@ -98,6 +98,17 @@ function serviceRequestAnswer(context: AnswerContext): Answer {
   );
 }
 
+const WAITING_WORDS = ['pending', 'requested', 'tentative', 'proposed', 'unconfirmed', 'offen', 'angefragt', 'attente'];
+
+/** A declared status of the bookings that means the agency has not confirmed it yet. */
+function waitingState(profile: TableProfile): { column: string; value: string } | null {
+  for (const column of profile.roles.get('status') ?? []) {
+    const value = declaredValues(profile, column).find((v) => WAITING_WORDS.includes(v.toLowerCase()));
+    if (value) return { column: column.name, value };
+  }
+  return null;
+}
+
 function appointmentAnswer(context: AnswerContext): Answer {
   const requests = concept(context, 'appointmentRequest');
   const availability = concept(context, 'availability');
@@ -105,7 +116,19 @@ function appointmentAnswer(context: AnswerContext): Answer {
   const requestProfile = profileOf(context, requests);
   const bookingProfile = profileOf(context, bookings);
   const evidence: Evidence[] = [...evidenceOf(requests, 4), ...evidenceOf(availability, 3), ...evidenceOf(bookings, 4)];
-  const status = statusOf([requests, bookings, concept(context, 'clientCredentials')], [requests, availability, bookings]);
+  // No table of requests, but bookings that wait for the agency (a declared status pending,
+  // requested or tentative): a client's request is a booking in that state.
+  const waiting = requests.status === 'missing' && bookingProfile && bookings.status === 'exists' ? waitingState(bookingProfile) : null;
+  if (waiting && bookingProfile)
+    evidence.push({
+      kind: 'value',
+      ref: `${bookingProfile.qualified}.${waiting.column}`,
+      detail: `a booking waits for the agency while ${waiting.column} = '${waiting.value}': a client's request is a booking in that state`,
+    });
+  const status = statusOf(
+    [waiting ? bookings : requests, bookings, concept(context, 'clientCredentials')],
+    [requests, availability, bookings],
+  );
   const approved = requestProfile?.table.columns.find((c) => /approv|confirm|accept/.test(c.name));
   const toBooking = requestProfile && bookingProfile ? requestProfile.outgoing.find((l) => l.to === bookingProfile.qualified) : undefined;
   const filter = bookings.rowFilter
@@ -117,7 +140,9 @@ function appointmentAnswer(context: AnswerContext): Answer {
     unsureNote([requests, availability, bookings]),
     requestProfile
       ? `who confirms an appointment in your CRM and where that is recorded${approved ? ` (${requestProfile.qualified}.${approved.name}?)` : ''}`
-      : 'who confirms an appointment in your CRM and where that is recorded (no table of appointment requests was found)',
+      : waiting && bookingProfile
+        ? `who confirms an appointment in your CRM and where that is recorded (${bookingProfile.qualified}.${waiting.column} from '${waiting.value}' to which value?)`
+        : 'who confirms an appointment in your CRM and where that is recorded (no table of appointment requests was found)',
     requestProfile ? stateQuestion(requestProfile, 'requested, confirmed, declined and cancelled') : null,
     toBooking
       ? `whether a confirmed request always becomes the booking its ${toBooking.columns.join(', ')} points at`

@@ -184,8 +184,11 @@ const END_WORDS = ['end', 'until', 'to', 'fin', 'ende', 'datee', 'datef', 'datep
 function span(profile: TableProfile, kind: 'moment' | 'timeOfDay'): [CatalogColumn, CatalogColumn] | null {
   const fits = (c: CatalogColumn) => (kind === 'timeOfDay' ? timeOfDay(c) : temporal(c) && !timeOfDay(c));
   const columns = profile.table.columns.filter(fits);
-  const start = columns.find((c) => anyWord(...START_WORDS)(tokenize(c.name)));
-  const end = columns.find((c) => c !== start && anyWord(...END_WORDS)(tokenize(c.name)));
+  // Opening hours open and close (opens_at, closes_at); a booking starts and ends.
+  const starts = kind === 'timeOfDay' ? [...START_WORDS, 'open', 'opening'] : START_WORDS;
+  const ends = kind === 'timeOfDay' ? [...END_WORDS, 'close', 'closing'] : END_WORDS;
+  const start = columns.find((c) => anyWord(...starts)(tokenize(c.name)));
+  const end = columns.find((c) => c !== start && anyWord(...ends)(tokenize(c.name)));
   if (start && end) return [start, end];
   for (const c of columns) {
     const second = columns.find((o) => o.name === `${c.name}2`);
@@ -508,6 +511,11 @@ export const SECTION_CONCEPTS: TableConceptSpec[] = [
     id: 'availability',
     label: 'Availability and booking calendars',
     words: TABLE_WORDS.availability,
+    nameEvidence: pair(
+      MEETING_WORDS,
+      new Set(['hour', 'availability', 'slot', 'window', 'calendar', 'opening', 'schedule']),
+      'when appointments can be booked',
+    ),
     columns: [
       { weight: 0.3, reason: 'has a day of the week', test: weekday },
       { weight: 0.3, reason: 'has opening times of day', test: openingHours },

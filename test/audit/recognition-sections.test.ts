@@ -266,6 +266,39 @@ describe('audit: service requests, appointments, knowledge base and surveys', ()
     expect(unnamed?.notes.join('\n')).to.include('no sampled value names one');
   });
 
+  it('takes weekly opening hours as the availability, and a booking waiting for the agency as a request', () => {
+    // As a small CRM keeps appointments: hours it opens and closes per weekday, and one table of
+    // appointments whose status starts at pending until the agency confirms.
+    const { concepts, answers } = audit([
+      ...base,
+      table('appointment_hours', [int('weekday'), time('opens_at'), time('closes_at')]),
+      table(
+        'appointments',
+        [key('client_id'), stamp('starts_at'), stamp('ends_at'), text('status'), long('note')],
+        { client_id: 'clients' },
+        [
+          {
+            name: 'appointments_status_check',
+            columns: ['status'],
+            definition: "CHECK ((status = ANY (ARRAY['pending'::text, 'confirmed'::text, 'declined'::text])))",
+          },
+        ],
+      ),
+    ]);
+    expect(`${concepts.get('availability')?.status} ${concepts.get('availability')?.chosenTable}`).to.equal(
+      'exists public.appointment_hours',
+    );
+    expect(`${concepts.get('booking')?.status} ${concepts.get('booking')?.chosenTable}`).to.equal('exists public.appointments');
+    expect(concepts.get('appointmentRequest')?.status).to.equal('missing');
+    const b12 = answers.get('B12');
+    expect(b12?.evidence.map((e) => e.detail)).to.include(
+      "a booking waits for the agency while status = 'pending': a client's request is a booking in that state",
+    );
+    expect(b12?.decision.text).to.include(
+      "who confirms an appointment in your CRM and where that is recorded (public.appointments.status from 'pending' to which value?)",
+    );
+  });
+
   it('finds none of it on a CRM without these sections, and says what the portal adds instead', () => {
     const { concepts, answers } = audit([
       ...base,
