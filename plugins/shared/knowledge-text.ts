@@ -5,12 +5,14 @@ import type { KnowledgeBlock } from '../../src/index.ts';
 
 /** Inline markdown as its words: emphasis and code marks dropped, a link as its text. */
 function inlineText(text: string): string {
-  return text
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/(\*\*|__|\*|_|`)(\S(?:.*?\S)?)\1/g, '$2')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    text
+      // An address may hold one level of parentheses of its own (a Wikipedia link).
+      .replace(/!?\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)/g, '$1')
+      .replace(/(\*\*|__|\*|_|`)(\S(?:.*?\S)?)\1/g, '$2')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 /** Markdown's block structure: headings, paragraphs (joined lines), list items, quotes and fenced code. */
