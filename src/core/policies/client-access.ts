@@ -130,6 +130,8 @@ export interface ClientAccess {
  *   holds that permission may (Alga's seeded client Admin; not User or Finance, read only);
  * - the team page (colleagues, their roles, invitations) → user read and update;
  * - client projects → project read, as Alga's client project pages ask;
+ * - the knowledge base → document read, as Alga's client knowledge base asks
+ *   (client-portal-actions/client-kb.ts: hasPermission(user, 'document', 'read'));
  * - support tickets → ticket read; opening one also asks ticket create (mayOpenTickets), and
  *   replying, closing, reopening and rating ask ticket update (mayActOnTickets);
  * - later: the company's profile → client read (editing it: client update).
@@ -151,7 +153,7 @@ const HOST_GRANTS_NEEDED = {
   ticketCreate: ['ticket:create'],
   ticketUpdate: ['ticket:update'],
   projects: ['project:read'],
-  knowledge: [],
+  knowledge: ['document:read'],
   companyProfile: ['client:read'],
   companyProfileEdit: ['client:update'],
 } as const satisfies Record<ClientPermission | 'colleagues', readonly string[]> & Record<string, readonly string[]>;
