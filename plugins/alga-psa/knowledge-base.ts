@@ -31,7 +31,7 @@ const KIND_OF: Record<string, KnowledgeBlock['kind']> = {
 };
 
 /** BlockNote blocks as text blocks, children after their parent, empty ones left out. */
-export function blockNoteBlocks(stored: unknown): KnowledgeBlock[] {
+function blockNoteBlocks(stored: unknown): KnowledgeBlock[] {
   const blocks: KnowledgeBlock[] = [];
   const walk = (nodes: unknown) => {
     if (!Array.isArray(nodes)) return;

@@ -276,7 +276,6 @@ export {
   type KnowledgeBasePort,
   type KnowledgeBlock,
   type KnowledgeCategory,
-  type KnowledgeFilter,
   type LetterheadParties,
   type OfferDetail,
   type OfferKind,

@@ -60,7 +60,7 @@ const COLUMNS = [
 ];
 
 /** `word` found in the title, the slug or the body's text, any case. */
-const matchSql = '(d.document_name ilike ? or ka.slug ilike ? or ' + BODY_TEXT + ' ilike ?)';
+const matchSql = `(d.document_name ilike ? or ka.slug ilike ? or ${BODY_TEXT} ilike ?)`;
 const matchBindings = (word: string) => {
   const pattern = containsPattern(word);
   return [pattern, pattern, pattern];

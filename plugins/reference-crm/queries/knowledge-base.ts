@@ -27,7 +27,7 @@ export interface KbCategoryRow {
 }
 
 /** A word the search takes: letters and digits of any script. */
-export const KNOWLEDGE_WORD = /^[\p{L}\p{N}]{1,50}$/u;
+const KNOWLEDGE_WORD = /^[\p{L}\p{N}]{1,50}$/u;
 
 const PUBLISHED = "a.audience = 'client' and a.status = 'published'";
 /** The rank of an article's language among the reader's: theirs first, unknown last. */

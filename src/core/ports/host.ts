@@ -1087,7 +1087,7 @@ export interface KnowledgeArticle extends KnowledgeArticleSummary {
 }
 
 /** Which articles KnowledgeBasePort.list returns; every part given narrows the list. */
-export interface KnowledgeFilter {
+interface KnowledgeFilter {
   categoryId?: HostId;
   /** The reader's words, each matched (as a word's beginning, any case) in the title or the body. */
   words?: string[];

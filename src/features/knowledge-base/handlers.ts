@@ -17,7 +17,7 @@ import { searchWords, suggestionWords } from './words.ts';
 
 const ARTICLES_PAGE_SIZE = 20;
 /** The new-ticket form lists at most this many: enough to help, few enough to read while typing. */
-export const SUGGESTIONS_SHOWN = 5;
+const SUGGESTIONS_SHOWN = 5;
 
 export interface KnowledgeBaseDeps {
   knowledgeBase: KnowledgeBasePort;
