@@ -135,7 +135,7 @@ export async function findKbArticle(
 ): Promise<KbArticleRow | null> {
   const row = await db('kb_articles as a')
     .leftJoin('kb_categories as c', function () {
-      this.on('c.workspace_id', 'a.workspace_id').andOn('c.id', 'a.category_id');
+      this.on('c.workspace_id', db.raw('?', [args.workspaceId])).andOn('c.id', 'a.category_id');
     })
     .select('a.id', 'a.title', 'a.category_id', 'a.language', 'a.body', 'a.updated_at', 'c.names as category_names')
     .where('a.workspace_id', args.workspaceId)
@@ -223,4 +223,85 @@ export async function insertKbArticle(
 export async function findKbArticleByTitle(db: Db, args: { workspaceId: number; title: string }): Promise<number | null> {
   const row = await db('kb_articles').where({ workspace_id: args.workspaceId, title: args.title }).first('id');
   return (row as { id: number } | undefined)?.id ?? null;
+}
+
+export interface KbStaffArticleRow {
+  id: number;
+  category_id: number | null;
+  category_names: Record<string, string> | null;
+  audience: 'client' | 'internal';
+  status: 'draft' | 'published';
+  language: string;
+  translation_group: string;
+  title: string;
+  body: string;
+  updated_at: Date;
+}
+
+const staffColumns = [
+  'a.id',
+  'a.category_id',
+  'c.names as category_names',
+  'a.audience',
+  'a.status',
+  'a.language',
+  'a.translation_group',
+  'a.title',
+  'a.body',
+  'a.updated_at',
+];
+
+function staffArticles(db: Db, workspaceId: number) {
+  return db('kb_articles as a')
+    .leftJoin('kb_categories as c', function () {
+      // The workspace by its value, so on Citus the join stays on the workspace's node.
+      this.on('c.workspace_id', db.raw('?', [workspaceId])).andOn('c.id', 'a.category_id');
+    })
+    .where('a.workspace_id', workspaceId);
+}
+
+/** Every article of the workspace for its staff: drafts and internal ones too, translations together. */
+export async function listKbArticlesForStaff(db: Db, args: { workspaceId: number }): Promise<KbStaffArticleRow[]> {
+  return staffArticles(db, args.workspaceId)
+    .select(staffColumns)
+    .orderByRaw(
+      '(select min(g.title) from kb_articles g where g.workspace_id = ? and g.translation_group = a.translation_group), a.language, a.id',
+      [args.workspaceId],
+    );
+}
+
+export async function findKbArticleForStaff(db: Db, args: { workspaceId: number; id: number }): Promise<KbStaffArticleRow | null> {
+  const row = await staffArticles(db, args.workspaceId).andWhere('a.id', args.id).first(staffColumns);
+  return (row as KbStaffArticleRow | undefined) ?? null;
+}
+
+export async function listKbCategoriesForStaff(
+  db: Db,
+  args: { workspaceId: number },
+): Promise<Array<{ id: number; names: Record<string, string> }>> {
+  return db('kb_categories').where('workspace_id', args.workspaceId).orderBy(['position', 'id']).select('id', 'names');
+}
+
+export async function updateKbArticle(
+  db: Db,
+  args: {
+    workspaceId: number;
+    id: number;
+    categoryId: number | null;
+    audience: 'client' | 'internal';
+    status: 'draft' | 'published';
+    language: string;
+    title: string;
+    body: string;
+  },
+): Promise<void> {
+  await db('kb_articles').where({ workspace_id: args.workspaceId, id: args.id }).update({
+    category_id: args.categoryId,
+    audience: args.audience,
+    status: args.status,
+    language: args.language,
+    title: args.title,
+    body: args.body,
+    updated_at: db.fn.now(),
+  });
 }
