@@ -41,10 +41,10 @@ export function dolibarrKnowledgeBase(db: Knex, entityOf: EntityOf): KnowledgeBa
     return entity !== null && parseId(clientId) !== null ? entity : null;
   };
   return {
-    async categories(workspaceId, clientId) {
+    async categories(workspaceId, clientId, languages) {
       const entity = scope(workspaceId, clientId);
       if (entity === null) return [];
-      return (await listKnowledgeCategories(db, { entity })).map((row) => ({
+      return (await listKnowledgeCategories(db, { entity, languages })).map((row) => ({
         id: toHostId(row.rowid),
         name: row.label,
         articles: row.articles,

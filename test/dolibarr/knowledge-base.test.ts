@@ -106,6 +106,7 @@ describe('dolibarr binding: knowledge base', function () {
 
   it('lists categories of knowledge records with their validated records, and narrows to one', async function () {
     expect(await kb.categories(workspace, client, ['en'])).to.deep.equal([{ id: String(billing), name: 'Billing', articles: 1 }]);
+    expect(await kb.categories(workspace, client, ['fr']), 'a French reader sees no record of it').to.deep.equal([]);
     const inBilling = await kb.list(workspace, client, ['en'], { categoryId: String(billing) }, { limit: 20 });
     expect(inBilling.items.map((a) => a.id)).to.deep.equal([String(ids.pay)]);
   });

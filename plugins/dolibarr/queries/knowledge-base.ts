@@ -47,17 +47,23 @@ function languageList(languages: readonly string[]): string {
  * validated record in, with the language-less ones; every record when it has none of them.
  */
 function readable(db: Db, args: { entity: number; languages: readonly string[] }) {
+  const language = inReaderLanguage(args);
   return db('llx_knowledgemanagement_knowledgerecord as k')
     .where('k.entity', args.entity)
     .andWhere('k.status', VALIDATED)
-    .andWhereRaw(
-      `(${LANGUAGE} = '' or ${LANGUAGE} = coalesce((
+    .andWhereRaw(language.sql, language.bindings);
+}
+
+/** The language rule of `readable` on a record aliased `k`, as SQL and its bindings. */
+function inReaderLanguage(args: { entity: number; languages: readonly string[] }) {
+  return {
+    sql: `(${LANGUAGE} = '' or ${LANGUAGE} = coalesce((
          select x.code from unnest(string_to_array(?, ',')) with ordinality as x(code, n)
          where exists (select 1 from llx_knowledgemanagement_knowledgerecord r
            where r.entity = ? and r.status = ${VALIDATED} and lower(split_part(coalesce(r.lang, ''), '_', 1)) = x.code)
          order by x.n limit 1), ${LANGUAGE}))`,
-      [languageList(args.languages), args.entity],
-    );
+    bindings: [languageList(args.languages), args.entity],
+  };
 }
 
 const columns = (db: Db, entity: number) => [
@@ -127,8 +133,12 @@ export async function findKnowledgeRecord(db: Db, args: { entity: number; id: nu
   return (row as KnowledgeRecordRow | undefined) ?? null;
 }
 
-/** The entity's knowledge categories holding a validated record, in Dolibarr's order, with how many. */
-export async function listKnowledgeCategories(db: Db, args: { entity: number }): Promise<KnowledgeCategoryRow[]> {
+/** The entity's knowledge categories holding a record the reader sees, in Dolibarr's order, with how many. */
+export async function listKnowledgeCategories(
+  db: Db,
+  args: { entity: number; languages: readonly string[] },
+): Promise<KnowledgeCategoryRow[]> {
+  const language = inReaderLanguage(args);
   return db
     .from(
       db('llx_categorie as c')
@@ -139,8 +149,8 @@ export async function listKnowledgeCategories(db: Db, args: { entity: number }):
           db.raw(
             `(select count(*)::int from llx_categorie_knowledgemanagement ck
                join llx_knowledgemanagement_knowledgerecord k on k.rowid = ck.fk_knowledgemanagement
-               where ck.fk_categorie = c.rowid and k.entity = ? and k.status = ${VALIDATED}) as articles`,
-            [args.entity],
+               where ck.fk_categorie = c.rowid and k.entity = ? and k.status = ${VALIDATED} and ${language.sql}) as articles`,
+            [args.entity, ...language.bindings],
           ),
         )
         .where({ 'c.entity': args.entity, 'c.type': KNOWLEDGE_CATEGORY_TYPE, 'c.visible': 1 })
