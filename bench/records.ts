@@ -11,7 +11,8 @@
 // other client user (`{erasureRequest}`, the agency's review page), and an open request of the
 // signed-in client's company for a new colleague (`{colleagueRequest}`, the agency's review page),
 // and a workspace role (`{clientRole}`, its page), the client's newest project (`{project}`), and
-// the client's ticket with the newest activity (`{ticket}`, its page), and an identity provider
+// the client's ticket with the newest activity (`{ticket}`, its page), a published help article
+// (`{article}`, its page), and an identity provider
 // for single sign-on bound to the client's company with passwords still allowed (`{ssoProvider}`,
 // its staff page; the sign-in page then carries its button). A custom domain waiting for its
 // check is added too, for the custom domains page.
@@ -39,6 +40,7 @@ export type BenchRecords = Record<
   | 'clientRole'
   | 'project'
   | 'ticket'
+  | 'article'
   | 'ssoProvider',
   string
 >;
@@ -148,6 +150,12 @@ export async function benchRecords(
   // The CRM's ticket with the newest activity: the ticket page with its conversation and history.
   const ticket = await db('tickets').where(scope).orderBy('last_activity_at', 'desc').first('id');
   if (!ticket) throw new Error('the demo client has no ticket');
+  // A published help article of the workspace, for its page.
+  const article = await db('kb_articles')
+    .where({ workspace_id: args.workspaceId, audience: 'client', status: 'published', language: 'en' })
+    .orderBy('id')
+    .first('id');
+  if (!article) throw new Error('the demo workspace has no published help article');
   const ssoProvider = randomUUID();
   await db('portal_sso_providers').insert({
     workspace_id: args.workspaceId,
@@ -163,6 +171,7 @@ export async function benchRecords(
   return {
     ssoProvider,
     ticket: String(ticket.id),
+    article: String(article.id),
     proposal,
     quotation: await newestOpen('quotations'),
     invoice: String(invoice.id),

@@ -21,6 +21,7 @@ import { DOCUMENT_UPLOAD_PATH, documentRoutes } from './web/routes/documents.ts'
 import { invoiceRoutes } from './web/routes/invoices.ts';
 import { offerRoutes } from './web/routes/offers.ts';
 import { settingsRoutes } from './web/routes/settings.ts';
+import { knowledgeBaseRoutes } from './web/routes/knowledge-base.ts';
 import { taskRoutes } from './web/routes/tasks.ts';
 import { TICKET_MESSAGE_PATH, ticketRoutes } from './web/routes/tickets.ts';
 import { createCrmSession } from './web/session.ts';
@@ -135,6 +136,7 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
   app.use(taskRoutes({ ...deps, plugins }));
   app.use(ticketRoutes({ ...deps, plugins, ...(options.virusScanner ? { virusScanner: options.virusScanner } : {}) }));
   app.use(documentRoutes({ ...deps, plugins }));
+  app.use(knowledgeBaseRoutes(deps));
   app.use(settingsRoutes({ ...deps, plugins }));
 
   app.use(notFoundHandler);

@@ -16,6 +16,7 @@ import { PROPOSALS } from './queries/proposals.ts';
 import { QUOTATIONS } from './queries/quotations.ts';
 import { findStaffByEmail, insertStaffUser, listStaff } from './queries/staff-users.ts';
 import { findProjectByRef, insertProject, insertProjectPhase } from './queries/client-projects.ts';
+import { findKbArticleByTitle, findKbCategoryByName, insertKbArticle, insertKbCategory } from './queries/knowledge-base.ts';
 import { findTaskByTitle, insertTask } from './queries/tasks.ts';
 import { ensureTicketChoice, findTicketBySubject, insertTicket, insertTicketMessage, setTicketStatus } from './queries/tickets.ts';
 import { findWorkspaceBySlug, insertWorkspace } from './queries/workspaces.ts';
@@ -27,6 +28,7 @@ import {
   type SeedClient,
   type SeedDocument,
   type SeedItem,
+  type SeedKnowledgeBase,
   type SeedOffer,
   type SeedWorkspace,
 } from './seed-data.ts';
@@ -402,6 +404,25 @@ async function seedTickets(trx: Db, workspaceId: number, clientId: number, clien
   }
 }
 
+/** The workspace's help articles, once: categories by their English name, each translation tied to the first. */
+async function seedKnowledgeBase(trx: Db, workspaceId: number, kb: SeedKnowledgeBase): Promise<void> {
+  const categories = new Map<string, number>();
+  for (const [position, names] of kb.categories.entries()) {
+    const existing = await findKbCategoryByName(trx, { workspaceId, language: 'en', name: names.en });
+    categories.set(names.en, existing ?? (await insertKbCategory(trx, { workspaceId, names, position: position + 1 })));
+  }
+  for (const article of kb.articles) {
+    const [first, ...others] = article.translations;
+    if (!first || (await findKbArticleByTitle(trx, { workspaceId, title: first.title }))) continue;
+    const categoryId = article.category === null ? null : categories.get(article.category);
+    if (categoryId === undefined)
+      throw new Error(`Seed article "${first.title}" names category ${article.category}, not one of the workspace`);
+    const common = { workspaceId, categoryId, audience: article.audience, status: article.status };
+    const { translationGroup } = await insertKbArticle(trx, { ...common, ...first });
+    for (const translation of others) await insertKbArticle(trx, { ...common, ...translation, translationGroup });
+  }
+}
+
 async function seedWorkspace(trx: Db, workspace: SeedWorkspace, logins: DemoLogins): Promise<void> {
   const existing = await findWorkspaceBySlug(trx, { slug: workspace.slug });
   const workspaceId =
@@ -442,6 +463,7 @@ async function seedWorkspace(trx: Db, workspace: SeedWorkspace, logins: DemoLogi
   }
 
   await seedTicketChoices(trx, workspaceId);
+  if (workspace.knowledgeBase) await seedKnowledgeBase(trx, workspaceId, workspace.knowledgeBase);
 
   // Numbers follow the order of the seed data, so the same record always gets the same number.
   const numbers = { proposal: counter('PRO'), quotation: counter('QUO'), invoice: counter('INV') };

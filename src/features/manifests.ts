@@ -11,6 +11,7 @@ import { customDomainsManifest } from './custom-domains/manifest.ts';
 import { dashboardManifest } from './dashboard/manifest.ts';
 import { documentsManifest } from './documents/manifest.ts';
 import { invoicesManifest } from './invoices/manifest.ts';
+import { knowledgeBaseManifest } from './knowledge-base/manifest.ts';
 import { messagesManifest } from './messages/manifest.ts';
 import { notificationsManifest } from './notifications/manifest.ts';
 import { offersManifest } from './offers/manifest.ts';
@@ -30,6 +31,7 @@ export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
   documentsManifest,
   tasksManifest,
   projectsManifest,
+  knowledgeBaseManifest,
   ticketsManifest,
   teamManifest,
   privacyManifest,

@@ -41,6 +41,8 @@ const PERSONAS: Persona[] = [
   { name: 'full, invoices and uploads hidden', role: 'full', denied: ['invoices', 'uploads'] },
   // Proposals still shown: a project's documents and its ref must not come through them or the Documents page.
   { name: 'full, projects hidden', role: 'full', denied: ['projects'] },
+  // Help articles hidden: no title of one in the list, an article, or the new-ticket form's suggestions.
+  { name: 'full, help articles hidden', role: 'full', denied: ['knowledge'] },
 ];
 
 /** Whether a person's own settings hold a permission, read from the switch it narrows. */
@@ -56,6 +58,7 @@ function holds(settings: PortalSettings, permission: string): boolean {
     comments: settings.allowComments,
     messages: settings.allowMessaging,
     tickets: settings.showTickets,
+    knowledge: settings.showKnowledgeBase,
   };
   return switches[permission] ?? false;
 }
@@ -127,6 +130,8 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
   let ids: { proposal: number; quotation: number; invoice: number; task: number; upload: string; ticket: number };
   /** Each company's tickets: their refs, subjects and the files attached to them. */
   let ticketMarks: Array<{ clientId: number; marks: string[] }>;
+  /** The workspace's published client articles by title, and those no client may read (drafts, internal, another workspace's). */
+  let articleMarks: { published: string[]; never: string[] };
   /** What the agency wrote only for its staff: never shown to any client. */
   const INTERNAL_NOTE = 'SMTP password rotated last week';
   const summary: string[] = [];
@@ -137,6 +142,8 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       .filter((r) => r.clientId !== northwind.id || !holds(settings, PERMISSION_OF_RECORD[r.type]))
       .flatMap((r) => r.marks)
       .concat(ticketMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'tickets')).flatMap((x) => x.marks))
+      .concat(holds(settings, 'knowledge') ? [] : articleMarks.published)
+      .concat(articleMarks.never)
       .concat([INTERNAL_NOTE]);
 
   /** The portal's tables and the CRM's records a client can change, as one digest per table. */
@@ -261,6 +268,20 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       ticketMarks.push({ clientId: row.client_id, marks: [row.subject, ...(row.client_id === northwind.id ? [] : [row.ref])] });
     }
     ticketMarks.push({ clientId: northwind.id, marks: ['maria-window-poster.pdf'] });
+    // "Reset your password" is also the portal's own words (its sign-in pages): the others mark the articles.
+    const articles: Array<{ workspace_id: number; title: string; audience: string; status: string }> = await db('kb_articles').select(
+      'workspace_id',
+      'title',
+      'audience',
+      'status',
+    );
+    const readable = (a: (typeof articles)[number]) => a.workspace_id === ws && a.audience === 'client' && a.status === 'published';
+    articleMarks = {
+      published: articles.filter((a) => readable(a) && a.title !== 'Reset your password').map((a) => a.title),
+      never: articles.filter((a) => !readable(a)).map((a) => a.title),
+    };
+    expect(articleMarks.published.length).to.be.greaterThan(3);
+    expect(articleMarks.never.length).to.be.greaterThan(2);
     ids = {
       proposal: proposal.id,
       quotation: quotation.id,

@@ -26,6 +26,7 @@ import {
   SUMMARY_COUNT_LIMIT,
 } from '../../../src/index.ts';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
+import { referenceKnowledgeBase } from './portal-knowledge.ts';
 import {
   findClientTask,
   listDoneTasks,
@@ -825,6 +826,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
       ...referenceOfferDecisions(db),
     },
     tickets: referenceTickets(db),
+    knowledgeBase: referenceKnowledgeBase(db),
     invoices: {
       ...invoiceReads(db),
       // A payment from the portal (adapter-payments.ts), in the caller's transaction.

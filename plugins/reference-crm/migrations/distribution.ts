@@ -37,6 +37,8 @@ export const CRM_DISTRIBUTION: DistributionPlan = {
     ticket_messages: BY_WORKSPACE,
     ticket_status_changes: BY_WORKSPACE,
     ticket_files: BY_WORKSPACE,
+    kb_categories: BY_WORKSPACE,
+    kb_articles: BY_WORKSPACE,
     crm_sessions: { kind: 'coordinator', why: 'staff sessions, read by their id before the workspace is known' },
     crm_rate_limits: { kind: 'coordinator', why: 'sign-in counters, read by address before the workspace is known' },
     crm_knex_migrations: { kind: 'coordinator', why: 'knex’s record of the CRM’s migrations' },

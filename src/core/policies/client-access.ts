@@ -22,6 +22,7 @@ export const CLIENT_PERMISSIONS = [
   'comments',
   'messages',
   'tickets',
+  'knowledge',
 ] as const;
 export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
 
@@ -34,6 +35,7 @@ const SWITCH_OF: Record<
   | 'showTasks'
   | 'showProjects'
   | 'showTickets'
+  | 'showKnowledgeBase'
   | 'showDocuments'
   | 'allowFileUploads'
   | 'allowComments'
@@ -49,6 +51,7 @@ const SWITCH_OF: Record<
   comments: 'allowComments',
   messages: 'allowMessaging',
   tickets: 'showTickets',
+  knowledge: 'showKnowledgeBase',
 };
 
 export type BuiltInRole = 'admin' | 'full' | 'billing' | 'member';
@@ -75,12 +78,12 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
   },
   billing: {
     label: 'Billing',
-    permissions: ['invoices', 'payments', 'documents', 'comments'],
+    permissions: ['invoices', 'payments', 'documents', 'comments', 'knowledge'],
     managesColleagues: false,
   },
   member: {
     label: 'Member',
-    permissions: ['proposals', 'tasks', 'projects', 'documents', 'uploads', 'comments', 'messages', 'tickets'],
+    permissions: ['proposals', 'tasks', 'projects', 'documents', 'uploads', 'comments', 'messages', 'tickets', 'knowledge'],
     managesColleagues: false,
   },
 };
@@ -127,6 +130,8 @@ export interface ClientAccess {
  *   holds that permission may (Alga's seeded client Admin; not User or Finance, read only);
  * - the team page (colleagues, their roles, invitations) → user read and update;
  * - client projects → project read, as Alga's client project pages ask;
+ * - the knowledge base → document read, as Alga's client knowledge base asks
+ *   (client-portal-actions/client-kb.ts: hasPermission(user, 'document', 'read'));
  * - support tickets → ticket read; opening one also asks ticket create (mayOpenTickets), and
  *   replying, closing, reopening and rating ask ticket update (mayActOnTickets);
  * - later: the company's profile → client read (editing it: client update).
@@ -148,6 +153,7 @@ const HOST_GRANTS_NEEDED = {
   ticketCreate: ['ticket:create'],
   ticketUpdate: ['ticket:update'],
   projects: ['project:read'],
+  knowledge: ['document:read'],
   companyProfile: ['client:read'],
   companyProfileEdit: ['client:update'],
 } as const satisfies Record<ClientPermission | 'colleagues', readonly string[]> & Record<string, readonly string[]>;

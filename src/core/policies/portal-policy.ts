@@ -6,7 +6,16 @@ import type { PortalSettings } from '../settings/portal-settings.ts';
 import type { ClientUserStatus } from './client-user-policy.ts';
 import { forbidden, notFound } from '../http/http-error.ts';
 
-export type PortalSection = 'proposals' | 'quotations' | 'invoices' | 'tasks' | 'projects' | 'documents' | 'messages' | 'tickets';
+export type PortalSection =
+  | 'proposals'
+  | 'quotations'
+  | 'invoices'
+  | 'tasks'
+  | 'projects'
+  | 'documents'
+  | 'messages'
+  | 'tickets'
+  | 'knowledge';
 
 const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   proposals: (s) => s.showProposals,
@@ -17,6 +26,7 @@ const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   documents: (s) => s.showDocuments,
   messages: (s) => s.allowMessaging,
   tickets: (s) => s.showTickets,
+  knowledge: (s) => s.showKnowledgeBase,
 };
 
 export const PORTAL_SECTIONS = Object.keys(SECTION_RULES) as PortalSection[];

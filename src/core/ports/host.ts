@@ -1058,6 +1058,76 @@ export interface ProjectsPort {
   countActive(workspaceId: HostId, clientId: HostId, contactId: HostId): Promise<number>;
 }
 
+/** A category of the knowledge base, named in the reader's language where the host has it. */
+export interface KnowledgeCategory {
+  id: HostId;
+  name: string;
+  /** Its published client articles (one per article, whatever its translations). */
+  articles: number;
+}
+
+/**
+ * A piece of an article's body, as text: hosts keep markdown (the reference CRM), BlockNote JSON
+ * (Alga PSA) or editor HTML (Dolibarr), and each turns it into these, so the portal renders
+ * escaped text only and never a host's markup.
+ */
+export interface KnowledgeBlock {
+  kind: 'heading' | 'paragraph' | 'bullet' | 'numbered' | 'quote' | 'code';
+  text: string;
+}
+
+export interface KnowledgeArticleSummary {
+  id: HostId;
+  title: string;
+  category: { id: HostId; name: string } | null;
+  /** The article's language as the host tags it ("en", "de_DE"), or null where it keeps none. */
+  language: string | null;
+  /** The opening words of the body as plain text, at most about 200 characters. */
+  excerpt: string;
+  /** ISO 8601, or null. */
+  updatedAt: string | null;
+}
+
+export interface KnowledgeArticle extends KnowledgeArticleSummary {
+  body: KnowledgeBlock[];
+}
+
+/** Which articles KnowledgeBasePort.list returns; every part given narrows the list. */
+interface KnowledgeFilter {
+  categoryId?: HostId;
+  /** The reader's words, each matched (as a word's beginning, any case) in the title or the body. */
+  words?: string[];
+}
+
+/**
+ * The articles an agency published for its clients (never drafts, never internal ones), as the
+ * host's own client portal shows them. Every call is scoped by workspace and client (a host may
+ * keep articles per tenant, or per client); `languages` is the reader's order of preference (their
+ * language, then the workspace's): of an article kept in several languages, the first of them the
+ * host has is given, else any one.
+ */
+export interface KnowledgeBasePort {
+  categories(workspaceId: HostId, clientId: HostId, languages: readonly string[]): Promise<KnowledgeCategory[]>;
+  /** By title, a page at a time. */
+  list(
+    workspaceId: HostId,
+    clientId: HostId,
+    languages: readonly string[],
+    filter: KnowledgeFilter,
+    page: PageRequest,
+  ): Promise<Page<KnowledgeArticleSummary>>;
+  /** One article, in the reader's language where it has a translation in it; null when not published for clients. */
+  find(workspaceId: HostId, clientId: HostId, languages: readonly string[], id: HostId): Promise<KnowledgeArticle | null>;
+  /** Up to `limit` articles matching any of `words`, best first (the new-ticket form's suggestions). */
+  suggest(
+    workspaceId: HostId,
+    clientId: HostId,
+    languages: readonly string[],
+    words: readonly string[],
+    limit: number,
+  ): Promise<KnowledgeArticleSummary[]>;
+}
+
 /**
  * The host's own page around the portal's admin pages, so the CRM's header and main navigation stay
  * in place while staff work in the portal's settings. Optional: without it the admin pages use a
@@ -1174,6 +1244,8 @@ export interface HostAdapter {
   tickets?: TicketsPort;
   /** Client projects (claim 'project'); without it the projects section does not exist. */
   projects?: ProjectsPort;
+  /** The knowledge base's published client articles; without it the Help section does not exist. */
+  knowledgeBase?: KnowledgeBasePort;
   /** The host's page around the portal's admin pages; without it they have a layout of their own. */
   layout?: HostLayoutPort;
   /** Links from the portal's staff record pages to the host's own; without it there are none. */

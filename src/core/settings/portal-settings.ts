@@ -8,6 +8,8 @@ export interface PortalSettings {
   showProjects: boolean;
   /** Clients open support tickets and follow them (where the host keeps tickets). */
   showTickets: boolean;
+  /** Clients read the agency's published help articles (where the host keeps a knowledge base). */
+  showKnowledgeBase: boolean;
   /**
    * Documents have no workspace switch (always true here); a person's role or the agency can hide
    * them from one person or company (src/core/policies/client-access.ts).
@@ -40,6 +42,7 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   showTasks: true,
   showProjects: true,
   showTickets: false,
+  showKnowledgeBase: true,
   showDocuments: true,
   allowFileUploads: false,
   allowComments: true,
@@ -68,6 +71,11 @@ export const SECTION_SWITCHES = [
     key: 'showTickets',
     label: 'Show support tickets',
     hint: 'Clients open support tickets, follow your answers, close, reopen and rate them. Only where your CRM keeps tickets.',
+  },
+  {
+    key: 'showKnowledgeBase',
+    label: 'Show the knowledge base',
+    hint: 'Clients read the help articles you published for them, and see matching ones as they write a ticket. Only where your CRM keeps a knowledge base.',
   },
   {
     key: 'allowFileUploads',
