@@ -17,10 +17,12 @@ import { QUOTATIONS } from './queries/quotations.ts';
 import { findStaffByEmail, insertStaffUser, listStaff } from './queries/staff-users.ts';
 import { findProjectByRef, insertProject, insertProjectPhase } from './queries/client-projects.ts';
 import { findTaskByTitle, insertTask } from './queries/tasks.ts';
+import { ensureRequestDefinition } from './queries/service-requests.ts';
 import { ensureTicketChoice, findTicketBySubject, insertTicket, insertTicketMessage, setTicketStatus } from './queries/tickets.ts';
 import { findWorkspaceBySlug, insertWorkspace } from './queries/workspaces.ts';
 import {
   SEED_REFERENCE_DATE,
+  SEED_REQUEST_DEFINITIONS,
   SEED_TICKET_CATEGORIES,
   SEED_TICKET_PRIORITIES,
   SEED_WORKSPACES,
@@ -340,6 +342,13 @@ async function seedClient(
   return contacts;
 }
 
+/** The agency's catalogue of requests, the same in every workspace. */
+async function seedRequestDefinitions(trx: Db, workspaceId: number): Promise<void> {
+  for (const [position, definition] of SEED_REQUEST_DEFINITIONS.entries()) {
+    await ensureRequestDefinition(trx, { workspaceId, ...definition, fields: [...definition.fields], position });
+  }
+}
+
 /** The categories and priorities a new ticket offers, the same in every workspace. */
 async function seedTicketChoices(trx: Db, workspaceId: number): Promise<void> {
   for (const [order, name] of SEED_TICKET_CATEGORIES.entries())
@@ -442,6 +451,7 @@ async function seedWorkspace(trx: Db, workspace: SeedWorkspace, logins: DemoLogi
   }
 
   await seedTicketChoices(trx, workspaceId);
+  await seedRequestDefinitions(trx, workspaceId);
 
   // Numbers follow the order of the seed data, so the same record always gets the same number.
   const numbers = { proposal: counter('PRO'), quotation: counter('QUO'), invoice: counter('INV') };

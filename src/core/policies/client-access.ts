@@ -22,6 +22,7 @@ export const CLIENT_PERMISSIONS = [
   'comments',
   'messages',
   'tickets',
+  'requests',
 ] as const;
 export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
 
@@ -34,6 +35,7 @@ const SWITCH_OF: Record<
   | 'showTasks'
   | 'showProjects'
   | 'showTickets'
+  | 'showRequests'
   | 'showDocuments'
   | 'allowFileUploads'
   | 'allowComments'
@@ -49,6 +51,7 @@ const SWITCH_OF: Record<
   comments: 'allowComments',
   messages: 'allowMessaging',
   tickets: 'showTickets',
+  requests: 'showRequests',
 };
 
 export type BuiltInRole = 'admin' | 'full' | 'billing' | 'member';
@@ -80,7 +83,7 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
   },
   member: {
     label: 'Member',
-    permissions: ['proposals', 'tasks', 'projects', 'documents', 'uploads', 'comments', 'messages', 'tickets'],
+    permissions: ['proposals', 'tasks', 'projects', 'documents', 'uploads', 'comments', 'messages', 'tickets', 'requests'],
     managesColleagues: false,
   },
 };
@@ -129,6 +132,9 @@ export interface ClientAccess {
  * - client projects → project read, as Alga's client project pages ask;
  * - support tickets → ticket read; opening one also asks ticket create (mayOpenTickets), and
  *   replying, closing, reopening and rating ask ticket update (mayActOnTickets);
+ * - service and quote requests → Alga's client portal asks nothing of the client's roles to list
+ *   published definitions or submit one (request-services/[definitionId]/actions.ts checks only
+ *   that the user is a client of the tenant): the host's roles do not narrow them;
  * - later: the company's profile → client read (editing it: client update).
  * Comments and messages are the portal's own threads (Alga's comments belong to tickets): the
  * host's roles do not narrow them. An empty list asks nothing of the host.
@@ -148,6 +154,7 @@ const HOST_GRANTS_NEEDED = {
   ticketCreate: ['ticket:create'],
   ticketUpdate: ['ticket:update'],
   projects: ['project:read'],
+  requests: [],
   companyProfile: ['client:read'],
   companyProfileEdit: ['client:update'],
 } as const satisfies Record<ClientPermission | 'colleagues', readonly string[]> & Record<string, readonly string[]>;

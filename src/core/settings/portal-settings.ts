@@ -8,6 +8,8 @@ export interface PortalSettings {
   showProjects: boolean;
   /** Clients open support tickets and follow them (where the host keeps tickets). */
   showTickets: boolean;
+  /** Clients ask for the agency's services and quotes from its catalogue (where the host keeps one). */
+  showRequests: boolean;
   /**
    * Documents have no workspace switch (always true here); a person's role or the agency can hide
    * them from one person or company (src/core/policies/client-access.ts).
@@ -40,6 +42,7 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   showTasks: true,
   showProjects: true,
   showTickets: false,
+  showRequests: false,
   showDocuments: true,
   allowFileUploads: false,
   allowComments: true,
@@ -68,6 +71,11 @@ export const SECTION_SWITCHES = [
     key: 'showTickets',
     label: 'Show support tickets',
     hint: 'Clients open support tickets, follow your answers, close, reopen and rate them. Only where your CRM keeps tickets.',
+  },
+  {
+    key: 'showRequests',
+    label: 'Show service and quote requests',
+    hint: 'Clients ask for what you offer, each with its own form, and follow your answer and your quotation. Only where your CRM keeps a catalogue of requests.',
   },
   {
     key: 'allowFileUploads',

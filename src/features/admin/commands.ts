@@ -55,6 +55,7 @@ const switches: Record<SectionSwitch, typeof checkboxField> = {
   showTasks: checkboxField,
   showProjects: checkboxField,
   showTickets: checkboxField,
+  showRequests: checkboxField,
   allowFileUploads: checkboxField,
   allowComments: checkboxField,
   allowMessaging: checkboxField,
