@@ -2,16 +2,9 @@
 // published definitions with their forms, a client's requests (the company's: the CRM shows a
 // company's requests to each of its people), their history, the agency's answer and the quotation
 // made in answer. Every call scoped by workspace and client.
-import { z } from 'zod';
-import type {
-  RequestDefinition,
-  RequestDetail,
-  RequestField,
-  RequestState,
-  RequestSummary,
-  ServiceRequestsPort,
-} from '../../../src/index.ts';
+import type { RequestDefinition, RequestDetail, RequestState, RequestSummary, ServiceRequestsPort } from '../../../src/index.ts';
 import { parseId, toHostId } from '../ids.ts';
+import { parseFields } from '../request-fields.ts';
 import { findClient } from '../queries/clients.ts';
 import { findContact } from '../queries/contacts.ts';
 import type { Db } from '../queries/db.ts';
@@ -36,36 +29,6 @@ const REQUEST_STATE: Record<RequestStatus, RequestState> = {
   answered: 'answered',
   closed: 'closed',
 };
-
-/** The JSON the CRM keeps a form in (request_definitions.fields); a field it cannot read is left out. */
-const FieldJson = z.object({
-  key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/),
-  type: z.enum(['text', 'textarea', 'select', 'multiselect', 'number', 'date', 'checkbox', 'file']),
-  label: z.string().min(1).max(200),
-  help: z.string().max(500).nullish(),
-  required: z.boolean().default(false),
-  options: z.array(z.object({ value: z.string().min(1).max(100), label: z.string().min(1).max(200) })).optional(),
-  min: z.number().nullish(),
-  max: z.number().nullish(),
-});
-
-function parseFields(json: unknown): RequestField[] {
-  if (!Array.isArray(json)) return [];
-  const fields: RequestField[] = [];
-  for (const item of json) {
-    const parsed = FieldJson.safeParse(item);
-    if (!parsed.success || fields.some((f) => f.key === parsed.data.key)) continue;
-    const { help, min, max, options, ...rest } = parsed.data;
-    fields.push({
-      ...rest,
-      help: help ?? null,
-      ...(options ? { options } : {}),
-      ...(min !== undefined ? { min } : {}),
-      ...(max !== undefined ? { max } : {}),
-    });
-  }
-  return fields;
-}
 
 function presentDefinition(row: RequestDefinitionRow): RequestDefinition {
   return {
@@ -180,8 +143,9 @@ export function referenceRequests(db: Db): ServiceRequestsPort {
         answer: row.answer,
         answeredAt: row.answered_at,
         history: changes.map((change) => ({ at: change.changed_at, state: REQUEST_STATE[change.to_status], statusLabel: null })),
+        // A draft is the agency's until it sends it: the client's page names it once it is theirs to read.
         offer:
-          row.quotation_id !== null && row.quotation_number !== null
+          row.quotation_id !== null && row.quotation_number !== null && row.quotation_status !== 'draft'
             ? { kind: 'quotation', id: toHostId(row.quotation_id), number: row.quotation_number }
             : null,
       };

@@ -1,9 +1,10 @@
 // Service and quote requests: the agency's catalogue (request_definitions), the requests clients
 // send (service_requests) and their status history. Every statement is scoped by workspace; the
 // client's reads also by client, so another company's request is not found.
-import type { REQUEST_KINDS, REQUEST_STATUSES } from '../migrations/20270403000001_service_requests.ts';
+import { type REQUEST_KINDS, REQUEST_STATUSES } from '../migrations/20270403000001_service_requests.ts';
 import { type Db, inTransaction, isUniqueViolation } from './db.ts';
 
+export { REQUEST_STATUSES };
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
@@ -36,6 +37,7 @@ export interface ServiceRequestRow {
   answered_at: Date | null;
   quotation_id: number | null;
   quotation_number: string | null;
+  quotation_status: string | null;
   submitted_at: Date;
   updated_at: Date;
 }
@@ -121,6 +123,7 @@ const REQUEST_COLUMNS = [
   'r.answered_at',
   'r.quotation_id',
   'q.number as quotation_number',
+  'q.status as quotation_status',
   'r.submitted_at',
   'r.updated_at',
 ] as const;
@@ -273,4 +276,57 @@ export async function insertServiceRequest(
       if (!isUniqueViolation(err) || attempt >= 4) throw err;
     }
   }
+}
+/**
+ * Staff answer a request and/or move its status: the answer text (kept when not given), the new
+ * status with a history entry when it changes. False when the request is not the workspace's.
+ */
+export async function answerServiceRequest(
+  db: Db,
+  args: { workspaceId: number; requestId: number; staffId: number; status: RequestStatus; answer?: string | null },
+): Promise<boolean> {
+  return inTransaction(db, async (trx) => {
+    const current = await trx('service_requests')
+      .where({ workspace_id: args.workspaceId, id: args.requestId })
+      .forUpdate()
+      .first<{ status: RequestStatus; answer: string | null } | undefined>(['status', 'answer']);
+    if (!current) return false;
+    const answerChanged = args.answer !== undefined && (args.answer ?? null) !== current.answer;
+    await trx('service_requests')
+      .where({ workspace_id: args.workspaceId, id: args.requestId })
+      .update({
+        status: args.status,
+        updated_at: trx.fn.now(),
+        ...(answerChanged ? { answer: args.answer, answered_at: trx.fn.now(), answered_by_staff_id: args.staffId } : {}),
+      });
+    if (current.status !== args.status) {
+      await trx('service_request_status_changes').insert({
+        workspace_id: args.workspaceId,
+        request_id: args.requestId,
+        from_status: current.status,
+        to_status: args.status,
+        by_staff_id: args.staffId,
+      });
+    }
+    return true;
+  });
+}
+
+/** Links the quotation made in answer to the request. */
+export async function linkRequestQuotation(db: Db, args: { workspaceId: number; requestId: number; quotationId: number }): Promise<void> {
+  await db('service_requests')
+    .where({ workspace_id: args.workspaceId, id: args.requestId })
+    .update({ quotation_id: args.quotationId, updated_at: db.fn.now() });
+}
+
+/** The request a quotation answers, for the staff page of the quotation; null for none. */
+export async function findRequestOfQuotationForStaff(
+  db: Db,
+  args: { workspaceId: number; quotationId: number },
+): Promise<{ id: number; ref: string; title: string } | null> {
+  const row = await db('service_requests')
+    .where({ workspace_id: args.workspaceId, quotation_id: args.quotationId })
+    .orderBy('id')
+    .first<{ id: number; ref: string; title: string } | undefined>('id', 'ref', 'title');
+  return row ?? null;
 }

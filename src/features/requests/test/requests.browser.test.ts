@@ -1,14 +1,17 @@
 // The requests section in a real Chromium: axe finds no violations and nothing overflows at 390 px
 // on the catalogue, each form (with its messages after a refused submit), "My requests" and a
 // request's page. A client sends a quote request with a file through the form and lands on its
-// page; no page logs a console error (a CSP violation would be one).
+// page; the CRM's staff pages of the request and of a quotation made from it have no axe violations
+// either; no page logs a console error (a CSP violation would be one).
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import {
+  expectAccessible,
   expectAccessibleAt390,
   pagesClosedAfterEach,
   portalInChromium,
   signInWithPassword,
+  staffSignIn,
 } from '../../../../test/support/browser-pages.ts';
 import type { PortalHarness } from '../../../../test/support/portal-harness.ts';
 import { smallPdf } from '../../../../test/support/upload-fixtures.ts';
@@ -57,5 +60,19 @@ describe('requests in Chromium', function () {
     const shown = await page.textContent('#request');
     expect(shown).to.contain('Posters').and.contain('Gloss').and.contain('poster.pdf');
     await expectAccessibleAt390(page, 'request page');
+
+    const requestId = page.url().split('/').pop()!;
+    const staff = await open({ width: 390 });
+    await staffSignIn(staff.page, h.crm.url, h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!);
+    for (const url of ['/requests', `/requests/${requestId}`]) {
+      await staff.page.goto(`${h.crm.url}${url}`);
+      await expectAccessible(staff.page, `staff ${url}`);
+    }
+    // The CRM's new-quotation form (its line items' table) is wider than 390 px whatever it is
+    // prefilled from: checked on a desktop's width.
+    const desk = await open();
+    await staffSignIn(desk.page, h.crm.url, h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!);
+    await desk.page.goto(`${h.crm.url}/quotations/new?request=${requestId}`);
+    await expectAccessible(desk.page, 'staff quotation from a request');
   });
 });

@@ -3,10 +3,18 @@
 // built from them (bad input comes back as typed, 422, each field's message); a quote request sent
 // with a file lands in the CRM with the client's answers, its file kept by the portal, and is
 // logged; "My requests" lists the company's requests newest first with a search and keyset pages;
-// another company gets 404 for the request and its file. Also the section's switch and permission,
-// and the person's data (export, erasure).
+// another company gets 404 for the request and its file. Staff answer in the CRM and the client
+// is told (notification, live event); staff make a quotation from the request, prefilled and
+// linked both ways, which the client opens from the request and accepts. Also the section's switch
+// and permission, and the person's data (export, erasure).
 import { expect } from 'chai';
-import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import {
+  csrfFrom,
+  signedInAgent,
+  signedInStaffAgent,
+  startPortalHarness,
+  type PortalHarness,
+} from '../../../../test/support/portal-harness.ts';
 import { requestsPersonalData } from '../personal-data.ts';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -157,6 +165,99 @@ describe('client service and quote requests', function () {
     expect(live.map((e: { data: { requestId: string } }) => e.data.requestId)).to.include(String(requestId));
   });
 
+  it('tells the client of the agency’s answer, and links the quotation made from the request both ways', async function () {
+    const id = await definitionId('Request a quote for printing');
+    const form = (await maria.get(`/portal/demo/requests/new/${id}`).expect(200)).text;
+    const url = (
+      await maria
+        .post(`/portal/demo/requests/new/${id}`)
+        .type('form')
+        .send({ _csrf: csrfFrom(form), f_product: 'cards', f_quantity: '250', f_notes: 'Rounded corners.' })
+        .expect(303)
+    ).headers.location as string;
+    const requestId = url.split('/').pop()!;
+    const row = await h.crm
+      .db('service_requests')
+      .where({ workspace_id: workspaceId, id: Number(requestId) })
+      .first('ref');
+
+    // Staff see it, answer it and move it on; the client reads the answer and is notified.
+    const staff = await signedInStaffAgent(h, 'demo');
+    expect((await staff.get('/requests').expect(200)).text).to.contain(row.ref);
+    const staffPage = (await staff.get(`/requests/${requestId}`).expect(200)).text;
+    expect(staffPage).to.contain('Business cards').and.contain('Rounded corners.').and.contain('Create a quotation from this request');
+    await staff
+      .post(`/requests/${requestId}/answer`)
+      .type('form')
+      .send({ _csrf: csrfFrom(staffPage), answer: 'We will send a quotation tomorrow.', status: 'nope' })
+      .expect(400);
+    await staff
+      .post(`/requests/${requestId}/answer`)
+      .type('form')
+      .send({ _csrf: csrfFrom(staffPage), answer: 'We will send a quotation tomorrow.', status: 'in_review' })
+      .expect(303);
+    const answered = (await maria.get(url).expect(200)).text;
+    expect(answered).to.contain('We will send a quotation tomorrow.').and.contain('In review');
+    const notified = (await maria.get('/portal/demo/notifications').expect(200)).text;
+    expect(notified).to.contain(`Your request ${row.ref} · Request a quote for printing has news from the agency`);
+    const live = await h.crm.db('portal_live_events').where({ workspace_id: String(workspaceId), type: 'request-changed' });
+    expect(
+      live.filter((e: { data: { source?: string; requestId: string } }) => e.data.source === 'host' && e.data.requestId === requestId),
+    ).to.have.length(1);
+
+    // A quotation from the request: the form is prefilled with the client, the request and a line.
+    await staff.get('/quotations/new?request=999999').expect(404);
+    const newForm = (await staff.get(`/quotations/new?request=${requestId}`).expect(200)).text;
+    expect(newForm).to.contain(`name="requestId" value="${requestId}"`).and.contain(`(${row.ref})`).and.contain('Quantity: 250');
+    const client = await h.crm
+      .db('service_requests')
+      .where({ workspace_id: workspaceId, id: Number(requestId) })
+      .first('client_id');
+    const otherClient = await h.crm.db('clients').where({ workspace_id: workspaceId }).whereNot('id', client.client_id).first('id');
+    const quotation = {
+      _csrf: csrfFrom(newForm),
+      requestId,
+      title: `Business cards (${row.ref})`,
+      body: 'As asked.',
+      currency: 'EUR',
+      validUntil: '',
+      status: 'sent',
+      'items[0][description]': 'Business cards, rounded corners',
+      'items[0][quantity]': '250',
+      'items[0][unitPrice]': '0.40',
+    };
+    // For another client than the one who asked: refused, nothing made.
+    await staff
+      .post('/quotations')
+      .type('form')
+      .send({ ...quotation, clientId: String(otherClient.id) })
+      .expect(400);
+    expect(await h.crm.db('quotations').where({ workspace_id: workspaceId, title: quotation.title })).to.have.length(0);
+    const made = await staff
+      .post('/quotations')
+      .type('form')
+      .send({ ...quotation, clientId: String(client.client_id) })
+      .expect(303);
+    const quotationId = (made.headers.location as string).split('/').pop()!;
+    const linked = await h.crm
+      .db('service_requests')
+      .where({ workspace_id: workspaceId, id: Number(requestId) })
+      .first('quotation_id', 'status');
+    expect(linked).to.deep.equal({ quotation_id: Number(quotationId), status: 'answered' });
+    expect((await staff.get(`/quotations/${quotationId}`).expect(200)).text)
+      .to.contain(`In answer to the client’s request`)
+      .and.contain(row.ref);
+
+    // The client: the request links the quotation, and the quotation names the request.
+    const withOffer = (await maria.get(url).expect(200)).text;
+    expect(withOffer).to.contain('Answered').and.contain(`href="/portal/demo/quotations/${quotationId}"`);
+    const offerPage = (await maria.get(`/portal/demo/quotations/${quotationId}`).expect(200)).text;
+    expect(offerPage).to.contain(`In answer to your request ${row.ref}`).and.contain(`href="/portal/demo/requests/mine/${requestId}"`);
+    // Without the requests section the quotation stays, and names no request.
+    await setSettings({ show_requests: false });
+    expect((await maria.get(`/portal/demo/quotations/${quotationId}`).expect(200)).text).to.not.contain('In answer to your request');
+  });
+
   it('sends a request without files as a plain form, and pages the list newest first', async function () {
     const id = await definitionId('Request a website change');
     const form = (await maria.get(`/portal/demo/requests/new/${id}`).expect(200)).text;
@@ -190,13 +291,13 @@ describe('client service and quote requests', function () {
     await maria
       .post(`/portal/demo/requests/new/${id}`)
       .field('_csrf', csrfFrom(form))
-      .field('f_product', 'cards')
-      .field('f_quantity', '100')
+      .field('f_product', 'posters')
+      .field('f_quantity', '777')
       .attach('attachments', PDF, { filename: 'card.pdf', contentType: 'application/pdf' })
       .expect(403);
-    expect(
-      await h.crm.db('service_requests').where({ workspace_id: workspaceId }).whereRaw("payload->>'product' = 'cards'"),
-    ).to.have.length(0);
+    expect(await h.crm.db('service_requests').where({ workspace_id: workspaceId }).whereRaw("payload->>'quantity' = '777'")).to.have.length(
+      0,
+    );
   });
 
   it("exports the person's request files and unlinks them on erasure", async function () {
