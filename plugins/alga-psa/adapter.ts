@@ -14,6 +14,7 @@
 //   news      = invoices finalized, quotes sent, tickets answered since the portal last read (clients' notifications)
 //   clientPermissions = what the contact's client login's client roles grant (roles, role_permissions, permissions)
 // Ids are Alga's uuids; a malformed id, or one of another tenant, is "not found".
+import { algaServiceRequests } from './service-requests.ts';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import {
@@ -264,6 +265,7 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
     projects: algaProjects(db, tenantOf),
     tickets: algaTickets(db, tenantOf, options.storageRoot ? { storageRoot: options.storageRoot } : {}),
     news: algaNews(db, tenantOf),
+    requests: algaServiceRequests(db, tenantOf),
     clientPermissions: {
       async of(id, contactIds) {
         const tenant = tenantOf(id);
