@@ -5,8 +5,11 @@ import { createRequestsHandlers } from './handlers.ts';
 import { requestsManifest } from './manifest.ts';
 import { requestsPersonalData } from './personal-data.ts';
 import { REQUESTS_MULTIPART_PATHS, requestsRoutes } from './routes.ts';
+import { type StaffRequestFiles, staffRequestFiles } from './staff-files.ts';
 
-export function requestsFeature(core: CoreServices): Feature {
+export type { StaffRequestFile } from './staff-files.ts';
+
+export function requestsFeature(core: CoreServices): Feature & { staffFiles: StaffRequestFiles } {
   const { db, adapter, events, storage, virusScanner, config, logger } = core;
   const { requests } = adapter;
   return {
@@ -30,5 +33,7 @@ export function requestsFeature(core: CoreServices): Feature {
       : [],
     // A request with files carries its CSRF token in its body, checked as it is read.
     multipartPaths: REQUESTS_MULTIPART_PATHS,
+    // The client's files for the host's own staff page of the request (CustomerPortal.requestFiles).
+    staffFiles: staffRequestFiles({ db, storage }),
   };
 }

@@ -21,6 +21,17 @@ import { formView, render } from '../render.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
 import type { CrmPlugin } from '../../crm-plugin.ts';
 import { tellPlugins } from '../record-changes.ts';
+import { pluginRequestFile, pluginRequestFiles } from '../plugin-request-files.ts';
+import { sendDownload } from '../../../../src/index.ts';
+
+/** A plugin's id of a file: whatever it uses, within reason; the plugin decides whether it is on the request. */
+const PluginFileId = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
+
+const sizeText = (bytes: number) =>
+  bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 
 const STATUS_CHOICE = 'Choose a status: submitted, in review, answered or closed.';
 
@@ -72,7 +83,10 @@ export function requestRoutes({ db, plugins }: RouteDeps & { plugins?: readonly 
     status = 200,
   ) {
     const { workspaceId } = staffOf(res);
-    const history = await listRequestStatusChanges(db, { workspaceId, requestId: request.id });
+    const [history, files] = await Promise.all([
+      listRequestStatusChanges(db, { workspaceId, requestId: request.id }),
+      pluginRequestFiles(plugins, res, request),
+    ]);
     await render(
       res,
       'requests/show',
@@ -83,6 +97,11 @@ export function requestRoutes({ db, plugins }: RouteDeps & { plugins?: readonly 
           ...presentRow(request),
           sentBy: request.contact_name ?? 'Client',
           answers: requestAnswers(request),
+          files: files.map((file) => ({
+            name: file.name,
+            size: sizeText(file.sizeBytes),
+            href: `/requests/${request.id}/client-files/${encodeURIComponent(file.id)}`,
+          })),
           quotation: request.quotation_id ? { href: `/quotations/${request.quotation_id}`, number: request.quotation_number ?? '' } : null,
           quotationHref: `/quotations/new?request=${request.id}`,
         },
@@ -110,6 +129,16 @@ export function requestRoutes({ db, plugins }: RouteDeps & { plugins?: readonly 
     const { workspaceId } = staffOf(res);
     const request = found(await findServiceRequest(db, { workspaceId, requestId: routeId(req.params.id) }));
     await showRequest(res, request, {});
+  });
+
+  // A file the client sent in the portal: the request is found in this workspace first, then the
+  // plugin finds the file on that request only.
+  router.get('/requests/:id/client-files/:fileId', requireStaff, async (req, res) => {
+    const { workspaceId } = staffOf(res);
+    const request = found(await findServiceRequest(db, { workspaceId, requestId: routeId(req.params.id) }));
+    const fileId = PluginFileId.safeParse(req.params.fileId);
+    const file = found(fileId.success ? await pluginRequestFile(plugins, res, request, fileId.data) : null);
+    await sendDownload(res, file);
   });
 
   router.post('/requests/:id/answer', requireStaff, async (req, res) => {

@@ -158,6 +158,15 @@ describe('client service and quote requests', function () {
     await priya.get(url).expect(404);
     await priya.get(fileUrl).expect(404);
 
+    // The agency's staff page of the request lists the file and serves it.
+    const staff = await signedInStaffAgent(h, 'demo');
+    const staffPage = (await staff.get(`/requests/${requestId}`).expect(200)).text;
+    const staffFile = /href="(\/requests\/\d+\/client-files\/[^"]+)"/.exec(staffPage)![1]!;
+    expect(staffPage).to.contain('artwork.pdf');
+    const download = await staff.get(staffFile).expect(200);
+    expect(download.headers['content-disposition']).to.contain('artwork.pdf');
+    await staff.get(`/requests/${requestId}/client-files/not-a-file`).expect(404);
+
     const logged = await h.crm.db('client_activity_logs').where({ workspace_id: String(workspaceId), event: 'request.submitted' });
     expect(logged).to.have.length(1);
     expect(logged[0].details).to.include({ requestId: String(requestId), ref: row.ref, kind: 'quote', files: 1 });
