@@ -12,7 +12,8 @@
 // signed-in client's company for a new colleague (`{colleagueRequest}`, the agency's review page),
 // and a workspace role (`{clientRole}`, its page), the client's newest project (`{project}`), and
 // the client's ticket with the newest activity (`{ticket}`, its page), a published help article
-// (`{article}`, its page), and an identity provider
+// (`{article}`, its page), the quote-request form (`{requestDefinition}`) and a request of the
+// client's sent through the CRM's own insert (`{request}`, its page), and an identity provider
 // for single sign-on bound to the client's company with passwords still allowed (`{ssoProvider}`,
 // its staff page; the sign-in page then carries its button). A custom domain waiting for its
 // check is added too, for the custom domains page.
@@ -22,6 +23,7 @@ import { insertPublicLink } from '../src/features/offers/public-links/queries.ts
 import { hashPublicToken, newTokenSalt, tokenFor } from '../src/features/offers/public-links/tokens.ts';
 import { enableTwoFactor } from '../src/features/account/two-factor/queries.ts';
 import { createSecretBox } from '../src/core/crypto/secret-box.ts';
+import { insertServiceRequest } from '../plugins/reference-crm/queries/service-requests.ts';
 
 export type BenchRecords = Record<
   | 'proposal'
@@ -41,6 +43,8 @@ export type BenchRecords = Record<
   | 'project'
   | 'ticket'
   | 'article'
+  | 'requestDefinition'
+  | 'request'
   | 'ssoProvider',
   string
 >;
@@ -156,6 +160,25 @@ export async function benchRecords(
     .orderBy('id')
     .first('id');
   if (!article) throw new Error('the demo workspace has no published help article');
+  // The quote-request form, and a request of the client's with its answers, sent as the portal does.
+  const definition = await db('request_definitions')
+    .where({ workspace_id: args.workspaceId, kind: 'quote', published: true })
+    .orderBy('position')
+    .first('id', 'name', 'fields');
+  if (!definition) throw new Error('the demo workspace offers no quote request');
+  const contact = await db('contacts')
+    .where({ workspace_id: args.workspaceId, client_id: args.clientId, email: args.clientEmail })
+    .first('id');
+  const request = await insertServiceRequest(db, {
+    workspaceId: Number(args.workspaceId),
+    definitionId: definition.id,
+    clientId: Number(args.clientId),
+    contactId: contact.id,
+    title: definition.name,
+    kind: 'quote',
+    fields: definition.fields,
+    payload: { product: 'flyers', quantity: 500, deadline: '2027-05-31', finishes: ['matte'], notes: 'Benchmark' },
+  });
   const ssoProvider = randomUUID();
   await db('portal_sso_providers').insert({
     workspace_id: args.workspaceId,
@@ -172,6 +195,8 @@ export async function benchRecords(
     ssoProvider,
     ticket: String(ticket.id),
     article: String(article.id),
+    requestDefinition: String(definition.id),
+    request: String(request.id),
     proposal,
     quotation: await newestOpen('quotations'),
     invoice: String(invoice.id),

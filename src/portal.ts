@@ -17,6 +17,7 @@ import { privacyFeature, type DataExports } from './features/privacy/index.ts';
 import { tasksFeature } from './features/tasks/index.ts';
 import { projectsFeature } from './features/projects/index.ts';
 import { knowledgeBaseFeature } from './features/knowledge-base/index.ts';
+import { requestsFeature, type StaffRequestFile } from './features/requests/index.ts';
 import { type StaffTicketFile, ticketsFeature } from './features/tickets/index.ts';
 import { teamFeature } from './features/team/index.ts';
 import { singleSignOnFeature } from './features/single-sign-on/index.ts';
@@ -157,6 +158,14 @@ export interface CustomerPortal {
     list(staff: { workspaceId: string }, ticket: { id: string; clientId: string }): Promise<StaffTicketFile[]>;
     open(staff: { workspaceId: string }, ticket: { id: string; clientId: string }, fileId: string): Promise<TicketFileContent | null>;
   };
+  /**
+   * For the host's own staff page of a service or quote request: the files the client sent with it
+   * in the portal, oldest first, and one of them to download; as ticketFiles.
+   */
+  requestFiles: {
+    list(staff: { workspaceId: string }, request: { id: string; clientId: string }): Promise<StaffRequestFile[]>;
+    open(staff: { workspaceId: string }, request: { id: string; clientId: string }, fileId: string): Promise<TicketFileContent | null>;
+  };
   payments: PaymentService;
   /** Staff notifications: the list, unread counts, and the emails (dispatched on an interval). */
   notifications: Notifications;
@@ -245,6 +254,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const privacy = privacyFeature(core.services, { personalData: () => personalData });
   const customDomains = customDomainsFeature(core.services);
   const tickets = ticketsFeature(core.services);
+  const requests = requestsFeature(core.services);
   const features: Feature[] = [
     account,
     adminFeature(core.services, { auth: account.auth, paymentsReady: payment.availability.ready }),
@@ -256,6 +266,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     projectsFeature(core.services),
     knowledgeBaseFeature(core.services),
     tickets,
+    requests,
     teamFeature(core.services, account.auth),
     privacy,
     appPush,
@@ -397,6 +408,17 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
         const workspace = await core.staffWorkspace(staff);
         if (!workspace) return null;
         return tickets.staffFiles.open({ workspaceId: workspace.id, clientId: ticket.clientId, ticketId: ticket.id }, fileId);
+      },
+    },
+    requestFiles: {
+      async list(staff, request) {
+        const workspace = await core.staffWorkspace(staff);
+        return workspace ? requests.staffFiles.list({ workspaceId: workspace.id, clientId: request.clientId, requestId: request.id }) : [];
+      },
+      async open(staff, request, fileId) {
+        const workspace = await core.staffWorkspace(staff);
+        if (!workspace) return null;
+        return requests.staffFiles.open({ workspaceId: workspace.id, clientId: request.clientId, requestId: request.id }, fileId);
       },
     },
     metricsHandler: core.services.metrics.handler,

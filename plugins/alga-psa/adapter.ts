@@ -15,6 +15,7 @@
 //   news      = invoices finalized, quotes sent, tickets answered since the portal last read (clients' notifications)
 //   clientPermissions = what the contact's client login's client roles grant (roles, role_permissions, permissions)
 // Ids are Alga's uuids; a malformed id, or one of another tenant, is "not found".
+import { algaServiceRequests } from './service-requests.ts';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import {
@@ -272,6 +273,7 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
       ...(options.crmUrl ? { crmUrl: options.crmUrl } : {}),
     }),
     news: algaNews(db, tenantOf),
+    requests: algaServiceRequests(db, tenantOf),
     clientPermissions: {
       async of(id, contactIds) {
         const tenant = tenantOf(id);

@@ -42,6 +42,24 @@ export interface CrmPlugin {
   ticketFiles?(staff: { id: string; workspaceId: string }, ticket: CrmTicketRef): Promise<CrmTicketFile[]>;
   /** One of ticketFiles(), to download; null when it is not a file of that ticket. */
   ticketFileContent?(staff: { id: string; workspaceId: string }, ticket: CrmTicketRef, fileId: string): Promise<CrmFileContent | null>;
+  /**
+   * Files a plugin keeps for a client's service or quote request (the client portal: those sent
+   * with its form), for the request's staff page, oldest first; the CRM has found the request in
+   * the staff member's workspace before it asks.
+   */
+  requestFiles?(staff: { id: string; workspaceId: string }, request: CrmTicketRef): Promise<CrmRequestFile[]>;
+  /** One of requestFiles(), to download; null when it is not a file of that request. */
+  requestFileContent?(staff: { id: string; workspaceId: string }, request: CrmTicketRef, fileId: string): Promise<CrmFileContent | null>;
+}
+
+export interface CrmRequestFile {
+  /** The plugin's own id of the file, as requestFileContent takes it back. */
+  id: string;
+  name: string;
+  sizeBytes: number;
+  /** The key of the form field it answers. */
+  field: string;
+  at: Date;
 }
 
 /** A ticket of the staff member's workspace, and the client it is for; ids as strings. */
@@ -75,7 +93,7 @@ export interface CrmFileContent {
 export interface CrmRecordChange {
   workspaceId: string;
   clientId: string;
-  kind: 'document' | 'task' | 'invoice' | 'proposal' | 'quotation' | 'ticket';
+  kind: 'document' | 'task' | 'invoice' | 'proposal' | 'quotation' | 'ticket' | 'request';
   id: string;
   happened?: 'shared' | 'assigned' | 'issued' | 'sent' | 'answered';
   title?: string;

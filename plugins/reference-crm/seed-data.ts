@@ -93,6 +93,71 @@ interface SeedTicket {
 export const SEED_TICKET_CATEGORIES = ['Website', 'Design', 'Billing', 'Other'] as const;
 export const SEED_TICKET_PRIORITIES = ['Urgent', 'High', 'Normal', 'Low'] as const;
 
+/**
+ * What every demo agency offers its clients to ask for, with the forms' fields in the JSON the CRM
+ * keeps (request_definitions.fields). The last is unpublished: clients never see it.
+ */
+export const SEED_REQUEST_DEFINITIONS = [
+  {
+    name: 'Request a quote for printing',
+    description: 'Flyers, posters, business cards: tell us what and how many, and we send you a quotation.',
+    category: 'Print',
+    icon: 'printer',
+    kind: 'quote',
+    published: true,
+    fields: [
+      {
+        key: 'product',
+        type: 'select',
+        label: 'Product',
+        required: true,
+        options: [
+          { value: 'flyers', label: 'Flyers' },
+          { value: 'posters', label: 'Posters' },
+          { value: 'cards', label: 'Business cards' },
+        ],
+      },
+      { key: 'quantity', type: 'number', label: 'Quantity', required: true, min: 50, max: 100000 },
+      { key: 'deadline', type: 'date', label: 'Needed by', required: false },
+      {
+        key: 'finishes',
+        type: 'multiselect',
+        label: 'Finishes',
+        required: false,
+        options: [
+          { value: 'matte', label: 'Matte' },
+          { value: 'gloss', label: 'Gloss' },
+          { value: 'foil', label: 'Foil' },
+        ],
+      },
+      { key: 'artwork', type: 'file', label: 'Artwork', help: 'PDF or image, print-ready if you have it.', required: false },
+      { key: 'notes', type: 'textarea', label: 'Anything else', required: false },
+    ],
+  },
+  {
+    name: 'Request a website change',
+    description: 'A change to a page, a new section or a fix: describe it and we plan it with you.',
+    category: 'Website',
+    icon: 'globe',
+    kind: 'general',
+    published: true,
+    fields: [
+      { key: 'page', type: 'text', label: 'Which page', help: 'Its address or its name.', required: true },
+      { key: 'change', type: 'textarea', label: 'What should change', required: true },
+      { key: 'urgent', type: 'checkbox', label: 'It is urgent', required: false },
+    ],
+  },
+  {
+    name: 'Book a photo shoot',
+    description: 'Not offered yet.',
+    category: 'Design',
+    icon: null,
+    kind: 'general',
+    published: false,
+    fields: [{ key: 'subject', type: 'text', label: 'What to shoot', required: true }],
+  },
+] as const;
+
 export interface SeedDocument {
   filename: string;
   kind: 'pdf' | 'text' | 'csv';

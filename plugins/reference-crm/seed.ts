@@ -18,10 +18,12 @@ import { findStaffByEmail, insertStaffUser, listStaff } from './queries/staff-us
 import { findProjectByRef, insertProject, insertProjectPhase } from './queries/client-projects.ts';
 import { findKbArticleByTitle, findKbCategoryByName, insertKbArticle, insertKbCategory } from './queries/knowledge-base.ts';
 import { findTaskByTitle, insertTask } from './queries/tasks.ts';
+import { ensureRequestDefinition } from './queries/service-requests.ts';
 import { ensureTicketChoice, findTicketBySubject, insertTicket, insertTicketMessage, setTicketStatus } from './queries/tickets.ts';
 import { findWorkspaceBySlug, insertWorkspace } from './queries/workspaces.ts';
 import {
   SEED_REFERENCE_DATE,
+  SEED_REQUEST_DEFINITIONS,
   SEED_TICKET_CATEGORIES,
   SEED_TICKET_PRIORITIES,
   SEED_WORKSPACES,
@@ -342,6 +344,13 @@ async function seedClient(
   return contacts;
 }
 
+/** The agency's catalogue of requests, the same in every workspace. */
+async function seedRequestDefinitions(trx: Db, workspaceId: number): Promise<void> {
+  for (const [position, definition] of SEED_REQUEST_DEFINITIONS.entries()) {
+    await ensureRequestDefinition(trx, { workspaceId, ...definition, fields: [...definition.fields], position });
+  }
+}
+
 /** The categories and priorities a new ticket offers, the same in every workspace. */
 async function seedTicketChoices(trx: Db, workspaceId: number): Promise<void> {
   for (const [order, name] of SEED_TICKET_CATEGORIES.entries())
@@ -464,6 +473,7 @@ async function seedWorkspace(trx: Db, workspace: SeedWorkspace, logins: DemoLogi
 
   await seedTicketChoices(trx, workspaceId);
   if (workspace.knowledgeBase) await seedKnowledgeBase(trx, workspaceId, workspace.knowledgeBase);
+  await seedRequestDefinitions(trx, workspaceId);
 
   // Numbers follow the order of the seed data, so the same record always gets the same number.
   const numbers = { proposal: counter('PRO'), quotation: counter('QUO'), invoice: counter('INV') };

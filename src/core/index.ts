@@ -300,6 +300,13 @@ export {
   type ProjectState,
   type ProjectSummary,
   type ProjectTask,
+  type RequestAnswer,
+  type RequestDefinition,
+  type RequestDetail,
+  type RequestField,
+  type RequestState,
+  type RequestSummary,
+  type ServiceRequestsPort,
 } from './ports/host.ts';
 export type { HostClaim, HostConcept } from './ports/host.ts';
 export type { CallbackInput, IgnoredCallback, PaymentProvider, UnavailableCallback, VerifiedCallback } from './ports/payment-provider.ts';

@@ -19,6 +19,7 @@ import { privacyManifest } from './privacy/manifest.ts';
 import { projectsManifest } from './projects/manifest.ts';
 import { tasksManifest } from './tasks/manifest.ts';
 import { ticketsManifest } from './tickets/manifest.ts';
+import { requestsManifest } from './requests/manifest.ts';
 import { teamManifest } from './team/manifest.ts';
 import { singleSignOnManifest } from './single-sign-on/manifest.ts';
 
@@ -33,6 +34,7 @@ export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
   projectsManifest,
   knowledgeBaseManifest,
   ticketsManifest,
+  requestsManifest,
   teamManifest,
   privacyManifest,
   appPushManifest,

@@ -57,6 +57,7 @@ const PERMISSION_OF: Partial<Record<SectionSwitch, ClientPermission>> = {
   allowMessaging: 'messages',
   showTickets: 'tickets',
   showKnowledgeBase: 'knowledge',
+  showRequests: 'requests',
 };
 
 /** Every client permission a route needs: those of its switches and those it names. */

@@ -44,6 +44,7 @@ const ALL_ON: PortalSettings = {
   showTasks: true,
   showProjects: true,
   showTickets: true,
+  showRequests: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -75,6 +76,7 @@ describe('client access: roles and overrides', function () {
       'messages',
       'tickets',
       'knowledge',
+      'requests',
     ]);
   });
 
@@ -113,6 +115,7 @@ describe('client access: roles and overrides', function () {
       comments: null,
       tickets: null,
       knowledge: null,
+      requests: null,
     });
     const verdicts = resolveAccess(settings, everything);
     expect(verdicts.map((v) => hiddenReason(v, everything))).to.deep.equal([

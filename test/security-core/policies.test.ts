@@ -60,6 +60,7 @@ const ALL_ON: PortalSettings = {
   showProjects: true,
   showTickets: true,
   showKnowledgeBase: true,
+  showRequests: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -101,6 +102,7 @@ describe('portal policy: sections', function () {
       'messages',
       'tickets',
       'knowledge',
+      'requests',
     ]);
   });
 
@@ -117,6 +119,7 @@ describe('portal policy: sections', function () {
     ['allowMessaging', ['messages']],
     ['showTickets', ['tickets']],
     ['showKnowledgeBase', ['knowledge']],
+    ['showRequests', ['requests']],
   ];
   for (const [name, sections] of switches) {
     it(`${name} alone shows ${sections.join(' and ')} (and documents)`, function () {

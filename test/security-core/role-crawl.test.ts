@@ -19,6 +19,7 @@ import { DEFAULT_SETTINGS, type PortalSettings } from '../../src/core/settings/p
 import { demoNorthwind, demoWorkspaceId, type DemoClient } from '../support/demo-records.ts';
 import { csrfFrom, postPasswordSignIn, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { smallPdf } from '../support/upload-fixtures.ts';
+import { insertServiceRequest } from '../../plugins/reference-crm/queries/service-requests.ts';
 import { unzip } from '../support/unzip.ts';
 
 const BASE = '/portal/demo';
@@ -59,12 +60,13 @@ function holds(settings: PortalSettings, permission: string): boolean {
     messages: settings.allowMessaging,
     tickets: settings.showTickets,
     knowledge: settings.showKnowledgeBase,
+    requests: settings.showRequests,
   };
   return switches[permission] ?? false;
 }
 
 /** The workspace's switches for the crawl: everything a client can see or do is on. */
-const SETTINGS: PortalSettings = { ...DEFAULT_SETTINGS, allowFileUploads: true, showTickets: true };
+const SETTINGS: PortalSettings = { ...DEFAULT_SETTINGS, allowFileUploads: true, showTickets: true, showRequests: true };
 
 interface HostRecord {
   type: 'proposal' | 'quotation' | 'invoice' | 'project';
@@ -132,6 +134,8 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
   let ticketMarks: Array<{ clientId: number; marks: string[] }>;
   /** The workspace's published client articles by title, and those no client may read (drafts, internal, another workspace's). */
   let articleMarks: { published: string[]; never: string[] };
+  /** Each company's service and quote requests: what they wrote and the files they sent. */
+  let requestMarks: Array<{ clientId: number; marks: string[] }>;
   /** What the agency wrote only for its staff: never shown to any client. */
   const INTERNAL_NOTE = 'SMTP password rotated last week';
   const summary: string[] = [];
@@ -144,6 +148,7 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       .concat(ticketMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'tickets')).flatMap((x) => x.marks))
       .concat(holds(settings, 'knowledge') ? [] : articleMarks.published)
       .concat(articleMarks.never)
+      .concat(requestMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'requests')).flatMap((x) => x.marks))
       .concat([INTERNAL_NOTE]);
 
   /** The portal's tables and the CRM's records a client can change, as one digest per table. */
@@ -171,9 +176,9 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
     workspaceId = String(await demoWorkspaceId(db));
     northwind = await demoNorthwind(db);
     await db('workspace_client_portal_settings')
-      .insert({ workspace_id: workspaceId, allow_file_uploads: true, show_tickets: true })
+      .insert({ workspace_id: workspaceId, allow_file_uploads: true, show_tickets: true, show_requests: true })
       .onConflict('workspace_id')
-      .merge({ allow_file_uploads: true, show_tickets: true });
+      .merge({ allow_file_uploads: true, show_tickets: true, show_requests: true });
     await h.crm.portal.workspaceChanged(workspaceId);
 
     const mariaLogin = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
@@ -282,6 +287,34 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
     };
     expect(articleMarks.published.length).to.be.greaterThan(3);
     expect(articleMarks.never.length).to.be.greaterThan(2);
+    // A quote request of Maria's with a file, and one of another company's: what no one without
+    // requests, and no one of another company, may see.
+    const quote = await db('request_definitions').where({ workspace_id: ws, name: 'Request a quote for printing' }).first('id');
+    const requestForm = csrfFrom((await maria.get(`${BASE}/requests/new/${quote.id}`).expect(200)).text);
+    await maria
+      .post(`${BASE}/requests/new/${quote.id}`)
+      .field('_csrf', requestForm)
+      .field('f_product', 'posters')
+      .field('f_quantity', '120')
+      .field('f_notes', 'Crawl request for the harbour festival posters')
+      .attach('attachments', smallPdf(), 'maria-festival-artwork.pdf')
+      .expect(303);
+    const bluebell = await db('clients').where({ workspace_id: ws, name: 'Bluebell Bakery' }).first('id');
+    const priya = await db('contacts').where({ workspace_id: ws, client_id: bluebell.id }).first('id');
+    const foreign = await insertServiceRequest(db, {
+      workspaceId: ws,
+      definitionId: quote.id,
+      clientId: bluebell.id,
+      contactId: priya.id,
+      title: 'Request a quote for printing',
+      kind: 'quote',
+      fields: [{ key: 'notes', type: 'textarea', label: 'Anything else', required: false }],
+      payload: { notes: 'Bluebell wedding season flyers' },
+    });
+    requestMarks = [
+      { clientId: northwind.id, marks: ['Crawl request for the harbour festival posters', 'maria-festival-artwork.pdf'] },
+      { clientId: bluebell.id, marks: ['Bluebell wedding season flyers', foreign.ref] },
+    ];
     ids = {
       proposal: proposal.id,
       quotation: quotation.id,

@@ -91,6 +91,7 @@ import {
 } from './portal-commercial.ts';
 import { referenceOfferDecisions } from './portal-decisions.ts';
 import { referenceTickets } from './portal-tickets.ts';
+import { referenceRequests } from './portal-requests.ts';
 import { clientTicketCountsQuery } from '../queries/tickets.ts';
 
 function presentWorkspace(row: WorkspaceRow): HostWorkspace {
@@ -827,6 +828,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
     },
     tickets: referenceTickets(db),
     knowledgeBase: referenceKnowledgeBase(db),
+    requests: referenceRequests(db),
     invoices: {
       ...invoiceReads(db),
       // A payment from the portal (adapter-payments.ts), in the caller's transaction.

@@ -34,6 +34,9 @@ export function customerPortalPlugin(
     // The files the client attached to the ticket in the portal, listed and served on its staff page.
     ticketFiles: (staff, ticket) => portal.ticketFiles.list(staff, ticket),
     ticketFileContent: (staff, ticket, fileId) => portal.ticketFiles.open(staff, ticket, fileId),
+    // The files the client sent with a request in the portal, on the request's staff page.
+    requestFiles: (staff, request) => portal.requestFiles.list(staff, request),
+    requestFileContent: (staff, request, fileId) => portal.requestFiles.open(staff, request, fileId),
     async settingsPages(staff) {
       if (staff.role !== 'admin') return [];
       const workspace = await adapter.workspaces.findById(staff.workspaceId);

@@ -19,6 +19,7 @@ import * as ticketFiles from './20270204000001_ticket_files.ts';
 import * as vatExemptionReasons from './20270206000001_vat_exemption_reasons.ts';
 import * as clientOpenOrderIndexes from './20270110000001_client_open_order_indexes.ts';
 import * as knowledgeBase from './20270401000001_knowledge_base.ts';
+import * as serviceRequests from './20270403000001_service_requests.ts';
 import { CRM_DISTRIBUTION } from './distribution.ts';
 
 const config = (): Knex.MigratorConfig => ({
@@ -41,6 +42,7 @@ const config = (): Knex.MigratorConfig => ({
     '20270206000001_vat_exemption_reasons': vatExemptionReasons,
     '20270110000001_client_open_order_indexes': clientOpenOrderIndexes,
     '20270401000001_knowledge_base': knowledgeBase,
+    '20270403000001_service_requests': serviceRequests,
   }),
   tableName: 'crm_knex_migrations',
 });

@@ -23,6 +23,7 @@ export type Section =
   | 'tasks'
   | 'tickets'
   | 'knowledge'
+  | 'requests'
   | 'documents'
   | 'settings';
 
@@ -36,6 +37,7 @@ const NAV: ReadonlyArray<{ section: Section; label: string; href: string }> = [
   { section: 'tasks', label: 'Tasks', href: '/tasks' },
   { section: 'tickets', label: 'Tickets', href: '/tickets' },
   { section: 'knowledge', label: 'Help articles', href: '/knowledge-base' },
+  { section: 'requests', label: 'Requests', href: '/requests' },
   { section: 'documents', label: 'Documents', href: '/documents' },
   { section: 'settings', label: 'Settings', href: '/settings' },
 ];

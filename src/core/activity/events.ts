@@ -51,6 +51,7 @@ export const ACTIVITY_EVENTS = {
   'ticket.closed': 'Closed a support ticket',
   'ticket.reopened': 'Reopened a support ticket',
   'ticket.rated': 'Rated a closed support ticket',
+  'request.submitted': 'Sent a service or quote request',
   'offer.accepted': 'Accepted a proposal or quotation',
   'offer.declined': 'Declined a proposal or quotation',
   'offer.signed_pdf_downloaded': 'Downloaded the signed PDF',

@@ -54,7 +54,8 @@ export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>, t: Tr
     case 'ticket.replied':
     case 'ticket.closed':
     case 'ticket.reopened':
-    case 'ticket.rated': {
+    case 'ticket.rated':
+    case 'request.submitted': {
       const ref = str(d.ref);
       const title = str(d.title);
       return [ref, title ? quoted(title) : null].filter(Boolean).join(' ') || null;

@@ -23,6 +23,7 @@ export const CLIENT_PERMISSIONS = [
   'messages',
   'tickets',
   'knowledge',
+  'requests',
 ] as const;
 export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
 
@@ -36,6 +37,7 @@ const SWITCH_OF: Record<
   | 'showProjects'
   | 'showTickets'
   | 'showKnowledgeBase'
+  | 'showRequests'
   | 'showDocuments'
   | 'allowFileUploads'
   | 'allowComments'
@@ -52,6 +54,7 @@ const SWITCH_OF: Record<
   messages: 'allowMessaging',
   tickets: 'showTickets',
   knowledge: 'showKnowledgeBase',
+  requests: 'showRequests',
 };
 
 export type BuiltInRole = 'admin' | 'full' | 'billing' | 'member';
@@ -83,7 +86,7 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
   },
   member: {
     label: 'Member',
-    permissions: ['proposals', 'tasks', 'projects', 'documents', 'uploads', 'comments', 'messages', 'tickets', 'knowledge'],
+    permissions: ['proposals', 'tasks', 'projects', 'documents', 'uploads', 'comments', 'messages', 'tickets', 'knowledge', 'requests'],
     managesColleagues: false,
   },
 };
@@ -134,6 +137,9 @@ export interface ClientAccess {
  *   (client-portal-actions/client-kb.ts: hasPermission(user, 'document', 'read'));
  * - support tickets → ticket read; opening one also asks ticket create (mayOpenTickets), and
  *   replying, closing, reopening and rating ask ticket update (mayActOnTickets);
+ * - service and quote requests → Alga's client portal asks nothing of the client's roles to list
+ *   published definitions or submit one (request-services/[definitionId]/actions.ts checks only
+ *   that the user is a client of the tenant): the host's roles do not narrow them;
  * - later: the company's profile → client read (editing it: client update).
  * Comments and messages are the portal's own threads (Alga's comments belong to tickets): the
  * host's roles do not narrow them. An empty list asks nothing of the host.
@@ -154,6 +160,7 @@ const HOST_GRANTS_NEEDED = {
   ticketUpdate: ['ticket:update'],
   projects: ['project:read'],
   knowledge: ['document:read'],
+  requests: [],
   companyProfile: ['client:read'],
   companyProfileEdit: ['client:update'],
 } as const satisfies Record<ClientPermission | 'colleagues', readonly string[]> & Record<string, readonly string[]>;

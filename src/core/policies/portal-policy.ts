@@ -15,7 +15,8 @@ export type PortalSection =
   | 'documents'
   | 'messages'
   | 'tickets'
-  | 'knowledge';
+  | 'knowledge'
+  | 'requests';
 
 const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   proposals: (s) => s.showProposals,
@@ -27,6 +28,7 @@ const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   messages: (s) => s.allowMessaging,
   tickets: (s) => s.showTickets,
   knowledge: (s) => s.showKnowledgeBase,
+  requests: (s) => s.showRequests,
 };
 
 export const PORTAL_SECTIONS = Object.keys(SECTION_RULES) as PortalSection[];
@@ -49,6 +51,7 @@ const SECTION_OF_RECORD: Record<string, PortalSection> = {
   document: 'documents',
   message: 'messages',
   ticket: 'tickets',
+  request: 'requests',
 };
 
 /**
@@ -180,6 +183,7 @@ const LIVE_EVENT_RULES: Record<string, (s: PortalSettings, data: Record<string, 
   'document-changed': (s) => canSeeSection(s, 'documents'),
   // A ticket's answer, status or attachment: its page and the list refresh.
   'ticket-changed': (s) => canSeeSection(s, 'tickets'),
+  'request-changed': (s) => canSeeSection(s, 'requests'),
   // A thread shows only with comments on, under a record of a section the client sees.
   'comment-created': (s, data) => {
     const type = typeof data.subjectType === 'string' ? data.subjectType : '';

@@ -991,6 +991,122 @@ export interface TicketsPort {
   staffPageOf?(ticketId: HostId): string | null;
 }
 
+/** The kinds of field a request form asks; a host maps its own onto them. */
+type RequestFieldType = 'text' | 'textarea' | 'select' | 'multiselect' | 'number' | 'date' | 'checkbox' | 'file';
+
+/** One field of a request form, as the host defines it. */
+export interface RequestField {
+  /** The payload's key for the answer; unique within the form. */
+  key: string;
+  type: RequestFieldType;
+  label: string;
+  /** A line under the label, where the host keeps one. */
+  help: string | null;
+  required: boolean;
+  /** With select and multiselect: the choices, in the host's order. */
+  options?: { value: string; label: string }[];
+  /** With number: the bounds the host sets. */
+  min?: number | null;
+  max?: number | null;
+}
+
+/**
+ * One thing the agency offers its clients to ask for ("Request a quote for printing"), with its
+ * own form. A `quote` request is answered with a proposal or quotation the client accepts in the
+ * portal; a `general` one with the agency's answer.
+ */
+export interface RequestDefinition {
+  id: HostId;
+  name: string;
+  description: string;
+  /** The host's grouping of its catalogue, where it has one. */
+  category: string | null;
+  /** The host's icon name, where it keeps one; the portal shows a generic mark for others. */
+  icon: string | null;
+  kind: 'general' | 'quote';
+  fields: RequestField[];
+}
+
+/**
+ * The portal's words for where a request stands: `submitted` (not read yet), `inReview`,
+ * `answered` (the agency answered or sent a quotation), `closed`. A host maps its own statuses.
+ */
+export type RequestState = 'submitted' | 'inReview' | 'answered' | 'closed';
+
+/** An answer of the client's form as the request page shows it. */
+export type RequestAnswer = string | number | boolean | string[] | null;
+
+export interface RequestSummary {
+  id: HostId;
+  /** The number the client quotes (REQ-0001), or the host's id where it numbers none. */
+  ref: string;
+  /** The definition's name at the time it was sent. */
+  title: string;
+  kind: 'general' | 'quote';
+  state: RequestState;
+  /** The host's own name of its status where it says more than the state; null to say the state. */
+  statusLabel: string | null;
+  submittedAt: Date;
+  /** The newest change, by either side. */
+  updatedAt: Date;
+}
+
+/** A proposal or quotation the agency made in answer to a request. */
+interface RequestOffer {
+  kind: 'proposal' | 'quotation';
+  id: HostId;
+  number: string;
+}
+
+export interface RequestDetail extends RequestSummary {
+  /** The fields of the form as they were sent, with the client's answers (files: their names). */
+  fields: RequestField[];
+  answers: Record<string, RequestAnswer>;
+  /** The agency's answer to the client, where it wrote one. */
+  answer: string | null;
+  answeredAt: Date | null;
+  /** Oldest first; empty where the host keeps no history. */
+  history: { at: Date; state: RequestState; statusLabel: string | null }[];
+  /** The proposal or quotation the agency made in answer, where there is one. */
+  offer: RequestOffer | null;
+}
+
+/** What a client sends: the definition's answers, checked against its fields by the portal. */
+interface NewRequest {
+  definitionId: HostId;
+  answers: Record<string, RequestAnswer>;
+}
+
+/**
+ * The agency's catalogue of services and quotes a client may ask for, and the client's requests:
+ * every call scoped by workspace and client, so another company's request is not found; `contactId`
+ * names the person who asks or reads (the request's requester), for a host that shows each person
+ * only their own (Alga's "my requests"). The agency answers in the host's own screens; what it
+ * writes there for the client comes back through find().
+ */
+export interface ServiceRequestsPort {
+  /** The definitions this person may ask for (published, visible to clients), in the host's order. */
+  definitions(workspaceId: HostId, clientId: HostId, contactId: HostId): Promise<RequestDefinition[]>;
+  /** One of definitions(), or null. */
+  definition(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId): Promise<RequestDefinition | null>;
+  /** Null when the definition is not one this person may ask for. */
+  submit(workspaceId: HostId, clientId: HostId, contactId: HostId, request: NewRequest, write?: HostWrite): Promise<RequestSummary | null>;
+  /** Newest first; `search` matched in the ref and the title, any case. */
+  list(
+    workspaceId: HostId,
+    clientId: HostId,
+    contactId: HostId,
+    filter: { search?: string },
+    page: PageRequest,
+  ): Promise<Page<RequestSummary>>;
+  find(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId): Promise<RequestDetail | null>;
+  /**
+   * Optional: the request a proposal or quotation of the client answers, for its page ("in answer
+   * to your request …"); null when it answers none.
+   */
+  answeredBy?(workspaceId: HostId, clientId: HostId, offer: { kind: 'proposal' | 'quotation'; id: HostId }): Promise<RequestSummary | null>;
+}
+
 /** The portal's words for where a project stands; a host maps its own statuses onto them. */
 export type ProjectState = 'active' | 'onHold' | 'completed';
 
@@ -1246,6 +1362,8 @@ export interface HostAdapter {
   projects?: ProjectsPort;
   /** The knowledge base's published client articles; without it the Help section does not exist. */
   knowledgeBase?: KnowledgeBasePort;
+  /** Service and quote requests; without it the requests section does not exist. */
+  requests?: ServiceRequestsPort;
   /** The host's page around the portal's admin pages; without it they have a layout of their own. */
   layout?: HostLayoutPort;
   /** Links from the portal's staff record pages to the host's own; without it there are none. */

@@ -10,6 +10,8 @@ export interface PortalSettings {
   showTickets: boolean;
   /** Clients read the agency's published help articles (where the host keeps a knowledge base). */
   showKnowledgeBase: boolean;
+  /** Clients ask for the agency's services and quotes from its catalogue (where the host keeps one). */
+  showRequests: boolean;
   /**
    * Documents have no workspace switch (always true here); a person's role or the agency can hide
    * them from one person or company (src/core/policies/client-access.ts).
@@ -43,6 +45,7 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   showProjects: true,
   showTickets: false,
   showKnowledgeBase: true,
+  showRequests: false,
   showDocuments: true,
   allowFileUploads: false,
   allowComments: true,
@@ -76,6 +79,11 @@ export const SECTION_SWITCHES = [
     key: 'showKnowledgeBase',
     label: 'Show the knowledge base',
     hint: 'Clients read the help articles you published for them, and see matching ones as they write a ticket. Only where your CRM keeps a knowledge base.',
+  },
+  {
+    key: 'showRequests',
+    label: 'Show service and quote requests',
+    hint: 'Clients ask for what you offer, each with its own form, and follow your answer and your quotation. Only where your CRM keeps a catalogue of requests.',
   },
   {
     key: 'allowFileUploads',

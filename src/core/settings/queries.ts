@@ -13,6 +13,7 @@ interface SettingsRow {
   show_projects: boolean;
   show_tickets: boolean;
   show_knowledge_base: boolean;
+  show_requests: boolean;
   allow_file_uploads: boolean;
   allow_comments: boolean;
   allow_messaging: boolean;
@@ -37,6 +38,7 @@ const COLUMNS = [
   'show_projects',
   'show_tickets',
   'show_knowledge_base',
+  'show_requests',
   'allow_file_uploads',
   'allow_comments',
   'allow_messaging',
@@ -62,6 +64,7 @@ function fromRow(row: SettingsRow): PortalSettings {
     showProjects: row.show_projects,
     showTickets: row.show_tickets,
     showKnowledgeBase: row.show_knowledge_base,
+    showRequests: row.show_requests,
     showDocuments: true,
     allowFileUploads: row.allow_file_uploads,
     allowComments: row.allow_comments,
@@ -98,6 +101,7 @@ export async function saveSettings(db: Db, workspaceId: string, change: Settings
     showProjects: 'show_projects',
     showTickets: 'show_tickets',
     showKnowledgeBase: 'show_knowledge_base',
+    showRequests: 'show_requests',
     allowFileUploads: 'allow_file_uploads',
     allowComments: 'allow_comments',
     allowMessaging: 'allow_messaging',

@@ -56,6 +56,7 @@ const switches: Record<SectionSwitch, typeof checkboxField> = {
   showProjects: checkboxField,
   showTickets: checkboxField,
   showKnowledgeBase: checkboxField,
+  showRequests: checkboxField,
   allowFileUploads: checkboxField,
   allowComments: checkboxField,
   allowMessaging: checkboxField,

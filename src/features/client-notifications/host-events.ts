@@ -10,6 +10,7 @@ const KIND_OF = {
   proposal: 'offer_sent',
   quotation: 'offer_sent',
   ticket: 'ticket_answered',
+  request: 'request_answered',
 } as const;
 
 export function clientEventOf(change: ParsedHostChange): ClientEvent {

@@ -10,6 +10,7 @@ export const NOTIFICATION_KINDS = [
   'document_shared',
   'message_reply',
   'ticket_answered',
+  'request_answered',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -34,6 +35,8 @@ export const KIND_RULES: Record<NotificationKind, KindRule> = {
   message_reply: { permission: 'messages', section: 'messages', channels: ['portal'], defaultChannel: 'portal' },
   // An answer or a status the agency set on a ticket: the client is likely waiting for it.
   ticket_answered: { permission: 'tickets', section: 'tickets', channels: CHANNELS, defaultChannel: 'email' },
+  // The agency's answer to a service or quote request, or its status moved on.
+  request_answered: { permission: 'requests', section: 'requests', channels: CHANNELS, defaultChannel: 'email' },
 };
 
 /** The kinds a person's settings (the workspace's, narrowed by their access) let them see. */
