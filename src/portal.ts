@@ -200,7 +200,12 @@ export interface CustomerPortal {
     workspaceId: string;
     /** The staff member's language in the host, if it keeps one; the language chosen in the portal comes first. */
     locale?: string | null;
-  }): Promise<Array<{ label: string; href: string; count: number; countText: string }>>;
+  }): Promise<Array<{ label: string; href: string; count: number; countText: string; unreadWord: string }>>;
+  /**
+   * The words of the portal's links on the host's own pages (its Settings entry, its link on a
+   * record's page), in the staff member's language as headerItems speaks it.
+   */
+  staffLinkWords(staff: { id: string; workspaceId: string; locale?: string | null }): Promise<{ settings: string; recordLink: string }>;
   /**
    * Prometheus metrics of this portal (its own registry): an Express handler the host mounts where
    * only its monitoring reaches (docs/operating.md).
@@ -383,11 +388,23 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       ]);
       // The portal's items speak the staff member's language; the rest of the header is the host's.
       const t = translator(entry?.staffLocales.get(staff.id) ?? localeOfTag(staff.locale) ?? DEFAULT_LOCALE);
-      const item = (label: string, href: string, count: number) => ({ label, href, count, countText: countText(count) });
+      const item = (label: string, href: string, count: number) => ({
+        label,
+        href,
+        count,
+        countText: countText(count),
+        // What a screen reader hears after the count, in the same language as the label.
+        unreadWord: t('staff:header.unread'),
+      });
       return [
         item(t('staff:header.notifications'), config.notificationsPath, unreadNotifications),
         item(t('staff:header.messages'), config.messagesPath, unreadMessages),
       ];
+    },
+    async staffLinkWords(staff) {
+      const entry = await core.services.workspaces.byId(staff.workspaceId);
+      const t = translator(entry?.staffLocales.get(staff.id) ?? localeOfTag(staff.locale) ?? DEFAULT_LOCALE);
+      return { settings: t('staff:portalTitle'), recordLink: t('staff:header.recordLink') };
     },
     workspaceChanged: (workspaceId) => core.services.workspaces.changed(workspaceId),
     async hostRecordChanged(input) {

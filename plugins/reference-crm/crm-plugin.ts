@@ -22,7 +22,7 @@ export interface CrmPlugin {
     id: string;
     workspaceId: string;
     role: 'admin' | 'member';
-  }): Promise<Array<{ label: string; href: string; count: number; countText?: string }>>;
+  }): Promise<Array<{ label: string; href: string; count: number; countText?: string; unreadWord?: string }>>;
   /**
    * Staff changed a client's document or task in the CRM's own pages (after the write committed),
    * e.g. so the client portal's open pages of that client refresh. A failing plugin never fails

@@ -130,6 +130,7 @@ describe('client access: roles and overrides', function () {
       'Hidden: hidden from this person',
       null,
       null,
+      null,
     ]);
   });
 

@@ -41,7 +41,7 @@ export function customerPortalPlugin(
       if (staff.role !== 'admin') return [];
       const workspace = await adapter.workspaces.findById(staff.workspaceId);
       if (!workspace || !portal.isEnabledFor(workspace)) return [];
-      return [{ label: 'Client portal', href: config.adminPath }];
+      return [{ label: (await portal.staffLinkWords(staff)).settings, href: config.adminPath }];
     },
     // The portal's record page (evidence, public links, client activity, view as client): only
     // for admins, as the portal's admin pages are, and only where the portal is on.
@@ -50,7 +50,7 @@ export function customerPortalPlugin(
       const workspace = await adapter.workspaces.findById(staff.workspaceId);
       if (!workspace || !portal.isEnabledFor(workspace)) return [];
       const href = `${config.adminPath}/records/${record.kind}/${encodeURIComponent(record.clientId)}/${encodeURIComponent(record.id)}`;
-      return [{ label: 'Client portal: activity, evidence and public links', href }];
+      return [{ label: (await portal.staffLinkWords(staff)).recordLink, href }];
     },
   };
 }
