@@ -16,6 +16,7 @@ import { offersFeature, type OfferReminders } from './features/offers/index.ts';
 import { privacyFeature, type DataExports } from './features/privacy/index.ts';
 import { tasksFeature } from './features/tasks/index.ts';
 import { projectsFeature } from './features/projects/index.ts';
+import { appointmentsFeature } from './features/appointments/index.ts';
 import { type StaffTicketFile, ticketsFeature } from './features/tickets/index.ts';
 import { teamFeature } from './features/team/index.ts';
 import { singleSignOnFeature } from './features/single-sign-on/index.ts';
@@ -253,6 +254,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     documents,
     tasksFeature(core.services),
     projectsFeature(core.services),
+    appointmentsFeature(core.services),
     tickets,
     teamFeature(core.services, account.auth),
     privacy,

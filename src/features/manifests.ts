@@ -16,6 +16,7 @@ import { notificationsManifest } from './notifications/manifest.ts';
 import { offersManifest } from './offers/manifest.ts';
 import { privacyManifest } from './privacy/manifest.ts';
 import { projectsManifest } from './projects/manifest.ts';
+import { appointmentsManifest } from './appointments/manifest.ts';
 import { tasksManifest } from './tasks/manifest.ts';
 import { ticketsManifest } from './tickets/manifest.ts';
 import { teamManifest } from './team/manifest.ts';
@@ -30,6 +31,7 @@ export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
   documentsManifest,
   tasksManifest,
   projectsManifest,
+  appointmentsManifest,
   ticketsManifest,
   teamManifest,
   privacyManifest,

@@ -90,6 +90,7 @@ import {
 } from './portal-commercial.ts';
 import { referenceOfferDecisions } from './portal-decisions.ts';
 import { referenceTickets } from './portal-tickets.ts';
+import { referenceAppointments } from './portal-appointments.ts';
 import { clientTicketCountsQuery } from '../queries/tickets.ts';
 
 function presentWorkspace(row: WorkspaceRow): HostWorkspace {
@@ -825,6 +826,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
       ...referenceOfferDecisions(db),
     },
     tickets: referenceTickets(db),
+    appointments: referenceAppointments(db),
     invoices: {
       ...invoiceReads(db),
       // A payment from the portal (adapter-payments.ts), in the caller's transaction.

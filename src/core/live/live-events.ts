@@ -20,7 +20,8 @@ export type LiveEventType =
   // A comment added on a proposal, quotation or invoice thread.
   | 'comment-created'
   // A support ticket opened, answered, replied to or moved to another status (either side).
-  | 'ticket-changed';
+  | 'ticket-changed'
+  | 'appointment-changed';
 
 export interface LiveEvent {
   seq: string;

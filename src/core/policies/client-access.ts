@@ -22,6 +22,7 @@ export const CLIENT_PERMISSIONS = [
   'comments',
   'messages',
   'tickets',
+  'appointments',
 ] as const;
 export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
 
@@ -34,6 +35,7 @@ const SWITCH_OF: Record<
   | 'showTasks'
   | 'showProjects'
   | 'showTickets'
+  | 'showAppointments'
   | 'showDocuments'
   | 'allowFileUploads'
   | 'allowComments'
@@ -49,6 +51,7 @@ const SWITCH_OF: Record<
   comments: 'allowComments',
   messages: 'allowMessaging',
   tickets: 'showTickets',
+  appointments: 'showAppointments',
 };
 
 export type BuiltInRole = 'admin' | 'full' | 'billing' | 'member';
@@ -80,7 +83,7 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
   },
   member: {
     label: 'Member',
-    permissions: ['proposals', 'tasks', 'projects', 'documents', 'uploads', 'comments', 'messages', 'tickets'],
+    permissions: ['proposals', 'tasks', 'projects', 'documents', 'uploads', 'comments', 'messages', 'tickets', 'appointments'],
     managesColleagues: false,
   },
 };
@@ -148,6 +151,7 @@ const HOST_GRANTS_NEEDED = {
   ticketCreate: ['ticket:create'],
   ticketUpdate: ['ticket:update'],
   projects: ['project:read'],
+  appointments: [],
   companyProfile: ['client:read'],
   companyProfileEdit: ['client:update'],
 } as const satisfies Record<ClientPermission | 'colleagues', readonly string[]> & Record<string, readonly string[]>;

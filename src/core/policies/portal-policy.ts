@@ -6,7 +6,16 @@ import type { PortalSettings } from '../settings/portal-settings.ts';
 import type { ClientUserStatus } from './client-user-policy.ts';
 import { forbidden, notFound } from '../http/http-error.ts';
 
-export type PortalSection = 'proposals' | 'quotations' | 'invoices' | 'tasks' | 'projects' | 'documents' | 'messages' | 'tickets';
+export type PortalSection =
+  | 'proposals'
+  | 'quotations'
+  | 'invoices'
+  | 'tasks'
+  | 'projects'
+  | 'documents'
+  | 'messages'
+  | 'tickets'
+  | 'appointments';
 
 const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   proposals: (s) => s.showProposals,
@@ -17,6 +26,7 @@ const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   documents: (s) => s.showDocuments,
   messages: (s) => s.allowMessaging,
   tickets: (s) => s.showTickets,
+  appointments: (s) => s.showAppointments,
 };
 
 export const PORTAL_SECTIONS = Object.keys(SECTION_RULES) as PortalSection[];
@@ -39,6 +49,7 @@ const SECTION_OF_RECORD: Record<string, PortalSection> = {
   document: 'documents',
   message: 'messages',
   ticket: 'tickets',
+  appointment: 'appointments',
 };
 
 /**
@@ -170,6 +181,8 @@ const LIVE_EVENT_RULES: Record<string, (s: PortalSettings, data: Record<string, 
   'document-changed': (s) => canSeeSection(s, 'documents'),
   // A ticket's answer, status or attachment: its page and the list refresh.
   'ticket-changed': (s) => canSeeSection(s, 'tickets'),
+  // An appointment confirmed, declined, moved or cancelled: its page and the list refresh.
+  'appointment-changed': (s) => canSeeSection(s, 'appointments'),
   // A thread shows only with comments on, under a record of a section the client sees.
   'comment-created': (s, data) => {
     const type = typeof data.subjectType === 'string' ? data.subjectType : '';

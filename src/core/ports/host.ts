@@ -1142,6 +1142,89 @@ export interface HostClientPermissionsPort {
   of(workspaceId: HostId, contactIds: HostId[]): Promise<Map<HostId, ReadonlySet<string>>>;
 }
 
+/** Where an appointment stands: asked for, agreed, refused by the agency, agreed at a new time, called off. */
+export type AppointmentStatus = 'pending' | 'confirmed' | 'declined' | 'moved' | 'cancelled';
+
+/** What a client may book time for, and for how long. */
+export interface AppointmentService {
+  id: HostId;
+  name: string;
+  minutes: number;
+}
+
+/** A time a client may book: free in the agency's hours, far enough ahead. */
+export interface AppointmentSlot {
+  startsAt: Date;
+  endsAt: Date;
+}
+
+export interface Appointment {
+  id: HostId;
+  serviceId: HostId;
+  serviceName: string;
+  /** The client's person who asked for it; null when the agency booked it or the contact is gone. */
+  contactId: HostId | null;
+  startsAt: Date;
+  endsAt: Date;
+  status: AppointmentStatus;
+  note: string;
+  /** The client's IANA zone when they asked: the invitation's and the emails'. */
+  timeZone: string;
+  /** The invitation's revision (iCalendar SEQUENCE): up on each move. */
+  sequence: number;
+  requestedAt: Date;
+}
+
+export interface NewAppointment {
+  serviceId: HostId;
+  startsAt: Date;
+  note: string;
+  timeZone: string;
+}
+
+/**
+ * Why a host does not book a time: another booking holds it now ('taken', refused in the
+ * database, so two clients asking at once never both get it), or it is not a time the agency
+ * offers for that service ('unavailable').
+ */
+export interface AppointmentRefusal {
+  refused: 'taken' | 'unavailable';
+}
+
+/**
+ * Appointments a client books with the agency, as the host keeps them: every query scoped by
+ * workspace and client (another company's appointment is not found). The agency confirms,
+ * declines or moves them in the host's own screens and tells the portal (hostRecordChanged, or
+ * its news port).
+ */
+export interface AppointmentsPort {
+  /** The services clients may book, in the host's order. */
+  services(workspaceId: HostId): Promise<AppointmentService[]>;
+  /** Free times for the service starting in [from, to), soonest first; null when the service is not the host's. */
+  freeSlots(workspaceId: HostId, serviceId: HostId, from: Date, to: Date, now: Date): Promise<AppointmentSlot[] | null>;
+  /** Coming up (ends after now, soonest first) or past (latest first). */
+  list(
+    workspaceId: HostId,
+    clientId: HostId,
+    contactId: HostId,
+    when: 'upcoming' | 'past',
+    now: Date,
+    page: PageRequest,
+  ): Promise<Page<Appointment>>;
+  find(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId): Promise<Appointment | null>;
+  /** Null when the client or contact is not the workspace's. */
+  request(
+    workspaceId: HostId,
+    clientId: HostId,
+    contactId: HostId,
+    wanted: NewAppointment,
+    now: Date,
+    write?: HostWrite,
+  ): Promise<Appointment | AppointmentRefusal | null>;
+  /** The client calls it off; null when it is not the client's or no longer standing. */
+  cancel(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId, write?: HostWrite): Promise<Appointment | null>;
+}
+
 export interface HostAdapter {
   /** Shown in logs and the audit report. */
   name: string;
@@ -1168,6 +1251,8 @@ export interface HostAdapter {
   tickets?: TicketsPort;
   /** Client projects (claim 'project'); without it the projects section does not exist. */
   projects?: ProjectsPort;
+  /** Appointments clients book with the agency; without it the appointments section does not exist. */
+  appointments?: AppointmentsPort;
   /** The host's page around the portal's admin pages; without it they have a layout of their own. */
   layout?: HostLayoutPort;
   /** Links from the portal's staff record pages to the host's own; without it there are none. */

@@ -8,6 +8,8 @@ export interface PortalSettings {
   showProjects: boolean;
   /** Clients open support tickets and follow them (where the host keeps tickets). */
   showTickets: boolean;
+  /** Clients book time with the agency (where the host keeps appointments). */
+  showAppointments: boolean;
   /**
    * Documents have no workspace switch (always true here); a person's role or the agency can hide
    * them from one person or company (src/core/policies/client-access.ts).
@@ -40,6 +42,7 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   showTasks: true,
   showProjects: true,
   showTickets: false,
+  showAppointments: false,
   showDocuments: true,
   allowFileUploads: false,
   allowComments: true,
@@ -68,6 +71,11 @@ export const SECTION_SWITCHES = [
     key: 'showTickets',
     label: 'Show support tickets',
     hint: 'Clients open support tickets, follow your answers, close, reopen and rate them. Only where your CRM keeps tickets.',
+  },
+  {
+    key: 'showAppointments',
+    label: 'Show appointments',
+    hint: 'Clients book time with you from your free hours, follow your answer and cancel. Only where your CRM keeps appointments.',
   },
   {
     key: 'allowFileUploads',

@@ -12,6 +12,7 @@ interface SettingsRow {
   show_tasks: boolean;
   show_projects: boolean;
   show_tickets: boolean;
+  show_appointments: boolean;
   allow_file_uploads: boolean;
   allow_comments: boolean;
   allow_messaging: boolean;
@@ -35,6 +36,7 @@ const COLUMNS = [
   'show_tasks',
   'show_projects',
   'show_tickets',
+  'show_appointments',
   'allow_file_uploads',
   'allow_comments',
   'allow_messaging',
@@ -59,6 +61,7 @@ function fromRow(row: SettingsRow): PortalSettings {
     showTasks: row.show_tasks,
     showProjects: row.show_projects,
     showTickets: row.show_tickets,
+    showAppointments: row.show_appointments,
     showDocuments: true,
     allowFileUploads: row.allow_file_uploads,
     allowComments: row.allow_comments,
@@ -94,6 +97,7 @@ export async function saveSettings(db: Db, workspaceId: string, change: Settings
     showTasks: 'show_tasks',
     showProjects: 'show_projects',
     showTickets: 'show_tickets',
+    showAppointments: 'show_appointments',
     allowFileUploads: 'allow_file_uploads',
     allowComments: 'allow_comments',
     allowMessaging: 'allow_messaging',

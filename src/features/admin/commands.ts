@@ -55,6 +55,7 @@ const switches: Record<SectionSwitch, typeof checkboxField> = {
   showTasks: checkboxField,
   showProjects: checkboxField,
   showTickets: checkboxField,
+  showAppointments: checkboxField,
   allowFileUploads: checkboxField,
   allowComments: checkboxField,
   allowMessaging: checkboxField,
