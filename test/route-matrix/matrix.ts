@@ -56,6 +56,7 @@ const PERMISSION_OF: Partial<Record<SectionSwitch, ClientPermission>> = {
   allowComments: 'comments',
   allowMessaging: 'messages',
   showTickets: 'tickets',
+  showAppointments: 'appointments',
 };
 
 /** Every client permission a route needs: those of its switches and those it names. */
