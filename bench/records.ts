@@ -11,7 +11,8 @@
 // other client user (`{erasureRequest}`, the agency's review page), and an open request of the
 // signed-in client's company for a new colleague (`{colleagueRequest}`, the agency's review page),
 // and a workspace role (`{clientRole}`, its page), the client's newest project (`{project}`), and
-// the client's ticket with the newest activity (`{ticket}`, its page), and an identity provider
+// the client's ticket with the newest activity (`{ticket}`, its page), an appointment of the
+// client's a week ahead (`{appointment}`, its page), and an identity provider
 // for single sign-on bound to the client's company with passwords still allowed (`{ssoProvider}`,
 // its staff page; the sign-in page then carries its button). A custom domain waiting for its
 // check is added too, for the custom domains page.
@@ -39,6 +40,7 @@ export type BenchRecords = Record<
   | 'clientRole'
   | 'project'
   | 'ticket'
+  | 'appointment'
   | 'ssoProvider',
   string
 >;
@@ -148,6 +150,22 @@ export async function benchRecords(
   // The CRM's ticket with the newest activity: the ticket page with its conversation and history.
   const ticket = await db('tickets').where(scope).orderBy('last_activity_at', 'desc').first('id');
   if (!ticket) throw new Error('the demo client has no ticket');
+  // An appointment of the client's a week ahead at a time of its own (each run books a new one).
+  const service = await db('appointment_services').where({ workspace_id: args.workspaceId }).orderBy('id').first('id');
+  const contact = await db('contacts').where(scope).orderBy('id').first('id');
+  if (!service || !contact) throw new Error('the demo workspace books no appointments');
+  const startsAt = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 7 * 86_400_000);
+  const [appointment] = await db('appointments')
+    .insert({
+      ...scope,
+      contact_id: contact.id,
+      service_id: service.id,
+      starts_at: startsAt,
+      ends_at: new Date(startsAt.getTime() + 30 * 60_000),
+      time_zone: 'Europe/Berlin',
+      status: 'cancelled',
+    })
+    .returning('id');
   const ssoProvider = randomUUID();
   await db('portal_sso_providers').insert({
     workspace_id: args.workspaceId,
@@ -163,6 +181,7 @@ export async function benchRecords(
   return {
     ssoProvider,
     ticket: String(ticket.id),
+    appointment: String(appointment.id),
     proposal,
     quotation: await newestOpen('quotations'),
     invoice: String(invoice.id),
