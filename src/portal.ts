@@ -245,6 +245,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const privacy = privacyFeature(core.services, { personalData: () => personalData });
   const customDomains = customDomainsFeature(core.services);
   const tickets = ticketsFeature(core.services);
+  const appointments = appointmentsFeature(core.services);
   const features: Feature[] = [
     account,
     adminFeature(core.services, { auth: account.auth, paymentsReady: payment.availability.ready }),
@@ -254,7 +255,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     documents,
     tasksFeature(core.services),
     projectsFeature(core.services),
-    appointmentsFeature(core.services),
+    appointments,
     tickets,
     teamFeature(core.services, account.auth),
     privacy,
@@ -382,10 +383,16 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     async hostRecordChanged(input) {
       const change = parseHostChange(input);
       await core.announceHostChange(change);
-      if (change.happened)
-        await clientNotifications.service
-          .notify(clientEventOf(change))
-          .catch((err) => core.services.logger.error('could not notify the client of a change in the host', err));
+      if (!change.happened) return;
+      const told = await clientNotifications.service.notify(clientEventOf(change)).catch((err) => {
+        core.services.logger.error('could not notify the client of a change in the host', err);
+        return 0;
+      });
+      // An appointment's answer is told once (its occurrence): its calendar email goes with the first telling.
+      if (change.kind === 'appointment' && told > 0 && appointments.invitations)
+        await appointments.invitations
+          .hostChanged(change)
+          .catch((err) => core.services.logger.error('could not email an appointment’s answer', err));
     },
     staffSignedOut: core.staffSignedOut,
     ticketFiles: {

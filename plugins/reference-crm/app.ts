@@ -23,6 +23,7 @@ import { offerRoutes } from './web/routes/offers.ts';
 import { settingsRoutes } from './web/routes/settings.ts';
 import { taskRoutes } from './web/routes/tasks.ts';
 import { ticketRoutes } from './web/routes/tickets.ts';
+import { appointmentRoutes } from './web/routes/appointments.ts';
 import { createCrmSession } from './web/session.ts';
 import { pluginHeaderItems } from './web/header-items.ts';
 import type { CrmPlugin, CrmStaffHelpers } from './crm-plugin.ts';
@@ -134,6 +135,7 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
   app.use(invoiceRoutes({ ...deps, plugins }));
   app.use(taskRoutes({ ...deps, plugins }));
   app.use(ticketRoutes({ ...deps, plugins, ...(options.virusScanner ? { virusScanner: options.virusScanner } : {}) }));
+  app.use(appointmentRoutes({ ...deps, plugins }));
   app.use(documentRoutes({ ...deps, plugins }));
   app.use(settingsRoutes({ ...deps, plugins }));
 

@@ -75,7 +75,7 @@ export interface CrmFileContent {
 export interface CrmRecordChange {
   workspaceId: string;
   clientId: string;
-  kind: 'document' | 'task' | 'invoice' | 'proposal' | 'quotation' | 'ticket';
+  kind: 'document' | 'task' | 'invoice' | 'proposal' | 'quotation' | 'ticket' | 'appointment';
   id: string;
   happened?: 'shared' | 'assigned' | 'issued' | 'sent' | 'answered';
   title?: string;

@@ -150,6 +150,15 @@ export async function findAppointment(
   return (await query.first<AppointmentRow | undefined>(COLUMNS)) ?? null;
 }
 
+/** The staff list: the workspace's appointments ending after a time, soonest first. */
+export function listWorkspaceAppointments(db: Db, scope: { workspaceId: number; from: Date; limit: number }): Promise<AppointmentRow[]> {
+  return appointments(db, scope.workspaceId)
+    .where('a.ends_at', '>', scope.from)
+    .orderBy([{ column: 'a.starts_at' }, { column: 'a.id' }])
+    .limit(scope.limit)
+    .select(COLUMNS);
+}
+
 /**
  * A new appointment. The exclusion constraint refuses one whose time a standing booking holds
  * (23P01, isExclusionViolation): callers run it in a savepoint so their transaction survives that.

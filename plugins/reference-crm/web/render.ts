@@ -22,6 +22,7 @@ export type Section =
   | 'invoices'
   | 'tasks'
   | 'tickets'
+  | 'appointments'
   | 'documents'
   | 'settings';
 
@@ -34,6 +35,7 @@ const NAV: ReadonlyArray<{ section: Section; label: string; href: string }> = [
   { section: 'invoices', label: 'Invoices', href: '/invoices' },
   { section: 'tasks', label: 'Tasks', href: '/tasks' },
   { section: 'tickets', label: 'Tickets', href: '/tickets' },
+  { section: 'appointments', label: 'Appointments', href: '/appointments' },
   { section: 'documents', label: 'Documents', href: '/documents' },
   { section: 'settings', label: 'Settings', href: '/settings' },
 ];

@@ -33,6 +33,7 @@ import {
   translateFieldErrors,
 } from '../../core/index.ts';
 import { type AppointmentsQueryInput, HostAppointmentId, type NewAppointmentInput, type SlotsQueryInput } from './commands.ts';
+import type { Invitations } from './invitations.ts';
 import { appointmentUrl, presentAppointment, presentServices, presentSlots, STANDING } from './presenters.ts';
 
 const APPOINTMENTS_PAGE_SIZE = 25;
@@ -41,6 +42,8 @@ export interface AppointmentsDeps {
   db: Knex;
   adapter: HostAdapter & { appointments: AppointmentsPort };
   bus: EventBus;
+  /** The calendar emails: a confirmed appointment the client cancels is taken off their calendar. */
+  invitations: Invitations;
   onError: (message: string, err: unknown) => void;
   /** The time now; tests may fix it. */
   now?: () => Date;
@@ -259,7 +262,7 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
     },
 
     cancel: async (req: Request, res: Response) => {
-      const { workspace, base } = portalContext(res);
+      const { workspace, settings, base } = portalContext(res);
       const { user } = signedInClient(res);
       const appointment = await loadAppointment(res);
       if (!STANDING.has(appointment.status)) throw new HttpError(409, 'appointments:errors.notStanding');
@@ -269,6 +272,9 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
           ip: requestMeta(req).ip,
         });
         if (!cancelled) return null;
+        // One the agency had confirmed is in the person's calendar: the cancellation takes it out.
+        if (appointment.status !== 'pending')
+          await deps.invitations.tell(workspace, settings.defaultLocale, cancelled, 'cancelled', { trx });
         return { live: await logged(trx, req, res, 'appointment.cancelled', cancelled) };
       });
       // Changed meanwhile (the agency declined it, another tab cancelled it): nothing more to cancel.

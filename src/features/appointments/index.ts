@@ -1,28 +1,43 @@
 // Appointments: clients book time with the agency, kept by the host, followed in the portal.
 import type { CoreServices, Feature } from '../../core/index.ts';
 import { createAppointmentsHandlers } from './handlers.ts';
+import { createInvitations, type Invitations } from './invitations.ts';
 import { appointmentsManifest } from './manifest.ts';
 import { appointmentsPersonalData } from './personal-data.ts';
 import { appointmentsRoutes } from './routes.ts';
 
-export function appointmentsFeature(core: CoreServices): Feature {
+export function appointmentsFeature(core: CoreServices): Feature & { invitations: Invitations | null } {
   const { db, adapter, events, logger } = core;
   const { appointments } = adapter;
+  const invitations = appointments
+    ? createInvitations({
+        db,
+        appointments,
+        mailer: core.mailer,
+        workspaces: core.workspaces,
+        links: core.links,
+        appUrl: core.config.appUrl,
+        now: core.now,
+      })
+    : null;
   return {
     name: appointmentsManifest.name,
     needs: { ports: ['appointments'] },
     personalData: appointmentsPersonalData({ adapter }),
-    clientRoutes: appointments
-      ? [
-          appointmentsRoutes(
-            createAppointmentsHandlers({
-              db,
-              adapter: { ...adapter, appointments },
-              bus: events,
-              onError: (message, err) => logger.error(message, err),
-            }),
-          ),
-        ]
-      : [],
+    invitations,
+    clientRoutes:
+      appointments && invitations
+        ? [
+            appointmentsRoutes(
+              createAppointmentsHandlers({
+                db,
+                adapter: { ...adapter, appointments },
+                bus: events,
+                invitations,
+                onError: (message, err) => logger.error(message, err),
+              }),
+            ),
+          ]
+        : [],
   };
 }

@@ -10,6 +10,7 @@ export const NOTIFICATION_KINDS = [
   'document_shared',
   'message_reply',
   'ticket_answered',
+  'appointment_answered',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -34,6 +35,9 @@ export const KIND_RULES: Record<NotificationKind, KindRule> = {
   message_reply: { permission: 'messages', section: 'messages', channels: ['portal'], defaultChannel: 'portal' },
   // An answer or a status the agency set on a ticket: the client is likely waiting for it.
   ticket_answered: { permission: 'tickets', section: 'tickets', channels: CHANNELS, defaultChannel: 'email' },
+  // The agency's answer on an appointment: the person who booked it gets an email of its own with
+  // the calendar invitation (appointments/invitations.ts), so this one stays in the portal.
+  appointment_answered: { permission: 'appointments', section: 'appointments', channels: ['portal'], defaultChannel: 'portal' },
 };
 
 /** The kinds a person's settings (the workspace's, narrowed by their access) let them see. */

@@ -59,7 +59,7 @@ export interface ClientEvent {
   workspaceId: string;
   clientId: string;
   kind: NotificationKind;
-  subjectType: 'invoice' | 'proposal' | 'quotation' | 'task' | 'document' | 'message' | 'ticket';
+  subjectType: 'invoice' | 'proposal' | 'quotation' | 'task' | 'document' | 'message' | 'ticket' | 'appointment';
   subjectId: string;
   /**
    * Which happening on the record this is, where one record has many (each answer on a ticket: the
@@ -104,6 +104,8 @@ export function subjectPath(row: Pick<NotificationRow, 'subject_type' | 'subject
       return '/documents';
     case 'ticket':
       return `/tickets/${encodeURIComponent(row.subject_id)}`;
+    case 'appointment':
+      return `/appointments/${encodeURIComponent(row.subject_id)}`;
     default:
       return '/messages';
   }
