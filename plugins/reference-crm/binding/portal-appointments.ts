@@ -30,7 +30,7 @@ import {
 } from '../queries/appointments.ts';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
 
-function presentAppointment(row: AppointmentRow): Appointment {
+export function presentAppointment(row: AppointmentRow): Appointment {
   return {
     id: toHostId(row.id),
     serviceId: toHostId(row.service_id),

@@ -150,6 +150,20 @@ export async function findAppointment(
   return (await query.first<AppointmentRow | undefined>(COLUMNS)) ?? null;
 }
 
+/**
+ * The client's next standing appointments (pending, confirmed, moved) ending after `now`, soonest
+ * first: the dashboard's, read with its other lists in one statement (appointments_client_time_idx).
+ */
+export function comingAppointmentsQuery(db: Db, scope: { workspaceId: number; clientId: number; now: string; limit: number }) {
+  return appointments(db, scope.workspaceId)
+    .where('a.client_id', scope.clientId)
+    .whereIn('a.status', STANDING_STATUSES)
+    .where('a.ends_at', '>', scope.now)
+    .orderBy([{ column: 'a.starts_at' }, { column: 'a.id' }])
+    .limit(scope.limit)
+    .select(COLUMNS);
+}
+
 /** The staff list: the workspace's appointments ending after a time, soonest first. */
 export function listWorkspaceAppointments(db: Db, scope: { workspaceId: number; from: Date; limit: number }): Promise<AppointmentRow[]> {
   return appointments(db, scope.workspaceId)

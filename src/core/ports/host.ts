@@ -207,6 +207,8 @@ export interface DashboardAsk {
   projects: boolean;
   /** The open and waiting tickets (tickets.counts). */
   tickets: boolean;
+  /** The next standing appointments (appointments.list(…, 'upcoming', …), pending, confirmed or moved). */
+  appointments?: boolean;
   rows: number;
 }
 
@@ -227,6 +229,11 @@ export interface DashboardData {
   activeProjects: number | null;
   /** tickets.counts(…), each up to SUMMARY_COUNT_LIMIT + 1. */
   tickets: { open: number; waiting: number } | null;
+  /**
+   * The next standing appointments, soonest first, when asked; absent where the host's
+   * forDashboard does not read them (the port is asked on its own then).
+   */
+  appointments?: Appointment[] | null;
 }
 
 /**

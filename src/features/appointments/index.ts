@@ -6,6 +6,9 @@ import { appointmentsManifest } from './manifest.ts';
 import { appointmentsPersonalData } from './personal-data.ts';
 import { appointmentsRoutes } from './routes.ts';
 
+// The dashboard shows what is coming as the appointments pages show it.
+export { presentAppointment } from './presenters.ts';
+
 export function appointmentsFeature(core: CoreServices): Feature & { invitations: Invitations | null } {
   const { db, adapter, events, logger } = core;
   const { appointments } = adapter;

@@ -1,5 +1,5 @@
 // The appointments section in a real Chromium: axe finds no violations and nothing overflows at
-// 390 px on the list (both tabs), the booking form with a day's free times, an appointment's page
+// 390 px on the dashboard with what is coming, the list (both tabs), the booking form with a day's free times, an appointment's page
 // and its cancel step. A client picks a day (the free times follow it without a reload), picks a
 // time and books it, then cancels it through the confirmation step; no page logs a console error
 // (a CSP violation would be one).
@@ -58,6 +58,7 @@ describe('appointments in Chromium', function () {
     const { page } = await open({ width: 390 });
     await signInWithPassword(page, h.crm.url, 'demo', maria());
     for (const url of [
+      '/',
       '/appointments',
       '/appointments?tab=past',
       `/appointments/new?serviceId=${service.id}&day=${day}`,

@@ -164,6 +164,24 @@ describe('client appointments', function () {
     expect(rows).to.have.length(1);
   });
 
+  it('shows what is coming on the dashboard, in the reader’s zone, with a way to book', async function () {
+    const none = (await maria.get('/portal/demo/').expect(200)).text;
+    expect(none).to.contain('No appointments coming up.').and.contain('href="/portal/demo/appointments/new"');
+    const ten = wallTimeToInstant(day, '10:00', 'Europe/Berlin');
+    const url = (await book(maria, csrfFrom(await formPage(maria)), ten).expect(303)).headers.location as string;
+    const home = (await maria.get('/portal/demo/').expect(200)).text;
+    const time = new Intl.DateTimeFormat('en', { timeStyle: 'short', timeZone: 'UTC' }).format(ten);
+    expect(home).to.contain(`href="${url}"`).and.contain('Waiting for the agency').and.contain(time);
+    // Another company's dashboard does not show it; a cancelled one leaves Maria's.
+    expect((await priya.get('/portal/demo/').expect(200)).text).to.not.contain(`href="${url}"`);
+    await h.crm.db('appointments').where({ workspace_id: workspaceId }).update({ status: 'cancelled' });
+    expect((await maria.get('/portal/demo/').expect(200)).text).to.not.contain(`href="${url}"`);
+    // Switched off: no card, no action.
+    await setSettings({ show_appointments: false });
+    const off = (await maria.get('/portal/demo/').expect(200)).text;
+    expect(off).to.not.contain('widget-appointments').and.not.contain('/portal/demo/appointments/new');
+  });
+
   it('refuses what is not a free time with a reason, never a 500', async function () {
     const csrf = csrfFrom(await formPage(maria));
     // Three at night is not in the agency's hours.
