@@ -44,6 +44,7 @@ const ALL_ON: PortalSettings = {
   showTasks: true,
   showProjects: true,
   showTickets: true,
+  showAppointments: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -74,6 +75,7 @@ describe('client access: roles and overrides', function () {
       'comments',
       'messages',
       'tickets',
+      'appointments',
     ]);
   });
 
@@ -111,6 +113,7 @@ describe('client access: roles and overrides', function () {
       uploads: null,
       comments: null,
       tickets: null,
+      appointments: null,
     });
     const verdicts = resolveAccess(settings, everything);
     expect(verdicts.map((v) => hiddenReason(v, everything))).to.deep.equal([
@@ -123,6 +126,7 @@ describe('client access: roles and overrides', function () {
       null,
       null,
       'Hidden: hidden from this person',
+      null,
       null,
     ]);
   });

@@ -6,7 +6,7 @@
 // booking holds is refused by the table's exclusion constraint and said on the form (409).
 import { Router } from 'express';
 import { z } from 'zod';
-import { wallTimeToInstant } from '../../../../src/core/appointments/slots.ts';
+import { wallTimeToInstant } from '../../../../src/index.ts';
 import {
   type AppointmentRow,
   type AppointmentRowStatus,
