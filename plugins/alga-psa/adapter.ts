@@ -51,6 +51,7 @@ import { contactPermissions } from './queries/permissions.ts';
 import { listStaff, type StaffRow } from './queries/users.ts';
 import { algaDocuments, algaTasks } from './shared-files.ts';
 import { algaTickets } from './tickets.ts';
+import { algaAppointments } from './appointments.ts';
 import { algaWorkspaces, SLUG } from './workspaces.ts';
 
 const OptionsSchema = z.object({
@@ -263,6 +264,7 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
     tasks: algaTasks(db, tenantOf),
     projects: algaProjects(db, tenantOf),
     tickets: algaTickets(db, tenantOf, options.storageRoot ? { storageRoot: options.storageRoot } : {}),
+    appointments: algaAppointments(db, tenantOf),
     news: algaNews(db, tenantOf),
     clientPermissions: {
       async of(id, contactIds) {

@@ -69,6 +69,7 @@ async function isOfferedStart(db: Db, workspaceId: number, minutes: number, star
 
 export function referenceAppointments(db: Db): AppointmentsPort {
   return {
+    // Every client of the workspace may book the same services.
     async services(workspaceId) {
       const ws = parseId(workspaceId);
       if (ws === null) return [];

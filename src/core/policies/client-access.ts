@@ -151,6 +151,8 @@ const HOST_GRANTS_NEEDED = {
   ticketCreate: ['ticket:create'],
   ticketUpdate: ['ticket:update'],
   projects: ['project:read'],
+  // Alga's client portal asks no client permission to book or cancel (appointmentRequestActions.ts:
+  // withAuth and a client user with a contact, nothing more).
   appointments: [],
   companyProfile: ['client:read'],
   companyProfileEdit: ['client:update'],

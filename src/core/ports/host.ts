@@ -1205,8 +1205,8 @@ export interface AppointmentRefusal {
  * its news port).
  */
 export interface AppointmentsPort {
-  /** The services clients may book, in the host's order. */
-  services(workspaceId: HostId): Promise<AppointmentService[]>;
+  /** The services this client may book, in the host's order (a host may offer some only under a contract). */
+  services(workspaceId: HostId, clientId: HostId): Promise<AppointmentService[]>;
   /** Free times for the service starting in [from, to), soonest first; null when the service is not the host's. */
   freeSlots(workspaceId: HostId, serviceId: HostId, from: Date, to: Date, now: Date): Promise<AppointmentSlot[] | null>;
   /** Coming up (ends after now, soonest first) or past (latest first). */
