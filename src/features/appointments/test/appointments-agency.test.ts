@@ -101,6 +101,10 @@ describe('appointments answered by the agency', function () {
       .to.contain(`/appointments/${id}`)
       .and.contain('Pending');
 
+    // Without the CSRF token the CRM refuses the change.
+    const refused = await staff.post(`/appointments/${id}/confirm`).type('form').send({});
+    expect(refused.status).to.equal(403);
+    expect((await h.crm.db('appointments').where({ workspace_id: workspaceId, id }).first('status')).status).to.equal('pending');
     h.smtp.clear();
     await staffAct(id, 'confirm', {}, 303);
     expect((await maria.get(url).expect(200)).text).to.contain('Confirmed');
