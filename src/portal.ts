@@ -230,7 +230,11 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const account = accountFeature(core.services, { singleSignOn: singleSignOn.signIn });
   const notifications = notificationsFeature(core.services);
   const appPush = appPushFeature(core.services);
-  const clientNotifications = clientNotificationsFeature(core.services, { push: appPush.push });
+  const clientNotifications = clientNotificationsFeature(core.services, {
+    push: appPush.push,
+    // Bound late: the appointments feature is made below, and the news pass runs only after start.
+    appointmentAnswered: async (change) => appointments.invitations?.hostChanged(change),
+  });
   const messages = messagesFeature(core.services, {
     staffMessageSent: (message) =>
       clientNotifications.service.notify({ ...message, kind: 'message_reply', subjectType: 'message', subjectId: message.messageId }),

@@ -10,17 +10,11 @@ import { expect } from 'chai';
 import type { AppointmentsPort } from '../../src/core/ports/host.ts';
 import { wallTimeToInstant } from '../../src/core/appointments/slots.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
+import { ALGA_ZONE, algaWorkday, setUpAlgaBooking } from './appointment-setup.ts';
 
 type Row = Record<string, unknown>;
 const reason = unavailable();
-const ZONE = 'Europe/Berlin';
-
-/** A Monday to Friday date at least three days ahead, 'YYYY-MM-DD'. */
-function workday(fromDays: number): string {
-  let at = Date.now() + fromDays * 86_400_000;
-  while ([0, 6].includes(new Date(at).getUTCDay())) at += 86_400_000;
-  return new Date(at).toISOString().slice(0, 10);
-}
+const ZONE = ALGA_ZONE;
 
 describe('alga-psa binding: appointments', function () {
   let host: AlgaHost;
@@ -28,7 +22,7 @@ describe('alga-psa binding: appointments', function () {
   let tenant: string;
   let service: string;
   let contractOnly: string;
-  const day = workday(3);
+  const day = algaWorkday(3);
   const at = (time: string) => wallTimeToInstant(day, time, ZONE);
 
   before(async function () {
@@ -37,34 +31,7 @@ describe('alga-psa binding: appointments', function () {
     host = await startAlgaHost();
     port = host.adapter().appointments!;
     tenant = host.seed.tenant;
-    const db = host.db;
-    // The tenant keeps its hours in Berlin time; its technician works 09:00–17:00 every day, with
-    // a 15-minute buffer after each entry.
-    await db('tenant_settings')
-      .where({ tenant })
-      .update({ settings: db.raw(`settings || '{"timezone": "${ZONE}"}'::jsonb`) });
-    const [type] = await db('service_types').insert({ tenant, name: 'Onsite' }).returning('id');
-    const newService = async (service_name: string) =>
-      (
-        await db('service_catalog')
-          .insert({ tenant, service_name, billing_method: 'hourly', custom_service_type_id: type.id })
-          .returning('service_id')
-      )[0].service_id as string;
-    service = await newService('Printer maintenance visit');
-    contractOnly = await newService('Server migration');
-    await db('availability_settings').insert([
-      { tenant, setting_type: 'service_rules', service_id: service, allow_without_contract: true, minimum_notice_hours: 1 },
-      { tenant, setting_type: 'service_rules', service_id: contractOnly, allow_without_contract: false },
-      ...[0, 1, 2, 3, 4, 5, 6].map((day_of_week) => ({
-        tenant,
-        setting_type: 'user_hours',
-        user_id: host.seed.users.tech,
-        day_of_week,
-        start_time: '09:00',
-        end_time: '17:00',
-        buffer_after_minutes: 15,
-      })),
-    ]);
+    ({ service, contractOnly } = await setUpAlgaBooking(host.db, tenant, host.seed.users.tech));
   });
   after(async function () {
     await host?.close();

@@ -1086,17 +1086,18 @@ export interface HostRecordPagesPort {
 
 /** Something the agency did in the host that the client's people are to be told of. */
 export interface HostNewsItem {
-  kind: 'invoice' | 'proposal' | 'quotation' | 'task' | 'ticket';
+  kind: 'invoice' | 'proposal' | 'quotation' | 'task' | 'ticket' | 'appointment';
   /**
    * An invoice `issued`; a proposal or quotation `sent` for the client's answer; a task `assigned`
-   * to a contact; a ticket `answered` by the agency (the words of hostRecordChanged's change).
+   * to a contact; a ticket or an appointment `answered` by the agency (the words of
+   * hostRecordChanged's change).
    */
   happened: 'issued' | 'sent' | 'assigned' | 'answered';
   id: HostId;
   clientId: HostId;
   number: string;
   title: string;
-  /** With a task: the contact it was assigned to. */
+  /** With a task: the contact it was assigned to; with an appointment: the contact who asked for it. */
   contactId?: HostId;
   /**
    * Which happening on the record this is, where a record has many: a ticket's answers and status
