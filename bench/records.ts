@@ -13,7 +13,8 @@
 // and a workspace role (`{clientRole}`, its page), the client's newest project (`{project}`), and
 // the client's ticket with the newest activity (`{ticket}`, its page), a published help article
 // (`{article}`, its page), the quote-request form (`{requestDefinition}`) and a request of the
-// client's sent through the CRM's own insert (`{request}`, its page), and an identity provider
+// client's sent through the CRM's own insert (`{request}`, its page), an appointment of the
+// client's a week ahead (`{appointment}`, its page), and an identity provider
 // for single sign-on bound to the client's company with passwords still allowed (`{ssoProvider}`,
 // its staff page; the sign-in page then carries its button). A custom domain waiting for its
 // check is added too, for the custom domains page.
@@ -45,6 +46,7 @@ export type BenchRecords = Record<
   | 'article'
   | 'requestDefinition'
   | 'request'
+  | 'appointment'
   | 'ssoProvider',
   string
 >;
@@ -179,6 +181,21 @@ export async function benchRecords(
     fields: definition.fields,
     payload: { product: 'flyers', quantity: 500, deadline: '2027-05-31', finishes: ['matte'], notes: 'Benchmark' },
   });
+  // An appointment of the client's a week ahead at a time of its own (each run books a new one).
+  const service = await db('appointment_services').where({ workspace_id: args.workspaceId }).orderBy('id').first('id');
+  if (!service || !contact) throw new Error('the demo workspace books no appointments');
+  const startsAt = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 7 * 86_400_000);
+  const [appointment] = await db('appointments')
+    .insert({
+      ...scope,
+      contact_id: contact.id,
+      service_id: service.id,
+      starts_at: startsAt,
+      ends_at: new Date(startsAt.getTime() + 30 * 60_000),
+      time_zone: 'Europe/Berlin',
+      status: 'cancelled',
+    })
+    .returning('id');
   const ssoProvider = randomUUID();
   await db('portal_sso_providers').insert({
     workspace_id: args.workspaceId,
@@ -197,6 +214,7 @@ export async function benchRecords(
     article: String(article.id),
     requestDefinition: String(definition.id),
     request: String(request.id),
+    appointment: String(appointment.id),
     proposal,
     quotation: await newestOpen('quotations'),
     invoice: String(invoice.id),

@@ -18,6 +18,7 @@ import { tasksFeature } from './features/tasks/index.ts';
 import { projectsFeature } from './features/projects/index.ts';
 import { knowledgeBaseFeature } from './features/knowledge-base/index.ts';
 import { requestsFeature, type StaffRequestFile } from './features/requests/index.ts';
+import { appointmentsFeature } from './features/appointments/index.ts';
 import { type StaffTicketFile, ticketsFeature } from './features/tickets/index.ts';
 import { teamFeature } from './features/team/index.ts';
 import { singleSignOnFeature } from './features/single-sign-on/index.ts';
@@ -244,7 +245,11 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const account = accountFeature(core.services, { singleSignOn: singleSignOn.signIn });
   const notifications = notificationsFeature(core.services);
   const appPush = appPushFeature(core.services);
-  const clientNotifications = clientNotificationsFeature(core.services, { push: appPush.push });
+  const clientNotifications = clientNotificationsFeature(core.services, {
+    push: appPush.push,
+    // Bound late: the appointments feature is made below, and the news pass runs only after start.
+    appointmentAnswered: async (change) => appointments.invitations?.hostChanged(change),
+  });
   const messages = messagesFeature(core.services, {
     staffMessageSent: (message) =>
       clientNotifications.service.notify({ ...message, kind: 'message_reply', subjectType: 'message', subjectId: message.messageId }),
@@ -260,6 +265,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const customDomains = customDomainsFeature(core.services);
   const tickets = ticketsFeature(core.services);
   const requests = requestsFeature(core.services);
+  const appointments = appointmentsFeature(core.services);
   const features: Feature[] = [
     account,
     adminFeature(core.services, { auth: account.auth, paymentsReady: payment.availability.ready }),
@@ -270,6 +276,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     tasksFeature(core.services),
     projectsFeature(core.services),
     knowledgeBaseFeature(core.services),
+    appointments,
     tickets,
     requests,
     teamFeature(core.services, account.auth),
@@ -410,10 +417,16 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     async hostRecordChanged(input) {
       const change = parseHostChange(input);
       await core.announceHostChange(change);
-      if (change.happened)
-        await clientNotifications.service
-          .notify(clientEventOf(change))
-          .catch((err) => core.services.logger.error('could not notify the client of a change in the host', err));
+      if (!change.happened) return;
+      const told = await clientNotifications.service.notify(clientEventOf(change)).catch((err) => {
+        core.services.logger.error('could not notify the client of a change in the host', err);
+        return 0;
+      });
+      // An appointment's answer is told once (its occurrence): its calendar email goes with the first telling.
+      if (change.kind === 'appointment' && told > 0 && appointments.invitations)
+        await appointments.invitations
+          .hostChanged(change)
+          .catch((err) => core.services.logger.error('could not email an appointment’s answer', err));
     },
     staffSignedOut: core.staffSignedOut,
     ticketFiles: {

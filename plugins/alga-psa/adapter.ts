@@ -54,6 +54,7 @@ import { contactPermissions } from './queries/permissions.ts';
 import { listStaff, type StaffRow } from './queries/users.ts';
 import { algaDocuments, algaTasks } from './shared-files.ts';
 import { algaTickets } from './tickets.ts';
+import { algaAppointments } from './appointments.ts';
 import { algaWorkspaces, SLUG } from './workspaces.ts';
 
 const OptionsSchema = z.object({
@@ -272,6 +273,7 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
       ...(options.storageRoot ? { storageRoot: options.storageRoot } : {}),
       ...(options.crmUrl ? { crmUrl: options.crmUrl } : {}),
     }),
+    appointments: algaAppointments(db, tenantOf),
     news: algaNews(db, tenantOf),
     requests: algaServiceRequests(db, tenantOf),
     clientPermissions: {

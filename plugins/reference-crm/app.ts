@@ -25,6 +25,7 @@ import { knowledgeBaseRoutes } from './web/routes/knowledge-base.ts';
 import { taskRoutes } from './web/routes/tasks.ts';
 import { TICKET_MESSAGE_PATH, ticketRoutes } from './web/routes/tickets.ts';
 import { requestRoutes } from './web/routes/requests.ts';
+import { appointmentRoutes } from './web/routes/appointments.ts';
 import { createCrmSession } from './web/session.ts';
 import { pluginHeaderItems } from './web/header-items.ts';
 import type { CrmPlugin, CrmStaffHelpers } from './crm-plugin.ts';
@@ -137,6 +138,7 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
   app.use(taskRoutes({ ...deps, plugins }));
   app.use(ticketRoutes({ ...deps, plugins, ...(options.virusScanner ? { virusScanner: options.virusScanner } : {}) }));
   app.use(requestRoutes({ ...deps, plugins }));
+  app.use(appointmentRoutes({ ...deps, plugins }));
   app.use(documentRoutes({ ...deps, plugins }));
   app.use(knowledgeBaseRoutes(deps));
   app.use(settingsRoutes({ ...deps, plugins }));

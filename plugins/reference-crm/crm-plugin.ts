@@ -93,7 +93,7 @@ export interface CrmFileContent {
 export interface CrmRecordChange {
   workspaceId: string;
   clientId: string;
-  kind: 'document' | 'task' | 'invoice' | 'proposal' | 'quotation' | 'ticket' | 'request';
+  kind: 'document' | 'task' | 'invoice' | 'proposal' | 'quotation' | 'ticket' | 'request' | 'appointment';
   id: string;
   happened?: 'shared' | 'assigned' | 'issued' | 'sent' | 'answered';
   title?: string;

@@ -19,6 +19,7 @@ import { findProjectByRef, insertProject, insertProjectPhase } from './queries/c
 import { findKbArticleByTitle, findKbCategoryByName, insertKbArticle, insertKbCategory } from './queries/knowledge-base.ts';
 import { findTaskByTitle, insertTask } from './queries/tasks.ts';
 import { ensureRequestDefinition } from './queries/service-requests.ts';
+import { ensureAppointmentSetup } from './queries/appointments.ts';
 import { ensureTicketChoice, findTicketBySubject, insertTicket, insertTicketMessage, setTicketStatus } from './queries/tickets.ts';
 import { findWorkspaceBySlug, insertWorkspace } from './queries/workspaces.ts';
 import {
@@ -431,6 +432,17 @@ async function seedKnowledgeBase(trx: Db, workspaceId: number, kb: SeedKnowledge
     for (const translation of others) await insertKbArticle(trx, { ...common, ...translation, translationGroup });
   }
 }
+/** What clients may book in every demo workspace: two services, weekday hours with a lunch break. */
+const SEED_APPOINTMENTS = {
+  services: [
+    { name: 'Consultation', minutes: 30 },
+    { name: 'Workshop', minutes: 90 },
+  ],
+  hours: [1, 2, 3, 4, 5].flatMap((weekday) => [
+    { weekday, opens: '09:00', closes: '12:00' },
+    { weekday, opens: '13:00', closes: '17:00' },
+  ]),
+};
 
 async function seedWorkspace(trx: Db, workspace: SeedWorkspace, logins: DemoLogins): Promise<void> {
   const existing = await findWorkspaceBySlug(trx, { slug: workspace.slug });
@@ -456,6 +468,7 @@ async function seedWorkspace(trx: Db, workspace: SeedWorkspace, logins: DemoLogi
       payment_terms: legal.paymentTerms,
     });
   }
+  await ensureAppointmentSetup(trx, workspaceId, SEED_APPOINTMENTS);
 
   for (const staff of workspace.staff) {
     if (!(await findStaffByEmail(trx, { workspaceId, email: staff.email }))) {

@@ -24,6 +24,7 @@ export {
 } from './access/access-queries.ts';
 
 // Activity
+export { addDays, dayBounds, dayInZone } from './appointments/slots.ts';
 export { erasureDeadline } from './activity/erasure-deadline.ts';
 export { ACTIVITY_EVENTS, type ActivityEvent, activityLabel } from './activity/events.ts';
 export {
@@ -307,6 +308,12 @@ export {
   type RequestState,
   type RequestSummary,
   type ServiceRequestsPort,
+  type Appointment,
+  type AppointmentRefusal,
+  type AppointmentService,
+  type AppointmentSlot,
+  type AppointmentsPort,
+  type AppointmentStatus,
 } from './ports/host.ts';
 export type { HostClaim, HostConcept } from './ports/host.ts';
 export type { CallbackInput, IgnoredCallback, PaymentProvider, UnavailableCallback, VerifiedCallback } from './ports/payment-provider.ts';

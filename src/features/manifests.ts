@@ -17,6 +17,7 @@ import { notificationsManifest } from './notifications/manifest.ts';
 import { offersManifest } from './offers/manifest.ts';
 import { privacyManifest } from './privacy/manifest.ts';
 import { projectsManifest } from './projects/manifest.ts';
+import { appointmentsManifest } from './appointments/manifest.ts';
 import { tasksManifest } from './tasks/manifest.ts';
 import { ticketsManifest } from './tickets/manifest.ts';
 import { requestsManifest } from './requests/manifest.ts';
@@ -33,6 +34,7 @@ export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
   tasksManifest,
   projectsManifest,
   knowledgeBaseManifest,
+  appointmentsManifest,
   ticketsManifest,
   requestsManifest,
   teamManifest,

@@ -58,6 +58,7 @@ const PERMISSION_OF: Partial<Record<SectionSwitch, ClientPermission>> = {
   showTickets: 'tickets',
   showKnowledgeBase: 'knowledge',
   showRequests: 'requests',
+  showAppointments: 'appointments',
 };
 
 /** Every client permission a route needs: those of its switches and those it names. */

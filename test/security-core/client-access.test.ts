@@ -45,6 +45,7 @@ const ALL_ON: PortalSettings = {
   showProjects: true,
   showTickets: true,
   showRequests: true,
+  showAppointments: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -77,6 +78,7 @@ describe('client access: roles and overrides', function () {
       'tickets',
       'knowledge',
       'requests',
+      'appointments',
     ]);
   });
 
@@ -116,6 +118,7 @@ describe('client access: roles and overrides', function () {
       tickets: null,
       knowledge: null,
       requests: null,
+      appointments: null,
     });
     const verdicts = resolveAccess(settings, everything);
     expect(verdicts.map((v) => hiddenReason(v, everything))).to.deep.equal([

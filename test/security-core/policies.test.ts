@@ -61,6 +61,7 @@ const ALL_ON: PortalSettings = {
   showTickets: true,
   showKnowledgeBase: true,
   showRequests: true,
+  showAppointments: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -103,6 +104,7 @@ describe('portal policy: sections', function () {
       'tickets',
       'knowledge',
       'requests',
+      'appointments',
     ]);
   });
 
@@ -120,6 +122,7 @@ describe('portal policy: sections', function () {
     ['showTickets', ['tickets']],
     ['showKnowledgeBase', ['knowledge']],
     ['showRequests', ['requests']],
+    ['showAppointments', ['appointments']],
   ];
   for (const [name, sections] of switches) {
     it(`${name} alone shows ${sections.join(' and ')} (and documents)`, function () {

@@ -61,12 +61,19 @@ function holds(settings: PortalSettings, permission: string): boolean {
     tickets: settings.showTickets,
     knowledge: settings.showKnowledgeBase,
     requests: settings.showRequests,
+    appointments: settings.showAppointments,
   };
   return switches[permission] ?? false;
 }
 
 /** The workspace's switches for the crawl: everything a client can see or do is on. */
-const SETTINGS: PortalSettings = { ...DEFAULT_SETTINGS, allowFileUploads: true, showTickets: true, showRequests: true };
+const SETTINGS: PortalSettings = {
+  ...DEFAULT_SETTINGS,
+  allowFileUploads: true,
+  showTickets: true,
+  showRequests: true,
+  showAppointments: true,
+};
 
 interface HostRecord {
   type: 'proposal' | 'quotation' | 'invoice' | 'project';
@@ -136,6 +143,8 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
   let articleMarks: { published: string[]; never: string[] };
   /** Each company's service and quote requests: what they wrote and the files they sent. */
   let requestMarks: Array<{ clientId: number; marks: string[] }>;
+  /** Each company's appointments: the note each was booked with. */
+  let appointmentMarks: Array<{ clientId: number; marks: string[] }>;
   /** What the agency wrote only for its staff: never shown to any client. */
   const INTERNAL_NOTE = 'SMTP password rotated last week';
   const summary: string[] = [];
@@ -149,6 +158,7 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       .concat(holds(settings, 'knowledge') ? [] : articleMarks.published)
       .concat(articleMarks.never)
       .concat(requestMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'requests')).flatMap((x) => x.marks))
+      .concat(appointmentMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'appointments')).flatMap((x) => x.marks))
       .concat([INTERNAL_NOTE]);
 
   /** The portal's tables and the CRM's records a client can change, as one digest per table. */
@@ -176,9 +186,9 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
     workspaceId = String(await demoWorkspaceId(db));
     northwind = await demoNorthwind(db);
     await db('workspace_client_portal_settings')
-      .insert({ workspace_id: workspaceId, allow_file_uploads: true, show_tickets: true, show_requests: true })
+      .insert({ workspace_id: workspaceId, allow_file_uploads: true, show_tickets: true, show_requests: true, show_appointments: true })
       .onConflict('workspace_id')
-      .merge({ allow_file_uploads: true, show_tickets: true, show_requests: true });
+      .merge({ allow_file_uploads: true, show_tickets: true, show_requests: true, show_appointments: true });
     await h.crm.portal.workspaceChanged(workspaceId);
 
     const mariaLogin = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
@@ -315,6 +325,33 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       { clientId: northwind.id, marks: ['Crawl request for the harbour festival posters', 'maria-festival-artwork.pdf'] },
       { clientId: bluebell.id, marks: ['Bluebell wedding season flyers', foreign.ref] },
     ];
+    // An appointment of Northwind's and one of another company's, a week ahead, each with a note of its own.
+    const service = await db('appointment_services').where({ workspace_id: ws }).orderBy('id').first('id');
+    const other = await db('contacts')
+      .where({ workspace_id: ws })
+      .whereNot({ client_id: northwind.id })
+      .orderBy('id')
+      .first('id', 'client_id');
+    const mariaContact = await db('contacts').where({ workspace_id: ws, email: mariaLogin.email }).first('id');
+    const inAWeek = new Date(Date.now() + 7 * 86_400_000);
+    appointmentMarks = [];
+    for (const [index, who] of [
+      { clientId: northwind.id, contactId: mariaContact.id, note: 'Appointment note of Northwind for the crawl' },
+      { clientId: other.client_id, contactId: other.id, note: 'Appointment note of another company for the crawl' },
+    ].entries()) {
+      const startsAt = new Date(inAWeek.getTime() + index * 3_600_000);
+      await db('appointments').insert({
+        workspace_id: ws,
+        client_id: who.clientId,
+        contact_id: who.contactId,
+        service_id: service.id,
+        starts_at: startsAt,
+        ends_at: new Date(startsAt.getTime() + 30 * 60_000),
+        note: who.note,
+        time_zone: 'Europe/Berlin',
+      });
+      appointmentMarks.push({ clientId: who.clientId, marks: [who.note] });
+    }
     ids = {
       proposal: proposal.id,
       quotation: quotation.id,

@@ -24,6 +24,7 @@ export type Section =
   | 'tickets'
   | 'knowledge'
   | 'requests'
+  | 'appointments'
   | 'documents'
   | 'settings';
 
@@ -38,6 +39,7 @@ const NAV: ReadonlyArray<{ section: Section; label: string; href: string }> = [
   { section: 'tickets', label: 'Tickets', href: '/tickets' },
   { section: 'knowledge', label: 'Help articles', href: '/knowledge-base' },
   { section: 'requests', label: 'Requests', href: '/requests' },
+  { section: 'appointments', label: 'Appointments', href: '/appointments' },
   { section: 'documents', label: 'Documents', href: '/documents' },
   { section: 'settings', label: 'Settings', href: '/settings' },
 ];

@@ -52,6 +52,8 @@ export const ACTIVITY_EVENTS = {
   'ticket.reopened': 'Reopened a support ticket',
   'ticket.rated': 'Rated a closed support ticket',
   'request.submitted': 'Sent a service or quote request',
+  'appointment.requested': 'Asked for an appointment',
+  'appointment.cancelled': 'Cancelled an appointment',
   'offer.accepted': 'Accepted a proposal or quotation',
   'offer.declined': 'Declined a proposal or quotation',
   'offer.signed_pdf_downloaded': 'Downloaded the signed PDF',

@@ -60,6 +60,13 @@ export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>, t: Tr
       const title = str(d.title);
       return [ref, title ? quoted(title) : null].filter(Boolean).join(' ') || null;
     }
+    // An appointment by its service and when it starts, as the agency keeps it (UTC in the log).
+    case 'appointment.requested':
+    case 'appointment.cancelled': {
+      const service = str(d.service);
+      const at = str(d.startsAt);
+      return [service ? quoted(service) : null, at].filter(Boolean).join(' ') || null;
+    }
     case 'task.completed':
     case 'task.reopened': {
       const title = str(d.title);

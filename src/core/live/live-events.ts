@@ -22,7 +22,9 @@ export type LiveEventType =
   // A support ticket opened, answered, replied to or moved to another status (either side).
   | 'ticket-changed'
   // A service or quote request sent by the client, or answered or moved on by the agency.
-  | 'request-changed';
+  | 'request-changed'
+  // An appointment asked for or cancelled by the client, or confirmed, declined or moved by the agency.
+  | 'appointment-changed';
 
 export interface LiveEvent {
   seq: string;

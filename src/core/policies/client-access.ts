@@ -24,6 +24,7 @@ export const CLIENT_PERMISSIONS = [
   'tickets',
   'knowledge',
   'requests',
+  'appointments',
 ] as const;
 export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
 
@@ -38,6 +39,7 @@ const SWITCH_OF: Record<
   | 'showTickets'
   | 'showKnowledgeBase'
   | 'showRequests'
+  | 'showAppointments'
   | 'showDocuments'
   | 'allowFileUploads'
   | 'allowComments'
@@ -55,6 +57,7 @@ const SWITCH_OF: Record<
   tickets: 'showTickets',
   knowledge: 'showKnowledgeBase',
   requests: 'showRequests',
+  appointments: 'showAppointments',
 };
 
 export type BuiltInRole = 'admin' | 'full' | 'billing' | 'member';
@@ -86,7 +89,19 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
   },
   member: {
     label: 'Member',
-    permissions: ['proposals', 'tasks', 'projects', 'documents', 'uploads', 'comments', 'messages', 'tickets', 'knowledge', 'requests'],
+    permissions: [
+      'proposals',
+      'tasks',
+      'projects',
+      'documents',
+      'uploads',
+      'comments',
+      'messages',
+      'tickets',
+      'knowledge',
+      'requests',
+      'appointments',
+    ],
     managesColleagues: false,
   },
 };
@@ -161,6 +176,9 @@ const HOST_GRANTS_NEEDED = {
   projects: ['project:read'],
   knowledge: ['document:read'],
   requests: [],
+  // Alga's client portal asks no client permission to book or cancel (appointmentRequestActions.ts:
+  // withAuth and a client user with a contact, nothing more).
+  appointments: [],
   companyProfile: ['client:read'],
   companyProfileEdit: ['client:update'],
 } as const satisfies Record<ClientPermission | 'colleagues', readonly string[]> & Record<string, readonly string[]>;

@@ -16,7 +16,8 @@ export type PortalSection =
   | 'messages'
   | 'tickets'
   | 'knowledge'
-  | 'requests';
+  | 'requests'
+  | 'appointments';
 
 const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   proposals: (s) => s.showProposals,
@@ -29,6 +30,7 @@ const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   tickets: (s) => s.showTickets,
   knowledge: (s) => s.showKnowledgeBase,
   requests: (s) => s.showRequests,
+  appointments: (s) => s.showAppointments,
 };
 
 export const PORTAL_SECTIONS = Object.keys(SECTION_RULES) as PortalSection[];
@@ -52,6 +54,7 @@ const SECTION_OF_RECORD: Record<string, PortalSection> = {
   message: 'messages',
   ticket: 'tickets',
   request: 'requests',
+  appointment: 'appointments',
 };
 
 /**
@@ -184,6 +187,8 @@ const LIVE_EVENT_RULES: Record<string, (s: PortalSettings, data: Record<string, 
   // A ticket's answer, status or attachment: its page and the list refresh.
   'ticket-changed': (s) => canSeeSection(s, 'tickets'),
   'request-changed': (s) => canSeeSection(s, 'requests'),
+  // An appointment confirmed, declined, moved or cancelled: its page and the list refresh.
+  'appointment-changed': (s) => canSeeSection(s, 'appointments'),
   // A thread shows only with comments on, under a record of a section the client sees.
   'comment-created': (s, data) => {
     const type = typeof data.subjectType === 'string' ? data.subjectType : '';

@@ -207,6 +207,8 @@ export interface DashboardAsk {
   projects: boolean;
   /** The open and waiting tickets (tickets.counts). */
   tickets: boolean;
+  /** The next standing appointments (appointments.list(…, 'upcoming', …), pending, confirmed or moved). */
+  appointments?: boolean;
   rows: number;
 }
 
@@ -227,6 +229,11 @@ export interface DashboardData {
   activeProjects: number | null;
   /** tickets.counts(…), each up to SUMMARY_COUNT_LIMIT + 1. */
   tickets: { open: number; waiting: number } | null;
+  /**
+   * The next standing appointments, soonest first, when asked; absent where the host's
+   * forDashboard does not read them (the port is asked on its own then).
+   */
+  appointments?: Appointment[] | null;
 }
 
 /**
@@ -1271,17 +1278,18 @@ export interface HostRecordPagesPort {
 
 /** Something the agency did in the host that the client's people are to be told of. */
 export interface HostNewsItem {
-  kind: 'invoice' | 'proposal' | 'quotation' | 'task' | 'ticket';
+  kind: 'invoice' | 'proposal' | 'quotation' | 'task' | 'ticket' | 'appointment';
   /**
    * An invoice `issued`; a proposal or quotation `sent` for the client's answer; a task `assigned`
-   * to a contact; a ticket `answered` by the agency (the words of hostRecordChanged's change).
+   * to a contact; a ticket or an appointment `answered` by the agency (the words of
+   * hostRecordChanged's change).
    */
   happened: 'issued' | 'sent' | 'assigned' | 'answered';
   id: HostId;
   clientId: HostId;
   number: string;
   title: string;
-  /** With a task: the contact it was assigned to. */
+  /** With a task: the contact it was assigned to; with an appointment: the contact who asked for it. */
   contactId?: HostId;
   /**
    * Which happening on the record this is, where a record has many: a ticket's answers and status
@@ -1334,6 +1342,89 @@ export interface HostClientPermissionsPort {
   of(workspaceId: HostId, contactIds: HostId[]): Promise<Map<HostId, ReadonlySet<string>>>;
 }
 
+/** Where an appointment stands: asked for, agreed, refused by the agency, agreed at a new time, called off. */
+export type AppointmentStatus = 'pending' | 'confirmed' | 'declined' | 'moved' | 'cancelled';
+
+/** What a client may book time for, and for how long. */
+export interface AppointmentService {
+  id: HostId;
+  name: string;
+  minutes: number;
+}
+
+/** A time a client may book: free in the agency's hours, far enough ahead. */
+export interface AppointmentSlot {
+  startsAt: Date;
+  endsAt: Date;
+}
+
+export interface Appointment {
+  id: HostId;
+  serviceId: HostId;
+  serviceName: string;
+  /** The client's person who asked for it; null when the agency booked it or the contact is gone. */
+  contactId: HostId | null;
+  startsAt: Date;
+  endsAt: Date;
+  status: AppointmentStatus;
+  note: string;
+  /** The client's IANA zone when they asked: the invitation's and the emails'. */
+  timeZone: string;
+  /** The invitation's revision (iCalendar SEQUENCE): up on each move. */
+  sequence: number;
+  requestedAt: Date;
+}
+
+export interface NewAppointment {
+  serviceId: HostId;
+  startsAt: Date;
+  note: string;
+  timeZone: string;
+}
+
+/**
+ * Why a host does not book a time: another booking holds it now ('taken', refused in the
+ * database, so two clients asking at once never both get it), or it is not a time the agency
+ * offers for that service ('unavailable').
+ */
+export interface AppointmentRefusal {
+  refused: 'taken' | 'unavailable';
+}
+
+/**
+ * Appointments a client books with the agency, as the host keeps them: every query scoped by
+ * workspace and client (another company's appointment is not found). The agency confirms,
+ * declines or moves them in the host's own screens and tells the portal (hostRecordChanged, or
+ * its news port).
+ */
+export interface AppointmentsPort {
+  /** The services this client may book, in the host's order (a host may offer some only under a contract). */
+  services(workspaceId: HostId, clientId: HostId): Promise<AppointmentService[]>;
+  /** Free times for the service starting in [from, to), soonest first; null when the service is not the host's. */
+  freeSlots(workspaceId: HostId, serviceId: HostId, from: Date, to: Date, now: Date): Promise<AppointmentSlot[] | null>;
+  /** Coming up (ends after now, soonest first) or past (latest first). */
+  list(
+    workspaceId: HostId,
+    clientId: HostId,
+    contactId: HostId,
+    when: 'upcoming' | 'past',
+    now: Date,
+    page: PageRequest,
+  ): Promise<Page<Appointment>>;
+  find(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId): Promise<Appointment | null>;
+  /** Null when the client or contact is not the workspace's. */
+  request(
+    workspaceId: HostId,
+    clientId: HostId,
+    contactId: HostId,
+    wanted: NewAppointment,
+    now: Date,
+    write?: HostWrite,
+  ): Promise<Appointment | AppointmentRefusal | null>;
+  /** The client calls it off; null when it is not the client's or no longer standing. */
+  cancel(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId, write?: HostWrite): Promise<Appointment | null>;
+}
+
 export interface HostAdapter {
   /** Shown in logs and the audit report. */
   name: string;
@@ -1364,6 +1455,8 @@ export interface HostAdapter {
   knowledgeBase?: KnowledgeBasePort;
   /** Service and quote requests; without it the requests section does not exist. */
   requests?: ServiceRequestsPort;
+  /** Appointments clients book with the agency; without it the appointments section does not exist. */
+  appointments?: AppointmentsPort;
   /** The host's page around the portal's admin pages; without it they have a layout of their own. */
   layout?: HostLayoutPort;
   /** Links from the portal's staff record pages to the host's own; without it there are none. */

@@ -12,6 +12,8 @@ export interface PortalSettings {
   showKnowledgeBase: boolean;
   /** Clients ask for the agency's services and quotes from its catalogue (where the host keeps one). */
   showRequests: boolean;
+  /** Clients book time with the agency (where the host keeps appointments). */
+  showAppointments: boolean;
   /**
    * Documents have no workspace switch (always true here); a person's role or the agency can hide
    * them from one person or company (src/core/policies/client-access.ts).
@@ -46,6 +48,7 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   showTickets: false,
   showKnowledgeBase: true,
   showRequests: false,
+  showAppointments: false,
   showDocuments: true,
   allowFileUploads: false,
   allowComments: true,
@@ -84,6 +87,11 @@ export const SECTION_SWITCHES = [
     key: 'showRequests',
     label: 'Show service and quote requests',
     hint: 'Clients ask for what you offer, each with its own form, and follow your answer and your quotation. Only where your CRM keeps a catalogue of requests.',
+  },
+  {
+    key: 'showAppointments',
+    label: 'Show appointments',
+    hint: 'Clients book time with you from your free hours, follow your answer and cancel. Only where your CRM keeps appointments.',
   },
   {
     key: 'allowFileUploads',

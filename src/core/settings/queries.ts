@@ -14,6 +14,7 @@ interface SettingsRow {
   show_tickets: boolean;
   show_knowledge_base: boolean;
   show_requests: boolean;
+  show_appointments: boolean;
   allow_file_uploads: boolean;
   allow_comments: boolean;
   allow_messaging: boolean;
@@ -39,6 +40,7 @@ const COLUMNS = [
   'show_tickets',
   'show_knowledge_base',
   'show_requests',
+  'show_appointments',
   'allow_file_uploads',
   'allow_comments',
   'allow_messaging',
@@ -65,6 +67,7 @@ function fromRow(row: SettingsRow): PortalSettings {
     showTickets: row.show_tickets,
     showKnowledgeBase: row.show_knowledge_base,
     showRequests: row.show_requests,
+    showAppointments: row.show_appointments,
     showDocuments: true,
     allowFileUploads: row.allow_file_uploads,
     allowComments: row.allow_comments,
@@ -102,6 +105,7 @@ export async function saveSettings(db: Db, workspaceId: string, change: Settings
     showTickets: 'show_tickets',
     showKnowledgeBase: 'show_knowledge_base',
     showRequests: 'show_requests',
+    showAppointments: 'show_appointments',
     allowFileUploads: 'allow_file_uploads',
     allowComments: 'allow_comments',
     allowMessaging: 'allow_messaging',

@@ -57,6 +57,7 @@ const switches: Record<SectionSwitch, typeof checkboxField> = {
   showTickets: checkboxField,
   showKnowledgeBase: checkboxField,
   showRequests: checkboxField,
+  showAppointments: checkboxField,
   allowFileUploads: checkboxField,
   allowComments: checkboxField,
   allowMessaging: checkboxField,

@@ -11,6 +11,7 @@ const KIND_OF = {
   quotation: 'offer_sent',
   ticket: 'ticket_answered',
   request: 'request_answered',
+  appointment: 'appointment_answered',
 } as const;
 
 export function clientEventOf(change: ParsedHostChange): ClientEvent {

@@ -3,7 +3,7 @@
 // with a news port, what it issued and sent and how it answered tickets is read every few minutes
 // (host-news.ts).
 import { clientNotificationsManifest } from './manifest.ts';
-import type { CoreServices, Feature } from '../../core/index.ts';
+import type { CoreServices, Feature, ParsedHostChange } from '../../core/index.ts';
 import { createClientNotificationHandlers } from './handlers.ts';
 import { createHostNewsReader } from './host-news.ts';
 import { clientNotificationRoutes } from './routes.ts';
@@ -20,7 +20,7 @@ const PUSHES_LEFT_EVERY_MS = 60_000;
 
 export function clientNotificationsFeature(
   core: CoreServices,
-  shared: { push: AppPush },
+  shared: { push: AppPush; appointmentAnswered?: (change: ParsedHostChange) => Promise<unknown> },
 ): Feature & { service: ClientNotifications; hostNews(): Promise<number> } {
   const { db, mailer, flags, workspaces, links, now, logger, adapter, events } = core;
   const service = createClientNotifications({
@@ -35,7 +35,17 @@ export function clientNotificationsFeature(
     ...(adapter.clientPermissions ? { hostPermissions: adapter.clientPermissions } : {}),
     ...(adapter.tickets ? { tickets: adapter.tickets } : {}),
   });
-  const reader = adapter.news ? createHostNewsReader({ db, news: adapter.news, events, notify: service.notify, now, logger }) : null;
+  const reader = adapter.news
+    ? createHostNewsReader({
+        db,
+        news: adapter.news,
+        events,
+        notify: service.notify,
+        now,
+        logger,
+        ...(shared.appointmentAnswered ? { appointmentAnswered: shared.appointmentAnswered } : {}),
+      })
+    : null;
   let reading: Promise<number> | null = null;
   /** A pass over the host's news (one at a time on this instance); 0 for a host without a news port. */
   const hostNews = (): Promise<number> => {

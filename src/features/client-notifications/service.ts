@@ -59,7 +59,7 @@ export interface ClientEvent {
   workspaceId: string;
   clientId: string;
   kind: NotificationKind;
-  subjectType: 'invoice' | 'proposal' | 'quotation' | 'task' | 'document' | 'message' | 'ticket' | 'request';
+  subjectType: 'invoice' | 'proposal' | 'quotation' | 'task' | 'document' | 'message' | 'ticket' | 'request' | 'appointment';
   subjectId: string;
   /**
    * Which happening on the record this is, where one record has many (each answer on a ticket: the
@@ -106,6 +106,8 @@ export function subjectPath(row: Pick<NotificationRow, 'subject_type' | 'subject
       return `/tickets/${encodeURIComponent(row.subject_id)}`;
     case 'request':
       return `/requests/mine/${encodeURIComponent(row.subject_id)}`;
+    case 'appointment':
+      return `/appointments/${encodeURIComponent(row.subject_id)}`;
     default:
       return '/messages';
   }
