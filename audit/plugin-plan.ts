@@ -113,6 +113,10 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     purpose: 'how a client rated a closed support ticket (1–5) and what they wrote with it',
   },
   {
+    name: 'portal_request_attachments',
+    purpose: 'the files a client sent with a service or quote request, kept in the portal’s storage where the host keeps none',
+  },
+  {
     name: 'portal_sso_providers',
     purpose: 'the identity providers an agency added for its clients’ single sign-on (OpenID Connect), each client secret sealed',
   },

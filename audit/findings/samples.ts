@@ -10,7 +10,7 @@ import type { SchemaModel, TableProfile } from '../recognition/schema-model.ts';
 import type { TableConceptResult } from '../recognition/score-tables.ts';
 import { undeclaredKind } from '../recognition/section-concepts.ts';
 import type { TableConceptId } from '../recognition/vocabulary.ts';
-import { sharedMessageColumns, ticketWord } from './tickets.ts';
+import { sharedMessageColumns, ticketWord } from './ticket-messages.ts';
 
 export interface HashSample {
   /** Rows looked at (at most SAMPLE_ROWS) and how many had a value. */

@@ -5,37 +5,15 @@
 // which kind is in the data, not the schema. A host without a table of phases groups a project's
 // tasks some other way, or not at all, and the finding says which.
 import type { CatalogColumn } from '../catalog/types.ts';
-import { hasRole } from '../recognition/column-roles.ts';
-import { bestWordMatch, tokenize } from '../recognition/names.ts';
-import type { SchemaModel, TableProfile } from '../recognition/schema-model.ts';
-import { TABLE_WORDS } from '../recognition/vocabulary.ts';
+import { tokenize } from '../recognition/names.ts';
+import type { TableProfile } from '../recognition/schema-model.ts';
 import type { RowFilter } from '../report-schema.ts';
 import { absence, chosenProfile, columnEvidence, list, tableEvidence, type DraftFinding, type FindingsContext } from './context.ts';
 import { tableFinding } from './table-findings.ts';
+import { sharedMessageColumns, ticketWord } from './ticket-messages.ts';
 
-const CODE_WORDS = new Set(['code', 'type', 'kind', 'category']);
 const MESSAGE_WORDS = new Set(['msg', 'message', 'reply', 'answer', 'response', 'comment', 'antwort', 'nachricht', 'reponse']);
 const PRIVATE_WORDS = new Set(['private', 'priv', 'internal', 'intern', 'staff', 'prive', 'interne']);
-
-/** The word a ticket table is named by (ticket, incident), looked for in the kind of a shared row. */
-export function ticketWord(ticket: TableProfile): string {
-  return bestWordMatch(ticket.tokens, TABLE_WORDS.ticket)?.word ?? 'ticket';
-}
-
-/**
- * Tables that may hold a ticket's messages among rows of other kinds: a text body, a pair pointing
- * at any record, and a column naming each row's kind (llx_actioncomm.code). Their kind columns are
- * sampled for values naming the ticket (findings/samples.ts).
- */
-export function sharedMessageColumns(model: SchemaModel, ticketTable: string): Array<{ profile: TableProfile; column: CatalogColumn }> {
-  return model.profiles.flatMap((profile) => {
-    if (profile.qualified === ticketTable || profile.polymorphic.length === 0 || !hasRole(profile.roles, 'body')) return [];
-    const pairColumns = new Set(profile.polymorphic.flatMap((p) => [p.typeColumn, p.idColumn]));
-    return profile.table.columns
-      .filter((c) => c.category === 'S' && !pairColumns.has(c.name) && tokenize(c.name).some((w) => CODE_WORDS.has(w)))
-      .map((column) => ({ profile, column }));
-  });
-}
 
 /** A boolean that marks the agency's internal notes (is_internal, private, staff_only). */
 function internalFlag(profile: TableProfile): CatalogColumn | undefined {

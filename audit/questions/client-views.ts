@@ -2,7 +2,7 @@
 // showing clients can see it (a client-visibility switch, a share token, an online client
 // signature, a public page)? Data without client access is partial: the portal completes it.
 import { clientSignsOnline } from '../findings/document-flow.ts';
-import { parentPathTo } from '../recognition/score-tables.ts';
+import { parentPathTo } from '../recognition/concept-spec.ts';
 import type { Answer, ConceptId, Evidence, Status } from '../report-schema.ts';
 import {
   answer,

@@ -6,16 +6,8 @@ import { compareText } from '../catalog/read-catalog.ts';
 import { hasRole, type ColumnRole } from './column-roles.ts';
 import { bestWordMatch, tokenize } from './names.ts';
 import type { TableProfile, SchemaModel } from './schema-model.ts';
-import {
-  logSubject,
-  pipelineRecord,
-  recordReference,
-  TABLE_CONCEPTS,
-  typedClientLedger,
-  typedClientOrders,
-  type ScoringContext,
-  type TableConceptSpec,
-} from './table-concepts.ts';
+import { logSubject, pipelineRecord, recordReference, TABLE_CONCEPTS, typedClientLedger, typedClientOrders } from './table-concepts.ts';
+import { parentPathTo, type ScoringContext, type TableConceptSpec } from './concept-spec.ts';
 import { GENERAL_LOG_WORDS, MACHINERY_WORDS, NAME_MODIFIERS, TABLE_WORDS, type TableConceptId } from './vocabulary.ts';
 
 const MIN_CONFIDENCE = 0.45;
@@ -515,36 +507,6 @@ function machineryWord(profile: TableProfile, context: ScoringContext): string |
     const parent = context.byName.get(link.to);
     const word = parent?.tokens.find((t) => MACHINERY_WORDS.has(t));
     if (word) return `hangs off an integration or pipeline (${link.columns.join(', ')} → ${link.to}, "${word}")`;
-  }
-  return null;
-}
-
-/**
- * A record that belongs to a client through its parents (a project task → its phase → its project
- * → the client): up to three links up, never through the tenant table, a link table or itself,
- * nor through the staff users (who wrote a record says nothing about whose it is).
- */
-export function parentPathTo(
-  profile: TableProfile,
-  targets: string[],
-  context: Pick<ScoringContext, 'chosen' | 'tenantTable' | 'byName'>,
-): string | null {
-  let frontier: Array<{ table: TableProfile; path: string[] }> = [{ table: profile, path: [] }];
-  const staff = context.chosen.get('staffUser');
-  const seen = new Set([profile.qualified, ...(staff ? [staff] : [])]);
-  for (let depth = 0; depth < 3; depth += 1) {
-    const next: typeof frontier = [];
-    for (const { table, path } of frontier) {
-      for (const link of table.outgoing) {
-        if (link.to === context.tenantTable || seen.has(link.to)) continue;
-        if (depth > 0 && targets.includes(link.to)) return [...path, link.to].join(' → ');
-        const parent = context.byName.get(link.to);
-        if (!parent || parent.linkShaped) continue;
-        seen.add(link.to);
-        next.push({ table: parent, path: [...path, link.to] });
-      }
-    }
-    frontier = next;
   }
   return null;
 }

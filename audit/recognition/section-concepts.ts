@@ -10,7 +10,7 @@ import type { CatalogColumn } from '../catalog/types.ts';
 import { hasRole } from './column-roles.ts';
 import { tokenize } from './names.ts';
 import type { TableProfile } from './schema-model.ts';
-import type { ScoringContext, TableConceptSpec } from './table-concepts.ts';
+import type { ScoringContext, TableConceptSpec } from './concept-spec.ts';
 import { TABLE_WORDS, type TableConceptId } from './vocabulary.ts';
 
 type Test = (profile: TableProfile, context: ScoringContext) => string | null;

@@ -134,6 +134,7 @@ describe('client access: roles and overrides', function () {
       null,
       null,
       null,
+      null,
     ]);
   });
 
