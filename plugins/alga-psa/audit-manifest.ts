@@ -1,7 +1,7 @@
 // Alga PSA as the audit knows it: `npm run audit -- --host alga-psa` checks the binding's claims
 // (claims.ts, the ones the portal checks before it starts, documents included) against an Alga
 // PSA database.
-import type { AdapterDescription } from '../../audit/adapter-registry.ts';
+import type { AdapterDescription } from '../../src/index.ts';
 import { ALGA_PSA_CLAIMS, ALGA_PSA_DOCUMENT_CLAIMS } from './claims.ts';
 
 export const ALGA_PSA_AUDIT_MANIFEST: AdapterDescription = {

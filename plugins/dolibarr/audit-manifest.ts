@@ -1,6 +1,6 @@
 // Dolibarr as the audit knows it: `npm run audit -- --adapter dolibarr` checks the binding's claims
 // (claims.ts, the ones the portal checks before it starts) against a Dolibarr database.
-import type { AdapterDescription } from '../../audit/adapter-registry.ts';
+import type { AdapterDescription } from '../../src/index.ts';
 import { DOLIBARR_CLAIMS } from './claims.ts';
 
 export const DOLIBARR_AUDIT_MANIFEST: AdapterDescription = {

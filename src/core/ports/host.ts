@@ -272,6 +272,17 @@ export interface HostClaim {
 }
 
 /**
+ * What a host binding tells the audit of itself (plugins/<crm>/audit-manifest.ts): its name, a
+ * sentence, and the claims its adapter exports, never a copy, so what the audit checks is what the
+ * binding relies on. Here, below both, so the bindings and the audit each read it from the portal.
+ */
+export interface AdapterDescription {
+  name: string;
+  description: string;
+  claims: readonly HostClaim[];
+}
+
+/**
  * A host that already keeps client logins (email + password hash on its own records). The portal
  * then never stores a password of its own: it checks and changes passwords through this port and
  * keeps only what the host lacks (sessions, one-time codes, invitation and reset links).
