@@ -22,6 +22,15 @@ describe('architecture: each feature declares the folders it holds', function ()
     expect(new Set(FEATURE_MANIFESTS.map((feature) => feature.name)).size).to.equal(FEATURE_MANIFESTS.length);
   });
 
+  it("keeps core's templates under names of their own: no folder of views/ is named after a feature", function () {
+    const core = readdirSync(fileURLToPath(new URL('../../views/', import.meta.url)), { withFileTypes: true }).filter((entry) =>
+      entry.isDirectory(),
+    );
+    expect(core.length).to.be.greaterThan(0);
+    const named = core.map((entry) => entry.name).filter((name) => folders.some((folder) => folder.name === name));
+    expect(named, 'views/ folders named after a feature').to.deep.equal([]);
+  });
+
   for (const folder of folders) {
     it(`${folder.name}: its manifest declares its views, locales and migrations, and only those`, function () {
       const here = path.join(features, folder.name);

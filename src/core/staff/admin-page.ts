@@ -145,7 +145,7 @@ export function hostFrame(
   hostLayout: HostLayoutPort | undefined,
   chrome: { assets: string; t: Translate },
   title: string,
-  layouts: { plain: string; embedded: string } = { plain: 'admin/layout', embedded: 'admin/embedded' },
+  layouts: { plain: string; embedded: string } = { plain: 'staff/layout', embedded: 'staff/embedded' },
 ): { layout: string; frame?: (html: string) => string } {
   if (!hostLayout) return { layout: layouts.plain };
   return {
@@ -153,7 +153,7 @@ export function hostFrame(
     frame: (html: string) =>
       hostLayout.staffPage(req, res, {
         title: `${title} · ${chrome.t('staff:portalTitle')}`,
-        head: renderTemplate('admin/_head', chrome),
+        head: renderTemplate('staff/_head', chrome),
         body: html,
       }),
   };
@@ -206,7 +206,7 @@ export function adminErrorPage(config: Pick<PortalConfig, 'adminPath' | 'portalP
     });
     const heading = i18n.t(`common:errors.${page.status}`, { defaultValue: page.heading });
     const message = translateStaffError(page.message, i18n.t);
-    const body = renderTemplate('admin/error', {
+    const body = renderTemplate('staff/error', {
       ...chrome,
       ...page,
       heading,

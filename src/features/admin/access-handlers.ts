@@ -125,7 +125,7 @@ export function createAccessHandlers(deps: { db: Knex; adapter: HostAdapter; bus
         for (const permission of input.denied) fields[`hide_${permission}`] = 'on';
         if (input.client) fields.client = input.client;
         const title = t('admin:access.confirm.person', { name });
-        return renderAdminPage(req, res, 'admin/confirm', title, {
+        return renderAdminPage(req, res, 'staff/confirm', title, {
           heading: title,
           consequences: changes.length ? [...changes, t('admin:access.confirm.followAtOnce')] : [t('admin:access.confirm.nothing')],
           action: personHref(res, person.user.id),
@@ -195,7 +195,7 @@ export function createAccessHandlers(deps: { db: Knex; adapter: HostAdapter; bus
         const changes = describeAccessChange(t, company.settings, before, after, t('admin:access.confirm.everyoneAt', { name }));
         const fields: Record<string, string> = { confirmed: 'on' };
         for (const permission of input.denied) fields[`hide_${permission}`] = 'on';
-        return renderAdminPage(req, res, 'admin/confirm', t('admin:access.confirm.person', { name }), {
+        return renderAdminPage(req, res, 'staff/confirm', t('admin:access.confirm.person', { name }), {
           heading: t('admin:access.confirm.company', { name }),
           consequences: changes.length ? [...changes, t('admin:access.confirm.companyFollows')] : [t('admin:access.confirm.nothing')],
           action: companyHref(res, company.client.id),

@@ -110,7 +110,7 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
       const user = await loadClientUser(req, res);
       authorizeClientUserAction(user.status, 'disable');
       const back = `${base}/clients${client ? `?client=${encodeURIComponent(client)}` : ''}`;
-      renderAdminPage(req, res, 'admin/confirm', t('admin:clients.disable.title'), {
+      renderAdminPage(req, res, 'staff/confirm', t('admin:clients.disable.title'), {
         heading: t('admin:clients.disable.heading', { email: user.email }),
         consequences: [t('admin:clients.disable.signedOut'), t('admin:clients.disable.linksStop'), t('admin:clients.disable.reEnable')],
         action: `${base}/clients/${encodeURIComponent(user.id)}/disable`,

@@ -185,7 +185,7 @@ export function createRolesHandlers(deps: { db: Knex; bus?: EventBus }) {
         for (const permission of input.permissions) fields[`grant_${permission}`] = 'on';
         const { t } = staffContext(res).i18n;
         const count = holders.length;
-        return renderAdminPage(req, res, 'admin/confirm', t('admin:roles.change.title', { name: role.name }), {
+        return renderAdminPage(req, res, 'staff/confirm', t('admin:roles.change.title', { name: role.name }), {
           heading: t('admin:roles.change.title', { name: role.name }),
           consequences: [
             ...(lost.length ? [t('admin:roles.change.loses', { count, what: grantList(lost, t) })] : []),
@@ -217,7 +217,7 @@ export function createRolesHandlers(deps: { db: Knex; bus?: EventBus }) {
       const holders = await holdersOf(db, staffContext(res).workspace.id, role.id);
       if (holders.length > 0) throw heldRole(holders.length);
       const { t } = staffContext(res).i18n;
-      renderAdminPage(req, res, 'admin/confirm', t('admin:roles.remove.title', { name: role.name }), {
+      renderAdminPage(req, res, 'staff/confirm', t('admin:roles.remove.title', { name: role.name }), {
         heading: t('admin:roles.remove.title', { name: role.name }),
         consequences: [t('admin:roles.remove.noOne'), t('admin:roles.remove.logKeeps')],
         action: `${roleHref(res, role.id)}/remove`,

@@ -272,7 +272,7 @@ export function createRecordHandlers(deps: RecordDeps) {
       const link = rows.find((row) => String(row.id) === String(linkId) && !row.revoked_at);
       if (!link) throw notFound('That link does not exist or is already revoked.');
       const { t } = staffContext(res).i18n;
-      renderAdminPage(req, res, 'admin/confirm', t('offers:record.revoke.title'), {
+      renderAdminPage(req, res, 'staff/confirm', t('offers:record.revoke.title'), {
         heading: t('offers:record.revoke.heading', { id: link.id }),
         consequences: [t('offers:record.revoke.noLongerWorks', { client: client.name }), t('offers:record.revoke.cannotUndo')],
         action: `${href}/links/${link.id}/revoke`,
