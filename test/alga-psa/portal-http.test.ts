@@ -11,13 +11,12 @@
 // once Alga makes the contact inactive, the session ends and the password signs nobody in.
 import { expect } from 'chai';
 import request from 'supertest';
-import { csrfFrom, postPasswordSignIn, signedInAgent } from '../support/portal-harness.ts';
+import { csrfFrom, postPasswordSignIn, signedInAgent, fingerprintIn } from '../support/portal-harness.ts';
 import type { PortalOnHost } from '../support/portal-on-host.ts';
 import { portalBesideAlga, startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 import { CLAIRE_PASSWORD } from './seed.ts';
 
 const reason = unavailable();
-const fingerprintIn = (html: string) => /name="fingerprint" value="([0-9a-f]{64})"/.exec(html)?.[1] ?? '';
 
 describe('alga-psa host: a client uses the portal over HTTP', function () {
   this.timeout(180_000);

@@ -7,13 +7,12 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
-import { csrfFrom, signedInAgent } from '../support/portal-harness.ts';
+import { csrfFrom, signedInAgent, fingerprintIn } from '../support/portal-harness.ts';
 import type { PortalOnHost } from '../support/portal-on-host.ts';
 import { insertClaireLogin, seededAdapter, servePortalBeside, startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 const reason = unavailable();
 const PASSWORD = 'Claire-portal-2026';
-const fingerprintIn = (html: string) => /name="fingerprint" value="([0-9a-f]{64})"/.exec(html)?.[1] ?? '';
 
 describe('dolibarr host: a client uses the portal over HTTP', function () {
   this.timeout(180_000);

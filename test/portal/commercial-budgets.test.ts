@@ -9,11 +9,9 @@ import { expect } from 'chai';
 import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';
 import { countQueries, describeQueries, type CountedQueries, type QueryCounter } from '../support/query-counter.ts';
 import { expectEachNamesItsWorkspace } from '../support/shard-routing.ts';
-import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness, fingerprintIn } from '../support/portal-harness.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
-
-const fingerprintIn = (html: string) => /name="fingerprint" value="([0-9a-f]{64})"/.exec(html)?.[1] ?? '';
 
 describe('query budgets of proposals, quotations, invoices, payments and public links', function () {
   this.timeout(180_000);

@@ -11,12 +11,12 @@ import {
   signedInStaffAgent,
   startPortalHarness,
   type PortalHarness,
+  fingerprintIn,
 } from '../../../../test/support/portal-harness.ts';
 import { realisticStrokes } from '../../../../test/support/signature.ts';
 import { type DemoClient, demoNorthwind, sentProposal } from '../../../../test/support/demo-records.ts';
 
 type Agent = Awaited<ReturnType<typeof signedInAgent>>;
-const fingerprintIn = (html: string) => /name="fingerprint" value="([0-9a-f]{64})"/.exec(html)?.[1] ?? '';
 /** Images the PDF embeds: the drawn signature is the only one (the demo workspace has no logo). */
 const images = (pdf: Buffer) => pdf.toString('latin1').match(/\/Subtype \/Image/g)?.length ?? 0;
 

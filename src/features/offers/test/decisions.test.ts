@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness, fingerprintIn } from '../../../../test/support/portal-harness.ts';
 import { tinyPng } from '../../../../test/support/signature.ts';
 
 type Agent = Awaited<ReturnType<typeof signedInAgent>>;
@@ -28,7 +28,6 @@ const textOf = (html: string) =>
     .replace(/&amp;/g, '&')
     .replace(/&#39;/g, "'")
     .replace(/\s+/g, ' ');
-const fingerprintIn = (html: string) => /name="fingerprint" value="([0-9a-f]{64})"/.exec(html)?.[1] ?? '';
 
 describe('deciding on proposals and quotations in the portal', function () {
   this.timeout(180_000);

@@ -12,6 +12,7 @@ import {
   startPortalHarness,
   type PortalHarness,
   postFormFrom,
+  fingerprintIn,
 } from '../../../../test/support/portal-harness.ts';
 import { binary, flatText, pdfText } from '../../../../test/support/pdf-text.ts';
 import { realisticStrokes } from '../../../../test/support/signature.ts';
@@ -25,7 +26,6 @@ const textOf = (html: string) =>
     .replace(/&amp;/g, '&')
     .replace(/&#39;/g, "'")
     .replace(/\s+/g, ' ');
-const fingerprintIn = (html: string) => /name="fingerprint" value="([0-9a-f]{64})"/.exec(html)?.[1] ?? '';
 
 describe('public links and the staff record page', function () {
   this.timeout(180_000);

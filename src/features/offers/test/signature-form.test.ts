@@ -11,12 +11,12 @@ import {
   signedInStaffAgent,
   startPortalHarness,
   type PortalHarness,
+  fingerprintIn,
 } from '../../../../test/support/portal-harness.ts';
 import { noisyPng, realisticStrokes } from '../../../../test/support/signature.ts';
 import { type DemoClient, demoNorthwind, sentProposal } from '../../../../test/support/demo-records.ts';
 
 type Agent = Awaited<ReturnType<typeof signedInAgent>>;
-const fingerprintIn = (html: string) => /name="fingerprint" value="([0-9a-f]{64})"/.exec(html)?.[1] ?? '';
 
 describe('the accept form and a drawn signature', function () {
   this.timeout(120_000);
