@@ -229,7 +229,10 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const account = accountFeature(core.services, { singleSignOn: singleSignOn.signIn });
   const notifications = notificationsFeature(core.services);
   const appPush = appPushFeature(core.services);
-  const clientNotifications = clientNotificationsFeature(core.services, { push: appPush.push });
+  const clientNotifications = clientNotificationsFeature(core.services, {
+    push: appPush.push,
+    ticketChanged: (workspaceId, clientId, ticketId) => tickets.surveys.ticketChanged(workspaceId, clientId, ticketId),
+  });
   const messages = messagesFeature(core.services, {
     staffMessageSent: (message) =>
       clientNotifications.service.notify({ ...message, kind: 'message_reply', subjectType: 'message', subjectId: message.messageId }),
@@ -243,7 +246,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const documents = documentsFeature(core.services);
   const privacy = privacyFeature(core.services, { personalData: () => personalData });
   const customDomains = customDomainsFeature(core.services);
-  const tickets = ticketsFeature(core.services);
+  const tickets = ticketsFeature(core.services, { notify: (event) => clientNotifications.service.notify(event) });
   const features: Feature[] = [
     account,
     adminFeature(core.services, { auth: account.auth, paymentsReady: payment.availability.ready }),
@@ -384,6 +387,11 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
         await clientNotifications.service
           .notify(clientEventOf(change))
           .catch((err) => core.services.logger.error('could not notify the client of a change in the host', err));
+      // A ticket the agency resolved invites who opened it to the satisfaction survey.
+      if (change.kind === 'ticket')
+        await tickets.surveys
+          .ticketChanged(change.workspaceId, change.clientId, change.id)
+          .catch((err) => core.services.logger.error('could not invite the client to a ticket’s survey', err));
     },
     staffSignedOut: core.staffSignedOut,
     ticketFiles: {

@@ -286,6 +286,7 @@ export {
   type TicketFileContent,
   type TicketState,
   type TicketRefusal,
+  type TicketResolution,
   type TicketSummary,
   type TicketsPort,
   type TicketUpload,

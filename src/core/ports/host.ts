@@ -832,6 +832,20 @@ export interface TicketDetail extends TicketSummary {
   history: TicketStatusChange[];
 }
 
+/** A ticket as the agency resolved it (TicketsPort.resolution). */
+export interface TicketResolution {
+  /**
+   * What tells this resolution apart from an earlier one of the same ticket (reopened and resolved
+   * again): the same when read again. Each resolution invites once.
+   */
+  occurrence: string;
+  resolvedAt: Date;
+  /** The contact who opened the ticket: the person invited. Null where staff opened it for the company. */
+  contactId: HostId | null;
+  ref: string;
+  subject: string;
+}
+
 /**
  * A file attached to a ticket in the host itself: by the agency in its own screens (an Alga
  * document associated with the ticket, a file in Dolibarr's ticket directory, a reference CRM
@@ -981,6 +995,13 @@ export interface TicketsPort {
    * client does; a person's own visibility is not asked here (create() says it to them).
    */
   readiness?(workspaceId: HostId): Promise<TicketRefusal | null>;
+  /**
+   * Optional: the agency's resolution of the ticket, for the satisfaction survey it invites the
+   * client to: null while the ticket is open, when the client closed it themselves, or when it is
+   * not this client's. Without it no survey invitation goes out (the client may still answer the
+   * survey of a closed ticket from its page).
+   */
+  resolution?(workspaceId: HostId, clientId: HostId, ticketId: HostId): Promise<TicketResolution | null>;
   /** One of files(), to download; null when it is not a file of that ticket of this client. */
   fileContent?(workspaceId: HostId, clientId: HostId, ticketId: HostId, fileId: HostId): Promise<TicketFileContent | null>;
 }

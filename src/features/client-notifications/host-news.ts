@@ -29,6 +29,8 @@ export interface HostNewsDeps {
   /** Where the live events of answered tickets go. */
   events: EventBus;
   notify(event: ClientEvent): Promise<number>;
+  /** A ticket changed: resolved by the agency, its opener is invited to the satisfaction survey (tickets feature). */
+  ticketChanged?: (workspaceId: string, clientId: string, ticketId: string) => Promise<number>;
   now: () => Date;
   logger: PortalLogger;
 }
@@ -60,6 +62,7 @@ export function createHostNewsReader(deps: HostNewsDeps) {
         contactId: item.kind === 'task' ? (item.contactId ?? null) : null,
         occurrence: item.occurrence ?? null,
       });
+      if (item.kind === 'ticket' && deps.ticketChanged) told += await deps.ticketChanged(workspaceId, item.clientId, item.id);
     }
     await saveHostNewsCursor(db, workspaceId, next);
     return told;

@@ -10,6 +10,7 @@ export const NOTIFICATION_KINDS = [
   'document_shared',
   'message_reply',
   'ticket_answered',
+  'survey_invited',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -34,6 +35,8 @@ export const KIND_RULES: Record<NotificationKind, KindRule> = {
   message_reply: { permission: 'messages', section: 'messages', channels: ['portal'], defaultChannel: 'portal' },
   // An answer or a status the agency set on a ticket: the client is likely waiting for it.
   ticket_answered: { permission: 'tickets', section: 'tickets', channels: CHANNELS, defaultChannel: 'email' },
+  // The agency resolved a ticket and asks how it went: asked at once, while it is fresh.
+  survey_invited: { permission: 'tickets', section: 'tickets', channels: CHANNELS, defaultChannel: 'email' },
 };
 
 /** The kinds a person's settings (the workspace's, narrowed by their access) let them see. */

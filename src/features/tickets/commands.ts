@@ -64,7 +64,8 @@ export const ReplyCommand = z.object({
 });
 export type ReplyInput = z.infer<typeof ReplyCommand>;
 
-export const RatingCommand = z.object({
+/** An answer to a ticket's satisfaction survey: the rating on the survey's scale and an optional comment. */
+export const SurveyAnswerCommand = z.object({
   rating: z
     .string({ error: 'tickets:errors.rating' })
     .regex(/^[1-5]$/, 'tickets:errors.rating')
@@ -76,7 +77,7 @@ export const RatingCommand = z.object({
     .optional()
     .transform((value) => (value ? value : null)),
 });
-export type RatingInput = z.infer<typeof RatingCommand>;
+export type SurveyAnswerInput = z.infer<typeof SurveyAnswerCommand>;
 
 /** Close and reopen carry nothing but the CSRF token. */
 export const TicketActionCommand = z.object({});

@@ -1,6 +1,6 @@
 // The tickets pages: the list (open, closed, all, with a search that keeps the tab), the new-ticket
 // form, a ticket's page (status and history, the conversation, files both ways, reply, close and
-// reopen, and once closed a rating). Tickets and their messages are the host's, read and written
+// reopen, and once closed its satisfaction survey). Tickets and their messages are the host's, read and written
 // through the adapter; the portal keeps the files and the rating. Each client act goes in the
 // activity log (the agency's notifications are built from it) with a live event, in one
 // transaction, announced after it commits. Opening a ticket is limited per person and per company
@@ -48,8 +48,8 @@ import {
 } from '../../core/index.ts';
 import { presentUploadTypes } from '../documents/index.ts';
 import { formatBytes, sendAttachment } from '../messages/index.ts';
-import { AttachmentId, HostTicketId, type NewTicketInput, type RatingInput, type ReplyInput, type TicketsQueryInput } from './commands.ts';
-import { presentDetail, presentSummary } from './presenters.ts';
+import { AttachmentId, HostTicketId, type NewTicketInput, type ReplyInput, type SurveyAnswerInput, type TicketsQueryInput } from './commands.ts';
+import { presentDetail, presentSummary, presentSurvey } from './presenters.ts';
 import { findTicketAttachment, findTicketRating, insertTicketAttachments, listTicketAttachments, saveTicketRating } from './queries.ts';
 
 const TICKETS_PAGE_SIZE = 25;
@@ -307,10 +307,42 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     );
   }
 
+  /**
+   * A closed ticket's satisfaction survey: its question, the answer given (a thank-you, with the
+   * answer shown), and, for a person who may act on tickets, the form to give or change it. An
+   * open ticket has no survey yet (409, said in the reader's language).
+   */
+  async function survey(
+    req: Request,
+    res: Response,
+    form: { values?: { rating?: string; comment?: string }; errors?: FieldErrors } = {},
+    status = 200,
+  ) {
+    const { workspace, base } = portalContext(res);
+    const { user, access } = signedInClient(res);
+    const i18n = portalI18n(res);
+    const ticket = await loadTicket(res);
+    if (ticket.state !== 'closed') throw new HttpError(409, 'tickets:errors.surveyOpen');
+    const answer = await findTicketRating(db, { workspaceId: workspace.id, clientId: user.client_id, ticketId: ticket.id });
+    renderPortalPage(
+      req,
+      res,
+      'tickets/survey',
+      i18n.t('tickets:survey.title', { ref: ticket.ref }),
+      {
+        survey: presentSurvey(i18n, base, ticket, answer, form.values),
+        errors: translateFieldErrors(form.errors ?? {}, i18n.t),
+        canAnswer: mayActOnTickets(access),
+      },
+      status,
+    );
+  }
+
   return {
     list,
     newForm: (req: Request, res: Response) => newForm(req, res),
     show: (req: Request, res: Response) => show(req, res),
+    survey: (req: Request, res: Response) => survey(req, res),
 
     /** Only a person the host lets act on tickets replies, closes, reopens or rates. */
     mayAct: (_req: Request, res: Response, next: () => void) => {
@@ -483,12 +515,19 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       res.redirect(303, `${base}/tickets/${encodeURIComponent(ticket.id)}`);
     },
 
-    rate: async (req: Request, res: Response) => {
+    invalidAnswer: async (req: Request, res: Response, errors: FieldErrors) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : '');
+      return survey(req, res, { values: { rating: text('rating'), comment: text('comment') }, errors }, formAnswerStatus(req, 400));
+    },
+
+    /** The survey's answer, kept by the portal (a second answer replaces the first), logged as ticket.rated. */
+    answer: async (req: Request, res: Response) => {
       const { workspace, base } = portalContext(res);
       const { user } = signedInClient(res);
-      const input = req.body as RatingInput;
+      const input = req.body as SurveyAnswerInput;
       const ticket = await loadTicket(res);
-      if (ticket.state !== 'closed') throw new HttpError(409, 'tickets:errors.rateOpen');
+      if (ticket.state !== 'closed') throw new HttpError(409, 'tickets:errors.surveyOpen');
       const live = await db.transaction(async (trx) => {
         await saveTicketRating(trx, {
           workspaceId: workspace.id,
@@ -501,7 +540,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
         return logged(trx, req, res, 'ticket.rated', ticket, { rating: input.rating });
       });
       await announceLive(live);
-      res.redirect(303, `${base}/tickets/${encodeURIComponent(ticket.id)}#rating`);
+      res.redirect(303, `${base}/tickets/${encodeURIComponent(ticket.id)}/survey`);
     },
 
     attachment: async (req: Request, res: Response) => {

@@ -1,6 +1,7 @@
 // View models for the tickets pages: the state as a chip in the reader's language (with the host's
 // own name of the status beside it where it says more), times in the reader's time zone, the
-// conversation with the files attached on each side, and the rating once the ticket is closed.
+// conversation with the files attached on each side, and once the ticket is closed its
+// satisfaction survey (on the ticket's page its answer and a link; the survey's own page).
 import type { RequestI18n, TicketDetail, TicketFile, TicketState, TicketSummary } from '../../core/index.ts';
 import type { TicketAttachmentRow, TicketRatingRow } from './queries.ts';
 
@@ -179,8 +180,47 @@ export function presentDetail(
     replyUrl: `${url}/replies`,
     closeUrl: `${url}/close`,
     reopenUrl: `${url}/reopen`,
-    rateUrl: `${url}/rating`,
+    surveyUrl: `${url}/survey`,
     rating: rating ? { value: rating.rating, comment: rating.comment, at: i18n.fmt.dateTime(rating.rated_at) } : null,
+  };
+}
+
+/** The survey's scale: the portal's default question, 1 (poor) to 5 (excellent). */
+const SCALE = [1, 2, 3, 4, 5] as const;
+
+/**
+ * A closed ticket's satisfaction survey: the question and its scale, the answer given, and the
+ * form's values (what was sent, when it comes back with an error; else the answer given).
+ */
+export function presentSurvey(
+  i18n: RequestI18n,
+  base: string,
+  ticket: TicketSummary,
+  answer: TicketRatingRow | null,
+  sent?: { rating?: string; comment?: string },
+) {
+  const url = ticketUrl(base, ticket.id);
+  const chosen = sent ? sent.rating : answer ? String(answer.rating) : '';
+  return {
+    ref: ticket.ref,
+    subject: ticket.subject,
+    ticketUrl: url,
+    action: `${url}/survey`,
+    prompt: i18n.t('tickets:survey.prompt'),
+    commentPrompt: i18n.t('tickets:survey.comment'),
+    scale: SCALE.map((value) => ({
+      id: `survey-rating-${value}`,
+      value: String(value),
+      label: i18n.t(`tickets:rating.scale.${value}`),
+      checked: chosen === String(value),
+    })),
+    comment: sent ? (sent.comment ?? '') : (answer?.comment ?? ''),
+    answer: answer
+      ? {
+          text: i18n.t('tickets:rating.given', { rating: answer.rating, date: i18n.fmt.dateTime(answer.rated_at) }),
+          comment: answer.comment,
+        }
+      : null,
   };
 }
 
