@@ -39,6 +39,7 @@ export type BenchRecords = Record<
   | 'clientRole'
   | 'project'
   | 'ticket'
+  | 'resolvedTicket'
   | 'ssoProvider',
   string
 >;
@@ -148,6 +149,9 @@ export async function benchRecords(
   // The CRM's ticket with the newest activity: the ticket page with its conversation and history.
   const ticket = await db('tickets').where(scope).orderBy('last_activity_at', 'desc').first('id');
   if (!ticket) throw new Error('the demo client has no ticket');
+  // A ticket the agency resolved: its satisfaction survey.
+  const resolved = await db('tickets').where(scope).whereIn('status', ['resolved', 'closed']).orderBy('id').first('id');
+  if (!resolved) throw new Error('the demo client has no resolved ticket');
   const ssoProvider = randomUUID();
   await db('portal_sso_providers').insert({
     workspace_id: args.workspaceId,
@@ -163,6 +167,7 @@ export async function benchRecords(
   return {
     ssoProvider,
     ticket: String(ticket.id),
+    resolvedTicket: String(resolved.id),
     proposal,
     quotation: await newestOpen('quotations'),
     invoice: String(invoice.id),

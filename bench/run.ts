@@ -119,6 +119,7 @@ export const PAGES: PageEntry[] = [
   { name: 'ticket search', who: 'client', path: '/portal/demo/tickets?tab=all&q=logo' },
   { name: 'ticket detail', who: 'client', path: '/portal/demo/tickets/{ticket}' },
   { name: 'new ticket form', who: 'client', path: '/portal/demo/tickets/new' },
+  { name: 'ticket survey', who: 'client', path: '/portal/demo/tickets/{resolvedTicket}/survey' },
   { name: 'staff tickets', who: 'staff', path: '/tickets' },
   { name: 'staff ticket', who: 'staff', path: '/tickets/{ticket}' },
   { name: 'team (client admin)', who: 'client', path: '/portal/demo/team' },

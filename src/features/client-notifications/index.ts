@@ -39,7 +39,8 @@ export function clientNotificationsFeature(
     ...(adapter.clientPermissions ? { hostPermissions: adapter.clientPermissions } : {}),
     ...(adapter.tickets ? { tickets: adapter.tickets } : {}),
   });
-  const reader = adapter.news ? createHostNewsReader({
+  const reader = adapter.news
+    ? createHostNewsReader({
         db,
         news: adapter.news,
         events,
@@ -47,7 +48,8 @@ export function clientNotificationsFeature(
         ...(shared.ticketChanged ? { ticketChanged: shared.ticketChanged } : {}),
         now,
         logger,
-      }) : null;
+      })
+    : null;
   let reading: Promise<number> | null = null;
   /** A pass over the host's news (one at a time on this instance); 0 for a host without a news port. */
   const hostNews = (): Promise<number> => {

@@ -154,7 +154,8 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
       await recipients(db, workspace.id, event.clientId, rule.permission, event.contactId ?? null),
       rule.permission,
     );
-    const people = event.subjectType === 'ticket' || event.subjectType === 'survey' ? await seeingTicket(workspace.id, event, allowed) : allowed;
+    const people =
+      event.subjectType === 'ticket' || event.subjectType === 'survey' ? await seeingTicket(workspace.id, event, allowed) : allowed;
     if (people.length === 0) return 0;
     const at = now();
     const base = await deps.links.baseOf(workspace);

@@ -48,7 +48,14 @@ import {
 } from '../../core/index.ts';
 import { presentUploadTypes } from '../documents/index.ts';
 import { formatBytes, sendAttachment } from '../messages/index.ts';
-import { AttachmentId, HostTicketId, type NewTicketInput, type ReplyInput, type SurveyAnswerInput, type TicketsQueryInput } from './commands.ts';
+import {
+  AttachmentId,
+  HostTicketId,
+  type NewTicketInput,
+  type ReplyInput,
+  type SurveyAnswerInput,
+  type TicketsQueryInput,
+} from './commands.ts';
 import { presentDetail, presentSummary, presentSurvey } from './presenters.ts';
 import { findTicketAttachment, findTicketRating, insertTicketAttachments, listTicketAttachments, saveTicketRating } from './queries.ts';
 
