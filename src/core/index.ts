@@ -287,6 +287,8 @@ export {
   type TicketState,
   type TicketRefusal,
   type TicketResolution,
+  type TicketSurvey,
+  type TicketSurveyTemplate,
   type TicketSummary,
   type TicketsPort,
   type TicketUpload,

@@ -68,7 +68,8 @@ export type ReplyInput = z.infer<typeof ReplyCommand>;
 export const SurveyAnswerCommand = z.object({
   rating: z
     .string({ error: 'tickets:errors.rating' })
-    .regex(/^[1-5]$/, 'tickets:errors.rating')
+    // 1 to 10, the widest scale a host's template has (Alga's rating_scale); checked against the survey's own after.
+    .regex(/^([1-9]|10)$/, 'tickets:errors.rating')
     .transform(Number),
   comment: z
     .string()

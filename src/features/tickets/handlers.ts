@@ -56,10 +56,12 @@ import {
   type SurveyAnswerInput,
   type TicketsQueryInput,
 } from './commands.ts';
-import { presentDetail, presentSummary, presentSurvey } from './presenters.ts';
+import { presentDetail, presentSummary, presentSurvey, type SurveyState } from './presenters.ts';
 import { findTicketAttachment, findTicketRating, insertTicketAttachments, listTicketAttachments, saveTicketRating } from './queries.ts';
 
 const TICKETS_PAGE_SIZE = 25;
+/** The portal's own survey question runs from 1 to 5 (a host's template says its own scale). */
+const PORTAL_SURVEY_SCALE = 5;
 /** The form's host choices: the options' kind and the field that sends it. */
 const CHOICE_FIELDS = [
   ['categories', 'categoryId'],
@@ -284,14 +286,14 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     const { user } = signedInClient(res);
     const i18n = portalI18n(res);
     const ticket = await loadTicket(res);
-    const [attachments, hostFiles, rating] = await Promise.all([
+    const [attachments, hostFiles, survey] = await Promise.all([
       listTicketAttachments(db, { workspaceId: workspace.id, clientId: user.client_id, ticketId: ticket.id }),
       // The files attached in the host itself (by the agency in its own screens), where the host lets the portal read them.
       tickets.files ? tickets.files(workspace.id, user.client_id, ticket.id) : Promise.resolve([]),
-      findTicketRating(db, { workspaceId: workspace.id, clientId: user.client_id, ticketId: ticket.id }),
+      loadSurvey(res, ticket, false),
     ]);
     const uploads = canClient(settings, 'upload_file');
-    const view = presentDetail(i18n, base, ticket, attachments, hostFiles, rating);
+    const view = presentDetail(i18n, base, ticket, attachments, hostFiles, survey);
     renderPortalPage(
       req,
       res,
@@ -315,9 +317,24 @@ export function createTicketsHandlers(deps: TicketsDeps) {
   }
 
   /**
+   * The ticket's survey as the person sees it: the host's, where it keeps surveys (the person's
+   * latest invitation; `opening` tells the host the page is opened); else, once the ticket is
+   * closed, the portal's own question and the company's answer it keeps. Null: there is none.
+   */
+  async function loadSurvey(res: Response, ticket: TicketDetail, opening: boolean): Promise<SurveyState | null> {
+    if (ticket.state !== 'closed') return null;
+    const { workspace } = portalContext(res);
+    const { user } = signedInClient(res);
+    if (tickets.surveys) return tickets.surveys.find(workspace.id, user.client_id, user.contact_id, ticket.id, opening);
+    const row = await findTicketRating(db, { workspaceId: workspace.id, clientId: user.client_id, ticketId: ticket.id });
+    return { template: null, answer: row ? { rating: row.rating, comment: row.comment, at: row.rated_at } : null, closed: null };
+  }
+
+  /**
    * A closed ticket's satisfaction survey: its question, the answer given (a thank-you, with the
-   * answer shown), and, for a person who may act on tickets, the form to give or change it. An
-   * open ticket has no survey yet (409, said in the reader's language).
+   * answer shown), and, for a person who may act on tickets while it takes an answer, the form to
+   * give or change it. An open ticket has no survey yet (409), nor one the host never invited the
+   * person to (404), each said in the reader's language.
    */
   async function survey(
     req: Request,
@@ -325,21 +342,22 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     form: { values?: { rating?: string; comment?: string }; errors?: FieldErrors } = {},
     status = 200,
   ) {
-    const { workspace, base } = portalContext(res);
-    const { user, access } = signedInClient(res);
+    const { base } = portalContext(res);
+    const { access } = signedInClient(res);
     const i18n = portalI18n(res);
     const ticket = await loadTicket(res);
     if (ticket.state !== 'closed') throw new HttpError(409, 'tickets:errors.surveyOpen');
-    const answer = await findTicketRating(db, { workspaceId: workspace.id, clientId: user.client_id, ticketId: ticket.id });
+    const state = await loadSurvey(res, ticket, !form.errors);
+    if (!state) throw notFound('tickets:errors.noSurvey');
     renderPortalPage(
       req,
       res,
       'tickets/survey',
       i18n.t('tickets:survey.title', { ref: ticket.ref }),
       {
-        survey: presentSurvey(i18n, base, ticket, answer, form.values),
+        survey: presentSurvey(i18n, base, ticket, state, form.values),
         errors: translateFieldErrors(form.errors ?? {}, i18n.t),
-        canAnswer: mayActOnTickets(access),
+        canAnswer: mayActOnTickets(access) && state.closed === null,
       },
       status,
     );
@@ -528,25 +546,47 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       return survey(req, res, { values: { rating: text('rating'), comment: text('comment') }, errors }, formAnswerStatus(req, 400));
     },
 
-    /** The survey's answer, kept by the portal (a second answer replaces the first), logged as ticket.rated. */
+    /**
+     * The survey's answer: to the host's invitation where the host keeps surveys (one answer, as
+     * the host allows), else kept by the portal (a second answer replaces the first); logged as
+     * ticket.rated with it, in one transaction.
+     */
     answer: async (req: Request, res: Response) => {
       const { workspace, base } = portalContext(res);
       const { user } = signedInClient(res);
       const input = req.body as SurveyAnswerInput;
       const ticket = await loadTicket(res);
       if (ticket.state !== 'closed') throw new HttpError(409, 'tickets:errors.surveyOpen');
-      const live = await db.transaction(async (trx) => {
-        await saveTicketRating(trx, {
-          workspaceId: workspace.id,
-          clientId: user.client_id,
-          ticketId: ticket.id,
-          clientUserId: user.id,
-          rating: input.rating,
-          comment: input.comment,
-        });
-        return logged(trx, req, res, 'ticket.rated', ticket, { rating: input.rating });
+      const outcome = await db.transaction(async (trx) => {
+        if (tickets.surveys) {
+          const saved = await tickets.surveys.answer(workspace.id, user.client_id, user.contact_id, ticket.id, input, {
+            trx,
+            ip: requestMeta(req).ip,
+          });
+          if (saved !== 'saved') return { refused: saved };
+        } else {
+          if (input.rating > PORTAL_SURVEY_SCALE) return { refused: 'outOfScale' as const };
+          await saveTicketRating(trx, {
+            workspaceId: workspace.id,
+            clientId: user.client_id,
+            ticketId: ticket.id,
+            clientUserId: user.id,
+            rating: input.rating,
+            comment: input.comment,
+          });
+        }
+        return { live: await logged(trx, req, res, 'ticket.rated', ticket, { rating: input.rating }) };
       });
-      await announceLive(live);
+      if ('refused' in outcome) {
+        if (outcome.refused === null) throw notFound('tickets:errors.noSurvey');
+        if (outcome.refused === 'outOfScale') {
+          const body = { rating: String(input.rating), comment: input.comment ?? '' };
+          return survey(req, res, { values: body, errors: { rating: 'tickets:errors.rating' } }, formAnswerStatus(req, 400));
+        }
+        // Answered already (the host keeps one answer) or expired: said where the form was.
+        throw new HttpError(409, outcome.refused === 'answered' ? 'tickets:errors.surveyAnswered' : 'tickets:errors.surveyExpired');
+      }
+      await announceLive(outcome.live);
       res.redirect(303, `${base}/tickets/${encodeURIComponent(ticket.id)}/survey`);
     },
 

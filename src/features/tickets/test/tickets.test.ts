@@ -212,7 +212,7 @@ describe('client tickets', function () {
       .type('form')
       .send({ _csrf: csrfFrom(surveyPage), rating: '9', comment: 'Kept as typed' })
       .expect(400);
-    expect(wrong.text).to.contain('Choose a rating from 1 to 5.').and.contain('Kept as typed');
+    expect(wrong.text).to.contain('Choose one of the offered ratings.').and.contain('Kept as typed');
     const answered303 = await maria
       .post(`${url}/survey`)
       .type('form')
