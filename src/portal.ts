@@ -16,7 +16,7 @@ import { offersFeature, type OfferReminders } from './features/offers/index.ts';
 import { privacyFeature, type DataExports } from './features/privacy/index.ts';
 import { tasksFeature } from './features/tasks/index.ts';
 import { projectsFeature } from './features/projects/index.ts';
-import { type StaffTicketFile, ticketsFeature } from './features/tickets/index.ts';
+import { type StaffCompanySurveys, type StaffTicketFile, type StaffTicketSurvey, ticketsFeature } from './features/tickets/index.ts';
 import { teamFeature } from './features/team/index.ts';
 import { singleSignOnFeature } from './features/single-sign-on/index.ts';
 import { FEATURE_MANIFESTS } from './features/manifests.ts';
@@ -155,6 +155,16 @@ export interface CustomerPortal {
   ticketFiles: {
     list(staff: { workspaceId: string }, ticket: { id: string; clientId: string }): Promise<StaffTicketFile[]>;
     open(staff: { workspaceId: string }, ticket: { id: string; clientId: string }, fileId: string): Promise<TicketFileContent | null>;
+  };
+  /**
+   * For the host's own staff pages: the answer to a ticket's satisfaction survey, and a company's
+   * average, count and newest answers, as the portal keeps them (a host that keeps surveys itself
+   * shows its own). The host has found the ticket or company in the staff member's workspace.
+   * Nothing where the portal is off for the workspace.
+   */
+  ticketSurveys: {
+    ofTicket(staff: { workspaceId: string }, ticket: { id: string; clientId: string }): Promise<StaffTicketSurvey | null>;
+    ofCompany(staff: { workspaceId: string }, client: { id: string }): Promise<StaffCompanySurveys | null>;
   };
   payments: PaymentService;
   /** Staff notifications: the list, unread counts, and the emails (dispatched on an interval). */
@@ -403,6 +413,16 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
         const workspace = await core.staffWorkspace(staff);
         if (!workspace) return null;
         return tickets.staffFiles.open({ workspaceId: workspace.id, clientId: ticket.clientId, ticketId: ticket.id }, fileId);
+      },
+    },
+    ticketSurveys: {
+      async ofTicket(staff, ticket) {
+        const workspace = await core.staffWorkspace(staff);
+        return workspace ? tickets.staffSurveys.ofTicket({ workspaceId: workspace.id, clientId: ticket.clientId, ticketId: ticket.id }) : null;
+      },
+      async ofCompany(staff, client) {
+        const workspace = await core.staffWorkspace(staff);
+        return workspace ? tickets.staffSurveys.ofCompany({ workspaceId: workspace.id, clientId: client.id }) : null;
       },
     },
     metricsHandler: core.services.metrics.handler,

@@ -206,6 +206,19 @@ export async function listTicketStatusChanges(db: Db, args: { workspaceId: numbe
     .select<TicketStatusChangeRow[]>('h.from_status', 'h.to_status', 'h.changed_at', db.raw('coalesce(k.name, s.name) as by_name'));
 }
 
+/** The refs and subjects of a client's tickets among `ids` (the survey answers a plugin lists), by id. */
+export async function ticketRefsOf(
+  db: Db,
+  args: { workspaceId: number; clientId: number; ids: number[] },
+): Promise<Map<number, { ref: string; subject: string }>> {
+  if (args.ids.length === 0) return new Map();
+  const rows = await db('tickets')
+    .where({ workspace_id: args.workspaceId, client_id: args.clientId })
+    .whereIn('id', args.ids)
+    .select<{ id: number; ref: string; subject: string }[]>('id', 'ref', 'subject');
+  return new Map(rows.map((row) => [row.id, { ref: row.ref, subject: row.subject }]));
+}
+
 /** The ticket's latest status change and whether staff made it: a survey is owed only for the agency's resolution. */
 export async function latestTicketStatusChange(
   db: Db,

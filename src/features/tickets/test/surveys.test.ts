@@ -128,6 +128,49 @@ describe('ticket satisfaction surveys', function () {
     expect((await olivia.get(`${url}/survey`).expect(200)).text).to.contain('You rated this ticket 5 of 5');
   });
 
+  it("shows staff the answer on the ticket's page, and the company's average, count and newest answers on its page", async function () {
+    const first = await openTicket('The printer is slow');
+    const second = await openTicket('The fax is slow');
+    for (const [ticket, rating, comment] of [
+      [first, '2', 'Took a week.'],
+      [second, '5', 'Same day <b>fix</b>.'],
+    ] as const) {
+      await setStatus(ticket.id, 'resolved');
+      const page = (await maria.get(`${ticket.url}/survey`).expect(200)).text;
+      await maria
+        .post(`${ticket.url}/survey`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page), rating, comment })
+        .expect(303);
+    }
+    const ticketPage = (await staff.get(`/tickets/${second.id}`).expect(200)).text;
+    expect(ticketPage).to.contain('Client satisfaction').and.contain('rated this ticket <strong>5 of 5</strong>');
+    // The client's words, escaped.
+    expect(ticketPage).to.contain('Same day &lt;b&gt;fix&lt;/b&gt;.').and.not.contain('<b>fix</b>');
+    const client = (
+      await h.crm
+        .db('tickets')
+        .where({ workspace_id: workspaceId, id: Number(second.id) })
+        .first('client_id')
+    ).client_id;
+    const companyPage = (await staff.get(`/clients/${client}`).expect(200)).text;
+    // Every answer of the company so far: the earlier tests' 5 and these 2 and 5.
+    const all = await h.crm
+      .db('portal_ticket_ratings')
+      .where({ workspace_id: String(workspaceId), client_id: String(client) })
+      .select('rating');
+    const average = (all.reduce((sum: number, row: { rating: number }) => sum + row.rating, 0) / all.length).toFixed(1);
+    expect(companyPage).to.contain(`Average <strong>${average} of 5</strong> from ${all.length} answers`);
+    expect(companyPage)
+      .to.match(/TIC-\d{4} The fax is slow/)
+      .and.contain('Took a week.');
+    // Another company's page: none of these.
+    const bluebell = (await h.crm.db('clients').where({ workspace_id: workspaceId, name: 'Bluebell Bakery' }).first('id')).id;
+    expect((await staff.get(`/clients/${bluebell}`).expect(200)).text)
+      .to.contain('No survey answers yet.')
+      .and.not.contain('Took a week.');
+  });
+
   it('invites no one for a ticket the client closed themselves, even when staff write on it afterwards', async function () {
     const { url, id } = await openTicket('Never mind, it works');
     const page = (await maria.get(url).expect(200)).text;

@@ -1,6 +1,6 @@
 // The tickets section in a real Chromium: axe finds no violations and nothing overflows at 390 px
 // on the list, the new-ticket form, a ticket's page open and closed, the survey page, the dashboard with its tickets
-// card, and the CRM's staff ticket pages. A client opens a ticket with a file through the form; a
+// card, and the CRM's staff ticket pages (a client's page with its satisfaction at a desk's width). A client opens a ticket with a file through the form; a
 // staff member answers it in the CRM, and the answer appears on the client's open page without a
 // reload (the live stream); no page logs a console error (a CSP violation would be one).
 import { expect } from 'chai';
@@ -55,10 +55,25 @@ describe('tickets in Chromium', function () {
     }
     const staff = await open({ width: 390 });
     await staffSignIn(staff.page, h.crm.url, h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!);
-    for (const url of ['/tickets', `/tickets/${waiting}`]) {
+    // A survey answer, so the staff pages show the ticket's answer and the company's satisfaction.
+    const client = (await h.crm.db('tickets').where({ workspace_id: workspaceId, id: resolved }).first('client_id')).client_id;
+    await h.crm.db('portal_ticket_ratings').insert({
+      workspace_id: String(workspaceId),
+      client_id: String(client),
+      ticket_id: String(resolved),
+      rating: 4,
+      comment: 'Quick and friendly.',
+    });
+    for (const url of ['/tickets', `/tickets/${waiting}`, `/tickets/${resolved}`]) {
       await staff.page.goto(`${h.crm.url}${url}`);
       await expectAccessible(staff.page, `staff ${url}`);
     }
+    // The client's page at a desk's width: its invoice and offer tables are wider than 390 px already.
+    const wide = await open();
+    await staffSignIn(wide.page, h.crm.url, h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!);
+    await wide.page.goto(`${h.crm.url}/clients/${client}`);
+    expect(await wide.page.textContent('#satisfaction-title')).to.equal('Satisfaction');
+    await expectAccessible(wide.page, `staff /clients/${client}`);
   });
 
   it('opens a ticket with a file, and shows the agency’s answer live', async function () {
