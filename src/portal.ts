@@ -418,7 +418,9 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     ticketSurveys: {
       async ofTicket(staff, ticket) {
         const workspace = await core.staffWorkspace(staff);
-        return workspace ? tickets.staffSurveys.ofTicket({ workspaceId: workspace.id, clientId: ticket.clientId, ticketId: ticket.id }) : null;
+        return workspace
+          ? tickets.staffSurveys.ofTicket({ workspaceId: workspace.id, clientId: ticket.clientId, ticketId: ticket.id })
+          : null;
       },
       async ofCompany(staff, client) {
         const workspace = await core.staffWorkspace(staff);
