@@ -5,7 +5,7 @@
 // they chose, by email), linking to the survey page. Told once per person and resolution (its
 // occurrence), so a change read twice or a resolved ticket closed later invites no one again; a
 // ticket reopened and resolved anew is a new resolution, and a new invitation.
-import type { TicketsPort } from '../../core/index.ts';
+import type { TicketResolution, TicketsPort } from '../../core/index.ts';
 import type { ClientEvent } from '../client-notifications/index.ts';
 
 export interface SurveyInvitationsDeps {
@@ -17,7 +17,9 @@ export function surveyInvitations(deps: SurveyInvitationsDeps) {
   return {
     /** After a change of the ticket in the host; resolves with how many people were invited. */
     async ticketChanged(workspaceId: string, clientId: string, ticketId: string): Promise<number> {
-      const resolution = deps.tickets?.resolution ? await deps.tickets.resolution(workspaceId, clientId, ticketId) : null;
+      const resolution: TicketResolution | null = deps.tickets?.resolution
+        ? await deps.tickets.resolution(workspaceId, clientId, ticketId)
+        : null;
       // A ticket staff opened for the company has no one who asked: no one is invited.
       if (!resolution?.contactId) return 0;
       return deps.notify({
