@@ -557,6 +557,10 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       const input = req.body as SurveyAnswerInput;
       const ticket = await loadTicket(res);
       if (ticket.state !== 'closed') throw new HttpError(409, 'tickets:errors.surveyOpen');
+      // The scale the answer is out of, for the log: the host's template's, else the portal's own.
+      const scale = tickets.surveys
+        ? ((await tickets.surveys.find(workspace.id, user.client_id, user.contact_id, ticket.id))?.template.scale ?? PORTAL_SURVEY_SCALE)
+        : PORTAL_SURVEY_SCALE;
       const outcome = await db.transaction(async (trx) => {
         if (tickets.surveys) {
           const saved = await tickets.surveys.answer(workspace.id, user.client_id, user.contact_id, ticket.id, input, {
@@ -575,7 +579,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
             comment: input.comment,
           });
         }
-        return { live: await logged(trx, req, res, 'ticket.rated', ticket, { rating: input.rating }) };
+        return { live: await logged(trx, req, res, 'ticket.rated', ticket, { rating: input.rating, scale }) };
       });
       if ('refused' in outcome) {
         if (outcome.refused === null) throw notFound('tickets:errors.noSurvey');
