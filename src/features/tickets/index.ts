@@ -11,6 +11,7 @@ import type { ClientEvent } from '../client-notifications/index.ts';
 
 export type { StaffTicketFile } from './staff-files.ts';
 export type { StaffCompanySurveys, StaffTicketSurvey } from './staff-surveys.ts';
+export { workspaceTicketRatings } from './queries.ts';
 
 export function ticketsFeature(
   core: CoreServices,

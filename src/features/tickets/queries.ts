@@ -149,6 +149,20 @@ export async function companyTicketRatings(
   return { count: summary?.count ?? 0, average: summary?.average ?? null, recent };
 }
 
+/** Each company's answers in the workspace: how many, their average and the newest moment, most answers first. */
+export function workspaceTicketRatings(
+  db: Db,
+  workspaceId: string,
+  limit: number,
+): Promise<Array<{ client_id: string; count: number; average: number; latest: Date }>> {
+  return db('portal_ticket_ratings')
+    .where({ workspace_id: workspaceId })
+    .groupBy('client_id')
+    .orderByRaw('count(*) desc, max(rated_at) desc')
+    .limit(limit)
+    .select('client_id', db.raw('count(*)::int as count'), db.raw('avg(rating)::float as average'), db.raw('max(rated_at) as latest'));
+}
+
 // A person's data (personal-data.ts): what they attached and how they rated.
 
 export async function personTicketAttachments(db: Db, workspaceId: string, clientUserId: string): Promise<TicketAttachmentRow[]> {

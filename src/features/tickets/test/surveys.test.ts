@@ -164,6 +164,11 @@ describe('ticket satisfaction surveys', function () {
     expect(companyPage)
       .to.match(/TIC-\d{4} The fax is slow/)
       .and.contain('Took a week.');
+    // The portal's own staff page of the workspace's satisfaction (for hosts without such pages): the company's count and average.
+    const satisfaction = (await staff.get('/settings/client-portal/satisfaction').set('Accept-Language', 'en').expect(200)).text;
+    expect(satisfaction).to.contain('Client satisfaction').and.contain('Northwind Traders').and.contain(`${average} of 5`);
+    const zufriedenheit = (await staff.get('/settings/client-portal/satisfaction').set('Accept-Language', 'de').expect(200)).text;
+    expect(zufriedenheit).to.contain('Kundenzufriedenheit').and.contain(`${average} von 5`);
     // Another company's page: none of these.
     const bluebell = (await h.crm.db('clients').where({ workspace_id: workspaceId, name: 'Bluebell Bakery' }).first('id')).id;
     expect((await staff.get(`/clients/${bluebell}`).expect(200)).text)

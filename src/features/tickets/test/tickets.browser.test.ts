@@ -64,7 +64,7 @@ describe('tickets in Chromium', function () {
       rating: 4,
       comment: 'Quick and friendly.',
     });
-    for (const url of ['/tickets', `/tickets/${waiting}`, `/tickets/${resolved}`]) {
+    for (const url of ['/tickets', `/tickets/${waiting}`, `/tickets/${resolved}`, '/settings/client-portal/satisfaction']) {
       await staff.page.goto(`${h.crm.url}${url}`);
       await expectAccessible(staff.page, `staff ${url}`);
     }
