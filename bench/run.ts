@@ -122,6 +122,7 @@ export const PAGES: PageEntry[] = [
   { name: 'ticket survey', who: 'client', path: '/portal/demo/tickets/{resolvedTicket}/survey' },
   { name: 'staff tickets', who: 'staff', path: '/tickets' },
   { name: 'staff ticket', who: 'staff', path: '/tickets/{ticket}' },
+  { name: 'staff client satisfaction', who: 'staff', path: '/settings/client-portal/satisfaction' },
   { name: 'team (client admin)', who: 'client', path: '/portal/demo/team' },
   { name: 'notifications', who: 'client', path: '/portal/demo/notifications' },
   { name: 'notification channels', who: 'client', path: '/portal/demo/account/notifications' },
