@@ -248,6 +248,18 @@ describe('alga-psa host: satisfaction surveys in survey_invitations and survey_r
     expect(await invited()).to.have.length(2);
     const list = (await claire.get(`${base}/notifications`).expect(200)).text;
     expect(list).to.contain('How did we do on').and.contain('The scanner jams');
+    // Reopened and closed again by staff: Alga's subscriber invites at every TICKET_CLOSED, so a second invitation.
+    await host
+      .db('tickets')
+      .where({ tenant, ticket_id: ticket })
+      .update({ status_id: ids.open, is_closed: false, closed_at: null, closed_by: null });
+    await staffClose(ticket);
+    await pass();
+    const invitations = await invitationsOf(ticket);
+    expect(invitations).to.have.length(2);
+    expect((await invited()).filter((row) => row.subject_id === ticket).map((row) => row.occurrence)).to.deep.equal(
+      invitations.map((row) => `survey:${row.invitation_id}`),
+    );
   });
 
   it('shows the template, takes one answer written as submitSurveyResponse writes it, and is final after', async function () {
