@@ -108,14 +108,17 @@
     // A page that names where its reader starts (a code field, a heading) says so with autofocus,
     // which browsers honour only on a full load: honoured here on a boosted page change too, with
     // its status message, if any, still announced.
+    // The new page's title: htmx sets document.title only after this swap's events, so until
+    // then it still names the page left (after sign-in, "Sign in").
+    var title = ctx?.title || document.title;
     var chosen = wholePage && first(roots, '[autofocus]');
-    if (chosen && focusOn(chosen)) return announce(status?.textContent || document.title);
+    if (chosen && focusOn(chosen)) return announce(status?.textContent || title);
 
     if (status && focusOn(status)) return announce(status.textContent);
 
     if (wholePage) {
       var heading = document.querySelector('#main h1, #admin-main h1, main h1');
-      if (focusOn(heading || document.getElementById('main'))) return announce(document.title);
+      if (focusOn(heading || document.getElementById('main'))) return announce(title);
       return;
     }
 

@@ -66,6 +66,8 @@ const OptionsSchema = z.object({
    * the documents port is left out and only the client's own uploads are listed.
    */
   storageRoot: z.string().min(1).optional(),
+  /** Alga's own address (ALGA_BASE_URL), where staff links to its pages point; absent, there are none. */
+  crmUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export type AlgaPsaAdapterOptions = z.input<typeof OptionsSchema>;
@@ -262,7 +264,10 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
     ...(options.storageRoot ? { documents: algaDocuments(db, tenantOf, options.storageRoot) } : {}),
     tasks: algaTasks(db, tenantOf),
     projects: algaProjects(db, tenantOf),
-    tickets: algaTickets(db, tenantOf, options.storageRoot ? { storageRoot: options.storageRoot } : {}),
+    tickets: algaTickets(db, tenantOf, {
+      ...(options.storageRoot ? { storageRoot: options.storageRoot } : {}),
+      ...(options.crmUrl ? { crmUrl: options.crmUrl } : {}),
+    }),
     news: algaNews(db, tenantOf),
     clientPermissions: {
       async of(id, contactIds) {

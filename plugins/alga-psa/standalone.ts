@@ -110,6 +110,7 @@ export const algaPsaStandalone: StandaloneBinding = {
       nextAuthSecret: secret,
       ...(slugs ? { workspaceSlugs: slugs } : {}),
       ...(storageRoot ? { storageRoot } : {}),
+      ...(baseUrl ? { crmUrl: baseUrl } : {}),
     });
     const workspaces = algaWorkspaces(db, slugs);
     const served = (tenant: string) => !slugs || tenant in slugs;

@@ -147,6 +147,8 @@ export interface AlgaTicketsOptions {
    * no files, as the documents port is left out, and the client's files stay in the portal.
    */
   storageRoot?: string;
+  /** Alga's own address (ALGA_BASE_URL), for the staff's link to a ticket's page. */
+  crmUrl?: string;
 }
 
 export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOptions = {}): TicketsPort {
@@ -222,6 +224,12 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
   };
 
   return {
+    // Alga's own page of the ticket (server/src/app/msp/tickets/[id]), where its staff answer it.
+    staffPageOf(ticketId) {
+      const id = parseUuid(ticketId);
+      return options.crmUrl && id ? `${options.crmUrl}/msp/tickets/${id}` : null;
+    },
+
     async options(workspaceId) {
       const tenant = tenantOf(workspaceId);
       if (tenant === null) return { categories: [], types: [], priorities: [] };

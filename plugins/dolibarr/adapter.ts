@@ -53,6 +53,8 @@ import { dolibarrTickets } from './tickets.ts';
 export interface DolibarrAdapterOptions {
   /** The portal URL's name for the Dolibarr instance: lower-case letters, digits and '-'. */
   workspaceSlug: string;
+  /** Dolibarr's own address (DOLIBARR_URL), where staff links to its cards point; absent, there are none. */
+  crmUrl?: string;
   /** The Dolibarr entity served (llx_*.entity); 1 on an instance without the multicompany module. */
   entity?: number;
   /**
@@ -297,6 +299,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
           tickets: dolibarrTickets(db, entityOf, {
             userId: options.actingUserId ?? null,
             ...(options.dataRoot ? { dataRoot: options.dataRoot } : {}),
+            ...(options.crmUrl ? { crmUrl: options.crmUrl } : {}),
           }),
         }
       : {}),

@@ -123,6 +123,7 @@ export const dolibarrStandalone: StandaloneBinding = {
       entity,
       actingUserId,
       ...(settings.DOL_DATA_ROOT ? { dataRoot: settings.DOL_DATA_ROOT } : {}),
+      ...(settings.DOLIBARR_URL ? { crmUrl: settings.DOLIBARR_URL } : {}),
       instanceUniqueId,
       tickets,
     });

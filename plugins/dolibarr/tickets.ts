@@ -191,6 +191,8 @@ export interface DolibarrTicketsOptions {
    * Without it the port has no files.
    */
   dataRoot?: string;
+  /** Dolibarr's own address (DOLIBARR_URL), for the staff's link to a ticket's card. */
+  crmUrl?: string;
 }
 
 /** A ticket file that is on disk, with its size; null when the row names no file there (Dolibarr shows none either). */
@@ -252,6 +254,12 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
   };
 
   return {
+    // Dolibarr's card of the ticket (htdocs/ticket/card.php?id=<rowid>), where its staff answer it.
+    staffPageOf(ticketId) {
+      const rowid = parseId(ticketId);
+      return options.crmUrl && rowid !== null ? `${options.crmUrl.replace(/\/+$/, '')}/ticket/card.php?id=${rowid}` : null;
+    },
+
     async options(workspaceId) {
       const entity = entityOf(workspaceId);
       if (entity === null) return { categories: [], types: [], priorities: [] };

@@ -17,12 +17,12 @@ import { authRoutes } from './web/routes/auth.ts';
 import { clientRoutes } from './web/routes/clients.ts';
 import { contactRoutes } from './web/routes/contacts.ts';
 import { dashboardRoutes } from './web/routes/dashboard.ts';
-import { documentRoutes } from './web/routes/documents.ts';
+import { DOCUMENT_UPLOAD_PATH, documentRoutes } from './web/routes/documents.ts';
 import { invoiceRoutes } from './web/routes/invoices.ts';
 import { offerRoutes } from './web/routes/offers.ts';
 import { settingsRoutes } from './web/routes/settings.ts';
 import { taskRoutes } from './web/routes/tasks.ts';
-import { ticketRoutes } from './web/routes/tickets.ts';
+import { TICKET_MESSAGE_PATH, ticketRoutes } from './web/routes/tickets.ts';
 import { createCrmSession } from './web/session.ts';
 import { pluginHeaderItems } from './web/header-items.ts';
 import type { CrmPlugin, CrmStaffHelpers } from './crm-plugin.ts';
@@ -123,7 +123,7 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
 
   app.use(express.urlencoded({ extended: true, limit: BODY_LIMIT, parameterLimit: 500 }));
   app.use(express.json({ limit: BODY_LIMIT }));
-  app.use(csrfProtection());
+  app.use(csrfProtection({ multipartPaths: [DOCUMENT_UPLOAD_PATH, TICKET_MESSAGE_PATH] }));
 
   app.use(authRoutes({ ...deps, plugins }));
   app.use(dashboardRoutes(deps));

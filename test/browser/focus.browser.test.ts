@@ -37,6 +37,14 @@ describe('focus and announcements after htmx swaps in Chromium', function () {
     expect(await announced(page)).to.not.equal('');
   });
 
+  it('a sign-in announces the page it lands on, never the sign-in page left', async function () {
+    const { page } = tab;
+    await signInWithPassword(page, h.crm.url, 'demo', maria());
+    const said = await announced(page);
+    expect(said).to.equal(await page.title());
+    expect(said).not.to.match(/^Sign in/);
+  });
+
   it('a failed account save moves focus to the invalid field and announces its message', async function () {
     const { page } = tab;
     await signInWithPassword(page, h.crm.url, 'demo', maria());

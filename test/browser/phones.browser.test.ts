@@ -40,10 +40,11 @@ describe('the portal on a 390 px phone in Chromium', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function phone(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
+  async function phone(options: { javaScriptEnabled?: boolean; locale?: string } = {}): Promise<Page> {
     const context = await browser.newContext({
       javaScriptEnabled: options.javaScriptEnabled ?? true,
       viewport: { width: 390, height: 844 },
+      ...(options.locale ? { locale: options.locale } : {}),
     });
     contexts.push(context);
     const page = await context.newPage();
@@ -98,6 +99,24 @@ describe('the portal on a 390 px phone in Chromium', function () {
       await expectNoAxeViolations(page, section);
     });
   }
+
+  it('shows the account’s sessions as cards in German, each “Abmelden” on screen', async function () {
+    // A session elsewhere first, so the list has a row with its sign-out button.
+    await phone();
+    const page = await phone({ locale: 'de-DE' });
+    await page.goto(`${h.crm.url}/portal/demo/account`);
+    await page.waitForSelector('.sessions-table');
+    expect(await tooWide(page)).to.deep.equal([]);
+    const buttons = page.locator('.sessions-table button:has-text("Abmelden")');
+    expect(await buttons.count()).to.be.at.least(1);
+    for (const box of await Promise.all((await buttons.all()).map((button) => button.boundingBox()))) {
+      expect(box, 'Abmelden').to.not.equal(null);
+      expect(box!.x).to.be.at.least(0);
+      expect(box!.x + box!.width).to.be.at.most(390);
+    }
+    await expectNoAxeViolations(page, 'account in German');
+    await expectNoOverflowAt390(page, 'account in German');
+  });
 
   it('wraps a long document name at its separators and keeps Delete on screen', async function () {
     const page = await phone();

@@ -43,6 +43,16 @@ describe('translations', function () {
   const en = keysOf('en');
 
   for (const locale of SUPPORTED_LOCALES.filter((l) => l !== 'en')) {
+    it('names each built-in role alike on the staff pages and the client’s Team page, in each language', function () {
+      const resources = loadResources(FOLDERS);
+      for (const locale of SUPPORTED_LOCALES) {
+        const staffRoles = (resources[locale]!.staff as { roles: { builtIn: Record<string, { label: string }> } }).roles.builtIn;
+        const teamRoles = (resources[locale]!.team as { roles: Record<string, string> }).roles;
+        for (const [key, { label }] of Object.entries(staffRoles))
+          expect(teamRoles[key], `${locale} ${key}`).to.match(new RegExp(`^${label}: `));
+      }
+    });
+
     it(`has every English key in ${locale}, and nothing English lacks`, function () {
       const other = keysOf(locale);
       expect(

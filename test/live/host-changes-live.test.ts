@@ -97,7 +97,8 @@ describe("changes made in the CRM's own pages reach the client's portal pages li
   it("a document staff share with Northwind on A reaches Maria's stream on B, and Priya's not", async function () {
     await staffPage('/documents/new');
     const upload = await staff
-      .post(`/documents?_csrf=${encodeURIComponent(staffCsrf)}`)
+      .post('/documents')
+      .field('_csrf', staffCsrf)
       .field('clientId', northwind)
       .attach('file', Buffer.from('Launch plan\n'), { filename: 'launch-plan.txt', contentType: 'text/plain' })
       .expect(303);

@@ -17,8 +17,6 @@ describe('reference CRM documents', function () {
     await crm?.close();
   });
 
-  const uploadPath = () => `/documents?_csrf=${encodeURIComponent(demo.csrf)}`;
-
   it("lists the workspace's documents with their visibility", async function () {
     const text = textOf((await demo.agent.get('/documents').expect(200)).text);
     expect(text).to.include('kickoff-notes.txt');
@@ -27,17 +25,20 @@ describe('reference CRM documents', function () {
     expect(text).to.not.include('logo-directions.pdf');
   });
 
-  it("puts the CSRF token in the upload form's action", async function () {
+  it("carries the CSRF token as the upload form's first field, never in its address", async function () {
     const res = await demo.agent.get('/documents/new').expect(200);
-    expect(res.text).to.include(`action="/documents?_csrf=${encodeURIComponent(demo.csrf)}"`);
-    expect(res.text).to.include('enctype="multipart/form-data"');
+    expect(res.text).to.match(
+      /<form method="post" action="\/documents" enctype="multipart\/form-data"[^>]*>\s*<input type="hidden" name="_csrf"/,
+    );
+    expect(res.text).not.to.include('_csrf=');
   });
 
   it('uploads a file, shows it and downloads it as an attachment', async function () {
     const clientId = await idOf(crm.db, 'clients', { name: 'Bluebell Bakery' }, 'demo');
     const content = Buffer.from('Opening hours: 7-15\n');
     const res = await demo.agent
-      .post(uploadPath())
+      .post('/documents')
+      .field('_csrf', demo.csrf)
       .field('clientId', String(clientId))
       .field('shared', 'on')
       .attach('file', content, { filename: 'Öffnungszeiten.txt', contentType: 'text/plain' })
@@ -72,11 +73,12 @@ describe('reference CRM documents', function () {
 
   it("refuses uploads without a file, of an unaccepted type, or for another workspace's client (400)", async function () {
     const clientId = await idOf(crm.db, 'clients', { name: 'Bluebell Bakery' }, 'demo');
-    const none = await demo.agent.post(uploadPath()).field('clientId', String(clientId)).expect(400);
+    const none = await demo.agent.post('/documents').field('_csrf', demo.csrf).field('clientId', String(clientId)).expect(400);
     expect(textOf(none.text)).to.include('Choose a file to upload.');
 
     const html = await demo.agent
-      .post(uploadPath())
+      .post('/documents')
+      .field('_csrf', demo.csrf)
       .field('clientId', String(clientId))
       .attach('file', Buffer.from('<script>alert(1)</script>'), { filename: 'page.html', contentType: 'text/html' })
       .expect(400);
@@ -84,7 +86,8 @@ describe('reference CRM documents', function () {
 
     const acmeClient = await idOf(crm.db, 'clients', { name: 'Lumen Coffee Roasters' }, 'acme');
     const cross = await demo.agent
-      .post(uploadPath())
+      .post('/documents')
+      .field('_csrf', demo.csrf)
       .field('clientId', String(acmeClient))
       .attach('file', Buffer.from('x'), { filename: 'x.txt', contentType: 'text/plain' })
       .expect(400);
@@ -94,27 +97,38 @@ describe('reference CRM documents', function () {
   it('refuses files over 10 MB (413) with a friendly page', async function () {
     const clientId = await idOf(crm.db, 'clients', { name: 'Bluebell Bakery' }, 'demo');
     const res = await demo.agent
-      .post(uploadPath())
+      .post('/documents')
+      .field('_csrf', demo.csrf)
       .field('clientId', String(clientId))
       .attach('file', Buffer.alloc(10 * 1024 * 1024 + 1, 0x61), { filename: 'big.txt', contentType: 'text/plain' });
     expect(res.status).to.equal(413);
     expect(textOf(res.text)).to.include('Files can be at most 10 MB.');
   });
 
-  it('refuses a multipart upload without the CSRF token (403)', async function () {
+  it('refuses a multipart upload without the CSRF token, with a wrong one or one in its address (403)', async function () {
     const clientId = await idOf(crm.db, 'clients', { name: 'Bluebell Bakery' }, 'demo');
     const before = await crm.db('documents').count<{ c: number }[]>({ c: '*' });
+    const file = () => Buffer.from('x');
     await demo.agent
       .post('/documents')
-      .field('_csrf', demo.csrf)
       .field('clientId', String(clientId))
-      .attach('file', Buffer.from('x'), { filename: 'x.txt', contentType: 'text/plain' })
+      .attach('file', file(), { filename: 'x.txt', contentType: 'text/plain' })
       .expect(403);
     await demo.agent
-      .post('/documents?_csrf=wrong')
+      .post('/documents')
+      .field('_csrf', 'wrong')
       .field('clientId', String(clientId))
-      .attach('file', Buffer.from('x'), { filename: 'x.txt', contentType: 'text/plain' })
+      .attach('file', file(), { filename: 'x.txt', contentType: 'text/plain' })
       .expect(403);
+    // A form without a file is checked once its body is read.
+    await demo.agent.post('/documents').field('clientId', String(clientId)).expect(403);
+    await demo.agent
+      .post(`/documents?_csrf=${encodeURIComponent(demo.csrf)}`)
+      .field('clientId', String(clientId))
+      .attach('file', file(), { filename: 'x.txt', contentType: 'text/plain' })
+      .expect(403);
+    // Sent to a route that reads no multipart body, the field is never read: the header alone would do.
+    await demo.agent.post('/clients').field('_csrf', demo.csrf).field('name', 'Posted as multipart').expect(403);
     expect(await crm.db('documents').count<{ c: number }[]>({ c: '*' })).to.deep.equal(before);
   });
 

@@ -87,7 +87,8 @@ describe('reference CRM ticket page: the files the client attached in the portal
     // Staff answer with a file of theirs, through the CRM's own form.
     const before = (await staff.get(`/tickets/${ticketId}`).expect(200)).text;
     await staff
-      .post(`/tickets/${ticketId}/messages?_csrf=${encodeURIComponent(csrfFrom(before))}`)
+      .post(`/tickets/${ticketId}/messages`)
+      .field('_csrf', csrfFrom(before))
       .field('body', 'Please install this driver.')
       .attach('attachments', answer, { filename: 'driver.pdf' })
       .expect(303);

@@ -84,7 +84,7 @@ describe('reference CRM ticket pages', function () {
     const id = await idOf(crm.db, 'tickets', { subject: 'Order page shows the wrong prices' }, 'demo');
     const pdf = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n`);
     const send = (fields: Record<string, string>, files: Array<[Buffer, string]>, agent = demo) => {
-      const request = agent.agent.post(`/tickets/${id}/messages?_csrf=${encodeURIComponent(agent.csrf)}`);
+      const request = agent.agent.post(`/tickets/${id}/messages`).field('_csrf', agent.csrf);
       for (const [name, value] of Object.entries(fields)) request.field(name, value);
       for (const [content, filename] of files) request.attach('attachments', content, { filename });
       return request;

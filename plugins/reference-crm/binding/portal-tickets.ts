@@ -97,6 +97,12 @@ export function referenceTickets(db: Db): TicketsPort {
   }
 
   return {
+    // The CRM's own ticket page, on the origin that serves the portal's staff pages too.
+    staffPageOf(ticketId) {
+      const id = parseId(ticketId);
+      return id === null ? null : `/tickets/${id}`;
+    },
+
     async options(workspaceId) {
       const ws = parseId(workspaceId);
       if (ws === null) return { categories: [], types: [], priorities: [] };

@@ -5,6 +5,7 @@
 // One module for all of them, so an offer and its invoice cannot come to look different. Each
 // detail comes from the host, where it is optional: a value the host does not have is left out,
 // line and label together, never printed as an empty label.
+import { addressInLocale } from '../i18n/country-names.ts';
 import type { RequestI18n } from '../i18n/request-i18n.ts';
 import type { InvoiceBuyer, InvoiceSeller } from '../ports/host.ts';
 import type { PdfDocumentModel, PdfParty } from './document-model.ts';
@@ -20,10 +21,18 @@ export interface Letterhead {
 
 const present = (value: string | null | undefined): value is string => typeof value === 'string' && value.trim() !== '';
 
-export function presentLetterhead(i18n: RequestI18n, parties: { seller?: InvoiceSeller | null; buyer?: InvoiceBuyer | null }): Letterhead {
+/**
+ * `of`: what the paper is. The seller of an invoice or a receipt is its issuer (German law's
+ * "Rechnungssteller"); of a proposal or quotation, the one who offers it ("Anbieter").
+ */
+export function presentLetterhead(
+  i18n: RequestI18n,
+  parties: { seller?: InvoiceSeller | null; buyer?: InvoiceBuyer | null },
+  of: 'invoice' | 'offer' = 'invoice',
+): Letterhead {
   const { t } = i18n;
   const s = parties.seller ?? {};
-  const address = (s.addressLines ?? []).filter(present);
+  const address = addressInLocale((s.addressLines ?? []).filter(present), i18n.locale);
   const sellerLines = [...(present(s.legalName) ? [s.legalName] : []), ...address];
   const legal = [
     ...(present(s.legalName) ? [s.legalName] : []),
@@ -33,8 +42,11 @@ export function presentLetterhead(i18n: RequestI18n, parties: { seller?: Invoice
   ];
   const b = parties.buyer ?? {};
   return {
-    seller: sellerLines.length ? { heading: t('pdf:legal.seller'), lines: sellerLines } : null,
-    buyerLines: [...(b.addressLines ?? []).filter(present), ...(present(b.taxId) ? [t('pdf:legal.taxId', { value: b.taxId })] : [])],
+    seller: sellerLines.length ? { heading: t(of === 'offer' ? 'pdf:legal.offeredBy' : 'pdf:legal.seller'), lines: sellerLines } : null,
+    buyerLines: [
+      ...addressInLocale((b.addressLines ?? []).filter(present), i18n.locale),
+      ...(present(b.taxId) ? [t('pdf:legal.taxId', { value: b.taxId })] : []),
+    ],
     legalFooter: legal.length ? legal.join(' · ') : null,
   };
 }

@@ -2,7 +2,7 @@
 // and sign-in history, and their activity log. On erasure their sessions end, their activity stays
 // without what names them, and the client user row goes, last of all hooks.
 import type { Knex } from 'knex';
-import { ACTIVITY_EVENTS, isActivityEvent } from '../activity/events.ts';
+import { activityLabel, isActivityEvent } from '../activity/events.ts';
 import { anonymisePersonActivity, countPersonActivity, personActivity, type PersonActivityRow } from '../activity/personal-data-queries.ts';
 import { recordOf } from '../activity/records.ts';
 import { accessOf, deleteClientUser } from '../client-users/queries.ts';
@@ -44,7 +44,7 @@ export function corePersonalData(deps: { db: Knex; contacts: ContactsPort; now: 
         listRoles(db, workspaceId),
       ]);
       const nameRole = roleNamer(subject.t, new Map(roles.map((role) => [role.id, role.name])));
-      const present = (row: PersonActivityRow) => presentActivity(row, nameRole);
+      const present = (row: PersonActivityRow) => presentActivity(subject.t, row, nameRole);
       return {
         profile: {
           email: user.email,
@@ -151,15 +151,16 @@ function namedRoles(role: unknown, nameRole: (stored: unknown) => unknown): unkn
  * the staff member's name are the staff member's data, not the person's, so the copy says only
  * that the agency did it.
  */
-function presentActivity(row: PersonActivityRow, nameRole: (stored: unknown) => unknown) {
+function presentActivity(t: Translate, row: PersonActivityRow, nameRole: (stored: unknown) => unknown) {
   const { staffId, staffName, role, ...rest } = row.details ?? {};
   const byStaff = staffId !== undefined || staffName !== undefined;
   const details = role === undefined ? rest : { role: namedRoles(role, nameRole), ...rest };
   return {
     at: iso(row.created_at),
     event: row.event,
-    description: isActivityEvent(row.event) ? ACTIVITY_EVENTS[row.event] : row.event,
-    details: byStaff ? { ...details, by: 'agency staff' } : details,
+    // In the person's language, as every other file of the copy.
+    description: activityLabel(t, row.event, row.details),
+    details: byStaff ? { ...details, by: t('activityEvents:byAgency') } : details,
     ...(row.repeat_count > 1 ? { times: row.repeat_count } : {}),
     ip: byStaff ? null : row.ip,
     userAgent: byStaff ? null : row.user_agent,

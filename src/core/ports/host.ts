@@ -1048,6 +1048,12 @@ export interface TicketsPort {
   surveys?: TicketSurveysPort;
   /** One of files(), to download; null when it is not a file of that ticket of this client. */
   fileContent?(workspaceId: HostId, clientId: HostId, ticketId: HostId, fileId: HostId): Promise<TicketFileContent | null>;
+  /**
+   * Optional: the ticket's page on the agency's side, where staff answer it: the CRM's own address
+   * (absolute, where the CRM runs apart and its address is set) or a path on the origin the staff
+   * are on (a CRM that serves the portal inside it). Null when the host has none to give.
+   */
+  staffPageOf?(ticketId: HostId): string | null;
 }
 
 /** The portal's words for where a project stands; a host maps its own statuses onto them. */

@@ -72,7 +72,7 @@ export const SECTION_SWITCHES = [
   {
     key: 'allowFileUploads',
     label: 'Allow file uploads',
-    hint: 'Off unless you switch it on. On: clients can upload documents back to you and attach files to their messages. Off: their Documents page tells them your agency has not enabled uploads, and the message form has no attachment field.',
+    hint: 'Off unless you switch it on. On: clients can upload documents back to you and attach files to their messages and support tickets. Off: their Documents page tells them your agency has not enabled uploads, and the message and ticket forms have no attachment field.',
   },
   { key: 'allowComments', label: 'Allow comments', hint: 'Clients can comment on proposals, quotations and invoices.' },
   { key: 'allowMessaging', label: 'Allow messaging', hint: 'Clients can send messages to your team.' },

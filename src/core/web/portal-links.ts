@@ -17,12 +17,15 @@ export interface PortalLinks {
 
 export function createPortalLinks(config: Pick<PortalConfig, 'appUrl' | 'portalPath'>): PortalLinks {
   let verifiedHostOf: ((workspaceId: string) => Promise<string | null>) | null = null;
-  // A custom domain is served over the scheme the portal's own address uses (https in production).
-  const scheme = new URL(config.appUrl).protocol;
+  // A custom domain is served by the same server as the portal's own address, so over its scheme
+  // (https in production) and at its port (none in production; the one a server run by hand listens on).
+  const own = new URL(config.appUrl);
+  const scheme = own.protocol;
+  const port = own.port ? `:${own.port}` : '';
   return {
     async baseOf(workspace) {
       const host = verifiedHostOf ? await verifiedHostOf(workspace.id) : null;
-      return host ? `${scheme}//${host}` : `${config.appUrl}${config.portalPath}/${encodeURIComponent(workspace.slug)}`;
+      return host ? `${scheme}//${host}${port}` : `${config.appUrl}${config.portalPath}/${encodeURIComponent(workspace.slug)}`;
     },
     useCustomDomains(lookup) {
       if (verifiedHostOf) throw new Error('The portal’s custom domains are told once.');

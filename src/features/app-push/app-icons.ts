@@ -5,7 +5,25 @@
 import { deflateSync } from 'node:zlib';
 
 export const ICON_SIZES = [192, 512] as const;
-export type IconSize = (typeof ICON_SIZES)[number];
+
+/**
+ * Each icon the portal draws, by the name in its address: the manifest's two sizes for each purpose
+ * (an `any` icon is shown whole, so its letters may fill more of it; a `maskable` one is cut to the
+ * phone's shape, so they keep to the middle 60 %, the zone no mask cuts), and the 180 px icon iOS
+ * puts on a home screen (`apple-touch-icon`: square and opaque, its corners rounded by iOS).
+ */
+export const APP_ICONS = {
+  '192': { size: 192, letters: 0.72 },
+  '512': { size: 512, letters: 0.72 },
+  'maskable-192': { size: 192, letters: 0.6 },
+  'maskable-512': { size: 512, letters: 0.6 },
+  'apple-touch-180': { size: 180, letters: 0.72 },
+} as const;
+export type AppIconName = keyof typeof APP_ICONS;
+
+export function isAppIconName(name: string): name is AppIconName {
+  return Object.hasOwn(APP_ICONS, name);
+}
 
 // Each glyph: 7 rows of 5 bits, the top row first, the leftmost pixel the highest bit.
 const GLYPHS: Readonly<Record<string, readonly number[]>> = {
@@ -112,17 +130,15 @@ function encodePng(size: number, pixel: (x: number, y: number) => readonly [numb
   ]);
 }
 
-/**
- * The monogram icon. The letters sit inside the middle 60 % of the square, the safe zone a
- * "maskable" icon keeps when a phone cuts it to a circle.
- */
-export function monogramIcon(size: IconSize, input: { initials: string; background: string; foreground: string }): Buffer {
+/** The monogram icon of that name: the letters centred, within the share of the square it allows. */
+export function monogramIcon(name: AppIconName, input: { initials: string; background: string; foreground: string }): Buffer {
+  const { size, letters: share } = APP_ICONS[name];
   const letters = drawableInitials(input.initials).split('');
   const background = rgb(input.background);
   const foreground = rgb(input.foreground);
   // Each letter 5 cells wide with one cell between letters; the cell size fits the safe zone.
   const columns = letters.length === 0 ? 0 : letters.length * 6 - 1;
-  const cell = columns === 0 ? 0 : Math.floor(Math.min((size * 0.6) / columns, (size * 0.6) / 7));
+  const cell = columns === 0 ? 0 : Math.floor(Math.min((size * share) / columns, (size * share) / 7));
   const left = Math.floor((size - columns * cell) / 2);
   const top = Math.floor((size - 7 * cell) / 2);
   return encodePng(size, (x, y) => {

@@ -19,7 +19,7 @@ import {
   renderTemplate,
   signedInClient,
 } from '../../core/index.ts';
-import { ICON_SIZES, type IconSize, monogramIcon } from './app-icons.ts';
+import { APP_ICONS, type AppIconName, isAppIconName, monogramIcon } from './app-icons.ts';
 import type { SubscribeInput, UnsubscribeInput } from './commands.ts';
 import { deviceLabel, endpointAllowed, endpointHash } from './endpoints.ts';
 import { deleteSubscription, keepNewestSubscriptions } from './queries.ts';
@@ -41,11 +41,11 @@ function iconVersion(branding: Branding): string {
   return createHash('sha256').update(`${branding.initials}|${branding.primary}|${branding.onPrimary}`).digest('hex').slice(0, 12);
 }
 
-function iconFor(size: IconSize, branding: Branding): Buffer {
-  const key = `${size}|${branding.initials}|${branding.primary}|${branding.onPrimary}`;
+function iconFor(name: AppIconName, branding: Branding): Buffer {
+  const key = `${name}|${branding.initials}|${branding.primary}|${branding.onPrimary}`;
   let icon = ICONS.get(key);
   if (!icon) {
-    icon = monogramIcon(size, { initials: branding.initials, background: branding.primary, foreground: branding.onPrimary });
+    icon = monogramIcon(name, { initials: branding.initials, background: branding.primary, foreground: branding.onPrimary });
     if (ICONS.size >= ICONS_KEPT) ICONS.delete(ICONS.keys().next().value!);
     ICONS.set(key, icon);
   }
@@ -60,7 +60,7 @@ export function createAppPushHandlers(deps: { db: Knex; config: Pick<PortalConfi
     `${deps.config.portalPath}${HTMX_SCRIPT_PATH}`,
     `${assets}/favicon.svg`,
     `${base}/branding.css`,
-    ...ICON_SIZES.map((size) => `${base}/app-icons/${size}.png?v=${iconVersion(branding)}`),
+    ...Object.keys(APP_ICONS).map((name) => `${base}/app-icons/${name}.png?v=${iconVersion(branding)}`),
   ];
 
   return {
@@ -75,13 +75,14 @@ export function createAppPushHandlers(deps: { db: Knex; config: Pick<PortalConfi
     },
 
     icon: (req: Request, res: Response, next: (err?: unknown) => void) => {
-      const size = Number(req.params.size);
-      if (!ICON_SIZES.includes(size as IconSize)) return next(notFound());
-      // The address carries the version: a new branding is a new address, so this one may be kept.
+      const name = String(req.params.name);
+      if (!isAppIconName(name)) return next(notFound());
+      // An address with the version changes with the branding, so it may be kept; the page's
+      // apple-touch-icon link has none (the shared layout does not know it), so it is asked again.
       res
         .type('image/png')
-        .set('Cache-Control', 'public, max-age=86400')
-        .send(iconFor(size as IconSize, portalContext(res).branding));
+        .set('Cache-Control', req.query.v ? 'public, max-age=86400' : 'no-cache')
+        .send(iconFor(name, portalContext(res).branding));
     },
 
     serviceWorker: (_req: Request, res: Response) => {

@@ -9,7 +9,7 @@ import type { AppPushHandlers } from './handlers.ts';
 export function appPushPublicRoutes(h: AppPushHandlers): Router {
   const router = Router({ mergeParams: true });
   router.get('/manifest.webmanifest', h.manifest);
-  router.get('/app-icons/:size.png', h.icon);
+  router.get('/app-icons/:name.png', h.icon);
   router.get('/sw.js', h.serviceWorker);
   router.get('/offline', h.offline);
   return router;

@@ -16,12 +16,16 @@ export function webAppManifest(input: { base: string; branding: Branding; name: 
     display: 'standalone',
     theme_color: branding.primary,
     background_color: '#ffffff',
-    icons: ICON_SIZES.map((size) => ({
-      src: `${base}/app-icons/${size}.png?v=${input.iconVersion}`,
-      sizes: `${size}x${size}`,
-      type: 'image/png',
-      purpose: 'any maskable',
-    })),
+    // One icon per purpose: a browser that reads both words on one icon would crop an `any` icon or
+    // shrink a `maskable` one.
+    icons: (['any', 'maskable'] as const).flatMap((purpose) =>
+      ICON_SIZES.map((size) => ({
+        src: `${base}/app-icons/${purpose === 'any' ? '' : 'maskable-'}${size}.png?v=${input.iconVersion}`,
+        sizes: `${size}x${size}`,
+        type: 'image/png',
+        purpose,
+      })),
+    ),
   };
 }
 

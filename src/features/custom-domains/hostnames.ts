@@ -18,6 +18,29 @@ export function normaliseHostname(input: string): string | null {
   return ascii;
 }
 
+/**
+ * What a person typed in the domain field, read as the name it means: `https://Portal.Agency.test/`
+ * is `portal.agency.test`, as is the bare name. A URL that says more than a name (a path, a query, a
+ * port, a user) is `notJustName`: the portal is served at the name's root on the usual port, so what
+ * else it says cannot be honoured and is not silently dropped.
+ */
+export function hostnameOfInput(input: string): string | { refused: 'invalid' | 'notJustName' } {
+  const trimmed = input.trim();
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed);
+  if (!hasScheme && !/[/:?#@]/.test(trimmed)) return normaliseHostname(trimmed) ?? { refused: 'invalid' };
+  let url: URL;
+  try {
+    url = new URL(hasScheme ? trimmed : `https://${trimmed}`);
+  } catch {
+    return { refused: 'invalid' };
+  }
+  if (!['http:', 'https:'].includes(url.protocol)) return { refused: 'invalid' };
+  const name = normaliseHostname(url.hostname);
+  if (!name) return { refused: 'invalid' };
+  if (url.port || url.username || url.password || url.pathname !== '/' || url.search || url.hash) return { refused: 'notJustName' };
+  return name;
+}
+
 /** The Host header's name without its port, in the stored form; null for an address or nonsense. */
 export function hostnameOfHeader(host: string | undefined): string | null {
   if (!host) return null;

@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { checkVerificationRecord, type CheckResult, type TxtLookup } from './dns-check.ts';
-import { normaliseHostname } from './hostnames.ts';
+import { hostnameOfInput, normaliseHostname } from './hostnames.ts';
 import {
   type ClaimRow,
   claimsOf,
@@ -49,7 +49,7 @@ const HOST_CACHE_MS = 30_000;
 const HOST_CACHE_ENTRIES = 10_000;
 
 /** Why a domain was not added; each a key of customDomains:refusals.*. */
-type AddRefusal = 'invalid' | 'ownHost' | 'taken' | 'tooMany';
+type AddRefusal = 'invalid' | 'notJustName' | 'ownHost' | 'taken' | 'tooMany';
 
 /** A check's result, or: the TXT record holds the token, but another workspace proved the name first. */
 type CheckOutcome = CheckResult | 'heldElsewhere';
@@ -127,8 +127,8 @@ export function createCustomDomains(deps: {
     },
 
     async add(workspaceId, staffId, input) {
-      const hostname = normaliseHostname(input);
-      if (!hostname) return { refused: 'invalid' };
+      const hostname = hostnameOfInput(input);
+      if (typeof hostname !== 'string') return hostname;
       if (ownHosts.has(hostname)) return { refused: 'ownHost' };
       return db.transaction(async (trx) => {
         if ((await listDomains(trx, workspaceId)).length >= MAX_DOMAINS_PER_WORKSPACE) return { refused: 'tooMany' as const };

@@ -21,6 +21,7 @@ export type { PaymentService } from './payments/service.ts';
 export { invoiceClientPage, invoicePdfModel, presentInvoiceDetail, presentInvoiceRow } from './presenters.ts';
 export { paymentMethodLabel } from './payment-labels.ts';
 export { receiptNumber } from './receipts.ts';
+export { onlinePayersOf } from './payments/queries.ts';
 
 /**
  * The payment providers this instance offers, and whether a workspace can be paid online: the

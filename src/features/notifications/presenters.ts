@@ -10,7 +10,12 @@ export interface NotificationPaths {
   adminPath: string;
   messagesPath: string;
   notificationsPath: string;
+  /** The host's page of a ticket for its staff (TicketsPort.staffPageOf), or null where it has none. */
+  ticketPage?: (ticketId: string) => string | null;
 }
+
+/** A host's address worth linking: absolute http(s), or a path on this origin (never `//elsewhere`). */
+const linkable = (href: string | null | undefined): href is string => !!href && (/^https?:\/\//i.test(href) || /^\/(?!\/)/.test(href));
 
 export interface NotificationView {
   id: string;
@@ -88,8 +93,13 @@ function linkOf(row: NotificationRow, paths: NotificationPaths, admin: boolean):
   }
   // Tasks live in the CRM: the client's activity of that kind, where each entry names its task.
   if (row.event.startsWith('task.') && client) return activity(row.event);
-  // Tickets live in the CRM too: the client's ticket acts of that kind, each naming its ref and subject.
-  if (row.event.startsWith('ticket.') && client) return activity(row.event);
+  // Tickets live in the CRM too: the ticket's own page there, where the host gives one; else the
+  // client's ticket acts of that kind, each naming its ref and subject.
+  if (row.event.startsWith('ticket.') && client) {
+    const ticketId = typeof details.ticketId === 'string' || typeof details.ticketId === 'number' ? String(details.ticketId) : null;
+    const page = ticketId ? paths.ticketPage?.(ticketId) : null;
+    return linkable(page) ? { href: page, text: 'ticket' } : activity(row.event);
+  }
   return conversation;
 }
 

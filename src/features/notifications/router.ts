@@ -72,7 +72,12 @@ export function notificationsRouter(deps: {
     ]);
     const items = presentNotifications(rows.slice(0, PAGE_SIZE), {
       clientNames: names,
-      paths: { adminPath: config.adminPath, messagesPath: config.messagesPath, notificationsPath: config.notificationsPath },
+      paths: {
+        adminPath: config.adminPath,
+        messagesPath: config.messagesPath,
+        notificationsPath: config.notificationsPath,
+        ticketPage: (ticketId) => deps.adapter.tickets?.staffPageOf?.(ticketId) ?? null,
+      },
       admin: context.staff.role === 'admin',
       i18n: context.i18n,
     });

@@ -101,7 +101,7 @@ export function presentOfferDetail(i18n: RequestI18n, offer: OfferDetail, href: 
     taxByRate: presentTaxByRate(i18n, offer.lines, offer.currency),
     history,
     pdfHref: `${href}.pdf`,
-    letterhead: presentLetterhead(i18n, offer),
+    letterhead: presentLetterhead(i18n, offer, 'offer'),
   };
 }
 

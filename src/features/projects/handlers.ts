@@ -12,6 +12,7 @@ import {
   type ProjectsPort,
   renderPortalPage,
   signedInClient,
+  presentSearch,
 } from '../../core/index.ts';
 import { PROJECT_TABS, ProjectId, type ProjectsQueryInput } from './commands.ts';
 import { presentProject, presentProjectDocument, presentProjectRow } from './presenters.ts';
@@ -51,6 +52,7 @@ export function createProjectsHandlers(deps: ProjectsDeps) {
       nextUrl: page.next ? href({ tab: query.tab, q: query.q, after: page.next }) : null,
       firstPageUrl: query.after ? href({ tab: query.tab, q: query.q }) : null,
       clearSearchUrl: query.q ? href({ tab: query.tab }) : null,
+      search: presentSearch(query.q, page, href({ tab: query.tab })),
       tabs: PROJECT_TABS.map((tab) => ({
         tab,
         label: i18n.t(`projects:tabs.${tab}`),

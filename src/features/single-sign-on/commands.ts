@@ -29,6 +29,17 @@ export const CallbackQuery = z.object({
   error: z.string().max(200).optional(),
 });
 
+/** Why a callback was refused, as its page names it, with the status that page answers. */
+export const REFUSAL_STATUS = { expired: 400, cancelled: 400, failed: 400, unverifiedEmail: 403, noAccount: 403 } as const;
+export type CallbackRefusal = keyof typeof REFUSAL_STATUS;
+
+/** The refusal page's address: the reason, and the provider to try again with where there was one. */
+export const RefusedQuery = z.object({
+  reason: z.enum(Object.keys(REFUSAL_STATUS) as [CallbackRefusal, ...CallbackRefusal[]]),
+  provider: ProviderIdParam.optional(),
+});
+export type RefusedInput = z.infer<typeof RefusedQuery>;
+
 const issuerUrl = z
   .string()
   .trim()

@@ -4,7 +4,9 @@
 // is tried once), the code is exchanged and the ID token checked by the library, and the person is
 // matched to a client user (sign-in-service.ts). The sign-in then ends as every other does (the
 // account feature's completion: the second factor where it is still asked, the log, a new session).
-// Every refusal is a 4xx page saying what to do; a provider that cannot be reached is a 503.
+// Every refusal is a 4xx page saying what to do; a provider that cannot be reached is a 503. A
+// refusal at the callback moves the browser on to a page of its own (`/sign-in/sso/refused`), so
+// the address bar no longer holds the provider's code and state, and that page offers a new try.
 import type { Request, Response } from 'express';
 import {
   customOriginOf,
@@ -21,7 +23,14 @@ import {
 import type { ClientUserRow, HostWorkspace } from '../../core/index.ts';
 import type { CompleteSignIn, SignInOptions } from '../account/index.ts';
 import type { Knex } from 'knex';
-import { type CallbackInput, ProviderIdParam, type StartInput } from './commands.ts';
+import {
+  type CallbackInput,
+  type CallbackRefusal,
+  ProviderIdParam,
+  REFUSAL_STATUS,
+  type RefusedInput,
+  type StartInput,
+} from './commands.ts';
 import type { OpenId } from './openid.ts';
 import type { Providers } from './providers.ts';
 import { emailDomain, type SingleSignOnMatcher } from './sign-in-service.ts';
@@ -64,6 +73,12 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
       ip: meta.ip,
       userAgent: meta.userAgent,
     });
+  };
+
+  /** Moves the browser off the callback's address (its code and state) to the page that says why. */
+  const refusedAt = (res: Response, reason: CallbackRefusal, providerId?: string) => {
+    const query = new URLSearchParams({ reason, ...(providerId ? { provider: providerId } : {}) });
+    res.redirect(303, `${portalContext(res).base}/sign-in/sso/refused?${query}`);
   };
 
   return {
@@ -117,7 +132,6 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
 
     callback: async (req: Request, res: Response) => {
       const { workspace } = portalContext(res);
-      const { t } = portalI18n(res);
       // Taken out first: whatever happens next, this state, nonce and verifier are never tried again.
       // Only this workspace's: a sign-on under way at another workspace of the portal (same session
       // cookie) is not this callback's to use up.
@@ -125,16 +139,16 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
       const fresh = pending && now().getTime() - Date.parse(pending.startedAt) < PENDING_MINUTES * 60_000;
       if (!pending || !fresh) {
         await logFailure(req, workspace, { reason: pending ? 'expired' : 'no_sign_in_under_way' });
-        throw new HttpError(400, t('singleSignOn:refused.expired'));
+        return refusedAt(res, 'expired', pending?.providerId);
       }
       const query = res.locals.query as CallbackInput;
       if (query.error) {
         await logFailure(req, workspace, { providerId: pending.providerId, reason: 'provider_error', error: query.error });
-        throw new HttpError(400, t('singleSignOn:refused.cancelled'));
+        return refusedAt(res, 'cancelled', pending.providerId);
       }
       const row = await providers.find(workspace.id, pending.providerId);
       const provider = row?.enabled ? providers.openIdProvider(row) : null;
-      if (!row || !provider) throw new HttpError(400, t('singleSignOn:refused.expired'));
+      if (!row || !provider) return refusedAt(res, 'expired');
       // The address exactly as registered, with what the provider added: the library sends it back
       // to the provider as the redirect_uri of the code it exchanges.
       const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
@@ -148,18 +162,38 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
           reason: 'provider_answer',
           error: typeof code === 'string' ? code : 'invalid',
         });
-        throw new HttpError(400, t('singleSignOn:refused.failed'));
+        return refusedAt(res, 'failed', row.id);
       }
       const matched = await matcher.match(workspace, row, claims, requestMeta(req));
-      if (!matched.ok)
-        throw new HttpError(
-          403,
-          t(matched.reason === 'unverified_email' ? 'singleSignOn:refused.unverifiedEmail' : 'singleSignOn:refused.noAccount'),
-        );
+      if (!matched.ok) return refusedAt(res, matched.reason === 'unverified_email' ? 'unverifiedEmail' : 'noAccount', row.id);
       await completeSignIn(req, res, matched.user, pending.next, 'sso', {
         secondFactorDone: matched.secondFactorDone,
         singleSignOnProviderId: row.id,
       });
+    },
+
+    /**
+     * Where a refused callback lands: what happened, in words, with the status that says it (400 for
+     * a sign-in to start again, 403 for an answer the portal will not take), and "Try again" with
+     * the same provider where it is still one of this workspace's, else the sign-in page.
+     */
+    refused: async (_req: Request, res: Response) => {
+      const { workspace, base } = portalContext(res);
+      const { t } = portalI18n(res);
+      const { reason, provider: providerId } = res.locals.query as RefusedInput;
+      const row = providerId ? await providers.find(workspace.id, providerId) : null;
+      renderPortalPage(
+        res.req,
+        res,
+        'single-sign-on/refused',
+        t('singleSignOn:refusedPage.title'),
+        {
+          message: t(`singleSignOn:refused.${reason}`),
+          retry: row?.enabled ? { action: `${base}/sign-in/sso`, providerId: row.id, label: t('singleSignOn:refusedPage.retry') } : null,
+          signIn: `${base}/sign-in`,
+        },
+        REFUSAL_STATUS[reason],
+      );
     },
 
     /** The sign-in page's part: the bound providers' buttons, and after a sign-out the provider's own. */

@@ -4,7 +4,15 @@
 // the admin router behind the staff chain and the admin policy. Each line: path, validation, handler.
 import { Router } from 'express';
 import { validateBody, validateQuery } from '../../core/index.ts';
-import { BindingCommand, CallbackQuery, ProviderActionCommand, ProviderCommand, ProvidersQuery, StartCommand } from './commands.ts';
+import {
+  BindingCommand,
+  CallbackQuery,
+  ProviderActionCommand,
+  ProviderCommand,
+  ProvidersQuery,
+  RefusedQuery,
+  StartCommand,
+} from './commands.ts';
 import type { SingleSignOnAdminHandlers } from './admin-handlers.ts';
 import type { SingleSignOnHandlers } from './handlers.ts';
 
@@ -12,6 +20,7 @@ export function singleSignOnRoutes(h: SingleSignOnHandlers): Router {
   const router = Router({ mergeParams: true });
   router.post('/sign-in/sso', validateBody(StartCommand), h.start);
   router.get('/sign-in/sso/callback', validateQuery(CallbackQuery), h.callback);
+  router.get('/sign-in/sso/refused', validateQuery(RefusedQuery), h.refused);
   return router;
 }
 

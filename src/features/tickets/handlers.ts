@@ -45,6 +45,7 @@ import {
   translateFieldErrors,
   type VirusScanner,
   waitInWords,
+  presentSearch,
 } from '../../core/index.ts';
 import { presentUploadTypes } from '../documents/index.ts';
 import { formatBytes, sendAttachment } from '../messages/index.ts';
@@ -193,9 +194,18 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       const search = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
       return `${base}/tickets?${search}`;
     };
+    // A search that finds nothing on the open or the closed tab may find it on the other: asked
+    // once (one row), so "No open ticket matches" can say where it is.
+    const elsewhere =
+      query.q && query.tab !== 'all' && page.items.length === 0 && !query.after
+        ? (await tickets.list(workspace.id, user.client_id, user.contact_id, { state: 'all', search: query.q }, { limit: 1, after: null }))
+            .items.length > 0
+        : false;
     renderPortalPage(req, res, 'tickets/index', i18n.t('tickets:title'), {
       tab: query.tab,
       q: query.q ?? '',
+      search: presentSearch(query.q, page, href({ tab: query.tab })),
+      elsewhereHref: elsewhere ? href({ tab: 'all', q: query.q }) : null,
       live: !isFragmentRequest(req),
       refreshUrl: href({ tab: query.tab, q: query.q }),
       tickets: page.items.map((ticket) => presentSummary(i18n, base, ticket)),

@@ -1,12 +1,14 @@
 // Documents: files kept for a client (uploaded to PostgreSQL), downloaded by staff, and optionally
-// shared with the client. Uploads are multipart, so the CSRF token travels in the form's action
-// URL (see csrf.ts); multer keeps the file in memory, at most 10 MB.
+// shared with the client. Uploads are multipart: the form's CSRF token is its first field, checked
+// before the file is kept and again once the body is read (see csrf.ts); multer keeps the file in
+// memory, at most 10 MB.
 import { Router, type Response } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import { findClient, listClients } from '../../queries/clients.ts';
 import { findDocument, findDocumentContent, insertDocument, listDocuments, setDocumentShared } from '../../queries/documents.ts';
 import { requireStaff, staffOf } from '../auth.ts';
+import { csrfFileFilter, csrfInBody } from '../csrf.ts';
 import { checkboxField, choiceField, idField, parseForm, type FieldError } from '../forms.ts';
 import { clientOptions, presentDocument } from '../presenters.ts';
 import { formView, render } from '../render.ts';
@@ -38,7 +40,11 @@ const upload = multer({
   limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 12 },
   // File names arrive as UTF-8 from browsers; multer's default would decode them as latin1.
   defParamCharset: 'utf8',
+  fileFilter: csrfFileFilter,
 } as multer.Options);
+
+/** The upload form's address, which csrf.ts lets through to read its token from the body. */
+export const DOCUMENT_UPLOAD_PATH = '/documents';
 
 const uploadSchema = z.object({
   clientId: idField('Choose the client this document belongs to.'),
@@ -85,7 +91,7 @@ export function documentRoutes({ db, plugins }: RouteDeps & { plugins?: readonly
     await showUploadForm(res, { clientId: client }, []);
   });
 
-  router.post('/documents', requireStaff, upload.single('file'), async (req, res) => {
+  router.post(DOCUMENT_UPLOAD_PATH, requireStaff, upload.single('file'), csrfInBody, async (req, res) => {
     const { workspaceId } = staffOf(res);
     const parsed = parseForm(uploadSchema, req.body);
     const errors: FieldError[] = parsed.ok ? [] : [...parsed.errors];

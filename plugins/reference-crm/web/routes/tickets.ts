@@ -35,6 +35,7 @@ import {
 } from '../../queries/tickets.ts';
 import { inTransaction } from '../../queries/db.ts';
 import { requireStaff, staffOf } from '../auth.ts';
+import { csrfFileFilter, csrfInBody } from '../csrf.ts';
 import { checkboxField, choiceField, freeText, parseForm, type FieldError } from '../forms.ts';
 import { presentSurveyAnswer, statusLabel } from '../presenters.ts';
 import { formView, render } from '../render.ts';
@@ -67,7 +68,11 @@ const upload = multer({
   // One byte over the cap is enough to know a file is too large; the form says so itself.
   limits: { fileSize: ATTACHMENT_MAX_BYTES + 1, files: ATTACHMENT_MAX_FILES, fields: 10, parts: 16 },
   defParamCharset: 'utf8',
+  fileFilter: csrfFileFilter,
 } as multer.Options);
+
+/** The answer form's address, which csrf.ts lets through to read its token from the body. */
+export const TICKET_MESSAGE_PATH = '/tickets/:id/messages';
 const MEGABYTES = ATTACHMENT_MAX_BYTES / (1024 * 1024);
 
 /** Why the files of a form were refused, from multer's own refusals (too many, too large). */
@@ -272,7 +277,7 @@ export function ticketRoutes({
     await showTicket(res, ticket, {});
   });
 
-  router.post('/tickets/:id/messages', requireStaff, receiveFiles, async (req, res) => {
+  router.post(TICKET_MESSAGE_PATH, requireStaff, receiveFiles, csrfInBody, async (req, res) => {
     const staff = staffOf(res);
     const ticket = found(await findTicket(db, { workspaceId: staff.workspaceId, ticketId: routeId(req.params.id) }));
     const refused = refusedUploads.get(req);

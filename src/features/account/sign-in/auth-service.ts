@@ -111,7 +111,9 @@ export class AuthService {
   constructor(private readonly deps: AuthServiceDeps) {}
 
   /** Read before a transaction opens (PortalLinks.baseOf may query). */
-  private async portalUrl(workspace: HostWorkspace, path: string): Promise<string> {
+  private async portalUrl(workspace: HostWorkspace, path: string, meta?: RequestMeta): Promise<string> {
+    // Asked for at the agency's own domain: the link goes back to that address, port and all.
+    if (meta?.customOrigin) return `${meta.customOrigin}${path}`;
     return `${await this.deps.links.baseOf(workspace)}${path}`;
   }
 
@@ -209,7 +211,7 @@ export class AuthService {
       workspace,
       code,
       minutes: CODE_TTL_MINUTES,
-      signInUrl: await this.portalUrl(workspace, '/sign-in/code'),
+      signInUrl: await this.portalUrl(workspace, '/sign-in/code', meta),
       locale: emailLocale(known?.locale, locale),
     });
     // The log entry is in the same transaction, so both answers commit one transaction that wrote
@@ -419,7 +421,7 @@ export class AuthService {
       to: known?.email ?? email,
       workspace,
       minutes: RESET_TTL_MINUTES,
-      url: await this.portalUrl(workspace, `/password/reset/${token}`),
+      url: await this.portalUrl(workspace, `/password/reset/${token}`, meta),
       locale: emailLocale(known?.locale, locale),
     });
     await this.deps.db.transaction(async (trx) => {

@@ -31,7 +31,7 @@ describe('the installed portal in Chromium', function () {
       const workspace = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
       expect(manifest?.name).to.include(workspace.name);
       expect(manifest?.scope).to.equal('/portal/demo/');
-      expect(manifest?.icons.map((icon) => icon.sizes)).to.deep.equal(['192x192', '512x512']);
+      expect(manifest?.icons.map((icon) => icon.sizes)).to.deep.equal(['192x192', '512x512', '192x192', '512x512']);
       const scope = await page.evaluate(() => navigator.serviceWorker.ready.then((registration) => registration.scope));
       expect(scope).to.equal(`${h.crm.url}/portal/demo/`);
       // Once the worker controls the page, a navigation without network shows the offline page.

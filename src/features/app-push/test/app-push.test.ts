@@ -121,7 +121,7 @@ describe('the installed portal and its push messages', function () {
     await push?.close();
   });
 
-  it('links a manifest in the workspace’s name inside its portal, with 192 and 512 px icons, from the sign-in page', async function () {
+  it('links a manifest in the workspace’s name inside its portal, with 192 and 512 px icons for each purpose and one for iOS, from the sign-in page', async function () {
     const signIn = await h.agent().get(`${BASE}/sign-in`).expect(200);
     expect(signIn.text).to.include(`<link rel="manifest" href="${BASE}/manifest.webmanifest">`);
     expect(signIn.headers['content-security-policy']).to.include("manifest-src 'self'").and.include("worker-src 'self'");
@@ -132,16 +132,35 @@ describe('the installed portal and its push messages', function () {
     expect(manifest.name).to.include(workspace.name);
     expect(manifest).to.include({ start_url: `${BASE}/`, scope: `${BASE}/`, display: 'standalone' });
     expect(manifest.theme_color).to.match(/^#[0-9a-f]{6}$/);
-    expect(manifest.icons.map((i: { sizes: string }) => i.sizes)).to.deep.equal(['192x192', '512x512']);
-    for (const icon of manifest.icons as Array<{ src: string; sizes: string }>) {
-      expect(icon.src.startsWith(`${BASE}/`)).to.equal(true);
-      const png = await h.agent().get(icon.src).buffer(true).expect(200);
+    // Each purpose its own icons: one icon saying `any maskable` is cropped or shrunk somewhere.
+    expect(manifest.icons.map((i: { sizes: string; purpose: string }) => `${i.purpose} ${i.sizes}`)).to.deep.equal([
+      'any 192x192',
+      'any 512x512',
+      'maskable 192x192',
+      'maskable 512x512',
+    ]);
+    const pngOf = async (src: string) => {
+      const png = await h.agent().get(src).buffer(true).expect(200);
       expect(png.headers['content-type']).to.equal('image/png');
       const body = png.body as Buffer;
       expect(body.subarray(1, 4).toString('ascii')).to.equal('PNG');
+      return body;
+    };
+    const drawn = new Set<string>();
+    for (const icon of manifest.icons as Array<{ src: string; sizes: string }>) {
+      expect(icon.src.startsWith(`${BASE}/`)).to.equal(true);
+      const body = await pngOf(icon.src);
       expect(`${body.readUInt32BE(16)}x${body.readUInt32BE(20)}`).to.equal(icon.sizes);
+      drawn.add(body.toString('base64'));
     }
+    // The maskable icons keep their letters smaller (inside the safe zone): other pictures.
+    expect(drawn.size).to.equal(4);
+    // iOS's home-screen icon, linked from every page: 180 px.
+    expect(signIn.text).to.include(`<link rel="apple-touch-icon" href="${BASE}/app-icons/apple-touch-180.png">`);
+    const apple = await pngOf(`${BASE}/app-icons/apple-touch-180.png`);
+    expect(`${apple.readUInt32BE(16)}x${apple.readUInt32BE(20)}`).to.equal('180x180');
     await h.agent().get(`${BASE}/app-icons/64.png`).expect(404);
+    await h.agent().get(`${BASE}/app-icons/constructor.png`).expect(404);
     // A workspace whose portal flag is off has no installed portal either.
     await h.agent().get('/portal/acme/manifest.webmanifest').expect(404);
     await h.agent().get('/portal/acme/sw.js').expect(404);

@@ -23,7 +23,8 @@ import {
   type PortalHarness,
 } from '../../../../test/support/portal-harness.ts';
 import { checkVerificationRecord, dnsTxtLookup } from '../dns-check.ts';
-import { hostnameOfHeader, normaliseHostname } from '../hostnames.ts';
+import { createPortalLinks } from '../../../core/web/portal-links.ts';
+import { hostnameOfHeader, hostnameOfInput, normaliseHostname } from '../hostnames.ts';
 
 const PAGE = '/settings/client-portal/custom-domains';
 const HOST = 'portal.agency.test';
@@ -70,6 +71,33 @@ describe('custom domains', function () {
       }
       expect(hostnameOfHeader('[::1]:3000')).to.equal(null);
     });
+
+    it('links to a domain at the scheme and port of the portal’s own address', async function () {
+      const linksAt = (appUrl: string) => {
+        const links = createPortalLinks({ appUrl, portalPath: '/portal' });
+        links.useCustomDomains(async () => HOST);
+        return links.baseOf({ id: 'w', slug: 'demo' });
+      };
+      expect(await linksAt('https://portal.example.com')).to.equal(`https://${HOST}`);
+      expect(await linksAt('http://localhost:3000')).to.equal(`http://${HOST}:3000`);
+    });
+
+    it('a pasted address is read as its name; one that says more than a name is refused as such', function () {
+      for (const typed of ['https://Portal.Agency.test/', 'http://portal.agency.test', 'portal.agency.test/', ' PORTAL.agency.test ']) {
+        expect(hostnameOfInput(typed), typed).to.equal('portal.agency.test');
+      }
+      for (const more of [
+        'https://portal.agency.test:8443/',
+        'https://portal.agency.test/clients',
+        'portal.agency.test/?a=1',
+        'https://me@portal.agency.test/',
+      ]) {
+        expect(hostnameOfInput(more), more).to.deep.equal({ refused: 'notJustName' });
+      }
+      for (const bad of ['ftp://portal.agency.test/', 'https://localhost/', 'https://', 'not a domain']) {
+        expect(hostnameOfInput(bad), bad).to.deep.equal({ refused: 'invalid' });
+      }
+    });
   });
 
   describe('the DNS check', function () {
@@ -108,6 +136,9 @@ describe('custom domains', function () {
       expect((await add('not a domain', 400)).text).to.include('Enter a domain name, like portal.example.com.');
       expect((await add('localhost.', 400)).text).to.include('Enter a domain name');
       expect((await add('PORTAL.agency.test', 400)).text).to.include('That domain is already in use by a portal.');
+      // A pasted address is the name it holds, so it meets the same refusal; one with a path is told to give the name alone.
+      expect((await add('https://Portal.Agency.test/', 400)).text).to.include('That domain is already in use by a portal.');
+      expect((await add('https://portal.agency.test/clients', 400)).text).to.include('Enter only the domain name, like portal.example.com');
       // Another workspace may add a name demo has not proved yet, with a token of its own, and sees
       // nothing of demo's domain or its token.
       const acme = await signedInStaffAgent(h, 'acme');
@@ -216,8 +247,24 @@ describe('custom domains', function () {
         .expect(200);
       await h.crm.portal.drainOutbox();
       const mail = await h.smtp.waitForMessage((m) => m.to.includes(login.email));
-      expect(mail.text).to.include(`http://${HOST}/sign-in/code`);
+      // The domain is served by the portal's own server, so at the port of its address (see below).
+      expect(mail.text).to.match(new RegExp(`http://${HOST.replace(/\./g, '\\.')}(:\\d+)?/sign-in/code`));
       expect(mail.text).not.to.include('/portal/demo');
+
+      // Asked for at the domain itself, at a port of its own: the link goes back to that very address.
+      await h.afterRepeatWindow();
+      h.smtp.clear();
+      const there = h.agent();
+      const form = await there.get('/sign-in').set('Host', `${HOST}:8443`).expect(200);
+      await there
+        .post('/sign-in/code')
+        .set('Host', `${HOST}:8443`)
+        .type('form')
+        .send({ _csrf: csrfFrom(form.text), email: login.email })
+        .expect(200);
+      await h.crm.portal.drainOutbox();
+      const again = await h.smtp.waitForMessage((m) => m.to.includes(login.email));
+      expect(again.text).to.include(`http://${HOST}:8443/sign-in/code`);
     });
 
     it('an unknown Host is 404 with nothing of any workspace', async function () {

@@ -407,3 +407,20 @@ export function personPayments(db: Db, workspaceId: string, clientUserId: string
     .orderBy('created_at')
     .select('id', 'invoice_id', 'invoice_number', 'provider', 'amount_cents', 'currency', 'status', 'created_at', 'completed_at');
 }
+
+/**
+ * Who paid each of an invoice's payments online, by the host's payment id: the person's email at
+ * the portal, for the staff's page of the record (a payment the host recorded itself has none).
+ */
+export function onlinePayersOf(
+  db: Db,
+  args: { workspaceId: string; clientId: string; invoiceId: string },
+): Promise<Array<{ host_payment_id: string; email: string; contact_id: string }>> {
+  return db('client_payments as p')
+    .join('client_users as u', function () {
+      this.on('u.workspace_id', 'p.workspace_id').andOn('u.id', 'p.client_user_id');
+    })
+    .where({ 'p.workspace_id': args.workspaceId, 'p.client_id': args.clientId, 'p.invoice_id': args.invoiceId })
+    .whereNotNull('p.host_payment_id')
+    .select('p.host_payment_id', 'u.email', 'u.contact_id');
+}

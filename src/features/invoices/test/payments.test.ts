@@ -15,6 +15,7 @@ import { openInvoiceOf } from '../../../../test/route-matrix/payments.routes.ts'
 import { createInvoice } from '../../../../plugins/reference-crm/queries/invoices.ts';
 import { decodeQrPng, pngFromDataUrl } from '../../../../test/support/qr-decode.ts';
 import { binary, flatText as flat, pdfText } from '../../../../test/support/pdf-text.ts';
+import { formattersFor } from '../../../core/i18n/formatters.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
 const SECRET = 'test-secret-'.padEnd(48, 'x');
@@ -230,6 +231,11 @@ describe('paying invoices from the portal', function () {
     expect(partly.paidCents).to.equal(before.paidCents + 150);
     expect(partly.status).to.equal('open');
     expect((await client.get(`/portal/demo/payments/demo/${paymentId}`).expect(200)).text).to.include('Payment received');
+    // Staff read it as the client does: partly paid, with what is left, in their language too.
+    const recordPath = `/settings/client-portal/records/invoice/${invoice.clientId}/${invoice.id}`;
+    const record = (await staff.get(recordPath).expect(200)).text;
+    expect(record).to.include('data-status="partly-paid"').and.include('Partly paid');
+    expect(record).to.include(`${formattersFor('en', 'UTC').money(partly.balanceCents, partly.currency)} left to pay`);
 
     // The same callback again (the provider retrying): nothing more is recorded.
     const repeat = await callback(paymentId, 150, before.currency).expect(200);
@@ -284,6 +290,8 @@ describe('paying invoices from the portal', function () {
     for (const payment of online) expect(record.text).to.include(payment.providerReference!);
     // Where the host numbers no payment, staff read the receipt number the client has, not a dash.
     expect(record.text).to.include(`<td>R-${paid.number}-1</td>`);
+    // Who paid it online: the person at the client, not a dash.
+    expect(record.text).to.include('<td>maria@northwind.test</td>');
   });
 
   it('records one payment for concurrent duplicate callbacks, and none for a bad signature', async function () {

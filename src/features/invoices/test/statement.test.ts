@@ -99,6 +99,9 @@ describe('statement of account', function () {
       'RECHNUNGSSTELLER',
     ])
       expect(german, phrase).to.include(phrase);
+    // The country the host wrote in English, in the reader's language.
+    expect(german).to.match(/10178 Berlin, Deutschland ·/);
+    expect(german).not.to.include('Germany');
   });
 
   it("answers from the host's one read what list() and find() answer", async function () {

@@ -1,7 +1,7 @@
 // Each kind of staff notification leads where it says: an erasure request to its own page (with
 // its legal deadline, one month from the request, on the notification and on the page), a request
 // for a copy of one's data to that entry of the activity log, a colleague invited or given another
-// role to the client's users; every link says what it opens (never a bare "Open"), and a payment
+// role to the client's users, a ticket to the CRM's page of it; every link says what it opens (never a bare "Open"), and a payment
 // makes one unread item, not one for starting it and another for paying.
 import { expect } from 'chai';
 import { signedInStaffAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
@@ -56,6 +56,7 @@ describe('staff notifications lead to their own pages', function () {
     await entry('team.role_changed', { colleagueId: '1', colleagueEmail: 'li@northwind.test', roleName: 'Billing' });
     await entry('invoice.payment_started', { invoiceId: '1', amountCents: 1000, currency: 'USD' });
     await entry('invoice.payment_recorded', { invoiceId: '1', amountCents: 1000, currency: 'USD' });
+    await entry('ticket.opened', { ticketId: '42', ref: 'TIC-0042', title: 'Printer is down', files: 0 });
     const staff = await signedInStaffAgent(h, 'demo');
     html = (await staff.get(LIST).set('Accept-Language', 'en').expect(200)).text;
   });
@@ -68,6 +69,11 @@ describe('staff notifications lead to their own pages', function () {
     expect(found, what).to.have.length(1);
     return found[0]!;
   };
+
+  it('links a ticket to its page in the CRM, where staff answer it', async function () {
+    const entry = only('TIC-0042');
+    expect(linkOf(entry)).to.deep.equal({ href: '/tickets/42', text: 'Open the ticket' });
+  });
 
   it('links an erasure request to its page, with its deadline one month on', async function () {
     const entry = only('Asked for their data to be erased');

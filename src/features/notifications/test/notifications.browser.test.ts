@@ -63,6 +63,24 @@ describe('the staff notifications page in Chromium', function () {
     await staff.page.setViewportSize({ width: 1200, height: 900 });
   });
 
+  it('gives each entry’s words the whole line at 1280 px in German', async function () {
+    const { page } = staff;
+    await page.goto(`${h.crm.url}/client-portal/notifications/language`);
+    await page.selectOption('select[name="locale"]', 'de');
+    await Promise.all([page.waitForURL(/notifications/), page.click('form:has(#staff-locale) button[type=submit]')]);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${h.crm.url}/client-portal/notifications`);
+    const lines = await page.$$eval('.notification__text', (texts) =>
+      texts.map((text) => Math.round(text.getBoundingClientRect().height / Number.parseFloat(getComputedStyle(text).lineHeight))),
+    );
+    expect(lines.length).to.be.greaterThan(0);
+    expect(Math.max(...lines), `lines per entry: ${lines.join(', ')}`).to.be.at.most(2);
+    await page.goto(`${h.crm.url}/client-portal/notifications/language`);
+    await page.selectOption('select[name="locale"]', 'en');
+    await Promise.all([page.waitForURL(/notifications/), page.click('form:has(#staff-locale) button[type=submit]')]);
+    await page.setViewportSize({ width: 1200, height: 900 });
+  });
+
   it('reaches an entry\'s "Mark as read" button with Tab and marks it read with Enter', async function () {
     const { page } = staff;
     await page.goto(`${h.crm.url}/client-portal/notifications`);

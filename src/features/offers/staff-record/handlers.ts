@@ -42,7 +42,7 @@ import {
 import { presentOfferActions, presentDecision } from '../decisions/presenters.ts';
 import { expiryTimeZone, type OfferDecisions } from '../decisions/service.ts';
 import { signedPdfModel } from '../decisions/signed-pdf.ts';
-import { invoiceClientPage, paymentMethodLabel, receiptNumber } from '../../invoices/index.ts';
+import { invoiceClientPage, onlinePayersOf, paymentMethodLabel, receiptNumber } from '../../invoices/index.ts';
 import { describeDevice } from '../../account/index.ts';
 import { offerPdfModel, presentOfferDetail } from '../presenters.ts';
 import type { PublicLinks } from '../public-links/service.ts';
@@ -110,12 +110,17 @@ export function createRecordHandlers(deps: RecordDeps) {
     const { t } = i18n;
     // Every staff member reads the evidence; only admins get the forms (public links, comments, view as client).
     const manages = canManagePortal(staff, workspace.id);
-    const [comments, activity, linkData, state] = await Promise.all([
+    const [comments, activity, linkData, state, payers] = await Promise.all([
       deps.comments.list(workspace.id, { type: kind, id }),
       listActivityForRecord(db, { workspaceId: workspace.id, clientId, kind, id, limit: 100 }),
       links.forSubject(workspace.id, clientId, kind, id),
       record.type === 'invoice' ? null : decisions.stateOf(workspace.id, clientId, record.offer, STAFF_TIME_ZONE),
+      record.type === 'invoice' ? onlinePayersOf(db, { workspaceId: workspace.id, clientId, invoiceId: id }) : [],
     ]);
+    const payerOf = new Map(payers.map((payer) => [payer.host_payment_id, payer.email]));
+    // As the client reads it: an open invoice with some of it paid is partly paid, with what is left.
+    const partlyPaid =
+      record.type === 'invoice' && record.invoice.status === 'open' && record.invoice.paidCents > 0 && record.invoice.balanceCents > 0;
     const now = deps.now();
     const linkViews = linkData.links.map((link) => {
       const live = !link.revoked_at && link.expires_at > now;
@@ -146,11 +151,15 @@ export function createRecordHandlers(deps: RecordDeps) {
         clientName: client.name,
         kind,
         title: record.type === 'invoice' ? '' : record.offer.title,
-        status: record.type === 'invoice' ? record.invoice.status : record.offer.status,
+        status: partlyPaid ? 'partly-paid' : record.type === 'invoice' ? record.invoice.status : record.offer.status,
         total:
           record.type === 'invoice'
             ? i18n.fmt.money(record.invoice.totalCents, record.invoice.currency)
             : i18n.fmt.money(record.offer.totalCents, record.offer.currency),
+        balance:
+          partlyPaid && record.type === 'invoice'
+            ? t('offers:record.balanceLeft', { amount: i18n.fmt.money(record.invoice.balanceCents, record.invoice.currency) })
+            : null,
         // Staff reconcile with the provider: its id is shown here, and nowhere a client looks.
         payments:
           record.type === 'invoice'
@@ -161,6 +170,8 @@ export function createRecordHandlers(deps: RecordDeps) {
                 number: payment.number ?? receiptNumber(record.invoice.number, index + 1),
                 reference: payment.reference,
                 providerReference: payment.providerReference ?? null,
+                // Paid in the portal: the person who did; recorded in the CRM: nobody the portal knows.
+                payer: payerOf.get(payment.id) ?? null,
                 amount: i18n.fmt.money(payment.amountCents, record.invoice.currency),
               }))
             : [],

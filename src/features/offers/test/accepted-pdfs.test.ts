@@ -150,6 +150,9 @@ describe('the PDFs of an accepted proposal', function () {
     expect(text).to.include('Unterschrieben von: Maria García');
     expect(text).to.include('Fassung: Nach der Annahme am');
     expect(text).to.include('Der Datensatz entspricht nicht mehr der angenommenen Fassung.');
+    // The agency offers; it does not invoice here.
+    expect(text).to.include('ANBIETER');
+    expect(text).not.to.include('RECHNUNGSSTELLER');
     expect(images(pdf), 'no drawing: only the typed name').to.equal(0);
   });
 });

@@ -17,6 +17,11 @@ import {
   postFormFrom,
 } from '../../../../test/support/portal-harness.ts';
 import { unzip } from '../../../../test/support/unzip.ts';
+import { activityLabel } from '../../../core/activity/events.ts';
+import { findClientUserWithAccess } from '../../../core/client-users/queries.ts';
+import { translator } from '../../../core/i18n/translations.ts';
+import { corePersonalData } from '../../../core/personal-data/core-hook.ts';
+import { DEFAULT_SETTINGS } from '../../../core/settings/portal-settings.ts';
 
 const DATA = '/portal/demo/account/data';
 const ADMIN = '/settings/client-portal';
@@ -183,7 +188,7 @@ describe('a person’s own data: export and erasure', function () {
     const byStaff = json('activity.json').find((e: { event: string }) => e.event === 'client_user.access_changed');
     expect(byStaff).to.deep.include({ ip: null, userAgent: null });
     // Roles by the names she reads, not the keys the log keeps.
-    expect(byStaff.details).to.deep.equal({ role: { from: 'Member', to: 'Client admin' }, by: 'agency staff' });
+    expect(byStaff.details).to.deep.equal({ role: { from: 'Member', to: 'Client admin' }, by: 'the agency' });
     expect(json('profile.json').role).to.equal('Full access');
     for (const name of names.filter((entry) => entry.endsWith('.json'))) {
       const text = zip.get(name)!.toString('utf8');
@@ -199,6 +204,22 @@ describe('a person’s own data: export and erasure', function () {
     expect(decision).to.include({ outcome: 'accepted', typedName: 'Maria García', documentAsSigned: 'Proposal as signed' });
     expect(zip.get(decision.signature)!.toString('hex')).to.equal('89504e470d0a1a0a');
     expect(zip.get('README.txt')!.toString()).to.contain('decisions.json');
+  });
+
+  it('describes each entry of the copy in the person’s language', async function () {
+    const user = (await findClientUserWithAccess(db, workspaceId, maria.id))!;
+    const copy = await corePersonalData({ db, contacts: h.crm.adapter.contacts, now: () => new Date() }).export({
+      workspaceId,
+      workspaceName: 'Demo Agency',
+      user,
+      settings: DEFAULT_SETTINGS,
+      t: translator('de'),
+    });
+    const activity = (copy.entries ?? []).find((entry) => entry.path === 'activity.json') as { json: Array<Record<string, unknown>> };
+    const byStaff = activity.json.find((entry) => entry.event === 'client_user.access_changed')!;
+    expect(byStaff.description).to.equal(activityLabel(translator('de'), 'client_user.access_changed'));
+    expect(byStaff.description).not.to.equal(activityLabel(translator('en'), 'client_user.access_changed'));
+    expect(byStaff.details).to.deep.equal({ role: { from: 'Mitglied', to: 'Kunden-Admin' }, by: 'die Agentur' });
   });
 
   it('refuses a second request while one is made, lets no one else download it, and deletes it when it expires', async function () {

@@ -55,6 +55,7 @@ describe('client projects', function () {
     expect(found).to.contain('PJ-2026-002').and.not.contain('PJ-2026-001');
     expect(found, 'the tabs keep the search').to.contain('href="/portal/demo/projects?tab=active&amp;q=photo"');
     expect(found, 'the search keeps the tab').to.contain('name="tab" value="all"');
+    expect(found, 'what it found, said as the other lists say it').to.match(/\d+ results? for “photo”\./);
     const byRef = (await maria.get('/portal/demo/projects?tab=active&q=2026-001').expect(200)).text;
     expect(byRef).to.contain('Website redesign');
     const none = (await maria.get('/portal/demo/projects?tab=active&q=photo').expect(200)).text;

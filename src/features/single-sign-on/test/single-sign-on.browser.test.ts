@@ -83,6 +83,29 @@ describe('single sign-on in Chromium', function () {
       const button = locale === 'en-US' ? 'Sign in with Northwind ID' : 'Anmelden mit Northwind ID';
       expect(await client.page.textContent('.sso')).to.contain(button);
       await expectAccessibleAt390(client.page, 'sign-in with single sign-on');
+      // The hint under the provider's button keeps clear of the button after it (German wraps it to two lines).
+      const gap = await client.page.evaluate(() => {
+        const hint = document.querySelector('.sso .hint')!.getBoundingClientRect();
+        const next = document.querySelector('.sso .hint + button')!.getBoundingClientRect();
+        return next.top - hint.bottom;
+      });
+      expect(gap, 'space between the hint and the button').to.be.at.least(8);
+
+      // An answer the portal was not waiting for: the browser lands on a clean address that says
+      // what happened and offers a new try, the provider's code and state gone from the bar.
+      await client.page.goto(`${h.crm.url}/portal/demo/sign-in/sso/callback?code=x&state=y`);
+      const landed = new URL(client.page.url());
+      expect(landed.pathname).to.equal('/portal/demo/sign-in/sso/refused');
+      expect(landed.search).to.equal('?reason=expired');
+      expect(await client.page.textContent('h1')).to.equal(
+        locale === 'en-US' ? 'Sign-in with your company account not completed' : 'Anmeldung mit Ihrem Firmenkonto nicht abgeschlossen',
+      );
+      await expectAccessibleAt390(client.page, 'single sign-on refused');
+      const expected = client.consoleErrors.splice(0);
+      expect(
+        expected.every((line) => /status of 400/.test(line)),
+        expected.join('\n'),
+      ).to.equal(true);
     });
   }
 

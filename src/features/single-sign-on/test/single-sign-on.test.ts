@@ -71,7 +71,18 @@ describe('single sign-on (OpenID Connect)', function () {
     const authorization = await start(agent);
     op.signInAs(sub, amr);
     const back = await op.authorize(authorization);
-    return { back, res: await agent.get(`${back.pathname}${back.search}`) };
+    const callback = await agent.get(`${back.pathname}${back.search}`);
+    const location = callback.status === 303 ? String(callback.headers.location) : '';
+    return { back, res: location.includes('/sign-in/sso/refused') ? await agent.get(location) : callback };
+  }
+
+  /** A refused callback moves on to a page of its own, off the provider's code and state; that page says why. */
+  async function refused(agent: Agent, callbackUrl: string, status: number) {
+    const callback = await agent.get(callbackUrl).expect(303);
+    const location = String(callback.headers.location);
+    expect(location).to.match(/\/sign-in\/sso\/refused\?reason=[a-zA-Z]+/);
+    expect(location).not.to.match(/code=|state=/);
+    return agent.get(location).expect(status);
   }
 
   const account = (sub: string, email: string, verified = true) => op.accounts.set(sub, { sub, email, email_verified: verified });
@@ -252,7 +263,7 @@ describe('single sign-on (OpenID Connect)', function () {
       op.signInAs('maria-sub');
       const back = await op.authorize(authorization.href);
       expect(back.searchParams.get('code')).to.be.a('string');
-      const res = await agent.get(`${back.pathname}${back.search}`).expect(400);
+      const res = await refused(agent, `${back.pathname}${back.search}`, 400);
       expect(res.text).to.contain('could not be completed');
       const logged = await h.crm
         .db('client_activity_logs')
@@ -271,7 +282,7 @@ describe('single sign-on (OpenID Connect)', function () {
       // The same answer again, on a fresh sign-in of the attacker's own that waits for it.
       const attacker = h.agent();
       await start(attacker);
-      await attacker.get(`${back.pathname}${back.search}`).expect(400);
+      await refused(attacker, `${back.pathname}${back.search}`, 400);
       // And on the session that already used it: nothing is waiting any more.
       const again = await agent.get(`${back.pathname}${back.search}`);
       expect(again.status).to.be.oneOf([303, 400]);
@@ -284,7 +295,7 @@ describe('single sign-on (OpenID Connect)', function () {
       op.signInAs('maria-sub');
       const back = await op.authorize(authorization);
       back.searchParams.set('state', 'forged-state');
-      await agent.get(`${back.pathname}${back.search}`).expect(400);
+      await refused(agent, `${back.pathname}${back.search}`, 400);
       // The real state afterwards is refused too: the waiting sign-in was used up by the forged one.
       await agent.get(`${PORTAL}/`).expect(303);
     });
@@ -293,9 +304,9 @@ describe('single sign-on (OpenID Connect)', function () {
       const agent = h.agent();
       const authorization = new URL(await start(agent));
       const state = authorization.searchParams.get('state')!;
-      const res = await agent.get(`${PORTAL}/sign-in/sso/callback?error=access_denied&state=${encodeURIComponent(state)}`).expect(400);
+      const res = await refused(agent, `${PORTAL}/sign-in/sso/callback?error=access_denied&state=${encodeURIComponent(state)}`, 400);
       expect(res.text).to.contain('was cancelled');
-      await agent.get(`${PORTAL}/sign-in/sso/callback?code=x&state=${encodeURIComponent(state)}`).expect(400);
+      await refused(agent, `${PORTAL}/sign-in/sso/callback?code=x&state=${encodeURIComponent(state)}`, 400);
     });
 
     it('refuses an email the provider did not verify', async function () {
@@ -305,9 +316,22 @@ describe('single sign-on (OpenID Connect)', function () {
     });
 
     it('refuses a person of another company, even from a bound domain’s provider', async function () {
-      const { res } = await signInThrough(h.agent(), 'priya-sub');
+      const agent = h.agent();
+      const { res } = await signInThrough(agent, 'priya-sub');
       expect(res.status).to.equal(403);
       expect(res.text).to.contain('No portal account of your company');
+      // A page of its own, named for what happened, that offers the same provider again and the other ways.
+      expect(res.text).to.contain('<title>Sign-in with your company account not completed');
+      expect(res.text).not.to.contain('Not allowed');
+      const retry =
+        /<form method="post" action="([^"]+)"[^>]*>\s*<input type="hidden" name="_csrf" value="([^"]+)">\s*<input type="hidden" name="providerId" value="([^"]+)">/.exec(
+          res.text,
+        );
+      expect(retry?.[1]).to.equal(`${PORTAL}/sign-in/sso`);
+      await agent.post(String(retry?.[1])).type('form').send({ _csrf: retry?.[2], providerId: retry?.[3] }).expect(200);
+      expect(res.text).to.contain(`href="${PORTAL}/sign-in"`);
+      // An address that names no refusal is a 400 with words, never a page that pretends one happened.
+      await agent.get(`${PORTAL}/sign-in/sso/refused?reason=nonsense`).expect(400);
     });
 
     it('refuses a disabled client user', async function () {
@@ -363,8 +387,8 @@ describe('single sign-on (OpenID Connect)', function () {
         .send({ _csrf: csrfFrom(other.text), providerId })
         .expect(404);
       // Nor does its callback take an answer meant for this workspace's sign-in.
-      const callback = await agent.get('/portal/acme/sign-in/sso/callback?code=x&state=y');
-      expect(callback.status).to.be.within(400, 404);
+      const callback = await refused(agent, '/portal/acme/sign-in/sso/callback?code=x&state=y', 400);
+      expect(callback.text).to.contain('took too long or was already used');
       await agent.get('/portal/acme/').expect(303);
     });
 
@@ -375,7 +399,7 @@ describe('single sign-on (OpenID Connect)', function () {
       const authorization = await start(agent);
       op.signInAs('maria-sub');
       const back = await op.authorize(authorization);
-      const elsewhere = await agent.get(`/portal/acme/sign-in/sso/callback${back.search}`).expect(400);
+      const elsewhere = await refused(agent, `/portal/acme/sign-in/sso/callback${back.search}`, 400);
       expect(elsewhere.text).to.contain('took too long or was already used');
       const res = await agent.get(`${back.pathname}${back.search}`).expect(303);
       expect(res.headers.location).to.equal(`${PORTAL}/`);

@@ -98,8 +98,15 @@ describe('client tickets', function () {
       .and.not.contain('tickets:status');
     const search = (await maria.get('/portal/demo/tickets?tab=all&q=logo').expect(200)).text;
     expect(search).to.contain('Logo looks blurry').and.not.contain('Contact form');
-    // The tabs keep the search.
+    // The tabs keep the search, and the list says what it found.
     expect(search).to.contain('href="/portal/demo/tickets?tab=open&amp;q=logo"');
+    expect(search).to.contain('1 result for “logo”.');
+    // A closed ticket looked for on the open tab: not "nothing", but where it is.
+    const onOpen = (await maria.get('/portal/demo/tickets?tab=open&q=opening+hours').expect(200)).text;
+    expect(onOpen).to.contain('No open ticket matches “opening hours”, but a closed one does.');
+    expect(onOpen).to.contain('href="/portal/demo/tickets?tab=all&amp;q=opening+hours"');
+    const nowhere = (await maria.get('/portal/demo/tickets?tab=open&q=nothing+like+it').expect(200)).text;
+    expect(nowhere).to.contain('No ticket matches “nothing like it” here.').and.not.contain('but a closed one does');
     await maria.get('/portal/demo/tickets?tab=nope').expect(400);
     await maria.get('/portal/demo/tickets?after=%%%').expect(400);
   });
@@ -107,6 +114,8 @@ describe('client tickets', function () {
   it('opens a ticket with a file, keeps other companies out, and follows it to its survey', async function () {
     const form = (await maria.get('/portal/demo/tickets/new').expect(200)).text;
     expect(form).to.contain('Category').and.contain('Priority').and.contain('name="attachments"');
+    // The limit in the words every form and setting uses: 10 MB, as the staff's form says it.
+    expect(form).to.contain('Up to 5 files of at most 10 MB each');
     const website = (await h.crm.db('ticket_categories').where({ workspace_id: workspaceId, name: 'Website' }).first('id')).id;
     const created = await maria
       .post('/portal/demo/tickets')
@@ -151,13 +160,13 @@ describe('client tickets', function () {
     const logged = await h.crm.db('client_activity_logs').where({ workspace_id: String(workspaceId), event: 'ticket.opened' });
     expect(logged).to.have.length(1);
 
-    // Staff are notified, the ticket named by its ref and subject, leading to the client's ticket acts.
+    // Staff are notified, the ticket named by its ref and subject, leading to the CRM's page of the ticket.
     const staff = await signedInStaffAgent(h, 'demo');
     const notices = (await staff.get('/client-portal/notifications').set('Accept-Language', 'en').expect(200)).text;
     expect(notices)
       .to.contain('Opened a support ticket')
       .and.match(/TIC-\d{4} (&#39;|')Printer is down/);
-    expect(notices).to.contain('event=ticket.opened');
+    expect(notices).to.contain(`<a href="/tickets/${ticketId}" hx-boost="false">Open the ticket</a>`);
 
     // Staff answer in the CRM, and write a note the client never sees.
     const staffPage = (await staff.get(`/tickets/${ticketId}`).expect(200)).text;
@@ -257,7 +266,7 @@ describe('client tickets', function () {
     const staffPage = (await staff.get(`/tickets/${ticketId}`).expect(200)).text;
     const token = csrfFrom(staffPage);
     const send = (fields: Record<string, string>, files: Array<[Buffer, string]>) => {
-      const request = staff.post(`/tickets/${ticketId}/messages?_csrf=${encodeURIComponent(token)}`).field('_csrf', token);
+      const request = staff.post(`/tickets/${ticketId}/messages`).field('_csrf', token);
       for (const [name, value] of Object.entries(fields)) request.field(name, value);
       for (const [content, filename] of files) request.attach('attachments', content, { filename });
       return request;
