@@ -120,7 +120,8 @@ describe('ticket satisfaction surveys', function () {
     const logged = await h.crm.db('client_activity_logs').where({ workspace_id: String(workspaceId), event: 'ticket.rated' });
     expect(logged).to.have.length(2);
     const notices = (await staff.get('/client-portal/notifications').set('Accept-Language', 'en').expect(200)).text;
-    expect(notices).to.contain('event=ticket.rated').and.contain('rated 5 of 5');
+    // Staff are told, with the rating, leading to the ticket's page in the CRM.
+    expect(notices).to.contain('rated 5 of 5').and.contain(`href="/tickets/${id}"`);
     // The survey page in German, from the same template.
     const german = (await maria.get(`${url}/survey`).set('Accept-Language', 'de').expect(200)).text;
     expect(german).to.contain('Wie zufrieden sind Sie damit').and.contain('Vielen Dank für Ihre Antwort.');
