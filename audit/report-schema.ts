@@ -11,7 +11,9 @@ import type { HostConcept } from '../src/core/index.ts';
 // 4: route readings tell a refused method, a redirect away from sign-in and a catch-all answer
 // from a served page; a pick a person must confirm is "unsure", and the report states how sure it
 // is overall (sureness).
-export const AUDIT_REPORT_VERSION = 4;
+// 5: ten concepts of the service requests, appointments, knowledge base and surveys sections
+// (serviceRequestType ... surveyTrigger), and the answers B11 to B14.
+export const AUDIT_REPORT_VERSION = 5;
 
 const StatusSchema = z.enum(['exists', 'partial', 'missing', 'not_checked']);
 export type Status = z.infer<typeof StatusSchema>;
@@ -64,6 +66,16 @@ const CONCEPT_IDS = [
   'ticketMessage',
   'project',
   'projectPhase',
+  'serviceRequestType',
+  'serviceRequest',
+  'appointmentRequest',
+  'availability',
+  'booking',
+  'kbArticle',
+  'surveyTemplate',
+  'surveyInvitation',
+  'surveyResponse',
+  'surveyTrigger',
 ] as const;
 const ConceptIdSchema = z.enum(CONCEPT_IDS);
 export type ConceptId = z.infer<typeof ConceptIdSchema>;

@@ -11,7 +11,10 @@
 // other client user (`{erasureRequest}`, the agency's review page), and an open request of the
 // signed-in client's company for a new colleague (`{colleagueRequest}`, the agency's review page),
 // and a workspace role (`{clientRole}`, its page), the client's newest project (`{project}`), and
-// the client's ticket with the newest activity (`{ticket}`, its page), and an identity provider
+// the client's ticket with the newest activity (`{ticket}`, its page), a published help article
+// (`{article}`, its page), the quote-request form (`{requestDefinition}`) and a request of the
+// client's sent through the CRM's own insert (`{request}`, its page), an appointment of the
+// client's a week ahead (`{appointment}`, its page), and an identity provider
 // for single sign-on bound to the client's company with passwords still allowed (`{ssoProvider}`,
 // its staff page; the sign-in page then carries its button). A custom domain waiting for its
 // check is added too, for the custom domains page.
@@ -21,6 +24,7 @@ import { insertPublicLink } from '../src/features/offers/public-links/queries.ts
 import { hashPublicToken, newTokenSalt, tokenFor } from '../src/features/offers/public-links/tokens.ts';
 import { enableTwoFactor } from '../src/features/account/two-factor/queries.ts';
 import { createSecretBox } from '../src/core/crypto/secret-box.ts';
+import { insertServiceRequest } from '../plugins/reference-crm/queries/service-requests.ts';
 
 export type BenchRecords = Record<
   | 'proposal'
@@ -40,6 +44,10 @@ export type BenchRecords = Record<
   | 'project'
   | 'ticket'
   | 'resolvedTicket'
+  | 'article'
+  | 'requestDefinition'
+  | 'request'
+  | 'appointment'
   | 'ssoProvider',
   string
 >;
@@ -152,6 +160,46 @@ export async function benchRecords(
   // A ticket the agency resolved: its satisfaction survey.
   const resolved = await db('tickets').where(scope).whereIn('status', ['resolved', 'closed']).orderBy('id').first('id');
   if (!resolved) throw new Error('the demo client has no resolved ticket');
+  // A published help article of the workspace, for its page.
+  const article = await db('kb_articles')
+    .where({ workspace_id: args.workspaceId, audience: 'client', status: 'published', language: 'en' })
+    .orderBy('id')
+    .first('id');
+  if (!article) throw new Error('the demo workspace has no published help article');
+  // The quote-request form, and a request of the client's with its answers, sent as the portal does.
+  const definition = await db('request_definitions')
+    .where({ workspace_id: args.workspaceId, kind: 'quote', published: true })
+    .orderBy('position')
+    .first('id', 'name', 'fields');
+  if (!definition) throw new Error('the demo workspace offers no quote request');
+  const contact = await db('contacts')
+    .where({ workspace_id: args.workspaceId, client_id: args.clientId, email: args.clientEmail })
+    .first('id');
+  const request = await insertServiceRequest(db, {
+    workspaceId: Number(args.workspaceId),
+    definitionId: definition.id,
+    clientId: Number(args.clientId),
+    contactId: contact.id,
+    title: definition.name,
+    kind: 'quote',
+    fields: definition.fields,
+    payload: { product: 'flyers', quantity: 500, deadline: '2027-05-31', finishes: ['matte'], notes: 'Benchmark' },
+  });
+  // An appointment of the client's a week ahead at a time of its own (each run books a new one).
+  const service = await db('appointment_services').where({ workspace_id: args.workspaceId }).orderBy('id').first('id');
+  if (!service || !contact) throw new Error('the demo workspace books no appointments');
+  const startsAt = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 7 * 86_400_000);
+  const [appointment] = await db('appointments')
+    .insert({
+      ...scope,
+      contact_id: contact.id,
+      service_id: service.id,
+      starts_at: startsAt,
+      ends_at: new Date(startsAt.getTime() + 30 * 60_000),
+      time_zone: 'Europe/Berlin',
+      status: 'cancelled',
+    })
+    .returning('id');
   const ssoProvider = randomUUID();
   await db('portal_sso_providers').insert({
     workspace_id: args.workspaceId,
@@ -168,6 +216,10 @@ export async function benchRecords(
     ssoProvider,
     ticket: String(ticket.id),
     resolvedTicket: String(resolved.id),
+    article: String(article.id),
+    requestDefinition: String(definition.id),
+    request: String(request.id),
+    appointment: String(appointment.id),
     proposal,
     quotation: await newestOpen('quotations'),
     invoice: String(invoice.id),

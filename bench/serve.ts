@@ -31,11 +31,17 @@ const seedSeconds = (Date.now() - seedStarted) / 1000;
 const client = crm.clientLogins.find((login) => login.workspaceSlug === 'demo')!;
 const staff = crm.staffLogins.staff.find((login) => login.workspaceSlug === 'demo' && login.role === 'admin')!;
 const demoClient = crm.staffLogins.clients.find((login) => login.workspaceSlug === 'demo' && login.email.toLowerCase() === client.email)!;
-// Online payments and tickets on, so the pay page and the tickets pages are there to measure (a
-// workspace starts with both off).
+// Online payments, tickets, requests and appointments on, so the pay page and those sections' pages
+// are there to measure (a workspace starts with them off).
 await crm
   .db('workspace_client_portal_settings')
-  .insert({ workspace_id: demoClient.workspaceId, allow_online_payments: true, show_tickets: true })
+  .insert({
+    workspace_id: demoClient.workspaceId,
+    allow_online_payments: true,
+    show_tickets: true,
+    show_requests: true,
+    show_appointments: true,
+  })
   .onConflict('workspace_id')
   .merge();
 await crm.portal.workspaceChanged(demoClient.workspaceId);

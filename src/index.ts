@@ -17,6 +17,8 @@ export type {
   TicketUpload,
 } from './core/ports/host.ts';
 export { overdueFrom, SUMMARY_COUNT_LIMIT } from './core/ports/host.ts';
+// The free times of an agency's weekly hours, for a binding's appointments port.
+export { offeredSlots, type SlotRules, wallTimeToInstant, type WeeklyHours } from './core/appointments/slots.ts';
 export type * from './core/ports/services.ts';
 export { PORTAL_FLAG } from './core/flags/flag-names.ts';
 export { createDatabaseStorage } from './core/files/database-storage.ts';

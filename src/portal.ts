@@ -17,6 +17,9 @@ import { privacyFeature, type DataExports } from './features/privacy/index.ts';
 import { tasksFeature } from './features/tasks/index.ts';
 import { projectsFeature } from './features/projects/index.ts';
 import { type StaffCompanySurveys, type StaffTicketFile, type StaffTicketSurvey, ticketsFeature } from './features/tickets/index.ts';
+import { knowledgeBaseFeature } from './features/knowledge-base/index.ts';
+import { requestsFeature, type StaffRequestFile } from './features/requests/index.ts';
+import { appointmentsFeature } from './features/appointments/index.ts';
 import { teamFeature } from './features/team/index.ts';
 import { singleSignOnFeature } from './features/single-sign-on/index.ts';
 import { FEATURE_MANIFESTS } from './features/manifests.ts';
@@ -166,6 +169,14 @@ export interface CustomerPortal {
     ofTicket(staff: { workspaceId: string }, ticket: { id: string; clientId: string }): Promise<StaffTicketSurvey | null>;
     ofCompany(staff: { workspaceId: string }, client: { id: string }): Promise<StaffCompanySurveys | null>;
   };
+  /**
+   * For the host's own staff page of a service or quote request: the files the client sent with it
+   * in the portal, oldest first, and one of them to download; as ticketFiles.
+   */
+  requestFiles: {
+    list(staff: { workspaceId: string }, request: { id: string; clientId: string }): Promise<StaffRequestFile[]>;
+    open(staff: { workspaceId: string }, request: { id: string; clientId: string }, fileId: string): Promise<TicketFileContent | null>;
+  };
   payments: PaymentService;
   /** Staff notifications: the list, unread counts, and the emails (dispatched on an interval). */
   notifications: Notifications;
@@ -200,7 +211,12 @@ export interface CustomerPortal {
     workspaceId: string;
     /** The staff member's language in the host, if it keeps one; the language chosen in the portal comes first. */
     locale?: string | null;
-  }): Promise<Array<{ label: string; href: string; count: number; countText: string }>>;
+  }): Promise<Array<{ label: string; href: string; count: number; countText: string; unreadWord: string }>>;
+  /**
+   * The words of the portal's links on the host's own pages (its Settings entry, its link on a
+   * record's page), in the staff member's language as headerItems speaks it.
+   */
+  staffLinkWords(staff: { id: string; workspaceId: string; locale?: string | null }): Promise<{ settings: string; recordLink: string }>;
   /**
    * Prometheus metrics of this portal (its own registry): an Express handler the host mounts where
    * only its monitoring reaches (docs/operating.md).
@@ -242,6 +258,8 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const clientNotifications = clientNotificationsFeature(core.services, {
     push: appPush.push,
     ticketChanged: (workspaceId, clientId, ticketId) => tickets.surveys.ticketChanged(workspaceId, clientId, ticketId),
+    // Bound late: the appointments feature is made below, and the news pass runs only after start.
+    appointmentAnswered: async (change) => appointments.invitations?.hostChanged(change),
   });
   const messages = messagesFeature(core.services, {
     staffMessageSent: (message) =>
@@ -257,6 +275,8 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const privacy = privacyFeature(core.services, { personalData: () => personalData });
   const customDomains = customDomainsFeature(core.services);
   const tickets = ticketsFeature(core.services, { notify: (event) => clientNotifications.service.notify(event) });
+  const requests = requestsFeature(core.services);
+  const appointments = appointmentsFeature(core.services);
   const features: Feature[] = [
     account,
     adminFeature(core.services, { auth: account.auth, paymentsReady: payment.availability.ready }),
@@ -266,7 +286,10 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     documents,
     tasksFeature(core.services),
     projectsFeature(core.services),
+    knowledgeBaseFeature(core.services),
+    appointments,
     tickets,
+    requests,
     teamFeature(core.services, account.auth),
     privacy,
     appPush,
@@ -383,25 +406,43 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       ]);
       // The portal's items speak the staff member's language; the rest of the header is the host's.
       const t = translator(entry?.staffLocales.get(staff.id) ?? localeOfTag(staff.locale) ?? DEFAULT_LOCALE);
-      const item = (label: string, href: string, count: number) => ({ label, href, count, countText: countText(count) });
+      const item = (label: string, href: string, count: number) => ({
+        label,
+        href,
+        count,
+        countText: countText(count),
+        // What a screen reader hears after the count, in the same language as the label.
+        unreadWord: t('staff:header.unread'),
+      });
       return [
         item(t('staff:header.notifications'), config.notificationsPath, unreadNotifications),
         item(t('staff:header.messages'), config.messagesPath, unreadMessages),
       ];
     },
+    async staffLinkWords(staff) {
+      const entry = await core.services.workspaces.byId(staff.workspaceId);
+      const t = translator(entry?.staffLocales.get(staff.id) ?? localeOfTag(staff.locale) ?? DEFAULT_LOCALE);
+      return { settings: t('staff:portalTitle'), recordLink: t('staff:header.recordLink') };
+    },
     workspaceChanged: (workspaceId) => core.services.workspaces.changed(workspaceId),
     async hostRecordChanged(input) {
       const change = parseHostChange(input);
       await core.announceHostChange(change);
-      if (change.happened)
-        await clientNotifications.service
-          .notify(clientEventOf(change))
-          .catch((err) => core.services.logger.error('could not notify the client of a change in the host', err));
       // A ticket the agency resolved invites who opened it to the satisfaction survey.
       if (change.kind === 'ticket')
         await tickets.surveys
           .ticketChanged(change.workspaceId, change.clientId, change.id)
           .catch((err) => core.services.logger.error('could not invite the client to a ticket’s survey', err));
+      if (!change.happened) return;
+      const told = await clientNotifications.service.notify(clientEventOf(change)).catch((err) => {
+        core.services.logger.error('could not notify the client of a change in the host', err);
+        return 0;
+      });
+      // An appointment's answer is told once (its occurrence): its calendar email goes with the first telling.
+      if (change.kind === 'appointment' && told > 0 && appointments.invitations)
+        await appointments.invitations
+          .hostChanged(change)
+          .catch((err) => core.services.logger.error('could not email an appointment’s answer', err));
     },
     staffSignedOut: core.staffSignedOut,
     ticketFiles: {
@@ -425,6 +466,17 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       async ofCompany(staff, client) {
         const workspace = await core.staffWorkspace(staff);
         return workspace ? tickets.staffSurveys.ofCompany({ workspaceId: workspace.id, clientId: client.id }) : null;
+      },
+    },
+    requestFiles: {
+      async list(staff, request) {
+        const workspace = await core.staffWorkspace(staff);
+        return workspace ? requests.staffFiles.list({ workspaceId: workspace.id, clientId: request.clientId, requestId: request.id }) : [];
+      },
+      async open(staff, request, fileId) {
+        const workspace = await core.staffWorkspace(staff);
+        if (!workspace) return null;
+        return requests.staffFiles.open({ workspaceId: workspace.id, clientId: request.clientId, requestId: request.id }, fileId);
       },
     },
     metricsHandler: core.services.metrics.handler,

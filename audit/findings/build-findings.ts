@@ -9,9 +9,13 @@ import { permissionsFinding, portalSettingsFinding } from './governance.ts';
 import { paymentGatewayFinding, paymentMethodsFinding } from './payments.ts';
 import { withRunnerUp } from './runner-up.ts';
 import { tableFinding } from './table-findings.ts';
+import { sectionFindings } from './sections.ts';
 import { projectPhaseFinding, ticketMessageFinding } from './tickets.ts';
 
 export type Findings = ReadonlyMap<ConceptId, ConceptFinding>;
+
+/** Concepts held at "unsure" for kinds of row the schema does not name, until sampled data names them. */
+const KIND_READ_FROM_DATA = new Set<ConceptId>(['booking']);
 
 export function buildFindings(context: FindingsContext): Findings {
   const credentials = clientCredentialsFinding(context);
@@ -42,9 +46,13 @@ export function buildFindings(context: FindingsContext): Findings {
     ticketMessageFinding(context),
     tableFinding(context, 'project'),
     projectPhaseFinding(context),
+    ...sectionFindings(context),
   ];
   const ceilings = new Map<ConceptId, string>();
   for (const [id, result] of context.tables) if (result.atMostUnsure) ceilings.set(id, result.atMostUnsure);
+  // Bookings among events of every kind are unsure until the data names their kind: a row filter
+  // read from sampled codes (AC_RDV) settles it.
+  for (const draft of drafts) if (KIND_READ_FROM_DATA.has(draft.id) && draft.rowFilter) ceilings.delete(draft.id);
   return new Map(
     calibrate(
       drafts.map((d) => withRunnerUp(decide(d))),

@@ -110,6 +110,66 @@ const TEXTS: Record<ConceptId, Texts> = {
     complete: (f) => `${at(f)} holds phases in part; the portal shows tasks without phases until the adapter maps them`,
     add: () => "the host has no project phases: the portal shows a project's tasks in one list; no table is created",
   },
+  serviceRequestType: {
+    keep: (f) =>
+      `keep the host's requestable services and their forms (${at(f)}): the portal's Service requests section lists the published ones and renders their forms through the adapter; the plugin never alters the table`,
+    complete: (f) =>
+      `${at(f)} may hold the requestable services: which are published and how their forms are kept must be told apart before the portal lists them`,
+    add: () =>
+      "add the portal's own service catalogue: requestable services with a form definition, kept in the portal's tables (service requests section), since the host has none",
+  },
+  serviceRequest: {
+    keep: (f) =>
+      `write a client's request where the host's own code does (${at(f)}), through the adapter, with the answers as the host keeps them; attachments go where the host keeps them`,
+    complete: (f) =>
+      `${at(f)} may hold requests: how one is tied to the client and its service must be confirmed before the portal writes there`,
+    add: () => "add the portal's own table of submitted requests (answers, status, attachments), read by the agency in its settings pages",
+  },
+  appointmentRequest: {
+    keep: (f) =>
+      `write a client's appointment request where the host's own code does (${at(f)}), through the adapter, so the agency confirms it in the host`,
+    complete: (f) => `${at(f)} may hold appointment requests: who confirms one and where that is recorded must be answered first`,
+    add: () => "add the portal's own appointment requests, which the agency confirms or declines in the portal's settings pages",
+  },
+  availability: {
+    keep: (f) => `read when the agency can be booked from ${at(f)} through the adapter; the plugin never alters it`,
+    complete: (f) => `${at(f)} may say when the agency can be booked: which rows are open to clients must be answered first`,
+    add: () => "add the portal's own availability (weekly hours and days off per workspace), since the host keeps none",
+  },
+  booking: {
+    keep: (f) =>
+      `show a client's booked appointments from ${at(f)} through the adapter, and write a confirmed booking where the host's own code does`,
+    complete: (f) => `${at(f)} may hold the bookings among other events: which rows are a client's appointments must be answered first`,
+    add: () => "add the portal's own bookings, kept in its tables, since the host keeps no calendar of appointments",
+  },
+  kbArticle: {
+    keep: (f) =>
+      `keep the host's articles (${at(f)}): the portal's Knowledge base section shows the published ones meant for clients, read through the adapter`,
+    complete: (f) =>
+      `${at(f)} may hold the articles: which status means published and which audience means clients must be answered before the portal shows any`,
+    add: () =>
+      "add the portal's own knowledge base (articles, categories, translations), written by the agency in the portal's settings pages",
+  },
+  surveyTemplate: {
+    keep: (f) => `keep the host's survey templates (${at(f)}): the portal asks a client the host's questions on its scale`,
+    complete: (f) => `${at(f)} may hold survey templates: which one is sent and on what scale must be answered first`,
+    add: () => "add the portal's own satisfaction survey templates (question, scale, texts), since the host has none",
+  },
+  surveyInvitation: {
+    keep: (f) => `record a survey sent to a client where the host's own code does (${at(f)}), through the adapter`,
+    complete: (f) => `${at(f)} may hold survey invitations: how one is tied to the client must be confirmed first`,
+    add: () => "add the portal's own survey invitations (hashed token, expiry, sent and answered times)",
+  },
+  surveyResponse: {
+    keep: (f) => `write a client's answer where the host's own code does (${at(f)}), through the adapter, so the agency's reports count it`,
+    complete: (f) => `${at(f)} may hold survey answers: which column is the rating and its scale must be confirmed first`,
+    add: () => "add the portal's own survey responses (rating, comment), shown to the agency in the portal's settings pages",
+  },
+  surveyTrigger: {
+    keep: (f) => `the host decides when a survey is sent (${at(f)}); the portal sends none of its own for the same event`,
+    complete: (f) => `${at(f)} may say when a survey is sent: which events must be answered before the portal sends any`,
+    add: () => "add the portal's own triggers (a survey when a ticket closes or a project ends), switched per workspace",
+  },
   activityLog: {
     keep: (f) => `keep ${at(f)} for the host's own events; client actions are also written to client_activity_logs`,
     complete: () => 'client actions and sign-ins go to client_activity_logs',

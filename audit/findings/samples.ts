@@ -8,6 +8,7 @@ import { hasRole } from '../recognition/column-roles.ts';
 import { tokenize } from '../recognition/names.ts';
 import type { SchemaModel, TableProfile } from '../recognition/schema-model.ts';
 import type { TableConceptResult } from '../recognition/score-tables.ts';
+import { undeclaredKind } from '../recognition/section-concepts.ts';
 import type { TableConceptId } from '../recognition/vocabulary.ts';
 import { sharedMessageColumns, ticketWord } from './tickets.ts';
 
@@ -39,6 +40,12 @@ export interface Samples {
    * Absent where no ticket table was found.
    */
   ticketMessageKinds?: Map<string, string[] | null>;
+  /**
+   * Distinct values (at most 50) of the kind column of the table chosen for bookings when the
+   * schema declares none (a shared agenda: meetings, calls, e-mails), keyed 'schema.table.column':
+   * which kind is an appointment (Dolibarr's AC_RDV). Codes only, never an event's text.
+   */
+  appointmentKinds?: Map<string, string[] | null>;
 }
 
 const SAMPLE_ROWS = 10000;
@@ -154,6 +161,18 @@ export async function takeSamples(
       );
       samples.ticketMessageKinds?.set(key(profile.qualified, column.name), rows ? rows.map((r) => r.v) : null);
     }
+  }
+
+  // Kinds of event on a shared agenda chosen for the bookings: which code is an appointment.
+  const booking = tables.get('booking')?.chosen;
+  const bookingProfile = booking ? model.byName.get(booking) : undefined;
+  const kind = bookingProfile ? undeclaredKind(bookingProfile) : null;
+  if (bookingProfile && kind) {
+    const col = quoteIdent(kind.name);
+    const rows = await session.tryQuery<{ v: string }>(
+      `select distinct v from (select ${col}::text as v from ${from(bookingProfile)} where ${col} is not null limit ${SAMPLE_ROWS}) s order by v limit 50`,
+    );
+    samples.appointmentKinds = new Map([[key(bookingProfile.qualified, kind.name), rows ? rows.map((r) => r.v) : null]]);
   }
   return samples;
 }

@@ -9,6 +9,7 @@ import { frontendAnswers } from './frontend-pages.ts';
 import { permissionAnswers } from './permissions.ts';
 import { publicPageAnswers } from './public-pages.ts';
 import { reconcileAnswers } from './reconcile.ts';
+import { sectionAnswers } from './sections.ts';
 import { ticketAndProjectAnswers } from './tickets-projects.ts';
 
 export function answerQuestions(context: AnswerContext): Answer[] {
@@ -16,6 +17,7 @@ export function answerQuestions(context: AnswerContext): Answer[] {
     ...accessAnswers(context),
     ...clientViewAnswers(context),
     ...ticketAndProjectAnswers(context),
+    ...sectionAnswers(context),
     ...publicPageAnswers(context),
     ...backendAnswers(context),
     ...frontendAnswers(context),

@@ -58,7 +58,9 @@ function ceilingOf(id: TableConceptId, profile: TableProfile, context: ScoringCo
   }
   if (CLIENT_DOCUMENTS.has(id)) return pipelineRecord(profile, context);
   if (id === 'document') return fileStoreBesideClientDocuments(profile, context);
-  return null;
+  const spec = TABLE_CONCEPTS.find((c) => c.id === id);
+  if (spec?.essential && !spec.essential.test(profile, context)) return `only its name says it: ${spec.essential.what}`;
+  return spec?.ceiling?.(profile, context) ?? null;
 }
 
 // Concepts that may legitimately live in one table; any other reuse is penalised.
@@ -93,11 +95,14 @@ const LEDGER_NAME_SCORE = 0.6;
 /**
  * Concepts that may live in one table without either borrowing the other's when it has none: a
  * host whose comments are the messages of its tickets (Alga PSA's comments), or whose log of events
- * holds them as rows of one kind.
+ * holds them, or its appointments, as rows of one kind.
  */
 const MAY_SHARE_OWN: ReadonlyArray<[TableConceptId, TableConceptId]> = [
   ['comment', 'ticketMessage'],
   ['activityLog', 'ticketMessage'],
+  // A shared agenda records what happened and the meetings planned, told apart by a kind column.
+  ['activityLog', 'booking'],
+  ['task', 'booking'],
 ];
 
 function mayShare(a: TableConceptId, b: TableConceptId, profile: TableProfile | undefined, context?: ScoringContext): boolean {
@@ -236,6 +241,20 @@ function scoreTable(
       }
     }
   }
+  // A pair of words that together say the concept (a request and a definition of one).
+  const named = spec.nameEvidence?.(profile);
+  if (named && named.score > nameScore) {
+    nameScore = named.score;
+    reasons.push(named.reason);
+    // The other words of the name still say what else the table is (versions of a definition).
+    if (!match) {
+      for (const modifier of NAME_MODIFIERS) {
+        if (spec.allowModifiers?.includes(modifier.kind)) continue;
+        const word = profile.tokens.find((w) => modifier.words.has(w) && !named.words.includes(w) && !spec.words.has(w));
+        if (word) penalties.push({ factor: modifier.factor, reason: `name suggests ${modifier.kind} ("${word}")` });
+      }
+    }
+  }
   // The table the schema's tenant column points at is the workspace, whatever it is called (a
   // company table named by a company column on the agency's own records).
   if (spec.id === 'workspace' && context.tenantTable === profile.qualified && nameScore < 0.8) {
@@ -263,7 +282,8 @@ function scoreTable(
       if (word) penalties.push({ factor: modifier.factor, reason: `name suggests ${modifier.kind} ("${word}")` });
     }
     // English compounds put the head noun last: invoice_payments are payments.
-    const later = profile.tokens.slice(match.position + 1);
+    // A word the pair of name words used is part of what the name says (survey + response).
+    const later = profile.tokens.slice(match.position + 1).filter((w) => !named?.words.includes(w));
     for (const [otherId, otherWordsMap] of Object.entries(TABLE_WORDS) as Array<[TableConceptId, ReadonlyMap<string, number>]>) {
       if (otherId === spec.id || mayShare(spec.id, otherId, undefined)) continue;
       const word = later.find((w) => (otherWordsMap.get(w) ?? 0) >= 0.8 && !spec.words.has(w));
@@ -399,6 +419,10 @@ function scoreTable(
     if (!ticket || !profile.outgoing.some((l) => l.to === ticket))
       penalties.push({ factor: 0.5, reason: 'not tied to a ticket by a key of its own' });
   }
+  if (spec.mustLink && !spec.mustLink.test(profile, context))
+    penalties.push({ factor: spec.mustLink.factor, reason: spec.mustLink.reason });
+  const own = spec.penalty?.(profile, context);
+  if (own) penalties.push(own);
   if (CLIENT_DOCUMENTS.has(spec.id)) {
     const pipeline = pipelineRecord(profile, context);
     if (pipeline) penalties.push({ factor: 0.8, reason: pipeline });
@@ -407,11 +431,16 @@ function scoreTable(
     const store = fileStoreBesideClientDocuments(profile, context);
     if (store) penalties.push({ factor: 0.8, reason: store });
   }
-  if (spec.lookupPenalty && profile.lookupShaped) penalties.push({ factor: 0.4, reason: 'looks like a dictionary (code/label) table' });
+  // A table with the columns that make the concept is that record, however many keys it carries
+  // or however few links it has (a catalogue entry, a template, an article).
+  const made = spec.essential?.test(profile, context) ?? null;
+  if (spec.lookupPenalty && profile.lookupShaped && !made)
+    penalties.push({ factor: 0.4, reason: 'looks like a dictionary (code/label) table' });
   // A view usually re-presents a table; prefer the table it reads from.
   if (profile.table.kind === 'view' || profile.table.kind === 'materialized view')
     penalties.push({ factor: 0.85, reason: `a ${profile.table.kind}, not a table` });
-  if (profile.linkShaped && spec.id !== 'workspace') penalties.push({ factor: 0.5, reason: 'looks like a link table between two others' });
+  if (profile.linkShaped && spec.id !== 'workspace' && !made)
+    penalties.push({ factor: 0.5, reason: 'looks like a link table between two others' });
   if (spec.genericSignature && nameScore === 0 && !tenantItself)
     penalties.push({ factor: 0.7, reason: 'no name match; columns alone are not specific' });
   for (const [other, table] of context.chosen) {
@@ -423,7 +452,14 @@ function scoreTable(
   // comment_threads threads of comments. A head word that is not this concept's is a satellite.
   if (match && match.kind === 'exact' && spec.id !== 'activityLog') {
     const head = profile.tokens[profile.tokens.length - 1];
-    if (head && match.position < profile.tokens.length - 1 && !spec.words.has(head) && !GENERAL_LOG_WORDS.has(head)) {
+    if (
+      head &&
+      match.position < profile.tokens.length - 1 &&
+      !spec.words.has(head) &&
+      !GENERAL_LOG_WORDS.has(head) &&
+      !named?.words.includes(head) &&
+      !spec.headWords?.has(head)
+    ) {
       penalties.push({ factor: 0.9, reason: `the name is about its last word ("${head}")` });
     }
   }

@@ -6,6 +6,7 @@ import { hasRole } from './column-roles.ts';
 import { tokenize } from './names.ts';
 import type { TableProfile } from './schema-model.ts';
 import { parentPathTo } from './score-tables.ts';
+import { SECTION_CONCEPTS } from './section-concepts.ts';
 import { NAME_MODIFIERS, TABLE_WORDS, type TableConceptId } from './vocabulary.ts';
 
 interface ColumnExpectation {
@@ -45,6 +46,24 @@ export interface TableConceptSpec {
   central?: boolean;
   /** Dictionary tables are penalised, except for concepts that are dictionaries themselves. */
   lookupPenalty: boolean;
+  /**
+   * What the name says beyond single words: a pair of words where each alone is too vague
+   * ("request" and "definition"). The words it used are not read as modifiers of the name.
+   */
+  nameEvidence?: (profile: TableProfile) => { score: number; reason: string; words: string[] } | null;
+  /** Last words of a name that do not make it a satellite of the concept (availability_settings). */
+  headWords?: ReadonlySet<string>;
+  /** What else lowers a table's score for this concept, with the reason. */
+  penalty?: (profile: TableProfile, context: ScoringContext) => { factor: number; reason: string } | null;
+  /** Why a table can be this concept at most "unsure", whatever it scores (see TableConceptResult.atMostUnsure). */
+  ceiling?: (profile: TableProfile, context: ScoringContext) => string | null;
+  /** A table that fails this is penalised: not tied to the record it must hang off. */
+  mustLink?: { test: (profile: TableProfile, context: ScoringContext) => boolean; factor: number; reason: string };
+  /**
+   * The columns that make the concept (a form kept as JSON, a start and an end, a rating): a
+   * chosen table without them is at most "unsure", since only its name says it.
+   */
+  essential?: { test: (profile: TableProfile, context: ScoringContext) => string | null; what: string };
 }
 
 export interface ScoringContext {
@@ -482,6 +501,8 @@ export const TABLE_CONCEPTS: TableConceptSpec[] = [
     genericSignature: true,
     lookupPenalty: true,
   },
+  // Scored after every concept above, so none of their picks moves.
+  ...SECTION_CONCEPTS,
 ];
 
 const START_END_WORDS = new Set(['start', 'end', 'begin', 'debut', 'fin', 'beginn', 'ende', 'dateo', 'datee', 'due']);

@@ -18,7 +18,17 @@ export type TableConceptId =
   | 'ticket'
   | 'ticketMessage'
   | 'project'
-  | 'projectPhase';
+  | 'projectPhase'
+  | 'serviceRequestType'
+  | 'serviceRequest'
+  | 'appointmentRequest'
+  | 'availability'
+  | 'booking'
+  | 'kbArticle'
+  | 'surveyTemplate'
+  | 'surveyInvitation'
+  | 'surveyResponse'
+  | 'surveyTrigger';
 
 const words = (entries: Record<string, number>): ReadonlyMap<string, number> => new Map(Object.entries(entries));
 
@@ -273,6 +283,117 @@ export const TABLE_WORDS: Record<TableConceptId, ReadonlyMap<string, number>> = 
     projektphase: 1,
     sprint: 0.6,
     stage: 0.4,
+  }),
+  // The portal's four newer sections. A name says little on its own here (a "request", a
+  // "calendar", an "article" and a "template" are many things): each concept is confirmed by the
+  // columns that make it (section-concepts.ts), and by a pair of words where one is too vague.
+  // What a client may request: a catalogue entry with a form (service_request_definitions).
+  serviceRequestType: words({
+    servicerequest: 0.6,
+    catalog: 0.5,
+    catalogue: 0.5,
+    offering: 0.5,
+    requestable: 0.8,
+    leistungskatalog: 0.8,
+    servicekatalog: 0.8,
+  }),
+  // What a client submitted from it: the answers to the form, with a status.
+  serviceRequest: words({
+    servicerequest: 1,
+    submission: 0.7,
+    request: 0.5,
+    demande: 0.4,
+    antrag: 0.7,
+    anfrage: 0.4,
+    solicitud: 0.5,
+    richiesta: 0.5,
+  }),
+  // A client asking for a meeting at a time, which the agency confirms or declines.
+  // Alone, "appointment" says a booking: only beside "request" does it say a request (section-concepts.ts).
+  appointmentRequest: words({
+    appointment: 0.3,
+    booking: 0.3,
+    terminanfrage: 1,
+    terminwunsch: 1,
+    rendezvous: 0.3,
+    reservation: 0.3,
+  }),
+  // When the agency can be booked: working hours, calendars open to bookings, days off.
+  availability: words({
+    availability: 1,
+    disponibilite: 1,
+    verfuegbarkeit: 1,
+    disponibilidad: 1,
+    disponibilita: 1,
+    calendar: 0.7,
+    kalender: 0.7,
+    calendrier: 0.7,
+    slot: 0.6,
+  }),
+  // A booked meeting on the agency's calendar: an appointment, a schedule entry, an agenda event.
+  booking: words({
+    appointment: 0.9,
+    booking: 0.9,
+    rendezvous: 0.9,
+    reservation: 0.7,
+    meeting: 0.7,
+    agenda: 0.7,
+    schedule: 0.5,
+    event: 0.4,
+    actioncomm: 0.5,
+    besprechung: 0.7,
+  }),
+  // What a client reads for help: articles, FAQs, with a published state and an audience.
+  kbArticle: words({
+    kb: 0.9,
+    knowledge: 0.9,
+    knowledgebase: 1,
+    faq: 0.9,
+    article: 0.6,
+    howto: 0.7,
+    wiki: 0.6,
+    wissen: 0.8,
+    wissensdatenbank: 1,
+    connaissance: 0.8,
+    helpcenter: 0.9,
+    solution: 0.4,
+  }),
+  // Satisfaction surveys: the questionnaire, who was asked, what they answered, when one is sent.
+  surveyTemplate: words({
+    survey: 0.7,
+    questionnaire: 0.7,
+    umfrage: 0.7,
+    enquete: 0.6,
+    csat: 0.8,
+    nps: 0.6,
+    satisfaction: 0.7,
+    zufriedenheit: 0.7,
+    poll: 0.4,
+  }),
+  surveyInvitation: words({
+    survey: 0.5,
+    questionnaire: 0.5,
+    umfrage: 0.5,
+    csat: 0.5,
+    satisfaction: 0.5,
+    invitation: 0.3,
+  }),
+  surveyResponse: words({
+    survey: 0.5,
+    questionnaire: 0.5,
+    umfrage: 0.5,
+    csat: 0.6,
+    satisfaction: 0.6,
+    rating: 0.5,
+    feedback: 0.5,
+    bewertung: 0.5,
+  }),
+  surveyTrigger: words({
+    survey: 0.4,
+    questionnaire: 0.4,
+    umfrage: 0.4,
+    csat: 0.4,
+    satisfaction: 0.4,
   }),
 };
 

@@ -10,10 +10,12 @@
 //   projects  = projects of the client, their phases and tasks as each project's client_portal_config shows them
 //   documents = client-visible documents associated with the client (files under a local storage root)
 //   tickets   = tickets of the client, their client-visible comments, statuses, priorities, boards, categories
+//   knowledgeBase = kb_articles published for clients (audience client or public), titled by their document, bodies in document_block_content
 //   credentials = users with user_type 'client' (Alga's PBKDF2 + NEXTAUTH_SECRET)
 //   news      = invoices finalized, quotes sent, tickets answered since the portal last read (clients' notifications)
 //   clientPermissions = what the contact's client login's client roles grant (roles, role_permissions, permissions)
 // Ids are Alga's uuids; a malformed id, or one of another tenant, is "not found".
+import { algaServiceRequests } from './service-requests.ts';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import {
@@ -31,6 +33,7 @@ import { algaCredentials } from './credentials.ts';
 import { lookupEmail, parseUuid, parseUuids } from './ids.ts';
 import { cents, currencyOrDefault } from './money.ts';
 import { algaNews } from './news.ts';
+import { algaKnowledgeBase } from './knowledge-base.ts';
 import { algaProjects } from './projects.ts';
 import { findClient, findClients, listClients, type ClientRow } from './queries/clients.ts';
 import { presentLetterhead } from './letterhead.ts';
@@ -51,6 +54,7 @@ import { contactPermissions } from './queries/permissions.ts';
 import { listStaff, type StaffRow } from './queries/users.ts';
 import { algaDocuments, algaTasks } from './shared-files.ts';
 import { algaTickets } from './tickets.ts';
+import { algaAppointments } from './appointments.ts';
 import { algaWorkspaces, SLUG } from './workspaces.ts';
 
 const OptionsSchema = z.object({
@@ -264,11 +268,14 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
     ...(options.storageRoot ? { documents: algaDocuments(db, tenantOf, options.storageRoot) } : {}),
     tasks: algaTasks(db, tenantOf),
     projects: algaProjects(db, tenantOf),
+    knowledgeBase: algaKnowledgeBase(db, tenantOf),
     tickets: algaTickets(db, tenantOf, {
       ...(options.storageRoot ? { storageRoot: options.storageRoot } : {}),
       ...(options.crmUrl ? { crmUrl: options.crmUrl } : {}),
     }),
+    appointments: algaAppointments(db, tenantOf),
     news: algaNews(db, tenantOf),
+    requests: algaServiceRequests(db, tenantOf),
     clientPermissions: {
       async of(id, contactIds) {
         const tenant = tenantOf(id);

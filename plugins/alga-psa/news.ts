@@ -4,8 +4,9 @@
 // NewsCursor; one this binding did not write starts anew, from the moment the portal began to
 // follow the workspace. Each answer and each status change is told once (by its comment_id or
 // audit_id), a second answer on a ticket as well as the first.
-// A cursor without the tickets' position (written before answers were read) keeps its other
-// positions and starts the tickets' where Alga is.
+// A cursor without the tickets' or the appointments' position (written before they were read)
+// keeps its other positions and starts the missing one where Alga is. Appointment decisions
+// (approved, moved on the calendar, declined) are told once each (status and the entry's start).
 //
 // The portal reads this port in a background pass every few minutes, one instance at a time per
 // workspace, never in a client's request: the one moment the binding scans the tenant's invoices
@@ -17,6 +18,8 @@ import type { HostNewsItem, HostNewsPort } from '../../src/index.ts';
 import { positionAfter, readNewsCursor } from '../shared/news-cursor.ts';
 import { scanListedInvoices } from './queries/invoices.ts';
 import {
+  appointmentDecisionsSince,
+  appointmentNewsStart,
   invoicesIssuedSince,
   newsStartAt,
   quotesSentSince,
@@ -32,7 +35,8 @@ const cursorSchema = z.object({
   invoices: position,
   quotes: position,
   tickets: position.optional(),
-  start: z.object({ invoices: position, quotes: position, tickets: position.optional() }),
+  appointments: position.optional(),
+  start: z.object({ invoices: position, quotes: position, tickets: position.optional(), appointments: position.optional() }),
 });
 
 export function algaNews(db: Knex, tenantOf: (workspaceId: string) => string | null): HostNewsPort {
@@ -51,13 +55,25 @@ export function algaNews(db: Knex, tenantOf: (workspaceId: string) => string | n
       const fresh = known ? null : await ticketNewsStart(db, tenant);
       const ticketsAt = known?.at ?? fresh ?? '-infinity';
       const ticketsStart = known?.start ?? fresh ?? '-infinity';
+      // The appointments' position likewise.
+      const knownAppointments =
+        cursor.appointments !== undefined && cursor.start.appointments !== undefined
+          ? { at: cursor.appointments, start: cursor.start.appointments }
+          : null;
+      const freshAppointments = knownAppointments ? null : await appointmentNewsStart(db, tenant);
+      const appointmentsAt = knownAppointments?.at ?? freshAppointments ?? '-infinity';
+      const appointmentsStart = knownAppointments?.start ?? freshAppointments ?? '-infinity';
       const read = (part: Part) =>
         Promise.all([
           invoicesIssuedSince(db, tenant, cursor.invoices, cursor.start.invoices, part),
           quotesSentSince(db, tenant, cursor.quotes, cursor.start.quotes, part),
           known ? ticketAnswersSince(db, tenant, ticketsAt, ticketsStart, part) : Promise.resolve([]),
+          knownAppointments ? appointmentDecisionsSince(db, tenant, appointmentsAt, appointmentsStart, part) : Promise.resolve([]),
         ]);
-      const [[recentInvoices, recentQuotes, recentAnswers], [invoices, quotes, answers]] = await Promise.all([read('recent'), read('new')]);
+      const [[recentInvoices, recentQuotes, recentAnswers, recentDecisions], [invoices, quotes, answers, decisions]] = await Promise.all([
+        read('recent'),
+        read('new'),
+      ]);
       const items: HostNewsItem[] = [
         ...[...recentInvoices, ...invoices].map((row) => ({
           kind: 'invoice' as const,
@@ -84,12 +100,23 @@ export function algaNews(db: Knex, tenantOf: (workspaceId: string) => string | n
           title: row.title,
           occurrence: row.occurrence,
         })),
+        ...[...recentDecisions, ...decisions].map((row) => ({
+          kind: 'appointment' as const,
+          happened: 'answered' as const,
+          id: row.appointment_request_id,
+          clientId: row.client_id,
+          number: '',
+          title: row.service_name ?? '',
+          ...(row.contact_id ? { contactId: row.contact_id } : {}),
+          occurrence: row.occurrence,
+        })),
       ];
       const next: NewsCursor = {
         invoices: positionAfter(cursor.invoices, invoices),
         quotes: positionAfter(cursor.quotes, quotes),
         tickets: positionAfter(ticketsAt, answers),
-        start: { ...cursor.start, tickets: ticketsStart },
+        appointments: positionAfter(appointmentsAt, decisions),
+        start: { ...cursor.start, tickets: ticketsStart, appointments: appointmentsStart },
       };
       return { items, cursor: JSON.stringify(next) };
     },

@@ -52,7 +52,7 @@ interface Inline {
 }
 
 /** The text of BlockNote inline content: text runs, links' text, anything else by its text. */
-function inlineText(content: unknown): string {
+export function inlineText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content))
     return content.map((item: Inline) => (typeof item?.text === 'string' ? item.text : inlineText(item?.content))).join('');

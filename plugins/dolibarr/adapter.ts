@@ -11,6 +11,7 @@
 //   projects  = llx_projet of the company, public or linked to the contact, with their tasks
 //   documents = llx_ecm_files with a share hash, bytes under the Dolibarr data root
 //   tickets   = llx_ticket of the company (Ticket module), messages llx_actioncomm TICKET_MSG
+//   knowledgeBase = llx_knowledgemanagement_knowledgerecord validated (KnowledgeManagement module), llx_categorie type 13
 //   news      = invoices and proposals validated, tickets answered since the portal last read (clients' notifications)
 // Ids are rowids as strings; a malformed id, or one from another entity, is "not found".
 import type { Knex } from 'knex';
@@ -49,6 +50,7 @@ import { openTaskCount } from './queries/tasks.ts';
 import { dolibarrProjects } from './projects.ts';
 import { dolibarrDocuments, dolibarrTasks, sharedDocumentCount } from './shared-files.ts';
 import { dolibarrTickets } from './tickets.ts';
+import { dolibarrKnowledgeBase } from './knowledge-base.ts';
 
 export interface DolibarrAdapterOptions {
   /** The portal URL's name for the Dolibarr instance: lower-case letters, digits and '-'. */
@@ -79,6 +81,11 @@ export interface DolibarrAdapterOptions {
    * tickets port and its claims; without it the portal offers no tickets section.
    */
   tickets?: boolean;
+  /**
+   * Whether the KnowledgeManagement module is on with its tables (dolibarrKnowledgeModule tells):
+   * with it the knowledge base port; without it the portal has no Help section.
+   */
+  knowledgeBase?: boolean;
   logoUrl?: string | null;
   brandColor?: string | null;
 }
@@ -304,6 +311,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
         }
       : {}),
     projects: dolibarrProjects(db, entityOf),
+    ...(options.knowledgeBase ? { knowledgeBase: dolibarrKnowledgeBase(db, entityOf) } : {}),
     news: dolibarrNews(db, entityOf, { tickets: options.tickets ?? false }),
   };
 }

@@ -14,6 +14,7 @@ import {
 import { createDolibarrAdapter } from './adapter.ts';
 import { dataRootWritable } from './ticket-uploads.ts';
 import { dolibarrTicketModule } from './tickets.ts';
+import { dolibarrKnowledgeModule } from './knowledge-base.ts';
 import { parseId, toHostId } from './ids.ts';
 import { fullName } from './names.ts';
 import { entityCompanyContact } from './queries/constants.ts';
@@ -118,6 +119,8 @@ export const dolibarrStandalone: StandaloneBinding = {
     // Tickets only where the Ticket module is on: its tables exist only once it was activated. A
     // database that cannot answer fails start-up at the claims check, as without tickets.
     const tickets = await dolibarrTicketModule(db, entity).catch(() => false);
+    // The knowledge base likewise, where the KnowledgeManagement module is on.
+    const knowledgeBase = await dolibarrKnowledgeModule(db, entity).catch(() => false);
     const adapter = createDolibarrAdapter(db, {
       workspaceSlug: settings.DOLIBARR_WORKSPACE_SLUG,
       entity,
@@ -126,6 +129,7 @@ export const dolibarrStandalone: StandaloneBinding = {
       ...(settings.DOLIBARR_URL ? { crmUrl: settings.DOLIBARR_URL } : {}),
       instanceUniqueId,
       tickets,
+      knowledgeBase,
     });
     // Sign-in reads the password hash, which the adapter itself never touches.
     adapter.claims = [

@@ -21,8 +21,11 @@ import { DOCUMENT_UPLOAD_PATH, documentRoutes } from './web/routes/documents.ts'
 import { invoiceRoutes } from './web/routes/invoices.ts';
 import { offerRoutes } from './web/routes/offers.ts';
 import { settingsRoutes } from './web/routes/settings.ts';
+import { knowledgeBaseRoutes } from './web/routes/knowledge-base.ts';
 import { taskRoutes } from './web/routes/tasks.ts';
 import { TICKET_MESSAGE_PATH, ticketRoutes } from './web/routes/tickets.ts';
+import { requestRoutes } from './web/routes/requests.ts';
+import { appointmentRoutes } from './web/routes/appointments.ts';
 import { createCrmSession } from './web/session.ts';
 import { pluginHeaderItems } from './web/header-items.ts';
 import type { CrmPlugin, CrmStaffHelpers } from './crm-plugin.ts';
@@ -134,7 +137,10 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
   app.use(invoiceRoutes({ ...deps, plugins }));
   app.use(taskRoutes({ ...deps, plugins }));
   app.use(ticketRoutes({ ...deps, plugins, ...(options.virusScanner ? { virusScanner: options.virusScanner } : {}) }));
+  app.use(requestRoutes({ ...deps, plugins }));
+  app.use(appointmentRoutes({ ...deps, plugins }));
   app.use(documentRoutes({ ...deps, plugins }));
+  app.use(knowledgeBaseRoutes(deps));
   app.use(settingsRoutes({ ...deps, plugins }));
 
   app.use(notFoundHandler);

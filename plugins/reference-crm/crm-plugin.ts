@@ -22,7 +22,7 @@ export interface CrmPlugin {
     id: string;
     workspaceId: string;
     role: 'admin' | 'member';
-  }): Promise<Array<{ label: string; href: string; count: number; countText?: string }>>;
+  }): Promise<Array<{ label: string; href: string; count: number; countText?: string; unreadWord?: string }>>;
   /**
    * Staff changed a client's document or task in the CRM's own pages (after the write committed),
    * e.g. so the client portal's open pages of that client refresh. A failing plugin never fails
@@ -52,6 +52,24 @@ export interface CrmPlugin {
   companySurveys?(staff: { id: string; workspaceId: string }, client: { id: string }): Promise<CrmCompanySurveys | null>;
   /** One of ticketFiles(), to download; null when it is not a file of that ticket. */
   ticketFileContent?(staff: { id: string; workspaceId: string }, ticket: CrmTicketRef, fileId: string): Promise<CrmFileContent | null>;
+  /**
+   * Files a plugin keeps for a client's service or quote request (the client portal: those sent
+   * with its form), for the request's staff page, oldest first; the CRM has found the request in
+   * the staff member's workspace before it asks.
+   */
+  requestFiles?(staff: { id: string; workspaceId: string }, request: CrmTicketRef): Promise<CrmRequestFile[]>;
+  /** One of requestFiles(), to download; null when it is not a file of that request. */
+  requestFileContent?(staff: { id: string; workspaceId: string }, request: CrmTicketRef, fileId: string): Promise<CrmFileContent | null>;
+}
+
+export interface CrmRequestFile {
+  /** The plugin's own id of the file, as requestFileContent takes it back. */
+  id: string;
+  name: string;
+  sizeBytes: number;
+  /** The key of the form field it answers. */
+  field: string;
+  at: Date;
 }
 
 /** A ticket of the staff member's workspace, and the client it is for; ids as strings. */
@@ -101,7 +119,7 @@ export interface CrmFileContent {
 export interface CrmRecordChange {
   workspaceId: string;
   clientId: string;
-  kind: 'document' | 'task' | 'invoice' | 'proposal' | 'quotation' | 'ticket';
+  kind: 'document' | 'task' | 'invoice' | 'proposal' | 'quotation' | 'ticket' | 'request' | 'appointment';
   id: string;
   happened?: 'shared' | 'assigned' | 'issued' | 'sent' | 'answered';
   title?: string;

@@ -93,6 +93,71 @@ interface SeedTicket {
 export const SEED_TICKET_CATEGORIES = ['Website', 'Design', 'Billing', 'Other'] as const;
 export const SEED_TICKET_PRIORITIES = ['Urgent', 'High', 'Normal', 'Low'] as const;
 
+/**
+ * What every demo agency offers its clients to ask for, with the forms' fields in the JSON the CRM
+ * keeps (request_definitions.fields). The last is unpublished: clients never see it.
+ */
+export const SEED_REQUEST_DEFINITIONS = [
+  {
+    name: 'Request a quote for printing',
+    description: 'Flyers, posters, business cards: tell us what and how many, and we send you a quotation.',
+    category: 'Print',
+    icon: 'printer',
+    kind: 'quote',
+    published: true,
+    fields: [
+      {
+        key: 'product',
+        type: 'select',
+        label: 'Product',
+        required: true,
+        options: [
+          { value: 'flyers', label: 'Flyers' },
+          { value: 'posters', label: 'Posters' },
+          { value: 'cards', label: 'Business cards' },
+        ],
+      },
+      { key: 'quantity', type: 'number', label: 'Quantity', required: true, min: 50, max: 100000 },
+      { key: 'deadline', type: 'date', label: 'Needed by', required: false },
+      {
+        key: 'finishes',
+        type: 'multiselect',
+        label: 'Finishes',
+        required: false,
+        options: [
+          { value: 'matte', label: 'Matte' },
+          { value: 'gloss', label: 'Gloss' },
+          { value: 'foil', label: 'Foil' },
+        ],
+      },
+      { key: 'artwork', type: 'file', label: 'Artwork', help: 'PDF or image, print-ready if you have it.', required: false },
+      { key: 'notes', type: 'textarea', label: 'Anything else', required: false },
+    ],
+  },
+  {
+    name: 'Request a website change',
+    description: 'A change to a page, a new section or a fix: describe it and we plan it with you.',
+    category: 'Website',
+    icon: 'globe',
+    kind: 'general',
+    published: true,
+    fields: [
+      { key: 'page', type: 'text', label: 'Which page', help: 'Its address or its name.', required: true },
+      { key: 'change', type: 'textarea', label: 'What should change', required: true },
+      { key: 'urgent', type: 'checkbox', label: 'It is urgent', required: false },
+    ],
+  },
+  {
+    name: 'Book a photo shoot',
+    description: 'Not offered yet.',
+    category: 'Design',
+    icon: null,
+    kind: 'general',
+    published: false,
+    fields: [{ key: 'subject', type: 'text', label: 'What to shoot', required: true }],
+  },
+] as const;
+
 export interface SeedDocument {
   filename: string;
   kind: 'pdf' | 'text' | 'csv';
@@ -162,6 +227,20 @@ interface SeedLegalDetails {
   paymentTerms: string | null;
 }
 
+/** A knowledge base article and its translations (one per language, the first is the original). */
+interface SeedArticle {
+  /** The category by its English name. */
+  category: string | null;
+  audience: 'client' | 'internal';
+  status: 'draft' | 'published';
+  translations: ReadonlyArray<{ language: string; title: string; body: string }>;
+}
+
+export interface SeedKnowledgeBase {
+  categories: ReadonlyArray<Record<string, string> & { en: string }>;
+  articles: readonly SeedArticle[];
+}
+
 export interface SeedWorkspace {
   slug: string;
   name: string;
@@ -170,12 +249,168 @@ export interface SeedWorkspace {
   created: number;
   staff: readonly SeedStaff[];
   clients: readonly SeedClient[];
+  knowledgeBase?: SeedKnowledgeBase;
 }
+
+const DEMO_KNOWLEDGE_BASE: SeedKnowledgeBase = {
+  categories: [
+    { en: 'Billing and payments', de: 'Rechnungen und Zahlungen' },
+    { en: 'Your account', de: 'Ihr Konto' },
+    { en: 'Proposals and quotations', de: 'Angebote und Kostenvoranschläge' },
+  ],
+  articles: [
+    {
+      category: 'Billing and payments',
+      audience: 'client',
+      status: 'published',
+      translations: [
+        {
+          language: 'en',
+          title: 'How to pay an invoice by bank transfer',
+          body: [
+            'You can pay any open invoice by **bank transfer** from your own bank.',
+            '',
+            '## What you need',
+            '- The invoice number, at the top of the invoice',
+            '- Our IBAN and BIC, printed at the foot of every invoice',
+            '',
+            '## Steps',
+            '1. Open the invoice in the portal and note the amount due.',
+            '2. Make the transfer and give the invoice number as the reference.',
+            '3. Choose *I paid by bank transfer* on the invoice, so we know to look for it.',
+            '',
+            '> A transfer takes one to three working days to reach us.',
+          ].join('\n'),
+        },
+        {
+          language: 'de',
+          title: 'Eine Rechnung per Überweisung bezahlen',
+          body: [
+            'Jede offene Rechnung können Sie per **Überweisung** von Ihrer Bank bezahlen.',
+            '',
+            '## Was Sie brauchen',
+            '- Die Rechnungsnummer, oben auf der Rechnung',
+            '- Unsere IBAN und BIC, unten auf jeder Rechnung',
+            '',
+            '## Schritte',
+            '1. Öffnen Sie die Rechnung im Portal und notieren Sie den offenen Betrag.',
+            '2. Überweisen Sie ihn mit der Rechnungsnummer als Verwendungszweck.',
+            '3. Wählen Sie bei der Rechnung *Ich habe überwiesen*, damit wir danach schauen.',
+            '',
+            '> Eine Überweisung braucht ein bis drei Werktage bis zu uns.',
+          ].join('\n'),
+        },
+      ],
+    },
+    {
+      category: 'Your account',
+      audience: 'client',
+      status: 'published',
+      translations: [
+        {
+          language: 'en',
+          title: 'Reset your password',
+          body: [
+            'Forgot your password? Choose **Forgot your password?** on the sign-in page and enter your email.',
+            '',
+            'We send you a link that works once, for one hour. Open it and choose a new password.',
+            'If no email arrives, check your spam folder, or sign in with a one-time code instead.',
+          ].join('\n'),
+        },
+        {
+          language: 'de',
+          title: 'Passwort zurücksetzen',
+          body: [
+            'Passwort vergessen? Wählen Sie auf der Anmeldeseite **Passwort vergessen?** und geben Sie Ihre E-Mail-Adresse ein.',
+            '',
+            'Wir schicken Ihnen einen Link, der einmal und eine Stunde lang gilt. Öffnen Sie ihn und wählen Sie ein neues Passwort.',
+            'Kommt keine E-Mail an, sehen Sie im Spam-Ordner nach oder melden Sie sich mit einem Einmalcode an.',
+          ].join('\n'),
+        },
+      ],
+    },
+    {
+      category: 'Proposals and quotations',
+      audience: 'client',
+      status: 'published',
+      translations: [
+        {
+          language: 'en',
+          title: 'What a quotation is',
+          body: [
+            'A quotation is our price for a piece of work, line by line, valid until the date it shows.',
+            '',
+            'Accepting it in the portal is your order: we start the work and invoice it as quoted.',
+            'A proposal describes the work itself; a quotation prices it.',
+          ].join('\n'),
+        },
+        {
+          language: 'de',
+          title: 'Was ein Kostenvoranschlag ist',
+          body: [
+            'Ein Kostenvoranschlag ist unser Preis für eine Arbeit, Posten für Posten, gültig bis zum genannten Datum.',
+            '',
+            'Nehmen Sie ihn im Portal an, ist das Ihr Auftrag: Wir beginnen und stellen ihn wie veranschlagt in Rechnung.',
+          ].join('\n'),
+        },
+      ],
+    },
+    {
+      category: 'Your account',
+      audience: 'client',
+      status: 'published',
+      translations: [
+        {
+          language: 'en',
+          title: 'Sharing files with your agency',
+          body: 'Upload files on the Documents page, or attach them to a message or a support ticket. Each file may be up to 10 MB.',
+        },
+      ],
+    },
+    {
+      category: 'Billing and payments',
+      audience: 'client',
+      status: 'draft',
+      translations: [{ language: 'en', title: 'Paying by direct debit (draft)', body: 'Not offered yet: a draft for later.' }],
+    },
+    {
+      category: 'Billing and payments',
+      audience: 'internal',
+      status: 'published',
+      translations: [
+        {
+          language: 'en',
+          title: 'Chasing an unpaid invoice (staff only)',
+          body: 'Internal: call the client after the second reminder, before any late fee.',
+        },
+      ],
+    },
+  ],
+};
+
+const ACME_KNOWLEDGE_BASE: SeedKnowledgeBase = {
+  categories: [{ en: 'Studio' }],
+  articles: [
+    {
+      category: 'Studio',
+      audience: 'client',
+      status: 'published',
+      translations: [
+        {
+          language: 'en',
+          title: 'Studio opening hours',
+          body: 'The studio answers invoices and tickets Monday to Friday, 9 to 6, Paris time.',
+        },
+      ],
+    },
+  ],
+};
 
 export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
   {
     slug: 'demo',
     name: 'Demo Agency',
+    knowledgeBase: DEMO_KNOWLEDGE_BASE,
     brandColor: '#2f5bd3',
     legal: {
       legalName: 'Demo Agency GmbH',
@@ -822,6 +1057,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
   {
     slug: 'acme',
     name: 'Acme Studio',
+    knowledgeBase: ACME_KNOWLEDGE_BASE,
     brandColor: '#b4451f',
     legal: {
       legalName: 'Acme Studio SARL',

@@ -16,17 +16,22 @@ import { PROPOSALS } from './queries/proposals.ts';
 import { QUOTATIONS } from './queries/quotations.ts';
 import { findStaffByEmail, insertStaffUser, listStaff } from './queries/staff-users.ts';
 import { findProjectByRef, insertProject, insertProjectPhase } from './queries/client-projects.ts';
+import { findKbArticleByTitle, findKbCategoryByName, insertKbArticle, insertKbCategory } from './queries/knowledge-base.ts';
 import { findTaskByTitle, insertTask } from './queries/tasks.ts';
+import { ensureRequestDefinition } from './queries/service-requests.ts';
+import { ensureAppointmentSetup } from './queries/appointments.ts';
 import { ensureTicketChoice, findTicketBySubject, insertTicket, insertTicketMessage, setTicketStatus } from './queries/tickets.ts';
 import { findWorkspaceBySlug, insertWorkspace } from './queries/workspaces.ts';
 import {
   SEED_REFERENCE_DATE,
+  SEED_REQUEST_DEFINITIONS,
   SEED_TICKET_CATEGORIES,
   SEED_TICKET_PRIORITIES,
   SEED_WORKSPACES,
   type SeedClient,
   type SeedDocument,
   type SeedItem,
+  type SeedKnowledgeBase,
   type SeedOffer,
   type SeedWorkspace,
 } from './seed-data.ts';
@@ -340,6 +345,13 @@ async function seedClient(
   return contacts;
 }
 
+/** The agency's catalogue of requests, the same in every workspace. */
+async function seedRequestDefinitions(trx: Db, workspaceId: number): Promise<void> {
+  for (const [position, definition] of SEED_REQUEST_DEFINITIONS.entries()) {
+    await ensureRequestDefinition(trx, { workspaceId, ...definition, fields: [...definition.fields], position });
+  }
+}
+
 /** The categories and priorities a new ticket offers, the same in every workspace. */
 async function seedTicketChoices(trx: Db, workspaceId: number): Promise<void> {
   for (const [order, name] of SEED_TICKET_CATEGORIES.entries())
@@ -402,6 +414,36 @@ async function seedTickets(trx: Db, workspaceId: number, clientId: number, clien
   }
 }
 
+/** The workspace's help articles, once: categories by their English name, each translation tied to the first. */
+async function seedKnowledgeBase(trx: Db, workspaceId: number, kb: SeedKnowledgeBase): Promise<void> {
+  const categories = new Map<string, number>();
+  for (const [position, names] of kb.categories.entries()) {
+    const existing = await findKbCategoryByName(trx, { workspaceId, language: 'en', name: names.en });
+    categories.set(names.en, existing ?? (await insertKbCategory(trx, { workspaceId, names, position: position + 1 })));
+  }
+  for (const article of kb.articles) {
+    const [first, ...others] = article.translations;
+    if (!first || (await findKbArticleByTitle(trx, { workspaceId, title: first.title }))) continue;
+    const categoryId = article.category === null ? null : categories.get(article.category);
+    if (categoryId === undefined)
+      throw new Error(`Seed article "${first.title}" names category ${article.category}, not one of the workspace`);
+    const common = { workspaceId, categoryId, audience: article.audience, status: article.status };
+    const { translationGroup } = await insertKbArticle(trx, { ...common, ...first });
+    for (const translation of others) await insertKbArticle(trx, { ...common, ...translation, translationGroup });
+  }
+}
+/** What clients may book in every demo workspace: two services, weekday hours with a lunch break. */
+const SEED_APPOINTMENTS = {
+  services: [
+    { name: 'Consultation', minutes: 30 },
+    { name: 'Workshop', minutes: 90 },
+  ],
+  hours: [1, 2, 3, 4, 5].flatMap((weekday) => [
+    { weekday, opens: '09:00', closes: '12:00' },
+    { weekday, opens: '13:00', closes: '17:00' },
+  ]),
+};
+
 async function seedWorkspace(trx: Db, workspace: SeedWorkspace, logins: DemoLogins): Promise<void> {
   const existing = await findWorkspaceBySlug(trx, { slug: workspace.slug });
   const workspaceId =
@@ -426,6 +468,7 @@ async function seedWorkspace(trx: Db, workspace: SeedWorkspace, logins: DemoLogi
       payment_terms: legal.paymentTerms,
     });
   }
+  await ensureAppointmentSetup(trx, workspaceId, SEED_APPOINTMENTS);
 
   for (const staff of workspace.staff) {
     if (!(await findStaffByEmail(trx, { workspaceId, email: staff.email }))) {
@@ -442,6 +485,8 @@ async function seedWorkspace(trx: Db, workspace: SeedWorkspace, logins: DemoLogi
   }
 
   await seedTicketChoices(trx, workspaceId);
+  if (workspace.knowledgeBase) await seedKnowledgeBase(trx, workspaceId, workspace.knowledgeBase);
+  await seedRequestDefinitions(trx, workspaceId);
 
   // Numbers follow the order of the seed data, so the same record always gets the same number.
   const numbers = { proposal: counter('PRO'), quotation: counter('QUO'), invoice: counter('INV') };

@@ -24,6 +24,7 @@ export {
 } from './access/access-queries.ts';
 
 // Activity
+export { addDays, dayBounds, dayInZone } from './appointments/slots.ts';
 export { erasureDeadline } from './activity/erasure-deadline.ts';
 export { ACTIVITY_EVENTS, type ActivityEvent, activityLabel } from './activity/events.ts';
 export {
@@ -271,6 +272,11 @@ export {
   type InvoicesPort,
   type InvoiceStatementData,
   type InvoiceSummary,
+  type KnowledgeArticle,
+  type KnowledgeArticleSummary,
+  type KnowledgeBasePort,
+  type KnowledgeBlock,
+  type KnowledgeCategory,
   type LetterheadParties,
   type OfferDetail,
   type OfferKind,
@@ -298,6 +304,19 @@ export {
   type ProjectState,
   type ProjectSummary,
   type ProjectTask,
+  type RequestAnswer,
+  type RequestDefinition,
+  type RequestDetail,
+  type RequestField,
+  type RequestState,
+  type RequestSummary,
+  type ServiceRequestsPort,
+  type Appointment,
+  type AppointmentRefusal,
+  type AppointmentService,
+  type AppointmentSlot,
+  type AppointmentsPort,
+  type AppointmentStatus,
 } from './ports/host.ts';
 export type { HostClaim, HostConcept } from './ports/host.ts';
 export type { CallbackInput, IgnoredCallback, PaymentProvider, UnavailableCallback, VerifiedCallback } from './ports/payment-provider.ts';

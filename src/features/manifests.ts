@@ -11,13 +11,16 @@ import { customDomainsManifest } from './custom-domains/manifest.ts';
 import { dashboardManifest } from './dashboard/manifest.ts';
 import { documentsManifest } from './documents/manifest.ts';
 import { invoicesManifest } from './invoices/manifest.ts';
+import { knowledgeBaseManifest } from './knowledge-base/manifest.ts';
 import { messagesManifest } from './messages/manifest.ts';
 import { notificationsManifest } from './notifications/manifest.ts';
 import { offersManifest } from './offers/manifest.ts';
 import { privacyManifest } from './privacy/manifest.ts';
 import { projectsManifest } from './projects/manifest.ts';
+import { appointmentsManifest } from './appointments/manifest.ts';
 import { tasksManifest } from './tasks/manifest.ts';
 import { ticketsManifest } from './tickets/manifest.ts';
+import { requestsManifest } from './requests/manifest.ts';
 import { teamManifest } from './team/manifest.ts';
 import { singleSignOnManifest } from './single-sign-on/manifest.ts';
 
@@ -30,7 +33,10 @@ export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
   documentsManifest,
   tasksManifest,
   projectsManifest,
+  knowledgeBaseManifest,
+  appointmentsManifest,
   ticketsManifest,
+  requestsManifest,
   teamManifest,
   privacyManifest,
   appPushManifest,

@@ -26,6 +26,8 @@ const schemasDir = process.env.CRM_SCHEMAS_DIR ?? fileURLToPath(new URL('../../.
 const DOLIBARR_SCHEMA = path.join(schemasDir, 'dolibarr.sql');
 /** The Ticket module's tables and dictionary rows, as activating the module adds them to dolibarr.sql's. */
 const DOLIBARR_TICKET_SCHEMA = path.join(schemasDir, 'dolibarr-ticket.sql');
+/** Asset, BookCal and KnowledgeManagement's tables; loaded after the Ticket module's. */
+const DOLIBARR_MORE_MODULES_SCHEMA = path.join(schemasDir, 'dolibarr-more-modules.sql');
 
 /** Why no real Dolibarr database can be made in this run, or null when one can. */
 export function unavailable(): string | null {
@@ -43,9 +45,11 @@ export interface DolibarrHost {
   close(): Promise<void>;
 }
 
-async function loadDolibarrSchema(url: string, ticketModule: boolean): Promise<void> {
+async function loadDolibarrSchema(url: string, modules: { ticket: boolean; more: boolean }): Promise<void> {
   // As Dolibarr's installer: the whole file, stopping at the first error; its SELECTs print nothing.
-  const files = ticketModule ? ['-f', DOLIBARR_SCHEMA, '-f', DOLIBARR_TICKET_SCHEMA] : ['-f', DOLIBARR_SCHEMA];
+  const files = ['-f', DOLIBARR_SCHEMA];
+  if (modules.ticket || modules.more) files.push('-f', DOLIBARR_TICKET_SCHEMA);
+  if (modules.more) files.push('-f', DOLIBARR_MORE_MODULES_SCHEMA);
   await run('psql', ['-v', 'ON_ERROR_STOP=1', '-q', '-o', '/dev/null', ...files, url], { maxBuffer: 16 * 1024 * 1024 });
 }
 
@@ -54,14 +58,25 @@ export function ticketModuleUnavailable(): string | null {
   return unavailable() ?? (existsSync(DOLIBARR_TICKET_SCHEMA) ? null : `the Ticket module's schema is not at ${DOLIBARR_TICKET_SCHEMA}`);
 }
 
+/** Why the KnowledgeManagement module's schema cannot be loaded in this run, or null when it can. */
+export function knowledgeModuleUnavailable(): string | null {
+  return (
+    ticketModuleUnavailable() ??
+    (existsSync(DOLIBARR_MORE_MODULES_SCHEMA) ? null : `the KnowledgeManagement module's schema is not at ${DOLIBARR_MORE_MODULES_SCHEMA}`)
+  );
+}
+
 /**
  * A Dolibarr database, seeded; with `portalTables`, the portal's own tables migrated beside
  * Dolibarr's as `portal migrate` leaves them before the portal serves (the binding reads and
  * writes some of them: its index of pending proposals, the ticket statuses it saw); with
  * `ticketModule`, the Ticket module's tables too (dolibarr-ticket.sql) and the module switched on
- * for the entity, as its activation leaves them.
+ * for the entity, as its activation leaves them; with `knowledgeModule`, the KnowledgeManagement
+ * module's tables (dolibarr-more-modules.sql, after the Ticket module's) and that module switched on.
  */
-export async function startDolibarrHost(options: { portalTables?: boolean; ticketModule?: boolean } = {}): Promise<DolibarrHost> {
+export async function startDolibarrHost(
+  options: { portalTables?: boolean; ticketModule?: boolean; knowledgeModule?: boolean } = {},
+): Promise<DolibarrHost> {
   const database = await createTestDatabase();
   const dataRoot = mkdtempSync(path.join(tmpdir(), 'dolibarr-documents-'));
   let db: Knex | undefined;
@@ -71,11 +86,13 @@ export async function startDolibarrHost(options: { portalTables?: boolean; ticke
     await database.drop();
   };
   try {
-    await loadDolibarrSchema(database.url, options.ticketModule ?? false);
+    await loadDolibarrSchema(database.url, { ticket: options.ticketModule ?? false, more: options.knowledgeModule ?? false });
     db = createKnex(database.url);
     const seed = await seedDolibarr(db, dataRoot);
     if (options.ticketModule)
       await db('llx_const').insert({ name: 'MAIN_MODULE_TICKET', entity: 1, value: '1', type: 'chaine', visible: 0 });
+    if (options.knowledgeModule)
+      await db('llx_const').insert({ name: 'MAIN_MODULE_KNOWLEDGEMANAGEMENT', entity: 1, value: '1', type: 'chaine', visible: 0 });
     if (options.portalTables) await migratePortal(db);
     return { database, db, dataRoot, seed, close };
   } catch (error) {

@@ -1,5 +1,5 @@
 // Covers the accessibility of the reference CRM's staff pages: every page (sign-in, dashboard,
-// each list, detail and form, a form showing errors, a ticket with its files listed, settings,
+// each list, detail and form (help articles too), a form showing errors, a ticket with its files listed, settings,
 // the 404 page) is checked with axe in Chromium and must have no violations. It also checks that no page breaks the strict CSP.
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
@@ -69,6 +69,7 @@ describe('reference CRM accessibility (axe)', function () {
       task: await idOf(crm.db, 'tasks', { title: 'Review homepage wireframes' }, 'demo'),
       document: await idOf(crm.db, 'documents', { filename: 'kickoff-notes.txt' }, 'demo'),
       ticket: await idOf(crm.db, 'tickets', { subject: 'Contact form on the website sends no email' }, 'demo'),
+      article: await idOf(crm.db, 'kb_articles', { title: 'How to pay an invoice by bank transfer' }, 'demo'),
     };
     const paths = [
       '/',
@@ -95,6 +96,9 @@ describe('reference CRM accessibility (axe)', function () {
       '/documents/new',
       '/tickets',
       `/tickets/${ids.ticket}`,
+      '/knowledge-base',
+      `/knowledge-base/${ids.article}`,
+      '/knowledge-base/new',
       '/settings',
     ];
     for (const path of paths) await expectNoViolations(path);
@@ -118,7 +122,7 @@ describe('reference CRM accessibility (axe)', function () {
   });
 
   it('forms showing validation errors', async function () {
-    for (const path of ['/proposals/new', '/invoices/new', '/tasks/new', '/clients/new']) {
+    for (const path of ['/proposals/new', '/invoices/new', '/tasks/new', '/clients/new', '/knowledge-base/new']) {
       await page.goto(`${base}${path}`);
       await page.click('main button[type=submit]');
       await page.waitForLoadState();

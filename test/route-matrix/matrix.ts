@@ -56,6 +56,9 @@ const PERMISSION_OF: Partial<Record<SectionSwitch, ClientPermission>> = {
   allowComments: 'comments',
   allowMessaging: 'messages',
   showTickets: 'tickets',
+  showKnowledgeBase: 'knowledge',
+  showRequests: 'requests',
+  showAppointments: 'appointments',
 };
 
 /** Every client permission a route needs: those of its switches and those it names. */

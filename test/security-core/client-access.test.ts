@@ -44,6 +44,8 @@ const ALL_ON: PortalSettings = {
   showTasks: true,
   showProjects: true,
   showTickets: true,
+  showRequests: true,
+  showAppointments: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -64,7 +66,7 @@ describe('client access: roles and overrides', function () {
   it('gives each built-in role its permissions under a workspace that allows everything', function () {
     expect(allowed(ALL_ON, access('admin'))).to.deep.equal([...CLIENT_PERMISSIONS]);
     expect(allowed(ALL_ON, access('full'))).to.deep.equal([...CLIENT_PERMISSIONS]);
-    expect(allowed(ALL_ON, access('billing'))).to.deep.equal(['invoices', 'payments', 'documents', 'comments']);
+    expect(allowed(ALL_ON, access('billing'))).to.deep.equal(['invoices', 'payments', 'documents', 'comments', 'knowledge']);
     expect(allowed(ALL_ON, access('member'))).to.deep.equal([
       'proposals',
       'tasks',
@@ -74,6 +76,9 @@ describe('client access: roles and overrides', function () {
       'comments',
       'messages',
       'tickets',
+      'knowledge',
+      'requests',
+      'appointments',
     ]);
   });
 
@@ -111,6 +116,9 @@ describe('client access: roles and overrides', function () {
       uploads: null,
       comments: null,
       tickets: null,
+      knowledge: null,
+      requests: null,
+      appointments: null,
     });
     const verdicts = resolveAccess(settings, everything);
     expect(verdicts.map((v) => hiddenReason(v, everything))).to.deep.equal([
@@ -124,6 +132,8 @@ describe('client access: roles and overrides', function () {
       null,
       'Hidden: hidden from this person',
       null,
+      null,
+      null,
     ]);
   });
 
@@ -136,7 +146,7 @@ describe('client access: roles and overrides', function () {
 
   it("turns the person's access into their own settings, which every section, action and live-event check reads", function () {
     const billing = effectiveSettings(ALL_ON, access('billing'));
-    expect(visibleSections(billing)).to.deep.equal(['invoices', 'documents']);
+    expect(visibleSections(billing)).to.deep.equal(['invoices', 'documents', 'knowledge']);
     expect(canSeeSection(billing, 'proposals')).to.equal(false);
     expect(canSeeSection(billing, 'quotations')).to.equal(false);
     expect(canClient(billing, 'pay_online')).to.equal(true);

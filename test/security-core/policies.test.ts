@@ -46,6 +46,7 @@ const ALL_OFF: PortalSettings = {
   showInvoices: false,
   showTasks: false,
   showProjects: false,
+  showKnowledgeBase: false,
   allowFileUploads: false,
   allowComments: false,
   allowMessaging: false,
@@ -58,6 +59,9 @@ const ALL_ON: PortalSettings = {
   showTasks: true,
   showProjects: true,
   showTickets: true,
+  showKnowledgeBase: true,
+  showRequests: true,
+  showAppointments: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -89,7 +93,19 @@ const member: HostStaffUser = { ...admin, id: '2', role: 'member' };
 
 describe('portal policy: sections', function () {
   it('lists every section in a fixed order', function () {
-    expect(PORTAL_SECTIONS).to.deep.equal(['proposals', 'quotations', 'invoices', 'tasks', 'projects', 'documents', 'messages', 'tickets']);
+    expect(PORTAL_SECTIONS).to.deep.equal([
+      'proposals',
+      'quotations',
+      'invoices',
+      'tasks',
+      'projects',
+      'documents',
+      'messages',
+      'tickets',
+      'knowledge',
+      'requests',
+      'appointments',
+    ]);
   });
 
   it('shows only documents when every switch is off, and everything when all are on', function () {
@@ -104,6 +120,9 @@ describe('portal policy: sections', function () {
     ['showProjects', ['projects']],
     ['allowMessaging', ['messages']],
     ['showTickets', ['tickets']],
+    ['showKnowledgeBase', ['knowledge']],
+    ['showRequests', ['requests']],
+    ['showAppointments', ['appointments']],
   ];
   for (const [name, sections] of switches) {
     it(`${name} alone shows ${sections.join(' and ')} (and documents)`, function () {

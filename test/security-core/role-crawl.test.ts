@@ -19,6 +19,7 @@ import { DEFAULT_SETTINGS, type PortalSettings } from '../../src/core/settings/p
 import { demoNorthwind, demoWorkspaceId, type DemoClient } from '../support/demo-records.ts';
 import { csrfFrom, postPasswordSignIn, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { smallPdf } from '../support/upload-fixtures.ts';
+import { insertServiceRequest } from '../../plugins/reference-crm/queries/service-requests.ts';
 import { unzip } from '../support/unzip.ts';
 
 const BASE = '/portal/demo';
@@ -41,6 +42,8 @@ const PERSONAS: Persona[] = [
   { name: 'full, invoices and uploads hidden', role: 'full', denied: ['invoices', 'uploads'] },
   // Proposals still shown: a project's documents and its ref must not come through them or the Documents page.
   { name: 'full, projects hidden', role: 'full', denied: ['projects'] },
+  // Help articles hidden: no title of one in the list, an article, or the new-ticket form's suggestions.
+  { name: 'full, help articles hidden', role: 'full', denied: ['knowledge'] },
 ];
 
 /** Whether a person's own settings hold a permission, read from the switch it narrows. */
@@ -56,12 +59,21 @@ function holds(settings: PortalSettings, permission: string): boolean {
     comments: settings.allowComments,
     messages: settings.allowMessaging,
     tickets: settings.showTickets,
+    knowledge: settings.showKnowledgeBase,
+    requests: settings.showRequests,
+    appointments: settings.showAppointments,
   };
   return switches[permission] ?? false;
 }
 
 /** The workspace's switches for the crawl: everything a client can see or do is on. */
-const SETTINGS: PortalSettings = { ...DEFAULT_SETTINGS, allowFileUploads: true, showTickets: true };
+const SETTINGS: PortalSettings = {
+  ...DEFAULT_SETTINGS,
+  allowFileUploads: true,
+  showTickets: true,
+  showRequests: true,
+  showAppointments: true,
+};
 
 interface HostRecord {
   type: 'proposal' | 'quotation' | 'invoice' | 'project';
@@ -127,6 +139,12 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
   let ids: { proposal: number; quotation: number; invoice: number; task: number; upload: string; ticket: number };
   /** Each company's tickets: their refs, subjects and the files attached to them. */
   let ticketMarks: Array<{ clientId: number; marks: string[] }>;
+  /** The workspace's published client articles by title, and those no client may read (drafts, internal, another workspace's). */
+  let articleMarks: { published: string[]; never: string[] };
+  /** Each company's service and quote requests: what they wrote and the files they sent. */
+  let requestMarks: Array<{ clientId: number; marks: string[] }>;
+  /** Each company's appointments: the note each was booked with. */
+  let appointmentMarks: Array<{ clientId: number; marks: string[] }>;
   /** What the agency wrote only for its staff: never shown to any client. */
   const INTERNAL_NOTE = 'SMTP password rotated last week';
   const summary: string[] = [];
@@ -137,6 +155,10 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       .filter((r) => r.clientId !== northwind.id || !holds(settings, PERMISSION_OF_RECORD[r.type]))
       .flatMap((r) => r.marks)
       .concat(ticketMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'tickets')).flatMap((x) => x.marks))
+      .concat(holds(settings, 'knowledge') ? [] : articleMarks.published)
+      .concat(articleMarks.never)
+      .concat(requestMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'requests')).flatMap((x) => x.marks))
+      .concat(appointmentMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'appointments')).flatMap((x) => x.marks))
       .concat([INTERNAL_NOTE]);
 
   /** The portal's tables and the CRM's records a client can change, as one digest per table. */
@@ -164,9 +186,9 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
     workspaceId = String(await demoWorkspaceId(db));
     northwind = await demoNorthwind(db);
     await db('workspace_client_portal_settings')
-      .insert({ workspace_id: workspaceId, allow_file_uploads: true, show_tickets: true })
+      .insert({ workspace_id: workspaceId, allow_file_uploads: true, show_tickets: true, show_requests: true, show_appointments: true })
       .onConflict('workspace_id')
-      .merge({ allow_file_uploads: true, show_tickets: true });
+      .merge({ allow_file_uploads: true, show_tickets: true, show_requests: true, show_appointments: true });
     await h.crm.portal.workspaceChanged(workspaceId);
 
     const mariaLogin = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
@@ -261,6 +283,75 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       ticketMarks.push({ clientId: row.client_id, marks: [row.subject, ...(row.client_id === northwind.id ? [] : [row.ref])] });
     }
     ticketMarks.push({ clientId: northwind.id, marks: ['maria-window-poster.pdf'] });
+    // "Reset your password" is also the portal's own words (its sign-in pages): the others mark the articles.
+    const articles: Array<{ workspace_id: number; title: string; audience: string; status: string }> = await db('kb_articles').select(
+      'workspace_id',
+      'title',
+      'audience',
+      'status',
+    );
+    const readable = (a: (typeof articles)[number]) => a.workspace_id === ws && a.audience === 'client' && a.status === 'published';
+    articleMarks = {
+      published: articles.filter((a) => readable(a) && a.title !== 'Reset your password').map((a) => a.title),
+      never: articles.filter((a) => !readable(a)).map((a) => a.title),
+    };
+    expect(articleMarks.published.length).to.be.greaterThan(3);
+    expect(articleMarks.never.length).to.be.greaterThan(2);
+    // A quote request of Maria's with a file, and one of another company's: what no one without
+    // requests, and no one of another company, may see.
+    const quote = await db('request_definitions').where({ workspace_id: ws, name: 'Request a quote for printing' }).first('id');
+    const requestForm = csrfFrom((await maria.get(`${BASE}/requests/new/${quote.id}`).expect(200)).text);
+    await maria
+      .post(`${BASE}/requests/new/${quote.id}`)
+      .field('_csrf', requestForm)
+      .field('f_product', 'posters')
+      .field('f_quantity', '120')
+      .field('f_notes', 'Crawl request for the harbour festival posters')
+      .attach('attachments', smallPdf(), 'maria-festival-artwork.pdf')
+      .expect(303);
+    const bluebell = await db('clients').where({ workspace_id: ws, name: 'Bluebell Bakery' }).first('id');
+    const priya = await db('contacts').where({ workspace_id: ws, client_id: bluebell.id }).first('id');
+    const foreign = await insertServiceRequest(db, {
+      workspaceId: ws,
+      definitionId: quote.id,
+      clientId: bluebell.id,
+      contactId: priya.id,
+      title: 'Request a quote for printing',
+      kind: 'quote',
+      fields: [{ key: 'notes', type: 'textarea', label: 'Anything else', required: false }],
+      payload: { notes: 'Bluebell wedding season flyers' },
+    });
+    requestMarks = [
+      { clientId: northwind.id, marks: ['Crawl request for the harbour festival posters', 'maria-festival-artwork.pdf'] },
+      { clientId: bluebell.id, marks: ['Bluebell wedding season flyers', foreign.ref] },
+    ];
+    // An appointment of Northwind's and one of another company's, a week ahead, each with a note of its own.
+    const service = await db('appointment_services').where({ workspace_id: ws }).orderBy('id').first('id');
+    const other = await db('contacts')
+      .where({ workspace_id: ws })
+      .whereNot({ client_id: northwind.id })
+      .orderBy('id')
+      .first('id', 'client_id');
+    const mariaContact = await db('contacts').where({ workspace_id: ws, email: mariaLogin.email }).first('id');
+    const inAWeek = new Date(Date.now() + 7 * 86_400_000);
+    appointmentMarks = [];
+    for (const [index, who] of [
+      { clientId: northwind.id, contactId: mariaContact.id, note: 'Appointment note of Northwind for the crawl' },
+      { clientId: other.client_id, contactId: other.id, note: 'Appointment note of another company for the crawl' },
+    ].entries()) {
+      const startsAt = new Date(inAWeek.getTime() + index * 3_600_000);
+      await db('appointments').insert({
+        workspace_id: ws,
+        client_id: who.clientId,
+        contact_id: who.contactId,
+        service_id: service.id,
+        starts_at: startsAt,
+        ends_at: new Date(startsAt.getTime() + 30 * 60_000),
+        note: who.note,
+        time_zone: 'Europe/Berlin',
+      });
+      appointmentMarks.push({ clientId: who.clientId, marks: [who.note] });
+    }
     ids = {
       proposal: proposal.id,
       quotation: quotation.id,

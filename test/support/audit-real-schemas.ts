@@ -30,16 +30,35 @@ export function realSchemaSkipReason(file: string): string | null {
 /** The schemas built here from public source (test/fixtures/real-schemas/README.md). */
 export const BUILT_SCHEMAS_DIR = resolve(repoRoot, 'test/fixtures/real-schemas');
 
-/** A fresh database with one real schema. psql meta-commands (\restrict) are dropped; the rest is plain SQL. */
+/**
+ * The plain SQL of a pg_dump file: psql meta-commands (\restrict) are dropped, and so are the rows a
+ * dump copies in (COPY ... FROM stdin up to its \. line, a module's dictionary values): the audit
+ * is measured on the schema, as the schemas without rows are.
+ */
+function plainSql(dump: string): string {
+  const kept: string[] = [];
+  let copying = false;
+  for (const line of dump.split('\n')) {
+    if (copying) {
+      if (line === '\\.') copying = false;
+      continue;
+    }
+    if (/^COPY .* FROM stdin;$/.test(line)) {
+      copying = true;
+      continue;
+    }
+    if (!line.startsWith('\\')) kept.push(line);
+  }
+  return kept.join('\n');
+}
+
+/** A fresh database with one real schema, loaded as plainSql reads it. */
 export async function loadRealSchema(file: string, dir = realSchemasDir(), also: readonly string[] = []): Promise<TestDatabase> {
   const db = await createTestDatabase();
   try {
     // In order, as an installer adds a module's tables to the core's.
     for (const name of [file, ...also]) {
-      const sql = readFileSync(join(dir, name), 'utf8')
-        .split('\n')
-        .filter((line) => !line.startsWith('\\'))
-        .join('\n');
+      const sql = plainSql(readFileSync(join(dir, name), 'utf8'));
       await runSql(db.url, sql);
     }
   } catch (error) {

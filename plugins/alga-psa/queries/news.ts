@@ -22,7 +22,9 @@ interface Positions {
 export interface NewsCursor extends Positions {
   /** The newest ticket answer's moment read (absent in a cursor written before it was read). */
   tickets?: string;
-  start: Positions & { tickets?: string };
+  /** The newest appointment decision's moment read (absent in a cursor written before they were read). */
+  appointments?: string;
+  start: Positions & { tickets?: string; appointments?: string };
 }
 
 export interface InvoiceNewsRow {
@@ -69,7 +71,7 @@ const ISSUED_STATUSES = ['sent', 'pending', 'overdue', 'partially_applied', 'pai
 export async function newsStartAt(db: Db, startedAt: Date): Promise<Required<NewsCursor>> {
   const result = await db.raw<{ rows: Array<{ at: string }> }>(`select ${AT('?::timestamptz')} as at`, [startedAt]);
   const at = result.rows[0]!.at;
-  const positions = { invoices: at, quotes: at, tickets: at };
+  const positions = { invoices: at, quotes: at, tickets: at, appointments: at };
   return { ...positions, start: positions };
 }
 
@@ -174,5 +176,65 @@ export function ticketAnswersSince(db: Db, tenant: string, after: string, start:
     .select<TicketAnswerRow[]>('n.ticket_id', 'n.occurrence', 'n.client_id', 'n.ticket_number', 'n.title', 'n.at')
     .from(answers.unionAll(statusChanges, true).as('n'))
     .orderBy('n.at')
+    .limit(BATCH);
+}
+
+export interface AppointmentDecisionRow {
+  appointment_request_id: string;
+  client_id: string;
+  contact_id: string | null;
+  service_name: string | null;
+  /** Which decision: its status and the entry's start (a move is a new one). */
+  occurrence: string;
+  at: string;
+}
+
+/** The moment an appointment request last changed: the request's, or its entry's (staff moving it on the calendar). */
+const DECIDED_AT = 'greatest(ar.updated_at, coalesce(se.updated_at, ar.updated_at))';
+
+/** Where the appointments' news start when a cursor has no position for them: where Alga is now. */
+export async function appointmentNewsStart(db: Db, tenant: string): Promise<string> {
+  const result = await db.raw<{ rows: Array<{ at: string }> }>(
+    `select coalesce((select ${AT(`max(${DECIDED_AT})`)} from appointment_requests ar
+       left join schedule_entries se on se.tenant = ar.tenant and se.entry_id = ar.schedule_entry_id
+       where ar.tenant = ?), '-infinity') as at`,
+    [tenant],
+  );
+  return result.rows[0]!.at;
+}
+
+/**
+ * What Alga's staff decided on active clients' appointment requests since the cursor, oldest
+ * first, a batch at most: approved (at the time asked, or moved on the calendar) or declined,
+ * each decision told once (its status and the entry's start). A pending or cancelled one is no
+ * news: the client made those.
+ */
+export function appointmentDecisionsSince(
+  db: Db,
+  tenant: string,
+  after: string,
+  start: string,
+  part: Part,
+): Promise<AppointmentDecisionRow[]> {
+  return db('appointment_requests as ar')
+    .leftJoin('schedule_entries as se', function joinEntry() {
+      this.on('se.tenant', '=', 'ar.tenant').andOn('se.entry_id', '=', 'ar.schedule_entry_id');
+    })
+    .leftJoin('service_catalog as sc', function joinService() {
+      this.on('sc.tenant', '=', 'ar.tenant').andOn('sc.service_id', '=', 'ar.service_id');
+    })
+    .where('ar.tenant', tenant)
+    .whereIn('ar.status', ['approved', 'declined'])
+    .whereIn('ar.client_id', activeClientIds(db, tenant))
+    .andWhereRaw(...inPart(DECIDED_AT, after, start, part))
+    .select<AppointmentDecisionRow[]>(
+      'ar.appointment_request_id',
+      'ar.client_id',
+      'ar.contact_id',
+      'sc.service_name',
+      db.raw(`ar.status || ':' || coalesce(${AT('se.scheduled_start')}, '') as occurrence`),
+      db.raw(`${AT(DECIDED_AT)} as at`),
+    )
+    .orderByRaw(`${DECIDED_AT}, ar.appointment_request_id`)
     .limit(BATCH);
 }

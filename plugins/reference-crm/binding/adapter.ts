@@ -26,6 +26,7 @@ import {
   SUMMARY_COUNT_LIMIT,
 } from '../../../src/index.ts';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
+import { referenceKnowledgeBase } from './portal-knowledge.ts';
 import {
   findClientTask,
   listDoneTasks,
@@ -90,6 +91,9 @@ import {
 } from './portal-commercial.ts';
 import { referenceOfferDecisions } from './portal-decisions.ts';
 import { referenceTickets } from './portal-tickets.ts';
+import { referenceRequests } from './portal-requests.ts';
+import { presentAppointment, referenceAppointments } from './portal-appointments.ts';
+import { type AppointmentRow, comingAppointmentsQuery } from '../queries/appointments.ts';
 import { clientTicketCountsQuery } from '../queries/tickets.ts';
 
 function presentWorkspace(row: WorkspaceRow): HostWorkspace {
@@ -192,10 +196,15 @@ const dashboardReads = togetherTemplate(
       ask.tasks,
       ask.projects,
       ask.tickets,
+      ask.appointments ?? false,
       ask.rows,
       withContact,
     ]),
-  (db: Db, { ask, withContact }, args: { workspaceId: number; clientId: number; contactId: number; today: string }): TogetherRead[] => {
+  (
+    db: Db,
+    { ask, withContact },
+    args: { workspaceId: number; clientId: number; contactId: number; today: string; now: string },
+  ): TogetherRead[] => {
     const scope = { workspaceId: args.workspaceId, clientId: args.clientId };
     const counted = { ...scope, countLimit: SUMMARY_COUNT_LIMIT + 1 };
     const offers = (kind: 'proposal' | 'quotation'): TogetherRead => ({
@@ -253,6 +262,16 @@ const dashboardReads = togetherTemplate(
       // As the ports count them: the projects only for a contact of the client, the tickets for the client.
       ...(ask.projects && withContact ? [{ name: 'projects', shape: 'row', query: activeProjectsCountQuery(db, counted) } as const] : []),
       ...(ask.tickets ? [{ name: 'tickets', shape: 'row', query: clientTicketCountsQuery(db, counted) } as const] : []),
+      ...(ask.appointments
+        ? [
+            {
+              name: 'appointments',
+              shape: 'rows',
+              timestamps: ['starts_at', 'ends_at', 'requested_at'],
+              query: comingAppointmentsQuery(db, { ...scope, now: args.now, limit: pageLimit(ask.rows) }),
+            } as const,
+          ]
+        : []),
     ];
   },
 );
@@ -797,12 +816,13 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
             tasks: asked(ask.tasks, []),
             activeProjects: ask.projects ? 0 : null,
             tickets: ask.tickets ? { open: 0, waiting: 0 } : null,
+            appointments: ask.appointments ? [] : null,
           };
         }
         const read = await dashboardReads(
           db,
           { ask, withContact: contact !== null },
-          { workspaceId: ws, clientId: client, contactId: contact ?? 0, today: overdueFrom() },
+          { workspaceId: ws, clientId: client, contactId: contact ?? 0, today: overdueFrom(), now: new Date().toISOString() },
         );
         const rows = <T>(name: string) => (read[name] as T[] | undefined) ?? null;
         return {
@@ -814,6 +834,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
           tasks: asked(ask.tasks, rows<ClientTaskRow>('tasks')?.map((row) => presentTask(row, contact!)) ?? []),
           activeProjects: ask.projects ? ((read.projects as { n: number } | undefined)?.n ?? 0) : null,
           tickets: ask.tickets ? ((read.tickets as { open: number; waiting: number } | undefined) ?? { open: 0, waiting: 0 }) : null,
+          appointments: ask.appointments ? (rows<AppointmentRow>('appointments')?.map(presentAppointment) ?? []) : null,
         };
       },
     },
@@ -825,6 +846,9 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
       ...referenceOfferDecisions(db),
     },
     tickets: referenceTickets(db),
+    knowledgeBase: referenceKnowledgeBase(db),
+    requests: referenceRequests(db),
+    appointments: referenceAppointments(db),
     invoices: {
       ...invoiceReads(db),
       // A payment from the portal (adapter-payments.ts), in the caller's transaction.

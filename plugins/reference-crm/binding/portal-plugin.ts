@@ -38,11 +38,14 @@ export function customerPortalPlugin(
     // The client's answers to the satisfaction surveys: on the ticket's and the company's staff pages.
     ticketSurvey: (staff, ticket) => portal.ticketSurveys.ofTicket(staff, ticket),
     companySurveys: (staff, client) => portal.ticketSurveys.ofCompany(staff, client),
+    // The files the client sent with a request in the portal, on the request's staff page.
+    requestFiles: (staff, request) => portal.requestFiles.list(staff, request),
+    requestFileContent: (staff, request, fileId) => portal.requestFiles.open(staff, request, fileId),
     async settingsPages(staff) {
       if (staff.role !== 'admin') return [];
       const workspace = await adapter.workspaces.findById(staff.workspaceId);
       if (!workspace || !portal.isEnabledFor(workspace)) return [];
-      return [{ label: 'Client portal', href: config.adminPath }];
+      return [{ label: (await portal.staffLinkWords(staff)).settings, href: config.adminPath }];
     },
     // The portal's record page (evidence, public links, client activity, view as client): only
     // for admins, as the portal's admin pages are, and only where the portal is on.
@@ -51,7 +54,7 @@ export function customerPortalPlugin(
       const workspace = await adapter.workspaces.findById(staff.workspaceId);
       if (!workspace || !portal.isEnabledFor(workspace)) return [];
       const href = `${config.adminPath}/records/${record.kind}/${encodeURIComponent(record.clientId)}/${encodeURIComponent(record.id)}`;
-      return [{ label: 'Client portal: activity, evidence and public links', href }];
+      return [{ label: (await portal.staffLinkWords(staff)).recordLink, href }];
     },
   };
 }

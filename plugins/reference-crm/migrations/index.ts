@@ -18,6 +18,9 @@ import * as tickets from './20270102000001_tickets.ts';
 import * as ticketFiles from './20270204000001_ticket_files.ts';
 import * as vatExemptionReasons from './20270206000001_vat_exemption_reasons.ts';
 import * as clientOpenOrderIndexes from './20270110000001_client_open_order_indexes.ts';
+import * as knowledgeBase from './20270401000001_knowledge_base.ts';
+import * as serviceRequests from './20270403000001_service_requests.ts';
+import * as appointments from './20270404000001_appointments.ts';
 import { CRM_DISTRIBUTION } from './distribution.ts';
 
 const config = (): Knex.MigratorConfig => ({
@@ -39,6 +42,9 @@ const config = (): Knex.MigratorConfig => ({
     '20270204000001_ticket_files': ticketFiles,
     '20270206000001_vat_exemption_reasons': vatExemptionReasons,
     '20270110000001_client_open_order_indexes': clientOpenOrderIndexes,
+    '20270401000001_knowledge_base': knowledgeBase,
+    '20270403000001_service_requests': serviceRequests,
+    '20270404000001_appointments': appointments,
   }),
   tableName: 'crm_knex_migrations',
 });

@@ -10,6 +10,8 @@ export interface HeaderItem {
   count: number;
   /** What the badge shows, when the plugin words it (a count that stops at 100 shows "99+"). */
   countText?: string;
+  /** What a screen reader hears after the count, in the label's language ("unread" unless the plugin says). */
+  unreadWord?: string;
 }
 
 const LOCALS_KEY = 'crmHeaderItems';

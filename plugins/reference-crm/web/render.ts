@@ -22,6 +22,9 @@ export type Section =
   | 'invoices'
   | 'tasks'
   | 'tickets'
+  | 'knowledge'
+  | 'requests'
+  | 'appointments'
   | 'documents'
   | 'settings';
 
@@ -34,6 +37,9 @@ const NAV: ReadonlyArray<{ section: Section; label: string; href: string }> = [
   { section: 'invoices', label: 'Invoices', href: '/invoices' },
   { section: 'tasks', label: 'Tasks', href: '/tasks' },
   { section: 'tickets', label: 'Tickets', href: '/tickets' },
+  { section: 'knowledge', label: 'Help articles', href: '/knowledge-base' },
+  { section: 'requests', label: 'Requests', href: '/requests' },
+  { section: 'appointments', label: 'Appointments', href: '/appointments' },
   { section: 'documents', label: 'Documents', href: '/documents' },
   { section: 'settings', label: 'Settings', href: '/settings' },
 ];

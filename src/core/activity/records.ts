@@ -53,7 +53,8 @@ export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>, t: Tr
     case 'ticket.opened':
     case 'ticket.replied':
     case 'ticket.closed':
-    case 'ticket.reopened': {
+    case 'ticket.reopened':
+    case 'request.submitted': {
       const ref = str(d.ref);
       const title = str(d.title);
       return [ref, title ? quoted(title) : null].filter(Boolean).join(' ') || null;
@@ -67,6 +68,13 @@ export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>, t: Tr
           ? t('staff:recordKinds.rating', { rating: d.rating, scale: typeof d.scale === 'number' ? d.scale : 5 })
           : null;
       return [ref, title ? quoted(title) : null, rating].filter(Boolean).join(' ') || null;
+    }
+    // An appointment by its service and when it starts, as the agency keeps it (UTC in the log).
+    case 'appointment.requested':
+    case 'appointment.cancelled': {
+      const service = str(d.service);
+      const at = str(d.startsAt);
+      return [service ? quoted(service) : null, at].filter(Boolean).join(' ') || null;
     }
     case 'task.completed':
     case 'task.reopened': {

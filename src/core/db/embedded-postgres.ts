@@ -12,6 +12,7 @@
 //   connection from its Parse to its Sync.
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
@@ -33,8 +34,9 @@ export interface EmbeddedPostgresOptions {
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const db = await PGlite.create({
-    // Trigram indexes serve the client lists' search (the reference CRM's migrations create them).
-    extensions: { pg_trgm },
+    // Trigram indexes serve the client lists' search, and btree_gist the appointments' exclusion
+    // constraint (the reference CRM's migrations create both).
+    extensions: { pg_trgm, btree_gist },
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
   });

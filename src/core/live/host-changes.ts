@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { EventBus } from '../events/event-bus.ts';
 import { recordAndAnnounce, type LiveEventType } from './live-events.ts';
 
-export type HostRecordKind = 'document' | 'task' | 'invoice' | 'proposal' | 'quotation' | 'ticket';
+export type HostRecordKind = 'document' | 'task' | 'invoice' | 'proposal' | 'quotation' | 'ticket' | 'request' | 'appointment';
 
 /** What happened that the client should be told of: each goes with one kind of record. */
 type HostHappening = 'shared' | 'assigned' | 'issued' | 'sent' | 'answered';
@@ -25,7 +25,10 @@ export interface HostRecordChange {
   /**
    * What the client is to be told of, if anything: a document `shared` with them, a task
    * `assigned` to them, an invoice `issued`, a proposal or quotation `sent` for their answer, a
-   * ticket `answered` (a message from the agency, or a status the agency set).
+   * ticket `answered` (a message from the agency, or a status the agency set), a service or quote
+   * request `answered` (the agency's answer, a status it set, or a quotation linked to it).
+   * ticket `answered` (a message from the agency, or a status the agency set), an appointment
+   * `answered` (the agency confirmed, declined or moved it: the client is sent the invitation).
    */
   happened?: HostHappening;
   /** The record's title and number as the client knows them, for the notification's words. */
@@ -51,13 +54,15 @@ const HAPPENS_TO: Record<HostRecordKind, HostHappening> = {
   proposal: 'sent',
   quotation: 'sent',
   ticket: 'answered',
+  request: 'answered',
+  appointment: 'answered',
 };
 
 const changeSchema = z
   .object({
     workspaceId: hostId,
     clientId: hostId,
-    kind: z.enum(['document', 'task', 'invoice', 'proposal', 'quotation', 'ticket']),
+    kind: z.enum(['document', 'task', 'invoice', 'proposal', 'quotation', 'ticket', 'request', 'appointment']),
     id: hostId,
     happened: z.enum(['shared', 'assigned', 'issued', 'sent', 'answered']).optional(),
     title: z.string().trim().max(300).optional(),
@@ -80,6 +85,8 @@ const EVENT_OF: Partial<Record<HostRecordKind, { type: LiveEventType; idKey: str
   document: { type: 'document-changed', idKey: 'documentId' },
   task: { type: 'task-changed', idKey: 'taskId' },
   ticket: { type: 'ticket-changed', idKey: 'ticketId' },
+  request: { type: 'request-changed', idKey: 'requestId' },
+  appointment: { type: 'appointment-changed', idKey: 'appointmentId' },
 };
 
 /** Checks the host's call: a malformed one is a bug in the host, so it throws a TypeError saying what is wrong. */

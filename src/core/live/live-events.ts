@@ -20,7 +20,11 @@ export type LiveEventType =
   // A comment added on a proposal, quotation or invoice thread.
   | 'comment-created'
   // A support ticket opened, answered, replied to or moved to another status (either side).
-  | 'ticket-changed';
+  | 'ticket-changed'
+  // A service or quote request sent by the client, or answered or moved on by the agency.
+  | 'request-changed'
+  // An appointment asked for or cancelled by the client, or confirmed, declined or moved by the agency.
+  | 'appointment-changed';
 
 export interface LiveEvent {
   seq: string;

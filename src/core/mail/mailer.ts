@@ -57,6 +57,10 @@ function smtpMailer(smtpUrl: string, from: string): Mailer {
         text: message.text,
         ...(message.html ? { html: message.html } : {}),
         ...(message.replyTo ? { replyTo: message.replyTo } : {}),
+        // nodemailer's calendar part: text/calendar with the method, also attached as a file.
+        ...(message.calendar
+          ? { icalEvent: { method: message.calendar.method, filename: 'invitation.ics', content: message.calendar.content } }
+          : {}),
       });
     },
   };

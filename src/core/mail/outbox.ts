@@ -71,7 +71,13 @@ function sealer(secret: string) {
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const body = Buffer.concat([
         cipher.update(
-          JSON.stringify({ subject: message.subject, text: message.text, html: message.html ?? null, replyTo: message.replyTo ?? null }),
+          JSON.stringify({
+            subject: message.subject,
+            text: message.text,
+            html: message.html ?? null,
+            replyTo: message.replyTo ?? null,
+            calendar: message.calendar ?? null,
+          }),
           'utf8',
         ),
         cipher.final(),
@@ -87,6 +93,7 @@ function sealer(secret: string) {
         text: string;
         html: string | null;
         replyTo?: string | null;
+        calendar?: MailMessage['calendar'] | null;
       };
       return {
         to: recipient,
@@ -94,6 +101,7 @@ function sealer(secret: string) {
         text: json.text,
         ...(json.html ? { html: json.html } : {}),
         ...(json.replyTo ? { replyTo: json.replyTo } : {}),
+        ...(json.calendar ? { calendar: json.calendar } : {}),
       };
     },
   };

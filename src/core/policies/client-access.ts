@@ -22,6 +22,9 @@ export const CLIENT_PERMISSIONS = [
   'comments',
   'messages',
   'tickets',
+  'knowledge',
+  'requests',
+  'appointments',
 ] as const;
 export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
 
@@ -34,6 +37,9 @@ const SWITCH_OF: Record<
   | 'showTasks'
   | 'showProjects'
   | 'showTickets'
+  | 'showKnowledgeBase'
+  | 'showRequests'
+  | 'showAppointments'
   | 'showDocuments'
   | 'allowFileUploads'
   | 'allowComments'
@@ -49,6 +55,9 @@ const SWITCH_OF: Record<
   comments: 'allowComments',
   messages: 'allowMessaging',
   tickets: 'showTickets',
+  knowledge: 'showKnowledgeBase',
+  requests: 'showRequests',
+  appointments: 'showAppointments',
 };
 
 export type BuiltInRole = 'admin' | 'full' | 'billing' | 'member';
@@ -75,12 +84,24 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
   },
   billing: {
     label: 'Billing',
-    permissions: ['invoices', 'payments', 'documents', 'comments'],
+    permissions: ['invoices', 'payments', 'documents', 'comments', 'knowledge'],
     managesColleagues: false,
   },
   member: {
     label: 'Member',
-    permissions: ['proposals', 'tasks', 'projects', 'documents', 'uploads', 'comments', 'messages', 'tickets'],
+    permissions: [
+      'proposals',
+      'tasks',
+      'projects',
+      'documents',
+      'uploads',
+      'comments',
+      'messages',
+      'tickets',
+      'knowledge',
+      'requests',
+      'appointments',
+    ],
     managesColleagues: false,
   },
 };
@@ -127,8 +148,13 @@ export interface ClientAccess {
  *   holds that permission may (Alga's seeded client Admin; not User or Finance, read only);
  * - the team page (colleagues, their roles, invitations) → user read and update;
  * - client projects → project read, as Alga's client project pages ask;
+ * - the knowledge base → document read, as Alga's client knowledge base asks
+ *   (client-portal-actions/client-kb.ts: hasPermission(user, 'document', 'read'));
  * - support tickets → ticket read; opening one also asks ticket create (mayOpenTickets), and
  *   replying, closing, reopening and rating ask ticket update (mayActOnTickets);
+ * - service and quote requests → Alga's client portal asks nothing of the client's roles to list
+ *   published definitions or submit one (request-services/[definitionId]/actions.ts checks only
+ *   that the user is a client of the tenant): the host's roles do not narrow them;
  * - later: the company's profile → client read (editing it: client update).
  * Comments and messages are the portal's own threads (Alga's comments belong to tickets): the
  * host's roles do not narrow them. An empty list asks nothing of the host.
@@ -148,6 +174,11 @@ const HOST_GRANTS_NEEDED = {
   ticketCreate: ['ticket:create'],
   ticketUpdate: ['ticket:update'],
   projects: ['project:read'],
+  knowledge: ['document:read'],
+  requests: [],
+  // Alga's client portal asks no client permission to book or cancel (appointmentRequestActions.ts:
+  // withAuth and a client user with a contact, nothing more).
+  appointments: [],
   companyProfile: ['client:read'],
   companyProfileEdit: ['client:update'],
 } as const satisfies Record<ClientPermission | 'colleagues', readonly string[]> & Record<string, readonly string[]>;

@@ -6,7 +6,18 @@ import type { PortalSettings } from '../settings/portal-settings.ts';
 import type { ClientUserStatus } from './client-user-policy.ts';
 import { forbidden, notFound } from '../http/http-error.ts';
 
-export type PortalSection = 'proposals' | 'quotations' | 'invoices' | 'tasks' | 'projects' | 'documents' | 'messages' | 'tickets';
+export type PortalSection =
+  | 'proposals'
+  | 'quotations'
+  | 'invoices'
+  | 'tasks'
+  | 'projects'
+  | 'documents'
+  | 'messages'
+  | 'tickets'
+  | 'knowledge'
+  | 'requests'
+  | 'appointments';
 
 const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   proposals: (s) => s.showProposals,
@@ -17,6 +28,9 @@ const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   documents: (s) => s.showDocuments,
   messages: (s) => s.allowMessaging,
   tickets: (s) => s.showTickets,
+  knowledge: (s) => s.showKnowledgeBase,
+  requests: (s) => s.showRequests,
+  appointments: (s) => s.showAppointments,
 };
 
 export const PORTAL_SECTIONS = Object.keys(SECTION_RULES) as PortalSection[];
@@ -39,6 +53,8 @@ const SECTION_OF_RECORD: Record<string, PortalSection> = {
   document: 'documents',
   message: 'messages',
   ticket: 'tickets',
+  request: 'requests',
+  appointment: 'appointments',
 };
 
 /**
@@ -170,6 +186,9 @@ const LIVE_EVENT_RULES: Record<string, (s: PortalSettings, data: Record<string, 
   'document-changed': (s) => canSeeSection(s, 'documents'),
   // A ticket's answer, status or attachment: its page and the list refresh.
   'ticket-changed': (s) => canSeeSection(s, 'tickets'),
+  'request-changed': (s) => canSeeSection(s, 'requests'),
+  // An appointment confirmed, declined, moved or cancelled: its page and the list refresh.
+  'appointment-changed': (s) => canSeeSection(s, 'appointments'),
   // A thread shows only with comments on, under a record of a section the client sees.
   'comment-created': (s, data) => {
     const type = typeof data.subjectType === 'string' ? data.subjectType : '';

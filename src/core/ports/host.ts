@@ -207,6 +207,8 @@ export interface DashboardAsk {
   projects: boolean;
   /** The open and waiting tickets (tickets.counts). */
   tickets: boolean;
+  /** The next standing appointments (appointments.list(…, 'upcoming', …), pending, confirmed or moved). */
+  appointments?: boolean;
   rows: number;
 }
 
@@ -227,6 +229,11 @@ export interface DashboardData {
   activeProjects: number | null;
   /** tickets.counts(…), each up to SUMMARY_COUNT_LIMIT + 1. */
   tickets: { open: number; waiting: number } | null;
+  /**
+   * The next standing appointments, soonest first, when asked; absent where the host's
+   * forDashboard does not read them (the port is asked on its own then).
+   */
+  appointments?: Appointment[] | null;
 }
 
 /**
@@ -1056,6 +1063,122 @@ export interface TicketsPort {
   staffPageOf?(ticketId: HostId): string | null;
 }
 
+/** The kinds of field a request form asks; a host maps its own onto them. */
+type RequestFieldType = 'text' | 'textarea' | 'select' | 'multiselect' | 'number' | 'date' | 'checkbox' | 'file';
+
+/** One field of a request form, as the host defines it. */
+export interface RequestField {
+  /** The payload's key for the answer; unique within the form. */
+  key: string;
+  type: RequestFieldType;
+  label: string;
+  /** A line under the label, where the host keeps one. */
+  help: string | null;
+  required: boolean;
+  /** With select and multiselect: the choices, in the host's order. */
+  options?: { value: string; label: string }[];
+  /** With number: the bounds the host sets. */
+  min?: number | null;
+  max?: number | null;
+}
+
+/**
+ * One thing the agency offers its clients to ask for ("Request a quote for printing"), with its
+ * own form. A `quote` request is answered with a proposal or quotation the client accepts in the
+ * portal; a `general` one with the agency's answer.
+ */
+export interface RequestDefinition {
+  id: HostId;
+  name: string;
+  description: string;
+  /** The host's grouping of its catalogue, where it has one. */
+  category: string | null;
+  /** The host's icon name, where it keeps one; the portal shows a generic mark for others. */
+  icon: string | null;
+  kind: 'general' | 'quote';
+  fields: RequestField[];
+}
+
+/**
+ * The portal's words for where a request stands: `submitted` (not read yet), `inReview`,
+ * `answered` (the agency answered or sent a quotation), `closed`. A host maps its own statuses.
+ */
+export type RequestState = 'submitted' | 'inReview' | 'answered' | 'closed';
+
+/** An answer of the client's form as the request page shows it. */
+export type RequestAnswer = string | number | boolean | string[] | null;
+
+export interface RequestSummary {
+  id: HostId;
+  /** The number the client quotes (REQ-0001), or the host's id where it numbers none. */
+  ref: string;
+  /** The definition's name at the time it was sent. */
+  title: string;
+  kind: 'general' | 'quote';
+  state: RequestState;
+  /** The host's own name of its status where it says more than the state; null to say the state. */
+  statusLabel: string | null;
+  submittedAt: Date;
+  /** The newest change, by either side. */
+  updatedAt: Date;
+}
+
+/** A proposal or quotation the agency made in answer to a request. */
+interface RequestOffer {
+  kind: 'proposal' | 'quotation';
+  id: HostId;
+  number: string;
+}
+
+export interface RequestDetail extends RequestSummary {
+  /** The fields of the form as they were sent, with the client's answers (files: their names). */
+  fields: RequestField[];
+  answers: Record<string, RequestAnswer>;
+  /** The agency's answer to the client, where it wrote one. */
+  answer: string | null;
+  answeredAt: Date | null;
+  /** Oldest first; empty where the host keeps no history. */
+  history: { at: Date; state: RequestState; statusLabel: string | null }[];
+  /** The proposal or quotation the agency made in answer, where there is one. */
+  offer: RequestOffer | null;
+}
+
+/** What a client sends: the definition's answers, checked against its fields by the portal. */
+interface NewRequest {
+  definitionId: HostId;
+  answers: Record<string, RequestAnswer>;
+}
+
+/**
+ * The agency's catalogue of services and quotes a client may ask for, and the client's requests:
+ * every call scoped by workspace and client, so another company's request is not found; `contactId`
+ * names the person who asks or reads (the request's requester), for a host that shows each person
+ * only their own (Alga's "my requests"). The agency answers in the host's own screens; what it
+ * writes there for the client comes back through find().
+ */
+export interface ServiceRequestsPort {
+  /** The definitions this person may ask for (published, visible to clients), in the host's order. */
+  definitions(workspaceId: HostId, clientId: HostId, contactId: HostId): Promise<RequestDefinition[]>;
+  /** One of definitions(), or null. */
+  definition(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId): Promise<RequestDefinition | null>;
+  /** Null when the definition is not one this person may ask for. */
+  submit(workspaceId: HostId, clientId: HostId, contactId: HostId, request: NewRequest, write?: HostWrite): Promise<RequestSummary | null>;
+  /** Newest first; `search` matched in the ref and the title, any case. */
+  list(
+    workspaceId: HostId,
+    clientId: HostId,
+    contactId: HostId,
+    filter: { search?: string },
+    page: PageRequest,
+  ): Promise<Page<RequestSummary>>;
+  find(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId): Promise<RequestDetail | null>;
+  /**
+   * Optional: the request a proposal or quotation of the client answers, for its page ("in answer
+   * to your request …"); null when it answers none.
+   */
+  answeredBy?(workspaceId: HostId, clientId: HostId, offer: { kind: 'proposal' | 'quotation'; id: HostId }): Promise<RequestSummary | null>;
+}
+
 /** The portal's words for where a project stands; a host maps its own statuses onto them. */
 export type ProjectState = 'active' | 'onHold' | 'completed';
 
@@ -1123,6 +1246,76 @@ export interface ProjectsPort {
   countActive(workspaceId: HostId, clientId: HostId, contactId: HostId): Promise<number>;
 }
 
+/** A category of the knowledge base, named in the reader's language where the host has it. */
+export interface KnowledgeCategory {
+  id: HostId;
+  name: string;
+  /** Its published client articles (one per article, whatever its translations). */
+  articles: number;
+}
+
+/**
+ * A piece of an article's body, as text: hosts keep markdown (the reference CRM), BlockNote JSON
+ * (Alga PSA) or editor HTML (Dolibarr), and each turns it into these, so the portal renders
+ * escaped text only and never a host's markup.
+ */
+export interface KnowledgeBlock {
+  kind: 'heading' | 'paragraph' | 'bullet' | 'numbered' | 'quote' | 'code';
+  text: string;
+}
+
+export interface KnowledgeArticleSummary {
+  id: HostId;
+  title: string;
+  category: { id: HostId; name: string } | null;
+  /** The article's language as the host tags it ("en", "de_DE"), or null where it keeps none. */
+  language: string | null;
+  /** The opening words of the body as plain text, at most about 200 characters. */
+  excerpt: string;
+  /** ISO 8601, or null. */
+  updatedAt: string | null;
+}
+
+export interface KnowledgeArticle extends KnowledgeArticleSummary {
+  body: KnowledgeBlock[];
+}
+
+/** Which articles KnowledgeBasePort.list returns; every part given narrows the list. */
+interface KnowledgeFilter {
+  categoryId?: HostId;
+  /** The reader's words, each matched (as a word's beginning, any case) in the title or the body. */
+  words?: string[];
+}
+
+/**
+ * The articles an agency published for its clients (never drafts, never internal ones), as the
+ * host's own client portal shows them. Every call is scoped by workspace and client (a host may
+ * keep articles per tenant, or per client); `languages` is the reader's order of preference (their
+ * language, then the workspace's): of an article kept in several languages, the first of them the
+ * host has is given, else any one.
+ */
+export interface KnowledgeBasePort {
+  categories(workspaceId: HostId, clientId: HostId, languages: readonly string[]): Promise<KnowledgeCategory[]>;
+  /** By title, a page at a time. */
+  list(
+    workspaceId: HostId,
+    clientId: HostId,
+    languages: readonly string[],
+    filter: KnowledgeFilter,
+    page: PageRequest,
+  ): Promise<Page<KnowledgeArticleSummary>>;
+  /** One article, in the reader's language where it has a translation in it; null when not published for clients. */
+  find(workspaceId: HostId, clientId: HostId, languages: readonly string[], id: HostId): Promise<KnowledgeArticle | null>;
+  /** Up to `limit` articles matching any of `words`, best first (the new-ticket form's suggestions). */
+  suggest(
+    workspaceId: HostId,
+    clientId: HostId,
+    languages: readonly string[],
+    words: readonly string[],
+    limit: number,
+  ): Promise<KnowledgeArticleSummary[]>;
+}
+
 /**
  * The host's own page around the portal's admin pages, so the CRM's header and main navigation stay
  * in place while staff work in the portal's settings. Optional: without it the admin pages use a
@@ -1150,17 +1343,18 @@ export interface HostRecordPagesPort {
 
 /** Something the agency did in the host that the client's people are to be told of. */
 export interface HostNewsItem {
-  kind: 'invoice' | 'proposal' | 'quotation' | 'task' | 'ticket';
+  kind: 'invoice' | 'proposal' | 'quotation' | 'task' | 'ticket' | 'appointment';
   /**
    * An invoice `issued`; a proposal or quotation `sent` for the client's answer; a task `assigned`
-   * to a contact; a ticket `answered` by the agency (the words of hostRecordChanged's change).
+   * to a contact; a ticket or an appointment `answered` by the agency (the words of
+   * hostRecordChanged's change).
    */
   happened: 'issued' | 'sent' | 'assigned' | 'answered';
   id: HostId;
   clientId: HostId;
   number: string;
   title: string;
-  /** With a task: the contact it was assigned to. */
+  /** With a task: the contact it was assigned to; with an appointment: the contact who asked for it. */
   contactId?: HostId;
   /**
    * Which happening on the record this is, where a record has many: a ticket's answers and status
@@ -1213,6 +1407,89 @@ export interface HostClientPermissionsPort {
   of(workspaceId: HostId, contactIds: HostId[]): Promise<Map<HostId, ReadonlySet<string>>>;
 }
 
+/** Where an appointment stands: asked for, agreed, refused by the agency, agreed at a new time, called off. */
+export type AppointmentStatus = 'pending' | 'confirmed' | 'declined' | 'moved' | 'cancelled';
+
+/** What a client may book time for, and for how long. */
+export interface AppointmentService {
+  id: HostId;
+  name: string;
+  minutes: number;
+}
+
+/** A time a client may book: free in the agency's hours, far enough ahead. */
+export interface AppointmentSlot {
+  startsAt: Date;
+  endsAt: Date;
+}
+
+export interface Appointment {
+  id: HostId;
+  serviceId: HostId;
+  serviceName: string;
+  /** The client's person who asked for it; null when the agency booked it or the contact is gone. */
+  contactId: HostId | null;
+  startsAt: Date;
+  endsAt: Date;
+  status: AppointmentStatus;
+  note: string;
+  /** The client's IANA zone when they asked: the invitation's and the emails'. */
+  timeZone: string;
+  /** The invitation's revision (iCalendar SEQUENCE): up on each move. */
+  sequence: number;
+  requestedAt: Date;
+}
+
+export interface NewAppointment {
+  serviceId: HostId;
+  startsAt: Date;
+  note: string;
+  timeZone: string;
+}
+
+/**
+ * Why a host does not book a time: another booking holds it now ('taken', refused in the
+ * database, so two clients asking at once never both get it), or it is not a time the agency
+ * offers for that service ('unavailable').
+ */
+export interface AppointmentRefusal {
+  refused: 'taken' | 'unavailable';
+}
+
+/**
+ * Appointments a client books with the agency, as the host keeps them: every query scoped by
+ * workspace and client (another company's appointment is not found). The agency confirms,
+ * declines or moves them in the host's own screens and tells the portal (hostRecordChanged, or
+ * its news port).
+ */
+export interface AppointmentsPort {
+  /** The services this client may book, in the host's order (a host may offer some only under a contract). */
+  services(workspaceId: HostId, clientId: HostId): Promise<AppointmentService[]>;
+  /** Free times for the service starting in [from, to), soonest first; null when the service is not the host's. */
+  freeSlots(workspaceId: HostId, serviceId: HostId, from: Date, to: Date, now: Date): Promise<AppointmentSlot[] | null>;
+  /** Coming up (ends after now, soonest first) or past (latest first). */
+  list(
+    workspaceId: HostId,
+    clientId: HostId,
+    contactId: HostId,
+    when: 'upcoming' | 'past',
+    now: Date,
+    page: PageRequest,
+  ): Promise<Page<Appointment>>;
+  find(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId): Promise<Appointment | null>;
+  /** Null when the client or contact is not the workspace's. */
+  request(
+    workspaceId: HostId,
+    clientId: HostId,
+    contactId: HostId,
+    wanted: NewAppointment,
+    now: Date,
+    write?: HostWrite,
+  ): Promise<Appointment | AppointmentRefusal | null>;
+  /** The client calls it off; null when it is not the client's or no longer standing. */
+  cancel(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId, write?: HostWrite): Promise<Appointment | null>;
+}
+
 export interface HostAdapter {
   /** Shown in logs and the audit report. */
   name: string;
@@ -1239,6 +1516,12 @@ export interface HostAdapter {
   tickets?: TicketsPort;
   /** Client projects (claim 'project'); without it the projects section does not exist. */
   projects?: ProjectsPort;
+  /** The knowledge base's published client articles; without it the Help section does not exist. */
+  knowledgeBase?: KnowledgeBasePort;
+  /** Service and quote requests; without it the requests section does not exist. */
+  requests?: ServiceRequestsPort;
+  /** Appointments clients book with the agency; without it the appointments section does not exist. */
+  appointments?: AppointmentsPort;
   /** The host's page around the portal's admin pages; without it they have a layout of their own. */
   layout?: HostLayoutPort;
   /** Links from the portal's staff record pages to the host's own; without it there are none. */

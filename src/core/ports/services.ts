@@ -21,6 +21,11 @@ export interface MailMessage {
   html?: string;
   /** Where a reply goes when not to the From address (an invitation sent in the agency's name: its own address). */
   replyTo?: string;
+  /**
+   * An iCalendar object (an appointment's invitation or its cancellation), sent as the message's
+   * text/calendar part with its METHOD, so mail programs offer to add it to the calendar.
+   */
+  calendar?: { method: 'REQUEST' | 'CANCEL'; content: string };
 }
 
 export interface MailSendOptions {

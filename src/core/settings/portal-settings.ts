@@ -8,6 +8,12 @@ export interface PortalSettings {
   showProjects: boolean;
   /** Clients open support tickets and follow them (where the host keeps tickets). */
   showTickets: boolean;
+  /** Clients read the agency's published help articles (where the host keeps a knowledge base). */
+  showKnowledgeBase: boolean;
+  /** Clients ask for the agency's services and quotes from its catalogue (where the host keeps one). */
+  showRequests: boolean;
+  /** Clients book time with the agency (where the host keeps appointments). */
+  showAppointments: boolean;
   /**
    * Documents have no workspace switch (always true here); a person's role or the agency can hide
    * them from one person or company (src/core/policies/client-access.ts).
@@ -40,6 +46,9 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   showTasks: true,
   showProjects: true,
   showTickets: false,
+  showKnowledgeBase: true,
+  showRequests: false,
+  showAppointments: false,
   showDocuments: true,
   allowFileUploads: false,
   allowComments: true,
@@ -68,6 +77,21 @@ export const SECTION_SWITCHES = [
     key: 'showTickets',
     label: 'Show support tickets',
     hint: 'Clients open support tickets, follow your answers, close, reopen and rate them. Only where your CRM keeps tickets.',
+  },
+  {
+    key: 'showKnowledgeBase',
+    label: 'Show the knowledge base',
+    hint: 'Clients read the help articles you published for them, and see matching ones as they write a ticket. Only where your CRM keeps a knowledge base.',
+  },
+  {
+    key: 'showRequests',
+    label: 'Show service and quote requests',
+    hint: 'Clients ask for what you offer, each with its own form, and follow your answer and your quotation. Only where your CRM keeps a catalogue of requests.',
+  },
+  {
+    key: 'showAppointments',
+    label: 'Show appointments',
+    hint: 'Clients book time with you from your free hours, follow your answer and cancel. Only where your CRM keeps appointments.',
   },
   {
     key: 'allowFileUploads',

@@ -12,6 +12,9 @@ interface SettingsRow {
   show_tasks: boolean;
   show_projects: boolean;
   show_tickets: boolean;
+  show_knowledge_base: boolean;
+  show_requests: boolean;
+  show_appointments: boolean;
   allow_file_uploads: boolean;
   allow_comments: boolean;
   allow_messaging: boolean;
@@ -35,6 +38,9 @@ const COLUMNS = [
   'show_tasks',
   'show_projects',
   'show_tickets',
+  'show_knowledge_base',
+  'show_requests',
+  'show_appointments',
   'allow_file_uploads',
   'allow_comments',
   'allow_messaging',
@@ -59,6 +65,9 @@ function fromRow(row: SettingsRow): PortalSettings {
     showTasks: row.show_tasks,
     showProjects: row.show_projects,
     showTickets: row.show_tickets,
+    showKnowledgeBase: row.show_knowledge_base,
+    showRequests: row.show_requests,
+    showAppointments: row.show_appointments,
     showDocuments: true,
     allowFileUploads: row.allow_file_uploads,
     allowComments: row.allow_comments,
@@ -94,6 +103,9 @@ export async function saveSettings(db: Db, workspaceId: string, change: Settings
     showTasks: 'show_tasks',
     showProjects: 'show_projects',
     showTickets: 'show_tickets',
+    showKnowledgeBase: 'show_knowledge_base',
+    showRequests: 'show_requests',
+    showAppointments: 'show_appointments',
     allowFileUploads: 'allow_file_uploads',
     allowComments: 'allow_comments',
     allowMessaging: 'allow_messaging',

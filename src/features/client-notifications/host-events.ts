@@ -10,6 +10,8 @@ const KIND_OF = {
   proposal: 'offer_sent',
   quotation: 'offer_sent',
   ticket: 'ticket_answered',
+  request: 'request_answered',
+  appointment: 'appointment_answered',
 } as const;
 
 export function clientEventOf(change: ParsedHostChange): ClientEvent {

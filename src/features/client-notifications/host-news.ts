@@ -8,7 +8,7 @@
 // one twice. The cursor moves only after everything read was told. A ticket the agency answered
 // also refreshes the client's open pages, with the live event a host's own call sends (core/live/host-changes.ts).
 import type { Knex } from 'knex';
-import { announceHostChange, type EventBus, type HostNewsPort, type PortalLogger } from '../../core/index.ts';
+import { announceHostChange, type EventBus, type HostNewsPort, type ParsedHostChange, type PortalLogger } from '../../core/index.ts';
 import { claimHostNews, saveHostNewsCursor, workspacesWithActivePeople } from './queries.ts';
 import type { ClientEvent } from './service.ts';
 
@@ -18,6 +18,7 @@ const KIND_OF = {
   quotation: 'offer_sent',
   task: 'task_assigned',
   ticket: 'ticket_answered',
+  appointment: 'appointment_answered',
 } as const;
 
 /** How long a claimed read stays its instance's: a little under the pass's interval. */
@@ -31,6 +32,8 @@ export interface HostNewsDeps {
   notify(event: ClientEvent): Promise<number>;
   /** A ticket changed: resolved by the agency, its opener is invited to the satisfaction survey (tickets feature). */
   ticketChanged?: (workspaceId: string, clientId: string, ticketId: string) => Promise<number>;
+  /** The appointment's answer told for the first time: its calendar email (features/appointments). */
+  appointmentAnswered?(change: ParsedHostChange): Promise<unknown>;
   now: () => Date;
   logger: PortalLogger;
 }
@@ -46,12 +49,12 @@ export function createHostNewsReader(deps: HostNewsDeps) {
     const { items, cursor: next } = await news.since(workspaceId, claimed.cursor, claimed.startedAt);
     let told = 0;
     for (const item of items) {
-      if (item.kind === 'ticket')
+      if (item.kind === 'ticket' || item.kind === 'appointment')
         await announceHostChange(
           { db, bus: deps.events, onError: (message, err) => logger.error(message, err) },
-          { workspaceId, clientId: item.clientId, kind: 'ticket', id: item.id },
+          { workspaceId, clientId: item.clientId, kind: item.kind, id: item.id },
         );
-      told += await deps.notify({
+      const toldNow = await deps.notify({
         workspaceId,
         clientId: item.clientId,
         kind: KIND_OF[item.kind],
@@ -62,7 +65,21 @@ export function createHostNewsReader(deps: HostNewsDeps) {
         contactId: item.kind === 'task' ? (item.contactId ?? null) : null,
         occurrence: item.occurrence ?? null,
       });
+      told += toldNow;
       if (item.kind === 'ticket' && deps.ticketChanged) told += await deps.ticketChanged(workspaceId, item.clientId, item.id);
+      // As for a host's own call: the calendar email goes with the first telling of each answer.
+      if (item.kind === 'appointment' && toldNow > 0 && deps.appointmentAnswered)
+        await deps
+          .appointmentAnswered({
+            workspaceId,
+            clientId: item.clientId,
+            kind: 'appointment',
+            id: item.id,
+            happened: 'answered',
+            ...(item.contactId ? { contactId: item.contactId } : {}),
+            ...(item.occurrence ? { occurrence: item.occurrence } : {}),
+          })
+          .catch((err: unknown) => logger.error('could not email an appointment’s answer', err));
     }
     await saveHostNewsCursor(db, workspaceId, next);
     return told;

@@ -3,7 +3,7 @@
 // with a news port, what it issued and sent and how it answered tickets is read every few minutes
 // (host-news.ts).
 import { clientNotificationsManifest } from './manifest.ts';
-import type { CoreServices, Feature } from '../../core/index.ts';
+import type { CoreServices, Feature, ParsedHostChange } from '../../core/index.ts';
 import { createClientNotificationHandlers } from './handlers.ts';
 import { createHostNewsReader } from './host-news.ts';
 import { clientNotificationRoutes } from './routes.ts';
@@ -22,6 +22,7 @@ export function clientNotificationsFeature(
   core: CoreServices,
   shared: {
     push: AppPush;
+    appointmentAnswered?: (change: ParsedHostChange) => Promise<unknown>;
     /** A ticket the host's news says changed: the tickets feature invites to its survey where the agency resolved it. */
     ticketChanged?: (workspaceId: string, clientId: string, ticketId: string) => Promise<number>;
   },
@@ -48,6 +49,7 @@ export function clientNotificationsFeature(
         ...(shared.ticketChanged ? { ticketChanged: shared.ticketChanged } : {}),
         now,
         logger,
+        ...(shared.appointmentAnswered ? { appointmentAnswered: shared.appointmentAnswered } : {}),
       })
     : null;
   let reading: Promise<number> | null = null;

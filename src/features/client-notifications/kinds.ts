@@ -11,6 +11,8 @@ export const NOTIFICATION_KINDS = [
   'message_reply',
   'ticket_answered',
   'survey_invited',
+  'request_answered',
+  'appointment_answered',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -37,6 +39,11 @@ export const KIND_RULES: Record<NotificationKind, KindRule> = {
   ticket_answered: { permission: 'tickets', section: 'tickets', channels: CHANNELS, defaultChannel: 'email' },
   // The agency resolved a ticket and asks how it went: asked at once, while it is fresh.
   survey_invited: { permission: 'tickets', section: 'tickets', channels: CHANNELS, defaultChannel: 'email' },
+  // The agency's answer to a service or quote request, or its status moved on.
+  request_answered: { permission: 'requests', section: 'requests', channels: CHANNELS, defaultChannel: 'email' },
+  // The agency's answer on an appointment: the person who booked it gets an email of its own with
+  // the calendar invitation (appointments/invitations.ts), so this one stays in the portal.
+  appointment_answered: { permission: 'appointments', section: 'appointments', channels: ['portal'], defaultChannel: 'portal' },
 };
 
 /** The kinds a person's settings (the workspace's, narrowed by their access) let them see. */

@@ -59,7 +59,7 @@ export interface ClientEvent {
   workspaceId: string;
   clientId: string;
   kind: NotificationKind;
-  subjectType: 'invoice' | 'proposal' | 'quotation' | 'task' | 'document' | 'message' | 'ticket' | 'survey';
+  subjectType: 'invoice' | 'proposal' | 'quotation' | 'task' | 'document' | 'message' | 'ticket' | 'survey' | 'request' | 'appointment';
   subjectId: string;
   /**
    * Which happening on the record this is, where one record has many (each answer on a ticket: the
@@ -107,6 +107,10 @@ export function subjectPath(row: Pick<NotificationRow, 'subject_type' | 'subject
     // A ticket's satisfaction survey: the subject is the ticket.
     case 'survey':
       return `/tickets/${encodeURIComponent(row.subject_id)}/survey`;
+    case 'request':
+      return `/requests/mine/${encodeURIComponent(row.subject_id)}`;
+    case 'appointment':
+      return `/appointments/${encodeURIComponent(row.subject_id)}`;
     default:
       return '/messages';
   }

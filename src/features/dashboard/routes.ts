@@ -7,6 +7,7 @@ import {
   type DashboardAsk,
   type HostAdapter,
   mayOpenTickets,
+  permits,
   portalContext,
   portalI18n,
   renderPortalPage,
@@ -14,6 +15,7 @@ import {
   SUMMARY_COUNT_LIMIT,
   visibleSections,
 } from '../../core/index.ts';
+import { presentAppointment } from '../appointments/index.ts';
 import { presentOfferRow } from '../offers/index.ts';
 import { presentInvoiceRow } from '../invoices/index.ts';
 import { greeting, presentCards } from './presenters.ts';
@@ -36,6 +38,7 @@ export function dashboardRoutes(deps: {
     const showOffers = Boolean(adapter.offers) && canSeeSection(settings, 'proposals');
     const showInvoices = Boolean(adapter.invoices) && canSeeSection(settings, 'invoices');
     const showTickets = Boolean(adapter.tickets) && sectionPages.has('tickets') && sections.includes('tickets');
+    const showAppointments = Boolean(adapter.appointments) && sectionPages.has('appointments') && sections.includes('appointments');
     const ask: DashboardAsk = {
       proposals: showOffers,
       // A host that keeps no quotations has no quotation pages: nothing to read.
@@ -45,6 +48,7 @@ export function dashboardRoutes(deps: {
       tasks: Boolean(adapter.tasks) && sections.includes('tasks'),
       projects: Boolean(adapter.projects) && sections.includes('projects') && sectionPages.has('projects'),
       tickets: showTickets,
+      appointments: showAppointments,
       rows: WIDGET_ROWS,
     };
     const [data, unreadMessages] = await Promise.all([
@@ -66,6 +70,10 @@ export function dashboardRoutes(deps: {
         : null,
       unpaid: data.invoices
         ? data.invoices.map((invoice) => presentInvoiceRow(i18n, invoice, `${base}/invoices/${encodeURIComponent(invoice.id)}`, today))
+        : null,
+      // What is coming: the next appointments asked for, confirmed or moved, in the reader's zone.
+      appointments: data.appointments
+        ? { items: data.appointments.map((a) => presentAppointment(i18n, base, a)), href: `${base}/appointments` }
         : null,
       // Latest shared documents and open tasks by due date (widgets.ts).
       ...presentWidgets(i18n, base, settings, { documents: data.documents, tasks: data.tasks, unreadMessages }, today),
@@ -91,10 +99,14 @@ export function dashboardRoutes(deps: {
       ),
       widgets,
       // The first things a client may want to do, before what waits for them.
-      actions:
-        showTickets && mayOpenTickets(signedInClient(res).access)
+      actions: [
+        ...(showTickets && mayOpenTickets(signedInClient(res).access)
           ? [{ href: `${base}/tickets/new`, label: i18n.t('dashboard:actions.newTicket') }]
-          : [],
+          : []),
+        ...(showAppointments && permits(settings, 'appointments')
+          ? [{ href: `${base}/appointments/new`, label: i18n.t('appointments:new.action') }]
+          : []),
+      ],
     });
   });
 

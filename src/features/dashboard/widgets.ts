@@ -4,6 +4,7 @@
 // host has. One read when the host answers
 // summaries.forDashboard; otherwise the summary and each list port, in parallel.
 import {
+  type Appointment,
   attachedToOpenRecords,
   type ClientTask,
   type DashboardAsk,
@@ -36,10 +37,15 @@ export async function loadDashboard(
   ask: DashboardAsk,
 ): Promise<DashboardData> {
   const { workspaceId, clientId, contactId } = ids;
-  if (adapter.summaries.forDashboard) return adapter.summaries.forDashboard(workspaceId, clientId, contactId, ask);
+  if (adapter.summaries.forDashboard) {
+    const data = await adapter.summaries.forDashboard(workspaceId, clientId, contactId, ask);
+    // A host whose one read leaves appointments out: the port, on its own.
+    if (data.appointments !== undefined) return data;
+    return { ...data, appointments: await comingAppointments(adapter, ids, ask) };
+  }
   const { offers, invoices, documents, tasks, projects, tickets } = adapter;
   const page = { limit: ask.rows };
-  const [summary, proposals, quotations, unpaid, shared, open, activeProjects, ticketCounts] = await Promise.all([
+  const [summary, proposals, quotations, unpaid, shared, open, activeProjects, ticketCounts, appointments] = await Promise.all([
     adapter.summaries.forClient(workspaceId, clientId, contactId),
     offers && ask.proposals ? offers.list(workspaceId, clientId, 'proposal', { status: ['open'] }, page) : null,
     offers && ask.quotations ? offers.list(workspaceId, clientId, 'quotation', { status: ['open'] }, page) : null,
@@ -48,6 +54,7 @@ export async function loadDashboard(
     tasks && ask.tasks ? tasks.list(workspaceId, clientId, contactId, { status: 'open' }, page) : null,
     projects && ask.projects ? projects.countActive(workspaceId, clientId, contactId) : null,
     tickets && ask.tickets ? tickets.counts(workspaceId, clientId, contactId) : null,
+    comingAppointments(adapter, ids, ask),
   ]);
   return {
     summary,
@@ -58,7 +65,21 @@ export async function loadDashboard(
     tasks: open?.items ?? null,
     activeProjects,
     tickets: ticketCounts,
+    appointments,
   };
+}
+
+/** The next standing appointments (pending, confirmed, moved), when asked and the host keeps them. */
+async function comingAppointments(
+  adapter: HostAdapter,
+  ids: { workspaceId: string; clientId: string; contactId: string },
+  ask: DashboardAsk,
+): Promise<Appointment[] | null> {
+  if (!ask.appointments || !adapter.appointments) return null;
+  const page = await adapter.appointments.list(ids.workspaceId, ids.clientId, ids.contactId, 'upcoming', new Date(), {
+    limit: ask.rows * 2,
+  });
+  return page.items.filter((a) => a.status === 'pending' || a.status === 'confirmed' || a.status === 'moved').slice(0, ask.rows);
 }
 
 /** The widgets as the person may see them: a document of a record they cannot open is not listed, a task names no such record. */

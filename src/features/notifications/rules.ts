@@ -35,6 +35,11 @@ export const NOTIFICATION_RULES: Partial<Record<ActivityEvent, { email: EmailCha
   'ticket.closed': { email: 'digest' },
   'ticket.reopened': { email: 'immediate' },
   'ticket.rated': { email: 'digest' },
+  // A request waits on the agency's answer, as a new ticket does.
+  'request.submitted': { email: 'immediate' },
+  // A request waits on the agency's answer; a cancellation frees time the agency planned for.
+  'appointment.requested': { email: 'immediate' },
+  'appointment.cancelled': { email: 'immediate' },
   // A client admin managing their colleagues: who can see the agency's records changes.
   'team.invited': { email: 'digest' },
   'team.role_changed': { email: 'immediate' },

@@ -28,6 +28,8 @@ import {
   renderPortalPage,
   sendPdf,
   signedInClient,
+  canSeeSection,
+  type ServiceRequestsPort,
   listHref,
   listParams,
   presentSearch,
@@ -57,6 +59,8 @@ export interface OfferHandlerDeps {
   limiter: RateLimiter;
   /** Accept / decline and the decision made (src/features/offers/decisions/), shown in the page's actions block. */
   decisions?: OfferDecisions;
+  /** The host's service and quote requests, where it keeps them: an offer made in answer to one names it. */
+  requests?: ServiceRequestsPort | undefined;
 }
 
 /** The document as the PDF would show it, drawn as HTML (src/core/pdf/preview.ts), with the signature of an accepted offer. */
@@ -124,11 +128,22 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
           })
         : Promise.resolve(),
     ]);
+    // The request it answers, named and linked for a person who may see their requests.
+    const answered =
+      deps.requests?.answeredBy && canSeeSection(settings, 'requests')
+        ? await deps.requests.answeredBy(workspace.id, signedInClient(res).user.client_id, { kind: offer.kind, id: offer.id })
+        : null;
+    const inAnswerTo = answered
+      ? {
+          text: i18n.t('requests:inAnswer', { ref: answered.ref, title: answered.title }),
+          href: `${portalContext(res).base}/requests/mine/${encodeURIComponent(answered.id)}`,
+        }
+      : null;
     const actions = state ? presentOfferActions(state, i18n, subject.href, req.query.decided) : null;
     // The decision the actions block already read signs the preview: no read of its own.
     const signed = offer.status === 'accepted' && state?.decision?.outcome === 'accepted' ? state.decision : null;
     const preview = previewOf(res, view, subject.href, signed ? signatureBlock(i18n, offer, signed, null) : null);
-    renderPortalPage(req, res, 'offers/show', view.heading, { section, offer: view, thread, actions, preview }, status);
+    renderPortalPage(req, res, 'offers/show', view.heading, { section, offer: view, thread, actions, preview, inAnswerTo }, status);
   }
 
   const renderThread = (req: Request, res: Response) => (thread: ThreadView, status: number) =>

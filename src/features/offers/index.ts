@@ -49,7 +49,10 @@ export function offersFeature(core: CoreServices, shared: { comments: CommentsPo
     publicRoutes: [publicLinkRoutes(createPublicLinkHandlers({ adapter, links, decisions, limiter, storage, now }))],
     clientRoutes: adapter.offers
       ? [
-          offerRoutes(createOfferHandlers({ db, offers: adapter.offers, comments, storage, now, limiter, decisions }), kinds),
+          offerRoutes(
+            createOfferHandlers({ db, offers: adapter.offers, comments, storage, now, limiter, decisions, requests: adapter.requests }),
+            kinds,
+          ),
           decisionRoutes(createDecisionHandlers({ db, decisions, storage }), kinds),
         ]
       : [],

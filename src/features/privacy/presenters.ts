@@ -89,6 +89,7 @@ export function presentErasureEffects(counts: Record<string, number>, portalKeep
       e('uploads', counts.uploads ?? 0),
       e('ticketFiles', counts.ticketFiles ?? 0),
       e('ticketRatings', counts.ticketRatings ?? 0),
+      e('requestFiles', counts.requestFiles ?? 0),
       ...(portalKeepsComments ? [e('comments')] : []),
     ],
     kept: [e('decisions', counts.decisions ?? 0), e('payments'), e('crm'), ...(portalKeepsComments ? [] : [e('crmComments')])],

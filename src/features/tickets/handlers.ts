@@ -12,6 +12,7 @@ import {
   attachmentLimitBytes,
   attachmentRefusalStatus,
   canClient,
+  canSeeSection,
   clientActor,
   type EventBus,
   type FieldErrors,
@@ -247,9 +248,11 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     form: { values?: Partial<NewTicketInput>; errors?: FieldErrors; limited?: string; refusal?: TicketRefusal } = {},
     status = 200,
   ) {
-    const { workspace, settings, base } = portalContext(res);
+    const { workspace, settings, base, sectionPages } = portalContext(res);
     const { access } = signedInClient(res);
     if (!mayOpenTickets(access)) throw notFound();
+    // Help articles matching the subject as it is typed, where the person may read the knowledge base.
+    const suggestUrl = sectionPages.has('knowledge') && canSeeSection(settings, 'knowledge') ? `${base}/knowledge/suggestions` : null;
     const i18n = portalI18n(res);
     const options = await tickets.options(workspace.id);
     const uploads = canClient(settings, 'upload_file');
@@ -277,6 +280,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
         uploadTypes: uploads ? presentUploadTypes(i18n) : null,
         maxAttachment: formatBytes(attachmentLimitBytes(settings.maxUploadMb), i18n.fmt),
         limited: form.limited ?? null,
+        suggestUrl,
       },
       status,
     );

@@ -1,9 +1,21 @@
 // Proposals and quotations: the same pages for two kinds of offer. offerRoutes('proposal') serves
-// /proposals, offerRoutes('quotation') serves /quotations.
+// /proposals, offerRoutes('quotation') serves /quotations. A quotation may answer a client's
+// request (web/routes/requests.ts): its new form then opens prefilled from the request
+// (`?request=`), and the quotation is linked to the request as it is created, in one transaction;
+// the quotation's page names the request back.
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { findClient, listClients } from '../../queries/clients.ts';
 import { createOffer, findOffer, listOfferItems, listOffers } from '../../queries/offers.ts';
+import { inTransaction } from '../../queries/db.ts';
+import {
+  answerServiceRequest,
+  findRequestOfQuotationForStaff,
+  findServiceRequest,
+  linkRequestQuotation,
+  type ServiceRequestRow,
+} from '../../queries/service-requests.ts';
+import { requestAnswers } from './requests.ts';
 import { PROPOSALS } from '../../queries/proposals.ts';
 import { QUOTATIONS } from '../../queries/quotations.ts';
 import { requireStaff, staffOf } from '../auth.ts';
@@ -37,7 +49,23 @@ const createOfferSchema = z.object({
   validUntil: optionalDateField('Valid until date'),
   status: choiceField(['draft', 'sent'], 'Choose whether to save it as a draft or mark it as sent.'),
   items: lineItemsField,
+  /** With a quotation made from a client's request: the request it answers. */
+  requestId: z.preprocess((v) => (v === '' ? undefined : v), idField('That request does not exist.').optional()),
 });
+
+/** A quotation's form prefilled from the request it answers: the client, a title, what was asked, and one line to price. */
+function prefillFrom(request: ServiceRequestRow) {
+  const answers = requestAnswers(request);
+  const payload = (request.payload && typeof request.payload === 'object' ? request.payload : {}) as Record<string, unknown>;
+  const quantity = typeof payload.quantity === 'number' && payload.quantity > 0 ? String(payload.quantity) : '1';
+  return {
+    requestId: String(request.id),
+    clientId: String(request.client_id),
+    title: `${request.title} (${request.ref})`,
+    body: answers.map((a) => `${a.label}: ${a.text}`).join('\n'),
+    items: [{ description: request.title, quantity, unitPrice: '' }],
+  };
+}
 
 export function offerRoutes(kind: OfferKind, { db, plugins }: RouteDeps & { plugins?: readonly CrmPlugin[] }): Router {
   const router = Router();
@@ -76,9 +104,16 @@ export function offerRoutes(kind: OfferKind, { db, plugins }: RouteDeps & { plug
     });
   });
 
+  /** The client's request a new quotation answers, found in the staff member's workspace; null for none. */
+  async function answeredRequest(res: Response, id: unknown): Promise<ServiceRequestRow | null> {
+    if (kind !== 'quotation' || typeof id !== 'string' || id === '') return null;
+    return found(await findServiceRequest(db, { workspaceId: staffOf(res).workspaceId, requestId: routeId(id) }));
+  }
+
   router.get(`${labels.path}/new`, requireStaff, async (req, res) => {
     const client = typeof req.query.client === 'string' ? req.query.client : '';
-    await showNewOfferForm(res, { clientId: client }, []);
+    const request = await answeredRequest(res, req.query.request);
+    await showNewOfferForm(res, request ? prefillFrom(request) : { clientId: client }, []);
   });
 
   router.post(labels.path, requireStaff, async (req, res) => {
@@ -87,9 +122,42 @@ export function offerRoutes(kind: OfferKind, { db, plugins }: RouteDeps & { plug
     if (!parsed.ok) return showNewOfferForm(res, req.body, parsed.errors, 400);
     const client = await findClient(db, { workspaceId, clientId: parsed.data.clientId });
     if (!client) return showNewOfferForm(res, req.body, [{ field: 'clientId', message: 'Choose the client this is for.' }], 400);
-    const { id, number } = await createOffer(db, table, { workspaceId, ...parsed.data, clientId: client.id });
-    if (parsed.data.status === 'sent')
-      await tellPlugins(plugins, { workspaceId, clientId: client.id, kind, id, happened: 'sent', title: parsed.data.title, number });
+    const { requestId, ...offer } = parsed.data;
+    const request = await answeredRequest(res, requestId !== undefined ? String(requestId) : undefined);
+    if (request && request.client_id !== client.id)
+      return showNewOfferForm(
+        res,
+        req.body,
+        [{ field: 'clientId', message: 'A quotation answering a request is for the client who sent it.' }],
+        400,
+      );
+    // The quotation, its link to the request and, once sent, the request answered: all or none.
+    const { id, number } = await inTransaction(db, async (trx) => {
+      const created = await createOffer(trx, table, { workspaceId, ...offer, clientId: client.id });
+      if (request) {
+        await linkRequestQuotation(trx, { workspaceId, requestId: request.id, quotationId: created.id });
+        await answerServiceRequest(trx, {
+          workspaceId,
+          requestId: request.id,
+          staffId: staffOf(res).id,
+          status: offer.status === 'sent' ? 'answered' : 'in_review',
+        });
+      }
+      return created;
+    });
+    if (offer.status === 'sent')
+      await tellPlugins(plugins, { workspaceId, clientId: client.id, kind, id, happened: 'sent', title: offer.title, number });
+    if (request)
+      await tellPlugins(plugins, {
+        workspaceId,
+        clientId: client.id,
+        kind: 'request',
+        id: request.id,
+        happened: 'answered',
+        title: request.title,
+        number: request.ref,
+        occurrence: `quotation:${id}:${offer.status}`,
+      });
     res.redirect(303, `${labels.path}/${id}`);
   });
 
@@ -98,6 +166,7 @@ export function offerRoutes(kind: OfferKind, { db, plugins }: RouteDeps & { plug
     const offer = found(await findOffer(db, table, { workspaceId, offerId: routeId(req.params.id) }));
     const items = await listOfferItems(db, table, { workspaceId, offerId: offer.id });
     const view = presentOffer(kind, offer);
+    const answers = kind === 'quotation' ? await findRequestOfQuotationForStaff(db, { workspaceId, quotationId: offer.id }) : null;
     await render(res, 'offers/show', {
       title: `${labels.singular} ${view.number}`,
       section,
@@ -106,6 +175,7 @@ export function offerRoutes(kind: OfferKind, { db, plugins }: RouteDeps & { plug
       items: presentLineItems(items, offer.currency),
       sums: presentLineSums(items, offer.currency),
       pluginLinks: await recordLinksFor(plugins, res, { kind, id: offer.id, clientId: offer.client_id }),
+      answersRequest: answers ? { href: `/requests/${answers.id}`, label: `${answers.ref} ${answers.title}` } : null,
     });
   });
 

@@ -50,12 +50,27 @@ describe("a staff member's own language", function () {
     const confirmed = await admin.get(saved.headers.location!).set(english).expect(200);
     expect(confirmed.text).to.include('Ihre Sprache ist gespeichert.').and.include(`href="${SETTINGS}">Zurück zur vorherigen Seite</a>`);
 
+    // Something unread, so the header carries its badge.
+    await insertActivity(h.crm.db, {
+      workspaceId,
+      event: 'ticket.opened',
+      clientId: null,
+      email: 'maria@northwind.test',
+      details: { ref: 'TIC-0099' },
+    });
     // The browser asks for English; the staff member chose German.
     const german = await admin.get(SETTINGS).set(english).expect(200);
     expect(german.text).to.match(/<div class="admin admin--embedded" lang="de"/);
     expect(german.text).to.include('Sprache: Deutsch');
     // The portal's own items in the CRM's header follow; the CRM's own navigation stays the CRM's.
     expect(german.text).to.include('>Kundenbenachrichtigungen').and.include('>Kundennachrichten');
+    // A screen reader hears the badge in the same language, and the CRM's invoice page names the
+    // portal's record page in it too.
+    expect(german.text).not.to.include('> unread<');
+    expect(german.text).to.match(/class="badge">\d+<span class="visually-hidden"> ungelesen<\/span>/);
+    const invoice = await h.crm.db('invoices').where({ workspace_id: workspaceId }).orderBy('id').first('id');
+    const invoicePage = await admin.get(`/invoices/${invoice.id}`).set(english).expect(200);
+    expect(invoicePage.text).to.include('Kundenportal: Aktivität, Nachweise und öffentliche Links');
     const inbox = await admin.get('/client-messages').set(english).expect(200);
     expect(inbox.text).to.include('lang="de"');
 

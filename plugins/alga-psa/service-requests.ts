@@ -1,0 +1,210 @@
+// Alga PSA's service requests through the portal's ServiceRequestsPort: the catalogue and forms as
+// Alga's own client portal offers them (server/src/app/client-portal/request-services/page.tsx and
+// [definitionId]/page.tsx, through server/src/lib/service-requests/portalCatalog.ts and
+// portalDetail.ts), a submission written as its submit action writes one
+// ([definitionId]/actions.ts submitRequestServiceDefinitionAction → submissionService.ts
+// submitPortalServiceRequest), and "my requests" (my-requests/, submissionHistory.ts): the
+// company's submissions, newest first.
+//
+// What the portal does not do that Alga does after the insert: run the definition's execution
+// provider (ticket-only makes a ticket through TicketModel.createTicketWithRetry with the
+// provider's board, status and priority configuration; enterprise providers run workflows or
+// checkouts). That is Alga's application code, not its tables: the submission stays 'pending' in
+// Alga's own list of the definition's submissions, where the agency sees it. The client's files
+// stay in the portal (Alga would store them through its StorageService and name them in
+// service_request_submission_attachments). Alga has no quote requests: every definition is
+// 'general'.
+import {
+  clampLimit,
+  containsPattern,
+  encodeCursor,
+  type RequestDefinition,
+  type RequestDetail,
+  type RequestField,
+  type RequestState,
+  type RequestSummary,
+  type ServiceRequestsPort,
+} from '../../src/index.ts';
+import { keysetPage } from '../shared/projects.ts';
+import { keyCursor } from './cursors.ts';
+import { contactScope, parseUuid } from './ids.ts';
+import {
+  type CatalogRow,
+  contactOfClient,
+  findPublishedDefinition,
+  findSubmission,
+  insertSubmission,
+  listCatalog,
+  listSubmissions,
+  type SubmissionRow,
+} from './queries/service-requests.ts';
+import { findClientUserIdOfContact } from './queries/users.ts';
+import type { Db } from './queries/db.ts';
+
+type TenantOf = (workspaceId: string) => string | null;
+
+/** Alga's basic form field types (basicFormBuilder.ts BasicFormFieldType) in the portal's words. */
+const FIELD_TYPE: Record<string, RequestField['type']> = {
+  'short-text': 'text',
+  'long-text': 'textarea',
+  select: 'select',
+  checkbox: 'checkbox',
+  date: 'date',
+  'file-upload': 'file',
+};
+
+/**
+ * A form schema as Alga normalises it (normalizeBasicFormSchema): fields with a key, an unknown
+ * type read as short text, the label or the key, help text, required, the options with both a
+ * label and a value.
+ */
+function fieldsOf(schema: unknown): RequestField[] {
+  const raw =
+    schema && typeof schema === 'object' && Array.isArray((schema as { fields?: unknown }).fields)
+      ? (schema as { fields: unknown[] }).fields
+      : [];
+  const fields: RequestField[] = [];
+  for (const item of raw) {
+    if (!item || typeof item !== 'object') continue;
+    const f = item as Record<string, unknown>;
+    const key = typeof f.key === 'string' ? f.key.trim() : '';
+    // The portal names inputs by key: a key Alga's own validation would refuse is not offered.
+    if (!/^[a-z][a-z0-9_]{0,39}$/.test(key) || fields.some((field) => field.key === key)) continue;
+    const type = FIELD_TYPE[typeof f.type === 'string' ? f.type : ''] ?? 'text';
+    const options = Array.isArray(f.options)
+      ? f.options
+          .map((o) => ({ label: typeof o?.label === 'string' ? o.label : '', value: typeof o?.value === 'string' ? o.value : '' }))
+          .filter((o) => o.label && o.value)
+      : undefined;
+    fields.push({
+      key,
+      type,
+      label: typeof f.label === 'string' && f.label.trim() ? f.label.trim() : key,
+      help: typeof f.helpText === 'string' && f.helpText ? f.helpText : null,
+      required: Boolean(f.required),
+      ...(options ? { options } : {}),
+    });
+  }
+  return fields;
+}
+
+function presentDefinition(row: CatalogRow): RequestDefinition {
+  return {
+    id: row.definition_id,
+    name: row.name,
+    description: row.description ?? '',
+    category: row.category_name_snapshot,
+    icon: row.icon,
+    kind: 'general',
+    fields: fieldsOf(row.form_schema_snapshot),
+  };
+}
+
+/** Alga's execution status in the portal's words: sent, then in the agency's hands once it ran. */
+const STATE: Record<SubmissionRow['execution_status'], RequestState> = { pending: 'submitted', succeeded: 'inReview', failed: 'submitted' };
+
+function presentSummary(row: SubmissionRow): RequestSummary {
+  return {
+    id: row.submission_id,
+    ref: row.submission_id.slice(0, 8).toUpperCase(),
+    title: row.request_name,
+    kind: 'general',
+    state: STATE[row.execution_status],
+    statusLabel: null,
+    submittedAt: row.submitted_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/**
+ * The portal's answers as Alga's submit action puts them in the payload: each field's text as the
+ * form sent it ('' for one left empty), a checkbox as a boolean, no file fields (Alga keeps files
+ * beside the submission, not in its payload).
+ */
+function algaPayload(fields: RequestField[], answers: Record<string, unknown>): Record<string, unknown> {
+  const payload: Record<string, unknown> = {};
+  for (const field of fields) {
+    if (field.type === 'file') continue;
+    const value = answers[field.key];
+    payload[field.key] = field.type === 'checkbox' ? value === true : value === null || value === undefined ? '' : String(value);
+  }
+  return payload;
+}
+
+export function algaServiceRequests(db: Db, tenantOf: TenantOf): ServiceRequestsPort {
+  const scopeOf = contactScope(tenantOf);
+  const none = { items: [], next: null };
+  return {
+    async definitions(workspaceId) {
+      const tenant = tenantOf(workspaceId);
+      return tenant ? (await listCatalog(db, tenant)).map(presentDefinition) : [];
+    },
+
+    async definition(workspaceId, _clientId, _contactId, definitionId) {
+      const tenant = tenantOf(workspaceId);
+      const id = parseUuid(definitionId);
+      if (!tenant || !id) return null;
+      const row = await findPublishedDefinition(db, tenant, id);
+      return row ? presentDefinition(row) : null;
+    },
+
+    async submit(workspaceId, clientId, contactId, request, write) {
+      const scope = scopeOf(workspaceId, clientId, contactId);
+      const id = parseUuid(request.definitionId);
+      const trx = write?.trx;
+      if (!scope || !id) return null;
+      if (!trx) throw new Error('alga-psa: a service request is written inside the caller’s transaction');
+      if (!(await contactOfClient(trx, scope))) return null;
+      const definition = await findPublishedDefinition(trx, scope.tenant, id);
+      if (!definition) return null;
+      const submissionId = await insertSubmission(trx, {
+        tenant: scope.tenant,
+        definition,
+        // The contact's client login, as Alga names the requester; none for a contact without one.
+        requesterUserId: await findClientUserIdOfContact(trx, scope),
+        clientId: scope.clientId,
+        contactId: scope.contactId,
+        payload: algaPayload(fieldsOf(definition.form_schema_snapshot), request.answers),
+      });
+      const row = await findSubmission(trx, { tenant: scope.tenant, clientId: scope.clientId, submissionId });
+      return row ? presentSummary(row) : null;
+    },
+
+    async list(workspaceId, clientId, contactId, filter, page) {
+      const scope = scopeOf(workspaceId, clientId, contactId);
+      if (!scope) return none;
+      const after = keyCursor(page.after, 'timestamp');
+      if (after === 'invalid') return none;
+      const limit = clampLimit(page.limit);
+      const rows = await listSubmissions(db, {
+        tenant: scope.tenant,
+        clientId: scope.clientId,
+        ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
+        ...(after ? { after } : {}),
+        limit: limit + 1,
+      });
+      return keysetPage(rows, limit, presentSummary, (last) => encodeCursor([last.sort_key, last.submission_id]));
+    },
+
+    async find(workspaceId, clientId, contactId, requestId): Promise<RequestDetail | null> {
+      const scope = scopeOf(workspaceId, clientId, contactId);
+      const id = parseUuid(requestId);
+      if (!scope || !id) return null;
+      const row = await findSubmission(db, { tenant: scope.tenant, clientId: scope.clientId, submissionId: id });
+      if (!row) return null;
+      const payload = (
+        row.submitted_payload && typeof row.submitted_payload === 'object' ? row.submitted_payload : {}
+      ) as RequestDetail['answers'];
+      return {
+        ...presentSummary(row),
+        fields: fieldsOf(row.form_schema_snapshot),
+        answers: payload,
+        answer: null,
+        answeredAt: null,
+        // Alga records no status history of a submission beyond its audit events.
+        history: [{ at: row.submitted_at, state: 'submitted', statusLabel: null }],
+        offer: null,
+      };
+    },
+  };
+}

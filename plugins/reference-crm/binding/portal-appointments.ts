@@ -1,0 +1,182 @@
+// The reference CRM's appointments as the portal's AppointmentsPort sees them: its services, the
+// free times of its weekly hours, a client's bookings. Every call is scoped by workspace and
+// client (an id of another company's appointment is "not found"); the CRM shows a company's
+// appointments to each of its people, so the contact does not narrow the reads. Two bookings never
+// hold one time: the table's exclusion constraint refuses the second (20270404000001_appointments.ts).
+import {
+  type Appointment,
+  type AppointmentsPort,
+  type AppointmentStatus,
+  offeredSlots,
+  type SlotRules,
+  type WeeklyHours,
+} from '../../../src/index.ts';
+import { parseId, toHostId } from '../ids.ts';
+import { findContact } from '../queries/contacts.ts';
+import { type Db, inTransaction } from '../queries/db.ts';
+import {
+  type AppointmentRow,
+  changeAppointment,
+  findAppointment,
+  findAppointmentSettings,
+  findBookableService,
+  insertAppointment,
+  isExclusionViolation,
+  listAppointmentHours,
+  listBookableServices,
+  listClientAppointments,
+  listStandingTimes,
+  STANDING_STATUSES,
+} from '../queries/appointments.ts';
+import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
+
+export function presentAppointment(row: AppointmentRow): Appointment {
+  return {
+    id: toHostId(row.id),
+    serviceId: toHostId(row.service_id),
+    serviceName: row.service_name,
+    contactId: row.contact_id === null ? null : toHostId(row.contact_id),
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    status: row.status satisfies AppointmentStatus,
+    note: row.note,
+    timeZone: row.time_zone,
+    sequence: row.sequence,
+    requestedAt: row.requested_at,
+  };
+}
+
+/** The workspace's hours and rules, as offeredSlots takes them. */
+async function bookingRules(db: Db, workspaceId: number): Promise<{ rules: SlotRules; hours: WeeklyHours[] }> {
+  const [settings, hours] = await Promise.all([findAppointmentSettings(db, { workspaceId }), listAppointmentHours(db, { workspaceId })]);
+  return {
+    rules: {
+      timeZone: settings.time_zone,
+      stepMinutes: settings.step_minutes,
+      noticeMinutes: settings.notice_minutes,
+      horizonDays: settings.horizon_days,
+    },
+    hours: hours.map((h) => ({ weekday: h.weekday, opens: h.opens_at, closes: h.closes_at })),
+  };
+}
+
+/** Whether a start is one the agency's hours offer for a service of `minutes`, whoever holds it now. */
+async function isOfferedStart(db: Db, workspaceId: number, minutes: number, startsAt: Date, now: Date): Promise<boolean> {
+  const { rules, hours } = await bookingRules(db, workspaceId);
+  const slots = offeredSlots({ hours, rules, minutes, from: startsAt, to: new Date(startsAt.getTime() + 1), now, busy: [] });
+  return slots.some((slot) => slot.startsAt.getTime() === startsAt.getTime());
+}
+
+export function referenceAppointments(db: Db): AppointmentsPort {
+  return {
+    // Every client of the workspace may book the same services.
+    async services(workspaceId) {
+      const ws = parseId(workspaceId);
+      if (ws === null) return [];
+      const rows = await listBookableServices(db, { workspaceId: ws });
+      return rows.map((row) => ({ id: toHostId(row.id), name: row.name, minutes: row.duration_minutes }));
+    },
+
+    async freeSlots(workspaceId, serviceId, from, to, now) {
+      const ws = parseId(workspaceId);
+      const sid = parseId(serviceId);
+      if (ws === null || sid === null) return null;
+      const [service, booking, busy] = await Promise.all([
+        findBookableService(db, { workspaceId: ws, serviceId: sid }),
+        bookingRules(db, ws),
+        listStandingTimes(db, { workspaceId: ws, from, to: new Date(to.getTime() + 24 * 3_600_000) }),
+      ]);
+      if (!service) return null;
+      return offeredSlots({
+        ...booking,
+        minutes: service.duration_minutes,
+        from,
+        to,
+        now,
+        busy: busy.map((b) => ({ startsAt: b.starts_at, endsAt: b.ends_at })),
+      });
+    },
+
+    async list(workspaceId, clientId, _contactId, when, now, page) {
+      const ws = parseId(workspaceId);
+      const client = parseId(clientId);
+      const none = { items: [], next: null };
+      if (ws === null || client === null) return none;
+      const key = page.after ? decodeCursor(page.after, ['date', 'number']) : null;
+      if (page.after && !key) return none;
+      const limit = pageLimit(page.limit);
+      const rows = await listClientAppointments(db, {
+        workspaceId: ws,
+        clientId: client,
+        when,
+        now,
+        limit: limit + 1,
+        after: key ? { startsAt: new Date(key[0] as string), id: key[1] as number } : null,
+      });
+      const items = rows.slice(0, limit);
+      const last = items.at(-1);
+      return {
+        items: items.map(presentAppointment),
+        next: rows.length > limit && last ? encodeCursor([last.starts_at.toISOString(), last.id]) : null,
+      };
+    },
+
+    async find(workspaceId, clientId, _contactId, id) {
+      const ws = parseId(workspaceId);
+      const client = parseId(clientId);
+      const appointment = parseId(id);
+      if (ws === null || client === null || appointment === null) return null;
+      const row = await findAppointment(db, { workspaceId: ws, clientId: client, id: appointment });
+      return row ? presentAppointment(row) : null;
+    },
+
+    async request(workspaceId, clientId, contactId, wanted, now, write) {
+      const run = write?.trx ?? db;
+      const ws = parseId(workspaceId);
+      const client = parseId(clientId);
+      const contact = parseId(contactId);
+      const sid = parseId(wanted.serviceId);
+      if (ws === null || client === null || contact === null) return null;
+      const person = await findContact(run, { workspaceId: ws, contactId: contact });
+      if (!person || person.client_id !== client) return null;
+      const service = sid === null ? null : await findBookableService(run, { workspaceId: ws, serviceId: sid });
+      if (!service || !(await isOfferedStart(run, ws, service.duration_minutes, wanted.startsAt, now))) return { refused: 'unavailable' };
+      const endsAt = new Date(wanted.startsAt.getTime() + service.duration_minutes * 60_000);
+      // In a savepoint: when the constraint refuses it, the caller's transaction goes on.
+      const id = await inTransaction(run, (trx) =>
+        insertAppointment(trx, {
+          workspaceId: ws,
+          clientId: client,
+          contactId: contact,
+          serviceId: service.id,
+          startsAt: wanted.startsAt,
+          endsAt,
+          note: wanted.note,
+          timeZone: wanted.timeZone,
+        }),
+      ).catch((err: unknown) => {
+        if (isExclusionViolation(err)) return null;
+        throw err;
+      });
+      if (id === null) return { refused: 'taken' };
+      const row = await findAppointment(run, { workspaceId: ws, clientId: client, id });
+      return row ? presentAppointment(row) : null;
+    },
+
+    async cancel(workspaceId, clientId, _contactId, id, write) {
+      const run = write?.trx ?? db;
+      const ws = parseId(workspaceId);
+      const client = parseId(clientId);
+      const appointment = parseId(id);
+      if (ws === null || client === null || appointment === null) return null;
+      const changed = await changeAppointment(
+        run,
+        { workspaceId: ws, clientId: client, id: appointment },
+        { from: STANDING_STATUSES, to: 'cancelled' },
+      );
+      if (changed === 0) return null;
+      const row = await findAppointment(run, { workspaceId: ws, clientId: client, id: appointment });
+      return row ? presentAppointment(row) : null;
+    },
+  };
+}

@@ -1,0 +1,252 @@
+// Appointments, the agency's hours and its bookable services. Every statement is scoped by
+// workspace; a client's reads also by client, so another company's appointment is not found.
+import type { APPOINTMENT_STATUSES } from '../migrations/20270404000001_appointments.ts';
+import type { Db } from './db.ts';
+
+export type AppointmentRowStatus = (typeof APPOINTMENT_STATUSES)[number];
+/** The statuses that hold their time (the exclusion constraint's). */
+export const STANDING_STATUSES: readonly AppointmentRowStatus[] = ['pending', 'confirmed', 'moved'];
+
+export interface AppointmentRow {
+  id: number;
+  client_id: number;
+  client_name: string;
+  contact_id: number | null;
+  contact_name: string | null;
+  service_id: number;
+  service_name: string;
+  starts_at: Date;
+  ends_at: Date;
+  status: AppointmentRowStatus;
+  note: string;
+  time_zone: string;
+  sequence: number;
+  requested_at: Date;
+}
+
+interface AppointmentSettingsRow {
+  time_zone: string;
+  step_minutes: number;
+  notice_minutes: number;
+  horizon_days: number;
+}
+
+interface AppointmentHoursRow {
+  weekday: number;
+  opens_at: string;
+  closes_at: string;
+}
+
+interface AppointmentServiceRow {
+  id: number;
+  name: string;
+  duration_minutes: number;
+}
+
+const COLUMNS = [
+  'a.id',
+  'a.client_id',
+  'c.name as client_name',
+  'a.contact_id',
+  'k.name as contact_name',
+  'a.service_id',
+  's.name as service_name',
+  'a.starts_at',
+  'a.ends_at',
+  'a.status',
+  'a.note',
+  'a.time_zone',
+  'a.sequence',
+  'a.requested_at',
+];
+
+function appointments(db: Db, workspaceId: number) {
+  return db('appointments as a')
+    .join('clients as c', (j) => j.on('c.workspace_id', 'a.workspace_id').andOn('c.id', 'a.client_id'))
+    .join('appointment_services as s', (j) => j.on('s.workspace_id', 'a.workspace_id').andOn('s.id', 'a.service_id'))
+    .leftJoin('contacts as k', (j) => j.on('k.workspace_id', 'a.workspace_id').andOn('k.id', 'a.contact_id'))
+    .where('a.workspace_id', workspaceId);
+}
+
+/** The workspace's booking rules; the defaults where it never set them. */
+export async function findAppointmentSettings(db: Db, scope: { workspaceId: number }): Promise<AppointmentSettingsRow> {
+  const row = await db('appointment_settings')
+    .where({ workspace_id: scope.workspaceId })
+    .first<AppointmentSettingsRow | undefined>('time_zone', 'step_minutes', 'notice_minutes', 'horizon_days');
+  return row ?? { time_zone: 'Europe/Berlin', step_minutes: 30, notice_minutes: 120, horizon_days: 60 };
+}
+
+export function listAppointmentHours(db: Db, scope: { workspaceId: number }): Promise<AppointmentHoursRow[]> {
+  return db('appointment_hours')
+    .where({ workspace_id: scope.workspaceId })
+    .orderBy(['weekday', 'opens_at'])
+    .select('weekday', db.raw("to_char(opens_at, 'HH24:MI') as opens_at"), db.raw("to_char(closes_at, 'HH24:MI') as closes_at"));
+}
+
+export function listBookableServices(db: Db, scope: { workspaceId: number }): Promise<AppointmentServiceRow[]> {
+  return db('appointment_services')
+    .where({ workspace_id: scope.workspaceId, bookable: true })
+    .orderBy(['position', 'id'])
+    .select('id', 'name', 'duration_minutes');
+}
+
+export async function findBookableService(
+  db: Db,
+  scope: { workspaceId: number; serviceId: number },
+): Promise<AppointmentServiceRow | null> {
+  const row = await db('appointment_services')
+    .where({ workspace_id: scope.workspaceId, id: scope.serviceId, bookable: true })
+    .first<AppointmentServiceRow | undefined>('id', 'name', 'duration_minutes');
+  return row ?? null;
+}
+
+/** The standing bookings of the workspace that overlap [from, to): the times no one else may have. */
+export function listStandingTimes(db: Db, scope: { workspaceId: number; from: Date; to: Date; exceptId?: number }) {
+  const query = db('appointments')
+    .where({ workspace_id: scope.workspaceId })
+    .whereIn('status', STANDING_STATUSES)
+    .where('starts_at', '<', scope.to)
+    .where('ends_at', '>', scope.from);
+  if (scope.exceptId !== undefined) query.whereNot('id', scope.exceptId);
+  return query.select<{ starts_at: Date; ends_at: Date }[]>('starts_at', 'ends_at');
+}
+
+/**
+ * A client's appointments coming up (ending after now, soonest first) or past (latest first), a
+ * page at a time after the last one handed out (keyset on start and id, appointments_client_time_idx).
+ */
+export function listClientAppointments(
+  db: Db,
+  scope: {
+    workspaceId: number;
+    clientId: number;
+    when: 'upcoming' | 'past';
+    now: Date;
+    limit: number;
+    after: { startsAt: Date; id: number } | null;
+  },
+): Promise<AppointmentRow[]> {
+  const query = appointments(db, scope.workspaceId).where('a.client_id', scope.clientId);
+  const { after } = scope;
+  if (scope.when === 'upcoming') {
+    query.where('a.ends_at', '>', scope.now).orderBy([{ column: 'a.starts_at' }, { column: 'a.id' }]);
+    if (after) query.whereRaw('(a.starts_at, a.id) > (?, ?)', [after.startsAt, after.id]);
+  } else {
+    query.where('a.ends_at', '<=', scope.now).orderBy([
+      { column: 'a.starts_at', order: 'desc' },
+      { column: 'a.id', order: 'desc' },
+    ]);
+    if (after) query.whereRaw('(a.starts_at, a.id) < (?, ?)', [after.startsAt, after.id]);
+  }
+  return query.limit(scope.limit).select(COLUMNS);
+}
+
+export async function findAppointment(
+  db: Db,
+  scope: { workspaceId: number; id: number; clientId?: number },
+): Promise<AppointmentRow | null> {
+  const query = appointments(db, scope.workspaceId).where('a.id', scope.id);
+  if (scope.clientId !== undefined) query.where('a.client_id', scope.clientId);
+  return (await query.first<AppointmentRow | undefined>(COLUMNS)) ?? null;
+}
+
+/**
+ * The client's next standing appointments (pending, confirmed, moved) ending after `now`, soonest
+ * first: the dashboard's, read with its other lists in one statement (appointments_client_time_idx).
+ */
+export function comingAppointmentsQuery(db: Db, scope: { workspaceId: number; clientId: number; now: string; limit: number }) {
+  return appointments(db, scope.workspaceId)
+    .where('a.client_id', scope.clientId)
+    .whereIn('a.status', STANDING_STATUSES)
+    .where('a.ends_at', '>', scope.now)
+    .orderBy([{ column: 'a.starts_at' }, { column: 'a.id' }])
+    .limit(scope.limit)
+    .select(COLUMNS);
+}
+
+/** The staff list: the workspace's appointments ending after a time, soonest first. */
+export function listWorkspaceAppointments(db: Db, scope: { workspaceId: number; from: Date; limit: number }): Promise<AppointmentRow[]> {
+  return appointments(db, scope.workspaceId)
+    .where('a.ends_at', '>', scope.from)
+    .orderBy([{ column: 'a.starts_at' }, { column: 'a.id' }])
+    .limit(scope.limit)
+    .select(COLUMNS);
+}
+
+/**
+ * A new appointment. The exclusion constraint refuses one whose time a standing booking holds
+ * (23P01, isExclusionViolation): callers run it in a savepoint so their transaction survives that.
+ */
+export async function insertAppointment(
+  db: Db,
+  row: {
+    workspaceId: number;
+    clientId: number;
+    contactId: number;
+    serviceId: number;
+    startsAt: Date;
+    endsAt: Date;
+    note: string;
+    timeZone: string;
+  },
+): Promise<number> {
+  const [inserted] = await db('appointments')
+    .insert({
+      workspace_id: row.workspaceId,
+      client_id: row.clientId,
+      contact_id: row.contactId,
+      service_id: row.serviceId,
+      starts_at: row.startsAt,
+      ends_at: row.endsAt,
+      note: row.note,
+      time_zone: row.timeZone,
+    })
+    .returning<{ id: number }[]>('id');
+  return inserted!.id;
+}
+
+/** exclusion_violation: another standing booking holds the time. */
+export function isExclusionViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23P01';
+}
+
+/**
+ * A status change, only from the statuses given (a cancelled one is not confirmed again). A new
+ * time or calling it off revises the invitation: its sequence goes up, so calendars take the
+ * later message over the earlier. The number of rows changed (0: not in a `from` status).
+ */
+export async function changeAppointment(
+  db: Db,
+  scope: { workspaceId: number; id: number; clientId?: number },
+  change: { from: readonly AppointmentRowStatus[]; to: AppointmentRowStatus; startsAt?: Date; endsAt?: Date },
+): Promise<number> {
+  const query = db('appointments').where({ workspace_id: scope.workspaceId, id: scope.id }).whereIn('status', change.from);
+  if (scope.clientId !== undefined) query.where('client_id', scope.clientId);
+  const moves = change.startsAt !== undefined && change.endsAt !== undefined;
+  const revises = moves || change.to === 'cancelled' || change.to === 'declined';
+  return query.update({
+    status: change.to,
+    updated_at: db.fn.now(),
+    ...(moves ? { starts_at: change.startsAt, ends_at: change.endsAt } : {}),
+    ...(revises ? { sequence: db.raw('sequence + 1') } : {}),
+  });
+}
+
+/** The demo's services and hours (seed): added once, an agency's own changes kept. */
+export async function ensureAppointmentSetup(
+  db: Db,
+  workspaceId: number,
+  setup: { services: { name: string; minutes: number }[]; hours: { weekday: number; opens: string; closes: string }[] },
+): Promise<void> {
+  for (const [position, service] of setup.services.entries()) {
+    await db('appointment_services')
+      .insert({ workspace_id: workspaceId, name: service.name, duration_minutes: service.minutes, position })
+      .onConflict(['workspace_id', 'name'])
+      .ignore();
+  }
+  const exists = await db('appointment_hours').where({ workspace_id: workspaceId }).first('id');
+  if (exists) return;
+  await db('appointment_hours').insert(
+    setup.hours.map((h) => ({ workspace_id: workspaceId, weekday: h.weekday, opens_at: h.opens, closes_at: h.closes })),
+  );
+}

@@ -1,0 +1,171 @@
+// Appointments, the agency's side: the workspace's coming appointments, soonest first, and one
+// appointment with what the agency does with a request: confirm it, decline it, or move it to
+// another time (a day and a time in the agency's zone). Each change is a POST with the CSRF token
+// that redirects back (PRG), and is told to the client through the plugins (the portal's live
+// pages, its notification and the email with the calendar invitation). A move to a time another
+// booking holds is refused by the table's exclusion constraint and said on the form (409).
+import { Router } from 'express';
+import { z } from 'zod';
+import { wallTimeToInstant } from '../../../../src/index.ts';
+import {
+  type AppointmentRow,
+  type AppointmentRowStatus,
+  changeAppointment,
+  findAppointment,
+  findAppointmentSettings,
+  isExclusionViolation,
+  listWorkspaceAppointments,
+  STANDING_STATUSES,
+} from '../../queries/appointments.ts';
+import { inTransaction } from '../../queries/db.ts';
+import { requireStaff, staffOf } from '../auth.ts';
+import { dateField, type FieldError, parseForm } from '../forms.ts';
+import { statusLabel } from '../presenters.ts';
+import { formView, render } from '../render.ts';
+import { found, routeId, type RouteDeps } from '../routing.ts';
+import type { CrmPlugin } from '../../crm-plugin.ts';
+import { tellPlugins } from '../record-changes.ts';
+
+const moveSchema = z.object({
+  day: dateField('Day'),
+  time: z
+    .string({ error: 'Enter the time, for example 14:30.' })
+    .trim()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'Enter the time as hours and minutes, for example 14:30.' }),
+});
+
+/** What each act may change, and what it makes of it. */
+const ACTS: Record<'confirm' | 'decline', { from: readonly AppointmentRowStatus[]; to: AppointmentRowStatus }> = {
+  confirm: { from: ['pending'], to: 'confirmed' },
+  decline: { from: ['pending'], to: 'declined' },
+};
+
+function formats(timeZone: string) {
+  return {
+    day: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone }),
+    time: new Intl.DateTimeFormat('en-GB', { timeStyle: 'short', timeZone }),
+    isoDay: new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }),
+  };
+}
+
+function presentRow(row: AppointmentRow, timeZone: string) {
+  const f = formats(timeZone);
+  return {
+    id: row.id,
+    href: `/appointments/${row.id}`,
+    clientName: row.client_name,
+    clientHref: `/clients/${row.client_id}`,
+    contactName: row.contact_name ?? '—',
+    service: row.service_name,
+    when: `${f.day.format(row.starts_at)}, ${f.time.format(row.starts_at)}–${f.time.format(row.ends_at)}`,
+    day: f.isoDay.format(row.starts_at),
+    time: f.time.format(row.starts_at),
+    status: row.status,
+    statusLabel: statusLabel(row.status),
+    note: row.note,
+    clientZone: row.time_zone,
+    pending: row.status === 'pending',
+    standing: STANDING_STATUSES.includes(row.status),
+  };
+}
+
+export function appointmentRoutes(deps: RouteDeps & { plugins?: readonly CrmPlugin[] }): Router {
+  const { db, plugins } = deps;
+  const router = Router();
+
+  /** Tells the client of what the agency did: once per status and revision (the occurrence). */
+  const tellClient = (workspaceId: number, row: AppointmentRow) =>
+    tellPlugins(plugins, {
+      workspaceId,
+      clientId: row.client_id,
+      kind: 'appointment',
+      id: row.id,
+      happened: 'answered',
+      title: row.service_name,
+      contactId: row.contact_id,
+      occurrence: `${row.status}:${row.sequence}`,
+    });
+
+  async function showAppointment(
+    res: Parameters<typeof render>[0],
+    row: AppointmentRow,
+    values: unknown,
+    errors: FieldError[],
+    status = 200,
+  ) {
+    const { workspaceId } = staffOf(res);
+    const { time_zone: timeZone } = await findAppointmentSettings(db, { workspaceId });
+    const appointment = presentRow(row, timeZone);
+    await render(
+      res,
+      'appointments/show',
+      {
+        title: `${appointment.service}, ${appointment.when}`,
+        section: 'appointments',
+        appointment,
+        timeZone,
+        form: formView({ day: appointment.day, time: appointment.time, ...(values as object) }, errors),
+      },
+      status,
+    );
+  }
+
+  router.get('/appointments', requireStaff, async (_req, res) => {
+    const { workspaceId } = staffOf(res);
+    const [settings, rows] = await Promise.all([
+      findAppointmentSettings(db, { workspaceId }),
+      listWorkspaceAppointments(db, { workspaceId, from: new Date(), limit: 200 }),
+    ]);
+    await render(res, 'appointments/index', {
+      title: 'Appointments',
+      section: 'appointments',
+      timeZone: settings.time_zone,
+      appointments: rows.map((row) => presentRow(row, settings.time_zone)),
+    });
+  });
+
+  router.get('/appointments/:id', requireStaff, async (req, res) => {
+    const { workspaceId } = staffOf(res);
+    const row = found(await findAppointment(db, { workspaceId, id: routeId(req.params.id) }));
+    await showAppointment(res, row, {}, []);
+  });
+
+  for (const act of ['confirm', 'decline'] as const) {
+    router.post(`/appointments/:id/${act}`, requireStaff, async (req, res) => {
+      const { workspaceId } = staffOf(res);
+      const id = routeId(req.params.id);
+      const row = found(await findAppointment(db, { workspaceId, id }));
+      const changed = await changeAppointment(db, { workspaceId, id }, ACTS[act]);
+      if (changed === 0)
+        return showAppointment(res, row, {}, [{ field: 'status', message: `Only a request still waiting can be ${act}ed.` }], 409);
+      await tellClient(workspaceId, found(await findAppointment(db, { workspaceId, id })));
+      res.redirect(303, `/appointments/${id}`);
+    });
+  }
+
+  router.post('/appointments/:id/move', requireStaff, async (req, res) => {
+    const { workspaceId } = staffOf(res);
+    const id = routeId(req.params.id);
+    const row = found(await findAppointment(db, { workspaceId, id }));
+    const parsed = parseForm(moveSchema, req.body);
+    if (!parsed.ok) return showAppointment(res, row, req.body, parsed.errors, 400);
+    const { time_zone: timeZone } = await findAppointmentSettings(db, { workspaceId });
+    const startsAt = wallTimeToInstant(parsed.data.day, parsed.data.time, timeZone);
+    const endsAt = new Date(startsAt.getTime() + (row.ends_at.getTime() - row.starts_at.getTime()));
+    // In a savepoint of its own: the constraint's refusal is an answer, not a failed request.
+    const changed = await inTransaction(db, (trx) =>
+      changeAppointment(trx, { workspaceId, id }, { from: STANDING_STATUSES, to: 'moved', startsAt, endsAt }),
+    ).catch((err: unknown) => {
+      if (isExclusionViolation(err)) return 'taken' as const;
+      throw err;
+    });
+    if (changed === 'taken')
+      return showAppointment(res, row, req.body, [{ field: 'time', message: 'Another appointment holds that time. Choose another.' }], 409);
+    if (changed === 0)
+      return showAppointment(res, row, req.body, [{ field: 'day', message: 'A declined or cancelled appointment cannot be moved.' }], 409);
+    await tellClient(workspaceId, found(await findAppointment(db, { workspaceId, id })));
+    res.redirect(303, `/appointments/${id}`);
+  });
+
+  return router;
+}

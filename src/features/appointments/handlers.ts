@@ -1,0 +1,288 @@
+// The appointments pages: the list (coming up and past), the booking form (a service, a day, a
+// free slot of that day in the reader's time zone, a note), an appointment's page and its cancel
+// confirmation. Appointments are the host's, read and written through the adapter; the host
+// refuses a time another booking took meanwhile (AppointmentRefusal 'taken'), and the form comes
+// back as sent with a 409. Each client act goes in the activity log (the agency's notifications
+// are built from it) with a live event, in one transaction with the host's write, announced after
+// it commits.
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import {
+  addDays,
+  type Appointment,
+  type AppointmentRefusal,
+  type AppointmentsPort,
+  announce,
+  clientActor,
+  dayBounds,
+  dayInZone,
+  type EventBus,
+  type FieldErrors,
+  type HostAdapter,
+  HttpError,
+  insertClientActivity,
+  isFragmentRequest,
+  notFound,
+  parseParam,
+  portalContext,
+  portalI18n,
+  recordLiveEvent,
+  renderPortalPage,
+  requestMeta,
+  signedInClient,
+  translateFieldErrors,
+} from '../../core/index.ts';
+import { type AppointmentsQueryInput, HostAppointmentId, type NewAppointmentInput, type SlotsQueryInput } from './commands.ts';
+import type { Invitations } from './invitations.ts';
+import { appointmentUrl, presentAppointment, presentServices, presentSlots, STANDING } from './presenters.ts';
+
+const APPOINTMENTS_PAGE_SIZE = 25;
+
+export interface AppointmentsDeps {
+  db: Knex;
+  adapter: HostAdapter & { appointments: AppointmentsPort };
+  bus: EventBus;
+  /** The calendar emails: a confirmed appointment the client cancels is taken off their calendar. */
+  invitations: Invitations;
+  onError: (message: string, err: unknown) => void;
+  /** The time now; tests may fix it. */
+  now?: () => Date;
+}
+
+/** What the booking form shows: the choices, the day's slots, what was sent and what was wrong. */
+interface FormState {
+  serviceId?: string | undefined;
+  day?: string | undefined;
+  startsAt?: string | null;
+  note?: string;
+  errors?: FieldErrors;
+  /** A refusal no field carries: the time was just taken. */
+  taken?: boolean;
+}
+
+export function createAppointmentsHandlers(deps: AppointmentsDeps) {
+  const { db, adapter, bus } = deps;
+  const appointments = adapter.appointments;
+  const now = deps.now ?? (() => new Date());
+
+  /** The act in the log and its live event, in the transaction of the host's write: all of it or none. */
+  async function logged(
+    trx: Knex.Transaction,
+    req: Request,
+    res: Response,
+    event: 'appointment.requested' | 'appointment.cancelled',
+    a: Appointment,
+  ) {
+    const { workspace } = portalContext(res);
+    const { user } = signedInClient(res);
+    await insertClientActivity(trx, clientActor(req, res), event, {
+      appointmentId: a.id,
+      service: a.serviceName,
+      startsAt: a.startsAt.toISOString(),
+      timeZone: a.timeZone,
+    });
+    return recordLiveEvent(trx, {
+      type: 'appointment-changed',
+      workspaceId: workspace.id,
+      clientId: user.client_id,
+      data: { appointmentId: a.id },
+    });
+  }
+
+  async function announceLive(live: Awaited<ReturnType<typeof logged>>) {
+    await announce(bus, [live]).catch((err: unknown) => deps.onError('could not announce a live event', err));
+  }
+
+  async function list(req: Request, res: Response) {
+    const query = res.locals.query as AppointmentsQueryInput;
+    const { workspace, base } = portalContext(res);
+    const { user } = signedInClient(res);
+    const i18n = portalI18n(res);
+    const page = await appointments.list(workspace.id, user.client_id, user.contact_id, query.tab, now(), {
+      limit: APPOINTMENTS_PAGE_SIZE,
+      after: query.after ?? null,
+    });
+    const href = (params: Record<string, string | undefined>) => {
+      const search = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
+      return `${base}/appointments?${search}`;
+    };
+    renderPortalPage(req, res, 'appointments/index', i18n.t('appointments:title'), {
+      tab: query.tab,
+      live: !isFragmentRequest(req),
+      refreshUrl: href({ tab: query.tab }),
+      appointments: page.items.map((a) => presentAppointment(i18n, base, a)),
+      nextUrl: page.next ? href({ tab: query.tab, after: page.next }) : null,
+      firstPageUrl: query.after ? href({ tab: query.tab }) : null,
+      timeZone: i18n.timeZone,
+      tabs: (['upcoming', 'past'] as const).map((tab) => ({
+        tab,
+        label: i18n.t(`appointments:tabs.${tab}`),
+        href: href({ tab }),
+        current: tab === query.tab,
+      })),
+    });
+  }
+
+  /** The free slots of a service on a day of the reader's zone; null when the service is not the host's. */
+  async function slotsOf(res: Response, serviceId: string, day: string) {
+    const { workspace } = portalContext(res);
+    const { from, to } = dayBounds(day, portalI18n(res).timeZone);
+    return appointments.freeSlots(workspace.id, serviceId, from, to, now());
+  }
+
+  /** The slot finder's model: the services, the chosen day (today in the reader's zone by default) and its slots. */
+  async function finderModel(res: Response, form: FormState) {
+    const { workspace, base } = portalContext(res);
+    const i18n = portalI18n(res);
+    const services = await appointments.services(workspace.id, signedInClient(res).user.client_id);
+    const serviceId = form.serviceId ?? services[0]?.id;
+    const today = dayInZone(now(), i18n.timeZone);
+    const day = form.day ?? today;
+    const slots = serviceId ? await slotsOf(res, serviceId, day) : null;
+    return {
+      action: `${base}/appointments`,
+      finderUrl: `${base}/appointments/new`,
+      slotsUrl: `${base}/appointments/slots`,
+      services: presentServices(services, serviceId ?? null, i18n),
+      serviceId: serviceId ?? '',
+      day,
+      minDay: today,
+      maxDay: addDays(today, 366),
+      slots: slots ? presentSlots(i18n, slots, form.startsAt ?? null) : [],
+      serviceUnknown: serviceId !== undefined && slots === null,
+      dayLabel: i18n.fmt.day(day),
+      timeZone: i18n.timeZone,
+    };
+  }
+
+  async function newForm(req: Request, res: Response, form: FormState = {}, status = 200) {
+    const i18n = portalI18n(res);
+    const model = await finderModel(res, form);
+    renderPortalPage(
+      req,
+      res,
+      'appointments/new',
+      i18n.t('appointments:new.title'),
+      {
+        ...model,
+        note: form.note ?? '',
+        errors: translateFieldErrors(form.errors ?? {}, i18n.t),
+        taken: form.taken ? i18n.t('appointments:errors.taken') : null,
+      },
+      status,
+    );
+  }
+
+  async function loadAppointment(res: Response): Promise<Appointment> {
+    const { workspace } = portalContext(res);
+    const { user } = signedInClient(res);
+    const id = parseParam(HostAppointmentId, res.req.params.appointmentId);
+    const appointment = await appointments.find(workspace.id, user.client_id, user.contact_id, id);
+    if (!appointment) throw notFound('appointments:errors.notFound');
+    return appointment;
+  }
+
+  async function show(req: Request, res: Response, view: 'show' | 'cancel') {
+    const { base } = portalContext(res);
+    const i18n = portalI18n(res);
+    const appointment = await loadAppointment(res);
+    const model = presentAppointment(i18n, base, appointment);
+    // The confirmation step only for one that may still be cancelled; else its page says why not.
+    if (view === 'cancel' && !model.standing) throw new HttpError(409, 'appointments:errors.notStanding');
+    renderPortalPage(
+      req,
+      res,
+      `appointments/${view}`,
+      i18n.t(view === 'cancel' ? 'appointments:cancel.title' : 'appointments:show.title', { service: model.service, day: model.day }),
+      { appointment: model, live: view === 'show' && !isFragmentRequest(req), refreshUrl: model.url, timeZone: i18n.timeZone },
+    );
+  }
+
+  return {
+    list,
+    newForm: (req: Request, res: Response) => {
+      const query = res.locals.query as SlotsQueryInput;
+      return newForm(req, res, { serviceId: query.serviceId, day: query.day });
+    },
+
+    /** The slots of the chosen service and day alone (htmx swaps them into the form as either changes). */
+    slots: async (req: Request, res: Response) => {
+      const query = res.locals.query as SlotsQueryInput;
+      const model = await finderModel(res, { serviceId: query.serviceId, day: query.day });
+      renderPortalPage(req, res, 'appointments/_slots', portalI18n(res).t('appointments:new.title'), { ...model, errors: {} });
+    },
+
+    show: (req: Request, res: Response) => show(req, res, 'show'),
+    confirmCancel: (req: Request, res: Response) => show(req, res, 'cancel'),
+
+    invalidNew: async (req: Request, res: Response, errors: FieldErrors) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
+      const day = text('day');
+      return newForm(
+        req,
+        res,
+        {
+          serviceId: errors.serviceId ? undefined : text('serviceId'),
+          day: day && !errors.day ? day : undefined,
+          startsAt: text('startsAt') ?? null,
+          note: text('note') ?? '',
+          errors,
+        },
+        400,
+      );
+    },
+
+    create: async (req: Request, res: Response) => {
+      const { workspace, base } = portalContext(res);
+      const { user } = signedInClient(res);
+      const i18n = portalI18n(res);
+      const input = req.body as NewAppointmentInput;
+      const asSent: FormState = { serviceId: input.serviceId, day: input.day, startsAt: input.startsAt.toISOString(), note: input.note };
+      const booked = await db.transaction(async (trx) => {
+        const result = await appointments.request(
+          workspace.id,
+          user.client_id,
+          user.contact_id,
+          { serviceId: input.serviceId, startsAt: input.startsAt, note: input.note, timeZone: i18n.timeZone },
+          now(),
+          { trx, ip: requestMeta(req).ip },
+        );
+        if (!result || 'refused' in result) return { refusal: result satisfies AppointmentRefusal | null };
+        return { appointment: result, live: await logged(trx, req, res, 'appointment.requested', result) };
+      });
+      if ('refusal' in booked) {
+        if (!booked.refusal) throw notFound();
+        // Taken meanwhile: the form as sent, the day's slots as they are now (409, nothing else to change).
+        if (booked.refusal.refused === 'taken') return newForm(req, res, { ...asSent, startsAt: null, taken: true }, 409);
+        return newForm(req, res, { ...asSent, startsAt: null, errors: { startsAt: 'appointments:errors.unavailable' } }, 400);
+      }
+      await announceLive(booked.live);
+      res.redirect(303, appointmentUrl(base, booked.appointment.id));
+    },
+
+    cancel: async (req: Request, res: Response) => {
+      const { workspace, settings, base } = portalContext(res);
+      const { user } = signedInClient(res);
+      const appointment = await loadAppointment(res);
+      if (!STANDING.has(appointment.status)) throw new HttpError(409, 'appointments:errors.notStanding');
+      const outcome = await db.transaction(async (trx) => {
+        const cancelled = await appointments.cancel(workspace.id, user.client_id, user.contact_id, appointment.id, {
+          trx,
+          ip: requestMeta(req).ip,
+        });
+        if (!cancelled) return null;
+        // One the agency had confirmed is in the person's calendar: the cancellation takes it out.
+        if (appointment.status !== 'pending')
+          await deps.invitations.tell(workspace, settings.defaultLocale, cancelled, 'cancelled', { trx });
+        return { live: await logged(trx, req, res, 'appointment.cancelled', cancelled) };
+      });
+      // Changed meanwhile (the agency declined it, another tab cancelled it): nothing more to cancel.
+      if (!outcome) throw new HttpError(409, 'appointments:errors.notStanding');
+      await announceLive(outcome.live);
+      res.redirect(303, appointmentUrl(base, appointment.id));
+    },
+  };
+}
+
+export type AppointmentsHandlers = ReturnType<typeof createAppointmentsHandlers>;

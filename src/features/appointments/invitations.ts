@@ -1,0 +1,108 @@
+// The emails an appointment's person gets when the agency answers in the host (confirmed, moved,
+// declined) or the appointment is called off: in their language, the day and time in the zone
+// they booked in, with the calendar invitation (confirmed, moved: METHOD:REQUEST) or its
+// cancellation (METHOD:CANCEL) for one that had been confirmed. A declined request gets words only:
+// no invitation was ever sent for it. They go through the core mailer's outbox, in the caller's
+// transaction where there is one.
+import type { Knex } from 'knex';
+import {
+  type Appointment,
+  type AppointmentsPort,
+  findClientUserByContact,
+  formattersFor,
+  type HostWorkspace,
+  isLocale,
+  type Mailer,
+  type ParsedHostChange,
+  type PortalLinks,
+  translator,
+  type WorkspaceCache,
+} from '../../core/index.ts';
+import { type Invitation, invitationIcs } from './ics.ts';
+
+type Told = 'confirmed' | 'moved' | 'declined' | 'cancelled';
+
+export interface InvitationDeps {
+  db: Knex;
+  appointments: AppointmentsPort;
+  mailer: Mailer;
+  workspaces: Pick<WorkspaceCache, 'byId'>;
+  links: PortalLinks;
+  /** The portal's address: its host names the invitations (UID) and their organizer. */
+  appUrl: string;
+  now: () => Date;
+}
+
+/** One appointment's UID for its whole life: a move updates the event, a cancellation removes it. */
+function appointmentUid(appUrl: string, workspaceId: string, appointmentId: string): string {
+  return `appointment-${encodeURIComponent(workspaceId)}-${encodeURIComponent(appointmentId)}@${new URL(appUrl).hostname}`;
+}
+
+export function createInvitations(deps: InvitationDeps) {
+  const host = new URL(deps.appUrl).hostname;
+
+  /** Sends the person who booked it what became of it; nothing when no portal person stands for that contact. */
+  async function tell(
+    workspace: HostWorkspace,
+    defaultLocale: string | null,
+    appointment: Appointment,
+    told: Told,
+    options: { trx?: Knex.Transaction } = {},
+  ): Promise<boolean> {
+    if (!appointment.contactId) return false;
+    const person = await findClientUserByContact(options.trx ?? deps.db, workspace.id, appointment.contactId);
+    if (person?.status !== 'active') return false;
+    const locale = isLocale(person.locale) ? person.locale : isLocale(defaultLocale) ? defaultLocale : 'en';
+    const t = translator(locale);
+    const fmt = formattersFor(locale, appointment.timeZone);
+    const words = {
+      service: appointment.serviceName,
+      day: fmt.day(fmt.isoDay(appointment.startsAt)),
+      time: `${fmt.time(appointment.startsAt)}–${fmt.time(appointment.endsAt)}`,
+      zone: appointment.timeZone,
+    };
+    const url = `${deps.appUrl}${await deps.links.baseOf(workspace)}/appointments/${encodeURIComponent(appointment.id)}`;
+    const text = `${t(`appointments:email.${told}.body`, words)}\n\n${t('appointments:email.open', { url })}\n`;
+    const invitation: Omit<Invitation, 'method'> = {
+      uid: appointmentUid(deps.appUrl, workspace.id, appointment.id),
+      sequence: appointment.sequence,
+      startsAt: appointment.startsAt,
+      endsAt: appointment.endsAt,
+      stamp: deps.now(),
+      summary: `${appointment.serviceName} · ${workspace.name}`,
+      description: appointment.note,
+      url,
+      organizer: { name: workspace.name, email: `no-reply@${host}` },
+      attendee: { name: person.email, email: person.email },
+    };
+    const method = told === 'confirmed' || told === 'moved' ? 'REQUEST' : told === 'cancelled' ? 'CANCEL' : null;
+    await deps.mailer.send(
+      {
+        to: person.email,
+        subject: t(`appointments:email.${told}.subject`, words),
+        text,
+        ...(method ? { calendar: { method, content: invitationIcs({ ...invitation, method }) } } : {}),
+      },
+      options.trx ? { trx: options.trx } : {},
+    );
+    return true;
+  }
+
+  return {
+    tell,
+    /**
+     * What the agency did in the host (hostRecordChanged with kind 'appointment'), told to the
+     * person who booked it: the appointment read back through the port, its status deciding the
+     * email. A pending one (nothing decided) is told nothing.
+     */
+    async hostChanged(change: ParsedHostChange): Promise<boolean> {
+      const entry = await deps.workspaces.byId(change.workspaceId);
+      if (!entry) return false;
+      const appointment = await deps.appointments.find(change.workspaceId, change.clientId, change.contactId ?? '', change.id);
+      if (!appointment || appointment.status === 'pending') return false;
+      return tell(entry.workspace, entry.settings.defaultLocale ?? null, appointment, appointment.status);
+    },
+  };
+}
+
+export type Invitations = ReturnType<typeof createInvitations>;

@@ -1,0 +1,85 @@
+// View models for the appointments pages: each appointment's state as a chip in the reader's
+// language, its day and times in the reader's time zone (the one the slots were offered in), and
+// the slots of a day as the times a person picks from.
+import type { Appointment, AppointmentService, AppointmentSlot, AppointmentStatus, RequestI18n } from '../../core/index.ts';
+
+/** The status chip's look for each status (views/partials/status-chip.ejs). */
+const CHIP: Record<AppointmentStatus, string> = {
+  pending: 'awaiting',
+  confirmed: 'accepted',
+  moved: 'soon',
+  declined: 'declined',
+  cancelled: 'withdrawn',
+};
+
+/** Standing appointments hold their time and may still be cancelled by the client. */
+export const STANDING: ReadonlySet<AppointmentStatus> = new Set(['pending', 'confirmed', 'moved']);
+
+export interface AppointmentView {
+  id: string;
+  url: string;
+  service: string;
+  status: AppointmentStatus;
+  chip: string;
+  statusLabel: string;
+  day: string;
+  time: string;
+  note: string;
+  requested: string;
+  standing: boolean;
+  cancelUrl: string;
+}
+
+export function appointmentUrl(base: string, id: string): string {
+  return `${base}/appointments/${encodeURIComponent(id)}`;
+}
+
+/** "14:00–14:30" in the reader's zone. */
+function timeRange(i18n: RequestI18n, startsAt: Date, endsAt: Date): string {
+  return `${i18n.fmt.time(startsAt)}–${i18n.fmt.time(endsAt)}`;
+}
+
+/** The day of an instant in the reader's zone, in their language ("6 Apr 2027"). */
+function dayOf(i18n: RequestI18n, at: Date): string {
+  return i18n.fmt.day(i18n.fmt.isoDay(at));
+}
+
+export function presentAppointment(i18n: RequestI18n, base: string, appointment: Appointment): AppointmentView {
+  const url = appointmentUrl(base, appointment.id);
+  return {
+    id: appointment.id,
+    url,
+    service: appointment.serviceName,
+    status: appointment.status,
+    chip: CHIP[appointment.status],
+    statusLabel: i18n.t(`appointments:status.${appointment.status}`),
+    day: dayOf(i18n, appointment.startsAt),
+    time: timeRange(i18n, appointment.startsAt, appointment.endsAt),
+    note: appointment.note,
+    requested: i18n.fmt.dateTime(appointment.requestedAt),
+    standing: STANDING.has(appointment.status),
+    cancelUrl: `${url}/cancel`,
+  };
+}
+
+export interface SlotView {
+  value: string;
+  label: string;
+  checked: boolean;
+  domId: string;
+}
+
+export function presentSlots(i18n: RequestI18n, slots: readonly AppointmentSlot[], chosen: string | null): SlotView[] {
+  return slots.map((slot, index) => {
+    const value = slot.startsAt.toISOString();
+    return { value, label: timeRange(i18n, slot.startsAt, slot.endsAt), checked: value === chosen, domId: `slot-${index}` };
+  });
+}
+
+export function presentServices(services: readonly AppointmentService[], chosen: string | null, i18n: RequestI18n) {
+  return services.map((service) => ({
+    id: service.id,
+    label: i18n.t('appointments:form.serviceOption', { name: service.name, minutes: service.minutes }),
+    selected: service.id === chosen,
+  }));
+}

@@ -1,0 +1,20 @@
+// Appointments routes, behind requireClient and the appointments section (switched off, or
+// without the permission, every page is a 404 like one that does not exist). Booking and
+// cancelling act for the company (allow.company). Every form posts, then redirects (PRG).
+import { Router } from 'express';
+import { allow, validateBody, validateQuery } from '../../core/index.ts';
+import { AppointmentsQuery, CancelCommand, NewAppointmentCommand, SlotsQuery } from './commands.ts';
+import type { AppointmentsHandlers } from './handlers.ts';
+
+export function appointmentsRoutes(h: AppointmentsHandlers): Router {
+  const router = Router({ mergeParams: true });
+  const appointments = allow.section('appointments');
+  router.get('/appointments', appointments, validateQuery(AppointmentsQuery), h.list);
+  router.get('/appointments/new', appointments, allow.company('appointments'), validateQuery(SlotsQuery), h.newForm);
+  router.get('/appointments/slots', appointments, allow.company('appointments'), validateQuery(SlotsQuery), h.slots);
+  router.post('/appointments', appointments, allow.company('appointments'), validateBody(NewAppointmentCommand, h.invalidNew), h.create);
+  router.get('/appointments/:appointmentId', appointments, h.show);
+  router.get('/appointments/:appointmentId/cancel', appointments, allow.company('appointments'), h.confirmCancel);
+  router.post('/appointments/:appointmentId/cancel', appointments, allow.company('appointments'), validateBody(CancelCommand), h.cancel);
+  return router;
+}

@@ -1,0 +1,205 @@
+// The agency answers appointments in the reference CRM's staff pages (confirm, decline, move: PRG
+// with the CSRF token) and the client hears of each: the appointment's page and list show it, a
+// notification in the portal, and an email in their language with the calendar invitation
+// (METHOD:REQUEST on confirm and move, one UID throughout, SEQUENCE up on the move; METHOD:CANCEL
+// when the client cancels a confirmed one; words only when a request is declined). A move to a
+// time another booking holds is refused on the staff form (409), the appointment unchanged.
+import { expect } from 'chai';
+import {
+  csrfFrom,
+  signedInAgent,
+  signedInStaffAgent,
+  startPortalHarness,
+  type PortalHarness,
+} from '../../../../test/support/portal-harness.ts';
+import type { CapturedMessage } from '../../../../test/support/smtp-capture.ts';
+import { addDays, dayInZone, wallTimeToInstant } from '../../../core/appointments/slots.ts';
+
+function nextWorkday(from: number): string {
+  let day = addDays(dayInZone(new Date(), 'Europe/Berlin'), from);
+  while ([0, 6].includes(new Date(`${day}T00:00:00Z`).getUTCDay())) day = addDays(day, 1);
+  return day;
+}
+
+/** The message's text/calendar part, decoded and unfolded, with its method; null without one. */
+function calendarOf(message: CapturedMessage): { method: string; lines: string[] } | null {
+  const match = /Content-Type: text\/calendar;([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)\r?\n((?:[^\r\n]+\r?\n)*)\r?\n([\s\S]*?)\r?\n--/i.exec(
+    message.raw,
+  );
+  if (!match) return null;
+  const method = /method=("?)([A-Z]+)\1/i.exec(match[1]!)?.[2] ?? '';
+  const encoding = /Content-Transfer-Encoding:\s*([\w-]+)/i.exec(match[2]!)?.[1]?.toLowerCase();
+  const body = match[3]!;
+  const text =
+    encoding === 'base64'
+      ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
+      : encoding === 'quoted-printable'
+        ? Buffer.from(
+            body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
+            'latin1',
+          ).toString('utf8')
+        : body;
+  return { method, lines: text.replace(/\r\n[ \t]/g, '').split(/\r?\n/) };
+}
+
+describe('appointments answered by the agency', function () {
+  this.timeout(60_000);
+  let h: PortalHarness;
+  let maria: ReturnType<PortalHarness['agent']>;
+  let staff: Awaited<ReturnType<typeof signedInStaffAgent>>;
+  let workspaceId: number;
+  let consultation: number;
+  const day = nextWorkday(3);
+
+  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
+  /** Maria books a time of the day; the URL of her appointment's page. */
+  const book = async (time: string) => {
+    const form = (await maria.get(`/portal/demo/appointments/new?serviceId=${consultation}&day=${day}`).expect(200)).text;
+    const created = await maria
+      .post('/portal/demo/appointments')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(form),
+        serviceId: String(consultation),
+        day,
+        startsAt: wallTimeToInstant(day, time, 'Europe/Berlin').toISOString(),
+        note: 'Grüße, Maria',
+      })
+      .expect(303);
+    return created.headers.location as string;
+  };
+  /** A staff act on the appointment's staff page, as its form posts it. */
+  const staffAct = async (id: string, act: string, form: Record<string, string>, status: number) => {
+    const page = (await staff.get(`/appointments/${id}`).expect(200)).text;
+    return staff
+      .post(`/appointments/${id}/${act}`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page), ...form })
+      .expect(status);
+  };
+  const mailTo = (subject: RegExp) =>
+    h.smtp.waitForMessage((m) => m.to.includes('maria@northwind.test') && subject.test(m.subject), 10_000);
+
+  before(async function () {
+    this.timeout(120_000);
+    h = await startPortalHarness();
+    workspaceId = (await h.crm.db('workspaces').where({ slug: 'demo' }).first('id')).id;
+    consultation = (await h.crm.db('appointment_services').where({ workspace_id: workspaceId, name: 'Consultation' }).first('id')).id;
+    await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: String(workspaceId), show_appointments: true });
+    await h.crm.portal.workspaceChanged(String(workspaceId));
+    maria = await signedInAgent(h.agent(), 'demo', login('maria@northwind.test'));
+    staff = await signedInStaffAgent(h, 'demo');
+  });
+  after(async function () {
+    await h?.close();
+  });
+
+  it('confirms and moves a request: the client reads it, and gets the invitation, then its new time', async function () {
+    const url = await book('10:00');
+    const id = url.split('/').pop()!;
+    expect((await staff.get('/appointments').expect(200)).text)
+      .to.contain(`/appointments/${id}`)
+      .and.contain('Pending');
+
+    // Without the CSRF token the CRM refuses the change.
+    const refused = await staff.post(`/appointments/${id}/confirm`).type('form').send({});
+    expect(refused.status).to.equal(403);
+    expect((await h.crm.db('appointments').where({ workspace_id: workspaceId, id }).first('status')).status).to.equal('pending');
+    h.smtp.clear();
+    await staffAct(id, 'confirm', {}, 303);
+    expect((await maria.get(url).expect(200)).text).to.contain('Confirmed');
+    const confirmed = await mailTo(/^Confirmed: Consultation/);
+    expect(confirmed.text).to.contain(url);
+    const invitation = calendarOf(confirmed);
+    expect(invitation, 'a text/calendar part').to.not.equal(null);
+    expect(invitation!.method).to.equal('REQUEST');
+    expect(invitation!.lines).to.include.members([
+      'METHOD:REQUEST',
+      'SEQUENCE:0',
+      'STATUS:CONFIRMED',
+      `DTSTART:${wallTimeToInstant(day, '10:00', 'Europe/Berlin').toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`,
+      'DESCRIPTION:Grüße\\, Maria',
+    ]);
+    const uid = invitation!.lines.find((line) => line.startsWith('UID:'));
+    expect(uid).to.match(/^UID:appointment-\d+-\d+@/);
+    // The portal's notification leads to the appointment.
+    const notifications = (await maria.get('/portal/demo/notifications').expect(200)).text;
+    expect(notifications).to.contain('Your appointment Consultation has an answer');
+
+    // Telling the same again (a second call of the host) sends nothing more.
+    h.smtp.clear();
+    await h.crm.portal.hostRecordChanged({
+      workspaceId: String(workspaceId),
+      clientId: String((await h.crm.db('appointments').where({ workspace_id: workspaceId, id }).first('client_id')).client_id),
+      kind: 'appointment',
+      id,
+      happened: 'answered',
+      occurrence: 'confirmed:0',
+    });
+
+    await staffAct(id, 'move', { day, time: '14:00' }, 303);
+    const moved = await mailTo(/^Moved: Consultation/);
+    const update = calendarOf(moved)!;
+    expect(update.method).to.equal('REQUEST');
+    expect(update.lines).to.include.members(['SEQUENCE:1', uid!]);
+    expect(update.lines).to.include(
+      `DTSTART:${wallTimeToInstant(day, '14:00', 'Europe/Berlin').toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`,
+    );
+    expect(h.smtp.messages.filter((m) => /^Confirmed/.test(m.subject))).to.have.length(0);
+    expect((await maria.get(url).expect(200)).text).to.contain('Moved to a new time');
+
+    // The client cancels it: the calendar's copy is cancelled with the same UID, a later sequence.
+    h.smtp.clear();
+    const confirm = (await maria.get(`${url}/cancel`).expect(200)).text;
+    await maria
+      .post(`${url}/cancel`)
+      .type('form')
+      .send({ _csrf: csrfFrom(confirm) })
+      .expect(303);
+    const cancelled = await mailTo(/^Cancelled: Consultation/);
+    const cancel = calendarOf(cancelled)!;
+    expect(cancel.method).to.equal('CANCEL');
+    expect(cancel.lines).to.include.members(['METHOD:CANCEL', 'STATUS:CANCELLED', 'SEQUENCE:2', uid!]);
+  });
+
+  it('declines a request in words only, and in the client’s language', async function () {
+    const user = await h.crm
+      .db('client_users')
+      .where({ workspace_id: String(workspaceId), email: 'maria@northwind.test' })
+      .first('id');
+    await h.crm
+      .db('client_users')
+      .where({ workspace_id: String(workspaceId), id: user.id })
+      .update({ locale: 'de' });
+    try {
+      const url = await book('11:00');
+      h.smtp.clear();
+      await staffAct(url.split('/').pop()!, 'decline', {}, 303);
+      const declined = await mailTo(/^Abgelehnt: Consultation/);
+      expect(declined.text).to.contain('Bitte buchen Sie eine andere Zeit');
+      expect(calendarOf(declined)).to.equal(null);
+      expect((await maria.get(url).expect(200)).text).to.contain('Abgelehnt');
+      // A declined request cannot be confirmed afterwards.
+      await staffAct(url.split('/').pop()!, 'confirm', {}, 409);
+    } finally {
+      await h.crm
+        .db('client_users')
+        .where({ workspace_id: String(workspaceId), id: user.id })
+        .update({ locale: null });
+    }
+  });
+
+  it('refuses to move one onto a time another booking holds, and a move without a real time', async function () {
+    const first = (await book('15:00')).split('/').pop()!;
+    const second = (await book('15:30')).split('/').pop()!;
+    const refused = await staffAct(second, 'move', { day, time: '15:00' }, 409);
+    expect(refused.text).to.contain('Another appointment holds that time');
+    await staffAct(second, 'move', { day, time: '25:00' }, 400);
+    await staffAct(second, 'move', { day: 'soon', time: '10:00' }, 400);
+    const row = await h.crm.db('appointments').where({ workspace_id: workspaceId, id: second }).first('starts_at', 'status');
+    expect(row.status).to.equal('pending');
+    expect(row.starts_at.toISOString()).to.equal(wallTimeToInstant(day, '15:30', 'Europe/Berlin').toISOString());
+    await staff.get(`/appointments/${first}`).expect(200);
+    await staff.get('/appointments/abc').expect(404);
+  });
+});

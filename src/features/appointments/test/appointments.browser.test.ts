@@ -1,0 +1,95 @@
+// The appointments section in a real Chromium: axe finds no violations and nothing overflows at
+// 390 px on the dashboard with what is coming, the list (both tabs), the booking form with a day's free times, an appointment's page
+// and its cancel step. A client picks a day (the free times follow it without a reload), picks a
+// time and books it, then cancels it through the confirmation step; no page logs a console error
+// (a CSP violation would be one).
+import { expect } from 'chai';
+import type { Browser } from 'playwright-core';
+import { addDays, dayInZone, wallTimeToInstant } from '../../../core/appointments/slots.ts';
+import {
+  expectAccessibleAt390,
+  pagesClosedAfterEach,
+  portalInChromium,
+  signInWithPassword,
+} from '../../../../test/support/browser-pages.ts';
+import type { PortalHarness } from '../../../../test/support/portal-harness.ts';
+
+/** A weekday at least three days ahead, in the agency's zone (the demo's hours are Monday to Friday). */
+function nextWorkday(from: number): string {
+  let day = addDays(dayInZone(new Date(), 'Europe/Berlin'), from);
+  while ([0, 6].includes(new Date(`${day}T00:00:00Z`).getUTCDay())) day = addDays(day, 1);
+  return day;
+}
+
+describe('appointments in Chromium', function () {
+  this.timeout(120_000);
+  let h: PortalHarness;
+  let browser: Browser;
+  let workspaceId: number;
+  portalInChromium((started) => ({ h, browser } = started));
+  const open = pagesClosedAfterEach(() => browser);
+  const maria = () => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
+
+  before(async function () {
+    workspaceId = (await h.crm.db('workspaces').where({ slug: 'demo' }).first('id')).id;
+    await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: String(workspaceId), show_appointments: true });
+    await h.crm.portal.workspaceChanged(String(workspaceId));
+  });
+
+  it('has no axe violations and no overflow at 390 px on the appointments pages', async function () {
+    const db = h.crm.db;
+    const contact = await db('contacts').where({ workspace_id: workspaceId, email: 'maria@northwind.test' }).first('id', 'client_id');
+    const service = await db('appointment_services').where({ workspace_id: workspaceId, name: 'Workshop' }).first('id');
+    const day = nextWorkday(3);
+    const startsAt = wallTimeToInstant(day, '14:00', 'Europe/Berlin');
+    const [row] = await db('appointments')
+      .insert({
+        workspace_id: workspaceId,
+        client_id: contact.client_id,
+        contact_id: contact.id,
+        service_id: service.id,
+        starts_at: startsAt,
+        ends_at: new Date(startsAt.getTime() + 90 * 60_000),
+        note: 'We would like to plan the whole spring campaign, with the flyers, the posters and the website banner.',
+        time_zone: 'Europe/Berlin',
+        status: 'confirmed',
+      })
+      .returning('id');
+    const { page } = await open({ width: 390 });
+    await signInWithPassword(page, h.crm.url, 'demo', maria());
+    for (const url of [
+      '/',
+      '/appointments',
+      '/appointments?tab=past',
+      `/appointments/new?serviceId=${service.id}&day=${day}`,
+      `/appointments/${row.id}`,
+      `/appointments/${row.id}/cancel`,
+    ]) {
+      await page.goto(`${h.crm.url}/portal/demo${url}`);
+      await expectAccessibleAt390(page, url);
+    }
+    await db('appointments').where({ workspace_id: workspaceId, id: row.id }).delete();
+  });
+
+  it('follows the chosen day with its free times, books one and cancels it', async function () {
+    const { page } = await open();
+    await signInWithPassword(page, h.crm.url, 'demo', maria());
+    await page.goto(`${h.crm.url}/portal/demo/appointments`);
+    await page.click('a:has-text("Book an appointment")');
+    const day = nextWorkday(4);
+    await page.fill('#appointment-day', day);
+    // The free times of that day arrive without a reload.
+    const ten = wallTimeToInstant(day, '10:00', 'Europe/Berlin').toISOString();
+    await page.waitForSelector(`input[name=startsAt][value="${ten}"]`, { timeout: 10_000 });
+    expect(await page.inputValue('#slots input[name=day]')).to.equal(day);
+    await page.check(`input[name=startsAt][value="${ten}"]`);
+    await page.fill('#appointment-note', 'The new shop front.');
+    await Promise.all([page.waitForURL(/\/appointments\/\d+$/), page.click('button:has-text("Ask for this time")')]);
+    expect(await page.textContent('#appointment'))
+      .to.contain('Waiting for the agency')
+      .and.contain('The new shop front.');
+    await page.click('a:has-text("Cancel this appointment")');
+    await Promise.all([page.waitForURL(/\/appointments\/\d+$/), page.click('button:has-text("Yes, cancel it")')]);
+    expect(await page.textContent('#appointment')).to.contain('Cancelled');
+  });
+});

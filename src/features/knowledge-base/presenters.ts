@@ -1,0 +1,56 @@
+// View models for the knowledge base: an article's link, category and opening words; its body as
+// headings, paragraphs, lists, quotes and code, all text (the templates escape every word); and a
+// `lang` attribute where an article is not in the page's language (a translation was missing), so
+// a screen reader reads it with the right voice.
+import type { KnowledgeArticle, KnowledgeArticleSummary, KnowledgeBlock, KnowledgeCategory, RequestI18n } from '../../core/index.ts';
+
+/** The language of a host's tag ("de_DE" → "de"), for a lang attribute; null when it is not one. */
+function languageOf(tag: string | null): string | null {
+  const match = tag ? /^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$/.exec(tag.trim()) : null;
+  return match ? match[1]!.toLowerCase() : null;
+}
+
+export function presentArticleRow(i18n: RequestI18n, base: string, article: KnowledgeArticleSummary) {
+  const language = languageOf(article.language);
+  return {
+    href: `${base}/knowledge/${encodeURIComponent(article.id)}`,
+    title: article.title,
+    category: article.category?.name ?? null,
+    excerpt: article.excerpt,
+    lang: language && language !== i18n.locale ? language : null,
+  };
+}
+
+export function presentCategory(base: string, category: KnowledgeCategory, current: string | undefined) {
+  return {
+    href: `${base}/knowledge?${new URLSearchParams({ category: category.id })}`,
+    name: category.name,
+    articles: category.articles,
+    current: category.id === current,
+  };
+}
+
+type BodyPart = { kind: 'heading' | 'paragraph' | 'quote' | 'code'; text: string } | { kind: 'bullets' | 'steps'; items: string[] };
+
+/** Blocks as the page shows them: a run of list items becomes one list. */
+function bodyParts(blocks: readonly KnowledgeBlock[]): BodyPart[] {
+  const parts: BodyPart[] = [];
+  for (const block of blocks) {
+    if (block.kind === 'bullet' || block.kind === 'numbered') {
+      const kind = block.kind === 'bullet' ? 'bullets' : 'steps';
+      const last = parts[parts.length - 1];
+      if (last && last.kind === kind) last.items.push(block.text);
+      else parts.push({ kind, items: [block.text] });
+    } else parts.push({ kind: block.kind, text: block.text });
+  }
+  return parts;
+}
+
+export function presentArticle(i18n: RequestI18n, base: string, article: KnowledgeArticle) {
+  return {
+    ...presentArticleRow(i18n, base, article),
+    categoryHref: article.category ? `${base}/knowledge?${new URLSearchParams({ category: article.category.id })}` : null,
+    updated: article.updatedAt ? i18n.t('knowledge:updated', { date: i18n.fmt.day(article.updatedAt) }) : null,
+    body: bodyParts(article.body),
+  };
+}

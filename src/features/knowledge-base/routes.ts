@@ -1,0 +1,18 @@
+// Knowledge base routes, behind requireClient and the knowledge section (the showKnowledgeBase
+// switch with the person's knowledge permission): switched off, or without the permission, every
+// page is a 404 like one that does not exist, suggestions included. Read only: the agency writes
+// its articles in its CRM.
+import { Router } from 'express';
+import { allow, validateQuery } from '../../core/index.ts';
+import { KnowledgeQuery, SuggestionsQuery } from './commands.ts';
+import type { KnowledgeBaseHandlers } from './handlers.ts';
+
+export function knowledgeBaseRoutes(h: KnowledgeBaseHandlers): Router {
+  const router = Router({ mergeParams: true });
+  const knowledge = allow.section('knowledge');
+  router.get('/knowledge', knowledge, validateQuery(KnowledgeQuery), h.list);
+  // The new-ticket form asks this as the subject is typed (before /:articleId, which it would match).
+  router.get('/knowledge/suggestions', knowledge, validateQuery(SuggestionsQuery), h.suggestions);
+  router.get('/knowledge/:articleId', knowledge, h.show);
+  return router;
+}

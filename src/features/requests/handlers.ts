@@ -1,0 +1,310 @@
+// The requests pages: the catalogue of what the agency offers, a definition's form (built from the
+// host's fields, checked on the server by a schema built from the same fields), "My requests" with
+// a search and keyset pages, and a request's page (what was sent, the files, its history, the
+// agency's answer and the proposal or quotation made in answer). Requests are the host's, read and
+// written through the adapter; the portal keeps the files. Sending one is logged (the agency is
+// notified from the log) with a live event, in one transaction, announced after it commits.
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import {
+  announce,
+  attachmentLimitBytes,
+  attachmentRefusalStatus,
+  canClient,
+  clientActor,
+  type EventBus,
+  type FieldErrors,
+  type FileStorage,
+  formAnswerStatus,
+  type HostAdapter,
+  insertClientActivity,
+  isFragmentRequest,
+  notFound,
+  parseParam,
+  portalContext,
+  portalI18n,
+  type ReceivedAttachmentsForm,
+  receiveAttachmentsForm,
+  recordLiveEvent,
+  removeReceived,
+  type RequestAnswer,
+  type RequestDefinition,
+  renderPortalPage,
+  requestMeta,
+  type ServiceRequestsPort,
+  signedInClient,
+  type StoredAttachment,
+  translateFieldErrors,
+  validateBody,
+  type VirusScanner,
+} from '../../core/index.ts';
+import { presentUploadTypes } from '../documents/index.ts';
+import { formatBytes, sendAttachment } from '../messages/index.ts';
+import { AttachmentId, formSchema, HostRequestId, type MyRequestsQueryInput, typedValues } from './commands.ts';
+import { formUrl, presentCatalogue, presentDetail, presentFormFields, presentSummary } from './presenters.ts';
+import { findRequestAttachment, insertRequestAttachments, listRequestAttachments } from './queries.ts';
+
+const REQUESTS_PAGE_SIZE = 25;
+
+export interface RequestsDeps {
+  db: Knex;
+  adapter: HostAdapter & { requests: ServiceRequestsPort };
+  storage: FileStorage;
+  bus: EventBus;
+  virusScanner?: VirusScanner | undefined;
+  /** config.workspaceStorageQuotaBytes: what the workspace's uploads may add up to. */
+  storageQuotaBytes: number;
+  onError: (message: string, err: unknown) => void;
+}
+
+/** The streamed form of this request (see receiveForm), for the handlers after validation. */
+const receivedForms = new WeakMap<Request, ReceivedAttachmentsForm>();
+/** The definition the form of this request answers (see loadDefinition). */
+const definitions = new WeakMap<Request, RequestDefinition>();
+
+export function createRequestsHandlers(deps: RequestsDeps) {
+  const { db, adapter, storage, bus } = deps;
+  const requests = adapter.requests;
+
+  function definitionOf(req: Request): RequestDefinition {
+    const definition = definitions.get(req);
+    if (!definition) throw new Error('requests: the definition was not loaded before the form');
+    return definition;
+  }
+
+  async function findDefinition(req: Request, res: Response): Promise<RequestDefinition> {
+    const { workspace } = portalContext(res);
+    const { user } = signedInClient(res);
+    const id = parseParam(HostRequestId, req.params.definitionId);
+    const definition = await requests.definition(workspace.id, user.client_id, user.contact_id, id);
+    if (!definition) throw notFound('requests:errors.definitionNotFound');
+    return definition;
+  }
+
+  async function form(
+    req: Request,
+    res: Response,
+    definition: RequestDefinition,
+    state: { values?: Record<string, unknown>; errors?: FieldErrors } = {},
+    status = 200,
+  ) {
+    const { settings, base } = portalContext(res);
+    const i18n = portalI18n(res);
+    const uploads = canClient(settings, 'upload_file');
+    const errors = translateFieldErrors(state.errors ?? {}, i18n.t);
+    const fields = presentFormFields(definition.fields, state.values ?? {}, errors);
+    const hasFiles = fields.some((field) => field.type === 'file');
+    // A refusal no field carries (a file field the form cannot show, uploads off) stands above the form.
+    const shown = new Set(fields.filter((f) => f.type !== 'file' || uploads).map((f) => f.key));
+    const unshown = Object.entries(errors).find(([key]) => !shown.has(key) && key !== 'form')?.[1] ?? errors.form ?? null;
+    renderPortalPage(
+      req,
+      res,
+      'requests/new',
+      i18n.t('requests:new.title', { name: definition.name }),
+      {
+        action: formUrl(base, definition.id),
+        cancelUrl: `${base}/requests`,
+        definition: { name: definition.name, description: definition.description, quote: definition.kind === 'quote' },
+        fields,
+        refusal: unshown,
+        multipart: hasFiles && uploads,
+        uploads,
+        uploadTypes: uploads ? presentUploadTypes(i18n) : null,
+        maxAttachment: formatBytes(attachmentLimitBytes(settings.maxUploadMb), i18n.fmt),
+      },
+      status,
+    );
+  }
+
+  async function loadRequest(res: Response) {
+    const { workspace } = portalContext(res);
+    const { user } = signedInClient(res);
+    const id = parseParam(HostRequestId, res.req.params.requestId);
+    const request = await requests.find(workspace.id, user.client_id, user.contact_id, id);
+    if (!request) throw notFound('requests:errors.notFound');
+    return request;
+  }
+
+  async function forget(req: Request, res: Response) {
+    const received = receivedForms.get(req);
+    if (received) await removeReceived(storage, portalContext(res).workspace.id, received.stored);
+  }
+
+  return {
+    catalogue: async (req: Request, res: Response) => {
+      const { workspace, base } = portalContext(res);
+      const { user } = signedInClient(res);
+      const i18n = portalI18n(res);
+      const list = await requests.definitions(workspace.id, user.client_id, user.contact_id);
+      renderPortalPage(req, res, 'requests/index', i18n.t('requests:title'), {
+        groups: presentCatalogue(i18n, base, list),
+        mineUrl: `${base}/requests/mine`,
+      });
+    },
+
+    newForm: async (req: Request, res: Response) => form(req, res, await findDefinition(req, res)),
+
+    /** The definition the form answers, before a byte of the body is read: an unknown one is a 404. */
+    loadDefinition: async (req: Request, res: Response, next: () => void) => {
+      definitions.set(req, await findDefinition(req, res));
+      next();
+    },
+
+    /**
+     * A form with files, streamed into storage under the upload rules the messages, documents and
+     * tickets use (type, size, the workspace's quota and switch, the virus scanner); a plain form
+     * passes straight through. The CSRF token travels in the body and is checked before a file is kept.
+     */
+    receiveForm: async (req: Request, res: Response, next: () => void) => {
+      if (!req.is('multipart/form-data')) return next();
+      receivedForms.set(req, await receiveAttachmentsForm(req, res, deps));
+      next();
+    },
+
+    /** The answers checked against the definition's own fields, by a schema built from them. */
+    validateAnswers: async (req: Request, res: Response, next: (err?: unknown) => void) => {
+      const definition = definitionOf(req);
+      const check = validateBody(formSchema(definition.fields), async (request, response, errors) => {
+        await forget(request, response);
+        const body = (request.body ?? {}) as Record<string, unknown>;
+        // 422: the form was read, but what it says does not answer the definition's fields.
+        await form(request, response, definition, { values: typedValues(definition.fields, body), errors }, formAnswerStatus(request, 422));
+      });
+      await check(req, res, next);
+    },
+
+    submit: async (req: Request, res: Response) => {
+      const { workspace, base } = portalContext(res);
+      const { user } = signedInClient(res);
+      const definition = definitionOf(req);
+      const input = req.body as Record<string, RequestAnswer | StoredAttachment[] | undefined>;
+      const received = receivedForms.get(req);
+      const fileField = definition.fields.find((field) => field.type === 'file');
+      if (received?.refusal) {
+        const status = attachmentRefusalStatus(received.refusal);
+        const body = received.fields as Record<string, unknown>;
+        return form(
+          req,
+          res,
+          definition,
+          { values: typedValues(definition.fields, body), errors: { [fileField?.key ?? 'form']: received.refusal } },
+          formAnswerStatus(req, status),
+        );
+      }
+      // Files only where the form asks for them: a form without a file field keeps none.
+      const stored = fileField ? (received?.stored ?? []) : [];
+      if (!fileField && received) await removeReceived(storage, workspace.id, received.stored);
+      const answers: Record<string, RequestAnswer> = {};
+      for (const field of definition.fields) {
+        if (field.type === 'file') answers[field.key] = field === fileField ? stored.map((file) => file.filename) : [];
+        else answers[field.key] = (input[field.key] as RequestAnswer | undefined) ?? null;
+      }
+      const sent = await db
+        .transaction(async (trx) => {
+          const request = await requests.submit(
+            workspace.id,
+            user.client_id,
+            user.contact_id,
+            { definitionId: definition.id, answers },
+            { trx, ip: requestMeta(req).ip },
+          );
+          if (!request) return null;
+          await insertRequestAttachments(
+            trx,
+            stored.map((file) => ({
+              workspaceId: workspace.id,
+              clientId: user.client_id,
+              requestId: request.id,
+              fieldKey: fileField!.key,
+              clientUserId: user.id,
+              fileId: file.id,
+              filename: file.filename,
+              contentType: file.contentType,
+              sizeBytes: file.sizeBytes,
+            })),
+          );
+          await insertClientActivity(trx, clientActor(req, res), 'request.submitted', {
+            requestId: request.id,
+            ref: request.ref,
+            title: request.title,
+            kind: request.kind,
+            files: stored.length,
+          });
+          const live = await recordLiveEvent(trx, {
+            type: 'request-changed',
+            workspaceId: workspace.id,
+            clientId: user.client_id,
+            data: { requestId: request.id },
+          });
+          return { request, live };
+        })
+        .catch(async (err: unknown) => {
+          await removeReceived(storage, workspace.id, stored);
+          throw err;
+        });
+      if (!sent) {
+        // The host no longer offers it to this person (unpublished meanwhile): nothing was sent.
+        await removeReceived(storage, workspace.id, stored);
+        throw notFound('requests:errors.definitionNotFound');
+      }
+      await announce(bus, [sent.live]).catch((err: unknown) => deps.onError('could not announce a live event', err));
+      res.redirect(303, `${base}/requests/mine/${encodeURIComponent(sent.request.id)}`);
+    },
+
+    mine: async (req: Request, res: Response) => {
+      const query = res.locals.query as MyRequestsQueryInput;
+      const { workspace, base } = portalContext(res);
+      const { user } = signedInClient(res);
+      const i18n = portalI18n(res);
+      const page = await requests.list(workspace.id, user.client_id, user.contact_id, query.q ? { search: query.q } : {}, {
+        limit: REQUESTS_PAGE_SIZE,
+        after: query.after ?? null,
+      });
+      const href = (params: Record<string, string | undefined>) => {
+        const search = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
+        const text = search.toString();
+        return `${base}/requests/mine${text ? `?${text}` : ''}`;
+      };
+      renderPortalPage(req, res, 'requests/mine', i18n.t('requests:mine.title'), {
+        q: query.q ?? '',
+        live: !isFragmentRequest(req),
+        refreshUrl: href({ q: query.q }),
+        catalogueUrl: `${base}/requests`,
+        requests: page.items.map((request) => presentSummary(i18n, base, request)),
+        nextUrl: page.next ? href({ q: query.q, after: page.next }) : null,
+        firstPageUrl: query.after ? href({ q: query.q }) : null,
+      });
+    },
+
+    show: async (req: Request, res: Response) => {
+      const { workspace, base } = portalContext(res);
+      const { user } = signedInClient(res);
+      const i18n = portalI18n(res);
+      const request = await loadRequest(res);
+      const attachments = await listRequestAttachments(db, { workspaceId: workspace.id, clientId: user.client_id, requestId: request.id });
+      renderPortalPage(req, res, 'requests/show', i18n.t('requests:show.title', { ref: request.ref, title: request.title }), {
+        request: presentDetail(i18n, base, request, attachments),
+        live: !isFragmentRequest(req),
+      });
+    },
+
+    attachment: async (req: Request, res: Response) => {
+      const { workspace } = portalContext(res);
+      const { user } = signedInClient(res);
+      const request = await loadRequest(res);
+      const attachmentId = parseParam(AttachmentId, req.params.attachmentId);
+      const row = await findRequestAttachment(db, {
+        workspaceId: workspace.id,
+        clientId: user.client_id,
+        requestId: request.id,
+        attachmentId,
+      });
+      const file = row ? await storage.get(workspace.id, row.file_id) : null;
+      if (!row || !file) throw notFound();
+      sendAttachment(res, { filename: row.filename, contentType: row.content_type, content: file.content });
+    },
+  };
+}
+
+export type RequestsHandlers = ReturnType<typeof createRequestsHandlers>;

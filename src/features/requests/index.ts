@@ -1,0 +1,39 @@
+// Requests: what the agency offers its clients to ask for (services, quotes), each with its own
+// form, and the client's requests with the agency's answer, kept by the host.
+import type { CoreServices, Feature } from '../../core/index.ts';
+import { createRequestsHandlers } from './handlers.ts';
+import { requestsManifest } from './manifest.ts';
+import { requestsPersonalData } from './personal-data.ts';
+import { REQUESTS_MULTIPART_PATHS, requestsRoutes } from './routes.ts';
+import { type StaffRequestFiles, staffRequestFiles } from './staff-files.ts';
+
+export type { StaffRequestFile } from './staff-files.ts';
+
+export function requestsFeature(core: CoreServices): Feature & { staffFiles: StaffRequestFiles } {
+  const { db, adapter, events, storage, virusScanner, config, logger } = core;
+  const { requests } = adapter;
+  return {
+    name: requestsManifest.name,
+    needs: { ports: ['requests'] },
+    personalData: requestsPersonalData({ db, storage }),
+    clientRoutes: requests
+      ? [
+          requestsRoutes(
+            createRequestsHandlers({
+              db,
+              adapter: { ...adapter, requests },
+              storage,
+              bus: events,
+              virusScanner,
+              storageQuotaBytes: config.workspaceStorageQuotaBytes,
+              onError: (message, err) => logger.error(message, err),
+            }),
+          ),
+        ]
+      : [],
+    // A request with files carries its CSRF token in its body, checked as it is read.
+    multipartPaths: REQUESTS_MULTIPART_PATHS,
+    // The client's files for the host's own staff page of the request (CustomerPortal.requestFiles).
+    staffFiles: staffRequestFiles({ db, storage }),
+  };
+}

@@ -1,0 +1,42 @@
+// The requests' part of a person's data: the files they sent with requests. The requests
+// themselves are the host's (the CRM's record of what the client asked for). An erasure keeps the
+// files with the request, no longer naming who sent them.
+import type { Knex } from 'knex';
+import { type ArchiveEntry, archiveSafeName, type FileStorage, iso, type PersonalDataHook, storedFileExists } from '../../core/index.ts';
+import { anonymisePersonRequestFiles, countPersonRequestFiles, personRequestAttachments } from './queries.ts';
+
+export function requestsPersonalData(deps: { db: Knex; storage: FileStorage }): PersonalDataHook {
+  const { db, storage } = deps;
+  return {
+    tables: ['portal_request_attachments'],
+
+    async export({ workspaceId, user }) {
+      const entries: ArchiveEntry[] = [];
+      const files = [];
+      for (const row of await personRequestAttachments(db, workspaceId, user.id)) {
+        const path = `request-files/${row.id}-${archiveSafeName(row.filename)}`;
+        const included = await storedFileExists(storage, workspaceId, row.file_id);
+        if (included) entries.push({ path, storedFileId: row.file_id });
+        files.push({
+          requestId: row.request_id,
+          field: row.field_key,
+          filename: row.filename,
+          contentType: row.content_type,
+          sizeBytes: Number(row.size_bytes),
+          at: iso(row.created_at),
+          path: included ? path : null,
+        });
+      }
+      entries.push({ path: 'requests.json', json: { files } });
+      return { entries };
+    },
+
+    async erase(trx, person) {
+      return { counts: { requestFiles: await anonymisePersonRequestFiles(trx, person.workspaceId, person.id) } };
+    },
+
+    counts: (db, person) => ({
+      requestFiles: countPersonRequestFiles(db, person.workspaceId, person.id),
+    }),
+  };
+}

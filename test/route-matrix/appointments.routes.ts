@@ -1,0 +1,106 @@
+// Appointments. The appointment asked for is one of Maria's company (Northwind), booked for the
+// matrix at a time of its own (each request takes a time, so none is refused as taken): another
+// client of the workspace, and a client of another workspace, get 404 for it. A new booking asks
+// for the next free time; cancelling answers 303 once and 409 after, so each request cancels an
+// appointment of its own.
+import { demoWorkspaceId } from '../support/demo-records.ts';
+import { addDays, dayInZone, wallTimeToInstant } from '../../src/core/appointments/slots.ts';
+import type { MatrixRoute, MatrixWorld } from './matrix.ts';
+
+/** The demo's half-hour times on weekdays (09:00–12:00, 13:00–17:00 Berlin), a week ahead and on. */
+const TIMES = [
+  '09:00',
+  '09:30',
+  '10:00',
+  '10:30',
+  '11:00',
+  '11:30',
+  '13:00',
+  '13:30',
+  '14:00',
+  '14:30',
+  '15:00',
+  '15:30',
+  '16:00',
+  '16:30',
+];
+let used = 0;
+
+/** The next time no request of the matrix has used yet. */
+function nextTime(): { day: string; startsAt: Date } {
+  const index = used++;
+  let day = addDays(dayInZone(new Date(), 'Europe/Berlin'), 7);
+  for (let skip = Math.floor(index / TIMES.length); ; day = addDays(day, 1)) {
+    if ([0, 6].includes(new Date(`${day}T00:00:00Z`).getUTCDay())) continue;
+    if (skip-- === 0) break;
+  }
+  return { day, startsAt: wallTimeToInstant(day, TIMES[index % TIMES.length]!, 'Europe/Berlin') };
+}
+
+async function consultation(world: MatrixWorld): Promise<{ workspaceId: number; serviceId: number }> {
+  const db = world.h.crm.db;
+  const workspaceId = await demoWorkspaceId(db);
+  const service = await db('appointment_services').where({ workspace_id: workspaceId, name: 'Consultation' }).first('id');
+  return { workspaceId, serviceId: service.id };
+}
+
+/** A pending appointment of the owner's company, at a time of its own. */
+async function ownAppointment(world: MatrixWorld, tail = ''): Promise<string> {
+  const db = world.h.crm.db;
+  const { workspaceId, serviceId } = await consultation(world);
+  const contact = await db('contacts').where({ workspace_id: workspaceId, email: world.owner.email }).first('id', 'client_id');
+  const { startsAt } = nextTime();
+  const [row] = await db('appointments')
+    .insert({
+      workspace_id: workspaceId,
+      client_id: contact.client_id,
+      contact_id: contact.id,
+      service_id: serviceId,
+      starts_at: startsAt,
+      ends_at: new Date(startsAt.getTime() + 30 * 60_000),
+      time_zone: 'Europe/Berlin',
+    })
+    .returning('id');
+  return `/appointments/${row.id}${tail}`;
+}
+
+export const routes: MatrixRoute[] = [
+  { method: 'GET', path: '/appointments', url: () => '/appointments?tab=upcoming', ownedByClient: false, switches: ['showAppointments'] },
+  { method: 'GET', path: '/appointments/new', url: () => '/appointments/new', ownedByClient: false, switches: ['showAppointments'] },
+  { method: 'GET', path: '/appointments/slots', url: () => '/appointments/slots', ownedByClient: false, switches: ['showAppointments'] },
+  {
+    method: 'POST',
+    path: '/appointments',
+    url: () => '/appointments',
+    ownedByClient: false,
+    switches: ['showAppointments'],
+    formFor: async (world) => {
+      const { serviceId } = await consultation(world);
+      const { day, startsAt } = nextTime();
+      return { serviceId: String(serviceId), day, startsAt: startsAt.toISOString(), note: 'Booked by the matrix.' };
+    },
+    ownerStatus: [303],
+  },
+  {
+    method: 'GET',
+    path: '/appointments/:appointmentId',
+    url: (world) => ownAppointment(world),
+    ownedByClient: true,
+    switches: ['showAppointments'],
+  },
+  {
+    method: 'GET',
+    path: '/appointments/:appointmentId/cancel',
+    url: (world) => ownAppointment(world, '/cancel'),
+    ownedByClient: true,
+    switches: ['showAppointments'],
+  },
+  {
+    method: 'POST',
+    path: '/appointments/:appointmentId/cancel',
+    url: (world) => ownAppointment(world, '/cancel'),
+    ownedByClient: true,
+    switches: ['showAppointments'],
+    ownerStatus: [303],
+  },
+];
