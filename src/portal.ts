@@ -428,21 +428,22 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     async hostRecordChanged(input) {
       const change = parseHostChange(input);
       await core.announceHostChange(change);
-      // A ticket the agency resolved invites who opened it to the satisfaction survey.
+      if (change.happened) {
+        const told = await clientNotifications.service.notify(clientEventOf(change)).catch((err) => {
+          core.services.logger.error('could not notify the client of a change in the host', err);
+          return 0;
+        });
+        // An appointment's answer is told once (its occurrence): its calendar email goes with the first telling.
+        if (change.kind === 'appointment' && told > 0 && appointments.invitations)
+          await appointments.invitations
+            .hostChanged(change)
+            .catch((err) => core.services.logger.error('could not email an appointment’s answer', err));
+      }
+      // A ticket the agency resolved invites who opened it to the satisfaction survey, after its news.
       if (change.kind === 'ticket')
         await tickets.surveys
           .ticketChanged(change.workspaceId, change.clientId, change.id)
           .catch((err) => core.services.logger.error('could not invite the client to a ticket’s survey', err));
-      if (!change.happened) return;
-      const told = await clientNotifications.service.notify(clientEventOf(change)).catch((err) => {
-        core.services.logger.error('could not notify the client of a change in the host', err);
-        return 0;
-      });
-      // An appointment's answer is told once (its occurrence): its calendar email goes with the first telling.
-      if (change.kind === 'appointment' && told > 0 && appointments.invitations)
-        await appointments.invitations
-          .hostChanged(change)
-          .catch((err) => core.services.logger.error('could not email an appointment’s answer', err));
     },
     staffSignedOut: core.staffSignedOut,
     ticketFiles: {
