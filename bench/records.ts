@@ -43,6 +43,7 @@ export type BenchRecords = Record<
   | 'clientRole'
   | 'project'
   | 'ticket'
+  | 'resolvedTicket'
   | 'article'
   | 'requestDefinition'
   | 'request'
@@ -156,6 +157,9 @@ export async function benchRecords(
   // The CRM's ticket with the newest activity: the ticket page with its conversation and history.
   const ticket = await db('tickets').where(scope).orderBy('last_activity_at', 'desc').first('id');
   if (!ticket) throw new Error('the demo client has no ticket');
+  // A ticket the agency resolved: its satisfaction survey.
+  const resolved = await db('tickets').where(scope).whereIn('status', ['resolved', 'closed']).orderBy('id').first('id');
+  if (!resolved) throw new Error('the demo client has no resolved ticket');
   // A published help article of the workspace, for its page.
   const article = await db('kb_articles')
     .where({ workspace_id: args.workspaceId, audience: 'client', status: 'published', language: 'en' })
@@ -211,6 +215,7 @@ export async function benchRecords(
   return {
     ssoProvider,
     ticket: String(ticket.id),
+    resolvedTicket: String(resolved.id),
     article: String(article.id),
     requestDefinition: String(definition.id),
     request: String(request.id),

@@ -119,6 +119,8 @@ export const PAGES: PageEntry[] = [
   { name: 'ticket search', who: 'client', path: '/portal/demo/tickets?tab=all&q=logo' },
   { name: 'ticket detail', who: 'client', path: '/portal/demo/tickets/{ticket}' },
   { name: 'new ticket form', who: 'client', path: '/portal/demo/tickets/new' },
+  { name: 'ticket survey', who: 'client', path: '/portal/demo/tickets/{resolvedTicket}/survey' },
+  { name: 'staff client satisfaction', who: 'staff', path: '/settings/client-portal/satisfaction' },
   { name: 'help articles', who: 'client', path: '/portal/demo/knowledge' },
   { name: 'help search', who: 'client', path: '/portal/demo/knowledge?q=invoice' },
   { name: 'help article', who: 'client', path: '/portal/demo/knowledge/{article}' },

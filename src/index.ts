@@ -31,7 +31,7 @@ export { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES } from './core/files/attachm
 // A file the portal keeps, served from a host's own page (a client's file on the staff page of a
 // ticket) as the portal serves it: streamed, an attachment, never sniffed.
 export { sendDownload } from './core/web/send-download.ts';
-export type { StaffTicketFile } from './features/tickets/index.ts';
+export type { StaffCompanySurveys, StaffTicketFile, StaffTicketSurvey } from './features/tickets/index.ts';
 export { HostClaimError } from './core/host/verify-claims.ts';
 // A host's own helmet, worked out once and replayed on each response (as the portal's own headers are).
 export { replayedHeaders } from './core/web/security-headers.ts';

@@ -16,10 +16,10 @@ import { offersFeature, type OfferReminders } from './features/offers/index.ts';
 import { privacyFeature, type DataExports } from './features/privacy/index.ts';
 import { tasksFeature } from './features/tasks/index.ts';
 import { projectsFeature } from './features/projects/index.ts';
+import { type StaffCompanySurveys, type StaffTicketFile, type StaffTicketSurvey, ticketsFeature } from './features/tickets/index.ts';
 import { knowledgeBaseFeature } from './features/knowledge-base/index.ts';
 import { requestsFeature, type StaffRequestFile } from './features/requests/index.ts';
 import { appointmentsFeature } from './features/appointments/index.ts';
-import { type StaffTicketFile, ticketsFeature } from './features/tickets/index.ts';
 import { teamFeature } from './features/team/index.ts';
 import { singleSignOnFeature } from './features/single-sign-on/index.ts';
 import { FEATURE_MANIFESTS } from './features/manifests.ts';
@@ -160,6 +160,16 @@ export interface CustomerPortal {
     open(staff: { workspaceId: string }, ticket: { id: string; clientId: string }, fileId: string): Promise<TicketFileContent | null>;
   };
   /**
+   * For the host's own staff pages: the answer to a ticket's satisfaction survey, and a company's
+   * average, count and newest answers, as the portal keeps them (a host that keeps surveys itself
+   * shows its own). The host has found the ticket or company in the staff member's workspace.
+   * Nothing where the portal is off for the workspace.
+   */
+  ticketSurveys: {
+    ofTicket(staff: { workspaceId: string }, ticket: { id: string; clientId: string }): Promise<StaffTicketSurvey | null>;
+    ofCompany(staff: { workspaceId: string }, client: { id: string }): Promise<StaffCompanySurveys | null>;
+  };
+  /**
    * For the host's own staff page of a service or quote request: the files the client sent with it
    * in the portal, oldest first, and one of them to download; as ticketFiles.
    */
@@ -247,6 +257,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const appPush = appPushFeature(core.services);
   const clientNotifications = clientNotificationsFeature(core.services, {
     push: appPush.push,
+    ticketChanged: (workspaceId, clientId, ticketId) => tickets.surveys.ticketChanged(workspaceId, clientId, ticketId),
     // Bound late: the appointments feature is made below, and the news pass runs only after start.
     appointmentAnswered: async (change) => appointments.invitations?.hostChanged(change),
   });
@@ -263,7 +274,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const documents = documentsFeature(core.services);
   const privacy = privacyFeature(core.services, { personalData: () => personalData });
   const customDomains = customDomainsFeature(core.services);
-  const tickets = ticketsFeature(core.services);
+  const tickets = ticketsFeature(core.services, { notify: (event) => clientNotifications.service.notify(event) });
   const requests = requestsFeature(core.services);
   const appointments = appointmentsFeature(core.services);
   const features: Feature[] = [
@@ -417,16 +428,22 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     async hostRecordChanged(input) {
       const change = parseHostChange(input);
       await core.announceHostChange(change);
-      if (!change.happened) return;
-      const told = await clientNotifications.service.notify(clientEventOf(change)).catch((err) => {
-        core.services.logger.error('could not notify the client of a change in the host', err);
-        return 0;
-      });
-      // An appointment's answer is told once (its occurrence): its calendar email goes with the first telling.
-      if (change.kind === 'appointment' && told > 0 && appointments.invitations)
-        await appointments.invitations
-          .hostChanged(change)
-          .catch((err) => core.services.logger.error('could not email an appointment’s answer', err));
+      if (change.happened) {
+        const told = await clientNotifications.service.notify(clientEventOf(change)).catch((err) => {
+          core.services.logger.error('could not notify the client of a change in the host', err);
+          return 0;
+        });
+        // An appointment's answer is told once (its occurrence): its calendar email goes with the first telling.
+        if (change.kind === 'appointment' && told > 0 && appointments.invitations)
+          await appointments.invitations
+            .hostChanged(change)
+            .catch((err) => core.services.logger.error('could not email an appointment’s answer', err));
+      }
+      // A ticket the agency resolved invites who opened it to the satisfaction survey, after its news.
+      if (change.kind === 'ticket')
+        await tickets.surveys
+          .ticketChanged(change.workspaceId, change.clientId, change.id)
+          .catch((err) => core.services.logger.error('could not invite the client to a ticket’s survey', err));
     },
     staffSignedOut: core.staffSignedOut,
     ticketFiles: {
@@ -438,6 +455,18 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
         const workspace = await core.staffWorkspace(staff);
         if (!workspace) return null;
         return tickets.staffFiles.open({ workspaceId: workspace.id, clientId: ticket.clientId, ticketId: ticket.id }, fileId);
+      },
+    },
+    ticketSurveys: {
+      async ofTicket(staff, ticket) {
+        const workspace = await core.staffWorkspace(staff);
+        return workspace
+          ? tickets.staffSurveys.ofTicket({ workspaceId: workspace.id, clientId: ticket.clientId, ticketId: ticket.id })
+          : null;
+      },
+      async ofCompany(staff, client) {
+        const workspace = await core.staffWorkspace(staff);
+        return workspace ? tickets.staffSurveys.ofCompany({ workspaceId: workspace.id, clientId: client.id }) : null;
       },
     },
     requestFiles: {

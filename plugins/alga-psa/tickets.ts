@@ -17,6 +17,7 @@ import { cents } from './money.ts';
 import { findTicketDocument, listTicketDocuments, type TicketDocumentRow } from './queries/ticket-documents.ts';
 import { fileUnder } from './shared-files.ts';
 import { writeClientFiles } from './ticket-uploads.ts';
+import { algaSurveys } from './surveys.ts';
 import {
   actingContact,
   findTicket,
@@ -343,5 +344,7 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
       if (!options.storageRoot || !scope || contact === null) return false;
       return Boolean((await actingContact(db, { ...scope, contactId: contact }))?.userId);
     },
+    // Satisfaction surveys in Alga's survey tables (surveys.ts).
+    ...algaSurveys(db, scopeOf),
   };
 }

@@ -28,6 +28,7 @@ import { entityCompanyName, moduleEnabled } from './queries/constants.ts';
 import { findContact } from './queries/contacts.ts';
 import {
   closeTicket,
+  ticketClosing,
   defaultTicketChoice,
   findTicket,
   insertTicket,
@@ -468,6 +469,23 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
       };
       const row = write?.trx ? await work(write.trx) : await db.transaction(work);
       return row ? presentSummary(row) : null;
+    },
+    // Dolibarr keeps no surveys: the portal keeps the answers (portal_ticket_ratings). Each closing
+    // staff set in Dolibarr (a numbered status change into CLOSED) invites the ticket's SUPPORTCLI
+    // contact once; the client's own close through the portal invites no one.
+    async resolution(workspaceId, clientId, id) {
+      const s = scope(workspaceId, clientId);
+      const rowid = parseId(id);
+      if (!s || rowid === null) return null;
+      const closing = await ticketClosing(db, { ...s, rowid });
+      if (!closing || closing.change === null || closing.change === '0' || closing.contact_id === null) return null;
+      return {
+        occurrence: `closed:${closing.change}`,
+        resolvedAt: closing.date_close ?? new Date(),
+        contactId: toHostId(closing.contact_id),
+        ref: closing.ref,
+        subject: closing.subject?.trim() || closing.ref,
+      };
     },
     ...(options.dataRoot ? ticketFiles(options.dataRoot) : {}),
     ...(filesRoot ? { keepsClientFiles: true } : {}),

@@ -130,7 +130,7 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
 
   app.use(authRoutes({ ...deps, plugins }));
   app.use(dashboardRoutes(deps));
-  app.use(clientRoutes(deps));
+  app.use(clientRoutes({ ...deps, plugins }));
   app.use(contactRoutes(deps));
   app.use(offerRoutes('proposal', { ...deps, plugins }));
   app.use(offerRoutes('quotation', { ...deps, plugins }));

@@ -40,6 +40,16 @@ export interface CrmPlugin {
    * member's workspace before it asks.
    */
   ticketFiles?(staff: { id: string; workspaceId: string }, ticket: CrmTicketRef): Promise<CrmTicketFile[]>;
+  /**
+   * The answer to the ticket's satisfaction survey a plugin keeps (the client portal's), for the
+   * ticket's staff page; null when there is none. The CRM has found the ticket first.
+   */
+  ticketSurvey?(staff: { id: string; workspaceId: string }, ticket: CrmTicketRef): Promise<CrmSurveyAnswer | null>;
+  /**
+   * A company's satisfaction: how many answered, their average and the newest answers, for the
+   * client's staff page; null when the plugin keeps none there. The CRM has found the client first.
+   */
+  companySurveys?(staff: { id: string; workspaceId: string }, client: { id: string }): Promise<CrmCompanySurveys | null>;
   /** One of ticketFiles(), to download; null when it is not a file of that ticket. */
   ticketFileContent?(staff: { id: string; workspaceId: string }, ticket: CrmTicketRef, fileId: string): Promise<CrmFileContent | null>;
   /**
@@ -76,6 +86,22 @@ export interface CrmTicketFile {
   /** Who attached it, by name. */
   by: string;
   at: Date;
+}
+
+/** An answer to a ticket's survey: its rating out of `scale`, and the comment. */
+export interface CrmSurveyAnswer {
+  ticketId: string;
+  rating: number;
+  scale: number;
+  comment: string | null;
+  at: Date;
+}
+
+export interface CrmCompanySurveys {
+  count: number;
+  average: number | null;
+  scale: number;
+  recent: CrmSurveyAnswer[];
 }
 
 export interface CrmFileContent {

@@ -151,6 +151,32 @@ describe('query budgets per request', function () {
     ).to.have.length(0);
   });
 
+  it('admin client satisfaction page: the CRM session and staff user and the header, then the answers grouped by company (one read) and the companies’ names (one read)', async function () {
+    const agent = await staffAgent();
+    const demo = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const clients = await h.crm
+      .db('clients')
+      .where({ workspace_id: Number(demo.id) })
+      .orderBy('id')
+      .limit(3)
+      .select('id');
+    // Answers from three companies: still one read for all of them, and one for their names.
+    await h.crm.db('portal_ticket_ratings').insert(
+      clients.map((client: { id: number }, index: number) => ({
+        workspace_id: demo.id,
+        client_id: String(client.id),
+        ticket_id: `budget-${index}`,
+        rating: 3 + (index % 3),
+      })),
+    );
+    try {
+      await agent.get('/settings/client-portal/satisfaction').expect(200);
+      await expectBudget('GET client satisfaction', 6, () => agent.get('/settings/client-portal/satisfaction').expect(200));
+    } finally {
+      await h.crm.db('portal_ticket_ratings').where({ workspace_id: demo.id }).whereLike('ticket_id', 'budget-%').delete();
+    }
+  });
+
   it('admin access pages: the CRM session and staff user and the header, then for a person their row with their company’s and role’s (one read), contact, company, settings and the workspace’s roles; for a company its client, what is hidden, settings, people, contacts and roles; the roles page its roles and holder counts', async function () {
     const agent = await staffAgent();
     const demo = (await h.crm.adapter.workspaces.findBySlug('demo'))!;

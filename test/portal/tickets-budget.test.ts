@@ -30,6 +30,7 @@ describe('tickets query budgets', function () {
     const ticket = await db('tickets')
       .where({ workspace_id: workspace.id, subject: 'Contact form on the website sends no email' })
       .first('id');
+    const resolved = await db('tickets').where({ workspace_id: workspace.id, subject: 'Add the new store opening hours' }).first('id');
     budgets = {
       // The person with their access, then the host's page of tickets.
       '/portal/demo/tickets': 2,
@@ -40,6 +41,8 @@ describe('tickets query budgets', function () {
       // files and the rating from the portal. The agency's files are one read more than before
       // they were shown: one query for all of them, whatever their number.
       [`/portal/demo/tickets/${ticket.id}`]: 7,
+      // The ticket, its messages and its history from the host; the answer from the portal.
+      [`/portal/demo/tickets/${resolved.id}/survey`]: 5,
       // The summary, unread messages, active projects and the tickets' counts, each its own read.
       '/portal/demo/': 5,
     };

@@ -1,5 +1,5 @@
 // Support tickets. The records asked for are Maria's company's (Northwind) seeded tickets: one
-// open for replies and files, one closed by the agency for the rating, one closed and reopened
+// open for replies and files, one closed by the agency for the survey, one closed and reopened
 // by the close and reopen routes (both answer 303 in either state). A new ticket is opened on
 // every owner's request; the file is one of the portal's, attached for the matrix; the agency's
 // file is one staff attached to the ticket in the CRM (ticket_files), read through the port.
@@ -109,10 +109,11 @@ export const routes: MatrixRoute[] = [
     switches: ['showTickets'],
     ownerStatus: [303],
   },
+  { method: 'GET', path: '/tickets/:ticketId/survey', url: onTicket(RESOLVED, '/survey'), ownedByClient: true, switches: ['showTickets'] },
   {
     method: 'POST',
-    path: '/tickets/:ticketId/rating',
-    url: onTicket(RESOLVED, '/rating'),
+    path: '/tickets/:ticketId/survey',
+    url: onTicket(RESOLVED, '/survey'),
     ownedByClient: true,
     switches: ['showTickets'],
     form: { rating: '4' },

@@ -377,6 +377,36 @@ export async function insertTicket(trx: Db, args: NewTicketRow): Promise<{ rowid
 }
 
 /**
+ * The agency's closing of a client ticket, for its satisfaction survey: the ticket while CLOSED
+ * (not CANCELED: nothing was resolved), with the number the portal gave the change that closed it
+ * (portal_dolibarr_ticket_statuses: numbered for a status set in Dolibarr, 0 for the client's own
+ * close through the portal), and its SUPPORTCLI contact, the person who asked (the first linked).
+ * Null while it is not closed or not the company's.
+ */
+export async function ticketClosing(
+  db: Db,
+  args: Scope & { rowid: number },
+): Promise<{ ref: string; subject: string | null; date_close: Date | null; change: string | null; contact_id: number | null } | null> {
+  const row = await scopedTickets(db, args)
+    .where('t.rowid', args.rowid)
+    .andWhereRaw(`${STATUS_SQL} = ?`, [TICKET_STATUS.closed])
+    .leftJoin('portal_dolibarr_ticket_statuses as s', function joinNoted() {
+      this.on('s.entity', '=', 't.entity').andOn('s.fk_ticket', '=', 't.rowid');
+    })
+    .first<{ ref: string; subject: string | null; date_close: Date | null; change: string | null; contact_id: number | null } | undefined>(
+      't.ref',
+      't.subject',
+      't.date_close',
+      db.raw('s.change::text as change'),
+      db.raw(`(select ec.fk_socpeople from llx_element_contact ec
+                 join llx_c_type_contact tc on tc.rowid = ec.fk_c_type_contact
+                where ec.element_id = t.rowid and tc.element = 'ticket' and tc.source = 'external' and tc.code = 'SUPPORTCLI'
+                order by ec.rowid limit 1) as contact_id`),
+    );
+  return row ?? null;
+}
+
+/**
  * The public create page's add_contact(contact, 'SUPPORTCLI', 'external'): the person who opened the
  * ticket as its customer contact, as CommonObject::add_contact writes it (statut 4, active). Only
  * where Dolibarr's install data has that contact type; false where it has none.

@@ -1,7 +1,8 @@
 // How the reference CRM mounts the customer portal: the client side before its own session (the
 // portal brings its own cookie), the admin side behind its staff sign-in, and a Settings link
 // for admins of workspaces where the portal is switched on, the staff's unread client
-// notifications in the CRM's header, and the files clients attached to a ticket on its staff page.
+// notifications in the CRM's header, the files clients attached to a ticket on its staff page,
+// and the clients' survey answers on the ticket's and the company's staff pages.
 import type { CustomerPortal, HostAdapter, PortalConfig } from '../../../src/index.ts';
 import type { CrmPlugin } from '../crm-plugin.ts';
 
@@ -34,6 +35,9 @@ export function customerPortalPlugin(
     // The files the client attached to the ticket in the portal, listed and served on its staff page.
     ticketFiles: (staff, ticket) => portal.ticketFiles.list(staff, ticket),
     ticketFileContent: (staff, ticket, fileId) => portal.ticketFiles.open(staff, ticket, fileId),
+    // The client's answers to the satisfaction surveys: on the ticket's and the company's staff pages.
+    ticketSurvey: (staff, ticket) => portal.ticketSurveys.ofTicket(staff, ticket),
+    companySurveys: (staff, client) => portal.ticketSurveys.ofCompany(staff, client),
     // The files the client sent with a request in the portal, on the request's staff page.
     requestFiles: (staff, request) => portal.requestFiles.list(staff, request),
     requestFileContent: (staff, request, fileId) => portal.requestFiles.open(staff, request, fileId),

@@ -10,6 +10,7 @@ import {
   type TicketMessage,
   type TicketState,
   type TicketStatusChange,
+  type TicketResolution,
   type TicketStatusName,
   type TicketSummary,
   type TicketsPort,
@@ -25,6 +26,7 @@ import {
   findTicketMessage,
   insertTicket,
   insertTicketMessage,
+  latestTicketStatusChange,
   listTicketCategories,
   listTicketMessages,
   listTicketPriorities,
@@ -248,6 +250,27 @@ export function referenceTickets(db: Db): TicketsPort {
       if (!found) return null;
       const row = await findTicket(run, { workspaceId: who.ws, clientId: who.client, ticketId: id });
       return row ? presentSummary(row) : null;
+    },
+
+    // The CRM has no survey rule of its own: each time staff resolve (or close) a ticket, from
+    // open, is a resolution, told apart by closed_at (kept when a resolved ticket is then closed,
+    // cleared on reopening). A ticket the client closed themselves owes no survey.
+    async resolution(workspaceId, clientId, ticketId): Promise<TicketResolution | null> {
+      const ws = parseId(workspaceId);
+      const client = parseId(clientId);
+      const id = parseId(ticketId);
+      if (ws === null || client === null || id === null) return null;
+      const row = await findTicket(db, { workspaceId: ws, clientId: client, ticketId: id });
+      if (!row || TICKET_STATE[row.status] !== 'closed' || !row.closed_at) return null;
+      const change = await latestTicketStatusChange(db, { workspaceId: ws, ticketId: id });
+      if (!change?.by_staff) return null;
+      return {
+        occurrence: `resolved:${row.closed_at.toISOString()}`,
+        resolvedAt: row.closed_at,
+        contactId: row.contact_id === null ? null : toHostId(row.contact_id),
+        ref: row.ref,
+        subject: row.subject,
+      };
     },
 
     // Files staff attached on the ticket page, with an answer (linked to it) or on their own;

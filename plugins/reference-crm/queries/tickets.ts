@@ -206,6 +206,38 @@ export async function listTicketStatusChanges(db: Db, args: { workspaceId: numbe
     .select<TicketStatusChangeRow[]>('h.from_status', 'h.to_status', 'h.changed_at', db.raw('coalesce(k.name, s.name) as by_name'));
 }
 
+/** The refs and subjects of a client's tickets among `ids` (the survey answers a plugin lists), by id. */
+export async function ticketRefsOf(
+  db: Db,
+  args: { workspaceId: number; clientId: number; ids: number[] },
+): Promise<Map<number, { ref: string; subject: string }>> {
+  if (args.ids.length === 0) return new Map();
+  const rows = await db('tickets')
+    .where({ workspace_id: args.workspaceId, client_id: args.clientId })
+    .whereIn('id', args.ids)
+    .select<{ id: number; ref: string; subject: string }[]>('id', 'ref', 'subject');
+  return new Map(rows.map((row) => [row.id, { ref: row.ref, subject: row.subject }]));
+}
+
+/** The ticket's latest status change and whether staff made it: a survey is owed only for the agency's resolution. */
+export async function latestTicketStatusChange(
+  db: Db,
+  args: { workspaceId: number; ticketId: number },
+): Promise<{ to_status: TicketStatus; by_staff: boolean; changed_at: Date } | null> {
+  const row = await db('ticket_status_changes')
+    .where({ workspace_id: args.workspaceId, ticket_id: args.ticketId })
+    .orderBy([
+      { column: 'changed_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .first<{ to_status: TicketStatus; by_staff: boolean; changed_at: Date } | undefined>(
+      'to_status',
+      db.raw('by_staff_id is not null as by_staff'),
+      'changed_at',
+    );
+  return row ?? null;
+}
+
 export async function listTicketCategories(db: Db, args: { workspaceId: number }): Promise<TicketChoiceRow[]> {
   return db('ticket_categories')
     .where('workspace_id', args.workspaceId)

@@ -2,7 +2,7 @@
 // the ticket's staff page: listed with the CRM's own, and served from the CRM's own route. The
 // route has found the ticket in the staff member's workspace before either is asked.
 import type { Response } from 'express';
-import type { CrmFileContent, CrmPlugin, CrmTicketFile } from '../crm-plugin.ts';
+import type { CrmCompanySurveys, CrmFileContent, CrmPlugin, CrmSurveyAnswer, CrmTicketFile } from '../crm-plugin.ts';
 import type { TicketRow } from '../queries/tickets.ts';
 import { staffOf } from './auth.ts';
 
@@ -36,6 +36,37 @@ export async function pluginTicketFile(
   for (const plugin of plugins ?? []) {
     const file = await plugin.ticketFileContent?.(staff, ref, fileId);
     if (file) return file;
+  }
+  return null;
+}
+
+/** The first plugin's answer to the ticket's satisfaction survey, or null. */
+export async function pluginTicketSurvey(
+  plugins: readonly CrmPlugin[] | undefined,
+  res: Response,
+  ticket: TicketRow,
+): Promise<CrmSurveyAnswer | null> {
+  const [staff, ref] = askedBy(res, ticket);
+  for (const plugin of plugins ?? []) {
+    const answer = await plugin.ticketSurvey?.(staff, ref);
+    if (answer) return answer;
+  }
+  return null;
+}
+
+/** The first plugin's satisfaction of the company, or null. */
+export async function pluginCompanySurveys(
+  plugins: readonly CrmPlugin[] | undefined,
+  res: Response,
+  clientId: number,
+): Promise<CrmCompanySurveys | null> {
+  const staff = staffOf(res);
+  for (const plugin of plugins ?? []) {
+    const surveys = await plugin.companySurveys?.(
+      { id: String(staff.id), workspaceId: String(staff.workspaceId) },
+      { id: String(clientId) },
+    );
+    if (surveys) return surveys;
   }
   return null;
 }

@@ -54,6 +54,11 @@ function formatBytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
+/** A client's answer to a ticket's satisfaction survey (a plugin's), as staff read it. */
+export function presentSurveyAnswer(answer: { rating: number; scale: number; comment: string | null; at: Date }) {
+  return { rating: `${answer.rating} of ${answer.scale}`, comment: answer.comment ?? '', at: formatDateTime(answer.at) };
+}
+
 export function statusLabel(status: string): string {
   const words = status.replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);

@@ -54,11 +54,20 @@ export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>, t: Tr
     case 'ticket.replied':
     case 'ticket.closed':
     case 'ticket.reopened':
-    case 'ticket.rated':
     case 'request.submitted': {
       const ref = str(d.ref);
       const title = str(d.title);
       return [ref, title ? quoted(title) : null].filter(Boolean).join(' ') || null;
+    }
+    // A survey's answer: the ticket, and the rating out of the survey's scale (5 where it was not logged).
+    case 'ticket.rated': {
+      const ref = str(d.ref);
+      const title = str(d.title);
+      const rating =
+        typeof d.rating === 'number'
+          ? t('staff:recordKinds.rating', { rating: d.rating, scale: typeof d.scale === 'number' ? d.scale : 5 })
+          : null;
+      return [ref, title ? quoted(title) : null, rating].filter(Boolean).join(' ') || null;
     }
     // An appointment by its service and when it starts, as the agency keeps it (UTC in the log).
     case 'appointment.requested':

@@ -850,6 +850,58 @@ export interface TicketDetail extends TicketSummary {
   history: TicketStatusChange[];
 }
 
+/** A ticket as the agency resolved it (TicketsPort.resolution). */
+export interface TicketResolution {
+  /**
+   * What tells this resolution apart from an earlier one of the same ticket (reopened and resolved
+   * again): the same when read again. Each resolution invites once.
+   */
+  occurrence: string;
+  resolvedAt: Date;
+  /** The contact who opened the ticket: the person invited. Null where staff opened it for the company. */
+  contactId: HostId | null;
+  ref: string;
+  subject: string;
+}
+
+/** A survey's question as the host's template words it. */
+export interface TicketSurveyTemplate {
+  /** Ratings run from 1 to this. */
+  scale: number;
+  /** The host's name of a rating, by its number; a rating without one is said by its number. */
+  labels: Record<string, string>;
+  ratingType: string;
+  prompt: string;
+  commentPrompt: string;
+  thankYou: string;
+}
+
+/** The person's survey of a ticket in the host: the template, the answer given, and whether it still takes one. */
+export interface TicketSurvey {
+  template: TicketSurveyTemplate;
+  answer: { rating: number; comment: string | null; at: Date } | null;
+  /** Why it takes no answer now: answered (the host keeps one answer), expired; null when it does. */
+  closed: 'answered' | 'expired' | null;
+}
+
+/** The host's own satisfaction surveys (TicketsPort.surveys). */
+export interface TicketSurveysPort {
+  /**
+   * The person's latest survey invitation on the ticket, with its answer; null where the host
+   * invited them to none. `opening`: the person opens the survey page now (the host may record it).
+   */
+  find(workspaceId: HostId, clientId: HostId, contactId: HostId, ticketId: HostId, opening?: boolean): Promise<TicketSurvey | null>;
+  /** The answer to that invitation, written as the host writes one: 'saved', or why it was not; null when there is no invitation. */
+  answer(
+    workspaceId: HostId,
+    clientId: HostId,
+    contactId: HostId,
+    ticketId: HostId,
+    answer: { rating: number; comment: string | null },
+    write?: HostWrite,
+  ): Promise<'saved' | 'answered' | 'expired' | 'outOfScale' | null>;
+}
+
 /**
  * A file attached to a ticket in the host itself: by the agency in its own screens (an Alga
  * document associated with the ticket, a file in Dolibarr's ticket directory, a reference CRM
@@ -999,6 +1051,19 @@ export interface TicketsPort {
    * client does; a person's own visibility is not asked here (create() says it to them).
    */
   readiness?(workspaceId: HostId): Promise<TicketRefusal | null>;
+  /**
+   * Optional: the agency's resolution of the ticket, for the satisfaction survey it invites the
+   * client to: null while the ticket is open, when the client closed it themselves, or when it is
+   * not this client's. Without it no survey invitation goes out (the client may still answer the
+   * survey of a closed ticket from its page).
+   */
+  resolution?(workspaceId: HostId, clientId: HostId, ticketId: HostId): Promise<TicketResolution | null>;
+  /**
+   * Optional: the host keeps satisfaction surveys of its own (Alga's survey_invitations and
+   * survey_responses): the survey page reads and answers them here. Without it the portal keeps
+   * the answers itself, one per ticket, changeable (portal_ticket_ratings).
+   */
+  surveys?: TicketSurveysPort;
   /** One of files(), to download; null when it is not a file of that ticket of this client. */
   fileContent?(workspaceId: HostId, clientId: HostId, ticketId: HostId, fileId: HostId): Promise<TicketFileContent | null>;
   /**

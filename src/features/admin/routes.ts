@@ -37,6 +37,7 @@ import { createRolesHandlers } from './roles-handlers.ts';
 import { createAdminTwoFactorHandlers } from './two-factor-handlers.ts';
 import { createSettingsHandlers } from './settings-handlers.ts';
 import { createUploadsHandlers } from './uploads-handlers.ts';
+import { createSatisfactionHandlers } from './satisfaction-handlers.ts';
 
 export interface AdminRoutesDeps {
   db: Knex;
@@ -66,6 +67,7 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   const twoFactor = createAdminTwoFactorHandlers(deps);
   const access = createAccessHandlers(deps);
   const roles = createRolesHandlers(deps);
+  const satisfaction = createSatisfactionHandlers(deps);
   const router = Router();
 
   router.get('/', validateQuery(SettingsQuery), settings.show);
@@ -94,6 +96,7 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   router.get('/activity', validateQuery(ActivityQuery), activity.list);
 
   router.get('/uploads', uploads.list);
+  router.get('/satisfaction', satisfaction.list);
   router.get('/uploads/:uploadId/download', uploads.download);
 
   return router;

@@ -30,6 +30,8 @@ export interface HostNewsDeps {
   /** Where the live events of answered tickets go. */
   events: EventBus;
   notify(event: ClientEvent): Promise<number>;
+  /** A ticket changed: resolved by the agency, its opener is invited to the satisfaction survey (tickets feature). */
+  ticketChanged?: (workspaceId: string, clientId: string, ticketId: string) => Promise<number>;
   /** The appointment's answer told for the first time: its calendar email (features/appointments). */
   appointmentAnswered?(change: ParsedHostChange): Promise<unknown>;
   now: () => Date;
@@ -64,6 +66,7 @@ export function createHostNewsReader(deps: HostNewsDeps) {
         occurrence: item.occurrence ?? null,
       });
       told += toldNow;
+      if (item.kind === 'ticket' && deps.ticketChanged) told += await deps.ticketChanged(workspaceId, item.clientId, item.id);
       // As for a host's own call: the calendar email goes with the first telling of each answer.
       if (item.kind === 'appointment' && toldNow > 0 && deps.appointmentAnswered)
         await deps

@@ -11,7 +11,7 @@ import { type ClientNotifications, createClientNotifications } from './service.t
 import { clientNotificationsPersonalData } from './personal-data.ts';
 import type { AppPush } from '../app-push/index.ts';
 
-export type { ClientNotifications } from './service.ts';
+export type { ClientEvent, ClientNotifications } from './service.ts';
 export { clientEventOf } from './host-events.ts';
 
 const DIGEST_CHECK_MS = 15 * 60_000;
@@ -20,7 +20,12 @@ const PUSHES_LEFT_EVERY_MS = 60_000;
 
 export function clientNotificationsFeature(
   core: CoreServices,
-  shared: { push: AppPush; appointmentAnswered?: (change: ParsedHostChange) => Promise<unknown> },
+  shared: {
+    push: AppPush;
+    appointmentAnswered?: (change: ParsedHostChange) => Promise<unknown>;
+    /** A ticket the host's news says changed: the tickets feature invites to its survey where the agency resolved it. */
+    ticketChanged?: (workspaceId: string, clientId: string, ticketId: string) => Promise<number>;
+  },
 ): Feature & { service: ClientNotifications; hostNews(): Promise<number> } {
   const { db, mailer, flags, workspaces, links, now, logger, adapter, events } = core;
   const service = createClientNotifications({
@@ -41,6 +46,7 @@ export function clientNotificationsFeature(
         news: adapter.news,
         events,
         notify: service.notify,
+        ...(shared.ticketChanged ? { ticketChanged: shared.ticketChanged } : {}),
         now,
         logger,
         ...(shared.appointmentAnswered ? { appointmentAnswered: shared.appointmentAnswered } : {}),

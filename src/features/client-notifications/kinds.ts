@@ -10,6 +10,7 @@ export const NOTIFICATION_KINDS = [
   'document_shared',
   'message_reply',
   'ticket_answered',
+  'survey_invited',
   'request_answered',
   'appointment_answered',
 ] as const;
@@ -36,6 +37,8 @@ export const KIND_RULES: Record<NotificationKind, KindRule> = {
   message_reply: { permission: 'messages', section: 'messages', channels: ['portal'], defaultChannel: 'portal' },
   // An answer or a status the agency set on a ticket: the client is likely waiting for it.
   ticket_answered: { permission: 'tickets', section: 'tickets', channels: CHANNELS, defaultChannel: 'email' },
+  // The agency resolved a ticket and asks how it went: asked at once, while it is fresh.
+  survey_invited: { permission: 'tickets', section: 'tickets', channels: CHANNELS, defaultChannel: 'email' },
   // The agency's answer to a service or quote request, or its status moved on.
   request_answered: { permission: 'requests', section: 'requests', channels: CHANNELS, defaultChannel: 'email' },
   // The agency's answer on an appointment: the person who booked it gets an email of its own with

@@ -59,7 +59,7 @@ export interface ClientEvent {
   workspaceId: string;
   clientId: string;
   kind: NotificationKind;
-  subjectType: 'invoice' | 'proposal' | 'quotation' | 'task' | 'document' | 'message' | 'ticket' | 'request' | 'appointment';
+  subjectType: 'invoice' | 'proposal' | 'quotation' | 'task' | 'document' | 'message' | 'ticket' | 'survey' | 'request' | 'appointment';
   subjectId: string;
   /**
    * Which happening on the record this is, where one record has many (each answer on a ticket: the
@@ -68,7 +68,7 @@ export interface ClientEvent {
   occurrence?: string | null;
   title?: string | null;
   number?: string | null;
-  /** The one contact the record is for (a task assigned to a person); everyone allowed otherwise. */
+  /** The one contact the record is for (a task assigned to a person, a survey to who opened the ticket); everyone allowed otherwise. */
   contactId?: string | null;
 }
 
@@ -104,6 +104,9 @@ export function subjectPath(row: Pick<NotificationRow, 'subject_type' | 'subject
       return '/documents';
     case 'ticket':
       return `/tickets/${encodeURIComponent(row.subject_id)}`;
+    // A ticket's satisfaction survey: the subject is the ticket.
+    case 'survey':
+      return `/tickets/${encodeURIComponent(row.subject_id)}/survey`;
     case 'request':
       return `/requests/mine/${encodeURIComponent(row.subject_id)}`;
     case 'appointment':
@@ -155,7 +158,8 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
       await recipients(db, workspace.id, event.clientId, rule.permission, event.contactId ?? null),
       rule.permission,
     );
-    const people = event.subjectType === 'ticket' ? await seeingTicket(workspace.id, event, allowed) : allowed;
+    const people =
+      event.subjectType === 'ticket' || event.subjectType === 'survey' ? await seeingTicket(workspace.id, event, allowed) : allowed;
     if (people.length === 0) return 0;
     const at = now();
     const base = await deps.links.baseOf(workspace);

@@ -64,10 +64,12 @@ export const ReplyCommand = z.object({
 });
 export type ReplyInput = z.infer<typeof ReplyCommand>;
 
-export const RatingCommand = z.object({
+/** An answer to a ticket's satisfaction survey: the rating on the survey's scale and an optional comment. */
+export const SurveyAnswerCommand = z.object({
   rating: z
     .string({ error: 'tickets:errors.rating' })
-    .regex(/^[1-5]$/, 'tickets:errors.rating')
+    // 1 to 10, the widest scale a host's template has (Alga's rating_scale); checked against the survey's own after.
+    .regex(/^([1-9]|10)$/, 'tickets:errors.rating')
     .transform(Number),
   comment: z
     .string()
@@ -76,7 +78,7 @@ export const RatingCommand = z.object({
     .optional()
     .transform((value) => (value ? value : null)),
 });
-export type RatingInput = z.infer<typeof RatingCommand>;
+export type SurveyAnswerInput = z.infer<typeof SurveyAnswerCommand>;
 
 /** Close and reopen carry nothing but the CSRF token. */
 export const TicketActionCommand = z.object({});

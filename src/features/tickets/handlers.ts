@@ -1,6 +1,6 @@
 // The tickets pages: the list (open, closed, all, with a search that keeps the tab), the new-ticket
 // form, a ticket's page (status and history, the conversation, files both ways, reply, close and
-// reopen, and once closed a rating). Tickets and their messages are the host's, read and written
+// reopen, and once closed its satisfaction survey). Tickets and their messages are the host's, read and written
 // through the adapter; the portal keeps the files and the rating. Each client act goes in the
 // activity log (the agency's notifications are built from it) with a live event, in one
 // transaction, announced after it commits. Opening a ticket is limited per person and per company
@@ -50,11 +50,20 @@ import {
 } from '../../core/index.ts';
 import { presentUploadTypes } from '../documents/index.ts';
 import { formatBytes, sendAttachment } from '../messages/index.ts';
-import { AttachmentId, HostTicketId, type NewTicketInput, type RatingInput, type ReplyInput, type TicketsQueryInput } from './commands.ts';
-import { presentDetail, presentSummary } from './presenters.ts';
+import {
+  AttachmentId,
+  HostTicketId,
+  type NewTicketInput,
+  type ReplyInput,
+  type SurveyAnswerInput,
+  type TicketsQueryInput,
+} from './commands.ts';
+import { presentDetail, presentSummary, presentSurvey, type SurveyState } from './presenters.ts';
 import { findTicketAttachment, findTicketRating, insertTicketAttachments, listTicketAttachments, saveTicketRating } from './queries.ts';
 
 const TICKETS_PAGE_SIZE = 25;
+/** The portal's own survey question runs from 1 to 5 (a host's template says its own scale). */
+const PORTAL_SURVEY_SCALE = 5;
 /** The form's host choices: the options' kind and the field that sends it. */
 const CHOICE_FIELDS = [
   ['categories', 'categoryId'],
@@ -291,14 +300,14 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     const { user } = signedInClient(res);
     const i18n = portalI18n(res);
     const ticket = await loadTicket(res);
-    const [attachments, hostFiles, rating] = await Promise.all([
+    const [attachments, hostFiles, survey] = await Promise.all([
       listTicketAttachments(db, { workspaceId: workspace.id, clientId: user.client_id, ticketId: ticket.id }),
       // The files attached in the host itself (by the agency in its own screens), where the host lets the portal read them.
       tickets.files ? tickets.files(workspace.id, user.client_id, ticket.id) : Promise.resolve([]),
-      findTicketRating(db, { workspaceId: workspace.id, clientId: user.client_id, ticketId: ticket.id }),
+      loadSurvey(res, ticket, false),
     ]);
     const uploads = canClient(settings, 'upload_file');
-    const view = presentDetail(i18n, base, ticket, attachments, hostFiles, rating);
+    const view = presentDetail(i18n, base, ticket, attachments, hostFiles, survey);
     renderPortalPage(
       req,
       res,
@@ -321,10 +330,58 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     );
   }
 
+  /**
+   * The ticket's survey as the person sees it: the host's, where it keeps surveys (the person's
+   * latest invitation; `opening` tells the host the page is opened); else, once the ticket is
+   * closed, the portal's own question and the company's answer it keeps. Null: there is none.
+   */
+  async function loadSurvey(res: Response, ticket: TicketDetail, opening: boolean): Promise<SurveyState | null> {
+    if (ticket.state !== 'closed') return null;
+    const { workspace } = portalContext(res);
+    const { user } = signedInClient(res);
+    if (tickets.surveys) return tickets.surveys.find(workspace.id, user.client_id, user.contact_id, ticket.id, opening);
+    const row = await findTicketRating(db, { workspaceId: workspace.id, clientId: user.client_id, ticketId: ticket.id });
+    return { template: null, answer: row ? { rating: row.rating, comment: row.comment, at: row.rated_at } : null, closed: null };
+  }
+
+  /**
+   * A closed ticket's satisfaction survey: its question, the answer given (a thank-you, with the
+   * answer shown), and, for a person who may act on tickets while it takes an answer, the form to
+   * give or change it. An open ticket has no survey yet (409), nor one the host never invited the
+   * person to (404), each said in the reader's language.
+   */
+  async function survey(
+    req: Request,
+    res: Response,
+    form: { values?: { rating?: string; comment?: string }; errors?: FieldErrors } = {},
+    status = 200,
+  ) {
+    const { base } = portalContext(res);
+    const { access } = signedInClient(res);
+    const i18n = portalI18n(res);
+    const ticket = await loadTicket(res);
+    if (ticket.state !== 'closed') throw new HttpError(409, 'tickets:errors.surveyOpen');
+    const state = await loadSurvey(res, ticket, !form.errors);
+    if (!state) throw notFound('tickets:errors.noSurvey');
+    renderPortalPage(
+      req,
+      res,
+      'tickets/survey',
+      i18n.t('tickets:survey.title', { ref: ticket.ref }),
+      {
+        survey: presentSurvey(i18n, base, ticket, state, form.values),
+        errors: translateFieldErrors(form.errors ?? {}, i18n.t),
+        canAnswer: mayActOnTickets(access) && state.closed === null,
+      },
+      status,
+    );
+  }
+
   return {
     list,
     newForm: (req: Request, res: Response) => newForm(req, res),
     show: (req: Request, res: Response) => show(req, res),
+    survey: (req: Request, res: Response) => survey(req, res),
 
     /** Only a person the host lets act on tickets replies, closes, reopens or rates. */
     mayAct: (_req: Request, res: Response, next: () => void) => {
@@ -497,25 +554,58 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       res.redirect(303, `${base}/tickets/${encodeURIComponent(ticket.id)}`);
     },
 
-    rate: async (req: Request, res: Response) => {
+    invalidAnswer: async (req: Request, res: Response, errors: FieldErrors) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : '');
+      return survey(req, res, { values: { rating: text('rating'), comment: text('comment') }, errors }, formAnswerStatus(req, 400));
+    },
+
+    /**
+     * The survey's answer: to the host's invitation where the host keeps surveys (one answer, as
+     * the host allows), else kept by the portal (a second answer replaces the first); logged as
+     * ticket.rated with it, in one transaction.
+     */
+    answer: async (req: Request, res: Response) => {
       const { workspace, base } = portalContext(res);
       const { user } = signedInClient(res);
-      const input = req.body as RatingInput;
+      const input = req.body as SurveyAnswerInput;
       const ticket = await loadTicket(res);
-      if (ticket.state !== 'closed') throw new HttpError(409, 'tickets:errors.rateOpen');
-      const live = await db.transaction(async (trx) => {
-        await saveTicketRating(trx, {
-          workspaceId: workspace.id,
-          clientId: user.client_id,
-          ticketId: ticket.id,
-          clientUserId: user.id,
-          rating: input.rating,
-          comment: input.comment,
-        });
-        return logged(trx, req, res, 'ticket.rated', ticket, { rating: input.rating });
+      if (ticket.state !== 'closed') throw new HttpError(409, 'tickets:errors.surveyOpen');
+      // The scale the answer is out of, for the log: the host's template's, else the portal's own.
+      const scale = tickets.surveys
+        ? ((await tickets.surveys.find(workspace.id, user.client_id, user.contact_id, ticket.id))?.template.scale ?? PORTAL_SURVEY_SCALE)
+        : PORTAL_SURVEY_SCALE;
+      const outcome = await db.transaction(async (trx) => {
+        if (tickets.surveys) {
+          const saved = await tickets.surveys.answer(workspace.id, user.client_id, user.contact_id, ticket.id, input, {
+            trx,
+            ip: requestMeta(req).ip,
+          });
+          if (saved !== 'saved') return { refused: saved };
+        } else {
+          if (input.rating > PORTAL_SURVEY_SCALE) return { refused: 'outOfScale' as const };
+          await saveTicketRating(trx, {
+            workspaceId: workspace.id,
+            clientId: user.client_id,
+            ticketId: ticket.id,
+            clientUserId: user.id,
+            rating: input.rating,
+            comment: input.comment,
+          });
+        }
+        return { live: await logged(trx, req, res, 'ticket.rated', ticket, { rating: input.rating, scale }) };
       });
-      await announceLive(live);
-      res.redirect(303, `${base}/tickets/${encodeURIComponent(ticket.id)}#rating`);
+      if ('refused' in outcome) {
+        if (outcome.refused === null) throw notFound('tickets:errors.noSurvey');
+        if (outcome.refused === 'outOfScale') {
+          const body = { rating: String(input.rating), comment: input.comment ?? '' };
+          return survey(req, res, { values: body, errors: { rating: 'tickets:errors.rating' } }, formAnswerStatus(req, 400));
+        }
+        // Answered already (the host keeps one answer) or expired: said where the form was.
+        throw new HttpError(409, outcome.refused === 'answered' ? 'tickets:errors.surveyAnswered' : 'tickets:errors.surveyExpired');
+      }
+      await announceLive(outcome.live);
+      res.redirect(303, `${base}/tickets/${encodeURIComponent(ticket.id)}/survey`);
     },
 
     attachment: async (req: Request, res: Response) => {

@@ -5,10 +5,18 @@ import { ticketsManifest } from './manifest.ts';
 import { ticketsPersonalData } from './personal-data.ts';
 import { TICKETS_MULTIPART_PATHS, ticketsRoutes } from './routes.ts';
 import { type StaffTicketFiles, staffTicketFiles } from './staff-files.ts';
+import { type SurveyInvitations, surveyInvitations } from './survey-invitations.ts';
+import { type StaffTicketSurveys, staffTicketSurveys } from './staff-surveys.ts';
+import type { ClientEvent } from '../client-notifications/index.ts';
 
 export type { StaffTicketFile } from './staff-files.ts';
+export type { StaffCompanySurveys, StaffTicketSurvey } from './staff-surveys.ts';
+export { workspaceTicketRatings } from './queries.ts';
 
-export function ticketsFeature(core: CoreServices): Feature & { staffFiles: StaffTicketFiles } {
+export function ticketsFeature(
+  core: CoreServices,
+  shared: { notify(event: ClientEvent): Promise<number> },
+): Feature & { staffFiles: StaffTicketFiles; staffSurveys: StaffTicketSurveys; surveys: SurveyInvitations } {
   const { db, adapter, events, storage, virusScanner, config, logger, limiter } = core;
   const { tickets } = adapter;
   return {
@@ -35,5 +43,9 @@ export function ticketsFeature(core: CoreServices): Feature & { staffFiles: Staf
     multipartPaths: TICKETS_MULTIPART_PATHS,
     // The client's files for the host's own staff page of the ticket (CustomerPortal.ticketFiles).
     staffFiles: staffTicketFiles({ db, storage }),
+    // The answers the portal keeps, for the host's own staff pages of a ticket and of a company.
+    staffSurveys: staffTicketSurveys({ db }),
+    // The satisfaction survey a resolution of the agency's invites to (survey-invitations.ts).
+    surveys: surveyInvitations({ tickets, notify: shared.notify }),
   };
 }

@@ -1,8 +1,17 @@
 // View models for the tickets pages: the state as a chip in the reader's language (with the host's
 // own name of the status beside it where it says more), times in the reader's time zone, the
-// conversation with the files attached on each side, and the rating once the ticket is closed.
-import type { RequestI18n, TicketDetail, TicketFile, TicketState, TicketSummary } from '../../core/index.ts';
-import type { TicketAttachmentRow, TicketRatingRow } from './queries.ts';
+// conversation with the files attached on each side, and once the ticket is closed its
+// satisfaction survey (on the ticket's page its answer and a link; the survey's own page).
+import type {
+  RequestI18n,
+  TicketDetail,
+  TicketFile,
+  TicketState,
+  TicketSummary,
+  TicketSurvey,
+  TicketSurveyTemplate,
+} from '../../core/index.ts';
+import type { TicketAttachmentRow } from './queries.ts';
 
 /** A message and the files sent with it are one act: at most this far apart. */
 const ACT_MS = 1000;
@@ -79,7 +88,7 @@ export function presentDetail(
   ticket: TicketDetail,
   attachments: TicketAttachmentRow[],
   hostFiles: TicketFile[],
-  rating: TicketRatingRow | null,
+  survey: SurveyState | null,
 ) {
   const url = ticketUrl(base, ticket.id);
   const file = (row: TicketAttachmentRow): FileItem => ({
@@ -179,8 +188,75 @@ export function presentDetail(
     replyUrl: `${url}/replies`,
     closeUrl: `${url}/close`,
     reopenUrl: `${url}/reopen`,
-    rateUrl: `${url}/rating`,
-    rating: rating ? { value: rating.rating, comment: rating.comment, at: i18n.fmt.dateTime(rating.rated_at) } : null,
+    surveyUrl: `${url}/survey`,
+    survey: survey
+      ? {
+          answer: survey.answer ? answerWords(i18n, survey) : null,
+          comment: survey.answer?.comment ?? null,
+          // The host may keep one answer only, or close the survey after a while: then only the answer shows.
+          open: survey.closed === null,
+          expired: survey.closed === 'expired' && !survey.answer,
+        }
+      : null,
+  };
+}
+
+/**
+ * A ticket's survey as the person sees it: the host's template where the host keeps surveys (null:
+ * the portal's own question, 1 to 5, in the reader's language), the answer given, and why it
+ * takes no answer now (null: it does).
+ */
+export type SurveyState = Omit<TicketSurvey, 'template'> & { template: TicketSurveyTemplate | null };
+
+/** The portal's own question: 1 (poor) to 5 (excellent). */
+const PORTAL_SCALE = 5;
+
+function answerWords(i18n: RequestI18n, survey: SurveyState): string {
+  const answer = survey.answer!;
+  const scale = survey.template?.scale ?? PORTAL_SCALE;
+  return i18n.t('tickets:rating.given', { rating: answer.rating, scale, date: i18n.fmt.dateTime(answer.at) });
+}
+
+/** A rating's words: the host's label beside its number, or the portal's own words for its scale. */
+function ratingLabel(i18n: RequestI18n, template: TicketSurveyTemplate | null, value: number): string {
+  if (!template) return i18n.t(`tickets:rating.scale.${value}`);
+  const label = template.labels[String(value)]?.trim();
+  return label ? `${value} – ${label}` : String(value);
+}
+
+/**
+ * A closed ticket's satisfaction survey: the question and its scale, the answer given, and the
+ * form's values (what was sent, when it comes back with an error; else the answer given).
+ */
+export function presentSurvey(
+  i18n: RequestI18n,
+  base: string,
+  ticket: TicketSummary,
+  survey: SurveyState,
+  sent?: { rating?: string; comment?: string },
+) {
+  const url = ticketUrl(base, ticket.id);
+  const { template, answer } = survey;
+  const chosen = sent ? sent.rating : answer ? String(answer.rating) : '';
+  const scale = template?.scale ?? PORTAL_SCALE;
+  return {
+    ref: ticket.ref,
+    subject: ticket.subject,
+    ticketUrl: url,
+    action: `${url}/survey`,
+    prompt: template?.prompt.trim() || i18n.t('tickets:survey.prompt'),
+    commentPrompt: template?.commentPrompt.trim() || i18n.t('tickets:survey.comment'),
+    scale: Array.from({ length: scale }, (_, index) => index + 1).map((value) => ({
+      id: `survey-rating-${value}`,
+      value: String(value),
+      label: ratingLabel(i18n, template, value),
+      checked: chosen === String(value),
+    })),
+    comment: sent ? (sent.comment ?? '') : (answer?.comment ?? ''),
+    answer: answer ? { text: answerWords(i18n, survey), comment: answer.comment } : null,
+    thanks: template?.thankYou.trim() || i18n.t('tickets:survey.thanks'),
+    open: survey.closed === null,
+    expired: survey.closed === 'expired' && !answer,
   };
 }
 

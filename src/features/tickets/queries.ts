@@ -127,6 +127,42 @@ export async function saveTicketRating(
     .merge(['client_user_id', 'rating', 'comment', 'rated_at']);
 }
 
+/** A company's answers for the agency: how many, their average, and the newest few. */
+export async function companyTicketRatings(
+  db: Db,
+  args: { workspaceId: string; clientId: string; limit: number },
+): Promise<{ count: number; average: number | null; recent: TicketRatingRow[] }> {
+  const scope = { workspace_id: args.workspaceId, client_id: args.clientId };
+  const [summary, recent] = await Promise.all([
+    db('portal_ticket_ratings')
+      .where(scope)
+      .first<{ count: number; average: number | null }>(db.raw('count(*)::int as count'), db.raw('avg(rating)::float as average')),
+    db('portal_ticket_ratings')
+      .where(scope)
+      .orderBy([
+        { column: 'rated_at', order: 'desc' },
+        { column: 'ticket_id', order: 'desc' },
+      ])
+      .limit(args.limit)
+      .select<TicketRatingRow[]>('ticket_id', 'client_user_id', 'rating', 'comment', 'rated_at'),
+  ]);
+  return { count: summary?.count ?? 0, average: summary?.average ?? null, recent };
+}
+
+/** Each company's answers in the workspace: how many, their average and the newest moment, most answers first. */
+export function workspaceTicketRatings(
+  db: Db,
+  workspaceId: string,
+  limit: number,
+): Promise<Array<{ client_id: string; count: number; average: number; latest: Date }>> {
+  return db('portal_ticket_ratings')
+    .where({ workspace_id: workspaceId })
+    .groupBy('client_id')
+    .orderByRaw('count(*) desc, max(rated_at) desc')
+    .limit(limit)
+    .select('client_id', db.raw('count(*)::int as count'), db.raw('avg(rating)::float as average'), db.raw('max(rated_at) as latest'));
+}
+
 // A person's data (personal-data.ts): what they attached and how they rated.
 
 export async function personTicketAttachments(db: Db, workspaceId: string, clientUserId: string): Promise<TicketAttachmentRow[]> {

@@ -4,7 +4,7 @@
 // carries its CSRF token in its body, checked as it is read (receiveForm).
 import { Router } from 'express';
 import { allow, validateBody, validateQuery } from '../../core/index.ts';
-import { NewTicketCommand, RatingCommand, ReplyCommand, TicketActionCommand, TicketsQuery } from './commands.ts';
+import { NewTicketCommand, ReplyCommand, SurveyAnswerCommand, TicketActionCommand, TicketsQuery } from './commands.ts';
 import type { TicketsHandlers } from './handlers.ts';
 
 const TICKETS_PATH = '/tickets';
@@ -51,7 +51,16 @@ export function ticketsRoutes(h: TicketsHandlers): Router {
     validateBody(TicketActionCommand),
     h.setState('open'),
   );
-  router.post('/tickets/:ticketId/rating', tickets, allow.company('tickets'), h.mayAct, validateBody(RatingCommand), h.rate);
+  // The satisfaction survey of a closed ticket: seen by whoever reads the ticket, answered by who may act on it.
+  router.get('/tickets/:ticketId/survey', tickets, h.survey);
+  router.post(
+    '/tickets/:ticketId/survey',
+    tickets,
+    allow.company('tickets'),
+    h.mayAct,
+    validateBody(SurveyAnswerCommand, h.invalidAnswer),
+    h.answer,
+  );
   router.get('/tickets/:ticketId/attachments/:attachmentId', tickets, h.attachment);
   router.get('/tickets/:ticketId/files/:fileId', tickets, h.hostFile);
   return router;

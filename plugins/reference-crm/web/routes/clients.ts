@@ -21,6 +21,10 @@ import {
 } from '../presenters.ts';
 import { formView, render } from '../render.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
+import type { CrmPlugin } from '../../crm-plugin.ts';
+import { ticketRefsOf } from '../../queries/tickets.ts';
+import { pluginCompanySurveys } from '../plugin-ticket-files.ts';
+import { presentSurveyAnswer } from '../presenters.ts';
 
 const createClientSchema = z.object({
   name: nameText('Name', 200, "Enter the client's name."),
@@ -32,7 +36,7 @@ function showNewClientForm(res: Response, values: unknown, errors: FieldError[],
   return render(res, 'clients/new', { title: 'New client', section: 'clients', form: formView(values, errors) }, status);
 }
 
-export function clientRoutes({ db }: RouteDeps): Router {
+export function clientRoutes({ db, plugins }: RouteDeps & { plugins?: readonly CrmPlugin[] }): Router {
   const router = Router();
 
   router.get('/clients', requireStaff, async (_req, res) => {
@@ -57,14 +61,18 @@ export function clientRoutes({ db }: RouteDeps): Router {
     const { workspaceId } = staffOf(res);
     const client = found(await findClient(db, { workspaceId, clientId: routeId(req.params.id) }));
     const scope = { workspaceId, clientId: client.id };
-    const [contacts, proposals, quotations, invoices, tasks, documents] = await Promise.all([
+    const [contacts, proposals, quotations, invoices, tasks, documents, surveys] = await Promise.all([
       listContacts(db, scope),
       listProposals(db, scope),
       listQuotations(db, scope),
       listInvoices(db, scope),
       listTasks(db, scope),
       listDocuments(db, scope),
+      // The company's satisfaction, as the client portal keeps its survey answers.
+      pluginCompanySurveys(plugins, res, client.id),
     ]);
+    const answered = (surveys?.recent ?? []).map((answer) => Number(answer.ticketId)).filter(Number.isSafeInteger);
+    const refs = await ticketRefsOf(db, { ...scope, ids: answered });
     await render(res, 'clients/show', {
       title: client.name,
       section: 'clients',
@@ -75,6 +83,21 @@ export function clientRoutes({ db }: RouteDeps): Router {
       invoices: invoices.map(presentInvoice),
       tasks: tasks.map(presentTask),
       documents: documents.map(presentDocument),
+      surveys: surveys
+        ? {
+            count: surveys.count,
+            average: surveys.average === null ? null : surveys.average.toFixed(1),
+            scale: surveys.scale,
+            recent: surveys.recent.map((answer) => {
+              const ticket = refs.get(Number(answer.ticketId));
+              return {
+                ...presentSurveyAnswer(answer),
+                ticket: ticket ? `${ticket.ref} ${ticket.subject}` : `#${answer.ticketId}`,
+                href: `/tickets/${encodeURIComponent(answer.ticketId)}`,
+              };
+            }),
+          }
+        : null,
     });
   });
 

@@ -37,11 +37,11 @@ import { inTransaction } from '../../queries/db.ts';
 import { requireStaff, staffOf } from '../auth.ts';
 import { csrfFileFilter, csrfInBody } from '../csrf.ts';
 import { checkboxField, choiceField, freeText, parseForm, type FieldError } from '../forms.ts';
-import { statusLabel } from '../presenters.ts';
+import { presentSurveyAnswer, statusLabel } from '../presenters.ts';
 import { formView, render } from '../render.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
 import type { CrmPlugin } from '../../crm-plugin.ts';
-import { pluginTicketFile, pluginTicketFiles } from '../plugin-ticket-files.ts';
+import { pluginTicketFile, pluginTicketFiles, pluginTicketSurvey } from '../plugin-ticket-files.ts';
 import { tellPlugins } from '../record-changes.ts';
 
 const STATUS_CHOICE = 'Choose a status: new, in progress, waiting on client, resolved or closed.';
@@ -178,11 +178,13 @@ export function ticketRoutes({
 
   async function showTicket(res: Response, ticket: TicketRow, values: Record<string, unknown>, errors: FieldError[] = [], status = 200) {
     const { workspaceId } = staffOf(res);
-    const [messages, history, files, clientFiles] = await Promise.all([
+    const [messages, history, files, clientFiles, survey] = await Promise.all([
       listTicketMessages(db, { workspaceId, ticketId: ticket.id, withInternal: true }),
       listTicketStatusChanges(db, { workspaceId, ticketId: ticket.id }),
       listTicketFiles(db, { workspaceId, ticketId: ticket.id }),
       pluginTicketFiles(plugins, res, ticket),
+      // The client's answer to the satisfaction survey, where the client portal keeps one.
+      pluginTicketSurvey(plugins, res, ticket),
     ]);
     const presentFile = (file: (typeof files)[number]): FileView => ({
       name: file.filename,
@@ -240,6 +242,7 @@ export function ticketRoutes({
         messagePath: `/tickets/${ticket.id}/messages`,
         statusPath: `/tickets/${ticket.id}/status`,
         statusOptions,
+        survey: survey ? presentSurveyAnswer(survey) : null,
         form: formView({ status: '', ...values }, errors),
       },
       status,

@@ -1,6 +1,7 @@
 // The tickets section over HTTP against the reference CRM, as the issue's first "done when" asks:
 // a client opens a ticket with a file; a client of another company gets 404 for it and does not
-// see it listed; staff answer in the CRM; the client reads the answer, can close, rate and reopen.
+// see it listed; staff answer in the CRM; the client reads the answer, can close, answer the survey
+// and reopen.
 // Also: the section's switch and permission (404 when off), the list's tabs, search and keyset
 // pages, the activity log the agency is notified from, and forms refused with a reason (4xx).
 // Opening tickets is limited (TICKET_LIMITS): a person's eleventh in an hour is refused with 429,
@@ -110,7 +111,7 @@ describe('client tickets', function () {
     await maria.get('/portal/demo/tickets?after=%%%').expect(400);
   });
 
-  it('opens a ticket with a file, keeps other companies out, and follows it to a rating', async function () {
+  it('opens a ticket with a file, keeps other companies out, and follows it to its survey', async function () {
     const form = (await maria.get('/portal/demo/tickets/new').expect(200)).text;
     expect(form).to.contain('Category').and.contain('Priority').and.contain('name="attachments"');
     // The limit in the words every form and setting uses: 10 MB, as the staff's form says it.
@@ -198,8 +199,10 @@ describe('client tickets', function () {
       .expect(303);
     const replied = (await maria.get(url).expect(200)).text;
     expect(replied).to.contain('Thanks, Tuesday works.').and.not.contain('The agency is waiting for your answer.');
+    // No survey while the ticket is open.
+    await maria.get(`${url}/survey`).expect(409);
     await maria
-      .post(`${url}/rating`)
+      .post(`${url}/survey`)
       .type('form')
       .send({ _csrf: csrfFrom(replied), rating: '5' })
       .expect(409);
@@ -210,16 +213,23 @@ describe('client tickets', function () {
       .expect(303);
     const closedPage = (await maria.get(url).expect(200)).text;
     expect(closedPage).to.contain('How did we do?').and.not.contain('id="reply-form"');
-    await maria
-      .post(`${url}/rating`)
+    expect(closedPage).to.contain(`href="${url}/survey"`);
+    const surveyPage = (await maria.get(`${url}/survey`).expect(200)).text;
+    expect(surveyPage).to.contain('How satisfied are you with how we handled this ticket?').and.contain('name="rating"');
+    const wrong = await maria
+      .post(`${url}/survey`)
       .type('form')
-      .send({ _csrf: csrfFrom(closedPage), rating: '9' })
+      .send({ _csrf: csrfFrom(surveyPage), rating: '9', comment: 'Kept as typed' })
       .expect(400);
-    await maria
-      .post(`${url}/rating`)
+    expect(wrong.text).to.contain('Choose one of the offered ratings.').and.contain('Kept as typed');
+    const answered303 = await maria
+      .post(`${url}/survey`)
       .type('form')
-      .send({ _csrf: csrfFrom(closedPage), rating: '5', comment: 'Quick and friendly.' })
+      .send({ _csrf: csrfFrom(surveyPage), rating: '5', comment: 'Quick and friendly.' })
       .expect(303);
+    expect(answered303.headers.location).to.equal(`${url}/survey`);
+    const thanks = (await maria.get(`${url}/survey`).expect(200)).text;
+    expect(thanks).to.contain('Thank you for your answer.').and.contain('You rated this ticket 5 of 5');
     const rated = (await maria.get(url).expect(200)).text;
     expect(rated).to.contain('You rated this ticket 5 of 5').and.contain('Quick and friendly.');
     await maria
