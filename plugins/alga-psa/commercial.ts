@@ -211,6 +211,7 @@ export function algaOffers(db: Knex, tenantOf: TenantOf): OffersPort {
         limit,
         ...(statuses ? { statuses } : {}),
         ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
+        ...(filter.search && filter.amount ? { amount: filter.amount } : {}),
       });
       return pageOf(rows, limit, presentQuote, (row) => [row.sort_key, row.quote_id]);
     },
@@ -332,6 +333,7 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
         ...(states ? { states } : {}),
         ...(filter.overdue ? { overdueOn: overdueFrom() } : {}),
         ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
+        ...(filter.search && filter.amount ? { amount: filter.amount } : {}),
       });
       return pageOf(rows, limit, presentInvoice, (row) => [row.sort_key, row.invoice_id]);
     },

@@ -193,6 +193,7 @@ export function dolibarrOffers(db: Knex, entityOf: (workspaceId: string) => numb
           limit,
           ...(statuses ? { statuses } : {}),
           ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
+          ...(filter.search && filter.amount ? { amount: filter.amount } : {}),
         }),
         currencyOf(entity),
       ]);
@@ -305,6 +306,7 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
           ...(states ? { states } : {}),
           ...(filter.overdue ? { overdueOn: overdueFrom() } : {}),
           ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
+          ...(filter.search && filter.amount ? { amount: filter.amount } : {}),
         }),
         currencyOf(entity),
       ]);

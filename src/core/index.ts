@@ -370,6 +370,7 @@ export { portalContext, type PortalContext, portalI18n, renderPortalPage, signed
 export { formAnswerStatus, isFragmentRequest, renderTemplate, sendPage } from './web/render.ts';
 export { HTMX_SCRIPT_PATH } from './web/htmx-script.ts';
 export { listHref, listParams, presentSearch } from './web/list-search.ts';
+export { amountSearchOf } from './web/amount-search.ts';
 export { allow } from './web/route-steps.ts';
 export { type RouteEntry, routeTable } from './web/route-table.ts';
 export { safeNext } from './web/safe-next.ts';

@@ -6,6 +6,7 @@
 // tax, where Alga records it: reverse charge per billing profile, else the client's exemption.
 import { expect } from 'chai';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
+import { expectListsFoundByAmount } from '../support/amount-search.ts';
 import { contactOf } from '../support/host-contacts.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 import { CLAIRE_PASSWORD } from './seed.ts';
@@ -26,6 +27,10 @@ describe("alga-psa binding: what a client sees, and what stays Alga's", function
   });
 
   if (reason) it(`is skipped: ${reason}`, () => {});
+
+  it('finds invoices and quotes by their total when the search is an amount', async function () {
+    await expectListsFoundByAmount(adapter, host.seed.tenant, host.seed.clients.bakery, 'quotation');
+  });
 
   it('serves active clients and contacts only, each tenant its own', async function () {
     const { seed } = host;

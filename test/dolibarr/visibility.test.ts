@@ -9,6 +9,7 @@
 import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
+import { expectListsFoundByAmount } from '../support/amount-search.ts';
 import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 const reason = unavailable();
@@ -102,6 +103,10 @@ describe("dolibarr binding: which rows are the portal's", function () {
       ['FA2601-0002', 'paid'],
       ['FA2601-0004', 'void'],
     ]);
+  });
+
+  it('finds invoices and proposals by their total when the search is an amount', async function () {
+    await expectListsFoundByAmount(adapter, ws, String(host.seed.companies.bakery), 'proposal');
   });
 
   it('counts on the dashboard only the shared files the list shows: one missing on disk is left out of both', async function () {

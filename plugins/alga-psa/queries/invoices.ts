@@ -128,6 +128,8 @@ export async function listInvoices(
     overdueOn?: string;
     /** An ILIKE pattern (the portal's containsPattern) the invoice number matches. */
     matching?: string;
+    /** With matching: an invoice whose total_amount (cents) is within these matches too. */
+    amount?: { fromCents: number; toCents: number };
     before?: { at: string; id: string } | null;
     limit: number;
   },
@@ -138,7 +140,13 @@ export async function listInvoices(
   // Each part filtered before its page's limit: a page of matches, not matches of a page.
   const page = (query: Knex.QueryBuilder, key: { at: string; id: string }) => {
     if (args.states) query.andWhereRaw(`(${args.states.map((state) => INVOICE_STATE_SQL[state]).join(' or ')})`);
-    if (args.matching) query.whereILike('i.invoice_number', args.matching);
+    if (args.matching) {
+      const { matching, amount } = args;
+      query.andWhere((q) => {
+        q.whereILike('i.invoice_number', matching);
+        if (amount) q.orWhereBetween('i.total_amount', [amount.fromCents, amount.toCents]);
+      });
+    }
     if (args.overdueOn)
       query.andWhereRaw(INVOICE_STATE_SQL.open).andWhereRaw("(i.due_date at time zone 'UTC')::date < ?::date", [args.overdueOn]);
     return pageBefore(query, key, args).select(columns(db));

@@ -102,6 +102,8 @@ export async function listQuotes(
     statuses?: string[];
     /** An ILIKE pattern (the portal's containsPattern) the quote number or the title matches. */
     matching?: string;
+    /** With matching: a quote whose total_amount (cents) is within these matches too. */
+    amount?: { fromCents: number; toCents: number };
     before?: { at: string; id: string } | null;
     limit: number;
   },
@@ -112,7 +114,11 @@ export async function listQuotes(
   // Each part filtered before its page's limit: a page of matches, not matches of a page.
   const page = (query: Knex.QueryBuilder, key: { at: string; id: string }) => {
     if (args.statuses) query.whereIn('q.status', args.statuses);
-    if (pattern) query.andWhere((q) => q.whereILike('q.quote_number', pattern).orWhereILike('q.title', pattern));
+    if (pattern)
+      query.andWhere((q) => {
+        q.whereILike('q.quote_number', pattern).orWhereILike('q.title', pattern);
+        if (args.amount) q.orWhereBetween('q.total_amount', [args.amount.fromCents, args.amount.toCents]);
+      });
     return pageBefore(query, key, args).select(columns(db));
   };
   const live = { at: 'q.created_at', id: 'q.quote_id' };

@@ -102,6 +102,8 @@ export async function listInvoices(
     overdueOn?: string;
     /** An ILIKE pattern (the portal's containsPattern) the ref matches. */
     matching?: string;
+    /** With matching: an invoice whose total_ttc, in cents, is within these matches too. */
+    amount?: { fromCents: number; toCents: number };
     before?: { date: string; rowid: number } | null;
     limit: number;
   },
@@ -109,7 +111,13 @@ export async function listInvoices(
   const filtered = () => {
     const query = scopedInvoices(db, args);
     // Within each half below, before its page's limit: a page of matches, not matches of a page.
-    if (args.matching) query.whereILike('f.ref', args.matching);
+    if (args.matching) {
+      const { matching, amount } = args;
+      query.andWhere((q) => {
+        q.whereILike('f.ref', matching);
+        if (amount) q.orWhereRaw('round(coalesce(f.total_ttc, 0) * 100) between ? and ?', [amount.fromCents, amount.toCents]);
+      });
+    }
     if (args.states) query.andWhereRaw(`(${args.states.map((state) => INVOICE_STATE_SQL[state]).join(' or ')})`);
     if (args.overdueOn) query.andWhereRaw(INVOICE_STATE_SQL.open).andWhereRaw('f.date_lim_reglement < ?::date', [args.overdueOn]);
     return query;

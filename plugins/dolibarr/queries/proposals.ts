@@ -72,14 +72,23 @@ interface ProposalListArgs {
   statuses?: number[];
   /** An ILIKE pattern (the portal's containsPattern) the ref or the customer's reference (the title shown) matches. */
   matching?: string;
+  /** With matching: a proposal whose total_ttc, in cents, is within these matches too. */
+  amount?: { fromCents: number; toCents: number };
   before?: { date: string; rowid: number } | null;
   limit: number;
 }
 
 /** The search on llx_propal rows aliased p, inside each part of the list, before its page's limit. */
-function matching(query: Knex.QueryBuilder, args: { matching?: string }): Knex.QueryBuilder {
-  const pattern = args.matching;
-  if (pattern) query.andWhere((q) => q.whereILike('p.ref', pattern).orWhereILike('p.ref_client', pattern));
+function matching(
+  query: Knex.QueryBuilder,
+  args: { matching?: string; amount?: { fromCents: number; toCents: number } },
+): Knex.QueryBuilder {
+  const { matching: pattern, amount } = args;
+  if (pattern)
+    query.andWhere((q) => {
+      q.whereILike('p.ref', pattern).orWhereILike('p.ref_client', pattern);
+      if (amount) q.orWhereRaw('round(coalesce(p.total_ttc, 0) * 100) between ? and ?', [amount.fromCents, amount.toCents]);
+    });
   return query;
 }
 

@@ -271,6 +271,7 @@ export function offerReads(db: Knex) {
         limit,
         ...(statuses ? { statuses } : {}),
         ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
+        ...(filter.search && filter.amount ? { amount: filter.amount } : {}),
       });
       return pageOf(
         rows,
@@ -337,6 +338,7 @@ export function invoiceReads(db: Knex) {
         ...(statuses ? { statuses } : {}),
         ...(filter.overdue ? { overdueOn: overdueFrom() } : {}),
         ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
+        ...(filter.search && filter.amount ? { amount: filter.amount } : {}),
       });
       return pageOf(rows, limit, presentInvoice, (row) => [row.issue_date, row.id]);
     },

@@ -73,6 +73,19 @@ export function totalCentsSql(db: Db, spec: LineItemsTable, parent: { alias: str
   return linesTotalSql(db, spec, parent.workspaceId, db.ref(`${parent.alias}.id`));
 }
 
+/** A read's condition: the parent row's total (as totalCentsSql sums it) within a range of cents. */
+export function totalCentsWithinSql(
+  db: Db,
+  spec: LineItemsTable,
+  parent: { alias: string; workspaceId: number },
+  range: { fromCents: number; toCents: number },
+): Knex.Raw {
+  return db.raw(
+    `coalesce((select sum(${LINE_NET} + ${LINE_TAX}) from ?? li where li.workspace_id = ? and li.?? = ??), 0) between ? and ?`,
+    [spec.table, parent.workspaceId, spec.parentKey, `${parent.alias}.id`, range.fromCents, range.toCents],
+  );
+}
+
 /**
  * An invoice's total from its lines and what its payments add up to, summed afresh (not the stored
  * sums): the check that decides whether a payment is accepted, read under the invoice's lock.

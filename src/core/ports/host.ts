@@ -5,6 +5,7 @@
 import type { Request, Response } from 'express';
 import type { Readable } from 'node:stream';
 import type { Knex } from 'knex';
+import type { AmountRange } from '../web/amount-search.ts';
 
 export type HostId = string;
 
@@ -468,7 +469,12 @@ export interface OfferListFilter {
    * in the number or the title.
    * Absent, the list is unfiltered. It narrows the list's own statement: no read is added.
    */
-  search?: string;
+  search?: string /**
+   * Optional, with search: the search read as an amount in the reader's way of writing numbers
+   * (amountSearchOf): a row whose total, tax included, is within it matches too. Absent, the text
+   * alone is matched.
+   */;
+  amount?: AmountRange;
 }
 
 /** Proposals and quotations of one client company, scoped by workspace and client in every query. */
@@ -648,7 +654,8 @@ export interface InvoiceListFilter {
    * in the number (an invoice has no title in the portal).
    * Absent, the list is unfiltered. It narrows the list's own statement: no read is added.
    */
-  search?: string;
+  search?: string /** Optional, with search: as OfferListFilter.amount, on the invoice's total. */;
+  amount?: AmountRange;
 }
 
 /** Invoices of one client company and their payments, scoped by workspace and client. */

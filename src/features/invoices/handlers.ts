@@ -119,7 +119,7 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
       const { workspace, base, i18n } = portalContext(res);
       const { user } = signedInClient(res);
       const query = res.locals.query as InvoiceListInput;
-      const page = await invoices.list(workspace.id, user.client_id, invoiceListFilter(query), {
+      const page = await invoices.list(workspace.id, user.client_id, invoiceListFilter(query, i18n.locale), {
         limit: LIST_PAGE_SIZE,
         after: query.after ?? null,
       });

@@ -4,6 +4,7 @@
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import {
+  amountSearchOf,
   clientActor,
   type CommentsPort,
   documentPreview,
@@ -154,11 +155,17 @@ export function createOfferHandlers(deps: OfferHandlerDeps) {
       const { workspace, base, i18n } = portalContext(res);
       const { user } = signedInClient(res);
       const query = res.locals.query as OfferListInput;
+      const amount = amountSearchOf(query.q, i18n.locale);
       const page = await offers.list(
         workspace.id,
         user.client_id,
         SECTION_KIND[section],
-        { ...(query.status === 'all' ? {} : { status: [query.status] }), ...(query.q ? { search: query.q } : {}) },
+        {
+          ...(query.status === 'all' ? {} : { status: [query.status] }),
+          ...(query.q ? { search: query.q } : {}),
+          // The search may be an amount too, written as the reader writes numbers.
+          ...(amount ? { amount } : {}),
+        },
         { limit: LIST_PAGE_SIZE, after: query.after ?? null },
       );
       const today = i18n.fmt.isoDay(now());

@@ -56,6 +56,8 @@ type ListArgs = {
   overdueOn?: string;
   /** An ILIKE pattern (the portal's containsPattern) the number matches. */
   matching?: string;
+  /** With matching: an invoice whose stored total (tax included) is within these cents matches too. */
+  amount?: { fromCents: number; toCents: number };
   after?: InvoiceKey | null;
   limit: number;
 };
@@ -75,7 +77,13 @@ export function clientInvoicesQuery(db: Db, args: ListArgs) {
       .whereRaw(statusInSql('i.status', ['sent', 'overdue'], INVOICE_STATUSES))
       .andWhere((q) => q.where('i.status', 'overdue').orWhereRaw('i.due_date < ?::date', [day]));
   }
-  if (args.matching) query.whereILike('i.number', args.matching);
+  if (args.matching) {
+    const { matching, amount } = args;
+    query.andWhere((q) => {
+      q.whereILike('i.number', matching);
+      if (amount) q.orWhereBetween('i.total_cents', [amount.fromCents, amount.toCents]);
+    });
+  }
   if (args.after) query.andWhereRaw('(i.issue_date, i.id) < (?::date, ?)', [args.after.issueDate, args.after.id]);
   return query.orderBy('i.issue_date', 'desc').orderBy('i.id', 'desc').limit(args.limit).select<PortalInvoiceRow[]>(COLUMNS);
 }

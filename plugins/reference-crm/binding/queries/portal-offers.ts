@@ -3,7 +3,7 @@
 // by workspace AND client in its WHERE clause; drafts are the agency's work in progress and never
 // leave this module.
 import { statusInSql, type Db } from '../../queries/db.ts';
-import { lineItemColumns, totalCentsSql, type LineItemRow } from '../../queries/line-items.ts';
+import { lineItemColumns, totalCentsSql, totalCentsWithinSql, type LineItemRow } from '../../queries/line-items.ts';
 import { PROPOSALS } from '../../queries/proposals.ts';
 import { QUOTATIONS } from '../../queries/quotations.ts';
 import { OFFER_STATUSES, type OfferStatus, type OfferTable } from '../../queries/offers.ts';
@@ -67,6 +67,8 @@ type ListArgs = {
   statuses?: readonly OfferStatus[];
   /** An ILIKE pattern (the portal's containsPattern) the number or the title matches. */
   matching?: string;
+  /** With matching: an offer whose total (tax included) is within these cents matches too. */
+  amount?: { fromCents: number; toCents: number };
   after?: OfferKey | null;
   limit: number;
 };
@@ -80,7 +82,13 @@ export async function listClientOffers(db: Db, spec: OfferTable, args: ListArgs)
 export function clientOffersQuery(db: Db, spec: OfferTable, args: ListArgs) {
   const query = scoped(db, spec, args);
   if (args.statuses) query.whereRaw(statusInSql('o.status', args.statuses, OFFER_STATUSES));
-  if (args.matching) query.andWhere((q) => q.whereILike('o.number', args.matching!).orWhereILike('o.title', args.matching!));
+  if (args.matching) {
+    const { matching, amount } = args;
+    query.andWhere((q) => {
+      q.whereILike('o.number', matching).orWhereILike('o.title', matching);
+      if (amount) q.orWhere(totalCentsWithinSql(db, spec, { alias: 'o', workspaceId: args.workspaceId }, amount));
+    });
+  }
   if (args.after) {
     query.andWhereRaw(`(o.created_at, o.id) < (?::timestamp at time zone 'UTC', ?)`, [args.after.createdKey, args.after.id]);
   }
