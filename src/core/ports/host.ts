@@ -5,7 +5,6 @@
 import type { Request, Response } from 'express';
 import type { Readable } from 'node:stream';
 import type { Knex } from 'knex';
-import type { AmountRange } from '../web/amount-search.ts';
 
 export type HostId = string;
 
@@ -459,6 +458,12 @@ export interface ExpiringOffer {
   title: string;
   /** 'YYYY-MM-DD'. */
   validUntil: string;
+}
+
+/** A range of money in cents, both ends included: a list's search read as an amount (amountSearchOf). */
+export interface AmountRange {
+  fromCents: number;
+  toCents: number;
 }
 
 /** Which of a client's offers OffersPort.list returns; every part given narrows the list. */

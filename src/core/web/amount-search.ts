@@ -4,11 +4,7 @@
 // exactly that. A currency sign or code beside it is allowed. Anything else is no amount: the
 // search is then text alone.
 import type { Locale } from '../i18n/translations.ts';
-
-export interface AmountRange {
-  fromCents: number;
-  toCents: number;
-}
+import type { AmountRange } from '../ports/host.ts';
 
 const SEPARATORS: Record<Locale, { group: string; decimal: string }> = {
   en: { group: ',', decimal: '.' },
