@@ -26,6 +26,8 @@ describe('alga-psa binding: appointments', function () {
   const at = (time: string) => wallTimeToInstant(day, time, ZONE);
 
   before(async function () {
+    // Skipped, with the reason printed below, where no real Alga PSA database can be made: its schema is
+    // loaded with psql into a PostgreSQL server (DATABASE_URL). CI's PostgreSQL pass runs it.
     if (reason) this.skip();
     this.timeout(120_000);
     host = await startAlgaHost();

@@ -22,6 +22,8 @@ describe('alga-psa host: the knowledge base over HTTP', function () {
   let articleId: string;
 
   before(async function () {
+    // Skipped, with the reason printed below, where no real Alga PSA database can be made: its schema is
+    // loaded with psql into a PostgreSQL server (DATABASE_URL). CI's PostgreSQL pass runs it.
     if (reason) this.skip();
     host = await startAlgaHost();
     const { db, seed } = host;

@@ -23,6 +23,8 @@ describe('alga-psa host: service requests over HTTP', function () {
   let definitionId: string;
 
   before(async function () {
+    // Skipped, with the reason printed below, where no real Alga PSA database can be made: its schema is
+    // loaded with psql into a PostgreSQL server (DATABASE_URL). CI's PostgreSQL pass runs it.
     if (reason) this.skip();
     host = await startAlgaHost();
     ({ running, slug } = await portalBesideAlga(host, { serve: true }));

@@ -79,6 +79,8 @@ describe('alga-psa binding: service requests as Alga writes them', function () {
   }
 
   before(async function () {
+    // Skipped, with the reason printed below, where no real Alga PSA database can be made: its schema is
+    // loaded with psql into a PostgreSQL server (DATABASE_URL). CI's PostgreSQL pass runs it.
     if (reason) this.skip();
     host = await startAlgaHost({ portalTables: true });
     requests = host.adapter().requests as ServiceRequestsPort;

@@ -74,6 +74,8 @@ describe('dolibarr binding: knowledge base', function () {
     await host?.close();
   });
 
+  if (reason) it(`is skipped: ${reason}`, () => {});
+
   it('is served only where the KnowledgeManagement module is on', async function () {
     expect(await dolibarrKnowledgeModule(host.db, host.seed.entity)).to.equal(true);
     await host.db('llx_const').where({ name: 'MAIN_MODULE_KNOWLEDGEMANAGEMENT' }).update({ value: '0' });
