@@ -67,7 +67,7 @@ describe('the staff notifications page in Chromium', function () {
     const { page } = staff;
     await page.goto(`${h.crm.url}/client-portal/notifications/language`);
     await page.selectOption('select[name="locale"]', 'de');
-    await Promise.all([page.waitForURL(/notifications/), page.click('form:has(#staff-locale) button[type=submit]')]);
+    await Promise.all([page.waitForURL(/saved=1/), page.click('form:has(#staff-locale) button[type=submit]')]);
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${h.crm.url}/client-portal/notifications`);
     const lines = await page.$$eval('.notification__text', (texts) =>
@@ -77,7 +77,7 @@ describe('the staff notifications page in Chromium', function () {
     expect(Math.max(...lines), `lines per entry: ${lines.join(', ')}`).to.be.at.most(2);
     await page.goto(`${h.crm.url}/client-portal/notifications/language`);
     await page.selectOption('select[name="locale"]', 'en');
-    await Promise.all([page.waitForURL(/notifications/), page.click('form:has(#staff-locale) button[type=submit]')]);
+    await Promise.all([page.waitForURL(/saved=1/), page.click('form:has(#staff-locale) button[type=submit]')]);
     await page.setViewportSize({ width: 1200, height: 900 });
   });
 
