@@ -1,8 +1,9 @@
 // On a Citus coordinator with two workers (the Citus stage, test/citus/run.ts): migrate leaves every
 // portal table where src/core/db/distribution.ts places it and every table of the reference CRM
 // where its own plan does (plugins/reference-crm/migrations/distribution.ts), each schema's tables
-// distributed by workspace in one co-location group with its shards on both workers, every table
-// with a workspace_id distributed by it, and a second migrate changes nothing.
+// distributed by workspace in one co-location group with its shards on both workers, the catalog
+// keeping the rules test/migrations/distribution-rules.test.ts checks on plain PostgreSQL (both read
+// test/support/distribution-rules.ts), and a second migrate changes nothing.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { migratePortal } from '../../migrations/index.ts';
@@ -12,6 +13,7 @@ import { CRM_DISTRIBUTION } from '../../plugins/reference-crm/migrations/distrib
 import { distributeOnCitus } from '../../src/core/db/distribute.ts';
 import { type DistributionPlan, PORTAL_DISTRIBUTION } from '../../src/core/db/distribution.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { placementViolations, readCatalog } from '../support/distribution-rules.ts';
 
 describe('the portal on a Citus cluster', function () {
   let database: TestDatabase;
@@ -67,15 +69,16 @@ describe('the portal on a Citus cluster', function () {
     await expectPlacedAsPlanned(CRM_DISTRIBUTION);
   });
 
-  it('leaves no table with a workspace_id undistributed by it', async function () {
-    const placed = await placements();
-    const withWorkspace = (
-      await db.raw<{ rows: Array<{ table: string }> }>(
-        "select table_name::text as \"table\" from information_schema.columns where table_schema = 'public' and column_name = 'workspace_id'",
-      )
+  it("keeps the rules the plain-PostgreSQL test reads, on the cluster's own catalog", async function () {
+    const tables = (
+      await db.raw<{ rows: Array<{ table: string }> }>('select tablename::text as "table" from pg_tables where schemaname = \'public\'')
     ).rows.map((row) => row.table);
-    expect(withWorkspace.length).to.be.greaterThan(45);
-    expect(withWorkspace.filter((table) => placed.get(table)?.column !== 'workspace_id')).to.deep.equal([]);
+    const catalog = await readCatalog(db, []);
+    const portal = tables.filter((table) => table in PORTAL_DISTRIBUTION.tables);
+    const crm = tables.filter((table) => !portal.includes(table));
+    expect(portal.length + crm.length).to.be.greaterThan(45);
+    expect(placementViolations({ ...catalog, tables: portal }, PORTAL_DISTRIBUTION.tables)).to.deep.equal([]);
+    expect(placementViolations({ ...catalog, tables: crm }, CRM_DISTRIBUTION.tables)).to.deep.equal([]);
   });
 
   it('spreads the shards of the workspace tables over both workers', async function () {
