@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import http from 'node:http';
 import { CookieAccessInfo } from 'cookiejar';
-import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { csrfFrom, type PortalHarness, signedInDemoClient, signedInStaffAgent, startPortalHarness } from '../support/portal-harness.ts';
 import { SECTION_SWITCHES, type SectionSwitch } from '../../src/core/settings/portal-settings.ts';
 import { smallPdf } from '../support/upload-fixtures.ts';
 
@@ -22,8 +22,7 @@ describe('client message attachments: checked before reading, streamed, within a
 
   before(async function () {
     h = await startPortalHarness();
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    maria = await signedInAgent(h.agent(), 'demo', login);
+    maria = await signedInDemoClient(h, 'maria@northwind.test');
     staff = await signedInStaffAgent(h, 'demo');
     workspaceId = (await h.crm.adapter.workspaces.findBySlug('demo'))!.id;
   });

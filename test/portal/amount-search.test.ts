@@ -5,7 +5,7 @@ import { createReferenceCrmAdapter } from '../../plugins/reference-crm/binding/a
 import { amountSearchOf } from '../../src/core/web/amount-search.ts';
 import { expectListsFoundByAmount } from '../support/amount-search.ts';
 import { demoNorthwind } from '../support/demo-records.ts';
-import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { type PortalHarness, signedInDemoClient, startPortalHarness } from '../support/portal-harness.ts';
 
 describe('searching lists by amount', function () {
   it('reads an amount as the reader writes numbers: whole units as a range, cents exactly', function () {
@@ -48,8 +48,7 @@ describe('searching lists by amount', function () {
       const adapter = createReferenceCrmAdapter(h.crm.db);
       await expectListsFoundByAmount(adapter, String(northwind.workspace_id), String(northwind.id), 'quotation');
       const [invoice] = (await adapter.invoices!.list(String(northwind.workspace_id), String(northwind.id), {}, { limit: 1 })).items;
-      const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-      const maria = await signedInAgent(h.agent(), 'demo', login);
+      const maria = await signedInDemoClient(h, 'maria@northwind.test');
       const units = Math.floor(invoice!.totalCents / 100);
       const english = new Intl.NumberFormat('en-US').format(units);
       const german = new Intl.NumberFormat('de-DE').format(units);

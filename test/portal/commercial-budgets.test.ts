@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';
 import { countQueries, describeQueries, type CountedQueries, type QueryCounter } from '../support/query-counter.ts';
 import { expectEachNamesItsWorkspace } from '../support/shard-routing.ts';
-import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness, fingerprintIn } from '../support/portal-harness.ts';
+import { csrfFrom, fingerprintIn, type PortalHarness, signedInDemoClient, startPortalHarness } from '../support/portal-harness.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
 
@@ -24,8 +24,7 @@ describe('query budgets of proposals, quotations, invoices, payments and public 
 
   before(async function () {
     h = await startPortalHarness();
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    maria = await signedInAgent(h.agent(), 'demo', login);
+    maria = await signedInDemoClient(h, 'maria@northwind.test');
     const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
     staff = h.agent();
     const page = await staff.get('/signin').expect(200);

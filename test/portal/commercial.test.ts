@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { csrfFrom, type PortalHarness, type signedInAgent, signedInDemoClient, startPortalHarness } from '../support/portal-harness.ts';
 import { binary } from '../support/pdf-text.ts';
 import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';
 
@@ -38,8 +38,7 @@ describe('client pages: proposals, quotations and invoices', function () {
   before(async function () {
     this.timeout(180_000);
     h = await startPortalHarness();
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    maria = await signedInAgent(h.agent(), 'demo', login);
+    maria = await signedInDemoClient(h, 'maria@northwind.test');
     h.crm.db.on('query', () => {
       queries += 1;
     });

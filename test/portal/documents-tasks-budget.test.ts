@@ -4,7 +4,7 @@
 // count must not grow with the data, and stays under a budget per page. A search (with and without
 // matches) costs what the list costs: it narrows the list's own statements.
 import { expect } from 'chai';
-import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { type PortalHarness, signedInDemoClient, startPortalHarness } from '../support/portal-harness.ts';
 
 const BUDGETS: Record<string, number> = {
   '/portal/demo/documents': 6,
@@ -28,8 +28,7 @@ describe('documents and tasks query budgets', function () {
   before(async function () {
     this.timeout(120_000); // Booting the CRM on a fresh embedded database takes a while on a busy machine.
     h = await startPortalHarness();
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    agent = await signedInAgent(h.agent(), 'demo', login);
+    agent = await signedInDemoClient(h, 'maria@northwind.test');
     h.crm.db.on('query', count);
   });
   after(async function () {

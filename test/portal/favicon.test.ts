@@ -1,7 +1,7 @@
 // Every page names an icon that answers, and /favicon.ico (what a browser asks for on a page that
 // names none: a PDF, a plain error page) answers with an image instead of a 404.
 import { expect } from 'chai';
-import { signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { type PortalHarness, signedInDemoClient, signedInStaffAgent, startPortalHarness } from '../support/portal-harness.ts';
 
 describe('the favicon', function () {
   this.timeout(120_000);
@@ -23,8 +23,7 @@ describe('the favicon', function () {
   });
 
   it('is named by the client portal, the staff pages and the error page, and answers with an image', async function () {
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    const client = await signedInAgent(h.agent(), 'demo', login);
+    const client = await signedInDemoClient(h, 'maria@northwind.test');
     const staff = await signedInStaffAgent(h, 'demo');
     const pages = [
       { agent: client, url: '/portal/demo/' },

@@ -3,7 +3,7 @@
 // connection, first with the seed, then with many more categories, articles and translations.
 // The count must not grow with the data, and stays under a budget.
 import { expect } from 'chai';
-import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { type PortalHarness, signedInDemoClient, startPortalHarness } from '../support/portal-harness.ts';
 
 describe('knowledge base query budgets', function () {
   let h: PortalHarness;
@@ -27,8 +27,7 @@ describe('knowledge base query budgets', function () {
   before(async function () {
     this.timeout(120_000); // Booting the CRM on a fresh embedded database takes a while on a busy machine.
     h = await startPortalHarness();
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    agent = await signedInAgent(h.agent(), 'demo', login);
+    agent = await signedInDemoClient(h, 'maria@northwind.test');
     const workspace = await h.crm.db('workspaces').where({ slug: 'demo' }).first('id');
     const article = await h.crm
       .db('kb_articles')

@@ -12,7 +12,7 @@ import type { PdfDocumentModel } from '../../src/core/pdf/document-model.ts';
 import { clearPdfCache, configurePdfRendering, pdfRenderStats, renderPdfFor } from '../../src/core/pdf/rendered-pdfs.ts';
 import { defaultPoolSize } from '../../src/core/pdf/render-pool.ts';
 import { tinyPng } from '../support/signature.ts';
-import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { type PortalHarness, type signedInAgent, signedInDemoClient, startPortalHarness } from '../support/portal-harness.ts';
 import { binary } from '../support/pdf-text.ts';
 
 type Agent = Awaited<ReturnType<typeof signedInAgent>>;
@@ -58,8 +58,7 @@ describe('PDF rendering: a worker thread, and a cache keyed by what makes the by
   before(async function () {
     this.timeout(180_000);
     h = await startPortalHarness();
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    maria = await signedInAgent(h.agent(), 'demo', login);
+    maria = await signedInDemoClient(h, 'maria@northwind.test');
     const list = await maria.get('/portal/demo/invoices').expect(200);
     invoiceHref = /href="(\/portal\/demo\/invoices\/\d+)"/.exec(list.text)![1]!;
     workspaceId = String((await h.crm.db('workspaces').where({ slug: 'demo' }).first('id')).id);

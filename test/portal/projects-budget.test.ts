@@ -2,7 +2,7 @@
 // counted as knex query events on the app's connection, first with the seed, then with many more
 // projects, phases and tasks. The count must not grow with the data, and stays under a budget.
 import { expect } from 'chai';
-import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { type PortalHarness, signedInDemoClient, startPortalHarness } from '../support/portal-harness.ts';
 
 describe('projects query budgets', function () {
   let h: PortalHarness;
@@ -24,8 +24,7 @@ describe('projects query budgets', function () {
   before(async function () {
     this.timeout(120_000); // Booting the CRM on a fresh embedded database takes a while on a busy machine.
     h = await startPortalHarness();
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    agent = await signedInAgent(h.agent(), 'demo', login);
+    agent = await signedInDemoClient(h, 'maria@northwind.test');
     const workspace = await h.crm.db('workspaces').where({ slug: 'demo' }).first('id');
     const project = await h.crm.db('projects').where({ workspace_id: workspace.id, ref: 'PJ-2026-001' }).first('id');
     projectUrl = `/portal/demo/projects/${project.id}`;

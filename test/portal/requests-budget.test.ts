@@ -3,7 +3,7 @@
 // and files. The count must not grow with the data, and stays under a budget per page.
 import { expect } from 'chai';
 import { insertServiceRequest } from '../../plugins/reference-crm/queries/service-requests.ts';
-import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { type PortalHarness, signedInDemoClient, startPortalHarness } from '../support/portal-harness.ts';
 
 describe('requests query budgets', function () {
   let h: PortalHarness;
@@ -38,8 +38,7 @@ describe('requests query budgets', function () {
       allow_file_uploads: true,
     });
     await h.crm.portal.workspaceChanged(String(workspace.id));
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    agent = await signedInAgent(h.agent(), 'demo', login);
+    agent = await signedInDemoClient(h, 'maria@northwind.test');
     const contact = await db('contacts').where({ workspace_id: workspace.id, email: 'maria@northwind.test' }).first('id', 'client_id');
     const definition = await db('request_definitions')
       .where({ workspace_id: workspace.id, name: 'Request a quote for printing' })

@@ -3,7 +3,7 @@
 // messages, status changes and files. The count must not grow with the data, and stays under a
 // budget per page.
 import { expect } from 'chai';
-import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { type PortalHarness, signedInDemoClient, startPortalHarness } from '../support/portal-harness.ts';
 
 describe('tickets query budgets', function () {
   let h: PortalHarness;
@@ -25,8 +25,7 @@ describe('tickets query budgets', function () {
       allow_file_uploads: true,
     });
     await h.crm.portal.workspaceChanged(String(workspace.id));
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    agent = await signedInAgent(h.agent(), 'demo', login);
+    agent = await signedInDemoClient(h, 'maria@northwind.test');
     const ticket = await db('tickets')
       .where({ workspace_id: workspace.id, subject: 'Contact form on the website sends no email' })
       .first('id');

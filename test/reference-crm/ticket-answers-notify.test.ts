@@ -2,7 +2,7 @@
 // and every status the agency sets notifies the client once (a second answer on the same ticket
 // too, not only the first), and a note between staff notifies no one.
 import { expect } from 'chai';
-import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { csrfFrom, type PortalHarness, signedInDemoClient, signedInStaffAgent, startPortalHarness } from '../support/portal-harness.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
 
@@ -18,8 +18,7 @@ describe('reference CRM ticket page: each answer of the agency reaches the clien
     workspaceId = (await h.crm.db('workspaces').where({ slug: 'demo' }).first('id')).id;
     await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: String(workspaceId), show_tickets: true });
     await h.crm.portal.workspaceChanged(String(workspaceId));
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    maria = await signedInAgent(h.agent(), 'demo', login);
+    maria = await signedInDemoClient(h, 'maria@northwind.test');
     staff = await signedInStaffAgent(h, 'demo');
   });
 

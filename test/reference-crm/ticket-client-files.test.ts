@@ -6,7 +6,7 @@
 // of another workspace get 404, an anonymous request is sent to sign in, and a file of another
 // ticket, or an id that is none, under this ticket's address is 404.
 import { expect } from 'chai';
-import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { csrfFrom, type PortalHarness, signedInDemoClient, signedInStaffAgent, startPortalHarness } from '../support/portal-harness.ts';
 import { binary } from '../support/pdf-text.ts';
 import { smallPdf } from '../support/upload-fixtures.ts';
 import { textOf } from './support.ts';
@@ -46,8 +46,7 @@ describe('reference CRM ticket page: the files the client attached in the portal
       allow_file_uploads: true,
     });
     await h.crm.portal.workspaceChanged(String(workspaceId));
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    maria = await signedInAgent(h.agent(), 'demo', login);
+    maria = await signedInDemoClient(h, 'maria@northwind.test');
     staff = await signedInStaffAgent(h, 'demo');
     acme = await signedInStaffAgent(h, 'acme');
     const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;

@@ -129,13 +129,20 @@ export async function signedInStaffAgent(h: PortalHarness, slug: string, role: '
   return agent;
 }
 
+/** An agent signed in to the demo workspace's portal as one of its seeded clients (maria@northwind.test, …). */
+export async function signedInDemoClient(h: PortalHarness, email: string): Promise<Agent> {
+  const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email);
+  if (!login) throw new Error(`the demo workspace has no client ${email}`);
+  return signedInAgent(h.agent(), 'demo', login);
+}
+
+/** The fingerprint of the offer version a decision form was shown with (the accept and decline forms carry it). */
+export const fingerprintIn = (html: string) => /name="fingerprint" value="([0-9a-f]{64})"/.exec(html)?.[1] ?? '';
+
 /**
  * The CSRF token a page embeds in its forms: the last one, since a portal admin page inside the
  * CRM's layout starts with the CRM's own sign-out form, whose token is the CRM's.
  */
-/** The fingerprint of the offer version a decision form was shown with (the accept and decline forms carry it). */
-export const fingerprintIn = (html: string) => /name="fingerprint" value="([0-9a-f]{64})"/.exec(html)?.[1] ?? '';
-
 export function csrfFrom(html: string): string {
   const matches = [...html.matchAll(/name="_csrf" value="([^"]+)"/g)];
   const last = matches[matches.length - 1];

@@ -1,7 +1,7 @@
 // Switching the portal's language answers in the language just chosen: the confirmation, the
 // page around it and its lang attribute, with or without JavaScript (htmx).
 import { expect } from 'chai';
-import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import { csrfFrom, type PortalHarness, signedInDemoClient, startPortalHarness } from '../../../../test/support/portal-harness.ts';
 
 describe('switching the language', function () {
   this.timeout(120_000);
@@ -15,8 +15,7 @@ describe('switching the language', function () {
   });
 
   async function maria() {
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    const agent = await signedInAgent(h.agent(), 'demo', login);
+    const agent = await signedInDemoClient(h, 'maria@northwind.test');
     // Start from English, whatever an earlier test chose.
     const page = await agent.get('/portal/demo/account').set('Accept-Language', 'en').expect(200);
     await agent

@@ -2,7 +2,7 @@
 // client uploaded; kept by the next-page link and the record filter; `%` taken as the character it
 // is; nothing found said plainly in each list; a search over the limit a 400.
 import { expect } from 'chai';
-import { signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import { type PortalHarness, signedInDemoClient, startPortalHarness } from '../../../../test/support/portal-harness.ts';
 
 /** The file names of the shared list and of the uploads list, in their order. */
 function lists(html: string) {
@@ -20,8 +20,7 @@ describe('documents: search', function () {
   before(async function () {
     this.timeout(180_000);
     h = await startPortalHarness();
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    maria = await signedInAgent(h.agent(), 'demo', login);
+    maria = await signedInDemoClient(h, 'maria@northwind.test');
     const db = h.crm.db;
     const workspace = await db('workspaces').where({ slug: 'demo' }).first('id');
     const client = await db('clients').where({ workspace_id: workspace.id, name: 'Northwind Traders' }).first('id');

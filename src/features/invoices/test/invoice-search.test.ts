@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { createInvoice } from '../../../../plugins/reference-crm/queries/invoices.ts';
 import { demoNorthwind, demoWorkspaceId } from '../../../../test/support/demo-records.ts';
-import { signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import { type PortalHarness, type signedInAgent, signedInDemoClient, startPortalHarness } from '../../../../test/support/portal-harness.ts';
 
 /** The numbers the list shows, in its order. */
 const numbers = (html: string) => [...html.matchAll(/<span class="record__number">([^<]*)<\/span>/g)].map((m) => m[1]!);
@@ -18,8 +18,7 @@ describe('invoices list: search', function () {
   before(async function () {
     this.timeout(180_000);
     h = await startPortalHarness();
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    maria = await signedInAgent(h.agent(), 'demo', login);
+    maria = await signedInDemoClient(h, 'maria@northwind.test');
     const northwind = await demoNorthwind(h.crm.db);
     const invoice = (number: string, status: 'sent' | 'paid', issueDate: string) =>
       createInvoice(h.crm.db, {

@@ -3,7 +3,7 @@
 // amount received and the balance it left, in English and German. A payment of another invoice
 // is not found under this one.
 import { expect } from 'chai';
-import { signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import { type PortalHarness, type signedInAgent, signedInDemoClient, startPortalHarness } from '../../../../test/support/portal-harness.ts';
 import { binary, flatText as flat, pdfText } from '../../../../test/support/pdf-text.ts';
 
 describe('payment receipts', function () {
@@ -15,8 +15,7 @@ describe('payment receipts', function () {
   before(async function () {
     this.timeout(180_000);
     h = await startPortalHarness();
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    maria = await signedInAgent(h.agent(), 'demo', login);
+    maria = await signedInDemoClient(h, 'maria@northwind.test');
     const invoice = (number: string) =>
       h.crm
         .db('invoices as i')

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { createReferenceCrmAdapter } from '../../../../plugins/reference-crm/binding/adapter.ts';
 import { loadStatement } from '../statement.ts';
 import { binary, flatText as flat, pdfText } from '../../../../test/support/pdf-text.ts';
-import { signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import { type PortalHarness, type signedInAgent, signedInDemoClient, startPortalHarness } from '../../../../test/support/portal-harness.ts';
 import { demoNorthwind } from '../../../../test/support/demo-records.ts';
 
 describe('statement of account', function () {
@@ -17,8 +17,7 @@ describe('statement of account', function () {
   before(async function () {
     this.timeout(180_000);
     h = await startPortalHarness();
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    maria = await signedInAgent(h.agent(), 'demo', login);
+    maria = await signedInDemoClient(h, 'maria@northwind.test');
     northwind = await demoNorthwind(h.crm.db);
   });
   after(async function () {

@@ -10,7 +10,13 @@ import type { Knex } from 'knex';
 import { ensureDemoClientLogins } from '../../../index.ts';
 import { POSTING_LIMITS } from '../../../core/index.ts';
 import { demoNorthwind, demoWorkspaceId, sentProposal, type DemoClient } from '../../../../test/support/demo-records.ts';
-import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import {
+  csrfFrom,
+  type PortalHarness,
+  signedInAgent,
+  signedInDemoClient,
+  startPortalHarness,
+} from '../../../../test/support/portal-harness.ts';
 import { smallPdf } from '../../../../test/support/upload-fixtures.ts';
 
 type Agent = ReturnType<typeof supertest.agent>;
@@ -41,8 +47,7 @@ describe('per-person limits on messages and comments', function () {
       [{ workspaceId, clientId: String(northwind.id), contactId: String(tomContact.id), email: 'tom@northwind.test' }],
       PASSWORD,
     );
-    const mariaLogin = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    maria = await signedInAgent(h.agent(), 'demo', mariaLogin);
+    maria = await signedInDemoClient(h, 'maria@northwind.test');
     tom = await signedInAgent(h.agent(), 'demo', { email: 'tom@northwind.test', password: PASSWORD });
   });
   after(async function () {

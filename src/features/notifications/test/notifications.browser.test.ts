@@ -12,7 +12,7 @@ import {
   staffSignIn,
   type WatchedPage,
 } from '../../../../test/support/browser-pages.ts';
-import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import { csrfFrom, type PortalHarness, signedInDemoClient, startPortalHarness } from '../../../../test/support/portal-harness.ts';
 
 describe('the staff notifications page in Chromium', function () {
   this.timeout(180_000);
@@ -23,8 +23,7 @@ describe('the staff notifications page in Chromium', function () {
   before(async function () {
     h = await startPortalHarness();
     browser = await launchChromium();
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    const maria = await signedInAgent(h.agent(), 'demo', login);
+    const maria = await signedInDemoClient(h, 'maria@northwind.test');
     const invoice = await h.crm
       .db('invoices as i')
       .join('workspaces as w', 'w.id', 'i.workspace_id')

@@ -7,11 +7,12 @@ import { expect } from 'chai';
 import { binary, flatText as flat, pdfText } from '../../../../test/support/pdf-text.ts';
 import {
   csrfFrom,
-  signedInAgent,
+  fingerprintIn,
+  type PortalHarness,
+  type signedInAgent,
+  signedInDemoClient,
   signedInStaffAgent,
   startPortalHarness,
-  type PortalHarness,
-  fingerprintIn,
 } from '../../../../test/support/portal-harness.ts';
 import { realisticStrokes } from '../../../../test/support/signature.ts';
 import { type DemoClient, demoNorthwind, sentProposal } from '../../../../test/support/demo-records.ts';
@@ -37,8 +38,7 @@ describe('the PDFs of an accepted proposal', function () {
 
   before(async function () {
     h = await startPortalHarness();
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    maria = await signedInAgent(h.agent(), 'demo', login);
+    maria = await signedInDemoClient(h, 'maria@northwind.test');
     northwind = await demoNorthwind(h.crm.db);
   });
   after(async function () {

@@ -1,7 +1,7 @@
 // An offer the agency marked accepted or declined in its CRM, with no decision made in the portal,
 // says so in the "Your answer" panel (when, by the agency's records) instead of an empty panel.
 import { expect } from 'chai';
-import { signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import { type PortalHarness, signedInDemoClient, startPortalHarness } from '../../../../test/support/portal-harness.ts';
 
 const textOf = (html: string) =>
   html
@@ -44,8 +44,7 @@ describe('an offer decided outside the portal', function () {
   }
 
   async function answerPanel(href: string, language = 'en'): Promise<string> {
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    const agent = await signedInAgent(h.agent(), 'demo', login);
+    const agent = await signedInDemoClient(h, 'maria@northwind.test');
     const page = await agent.get(href).set('Accept-Language', language).expect(200);
     const panel = /<section class="panel" aria-labelledby="offer-actions-title"[\s\S]*?<\/section>/.exec(page.text);
     expect(panel, 'the answer panel').to.not.equal(null);

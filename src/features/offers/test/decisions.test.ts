@@ -9,7 +9,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness, fingerprintIn } from '../../../../test/support/portal-harness.ts';
+import {
+  csrfFrom,
+  fingerprintIn,
+  type PortalHarness,
+  type signedInAgent,
+  signedInDemoClient,
+  startPortalHarness,
+} from '../../../../test/support/portal-harness.ts';
 import { tinyPng } from '../../../../test/support/signature.ts';
 
 type Agent = Awaited<ReturnType<typeof signedInAgent>>;
@@ -38,8 +45,7 @@ describe('deciding on proposals and quotations in the portal', function () {
 
   before(async function () {
     h = await startPortalHarness();
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    maria = await signedInAgent(h.agent(), 'demo', login);
+    maria = await signedInDemoClient(h, 'maria@northwind.test');
     northwind = await h.crm
       .db('clients as c')
       .join('workspaces as w', 'w.id', 'c.workspace_id')

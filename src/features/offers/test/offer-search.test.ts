@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { createOffer } from '../../../../plugins/reference-crm/queries/offers.ts';
 import { QUOTATIONS } from '../../../../plugins/reference-crm/queries/quotations.ts';
 import { demoNorthwind, demoWorkspaceId, sentProposal } from '../../../../test/support/demo-records.ts';
-import { signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import { type PortalHarness, type signedInAgent, signedInDemoClient, startPortalHarness } from '../../../../test/support/portal-harness.ts';
 
 const numbers = (html: string) => [...html.matchAll(/<span class="record__number">([^<]*)<\/span>/g)].map((m) => m[1]!);
 const nextHref = (html: string) => /<a href="([^"]*)" rel="next">/.exec(html)?.[1]?.replaceAll('&amp;', '&') ?? null;
@@ -17,8 +17,7 @@ describe('proposals and quotations lists: search', function () {
   before(async function () {
     this.timeout(180_000);
     h = await startPortalHarness();
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    maria = await signedInAgent(h.agent(), 'demo', login);
+    maria = await signedInDemoClient(h, 'maria@northwind.test');
     const northwind = await demoNorthwind(h.crm.db);
     // More than a page (20) of one title, and LIKE's own characters in titles.
     for (let i = 1; i <= 23; i += 1) await sentProposal(h.crm.db, northwind, { number: `CAMP-${i}`, title: `Spring campaign, wave ${i}` });

@@ -1,7 +1,7 @@
 // The tasks page's search: by title, in any case, on either tab; the tabs, the next-page link and
 // marking a task done keep it; `_` taken as the character it is; a search over the limit a 400.
 import { expect } from 'chai';
-import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import { csrfFrom, type PortalHarness, signedInDemoClient, startPortalHarness } from '../../../../test/support/portal-harness.ts';
 
 const titles = (html: string) => [...html.matchAll(/<h2 class="task__title">([^<]*)<\/h2>/g)].map((m) => m[1]!);
 const href = (html: string, rel: string) => new RegExp(`<a href="([^"]*)" rel="${rel}">`).exec(html)?.[1]?.replaceAll('&amp;', '&') ?? null;
@@ -13,8 +13,7 @@ describe('client tasks: search', function () {
   before(async function () {
     this.timeout(180_000);
     h = await startPortalHarness();
-    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    agent = await signedInAgent(h.agent(), 'demo', login);
+    agent = await signedInDemoClient(h, 'maria@northwind.test');
     const ws = await h.crm.db('workspaces').where({ slug: 'demo' }).first('id');
     const client = await h.crm.db('clients').where({ workspace_id: ws.id, name: 'Northwind Traders' }).first('id');
     const task = (title: string, status = 'open') => ({ workspace_id: ws.id, client_id: client.id, title, status });
