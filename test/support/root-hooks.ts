@@ -3,7 +3,10 @@
 // translations, as a portal does, also in tests that render or translate without creating one.
 // Every statement the portal's or the CRM's code sends on a workspace table names its workspace
 // or says it spans workspaces (workspace-statements.ts): a test during which one did not fails,
-// and one sent outside any test (a file's before or after hooks) fails the file.
+// and one sent outside any test (a file's before or after hooks) fails the file. With TEST_TIMINGS
+// set to a path, each file's wall time, set-up included, is added to it as a line of JSON
+// (scripts/test-timings.ts prints the table).
+import { appendFileSync } from 'node:fs';
 import type { Context, Hook } from 'mocha';
 import { useFeatureFolders } from '../../src/portal.ts';
 import { dropSeededTemplate } from './database.ts';
@@ -15,13 +18,28 @@ watchWorkspaceStatements();
 const failure = (found: string) =>
   new Error(`statements on workspace tables without a workspace_id or the across-workspaces mark (docs/scaling.md):\n${found}`);
 
+let startedAt = 0;
+
+/** The files of a run's root suite (in parallel mode, one: each file runs in a root of its own). */
+function filesOf(root: Mocha.Suite | undefined): string[] {
+  return [...new Set((root?.suites ?? []).map((suite) => suite.file).filter((file): file is string => Boolean(file)))];
+}
+
 export const mochaHooks = {
+  beforeAll(): void {
+    startedAt = performance.now();
+  },
   afterEach(this: Context): void {
     const found = takeViolations();
     // Fails the test that just ran, not the hook: the file's other tests still run.
     if (found) (this.test as Hook).error(failure(found));
   },
-  async afterAll(): Promise<void> {
+  async afterAll(this: Context): Promise<void> {
+    const timings = process.env.TEST_TIMINGS;
+    if (timings) {
+      const ms = Math.round(performance.now() - startedAt);
+      for (const file of filesOf(this.test?.parent)) appendFileSync(timings, `${JSON.stringify({ file, ms })}\n`);
+    }
     const found = takeViolations();
     await dropSeededTemplate();
     if (found) throw failure(found);
