@@ -20,9 +20,13 @@ const failure = (found: string) =>
 
 let startedAt = 0;
 
-/** The files of a run's root suite (in parallel mode, one: each file runs in a root of its own). */
-function filesOf(root: Mocha.Suite | undefined): string[] {
-  return [...new Set((root?.suites ?? []).map((suite) => suite.file).filter((file): file is string => Boolean(file)))];
+/**
+ * The file a root suite ran, where it ran one: in parallel mode each file runs in a root of its own;
+ * a serial run's one root holds them all, and its time is no one file's.
+ */
+function fileOf(root: Mocha.Suite | undefined): string | null {
+  const files = new Set((root?.suites ?? []).map((suite) => suite.file).filter((file): file is string => Boolean(file)));
+  return files.size === 1 ? [...files][0]! : null;
 }
 
 export const mochaHooks = {
@@ -37,8 +41,8 @@ export const mochaHooks = {
   async afterAll(this: Context): Promise<void> {
     const timings = process.env.TEST_TIMINGS;
     if (timings) {
-      const ms = Math.round(performance.now() - startedAt);
-      for (const file of filesOf(this.test?.parent)) appendFileSync(timings, `${JSON.stringify({ file, ms })}\n`);
+      const file = fileOf(this.test?.parent);
+      if (file) appendFileSync(timings, `${JSON.stringify({ file, ms: Math.round(performance.now() - startedAt) })}\n`);
     }
     const found = takeViolations();
     await dropSeededTemplate();
