@@ -37,6 +37,12 @@ function counting(this: unknown, ...args: unknown[]): unknown {
   return original.apply(this, args);
 }
 
+/**
+ * Whether a statement being sent is a request's, not the portal's background work: for tests that
+ * count knex's 'query' events, which timers firing during a slow request would otherwise add to.
+ */
+export const sentByRequest = (): boolean => !backgroundWorker();
+
 /** A counter of every pg client of this process: what the app under test sends while `measure` runs. */
 export function countQueries(): QueryCounter {
   if (counters++ === 0) client.query = counting;
