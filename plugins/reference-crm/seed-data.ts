@@ -92,6 +92,17 @@ interface SeedTicket {
 /** Each workspace's ticket categories and priorities (most urgent first). */
 export const SEED_TICKET_CATEGORIES = ['Website', 'Design', 'Billing', 'Other'] as const;
 export const SEED_TICKET_PRIORITIES = ['Urgent', 'High', 'Normal', 'Low'] as const;
+/** The categories' and priorities' names in German, as an agency serving German clients keeps them. */
+export const SEED_TICKET_CHOICES_IN_GERMAN: Readonly<Record<string, string>> = {
+  Website: 'Website',
+  Design: 'Design',
+  Billing: 'Abrechnung',
+  Other: 'Sonstiges',
+  Urgent: 'Dringend',
+  High: 'Hoch',
+  Normal: 'Normal',
+  Low: 'Niedrig',
+};
 
 /**
  * What every demo agency offers its clients to ask for, with the forms' fields in the JSON the CRM

@@ -366,7 +366,7 @@ export {
   phoneField,
   withoutInvisibleFormatting,
 } from './web/fields.ts';
-export { portalContext, type PortalContext, portalI18n, renderPortalPage, signedInClient } from './web/portal-context.ts';
+export { portalContext, type PortalContext, portalI18n, readerLanguages, renderPortalPage, signedInClient } from './web/portal-context.ts';
 export { formAnswerStatus, isFragmentRequest, renderTemplate, sendPage } from './web/render.ts';
 export { HTMX_SCRIPT_PATH } from './web/htmx-script.ts';
 export { listHref, listParams, presentSearch } from './web/list-search.ts';

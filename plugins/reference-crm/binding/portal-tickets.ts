@@ -103,12 +103,12 @@ export function referenceTickets(db: Db): TicketsPort {
       return id === null ? null : `/tickets/${id}`;
     },
 
-    async options(workspaceId) {
+    async options(workspaceId, languages = []) {
       const ws = parseId(workspaceId);
       if (ws === null) return { categories: [], types: [], priorities: [] };
       const [categories, priorities] = await Promise.all([
-        listTicketCategories(db, { workspaceId: ws }),
-        listTicketPriorities(db, { workspaceId: ws }),
+        listTicketCategories(db, { workspaceId: ws, languages }),
+        listTicketPriorities(db, { workspaceId: ws, languages }),
       ]);
       const choice = (row: { id: number; name: string }) => ({ id: toHostId(row.id), label: row.name });
       return { categories: categories.map(choice), types: [], priorities: priorities.map(choice) };
@@ -132,6 +132,7 @@ export function referenceTickets(db: Db): TicketsPort {
         ...(search ? { search } : {}),
         ...(key ? { after: { lastActivityAt: key[0] as string, id: key[1] as number } } : {}),
         limit: limit + 1,
+        languages: filter.languages ?? [],
       });
       const items = rows.slice(0, limit);
       const last = items[items.length - 1];
@@ -141,12 +142,12 @@ export function referenceTickets(db: Db): TicketsPort {
       };
     },
 
-    async find(workspaceId, clientId, _contactId, ticketId): Promise<TicketDetail | null> {
+    async find(workspaceId, clientId, _contactId, ticketId, languages = []): Promise<TicketDetail | null> {
       const ws = parseId(workspaceId);
       const client = parseId(clientId);
       const id = parseId(ticketId);
       if (ws === null || client === null || id === null) return null;
-      const row = await findTicket(db, { workspaceId: ws, clientId: client, ticketId: id });
+      const row = await findTicket(db, { workspaceId: ws, clientId: client, ticketId: id, languages });
       if (!row) return null;
       const [messages, changes] = await Promise.all([
         listTicketMessages(db, { workspaceId: ws, ticketId: id, withInternal: false }),

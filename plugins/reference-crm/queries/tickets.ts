@@ -56,12 +56,23 @@ const COLUMNS = [
   't.subject',
   't.description',
   't.status',
-  'tc.name as category',
-  'tp.name as priority',
   't.opened_at',
   't.closed_at',
   't.last_activity_at',
 ] as const;
+
+/**
+ * A category's or priority's name in the first of `languages` it has ("de" of "de-DE"), else its
+ * own: the client reads the agency's words in their language where the agency wrote them.
+ */
+function choiceName(db: Db, alias: 'tc' | 'tp', as: string, languages: readonly string[]) {
+  const codes = [...new Set(languages.map((language) => language.split('-')[0]!.toLowerCase()))];
+  return db.raw(`coalesce(${codes.map(() => `${alias}.names ->> ?, `).join('')}${alias}.name) as ??`, [...codes, as]);
+}
+
+function ticketColumns(db: Db, languages: readonly string[] = []) {
+  return [...COLUMNS, choiceName(db, 'tc', 'category', languages), choiceName(db, 'tp', 'priority', languages)];
+}
 
 function scoped(db: Db, workspaceId: number) {
   return db('tickets as t')
@@ -88,6 +99,8 @@ export interface TicketListArgs {
   search?: string;
   after?: { lastActivityAt: string; id: number };
   limit: number;
+  /** The reader's languages, first first, for the names of categories and priorities. */
+  languages?: readonly string[];
 }
 
 /** LIKE's own characters taken literally, so a search for "100%" finds "100%". */
@@ -111,13 +124,16 @@ export async function listTickets(db: Db, args: TicketListArgs): Promise<TicketR
       { column: 't.id', order: 'desc' },
     ])
     .limit(args.limit)
-    .select<TicketRow[]>(COLUMNS);
+    .select<TicketRow[]>(ticketColumns(db, args.languages));
 }
 
-export async function findTicket(db: Db, args: { workspaceId: number; clientId?: number; ticketId: number }): Promise<TicketRow | null> {
+export async function findTicket(
+  db: Db,
+  args: { workspaceId: number; clientId?: number; ticketId: number; languages?: readonly string[] },
+): Promise<TicketRow | null> {
   const query = scoped(db, args.workspaceId).where('t.id', args.ticketId);
   if (args.clientId !== undefined) query.where('t.client_id', args.clientId);
-  return (await query.first<TicketRow | undefined>(COLUMNS)) ?? null;
+  return (await query.first<TicketRow | undefined>(ticketColumns(db, args.languages))) ?? null;
 }
 
 /** Seed look-up: a ticket's subject is its natural key within one client. */
@@ -128,7 +144,7 @@ export async function findTicketBySubject(
   const row = await scoped(db, args.workspaceId)
     .where({ 't.client_id': args.clientId, 't.subject': args.subject })
     .orderBy('t.id')
-    .first<TicketRow | undefined>(COLUMNS);
+    .first<TicketRow | undefined>(ticketColumns(db));
   return row ?? null;
 }
 
@@ -238,27 +254,41 @@ export async function latestTicketStatusChange(
   return row ?? null;
 }
 
-export async function listTicketCategories(db: Db, args: { workspaceId: number }): Promise<TicketChoiceRow[]> {
-  return db('ticket_categories')
-    .where('workspace_id', args.workspaceId)
-    .orderBy(['position', 'id'])
-    .select<TicketChoiceRow[]>('id', 'name');
+export async function listTicketCategories(
+  db: Db,
+  args: { workspaceId: number; languages?: readonly string[] },
+): Promise<TicketChoiceRow[]> {
+  return db('ticket_categories as tc')
+    .where('tc.workspace_id', args.workspaceId)
+    .orderBy(['tc.position', 'tc.id'])
+    .select<TicketChoiceRow[]>('tc.id', choiceName(db, 'tc', 'name', args.languages ?? []));
 }
 
-export async function listTicketPriorities(db: Db, args: { workspaceId: number }): Promise<TicketChoiceRow[]> {
-  return db('ticket_priorities').where('workspace_id', args.workspaceId).orderBy(['rank', 'id']).select<TicketChoiceRow[]>('id', 'name');
+export async function listTicketPriorities(
+  db: Db,
+  args: { workspaceId: number; languages?: readonly string[] },
+): Promise<TicketChoiceRow[]> {
+  return db('ticket_priorities as tp')
+    .where('tp.workspace_id', args.workspaceId)
+    .orderBy(['tp.rank', 'tp.id'])
+    .select<TicketChoiceRow[]>('tp.id', choiceName(db, 'tp', 'name', args.languages ?? []));
 }
 
 /** Seed: a category or priority by name, created when missing. */
 export async function ensureTicketChoice(
   db: Db,
-  args: { workspaceId: number; kind: 'category' | 'priority'; name: string; order: number },
+  args: { workspaceId: number; kind: 'category' | 'priority'; name: string; order: number; names?: Readonly<Record<string, string>> },
 ): Promise<number> {
   const table = args.kind === 'category' ? 'ticket_categories' : 'ticket_priorities';
+  const names = JSON.stringify(args.names ?? {});
   const found = await db(table).where({ workspace_id: args.workspaceId, name: args.name }).first<{ id: number } | undefined>('id');
-  if (found) return found.id;
+  if (found) {
+    // A database seeded before the CRM kept translations gets them now.
+    await db(table).where({ workspace_id: args.workspaceId, id: found.id }).whereRaw("names = '{}'::jsonb").update({ names });
+    return found.id;
+  }
   const [row] = await db(table)
-    .insert({ workspace_id: args.workspaceId, name: args.name, [args.kind === 'category' ? 'position' : 'rank']: args.order })
+    .insert({ workspace_id: args.workspaceId, name: args.name, names, [args.kind === 'category' ? 'position' : 'rank']: args.order })
     .returning<Array<{ id: number }>>(['id']);
   if (!row) throw new Error(`insert into ${table} returned no row`);
   return row.id;

@@ -952,6 +952,8 @@ export interface TicketListFilter {
   waiting?: boolean;
   /** Text the ref or the subject contains, case-insensitive. */
   search?: string;
+  /** The reader's languages, for the names of categories and priorities (see TicketsPort). */
+  languages?: readonly string[];
 }
 
 export interface NewTicket {
@@ -991,13 +993,15 @@ export interface TicketRefusal {
  * reads or acts (the ticket's origin, a message's author): a host that shows a person only some of
  * the company's tickets (Alga's portal visibility groups) applies its rule to the reads too; one
  * without such a rule reads the company's tickets. Staff answer in the host's own screens; what
- * they write there for the client comes back through find().
+ * they write there for the client comes back through find(). `languages` (options, find, and the
+ * list's filter) is the reader's order of preference: a host that keeps its categories' and
+ * priorities' names in several languages gives the first of them it has, else its own name.
  */
 export interface TicketsPort {
-  options(workspaceId: HostId): Promise<TicketOptions>;
+  options(workspaceId: HostId, languages?: readonly string[]): Promise<TicketOptions>;
   /** Newest activity first. */
   list(workspaceId: HostId, clientId: HostId, contactId: HostId, filter: TicketListFilter, page: PageRequest): Promise<Page<TicketSummary>>;
-  find(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId): Promise<TicketDetail | null>;
+  find(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId, languages?: readonly string[]): Promise<TicketDetail | null>;
   /**
    * Open tickets (open or waiting) and those waiting on the client, for the dashboard: each
    * counted up to SUMMARY_COUNT_LIMIT + 1 (a subquery's limit, so an imported heap of tickets is

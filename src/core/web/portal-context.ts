@@ -66,6 +66,15 @@ export function portalI18n(res: Response): RequestI18n {
   return portalContext(res).i18n;
 }
 
+/**
+ * The reader's languages in order, for what a host keeps in several (articles, ticket categories):
+ * their own, then the workspace's.
+ */
+export function readerLanguages(res: Response): string[] {
+  const { settings, i18n } = portalContext(res);
+  return [...new Set([i18n.locale, ...(settings.defaultLocale ? [settings.defaultLocale] : [])])];
+}
+
 /** The label with the unread count, or null with none unread ("99+" past 99). */
 function countText(count: number, label: (count: string) => string): string | null {
   return count > 0 ? label(count > 99 ? '99+' : String(count)) : null;

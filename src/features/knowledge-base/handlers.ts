@@ -10,6 +10,7 @@ import {
   portalI18n,
   renderPortalPage,
   signedInClient,
+  readerLanguages,
 } from '../../core/index.ts';
 import { ArticleId, type KnowledgeQueryInput, type SuggestionsQueryInput } from './commands.ts';
 import { presentArticle, presentArticleRow, presentCategory } from './presenters.ts';
@@ -23,13 +24,6 @@ export interface KnowledgeBaseDeps {
   knowledgeBase: KnowledgeBasePort;
 }
 
-/** The reader's languages in order: their own, then the workspace's for clients. */
-function languagesOf(res: Response): string[] {
-  const { settings } = portalContext(res);
-  const { locale } = portalI18n(res);
-  return [...new Set([locale, ...(settings.defaultLocale ? [settings.defaultLocale] : [])])];
-}
-
 export function createKnowledgeBaseHandlers(deps: KnowledgeBaseDeps) {
   const { knowledgeBase } = deps;
 
@@ -38,7 +32,7 @@ export function createKnowledgeBaseHandlers(deps: KnowledgeBaseDeps) {
     const { workspace, base } = portalContext(res);
     const { user } = signedInClient(res);
     const i18n = portalI18n(res);
-    const languages = languagesOf(res);
+    const languages = readerLanguages(res);
     const words = query.q ? searchWords(query.q) : undefined;
     const [categories, page] = await Promise.all([
       knowledgeBase.categories(workspace.id, user.client_id, languages),
@@ -82,7 +76,7 @@ export function createKnowledgeBaseHandlers(deps: KnowledgeBaseDeps) {
     const { user } = signedInClient(res);
     const i18n = portalI18n(res);
     const id = parseParam(ArticleId, req.params.articleId);
-    const article = await knowledgeBase.find(workspace.id, user.client_id, languagesOf(res), id);
+    const article = await knowledgeBase.find(workspace.id, user.client_id, readerLanguages(res), id);
     if (!article) throw notFound('We could not find that article.');
     renderPortalPage(req, res, 'knowledge/show', article.title, { article: presentArticle(i18n, base, article) });
   }
@@ -94,7 +88,9 @@ export function createKnowledgeBaseHandlers(deps: KnowledgeBaseDeps) {
     const { user } = signedInClient(res);
     const i18n = portalI18n(res);
     const words = query.subject ? suggestionWords(query.subject) : [];
-    const found = words.length ? await knowledgeBase.suggest(workspace.id, user.client_id, languagesOf(res), words, SUGGESTIONS_SHOWN) : [];
+    const found = words.length
+      ? await knowledgeBase.suggest(workspace.id, user.client_id, readerLanguages(res), words, SUGGESTIONS_SHOWN)
+      : [];
     renderPortalPage(req, res, 'knowledge/_suggestions', i18n.t('knowledge:suggestions.title'), {
       articles: found.slice(0, SUGGESTIONS_SHOWN).map((article) => presentArticleRow(i18n, base, article)),
     });

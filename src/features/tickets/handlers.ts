@@ -47,6 +47,7 @@ import {
   type VirusScanner,
   waitInWords,
   presentSearch,
+  readerLanguages,
 } from '../../core/index.ts';
 import { presentUploadTypes } from '../documents/index.ts';
 import { formatBytes, sendAttachment } from '../messages/index.ts';
@@ -188,7 +189,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       workspace.id,
       user.client_id,
       user.contact_id,
-      { state: query.tab, ...(query.q ? { search: query.q } : {}) },
+      { state: query.tab, ...(query.q ? { search: query.q } : {}), languages: readerLanguages(res) },
       { limit: TICKETS_PAGE_SIZE, after: query.after ?? null },
     );
     const href = (params: Record<string, string | undefined>) => {
@@ -254,7 +255,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     // Help articles matching the subject as it is typed, where the person may read the knowledge base.
     const suggestUrl = sectionPages.has('knowledge') && canSeeSection(settings, 'knowledge') ? `${base}/knowledge/suggestions` : null;
     const i18n = portalI18n(res);
-    const options = await tickets.options(workspace.id);
+    const options = await tickets.options(workspace.id, readerLanguages(res));
     const uploads = canClient(settings, 'upload_file');
     // A choice the form does not offer (the host has none of that kind) cannot carry its error:
     // that one is said above the form, as is the host's refusal, so no refused form looks blank.
@@ -290,7 +291,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     const { workspace } = portalContext(res);
     const { user } = signedInClient(res);
     const id = parseParam(HostTicketId, res.req.params.ticketId);
-    const ticket = await tickets.find(workspace.id, user.client_id, user.contact_id, id);
+    const ticket = await tickets.find(workspace.id, user.client_id, user.contact_id, id, readerLanguages(res));
     if (!ticket) throw notFound('tickets:errors.notFound');
     return ticket;
   }
