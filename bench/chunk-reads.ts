@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { createKnex } from '../src/core/db/connect.ts';
 import { CHUNKS_PER_READ, createDatabaseStorage, DATABASE_CHUNK_BYTES } from '../src/core/files/database-storage.ts';
-import { migratePortal } from '../migrations/index.ts';
+import { migratePortal } from '../src/migrations/index.ts';
 import { createTestDatabase } from '../test/support/database.ts';
 
 const { values } = parseArgs({ options: { mb: { type: 'string', default: '25' }, rounds: { type: 'string', default: '3' } } });

@@ -1,5 +1,7 @@
 // The portal's public API for hosts.
 export { createCustomerPortal, type CustomerPortal } from './portal.ts';
+// The portal's tables brought up to date without a portal made (a host's own migrate command).
+export { migratePortal } from './migrations/index.ts';
 export type { Inviter } from './features/account/index.ts';
 export { PortalSetupError, type PortalDeps, type PortalDepsInput } from './core/deps.ts';
 export type { PortalConfig } from './core/config.ts';

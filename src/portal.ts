@@ -23,7 +23,7 @@ import { appointmentsFeature } from './features/appointments/index.ts';
 import { teamFeature } from './features/team/index.ts';
 import { singleSignOnFeature } from './features/single-sign-on/index.ts';
 import { FEATURE_MANIFESTS } from './features/manifests.ts';
-import { migratePortal, rollbackPortal } from '../migrations/index.ts';
+import { migratePortal, rollbackPortal } from './migrations/index.ts';
 import {
   corePersonalData,
   countText,

@@ -1,6 +1,6 @@
 // What a feature module declares. Its manifest (src/features/<name>/manifest.ts) names the files it
 // brings, known before any portal exists: its templates, its translations and its migrations, read
-// by the renderer, the translations and the migration runner (migrations/index.ts) from the one
+// by the renderer, the translations and the migration runner (src/migrations/index.ts) from the one
 // list of features, src/features/manifests.ts. Its index.ts (src/features/<name>/index.ts) says
 // what it needs from the host and what it brings once created: routes for clients, the public and
 // the payment providers, staff routes, forms that need more than the default body limits, and

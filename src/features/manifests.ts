@@ -1,5 +1,5 @@
 // The one list of the portal's features, by their manifests, in the order the composition root
-// (src/portal.ts) creates and mounts them. The migration runner (migrations/index.ts, knexfile.ts)
+// (src/portal.ts) creates and mounts them. The migration runner (src/migrations/index.ts, knexfile.ts)
 // reads their migrations from here without creating a portal; the composition root adds their
 // templates and translations, and refuses to start when the features it creates are not these.
 import type { FeatureManifest } from '../core/index.ts';

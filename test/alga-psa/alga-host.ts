@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Knex } from 'knex';
-import { migratePortal } from '../../migrations/index.ts';
+import { migratePortal } from '../../src/migrations/index.ts';
 import { createAlgaPsaAdapter } from '../../plugins/alga-psa/adapter.ts';
 import { derivedSlug } from '../../plugins/alga-psa/workspaces.ts';
 import { createKnex } from '../../src/core/db/connect.ts';

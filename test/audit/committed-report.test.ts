@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { REFERENCE_REPORT_PATH, REGENERATE_COMMAND, renderReferenceReport } from '../../audit/reference-report.ts';
-import { migratePortal } from '../../migrations/index.ts';
+import { migratePortal } from '../../src/migrations/index.ts';
 import { startReferenceCrmAlone, type RunningHost } from '../../plugins/reference-crm/host-alone.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { createKnex } from '../../src/core/db/connect.ts';

@@ -8,7 +8,7 @@
 // cannot be loaded.
 import { expect } from 'chai';
 import { createKnex } from '../../src/core/db/connect.ts';
-import { migratePortal } from '../../migrations/index.ts';
+import { migratePortal } from '../../src/migrations/index.ts';
 import { PLUGIN_BOOKKEEPING_TABLES, PLUGIN_TABLES, RESERVED_PREFIXES, tablesCreatedFor } from '../../audit/plugin-plan.ts';
 import { renderMarkdown } from '../../audit/render-markdown.ts';
 import { runAudit } from '../../audit/run-audit.ts';

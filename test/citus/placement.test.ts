@@ -6,7 +6,7 @@
 // test/support/distribution-rules.ts), and a second migrate changes nothing.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { migratePortal } from '../../migrations/index.ts';
+import { migratePortal } from '../../src/migrations/index.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
 import { CRM_DISTRIBUTION } from '../../plugins/reference-crm/migrations/distribution.ts';

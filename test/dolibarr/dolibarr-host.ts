@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Knex } from 'knex';
-import { migratePortal } from '../../migrations/index.ts';
+import { migratePortal } from '../../src/migrations/index.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { createKnex } from '../../src/core/db/connect.ts';

@@ -13,7 +13,7 @@ import { createClamdScanner, VirusScanError } from '../../src/core/files/clamd-s
 import { CHUNKS_PER_READ, createDatabaseStorage, DATABASE_CHUNK_BYTES } from '../../src/core/files/database-storage.ts';
 import { createDirectoryStorage } from '../../src/core/files/directory-storage.ts';
 import type { FileStorage } from '../../src/core/ports/services.ts';
-import { migratePortal } from '../../migrations/index.ts';
+import { migratePortal } from '../../src/migrations/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { EICAR, startFakeClamd } from '../support/fake-clamd.ts';
 

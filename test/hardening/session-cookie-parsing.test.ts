@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import type pg from 'pg';
-import { migratePortal } from '../../migrations/index.ts';
+import { migratePortal } from '../../src/migrations/index.ts';
 import { createKnex, createPgPool } from '../../src/core/db/connect.ts';
 import { hashSessionId, portalSessions, SESSION_TABLE, signSessionCookie } from '../../src/core/sessions/portal-sessions.ts';
 import { bringsSessionCookie, SESSION_COOKIE } from '../../src/core/sessions/session-data.ts';

@@ -12,7 +12,7 @@ import { createKnex } from '../../src/core/db/connect.ts';
 import { createMailer } from '../../src/core/mail/mailer.ts';
 import { MailOutbox, retryDelayMs } from '../../src/core/mail/outbox.ts';
 import { claimDueMessages } from '../../src/core/mail/outbox-queries.ts';
-import { migratePortal } from '../../migrations/index.ts';
+import { migratePortal } from '../../src/migrations/index.ts';
 import { portalMigrated } from '../../src/core/db/migration-state.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';

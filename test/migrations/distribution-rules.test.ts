@@ -10,7 +10,7 @@
 // are test/support/distribution-rules.ts, which the Citus stage applies as well.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { migratePortal } from '../../migrations/index.ts';
+import { migratePortal } from '../../src/migrations/index.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
 import { TABLE_PLACEMENT } from '../../src/core/db/distribution.ts';

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import type { Knex } from 'knex';
-import { migratePortal, PORTAL_MIGRATIONS_TABLE, portalMigrations, portalMigrationSource } from '../../migrations/index.ts';
+import { migratePortal, PORTAL_MIGRATIONS_TABLE, portalMigrations, portalMigrationSource } from '../../src/migrations/index.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
 import { listMigrationSource } from '../../src/core/db/migration-source.ts';
 import { FEATURE_MANIFESTS } from '../../src/features/manifests.ts';

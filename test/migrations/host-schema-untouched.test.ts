@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { createKnex } from '../../src/core/db/connect.ts';
-import { migratePortal, rollbackPortal } from '../../migrations/index.ts';
+import { migratePortal, rollbackPortal } from '../../src/migrations/index.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { publicTables, schemaSnapshot } from '../support/schema-snapshot.ts';

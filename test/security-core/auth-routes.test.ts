@@ -8,7 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import supertest from 'supertest';
-import { migratePortal } from '../../migrations/index.ts';
+import { migratePortal } from '../../src/migrations/index.ts';
 import { AuthService } from '../../src/features/account/sign-in/auth-service.ts';
 import { createAuthHandlers, type CompleteSignIn } from '../../src/features/account/sign-in/handlers.ts';
 import { createPasswordAuthenticator } from '../../src/features/account/sign-in/password-strategy.ts';

@@ -6,7 +6,7 @@
 // client's other sessions; unknown, disabled and other workspaces' clients get nothing.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { migratePortal } from '../../migrations/index.ts';
+import { migratePortal } from '../../src/migrations/index.ts';
 import { AuthService, CODE_TTL_MINUTES, INVITE_TTL_DAYS, RESET_TTL_MINUTES } from '../../src/features/account/sign-in/auth-service.ts';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
 import { consumeLoginCode, consumeUserToken } from '../../src/features/account/sign-in/token-queries.ts';

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { migratePortal } from '../../migrations/index.ts';
+import { migratePortal } from '../../src/migrations/index.ts';
 import { personMay } from '../../src/core/client-users/queries.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
 import { translator } from '../../src/core/i18n/translations.ts';

@@ -4,7 +4,7 @@
 // listed, kept, and ended per client user and workspace, never touching another's.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { migratePortal } from '../../migrations/index.ts';
+import { migratePortal } from '../../src/migrations/index.ts';
 import {
   activate,
   findClientUserByContact,

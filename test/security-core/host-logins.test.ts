@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { migratePortal } from '../../migrations/index.ts';
+import { migratePortal } from '../../src/migrations/index.ts';
 import { createAlgaPsaAdapter } from '../../plugins/alga-psa/adapter.ts';
 import { AuthService, type SignInResult } from '../../src/features/account/sign-in/auth-service.ts';
 import { findClientUserByContact, findClientUserById, insertClientUser, type ClientUserRow } from '../../src/core/client-users/queries.ts';

@@ -5,7 +5,7 @@
 // sign-in limits themselves, so that a limit raised far past its purpose fails here.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { migratePortal } from '../../migrations/index.ts';
+import { migratePortal } from '../../src/migrations/index.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
 import { RateLimiter, SIGN_IN_LIMITS, type LimitRule } from '../../src/core/rate-limits/limiter.ts';
 import { deleteExpiredCounters, deleteExpiredGuards } from '../../src/core/rate-limits/queries.ts';

@@ -3,7 +3,7 @@
 // the portal's migrations, no app booted. Under the mutation run the database is kept per test
 // process (reusableTestDatabase), so the seed runs once and tests create the rows they change.
 import type { Knex } from 'knex';
-import { migratePortal } from '../../migrations/index.ts';
+import { migratePortal } from '../../src/migrations/index.ts';
 import { createReferenceCrmAdapter } from '../../plugins/reference-crm/binding/adapter.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { seedReferenceCrm } from '../../plugins/reference-crm/seed.ts';

@@ -12,7 +12,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type pg from 'pg';
 import supertest from 'supertest';
-import { migratePortal } from '../../migrations/index.ts';
+import { migratePortal } from '../../src/migrations/index.ts';
 import { findClientUserWithAccess, insertClientUser, type ClientUserRow } from '../../src/core/client-users/queries.ts';
 import { createKnex, createPgPool } from '../../src/core/db/connect.ts';
 import {

@@ -2,7 +2,7 @@
 // (NODE_ENV=production) seeds nothing, so the tests that run the server as production and sign in
 // as the demo's users (test/startup/production.test.ts, test/faults/) prepare the database first:
 // the CRM's and the portal's migrations, then the demo seed. Idempotent, like the seed.
-import { migratePortal } from '../../migrations/index.ts';
+import { migratePortal } from '../../src/migrations/index.ts';
 import { createReferenceCrmAdapter } from '../../plugins/reference-crm/binding/adapter.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { seedReferenceCrm } from '../../plugins/reference-crm/seed.ts';

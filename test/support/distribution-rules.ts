@@ -53,7 +53,7 @@ async function constraintsOf(db: Knex): Promise<Constraint[]> {
 }
 
 /** The column Citus distributes a table by under its placement, or null where it is not sharded. */
-export function distributionColumn(placement: TablePlacement): string | null {
+function distributionColumn(placement: TablePlacement): string | null {
   if (placement.kind === 'by-workspace') return 'workspace_id';
   if (placement.kind === 'by-own-key') return placement.column;
   return null;

@@ -4,7 +4,7 @@
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { createKnex } from '../../src/core/db/connect.ts';
-import { migratePortal } from '../../migrations/index.ts';
+import { migratePortal } from '../../src/migrations/index.ts';
 import { migrateReferenceCrm } from '../../plugins/reference-crm/migrations/index.ts';
 import { generateLargeSchemaSql } from '../fixtures/large-schema/generate-large-schema.ts';
 import { generateOdooSql } from '../fixtures/odoo/schema.ts';

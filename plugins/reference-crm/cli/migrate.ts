@@ -1,7 +1,6 @@
 // `npm run migrate`: the reference CRM's own migrations, then the portal's (which check the
 // adapter's claims first and create only the portal's tables).
-import { hostProvides, verifyHostClaims } from '../../../src/index.ts';
-import { migratePortal } from '../../../migrations/index.ts';
+import { hostProvides, migratePortal, verifyHostClaims } from '../../../src/index.ts';
 import { createReferenceCrmAdapter } from '../binding/adapter.ts';
 import { migrateReferenceCrm } from '../migrations/index.ts';
 import { runCli } from './database.ts';

@@ -5,7 +5,7 @@
 // on Citus, where distributing the tables takes longer than a poll interval, in the coordinator's.
 import type { Knex } from 'knex';
 
-/** The portal's migrations' record and knex's lock of it (migrations/index.ts). */
+/** The portal's migrations' record and knex's lock of it (src/migrations/index.ts). */
 const MIGRATIONS = 'portal_knex_migrations';
 const MIGRATION_LOCK = `${MIGRATIONS}_lock`;
 

@@ -9,7 +9,7 @@ import { createKnex, insertActivity, type MailMessage } from '../../../core/inde
 import { createReferenceCrmAdapter } from '../../../../plugins/reference-crm/binding/adapter.ts';
 import { migrateReferenceCrm } from '../../../../plugins/reference-crm/migrations/index.ts';
 import { seedReferenceCrm } from '../../../../plugins/reference-crm/seed.ts';
-import { migratePortal } from '../../../../migrations/index.ts';
+import { migratePortal } from '../../../migrations/index.ts';
 import { createNotifications } from '../service.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.ts';
 

@@ -8,7 +8,7 @@ import { createKnex } from '../../../core/index.ts';
 import { createReferenceCrmAdapter } from '../../../../plugins/reference-crm/binding/adapter.ts';
 import { migrateReferenceCrm } from '../../../../plugins/reference-crm/migrations/index.ts';
 import { seedReferenceCrm } from '../../../../plugins/reference-crm/seed.ts';
-import { migratePortal } from '../../../../migrations/index.ts';
+import { migratePortal } from '../../../migrations/index.ts';
 import { OfferDecisions, type DecideRequest } from '../decisions/service.ts';
 import { canonicalJson, sha256Hex } from '../decisions/canonical.ts';
 import { decodeSignaturePng } from '../decisions/signature-png.ts';

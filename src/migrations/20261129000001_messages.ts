@@ -3,7 +3,7 @@
 // as Last-Event-ID), and the client's choice about message emails. All portal-owned tables; host
 // records (companies, contacts, staff, files' subjects) are linked by id, never by foreign key.
 import type { Knex } from 'knex';
-import { createOwnedTable, dropOwnedTables } from '../src/core/index.ts';
+import { createOwnedTable, dropOwnedTables } from '../core/index.ts';
 
 const MIGRATION = '20261129000001_messages';
 

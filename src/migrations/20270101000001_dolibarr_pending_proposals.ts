@@ -5,7 +5,7 @@
 // statement that records a client's decision (plugins/dolibarr/queries/proposals.ts). Created
 // beside every host, as the portal's tables are; only the Dolibarr binding writes them.
 import type { Knex } from 'knex';
-import { createOwnedTable, dropOwnedTables } from '../src/core/index.ts';
+import { createOwnedTable, dropOwnedTables } from '../core/index.ts';
 
 const MIGRATION = '20270101000001_dolibarr_pending_proposals';
 

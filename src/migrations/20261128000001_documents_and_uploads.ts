@@ -3,7 +3,7 @@
 // completeness mark; client_uploads lists what clients sent; the settings row gets the
 // per-workspace upload limit. Only tables the portal owns are touched.
 import type { Knex } from 'knex';
-import { addOwnedColumns, createOwnedTable, dropOwnedColumns, dropOwnedTables } from '../src/core/index.ts';
+import { addOwnedColumns, createOwnedTable, dropOwnedColumns, dropOwnedTables } from '../core/index.ts';
 
 const MIGRATION = '20261128000001_documents_and_uploads';
 

@@ -5,7 +5,7 @@
 // workspace's row as its parent. Login codes, link tokens and file chunks gain the workspace_id
 // they lacked, taken from their client user or file. Only tables the portal created are touched.
 import type { Knex } from 'knex';
-import { onOwnedTable } from '../src/core/index.ts';
+import { onOwnedTable } from '../core/index.ts';
 
 /** Tables whose primary key (id) becomes (workspace_id, id). */
 const BY_ID = [

@@ -2,7 +2,7 @@
 // the payment itself is written to the host through the adapter (InvoicesPort.recordPayment), in
 // the same transaction as the callback row that makes a provider's repeated callback harmless.
 import type { Knex } from 'knex';
-import { createOwnedTable, dropOwnedTables } from '../src/core/index.ts';
+import { createOwnedTable, dropOwnedTables } from '../core/index.ts';
 
 const MIGRATION = '20261127000001_payments_and_notifications';
 

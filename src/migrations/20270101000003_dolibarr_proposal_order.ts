@@ -7,7 +7,7 @@
 // live from llx_propal. Created beside every host, as the portal's tables are; only the Dolibarr
 // binding writes them.
 import type { Knex } from 'knex';
-import { createOwnedTable, dropOwnedTables } from '../src/core/index.ts';
+import { createOwnedTable, dropOwnedTables } from '../core/index.ts';
 
 const MIGRATION = '20270101000003_dolibarr_proposal_order';
 

@@ -3,7 +3,7 @@
 // items in the host's header. A host's own language setting (HostStaffUser.locale) applies until a
 // staff member chooses here.
 import type { Knex } from 'knex';
-import { createOwnedTable, dropOwnedTables } from '../src/core/index.ts';
+import { createOwnedTable, dropOwnedTables } from '../core/index.ts';
 
 const MIGRATION = '20270103000001_staff_preferences';
 

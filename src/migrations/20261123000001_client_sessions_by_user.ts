@@ -3,7 +3,7 @@
 // scanning every session row. It replaces the foundation's index on the user id alone, a prefix of it.
 // Only on the portal's own client_sessions: a host table of that name is left as it is.
 import type { Knex } from 'knex';
-import { onOwnedTable } from '../src/core/index.ts';
+import { onOwnedTable } from '../core/index.ts';
 
 export async function up(knex: Knex): Promise<void> {
   await onOwnedTable(

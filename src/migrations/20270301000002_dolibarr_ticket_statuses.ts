@@ -8,7 +8,7 @@
 // in their statement's transaction, so they are not told back to the client. Created beside every
 // host, as the portal's tables are; only the Dolibarr binding writes them.
 import type { Knex } from 'knex';
-import { createOwnedTable, dropOwnedTables } from '../src/core/index.ts';
+import { createOwnedTable, dropOwnedTables } from '../core/index.ts';
 
 const MIGRATION = '20270301000002_dolibarr_ticket_statuses';
 

@@ -9,7 +9,7 @@
 // is, which a new one is not until migrate has finished. A custom role that no longer exists grants
 // nothing (the policy fails closed), and removing a role someone holds is refused.
 import type { Knex } from 'knex';
-import { addOwnedColumns, createOwnedTable, dropOwnedColumns, dropOwnedTables, onOwnedTable } from '../src/core/index.ts';
+import { addOwnedColumns, createOwnedTable, dropOwnedColumns, dropOwnedTables, onOwnedTable } from '../core/index.ts';
 
 const MIGRATION = '20261227000001_client_roles_and_access';
 

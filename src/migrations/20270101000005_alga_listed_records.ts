@@ -6,7 +6,7 @@
 // table by primary key when it reads (plugins/alga-psa/queries/listed.ts). Created beside every
 // host, as the portal's tables are; only the Alga binding writes them.
 import type { Knex } from 'knex';
-import { createOwnedTable, dropOwnedTables } from '../src/core/index.ts';
+import { createOwnedTable, dropOwnedTables } from '../core/index.ts';
 
 const MIGRATION = '20270101000005_alga_listed_records';
 

@@ -1,7 +1,7 @@
 // Language and time zone: a client's own choice on client_users, the workspace's defaults on the
 // settings row. Both tables are the portal's; a table it did not create is left alone.
 import type { Knex } from 'knex';
-import { addOwnedColumns, dropOwnedColumns } from '../src/core/index.ts';
+import { addOwnedColumns, dropOwnedColumns } from '../core/index.ts';
 
 export async function up(knex: Knex): Promise<void> {
   await addOwnedColumns(knex, 'client_users', {

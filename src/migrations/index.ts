@@ -2,8 +2,8 @@
 // on), merged with each feature's own (src/features/<name>/migrations/, declared in its manifest)
 // and run in the order of their names, as one list. They run with their own migrations table
 // (portal_knex_migrations) so they never mix with the host's. The runner lives beside core's
-// migrations rather than in src/core/ because it reads the features' list, which the core may not
-// import; and so hosts keep importing it from here.
+// migrations, above src/core/ and src/features/ as the composition root (src/portal.ts) does,
+// because it reads the features' list, which the core may not import.
 import type { Knex } from 'knex';
 import {
   distributeOnCitus,
@@ -11,8 +11,8 @@ import {
   type MigrationContext,
   type MigrationModule,
   type PortalMigration,
-} from '../src/core/index.ts';
-import { FEATURE_MANIFESTS } from '../src/features/manifests.ts';
+} from '../core/index.ts';
+import { FEATURE_MANIFESTS } from '../features/manifests.ts';
 import * as foundation from './20261122000001_client_portal_foundation.ts';
 import * as localeAndTimeZone from './20261122000003_locale_and_time_zone.ts';
 import * as sessionsByUser from './20261123000001_client_sessions_by_user.ts';

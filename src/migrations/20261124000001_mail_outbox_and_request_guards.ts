@@ -3,7 +3,7 @@
 // an email went out) and a message survives SMTP being down or the process dying mid-send. The
 // repeat guard remembers a request for a few seconds so a double click does not send twice.
 import type { Knex } from 'knex';
-import { createOwnedTable, dropOwnedTables, onOwnedTable } from '../src/core/index.ts';
+import { createOwnedTable, dropOwnedTables, onOwnedTable } from '../core/index.ts';
 
 const MIGRATION = '20261124000001_mail_outbox_and_request_guards';
 

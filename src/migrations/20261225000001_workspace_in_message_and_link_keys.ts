@@ -5,7 +5,7 @@
 // by workspace (src/core/db/distribution.ts). Deleting a parent still deletes its children. Only
 // tables the portal created are touched.
 import type { Knex } from 'knex';
-import { onOwnedTable } from '../src/core/index.ts';
+import { onOwnedTable } from '../core/index.ts';
 
 interface Link {
   child: string;

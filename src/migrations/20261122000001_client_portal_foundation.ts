@@ -2,7 +2,7 @@
 // portal_owned_tables; rollback drops exactly the tables recorded there, so a host table that
 // happens to share a name is never touched.
 import type { Knex } from 'knex';
-import { createOwnedTable, dropOwnedTables, ensureOwnedTablesRegistry, onOwnedTable } from '../src/core/index.ts';
+import { createOwnedTable, dropOwnedTables, ensureOwnedTablesRegistry, onOwnedTable } from '../core/index.ts';
 
 const MIGRATION = '20261122000001_client_portal_foundation';
 
