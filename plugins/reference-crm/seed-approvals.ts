@@ -30,7 +30,7 @@ function chunk(type: string, data: Buffer): Buffer {
 type Rgb = readonly [number, number, number];
 
 /** A PNG of `width` × `height` on `background`, with filled rectangles [x, y, w, h, colour]. */
-export function blocksPng(
+function blocksPng(
   width: number,
   height: number,
   background: Rgb,
@@ -75,7 +75,7 @@ export function homepageDesign(accent: Rgb = [37, 99, 235]): Buffer {
   );
 }
 
-export const DEMO_APPROVAL_TITLE = 'Homepage design';
+const DEMO_APPROVAL_TITLE = 'Homepage design';
 
 /** Version 1 of the homepage design for this client, unless the workspace already has it. */
 export async function seedDemoApproval(trx: Db, args: { workspaceId: number; clientId: number; staffId: number }): Promise<void> {

@@ -317,9 +317,7 @@ export {
   type AppointmentSlot,
   type AppointmentsPort,
   type AppointmentStatus,
-  type ApprovalDecisionNote,
   type ApprovalDetail,
-  type ApprovalFile,
   type ApprovalsPort,
   type ApprovalSummary,
   type ApprovalVersion,
@@ -384,7 +382,7 @@ export type { PortalLinks } from './web/portal-links.ts';
 export { allowFormActionTo } from './web/security-headers.ts';
 export { allowSameOriginFrames } from './web/security-headers.ts';
 export { sendDownload } from './web/send-download.ts';
-export { INLINE_TYPES, sendInline } from './web/send-download.ts';
+export { sendInline } from './web/send-download.ts';
 export {
   type MultipartField,
   type MultipartFile,

@@ -4,7 +4,7 @@
 import type { Knex } from 'knex';
 import type { Db } from './db.ts';
 
-export type ApprovalRowStatus = 'awaiting' | 'approved' | 'changes_requested';
+type ApprovalRowStatus = 'awaiting' | 'approved' | 'changes_requested';
 
 export interface ApprovalRequestRow {
   id: number;

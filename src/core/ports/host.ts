@@ -1539,7 +1539,7 @@ export interface ApprovalDetail {
 }
 
 /** One version's file, read through the host's storage. */
-export interface ApprovalFile {
+interface ApprovalFile {
   name: string;
   contentType: string;
   sizeBytes: number;
@@ -1547,7 +1547,7 @@ export interface ApprovalFile {
 }
 
 /** A client's decision, as the host is told it (the evidence itself is the portal's). */
-export interface ApprovalDecisionNote {
+interface ApprovalDecisionNote {
   approvalId: HostId;
   title: string;
   version: number;

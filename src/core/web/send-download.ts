@@ -35,7 +35,7 @@ export async function sendDownload(res: Response, file: Download): Promise<void>
 }
 
 /** What a browser shows in a page of ours: a PDF in a frame, an image in an <img>. */
-export const INLINE_TYPES: ReadonlySet<string> = new Set(['application/pdf', 'image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+const INLINE_TYPES: ReadonlySet<string> = new Set(['application/pdf', 'image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
 /**
  * Sends a PDF or an image to be shown inside the portal's own pages (a frame or an <img> of the

@@ -55,7 +55,7 @@ function shownAs(contentType: string): Shown {
 
 const asPercent = (fraction: string | null) => (fraction === null ? null : Math.round(Number(fraction) * 1000) / 10);
 
-export function presentDecision(i18n: RequestI18n, row: ApprovalDecisionRow) {
+function presentDecision(i18n: RequestI18n, row: ApprovalDecisionRow) {
   const x = asPercent(row.point_x);
   const y = asPercent(row.point_y);
   const point =
