@@ -17,6 +17,7 @@ import {
 } from '../../../../test/support/portal-harness.ts';
 import { homepageDesign } from '../../../../plugins/reference-crm/seed-approvals.ts';
 import { simplePdf } from '../../../../plugins/reference-crm/seed.ts';
+import { approvalsPersonalData } from '../personal-data.ts';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -236,5 +237,45 @@ describe('client approvals', function () {
     expect(row.point_page).to.equal(2);
     expect(row.file_sha256).to.equal(sha256(pdf));
     expect((await maria.get(designUrl).expect(200)).text).to.contain('On page 2, at 10 % across, 90 % down');
+  });
+
+  it("exports a person's decisions, and an erasure keeps each decision without the person", async function () {
+    await decide(maria, { version: '1', outcome: 'changes_requested', comment: 'Bigger logo', pointX: '5', pointY: '5' }, 303);
+    const user = await h.crm
+      .db('client_users')
+      .where({ workspace_id: String(workspaceId), email: 'maria@northwind.test' })
+      .first();
+    const hook = approvalsPersonalData({ db: h.crm.db });
+    const exported = await hook.export({ workspaceId: String(workspaceId), user } as Parameters<typeof hook.export>[0]);
+    const json = exported.entries?.[0] as { path: string; json: { decisions: Array<Record<string, unknown>> } };
+    expect(json.path).to.equal('approvals.json');
+    expect(json.json.decisions).to.have.length(1);
+    expect(json.json.decisions[0]).to.include({
+      outcome: 'changes_requested',
+      comment: 'Bigger logo',
+      fileSha256: sha256(homepageDesign()),
+    });
+    const erased = await h.crm.db.transaction((trx) =>
+      hook.erase(trx, {
+        workspaceId: String(workspaceId),
+        id: user.id,
+        contactId: user.contact_id,
+        clientId: user.client_id,
+        email: user.email,
+      }),
+    );
+    expect(erased.counts).to.deep.equal({ approvalDecisions: 1 });
+    const row = await h.crm
+      .db('portal_approval_decisions')
+      .where({ workspace_id: String(workspaceId) })
+      .first();
+    expect(row).to.include({
+      client_user_id: null,
+      contact_id: null,
+      decided_by: 'Former contact',
+      ip: null,
+      user_agent: null,
+      outcome: 'changes_requested',
+    });
   });
 });
