@@ -74,7 +74,12 @@ describe('approvals query budgets', function () {
     const content = homepageDesign();
     await db.transaction(async (trx) => {
       for (let i = 0; i < 50; i++)
-        await insertApproval(trx, { workspaceId: workspace.id, clientId: design.client_id, title: `Design ${i}`, file: file(content, staff.id) });
+        await insertApproval(trx, {
+          workspaceId: workspace.id,
+          clientId: design.client_id,
+          title: `Design ${i}`,
+          file: file(content, staff.id),
+        });
       for (let n = 1; n <= 20; n++) {
         await insertNextVersion(trx, { workspaceId: workspace.id, requestId: design.id, file: file(content, staff.id) });
         await trx('portal_approval_decisions').insert({
