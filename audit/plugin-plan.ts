@@ -113,6 +113,11 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     purpose: 'how a client rated a closed support ticket (1–5) and what they wrote with it',
   },
   {
+    name: 'portal_approval_decisions',
+    purpose:
+      'a client’s decision on a version of work shared for approval: who, when, from where, the comment and its point, the SHA-256 of the file decided',
+  },
+  {
     name: 'portal_request_attachments',
     purpose: 'the files a client sent with a service or quote request, kept in the portal’s storage where the host keeps none',
   },

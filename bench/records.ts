@@ -18,13 +18,15 @@
 // for single sign-on bound to the client's company with passwords still allowed (`{ssoProvider}`,
 // its staff page; the sign-in page then carries its button). A custom domain waiting for its
 // check is added too, for the custom domains page.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { insertPublicLink } from '../src/features/offers/public-links/queries.ts';
 import { hashPublicToken, newTokenSalt, tokenFor } from '../src/features/offers/public-links/tokens.ts';
 import { enableTwoFactor } from '../src/features/account/two-factor/queries.ts';
 import { createSecretBox } from '../src/core/crypto/secret-box.ts';
 import { insertServiceRequest } from '../plugins/reference-crm/queries/service-requests.ts';
+import { insertApproval } from '../plugins/reference-crm/queries/approvals.ts';
+import { homepageDesign } from '../plugins/reference-crm/seed-approvals.ts';
 
 export type BenchRecords = Record<
   | 'proposal'
@@ -48,6 +50,7 @@ export type BenchRecords = Record<
   | 'requestDefinition'
   | 'request'
   | 'appointment'
+  | 'approval'
   | 'ssoProvider',
   string
 >;
@@ -200,6 +203,24 @@ export async function benchRecords(
       status: 'cancelled',
     })
     .returning('id');
+  // Work shared with the client for approval, at version 1 (its page shows the design inline).
+  const design = homepageDesign();
+  const staffUser = await db('staff_users').where({ workspace_id: args.workspaceId }).orderBy('id').first('id');
+  const approval = await db.transaction((trx) =>
+    insertApproval(trx, {
+      workspaceId: Number(args.workspaceId),
+      clientId: Number(args.clientId),
+      title: 'Benchmark design',
+      file: {
+        filename: 'benchmark-design.png',
+        contentType: 'image/png',
+        content: design,
+        sha256: createHash('sha256').update(design).digest('hex'),
+        message: 'Benchmark',
+        staffId: staffUser.id,
+      },
+    }),
+  );
   const ssoProvider = randomUUID();
   await db('portal_sso_providers').insert({
     workspace_id: args.workspaceId,
@@ -220,6 +241,7 @@ export async function benchRecords(
     requestDefinition: String(definition.id),
     request: String(request.id),
     appointment: String(appointment.id),
+    approval: String(approval),
     proposal,
     quotation: await newestOpen('quotations'),
     invoice: String(invoice.id),

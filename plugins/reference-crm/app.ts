@@ -26,6 +26,7 @@ import { taskRoutes } from './web/routes/tasks.ts';
 import { TICKET_MESSAGE_PATH, ticketRoutes } from './web/routes/tickets.ts';
 import { requestRoutes } from './web/routes/requests.ts';
 import { appointmentRoutes } from './web/routes/appointments.ts';
+import { APPROVAL_UPLOAD_PATH, APPROVAL_VERSION_PATH, approvalRoutes } from './web/routes/approvals.ts';
 import { createCrmSession } from './web/session.ts';
 import { pluginHeaderItems } from './web/header-items.ts';
 import type { CrmPlugin, CrmStaffHelpers } from './crm-plugin.ts';
@@ -126,7 +127,7 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
 
   app.use(express.urlencoded({ extended: true, limit: BODY_LIMIT, parameterLimit: 500 }));
   app.use(express.json({ limit: BODY_LIMIT }));
-  app.use(csrfProtection({ multipartPaths: [DOCUMENT_UPLOAD_PATH, TICKET_MESSAGE_PATH] }));
+  app.use(csrfProtection({ multipartPaths: [DOCUMENT_UPLOAD_PATH, TICKET_MESSAGE_PATH, APPROVAL_UPLOAD_PATH, APPROVAL_VERSION_PATH] }));
 
   app.use(authRoutes({ ...deps, plugins }));
   app.use(dashboardRoutes(deps));
@@ -139,6 +140,7 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
   app.use(ticketRoutes({ ...deps, plugins, ...(options.virusScanner ? { virusScanner: options.virusScanner } : {}) }));
   app.use(requestRoutes({ ...deps, plugins }));
   app.use(appointmentRoutes({ ...deps, plugins }));
+  app.use(approvalRoutes(deps));
   app.use(documentRoutes({ ...deps, plugins }));
   app.use(knowledgeBaseRoutes(deps));
   app.use(settingsRoutes({ ...deps, plugins }));

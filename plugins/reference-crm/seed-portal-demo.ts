@@ -39,7 +39,7 @@ export async function seedPortalDemo(db: Knex, contacts: DemoClientLogin[]): Pro
  */
 export async function openDemoPayments(db: Knex, workspaceId: string): Promise<boolean> {
   const inserted = await db('workspace_client_portal_settings')
-    .insert({ workspace_id: workspaceId, allow_online_payments: true, show_tickets: true })
+    .insert({ workspace_id: workspaceId, allow_online_payments: true, show_tickets: true, show_approvals: true })
     .onConflict('workspace_id')
     .ignore()
     .returning('workspace_id');

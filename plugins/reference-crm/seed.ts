@@ -20,6 +20,7 @@ import { findKbArticleByTitle, findKbCategoryByName, insertKbArticle, insertKbCa
 import { findTaskByTitle, insertTask } from './queries/tasks.ts';
 import { ensureRequestDefinition } from './queries/service-requests.ts';
 import { ensureAppointmentSetup } from './queries/appointments.ts';
+import { seedDemoApproval } from './seed-approvals.ts';
 import { ensureTicketChoice, findTicketBySubject, insertTicket, insertTicketMessage, setTicketStatus } from './queries/tickets.ts';
 import { findWorkspaceBySlug, insertWorkspace } from './queries/workspaces.ts';
 import {
@@ -507,6 +508,12 @@ async function seedWorkspace(trx: Db, workspace: SeedWorkspace, logins: DemoLogi
       });
     }
   }
+  // Work shared for approval: a design at version 1 for the workspace's first client.
+  const [firstClient] = workspace.clients;
+  const [firstStaff] = workspace.staff;
+  const client = firstClient ? await findClientByName(trx, { workspaceId, name: firstClient.name }) : null;
+  const staff = firstStaff ? await findStaffByEmail(trx, { workspaceId, email: firstStaff.email }) : null;
+  if (client && staff) await seedDemoApproval(trx, { workspaceId, clientId: client.id, staffId: staff.id });
 }
 
 export async function seedReferenceCrm(db: Knex): Promise<DemoLogins> {

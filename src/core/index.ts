@@ -317,6 +317,10 @@ export {
   type AppointmentSlot,
   type AppointmentsPort,
   type AppointmentStatus,
+  type ApprovalDetail,
+  type ApprovalsPort,
+  type ApprovalSummary,
+  type ApprovalVersion,
 } from './ports/host.ts';
 export type { AdapterDescription, HostClaim, HostConcept } from './ports/host.ts';
 export type { CallbackInput, IgnoredCallback, PaymentProvider, UnavailableCallback, VerifiedCallback } from './ports/payment-provider.ts';
@@ -376,7 +380,9 @@ export { type RouteEntry, routeTable } from './web/route-table.ts';
 export { safeNext } from './web/safe-next.ts';
 export type { PortalLinks } from './web/portal-links.ts';
 export { allowFormActionTo } from './web/security-headers.ts';
+export { allowSameOriginFrames } from './web/security-headers.ts';
 export { sendDownload } from './web/send-download.ts';
+export { sendInline } from './web/send-download.ts';
 export {
   type MultipartField,
   type MultipartFile,

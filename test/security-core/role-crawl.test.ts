@@ -11,6 +11,8 @@
 // Maria's upload, and asserts each is refused (403 or 404) with nothing changed. It prints, per
 // role, the pages, PDFs, live events, emails and forms it saw and the POSTs it tried.
 import { expect } from 'chai';
+import { insertApproval } from '../../plugins/reference-crm/queries/approvals.ts';
+import { homepageDesign } from '../../plugins/reference-crm/seed-approvals.ts';
 import { inflateSync } from 'node:zlib';
 import type { Knex } from 'knex';
 import { ensureDemoClientLogins } from '../../src/index.ts';
@@ -62,6 +64,7 @@ function holds(settings: PortalSettings, permission: string): boolean {
     knowledge: settings.showKnowledgeBase,
     requests: settings.showRequests,
     appointments: settings.showAppointments,
+    approvals: settings.showApprovals,
   };
   return switches[permission] ?? false;
 }
@@ -73,6 +76,7 @@ const SETTINGS: PortalSettings = {
   showTickets: true,
   showRequests: true,
   showAppointments: true,
+  showApprovals: true,
 };
 
 interface HostRecord {
@@ -136,7 +140,7 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
   let mariaId: string;
   let tomId: string;
   let records: HostRecord[];
-  let ids: { proposal: number; quotation: number; invoice: number; task: number; upload: string; ticket: number };
+  let ids: { proposal: number; quotation: number; invoice: number; task: number; upload: string; ticket: number; approval: number };
   /** Each company's tickets: their refs, subjects and the files attached to them. */
   let ticketMarks: Array<{ clientId: number; marks: string[] }>;
   /** The workspace's published client articles by title, and those no client may read (drafts, internal, another workspace's). */
@@ -145,6 +149,8 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
   let requestMarks: Array<{ clientId: number; marks: string[] }>;
   /** Each company's appointments: the note each was booked with. */
   let appointmentMarks: Array<{ clientId: number; marks: string[] }>;
+  /** Each company's work shared for approval: its title and the message with its version. */
+  let approvalMarks: Array<{ clientId: number; marks: string[] }>;
   /** What the agency wrote only for its staff: never shown to any client. */
   const INTERNAL_NOTE = 'SMTP password rotated last week';
   const summary: string[] = [];
@@ -159,6 +165,7 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       .concat(articleMarks.never)
       .concat(requestMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'requests')).flatMap((x) => x.marks))
       .concat(appointmentMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'appointments')).flatMap((x) => x.marks))
+      .concat(approvalMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'approvals')).flatMap((x) => x.marks))
       .concat([INTERNAL_NOTE]);
 
   /** The portal's tables and the CRM's records a client can change, as one digest per table. */
@@ -186,9 +193,16 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
     workspaceId = String(await demoWorkspaceId(db));
     northwind = await demoNorthwind(db);
     await db('workspace_client_portal_settings')
-      .insert({ workspace_id: workspaceId, allow_file_uploads: true, show_tickets: true, show_requests: true, show_appointments: true })
+      .insert({
+        workspace_id: workspaceId,
+        allow_file_uploads: true,
+        show_tickets: true,
+        show_requests: true,
+        show_appointments: true,
+        show_approvals: true,
+      })
       .onConflict('workspace_id')
-      .merge({ allow_file_uploads: true, show_tickets: true, show_requests: true, show_appointments: true });
+      .merge({ allow_file_uploads: true, show_tickets: true, show_requests: true, show_appointments: true, show_approvals: true });
     await h.crm.portal.workspaceChanged(workspaceId);
 
     const mariaLogin = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
@@ -352,6 +366,27 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       });
       appointmentMarks.push({ clientId: who.clientId, marks: [who.note] });
     }
+    // Work shared for approval with Northwind and with another company, each with a title and message of its own.
+    const approvalStaff = await db('staff_users').where({ workspace_id: ws }).orderBy('id').first('id');
+    approvalMarks = [];
+    let northwindApproval = 0;
+    for (const who of [
+      { clientId: northwind.id, title: 'Approval title of Northwind for the crawl' },
+      { clientId: other.client_id, title: 'Approval title of another company for the crawl' },
+    ]) {
+      const message = `${who.title}: its message`;
+      const content = homepageDesign();
+      const id = await db.transaction((trx) =>
+        insertApproval(trx, {
+          workspaceId: ws,
+          clientId: who.clientId,
+          title: who.title,
+          file: { filename: 'crawl.png', contentType: 'image/png', content, sha256: 'c'.repeat(64), message, staffId: approvalStaff.id },
+        }),
+      );
+      if (who.clientId === northwind.id) northwindApproval = id;
+      approvalMarks.push({ clientId: who.clientId, marks: [who.title, message] });
+    }
     ids = {
       proposal: proposal.id,
       quotation: quotation.id,
@@ -359,6 +394,7 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       task: task.id ?? task,
       upload: upload.id,
       ticket: ticketId,
+      approval: northwindApproval,
     };
   });
 
@@ -496,6 +532,7 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
           .replace(':uploadId', ids.upload)
           .replace(':taskId', String(ids.task))
           .replace(':ticketId', String(ids.ticket))
+          .replace(':approvalId', String(ids.approval))
           .replace(':clientUserId', mariaId)
           .replace(':paymentId', '00000000-0000-4000-8000-000000000000');
       const tries = h.crm.portal.routes.client.filter((route) => {

@@ -22,6 +22,7 @@ import * as knowledgeBase from './20270401000001_knowledge_base.ts';
 import * as serviceRequests from './20270403000001_service_requests.ts';
 import * as appointments from './20270404000001_appointments.ts';
 import * as ticketChoiceTranslations from './20270410000001_ticket_choice_translations.ts';
+import * as approvals from './20270504000001_approvals.ts';
 import { CRM_DISTRIBUTION } from './distribution.ts';
 
 const config = (): Knex.MigratorConfig => ({
@@ -47,6 +48,7 @@ const config = (): Knex.MigratorConfig => ({
     '20270403000001_service_requests': serviceRequests,
     '20270404000001_appointments': appointments,
     '20270410000001_ticket_choice_translations': ticketChoiceTranslations,
+    '20270504000001_approvals': approvals,
   }),
   tableName: 'crm_knex_migrations',
 });

@@ -54,6 +54,8 @@ export const ACTIVITY_EVENTS = {
   'request.submitted': 'Sent a service or quote request',
   'appointment.requested': 'Asked for an appointment',
   'appointment.cancelled': 'Cancelled an appointment',
+  'approval.approved': 'Approved work shared for approval',
+  'approval.changes_requested': 'Asked for changes to work shared for approval',
   'offer.accepted': 'Accepted a proposal or quotation',
   'offer.declined': 'Declined a proposal or quotation',
   'offer.signed_pdf_downloaded': 'Downloaded the signed PDF',

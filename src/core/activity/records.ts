@@ -76,6 +76,13 @@ export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>, t: Tr
       const at = str(d.startsAt);
       return [service ? quoted(service) : null, at].filter(Boolean).join(' ') || null;
     }
+    // Work shared for approval: its title and the version decided.
+    case 'approval.approved':
+    case 'approval.changes_requested': {
+      const title = str(d.title);
+      const version = str(d.version);
+      return [title ? quoted(title) : null, version ? `v${version}` : null].filter(Boolean).join(' ') || null;
+    }
     case 'task.completed':
     case 'task.reopened': {
       const title = str(d.title);

@@ -88,6 +88,7 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
   },
   portal_ticket_attachments: BY_WORKSPACE,
   portal_ticket_ratings: BY_WORKSPACE,
+  portal_approval_decisions: BY_WORKSPACE,
   portal_request_attachments: BY_WORKSPACE,
   portal_sso_providers: BY_WORKSPACE,
   portal_sso_bindings: BY_WORKSPACE,

@@ -25,6 +25,7 @@ export const CLIENT_PERMISSIONS = [
   'knowledge',
   'requests',
   'appointments',
+  'approvals',
 ] as const;
 export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
 
@@ -40,6 +41,7 @@ const SWITCH_OF: Record<
   | 'showKnowledgeBase'
   | 'showRequests'
   | 'showAppointments'
+  | 'showApprovals'
   | 'showDocuments'
   | 'allowFileUploads'
   | 'allowComments'
@@ -58,6 +60,7 @@ const SWITCH_OF: Record<
   knowledge: 'showKnowledgeBase',
   requests: 'showRequests',
   appointments: 'showAppointments',
+  approvals: 'showApprovals',
 };
 
 export type BuiltInRole = 'admin' | 'full' | 'billing' | 'member';
@@ -101,6 +104,7 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
       'knowledge',
       'requests',
       'appointments',
+      'approvals',
     ],
     managesColleagues: false,
   },
@@ -179,6 +183,8 @@ const HOST_GRANTS_NEEDED = {
   // Alga's client portal asks no client permission to book or cancel (appointmentRequestActions.ts:
   // withAuth and a client user with a contact, nothing more).
   appointments: [],
+  // Work shared for approval is a document, as Alga keeps it (documents, document_versions).
+  approvals: ['document:read'],
   companyProfile: ['client:read'],
   companyProfileEdit: ['client:update'],
 } as const satisfies Record<ClientPermission | 'colleagues', readonly string[]> & Record<string, readonly string[]>;

@@ -1517,6 +1517,71 @@ export interface AppointmentsPort {
   cancel(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId, write?: HostWrite): Promise<Appointment | null>;
 }
 
+/** Work the agency shared for a client's approval, one file per version, as the host keeps it. */
+export interface ApprovalVersion {
+  /** 1, 2, …: the agency's next upload is the next number; a version is never replaced. */
+  number: number;
+  fileName: string;
+  contentType: string;
+  sizeBytes: number;
+  /** What the agency wrote with this version. */
+  message: string;
+  sharedAt: Date;
+}
+
+export interface ApprovalSummary {
+  id: HostId;
+  title: string;
+  latest: ApprovalVersion;
+}
+
+export interface ApprovalDetail {
+  id: HostId;
+  title: string;
+  /** Newest first; the first is the one a client may decide on. */
+  versions: ApprovalVersion[];
+}
+
+/** One version's file, read through the host's storage. */
+interface ApprovalFile {
+  name: string;
+  contentType: string;
+  sizeBytes: number;
+  content: Readable;
+}
+
+/** A client's decision, as the host is told it (the evidence itself is the portal's). */
+interface ApprovalDecisionNote {
+  approvalId: HostId;
+  title: string;
+  version: number;
+  outcome: 'approved' | 'changes_requested';
+  comment: string;
+  /** The point the comment is about, as fractions of the shown size (and the PDF's page); null for none. */
+  point: { x: number; y: number; page: number | null } | null;
+  contactId: HostId;
+  decidedBy: string;
+  /** SHA-256 of exactly the file decided, hex. */
+  fileSha256: string;
+  decidedAt: Date;
+}
+
+/**
+ * Approvals of work: the files the agency shares with a client for approval, version by version.
+ * Every read is scoped by workspace and client (another company's is not found). The host keeps
+ * the files and, where it keeps events, an event per decision (recordDecision); the decision's
+ * evidence is the portal's (portal_approval_decisions).
+ */
+export interface ApprovalsPort {
+  /** The client's approvals, latest shared first; `search` narrows by title (empty: all). */
+  list(workspaceId: HostId, clientId: HostId, search: string, page: PageRequest): Promise<Page<ApprovalSummary>>;
+  find(workspaceId: HostId, clientId: HostId, id: HostId, read?: HostWrite): Promise<ApprovalDetail | null>;
+  /** One version's file; null when it is not this client's or there is no such version. */
+  open(workspaceId: HostId, clientId: HostId, id: HostId, version: number): Promise<ApprovalFile | null>;
+  /** Tells the host of a decision, where it keeps one (an agenda event, the record's status), in the caller's transaction. */
+  recordDecision?(workspaceId: HostId, clientId: HostId, decision: ApprovalDecisionNote, write?: HostWrite): Promise<void>;
+}
+
 export interface HostAdapter {
   /** Shown in logs and the audit report. */
   name: string;
@@ -1549,6 +1614,8 @@ export interface HostAdapter {
   requests?: ServiceRequestsPort;
   /** Appointments clients book with the agency; without it the appointments section does not exist. */
   appointments?: AppointmentsPort;
+  /** Work shared for the client's approval; without it the approvals section does not exist. */
+  approvals?: ApprovalsPort;
   /** The host's page around the portal's admin pages; without it they have a layout of their own. */
   layout?: HostLayoutPort;
   /** Links from the portal's staff record pages to the host's own; without it there are none. */

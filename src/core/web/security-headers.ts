@@ -80,3 +80,10 @@ export function allowFormActionTo(res: Response, origins: readonly string[]): vo
   if (typeof policy !== 'string') return;
   res.setHeader('Content-Security-Policy', policy.replace("form-action 'self'", `form-action 'self' ${origins.join(' ')}`));
 }
+
+/** Lets this page show the portal's own files in a frame (a PDF from a same-origin route): frame-src 'self'. */
+export function allowSameOriginFrames(res: Response): void {
+  const policy = res.getHeader('Content-Security-Policy');
+  if (typeof policy !== 'string' || policy.includes('frame-src')) return;
+  res.setHeader('Content-Security-Policy', `${policy}; frame-src 'self'`);
+}

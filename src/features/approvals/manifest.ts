@@ -1,0 +1,14 @@
+// The files of approvals beside its code: work the agency shares for a client's approval.
+// Read before any portal exists (src/core/feature.ts), so it imports no more than they need.
+import { fileURLToPath } from 'node:url';
+import type { FeatureManifest } from '../../core/index.ts';
+import * as approvals from './migrations/20270504000001_approvals.ts';
+
+export const approvalsManifest: FeatureManifest = {
+  name: 'approvals',
+  views: fileURLToPath(new URL('./views', import.meta.url)),
+  locales: fileURLToPath(new URL('./locales', import.meta.url)),
+  migrations: {
+    '20270504000001_approvals': approvals,
+  },
+};
