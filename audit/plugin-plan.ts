@@ -157,7 +157,8 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
   },
   {
     name: 'portal_dolibarr_request_types',
-    purpose: 'beside Dolibarr only: the request types the agency offers clients (a form, and whether a request becomes a draft proposal or a ticket)',
+    purpose:
+      'beside Dolibarr only: the request types the agency offers clients (a form, and whether a request becomes a draft proposal or a ticket)',
   },
   {
     name: 'portal_dolibarr_requests',
@@ -165,7 +166,8 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
   },
   {
     name: 'portal_dolibarr_calendars',
-    purpose: 'beside Dolibarr only: the agency’s hours of each BookCal calendar clients may book (the module’s availabilities are not read)',
+    purpose:
+      'beside Dolibarr only: the agency’s hours of each BookCal calendar clients may book (the module’s availabilities are not read)',
   },
   {
     name: 'portal_dolibarr_appointments',

@@ -46,7 +46,7 @@ export async function up(knex: Knex): Promise<void> {
     t.unique(['entity', 'element', 'fk_element'], { indexName: 'portal_dolibarr_requests_element_key' });
   });
   await createOwnedTable(knex, MIGRATION, 'portal_dolibarr_calendars', (t) => {
-    t.comment("The agency's hours of a BookCal calendar (llx_bookcal_calendar), which the portal offers for booking.");
+    t.comment('The agency’s hours of a BookCal calendar (llx_bookcal_calendar), which the portal offers for booking.');
     t.integer('entity').notNullable();
     t.integer('fk_bookcal_calendar').notNullable().comment('llx_bookcal_calendar.rowid.');
     t.jsonb('hours').notNullable().defaultTo('[]').comment('[{weekday 1-7, opens HH:MM, closes HH:MM}] in time_zone.');

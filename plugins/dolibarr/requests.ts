@@ -80,9 +80,7 @@ function answersText(fields: RequestField[], answers: Record<string, unknown>): 
     .map((field) => {
       const value = answers[field.key];
       const shown = Array.isArray(value)
-        ? value
-            .map((v) => field.options?.find((o) => o.value === v)?.label ?? String(v))
-            .join(', ')
+        ? value.map((v) => field.options?.find((o) => o.value === v)?.label ?? String(v)).join(', ')
         : typeof value === 'boolean'
           ? value
             ? 'Yes'

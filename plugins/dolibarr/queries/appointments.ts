@@ -180,8 +180,22 @@ export async function insertBookingEvent(
     .update({ ref: String(event.id) });
   const resources: Array<Record<string, unknown>> = [];
   if (args.owner !== null && args.owner > 0)
-    resources.push({ fk_actioncomm: event.id, element_type: 'user', fk_element: args.owner, mandatory: 0, transparency: 1, answer_status: '0' });
-  resources.push({ fk_actioncomm: event.id, element_type: 'socpeople', fk_element: args.contactId, mandatory: 0, transparency: 1, answer_status: '0' });
+    resources.push({
+      fk_actioncomm: event.id,
+      element_type: 'user',
+      fk_element: args.owner,
+      mandatory: 0,
+      transparency: 1,
+      answer_status: '0',
+    });
+  resources.push({
+    fk_actioncomm: event.id,
+    element_type: 'socpeople',
+    fk_element: args.contactId,
+    mandatory: 0,
+    transparency: 1,
+    answer_status: '0',
+  });
   await trx('llx_actioncomm_resources').insert(resources);
   return event.id;
 }

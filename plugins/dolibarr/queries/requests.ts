@@ -22,7 +22,10 @@ const TYPE_COLUMNS = ['id', 'name', 'description', 'fields', 'becomes', 'ticket_
 export async function listRequestTypes(db: Db, args: { entity: number; tickets: boolean }): Promise<RequestTypeRow[]> {
   const query = db('portal_dolibarr_request_types').where({ entity: args.entity, active: true });
   if (!args.tickets) query.where('becomes', 'proposal');
-  return query.orderBy('position').orderBy('id').select<RequestTypeRow[]>(db.raw('id::text as id'), ...TYPE_COLUMNS.slice(1));
+  return query
+    .orderBy('position')
+    .orderBy('id')
+    .select<RequestTypeRow[]>(db.raw('id::text as id'), ...TYPE_COLUMNS.slice(1));
 }
 
 /** Adds or replaces a request type of the entity (the agency's settings); answers its id. */
@@ -91,7 +94,7 @@ function scopedRequests(db: Db, entity: number) {
 function columns(db: Db, tickets: boolean) {
   const ticket = (column: string) =>
     tickets
-      ? db.raw(`(select t.${column} from llx_ticket t where t.rowid = r.fk_element and t.entity = r.entity and r.element = 'ticket')`)
+      ? db.raw(`(select ${column} from llx_ticket t where t.rowid = r.fk_element and t.entity = r.entity and r.element = 'ticket')`)
       : db.raw('null');
   return [
     db.raw('r.id::text as id'),
@@ -105,8 +108,8 @@ function columns(db: Db, tickets: boolean) {
     'r.element',
     'r.fk_element',
     'r.created_at',
-    db.raw(`coalesce(p.ref, ${ticket('ref').toQuery()}) as host_ref`),
-    db.raw(`coalesce(p.fk_statut, ${ticket('fk_statut').toQuery()}) as host_status`),
+    db.raw(`coalesce(p.ref, ${ticket('t.ref').toQuery()}) as host_ref`),
+    db.raw(`coalesce(p.fk_statut, ${ticket('t.fk_statut').toQuery()}) as host_status`),
     db.raw(`coalesce(p.tms, ${ticket('greatest(t.tms, t.datec)').toQuery()})::timestamptz as host_changed`),
   ];
 }
@@ -129,7 +132,10 @@ export async function listRequests(
   return query.orderBy('r.id', 'desc').limit(args.limit).select<RequestRow[]>(columns(db, args.tickets));
 }
 
-export async function findRequest(db: Db, args: { entity: number; companyId: number; id: string; tickets: boolean }): Promise<RequestRow | null> {
+export async function findRequest(
+  db: Db,
+  args: { entity: number; companyId: number; id: string; tickets: boolean },
+): Promise<RequestRow | null> {
   const row = await scopedRequests(db, args.entity)
     .where({ 'r.fk_soc': args.companyId, 'r.id': args.id })
     .first<RequestRow | undefined>(columns(db, args.tickets));
@@ -170,22 +176,25 @@ export async function insertRequest(
   },
 ): Promise<void> {
   await trx('portal_dolibarr_requests').insert({
-      id: args.id,
-      entity: args.entity,
-      type_id: args.typeId,
-      fk_soc: args.companyId,
-      fk_socpeople: args.contactId,
-      title: args.title,
-      kind: args.kind,
-      fields: JSON.stringify(args.fields),
-      answers: JSON.stringify(args.answers),
-      element: args.element,
-      fk_element: args.elementId,
-    });
+    id: args.id,
+    entity: args.entity,
+    type_id: args.typeId,
+    fk_soc: args.companyId,
+    fk_socpeople: args.contactId,
+    title: args.title,
+    kind: args.kind,
+    fields: JSON.stringify(args.fields),
+    answers: JSON.stringify(args.answers),
+    element: args.element,
+    fk_element: args.elementId,
+  });
 }
 
 /** The newest public message of the agency on a ticket (TICKET_MSG by an internal user): the request's answer. */
-export async function latestAgencyAnswer(db: Db, args: { entity: number; ticketId: number }): Promise<{ note: string | null; datec: Date } | null> {
+export async function latestAgencyAnswer(
+  db: Db,
+  args: { entity: number; ticketId: number },
+): Promise<{ note: string | null; datec: Date } | null> {
   const row = await db('llx_actioncomm as a')
     .join('llx_user as u', 'u.rowid', 'a.fk_user_author')
     .where({ 'a.entity': args.entity, 'a.elementtype': 'ticket', 'a.fk_element': args.ticketId })

@@ -132,7 +132,7 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
   },
   portal_dolibarr_request_types: {
     kind: 'coordinator',
-    why: 'beside Dolibarr, a handful of rows per entity read with llx_c_ticket_type: kept where Dolibarr\'s tables are, never distributed',
+    why: "beside Dolibarr, a handful of rows per entity read with llx_c_ticket_type: kept where Dolibarr's tables are, never distributed",
   },
   portal_dolibarr_requests: {
     kind: 'coordinator',
