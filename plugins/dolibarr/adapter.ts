@@ -55,6 +55,7 @@ import { dolibarrTickets } from './tickets.ts';
 import { dolibarrKnowledgeBase } from './knowledge-base.ts';
 import { dolibarrRequests } from './requests.ts';
 import { dolibarrAppointments } from './appointments.ts';
+import { dolibarrCatalogue } from './catalogue.ts';
 
 export interface DolibarrAdapterOptions {
   /** The portal URL's name for the Dolibarr instance: lower-case letters, digits and '-'. */
@@ -330,6 +331,14 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
       ? { requests: dolibarrRequests(db, entityOf, { tickets: options.tickets ?? false, userId: options.actingUserId ?? null }) }
       : {}),
     ...(options.appointments ? { appointments: dolibarrAppointments(db, entityOf) } : {}),
+    ...(options.requests || options.appointments
+      ? {
+          portalCatalogue: dolibarrCatalogue(db, entityOf, {
+            tickets: Boolean(options.requests && options.tickets),
+            appointments: options.appointments ?? false,
+          }),
+        }
+      : {}),
     news: dolibarrNews(db, entityOf, { tickets: options.tickets ?? false, appointments: options.appointments ?? false }),
   };
 }

@@ -81,16 +81,18 @@ describe('dolibarr host: requests and appointments over HTTP', function () {
       horizonDays: 30,
       eventType: 'AC_RDV',
     });
-    quoteType = await saveRequestType(db, {
-      entity: 1,
-      name: 'Print quote',
-      description: 'Posters',
-      fields: [{ key: 'copies', type: 'number', label: 'Copies', help: null, required: true, min: 1, max: 1000 }],
-      becomes: 'proposal',
-      ticketType: null,
-      position: 1,
-      active: true,
-    });
+    quoteType = String(
+      await saveRequestType(db, {
+        entity: 1,
+        name: 'Print quote',
+        description: 'Posters',
+        fields: [{ key: 'copies', type: 'number', label: 'Copies', help: null, required: true, min: 1, max: 1000 }],
+        becomes: 'proposal',
+        ticketType: null,
+        position: 1,
+        active: true,
+      }),
+    );
     const adapter = createDolibarrAdapter(db, {
       workspaceSlug: seed.workspaceSlug,
       dataRoot: host.dataRoot,

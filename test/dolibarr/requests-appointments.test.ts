@@ -95,40 +95,44 @@ describe('dolibarr binding: service requests and appointments', function () {
         horizonDays: 30,
         eventType: 'AC_RDV',
       });
-    quoteType = await saveRequestType(db, {
-      entity: 1,
-      name: 'Print quote',
-      description: 'Posters and flyers',
-      fields: [
-        {
-          key: 'size',
-          type: 'select',
-          label: 'Size',
-          help: null,
-          required: true,
-          options: [
-            { value: 'a3', label: 'A3' },
-            { value: 'a2', label: 'A2' },
-          ],
-        },
-        { key: 'copies', type: 'number', label: 'Copies', help: null, required: true, min: 1, max: 1000 },
-        { key: 'artwork', type: 'file', label: 'Artwork', help: null, required: false },
-      ],
-      becomes: 'proposal',
-      ticketType: null,
-      position: 1,
-      active: true,
-    });
-    ticketType = await saveRequestType(db, {
-      entity: 1,
-      name: 'Website change',
-      description: '',
-      fields: [{ key: 'what', type: 'textarea', label: 'What should change', help: null, required: true }],
-      becomes: 'ticket',
-      ticketType: 'REQUEST',
-      position: 2,
-      active: true,
-    });
+    quoteType = String(
+      await saveRequestType(db, {
+        entity: 1,
+        name: 'Print quote',
+        description: 'Posters and flyers',
+        fields: [
+          {
+            key: 'size',
+            type: 'select',
+            label: 'Size',
+            help: null,
+            required: true,
+            options: [
+              { value: 'a3', label: 'A3' },
+              { value: 'a2', label: 'A2' },
+            ],
+          },
+          { key: 'copies', type: 'number', label: 'Copies', help: null, required: true, min: 1, max: 1000 },
+          { key: 'artwork', type: 'file', label: 'Artwork', help: null, required: false },
+        ],
+        becomes: 'proposal',
+        ticketType: null,
+        position: 1,
+        active: true,
+      }),
+    );
+    ticketType = String(
+      await saveRequestType(db, {
+        entity: 1,
+        name: 'Website change',
+        description: '',
+        fields: [{ key: 'what', type: 'textarea', label: 'What should change', help: null, required: true }],
+        becomes: 'ticket',
+        ticketType: 'REQUEST',
+        position: 2,
+        active: true,
+      }),
+    );
     await saveRequestType(db, {
       entity: 1,
       name: 'Retired',

@@ -68,6 +68,37 @@ export async function findCalendar(db: Db, args: { entity: number; calendarId: n
   return (await calendars(db, args.entity).where('c.rowid', args.calendarId).first()) ?? null;
 }
 
+/** Every validated calendar of the entity, with the portal's hours where the agency set them (its settings page). */
+export function listAllCalendars(db: Db, args: { entity: number }) {
+  return db('llx_bookcal_calendar as c')
+    .leftJoin('portal_dolibarr_calendars as h', function joinHours() {
+      this.on('h.fk_bookcal_calendar', '=', 'c.rowid').andOn('h.entity', '=', 'c.entity');
+    })
+    .where({ 'c.entity': args.entity, 'c.status': CALENDAR_VALIDATED })
+    .orderBy('c.label')
+    .orderBy('c.rowid')
+    .select<Array<Omit<CalendarRow, 'owner' | 'hours'> & { hours: unknown | null; configured: boolean }>>(
+      'c.rowid',
+      'c.ref',
+      'c.label',
+      'h.hours',
+      'h.time_zone',
+      'h.minutes',
+      'h.notice_minutes',
+      'h.horizon_days',
+      'h.event_type',
+      db.raw('h.entity is not null as configured'),
+    );
+}
+
+/** Whether a calendar is one of the entity's validated ones. */
+export async function isValidatedCalendar(db: Db, args: { entity: number; calendarId: number }): Promise<boolean> {
+  const row = await db('llx_bookcal_calendar')
+    .where({ entity: args.entity, rowid: args.calendarId, status: CALENDAR_VALIDATED })
+    .first('rowid');
+  return Boolean(row);
+}
+
 /** The agency's settings for a calendar's hours: adds or replaces them. */
 export async function saveCalendarHours(
   db: Db,

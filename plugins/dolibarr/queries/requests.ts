@@ -28,7 +28,16 @@ export async function listRequestTypes(db: Db, args: { entity: number; tickets: 
     .select<RequestTypeRow[]>(db.raw('id::text as id'), ...TYPE_COLUMNS.slice(1));
 }
 
-/** Adds or replaces a request type of the entity (the agency's settings); answers its id. */
+/** Every request type of the entity, active or not, in the agency's order (its settings page). */
+export async function listAllRequestTypes(db: Db, args: { entity: number }): Promise<Array<RequestTypeRow & { active: boolean }>> {
+  return db('portal_dolibarr_request_types')
+    .where({ entity: args.entity })
+    .orderBy('position')
+    .orderBy('id')
+    .select(db.raw('id::text as id'), ...TYPE_COLUMNS.slice(1), 'active');
+}
+
+/** Adds or replaces a request type of the entity (the agency's settings); answers its id, null when it is not the entity's. */
 export async function saveRequestType(
   db: Db,
   args: {
@@ -42,7 +51,7 @@ export async function saveRequestType(
     position: number;
     active: boolean;
   },
-): Promise<string> {
+): Promise<string | null> {
   const values = {
     name: args.name,
     description: args.description,
@@ -53,8 +62,8 @@ export async function saveRequestType(
     active: args.active,
   };
   if (args.id) {
-    await db('portal_dolibarr_request_types').where({ entity: args.entity, id: args.id }).update(values);
-    return args.id;
+    const changed = await db('portal_dolibarr_request_types').where({ entity: args.entity, id: args.id }).update(values);
+    return changed > 0 ? args.id : null;
   }
   const [row] = await db('portal_dolibarr_request_types')
     .insert({ entity: args.entity, ...values })
