@@ -21,7 +21,7 @@ import {
   findRequestOfProposal,
   insertDraftProposal,
   insertRequest,
-  latestAgencyAnswer,
+  latestAgencyAnswers,
   listRequests,
   listRequestTypes,
   nextRequestId,
@@ -110,15 +110,26 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: { ticket
     fields: fieldsOf(row.fields),
   });
 
-  async function stateOf(row: RequestRow, entity: number) {
+  type Answer = { note: string | null; datec: Date };
+  /** The agency's answers on the ticket requests among rows, in one read. */
+  const answersOf = (rows: RequestRow[], entity: number) =>
+    options.tickets
+      ? latestAgencyAnswers(db, { entity, ticketIds: rows.filter((r) => r.element === 'ticket').map((r) => r.fk_element) })
+      : Promise.resolve(new Map<number, Answer>());
+
+  function stateOf(row: RequestRow, answers: Map<number, Answer>) {
     if (row.element === 'propal') {
       if (row.host_status === null) return { state: 'closed' as const, label: 'Withdrawn', answer: null };
       const known = PROPOSAL_STATE[row.host_status] ?? { state: 'inReview' as const, label: null };
       return { state: known.state, label: known.label, answer: null };
     }
     if (row.host_status === null) return { state: 'closed' as const, label: 'Deleted', answer: null };
-    const answer = await latestAgencyAnswer(db, { entity, ticketId: row.fk_element });
+    const answer = answers.get(row.fk_element) ?? null;
     return { state: ticketState(row.host_status, answer !== null), label: null, answer };
+  }
+
+  async function stateOfOne(row: RequestRow, entity: number) {
+    return stateOf(row, row.element === 'ticket' ? await answersOf([row], entity) : new Map());
   }
 
   const summary = (row: RequestRow, state: RequestState, label: string | null, answeredAt: Date | null): RequestSummary => {
@@ -234,7 +245,7 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: { ticket
       };
       const row = write?.trx ? await work(write.trx) : await db.transaction(work);
       if (!row) return null;
-      const { state, label } = await stateOf(row, s.entity);
+      const { state, label } = await stateOfOne(row, s.entity);
       return summary(row, state, label, null);
     },
 
@@ -252,12 +263,11 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: { ticket
       const search = filter.search?.trim().slice(0, 200) || null;
       const rows = await listRequests(db, { ...s, tickets: options.tickets, search, afterId, limit: limit + 1 });
       const shown = rows.slice(0, limit);
-      const items = await Promise.all(
-        shown.map(async (row) => {
-          const { state, label, answer } = await stateOf(row, s.entity);
-          return summary(row, state, label, answer?.datec ?? null);
-        }),
-      );
+      const answers = await answersOf(shown, s.entity);
+      const items = shown.map((row) => {
+        const { state, label, answer } = stateOf(row, answers);
+        return summary(row, state, label, answer?.datec ?? null);
+      });
       const last = shown.at(-1);
       return { items, next: rows.length > limit && last ? encodeCursor([last.id]) : null };
     },
@@ -267,7 +277,7 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: { ticket
       if (!s || parseId(id) === null) return null;
       const row = await findRequest(db, { ...s, id, tickets: options.tickets });
       if (!row) return null;
-      const { state, label, answer } = await stateOf(row, s.entity);
+      const { state, label, answer } = await stateOfOne(row, s.entity);
       const offered = row.element === 'propal' && row.host_status !== null && row.host_status !== 0 && row.host_ref;
       return {
         ...summary(row, state, label, answer?.datec ?? null),
@@ -286,7 +296,7 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: { ticket
       if (!s || offer.kind !== 'proposal' || proposalId === null) return null;
       const row = await findRequestOfProposal(db, { ...s, proposalId, tickets: options.tickets });
       if (!row) return null;
-      const { state, label } = await stateOf(row, s.entity);
+      const { state, label } = await stateOfOne(row, s.entity);
       return summary(row, state, label, null);
     },
   };

@@ -199,19 +199,29 @@ export async function insertRequest(
   });
 }
 
-/** The newest public message of the agency on a ticket (TICKET_MSG by an internal user): the request's answer. */
-export async function latestAgencyAnswer(
+/**
+ * The newest public message of the agency on each of some tickets (TICKET_MSG by an internal user):
+ * each request's answer, in one read for a page of requests.
+ */
+export async function latestAgencyAnswers(
   db: Db,
-  args: { entity: number; ticketId: number },
-): Promise<{ note: string | null; datec: Date } | null> {
-  const row = await db('llx_actioncomm as a')
+  args: { entity: number; ticketIds: number[] },
+): Promise<Map<number, { note: string | null; datec: Date }>> {
+  if (args.ticketIds.length === 0) return new Map();
+  const rows = await db('llx_actioncomm as a')
     .join('llx_user as u', 'u.rowid', 'a.fk_user_author')
-    .where({ 'a.entity': args.entity, 'a.elementtype': 'ticket', 'a.fk_element': args.ticketId })
+    .where({ 'a.entity': args.entity, 'a.elementtype': 'ticket' })
+    .whereIn('a.fk_element', args.ticketIds)
     .whereIn('a.code', ['TICKET_MSG', 'TICKET_MSG_SENTBYMAIL'])
     .whereNull('u.fk_soc')
-    .orderBy('a.id', 'desc')
-    .first<{ note: string | null; datec: Date } | undefined>('a.note', db.raw('a.datec::timestamptz as datec'));
-  return row ?? null;
+    .distinctOn('a.fk_element')
+    .orderBy([{ column: 'a.fk_element' }, { column: 'a.id', order: 'desc' }])
+    .select<Array<{ fk_element: number; note: string | null; datec: Date }>>(
+      'a.fk_element',
+      'a.note',
+      db.raw('a.datec::timestamptz as datec'),
+    );
+  return new Map(rows.map((row) => [row.fk_element, { note: row.note, datec: row.datec }]));
 }
 
 /** The company's payment terms and mode, which propal/card.php preselects for a new proposal. */
