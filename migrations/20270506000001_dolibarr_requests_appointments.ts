@@ -33,7 +33,7 @@ export async function up(knex: Knex): Promise<void> {
     t.bigIncrements('id', { primaryKey: false });
     t.bigInteger('type_id').notNullable().comment('portal_dolibarr_request_types.id at the time.');
     t.integer('fk_soc').notNullable().comment('llx_societe.rowid: the client company.');
-    t.integer('fk_socpeople').nullable().comment('llx_socpeople.rowid: who asked (null once erased).');
+    t.integer('fk_socpeople').nullable().comment('llx_socpeople.rowid: who asked.');
     t.string('title', 120).notNullable();
     t.string('kind', 10).notNullable().comment("'quote' (a proposal) or 'general' (a ticket).");
     t.jsonb('fields').notNullable();
@@ -63,7 +63,7 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('fk_actioncomm').notNullable().comment('llx_actioncomm.id.');
     t.integer('fk_bookcal_calendar').notNullable();
     t.integer('fk_soc').notNullable();
-    t.integer('fk_socpeople').nullable().comment('Who asked (null once erased).');
+    t.integer('fk_socpeople').nullable().comment('llx_socpeople.rowid: who asked.');
     t.timestamp('requested_start', { useTz: true }).notNullable();
     t.integer('minutes').notNullable();
     t.string('time_zone', 64).notNullable();

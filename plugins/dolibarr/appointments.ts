@@ -57,7 +57,7 @@ const hoursOf = (value: unknown) => {
 };
 
 /** The portal's status of a booking, from its event as Dolibarr holds it now. */
-export function bookingStatus(row: BookingRow): AppointmentStatus {
+function bookingStatus(row: BookingRow): AppointmentStatus {
   if (row.cancelled_at) return 'cancelled';
   if (row.event_id === null || row.percent === PERCENT_NOT_APPLICABLE) return 'declined';
   if (row.datep && row.datep.getTime() !== row.requested_start.getTime()) return 'moved';
@@ -65,7 +65,7 @@ export function bookingStatus(row: BookingRow): AppointmentStatus {
 }
 
 /** Whether Dolibarr holds the booking otherwise than the client was last told. */
-export function bookingChanged(row: BookingRow): boolean {
+function bookingChanged(row: BookingRow): boolean {
   const status = bookingStatus(row);
   return status !== row.seen_status || (status !== 'declined' && row.starts_at.getTime() !== row.seen_start.getTime());
 }

@@ -72,7 +72,7 @@ function ticketState(status: number, answered: boolean): RequestState {
   return status === 0 ? 'submitted' : 'inReview';
 }
 
-export const requestRef = (id: string) => `REQ-${id.padStart(4, '0')}`;
+const requestRef = (id: string) => `REQ-${id.padStart(4, '0')}`;
 
 /** The answers as note_public and a ticket's message: one "Label: answer" line per field. */
 function answersText(fields: RequestField[], answers: Record<string, unknown>): string {

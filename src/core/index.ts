@@ -319,7 +319,7 @@ export {
   type AppointmentStatus,
 } from './ports/host.ts';
 export type { AdapterDescription, HostClaim, HostConcept } from './ports/host.ts';
-export type { CatalogueCalendar, CatalogueHours, CatalogueRequestType, HostPortalCataloguePort } from './ports/host.ts';
+export type { CatalogueCalendar, CatalogueRequestType } from './ports/host.ts';
 export type { CallbackInput, IgnoredCallback, PaymentProvider, UnavailableCallback, VerifiedCallback } from './ports/payment-provider.ts';
 export { UNAPPLIED_PAYMENTS_PATH } from './ports/payment-provider.ts';
 export type { FeatureFlags, FileStorage, Mailer, MailMessage, OpenedFile, VirusScanner } from './ports/services.ts';

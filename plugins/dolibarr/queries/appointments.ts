@@ -385,8 +385,3 @@ export async function cancelBooking(trx: Db, args: { entity: number; companyId: 
   await trx('llx_actioncomm').where({ entity: args.entity, id: args.eventId }).update({ percent: PERCENT_NOT_APPLICABLE });
   return true;
 }
-
-/** Erasure: the person's bookings stay the agency's events but the portal no longer names them. */
-export async function forgetBooker(db: Db, args: { entity: number; contactId: number }): Promise<number> {
-  return db('portal_dolibarr_appointments').where({ entity: args.entity, fk_socpeople: args.contactId }).update({ fk_socpeople: null });
-}

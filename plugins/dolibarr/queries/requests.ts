@@ -295,8 +295,3 @@ export async function insertDraftProposal(
   }
   return { rowid: row.rowid, ref };
 }
-
-/** Erasure: the person's requests keep their record but no longer name them. */
-export async function forgetRequester(db: Db, args: { entity: number; contactId: number }): Promise<number> {
-  return db('portal_dolibarr_requests').where({ entity: args.entity, fk_socpeople: args.contactId }).update({ fk_socpeople: null });
-}

@@ -21,7 +21,7 @@ export interface CatalogueField {
  * The form's questions, one a line: "Label | type | required | choice, choice" (required and the
  * choices optional; the choices for select and multiselect only). Keys q1, q2… by line.
  */
-export function parseQuestions(text: string): { fields: CatalogueField[] } | { error: string } {
+function parseQuestions(text: string): { fields: CatalogueField[] } | { error: string } {
   const lines = text
     .split(/\r?\n/)
     .map((line) => line.trim())
