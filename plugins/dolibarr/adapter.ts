@@ -27,7 +27,7 @@ import {
   type HostStaffUser,
   type HostWorkspace,
 } from '../../src/index.ts';
-import { DOLIBARR_CLAIMS, DOLIBARR_TICKET_CLAIMS } from './claims.ts';
+import { DOLIBARR_CLAIMS, DOLIBARR_REQUEST_CLAIMS, DOLIBARR_TICKET_CLAIMS } from './claims.ts';
 import { dolibarrInvoices, dolibarrOffers } from './commercial.ts';
 import { stripeModuleSettings } from './queries/constants.ts';
 import { parseId, toHostId } from './ids.ts';
@@ -166,7 +166,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
 
   return {
     name: 'dolibarr',
-    claims: options.tickets ? [...DOLIBARR_CLAIMS, ...DOLIBARR_TICKET_CLAIMS] : DOLIBARR_CLAIMS,
+    claims: [...DOLIBARR_CLAIMS, ...(options.tickets ? DOLIBARR_TICKET_CLAIMS : []), ...(options.requests ? DOLIBARR_REQUEST_CLAIMS : [])],
 
     workspaces: {
       async findBySlug(slug) {
