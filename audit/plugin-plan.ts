@@ -161,6 +161,24 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     purpose: 'beside Dolibarr only: when the proposal order above was last scanned from llx_propal',
   },
   {
+    name: 'portal_dolibarr_request_types',
+    purpose:
+      'beside Dolibarr only: the request types the agency offers clients (a form, and whether a request becomes a draft proposal or a ticket)',
+  },
+  {
+    name: 'portal_dolibarr_requests',
+    purpose: 'beside Dolibarr only: each request a client sent, the form as sent, and the proposal or ticket it became',
+  },
+  {
+    name: 'portal_dolibarr_calendars',
+    purpose:
+      'beside Dolibarr only: the agency’s hours of each BookCal calendar clients may book (the module’s availabilities are not read)',
+  },
+  {
+    name: 'portal_dolibarr_appointments',
+    purpose: 'beside Dolibarr only: each booking’s agenda event, its requested time and zone, and the status last told to the client',
+  },
+  {
     name: 'portal_alga_listed_records',
     purpose:
       'beside Alga PSA only: the invoices and quotes each client sees, in list order, so a client’s lists and unpaid invoices do not read every past one (Alga’s invoices have no index by client)',

@@ -87,6 +87,7 @@ export const PAGES: PageEntry[] = [
   { name: 'admin person access', who: 'staff', path: '/settings/client-portal/clients/{clientUserId}/access' },
   { name: 'admin company access', who: 'staff', path: '/settings/client-portal/companies/{clientId}/access' },
   { name: 'admin client roles', who: 'staff', path: '/settings/client-portal/roles' },
+  { name: 'admin requests and calendars', who: 'staff', path: '/settings/client-portal/catalogue' },
   { name: 'admin client role', who: 'staff', path: '/settings/client-portal/roles/{clientRole}' },
   { name: 'admin single sign-on', who: 'staff', path: '/settings/client-portal/single-sign-on' },
   { name: 'admin identity provider', who: 'staff', path: '/settings/client-portal/single-sign-on/{ssoProvider}' },

@@ -12,6 +12,8 @@
 //   documents = llx_ecm_files with a share hash, bytes under the Dolibarr data root
 //   tickets   = llx_ticket of the company (Ticket module), messages llx_actioncomm TICKET_MSG
 //   knowledgeBase = llx_knowledgemanagement_knowledgerecord validated (KnowledgeManagement module), llx_categorie type 13
+//   requests  = request types of the portal's settings, each request a draft llx_propal or an llx_ticket
+//   appointments = BookCal calendars (llx_bookcal_calendar) with the portal's hours, bookings llx_actioncomm
 //   news      = invoices and proposals validated, tickets answered since the portal last read (clients' notifications)
 // Ids are rowids as strings; a malformed id, or one from another entity, is "not found".
 import type { Knex } from 'knex';
@@ -25,7 +27,7 @@ import {
   type HostStaffUser,
   type HostWorkspace,
 } from '../../src/index.ts';
-import { DOLIBARR_CLAIMS, DOLIBARR_TICKET_CLAIMS } from './claims.ts';
+import { DOLIBARR_CLAIMS, DOLIBARR_REQUEST_CLAIMS, DOLIBARR_TICKET_CLAIMS } from './claims.ts';
 import { dolibarrInvoices, dolibarrOffers } from './commercial.ts';
 import { stripeModuleSettings } from './queries/constants.ts';
 import { parseId, toHostId } from './ids.ts';
@@ -51,6 +53,9 @@ import { dolibarrProjects } from './projects.ts';
 import { dolibarrDocuments, dolibarrTasks, sharedDocumentCount } from './shared-files.ts';
 import { dolibarrTickets } from './tickets.ts';
 import { dolibarrKnowledgeBase } from './knowledge-base.ts';
+import { dolibarrRequests } from './requests.ts';
+import { dolibarrAppointments } from './appointments.ts';
+import { dolibarrCatalogue } from './catalogue.ts';
 
 export interface DolibarrAdapterOptions {
   /** The portal URL's name for the Dolibarr instance: lower-case letters, digits and '-'. */
@@ -86,6 +91,16 @@ export interface DolibarrAdapterOptions {
    * with it the knowledge base port; without it the portal has no Help section.
    */
   knowledgeBase?: boolean;
+  /**
+   * Service requests of the request types the agency defines in the portal's settings, each a draft
+   * proposal or (with `tickets`) a ticket in Dolibarr; without it the portal has no Requests section.
+   */
+  requests?: boolean;
+  /**
+   * Whether BookCal's tables are there and the module on (dolibarrBookcalModule tells): with it
+   * the appointments port on its calendars; without it the portal has no Appointments section.
+   */
+  appointments?: boolean;
   logoUrl?: string | null;
   brandColor?: string | null;
 }
@@ -151,7 +166,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
 
   return {
     name: 'dolibarr',
-    claims: options.tickets ? [...DOLIBARR_CLAIMS, ...DOLIBARR_TICKET_CLAIMS] : DOLIBARR_CLAIMS,
+    claims: [...DOLIBARR_CLAIMS, ...(options.tickets ? DOLIBARR_TICKET_CLAIMS : []), ...(options.requests ? DOLIBARR_REQUEST_CLAIMS : [])],
 
     workspaces: {
       async findBySlug(slug) {
@@ -312,6 +327,18 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
       : {}),
     projects: dolibarrProjects(db, entityOf),
     ...(options.knowledgeBase ? { knowledgeBase: dolibarrKnowledgeBase(db, entityOf) } : {}),
-    news: dolibarrNews(db, entityOf, { tickets: options.tickets ?? false }),
+    ...(options.requests
+      ? { requests: dolibarrRequests(db, entityOf, { tickets: options.tickets ?? false, userId: options.actingUserId ?? null }) }
+      : {}),
+    ...(options.appointments ? { appointments: dolibarrAppointments(db, entityOf) } : {}),
+    ...(options.requests || options.appointments
+      ? {
+          portalCatalogue: dolibarrCatalogue(db, entityOf, {
+            tickets: Boolean(options.requests && options.tickets),
+            appointments: options.appointments ?? false,
+          }),
+        }
+      : {}),
+    news: dolibarrNews(db, entityOf, { tickets: options.tickets ?? false, appointments: options.appointments ?? false }),
   };
 }

@@ -356,3 +356,40 @@ export const DOLIBARR_TICKET_CLAIMS: HostClaim[] = [
   { concept: 'ticketMessage', table: 'llx_user', columns: ['rowid', 'firstname', 'lastname', 'login', 'fk_soc'] },
   { concept: 'ticketMessage', table: 'llx_socpeople', columns: ['rowid', 'entity', 'fk_soc', 'firstname', 'lastname', 'email'] },
 ];
+
+/** With the requests option: what a quote request's draft proposal writes (requests.ts, queries/requests.ts). */
+export const DOLIBARR_REQUEST_CLAIMS: HostClaim[] = [
+  {
+    concept: 'proposal',
+    table: 'llx_propal',
+    columns: [
+      'ref',
+      'entity',
+      'fk_soc',
+      'ref_client',
+      'datec',
+      'datep',
+      'fin_validite',
+      'fk_user_author',
+      'fk_statut',
+      'price',
+      'total_ht',
+      'total_tva',
+      'total_ttc',
+      'fk_cond_reglement',
+      'fk_mode_reglement',
+      'note_private',
+      'note_public',
+      'model_pdf',
+      'multicurrency_code',
+      'multicurrency_tx',
+    ],
+  },
+  { concept: 'proposal', table: 'llx_societe', columns: ['cond_reglement', 'mode_reglement'] },
+  {
+    concept: 'proposal',
+    table: 'llx_element_contact',
+    columns: ['element_id', 'fk_c_type_contact', 'fk_socpeople', 'datecreate', 'statut'],
+  },
+  { concept: 'proposal', table: 'llx_c_type_contact', columns: ['rowid', 'element', 'source', 'code', 'active'] },
+];

@@ -29,6 +29,7 @@ import {
   type Part,
 } from './queries/news.ts';
 import { scanTicketStatuses, ticketStatusChangesSince, ticketStatusStart } from './queries/ticket-statuses.ts';
+import { bookingChanges } from './appointments.ts';
 
 const position = z.string().max(40);
 const cursorSchema = z.object({
@@ -45,6 +46,8 @@ export function dolibarrNews(
   entityOf: (workspaceId: string) => number | null,
   options: {
     tickets?: boolean;
+    /** With the appointments port: what the agency did to the clients' bookings on the event card. */
+    appointments?: boolean;
   } = {},
 ): HostNewsPort {
   return {
@@ -125,6 +128,8 @@ export function dolibarrNews(
         // Each answer and each status change is told once: by its event's id, or its change's number.
         ...[...recentTickets, ...tickets].map((row) => ticketItem(row, `event:${row.at}`)),
         ...statuses.map((row) => ticketItem(row, `status:${row.at}`)),
+        // Each booking's change once: by its status and revision (noted as told by bookingChanges).
+        ...(options.appointments ? await bookingChanges(db, entity) : []),
       ];
       const next: NewsCursor = {
         invoices: positionAfter(cursor.invoices, invoices),

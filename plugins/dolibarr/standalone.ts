@@ -15,6 +15,7 @@ import { createDolibarrAdapter } from './adapter.ts';
 import { dataRootWritable } from './ticket-uploads.ts';
 import { dolibarrTicketModule } from './tickets.ts';
 import { dolibarrKnowledgeModule } from './knowledge-base.ts';
+import { dolibarrBookcalModule } from './appointments.ts';
 import { parseId, toHostId } from './ids.ts';
 import { fullName } from './names.ts';
 import { entityCompanyContact } from './queries/constants.ts';
@@ -121,6 +122,8 @@ export const dolibarrStandalone: StandaloneBinding = {
     const tickets = await dolibarrTicketModule(db, entity).catch(() => false);
     // The knowledge base likewise, where the KnowledgeManagement module is on.
     const knowledgeBase = await dolibarrKnowledgeModule(db, entity).catch(() => false);
+    // Appointments where BookCal is on; requests always (their types are the portal's settings).
+    const appointments = await dolibarrBookcalModule(db, entity).catch(() => false);
     const adapter = createDolibarrAdapter(db, {
       workspaceSlug: settings.DOLIBARR_WORKSPACE_SLUG,
       entity,
@@ -130,6 +133,8 @@ export const dolibarrStandalone: StandaloneBinding = {
       instanceUniqueId,
       tickets,
       knowledgeBase,
+      requests: true,
+      appointments,
     });
     // Sign-in reads the password hash, which the adapter itself never touches.
     adapter.claims = [

@@ -108,7 +108,7 @@ export function htmlToText(html: string | null): string {
  * are escaped rather than parsed: Dolibarr's card (which prints the column as HTML) shows it as
  * typed, and no tag of the client's reaches it.
  */
-function textToHtml(text: string): string {
+export function textToHtml(text: string): string {
   return text.trim().replace(/\r\n?/g, '\n').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, '<br>\n');
 }
 

@@ -323,6 +323,7 @@ export {
   type ApprovalVersion,
 } from './ports/host.ts';
 export type { AdapterDescription, HostClaim, HostConcept } from './ports/host.ts';
+export type { CatalogueCalendar, CatalogueRequestType } from './ports/host.ts';
 export type { CallbackInput, IgnoredCallback, PaymentProvider, UnavailableCallback, VerifiedCallback } from './ports/payment-provider.ts';
 export { UNAPPLIED_PAYMENTS_PATH } from './ports/payment-provider.ts';
 export type { FeatureFlags, FileStorage, Mailer, MailMessage, OpenedFile, VirusScanner } from './ports/services.ts';

@@ -200,3 +200,13 @@ export async function stripeModuleSettings(db: Db, args: { entity: number; decry
     multicurrency: int(c.MAIN_MODULE_MULTICURRENCY) > 0,
   };
 }
+
+/**
+ * What Propal::create takes from the setup for a new proposal: PROPALE_VALIDITY_DURATION (days the
+ * proposal is valid, 15 when unset, as propal/card.php's default) and PROPALE_ADDON_PDF (its model).
+ */
+export async function proposalDefaults(db: Db, args: { entity: number }): Promise<{ validityDays: number; modelPdf: string | null }> {
+  const c = await constants(db, args.entity, ['PROPALE_VALIDITY_DURATION', 'PROPALE_ADDON_PDF']);
+  const days = int(c.PROPALE_VALIDITY_DURATION);
+  return { validityDays: days > 0 ? days : 15, modelPdf: c.PROPALE_ADDON_PDF?.trim() || null };
+}

@@ -131,6 +131,22 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
     kind: 'coordinator',
     why: "beside Dolibarr, the ticket statuses the portal last saw, compared with llx_ticket in one statement: kept where Dolibarr's tables are, never distributed",
   },
+  portal_dolibarr_request_types: {
+    kind: 'coordinator',
+    why: "beside Dolibarr, a handful of rows per entity read with llx_c_ticket_type: kept where Dolibarr's tables are, never distributed",
+  },
+  portal_dolibarr_requests: {
+    kind: 'coordinator',
+    why: "beside Dolibarr, each request joined to its llx_propal or llx_ticket row by rowid: kept where Dolibarr's tables are, never distributed",
+  },
+  portal_dolibarr_calendars: {
+    kind: 'coordinator',
+    why: "beside Dolibarr, a calendar's hours read with llx_bookcal_calendar: kept where Dolibarr's tables are, never distributed",
+  },
+  portal_dolibarr_appointments: {
+    kind: 'coordinator',
+    why: "beside Dolibarr, each booking joined to its llx_actioncomm event by id under the calendar's lock: kept where Dolibarr's tables are, never distributed",
+  },
   portal_alga_listed_records: {
     kind: 'coordinator',
     why: "beside Alga PSA, an index of invoices and quotes joined to them by primary key in a client's lists: kept where Alga's tables are, never distributed, so the join stays one node's index reads",

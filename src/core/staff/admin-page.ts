@@ -35,6 +35,7 @@ const SECTIONS = [
   { label: 'staff:nav.payments', path: '/payments' },
   { label: 'staff:nav.uploads', path: '/uploads' },
   { label: 'staff:nav.satisfaction', path: '/satisfaction' },
+  { label: 'staff:nav.catalogue', path: '/catalogue' },
   { label: 'staff:nav.colleagueRequests', path: '/colleague-requests' },
   { label: 'staff:nav.erasureRequests', path: '/erasure-requests' },
   { label: 'staff:nav.customDomains', path: '/custom-domains' },

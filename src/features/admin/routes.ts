@@ -38,6 +38,8 @@ import { createAdminTwoFactorHandlers } from './two-factor-handlers.ts';
 import { createSettingsHandlers } from './settings-handlers.ts';
 import { createUploadsHandlers } from './uploads-handlers.ts';
 import { createSatisfactionHandlers } from './satisfaction-handlers.ts';
+import { createCatalogueHandlers } from './catalogue-handlers.ts';
+import { CalendarHoursCommand, CatalogueQuery, RequestTypeCommand } from './catalogue-commands.ts';
 
 export interface AdminRoutesDeps {
   db: Knex;
@@ -68,6 +70,7 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   const access = createAccessHandlers(deps);
   const roles = createRolesHandlers(deps);
   const satisfaction = createSatisfactionHandlers(deps);
+  const catalogue = createCatalogueHandlers(deps);
   const router = Router();
 
   router.get('/', validateQuery(SettingsQuery), settings.show);
@@ -97,6 +100,12 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
 
   router.get('/uploads', uploads.list);
   router.get('/satisfaction', satisfaction.list);
+
+  router.get('/catalogue', validateQuery(CatalogueQuery), catalogue.show);
+  router.post('/catalogue/request-types', validateBody(RequestTypeCommand, catalogue.invalidNewType), catalogue.createType);
+  router.get('/catalogue/request-types/:typeId', catalogue.editType);
+  router.post('/catalogue/request-types/:typeId', validateBody(RequestTypeCommand, catalogue.invalidType), catalogue.saveType);
+  router.post('/catalogue/calendars/:calendarId', validateBody(CalendarHoursCommand, catalogue.invalidHours), catalogue.saveHours);
   router.get('/uploads/:uploadId/download', uploads.download);
 
   return router;

@@ -1,0 +1,387 @@
+// Appointments beside Dolibarr: BookCal's calendars (llx_bookcal_calendar, the module's, in
+// crm-schemas/dolibarr-more-modules.sql), the agency's hours of each kept by the portal
+// (portal_dolibarr_calendars: the dump has no llx_bookcal_availabilities), and each booking an
+// agenda event (llx_actioncomm, fk_bookcal_calendar the calendar) with the contact, as
+// ActionComm::create writes it (htdocs/comm/action/class/actioncomm.class.php): ref '(PROV)' then
+// its id, type fk_action/code from llx_c_actioncomm (AC_RDV, "Meeting"), fk_soc and fk_contact on
+// the event, the owner's 'user' and the contact's 'socpeople' rows in llx_actioncomm_resources.
+// The portal keeps the link (portal_dolibarr_appointments). Dolibarr's timestamps have no zone:
+// written and read in the database's zone (`::timestamptz::timestamp` and back), as queries/news.ts
+// compares them. Every query scoped by entity, a client's by company.
+import type { Db } from './db.ts';
+import { clientCompanyIds } from './db.ts';
+import { agendaLabel } from './agenda.ts';
+
+/** BookCal's calendar status: validated (Calendar::STATUS_VALIDATED); drafts (0) and canceled (9) take no bookings. */
+const CALENDAR_VALIDATED = 1;
+/** llx_actioncomm.percent -1: "Not applicable", the status the portal reads as refused or called off. */
+export const PERCENT_NOT_APPLICABLE = -1;
+
+/** Whether BookCal's tables are there (the module's dump). */
+export async function bookcalTablesExist(db: Db): Promise<boolean> {
+  const result = await db.raw("select to_regclass('llx_bookcal_calendar') is not null as present");
+  return (result.rows as Array<{ present: boolean }>)[0]?.present === true;
+}
+
+export interface CalendarRow {
+  rowid: number;
+  ref: string;
+  label: string | null;
+  owner: number | null;
+  hours: unknown;
+  time_zone: string;
+  minutes: number;
+  notice_minutes: number;
+  horizon_days: number;
+  event_type: string;
+}
+
+/** The entity's validated calendars the agency set hours for in the portal, by label. */
+function calendars(db: Db, entity: number) {
+  return db('llx_bookcal_calendar as c')
+    .join('portal_dolibarr_calendars as h', function joinHours() {
+      this.on('h.fk_bookcal_calendar', '=', 'c.rowid').andOn('h.entity', '=', 'c.entity');
+    })
+    .where({ 'c.entity': entity, 'c.status': CALENDAR_VALIDATED })
+    .select<CalendarRow[]>(
+      'c.rowid',
+      'c.ref',
+      'c.label',
+      // The calendar's owner (its 'visibility' field is the owner user), else its creator.
+      db.raw(
+        `coalesce((select u.rowid from llx_user u where u.rowid = c.visibility and u.statut = 1 and u.fk_soc is null), c.fk_user_creat) as owner`,
+      ),
+      'h.hours',
+      'h.time_zone',
+      'h.minutes',
+      'h.notice_minutes',
+      'h.horizon_days',
+      'h.event_type',
+    );
+}
+
+export function listCalendars(db: Db, args: { entity: number }): Promise<CalendarRow[]> {
+  return calendars(db, args.entity).orderBy('c.label').orderBy('c.rowid');
+}
+
+export async function findCalendar(db: Db, args: { entity: number; calendarId: number }): Promise<CalendarRow | null> {
+  return (await calendars(db, args.entity).where('c.rowid', args.calendarId).first()) ?? null;
+}
+
+/** Every validated calendar of the entity, with the portal's hours where the agency set them (its settings page). */
+export function listAllCalendars(db: Db, args: { entity: number }) {
+  return db('llx_bookcal_calendar as c')
+    .leftJoin('portal_dolibarr_calendars as h', function joinHours() {
+      this.on('h.fk_bookcal_calendar', '=', 'c.rowid').andOn('h.entity', '=', 'c.entity');
+    })
+    .where({ 'c.entity': args.entity, 'c.status': CALENDAR_VALIDATED })
+    .orderBy('c.label')
+    .orderBy('c.rowid')
+    .select<Array<Omit<CalendarRow, 'owner' | 'hours'> & { hours: unknown | null; configured: boolean }>>(
+      'c.rowid',
+      'c.ref',
+      'c.label',
+      'h.hours',
+      'h.time_zone',
+      'h.minutes',
+      'h.notice_minutes',
+      'h.horizon_days',
+      'h.event_type',
+      db.raw('h.entity is not null as configured'),
+    );
+}
+
+/** Whether a calendar is one of the entity's validated ones. */
+export async function isValidatedCalendar(db: Db, args: { entity: number; calendarId: number }): Promise<boolean> {
+  const row = await db('llx_bookcal_calendar')
+    .where({ entity: args.entity, rowid: args.calendarId, status: CALENDAR_VALIDATED })
+    .first('rowid');
+  return Boolean(row);
+}
+
+/** The agency's settings for a calendar's hours: adds or replaces them. */
+export async function saveCalendarHours(
+  db: Db,
+  args: {
+    entity: number;
+    calendarId: number;
+    hours: ReadonlyArray<{ weekday: number; opens: string; closes: string }>;
+    timeZone: string;
+    minutes: number;
+    noticeMinutes: number;
+    horizonDays: number;
+    eventType: string;
+  },
+): Promise<void> {
+  await db('portal_dolibarr_calendars')
+    .insert({
+      entity: args.entity,
+      fk_bookcal_calendar: args.calendarId,
+      hours: JSON.stringify(args.hours),
+      time_zone: args.timeZone,
+      minutes: args.minutes,
+      notice_minutes: args.noticeMinutes,
+      horizon_days: args.horizonDays,
+      event_type: args.eventType,
+    })
+    .onConflict(['entity', 'fk_bookcal_calendar'])
+    .merge();
+}
+
+/** One booking at a time per entity and calendar, until the transaction ends. */
+export async function lockCalendar(trx: Db, args: { entity: number; calendarId: number }): Promise<void> {
+  await trx.raw("select pg_advisory_xact_lock(hashtextextended('portal-dolibarr-bookcal:' || ? || ':' || ?, 0))", [
+    args.entity,
+    args.calendarId,
+  ]);
+}
+
+/**
+ * The calendar's standing events overlapping [from, to): every event of the calendar (the portal's
+ * bookings, BookCal's own, the agency's) whose status is not "Not applicable" (-1: refused or
+ * called off). An event without an end holds its start.
+ */
+export function busyEvents(db: Db, args: { entity: number; calendarId: number; from: Date; to: Date }) {
+  return db('llx_actioncomm')
+    .where({ entity: args.entity, fk_bookcal_calendar: args.calendarId })
+    .whereNot('percent', PERCENT_NOT_APPLICABLE)
+    .andWhereRaw('datep < ?::timestamptz::timestamp', [args.to])
+    .andWhereRaw('coalesce(datep2, datep) > ?::timestamptz::timestamp', [args.from])
+    .andWhereRaw('coalesce(datep2, datep) >= datep')
+    .select<Array<{ startsAt: Date; endsAt: Date }>>(
+      db.raw('datep::timestamptz as "startsAt"'),
+      db.raw('greatest(coalesce(datep2, datep), datep + interval \'1 second\')::timestamptz as "endsAt"'),
+    );
+}
+
+/** ActionComm::create's insert of a client's booking, with its owner and its contact; answers the event's id. */
+export async function insertBookingEvent(
+  trx: Db,
+  args: {
+    entity: number;
+    calendarId: number;
+    eventType: string;
+    label: string;
+    note: string;
+    companyId: number;
+    contactId: number;
+    owner: number | null;
+    startsAt: Date;
+    endsAt: Date;
+    ip: string | null;
+  },
+): Promise<number> {
+  const type = await trx('llx_c_actioncomm').where({ code: args.eventType }).first<{ id: number } | undefined>('id');
+  const [event] = await trx('llx_actioncomm')
+    .insert({
+      ref: '(PROV)',
+      entity: args.entity,
+      datec: trx.fn.now(),
+      datep: trx.raw('?::timestamptz::timestamp', [args.startsAt]),
+      datep2: trx.raw('?::timestamptz::timestamp', [args.endsAt]),
+      durationp: null,
+      fk_action: type?.id ?? null,
+      code: args.eventType,
+      fk_soc: args.companyId,
+      fk_contact: args.contactId,
+      fk_project: null,
+      note: args.note,
+      // The client is no Dolibarr user: the event is the calendar owner's, written by no one.
+      fk_user_author: null,
+      fk_user_action: args.owner,
+      label: agendaLabel(args.label),
+      // "To do": the agency has yet to answer (the mapping is in CONTEXT.md).
+      percent: 0,
+      priority: 0,
+      fulldayevent: 0,
+      location: '',
+      // Busy: the time is taken in the owner's calendar.
+      transparency: 1,
+      fk_element: null,
+      elementtype: null,
+      event_paid: 0,
+      status: 0,
+      fk_bookcal_calendar: args.calendarId,
+      ip: args.ip?.slice(0, 250) || null,
+    })
+    .returning<Array<{ id: number }>>('id');
+  if (!event) throw new Error('dolibarr: insert into llx_actioncomm returned no row');
+  await trx('llx_actioncomm')
+    .where({ id: event.id })
+    .update({ ref: String(event.id) });
+  const resources: Array<Record<string, unknown>> = [];
+  if (args.owner !== null && args.owner > 0)
+    resources.push({
+      fk_actioncomm: event.id,
+      element_type: 'user',
+      fk_element: args.owner,
+      mandatory: 0,
+      transparency: 1,
+      answer_status: '0',
+    });
+  resources.push({
+    fk_actioncomm: event.id,
+    element_type: 'socpeople',
+    fk_element: args.contactId,
+    mandatory: 0,
+    transparency: 1,
+    answer_status: '0',
+  });
+  await trx('llx_actioncomm_resources').insert(resources);
+  return event.id;
+}
+
+export async function insertBooking(
+  trx: Db,
+  args: {
+    entity: number;
+    eventId: number;
+    calendarId: number;
+    companyId: number;
+    contactId: number;
+    startsAt: Date;
+    minutes: number;
+    timeZone: string;
+    note: string;
+  },
+): Promise<void> {
+  await trx('portal_dolibarr_appointments').insert({
+    entity: args.entity,
+    fk_actioncomm: args.eventId,
+    fk_bookcal_calendar: args.calendarId,
+    fk_soc: args.companyId,
+    fk_socpeople: args.contactId,
+    requested_start: args.startsAt,
+    minutes: args.minutes,
+    time_zone: args.timeZone,
+    note: args.note,
+    seen_status: 'pending',
+    seen_start: args.startsAt,
+  });
+}
+
+export interface BookingRow {
+  fk_actioncomm: number;
+  fk_bookcal_calendar: number;
+  fk_soc: number;
+  fk_socpeople: number | null;
+  requested_start: Date;
+  minutes: number;
+  time_zone: string;
+  note: string;
+  cancelled_at: Date | null;
+  seen_status: string;
+  seen_start: Date;
+  sequence: number;
+  created_at: Date;
+  calendar_label: string | null;
+  calendar_ref: string | null;
+  /** The event, read live; null when Dolibarr deleted it. */
+  event_id: number | null;
+  percent: number | null;
+  datep: Date | null;
+  datep2: Date | null;
+  /** When the appointment starts as shown: the event's start, else the requested one. */
+  starts_at: Date;
+}
+
+function bookings(db: Db, entity: number) {
+  return db('portal_dolibarr_appointments as b')
+    .leftJoin('llx_actioncomm as a', function joinEvent() {
+      this.on('a.id', '=', 'b.fk_actioncomm').andOn('a.entity', '=', 'b.entity');
+    })
+    .leftJoin('llx_bookcal_calendar as c', function joinCalendar() {
+      this.on('c.rowid', '=', 'b.fk_bookcal_calendar').andOn('c.entity', '=', 'b.entity');
+    })
+    .where('b.entity', entity)
+    .whereIn('b.fk_soc', clientCompanyIds(db, entity));
+}
+
+const STARTS_AT = 'coalesce(a.datep::timestamptz, b.requested_start)';
+
+const BOOKING_COLUMNS = (db: Db) => [
+  'b.fk_actioncomm',
+  'b.fk_bookcal_calendar',
+  'b.fk_soc',
+  'b.fk_socpeople',
+  'b.requested_start',
+  'b.minutes',
+  'b.time_zone',
+  'b.note',
+  'b.cancelled_at',
+  'b.seen_status',
+  'b.seen_start',
+  'b.sequence',
+  'b.created_at',
+  'c.label as calendar_label',
+  'c.ref as calendar_ref',
+  'a.id as event_id',
+  'a.percent',
+  db.raw('a.datep::timestamptz as datep'),
+  db.raw('a.datep2::timestamptz as datep2'),
+  db.raw(`${STARTS_AT} as starts_at`),
+];
+
+/** A company's bookings coming up (ending after now, soonest first) or past (latest first), a keyset page. */
+export function listBookings(
+  db: Db,
+  args: {
+    entity: number;
+    companyId: number;
+    when: 'upcoming' | 'past';
+    now: Date;
+    after: { startsAt: Date; id: number } | null;
+    limit: number;
+  },
+): Promise<BookingRow[]> {
+  const ends = `${STARTS_AT} + coalesce(a.datep2 - a.datep, b.minutes * interval '1 minute')`;
+  const query = bookings(db, args.entity).where('b.fk_soc', args.companyId);
+  const upcoming = args.when === 'upcoming';
+  query.andWhereRaw(`${ends} ${upcoming ? '>' : '<='} ?`, [args.now]);
+  if (args.after)
+    query.andWhereRaw(`(${STARTS_AT}, b.fk_actioncomm) ${upcoming ? '>' : '<'} (?::timestamptz, ?)`, [args.after.startsAt, args.after.id]);
+  const direction = upcoming ? 'asc' : 'desc';
+  return query
+    .orderByRaw(`${STARTS_AT} ${direction}, b.fk_actioncomm ${direction}`)
+    .limit(args.limit)
+    .select<BookingRow[]>(BOOKING_COLUMNS(db));
+}
+
+export async function findBooking(db: Db, args: { entity: number; companyId: number; eventId: number }): Promise<BookingRow | null> {
+  const row = await bookings(db, args.entity)
+    .where({ 'b.fk_soc': args.companyId, 'b.fk_actioncomm': args.eventId })
+    .first<BookingRow | undefined>(BOOKING_COLUMNS(db));
+  return row ?? null;
+}
+
+/** The bookings the news pass looks at: not called off by the client, not yet told as declined. */
+export function standingBookings(db: Db, args: { entity: number; limit: number }): Promise<BookingRow[]> {
+  return bookings(db, args.entity)
+    .whereNull('b.cancelled_at')
+    .whereNot('b.seen_status', 'declined')
+    .orderBy('b.fk_actioncomm')
+    .limit(args.limit)
+    .select<BookingRow[]>(BOOKING_COLUMNS(db));
+}
+
+/** Notes what the client was told of a booking; the sequence goes up with each change. */
+export async function noteBookingSeen(db: Db, args: { entity: number; eventId: number; status: string; start: Date }): Promise<void> {
+  await db('portal_dolibarr_appointments')
+    .where({ entity: args.entity, fk_actioncomm: args.eventId })
+    .update({ seen_status: args.status, seen_start: args.start, sequence: db.raw('sequence + 1') });
+}
+
+/**
+ * The client calls a standing booking off: the portal notes it, and the event's status becomes
+ * "Not applicable" (-1), which frees the time, as the agency would set it on the event card.
+ * False when it is not the company's or already called off.
+ */
+export async function cancelBooking(trx: Db, args: { entity: number; companyId: number; eventId: number; now: Date }): Promise<boolean> {
+  const changed = await trx('portal_dolibarr_appointments')
+    .where({ entity: args.entity, fk_soc: args.companyId, fk_actioncomm: args.eventId })
+    .whereNull('cancelled_at')
+    .update({ cancelled_at: args.now, seen_status: 'cancelled', sequence: trx.raw('sequence + 1') });
+  if (changed === 0) return false;
+  await trx('llx_actioncomm').where({ entity: args.entity, id: args.eventId }).update({ percent: PERCENT_NOT_APPLICABLE });
+  return true;
+}
