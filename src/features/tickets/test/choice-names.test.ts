@@ -42,7 +42,9 @@ describe("tickets' categories and priorities in the reader's language", function
     const list = await maria.get('/portal/demo/tickets?tab=all').expect(200);
     expect(list.text).to.contain('Priorität: Hoch').and.contain('Priorität: Niedrig');
     expect(list.text).to.not.contain('Priorität: High');
-    const href = /href="(\/portal\/demo\/tickets\/[^"]+)"><span class="ticket-list__ref">[^<]*<\/span> Contact form on the website/.exec(list.text)?.[1];
+    const href = /href="(\/portal\/demo\/tickets\/[^"]+)"><span class="ticket-list__ref">[^<]*<\/span> Contact form on the website/.exec(
+      list.text,
+    )?.[1];
     expect(href, 'the ticket link').to.be.a('string');
     const ticket = await maria.get(href!).expect(200);
     expect(ticket.text).to.contain('Website').and.contain('Priorität: Hoch');
