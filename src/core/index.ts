@@ -206,6 +206,7 @@ export {
   hostPermits,
   mayActOnTickets,
   mayChangeTasks,
+  mayReadCompanyDetails,
   mayOpenTickets,
   permits,
   resolveAccess,
@@ -317,6 +318,10 @@ export {
   type AppointmentSlot,
   type AppointmentsPort,
   type AppointmentStatus,
+  type CompanyDetails,
+  type CompanyDetailsChange,
+  type CompanyDetailsField,
+  type CompanyDetailsPort,
 } from './ports/host.ts';
 export type { AdapterDescription, HostClaim, HostConcept } from './ports/host.ts';
 export type { CallbackInput, IgnoredCallback, PaymentProvider, UnavailableCallback, VerifiedCallback } from './ports/payment-provider.ts';

@@ -25,6 +25,7 @@ export const CLIENT_PERMISSIONS = [
   'knowledge',
   'requests',
   'appointments',
+  'companyDetails',
 ] as const;
 export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
 
@@ -40,6 +41,7 @@ const SWITCH_OF: Record<
   | 'showKnowledgeBase'
   | 'showRequests'
   | 'showAppointments'
+  | 'allowCompanyDetailsEdit'
   | 'showDocuments'
   | 'allowFileUploads'
   | 'allowComments'
@@ -58,6 +60,7 @@ const SWITCH_OF: Record<
   knowledge: 'showKnowledgeBase',
   requests: 'showRequests',
   appointments: 'showAppointments',
+  companyDetails: 'allowCompanyDetailsEdit',
 };
 
 export type BuiltInRole = 'admin' | 'full' | 'billing' | 'member';
@@ -79,7 +82,8 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
   },
   full: {
     label: 'Full access',
-    permissions: CLIENT_PERMISSIONS,
+    // Changing the company's own details (companyDetails) is the client admin's alone.
+    permissions: CLIENT_PERMISSIONS.filter((permission) => permission !== 'companyDetails'),
     managesColleagues: false,
   },
   billing: {
@@ -181,6 +185,10 @@ const HOST_GRANTS_NEEDED = {
   appointments: [],
   companyProfile: ['client:read'],
   companyProfileEdit: ['client:update'],
+  // Changing the company's details: Alga's client settings page opens with client read or update
+  // and writes the client's locations only under client update (clientLocationActions.ts
+  // updateClientLocation: assertMspOrClientPortalOwnClientPermission(..., 'client', 'update')).
+  companyDetails: ['client:read', 'client:update'],
 } as const satisfies Record<ClientPermission | 'colleagues', readonly string[]> & Record<string, readonly string[]>;
 
 /** Whether the host's roles allow this (true where the host keeps no client permissions). */
@@ -357,6 +365,15 @@ export function mayActOnTickets(access: Pick<ClientAccess, 'hostGrants'>): boole
  */
 export function mayChangeTasks(access: Pick<ClientAccess, 'hostGrants'>): boolean {
   return hostAllows(access, HOST_GRANTS_NEEDED.taskUpdate);
+}
+
+/**
+ * Whether the host's roles (where it keeps them) let the person read their company's details:
+ * Alga's client settings page asks client read (ClientDetailsSettings.tsx). Changing them is the
+ * companyDetails permission (allow.company('companyDetails')).
+ */
+export function mayReadCompanyDetails(access: Pick<ClientAccess, 'hostGrants'>): boolean {
+  return hostAllows(access, HOST_GRANTS_NEEDED.companyProfile);
 }
 
 /** The role's name in English, as the activity log and exports keep it (the staff pages say staffRoleName). */

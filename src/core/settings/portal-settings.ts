@@ -14,6 +14,8 @@ export interface PortalSettings {
   showRequests: boolean;
   /** Clients book time with the agency (where the host keeps appointments). */
   showAppointments: boolean;
+  /** A client admin changes the company's address, billing email, tax id and phone (else the page is read only). */
+  allowCompanyDetailsEdit: boolean;
   /**
    * Documents have no workspace switch (always true here); a person's role or the agency can hide
    * them from one person or company (src/core/policies/client-access.ts).
@@ -49,6 +51,7 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   showKnowledgeBase: true,
   showRequests: false,
   showAppointments: false,
+  allowCompanyDetailsEdit: false,
   showDocuments: true,
   allowFileUploads: false,
   allowComments: true,
@@ -92,6 +95,11 @@ export const SECTION_SWITCHES = [
     key: 'showAppointments',
     label: 'Show appointments',
     hint: 'Clients book time with you from your free hours, follow your answer and cancel. Only where your CRM keeps appointments.',
+  },
+  {
+    key: 'allowCompanyDetailsEdit',
+    label: 'Allow clients to change their company details',
+    hint: 'A client admin changes the address, billing email, tax id and phone in your CRM; you are notified of each change. Off: the Company page is read only.',
   },
   {
     key: 'allowFileUploads',

@@ -40,6 +40,8 @@ export const NOTIFICATION_RULES: Partial<Record<ActivityEvent, { email: EmailCha
   // A request waits on the agency's answer; a cancellation frees time the agency planned for.
   'appointment.requested': { email: 'immediate' },
   'appointment.cancelled': { email: 'immediate' },
+  // The address, billing email or tax id the agency invoices to changed: its CRM record now says so.
+  'company.details_changed': { email: 'immediate' },
   // A client admin managing their colleagues: who can see the agency's records changes.
   'team.invited': { email: 'digest' },
   'team.role_changed': { email: 'immediate' },
