@@ -93,6 +93,7 @@ import { referenceOfferDecisions } from './portal-decisions.ts';
 import { referenceTickets } from './portal-tickets.ts';
 import { referenceRequests } from './portal-requests.ts';
 import { presentAppointment, referenceAppointments } from './portal-appointments.ts';
+import { referenceCompanyDetails } from './portal-company-details.ts';
 import { type AppointmentRow, comingAppointmentsQuery } from '../queries/appointments.ts';
 import { clientTicketCountsQuery } from '../queries/tickets.ts';
 
@@ -331,7 +332,18 @@ export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
   {
     concept: 'company',
     table: 'clients',
-    columns: ['id', 'workspace_id', 'name', 'address', 'tax_id', 'vat_exemption_note', 'vat_exemption_reason'],
+    columns: [
+      'id',
+      'workspace_id',
+      'name',
+      'address',
+      'tax_id',
+      'vat_exemption_note',
+      'vat_exemption_reason',
+      'billing_email',
+      'phone',
+      'updated_at',
+    ],
   },
   { concept: 'contact', table: 'contacts', columns: ['id', 'workspace_id', 'client_id', 'name', 'email', 'phone'] },
   { concept: 'staffUser', table: 'staff_users', columns: ['id', 'workspace_id', 'name', 'email', 'role'] },
@@ -849,6 +861,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
     knowledgeBase: referenceKnowledgeBase(db),
     requests: referenceRequests(db),
     appointments: referenceAppointments(db),
+    companyDetails: referenceCompanyDetails(db),
     invoices: {
       ...invoiceReads(db),
       // A payment from the portal (adapter-payments.ts), in the caller's transaction.

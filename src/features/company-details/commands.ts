@@ -51,7 +51,7 @@ export function vatPrefixOf(countryCode: string): string | null {
  * tax number, a non-EU id) as typed, trimmed.
  */
 export function normalTaxId(value: string): { value: string; vatPrefix: string | null } {
-  const compact = value.replace(/[\s.\-]/g, '').toUpperCase();
+  const compact = value.replace(/[\s.-]/g, '').toUpperCase();
   const prefix = compact.slice(0, 2);
   if (/^[A-Z]{2}/.test(compact) && Object.hasOwn(EU_VAT_PATTERNS, prefix)) return { value: compact, vatPrefix: prefix };
   return { value: value.trim(), vatPrefix: null };
@@ -65,14 +65,13 @@ const optionalText = (max: number, message: string) =>
     .optional()
     .transform((value) => (value ? value : null));
 
-const requiredText = (max: number, missing: string, long: string) =>
-  z
-    .string({ error: missing })
-    .trim()
-    .min(1, missing)
-    .max(max, long);
+const requiredText = (max: number, missing: string, long: string) => z.string({ error: missing }).trim().min(1, missing).max(max, long);
 
 const PHONE = /^\+?[0-9 ()./-]+$/;
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
+/** A region ICU names (DE, US, …): an unknown pair of letters names itself. */
+const isCountryCode = (code: string) => regionNames.of(code) !== code;
 
 export const CompanyDetailsCommand = z
   .object({
@@ -90,7 +89,8 @@ export const CompanyDetailsCommand = z
       .string({ error: 'companyDetails:errors.country' })
       .trim()
       .regex(/^[A-Za-z]{2}$/, 'companyDetails:errors.country')
-      .transform((value) => value.toUpperCase()),
+      .transform((value) => value.toUpperCase())
+      .refine(isCountryCode, { message: 'companyDetails:errors.country' }),
     billingEmail: z
       .string()
       .trim()
@@ -118,13 +118,13 @@ export const CompanyDetailsCommand = z
     const tax = input.taxId;
     if (!tax) return;
     if (tax.value.length > LIMITS.taxId) ctx.addIssue({ code: 'custom', path: ['taxId'], message: 'companyDetails:errors.taxIdLong' });
-    else if (!/^[A-Za-z0-9 ./+-]+$/.test(tax.value)) ctx.addIssue({ code: 'custom', path: ['taxId'], message: 'companyDetails:errors.taxId' });
+    else if (!/^[A-Za-z0-9 ./+-]+$/.test(tax.value))
+      ctx.addIssue({ code: 'custom', path: ['taxId'], message: 'companyDetails:errors.taxId' });
     else if (tax.vatPrefix) {
       const own = vatPrefixOf(input.countryCode);
       if (!EU_VAT_PATTERNS[tax.vatPrefix]!.test(tax.value))
         ctx.addIssue({ code: 'custom', path: ['taxId'], message: 'companyDetails:errors.vatShape' });
-      else if (own && own !== tax.vatPrefix)
-        ctx.addIssue({ code: 'custom', path: ['taxId'], message: 'companyDetails:errors.vatCountry' });
+      else if (own && own !== tax.vatPrefix) ctx.addIssue({ code: 'custom', path: ['taxId'], message: 'companyDetails:errors.vatCountry' });
     }
   })
   .transform((input) => ({ ...input, taxId: input.taxId?.value ?? null }));

@@ -84,7 +84,8 @@ export function createCompanyDetailsHandlers(deps: CompanyDetailsDeps) {
     show: (req: Request, res: Response) => show(req, res),
 
     /** The form again, as sent, with what is wrong beside each field (400). */
-    invalid: async (req: Request, res: Response, errors: FieldErrors) => show(req, res, { errors, sent: req.body as Record<string, unknown> }, 400),
+    invalid: async (req: Request, res: Response, errors: FieldErrors) =>
+      show(req, res, { errors, sent: req.body as Record<string, unknown> }, 400),
 
     update: async (req: Request, res: Response) => {
       const { workspace, base } = portalContext(res);
@@ -111,4 +112,3 @@ export function createCompanyDetailsHandlers(deps: CompanyDetailsDeps) {
 }
 
 export type CompanyDetailsHandlers = ReturnType<typeof createCompanyDetailsHandlers>;
-

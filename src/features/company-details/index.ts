@@ -13,6 +13,8 @@ export function companyDetailsFeature(core: CoreServices): Feature {
     name: companyDetailsManifest.name,
     needs: { ports: ['companyDetails'] },
     personalData: companyDetailsPersonalData(),
-    clientRoutes: companyDetails ? [companyDetailsRoutes(createCompanyDetailsHandlers({ db, adapter: { ...adapter, companyDetails } }))] : [],
+    clientRoutes: companyDetails
+      ? [companyDetailsRoutes(createCompanyDetailsHandlers({ db, adapter: { ...adapter, companyDetails } }))]
+      : [],
   };
 }
