@@ -62,6 +62,7 @@ function holds(settings: PortalSettings, permission: string): boolean {
     knowledge: settings.showKnowledgeBase,
     requests: settings.showRequests,
     appointments: settings.showAppointments,
+    companyDetails: settings.allowCompanyDetailsEdit,
   };
   return switches[permission] ?? false;
 }
@@ -73,6 +74,7 @@ const SETTINGS: PortalSettings = {
   showTickets: true,
   showRequests: true,
   showAppointments: true,
+  allowCompanyDetailsEdit: true,
 };
 
 interface HostRecord {
@@ -159,7 +161,9 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       .concat(articleMarks.never)
       .concat(requestMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'requests')).flatMap((x) => x.marks))
       .concat(appointmentMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'appointments')).flatMap((x) => x.marks))
-      .concat([INTERNAL_NOTE]);
+      .concat([INTERNAL_NOTE])
+      // Another company's own details (its Company page is its people's alone).
+      .concat(['12 Camden Row', '88 Pier Avenue']);
 
   /** The portal's tables and the CRM's records a client can change, as one digest per table. */
   const snapshot = async (): Promise<Record<string, string>> => {
@@ -186,9 +190,22 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
     workspaceId = String(await demoWorkspaceId(db));
     northwind = await demoNorthwind(db);
     await db('workspace_client_portal_settings')
-      .insert({ workspace_id: workspaceId, allow_file_uploads: true, show_tickets: true, show_requests: true, show_appointments: true })
+      .insert({
+        workspace_id: workspaceId,
+        allow_file_uploads: true,
+        show_tickets: true,
+        show_requests: true,
+        show_appointments: true,
+        allow_company_details_edit: true,
+      })
       .onConflict('workspace_id')
-      .merge({ allow_file_uploads: true, show_tickets: true, show_requests: true, show_appointments: true });
+      .merge({
+        allow_file_uploads: true,
+        show_tickets: true,
+        show_requests: true,
+        show_appointments: true,
+        allow_company_details_edit: true,
+      });
     await h.crm.portal.workspaceChanged(workspaceId);
 
     const mariaLogin = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
