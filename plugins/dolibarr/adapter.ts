@@ -51,6 +51,7 @@ import { dolibarrProjects } from './projects.ts';
 import { dolibarrDocuments, dolibarrTasks, sharedDocumentCount } from './shared-files.ts';
 import { dolibarrTickets } from './tickets.ts';
 import { dolibarrKnowledgeBase } from './knowledge-base.ts';
+import { dolibarrCompanyDetails } from './company-details.ts';
 
 export interface DolibarrAdapterOptions {
   /** The portal URL's name for the Dolibarr instance: lower-case letters, digits and '-'. */
@@ -311,6 +312,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
         }
       : {}),
     projects: dolibarrProjects(db, entityOf),
+    companyDetails: dolibarrCompanyDetails(db, entityOf, { actingUserId: options.actingUserId ?? null }),
     ...(options.knowledgeBase ? { knowledgeBase: dolibarrKnowledgeBase(db, entityOf) } : {}),
     news: dolibarrNews(db, entityOf, { tickets: options.tickets ?? false }),
   };

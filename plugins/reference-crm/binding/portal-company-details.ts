@@ -108,7 +108,8 @@ export function referenceCompanyDetails(db: Db): CompanyDetailsPort {
       const ws = parseId(workspaceId);
       const id = parseId(clientId);
       if (ws === null || id === null) return null;
-      return inTransaction(write?.trx ?? db, async (trx) => {
+      // In the portal's transaction where it gives one (no savepoint of its own), else in one of its own.
+      const work = async (trx: Db) => {
         const row = await findCompanyDetails(trx, { workspaceId: ws, clientId: id, lock: true });
         if (!row) return null;
         const before = presentCompanyDetails(row);
@@ -123,7 +124,8 @@ export function referenceCompanyDetails(db: Db): CompanyDetailsPort {
         if ('taxId' in changes) columns.tax_id = wanted.taxId;
         const updated = await updateCompanyDetails(trx, { workspaceId: ws, clientId: id, changes: columns });
         return updated ? { before, after: presentCompanyDetails(updated) } : null;
-      });
+      };
+      return write?.trx ? work(write.trx) : inTransaction(db, work);
     },
   };
 }
