@@ -128,6 +128,7 @@ export const PAGES: PageEntry[] = [
   { name: 'appointments', who: 'client', path: '/portal/demo/appointments' },
   { name: 'appointment detail', who: 'client', path: '/portal/demo/appointments/{appointment}' },
   { name: 'book an appointment', who: 'client', path: '/portal/demo/appointments/new' },
+  { name: 'company details', who: 'client', path: '/portal/demo/account/company' },
   { name: 'staff tickets', who: 'staff', path: '/tickets' },
   { name: 'staff ticket', who: 'staff', path: '/tickets/{ticket}' },
   { name: 'requests catalogue', who: 'client', path: '/portal/demo/requests' },

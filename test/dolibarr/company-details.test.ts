@@ -32,16 +32,14 @@ describe('dolibarr host: the company details', function () {
       if (!(await db('llx_c_country').where({ code }).first('rowid')))
         await db('llx_c_country').insert({ rowid, code, code_iso: `${code}X`, label, active: 1 });
     const fr = (await db('llx_c_country').where({ code: 'FR' }).first('rowid')).rowid;
-    await db('llx_societe')
-      .where({ rowid: seed.companies.bakery })
-      .update({
-        address: '8 place du Marché',
-        zip: '69003',
-        town: 'Lyon',
-        fk_pays: fr,
-        tva_intra: 'FR98765432109',
-        tms: '2026-01-01 00:00:00',
-      });
+    await db('llx_societe').where({ rowid: seed.companies.bakery }).update({
+      address: '8 place du Marché',
+      zip: '69003',
+      town: 'Lyon',
+      fk_pays: fr,
+      tva_intra: 'FR98765432109',
+      tms: '2026-01-01 00:00:00',
+    });
     running = await servePortalBeside(host);
     base = `/portal/${seed.workspaceSlug}`;
     await insertClaireLogin(db, seed, await hashPassword(PASSWORD));
