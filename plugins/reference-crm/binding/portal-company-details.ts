@@ -40,7 +40,7 @@ const englishName = (code: string) => new Intl.DisplayNames(['en'], { type: 'reg
 const text = (value: string | null | undefined) => (value?.trim() ? value.trim() : null);
 
 /** The portal's address fields from the CRM's address lines. */
-export function addressFields(
+function addressFields(
   address: string | null,
 ): Pick<CompanyDetails, 'addressLine1' | 'addressLine2' | 'postalCode' | 'city' | 'countryCode'> {
   const lines = (address ?? '')
@@ -71,7 +71,7 @@ export function addressFields(
 }
 
 /** The CRM's address lines from the portal's fields. */
-export function addressText(
+function addressText(
   d: Pick<CompanyDetails, 'addressLine1' | 'addressLine2' | 'postalCode' | 'city' | 'countryCode'>,
 ): string | null {
   const lines = [
@@ -83,7 +83,7 @@ export function addressText(
   return lines.length ? lines.join('\n') : null;
 }
 
-export function presentCompanyDetails(row: CompanyDetailsRow): CompanyDetails {
+function presentCompanyDetails(row: CompanyDetailsRow): CompanyDetails {
   return {
     ...addressFields(row.address),
     billingEmail: text(row.billing_email),

@@ -9,7 +9,7 @@ export const LIMITS = { addressLine: 120, postalCode: 20, city: 50, billingEmail
  * The VAT identification numbers of the EU member states, as VIES checks their shape: the
  * country's prefix (Greece's is EL) and its digits and letters, without spaces or punctuation.
  */
-export const EU_VAT_PATTERNS: Readonly<Record<string, RegExp>> = {
+const EU_VAT_PATTERNS: Readonly<Record<string, RegExp>> = {
   AT: /^ATU\d{8}$/,
   BE: /^BE[01]\d{9}$/,
   BG: /^BG\d{9,10}$/,
@@ -50,7 +50,7 @@ export function vatPrefixOf(countryCode: string): string | null {
  * without spaces, dots or dashes, checked against its country's shape; anything else (a national
  * tax number, a non-EU id) as typed, trimmed.
  */
-export function normalTaxId(value: string): { value: string; vatPrefix: string | null } {
+function normalTaxId(value: string): { value: string; vatPrefix: string | null } {
   const compact = value.replace(/[\s.-]/g, '').toUpperCase();
   const prefix = compact.slice(0, 2);
   if (/^[A-Z]{2}/.test(compact) && Object.hasOwn(EU_VAT_PATTERNS, prefix)) return { value: compact, vatPrefix: prefix };

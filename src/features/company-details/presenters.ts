@@ -4,7 +4,7 @@
 import type { CompanyDetails, CompanyDetailsChange, CompanyDetailsField, RequestI18n } from '../../core/index.ts';
 import { LIMITS, vatPrefixOf } from './commands.ts';
 
-export const FIELDS: readonly CompanyDetailsField[] = [
+const FIELDS: readonly CompanyDetailsField[] = [
   'addressLine1',
   'addressLine2',
   'postalCode',
@@ -45,7 +45,7 @@ export function countryOptions(locale: string): Array<{ code: string; name: stri
   return options;
 }
 
-export function countryName(code: string | null, locale: string): string | null {
+function countryName(code: string | null, locale: string): string | null {
   if (!code) return null;
   try {
     return new Intl.DisplayNames([locale], { type: 'region' }).of(code) ?? code;
