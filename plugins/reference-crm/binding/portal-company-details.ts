@@ -71,9 +71,7 @@ function addressFields(
 }
 
 /** The CRM's address lines from the portal's fields. */
-function addressText(
-  d: Pick<CompanyDetails, 'addressLine1' | 'addressLine2' | 'postalCode' | 'city' | 'countryCode'>,
-): string | null {
+function addressText(d: Pick<CompanyDetails, 'addressLine1' | 'addressLine2' | 'postalCode' | 'city' | 'countryCode'>): string | null {
   const lines = [
     text(d.addressLine1),
     text(d.addressLine2),
