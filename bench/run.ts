@@ -133,6 +133,7 @@ export const PAGES: PageEntry[] = [
   { name: 'approval detail', who: 'client', path: '/portal/demo/approvals/{approval}' },
   { name: 'approval file', who: 'client', path: '/portal/demo/approvals/{approval}/versions/1/file' },
   { name: 'staff approval', who: 'staff', path: '/approvals/{approval}' },
+  { name: 'company details', who: 'client', path: '/portal/demo/account/company' },
   { name: 'staff tickets', who: 'staff', path: '/tickets' },
   { name: 'staff ticket', who: 'staff', path: '/tickets/{ticket}' },
   { name: 'requests catalogue', who: 'client', path: '/portal/demo/requests' },

@@ -21,6 +21,7 @@ import { knowledgeBaseFeature } from './features/knowledge-base/index.ts';
 import { requestsFeature, type StaffRequestFile } from './features/requests/index.ts';
 import { appointmentsFeature } from './features/appointments/index.ts';
 import { approvalsFeature } from './features/approvals/index.ts';
+import { companyDetailsFeature } from './features/company-details/index.ts';
 import { teamFeature } from './features/team/index.ts';
 import { singleSignOnFeature } from './features/single-sign-on/index.ts';
 import { FEATURE_MANIFESTS } from './features/manifests.ts';
@@ -293,6 +294,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     tickets,
     requests,
     teamFeature(core.services, account.auth),
+    companyDetailsFeature(core.services),
     privacy,
     appPush,
     clientNotifications,

@@ -18,6 +18,14 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
   { concept: 'workspace', table: 'tenants', columns: ['tax_id_number'] },
   { concept: 'workspace', table: 'tenant_companies', columns: ['tenant', 'client_id', 'is_default', 'deleted_at'] },
   { concept: 'company', table: 'clients', columns: ['tax_id_number'] },
+  // The Company page: the billing location's address, country, email and phone, written as Alga's
+  // client settings write a location; the country's name from Alga's countries.
+  {
+    concept: 'company',
+    table: 'client_locations',
+    columns: ['country_code', 'email', 'phone', 'updated_at'],
+  },
+  { concept: 'company', table: 'countries', columns: ['code', 'name'] },
   {
     concept: 'company',
     table: 'client_locations',

@@ -56,6 +56,7 @@ import { dolibarrKnowledgeBase } from './knowledge-base.ts';
 import { dolibarrRequests } from './requests.ts';
 import { dolibarrAppointments } from './appointments.ts';
 import { dolibarrCatalogue } from './catalogue.ts';
+import { dolibarrCompanyDetails } from './company-details.ts';
 
 export interface DolibarrAdapterOptions {
   /** The portal URL's name for the Dolibarr instance: lower-case letters, digits and '-'. */
@@ -326,6 +327,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
         }
       : {}),
     projects: dolibarrProjects(db, entityOf),
+    companyDetails: dolibarrCompanyDetails(db, entityOf, { actingUserId: options.actingUserId ?? null }),
     ...(options.knowledgeBase ? { knowledgeBase: dolibarrKnowledgeBase(db, entityOf) } : {}),
     ...(options.requests
       ? { requests: dolibarrRequests(db, entityOf, { tickets: options.tickets ?? false, userId: options.actingUserId ?? null }) }

@@ -12,7 +12,9 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
   { concept: 'company', table: 'llx_societe', columns: ['rowid', 'entity', 'nom', 'client', 'status'] },
   // The letterhead of the portal's PDFs: the client company's address and VAT number, its country's name.
   { concept: 'company', table: 'llx_societe', columns: ['address', 'zip', 'town', 'fk_pays', 'tva_intra'] },
-  { concept: 'company', table: 'llx_c_country', columns: ['rowid', 'label'] },
+  // The Company page: the third party's email and phone, written with who changed it (tms by trigger).
+  { concept: 'company', table: 'llx_societe', columns: ['email', 'phone', 'fk_user_modif', 'tms'] },
+  { concept: 'company', table: 'llx_c_country', columns: ['rowid', 'label', 'code', 'active'] },
   {
     concept: 'contact',
     table: 'llx_socpeople',

@@ -206,6 +206,7 @@ export {
   hostPermits,
   mayActOnTickets,
   mayChangeTasks,
+  mayReadCompanyDetails,
   mayOpenTickets,
   permits,
   resolveAccess,
@@ -321,6 +322,10 @@ export {
   type ApprovalsPort,
   type ApprovalSummary,
   type ApprovalVersion,
+  type CompanyDetails,
+  type CompanyDetailsChange,
+  type CompanyDetailsField,
+  type CompanyDetailsPort,
 } from './ports/host.ts';
 export type { AdapterDescription, HostClaim, HostConcept } from './ports/host.ts';
 export type { CatalogueCalendar, CatalogueRequestType } from './ports/host.ts';

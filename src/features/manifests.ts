@@ -23,6 +23,7 @@ import { tasksManifest } from './tasks/manifest.ts';
 import { ticketsManifest } from './tickets/manifest.ts';
 import { requestsManifest } from './requests/manifest.ts';
 import { teamManifest } from './team/manifest.ts';
+import { companyDetailsManifest } from './company-details/manifest.ts';
 import { singleSignOnManifest } from './single-sign-on/manifest.ts';
 
 export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
@@ -40,6 +41,7 @@ export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
   ticketsManifest,
   requestsManifest,
   teamManifest,
+  companyDetailsManifest,
   privacyManifest,
   appPushManifest,
   clientNotificationsManifest,

@@ -60,6 +60,7 @@ const PERMISSION_OF: Partial<Record<SectionSwitch, ClientPermission>> = {
   showRequests: 'requests',
   showAppointments: 'appointments',
   showApprovals: 'approvals',
+  allowCompanyDetailsEdit: 'companyDetails',
 };
 
 /** Every client permission a route needs: those of its switches and those it names. */

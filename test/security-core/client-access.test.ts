@@ -21,6 +21,7 @@ import {
   mayActOnTickets,
   mayChangeTasks,
   mayOpenTickets,
+  mayReadCompanyDetails,
   resolveAccess,
   type ClientAccess,
   type ClientPermission,
@@ -47,6 +48,7 @@ const ALL_ON: PortalSettings = {
   showRequests: true,
   showAppointments: true,
   showApprovals: true,
+  allowCompanyDetailsEdit: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -66,7 +68,8 @@ const hiddenReason = (verdict: Parameters<typeof staffHiddenReason>[1], person: 
 describe('client access: roles and overrides', function () {
   it('gives each built-in role its permissions under a workspace that allows everything', function () {
     expect(allowed(ALL_ON, access('admin'))).to.deep.equal([...CLIENT_PERMISSIONS]);
-    expect(allowed(ALL_ON, access('full'))).to.deep.equal([...CLIENT_PERMISSIONS]);
+    // Changing the company's details is the client admin's alone.
+    expect(allowed(ALL_ON, access('full'))).to.deep.equal(CLIENT_PERMISSIONS.filter((p) => p !== 'companyDetails'));
     expect(allowed(ALL_ON, access('billing'))).to.deep.equal(['invoices', 'payments', 'documents', 'comments', 'knowledge']);
     expect(allowed(ALL_ON, access('member'))).to.deep.equal([
       'proposals',
@@ -122,6 +125,7 @@ describe('client access: roles and overrides', function () {
       requests: null,
       appointments: null,
       approvals: null,
+      companyDetails: 'role',
     });
     const verdicts = resolveAccess(settings, everything);
     expect(verdicts.map((v) => hiddenReason(v, everything))).to.deep.equal([
@@ -139,6 +143,7 @@ describe('client access: roles and overrides', function () {
       null,
       null,
       null,
+      'Hidden: role Member',
     ]);
   });
 
@@ -164,7 +169,8 @@ describe('client access: roles and overrides', function () {
     expect(canClientSeeLiveEvent(noDocuments, { type: 'document-changed', data: {} })).to.equal(false);
     // Workspace-wide settings pass through untouched.
     expect(effectiveSettings({ ...ALL_ON, portalTitle: 'Acme' }, access('billing')).portalTitle).to.equal('Acme');
-    expect(effectiveSettings(ALL_ON, FULL_ACCESS)).to.deep.equal(ALL_ON);
+    // Full access is everything but changing the company's details, the client admin's alone.
+    expect(effectiveSettings(ALL_ON, FULL_ACCESS)).to.deep.equal({ ...ALL_ON, allowCompanyDetailsEdit: false });
   });
 
   it("counts documents the person may open, and no number at all where the host's count stopped at its limit and some are hidden", function () {
@@ -257,6 +263,25 @@ describe('client access: roles and overrides', function () {
         expect(inSql.size, `${permission}: some people are allowed and some are not`).to.be.within(1, expected.size - 1);
       }
     });
+  });
+});
+
+describe("company details under a host's client roles", function () {
+  const grants = (...names: string[]) => ({ hostGrants: new Set(names) });
+  it('reads them with client read, and changes them only with client read and update', function () {
+    expect(mayReadCompanyDetails(grants())).to.equal(false);
+    expect(mayReadCompanyDetails(grants('client:read'))).to.equal(true);
+    expect(mayReadCompanyDetails({})).to.equal(true);
+    const admin = (...names: string[]) => access('admin', grants(...names));
+    const edits = (a: ClientAccess) => resolveAccess(ALL_ON, a).find((v) => v.permission === 'companyDetails')!;
+    expect(edits(admin('client:read'))).to.include({ allowed: false, hiddenBy: 'host' });
+    expect(edits(admin('client:read', 'client:update'))).to.include({ allowed: true });
+    // Off for the workspace: nobody changes them, whatever the host grants.
+    expect(
+      resolveAccess({ ...ALL_ON, allowCompanyDetailsEdit: false }, admin('client:read', 'client:update')).find(
+        (v) => v.permission === 'companyDetails',
+      ),
+    ).to.include({ hiddenBy: 'workspace' });
   });
 });
 

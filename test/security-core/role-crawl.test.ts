@@ -65,6 +65,7 @@ function holds(settings: PortalSettings, permission: string): boolean {
     requests: settings.showRequests,
     appointments: settings.showAppointments,
     approvals: settings.showApprovals,
+    companyDetails: settings.allowCompanyDetailsEdit,
   };
   return switches[permission] ?? false;
 }
@@ -77,6 +78,7 @@ const SETTINGS: PortalSettings = {
   showRequests: true,
   showAppointments: true,
   showApprovals: true,
+  allowCompanyDetailsEdit: true,
 };
 
 interface HostRecord {
@@ -166,7 +168,9 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       .concat(requestMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'requests')).flatMap((x) => x.marks))
       .concat(appointmentMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'appointments')).flatMap((x) => x.marks))
       .concat(approvalMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'approvals')).flatMap((x) => x.marks))
-      .concat([INTERNAL_NOTE]);
+      .concat([INTERNAL_NOTE])
+      // Another company's own details (its Company page is its people's alone).
+      .concat(['12 Camden Row', '88 Pier Avenue']);
 
   /** The portal's tables and the CRM's records a client can change, as one digest per table. */
   const snapshot = async (): Promise<Record<string, string>> => {
@@ -200,9 +204,17 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
         show_requests: true,
         show_appointments: true,
         show_approvals: true,
+        allow_company_details_edit: true,
       })
       .onConflict('workspace_id')
-      .merge({ allow_file_uploads: true, show_tickets: true, show_requests: true, show_appointments: true, show_approvals: true });
+      .merge({
+        allow_file_uploads: true,
+        show_tickets: true,
+        show_requests: true,
+        show_appointments: true,
+        show_approvals: true,
+        allow_company_details_edit: true,
+      });
     await h.crm.portal.workspaceChanged(workspaceId);
 
     const mariaLogin = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;

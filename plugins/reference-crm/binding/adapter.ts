@@ -94,6 +94,7 @@ import { referenceTickets } from './portal-tickets.ts';
 import { referenceRequests } from './portal-requests.ts';
 import { presentAppointment, referenceAppointments } from './portal-appointments.ts';
 import { referenceApprovals } from './portal-approvals.ts';
+import { referenceCompanyDetails } from './portal-company-details.ts';
 import { type AppointmentRow, comingAppointmentsQuery } from '../queries/appointments.ts';
 import { clientTicketCountsQuery } from '../queries/tickets.ts';
 
@@ -332,7 +333,18 @@ export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
   {
     concept: 'company',
     table: 'clients',
-    columns: ['id', 'workspace_id', 'name', 'address', 'tax_id', 'vat_exemption_note', 'vat_exemption_reason'],
+    columns: [
+      'id',
+      'workspace_id',
+      'name',
+      'address',
+      'tax_id',
+      'vat_exemption_note',
+      'vat_exemption_reason',
+      'billing_email',
+      'phone',
+      'updated_at',
+    ],
   },
   { concept: 'contact', table: 'contacts', columns: ['id', 'workspace_id', 'client_id', 'name', 'email', 'phone'] },
   { concept: 'staffUser', table: 'staff_users', columns: ['id', 'workspace_id', 'name', 'email', 'role'] },
@@ -851,6 +863,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
     requests: referenceRequests(db),
     appointments: referenceAppointments(db),
     approvals: referenceApprovals(db),
+    companyDetails: referenceCompanyDetails(db),
     invoices: {
       ...invoiceReads(db),
       // A payment from the portal (adapter-payments.ts), in the caller's transaction.

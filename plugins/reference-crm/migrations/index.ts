@@ -23,6 +23,7 @@ import * as serviceRequests from './20270403000001_service_requests.ts';
 import * as appointments from './20270404000001_appointments.ts';
 import * as ticketChoiceTranslations from './20270410000001_ticket_choice_translations.ts';
 import * as approvals from './20270504000001_approvals.ts';
+import * as companyDetails from './20270505000001_company_details.ts';
 import { CRM_DISTRIBUTION } from './distribution.ts';
 
 const config = (): Knex.MigratorConfig => ({
@@ -49,6 +50,7 @@ const config = (): Knex.MigratorConfig => ({
     '20270404000001_appointments': appointments,
     '20270410000001_ticket_choice_translations': ticketChoiceTranslations,
     '20270504000001_approvals': approvals,
+    '20270505000001_company_details': companyDetails,
   }),
   tableName: 'crm_knex_migrations',
 });

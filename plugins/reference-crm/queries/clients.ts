@@ -7,6 +7,9 @@ export interface ClientRow {
   name: string;
   website: string | null;
   address: string | null;
+  tax_id: string | null;
+  billing_email: string | null;
+  phone: string | null;
   created_at: Date;
 }
 
@@ -14,7 +17,17 @@ export interface ClientListRow extends ClientRow {
   contact_count: number;
 }
 
-const COLUMNS = ['c.id', 'c.workspace_id', 'c.name', 'c.website', 'c.address', 'c.created_at'] as const;
+const COLUMNS = [
+  'c.id',
+  'c.workspace_id',
+  'c.name',
+  'c.website',
+  'c.address',
+  'c.tax_id',
+  'c.billing_email',
+  'c.phone',
+  'c.created_at',
+] as const;
 
 export async function listClients(db: Db, args: { workspaceId: number }): Promise<ClientListRow[]> {
   return db('clients as c')

@@ -109,6 +109,9 @@ export function presentClient(row: ClientRow) {
     href: `/clients/${row.id}`,
     website: safeWebsite(row.website),
     address: row.address ?? '',
+    taxId: row.tax_id ?? '',
+    billingEmail: row.billing_email ?? '',
+    phone: row.phone ?? '',
     createdOn: formatDate(row.created_at),
   };
 }

@@ -56,6 +56,7 @@ export const ACTIVITY_EVENTS = {
   'appointment.cancelled': 'Cancelled an appointment',
   'approval.approved': 'Approved work shared for approval',
   'approval.changes_requested': 'Asked for changes to work shared for approval',
+  'company.details_changed': 'Changed the company’s details',
   'offer.accepted': 'Accepted a proposal or quotation',
   'offer.declined': 'Declined a proposal or quotation',
   'offer.signed_pdf_downloaded': 'Downloaded the signed PDF',

@@ -83,6 +83,18 @@ export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>, t: Tr
       const version = str(d.version);
       return [title ? quoted(title) : null, version ? `v${version}` : null].filter(Boolean).join(' ') || null;
     }
+    // The company's details: each field that changed, old → new, as the host kept and keeps it.
+    case 'company.details_changed': {
+      const changes = Array.isArray(d.changes) ? (d.changes as Array<Record<string, unknown>>) : [];
+      const said = changes
+        .map((c) => {
+          const field = str(c.field);
+          if (!field) return null;
+          return `${t(`activityEvents:companyFields.${field}`)}: ${str(c.from) ?? '—'} → ${str(c.to) ?? '—'}`;
+        })
+        .filter(Boolean);
+      return said.length ? said.join('; ') : null;
+    }
     case 'task.completed':
     case 'task.reopened': {
       const title = str(d.title);

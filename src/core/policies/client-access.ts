@@ -26,6 +26,7 @@ export const CLIENT_PERMISSIONS = [
   'requests',
   'appointments',
   'approvals',
+  'companyDetails',
 ] as const;
 export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
 
@@ -42,6 +43,7 @@ const SWITCH_OF: Record<
   | 'showRequests'
   | 'showAppointments'
   | 'showApprovals'
+  | 'allowCompanyDetailsEdit'
   | 'showDocuments'
   | 'allowFileUploads'
   | 'allowComments'
@@ -61,6 +63,7 @@ const SWITCH_OF: Record<
   requests: 'showRequests',
   appointments: 'showAppointments',
   approvals: 'showApprovals',
+  companyDetails: 'allowCompanyDetailsEdit',
 };
 
 export type BuiltInRole = 'admin' | 'full' | 'billing' | 'member';
@@ -82,7 +85,8 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
   },
   full: {
     label: 'Full access',
-    permissions: CLIENT_PERMISSIONS,
+    // Changing the company's own details (companyDetails) is the client admin's alone.
+    permissions: CLIENT_PERMISSIONS.filter((permission) => permission !== 'companyDetails'),
     managesColleagues: false,
   },
   billing: {
@@ -187,6 +191,10 @@ const HOST_GRANTS_NEEDED = {
   approvals: ['document:read'],
   companyProfile: ['client:read'],
   companyProfileEdit: ['client:update'],
+  // Changing the company's details: Alga's client settings page opens with client read or update
+  // and writes the client's locations only under client update (clientLocationActions.ts
+  // updateClientLocation: assertMspOrClientPortalOwnClientPermission(..., 'client', 'update')).
+  companyDetails: ['client:read', 'client:update'],
 } as const satisfies Record<ClientPermission | 'colleagues', readonly string[]> & Record<string, readonly string[]>;
 
 /** Whether the host's roles allow this (true where the host keeps no client permissions). */
@@ -363,6 +371,15 @@ export function mayActOnTickets(access: Pick<ClientAccess, 'hostGrants'>): boole
  */
 export function mayChangeTasks(access: Pick<ClientAccess, 'hostGrants'>): boolean {
   return hostAllows(access, HOST_GRANTS_NEEDED.taskUpdate);
+}
+
+/**
+ * Whether the host's roles (where it keeps them) let the person read their company's details:
+ * Alga's client settings page asks client read (ClientDetailsSettings.tsx). Changing them is the
+ * companyDetails permission (allow.company('companyDetails')).
+ */
+export function mayReadCompanyDetails(access: Pick<ClientAccess, 'hostGrants'>): boolean {
+  return hostAllows(access, HOST_GRANTS_NEEDED.companyProfile);
 }
 
 /** The role's name in English, as the activity log and exports keep it (the staff pages say staffRoleName). */

@@ -1627,6 +1627,55 @@ export interface HostPortalCataloguePort {
   saveCalendarHours(workspaceId: HostId, calendarId: HostId, hours: CatalogueHours): Promise<boolean>;
 }
 
+/**
+ * A client company's own details as the host keeps them on its record: the postal address its
+ * invoices carry, where invoices are emailed, its VAT or tax id and its phone. A part the host does
+ * not keep is null.
+ */
+export interface CompanyDetails {
+  addressLine1: string | null;
+  addressLine2: string | null;
+  postalCode: string | null;
+  city: string | null;
+  /** ISO 3166-1 alpha-2, upper case. */
+  countryCode: string | null;
+  billingEmail: string | null;
+  phone: string | null;
+  taxId: string | null;
+}
+
+export type CompanyDetailsField = keyof CompanyDetails;
+
+/** One field a change wrote: its value before and after. */
+export interface CompanyDetailsChange {
+  field: CompanyDetailsField;
+  from: string | null;
+  to: string | null;
+}
+
+/**
+ * The company's details, read and changed by its client admin, written to the host's own record as
+ * the host's own screen writes it (the columns, the modification stamp, the tenant or entity). Every
+ * query scoped by workspace and client.
+ */
+export interface CompanyDetailsPort {
+  /** The fields the host lets a client change; the others are shown read only. */
+  editable: readonly CompanyDetailsField[];
+  /** Null for a client not in the workspace. */
+  read(workspaceId: HostId, clientId: HostId, write?: HostWrite): Promise<CompanyDetails | null>;
+  /**
+   * Writes the given fields (only editable ones), in `write.trx` when given, and answers the
+   * details before and after; null for a client not in the workspace, or one the host cannot write
+   * (an Alga client without a location is one: the agency adds it first).
+   */
+  update(
+    workspaceId: HostId,
+    clientId: HostId,
+    changes: Partial<CompanyDetails>,
+    write?: HostWrite,
+  ): Promise<{ before: CompanyDetails; after: CompanyDetails } | null>;
+}
+
 export interface HostAdapter {
   /** Shown in logs and the audit report. */
   name: string;
@@ -1663,6 +1712,8 @@ export interface HostAdapter {
   approvals?: ApprovalsPort;
   /** Request types and booking hours kept in the portal's admin, for a host without its own; without it no such page. */
   portalCatalogue?: HostPortalCataloguePort;
+  /** The client company's own details, read and changed from the portal; without it the Company page does not exist. */
+  companyDetails?: CompanyDetailsPort;
   /** The host's page around the portal's admin pages; without it they have a layout of their own. */
   layout?: HostLayoutPort;
   /** Links from the portal's staff record pages to the host's own; without it there are none. */

@@ -16,6 +16,8 @@ export interface PortalSettings {
   showAppointments: boolean;
   /** Clients approve the agency's work, version by version, or ask for changes (where the host keeps it). */
   showApprovals: boolean;
+  /** A client admin changes the company's address, billing email, tax id and phone (else the page is read only). */
+  allowCompanyDetailsEdit: boolean;
   /**
    * Documents have no workspace switch (always true here); a person's role or the agency can hide
    * them from one person or company (src/core/policies/client-access.ts).
@@ -52,6 +54,7 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   showRequests: false,
   showAppointments: false,
   showApprovals: false,
+  allowCompanyDetailsEdit: false,
   showDocuments: true,
   allowFileUploads: false,
   allowComments: true,
@@ -100,6 +103,11 @@ export const SECTION_SWITCHES = [
     key: 'showApprovals',
     label: 'Show approvals',
     hint: 'Clients see the work you share for approval, version by version, and approve it or ask for changes. Only where your CRM keeps the files.',
+  },
+  {
+    key: 'allowCompanyDetailsEdit',
+    label: 'Allow clients to change their company details',
+    hint: 'A client admin changes the address, billing email, tax id and phone in your CRM; you are notified of each change. Off: the Company page is read only.',
   },
   {
     key: 'allowFileUploads',

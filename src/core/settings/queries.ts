@@ -16,6 +16,7 @@ interface SettingsRow {
   show_requests: boolean;
   show_appointments: boolean;
   show_approvals: boolean;
+  allow_company_details_edit: boolean;
   allow_file_uploads: boolean;
   allow_comments: boolean;
   allow_messaging: boolean;
@@ -43,6 +44,7 @@ const COLUMNS = [
   'show_requests',
   'show_appointments',
   'show_approvals',
+  'allow_company_details_edit',
   'allow_file_uploads',
   'allow_comments',
   'allow_messaging',
@@ -71,6 +73,7 @@ function fromRow(row: SettingsRow): PortalSettings {
     showRequests: row.show_requests,
     showAppointments: row.show_appointments,
     showApprovals: row.show_approvals,
+    allowCompanyDetailsEdit: Boolean(row.allow_company_details_edit),
     showDocuments: true,
     allowFileUploads: row.allow_file_uploads,
     allowComments: row.allow_comments,
@@ -110,6 +113,7 @@ export async function saveSettings(db: Db, workspaceId: string, change: Settings
     showRequests: 'show_requests',
     showAppointments: 'show_appointments',
     showApprovals: 'show_approvals',
+    allowCompanyDetailsEdit: 'allow_company_details_edit',
     allowFileUploads: 'allow_file_uploads',
     allowComments: 'allow_comments',
     allowMessaging: 'allow_messaging',

@@ -19,6 +19,7 @@ import {
   insertClientActivity,
   isFragmentRequest,
   listLiveSessions,
+  mayReadCompanyDetails,
   notFound,
   parseParam,
   portalContext,
@@ -117,6 +118,8 @@ export function createAccountHandlers(deps: {
         // The handler's own messages (a wrong current password) in the reader's language too.
         passwordErrors: translateFieldErrors(forms.passwordErrors ?? {}, i18n.t),
         notice: notice ? i18n.t(notice) : null,
+        // The Company page, where the host keeps the company's details and lets this person read them.
+        companyDetails: adapter.companyDetails !== undefined && mayReadCompanyDetails(client.access),
         messageEmails: messaging ? { wanted: await wantsMessageEmails(db, workspace.id, client.user.id) } : null,
       },
       status,

@@ -59,6 +59,7 @@ const switches: Record<SectionSwitch, typeof checkboxField> = {
   showRequests: checkboxField,
   showAppointments: checkboxField,
   showApprovals: checkboxField,
+  allowCompanyDetailsEdit: checkboxField,
   allowFileUploads: checkboxField,
   allowComments: checkboxField,
   allowMessaging: checkboxField,

@@ -93,6 +93,8 @@ function linkOf(row: NotificationRow, paths: NotificationPaths, admin: boolean):
   }
   // Tasks live in the CRM: the client's activity of that kind, where each entry names its task.
   if (row.event.startsWith('task.') && client) return activity(row.event);
+  // The company's details live in the CRM: the client's changes to them, each with old → new.
+  if (row.event === 'company.details_changed' && client) return activity(row.event);
   // Tickets live in the CRM too: the ticket's own page there, where the host gives one; else the
   // client's ticket acts of that kind, each naming its ref and subject.
   if (row.event.startsWith('ticket.') && client) {

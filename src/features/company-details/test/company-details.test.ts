@@ -1,0 +1,212 @@
+// The Company page over HTTP against the reference CRM: everyone of the company reads the details
+// the CRM keeps; the client admin, with the workspace's switch on, changes them (PRG), written to
+// the CRM's clients row in one transaction with the activity log's entry (old → new per field),
+// which the agency's notifications are built from; the next invoice PDF carries the new address.
+// Forms refused with a reason (400); the form is a 404 to anyone without the permission, and
+// another company never sees or changes this one's details.
+import { expect } from 'chai';
+import { eventsFor } from '../../notifications/rules.ts';
+import { subjectNameOf } from '../../../core/activity/records.ts';
+import { translator } from '../../../core/i18n/translations.ts';
+import { binary, flatText as flat, pdfText } from '../../../../test/support/pdf-text.ts';
+import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+
+describe('company details', function () {
+  let h: PortalHarness;
+  let olivia: ReturnType<PortalHarness['agent']>;
+  let maria: ReturnType<PortalHarness['agent']>;
+  let ben: ReturnType<PortalHarness['agent']>;
+  let priya: ReturnType<PortalHarness['agent']>;
+  let workspaceId: number;
+  let northwind: { id: number; address: string; tax_id: string };
+  const url = '/portal/demo/account/company';
+
+  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
+  const setSettings = async (values: Record<string, unknown>) => {
+    await h.crm
+      .db('workspace_client_portal_settings')
+      .insert({ workspace_id: String(workspaceId), ...values })
+      .onConflict('workspace_id')
+      .merge();
+    await h.crm.portal.workspaceChanged(String(workspaceId));
+  };
+  const valid = {
+    addressLine1: 'Friedrichstraße 123',
+    addressLine2: '4. Etage',
+    postalCode: '10117',
+    city: 'Berlin',
+    countryCode: 'DE',
+    billingEmail: 'Rechnungen@Northwind.test',
+    phone: '+49 30 1234-5678',
+    taxId: 'DE 123 456 789',
+  };
+  const save = async (agent: typeof olivia, values: Record<string, string>, status: number) => {
+    const page = (await agent.get(url).expect(200)).text;
+    return agent
+      .post(url)
+      .type('form')
+      .send({ _csrf: csrfFrom(page), ...values })
+      .expect(status);
+  };
+
+  before(async function () {
+    this.timeout(120_000);
+    h = await startPortalHarness();
+    workspaceId = (await h.crm.db('workspaces').where({ slug: 'demo' }).first('id')).id;
+    northwind = await h.crm.db('clients').where({ workspace_id: workspaceId, name: 'Northwind Traders' }).first('id', 'address', 'tax_id');
+    olivia = await signedInAgent(h.agent(), 'demo', login('olivia@northwind.test'));
+    maria = await signedInAgent(h.agent(), 'demo', login('maria@northwind.test'));
+    ben = await signedInAgent(h.agent(), 'demo', login('ben@northwind.test'));
+    priya = await signedInAgent(h.agent(), 'demo', login('priya@bluebell.test'));
+  });
+  after(async function () {
+    await h?.close();
+  });
+  afterEach(async function () {
+    await h.crm
+      .db('clients')
+      .where({ id: northwind.id })
+      .update({ address: northwind.address, tax_id: northwind.tax_id, billing_email: null, phone: null });
+    await h.crm
+      .db('client_activity_logs')
+      .where({ workspace_id: String(workspaceId), event: 'company.details_changed' })
+      .delete();
+    await h.crm.db('workspace_client_portal_settings').delete();
+    await h.crm.portal.workspaceChanged(String(workspaceId));
+  });
+
+  it('shows the details read only while the switch is off, and the form is a 404', async function () {
+    const page = (await olivia.get(url).expect(200)).text;
+    expect(page).to.contain('Company details').and.contain('410 Harbor Street').and.contain('United States').and.contain('91-1144442');
+    expect(page).to.contain('To change them, ask your client admin or the agency.');
+    expect(page).to.not.contain('name="addressLine1"');
+    await olivia
+      .post(url)
+      .type('form')
+      .send({ _csrf: csrfFrom(page), ...valid })
+      .expect(404);
+    // The account page links to it.
+    expect((await olivia.get('/portal/demo/account').expect(200)).text).to.contain('href="/portal/demo/account/company"');
+  });
+
+  it('lets only the client admin change them: Full access and Billing read them, and their POST is a 404', async function () {
+    await setSettings({ allow_company_details_edit: true });
+    expect((await olivia.get(url).expect(200)).text).to.contain('name="addressLine1"');
+    for (const agent of [maria, ben]) {
+      const page = (await agent.get(url).expect(200)).text;
+      expect(page).to.contain('410 Harbor Street').and.not.contain('name="addressLine1"');
+      await agent
+        .post(url)
+        .type('form')
+        .send({ _csrf: csrfFrom(page), ...valid })
+        .expect(404);
+    }
+    // The agency hides the permission from Olivia: the form is gone for her too.
+    await h.crm
+      .db('client_users')
+      .where({ workspace_id: String(workspaceId), email: 'olivia@northwind.test' })
+      .update({ denied_permissions: ['companyDetails'] });
+    try {
+      const page = (await olivia.get(url).expect(200)).text;
+      expect(page).to.not.contain('name="addressLine1"');
+      await olivia
+        .post(url)
+        .type('form')
+        .send({ _csrf: csrfFrom(page), ...valid })
+        .expect(404);
+    } finally {
+      await h.crm
+        .db('client_users')
+        .where({ workspace_id: String(workspaceId), email: 'olivia@northwind.test' })
+        .update({ denied_permissions: [] });
+    }
+  });
+
+  it('writes a change to the CRM with its log entry (old → new), and the next invoice PDF carries it', async function () {
+    await setSettings({ allow_company_details_edit: true });
+    const res = await save(olivia, valid, 303);
+    expect(res.headers.location).to.equal(`${url}?notice=saved`);
+    const row = await h.crm.db('clients').where({ id: northwind.id }).first('address', 'billing_email', 'phone', 'tax_id', 'updated_at');
+    expect(row).to.include({
+      address: 'Friedrichstraße 123\n4. Etage\n10117 Berlin\nGermany',
+      billing_email: 'rechnungen@northwind.test',
+      phone: '+49 30 1234-5678',
+      tax_id: 'DE123456789',
+    });
+    expect(row.updated_at).to.be.instanceOf(Date);
+    const page = (await olivia.get(res.headers.location as string).expect(200)).text;
+    expect(page).to.contain('The company’s details are saved, and the agency is told.').and.contain('value="Friedrichstraße 123"');
+
+    const logged = await h.crm.db('client_activity_logs').where({ workspace_id: String(workspaceId), event: 'company.details_changed' });
+    expect(logged).to.have.length(1);
+    expect(logged[0].client_id).to.equal(String(northwind.id));
+    const changes = (logged[0].details as { changes: Array<{ field: string; from: string | null; to: string | null }> }).changes;
+    expect(changes).to.deep.include({ field: 'addressLine1', from: '410 Harbor Street', to: 'Friedrichstraße 123' });
+    expect(changes).to.deep.include({ field: 'countryCode', from: 'US', to: 'DE' });
+    expect(changes).to.deep.include({ field: 'taxId', from: '91-1144442', to: 'DE123456789' });
+    expect(changes).to.deep.include({ field: 'billingEmail', from: null, to: 'rechnungen@northwind.test' });
+    // The agency reads it old → new, in its language.
+    expect(subjectNameOf(logged[0], translator('en'))).to.contain('Street: 410 Harbor Street → Friedrichstraße 123');
+    expect(subjectNameOf(logged[0], translator('de'))).to.contain('Land: US → DE');
+    // The agency is notified of it (in its list, and by email at once).
+    expect(eventsFor('in_app')).to.include('company.details_changed');
+    expect(eventsFor('immediate')).to.include('company.details_changed');
+
+    // Saving the same again changes nothing and logs nothing.
+    expect((await save(olivia, valid, 303)).headers.location).to.equal(`${url}?notice=unchanged`);
+    expect(
+      await h.crm.db('client_activity_logs').where({ workspace_id: String(workspaceId), event: 'company.details_changed' }),
+    ).to.have.length(1);
+
+    // The next invoice PDF names the company at its new address, with its new VAT number.
+    const invoice = await h.crm
+      .db('invoices')
+      .where({ workspace_id: workspaceId, client_id: northwind.id })
+      .whereNot({ status: 'draft' })
+      .first('id');
+    const pdf = await maria.get(`/portal/demo/invoices/${invoice.id}.pdf`).buffer(true).parse(binary).expect(200);
+    const text = flat(await pdfText(pdf.body as Buffer));
+    expect(text).to.contain('Friedrichstraße 123').and.contain('10117 Berlin').and.contain('DE123456789');
+    expect(text).to.not.contain('410 Harbor Street');
+  });
+
+  it('refuses what is not a company’s detail with a reason beside each field, and writes nothing', async function () {
+    await setSettings({ allow_company_details_edit: true });
+    const bad = await save(olivia, { ...valid, city: ' ', billingEmail: 'not an email', phone: 'call me', taxId: 'DE12345' }, 400);
+    expect(bad.text).to.contain('Enter the city.').and.contain('Enter an email address such as billing@example.com.');
+    expect(bad.text).to.contain('Enter a phone number of digits').and.contain('This is not the shape of a VAT number of that country');
+    expect(bad.text, 'the form keeps what was sent').to.contain('value="not an email"');
+    // A VAT number of another member state than the address's country.
+    expect((await save(olivia, { ...valid, taxId: 'NL123456789B01' }, 400)).text).to.contain(
+      'This VAT number belongs to another country than the company’s address.',
+    );
+    // Outside the EU, a tax id is free text up to 20 characters.
+    await save(olivia, { ...valid, countryCode: 'US', taxId: '91-1144442' }, 303);
+    expect((await save(olivia, { ...valid, countryCode: 'XX' }, 400)).text).to.contain('Choose the country.');
+    const row = await h.crm.db('clients').where({ id: northwind.id }).first('tax_id');
+    expect(row.tax_id).to.equal('91-1144442');
+    expect(
+      await h.crm.db('client_activity_logs').where({ workspace_id: String(workspaceId), event: 'company.details_changed' }),
+    ).to.have.length(1);
+  });
+
+  it('speaks German', async function () {
+    await setSettings({ allow_company_details_edit: true });
+    const page = (await olivia.get(url).set('Accept-Language', 'de').expect(200)).text;
+    expect(page).to.contain('Firmendaten').and.contain('Straße und Hausnummer').and.contain('Vereinigte Staaten');
+  });
+
+  it("never shows or changes another company's details", async function () {
+    await setSettings({ allow_company_details_edit: true });
+    const page = (await priya.get(url).expect(200)).text;
+    expect(page).to.not.contain('410 Harbor Street').and.not.contain('91-1144442');
+    const before = await h.crm.db('clients').where({ id: northwind.id }).first('address');
+    // Priya is not Bluebell's client admin: her POST is a 404, and Northwind's row is untouched.
+    await priya
+      .post(url)
+      .type('form')
+      .send({ _csrf: csrfFrom(page), ...valid })
+      .expect(404);
+    expect(await h.crm.db('clients').where({ id: northwind.id }).first('address')).to.deep.equal(before);
+  });
+});
