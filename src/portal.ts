@@ -20,6 +20,7 @@ import { type StaffCompanySurveys, type StaffTicketFile, type StaffTicketSurvey,
 import { knowledgeBaseFeature } from './features/knowledge-base/index.ts';
 import { requestsFeature, type StaffRequestFile } from './features/requests/index.ts';
 import { appointmentsFeature } from './features/appointments/index.ts';
+import { ordersFeature } from './features/orders/index.ts';
 import { teamFeature } from './features/team/index.ts';
 import { singleSignOnFeature } from './features/single-sign-on/index.ts';
 import { FEATURE_MANIFESTS } from './features/manifests.ts';
@@ -290,6 +291,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     appointments,
     tickets,
     requests,
+    ordersFeature(core.services),
     teamFeature(core.services, account.auth),
     privacy,
     appPush,

@@ -317,6 +317,12 @@ export {
   type AppointmentSlot,
   type AppointmentsPort,
   type AppointmentStatus,
+  type OrderDetail,
+  type OrderListFilter,
+  type OrderShipment,
+  type OrdersPort,
+  type OrderState,
+  type OrderSummary,
 } from './ports/host.ts';
 export type { AdapterDescription, HostClaim, HostConcept } from './ports/host.ts';
 export type { CallbackInput, IgnoredCallback, PaymentProvider, UnavailableCallback, VerifiedCallback } from './ports/payment-provider.ts';

@@ -54,6 +54,7 @@ export const ACTIVITY_EVENTS = {
   'request.submitted': 'Sent a service or quote request',
   'appointment.requested': 'Asked for an appointment',
   'appointment.cancelled': 'Cancelled an appointment',
+  'order.reordered': 'Asked for an order again',
   'offer.accepted': 'Accepted a proposal or quotation',
   'offer.declined': 'Declined a proposal or quotation',
   'offer.signed_pdf_downloaded': 'Downloaded the signed PDF',

@@ -76,6 +76,12 @@ export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>, t: Tr
       const at = str(d.startsAt);
       return [service ? quoted(service) : null, at].filter(Boolean).join(' ') || null;
     }
+    // An order asked for again: the order's number, and the draft's the host made of it.
+    case 'order.reordered': {
+      const number = str(d.number);
+      const draft = str(d.draftNumber);
+      return [number, draft ? `→ ${draft}` : null].filter(Boolean).join(' ') || null;
+    }
     case 'task.completed':
     case 'task.reopened': {
       const title = str(d.title);

@@ -25,6 +25,7 @@ export const CLIENT_PERMISSIONS = [
   'knowledge',
   'requests',
   'appointments',
+  'orders',
 ] as const;
 export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
 
@@ -40,6 +41,7 @@ const SWITCH_OF: Record<
   | 'showKnowledgeBase'
   | 'showRequests'
   | 'showAppointments'
+  | 'showOrders'
   | 'showDocuments'
   | 'allowFileUploads'
   | 'allowComments'
@@ -58,6 +60,7 @@ const SWITCH_OF: Record<
   knowledge: 'showKnowledgeBase',
   requests: 'showRequests',
   appointments: 'showAppointments',
+  orders: 'showOrders',
 };
 
 export type BuiltInRole = 'admin' | 'full' | 'billing' | 'member';
@@ -84,7 +87,7 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
   },
   billing: {
     label: 'Billing',
-    permissions: ['invoices', 'payments', 'documents', 'comments', 'knowledge'],
+    permissions: ['invoices', 'payments', 'documents', 'comments', 'knowledge', 'orders'],
     managesColleagues: false,
   },
   member: {
@@ -101,6 +104,7 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
       'knowledge',
       'requests',
       'appointments',
+      'orders',
     ],
     managesColleagues: false,
   },
@@ -179,6 +183,9 @@ const HOST_GRANTS_NEEDED = {
   // Alga's client portal asks no client permission to book or cancel (appointmentRequestActions.ts:
   // withAuth and a client user with a contact, nothing more).
   appointments: [],
+  // Alga PSA keeps no orders (no OrdersPort there): what its billing pages ask, should a host with
+  // client roles and orders come.
+  orders: ['billing:read'],
   companyProfile: ['client:read'],
   companyProfileEdit: ['client:update'],
 } as const satisfies Record<ClientPermission | 'colleagues', readonly string[]> & Record<string, readonly string[]>;

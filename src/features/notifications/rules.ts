@@ -40,6 +40,8 @@ export const NOTIFICATION_RULES: Partial<Record<ActivityEvent, { email: EmailCha
   // A request waits on the agency's answer; a cancellation frees time the agency planned for.
   'appointment.requested': { email: 'immediate' },
   'appointment.cancelled': { email: 'immediate' },
+  // A new draft order waits on the agency to validate it.
+  'order.reordered': { email: 'immediate' },
   // A client admin managing their colleagues: who can see the agency's records changes.
   'team.invited': { email: 'digest' },
   'team.role_changed': { email: 'immediate' },
