@@ -26,6 +26,7 @@ import { taskRoutes } from './web/routes/tasks.ts';
 import { TICKET_MESSAGE_PATH, ticketRoutes } from './web/routes/tickets.ts';
 import { requestRoutes } from './web/routes/requests.ts';
 import { appointmentRoutes } from './web/routes/appointments.ts';
+import { orderRoutes } from './web/routes/orders.ts';
 import { createCrmSession } from './web/session.ts';
 import { pluginHeaderItems } from './web/header-items.ts';
 import type { CrmPlugin, CrmStaffHelpers } from './crm-plugin.ts';
@@ -139,6 +140,7 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
   app.use(ticketRoutes({ ...deps, plugins, ...(options.virusScanner ? { virusScanner: options.virusScanner } : {}) }));
   app.use(requestRoutes({ ...deps, plugins }));
   app.use(appointmentRoutes({ ...deps, plugins }));
+  app.use(orderRoutes(deps));
   app.use(documentRoutes({ ...deps, plugins }));
   app.use(knowledgeBaseRoutes(deps));
   app.use(settingsRoutes({ ...deps, plugins }));

@@ -13,6 +13,7 @@ import { createInvoice, findInvoiceByNumber } from './queries/invoices.ts';
 import { createOffer, findOfferByNumber, type OfferTable } from './queries/offers.ts';
 import { recordPayment } from './queries/payments.ts';
 import { PROPOSALS } from './queries/proposals.ts';
+import { SEED_ORDERS, seedOrders } from './seed-orders.ts';
 import { QUOTATIONS } from './queries/quotations.ts';
 import { findStaffByEmail, insertStaffUser, listStaff } from './queries/staff-users.ts';
 import { findProjectByRef, insertProject, insertProjectPhase } from './queries/client-projects.ts';
@@ -505,6 +506,7 @@ async function seedWorkspace(trx: Db, workspace: SeedWorkspace, logins: DemoLogi
       });
     }
   }
+  if (workspace.slug === 'demo') await seedOrders(trx, workspaceId, SEED_ORDERS, { day: seedDate, time: seedTime });
 }
 
 export async function seedReferenceCrm(db: Knex): Promise<DemoLogins> {

@@ -25,6 +25,7 @@ export type Section =
   | 'knowledge'
   | 'requests'
   | 'appointments'
+  | 'orders'
   | 'documents'
   | 'settings';
 
@@ -40,6 +41,7 @@ const NAV: ReadonlyArray<{ section: Section; label: string; href: string }> = [
   { section: 'knowledge', label: 'Help articles', href: '/knowledge-base' },
   { section: 'requests', label: 'Requests', href: '/requests' },
   { section: 'appointments', label: 'Appointments', href: '/appointments' },
+  { section: 'orders', label: 'Orders', href: '/orders' },
   { section: 'documents', label: 'Documents', href: '/documents' },
   { section: 'settings', label: 'Settings', href: '/settings' },
 ];

@@ -100,7 +100,10 @@ export function createOrdersHandlers(deps: OrdersDeps) {
       }
       const view = presentOrder(i18n, base, settings, order);
       const brand = await pdfBrand(deps.storage, res);
-      const pdf = await renderPdfFor({ workspaceId: workspace.id, clientId: user.client_id }, orderPdfModel(i18n, view, brand, contact.clientName));
+      const pdf = await renderPdfFor(
+        { workspaceId: workspace.id, clientId: user.client_id },
+        orderPdfModel(i18n, view, brand, contact.clientName),
+      );
       sendPdf(res, pdf, pdfFilename(i18n.t('orders:kind'), order.number));
     },
 
