@@ -11,6 +11,7 @@
 //   projects  = llx_projet of the company, public or linked to the contact, with their tasks
 //   documents = llx_ecm_files with a share hash, bytes under the Dolibarr data root
 //   tickets   = llx_ticket of the company (Ticket module), messages llx_actioncomm TICKET_MSG
+//   orders    = llx_commande of the company past draft, lines llx_commandedet, shipments llx_expedition
 //   knowledgeBase = llx_knowledgemanagement_knowledgerecord validated (KnowledgeManagement module), llx_categorie type 13
 //   news      = invoices and proposals validated, tickets answered since the portal last read (clients' notifications)
 // Ids are rowids as strings; a malformed id, or one from another entity, is "not found".
@@ -51,6 +52,7 @@ import { dolibarrProjects } from './projects.ts';
 import { dolibarrDocuments, dolibarrTasks, sharedDocumentCount } from './shared-files.ts';
 import { dolibarrTickets } from './tickets.ts';
 import { dolibarrKnowledgeBase } from './knowledge-base.ts';
+import { dolibarrOrders } from './orders.ts';
 
 export interface DolibarrAdapterOptions {
   /** The portal URL's name for the Dolibarr instance: lower-case letters, digits and '-'. */
@@ -311,6 +313,10 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
         }
       : {}),
     projects: dolibarrProjects(db, entityOf),
+    orders: dolibarrOrders(db, entityOf, {
+      userId: options.actingUserId ?? null,
+      ...(options.dataRoot ? { dataRoot: options.dataRoot } : {}),
+    }),
     ...(options.knowledgeBase ? { knowledgeBase: dolibarrKnowledgeBase(db, entityOf) } : {}),
     news: dolibarrNews(db, entityOf, { tickets: options.tickets ?? false }),
   };
