@@ -212,9 +212,8 @@ export function dolibarrOrders(db: Knex, entityOf: (workspaceId: string) => numb
     async document(workspaceId, clientId, id) {
       const scope = scopeOf(workspaceId, clientId, id);
       if (!scope) return null;
-      const row = await findOrder(db, scope);
-      const doc = row?.last_main_doc?.trim();
-      if (!row || !doc || !doc.toLowerCase().endsWith('.pdf')) return null;
+      const doc = (await findOrder(db, scope))?.last_main_doc?.trim() ?? '';
+      if (!doc.toLowerCase().endsWith('.pdf')) return null;
       const found = await fileFound(dataRoot, { filepath: dirname(doc), filename: basename(doc) });
       if (!found) return null;
       return {

@@ -88,7 +88,7 @@ export function createOrdersHandlers(deps: OrdersDeps) {
       renderPortalPage(req, res, 'orders/show', view.heading, { order: view, asked: query.asked === '1' });
     },
 
-    pdf: async (req: Request, res: Response) => {
+    pdf: async (_req: Request, res: Response) => {
       const { i18n, workspace, base, settings } = portalContext(res);
       const { user, contact } = signedInClient(res);
       const order = await load(res);
