@@ -59,6 +59,7 @@ const PERMISSION_OF: Partial<Record<SectionSwitch, ClientPermission>> = {
   showKnowledgeBase: 'knowledge',
   showRequests: 'requests',
   showAppointments: 'appointments',
+  showOrders: 'orders',
 };
 
 /** Every client permission a route needs: those of its switches and those it names. */
