@@ -44,6 +44,8 @@ const PERSONAS: Persona[] = [
   { name: 'full, projects hidden', role: 'full', denied: ['projects'] },
   // Help articles hidden: no title of one in the list, an article, or the new-ticket form's suggestions.
   { name: 'full, help articles hidden', role: 'full', denied: ['knowledge'] },
+  // Orders hidden: no order number in the list, an order's page, its PDF, nor "order again".
+  { name: 'full, orders hidden', role: 'full', denied: ['orders'] },
 ];
 
 /** Whether a person's own settings hold a permission, read from the switch it narrows. */
@@ -62,6 +64,7 @@ function holds(settings: PortalSettings, permission: string): boolean {
     knowledge: settings.showKnowledgeBase,
     requests: settings.showRequests,
     appointments: settings.showAppointments,
+    orders: settings.showOrders,
   };
   return switches[permission] ?? false;
 }
@@ -73,6 +76,7 @@ const SETTINGS: PortalSettings = {
   showTickets: true,
   showRequests: true,
   showAppointments: true,
+  showOrders: true,
 };
 
 interface HostRecord {
@@ -136,7 +140,7 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
   let mariaId: string;
   let tomId: string;
   let records: HostRecord[];
-  let ids: { proposal: number; quotation: number; invoice: number; task: number; upload: string; ticket: number };
+  let ids: { order: number; proposal: number; quotation: number; invoice: number; task: number; upload: string; ticket: number };
   /** Each company's tickets: their refs, subjects and the files attached to them. */
   let ticketMarks: Array<{ clientId: number; marks: string[] }>;
   /** The workspace's published client articles by title, and those no client may read (drafts, internal, another workspace's). */
@@ -145,6 +149,8 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
   let requestMarks: Array<{ clientId: number; marks: string[] }>;
   /** Each company's appointments: the note each was booked with. */
   let appointmentMarks: Array<{ clientId: number; marks: string[] }>;
+  /** Each company's orders: their numbers, and the draft a client asked for again. */
+  let orderMarks: Array<{ clientId: number; marks: string[] }>;
   /** What the agency wrote only for its staff: never shown to any client. */
   const INTERNAL_NOTE = 'SMTP password rotated last week';
   const summary: string[] = [];
@@ -159,6 +165,7 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       .concat(articleMarks.never)
       .concat(requestMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'requests')).flatMap((x) => x.marks))
       .concat(appointmentMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'appointments')).flatMap((x) => x.marks))
+      .concat(orderMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'orders')).flatMap((x) => x.marks))
       .concat([INTERNAL_NOTE]);
 
   /** The portal's tables and the CRM's records a client can change, as one digest per table. */
@@ -189,6 +196,7 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       .insert({ workspace_id: workspaceId, allow_file_uploads: true, show_tickets: true, show_requests: true, show_appointments: true })
       .onConflict('workspace_id')
       .merge({ allow_file_uploads: true, show_tickets: true, show_requests: true, show_appointments: true });
+    await db('workspace_client_portal_settings').where({ workspace_id: workspaceId }).update({ show_orders: true });
     await h.crm.portal.workspaceChanged(workspaceId);
 
     const mariaLogin = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
@@ -352,7 +360,13 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       });
       appointmentMarks.push({ clientId: who.clientId, marks: [who.note] });
     }
+    orderMarks = (await db('orders').where({ workspace_id: ws }).select('client_id', 'number')).map((row) => ({
+      clientId: row.client_id,
+      marks: [row.number],
+    }));
+    const order = await db('orders').where({ workspace_id: ws, client_id: northwind.id }).orderBy('id').first('id');
     ids = {
+      order: order.id,
       proposal: proposal.id,
       quotation: quotation.id,
       invoice: invoice.id,
@@ -496,6 +510,7 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
           .replace(':uploadId', ids.upload)
           .replace(':taskId', String(ids.task))
           .replace(':ticketId', String(ids.ticket))
+          .replace(':orderId', String(ids.order))
           .replace(':clientUserId', mariaId)
           .replace(':paymentId', '00000000-0000-4000-8000-000000000000');
       const tries = h.crm.portal.routes.client.filter((route) => {
