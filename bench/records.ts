@@ -200,6 +200,9 @@ export async function benchRecords(
       status: 'cancelled',
     })
     .returning('id');
+  // The client's newest order, with its lines and deliveries.
+  const order = await db('orders').where(scope).whereNot('status', 'draft').orderBy('ordered_on', 'desc').first('id');
+  if (!order) throw new Error('the demo client has no order');
   const ssoProvider = randomUUID();
   await db('portal_sso_providers').insert({
     workspace_id: args.workspaceId,
@@ -220,6 +223,7 @@ export async function benchRecords(
     requestDefinition: String(definition.id),
     request: String(request.id),
     appointment: String(appointment.id),
+    order: String(order.id),
     proposal,
     quotation: await newestOpen('quotations'),
     invoice: String(invoice.id),
