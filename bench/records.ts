@@ -48,6 +48,7 @@ export type BenchRecords = Record<
   | 'requestDefinition'
   | 'request'
   | 'appointment'
+  | 'order'
   | 'ssoProvider',
   string
 >;
