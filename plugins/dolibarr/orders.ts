@@ -65,7 +65,7 @@ function presentLine(row: OrderLineRow): LineItem {
 }
 
 /** The carrier's page for the parcel, as Dolibarr builds it; null without a template or a number. */
-export function trackingUrlOf(template: string | null, trackingNumber: string | null): string | null {
+function trackingUrlOf(template: string | null, trackingNumber: string | null): string | null {
   const number = trackingNumber?.trim();
   if (!template?.trim() || !number) return null;
   return template.trim().replaceAll('{TRACKID}', encodeURIComponent(number));

@@ -164,7 +164,7 @@ export function projectSharedWithCompanySql(project: string): string {
 }
 
 /** An order's draft status (llx_commande fk_statut 0, Commande::STATUS_DRAFT). */
-export const ORDER_DRAFT = 0;
+const ORDER_DRAFT = 0;
 
 /** The company's orders (llx_commande aliased o) its contacts see: past draft. */
 export function ordersSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {

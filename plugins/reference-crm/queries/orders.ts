@@ -8,7 +8,7 @@ import { type Db, statusInSql } from './db.ts';
 
 export type OrderRowStatus = (typeof ORDER_STATUSES)[number];
 /** What a client sees: every status but draft. */
-export const CLIENT_ORDER_STATUSES: readonly OrderRowStatus[] = ['confirmed', 'shipping', 'delivered', 'cancelled'];
+const CLIENT_ORDER_STATUSES: readonly OrderRowStatus[] = ['confirmed', 'shipping', 'delivered', 'cancelled'];
 
 // A line's net amount is rounded to the cent, and so is its tax (as line-items.ts rounds them).
 const LINE_NET = 'round(ol.quantity * ol.unit_price_cents)';

@@ -21,7 +21,7 @@ const CHIP: Record<OrderState, string> = { confirmed: 'open', shipping: 'awaitin
 export const orderUrl = (base: string, id: string) => `${base}/orders/${encodeURIComponent(id)}`;
 
 /** A carrier's tracking page, when the host's address is a web address; anything else is shown as text only. */
-export function trackingHref(url: string | null): string | null {
+function trackingHref(url: string | null): string | null {
   if (!url) return null;
   try {
     const parsed = new URL(url);
