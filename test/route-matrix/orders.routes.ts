@@ -18,5 +18,12 @@ export const routes: MatrixRoute[] = [
   { method: 'GET', path: '/orders', url: () => '/orders?status=all', ownedByClient: false, switches: ['showOrders'] },
   { method: 'GET', path: '/orders/:orderId', url: ownOrder(), ownedByClient: true, switches: ['showOrders'] },
   { method: 'GET', path: '/orders/:orderId/pdf', url: ownOrder('/pdf'), ownedByClient: true, switches: ['showOrders'] },
-  { method: 'POST', path: '/orders/:orderId/again', url: ownOrder('/again'), ownedByClient: true, switches: ['showOrders'], ownerStatus: [303] },
+  {
+    method: 'POST',
+    path: '/orders/:orderId/again',
+    url: ownOrder('/again'),
+    ownedByClient: true,
+    switches: ['showOrders'],
+    ownerStatus: [303],
+  },
 ];
