@@ -67,7 +67,7 @@ describe('client access: roles and overrides', function () {
   it('gives each built-in role its permissions under a workspace that allows everything', function () {
     expect(allowed(ALL_ON, access('admin'))).to.deep.equal([...CLIENT_PERMISSIONS]);
     expect(allowed(ALL_ON, access('full'))).to.deep.equal([...CLIENT_PERMISSIONS]);
-    expect(allowed(ALL_ON, access('billing'))).to.deep.equal(['invoices', 'payments', 'documents', 'comments', 'knowledge', 'orders']);
+    expect(allowed(ALL_ON, access('billing'))).to.deep.equal(['invoices', 'payments', 'documents', 'comments', 'knowledge']);
     expect(allowed(ALL_ON, access('member'))).to.deep.equal([
       'proposals',
       'tasks',
@@ -151,7 +151,7 @@ describe('client access: roles and overrides', function () {
 
   it("turns the person's access into their own settings, which every section, action and live-event check reads", function () {
     const billing = effectiveSettings(ALL_ON, access('billing'));
-    expect(visibleSections(billing)).to.deep.equal(['invoices', 'documents', 'knowledge', 'orders']);
+    expect(visibleSections(billing)).to.deep.equal(['invoices', 'documents', 'knowledge']);
     expect(canSeeSection(billing, 'proposals')).to.equal(false);
     expect(canSeeSection(billing, 'quotations')).to.equal(false);
     expect(canClient(billing, 'pay_online')).to.equal(true);

@@ -87,7 +87,7 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
   },
   billing: {
     label: 'Billing',
-    permissions: ['invoices', 'payments', 'documents', 'comments', 'knowledge', 'orders'],
+    permissions: ['invoices', 'payments', 'documents', 'comments', 'knowledge'],
     managesColleagues: false,
   },
   member: {

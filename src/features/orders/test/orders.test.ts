@@ -4,7 +4,7 @@
 // tracking link (only an http(s) address is a link); its PDF; "order again" (PRG, one draft with
 // the same lines in the CRM, logged for the agency, a double click making no second draft, the
 // staff's order page saying where it came from); another company's order, a switched-off section
-// and a role without orders are 404; German words.
+// and a role without orders (Billing) are 404; German words.
 import { expect } from 'chai';
 import {
   csrfFrom,
@@ -183,6 +183,18 @@ describe('client orders', function () {
     await maria.get(`/portal/demo/orders/${id}/pdf`).expect(404);
     expect((await maria.get('/portal/demo/').expect(200)).text).to.not.contain('/portal/demo/orders"');
     await setSettings({ show_orders: true });
+    // Ben has the Billing role: invoices, payments and documents only.
+    const ben = await signedInAgent(h.agent(), 'demo', login('ben@northwind.test'));
+    await ben.get('/portal/demo/orders').expect(404);
+    await ben.get(`/portal/demo/orders/${id}`).expect(404);
+    await ben.get(`/portal/demo/orders/${id}/pdf`).expect(404);
+    const benPage = (await ben.get('/portal/demo/').expect(200)).text;
+    expect(benPage).to.not.contain('/portal/demo/orders"');
+    await ben
+      .post(`/portal/demo/orders/${id}/again`)
+      .type('form')
+      .send({ _csrf: csrfFrom(benPage) })
+      .expect(404);
     // Orders hidden from Maria by the agency (her role keeps everything else).
     const users = () => h.crm.db('client_users').where({ workspace_id: String(workspaceId), email: MARIA });
     await users().update({ denied_permissions: ['orders'] });
