@@ -51,6 +51,7 @@ export type BenchRecords = Record<
   | 'request'
   | 'appointment'
   | 'approval'
+  | 'order'
   | 'ssoProvider',
   string
 >;
@@ -221,6 +222,9 @@ export async function benchRecords(
       },
     }),
   );
+  // The client's newest order, with its lines and deliveries.
+  const order = await db('orders').where(scope).whereNot('status', 'draft').orderBy('ordered_on', 'desc').first('id');
+  if (!order) throw new Error('the demo client has no order');
   const ssoProvider = randomUUID();
   await db('portal_sso_providers').insert({
     workspace_id: args.workspaceId,
@@ -242,6 +246,7 @@ export async function benchRecords(
     request: String(request.id),
     appointment: String(appointment.id),
     approval: String(approval),
+    order: String(order.id),
     proposal,
     quotation: await newestOpen('quotations'),
     invoice: String(invoice.id),

@@ -46,6 +46,8 @@ await crm
   })
   .onConflict('workspace_id')
   .merge();
+// Orders on too (a workspace starts with them off).
+await crm.db('workspace_client_portal_settings').where({ workspace_id: demoClient.workspaceId }).update({ show_orders: true });
 await crm.portal.workspaceChanged(demoClient.workspaceId);
 const records = await benchRecords(crm.db, {
   workspaceId: demoClient.workspaceId,

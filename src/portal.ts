@@ -22,6 +22,7 @@ import { requestsFeature, type StaffRequestFile } from './features/requests/inde
 import { appointmentsFeature } from './features/appointments/index.ts';
 import { approvalsFeature } from './features/approvals/index.ts';
 import { companyDetailsFeature } from './features/company-details/index.ts';
+import { ordersFeature } from './features/orders/index.ts';
 import { teamFeature } from './features/team/index.ts';
 import { singleSignOnFeature } from './features/single-sign-on/index.ts';
 import { FEATURE_MANIFESTS } from './features/manifests.ts';
@@ -293,6 +294,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     approvalsFeature(core.services),
     tickets,
     requests,
+    ordersFeature(core.services),
     teamFeature(core.services, account.auth),
     companyDetailsFeature(core.services),
     privacy,

@@ -11,6 +11,7 @@
 //   projects  = llx_projet of the company, public or linked to the contact, with their tasks
 //   documents = llx_ecm_files with a share hash, bytes under the Dolibarr data root
 //   tickets   = llx_ticket of the company (Ticket module), messages llx_actioncomm TICKET_MSG
+//   orders    = llx_commande of the company past draft, lines llx_commandedet, shipments llx_expedition
 //   knowledgeBase = llx_knowledgemanagement_knowledgerecord validated (KnowledgeManagement module), llx_categorie type 13
 //   requests  = request types of the portal's settings, each request a draft llx_propal or an llx_ticket
 //   appointments = BookCal calendars (llx_bookcal_calendar) with the portal's hours, bookings llx_actioncomm
@@ -57,6 +58,7 @@ import { dolibarrRequests } from './requests.ts';
 import { dolibarrAppointments } from './appointments.ts';
 import { dolibarrCatalogue } from './catalogue.ts';
 import { dolibarrCompanyDetails } from './company-details.ts';
+import { dolibarrOrders } from './orders.ts';
 
 export interface DolibarrAdapterOptions {
   /** The portal URL's name for the Dolibarr instance: lower-case letters, digits and '-'. */
@@ -328,6 +330,10 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
       : {}),
     projects: dolibarrProjects(db, entityOf),
     companyDetails: dolibarrCompanyDetails(db, entityOf, { actingUserId: options.actingUserId ?? null }),
+    orders: dolibarrOrders(db, entityOf, {
+      userId: options.actingUserId ?? null,
+      ...(options.dataRoot ? { dataRoot: options.dataRoot } : {}),
+    }),
     ...(options.knowledgeBase ? { knowledgeBase: dolibarrKnowledgeBase(db, entityOf) } : {}),
     ...(options.requests
       ? { requests: dolibarrRequests(db, entityOf, { tickets: options.tickets ?? false, userId: options.actingUserId ?? null }) }

@@ -27,6 +27,7 @@ import { TICKET_MESSAGE_PATH, ticketRoutes } from './web/routes/tickets.ts';
 import { requestRoutes } from './web/routes/requests.ts';
 import { appointmentRoutes } from './web/routes/appointments.ts';
 import { APPROVAL_UPLOAD_PATH, APPROVAL_VERSION_PATH, approvalRoutes } from './web/routes/approvals.ts';
+import { orderRoutes } from './web/routes/orders.ts';
 import { createCrmSession } from './web/session.ts';
 import { pluginHeaderItems } from './web/header-items.ts';
 import type { CrmPlugin, CrmStaffHelpers } from './crm-plugin.ts';
@@ -141,6 +142,7 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
   app.use(requestRoutes({ ...deps, plugins }));
   app.use(appointmentRoutes({ ...deps, plugins }));
   app.use(approvalRoutes(deps));
+  app.use(orderRoutes(deps));
   app.use(documentRoutes({ ...deps, plugins }));
   app.use(knowledgeBaseRoutes(deps));
   app.use(settingsRoutes({ ...deps, plugins }));

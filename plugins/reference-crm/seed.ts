@@ -13,6 +13,7 @@ import { createInvoice, findInvoiceByNumber } from './queries/invoices.ts';
 import { createOffer, findOfferByNumber, type OfferTable } from './queries/offers.ts';
 import { recordPayment } from './queries/payments.ts';
 import { PROPOSALS } from './queries/proposals.ts';
+import { SEED_ORDERS, seedOrders } from './seed-orders.ts';
 import { QUOTATIONS } from './queries/quotations.ts';
 import { findStaffByEmail, insertStaffUser, listStaff } from './queries/staff-users.ts';
 import { findProjectByRef, insertProject, insertProjectPhase } from './queries/client-projects.ts';
@@ -514,6 +515,7 @@ async function seedWorkspace(trx: Db, workspace: SeedWorkspace, logins: DemoLogi
   const client = firstClient ? await findClientByName(trx, { workspaceId, name: firstClient.name }) : null;
   const staff = firstStaff ? await findStaffByEmail(trx, { workspaceId, email: firstStaff.email }) : null;
   if (client && staff) await seedDemoApproval(trx, { workspaceId, clientId: client.id, staffId: staff.id });
+  if (workspace.slug === 'demo') await seedOrders(trx, workspaceId, SEED_ORDERS, { day: seedDate, time: seedTime });
 }
 
 export async function seedReferenceCrm(db: Knex): Promise<DemoLogins> {

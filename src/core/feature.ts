@@ -62,7 +62,8 @@ type HostPortName =
   | 'requests'
   | 'appointments'
   | 'approvals'
-  | 'companyDetails';
+  | 'companyDetails'
+  | 'orders';
 
 /** Work a feature does on a timer, on every instance; each run is safe to overlap with another instance's. */
 export interface BackgroundJob {

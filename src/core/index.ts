@@ -326,6 +326,12 @@ export {
   type CompanyDetailsChange,
   type CompanyDetailsField,
   type CompanyDetailsPort,
+  type OrderDetail,
+  type OrderListFilter,
+  type OrderShipment,
+  type OrdersPort,
+  type OrderState,
+  type OrderSummary,
 } from './ports/host.ts';
 export type { AdapterDescription, HostClaim, HostConcept } from './ports/host.ts';
 export type { CatalogueCalendar, CatalogueRequestType } from './ports/host.ts';

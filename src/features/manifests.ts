@@ -19,6 +19,7 @@ import { privacyManifest } from './privacy/manifest.ts';
 import { projectsManifest } from './projects/manifest.ts';
 import { appointmentsManifest } from './appointments/manifest.ts';
 import { approvalsManifest } from './approvals/manifest.ts';
+import { ordersManifest } from './orders/manifest.ts';
 import { tasksManifest } from './tasks/manifest.ts';
 import { ticketsManifest } from './tickets/manifest.ts';
 import { requestsManifest } from './requests/manifest.ts';
@@ -40,6 +41,7 @@ export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
   approvalsManifest,
   ticketsManifest,
   requestsManifest,
+  ordersManifest,
   teamManifest,
   companyDetailsManifest,
   privacyManifest,

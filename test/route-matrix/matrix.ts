@@ -61,6 +61,7 @@ const PERMISSION_OF: Partial<Record<SectionSwitch, ClientPermission>> = {
   showAppointments: 'appointments',
   showApprovals: 'approvals',
   allowCompanyDetailsEdit: 'companyDetails',
+  showOrders: 'orders',
 };
 
 /** Every client permission a route needs: those of its switches and those it names. */

@@ -49,6 +49,7 @@ const ALL_ON: PortalSettings = {
   showAppointments: true,
   showApprovals: true,
   allowCompanyDetailsEdit: true,
+  showOrders: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -84,6 +85,7 @@ describe('client access: roles and overrides', function () {
       'requests',
       'appointments',
       'approvals',
+      'orders',
     ]);
   });
 
@@ -126,6 +128,7 @@ describe('client access: roles and overrides', function () {
       appointments: null,
       approvals: null,
       companyDetails: 'role',
+      orders: null,
     });
     const verdicts = resolveAccess(settings, everything);
     expect(verdicts.map((v) => hiddenReason(v, everything))).to.deep.equal([

@@ -63,6 +63,7 @@ const ALL_ON: PortalSettings = {
   showRequests: true,
   showAppointments: true,
   showApprovals: true,
+  showOrders: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -107,6 +108,7 @@ describe('portal policy: sections', function () {
       'requests',
       'appointments',
       'approvals',
+      'orders',
     ]);
   });
 
@@ -126,6 +128,7 @@ describe('portal policy: sections', function () {
     ['showRequests', ['requests']],
     ['showAppointments', ['appointments']],
     ['showApprovals', ['approvals']],
+    ['showOrders', ['orders']],
   ];
   for (const [name, sections] of switches) {
     it(`${name} alone shows ${sections.join(' and ')} (and documents)`, function () {

@@ -46,6 +46,8 @@ const PERSONAS: Persona[] = [
   { name: 'full, projects hidden', role: 'full', denied: ['projects'] },
   // Help articles hidden: no title of one in the list, an article, or the new-ticket form's suggestions.
   { name: 'full, help articles hidden', role: 'full', denied: ['knowledge'] },
+  // Orders hidden: no order number in the list, an order's page, its PDF, nor "order again".
+  { name: 'full, orders hidden', role: 'full', denied: ['orders'] },
 ];
 
 /** Whether a person's own settings hold a permission, read from the switch it narrows. */
@@ -66,6 +68,7 @@ function holds(settings: PortalSettings, permission: string): boolean {
     appointments: settings.showAppointments,
     approvals: settings.showApprovals,
     companyDetails: settings.allowCompanyDetailsEdit,
+    orders: settings.showOrders,
   };
   return switches[permission] ?? false;
 }
@@ -79,6 +82,7 @@ const SETTINGS: PortalSettings = {
   showAppointments: true,
   showApprovals: true,
   allowCompanyDetailsEdit: true,
+  showOrders: true,
 };
 
 interface HostRecord {
@@ -142,7 +146,16 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
   let mariaId: string;
   let tomId: string;
   let records: HostRecord[];
-  let ids: { proposal: number; quotation: number; invoice: number; task: number; upload: string; ticket: number; approval: number };
+  let ids: {
+    order: number;
+    proposal: number;
+    quotation: number;
+    invoice: number;
+    task: number;
+    upload: string;
+    ticket: number;
+    approval: number;
+  };
   /** Each company's tickets: their refs, subjects and the files attached to them. */
   let ticketMarks: Array<{ clientId: number; marks: string[] }>;
   /** The workspace's published client articles by title, and those no client may read (drafts, internal, another workspace's). */
@@ -153,6 +166,8 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
   let appointmentMarks: Array<{ clientId: number; marks: string[] }>;
   /** Each company's work shared for approval: its title and the message with its version. */
   let approvalMarks: Array<{ clientId: number; marks: string[] }>;
+  /** Each company's orders: their numbers, and the draft a client asked for again. */
+  let orderMarks: Array<{ clientId: number; marks: string[] }>;
   /** What the agency wrote only for its staff: never shown to any client. */
   const INTERNAL_NOTE = 'SMTP password rotated last week';
   const summary: string[] = [];
@@ -168,6 +183,7 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       .concat(requestMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'requests')).flatMap((x) => x.marks))
       .concat(appointmentMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'appointments')).flatMap((x) => x.marks))
       .concat(approvalMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'approvals')).flatMap((x) => x.marks))
+      .concat(orderMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'orders')).flatMap((x) => x.marks))
       .concat([INTERNAL_NOTE])
       // Another company's own details (its Company page is its people's alone).
       .concat(['12 Camden Row', '88 Pier Avenue']);
@@ -205,6 +221,7 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
         show_appointments: true,
         show_approvals: true,
         allow_company_details_edit: true,
+        show_orders: true,
       })
       .onConflict('workspace_id')
       .merge({
@@ -214,6 +231,7 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
         show_appointments: true,
         show_approvals: true,
         allow_company_details_edit: true,
+        show_orders: true,
       });
     await h.crm.portal.workspaceChanged(workspaceId);
 
@@ -399,7 +417,13 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       if (who.clientId === northwind.id) northwindApproval = id;
       approvalMarks.push({ clientId: who.clientId, marks: [who.title, message] });
     }
+    orderMarks = (await db('orders').where({ workspace_id: ws }).select('client_id', 'number')).map((row) => ({
+      clientId: row.client_id,
+      marks: [row.number],
+    }));
+    const order = await db('orders').where({ workspace_id: ws, client_id: northwind.id }).orderBy('id').first('id');
     ids = {
+      order: order.id,
       proposal: proposal.id,
       quotation: quotation.id,
       invoice: invoice.id,
@@ -545,6 +569,7 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
           .replace(':taskId', String(ids.task))
           .replace(':ticketId', String(ids.ticket))
           .replace(':approvalId', String(ids.approval))
+          .replace(':orderId', String(ids.order))
           .replace(':clientUserId', mariaId)
           .replace(':paymentId', '00000000-0000-4000-8000-000000000000');
       const tries = h.crm.portal.routes.client.filter((route) => {

@@ -19,6 +19,11 @@
 //   external contact at all (then the whole company follows it);
 // - tickets: the company's (llx_ticket.fk_soc), as Dolibarr's public ticket pages and WebPortal's
 //   ticket list show a third party's tickets.
+// - orders: the company's (llx_commande.fk_soc) past draft, as WebPortal's order list of a third
+//   party's account (htdocs/webportal/controllers/orderlist.controller.class.php) lists them:
+//   validated, shipment in progress, closed (delivered) and cancelled; a draft (fk_statut 0) is the
+//   agency's. Their shipments (llx_expedition) are the company's validated or closed ones that
+//   carry the order's lines (llx_expeditiondet.fk_element) or are linked to it (llx_element_element).
 import type { Knex } from 'knex';
 import { clientCompanyIds, type Db } from './db.ts';
 
@@ -157,3 +162,17 @@ export function projectTasksSeenBy(db: Db, scope: ContactScope & { projectId: nu
 export function projectSharedWithCompanySql(project: string): string {
   return `(${project}.public = 1 and ${project}.fk_statut in (${SHOWN_PROJECT_STATUSES.join(', ')}))`;
 }
+
+/** An order's draft status (llx_commande fk_statut 0, Commande::STATUS_DRAFT). */
+const ORDER_DRAFT = 0;
+
+/** The company's orders (llx_commande aliased o) its contacts see: past draft. */
+export function ordersSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
+  return db('llx_commande as o')
+    .where({ 'o.entity': scope.entity, 'o.fk_soc': scope.companyId })
+    .whereIn('o.fk_soc', clientCompanyIds(db, scope.entity))
+    .whereNot('o.fk_statut', ORDER_DRAFT);
+}
+
+/** Expedition::STATUS_VALIDATED (sent) and STATUS_CLOSED (delivered); a draft or cancelled shipment is not shown. */
+export const SHOWN_SHIPMENT_STATUSES = [1, 2];

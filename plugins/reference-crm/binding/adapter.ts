@@ -27,6 +27,7 @@ import {
 } from '../../../src/index.ts';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
 import { referenceKnowledgeBase } from './portal-knowledge.ts';
+import { referenceOrders } from './portal-orders.ts';
 import {
   findClientTask,
   listDoneTasks,
@@ -860,6 +861,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
     },
     tickets: referenceTickets(db),
     knowledgeBase: referenceKnowledgeBase(db),
+    orders: referenceOrders(db),
     requests: referenceRequests(db),
     appointments: referenceAppointments(db),
     approvals: referenceApprovals(db),

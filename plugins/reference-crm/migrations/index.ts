@@ -24,6 +24,7 @@ import * as appointments from './20270404000001_appointments.ts';
 import * as ticketChoiceTranslations from './20270410000001_ticket_choice_translations.ts';
 import * as approvals from './20270504000001_approvals.ts';
 import * as companyDetails from './20270505000001_company_details.ts';
+import * as orders from './20270501000001_orders.ts';
 import { CRM_DISTRIBUTION } from './distribution.ts';
 
 const config = (): Knex.MigratorConfig => ({
@@ -51,6 +52,7 @@ const config = (): Knex.MigratorConfig => ({
     '20270410000001_ticket_choice_translations': ticketChoiceTranslations,
     '20270504000001_approvals': approvals,
     '20270505000001_company_details': companyDetails,
+    '20270501000001_orders': orders,
   }),
   tableName: 'crm_knex_migrations',
 });

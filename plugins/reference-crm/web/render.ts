@@ -26,6 +26,7 @@ export type Section =
   | 'requests'
   | 'appointments'
   | 'approvals'
+  | 'orders'
   | 'documents'
   | 'settings';
 
@@ -42,6 +43,7 @@ const NAV: ReadonlyArray<{ section: Section; label: string; href: string }> = [
   { section: 'requests', label: 'Requests', href: '/requests' },
   { section: 'appointments', label: 'Appointments', href: '/appointments' },
   { section: 'approvals', label: 'Approvals', href: '/approvals' },
+  { section: 'orders', label: 'Orders', href: '/orders' },
   { section: 'documents', label: 'Documents', href: '/documents' },
   { section: 'settings', label: 'Settings', href: '/settings' },
 ];

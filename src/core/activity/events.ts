@@ -57,6 +57,7 @@ export const ACTIVITY_EVENTS = {
   'approval.approved': 'Approved work shared for approval',
   'approval.changes_requested': 'Asked for changes to work shared for approval',
   'company.details_changed': 'Changed the company’s details',
+  'order.reordered': 'Asked for an order again',
   'offer.accepted': 'Accepted a proposal or quotation',
   'offer.declined': 'Declined a proposal or quotation',
   'offer.signed_pdf_downloaded': 'Downloaded the signed PDF',

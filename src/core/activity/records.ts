@@ -95,6 +95,12 @@ export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>, t: Tr
         .filter(Boolean);
       return said.length ? said.join('; ') : null;
     }
+    // An order asked for again: the order's number, and the draft's the host made of it.
+    case 'order.reordered': {
+      const number = str(d.number);
+      const draft = str(d.draftNumber);
+      return [number, draft ? `→ ${draft}` : null].filter(Boolean).join(' ') || null;
+    }
     case 'task.completed':
     case 'task.reopened': {
       const title = str(d.title);

@@ -27,6 +27,7 @@ export const CLIENT_PERMISSIONS = [
   'appointments',
   'approvals',
   'companyDetails',
+  'orders',
 ] as const;
 export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
 
@@ -44,6 +45,7 @@ const SWITCH_OF: Record<
   | 'showAppointments'
   | 'showApprovals'
   | 'allowCompanyDetailsEdit'
+  | 'showOrders'
   | 'showDocuments'
   | 'allowFileUploads'
   | 'allowComments'
@@ -64,6 +66,7 @@ const SWITCH_OF: Record<
   appointments: 'showAppointments',
   approvals: 'showApprovals',
   companyDetails: 'allowCompanyDetailsEdit',
+  orders: 'showOrders',
 };
 
 export type BuiltInRole = 'admin' | 'full' | 'billing' | 'member';
@@ -109,6 +112,7 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
       'requests',
       'appointments',
       'approvals',
+      'orders',
     ],
     managesColleagues: false,
   },
@@ -189,6 +193,9 @@ const HOST_GRANTS_NEEDED = {
   appointments: [],
   // Work shared for approval is a document, as Alga keeps it (documents, document_versions).
   approvals: ['document:read'],
+  // Alga PSA keeps no orders (no OrdersPort there): what its billing pages ask, should a host with
+  // client roles and orders come.
+  orders: ['billing:read'],
   companyProfile: ['client:read'],
   companyProfileEdit: ['client:update'],
   // Changing the company's details: Alga's client settings page opens with client read or update

@@ -18,7 +18,8 @@ export type PortalSection =
   | 'knowledge'
   | 'requests'
   | 'appointments'
-  | 'approvals';
+  | 'approvals'
+  | 'orders';
 
 const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   proposals: (s) => s.showProposals,
@@ -33,6 +34,7 @@ const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   requests: (s) => s.showRequests,
   appointments: (s) => s.showAppointments,
   approvals: (s) => s.showApprovals,
+  orders: (s) => s.showOrders,
 };
 
 export const PORTAL_SECTIONS = Object.keys(SECTION_RULES) as PortalSection[];
@@ -58,6 +60,7 @@ const SECTION_OF_RECORD: Record<string, PortalSection> = {
   request: 'requests',
   appointment: 'appointments',
   approval: 'approvals',
+  order: 'orders',
 };
 
 /**

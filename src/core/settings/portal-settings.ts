@@ -18,6 +18,8 @@ export interface PortalSettings {
   showApprovals: boolean;
   /** A client admin changes the company's address, billing email, tax id and phone (else the page is read only). */
   allowCompanyDetailsEdit: boolean;
+  /** Clients follow their orders to delivery and order again (where the host keeps orders). */
+  showOrders: boolean;
   /**
    * Documents have no workspace switch (always true here); a person's role or the agency can hide
    * them from one person or company (src/core/policies/client-access.ts).
@@ -55,6 +57,7 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   showAppointments: false,
   showApprovals: false,
   allowCompanyDetailsEdit: false,
+  showOrders: false,
   showDocuments: true,
   allowFileUploads: false,
   allowComments: true,
@@ -108,6 +111,11 @@ export const SECTION_SWITCHES = [
     key: 'allowCompanyDetailsEdit',
     label: 'Allow clients to change their company details',
     hint: 'A client admin changes the address, billing email, tax id and phone in your CRM; you are notified of each change. Off: the Company page is read only.',
+  },
+  {
+    key: 'showOrders',
+    label: 'Show orders',
+    hint: 'Clients follow their orders to delivery, with tracking links, and ask you for a new draft of an order with the same lines. Only where your CRM keeps orders.',
   },
   {
     key: 'allowFileUploads',

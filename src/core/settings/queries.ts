@@ -17,6 +17,7 @@ interface SettingsRow {
   show_appointments: boolean;
   show_approvals: boolean;
   allow_company_details_edit: boolean;
+  show_orders: boolean;
   allow_file_uploads: boolean;
   allow_comments: boolean;
   allow_messaging: boolean;
@@ -45,6 +46,7 @@ const COLUMNS = [
   'show_appointments',
   'show_approvals',
   'allow_company_details_edit',
+  'show_orders',
   'allow_file_uploads',
   'allow_comments',
   'allow_messaging',
@@ -74,6 +76,7 @@ function fromRow(row: SettingsRow): PortalSettings {
     showAppointments: row.show_appointments,
     showApprovals: row.show_approvals,
     allowCompanyDetailsEdit: Boolean(row.allow_company_details_edit),
+    showOrders: row.show_orders,
     showDocuments: true,
     allowFileUploads: row.allow_file_uploads,
     allowComments: row.allow_comments,
@@ -114,6 +117,7 @@ export async function saveSettings(db: Db, workspaceId: string, change: Settings
     showAppointments: 'show_appointments',
     showApprovals: 'show_approvals',
     allowCompanyDetailsEdit: 'allow_company_details_edit',
+    showOrders: 'show_orders',
     allowFileUploads: 'allow_file_uploads',
     allowComments: 'allow_comments',
     allowMessaging: 'allow_messaging',

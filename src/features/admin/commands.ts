@@ -60,6 +60,7 @@ const switches: Record<SectionSwitch, typeof checkboxField> = {
   showAppointments: checkboxField,
   showApprovals: checkboxField,
   allowCompanyDetailsEdit: checkboxField,
+  showOrders: checkboxField,
   allowFileUploads: checkboxField,
   allowComments: checkboxField,
   allowMessaging: checkboxField,

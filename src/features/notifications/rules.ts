@@ -45,6 +45,8 @@ export const NOTIFICATION_RULES: Partial<Record<ActivityEvent, { email: EmailCha
   'approval.changes_requested': { email: 'immediate' },
   // The address, billing email or tax id the agency invoices to changed: its CRM record now says so.
   'company.details_changed': { email: 'immediate' },
+  // A new draft order waits on the agency to validate it.
+  'order.reordered': { email: 'immediate' },
   // A client admin managing their colleagues: who can see the agency's records changes.
   'team.invited': { email: 'digest' },
   'team.role_changed': { email: 'immediate' },
