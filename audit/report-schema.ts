@@ -76,6 +76,15 @@ const CONCEPT_IDS = [
   'surveyInvitation',
   'surveyResponse',
   'surveyTrigger',
+  'salesOrder',
+  'orderLine',
+  'shipment',
+  'contract',
+  'contractLine',
+  'contractUsage',
+  'timeEntry',
+  'asset',
+  'documentVersion',
 ] as const;
 const ConceptIdSchema = z.enum(CONCEPT_IDS);
 export type ConceptId = z.infer<typeof ConceptIdSchema>;

@@ -363,7 +363,7 @@ function scoreTable(
   }
 
   // 4. Shape, neighbourhood and reuse.
-  const machinery = machineryWord(profile, context);
+  const machinery = machineryWord(profile, context, spec);
   if (machinery) penalties.push({ factor: 0.5, reason: machinery });
   if (spec.id === 'activityLog') {
     const feature = profile.tokens.find((t) => !GENERAL_LOG_WORDS.has(t) && !spec.words.has(t) && t !== context.prefix);
@@ -493,8 +493,9 @@ function commentWord(profile: TableProfile, spec: TableConceptSpec): { score: nu
 }
 
 /** An integration, pipeline or telemetry table, or one hanging off such a table. */
-function machineryWord(profile: TableProfile, context: ScoringContext): string | null {
-  const own = profile.tokens.find((t) => MACHINERY_WORDS.has(t));
+function machineryWord(profile: TableProfile, context: ScoringContext, spec: TableConceptSpec): string | null {
+  // A word the concept itself is named by (the usage of a contract) is not machinery for it.
+  const own = profile.tokens.find((t) => MACHINERY_WORDS.has(t) && !spec.words.has(t));
   if (own) return `part of an integration or pipeline ("${own}")`;
   // A table many others point at is a core record, whatever optional settings it refers to
   // (clients.inbound_ticket_defaults_id); only a row that cannot exist without its integration
@@ -505,7 +506,7 @@ function machineryWord(profile: TableProfile, context: ScoringContext): string |
     const own = link.columns.filter((c) => c !== context.tenantColumn);
     if (own.some((c) => profile.table.columns.find((col) => col.name === c)?.nullable !== false)) continue;
     const parent = context.byName.get(link.to);
-    const word = parent?.tokens.find((t) => MACHINERY_WORDS.has(t));
+    const word = parent?.tokens.find((t) => MACHINERY_WORDS.has(t) && !spec.words.has(t));
     if (word) return `hangs off an integration or pipeline (${link.columns.join(', ')} → ${link.to}, "${word}")`;
   }
   return null;

@@ -2,6 +2,7 @@ import { hasRole } from './column-roles.ts';
 import { tokenize } from './names.ts';
 import type { TableProfile } from './schema-model.ts';
 import { type ColumnExpectation, parentPathTo, type ScoringContext, type TableConceptSpec } from './concept-spec.ts';
+import { AGREEMENT_CONCEPTS } from './agreement-concepts.ts';
 import { SECTION_CONCEPTS } from './section-concepts.ts';
 import { NAME_MODIFIERS, TABLE_WORDS } from './vocabulary.ts';
 
@@ -428,6 +429,8 @@ export const TABLE_CONCEPTS: TableConceptSpec[] = [
   },
   // Scored after every concept above, so none of their picks moves.
   ...SECTION_CONCEPTS,
+  // Then what the client has with the agency, scored last so no earlier pick moves.
+  ...AGREEMENT_CONCEPTS,
 ];
 
 const START_END_WORDS = new Set(['start', 'end', 'begin', 'debut', 'fin', 'beginn', 'ende', 'dateo', 'datee', 'due']);

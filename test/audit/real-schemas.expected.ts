@@ -80,16 +80,21 @@ const ALGA_PSA: RealSchemaExpectation = {
     },
     orderLine: {
       tables: ['public.sales_order_lines'],
-      readme: 'alga-psa.sql:7612 sales_order_lines (so_id, quantity_ordered, unit_price); fulfillmentActions.ts:183 reads the lines of an order',
+      readme:
+        'alga-psa.sql:7612 sales_order_lines (so_id, quantity_ordered, unit_price); fulfillmentActions.ts:183 reads the lines of an order',
     },
     // Alga fulfils an order from stock (stock_units allocated to a line, fulfillmentActions.ts:138)
     // and records no shipment: no carrier, no tracking number (the one carrier column is a phone's).
-    shipment: { tables: null, readme: 'fulfillmentActions.ts:138-190 fulfils from stock_units; no table with a carrier or tracking number' },
+    shipment: {
+      tables: null,
+      readme: 'fulfillmentActions.ts:138-190 fulfils from stock_units; no table with a carrier or tracking number',
+    },
     // A contract is assigned to a client through client_contracts (start and end per client); the
     // contract itself (its lines) is contracts. The billing page starts from client_contracts.
     contract: {
       tables: ['public.client_contracts', 'public.contracts'],
-      readme: 'packages/client-portal/src/actions/client-portal-actions/client-billing-metrics.ts:479 client_contracts as cc, :501 joins contract_lines on cc.contract_id',
+      readme:
+        'packages/client-portal/src/actions/client-portal-actions/client-billing-metrics.ts:479 client_contracts as cc, :501 joins contract_lines on cc.contract_id',
     },
     contractLine: {
       tables: ['public.contract_lines'],
@@ -167,16 +172,26 @@ const DOLIBARR: RealSchemaExpectation = {
     // What the client has with the agency (issue 62), from the dump and Dolibarr 23's classes (its
     // source is not here: commande/class/commande.class.php, expedition/class/expedition.class.php,
     // contrat/class/contrat.class.php, fichinter/class/fichinter.class.php, as known).
-    salesOrder: { tables: ['public.llx_commande'], readme: 'dolibarr.sql:2942 llx_commande (ref, fk_soc, fk_statut, total_ht): Commande::$table_element' },
-    orderLine: { tables: ['public.llx_commandedet'], readme: 'dolibarr.sql:3305 llx_commandedet (fk_commande, qty, subprice): OrderLine::$table_element' },
+    salesOrder: {
+      tables: ['public.llx_commande'],
+      readme: 'dolibarr.sql:2942 llx_commande (ref, fk_soc, fk_statut, total_ht): Commande::$table_element',
+    },
+    orderLine: {
+      tables: ['public.llx_commandedet'],
+      readme: 'dolibarr.sql:3305 llx_commandedet (fk_commande, qty, subprice): OrderLine::$table_element',
+    },
     shipment: {
       tables: ['public.llx_expedition'],
       readme: 'dolibarr.sql:4712 llx_expedition (fk_soc, tracking_number, fk_shipping_method, date_delivery): Expedition::$table_element',
     },
-    contract: { tables: ['public.llx_contrat'], readme: 'dolibarr.sql:3483 llx_contrat (fk_soc, date_contrat, fin_validite): Contrat::$table_element' },
+    contract: {
+      tables: ['public.llx_contrat'],
+      readme: 'dolibarr.sql:3483 llx_contrat (fk_soc, date_contrat, fin_validite): Contrat::$table_element',
+    },
     contractLine: {
       tables: ['public.llx_contratdet'],
-      readme: 'dolibarr.sql:3578 llx_contratdet (fk_contrat, fk_product, date_ouverture, date_fin_validite, qty): ContratLigne::$table_element',
+      readme:
+        'dolibarr.sql:3578 llx_contratdet (fk_contrat, fk_product, date_ouverture, date_fin_validite, qty): ContratLigne::$table_element',
     },
     // Dolibarr keeps no allowance used per period: a contract line has a quantity, and the time
     // spent is in interventions and time records.
