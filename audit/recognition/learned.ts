@@ -14,7 +14,7 @@ export function leaveOut(schemas: readonly LearnedFrom[]): void {
 }
 
 /** Whether what was learned from this schema is switched off. */
-export function isLeftOut(from: LearnedFrom | undefined): boolean {
+function isLeftOut(from: LearnedFrom | undefined): boolean {
   return from !== undefined && leftOut.has(from);
 }
 
@@ -42,8 +42,18 @@ export function taggedWords(
   return map;
 }
 
+/** Tag words already in a vocabulary as learned from one schema (a CRM's own abbreviations). */
+export function tagLearned(vocabulary: ReadonlyMap<string, number>, from: LearnedFrom, words: readonly string[]): void {
+  const tags = wordTags.get(vocabulary) ?? new Map<string, LearnedFrom>();
+  for (const word of words) {
+    if (!vocabulary.has(word)) throw new Error(`tagLearned: "${word}" is not in the vocabulary`);
+    tags.set(word, from);
+  }
+  wordTags.set(vocabulary, tags);
+}
+
 /** The schema a vocabulary word was learned from, if it was tagged. */
-export function learnedFromOf(vocabulary: ReadonlyMap<string, number>, word: string): LearnedFrom | undefined {
+function learnedFromOf(vocabulary: ReadonlyMap<string, number>, word: string): LearnedFrom | undefined {
   return wordTags.get(vocabulary)?.get(word);
 }
 
