@@ -181,7 +181,11 @@ function approvalsAnswer(context: AnswerContext): Answer {
   // The host's versions with a decision recorded on them is the whole of it; versions or documents
   // without one are the part the portal completes with its decisions.
   const status: Status =
-    versions.status === 'exists' && decided ? 'exists' : versions.status !== 'missing' || documents.status === 'exists' ? 'partial' : 'missing';
+    versions.status === 'exists' && decided
+      ? 'exists'
+      : versions.status !== 'missing' || documents.status === 'exists'
+        ? 'partial'
+        : 'missing';
   const visible = columnNamed(documentProfile, /client_visible|visible|share|public|portal/);
   const questions = numbered([
     unsureNote([documents, versions]),

@@ -8,6 +8,7 @@
 import type { CatalogColumn } from '../catalog/types.ts';
 import { hasRole } from './column-roles.ts';
 import type { ScoringContext, TableConceptSpec } from './concept-spec.ts';
+import { weightOf } from './learned.ts';
 import { tokenize } from './names.ts';
 import type { TableProfile } from './schema-model.ts';
 import { NAME_MODIFIERS, TABLE_WORDS, type TableConceptId } from './vocabulary.ts';
@@ -45,7 +46,7 @@ function parentsOf(context: ScoringContext, ids: TableConceptId[]): string[] {
     for (const link of context.byName.get(chosen)?.outgoing ?? []) {
       const target = context.byName.get(link.to);
       if (!target || link.to === context.tenantTable || link.to === chosen) continue;
-      if (target.tokens.length === 1 && (words.get(target.tokens[0] ?? '') ?? 0) >= 0.8) found.push(link.to);
+      if (target.tokens.length === 1 && (weightOf(words, target.tokens[0] ?? '') ?? 0) >= 0.8) found.push(link.to);
     }
   }
   return found;
@@ -60,12 +61,12 @@ function linkTo(profile: TableProfile, context: ScoringContext, ids: TableConcep
 
 /** A name word of a concept, alone or glued to a line word (commandedet, contratdet): which one, and the line word. */
 function lineOfName(profile: TableProfile, parent: ReadonlyMap<string, number>): { words: string[]; reason: string } | null {
-  const parentWord = profile.tokens.find((t) => (parent.get(t) ?? 0) >= 0.6);
+  const parentWord = profile.tokens.find((t) => (weightOf(parent, t) ?? 0) >= 0.6);
   const lineWord = profile.tokens.find((t) => LINE_WORDS.has(t));
   if (parentWord && lineWord) return { words: [parentWord, lineWord], reason: `"${parentWord}" and "${lineWord}"` };
   for (const token of profile.tokens) {
-    for (const [word, weight] of parent) {
-      if (weight < 0.6 || !token.startsWith(word)) continue;
+    for (const word of parent.keys()) {
+      if ((weightOf(parent, word) ?? 0) < 0.6 || !token.startsWith(word)) continue;
       const rest = token.slice(word.length);
       if (LINE_WORDS.has(rest)) return { words: [token], reason: `"${word}" glued to "${rest}"` };
     }
@@ -405,7 +406,7 @@ export const AGREEMENT_CONCEPTS: TableConceptSpec[] = [
     label: 'Document versions',
     words: TABLE_WORDS.documentVersion,
     nameEvidence: (profile) => {
-      const doc = profile.tokens.find((t) => (DOCUMENT_WORDS.get(t) ?? 0) >= 0.8);
+      const doc = profile.tokens.find((t) => (weightOf(DOCUMENT_WORDS, t) ?? 0) >= 0.8);
       const version = profile.tokens.find((t) => VERSION_WORDS.has(t));
       return doc && version
         ? { score: 1, reason: `named for versions of a document ("${doc}" and "${version}")`, words: [doc, version] }

@@ -2,6 +2,7 @@
 // and a confidence between 0 and 1. The name counts for half, the column signature and the links
 // for the rest; names that say "line items", "supplier", "archive" or "dictionary" are penalised.
 // Below MIN_CONFIDENCE nothing is chosen: the answer is "not found", with what was looked at.
+import { learnedRule } from './learned.ts';
 import { compareText } from '../catalog/read-catalog.ts';
 import { hasRole, type ColumnRole } from './column-roles.ts';
 import { bestWordMatch, tokenize } from './names.ts';
@@ -97,8 +98,16 @@ const MAY_SHARE_OWN: ReadonlyArray<[TableConceptId, TableConceptId]> = [
   ['task', 'booking'],
 ];
 
+// A sale that is a quotation until the client confirms it, then an order, in one table (Tryton's
+// sale_sale, state 'quotation' → 'confirmed'). Learned on Tryton: switched off when scored there.
+const quotationBecomesOrder = learnedRule('tryton', (a: TableConceptId, b: TableConceptId): true | null => {
+  const pair = new Set([a, b]);
+  return pair.has('salesOrder') && (pair.has('quotation') || pair.has('proposal')) ? true : null;
+});
+
 function mayShare(a: TableConceptId, b: TableConceptId, profile: TableProfile | undefined, context?: ScoringContext): boolean {
   if ([...MAY_SHARE, ...MAY_SHARE_OWN].some(([x, y]) => (x === a && y === b) || (x === b && y === a))) return true;
+  if (quotationBecomesOrder(a, b)) return true;
   const pair = new Set([a, b]);
   if (pair.has('company') && pair.has('contact') && profile !== undefined && isPartyTable(profile)) return true;
   return (
@@ -562,7 +571,10 @@ function attachedToRecord(profile: TableProfile, context: ScoringContext): boole
  * table. Each of its rows ties one row here to a record of the kind it names, so this table links to
  * those records (a payment applied to invoices and credits) even with no key of its own to them.
  */
-function polymorphicPivot(profile: TableProfile, context: ScoringContext): string | null {
+// Learned on Invoice Ninja (2d5a7cfb, paymentables): switched off when the audit is scored there.
+const polymorphicPivot = learnedRule('invoiceninja', anyRecordPivot);
+
+function anyRecordPivot(profile: TableProfile, context: ScoringContext): string | null {
   for (const link of profile.incoming) {
     const pivot = context.byName.get(link.from);
     if (!pivot || pivot === profile) continue;
