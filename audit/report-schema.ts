@@ -13,7 +13,9 @@ import type { HostConcept } from '../src/core/index.ts';
 // is overall (sureness).
 // 5: ten concepts of the service requests, appointments, knowledge base and surveys sections
 // (serviceRequestType ... surveyTrigger), and the answers B11 to B14.
-export const AUDIT_REPORT_VERSION = 5;
+// 6: nine concepts of what a client has with the agency (salesOrder ... documentVersion), and the
+// answers B15 to B18.
+export const AUDIT_REPORT_VERSION = 6;
 
 const StatusSchema = z.enum(['exists', 'partial', 'missing', 'not_checked']);
 export type Status = z.infer<typeof StatusSchema>;
@@ -76,6 +78,15 @@ const CONCEPT_IDS = [
   'surveyInvitation',
   'surveyResponse',
   'surveyTrigger',
+  'salesOrder',
+  'orderLine',
+  'shipment',
+  'contract',
+  'contractLine',
+  'contractUsage',
+  'timeEntry',
+  'asset',
+  'documentVersion',
 ] as const;
 const ConceptIdSchema = z.enum(CONCEPT_IDS);
 export type ConceptId = z.infer<typeof ConceptIdSchema>;

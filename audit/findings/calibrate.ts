@@ -2,6 +2,7 @@
 // (below UNSURE_BELOW) or one its runner-up matches (at any confidence) is "unsure": the report names the two best
 // candidates and what decides between them, and the plugin relies on neither until a person says.
 // Being wrong with "exists" is the worst outcome; a correct "unsure" costs a question.
+import { learnedRule } from '../recognition/learned.ts';
 import { decision, type ConceptFinding, type ConceptId } from '../report-schema.ts';
 import { runnerUpOf, sameKindAsPick } from './runner-up.ts';
 
@@ -91,8 +92,38 @@ export function calibrate(findings: ConceptFinding[], ceilings: ReadonlyMap<Conc
     if (unsure && !on.some((o) => o.status === 'exists'))
       byId.set(f.id, markUnsure(f, `it is read off ${f.chosenTable}, whose pick for ${unsure.label.toLowerCase()} is unsure`));
   }
+  // A record that must hang off another (a line off its order, an order off its client) is no surer
+  // than the record it hangs off: where no pick it may hang off exists, it is unsure too.
+  for (const f of findings) {
+    const why = hangsOffUnsure(f, byId);
+    if (why) byId.set(f.id, markUnsure(f, why));
+  }
   return findings.map((f) => byId.get(f.id) ?? f);
 }
+
+/** What each of these picks must hang off: any one of these concepts, sure. */
+const HANGS_OFF: Partial<Record<ConceptId, ConceptId[]>> = {
+  salesOrder: ['company', 'contact'],
+  orderLine: ['salesOrder'],
+  shipment: ['company', 'contact'],
+  contract: ['company', 'contact'],
+  contractLine: ['contract'],
+  contractUsage: ['contractLine', 'contract'],
+  asset: ['company', 'contact'],
+  documentVersion: ['document'],
+};
+
+// Learned while reading FrontAccounting's scores with its own rules left out (an order read as the
+// client's through an unsure client pick): switched off when the audit is scored there.
+const hangsOffUnsure = learnedRule('frontaccounting', (f: ConceptFinding, byId: ReadonlyMap<ConceptId, ConceptFinding>): string | null => {
+  const parents = HANGS_OFF[f.id];
+  if (!parents || f.status !== 'exists' || !f.chosenTable) return null;
+  if (parents.some((p) => byId.get(p)?.status === 'exists')) return null;
+  const unsure = parents.map((p) => byId.get(p)).find((p) => p?.status === 'unsure');
+  return unsure
+    ? `it hangs off ${unsure.label.toLowerCase()}, whose pick (${unsure.chosenTable}) is unsure`
+    : `it hangs off ${parents.join(' or ')}, which the host does not have`;
+});
 
 /** Findings read off the table of another concept's pick. */
 const DERIVED = new Set<ConceptId>(['acceptance', 'signature', 'publicLinks', 'paymentMethods']);

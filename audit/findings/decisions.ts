@@ -170,6 +170,63 @@ const TEXTS: Record<ConceptId, Texts> = {
     complete: (f) => `${at(f)} may say when a survey is sent: which events must be answered before the portal sends any`,
     add: () => "add the portal's own triggers (a survey when a ticket closes or a project ends), switched per workspace",
   },
+  salesOrder: {
+    keep: (f) =>
+      `keep the host's orders (${at(f)}): the portal's Orders section lists a client's orders by status, read through the adapter; "order again" asks the agency for a new one and never writes an order itself`,
+    complete: (f) => `${at(f)} may hold the client's orders: which statuses a client may see must be answered before the portal lists any`,
+    add: () => "the host keeps no orders: the portal's Orders section stays off (it shows the host's orders and keeps none of its own)",
+  },
+  orderLine: {
+    keep: (f) => `show an order's lines from ${at(f)} through the adapter`,
+    complete: (f) => `${at(f)} may hold the lines of an order: which rows are titles or subtotals must be answered first`,
+    add: () => 'the host keeps no order lines: an order is shown with its totals only',
+  },
+  shipment: {
+    keep: (f) => `show an order's deliveries from ${at(f)} (carrier, tracking) through the adapter`,
+    complete: (f) =>
+      `${at(f)} may hold the deliveries: how a delivery is tied to its order and where the tracking number is must be answered first`,
+    add: () => 'the host records no shipments: an order is shown without deliveries or tracking',
+  },
+  contract: {
+    keep: (f) =>
+      `keep the host's contracts (${at(f)}): the portal's Contracts section shows a client's contracts and their periods, read through the adapter`,
+    complete: (f) =>
+      `${at(f)} may hold the client's contracts: which are active, and whether templates are among them, must be answered first`,
+    add: () => "the host keeps no contracts with clients: the portal's Contracts section stays off",
+  },
+  contractLine: {
+    keep: (f) => `show what each contract includes from ${at(f)} through the adapter`,
+    complete: (f) => `${at(f)} may hold what a contract includes: which lines carry an allowance (hours, units) must be answered first`,
+    add: () => 'the host keeps no contract lines: a contract is shown with its period and totals only',
+  },
+  contractUsage: {
+    keep: (f) =>
+      `read what is used of each allowance per period from ${at(f)}, as the host computes it; the portal never computes its own figure beside the host's`,
+    complete: (f) =>
+      `${at(f)} may hold the usage per period: which unit it counts (minutes, hours, units) and which period must be answered first`,
+    add: () =>
+      'the host keeps no usage per period: the portal sums the time worked on a contract line over the period, as the adapter reads it',
+  },
+  timeEntry: {
+    keep: (f) => `show the time worked behind a contract's usage from ${at(f)}, only where the agency lets clients see it`,
+    complete: (f) =>
+      `${at(f)} may hold the time worked: which unit its duration is in, and which entries a client may see, must be answered first`,
+    add: () => 'the host records no time worked: usage is shown without the entries behind it',
+  },
+  asset: {
+    keep: (f) =>
+      `keep the host's devices (${at(f)}): the portal's Devices section lists a client's devices with their type and status, read through the adapter`,
+    complete: (f) =>
+      `${at(f)} may hold devices: whether they are the client's (and not the agency's own fixed assets) must be answered before the portal lists any`,
+    add: () => "the host keeps no devices for clients: the portal's Devices section stays off",
+  },
+  documentVersion: {
+    keep: (f) =>
+      `keep the host's versions of a document (${at(f)}): an approval names the version decided, and the agency's next upload is the next version there`,
+    complete: (f) => `${at(f)} may hold versions of documents: how the current one is told apart must be answered first`,
+    add: () =>
+      "the host keeps no versions of a document: the portal's Approvals section keeps each version it is given, with its fingerprint, in its own tables",
+  },
   activityLog: {
     keep: (f) => `keep ${at(f)} for the host's own events; client actions are also written to client_activity_logs`,
     complete: () => 'client actions and sign-ins go to client_activity_logs',

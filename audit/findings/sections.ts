@@ -3,6 +3,7 @@
 // the tables around it: where a request's files are kept, which version of a form it answered,
 // where an article's body, categories and translations are, and which rows of a shared calendar
 // are appointments (a kind column whose declared values name them becomes the row filter).
+import { AGREEMENT_CONCEPT_IDS } from '../recognition/agreement-concepts.ts';
 import { hasRole } from '../recognition/column-roles.ts';
 import { tokenize } from '../recognition/names.ts';
 import type { TableProfile } from '../recognition/schema-model.ts';
@@ -150,5 +151,6 @@ export function sectionFindings(context: FindingsContext): DraftFinding[] {
     tableFinding(context, 'surveyInvitation'),
     tableFinding(context, 'surveyResponse'),
     tableFinding(context, 'surveyTrigger'),
+    ...AGREEMENT_CONCEPT_IDS.map((id) => tableFinding(context, id)),
   ];
 }

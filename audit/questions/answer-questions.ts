@@ -2,6 +2,7 @@
 // between them settled (reconcile.ts).
 import type { Answer } from '../report-schema.ts';
 import { accessAnswers } from './access.ts';
+import { agreementAnswers } from './agreements.ts';
 import type { AnswerContext } from './answer-context.ts';
 import { backendAnswers } from './backend.ts';
 import { clientViewAnswers } from './client-views.ts';
@@ -18,6 +19,7 @@ export function answerQuestions(context: AnswerContext): Answer[] {
     ...clientViewAnswers(context),
     ...ticketAndProjectAnswers(context),
     ...sectionAnswers(context),
+    ...agreementAnswers(context),
     ...publicPageAnswers(context),
     ...backendAnswers(context),
     ...frontendAnswers(context),

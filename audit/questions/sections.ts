@@ -9,11 +9,11 @@ import { declaredValues } from '../recognition/section-concepts.ts';
 import type { Answer, ConceptFinding, Evidence, Status } from '../report-schema.ts';
 import { answer, concept, decisionFor, evidenceOf, type AnswerContext } from './answer-context.ts';
 
-function profileOf(context: AnswerContext, finding: ConceptFinding): TableProfile | undefined {
+export function profileOf(context: AnswerContext, finding: ConceptFinding): TableProfile | undefined {
   return finding.chosenTable ? context.model.byName.get(finding.chosenTable) : undefined;
 }
 
-function numbered(questions: Array<string | null>): string {
+export function numbered(questions: Array<string | null>): string {
   return questions
     .filter((q): q is string => Boolean(q))
     .map((q, i) => `(${i + 1}) ${q}`)
@@ -24,13 +24,13 @@ function numbered(questions: Array<string | null>): string {
  * Exists when every `required` finding exists (the section's own and the client sign-in it needs);
  * partial when any of the section's own findings (`own`) found something; missing otherwise.
  */
-function statusOf(required: ConceptFinding[], own: ConceptFinding[]): Status {
+export function statusOf(required: ConceptFinding[], own: ConceptFinding[]): Status {
   if (required.every((f) => f.status === 'exists')) return 'exists';
   return own.some((f) => f.status !== 'missing') ? 'partial' : 'missing';
 }
 
 /** Which values of a column mean something: the declared ones are listed, codes and free text said to be so. */
-function valuesQuestion(profile: TableProfile, column: CatalogColumn, meaning: string): string {
+export function valuesQuestion(profile: TableProfile, column: CatalogColumn, meaning: string): string {
   const declared = declaredValues(profile, column);
   if (declared.length > 0)
     return `which of the declared values of ${profile.qualified}.${column.name} mean ${meaning} (${declared.join(', ')})`;
@@ -38,20 +38,20 @@ function valuesQuestion(profile: TableProfile, column: CatalogColumn, meaning: s
   return `which values of ${profile.qualified}.${column.name} mean ${meaning} (${kind} the schema does not name)`;
 }
 
-function stateQuestion(profile: TableProfile, meaning: string): string {
+export function stateQuestion(profile: TableProfile, meaning: string): string {
   const column = (profile.roles.get('status') ?? [])[0];
   if (!column) return `where ${profile.qualified} keeps whether it is ${meaning} (no status column was found)`;
   return valuesQuestion(profile, column, meaning);
 }
 
-function clientLink(context: AnswerContext, profile: TableProfile | undefined): string | null {
+export function clientLink(context: AnswerContext, profile: TableProfile | undefined): string | null {
   if (!profile) return null;
   const clients = (['company', 'contact'] as const).map((id) => concept(context, id).chosenTable).filter(Boolean);
   const link = profile.outgoing.find((l) => clients.includes(l.to));
   return link ? `${link.columns.join(', ')} → ${link.to}` : null;
 }
 
-function unsureNote(findings: ConceptFinding[]): string | null {
+export function unsureNote(findings: ConceptFinding[]): string | null {
   const unsure = findings.filter((f) => f.status === 'unsure');
   if (unsure.length === 0) return null;
   return `which table holds ${unsure.map((f) => `${f.label.toLowerCase()} (${f.chosenTable} or ${f.runnerUp?.table ?? 'none'})`).join(' and ')}`;

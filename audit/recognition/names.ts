@@ -1,6 +1,7 @@
 // Turning identifiers into comparable words. Host schemas name things in any language and style
 // (llx_socpeople, tblInvoices, crm_rechnung_archiv), so recognition works on lower-case,
 // accent-free, singular tokens, with a schema-wide prefix such as 'llx' set aside.
+import { leftOutKey, weightOf } from './learned.ts';
 
 export function tokenize(identifier: string): string[] {
   return identifier
@@ -136,7 +137,7 @@ export function bestWordMatch(tokens: string[], vocabulary: ReadonlyMap<string, 
     cache = new Map();
     matchCache.set(vocabulary, cache);
   }
-  const cacheKey = tokens.join('\u0000');
+  const cacheKey = `${leftOutKey()}\u0001${tokens.join('\u0000')}`;
   const cached = cache.get(cacheKey);
   if (cached !== undefined) return cached;
   const found = findBestWord(tokens, vocabulary);
@@ -148,13 +149,14 @@ function findBestWord(tokens: string[], vocabulary: ReadonlyMap<string, number>)
   let best: WordMatch | null = null;
   let bestValue = 0;
   tokens.forEach((token, position) => {
-    const exact = vocabulary.get(token);
+    const exact = weightOf(vocabulary, token);
     if (exact !== undefined && exact > bestValue) {
       best = { word: token, weight: exact, token, position, kind: 'exact', rest: '' };
       bestValue = exact;
     }
     for (const [word, weight] of vocabulary) {
       if (word.length < 4 || token === word || token.length < word.length + 2) continue;
+      if (weightOf(vocabulary, word) === undefined) continue;
       let rest: string | null = null;
       let factor = COMPOUND_FACTOR;
       if (token.startsWith(word)) rest = token.slice(word.length);

@@ -2,6 +2,7 @@
 // and a confidence between 0 and 1. The name counts for half, the column signature and the links
 // for the rest; names that say "line items", "supplier", "archive" or "dictionary" are penalised.
 // Below MIN_CONFIDENCE nothing is chosen: the answer is "not found", with what was looked at.
+import { learnedRule } from './learned.ts';
 import { compareText } from '../catalog/read-catalog.ts';
 import { hasRole, type ColumnRole } from './column-roles.ts';
 import { bestWordMatch, tokenize } from './names.ts';
@@ -97,8 +98,16 @@ const MAY_SHARE_OWN: ReadonlyArray<[TableConceptId, TableConceptId]> = [
   ['task', 'booking'],
 ];
 
+// A sale that is a quotation until the client confirms it, then an order, in one table (Tryton's
+// sale_sale, state 'quotation' → 'confirmed'). Learned on Tryton: switched off when scored there.
+const quotationBecomesOrder = learnedRule('tryton', (a: TableConceptId, b: TableConceptId): true | null => {
+  const pair = new Set([a, b]);
+  return pair.has('salesOrder') && (pair.has('quotation') || pair.has('proposal')) ? true : null;
+});
+
 function mayShare(a: TableConceptId, b: TableConceptId, profile: TableProfile | undefined, context?: ScoringContext): boolean {
   if ([...MAY_SHARE, ...MAY_SHARE_OWN].some(([x, y]) => (x === a && y === b) || (x === b && y === a))) return true;
+  if (quotationBecomesOrder(a, b)) return true;
   const pair = new Set([a, b]);
   if (pair.has('company') && pair.has('contact') && profile !== undefined && isPartyTable(profile)) return true;
   return (
@@ -363,7 +372,7 @@ function scoreTable(
   }
 
   // 4. Shape, neighbourhood and reuse.
-  const machinery = machineryWord(profile, context);
+  const machinery = machineryWord(profile, context, spec);
   if (machinery) penalties.push({ factor: 0.5, reason: machinery });
   if (spec.id === 'activityLog') {
     const feature = profile.tokens.find((t) => !GENERAL_LOG_WORDS.has(t) && !spec.words.has(t) && t !== context.prefix);
@@ -493,8 +502,9 @@ function commentWord(profile: TableProfile, spec: TableConceptSpec): { score: nu
 }
 
 /** An integration, pipeline or telemetry table, or one hanging off such a table. */
-function machineryWord(profile: TableProfile, context: ScoringContext): string | null {
-  const own = profile.tokens.find((t) => MACHINERY_WORDS.has(t));
+function machineryWord(profile: TableProfile, context: ScoringContext, spec: TableConceptSpec): string | null {
+  // A word the concept itself is named by (the usage of a contract) is not machinery for it.
+  const own = profile.tokens.find((t) => MACHINERY_WORDS.has(t) && !spec.words.has(t));
   if (own) return `part of an integration or pipeline ("${own}")`;
   // A table many others point at is a core record, whatever optional settings it refers to
   // (clients.inbound_ticket_defaults_id); only a row that cannot exist without its integration
@@ -505,7 +515,7 @@ function machineryWord(profile: TableProfile, context: ScoringContext): string |
     const own = link.columns.filter((c) => c !== context.tenantColumn);
     if (own.some((c) => profile.table.columns.find((col) => col.name === c)?.nullable !== false)) continue;
     const parent = context.byName.get(link.to);
-    const word = parent?.tokens.find((t) => MACHINERY_WORDS.has(t));
+    const word = parent?.tokens.find((t) => MACHINERY_WORDS.has(t) && !spec.words.has(t));
     if (word) return `hangs off an integration or pipeline (${link.columns.join(', ')} → ${link.to}, "${word}")`;
   }
   return null;
@@ -561,7 +571,10 @@ function attachedToRecord(profile: TableProfile, context: ScoringContext): boole
  * table. Each of its rows ties one row here to a record of the kind it names, so this table links to
  * those records (a payment applied to invoices and credits) even with no key of its own to them.
  */
-function polymorphicPivot(profile: TableProfile, context: ScoringContext): string | null {
+// Learned on Invoice Ninja (2d5a7cfb, paymentables): switched off when the audit is scored there.
+const polymorphicPivot = learnedRule('invoiceninja', anyRecordPivot);
+
+function anyRecordPivot(profile: TableProfile, context: ScoringContext): string | null {
   for (const link of profile.incoming) {
     const pivot = context.byName.get(link.from);
     if (!pivot || pivot === profile) continue;

@@ -1,7 +1,9 @@
+import { learnedRule } from './learned.ts';
 import { hasRole } from './column-roles.ts';
 import { tokenize } from './names.ts';
 import type { TableProfile } from './schema-model.ts';
 import { type ColumnExpectation, parentPathTo, type ScoringContext, type TableConceptSpec } from './concept-spec.ts';
+import { AGREEMENT_CONCEPTS } from './agreement-concepts.ts';
 import { SECTION_CONCEPTS } from './section-concepts.ts';
 import { NAME_MODIFIERS, TABLE_WORDS } from './vocabulary.ts';
 
@@ -132,7 +134,10 @@ const LEDGER_WORDS = new Set(['trans', 'transaction', 'ledger', 'posting', 'buch
  * for the kind of row. The invoices are among its rows, the payments too; which code is which is
  * not in the schema, so the adapter reads the rows of one kind only.
  */
-export function typedClientLedger(profile: TableProfile, context: ScoringContext): { kindColumn: string; reason: string } | null {
+// Learned on FrontAccounting (d608e798): switched off when the audit is scored there.
+export const typedClientLedger = learnedRule('frontaccounting', clientLedger);
+
+function clientLedger(profile: TableProfile, context: ScoringContext): { kindColumn: string; reason: string } | null {
   if (!profile.tokens.some((t) => LEDGER_WORDS.has(t)) || !hasRole(profile.roles, 'amount')) return null;
   const linked = new Set(profile.outgoing.flatMap((l) => l.columns));
   const kind = profile.table.columns.find((c) => {
@@ -157,7 +162,10 @@ const ORDER_WORDS = new Set(['order', 'commande', 'auftrag', 'bestellung', 'pedi
  * ERPs keep quotations as a kind of sales order: quotations may be among its rows, but nothing in
  * the schema says which kind is one, so such a table is at most an unsure pick for them.
  */
-export function typedClientOrders(profile: TableProfile, context: ScoringContext): string | null {
+// Learned on FrontAccounting (d608e798): switched off when the audit is scored there.
+export const typedClientOrders = learnedRule('frontaccounting', clientOrders);
+
+function clientOrders(profile: TableProfile, context: ScoringContext): string | null {
   if (!profile.tokens.some((t) => ORDER_WORDS.has(t)) || !hasRole(profile.roles, 'amount')) return null;
   const linked = new Set(profile.outgoing.flatMap((l) => l.columns));
   const kind = profile.table.columns.find((c) => {
@@ -428,6 +436,8 @@ export const TABLE_CONCEPTS: TableConceptSpec[] = [
   },
   // Scored after every concept above, so none of their picks moves.
   ...SECTION_CONCEPTS,
+  // Then what the client has with the agency, scored last so no earlier pick moves.
+  ...AGREEMENT_CONCEPTS,
 ];
 
 const START_END_WORDS = new Set(['start', 'end', 'begin', 'debut', 'fin', 'beginn', 'ende', 'dateo', 'datee', 'due']);

@@ -55,8 +55,8 @@ describe("audit: Dolibarr's real schema, with the reference-crm adapter named", 
       comment: 'public.llx_comment',
       activityLog: 'public.llx_events',
     });
-    // Supplier invoices, invoice templates, line items, orders, PDF models, bank accounts,
-    // dictionaries and extension tables are never chosen for anything.
+    // Supplier invoices, invoice templates, line items, PDF models, bank accounts, dictionaries and
+    // extension tables are never chosen for anything; orders only for orders.
     const chosen = report.concepts.map((c) => c.chosenTable).filter(Boolean);
     for (const decoy of [
       'llx_facture_fourn',
@@ -64,7 +64,6 @@ describe("audit: Dolibarr's real schema, with the reference-crm adapter named", 
       'llx_facturedet',
       'llx_propaldet',
       'llx_propal_extrafields',
-      'llx_commande',
       'llx_document_model',
       'llx_bank_account',
       'llx_c_typent',
@@ -75,6 +74,7 @@ describe("audit: Dolibarr's real schema, with the reference-crm adapter named", 
     ]) {
       expect(chosen, decoy).to.not.include(`public.${decoy}`);
     }
+    expect(report.concepts.filter((c) => c.chosenTable === 'public.llx_commande').map((c) => c.id)).to.deep.equal(['salesOrder']);
   });
 
   it('reports client login and passwords as existing, with llx_societe_account.pass_crypted as evidence', () => {

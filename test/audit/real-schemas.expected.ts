@@ -71,6 +71,51 @@ const ALGA_PSA: RealSchemaExpectation = {
       tables: ['public.project_phases'],
       readme: 'README:25 "tasks project_tasks", each in a phase (project_tasks.phase_id)',
     },
+    // What the client has with the agency (issue 62). The README does not name these; each is read
+    // from the dump and from the code of Alga's own screens (the Nine-Minds/alga-psa mirror at HEAD).
+    salesOrder: {
+      tables: ['public.sales_orders'],
+      readme:
+        'alga-psa.sql:7638 sales_orders (so_number, client_id, status CHECK draft..fulfilled); packages/inventory/src/actions/fulfillmentActions.ts:190 updates sales_orders.status',
+    },
+    orderLine: {
+      tables: ['public.sales_order_lines'],
+      readme:
+        'alga-psa.sql:7612 sales_order_lines (so_id, quantity_ordered, unit_price); fulfillmentActions.ts:183 reads the lines of an order',
+    },
+    // Alga fulfils an order from stock (stock_units allocated to a line, fulfillmentActions.ts:138)
+    // and records no shipment: no carrier, no tracking number (the one carrier column is a phone's).
+    shipment: {
+      tables: null,
+      readme: 'fulfillmentActions.ts:138-190 fulfils from stock_units; no table with a carrier or tracking number',
+    },
+    // A contract is assigned to a client through client_contracts (start and end per client); the
+    // contract itself (its lines) is contracts. The billing page starts from client_contracts.
+    contract: {
+      tables: ['public.client_contracts', 'public.contracts'],
+      readme:
+        'packages/client-portal/src/actions/client-portal-actions/client-billing-metrics.ts:479 client_contracts as cc, :501 joins contract_lines on cc.contract_id',
+    },
+    contractLine: {
+      tables: ['public.contract_lines'],
+      readme: 'client-billing-metrics.ts:348,501 contract_lines as cl (contract_id, contract_line_name, billing_frequency)',
+    },
+    contractUsage: {
+      tables: ['public.bucket_usage'],
+      readme: 'client-billing-metrics.ts:344 bucket_usage as bu (period_start, period_end, minutes_used, contract_line_id)',
+    },
+    timeEntry: {
+      tables: ['public.time_entries'],
+      readme: 'client-billing-metrics.ts:96 time_entries (work_date, billable_duration, contract_line_id) for hours by service',
+    },
+    asset: {
+      tables: ['public.assets'],
+      readme: 'packages/client-portal/src/actions/client-portal-actions/client-assets.ts:113 assets where client_id (asset_type, status)',
+    },
+    documentVersion: {
+      tables: ['public.document_versions'],
+      readme: 'alga-psa.sql:3529 document_versions (document_id, version_number, is_active)',
+    },
   },
   answers: {
     A1: { statuses: ['exists'], readme: 'README:18-19 client logins in users, user_type = client' },
@@ -124,6 +169,42 @@ const DOLIBARR: RealSchemaExpectation = {
     project: { tables: ['public.llx_projet'], readme: 'README:39 "projects are llx_projet (public, fk_soc)"' },
     // Tasks hang off the project directly (llx_projet_task.fk_projet); no table of phases.
     projectPhase: { tables: null, readme: 'README:39-40 "llx_projet ... with tasks llx_projet_task": no phases between them' },
+    // What the client has with the agency (issue 62), from the dump and Dolibarr 23's classes (its
+    // source is not here: commande/class/commande.class.php, expedition/class/expedition.class.php,
+    // contrat/class/contrat.class.php, fichinter/class/fichinter.class.php, as known).
+    salesOrder: {
+      tables: ['public.llx_commande'],
+      readme: 'dolibarr.sql:2942 llx_commande (ref, fk_soc, fk_statut, total_ht): Commande::$table_element',
+    },
+    orderLine: {
+      tables: ['public.llx_commandedet'],
+      readme: 'dolibarr.sql:3305 llx_commandedet (fk_commande, qty, subprice): OrderLine::$table_element',
+    },
+    shipment: {
+      tables: ['public.llx_expedition'],
+      readme: 'dolibarr.sql:4712 llx_expedition (fk_soc, tracking_number, fk_shipping_method, date_delivery): Expedition::$table_element',
+    },
+    contract: {
+      tables: ['public.llx_contrat'],
+      readme: 'dolibarr.sql:3483 llx_contrat (fk_soc, date_contrat, fin_validite): Contrat::$table_element',
+    },
+    contractLine: {
+      tables: ['public.llx_contratdet'],
+      readme:
+        'dolibarr.sql:3578 llx_contratdet (fk_contrat, fk_product, date_ouverture, date_fin_validite, qty): ContratLigne::$table_element',
+    },
+    // Dolibarr keeps no allowance used per period: a contract line has a quantity, and the time
+    // spent is in interventions and time records.
+    contractUsage: { tables: null, readme: 'dolibarr.sql: no table of usage per period beside llx_contratdet' },
+    timeEntry: {
+      tables: ['public.llx_fichinter', 'public.llx_fichinterdet', 'public.llx_element_time'],
+      readme:
+        'dolibarr.sql:6134 llx_fichinter (fk_soc, fk_contrat, duree), :6273 llx_fichinterdet (date, duree); llx_element_time (element_duration): time spent',
+    },
+    // The Asset module is not in dolibarr.sql (dolibarr-more-modules.sql adds llx_asset).
+    asset: { tables: null, readme: 'dolibarr-more-modules.sql:1-10 "assets are llx_asset", added by the Asset module only' },
+    // ECM keeps one file per path; a new upload replaces it. No versions are recorded.
+    documentVersion: { tables: null, readme: 'dolibarr.sql:4047 llx_ecm_files (filepath, filename): no version column or table' },
   },
   answers: {
     A1: { statuses: ['exists'], readme: 'README:29-31 "Its own web portal module signs companies in through llx_societe_account"' },
