@@ -147,6 +147,7 @@ describe('client access: roles and overrides', function () {
       null,
       null,
       'Hidden: role Member',
+      null,
     ]);
   });
 
