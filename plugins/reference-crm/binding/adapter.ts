@@ -27,6 +27,7 @@ import {
 } from '../../../src/index.ts';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
 import { referenceKnowledgeBase } from './portal-knowledge.ts';
+import { referenceDevices } from './portal-devices.ts';
 import {
   findClientTask,
   listDoneTasks,
@@ -849,6 +850,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
     knowledgeBase: referenceKnowledgeBase(db),
     requests: referenceRequests(db),
     appointments: referenceAppointments(db),
+    devices: referenceDevices(db),
     invoices: {
       ...invoiceReads(db),
       // A payment from the portal (adapter-payments.ts), in the caller's transaction.

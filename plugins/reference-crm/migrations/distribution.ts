@@ -46,6 +46,8 @@ export const CRM_DISTRIBUTION: DistributionPlan = {
     appointment_hours: BY_WORKSPACE,
     appointment_services: BY_WORKSPACE,
     appointments: BY_WORKSPACE,
+    devices: BY_WORKSPACE,
+    device_tickets: BY_WORKSPACE,
     crm_sessions: { kind: 'coordinator', why: 'staff sessions, read by their id before the workspace is known' },
     crm_rate_limits: { kind: 'coordinator', why: 'sign-in counters, read by address before the workspace is known' },
     crm_knex_migrations: { kind: 'coordinator', why: 'knex’s record of the CRM’s migrations' },

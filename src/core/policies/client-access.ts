@@ -25,6 +25,7 @@ export const CLIENT_PERMISSIONS = [
   'knowledge',
   'requests',
   'appointments',
+  'devices',
 ] as const;
 export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
 
@@ -40,6 +41,7 @@ const SWITCH_OF: Record<
   | 'showKnowledgeBase'
   | 'showRequests'
   | 'showAppointments'
+  | 'showDevices'
   | 'showDocuments'
   | 'allowFileUploads'
   | 'allowComments'
@@ -58,6 +60,7 @@ const SWITCH_OF: Record<
   knowledge: 'showKnowledgeBase',
   requests: 'showRequests',
   appointments: 'showAppointments',
+  devices: 'showDevices',
 };
 
 export type BuiltInRole = 'admin' | 'full' | 'billing' | 'member';
@@ -101,6 +104,7 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
       'knowledge',
       'requests',
       'appointments',
+      'devices',
     ],
     managesColleagues: false,
   },
@@ -179,6 +183,9 @@ const HOST_GRANTS_NEEDED = {
   // Alga's client portal asks no client permission to book or cancel (appointmentRequestActions.ts:
   // withAuth and a client user with a contact, nothing more).
   appointments: [],
+  // Alga's client portal asks no client permission to list a client's devices (client-assets.ts:
+  // withAuth and the contact's client, nothing more; its seeded asset permissions are staff's only).
+  devices: [],
   companyProfile: ['client:read'],
   companyProfileEdit: ['client:update'],
 } as const satisfies Record<ClientPermission | 'colleagues', readonly string[]> & Record<string, readonly string[]>;

@@ -17,7 +17,8 @@ export type PortalSection =
   | 'tickets'
   | 'knowledge'
   | 'requests'
-  | 'appointments';
+  | 'appointments'
+  | 'devices';
 
 const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   proposals: (s) => s.showProposals,
@@ -31,6 +32,7 @@ const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   knowledge: (s) => s.showKnowledgeBase,
   requests: (s) => s.showRequests,
   appointments: (s) => s.showAppointments,
+  devices: (s) => s.showDevices,
 };
 
 export const PORTAL_SECTIONS = Object.keys(SECTION_RULES) as PortalSection[];

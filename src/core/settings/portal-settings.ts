@@ -14,6 +14,8 @@ export interface PortalSettings {
   showRequests: boolean;
   /** Clients book time with the agency (where the host keeps appointments). */
   showAppointments: boolean;
+  /** Clients see the devices the agency looks after for them (where the host keeps them). */
+  showDevices: boolean;
   /**
    * Documents have no workspace switch (always true here); a person's role or the agency can hide
    * them from one person or company (src/core/policies/client-access.ts).
@@ -49,6 +51,7 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   showKnowledgeBase: true,
   showRequests: false,
   showAppointments: false,
+  showDevices: false,
   showDocuments: true,
   allowFileUploads: false,
   allowComments: true,
@@ -92,6 +95,11 @@ export const SECTION_SWITCHES = [
     key: 'showAppointments',
     label: 'Show appointments',
     hint: 'Clients book time with you from your free hours, follow your answer and cancel. Only where your CRM keeps appointments.',
+  },
+  {
+    key: 'showDevices',
+    label: 'Show devices',
+    hint: 'Clients see the devices you look after for them, the tickets about each, and open a ticket about one. Only where your CRM keeps devices.',
   },
   {
     key: 'allowFileUploads',

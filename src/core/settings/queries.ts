@@ -15,6 +15,7 @@ interface SettingsRow {
   show_knowledge_base: boolean;
   show_requests: boolean;
   show_appointments: boolean;
+  show_devices: boolean;
   allow_file_uploads: boolean;
   allow_comments: boolean;
   allow_messaging: boolean;
@@ -41,6 +42,7 @@ const COLUMNS = [
   'show_knowledge_base',
   'show_requests',
   'show_appointments',
+  'show_devices',
   'allow_file_uploads',
   'allow_comments',
   'allow_messaging',
@@ -68,6 +70,7 @@ function fromRow(row: SettingsRow): PortalSettings {
     showKnowledgeBase: row.show_knowledge_base,
     showRequests: row.show_requests,
     showAppointments: row.show_appointments,
+    showDevices: row.show_devices,
     showDocuments: true,
     allowFileUploads: row.allow_file_uploads,
     allowComments: row.allow_comments,
@@ -106,6 +109,7 @@ export async function saveSettings(db: Db, workspaceId: string, change: Settings
     showKnowledgeBase: 'show_knowledge_base',
     showRequests: 'show_requests',
     showAppointments: 'show_appointments',
+    showDevices: 'show_devices',
     allowFileUploads: 'allow_file_uploads',
     allowComments: 'allow_comments',
     allowMessaging: 'allow_messaging',

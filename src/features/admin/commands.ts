@@ -58,6 +58,7 @@ const switches: Record<SectionSwitch, typeof checkboxField> = {
   showKnowledgeBase: checkboxField,
   showRequests: checkboxField,
   showAppointments: checkboxField,
+  showDevices: checkboxField,
   allowFileUploads: checkboxField,
   allowComments: checkboxField,
   allowMessaging: checkboxField,
