@@ -46,6 +46,7 @@ const ALL_ON: PortalSettings = {
   showTickets: true,
   showRequests: true,
   showAppointments: true,
+  showDevices: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -79,6 +80,7 @@ describe('client access: roles and overrides', function () {
       'knowledge',
       'requests',
       'appointments',
+      'devices',
     ]);
   });
 
@@ -119,6 +121,7 @@ describe('client access: roles and overrides', function () {
       knowledge: null,
       requests: null,
       appointments: null,
+      devices: null,
     });
     const verdicts = resolveAccess(settings, everything);
     expect(verdicts.map((v) => hiddenReason(v, everything))).to.deep.equal([
@@ -131,6 +134,7 @@ describe('client access: roles and overrides', function () {
       null,
       null,
       'Hidden: hidden from this person',
+      null,
       null,
       null,
       null,

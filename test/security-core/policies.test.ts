@@ -62,6 +62,7 @@ const ALL_ON: PortalSettings = {
   showKnowledgeBase: true,
   showRequests: true,
   showAppointments: true,
+  showDevices: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -105,6 +106,7 @@ describe('portal policy: sections', function () {
       'knowledge',
       'requests',
       'appointments',
+      'devices',
     ]);
   });
 
@@ -123,6 +125,7 @@ describe('portal policy: sections', function () {
     ['showKnowledgeBase', ['knowledge']],
     ['showRequests', ['requests']],
     ['showAppointments', ['appointments']],
+    ['showDevices', ['devices']],
   ];
   for (const [name, sections] of switches) {
     it(`${name} alone shows ${sections.join(' and ')} (and documents)`, function () {

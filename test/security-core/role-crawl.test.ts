@@ -62,6 +62,7 @@ function holds(settings: PortalSettings, permission: string): boolean {
     knowledge: settings.showKnowledgeBase,
     requests: settings.showRequests,
     appointments: settings.showAppointments,
+    devices: settings.showDevices,
   };
   return switches[permission] ?? false;
 }
@@ -73,6 +74,7 @@ const SETTINGS: PortalSettings = {
   showTickets: true,
   showRequests: true,
   showAppointments: true,
+  showDevices: true,
 };
 
 interface HostRecord {
@@ -145,6 +147,8 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
   let requestMarks: Array<{ clientId: number; marks: string[] }>;
   /** Each company's appointments: the note each was booked with. */
   let appointmentMarks: Array<{ clientId: number; marks: string[] }>;
+  /** Each company's devices: their serial numbers and asset tags. */
+  let deviceMarks: Array<{ clientId: number; marks: string[] }>;
   /** What the agency wrote only for its staff: never shown to any client. */
   const INTERNAL_NOTE = 'SMTP password rotated last week';
   const summary: string[] = [];
@@ -159,6 +163,7 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       .concat(articleMarks.never)
       .concat(requestMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'requests')).flatMap((x) => x.marks))
       .concat(appointmentMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'appointments')).flatMap((x) => x.marks))
+      .concat(deviceMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'devices')).flatMap((x) => x.marks))
       .concat([INTERNAL_NOTE]);
 
   /** The portal's tables and the CRM's records a client can change, as one digest per table. */
@@ -186,9 +191,16 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
     workspaceId = String(await demoWorkspaceId(db));
     northwind = await demoNorthwind(db);
     await db('workspace_client_portal_settings')
-      .insert({ workspace_id: workspaceId, allow_file_uploads: true, show_tickets: true, show_requests: true, show_appointments: true })
+      .insert({
+        workspace_id: workspaceId,
+        allow_file_uploads: true,
+        show_tickets: true,
+        show_requests: true,
+        show_appointments: true,
+        show_devices: true,
+      })
       .onConflict('workspace_id')
-      .merge({ allow_file_uploads: true, show_tickets: true, show_requests: true, show_appointments: true });
+      .merge({ allow_file_uploads: true, show_tickets: true, show_requests: true, show_appointments: true, show_devices: true });
     await h.crm.portal.workspaceChanged(workspaceId);
 
     const mariaLogin = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
@@ -352,6 +364,18 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       });
       appointmentMarks.push({ clientId: who.clientId, marks: [who.note] });
     }
+    // Northwind's seeded devices, and one of another company's.
+    await db('devices').insert({
+      workspace_id: ws,
+      client_id: other.client_id,
+      name: 'Crawl device of another company',
+      kind: 'server',
+      serial_number: 'OTHER-SERIAL-4471',
+    });
+    deviceMarks = [
+      { clientId: northwind.id, marks: ['SRV-7731-K', 'LT-20931'] },
+      { clientId: other.client_id, marks: ['Crawl device of another company', 'OTHER-SERIAL-4471'] },
+    ];
     ids = {
       proposal: proposal.id,
       quotation: quotation.id,
