@@ -14,7 +14,7 @@
 // the client's ticket with the newest activity (`{ticket}`, its page), a published help article
 // (`{article}`, its page), the quote-request form (`{requestDefinition}`) and a request of the
 // client's sent through the CRM's own insert (`{request}`, its page), an appointment of the
-// client's a week ahead (`{appointment}`, its page), and an identity provider
+// client's a week ahead (`{appointment}`, its page), the client's first device (`{device}`), and an identity provider
 // for single sign-on bound to the client's company with passwords still allowed (`{ssoProvider}`,
 // its staff page; the sign-in page then carries its button). A custom domain waiting for its
 // check is added too, for the custom domains page.
@@ -48,6 +48,7 @@ export type BenchRecords = Record<
   | 'requestDefinition'
   | 'request'
   | 'appointment'
+  | 'device'
   | 'ssoProvider',
   string
 >;
@@ -200,6 +201,9 @@ export async function benchRecords(
       status: 'cancelled',
     })
     .returning('id');
+  // The client's first seeded device (its page, and the new-ticket form started from it).
+  const device = await db('devices').where(scope).orderBy('id').first('id');
+  if (!device) throw new Error('the demo client has no devices');
   const ssoProvider = randomUUID();
   await db('portal_sso_providers').insert({
     workspace_id: args.workspaceId,
@@ -220,6 +224,7 @@ export async function benchRecords(
     requestDefinition: String(definition.id),
     request: String(request.id),
     appointment: String(appointment.id),
+    device: String(device.id),
     proposal,
     quotation: await newestOpen('quotations'),
     invoice: String(invoice.id),

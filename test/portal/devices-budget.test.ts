@@ -20,7 +20,7 @@ describe('devices query budgets', function () {
   const budgets = (): Record<string, number> => ({
     '/portal/demo/devices': 1,
     '/portal/demo/devices?type=server&state=active': 1,
-    '/portal/demo/devices?q=nw-00': 1,
+    '/portal/demo/devices?q=laptop': 1,
     [deviceUrl]: 2,
     [newTicketUrl]: 3,
   });
