@@ -79,7 +79,8 @@ describe('devices query budgets', function () {
           status: 'new',
         })
         .returning('id');
-      for (const id of [device.id, web]) await db('device_tickets').insert({ workspace_id: workspace.id, device_id: id, ticket_id: ticket.id });
+      for (const id of [device.id, web])
+        await db('device_tickets').insert({ workspace_id: workspace.id, device_id: id, ticket_id: ticket.id });
     }
     for (const [url, budget] of Object.entries(budgets())) {
       const after = await roundTrips(url);
