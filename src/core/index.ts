@@ -322,7 +322,6 @@ export type { AdapterDescription, HostClaim, HostConcept } from './ports/host.ts
 export {
   DEVICE_TYPES,
   type DeviceDetail,
-  type DeviceListFilter,
   type DeviceSummary,
   type DevicesPort,
   type DeviceType,

@@ -13,7 +13,7 @@
 import { activeClientIds, type Db } from './db.ts';
 
 /** Alga's own asset types (ClientAssetType, less 'unknown'). */
-export const ALGA_ASSET_TYPES = ['workstation', 'network_device', 'server', 'mobile_device', 'printer'] as const;
+const ALGA_ASSET_TYPES = ['workstation', 'network_device', 'server', 'mobile_device', 'printer'] as const;
 export type AlgaAssetType = (typeof ALGA_ASSET_TYPES)[number];
 
 export interface AlgaAssetRow {

@@ -1120,7 +1120,7 @@ export interface DeviceDetail extends DeviceSummary {
 }
 
 /** Which of a client's devices list() returns. */
-export interface DeviceListFilter {
+interface DeviceListFilter {
   state: 'active' | 'inactive' | 'all';
   type?: DeviceType;
   /** Text the name, asset tag or serial number contains, case-insensitive. */

@@ -454,7 +454,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       }
       const stored = received?.stored ?? [];
       // A device it is about must be one the person sees, before anything is kept.
-      await deviceAbout(res, input.deviceId).catch(async (err: unknown) => {
+      const device = await deviceAbout(res, input.deviceId).catch(async (err: unknown) => {
         await removeReceived(storage, workspace.id, stored);
         throw err;
       });
@@ -487,7 +487,9 @@ export function createTicketsHandlers(deps: TicketsDeps) {
           );
           if (!ticket || 'refused' in ticket) return { refusal: ticket };
           await keepAttachments(trx, res, ticket.id, stored, hostKeeps);
-          return { ticket, live: await logged(trx, req, res, 'ticket.opened', ticket, { files: stored.length }) };
+          // The device it is about goes in the log, so the agency's notice names it.
+          const extra = { files: stored.length, ...(device ? { device: device.name } : {}) };
+          return { ticket, live: await logged(trx, req, res, 'ticket.opened', ticket, extra) };
         })
         .catch(async (err: unknown) => {
           await removeReceived(storage, workspace.id, stored);

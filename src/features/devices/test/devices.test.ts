@@ -98,6 +98,12 @@ describe('client devices', function () {
     const ticketId = Number((created.headers.location as string).split('/').pop());
     const links = await h.crm.db('device_tickets').where({ workspace_id: workspaceId, ticket_id: ticketId });
     expect(links.map((l) => l.device_id)).to.deep.equal([id]);
+    const logged = await h.crm
+      .db('client_activity_logs')
+      .where({ workspace_id: String(workspaceId), event: 'ticket.opened' })
+      .orderBy('created_at', 'desc')
+      .first('details');
+    expect(logged.details).to.include({ device: 'Office printer' });
     expect((await maria.get(`/portal/demo/devices/${id}`).expect(200)).text).to.contain('Printer jams on every page');
     // Another device's page does not list it.
     expect((await maria.get(`/portal/demo/devices/${await deviceId('Web server')}`).expect(200)).text).to.not.contain('Printer jams');
