@@ -14,7 +14,7 @@
 // the client's ticket with the newest activity (`{ticket}`, its page), a published help article
 // (`{article}`, its page), the quote-request form (`{requestDefinition}`) and a request of the
 // client's sent through the CRM's own insert (`{request}`, its page), an appointment of the
-// client's a week ahead (`{appointment}`, its page), and an identity provider
+// client's a week ahead (`{appointment}`, its page), the client's first device (`{device}`), and an identity provider
 // for single sign-on bound to the client's company with passwords still allowed (`{ssoProvider}`,
 // its staff page; the sign-in page then carries its button). A custom domain waiting for its
 // check is added too, for the custom domains page.
@@ -52,6 +52,7 @@ export type BenchRecords = Record<
   | 'appointment'
   | 'approval'
   | 'order'
+  | 'device'
   | 'ssoProvider',
   string
 >;
@@ -225,6 +226,9 @@ export async function benchRecords(
   // The client's newest order, with its lines and deliveries.
   const order = await db('orders').where(scope).whereNot('status', 'draft').orderBy('ordered_on', 'desc').first('id');
   if (!order) throw new Error('the demo client has no order');
+  // The client's first seeded device (its page, and the new-ticket form started from it).
+  const device = await db('devices').where(scope).orderBy('id').first('id');
+  if (!device) throw new Error('the demo client has no devices');
   const ssoProvider = randomUUID();
   await db('portal_sso_providers').insert({
     workspace_id: args.workspaceId,
@@ -247,6 +251,7 @@ export async function benchRecords(
     appointment: String(appointment.id),
     approval: String(approval),
     order: String(order.id),
+    device: String(device.id),
     proposal,
     quotation: await newestOpen('quotations'),
     invoice: String(invoice.id),

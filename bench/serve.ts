@@ -31,7 +31,7 @@ const seedSeconds = (Date.now() - seedStarted) / 1000;
 const client = crm.clientLogins.find((login) => login.workspaceSlug === 'demo')!;
 const staff = crm.staffLogins.staff.find((login) => login.workspaceSlug === 'demo' && login.role === 'admin')!;
 const demoClient = crm.staffLogins.clients.find((login) => login.workspaceSlug === 'demo' && login.email.toLowerCase() === client.email)!;
-// Online payments, tickets, requests, appointments, approvals and company details on, so the pay page and those sections' pages
+// Online payments, tickets, requests, appointments, approvals, company details and devices on, so the pay page and those sections' pages
 // are there to measure (a workspace starts with them off).
 await crm
   .db('workspace_client_portal_settings')
@@ -43,6 +43,7 @@ await crm
     show_appointments: true,
     show_approvals: true,
     allow_company_details_edit: true,
+    show_devices: true,
   })
   .onConflict('workspace_id')
   .merge();

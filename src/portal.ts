@@ -23,6 +23,7 @@ import { appointmentsFeature } from './features/appointments/index.ts';
 import { approvalsFeature } from './features/approvals/index.ts';
 import { companyDetailsFeature } from './features/company-details/index.ts';
 import { ordersFeature } from './features/orders/index.ts';
+import { devicesFeature } from './features/devices/index.ts';
 import { teamFeature } from './features/team/index.ts';
 import { singleSignOnFeature } from './features/single-sign-on/index.ts';
 import { FEATURE_MANIFESTS } from './features/manifests.ts';
@@ -292,6 +293,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     knowledgeBaseFeature(core.services),
     appointments,
     approvalsFeature(core.services),
+    devicesFeature(core.services),
     tickets,
     requests,
     ordersFeature(core.services),

@@ -11,6 +11,7 @@
 //   documents = client-visible documents associated with the client (files under a local storage root)
 //   tickets   = tickets of the client, their client-visible comments, statuses, priorities, boards, categories
 //   knowledgeBase = kb_articles published for clients (audience client or public), titled by their document, bodies in document_block_content
+//   devices   = assets of the client (as client-assets.ts lists them); a ticket about one in asset_associations (entity_type 'ticket')
 //   credentials = users with user_type 'client' (Alga's PBKDF2 + NEXTAUTH_SECRET)
 //   news      = invoices finalized, quotes sent, tickets answered since the portal last read (clients' notifications)
 //   clientPermissions = what the contact's client login's client roles grant (roles, role_permissions, permissions)
@@ -34,6 +35,7 @@ import { lookupEmail, parseUuid, parseUuids } from './ids.ts';
 import { cents, currencyOrDefault } from './money.ts';
 import { algaNews } from './news.ts';
 import { algaKnowledgeBase } from './knowledge-base.ts';
+import { algaDevices } from './devices.ts';
 import { algaProjects } from './projects.ts';
 import { findClient, findClients, listClients, type ClientRow } from './queries/clients.ts';
 import { presentLetterhead } from './letterhead.ts';
@@ -276,6 +278,7 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
     }),
     appointments: algaAppointments(db, tenantOf),
     companyDetails: algaCompanyDetails(db, tenantOf),
+    devices: algaDevices(db, tenantOf),
     news: algaNews(db, tenantOf),
     requests: algaServiceRequests(db, tenantOf),
     clientPermissions: {

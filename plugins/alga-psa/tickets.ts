@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { TicketDetail, TicketFile, TicketMessage, TicketsPort, TicketState, TicketSummary, TicketUpload } from '../../src/index.ts';
 import { clampLimit, pageOf, SUMMARY_COUNT_LIMIT } from '../../src/index.ts';
 import { keyCursor } from './cursors.ts';
+import { findAlgaAsset, linkAlgaAssetTicket } from './queries/assets.ts';
 import { parseUuid } from './ids.ts';
 import { cents } from './money.ts';
 import { findTicketDocument, listTicketDocuments, type TicketDocumentRow } from './queries/ticket-documents.ts';
@@ -241,7 +242,8 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
     async list(workspaceId, clientId, contactId, filter, page) {
       const before = keyCursor(page.after, 'timestamp', true);
       const search = SEARCH.safeParse(filter.search ?? '');
-      if (before === 'invalid' || !search.success) return EMPTY;
+      const assetId = filter.deviceId === undefined ? null : parseUuid(filter.deviceId);
+      if (before === 'invalid' || !search.success || (filter.deviceId !== undefined && assetId === null)) return EMPTY;
       const scope = await readScopeOf(workspaceId, clientId, contactId);
       if (!scope) return EMPTY;
       const limit = clampLimit(page.limit);
@@ -250,6 +252,7 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
         state: filter.state,
         ...(filter.waiting ? { waiting: true } : {}),
         ...(search.data ? { search: search.data } : {}),
+        ...(assetId ? { assetId } : {}),
         before: before && { at: before.key, id: before.id },
         limit,
       });
@@ -270,7 +273,9 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
       const description = BODY.safeParse(ticket.description);
       const categoryId = ticket.categoryId === null ? null : parseUuid(ticket.categoryId);
       const priorityId = ticket.priorityId === null ? null : parseUuid(ticket.priorityId);
+      const assetId = ticket.deviceId === undefined ? null : parseUuid(ticket.deviceId);
       if (!scope || contactUuid === null || !subject.success || !description.success) return null;
+      if (ticket.deviceId !== undefined && assetId === null) return null;
       // A choice that is not an id of Alga's is not the host's; Alga has no ticket types at all.
       if (
         (ticket.categoryId !== null && categoryId === null) ||
@@ -280,6 +285,9 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
         return null;
       const inserted = await inTransaction(write, async (trx) => {
         const contact = await actingContact(trx, { ...scope, contactId: contactUuid });
+        // An asset it is about must be the client's, and the link needs the contact's client login
+        // (Alga's asset_associations.created_by is a user): checked before the ticket is written.
+        if (assetId !== null && (!contact?.userId || !(await findAlgaAsset(trx, { ...scope, assetId })))) return null;
         const result = contact
           ? await insertTicket(trx, {
               ...scope,
@@ -291,6 +299,8 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
             })
           : null;
         if (result && 'ticketId' in result && contact) await keepFiles(trx, { ...scope, ticketId: result.ticketId, contact }, ticket.files);
+        if (result && 'ticketId' in result && assetId !== null && contact?.userId)
+          await linkAlgaAssetTicket(trx, { tenant: scope.tenant, assetId, ticketId: result.ticketId, createdBy: contact.userId });
         return result;
       });
       // Alga's set-up gives the ticket nowhere to go: said on the form as the CRM's refusal.

@@ -217,6 +217,18 @@ export interface SeedClient {
   tasks?: readonly SeedTask[];
   documents?: readonly SeedDocument[];
   tickets?: readonly SeedTicket[];
+  devices?: readonly SeedDevice[];
+}
+
+/** A device the agency looks after for the client; `tickets` by subject, of the client's seeded tickets. */
+interface SeedDevice {
+  name: string;
+  kind: 'workstation' | 'network_device' | 'server' | 'mobile_device' | 'printer' | 'other';
+  status: 'active' | 'maintenance' | 'inactive';
+  serialNumber: string | null;
+  assetTag: string;
+  location: string | null;
+  tickets?: readonly string[];
 }
 
 interface SeedStaff {
@@ -550,6 +562,34 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             start: null,
             end: null,
           },
+        ],
+        devices: [
+          {
+            name: 'Web server',
+            kind: 'server',
+            status: 'active',
+            serialNumber: 'SRV-7731-K',
+            assetTag: 'NW-0001',
+            location: 'Data centre, rack 4',
+            tickets: ['Contact form on the website sends no email'],
+          },
+          {
+            name: 'Reception laptop',
+            kind: 'workstation',
+            status: 'active',
+            serialNumber: 'LT-20931',
+            assetTag: 'NW-0002',
+            location: 'Front desk',
+          },
+          {
+            name: 'Office printer',
+            kind: 'printer',
+            status: 'maintenance',
+            serialNumber: 'PR-5520',
+            assetTag: 'NW-0003',
+            location: 'First floor',
+          },
+          { name: 'Old router', kind: 'network_device', status: 'inactive', serialNumber: null, assetTag: 'NW-0004', location: null },
         ],
         tickets: [
           {

@@ -22,6 +22,7 @@ import { findTaskByTitle, insertTask } from './queries/tasks.ts';
 import { ensureRequestDefinition } from './queries/service-requests.ts';
 import { ensureAppointmentSetup } from './queries/appointments.ts';
 import { seedDemoApproval } from './seed-approvals.ts';
+import { insertDevice, linkDeviceTicket, listDevices } from './queries/devices.ts';
 import { ensureTicketChoice, findTicketBySubject, insertTicket, insertTicketMessage, setTicketStatus } from './queries/tickets.ts';
 import { findWorkspaceBySlug, insertWorkspace } from './queries/workspaces.ts';
 import {
@@ -344,6 +345,7 @@ async function seedClient(
   }
 
   await seedTickets(trx, workspaceId, clientId, client, contactIds);
+  await seedDevices(trx, workspaceId, clientId, client);
 
   return contacts;
 }
@@ -414,6 +416,21 @@ async function seedTickets(trx: Db, workspaceId: number, clientId: number, clien
         by: { staffId: mover ? await staffId(mover) : admin!.id },
         at: seedTime(last, hour + 1),
       });
+    }
+  }
+}
+
+/** The devices the agency looks after for the client, once, each linked to the tickets about it. */
+async function seedDevices(trx: Db, workspaceId: number, clientId: number, client: SeedClient): Promise<void> {
+  const known = await listDevices(trx, { workspaceId, clientId, state: 'all', limit: 1 });
+  if (known.length > 0) return;
+  for (const device of client.devices ?? []) {
+    const { tickets, ...fields } = device;
+    const deviceId = await insertDevice(trx, { workspaceId, clientId, ...fields });
+    for (const subject of tickets ?? []) {
+      const ticket = await findTicketBySubject(trx, { workspaceId, clientId, subject });
+      if (!ticket) throw new Error(`Seed device "${device.name}" names ticket "${subject}", not one of ${client.name}`);
+      await linkDeviceTicket(trx, { workspaceId, deviceId, ticketId: ticket.id, byContactId: null });
     }
   }
 }

@@ -63,7 +63,8 @@ type HostPortName =
   | 'appointments'
   | 'approvals'
   | 'companyDetails'
-  | 'orders';
+  | 'orders'
+  | 'devices';
 
 /** Work a feature does on a timer, on every instance; each run is safe to overlap with another instance's. */
 export interface BackgroundJob {

@@ -335,6 +335,13 @@ export {
 } from './ports/host.ts';
 export type { AdapterDescription, HostClaim, HostConcept } from './ports/host.ts';
 export type { CatalogueCalendar, CatalogueRequestType } from './ports/host.ts';
+export {
+  DEVICE_TYPES,
+  type DeviceDetail,
+  type DeviceSummary,
+  type DevicesPort,
+  type DeviceType,
+} from './ports/host.ts';
 export type { CallbackInput, IgnoredCallback, PaymentProvider, UnavailableCallback, VerifiedCallback } from './ports/payment-provider.ts';
 export { UNAPPLIED_PAYMENTS_PATH } from './ports/payment-provider.ts';
 export type { FeatureFlags, FileStorage, Mailer, MailMessage, OpenedFile, VirusScanner } from './ports/services.ts';

@@ -20,6 +20,7 @@ import { projectsManifest } from './projects/manifest.ts';
 import { appointmentsManifest } from './appointments/manifest.ts';
 import { approvalsManifest } from './approvals/manifest.ts';
 import { ordersManifest } from './orders/manifest.ts';
+import { devicesManifest } from './devices/manifest.ts';
 import { tasksManifest } from './tasks/manifest.ts';
 import { ticketsManifest } from './tickets/manifest.ts';
 import { requestsManifest } from './requests/manifest.ts';
@@ -39,6 +40,7 @@ export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
   knowledgeBaseManifest,
   appointmentsManifest,
   approvalsManifest,
+  devicesManifest,
   ticketsManifest,
   requestsManifest,
   ordersManifest,

@@ -62,6 +62,7 @@ const PERMISSION_OF: Partial<Record<SectionSwitch, ClientPermission>> = {
   showApprovals: 'approvals',
   allowCompanyDetailsEdit: 'companyDetails',
   showOrders: 'orders',
+  showDevices: 'devices',
 };
 
 /** Every client permission a route needs: those of its switches and those it names. */

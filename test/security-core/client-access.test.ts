@@ -50,6 +50,7 @@ const ALL_ON: PortalSettings = {
   showApprovals: true,
   allowCompanyDetailsEdit: true,
   showOrders: true,
+  showDevices: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -86,6 +87,7 @@ describe('client access: roles and overrides', function () {
       'appointments',
       'approvals',
       'orders',
+      'devices',
     ]);
   });
 
@@ -129,6 +131,7 @@ describe('client access: roles and overrides', function () {
       approvals: null,
       companyDetails: 'role',
       orders: null,
+      devices: null,
     });
     const verdicts = resolveAccess(settings, everything);
     expect(verdicts.map((v) => hiddenReason(v, everything))).to.deep.equal([

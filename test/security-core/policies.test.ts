@@ -64,6 +64,7 @@ const ALL_ON: PortalSettings = {
   showAppointments: true,
   showApprovals: true,
   showOrders: true,
+  showDevices: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -109,6 +110,7 @@ describe('portal policy: sections', function () {
       'appointments',
       'approvals',
       'orders',
+      'devices',
     ]);
   });
 
@@ -129,6 +131,7 @@ describe('portal policy: sections', function () {
     ['showAppointments', ['appointments']],
     ['showApprovals', ['approvals']],
     ['showOrders', ['orders']],
+    ['showDevices', ['devices']],
   ];
   for (const [name, sections] of switches) {
     it(`${name} alone shows ${sections.join(' and ')} (and documents)`, function () {

@@ -69,6 +69,7 @@ function holds(settings: PortalSettings, permission: string): boolean {
     approvals: settings.showApprovals,
     companyDetails: settings.allowCompanyDetailsEdit,
     orders: settings.showOrders,
+    devices: settings.showDevices,
   };
   return switches[permission] ?? false;
 }
@@ -83,6 +84,7 @@ const SETTINGS: PortalSettings = {
   showApprovals: true,
   allowCompanyDetailsEdit: true,
   showOrders: true,
+  showDevices: true,
 };
 
 interface HostRecord {
@@ -168,6 +170,8 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
   let approvalMarks: Array<{ clientId: number; marks: string[] }>;
   /** Each company's orders: their numbers, and the draft a client asked for again. */
   let orderMarks: Array<{ clientId: number; marks: string[] }>;
+  /** Each company's devices: their serial numbers and asset tags. */
+  let deviceMarks: Array<{ clientId: number; marks: string[] }>;
   /** What the agency wrote only for its staff: never shown to any client. */
   const INTERNAL_NOTE = 'SMTP password rotated last week';
   const summary: string[] = [];
@@ -184,6 +188,7 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       .concat(appointmentMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'appointments')).flatMap((x) => x.marks))
       .concat(approvalMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'approvals')).flatMap((x) => x.marks))
       .concat(orderMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'orders')).flatMap((x) => x.marks))
+      .concat(deviceMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'devices')).flatMap((x) => x.marks))
       .concat([INTERNAL_NOTE])
       // Another company's own details (its Company page is its people's alone).
       .concat(['12 Camden Row', '88 Pier Avenue']);
@@ -222,6 +227,7 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
         show_approvals: true,
         allow_company_details_edit: true,
         show_orders: true,
+        show_devices: true,
       })
       .onConflict('workspace_id')
       .merge({
@@ -232,6 +238,7 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
         show_approvals: true,
         allow_company_details_edit: true,
         show_orders: true,
+        show_devices: true,
       });
     await h.crm.portal.workspaceChanged(workspaceId);
 
@@ -422,6 +429,18 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       marks: [row.number],
     }));
     const order = await db('orders').where({ workspace_id: ws, client_id: northwind.id }).orderBy('id').first('id');
+    // Northwind's seeded devices, and one of another company's.
+    await db('devices').insert({
+      workspace_id: ws,
+      client_id: other.client_id,
+      name: 'Crawl device of another company',
+      kind: 'server',
+      serial_number: 'OTHER-SERIAL-4471',
+    });
+    deviceMarks = [
+      { clientId: northwind.id, marks: ['SRV-7731-K', 'LT-20931'] },
+      { clientId: other.client_id, marks: ['Crawl device of another company', 'OTHER-SERIAL-4471'] },
+    ];
     ids = {
       order: order.id,
       proposal: proposal.id,

@@ -143,6 +143,8 @@ export interface TicketListArgs extends TicketReadScope {
   state: 'open' | 'closed' | 'all';
   waiting?: boolean;
   search?: string;
+  /** Only the tickets linked to this asset (asset_associations, entity_type 'ticket'). */
+  assetId?: string;
   before?: { at: string; id: string } | null;
   limit: number;
 }
@@ -157,6 +159,16 @@ export async function listTickets(db: Db, args: TicketListArgs): Promise<TicketR
     const pattern = containing(args.search);
     inner.andWhere((q) =>
       q.whereRaw(`t.ticket_number ilike ? escape '\\'`, [pattern]).orWhereRaw(`t.title ilike ? escape '\\'`, [pattern]),
+    );
+  }
+  if (args.assetId !== undefined) {
+    const assetId = args.assetId;
+    inner.whereExists((q) =>
+      q
+        .select(db.raw('1'))
+        .from('asset_associations as aa')
+        .where({ 'aa.tenant': args.tenant, 'aa.asset_id': assetId, 'aa.entity_type': 'ticket' })
+        .whereRaw('aa.entity_id = t.ticket_id'),
     );
   }
   const query = db.from(inner.as('x'));

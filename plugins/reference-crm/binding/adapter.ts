@@ -28,6 +28,7 @@ import {
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
 import { referenceKnowledgeBase } from './portal-knowledge.ts';
 import { referenceOrders } from './portal-orders.ts';
+import { referenceDevices } from './portal-devices.ts';
 import {
   findClientTask,
   listDoneTasks,
@@ -866,6 +867,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
     appointments: referenceAppointments(db),
     approvals: referenceApprovals(db),
     companyDetails: referenceCompanyDetails(db),
+    devices: referenceDevices(db),
     invoices: {
       ...invoiceReads(db),
       // A payment from the portal (adapter-payments.ts), in the caller's transaction.

@@ -16,9 +16,10 @@ import {
   type TicketsPort,
 } from '../../../src/index.ts';
 import { parseId, toHostId } from '../ids.ts';
-import type { Db } from '../queries/db.ts';
+import { type Db, inTransaction } from '../queries/db.ts';
 import { findClient } from '../queries/clients.ts';
 import { findContact } from '../queries/contacts.ts';
+import { findDevice, linkDeviceTicket } from '../queries/devices.ts';
 import { findClientTicketFile, listClientTicketFiles } from '../queries/ticket-files.ts';
 import {
   countClientTickets,
@@ -130,6 +131,7 @@ export function referenceTickets(db: Db): TicketsPort {
         clientId: client,
         ...(statuses ? { statuses } : {}),
         ...(search ? { search } : {}),
+        ...(filter.deviceId !== undefined ? { deviceId: parseId(filter.deviceId) ?? 0 } : {}),
         ...(key ? { after: { lastActivityAt: key[0] as string, id: key[1] as number } } : {}),
         limit: limit + 1,
         languages: filter.languages ?? [],
@@ -193,14 +195,26 @@ export function referenceTickets(db: Db): TicketsPort {
       const categoryId = await pick(ticket.categoryId, 'category');
       const priorityId = await pick(ticket.priorityId, 'priority');
       if (categoryId === undefined || priorityId === undefined || ticket.typeId !== null) return null;
-      const { id } = await insertTicket(run, {
-        workspaceId: who.ws,
-        clientId: who.client,
-        contactId: who.contact,
-        subject,
-        description: clean(ticket.description, 20_000),
-        categoryId,
-        priorityId,
+      // A device the ticket is about must be the client's; the ticket and its link are written together.
+      const deviceId = ticket.deviceId === undefined ? null : parseId(ticket.deviceId);
+      if (
+        ticket.deviceId !== undefined &&
+        (deviceId === null || !(await findDevice(run, { workspaceId: who.ws, clientId: who.client, deviceId })))
+      )
+        return null;
+      const id = await inTransaction(run, async (trx) => {
+        const inserted = await insertTicket(trx, {
+          workspaceId: who.ws,
+          clientId: who.client,
+          contactId: who.contact,
+          subject,
+          description: clean(ticket.description, 20_000),
+          categoryId,
+          priorityId,
+        });
+        if (deviceId !== null)
+          await linkDeviceTicket(trx, { workspaceId: who.ws, deviceId, ticketId: inserted.id, byContactId: who.contact });
+        return inserted.id;
       });
       const row = await findTicket(run, { workspaceId: who.ws, clientId: who.client, ticketId: id });
       return row ? presentSummary(row) : null;

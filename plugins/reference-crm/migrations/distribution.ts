@@ -53,6 +53,8 @@ export const CRM_DISTRIBUTION: DistributionPlan = {
     order_lines: BY_WORKSPACE,
     shipments: BY_WORKSPACE,
     shipment_lines: BY_WORKSPACE,
+    devices: BY_WORKSPACE,
+    device_tickets: BY_WORKSPACE,
     crm_sessions: { kind: 'coordinator', why: 'staff sessions, read by their id before the workspace is known' },
     crm_rate_limits: { kind: 'coordinator', why: 'sign-in counters, read by address before the workspace is known' },
     crm_knex_migrations: { kind: 'coordinator', why: 'knex’s record of the CRM’s migrations' },

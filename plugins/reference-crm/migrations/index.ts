@@ -25,6 +25,7 @@ import * as ticketChoiceTranslations from './20270410000001_ticket_choice_transl
 import * as approvals from './20270504000001_approvals.ts';
 import * as companyDetails from './20270505000001_company_details.ts';
 import * as orders from './20270501000001_orders.ts';
+import * as devices from './20270503000001_devices.ts';
 import { CRM_DISTRIBUTION } from './distribution.ts';
 
 const config = (): Knex.MigratorConfig => ({
@@ -53,6 +54,7 @@ const config = (): Knex.MigratorConfig => ({
     '20270504000001_approvals': approvals,
     '20270505000001_company_details': companyDetails,
     '20270501000001_orders': orders,
+    '20270503000001_devices': devices,
   }),
   tableName: 'crm_knex_migrations',
 });

@@ -97,6 +97,8 @@ export interface TicketListArgs {
   clientId?: number;
   statuses?: readonly TicketStatus[];
   search?: string;
+  /** Only the tickets linked to this device (device_tickets). */
+  deviceId?: number;
   after?: { lastActivityAt: string; id: number };
   limit: number;
   /** The reader's languages, first first, for the names of categories and priorities. */
@@ -116,6 +118,17 @@ export async function listTickets(db: Db, args: TicketListArgs): Promise<TicketR
   if (args.search) {
     const pattern = likePattern(args.search);
     query.andWhere((q) => q.whereILike('t.ref', pattern).orWhereILike('t.subject', pattern));
+  }
+  if (args.deviceId !== undefined) {
+    const deviceId = args.deviceId;
+    query.whereExists((q) =>
+      q
+        .select(db.raw('1'))
+        .from('device_tickets as dt')
+        .where('dt.workspace_id', args.workspaceId)
+        .andWhere('dt.device_id', deviceId)
+        .whereRaw('dt.ticket_id = t.id'),
+    );
   }
   if (args.after) query.whereRaw('(t.last_activity_at, t.id) < (?::timestamptz, ?)', [args.after.lastActivityAt, args.after.id]);
   return query

@@ -28,6 +28,7 @@ export const CLIENT_PERMISSIONS = [
   'approvals',
   'companyDetails',
   'orders',
+  'devices',
 ] as const;
 export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
 
@@ -46,6 +47,7 @@ const SWITCH_OF: Record<
   | 'showApprovals'
   | 'allowCompanyDetailsEdit'
   | 'showOrders'
+  | 'showDevices'
   | 'showDocuments'
   | 'allowFileUploads'
   | 'allowComments'
@@ -67,6 +69,7 @@ const SWITCH_OF: Record<
   approvals: 'showApprovals',
   companyDetails: 'allowCompanyDetailsEdit',
   orders: 'showOrders',
+  devices: 'showDevices',
 };
 
 export type BuiltInRole = 'admin' | 'full' | 'billing' | 'member';
@@ -113,6 +116,7 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
       'appointments',
       'approvals',
       'orders',
+      'devices',
     ],
     managesColleagues: false,
   },
@@ -196,6 +200,9 @@ const HOST_GRANTS_NEEDED = {
   // Alga PSA keeps no orders (no OrdersPort there): what its billing pages ask, should a host with
   // client roles and orders come.
   orders: ['billing:read'],
+  // Alga's client portal asks no client permission to list a client's devices (client-assets.ts:
+  // withAuth and the contact's client, nothing more; its seeded asset permissions are staff's only).
+  devices: [],
   companyProfile: ['client:read'],
   companyProfileEdit: ['client:update'],
   // Changing the company's details: Alga's client settings page opens with client read or update

@@ -19,7 +19,8 @@ export type PortalSection =
   | 'requests'
   | 'appointments'
   | 'approvals'
-  | 'orders';
+  | 'orders'
+  | 'devices';
 
 const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   proposals: (s) => s.showProposals,
@@ -35,6 +36,7 @@ const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   appointments: (s) => s.showAppointments,
   approvals: (s) => s.showApprovals,
   orders: (s) => s.showOrders,
+  devices: (s) => s.showDevices,
 };
 
 export const PORTAL_SECTIONS = Object.keys(SECTION_RULES) as PortalSection[];

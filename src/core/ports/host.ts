@@ -954,6 +954,8 @@ export interface TicketListFilter {
   search?: string;
   /** The reader's languages, for the names of categories and priorities (see TicketsPort). */
   languages?: readonly string[];
+  /** Only the tickets linked to this device of the client (DevicesPort), as the host links them. */
+  deviceId?: HostId;
 }
 
 export interface NewTicket {
@@ -964,6 +966,11 @@ export interface NewTicket {
   priorityId: HostId | null;
   /** The client's files, for a host that keeps them itself (TicketsPort.keepsClientFiles); else absent. */
   files?: TicketUpload[];
+  /**
+   * Optional: the client's device the ticket is about (DevicesPort), linked with the ticket in the
+   * same transaction as the host links them; create() returns null when it is not the client's.
+   */
+  deviceId?: HostId;
 }
 
 /**
@@ -1088,6 +1095,51 @@ export interface TicketsPort {
    * are on (a CRM that serves the portal inside it). Null when the host has none to give.
    */
   staffPageOf?(ticketId: HostId): string | null;
+}
+
+/** A device's kind, as the portal names it; a host maps its own (Alga's asset_type) onto these. */
+export type DeviceType = 'workstation' | 'networkDevice' | 'server' | 'mobileDevice' | 'printer' | 'other';
+export const DEVICE_TYPES: readonly DeviceType[] = ['workstation', 'networkDevice', 'server', 'mobileDevice', 'printer', 'other'];
+
+/** One of the devices the agency looks after for a client, as the host keeps it. */
+export interface DeviceSummary {
+  id: HostId;
+  name: string;
+  type: DeviceType;
+  /** The host's own word for its status ('active', 'in repair'), shown as it is. */
+  status: string;
+  /** False for a device the host marks inactive (retired, disposed of). */
+  active: boolean;
+  serialNumber: string | null;
+  assetTag: string | null;
+  /** Where it stands, where the host knows it; null otherwise. */
+  location: string | null;
+  updatedAt: Date | null;
+}
+
+export interface DeviceDetail extends DeviceSummary {
+  purchasedOn: string | null;
+  /** 'YYYY-MM-DD', where the host keeps a warranty end. */
+  warrantyEndsOn: string | null;
+}
+
+/** Which of a client's devices list() returns. */
+interface DeviceListFilter {
+  state: 'active' | 'inactive' | 'all';
+  type?: DeviceType;
+  /** Text the name, asset tag or serial number contains, case-insensitive. */
+  search?: string;
+}
+
+/**
+ * The devices the agency looks after for one client company: every query scoped by workspace and
+ * client, so another company's device is not found. The tickets about a device are read through
+ * TicketsPort.list (filter.deviceId), so the host's rules for which tickets a person sees apply.
+ */
+export interface DevicesPort {
+  /** By name, then id. */
+  list(workspaceId: HostId, clientId: HostId, contactId: HostId, filter: DeviceListFilter, page: PageRequest): Promise<Page<DeviceSummary>>;
+  find(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId): Promise<DeviceDetail | null>;
 }
 
 /** The kinds of field a request form asks; a host maps its own onto them. */
@@ -1812,6 +1864,8 @@ export interface HostAdapter {
   companyDetails?: CompanyDetailsPort;
   /** A client's orders and deliveries; without it the orders section does not exist. */
   orders?: OrdersPort;
+  /** The devices the agency looks after for clients; without it the devices section does not exist. */
+  devices?: DevicesPort;
   /** The host's page around the portal's admin pages; without it they have a layout of their own. */
   layout?: HostLayoutPort;
   /** Links from the portal's staff record pages to the host's own; without it there are none. */

@@ -20,6 +20,8 @@ export interface PortalSettings {
   allowCompanyDetailsEdit: boolean;
   /** Clients follow their orders to delivery and order again (where the host keeps orders). */
   showOrders: boolean;
+  /** Clients see the devices the agency looks after for them (where the host keeps them). */
+  showDevices: boolean;
   /**
    * Documents have no workspace switch (always true here); a person's role or the agency can hide
    * them from one person or company (src/core/policies/client-access.ts).
@@ -58,6 +60,7 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   showApprovals: false,
   allowCompanyDetailsEdit: false,
   showOrders: false,
+  showDevices: false,
   showDocuments: true,
   allowFileUploads: false,
   allowComments: true,
@@ -116,6 +119,11 @@ export const SECTION_SWITCHES = [
     key: 'showOrders',
     label: 'Show orders',
     hint: 'Clients follow their orders to delivery, with tracking links, and ask you for a new draft of an order with the same lines. Only where your CRM keeps orders.',
+  },
+  {
+    key: 'showDevices',
+    label: 'Show devices',
+    hint: 'Clients see the devices you look after for them, the tickets about each, and open a ticket about one. Only where your CRM keeps devices.',
   },
   {
     key: 'allowFileUploads',

@@ -18,6 +18,7 @@ interface SettingsRow {
   show_approvals: boolean;
   allow_company_details_edit: boolean;
   show_orders: boolean;
+  show_devices: boolean;
   allow_file_uploads: boolean;
   allow_comments: boolean;
   allow_messaging: boolean;
@@ -47,6 +48,7 @@ const COLUMNS = [
   'show_approvals',
   'allow_company_details_edit',
   'show_orders',
+  'show_devices',
   'allow_file_uploads',
   'allow_comments',
   'allow_messaging',
@@ -77,6 +79,7 @@ function fromRow(row: SettingsRow): PortalSettings {
     showApprovals: row.show_approvals,
     allowCompanyDetailsEdit: Boolean(row.allow_company_details_edit),
     showOrders: row.show_orders,
+    showDevices: row.show_devices,
     showDocuments: true,
     allowFileUploads: row.allow_file_uploads,
     allowComments: row.allow_comments,
@@ -118,6 +121,7 @@ export async function saveSettings(db: Db, workspaceId: string, change: Settings
     showApprovals: 'show_approvals',
     allowCompanyDetailsEdit: 'allow_company_details_edit',
     showOrders: 'show_orders',
+    showDevices: 'show_devices',
     allowFileUploads: 'allow_file_uploads',
     allowComments: 'allow_comments',
     allowMessaging: 'allow_messaging',

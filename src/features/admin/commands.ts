@@ -61,6 +61,7 @@ const switches: Record<SectionSwitch, typeof checkboxField> = {
   showApprovals: checkboxField,
   allowCompanyDetailsEdit: checkboxField,
   showOrders: checkboxField,
+  showDevices: checkboxField,
   allowFileUploads: checkboxField,
   allowComments: checkboxField,
   allowMessaging: checkboxField,

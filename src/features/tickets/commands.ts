@@ -53,10 +53,16 @@ export const NewTicketCommand = z.object({
   categoryId: choice,
   typeId: choice,
   priorityId: choice,
+  /** The client's device the ticket is about (the devices section's "open a ticket about this device"). */
+  deviceId: choice,
   /** Filled in by the streamed form reader (receiveForm); never typed. */
   attachments: z.array(z.unknown()).max(5).optional(),
 });
 export type NewTicketInput = z.infer<typeof NewTicketCommand>;
+
+/** The new-ticket form, started from a device's page: the device it is about. */
+export const NewTicketQuery = z.object({ device: choice });
+export type NewTicketQueryInput = z.infer<typeof NewTicketQuery>;
 
 export const ReplyCommand = z.object({
   body: z.string({ error: 'tickets:errors.body' }).trim().min(1, 'tickets:errors.body').max(BODY_MAX, 'tickets:errors.long'),

@@ -55,6 +55,7 @@ import {
   AttachmentId,
   HostTicketId,
   type NewTicketInput,
+  type NewTicketQueryInput,
   type ReplyInput,
   type SurveyAnswerInput,
   type TicketsQueryInput,
@@ -252,6 +253,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     const { workspace, settings, base, sectionPages } = portalContext(res);
     const { access } = signedInClient(res);
     if (!mayOpenTickets(access)) throw notFound();
+    const device = await deviceAbout(res, form.values?.deviceId);
     // Help articles matching the subject as it is typed, where the person may read the knowledge base.
     const suggestUrl = sectionPages.has('knowledge') && canSeeSection(settings, 'knowledge') ? `${base}/knowledge/suggestions` : null;
     const i18n = portalI18n(res);
@@ -271,8 +273,9 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       i18n.t('tickets:new.title'),
       {
         action: `${base}/tickets`,
-        cancelUrl: `${base}/tickets`,
+        cancelUrl: device?.href ?? `${base}/tickets`,
         options,
+        device,
         values: { subject: '', description: '', categoryId: null, typeId: null, priorityId: null, ...form.values },
         // A refusal may be a key (an attachment's, a choice the host refused): said in the reader's language.
         errors,
@@ -285,6 +288,21 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       },
       status,
     );
+  }
+
+  /**
+   * The client's device a new ticket is about, read through the devices port: null when none is
+   * named; 404 when the person may not see devices, or it is not their company's.
+   */
+  async function deviceAbout(res: Response, id: string | null | undefined): Promise<{ id: string; name: string; href: string } | null> {
+    if (!id) return null;
+    const { workspace, settings, base, sectionPages } = portalContext(res);
+    const { user } = signedInClient(res);
+    const devices = adapter.devices;
+    if (!devices || !sectionPages.has('devices') || !canSeeSection(settings, 'devices')) throw notFound('devices:errors.notFound');
+    const device = await devices.find(workspace.id, user.client_id, user.contact_id, id);
+    if (!device) throw notFound('devices:errors.notFound');
+    return { id: device.id, name: device.name, href: `${base}/devices/${encodeURIComponent(device.id)}` };
   }
 
   async function loadTicket(res: Response): Promise<TicketDetail> {
@@ -380,7 +398,10 @@ export function createTicketsHandlers(deps: TicketsDeps) {
 
   return {
     list,
-    newForm: (req: Request, res: Response) => newForm(req, res),
+    newForm: (req: Request, res: Response) => {
+      const query = res.locals.query as NewTicketQueryInput;
+      return newForm(req, res, query.device ? { values: { deviceId: query.device } } : {});
+    },
     show: (req: Request, res: Response) => show(req, res),
     survey: (req: Request, res: Response) => survey(req, res),
 
@@ -415,7 +436,10 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       return newForm(
         req,
         res,
-        { values: { subject: text('subject'), description: text('description') }, errors },
+        {
+          values: { subject: text('subject'), description: text('description'), deviceId: errors.deviceId ? null : text('deviceId') },
+          errors,
+        },
         formAnswerStatus(req, 400),
       );
     },
@@ -430,6 +454,11 @@ export function createTicketsHandlers(deps: TicketsDeps) {
         return newForm(req, res, { values: input, errors: { attachments: received.refusal } }, formAnswerStatus(req, status));
       }
       const stored = received?.stored ?? [];
+      // A device it is about must be one the person sees, before anything is kept.
+      const device = await deviceAbout(res, input.deviceId).catch(async (err: unknown) => {
+        await removeReceived(storage, workspace.id, stored);
+        throw err;
+      });
       // Before anything reaches the host: over a limit, the files just stored go again.
       const limited = await openingRefusal(res);
       if (limited) {
@@ -453,12 +482,15 @@ export function createTicketsHandlers(deps: TicketsDeps) {
               typeId: input.typeId,
               priorityId: input.priorityId,
               ...(uploads ? { files: uploads } : {}),
+              ...(input.deviceId ? { deviceId: input.deviceId } : {}),
             },
             { trx, ip: requestMeta(req).ip },
           );
           if (!ticket || 'refused' in ticket) return { refusal: ticket };
           await keepAttachments(trx, res, ticket.id, stored, hostKeeps);
-          return { ticket, live: await logged(trx, req, res, 'ticket.opened', ticket, { files: stored.length }) };
+          // The device it is about goes in the log, so the agency's notice names it.
+          const extra = { files: stored.length, ...(device ? { device: device.name } : {}) };
+          return { ticket, live: await logged(trx, req, res, 'ticket.opened', ticket, extra) };
         })
         .catch(async (err: unknown) => {
           await removeReceived(storage, workspace.id, stored);

@@ -12,6 +12,8 @@ import type { ClientEvent } from '../client-notifications/index.ts';
 export type { StaffTicketFile } from './staff-files.ts';
 export type { StaffCompanySurveys, StaffTicketSurvey } from './staff-surveys.ts';
 export { workspaceTicketRatings } from './queries.ts';
+// A ticket as a list shows it, for the tickets about a device (the devices section).
+export { presentSummary as presentTicketSummary } from './presenters.ts';
 
 export function ticketsFeature(
   core: CoreServices,

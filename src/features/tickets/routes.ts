@@ -4,7 +4,7 @@
 // carries its CSRF token in its body, checked as it is read (receiveForm).
 import { Router } from 'express';
 import { allow, validateBody, validateQuery } from '../../core/index.ts';
-import { NewTicketCommand, ReplyCommand, SurveyAnswerCommand, TicketActionCommand, TicketsQuery } from './commands.ts';
+import { NewTicketCommand, NewTicketQuery, ReplyCommand, SurveyAnswerCommand, TicketActionCommand, TicketsQuery } from './commands.ts';
 import type { TicketsHandlers } from './handlers.ts';
 
 const TICKETS_PATH = '/tickets';
@@ -15,7 +15,7 @@ export function ticketsRoutes(h: TicketsHandlers): Router {
   const router = Router({ mergeParams: true });
   const tickets = allow.section('tickets');
   router.get(TICKETS_PATH, tickets, validateQuery(TicketsQuery), h.list);
-  router.get('/tickets/new', tickets, allow.company('tickets'), h.newForm);
+  router.get('/tickets/new', tickets, allow.company('tickets'), validateQuery(NewTicketQuery), h.newForm);
   router.post(
     TICKETS_PATH,
     tickets,
