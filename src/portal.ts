@@ -20,6 +20,7 @@ import { type StaffCompanySurveys, type StaffTicketFile, type StaffTicketSurvey,
 import { knowledgeBaseFeature } from './features/knowledge-base/index.ts';
 import { requestsFeature, type StaffRequestFile } from './features/requests/index.ts';
 import { appointmentsFeature } from './features/appointments/index.ts';
+import { contractsFeature } from './features/contracts/index.ts';
 import { teamFeature } from './features/team/index.ts';
 import { singleSignOnFeature } from './features/single-sign-on/index.ts';
 import { FEATURE_MANIFESTS } from './features/manifests.ts';
@@ -288,6 +289,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     projectsFeature(core.services),
     knowledgeBaseFeature(core.services),
     appointments,
+    contractsFeature(core.services),
     tickets,
     requests,
     teamFeature(core.services, account.auth),

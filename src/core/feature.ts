@@ -52,7 +52,7 @@ export interface CoreServices {
 }
 
 /** The host ports a feature's pages cannot exist without (a CRM without invoices has no invoice section). */
-type HostPortName = 'offers' | 'invoices' | 'tasks' | 'projects' | 'tickets' | 'knowledgeBase' | 'requests' | 'appointments';
+type HostPortName = 'offers' | 'invoices' | 'tasks' | 'projects' | 'tickets' | 'knowledgeBase' | 'requests' | 'appointments' | 'contracts';
 
 /** Work a feature does on a timer, on every instance; each run is safe to overlap with another instance's. */
 export interface BackgroundJob {

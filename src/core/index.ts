@@ -317,6 +317,12 @@ export {
   type AppointmentSlot,
   type AppointmentsPort,
   type AppointmentStatus,
+  type AllowancePeriod,
+  type ContractDetail,
+  type ContractLineSummary,
+  type ContractsPort,
+  type ContractSummary,
+  type ContractTimeEntry,
 } from './ports/host.ts';
 export type { AdapterDescription, HostClaim, HostConcept } from './ports/host.ts';
 export type { CallbackInput, IgnoredCallback, PaymentProvider, UnavailableCallback, VerifiedCallback } from './ports/payment-provider.ts';

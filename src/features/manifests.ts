@@ -18,6 +18,7 @@ import { offersManifest } from './offers/manifest.ts';
 import { privacyManifest } from './privacy/manifest.ts';
 import { projectsManifest } from './projects/manifest.ts';
 import { appointmentsManifest } from './appointments/manifest.ts';
+import { contractsManifest } from './contracts/manifest.ts';
 import { tasksManifest } from './tasks/manifest.ts';
 import { ticketsManifest } from './tickets/manifest.ts';
 import { requestsManifest } from './requests/manifest.ts';
@@ -35,6 +36,7 @@ export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
   projectsManifest,
   knowledgeBaseManifest,
   appointmentsManifest,
+  contractsManifest,
   ticketsManifest,
   requestsManifest,
   teamManifest,

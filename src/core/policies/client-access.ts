@@ -25,6 +25,7 @@ export const CLIENT_PERMISSIONS = [
   'knowledge',
   'requests',
   'appointments',
+  'contracts',
 ] as const;
 export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
 
@@ -40,6 +41,7 @@ const SWITCH_OF: Record<
   | 'showKnowledgeBase'
   | 'showRequests'
   | 'showAppointments'
+  | 'showContracts'
   | 'showDocuments'
   | 'allowFileUploads'
   | 'allowComments'
@@ -58,6 +60,7 @@ const SWITCH_OF: Record<
   knowledge: 'showKnowledgeBase',
   requests: 'showRequests',
   appointments: 'showAppointments',
+  contracts: 'showContracts',
 };
 
 export type BuiltInRole = 'admin' | 'full' | 'billing' | 'member';
@@ -84,7 +87,7 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
   },
   billing: {
     label: 'Billing',
-    permissions: ['invoices', 'payments', 'documents', 'comments', 'knowledge'],
+    permissions: ['invoices', 'payments', 'documents', 'comments', 'knowledge', 'contracts'],
     managesColleagues: false,
   },
   member: {
@@ -101,6 +104,7 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
       'knowledge',
       'requests',
       'appointments',
+      'contracts',
     ],
     managesColleagues: false,
   },
@@ -179,6 +183,9 @@ const HOST_GRANTS_NEEDED = {
   // Alga's client portal asks no client permission to book or cancel (appointmentRequestActions.ts:
   // withAuth and a client user with a contact, nothing more).
   appointments: [],
+  // Contracts and their usage: Alga's billing page asks billing read (client-billing-metrics.ts:
+  // hasClientBillingReadPermission before every figure).
+  contracts: ['billing:read'],
   companyProfile: ['client:read'],
   companyProfileEdit: ['client:update'],
 } as const satisfies Record<ClientPermission | 'colleagues', readonly string[]> & Record<string, readonly string[]>;

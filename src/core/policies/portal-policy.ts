@@ -17,7 +17,8 @@ export type PortalSection =
   | 'tickets'
   | 'knowledge'
   | 'requests'
-  | 'appointments';
+  | 'appointments'
+  | 'contracts';
 
 const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   proposals: (s) => s.showProposals,
@@ -31,6 +32,7 @@ const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   knowledge: (s) => s.showKnowledgeBase,
   requests: (s) => s.showRequests,
   appointments: (s) => s.showAppointments,
+  contracts: (s) => s.showContracts,
 };
 
 export const PORTAL_SECTIONS = Object.keys(SECTION_RULES) as PortalSection[];
@@ -55,6 +57,7 @@ const SECTION_OF_RECORD: Record<string, PortalSection> = {
   ticket: 'tickets',
   request: 'requests',
   appointment: 'appointments',
+  contract: 'contracts',
 };
 
 /**

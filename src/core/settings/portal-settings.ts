@@ -14,6 +14,10 @@ export interface PortalSettings {
   showRequests: boolean;
   /** Clients book time with the agency (where the host keeps appointments). */
   showAppointments: boolean;
+  /** Clients see their contracts and how much of each allowance is used (where the host keeps contracts). */
+  showContracts: boolean;
+  /** On the contracts pages, clients see the time entries behind the hours used. */
+  showTimeEntriesToClients: boolean;
   /**
    * Documents have no workspace switch (always true here); a person's role or the agency can hide
    * them from one person or company (src/core/policies/client-access.ts).
@@ -49,6 +53,8 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   showKnowledgeBase: true,
   showRequests: false,
   showAppointments: false,
+  showContracts: false,
+  showTimeEntriesToClients: false,
   showDocuments: true,
   allowFileUploads: false,
   allowComments: true,
@@ -92,6 +98,16 @@ export const SECTION_SWITCHES = [
     key: 'showAppointments',
     label: 'Show appointments',
     hint: 'Clients book time with you from your free hours, follow your answer and cancel. Only where your CRM keeps appointments.',
+  },
+  {
+    key: 'showContracts',
+    label: 'Show contracts and hours used',
+    hint: 'Clients see their contracts with their lines, and for each allowance how much is used this period, what is left and the periods before. Only where your CRM keeps contracts.',
+  },
+  {
+    key: 'showTimeEntriesToClients',
+    label: 'Show the time entries behind hours used',
+    hint: 'Off unless you switch it on. On: under each period of an allowance, clients see the dated entries it is made of, with their hours and description. Off: they see the totals only.',
   },
   {
     key: 'allowFileUploads',

@@ -15,6 +15,8 @@ interface SettingsRow {
   show_knowledge_base: boolean;
   show_requests: boolean;
   show_appointments: boolean;
+  show_contracts: boolean;
+  show_time_entries_to_clients: boolean;
   allow_file_uploads: boolean;
   allow_comments: boolean;
   allow_messaging: boolean;
@@ -41,6 +43,8 @@ const COLUMNS = [
   'show_knowledge_base',
   'show_requests',
   'show_appointments',
+  'show_contracts',
+  'show_time_entries_to_clients',
   'allow_file_uploads',
   'allow_comments',
   'allow_messaging',
@@ -68,6 +72,8 @@ function fromRow(row: SettingsRow): PortalSettings {
     showKnowledgeBase: row.show_knowledge_base,
     showRequests: row.show_requests,
     showAppointments: row.show_appointments,
+    showContracts: row.show_contracts,
+    showTimeEntriesToClients: row.show_time_entries_to_clients,
     showDocuments: true,
     allowFileUploads: row.allow_file_uploads,
     allowComments: row.allow_comments,
@@ -106,6 +112,8 @@ export async function saveSettings(db: Db, workspaceId: string, change: Settings
     showKnowledgeBase: 'show_knowledge_base',
     showRequests: 'show_requests',
     showAppointments: 'show_appointments',
+    showContracts: 'show_contracts',
+    showTimeEntriesToClients: 'show_time_entries_to_clients',
     allowFileUploads: 'allow_file_uploads',
     allowComments: 'allow_comments',
     allowMessaging: 'allow_messaging',

@@ -58,6 +58,8 @@ const switches: Record<SectionSwitch, typeof checkboxField> = {
   showKnowledgeBase: checkboxField,
   showRequests: checkboxField,
   showAppointments: checkboxField,
+  showContracts: checkboxField,
+  showTimeEntriesToClients: checkboxField,
   allowFileUploads: checkboxField,
   allowComments: checkboxField,
   allowMessaging: checkboxField,
