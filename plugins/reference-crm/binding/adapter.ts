@@ -93,6 +93,7 @@ import { referenceOfferDecisions } from './portal-decisions.ts';
 import { referenceTickets } from './portal-tickets.ts';
 import { referenceRequests } from './portal-requests.ts';
 import { presentAppointment, referenceAppointments } from './portal-appointments.ts';
+import { referenceContracts } from './portal-contracts.ts';
 import { type AppointmentRow, comingAppointmentsQuery } from '../queries/appointments.ts';
 import { clientTicketCountsQuery } from '../queries/tickets.ts';
 
@@ -849,6 +850,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
     knowledgeBase: referenceKnowledgeBase(db),
     requests: referenceRequests(db),
     appointments: referenceAppointments(db),
+    contracts: referenceContracts(db),
     invoices: {
       ...invoiceReads(db),
       // A payment from the portal (adapter-payments.ts), in the caller's transaction.

@@ -21,6 +21,7 @@ import * as clientOpenOrderIndexes from './20270110000001_client_open_order_inde
 import * as knowledgeBase from './20270401000001_knowledge_base.ts';
 import * as serviceRequests from './20270403000001_service_requests.ts';
 import * as appointments from './20270404000001_appointments.ts';
+import * as contracts from './20270502000001_contracts.ts';
 import { CRM_DISTRIBUTION } from './distribution.ts';
 
 const config = (): Knex.MigratorConfig => ({
@@ -45,6 +46,7 @@ const config = (): Knex.MigratorConfig => ({
     '20270401000001_knowledge_base': knowledgeBase,
     '20270403000001_service_requests': serviceRequests,
     '20270404000001_appointments': appointments,
+    '20270502000001_contracts': contracts,
   }),
   tableName: 'crm_knex_migrations',
 });
