@@ -14,7 +14,8 @@
 // the client's ticket with the newest activity (`{ticket}`, its page), a published help article
 // (`{article}`, its page), the quote-request form (`{requestDefinition}`) and a request of the
 // client's sent through the CRM's own insert (`{request}`, its page), an appointment of the
-// client's a week ahead (`{appointment}`, its page), and an identity provider
+// client's a week ahead (`{appointment}`, its page), the client's contract with an allowance and that
+// line (`{contract}`, `{contractLine}`), and an identity provider
 // for single sign-on bound to the client's company with passwords still allowed (`{ssoProvider}`,
 // its staff page; the sign-in page then carries its button). A custom domain waiting for its
 // check is added too, for the custom domains page.
@@ -48,6 +49,8 @@ export type BenchRecords = Record<
   | 'requestDefinition'
   | 'request'
   | 'appointment'
+  | 'contract'
+  | 'contractLine'
   | 'ssoProvider',
   string
 >;
@@ -200,6 +203,14 @@ export async function benchRecords(
       status: 'cancelled',
     })
     .returning('id');
+  // The client's contract with an allowance (the demo's support contract) and that line (`{contract}`, `{contractLine}`).
+  const contractLine = await db('contract_lines as l')
+    .join('contracts as k', (j) => j.on('k.workspace_id', 'l.workspace_id').andOn('k.id', 'l.contract_id'))
+    .where({ 'k.workspace_id': args.workspaceId, 'k.client_id': args.clientId, 'k.status': 'active' })
+    .whereNotNull('l.allowance')
+    .orderBy('l.id')
+    .first('l.id', 'l.contract_id');
+  if (!contractLine) throw new Error('the demo client has no contract with an allowance');
   const ssoProvider = randomUUID();
   await db('portal_sso_providers').insert({
     workspace_id: args.workspaceId,
@@ -220,6 +231,8 @@ export async function benchRecords(
     requestDefinition: String(definition.id),
     request: String(request.id),
     appointment: String(appointment.id),
+    contract: String(contractLine.contract_id),
+    contractLine: String(contractLine.id),
     proposal,
     quotation: await newestOpen('quotations'),
     invoice: String(invoice.id),

@@ -41,6 +41,8 @@ await crm
     show_tickets: true,
     show_requests: true,
     show_appointments: true,
+    show_contracts: true,
+    show_time_entries_to_clients: true,
   })
   .onConflict('workspace_id')
   .merge();

@@ -59,6 +59,7 @@ const PERMISSION_OF: Partial<Record<SectionSwitch, ClientPermission>> = {
   showKnowledgeBase: 'knowledge',
   showRequests: 'requests',
   showAppointments: 'appointments',
+  showContracts: 'contracts',
 };
 
 /** Every client permission a route needs: those of its switches and those it names. */

@@ -20,6 +20,7 @@ import { demoNorthwind, demoWorkspaceId, type DemoClient } from '../support/demo
 import { csrfFrom, postPasswordSignIn, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { smallPdf } from '../support/upload-fixtures.ts';
 import { insertServiceRequest } from '../../plugins/reference-crm/queries/service-requests.ts';
+import { ensureSeedContract } from '../../plugins/reference-crm/queries/contracts.ts';
 import { unzip } from '../support/unzip.ts';
 
 const BASE = '/portal/demo';
@@ -44,6 +45,8 @@ const PERSONAS: Persona[] = [
   { name: 'full, projects hidden', role: 'full', denied: ['projects'] },
   // Help articles hidden: no title of one in the list, an article, or the new-ticket form's suggestions.
   { name: 'full, help articles hidden', role: 'full', denied: ['knowledge'] },
+  // Contracts hidden: no contract, line or time entry of the company on any page.
+  { name: 'full, contracts hidden', role: 'full', denied: ['contracts'] },
 ];
 
 /** Whether a person's own settings hold a permission, read from the switch it narrows. */
@@ -62,6 +65,7 @@ function holds(settings: PortalSettings, permission: string): boolean {
     knowledge: settings.showKnowledgeBase,
     requests: settings.showRequests,
     appointments: settings.showAppointments,
+    contracts: settings.showContracts,
   };
   return switches[permission] ?? false;
 }
@@ -73,6 +77,8 @@ const SETTINGS: PortalSettings = {
   showTickets: true,
   showRequests: true,
   showAppointments: true,
+  showContracts: true,
+  showTimeEntriesToClients: true,
 };
 
 interface HostRecord {
@@ -145,6 +151,8 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
   let requestMarks: Array<{ clientId: number; marks: string[] }>;
   /** Each company's appointments: the note each was booked with. */
   let appointmentMarks: Array<{ clientId: number; marks: string[] }>;
+  /** Each company's contracts: their names, numbers and the work recorded against them. */
+  let contractMarks: Array<{ clientId: number; marks: string[] }>;
   /** What the agency wrote only for its staff: never shown to any client. */
   const INTERNAL_NOTE = 'SMTP password rotated last week';
   const summary: string[] = [];
@@ -159,6 +167,7 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       .concat(articleMarks.never)
       .concat(requestMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'requests')).flatMap((x) => x.marks))
       .concat(appointmentMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'appointments')).flatMap((x) => x.marks))
+      .concat(contractMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'contracts')).flatMap((x) => x.marks))
       .concat([INTERNAL_NOTE]);
 
   /** The portal's tables and the CRM's records a client can change, as one digest per table. */
@@ -189,6 +198,9 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       .insert({ workspace_id: workspaceId, allow_file_uploads: true, show_tickets: true, show_requests: true, show_appointments: true })
       .onConflict('workspace_id')
       .merge({ allow_file_uploads: true, show_tickets: true, show_requests: true, show_appointments: true });
+    await db('workspace_client_portal_settings')
+      .where({ workspace_id: workspaceId })
+      .update({ show_contracts: true, show_time_entries_to_clients: true });
     await h.crm.portal.workspaceChanged(workspaceId);
 
     const mariaLogin = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
@@ -352,6 +364,28 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       });
       appointmentMarks.push({ clientId: who.clientId, marks: [who.note] });
     }
+    // Northwind's seeded support contract, and one of Bluebell's with an entry of its own.
+    const today = new Date().toISOString().slice(0, 10);
+    await ensureSeedContract(db, ws, {
+      clientId: bluebell.id,
+      number: 'CT-CRAWL-BLUEBELL',
+      name: 'Bluebell bakery care plan',
+      description: '',
+      status: 'active',
+      startsOn: `${today.slice(0, 8)}01`,
+      endsOn: null,
+      lines: [
+        {
+          name: 'Bluebell oven hours',
+          allowance: 5,
+          entries: [{ day: today, amount: 1, description: 'Bluebell till repair for the crawl' }],
+        },
+      ],
+    });
+    contractMarks = [
+      { clientId: northwind.id, marks: ['Website care and support', 'CT-2026-001', 'New landing page for the spring offer'] },
+      { clientId: bluebell.id, marks: ['Bluebell bakery care plan', 'CT-CRAWL-BLUEBELL', 'Bluebell till repair for the crawl'] },
+    ];
     ids = {
       proposal: proposal.id,
       quotation: quotation.id,
