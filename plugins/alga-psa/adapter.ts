@@ -55,6 +55,7 @@ import { listStaff, type StaffRow } from './queries/users.ts';
 import { algaDocuments, algaTasks } from './shared-files.ts';
 import { algaTickets } from './tickets.ts';
 import { algaAppointments } from './appointments.ts';
+import { algaContracts } from './contracts.ts';
 import { algaWorkspaces, SLUG } from './workspaces.ts';
 
 const OptionsSchema = z.object({
@@ -274,6 +275,7 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
       ...(options.crmUrl ? { crmUrl: options.crmUrl } : {}),
     }),
     appointments: algaAppointments(db, tenantOf),
+    contracts: algaContracts(db, tenantOf),
     news: algaNews(db, tenantOf),
     requests: algaServiceRequests(db, tenantOf),
     clientPermissions: {
