@@ -10,6 +10,7 @@
 //   projects  = projects of the client, their phases and tasks as each project's client_portal_config shows them
 //   documents = client-visible documents associated with the client (files under a local storage root)
 //   tickets   = tickets of the client, their client-visible comments, statuses, priorities, boards, categories
+//   contracts = client_contracts, contract_lines and their buckets (contract_line_buckets), bucket_usage, time_entries
 //   knowledgeBase = kb_articles published for clients (audience client or public), titled by their document, bodies in document_block_content
 //   credentials = users with user_type 'client' (Alga's PBKDF2 + NEXTAUTH_SECRET)
 //   news      = invoices finalized, quotes sent, tickets answered since the portal last read (clients' notifications)

@@ -11,6 +11,7 @@
 //   projects  = llx_projet of the company, public or linked to the contact, with their tasks
 //   documents = llx_ecm_files with a share hash, bytes under the Dolibarr data root
 //   tickets   = llx_ticket of the company (Ticket module), messages llx_actioncomm TICKET_MSG
+//   contracts = llx_contrat validated, lines llx_contratdet, hours used from llx_fichinter + llx_fichinterdet
 //   knowledgeBase = llx_knowledgemanagement_knowledgerecord validated (KnowledgeManagement module), llx_categorie type 13
 //   news      = invoices and proposals validated, tickets answered since the portal last read (clients' notifications)
 // Ids are rowids as strings; a malformed id, or one from another entity, is "not found".
@@ -48,6 +49,7 @@ import { listStaff, type StaffRow } from './queries/staff.ts';
 import { invoiceCounts, proposalCounts } from './queries/summary.ts';
 import { openTaskCount } from './queries/tasks.ts';
 import { dolibarrProjects } from './projects.ts';
+import { dolibarrContracts } from './contracts.ts';
 import { dolibarrDocuments, dolibarrTasks, sharedDocumentCount } from './shared-files.ts';
 import { dolibarrTickets } from './tickets.ts';
 import { dolibarrKnowledgeBase } from './knowledge-base.ts';
@@ -311,6 +313,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
         }
       : {}),
     projects: dolibarrProjects(db, entityOf),
+    contracts: dolibarrContracts(db, entityOf),
     ...(options.knowledgeBase ? { knowledgeBase: dolibarrKnowledgeBase(db, entityOf) } : {}),
     news: dolibarrNews(db, entityOf, { tickets: options.tickets ?? false }),
   };

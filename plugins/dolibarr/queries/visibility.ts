@@ -19,6 +19,10 @@
 //   external contact at all (then the whole company follows it);
 // - tickets: the company's (llx_ticket.fk_soc), as Dolibarr's public ticket pages and WebPortal's
 //   ticket list show a third party's tickets.
+// - contracts: the company's validated contracts (llx_contrat.statut 1; a draft, 0, is the agency's
+//   work in progress, and a closed one, 2, is no longer shown, as the brief of the section asks);
+//   the time used against one: its company's interventions linked to it (llx_fichinter.fk_contrat)
+//   past draft (fk_statut 1 validated, 2 billed, 3 closed), their lines' durations.
 import type { Knex } from 'knex';
 import { clientCompanyIds, type Db } from './db.ts';
 
@@ -156,4 +160,23 @@ export function projectTasksSeenBy(db: Db, scope: ContactScope & { projectId: nu
  */
 export function projectSharedWithCompanySql(project: string): string {
   return `(${project}.public = 1 and ${project}.fk_statut in (${SHOWN_PROJECT_STATUSES.join(', ')}))`;
+}
+
+/** A contract's validated status (llx_contrat.statut: 0 draft, 1 validated, 2 closed). */
+export const CONTRACT_VALIDATED = 1;
+/** An intervention's draft status (llx_fichinter.fk_statut 0): not yet the agency's word. */
+export const INTERVENTION_DRAFT = 0;
+
+/** The company's contracts (llx_contrat aliased c) its contacts see: validated ones. */
+export function contractsSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
+  return db('llx_contrat as c')
+    .where({ 'c.entity': scope.entity, 'c.fk_soc': scope.companyId, 'c.statut': CONTRACT_VALIDATED })
+    .whereIn('c.fk_soc', clientCompanyIds(db, scope.entity));
+}
+
+/** The company's interventions (llx_fichinter aliased f) counted against its contracts: past draft. */
+export function interventionsSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
+  return db('llx_fichinter as f')
+    .where({ 'f.entity': scope.entity, 'f.fk_soc': scope.companyId })
+    .whereNot('f.fk_statut', INTERVENTION_DRAFT);
 }

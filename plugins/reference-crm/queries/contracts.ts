@@ -103,7 +103,10 @@ export function findClientLine(
 
 /** The calendar period of `today` a line's allowance renews by, as SQL over its `period`. */
 const PERIOD_START = `date_trunc(l.period::text, ?::date)::date`;
-const PERIOD_END = `(date_trunc(l.period::text, ?::date) + ('1 ' || l.period::text)::interval)::date`;
+/** One period's length (an interval has no quarter: three months). */
+const PERIOD_LENGTH =
+  "(case l.period when 'month' then interval '1 month' when 'quarter' then interval '3 months' else interval '1 year' end)";
+const PERIOD_END = `(date_trunc(l.period::text, ?::date) + ${PERIOD_LENGTH})::date`;
 
 /** What each of these allowance lines has used in the period holding `today`. */
 export function usedThisPeriod(
