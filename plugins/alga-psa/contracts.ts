@@ -30,7 +30,7 @@ const hours = (minutes: number) => Math.round((minutes / 60) * 100) / 100;
 const number = (value: string | number | null | undefined) => (typeof value === 'number' ? value : Number.parseFloat(value ?? '0') || 0);
 
 /** Alga's label for a bucket (getClientBucketUsage's display_label). */
-export function bucketLabel(
+function bucketLabel(
   row: Pick<AlgaContractLineRow, 'bucket_name' | 'contract_line_name' | 'service_name' | 'covers_all_services'>,
 ): string {
   if (row.bucket_name) return row.bucket_name;

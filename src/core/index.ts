@@ -318,7 +318,6 @@ export {
   type AppointmentsPort,
   type AppointmentStatus,
   type AllowancePeriod,
-  type ContractDetail,
   type ContractLineSummary,
   type ContractsPort,
   type ContractSummary,

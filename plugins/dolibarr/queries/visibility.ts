@@ -163,9 +163,9 @@ export function projectSharedWithCompanySql(project: string): string {
 }
 
 /** A contract's validated status (llx_contrat.statut: 0 draft, 1 validated, 2 closed). */
-export const CONTRACT_VALIDATED = 1;
+const CONTRACT_VALIDATED = 1;
 /** An intervention's draft status (llx_fichinter.fk_statut 0): not yet the agency's word. */
-export const INTERVENTION_DRAFT = 0;
+const INTERVENTION_DRAFT = 0;
 
 /** The company's contracts (llx_contrat aliased c) its contacts see: validated ones. */
 export function contractsSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {

@@ -1556,7 +1556,7 @@ export interface ContractSummary {
   lines: ContractLineSummary[];
 }
 
-export interface ContractDetail extends ContractSummary {
+interface ContractDetail extends ContractSummary {
   description: string | null;
 }
 
