@@ -46,6 +46,7 @@ const ALL_ON: PortalSettings = {
   showTickets: true,
   showRequests: true,
   showAppointments: true,
+  showContracts: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -66,7 +67,7 @@ describe('client access: roles and overrides', function () {
   it('gives each built-in role its permissions under a workspace that allows everything', function () {
     expect(allowed(ALL_ON, access('admin'))).to.deep.equal([...CLIENT_PERMISSIONS]);
     expect(allowed(ALL_ON, access('full'))).to.deep.equal([...CLIENT_PERMISSIONS]);
-    expect(allowed(ALL_ON, access('billing'))).to.deep.equal(['invoices', 'payments', 'documents', 'comments', 'knowledge']);
+    expect(allowed(ALL_ON, access('billing'))).to.deep.equal(['invoices', 'payments', 'documents', 'comments', 'knowledge', 'contracts']);
     expect(allowed(ALL_ON, access('member'))).to.deep.equal([
       'proposals',
       'tasks',
@@ -79,6 +80,7 @@ describe('client access: roles and overrides', function () {
       'knowledge',
       'requests',
       'appointments',
+      'contracts',
     ]);
   });
 
@@ -119,6 +121,7 @@ describe('client access: roles and overrides', function () {
       knowledge: null,
       requests: null,
       appointments: null,
+      contracts: null,
     });
     const verdicts = resolveAccess(settings, everything);
     expect(verdicts.map((v) => hiddenReason(v, everything))).to.deep.equal([
@@ -135,6 +138,7 @@ describe('client access: roles and overrides', function () {
       null,
       null,
       null,
+      null,
     ]);
   });
 
@@ -147,7 +151,7 @@ describe('client access: roles and overrides', function () {
 
   it("turns the person's access into their own settings, which every section, action and live-event check reads", function () {
     const billing = effectiveSettings(ALL_ON, access('billing'));
-    expect(visibleSections(billing)).to.deep.equal(['invoices', 'documents', 'knowledge']);
+    expect(visibleSections(billing)).to.deep.equal(['invoices', 'documents', 'knowledge', 'contracts']);
     expect(canSeeSection(billing, 'proposals')).to.equal(false);
     expect(canSeeSection(billing, 'quotations')).to.equal(false);
     expect(canClient(billing, 'pay_online')).to.equal(true);

@@ -62,6 +62,7 @@ const ALL_ON: PortalSettings = {
   showKnowledgeBase: true,
   showRequests: true,
   showAppointments: true,
+  showContracts: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -105,6 +106,7 @@ describe('portal policy: sections', function () {
       'knowledge',
       'requests',
       'appointments',
+      'contracts',
     ]);
   });
 
@@ -123,6 +125,7 @@ describe('portal policy: sections', function () {
     ['showKnowledgeBase', ['knowledge']],
     ['showRequests', ['requests']],
     ['showAppointments', ['appointments']],
+    ['showContracts', ['contracts']],
   ];
   for (const [name, sections] of switches) {
     it(`${name} alone shows ${sections.join(' and ')} (and documents)`, function () {
