@@ -5,6 +5,9 @@ import { createContractsHandlers } from './handlers.ts';
 import { contractsManifest } from './manifest.ts';
 import { contractsRoutes } from './routes.ts';
 
+// The dashboard shows what is left of each allowance as the contracts pages show it.
+export { presentAllowances } from './presenters.ts';
+
 export function contractsFeature(core: CoreServices): Feature {
   const { contracts } = core.adapter;
   return {

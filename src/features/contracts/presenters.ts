@@ -106,3 +106,14 @@ export function presentEntry(i18n: RequestI18n, measure: Measure, entry: Contrac
     by: entry.by,
   };
 }
+
+/** The dashboard's "hours left": each allowance of a running contract, today's period of it. */
+export function presentAllowances(i18n: RequestI18n, base: string, contracts: readonly ContractSummary[]) {
+  return contracts
+    .filter((contract) => contract.state === 'active')
+    .flatMap((contract) =>
+      presentContract(i18n, base, contract)
+        .lines.filter((line) => line.allowance !== null)
+        .map((line) => ({ name: line.name, href: line.href, contract: contract.name, allowance: line.allowance! })),
+    );
+}

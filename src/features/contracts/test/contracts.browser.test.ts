@@ -36,7 +36,7 @@ describe('contracts in Chromium', function () {
     const line = await db('contract_lines')
       .where({ workspace_id: workspaceId, contract_id: contract.id, name: 'Support hours' })
       .first('id');
-    urls = ['/contracts', `/contracts/${contract.id}`, `/contracts/${contract.id}/lines/${line.id}`];
+    urls = ['/', '/contracts', `/contracts/${contract.id}`, `/contracts/${contract.id}/lines/${line.id}`];
   });
   it('has no axe violations and no overflow at 390 px, in English and in German', async function () {
     const { page } = await open({ width: 390 });

@@ -1,5 +1,6 @@
 // The contracts section over HTTP against the reference CRM's demo: Northwind's support contract
-// shows "7.5 of 10 hours used" this month, with what is left and a labelled meter; the line's page
+// shows "7.5 of 10 hours used" this month, with what is left and a labelled meter, on its pages and
+// on the dashboard; the line's page
 // lists the months before and, only where the agency shows them, the entries behind a month; another
 // company's contract, a draft, and the section switched off are 404s; a period not in the list is
 // refused in words.
@@ -67,6 +68,14 @@ describe('client contracts', function () {
     const one = (await maria.get(`/portal/demo/contracts/${contractId}`).expect(200)).text;
     expect(one).to.contain('7.5 of 10 hours used');
     expect(one).to.contain(`/portal/demo/contracts/${contractId}/lines/${lineId}`);
+  });
+
+  it('shows the hours left of each running allowance on the dashboard, and nothing of it while the section is off', async function () {
+    const home = (await maria.get('/portal/demo/').expect(200)).text;
+    expect(home).to.contain('Hours left').and.contain('7.5 of 10 hours used').and.contain('2.5 hours left');
+    expect(home).to.contain(`/portal/demo/contracts/${contractId}/lines/${lineId}`);
+    await setSettings({ show_contracts: false });
+    expect((await maria.get('/portal/demo/').expect(200)).text).to.not.contain('Hours left');
   });
 
   it('shows the months before, and the entries behind a month only where the agency shows them', async function () {
