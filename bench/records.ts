@@ -15,6 +15,8 @@
 // (`{article}`, its page), the quote-request form (`{requestDefinition}`) and a request of the
 // client's sent through the CRM's own insert (`{request}`, its page), an appointment of the
 // client's a week ahead (`{appointment}`, its page), the client's first device (`{device}`), and an identity provider
+// client's a week ahead (`{appointment}`, its page), the client's contract with an allowance and that
+// line (`{contract}`, `{contractLine}`), and an identity provider
 // for single sign-on bound to the client's company with passwords still allowed (`{ssoProvider}`,
 // its staff page; the sign-in page then carries its button). A custom domain waiting for its
 // check is added too, for the custom domains page.
@@ -53,6 +55,8 @@ export type BenchRecords = Record<
   | 'approval'
   | 'order'
   | 'device'
+  | 'contract'
+  | 'contractLine'
   | 'ssoProvider',
   string
 >;
@@ -229,6 +233,14 @@ export async function benchRecords(
   // The client's first seeded device (its page, and the new-ticket form started from it).
   const device = await db('devices').where(scope).orderBy('id').first('id');
   if (!device) throw new Error('the demo client has no devices');
+  // The client's contract with an allowance (the demo's support contract) and that line (`{contract}`, `{contractLine}`).
+  const contractLine = await db('contract_lines as l')
+    .join('contracts as k', (j) => j.on('k.workspace_id', 'l.workspace_id').andOn('k.id', 'l.contract_id'))
+    .where({ 'k.workspace_id': args.workspaceId, 'k.client_id': args.clientId, 'k.status': 'active' })
+    .whereNotNull('l.allowance')
+    .orderBy('l.id')
+    .first('l.id', 'l.contract_id');
+  if (!contractLine) throw new Error('the demo client has no contract with an allowance');
   const ssoProvider = randomUUID();
   await db('portal_sso_providers').insert({
     workspace_id: args.workspaceId,
@@ -252,6 +264,8 @@ export async function benchRecords(
     approval: String(approval),
     order: String(order.id),
     device: String(device.id),
+    contract: String(contractLine.contract_id),
+    contractLine: String(contractLine.id),
     proposal,
     quotation: await newestOpen('quotations'),
     invoice: String(invoice.id),

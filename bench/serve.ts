@@ -44,6 +44,8 @@ await crm
     show_approvals: true,
     allow_company_details_edit: true,
     show_devices: true,
+    show_contracts: true,
+    show_time_entries_to_clients: true,
   })
   .onConflict('workspace_id')
   .merge();

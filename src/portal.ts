@@ -24,6 +24,7 @@ import { approvalsFeature } from './features/approvals/index.ts';
 import { companyDetailsFeature } from './features/company-details/index.ts';
 import { ordersFeature } from './features/orders/index.ts';
 import { devicesFeature } from './features/devices/index.ts';
+import { contractsFeature } from './features/contracts/index.ts';
 import { teamFeature } from './features/team/index.ts';
 import { singleSignOnFeature } from './features/single-sign-on/index.ts';
 import { FEATURE_MANIFESTS } from './features/manifests.ts';
@@ -294,6 +295,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     appointments,
     approvalsFeature(core.services),
     devicesFeature(core.services),
+    contractsFeature(core.services),
     tickets,
     requests,
     ordersFeature(core.services),

@@ -10,6 +10,7 @@
 //   projects  = projects of the client, their phases and tasks as each project's client_portal_config shows them
 //   documents = client-visible documents associated with the client (files under a local storage root)
 //   tickets   = tickets of the client, their client-visible comments, statuses, priorities, boards, categories
+//   contracts = client_contracts, contract_lines and their buckets (contract_line_buckets), bucket_usage, time_entries
 //   knowledgeBase = kb_articles published for clients (audience client or public), titled by their document, bodies in document_block_content
 //   devices   = assets of the client (as client-assets.ts lists them); a ticket about one in asset_associations (entity_type 'ticket')
 //   credentials = users with user_type 'client' (Alga's PBKDF2 + NEXTAUTH_SECRET)
@@ -58,6 +59,7 @@ import { algaDocuments, algaTasks } from './shared-files.ts';
 import { algaTickets } from './tickets.ts';
 import { algaAppointments } from './appointments.ts';
 import { algaCompanyDetails } from './company-details.ts';
+import { algaContracts } from './contracts.ts';
 import { algaWorkspaces, SLUG } from './workspaces.ts';
 
 const OptionsSchema = z.object({
@@ -279,6 +281,7 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
     appointments: algaAppointments(db, tenantOf),
     companyDetails: algaCompanyDetails(db, tenantOf),
     devices: algaDevices(db, tenantOf),
+    contracts: algaContracts(db, tenantOf),
     news: algaNews(db, tenantOf),
     requests: algaServiceRequests(db, tenantOf),
     clientPermissions: {

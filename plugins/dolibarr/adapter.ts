@@ -12,6 +12,7 @@
 //   documents = llx_ecm_files with a share hash, bytes under the Dolibarr data root
 //   tickets   = llx_ticket of the company (Ticket module), messages llx_actioncomm TICKET_MSG
 //   orders    = llx_commande of the company past draft, lines llx_commandedet, shipments llx_expedition
+//   contracts = llx_contrat validated, lines llx_contratdet, hours used from llx_fichinter + llx_fichinterdet
 //   knowledgeBase = llx_knowledgemanagement_knowledgerecord validated (KnowledgeManagement module), llx_categorie type 13
 //   requests  = request types of the portal's settings, each request a draft llx_propal or an llx_ticket
 //   appointments = BookCal calendars (llx_bookcal_calendar) with the portal's hours, bookings llx_actioncomm
@@ -51,6 +52,7 @@ import { listStaff, type StaffRow } from './queries/staff.ts';
 import { invoiceCounts, proposalCounts } from './queries/summary.ts';
 import { openTaskCount } from './queries/tasks.ts';
 import { dolibarrProjects } from './projects.ts';
+import { dolibarrContracts } from './contracts.ts';
 import { dolibarrDocuments, dolibarrTasks, sharedDocumentCount } from './shared-files.ts';
 import { dolibarrTickets } from './tickets.ts';
 import { dolibarrKnowledgeBase } from './knowledge-base.ts';
@@ -334,6 +336,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
       userId: options.actingUserId ?? null,
       ...(options.dataRoot ? { dataRoot: options.dataRoot } : {}),
     }),
+    contracts: dolibarrContracts(db, entityOf),
     ...(options.knowledgeBase ? { knowledgeBase: dolibarrKnowledgeBase(db, entityOf) } : {}),
     ...(options.requests
       ? { requests: dolibarrRequests(db, entityOf, { tickets: options.tickets ?? false, userId: options.actingUserId ?? null }) }

@@ -23,6 +23,7 @@ import { ensureRequestDefinition } from './queries/service-requests.ts';
 import { ensureAppointmentSetup } from './queries/appointments.ts';
 import { seedDemoApproval } from './seed-approvals.ts';
 import { insertDevice, linkDeviceTicket, listDevices } from './queries/devices.ts';
+import { ensureSeedContract } from './queries/contracts.ts';
 import { ensureTicketChoice, findTicketBySubject, insertTicket, insertTicketMessage, setTicketStatus } from './queries/tickets.ts';
 import { findWorkspaceBySlug, insertWorkspace } from './queries/workspaces.ts';
 import {
@@ -533,6 +534,55 @@ async function seedWorkspace(trx: Db, workspace: SeedWorkspace, logins: DemoLogi
   const staff = firstStaff ? await findStaffByEmail(trx, { workspaceId, email: firstStaff.email }) : null;
   if (client && staff) await seedDemoApproval(trx, { workspaceId, clientId: client.id, staffId: staff.id });
   if (workspace.slug === 'demo') await seedOrders(trx, workspaceId, SEED_ORDERS, { day: seedDate, time: seedTime });
+  if (workspace.slug === 'demo') await seedDemoContract(trx, workspaceId);
+}
+
+/** The month before `day`'s, as 'YYYY-MM-DD' on its `date`. */
+function monthsBefore(day: string, months: number, date: number): string {
+  const [year, month] = [Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1];
+  return new Date(Date.UTC(year, month - months, date)).toISOString().slice(0, 10);
+}
+
+/**
+ * Northwind's support contract: 10 hours a month, 7.5 of them used this month, with the entries
+ * behind them, and the two months before. An allowance renews with the reader's month, so its
+ * entries are dated by the month the demo is seeded in (never after today), not by the reference
+ * date the rest of the demo keeps.
+ */
+async function seedDemoContract(trx: Db, workspaceId: number): Promise<void> {
+  const client = await findClientByName(trx, { workspaceId, name: 'Northwind Traders' });
+  if (!client) return;
+  const staff = await listStaff(trx, { workspaceId });
+  const by = (index: number) => staff[index % Math.max(staff.length, 1)]?.id ?? null;
+  const today = new Date().toISOString().slice(0, 10);
+  const thisMonth = (date: number) => `${today.slice(0, 8)}${String(Math.min(date, Number(today.slice(8, 10)))).padStart(2, '0')}`;
+  await ensureSeedContract(trx, workspaceId, {
+    clientId: client.id,
+    number: 'CT-2026-001',
+    name: 'Website care and support',
+    description: 'Hosting, updates and up to 10 hours of support each month; hours left do not roll over.',
+    status: 'active',
+    startsOn: monthsBefore(today, 2, 1),
+    endsOn: null,
+    lines: [
+      {
+        name: 'Support hours',
+        description: 'Changes, fixes and advice by the hour.',
+        allowance: 10,
+        period: 'month',
+        entries: [
+          { day: monthsBefore(today, 2, 4), amount: 4, description: 'Set-up of the staging site', staffUserId: by(0) },
+          { day: monthsBefore(today, 2, 18), amount: 2.5, description: 'Newsletter template', staffUserId: by(1) },
+          { day: monthsBefore(today, 1, 6), amount: 5, description: 'Checkout form fixes', staffUserId: by(1) },
+          { day: monthsBefore(today, 1, 20), amount: 4, description: 'Product page layout', staffUserId: by(0) },
+          { day: thisMonth(2), amount: 2, description: 'Plugin updates and checks', staffUserId: by(1) },
+          { day: thisMonth(5), amount: 3.5, description: 'New landing page for the spring offer', staffUserId: by(0) },
+          { day: thisMonth(9), amount: 2, description: 'Search fix on the shop', staffUserId: by(1) },
+        ],
+      },
+      { name: 'Managed hosting', description: 'Hosting, backups and monitoring.', quantity: 1 },
+    ],
+  });
 }
 
 export async function seedReferenceCrm(db: Knex): Promise<DemoLogins> {

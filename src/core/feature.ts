@@ -64,7 +64,8 @@ type HostPortName =
   | 'approvals'
   | 'companyDetails'
   | 'orders'
-  | 'devices';
+  | 'devices'
+  | 'contracts';
 
 /** Work a feature does on a timer, on every instance; each run is safe to overlap with another instance's. */
 export interface BackgroundJob {

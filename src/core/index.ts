@@ -332,6 +332,11 @@ export {
   type OrdersPort,
   type OrderState,
   type OrderSummary,
+  type AllowancePeriod,
+  type ContractLineSummary,
+  type ContractsPort,
+  type ContractSummary,
+  type ContractTimeEntry,
 } from './ports/host.ts';
 export type { AdapterDescription, HostClaim, HostConcept } from './ports/host.ts';
 export type { CatalogueCalendar, CatalogueRequestType } from './ports/host.ts';

@@ -21,6 +21,7 @@ import { appointmentsManifest } from './appointments/manifest.ts';
 import { approvalsManifest } from './approvals/manifest.ts';
 import { ordersManifest } from './orders/manifest.ts';
 import { devicesManifest } from './devices/manifest.ts';
+import { contractsManifest } from './contracts/manifest.ts';
 import { tasksManifest } from './tasks/manifest.ts';
 import { ticketsManifest } from './tickets/manifest.ts';
 import { requestsManifest } from './requests/manifest.ts';
@@ -41,6 +42,7 @@ export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
   appointmentsManifest,
   approvalsManifest,
   devicesManifest,
+  contractsManifest,
   ticketsManifest,
   requestsManifest,
   ordersManifest,

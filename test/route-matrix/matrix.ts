@@ -63,6 +63,7 @@ const PERMISSION_OF: Partial<Record<SectionSwitch, ClientPermission>> = {
   allowCompanyDetailsEdit: 'companyDetails',
   showOrders: 'orders',
   showDevices: 'devices',
+  showContracts: 'contracts',
 };
 
 /** Every client permission a route needs: those of its switches and those it names. */

@@ -51,6 +51,7 @@ const ALL_ON: PortalSettings = {
   allowCompanyDetailsEdit: true,
   showOrders: true,
   showDevices: true,
+  showContracts: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -72,7 +73,7 @@ describe('client access: roles and overrides', function () {
     expect(allowed(ALL_ON, access('admin'))).to.deep.equal([...CLIENT_PERMISSIONS]);
     // Changing the company's details is the client admin's alone.
     expect(allowed(ALL_ON, access('full'))).to.deep.equal(CLIENT_PERMISSIONS.filter((p) => p !== 'companyDetails'));
-    expect(allowed(ALL_ON, access('billing'))).to.deep.equal(['invoices', 'payments', 'documents', 'comments', 'knowledge']);
+    expect(allowed(ALL_ON, access('billing'))).to.deep.equal(['invoices', 'payments', 'documents', 'comments', 'knowledge', 'contracts']);
     expect(allowed(ALL_ON, access('member'))).to.deep.equal([
       'proposals',
       'tasks',
@@ -88,6 +89,7 @@ describe('client access: roles and overrides', function () {
       'approvals',
       'orders',
       'devices',
+      'contracts',
     ]);
   });
 
@@ -132,6 +134,7 @@ describe('client access: roles and overrides', function () {
       companyDetails: 'role',
       orders: null,
       devices: null,
+      contracts: null,
     });
     const verdicts = resolveAccess(settings, everything);
     expect(verdicts.map((v) => hiddenReason(v, everything))).to.deep.equal([
@@ -163,7 +166,7 @@ describe('client access: roles and overrides', function () {
 
   it("turns the person's access into their own settings, which every section, action and live-event check reads", function () {
     const billing = effectiveSettings(ALL_ON, access('billing'));
-    expect(visibleSections(billing)).to.deep.equal(['invoices', 'documents', 'knowledge']);
+    expect(visibleSections(billing)).to.deep.equal(['invoices', 'documents', 'knowledge', 'contracts']);
     expect(canSeeSection(billing, 'proposals')).to.equal(false);
     expect(canSeeSection(billing, 'quotations')).to.equal(false);
     expect(canClient(billing, 'pay_online')).to.equal(true);

@@ -65,6 +65,7 @@ const ALL_ON: PortalSettings = {
   showApprovals: true,
   showOrders: true,
   showDevices: true,
+  showContracts: true,
   allowFileUploads: true,
   allowComments: true,
   allowMessaging: true,
@@ -111,6 +112,7 @@ describe('portal policy: sections', function () {
       'approvals',
       'orders',
       'devices',
+      'contracts',
     ]);
   });
 
@@ -132,6 +134,7 @@ describe('portal policy: sections', function () {
     ['showApprovals', ['approvals']],
     ['showOrders', ['orders']],
     ['showDevices', ['devices']],
+    ['showContracts', ['contracts']],
   ];
   for (const [name, sections] of switches) {
     it(`${name} alone shows ${sections.join(' and ')} (and documents)`, function () {

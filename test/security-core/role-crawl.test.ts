@@ -22,6 +22,7 @@ import { demoNorthwind, demoWorkspaceId, type DemoClient } from '../support/demo
 import { csrfFrom, postPasswordSignIn, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { smallPdf } from '../support/upload-fixtures.ts';
 import { insertServiceRequest } from '../../plugins/reference-crm/queries/service-requests.ts';
+import { ensureSeedContract } from '../../plugins/reference-crm/queries/contracts.ts';
 import { unzip } from '../support/unzip.ts';
 
 const BASE = '/portal/demo';
@@ -48,6 +49,8 @@ const PERSONAS: Persona[] = [
   { name: 'full, help articles hidden', role: 'full', denied: ['knowledge'] },
   // Orders hidden: no order number in the list, an order's page, its PDF, nor "order again".
   { name: 'full, orders hidden', role: 'full', denied: ['orders'] },
+  // Contracts hidden: no contract, line or time entry of the company on any page.
+  { name: 'full, contracts hidden', role: 'full', denied: ['contracts'] },
 ];
 
 /** Whether a person's own settings hold a permission, read from the switch it narrows. */
@@ -70,6 +73,7 @@ function holds(settings: PortalSettings, permission: string): boolean {
     companyDetails: settings.allowCompanyDetailsEdit,
     orders: settings.showOrders,
     devices: settings.showDevices,
+    contracts: settings.showContracts,
   };
   return switches[permission] ?? false;
 }
@@ -85,6 +89,8 @@ const SETTINGS: PortalSettings = {
   allowCompanyDetailsEdit: true,
   showOrders: true,
   showDevices: true,
+  showContracts: true,
+  showTimeEntriesToClients: true,
 };
 
 interface HostRecord {
@@ -172,6 +178,8 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
   let orderMarks: Array<{ clientId: number; marks: string[] }>;
   /** Each company's devices: their serial numbers and asset tags. */
   let deviceMarks: Array<{ clientId: number; marks: string[] }>;
+  /** Each company's contracts: their names, numbers and the work recorded against them. */
+  let contractMarks: Array<{ clientId: number; marks: string[] }>;
   /** What the agency wrote only for its staff: never shown to any client. */
   const INTERNAL_NOTE = 'SMTP password rotated last week';
   const summary: string[] = [];
@@ -189,6 +197,7 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
       .concat(approvalMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'approvals')).flatMap((x) => x.marks))
       .concat(orderMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'orders')).flatMap((x) => x.marks))
       .concat(deviceMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'devices')).flatMap((x) => x.marks))
+      .concat(contractMarks.filter((x) => x.clientId !== northwind.id || !holds(settings, 'contracts')).flatMap((x) => x.marks))
       .concat([INTERNAL_NOTE])
       // Another company's own details (its Company page is its people's alone).
       .concat(['12 Camden Row', '88 Pier Avenue']);
@@ -228,6 +237,8 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
         allow_company_details_edit: true,
         show_orders: true,
         show_devices: true,
+        show_contracts: true,
+        show_time_entries_to_clients: true,
       })
       .onConflict('workspace_id')
       .merge({
@@ -239,6 +250,8 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
         allow_company_details_edit: true,
         show_orders: true,
         show_devices: true,
+        show_contracts: true,
+        show_time_entries_to_clients: true,
       });
     await h.crm.portal.workspaceChanged(workspaceId);
 
@@ -440,6 +453,28 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
     deviceMarks = [
       { clientId: northwind.id, marks: ['SRV-7731-K', 'LT-20931'] },
       { clientId: other.client_id, marks: ['Crawl device of another company', 'OTHER-SERIAL-4471'] },
+    ];
+    // Northwind's seeded support contract, and one of Bluebell's with an entry of its own.
+    const today = new Date().toISOString().slice(0, 10);
+    await ensureSeedContract(db, ws, {
+      clientId: bluebell.id,
+      number: 'CT-CRAWL-BLUEBELL',
+      name: 'Bluebell bakery care plan',
+      description: '',
+      status: 'active',
+      startsOn: `${today.slice(0, 8)}01`,
+      endsOn: null,
+      lines: [
+        {
+          name: 'Bluebell oven hours',
+          allowance: 5,
+          entries: [{ day: today, amount: 1, description: 'Bluebell till repair for the crawl' }],
+        },
+      ],
+    });
+    contractMarks = [
+      { clientId: northwind.id, marks: ['Website care and support', 'CT-2026-001', 'New landing page for the spring offer'] },
+      { clientId: bluebell.id, marks: ['Bluebell bakery care plan', 'CT-CRAWL-BLUEBELL', 'Bluebell till repair for the crawl'] },
     ];
     ids = {
       order: order.id,

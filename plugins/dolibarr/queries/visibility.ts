@@ -24,6 +24,10 @@
 //   validated, shipment in progress, closed (delivered) and cancelled; a draft (fk_statut 0) is the
 //   agency's. Their shipments (llx_expedition) are the company's validated or closed ones that
 //   carry the order's lines (llx_expeditiondet.fk_element) or are linked to it (llx_element_element).
+// - contracts: the company's validated contracts (llx_contrat.statut 1; a draft, 0, is the agency's
+//   work in progress, and a closed one, 2, is no longer shown, as the brief of the section asks);
+//   the time used against one: its company's interventions linked to it (llx_fichinter.fk_contrat)
+//   past draft (fk_statut 1 validated, 2 billed, 3 closed), their lines' durations.
 import type { Knex } from 'knex';
 import { clientCompanyIds, type Db } from './db.ts';
 
@@ -176,3 +180,21 @@ export function ordersSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
 
 /** Expedition::STATUS_VALIDATED (sent) and STATUS_CLOSED (delivered); a draft or cancelled shipment is not shown. */
 export const SHOWN_SHIPMENT_STATUSES = [1, 2];
+/** A contract's validated status (llx_contrat.statut: 0 draft, 1 validated, 2 closed). */
+const CONTRACT_VALIDATED = 1;
+/** An intervention's draft status (llx_fichinter.fk_statut 0): not yet the agency's word. */
+const INTERVENTION_DRAFT = 0;
+
+/** The company's contracts (llx_contrat aliased c) its contacts see: validated ones. */
+export function contractsSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
+  return db('llx_contrat as c')
+    .where({ 'c.entity': scope.entity, 'c.fk_soc': scope.companyId, 'c.statut': CONTRACT_VALIDATED })
+    .whereIn('c.fk_soc', clientCompanyIds(db, scope.entity));
+}
+
+/** The company's interventions (llx_fichinter aliased f) counted against its contracts: past draft. */
+export function interventionsSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
+  return db('llx_fichinter as f')
+    .where({ 'f.entity': scope.entity, 'f.fk_soc': scope.companyId })
+    .whereNot('f.fk_statut', INTERVENTION_DRAFT);
+}

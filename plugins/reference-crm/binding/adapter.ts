@@ -97,6 +97,7 @@ import { referenceRequests } from './portal-requests.ts';
 import { presentAppointment, referenceAppointments } from './portal-appointments.ts';
 import { referenceApprovals } from './portal-approvals.ts';
 import { referenceCompanyDetails } from './portal-company-details.ts';
+import { referenceContracts } from './portal-contracts.ts';
 import { type AppointmentRow, comingAppointmentsQuery } from '../queries/appointments.ts';
 import { clientTicketCountsQuery } from '../queries/tickets.ts';
 
@@ -868,6 +869,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
     approvals: referenceApprovals(db),
     companyDetails: referenceCompanyDetails(db),
     devices: referenceDevices(db),
+    contracts: referenceContracts(db),
     invoices: {
       ...invoiceReads(db),
       // A payment from the portal (adapter-payments.ts), in the caller's transaction.

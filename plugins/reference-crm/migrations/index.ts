@@ -26,6 +26,7 @@ import * as approvals from './20270504000001_approvals.ts';
 import * as companyDetails from './20270505000001_company_details.ts';
 import * as orders from './20270501000001_orders.ts';
 import * as devices from './20270503000001_devices.ts';
+import * as contracts from './20270502000001_contracts.ts';
 import { CRM_DISTRIBUTION } from './distribution.ts';
 
 const config = (): Knex.MigratorConfig => ({
@@ -55,6 +56,7 @@ const config = (): Knex.MigratorConfig => ({
     '20270505000001_company_details': companyDetails,
     '20270501000001_orders': orders,
     '20270503000001_devices': devices,
+    '20270502000001_contracts': contracts,
   }),
   tableName: 'crm_knex_migrations',
 });

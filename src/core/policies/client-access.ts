@@ -29,6 +29,7 @@ export const CLIENT_PERMISSIONS = [
   'companyDetails',
   'orders',
   'devices',
+  'contracts',
 ] as const;
 export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
 
@@ -48,6 +49,7 @@ const SWITCH_OF: Record<
   | 'allowCompanyDetailsEdit'
   | 'showOrders'
   | 'showDevices'
+  | 'showContracts'
   | 'showDocuments'
   | 'allowFileUploads'
   | 'allowComments'
@@ -70,6 +72,7 @@ const SWITCH_OF: Record<
   companyDetails: 'allowCompanyDetailsEdit',
   orders: 'showOrders',
   devices: 'showDevices',
+  contracts: 'showContracts',
 };
 
 export type BuiltInRole = 'admin' | 'full' | 'billing' | 'member';
@@ -97,7 +100,7 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
   },
   billing: {
     label: 'Billing',
-    permissions: ['invoices', 'payments', 'documents', 'comments', 'knowledge'],
+    permissions: ['invoices', 'payments', 'documents', 'comments', 'knowledge', 'contracts'],
     managesColleagues: false,
   },
   member: {
@@ -117,6 +120,7 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, BuiltInRoleDefinition> = {
       'approvals',
       'orders',
       'devices',
+      'contracts',
     ],
     managesColleagues: false,
   },
@@ -203,6 +207,9 @@ const HOST_GRANTS_NEEDED = {
   // Alga's client portal asks no client permission to list a client's devices (client-assets.ts:
   // withAuth and the contact's client, nothing more; its seeded asset permissions are staff's only).
   devices: [],
+  // Contracts and their usage: Alga's billing page asks billing read (client-billing-metrics.ts:
+  // hasClientBillingReadPermission before every figure).
+  contracts: ['billing:read'],
   companyProfile: ['client:read'],
   companyProfileEdit: ['client:update'],
   // Changing the company's details: Alga's client settings page opens with client read or update

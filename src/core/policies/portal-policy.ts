@@ -20,7 +20,8 @@ export type PortalSection =
   | 'appointments'
   | 'approvals'
   | 'orders'
-  | 'devices';
+  | 'devices'
+  | 'contracts';
 
 const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   proposals: (s) => s.showProposals,
@@ -37,6 +38,7 @@ const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
   approvals: (s) => s.showApprovals,
   orders: (s) => s.showOrders,
   devices: (s) => s.showDevices,
+  contracts: (s) => s.showContracts,
 };
 
 export const PORTAL_SECTIONS = Object.keys(SECTION_RULES) as PortalSection[];
@@ -63,6 +65,7 @@ const SECTION_OF_RECORD: Record<string, PortalSection> = {
   appointment: 'appointments',
   approval: 'approvals',
   order: 'orders',
+  contract: 'contracts',
 };
 
 /**

@@ -22,6 +22,10 @@ export interface PortalSettings {
   showOrders: boolean;
   /** Clients see the devices the agency looks after for them (where the host keeps them). */
   showDevices: boolean;
+  /** Clients see their contracts and how much of each allowance is used (where the host keeps contracts). */
+  showContracts: boolean;
+  /** On the contracts pages, clients see the time entries behind the hours used. */
+  showTimeEntriesToClients: boolean;
   /**
    * Documents have no workspace switch (always true here); a person's role or the agency can hide
    * them from one person or company (src/core/policies/client-access.ts).
@@ -61,6 +65,8 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   allowCompanyDetailsEdit: false,
   showOrders: false,
   showDevices: false,
+  showContracts: false,
+  showTimeEntriesToClients: false,
   showDocuments: true,
   allowFileUploads: false,
   allowComments: true,
@@ -124,6 +130,16 @@ export const SECTION_SWITCHES = [
     key: 'showDevices',
     label: 'Show devices',
     hint: 'Clients see the devices you look after for them, the tickets about each, and open a ticket about one. Only where your CRM keeps devices.',
+  },
+  {
+    key: 'showContracts',
+    label: 'Show contracts and hours used',
+    hint: 'Clients see their contracts with their lines, and for each allowance how much is used this period, what is left and the periods before. Only where your CRM keeps contracts.',
+  },
+  {
+    key: 'showTimeEntriesToClients',
+    label: 'Show the time entries behind hours used',
+    hint: 'Off unless you switch it on. On: under each period of an allowance, clients see the dated entries it is made of, with their hours and description. Off: they see the totals only.',
   },
   {
     key: 'allowFileUploads',

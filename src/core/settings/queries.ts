@@ -19,6 +19,8 @@ interface SettingsRow {
   allow_company_details_edit: boolean;
   show_orders: boolean;
   show_devices: boolean;
+  show_contracts: boolean;
+  show_time_entries_to_clients: boolean;
   allow_file_uploads: boolean;
   allow_comments: boolean;
   allow_messaging: boolean;
@@ -49,6 +51,8 @@ const COLUMNS = [
   'allow_company_details_edit',
   'show_orders',
   'show_devices',
+  'show_contracts',
+  'show_time_entries_to_clients',
   'allow_file_uploads',
   'allow_comments',
   'allow_messaging',
@@ -80,6 +84,8 @@ function fromRow(row: SettingsRow): PortalSettings {
     allowCompanyDetailsEdit: Boolean(row.allow_company_details_edit),
     showOrders: row.show_orders,
     showDevices: row.show_devices,
+    showContracts: row.show_contracts,
+    showTimeEntriesToClients: row.show_time_entries_to_clients,
     showDocuments: true,
     allowFileUploads: row.allow_file_uploads,
     allowComments: row.allow_comments,
@@ -122,6 +128,8 @@ export async function saveSettings(db: Db, workspaceId: string, change: Settings
     allowCompanyDetailsEdit: 'allow_company_details_edit',
     showOrders: 'show_orders',
     showDevices: 'show_devices',
+    showContracts: 'show_contracts',
+    showTimeEntriesToClients: 'show_time_entries_to_clients',
     allowFileUploads: 'allow_file_uploads',
     allowComments: 'allow_comments',
     allowMessaging: 'allow_messaging',

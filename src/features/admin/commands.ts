@@ -62,6 +62,8 @@ const switches: Record<SectionSwitch, typeof checkboxField> = {
   allowCompanyDetailsEdit: checkboxField,
   showOrders: checkboxField,
   showDevices: checkboxField,
+  showContracts: checkboxField,
+  showTimeEntriesToClients: checkboxField,
   allowFileUploads: checkboxField,
   allowComments: checkboxField,
   allowMessaging: checkboxField,

@@ -16,6 +16,7 @@ import {
   visibleSections,
 } from '../../core/index.ts';
 import { presentAppointment } from '../appointments/index.ts';
+import { presentAllowances } from '../contracts/index.ts';
 import { presentOfferRow } from '../offers/index.ts';
 import { presentInvoiceRow } from '../invoices/index.ts';
 import { greeting, presentCards } from './presenters.ts';
@@ -39,6 +40,7 @@ export function dashboardRoutes(deps: {
     const showInvoices = Boolean(adapter.invoices) && canSeeSection(settings, 'invoices');
     const showTickets = Boolean(adapter.tickets) && sectionPages.has('tickets') && sections.includes('tickets');
     const showAppointments = Boolean(adapter.appointments) && sectionPages.has('appointments') && sections.includes('appointments');
+    const showContracts = Boolean(adapter.contracts) && sectionPages.has('contracts') && sections.includes('contracts');
     const ask: DashboardAsk = {
       proposals: showOffers,
       // A host that keeps no quotations has no quotation pages: nothing to read.
@@ -51,12 +53,14 @@ export function dashboardRoutes(deps: {
       appointments: showAppointments,
       rows: WIDGET_ROWS,
     };
-    const [data, unreadMessages] = await Promise.all([
+    const today = i18n.fmt.isoDay(deps.now());
+    const [data, unreadMessages, contracts] = await Promise.all([
       loadDashboard(adapter, { workspaceId: workspace.id, clientId: user.client_id, contactId: user.contact_id }, ask),
       deps.unreadMessages && sections.includes('messages') ? deps.unreadMessages(workspace.id, user.client_id, user.id) : null,
+      // Hours left of each running allowance, read only where the section is the person's.
+      showContracts && adapter.contracts ? adapter.contracts.list(workspace.id, user.client_id, today) : null,
     ]);
     const { base } = portalContext(res);
-    const today = i18n.fmt.isoDay(deps.now());
     const widgets = {
       awaiting: showOffers
         ? [
@@ -75,6 +79,7 @@ export function dashboardRoutes(deps: {
       appointments: data.appointments
         ? { items: data.appointments.map((a) => presentAppointment(i18n, base, a)), href: `${base}/appointments` }
         : null,
+      allowances: contracts ? { items: presentAllowances(i18n, base, contracts), href: `${base}/contracts` } : null,
       // Latest shared documents and open tasks by due date (widgets.ts).
       ...presentWidgets(i18n, base, settings, { documents: data.documents, tasks: data.tasks, unreadMessages }, today),
     };

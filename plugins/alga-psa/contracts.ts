@@ -1,0 +1,166 @@
+// ContractsPort on Alga PSA, as its client billing page computes the figures
+// (client-portal-actions/client-billing-metrics.ts, queries/contracts.ts): a contract is a
+// client_contracts row (its id the client_contract_id), running while Alga's getClientBucketUsage
+// counts it (is_active, started, its end after today); each bucket of a contract line is one line
+// of the portal (its id the bucket_id), named as Alga labels it (the pool's name, else "<line> -
+// <first member service>", "All services" or "Bucket pool"), with hours allowed (total plus rolled
+// over minutes) and used (minutes_used) of today's bucket_usage period, rounded to hundredths of an
+// hour as Alga rounds them; a line without a bucket is a line without an allowance. Alga keeps no
+// contract number and no quantity on a line.
+import type { AllowancePeriod, ContractLineSummary, ContractsPort, ContractState, ContractSummary } from '../../src/index.ts';
+import { byState } from '../shared/contract-periods.ts';
+import { parseUuid } from './ids.ts';
+import {
+  type AlgaBucketUsageRow,
+  type AlgaContractLineRow,
+  type AlgaContractRow,
+  algaBucketUsageHistory,
+  algaBucketUsageToday,
+  findAlgaClientBucket,
+  listAlgaBucketEntries,
+  listAlgaClientContracts,
+  listAlgaContractLines,
+} from './queries/contracts.ts';
+import type { Db } from './queries/db.ts';
+
+type TenantOf = (workspaceId: string) => string | null;
+
+/** Minutes as hours, rounded to hundredths as Alga's billing page rounds them. */
+const hours = (minutes: number) => Math.round((minutes / 60) * 100) / 100;
+const number = (value: string | number | null | undefined) => (typeof value === 'number' ? value : Number.parseFloat(value ?? '0') || 0);
+
+/** Alga's label for a bucket (getClientBucketUsage's display_label). */
+function bucketLabel(
+  row: Pick<AlgaContractLineRow, 'bucket_name' | 'contract_line_name' | 'service_name' | 'covers_all_services'>,
+): string {
+  if (row.bucket_name) return row.bucket_name;
+  const service = row.service_name ? row.service_name : row.covers_all_services ? 'All services' : 'Bucket pool';
+  return `${row.contract_line_name} - ${service}`;
+}
+
+/** Running as getClientBucketUsage counts it; otherwise not started yet, or over. */
+function stateOf(row: Pick<AlgaContractRow, 'is_active' | 'status' | 'start_date' | 'end_date'>, today: string): ContractState {
+  if (row.start_date > today && row.is_active !== false) return 'upcoming';
+  const over = row.end_date !== null && row.end_date <= today;
+  return row.is_active === true && !over && !['terminated', 'expired'].includes(row.status) ? 'active' : 'ended';
+}
+
+/** A period's figures as Alga's history computes them (hours used of total plus rolled over). */
+function periodOf(row: AlgaBucketUsageRow, totalMinutes: number): AllowancePeriod {
+  return {
+    start: row.period_start,
+    end: row.period_end,
+    total: hours(totalMinutes + number(row.rolled_over_minutes)),
+    used: hours(number(row.minutes_used)),
+  };
+}
+
+function presentLine(row: AlgaContractLineRow, usage: AlgaBucketUsageRow | undefined): ContractLineSummary {
+  if (row.bucket_id === null)
+    return {
+      id: row.contract_line_id,
+      name: row.contract_line_name,
+      description: row.description,
+      quantity: null,
+      startsOn: null,
+      endsOn: null,
+      allowance: null,
+    };
+  const total = number(row.total_minutes);
+  return {
+    id: row.bucket_id,
+    name: bucketLabel(row),
+    description: row.description,
+    quantity: null,
+    startsOn: null,
+    endsOn: null,
+    allowance: {
+      measure: 'hours',
+      unitName: null,
+      periodStart: usage?.period_start ?? null,
+      periodEnd: usage?.period_end ?? null,
+      total: hours(total + number(usage?.rolled_over_minutes)),
+      used: hours(number(usage?.minutes_used)),
+    },
+  };
+}
+
+export function algaContracts(db: Db, tenantOf: TenantOf): ContractsPort {
+  const scope = (workspaceId: string, clientId: string) => {
+    const tenant = tenantOf(workspaceId);
+    const client = parseUuid(clientId);
+    return tenant !== null && client !== null ? { tenant, clientId: client } : null;
+  };
+
+  async function read(ids: { tenant: string; clientId: string; clientContractId?: string }, today: string) {
+    const contracts = await listAlgaClientContracts(db, ids);
+    const lines = await listAlgaContractLines(db, { tenant: ids.tenant, contractIds: [...new Set(contracts.map((c) => c.contract_id))] });
+    const bucketIds = lines.flatMap((line) => (line.bucket_id ? [line.bucket_id] : []));
+    const usage = await algaBucketUsageToday(db, { tenant: ids.tenant, clientId: ids.clientId, bucketIds, today });
+    const usageOf = new Map(usage.map((row) => [row.bucket_id, row]));
+    const present = (row: AlgaContractRow): ContractSummary & { description: string | null } => {
+      const state = stateOf(row, today);
+      return {
+        id: row.client_contract_id,
+        reference: null,
+        name: row.contract_name,
+        description: row.contract_description,
+        state,
+        startsOn: row.start_date,
+        endsOn: row.end_date,
+        // Today's usage counts only for a running contract, as Alga's billing page counts it.
+        lines: lines
+          .filter((line) => line.contract_id === row.contract_id)
+          .map((line) => presentLine(line, state === 'active' && line.bucket_id ? usageOf.get(line.bucket_id) : undefined)),
+      };
+    };
+    return byState(contracts.map(present));
+  }
+
+  return {
+    async list(workspaceId, clientId, today) {
+      const ids = scope(workspaceId, clientId);
+      return ids ? (await read(ids, today)).map(({ description: _description, ...summary }) => summary) : [];
+    },
+    async find(workspaceId, clientId, contractId, today) {
+      const ids = scope(workspaceId, clientId);
+      const id = parseUuid(contractId);
+      if (!ids || !id) return null;
+      return (await read({ ...ids, clientContractId: id }, today))[0] ?? null;
+    },
+    async history(workspaceId, clientId, contractId, lineId, today, limit) {
+      const ids = scope(workspaceId, clientId);
+      const clientContractId = parseUuid(contractId);
+      const bucketId = parseUuid(lineId);
+      if (!ids || !clientContractId || !bucketId) return null;
+      const row = await findAlgaClientBucket(db, { ...ids, clientContractId, bucketId });
+      if (!row) return null;
+      const periods = await algaBucketUsageHistory(db, { ...ids, bucketId, limit: Math.max(1, Math.min(limit, 120)) });
+      const current = periods.find((period) => period.period_start <= today && today < period.period_end);
+      return { line: presentLine(row, current), periods: periods.map((period) => periodOf(period, number(row.total_minutes))) };
+    },
+    async entries(workspaceId, clientId, contractId, lineId, period) {
+      const ids = scope(workspaceId, clientId);
+      const clientContractId = parseUuid(contractId);
+      const bucketId = parseUuid(lineId);
+      if (!ids || !clientContractId || !bucketId) return null;
+      const row = await findAlgaClientBucket(db, { ...ids, clientContractId, bucketId });
+      if (!row) return null;
+      const entries = await listAlgaBucketEntries(db, {
+        tenant: ids.tenant,
+        contractLineId: row.contract_line_id,
+        bucketId,
+        coversAll: row.covers_all_services === true,
+        start: period.start,
+        end: period.end,
+      });
+      return entries.map((entry) => ({
+        id: entry.entry_id,
+        date: entry.work_date,
+        amount: hours(entry.billable_duration),
+        description: entry.notes ?? '',
+        by: [entry.first_name, entry.last_name].filter(Boolean).join(' ') || null,
+      }));
+    },
+  };
+}

@@ -1,0 +1,234 @@
+// Alga PSA's contracts and bucket usage as its client billing page reads them
+// (packages/client-portal/src/actions/client-portal-actions/client-billing-metrics.ts):
+// a client's contracts are client_contracts rows of the tenant and client, each naming a contract
+// (contracts, never a template nor a draft) whose contract_lines are its lines; an allowance is a
+// bucket of a line (contract_line_buckets: total_minutes per billing period, over its member
+// services, contract_line_bucket_services, or over all of them), and its use per period is
+// bucket_usage (minutes_used and rolled_over_minutes, per client and period). Today's period is
+// the bucket_usage row with period_start <= today < period_end (getClientBucketUsage); the
+// history every bucket_usage row of the client's bucket, newest first (getClientBucketUsageHistory).
+// The time behind a period: the client's time_entries on the bucket's contract line with a
+// billable duration, of a service the bucket covers, started within the period.
+import type { Db } from './db.ts';
+
+export interface AlgaContractRow {
+  client_contract_id: string;
+  contract_id: string;
+  contract_name: string;
+  contract_description: string | null;
+  status: string;
+  is_active: boolean | null;
+  start_date: string;
+  end_date: string | null;
+}
+
+export interface AlgaContractLineRow {
+  contract_id: string;
+  contract_line_id: string;
+  contract_line_name: string;
+  description: string | null;
+  bucket_id: string | null;
+  bucket_name: string | null;
+  covers_all_services: boolean | null;
+  total_minutes: number | null;
+  service_name: string | null;
+}
+
+export interface AlgaBucketUsageRow {
+  bucket_id: string;
+  period_start: string;
+  period_end: string;
+  minutes_used: string;
+  rolled_over_minutes: string;
+}
+
+export interface AlgaTimeEntryRow {
+  entry_id: string;
+  work_date: string;
+  billable_duration: number;
+  notes: string | null;
+  first_name: string | null;
+  last_name: string | null;
+}
+
+const day = (column: string) => `to_char(${column}, 'YYYY-MM-DD')`;
+/** A timestamp's day as Alga prints it (toISOString().split('T')[0]: the UTC day). */
+const utcDay = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD')`;
+
+/** The client's contracts (one where `clientContractId` is given): never a template or a draft. */
+export function listAlgaClientContracts(
+  db: Db,
+  scope: { tenant: string; clientId: string; clientContractId?: string },
+): Promise<AlgaContractRow[]> {
+  const query = db('client_contracts as cc')
+    .join('contracts as c', (j) => j.on('c.tenant', 'cc.tenant').andOn('c.contract_id', 'cc.contract_id'))
+    .where({ 'cc.tenant': scope.tenant, 'cc.client_id': scope.clientId, 'c.is_template': false })
+    .whereNot('c.status', 'draft')
+    .orderBy([{ column: 'cc.start_date', order: 'desc' }, { column: 'cc.client_contract_id' }])
+    .select(
+      'cc.client_contract_id',
+      'c.contract_id',
+      'c.contract_name',
+      'c.contract_description',
+      'c.status',
+      'cc.is_active',
+      db.raw(`${day('cc.start_date')} as start_date`),
+      db.raw(`${day('cc.end_date')} as end_date`),
+    );
+  if (scope.clientContractId) query.andWhere('cc.client_contract_id', scope.clientContractId);
+  return query;
+}
+
+/**
+ * The lines of these contracts, one row per bucket (a line with no bucket once, without one), each
+ * bucket named as Alga names it: its pool name, else its first member service's name
+ * (first_member, as getClientBucketUsage joins it).
+ */
+export function listAlgaContractLines(db: Db, scope: { tenant: string; contractIds: readonly string[] }): Promise<AlgaContractLineRow[]> {
+  if (scope.contractIds.length === 0) return Promise.resolve([]);
+  return db('contract_lines as cl')
+    .leftJoin('contract_line_buckets as clb', (j) => j.on('clb.tenant', 'cl.tenant').andOn('clb.contract_line_id', 'cl.contract_line_id'))
+    .leftJoin('contract_line_bucket_services as first_member', (j) =>
+      j
+        .on('first_member.tenant', 'clb.tenant')
+        .andOn('first_member.bucket_id', 'clb.bucket_id')
+        .andOn(
+          'first_member.service_id',
+          '=',
+          db.raw(
+            '(SELECT ms.service_id FROM contract_line_bucket_services ms WHERE ms.tenant = first_member.tenant AND ms.bucket_id = first_member.bucket_id ORDER BY ms.service_id ASC LIMIT 1)',
+          ),
+        ),
+    )
+    .leftJoin('service_catalog as sc', (j) => j.on('sc.tenant', 'first_member.tenant').andOn('sc.service_id', 'first_member.service_id'))
+    .where('cl.tenant', scope.tenant)
+    .whereIn('cl.contract_id', scope.contractIds)
+    .orderBy([
+      { column: 'cl.contract_id' },
+      { column: 'cl.display_order' },
+      { column: 'cl.contract_line_name' },
+      { column: 'clb.bucket_id' },
+    ])
+    .select(
+      'cl.contract_id',
+      'cl.contract_line_id',
+      'cl.contract_line_name',
+      'cl.description',
+      'clb.bucket_id',
+      'clb.bucket_name',
+      'clb.covers_all_services',
+      'clb.total_minutes',
+      'sc.service_name',
+    );
+}
+
+/** The client's usage of these buckets in the period holding `today` (as getClientBucketUsage joins it). */
+export function algaBucketUsageToday(
+  db: Db,
+  scope: { tenant: string; clientId: string; bucketIds: readonly string[]; today: string },
+): Promise<AlgaBucketUsageRow[]> {
+  if (scope.bucketIds.length === 0) return Promise.resolve([]);
+  return db('bucket_usage as bu')
+    .where({ 'bu.tenant': scope.tenant, 'bu.client_id': scope.clientId })
+    .whereIn('bu.bucket_id', scope.bucketIds)
+    .andWhere('bu.period_start', '<=', db.raw('?', [scope.today]))
+    .andWhere('bu.period_end', '>', db.raw('?', [scope.today]))
+    .select(
+      'bu.bucket_id',
+      db.raw(`${utcDay('bu.period_start')} as period_start`),
+      db.raw(`${utcDay('bu.period_end')} as period_end`),
+      'bu.minutes_used',
+      'bu.rolled_over_minutes',
+    );
+}
+
+/** One bucket of one of the client's contracts, with its line; undefined when it is not theirs. */
+export function findAlgaClientBucket(
+  db: Db,
+  scope: { tenant: string; clientId: string; clientContractId: string; bucketId: string },
+): Promise<(AlgaContractLineRow & { start_date: string; end_date: string | null }) | undefined> {
+  return db('client_contracts as cc')
+    .join('contracts as c', (j) => j.on('c.tenant', 'cc.tenant').andOn('c.contract_id', 'cc.contract_id'))
+    .join('contract_lines as cl', (j) => j.on('cl.tenant', 'cc.tenant').andOn('cl.contract_id', 'cc.contract_id'))
+    .join('contract_line_buckets as clb', (j) => j.on('clb.tenant', 'cl.tenant').andOn('clb.contract_line_id', 'cl.contract_line_id'))
+    .leftJoin('contract_line_bucket_services as first_member', (j) =>
+      j
+        .on('first_member.tenant', 'clb.tenant')
+        .andOn('first_member.bucket_id', 'clb.bucket_id')
+        .andOn(
+          'first_member.service_id',
+          '=',
+          db.raw(
+            '(SELECT ms.service_id FROM contract_line_bucket_services ms WHERE ms.tenant = first_member.tenant AND ms.bucket_id = first_member.bucket_id ORDER BY ms.service_id ASC LIMIT 1)',
+          ),
+        ),
+    )
+    .leftJoin('service_catalog as sc', (j) => j.on('sc.tenant', 'first_member.tenant').andOn('sc.service_id', 'first_member.service_id'))
+    .where({
+      'cc.tenant': scope.tenant,
+      'cc.client_id': scope.clientId,
+      'cc.client_contract_id': scope.clientContractId,
+      'clb.bucket_id': scope.bucketId,
+      'c.is_template': false,
+    })
+    .whereNot('c.status', 'draft')
+    .first(
+      'c.contract_id',
+      'cl.contract_line_id',
+      'cl.contract_line_name',
+      'cl.description',
+      'clb.bucket_id',
+      'clb.bucket_name',
+      'clb.covers_all_services',
+      'clb.total_minutes',
+      'sc.service_name',
+      db.raw(`${day('cc.start_date')} as start_date`),
+      db.raw(`${day('cc.end_date')} as end_date`),
+    );
+}
+
+/** Every period of the client's use of a bucket, newest first (getClientBucketUsageHistory). */
+export function algaBucketUsageHistory(
+  db: Db,
+  scope: { tenant: string; clientId: string; bucketId: string; limit: number },
+): Promise<AlgaBucketUsageRow[]> {
+  return db('bucket_usage as bu')
+    .where({ 'bu.tenant': scope.tenant, 'bu.client_id': scope.clientId, 'bu.bucket_id': scope.bucketId })
+    .orderBy('bu.period_start', 'desc')
+    .limit(scope.limit)
+    .select(
+      'bu.bucket_id',
+      db.raw(`${utcDay('bu.period_start')} as period_start`),
+      db.raw(`${utcDay('bu.period_end')} as period_end`),
+      'bu.minutes_used',
+      'bu.rolled_over_minutes',
+    );
+}
+
+/** The billable time on a bucket's line within a period, of a service the bucket covers, by day. */
+export function listAlgaBucketEntries(
+  db: Db,
+  scope: { tenant: string; contractLineId: string; bucketId: string; coversAll: boolean; start: string; end: string },
+): Promise<AlgaTimeEntryRow[]> {
+  const query = db('time_entries as te')
+    .leftJoin('users as u', (j) => j.on('u.tenant', 'te.tenant').andOn('u.user_id', 'te.user_id'))
+    .where({ 'te.tenant': scope.tenant, 'te.contract_line_id': scope.contractLineId })
+    .andWhere('te.billable_duration', '>', 0)
+    .andWhere('te.work_date', '>=', scope.start)
+    .andWhere('te.work_date', '<', scope.end)
+    .orderBy([{ column: 'te.work_date' }, { column: 'te.start_time' }, { column: 'te.entry_id' }])
+    .select(
+      'te.entry_id',
+      db.raw(`${day('te.work_date')} as work_date`),
+      'te.billable_duration',
+      'te.notes',
+      'u.first_name',
+      'u.last_name',
+    );
+  if (!scope.coversAll)
+    query.whereIn(
+      'te.service_id',
+      db('contract_line_bucket_services').where({ tenant: scope.tenant, bucket_id: scope.bucketId }).select('service_id'),
+    );
+  return query;
+}

@@ -1,0 +1,100 @@
+// Round trips per request for the contracts pages (the list, a contract, a line's periods with the
+// entries behind one, and the dashboard with its hours left): counted as knex query events on the app's connection, first with the demo's
+// support contract, then with thirty more contracts of three lines each and two hundred more time
+// entries. The count must not grow with the data, and stays under a budget.
+import { expect } from 'chai';
+import { ensureSeedContract } from '../../plugins/reference-crm/queries/contracts.ts';
+import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+
+describe('contracts query budgets', function () {
+  let h: PortalHarness;
+  let agent: ReturnType<PortalHarness['agent']>;
+  let contractUrl: string;
+  let lineUrl: string;
+  let queries = 0;
+  const count = () => {
+    queries += 1;
+  };
+  // The session, its person and the workspace come from caches once warm. A list or a contract is
+  // its contracts, their lines and today's usage of their allowances; a line's page adds the line
+  // (scoped through its contract) and its sums per period, then the line again and its entries.
+  const budgets = (): Record<string, number> => ({
+    // The dashboard's one statement, and its hours left: the list's three.
+    '/portal/demo/': 4,
+    '/portal/demo/contracts': 3,
+    [contractUrl]: 3,
+    [lineUrl]: 7,
+  });
+
+  before(async function () {
+    this.timeout(120_000);
+    h = await startPortalHarness();
+    const db = h.crm.db;
+    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
+    agent = await signedInAgent(h.agent(), 'demo', login);
+    const workspace = await db('workspaces').where({ slug: 'demo' }).first('id');
+    await db('workspace_client_portal_settings')
+      .insert({ workspace_id: String(workspace.id), show_contracts: true, show_time_entries_to_clients: true })
+      .onConflict('workspace_id')
+      .merge();
+    await h.crm.portal.workspaceChanged(String(workspace.id));
+    const contract = await db('contracts').where({ workspace_id: workspace.id, number: 'CT-2026-001' }).first('id');
+    const line = await db('contract_lines')
+      .where({ workspace_id: workspace.id, contract_id: contract.id, name: 'Support hours' })
+      .first('id');
+    contractUrl = `/portal/demo/contracts/${contract.id}`;
+    lineUrl = `${contractUrl}/lines/${line.id}`;
+    h.crm.db.on('query', count);
+  });
+  after(async function () {
+    h.crm.db.off('query', count);
+    await h.close();
+  });
+
+  async function roundTrips(url: string): Promise<number> {
+    await agent.get(url).expect(200); // Warm: the first request may load what later ones reuse.
+    queries = 0;
+    await agent.get(url).expect(200);
+    return queries;
+  }
+
+  it('stays within budget, and does not grow with the number of contracts, lines and entries', async function () {
+    const before: Record<string, number> = {};
+    for (const url of Object.keys(budgets())) before[url] = await roundTrips(url);
+
+    const db = h.crm.db;
+    const workspace = await db('workspaces').where({ slug: 'demo' }).first('id');
+    const contact = await db('contacts').where({ workspace_id: workspace.id, email: 'maria@northwind.test' }).first('client_id');
+    const today = new Date().toISOString().slice(0, 10);
+    for (let i = 0; i < 30; i++)
+      await ensureSeedContract(db, workspace.id, {
+        clientId: contact.client_id,
+        number: `CT-BUDGET-${i}`,
+        name: `Budget contract ${i}`,
+        description: '',
+        status: i % 5 === 0 ? 'ended' : 'active',
+        startsOn: '2025-01-01',
+        endsOn: null,
+        lines: [
+          { name: 'Hours', allowance: 20, entries: [{ day: today, amount: 1.5, description: 'Work' }] },
+          { name: 'Visits', allowance: 4, measure: 'units', unitName: 'visits', period: 'quarter' },
+          { name: 'Licence', quantity: 3 },
+        ],
+      });
+    const line = Number(lineUrl.split('/').pop());
+    await db('time_entries').insert(
+      Array.from({ length: 200 }, (_, i) => ({
+        workspace_id: workspace.id,
+        contract_line_id: line,
+        work_date: new Date(Date.parse(`${today}T00:00:00Z`) - (i % 60) * 86_400_000).toISOString().slice(0, 10),
+        amount: 0.25,
+        description: `Budget entry ${i}`,
+      })),
+    );
+    for (const [url, budget] of Object.entries(budgets())) {
+      const after = await roundTrips(url);
+      expect(after, `${url}: ${before[url]} round trips with the seed, ${after} with more data`).to.equal(before[url]);
+      expect(after, `${url} made ${after} round trips`).to.be.at.most(budget);
+    }
+  });
+});
