@@ -30,7 +30,9 @@ const RECIPES: Record<HostConcept, ClaimRecipe> = {
     roles: ['name', 'code', 'label', 'branding', 'address', 'number', 'bankAccount', 'paymentTerms', 'vatExemption', 'softDelete'],
     linksTo: [],
   },
-  company: { roles: ['name', 'address', 'vatExemption', 'softDelete'], linksTo: [] },
+  // The company's details its client admin may change (address, billing email, phone) and when
+  // they last changed, beside what its invoices print.
+  company: { roles: ['name', 'address', 'email', 'phone', 'timestamp', 'vatExemption', 'softDelete'], linksTo: [] },
   contact: { roles: ['personName', 'name', 'email', 'phone', 'softDelete'], linksTo: ['company'] },
   // Not the password: the portal asks the host's own session who is signed in.
   staffUser: { roles: ['personName', 'name', 'email', 'login', 'staffRole', 'status', 'softDelete'], linksTo: [] },

@@ -9,6 +9,17 @@ export const ContractId = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/);
 
+/** The list's search: words of a contract's name, its number or one of its lines' names. */
+export const ContractsQuery = z.object({
+  q: z
+    .string()
+    .trim()
+    .max(100, 'contracts:errors.search')
+    .optional()
+    .transform((text) => (text ? text : undefined)),
+});
+export type ContractsQueryInput = z.infer<typeof ContractsQuery>;
+
 export const LineQuery = z.object({
   /** The start of the period whose entries are shown (YYYY-MM-DD); the newest period without it. */
   period: z

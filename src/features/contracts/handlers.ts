@@ -3,17 +3,30 @@
 // through the host's ContractsPort for the reader's day.
 import type { Request, Response } from 'express';
 import {
+  type ContractSummary,
   type ContractsPort,
   dayInZone,
   notFound,
   parseParam,
   portalContext,
   portalI18n,
+  presentSearch,
   renderPortalPage,
   signedInClient,
 } from '../../core/index.ts';
-import { ContractId, type LineQueryInput } from './commands.ts';
+import { ContractId, type ContractsQueryInput, type LineQueryInput } from './commands.ts';
 import { presentContract, presentEntry, presentLine, presentPeriod } from './presenters.ts';
+
+/** Whether each word of the search is in the contract's name, its number or a line's name, in any case. */
+function matches(contract: ContractSummary, search: string | undefined): boolean {
+  if (!search) return true;
+  const text = [contract.name, contract.reference ?? '', ...contract.lines.map((line) => line.name)].join(' ').toLocaleLowerCase();
+  return search
+    .toLocaleLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((word) => text.includes(word));
+}
 
 /** How many periods a line's page lists: a year of monthly ones. */
 const PERIODS_SHOWN = 12;
@@ -27,12 +40,18 @@ export function createContractsHandlers(deps: ContractsDeps) {
   const { contracts, now } = deps;
 
   async function list(req: Request, res: Response) {
+    const query = res.locals.query as ContractsQueryInput;
     const { workspace, base } = portalContext(res);
     const { user } = signedInClient(res);
     const i18n = portalI18n(res);
     const today = dayInZone(now(), i18n.timeZone);
-    const found = await contracts.list(workspace.id, user.client_id, today);
+    // A company's contracts are few and the host gives them whole: the search narrows them here.
+    const found = (await contracts.list(workspace.id, user.client_id, today)).filter((contract) => matches(contract, query.q));
+    const listUrl = `${base}/contracts`;
     renderPortalPage(req, res, 'contracts/index', i18n.t('contracts:title'), {
+      q: query.q ?? '',
+      action: listUrl,
+      search: presentSearch(query.q, { items: found, next: null }, listUrl),
       contracts: found.map((contract) => presentContract(i18n, base, contract)),
     });
   }

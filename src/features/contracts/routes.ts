@@ -3,13 +3,13 @@
 // like one that does not exist. Read only: the agency keeps its contracts and time in its CRM.
 import { Router } from 'express';
 import { allow, validateQuery } from '../../core/index.ts';
-import { LineQuery } from './commands.ts';
+import { ContractsQuery, LineQuery } from './commands.ts';
 import type { ContractsHandlers } from './handlers.ts';
 
 export function contractsRoutes(h: ContractsHandlers): Router {
   const router = Router({ mergeParams: true });
   const contracts = allow.section('contracts');
-  router.get('/contracts', contracts, h.list);
+  router.get('/contracts', contracts, validateQuery(ContractsQuery), h.list);
   router.get('/contracts/:contractId', contracts, h.show);
   router.get('/contracts/:contractId/lines/:lineId', contracts, validateQuery(LineQuery), h.line);
   return router;

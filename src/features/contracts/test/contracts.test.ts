@@ -98,6 +98,19 @@ describe('client contracts', function () {
     expect(before).to.not.contain('New landing page for the spring offer');
   });
 
+  it("finds a contract by a word of its name, its number or a line's name, and says when none matches", async function () {
+    for (const q of ['care', 'CT-2026', 'WEBSITE CARE']) {
+      const found = (await maria.get(`/portal/demo/contracts?${new URLSearchParams({ q })}`).expect(200)).text;
+      expect(found, q).to.contain('Website care and support');
+      expect(found, q).to.contain('1 result for');
+    }
+    const none = (await maria.get('/portal/demo/contracts?q=submarine').expect(200)).text;
+    expect(none).to.contain('Nothing matches “submarine”').and.not.contain('Website care and support');
+    expect(none).to.contain('href="/portal/demo/contracts"');
+    const long = await maria.get(`/portal/demo/contracts?q=${'x'.repeat(101)}`).expect(400);
+    expect(long.text).to.contain('A search is at most 100 characters.');
+  });
+
   it('refuses a period that is not one of the list, in words', async function () {
     const bad = await maria.get(`/portal/demo/contracts/${contractId}/lines/${lineId}?period=soon`).expect(400);
     expect(bad.text).to.contain('Choose a period from the list.');
