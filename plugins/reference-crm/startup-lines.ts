@@ -26,7 +26,7 @@ export interface StartupInfo {
  */
 export const ROLE_SUMMARY = {
   admin: 'the Team page',
-  billing: 'invoices, payments and documents only',
+  billing: 'invoices, payments, documents and contracts only',
 } as const;
 
 const ROLE_WORDS = {

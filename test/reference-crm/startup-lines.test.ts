@@ -57,8 +57,8 @@ describe('npm start: what it prints', function () {
     // The sections a Billing person opens (comments ride on the invoices they see; the agency's
     // help articles are every role's).
     const sections = BUILT_IN_ROLES.billing.permissions.filter((permission) => permission !== 'comments' && permission !== 'knowledge');
-    expect(sections).to.deep.equal(['invoices', 'payments', 'documents']);
-    expect(ROLE_SUMMARY.billing).to.equal('invoices, payments and documents only');
+    expect(sections).to.deep.equal(['invoices', 'payments', 'documents', 'contracts']);
+    expect(ROLE_SUMMARY.billing).to.equal('invoices, payments, documents and contracts only');
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const ben = readme.split('\n').find((line) => line.startsWith('| `ben@northwind.test`'));
     const olivia = readme.split('\n').find((line) => line.startsWith('| `olivia@northwind.test`'));
@@ -101,7 +101,7 @@ describe('npm start: what it prints', function () {
         `  olivia@northwind.test  /  ${DEMO_CLIENT_PASSWORD}   (Olivia Hart, client admin at Northwind Traders: the Team page)`,
       );
       const billing = lines.indexOf(
-        `  ben@northwind.test  /  ${DEMO_CLIENT_PASSWORD}   (Ben Carter, Billing role at Northwind Traders: invoices, payments and documents only)`,
+        `  ben@northwind.test  /  ${DEMO_CLIENT_PASSWORD}   (Ben Carter, Billing role at Northwind Traders: invoices, payments, documents and contracts only)`,
       );
       expect(admin, lines.join('\n')).to.be.greaterThan(first);
       expect(billing, lines.join('\n')).to.be.greaterThan(admin);

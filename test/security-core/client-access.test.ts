@@ -154,6 +154,8 @@ describe('client access: roles and overrides', function () {
       null,
       'Hidden: role Member',
       null,
+      null,
+      null,
     ]);
   });
 

@@ -183,7 +183,7 @@ describe('client orders', function () {
     await maria.get(`/portal/demo/orders/${id}/pdf`).expect(404);
     expect((await maria.get('/portal/demo/').expect(200)).text).to.not.contain('/portal/demo/orders"');
     await setSettings({ show_orders: true });
-    // Ben has the Billing role: invoices, payments and documents only.
+    // Ben has the Billing role: invoices, payments, documents and contracts only.
     const ben = await signedInAgent(h.agent(), 'demo', login('ben@northwind.test'));
     await ben.get('/portal/demo/orders').expect(404);
     await ben.get(`/portal/demo/orders/${id}`).expect(404);

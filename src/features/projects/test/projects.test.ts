@@ -102,7 +102,7 @@ describe('client projects', function () {
     expect((await maria.get('/portal/demo/').expect(200)).text).to.not.contain('/portal/demo/projects"');
     await h.crm.db('workspace_client_portal_settings').delete();
     await h.crm.portal.workspaceChanged(String(workspaceId));
-    // Ben has the Billing role: invoices, payments and documents only.
+    // Ben has the Billing role: invoices, payments, documents and contracts only.
     const ben = await signedInAgent(h.agent(), 'demo', login('ben@northwind.test'));
     await ben.get('/portal/demo/projects').expect(404);
     await ben.get(`/portal/demo/projects/${id}`).expect(404);
