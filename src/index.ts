@@ -23,6 +23,8 @@ export { overdueFrom, SUMMARY_COUNT_LIMIT } from './core/ports/host.ts';
 export { offeredSlots, type SlotRules, wallTimeToInstant, type WeeklyHours } from './core/appointments/slots.ts';
 export type * from './core/ports/services.ts';
 export { PORTAL_FLAG } from './core/flags/flag-names.ts';
+// A small RGB PNG encoder, for images a binding draws itself (the reference CRM's demo design).
+export { encodeRgbPng, type Rgb } from './core/files/png.ts';
 export { createDatabaseStorage } from './core/files/database-storage.ts';
 export { createDirectoryStorage } from './core/files/directory-storage.ts';
 export { createClamdScanner } from './core/files/clamd-scanner.ts';

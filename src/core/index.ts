@@ -425,3 +425,4 @@ export type { WorkspaceCache } from './workspaces/workspace-cache.ts';
 export { archiveSafeName, iso, storedFileExists } from './personal-data/archive-values.ts';
 export { corePersonalData } from './personal-data/core-hook.ts';
 export { type ArchiveEntry, ERASED_NAME, type ErasedPerson, type ExportSubject, type PersonalDataHook } from './personal-data/hook.ts';
+export { encodeRgbPng } from './files/png.ts';

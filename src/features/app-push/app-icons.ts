@@ -1,8 +1,8 @@
 // The home-screen icons of a workspace's installed portal: a monogram (the workspace's initials) in
 // the text colour on its brand colour, as a PNG of 192 or 512 px. Drawn from a 5×7 pixel font and
-// written by a small PNG encoder over zlib, so no image library is needed; a logo is not used, as
+// written by the core's small PNG encoder, so no image library is needed; a logo is not used, as
 // turning an uploaded PNG, JPEG or SVG of any shape into a square icon would need one.
-import { deflateSync } from 'node:zlib';
+import { encodeRgbPng } from '../../core/index.ts';
 
 export const ICON_SIZES = [192, 512] as const;
 
@@ -82,54 +82,6 @@ function rgb(hex: string): [number, number, number] {
   return [(value >> 16) & 255, (value >> 8) & 255, value & 255];
 }
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Buffer): number {
-  let c = 0xffffffff;
-  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 255]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-/** An 8-bit RGB PNG of `size`×`size` pixels, `pixel(x, y)` giving each colour. */
-function encodePng(size: number, pixel: (x: number, y: number) => readonly [number, number, number]): Buffer {
-  const stride = size * 3 + 1;
-  const raw = Buffer.alloc(stride * size);
-  for (let y = 0; y < size; y++) {
-    // Filter type 0 (none) for every row: flat colours compress well enough without.
-    raw[y * stride] = 0;
-    for (let x = 0; x < size; x++) {
-      const [r, g, b] = pixel(x, y);
-      const at = y * stride + 1 + x * 3;
-      raw[at] = r;
-      raw[at + 1] = g;
-      raw[at + 2] = b;
-    }
-  }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(raw, { level: 9 })),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
 /** The monogram icon of that name: the letters centred, within the share of the square it allows. */
 export function monogramIcon(name: AppIconName, input: { initials: string; background: string; foreground: string }): Buffer {
   const { size, letters: share } = APP_ICONS[name];
@@ -141,7 +93,7 @@ export function monogramIcon(name: AppIconName, input: { initials: string; backg
   const cell = columns === 0 ? 0 : Math.floor(Math.min((size * share) / columns, (size * share) / 7));
   const left = Math.floor((size - columns * cell) / 2);
   const top = Math.floor((size - 7 * cell) / 2);
-  return encodePng(size, (x, y) => {
+  return encodeRgbPng(size, size, (x, y) => {
     if (cell === 0) return background;
     const column = Math.floor((x - left) / cell);
     const row = Math.floor((y - top) / cell);
