@@ -165,6 +165,8 @@ describe("alga-psa binding: contracts and bucket usage as Alga's billing page co
   const ids = {} as Record<'contract' | 'pool' | 'named' | 'hosting' | 'garage' | 'draft' | 'template' | 'ended', string>;
 
   before(async function () {
+    // Skipped only where no real host database can be made (no psql or DATABASE_URL): `reason`
+    // says which, and the file prints it as a test of its own; CI's PostgreSQL pass runs it.
     if (reason) this.skip();
     host = await startAlgaHost({ portalTables: true });
     const { db, seed } = host;
@@ -359,6 +361,8 @@ describe("alga-psa binding: contracts and bucket usage as Alga's billing page co
     };
 
     before(async function () {
+      // Skipped only where no real host database can be made (no psql or DATABASE_URL): `reason`
+      // says which, and the file prints it as a test of its own; CI's PostgreSQL pass runs it.
       if (reason) this.skip();
       let slug: string;
       ({ running, slug } = await portalBesideAlga(host, { serve: true }));

@@ -22,6 +22,8 @@ describe('alga-psa host: devices over HTTP', function () {
 
   before(async function () {
     // Skipped, with the reason printed below, where no real Alga PSA database can be made.
+    // Skipped only where no real host database can be made (no psql or DATABASE_URL): `reason`
+    // says which, and the file prints it as a test of its own; CI's PostgreSQL pass runs it.
     if (reason) this.skip();
     host = await startAlgaHost();
     const { db, seed } = host;

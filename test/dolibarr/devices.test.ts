@@ -15,6 +15,8 @@ describe('dolibarr binding: devices', function () {
 
   before(async function () {
     // Skipped where no real Dolibarr database can be made (its schema is loaded with psql).
+    // Skipped only where no real host database can be made (no psql or DATABASE_URL): `reason`
+    // says which, and the file prints it as a test of its own; CI's PostgreSQL pass runs it.
     if (reason) this.skip();
     host = await startDolibarrHost({ knowledgeModule: true });
   });

@@ -28,6 +28,8 @@ describe('dolibarr binding: orders', function () {
   let garageOrder: number;
 
   before(async function () {
+    // Skipped only where no real host database can be made (no psql or DATABASE_URL): `reason`
+    // says which, and the file prints it as a test of its own; CI's PostgreSQL pass runs it.
     if (reason) this.skip();
     host = await startDolibarrHost({ portalTables: true });
     const { db, seed } = host;

@@ -36,6 +36,8 @@ describe('dolibarr binding: service requests and appointments', function () {
   let ticketType: string;
 
   before(async function () {
+    // Skipped only where no real host database can be made (no psql or DATABASE_URL): `reason`
+    // says which, and the file prints it as a test of its own; CI's PostgreSQL pass runs it.
     if (reason) this.skip();
     host = await startDolibarrHost({ portalTables: true, ticketModule: true, knowledgeModule: true });
     const { db, seed } = host;
