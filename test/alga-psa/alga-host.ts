@@ -1,12 +1,11 @@
-// A real Alga PSA database for a test: a fresh database with a random name on DATABASE_URL's
-// server, Alga's own schema (crm-schemas/alga-psa.sql: its migrations' tables, the pgboss schema,
+// A real Alga PSA database for a test: a database of its own on DATABASE_URL's server, copied from
+// one this test process built at its first use (host-template.ts) with Alga's own schema (crm-schemas/alga-psa.sql: its migrations' tables, the pgboss schema,
 // functions and triggers) loaded whole with psql, rows seeded the way Alga writes them (seed.ts),
 // and the seeded document files under a storage root of their own (Alga's local storage provider).
 // `unavailable` says why a run cannot have one (no DATABASE_URL, no schema file), so the test
 // files skip with that reason instead of failing.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -16,7 +15,8 @@ import { createAlgaPsaAdapter } from '../../plugins/alga-psa/adapter.ts';
 import { derivedSlug } from '../../plugins/alga-psa/workspaces.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import type { TestDatabase } from '../support/database.ts';
+import { hostFromTemplate } from '../support/host-template.ts';
 import { portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
 import { NEXTAUTH_SECRET, seedAlga, type AlgaSeed } from './seed.ts';
 
@@ -55,32 +55,32 @@ export async function loadAlgaSchema(url: string): Promise<void> {
  * them: its listed records of invoices and quotes).
  */
 export async function startAlgaHost(options: { portalTables?: boolean } = {}): Promise<AlgaHost> {
-  const database = await createTestDatabase();
-  const storageRoot = mkdtempSync(path.join(tmpdir(), 'alga-storage-'));
-  let db: Knex | undefined;
-  const close = async () => {
-    await db?.destroy();
-    rmSync(storageRoot, { recursive: true, force: true });
-    await database.drop();
+  const portalTables = options.portalTables ?? false;
+  const key = `alga-psa portal tables ${portalTables}`;
+  const { database, filesRoot, seed } = await hostFromTemplate(key, async (url, root) => {
+    const db = createKnex(url);
+    try {
+      await loadAlgaSchema(url);
+      const made = await seedAlga(db, root);
+      if (portalTables) await migratePortal(db);
+      return made;
+    } finally {
+      await db.destroy();
+    }
+  });
+  const db = createKnex(database.url);
+  return {
+    database,
+    db,
+    storageRoot: filesRoot,
+    seed,
+    adapter: () => createAlgaPsaAdapter(db, { nextAuthSecret: NEXTAUTH_SECRET, storageRoot: filesRoot }),
+    close: async () => {
+      await db.destroy();
+      rmSync(filesRoot, { recursive: true, force: true });
+      await database.drop();
+    },
   };
-  try {
-    await loadAlgaSchema(database.url);
-    db = createKnex(database.url);
-    const seed = await seedAlga(db, storageRoot);
-    if (options.portalTables) await migratePortal(db);
-    const live = db;
-    return {
-      database,
-      db,
-      storageRoot,
-      seed,
-      adapter: () => createAlgaPsaAdapter(live, { nextAuthSecret: NEXTAUTH_SECRET, storageRoot }),
-      close,
-    };
-  } catch (error) {
-    await close();
-    throw error;
-  }
 }
 
 /** The workspace slug the binding derives for a tenant: from its name, as the seed gives it no logo or colour. */

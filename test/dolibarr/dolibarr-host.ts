@@ -1,11 +1,10 @@
-// A real Dolibarr 23 database for a test: a fresh database with a random name on DATABASE_URL's
-// server, Dolibarr's own schema (crm-schemas/dolibarr.sql) loaded with psql as an installer would,
-// rows seeded the way Dolibarr writes them (seed.ts), and the seeded files under a data root of
-// their own. `unavailable` says why a run cannot have one (no DATABASE_URL, no schema file), so the
+// A real Dolibarr 23 database for a test: a database of its own on DATABASE_URL's server, copied
+// from one this test process built at its first use (host-template.ts) with Dolibarr's own schema
+// (crm-schemas/dolibarr.sql) loaded with psql as an installer would, rows seeded the way Dolibarr
+// writes them (seed.ts), and the seeded files under a data root of their own. `unavailable` says why a run cannot have one (no DATABASE_URL, no schema file), so the
 // test files skip with that reason instead of failing.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -16,7 +15,8 @@ import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import type { TestDatabase } from '../support/database.ts';
+import { hostFromTemplate } from '../support/host-template.ts';
 import { seedDolibarr, type DolibarrSeed } from './seed.ts';
 
 const run = promisify(execFile);
@@ -77,28 +77,29 @@ export function knowledgeModuleUnavailable(): string | null {
 export async function startDolibarrHost(
   options: { portalTables?: boolean; ticketModule?: boolean; knowledgeModule?: boolean } = {},
 ): Promise<DolibarrHost> {
-  const database = await createTestDatabase();
-  const dataRoot = mkdtempSync(path.join(tmpdir(), 'dolibarr-documents-'));
-  let db: Knex | undefined;
+  const { portalTables = false, ticketModule = false, knowledgeModule = false } = options;
+  const key = `dolibarr portal tables ${portalTables}, ticket ${ticketModule}, knowledge ${knowledgeModule}`;
+  const { database, filesRoot, seed } = await hostFromTemplate(key, async (url, root) => {
+    const db = createKnex(url);
+    try {
+      await loadDolibarrSchema(url, { ticket: ticketModule, more: knowledgeModule });
+      const made = await seedDolibarr(db, root);
+      if (ticketModule) await db('llx_const').insert({ name: 'MAIN_MODULE_TICKET', entity: 1, value: '1', type: 'chaine', visible: 0 });
+      if (knowledgeModule)
+        await db('llx_const').insert({ name: 'MAIN_MODULE_KNOWLEDGEMANAGEMENT', entity: 1, value: '1', type: 'chaine', visible: 0 });
+      if (portalTables) await migratePortal(db);
+      return made;
+    } finally {
+      await db.destroy();
+    }
+  });
+  const db = createKnex(database.url);
   const close = async () => {
-    await db?.destroy();
-    rmSync(dataRoot, { recursive: true, force: true });
+    await db.destroy();
+    rmSync(filesRoot, { recursive: true, force: true });
     await database.drop();
   };
-  try {
-    await loadDolibarrSchema(database.url, { ticket: options.ticketModule ?? false, more: options.knowledgeModule ?? false });
-    db = createKnex(database.url);
-    const seed = await seedDolibarr(db, dataRoot);
-    if (options.ticketModule)
-      await db('llx_const').insert({ name: 'MAIN_MODULE_TICKET', entity: 1, value: '1', type: 'chaine', visible: 0 });
-    if (options.knowledgeModule)
-      await db('llx_const').insert({ name: 'MAIN_MODULE_KNOWLEDGEMANAGEMENT', entity: 1, value: '1', type: 'chaine', visible: 0 });
-    if (options.portalTables) await migratePortal(db);
-    return { database, db, dataRoot, seed, close };
-  } catch (error) {
-    await close();
-    throw error;
-  }
+  return { database, db, dataRoot: filesRoot, seed, close };
 }
 
 /**

@@ -99,24 +99,55 @@ async function migrateAndSeed(url: string): Promise<void> {
   await crm.close();
 }
 
-let seededTemplate: Promise<string> | undefined;
 let seededSnapshot: Promise<Blob> | undefined;
+
+// Templates on a server: one per test process and kind, built at its first use and copied for each
+// file after it (`CREATE DATABASE … TEMPLATE`, a file copy, some 0.1 s where building one takes
+// seconds: migrations and argon2 hashes for the seeded CRM, a psql load of a host's whole schema).
+// They outlive the file that made them, as mocha runs a parallel run's root hooks once per file:
+// the run's main process drops them when every file has run (dropTemplatesOfRun, from its global
+// teardown). Their names carry the run (TEST_RUN, set by the global setup before the workers start),
+// so runs side by side on one server never drop each other's, and a run that died leaves names the
+// next run on this machine recognises and drops (dropTemplatesOfDeadRuns).
+const TEMPLATE_PREFIX = 'cp_tpl_';
+const templateRun = () => process.env.TEST_RUN ?? String(process.pid);
+const templates = new Map<string, Promise<{ name: string; made: unknown }>>();
+
+/**
+ * A copy of the database `build` makes once per process under `key` (on DATABASE_URL's server),
+ * with what `build` returned, or a database built afresh where copies cannot be made (Citus: a copy
+ * of the coordinator's database would name shards the workers never got).
+ */
+export async function copyOfTemplate<T>(key: string, build: (url: string) => Promise<T>): Promise<{ database: TestDatabase; made: T }> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) throw new Error('a template database needs DATABASE_URL (a PostgreSQL server)');
+  if (citusWorkers().length > 0) {
+    const database = await citusDatabase(serverUrl, citusWorkers());
+    return { database, made: await build(database.url) };
+  }
+  let template = templates.get(key);
+  if (!template) {
+    template = (async () => {
+      const name = `${TEMPLATE_PREFIX}${templateRun()}_${randomBytes(6).toString('hex')}`;
+      const database = await serverDatabase(serverUrl, undefined, name);
+      try {
+        return { name, made: await build(database.url) };
+      } catch (error) {
+        await database.drop();
+        throw error;
+      }
+    })();
+    templates.set(key, template);
+    // A build that failed is tried again by the next file, not handed out as failed to every one.
+    template.catch(() => templates.delete(key));
+  }
+  const { name, made } = await template;
+  return { database: await serverDatabase(serverUrl, name), made: made as T };
+}
 
 export async function createSeededTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl && citusWorkers().length > 0) {
-    const database = await citusDatabase(serverUrl, citusWorkers());
-    await migrateAndSeed(database.url);
-    return database;
-  }
-  if (serverUrl) {
-    seededTemplate ??= (async () => {
-      const template = await serverDatabase(serverUrl);
-      await migrateAndSeed(template.url);
-      return new URL(template.url).pathname.slice(1);
-    })();
-    return serverDatabase(serverUrl, await seededTemplate);
-  }
+  if (serverUrl) return (await copyOfTemplate('reference-crm seeded', migrateAndSeed)).database;
   seededSnapshot ??= (async () => {
     const pg = await startEmbeddedPostgres({ loadDataDir: await blank() });
     try {
@@ -129,13 +160,43 @@ export async function createSeededTestDatabase(): Promise<TestDatabase> {
   return embeddedDatabase(await seededSnapshot);
 }
 
-/** Drops this process's seeded template database, if it made one (the root hook calls it after the run). */
-export async function dropSeededTemplate(): Promise<void> {
+async function dropTemplatesWhere(serverUrl: string, keep: (run: string) => boolean): Promise<void> {
+  await onServer(serverUrl, async (admin) => {
+    const rows: { datname: string }[] = (await admin.raw('select datname from pg_database where datname like ?', [`${TEMPLATE_PREFIX}%`]))
+      .rows;
+    for (const { datname } of rows) {
+      const run = datname.slice(TEMPLATE_PREFIX.length, datname.lastIndexOf('_'));
+      if (!keep(run)) await admin.raw(`drop database if exists ${datname} with (force)`);
+    }
+  });
+}
+
+/** Drops the templates this run's processes made (the global teardown, once every file has run). */
+export async function dropTemplatesOfRun(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL;
-  const template = seededTemplate && (await seededTemplate.catch(() => null));
-  seededTemplate = undefined;
-  if (!serverUrl || !template) return;
-  await onServer(serverUrl, (admin) => admin.raw(`drop database if exists ${template} with (force)`));
+  if (!serverUrl || citusWorkers().length > 0) return;
+  const run = templateRun();
+  templates.clear();
+  await dropTemplatesWhere(serverUrl, (other) => other !== run);
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Drops the templates of runs on this machine whose main process is gone (killed before its
+ * teardown): a run is named by its main process's id (the global setup's TEST_RUN).
+ */
+export async function dropTemplatesOfDeadRuns(): Promise<void> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl || citusWorkers().length > 0) return;
+  await dropTemplatesWhere(serverUrl, (run) => !/^[0-9]+$/.test(run) || alive(Number(run)));
 }
 
 const kept = new Map<string, Promise<TestDatabase>>();

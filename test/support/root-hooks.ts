@@ -5,11 +5,13 @@
 // or says it spans workspaces (workspace-statements.ts): a test during which one did not fails,
 // and one sent outside any test (a file's before or after hooks) fails the file. With TEST_TIMINGS
 // set to a path, each file's wall time, set-up included, is added to it as a line of JSON
-// (scripts/test-timings.ts prints the table).
+// (scripts/test-timings.ts prints the table). The template databases the test processes copy for
+// each file (database.ts) are dropped once, by the run's main process, when every file has run: in
+// a parallel run the root hooks below run once per file, so they cannot.
 import { appendFileSync } from 'node:fs';
 import type { Context, Hook } from 'mocha';
 import { useFeatureFolders } from '../../src/portal.ts';
-import { dropSeededTemplate } from './database.ts';
+import { dropTemplatesOfDeadRuns, dropTemplatesOfRun } from './database.ts';
 import { takeViolations, watchWorkspaceStatements } from './workspace-statements.ts';
 
 useFeatureFolders();
@@ -29,6 +31,17 @@ function fileOf(root: Mocha.Suite | undefined): string | null {
   return files.size === 1 ? [...files][0]! : null;
 }
 
+/** In the run's main process, before any test process starts: the name its templates carry. */
+export async function mochaGlobalSetup(): Promise<void> {
+  process.env.TEST_RUN ??= String(process.pid);
+  await dropTemplatesOfDeadRuns();
+}
+
+/** In the run's main process, after every file: the templates its test processes made. */
+export async function mochaGlobalTeardown(): Promise<void> {
+  await dropTemplatesOfRun();
+}
+
 export const mochaHooks = {
   beforeAll(): void {
     startedAt = performance.now();
@@ -45,7 +58,6 @@ export const mochaHooks = {
       if (file) appendFileSync(timings, `${JSON.stringify({ file, ms: Math.round(performance.now() - startedAt) })}\n`);
     }
     const found = takeViolations();
-    await dropSeededTemplate();
     if (found) throw failure(found);
   },
 };
