@@ -195,6 +195,18 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: { ticket
             modelPdf: defaults.modelPdf,
             currency: currency?.trim() || null,
           });
+          // Propal::create's call_trigger('PROPAL_CREATE') as the acting user, where the agenda setup asks for it.
+          await recordAgendaEvent(trx, {
+            entity: s.entity,
+            trigger: 'PROPAL_CREATE',
+            elementId: created.rowid,
+            ref: created.ref,
+            companyId: s.companyId,
+            projectId: null,
+            userId: options.userId,
+            at: null,
+            ip: write?.ip ?? null,
+          });
           element = 'propal';
           elementId = created.rowid;
         } else {
