@@ -8,9 +8,13 @@
 //   ticket 0 not read → submitted; 1 read, 2 assigned, 3 in progress, 7 on hold → inReview;
 //     5 need more information → answered; 8 closed, 9 canceled → closed; an agency message on it
 //     (TICKET_MSG by an internal user) is the answer, and makes an open ticket answered.
+// The client's files, where the portal's process may write Dolibarr's data root, are documents of
+// the proposal or ticket (ticket-uploads.ts writeRecordFiles), written with it; the request's
+// answer for a file field holds the names they were kept under, which files() reads them back by.
+import { createReadStream } from 'node:fs';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { RequestDetail, RequestField, RequestState, RequestSummary, ServiceRequestsPort } from '../../src/index.ts';
+import type { RequestDetail, RequestField, RequestFile, RequestState, RequestSummary, ServiceRequestsPort } from '../../src/index.ts';
 import { clampLimit, decodeCursor, encodeCursor } from '../../src/index.ts';
 import { recordAgendaEvent } from './queries/agenda.ts';
 import { findClientCompany } from './queries/companies.ts';
@@ -28,8 +32,11 @@ import {
   type RequestRow,
   type RequestTypeRow,
 } from './queries/requests.ts';
+import { findRequestFile, listRequestFiles, type RequestFileRow } from './queries/request-files.ts';
 import { insertTicket, isTicketChoice, linkTicketContact } from './queries/tickets.ts';
 import { parseId, toHostId } from './ids.ts';
+import { contentTypeOf, fileFound } from './shared-files.ts';
+import { dataRootWritable, writeRecordFiles } from './ticket-uploads.ts';
 import { htmlToText, textToHtml } from './tickets.ts';
 
 type EntityOf = (workspaceId: string) => number | null;
@@ -93,7 +100,28 @@ function answersText(fields: RequestField[], answers: Record<string, unknown>): 
     .join('\n');
 }
 
-export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: { tickets: boolean; userId: number | null }): ServiceRequestsPort {
+/** The names a request's file fields hold, by field key (the names its files were kept under). */
+function fileNames(fields: RequestField[], answers: unknown): Map<string, string> {
+  const names = new Map<string, string>();
+  const given = answers && typeof answers === 'object' ? (answers as Record<string, unknown>) : {};
+  for (const field of fields) {
+    if (field.type !== 'file') continue;
+    const value = given[field.key];
+    for (const name of Array.isArray(value) ? value : []) if (typeof name === 'string') names.set(name, field.key);
+  }
+  return names;
+}
+
+export interface DolibarrRequestsOptions {
+  tickets: boolean;
+  /** The llx_user the proposal and its agenda event are written as; null for none. */
+  userId: number | null;
+  /** Dolibarr's data root: where it is writable by the portal's process, the client's files go into the record's documents. */
+  dataRoot?: string;
+}
+
+export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: DolibarrRequestsOptions): ServiceRequestsPort {
+  const filesRoot = dataRootWritable(options.dataRoot) ? options.dataRoot : null;
   const scope = (workspaceId: string, clientId: string) => {
     const entity = entityOf(workspaceId);
     const companyId = parseId(clientId);
@@ -146,6 +174,56 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: { ticket
     };
   };
 
+  /** The request's record and the names its file fields hold; null when it is not the company's. */
+  async function filesOf(workspaceId: string, clientId: string, id: string) {
+    const s = scope(workspaceId, clientId);
+    if (!s || parseId(id) === null) return null;
+    const row = await findRequest(db, { ...s, id, tickets: options.tickets });
+    if (!row) return null;
+    const names = fileNames(fieldsOf(row.fields), row.answers);
+    return { query: { entity: s.entity, objectType: row.element, objectId: row.fk_element, filenames: [...names.keys()] }, names };
+  }
+
+  /** A kept file that is on disk, with its size and field; null when the row names no file there. */
+  async function presentFile(dataRoot: string, row: RequestFileRow, names: Map<string, string>) {
+    const found = await fileFound(dataRoot, row);
+    const fieldKey = names.get(row.filename);
+    if (!found || !fieldKey) return null;
+    const file: RequestFile = {
+      id: toHostId(row.rowid),
+      name: row.filename,
+      contentType: contentTypeOf(row.filename),
+      sizeBytes: found.sizeBytes,
+      fieldKey,
+      at: row.date_c ?? new Date(0),
+    };
+    return { file, path: found.path };
+  }
+
+  const requestFiles = (dataRoot: string): Pick<ServiceRequestsPort, 'files' | 'fileContent'> => ({
+    async files(workspaceId, clientId, _contactId, id) {
+      const of = await filesOf(workspaceId, clientId, id);
+      if (!of) return [];
+      const rows = await listRequestFiles(db, of.query);
+      const files = await Promise.all(rows.map((row) => presentFile(dataRoot, row, of.names)));
+      return files.filter((found) => found !== null).map((found) => found.file);
+    },
+    async fileContent(workspaceId, clientId, _contactId, id, fileId) {
+      const rowid = parseId(fileId);
+      const of = rowid === null ? null : await filesOf(workspaceId, clientId, id);
+      if (!of || rowid === null) return null;
+      const row = await findRequestFile(db, { ...of.query, rowid });
+      const found = row ? await presentFile(dataRoot, row, of.names) : null;
+      if (!found) return null;
+      return {
+        name: found.file.name,
+        contentType: found.file.contentType,
+        sizeBytes: found.file.sizeBytes,
+        content: createReadStream(found.path, { highWaterMark: 256 * 1024 }),
+      };
+    },
+  });
+
   async function types(entity: number) {
     return listRequestTypes(db, { entity, tickets: options.tickets });
   }
@@ -183,6 +261,7 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: { ticket
         const ref = requestRef(id);
         let element: 'propal' | 'ticket';
         let elementId: number;
+        let elementRef: string;
         if (type.becomes === 'proposal') {
           const [defaults, currency] = await Promise.all([proposalDefaults(trx, s), entityCurrency(trx, s)]);
           const created = await insertDraftProposal(trx, {
@@ -209,6 +288,7 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: { ticket
           });
           element = 'propal';
           elementId = created.rowid;
+          elementRef = created.ref;
         } else {
           const typeCode =
             type.ticket_type && (await isTicketChoice(trx, { entity: s.entity, dictionary: 'llx_c_ticket_type', code: type.ticket_type }))
@@ -239,6 +319,16 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: { ticket
           });
           element = 'ticket';
           elementId = created.rowid;
+          elementRef = created.ref;
+        }
+        // The files, as documents of the record just written; each field's answer the names they were kept under.
+        const answers = { ...request.answers };
+        if (filesRoot && request.files?.length) {
+          const record = { type: element, id: elementId, ref: elementRef };
+          const kept = await writeRecordFiles(trx, { dataRoot: filesRoot, entity: s.entity, record, agendaId: null, files: request.files });
+          for (const field of fields.filter((f) => f.type === 'file')) {
+            answers[field.key] = kept.filter((_, i) => request.files![i]!.fieldKey === field.key).map((file) => file.filename);
+          }
         }
         await insertRequest(trx, {
           id,
@@ -249,7 +339,7 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: { ticket
           title: type.name,
           kind: type.becomes === 'proposal' ? 'quote' : 'general',
           fields,
-          answers: request.answers,
+          answers,
           element,
           elementId,
         });
@@ -301,6 +391,8 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: { ticket
         offer: offered ? { kind: 'proposal', id: toHostId(row.fk_element), number: row.host_ref! } : null,
       };
     },
+
+    ...(filesRoot ? { keepsClientFiles: true, ...requestFiles(filesRoot) } : {}),
 
     async answeredBy(workspaceId, clientId, offer) {
       const s = scope(workspaceId, clientId);
