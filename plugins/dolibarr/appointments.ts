@@ -185,7 +185,10 @@ export function dolibarrAppointments(db: Knex, entityOf: EntityOf): Appointments
       if (!offered.some((slot) => slot.startsAt.getTime() === wanted.startsAt.getTime())) return { refused: 'unavailable' as const };
       const work = async (trx: Knex.Transaction) => {
         await lockCalendar(trx, { entity: s.entity, calendarId: calendar.rowid, owner: calendar.owner });
-        if ((await busyEvents(trx, { entity: s.entity, calendarId: calendar.rowid, owner: calendar.owner, from: wanted.startsAt, to: end })).length > 0)
+        if (
+          (await busyEvents(trx, { entity: s.entity, calendarId: calendar.rowid, owner: calendar.owner, from: wanted.startsAt, to: end }))
+            .length > 0
+        )
           return { refused: 'taken' as const };
         const who = fullName(contact.firstname, contact.lastname) || contact.email.trim();
         const eventId = await insertBookingEvent(trx, {

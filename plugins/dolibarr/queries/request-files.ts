@@ -26,7 +26,9 @@ export async function listRequestFiles(
   args: { entity: number; objectType: 'propal' | 'ticket'; objectId: number; filenames: readonly string[] },
 ): Promise<RequestFileRow[]> {
   if (args.filenames.length === 0) return [];
-  return recordFiles(db, args).orderBy([{ column: 'date_c' }, { column: 'rowid' }]).select<RequestFileRow[]>(COLUMNS);
+  return recordFiles(db, args)
+    .orderBy([{ column: 'date_c' }, { column: 'rowid' }])
+    .select<RequestFileRow[]>(COLUMNS);
 }
 
 export async function findRequestFile(

@@ -1294,7 +1294,13 @@ export interface ServiceRequestsPort {
   /** Optional, with keepsClientFiles: the files sent with the request, oldest first; empty when it is not the client's. */
   files?(workspaceId: HostId, clientId: HostId, contactId: HostId, requestId: HostId): Promise<RequestFile[]>;
   /** Optional, with files: one of them to download; null when it is not a file of that request of this client. */
-  fileContent?(workspaceId: HostId, clientId: HostId, contactId: HostId, requestId: HostId, fileId: HostId): Promise<TicketFileContent | null>;
+  fileContent?(
+    workspaceId: HostId,
+    clientId: HostId,
+    contactId: HostId,
+    requestId: HostId,
+    fileId: HostId,
+  ): Promise<TicketFileContent | null>;
 }
 
 /** The portal's words for where a project stands; a host maps its own statuses onto them. */

@@ -250,19 +250,19 @@ export function createRequestsHandlers(deps: RequestsDeps) {
           // Kept by the host, the files are its own now; the portal keeps a row of each otherwise.
           if (!hostKeeps)
             await insertRequestAttachments(
-            trx,
-            stored.map((file) => ({
-              workspaceId: workspace.id,
-              clientId: user.client_id,
-              requestId: request.id,
-              fieldKey: fileField!.key,
-              clientUserId: user.id,
-              fileId: file.id,
-              filename: file.filename,
-              contentType: file.contentType,
-              sizeBytes: file.sizeBytes,
-            })),
-          );
+              trx,
+              stored.map((file) => ({
+                workspaceId: workspace.id,
+                clientId: user.client_id,
+                requestId: request.id,
+                fieldKey: fileField!.key,
+                clientUserId: user.id,
+                fileId: file.id,
+                filename: file.filename,
+                contentType: file.contentType,
+                sizeBytes: file.sizeBytes,
+              })),
+            );
           await insertClientActivity(trx, clientActor(req, res), 'request.submitted', {
             requestId: request.id,
             ref: request.ref,
