@@ -334,33 +334,36 @@ export function createRequestsHandlers(deps: RequestsDeps) {
       });
     },
 
+    /**
+     * A file sent with the request: one the portal keeps (its row's id), else one the host keeps
+     * (read through the port, which finds it only on this client's request). One address for both,
+     * so the page links each the same way.
+     */
     attachment: async (req: Request, res: Response) => {
       const { workspace } = portalContext(res);
       const { user } = signedInClient(res);
       const request = await loadRequest(res);
-      const attachmentId = parseParam(AttachmentId, req.params.attachmentId);
-      const row = await findRequestAttachment(db, {
-        workspaceId: workspace.id,
-        clientId: user.client_id,
-        requestId: request.id,
-        attachmentId,
-      });
-      const file = row ? await storage.get(workspace.id, row.file_id) : null;
-      if (!row || !file) throw notFound();
-      sendAttachment(res, { filename: row.filename, contentType: row.content_type, content: file.content });
-    },
-
-    /** A file the host keeps: read through the port, which finds it only on this client's request. */
-    hostFile: async (req: Request, res: Response) => {
-      const { workspace } = portalContext(res);
-      const { user } = signedInClient(res);
-      const request = await loadRequest(res);
-      const fileId = parseParam(HostFileId, req.params.fileId);
-      const file = requests.fileContent
+      const fileId = parseParam(HostFileId, req.params.attachmentId);
+      const portalId = AttachmentId.safeParse(fileId);
+      const row = portalId.success
+        ? await findRequestAttachment(db, {
+            workspaceId: workspace.id,
+            clientId: user.client_id,
+            requestId: request.id,
+            attachmentId: portalId.data,
+          })
+        : null;
+      if (row) {
+        const file = await storage.get(workspace.id, row.file_id);
+        if (!file) throw notFound();
+        sendAttachment(res, { filename: row.filename, contentType: row.content_type, content: file.content });
+        return;
+      }
+      const hostFile = requests.fileContent
         ? await requests.fileContent(workspace.id, user.client_id, user.contact_id, request.id, fileId)
         : null;
-      if (!file) throw notFound();
-      await sendDownload(res, file);
+      if (!hostFile) throw notFound();
+      await sendDownload(res, hostFile);
     },
   };
 }

@@ -129,7 +129,7 @@ export function presentDetail(
       .map((file) => ({
         name: file.name,
         size: formatBytes(file.sizeBytes, i18n.fmt),
-        url: `${url}/host-files/${encodeURIComponent(file.id)}`,
+        url: `${url}/files/${encodeURIComponent(file.id)}`,
       })),
   ];
   return {

@@ -21,6 +21,5 @@ export function requestsRoutes(h: RequestsHandlers): Router {
   router.get('/requests/mine', requests, validateQuery(MyRequestsQuery), h.mine);
   router.get('/requests/mine/:requestId', requests, h.show);
   router.get('/requests/mine/:requestId/files/:attachmentId', requests, h.attachment);
-  router.get('/requests/mine/:requestId/host-files/:fileId', requests, h.hostFile);
   return router;
 }
