@@ -33,9 +33,6 @@ export const HostRequestId = z
 
 export const AttachmentId = z.uuid();
 
-/** A file the host keeps (Alga's file id, Dolibarr's index row): the adapter decides if it is this request's. */
-export const HostFileId = HostRequestId;
-
 /** The form's name of a field's input: prefixed, so no field of the host's can be `_csrf` or `attachments`. */
 export const inputName = (field: Pick<RequestField, 'key'>) => `f_${field.key}`;
 /** A choice of a multiple-choice field is a checkbox of its own (forms with files keep one value a name). */

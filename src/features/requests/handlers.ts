@@ -44,7 +44,7 @@ import {
 } from '../../core/index.ts';
 import { presentUploadTypes } from '../documents/index.ts';
 import { formatBytes, sendAttachment } from '../messages/index.ts';
-import { AttachmentId, formSchema, HostFileId, HostRequestId, type MyRequestsQueryInput, typedValues } from './commands.ts';
+import { AttachmentId, formSchema, HostRequestId, type MyRequestsQueryInput, typedValues } from './commands.ts';
 import { formUrl, presentCatalogue, presentDetail, presentFormFields, presentSummary } from './presenters.ts';
 import { findRequestAttachment, insertRequestAttachments, listRequestAttachments } from './queries.ts';
 
@@ -343,7 +343,8 @@ export function createRequestsHandlers(deps: RequestsDeps) {
       const { workspace } = portalContext(res);
       const { user } = signedInClient(res);
       const request = await loadRequest(res);
-      const fileId = parseParam(HostFileId, req.params.attachmentId);
+      // The portal's row id (a uuid), or the host's file id (Alga's uuid, Dolibarr's index row): host-id shaped either way.
+      const fileId = parseParam(HostRequestId, req.params.attachmentId);
       const portalId = AttachmentId.safeParse(fileId);
       const row = portalId.success
         ? await findRequestAttachment(db, {
