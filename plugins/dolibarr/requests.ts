@@ -100,18 +100,6 @@ function answersText(fields: RequestField[], answers: Record<string, unknown>): 
     .join('\n');
 }
 
-/** The names a request's file fields hold, by field key (the names its files were kept under). */
-function fileNames(fields: RequestField[], answers: unknown): Map<string, string> {
-  const names = new Map<string, string>();
-  const given = answers && typeof answers === 'object' ? (answers as Record<string, unknown>) : {};
-  for (const field of fields) {
-    if (field.type !== 'file') continue;
-    const value = given[field.key];
-    for (const name of Array.isArray(value) ? value : []) if (typeof name === 'string') names.set(name, field.key);
-  }
-  return names;
-}
-
 export interface DolibarrRequestsOptions {
   tickets: boolean;
   /** The llx_user the proposal and its agenda event are written as; null for none. */
@@ -174,27 +162,16 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: Dolibarr
     };
   };
 
-  /** The request's record and the names its file fields hold; null when it is not the company's. */
-  async function filesOf(workspaceId: string, clientId: string, id: string) {
-    const s = scope(workspaceId, clientId);
-    if (!s || parseId(id) === null) return null;
-    const row = await findRequest(db, { ...s, id, tickets: options.tickets });
-    if (!row) return null;
-    const names = fileNames(fieldsOf(row.fields), row.answers);
-    return { query: { entity: s.entity, objectType: row.element, objectId: row.fk_element, filenames: [...names.keys()] }, names };
-  }
-
   /** A kept file that is on disk, with its size and field; null when the row names no file there. */
-  async function presentFile(dataRoot: string, row: RequestFileRow, names: Map<string, string>) {
+  async function presentFile(dataRoot: string, row: RequestFileRow) {
     const found = await fileFound(dataRoot, row);
-    const fieldKey = names.get(row.filename);
-    if (!found || !fieldKey) return null;
+    if (!found) return null;
     const file: RequestFile = {
       id: toHostId(row.rowid),
       name: row.filename,
       contentType: contentTypeOf(row.filename),
       sizeBytes: found.sizeBytes,
-      fieldKey,
+      fieldKey: row.field_key,
       at: row.date_c ?? new Date(0),
     };
     return { file, path: found.path };
@@ -202,18 +179,18 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: Dolibarr
 
   const requestFiles = (dataRoot: string): Pick<ServiceRequestsPort, 'files' | 'fileContent'> => ({
     async files(workspaceId, clientId, _contactId, id) {
-      const of = await filesOf(workspaceId, clientId, id);
-      if (!of) return [];
-      const rows = await listRequestFiles(db, of.query);
-      const files = await Promise.all(rows.map((row) => presentFile(dataRoot, row, of.names)));
+      const s = scope(workspaceId, clientId);
+      if (!s || parseId(id) === null) return [];
+      const rows = await listRequestFiles(db, { ...s, requestId: id });
+      const files = await Promise.all(rows.map((row) => presentFile(dataRoot, row)));
       return files.filter((found) => found !== null).map((found) => found.file);
     },
     async fileContent(workspaceId, clientId, _contactId, id, fileId) {
+      const s = scope(workspaceId, clientId);
       const rowid = parseId(fileId);
-      const of = rowid === null ? null : await filesOf(workspaceId, clientId, id);
-      if (!of || rowid === null) return null;
-      const row = await findRequestFile(db, { ...of.query, rowid });
-      const found = row ? await presentFile(dataRoot, row, of.names) : null;
+      if (!s || parseId(id) === null || rowid === null) return null;
+      const row = await findRequestFile(db, { ...s, requestId: id, rowid });
+      const found = row ? await presentFile(dataRoot, row) : null;
       if (!found) return null;
       return {
         name: found.file.name,
