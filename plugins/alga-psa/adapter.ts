@@ -283,7 +283,7 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
     devices: algaDevices(db, tenantOf),
     contracts: algaContracts(db, tenantOf),
     news: algaNews(db, tenantOf),
-    requests: algaServiceRequests(db, tenantOf),
+    requests: algaServiceRequests(db, tenantOf, options.storageRoot ? { storageRoot: options.storageRoot } : {}),
     clientPermissions: {
       async of(id, contactIds) {
         const tenant = tenantOf(id);

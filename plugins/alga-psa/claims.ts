@@ -517,6 +517,14 @@ export const ALGA_PSA_DOCUMENT_CLAIMS: HostClaim[] = [
     table: 'external_files',
     columns: ['tenant', 'file_id', 'file_name', 'original_name', 'mime_type', 'file_size', 'storage_path', 'uploaded_by_id', 'is_deleted'],
   },
+  // The files a client sends with a service request, as submitPortalServiceRequest names them
+  // (queries/service-requests.ts insertSubmissionFiles), read back by the submission's client.
+  {
+    concept: 'document',
+    table: 'service_request_submission_attachments',
+    columns: ['tenant', 'submission_id', 'field_key', 'file_id', 'file_name', 'mime_type', 'file_size', 'created_at'],
+  },
+  { concept: 'document', table: 'service_request_submissions', columns: ['tenant', 'submission_id', 'client_id'] },
   // The type and folder Alga's upload gives a client's ticket file (getDocumentTypeId, ensureEntityFoldersInitializedInternal).
   { concept: 'document', table: 'document_types', columns: ['tenant', 'type_id', 'type_name'] },
   { concept: 'document', table: 'shared_document_types', columns: ['type_id', 'type_name'] },

@@ -10,10 +10,12 @@
 // provider (ticket-only makes a ticket through TicketModel.createTicketWithRetry with the
 // provider's board, status and priority configuration; enterprise providers run workflows or
 // checkouts). That is Alga's application code, not its tables: the submission stays 'pending' in
-// Alga's own list of the definition's submissions, where the agency sees it. The client's files
-// stay in the portal (Alga would store them through its StorageService and name them in
-// service_request_submission_attachments). Alga has no quote requests: every definition is
-// 'general'.
+// Alga's own list of the definition's submissions, where the agency sees it. The client's files,
+// with a local storage root and a contact with a client login (Alga's upload names the uploader),
+// are stored as its submit action stores them (queries/service-requests.ts insertSubmissionFiles)
+// in the submission's transaction, and listed back from Alga; otherwise the portal keeps them.
+// Alga has no quote requests: every definition is 'general'.
+import { createReadStream } from 'node:fs';
 import {
   clampLimit,
   containsPattern,
@@ -21,6 +23,7 @@ import {
   type RequestDefinition,
   type RequestDetail,
   type RequestField,
+  type RequestFile,
   type RequestState,
   type RequestSummary,
   type ServiceRequestsPort,
@@ -33,13 +36,20 @@ import {
   contactOfClient,
   findPublishedDefinition,
   findSubmission,
+  findSubmissionFile,
   insertSubmission,
+  insertSubmissionFiles,
+  listSubmissionFiles,
+  type SubmissionFileRow,
   listCatalog,
   listSubmissions,
   type SubmissionRow,
 } from './queries/service-requests.ts';
 import { findClientUserIdOfContact } from './queries/users.ts';
 import type { Db } from './queries/db.ts';
+import { filesOfATransaction } from '../shared/files-of-a-transaction.ts';
+import { fileUnder } from './shared-files.ts';
+import { storeClientFile } from './ticket-uploads.ts';
 
 type TenantOf = (workspaceId: string) => string | null;
 
@@ -131,10 +141,55 @@ function algaPayload(fields: RequestField[], answers: Record<string, unknown>): 
   return payload;
 }
 
-export function algaServiceRequests(db: Db, tenantOf: TenantOf): ServiceRequestsPort {
+function presentFile(row: SubmissionFileRow): RequestFile {
+  return {
+    id: row.file_id,
+    name: row.file_name?.trim() || row.original_name,
+    contentType: row.mime_type?.trim() || 'application/octet-stream',
+    sizeBytes: Number(row.file_size ?? 0),
+    fieldKey: row.field_key ?? '',
+    at: row.created_at,
+  };
+}
+
+export function algaServiceRequests(db: Db, tenantOf: TenantOf, options: { storageRoot?: string } = {}): ServiceRequestsPort {
   const scopeOf = contactScope(tenantOf);
   const none = { items: [], next: null };
+  const { storageRoot } = options;
+
+  /** The files the contact's submissions keep in Alga: listed and read where the bytes are under the storage root. */
+  const submissionFiles = (root: string): Pick<ServiceRequestsPort, 'files' | 'fileContent' | 'keepsClientFilesOf'> => ({
+    async keepsClientFilesOf(workspaceId, clientId, contactId) {
+      const scope = scopeOf(workspaceId, clientId, contactId);
+      return scope ? (await findClientUserIdOfContact(db, scope)) !== null : false;
+    },
+    async files(workspaceId, clientId, contactId, requestId) {
+      const scope = scopeOf(workspaceId, clientId, contactId);
+      const id = parseUuid(requestId);
+      if (!scope || !id) return [];
+      const rows = await listSubmissionFiles(db, { tenant: scope.tenant, clientId: scope.clientId, submissionId: id });
+      return rows.filter((row) => fileUnder(root, row.storage_path) !== null).map(presentFile);
+    },
+    async fileContent(workspaceId, clientId, contactId, requestId, fileId) {
+      const scope = scopeOf(workspaceId, clientId, contactId);
+      const id = parseUuid(requestId);
+      const file = parseUuid(fileId);
+      if (!scope || !id || !file) return null;
+      const row = await findSubmissionFile(db, { tenant: scope.tenant, clientId: scope.clientId, submissionId: id, fileId: file });
+      const onDisk = row ? fileUnder(root, row.storage_path) : null;
+      if (!row || !onDisk) return null;
+      const presented = presentFile(row);
+      return {
+        name: presented.name,
+        contentType: presented.contentType,
+        sizeBytes: presented.sizeBytes,
+        content: createReadStream(onDisk, { highWaterMark: 256 * 1024 }),
+      };
+    },
+  });
+
   return {
+    ...(storageRoot ? { keepsClientFiles: true, ...submissionFiles(storageRoot) } : {}),
     async definitions(workspaceId) {
       const tenant = tenantOf(workspaceId);
       return tenant ? (await listCatalog(db, tenant)).map(presentDefinition) : [];
@@ -157,15 +212,32 @@ export function algaServiceRequests(db: Db, tenantOf: TenantOf): ServiceRequests
       if (!(await contactOfClient(trx, scope))) return null;
       const definition = await findPublishedDefinition(trx, scope.tenant, id);
       if (!definition) return null;
+      // The contact's client login, as Alga names the requester; none for a contact without one.
+      const requesterUserId = await findClientUserIdOfContact(trx, scope);
       const submissionId = await insertSubmission(trx, {
         tenant: scope.tenant,
         definition,
-        // The contact's client login, as Alga names the requester; none for a contact without one.
-        requesterUserId: await findClientUserIdOfContact(trx, scope),
+        requesterUserId,
         clientId: scope.clientId,
         contactId: scope.contactId,
         payload: algaPayload(fieldsOf(definition.form_schema_snapshot), request.answers),
       });
+      if (request.files?.length) {
+        // keepsClientFilesOf says no without a root or a login; files given without them are a caller's mistake.
+        if (!storageRoot || !requesterUserId) throw new Error('alga-psa: a request file needs the storage root and a client login');
+        const kept = filesOfATransaction(trx);
+        const stored = [];
+        for (const file of request.files) {
+          stored.push({
+            fieldKey: file.fieldKey,
+            name: file.name,
+            mimeType: file.contentType || 'application/octet-stream',
+            sizeBytes: file.sizeBytes,
+            storagePath: await storeClientFile(kept, { storageRoot, tenant: scope.tenant, file }),
+          });
+        }
+        await insertSubmissionFiles(trx, { tenant: scope.tenant, submissionId, userId: requesterUserId, files: stored });
+      }
       const row = await findSubmission(trx, { tenant: scope.tenant, clientId: scope.clientId, submissionId });
       return row ? presentSummary(row) : null;
     },

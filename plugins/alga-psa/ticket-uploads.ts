@@ -15,7 +15,7 @@ import type { Knex } from 'knex';
 import type { TicketUpload } from '../../src/index.ts';
 import { insertTicketDocument } from './queries/ticket-documents.ts';
 import type { ActingContact } from './queries/tickets.ts';
-import { filesOfATransaction } from '../shared/files-of-a-transaction.ts';
+import { type FilesOfATransaction, filesOfATransaction } from '../shared/files-of-a-transaction.ts';
 import { fileUnder } from './shared-files.ts';
 
 /**
@@ -49,20 +49,7 @@ export async function writeClientFiles(trx: Knex.Transaction, args: ClientFilesW
   if (!userId) throw new Error('alga-psa: a client file needs the contact to have an Alga client login');
   const kept = filesOfATransaction(trx);
   for (const file of args.files) {
-    const storagePath = algaStoragePath(args.tenant, file.name);
-    const target = fileUnder(args.storageRoot, storagePath);
-    if (!target) throw new Error('alga-psa: a client file would be stored outside the storage root');
-    await mkdir(path.dirname(target), { recursive: true });
-    const temp = `${target}.upload-${randomUUID()}`;
-    try {
-      await pipeline(await file.open(), createWriteStream(temp, { flags: 'wx' }));
-      const { size } = await stat(temp);
-      if (size !== file.sizeBytes) throw new Error('alga-psa: a client file was not stored whole');
-      await rename(temp, target);
-      kept.written(target);
-    } finally {
-      await unlink(temp).catch(() => {});
-    }
+    const storagePath = await storeClientFile(kept, { storageRoot: args.storageRoot, tenant: args.tenant, file });
     const documentId = await insertTicketDocument(trx, {
       tenant: args.tenant,
       clientId: args.clientId,
@@ -75,4 +62,30 @@ export async function writeClientFiles(trx: Knex.Transaction, args: ClientFilesW
     });
     if (!documentId) throw new Error("alga-psa: a client file's ticket is not the client's");
   }
+}
+
+/**
+ * One client file's bytes where Alga's local storage provider puts an upload, written whole under
+ * a name of its own and renamed into place; answers its storage path. `kept` removes it again if
+ * the transaction it belongs to does not commit.
+ */
+export async function storeClientFile(
+  kept: FilesOfATransaction,
+  args: { storageRoot: string; tenant: string; file: TicketUpload },
+): Promise<string> {
+  const storagePath = algaStoragePath(args.tenant, args.file.name);
+  const target = fileUnder(args.storageRoot, storagePath);
+  if (!target) throw new Error('alga-psa: a client file would be stored outside the storage root');
+  await mkdir(path.dirname(target), { recursive: true });
+  const temp = `${target}.upload-${randomUUID()}`;
+  try {
+    await pipeline(await args.file.open(), createWriteStream(temp, { flags: 'wx' }));
+    const { size } = await stat(temp);
+    if (size !== args.file.sizeBytes) throw new Error('alga-psa: a client file was not stored whole');
+    await rename(temp, target);
+    kept.written(target);
+  } finally {
+    await unlink(temp).catch(() => {});
+  }
+  return storagePath;
 }

@@ -339,7 +339,13 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
     contracts: dolibarrContracts(db, entityOf),
     ...(options.knowledgeBase ? { knowledgeBase: dolibarrKnowledgeBase(db, entityOf) } : {}),
     ...(options.requests
-      ? { requests: dolibarrRequests(db, entityOf, { tickets: options.tickets ?? false, userId: options.actingUserId ?? null }) }
+      ? {
+          requests: dolibarrRequests(db, entityOf, {
+            tickets: options.tickets ?? false,
+            userId: options.actingUserId ?? null,
+            ...(options.dataRoot ? { dataRoot: options.dataRoot } : {}),
+          }),
+        }
       : {}),
     ...(options.appointments ? { appointments: dolibarrAppointments(db, entityOf) } : {}),
     ...(options.requests || options.appointments

@@ -9,7 +9,8 @@
 //   called off by the client in the portal     → cancelled (the portal sets percent -1)
 // Two clients asking at once for one time: each request takes a transaction-scoped advisory lock
 // per entity and calendar, then checks the calendar's standing events again before it writes, so
-// exactly one is written and the other is refused as taken.
+// exactly one is written and the other is refused as taken. The owner's other events (on any
+// calendar of the agenda) hold time too: a slot they overlap is neither offered nor booked.
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Appointment, AppointmentsPort, AppointmentStatus, HostNewsItem } from '../../src/index.ts';
@@ -125,6 +126,7 @@ export function dolibarrAppointments(db: Knex, entityOf: EntityOf): Appointments
       const busy = await busyEvents(db, {
         entity,
         calendarId,
+        owner: calendar.owner,
         from: new Date(from.getTime() - margin),
         to: new Date(to.getTime() + margin),
       });
@@ -182,8 +184,11 @@ export function dolibarrAppointments(db: Knex, entityOf: EntityOf): Appointments
       });
       if (!offered.some((slot) => slot.startsAt.getTime() === wanted.startsAt.getTime())) return { refused: 'unavailable' as const };
       const work = async (trx: Knex.Transaction) => {
-        await lockCalendar(trx, { entity: s.entity, calendarId: calendar.rowid });
-        if ((await busyEvents(trx, { entity: s.entity, calendarId: calendar.rowid, from: wanted.startsAt, to: end })).length > 0)
+        await lockCalendar(trx, { entity: s.entity, calendarId: calendar.rowid, owner: calendar.owner });
+        if (
+          (await busyEvents(trx, { entity: s.entity, calendarId: calendar.rowid, owner: calendar.owner, from: wanted.startsAt, to: end }))
+            .length > 0
+        )
           return { refused: 'taken' as const };
         const who = fullName(contact.firstname, contact.lastname) || contact.email.trim();
         const eventId = await insertBookingEvent(trx, {

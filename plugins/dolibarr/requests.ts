@@ -8,9 +8,13 @@
 //   ticket 0 not read → submitted; 1 read, 2 assigned, 3 in progress, 7 on hold → inReview;
 //     5 need more information → answered; 8 closed, 9 canceled → closed; an agency message on it
 //     (TICKET_MSG by an internal user) is the answer, and makes an open ticket answered.
+// The client's files, where the portal's process may write Dolibarr's data root, are documents of
+// the proposal or ticket (ticket-uploads.ts writeRecordFiles), written with it; the request's
+// answer for a file field holds the names they were kept under, which files() reads them back by.
+import { createReadStream } from 'node:fs';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { RequestDetail, RequestField, RequestState, RequestSummary, ServiceRequestsPort } from '../../src/index.ts';
+import type { RequestDetail, RequestField, RequestFile, RequestState, RequestSummary, ServiceRequestsPort } from '../../src/index.ts';
 import { clampLimit, decodeCursor, encodeCursor } from '../../src/index.ts';
 import { recordAgendaEvent } from './queries/agenda.ts';
 import { findClientCompany } from './queries/companies.ts';
@@ -28,8 +32,11 @@ import {
   type RequestRow,
   type RequestTypeRow,
 } from './queries/requests.ts';
+import { findRequestFile, listRequestFiles, type RequestFileRow } from './queries/request-files.ts';
 import { insertTicket, isTicketChoice, linkTicketContact } from './queries/tickets.ts';
 import { parseId, toHostId } from './ids.ts';
+import { contentTypeOf, fileFound } from './shared-files.ts';
+import { dataRootWritable, writeRecordFiles } from './ticket-uploads.ts';
 import { htmlToText, textToHtml } from './tickets.ts';
 
 type EntityOf = (workspaceId: string) => number | null;
@@ -93,7 +100,16 @@ function answersText(fields: RequestField[], answers: Record<string, unknown>): 
     .join('\n');
 }
 
-export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: { tickets: boolean; userId: number | null }): ServiceRequestsPort {
+export interface DolibarrRequestsOptions {
+  tickets: boolean;
+  /** The llx_user the proposal and its agenda event are written as; null for none. */
+  userId: number | null;
+  /** Dolibarr's data root: where it is writable by the portal's process, the client's files go into the record's documents. */
+  dataRoot?: string;
+}
+
+export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: DolibarrRequestsOptions): ServiceRequestsPort {
+  const filesRoot = dataRootWritable(options.dataRoot) ? options.dataRoot : null;
   const scope = (workspaceId: string, clientId: string) => {
     const entity = entityOf(workspaceId);
     const companyId = parseId(clientId);
@@ -146,6 +162,45 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: { ticket
     };
   };
 
+  /** A kept file that is on disk, with its size and field; null when the row names no file there. */
+  async function presentFile(dataRoot: string, row: RequestFileRow) {
+    const found = await fileFound(dataRoot, row);
+    if (!found) return null;
+    const file: RequestFile = {
+      id: toHostId(row.rowid),
+      name: row.filename,
+      contentType: contentTypeOf(row.filename),
+      sizeBytes: found.sizeBytes,
+      fieldKey: row.field_key,
+      at: row.date_c ?? new Date(0),
+    };
+    return { file, path: found.path };
+  }
+
+  const requestFiles = (dataRoot: string): Pick<ServiceRequestsPort, 'files' | 'fileContent'> => ({
+    async files(workspaceId, clientId, _contactId, id) {
+      const s = scope(workspaceId, clientId);
+      if (!s || parseId(id) === null) return [];
+      const rows = await listRequestFiles(db, { ...s, requestId: id });
+      const files = await Promise.all(rows.map((row) => presentFile(dataRoot, row)));
+      return files.filter((found) => found !== null).map((found) => found.file);
+    },
+    async fileContent(workspaceId, clientId, _contactId, id, fileId) {
+      const s = scope(workspaceId, clientId);
+      const rowid = parseId(fileId);
+      if (!s || parseId(id) === null || rowid === null) return null;
+      const row = await findRequestFile(db, { ...s, requestId: id, rowid });
+      const found = row ? await presentFile(dataRoot, row) : null;
+      if (!found) return null;
+      return {
+        name: found.file.name,
+        contentType: found.file.contentType,
+        sizeBytes: found.file.sizeBytes,
+        content: createReadStream(found.path, { highWaterMark: 256 * 1024 }),
+      };
+    },
+  });
+
   async function types(entity: number) {
     return listRequestTypes(db, { entity, tickets: options.tickets });
   }
@@ -183,6 +238,7 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: { ticket
         const ref = requestRef(id);
         let element: 'propal' | 'ticket';
         let elementId: number;
+        let elementRef: string;
         if (type.becomes === 'proposal') {
           const [defaults, currency] = await Promise.all([proposalDefaults(trx, s), entityCurrency(trx, s)]);
           const created = await insertDraftProposal(trx, {
@@ -195,8 +251,21 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: { ticket
             modelPdf: defaults.modelPdf,
             currency: currency?.trim() || null,
           });
+          // Propal::create's call_trigger('PROPAL_CREATE') as the acting user, where the agenda setup asks for it.
+          await recordAgendaEvent(trx, {
+            entity: s.entity,
+            trigger: 'PROPAL_CREATE',
+            elementId: created.rowid,
+            ref: created.ref,
+            companyId: s.companyId,
+            projectId: null,
+            userId: options.userId,
+            at: null,
+            ip: write?.ip ?? null,
+          });
           element = 'propal';
           elementId = created.rowid;
+          elementRef = created.ref;
         } else {
           const typeCode =
             type.ticket_type && (await isTicketChoice(trx, { entity: s.entity, dictionary: 'llx_c_ticket_type', code: type.ticket_type }))
@@ -227,6 +296,16 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: { ticket
           });
           element = 'ticket';
           elementId = created.rowid;
+          elementRef = created.ref;
+        }
+        // The files, as documents of the record just written; each field's answer the names they were kept under.
+        const answers = { ...request.answers };
+        if (filesRoot && request.files?.length) {
+          const record = { type: element, id: elementId, ref: elementRef };
+          const kept = await writeRecordFiles(trx, { dataRoot: filesRoot, entity: s.entity, record, agendaId: null, files: request.files });
+          for (const field of fields.filter((f) => f.type === 'file')) {
+            answers[field.key] = kept.filter((_, i) => request.files![i]!.fieldKey === field.key).map((file) => file.filename);
+          }
         }
         await insertRequest(trx, {
           id,
@@ -237,7 +316,7 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: { ticket
           title: type.name,
           kind: type.becomes === 'proposal' ? 'quote' : 'general',
           fields,
-          answers: request.answers,
+          answers,
           element,
           elementId,
         });
@@ -289,6 +368,8 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: { ticket
         offer: offered ? { kind: 'proposal', id: toHostId(row.fk_element), number: row.host_ref! } : null,
       };
     },
+
+    ...(filesRoot ? { keepsClientFiles: true, ...requestFiles(filesRoot) } : {}),
 
     async answeredBy(workspaceId, clientId, offer) {
       const s = scope(workspaceId, clientId);

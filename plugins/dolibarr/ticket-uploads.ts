@@ -1,7 +1,9 @@
 // A client's ticket files in Dolibarr's own documents, where its staff see them (the ticket card's
 // "Linked files" tab): <data root>/ticket/<ref>/<name>, indexed in llx_ecm_files, as the public
 // pages leave a file sent with a new ticket or a message (Ticket::copyFilesForTicket moves it into
-// $conf->ticket->dir_output.'/'.$ref, and the move indexes it). Nothing is half done: each file is
+// $conf->ticket->dir_output.'/'.$ref, and the move indexes it); and a request's files, in the
+// documents of the draft proposal or ticket it became (the proposal's in propale/<ref>/, its
+// "Linked files" tab, which Propal::valid renames with the directory when it takes its number). Nothing is half done: each file is
 // written under a temporary name and linked to its own name only once whole (never over another
 // file), its row goes in the ticket's transaction, and its file is removed when that transaction
 // does not commit (the caller's too: the transaction's executionPromise says how it ended).
@@ -78,12 +80,39 @@ export interface TicketFilesWrite {
 
 /** Writes the files and their rows in `trx`; answers the rows' ids. The files go if `trx` does not commit. */
 export async function writeTicketFiles(trx: Knex.Transaction, args: TicketFilesWrite): Promise<number[]> {
+  const written = await writeRecordFiles(trx, { ...args, record: { type: 'ticket', id: args.ticketId, ref: args.ref } });
+  return written.map((file) => file.rowid);
+}
+
+/**
+ * The directory of a record's documents under the data root, as each module sets its dir_output:
+ * tickets in ticket/, proposals in propale/ (modPropale: DOL_DATA_ROOT.'/propale').
+ */
+const RECORD_DIRECTORY = { ticket: 'ticket', propal: 'propale' } as const;
+
+export interface RecordFilesWrite {
+  dataRoot: string;
+  entity: number;
+  /** The record the files are documents of: its table_element, rowid and ref (its directory's name). */
+  record: { type: 'ticket' | 'propal'; id: number; ref: string };
+  /** The message's agenda event, for files sent with a message; null otherwise. */
+  agendaId: number | null;
+  files: TicketUpload[];
+}
+
+/**
+ * Writes a client's files into the record's directory (<data root>/<module dir>/<ref>/) and its
+ * index rows in `trx`, as a file uploaded on the record's card is kept; answers each row's id and
+ * the name it was kept under. The files go if `trx` does not commit.
+ */
+export async function writeRecordFiles(trx: Knex.Transaction, args: RecordFilesWrite): Promise<Array<{ rowid: number; filename: string }>> {
   if (args.files.length === 0) return [];
-  const relativeDir = `ticket/${args.ref}`;
-  const dir = path.join(args.dataRoot, 'ticket', dolibarrFileName(args.ref));
+  const directory = RECORD_DIRECTORY[args.record.type];
+  const relativeDir = `${directory}/${args.record.ref}`;
+  const dir = path.join(args.dataRoot, directory, dolibarrFileName(args.record.ref));
   const kept = filesOfATransaction(trx);
   await mkdir(dir, { recursive: true });
-  const ids: number[] = [];
+  const written: Array<{ rowid: number; filename: string }> = [];
   for (const file of args.files) {
     const temp = path.join(dir, `.portal-${randomBytes(8).toString('hex')}.part`);
     const md5 = createHash('md5');
@@ -98,24 +127,24 @@ export async function writeTicketFiles(trx: Knex.Transaction, args: TicketFilesW
         }),
         createWriteStream(temp, { flags: 'wx' }),
       );
-      const filename = await placeFile(trx, { ...args, dir, relativeDir, temp, name: dolibarrFileName(file.name) });
+      const filename = await placeFile(trx, { entity: args.entity, dir, relativeDir, temp, name: dolibarrFileName(file.name) });
       kept.written(path.join(dir, filename));
-      ids.push(
-        await insertTicketFileIndex(trx, {
-          entity: args.entity,
-          filepath: relativeDir,
-          filename,
-          originalName: file.name,
-          contentMd5: md5.digest('hex'),
-          ticketId: args.ticketId,
-          agendaId: args.agendaId,
-        }),
-      );
+      const rowid = await insertTicketFileIndex(trx, {
+        entity: args.entity,
+        filepath: relativeDir,
+        filename,
+        originalName: file.name,
+        contentMd5: md5.digest('hex'),
+        objectType: args.record.type,
+        objectId: args.record.id,
+        agendaId: args.agendaId,
+      });
+      written.push({ rowid, filename });
     } finally {
       await unlink(temp).catch(() => {});
     }
   }
-  return ids;
+  return written;
 }
 
 /** Links the whole temporary file to the first free name (on disk and in the index); answers that name. */

@@ -1,8 +1,9 @@
 // Covers the requests section served on a real Alga PSA database, over HTTP as a client uses it:
 // with the section switched on, Claire sees Alga's published request form in the catalogue, a
 // form sent without its required field comes back as typed (422) and writes nothing in Alga, and
-// one sent with a file lands in Alga's service_request_submissions for her company (the file kept
-// by the portal beside it) and is listed under "My requests". Without the switch the section is a
+// one sent with a file lands in Alga's service_request_submissions for her company, its file in
+// Alga's storage and service_request_submission_attachments (the portal keeps no copy), listed on
+// the request's page from Alga and downloaded from there, and is listed under "My requests". Without the switch the section is a
 // 404. (Another company's submission is not found: service-requests.test.ts, at the binding.)
 import { expect } from 'chai';
 import request from 'supertest';
@@ -91,8 +92,26 @@ describe('alga-psa host: service requests over HTTP', function () {
     const row = await host.db('service_request_submissions').where({ tenant: host.seed.tenant, submission_id: submissionId }).first();
     expect(row).to.include({ client_id: host.seed.clients.bakery, contact_id: host.seed.contacts.claire, execution_status: 'pending' });
     expect(row.submitted_payload).to.deep.equal({ device: 'Front till' });
+    const attachment = await host
+      .db('service_request_submission_attachments')
+      .where({ tenant: host.seed.tenant, submission_id: submissionId })
+      .first();
+    expect(attachment).to.include({ field_key: 'photo', file_name: 'till.pdf', mime_type: 'application/pdf' });
+    expect(await host.db('portal_request_attachments').where({ request_id: submissionId })).to.have.length(0);
     const page = (await claire.get(url).expect(200)).text;
     expect(page).to.contain('Front till').and.contain('till.pdf');
+    const fileUrl = `${url}/files/${attachment.file_id}`;
+    expect(page).to.contain(`href="${fileUrl}"`);
+    const download = await claire
+      .get(fileUrl)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect((download.body as Buffer).equals(smallPdf('till'))).to.equal(true);
     expect((await claire.get(`${base}/requests/mine`).expect(200)).text).to.contain(`href="${url}"`);
   });
 });

@@ -1,9 +1,12 @@
 // Covers service requests and appointments over HTTP beside a real Dolibarr (Ticket and BookCal
-// modules): a client sends a quote request through its form and Dolibarr has the draft proposal;
-// the agency validates it and the client's request page links the proposal; two clients of two
+// modules): a client sends a quote request with a file through its form and Dolibarr has the draft
+// proposal with the file among its documents (listed and downloaded on the request's page from
+// there, the portal keeping no copy); the agency validates it and the client's request page links the proposal; two clients of two
 // companies post the same slot at once and one gets it (303), the other is told it is taken (409);
 // another company's request and appointment, a role without the permission (Billing) and a
 // switched-off section are 404.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
@@ -13,6 +16,7 @@ import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
 import { csrfFrom, signedInAgent } from '../support/portal-harness.ts';
 import type { PortalOnHost } from '../support/portal-on-host.ts';
+import { smallPdf } from '../support/upload-fixtures.ts';
 import {
   type DolibarrHost,
   insertTicketInstallRows,
@@ -88,7 +92,10 @@ describe('dolibarr host: requests and appointments over HTTP', function () {
         entity: 1,
         name: 'Print quote',
         description: 'Posters',
-        fields: [{ key: 'copies', type: 'number', label: 'Copies', help: null, required: true, min: 1, max: 1000 }],
+        fields: [
+          { key: 'copies', type: 'number', label: 'Copies', help: null, required: true, min: 1, max: 1000 },
+          { key: 'artwork', type: 'file', label: 'Artwork', help: null, required: false },
+        ],
         becomes: 'proposal',
         ticketType: null,
         position: 1,
@@ -118,7 +125,7 @@ describe('dolibarr host: requests and appointments over HTTP', function () {
       });
       return signedInAgent(request.agent(running.url), seed.workspaceSlug, { email, password: PASSWORD });
     };
-    await settings({ show_requests: true, show_appointments: true, show_tickets: true });
+    await settings({ show_requests: true, show_appointments: true, show_tickets: true, allow_file_uploads: true });
     claire = await login(seed.companies.bakery, seed.contacts.claire, 'claire@martin.example');
     paul = await login(seed.companies.garage, seed.contacts.paul, 'paul@dupont.example');
     sophie = await login(seed.companies.bakery, seed.contacts.sophie, 'sophie@martin.example', 'billing');
@@ -140,13 +147,37 @@ describe('dolibarr host: requests and appointments over HTTP', function () {
       .field('f_copies', '0')
       .expect(422);
     expect(refused.text).to.contain('f_copies');
-    const sent = await claire.post(`${base}/requests/new/${quoteType}`).field('_csrf', csrfFrom(form)).field('f_copies', '250').expect(303);
+    const artwork = smallPdf('poster');
+    const sent = await claire
+      .post(`${base}/requests/new/${quoteType}`)
+      .field('_csrf', csrfFrom(form))
+      .field('f_copies', '250')
+      .attach('attachments', artwork, { filename: 'poster.pdf', contentType: 'application/pdf' })
+      .expect(303);
     const page = sent.headers.location as string;
     const requestId = page.split('/').pop()!;
     const link = await host.db('portal_dolibarr_requests').where({ id: requestId }).first();
     const propal = await host.db('llx_propal').where({ rowid: link.fk_element }).first();
     expect(propal).to.include({ fk_statut: 0, fk_soc: host.seed.companies.bakery });
     expect(propal.note_public).to.contain('Copies: 250');
+    // The file is the proposal's document in Dolibarr, not the portal's.
+    expect(readFileSync(path.join(host.dataRoot, 'propale', propal.ref, 'poster.pdf')).equals(artwork)).to.equal(true);
+    const index = await host.db('llx_ecm_files').where({ src_object_type: 'propal', src_object_id: link.fk_element }).first();
+    expect(index).to.include({ filepath: `propale/${propal.ref}`, filename: 'poster.pdf' });
+    expect(await host.db('portal_request_attachments').where({ request_id: requestId })).to.have.length(0);
+    const fileUrl = `${page}/files/${index.rowid}`;
+    expect((await claire.get(page).expect(200)).text).to.contain(`href="${fileUrl}"`);
+    const download = await claire
+      .get(fileUrl)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect((download.body as Buffer).equals(artwork)).to.equal(true);
+    await paul.get(fileUrl).expect(404);
     await host
       .db('llx_propal')
       .where({ rowid: link.fk_element })

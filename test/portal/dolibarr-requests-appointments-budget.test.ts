@@ -8,12 +8,13 @@ import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { Readable } from 'node:stream';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { saveCalendarHours } from '../../plugins/dolibarr/queries/appointments.ts';
 import { saveRequestType } from '../../plugins/dolibarr/queries/requests.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
-import type { Appointment } from '../../src/core/ports/host.ts';
+import type { Appointment, RequestUpload } from '../../src/core/ports/host.ts';
 import {
   insertTicketInstallRows,
   knowledgeModuleUnavailable,
@@ -59,11 +60,17 @@ describe('dolibarr requests and appointments query budgets', function () {
       now,
     )) as Appointment;
   };
-  const ask = (definitionId: string, answers: Record<string, unknown>) =>
+  const ask = (definitionId: string, answers: Record<string, unknown>, files: RequestUpload[] = []) =>
     adapter.requests!.submit('1', String(host.seed.companies.bakery), String(host.seed.contacts.claire), {
       definitionId,
       answers: answers as Record<string, string>,
+      ...(files.length ? { files } : {}),
     });
+  /** A file sent with a quote request, kept by Dolibarr among the proposal's documents. */
+  const artwork = (name: string): RequestUpload => {
+    const bytes = Buffer.from(`%PDF-1.4 ${name}`);
+    return { name, contentType: 'application/pdf', sizeBytes: bytes.length, fieldKey: 'art', open: async () => Readable.from([bytes]) };
+  };
 
   before(async function () {
     // Skipped only where no real host database can be made (no psql or DATABASE_URL): `reason`
@@ -101,7 +108,7 @@ describe('dolibarr requests and appointments query budgets', function () {
         entity: 1,
         name: 'Quote',
         description: '',
-        fields: field,
+        fields: [...field, { key: 'art', type: 'file', label: 'Artwork', help: null, required: false }],
         becomes: 'proposal',
         ticketType: null,
         position: 0,
@@ -122,6 +129,7 @@ describe('dolibarr requests and appointments query budgets', function () {
     );
     adapter = createDolibarrAdapter(db, {
       workspaceSlug: seed.workspaceSlug,
+      dataRoot: host.dataRoot,
       actingUserId: seed.users.admin,
       tickets: true,
       requests: true,
@@ -156,7 +164,7 @@ describe('dolibarr requests and appointments query budgets', function () {
       passwordHash: await hashPassword(password),
     });
     claire = await signedInAgent(request.agent(running.url), seed.workspaceSlug, { email: 'claire@martin.example', password });
-    const quote = await ask(quoteType, { q1: 'first' });
+    const quote = await ask(quoteType, { q1: 'first', art: ['first.pdf'] }, [artwork('first.pdf')]);
     await ask(ticketType, { q1: 'first' });
     const appointment = await book();
     const day = appointment.startsAt.toISOString().slice(0, 10);
@@ -167,8 +175,11 @@ describe('dolibarr requests and appointments query budgets', function () {
       [`${base}/requests`]: 2,
       // The session's person, the page of requests with their records, the agency's answers on its tickets.
       [`${base}/requests/mine`]: 3,
-      // The session's person, the request with its record, the portal's files.
-      [`${base}/requests/mine/${quote!.id}`]: 3,
+      // The session's person, the request with its record, the portal's files, and the files
+      // Dolibarr keeps among the record's documents (one statement from the request): one more
+      // than without a writable data root, since a request sent before it was writable keeps its
+      // files in the portal and the page lists both.
+      [`${base}/requests/mine/${quote!.id}`]: 4,
       // The session's person, the page of bookings with their events.
       [`${base}/appointments`]: 2,
       [`${base}/appointments/${appointment.id}`]: 2,
@@ -201,7 +212,7 @@ describe('dolibarr requests and appointments query budgets', function () {
     for (const url of Object.keys(budgets)) before[url] = await roundTrips(url);
     host.db.off('query', count);
     for (let i = 0; i < 12; i++) {
-      await ask(quoteType, { q1: `quote ${i}` });
+      await ask(quoteType, { q1: `quote ${i}`, art: [`quote-${i}.pdf`] }, [artwork(`quote-${i}.pdf`)]);
       const sent = await ask(ticketType, { q1: `change ${i}` });
       const link = await host.db('portal_dolibarr_requests').where({ id: sent!.id }).first('fk_element');
       await host.db('llx_actioncomm').insert({

@@ -217,3 +217,105 @@ export async function contactOfClient(db: Db, args: { tenant: string; clientId: 
     .first('c.contact_name_id');
   return Boolean(row);
 }
+
+// ---- the files of a submission, written as Alga's submit action writes them ----
+
+export interface NewSubmissionFile {
+  fieldKey: string;
+  /** The name the client's file had. */
+  name: string;
+  mimeType: string;
+  sizeBytes: number;
+  /** Where its bytes are, under the storage root (Alga's generateStoragePath). */
+  storagePath: string;
+}
+
+/**
+ * A submission's files as submitRequestServiceDefinitionAction writes them
+ * (server/src/app/client-portal/request-services/[definitionId]/actions.ts): each stored through
+ * StorageService.uploadFile (an external_files row, as FileStoreModel.create writes it: file_name
+ * the stored name, original_name, mime_type, file_size, storage_path, uploaded_by_id the client
+ * login), then submitPortalServiceRequest's service_request_submission_attachments row (tenant,
+ * submission_id, field_key, file_id, file_name the client's name, mime_type, file_size). In the
+ * submission's transaction (Alga writes the files first, in transactions of their own, and deletes
+ * them when the submission fails; here all commit together).
+ */
+export async function insertSubmissionFiles(
+  trx: Knex.Transaction,
+  args: { tenant: string; submissionId: string; userId: string; files: NewSubmissionFile[] },
+): Promise<void> {
+  for (const file of args.files) {
+    const fileId = randomUUID();
+    await trx('external_files').insert({
+      tenant: args.tenant,
+      file_id: fileId,
+      file_name: file.storagePath.split('/').pop(),
+      original_name: file.name,
+      mime_type: file.mimeType,
+      file_size: file.sizeBytes,
+      storage_path: file.storagePath,
+      uploaded_by_id: args.userId,
+    });
+    await trx('service_request_submission_attachments').insert({
+      tenant: args.tenant,
+      submission_id: args.submissionId,
+      field_key: file.fieldKey,
+      file_id: fileId,
+      file_name: file.name,
+      mime_type: file.mimeType,
+      file_size: Math.max(0, Math.floor(file.sizeBytes)),
+    });
+  }
+}
+
+export interface SubmissionFileRow {
+  file_id: string;
+  file_name: string | null;
+  original_name: string;
+  mime_type: string | null;
+  file_size: string | null;
+  field_key: string | null;
+  storage_path: string;
+  created_at: Date;
+}
+
+/** A submission's attachments with a stored file (external_files, not deleted), the submission the client's. */
+function submissionFiles(db: Db, args: { tenant: string; clientId: string; submissionId: string }) {
+  return db('service_request_submission_attachments as a')
+    .join('service_request_submissions as s', function joinSubmission() {
+      this.on('s.tenant', '=', 'a.tenant').andOn('s.submission_id', '=', 'a.submission_id');
+    })
+    .join('external_files as f', function joinFile() {
+      this.on('f.tenant', '=', 'a.tenant').andOn('f.file_id', '=', 'a.file_id');
+    })
+    .where({ 'a.tenant': args.tenant, 'a.submission_id': args.submissionId, 's.client_id': args.clientId })
+    .andWhereRaw('coalesce(f.is_deleted, false) = false');
+}
+
+const FILE_COLUMNS = (db: Db) => [
+  'a.file_id',
+  'a.file_name',
+  'f.original_name',
+  db.raw('coalesce(a.mime_type, f.mime_type) as mime_type'),
+  db.raw('coalesce(a.file_size, f.file_size)::text as file_size'),
+  'a.field_key',
+  'f.storage_path',
+  'a.created_at',
+];
+
+export async function listSubmissionFiles(
+  db: Db,
+  args: { tenant: string; clientId: string; submissionId: string },
+): Promise<SubmissionFileRow[]> {
+  return submissionFiles(db, args)
+    .orderBy([{ column: 'a.created_at' }, { column: 'a.file_id' }])
+    .select<SubmissionFileRow[]>(FILE_COLUMNS(db));
+}
+
+export async function findSubmissionFile(
+  db: Db,
+  args: { tenant: string; clientId: string; submissionId: string; fileId: string },
+): Promise<SubmissionFileRow | null> {
+  const row = await submissionFiles(db, args).where('a.file_id', args.fileId).first<SubmissionFileRow | undefined>(FILE_COLUMNS(db));
+  return row ?? null;
+}

@@ -1,5 +1,5 @@
-// The agenda event Dolibarr's agenda trigger writes when a proposal is signed or refused, an
-// invoice paid, or a ticket opened or closed, where the entity's agenda setup asks for one
+// The agenda event Dolibarr's agenda trigger writes when a proposal is created, signed or refused,
+// an invoice paid, or a ticket opened or closed, where the entity's agenda setup asks for one
 // (htdocs/core/triggers/interface_50_modAgenda_ActionsAuto.class.php, runTrigger), written as
 // ActionComm::create writes it (htdocs/comm/action/class/actioncomm.class.php): the llx_actioncomm
 // row, its ref set to its id afterwards, and the owner's llx_actioncomm_resources row. Dolibarr's
@@ -9,13 +9,17 @@ import type { Db } from './db.ts';
 import { agendaRecords } from './constants.ts';
 
 /** The triggers the portal's writes stand for. */
-type AgendaTrigger = 'BILL_PAYED' | 'PROPAL_CLOSE_SIGNED' | 'PROPAL_CLOSE_REFUSED' | 'TICKET_CREATE' | 'TICKET_CLOSE';
+type AgendaTrigger = 'BILL_PAYED' | 'PROPAL_CREATE' | 'PROPAL_CLOSE_SIGNED' | 'PROPAL_CLOSE_REFUSED' | 'TICKET_CREATE' | 'TICKET_CLOSE';
 
 // The trigger's label and note, $langs->transnoentities(key, ref) of htdocs/langs/en_US/agenda.lang
 // (InvoicePaidInDolibarr, PropalClosedSignedInDolibarr, PropalClosedRefusedInDolibarr,
-// TICKET_CREATEInDolibarr, TICKET_CLOSEInDolibarr).
+// TICKET_CREATEInDolibarr, TICKET_CLOSEInDolibarr). PROPAL_CREATE has no branch of its own in
+// runTrigger: its generic branch asks for PROPAL_CREATEInDolibarr, then for the last word's
+// CREATEInDolibarr, with the ref; en_US agenda.lang and other.lang hold neither, and Translate
+// answers a missing key with the key itself, so Dolibarr 23 writes that as label and note.
 const TEXT: Record<AgendaTrigger, (ref: string) => string> = {
   BILL_PAYED: (ref) => `Invoice ${ref} changed to paid`,
+  PROPAL_CREATE: () => 'CREATEInDolibarr',
   PROPAL_CLOSE_SIGNED: (ref) => `Proposal ${ref} signed`,
   PROPAL_CLOSE_REFUSED: (ref) => `Proposal ${ref} refused`,
   TICKET_CREATE: (ref) => `Ticket ${ref} created`,
@@ -28,6 +32,7 @@ const TEXT: Record<AgendaTrigger, (ref: string) => string> = {
  */
 const ELEMENT_TYPE: Record<AgendaTrigger, string> = {
   BILL_PAYED: 'invoice',
+  PROPAL_CREATE: 'propal',
   PROPAL_CLOSE_SIGNED: 'propal',
   PROPAL_CLOSE_REFUSED: 'propal',
   TICKET_CREATE: 'ticket',

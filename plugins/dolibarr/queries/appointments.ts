@@ -128,29 +128,53 @@ export async function saveCalendarHours(
     .merge();
 }
 
-/** One booking at a time per entity and calendar, until the transaction ends. */
-export async function lockCalendar(trx: Db, args: { entity: number; calendarId: number }): Promise<void> {
+/**
+ * One booking at a time per entity and calendar, and per entity and owner (whose other calendars
+ * hold the same person's time), until the transaction ends. Always the calendar first, then the
+ * owner, so two bookings never wait on each other in a circle.
+ */
+export async function lockCalendar(trx: Db, args: { entity: number; calendarId: number; owner: number | null }): Promise<void> {
   await trx.raw("select pg_advisory_xact_lock(hashtextextended('portal-dolibarr-bookcal:' || ? || ':' || ?, 0))", [
     args.entity,
     args.calendarId,
   ]);
+  if (args.owner !== null && args.owner > 0)
+    await trx.raw("select pg_advisory_xact_lock(hashtextextended('portal-dolibarr-agenda-owner:' || ? || ':' || ?, 0))", [
+      args.entity,
+      args.owner,
+    ]);
 }
 
 /**
- * The calendar's standing events overlapping [from, to): every event of the calendar (the portal's
- * bookings, BookCal's own, the agency's) whose status is not "Not applicable" (-1: refused or
- * called off). An event without an end holds its start.
+ * The standing events overlapping [from, to) that hold the calendar's time: every event of the
+ * calendar (the portal's bookings, BookCal's own, the agency's), and every event of the calendar's
+ * owner on any calendar of Dolibarr's agenda, as its owner (fk_user_action, ActionComm's
+ * userownerid) or as an assigned user (an llx_actioncomm_resources row 'user'), so a meeting the
+ * owner has elsewhere blocks the slot too. Whatever its status but "Not applicable" (-1: refused,
+ * called off, or the automatic events of the agenda's triggers, which take no time). An event
+ * without an end holds its start. One statement, on the datep index.
  */
-export function busyEvents(db: Db, args: { entity: number; calendarId: number; from: Date; to: Date }) {
-  return db('llx_actioncomm')
-    .where({ entity: args.entity, fk_bookcal_calendar: args.calendarId })
-    .whereNot('percent', PERCENT_NOT_APPLICABLE)
-    .andWhereRaw('datep < ?::timestamptz::timestamp', [args.to])
-    .andWhereRaw('coalesce(datep2, datep) > ?::timestamptz::timestamp', [args.from])
-    .andWhereRaw('coalesce(datep2, datep) >= datep')
+export function busyEvents(db: Db, args: { entity: number; calendarId: number; owner: number | null; from: Date; to: Date }) {
+  const owner = args.owner !== null && args.owner > 0 ? args.owner : null;
+  return db('llx_actioncomm as a')
+    .where('a.entity', args.entity)
+    .andWhere(function heldTime() {
+      this.where('a.fk_bookcal_calendar', args.calendarId);
+      if (owner !== null)
+        this.orWhere('a.fk_user_action', owner).orWhereExists(
+          db('llx_actioncomm_resources as r')
+            .select(db.raw('1'))
+            .whereRaw('r.fk_actioncomm = a.id')
+            .where({ 'r.element_type': 'user', 'r.fk_element': owner }),
+        );
+    })
+    .whereNot('a.percent', PERCENT_NOT_APPLICABLE)
+    .andWhereRaw('a.datep < ?::timestamptz::timestamp', [args.to])
+    .andWhereRaw('coalesce(a.datep2, a.datep) > ?::timestamptz::timestamp', [args.from])
+    .andWhereRaw('coalesce(a.datep2, a.datep) >= a.datep')
     .select<Array<{ startsAt: Date; endsAt: Date }>>(
-      db.raw('datep::timestamptz as "startsAt"'),
-      db.raw('greatest(coalesce(datep2, datep), datep + interval \'1 second\')::timestamptz as "endsAt"'),
+      db.raw('a.datep::timestamptz as "startsAt"'),
+      db.raw('greatest(coalesce(a.datep2, a.datep), a.datep + interval \'1 second\')::timestamptz as "endsAt"'),
     );
 }
 

@@ -61,27 +61,29 @@ export async function ticketFileIndexed(db: Db, args: { entity: number; filepath
 
 export interface TicketFileIndexRow {
   entity: number;
-  /** 'ticket/<ref>', relative to the data root. */
+  /** The record's directory relative to the data root: 'ticket/<ref>', 'propale/<ref>'. */
   filepath: string;
   filename: string;
   /** The name the client's file had, as the upload gave it. */
   originalName: string;
   /** md5 of the content, hex. */
   contentMd5: string;
-  ticketId: number;
+  /** The record it belongs to: its table_element ('ticket', 'propal') and rowid. */
+  objectType: 'ticket' | 'propal';
+  objectId: number;
   /** The message's agenda event, for a file sent with a message. */
   agendaId: number | null;
 }
 
 /**
- * The llx_ecm_files row of a client's ticket file, as addFileIntoDatabaseIndex() fills an
+ * The llx_ecm_files row of a client's file of a ticket or a proposal, as addFileIntoDatabaseIndex() fills an
  * EcmFiles and EcmFiles::create() writes it (htdocs/core/lib/files.lib.php,
  * htdocs/ecm/class/ecmfiles.class.php): ref dol_hash(filepath/filename, 3) (md5), label the md5 of
  * the content, no share key (setsharekey 0), fullpath_orig the uploaded name, description and
  * keywords '' (nothing indexed), position one past the directory's highest ("SELECT MAX(position)
  * … WHERE filepath = …", over every entity as Dolibarr reads it), gen_or_uploaded 'uploaded',
- * date_c and tms now, fk_user_c null (the public pages have no user), src_object_type the ticket's
- * table_element 'ticket' and src_object_id its rowid. agenda_id links a message's file to its
+ * date_c and tms now, fk_user_c null (the public pages have no user), src_object_type the record's
+ * table_element ('ticket', 'propal') and src_object_id its rowid. agenda_id links a message's file to its
  * event, as createTicketMessage does. In the caller's transaction.
  */
 export async function insertTicketFileIndex(trx: Db, args: TicketFileIndexRow): Promise<number> {
@@ -106,8 +108,8 @@ export async function insertTicketFileIndex(trx: Db, args: TicketFileIndexRow): 
       fk_user_c: null,
       fk_user_m: null,
       acl: null,
-      src_object_type: 'ticket',
-      src_object_id: args.ticketId,
+      src_object_type: args.objectType,
+      src_object_id: args.objectId,
       agenda_id: args.agendaId,
     })
     .returning<Array<{ rowid: number }>>('rowid');

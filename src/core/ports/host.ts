@@ -1226,6 +1226,27 @@ export interface RequestDetail extends RequestSummary {
 interface NewRequest {
   definitionId: HostId;
   answers: Record<string, RequestAnswer>;
+  /**
+   * The client's files, for a host that keeps them itself (ServiceRequestsPort.keepsClientFiles),
+   * each with the form field it answers; else absent, and the portal keeps them.
+   */
+  files?: RequestUpload[];
+}
+
+/** A client's file sent with a request (see TicketUpload), and the key of the field it answers. */
+export interface RequestUpload extends TicketUpload {
+  fieldKey: string;
+}
+
+/** A file the client sent with a request, as the host keeps it. */
+export interface RequestFile {
+  id: HostId;
+  name: string;
+  contentType: string;
+  sizeBytes: number;
+  /** The key of the form field it answers. */
+  fieldKey: string;
+  at: Date;
 }
 
 /**
@@ -1256,6 +1277,30 @@ export interface ServiceRequestsPort {
    * to your request …"); null when it answers none.
    */
   answeredBy?(workspaceId: HostId, clientId: HostId, offer: { kind: 'proposal' | 'quotation'; id: HostId }): Promise<RequestSummary | null>;
+  /**
+   * Optional: true where the host keeps the files a client sends with a request itself, where its
+   * staff see them (Alga's submission attachments, the documents of Dolibarr's proposal or
+   * ticket): submit() then takes them (NewRequest.files) and writes them with the request, all or
+   * none, in the caller's transaction, and files() lists them; the portal keeps no copy. Absent or
+   * false: the portal keeps them.
+   */
+  keepsClientFiles?: boolean;
+  /**
+   * Optional, with keepsClientFiles: whether the host keeps this contact's files, where it depends
+   * on who sends (Alga records the contact's client login as uploader). Absent: keepsClientFiles
+   * says it for every contact.
+   */
+  keepsClientFilesOf?(workspaceId: HostId, clientId: HostId, contactId: HostId): Promise<boolean>;
+  /** Optional, with keepsClientFiles: the files sent with the request, oldest first; empty when it is not the client's. */
+  files?(workspaceId: HostId, clientId: HostId, contactId: HostId, requestId: HostId): Promise<RequestFile[]>;
+  /** Optional, with files: one of them to download; null when it is not a file of that request of this client. */
+  fileContent?(
+    workspaceId: HostId,
+    clientId: HostId,
+    contactId: HostId,
+    requestId: HostId,
+    fileId: HostId,
+  ): Promise<TicketFileContent | null>;
 }
 
 /** The portal's words for where a project stands; a host maps its own statuses onto them. */

@@ -2,8 +2,10 @@
 // host's fields, checked on the server by a schema built from the same fields), "My requests" with
 // a search and keyset pages, and a request's page (what was sent, the files, its history, the
 // agency's answer and the proposal or quotation made in answer). Requests are the host's, read and
-// written through the adapter; the portal keeps the files. Sending one is logged (the agency is
-// notified from the log) with a live event, in one transaction, announced after it commits.
+// written through the adapter; so are the files where the host keeps them itself (its
+// keepsClientFiles: Alga's submission attachments, Dolibarr's proposal or ticket documents), else
+// the portal keeps them. Sending one is logged (the agency is notified from the log) with a live
+// event, in one transaction with the host's writes, announced after it commits.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import {
@@ -29,8 +31,10 @@ import {
   removeReceived,
   type RequestAnswer,
   type RequestDefinition,
+  type RequestUpload,
   renderPortalPage,
   requestMeta,
+  sendDownload,
   type ServiceRequestsPort,
   signedInClient,
   type StoredAttachment,
@@ -126,6 +130,38 @@ export function createRequestsHandlers(deps: RequestsDeps) {
     return request;
   }
 
+  /** Whether the host keeps this person's files (keepsClientFiles, and keepsClientFilesOf where it asks who). */
+  async function hostKeepsFiles(res: Response, stored: StoredAttachment[]): Promise<boolean> {
+    if (!requests.keepsClientFiles || stored.length === 0) return false;
+    if (!requests.keepsClientFilesOf) return true;
+    const { workspace } = portalContext(res);
+    const { user } = signedInClient(res);
+    return requests.keepsClientFilesOf(workspace.id, user.client_id, user.contact_id).catch(async (err: unknown) => {
+      await removeReceived(storage, workspace.id, stored);
+      throw err;
+    });
+  }
+
+  /**
+   * The received files as the host takes them, each with its field. The host reads them inside the
+   * request's transaction, from storage on connections of its own: a host that keeps files runs on
+   * a real PostgreSQL (the embedded one would wait on the open transaction).
+   */
+  function hostUploads(res: Response, stored: StoredAttachment[], fieldKey: string): RequestUpload[] {
+    const { workspace } = portalContext(res);
+    return stored.map((file) => ({
+      name: file.filename,
+      contentType: file.contentType,
+      sizeBytes: file.sizeBytes,
+      fieldKey,
+      async open() {
+        const opened = await storage.open(workspace.id, file.id);
+        if (!opened) throw new Error(`a received file is gone from storage: ${file.id}`);
+        return opened.content;
+      },
+    }));
+  }
+
   async function forget(req: Request, res: Response) {
     const received = receivedForms.get(req);
     if (received) await removeReceived(storage, portalContext(res).workspace.id, received.stored);
@@ -200,30 +236,33 @@ export function createRequestsHandlers(deps: RequestsDeps) {
         if (field.type === 'file') answers[field.key] = field === fileField ? stored.map((file) => file.filename) : [];
         else answers[field.key] = (input[field.key] as RequestAnswer | undefined) ?? null;
       }
+      const hostKeeps = await hostKeepsFiles(res, stored);
       const sent = await db
         .transaction(async (trx) => {
           const request = await requests.submit(
             workspace.id,
             user.client_id,
             user.contact_id,
-            { definitionId: definition.id, answers },
+            { definitionId: definition.id, answers, ...(hostKeeps && fileField ? { files: hostUploads(res, stored, fileField.key) } : {}) },
             { trx, ip: requestMeta(req).ip },
           );
           if (!request) return null;
-          await insertRequestAttachments(
-            trx,
-            stored.map((file) => ({
-              workspaceId: workspace.id,
-              clientId: user.client_id,
-              requestId: request.id,
-              fieldKey: fileField!.key,
-              clientUserId: user.id,
-              fileId: file.id,
-              filename: file.filename,
-              contentType: file.contentType,
-              sizeBytes: file.sizeBytes,
-            })),
-          );
+          // Kept by the host, the files are its own now; the portal keeps a row of each otherwise.
+          if (!hostKeeps)
+            await insertRequestAttachments(
+              trx,
+              stored.map((file) => ({
+                workspaceId: workspace.id,
+                clientId: user.client_id,
+                requestId: request.id,
+                fieldKey: fileField!.key,
+                clientUserId: user.id,
+                fileId: file.id,
+                filename: file.filename,
+                contentType: file.contentType,
+                sizeBytes: file.sizeBytes,
+              })),
+            );
           await insertClientActivity(trx, clientActor(req, res), 'request.submitted', {
             requestId: request.id,
             ref: request.ref,
@@ -248,6 +287,8 @@ export function createRequestsHandlers(deps: RequestsDeps) {
         await removeReceived(storage, workspace.id, stored);
         throw notFound('requests:errors.definitionNotFound');
       }
+      // The host has its own copy of each file: the portal's received ones go.
+      if (hostKeeps) await removeReceived(storage, workspace.id, stored);
       await announce(bus, [sent.live]).catch((err: unknown) => deps.onError('could not announce a live event', err));
       res.redirect(303, `${base}/requests/mine/${encodeURIComponent(sent.request.id)}`);
     },
@@ -282,27 +323,48 @@ export function createRequestsHandlers(deps: RequestsDeps) {
       const { user } = signedInClient(res);
       const i18n = portalI18n(res);
       const request = await loadRequest(res);
-      const attachments = await listRequestAttachments(db, { workspaceId: workspace.id, clientId: user.client_id, requestId: request.id });
+      const [attachments, hostFiles] = await Promise.all([
+        listRequestAttachments(db, { workspaceId: workspace.id, clientId: user.client_id, requestId: request.id }),
+        // The files the host keeps itself, where it does (a contact whose files it does not keep has the portal's).
+        requests.files ? requests.files(workspace.id, user.client_id, user.contact_id, request.id) : Promise.resolve([]),
+      ]);
       renderPortalPage(req, res, 'requests/show', i18n.t('requests:show.title', { ref: request.ref, title: request.title }), {
-        request: presentDetail(i18n, base, request, attachments),
+        request: presentDetail(i18n, base, request, attachments, hostFiles),
         live: !isFragmentRequest(req),
       });
     },
 
+    /**
+     * A file sent with the request: one the portal keeps (its row's id), else one the host keeps
+     * (read through the port, which finds it only on this client's request). One address for both,
+     * so the page links each the same way.
+     */
     attachment: async (req: Request, res: Response) => {
       const { workspace } = portalContext(res);
       const { user } = signedInClient(res);
       const request = await loadRequest(res);
-      const attachmentId = parseParam(AttachmentId, req.params.attachmentId);
-      const row = await findRequestAttachment(db, {
-        workspaceId: workspace.id,
-        clientId: user.client_id,
-        requestId: request.id,
-        attachmentId,
-      });
-      const file = row ? await storage.get(workspace.id, row.file_id) : null;
-      if (!row || !file) throw notFound();
-      sendAttachment(res, { filename: row.filename, contentType: row.content_type, content: file.content });
+      // The portal's row id (a uuid), or the host's file id (Alga's uuid, Dolibarr's index row): host-id shaped either way.
+      const fileId = parseParam(HostRequestId, req.params.attachmentId);
+      const portalId = AttachmentId.safeParse(fileId);
+      const row = portalId.success
+        ? await findRequestAttachment(db, {
+            workspaceId: workspace.id,
+            clientId: user.client_id,
+            requestId: request.id,
+            attachmentId: portalId.data,
+          })
+        : null;
+      if (row) {
+        const file = await storage.get(workspace.id, row.file_id);
+        if (!file) throw notFound();
+        sendAttachment(res, { filename: row.filename, contentType: row.content_type, content: file.content });
+        return;
+      }
+      const hostFile = requests.fileContent
+        ? await requests.fileContent(workspace.id, user.client_id, user.contact_id, request.id, fileId)
+        : null;
+      if (!hostFile) throw notFound();
+      await sendDownload(res, hostFile);
     },
   };
 }

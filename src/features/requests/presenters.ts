@@ -7,6 +7,7 @@ import type {
   RequestDefinition,
   RequestDetail,
   RequestField,
+  RequestFile,
   RequestI18n,
   RequestState,
   RequestSummary,
@@ -106,20 +107,38 @@ function answerText(i18n: RequestI18n, field: RequestField, answer: RequestAnswe
   }
 }
 
-export function presentDetail(i18n: RequestI18n, base: string, request: RequestDetail, attachments: RequestAttachmentRow[]) {
+/** A request's page: its files are the portal's (attachments) and, where the host keeps them, the host's (hostFiles). */
+export function presentDetail(
+  i18n: RequestI18n,
+  base: string,
+  request: RequestDetail,
+  attachments: RequestAttachmentRow[],
+  hostFiles: RequestFile[] = [],
+) {
   const url = requestUrl(base, request.id);
-  const fileItem = (row: RequestAttachmentRow) => ({
-    name: row.filename,
-    size: formatBytes(Number(row.size_bytes), i18n.fmt),
-    url: `${url}/files/${encodeURIComponent(row.id)}`,
-  });
+  const filesOf = (key: string) => [
+    ...attachments
+      .filter((row) => row.field_key === key)
+      .map((row) => ({
+        name: row.filename,
+        size: formatBytes(Number(row.size_bytes), i18n.fmt),
+        url: `${url}/files/${encodeURIComponent(row.id)}`,
+      })),
+    ...hostFiles
+      .filter((file) => file.fieldKey === key)
+      .map((file) => ({
+        name: file.name,
+        size: formatBytes(file.sizeBytes, i18n.fmt),
+        url: `${url}/files/${encodeURIComponent(file.id)}`,
+      })),
+  ];
   return {
     ...presentSummary(i18n, base, request),
     refreshUrl: url,
     answers: request.fields.map((field) => ({
       label: field.label,
       text: answerText(i18n, field, request.answers[field.key]),
-      files: field.type === 'file' ? attachments.filter((row) => row.field_key === field.key).map(fileItem) : [],
+      files: field.type === 'file' ? filesOf(field.key) : [],
     })),
     answer: request.answer,
     answeredAt: request.answeredAt ? i18n.fmt.dateTime(request.answeredAt) : null,
