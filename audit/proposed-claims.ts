@@ -6,6 +6,7 @@
 import type { HostClaim, HostConcept } from '../src/core/index.ts';
 import type { Findings } from './findings/build-findings.ts';
 import type { ColumnRole } from './recognition/column-roles.ts';
+import { tokenize } from './recognition/names.ts';
 import type { SchemaModel, TableProfile } from './recognition/schema-model.ts';
 import { HOST_CONCEPTS, type ConceptFinding } from './report-schema.ts';
 
@@ -16,6 +17,11 @@ interface ClaimRecipe {
   linksTo: HostConcept[];
   /** A polymorphic pair (element_type/element_id) is how the records attach. */
   polymorphic?: boolean;
+  /**
+   * Columns whose names carry one of these words: what no column role names (a quantity, a
+   * tracking number, a period, the minutes used), yet what the section reads.
+   */
+  words?: string[];
 }
 
 const DOCUMENT_ROLES: ColumnRole[] = ['number', 'title', 'status', 'amount', 'currency', 'validUntil', 'decisionTime', 'softDelete'];
@@ -57,6 +63,53 @@ const RECIPES: Record<HostConcept, ClaimRecipe> = {
     roles: ['body', 'actor', 'timestamp', 'visibility', 'softDelete'],
     linksTo: ['ticket', ...CLIENT_SIDE],
     polymorphic: true,
+  },
+  // What a client has with the agency: each names the words of the columns its section reads that
+  // no role covers (agreement-concepts.ts recognises them by the same words).
+  salesOrder: {
+    roles: ['number', 'status', 'amount', 'currency', 'timestamp', 'softDelete'],
+    linksTo: [...CLIENT_SIDE, 'proposal', 'quotation'],
+    words: ['delivery', 'livraison'],
+  },
+  orderLine: {
+    roles: ['label', 'title', 'body', 'amount'],
+    linksTo: ['salesOrder'],
+    words: ['qty', 'quantity', 'product', 'service', 'rang', 'position'],
+  },
+  shipment: {
+    roles: ['number', 'status', 'timestamp'],
+    linksTo: ['salesOrder', ...CLIENT_SIDE],
+    words: ['tracking', 'carrier', 'shipping', 'delivery', 'expedition'],
+  },
+  contract: {
+    roles: ['number', 'name', 'title', 'label', 'status', 'done', 'amount', 'timestamp', 'softDelete'],
+    linksTo: CLIENT_SIDE,
+    words: ['start', 'end', 'validite', 'active'],
+  },
+  contractLine: {
+    roles: ['name', 'label', 'title', 'body', 'status', 'amount'],
+    linksTo: ['contract'],
+    words: ['qty', 'quantity', 'service', 'product', 'unit', 'start', 'end', 'ouverture', 'validite', 'minute', 'hour'],
+  },
+  contractUsage: {
+    roles: ['timestamp'],
+    linksTo: ['contractLine', 'contract', ...CLIENT_SIDE],
+    words: ['used', 'usage', 'minute', 'hour', 'period', 'rolled', 'remaining', 'overage'],
+  },
+  timeEntry: {
+    roles: ['body', 'actor', 'assignee', 'timestamp'],
+    linksTo: ['contractLine', 'contract', 'ticket', 'task', 'project', ...CLIENT_SIDE],
+    words: ['duration', 'duree', 'billable', 'minute', 'hour', 'date', 'start', 'end', 'service'],
+  },
+  asset: {
+    roles: ['name', 'label', 'title', 'status', 'softDelete'],
+    linksTo: CLIENT_SIDE,
+    words: ['serial', 'tag', 'type', 'model', 'location', 'warranty', 'purchase'],
+  },
+  documentVersion: {
+    roles: ['fileName', 'fileContent', 'mimeType', 'fileSize', 'actor', 'timestamp'],
+    linksTo: ['document'],
+    words: ['version', 'revision', 'active'],
   },
   // Progress and dates come from the project's tasks and its own start and end; the visibility
   // column is how a host keeps a project from the client (Dolibarr's public flag).
@@ -112,6 +165,8 @@ function claimColumns(profile: TableProfile, recipe: ClaimRecipe, findings: Find
   }
   if (recipe.polymorphic) for (const pair of profile.polymorphic) wanted.add(pair.typeColumn).add(pair.idColumn);
   for (const role of recipe.roles) for (const column of profile.roles.get(role) ?? []) wanted.add(column.name);
+  const words = new Set(recipe.words ?? []);
+  for (const column of profile.table.columns) if (tokenize(column.name).some((word) => words.has(word))) wanted.add(column.name);
   // In the table's own column order: deterministic, and reads like the table definition.
   return profile.table.columns.map((c) => c.name).filter((name) => wanted.has(name));
 }

@@ -15,7 +15,8 @@ import type { HostConcept } from '../src/core/index.ts';
 // (serviceRequestType ... surveyTrigger), and the answers B11 to B14.
 // 6: nine concepts of what a client has with the agency (salesOrder ... documentVersion), and the
 // answers B15 to B18.
-export const AUDIT_REPORT_VERSION = 6;
+// 7: those nine are host concepts: an adapter claims them and the report proposes claims for them.
+export const AUDIT_REPORT_VERSION = 7;
 
 const StatusSchema = z.enum(['exists', 'partial', 'missing', 'not_checked']);
 export type Status = z.infer<typeof StatusSchema>;
@@ -207,6 +208,15 @@ export const HOST_CONCEPTS = [
   'ticket',
   'ticketMessage',
   'project',
+  'salesOrder',
+  'orderLine',
+  'shipment',
+  'contract',
+  'contractLine',
+  'contractUsage',
+  'timeEntry',
+  'asset',
+  'documentVersion',
 ] as const satisfies readonly ConceptId[];
 const HostConceptSchema = z.enum(HOST_CONCEPTS);
 

@@ -479,6 +479,67 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
       'created_by',
     ],
   },
+  // Contracts and their use (queries/contracts.ts), as client-billing-metrics.ts reads them: the
+  // client's assignments of contracts, the contracts' lines and their buckets over services, the
+  // minutes used per period, and the billable time entries behind a period with who worked.
+  {
+    concept: 'contract',
+    table: 'client_contracts',
+    columns: ['tenant', 'client_contract_id', 'client_id', 'contract_id', 'is_active', 'start_date', 'end_date'],
+  },
+  {
+    concept: 'contract',
+    table: 'contracts',
+    columns: ['tenant', 'contract_id', 'contract_name', 'contract_description', 'status', 'is_template'],
+  },
+  {
+    concept: 'contractLine',
+    table: 'contract_lines',
+    columns: ['tenant', 'contract_line_id', 'contract_id', 'contract_line_name', 'description', 'display_order'],
+  },
+  {
+    concept: 'contractLine',
+    table: 'contract_line_buckets',
+    columns: ['tenant', 'bucket_id', 'contract_line_id', 'bucket_name', 'covers_all_services', 'total_minutes'],
+  },
+  { concept: 'contractLine', table: 'contract_line_bucket_services', columns: ['tenant', 'bucket_id', 'service_id'] },
+  { concept: 'contractLine', table: 'service_catalog', columns: ['tenant', 'service_id', 'service_name'] },
+  {
+    concept: 'contractUsage',
+    table: 'bucket_usage',
+    columns: ['tenant', 'client_id', 'bucket_id', 'period_start', 'period_end', 'minutes_used', 'rolled_over_minutes'],
+  },
+  {
+    concept: 'timeEntry',
+    table: 'time_entries',
+    columns: ['tenant', 'entry_id', 'user_id', 'contract_line_id', 'service_id', 'work_date', 'start_time', 'billable_duration', 'notes'],
+  },
+  { concept: 'timeEntry', table: 'users', columns: ['tenant', 'user_id', 'first_name', 'last_name'] },
+  // Devices (queries/assets.ts), as client-assets.ts lists them, and a ticket's link to one as
+  // createClientTicket writes it (queries/tickets.ts reads the tickets about a device there).
+  {
+    concept: 'asset',
+    table: 'assets',
+    columns: [
+      'tenant',
+      'asset_id',
+      'client_id',
+      'name',
+      'asset_type',
+      'status',
+      'serial_number',
+      'asset_tag',
+      'location',
+      'purchase_date',
+      'warranty_end_date',
+      'updated_at',
+    ],
+  },
+  {
+    concept: 'asset',
+    table: 'asset_associations',
+    columns: ['tenant', 'asset_id', 'entity_id', 'entity_type', 'relationship_type', 'created_by', 'created_at'],
+  },
 ];
 
 /** Claimed only when the documents port exists (a storage root is configured). */

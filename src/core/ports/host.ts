@@ -255,7 +255,16 @@ export type HostConcept =
   | 'comment'
   | 'ticket'
   | 'ticketMessage'
-  | 'project';
+  | 'project'
+  | 'salesOrder'
+  | 'orderLine'
+  | 'shipment'
+  | 'contract'
+  | 'contractLine'
+  | 'contractUsage'
+  | 'timeEntry'
+  | 'asset'
+  | 'documentVersion';
 
 export interface HostClaim {
   concept: HostConcept;
