@@ -74,7 +74,7 @@ const RECIPES: Record<HostConcept, ClaimRecipe> = {
   orderLine: {
     roles: ['label', 'title', 'body', 'amount'],
     linksTo: ['salesOrder'],
-    words: ['qty', 'quantity', 'product', 'service', 'rang', 'position'],
+    words: ['qty', 'quantity', 'product', 'service', 'rang', 'position', 'tax', 'tva'],
   },
   shipment: {
     roles: ['number', 'status', 'timestamp'],
@@ -89,7 +89,22 @@ const RECIPES: Record<HostConcept, ClaimRecipe> = {
   contractLine: {
     roles: ['name', 'label', 'title', 'body', 'status', 'amount'],
     linksTo: ['contract'],
-    words: ['qty', 'quantity', 'service', 'product', 'unit', 'start', 'end', 'ouverture', 'validite', 'minute', 'hour'],
+    words: [
+      'qty',
+      'quantity',
+      'allowance',
+      'measure',
+      'period',
+      'service',
+      'product',
+      'unit',
+      'start',
+      'end',
+      'ouverture',
+      'validite',
+      'minute',
+      'hour',
+    ],
   },
   contractUsage: {
     roles: ['timestamp'],
@@ -104,7 +119,7 @@ const RECIPES: Record<HostConcept, ClaimRecipe> = {
   asset: {
     roles: ['name', 'label', 'title', 'status', 'softDelete'],
     linksTo: CLIENT_SIDE,
-    words: ['serial', 'tag', 'type', 'model', 'location', 'warranty', 'purchase'],
+    words: ['serial', 'tag', 'type', 'kind', 'model', 'location', 'warranty', 'purchase', 'purchased'],
   },
   documentVersion: {
     roles: ['fileName', 'fileContent', 'mimeType', 'fileSize', 'actor', 'timestamp'],
