@@ -154,6 +154,8 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
       'terms_and_conditions',
       'created_at',
       'updated_at',
+      // Whether Alga or an outside service computed the tax (internal: the client's exemption applies).
+      'tax_source',
     ],
   },
   {
@@ -161,6 +163,7 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
     table: 'quote_items',
     columns: [
       'tenant',
+      'quote_item_id',
       'quote_id',
       'description',
       'service_name',
@@ -170,6 +173,8 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
       'tax_rate',
       'is_optional',
       'is_selected',
+      'is_discount',
+      'is_taxable',
       'display_order',
       'created_at',
     ],
@@ -221,7 +226,18 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
   {
     concept: 'payment',
     table: 'invoice_payments',
-    columns: ['tenant', 'payment_id', 'invoice_id', 'amount', 'payment_method', 'payment_date', 'reference_number', 'notes', 'created_at'],
+    columns: [
+      'tenant',
+      'payment_id',
+      'invoice_id',
+      'amount',
+      'payment_method',
+      'payment_date',
+      'reference_number',
+      'notes',
+      'metadata',
+      'created_at',
+    ],
   },
   {
     concept: 'payment',
@@ -449,6 +465,7 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
       'tenant',
       'comment_id',
       'thread_id',
+      'parent_comment_id',
       'ticket_id',
       'user_id',
       'contact_id',
@@ -460,6 +477,7 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
       'metadata',
       'publish_state',
       'deleted_at',
+      'published_at',
       'created_at',
       'updated_at',
     ],
@@ -576,7 +594,18 @@ export const ALGA_PSA_DOCUMENT_CLAIMS: HostClaim[] = [
   {
     concept: 'document',
     table: 'external_files',
-    columns: ['tenant', 'file_id', 'file_name', 'original_name', 'mime_type', 'file_size', 'storage_path', 'uploaded_by_id', 'is_deleted'],
+    columns: [
+      'tenant',
+      'file_id',
+      'file_name',
+      'original_name',
+      'mime_type',
+      'file_size',
+      'storage_path',
+      'uploaded_by_id',
+      'is_deleted',
+      'created_at',
+    ],
   },
   // The type and folder Alga's upload gives a client's ticket file (getDocumentTypeId, ensureEntityFoldersInitializedInternal).
   { concept: 'document', table: 'document_types', columns: ['tenant', 'type_id', 'type_name'] },

@@ -38,6 +38,12 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
       'dateendvalidity',
     ],
   },
+  // Whether a staff member may read invoices and proposals (queries/staff.ts, as User::loadRights
+  // reads the rights given to the user or to one of their groups).
+  { concept: 'staffUser', table: 'llx_rights_def', columns: ['id', 'entity', 'module', 'perms', 'subperms'] },
+  { concept: 'staffUser', table: 'llx_user_rights', columns: ['entity', 'fk_user', 'fk_id'] },
+  { concept: 'staffUser', table: 'llx_usergroup_user', columns: ['entity', 'fk_user', 'fk_usergroup'] },
+  { concept: 'staffUser', table: 'llx_usergroup_rights', columns: ['entity', 'fk_usergroup', 'fk_id'] },
   {
     concept: 'proposal',
     table: 'llx_propal',
@@ -143,8 +149,13 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
     table: 'llx_facturedet',
     columns: ['rowid', 'fk_facture', 'label', 'description', 'qty', 'subprice', 'tva_tx', 'total_ht', 'rang'],
   },
-  // Credit notes and deposits already used on an invoice, which lower what remains to pay.
-  { concept: 'invoice', table: 'llx_societe_remise_except', columns: ['fk_facture', 'amount_ttc'] },
+  // Credit notes and deposits already used on an invoice, which lower what remains to pay, listed
+  // among its payments with the invoice they came from.
+  {
+    concept: 'invoice',
+    table: 'llx_societe_remise_except',
+    columns: ['rowid', 'fk_facture', 'fk_facture_source', 'amount_ttc', 'datec'],
+  },
   {
     concept: 'payment',
     table: 'llx_paiement',
@@ -172,7 +183,7 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
     table: 'llx_paiement_facture',
     columns: ['rowid', 'fk_paiement', 'fk_facture', 'amount', 'multicurrency_amount', 'multicurrency_code', 'multicurrency_tx'],
   },
-  { concept: 'payment', table: 'llx_c_paiement', columns: ['id', 'entity', 'code', 'active'] },
+  { concept: 'payment', table: 'llx_c_paiement', columns: ['id', 'entity', 'code', 'libelle', 'active'] },
   // A Stripe payment's bank line, where the Stripe module names the account (addPaymentToBank),
   // and the account an invoice is paid into by transfer (the one its PDF prints).
   {
@@ -447,7 +458,11 @@ export const DOLIBARR_TICKET_CLAIMS: HostClaim[] = [
   },
   { concept: 'ticket', table: 'llx_c_ticket_severity', columns: ['rowid', 'entity', 'code', 'label', 'pos', 'active', 'use_default'] },
   // Who opened it, as the ticket's customer contact (SUPPORTCLI), as Dolibarr's public create page links them.
-  { concept: 'ticket', table: 'llx_element_contact', columns: ['element_id', 'fk_c_type_contact', 'fk_socpeople', 'datecreate', 'statut'] },
+  {
+    concept: 'ticket',
+    table: 'llx_element_contact',
+    columns: ['rowid', 'element_id', 'fk_c_type_contact', 'fk_socpeople', 'datecreate', 'statut'],
+  },
   { concept: 'ticket', table: 'llx_c_type_contact', columns: ['rowid', 'element', 'source', 'code', 'active'] },
   {
     concept: 'ticketMessage',
@@ -544,6 +559,8 @@ export const DOLIBARR_REQUEST_CLAIMS: HostClaim[] = [
       'model_pdf',
       'multicurrency_code',
       'multicurrency_tx',
+      // When the agency last changed the draft, for the request's page.
+      'tms',
     ],
   },
   { concept: 'proposal', table: 'llx_societe', columns: ['cond_reglement', 'mode_reglement'] },
