@@ -64,6 +64,76 @@ const RECIPES: Record<HostConcept, ClaimRecipe> = {
     linksTo: ['ticket', ...CLIENT_SIDE],
     polymorphic: true,
   },
+  // The service requests, appointments, knowledge base and surveys sections: each names the words
+  // of the columns its section reads that no role covers (section-concepts.ts).
+  serviceRequestType: {
+    roles: ['name', 'title', 'label', 'body', 'status', 'visibility', 'softDelete'],
+    linksTo: [],
+    words: ['form', 'schema', 'field', 'category', 'icon', 'published', 'lifecycle', 'sort', 'kind', 'version'],
+  },
+  serviceRequest: {
+    roles: ['name', 'title', 'body', 'status', 'timestamp', 'actor'],
+    linksTo: [...CLIENT_SIDE, 'ticket', 'serviceRequestType'],
+    words: ['payload', 'answer', 'field', 'submitted', 'definition', 'type'],
+  },
+  appointmentRequest: {
+    roles: ['status', 'body', 'timestamp'],
+    linksTo: [...CLIENT_SIDE, 'booking'],
+    words: ['requested', 'duration', 'time', 'date', 'timezone', 'zone', 'service', 'start', 'minute'],
+  },
+  availability: {
+    roles: ['name', 'label', 'status', 'settingSwitch'],
+    linksTo: [],
+    words: [
+      'day',
+      'weekday',
+      'hour',
+      'open',
+      'opens',
+      'close',
+      'closes',
+      'start',
+      'end',
+      'minute',
+      'time',
+      'zone',
+      'notice',
+      'horizon',
+      'slot',
+      'duration',
+      'buffer',
+    ],
+  },
+  booking: {
+    roles: ['title', 'status', 'body', 'timestamp', 'assignee', 'actor'],
+    linksTo: CLIENT_SIDE,
+    words: ['start', 'end', 'scheduled', 'datep', 'duration', 'location', 'minute'],
+  },
+  kbArticle: {
+    roles: ['title', 'body', 'status', 'visibility', 'timestamp', 'softDelete'],
+    linksTo: [],
+    words: ['audience', 'slug', 'category', 'question', 'answer', 'lang', 'published'],
+  },
+  surveyTemplate: {
+    roles: ['name', 'title', 'body', 'status', 'settingSwitch'],
+    linksTo: [],
+    words: ['rating', 'prompt', 'scale', 'label', 'enabled', 'thank'],
+  },
+  surveyInvitation: {
+    roles: ['timestamp', 'status', 'expiresAt', 'secretToken'],
+    linksTo: ['ticket', ...CLIENT_SIDE, 'surveyTemplate'],
+    words: ['sent', 'opened', 'responded', 'token'],
+  },
+  surveyResponse: {
+    roles: ['body', 'timestamp'],
+    linksTo: ['ticket', ...CLIENT_SIDE, 'surveyTemplate', 'surveyInvitation'],
+    words: ['rating', 'comment', 'submitted', 'response', 'token'],
+  },
+  surveyTrigger: {
+    roles: ['settingSwitch', 'status'],
+    linksTo: ['surveyTemplate'],
+    words: ['trigger', 'condition', 'enabled'],
+  },
   // What a client has with the agency: each names the words of the columns its section reads that
   // no role covers (agreement-concepts.ts recognises them by the same words).
   salesOrder: {

@@ -15,7 +15,8 @@ import type { HostConcept } from '../src/core/index.ts';
 // (serviceRequestType ... surveyTrigger), and the answers B11 to B14.
 // 6: nine concepts of what a client has with the agency (salesOrder ... documentVersion), and the
 // answers B15 to B18.
-// 7: those nine are host concepts: an adapter claims them and the report proposes claims for them.
+// 7: those nine, and the ten of version 5, are host concepts: an adapter claims them and the report
+// proposes claims for them.
 export const AUDIT_REPORT_VERSION = 7;
 
 const StatusSchema = z.enum(['exists', 'partial', 'missing', 'not_checked']);
@@ -208,6 +209,16 @@ export const HOST_CONCEPTS = [
   'ticket',
   'ticketMessage',
   'project',
+  'serviceRequestType',
+  'serviceRequest',
+  'appointmentRequest',
+  'availability',
+  'booking',
+  'kbArticle',
+  'surveyTemplate',
+  'surveyInvitation',
+  'surveyResponse',
+  'surveyTrigger',
   'salesOrder',
   'orderLine',
   'shipment',

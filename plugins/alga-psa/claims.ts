@@ -398,12 +398,12 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
   },
   // Satisfaction surveys (surveys.ts): the triggers and templates read, invitations and responses written as Alga's code writes them.
   {
-    concept: 'ticket',
+    concept: 'surveyTrigger',
     table: 'survey_triggers',
     columns: ['tenant', 'template_id', 'trigger_type', 'trigger_conditions', 'enabled', 'created_at'],
   },
   {
-    concept: 'ticket',
+    concept: 'surveyTemplate',
     table: 'survey_templates',
     columns: [
       'tenant',
@@ -418,7 +418,7 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
     ],
   },
   {
-    concept: 'ticket',
+    concept: 'surveyInvitation',
     table: 'survey_invitations',
     columns: [
       'tenant',
@@ -437,7 +437,7 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
     ],
   },
   {
-    concept: 'ticket',
+    concept: 'surveyResponse',
     table: 'survey_responses',
     columns: [
       'tenant',
@@ -497,6 +497,133 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
       'created_by',
     ],
   },
+  // The Help section (queries/knowledge-base.ts): articles published for clients, titled by their
+  // document, their BlockNote bodies, Alga's standard categories, and a read counted as Alga counts it.
+  {
+    concept: 'kbArticle',
+    table: 'kb_articles',
+    columns: ['tenant', 'article_id', 'document_id', 'slug', 'category_id', 'status', 'audience', 'view_count', 'updated_at'],
+  },
+  { concept: 'kbArticle', table: 'documents', columns: ['tenant', 'document_id', 'document_name'] },
+  { concept: 'kbArticle', table: 'document_block_content', columns: ['tenant', 'document_id', 'block_data'] },
+  { concept: 'kbArticle', table: 'standard_categories', columns: ['id', 'category_name', 'display_order'] },
+  // Service requests (queries/service-requests.ts): the published definitions at their latest
+  // version, and a submission with its audit row as submitPortalServiceRequest writes them.
+  {
+    concept: 'serviceRequestType',
+    table: 'service_request_definitions',
+    columns: ['tenant', 'definition_id', 'lifecycle_state', 'published_at', 'visibility_provider'],
+  },
+  {
+    concept: 'serviceRequestType',
+    table: 'service_request_definition_versions',
+    columns: [
+      'tenant',
+      'version_id',
+      'definition_id',
+      'version_number',
+      'name',
+      'description',
+      'icon',
+      'category_name_snapshot',
+      'sort_order',
+      'form_schema_snapshot',
+      'execution_provider',
+      'visibility_provider',
+      'form_behavior_provider',
+    ],
+  },
+  {
+    concept: 'serviceRequest',
+    table: 'service_request_submissions',
+    columns: [
+      'tenant',
+      'submission_id',
+      'definition_id',
+      'definition_version_id',
+      'requester_user_id',
+      'client_id',
+      'contact_id',
+      'request_name',
+      'submitted_payload',
+      'execution_status',
+      'created_ticket_id',
+      'created_at',
+      'updated_at',
+    ],
+  },
+  {
+    concept: 'serviceRequest',
+    table: 'audit_logs',
+    columns: ['audit_id', 'tenant', 'user_id', 'operation', 'table_name', 'record_id', 'changed_data', 'details', 'timestamp'],
+  },
+  // Appointments (queries/appointments.ts): a client's requests and their schedule entries as
+  // Alga's client portal writes them, the services offered (through the client's contracts, or
+  // without one), and the hours, exceptions and booked entries the free slots are made from.
+  {
+    concept: 'appointmentRequest',
+    table: 'appointment_requests',
+    columns: [
+      'tenant',
+      'appointment_request_id',
+      'client_id',
+      'contact_id',
+      'service_id',
+      'schedule_entry_id',
+      'requested_date',
+      'requested_time',
+      'requested_duration',
+      'requester_timezone',
+      'status',
+      'description',
+      'declined_reason',
+      'online_meeting_provider',
+      'online_meeting_url',
+      'online_meeting_id',
+      'created_at',
+      'updated_at',
+    ],
+  },
+  {
+    concept: 'booking',
+    table: 'schedule_entries',
+    columns: [
+      'tenant',
+      'entry_id',
+      'title',
+      'work_item_type',
+      'work_item_id',
+      'scheduled_start',
+      'scheduled_end',
+      'status',
+      'notes',
+      'created_at',
+      'updated_at',
+    ],
+  },
+  { concept: 'booking', table: 'schedule_entry_assignees', columns: ['tenant', 'entry_id', 'user_id'] },
+  {
+    concept: 'availability',
+    table: 'availability_settings',
+    columns: [
+      'tenant',
+      'setting_type',
+      'service_id',
+      'user_id',
+      'day_of_week',
+      'is_available',
+      'start_time',
+      'end_time',
+      'buffer_before_minutes',
+      'buffer_after_minutes',
+      'max_appointments_per_day',
+      'allow_without_contract',
+      'advance_booking_days',
+      'minimum_notice_hours',
+    ],
+  },
+  { concept: 'availability', table: 'availability_exceptions', columns: ['tenant', 'date', 'user_id', 'is_available'] },
+  { concept: 'availability', table: 'contract_line_services', columns: ['tenant', 'contract_line_id', 'service_id'] },
   // Contracts and their use (queries/contracts.ts), as client-billing-metrics.ts reads them: the
   // client's assignments of contracts, the contracts' lines and their buckets over services, the
   // minutes used per period, and the billable time entries behind a period with who worked.

@@ -571,3 +571,69 @@ export const DOLIBARR_REQUEST_CLAIMS: HostClaim[] = [
   },
   { concept: 'proposal', table: 'llx_c_type_contact', columns: ['rowid', 'element', 'source', 'code', 'active'] },
 ];
+
+/**
+ * With the knowledgeBase option: the KnowledgeManagement module's validated records in the
+ * languages asked for, and their categories (type 13) in Dolibarr's order (queries/knowledge-base.ts).
+ */
+export const DOLIBARR_KNOWLEDGE_CLAIMS: HostClaim[] = [
+  {
+    concept: 'kbArticle',
+    table: 'llx_knowledgemanagement_knowledgerecord',
+    columns: ['rowid', 'entity', 'status', 'lang', 'question', 'answer', 'tms'],
+  },
+  { concept: 'kbArticle', table: 'llx_categorie', columns: ['rowid', 'entity', 'type', 'label', 'position', 'visible'] },
+  { concept: 'kbArticle', table: 'llx_categorie_knowledgemanagement', columns: ['fk_categorie', 'fk_knowledgemanagement'] },
+];
+
+/**
+ * With the appointments option: BookCal's validated calendars and their owner, and a booking as
+ * ActionComm::create writes an event of the calendar with its owner and contact (queries/appointments.ts).
+ */
+export const DOLIBARR_APPOINTMENT_CLAIMS: HostClaim[] = [
+  {
+    concept: 'availability',
+    table: 'llx_bookcal_calendar',
+    columns: ['rowid', 'entity', 'ref', 'label', 'status', 'visibility', 'fk_user_creat'],
+  },
+  { concept: 'availability', table: 'llx_user', columns: ['rowid', 'statut', 'fk_soc'] },
+  {
+    concept: 'booking',
+    table: 'llx_actioncomm',
+    columns: [
+      'id',
+      'ref',
+      'entity',
+      'datec',
+      'datep',
+      'datep2',
+      'durationp',
+      'fk_action',
+      'code',
+      'fk_soc',
+      'fk_contact',
+      'fk_project',
+      'note',
+      'fk_user_author',
+      'fk_user_action',
+      'label',
+      'percent',
+      'priority',
+      'fulldayevent',
+      'location',
+      'transparency',
+      'fk_element',
+      'elementtype',
+      'event_paid',
+      'status',
+      'fk_bookcal_calendar',
+      'ip',
+    ],
+  },
+  {
+    concept: 'booking',
+    table: 'llx_actioncomm_resources',
+    columns: ['fk_actioncomm', 'element_type', 'fk_element', 'mandatory', 'transparency', 'answer_status'],
+  },
+  { concept: 'booking', table: 'llx_c_actioncomm', columns: ['id', 'code'] },
+];

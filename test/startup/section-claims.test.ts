@@ -1,5 +1,5 @@
-// Covers the claims of the sections of what a client has with the agency (orders, contracts and
-// their use, devices, the company's details) on the Dolibarr and Alga PSA bindings. The start-up
+// Covers the claims of the newer sections (orders, contracts and their use, devices, the company's
+// details, service requests, appointments, the knowledge base) on the Dolibarr and Alga PSA bindings. The start-up
 // check refuses an adapter with one of those ports and no claim of its concept, so the claims the
 // real-schema tests hold against the schema (test/dolibarr/migrations.test.ts,
 // test/alga-psa/migrations.test.ts: "claims only what the real schema has") are the ones each
@@ -14,7 +14,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
 import { ALGA_PSA_CLAIMS, ALGA_PSA_DOCUMENT_CLAIMS } from '../../plugins/alga-psa/claims.ts';
-import { DOLIBARR_CLAIMS, DOLIBARR_REQUEST_CLAIMS, DOLIBARR_TICKET_CLAIMS } from '../../plugins/dolibarr/claims.ts';
+import {
+  DOLIBARR_APPOINTMENT_CLAIMS,
+  DOLIBARR_CLAIMS,
+  DOLIBARR_KNOWLEDGE_CLAIMS,
+  DOLIBARR_REQUEST_CLAIMS,
+  DOLIBARR_TICKET_CLAIMS,
+} from '../../plugins/dolibarr/claims.ts';
 import { findClaimProblems } from '../../src/core/host/verify-claims.ts';
 import type { HostAdapter, HostClaim } from '../../src/core/ports/host.ts';
 
@@ -30,6 +36,11 @@ const SQL_WORDS = new Set(
 /** The source without its comments, so prose ("from the order") is not read as SQL. */
 function code(source: string): string {
   return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
+}
+
+/** The text of the string literals, where SQL and knex's column names are: never a JavaScript value (`t.enabled`). */
+function sqlText(source: string): string {
+  return [...source.matchAll(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g)].map((m) => m[0]).join('\n');
 }
 
 /** Alias → the tables it stands for: knex's 'table as alias' and raw SQL's "from table alias" / "join table as alias". */
@@ -72,7 +83,7 @@ function unclaimedColumns(
   for (const [file, raw] of Object.entries(modules)) {
     const source = code(raw);
     const own = aliases(source);
-    for (const m of source.matchAll(/\b([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\b/g)) {
+    for (const m of sqlText(source).matchAll(/\b([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\b/g)) {
       const [, alias, column] = m as unknown as [string, string, string];
       const tables = claimed.has(alias) ? new Set([alias]) : (own.get(alias) ?? shared.get(alias));
       // Not a host table: a derived table, the portal's own, or a JavaScript value.
@@ -88,28 +99,42 @@ function unclaimedColumns(
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 const modules = (dir: string, files: string[]) => Object.fromEntries(files.map((file) => [file, read(`${dir}/${file}`)]));
 
-describe('host claims of the sections of what a client has with the agency', function () {
+describe('host claims of the newer sections', function () {
   describe("every column the sections' query modules name is claimed", function () {
-    it('Dolibarr: orders, shipments, contracts and interventions, the company page', function () {
+    it('Dolibarr: orders, shipments, contracts and interventions, the company page, knowledge, bookings', function () {
       const dir = 'plugins/dolibarr/queries';
       const { unclaimed, checked } = unclaimedColumns(
-        modules(dir, ['orders.ts', 'contracts.ts', 'company-details.ts']),
+        modules(dir, ['orders.ts', 'contracts.ts', 'company-details.ts', 'knowledge-base.ts', 'appointments.ts', 'requests.ts']),
         [read(`${dir}/visibility.ts`)],
-        [...DOLIBARR_CLAIMS, ...DOLIBARR_TICKET_CLAIMS, ...DOLIBARR_REQUEST_CLAIMS],
+        [
+          ...DOLIBARR_CLAIMS,
+          ...DOLIBARR_TICKET_CLAIMS,
+          ...DOLIBARR_REQUEST_CLAIMS,
+          ...DOLIBARR_KNOWLEDGE_CLAIMS,
+          ...DOLIBARR_APPOINTMENT_CLAIMS,
+        ],
       );
       expect(unclaimed).to.deep.equal([]);
-      expect(checked).to.be.greaterThan(80);
+      expect(checked).to.be.greaterThan(120);
     });
 
-    it('Alga PSA: contracts, buckets and their use, time entries, assets, the company page', function () {
+    it('Alga PSA: contracts and their use, assets, the company page, knowledge, requests, appointments, surveys', function () {
       const dir = 'plugins/alga-psa/queries';
       const { unclaimed, checked } = unclaimedColumns(
-        modules(dir, ['contracts.ts', 'assets.ts', 'company-details.ts']),
+        modules(dir, [
+          'contracts.ts',
+          'assets.ts',
+          'company-details.ts',
+          'knowledge-base.ts',
+          'service-requests.ts',
+          'appointments.ts',
+          'surveys.ts',
+        ]),
         [read(`${dir}/db.ts`)],
         [...ALGA_PSA_CLAIMS, ...ALGA_PSA_DOCUMENT_CLAIMS],
       );
       expect(unclaimed).to.deep.equal([]);
-      expect(checked).to.be.greaterThan(60);
+      expect(checked).to.be.greaterThan(150);
     });
 
     it('names a column a module reads that no claim covers, through a knex alias and a raw one', function () {
