@@ -6,6 +6,7 @@
 import type { HostClaim, HostConcept } from '../src/core/index.ts';
 import type { Findings } from './findings/build-findings.ts';
 import type { ColumnRole } from './recognition/column-roles.ts';
+import { tokenize } from './recognition/names.ts';
 import type { SchemaModel, TableProfile } from './recognition/schema-model.ts';
 import { HOST_CONCEPTS, type ConceptFinding } from './report-schema.ts';
 
@@ -16,6 +17,11 @@ interface ClaimRecipe {
   linksTo: HostConcept[];
   /** A polymorphic pair (element_type/element_id) is how the records attach. */
   polymorphic?: boolean;
+  /**
+   * Columns whose names carry one of these words: what no column role names (a quantity, a
+   * tracking number, a period, the minutes used), yet what the section reads.
+   */
+  words?: string[];
 }
 
 const DOCUMENT_ROLES: ColumnRole[] = ['number', 'title', 'status', 'amount', 'currency', 'validUntil', 'decisionTime', 'softDelete'];
@@ -57,6 +63,138 @@ const RECIPES: Record<HostConcept, ClaimRecipe> = {
     roles: ['body', 'actor', 'timestamp', 'visibility', 'softDelete'],
     linksTo: ['ticket', ...CLIENT_SIDE],
     polymorphic: true,
+  },
+  // The service requests, appointments, knowledge base and surveys sections: each names the words
+  // of the columns its section reads that no role covers (section-concepts.ts).
+  serviceRequestType: {
+    roles: ['name', 'title', 'label', 'body', 'status', 'visibility', 'softDelete'],
+    linksTo: [],
+    words: ['form', 'schema', 'field', 'category', 'icon', 'published', 'lifecycle', 'sort', 'kind', 'version'],
+  },
+  serviceRequest: {
+    roles: ['name', 'title', 'body', 'status', 'timestamp', 'actor'],
+    linksTo: [...CLIENT_SIDE, 'ticket', 'serviceRequestType'],
+    words: ['payload', 'answer', 'field', 'submitted', 'definition', 'type'],
+  },
+  appointmentRequest: {
+    roles: ['status', 'body', 'timestamp'],
+    linksTo: [...CLIENT_SIDE, 'booking'],
+    words: ['requested', 'duration', 'time', 'date', 'timezone', 'zone', 'service', 'start', 'minute'],
+  },
+  availability: {
+    roles: ['name', 'label', 'status', 'settingSwitch'],
+    linksTo: [],
+    words: [
+      'day',
+      'weekday',
+      'hour',
+      'open',
+      'opens',
+      'close',
+      'closes',
+      'start',
+      'end',
+      'minute',
+      'time',
+      'zone',
+      'notice',
+      'horizon',
+      'slot',
+      'duration',
+      'buffer',
+    ],
+  },
+  booking: {
+    roles: ['title', 'status', 'body', 'timestamp', 'assignee', 'actor'],
+    linksTo: CLIENT_SIDE,
+    words: ['start', 'end', 'scheduled', 'datep', 'duration', 'location', 'minute'],
+  },
+  kbArticle: {
+    roles: ['title', 'body', 'status', 'visibility', 'timestamp', 'softDelete'],
+    linksTo: [],
+    words: ['audience', 'slug', 'category', 'question', 'answer', 'lang', 'published'],
+  },
+  surveyTemplate: {
+    roles: ['name', 'title', 'body', 'status', 'settingSwitch'],
+    linksTo: [],
+    words: ['rating', 'prompt', 'scale', 'label', 'enabled', 'thank'],
+  },
+  surveyInvitation: {
+    roles: ['timestamp', 'status', 'expiresAt', 'secretToken'],
+    linksTo: ['ticket', ...CLIENT_SIDE, 'surveyTemplate'],
+    words: ['sent', 'opened', 'responded', 'token'],
+  },
+  surveyResponse: {
+    roles: ['body', 'timestamp'],
+    linksTo: ['ticket', ...CLIENT_SIDE, 'surveyTemplate', 'surveyInvitation'],
+    words: ['rating', 'comment', 'submitted', 'response', 'token'],
+  },
+  surveyTrigger: {
+    roles: ['settingSwitch', 'status'],
+    linksTo: ['surveyTemplate'],
+    words: ['trigger', 'condition', 'enabled'],
+  },
+  // What a client has with the agency: each names the words of the columns its section reads that
+  // no role covers (agreement-concepts.ts recognises them by the same words).
+  salesOrder: {
+    roles: ['number', 'status', 'amount', 'currency', 'timestamp', 'softDelete'],
+    linksTo: [...CLIENT_SIDE, 'proposal', 'quotation'],
+    words: ['delivery', 'livraison'],
+  },
+  orderLine: {
+    roles: ['label', 'title', 'body', 'amount'],
+    linksTo: ['salesOrder'],
+    words: ['qty', 'quantity', 'product', 'service', 'rang', 'position', 'tax', 'tva'],
+  },
+  shipment: {
+    roles: ['number', 'status', 'timestamp'],
+    linksTo: ['salesOrder', ...CLIENT_SIDE],
+    words: ['tracking', 'carrier', 'shipping', 'delivery', 'expedition'],
+  },
+  contract: {
+    roles: ['number', 'name', 'title', 'label', 'status', 'done', 'amount', 'timestamp', 'softDelete'],
+    linksTo: CLIENT_SIDE,
+    words: ['start', 'end', 'validite', 'active'],
+  },
+  contractLine: {
+    roles: ['name', 'label', 'title', 'body', 'status', 'amount'],
+    linksTo: ['contract'],
+    words: [
+      'qty',
+      'quantity',
+      'allowance',
+      'measure',
+      'period',
+      'service',
+      'product',
+      'unit',
+      'start',
+      'end',
+      'ouverture',
+      'validite',
+      'minute',
+      'hour',
+    ],
+  },
+  contractUsage: {
+    roles: ['timestamp'],
+    linksTo: ['contractLine', 'contract', ...CLIENT_SIDE],
+    words: ['used', 'usage', 'minute', 'hour', 'period', 'rolled', 'remaining', 'overage'],
+  },
+  timeEntry: {
+    roles: ['body', 'actor', 'assignee', 'timestamp'],
+    linksTo: ['contractLine', 'contract', 'ticket', 'task', 'project', ...CLIENT_SIDE],
+    words: ['duration', 'duree', 'billable', 'minute', 'hour', 'date', 'start', 'end', 'service'],
+  },
+  asset: {
+    roles: ['name', 'label', 'title', 'status', 'softDelete'],
+    linksTo: CLIENT_SIDE,
+    words: ['serial', 'tag', 'type', 'kind', 'model', 'location', 'warranty', 'purchase', 'purchased'],
+  },
+  documentVersion: {
+    roles: ['fileName', 'fileContent', 'mimeType', 'fileSize', 'actor', 'timestamp'],
+    linksTo: ['document'],
+    words: ['version', 'revision', 'active'],
   },
   // Progress and dates come from the project's tasks and its own start and end; the visibility
   // column is how a host keeps a project from the client (Dolibarr's public flag).
@@ -112,6 +250,8 @@ function claimColumns(profile: TableProfile, recipe: ClaimRecipe, findings: Find
   }
   if (recipe.polymorphic) for (const pair of profile.polymorphic) wanted.add(pair.typeColumn).add(pair.idColumn);
   for (const role of recipe.roles) for (const column of profile.roles.get(role) ?? []) wanted.add(column.name);
+  const words = new Set(recipe.words ?? []);
+  for (const column of profile.table.columns) if (tokenize(column.name).some((word) => words.has(word))) wanted.add(column.name);
   // In the table's own column order: deterministic, and reads like the table definition.
   return profile.table.columns.map((c) => c.name).filter((name) => wanted.has(name));
 }

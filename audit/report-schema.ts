@@ -15,7 +15,9 @@ import type { HostConcept } from '../src/core/index.ts';
 // (serviceRequestType ... surveyTrigger), and the answers B11 to B14.
 // 6: nine concepts of what a client has with the agency (salesOrder ... documentVersion), and the
 // answers B15 to B18.
-export const AUDIT_REPORT_VERSION = 6;
+// 7: those nine, and the ten of version 5, are host concepts: an adapter claims them and the report
+// proposes claims for them.
+export const AUDIT_REPORT_VERSION = 7;
 
 const StatusSchema = z.enum(['exists', 'partial', 'missing', 'not_checked']);
 export type Status = z.infer<typeof StatusSchema>;
@@ -207,6 +209,25 @@ export const HOST_CONCEPTS = [
   'ticket',
   'ticketMessage',
   'project',
+  'serviceRequestType',
+  'serviceRequest',
+  'appointmentRequest',
+  'availability',
+  'booking',
+  'kbArticle',
+  'surveyTemplate',
+  'surveyInvitation',
+  'surveyResponse',
+  'surveyTrigger',
+  'salesOrder',
+  'orderLine',
+  'shipment',
+  'contract',
+  'contractLine',
+  'contractUsage',
+  'timeEntry',
+  'asset',
+  'documentVersion',
 ] as const satisfies readonly ConceptId[];
 const HostConceptSchema = z.enum(HOST_CONCEPTS);
 

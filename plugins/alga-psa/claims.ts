@@ -154,6 +154,8 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
       'terms_and_conditions',
       'created_at',
       'updated_at',
+      // Whether Alga or an outside service computed the tax (internal: the client's exemption applies).
+      'tax_source',
     ],
   },
   {
@@ -161,6 +163,7 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
     table: 'quote_items',
     columns: [
       'tenant',
+      'quote_item_id',
       'quote_id',
       'description',
       'service_name',
@@ -170,6 +173,8 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
       'tax_rate',
       'is_optional',
       'is_selected',
+      'is_discount',
+      'is_taxable',
       'display_order',
       'created_at',
     ],
@@ -221,7 +226,18 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
   {
     concept: 'payment',
     table: 'invoice_payments',
-    columns: ['tenant', 'payment_id', 'invoice_id', 'amount', 'payment_method', 'payment_date', 'reference_number', 'notes', 'created_at'],
+    columns: [
+      'tenant',
+      'payment_id',
+      'invoice_id',
+      'amount',
+      'payment_method',
+      'payment_date',
+      'reference_number',
+      'notes',
+      'metadata',
+      'created_at',
+    ],
   },
   {
     concept: 'payment',
@@ -382,12 +398,12 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
   },
   // Satisfaction surveys (surveys.ts): the triggers and templates read, invitations and responses written as Alga's code writes them.
   {
-    concept: 'ticket',
+    concept: 'surveyTrigger',
     table: 'survey_triggers',
     columns: ['tenant', 'template_id', 'trigger_type', 'trigger_conditions', 'enabled', 'created_at'],
   },
   {
-    concept: 'ticket',
+    concept: 'surveyTemplate',
     table: 'survey_templates',
     columns: [
       'tenant',
@@ -402,7 +418,7 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
     ],
   },
   {
-    concept: 'ticket',
+    concept: 'surveyInvitation',
     table: 'survey_invitations',
     columns: [
       'tenant',
@@ -421,7 +437,7 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
     ],
   },
   {
-    concept: 'ticket',
+    concept: 'surveyResponse',
     table: 'survey_responses',
     columns: [
       'tenant',
@@ -449,6 +465,7 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
       'tenant',
       'comment_id',
       'thread_id',
+      'parent_comment_id',
       'ticket_id',
       'user_id',
       'contact_id',
@@ -460,6 +477,7 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
       'metadata',
       'publish_state',
       'deleted_at',
+      'published_at',
       'created_at',
       'updated_at',
     ],
@@ -478,6 +496,194 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
       'created_at',
       'created_by',
     ],
+  },
+  // The Help section (queries/knowledge-base.ts): articles published for clients, titled by their
+  // document, their BlockNote bodies, Alga's standard categories, and a read counted as Alga counts it.
+  {
+    concept: 'kbArticle',
+    table: 'kb_articles',
+    columns: ['tenant', 'article_id', 'document_id', 'slug', 'category_id', 'status', 'audience', 'view_count', 'updated_at'],
+  },
+  { concept: 'kbArticle', table: 'documents', columns: ['tenant', 'document_id', 'document_name'] },
+  { concept: 'kbArticle', table: 'document_block_content', columns: ['tenant', 'document_id', 'block_data'] },
+  { concept: 'kbArticle', table: 'standard_categories', columns: ['id', 'category_name', 'display_order'] },
+  // Service requests (queries/service-requests.ts): the published definitions at their latest
+  // version, and a submission with its audit row as submitPortalServiceRequest writes them.
+  {
+    concept: 'serviceRequestType',
+    table: 'service_request_definitions',
+    columns: ['tenant', 'definition_id', 'lifecycle_state', 'published_at', 'visibility_provider'],
+  },
+  {
+    concept: 'serviceRequestType',
+    table: 'service_request_definition_versions',
+    columns: [
+      'tenant',
+      'version_id',
+      'definition_id',
+      'version_number',
+      'name',
+      'description',
+      'icon',
+      'category_name_snapshot',
+      'sort_order',
+      'form_schema_snapshot',
+      'execution_provider',
+      'visibility_provider',
+      'form_behavior_provider',
+    ],
+  },
+  {
+    concept: 'serviceRequest',
+    table: 'service_request_submissions',
+    columns: [
+      'tenant',
+      'submission_id',
+      'definition_id',
+      'definition_version_id',
+      'requester_user_id',
+      'client_id',
+      'contact_id',
+      'request_name',
+      'submitted_payload',
+      'execution_status',
+      'created_ticket_id',
+      'created_at',
+      'updated_at',
+    ],
+  },
+  {
+    concept: 'serviceRequest',
+    table: 'audit_logs',
+    columns: ['audit_id', 'tenant', 'user_id', 'operation', 'table_name', 'record_id', 'changed_data', 'details', 'timestamp'],
+  },
+  // Appointments (queries/appointments.ts): a client's requests and their schedule entries as
+  // Alga's client portal writes them, the services offered (through the client's contracts, or
+  // without one), and the hours, exceptions and booked entries the free slots are made from.
+  {
+    concept: 'appointmentRequest',
+    table: 'appointment_requests',
+    columns: [
+      'tenant',
+      'appointment_request_id',
+      'client_id',
+      'contact_id',
+      'service_id',
+      'schedule_entry_id',
+      'requested_date',
+      'requested_time',
+      'requested_duration',
+      'requester_timezone',
+      'status',
+      'description',
+      'declined_reason',
+      'online_meeting_provider',
+      'online_meeting_url',
+      'online_meeting_id',
+      'created_at',
+      'updated_at',
+    ],
+  },
+  {
+    concept: 'booking',
+    table: 'schedule_entries',
+    columns: [
+      'tenant',
+      'entry_id',
+      'title',
+      'work_item_type',
+      'work_item_id',
+      'scheduled_start',
+      'scheduled_end',
+      'status',
+      'notes',
+      'created_at',
+      'updated_at',
+    ],
+  },
+  { concept: 'booking', table: 'schedule_entry_assignees', columns: ['tenant', 'entry_id', 'user_id'] },
+  {
+    concept: 'availability',
+    table: 'availability_settings',
+    columns: [
+      'tenant',
+      'setting_type',
+      'service_id',
+      'user_id',
+      'day_of_week',
+      'is_available',
+      'start_time',
+      'end_time',
+      'buffer_before_minutes',
+      'buffer_after_minutes',
+      'max_appointments_per_day',
+      'allow_without_contract',
+      'advance_booking_days',
+      'minimum_notice_hours',
+    ],
+  },
+  { concept: 'availability', table: 'availability_exceptions', columns: ['tenant', 'date', 'user_id', 'is_available'] },
+  { concept: 'availability', table: 'contract_line_services', columns: ['tenant', 'contract_line_id', 'service_id'] },
+  // Contracts and their use (queries/contracts.ts), as client-billing-metrics.ts reads them: the
+  // client's assignments of contracts, the contracts' lines and their buckets over services, the
+  // minutes used per period, and the billable time entries behind a period with who worked.
+  {
+    concept: 'contract',
+    table: 'client_contracts',
+    columns: ['tenant', 'client_contract_id', 'client_id', 'contract_id', 'is_active', 'start_date', 'end_date'],
+  },
+  {
+    concept: 'contract',
+    table: 'contracts',
+    columns: ['tenant', 'contract_id', 'contract_name', 'contract_description', 'status', 'is_template'],
+  },
+  {
+    concept: 'contractLine',
+    table: 'contract_lines',
+    columns: ['tenant', 'contract_line_id', 'contract_id', 'contract_line_name', 'description', 'display_order'],
+  },
+  {
+    concept: 'contractLine',
+    table: 'contract_line_buckets',
+    columns: ['tenant', 'bucket_id', 'contract_line_id', 'bucket_name', 'covers_all_services', 'total_minutes'],
+  },
+  { concept: 'contractLine', table: 'contract_line_bucket_services', columns: ['tenant', 'bucket_id', 'service_id'] },
+  { concept: 'contractLine', table: 'service_catalog', columns: ['tenant', 'service_id', 'service_name'] },
+  {
+    concept: 'contractUsage',
+    table: 'bucket_usage',
+    columns: ['tenant', 'client_id', 'bucket_id', 'period_start', 'period_end', 'minutes_used', 'rolled_over_minutes'],
+  },
+  {
+    concept: 'timeEntry',
+    table: 'time_entries',
+    columns: ['tenant', 'entry_id', 'user_id', 'contract_line_id', 'service_id', 'work_date', 'start_time', 'billable_duration', 'notes'],
+  },
+  { concept: 'timeEntry', table: 'users', columns: ['tenant', 'user_id', 'first_name', 'last_name'] },
+  // Devices (queries/assets.ts), as client-assets.ts lists them, and a ticket's link to one as
+  // createClientTicket writes it (queries/tickets.ts reads the tickets about a device there).
+  {
+    concept: 'asset',
+    table: 'assets',
+    columns: [
+      'tenant',
+      'asset_id',
+      'client_id',
+      'name',
+      'asset_type',
+      'status',
+      'serial_number',
+      'asset_tag',
+      'location',
+      'purchase_date',
+      'warranty_end_date',
+      'updated_at',
+    ],
+  },
+  {
+    concept: 'asset',
+    table: 'asset_associations',
+    columns: ['tenant', 'asset_id', 'entity_id', 'entity_type', 'relationship_type', 'created_by', 'created_at'],
   },
 ];
 
@@ -515,7 +721,18 @@ export const ALGA_PSA_DOCUMENT_CLAIMS: HostClaim[] = [
   {
     concept: 'document',
     table: 'external_files',
-    columns: ['tenant', 'file_id', 'file_name', 'original_name', 'mime_type', 'file_size', 'storage_path', 'uploaded_by_id', 'is_deleted'],
+    columns: [
+      'tenant',
+      'file_id',
+      'file_name',
+      'original_name',
+      'mime_type',
+      'file_size',
+      'storage_path',
+      'uploaded_by_id',
+      'is_deleted',
+      'created_at',
+    ],
   },
   // The files a client sends with a service request, as submitPortalServiceRequest names them
   // (queries/service-requests.ts insertSubmissionFiles), read back by the submission's client.

@@ -29,7 +29,13 @@ import {
   type HostStaffUser,
   type HostWorkspace,
 } from '../../src/index.ts';
-import { DOLIBARR_CLAIMS, DOLIBARR_REQUEST_CLAIMS, DOLIBARR_TICKET_CLAIMS } from './claims.ts';
+import {
+  DOLIBARR_APPOINTMENT_CLAIMS,
+  DOLIBARR_CLAIMS,
+  DOLIBARR_KNOWLEDGE_CLAIMS,
+  DOLIBARR_REQUEST_CLAIMS,
+  DOLIBARR_TICKET_CLAIMS,
+} from './claims.ts';
 import { dolibarrInvoices, dolibarrOffers } from './commercial.ts';
 import { stripeModuleSettings } from './queries/constants.ts';
 import { parseId, toHostId } from './ids.ts';
@@ -171,7 +177,13 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
 
   return {
     name: 'dolibarr',
-    claims: [...DOLIBARR_CLAIMS, ...(options.tickets ? DOLIBARR_TICKET_CLAIMS : []), ...(options.requests ? DOLIBARR_REQUEST_CLAIMS : [])],
+    claims: [
+      ...DOLIBARR_CLAIMS,
+      ...(options.tickets ? DOLIBARR_TICKET_CLAIMS : []),
+      ...(options.requests ? DOLIBARR_REQUEST_CLAIMS : []),
+      ...(options.knowledgeBase ? DOLIBARR_KNOWLEDGE_CLAIMS : []),
+      ...(options.appointments ? DOLIBARR_APPOINTMENT_CLAIMS : []),
+    ],
 
     workspaces: {
       async findBySlug(slug) {

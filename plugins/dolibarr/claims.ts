@@ -38,6 +38,12 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
       'dateendvalidity',
     ],
   },
+  // Whether a staff member may read invoices and proposals (queries/staff.ts, as User::loadRights
+  // reads the rights given to the user or to one of their groups).
+  { concept: 'staffUser', table: 'llx_rights_def', columns: ['id', 'entity', 'module', 'perms', 'subperms'] },
+  { concept: 'staffUser', table: 'llx_user_rights', columns: ['entity', 'fk_user', 'fk_id'] },
+  { concept: 'staffUser', table: 'llx_usergroup_user', columns: ['entity', 'fk_user', 'fk_usergroup'] },
+  { concept: 'staffUser', table: 'llx_usergroup_rights', columns: ['entity', 'fk_usergroup', 'fk_id'] },
   {
     concept: 'proposal',
     table: 'llx_propal',
@@ -143,8 +149,13 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
     table: 'llx_facturedet',
     columns: ['rowid', 'fk_facture', 'label', 'description', 'qty', 'subprice', 'tva_tx', 'total_ht', 'rang'],
   },
-  // Credit notes and deposits already used on an invoice, which lower what remains to pay.
-  { concept: 'invoice', table: 'llx_societe_remise_except', columns: ['fk_facture', 'amount_ttc'] },
+  // Credit notes and deposits already used on an invoice, which lower what remains to pay, listed
+  // among its payments with the invoice they came from.
+  {
+    concept: 'invoice',
+    table: 'llx_societe_remise_except',
+    columns: ['rowid', 'fk_facture', 'fk_facture_source', 'amount_ttc', 'datec'],
+  },
   {
     concept: 'payment',
     table: 'llx_paiement',
@@ -172,7 +183,7 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
     table: 'llx_paiement_facture',
     columns: ['rowid', 'fk_paiement', 'fk_facture', 'amount', 'multicurrency_amount', 'multicurrency_code', 'multicurrency_tx'],
   },
-  { concept: 'payment', table: 'llx_c_paiement', columns: ['id', 'entity', 'code', 'active'] },
+  { concept: 'payment', table: 'llx_c_paiement', columns: ['id', 'entity', 'code', 'libelle', 'active'] },
   // A Stripe payment's bank line, where the Stripe module names the account (addPaymentToBank),
   // and the account an invoice is paid into by transfer (the one its PDF prints).
   {
@@ -241,6 +252,165 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
   },
   { concept: 'project', table: 'llx_element_contact', columns: ['element_id', 'fk_c_type_contact', 'fk_socpeople'] },
   { concept: 'project', table: 'llx_c_type_contact', columns: ['rowid', 'element', 'source'] },
+  // Orders (queries/orders.ts): the company's orders past draft, their lines, and "order again" as
+  // Commande::createFromClone writes a draft (the order's own columns and each line's it copies).
+  {
+    concept: 'salesOrder',
+    table: 'llx_commande',
+    columns: [
+      'rowid',
+      'entity',
+      'fk_soc',
+      'ref',
+      'ref_client',
+      'fk_statut',
+      'date_commande',
+      'date_livraison',
+      'date_creation',
+      'date_valid',
+      'date_cloture',
+      'tms',
+      'total_ht',
+      'total_tva',
+      'total_ttc',
+      'note_public',
+      'note_private',
+      'last_main_doc',
+      'fk_user_author',
+      'ip',
+      'fk_projet',
+      'source',
+      'model_pdf',
+      'fk_cond_reglement',
+      'deposit_percent',
+      'fk_mode_reglement',
+      'fk_account',
+      'fk_availability',
+      'fk_input_reason',
+      'fk_shipping_method',
+      'fk_warehouse',
+      'remise_absolue',
+      'remise_percent',
+      'fk_incoterms',
+      'location_incoterms',
+      'fk_multicurrency',
+      'multicurrency_code',
+      'multicurrency_tx',
+      'localtax1',
+      'localtax2',
+      'multicurrency_total_ht',
+      'multicurrency_total_tva',
+      'multicurrency_total_ttc',
+    ],
+  },
+  // The records linked to an order: the proposal it came from, its invoices, its shipments where
+  // no shipment line names it, the drafts asked for again (written there too).
+  { concept: 'salesOrder', table: 'llx_element_element', columns: ['fk_source', 'sourcetype', 'fk_target', 'targettype'] },
+  {
+    concept: 'orderLine',
+    table: 'llx_commandedet',
+    columns: [
+      'rowid',
+      'fk_commande',
+      'fk_product',
+      'label',
+      'description',
+      'vat_src_code',
+      'tva_tx',
+      'localtax1_tx',
+      'localtax1_type',
+      'localtax2_tx',
+      'localtax2_type',
+      'qty',
+      'remise_percent',
+      'remise',
+      'price',
+      'subprice',
+      'subprice_ttc',
+      'total_ht',
+      'total_tva',
+      'total_localtax1',
+      'total_localtax2',
+      'total_ttc',
+      'product_type',
+      'date_start',
+      'date_end',
+      'info_bits',
+      'buy_price_ht',
+      'fk_product_fournisseur_price',
+      'special_code',
+      'rang',
+      'fk_unit',
+      'fk_multicurrency',
+      'multicurrency_code',
+      'multicurrency_subprice',
+      'multicurrency_subprice_ttc',
+      'multicurrency_total_ht',
+      'multicurrency_total_tva',
+      'multicurrency_total_ttc',
+    ],
+  },
+  // The product's label where a line has none.
+  { concept: 'orderLine', table: 'llx_product', columns: ['rowid', 'label'] },
+  // Shipments of an order (validated or closed), what each carries, and the carrier with its tracking address.
+  {
+    concept: 'shipment',
+    table: 'llx_expedition',
+    columns: [
+      'rowid',
+      'entity',
+      'fk_soc',
+      'ref',
+      'fk_statut',
+      'date_creation',
+      'date_valid',
+      'date_expedition',
+      'date_delivery',
+      'tracking_number',
+      'fk_shipping_method',
+    ],
+  },
+  {
+    concept: 'shipment',
+    table: 'llx_expeditiondet',
+    columns: ['rowid', 'fk_expedition', 'element_type', 'fk_element', 'fk_elementdet', 'fk_product', 'qty', 'rang'],
+  },
+  { concept: 'shipment', table: 'llx_c_shipment_mode', columns: ['rowid', 'libelle', 'tracking'] },
+  // Contracts (queries/contracts.ts): validated ones, their service lines with their term and
+  // unit, and the interventions whose lines' time counts against them, with who wrote them up.
+  {
+    concept: 'contract',
+    table: 'llx_contrat',
+    columns: ['rowid', 'entity', 'fk_soc', 'statut', 'ref', 'ref_customer', 'note_public', 'date_contrat', 'fin_validite'],
+  },
+  {
+    concept: 'contractLine',
+    table: 'llx_contratdet',
+    columns: [
+      'rowid',
+      'fk_contrat',
+      'fk_product',
+      'label',
+      'description',
+      'qty',
+      'statut',
+      'date_ouverture_prevue',
+      'date_ouverture',
+      'date_fin_validite',
+      'date_cloture',
+      'fk_unit',
+      'rang',
+    ],
+  },
+  { concept: 'contractLine', table: 'llx_product', columns: ['rowid', 'label', 'duration'] },
+  { concept: 'contractLine', table: 'llx_c_units', columns: ['rowid', 'label', 'unit_type', 'scale'] },
+  {
+    concept: 'timeEntry',
+    table: 'llx_fichinter',
+    columns: ['rowid', 'entity', 'fk_soc', 'fk_contrat', 'fk_statut', 'ref', 'fk_user_author'],
+  },
+  { concept: 'timeEntry', table: 'llx_fichinterdet', columns: ['rowid', 'fk_fichinter', 'date', 'duree', 'description'] },
+  { concept: 'timeEntry', table: 'llx_user', columns: ['rowid', 'firstname', 'lastname'] },
 ];
 
 // The Ticket module's tables (crm-schemas/dolibarr-ticket.sql), claimed only where the module is on
@@ -288,7 +458,11 @@ export const DOLIBARR_TICKET_CLAIMS: HostClaim[] = [
   },
   { concept: 'ticket', table: 'llx_c_ticket_severity', columns: ['rowid', 'entity', 'code', 'label', 'pos', 'active', 'use_default'] },
   // Who opened it, as the ticket's customer contact (SUPPORTCLI), as Dolibarr's public create page links them.
-  { concept: 'ticket', table: 'llx_element_contact', columns: ['element_id', 'fk_c_type_contact', 'fk_socpeople', 'datecreate', 'statut'] },
+  {
+    concept: 'ticket',
+    table: 'llx_element_contact',
+    columns: ['rowid', 'element_id', 'fk_c_type_contact', 'fk_socpeople', 'datecreate', 'statut'],
+  },
   { concept: 'ticket', table: 'llx_c_type_contact', columns: ['rowid', 'element', 'source', 'code', 'active'] },
   {
     concept: 'ticketMessage',
@@ -385,6 +559,8 @@ export const DOLIBARR_REQUEST_CLAIMS: HostClaim[] = [
       'model_pdf',
       'multicurrency_code',
       'multicurrency_tx',
+      // When the agency last changed the draft, for the request's page.
+      'tms',
     ],
   },
   { concept: 'proposal', table: 'llx_societe', columns: ['cond_reglement', 'mode_reglement'] },
@@ -424,4 +600,70 @@ export const DOLIBARR_REQUEST_CLAIMS: HostClaim[] = [
       'agenda_id',
     ],
   },
+];
+
+/**
+ * With the knowledgeBase option: the KnowledgeManagement module's validated records in the
+ * languages asked for, and their categories (type 13) in Dolibarr's order (queries/knowledge-base.ts).
+ */
+export const DOLIBARR_KNOWLEDGE_CLAIMS: HostClaim[] = [
+  {
+    concept: 'kbArticle',
+    table: 'llx_knowledgemanagement_knowledgerecord',
+    columns: ['rowid', 'entity', 'status', 'lang', 'question', 'answer', 'tms'],
+  },
+  { concept: 'kbArticle', table: 'llx_categorie', columns: ['rowid', 'entity', 'type', 'label', 'position', 'visible'] },
+  { concept: 'kbArticle', table: 'llx_categorie_knowledgemanagement', columns: ['fk_categorie', 'fk_knowledgemanagement'] },
+];
+
+/**
+ * With the appointments option: BookCal's validated calendars and their owner, and a booking as
+ * ActionComm::create writes an event of the calendar with its owner and contact (queries/appointments.ts).
+ */
+export const DOLIBARR_APPOINTMENT_CLAIMS: HostClaim[] = [
+  {
+    concept: 'availability',
+    table: 'llx_bookcal_calendar',
+    columns: ['rowid', 'entity', 'ref', 'label', 'status', 'visibility', 'fk_user_creat'],
+  },
+  { concept: 'availability', table: 'llx_user', columns: ['rowid', 'statut', 'fk_soc'] },
+  {
+    concept: 'booking',
+    table: 'llx_actioncomm',
+    columns: [
+      'id',
+      'ref',
+      'entity',
+      'datec',
+      'datep',
+      'datep2',
+      'durationp',
+      'fk_action',
+      'code',
+      'fk_soc',
+      'fk_contact',
+      'fk_project',
+      'note',
+      'fk_user_author',
+      'fk_user_action',
+      'label',
+      'percent',
+      'priority',
+      'fulldayevent',
+      'location',
+      'transparency',
+      'fk_element',
+      'elementtype',
+      'event_paid',
+      'status',
+      'fk_bookcal_calendar',
+      'ip',
+    ],
+  },
+  {
+    concept: 'booking',
+    table: 'llx_actioncomm_resources',
+    columns: ['fk_actioncomm', 'element_type', 'fk_element', 'mandatory', 'transparency', 'answer_status'],
+  },
+  { concept: 'booking', table: 'llx_c_actioncomm', columns: ['id', 'code'] },
 ];

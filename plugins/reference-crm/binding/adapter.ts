@@ -419,6 +419,103 @@ export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
       'record_id',
     ],
   },
+  // The Requests, Appointments and Help sections: the request types and a client's requests, the
+  // agency's opening hours, and the published articles. Also read: kb_categories, appointments and
+  // their services and settings; the audit leaves appointment requests unsure on this schema, so,
+  // as with shipments below, they are not claimed.
+  {
+    concept: 'serviceRequestType',
+    table: 'request_definitions',
+    columns: ['workspace_id', 'id', 'name', 'description', 'category', 'icon', 'kind', 'fields', 'published'],
+  },
+  {
+    concept: 'serviceRequest',
+    table: 'service_requests',
+    columns: [
+      'workspace_id',
+      'id',
+      'definition_id',
+      'client_id',
+      'contact_id',
+      'title',
+      'fields',
+      'payload',
+      'status',
+      'answer',
+      'submitted_at',
+    ],
+  },
+  { concept: 'availability', table: 'appointment_hours', columns: ['workspace_id', 'id', 'weekday', 'opens_at', 'closes_at'] },
+  {
+    concept: 'kbArticle',
+    table: 'kb_articles',
+    columns: ['workspace_id', 'id', 'category_id', 'audience', 'status', 'title', 'body', 'updated_at'],
+  },
+  // Also read: orders' notes and times, shipments and shipment_lines, and the time_entries behind a
+  // contract line's use. The audit leaves shipments and time entries unsure on this schema (it sees
+  // no carrier tied to a client on shipments, and time entries count an amount, not a duration), so
+  // they are not claimed: until a person confirms them, a claim would read as a disagreement.
+  {
+    concept: 'salesOrder',
+    table: 'orders',
+    columns: [
+      'id',
+      'workspace_id',
+      'client_id',
+      'number',
+      'client_reference',
+      'status',
+      'currency',
+      'ordered_on',
+      'delivery_on',
+      'proposal_id',
+      'quotation_id',
+    ],
+  },
+  {
+    concept: 'orderLine',
+    table: 'order_lines',
+    columns: ['workspace_id', 'id', 'order_id', 'position', 'description', 'quantity', 'unit_price_cents', 'tax_rate_percent'],
+  },
+  {
+    concept: 'contract',
+    table: 'contracts',
+    columns: ['workspace_id', 'id', 'client_id', 'number', 'name', 'status', 'starts_on', 'ends_on'],
+  },
+  {
+    concept: 'contractLine',
+    table: 'contract_lines',
+    columns: [
+      'workspace_id',
+      'id',
+      'contract_id',
+      'name',
+      'quantity',
+      'allowance',
+      'measure',
+      'unit_name',
+      'period',
+      'starts_on',
+      'ends_on',
+    ],
+  },
+  {
+    concept: 'asset',
+    table: 'devices',
+    columns: [
+      'workspace_id',
+      'id',
+      'client_id',
+      'name',
+      'kind',
+      'status',
+      'serial_number',
+      'asset_tag',
+      'location',
+      'purchased_on',
+      'warranty_ends_on',
+    ],
+  },
 ];
 
 export function createReferenceCrmAdapter(db: Knex): HostAdapter {

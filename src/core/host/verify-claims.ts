@@ -2,7 +2,7 @@
 // the catalog: a claimed table or column that is not there stops start-up with its name, instead
 // of failing on a client's first request. A claim and its port must also come together.
 import type { Knex } from 'knex';
-import type { HostAdapter, HostClaim } from '../ports/host.ts';
+import type { HostAdapter, HostClaim, HostConcept } from '../ports/host.ts';
 
 export class HostClaimError extends Error {}
 
@@ -39,6 +39,13 @@ export function checkClaimAgainstSchema(claim: HostClaim, columns: SchemaColumns
   return { table, missing, problem: `${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist` };
 }
 
+/** The ports of the sections of what a client has with the agency, and the concept each must claim. */
+const SECTION_CLAIMS: ReadonlyArray<readonly ['orders' | 'contracts' | 'devices', HostConcept]> = [
+  ['orders', 'salesOrder'],
+  ['contracts', 'contract'],
+  ['devices', 'asset'],
+];
+
 export async function findClaimProblems(db: Knex, adapter: HostAdapter): Promise<string[]> {
   const problems: string[] = [];
   const concepts = new Set(adapter.claims.map((claim) => claim.concept));
@@ -55,6 +62,13 @@ export async function findClaimProblems(db: Knex, adapter: HostAdapter): Promise
         ? 'the adapter has a comments port but no comment claim saying where the host keeps comments'
         : 'the adapter claims comment but has no comments port',
     );
+  }
+
+  // A section read from the host names where: without its claim, nothing would check its tables
+  // before the first client opens it.
+  for (const [port, concept] of SECTION_CLAIMS) {
+    if (adapter[port] && !concepts.has(concept))
+      problems.push(`the adapter has the ${port} port but no ${concept} claim saying where the host keeps it`);
   }
 
   const tables = adapter.claims.map((claim) => splitTable(claim.table));

@@ -255,7 +255,26 @@ export type HostConcept =
   | 'comment'
   | 'ticket'
   | 'ticketMessage'
-  | 'project';
+  | 'project'
+  | 'serviceRequestType'
+  | 'serviceRequest'
+  | 'appointmentRequest'
+  | 'availability'
+  | 'booking'
+  | 'kbArticle'
+  | 'surveyTemplate'
+  | 'surveyInvitation'
+  | 'surveyResponse'
+  | 'surveyTrigger'
+  | 'salesOrder'
+  | 'orderLine'
+  | 'shipment'
+  | 'contract'
+  | 'contractLine'
+  | 'contractUsage'
+  | 'timeEntry'
+  | 'asset'
+  | 'documentVersion';
 
 export interface HostClaim {
   concept: HostConcept;
