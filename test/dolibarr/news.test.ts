@@ -13,12 +13,15 @@
 // tells no one. A status staff set tells her once, whether Dolibarr left an event with it
 // (Ticket::close, Ticket::assignUser) or only the column (the status menu, CommonObject::setStatut);
 // her own close through the portal does not.
+// A shipment of a client's order validated in Dolibarr tells the company's people who may see
+// orders, once, however often it is read; a draft shipment tells no one.
 import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { saveSettings } from '../../src/core/settings/queries.ts';
 import { hostNewsPass, portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
+import { insertOrder, insertShipment } from './orders-setup.ts';
 import {
   insertClaireLogin,
   insertTicketInstallRows,
@@ -81,7 +84,7 @@ describe('dolibarr host: invoices and proposals validated, and tasks assigned, i
       { kind: 'offer_sent', subject_type: 'proposal', subject_id: String(seed.proposals.accept), number: ref },
     ]);
     const cursor = await host.db('portal_host_news').where({ workspace_id: '1' }).first('cursor');
-    expect(JSON.parse(cursor.cursor)).to.have.keys('invoices', 'proposals', 'tasks', 'start');
+    expect(JSON.parse(cursor.cursor)).to.have.keys('invoices', 'proposals', 'tasks', 'shipments', 'start');
     expect(await pass()).to.equal(0);
     expect(await told()).to.have.length(1);
   });
@@ -151,6 +154,70 @@ describe('dolibarr host: invoices and proposals validated, and tasks assigned, i
       { email: 'claire@martin.example', subject_id: String(seed.tasks.companyWide), number: 'TK2601-0002', title: 'Approve the plans' },
     ]);
     expect(await pass()).to.equal(0);
+  });
+
+  it('tells the company of each shipment of its order validated in Dolibarr, once, while orders are on', async function () {
+    const { db, seed } = host;
+    const shippedRows = () =>
+      db('portal_client_notifications as n')
+        .join('client_users as u', function joinUser() {
+          this.on('u.id', '=', 'n.client_user_id').andOn('u.workspace_id', '=', 'n.workspace_id');
+        })
+        .where({ 'n.workspace_id': '1', 'n.kind': 'order_shipped' })
+        .orderBy('n.id')
+        .select('u.email', 'n.subject_type', 'n.subject_id', 'n.number', 'n.title');
+    const glue = { label: 'Tile glue', qty: 2, subprice: 10, tva: 20 };
+    const order = await insertOrder(db, seed, {
+      ref: 'CO2611-0101',
+      fk_soc: seed.companies.bakery,
+      fk_statut: 2,
+      day: '2026-11-02',
+      lines: [glue, { ...glue, label: 'Grout' }],
+      extra: { ref_client: 'PO-778' },
+    });
+    /** Expedition::valid: fk_statut 1 and date_valid now. */
+    const validatedShipment = async (ref: string, lineId: number, status = 1) => {
+      const id = await insertShipment(db, seed, {
+        ref,
+        fk_soc: seed.companies.bakery,
+        orderId: order.id,
+        fk_statut: status,
+        carrier: null,
+        tracking: null,
+        sent: '2026-11-03',
+        lines: [{ lineId, qty: 2 }],
+      });
+      if (status !== 0)
+        await db('llx_expedition')
+          .where({ rowid: id })
+          .update({ date_valid: db.raw('localtimestamp') });
+      return id;
+    };
+    await saveSettings(db, '1', { showOrders: true }, String(seed.users.admin));
+    await running.portal.workspaceChanged('1');
+    const first = await validatedShipment('SH2611-0101', order.lineIds[0]!);
+    await validatedShipment('(PROV9)', order.lineIds[1]!, 0); // a draft is the agency's
+    await pass();
+    const toldOnce = ['claire@martin.example', 'sophie@martin.example'].map((email) => ({
+      email,
+      subject_type: 'order',
+      subject_id: String(order.id),
+      number: 'CO2611-0101',
+      title: 'PO-778',
+    }));
+    expect(await shippedRows()).to.deep.equal(toldOnce);
+    const occurrences = await db('portal_client_notifications').where({ workspace_id: '1', kind: 'order_shipped' }).distinct('occurrence');
+    expect(occurrences).to.deep.equal([{ occurrence: `shipment:${first}` }]);
+    // Read again (the look back): told no one twice.
+    expect(await pass()).to.equal(0);
+    const second = await validatedShipment('SH2611-0102', order.lineIds[1]!);
+    expect(await pass()).to.equal(2);
+    expect((await shippedRows()).slice(2)).to.deep.equal(toldOnce);
+    expect(
+      await db('portal_client_notifications')
+        .where({ workspace_id: '1', occurrence: `shipment:${second}` })
+        .count('* as n'),
+    ).to.deep.equal([{ n: 2 }]);
   });
 });
 

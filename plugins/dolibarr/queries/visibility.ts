@@ -178,6 +178,17 @@ export function ordersSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
     .whereNot('o.fk_statut', ORDER_DRAFT);
 }
 
+/**
+ * Every client company's orders its contacts see (llx_commande aliased o): past draft, as
+ * ordersSeenBy per company; for a read across the entity's companies (the news of shipments).
+ */
+export function clientOrdersSeen(db: Db, entity: number): Knex.QueryBuilder {
+  return db('llx_commande as o')
+    .where('o.entity', entity)
+    .whereIn('o.fk_soc', clientCompanyIds(db, entity))
+    .whereNot('o.fk_statut', ORDER_DRAFT);
+}
+
 /** Expedition::STATUS_VALIDATED (sent) and STATUS_CLOSED (delivered); a draft or cancelled shipment is not shown. */
 export const SHOWN_SHIPMENT_STATUSES = [1, 2];
 /** A contract's validated status (llx_contrat.statut: 0 draft, 1 validated, 2 closed). */
