@@ -144,7 +144,7 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
   app.use(requestRoutes({ ...deps, plugins }));
   app.use(appointmentRoutes({ ...deps, plugins }));
   app.use(approvalRoutes({ ...deps, plugins }));
-  app.use(orderRoutes(deps));
+  app.use(orderRoutes({ ...deps, plugins }));
   app.use(contractRoutes({ ...deps, plugins }));
   app.use(deviceRoutes(deps));
   app.use(documentRoutes({ ...deps, plugins }));

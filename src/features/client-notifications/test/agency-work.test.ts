@@ -1,9 +1,9 @@
 // Clients told of the agency's side of approvals, orders and contracts, on the reference CRM. At
 // Northwind, Maria García (full access) and Tom Becker (Billing, reading German) are active.
 // Staff share a design for approval and then its next version on the CRM's own pages: Maria is
-// asked once per version, by email at once; Tom (no approvals) never. A shipment of an order the
-// host reports tells Maria once per shipment, not Tom (no orders), and no one while orders are
-// switched off. Staff record time against Northwind's support hours (7.5 of 10 used this month) on
+// asked once per version, by email at once; Tom (no approvals) never. A shipment of an order (the
+// host reports it, or staff send one from the CRM's order page) tells Maria once per shipment, not
+// Tom (no orders), and no one while orders are switched off. Staff record time against Northwind's support hours (7.5 of 10 used this month) on
 // the CRM's contract page: reaching 8 hours tells Maria and Tom (contracts) that 80 % is used,
 // once, and reaching 10 hours tells them again at 100 %; a person the agency hides contracts from
 // is not told. The kinds are offered on the notifications page, and the daily email carries them.
@@ -137,6 +137,22 @@ describe('notifications for clients of the agency’s work: approvals, shipments
     expect(await rowsOf(tom.id, 'order_shipped')).to.deep.equal([]);
     const list = (await agent.get(`${BASE}/notifications`).expect(200)).text;
     expect(list).to.contain('A delivery of your order SO-7001 · PO-42 is on its way');
+    // Staff send the rest of Northwind's stationery from the order's page in the CRM.
+    const order = await db('orders')
+      .where({ workspace_id: Number(workspaceId), number: 'SO-2026-002' })
+      .first('id');
+    const page = (await staff.get(`/orders/${order.id}`).expect(200)).text;
+    await staff
+      .post(`/orders/${order.id}/shipments`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page), carrier: 'DHL Express', trackingNumber: 'JD0142' })
+      .expect(303);
+    const last = (await rowsOf(maria.id, 'order_shipped')).at(-1)!;
+    expect([last.subject_id, last.number, last.title, last.channel]).to.deep.equal([String(order.id), 'SO-2026-002', 'PO-7781', 'email']);
+    const opened = await db('portal_client_notifications')
+      .where({ workspace_id: workspaceId, client_user_id: maria.id, kind: 'order_shipped', subject_id: String(order.id) })
+      .first('id');
+    expect((await agent.get(`${BASE}/notifications/${opened.id}`).expect(303)).headers.location).to.equal(`${BASE}/orders/${order.id}`);
   });
 
   it('tells the people who may see contracts when time staff record brings a line to 80 % and to 100 % of its allowance, once each', async function () {
