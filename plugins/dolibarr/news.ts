@@ -1,5 +1,7 @@
 // The news port on Dolibarr: invoices and proposals validated, tasks assigned to a client's
-// contact, shipments of a client's order validated (sent), and (with the tickets option) the agency's answers on tickets and every status change
+// contact, shipments of a client's order validated (sent), contract lines whose hours reached 80 %
+// or all of their allowance with an intervention validated since (../shared/allowance-news.ts,
+// through the contracts port, so the figures are the contracts page's), and (with the tickets option) the agency's answers on tickets and every status change
 // of a ticket (queries/news.ts and queries/ticket-statuses.ts say which), since the portal's
 // cursor, for clients' notifications when the portal runs beside Dolibarr (which cannot call the
 // portal). The cursor is the JSON of queries/news.ts's NewsCursor; one this binding did not write
@@ -14,11 +16,14 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { HostNewsItem, HostNewsPort } from '../../src/index.ts';
+import { allowancesReached } from '../shared/allowance-news.ts';
 import { positionAfter, readNewsCursor } from '../shared/news-cursor.ts';
+import { dolibarrContracts } from './contracts.ts';
 import { toHostId } from './ids.ts';
 import { scanPendingProposals } from './queries/proposals.ts';
 import {
   invoicesValidatedSince,
+  interventionsValidatedSince,
   newsPositionNow,
   newsStartAt,
   proposalsValidatedSince,
@@ -41,12 +46,14 @@ const cursorSchema = z.object({
   tickets: position.optional(),
   statuses: position.optional(),
   shipments: position.optional(),
+  interventions: position.optional(),
   start: z.object({
     invoices: position,
     proposals: position,
     tasks: position,
     tickets: position.optional(),
     shipments: position.optional(),
+    interventions: position.optional(),
   }),
 });
 
@@ -59,6 +66,7 @@ export function dolibarrNews(
     appointments?: boolean;
   } = {},
 ): HostNewsPort {
+  const contracts = dolibarrContracts(db, entityOf);
   return {
     async since(workspaceId, cursorText, startedAt) {
       const entity = entityOf(workspaceId);
@@ -86,6 +94,12 @@ export function dolibarrNews(
       let shipmentsStart = cursor.start.shipments;
       if (shipmentsAt === undefined || shipmentsStart === undefined) shipmentsAt = shipmentsStart = await newsPositionNow(db);
       const shipmentsFrom = { at: shipmentsAt, start: shipmentsStart };
+      // Interventions likewise.
+      let interventionsAt = cursor.interventions;
+      let interventionsStart = cursor.start.interventions;
+      if (interventionsAt === undefined || interventionsStart === undefined)
+        interventionsAt = interventionsStart = await newsPositionNow(db);
+      const interventionsFrom = { at: interventionsAt, start: interventionsStart };
       const readTickets = (part: Part) =>
         options.tickets && !quiet && ticketsAt !== undefined && ticketsStart !== undefined
           ? ticketAnswersSince(db, entity, ticketsAt, ticketsStart, part)
@@ -97,10 +111,11 @@ export function dolibarrNews(
           tasksAssignedSince(db, entity, cursor.tasks, cursor.start.tasks, part),
           readTickets(part),
           shipmentsValidatedSince(db, entity, shipmentsFrom.at, shipmentsFrom.start, part),
+          interventionsValidatedSince(db, entity, interventionsFrom.at, interventionsFrom.start, part),
         ]);
       const [
-        [recentInvoices, recentProposals, recentTasks, recentTickets, recentShipments],
-        [invoices, proposals, tasks, tickets, shipments],
+        [recentInvoices, recentProposals, recentTasks, recentTickets, recentShipments, recentInterventions],
+        [invoices, proposals, tasks, tickets, shipments, interventions],
         statuses,
       ] = await Promise.all([
         read('recent'),
@@ -158,6 +173,16 @@ export function dolibarrNews(
         })),
         // Each booking's change once: by its status and revision (noted as told by bookingChanges).
         ...(options.appointments ? await bookingChanges(db, entity) : []),
+        // The contracts whose hours moved: each line's threshold once (by line, term and threshold).
+        ...(await allowancesReached(
+          contracts,
+          workspaceId,
+          [...recentInterventions, ...interventions].map((row) => ({
+            clientId: toHostId(row.fk_soc),
+            contractId: toHostId(row.fk_contrat),
+          })),
+          new Date().toISOString().slice(0, 10),
+        )),
       ];
       const next: NewsCursor = {
         invoices: positionAfter(cursor.invoices, invoices),
@@ -166,7 +191,13 @@ export function dolibarrNews(
         ...(ticketsAt !== undefined ? { tickets: positionAfter(ticketsAt, tickets) } : {}),
         ...(statusesAt !== undefined ? { statuses: positionAfter(statusesAt, statuses) } : {}),
         shipments: positionAfter(shipmentsFrom.at, shipments),
-        start: { ...cursor.start, ...(ticketsStart !== undefined ? { tickets: ticketsStart } : {}), shipments: shipmentsFrom.start },
+        interventions: positionAfter(interventionsFrom.at, interventions),
+        start: {
+          ...cursor.start,
+          ...(ticketsStart !== undefined ? { tickets: ticketsStart } : {}),
+          shipments: shipmentsFrom.start,
+          interventions: interventionsFrom.start,
+        },
       };
       return { items, cursor: JSON.stringify(next) };
     },

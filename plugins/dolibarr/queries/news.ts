@@ -13,6 +13,7 @@ import { INVOICE_CLOSED, INVOICE_VALIDATED, LISTED_TYPES } from './invoices.ts';
 import { clientCompanyIds, type Db } from './db.ts';
 import { PROPAL_VALIDATED } from './proposals.ts';
 import {
+  clientInterventionsSeen,
   clientOrdersSeen,
   projectSeenBySql,
   SHOWN_PROJECT_STATUSES,
@@ -39,7 +40,9 @@ export interface NewsCursor extends Positions {
   statuses?: string;
   /** The newest shipment validation read (absent from a cursor written before shipments were read). */
   shipments?: string;
-  start: Positions & { tickets?: string; shipments?: string };
+  /** The newest intervention validation read (absent from a cursor written before interventions were read). */
+  interventions?: string;
+  start: Positions & { tickets?: string; shipments?: string; interventions?: string };
 }
 
 export interface NewsRow {
@@ -78,7 +81,7 @@ function inPart(column: string, after: string, start: string, part: Part): [stri
 export async function newsStartAt(db: Db, startedAt: Date): Promise<NewsCursor> {
   const result = await db.raw<{ rows: Array<{ at: string }> }>(`select ${AT('?::timestamptz::timestamp')} as at`, [startedAt]);
   const at = result.rows[0]!.at;
-  const positions = { invoices: at, proposals: at, tasks: at, shipments: at };
+  const positions = { invoices: at, proposals: at, tasks: at, shipments: at, interventions: at };
   return { ...positions, start: positions };
 }
 
@@ -254,4 +257,31 @@ export function shipmentsValidatedSince(db: Db, entity: number, after: string, s
       'o.ref_client',
       db.raw(`${AT('e.date_valid')} as at`),
     );
+}
+
+export interface InterventionNewsRow {
+  rowid: number;
+  fk_soc: number;
+  fk_contrat: number;
+  at: string;
+}
+
+/**
+ * Interventions on a client company's contract validated since the cursor (Fichinter::setValid
+ * writes date_valid), whose durations count in the contract's allowances; oldest first, a batch at
+ * most.
+ */
+export function interventionsValidatedSince(
+  db: Db,
+  entity: number,
+  after: string,
+  start: string,
+  part: Part,
+): Promise<InterventionNewsRow[]> {
+  return clientInterventionsSeen(db, entity)
+    .where('f.fk_contrat', '>', 0)
+    .andWhereRaw(...inPart('f.date_valid', after, start, part))
+    .orderBy('f.date_valid')
+    .limit(BATCH)
+    .select<InterventionNewsRow[]>('f.rowid', 'f.fk_soc', 'f.fk_contrat', db.raw(`${AT('f.date_valid')} as at`));
 }

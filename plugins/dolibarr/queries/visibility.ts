@@ -203,6 +203,14 @@ export function contractsSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder 
     .whereIn('c.fk_soc', clientCompanyIds(db, scope.entity));
 }
 
+/** Every client company's interventions (llx_fichinter aliased f), past draft: for a read across the entity's companies (the news). */
+export function clientInterventionsSeen(db: Db, entity: number): Knex.QueryBuilder {
+  return db('llx_fichinter as f')
+    .where('f.entity', entity)
+    .whereIn('f.fk_soc', clientCompanyIds(db, entity))
+    .whereNot('f.fk_statut', INTERVENTION_DRAFT);
+}
+
 /** The company's interventions (llx_fichinter aliased f) counted against its contracts: past draft. */
 export function interventionsSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
   return db('llx_fichinter as f')
