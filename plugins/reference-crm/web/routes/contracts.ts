@@ -170,8 +170,9 @@ export function contractRoutes({ db, plugins }: RouteDeps & { plugins?: readonly
     );
     if (!written)
       return showContract(res, contractId, req.body, [{ field: 'lineId', message: 'Choose the line the work counts against.' }], 400);
-    // Only work in the period under way moves what the client is told of: this period's allowance.
-    const inThisPeriod = day >= written.period.start && day < written.period.end;
+    // Only work in the period under way of a running contract moves what the client is told of
+    // (this period's allowance; a draft is the agency's and never shown to the client).
+    const inThisPeriod = contract.status === 'active' && day >= written.period.start && day < written.period.end;
     const threshold = written.allowance !== null && inThisPeriod ? thresholdReached(written.used, written.allowance) : null;
     if (threshold !== null)
       await tellPlugins(plugins, {
