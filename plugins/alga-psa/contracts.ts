@@ -7,7 +7,7 @@
 // over minutes) and used (minutes_used) of today's bucket_usage period, rounded to hundredths of an
 // hour as Alga rounds them; a line without a bucket is a line without an allowance. Alga keeps no
 // contract number and no quantity on a line.
-import type { AllowancePeriod, ContractLineSummary, ContractsPort, ContractState, ContractSummary } from '../../src/index.ts';
+import type { AllowancePeriod, ContractLineSummary, ContractsPort, ContractState, ContractSummary, HostNewsItem } from '../../src/index.ts';
 import { byState } from '../shared/contract-periods.ts';
 import { parseUuid } from './ids.ts';
 import {
@@ -16,6 +16,7 @@ import {
   type AlgaContractRow,
   algaBucketUsageHistory,
   algaBucketUsageToday,
+  bucketsNearlyUsed,
   findAlgaClientBucket,
   listAlgaBucketEntries,
   listAlgaClientContracts,
@@ -163,4 +164,39 @@ export function algaContracts(db: Db, tenantOf: TenantOf): ContractsPort {
       }));
     },
   };
+}
+
+/** The shares of an allowance the client is told of, highest first: all used, nearly used. */
+const THRESHOLDS = [100, 80] as const;
+
+/**
+ * The news of allowances: each bucket of a running contract whose period under way has used 80 %
+ * or all of its hours (total plus rolled over), in hours as Alga's billing page rounds them, as a
+ * contract `reached` the highest threshold, once per bucket, period and threshold (the portal
+ * tells each occurrence once, so reading them again each pass tells no one twice). Named as
+ * the contracts page names the line.
+ */
+export async function allowancesNearlyUsed(db: Db, tenant: string): Promise<HostNewsItem[]> {
+  const rows = await bucketsNearlyUsed(db, { tenant, share: 0.79 });
+  if (rows.length === 0) return [];
+  const lines = await listAlgaContractLines(db, { tenant, contractIds: [...new Set(rows.map((row) => row.contract_id))] });
+  const labelOf = new Map(lines.flatMap((line) => (line.bucket_id ? [[line.bucket_id, bucketLabel(line)] as const] : [])));
+  return rows.flatMap((row) => {
+    const total = hours(number(row.total_minutes) + number(row.rolled_over_minutes));
+    const used = hours(number(row.minutes_used));
+    // In hundredths of an hour, as the page shows them, so that 8 of 10 is 80 % exactly.
+    const threshold = THRESHOLDS.find((percent) => Math.round(used * 100) * 100 >= Math.round(total * 100) * percent);
+    if (threshold === undefined) return [];
+    return [
+      {
+        kind: 'contract' as const,
+        happened: 'reached' as const,
+        id: row.client_contract_id,
+        clientId: row.client_id,
+        number: String(threshold),
+        title: labelOf.get(row.bucket_id) ?? '',
+        occurrence: `line:${row.bucket_id}:${row.period_start}:${threshold}`,
+      },
+    ];
+  });
 }

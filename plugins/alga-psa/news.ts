@@ -7,6 +7,9 @@
 // A cursor without the tickets' or the appointments' position (written before they were read)
 // keeps its other positions and starts the missing one where Alga is. Appointment decisions
 // (approved, moved on the calendar, declined) are told once each (status and the entry's start).
+// Allowances nearly or all used this period (bucket_usage) are read as they stand each pass (Alga
+// keeps no moment a period's usage moved: contracts.ts's allowancesNearlyUsed), each line, period
+// and threshold told once; a first read tells what stands then, not only what moved since.
 //
 // The portal reads this port in a background pass every few minutes, one instance at a time per
 // workspace, never in a client's request: the one moment the binding scans the tenant's invoices
@@ -16,6 +19,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { HostNewsItem, HostNewsPort } from '../../src/index.ts';
 import { positionAfter, readNewsCursor } from '../shared/news-cursor.ts';
+import { allowancesNearlyUsed } from './contracts.ts';
 import { scanListedInvoices } from './queries/invoices.ts';
 import {
   appointmentDecisionsSince,
@@ -70,10 +74,8 @@ export function algaNews(db: Knex, tenantOf: (workspaceId: string) => string | n
           known ? ticketAnswersSince(db, tenant, ticketsAt, ticketsStart, part) : Promise.resolve([]),
           knownAppointments ? appointmentDecisionsSince(db, tenant, appointmentsAt, appointmentsStart, part) : Promise.resolve([]),
         ]);
-      const [[recentInvoices, recentQuotes, recentAnswers, recentDecisions], [invoices, quotes, answers, decisions]] = await Promise.all([
-        read('recent'),
-        read('new'),
-      ]);
+      const [[recentInvoices, recentQuotes, recentAnswers, recentDecisions], [invoices, quotes, answers, decisions], allowances] =
+        await Promise.all([read('recent'), read('new'), allowancesNearlyUsed(db, tenant)]);
       const items: HostNewsItem[] = [
         ...[...recentInvoices, ...invoices].map((row) => ({
           kind: 'invoice' as const,
@@ -110,6 +112,7 @@ export function algaNews(db: Knex, tenantOf: (workspaceId: string) => string | n
           ...(row.contact_id ? { contactId: row.contact_id } : {}),
           occurrence: row.occurrence,
         })),
+        ...allowances,
       ];
       const next: NewsCursor = {
         invoices: positionAfter(cursor.invoices, invoices),

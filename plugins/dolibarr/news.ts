@@ -1,5 +1,7 @@
 // The news port on Dolibarr: invoices and proposals validated, tasks assigned to a client's
-// contact, and (with the tickets option) the agency's answers on tickets and every status change
+// contact, shipments of a client's order validated (sent), contract lines whose hours reached 80 %
+// or all of their allowance with an intervention validated since (../shared/allowance-news.ts,
+// through the contracts port, so the figures are the contracts page's), and (with the tickets option) the agency's answers on tickets and every status change
 // of a ticket (queries/news.ts and queries/ticket-statuses.ts say which), since the portal's
 // cursor, for clients' notifications when the portal runs beside Dolibarr (which cannot call the
 // portal). The cursor is the JSON of queries/news.ts's NewsCursor; one this binding did not write
@@ -14,13 +16,18 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { HostNewsItem, HostNewsPort } from '../../src/index.ts';
+import { allowancesReached } from '../shared/allowance-news.ts';
 import { positionAfter, readNewsCursor } from '../shared/news-cursor.ts';
+import { dolibarrContracts } from './contracts.ts';
 import { toHostId } from './ids.ts';
 import { scanPendingProposals } from './queries/proposals.ts';
 import {
   invoicesValidatedSince,
+  interventionsValidatedSince,
+  newsPositionNow,
   newsStartAt,
   proposalsValidatedSince,
+  shipmentsValidatedSince,
   tasksAssignedSince,
   ticketAnswersSince,
   ticketNewsStart,
@@ -38,7 +45,16 @@ const cursorSchema = z.object({
   tasks: position,
   tickets: position.optional(),
   statuses: position.optional(),
-  start: z.object({ invoices: position, proposals: position, tasks: position, tickets: position.optional() }),
+  shipments: position.optional(),
+  interventions: position.optional(),
+  start: z.object({
+    invoices: position,
+    proposals: position,
+    tasks: position,
+    tickets: position.optional(),
+    shipments: position.optional(),
+    interventions: position.optional(),
+  }),
 });
 
 export function dolibarrNews(
@@ -50,6 +66,7 @@ export function dolibarrNews(
     appointments?: boolean;
   } = {},
 ): HostNewsPort {
+  const contracts = dolibarrContracts(db, entityOf);
   return {
     async since(workspaceId, cursorText, startedAt) {
       const entity = entityOf(workspaceId);
@@ -72,6 +89,17 @@ export function dolibarrNews(
         quiet = saved !== null;
       }
       if (options.tickets && statusesAt === undefined) statusesAt = await ticketStatusStart(db, entity);
+      // A cursor written before shipments were read starts them where Dolibarr is now.
+      let shipmentsAt = cursor.shipments;
+      let shipmentsStart = cursor.start.shipments;
+      if (shipmentsAt === undefined || shipmentsStart === undefined) shipmentsAt = shipmentsStart = await newsPositionNow(db);
+      const shipmentsFrom = { at: shipmentsAt, start: shipmentsStart };
+      // Interventions likewise.
+      let interventionsAt = cursor.interventions;
+      let interventionsStart = cursor.start.interventions;
+      if (interventionsAt === undefined || interventionsStart === undefined)
+        interventionsAt = interventionsStart = await newsPositionNow(db);
+      const interventionsFrom = { at: interventionsAt, start: interventionsStart };
       const readTickets = (part: Part) =>
         options.tickets && !quiet && ticketsAt !== undefined && ticketsStart !== undefined
           ? ticketAnswersSince(db, entity, ticketsAt, ticketsStart, part)
@@ -82,14 +110,19 @@ export function dolibarrNews(
           proposalsValidatedSince(db, entity, cursor.proposals, cursor.start.proposals, part),
           tasksAssignedSince(db, entity, cursor.tasks, cursor.start.tasks, part),
           readTickets(part),
+          shipmentsValidatedSince(db, entity, shipmentsFrom.at, shipmentsFrom.start, part),
+          interventionsValidatedSince(db, entity, interventionsFrom.at, interventionsFrom.start, part),
         ]);
-      const [[recentInvoices, recentProposals, recentTasks, recentTickets], [invoices, proposals, tasks, tickets], statuses] =
-        await Promise.all([
-          read('recent'),
-          read('new'),
-          // Numbered by the scan above, one instance at a time: nothing commits late, no look back.
-          options.tickets && statusesAt !== undefined ? ticketStatusChangesSince(db, entity, statusesAt) : Promise.resolve([]),
-        ]);
+      const [
+        [recentInvoices, recentProposals, recentTasks, recentTickets, recentShipments, recentInterventions],
+        [invoices, proposals, tasks, tickets, shipments, interventions],
+        statuses,
+      ] = await Promise.all([
+        read('recent'),
+        read('new'),
+        // Numbered by the scan above, one instance at a time: nothing commits late, no look back.
+        options.tickets && statusesAt !== undefined ? ticketStatusChangesSince(db, entity, statusesAt) : Promise.resolve([]),
+      ]);
       const ticketItem = (row: { rowid: number; fk_soc: number; ref: string; subject: string | null }, occurrence: string) => ({
         kind: 'ticket' as const,
         happened: 'answered' as const,
@@ -128,8 +161,28 @@ export function dolibarrNews(
         // Each answer and each status change is told once: by its event's id, or its change's number.
         ...[...recentTickets, ...tickets].map((row) => ticketItem(row, `event:${row.at}`)),
         ...statuses.map((row) => ticketItem(row, `status:${row.at}`)),
+        // Each shipment once: told of the order it carries, by the shipment's id.
+        ...[...recentShipments, ...shipments].map((row) => ({
+          kind: 'order' as const,
+          happened: 'shipped' as const,
+          id: toHostId(row.order_id),
+          clientId: toHostId(row.fk_soc),
+          number: row.order_ref,
+          title: row.ref_client?.trim() ?? '',
+          occurrence: `shipment:${row.rowid}`,
+        })),
         // Each booking's change once: by its status and revision (noted as told by bookingChanges).
         ...(options.appointments ? await bookingChanges(db, entity) : []),
+        // The contracts whose hours moved: each line's threshold once (by line, term and threshold).
+        ...(await allowancesReached(
+          contracts,
+          workspaceId,
+          [...recentInterventions, ...interventions].map((row) => ({
+            clientId: toHostId(row.fk_soc),
+            contractId: toHostId(row.fk_contrat),
+          })),
+          new Date().toISOString().slice(0, 10),
+        )),
       ];
       const next: NewsCursor = {
         invoices: positionAfter(cursor.invoices, invoices),
@@ -137,7 +190,14 @@ export function dolibarrNews(
         tasks: positionAfter(cursor.tasks, tasks),
         ...(ticketsAt !== undefined ? { tickets: positionAfter(ticketsAt, tickets) } : {}),
         ...(statusesAt !== undefined ? { statuses: positionAfter(statusesAt, statuses) } : {}),
-        start: { ...cursor.start, ...(ticketsStart !== undefined ? { tickets: ticketsStart } : {}) },
+        shipments: positionAfter(shipmentsFrom.at, shipments),
+        interventions: positionAfter(interventionsFrom.at, interventions),
+        start: {
+          ...cursor.start,
+          ...(ticketsStart !== undefined ? { tickets: ticketsStart } : {}),
+          shipments: shipmentsFrom.start,
+          interventions: interventionsFrom.start,
+        },
       };
       return { items, cursor: JSON.stringify(next) };
     },

@@ -114,18 +114,33 @@ export interface CrmFileContent {
 /**
  * A client's record that staff changed; ids as strings, like every hook's. `happened` says what the
  * client is to be told of: a document shared, a task assigned, an invoice issued, an offer sent, a
- * ticket answered.
+ * ticket answered, a version of work requested for approval, an order shipped, a contract line's
+ * allowance reached a threshold.
  */
 export interface CrmRecordChange {
   workspaceId: string;
   clientId: string;
-  kind: 'document' | 'task' | 'invoice' | 'proposal' | 'quotation' | 'ticket' | 'request' | 'appointment';
+  kind:
+    | 'document'
+    | 'task'
+    | 'invoice'
+    | 'proposal'
+    | 'quotation'
+    | 'ticket'
+    | 'request'
+    | 'appointment'
+    | 'approval'
+    | 'order'
+    | 'contract';
   id: string;
-  happened?: 'shared' | 'assigned' | 'issued' | 'sent' | 'answered';
+  happened?: 'shared' | 'assigned' | 'issued' | 'sent' | 'answered' | 'requested' | 'shipped' | 'reached';
   title?: string;
   number?: string;
   contactId?: string;
-  /** What tells this answer apart from the ticket's earlier ones (see HostRecordChange.occurrence). */
+  /**
+   * What tells this happening apart from the record's earlier ones (a ticket's answer, an approval's
+   * version, an order's shipment, a line's period and threshold; see HostRecordChange.occurrence).
+   */
   occurrence?: string;
 }
 

@@ -8,13 +8,14 @@
 // the entries behind a period are the billable time on the bucket's line, of a service it covers;
 // another client's, a draft's, a template's and another tenant's contracts are never found; and
 // over HTTP the section follows Alga's `billing` read as its billing page does (Finance sees it,
-// User gets 404).
+// User gets 404), and so does the news of a bucket reaching 80 % and all of its hours this period,
+// told once each.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import type { ContractsPort } from '../../src/core/ports/host.ts';
 import { signedInAgent } from '../support/portal-harness.ts';
-import type { PortalOnHost } from '../support/portal-on-host.ts';
+import { hostNewsPass, type PortalOnHost } from '../support/portal-on-host.ts';
 import { portalBesideAlga, startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 
 const reason = unavailable();
@@ -395,6 +396,46 @@ describe("alga-psa binding: contracts and bucket usage as Alga's billing page co
       await sophie.get(`${base}/contracts/${ids.contract}`).expect(404);
       await sophie.get(`${base}/contracts/${ids.contract}/lines/${ids.pool}`).expect(404);
       await giveRole('Admin');
+    });
+
+    it('tells who may see contracts when a bucket this period reaches 80 % and all of its hours, once each, with Alga’s billing read', async function () {
+      const told = () =>
+        host
+          .db('portal_client_notifications')
+          .where({ workspace_id: tenant, kind: 'allowance_nearly_used' })
+          .orderBy('id')
+          .select('subject_type', 'subject_id', 'title', 'number', 'occurrence');
+      const use = (bucket_id: string, minutes_used: number) =>
+        host
+          .db('bucket_usage')
+          .where({ tenant, bucket_id, client_id: bakery, period_start: monthStart(today, 0) })
+          .update({ minutes_used });
+      await giveRole('Finance');
+      await hostNewsPass(host.db, running);
+      expect(await told()).to.deep.equal([]); // 7.5 of 10 hours, and 1.59 of 4
+      await use(ids.pool, 480); // 8 of 10 hours
+      await hostNewsPass(host.db, running);
+      await hostNewsPass(host.db, running); // read again: told no one twice
+      const period = monthStart(today, 0).slice(0, 10);
+      const reached = (threshold: number) => ({
+        subject_type: 'contract',
+        subject_id: ids.contract,
+        title: 'Support hours - Remote support',
+        number: String(threshold),
+        occurrence: `line:${ids.pool}:${period}:${threshold}`,
+      });
+      expect(await told()).to.deep.equal([reached(80)]);
+      await use(ids.pool, 600); // all of it
+      await hostNewsPass(host.db, running);
+      expect(await told()).to.deep.equal([reached(80), reached(100)]);
+      // Without Alga's billing read (User), the Emergency pool used up tells her nothing.
+      await giveRole('User');
+      await use(ids.named, 240);
+      await hostNewsPass(host.db, running);
+      expect(await told()).to.have.length(2);
+      await giveRole('Admin');
+      await use(ids.pool, 450);
+      await use(ids.named, 95.5);
     });
   });
 });

@@ -13,12 +13,17 @@
 // tells no one. A status staff set tells her once, whether Dolibarr left an event with it
 // (Ticket::close, Ticket::assignUser) or only the column (the status menu, CommonObject::setStatut);
 // her own close through the portal does not.
+// A shipment of a client's order validated in Dolibarr tells the company's people who may see
+// orders, once, however often it is read; a draft shipment tells no one. An intervention validated
+// on a contract that brings a line counted in hours to 80 % of its allowance tells the company's
+// people who may see contracts, once, and again at 100 %.
 import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { saveSettings } from '../../src/core/settings/queries.ts';
 import { hostNewsPass, portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
+import { insertOrder, insertShipment } from './orders-setup.ts';
 import {
   insertClaireLogin,
   insertTicketInstallRows,
@@ -81,7 +86,7 @@ describe('dolibarr host: invoices and proposals validated, and tasks assigned, i
       { kind: 'offer_sent', subject_type: 'proposal', subject_id: String(seed.proposals.accept), number: ref },
     ]);
     const cursor = await host.db('portal_host_news').where({ workspace_id: '1' }).first('cursor');
-    expect(JSON.parse(cursor.cursor)).to.have.keys('invoices', 'proposals', 'tasks', 'start');
+    expect(JSON.parse(cursor.cursor)).to.have.keys('invoices', 'proposals', 'tasks', 'shipments', 'interventions', 'start');
     expect(await pass()).to.equal(0);
     expect(await told()).to.have.length(1);
   });
@@ -151,6 +156,151 @@ describe('dolibarr host: invoices and proposals validated, and tasks assigned, i
       { email: 'claire@martin.example', subject_id: String(seed.tasks.companyWide), number: 'TK2601-0002', title: 'Approve the plans' },
     ]);
     expect(await pass()).to.equal(0);
+  });
+
+  it('tells the company of each shipment of its order validated in Dolibarr, once, while orders are on', async function () {
+    const { db, seed } = host;
+    const shippedRows = () =>
+      db('portal_client_notifications as n')
+        .join('client_users as u', function joinUser() {
+          this.on('u.id', '=', 'n.client_user_id').andOn('u.workspace_id', '=', 'n.workspace_id');
+        })
+        .where({ 'n.workspace_id': '1', 'n.kind': 'order_shipped' })
+        // One shipment's people are told together, in no particular order.
+        .orderBy(['n.occurrence', 'u.email'])
+        .select('u.email', 'n.subject_type', 'n.subject_id', 'n.number', 'n.title');
+    const glue = { label: 'Tile glue', qty: 2, subprice: 10, tva: 20 };
+    const order = await insertOrder(db, seed, {
+      ref: 'CO2611-0101',
+      fk_soc: seed.companies.bakery,
+      fk_statut: 2,
+      day: '2026-11-02',
+      lines: [glue, { ...glue, label: 'Grout' }],
+      extra: { ref_client: 'PO-778' },
+    });
+    /** Expedition::valid: fk_statut 1 and date_valid now. */
+    const validatedShipment = async (ref: string, lineId: number, status = 1) => {
+      const id = await insertShipment(db, seed, {
+        ref,
+        fk_soc: seed.companies.bakery,
+        orderId: order.id,
+        fk_statut: status,
+        carrier: null,
+        tracking: null,
+        sent: '2026-11-03',
+        lines: [{ lineId, qty: 2 }],
+      });
+      if (status !== 0)
+        await db('llx_expedition')
+          .where({ rowid: id })
+          .update({ date_valid: db.raw('localtimestamp') });
+      return id;
+    };
+    await saveSettings(db, '1', { showOrders: true }, String(seed.users.admin));
+    await running.portal.workspaceChanged('1');
+    const first = await validatedShipment('SH2611-0101', order.lineIds[0]!);
+    await validatedShipment('(PROV9)', order.lineIds[1]!, 0); // a draft is the agency's
+    await pass();
+    const toldOnce = ['claire@martin.example', 'sophie@martin.example'].map((email) => ({
+      email,
+      subject_type: 'order',
+      subject_id: String(order.id),
+      number: 'CO2611-0101',
+      title: 'PO-778',
+    }));
+    expect(await shippedRows()).to.deep.equal(toldOnce);
+    const occurrences = await db('portal_client_notifications').where({ workspace_id: '1', kind: 'order_shipped' }).distinct('occurrence');
+    expect(occurrences).to.deep.equal([{ occurrence: `shipment:${first}` }]);
+    // Read again (the look back): told no one twice.
+    expect(await pass()).to.equal(0);
+    const second = await validatedShipment('SH2611-0102', order.lineIds[1]!);
+    expect(await pass()).to.equal(2);
+    expect((await shippedRows()).slice(2)).to.deep.equal(toldOnce);
+    expect(
+      await db('portal_client_notifications')
+        .where({ workspace_id: '1', occurrence: `shipment:${second}` })
+        .count('* as n'),
+    ).to.deep.equal([{ n: 2 }]);
+  });
+
+  it('tells the company when interventions validated bring a contract line to 80 % and to all of its hours, once each', async function () {
+    const { db, seed } = host;
+    await saveSettings(db, '1', { showContracts: true }, String(seed.users.admin));
+    await running.portal.workspaceChanged('1');
+    const today = new Date().toISOString().slice(0, 10);
+    const first = `${today.slice(0, 8)}01`;
+    const last = new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)), 0)).toISOString().slice(0, 10);
+    const id = async (table: string, row: Record<string, unknown>) => Number((await db(table).insert(row).returning('rowid'))[0].rowid);
+    const hour = await id('llx_c_units', {
+      code: 'H',
+      sortorder: 1,
+      scale: 3600,
+      label: 'Hour',
+      short_label: 'h',
+      unit_type: 'time',
+      active: 1,
+    });
+    const contract = await id('llx_contrat', {
+      ref: 'CT2611-0101',
+      entity: 1,
+      fk_soc: seed.companies.bakery,
+      statut: 1,
+      datec: `${first} 09:00:00`,
+      date_contrat: `${first} 00:00:00`,
+      fk_user_author: seed.users.admin,
+    });
+    const line = await id('llx_contratdet', {
+      fk_contrat: contract,
+      label: 'Support hours',
+      qty: 10,
+      fk_unit: hour,
+      statut: 4,
+      rang: 1,
+      date_ouverture: `${first} 00:00:00`,
+      date_fin_validite: `${last} 00:00:00`,
+      fk_user_author: seed.users.admin,
+    });
+    /** Fichinter::setValid on an intervention with one line of `seconds`. */
+    const intervention = async (ref: string, seconds: number) => {
+      const fichinter = await id('llx_fichinter', {
+        fk_soc: seed.companies.bakery,
+        fk_contrat: contract,
+        ref,
+        entity: 1,
+        fk_statut: 1,
+        datec: `${today} 09:00:00`,
+        date_valid: db.raw('localtimestamp'),
+        fk_user_author: seed.users.staff,
+      });
+      await id('llx_fichinterdet', { fk_fichinter: fichinter, date: `${today} 10:00:00`, duree: seconds, description: ref });
+    };
+    const reachedRows = () =>
+      db('portal_client_notifications as n')
+        .join('client_users as u', function joinUser() {
+          this.on('u.id', '=', 'n.client_user_id').andOn('u.workspace_id', '=', 'n.workspace_id');
+        })
+        .where({ 'n.workspace_id': '1', 'n.kind': 'allowance_nearly_used' })
+        // One threshold's people are told together, in no particular order.
+        .orderByRaw('length(n.number), n.number, u.email')
+        .select('u.email', 'n.subject_id', 'n.title', 'n.number', 'n.occurrence');
+    await intervention('FI2611-0101', 27000); // 7.5 of 10 hours
+    await pass();
+    expect(await reachedRows()).to.deep.equal([]);
+    await intervention('FI2611-0102', 1800); // 8 of 10
+    await pass();
+    expect(await pass()).to.equal(0); // read again: told no one twice
+    const reached = (threshold: number) =>
+      ['claire@martin.example', 'sophie@martin.example'].map((email) => ({
+        email,
+        subject_id: String(contract),
+        title: 'Support hours',
+        number: String(threshold),
+        occurrence: `line:${line}:${first}:${threshold}`,
+      }));
+    expect(await reachedRows()).to.deep.equal(reached(80));
+    await intervention('FI2611-0103', 7200); // 10 of 10
+    await pass();
+    expect(await reachedRows()).to.deep.equal([...reached(80), ...reached(100)]);
   });
 });
 

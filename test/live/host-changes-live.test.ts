@@ -180,7 +180,7 @@ describe("changes made in the CRM's own pages reach the client's portal pages li
     const before = await count();
     let thrown: unknown;
     try {
-      await a.portal.hostRecordChanged({ workspaceId, clientId: northwind, kind: 'contract' as 'task', id: '1' });
+      await a.portal.hostRecordChanged({ workspaceId, clientId: northwind, kind: 'shipment' as 'task', id: '1' });
     } catch (err) {
       thrown = err;
     }

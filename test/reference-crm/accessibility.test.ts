@@ -1,5 +1,6 @@
 // Covers the accessibility of the reference CRM's staff pages: every page (sign-in, dashboard,
-// each list, detail and form (help articles too), a form showing errors, a ticket with its files listed, settings,
+// each list, detail and form (help articles too; orders, an order with its shipments and the form
+// to send one, approvals, a client's contracts and devices, a contract with its time entry form), a form showing errors, a ticket with its files listed, settings,
 // the 404 page) is checked with axe in Chromium and must have no violations. It also checks that no page breaks the strict CSP.
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
@@ -70,6 +71,8 @@ describe('reference CRM accessibility (axe)', function () {
       document: await idOf(crm.db, 'documents', { filename: 'kickoff-notes.txt' }, 'demo'),
       ticket: await idOf(crm.db, 'tickets', { subject: 'Contact form on the website sends no email' }, 'demo'),
       article: await idOf(crm.db, 'kb_articles', { title: 'How to pay an invoice by bank transfer' }, 'demo'),
+      contract: await idOf(crm.db, 'contracts', { number: 'CT-2026-001' }, 'demo'),
+      order: await idOf(crm.db, 'orders', { number: 'SO-2026-002' }, 'demo'),
     };
     const paths = [
       '/',
@@ -99,6 +102,12 @@ describe('reference CRM accessibility (axe)', function () {
       '/knowledge-base',
       `/knowledge-base/${ids.article}`,
       '/knowledge-base/new',
+      '/orders',
+      `/orders/${ids.order}`,
+      '/approvals',
+      `/clients/${ids.client}/contracts`,
+      `/clients/${ids.client}/devices`,
+      `/contracts/${ids.contract}`,
       '/settings',
     ];
     for (const path of paths) await expectNoViolations(path);
@@ -122,7 +131,8 @@ describe('reference CRM accessibility (axe)', function () {
   });
 
   it('forms showing validation errors', async function () {
-    for (const path of ['/proposals/new', '/invoices/new', '/tasks/new', '/clients/new', '/knowledge-base/new']) {
+    const contract = await idOf(crm.db, 'contracts', { number: 'CT-2026-001' }, 'demo');
+    for (const path of ['/proposals/new', '/invoices/new', '/tasks/new', '/clients/new', '/knowledge-base/new', `/contracts/${contract}`]) {
       await page.goto(`${base}${path}`);
       await page.click('main button[type=submit]');
       await page.waitForLoadState();

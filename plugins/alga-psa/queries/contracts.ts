@@ -232,3 +232,48 @@ export function listAlgaBucketEntries(
     );
   return query;
 }
+
+export interface BucketNearlyUsedRow {
+  client_id: string;
+  client_contract_id: string;
+  contract_id: string;
+  bucket_id: string;
+  period_start: string;
+  minutes_used: string;
+  rolled_over_minutes: string;
+  total_minutes: number;
+}
+
+/**
+ * The tenant's buckets whose period under way (UTC today, as Alga's billing keeps periods) has used
+ * at least `share` of the bucket's minutes with what rolled over, on the client's running contracts
+ * as getClientBucketUsage counts them (active, started, not ended; never a template or a draft).
+ * Alga keeps no moment a period's usage moved, so the news pass reads them all each time: one row
+ * per client bucket with a period under way, through bucket_usage's (tenant, bucket, period) index.
+ */
+export function bucketsNearlyUsed(db: Db, scope: { tenant: string; share: number }): Promise<BucketNearlyUsedRow[]> {
+  const today = "(now() at time zone 'UTC')::date";
+  return db('bucket_usage as bu')
+    .join('contract_line_buckets as clb', (j) => j.on('clb.tenant', 'bu.tenant').andOn('clb.bucket_id', 'bu.bucket_id'))
+    .join('contract_lines as cl', (j) => j.on('cl.tenant', 'clb.tenant').andOn('cl.contract_line_id', 'clb.contract_line_id'))
+    .join('client_contracts as cc', (j) =>
+      j.on('cc.tenant', 'cl.tenant').andOn('cc.contract_id', 'cl.contract_id').andOn('cc.client_id', 'bu.client_id'),
+    )
+    .join('contracts as c', (j) => j.on('c.tenant', 'cc.tenant').andOn('c.contract_id', 'cc.contract_id'))
+    .where({ 'bu.tenant': scope.tenant, 'cc.is_active': true, 'c.is_template': false })
+    .whereNot('c.status', 'draft')
+    .andWhereRaw(`cc.start_date <= ${today} and (cc.end_date is null or cc.end_date > ${today})`)
+    .andWhereRaw(`bu.period_start <= ${today} and bu.period_end > ${today}`)
+    .andWhereRaw('clb.total_minutes + bu.rolled_over_minutes > 0')
+    .andWhereRaw('bu.minutes_used >= ? * (clb.total_minutes + bu.rolled_over_minutes)', [scope.share])
+    .select(
+      'bu.client_id',
+      'cc.client_contract_id',
+      'cc.contract_id',
+      'bu.bucket_id',
+      db.raw(`${utcDay('bu.period_start')} as period_start`),
+      'bu.minutes_used',
+      'bu.rolled_over_minutes',
+      'clb.total_minutes',
+    );
+}

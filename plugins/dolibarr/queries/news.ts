@@ -1,8 +1,9 @@
 // What the agency issued and sent in Dolibarr after the portal's cursor, for clients' notifications:
 // invoices validated (llx_facture past draft; date_valid holds the day only, so the moment is tms,
 // which Dolibarr's update trigger sets when the invoice is validated), proposals validated
-// (llx_propal fk_statut 1, date_valid a timestamp) and tasks assigned to a client's contact
-// (llx_element_contact, whose datecreate add_contact() writes). Each read starts a few minutes before its
+// (llx_propal fk_statut 1, date_valid a timestamp), tasks assigned to a client's contact
+// (llx_element_contact, whose datecreate add_contact() writes) and shipments validated (llx_expedition
+// past draft, date_valid a timestamp Expedition::valid writes) of an order the client sees. Each read starts a few minutes before its
 // cursor (never before where the first read started), so a validation committed after a later one
 // is not missed; the portal tells each person once. Timestamps are Dolibarr's (without zone) and
 // compared as Dolibarr wrote them: the cursor is the newest value read, never this process's clock;
@@ -11,7 +12,15 @@
 import { INVOICE_CLOSED, INVOICE_VALIDATED, LISTED_TYPES } from './invoices.ts';
 import { clientCompanyIds, type Db } from './db.ts';
 import { PROPAL_VALIDATED } from './proposals.ts';
-import { projectSeenBySql, SHOWN_PROJECT_STATUSES, SHOWN_TASK_STATUSES, TASK_DONE_SQL } from './visibility.ts';
+import {
+  clientInterventionsSeen,
+  clientOrdersSeen,
+  projectSeenBySql,
+  SHOWN_PROJECT_STATUSES,
+  SHOWN_SHIPMENT_STATUSES,
+  SHOWN_TASK_STATUSES,
+  TASK_DONE_SQL,
+} from './visibility.ts';
 
 /** A position: a timestamp as text (AT), or '-infinity' for a table with nothing yet. */
 interface Positions {
@@ -29,7 +38,11 @@ export interface NewsCursor extends Positions {
   tickets?: string;
   /** The newest ticket status change's number read (ticket-statuses.ts; with the tickets option only). */
   statuses?: string;
-  start: Positions & { tickets?: string };
+  /** The newest shipment validation read (absent from a cursor written before shipments were read). */
+  shipments?: string;
+  /** The newest intervention validation read (absent from a cursor written before interventions were read). */
+  interventions?: string;
+  start: Positions & { tickets?: string; shipments?: string; interventions?: string };
 }
 
 export interface NewsRow {
@@ -68,8 +81,14 @@ function inPart(column: string, after: string, start: string, part: Part): [stri
 export async function newsStartAt(db: Db, startedAt: Date): Promise<NewsCursor> {
   const result = await db.raw<{ rows: Array<{ at: string }> }>(`select ${AT('?::timestamptz::timestamp')} as at`, [startedAt]);
   const at = result.rows[0]!.at;
-  const positions = { invoices: at, proposals: at, tasks: at };
+  const positions = { invoices: at, proposals: at, tasks: at, shipments: at, interventions: at };
   return { ...positions, start: positions };
+}
+
+/** Where Dolibarr is now, as a position: for a part a saved cursor did not read yet. */
+export async function newsPositionNow(db: Db): Promise<string> {
+  const result = await db.raw<{ rows: Array<{ at: string }> }>(`select ${AT('localtimestamp')} as at`);
+  return result.rows[0]!.at;
 }
 
 /**
@@ -197,4 +216,72 @@ export function ticketAnswersSince(db: Db, entity: number, after: string, start:
     .orderBy('a.id')
     .limit(BATCH)
     .select<TicketAnswerRow[]>('t.rowid', 't.fk_soc', 't.ref', 't.subject', db.raw('a.id::text as at'));
+}
+
+export interface ShipmentNewsRow {
+  /** The shipment's rowid. */
+  rowid: number;
+  order_id: number;
+  fk_soc: number;
+  order_ref: string;
+  ref_client: string | null;
+  at: string;
+}
+
+/**
+ * Shipments validated since the cursor (sent, or delivered since) of an order the client sees
+ * (visibility.ts): the order linked to the shipment (llx_element_element commande → shipping, as
+ * Expedition::create writes it from an order), or else the one its lines carry; oldest first, a
+ * batch at most.
+ */
+export function shipmentsValidatedSince(db: Db, entity: number, after: string, start: string, part: Part): Promise<ShipmentNewsRow[]> {
+  const orderOf = `coalesce(
+      (select ee.fk_source from llx_element_element ee
+        where ee.fk_target = e.rowid and ee.targettype = 'shipping' and ee.sourcetype = 'commande' order by ee.rowid limit 1),
+      (select x.fk_element from llx_expeditiondet x
+        where x.fk_expedition = e.rowid and x.element_type = 'commande' order by x.rowid limit 1))`;
+  return db('llx_expedition as e')
+    .join(clientOrdersSeen(db, entity).select('o.rowid', 'o.ref', 'o.ref_client', 'o.fk_soc').as('o'), function joinOrder() {
+      this.on('o.rowid', '=', db.raw(orderOf)).andOn('o.fk_soc', '=', 'e.fk_soc');
+    })
+    .where('e.entity', entity)
+    .whereIn('e.fk_statut', SHOWN_SHIPMENT_STATUSES)
+    .andWhereRaw(...inPart('e.date_valid', after, start, part))
+    .orderBy('e.date_valid')
+    .limit(BATCH)
+    .select<ShipmentNewsRow[]>(
+      'e.rowid',
+      'o.rowid as order_id',
+      'e.fk_soc',
+      'o.ref as order_ref',
+      'o.ref_client',
+      db.raw(`${AT('e.date_valid')} as at`),
+    );
+}
+
+export interface InterventionNewsRow {
+  rowid: number;
+  fk_soc: number;
+  fk_contrat: number;
+  at: string;
+}
+
+/**
+ * Interventions on a client company's contract validated since the cursor (Fichinter::setValid
+ * writes date_valid), whose durations count in the contract's allowances; oldest first, a batch at
+ * most.
+ */
+export function interventionsValidatedSince(
+  db: Db,
+  entity: number,
+  after: string,
+  start: string,
+  part: Part,
+): Promise<InterventionNewsRow[]> {
+  return clientInterventionsSeen(db, entity)
+    .where('f.fk_contrat', '>', 0)
+    .andWhereRaw(...inPart('f.date_valid', after, start, part))
+    .orderBy('f.date_valid')
+    .limit(BATCH)
+    .select<InterventionNewsRow[]>('f.rowid', 'f.fk_soc', 'f.fk_contrat', db.raw(`${AT('f.date_valid')} as at`));
 }

@@ -178,6 +178,17 @@ export function ordersSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
     .whereNot('o.fk_statut', ORDER_DRAFT);
 }
 
+/**
+ * Every client company's orders its contacts see (llx_commande aliased o): past draft, as
+ * ordersSeenBy per company; for a read across the entity's companies (the news of shipments).
+ */
+export function clientOrdersSeen(db: Db, entity: number): Knex.QueryBuilder {
+  return db('llx_commande as o')
+    .where('o.entity', entity)
+    .whereIn('o.fk_soc', clientCompanyIds(db, entity))
+    .whereNot('o.fk_statut', ORDER_DRAFT);
+}
+
 /** Expedition::STATUS_VALIDATED (sent) and STATUS_CLOSED (delivered); a draft or cancelled shipment is not shown. */
 export const SHOWN_SHIPMENT_STATUSES = [1, 2];
 /** A contract's validated status (llx_contrat.statut: 0 draft, 1 validated, 2 closed). */
@@ -190,6 +201,14 @@ export function contractsSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder 
   return db('llx_contrat as c')
     .where({ 'c.entity': scope.entity, 'c.fk_soc': scope.companyId, 'c.statut': CONTRACT_VALIDATED })
     .whereIn('c.fk_soc', clientCompanyIds(db, scope.entity));
+}
+
+/** Every client company's interventions (llx_fichinter aliased f), past draft: for a read across the entity's companies (the news). */
+export function clientInterventionsSeen(db: Db, entity: number): Knex.QueryBuilder {
+  return db('llx_fichinter as f')
+    .where('f.entity', entity)
+    .whereIn('f.fk_soc', clientCompanyIds(db, entity))
+    .whereNot('f.fk_statut', INTERVENTION_DRAFT);
 }
 
 /** The company's interventions (llx_fichinter aliased f) counted against its contracts: past draft. */

@@ -1,6 +1,7 @@
 // Contracts, their lines and the time entries counted against them. Every statement is scoped by
 // workspace, and a client's reads by client through the contract, so another company's contract,
 // line or entry is not found. Clients see active and ended contracts, never drafts.
+import type { Knex } from 'knex';
 import type { ALLOWANCE_MEASURES, ALLOWANCE_PERIODS } from '../migrations/20270502000001_contracts.ts';
 import type { Db } from './db.ts';
 
@@ -224,4 +225,81 @@ export async function ensureSeedContract(
       );
   }
   return contractId;
+}
+
+/** A client's contracts as staff see them: drafts too, newest first. */
+export function staffClientContracts(
+  db: Db,
+  scope: { workspaceId: number; clientId: number },
+): Promise<Array<Omit<ContractRow, 'status'> & { status: 'draft' | 'active' | 'ended' }>> {
+  return db('contracts as k')
+    .where({ 'k.workspace_id': scope.workspaceId, 'k.client_id': scope.clientId })
+    .orderBy([
+      { column: 'k.starts_on', order: 'desc' },
+      { column: 'k.id', order: 'desc' },
+    ])
+    .select(CONTRACT_COLUMNS(db));
+}
+
+/** One contract of the workspace, with its client's id and name, as staff see it (drafts too). */
+export function findStaffContract(
+  db: Db,
+  scope: { workspaceId: number; contractId: number },
+): Promise<(Omit<ContractRow, 'status'> & { status: 'draft' | 'active' | 'ended'; client_id: number; client_name: string }) | undefined> {
+  return db('contracts as k')
+    .join('clients as c', (j) => j.on('c.workspace_id', 'k.workspace_id').andOn('c.id', 'k.client_id'))
+    .where({ 'k.workspace_id': scope.workspaceId, 'k.id': scope.contractId })
+    .first([...CONTRACT_COLUMNS(db), 'k.client_id', 'c.name as client_name']);
+}
+
+/** The calendar period holding `today` of each of these lines: its first day and the day after its last. */
+export function periodsOf(
+  db: Db,
+  scope: { workspaceId: number; lineIds: readonly number[]; today: string },
+): Promise<Array<{ line_id: number; start: string; end: string }>> {
+  if (scope.lineIds.length === 0) return Promise.resolve([]);
+  return db('contract_lines as l')
+    .where('l.workspace_id', scope.workspaceId)
+    .whereIn('l.id', scope.lineIds)
+    .select(
+      'l.id as line_id',
+      db.raw(`to_char(${PERIOD_START}, 'YYYY-MM-DD') as start`, [scope.today]),
+      db.raw(`to_char(${PERIOD_END}, 'YYYY-MM-DD') as "end"`, [scope.today]),
+    );
+}
+
+/**
+ * Records work against a line of the contract; false when the line is not the contract's. The line
+ * is locked, so two entries at once count one after the other, and the use of the period holding
+ * `today` is read after the write, in the same transaction.
+ */
+export async function insertTimeEntry(
+  trx: Knex.Transaction,
+  args: {
+    workspaceId: number;
+    contractId: number;
+    lineId: number;
+    staffUserId: number;
+    day: string;
+    amount: string;
+    description: string;
+    today: string;
+  },
+): Promise<{ allowance: string | null; used: string; period: { start: string; end: string }; name: string } | null> {
+  const line = await trx('contract_lines as l')
+    .where({ 'l.workspace_id': args.workspaceId, 'l.id': args.lineId, 'l.contract_id': args.contractId })
+    .forUpdate()
+    .first<{ id: number; name: string; allowance: string | null } | undefined>('l.id', 'l.name', 'l.allowance');
+  if (!line) return null;
+  await trx('time_entries').insert({
+    workspace_id: args.workspaceId,
+    contract_line_id: args.lineId,
+    staff_user_id: args.staffUserId,
+    work_date: args.day,
+    amount: args.amount,
+    description: args.description,
+  });
+  const [used] = await usedThisPeriod(trx, { workspaceId: args.workspaceId, lineIds: [args.lineId], today: args.today });
+  const [period] = await periodsOf(trx, { workspaceId: args.workspaceId, lineIds: [args.lineId], today: args.today });
+  return { allowance: line.allowance, used: used?.used ?? '0', period: { start: period!.start, end: period!.end }, name: line.name };
 }

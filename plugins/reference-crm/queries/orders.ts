@@ -201,6 +201,7 @@ export async function insertReorder(
 export interface StaffOrderRow {
   id: number;
   number: string;
+  client_reference: string | null;
   status: OrderRowStatus;
   client_id: number;
   client_name: string;
@@ -229,6 +230,7 @@ export function staffOrders(db: Db, q: { workspaceId: number; orderId?: number; 
     .select([
       'o.id',
       'o.number',
+      'o.client_reference',
       'o.status',
       'o.client_id',
       'c.name as client_name',
@@ -259,4 +261,94 @@ export function staffOrderLines(db: Db, q: { workspaceId: number; orderId: numbe
     .orderBy([{ column: 'ol.position' }, { column: 'ol.id' }]) as unknown as Promise<
     Array<{ description: string; quantity: string; unit_price_cents: string | number; tax_rate_percent: string | null }>
   >;
+}
+
+export interface StaffShipmentRow {
+  id: number;
+  number: string;
+  status: 'preparing' | 'sent' | 'delivered';
+  carrier: string | null;
+  tracking_number: string | null;
+  tracking_url: string | null;
+  sent_on: string | null;
+  delivered_on: string | null;
+}
+
+/** An order's shipments for the staff page, oldest first. */
+export function staffOrderShipments(db: Db, q: { workspaceId: number; orderId: number }): Promise<StaffShipmentRow[]> {
+  return db('shipments as s')
+    .where({ 's.workspace_id': q.workspaceId, 's.order_id': q.orderId })
+    .orderBy([{ column: 's.id' }])
+    .select<StaffShipmentRow[]>([
+      's.id',
+      's.number',
+      's.status',
+      's.carrier',
+      's.tracking_number',
+      's.tracking_url',
+      db.raw("to_char(s.sent_on, 'YYYY-MM-DD') as sent_on"),
+      db.raw("to_char(s.delivered_on, 'YYYY-MM-DD') as delivered_on"),
+    ]);
+}
+
+/**
+ * Sends what is left to send of a confirmed order, or one on its way, as one shipment: each line's
+ * quantity less what its shipments carried already. The order is locked, so two sends at once
+ * count one after the other; a confirmed order is then on its way (shipping). Resolves with the
+ * shipment, 'nothing-left' when every line has gone, or null when the order cannot be sent
+ * (another workspace's, a draft, delivered or cancelled).
+ */
+export async function insertShipmentOfRest(
+  trx: Knex.Transaction,
+  args: {
+    workspaceId: number;
+    orderId: number;
+    carrier: string | null;
+    trackingNumber: string | null;
+    trackingUrl: string | null;
+    sentOn: string;
+  },
+): Promise<{ id: number; number: string } | 'nothing-left' | null> {
+  const order = await trx('orders')
+    .where({ workspace_id: args.workspaceId, id: args.orderId })
+    .whereIn('status', ['confirmed', 'shipping'])
+    .forUpdate()
+    .first<{ id: number; number: string; status: OrderRowStatus } | undefined>('id', 'number', 'status');
+  if (!order) return null;
+  const rest = await trx('order_lines as ol')
+    .where({ 'ol.workspace_id': args.workspaceId, 'ol.order_id': order.id })
+    .select<Array<{ id: number; rest: string }>>(
+      'ol.id',
+      trx.raw(
+        `ol.quantity - coalesce((select sum(sl.quantity) from shipment_lines sl
+           join shipments s on s.workspace_id = sl.workspace_id and s.id = sl.shipment_id
+          where sl.workspace_id = ? and s.workspace_id = ? and sl.order_line_id = ol.id and s.order_id = ol.order_id), 0) as rest`,
+        [args.workspaceId, args.workspaceId],
+      ),
+    )
+    .orderBy([{ column: 'ol.position' }, { column: 'ol.id' }]);
+  const toSend = rest.filter((line) => Number(line.rest) > 0);
+  if (toSend.length === 0) return 'nothing-left';
+  const sent = await trx('shipments')
+    .where({ workspace_id: args.workspaceId, order_id: order.id })
+    .count<Array<{ n: string | number }>>('* as n');
+  const number = `${order.number}-S${Number(sent[0]!.n) + 1}`;
+  const [shipment] = await trx('shipments')
+    .insert({
+      workspace_id: args.workspaceId,
+      order_id: order.id,
+      number,
+      status: 'sent',
+      carrier: args.carrier,
+      tracking_number: args.trackingNumber,
+      tracking_url: args.trackingUrl,
+      sent_on: args.sentOn,
+    })
+    .returning<Array<{ id: number }>>('id');
+  await trx('shipment_lines').insert(
+    toSend.map((line) => ({ workspace_id: args.workspaceId, shipment_id: shipment!.id, order_line_id: line.id, quantity: line.rest })),
+  );
+  if (order.status === 'confirmed')
+    await trx('orders').where({ workspace_id: args.workspaceId, id: order.id }).update({ status: 'shipping' });
+  return { id: shipment!.id, number };
 }

@@ -1,5 +1,7 @@
 // Changes the host makes in its own pages (staff share a document, move a task's due date, reassign
-// or delete it; issue an invoice, send a proposal; answer a ticket or change its status): the host tells the portal with
+// or delete it; issue an invoice, send a proposal; answer a ticket or change its status; share a
+// version of work for approval, send a shipment of an order, count time that brings a contract
+// line's allowance to a threshold): the host tells the portal with
 // CustomerPortal.hostRecordChanged. A document or task change becomes the same live event the
 // portal's own changes send (document-changed, task-changed), on the same channels, so every
 // instance's open pages of that client refresh; the event carries ids only, and each page fetches
@@ -10,10 +12,30 @@ import { z } from 'zod';
 import type { EventBus } from '../events/event-bus.ts';
 import { recordAndAnnounce, type LiveEventType } from './live-events.ts';
 
-export type HostRecordKind = 'document' | 'task' | 'invoice' | 'proposal' | 'quotation' | 'ticket' | 'request' | 'appointment';
+const HOST_RECORD_KINDS = [
+  'document',
+  'task',
+  'invoice',
+  'proposal',
+  'quotation',
+  'ticket',
+  'request',
+  'appointment',
+  'approval',
+  'order',
+  'contract',
+] as const;
+export type HostRecordKind = (typeof HOST_RECORD_KINDS)[number];
 
+const HOST_HAPPENINGS = ['shared', 'assigned', 'issued', 'sent', 'answered', 'requested', 'shipped', 'reached'] as const;
 /** What happened that the client should be told of: each goes with one kind of record. */
-type HostHappening = 'shared' | 'assigned' | 'issued' | 'sent' | 'answered';
+type HostHappening = (typeof HOST_HAPPENINGS)[number];
+
+/**
+ * The kinds whose record has many happenings, each told once, so each must say which it is: an
+ * approval's versions, an order's shipments, a contract line's thresholds per period.
+ */
+const TOLD_PER_OCCURRENCE: ReadonlySet<HostRecordKind> = new Set(['approval', 'order', 'contract']);
 
 export interface HostRecordChange {
   workspaceId: string;
@@ -28,7 +50,12 @@ export interface HostRecordChange {
    * ticket `answered` (a message from the agency, or a status the agency set), a service or quote
    * request `answered` (the agency's answer, a status it set, or a quotation linked to it).
    * ticket `answered` (a message from the agency, or a status the agency set), an appointment
-   * `answered` (the agency confirmed, declined or moved it: the client is sent the invitation).
+   * `answered` (the agency confirmed, declined or moved it: the client is sent the invitation), an
+   * approval `requested` (the agency shared a version of the work: occurrence the version's number),
+   * an order `shipped` (a shipment of it left: occurrence the shipment's id; title the client's
+   * reference), a contract `reached` (a line's hours or units this period reached 80 % or 100 % of
+   * its allowance: occurrence line, period and threshold; title the line's name, number the
+   * threshold in percent).
    */
   happened?: HostHappening;
   /** The record's title and number as the client knows them, for the notification's words. */
@@ -56,15 +83,18 @@ const HAPPENS_TO: Record<HostRecordKind, HostHappening> = {
   ticket: 'answered',
   request: 'answered',
   appointment: 'answered',
+  approval: 'requested',
+  order: 'shipped',
+  contract: 'reached',
 };
 
 const changeSchema = z
   .object({
     workspaceId: hostId,
     clientId: hostId,
-    kind: z.enum(['document', 'task', 'invoice', 'proposal', 'quotation', 'ticket', 'request', 'appointment']),
+    kind: z.enum(HOST_RECORD_KINDS),
     id: hostId,
-    happened: z.enum(['shared', 'assigned', 'issued', 'sent', 'answered']).optional(),
+    happened: z.enum(HOST_HAPPENINGS).optional(),
     title: z.string().trim().max(300).optional(),
     number: z.string().trim().max(100).optional(),
     contactId: hostId.optional(),
@@ -74,9 +104,18 @@ const changeSchema = z
     message: 'happened does not go with this kind of record (document shared, task assigned, invoice issued, proposal or quotation sent)',
     path: ['happened'],
   })
-  .refine((change) => change.happened || (change.kind !== 'invoice' && change.kind !== 'proposal' && change.kind !== 'quotation'), {
-    message: 'an invoice, proposal or quotation is reported only with what happened (issued, sent)',
-    path: ['happened'],
+  .refine(
+    (change) =>
+      change.happened ||
+      (change.kind !== 'invoice' && change.kind !== 'proposal' && change.kind !== 'quotation' && !TOLD_PER_OCCURRENCE.has(change.kind)),
+    {
+      message: 'an invoice, proposal, quotation, approval, order or contract is reported only with what happened',
+      path: ['happened'],
+    },
+  )
+  .refine((change) => !TOLD_PER_OCCURRENCE.has(change.kind) || change.occurrence, {
+    message: 'an approval, order or contract is reported with its occurrence (the version, the shipment, the line’s period and threshold)',
+    path: ['occurrence'],
   });
 
 export type ParsedHostChange = z.infer<typeof changeSchema>;

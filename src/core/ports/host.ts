@@ -1486,13 +1486,16 @@ export interface HostRecordPagesPort {
 
 /** Something the agency did in the host that the client's people are to be told of. */
 export interface HostNewsItem {
-  kind: 'invoice' | 'proposal' | 'quotation' | 'task' | 'ticket' | 'appointment';
+  kind: 'invoice' | 'proposal' | 'quotation' | 'task' | 'ticket' | 'appointment' | 'order' | 'contract';
   /**
    * An invoice `issued`; a proposal or quotation `sent` for the client's answer; a task `assigned`
-   * to a contact; a ticket or an appointment `answered` by the agency (the words of
-   * hostRecordChanged's change).
+   * to a contact; a ticket or an appointment `answered` by the agency; an order `shipped` (a
+   * shipment of it left: the id is the order's, the occurrence the shipment's); a contract
+   * `reached` (a line's use this period reached a threshold of its allowance: the number is the
+   * threshold in percent, the title the line's name, the occurrence line, period and threshold)
+   * (the words of hostRecordChanged's change).
    */
-  happened: 'issued' | 'sent' | 'assigned' | 'answered';
+  happened: 'issued' | 'sent' | 'assigned' | 'answered' | 'shipped' | 'reached';
   id: HostId;
   clientId: HostId;
   number: string;

@@ -12,6 +12,9 @@ const KIND_OF = {
   ticket: 'ticket_answered',
   request: 'request_answered',
   appointment: 'appointment_answered',
+  approval: 'approval_requested',
+  order: 'order_shipped',
+  contract: 'allowance_nearly_used',
 } as const;
 
 export function clientEventOf(change: ParsedHostChange): ClientEvent {

@@ -19,6 +19,8 @@ const KIND_OF = {
   task: 'task_assigned',
   ticket: 'ticket_answered',
   appointment: 'appointment_answered',
+  order: 'order_shipped',
+  contract: 'allowance_nearly_used',
 } as const;
 
 /** How long a claimed read stays its instance's: a little under the pass's interval. */

@@ -13,6 +13,9 @@ export const NOTIFICATION_KINDS = [
   'survey_invited',
   'request_answered',
   'appointment_answered',
+  'approval_requested',
+  'order_shipped',
+  'allowance_nearly_used',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -44,6 +47,12 @@ export const KIND_RULES: Record<NotificationKind, KindRule> = {
   // The agency's answer on an appointment: the person who booked it gets an email of its own with
   // the calendar invitation (appointments/invitations.ts), so this one stays in the portal.
   appointment_answered: { permission: 'appointments', section: 'appointments', channels: ['portal'], defaultChannel: 'portal' },
+  // A new version of work waits for the client's decision: the agency's work waits on it.
+  approval_requested: { permission: 'approvals', section: 'approvals', channels: CHANNELS, defaultChannel: 'email' },
+  // A shipment of the client's order left: someone is to receive it.
+  order_shipped: { permission: 'orders', section: 'orders', channels: CHANNELS, defaultChannel: 'email' },
+  // A contract line's hours this period reached 80 % (or all) of its allowance: more work costs extra.
+  allowance_nearly_used: { permission: 'contracts', section: 'contracts', channels: CHANNELS, defaultChannel: 'email' },
 };
 
 /** The kinds a person's settings (the workspace's, narrowed by their access) let them see. */

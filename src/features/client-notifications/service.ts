@@ -59,7 +59,20 @@ export interface ClientEvent {
   workspaceId: string;
   clientId: string;
   kind: NotificationKind;
-  subjectType: 'invoice' | 'proposal' | 'quotation' | 'task' | 'document' | 'message' | 'ticket' | 'survey' | 'request' | 'appointment';
+  subjectType:
+    | 'invoice'
+    | 'proposal'
+    | 'quotation'
+    | 'task'
+    | 'document'
+    | 'message'
+    | 'ticket'
+    | 'survey'
+    | 'request'
+    | 'appointment'
+    | 'approval'
+    | 'order'
+    | 'contract';
   subjectId: string;
   /**
    * Which happening on the record this is, where one record has many (each answer on a ticket: the
@@ -111,15 +124,31 @@ export function subjectPath(row: Pick<NotificationRow, 'subject_type' | 'subject
       return `/requests/mine/${encodeURIComponent(row.subject_id)}`;
     case 'appointment':
       return `/appointments/${encodeURIComponent(row.subject_id)}`;
+    case 'approval':
+      return `/approvals/${encodeURIComponent(row.subject_id)}`;
+    case 'order':
+      return `/orders/${encodeURIComponent(row.subject_id)}`;
+    case 'contract':
+      return `/contracts/${encodeURIComponent(row.subject_id)}`;
     default:
       return '/messages';
   }
 }
 
-/** The sentence a notification reads as, in the reader's language. */
+/**
+ * The sentence a notification reads as, in the reader's language. Most read the record's number and
+ * title together (`name`); a kind whose number is not the record's (an approval's version, a
+ * contract line's threshold) reads `title` and `number` apart.
+ */
 export function notificationText(t: Translate, row: Pick<NotificationRow, 'kind' | 'subject_type' | 'title' | 'number'>): string {
+  const unnamed = t('clientNotifications:unnamed');
   const name = [row.number, row.title].filter(Boolean).join(' · ');
-  return t(`clientNotifications:kinds.${row.kind}.text`, { context: row.subject_type, name: name || t('clientNotifications:unnamed') });
+  return t(`clientNotifications:kinds.${row.kind}.text`, {
+    context: row.subject_type,
+    name: name || unnamed,
+    title: row.title || unnamed,
+    number: row.number ?? '',
+  });
 }
 
 export function createClientNotifications(deps: ClientNotificationsDeps) {

@@ -3,7 +3,9 @@
 // the client's decisions (who, when, from where, the comment and its point, the fingerprint of the
 // file decided), where staff upload the next version. A version is never replaced. Uploads are
 // multipart: the form's CSRF token is its first field, checked before the file is kept and again
-// once the body is read (see csrf.ts); multer keeps the file in memory, at most 10 MB.
+// once the body is read (see csrf.ts); multer keeps the file in memory, at most 10 MB. Each version
+// shared is told to the plugins once written (the client portal asks the client's people for
+// their decision, once per version).
 import { createHash } from 'node:crypto';
 import { Router, type Response } from 'express';
 import multer from 'multer';
@@ -22,9 +24,11 @@ import { findClient, listClients } from '../../queries/clients.ts';
 import { inTransaction } from '../../queries/db.ts';
 import { requireStaff, staffOf } from '../auth.ts';
 import { csrfFileFilter, csrfInBody } from '../csrf.ts';
+import type { CrmPlugin } from '../../crm-plugin.ts';
 import { type FieldError, freeText, idField, parseForm, requiredText } from '../forms.ts';
 import { clientOptions, statusLabel } from '../presenters.ts';
 import { formView, render } from '../render.ts';
+import { tellPlugins } from '../record-changes.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
 
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -107,8 +111,21 @@ function presentDecision(row: ApprovalDecisionRow) {
   };
 }
 
-export function approvalRoutes({ db }: RouteDeps): Router {
+export function approvalRoutes({ db, plugins }: RouteDeps & { plugins?: readonly CrmPlugin[] }): Router {
   const router = Router();
+
+  /** A version shared: the client is asked for a decision on it, once (its number the occurrence). */
+  const tellVersion = (workspaceId: number, approval: { id: number; clientId: number; title: string }, version: number) =>
+    tellPlugins(plugins, {
+      workspaceId,
+      clientId: approval.clientId,
+      kind: 'approval',
+      id: approval.id,
+      happened: 'requested',
+      title: approval.title,
+      number: String(version),
+      occurrence: `version:${version}`,
+    });
 
   async function showNewForm(res: Response, values: unknown, errors: FieldError[], status = 200) {
     const { workspaceId } = staffOf(res);
@@ -194,6 +211,7 @@ export function approvalRoutes({ db }: RouteDeps): Router {
         file: asFile(file, parsed.data.message, staff.id),
       }),
     );
+    await tellVersion(staff.workspaceId, { id, clientId: client.id, title: parsed.data.title }, 1);
     res.redirect(303, `/approvals/${id}`);
   });
 
@@ -202,7 +220,7 @@ export function approvalRoutes({ db }: RouteDeps): Router {
   router.post(APPROVAL_VERSION_PATH, requireStaff, upload.single('file'), csrfInBody, async (req, res) => {
     const staff = staffOf(res);
     const id = routeId(req.params.id);
-    found(await findApproval(db, { workspaceId: staff.workspaceId, id }));
+    const approval = found(await findApproval(db, { workspaceId: staff.workspaceId, id }));
     const parsed = parseForm(versionSchema, req.body);
     const errors: FieldError[] = [...(parsed.ok ? [] : parsed.errors), ...fileErrors(req.file)];
     if (!parsed.ok || !req.file || errors.length > 0) return showApproval(res, id, errors, 400);
@@ -210,7 +228,7 @@ export function approvalRoutes({ db }: RouteDeps): Router {
     const number = await inTransaction(db, (trx) =>
       insertNextVersion(trx, { workspaceId: staff.workspaceId, requestId: id, file: asFile(file, parsed.data.message, staff.id) }),
     );
-    found(number);
+    await tellVersion(staff.workspaceId, { id, clientId: approval.client_id, title: approval.title }, found(number));
     res.redirect(303, `/approvals/${id}`);
   });
 

@@ -1,0 +1,192 @@
+// Contracts, the agency's side: a client's contracts (drafts too), and one contract with its lines,
+// what each allowance line has used this period and the time entries behind it, where staff record
+// work against a line (post/redirect/get). When an entry brings a line's use this period to 80 % of
+// its allowance, or to all of it, the plugins are told once per line, period and threshold (the
+// client portal tells the client's people the allowance is nearly or all used).
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { CrmPlugin } from '../../crm-plugin.ts';
+import { findClient } from '../../queries/clients.ts';
+import {
+  findStaffContract,
+  insertTimeEntry,
+  listContractLines,
+  listTimeEntries,
+  periodsOf,
+  staffClientContracts,
+  usedThisPeriod,
+  type ContractLineRow,
+} from '../../queries/contracts.ts';
+import { inTransaction } from '../../queries/db.ts';
+import { requireStaff, staffOf } from '../auth.ts';
+import { dateField, type FieldError, freeText, idField, parseForm } from '../forms.ts';
+import { statusLabel } from '../presenters.ts';
+import { formView, render } from '../render.ts';
+import { tellPlugins } from '../record-changes.ts';
+import { found, routeId, type RouteDeps } from '../routing.ts';
+
+/** The shares of an allowance the client is told of, highest first: nearly used, all used. */
+const THRESHOLDS = [100, 80] as const;
+
+const BADGE = { draft: 'draft', active: 'accepted', ended: 'expired' } as const;
+
+const entrySchema = z.object({
+  lineId: idField('Choose the line the work counts against.'),
+  day: dateField('Day'),
+  amount: z.preprocess(
+    (value) => (typeof value === 'string' ? value.trim() : ''),
+    z
+      .string()
+      .regex(/^\d{1,4}(\.\d{1,2})?$/, { error: 'Enter the hours or units as a number, for example 1.5.' })
+      .refine((value) => Number(value) > 0, { error: 'Enter more than 0 hours or units.' }),
+  ),
+  description: freeText('What was done', 2000),
+});
+
+/** Today in the CRM's calendar: allowances renew by UTC days. */
+const today = () => new Date().toISOString().slice(0, 10);
+
+/** A number of hours or units as staff read it: "7.5", "10". */
+const figure = (value: string | number) => String(Number(value));
+
+function allowanceText(line: ContractLineRow): string | null {
+  if (line.allowance === null) return null;
+  const unit = line.measure === 'hours' ? 'hours' : (line.unit_name ?? 'units');
+  return `${figure(line.allowance)} ${unit} a ${line.period}`;
+}
+
+/** The highest threshold the use has reached, in percent of the allowance; null below them all. */
+function thresholdReached(used: string, allowance: string): number | null {
+  // In hundredths, so that 8 of 10 is 80 % exactly.
+  const usedHundredths = Math.round(Number(used) * 100);
+  const allowanceHundredths = Math.round(Number(allowance) * 100);
+  return THRESHOLDS.find((percent) => usedHundredths * 100 >= allowanceHundredths * percent) ?? null;
+}
+
+export function contractRoutes({ db, plugins }: RouteDeps & { plugins?: readonly CrmPlugin[] }): Router {
+  const router = Router();
+
+  async function showContract(res: Response, contractId: number, values: unknown, errors: FieldError[], status = 200) {
+    const { workspaceId } = staffOf(res);
+    const contract = found((await findStaffContract(db, { workspaceId, contractId })) ?? null);
+    const lines = await listContractLines(db, { workspaceId, contractIds: [contract.id] });
+    const day = today();
+    const lineIds = lines.map((line) => line.id);
+    const [used, periods] = await Promise.all([
+      usedThisPeriod(db, { workspaceId, lineIds, today: day }),
+      periodsOf(db, { workspaceId, lineIds, today: day }),
+    ]);
+    const usedOf = new Map(used.map((row) => [row.line_id, row.used]));
+    const periodOf = new Map(periods.map((row) => [row.line_id, row]));
+    const entries = await Promise.all(
+      lines.map((line) => {
+        const period = periodOf.get(line.id)!;
+        return listTimeEntries(db, { workspaceId, lineId: line.id, start: period.start, end: period.end });
+      }),
+    );
+    await render(
+      res,
+      'contracts/show',
+      {
+        title: `Contract ${contract.number}`,
+        section: 'clients',
+        contract: {
+          number: contract.number,
+          name: contract.name,
+          description: contract.description,
+          badge: BADGE[contract.status],
+          statusLabel: statusLabel(contract.status),
+          term: `${contract.starts_on} – ${contract.ends_on ?? 'open-ended'}`,
+          clientName: contract.client_name,
+          clientHref: `/clients/${contract.client_id}`,
+          contractsHref: `/clients/${contract.client_id}/contracts`,
+        },
+        lines: lines.map((line, index) => {
+          const period = periodOf.get(line.id)!;
+          const allowance = allowanceText(line);
+          return {
+            id: line.id,
+            name: line.name,
+            quantity: line.quantity === null ? '—' : figure(line.quantity),
+            allowance: allowance ?? '—',
+            used: line.allowance === null ? '—' : `${figure(usedOf.get(line.id) ?? 0)} of ${figure(line.allowance)}`,
+            period: `${period.start} – ${period.end}`,
+            entries: entries[index]!.map((entry) => ({
+              day: entry.work_date,
+              amount: figure(entry.amount),
+              description: entry.description || '—',
+              by: entry.staff_name ?? '—',
+            })),
+          };
+        }),
+        lineOptions: lines.map((line) => ({ value: String(line.id), label: line.name })),
+        form: formView({ day, ...(values && typeof values === 'object' ? values : {}) }, errors),
+        entryPath: `/contracts/${contract.id}/time-entries`,
+      },
+      status,
+    );
+  }
+
+  router.get('/clients/:id/contracts', requireStaff, async (req, res) => {
+    const { workspaceId } = staffOf(res);
+    const client = found(await findClient(db, { workspaceId, clientId: routeId(req.params.id) }));
+    const rows = await staffClientContracts(db, { workspaceId, clientId: client.id });
+    await render(res, 'contracts/index', {
+      title: `Contracts of ${client.name}`,
+      section: 'clients',
+      client: { name: client.name, href: `/clients/${client.id}` },
+      contracts: rows.map((row) => ({
+        href: `/contracts/${row.id}`,
+        number: row.number,
+        name: row.name,
+        badge: BADGE[row.status],
+        statusLabel: statusLabel(row.status),
+        term: `${row.starts_on} – ${row.ends_on ?? 'open-ended'}`,
+      })),
+    });
+  });
+
+  router.get('/contracts/:id', requireStaff, async (req, res) => showContract(res, routeId(req.params.id), {}, []));
+
+  router.post('/contracts/:id/time-entries', requireStaff, async (req, res) => {
+    const staff = staffOf(res);
+    const contractId = routeId(req.params.id);
+    const contract = found((await findStaffContract(db, { workspaceId: staff.workspaceId, contractId })) ?? null);
+    const parsed = parseForm(entrySchema, req.body);
+    if (!parsed.ok) return showContract(res, contractId, req.body, parsed.errors, 400);
+    const { lineId, day, amount, description } = parsed.data;
+    const day0 = today();
+    const written = await inTransaction(db, (trx) =>
+      insertTimeEntry(trx, {
+        workspaceId: staff.workspaceId,
+        contractId,
+        lineId,
+        staffUserId: staff.id,
+        day,
+        amount,
+        description,
+        today: day0,
+      }),
+    );
+    if (!written)
+      return showContract(res, contractId, req.body, [{ field: 'lineId', message: 'Choose the line the work counts against.' }], 400);
+    // Only work in the period under way of a running contract moves what the client is told of
+    // (this period's allowance; a draft is the agency's and never shown to the client).
+    const inThisPeriod = contract.status === 'active' && day >= written.period.start && day < written.period.end;
+    const threshold = written.allowance !== null && inThisPeriod ? thresholdReached(written.used, written.allowance) : null;
+    if (threshold !== null)
+      await tellPlugins(plugins, {
+        workspaceId: staff.workspaceId,
+        clientId: contract.client_id,
+        kind: 'contract',
+        id: contract.id,
+        happened: 'reached',
+        title: written.name,
+        number: String(threshold),
+        occurrence: `line:${lineId}:${written.period.start}:${threshold}`,
+      });
+    res.redirect(303, `/contracts/${contractId}`);
+  });
+
+  return router;
+}
