@@ -407,7 +407,8 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
   {
     concept: 'timeEntry',
     table: 'llx_fichinter',
-    columns: ['rowid', 'entity', 'fk_soc', 'fk_contrat', 'fk_statut', 'ref', 'fk_user_author'],
+    // date_valid: the news pass reads the interventions validated since its cursor (allowances).
+    columns: ['rowid', 'entity', 'fk_soc', 'fk_contrat', 'fk_statut', 'ref', 'fk_user_author', 'date_valid'],
   },
   { concept: 'timeEntry', table: 'llx_fichinterdet', columns: ['rowid', 'fk_fichinter', 'date', 'duree', 'description'] },
   { concept: 'timeEntry', table: 'llx_user', columns: ['rowid', 'firstname', 'lastname'] },

@@ -2,10 +2,11 @@
 // invoices validated (llx_facture past draft; date_valid holds the day only, so the moment is tms,
 // which Dolibarr's update trigger sets when the invoice is validated), proposals validated
 // (llx_propal fk_statut 1, date_valid a timestamp), tasks assigned to a client's contact
-// (llx_element_contact, whose datecreate add_contact() writes) and shipments validated (llx_expedition
-// past draft, date_valid a timestamp Expedition::valid writes) of an order the client sees. Each read starts a few minutes before its
-// cursor (never before where the first read started), so a validation committed after a later one
-// is not missed; the portal tells each person once. Timestamps are Dolibarr's (without zone) and
+// (llx_element_contact, whose datecreate add_contact() writes), shipments validated (llx_expedition
+// past draft, date_valid a timestamp Expedition::valid writes) of an order the client sees, and
+// interventions validated on a client's contract (their hours count against its allowances). Each
+// read starts a few minutes before its cursor (never before where the first read started), so a
+// validation committed after a later one is not missed; the portal tells each person once. Timestamps are Dolibarr's (without zone) and
 // compared as Dolibarr wrote them: the cursor is the newest value read, never this process's clock;
 // the first read starts at the moment the portal began to follow the workspace (the database's
 // clock, in its zone). Scoped by entity and to client companies.
