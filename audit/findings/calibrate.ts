@@ -2,7 +2,7 @@
 // (below UNSURE_BELOW) or one its runner-up matches (at any confidence) is "unsure": the report names the two best
 // candidates and what decides between them, and the plugin relies on neither until a person says.
 // Being wrong with "exists" is the worst outcome; a correct "unsure" costs a question.
-import { learnedRule } from '../recognition/learned.ts';
+import { learnedApplies, learnedRule } from '../recognition/learned.ts';
 import { decision, type ConceptFinding, type ConceptId } from '../report-schema.ts';
 import { runnerUpOf, sameKindAsPick } from './runner-up.ts';
 
@@ -19,6 +19,11 @@ function unsureWhy(finding: ConceptFinding, ceiling: string | undefined): string
   if (finding.status !== 'exists' || !finding.chosenTable) return null;
   // What the table is says it may not be this concept at all, whatever its score.
   if (ceiling) return ceiling;
+  // A weak or tied pick made unsure: learned on Tryton's payment methods and Dolibarr's bank
+  // accounts (8026d272); a tie at any confidence, with its two exceptions, on Invoice Ninja
+  // (2d5a7cfb, 7c822b2b).
+  if (!learnedApplies(['tryton', 'dolibarr'])) return null;
+  if (!learnedApplies('invoiceninja')) return weakOrTiedBefore(finding);
   // A runner-up as likely as the pick makes a coin toss of it, however high the pick scores;
   // unless both fit the concept fully, where the tie says it lives in two tables (comments on
   // contacts and on tasks, password resets and one-time sign-in tokens), each as right as the other,
@@ -30,6 +35,16 @@ function unsureWhy(finding: ConceptFinding, ceiling: string | undefined): string
   if (runnerUp?.table && !bothFit && !sameKind && Math.round((finding.confidence - runnerUp.confidence) * 100) < TIED_WITHIN * 100)
     return `${runnerUp.table} scores ${runnerUp.confidence.toFixed(2)} against ${finding.confidence.toFixed(2)}`;
   if (!finding.lowConfidence) return null;
+  if (finding.confidence < UNSURE_BELOW) return `the best candidate scores only ${finding.confidence.toFixed(2)}`;
+  return null;
+}
+
+/** The rule as first learned: only a low-confidence pick, weak or matched by its runner-up. */
+function weakOrTiedBefore(finding: ConceptFinding): string | null {
+  if (!finding.lowConfidence) return null;
+  const runnerUp = finding.runnerUp ?? runnerUpOf(finding);
+  if (runnerUp?.table && finding.confidence - runnerUp.confidence < TIED_WITHIN)
+    return `${runnerUp.table} scores ${runnerUp.confidence.toFixed(2)} against ${finding.confidence.toFixed(2)}`;
   if (finding.confidence < UNSURE_BELOW) return `the best candidate scores only ${finding.confidence.toFixed(2)}`;
   return null;
 }
