@@ -1,7 +1,8 @@
 // The few reads of host DATA the audit makes, all bounded and all inside the read-only
 // transaction: whether a password-like column really holds password hashes (and which formats),
-// and which values a free-text status column takes. A table the role may not read is noted, not
-// fatal. Nothing here returns a value that could identify a person: only counts and status words.
+// and which values a free-text status column takes, and how many rows of a client record actually
+// use their key to the client. A table the role may not read is noted, not fatal. Nothing here
+// returns a value that could identify a person: only counts and status words.
 import type { ReadOnlySession } from '../catalog/read-only-session.ts';
 import type { CatalogColumn } from '../catalog/types.ts';
 import { hasRole } from '../recognition/column-roles.ts';
@@ -25,6 +26,17 @@ export interface HashSample {
   ciphertext?: number;
 }
 
+/** How a key column of a client record is used: rows read, rows with a value, values found in the client table. */
+export interface KeyUse {
+  rows: number;
+  filled: number;
+  matched: number;
+}
+
+export function keyUseKey(table: string, column: string): string {
+  return `${table}.${column}`;
+}
+
 export interface Samples {
   /** Keyed 'schema.table.column'; null when the role could not read the table. */
   hashes: Map<string, HashSample | null>;
@@ -46,6 +58,11 @@ export interface Samples {
    * which kind is an appointment (Dolibarr's AC_RDV). Codes only, never an event's text.
    */
   appointmentKinds?: Map<string, string[] | null>;
+  /**
+   * Keyed by keyUseKey: for each key of a chosen client record to the chosen client tables, how
+   * many sampled rows hold a value found in the client table. Absent where nothing was sampled.
+   */
+  keyUse?: Map<string, KeyUse | null>;
 }
 
 const SAMPLE_ROWS = 10000;
@@ -174,7 +191,57 @@ export async function takeSamples(
     );
     samples.appointmentKinds = new Map([[key(bookingProfile.qualified, kind.name), rows ? rows.map((r) => r.v) : null]]);
   }
+  samples.keyUse = await sampleKeyUse(session, model, tables);
   return samples;
+}
+
+/** The records that must hang off another by a key (findings/client-keys.ts). */
+const KEYED_RECORDS: TableConceptId[] = [
+  'proposal',
+  'quotation',
+  'invoice',
+  'salesOrder',
+  'shipment',
+  'contract',
+  'ticket',
+  'project',
+  'asset',
+  'task',
+];
+
+/**
+ * References actually used: of at most SAMPLE_ROWS rows of each client record, how many fill their
+ * key to a client table and how many of those values are that table's keys. Counts only.
+ */
+async function sampleKeyUse(
+  session: ReadOnlySession,
+  model: SchemaModel,
+  tables: ReadonlyMap<TableConceptId, TableConceptResult>,
+): Promise<Map<string, KeyUse | null>> {
+  const used = new Map<string, KeyUse | null>();
+  // Keys to any chosen table: the parent a record must hang off is one of them.
+  const clients = new Set([...tables.values()].map((t) => t.chosen).filter((t): t is string => Boolean(t)));
+  const records = new Set(KEYED_RECORDS.map((id) => tables.get(id)?.chosen).filter((t): t is string => Boolean(t)));
+  for (const table of records) {
+    const profile = model.byName.get(table);
+    for (const link of profile?.outgoing ?? []) {
+      const [column, more] = link.columns;
+      const target = model.byName.get(link.to);
+      const targetKey = target?.table.primaryKey[target.table.primaryKey.length - 1];
+      if (!profile || !column || more !== undefined || !clients.has(link.to) || !target || !targetKey) continue;
+      const rows = await session.tryQuery<{ rows: number; filled: number; matched: number }>(
+        `select count(*)::int as rows, count(s.k)::int as filled,
+           count(*) filter (where s.k is not null and exists (select 1 from ${from(target)} c where c.${quoteIdent(targetKey)} = s.k))::int as matched
+         from (select ${quoteIdent(column)} as k from ${from(profile)} limit ${SAMPLE_ROWS}) s`,
+      );
+      const row = rows?.[0];
+      used.set(
+        keyUseKey(profile.qualified, column),
+        row ? { rows: Number(row.rows), filled: Number(row.filled), matched: Number(row.matched) } : null,
+      );
+    }
+  }
+  return used;
 }
 
 const KIND_WORDS = new Set(['type', 'role', 'kind', 'category', 'usertype', 'profile', 'class', 'audience']);
