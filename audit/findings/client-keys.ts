@@ -7,13 +7,25 @@
 // says what a developer should check. The rule reads no table name of any CRM.
 import type { SchemaModel, TableProfile } from '../recognition/schema-model.ts';
 import type { ConceptFinding, ConceptId } from '../report-schema.ts';
-import { type KeyUse, keyUseKey, type Samples } from './samples.ts';
+import type { Samples } from './samples.ts';
+
+/** How a key column of a client record is used: rows read, rows with a value, values found in the client table. */
+export interface KeyUse {
+  rows: number;
+  filled: number;
+  matched: number;
+}
+
+export function keyUseKey(table: string, column: string): string {
+  return `${table}.${column}`;
+}
 
 /** The picks a client record may hang off: the client company, or the person at the client. */
 const CLIENT_SIDE: ConceptId[] = ['company', 'contact'];
 /**
  * What each record the portal shows a client must hang off by a key: the client itself for what a
- * client receives or owns; a shipment may hang off its order, a task off its project or ticket.
+ * client receives or owns; a shipment may hang off its order, a task off its project, its phase
+ * or its ticket, a phase off its project.
  * Payments, documents, comments and the people at a client are not held to it: they hang off
  * invoices, any record or the company through link tables and pairs naming any record, which a
  * key alone does not show (measured: the rule would leave Dolibarr's llx_paiement, Alga's
@@ -29,11 +41,13 @@ const HANGS_OFF: Partial<Record<ConceptId, ConceptId[]>> = {
   project: CLIENT_SIDE,
   asset: CLIENT_SIDE,
   shipment: [...CLIENT_SIDE, 'salesOrder'],
-  task: [...CLIENT_SIDE, 'project', 'ticket'],
+  task: [...CLIENT_SIDE, 'project', 'projectPhase', 'ticket'],
+  // A phase is the client's through its project: no surer than that.
+  projectPhase: ['project'],
 };
 
-/** The records checked here, and (for the samples) the ones whose keys are read. */
-export const KEYED_RECORDS = Object.keys(HANGS_OFF) as ConceptId[];
+/** The records checked here, each with what it may hang off (the samples read those keys). */
+export const KEYED_RECORDS: ReadonlyArray<[ConceptId, ConceptId[]]> = Object.entries(HANGS_OFF) as Array<[ConceptId, ConceptId[]]>;
 
 export interface MissingEvidence {
   /** Why the pick is at most unsure. */
@@ -72,9 +86,12 @@ function keysTo(profile: TableProfile, parents: readonly string[], model: Schema
   return found;
 }
 
-/** A declared key is evidence; a key named and typed like the target's is, unless the rows never use it. */
+/**
+ * A declared key is evidence (the database keeps it true); a key named and typed like the target's
+ * is, unless the sampled rows never use it.
+ */
 function evidenceOf(declared: boolean, use: KeyUse | null | undefined): string | null {
-  if (use && use.rows > 0 && use.matched === 0) return null;
+  if (!declared && use && use.rows > 0 && use.matched === 0) return null;
   const used = use && use.matched > 0 ? `, used by ${use.matched} of ${use.rows} sampled rows` : '';
   return declared ? `a declared foreign key${used}` : `named and typed like its key${used}`;
 }

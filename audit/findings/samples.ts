@@ -11,6 +11,7 @@ import type { SchemaModel, TableProfile } from '../recognition/schema-model.ts';
 import type { TableConceptResult } from '../recognition/score-tables.ts';
 import { undeclaredKind } from '../recognition/section-concepts.ts';
 import type { TableConceptId } from '../recognition/vocabulary.ts';
+import { KEYED_RECORDS, type KeyUse, keyUseKey } from './client-keys.ts';
 import { sharedMessageColumns, ticketWord } from './ticket-messages.ts';
 
 export interface HashSample {
@@ -24,17 +25,6 @@ export interface HashSample {
    * a secret kept to be decrypted again, not a password hash. Absent on older samples.
    */
   ciphertext?: number;
-}
-
-/** How a key column of a client record is used: rows read, rows with a value, values found in the client table. */
-export interface KeyUse {
-  rows: number;
-  filled: number;
-  matched: number;
-}
-
-export function keyUseKey(table: string, column: string): string {
-  return `${table}.${column}`;
 }
 
 export interface Samples {
@@ -195,23 +185,10 @@ export async function takeSamples(
   return samples;
 }
 
-/** The records that must hang off another by a key (findings/client-keys.ts). */
-const KEYED_RECORDS: TableConceptId[] = [
-  'proposal',
-  'quotation',
-  'invoice',
-  'salesOrder',
-  'shipment',
-  'contract',
-  'ticket',
-  'project',
-  'asset',
-  'task',
-];
-
 /**
- * References actually used: of at most SAMPLE_ROWS rows of each client record, how many fill their
- * key to a client table and how many of those values are that table's keys. Counts only.
+ * References actually used: of at most SAMPLE_ROWS rows of each client record, how many fill a key
+ * the schema does not declare (named and typed like the key of what the record hangs off) and how
+ * many of those values are that table's keys. A declared key needs no sample. Counts only.
  */
 async function sampleKeyUse(
   session: ReadOnlySession,
@@ -219,26 +196,24 @@ async function sampleKeyUse(
   tables: ReadonlyMap<TableConceptId, TableConceptResult>,
 ): Promise<Map<string, KeyUse | null>> {
   const used = new Map<string, KeyUse | null>();
-  // Keys to any chosen table: the parent a record must hang off is one of them.
-  const clients = new Set([...tables.values()].map((t) => t.chosen).filter((t): t is string => Boolean(t)));
-  const records = new Set(KEYED_RECORDS.map((id) => tables.get(id)?.chosen).filter((t): t is string => Boolean(t)));
-  for (const table of records) {
-    const profile = model.byName.get(table);
+  for (const [record, parentIds] of KEYED_RECORDS) {
+    const chosen = tables.get(record as TableConceptId)?.chosen;
+    const profile = chosen ? model.byName.get(chosen) : undefined;
+    const parents = new Set(parentIds.map((id) => tables.get(id as TableConceptId)?.chosen));
     for (const link of profile?.outgoing ?? []) {
       const [column, more] = link.columns;
       const target = model.byName.get(link.to);
       const targetKey = target?.table.primaryKey[target.table.primaryKey.length - 1];
-      if (!profile || !column || more !== undefined || !clients.has(link.to) || !target || !targetKey) continue;
+      if (!profile || !column || more !== undefined || link.declared || !parents.has(link.to) || !target || !targetKey) continue;
+      const sampled = keyUseKey(profile.qualified, column);
+      if (used.has(sampled)) continue;
       const rows = await session.tryQuery<{ rows: number; filled: number; matched: number }>(
         `select count(*)::int as rows, count(s.k)::int as filled,
            count(*) filter (where s.k is not null and exists (select 1 from ${from(target)} c where c.${quoteIdent(targetKey)} = s.k))::int as matched
          from (select ${quoteIdent(column)} as k from ${from(profile)} limit ${SAMPLE_ROWS}) s`,
       );
       const row = rows?.[0];
-      used.set(
-        keyUseKey(profile.qualified, column),
-        row ? { rows: Number(row.rows), filled: Number(row.filled), matched: Number(row.matched) } : null,
-      );
+      used.set(sampled, row ? { rows: Number(row.rows), filled: Number(row.filled), matched: Number(row.matched) } : null);
     }
   }
   return used;
