@@ -3,6 +3,7 @@ import type { ConceptFinding, ConceptId } from '../report-schema.ts';
 import type { FindingsContext } from './context.ts';
 import { accessTokensFinding, clientCredentialsFinding, clientLoginCodesFinding } from './credentials.ts';
 import { calibrate } from './calibrate.ts';
+import { missingClientKey } from './client-keys.ts';
 import { decide } from './decisions.ts';
 import { acceptanceFinding, publicLinksFinding, signatureFinding } from './document-flow.ts';
 import { permissionsFinding, portalSettingsFinding } from './governance.ts';
@@ -57,6 +58,7 @@ export function buildFindings(context: FindingsContext): Findings {
     calibrate(
       drafts.map((d) => withRunnerUp(decide(d))),
       ceilings,
+      (finding, byId) => missingClientKey(finding, byId, context.model, context.samples),
     ).map((f) => [f.id, f]),
   );
 }

@@ -2,8 +2,9 @@
 // (below UNSURE_BELOW) or one its runner-up matches (at any confidence) is "unsure": the report names the two best
 // candidates and what decides between them, and the plugin relies on neither until a person says.
 // Being wrong with "exists" is the worst outcome; a correct "unsure" costs a question.
-import { learnedRule } from '../recognition/learned.ts';
+import { learnedApplies, learnedRule } from '../recognition/learned.ts';
 import { decision, type ConceptFinding, type ConceptId } from '../report-schema.ts';
+import type { MissingEvidence } from './client-keys.ts';
 import { runnerUpOf, sameKindAsPick } from './runner-up.ts';
 
 const UNSURE_BELOW = 0.55;
@@ -19,6 +20,11 @@ function unsureWhy(finding: ConceptFinding, ceiling: string | undefined): string
   if (finding.status !== 'exists' || !finding.chosenTable) return null;
   // What the table is says it may not be this concept at all, whatever its score.
   if (ceiling) return ceiling;
+  // A weak or tied pick made unsure: learned on Tryton's payment methods and Dolibarr's bank
+  // accounts (8026d272); a tie at any confidence, with its two exceptions, on Invoice Ninja
+  // (2d5a7cfb, 7c822b2b).
+  if (!learnedApplies(['tryton', 'dolibarr'])) return null;
+  if (!learnedApplies('invoiceninja')) return weakOrTiedBefore(finding);
   // A runner-up as likely as the pick makes a coin toss of it, however high the pick scores;
   // unless both fit the concept fully, where the tie says it lives in two tables (comments on
   // contacts and on tasks, password resets and one-time sign-in tokens), each as right as the other,
@@ -34,7 +40,17 @@ function unsureWhy(finding: ConceptFinding, ceiling: string | undefined): string
   return null;
 }
 
-function markUnsure(finding: ConceptFinding, why: string): ConceptFinding {
+/** The rule as first learned: only a low-confidence pick, weak or matched by its runner-up. */
+function weakOrTiedBefore(finding: ConceptFinding): string | null {
+  if (!finding.lowConfidence) return null;
+  const runnerUp = finding.runnerUp ?? runnerUpOf(finding);
+  if (runnerUp?.table && finding.confidence - runnerUp.confidence < TIED_WITHIN)
+    return `${runnerUp.table} scores ${runnerUp.confidence.toFixed(2)} against ${finding.confidence.toFixed(2)}`;
+  if (finding.confidence < UNSURE_BELOW) return `the best candidate scores only ${finding.confidence.toFixed(2)}`;
+  return null;
+}
+
+function markUnsure(finding: ConceptFinding, why: string, check?: string): ConceptFinding {
   // An unsure pick always names the two candidates a person decides between.
   const runnerUp = finding.runnerUp ?? runnerUpOf(finding, true);
   const between = runnerUp?.table ? `${finding.chosenTable} or ${runnerUp.table}` : `${finding.chosenTable} or no table at all`;
@@ -42,7 +58,11 @@ function markUnsure(finding: ConceptFinding, why: string): ConceptFinding {
     ...finding,
     ...(runnerUp ? { runnerUp } : {}),
     status: 'unsure',
-    notes: [...finding.notes, `unsure (${why}): ${between}; ${runnerUp?.decidedBy ?? 'confirm the pick'}`],
+    notes: [
+      ...finding.notes,
+      `unsure (${why}): ${between}; ${runnerUp?.decidedBy ?? 'confirm the pick'}`,
+      ...(check ? [`to check: ${check}`] : []),
+    ],
     decision: decision(
       'add',
       `unsure between ${between}: until a person confirms one (claim it in the adapter), the plugin relies on neither and the portal provides this itself`,
@@ -50,11 +70,19 @@ function markUnsure(finding: ConceptFinding, why: string): ConceptFinding {
   };
 }
 
+/** Why a pick lacks the evidence that makes it the client's (client-keys.ts), given the picks so far. */
+export type EvidenceCheck = (finding: ConceptFinding, byId: ReadonlyMap<ConceptId, ConceptFinding>) => MissingEvidence | null;
+
 /**
  * Calibrates every pick. `ceilings` names the picks that can be at most "unsure" for what their
- * table is (recognition's atMostUnsure), with the reason.
+ * table is (recognition's atMostUnsure), with the reason; `evidence` says which picks lack the key
+ * that makes a record the client's.
  */
-export function calibrate(findings: ConceptFinding[], ceilings: ReadonlyMap<ConceptId, string> = new Map()): ConceptFinding[] {
+export function calibrate(
+  findings: ConceptFinding[],
+  ceilings: ReadonlyMap<ConceptId, string> = new Map(),
+  evidence: EvidenceCheck = () => null,
+): ConceptFinding[] {
   const byId = new Map(findings.map((f) => [f.id, f]));
   const order = new Map(findings.map((f, i) => [f.id, i]));
   // Of two partners on one table, the one that scored it higher (or comes first) owns the pick; the
@@ -82,6 +110,19 @@ export function calibrate(findings: ConceptFinding[], ceilings: ReadonlyMap<Conc
         ? `it shares its table with ${partner.label.toLowerCase()}, which is unsure`
         : unsureWhy(f, ceilings.get(f.id));
     if (why) byId.set(f.id, markUnsure(f, why));
+  }
+  // A client record marked "exists" hangs off a sure client pick by a declared or used key; a name
+  // alone leaves it unsure, with what a developer should check.
+  // Until nothing moves: a task hangs off a project, which may itself turn unsure.
+  for (let moved = true; moved; ) {
+    moved = false;
+    for (const f of findings) {
+      const current = byId.get(f.id) ?? f;
+      const missing = evidence(current, byId);
+      if (!missing) continue;
+      byId.set(f.id, markUnsure(current, missing.why, missing.check));
+      moved = true;
+    }
   }
   // What is read off a pick's table (its acceptance states, signatures, share links) is no surer
   // than the pick: on a table no concept is sure of, it is unsure too.

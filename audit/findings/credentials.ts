@@ -3,6 +3,7 @@
 // table linked to it, they are client credentials; on the staff table without a client link they
 // are staff credentials and do not count. Sampled values say whether they really hold hashes.
 import { hasRole } from '../recognition/column-roles.ts';
+import { learnedApplies } from '../recognition/learned.ts';
 import type { TableProfile } from '../recognition/schema-model.ts';
 import { CLIENT_SIDE_WORDS, MACHINERY_WORDS } from '../recognition/vocabulary.ts';
 import type { Candidate, Evidence } from '../report-schema.ts';
@@ -70,7 +71,8 @@ export function clientRowFilter(profile: TableProfile, samples: Samples): { filt
     const stated = column.enumLabels.length > 0 ? { values: column.enumLabels, source: 'enum type' } : null;
     const checked = checkValues(profile, column.name);
     const sampled = samples.kindValues.get(key(profile.qualified, column.name)) ?? null;
-    const commented = commentValues(column.comment);
+    // Options listed in a column comment: learned on EspoCRM's user.type (d9be55af).
+    const commented = learnedApplies('espocrm') ? commentValues(column.comment) : [];
     const found =
       stated ??
       (checked.length > 0
@@ -418,10 +420,14 @@ function clientTokenTables(
   const tied: TokenTable[] = [];
   const other: TokenTable[] = [];
   // A token for a person: on the contact or login table, or linked to one (a company alone is not a person).
-  const people = [chosenProfile(context, 'contact')?.qualified, credentials.chosenTable].filter((t): t is string => Boolean(t));
+  // Both learned on Alga PSA (f175bf0a).
+  const signsPeopleIn = learnedApplies('alga-psa');
+  const people = signsPeopleIn
+    ? [chosenProfile(context, 'contact')?.qualified, credentials.chosenTable].filter((t): t is string => Boolean(t))
+    : [];
   for (const profile of context.model.profiles) {
     if (profile.tokens.some((t) => SECRET_STORE_WORDS.has(t))) continue;
-    if (notAccess(profile)) continue;
+    if (signsPeopleIn && notAccess(profile)) continue;
     const all = tokenColumns(profile);
     const columns = only ? only(profile, all) : all;
     if (columns.length === 0) continue;

@@ -1,6 +1,7 @@
 // How clients could pay: a list of payment methods (a dictionary table or a method column on
 // payments/invoices), and any online payment integration (gateway, provider, checkout, Stripe-like
 // ids). The portal only needs a placeholder, but the report says what the host already has.
+import { learnedApplies } from '../recognition/learned.ts';
 import { bestWordMatch, tokenize } from '../recognition/names.ts';
 import type { TableProfile } from '../recognition/schema-model.ts';
 import { MACHINERY_WORDS, OWN_BILLING_WORDS, TABLE_WORDS } from '../recognition/vocabulary.ts';
@@ -109,8 +110,11 @@ export function paymentGatewayFinding(context: FindingsContext): DraftFinding {
       evidence.push({ kind: 'table', ref: profile.qualified, detail: `payment integration table ("${named}")` });
     }
     const paymentish = bestWordMatch(profile.tokens, TABLE_WORDS.payment) || bestWordMatch(profile.tokens, TABLE_WORDS.invoice);
-    // The table's own key and its links to other rows name rows of this CRM, not a provider's.
-    const keysAndLinks = new Set([...profile.table.primaryKey, ...profile.outgoing.flatMap((l) => l.columns)]);
+    // The table's own key and its links to other rows name rows of this CRM, not a provider's
+    // (learned on Alga PSA and Dolibarr, 74e98655).
+    const keysAndLinks = new Set(
+      learnedApplies(['alga-psa', 'dolibarr']) ? [...profile.table.primaryKey, ...profile.outgoing.flatMap((l) => l.columns)] : [],
+    );
     const columns = (profile.roles.get('paymentGateway') ?? []).filter(
       (c) => !keysAndLinks.has(c.name) && (paymentish || !tokenize(c.name).includes('transaction')),
     );
@@ -137,16 +141,18 @@ export function paymentGatewayFinding(context: FindingsContext): DraftFinding {
     }
     // The agency's settings for a provider (its keys and options in a config column), kept apart
     // from any one client: the integration itself.
+    // Learned on Invoice Ninja's company_gateways (2d5a7cfb), as is the penalty below.
+    const agencyProvider = learnedApplies('invoiceninja');
     const config = profile.table.columns.find((c) => tokenize(c.name).some((w) => CONFIG_WORDS.has(w)));
     const ownedByClient = linksTo(profile, clients);
-    if (config && !ownedByClient) {
+    if (agencyProvider && config && !ownedByClient) {
       score += 0.2;
       reasons.push(`configures the provider for the agency (${config.name})`);
     }
     // A client's saved card or bank token at the provider: one row per client, a use of the
     // integration rather than the integration.
     const saved = profile.table.columns.find((c) => tokenize(c.name).some((w) => SAVED_METHOD_WORDS.has(w)));
-    if (ownedByClient && saved) {
+    if (agencyProvider && ownedByClient && saved) {
       score *= 0.6;
       reasons.push(`penalty: a client's saved payment method (${saved.name}, ${ownedByClient.columns.join(', ')} → ${ownedByClient.to})`);
     }
@@ -213,8 +219,9 @@ export function paymentGatewayFinding(context: FindingsContext): DraftFinding {
 /** How a table is tied to any of the targets: a link out, a link table, or a link from them. */
 function tiedTo(profile: TableProfile, targets: readonly string[], context: FindingsContext): string | null {
   // Every table points at the tenant: that says nothing about what the tenant table serves.
+  // Learned on Alga PSA and Dolibarr (74e98655).
   const tenant = context.model.tenant;
-  if (tenant && profile.qualified === tenant.table) return null;
+  if (tenant && profile.qualified === tenant.table && learnedApplies(['alga-psa', 'dolibarr'])) return null;
   const out = linksTo(profile, targets);
   if (out) return `${out.columns.join(', ')} → ${out.to}`;
   const incoming = profile.incoming.find((l) => targets.includes(l.from));

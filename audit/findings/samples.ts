@@ -1,7 +1,8 @@
 // The few reads of host DATA the audit makes, all bounded and all inside the read-only
 // transaction: whether a password-like column really holds password hashes (and which formats),
-// and which values a free-text status column takes. A table the role may not read is noted, not
-// fatal. Nothing here returns a value that could identify a person: only counts and status words.
+// and which values a free-text status column takes, and how many rows of a client record actually
+// use their key to the client. A table the role may not read is noted, not fatal. Nothing here
+// returns a value that could identify a person: only counts and status words.
 import type { ReadOnlySession } from '../catalog/read-only-session.ts';
 import type { CatalogColumn } from '../catalog/types.ts';
 import { hasRole } from '../recognition/column-roles.ts';
@@ -10,6 +11,7 @@ import type { SchemaModel, TableProfile } from '../recognition/schema-model.ts';
 import type { TableConceptResult } from '../recognition/score-tables.ts';
 import { undeclaredKind } from '../recognition/section-concepts.ts';
 import type { TableConceptId } from '../recognition/vocabulary.ts';
+import { KEYED_RECORDS, type KeyUse, keyUseKey } from './client-keys.ts';
 import { sharedMessageColumns, ticketWord } from './ticket-messages.ts';
 
 export interface HashSample {
@@ -46,6 +48,11 @@ export interface Samples {
    * which kind is an appointment (Dolibarr's AC_RDV). Codes only, never an event's text.
    */
   appointmentKinds?: Map<string, string[] | null>;
+  /**
+   * Keyed by keyUseKey: for each key of a chosen client record to the chosen client tables, how
+   * many sampled rows hold a value found in the client table. Absent where nothing was sampled.
+   */
+  keyUse?: Map<string, KeyUse | null>;
 }
 
 const SAMPLE_ROWS = 10000;
@@ -174,7 +181,42 @@ export async function takeSamples(
     );
     samples.appointmentKinds = new Map([[key(bookingProfile.qualified, kind.name), rows ? rows.map((r) => r.v) : null]]);
   }
+  samples.keyUse = await sampleKeyUse(session, model, tables);
   return samples;
+}
+
+/**
+ * References actually used: of at most SAMPLE_ROWS rows of each client record, how many fill a key
+ * the schema does not declare (named and typed like the key of what the record hangs off) and how
+ * many of those values are that table's keys. A declared key needs no sample. Counts only.
+ */
+async function sampleKeyUse(
+  session: ReadOnlySession,
+  model: SchemaModel,
+  tables: ReadonlyMap<TableConceptId, TableConceptResult>,
+): Promise<Map<string, KeyUse | null>> {
+  const used = new Map<string, KeyUse | null>();
+  for (const [record, parentIds] of KEYED_RECORDS) {
+    const chosen = tables.get(record as TableConceptId)?.chosen;
+    const profile = chosen ? model.byName.get(chosen) : undefined;
+    const parents = new Set(parentIds.map((id) => tables.get(id as TableConceptId)?.chosen));
+    for (const link of profile?.outgoing ?? []) {
+      const [column, more] = link.columns;
+      const target = model.byName.get(link.to);
+      const targetKey = target?.table.primaryKey[target.table.primaryKey.length - 1];
+      if (!profile || !column || more !== undefined || link.declared || !parents.has(link.to) || !target || !targetKey) continue;
+      const sampled = keyUseKey(profile.qualified, column);
+      if (used.has(sampled)) continue;
+      const rows = await session.tryQuery<{ rows: number; filled: number; matched: number }>(
+        `select count(*)::int as rows, count(s.k)::int as filled,
+           count(*) filter (where s.k is not null and exists (select 1 from ${from(target)} c where c.${quoteIdent(targetKey)} = s.k))::int as matched
+         from (select ${quoteIdent(column)} as k from ${from(profile)} limit ${SAMPLE_ROWS}) s`,
+      );
+      const row = rows?.[0];
+      used.set(sampled, row ? { rows: Number(row.rows), filled: Number(row.filled), matched: Number(row.matched) } : null);
+    }
+  }
+  return used;
 }
 
 const KIND_WORDS = new Set(['type', 'role', 'kind', 'category', 'usertype', 'profile', 'class', 'audience']);

@@ -5,6 +5,7 @@
 // are appointments (a kind column whose declared values name them becomes the row filter).
 import { AGREEMENT_CONCEPT_IDS } from '../recognition/agreement-concepts.ts';
 import { hasRole } from '../recognition/column-roles.ts';
+import { learnedApplies } from '../recognition/learned.ts';
 import { tokenize } from '../recognition/names.ts';
 import type { TableProfile } from '../recognition/schema-model.ts';
 import { appointmentKind, eventsOfEveryKind, namesAppointment, undeclaredKind } from '../recognition/section-concepts.ts';
@@ -89,7 +90,8 @@ function bookingFinding(context: FindingsContext): DraftFinding {
   }
   const shared = eventsOfEveryKind(profile);
   const column = undeclaredKind(profile);
-  if (!shared || !column) return base;
+  // Appointments as sampled codes of a shared agenda: learned on Dolibarr's AC_RDV (b51f438c).
+  if (!shared || !column || !learnedApplies('dolibarr')) return base;
   // The kind is data: sampled codes say which rows are appointments (AC_RDV), or nothing does.
   const sampled = context.samples.appointmentKinds?.get(`${profile.qualified}.${column.name}`);
   const visible = (sampled ?? []).filter(namesAppointment).sort((a, b) => a.length - b.length)[0];

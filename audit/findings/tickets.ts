@@ -5,6 +5,7 @@
 // which kind is in the data, not the schema. A host without a table of phases groups a project's
 // tasks some other way, or not at all, and the finding says which.
 import type { CatalogColumn } from '../catalog/types.ts';
+import { learnedApplies } from '../recognition/learned.ts';
 import { tokenize } from '../recognition/names.ts';
 import type { TableProfile } from '../recognition/schema-model.ts';
 import type { RowFilter } from '../report-schema.ts';
@@ -38,6 +39,8 @@ interface SharedKinds {
 }
 
 function sharedKinds(context: FindingsContext, ticket: TableProfile): SharedKinds[] {
+  // Messages as one kind of row in a shared table of events: learned on Dolibarr's llx_actioncomm (f7dc7fe0).
+  if (!learnedApplies('dolibarr')) return [];
   const word = ticketWord(ticket);
   return sharedMessageColumns(context.model, ticket.qualified).map(({ profile, column }) => {
     const sampled = context.samples.ticketMessageKinds?.get(`${profile.qualified}.${column.name}`) ?? null;

@@ -1,6 +1,7 @@
 // What every answer builder gets: the concept findings, the route probes (null when --app-url was
 // not given) and the schema model, plus helpers to cite routes and build answers.
 import type { Findings } from '../findings/build-findings.ts';
+import { learnedApplies } from '../recognition/learned.ts';
 import type { SchemaModel, TableProfile } from '../recognition/schema-model.ts';
 import {
   decision,
@@ -126,6 +127,8 @@ export function clientAuthorOf(context: AnswerContext, comments: ConceptFinding)
       ref: direct.to,
       evidence: linkCited(direct, `a comment can name a client author (${direct.columns.join(', ')} → ${direct.to})`),
     };
+  // A client author through the logins table: learned on EspoCRM (d9be55af).
+  if (!learnedApplies('espocrm')) return null;
   const logins = concept(context, 'clientCredentials');
   if (logins.status !== 'exists' || !logins.chosenTable || clientTables.includes(logins.chosenTable)) return null;
   const byLogin = profile.outgoing.find((l) => l.to === logins.chosenTable);

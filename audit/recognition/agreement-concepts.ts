@@ -8,7 +8,7 @@
 import type { CatalogColumn } from '../catalog/types.ts';
 import { hasRole } from './column-roles.ts';
 import type { ScoringContext, TableConceptSpec } from './concept-spec.ts';
-import { weightOf } from './learned.ts';
+import { learnedApplies, weightOf } from './learned.ts';
 import { tokenize } from './names.ts';
 import type { TableProfile } from './schema-model.ts';
 import { NAME_MODIFIERS, TABLE_WORDS, type TableConceptId } from './vocabulary.ts';
@@ -42,6 +42,8 @@ function parentsOf(context: ScoringContext, ids: TableConceptId[]): string[] {
     const chosen = context.chosen.get(id);
     if (!chosen) continue;
     found.push(chosen);
+    // The record an assignment stands for: learned on Alga PSA's client_contracts (401cfd46).
+    if (!learnedApplies('alga-psa')) continue;
     const words = TABLE_WORDS[id];
     for (const link of context.byName.get(chosen)?.outgoing ?? []) {
       const target = context.byName.get(link.to);
@@ -64,6 +66,8 @@ function lineOfName(profile: TableProfile, parent: ReadonlyMap<string, number>):
   const parentWord = profile.tokens.find((t) => (weightOf(parent, t) ?? 0) >= 0.6);
   const lineWord = profile.tokens.find((t) => LINE_WORDS.has(t));
   if (parentWord && lineWord) return { words: [parentWord, lineWord], reason: `"${parentWord}" and "${lineWord}"` };
+  // A line word glued to the name: learned on Dolibarr's commandedet and contratdet (401cfd46).
+  if (!learnedApplies('dolibarr')) return null;
   for (const token of profile.tokens) {
     for (const word of parent.keys()) {
       if ((weightOf(parent, word) ?? 0) < 0.6 || !token.startsWith(word)) continue;

@@ -2,6 +2,7 @@
 // amount, a due date, a status... These roles are the "column signature" that confirms (or
 // contradicts) what a table's name suggests, in any language the vocabulary covers.
 import type { CatalogColumn } from '../catalog/types.ts';
+import { learnedApplies } from './learned.ts';
 import { tokenize } from './names.ts';
 
 export type ColumnRole =
@@ -60,14 +61,20 @@ const any =
   (...list: string[]) =>
   (w: ReadonlySet<string>): boolean =>
     list.some((x) => w.has(x));
-// A uuid is category U like other user types, but it is a key, never text (contact_name_id is no name).
+// A uuid is category U like other user types, but it is a key, never text (contact_name_id is no name):
+// learned on Alga PSA (74e98655), like the other checks below that cite that commit or f175bf0a, 7842ea4b.
 const textual = (c: CatalogColumn): boolean =>
-  c.category === 'S' || c.baseType === 'bytea' || (c.category === 'U' && c.baseType !== 'uuid');
+  c.category === 'S' || c.baseType === 'bytea' || (c.category === 'U' && (c.baseType !== 'uuid' || !learnedApplies('alga-psa')));
 const temporal = (c: CatalogColumn): boolean => c.category === 'D';
 const boolish = (c: CatalogColumn): boolean => c.category === 'B' || ['int2', 'bit'].includes(c.baseType);
 const numeric = (c: CatalogColumn): boolean => c.category === 'N' && !['oid', 'regclass'].includes(c.baseType);
 const moneyType = (c: CatalogColumn): boolean => numeric(c) || c.baseType === 'money';
 const isIdLike = (w: ReadonlySet<string>): boolean => w.has('id') || w.has('fk') || w.has('rowid');
+/** A key-shaped name, where telling keys from values was learned on this schema (else never). */
+const keyLearnedOn =
+  (from: Parameters<typeof learnedApplies>[0]) =>
+  (w: ReadonlySet<string>): boolean =>
+    isIdLike(w) && learnedApplies(from);
 
 // A secret kept to be read back (a third party's password, an OTP seed, an OAuth client secret):
 // encrypted, not hashed. It never signs anyone in to this host, so it is neither a password hash
@@ -111,8 +118,9 @@ const ROLE_TESTS: Array<[ColumnRole, Test]> = [
       textual(c) &&
       any('email', 'mail', 'courriel', 'correo', 'emailaddress')(w) &&
       !any('template', 'sent', 'bounce', 'no', 'notify')(w) &&
-      // A key to a mail record or folder (email_folder_id, varchar keys) is a link, not an address.
-      !isIdLike(w),
+      // A key to a mail record or folder (email_folder_id, varchar keys) is a link, not an address
+      // (EspoCRM, 876c9718).
+      !keyLearnedOn('espocrm')(w),
   ],
   [
     'password',
@@ -127,7 +135,8 @@ const ROLE_TESTS: Array<[ColumnRole, Test]> = [
     'login',
     (w, c, n) =>
       textual(c) &&
-      (any('login', 'username', 'identifiant', 'benutzername', 'usuario', 'handle', 'signin', 'loginname')(w) || /^user_?name$/.test(n)) &&
+      (any('login', 'username', 'identifiant', 'benutzername', 'usuario', 'handle', 'signin', 'loginname')(w) ||
+        (/^user_?name$/.test(n) && learnedApplies('espocrm'))) &&
       !any('at', 'date', 'last', 'count', 'attempt', 'failed')(w),
   ],
   [
@@ -149,7 +158,7 @@ const ROLE_TESTS: Array<[ColumnRole, Test]> = [
   [
     'address',
     (w) =>
-      !any('email', 'mail', 'ip', 'mac', 'remote')(w) &&
+      (!any('email', 'mail', 'ip', 'mac', 'remote')(w) || !learnedApplies('espocrm')) &&
       any(
         'address',
         'adresse',
@@ -187,7 +196,7 @@ const ROLE_TESTS: Array<[ColumnRole, Test]> = [
       !temporal(c) &&
       any('status', 'statut', 'state', 'etat', 'stage', 'zustand', 'estado', 'stato', 'phase')(w) &&
       !any('changed', 'date', 'at')(w) &&
-      !(c.baseType === 'uuid' && !any('status', 'statut', 'state', 'etat', 'zustand', 'estado', 'stato')(w)),
+      !(c.baseType === 'uuid' && !any('status', 'statut', 'state', 'etat', 'zustand', 'estado', 'stato')(w) && learnedApplies('alga-psa')),
   ],
   [
     'amount',
@@ -220,8 +229,9 @@ const ROLE_TESTS: Array<[ColumnRole, Test]> = [
         'totale',
       )(w) &&
       !any('qty', 'quantity', 'count', 'percent', 'rate')(w) &&
-      // A key to the record holding the money (fee_invoice_id, total_id) is a link, never an amount.
-      !isIdLike(w),
+      // A key to the record holding the money (fee_invoice_id, total_id) is a link, never an amount
+      // (Invoice Ninja, 2d5a7cfb).
+      !keyLearnedOn('invoiceninja')(w),
   ],
   [
     'currency',
@@ -259,7 +269,7 @@ const ROLE_TESTS: Array<[ColumnRole, Test]> = [
       textual(c) &&
       c.baseType !== 'bytea' &&
       !w.has('type') &&
-      !isIdLike(w) &&
+      !keyLearnedOn('alga-psa')(w) &&
       any(
         'body',
         'content',
@@ -392,18 +402,20 @@ const ROLE_TESTS: Array<[ColumnRole, Test]> = [
     (w, c) =>
       any('stripe', 'paypal', 'gateway', 'psp', 'checkout', 'mollie', 'adyen', 'braintree', 'intent', 'gocardless', 'razorpay')(w) ||
       (w.has('provider') && any('payment', 'paiement', 'pay')(w)) ||
-      (textual(c) && w.has('transaction') && w.has('id') && !w.has('fk')),
+      ((textual(c) || !learnedApplies('alga-psa')) && w.has('transaction') && w.has('id') && !w.has('fk')),
   ],
   // A key to a portal table (portal_domain_id) is a link, not a switch.
   [
     'portalFlag',
     (w, c) =>
-      (!isIdLike(w) && c.baseType !== 'uuid' && any('portal', 'portail', 'extranet', 'selfservice', 'kundenportal')(w)) ||
+      (!(keyLearnedOn('alga-psa')(w) || (c.baseType === 'uuid' && learnedApplies('alga-psa'))) &&
+        any('portal', 'portail', 'extranet', 'selfservice', 'kundenportal')(w)) ||
       (any('can', 'allow', 'enable', 'has')(w) && any('login', 'access', 'portal')(w)),
   ],
   [
     'settingSwitch',
-    (w, c) => boolish(c) && !isIdLike(w) && any('show', 'allow', 'enable', 'enabled', 'can', 'hide', 'display', 'permit')(w),
+    (w, c) =>
+      boolish(c) && !keyLearnedOn('alga-psa')(w) && any('show', 'allow', 'enable', 'enabled', 'can', 'hide', 'display', 'permit')(w),
   ],
   ['branding', (w) => any('logo', 'color', 'colour', 'brand', 'theme', 'farbe', 'couleur')(w)],
   [

@@ -1,7 +1,7 @@
 // Turning identifiers into comparable words. Host schemas name things in any language and style
 // (llx_socpeople, tblInvoices, crm_rechnung_archiv), so recognition works on lower-case,
 // accent-free, singular tokens, with a schema-wide prefix such as 'llx' set aside.
-import { leftOutKey, weightOf } from './learned.ts';
+import { leftOutKey, taggedSet, weightOf } from './learned.ts';
 
 export function tokenize(identifier: string): string[] {
   return identifier
@@ -17,32 +17,33 @@ export function tokenize(identifier: string): string[] {
 
 // English-leaning and deliberately crude: enough to make 'invoices' meet 'invoice' and
 // 'companies' meet 'company' without mangling 'status', 'address' or French 'paiements'.
-const KEEP_AS_IS = new Set([
-  'status',
-  'address',
-  'business',
-  'access',
-  'process',
-  'class',
-  'news',
-  'series',
-  'people',
-  'alias',
-  'canvas',
-  'atlas',
-  'bonus',
-  'campus',
-  'virus',
-  'analysis',
-  'axis',
-  'basis',
-  'thesis',
-  'ms',
-  'ids',
-  // An abbreviation, not a plural: debtor_trans, trans_no.
-  'trans',
-]);
-
+const KEEP_AS_IS = taggedSet(
+  [
+    'status',
+    'address',
+    'business',
+    'access',
+    'process',
+    'class',
+    'news',
+    'series',
+    'people',
+    'alias',
+    'canvas',
+    'atlas',
+    'bonus',
+    'campus',
+    'virus',
+    'analysis',
+    'axis',
+    'basis',
+    'thesis',
+    'ms',
+    'ids',
+  ],
+  // An abbreviation, not a plural: debtor_trans, trans_no (FrontAccounting, d608e798).
+  { frontaccounting: ['trans'] },
+);
 function singular(word: string): string {
   if (word.length < 4 || KEEP_AS_IS.has(word)) return word;
   if (word.endsWith('ies')) return `${word.slice(0, -3)}y`;

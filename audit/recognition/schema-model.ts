@@ -4,6 +4,7 @@
 import type { CatalogTable } from '../catalog/types.ts';
 import { compareText } from '../catalog/read-catalog.ts';
 import { columnRoles, hasRole, type RoleMap } from './column-roles.ts';
+import { learnedApplies, type LearnedFrom, taggedSet } from './learned.ts';
 import { coreTokens, detectTablePrefix, tokenize } from './names.ts';
 import { TABLE_WORDS } from './vocabulary.ts';
 
@@ -107,6 +108,11 @@ function addDeclaredLinks(profiles: TableProfile[], byName: ReadonlyMap<string, 
  * exactly that of the target's declared primary key. A table's own key is not a link, and nothing
  * is implied across schemas.
  */
+// What makes an implied link was tightened while reading Alga PSA's and Dolibarr's real schemas
+// (74e98655: key shapes and types, a table's own key, exact names; 990b0622: targets without a
+// primary key): with either left out, a numeric or uuid column named after a table links, as before.
+const KEY_SHAPES: readonly LearnedFrom[] = ['alga-psa', 'dolibarr'];
+
 function addImpliedLinks(profiles: TableProfile[]): void {
   const byCore = new Map<string, TableProfile[]>();
   for (const p of profiles) {
@@ -124,12 +130,15 @@ function addImpliedLinks(profiles: TableProfile[]): void {
     const wholeKey = profile.table.primaryKey.length === 1 ? profile.table.primaryKey[0] : undefined;
     for (const column of profile.table.columns) {
       if (declared.has(column.name) || !keyKind(column)) continue;
-      const target = ownKey.has(column.name) ? null : impliedTarget(column, byCore, profile);
+      const target = ownKey.has(column.name) && learnedApplies(KEY_SHAPES) ? null : impliedTarget(column, byCore, profile);
+      // Keys named after what they number: FrontAccounting (d608e798); a name declared elsewhere:
+      // Dolibarr's llx_ticket.fk_soc (20074013).
       const named =
         target ??
         (column.name === wholeKey
           ? null
-          : (namedLikeKeyOf(column, byKeyName, profile) ?? declaredElsewhere(column, byDeclaredName, profile)));
+          : ((learnedApplies('frontaccounting') ? namedLikeKeyOf(column, byKeyName, profile) : null) ??
+            (learnedApplies('dolibarr') ? declaredElsewhere(column, byDeclaredName, profile) : null)));
       if (!named) continue;
       profile.outgoing.push({ from: profile.qualified, to: named.qualified, columns: [column.name], declared: false, constraint: null });
     }
@@ -216,8 +225,11 @@ type KeyKind = 'number' | 'uuid' | `string ${string}`;
 function keyKind(column: CatalogTable['columns'][number]): KeyKind | null {
   if (column.baseType === 'uuid') return 'uuid';
   if (['int4', 'int8', 'numeric'].includes(column.baseType) && !/^numeric\(\d+,\s*[1-9]/.test(column.type)) return 'number';
+  // Any number, flags and amounts too, before the key shapes were learned (74e98655).
+  if (column.category === 'N' && !learnedApplies(KEY_SHAPES)) return 'number';
+  // Generated string keys: learned on EspoCRM (876c9718).
   const text = STRING_KEY_TYPE.exec(column.type);
-  if (text && Number(text[2]) <= STRING_KEY_MAX_LENGTH) return `string ${column.type}`;
+  if (text && Number(text[2]) <= STRING_KEY_MAX_LENGTH && learnedApplies('espocrm')) return `string ${column.type}`;
   return null;
 }
 
@@ -245,10 +257,12 @@ function impliedTarget(
     exactOnly = true;
   }
   const keys = (
-    exactOnly ? [stem.join('_'), stem.join('')] : [stem.join('_'), stem.join(''), stem[0] ?? '', stem[stem.length - 1] ?? '']
+    exactOnly && learnedApplies(KEY_SHAPES)
+      ? [stem.join('_'), stem.join('')]
+      : [stem.join('_'), stem.join(''), stem[0] ?? '', stem[stem.length - 1] ?? '']
   ).filter((k) => k.length >= 3);
-  // created_by_id, modified_by, sent_by_id: whoever did it is a user.
-  if (!exactOnly && stem.length > 1 && stem[stem.length - 1] === 'by') keys.push('user');
+  // created_by_id, modified_by, sent_by_id: whoever did it is a user (EspoCRM, 876c9718).
+  if (!exactOnly && stem.length > 1 && stem[stem.length - 1] === 'by' && learnedApplies('espocrm')) keys.push('user');
   const kind = keyKind(column);
   // A short string named exactly like a table (a country code, a type) is a value, not a key.
   if (exactOnly && kind?.startsWith('string ')) return null;
@@ -262,6 +276,7 @@ function impliedTarget(
 /** The target has a primary key of the column's kind (its last column: (tenant, id) keys end with the id). */
 function keyMatches(table: CatalogTable, kind: KeyKind | null): boolean {
   if (!kind) return false;
+  if (!learnedApplies(KEY_SHAPES) && !kind.startsWith('string ')) return true;
   // Without a declared primary key there is nothing to compare with: the name decides, for
   // numbers and uuids; a string is a key only next to a string primary key of its exact type.
   const last = table.primaryKey[table.primaryKey.length - 1];
@@ -298,7 +313,8 @@ function findPolymorphicPairs(table: CatalogTable): PolymorphicPair[] {
     (c) => c.category === 'S' && c.name !== idColumn && tokenize(c.name).some((t) => RECORD_KIND_WORDS.has(t)),
   );
   if (idColumn && typeColumn) pairs.push({ typeColumn: typeColumn.name, idColumn });
-  if (pairs.length > 0) return pairs;
+  if (pairs.length > 0 || !learnedApplies('frontaccounting')) return pairs;
+  // A kind and a transaction number: learned on FrontAccounting (d608e798).
   const numbered = transactionNumberPair(table);
   if (numbered) pairs.push(numbered);
   return pairs;
@@ -335,7 +351,8 @@ function transactionNumberPair(table: CatalogTable): PolymorphicPair | null {
 
 const GENERIC_RECORD_IDS = new Set(['res_id', 'item_id', 'record_id', 'object_id', 'entity_id', 'target_id', 'resource_id', 'subject_id']);
 // table_name + record_id: an audit trigger's row, about a row of any table.
-const RECORD_KIND_WORDS = new Set(['model', 'module', 'object', 'entity', 'resource', 'subject', 'target', 'table']);
+// table_name + record_id, an audit trigger's row: learned on Alga PSA (74e98655).
+const RECORD_KIND_WORDS = taggedSet(['model', 'module', 'object', 'entity', 'resource', 'subject', 'target'], { 'alga-psa': ['table'] });
 
 /**
  * The tenant column: one column name, tenant-like in meaning, carried by a large part of the
@@ -392,7 +409,8 @@ function detectTenantColumn(profiles: TableProfile[]): TenantColumn | null {
     const weak = words.some((w) => WEAK_TENANT_WORDS.has(w)) && staffCarries(column, target?.[0]);
     // Fewer tables may carry it where the company is the issuer of the records that name a client
     // apart: the agency's own company (a party itself) on its sales and invoices, not the client.
-    if (count < minimum && !(weak && issuerOfClientRecords(base, column, target?.[0]))) continue;
+    // Learned on Tryton (7877a257).
+    if (count < minimum && !(weak && learnedApplies('tryton') && issuerOfClientRecords(base, column, target?.[0]))) continue;
     if (!strong && !weak) continue;
     if (!best || count > best.tables) best = { column, tables: count, of: base.length, table: target?.[0] ?? null };
   }

@@ -2,7 +2,7 @@
 // and a confidence between 0 and 1. The name counts for half, the column signature and the links
 // for the rest; names that say "line items", "supplier", "archive" or "dictionary" are penalised.
 // Below MIN_CONFIDENCE nothing is chosen: the answer is "not found", with what was looked at.
-import { learnedRule } from './learned.ts';
+import { learnedApplies, learnedRule } from './learned.ts';
 import { compareText } from '../catalog/read-catalog.ts';
 import { hasRole, type ColumnRole } from './column-roles.ts';
 import { bestWordMatch, tokenize } from './names.ts';
@@ -234,7 +234,8 @@ function scoreTable(
     nameScore = described.score;
     reasons.push(described.reason);
     // Only a comment says it: the name's own words still say what else the table is (a kind of line).
-    if (!match) {
+    // Learned on Tryton (7877a257).
+    if (!match && learnedApplies('tryton')) {
       for (const modifier of NAME_MODIFIERS) {
         if (spec.allowModifiers?.includes(modifier.kind)) continue;
         const word = profile.tokens.find((w) => modifier.words.has(w) && !spec.words.has(w));
@@ -258,7 +259,8 @@ function scoreTable(
   }
   // The table the schema's tenant column points at is the workspace, whatever it is called (a
   // company table named by a company column on the agency's own records).
-  if (spec.id === 'workspace' && context.tenantTable === profile.qualified && nameScore < 0.8) {
+  // Learned on Tryton (7877a257).
+  if (spec.id === 'workspace' && context.tenantTable === profile.qualified && nameScore < 0.8 && learnedApplies('tryton')) {
     nameScore = 0.8;
     reasons.push(`the tenant column ${context.tenantColumn ?? ''} names it on the schema's records`);
   }
@@ -341,7 +343,8 @@ function scoreTable(
       reasons.push(`${expectation.reason} through ${bridge}`);
       continue;
     }
-    const path = targets.length > 0 ? parentPathTo(profile, targets, context) : null;
+    // Learned on Alga PSA's project_tasks (07b4c080).
+    const path = targets.length > 0 && learnedApplies('alga-psa') ? parentPathTo(profile, targets, context) : null;
     if (path) {
       graphScore += expectation.weight * 0.6;
       reasons.push(`${expectation.reason} through its parent records (${path})`);
@@ -378,16 +381,15 @@ function scoreTable(
     const feature = profile.tokens.find((t) => !GENERAL_LOG_WORDS.has(t) && !spec.words.has(t) && t !== context.prefix);
     // Named after one feature: a log of that feature, even where its rows may point at other
     // records (ticket_audit_logs); less so than a log with no subject of its own.
-    if (feature)
-      penalties.push(
-        profile.polymorphic.length === 0
-          ? { factor: 0.5, reason: `a log of one feature ("${feature}"), not of any record` }
-          : { factor: 0.8, reason: `named after one feature ("${feature}")` },
-      );
+    // The milder penalty for a feature's log about any record was learned on Alga PSA (74e98655).
+    if (feature && profile.polymorphic.length === 0)
+      penalties.push({ factor: 0.5, reason: `a log of one feature ("${feature}"), not of any record` });
+    else if (feature && learnedApplies('alga-psa')) penalties.push({ factor: 0.8, reason: `named after one feature ("${feature}")` });
   }
   // Who did what: a log names who acted, or says what was done (an action, a description). Rows of
   // amounts that name neither are entries of a ledger (a general-ledger journal), not a log.
-  if (spec.id === 'activityLog') {
+  // Learned on FrontAccounting's general-ledger journal (d608e798).
+  if (spec.id === 'activityLog' && learnedApplies('frontaccounting')) {
     const says = (['actor', 'eventName', 'body'] as const).some((role) => hasRole(profile.roles, role));
     if (!says) penalties.push({ factor: 0.5, reason: 'names no one who acted and no action' });
     if (hasRole(profile.roles, 'amount'))
@@ -395,16 +397,18 @@ function scoreTable(
   }
   // Who did what to which record: a log that names no record it is about (no pair, no record
   // reference, no key per kind of record) records events of the system, not what was done to records.
-  if (spec.id === 'activityLog' && !logSubject(profile, context) && !recordReference(profile))
+  // Learned on Invoice Ninja's system_logs (2d5a7cfb).
+  if (spec.id === 'activityLog' && learnedApplies('invoiceninja') && !logSubject(profile, context) && !recordReference(profile))
     penalties.push({ factor: 0.8, reason: 'names no record its rows are about' });
   const tenantItself = spec.id === 'workspace' && context.tenantTable === profile.qualified;
   // The tenant is the agency using the CRM (its own company, where a company column names it):
   // never the client, whatever its name says.
-  if ((spec.id === 'company' || spec.id === 'contact') && context.tenantTable === profile.qualified)
+  // Learned on Tryton's company_company (7877a257), as are the next two.
+  if ((spec.id === 'company' || spec.id === 'contact') && context.tenantTable === profile.qualified && learnedApplies('tryton'))
     penalties.push({ factor: 0.3, reason: "the tenant table: the agency's own company, not a client" });
   // A comment is written on something; messages attached to no record are the UI's own strings,
   // templates or notifications.
-  if (spec.id === 'comment' && !attachedToRecord(profile, context))
+  if (spec.id === 'comment' && learnedApplies('tryton') && !attachedToRecord(profile, context))
     penalties.push({ factor: 0.5, reason: 'attached to no record (UI messages, templates or notifications, not comments)' });
   // A table named for tickets holds a support ticket's conversation, not comments on proposals,
   // quotations and invoices; a comments table that tickets use too (Alga's comments) is named for
@@ -412,7 +416,11 @@ function scoreTable(
   if (spec.id === 'comment' && profile.tokens.some((token) => token === 'ticket' || token === 'tickets'))
     penalties.push({ factor: 0.2, reason: 'named for support tickets: a ticket conversation, not comments on records' });
   // Activities with a due date or a done flag are to-dos to schedule, not a record of what happened.
-  if (spec.id === 'activityLog' && (profile.roles.get('dueDate')?.length ?? 0) + (profile.roles.get('done')?.length ?? 0) > 0)
+  if (
+    spec.id === 'activityLog' &&
+    learnedApplies('tryton') &&
+    (profile.roles.get('dueDate')?.length ?? 0) + (profile.roles.get('done')?.length ?? 0) > 0
+  )
     penalties.push({ factor: 0.5, reason: 'schedules to-dos (a due date or done flag): planned activities, not a log' });
   // A ticket's messages hang off the ticket; messages of other records are comments.
   if (spec.id === 'ticketMessage') {
@@ -451,7 +459,8 @@ function scoreTable(
 
   // English compounds put the head noun last: client_locations are locations of a client, and
   // comment_threads threads of comments. A head word that is not this concept's is a satellite.
-  if (match && match.kind === 'exact' && spec.id !== 'activityLog') {
+  // Learned on Alga PSA's client_locations and comment_threads (74e98655).
+  if (match && match.kind === 'exact' && spec.id !== 'activityLog' && learnedApplies('alga-psa')) {
     const head = profile.tokens[profile.tokens.length - 1];
     if (
       head &&
@@ -467,7 +476,8 @@ function scoreTable(
 
   const base = hasGraph ? 0.5 * nameScore + 0.3 * columnScore + 0.2 * graphScore : 0.55 * nameScore + 0.45 * columnScore;
   let factor = penalties.reduce((f, p) => Math.min(f, p.factor), 1) * (penalties.length > 1 ? 0.9 : 1);
-  if (spec.central && (context.mostReferenced ?? 0) > 0) {
+  // Learned on Alga PSA's clients, which 39 tables reference (74e98655, 990b0622).
+  if (spec.central && (context.mostReferenced ?? 0) > 0 && learnedApplies('alga-psa')) {
     // Centrality, against the schema's most referenced table (up to sixteen references): 0.8 for
     // a table nothing points at, 1 for one referenced like the schema's hubs. A schema that
     // declares no links (and implies none) leaves every table at 1.
@@ -509,11 +519,13 @@ function machineryWord(profile: TableProfile, context: ScoringContext, spec: Tab
   // A table many others point at is a core record, whatever optional settings it refers to
   // (clients.inbound_ticket_defaults_id); only a row that cannot exist without its integration
   // (a NOT NULL link to it) hangs off one.
-  if (referencedBy(profile) >= CORE_RECORD_REFERENCES) return null;
+  // Learned on Alga PSA's clients.inbound_ticket_defaults_id (74e98655).
+  const coreRecords = learnedApplies('alga-psa');
+  if (coreRecords && referencedBy(profile) >= CORE_RECORD_REFERENCES) return null;
   for (const link of profile.outgoing) {
     if (link.to === context.tenantTable || link.to === profile.qualified) continue;
     const own = link.columns.filter((c) => c !== context.tenantColumn);
-    if (own.some((c) => profile.table.columns.find((col) => col.name === c)?.nullable !== false)) continue;
+    if (coreRecords && own.some((c) => profile.table.columns.find((col) => col.name === c)?.nullable !== false)) continue;
     const parent = context.byName.get(link.to);
     const word = parent?.tokens.find((t) => MACHINERY_WORDS.has(t) && !spec.words.has(t));
     if (word) return `hangs off an integration or pipeline (${link.columns.join(', ')} → ${link.to}, "${word}")`;
@@ -531,7 +543,10 @@ function machineryWord(profile: TableProfile, context: ScoringContext, spec: Tab
  */
 const SHOWN_TO_CLIENTS: ColumnRole[] = ['visibility', 'portalFlag', 'shareToken'];
 
-function fileStoreBesideClientDocuments(profile: TableProfile, context: ScoringContext): string | null {
+// Learned on EspoCRM's attachment beside document → account_document (24e29682).
+const fileStoreBesideClientDocuments = learnedRule('espocrm', fileStoreBeside);
+
+function fileStoreBeside(profile: TableProfile, context: ScoringContext): string | null {
   if (profile.polymorphic.length === 0 && !recordReference(profile)) return null;
   if (SHOWN_TO_CLIENTS.some((role) => hasRole(profile.roles, role))) return null;
   const clients = (['company', 'contact'] as const).map((id) => context.chosen.get(id)).filter((t): t is string => Boolean(t));

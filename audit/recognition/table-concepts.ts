@@ -1,4 +1,4 @@
-import { learnedRule } from './learned.ts';
+import { learnedApplies, learnedRule, taggedSet } from './learned.ts';
 import { hasRole } from './column-roles.ts';
 import { tokenize } from './names.ts';
 import type { TableProfile } from './schema-model.ts';
@@ -26,7 +26,8 @@ function amountsOnLineItems(profile: TableProfile, context: ScoringContext): str
 export function logSubject(profile: TableProfile, context: ScoringContext): string | null {
   const pair = profile.polymorphic[0];
   if (pair) return `records which record it is about (${pair.typeColumn}/${pair.idColumn}), of any kind`;
-  const keys = keyPerKindOfRecord(profile, context);
+  // Learned on Invoice Ninja's activities (2d5a7cfb).
+  const keys = learnedApplies('invoiceninja') ? keyPerKindOfRecord(profile, context) : null;
   return keys ? `records which record it is about by one optional key per kind of record (${keys}), of any kind` : null;
 }
 
@@ -69,7 +70,10 @@ function tenantTable(profile: TableProfile, context: ScoringContext): { score: n
  * A party's ways to reach it kept in a child table (e-mail, phone, ... as type and value rows, or
  * email/phone columns): the mark of the record clients are, whatever the record is called.
  */
-function contactMechanisms(profile: TableProfile, context: ScoringContext): string | null {
+// Learned on Tryton's party_contact_mechanism (7877a257).
+const contactMechanisms = learnedRule('tryton', partyMechanisms);
+
+function partyMechanisms(profile: TableProfile, context: ScoringContext): string | null {
   for (const link of profile.incoming) {
     const child = context.byName.get(link.from);
     if (!child || child.qualified === profile.qualified) continue;
@@ -84,7 +88,10 @@ function contactMechanisms(profile: TableProfile, context: ScoringContext): stri
 const RECORD_REFERENCE_WORDS = new Set(['resource', 'reference', 'record', 'object', 'origin', 'document']);
 
 /** One text column naming any record ("model,id"), as some ORMs store a reference to any table. */
-export function recordReference(profile: TableProfile): string | null {
+// Learned on Tryton (7877a257): switched off when the audit is scored there.
+export const recordReference = learnedRule('tryton', (profile: TableProfile): string | null => referenceColumn(profile));
+
+function referenceColumn(profile: TableProfile): string | null {
   const column = profile.table.columns.find(
     (c) => c.category === 'S' && tokenize(c.name).length === 1 && RECORD_REFERENCE_WORDS.has(tokenize(c.name)[0] ?? ''),
   );
@@ -94,7 +101,10 @@ export function recordReference(profile: TableProfile): string | null {
 const FILE_WORDS = new Set(['file', 'attachment', 'upload', 'blob', 'fichier', 'datei', 'anhang']);
 
 /** A key to the record holding its file (file_id, fk_fichier, attachment_id): the row is about a file kept elsewhere. */
-function fileReference(profile: TableProfile): string | null {
+// Learned on EspoCRM's document.file_id (24e29682).
+const fileReference = learnedRule('espocrm', (profile: TableProfile): string | null => fileKey(profile));
+
+function fileKey(profile: TableProfile): string | null {
   const column = profile.table.columns.find((c) => {
     const words = tokenize(c.name);
     return words.some((w) => FILE_WORDS.has(w)) && words.some((w) => w === 'id' || w === 'fk') && words.length === 2;
@@ -110,7 +120,10 @@ const CLOSING_WORDS = new Set(['close', 'closing', 'abschluss', 'cloture', 'cier
  * close date, and neither line items nor a document number. It is pursued by the agency, not a
  * document the client receives, even where one of its stages is called "proposal".
  */
-export function pipelineRecord(profile: TableProfile, context: ScoringContext): string | null {
+// Learned on EspoCRM's opportunity (24e29682): switched off when the audit is scored there.
+export const pipelineRecord = learnedRule('espocrm', salesPipelineRecord);
+
+function salesPipelineRecord(profile: TableProfile, context: ScoringContext): string | null {
   const signals: string[] = [];
   for (const column of profile.table.columns) {
     const words = tokenize(column.name);
@@ -440,7 +453,8 @@ export const TABLE_CONCEPTS: TableConceptSpec[] = [
   ...AGREEMENT_CONCEPTS,
 ];
 
-const START_END_WORDS = new Set(['start', 'end', 'begin', 'debut', 'fin', 'beginn', 'ende', 'dateo', 'datee', 'due']);
+// Dolibarr's own dateo/datee, read off its llx_projet (f7dc7fe0).
+const START_END_WORDS = taggedSet(['start', 'end', 'begin', 'debut', 'fin', 'beginn', 'ende', 'due'], { dolibarr: ['dateo', 'datee'] });
 
 /** A start or end date (start_date, end_date, Dolibarr's dateo/datee): the span a project or phase runs. */
 function startOrEnd(profile: TableProfile): string | null {

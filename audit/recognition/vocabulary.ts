@@ -1,7 +1,7 @@
 // The words the audit looks for, in the languages and abbreviations CRMs actually use. Weights say
 // how strongly a word alone suggests the concept (1 = unambiguous, 0.5 = often something else).
 // Table names are only one signal: columns and foreign keys confirm or overrule them.
-import { tagLearned, taggedWords } from './learned.ts';
+import { tagLearned, taggedSet, taggedWords, tagReweighted } from './learned.ts';
 
 export type TableConceptId =
   | 'workspace'
@@ -494,6 +494,18 @@ tagLearned(TABLE_WORDS.kbArticle, 'alga-psa', ['kb']);
 tagLearned(TABLE_WORDS.company, 'frontaccounting', ['debtor']);
 tagLearned(TABLE_WORDS.company, 'tryton', ['party']);
 tagLearned(TABLE_WORDS.contact, 'tryton', ['party']);
+// The accounts' word came with FrontAccounting's debtors_master (d608e798), its German form with it.
+tagLearned(TABLE_WORDS.company, 'frontaccounting', ['debitor']);
+// Words one CRM gave a new concept's tables, added while reading that schema: Alga's
+// service_request_submissions, schedule_entries and bucket_usage (60ce502e, 401cfd46); Dolibarr's
+// interventions and its Agenda module (401cfd46, 60ce502e).
+tagLearned(TABLE_WORDS.serviceRequest, 'alga-psa', ['submission']);
+tagLearned(TABLE_WORDS.booking, 'alga-psa', ['schedule']);
+tagLearned(TABLE_WORDS.contractUsage, 'alga-psa', ['bucket']);
+tagLearned(TABLE_WORDS.timeEntry, 'dolibarr', ['intervention']);
+tagLearned(TABLE_WORDS.booking, 'dolibarr', ['agenda']);
+// "ticket" weighed 0.8 for tasks until Alga's project_tasks lost to its tickets (07b4c080).
+tagReweighted(TABLE_WORDS.task, 'alga-psa', { ticket: 0.8 });
 
 /**
  * Words that, next to a concept word, say the table is something else: line items, supplier-side
@@ -508,26 +520,19 @@ export const NAME_MODIFIERS: ReadonlyArray<{ kind: string; factor: number; words
   {
     kind: 'supplier side',
     factor: 0.35,
-    words: new Set([
-      'fourn',
-      'fournisseur',
-      'supplier',
-      'vendor',
-      'lieferant',
-      'purchase',
-      'achat',
-      'einkauf',
-      'eingang',
-      'eingangs',
-      'proveedor',
-      'creditor',
-      'kreditor',
-    ]),
+    words: taggedSet(
+      ['fourn', 'fournisseur', 'supplier', 'vendor', 'lieferant', 'purchase', 'achat', 'einkauf', 'eingang', 'eingangs', 'proveedor'],
+      // The accounts' word for a supplier, added with "debtor" while reading FrontAccounting (d608e798).
+      { frontaccounting: ['creditor', 'kreditor'] },
+    ),
   },
   {
     kind: 'template',
     factor: 0.4,
-    words: new Set(['rec', 'template', 'model', 'modele', 'vorlage', 'recurring', 'recurrent', 'pattern', 'plantilla']),
+    // FrontAccounting's recurrent_invoices (d608e798).
+    words: taggedSet(['rec', 'template', 'model', 'modele', 'vorlage', 'recurring', 'pattern', 'plantilla'], {
+      frontaccounting: ['recurrent'],
+    }),
   },
   {
     kind: 'archive or staging copy',

@@ -2,7 +2,8 @@
 // vocabulary words tagged with it are not read, and the rules tagged with it answer nothing, until
 // it is switched back on. Nothing else changes.
 import { expect } from 'chai';
-import { leaveOut, learnedRule } from '../../audit/recognition/learned.ts';
+import { leaveOut, learnedApplies, learnedRule, taggedSet } from '../../audit/recognition/learned.ts';
+import { tokenize } from '../../audit/recognition/names.ts';
 import { bestWordMatch } from '../../audit/recognition/names.ts';
 import { TABLE_WORDS } from '../../audit/recognition/vocabulary.ts';
 
@@ -29,5 +30,29 @@ describe('audit: rules and words learned from one schema, left out', () => {
     expect(rule(2)).to.equal(4);
     leaveOut(['tryton']);
     expect(rule(2)).to.equal(null);
+  });
+
+  it('switches a rule learned on two schemas off while either is left out', () => {
+    expect(learnedApplies(['alga-psa', 'dolibarr'])).to.equal(true);
+    leaveOut(['dolibarr']);
+    expect(learnedApplies(['alga-psa', 'dolibarr'])).to.equal(false);
+    expect(learnedApplies('alga-psa')).to.equal(true);
+  });
+
+  it('gives a reweighted word its earlier weight while its schema is left out', () => {
+    expect(bestWordMatch(['ticket'], TABLE_WORDS.task)?.weight).to.equal(0.6);
+    leaveOut(['alga-psa']);
+    expect(bestWordMatch(['ticket'], TABLE_WORDS.task)?.weight).to.equal(0.8);
+  });
+
+  it('does not find a tagged word of a set while its schema is left out', () => {
+    const words = taggedSet(['status'], { frontaccounting: ['trans'] });
+    expect(words.has('trans')).to.equal(true);
+    expect(tokenize('debtor_trans')).to.deep.equal(['debtor', 'trans']);
+    leaveOut(['frontaccounting']);
+    expect(words.has('trans')).to.equal(false);
+    expect(words.has('status')).to.equal(true);
+    // Without the abbreviation kept as is, "trans" is read as a plural.
+    expect(tokenize('debtor_trans')).to.deep.equal(['debtor', 'tran']);
   });
 });
