@@ -44,8 +44,10 @@ export async function latestLiveSeq(db: Db, scope: { workspaceId: string; client
 }
 
 export async function deleteLiveEventsBefore(db: Db, before: Date): Promise<number> {
-  return db('portal_live_events')
-    .comment(`${ACROSS_WORKSPACES}: housekeeping of every workspace's old live events`)
-    .where('created_at', '<', before)
-    .delete();
+  // Written out: knex leaves a builder's comment off a delete, and the mark must lead the statement.
+  const result = await db.raw(
+    `/* ${ACROSS_WORKSPACES}: housekeeping of every workspace's old live events */ delete from portal_live_events where created_at < ?`,
+    [before],
+  );
+  return result.rowCount ?? 0;
 }
