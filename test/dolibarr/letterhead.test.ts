@@ -61,10 +61,9 @@ describe('dolibarr host: the letterhead of the PDFs', function () {
   // The page number stands at the right of the foot's first line, so the text read in reading order
   // puts it inside legal details that wrap onto a second line: it is left out of what is compared.
   const text = async (href: string, lang = 'en') =>
-    flat(await pdfText((await claire.get(href).set('Accept-Language', lang).buffer(true).parse(binary).expect(200)).body as Buffer)).replace(
-      / ?(Page \d+ of \d+|Seite \d+ von \d+)/g,
-      '',
-    );
+    flat(
+      await pdfText((await claire.get(href).set('Accept-Language', lang).buffer(true).parse(binary).expect(200)).body as Buffer),
+    ).replace(/ ?(Page \d+ of \d+|Seite \d+ von \d+)/g, '');
 
   const LETTERHEAD = {
     'seller name': 'Atelier Lumière',
