@@ -76,6 +76,8 @@ describe('dolibarr host: a client follows an order and orders it again over HTTP
     const page = await claire.get(`${base}/orders/${order}`).expect(200);
     expect(page.text).to.include('Shop sign, lit').and.include('SH2603-0004').and.include('by DHL');
     expect(page.text).to.include('href="https://www.dhl.com/track?AWB=JD0146"');
+    // The delivery's state in words, not the translation key a wrong key path prints.
+    expect(page.text).to.not.include('shipment.state.').and.not.include('shipments.state.');
     const pdf = await claire.get(`${base}/orders/${order}/pdf`).buffer(true).expect(200);
     expect(pdf.headers['content-type']).to.contain('application/pdf');
     expect(String(pdf.body)).to.equal('%PDF-1.4 the order as Dolibarr printed it');

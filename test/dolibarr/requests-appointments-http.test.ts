@@ -184,6 +184,8 @@ describe('dolibarr host: requests and appointments over HTTP', function () {
       .update({ fk_statut: 1, ref: 'PR2611-0077', date_valid: host.db.fn.now() });
     const shown = (await claire.get(page).expect(200)).text;
     expect(shown).to.contain('PR2611-0077').and.contain(`/proposals/${link.fk_element}`);
+    // The proposal is the answer: the page does not say in the same breath that none came.
+    expect(shown).to.contain('Answered').and.not.contain('We have not answered yet');
     expect((await claire.get(`${base}/requests/mine`).expect(200)).text).to.contain('Print quote');
     // Another company's request, a role without the permission.
     await paul.get(page).expect(404);

@@ -22,6 +22,7 @@ export type LetterheadRow = Record<keyof typeof SELLER_SETTINGS, string | null> 
   zip: string | null;
   town: string | null;
   country: string | null;
+  country_code: string | null;
   tva_intra: string | null;
 };
 
@@ -42,6 +43,7 @@ export async function findLetterhead(db: Db, args: { entity: number; companyId: 
       's.zip',
       's.town',
       'co.label as country',
+      'co.code as country_code',
       's.tva_intra',
       ...Object.entries(SELLER_SETTINGS).map(([column, name]) => setting(column, name)),
     ]);

@@ -61,7 +61,8 @@ export function createInvitations(deps: InvitationDeps) {
       time: `${fmt.time(appointment.startsAt)}–${fmt.time(appointment.endsAt)}`,
       zone: appointment.timeZone,
     };
-    const url = `${deps.appUrl}${await deps.links.baseOf(workspace)}/appointments/${encodeURIComponent(appointment.id)}`;
+    // baseOf is already absolute (the app's address or the workspace's custom domain).
+    const url = `${await deps.links.baseOf(workspace)}/appointments/${encodeURIComponent(appointment.id)}`;
     const text = `${t(`appointments:email.${told}.body`, words)}\n\n${t('appointments:email.open', { url })}\n`;
     const invitation: Omit<Invitation, 'method'> = {
       uid: appointmentUid(deps.appUrl, workspace.id, appointment.id),

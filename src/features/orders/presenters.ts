@@ -50,7 +50,7 @@ function presentShipment(i18n: RequestI18n, shipment: OrderShipment) {
   return {
     number: shipment.number,
     chip: shipment.state === 'delivered' ? 'done' : 'awaiting',
-    statusLabel: t(`orders:shipment.state.${shipment.state}`),
+    statusLabel: t(`orders:shipments.state.${shipment.state}`),
     sent: shipment.sentOn ? fmt.day(shipment.sentOn) : null,
     delivered: shipment.deliveredOn ? fmt.day(shipment.deliveredOn) : null,
     carrier: shipment.carrier,

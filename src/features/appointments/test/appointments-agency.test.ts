@@ -110,8 +110,11 @@ describe('appointments answered by the agency', function () {
     expect((await maria.get(url).expect(200)).text).to.contain('Confirmed');
     const confirmed = await mailTo(/^Confirmed: Consultation/);
     expect(confirmed.text).to.contain(url);
+    // The portal's absolute address once, not the app's address in front of it again.
+    expect(confirmed.text).to.not.match(/https?:\/\/\S*https?:\/\//);
     const invitation = calendarOf(confirmed);
     expect(invitation, 'a text/calendar part').to.not.equal(null);
+    expect(invitation!.lines.find((line) => line.startsWith('URL:'))).to.match(/^URL:https?:\/\/[^/]+\/portal\/demo\/appointments\/\d+$/);
     expect(invitation!.method).to.equal('REQUEST');
     expect(invitation!.lines).to.include.members([
       'METHOD:REQUEST',
