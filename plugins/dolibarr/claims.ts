@@ -5,6 +5,35 @@
 // its own per-person logins) and llx_comment (no way to name a contact as a comment's author).
 import type { HostClaim } from '../../src/index.ts';
 
+/**
+ * A file of a record indexed in llx_ecm_files as addFileIntoDatabaseIndex() writes it (ticket-uploads.ts
+ * writeRecordFiles): a ticket's files and a request's, each claimed with its own option.
+ */
+const ECM_INDEX_COLUMNS = [
+  'rowid',
+  'ref',
+  'label',
+  'share',
+  'entity',
+  'filepath',
+  'filename',
+  'fullpath_orig',
+  'description',
+  'keywords',
+  'cover',
+  'position',
+  'gen_or_uploaded',
+  'extraparams',
+  'date_c',
+  'tms',
+  'fk_user_c',
+  'fk_user_m',
+  'acl',
+  'src_object_type',
+  'src_object_id',
+  'agenda_id',
+];
+
 export const DOLIBARR_CLAIMS: HostClaim[] = [
   // The workspace: the entity's own name and currency (there is no llx_entity without the
   // multicompany module, so the entity number comes from configuration).
@@ -504,30 +533,7 @@ export const DOLIBARR_TICKET_CLAIMS: HostClaim[] = [
   {
     concept: 'ticket',
     table: 'llx_ecm_files',
-    columns: [
-      'rowid',
-      'ref',
-      'label',
-      'share',
-      'entity',
-      'filepath',
-      'filename',
-      'fullpath_orig',
-      'description',
-      'keywords',
-      'cover',
-      'position',
-      'gen_or_uploaded',
-      'extraparams',
-      'date_c',
-      'tms',
-      'fk_user_c',
-      'fk_user_m',
-      'acl',
-      'src_object_type',
-      'src_object_id',
-      'agenda_id',
-    ],
+    columns: ECM_INDEX_COLUMNS,
   },
   // Who wrote a message: a Dolibarr user (the agency, unless a client's external login), or the contact.
   { concept: 'ticketMessage', table: 'llx_user', columns: ['rowid', 'firstname', 'lastname', 'login', 'fk_soc'] },
@@ -576,30 +582,7 @@ export const DOLIBARR_REQUEST_CLAIMS: HostClaim[] = [
   {
     concept: 'proposal',
     table: 'llx_ecm_files',
-    columns: [
-      'rowid',
-      'ref',
-      'label',
-      'share',
-      'entity',
-      'filepath',
-      'filename',
-      'fullpath_orig',
-      'description',
-      'keywords',
-      'cover',
-      'position',
-      'gen_or_uploaded',
-      'extraparams',
-      'date_c',
-      'tms',
-      'fk_user_c',
-      'fk_user_m',
-      'acl',
-      'src_object_type',
-      'src_object_id',
-      'agenda_id',
-    ],
+    columns: ECM_INDEX_COLUMNS,
   },
 ];
 
