@@ -7,6 +7,12 @@ import { expect } from 'chai';
 import type { CrmRecordChange } from '../../plugins/reference-crm/crm-plugin.ts';
 import { ACME_ADMIN, csrfFrom, DEMO_MEMBER, idOf, signIn, startCrm, textOf, type CrmTestContext, type SignedIn } from './support.ts';
 
+/** The error summary's links to a field that is not on the page, or to a field the refusal is not about. */
+function brokenSummaryLinks(html: string): string[] {
+  const summary = /<div class="error-summary"[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
+  return [...summary.matchAll(/href="#([^"]*)"/g)].map((match) => match[1]!);
+}
+
 describe('reference CRM order shipments', function () {
   let crm: CrmTestContext;
   let demo: SignedIn;
@@ -69,6 +75,7 @@ describe('reference CRM order shipments', function () {
     ]);
     const again = await send(demo, order, {}, 409);
     expect(textOf(again.text)).to.include('Every line of this order has been sent already.');
+    expect(brokenSummaryLinks(again.text)).to.deep.equal([]);
     expect(told).to.have.length(1);
   });
 
@@ -80,6 +87,8 @@ describe('reference CRM order shipments', function () {
     expect((await demo.agent.get(`/orders/${delivered}`).expect(200)).text).to.not.contain('Send the shipment');
     const refused = await send(demo, delivered, {}, 409);
     expect(textOf(refused.text)).to.include('Only a confirmed order, or one on its way, can be sent.');
+    // The refusal is of the order, not of a field: its summary takes the reader nowhere that is not there.
+    expect(brokenSummaryLinks(refused.text)).to.deep.equal([]);
     await acme.agent.get(`/orders/${confirmed}`).expect(404);
     await send(acme, confirmed, {}, 404);
     expect(told).to.have.length(2);

@@ -117,15 +117,9 @@ export function orderRoutes({ db, plugins }: RouteDeps & { plugins?: readonly Cr
       }),
     );
     if (sent === null)
-      return showOrder(
-        res,
-        orderId,
-        req.body,
-        [{ field: 'carrier', message: 'Only a confirmed order, or one on its way, can be sent.' }],
-        409,
-      );
+      return showOrder(res, orderId, req.body, [{ field: '', message: 'Only a confirmed order, or one on its way, can be sent.' }], 409);
     if (sent === 'nothing-left')
-      return showOrder(res, orderId, req.body, [{ field: 'carrier', message: 'Every line of this order has been sent already.' }], 409);
+      return showOrder(res, orderId, req.body, [{ field: '', message: 'Every line of this order has been sent already.' }], 409);
     await tellPlugins(plugins, {
       workspaceId,
       clientId: order.client_id,
