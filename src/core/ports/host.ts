@@ -1662,7 +1662,7 @@ export interface ApprovalDetail {
 }
 
 /** One version's file, read through the host's storage. */
-interface ApprovalFile {
+export interface ApprovalFile {
   name: string;
   contentType: string;
   sizeBytes: number;
@@ -1670,7 +1670,7 @@ interface ApprovalFile {
 }
 
 /** A client's decision, as the host is told it (the evidence itself is the portal's). */
-interface ApprovalDecisionNote {
+export interface ApprovalDecisionNote {
   approvalId: HostId;
   title: string;
   version: number;
@@ -1699,6 +1699,38 @@ export interface ApprovalsPort {
   open(workspaceId: HostId, clientId: HostId, id: HostId, version: number): Promise<ApprovalFile | null>;
   /** Tells the host of a decision, where it keeps one (an agenda event, the record's status), in the caller's transaction. */
   recordDecision?(workspaceId: HostId, clientId: HostId, decision: ApprovalDecisionNote, write?: HostWrite): Promise<void>;
+}
+
+/** One version's file as the agency shares it, for the host to keep among the client's documents. */
+export interface ApprovalVersionUpload {
+  /** The approval's title, for the host's document name ("Homepage design, version 2"). */
+  title: string;
+  version: number;
+  fileName: string;
+  contentType: string;
+  content: Buffer;
+  /** The staff member who shared it, by the host's user id: the host's document names them. */
+  sharedBy: HostId;
+}
+
+/**
+ * Optional, for a host that keeps documents and events but no approvals of its own (Dolibarr's
+ * documents and agenda, Alga PSA's documents and interactions): the portal keeps the approvals and
+ * their versions (portal_kept_approvals), the host keeps each version's file among the client's
+ * documents and an event per decision. Scoped by workspace and client as every port.
+ */
+export interface HostApprovalFilesPort {
+  /** Writes a version's file among the client's documents, in the caller's transaction (a rollback leaves nothing); the host's reference to it, or null when the client is not the workspace's. */
+  keep(workspaceId: HostId, clientId: HostId, upload: ApprovalVersionUpload, write?: HostWrite): Promise<string | null>;
+  /** A kept file read back by its reference; null when it is gone or not this client's. */
+  open(workspaceId: HostId, clientId: HostId, fileRef: string): Promise<ApprovalFile | null>;
+  /** The decision written as the host's own event on the client (and contact), in the caller's transaction. */
+  recordDecision(
+    workspaceId: HostId,
+    clientId: HostId,
+    decision: ApprovalDecisionNote & { fileRef: string; sharedBy: HostId },
+    write?: HostWrite,
+  ): Promise<void>;
 }
 
 /** A request type as the agency keeps it in the portal, for a host with no catalogue of its own. */
@@ -2022,6 +2054,8 @@ export interface HostAdapter {
   appointments?: AppointmentsPort;
   /** Work shared for the client's approval; without it the approvals section does not exist. */
   approvals?: ApprovalsPort;
+  /** Where the host keeps the files and events of approvals the portal keeps, for a host without approvals of its own. */
+  approvalFiles?: HostApprovalFilesPort;
   /** Request types and booking hours kept in the portal's admin, for a host without its own; without it no such page. */
   portalCatalogue?: HostPortalCataloguePort;
   /** The client company's own details, read and changed from the portal; without it the Company page does not exist. */
