@@ -2,7 +2,7 @@
 // the plugin reads it back later to check what an adapter claims against what the host really has.
 // Bump AUDIT_REPORT_VERSION on any change a reader would have to know about.
 import { z } from 'zod';
-import type { HostConcept } from '../src/core/index.ts';
+import { HOST_CONCEPTS } from '../src/core/index.ts';
 
 // 2: adapter claims are HostClaim lists (table and columns), claim checks name missing columns,
 // proposedClaims, and plan tables the host makes unnecessary.
@@ -188,53 +188,14 @@ const RouteProbeSchema = z.object({
 export type RouteProbe = z.infer<typeof RouteProbeSchema>;
 
 /**
- * The concepts an adapter can claim (HostConcept in src/core/ports/host.ts): the ones the portal reads
+ * The concepts an adapter can claim (HOST_CONCEPTS in src/core/ports/host.ts): the ones the portal reads
  * from the host or, for client credentials and comments, uses instead of its own tables. The other
  * concepts of the audit (one-time codes, public links, activity log, ...) the portal always keeps
- * itself, so an adapter has nothing to claim for them.
+ * itself, so an adapter has nothing to claim for them. `satisfies` fails to compile when the ports
+ * name a concept the audit does not know.
  */
-export const HOST_CONCEPTS = [
-  'workspace',
-  'company',
-  'contact',
-  'staffUser',
-  'proposal',
-  'quotation',
-  'invoice',
-  'payment',
-  'task',
-  'document',
-  'clientCredentials',
-  'comment',
-  'ticket',
-  'ticketMessage',
-  'project',
-  'serviceRequestType',
-  'serviceRequest',
-  'appointmentRequest',
-  'availability',
-  'booking',
-  'kbArticle',
-  'surveyTemplate',
-  'surveyInvitation',
-  'surveyResponse',
-  'surveyTrigger',
-  'salesOrder',
-  'orderLine',
-  'shipment',
-  'contract',
-  'contractLine',
-  'contractUsage',
-  'timeEntry',
-  'asset',
-  'documentVersion',
-] as const satisfies readonly ConceptId[];
-const HostConceptSchema = z.enum(HOST_CONCEPTS);
-
-// Fails to compile when HostConcept gains or loses a member this list does not follow.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-// biome-ignore lint/correctness/noUnusedVariables: a check the compiler makes, never read
-const HOST_CONCEPTS_MATCH_THE_PORTS: Same<(typeof HOST_CONCEPTS)[number], HostConcept> = true;
+const HostConceptSchema = z.enum(HOST_CONCEPTS satisfies readonly ConceptId[]);
+export { HOST_CONCEPTS };
 
 /** The shape of HostClaim (src/core/ports/host.ts), so a proposed claim can be pasted into an adapter. */
 const HostClaimSchema = z.object({

@@ -1,44 +1,23 @@
 // The words the audit looks for, in the languages and abbreviations CRMs actually use. Weights say
 // how strongly a word alone suggests the concept (1 = unambiguous, 0.5 = often something else).
 // Table names are only one signal: columns and foreign keys confirm or overrule them.
+import type { ConceptId } from '../report-schema.ts';
 import { tagLearned, taggedSet, taggedWords, tagReweighted } from './learned.ts';
 
-export type TableConceptId =
-  | 'workspace'
-  | 'company'
-  | 'contact'
-  | 'staffUser'
-  | 'proposal'
-  | 'quotation'
-  | 'invoice'
-  | 'payment'
-  | 'task'
-  | 'document'
-  | 'comment'
-  | 'activityLog'
-  | 'ticket'
-  | 'ticketMessage'
-  | 'project'
-  | 'projectPhase'
-  | 'serviceRequestType'
-  | 'serviceRequest'
-  | 'appointmentRequest'
-  | 'availability'
-  | 'booking'
-  | 'kbArticle'
-  | 'surveyTemplate'
-  | 'surveyInvitation'
-  | 'surveyResponse'
-  | 'surveyTrigger'
-  | 'salesOrder'
-  | 'orderLine'
-  | 'shipment'
-  | 'contract'
-  | 'contractLine'
-  | 'contractUsage'
-  | 'timeEntry'
-  | 'asset'
-  | 'documentVersion';
+/** The audit's concepts a table may hold; the others are answers about rows, rules or settings. */
+export type TableConceptId = Exclude<
+  ConceptId,
+  | 'clientCredentials'
+  | 'clientLoginCodes'
+  | 'accessTokens'
+  | 'acceptance'
+  | 'signature'
+  | 'publicLinks'
+  | 'paymentMethods'
+  | 'paymentGateway'
+  | 'portalSettings'
+  | 'permissions'
+>;
 
 const words = (entries: Record<string, number>): ReadonlyMap<string, number> => new Map(Object.entries(entries));
 

@@ -345,6 +345,7 @@ export {
   type ContractTimeEntry,
 } from './ports/host.ts';
 export type { AdapterDescription, HostClaim, HostConcept } from './ports/host.ts';
+export { HOST_CONCEPTS } from './ports/host.ts';
 export type { CatalogueCalendar, CatalogueRequestType } from './ports/host.ts';
 export {
   DEVICE_TYPES,

@@ -234,7 +234,7 @@ export function firstShipmentDay(shipments: readonly ShipmentRow[]): string | nu
 }
 
 /** The order's own columns a draft copies, as Commande::createFromClone keeps them. */
-const CLONED = [
+export const CLONED_ORDER_COLUMNS = [
   'fk_soc',
   'fk_projet',
   'source',
@@ -266,7 +266,7 @@ const CLONED = [
 ] as const;
 
 /** The line columns a draft copies, as Commande::createFromClone copies each line (addline with its own amounts). */
-const CLONED_LINE = [
+export const CLONED_LINE_COLUMNS = [
   'fk_product',
   'label',
   'description',
@@ -322,8 +322,8 @@ export async function insertOrderDraftCopy(
   if (!source) return null;
   const notePrivate = [String(source.note_private ?? '').trim(), args.note].filter(Boolean).join('\n');
   const { rows } = await trx.raw<{ rows: Array<{ rowid: number }> }>(
-    `insert into llx_commande (ref, entity, ${CLONED.join(', ')}, ref_client, date_creation, date_commande, fk_user_author, fk_statut, note_private, ip)
-     select '(PROV)', entity, ${CLONED.map((c) => `o.${c}`).join(', ')}, null, now(), current_date, ?, 0, ?, ?
+    `insert into llx_commande (ref, entity, ${CLONED_ORDER_COLUMNS.join(', ')}, ref_client, date_creation, date_commande, fk_user_author, fk_statut, note_private, ip)
+     select '(PROV)', entity, ${CLONED_ORDER_COLUMNS.map((c) => `o.${c}`).join(', ')}, null, now(), current_date, ?, 0, ?, ?
        from llx_commande o where o.rowid = ? and o.entity = ? and o.fk_soc = ?
      returning rowid`,
     [args.userId, notePrivate, args.ip, source.rowid, args.entity, args.companyId],
@@ -333,8 +333,8 @@ export async function insertOrderDraftCopy(
   const ref = `(PROV${rowid})`;
   await trx('llx_commande').where({ rowid, entity: args.entity }).update({ ref });
   await trx.raw(
-    `insert into llx_commandedet (fk_commande, ${CLONED_LINE.join(', ')})
-     select ?, ${CLONED_LINE.map((c) => `d.${c}`).join(', ')} from llx_commandedet d where d.fk_commande = ? order by d.rang, d.rowid`,
+    `insert into llx_commandedet (fk_commande, ${CLONED_LINE_COLUMNS.join(', ')})
+     select ?, ${CLONED_LINE_COLUMNS.map((c) => `d.${c}`).join(', ')} from llx_commandedet d where d.fk_commande = ? order by d.rang, d.rowid`,
     [rowid, source.rowid],
   );
   await trx('llx_element_element').insert({ fk_source: source.rowid, sourcetype: 'commande', fk_target: rowid, targettype: 'commande' });

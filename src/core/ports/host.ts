@@ -240,41 +240,43 @@ export interface DashboardData {
  * The audit's names for what a CRM may keep (see audit/report-schema.ts). A claim says the adapter
  * relies on that concept living in the host, and where.
  */
-export type HostConcept =
-  | 'workspace'
-  | 'company'
-  | 'contact'
-  | 'staffUser'
-  | 'proposal'
-  | 'quotation'
-  | 'invoice'
-  | 'payment'
-  | 'task'
-  | 'document'
-  | 'clientCredentials'
-  | 'comment'
-  | 'ticket'
-  | 'ticketMessage'
-  | 'project'
-  | 'serviceRequestType'
-  | 'serviceRequest'
-  | 'appointmentRequest'
-  | 'availability'
-  | 'booking'
-  | 'kbArticle'
-  | 'surveyTemplate'
-  | 'surveyInvitation'
-  | 'surveyResponse'
-  | 'surveyTrigger'
-  | 'salesOrder'
-  | 'orderLine'
-  | 'shipment'
-  | 'contract'
-  | 'contractLine'
-  | 'contractUsage'
-  | 'timeEntry'
-  | 'asset'
-  | 'documentVersion';
+export const HOST_CONCEPTS = [
+  'workspace',
+  'company',
+  'contact',
+  'staffUser',
+  'proposal',
+  'quotation',
+  'invoice',
+  'payment',
+  'task',
+  'document',
+  'clientCredentials',
+  'comment',
+  'ticket',
+  'ticketMessage',
+  'project',
+  'serviceRequestType',
+  'serviceRequest',
+  'appointmentRequest',
+  'availability',
+  'booking',
+  'kbArticle',
+  'surveyTemplate',
+  'surveyInvitation',
+  'surveyResponse',
+  'surveyTrigger',
+  'salesOrder',
+  'orderLine',
+  'shipment',
+  'contract',
+  'contractLine',
+  'contractUsage',
+  'timeEntry',
+  'asset',
+  'documentVersion',
+] as const;
+export type HostConcept = (typeof HOST_CONCEPTS)[number];
 
 export interface HostClaim {
   concept: HostConcept;
