@@ -16,6 +16,7 @@ import type { Knex } from 'knex';
 import { ALGA_PSA_CLAIMS, ALGA_PSA_DOCUMENT_CLAIMS } from '../../plugins/alga-psa/claims.ts';
 import {
   DOLIBARR_APPOINTMENT_CLAIMS,
+  DOLIBARR_APPROVAL_CLAIMS,
   DOLIBARR_CLAIMS,
   DOLIBARR_KNOWLEDGE_CLAIMS,
   DOLIBARR_REQUEST_CLAIMS,
@@ -101,10 +102,18 @@ const modules = (dir: string, files: string[]) => Object.fromEntries(files.map((
 
 describe('host claims of the newer sections', function () {
   describe("every column the sections' query modules name is claimed", function () {
-    it('Dolibarr: orders, shipments, contracts and interventions, the company page, knowledge, bookings', function () {
+    it("Dolibarr: orders, shipments, contracts and interventions, the company page, knowledge, bookings, approvals' files", function () {
       const dir = 'plugins/dolibarr/queries';
       const { unclaimed, checked } = unclaimedColumns(
-        modules(dir, ['orders.ts', 'contracts.ts', 'company-details.ts', 'knowledge-base.ts', 'appointments.ts', 'requests.ts']),
+        modules(dir, [
+          'orders.ts',
+          'contracts.ts',
+          'company-details.ts',
+          'knowledge-base.ts',
+          'appointments.ts',
+          'requests.ts',
+          'approval-files.ts',
+        ]),
         [read(`${dir}/visibility.ts`)],
         [
           ...DOLIBARR_CLAIMS,
@@ -112,6 +121,7 @@ describe('host claims of the newer sections', function () {
           ...DOLIBARR_REQUEST_CLAIMS,
           ...DOLIBARR_KNOWLEDGE_CLAIMS,
           ...DOLIBARR_APPOINTMENT_CLAIMS,
+          ...DOLIBARR_APPROVAL_CLAIMS,
         ],
       );
       expect(unclaimed).to.deep.equal([]);
