@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
-import { ALGA_PSA_CLAIMS, ALGA_PSA_DOCUMENT_CLAIMS } from '../../plugins/alga-psa/claims.ts';
+import { ALGA_PSA_APPROVAL_CLAIMS, ALGA_PSA_CLAIMS, ALGA_PSA_DOCUMENT_CLAIMS } from '../../plugins/alga-psa/claims.ts';
 import {
   DOLIBARR_APPOINTMENT_CLAIMS,
   DOLIBARR_APPROVAL_CLAIMS,
@@ -128,7 +128,7 @@ describe('host claims of the newer sections', function () {
       expect(checked).to.be.greaterThan(120);
     });
 
-    it('Alga PSA: contracts and their use, assets, the company page, knowledge, requests, appointments, surveys', function () {
+    it("Alga PSA: contracts and their use, assets, the company page, knowledge, requests, appointments, surveys, approvals' files", function () {
       const dir = 'plugins/alga-psa/queries';
       const { unclaimed, checked } = unclaimedColumns(
         modules(dir, [
@@ -139,9 +139,10 @@ describe('host claims of the newer sections', function () {
           'service-requests.ts',
           'appointments.ts',
           'surveys.ts',
+          'approval-files.ts',
         ]),
         [read(`${dir}/db.ts`)],
-        [...ALGA_PSA_CLAIMS, ...ALGA_PSA_DOCUMENT_CLAIMS],
+        [...ALGA_PSA_CLAIMS, ...ALGA_PSA_DOCUMENT_CLAIMS, ...ALGA_PSA_APPROVAL_CLAIMS],
       );
       expect(unclaimed).to.deep.equal([]);
       expect(checked).to.be.greaterThan(150);
