@@ -28,7 +28,7 @@ import { storeClientFile } from './ticket-uploads.ts';
  * The document's name in Alga's lists: "<title> v<n> - <file name>", the file's own name last so
  * its extension stays (Alga names an uploaded document by its file's name).
  */
-export const approvalDocumentName = (upload: Pick<ApprovalVersionUpload, 'title' | 'version' | 'fileName'>): string =>
+const approvalDocumentName = (upload: Pick<ApprovalVersionUpload, 'title' | 'version' | 'fileName'>): string =>
   `${upload.title.trim() || 'Approval'} v${upload.version} - ${upload.fileName.trim() || 'file'}`;
 
 export function algaApprovalFiles(

@@ -33,7 +33,7 @@ for (const [letters, plain] of [
 const COMBINING = /[\u0300-\u0311\u0327]/g;
 
 /** dol_sanitizeFileName($str) with its defaults ('_', unaccent on, quotes kept). */
-export function dolSanitizeFileName(name: string): string {
+function dolSanitizeFileName(name: string): string {
   return [...name]
     .map((char) => UNACCENT[char] ?? char)
     .join('')
