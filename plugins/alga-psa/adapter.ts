@@ -9,6 +9,7 @@
 //   tasks     = project_tasks of the client's projects that show tasks in the client portal
 //   projects  = projects of the client, their phases and tasks as each project's client_portal_config shows them
 //   documents = client-visible documents associated with the client (files under a local storage root)
+//   approvalFiles = the portal's approvals' files as documents of the client, each decision an interaction (storage root only)
 //   tickets   = tickets of the client, their client-visible comments, statuses, priorities, boards, categories
 //   contracts = client_contracts, contract_lines and their buckets (contract_line_buckets), bucket_usage, time_entries
 //   knowledgeBase = kb_articles published for clients (audience client or public), titled by their document, bodies in document_block_content
@@ -29,7 +30,8 @@ import {
   type HostContact,
   type HostStaffUser,
 } from '../../src/index.ts';
-import { ALGA_PSA_CLAIMS, ALGA_PSA_DOCUMENT_CLAIMS } from './claims.ts';
+import { ALGA_PSA_APPROVAL_CLAIMS, ALGA_PSA_CLAIMS, ALGA_PSA_DOCUMENT_CLAIMS } from './claims.ts';
+import { algaApprovalFiles } from './approval-files.ts';
 import { algaInvoices, algaOffers } from './commercial.ts';
 import { algaCredentials } from './credentials.ts';
 import { lookupEmail, parseUuid, parseUuids } from './ids.ts';
@@ -135,7 +137,7 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
 
   return {
     name: 'alga-psa',
-    claims: options.storageRoot ? [...ALGA_PSA_CLAIMS, ...ALGA_PSA_DOCUMENT_CLAIMS] : ALGA_PSA_CLAIMS,
+    claims: options.storageRoot ? [...ALGA_PSA_CLAIMS, ...ALGA_PSA_DOCUMENT_CLAIMS, ...ALGA_PSA_APPROVAL_CLAIMS] : ALGA_PSA_CLAIMS,
 
     workspaces: { findBySlug: workspaces.findBySlug, findById: async (id) => (tenantOf(id) === null ? null : workspaces.findById(id)) },
 
@@ -271,6 +273,7 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
     offers: algaOffers(db, tenantOf),
     invoices: algaInvoices(db, tenantOf),
     ...(options.storageRoot ? { documents: algaDocuments(db, tenantOf, options.storageRoot) } : {}),
+    ...(options.storageRoot ? { approvalFiles: algaApprovalFiles(db, tenantOf, { storageRoot: options.storageRoot }) } : {}),
     tasks: algaTasks(db, tenantOf),
     projects: algaProjects(db, tenantOf),
     knowledgeBase: algaKnowledgeBase(db, tenantOf),

@@ -766,3 +766,38 @@ export const ALGA_PSA_DOCUMENT_CLAIMS: HostClaim[] = [
     ],
   },
 ];
+
+/**
+ * With the storage root: the files of approvals the portal keeps, written as Alga's upload writes
+ * a staff member's document of the client (the document claims above: external_files, documents,
+ * document_associations, its type and folders), and each decision's interaction on the client
+ * (queries/approval-files.ts).
+ */
+export const ALGA_PSA_APPROVAL_CLAIMS: HostClaim[] = [
+  { concept: 'document', table: 'users', columns: ['tenant', 'user_id', 'user_type'] },
+  { concept: 'document', table: 'contacts', columns: ['tenant', 'contact_name_id', 'client_id'] },
+  { concept: 'document', table: 'tenant_settings', columns: ['tenant', 'settings'] },
+  {
+    concept: 'document',
+    table: 'interactions',
+    columns: [
+      'tenant',
+      'interaction_id',
+      'type_id',
+      'contact_name_id',
+      'client_id',
+      'user_id',
+      'ticket_id',
+      'project_id',
+      'title',
+      'notes',
+      'interaction_date',
+      'start_time',
+      'end_time',
+      'duration',
+      'status_id',
+      'visibility',
+    ],
+  },
+  { concept: 'document', table: 'system_interaction_types', columns: ['type_id', 'type_name'] },
+];

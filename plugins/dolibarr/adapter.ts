@@ -16,6 +16,8 @@
 //   knowledgeBase = llx_knowledgemanagement_knowledgerecord validated (KnowledgeManagement module), llx_categorie type 13
 //   requests  = request types of the portal's settings, each request a draft llx_propal or an llx_ticket
 //   appointments = BookCal calendars (llx_bookcal_calendar) with the portal's hours, bookings llx_actioncomm
+//   approvalFiles = the portal's approvals' files as documents of the third party (llx_ecm_files, societe/<socid>),
+//               each decision an agenda event (llx_actioncomm) on it, with a writable data root
 //   news      = invoices and proposals validated, tickets answered since the portal last read (clients' notifications)
 // Ids are rowids as strings; a malformed id, or one from another entity, is "not found".
 import type { Knex } from 'knex';
@@ -31,6 +33,7 @@ import {
 } from '../../src/index.ts';
 import {
   DOLIBARR_APPOINTMENT_CLAIMS,
+  DOLIBARR_APPROVAL_CLAIMS,
   DOLIBARR_CLAIMS,
   DOLIBARR_KNOWLEDGE_CLAIMS,
   DOLIBARR_REQUEST_CLAIMS,
@@ -67,6 +70,8 @@ import { dolibarrAppointments } from './appointments.ts';
 import { dolibarrCatalogue } from './catalogue.ts';
 import { dolibarrCompanyDetails } from './company-details.ts';
 import { dolibarrOrders } from './orders.ts';
+import { dolibarrApprovalFiles } from './approval-files.ts';
+import { dataRootWritable } from './ticket-uploads.ts';
 
 export interface DolibarrAdapterOptions {
   /** The portal URL's name for the Dolibarr instance: lower-case letters, digits and '-'. */
@@ -139,6 +144,9 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
   if (!Number.isSafeInteger(entity) || entity < 1) throw new Error(`dolibarr: entity must be a positive integer (got ${entity})`);
   if (options.brandColor != null && !/^#[0-9a-f]{6}$/i.test(options.brandColor)) throw new Error('dolibarr: brandColor must be #rrggbb');
   const workspaceId = toHostId(entity);
+  // Approvals' files go into the third parties' documents only where the portal may write there
+  // (checked once, as for the tickets' files); elsewhere the port is left out.
+  const approvalFilesRoot = dataRootWritable(options.dataRoot) ? options.dataRoot : null;
   // Every port asks with the workspace id; only the configured entity answers.
   const entityOf = (id: string): number | null => (parseId(id) === entity ? entity : null);
 
@@ -183,6 +191,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
       ...(options.requests ? DOLIBARR_REQUEST_CLAIMS : []),
       ...(options.knowledgeBase ? DOLIBARR_KNOWLEDGE_CLAIMS : []),
       ...(options.appointments ? DOLIBARR_APPOINTMENT_CLAIMS : []),
+      ...(approvalFilesRoot ? DOLIBARR_APPROVAL_CLAIMS : []),
     ],
 
     workspaces: {
@@ -360,6 +369,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
         }
       : {}),
     ...(options.appointments ? { appointments: dolibarrAppointments(db, entityOf) } : {}),
+    ...(approvalFilesRoot ? { approvalFiles: dolibarrApprovalFiles(db, entityOf, { dataRoot: approvalFilesRoot }) } : {}),
     ...(options.requests || options.appointments
       ? {
           portalCatalogue: dolibarrCatalogue(db, entityOf, {

@@ -536,6 +536,56 @@ export const DOLIBARR_KNOWLEDGE_CLAIMS: HostClaim[] = [
 ];
 
 /**
+ * With a data root the portal may write: the files of approvals the portal keeps, as documents of
+ * the client's third party indexed as addFileIntoDatabaseIndex() writes them, and each decision's
+ * agenda event on the third party and its contact (approval-files.ts, queries/approval-files.ts).
+ */
+export const DOLIBARR_APPROVAL_CLAIMS: HostClaim[] = [
+  { concept: 'document', table: 'llx_ecm_files', columns: ECM_INDEX_COLUMNS },
+  { concept: 'document', table: 'llx_socpeople', columns: ['rowid', 'entity', 'fk_soc'] },
+  {
+    concept: 'document',
+    table: 'llx_actioncomm',
+    columns: [
+      'id',
+      'ref',
+      'entity',
+      'datec',
+      'datep',
+      'datep2',
+      'durationp',
+      'fk_action',
+      'code',
+      'ref_ext',
+      'fk_soc',
+      'fk_project',
+      'note',
+      'fk_contact',
+      'fk_user_author',
+      'fk_user_action',
+      'label',
+      'percent',
+      'priority',
+      'fulldayevent',
+      'location',
+      'transparency',
+      'fk_element',
+      'elementtype',
+      'event_paid',
+      'status',
+      'email_from',
+      'ip',
+    ],
+  },
+  {
+    concept: 'document',
+    table: 'llx_actioncomm_resources',
+    columns: ['fk_actioncomm', 'element_type', 'fk_element', 'mandatory', 'transparency', 'answer_status'],
+  },
+  { concept: 'document', table: 'llx_c_actioncomm', columns: ['id', 'code'] },
+];
+
+/**
  * With the appointments option: BookCal's validated calendars and their owner, and a booking as
  * ActionComm::create writes an event of the calendar with its owner and contact (queries/appointments.ts).
  */

@@ -148,7 +148,7 @@ export async function writeRecordFiles(trx: Knex.Transaction, args: RecordFilesW
 }
 
 /** Links the whole temporary file to the first free name (on disk and in the index); answers that name. */
-async function placeFile(
+export async function placeFile(
   trx: Knex.Transaction,
   args: { entity: number; dir: string; relativeDir: string; temp: string; name: string },
 ): Promise<string> {

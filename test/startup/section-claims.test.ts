@@ -13,9 +13,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
-import { ALGA_PSA_CLAIMS, ALGA_PSA_DOCUMENT_CLAIMS } from '../../plugins/alga-psa/claims.ts';
+import { ALGA_PSA_APPROVAL_CLAIMS, ALGA_PSA_CLAIMS, ALGA_PSA_DOCUMENT_CLAIMS } from '../../plugins/alga-psa/claims.ts';
 import {
   DOLIBARR_APPOINTMENT_CLAIMS,
+  DOLIBARR_APPROVAL_CLAIMS,
   DOLIBARR_CLAIMS,
   DOLIBARR_KNOWLEDGE_CLAIMS,
   DOLIBARR_REQUEST_CLAIMS,
@@ -101,10 +102,18 @@ const modules = (dir: string, files: string[]) => Object.fromEntries(files.map((
 
 describe('host claims of the newer sections', function () {
   describe("every column the sections' query modules name is claimed", function () {
-    it('Dolibarr: orders, shipments, contracts and interventions, the company page, knowledge, bookings', function () {
+    it("Dolibarr: orders, shipments, contracts and interventions, the company page, knowledge, bookings, approvals' files", function () {
       const dir = 'plugins/dolibarr/queries';
       const { unclaimed, checked } = unclaimedColumns(
-        modules(dir, ['orders.ts', 'contracts.ts', 'company-details.ts', 'knowledge-base.ts', 'appointments.ts', 'requests.ts']),
+        modules(dir, [
+          'orders.ts',
+          'contracts.ts',
+          'company-details.ts',
+          'knowledge-base.ts',
+          'appointments.ts',
+          'requests.ts',
+          'approval-files.ts',
+        ]),
         [read(`${dir}/visibility.ts`)],
         [
           ...DOLIBARR_CLAIMS,
@@ -112,13 +121,14 @@ describe('host claims of the newer sections', function () {
           ...DOLIBARR_REQUEST_CLAIMS,
           ...DOLIBARR_KNOWLEDGE_CLAIMS,
           ...DOLIBARR_APPOINTMENT_CLAIMS,
+          ...DOLIBARR_APPROVAL_CLAIMS,
         ],
       );
       expect(unclaimed).to.deep.equal([]);
       expect(checked).to.be.greaterThan(120);
     });
 
-    it('Alga PSA: contracts and their use, assets, the company page, knowledge, requests, appointments, surveys', function () {
+    it("Alga PSA: contracts and their use, assets, the company page, knowledge, requests, appointments, surveys, approvals' files", function () {
       const dir = 'plugins/alga-psa/queries';
       const { unclaimed, checked } = unclaimedColumns(
         modules(dir, [
@@ -129,9 +139,10 @@ describe('host claims of the newer sections', function () {
           'service-requests.ts',
           'appointments.ts',
           'surveys.ts',
+          'approval-files.ts',
         ]),
         [read(`${dir}/db.ts`)],
-        [...ALGA_PSA_CLAIMS, ...ALGA_PSA_DOCUMENT_CLAIMS],
+        [...ALGA_PSA_CLAIMS, ...ALGA_PSA_DOCUMENT_CLAIMS, ...ALGA_PSA_APPROVAL_CLAIMS],
       );
       expect(unclaimed).to.deep.equal([]);
       expect(checked).to.be.greaterThan(150);

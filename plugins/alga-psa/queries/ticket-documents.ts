@@ -9,6 +9,7 @@
 // active client); oldest first by when it was associated.
 import { randomUUID } from 'node:crypto';
 import { activeClientIds, type Db } from './db.ts';
+import { documentType, entityFolderPath } from './document-filing.ts';
 
 export interface TicketDocumentRow {
   document_id: string;
@@ -84,69 +85,6 @@ export async function findTicketDocument(
 
 // ---- a client's file, written as Alga's upload writes it ----
 
-/**
- * The document type of a mime type, as Alga's getDocumentTypeId finds it
- * (packages/documents/src/actions/documentActions.ts): the tenant's own type of that name, else the
- * shared one, else the tenant's and then the shared type of its family ('image/*'), else the shared
- * 'application/octet-stream'. A tenant's type goes in type_id, a shared one in shared_type_id.
- * Alga refuses the upload where even the last is missing (its migrations seed it); here the
- * document then has no type rather than the ticket no file.
- */
-async function documentType(db: Db, tenant: string, mimeType: string): Promise<{ type_id: string | null; shared_type_id: string | null }> {
-  const family = `${mimeType.split('/')[0]}/*`;
-  const { rows } = await db.raw<{ rows: { type_id: string; shared: boolean }[] }>(
-    `select type_id, shared from (
-       select type_id, false as shared, 1 as rank from document_types where tenant = ? and type_name = ?
-       union all select type_id, true, 2 from shared_document_types where type_name = ?
-       union all select type_id, false, 3 from document_types where tenant = ? and type_name = ?
-       union all select type_id, true, 4 from shared_document_types where type_name = ?
-       union all select type_id, true, 5 from shared_document_types where type_name = 'application/octet-stream'
-     ) t order by rank limit 1`,
-    [tenant, mimeType, mimeType, tenant, family, family],
-  );
-  const found = rows[0];
-  return { type_id: found && !found.shared ? found.type_id : null, shared_type_id: found?.shared ? found.type_id : null };
-}
-
-/**
- * The folder a ticket's upload is filed in, as Alga's uploadDocument files it when no folder is
- * chosen: the ticket's folders are first made from the tenant's defaults for tickets
- * (ensureEntityFoldersInitializedInternal: document_default_folders → document_folders, each
- * with its parent, created_by the uploader), then '/Tickets/Attachments' where the ticket has
- * it, else its first folder by path, else none.
- */
-async function ticketFolderPath(db: Db, args: { tenant: string; ticketId: string; userId: string }): Promise<string | null> {
-  const scope = { tenant: args.tenant, entity_id: args.ticketId, entity_type: 'ticket' };
-  const existing = await db('document_folders')
-    .where(scope)
-    .select<{ folder_path: string; folder_id: string }[]>('folder_path', 'folder_id');
-  const defaults = await db('document_default_folders')
-    .where({ tenant: args.tenant, entity_type: 'ticket' })
-    .orderBy([{ column: 'sort_order' }, { column: 'folder_path' }])
-    .select<{ folder_name: string; folder_path: string; is_client_visible: boolean }[]>('folder_name', 'folder_path', 'is_client_visible');
-  const ids = new Map(existing.map((folder) => [folder.folder_path, folder.folder_id]));
-  const missing = defaults
-    .filter((folder) => !ids.has(folder.folder_path))
-    .map((folder) => {
-      const folderId = randomUUID();
-      ids.set(folder.folder_path, folderId);
-      const segments = folder.folder_path.split('/').filter(Boolean);
-      const parent = segments.length > 1 ? `/${segments.slice(0, -1).join('/')}` : null;
-      return {
-        ...scope,
-        folder_id: folderId,
-        folder_path: folder.folder_path,
-        folder_name: folder.folder_name,
-        parent_folder_id: parent ? (ids.get(parent) ?? null) : null,
-        is_client_visible: folder.is_client_visible,
-        created_by: args.userId,
-      };
-    });
-  if (missing.length > 0) await db('document_folders').insert(missing);
-  const paths = [...ids.keys()];
-  return paths.includes('/Tickets/Attachments') ? '/Tickets/Attachments' : (paths.sort()[0] ?? null);
-}
-
 export interface NewTicketDocument {
   tenant: string;
   clientId: string;
@@ -178,7 +116,7 @@ export async function insertTicketDocument(db: Db, args: NewTicketDocument): Pro
   if (!ticket) return null;
   const [type, folderPath] = [
     await documentType(db, args.tenant, args.mimeType),
-    await ticketFolderPath(db, { tenant: args.tenant, ticketId: args.ticketId, userId: args.userId }),
+    await entityFolderPath(db, { tenant: args.tenant, entityType: 'ticket', entityId: args.ticketId, userId: args.userId }),
   ];
   const fileId = randomUUID();
   await db('external_files').insert({

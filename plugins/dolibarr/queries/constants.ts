@@ -122,6 +122,17 @@ export async function agendaRecords(db: Db, args: { entity: number; trigger: str
   return on(c.MAIN_MODULE_AGENDA) && on(c[key]);
 }
 
+/**
+ * What an approval's decision event needs of the setup, in one read: whether the agenda module is
+ * on (isModEnabled('agenda'): there is no MAIN_AGENDA_ACTIONAUTO_ setting for an event Dolibarr
+ * itself never triggers) and MAIN_LANG_DEFAULT, the language the instance is set up in ('de_DE',
+ * 'auto' for the browser's; null where unset).
+ */
+export async function approvalEventSettings(db: Db, args: { entity: number }): Promise<{ agenda: boolean; language: string | null }> {
+  const c = await constants(db, args.entity, ['MAIN_MODULE_AGENDA', 'MAIN_LANG_DEFAULT'] as const);
+  return { agenda: on(c.MAIN_MODULE_AGENDA), language: c.MAIN_LANG_DEFAULT };
+}
+
 /** isModEnabled(<module>) for the entity: MAIN_MODULE_<MODULE> set, as activating the module in Setup > Modules writes it. */
 export async function moduleEnabled(db: Db, args: { entity: number; module: string }): Promise<boolean> {
   const key = `MAIN_MODULE_${args.module.toUpperCase()}`;

@@ -68,11 +68,13 @@ export interface TicketFileIndexRow {
   originalName: string;
   /** md5 of the content, hex. */
   contentMd5: string;
-  /** The record it belongs to: its table_element ('ticket', 'propal') and rowid. */
-  objectType: 'ticket' | 'propal';
+  /** The record it belongs to: its table_element ('ticket', 'propal', 'societe') and rowid. */
+  objectType: 'ticket' | 'propal' | 'societe';
   objectId: number;
   /** The message's agenda event, for a file sent with a message. */
   agendaId: number | null;
+  /** The Dolibarr user who uploads it (fk_user_c, EcmFiles::create's $user); none for a client's file. */
+  userId?: number | null;
 }
 
 /**
@@ -82,8 +84,9 @@ export interface TicketFileIndexRow {
  * the content, no share key (setsharekey 0), fullpath_orig the uploaded name, description and
  * keywords '' (nothing indexed), position one past the directory's highest ("SELECT MAX(position)
  * … WHERE filepath = …", over every entity as Dolibarr reads it), gen_or_uploaded 'uploaded',
- * date_c and tms now, fk_user_c null (the public pages have no user), src_object_type the record's
- * table_element ('ticket', 'propal') and src_object_id its rowid. agenda_id links a message's file to its
+ * date_c and tms now, fk_user_c the uploading user (null for a client's file: the public pages have
+ * no user), src_object_type the record's table_element ('ticket', 'propal', 'societe') and
+ * src_object_id its rowid. agenda_id links a message's file to its
  * event, as createTicketMessage does. In the caller's transaction.
  */
 export async function insertTicketFileIndex(trx: Db, args: TicketFileIndexRow): Promise<number> {
@@ -105,7 +108,7 @@ export async function insertTicketFileIndex(trx: Db, args: TicketFileIndexRow): 
       extraparams: null,
       date_c: trx.fn.now(),
       tms: trx.fn.now(),
-      fk_user_c: null,
+      fk_user_c: args.userId ?? null,
       fk_user_m: null,
       acl: null,
       src_object_type: args.objectType,
