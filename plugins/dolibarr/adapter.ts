@@ -15,6 +15,8 @@
 //   contracts = llx_contrat validated, lines llx_contratdet, hours used from llx_fichinter + llx_fichinterdet
 //   knowledgeBase = llx_knowledgemanagement_knowledgerecord validated (KnowledgeManagement module), llx_categorie type 13
 //   requests  = request types of the portal's settings, each request a draft llx_propal or an llx_ticket
+//   devices   = serial numbered units (llx_product_lot, product tobatch 2) last shipped to the company
+//               (llx_expedition + llx_expeditiondet_batch); a ticket about one in llx_element_element
 //   appointments = BookCal calendars (llx_bookcal_calendar) with the portal's hours, bookings llx_actioncomm
 //   news      = invoices and proposals validated, tickets answered since the portal last read (clients' notifications)
 // Ids are rowids as strings; a malformed id, or one from another entity, is "not found".
@@ -32,6 +34,7 @@ import {
 import {
   DOLIBARR_APPOINTMENT_CLAIMS,
   DOLIBARR_CLAIMS,
+  DOLIBARR_DEVICE_CLAIMS,
   DOLIBARR_KNOWLEDGE_CLAIMS,
   DOLIBARR_REQUEST_CLAIMS,
   DOLIBARR_TICKET_CLAIMS,
@@ -67,6 +70,7 @@ import { dolibarrAppointments } from './appointments.ts';
 import { dolibarrCatalogue } from './catalogue.ts';
 import { dolibarrCompanyDetails } from './company-details.ts';
 import { dolibarrOrders } from './orders.ts';
+import { dolibarrDevices } from './devices.ts';
 
 export interface DolibarrAdapterOptions {
   /** The portal URL's name for the Dolibarr instance: lower-case letters, digits and '-'. */
@@ -112,6 +116,12 @@ export interface DolibarrAdapterOptions {
    * the appointments port on its calendars; without it the portal has no Appointments section.
    */
   appointments?: boolean;
+  /**
+   * Whether the Lot/Serial module is on (dolibarrDevicesModule tells): with it the devices port
+   * (the serial numbers shipped to the client) and tickets about a device; without it the portal
+   * has no Devices section.
+   */
+  devices?: boolean;
   logoUrl?: string | null;
   brandColor?: string | null;
 }
@@ -183,6 +193,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
       ...(options.requests ? DOLIBARR_REQUEST_CLAIMS : []),
       ...(options.knowledgeBase ? DOLIBARR_KNOWLEDGE_CLAIMS : []),
       ...(options.appointments ? DOLIBARR_APPOINTMENT_CLAIMS : []),
+      ...(options.devices ? DOLIBARR_DEVICE_CLAIMS : []),
     ],
 
     workspaces: {
@@ -339,6 +350,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
             userId: options.actingUserId ?? null,
             ...(options.dataRoot ? { dataRoot: options.dataRoot } : {}),
             ...(options.crmUrl ? { crmUrl: options.crmUrl } : {}),
+            devices: options.devices ?? false,
           }),
         }
       : {}),
@@ -349,6 +361,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
       ...(options.dataRoot ? { dataRoot: options.dataRoot } : {}),
     }),
     contracts: dolibarrContracts(db, entityOf),
+    ...(options.devices ? { devices: dolibarrDevices(db, entityOf) } : {}),
     ...(options.knowledgeBase ? { knowledgeBase: dolibarrKnowledgeBase(db, entityOf) } : {}),
     ...(options.requests
       ? {

@@ -28,6 +28,15 @@
 //   work in progress, and a closed one, 2, is no longer shown, as the brief of the section asks);
 //   the time used against one: its company's interventions linked to it (llx_fichinter.fk_contrat)
 //   past draft (fk_statut 1 validated, 2 billed, 3 closed), their lines' durations.
+// - devices: a unit of a product numbered by serial (llx_product.tobatch 2, Product::$status_batch;
+//   1 is a lot or batch of many units, not one device) whose serial (llx_product_lot) went out on
+//   a shipment past draft (llx_expedition.fk_statut >= 1) of this company, as Dolibarr's lot card
+//   lists a serial's shipments (htdocs/product/stock/stats/expedition.php,
+//   Productlot::loadStatsExpedition: llx_expeditiondet_batch.batch → llx_expeditiondet →
+//   llx_expedition.fk_soc). A serial shipped to several companies over time is the one's it was
+//   shipped to last (validation date, then rowid): a unit sent back and out again belongs to its
+//   last customer, and the one before no longer sees it. The contact does not narrow it, as for
+//   the company's shipments and orders.
 import type { Knex } from 'knex';
 import { clientCompanyIds, type Db } from './db.ts';
 
@@ -216,4 +225,52 @@ export function interventionsSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuil
   return db('llx_fichinter as f')
     .where({ 'f.entity': scope.entity, 'f.fk_soc': scope.companyId })
     .whereNot('f.fk_statut', INTERVENTION_DRAFT);
+}
+
+/** llx_product.tobatch (Product::$status_batch): 0 not followed, 1 lot or batch, 2 one serial number per unit. */
+export const SERIAL_NUMBERED = 2;
+/**
+ * A shipment that went out: validated (1), closed (2) or in progress (3); a draft (0) sent nothing
+ * and a cancelled one (-1) was called back.
+ */
+const SHIPMENT_SENT_FROM = 1;
+
+/**
+ * The last shipment past draft that carried the serial numbered lot aliased `lot` (its product on
+ * the line, llx_expeditiondet.fk_product, which Dolibarr 22+ writes on every line and its
+ * migration 21.0.0-22.0.0.sql filled from the order lines), as a lateral subquery: its rowid,
+ * company, status and dates. Later is the later validation (Expedition::valid's date_valid), then
+ * the higher rowid.
+ */
+const lastShipmentOfSql = (lot: string) => `select se.rowid, se.fk_soc, se.fk_statut, se.date_valid, se.date_delivery
+    from llx_expeditiondet sd
+    join llx_expeditiondet_batch sb on sb.fk_expeditiondet = sd.rowid
+    join llx_expedition se on se.rowid = sd.fk_expedition
+   where sd.fk_product = ${lot}.fk_product and sb.batch = ${lot}.batch and se.entity = ${lot}.entity
+     and se.fk_statut >= ${SHIPMENT_SENT_FROM}
+   order by se.date_valid desc nulls last, se.rowid desc
+   limit 1`;
+
+/**
+ * The company's devices: serial numbered lots (llx_product_lot aliased l, its product p) whose
+ * last shipment (aliased s: rowid, fk_soc, fk_statut, date_valid, date_delivery) went to this
+ * company. The lots it ever received are found first through its own shipments (llx_expedition's
+ * fk_soc index), so the last shipment is looked up only for those.
+ */
+export function devicesSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
+  const received = db('llx_expedition as re')
+    .join('llx_expeditiondet as rd', 'rd.fk_expedition', 're.rowid')
+    .join('llx_expeditiondet_batch as rb', 'rb.fk_expeditiondet', 'rd.rowid')
+    .join('llx_product_lot as rl', function lotOfLine() {
+      this.on('rl.fk_product', '=', 'rd.fk_product').andOn('rl.batch', '=', 'rb.batch');
+    })
+    .where({ 're.entity': scope.entity, 're.fk_soc': scope.companyId, 'rl.entity': scope.entity })
+    .where('re.fk_statut', '>=', SHIPMENT_SENT_FROM)
+    .select('rl.rowid');
+  return db('llx_product_lot as l')
+    .join('llx_product as p', 'p.rowid', 'l.fk_product')
+    .joinRaw(`join lateral (${lastShipmentOfSql('l')}) s on true`)
+    .where({ 'l.entity': scope.entity, 'p.tobatch': SERIAL_NUMBERED, 's.fk_soc': scope.companyId })
+    .whereIn('l.rowid', received)
+    .whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId));
 }
