@@ -17,6 +17,7 @@ import { ALGA_PSA_CLAIMS, ALGA_PSA_DOCUMENT_CLAIMS } from '../../plugins/alga-ps
 import {
   DOLIBARR_APPOINTMENT_CLAIMS,
   DOLIBARR_CLAIMS,
+  DOLIBARR_DEVICE_CLAIMS,
   DOLIBARR_KNOWLEDGE_CLAIMS,
   DOLIBARR_REQUEST_CLAIMS,
   DOLIBARR_TICKET_CLAIMS,
@@ -101,10 +102,10 @@ const modules = (dir: string, files: string[]) => Object.fromEntries(files.map((
 
 describe('host claims of the newer sections', function () {
   describe("every column the sections' query modules name is claimed", function () {
-    it('Dolibarr: orders, shipments, contracts and interventions, the company page, knowledge, bookings', function () {
+    it('Dolibarr: orders, shipments, contracts and interventions, devices, the company page, knowledge, bookings', function () {
       const dir = 'plugins/dolibarr/queries';
       const { unclaimed, checked } = unclaimedColumns(
-        modules(dir, ['orders.ts', 'contracts.ts', 'company-details.ts', 'knowledge-base.ts', 'appointments.ts', 'requests.ts']),
+        modules(dir, ['orders.ts', 'contracts.ts', 'devices.ts', 'visibility.ts', 'company-details.ts', 'knowledge-base.ts', 'appointments.ts', 'requests.ts']),
         [read(`${dir}/visibility.ts`)],
         [
           ...DOLIBARR_CLAIMS,
@@ -112,6 +113,7 @@ describe('host claims of the newer sections', function () {
           ...DOLIBARR_REQUEST_CLAIMS,
           ...DOLIBARR_KNOWLEDGE_CLAIMS,
           ...DOLIBARR_APPOINTMENT_CLAIMS,
+          ...DOLIBARR_DEVICE_CLAIMS,
         ],
       );
       expect(unclaimed).to.deep.equal([]);
