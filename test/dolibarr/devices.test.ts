@@ -76,6 +76,9 @@ describe('dolibarr binding: devices', function () {
     await ship(b, 2, '2026-01-05', [[tablet, 'SN-TAB-0004']]);
     await ship(g, 1, '2026-02-03', [[tablet, 'SN-TAB-0004']]);
     await ship(g, 1, '2026-01-11', [[router, 'SN-RTR-0009']]);
+    // Later shipments of the bakery's router to the garage that never went out: still the bakery's.
+    await ship(g, 0, '2026-03-01', [[router, 'SN-RTR-0001']]);
+    await ship(g, -1, '2026-03-02', [[router, 'SN-RTR-0001']]);
     // Another entity's unit, its serial equal to the bakery's router, on that entity's shipment.
     await ship(b, 1, '2026-01-10', [[elsewhere, 'SN-RTR-0001']], { entity: 2 });
     await enableProductBatch(db);
@@ -154,6 +157,8 @@ describe('dolibarr binding: devices', function () {
   it('belongs to the company it was shipped to last', async function () {
     expect(await devices.find(workspaceId, garage, paul, String(lots.moved))).to.deep.include({ serialNumber: 'SN-TAB-0004' });
     expect(await listed({ state: 'all' })).to.not.include('SN-TAB-0004');
+    expect(await devices.find(workspaceId, garage, paul, String(lots.router))).to.equal(null);
+    expect(await devices.find(workspaceId, bakery, claire, String(lots.router))).to.deep.include({ serialNumber: 'SN-RTR-0001' });
   });
 
   it('is out of service once its destruction date is reached', async function () {

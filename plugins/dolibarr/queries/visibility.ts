@@ -235,27 +235,18 @@ export const SERIAL_NUMBERED = 2;
  */
 const SHIPMENT_SENT_FROM = 1;
 
-/**
- * The last shipment past draft that carried the serial numbered lot aliased `lot` (its product on
- * the line, llx_expeditiondet.fk_product, which Dolibarr 22+ writes on every line and its
- * migration 21.0.0-22.0.0.sql filled from the order lines), as a lateral subquery: its rowid,
- * company, status and dates. Later is the later validation (Expedition::valid's date_valid), then
- * the higher rowid.
- */
-const lastShipmentOfSql = (lot: string) => `select se.rowid, se.fk_soc, se.fk_statut, se.date_valid, se.date_delivery
-    from llx_expeditiondet sd
-    join llx_expeditiondet_batch sb on sb.fk_expeditiondet = sd.rowid
-    join llx_expedition se on se.rowid = sd.fk_expedition
-   where sd.fk_product = ${lot}.fk_product and sb.batch = ${lot}.batch and se.entity = ${lot}.entity
-     and se.fk_statut >= ${SHIPMENT_SENT_FROM}
-   order by se.date_valid desc nulls last, se.rowid desc
-   limit 1`;
+/** A shipment's place in time (alias `e`): its validation (Expedition::valid's date_valid), then its rowid. */
+const shippedKeySql = (e: string) => `(coalesce(${e}.date_valid, '-infinity'::timestamp), ${e}.rowid)`;
 
 /**
- * The company's devices: serial numbered lots (llx_product_lot aliased l, its product p) whose
- * last shipment (aliased s: rowid, fk_soc, fk_statut, date_valid, date_delivery) went to this
- * company. The lots it ever received are found first through its own shipments (llx_expedition's
- * fk_soc index), so the last shipment is looked up only for those.
+ * The company's devices: serial numbered lots (llx_product_lot aliased l, its product p) that went
+ * out on a shipment past draft of this company (aliased s: the company's last shipment of the lot,
+ * with rowid, fk_soc, fk_statut, date_valid, date_delivery), and on no later shipment, to anyone.
+ * A line's product is llx_expeditiondet.fk_product, which ExpeditionLigne::insert writes and
+ * Dolibarr's migration 21.0.0-22.0.0.sql filled in from the order lines. The company's own
+ * shipments are found through llx_expedition's fk_soc index; llx_expeditiondet_batch has no index
+ * on batch, so the later shipments of those serials are found in one pass over it, hashed on the
+ * company's few serials (CTEs s and later), never probed once per serial.
  */
 export function devicesSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
   const received = db('llx_expedition as re')
@@ -264,13 +255,36 @@ export function devicesSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
     .join('llx_product_lot as rl', function lotOfLine() {
       this.on('rl.fk_product', '=', 'rd.fk_product').andOn('rl.batch', '=', 'rb.batch');
     })
-    .where({ 're.entity': scope.entity, 're.fk_soc': scope.companyId, 'rl.entity': scope.entity })
+    .join('llx_product as rp', 'rp.rowid', 'rl.fk_product')
+    .where({ 're.entity': scope.entity, 're.fk_soc': scope.companyId, 'rl.entity': scope.entity, 'rp.tobatch': SERIAL_NUMBERED })
     .where('re.fk_statut', '>=', SHIPMENT_SENT_FROM)
-    .select('rl.rowid');
-  return db('llx_product_lot as l')
+    .distinctOn('rl.rowid')
+    .select(
+      'rl.rowid as lot_id',
+      'rl.batch as lot_batch',
+      'rl.fk_product as lot_product',
+      're.rowid',
+      're.fk_soc',
+      're.fk_statut',
+      're.date_valid',
+      're.date_delivery',
+    )
+    .orderByRaw(`rl.rowid, ${shippedKeySql('re')} desc`);
+  const later = db({ rs: 's' })
+    .join('llx_expeditiondet_batch as ob', 'ob.batch', 'rs.lot_batch')
+    .join('llx_expeditiondet as od', 'od.rowid', 'ob.fk_expeditiondet')
+    .join('llx_expedition as oe', 'oe.rowid', 'od.fk_expedition')
+    .whereRaw('od.fk_product = rs.lot_product')
+    .where('oe.entity', scope.entity)
+    .where('oe.fk_statut', '>=', SHIPMENT_SENT_FROM)
+    .whereRaw(`${shippedKeySql('oe')} > ${shippedKeySql('rs')}`)
+    .select('rs.lot_id');
+  return db
+    .with('s', received)
+    .with('later', later)
+    .from('s')
+    .join('llx_product_lot as l', 'l.rowid', 's.lot_id')
     .join('llx_product as p', 'p.rowid', 'l.fk_product')
-    .joinRaw(`join lateral (${lastShipmentOfSql('l')}) s on true`)
-    .where({ 'l.entity': scope.entity, 'p.tobatch': SERIAL_NUMBERED, 's.fk_soc': scope.companyId })
-    .whereIn('l.rowid', received)
+    .whereNotIn('s.lot_id', db('later').select('lot_id'))
     .whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId));
 }
