@@ -32,7 +32,10 @@ describe('dolibarr binding: devices', function () {
   let garage: string;
   let claire: string;
   let paul: string;
-  const lots = {} as Record<'router' | 'printer' | 'tablet' | 'oldTablet' | 'moved' | 'batch' | 'draft' | 'cancelled' | 'garage' | 'otherEntity', number>;
+  const lots = {} as Record<
+    'router' | 'printer' | 'tablet' | 'oldTablet' | 'moved' | 'batch' | 'draft' | 'cancelled' | 'garage' | 'otherEntity',
+    number
+  >;
 
   before(async function () {
     // Skipped only where no real host database can be made (no psql or DATABASE_URL): `reason`
@@ -190,12 +193,19 @@ describe('dolibarr binding: devices', function () {
     const base = { subject: 'Router drops Wi-Fi', description: 'Every evening.', categoryId: null, typeId: null, priorityId: null };
     const created = (await tickets.create(workspaceId, bakery, claire, { ...base, deviceId: String(lots.router) })) as TicketSummary;
     expect(created).to.have.property('id');
-    const links = await db('llx_element_element').where({ fk_target: Number(created.id), targettype: 'ticket' }).select('fk_source', 'sourcetype');
+    const links = await db('llx_element_element')
+      .where({ fk_target: Number(created.id), targettype: 'ticket' })
+      .select('fk_source', 'sourcetype');
     expect(links).to.deep.equal([{ fk_source: lots.router, sourcetype: 'productlot' }]);
     const plain = (await tickets.create(workspaceId, bakery, claire, base)) as TicketSummary;
     // A link made the other way round (ticket → lot) counts too.
     const other = (await tickets.create(workspaceId, bakery, claire, { ...base, subject: 'Printer jams' })) as TicketSummary;
-    await db('llx_element_element').insert({ fk_source: Number(other.id), sourcetype: 'ticket', fk_target: lots.printer, targettype: 'productlot' });
+    await db('llx_element_element').insert({
+      fk_source: Number(other.id),
+      sourcetype: 'ticket',
+      fk_target: lots.printer,
+      targettype: 'productlot',
+    });
     const about = async (lot: number) =>
       (await tickets.list(workspaceId, bakery, claire, { state: 'all', deviceId: String(lot) }, { limit: 20 })).items.map((t) => t.id);
     expect(await about(lots.router)).to.deep.equal([created.id]);

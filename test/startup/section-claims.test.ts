@@ -105,7 +105,16 @@ describe('host claims of the newer sections', function () {
     it('Dolibarr: orders, shipments, contracts and interventions, devices, the company page, knowledge, bookings', function () {
       const dir = 'plugins/dolibarr/queries';
       const { unclaimed, checked } = unclaimedColumns(
-        modules(dir, ['orders.ts', 'contracts.ts', 'devices.ts', 'visibility.ts', 'company-details.ts', 'knowledge-base.ts', 'appointments.ts', 'requests.ts']),
+        modules(dir, [
+          'orders.ts',
+          'contracts.ts',
+          'devices.ts',
+          'visibility.ts',
+          'company-details.ts',
+          'knowledge-base.ts',
+          'appointments.ts',
+          'requests.ts',
+        ]),
         [read(`${dir}/visibility.ts`)],
         [
           ...DOLIBARR_CLAIMS,

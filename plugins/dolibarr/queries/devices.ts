@@ -63,9 +63,7 @@ export function listDevices(db: Db, args: DeviceListArgs): Promise<DeviceRow[]> 
   if (args.state === 'inactive') query.whereRaw(SCRAPPED_SQL);
   if (args.matching) {
     const pattern = args.matching;
-    query.andWhere((q) =>
-      q.whereRaw(`${NAME_SQL} ilike ?`, [pattern]).orWhereILike('l.batch', pattern).orWhereILike('l.barcode', pattern),
-    );
+    query.andWhere((q) => q.whereRaw(`${NAME_SQL} ilike ?`, [pattern]).orWhereILike('l.batch', pattern).orWhereILike('l.barcode', pattern));
   }
   if (args.afterId !== undefined)
     query.whereRaw(
@@ -97,5 +95,10 @@ export const ticketLinkedToLotSql = (ticket: string) => `exists (select 1 from l
  * in the same transaction, that the device is the company's.
  */
 export async function linkTicketToDevice(trx: Db, args: { lotId: number; ticketId: number }): Promise<void> {
-  await trx('llx_element_element').insert({ fk_source: args.lotId, sourcetype: 'productlot', fk_target: args.ticketId, targettype: 'ticket' });
+  await trx('llx_element_element').insert({
+    fk_source: args.lotId,
+    sourcetype: 'productlot',
+    fk_target: args.ticketId,
+    targettype: 'ticket',
+  });
 }

@@ -228,7 +228,7 @@ export function interventionsSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuil
 }
 
 /** llx_product.tobatch (Product::$status_batch): 0 not followed, 1 lot or batch, 2 one serial number per unit. */
-export const SERIAL_NUMBERED = 2;
+const SERIAL_NUMBERED = 2;
 /**
  * A shipment that went out: validated (1), closed (2) or in progress (3); a draft (0) sent nothing
  * and a cancelled one (-1) was called back.
