@@ -15,6 +15,7 @@ import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { DOLIBARR_DEVICE_CLAIMS } from '../../plugins/dolibarr/claims.ts';
 import { dolibarrDevicesModule } from '../../plugins/dolibarr/devices.ts';
+import { dolibarrStandalone } from '../../plugins/dolibarr/standalone.ts';
 import { findClaimProblems } from '../../src/core/host/verify-claims.ts';
 import type { DevicesPort, TicketsPort, TicketSummary } from '../../src/core/ports/host.ts';
 import { enableProductBatch, insertLot, insertProduct, shipSerials } from './devices-setup.ts';
@@ -117,6 +118,10 @@ describe('dolibarr binding: devices', function () {
     expect(await dolibarrDevicesModule(host.db, 2)).to.equal(false);
     const adapter = createDolibarrAdapter(host.db, { workspaceSlug: host.seed.workspaceSlug, tickets: true, devices: true });
     expect(await findClaimProblems(host.db, adapter)).to.deep.equal([]);
+    // The standalone server offers devices where the module is on for its entity, and only there.
+    const env = { DOLIBARR_WORKSPACE_SLUG: host.seed.workspaceSlug, DOLIBARR_ACTING_USER: String(host.seed.users.admin) };
+    expect((await dolibarrStandalone.open(host.db, env)).adapter.devices).to.not.equal(undefined);
+    expect((await dolibarrStandalone.open(host.db, { ...env, DOLIBARR_ENTITY: '2' })).adapter.devices).to.equal(undefined);
   });
 
   const listed = async (filter: Parameters<DevicesPort['list']>[3], company = bakery) =>
