@@ -15,6 +15,8 @@
 //   contracts = llx_contrat validated, lines llx_contratdet, hours used from llx_fichinter + llx_fichinterdet
 //   knowledgeBase = llx_knowledgemanagement_knowledgerecord validated (KnowledgeManagement module), llx_categorie type 13
 //   requests  = request types of the portal's settings, each request a draft llx_propal or an llx_ticket
+//   devices   = serial numbered units (llx_product_lot, product tobatch 2) last shipped to the company
+//               (llx_expedition + llx_expeditiondet_batch); a ticket about one in llx_element_element
 //   appointments = BookCal calendars (llx_bookcal_calendar) with the portal's hours, bookings llx_actioncomm
 //   approvalFiles = the portal's approvals' files as documents of the third party (llx_ecm_files, societe/<socid>),
 //               each decision an agenda event (llx_actioncomm) on it, with a writable data root
@@ -35,6 +37,7 @@ import {
   DOLIBARR_APPOINTMENT_CLAIMS,
   DOLIBARR_APPROVAL_CLAIMS,
   DOLIBARR_CLAIMS,
+  DOLIBARR_DEVICE_CLAIMS,
   DOLIBARR_KNOWLEDGE_CLAIMS,
   DOLIBARR_REQUEST_CLAIMS,
   DOLIBARR_TICKET_CLAIMS,
@@ -72,6 +75,7 @@ import { dolibarrCompanyDetails } from './company-details.ts';
 import { dolibarrOrders } from './orders.ts';
 import { dolibarrApprovalFiles } from './approval-files.ts';
 import { dataRootWritable } from './ticket-uploads.ts';
+import { dolibarrDevices } from './devices.ts';
 
 export interface DolibarrAdapterOptions {
   /** The portal URL's name for the Dolibarr instance: lower-case letters, digits and '-'. */
@@ -117,6 +121,12 @@ export interface DolibarrAdapterOptions {
    * the appointments port on its calendars; without it the portal has no Appointments section.
    */
   appointments?: boolean;
+  /**
+   * Whether the Lot/Serial module is on (dolibarrDevicesModule tells): with it the devices port
+   * (the serial numbers shipped to the client) and tickets about a device; without it the portal
+   * has no Devices section.
+   */
+  devices?: boolean;
   logoUrl?: string | null;
   brandColor?: string | null;
 }
@@ -192,6 +202,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
       ...(options.knowledgeBase ? DOLIBARR_KNOWLEDGE_CLAIMS : []),
       ...(options.appointments ? DOLIBARR_APPOINTMENT_CLAIMS : []),
       ...(approvalFilesRoot ? DOLIBARR_APPROVAL_CLAIMS : []),
+      ...(options.devices ? DOLIBARR_DEVICE_CLAIMS : []),
     ],
 
     workspaces: {
@@ -348,6 +359,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
             userId: options.actingUserId ?? null,
             ...(options.dataRoot ? { dataRoot: options.dataRoot } : {}),
             ...(options.crmUrl ? { crmUrl: options.crmUrl } : {}),
+            devices: options.devices ?? false,
           }),
         }
       : {}),
@@ -358,6 +370,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
       ...(options.dataRoot ? { dataRoot: options.dataRoot } : {}),
     }),
     contracts: dolibarrContracts(db, entityOf),
+    ...(options.devices ? { devices: dolibarrDevices(db, entityOf) } : {}),
     ...(options.knowledgeBase ? { knowledgeBase: dolibarrKnowledgeBase(db, entityOf) } : {}),
     ...(options.requests
       ? {

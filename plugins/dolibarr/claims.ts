@@ -636,3 +636,22 @@ export const DOLIBARR_APPOINTMENT_CLAIMS: HostClaim[] = [
   },
   { concept: 'booking', table: 'llx_c_actioncomm', columns: ['id', 'code'] },
 ];
+
+/**
+ * With the devices option (the Lot/Serial module on): the serial numbered units shipped to a
+ * client company (queries/devices.ts, devicesSeenBy in visibility.ts), and a ticket's link to one
+ * (llx_element_element, 'productlot' → 'ticket'). llx_asset (the agency's own fixed assets, no
+ * third party) is not read.
+ */
+export const DOLIBARR_DEVICE_CLAIMS: HostClaim[] = [
+  {
+    concept: 'asset',
+    table: 'llx_product_lot',
+    columns: ['rowid', 'entity', 'fk_product', 'batch', 'barcode', 'eol_date', 'scrapping_date', 'tms'],
+  },
+  { concept: 'asset', table: 'llx_product', columns: ['rowid', 'ref', 'label', 'tobatch'] },
+  { concept: 'asset', table: 'llx_expedition', columns: ['rowid', 'entity', 'fk_soc', 'fk_statut', 'date_valid', 'date_delivery'] },
+  { concept: 'asset', table: 'llx_expeditiondet', columns: ['rowid', 'fk_expedition', 'fk_product'] },
+  { concept: 'asset', table: 'llx_expeditiondet_batch', columns: ['fk_expeditiondet', 'batch'] },
+  { concept: 'asset', table: 'llx_element_element', columns: ['fk_source', 'sourcetype', 'fk_target', 'targettype'] },
+];

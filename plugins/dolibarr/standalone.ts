@@ -16,6 +16,7 @@ import { dataRootWritable } from './ticket-uploads.ts';
 import { dolibarrTicketModule } from './tickets.ts';
 import { dolibarrKnowledgeModule } from './knowledge-base.ts';
 import { dolibarrBookcalModule } from './appointments.ts';
+import { dolibarrDevicesModule } from './devices.ts';
 import { parseId, toHostId } from './ids.ts';
 import { fullName } from './names.ts';
 import { entityCompanyContact } from './queries/constants.ts';
@@ -124,6 +125,8 @@ export const dolibarrStandalone: StandaloneBinding = {
     const knowledgeBase = await dolibarrKnowledgeModule(db, entity).catch(() => false);
     // Appointments where BookCal is on; requests always (their types are the portal's settings).
     const appointments = await dolibarrBookcalModule(db, entity).catch(() => false);
+    // Devices where the Lot/Serial module is on: the serial numbers shipped to a client.
+    const devices = await dolibarrDevicesModule(db, entity).catch(() => false);
     const adapter = createDolibarrAdapter(db, {
       workspaceSlug: settings.DOLIBARR_WORKSPACE_SLUG,
       entity,
@@ -135,6 +138,7 @@ export const dolibarrStandalone: StandaloneBinding = {
       knowledgeBase,
       requests: true,
       appointments,
+      devices,
     });
     // Sign-in reads the password hash, which the adapter itself never touches.
     adapter.claims = [

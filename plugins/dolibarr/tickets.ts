@@ -26,6 +26,7 @@ import { dataRootWritable, writeTicketFiles } from './ticket-uploads.ts';
 import { findClientCompany } from './queries/companies.ts';
 import { entityCompanyName, moduleEnabled } from './queries/constants.ts';
 import { findContact } from './queries/contacts.ts';
+import { findDevice, linkTicketToDevice } from './queries/devices.ts';
 import {
   closeTicket,
   ticketClosing,
@@ -193,6 +194,11 @@ export interface DolibarrTicketsOptions {
   dataRoot?: string;
   /** Dolibarr's own address (DOLIBARR_URL), for the staff's link to a ticket's card. */
   crmUrl?: string;
+  /**
+   * Whether the devices port is offered (the Lot/Serial module is on): then a ticket may be about
+   * one of the company's devices, linked in llx_element_element; without it none is.
+   */
+  devices?: boolean;
 }
 
 /** A ticket file that is on disk, with its size; null when the row names no file there (Dolibarr shows none either). */
@@ -276,7 +282,9 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
     async list(workspaceId, clientId, _contactId, filter, page) {
       const s = scope(workspaceId, clientId);
       const none = { items: [], next: null };
-      if (!s) return none;
+      // A device is an llx_product_lot rowid, and there are none without the devices port.
+      const lotId = filter.deviceId === undefined ? null : parseId(filter.deviceId);
+      if (!s || (filter.deviceId !== undefined && (lotId === null || !options.devices))) return none;
       const after = page.after ? readCursor(page.after) : null;
       if (page.after && !after) return none;
       const limit = clampLimit(page.limit);
@@ -285,6 +293,7 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
         state: filter.state,
         ...(filter.waiting ? { waiting: true } : {}),
         ...(filter.search ? { search: filter.search.slice(0, MAX_SEARCH) } : {}),
+        ...(lotId !== null ? { lotId } : {}),
         after,
         limit: limit + 1,
       });
@@ -325,7 +334,9 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
     async create(workspaceId, clientId, contactId, ticket, write) {
       const s = scope(workspaceId, clientId);
       const contactRowid = parseId(contactId);
+      const lotId = ticket.deviceId === undefined ? null : parseId(ticket.deviceId);
       if (!s || contactRowid === null) return null;
+      if (ticket.deviceId !== undefined && (lotId === null || !options.devices)) return null;
       const [company, contact] = await Promise.all([
         findClientCompany(db, { entity: s.entity, companyId: s.companyId }),
         findContact(db, { entity: s.entity, contactId: contactRowid }),
@@ -338,6 +349,8 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
       ]);
       if (categoryCode === undefined || typeCode === undefined || severityCode === undefined) return null;
       const work = async (trx: Knex.Transaction) => {
+        // The device it is about must be the company's, checked before anything is written.
+        if (lotId !== null && !(await findDevice(trx, { ...s, lotId }))) return null;
         const created = await insertTicket(trx, {
           ...s,
           originEmail: contact.email.trim(),
@@ -349,6 +362,7 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
           ip: write?.ip ?? null,
         });
         await linkTicketContact(trx, { ticketId: created.rowid, contactId: contactRowid });
+        if (lotId !== null) await linkTicketToDevice(trx, { lotId, ticketId: created.rowid });
         // create_ticket.php is a NOLOGIN page: Ticket::create($user) runs its TICKET_CREATE trigger
         // with no user, so the event has no author nor owner (ActionComm::create writes null for a
         // user id that is not > 0, and its owner 0 gets no llx_actioncomm_resources row), and

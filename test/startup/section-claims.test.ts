@@ -18,6 +18,7 @@ import {
   DOLIBARR_APPOINTMENT_CLAIMS,
   DOLIBARR_APPROVAL_CLAIMS,
   DOLIBARR_CLAIMS,
+  DOLIBARR_DEVICE_CLAIMS,
   DOLIBARR_KNOWLEDGE_CLAIMS,
   DOLIBARR_REQUEST_CLAIMS,
   DOLIBARR_TICKET_CLAIMS,
@@ -102,12 +103,14 @@ const modules = (dir: string, files: string[]) => Object.fromEntries(files.map((
 
 describe('host claims of the newer sections', function () {
   describe("every column the sections' query modules name is claimed", function () {
-    it("Dolibarr: orders, shipments, contracts and interventions, the company page, knowledge, bookings, approvals' files", function () {
+    it("Dolibarr: orders, shipments, contracts and interventions, devices, the company page, knowledge, bookings, approvals' files", function () {
       const dir = 'plugins/dolibarr/queries';
       const { unclaimed, checked } = unclaimedColumns(
         modules(dir, [
           'orders.ts',
           'contracts.ts',
+          'devices.ts',
+          'visibility.ts',
           'company-details.ts',
           'knowledge-base.ts',
           'appointments.ts',
@@ -121,6 +124,7 @@ describe('host claims of the newer sections', function () {
           ...DOLIBARR_REQUEST_CLAIMS,
           ...DOLIBARR_KNOWLEDGE_CLAIMS,
           ...DOLIBARR_APPOINTMENT_CLAIMS,
+          ...DOLIBARR_DEVICE_CLAIMS,
           ...DOLIBARR_APPROVAL_CLAIMS,
         ],
       );

@@ -24,6 +24,7 @@ import { countUpTo } from '../../shared/count-up-to.ts';
 import { agendaLabel } from './agenda.ts';
 import type { Db } from './db.ts';
 import { noteTicketStatus } from './ticket-statuses.ts';
+import { ticketLinkedToLotSql } from './devices.ts';
 import { ticketsSeenBy } from './visibility.ts';
 
 export const TICKET_STATUS = {
@@ -150,6 +151,8 @@ export interface TicketListArgs extends Scope {
   state: 'open' | 'closed' | 'all';
   waiting?: boolean;
   search?: string;
+  /** Only the tickets linked to this device (an llx_product_lot rowid). */
+  lotId?: number;
   after?: { at: string; rowid: number } | null;
   limit: number;
 }
@@ -180,6 +183,7 @@ async function ticketPage(db: Db, args: TicketListArgs): Promise<TicketRow[]> {
     const pattern = likePattern(search);
     keys.where((q) => q.whereILike('t.ref', pattern).orWhereILike('t.subject', pattern));
   }
+  if (args.lotId !== undefined) keys.whereRaw(ticketLinkedToLotSql('t'), [args.lotId, args.lotId]);
   const page = db.select('k.rowid', 'k.activity').from(keys.as('k'));
   if (args.after) page.whereRaw('(k.activity, k.rowid) < (?::timestamp, ?)', [args.after.at, args.after.rowid]);
   page

@@ -28,6 +28,15 @@
 //   work in progress, and a closed one, 2, is no longer shown, as the brief of the section asks);
 //   the time used against one: its company's interventions linked to it (llx_fichinter.fk_contrat)
 //   past draft (fk_statut 1 validated, 2 billed, 3 closed), their lines' durations.
+// - devices: a unit of a product numbered by serial (llx_product.tobatch 2, Product::$status_batch;
+//   1 is a lot or batch of many units, not one device) whose serial (llx_product_lot) went out on
+//   a shipment past draft (llx_expedition.fk_statut >= 1) of this company, as Dolibarr's lot card
+//   lists a serial's shipments (htdocs/product/stock/stats/expedition.php,
+//   Productlot::loadStatsExpedition: llx_expeditiondet_batch.batch → llx_expeditiondet →
+//   llx_expedition.fk_soc). A serial shipped to several companies over time is the one's it was
+//   shipped to last (validation date, then rowid): a unit sent back and out again belongs to its
+//   last customer, and the one before no longer sees it. The contact does not narrow it, as for
+//   the company's shipments and orders.
 import type { Knex } from 'knex';
 import { clientCompanyIds, type Db } from './db.ts';
 
@@ -216,4 +225,66 @@ export function interventionsSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuil
   return db('llx_fichinter as f')
     .where({ 'f.entity': scope.entity, 'f.fk_soc': scope.companyId })
     .whereNot('f.fk_statut', INTERVENTION_DRAFT);
+}
+
+/** llx_product.tobatch (Product::$status_batch): 0 not followed, 1 lot or batch, 2 one serial number per unit. */
+const SERIAL_NUMBERED = 2;
+/**
+ * A shipment that went out: validated (1), closed (2) or in progress (3); a draft (0) sent nothing
+ * and a cancelled one (-1) was called back.
+ */
+const SHIPMENT_SENT_FROM = 1;
+
+/** A shipment's place in time (alias `e`): its validation (Expedition::valid's date_valid), then its rowid. */
+const shippedKeySql = (e: string) => `(coalesce(${e}.date_valid, '-infinity'::timestamp), ${e}.rowid)`;
+
+/**
+ * The company's devices: serial numbered lots (llx_product_lot aliased l, its product p) that went
+ * out on a shipment past draft of this company (aliased s: the company's last shipment of the lot,
+ * with rowid, fk_soc, fk_statut, date_valid, date_delivery), and on no later shipment, to anyone.
+ * A line's product is llx_expeditiondet.fk_product, which ExpeditionLigne::insert writes and
+ * Dolibarr's migration 21.0.0-22.0.0.sql filled in from the order lines. The company's own
+ * shipments are found through llx_expedition's fk_soc index; llx_expeditiondet_batch has no index
+ * on batch, so the later shipments of those serials are found in one pass over it, hashed on the
+ * company's few serials (CTEs s and later), never probed once per serial.
+ */
+export function devicesSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
+  const received = db('llx_expedition as re')
+    .join('llx_expeditiondet as rd', 'rd.fk_expedition', 're.rowid')
+    .join('llx_expeditiondet_batch as rb', 'rb.fk_expeditiondet', 'rd.rowid')
+    .join('llx_product_lot as rl', function lotOfLine() {
+      this.on('rl.fk_product', '=', 'rd.fk_product').andOn('rl.batch', '=', 'rb.batch');
+    })
+    .join('llx_product as rp', 'rp.rowid', 'rl.fk_product')
+    .where({ 're.entity': scope.entity, 're.fk_soc': scope.companyId, 'rl.entity': scope.entity, 'rp.tobatch': SERIAL_NUMBERED })
+    .where('re.fk_statut', '>=', SHIPMENT_SENT_FROM)
+    .distinctOn('rl.rowid')
+    .select(
+      'rl.rowid as lot_id',
+      'rl.batch as lot_batch',
+      'rl.fk_product as lot_product',
+      're.rowid',
+      're.fk_soc',
+      're.fk_statut',
+      're.date_valid',
+      're.date_delivery',
+    )
+    .orderByRaw(`rl.rowid, ${shippedKeySql('re')} desc`);
+  const later = db({ rs: 's' })
+    .join('llx_expeditiondet_batch as ob', 'ob.batch', 'rs.lot_batch')
+    .join('llx_expeditiondet as od', 'od.rowid', 'ob.fk_expeditiondet')
+    .join('llx_expedition as oe', 'oe.rowid', 'od.fk_expedition')
+    .whereRaw('od.fk_product = rs.lot_product')
+    .where('oe.entity', scope.entity)
+    .where('oe.fk_statut', '>=', SHIPMENT_SENT_FROM)
+    .whereRaw(`${shippedKeySql('oe')} > ${shippedKeySql('rs')}`)
+    .select('rs.lot_id');
+  return db
+    .with('s', received)
+    .with('later', later)
+    .from('s')
+    .join('llx_product_lot as l', 'l.rowid', 's.lot_id')
+    .join('llx_product as p', 'p.rowid', 'l.fk_product')
+    .whereNotIn('s.lot_id', db('later').select('lot_id'))
+    .whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId));
 }
