@@ -413,6 +413,7 @@ export const DOLIBARR_TICKET_CLAIMS: HostClaim[] = [
       'notify_tiers_at_create',
       'ip',
       'tms',
+      'note_private',
     ],
   },
   { concept: 'ticket', table: 'llx_c_ticket_type', columns: ['rowid', 'entity', 'code', 'label', 'pos', 'active', 'use_default'] },

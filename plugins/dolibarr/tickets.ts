@@ -24,9 +24,9 @@ import { findTicketFile, listTicketFiles, type TicketFileRow } from './queries/t
 import { contentTypeOf, fileFound } from './shared-files.ts';
 import { dataRootWritable, writeTicketFiles } from './ticket-uploads.ts';
 import { findClientCompany } from './queries/companies.ts';
-import { entityCompanyName, moduleEnabled } from './queries/constants.ts';
+import { entityCompanyName, entityLanguage, moduleEnabled } from './queries/constants.ts';
 import { findContact } from './queries/contacts.ts';
-import { findDevice, linkTicketToDevice } from './queries/devices.ts';
+import { type DeviceRow, findDevice, linkTicketToDevice } from './queries/devices.ts';
 import {
   closeTicket,
   ticketClosing,
@@ -80,6 +80,18 @@ const STATUS_NAMES: Partial<Record<number, TicketStatusName>> = {
 const ticketStatusName = (status: number): TicketStatusName | null => STATUS_NAMES[status] ?? null;
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
+
+/**
+ * The staff-only note of a ticket opened about a device: the product and its serial number, in the
+ * language Dolibarr is set up in where the portal speaks it (German), else in English.
+ */
+export function deviceNote(language: string | null, device: Pick<DeviceRow, 'product_ref' | 'product_label' | 'batch'>): string {
+  const name = device.product_label?.trim() || device.product_ref;
+  const serial = device.batch?.trim() ?? '';
+  return /^de([_-]|$)/i.test(language?.trim() ?? '')
+    ? `Betrifft das Gerät ${name}${serial ? `, Seriennummer ${serial}` : ''}.`
+    : `About the device ${name}${serial ? `, serial number ${serial}` : ''}.`;
+}
 
 /** Dolibarr's HTML (or plain text, from older or imported rows) as the text a person reads. */
 export function htmlToText(html: string | null): string {
@@ -350,8 +362,12 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
       if (categoryCode === undefined || typeCode === undefined || severityCode === undefined) return null;
       const work = async (trx: Knex.Transaction) => {
         // The device it is about must be the company's, checked before anything is written.
-        if (lotId !== null && !(await findDevice(trx, { ...s, lotId }))) return null;
+        const device = lotId === null ? null : await findDevice(trx, { ...s, lotId });
+        if (lotId !== null && !device) return null;
         const created = await insertTicket(trx, {
+          // Dolibarr's ticket card has no block for a lot among its linked objects (no
+          // productlot/tpl/linkedobjectblock.tpl.php), so staff read the device in the ticket's Notes.
+          notePrivate: device ? deviceNote(await entityLanguage(trx, { entity: s.entity }), device) : null,
           ...s,
           originEmail: contact.email.trim(),
           subject: ticket.subject.trim(),

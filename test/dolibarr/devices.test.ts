@@ -16,6 +16,7 @@ import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { DOLIBARR_DEVICE_CLAIMS } from '../../plugins/dolibarr/claims.ts';
 import { dolibarrDevicesModule } from '../../plugins/dolibarr/devices.ts';
 import { dolibarrStandalone } from '../../plugins/dolibarr/standalone.ts';
+import { deviceNote } from '../../plugins/dolibarr/tickets.ts';
 import { findClaimProblems } from '../../src/core/host/verify-claims.ts';
 import type { DevicesPort, TicketsPort, TicketSummary } from '../../src/core/ports/host.ts';
 import { enableProductBatch, insertLot, insertProduct, shipSerials } from './devices-setup.ts';
@@ -202,7 +203,16 @@ describe('dolibarr binding: devices', function () {
       .where({ fk_target: Number(created.id), targettype: 'ticket' })
       .select('fk_source', 'sourcetype');
     expect(links).to.deep.equal([{ fk_source: lots.router, sourcetype: 'productlot' }]);
+    // Dolibarr's ticket card shows no lot among its linked objects: staff read the device in its Notes.
+    const notes = async (id: string) =>
+      (
+        await db('llx_ticket')
+          .where({ rowid: Number(id) })
+          .first('note_private')
+      ).note_private;
+    expect(await notes(created.id)).to.match(/^About the device .+, serial number \S+\.$/);
     const plain = (await tickets.create(workspaceId, bakery, claire, base)) as TicketSummary;
+    expect(await notes(plain.id)).to.equal(null);
     // A link made the other way round (ticket → lot) counts too.
     const other = (await tickets.create(workspaceId, bakery, claire, { ...base, subject: 'Printer jams' })) as TicketSummary;
     await db('llx_element_element').insert({
@@ -217,6 +227,13 @@ describe('dolibarr binding: devices', function () {
     expect(await about(lots.printer)).to.deep.equal([other.id]);
     expect(await about(lots.tablet)).to.deep.equal([]);
     expect((await tickets.list(workspaceId, bakery, claire, { state: 'all' }, { limit: 20 })).items.map((t) => t.id)).to.include(plain.id);
+  });
+
+  it("names the device in a ticket's note in the language Dolibarr is set up in", function () {
+    const router = { product_ref: 'RT-1', product_label: 'Router', batch: 'SN-9' };
+    expect(deviceNote('de_DE', router)).to.equal('Betrifft das Gerät Router, Seriennummer SN-9.');
+    expect(deviceNote('fr_FR', router)).to.equal('About the device Router, serial number SN-9.');
+    expect(deviceNote(null, { ...router, product_label: ' ' })).to.equal('About the device RT-1, serial number SN-9.');
   });
 
   it("refuses a ticket about another company's device, or one not shipped, and writes nothing", async function () {

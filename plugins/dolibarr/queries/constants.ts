@@ -133,6 +133,9 @@ export async function approvalEventSettings(db: Db, args: { entity: number }): P
   return { agenda: on(c.MAIN_MODULE_AGENDA), language: c.MAIN_LANG_DEFAULT };
 }
 
+/** MAIN_LANG_DEFAULT: the language the instance is set up in ('de_DE', 'auto' for the browser's); null where unset. */
+export const entityLanguage = (db: Db, args: { entity: number }) => constant(db, args.entity, 'MAIN_LANG_DEFAULT');
+
 /** isModEnabled(<module>) for the entity: MAIN_MODULE_<MODULE> set, as activating the module in Setup > Modules writes it. */
 export async function moduleEnabled(db: Db, args: { entity: number; module: string }): Promise<boolean> {
   const key = `MAIN_MODULE_${args.module.toUpperCase()}`;

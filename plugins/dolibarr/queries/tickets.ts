@@ -338,6 +338,8 @@ export interface NewTicketRow extends Scope {
   severityCode: string | null;
   /** The client's address: create_ticket.php sets $object->ip = getUserRemoteIP(). */
   ip: string | null;
+  /** The staff-only note (the Notes tab): the device a ticket is about, where it is about one. */
+  notePrivate?: string | null;
 }
 
 /** Ticket::create's insert, in the caller's transaction; answers the new rowid and ref. */
@@ -374,6 +376,7 @@ export async function insertTicket(trx: Db, args: NewTicketRow): Promise<{ rowid
       // Ticket::create's default when the form sets none.
       notify_tiers_at_create: 1,
       ip: args.ip?.slice(0, 250) || null,
+      note_private: args.notePrivate ?? null,
     })
     .returning<Array<{ rowid: number; ref: string }>>(['rowid', 'ref']);
   if (!row) throw new Error('dolibarr: insert into llx_ticket returned no row');
