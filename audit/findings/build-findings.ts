@@ -5,6 +5,7 @@ import { accessTokensFinding, clientCredentialsFinding, clientLoginCodesFinding 
 import { calibrate } from './calibrate.ts';
 import { missingClientKey } from './client-keys.ts';
 import { decide } from './decisions.ts';
+import { missingRecordEvidence } from './record-evidence.ts';
 import { acceptanceFinding, publicLinksFinding, signatureFinding } from './document-flow.ts';
 import { permissionsFinding, portalSettingsFinding } from './governance.ts';
 import { paymentGatewayFinding, paymentMethodsFinding } from './payments.ts';
@@ -58,7 +59,9 @@ export function buildFindings(context: FindingsContext): Findings {
     calibrate(
       drafts.map((d) => withRunnerUp(decide(d))),
       ceilings,
-      (finding, byId) => missingClientKey(finding, byId, context.model, context.samples),
+      (finding, byId) =>
+        missingClientKey(finding, byId, context.model, context.samples) ??
+        missingRecordEvidence(finding, byId, context.model, context.samples),
     ).map((f) => [f.id, f]),
   );
 }
