@@ -152,10 +152,12 @@ function activityEvidence(profile: TableProfile, byId: Picks, model: SchemaModel
     };
   }
   const records = new Set(COMMENTED.filter((id) => !ACTORS.includes(id)).map((id) => pickOf(byId, id)?.chosenTable));
-  if (subjects.length === 1 && records.has(subjects[0])) {
+  // Of the records a client sees, its keys name one kind only: that record's history.
+  const seen = subjects.filter((s) => records.has(s));
+  if (seen.length === 1) {
     return {
-      why: `its rows hang off one kind of record (${subjects[0]}): the history of that record, not a log of any record`,
-      check: `check whether ${profile.qualified} records what is done to every kind of record, or to ${subjects[0]} only`,
+      why: `of the records a client sees, its rows hang off one kind only (${seen[0]}): the history of that record, not a log of any record`,
+      check: `check whether ${profile.qualified} records what is done to every kind of record, or to ${seen[0]} only`,
     };
   }
   if (subjects.length === 0 && !namesAnyRecord(profile)) {
