@@ -50,7 +50,7 @@ function weakOrTiedBefore(finding: ConceptFinding): string | null {
   return null;
 }
 
-function markUnsure(finding: ConceptFinding, why: string, check?: string): ConceptFinding {
+export function markUnsure(finding: ConceptFinding, why: string, check?: string): ConceptFinding {
   // An unsure pick always names the two candidates a person decides between.
   const runnerUp = finding.runnerUp ?? runnerUpOf(finding, true);
   const between = runnerUp?.table ? `${finding.chosenTable} or ${runnerUp.table}` : `${finding.chosenTable} or no table at all`;
