@@ -11,16 +11,14 @@ import type { Samples } from './samples.ts';
 
 /**
  * The parts of a record, each with what it must hang off. Not the client records (a key to the
- * client is on nearly every table of a CRM, so it tells nothing below the bar), nor the versions of
- * a document (every file-bearing row hangs off some record).
+ * client is on nearly every table of a CRM, so it tells nothing below the bar), nor usage per period
+ * or versions (time worked hangs off a contract's lines as usage does, and every file-bearing row
+ * hangs off some record: a key does not tell them apart).
  */
 const HANGS_OFF: Partial<Record<ConceptId, ConceptId[]>> = {
   orderLine: ['salesOrder'],
   contractLine: ['contract'],
-  contractUsage: ['contractLine', 'contract'],
   timeEntry: ['contract', 'project', 'task', 'ticket'],
-  payment: ['invoice'],
-  ticketMessage: ['ticket'],
 };
 
 /** A missing concept whose best keyed candidate hangs off a sure pick becomes an unsure pick of it. */

@@ -54,6 +54,8 @@ export interface MissingEvidence {
   why: string;
   /** What a developer should check before relying on it. */
   check: string;
+  /** The candidate that stands against the pick, where the evidence names one. */
+  rival?: string;
 }
 
 interface KeyTo {

@@ -204,18 +204,24 @@ function companyEvidence(
   const mine = pointedBy.get(profile.qualified)?.length ?? 0;
   const workspace = pickOf(byId, 'workspace')?.chosenTable;
   const taken = otherPicks(byId, 'company');
-  const rival = finding.candidates.find((c) => {
+  const rivals = finding.candidates.filter((c) => {
     if (c.table === profile.qualified || c.table === workspace || c.table === model.tenant?.table || taken.has(c.table)) return false;
     const other = model.byName.get(c.table);
     if (!other || keyBetween(other, profile.qualified, samples)) return false;
     const theirs = pointedBy.get(c.table)?.length ?? 0;
     return theirs > 0 && theirs >= mine;
   });
+  // Of two rivals, one keyed to the other is a part of it (a party's addresses): name the whole.
+  const rival = rivals.find((r) => {
+    const other = model.byName.get(r.table);
+    return !rivals.some((o) => o !== r && other && keyBetween(other, o.table, samples));
+  });
   if (!rival) return null;
   const by = pointedBy.get(rival.table) ?? [];
   return {
     why: `the client records point at ${rival.table} (${by.slice(0, 3).join(', ')}) ${mine > 0 ? 'as often as at' : 'and not at'} ${profile.qualified}`,
     check: `check which of ${profile.qualified} and ${rival.table} holds the clients the proposals and invoices are for`,
+    rival: rival.table,
   };
 }
 
@@ -244,6 +250,7 @@ function detailOfRival(
     return {
       why: `it points at ${candidate.table} (${key.columns.join(', ')}), another candidate for ${finding.label.toLowerCase()}: its rows are details of that table's rows`,
       check: `check whether ${candidate.table} or ${profile.qualified} holds one row per ${finding.label.toLowerCase().replace(/s$/, '')}`,
+      rival: candidate.table,
     };
   }
   return null;

@@ -159,6 +159,7 @@ describe('audit: evidence beyond names for people, comments, logs, the client an
     ]);
     const missing = missingRecordEvidence(byId.get('company') as ConceptFinding, byId, model, noSamples());
     expect(missing?.why).to.equal('the client records point at public.parties (public.bills) as often as at public.firms');
+    expect(missing?.rival).to.equal('public.parties');
     // The workspace (the agency issuing the bills) is no rival.
     byId.set('workspace', pick('workspace', 'public.parties', 'exists'));
     expect(missingRecordEvidence(byId.get('company') as ConceptFinding, byId, model, noSamples())).to.equal(null);
@@ -171,6 +172,7 @@ describe('audit: evidence beyond names for people, comments, logs, the client an
     const byId = new Map<ConceptId, ConceptFinding>();
     const detail = missingRecordEvidence(pick('payment', 'public.payment_hashes', 'exists', ['public.payments']), byId, model, noSamples());
     expect(detail?.why).to.include('it points at public.payments (payment_id), another candidate for payment');
+    expect(detail?.rival).to.equal('public.payments');
     expect(
       missingRecordEvidence(pick('payment', 'public.payments', 'exists', ['public.payment_hashes']), byId, model, noSamples()),
     ).to.equal(null);
