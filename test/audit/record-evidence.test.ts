@@ -205,4 +205,30 @@ describe('audit: evidence beyond names for people, comments, logs, the client an
     );
     expect(unsureParent?.status).to.equal('missing');
   });
+
+  it('makes a missing proposal whose candidate has every expected column and a key to the sure client "unsure"', () => {
+    const deals = table('deals', [int('client_id'), money('total')], [['client_id', 'clients']]);
+    const contracts = table('agreements', [int('client_id'), money('total')], [['client_id', 'clients']]);
+    const model = buildSchemaModel([clients, deals, contracts]);
+    const every = [
+      'has an amount column: total',
+      'has a status column: state',
+      'has a number/reference column: ref',
+      'has a validity date: valid_until',
+      'has a title or text: note',
+      'can be signed or accepted by the recipient: signed_at',
+    ];
+    const missing = (reasons: string[]) =>
+      ({
+        ...pick('proposal', '', 'missing'),
+        chosenTable: null,
+        candidates: ['public.agreements', 'public.deals'].map((t) => ({ table: t, confidence: 0.3, reasons })),
+      }) as unknown as ConceptFinding;
+    const sure = [pick('company', 'public.clients', 'exists'), pick('contract', 'public.agreements', 'exists')];
+    const [, , full] = unsureBelowBar([...sure, missing(every)], model, noSamples());
+    // The contract pick's table is the contract's: the next candidate is named.
+    expect(full).to.include({ status: 'unsure', chosenTable: 'public.deals' });
+    const [, , partial] = unsureBelowBar([...sure, missing(every.slice(1))], model, noSamples());
+    expect(partial).to.include({ status: 'missing', chosenTable: null });
+  });
 });
