@@ -2,9 +2,11 @@
 import type { ConceptFinding, ConceptId } from '../report-schema.ts';
 import type { FindingsContext } from './context.ts';
 import { accessTokensFinding, clientCredentialsFinding, clientLoginCodesFinding } from './credentials.ts';
+import { unsureBelowBar } from './below-bar.ts';
 import { calibrate } from './calibrate.ts';
 import { missingClientKey } from './client-keys.ts';
 import { decide } from './decisions.ts';
+import { missingRecordEvidence } from './record-evidence.ts';
 import { acceptanceFinding, publicLinksFinding, signatureFinding } from './document-flow.ts';
 import { permissionsFinding, portalSettingsFinding } from './governance.ts';
 import { paymentGatewayFinding, paymentMethodsFinding } from './payments.ts';
@@ -54,11 +56,13 @@ export function buildFindings(context: FindingsContext): Findings {
   // Bookings among events of every kind are unsure until the data names their kind: a row filter
   // read from sampled codes (AC_RDV) settles it.
   for (const draft of drafts) if (KIND_READ_FROM_DATA.has(draft.id) && draft.rowFilter) ceilings.delete(draft.id);
-  return new Map(
-    calibrate(
-      drafts.map((d) => withRunnerUp(decide(d))),
-      ceilings,
-      (finding, byId) => missingClientKey(finding, byId, context.model, context.samples),
-    ).map((f) => [f.id, f]),
+  const calibrated = calibrate(
+    drafts.map((d) => withRunnerUp(decide(d))),
+    ceilings,
+    (finding, byId) =>
+      missingClientKey(finding, byId, context.model, context.samples) ??
+      missingRecordEvidence(finding, byId, context.model, context.samples),
   );
+  // A concept left missing while a keyed candidate scored below the bar is unsure, not absent.
+  return new Map(unsureBelowBar(calibrated, context.model, context.samples).map((f) => [f.id, f]));
 }

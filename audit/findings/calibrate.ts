@@ -50,7 +50,7 @@ function weakOrTiedBefore(finding: ConceptFinding): string | null {
   return null;
 }
 
-function markUnsure(finding: ConceptFinding, why: string, check?: string): ConceptFinding {
+export function markUnsure(finding: ConceptFinding, why: string, check?: string): ConceptFinding {
   // An unsure pick always names the two candidates a person decides between.
   const runnerUp = finding.runnerUp ?? runnerUpOf(finding, true);
   const between = runnerUp?.table ? `${finding.chosenTable} or ${runnerUp.table}` : `${finding.chosenTable} or no table at all`;
@@ -120,7 +120,7 @@ export function calibrate(
       const current = byId.get(f.id) ?? f;
       const missing = evidence(current, byId);
       if (!missing) continue;
-      byId.set(f.id, markUnsure(current, missing.why, missing.check));
+      byId.set(f.id, markUnsure(withRival(current, missing.rival), missing.why, missing.check));
       moved = true;
     }
   }
@@ -140,6 +140,16 @@ export function calibrate(
     if (why) byId.set(f.id, markUnsure(f, why));
   }
   return findings.map((f) => byId.get(f.id) ?? f);
+}
+
+/** The candidate the evidence names against the pick becomes its runner-up, whatever it scored. */
+function withRival(finding: ConceptFinding, rival: string | undefined): ConceptFinding {
+  const chosen = finding.candidates.find((c) => c.table === finding.chosenTable);
+  const other = finding.candidates.find((c) => c.table === rival);
+  if (!rival || !chosen || !other) return finding;
+  const candidates = [chosen, other, ...finding.candidates.filter((c) => c !== chosen && c !== other)];
+  const runnerUp = runnerUpOf({ ...finding, candidates }, true);
+  return runnerUp ? { ...finding, runnerUp } : finding;
 }
 
 /** What each of these picks must hang off: any one of these concepts, sure. */

@@ -29,7 +29,8 @@ const CLIENT_SIDE: ConceptId[] = ['company', 'contact'];
  * Payments, documents, comments and the people at a client are not held to it: they hang off
  * invoices, any record or the company through link tables and pairs naming any record, which a
  * key alone does not show (measured: the rule would leave Dolibarr's llx_paiement, Alga's
- * documents and Tryton's ir_note unsure with every rule on).
+ * documents and Tryton's ir_note unsure with every rule on). Their own evidence is read in
+ * record-evidence.ts.
  */
 const HANGS_OFF: Partial<Record<ConceptId, ConceptId[]>> = {
   proposal: CLIENT_SIDE,
@@ -54,6 +55,8 @@ export interface MissingEvidence {
   why: string;
   /** What a developer should check before relying on it. */
   check: string;
+  /** The candidate that stands against the pick, where the evidence names one. */
+  rival?: string;
 }
 
 interface KeyTo {
