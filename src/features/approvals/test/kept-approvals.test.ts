@@ -9,6 +9,7 @@
 // role without approvals get 404. The personal-data hook exports the decisions on kept work and an
 // erasure leaves the agency's work as it was.
 import { expect } from 'chai';
+import type { HostAdapter } from '../../../core/index.ts';
 import { homepageDesign } from '../../../../plugins/reference-crm/seed-approvals.ts';
 import { type DiskApprovalFiles, diskApprovalFiles } from '../../../../test/support/disk-approval-files.ts';
 import { keptApprovalsRoundTrip, sha256, shareKeptApproval } from '../../../../test/support/kept-approvals-flow.ts';
@@ -19,6 +20,7 @@ import {
   startPortalHarness,
   type PortalHarness,
 } from '../../../../test/support/portal-harness.ts';
+import { withPortalKeptApprovals } from '../index.ts';
 import { approvalsPersonalData } from '../personal-data.ts';
 
 const ADMIN = '/settings/client-portal';
@@ -272,6 +274,33 @@ describe('approvals the portal keeps, beside a host that keeps their files', fun
     // The staff page stays, saying clients do not see approvals yet.
     expect((await staff.get(`${ADMIN}/approvals`).expect(200)).text).to.contain('Clients do not see approvals yet');
     expect(await h.crm.db('portal_approval_decisions').count('* as n').first()).to.deep.equal({ n: 0 });
+  });
+
+  it('pages by a cursor of its own, and answers an empty page for any other; a host with approvals of its own and their files is refused', async function () {
+    for (let i = 0; i < 27; i++)
+      await shareKeptApproval(
+        { staff, adminPath: ADMIN },
+        { clientId: northwind, title: `Page work ${i}`, message: '', file: png, fileName: 'p.png', contentType: 'image/png' },
+      );
+    const first = (await client.get(`${BASE}/approvals`).expect(200)).text;
+    expect(first).to.contain('Page work 26').and.not.contain('Page work 1<');
+    const next = /href="([^"]*after=[^"]+)"/.exec(first)![1]!.replace(/&amp;/g, '&');
+    const second = (await client.get(next).expect(200)).text;
+    expect(second).to.contain('Page work 1<').and.contain('Page work 0<').and.not.contain('Page work 26');
+    const staffFirst = (await staff.get(`${ADMIN}/approvals`).expect(200)).text;
+    const staffNext = /href="([^"]*after=[^"]+)"/.exec(staffFirst)![1]!.replace(/&amp;/g, '&');
+    expect((await staff.get(staffNext).expect(200)).text)
+      .to.contain('Page work 0<')
+      .and.not.contain('Page work 26');
+    for (const after of ['garbage', Buffer.from('["2027-01-01T00:00:00.000Z","1"]').toString('base64url')]) {
+      expect((await client.get(`${BASE}/approvals?after=${after}`).expect(200)).text).to.not.contain('Page work');
+      expect((await staff.get(`${ADMIN}/approvals?after=${after}`).expect(200)).text).to.not.contain('Page work');
+    }
+    const both = {
+      db: h.crm.db,
+      adapter: { ...h.crm.adapter, approvalFiles: files, approvals: {} as NonNullable<HostAdapter['approvals']> },
+    };
+    expect(() => withPortalKeptApprovals(both)).to.throw('has both approvals and approvalFiles');
   });
 
   it('exports a person’s decisions on kept work; an erasure leaves the agency’s work as it was', async function () {
