@@ -12,9 +12,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import type { ApprovalDecisionNote, HostApprovalFilesPort, HostId } from '../../src/core/ports/host.ts';
+import type { ApprovalDecisionNote, ApprovalFile, HostApprovalFilesPort } from '../../src/core/index.ts';
 
-export interface RecordedDecision {
+type HostId = string;
+
+interface RecordedDecision {
   workspaceId: HostId;
   clientId: HostId;
   decision: ApprovalDecisionNote & { fileRef: string; sharedBy: HostId };
@@ -109,7 +111,13 @@ export function diskApprovalFiles(knows: (workspaceId: HostId, clientId: HostId)
       } catch {
         return null;
       }
-      return { name: meta.name, contentType: meta.contentType, sizeBytes: content.length, content: Readable.from([content]) };
+      const opened: ApprovalFile = {
+        name: meta.name,
+        contentType: meta.contentType,
+        sizeBytes: content.length,
+        content: Readable.from([content]),
+      };
+      return opened;
     },
 
     async recordDecision(workspaceId, clientId, decision, write) {

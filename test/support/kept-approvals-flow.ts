@@ -58,7 +58,7 @@ export async function shareKeptApproval(
 }
 
 /** Shares the next version of a piece of work from its admin page. */
-export async function shareNextKeptVersion(
+async function shareNextKeptVersion(
   world: Pick<KeptApprovalsWorld, 'staff' | 'adminPath'>,
   approvalId: string,
   form: { message: string; file: Buffer; fileName: string; contentType: string },

@@ -272,7 +272,7 @@ export function authorizeAnswerMessages(staff: HostStaffUser, workspaceId: strin
  * Every staff member of the workspace shares work for its clients' approval and reads their
  * decisions (as a CRM's own approvals page lets any staff member), where the portal keeps approvals.
  */
-export function canShareApprovals(staff: HostStaffUser, workspaceId: string): boolean {
+function canShareApprovals(staff: HostStaffUser, workspaceId: string): boolean {
   return staff.workspaceId === workspaceId;
 }
 

@@ -4,16 +4,11 @@
 // row is written; a failure of either leaves neither (the host's part rolls back with it). Once
 // committed, the client's people are asked for their decision, once per version.
 import type { Knex } from 'knex';
-import type { HostApprovalFilesPort, PortalLogger } from '../../core/index.ts';
+import type { ApprovalVersionUpload, HostApprovalFilesPort, PortalLogger } from '../../core/index.ts';
 import { findKeptApproval, insertKeptApproval, insertNextKeptVersion } from './kept-queries.ts';
 
 /** One version as staff share it, its type already read from its bytes. */
-export interface VersionToShare {
-  fileName: string;
-  contentType: string;
-  content: Buffer;
-  message: string;
-}
+export type VersionToShare = Pick<ApprovalVersionUpload, 'fileName' | 'contentType' | 'content'> & { message: string };
 
 /** A version the client is to be asked about (its notification: once per version). */
 export interface ApprovalShared {

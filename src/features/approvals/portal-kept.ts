@@ -23,7 +23,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const isKeptApprovalId = (id: string) => UUID.test(id);
 
-export function presentKeptVersion(row: Omit<KeptVersionRow, 'shared_at' | 'file_ref' | 'shared_by'>, sharedAt: Date): ApprovalVersion {
+function presentKeptVersion(row: Omit<KeptVersionRow, 'shared_at' | 'file_ref' | 'shared_by'>, sharedAt: Date): ApprovalVersion {
   return {
     number: row.number,
     fileName: row.file_name,

@@ -14,7 +14,7 @@ import {
   safeFilename,
 } from '../../core/index.ts';
 
-export const SHARED_FILE_FIELD = 'file';
+const SHARED_FILE_FIELD = 'file';
 
 /** The form's file once read: its safe name, the type its bytes are (null: none allowed), and whether it went past the cap. */
 export interface SharedFile {
