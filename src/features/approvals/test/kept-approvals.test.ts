@@ -246,6 +246,20 @@ describe('approvals the portal keeps, beside a host that keeps their files', fun
       .attach('file', png, { filename: 'x.png', contentType: 'image/png' })
       .expect(404);
     await staff.get(`${ADMIN}/approvals/not-an-id`).expect(404);
+    // Not signed in to the CRM: none of it, and nothing shared.
+    const anonymous = h.agent();
+    for (const route of ['', '/new', `/${id}`, `/${id}/versions/1/file`]) {
+      const res = await anonymous.get(`${ADMIN}/approvals${route}`);
+      expect([302, 303, 401], `${route}: ${res.status}`).to.include(res.status);
+    }
+    await anonymous
+      .post(`${ADMIN}/approvals/${id}/versions`)
+      .attach('file', png, 'x.png')
+      .expect((res) => expect(res.status).to.be.oneOf([302, 303, 401, 403]));
+    // A token of another staff member's is refused.
+    const page = (await member.get(`${ADMIN}/approvals/${id}`).expect(200)).text;
+    await staff.post(`${ADMIN}/approvals/${id}/versions`).field('_csrf', csrfFrom(page)).attach('file', png, 'x.png').expect(403);
+    expect(await h.crm.db('portal_kept_approval_versions').where({ approval_id: id }).count('* as n').first()).to.deep.equal({ n: 1 });
     const saved = await staff.get(`${ADMIN}/approvals/${id}/versions/1/file`).expect(200);
     expect(saved.headers['content-disposition']).to.match(/^attachment;/);
     expect(sha256(saved.body as Buffer)).to.equal(sha256(png));
