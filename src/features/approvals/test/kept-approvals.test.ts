@@ -22,6 +22,8 @@ import {
 } from '../../../../test/support/portal-harness.ts';
 import { withPortalKeptApprovals } from '../index.ts';
 import { approvalsPersonalData } from '../personal-data.ts';
+import { countQueries } from '../../../../test/support/query-counter.ts';
+import { expectEachNamesItsWorkspace } from '../../../../test/support/shard-routing.ts';
 
 const ADMIN = '/settings/client-portal';
 const BASE = '/portal/demo';
@@ -315,6 +317,46 @@ describe('approvals the portal keeps, beside a host that keeps their files', fun
       adapter: { ...h.crm.adapter, approvalFiles: files, approvals: {} as NonNullable<HostAdapter['approvals']> },
     };
     expect(() => withPortalKeptApprovals(both)).to.throw('has both approvals and approvalFiles');
+  });
+
+  it('names the workspace in every statement a page or a share makes (one node on Citus)', async function () {
+    const counter = countQueries();
+    try {
+      const shared = await counter.measure(() =>
+        shareKeptApproval(
+          { staff, adminPath: ADMIN },
+          { clientId: northwind, title: 'Routed', message: '', file: png, fileName: 'r.png', contentType: 'image/png' },
+        ),
+      );
+      expect(
+        shared.sql.filter((sql) => sql.includes('portal_kept_approval')),
+        'the share’s statements were read',
+      ).to.have.length.above(1);
+      expectEachNamesItsWorkspace(shared.sql, 'sharing');
+      const id = (await h.crm.db('portal_kept_approvals').where({ title: 'Routed' }).first('id')).id;
+      const page = (await client.get(`${BASE}/approvals/${id}`).expect(200)).text;
+      const decided = await counter.measure(() =>
+        client
+          .post(`${BASE}/approvals/${id}/decision`)
+          .type('form')
+          .send({ _csrf: csrfFrom(page), version: '1', outcome: 'approved' })
+          .expect(303),
+      );
+      expectEachNamesItsWorkspace(decided.sql, 'the decision');
+      for (const [agent, url] of [
+        [client, `${BASE}/approvals`],
+        [client, `${BASE}/approvals/${id}`],
+        [client, `${BASE}/approvals/${id}/versions/1/file`],
+        [staff, `${ADMIN}/approvals`],
+        [staff, `${ADMIN}/approvals/${id}`],
+        [staff, `${ADMIN}/approvals/${id}/versions/1/file`],
+      ] as const) {
+        const read = await counter.measure(() => agent.get(url).expect(200));
+        expectEachNamesItsWorkspace(read.sql, url);
+      }
+    } finally {
+      counter.stop();
+    }
   });
 
   it('exports a person’s decisions on kept work; an erasure leaves the agency’s work as it was', async function () {
