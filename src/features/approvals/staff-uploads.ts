@@ -29,6 +29,7 @@ const FIELD_LIMITS = { fields: 10, fieldSize: 16 * 1024 };
 const UNREADABLE = 'We could not read that form. Please try again.';
 const ONE_FILE = 'Only one file can be shared with this form.';
 const TOO_MANY_FIELDS = 'That form had too many or too long fields.';
+const TOO_LARGE = 'The file is larger than 10 MB. Share a smaller file.';
 
 function refusalError(refusal: MultipartRefusal): HttpError | null {
   switch (refusal.kind) {
@@ -38,6 +39,7 @@ function refusalError(refusal: MultipartRefusal): HttpError | null {
     case 'tooManyFiles':
       return new HttpError(400, ONE_FILE);
     case 'bodyTooLarge':
+      return new HttpError(413, TOO_LARGE);
     case 'fieldTooLong':
     case 'tooManyFields':
     case 'tooManyParts':
