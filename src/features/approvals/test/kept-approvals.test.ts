@@ -202,6 +202,14 @@ describe('approvals the portal keeps, beside a host that keeps their files', fun
       .attach('file', Buffer.concat([png, Buffer.alloc(10 * 1024 * 1024)]), { filename: 'big.png', contentType: 'image/png' })
       .expect(400);
     expect(tooLarge.text).to.contain('The file is larger than 10 MB.');
+    // Far past it, the form is not read on: refused as too large (413).
+    const farTooLarge = await staff
+      .post(`${ADMIN}/approvals`)
+      .field('_csrf', csrf)
+      .field('title', 'Flyer')
+      .attach('file', Buffer.concat([png, Buffer.alloc(12 * 1024 * 1024)]), { filename: 'huge.png', contentType: 'image/png' })
+      .expect(413);
+    expect(farTooLarge.text).to.contain('The file is larger than 10 MB.');
     // A client of another workspace is none of this one's.
     const acmeClient = await h.crm
       .db('clients as c')
