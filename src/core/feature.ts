@@ -92,7 +92,7 @@ export interface FeatureManifest {
 
 /** A feature's staff pages open to every staff member of the workspace, forms included (the admin router mounts them). */
 export interface StaffWorkRoutes {
-  /** Where they live below the admin path ('/approvals'): every request there ends in them (or 404). */
+  /** Where they live below the admin path ('/approvals'; the router's routes name it in full): every request there ends in them (or 404). */
   path: string;
   /** Who may use them, from the policy module; answers 403 (throws) for anyone else. */
   authorize: RequestHandler;

@@ -43,7 +43,7 @@ export function adminRouter(deps: AdminRouterDeps): Router {
 
   router.use(staffChain(deps, { base: deps.config.adminPath }));
   for (const routes of deps.readRoutes ?? []) router.use(routes);
-  for (const staff of deps.staffRoutes ?? []) router.use(staff.path, staffWorkRouter(staff));
+  for (const staff of deps.staffRoutes ?? []) router.use(staffWorkRouter(staff));
   // Everything past the read-only pages, and every form, is the admins'.
   router.use((_req, res, next) => {
     const { staff, workspace } = staffContext(res);
@@ -71,9 +71,18 @@ export function adminRouter(deps: AdminRouterDeps): Router {
   return router;
 }
 
-/** One feature's staff work pages: its policy, the form bodies, CSRF (a stale token is refused), its routes, else 404. */
+/**
+ * One feature's staff work pages, entered only below their path: its policy, the form bodies, CSRF
+ * (a stale token is refused), its routes, else 404. Mounted without a path, so the route table reads
+ * the routes as they are declared (in full).
+ */
 function staffWorkRouter(staff: StaffWorkRoutes): Router {
-  const router = Router({ mergeParams: true });
+  const router = Router();
+  const base = staff.path.toLowerCase();
+  router.use((req, _res, next) => {
+    const path = req.path.toLowerCase();
+    next(path === base || path.startsWith(`${base}/`) ? undefined : 'router');
+  });
   router.use(staff.authorize);
   router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 100 }));
   if (staff.multipart) router.use(staff.multipart);

@@ -8,13 +8,13 @@ import type { StaffApprovalsHandlers } from './staff-handlers.ts';
 import { parseSharedFileForm } from './staff-uploads.ts';
 
 export function staffApprovalsRoutes(h: StaffApprovalsHandlers): StaffWorkRoutes {
-  const router = Router({ mergeParams: true });
-  router.get('/', validateQuery(StaffApprovalsQuery), h.list);
-  router.get('/new', h.newForm);
-  router.post('/', validateBody(ShareCommand, h.invalidShare), h.share);
-  router.get('/:approvalId', validateQuery(StaffApprovalQuery), h.show);
-  router.post('/:approvalId/versions', validateBody(NextVersionCommand, h.invalidVersion), h.shareNext);
-  router.get('/:approvalId/versions/:version/file', h.file);
+  const router = Router();
+  router.get('/approvals', validateQuery(StaffApprovalsQuery), h.list);
+  router.get('/approvals/new', h.newForm);
+  router.post('/approvals', validateBody(ShareCommand, h.invalidShare), h.share);
+  router.get('/approvals/:approvalId', validateQuery(StaffApprovalQuery), h.show);
+  router.post('/approvals/:approvalId/versions', validateBody(NextVersionCommand, h.invalidVersion), h.shareNext);
+  router.get('/approvals/:approvalId/versions/:version/file', h.file);
   return {
     path: '/approvals',
     authorize: (_req: Request, res: Response, next: NextFunction) => {

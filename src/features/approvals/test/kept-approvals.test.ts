@@ -256,6 +256,10 @@ describe('approvals the portal keeps, beside a host that keeps their files', fun
       .attach('file', png, { filename: 'x.png', contentType: 'image/png' })
       .expect(404);
     await staff.get(`${ADMIN}/approvals/not-an-id`).expect(404);
+    await staff.get(`${ADMIN}/approvals/${id}/nothing-here`).expect(404);
+    // The portal's route table names them in full.
+    const listed = h.crm.portal.routes.admin.filter((r) => r.path.startsWith('/approvals')).map((r) => `${r.method} ${r.path}`);
+    expect(listed).to.include.members(['GET /approvals', 'POST /approvals', 'POST /approvals/:approvalId/versions']);
     // Not signed in to the CRM: none of it, and nothing shared.
     const anonymous = h.agent();
     for (const route of ['', '/new', `/${id}`, `/${id}/versions/1/file`]) {
