@@ -159,9 +159,11 @@ export async function createDatabase(serverUrl: string): Promise<{ url: string; 
 export async function serve(
   databaseUrl: string | undefined,
   size: string,
-  options: { nodeArgs?: string[]; root?: string } = {},
+  /** `host`: BENCH_HOST for serve.ts, another kind of host the reference CRM plays ('kept-approvals'). */
+  options: { nodeArgs?: string[]; root?: string; host?: string } = {},
 ): Promise<Served> {
-  const { line, child } = await startChild('serve.ts', { BENCH_SIZE: size, DATABASE_URL: databaseUrl ?? '' }, options);
+  const env = { BENCH_SIZE: size, DATABASE_URL: databaseUrl ?? '', ...(options.host ? { BENCH_HOST: options.host } : {}) };
+  const { line, child } = await startChild('serve.ts', env, options);
   return { ...(line as unknown as Omit<Served, 'child'>), child };
 }
 

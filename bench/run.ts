@@ -63,6 +63,11 @@ interface PageEntry {
   path: string;
   /** Each request from its own address, for pages rate-limited per address (public links). */
   spreadAddresses?: boolean;
+  /**
+   * Served by another app: 'kept-approvals', the reference CRM as a host that keeps only the
+   * files of approvals (HostApprovalFilesPort), so the portal keeps the approvals themselves.
+   */
+  host?: 'kept-approvals';
 }
 
 /** Every page measured against the stack floor and the bare route. New pages add a line here. */
@@ -133,6 +138,10 @@ export const PAGES: PageEntry[] = [
   { name: 'approval detail', who: 'client', path: '/portal/demo/approvals/{approval}' },
   { name: 'approval file', who: 'client', path: '/portal/demo/approvals/{approval}/versions/1/file' },
   { name: 'staff approval', who: 'staff', path: '/approvals/{approval}' },
+  { name: 'kept approvals', who: 'client', path: '/portal/demo/approvals', host: 'kept-approvals' },
+  { name: 'kept approval detail', who: 'client', path: '/portal/demo/approvals/{keptApproval}', host: 'kept-approvals' },
+  { name: 'admin kept approvals', who: 'staff', path: '/settings/client-portal/approvals', host: 'kept-approvals' },
+  { name: 'admin kept approval', who: 'staff', path: '/settings/client-portal/approvals/{keptApproval}', host: 'kept-approvals' },
   { name: 'company details', who: 'client', path: '/portal/demo/account/company' },
   { name: 'orders', who: 'client', path: '/portal/demo/orders' },
   { name: 'order search', who: 'client', path: '/portal/demo/orders?q=PO-77' },
@@ -197,13 +206,13 @@ const SELECTED = only
       only.some((word) => ![SIGN_IN_POST, STRIPE_CALLBACK, ROUND_TRIPS, SCALE, SSE, HEAVY].includes(word) && page.name.includes(word)),
     )
   : PAGES;
-const measureSignIn = !only || only.includes(SIGN_IN_POST);
-const measureCallback = !only || only.includes(STRIPE_CALLBACK);
-const measureRoundTrips = !only || only.includes(ROUND_TRIPS);
+const measureSignInAsked = !only || only.includes(SIGN_IN_POST);
+const measureCallbackAsked = !only || only.includes(STRIPE_CALLBACK);
+const measureRoundTripsAsked = !only || only.includes(ROUND_TRIPS);
 const measureScale = !only || only.includes(SCALE);
 const measureStreams = !only || only.includes(SSE);
 const measureHeavy = !only || only.includes(HEAVY);
-const measurePages = SELECTED.length > 0 || measureSignIn || measureRoundTrips || measureCallback;
+const measurePages = SELECTED.length > 0 || measureSignInAsked || measureRoundTripsAsked || measureCallbackAsked;
 const CONNECTIONS = 10;
 const DURATION = Number(process.env.BENCH_DURATION ?? (quick ? 5 : 15));
 const WARMUP = Number(process.env.BENCH_WARMUP ?? (quick ? 2 : 5));
@@ -332,13 +341,19 @@ interface RoundTripRow {
 async function measureApp(
   label: string,
   app: Served,
+  /** The pages this app serves; the round trips, Stripe's callback and the sign-in are measured on the first app only. */
+  pages: PageEntry[],
+  extras = true,
 ): Promise<{ rows: Row[]; roundTrips: RoundTripRow[]; rss: { idle: number; loaded: number } }> {
+  const measureRoundTrips = extras && measureRoundTripsAsked;
+  const measureCallback = extras && measureCallbackAsked;
+  const measureSignIn = extras && measureSignInAsked;
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const idle = rssMb(app.child.pid!);
   const who = await identities(app);
   // The round trips render the first page's bytes: with no page selected, the dashboard's.
   const captured = [];
-  for (const page of SELECTED.length > 0 || !measureRoundTrips ? SELECTED : PAGES.slice(0, 1)) {
+  for (const page of pages.length > 0 || !measureRoundTrips ? pages : PAGES.slice(0, 1)) {
     captured.push(await capturePage(app, pathOf(page, app), page.who === 'anonymous' ? undefined : who[page.who]));
   }
   const baselines = await startBaselines(captured, app.databaseUrl, { BARE_ROUND_TRIPS: String(MAX_ROUND_TRIPS) });
@@ -347,7 +362,7 @@ async function measureApp(
   const rows: Row[] = [];
   const roundTrips: RoundTripRow[] = [];
   try {
-    for (const page of SELECTED) {
+    for (const page of pages) {
       await vacuumAnalyze(app.databaseUrl);
       const portal = page.spreadAddresses
         ? await load(
@@ -599,9 +614,28 @@ const streams: Record<string, StreamsMeasured> = {};
 let heavy: HeavyClientRun | undefined;
 /** The pages on 1,000 rows of one database (undefined: the embedded one), added to the report's tables. */
 async function measurePagesOn(label: string, databaseUrl: string | undefined): Promise<void> {
+  const own = SELECTED.filter((page) => !page.host);
+  if (own.length > 0 || measureSignInAsked || measureRoundTripsAsked || measureCallbackAsked)
+    await measureOwnPages(label, databaseUrl, own);
+  // The pages of another kind of host, each on an app of its own (on a database of its own: the
+  // first app's seed is there already).
+  const kept = SELECTED.filter((page) => page.host === 'kept-approvals');
+  if (kept.length === 0) return;
+  const keptApp = await serve(databaseUrl === undefined ? undefined : await freshPostgres(), 'small', {
+    nodeArgs: profileArgs,
+    host: 'kept-approvals',
+  });
+  try {
+    allRows.push(...(await measureApp(label, keptApp, kept, false)).rows);
+  } finally {
+    await stopChild(keptApp.child);
+  }
+}
+
+async function measureOwnPages(label: string, databaseUrl: string | undefined, pages: PageEntry[]): Promise<void> {
   const app = await serve(databaseUrl, 'small', { nodeArgs: profileArgs });
   try {
-    const result = await measureApp(label, app);
+    const result = await measureApp(label, app, pages);
     allRows.push(...result.rows);
     allRoundTrips.push(...result.roundTrips);
     rss[label] = result.rss;

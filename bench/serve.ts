@@ -4,6 +4,10 @@
 // Prints one JSON line with where it listens and who can sign in, then serves until killed.
 import { randomUUID } from 'node:crypto';
 import { bootReferenceCrm } from '../plugins/reference-crm/boot.ts';
+import { homepageDesign } from '../plugins/reference-crm/seed-approvals.ts';
+import type { HostAdapter } from '../src/core/ports/host.ts';
+import { insertKeptApproval } from '../src/features/approvals/kept-queries.ts';
+import { type DiskApprovalFiles, diskApprovalFiles } from '../test/support/disk-approval-files.ts';
 import { flagsFileFor } from '../test/support/portal-harness.ts';
 import { benchRecords } from './records.ts';
 import { serveRoundTripMeter } from './round-trip-meter.ts';
@@ -14,6 +18,15 @@ const size = (process.env.BENCH_SIZE ?? 'small') as keyof typeof SCALE_SIZES | '
 const sessionSecret = 'benchmark-secret-'.padEnd(48, 'b');
 // Stripe's events are measured as a replay (bench/run.ts signs it when it measures): no API call.
 const stripe = { secretKey: 'sk_test_benchmark', webhookSecret: 'whsec_benchmark' };
+// BENCH_HOST=kept-approvals: the reference CRM as a host that keeps only the files of approvals
+// (on disk, test/support/disk-approval-files.ts), so the portal keeps the approvals themselves.
+const keptApprovals = process.env.BENCH_HOST === 'kept-approvals';
+let approvalFiles: DiskApprovalFiles | undefined;
+const keepingOnlyFiles = (adapter: HostAdapter): HostAdapter => {
+  approvalFiles = diskApprovalFiles(async (workspaceId, clientId) => (await adapter.clients.findById(workspaceId, clientId)) !== null);
+  const { approvals: _own, ...rest } = adapter;
+  return { ...rest, approvalFiles };
+};
 const crm = await bootReferenceCrm({
   databaseUrl: process.env.DATABASE_URL || undefined,
   port: 0,
@@ -24,6 +37,7 @@ const crm = await bootReferenceCrm({
   trustProxy: 'loopback',
   quiet: true,
   stripe,
+  ...(keptApprovals ? { hostAdapter: keepingOnlyFiles } : {}),
 });
 const seedStarted = Date.now();
 if (size !== 'none') await seedScaleData(crm.db, 'demo', SCALE_SIZES[size]);
@@ -52,13 +66,37 @@ await crm
 // Orders on too (a workspace starts with them off).
 await crm.db('workspace_client_portal_settings').where({ workspace_id: demoClient.workspaceId }).update({ show_orders: true });
 await crm.portal.workspaceChanged(demoClient.workspaceId);
-const records = await benchRecords(crm.db, {
+const records: Record<string, string> = await benchRecords(crm.db, {
   workspaceId: demoClient.workspaceId,
   clientId: demoClient.clientId,
   clientEmail: client.email,
   staffEmail: staff.email,
   secret: sessionSecret,
 });
+// Beside a host that keeps only their files: a piece of work the portal keeps, at version 1.
+if (approvalFiles) {
+  const files = approvalFiles;
+  const design = homepageDesign();
+  records.keptApproval = await crm.db.transaction(async (trx) => {
+    const upload = { title: 'Homepage design', version: 1, fileName: 'homepage-design.png', contentType: 'image/png', content: design };
+    const fileRef = await files.keep(demoClient.workspaceId, demoClient.clientId, { ...upload, sharedBy: '1' }, { trx });
+    return insertKeptApproval(trx, {
+      workspaceId: demoClient.workspaceId,
+      clientId: demoClient.clientId,
+      title: upload.title,
+      createdBy: '1',
+      version: {
+        fileRef: fileRef!,
+        fileName: upload.fileName,
+        contentType: upload.contentType,
+        sizeBytes: design.length,
+        message: 'The first draft.',
+        sharedBy: '1',
+        sharedAt: new Date(),
+      },
+    });
+  });
+}
 // A Stripe checkout of the demo client's payable invoice, and the completed event that pays it.
 const paymentId = randomUUID();
 const { currency: payableCurrency } = await crm
@@ -119,5 +157,8 @@ console.log(
   JSON.stringify({ url: crm.url, databaseUrl, databaseMode: crm.databaseMode, client, staff, records, seedSeconds, stripeEvent, meterUrl }),
 );
 process.on('SIGTERM', () => {
-  void crm.close().finally(() => process.exit(0));
+  void crm.close().finally(() => {
+    approvalFiles?.close();
+    process.exit(0);
+  });
 });

@@ -20,7 +20,7 @@ import { type StaffCompanySurveys, type StaffTicketFile, type StaffTicketSurvey,
 import { knowledgeBaseFeature } from './features/knowledge-base/index.ts';
 import { requestsFeature, type StaffRequestFile } from './features/requests/index.ts';
 import { appointmentsFeature } from './features/appointments/index.ts';
-import { approvalsFeature } from './features/approvals/index.ts';
+import { approvalsFeature, withPortalKeptApprovals } from './features/approvals/index.ts';
 import { companyDetailsFeature } from './features/company-details/index.ts';
 import { ordersFeature } from './features/orders/index.ts';
 import { devicesFeature } from './features/devices/index.ts';
@@ -245,7 +245,8 @@ export function useFeatureFolders(): void {
 }
 
 export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
-  const deps = validateDeps(input);
+  // Approvals the portal keeps stand in the adapter for a host that keeps only their files.
+  const deps = withPortalKeptApprovals(validateDeps(input));
   useFeatureFolders();
   // Whether a workspace can be paid online: the workspace cache asks before the features exist.
   const payment = paymentProviders(deps, deps.paymentProviders);
@@ -293,7 +294,20 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     projectsFeature(core.services),
     knowledgeBaseFeature(core.services),
     appointments,
-    approvalsFeature(core.services),
+    approvalsFeature(core.services, {
+      // A version shared from the portal's staff page: the client is asked for a decision, once per version.
+      approvalShared: (version) =>
+        clientNotifications.service.notify({
+          workspaceId: version.workspaceId,
+          clientId: version.clientId,
+          kind: 'approval_requested',
+          subjectType: 'approval',
+          subjectId: version.approvalId,
+          title: version.title,
+          number: String(version.version),
+          occurrence: `version:${version.version}`,
+        }),
+    }),
     devicesFeature(core.services),
     contractsFeature(core.services),
     tickets,
@@ -350,6 +364,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     flags: core.services.flags,
     config,
     readRoutes: features.flatMap((feature) => feature.staffReadRoutes ?? []),
+    staffRoutes: mounted.flatMap((feature) => feature.staffRoutes ?? []),
     routes: features.flatMap((feature) => feature.adminRoutes ?? []),
   });
   const staffNotifications = notifications.router;

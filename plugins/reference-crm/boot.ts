@@ -117,6 +117,11 @@ export interface BootOptions {
   stripe?: PortalConfigInput['stripe'];
   /** Seed the demo workspaces, staff and client logins (published passwords). Default: outside production only. */
   seedDemoData?: boolean;
+  /**
+   * The adapter the portal is given, from the CRM's own: a test runs the portal as it would beside
+   * another kind of host (one that keeps only the files of approvals, say). Default: as it is.
+   */
+  hostAdapter?: (adapter: HostAdapter) => HostAdapter;
 }
 
 export interface RunningCrm {
@@ -179,7 +184,7 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
     onError: (err) => logger.error({ err }, 'feature flags'),
   });
   const mailer = createMailer({ smtpUrl: options.smtpUrl, from: 'Client portal <portal@localhost>', logger: log });
-  const adapter = createReferenceCrmAdapter(db);
+  const adapter = options.hostAdapter ? options.hostAdapter(createReferenceCrmAdapter(db)) : createReferenceCrmAdapter(db);
   // LISTEN/NOTIFY on real PostgreSQL; in process on the embedded database, which does not carry
   // NOTIFY across connections. Listening before serving: no invalidation is missed once up.
   const events = await openEventBus(sessionPool, {

@@ -6,7 +6,7 @@
 // the payment providers, staff routes, forms that need more than the default body limits, and
 // background jobs. The composition root (src/portal.ts) creates each feature of that list once with
 // the core services below and then mounts, starts and stops what the features bring, in one loop each.
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import type { Knex } from 'knex';
 import type { PortalConfig } from './config.ts';
 import type { MigrationContext } from './db/migration-context.ts';
@@ -90,6 +90,17 @@ export interface FeatureManifest {
   migrations?: Readonly<Record<string, PortalMigration>>;
 }
 
+/** A feature's staff pages open to every staff member of the workspace, forms included (the admin router mounts them). */
+export interface StaffWorkRoutes {
+  /** Where they live below the admin path ('/approvals'; the router's routes name it in full): every request there ends in them (or 404). */
+  path: string;
+  /** Who may use them, from the policy module; answers 403 (throws) for anyone else. */
+  authorize: RequestHandler;
+  /** Reads a multipart form's fields (and its files) into req.body, before the CSRF check that reads `_csrf` from it. */
+  multipart?: RequestHandler;
+  router: Router;
+}
+
 export interface Feature {
   name: string;
   needs: {
@@ -109,6 +120,8 @@ export interface Feature {
    * only, each route with its own policy step); met before the admin policy.
    */
   staffReadRoutes?: Router[];
+  /** Staff pages and forms under the admin router that every staff member of the workspace may use, each below its own path. */
+  staffRoutes?: StaffWorkRoutes[];
   /** Client form paths that carry files (parsed by the handler, CSRF checked from the query). */
   multipartPaths?: string[];
   /** Client forms allowed a larger body (drawn signatures), with their own cap. */

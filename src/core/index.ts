@@ -113,7 +113,7 @@ export { type PortalDepsInput, validateDeps } from './deps.ts';
 export type { EventBus } from './events/event-bus.ts';
 
 // What a feature is and what it is created with
-export { type CoreServices, type Feature, hostHasPortsFor } from './feature.ts';
+export { type CoreServices, type Feature, hostHasPortsFor, type StaffWorkRoutes } from './feature.ts';
 export type { FeatureManifest, PortalMigration } from './feature.ts';
 
 // Files
@@ -226,6 +226,7 @@ export {
 export {
   attachedToOpenRecords,
   authorizeAnswerMessages,
+  authorizeShareApprovals,
   authorizeAssignee,
   authorizeManagePortal,
   authorizePayPage,

@@ -3,6 +3,7 @@
 // .test.ts runs every entry through the same cases and fails on any client route of the portal
 // that no file lists, so a new route cannot ship without them.
 import type { PortalHarness } from '../support/portal-harness.ts';
+import type { HostApprovalFilesPort } from '../../src/core/index.ts';
 import type { ClientPermission } from '../../src/core/policies/client-access.ts';
 import type { SectionSwitch } from '../../src/core/settings/portal-settings.ts';
 
@@ -15,6 +16,8 @@ export interface MatrixWorld {
   otherClient: { email: string; password: string };
   /** Hana Sato of Lumen Coffee, a client of workspace `acme`. */
   otherWorkspace: { email: string; password: string };
+  /** Beside a host that keeps only the files of approvals: where it keeps them. */
+  approvalFiles?: HostApprovalFilesPort;
 }
 
 export interface MatrixRoute {

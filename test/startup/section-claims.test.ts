@@ -187,6 +187,15 @@ describe('host claims of the newer sections', function () {
       ]);
     });
 
+    it('refuses approvalFiles without a document claim: the host keeps the versions among the client’s documents', async function () {
+      const files = { approvalFiles: {} as HostAdapter['approvalFiles'] };
+      expect(await findClaimProblems(emptyCatalog, adapterWith(files, []))).to.deep.equal([
+        'the adapter has the approvalFiles port but no document claim saying where the host keeps the files',
+      ]);
+      const claimed = adapterWith(files, [{ concept: 'document', table: 'llx_ecm_files', columns: [] }]);
+      expect(await findClaimProblems(emptyCatalog, claimed)).to.deep.equal(['document: table public.llx_ecm_files does not exist']);
+    });
+
     it("names a section's claimed table or column the schema lacks", async function () {
       const catalog = {
         raw: async () => ({ rows: [{ table_schema: 'public', table_name: 'llx_expedition', column_name: 'rowid' }] }),

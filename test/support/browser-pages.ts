@@ -16,11 +16,14 @@ export function launchChromium(): Promise<Browser> {
  * Registers the suite's hooks that start a portal harness and Chromium before its tests and close
  * both after them; `started` receives the two (`({ h, browser } = started)`).
  */
-export function portalInChromium(started: (suite: { h: PortalHarness; browser: Browser }) => void): void {
+export function portalInChromium(
+  started: (suite: { h: PortalHarness; browser: Browser }) => void,
+  options?: Parameters<typeof startPortalHarness>[0],
+): void {
   let h: PortalHarness | undefined;
   let browser: Browser | undefined;
   before(async function () {
-    h = await startPortalHarness();
+    h = await startPortalHarness(options);
     browser = await launchChromium();
     started({ h, browser });
   });

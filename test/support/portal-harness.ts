@@ -63,6 +63,7 @@ export async function startPortalHarness(
       | 'portalConfig'
       | 'production'
       | 'seedDemoData'
+      | 'hostAdapter'
     >;
   } = {},
 ): Promise<PortalHarness> {

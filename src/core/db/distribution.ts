@@ -89,6 +89,8 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
   portal_ticket_attachments: BY_WORKSPACE,
   portal_ticket_ratings: BY_WORKSPACE,
   portal_approval_decisions: BY_WORKSPACE,
+  portal_kept_approvals: BY_WORKSPACE,
+  portal_kept_approval_versions: BY_WORKSPACE,
   portal_request_attachments: BY_WORKSPACE,
   portal_sso_providers: BY_WORKSPACE,
   portal_sso_bindings: BY_WORKSPACE,

@@ -71,6 +71,10 @@ export async function findClaimProblems(db: Knex, adapter: HostAdapter): Promise
       problems.push(`the adapter has the ${port} port but no ${concept} claim saying where the host keeps it`);
   }
 
+  // Approvals the portal keeps put each version's file among the client's documents in the host.
+  if (adapter.approvalFiles && !concepts.has('document'))
+    problems.push('the adapter has the approvalFiles port but no document claim saying where the host keeps the files');
+
   const tables = adapter.claims.map((claim) => splitTable(claim.table));
   const result = await db.raw(
     `select table_schema, table_name, column_name from information_schema.columns

@@ -268,6 +268,18 @@ export function authorizeAnswerMessages(staff: HostStaffUser, workspaceId: strin
   if (!canAnswerMessages(staff, workspaceId)) throw forbidden('Only staff of this workspace can read its client messages.');
 }
 
+/**
+ * Every staff member of the workspace shares work for its clients' approval and reads their
+ * decisions (as a CRM's own approvals page lets any staff member), where the portal keeps approvals.
+ */
+function canShareApprovals(staff: HostStaffUser, workspaceId: string): boolean {
+  return staff.workspaceId === workspaceId;
+}
+
+export function authorizeShareApprovals(staff: HostStaffUser, workspaceId: string): void {
+  if (!canShareApprovals(staff, workspaceId)) throw forbidden('Only staff of this workspace can share work for its clients’ approval.');
+}
+
 /** A conversation is assigned only to staff of the same workspace. */
 export function authorizeAssignee(assignee: HostStaffUser | null, workspaceId: string): void {
   if (assignee && assignee.workspaceId !== workspaceId) throw notFound();

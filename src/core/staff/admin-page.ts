@@ -36,11 +36,12 @@ const SECTIONS = [
   { label: 'staff:nav.uploads', path: '/uploads' },
   { label: 'staff:nav.satisfaction', path: '/satisfaction' },
   { label: 'staff:nav.catalogue', path: '/catalogue' },
+  { label: 'staff:nav.approvals', path: '/approvals', onlyWhere: 'portalKeepsApprovals' },
   { label: 'staff:nav.colleagueRequests', path: '/colleague-requests' },
   { label: 'staff:nav.erasureRequests', path: '/erasure-requests' },
   { label: 'staff:nav.customDomains', path: '/custom-domains' },
   { label: 'staff:nav.singleSignOn', path: '/single-sign-on' },
-] as const;
+] as const satisfies ReadonlyArray<{ label: string; path: string; onlyWhere?: 'portalKeepsApprovals' }>;
 
 /** The admin pages live inside the host's settings area, so "back to settings" is their parent path. */
 function hostSettingsPath(adminPath: string): string {
@@ -98,7 +99,7 @@ function adminChrome({ assets, adminPath, context, path: current, i18n }: Chrome
     csrfHeaders: JSON.stringify({ 'X-CSRF-Token': context?.csrfToken ?? '' }),
     // Without a workspace (not signed in, not allowed, portal off) there is nothing to navigate to.
     nav: context
-      ? SECTIONS.map((section) => {
+      ? SECTIONS.filter((section) => !('onlyWhere' in section) || context[section.onlyWhere] === true).map((section) => {
           const href = `${base}${section.path}`;
           return { label: t(section.label), href: href || '/', current: current === href.replace(/\/+$/, '') };
         })

@@ -60,6 +60,8 @@ export function staffChain(deps: StaffChainDeps, options: StaffChainOptions): Re
       i18n: staffRequestI18n(req, { ...staff, locale: chosenLocale ?? staff.locale ?? null }),
       languageUrl: `${config.notificationsPath}/language`,
       chosenLocale,
+      // The adapter the portal runs on has the approvals it keeps in place (withPortalKeptApprovals).
+      portalKeepsApprovals: adapter.approvalFiles !== undefined && adapter.approvals !== undefined,
     });
     next();
   };

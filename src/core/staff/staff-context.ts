@@ -26,6 +26,8 @@ export interface StaffContext {
   languageUrl: string;
   /** The language they chose there; null follows the host's setting, then the browser. */
   chosenLocale: Locale | null;
+  /** True where the portal keeps the approvals (a host with HostApprovalFilesPort): the staff navigation links their page. */
+  portalKeepsApprovals?: boolean;
 }
 
 const LOCALS_KEY = 'customerPortalStaff';

@@ -1,6 +1,8 @@
 // The admin side, mounted by the host inside its settings area (behind its own staff sign-in):
 // security headers and no-store → staff → workspace → feature flag → pages every staff member may
-// read (each with its own policy) → admin policy → form bodies → CSRF → settings routes.
+// read (each with its own policy) → pages and forms every staff member may use, each below a path
+// of its own (its policy → form bodies → CSRF → its routes; nothing below that path goes further) →
+// admin policy → form bodies → CSRF → settings routes.
 import express, { Router } from 'express';
 import {
   authorizeManagePortal,
@@ -10,6 +12,7 @@ import {
   markCsrfRetry,
   notFound,
   type PortalConfig,
+  type StaffWorkRoutes,
   postRouteMatcher,
   rerendersForm,
   staffChain,
@@ -27,6 +30,8 @@ export interface AdminRouterDeps {
   config: PortalConfig;
   /** GET pages every staff member of the workspace may read (record evidence); their routes authorize themselves. */
   readRoutes?: Router[];
+  /** Pages and forms every staff member of the workspace may use (sharing work for approval), each below its own path. */
+  staffRoutes?: StaffWorkRoutes[];
   routes: Router[];
 }
 
@@ -38,6 +43,7 @@ export function adminRouter(deps: AdminRouterDeps): Router {
 
   router.use(staffChain(deps, { base: deps.config.adminPath }));
   for (const routes of deps.readRoutes ?? []) router.use(routes);
+  for (const staff of deps.staffRoutes ?? []) router.use(staffWorkRouter(staff));
   // Everything past the read-only pages, and every form, is the admins'.
   router.use((_req, res, next) => {
     const { staff, workspace } = staffContext(res);
@@ -61,6 +67,27 @@ export function adminRouter(deps: AdminRouterDeps): Router {
     }),
   );
   for (const routes of deps.routes) router.use(routes);
+  router.use((_req, _res, next) => next(notFound()));
+  return router;
+}
+
+/**
+ * One feature's staff work pages, entered only below their path: its policy, the form bodies, CSRF
+ * (a stale token is refused), its routes, else 404. Mounted without a path, so the route table reads
+ * the routes as they are declared (in full).
+ */
+function staffWorkRouter(staff: StaffWorkRoutes): Router {
+  const router = Router();
+  const base = staff.path.toLowerCase();
+  router.use((req, _res, next) => {
+    const path = req.path.toLowerCase();
+    next(path === base || path.startsWith(`${base}/`) ? undefined : 'router');
+  });
+  router.use(staff.authorize);
+  router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 100 }));
+  if (staff.multipart) router.use(staff.multipart);
+  router.use(verifyAdminCsrf);
+  router.use(staff.router);
   router.use((_req, _res, next) => next(notFound()));
   return router;
 }

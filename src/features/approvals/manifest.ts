@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import type { FeatureManifest } from '../../core/index.ts';
 import * as approvals from './migrations/20270504000001_approvals.ts';
+import * as keptApprovals from './migrations/20270601000001_kept_approvals.ts';
 
 export const approvalsManifest: FeatureManifest = {
   name: 'approvals',
@@ -10,5 +11,6 @@ export const approvalsManifest: FeatureManifest = {
   locales: fileURLToPath(new URL('./locales', import.meta.url)),
   migrations: {
     '20270504000001_approvals': approvals,
+    '20270601000001_kept_approvals': keptApprovals,
   },
 };

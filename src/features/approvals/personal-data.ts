@@ -1,7 +1,10 @@
 // The approvals' part of a person's data: the decisions they made on work the agency shared (the
 // evidence: when, from where, the comment and the point it was about, the file's fingerprint).
-// The work and its files are the host's. An erasure keeps each decision, the agency's record of
-// what was approved, under a name that no longer names the person and without where it came from.
+// The work and its files are the host's, or the agency's work the portal keeps
+// (portal_kept_approvals and its versions: a client company, staff and files, never a client
+// user or contact), which a person's export and erasure leave as they are: their part is the
+// decisions, on any host. An erasure keeps each decision, the agency's record of what was
+// approved, under a name that no longer names the person and without where it came from.
 import type { Knex } from 'knex';
 import { iso, type PersonalDataHook } from '../../core/index.ts';
 import { anonymisePersonApprovals, countPersonApprovalDecisions, personApprovalDecisions } from './queries.ts';

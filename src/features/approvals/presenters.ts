@@ -24,7 +24,7 @@ export function stateOf(latestVersion: number, decision: { version: number; outc
 }
 
 /** 1.2 MB, 340 KB, 12 bytes: decimal units, as file managers show them. */
-function formatSize(i18n: RequestI18n, bytes: number): string {
+export function formatSize(i18n: RequestI18n, bytes: number): string {
   for (const [size, unit] of [
     [1e6, 'MB'],
     [1e3, 'KB'],
@@ -55,7 +55,7 @@ function shownAs(contentType: string): Shown {
 
 const asPercent = (fraction: string | null) => (fraction === null ? null : Math.round(Number(fraction) * 1000) / 10);
 
-function presentDecision(i18n: RequestI18n, row: ApprovalDecisionRow) {
+export function presentDecision(i18n: RequestI18n, row: ApprovalDecisionRow) {
   const x = asPercent(row.point_x);
   const y = asPercent(row.point_y);
   const point =

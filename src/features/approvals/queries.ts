@@ -147,3 +147,18 @@ export async function anonymisePersonApprovals(db: Db, workspaceId: string, clie
 export function countPersonApprovalDecisions(db: Db, workspaceId: string, clientUserId: string): Knex.QueryBuilder {
   return db('portal_approval_decisions').where({ workspace_id: workspaceId, client_user_id: clientUserId }).select(db.raw('count(*)::int'));
 }
+
+/** The latest decision on each of these approvals of the workspace, whatever their client (the staff list). */
+export async function latestWorkspaceDecisions(
+  db: Db,
+  args: { workspaceId: string; approvalIds: readonly string[] },
+): Promise<Map<string, Pick<ApprovalDecisionRow, 'approval_id' | 'version' | 'outcome'>>> {
+  if (args.approvalIds.length === 0) return new Map();
+  const rows: Array<Pick<ApprovalDecisionRow, 'approval_id' | 'version' | 'outcome'>> = await db('portal_approval_decisions')
+    .distinctOn('approval_id')
+    .where({ workspace_id: args.workspaceId })
+    .whereIn('approval_id', args.approvalIds)
+    .orderBy([{ column: 'approval_id' }, { column: 'version', order: 'desc' }])
+    .select('approval_id', 'version', 'outcome');
+  return new Map(rows.map((row) => [row.approval_id, row]));
+}
