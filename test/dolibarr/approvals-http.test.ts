@@ -51,8 +51,8 @@ describe('dolibarr host: approvals the portal keeps, over HTTP', function () {
     adapter.staff.current = async () => ({
       id: String(seed.users.admin),
       workspaceId: '1',
-      name: 'Admin',
-      email: 'admin@atelier.example',
+      name: 'Hélène Moreau',
+      email: 'helene@atelier-lumiere.example',
       role: 'admin',
     });
     running = await servePortalBeside(host, adapter);
