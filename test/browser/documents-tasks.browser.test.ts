@@ -8,9 +8,9 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.ts';
+import { launchChromium } from '../support/browser-pages.ts';
 import { pdfOfSize } from '../support/upload-fixtures.ts';
 
 describe('documents and tasks in Chromium', function () {
@@ -23,7 +23,7 @@ describe('documents and tasks in Chromium', function () {
   before(async function () {
     this.timeout(180_000);
     h = await startPortalHarness();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     dir = mkdtempSync(path.join(os.tmpdir(), 'portal-browser-'));
     const workspace = await h.crm.db('workspaces').where({ slug: 'demo' }).first('id');
     await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: String(workspace.id), allow_file_uploads: true });

@@ -6,8 +6,8 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser-pages.ts';
 import { DEMO_ADMIN, idOf, startCrm, type CrmTestContext } from './support.ts';
 
 describe('reference CRM accessibility (axe)', function () {
@@ -24,7 +24,7 @@ describe('reference CRM accessibility (axe)', function () {
     server = crm.app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     context = await browser.newContext();
     page = await context.newPage();
   });

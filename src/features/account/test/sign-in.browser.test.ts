@@ -3,9 +3,9 @@
 // account pages; the sign-in form works by keyboard alone.
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { sixDigitCode, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
-import { CHROMIUM_PATH, CHROMIUM_ARGS } from '../../../../test/support/chromium.ts';
+import { launchChromium } from '../../../../test/support/browser-pages.ts';
 
 describe('the portal in Chromium', function () {
   this.timeout(60_000);
@@ -17,7 +17,7 @@ describe('the portal in Chromium', function () {
 
   before(async function () {
     h = await startPortalHarness();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   after(async function () {
     await browser?.close();

@@ -5,8 +5,8 @@
 // no page breaks the strict CSP.
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../../test/support/chromium.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../../../test/support/browser-pages.ts';
 import { startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 
 describe('messages in Chromium', function () {
@@ -27,7 +27,7 @@ describe('messages in Chromium', function () {
 
   before(async function () {
     h = await startPortalHarness();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     clientContext = await browser.newContext();
     staffContext = await browser.newContext();
     client = await clientContext.newPage();

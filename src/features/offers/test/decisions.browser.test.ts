@@ -7,10 +7,9 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../../test/support/chromium.ts';
-import { scriptBytesGzipped } from '../../../../test/support/browser-pages.ts';
+import { scriptBytesGzipped, launchChromium } from '../../../../test/support/browser-pages.ts';
 import { type DemoClient, demoNorthwind, sentProposal } from '../../../../test/support/demo-records.ts';
 
 describe('deciding on a proposal in Chromium', function () {
@@ -22,7 +21,7 @@ describe('deciding on a proposal in Chromium', function () {
 
   before(async function () {
     h = await startPortalHarness();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     northwind = await demoNorthwind(h.crm.db);
   });
   after(async function () {
