@@ -15,6 +15,8 @@
 // shards the workers never got, so a seeded database is migrated and seeded afresh.
 import knexFactory from 'knex';
 import { randomBytes } from 'node:crypto';
+import type { DemoLogins } from '../../plugins/reference-crm/seed.ts';
+import type { PortalDemoLogin } from '../../plugins/reference-crm/seed-portal-demo.ts';
 import { startEmbeddedPostgres } from '../../src/core/db/embedded-postgres.ts';
 
 export interface TestDatabase {
@@ -91,15 +93,27 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return serverUrl ? serverDatabase(serverUrl) : embeddedDatabase(await blank());
 }
 
+/** The demo logins the seed returned (what a CRM booted on the database lists as its logins). */
+export interface SeededLogins {
+  staff: DemoLogins;
+  clients: PortalDemoLogin[];
+}
+
+/** A copy of the migrated and seeded database, with the logins its seed returned. */
+export interface SeededTestDatabase extends TestDatabase {
+  demoLogins: SeededLogins;
+}
+
 /** Boots the reference CRM on a database once, as `npm start` would, and stops it: migrated and seeded. */
-async function migrateAndSeed(url: string): Promise<void> {
+async function migrateAndSeed(url: string): Promise<SeededLogins> {
   // Imported here, not at the top: the CRM's modules load only in files that ask for a seeded database.
   const { bootReferenceCrm } = await import('../../plugins/reference-crm/boot.ts');
   const crm = await bootReferenceCrm({ databaseUrl: url, port: 0, sessionSecret: randomBytes(24).toString('hex'), quiet: true });
   await crm.close();
+  return { staff: crm.staffLogins, clients: crm.clientLogins };
 }
 
-let seededSnapshot: Promise<Blob> | undefined;
+let seededSnapshot: Promise<{ dump: Blob; logins: SeededLogins }> | undefined;
 
 // Templates on a server: one per test process and kind, built at its first use and copied for each
 // file after it (`CREATE DATABASE … TEMPLATE`, a file copy, some 0.1 s where building one takes
@@ -145,19 +159,23 @@ export async function copyOfTemplate<T>(key: string, build: (url: string) => Pro
   return { database: await serverDatabase(serverUrl, name), made: made as T };
 }
 
-export async function createSeededTestDatabase(): Promise<TestDatabase> {
+export async function createSeededTestDatabase(): Promise<SeededTestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl) return (await copyOfTemplate('reference-crm seeded', migrateAndSeed)).database;
+  if (serverUrl) {
+    const { database, made } = await copyOfTemplate('reference-crm seeded', migrateAndSeed);
+    return { ...database, demoLogins: structuredClone(made) };
+  }
   seededSnapshot ??= (async () => {
     const pg = await startEmbeddedPostgres({ loadDataDir: await blank() });
     try {
-      await migrateAndSeed(pg.url);
-      return await pg.dump();
+      const logins = await migrateAndSeed(pg.url);
+      return { dump: await pg.dump(), logins };
     } finally {
       await pg.stop();
     }
   })();
-  return embeddedDatabase(await seededSnapshot);
+  const { dump, logins } = await seededSnapshot;
+  return { ...(await embeddedDatabase(dump)), demoLogins: structuredClone(logins) };
 }
 
 async function dropTemplatesWhere(serverUrl: string, keep: (run: string) => boolean): Promise<void> {
