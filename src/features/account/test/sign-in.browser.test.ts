@@ -1,11 +1,10 @@
 // In a real Chromium: a client signs in with a code read from the SMTP server, sees the branded
 // dashboard, signs out; axe finds no accessibility violations on the sign-in, code, dashboard and
 // account pages; the sign-in form works by keyboard alone.
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { sixDigitCode, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
-import { launchChromium } from '../../../../test/support/browser-pages.ts';
+import { launchChromium, axeResults } from '../../../../test/support/browser-pages.ts';
 
 describe('the portal in Chromium', function () {
   this.timeout(60_000);
@@ -35,7 +34,7 @@ describe('the portal in Chromium', function () {
   });
 
   async function expectNoAxeViolations(label: string) {
-    const results = await new AxeBuilder({ page }).analyze();
+    const results = await axeResults(page);
     const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
     expect(summary, `${label} axe violations`).to.deep.equal([]);
   }
