@@ -94,7 +94,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 /** The demo logins the seed returned (what a CRM booted on the database lists as its logins). */
-export interface SeededLogins {
+interface SeededLogins {
   staff: DemoLogins;
   clients: PortalDemoLogin[];
 }
