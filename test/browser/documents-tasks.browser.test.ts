@@ -3,14 +3,13 @@
 // page's form and a staff member, signed in to the CRM in another browser context, downloads that
 // same file from the staff pages; marking a task done works with htmx and without JavaScript; a
 // search typed in the tasks box keeps to the list through marking a task done and live refreshes.
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.ts';
+import { launchChromium, axeResults } from '../support/browser-pages.ts';
 import { pdfOfSize } from '../support/upload-fixtures.ts';
 
 describe('documents and tasks in Chromium', function () {
@@ -23,7 +22,7 @@ describe('documents and tasks in Chromium', function () {
   before(async function () {
     this.timeout(180_000);
     h = await startPortalHarness();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     dir = mkdtempSync(path.join(os.tmpdir(), 'portal-browser-'));
     const workspace = await h.crm.db('workspaces').where({ slug: 'demo' }).first('id');
     await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: String(workspace.id), allow_file_uploads: true });
@@ -67,7 +66,7 @@ describe('documents and tasks in Chromium', function () {
   }
 
   async function expectAccessible(page: Page, label: string) {
-    const results = await new AxeBuilder({ page }).analyze();
+    const results = await axeResults(page);
     expect(
       results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
       `${label} axe violations`,

@@ -2,12 +2,11 @@
 // each list, detail and form (help articles too; orders, an order with its shipments and the form
 // to send one, approvals, a client's contracts and devices, a contract with its time entry form), a form showing errors, a ticket with its files listed, settings,
 // the 404 page) is checked with axe in Chromium and must have no violations. It also checks that no page breaks the strict CSP.
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, axeResults } from '../support/browser-pages.ts';
 import { DEMO_ADMIN, idOf, startCrm, type CrmTestContext } from './support.ts';
 
 describe('reference CRM accessibility (axe)', function () {
@@ -24,7 +23,7 @@ describe('reference CRM accessibility (axe)', function () {
     server = crm.app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     context = await browser.newContext();
     page = await context.newPage();
   });
@@ -38,7 +37,7 @@ describe('reference CRM accessibility (axe)', function () {
   async function expectNoViolations(path: string, status = 200): Promise<void> {
     const response = await page.goto(`${base}${path}`);
     expect(response?.status(), path).to.equal(status);
-    const results = await new AxeBuilder({ page }).analyze();
+    const results = await axeResults(page);
     const problems = results.violations.map(
       (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`,
     );
@@ -50,7 +49,7 @@ describe('reference CRM accessibility (axe)', function () {
     await page.click('button[type=submit]');
     await page.waitForLoadState();
     expect(await page.locator('.error-summary').count()).to.equal(1);
-    const results = await new AxeBuilder({ page }).analyze();
+    const results = await axeResults(page);
     expect(results.violations.map((v) => v.id)).to.deep.equal([]);
   });
 
@@ -137,7 +136,7 @@ describe('reference CRM accessibility (axe)', function () {
       await page.click('main button[type=submit]');
       await page.waitForLoadState();
       expect(await page.locator('.error-summary').count(), path).to.equal(1);
-      const results = await new AxeBuilder({ page }).analyze();
+      const results = await axeResults(page);
       expect(
         results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
         path,

@@ -14,7 +14,10 @@
 // workers are joined to it. No template there: a copy of the coordinator's database would name
 // shards the workers never got, so a seeded database is migrated and seeded afresh.
 import knexFactory from 'knex';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import type { DemoLogins } from '../../plugins/reference-crm/seed.ts';
+import type { PortalDemoLogin } from '../../plugins/reference-crm/seed-portal-demo.ts';
 import { startEmbeddedPostgres } from '../../src/core/db/embedded-postgres.ts';
 
 export interface TestDatabase {
@@ -48,15 +51,29 @@ async function onServer<T>(serverUrl: string, work: (admin: ReturnType<typeof kn
 
 const newDatabaseName = () => `cp_test_${randomBytes(6).toString('hex')}`;
 
+/**
+ * Drops a database on the server without waiting for the drop. PostgreSQL ends a DROP DATABASE
+ * with a checkpoint of the whole server, which, on a server busy with the other test processes'
+ * databases, took 1-5 s: every test file waited that long after its last test. psql runs the drop
+ * in a process of its own, detached, so the drop also finishes when the test process ends first (a
+ * parallel run's workers exit once their last file has run). Without psql, the drop is awaited.
+ */
+async function dropInBackground(serverUrl: string, name: string): Promise<void> {
+  const statement = `drop database if exists ${name} with (force)`;
+  const started = await new Promise<boolean>((resolve) => {
+    const psql = spawn('psql', ['-X', '-q', '-c', statement, serverUrl], { detached: true, stdio: 'ignore' });
+    psql.once('spawn', () => resolve(true));
+    psql.once('error', () => resolve(false));
+    psql.unref();
+  });
+  if (!started) await onServer(serverUrl, (admin) => admin.raw(statement));
+}
+
 async function serverDatabase(serverUrl: string, template?: string, name = newDatabaseName()): Promise<TestDatabase> {
   await onServer(serverUrl, (admin) => admin.raw(template ? `create database ${name} template ${template}` : `create database ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    mode: 'external',
-    drop: () => onServer(serverUrl, (admin) => admin.raw(`drop database if exists ${name} with (force)`)),
-  };
+  return { url: url.toString(), mode: 'external', drop: () => dropInBackground(serverUrl, name) };
 }
 
 async function embeddedDatabase(snapshot: Blob): Promise<TestDatabase> {
@@ -91,15 +108,27 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return serverUrl ? serverDatabase(serverUrl) : embeddedDatabase(await blank());
 }
 
+/** The demo logins the seed returned (what a CRM booted on the database lists as its logins). */
+interface SeededLogins {
+  staff: DemoLogins;
+  clients: PortalDemoLogin[];
+}
+
+/** A copy of the migrated and seeded database, with the logins its seed returned. */
+export interface SeededTestDatabase extends TestDatabase {
+  demoLogins: SeededLogins;
+}
+
 /** Boots the reference CRM on a database once, as `npm start` would, and stops it: migrated and seeded. */
-async function migrateAndSeed(url: string): Promise<void> {
+async function migrateAndSeed(url: string): Promise<SeededLogins> {
   // Imported here, not at the top: the CRM's modules load only in files that ask for a seeded database.
   const { bootReferenceCrm } = await import('../../plugins/reference-crm/boot.ts');
   const crm = await bootReferenceCrm({ databaseUrl: url, port: 0, sessionSecret: randomBytes(24).toString('hex'), quiet: true });
   await crm.close();
+  return { staff: crm.staffLogins, clients: crm.clientLogins };
 }
 
-let seededSnapshot: Promise<Blob> | undefined;
+let seededSnapshot: Promise<{ dump: Blob; logins: SeededLogins }> | undefined;
 
 // Templates on a server: one per test process and kind, built at its first use and copied for each
 // file after it (`CREATE DATABASE … TEMPLATE`, a file copy, some 0.1 s where building one takes
@@ -145,19 +174,23 @@ export async function copyOfTemplate<T>(key: string, build: (url: string) => Pro
   return { database: await serverDatabase(serverUrl, name), made: made as T };
 }
 
-export async function createSeededTestDatabase(): Promise<TestDatabase> {
+export async function createSeededTestDatabase(): Promise<SeededTestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl) return (await copyOfTemplate('reference-crm seeded', migrateAndSeed)).database;
+  if (serverUrl) {
+    const { database, made } = await copyOfTemplate('reference-crm seeded', migrateAndSeed);
+    return { ...database, demoLogins: structuredClone(made) };
+  }
   seededSnapshot ??= (async () => {
     const pg = await startEmbeddedPostgres({ loadDataDir: await blank() });
     try {
-      await migrateAndSeed(pg.url);
-      return await pg.dump();
+      const logins = await migrateAndSeed(pg.url);
+      return { dump: await pg.dump(), logins };
     } finally {
       await pg.stop();
     }
   })();
-  return embeddedDatabase(await seededSnapshot);
+  const { dump, logins } = await seededSnapshot;
+  return { ...(await embeddedDatabase(dump)), demoLogins: structuredClone(logins) };
 }
 
 async function dropTemplatesWhere(serverUrl: string, keep: (run: string) => boolean): Promise<void> {

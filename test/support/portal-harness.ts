@@ -1,6 +1,7 @@
-// Boots the reference CRM with the portal exactly as `npm start` does (boot.ts), on a copy of a
-// database it already migrated and seeded (database.ts), with mail going to a real in-process SMTP
-// server. Tests talk to it over HTTP.
+// Boots the reference CRM with the portal as `npm start` does (boot.ts), on a copy of a database it
+// already migrated and seeded (database.ts): the boot's migrations find nothing left to do, and the
+// demo seed is not read through again (the copy carries the logins it returned). Mail goes to a
+// real in-process SMTP server. Tests talk to it over HTTP.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -67,7 +68,13 @@ export async function startPortalHarness(
     >;
   } = {},
 ): Promise<PortalHarness> {
-  const database = options.database ?? (await createSeededTestDatabase());
+  const seeded = options.database ? undefined : await createSeededTestDatabase();
+  const database = options.database ?? seeded!;
+  // On a seeded copy the demo seed has nothing left to write, and reading through every record of
+  // it again at each boot costs a file a second or more on a busy machine: the boot skips it, and
+  // the crm lists the logins the template's own seed returned, as a seeding boot would have.
+  const seedsAtBoot = options.boot?.seedDemoData ?? !options.boot?.production;
+  const loginsOfCopy = seeded && seedsAtBoot ? seeded.demoLogins : undefined;
   const smtp = await startSmtpCapture();
   const crm = await bootReferenceCrm({
     databaseUrl: database.url,
@@ -77,7 +84,12 @@ export async function startPortalHarness(
     flagsFile: flagsFileFor(options.enabledFor ?? ['demo']),
     quiet: true,
     ...options.boot,
+    ...(loginsOfCopy ? { seedDemoData: false } : {}),
   });
+  if (loginsOfCopy) {
+    crm.staffLogins = loginsOfCopy.staff;
+    crm.clientLogins = loginsOfCopy.clients;
+  }
   return {
     crm,
     smtp,

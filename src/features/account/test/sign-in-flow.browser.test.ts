@@ -4,9 +4,9 @@
 // answer a visit with the form; the German page when the browser asks for German; no console
 // errors on the way.
 import { expect } from 'chai';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../../test/support/chromium.ts';
+import { launchChromium } from '../../../../test/support/browser-pages.ts';
 
 describe('the sign-in flow in Chromium', function () {
   this.timeout(120_000);
@@ -18,7 +18,7 @@ describe('the sign-in flow in Chromium', function () {
 
   before(async function () {
     h = await startPortalHarness();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   after(async function () {
     await browser?.close();

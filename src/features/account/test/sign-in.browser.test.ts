@@ -1,11 +1,10 @@
 // In a real Chromium: a client signs in with a code read from the SMTP server, sees the branded
 // dashboard, signs out; axe finds no accessibility violations on the sign-in, code, dashboard and
 // account pages; the sign-in form works by keyboard alone.
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { sixDigitCode, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
-import { CHROMIUM_PATH, CHROMIUM_ARGS } from '../../../../test/support/chromium.ts';
+import { launchChromium, axeResults } from '../../../../test/support/browser-pages.ts';
 
 describe('the portal in Chromium', function () {
   this.timeout(60_000);
@@ -17,7 +16,7 @@ describe('the portal in Chromium', function () {
 
   before(async function () {
     h = await startPortalHarness();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   after(async function () {
     await browser?.close();
@@ -35,7 +34,7 @@ describe('the portal in Chromium', function () {
   });
 
   async function expectNoAxeViolations(label: string) {
-    const results = await new AxeBuilder({ page }).analyze();
+    const results = await axeResults(page);
     const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
     expect(summary, `${label} axe violations`).to.deep.equal([]);
   }

@@ -2,9 +2,9 @@
 // refusal is shown, the address the browser is on must still be a page (a reload or Enter in the
 // address bar GETs it), never "Page not found" for the upload's POST address.
 import { expect } from 'chai';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../../test/support/chromium.ts';
+import { launchChromium } from '../../../../test/support/browser-pages.ts';
 import { windowsExecutable } from '../../../../test/support/upload-fixtures.ts';
 
 describe('a refused upload on the Documents page', function () {
@@ -14,7 +14,7 @@ describe('a refused upload on the Documents page', function () {
 
   before(async function () {
     h = await startPortalHarness();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const workspace = await h.crm.db('workspaces').where({ slug: 'demo' }).first('id');
     await h.crm.db('workspace_client_portal_settings').insert({ workspace_id: String(workspace.id), allow_file_uploads: true });
     await h.crm.portal.workspaceChanged(String(workspace.id));

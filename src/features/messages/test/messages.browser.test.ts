@@ -3,10 +3,9 @@
 // stream), read receipts included; axe finds no violations on the client messages page, the
 // account page's email choice, the staff inbox and conversation; none of them overflows 390 px;
 // no page breaks the strict CSP.
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../../test/support/chromium.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, axeResults } from '../../../../test/support/browser-pages.ts';
 import { startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 
 describe('messages in Chromium', function () {
@@ -27,7 +26,7 @@ describe('messages in Chromium', function () {
 
   before(async function () {
     h = await startPortalHarness();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     clientContext = await browser.newContext();
     staffContext = await browser.newContext();
     client = await clientContext.newPage();
@@ -57,7 +56,7 @@ describe('messages in Chromium', function () {
   });
 
   async function expectAccessible(page: Page, label: string) {
-    const results = await new AxeBuilder({ page }).analyze();
+    const results = await axeResults(page);
     const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
     expect(summary, `${label} axe violations`).to.deep.equal([]);
   }

@@ -3,14 +3,12 @@
 // page then shows the evidence. Every new page (accept, decline, public link, staff record, view
 // as client) has no axe violations and no horizontal overflow at 390 px, and the strict CSP raises
 // no console errors on the signature page.
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../../test/support/chromium.ts';
-import { scriptBytesGzipped } from '../../../../test/support/browser-pages.ts';
+import { scriptBytesGzipped, launchChromium, axeResults } from '../../../../test/support/browser-pages.ts';
 import { type DemoClient, demoNorthwind, sentProposal } from '../../../../test/support/demo-records.ts';
 
 describe('deciding on a proposal in Chromium', function () {
@@ -22,7 +20,7 @@ describe('deciding on a proposal in Chromium', function () {
 
   before(async function () {
     h = await startPortalHarness();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     northwind = await demoNorthwind(h.crm.db);
   });
   after(async function () {
@@ -59,7 +57,7 @@ describe('deciding on a proposal in Chromium', function () {
   }
 
   async function checkPage(page: Page, url: string) {
-    const results = await new AxeBuilder({ page }).analyze();
+    const results = await axeResults(page);
     expect(
       results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
       `${url} axe`,

@@ -7,9 +7,9 @@
 // at DPR 2 and 3 as larger than the 32 KB forms are held to). A form shown again for a missing
 // tick brings the drawing back on the canvas.
 import { expect } from 'chai';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../../test/support/chromium.ts';
+import { launchChromium } from '../../../../test/support/browser-pages.ts';
 import { realisticStrokes } from '../../../../test/support/signature.ts';
 import { type DemoClient, demoNorthwind, sentProposal } from '../../../../test/support/demo-records.ts';
 
@@ -35,7 +35,7 @@ describe('a drawn signature on a monitor, a retina laptop and a phone', function
 
   before(async function () {
     h = await startPortalHarness();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     northwind = await demoNorthwind(h.crm.db);
   });
   after(async function () {

@@ -1,0 +1,50 @@
+// A test database on a PostgreSQL server (test/support/database.ts) is dropped in a process of its
+// own, so a test file does not wait for the server's checkpoint: the drop still happens when the
+// test process exits the moment drop() has returned, as a parallel run's worker does after its last
+// file.
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+
+describe('test databases on a server', function () {
+  this.timeout(60_000);
+  let admin: Knex | undefined;
+
+  before(function () {
+    if (!process.env.DATABASE_URL) this.skip();
+    admin = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 0, max: 1 } });
+  });
+  after(async function () {
+    await admin?.destroy();
+  });
+
+  it('are gone after drop() even when the process exits at once', async function () {
+    // A process that makes a database, drops it and exits without waiting for anything more.
+    const script = `
+      import { createTestDatabase } from './test/support/database.ts';
+      const database = await createTestDatabase();
+      console.log(new URL(database.url).pathname.slice(1));
+      await database.drop();
+      process.exit(0);
+    `;
+    const name = await new Promise<string>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', script],
+        { cwd: ROOT, env: process.env },
+        (error, stdout) => (error ? reject(error) : resolve(stdout.trim())),
+      ),
+    );
+    expect(name).to.match(/^cp_test_[0-9a-f]{12}$/);
+    const started = Date.now();
+    let left = 1;
+    while (left > 0 && Date.now() - started < 30_000) {
+      left = Number((await admin!('pg_database').where({ datname: name }).count<{ n: string }[]>({ n: '*' }))[0]!.n);
+      if (left > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(left, `${name} still there 30 s after drop()`).to.equal(0);
+  });
+});
