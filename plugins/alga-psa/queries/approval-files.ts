@@ -5,7 +5,7 @@
 // and write is scoped by tenant and by the client being one of the tenant's active clients.
 import { randomUUID } from 'node:crypto';
 import { activeClientIds, type Db } from './db.ts';
-import { documentType, entityFolderPath } from './document-filing.ts';
+import { fileDocument } from './document-filing.ts';
 
 /** Whether the client is one of the tenant's active clients. */
 export async function activeClient(db: Db, args: { tenant: string; clientId: string }): Promise<boolean> {
@@ -38,59 +38,13 @@ export interface NewClientDocument {
 }
 
 /**
- * A staff member's file among the client's documents, as Alga's uploadDocument writes one with a
- * clientId (packages/documents/src/actions/documentActions.ts, through StorageService.uploadFile
- * and FileStoreModel.create): an external_files row (file_name the stored name, original_name,
- * mime_type, file_size, storage_path, uploaded_by_id), a documents row (document_name, its type as
- * getDocumentTypeId finds it, user_id / created_by the uploader, order_number 0 as uploadDocument
- * writes it, file_id, storage_path, mime_type, file_size, folder_path the client's first folder
- * made from the tenant's defaults, is_client_visible true: see CONTEXT.md) and a
- * document_associations row (entity_type 'client'). Must run in a transaction; answers the
- * document's id.
+ * A staff member's file among the client's documents, as Alga's uploadDocument files one with a
+ * clientId (packages/documents/src/actions/documentActions.ts; fileDocument: is_client_visible true,
+ * see CONTEXT.md). Must run in a transaction; answers the document's id.
  */
-export async function insertClientDocument(db: Db, args: NewClientDocument): Promise<string> {
-  const type = await documentType(db, args.tenant, args.mimeType);
-  const folderPath = await entityFolderPath(db, {
-    tenant: args.tenant,
-    entityType: 'client',
-    entityId: args.clientId,
-    userId: args.userId,
-  });
-  const fileId = randomUUID();
-  await db('external_files').insert({
-    tenant: args.tenant,
-    file_id: fileId,
-    file_name: args.storagePath.split('/').pop(),
-    original_name: args.originalName,
-    mime_type: args.mimeType,
-    file_size: args.sizeBytes,
-    storage_path: args.storagePath,
-    uploaded_by_id: args.userId,
-  });
-  const documentId = randomUUID();
-  await db('documents').insert({
-    tenant: args.tenant,
-    document_id: documentId,
-    document_name: args.documentName,
-    ...type,
-    user_id: args.userId,
-    order_number: 0,
-    created_by: args.userId,
-    file_id: fileId,
-    storage_path: args.storagePath,
-    mime_type: args.mimeType,
-    file_size: args.sizeBytes,
-    folder_path: folderPath,
-    is_client_visible: true,
-  });
-  await db('document_associations').insert({
-    tenant: args.tenant,
-    association_id: randomUUID(),
-    document_id: documentId,
-    entity_id: args.clientId,
-    entity_type: 'client',
-  });
-  return documentId;
+export function insertClientDocument(db: Db, args: NewClientDocument): Promise<string> {
+  const { clientId, ...file } = args;
+  return fileDocument(db, { ...file, entityType: 'client', entityId: clientId });
 }
 
 export interface ClientDocumentRow {

@@ -1,7 +1,8 @@
 // How Alga PSA files an upload among a record's documents (packages/documents
 // src/actions/documentActions.ts uploadDocument): the document type it gives the file's mime type,
 // and the folder it puts the document in when none is chosen. Shared by a client's ticket files
-// (ticket-documents.ts) and the files of approvals the portal keeps (approval-files.ts).
+// (ticket-documents.ts) and the files of approvals the portal keeps (approval-files.ts), which
+// both file a document through fileDocument.
 import { randomUUID } from 'node:crypto';
 import type { Db } from './db.ts';
 
@@ -74,4 +75,72 @@ export async function entityFolderPath(
   const paths = [...ids.keys()];
   if (args.entityType === 'ticket' && paths.includes('/Tickets/Attachments')) return '/Tickets/Attachments';
   return paths.sort()[0] ?? null;
+}
+
+/** An upload to file among one record's documents (a client's or a ticket's). */
+export interface DocumentToFile {
+  tenant: string;
+  entityType: 'client' | 'ticket';
+  entityId: string;
+  /** The uploader: user_id, created_by and uploaded_by_id. */
+  userId: string;
+  /** The document's name, as Alga's document list shows it. */
+  documentName: string;
+  /** The file's own name, as it was given to the upload. */
+  originalName: string;
+  mimeType: string;
+  sizeBytes: number;
+  /** Where the bytes are, under the storage root (Alga's generateStoragePath). */
+  storagePath: string;
+}
+
+/**
+ * An upload filed as uploadDocument files one (through StorageService.uploadFile and
+ * FileStoreModel.create): an external_files row (file_name the stored name, original_name,
+ * mime_type, file_size, storage_path, uploaded_by_id), a documents row (document_name, its type as
+ * getDocumentTypeId finds it, user_id / created_by the uploader, order_number 0 as uploadDocument
+ * writes it, file_id, storage_path, mime_type, file_size, folder_path the record's first folder,
+ * is_client_visible true) and a document_associations row naming the record. Must run in a
+ * transaction; answers the document's id.
+ */
+export async function fileDocument(db: Db, args: DocumentToFile): Promise<string> {
+  const [type, folderPath] = [
+    await documentType(db, args.tenant, args.mimeType),
+    await entityFolderPath(db, { tenant: args.tenant, entityType: args.entityType, entityId: args.entityId, userId: args.userId }),
+  ];
+  const fileId = randomUUID();
+  await db('external_files').insert({
+    tenant: args.tenant,
+    file_id: fileId,
+    file_name: args.storagePath.split('/').pop(),
+    original_name: args.originalName,
+    mime_type: args.mimeType,
+    file_size: args.sizeBytes,
+    storage_path: args.storagePath,
+    uploaded_by_id: args.userId,
+  });
+  const documentId = randomUUID();
+  await db('documents').insert({
+    tenant: args.tenant,
+    document_id: documentId,
+    document_name: args.documentName,
+    ...type,
+    user_id: args.userId,
+    order_number: 0,
+    created_by: args.userId,
+    file_id: fileId,
+    storage_path: args.storagePath,
+    mime_type: args.mimeType,
+    file_size: args.sizeBytes,
+    folder_path: folderPath,
+    is_client_visible: true,
+  });
+  await db('document_associations').insert({
+    tenant: args.tenant,
+    association_id: randomUUID(),
+    document_id: documentId,
+    entity_id: args.entityId,
+    entity_type: args.entityType,
+  });
+  return documentId;
 }

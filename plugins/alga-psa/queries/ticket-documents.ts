@@ -7,9 +7,8 @@
 // download. Who attached one is the document's created_by (a client login or staff), as Alga's
 // documents list names the uploader. Scoped by tenant and by the ticket being the client's (an
 // active client); oldest first by when it was associated.
-import { randomUUID } from 'node:crypto';
 import { activeClientIds, type Db } from './db.ts';
-import { documentType, entityFolderPath } from './document-filing.ts';
+import { fileDocument } from './document-filing.ts';
 
 export interface TicketDocumentRow {
   document_id: string;
@@ -114,43 +113,15 @@ export async function insertTicketDocument(db: Db, args: NewTicketDocument): Pro
     .whereIn('client_id', activeClientIds(db, args.tenant))
     .first('ticket_id');
   if (!ticket) return null;
-  const [type, folderPath] = [
-    await documentType(db, args.tenant, args.mimeType),
-    await entityFolderPath(db, { tenant: args.tenant, entityType: 'ticket', entityId: args.ticketId, userId: args.userId }),
-  ];
-  const fileId = randomUUID();
-  await db('external_files').insert({
+  return fileDocument(db, {
     tenant: args.tenant,
-    file_id: fileId,
-    file_name: args.storagePath.split('/').pop(),
-    original_name: args.name,
-    mime_type: args.mimeType,
-    file_size: args.sizeBytes,
-    storage_path: args.storagePath,
-    uploaded_by_id: args.userId,
+    entityType: 'ticket',
+    entityId: args.ticketId,
+    userId: args.userId,
+    documentName: args.name,
+    originalName: args.name,
+    mimeType: args.mimeType,
+    sizeBytes: args.sizeBytes,
+    storagePath: args.storagePath,
   });
-  const documentId = randomUUID();
-  await db('documents').insert({
-    tenant: args.tenant,
-    document_id: documentId,
-    document_name: args.name,
-    ...type,
-    user_id: args.userId,
-    order_number: 0,
-    created_by: args.userId,
-    file_id: fileId,
-    storage_path: args.storagePath,
-    mime_type: args.mimeType,
-    file_size: args.sizeBytes,
-    folder_path: folderPath,
-    is_client_visible: true,
-  });
-  await db('document_associations').insert({
-    tenant: args.tenant,
-    association_id: randomUUID(),
-    document_id: documentId,
-    entity_id: args.ticketId,
-    entity_type: 'ticket',
-  });
-  return documentId;
 }
