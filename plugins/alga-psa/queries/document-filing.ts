@@ -14,11 +14,7 @@ import type { Db } from './db.ts';
  * Alga refuses the upload where even the last is missing (its migrations seed it); here the
  * document then has no type rather than the ticket no file.
  */
-export async function documentType(
-  db: Db,
-  tenant: string,
-  mimeType: string,
-): Promise<{ type_id: string | null; shared_type_id: string | null }> {
+async function documentType(db: Db, tenant: string, mimeType: string): Promise<{ type_id: string | null; shared_type_id: string | null }> {
   const family = `${mimeType.split('/')[0]}/*`;
   const { rows } = await db.raw<{ rows: { type_id: string; shared: boolean }[] }>(
     `select type_id, shared from (
@@ -41,7 +37,7 @@ export async function documentType(
  * its parent, created_by the uploader), then, for a ticket, '/Tickets/Attachments' where it has
  * it, else the record's first folder by path, else none.
  */
-export async function entityFolderPath(
+async function entityFolderPath(
   db: Db,
   args: { tenant: string; entityType: 'ticket' | 'client'; entityId: string; userId: string },
 ): Promise<string | null> {
