@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { homepageDesign } from '../../plugins/reference-crm/seed-approvals.ts';
 import { insertKeptApproval, insertNextKeptVersion } from '../../src/features/approvals/kept-queries.ts';
-import { diskApprovalFiles, type DiskApprovalFiles } from '../support/disk-approval-files.ts';
+import { diskApprovalFiles, type DiskApprovalFiles, referenceCrmKnows } from '../support/disk-approval-files.ts';
 import { shareKeptApproval } from '../support/kept-approvals-flow.ts';
 import { signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { sentByRequest } from '../support/query-counter.ts';
@@ -40,7 +40,7 @@ describe('kept approvals query budgets', function () {
     h = await startPortalHarness({
       boot: {
         hostAdapter: (adapter) => {
-          files = diskApprovalFiles(async (ws, clientId) => (await adapter.clients.findById(ws, clientId)) !== null);
+          files = diskApprovalFiles(referenceCrmKnows(adapter));
           const { approvals: _own, ...rest } = adapter;
           return { ...rest, approvalFiles: files };
         },

@@ -28,7 +28,7 @@ import {
 } from '../../src/core/policies/client-access.ts';
 import { countQueries, type QueryCounter } from '../support/query-counter.ts';
 import { expectEachNamesItsWorkspace } from '../support/shard-routing.ts';
-import { type DiskApprovalFiles, diskApprovalFiles } from '../support/disk-approval-files.ts';
+import { type DiskApprovalFiles, diskApprovalFiles, referenceCrmKnows } from '../support/disk-approval-files.ts';
 import { keptApprovalRoutes } from '../route-matrix/kept-approvals.variant.ts';
 
 type Agent = ReturnType<typeof supertest.agent>;
@@ -51,7 +51,7 @@ let keptFiles: DiskApprovalFiles | undefined;
 routeMatrix('route isolation matrix, approvals the portal keeps', keptApprovalRoutes, {
   only: (route) => route.path.startsWith('/approvals'),
   hostAdapter: (adapter) => {
-    keptFiles ??= diskApprovalFiles(async (ws, clientId) => (await adapter.clients.findById(ws, clientId)) !== null);
+    keptFiles ??= diskApprovalFiles(referenceCrmKnows(adapter));
     const { approvals: _own, ...rest } = adapter;
     return { ...rest, approvalFiles: keptFiles };
   },

@@ -12,7 +12,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import type { ApprovalDecisionNote, ApprovalFile, HostApprovalFilesPort } from '../../src/core/index.ts';
+import type { Knex } from 'knex';
+import { parseId } from '../../plugins/reference-crm/ids.ts';
+import { findClient } from '../../plugins/reference-crm/queries/clients.ts';
+import type { ApprovalDecisionNote, ApprovalFile, HostAdapter, HostApprovalFilesPort } from '../../src/core/index.ts';
 
 type HostId = string;
 
@@ -37,8 +40,24 @@ export interface DiskApprovalFiles extends HostApprovalFilesPort {
 
 const REF = /^([A-Za-z0-9_-]{1,64})\/([0-9a-f-]{36})$/;
 
-/** `knows`: whether the host has this client in this workspace (the host's own clients port). */
-export function diskApprovalFiles(knows: (workspaceId: HostId, clientId: HostId) => Promise<boolean>): DiskApprovalFiles {
+/** Whether the host has this client in this workspace, read in the caller's transaction where there is one. */
+type Knows = (workspaceId: HostId, clientId: HostId, trx?: Knex.Transaction) => Promise<boolean>;
+
+/**
+ * The reference CRM, as the host that knows the clients. Inside a share's transaction the read
+ * goes through it, as a real host's own check does: the demo's embedded engine has one connection,
+ * which the transaction holds, so a read beside it would wait for it forever.
+ */
+export function referenceCrmKnows(adapter: HostAdapter): Knows {
+  return async (workspaceId, clientId, trx) => {
+    if (!trx) return (await adapter.clients.findById(workspaceId, clientId)) !== null;
+    const ws = parseId(workspaceId);
+    const id = parseId(clientId);
+    return ws !== null && id !== null && (await findClient(trx, { workspaceId: ws, clientId: id })) !== null;
+  };
+}
+
+export function diskApprovalFiles(knows: Knows): DiskApprovalFiles {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'host-approval-files-'));
   const decisions: RecordedDecision[] = [];
   let failNext = false;
@@ -71,7 +90,7 @@ export function diskApprovalFiles(knows: (workspaceId: HostId, clientId: HostId)
     },
 
     async keep(workspaceId, clientId, upload, write) {
-      if (!(await knows(workspaceId, clientId))) return null;
+      if (!(await knows(workspaceId, clientId, write?.trx))) return null;
       const id = randomUUID();
       const at = folder(workspaceId, clientId);
       mkdirSync(at, { recursive: true });

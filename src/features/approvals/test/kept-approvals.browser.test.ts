@@ -18,7 +18,7 @@ import {
   signInWithPassword,
   staffSignIn,
 } from '../../../../test/support/browser-pages.ts';
-import { type DiskApprovalFiles, diskApprovalFiles } from '../../../../test/support/disk-approval-files.ts';
+import { type DiskApprovalFiles, diskApprovalFiles, referenceCrmKnows } from '../../../../test/support/disk-approval-files.ts';
 import { sha256 } from '../../../../test/support/kept-approvals-flow.ts';
 import type { PortalHarness } from '../../../../test/support/portal-harness.ts';
 
@@ -32,7 +32,7 @@ describe('approvals the portal keeps: staff pages in Chromium', function () {
   portalInChromium((started) => ({ h, browser } = started), {
     boot: {
       hostAdapter: (adapter) => {
-        files = diskApprovalFiles(async (ws, clientId) => (await adapter.clients.findById(ws, clientId)) !== null);
+        files = diskApprovalFiles(referenceCrmKnows(adapter));
         const { approvals: _own, ...rest } = adapter;
         return { ...rest, approvalFiles: files };
       },

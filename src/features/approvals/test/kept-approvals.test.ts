@@ -11,7 +11,7 @@
 import { expect } from 'chai';
 import type { HostAdapter } from '../../../core/index.ts';
 import { homepageDesign } from '../../../../plugins/reference-crm/seed-approvals.ts';
-import { type DiskApprovalFiles, diskApprovalFiles } from '../../../../test/support/disk-approval-files.ts';
+import { type DiskApprovalFiles, diskApprovalFiles, referenceCrmKnows } from '../../../../test/support/disk-approval-files.ts';
 import { keptApprovalsRoundTrip, sha256, shareKeptApproval } from '../../../../test/support/kept-approvals-flow.ts';
 import {
   csrfFrom,
@@ -60,7 +60,7 @@ describe('approvals the portal keeps, beside a host that keeps their files', fun
       boot: {
         // The reference CRM as a host without approvals of its own, keeping their files on disk.
         hostAdapter: (adapter) => {
-          files = diskApprovalFiles(async (ws, clientId) => (await adapter.clients.findById(ws, clientId)) !== null);
+          files = diskApprovalFiles(referenceCrmKnows(adapter));
           const { approvals: _own, ...rest } = adapter;
           return { ...rest, approvalFiles: files };
         },
