@@ -122,6 +122,14 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     purpose: 'the files a client sent with a service or quote request, kept in the portal’s storage where the host keeps none',
   },
   {
+    name: 'portal_kept_approvals',
+    purpose: 'work the agency shares for a client’s approval, kept by the portal beside a host that keeps only the files',
+  },
+  {
+    name: 'portal_kept_approval_versions',
+    purpose: 'each version of that work: the host’s reference to its file, its name, type, size and the agency’s message',
+  },
+  {
     name: 'portal_sso_providers',
     purpose: 'the identity providers an agency added for its clients’ single sign-on (OpenID Connect), each client secret sealed',
   },

@@ -1,7 +1,7 @@
-// A test database on a PostgreSQL server (test/support/database.ts) is dropped in a process of its
-// own, so a test file does not wait for the server's checkpoint: the drop still happens when the
-// test process exits the moment drop() has returned, as a parallel run's worker does after its last
-// file.
+// A test database on a PostgreSQL server (test/support/database.ts) given up at the end of a file
+// (release()) is dropped in a process of its own, so the file does not wait for the server's
+// checkpoint: the drop still happens when the test process exits the moment release() has
+// returned, as a parallel run's worker does after its last file. drop() answers once it is gone.
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -21,13 +21,13 @@ describe('test databases on a server', function () {
     await admin?.destroy();
   });
 
-  it('are gone after drop() even when the process exits at once', async function () {
+  it('are gone after release() even when the process exits at once', async function () {
     // A process that makes a database, drops it and exits without waiting for anything more.
     const script = `
       import { createTestDatabase } from './test/support/database.ts';
       const database = await createTestDatabase();
       console.log(new URL(database.url).pathname.slice(1));
-      await database.drop();
+      await database.release();
       process.exit(0);
     `;
     const name = await new Promise<string>((resolve, reject) =>
@@ -45,6 +45,15 @@ describe('test databases on a server', function () {
       left = Number((await admin!('pg_database').where({ datname: name }).count<{ n: string }[]>({ n: '*' }))[0]!.n);
       if (left > 0) await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect(left, `${name} still there 30 s after drop()`).to.equal(0);
+    expect(left, `${name} still there 30 s after release()`).to.equal(0);
+  });
+
+  it('are gone when drop() answers', async function () {
+    const { createTestDatabase } = await import('../support/database.ts');
+    const database = await createTestDatabase();
+    const name = new URL(database.url).pathname.slice(1);
+    await database.drop();
+    const left = Number((await admin!('pg_database').where({ datname: name }).count<{ n: string }[]>({ n: '*' }))[0]!.n);
+    expect(left).to.equal(0);
   });
 });

@@ -23,7 +23,13 @@ import { startEmbeddedPostgres } from '../../src/core/db/embedded-postgres.ts';
 export interface TestDatabase {
   url: string;
   mode: 'external' | 'embedded';
+  /** Drops it, and answers once it is gone. */
   drop(): Promise<void>;
+  /**
+   * On a server: gives it up at the end of a test file without waiting for the drop (see
+   * dropInBackground). Absent where drop() is the only way (the embedded engine, Citus).
+   */
+  release?(): Promise<void>;
 }
 
 let blankSnapshot: Promise<Blob> | undefined;
@@ -58,8 +64,7 @@ const newDatabaseName = () => `cp_test_${randomBytes(6).toString('hex')}`;
  * in a process of its own, detached, so the drop also finishes when the test process ends first (a
  * parallel run's workers exit once their last file has run). Without psql, the drop is awaited.
  */
-async function dropInBackground(serverUrl: string, name: string): Promise<void> {
-  const statement = `drop database if exists ${name} with (force)`;
+async function dropInBackground(serverUrl: string, statement: string): Promise<void> {
   const started = await new Promise<boolean>((resolve) => {
     const psql = spawn('psql', ['-X', '-q', '-c', statement, serverUrl], { detached: true, stdio: 'ignore' });
     psql.once('spawn', () => resolve(true));
@@ -73,7 +78,13 @@ async function serverDatabase(serverUrl: string, template?: string, name = newDa
   await onServer(serverUrl, (admin) => admin.raw(template ? `create database ${name} template ${template}` : `create database ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  return { url: url.toString(), mode: 'external', drop: () => dropInBackground(serverUrl, name) };
+  const statement = `drop database if exists ${name} with (force)`;
+  return {
+    url: url.toString(),
+    mode: 'external',
+    drop: () => onServer(serverUrl, (admin) => admin.raw(statement)),
+    release: () => dropInBackground(serverUrl, statement),
+  };
 }
 
 async function embeddedDatabase(snapshot: Blob): Promise<TestDatabase> {
@@ -245,7 +256,7 @@ export async function reusableTestDatabase(name: string): Promise<TestDatabase> 
   if (process.env.KEEP_TEST_DATABASES !== '1') return createTestDatabase();
   let database = kept.get(name);
   if (!database) {
-    database = createTestDatabase().then((created) => ({ ...created, drop: async () => {} }));
+    database = createTestDatabase().then((created) => ({ ...created, drop: async () => {}, release: async () => {} }));
     kept.set(name, database);
   }
   return database;

@@ -101,7 +101,8 @@ export async function startPortalHarness(
     async close() {
       await crm.close();
       await smtp.stop();
-      if (!options.database) await database.drop();
+      // The end of the file: the drop need not be waited for.
+      if (!options.database) await (database.release ?? database.drop)();
     },
   };
 }
