@@ -8,6 +8,7 @@
 // right and confidently wrong (an answer "exists" a person would not give). The leave-one-out
 // figure is the one that counts. Held-back schemas are scored only with AUDIT_HELD_BACK=1.
 // Needs DATABASE_URL (a PostgreSQL server where it may create and drop databases).
+import { pathToFileURL } from 'node:url';
 import { leaveOut, type LearnedFrom } from '../audit/recognition/learned.ts';
 import type { AuditReport, ConceptId, RowFilter, Status } from '../audit/report-schema.ts';
 import { runAudit } from '../audit/run-audit.ts';
@@ -76,7 +77,7 @@ function schemas(): Scored[] {
   return list;
 }
 
-interface Tally {
+export interface Tally {
   right: number;
   unsure: number;
   missed: number;
@@ -136,8 +137,15 @@ function score(report: AuditReport, schema: Scored): Tally {
 const cell = (t: Tally) => `${t.right} / ${t.unsure} / ${t.missed} / ${t.wrong} of ${t.total}`;
 const answersCell = (t: Tally) => `${t.answersRight} / ${t.answersWrong} of ${t.answersTotal}`;
 
-async function main(): Promise<void> {
-  const rows: Array<{ name: string; all: Tally; loo: Tally }> = [];
+export interface ScoredRow {
+  name: string;
+  all: Tally;
+  loo: Tally;
+}
+
+/** Every schema scored twice: with every rule, and with its own rules left out. */
+export async function scoreSchemas(): Promise<ScoredRow[]> {
+  const rows: ScoredRow[] = [];
   for (const schema of schemas()) {
     const reason = schema.dir ? null : schema.files.map(realSchemaSkipReason).find(Boolean);
     if (reason || !process.env.DATABASE_URL) {
@@ -151,42 +159,55 @@ async function main(): Promise<void> {
       const all = score(await runAudit({ databaseUrl: db.url }), schema);
       leaveOut(schema.learned ? [schema.learned] : []);
       const loo = score(await runAudit({ databaseUrl: db.url }), schema);
-      leaveOut([]);
       rows.push({ name: schema.name, all, loo });
       // AUDIT_SCORE_VERBOSE=1 prints what the leave-one-out run got wrong; =all, the run with every rule too.
       if (process.env.AUDIT_SCORE_VERBOSE === 'all') for (const line of all.lines) console.error(`  ${schema.name} (every rule): ${line}`);
       if (process.env.AUDIT_SCORE_VERBOSE) for (const line of loo.lines) console.error(`  ${schema.name}: ${line}`);
     } finally {
+      // Every rule on again, whatever happened: a test process runs other audits after this one.
+      leaveOut([]);
       await db.drop();
     }
   }
-  const sum = (pick: (r: (typeof rows)[number]) => Tally) =>
-    rows.reduce(
-      (acc, r) => {
-        const t = pick(r);
-        for (const k of ['right', 'unsure', 'missed', 'wrong', 'total', 'answersRight', 'answersWrong', 'answersTotal'] as const)
-          acc[k] += t[k];
-        return acc;
-      },
-      { right: 0, unsure: 0, missed: 0, wrong: 0, total: 0, answersRight: 0, answersWrong: 0, answersTotal: 0, lines: [] } as Tally,
-    );
+  return rows;
+}
+
+export function sum(rows: readonly ScoredRow[], pick: (r: ScoredRow) => Tally): Tally {
+  return rows.reduce(
+    (acc, r) => {
+      const t = pick(r);
+      for (const k of ['right', 'unsure', 'missed', 'wrong', 'total', 'answersRight', 'answersWrong', 'answersTotal'] as const)
+        acc[k] += t[k];
+      acc.lines.push(...t.lines.map((line) => `${r.name}: ${line}`));
+      return acc;
+    },
+    { right: 0, unsure: 0, missed: 0, wrong: 0, total: 0, answersRight: 0, answersWrong: 0, answersTotal: 0, lines: [] } as Tally,
+  );
+}
+
+/** Right or unsure, in per cent of the picks, to one decimal. */
+export const rightOrUnsure = (t: Tally) => (t.total === 0 ? 0 : Math.round((1000 * (t.right + t.unsure)) / t.total) / 10);
+
+async function main(): Promise<void> {
+  const rows = await scoreSchemas();
   console.log('Picks: right / unsure / missed / confidently wrong. Answers: right / confidently wrong.');
   console.log('| Schema | Picks, every rule | Picks, its own rules left out | Answers, every rule | Answers, left out |');
   console.log('|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.name} | ${cell(r.all)} | ${cell(r.loo)} | ${answersCell(r.all)} | ${answersCell(r.loo)} |`);
-  const all = sum((r) => r.all);
-  const loo = sum((r) => r.loo);
+  const all = sum(rows, (r) => r.all);
+  const loo = sum(rows, (r) => r.loo);
   console.log(`| all | ${cell(all)} | ${cell(loo)} | ${answersCell(all)} | ${answersCell(loo)} |`);
-  const share = (t: Tally) => (t.total === 0 ? 0 : Math.round((100 * (t.right + t.unsure)) / t.total));
   console.log(
-    `Leave one out: right or unsure ${share(loo)} % of picks, confidently wrong ${loo.wrong} picks and ${loo.answersWrong} answers.`,
+    `Leave one out: right or unsure ${rightOrUnsure(loo)} % of picks, confidently wrong ${loo.wrong} picks and ${loo.answersWrong} answers.`,
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(`audit:score: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+// Run as a script, not when a test imports the scoring.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href)
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(`audit:score: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );

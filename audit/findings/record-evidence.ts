@@ -9,7 +9,10 @@
 // - the client company is what the client records point at; where they point at another candidate
 //   as much, the two stand equal;
 // - a pick that points at another candidate for the same concept is that candidate's detail (its
-//   extra e-mails, its hashes, its saved tokens), not the concept's own table.
+//   extra e-mails, its hashes, its saved tokens), not the concept's own table;
+// - documents hang off folders, uploaders, records and link tables: a table no key ties to any
+//   other is known by its names alone, and a store of every file attached to anything is named
+//   just like the documents an agency shares with a client.
 // Without the evidence, the pick is "unsure", both candidates named, with what a person should check.
 import { hasRole } from '../recognition/column-roles.ts';
 import type { SchemaModel, TableProfile } from '../recognition/schema-model.ts';
@@ -256,6 +259,16 @@ function detailOfRival(
   return null;
 }
 
+/** Documents: some key declared or used ties the rows to another table, either way. */
+function documentEvidence(profile: TableProfile, samples: Samples): MissingEvidence | null {
+  const keyed = profile.incoming.length > 0 || profile.outgoing.some((link) => keyBetween(profile, link.to, samples));
+  if (keyed) return null;
+  return {
+    why: 'no key declared or used ties its rows to any other table: only its name and columns say it holds documents, as they would for a store of every file attached to anything',
+    check: `check which table holds the documents shared with a client, and which column or link table ties each one to the client or to its record`,
+  };
+}
+
 /**
  * Why a pick marked "exists" lacks the evidence its concept needs beyond its name, or null where it
  * has it (or the concept is not one of these).
@@ -275,6 +288,8 @@ export function missingRecordEvidence(finding: ConceptFinding, byId: Picks, mode
       return activityEvidence(profile, byId, model);
     case 'company':
       return companyEvidence(finding, profile, byId, model, samples);
+    case 'document':
+      return documentEvidence(profile, samples);
     default:
       return null;
   }

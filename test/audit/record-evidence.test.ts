@@ -1,8 +1,9 @@
 // Covers, without a database, the evidence beyond names the picks that are no client record need:
 // the people at a client hang off the client company, a comment is written on a record, an
 // activity log names what it is about and who acted, the client company is what the client records
-// point at, a payment pointing at another payment candidate is its detail, and a keyed part of a
-// record scored below the bar is unsure rather than missing.
+// point at, a document is tied to some other table by a key, a payment pointing at another
+// payment candidate is its detail, and a keyed part of a record scored below the bar is unsure
+// rather than missing.
 import { expect } from 'chai';
 import { unsureBelowBar } from '../../audit/findings/below-bar.ts';
 import type { CatalogColumn, CatalogTable } from '../../audit/catalog/types.ts';
@@ -77,7 +78,7 @@ const invoices = table(
   [['client_id', 'clients']],
 );
 
-describe('audit: evidence beyond names for people, comments, logs, the client and payments', () => {
+describe('audit: evidence beyond names for people, comments, logs, the client, documents and payments', () => {
   it('makes contacts that no key ties to the client companies "unsure", saying what to check', () => {
     const loose = table('contacts', [text('email'), text('first_name'), text('last_name'), text('phone')]);
     const found = findings([clients, loose, invoices]).get('contact');
@@ -176,6 +177,28 @@ describe('audit: evidence beyond names for people, comments, logs, the client an
     expect(
       missingRecordEvidence(pick('payment', 'public.payments', 'exists', ['public.payment_hashes']), byId, model, noSamples()),
     ).to.equal(null);
+  });
+
+  it('makes a document pick no key ties to any other table "unsure"; a key either way is evidence', () => {
+    const store = table('attachments', [text('parent_type'), int('parent_id'), text('file_name'), int('size')]);
+    const files = table('files', [int('folder_id'), text('file_name'), int('size')], [['folder_id', 'folders']]);
+    const folders = table('folders', [text('name')]);
+    const shared = table('documents', [text('title'), text('path')]);
+    const shares = table(
+      'document_shares',
+      [int('document_id'), int('client_id')],
+      [
+        ['document_id', 'documents'],
+        ['client_id', 'clients'],
+      ],
+    );
+    const model = buildSchemaModel([clients, store, files, folders, shared, shares]);
+    const byId = new Map<ConceptId, ConceptFinding>([['company', pick('company', 'public.clients', 'exists')]]);
+    const missing = missingRecordEvidence(pick('document', 'public.attachments', 'exists'), byId, model, noSamples());
+    expect(missing?.why).to.include('no key declared or used ties its rows to any other table');
+    expect(missing?.check).to.include('which table holds the documents shared with a client');
+    expect(missingRecordEvidence(pick('document', 'public.files', 'exists'), byId, model, noSamples())).to.equal(null);
+    expect(missingRecordEvidence(pick('document', 'public.documents', 'exists'), byId, model, noSamples())).to.equal(null);
   });
 
   it('makes a missing order line whose candidate hangs off the sure order pick by a key "unsure", naming it', () => {
