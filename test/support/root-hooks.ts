@@ -5,14 +5,15 @@
 // or says it spans workspaces (workspace-statements.ts): a test during which one did not fails,
 // and one sent outside any test (a file's before or after hooks) fails the file. With TEST_TIMINGS
 // set to a path, each file's wall time, set-up included, is added to it as a line of JSON
-// (scripts/test-timings.ts prints the table). The template databases the test processes copy for
-// each file (database.ts) are dropped once, by the run's main process, when every file has run: in
-// a parallel run the root hooks below run once per file, so they cannot.
+// (scripts/test-timings.ts prints the table); with TEST_STATEMENTS set, the shapes of the app's
+// statements it sent (scripts/test-statements.ts). The template databases the test processes copy
+// for each file (database.ts) are dropped once, by the run's main process, when every file has
+// run: in a parallel run the root hooks below run once per file, so they cannot.
 import { appendFileSync } from 'node:fs';
 import type { Context, Hook } from 'mocha';
 import { useFeatureFolders } from '../../src/portal.ts';
 import { dropTemplatesOfDeadRuns, dropTemplatesOfRun } from './database.ts';
-import { takeViolations, watchWorkspaceStatements } from './workspace-statements.ts';
+import { takeStatementShapes, takeViolations, watchWorkspaceStatements } from './workspace-statements.ts';
 
 useFeatureFolders();
 watchWorkspaceStatements();
@@ -56,6 +57,12 @@ export const mochaHooks = {
     if (timings) {
       const file = fileOf(this.test?.parent);
       if (file) appendFileSync(timings, `${JSON.stringify({ file, ms: Math.round(performance.now() - startedAt) })}\n`);
+    }
+    const statements = process.env.TEST_STATEMENTS;
+    if (statements) {
+      const file = fileOf(this.test?.parent);
+      const shapes = takeStatementShapes();
+      if (file) appendFileSync(statements, `${JSON.stringify({ file, shapes })}\n`);
     }
     const found = takeViolations();
     if (found) throw failure(found);

@@ -77,6 +77,32 @@ const builtByTheApp = (frames: string[]) => frames.length > 0 && isAppFrame(fram
  */
 const isOtherHostFrame = (frame: string) => / \(plugins\//.test(frame) && !/ \(plugins\/reference-crm\//.test(frame);
 
+// With TEST_STATEMENTS set, the shapes of the app's statements each file sends are kept too
+// (root-hooks.ts writes them, scripts/test-statements.ts compares the files): what a test pass
+// would no longer run on an engine if a file left it.
+const shapesSeen: Set<string> | null = process.env.TEST_STATEMENTS ? new Set() : null;
+
+/** A statement with its values and lists of placeholders (or of rows of them) folded: one shape per way the code asks. */
+const shapeOf = (sql: string) =>
+  sql
+    .replace(/\s+/g, ' ')
+    .replace(/'(?:[^']|'')*'/g, "'…'")
+    .replace(/(?:\?|\$\d+)(?:, ?(?:\?|\$\d+))*/g, '?')
+    .replace(/\(\?\)(?:, ?\(\?\))*/g, '(?)')
+    .replace(/\b\d+\b/g, 'N');
+
+function keepShape(sql: string, builder: Builder): void {
+  const stack = (builder[ORIGIN] as { stack?: string } | undefined)?.stack;
+  if (builtByTheApp(stack ? projectFrames(stack) : [])) shapesSeen?.add(shapeOf(sql));
+}
+
+/** The shapes of the app's statements sent since the last call (TEST_STATEMENTS set), sorted; empty otherwise. */
+export function takeStatementShapes(): string[] {
+  const shapes = [...(shapesSeen ?? [])].sort();
+  shapesSeen?.clear();
+  return shapes;
+}
+
 function check(sql: string, builder: Builder): void {
   // Cheap first: most statements name their workspace, and their stack is never formatted.
   if (statementsReachingEveryShard([sql]).length === 0) return;
@@ -113,7 +139,10 @@ export function watchWorkspaceStatements(): void {
   const query = Runner.prototype.query;
   Runner.prototype.query = function (this: { builder: Builder }, obj: unknown) {
     const sql = typeof obj === 'string' ? obj : (obj as { sql?: unknown } | null)?.sql;
-    if (typeof sql === 'string') check(sql, this.builder);
+    if (typeof sql === 'string') {
+      check(sql, this.builder);
+      if (shapesSeen) keepShape(sql, this.builder);
+    }
     return query.call(this, obj);
   };
 }
