@@ -35,6 +35,55 @@ const ECM_INDEX_COLUMNS = [
   'agenda_id',
 ];
 
+/**
+ * An agenda event the portal writes on a record (ActionComm::create's columns), with the
+ * resources row naming its contact and the event type it is of.
+ */
+function agendaEventClaims(concept: HostClaim['concept']): HostClaim[] {
+  return [
+    {
+      concept,
+      table: 'llx_actioncomm',
+      columns: [
+        'id',
+        'ref',
+        'entity',
+        'datec',
+        'datep',
+        'datep2',
+        'durationp',
+        'fk_action',
+        'code',
+        'ref_ext',
+        'fk_soc',
+        'fk_project',
+        'note',
+        'fk_contact',
+        'fk_user_author',
+        'fk_user_action',
+        'label',
+        'percent',
+        'priority',
+        'fulldayevent',
+        'location',
+        'transparency',
+        'fk_element',
+        'elementtype',
+        'event_paid',
+        'status',
+        'email_from',
+        'ip',
+      ],
+    },
+    {
+      concept,
+      table: 'llx_actioncomm_resources',
+      columns: ['fk_actioncomm', 'element_type', 'fk_element', 'mandatory', 'transparency', 'answer_status'],
+    },
+    { concept, table: 'llx_c_actioncomm', columns: ['id', 'code'] },
+  ];
+}
+
 export const DOLIBARR_CLAIMS: HostClaim[] = [
   // The workspace: the entity's own name and currency (there is no llx_entity without the
   // multicompany module, so the entity number comes from configuration).
@@ -134,46 +183,7 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
   },
   // The agenda event Dolibarr's agenda trigger writes when a proposal is signed or refused or an
   // invoice paid (queries/agenda.ts), where the entity's agenda setup asks for one.
-  {
-    concept: 'proposal',
-    table: 'llx_actioncomm',
-    columns: [
-      'id',
-      'ref',
-      'entity',
-      'datec',
-      'datep',
-      'datep2',
-      'durationp',
-      'fk_action',
-      'code',
-      'ref_ext',
-      'fk_soc',
-      'fk_project',
-      'note',
-      'fk_contact',
-      'fk_user_author',
-      'fk_user_action',
-      'label',
-      'percent',
-      'priority',
-      'fulldayevent',
-      'location',
-      'transparency',
-      'fk_element',
-      'elementtype',
-      'event_paid',
-      'status',
-      'email_from',
-      'ip',
-    ],
-  },
-  {
-    concept: 'proposal',
-    table: 'llx_actioncomm_resources',
-    columns: ['fk_actioncomm', 'element_type', 'fk_element', 'mandatory', 'transparency', 'answer_status'],
-  },
-  { concept: 'proposal', table: 'llx_c_actioncomm', columns: ['id', 'code'] },
+  ...agendaEventClaims('proposal'),
   {
     concept: 'invoice',
     table: 'llx_facturedet',
@@ -544,46 +554,7 @@ export const DOLIBARR_KNOWLEDGE_CLAIMS: HostClaim[] = [
 export const DOLIBARR_APPROVAL_CLAIMS: HostClaim[] = [
   { concept: 'document', table: 'llx_ecm_files', columns: ECM_INDEX_COLUMNS },
   { concept: 'document', table: 'llx_socpeople', columns: ['rowid', 'entity', 'fk_soc'] },
-  {
-    concept: 'document',
-    table: 'llx_actioncomm',
-    columns: [
-      'id',
-      'ref',
-      'entity',
-      'datec',
-      'datep',
-      'datep2',
-      'durationp',
-      'fk_action',
-      'code',
-      'ref_ext',
-      'fk_soc',
-      'fk_project',
-      'note',
-      'fk_contact',
-      'fk_user_author',
-      'fk_user_action',
-      'label',
-      'percent',
-      'priority',
-      'fulldayevent',
-      'location',
-      'transparency',
-      'fk_element',
-      'elementtype',
-      'event_paid',
-      'status',
-      'email_from',
-      'ip',
-    ],
-  },
-  {
-    concept: 'document',
-    table: 'llx_actioncomm_resources',
-    columns: ['fk_actioncomm', 'element_type', 'fk_element', 'mandatory', 'transparency', 'answer_status'],
-  },
-  { concept: 'document', table: 'llx_c_actioncomm', columns: ['id', 'code'] },
+  ...agendaEventClaims('document'),
 ];
 
 /**

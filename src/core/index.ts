@@ -422,6 +422,7 @@ export {
   type MultipartRefusal,
   readMultipart,
 } from './web/read-multipart.ts';
+export { singleFileForm } from './web/single-file-form.ts';
 export { type FieldErrors, parseParam, validateBody, validateQuery } from './web/validate.ts';
 export { clientActor } from './web/portal-context.ts';
 export { useViewFolders } from './web/render.ts';

@@ -6,49 +6,14 @@
 // rather than missing.
 import { expect } from 'chai';
 import { unsureBelowBar } from '../../audit/findings/below-bar.ts';
-import type { CatalogColumn, CatalogTable } from '../../audit/catalog/types.ts';
+import type { CatalogTable } from '../../audit/catalog/types.ts';
 import { buildFindings } from '../../audit/findings/build-findings.ts';
 import { missingRecordEvidence } from '../../audit/findings/record-evidence.ts';
 import type { Samples } from '../../audit/findings/samples.ts';
 import { buildSchemaModel } from '../../audit/recognition/schema-model.ts';
 import { recognizeTableConcepts } from '../../audit/recognition/score-tables.ts';
 import type { ConceptFinding, ConceptId } from '../../audit/report-schema.ts';
-
-const column = (name: string, type: string, category: string, baseType: string): CatalogColumn => ({
-  name,
-  type,
-  category,
-  baseType,
-  nullable: name !== 'id',
-  default: null,
-  comment: null,
-  enumLabels: [],
-});
-const int = (name: string) => column(name, 'integer', 'N', 'int4');
-const text = (name: string) => column(name, 'character varying(255)', 'S', 'varchar');
-const money = (name: string) => column(name, 'numeric(12,2)', 'N', 'numeric');
-const stamp = (name: string) => column(name, 'timestamp with time zone', 'D', 'timestamptz');
-
-function table(name: string, columns: CatalogColumn[], keys: Array<[string, string]> = []): CatalogTable {
-  return {
-    schema: 'public',
-    name,
-    qualified: `public.${name}`,
-    kind: 'table',
-    comment: null,
-    columns: [int('id'), ...columns],
-    primaryKey: ['id'],
-    uniques: [],
-    foreignKeys: keys.map(([col, to]) => ({
-      name: `${name}_${col}_fkey`,
-      columns: [col],
-      references: `public.${to}`,
-      referencedColumns: ['id'],
-    })),
-    checks: [],
-    indexes: [],
-  };
-}
+import { column, int, money, stamp, table, text } from '../support/catalog-tables.ts';
 
 const noSamples = (): Samples => ({ hashes: new Map(), statusValues: new Map(), kindValues: new Map() });
 

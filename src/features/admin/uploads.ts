@@ -3,8 +3,8 @@
 // multipart body as the file. Files stay in memory: the only one allowed is a logo of at most
 // LOGO_MAX_BYTES, and it goes straight to the FileStorage port. Its type is read from its bytes
 // here (file-type, as for every other upload), so the schema only checks what was found.
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { detectImageType, HttpError, type ImageType, type MultipartRefusal, readMultipart } from '../../core/index.ts';
+import type { RequestHandler } from 'express';
+import { detectImageType, HttpError, type ImageType, type MultipartRefusal, singleFileForm } from '../../core/index.ts';
 
 export const LOGO_MAX_BYTES = 512 * 1024;
 const LOGO_FIELD = 'logo';
@@ -70,53 +70,31 @@ function refusalError(refusal: MultipartRefusal): HttpError | null {
  * re-renders with what was typed. The first other limit the form goes past is its answer.
  */
 export function parseMultipartForm(): RequestHandler {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    if (!req.is('multipart/form-data')) return next();
-    let failure: HttpError | null = null;
-    const fail = (error: HttpError | null) => {
-      failure ??= error;
-    };
-    let logo: UploadedFile | null = null;
-    readMultipart(req, {
-      limits: {
-        fileSize: LOGO_MAX_BYTES,
-        files: 1,
-        fields: FIELD_LIMITS.fields,
-        parts: FIELD_LIMITS.fields + 1,
-        fieldSize: FIELD_LIMITS.fieldSize,
-        // Past this the request is refused outright: a logo can be too large and still be reported
-        // beside the other fields, but a body this size is no settings form.
-        bodyBytes: SETTINGS_FORM_MAX_BYTES,
-      },
-      onRefusal: (refusal) => fail(refusalError(refusal)),
-      async onFile(file) {
-        if (file.name !== LOGO_FIELD) return fail(new HttpError(400, ONE_LOGO));
-        const chunks: Buffer[] = [];
-        for await (const chunk of file.stream) chunks.push(chunk as Buffer);
-        // A file input left empty still sends a part, without a name and without bytes.
-        if (!file.filename && chunks.length === 0) return;
-        const buffer = Buffer.concat(chunks);
-        logo = {
-          originalname: file.filename,
-          mimetype: file.mimeType,
-          size: file.truncated ? LOGO_MAX_BYTES + 1 : buffer.length,
-          buffer,
-          truncated: file.truncated,
-          // Bytes file-type cannot read are no image either.
-          imageType: await detectImageType(buffer).catch(() => null),
-        };
-      },
-    }).then(
-      (form) => {
-        if (form.status === 'malformed' || form.status === 'aborted') fail(new HttpError(400, UNREADABLE));
-        if (failure) return next(failure);
-        const body: Record<string, unknown> = {};
-        for (const { name, value } of form.fields) if (name !== LOGO_FIELD && !(name in body)) body[name] = value;
-        if (logo) body[LOGO_FIELD] = logo;
-        req.body = body;
-        next();
-      },
-      () => next(new HttpError(400, UNREADABLE)),
-    );
-  };
+  return singleFileForm<UploadedFile>({
+    field: LOGO_FIELD,
+    limits: {
+      fileSize: LOGO_MAX_BYTES,
+      files: 1,
+      fields: FIELD_LIMITS.fields,
+      parts: FIELD_LIMITS.fields + 1,
+      fieldSize: FIELD_LIMITS.fieldSize,
+      // Past this the request is refused outright: a logo can be too large and still be reported
+      // beside the other fields, but a body this size is no settings form.
+      bodyBytes: SETTINGS_FORM_MAX_BYTES,
+    },
+    refusal: refusalError,
+    otherFile: () => new HttpError(400, ONE_LOGO),
+    unreadable: UNREADABLE,
+    async read({ filename, mimeType, content, truncated }) {
+      return {
+        originalname: filename,
+        mimetype: mimeType,
+        size: truncated ? LOGO_MAX_BYTES + 1 : content.length,
+        buffer: content,
+        truncated,
+        // Bytes file-type cannot read are no image either.
+        imageType: await detectImageType(content).catch(() => null),
+      };
+    },
+  });
 }

@@ -35,39 +35,55 @@ export function keptApprovalShares(deps: KeptSharesDeps) {
     await deps.shared?.(version).catch((err: unknown) => logger.error('could not ask the client for a decision on a version shared', err));
   };
 
+  /**
+   * The version's file kept by the host (in the share's transaction), and its row as written
+   * then; null when the host does not know the client in this workspace.
+   */
+  const keepFile = async (
+    trx: Knex.Transaction,
+    scope: { workspaceId: string; staffId: string },
+    work: { clientId: string; title: string; number: number },
+    version: VersionToShare,
+    sharedAt: Date,
+  ) => {
+    const fileRef = await files.keep(
+      scope.workspaceId,
+      work.clientId,
+      {
+        title: work.title,
+        version: work.number,
+        fileName: version.fileName,
+        contentType: version.contentType,
+        content: version.content,
+        sharedBy: scope.staffId,
+      },
+      { trx },
+    );
+    if (fileRef === null) return null;
+    return {
+      fileRef,
+      fileName: version.fileName,
+      contentType: version.contentType,
+      sizeBytes: version.content.length,
+      message: version.message,
+      sharedBy: scope.staffId,
+      sharedAt,
+    };
+  };
+
   return {
     /** Version 1 of a new piece of work for the client; its id, or null when the host does not know the client in this workspace. */
     async share(scope: { workspaceId: string; staffId: string }, work: { clientId: string; title: string }, version: VersionToShare) {
       const sharedAt = now();
       const id = await db.transaction(async (trx) => {
-        const fileRef = await files.keep(
-          scope.workspaceId,
-          work.clientId,
-          {
-            title: work.title,
-            version: 1,
-            fileName: version.fileName,
-            contentType: version.contentType,
-            content: version.content,
-            sharedBy: scope.staffId,
-          },
-          { trx },
-        );
-        if (fileRef === null) return null;
+        const kept = await keepFile(trx, scope, { ...work, number: 1 }, version, sharedAt);
+        if (kept === null) return null;
         return insertKeptApproval(trx, {
           workspaceId: scope.workspaceId,
           clientId: work.clientId,
           title: work.title,
           createdBy: scope.staffId,
-          version: {
-            fileRef,
-            fileName: version.fileName,
-            contentType: version.contentType,
-            sizeBytes: version.content.length,
-            message: version.message,
-            sharedBy: scope.staffId,
-            sharedAt,
-          },
+          version: kept,
         });
       });
       if (id !== null)
@@ -86,34 +102,9 @@ export function keptApprovalShares(deps: KeptSharesDeps) {
         const approval = await findKeptApproval(trx, { workspaceId: scope.workspaceId, id: approvalId, lock: true });
         if (!approval) return null;
         const number = approval.latest_version + 1;
-        const fileRef = await files.keep(
-          scope.workspaceId,
-          approval.client_id,
-          {
-            title: approval.title,
-            version: number,
-            fileName: version.fileName,
-            contentType: version.contentType,
-            content: version.content,
-            sharedBy: scope.staffId,
-          },
-          { trx },
-        );
-        if (fileRef === null) return null;
-        await insertNextKeptVersion(trx, {
-          workspaceId: scope.workspaceId,
-          approvalId: approval.id,
-          number,
-          version: {
-            fileRef,
-            fileName: version.fileName,
-            contentType: version.contentType,
-            sizeBytes: version.content.length,
-            message: version.message,
-            sharedBy: scope.staffId,
-            sharedAt,
-          },
-        });
+        const kept = await keepFile(trx, scope, { clientId: approval.client_id, title: approval.title, number }, version, sharedAt);
+        if (kept === null) return null;
+        await insertNextKeptVersion(trx, { workspaceId: scope.workspaceId, approvalId: approval.id, number, version: kept });
         return { clientId: approval.client_id, title: approval.title, number };
       });
       if (!done) return null;

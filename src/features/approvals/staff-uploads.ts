@@ -3,15 +3,15 @@
 // portal: at most ATTACHMENT_MAX_BYTES, a type read from the file's first bytes (never its name or
 // the declared type), from the same list of allowed types. The file stays in memory (at most the
 // cap, plus one byte to know it is over) until the share hands it to the host.
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import {
   ATTACHMENT_MAX_BYTES,
   badRequest,
   detectAllowedType,
   HttpError,
   type MultipartRefusal,
-  readMultipart,
   safeFilename,
+  singleFileForm,
 } from '../../core/index.ts';
 
 const SHARED_FILE_FIELD = 'file';
@@ -51,52 +51,30 @@ function refusalError(refusal: MultipartRefusal): HttpError | null {
 const withoutControls = (name: string) => name.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 
 export function parseSharedFileForm(): RequestHandler {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    if (!req.is('multipart/form-data')) return next();
-    let failure: HttpError | null = null;
-    const fail = (error: HttpError | null) => {
-      failure ??= error;
-    };
-    let shared: SharedFile | null = null;
-    readMultipart(req, {
-      limits: {
-        // One byte past the cap is enough to know the file is too large.
-        fileSize: ATTACHMENT_MAX_BYTES + 1,
-        files: 1,
-        fields: FIELD_LIMITS.fields,
-        parts: FIELD_LIMITS.fields + 1,
-        fieldSize: FIELD_LIMITS.fieldSize,
-        bodyBytes: ATTACHMENT_MAX_BYTES + 256 * 1024,
-      },
-      onRefusal: (refusal) => fail(refusalError(refusal)),
-      async onFile(file) {
-        if (file.name !== SHARED_FILE_FIELD) return fail(badRequest(ONE_FILE));
-        const chunks: Buffer[] = [];
-        for await (const chunk of file.stream) chunks.push(chunk as Buffer);
-        // A file input left empty still sends a part, without a name and without bytes.
-        if (!file.filename && chunks.length === 0) return;
-        const content = Buffer.concat(chunks);
-        const tooLarge = file.truncated || content.length > ATTACHMENT_MAX_BYTES;
-        const type = tooLarge || content.length === 0 ? null : await detectAllowedType(content, file.filename, true).catch(() => null);
-        shared = {
-          name: type ? safeFilename(file.filename, type) : withoutControls(file.filename).slice(0, 255),
-          contentType: type?.mime ?? null,
-          size: content.length,
-          tooLarge,
-          content: tooLarge ? Buffer.alloc(0) : content,
-        };
-      },
-    }).then(
-      (form) => {
-        if (form.status === 'malformed' || form.status === 'aborted') fail(badRequest(UNREADABLE));
-        if (failure) return next(failure);
-        const body: Record<string, unknown> = {};
-        for (const { name, value } of form.fields) if (name !== SHARED_FILE_FIELD && !(name in body)) body[name] = value;
-        if (shared) body[SHARED_FILE_FIELD] = shared;
-        req.body = body;
-        next();
-      },
-      () => next(badRequest(UNREADABLE)),
-    );
-  };
+  return singleFileForm<SharedFile>({
+    field: SHARED_FILE_FIELD,
+    limits: {
+      // One byte past the cap is enough to know the file is too large.
+      fileSize: ATTACHMENT_MAX_BYTES + 1,
+      files: 1,
+      fields: FIELD_LIMITS.fields,
+      parts: FIELD_LIMITS.fields + 1,
+      fieldSize: FIELD_LIMITS.fieldSize,
+      bodyBytes: ATTACHMENT_MAX_BYTES + 256 * 1024,
+    },
+    refusal: refusalError,
+    otherFile: () => badRequest(ONE_FILE),
+    unreadable: UNREADABLE,
+    async read({ filename, content, truncated }) {
+      const tooLarge = truncated || content.length > ATTACHMENT_MAX_BYTES;
+      const type = tooLarge || content.length === 0 ? null : await detectAllowedType(content, filename, true).catch(() => null);
+      return {
+        name: type ? safeFilename(filename, type) : withoutControls(filename).slice(0, 255),
+        contentType: type?.mime ?? null,
+        size: content.length,
+        tooLarge,
+        content: tooLarge ? Buffer.alloc(0) : content,
+      };
+    },
+  });
 }
