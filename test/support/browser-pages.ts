@@ -158,6 +158,9 @@ export async function staffSignIn(page: Page, baseUrl: string, login: { email: s
   await page.waitForLoadState();
 }
 
+/** How long axe waits for a frame's first answer (axe's own default: 500 ms). */
+const FRAME_ANSWER_MS = 10_000;
+
 /**
  * axe's results for the page as it is, every frame in it included. axe runs in the page and reaches
  * its frames from there (the builder's legacy mode): every frame the portal and the CRM show is of
@@ -167,7 +170,11 @@ export async function staffSignIn(page: Page, baseUrl: string, login: { email: s
  * reported by its frame-tested check, and fails here: no frame goes unchecked either way.
  */
 export async function axeResults(page: Page): Promise<Awaited<ReturnType<AxeBuilder['analyze']>>> {
-  const results = await new AxeBuilder({ page }).setLegacyMode(true).analyze();
+  // A frame still loading (a PDF the browser is opening) has no axe in it yet; and a frame of
+  // another process answers axe's first call late on a busy machine, past the half second axe
+  // waits for it by default, which reports the frame as not checked though nothing is wrong.
+  await Promise.all(page.frames().map((frame) => frame.waitForLoadState('load')));
+  const results = await new AxeBuilder({ page }).setLegacyMode(true).options({ pingWaitTime: FRAME_ANSWER_MS }).analyze();
   const unreached = results.incomplete.filter((check) => check.id === 'frame-tested').flatMap((check) => check.nodes);
   expect(
     unreached.map((node) => node.target.join(' ')),
