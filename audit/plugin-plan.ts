@@ -101,6 +101,14 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     purpose: 'how far the portal has read the invoices and offers a host issued and sent, per workspace, for clients’ notifications',
   },
   {
+    name: 'portal_client_summary_generations',
+    purpose: 'how many times each client’s records changed, as the portal wrote or heard of them, so a kept dashboard knows it is behind',
+  },
+  {
+    name: 'portal_client_summaries',
+    purpose: 'what each person’s dashboard last read of the host, read by key while nothing it sums up has changed',
+  },
+  {
     name: 'portal_colleague_requests',
     purpose: 'a client admin’s requests that the agency add a colleague, and the agency’s decisions',
   },

@@ -168,7 +168,18 @@ export { useLocaleFolders } from './i18n/translations.ts';
 
 // Live
 export type { ClientStreamRules } from './live/client-streams.ts';
-export { announceHostChange, type HostRecordChange, type ParsedHostChange, parseHostChange } from './live/host-changes.ts';
+export {
+  announceHostChange,
+  HOST_NEWS_INTERVAL_MS,
+  type HostRecordChange,
+  type ParsedHostChange,
+  parseHostChange,
+} from './live/host-changes.ts';
+export {
+  deleteContactSummaries,
+  readKeptSummary,
+  storeKeptSummary,
+} from './summaries/queries.ts';
 export { announce, clientChannel, type LiveEvent, recordAndAnnounce, recordLiveEvent, staffChannel } from './live/live-events.ts';
 export { latestLiveSeq } from './live/queries.ts';
 export { LIVE_PATH } from './live/routes.ts';

@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { ensureSeedContract } from '../../plugins/reference-crm/queries/contracts.ts';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { forgetKeptDashboards } from '../support/kept-dashboards.ts';
 import { sentByRequest } from '../support/query-counter.ts';
 
 describe('contracts query budgets', function () {
@@ -20,8 +21,9 @@ describe('contracts query budgets', function () {
   // its contracts, their lines and today's usage of their allowances; a line's page adds the line
   // (scoped through its contract) and its sums per period, then the line again and its entries.
   const budgets = (): Record<string, number> => ({
-    // The dashboard's one statement, and its hours left: the list's three.
-    '/portal/demo/': 4,
+    // As after a change: what is kept, the reads kept, the unread messages (the host's one statement
+    // is read together, on the pool, which this count does not see), and its hours left: the list's three.
+    '/portal/demo/': 6,
     '/portal/demo/contracts': 3,
     [contractUrl]: 3,
     [lineUrl]: 7,
@@ -54,6 +56,7 @@ describe('contracts query budgets', function () {
 
   async function roundTrips(url: string): Promise<number> {
     await agent.get(url).expect(200); // Warm: the first request may load what later ones reuse.
+    if (url === '/portal/demo/') await forgetKeptDashboards(h.crm.db);
     queries = 0;
     await agent.get(url).expect(200);
     return queries;

@@ -11,6 +11,7 @@ import { SUMMARY_COUNT_LIMIT } from '../../src/core/ports/host.ts';
 import { demoNorthwind } from '../support/demo-records.ts';
 import { analyzed, recordedDuring, rowsRead } from '../support/plans.ts';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import { forgetKeptDashboards } from '../support/kept-dashboards.ts';
 
 /** More open than the dashboard counts, and more decided history, newer than them, than that. */
 const OPEN = SUMMARY_COUNT_LIMIT + 500;
@@ -78,6 +79,10 @@ describe('the dashboard with more open invoices, proposals, tasks, projects and 
   });
   after(async function () {
     await h?.close();
+  });
+  // Each test measures the host's read, not what a view before kept.
+  beforeEach(async function () {
+    await forgetKeptDashboards(h.crm.db);
   });
 
   it('counts each to the limit and one more, and says so, with no sum of the unpaid invoices', async function () {

@@ -75,19 +75,41 @@ describe('query budgets per request', function () {
     ).to.have.length(0);
   });
 
-  it('dashboard: the session with its client user, the contact, one read of the summary with the open proposals, quotations and invoices, the latest documents, the open tasks and the count of active projects, and the unread messages; no session touch', async function () {
+  it('dashboard, kept: the session with its client user, the contact, the kept reads by key and the unread messages; nothing of the host; no session touch', async function () {
     const agent = await signedInAgent(h.agent(), 'demo', login);
     await agent.get('/portal/demo/').expect(200);
     const counted = await expectBudget('GET dashboard', 4, () => agent.get('/portal/demo/').expect(200));
+    expect(
+      counted.sql.filter((sql) => /^select .*join portal_client_summaries /s.test(sql)),
+      'the kept reads',
+    ).to.have.length(1);
+    expect(
+      counted.sql.filter((sql) => /from "?(proposals|quotations|invoices|documents|tasks|projects|tickets)"?/.test(sql)),
+      'reads of the host',
+    ).to.deep.equal([]);
+    expect(
+      counted.sql.some((sql) => /^update "client_sessions"/i.test(sql)),
+      'session touch',
+    ).to.equal(false);
+  });
+
+  it('dashboard after a change to the client’s records: as kept, then one read of the summary with the open proposals, quotations and invoices, the latest documents, the open tasks and the count of active projects, and the reads kept', async function () {
+    const agent = await signedInAgent(h.agent(), 'demo', login);
+    await agent.get('/portal/demo/').expect(200);
+    const demo = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const user = await h.crm.db('client_users').where({ workspace_id: demo.id, email: login.email.toLowerCase() }).first('client_id');
+    await h.crm.portal.hostRecordChanged({ workspaceId: demo.id, clientId: String(user.client_id), kind: 'task', id: '1' });
+    const counted = await expectBudget('GET dashboard after a change', 6, () => agent.get('/portal/demo/').expect(200));
     expect(
       counted.sql.filter((sql) => /from "projects"/.test(sql)),
       'the projects counted in the one read',
     ).to.have.length(1);
     expect(counted.sql.find((sql) => /from "projects"/.test(sql))).to.match(/json_agg/);
     expect(
-      counted.sql.some((sql) => /^update "client_sessions"/i.test(sql)),
-      'session touch',
-    ).to.equal(false);
+      counted.sql.filter((sql) => /^insert into portal_client_summaries/i.test(sql)),
+      'the reads kept',
+    ).to.have.length(1);
+    await expectBudget('GET dashboard kept again', 4, () => agent.get('/portal/demo/').expect(200));
   });
 
   it('team page (a client admin): the session with its client user, their access and the contact; the company’s contacts, client users, the workspace’s roles and the company’s requests for new colleagues', async function () {

@@ -28,8 +28,10 @@ const MENTIONS_WORKSPACE_TABLE = mentionsAny(WORKSPACE_TABLES);
  * reference CRM's, and are never distributed by the portal.
  */
 const MENTIONS_PORTAL_TABLE = mentionsAny(PORTAL_WORKSPACE_TABLES);
+// An insert names it in its columns; so does the insert of a change counted with its log (a CTE).
 const namesWorkspace = (statement: string) =>
-  /workspace_id"?\s*(=|in\s*\()/i.test(statement) || /^\s*insert\s+into\s+"?[a-z_]+"?\s*\([^)]*workspace_id/i.test(statement);
+  /workspace_id"?\s*(=|in\s*\()/i.test(statement) ||
+  /^\s*(with\s+\w+\s+as\s*\(\s*)?insert\s+into\s+"?[a-z_]+"?\s*\([^)]*workspace_id/i.test(statement);
 
 /**
  * A workspace_id compared with anything but another workspace_id column: a placeholder, a constant,

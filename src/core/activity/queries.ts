@@ -2,6 +2,8 @@
 import type { Knex } from 'knex';
 import { isCitus } from '../db/citus.ts';
 import type { ActivityEvent } from './events.ts';
+import { CHANGES_CLIENT_RECORDS } from './changing-events.ts';
+import { BUMP_GENERATION_SQL, bumpSummaryGeneration } from '../summaries/queries.ts';
 
 type Db = Knex | Knex.Transaction;
 
@@ -97,20 +99,39 @@ export function insertStaffActivity(
   });
 }
 
+/**
+ * Logs one entry. An entry of a change to the client's records (CHANGES_CLIENT_RECORDS) also bumps
+ * the client's summary generation, in the same statement on plain PostgreSQL, so the kept
+ * dashboards of its people are read afresh from the next view (src/core/summaries).
+ */
 export async function insertActivity(db: Db, entry: ActivityEntry): Promise<void> {
   const recordId = recordIdOf(entry.details);
   if (GROUPED_VIEWS.has(entry.event) && entry.clientUserId && entry.clientId && recordId)
     return insertGroupedView(db, entry, { clientUserId: entry.clientUserId, clientId: entry.clientId, recordId });
-  await db('client_activity_logs').insert({
-    workspace_id: entry.workspaceId,
-    event: entry.event,
-    client_user_id: entry.clientUserId ?? null,
-    client_id: entry.clientId ?? null,
-    email: entry.email ?? null,
-    details: JSON.stringify(entry.details ?? {}),
-    ip: entry.ip?.slice(0, 64) ?? null,
-    user_agent: entry.userAgent?.slice(0, 400) ?? null,
-  });
+  const values = [
+    entry.workspaceId,
+    entry.event,
+    entry.clientUserId ?? null,
+    entry.clientId ?? null,
+    entry.email ?? null,
+    JSON.stringify(entry.details ?? {}),
+    entry.ip?.slice(0, 64) ?? null,
+    entry.userAgent?.slice(0, 400) ?? null,
+  ];
+  const insert = `insert into client_activity_logs (workspace_id, event, client_user_id, client_id, email, details, ip, user_agent)
+     values (?, ?, ?, ?, ?, ?::jsonb, ?, ?)`;
+  if (!entry.clientId || !CHANGES_CLIENT_RECORDS[entry.event]) {
+    await db.raw(insert, values);
+    return;
+  }
+  // On Citus two statements, as grouped views are written there. The bump never comes before the
+  // write it counts: both are in the write's transaction, or the write committed before the log.
+  if (await isCitus(db)) {
+    await db.raw(insert, values);
+    await bumpSummaryGeneration(db, entry.workspaceId, entry.clientId);
+    return;
+  }
+  await db.raw(`with bumped as (${BUMP_GENERATION_SQL}) ${insert}`, [entry.workspaceId, entry.clientId, ...values]);
 }
 
 /**

@@ -77,6 +77,8 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
   portal_erasure_requests: BY_WORKSPACE,
   portal_client_notifications: BY_WORKSPACE,
   portal_host_news: BY_WORKSPACE,
+  portal_client_summary_generations: BY_WORKSPACE,
+  portal_client_summaries: BY_WORKSPACE,
   portal_push_keys: BY_WORKSPACE,
   portal_push_subscriptions: BY_WORKSPACE,
   portal_colleague_requests: BY_WORKSPACE,

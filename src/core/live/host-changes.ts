@@ -6,11 +6,21 @@
 // portal's own changes send (document-changed, task-changed), on the same channels, so every
 // instance's open pages of that client refresh; the event carries ids only, and each page fetches
 // what it shows itself. Where the host also says what happened to the client (`happened`), the
-// client's people are notified (src/features/client-notifications).
+// client's people are notified (src/features/client-notifications). Any change, told or not, has
+// the client's kept dashboards read again (src/core/summaries): a host reports an invoice paid or
+// voided, a proposal withdrawn, with no `happened`.
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { EventBus } from '../events/event-bus.ts';
 import { recordAndAnnounce, type LiveEventType } from './live-events.ts';
+import { bumpSummaryGeneration } from '../summaries/queries.ts';
+
+/**
+ * How often the portal reads what a host that cannot call it changed (HostNewsPort.since, the
+ * client-notifications feature): a change such a host makes is seen within this long, and what the
+ * portal keeps of a client's records (a kept dashboard) is read again at least as often.
+ */
+export const HOST_NEWS_INTERVAL_MS = 5 * 60_000;
 
 const HOST_RECORD_KINDS = [
   'document',
@@ -104,17 +114,9 @@ const changeSchema = z
     message: 'happened does not go with this kind of record (document shared, task assigned, invoice issued, proposal or quotation sent)',
     path: ['happened'],
   })
-  .refine(
-    (change) =>
-      change.happened ||
-      (change.kind !== 'invoice' && change.kind !== 'proposal' && change.kind !== 'quotation' && !TOLD_PER_OCCURRENCE.has(change.kind)),
-    {
-      message: 'an invoice, proposal, quotation, approval, order or contract is reported only with what happened',
-      path: ['happened'],
-    },
-  )
-  .refine((change) => !TOLD_PER_OCCURRENCE.has(change.kind) || change.occurrence, {
-    message: 'an approval, order or contract is reported with its occurrence (the version, the shipment, the line’s period and threshold)',
+  .refine((change) => !change.happened || !TOLD_PER_OCCURRENCE.has(change.kind) || change.occurrence, {
+    message:
+      'what happened to an approval, order or contract is reported with its occurrence (the version, the shipment, the line’s period and threshold)',
     path: ['occurrence'],
   });
 
@@ -138,13 +140,18 @@ export function parseHostChange(input: HostRecordChange): ParsedHostChange {
 }
 
 /**
- * Records and announces the live event of a checked change. A database or bus failure is logged
- * and swallowed: the host's change is done, and pages catch up on their next load.
+ * Marks the client's kept dashboards stale, then records and announces the live event of a checked
+ * change. A database or bus failure is logged and swallowed: the host's change is done, and pages
+ * catch up on their next load.
  */
 export async function announceHostChange(
   deps: { db: Knex; bus: EventBus; onError: (message: string, err: unknown) => void },
   change: ParsedHostChange,
 ): Promise<void> {
+  // Whatever the kind, the client's kept dashboards are read from the host again.
+  await bumpSummaryGeneration(deps.db, change.workspaceId, change.clientId).catch((err: unknown) =>
+    deps.onError('could not mark the client’s kept dashboard stale', err),
+  );
   const event = EVENT_OF[change.kind];
   if (!event) return;
   await recordAndAnnounce(

@@ -3,7 +3,7 @@
 // with a news port, what it issued and sent and how it answered tickets is read every few minutes
 // (host-news.ts).
 import { clientNotificationsManifest } from './manifest.ts';
-import type { CoreServices, Feature, ParsedHostChange } from '../../core/index.ts';
+import { type CoreServices, type Feature, HOST_NEWS_INTERVAL_MS, type ParsedHostChange } from '../../core/index.ts';
 import { createClientNotificationHandlers } from './handlers.ts';
 import { createHostNewsReader } from './host-news.ts';
 import { clientNotificationRoutes } from './routes.ts';
@@ -15,7 +15,6 @@ export type { ClientEvent, ClientNotifications } from './service.ts';
 export { clientEventOf } from './host-events.ts';
 
 const DIGEST_CHECK_MS = 15 * 60_000;
-const HOST_NEWS_EVERY_MS = 5 * 60_000;
 const PUSHES_LEFT_EVERY_MS = 60_000;
 
 export function clientNotificationsFeature(
@@ -85,7 +84,7 @@ export function clientNotificationsFeature(
         ? [
             {
               name: 'host news for client notifications',
-              everyMs: HOST_NEWS_EVERY_MS,
+              everyMs: HOST_NEWS_INTERVAL_MS,
               run: () => void hostNews().catch((err) => logger.error('reading the host’s news failed', err)),
               idle: async () => {
                 await reading?.catch(() => undefined);

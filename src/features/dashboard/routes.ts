@@ -20,10 +20,13 @@ import { presentAllowances } from '../contracts/index.ts';
 import { presentOfferRow } from '../offers/index.ts';
 import { presentInvoiceRow } from '../invoices/index.ts';
 import { greeting, presentCards } from './presenters.ts';
-import { loadDashboard, presentWidgets, WIDGET_ROWS } from './widgets.ts';
+import type { KeptDashboards } from './kept-dashboard.ts';
+import { presentWidgets, WIDGET_ROWS } from './widgets.ts';
 
 export function dashboardRoutes(deps: {
   adapter: HostAdapter;
+  /** The dashboard's reads of the host, kept between views while nothing they sum up changes. */
+  dashboards: KeptDashboards;
   now: () => Date;
   /** Unread messages from the agency for one client user (one count query). */
   unreadMessages?: (workspaceId: string, clientId: string, clientUserId: string) => Promise<number>;
@@ -55,7 +58,7 @@ export function dashboardRoutes(deps: {
     };
     const today = i18n.fmt.isoDay(deps.now());
     const [data, unreadMessages, contracts] = await Promise.all([
-      loadDashboard(adapter, { workspaceId: workspace.id, clientId: user.client_id, contactId: user.contact_id }, ask),
+      deps.dashboards.load({ workspaceId: workspace.id, clientId: user.client_id, contactId: user.contact_id }, ask),
       deps.unreadMessages && sections.includes('messages') ? deps.unreadMessages(workspace.id, user.client_id, user.id) : null,
       // Hours left of each running allowance, read only where the section is the person's.
       showContracts && adapter.contracts ? adapter.contracts.list(workspace.id, user.client_id, today) : null,

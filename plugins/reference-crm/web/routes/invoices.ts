@@ -167,6 +167,8 @@ export function invoiceRoutes({ db, plugins }: RouteDeps & { plugins?: readonly 
       reference: parsed.data.reference,
       paidAt: new Date(`${parsed.data.paidOn}T12:00:00Z`),
     });
+    // Nothing to tell the client, but what they owe changed: the portal's dashboard reads it again.
+    await tellPlugins(plugins, { workspaceId, clientId: invoice.client_id, kind: 'invoice', id: invoice.id });
     res.redirect(303, `/invoices/${invoice.id}`);
   });
 

@@ -174,7 +174,19 @@ describe('client appointments', function () {
     expect(home).to.contain(`href="${url}"`).and.contain('Waiting for the agency').and.contain(time);
     // Another company's dashboard does not show it; a cancelled one leaves Maria's.
     expect((await priya.get('/portal/demo/').expect(200)).text).to.not.contain(`href="${url}"`);
-    await h.crm.db('appointments').where({ workspace_id: workspaceId }).update({ status: 'cancelled' });
+    // Cancelled in the CRM, which reports it as its appointment page does.
+    const cancelled = await h.crm
+      .db('appointments')
+      .where({ workspace_id: workspaceId })
+      .update({ status: 'cancelled' })
+      .returning(['id', 'client_id']);
+    for (const row of cancelled)
+      await h.crm.portal.hostRecordChanged({
+        workspaceId: String(workspaceId),
+        clientId: String(row.client_id),
+        kind: 'appointment',
+        id: String(row.id),
+      });
     expect((await maria.get('/portal/demo/').expect(200)).text).to.not.contain(`href="${url}"`);
     // Switched off: no card, no action.
     await setSettings({ show_appointments: false });

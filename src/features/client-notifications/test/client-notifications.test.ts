@@ -200,11 +200,11 @@ describe('notifications for clients', function () {
   it('refuses a malformed host call, saying what is wrong', async function () {
     let thrown: unknown;
     try {
-      await change({ kind: 'invoice', id: '1' });
+      await change({ kind: 'approval', id: '1', happened: 'requested' });
     } catch (err) {
       thrown = err;
     }
-    expect(String(thrown)).to.contain('reported only with what happened');
+    expect(String(thrown)).to.contain('reported with its occurrence');
     thrown = undefined;
     try {
       await change({ kind: 'task', id: '1', happened: 'sent' });

@@ -1,0 +1,62 @@
+// A person's dashboard reads, kept between views: read by key while nothing they sum up has changed,
+// so the page a client opens most costs neither the host's counts and balances nor its first rows.
+//
+// Kept until one of these, whichever comes first:
+// - a change to the client's records: every portal write logs its activity, which bumps the client's
+//   generation in the same statement (src/core/summaries), and so does every change the host
+//   reports (CustomerPortal.hostRecordChanged, its news pass). The generation is read before the
+//   host is, so a change that commits while the host is read leaves the kept row behind at once;
+// - HOST_NEWS_INTERVAL_MS: a change the host makes without telling the portal is seen as soon as
+//   the news pass would have seen one;
+// - the next UTC day (what is overdue counts from overdueFrom(), today in UTC), or the start of the
+//   first upcoming appointment kept (it is no longer upcoming then);
+// - another set of sections to read (the workspace's switches, the person's access), or another
+//   shape of the reads (KEPT_SHAPE, raised with DashboardData).
+import type { Knex } from 'knex';
+import v8 from 'node:v8';
+import {
+  type DashboardAsk,
+  type DashboardData,
+  type HostAdapter,
+  HOST_NEWS_INTERVAL_MS,
+  type PortalLogger,
+  readKeptSummary,
+  storeKeptSummary,
+} from '../../core/index.ts';
+import { loadDashboard } from './widgets.ts';
+
+/** Raised when DashboardData changes shape: rows kept in another shape are read afresh. */
+const KEPT_SHAPE = 1;
+
+export interface KeptDashboards {
+  load(ids: { workspaceId: string; clientId: string; contactId: string }, ask: DashboardAsk): Promise<DashboardData>;
+}
+
+export function keptDashboards(deps: { db: Knex; adapter: HostAdapter; now: () => Date; logger: PortalLogger }): KeptDashboards {
+  return {
+    async load(ids, ask) {
+      const askKey = JSON.stringify({ shape: KEPT_SHAPE, ...ask });
+      const state = await readKeptSummary(deps.db, ids);
+      const { kept } = state;
+      if (kept && kept.ask === askKey && kept.generation === state.generation && kept.freshUntil > deps.now())
+        return v8.deserialize(kept.data) as DashboardData;
+      const data = await loadDashboard(deps.adapter, ids, ask);
+      // A failure to keep it is logged, not shown: the next view reads the host again.
+      await storeKeptSummary(deps.db, {
+        ...ids,
+        ask: askKey,
+        generation: state.generation,
+        data: v8.serialize(data),
+        freshUntil: freshUntil(deps.now(), data),
+      }).catch((err: unknown) => deps.logger.error('could not keep a client’s dashboard', err));
+      return data;
+    },
+  };
+}
+
+/** The first moment the reads may be wrong without any record changing. */
+export function freshUntil(now: Date, data: DashboardData): Date {
+  const nextDay = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+  const firstStart = Math.min(...(data.appointments ?? []).map((a) => a.startsAt.getTime()).filter((t) => t > now.getTime()));
+  return new Date(Math.min(now.getTime() + HOST_NEWS_INTERVAL_MS, nextDay, firstStart));
+}
