@@ -38,6 +38,7 @@ import { deleteExpiredCounters, deleteExpiredGuards } from './rate-limits/querie
 import { RepeatGuard } from './rate-limits/repeat-guard.ts';
 import { portalSessions } from './sessions/portal-sessions.ts';
 import { deleteExpiredSessions } from './sessions/queries.ts';
+import { deleteKeptSummariesBefore } from './summaries/queries.ts';
 import { STAFF_SIGNED_OUT, type StaffSignedOut } from './sessions/session-events.ts';
 import { createSessionLifecycle } from './sessions/session-lifecycle.ts';
 import { adminErrorPage } from './staff/admin-page.ts';
@@ -280,6 +281,7 @@ export function createCore(deps: PortalDeps, hooks: CoreHooks = {}): Core {
         deleteExpiredGuards(db, at.getTime()),
         outbox.housekeeping(),
         deleteLiveEventsBefore(db, new Date(at.getTime() - LIVE_EVENTS_KEPT_MS)),
+        deleteKeptSummariesBefore(db, at),
       ]).catch((err) => logger.error('housekeeping failed', err));
     },
   };

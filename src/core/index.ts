@@ -176,7 +176,7 @@ export {
   parseHostChange,
 } from './live/host-changes.ts';
 export {
-  deleteContactSummaries,
+  deleteClientSummaries,
   readKeptSummary,
   storeKeptSummary,
 } from './summaries/queries.ts';

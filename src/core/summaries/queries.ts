@@ -1,6 +1,7 @@
 // SQL for the kept dashboards (migration 20270601000001): the client's generation, bumped by every
 // change to its records the portal makes or hears of, and each person's kept reads, always by key.
 import type { Knex } from 'knex';
+import { ACROSS_WORKSPACES } from '../db/distribution.ts';
 
 type Db = Knex | Knex.Transaction;
 
@@ -72,7 +73,22 @@ export async function storeKeptSummary(
   );
 }
 
-/** The kept dashboards of one person's contact (their erasure): the agency's records, read for them. */
-export function deleteContactSummaries(db: Db, workspaceId: string, contactId: string): Promise<number> {
-  return db(SUMMARIES).where({ workspace_id: workspaceId, contact_id: contactId }).delete();
+/**
+ * The kept dashboards of a person's company (their erasure): any of them may name the person (an
+ * upload, a task's assignee), and no row of it should outlast the erasure even while stale.
+ */
+export function deleteClientSummaries(db: Db, workspaceId: string, clientId: string): Promise<number> {
+  return db(SUMMARIES).where({ workspace_id: workspaceId, client_id: clientId }).delete();
+}
+
+/**
+ * Housekeeping: rows past their fresh_until are read afresh at the next view anyway, so only the
+ * dashboards of people active in the last minutes stay; the table holds no more than those.
+ */
+export async function deleteKeptSummariesBefore(db: Db, before: Date): Promise<number> {
+  const result = await db.raw(
+    `/* ${ACROSS_WORKSPACES}: housekeeping of every workspace's expired kept dashboards */ delete from ${SUMMARIES} where fresh_until < ?`,
+    [before],
+  );
+  return result.rowCount ?? 0;
 }

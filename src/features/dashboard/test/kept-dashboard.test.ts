@@ -5,7 +5,8 @@
 // hostRecordChanged). After each, the next view reads the kept row, and the kept row is what a
 // fresh read of the host answers. A change the host does not report is kept past only until the
 // news pass's interval, and the day's end or an appointment's start ends a kept row by themselves.
-// Runs on both databases.
+// Housekeeping drops what expired, and an erasure what the company's people kept. Runs on both
+// databases.
 import { expect } from 'chai';
 import v8 from 'node:v8';
 import { type DashboardAsk, type DashboardData, HOST_NEWS_INTERVAL_MS, SECTION_SWITCHES } from '../../../core/index.ts';
@@ -19,6 +20,8 @@ import {
 } from '../../../../test/support/portal-harness.ts';
 import { createInvoice } from '../../../../plugins/reference-crm/queries/invoices.ts';
 import { freshUntil, keptDashboards } from '../kept-dashboard.ts';
+import { dashboardPersonalData } from '../personal-data.ts';
+import { deleteKeptSummariesBefore } from '../../../core/summaries/queries.ts';
 import { loadDashboard } from '../widgets.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
@@ -259,5 +262,18 @@ describe('the kept dashboard against a fresh read, as records change', function 
     const soon = new Date(morning.getTime() + 60_000);
     const withAppointment = { appointments: [{ startsAt: soon }] } as unknown as DashboardData;
     expect(freshUntil(morning, withAppointment).getTime()).to.equal(soon.getTime());
+  });
+  it('keeps no row past housekeeping once expired, nor past the erasure of one of the company’s people', async function () {
+    await maria.get('/portal/demo/').expect(200);
+    const rows = () => h.crm.db('portal_client_summaries').where({ workspace_id: ids.workspaceId, client_id: ids.clientId });
+    const [kept] = await rows().select('fresh_until');
+    expect(await deleteKeptSummariesBefore(h.crm.db, new Date(kept.fresh_until.getTime() - 1)), 'still fresh').to.equal(0);
+    expect(await deleteKeptSummariesBefore(h.crm.db, new Date(kept.fresh_until.getTime() + 1)), 'expired').to.be.at.least(1);
+    expect(await rows()).to.deep.equal([]);
+    await maria.get('/portal/demo/').expect(200);
+    const person = { ...ids, id: 'any', email: 'maria@northwind.test' };
+    const erased = await h.crm.db.transaction((trx) => dashboardPersonalData().erase(trx, person));
+    expect(erased.counts).to.deep.equal({ keptDashboards: 1 });
+    expect(await rows()).to.deep.equal([]);
   });
 });
