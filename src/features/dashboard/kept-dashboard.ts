@@ -1,4 +1,4 @@
-// A person's dashboard reads, kept between views: read by key while nothing they sum up has changed,
+// A person's dashboard reads (the host's summary and first rows, and the contracts' hours left), kept between views: read by key while nothing they sum up has changed,
 // so the page a client opens most costs neither the host's counts and balances nor its first rows.
 //
 // Kept until one of these, whichever comes first:
@@ -10,11 +10,13 @@
 //   the news pass would have seen one;
 // - the next UTC day (what is overdue counts from overdueFrom(), today in UTC), or the start of the
 //   first upcoming appointment kept (it is no longer upcoming then);
-// - another set of sections to read (the workspace's switches, the person's access), or another
-//   shape of the reads (KEPT_SHAPE, raised with DashboardData).
+// - another set of sections to read (the workspace's switches, the person's access), another day
+//   in the reader's zone for the contracts' hours left, or another shape of the reads (KEPT_SHAPE,
+//   raised with DashboardData or ContractSummary).
 import type { Knex } from 'knex';
 import v8 from 'node:v8';
 import {
+  type ContractSummary,
   type DashboardAsk,
   type DashboardData,
   type HostAdapter,
@@ -25,31 +27,48 @@ import {
 } from '../../core/index.ts';
 import { loadDashboard } from './widgets.ts';
 
-/** Raised when DashboardData changes shape: rows kept in another shape are read afresh. */
-const KEPT_SHAPE = 1;
+/** Raised when DashboardData or ContractSummary changes shape: rows kept in another shape are read afresh. */
+const KEPT_SHAPE = 2;
+
+/** What the dashboard reads of the host. */
+export interface KeptReads {
+  dashboard: DashboardData;
+  /** The client's contracts with today's hours left (ContractsPort.list), when the section is shown. */
+  contracts: ContractSummary[] | null;
+}
 
 export interface KeptDashboards {
-  load(ids: { workspaceId: string; clientId: string; contactId: string }, ask: DashboardAsk): Promise<DashboardData>;
+  /** `contractsOn`: the reader's day the contracts' hours left are read for, or null to read none. */
+  load(
+    ids: { workspaceId: string; clientId: string; contactId: string },
+    ask: DashboardAsk,
+    contractsOn: string | null,
+  ): Promise<KeptReads>;
 }
 
 export function keptDashboards(deps: { db: Knex; adapter: HostAdapter; now: () => Date; logger: PortalLogger }): KeptDashboards {
+  const { adapter } = deps;
   return {
-    async load(ids, ask) {
-      const askKey = JSON.stringify({ shape: KEPT_SHAPE, ...ask });
+    async load(ids, ask, contractsOn) {
+      const askKey = JSON.stringify({ shape: KEPT_SHAPE, ...ask, contractsOn });
       const state = await readKeptSummary(deps.db, ids);
       const { kept } = state;
       if (kept && kept.ask === askKey && kept.generation === state.generation && kept.freshUntil > deps.now())
-        return v8.deserialize(kept.data) as DashboardData;
-      const data = await loadDashboard(deps.adapter, ids, ask);
+        return v8.deserialize(kept.data) as KeptReads;
+      const [dashboard, contracts] = await Promise.all([
+        loadDashboard(adapter, ids, ask),
+        contractsOn !== null && adapter.contracts ? adapter.contracts.list(ids.workspaceId, ids.clientId, contractsOn) : null,
+      ]);
+      const reads: KeptReads = { dashboard, contracts };
       // A failure to keep it is logged, not shown: the next view reads the host again.
       await storeKeptSummary(deps.db, {
         ...ids,
         ask: askKey,
         generation: state.generation,
-        data: v8.serialize(data),
-        freshUntil: freshUntil(deps.now(), data),
+        data: v8.serialize(reads),
+        freshUntil: freshUntil(deps.now(), dashboard),
       }).catch((err: unknown) => deps.logger.error('could not keep a client’s dashboard', err));
-      return data;
+      return reads;
     },
   };
 }

@@ -57,11 +57,14 @@ export function dashboardRoutes(deps: {
       rows: WIDGET_ROWS,
     };
     const today = i18n.fmt.isoDay(deps.now());
-    const [data, unreadMessages, contracts] = await Promise.all([
-      deps.dashboards.load({ workspaceId: workspace.id, clientId: user.client_id, contactId: user.contact_id }, ask),
-      deps.unreadMessages && sections.includes('messages') ? deps.unreadMessages(workspace.id, user.client_id, user.id) : null,
+    const [{ dashboard: data, contracts }, unreadMessages] = await Promise.all([
       // Hours left of each running allowance, read only where the section is the person's.
-      showContracts && adapter.contracts ? adapter.contracts.list(workspace.id, user.client_id, today) : null,
+      deps.dashboards.load(
+        { workspaceId: workspace.id, clientId: user.client_id, contactId: user.contact_id },
+        ask,
+        showContracts ? today : null,
+      ),
+      deps.unreadMessages && sections.includes('messages') ? deps.unreadMessages(workspace.id, user.client_id, user.id) : null,
     ]);
     const { base } = portalContext(res);
     const widgets = {

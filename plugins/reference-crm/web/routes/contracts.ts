@@ -185,6 +185,9 @@ export function contractRoutes({ db, plugins }: RouteDeps & { plugins?: readonly
         number: String(threshold),
         occurrence: `line:${lineId}:${written.period.start}:${threshold}`,
       });
+    // Nothing to tell, but the hours left changed: the portal's dashboard reads them again.
+    else if (contract.status === 'active')
+      await tellPlugins(plugins, { workspaceId: staff.workspaceId, clientId: contract.client_id, kind: 'contract', id: contract.id });
     res.redirect(303, `/contracts/${contractId}`);
   });
 

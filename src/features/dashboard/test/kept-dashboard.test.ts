@@ -1,7 +1,8 @@
 // The kept dashboard (kept-dashboard.ts) against a fresh read of the host, as every kind of record
 // the dashboard sums up changes every way: from the portal (a task done and reopened, a proposal and
 // a quotation declined, a document uploaded and deleted, a ticket opened and closed, an invoice
-// paid online) and from the host (records written in the CRM's own tables, then reported with
+// paid online) and from the host (invoices, proposals, tasks, documents, tickets and the time
+// logged against a contract, written in the CRM's own tables, then reported with
 // hostRecordChanged). After each, the next view reads the kept row, and the kept row is what a
 // fresh read of the host answers. A change the host does not report is kept past only until the
 // news pass's interval, and the day's end or an appointment's start ends a kept row by themselves.
@@ -19,7 +20,7 @@ import {
   type PortalHarness,
 } from '../../../../test/support/portal-harness.ts';
 import { createInvoice } from '../../../../plugins/reference-crm/queries/invoices.ts';
-import { freshUntil, keptDashboards } from '../kept-dashboard.ts';
+import { freshUntil, keptDashboards, type KeptReads } from '../kept-dashboard.ts';
 import { dashboardPersonalData } from '../personal-data.ts';
 import { deleteKeptSummariesBefore } from '../../../core/summaries/queries.ts';
 import { loadDashboard } from '../widgets.ts';
@@ -33,7 +34,7 @@ describe('the kept dashboard against a fresh read, as records change', function 
   let h: PortalHarness;
   let maria: Agent;
   let ids: { workspaceId: string; clientId: string; contactId: string };
-  let previous: DashboardData | null = null;
+  let previous: KeptReads | null = null;
 
   before(async function () {
     h = await startPortalHarness();
@@ -64,21 +65,30 @@ describe('the kept dashboard against a fresh read, as records change', function 
     await h?.close();
   });
 
-  async function keptRow(): Promise<{ data: DashboardData; ask: DashboardAsk }> {
+  async function keptRow(): Promise<{ data: KeptReads; ask: DashboardAsk; contractsOn: string | null }> {
     const row = await h.crm
       .db('portal_client_summaries')
       .where({ workspace_id: ids.workspaceId, client_id: ids.clientId, contact_id: ids.contactId })
       .first('data', 'ask');
     expect(row, 'a kept row').to.not.equal(undefined);
-    const { shape: _, ...ask } = JSON.parse(row.ask) as DashboardAsk & { shape: number };
-    return { data: v8.deserialize(row.data) as DashboardData, ask };
+    const { shape: _, contractsOn, ...ask } = JSON.parse(row.ask) as DashboardAsk & { shape: number; contractsOn: string | null };
+    return { data: v8.deserialize(row.data) as KeptReads, ask, contractsOn };
+  }
+
+  /** What the host answers now, read as the dashboard reads it. */
+  async function freshReads(ask: DashboardAsk, contractsOn: string | null): Promise<KeptReads> {
+    return {
+      dashboard: await loadDashboard(h.crm.adapter, ids, ask),
+      contracts: contractsOn === null ? null : await h.crm.adapter.contracts!.list(ids.workspaceId, ids.clientId, contractsOn),
+    };
   }
 
   /** Views the dashboard, then compares what it kept with a fresh read; `changed`: it differs from the view before. */
   async function expectKeptIsFresh(what: string, changed: boolean) {
     await maria.get('/portal/demo/').expect(200);
     const kept = await keptRow();
-    const fresh = await loadDashboard(h.crm.adapter, ids, kept.ask);
+    expect(kept.contractsOn, 'the contracts’ hours left are read').to.be.a('string');
+    const fresh = await freshReads(kept.ask, kept.contractsOn);
     expect(kept.data, `${what}: kept against fresh`).to.deep.equal(fresh);
     if (previous && changed) expect(kept.data, `${what}: the dashboard changed`).to.not.deep.equal(previous);
     previous = kept.data;
@@ -227,30 +237,61 @@ describe('the kept dashboard against a fresh read, as records change', function 
     await report('document', String(document.id));
     await expectKeptIsFresh('document unshared in the host', true);
 
-    const ticket = await h.crm.db('tickets').where({ workspace_id: ws, client_id: client }).whereNot({ status: 'closed' }).first('id');
-    if (ticket) {
-      await h.crm.db('tickets').where({ workspace_id: ws, id: ticket.id }).update({ status: 'closed' });
-      await report('ticket', String(ticket.id));
-      await expectKeptIsFresh('ticket closed in the host', true);
-    }
+    const [ticket] = await h.crm
+      .db('tickets')
+      .insert({
+        workspace_id: ws,
+        client_id: client,
+        ref: 'KEPT-T1',
+        subject: 'Opened by the agency',
+        status: 'new',
+        opened_at: new Date(),
+        last_activity_at: new Date(),
+      })
+      .returning('id');
+    await report('ticket', String(ticket.id));
+    await expectKeptIsFresh('ticket opened in the host', true);
+    await h.crm.db('tickets').where({ workspace_id: ws, id: ticket.id }).update({ status: 'closed' });
+    await report('ticket', String(ticket.id));
+    await expectKeptIsFresh('ticket closed in the host', true);
+
+    // Time logged against a running contract: its hours left.
+    const line = await h.crm
+      .db('contract_lines as l')
+      .join('contracts as c', function () {
+        this.on('c.workspace_id', 'l.workspace_id').andOn('c.id', 'l.contract_id');
+      })
+      .where({ 'c.workspace_id': ws, 'c.client_id': client, 'c.status': 'active' })
+      .first('l.id', 'c.id as contract_id');
+    const today = (await keptRow()).contractsOn!;
+    await h.crm
+      .db('time_entries')
+      .insert({ workspace_id: ws, contract_line_id: line.id, work_date: today, amount: 1.5, description: 'Support call' });
+    await h.crm.portal.hostRecordChanged({
+      workspaceId: ids.workspaceId,
+      clientId: ids.clientId,
+      kind: 'contract',
+      id: String(line.contract_id),
+    });
+    await expectKeptIsFresh('time logged in the host', true);
   });
 
   it('host, unreported: kept until the news pass’s interval, then read again', async function () {
     let clock = new Date();
     const kept = keptDashboards({ db: h.crm.db, adapter: h.crm.adapter, now: () => clock, logger: quiet });
-    const { ask } = await keptRow();
-    const first = await kept.load(ids, ask);
+    const { ask, contractsOn } = await keptRow();
+    const first = await kept.load(ids, ask, contractsOn);
     const ws = Number(ids.workspaceId);
     const task = await h.crm
       .db('tasks')
       .where({ workspace_id: ws, client_id: Number(ids.clientId), status: 'open' })
       .first('id');
     await h.crm.db('tasks').where({ workspace_id: ws, id: task.id }).update({ status: 'done' });
-    const fresh = await loadDashboard(h.crm.adapter, ids, ask);
+    const fresh = await freshReads(ask, contractsOn);
     expect(fresh, 'the change shows in a fresh read').to.not.deep.equal(first);
-    expect(await kept.load(ids, ask), 'unreported, at once').to.deep.equal(first);
-    clock = new Date(Math.min(freshUntil(clock, first).getTime(), clock.getTime() + HOST_NEWS_INTERVAL_MS) + 1);
-    expect(await kept.load(ids, ask), 'after the interval').to.deep.equal(fresh);
+    expect(await kept.load(ids, ask, contractsOn), 'unreported, at once').to.deep.equal(first);
+    clock = new Date(Math.min(freshUntil(clock, first.dashboard).getTime(), clock.getTime() + HOST_NEWS_INTERVAL_MS) + 1);
+    expect(await kept.load(ids, ask, contractsOn), 'after the interval').to.deep.equal(fresh);
   });
 
   it('keeps a row no longer than the day (overdue counts from today) or the start of the first upcoming appointment', function () {
