@@ -3,7 +3,8 @@
 // recorded against a line (post/redirect/get), refused with a reason (400) for bad input or a line
 // of another contract, and 403 without the CSRF token; 404 across workspaces. Reaching 80 % and
 // 100 % of an allowance this period tells the plugins once each (recordChanged, kind contract);
-// work dated in another period tells nothing.
+// other work on a running contract (dated in another period, on a line without an allowance) is
+// reported with nothing to tell, so the portal reads the client's hours again.
 import { expect } from 'chai';
 import type { CrmRecordChange } from '../../plugins/reference-crm/crm-plugin.ts';
 import { ACME_ADMIN, csrfFrom, DEMO_MEMBER, idOf, signIn, startCrm, textOf, type CrmTestContext, type SignedIn } from './support.ts';
@@ -88,12 +89,6 @@ describe('reference CRM contract and device pages', function () {
     const lastMonth = new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)) - 2, 15)).toISOString().slice(0, 10);
     await record({ lineId: String(support), day: lastMonth, amount: '5', description: 'Late entry' }, 303); // another period
     await record({ lineId: String(hosting), day: today, amount: '3', description: 'Server move' }, 303); // no allowance
-    expect(told).to.deep.equal([]);
-    const saved = await record({ lineId: String(support), day: today, amount: '0.5', description: 'Form fix' }, 303);
-    expect(saved.headers.location).to.equal(`/contracts/${contract}`);
-    await record({ lineId: String(support), day: today, amount: '1', description: 'More fixes' }, 303);
-    await record({ lineId: String(support), day: today, amount: '1', description: 'Last fixes' }, 303);
-    const period = `${today.slice(0, 8)}01`;
     const workspaceId = String(
       await crm
         .db('workspaces')
@@ -101,6 +96,14 @@ describe('reference CRM contract and device pages', function () {
         .first('id')
         .then((w) => w.id),
     );
+    const changed = { workspaceId, clientId: String(client), kind: 'contract', id: String(contract) };
+    expect(told, 'changed, nothing to tell').to.deep.equal([changed, changed]);
+    told.length = 0;
+    const saved = await record({ lineId: String(support), day: today, amount: '0.5', description: 'Form fix' }, 303);
+    expect(saved.headers.location).to.equal(`/contracts/${contract}`);
+    await record({ lineId: String(support), day: today, amount: '1', description: 'More fixes' }, 303);
+    await record({ lineId: String(support), day: today, amount: '1', description: 'Last fixes' }, 303);
+    const period = `${today.slice(0, 8)}01`;
     const reached = (threshold: number) => ({
       workspaceId,
       clientId: String(client),
