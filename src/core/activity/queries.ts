@@ -99,16 +99,12 @@ export function insertStaffActivity(
   });
 }
 
-/**
- * Logs one entry. An entry of a change to the client's records (CHANGES_CLIENT_RECORDS) also bumps
- * the client's summary generation, in the same statement on plain PostgreSQL, so the kept
- * dashboards of its people are read afresh from the next view (src/core/summaries).
- */
-export async function insertActivity(db: Db, entry: ActivityEntry): Promise<void> {
-  const recordId = recordIdOf(entry.details);
-  if (GROUPED_VIEWS.has(entry.event) && entry.clientUserId && entry.clientId && recordId)
-    return insertGroupedView(db, entry, { clientUserId: entry.clientUserId, clientId: entry.clientId, recordId });
-  const values = [
+/** The columns every entry writes, and its values in their order (the trail's address and browser cut to size). */
+const ENTRY_COLUMNS = 'workspace_id, event, client_user_id, client_id, email, details, ip, user_agent';
+const ENTRY_PLACEHOLDERS = '?, ?, ?, ?, ?, ?::jsonb, ?, ?';
+
+function entryValues(entry: ActivityEntry): Knex.RawBinding[] {
+  return [
     entry.workspaceId,
     entry.event,
     entry.clientUserId ?? null,
@@ -118,8 +114,19 @@ export async function insertActivity(db: Db, entry: ActivityEntry): Promise<void
     entry.ip?.slice(0, 64) ?? null,
     entry.userAgent?.slice(0, 400) ?? null,
   ];
-  const insert = `insert into client_activity_logs (workspace_id, event, client_user_id, client_id, email, details, ip, user_agent)
-     values (?, ?, ?, ?, ?, ?::jsonb, ?, ?)`;
+}
+
+/**
+ * Logs one entry. An entry of a change to the client's records (CHANGES_CLIENT_RECORDS) also bumps
+ * the client's summary generation, in the same statement on plain PostgreSQL, so the kept
+ * dashboards of its people are read afresh from the next view (src/core/summaries).
+ */
+export async function insertActivity(db: Db, entry: ActivityEntry): Promise<void> {
+  const recordId = recordIdOf(entry.details);
+  if (GROUPED_VIEWS.has(entry.event) && entry.clientUserId && entry.clientId && recordId)
+    return insertGroupedView(db, entry, { clientUserId: entry.clientUserId, clientId: entry.clientId, recordId });
+  const values = entryValues(entry);
+  const insert = `insert into client_activity_logs (${ENTRY_COLUMNS}) values (${ENTRY_PLACEHOLDERS})`;
   if (!entry.clientId || !CHANGES_CLIENT_RECORDS[entry.event]) {
     await db.raw(insert, values);
     return;
@@ -160,18 +167,8 @@ async function insertGroupedView(
        from head where l.workspace_id = ? and l.id = head.id returning l.id`;
   const bumpParams = [entry.workspaceId, key.clientId, key.recordId, entry.event, key.clientUserId, kind, kind, entry.workspaceId];
   const insert = (groupHead: string) =>
-    `insert into client_activity_logs (workspace_id, event, client_user_id, client_id, email, details, ip, user_agent, grouped_into)
-     values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ${groupHead})`;
-  const insertParams = [
-    entry.workspaceId,
-    entry.event,
-    key.clientUserId,
-    key.clientId,
-    entry.email ?? null,
-    JSON.stringify(entry.details ?? {}),
-    entry.ip?.slice(0, 64) ?? null,
-    entry.userAgent?.slice(0, 400) ?? null,
-  ];
+    `insert into client_activity_logs (${ENTRY_COLUMNS}, grouped_into) values (${ENTRY_PLACEHOLDERS}, ${groupHead})`;
+  const insertParams = entryValues(entry);
   if (await isCitus(db)) {
     const bumped = (await db.raw<{ rows: Array<{ id: string }> }>(`with ${head} ${bump}`, bumpParams)).rows[0];
     await db.raw(insert('?'), [...insertParams, bumped?.id ?? null]);

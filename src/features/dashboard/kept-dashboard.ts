@@ -1,5 +1,6 @@
-// A person's dashboard reads (the host's summary and first rows, and the contracts' hours left), kept between views: read by key while nothing they sum up has changed,
-// so the page a client opens most costs neither the host's counts and balances nor its first rows.
+// A person's dashboard reads (the host's summary and first rows, and the contracts' hours left),
+// kept between views: read by key while nothing they sum up has changed, so the page a client opens
+// most costs neither the host's counts and balances nor its first rows.
 //
 // Kept until one of these, whichever comes first:
 // - a change to the client's records: every portal write logs its activity, which bumps the client's
