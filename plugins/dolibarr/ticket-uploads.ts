@@ -8,6 +8,7 @@
 // file), its row goes in the ticket's transaction, and its file is removed when that transaction
 // does not commit (the caller's too: the transaction's executionPromise says how it ended).
 import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { constants, accessSync, createWriteStream } from 'node:fs';
 import { link, mkdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -116,6 +117,10 @@ export async function writeRecordFiles(trx: Knex.Transaction, args: RecordFilesW
   for (const file of args.files) {
     const temp = path.join(dir, `.portal-${randomBytes(8).toString('hex')}.part`);
     const md5 = createHash('md5');
+    // Opened before anything is read: a source that fails at once then leaves no file being created
+    // behind the unlink below (the pipeline rejects without waiting for its destination's open).
+    const out = createWriteStream(temp, { flags: 'wx' });
+    await once(out, 'open');
     try {
       await pipeline(
         await file.open(),
@@ -125,7 +130,7 @@ export async function writeRecordFiles(trx: Knex.Transaction, args: RecordFilesW
             done(null, chunk);
           },
         }),
-        createWriteStream(temp, { flags: 'wx' }),
+        out,
       );
       const filename = await placeFile(trx, { entity: args.entity, dir, relativeDir, temp, name: dolibarrFileName(file.name) });
       kept.written(path.join(dir, filename));
@@ -141,6 +146,7 @@ export async function writeRecordFiles(trx: Knex.Transaction, args: RecordFilesW
       });
       written.push({ rowid, filename });
     } finally {
+      out.destroy();
       await unlink(temp).catch(() => {});
     }
   }
