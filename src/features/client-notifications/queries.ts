@@ -88,14 +88,18 @@ export async function insertNotifications(
     .returning(['id', 'client_user_id']);
 }
 
-/** The person's newest notifications of the kinds they may see, `limit` from before `beforeId`. */
-export function listNotifications(
+/**
+ * The person's newest notifications of the kinds they may see, `limit` from before `beforeId`. A
+ * person who may see no kind (every section they could hear of switched off) has none to read.
+ */
+export async function listNotifications(
   db: Db,
   workspaceId: string,
   clientUserId: string,
   kinds: readonly NotificationKind[],
   page: { limit: number; beforeId: string | null },
 ): Promise<NotificationRow[]> {
+  if (kinds.length === 0) return [];
   const query = db('portal_client_notifications')
     .where({ workspace_id: workspaceId, client_user_id: clientUserId })
     .whereIn('kind', [...kinds])
