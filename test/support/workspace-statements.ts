@@ -82,14 +82,20 @@ const isOtherHostFrame = (frame: string) => / \(plugins\//.test(frame) && !/ \(p
 // would no longer run on an engine if a file left it.
 const shapesSeen: Set<string> | null = process.env.TEST_STATEMENTS ? new Set() : null;
 
-/** A statement with its values and lists of placeholders (or of rows of them) folded: one shape per way the code asks. */
+/**
+ * A statement with its values and lists of placeholders (or of rows of them) folded: one shape per
+ * way the code asks. A number written in the text and one bound to a placeholder are one shape: the
+ * prepared statements (src/core/db/prepared-statements.ts) write a page's limit into the text on a
+ * PostgreSQL server and bind it on the embedded database.
+ */
 const shapeOf = (sql: string) =>
   sql
     .replace(/\s+/g, ' ')
     .replace(/'(?:[^']|'')*'/g, "'…'")
-    .replace(/(?:\?|\$\d+)(?:, ?(?:\?|\$\d+))*/g, '?')
-    .replace(/\(\?\)(?:, ?\(\?\))*/g, '(?)')
-    .replace(/\b\d+\b/g, 'N');
+    .replace(/\$\d+/g, '?')
+    .replace(/\b\d+\b/g, '?')
+    .replace(/\?(?:, ?\?)*/g, '?')
+    .replace(/\(\?\)(?:, ?\(\?\))*/g, '(?)');
 
 function keepShape(sql: string, builder: Builder): void {
   const stack = (builder[ORIGIN] as { stack?: string } | undefined)?.stack;
