@@ -1,7 +1,8 @@
-// What both baselines (bench/bare.ts, bench/stack-floor.ts) serve: the portal's pages as captured,
+// What the baselines (bench/bare.ts, bench/stack-floor.ts, bench/same-statements.ts) serve: the portal's pages as captured,
 // read from the JSON file named by BARE_PAGES, and each page's bytes as a template.
 import ejs from 'ejs';
 import { readFileSync } from 'node:fs';
+import type { SentStatement } from './round-trip-meter.ts';
 
 export interface BaselinePage {
   path: string;
@@ -11,6 +12,8 @@ export interface BaselinePage {
   base64?: string;
   /** The round trips the portal made for the page. */
   roundTrips?: number;
+  /** The statements the portal sent for the page (bench/same-statements.ts sends them again). */
+  sent?: SentStatement[];
 }
 
 export const baselinePages = (): BaselinePage[] => JSON.parse(readFileSync(process.env.BARE_PAGES!, 'utf8')) as BaselinePage[];

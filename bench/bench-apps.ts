@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { BaselinePage } from './baseline-pages.ts';
+import type { SentStatement } from './round-trip-meter.ts';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
@@ -30,6 +31,8 @@ export interface Served {
 export interface CapturedPage extends BaselinePage {
   roundTrips: number;
   statements: number;
+  /** The statements themselves, for the same-statements baseline. */
+  sent: SentStatement[];
 }
 
 /**
@@ -45,22 +48,32 @@ export async function capturePage(app: Served, pagePath: string, cookie: string 
     // Binary answers (PDFs) travel as base64, so the baselines send the very same bytes.
     const binary = !/^text\/|json|javascript/.test(contentType);
     const content = binary ? { base64: Buffer.from(await res.arrayBuffer()).toString('base64') } : { body: await res.text() };
-    const counted = (await (await fetch(`${app.meterUrl}/counted`)).json()) as { statements: number; roundTrips: number };
+    const counted = (await (await fetch(`${app.meterUrl}/counted`)).json()) as Pick<CapturedPage, 'statements' | 'roundTrips' | 'sent'>;
     if (res.status !== 200) throw new Error(`${pagePath} answered ${res.status}`);
     if (!best || counted.statements < best.statements) best = { path: pagePath, contentType, ...content, ...counted };
   }
   return best!;
 }
 
-/** The baselines of bench/bare.ts and bench/stack-floor.ts, serving these pages. */
-export async function startBaselines(pages: CapturedPage[], databaseUrl: string, extraBareEnv: Record<string, string> = {}) {
+/**
+ * The baselines of bench/bare.ts and bench/stack-floor.ts serving these pages, and with
+ * `sameStatements` bench/same-statements.ts too.
+ */
+export async function startBaselines(
+  pages: CapturedPage[],
+  databaseUrl: string,
+  extraBareEnv: Record<string, string> = {},
+  options: { sameStatements?: boolean } = {},
+) {
   const pagesFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'portal-bench-')), 'pages.json');
   writeFileSync(pagesFile, JSON.stringify(pages));
   const bare = await startChild('bare.ts', { BARE_PAGES: pagesFile, DATABASE_URL: databaseUrl, ...extraBareEnv });
   const floor = await startChild('stack-floor.ts', { BARE_PAGES: pagesFile, DATABASE_URL: databaseUrl });
+  const same = options.sameStatements ? await startChild('same-statements.ts', { BARE_PAGES: pagesFile, DATABASE_URL: databaseUrl }) : null;
   return {
     bare: { url: (bare.line as { url: string }).url, child: bare.child },
     floor: { url: (floor.line as { url: string }).url, cookie: (floor.line as { cookie: string }).cookie, child: floor.child },
+    same: same ? { url: (same.line as { url: string }).url, child: same.child } : null,
   };
 }
 

@@ -1,13 +1,16 @@
 // `npm run bench:floor`: the portal's own cost. The dashboard, the invoice list and the sign out
 // other sessions confirmation (the floor page: it reads only what every signed-in page reads)
-// against two baselines sending the same bytes after the same round trips, measured in interleaved
-// rounds in one run: the bare route (Express and pg, nothing else: bench/bare.ts) and the stack's
-// floor (the design's stack with nothing of the portal in it: express-session with
-// connect-pg-simple, knex, EJS: bench/stack-floor.ts). Each in its own process, NODE_ENV=production,
-// on the demo seed with 1,000 rows (as bench/run.ts's pages table); the round trips are counted in
-// the portal's process as the pages are captured. Prints req/s medians, each portal's ratio to both
-// baselines (the median of each round's ratio) and each process's CPU per request, with what its
-// statements cost PostgreSQL (on a private cluster, which nothing else uses).
+// against three baselines sending the same bytes, measured in interleaved rounds in one run: after
+// the same round trips, the bare route (Express and pg, nothing else: bench/bare.ts) and the
+// stack's floor (the design's stack with nothing of the portal in it: express-session with
+// connect-pg-simple, knex, EJS: bench/stack-floor.ts); and the same statements (Express and pg
+// sending the very statements the portal sent for the page, in the same round trips:
+// bench/same-statements.ts), whose ratio is the portal's code alone. Each in its own process,
+// NODE_ENV=production, on the demo seed with 1,000 rows (as bench/run.ts's pages table); the round
+// trips and statements are counted and kept in the portal's process as the pages are captured.
+// Prints req/s medians, each portal's ratio to each baseline (the median of each round's ratio)
+// and each process's CPU per request, with what its statements cost PostgreSQL (on a private
+// cluster, which nothing else uses).
 //
 //   npx tsx bench/floor.ts                  5 rounds of 3 s per page and process
 //   npx tsx bench/floor.ts --profile        the portal under node --cpu-prof: its main thread's time
@@ -250,7 +253,7 @@ try {
     captured.set(page.name, capture);
     console.log(`${page.name}: ${capture.roundTrips} round trips, ${capture.statements} statements`);
   }
-  const baselines = await startBaselines([...captured.values()], portal.app!.databaseUrl);
+  const baselines = await startBaselines([...captured.values()], portal.app!.databaseUrl, {}, { sameStatements: true });
   const bare: Target = { label: 'bare', url: baselines.bare.url, pid: baselines.bare.child.pid!, windows: [], measured: new Map() };
   const floor: Target = {
     label: 'stack floor',
@@ -260,7 +263,14 @@ try {
     windows: [],
     measured: new Map(),
   };
-  targets.push(bare, floor, ...(before ? [before] : []), portal);
+  const same: Target = {
+    label: 'same statements',
+    url: baselines.same!.url,
+    pid: baselines.same!.child.pid!,
+    windows: [],
+    measured: new Map(),
+  };
+  targets.push(bare, floor, same, ...(before ? [before] : []), portal);
   console.log(`load average at start ${loadAtStart.map((l) => l.toFixed(1)).join(' / ')}; warming up`);
   for (const page of PAGES) for (const target of targets) await measure(target, page, 2, false);
   for (let round = 1; round <= ROUNDS; round++) {
@@ -284,24 +294,35 @@ try {
 }
 
 const portals = targets.filter((t) => t.app);
-const [bare, floor] = [targets.find((t) => t.label === 'bare')!, targets.find((t) => t.label === 'stack floor')!];
+const [bare, floor, same] = ['bare', 'stack floor', 'same statements'].map((label) => targets.find((t) => t.label === label)!) as [
+  Target,
+  Target,
+  Target,
+];
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 const ratioTo = (baseline: Target, target: Target, page: PageName) =>
   median(target.measured.get(page)!.map((row, i) => row.rps / baseline.measured.get(page)![i]!.rps));
 const databaseColumn = server.postmasterPid !== undefined;
 const throughputTable = [
-  `| page | process | req/s (median) | ratio to the stack floor | ratio to bare | CPU ms/request (median) |${databaseColumn ? ' PostgreSQL CPU ms/request (median) |' : ''}`,
-  `| --- | --- | ---: | ---: | ---: | ---: |${databaseColumn ? ' ---: |' : ''}`,
+  `| page | process | req/s (median) | ratio to the stack floor | ratio to the same statements | ratio to bare | CPU ms/request (median) |${databaseColumn ? ' PostgreSQL CPU ms/request (median) |' : ''}`,
+  `| --- | --- | ---: | ---: | ---: | ---: | ---: |${databaseColumn ? ' ---: |' : ''}`,
   ...PAGES.flatMap((page) =>
-    [bare, floor, ...portals].map((target) => {
+    [bare, floor, same, ...portals].map((target) => {
       const rows = target.measured.get(page.name)!;
-      const trips = captured.get(page.name)!.roundTrips;
+      const { roundTrips: trips, statements } = captured.get(page.name)!;
       const label =
-        target === bare ? `bare route, ${trips} round trips` : target === floor ? `stack floor, ${trips} round trips` : target.label;
+        target === bare
+          ? `bare route, ${trips} round trips`
+          : target === floor
+            ? `stack floor, ${trips} round trips`
+            : target === same
+              ? `same statements, ${statements} in ${trips} round trips`
+              : target.label;
       const toFloor = target.app ? `${ratioTo(floor, target, page.name).toFixed(2)} ×` : '';
+      const toSame = target.app ? `${ratioTo(same, target, page.name).toFixed(2)} ×` : '';
       const toBare = target === bare ? '' : `${ratioTo(bare, target, page.name).toFixed(2)} ×`;
       const database = databaseColumn ? ` ${median(rows.map((r) => r.databaseCpuMs!)).toFixed(3)} |` : '';
-      return `| ${page.name} | ${label} | ${fmt(median(rows.map((r) => r.rps)))} | ${toFloor} | ${toBare} | ${median(rows.map((r) => r.cpuMs)).toFixed(3)} |${database}`;
+      return `| ${page.name} | ${label} | ${fmt(median(rows.map((r) => r.rps)))} | ${toFloor} | ${toSame} | ${toBare} | ${median(rows.map((r) => r.cpuMs)).toFixed(3)} |${database}`;
     }),
   ),
 ];
@@ -332,7 +353,7 @@ const section = [
   '',
   `Written by \`${command}\` on ${started.toISOString().slice(0, 10)}. Machine: ${machine}.`,
   '',
-  `The dashboard, the invoice list and the sign out other sessions confirmation (the floor page: it reads only what every signed-in page reads) against two baselines sending the same bytes after the same number of round trips (counted in the portal's process): the bare route (Express 5 and pg, primary-key queries) and the stack floor (the design's stack with nothing of the portal in it: Express 5, express-session with connect-pg-simple reading a session without touching it, knex for the other round trips, EJS). Each in its own process with NODE_ENV=production, on the demo seed with 1,000 rows; ${ROUNDS} interleaved rounds of ${SECONDS} s per page and process, autocannon with ${CONNECTIONS} connections. CPU per request is the whole process's (all threads, from /proc)${databaseColumn ? "; PostgreSQL's is its private cluster's, postmaster and backends, in the same window: what the process's statements cost the database (the bare route and the stack floor send primary-key reads; the portal, its pages' own statements)" : ''}${PROFILE ? '; the portals ran under `node --cpu-prof`, which costs them some of it' : ''}.`,
+  `The dashboard, the invoice list and the sign out other sessions confirmation (the floor page: it reads only what every signed-in page reads) against three baselines sending the same bytes: after the same number of round trips (counted in the portal's process), the bare route (Express 5 and pg, primary-key queries) and the stack floor (the design's stack with nothing of the portal in it: Express 5, express-session with connect-pg-simple reading a session without touching it, knex for the other round trips, EJS); and the same statements (Express 5 and pg sending the very statements the portal sent for the page, values and prepared names included, in the same round trips), whose ratio leaves out what the page's SQL costs and measures the portal's code alone. Each in its own process with NODE_ENV=production, on the demo seed with 1,000 rows; ${ROUNDS} interleaved rounds of ${SECONDS} s per page and process, autocannon with ${CONNECTIONS} connections. CPU per request is the whole process's (all threads, from /proc)${databaseColumn ? "; PostgreSQL's is its private cluster's, postmaster and backends, in the same window: what the process's statements cost the database (the bare route and the stack floor send primary-key reads; the same statements and the portal, the page's own statements)" : ''}${PROFILE ? '; the portals ran under `node --cpu-prof`, which costs them some of it' : ''}.`,
   '',
   ...throughputTable,
   ...(profileTable.length
