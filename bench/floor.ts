@@ -226,6 +226,8 @@ async function measure(target: Target, page: (typeof PAGES)[number], seconds: nu
   ]);
 }
 
+const IDLE_SECONDS = 5;
+let idleDatabaseMsPerSecond: number | undefined;
 const loadAtStart = os.loadavg();
 const started = new Date();
 const server = await postgresServer();
@@ -273,6 +275,15 @@ try {
   targets.push(bare, floor, same, ...(before ? [before] : []), portal);
   console.log(`load average at start ${loadAtStart.map((l) => l.toFixed(1)).join(' / ')}; warming up`);
   for (const page of PAGES) for (const target of targets) await measure(target, page, 2, false);
+  // What the cluster spends with every process up and no request: the portals' own timers (the
+  // outbox, housekeeping, the news pass) and the server's background work. It counts in every
+  // window's PostgreSQL CPU, a share of it in each request's figure.
+  const idleFrom = databaseCpuMs();
+  if (idleFrom !== undefined) {
+    await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+    idleDatabaseMsPerSecond = (databaseCpuMs()! - idleFrom) / IDLE_SECONDS;
+    console.log(`PostgreSQL with no request: ${idleDatabaseMsPerSecond.toFixed(1)} ms of CPU a second`);
+  }
   for (let round = 1; round <= ROUNDS; round++) {
     for (const page of PAGES) {
       // Each round in the other order, so neither side always follows the other.
@@ -353,7 +364,7 @@ const section = [
   '',
   `Written by \`${command}\` on ${started.toISOString().slice(0, 10)}. Machine: ${machine}.`,
   '',
-  `The dashboard, the invoice list and the sign out other sessions confirmation (the floor page: it reads only what every signed-in page reads) against three baselines sending the same bytes: after the same number of round trips (counted in the portal's process), the bare route (Express 5 and pg, primary-key queries) and the stack floor (the design's stack with nothing of the portal in it: Express 5, express-session with connect-pg-simple reading a session without touching it, knex for the other round trips, EJS); and the same statements (Express 5 and pg sending the very statements the portal sent for the page, values and prepared names included, in the same round trips), whose ratio leaves out what the page's SQL costs and measures the portal's code alone. Each in its own process with NODE_ENV=production, on the demo seed with 1,000 rows; ${ROUNDS} interleaved rounds of ${SECONDS} s per page and process, autocannon with ${CONNECTIONS} connections. CPU per request is the whole process's (all threads, from /proc)${databaseColumn ? "; PostgreSQL's is its private cluster's, postmaster and backends, in the same window: what the process's statements cost the database (the bare route and the stack floor send primary-key reads; the same statements and the portal, the page's own statements)" : ''}${PROFILE ? '; the portals ran under `node --cpu-prof`, which costs them some of it' : ''}.`,
+  `The dashboard, the invoice list and the sign out other sessions confirmation (the floor page: it reads only what every signed-in page reads) against three baselines sending the same bytes: after the same number of round trips (counted in the portal's process), the bare route (Express 5 and pg, primary-key queries) and the stack floor (the design's stack with nothing of the portal in it: Express 5, express-session with connect-pg-simple reading a session without touching it, knex for the other round trips, EJS); and the same statements (Express 5 and pg sending the very statements the portal sent for the page, values and prepared names included, in the same round trips), whose ratio leaves out what the page's SQL costs and measures the portal's code alone. Each in its own process with NODE_ENV=production, on the demo seed with 1,000 rows; ${ROUNDS} interleaved rounds of ${SECONDS} s per page and process, autocannon with ${CONNECTIONS} connections. CPU per request is the whole process's (all threads, from /proc)${databaseColumn ? `; PostgreSQL's is its private cluster's, postmaster and backends, in the same window: what the process's statements cost the database (the bare route and the stack floor send primary-key reads; the same statements and the portal, the page's own statements); with every process up and no request, the cluster spent ${idleDatabaseMsPerSecond?.toFixed(1)} ms of CPU a second (the portals' timers and the server's own background work), which each window's figure includes` : ''}${PROFILE ? '; the portals ran under `node --cpu-prof`, which costs them some of it' : ''}.`,
   '',
   ...throughputTable,
   ...(profileTable.length
