@@ -11,7 +11,8 @@
 // server skips there), so the shapes the embedded runs so far sent (their TEST_STATEMENTS lines)
 // are read too, and the next round picks, among the files not yet run, those that sent the shapes
 // still missing. An empty answer ends the rounds; what is still missing then, PostgreSQL alone was
-// sent (every file sending it skips on the embedded engine), and is listed on stderr.
+// sent (the files sending it skip on the embedded engine, or a timer of theirs did not fire), and
+// is listed on stderr.
 //
 // Reads the lines test/support/root-hooks.ts wrote with TEST_STATEMENTS (the shapes each file
 // sent) and TEST_TIMINGS (each file's time); prints the files, one a line, and what they cover on
@@ -97,7 +98,8 @@ const chosen = new Set(ran.size === 0 ? open.filter(asksTheEngine) : []);
 const named = chosen.size;
 
 const covered = new Set([...sentThere, ...[...chosen].flatMap((file) => [...shapesOf.get(file)!])]);
-// Greedy, by new shapes a second of the file's time: within a small factor of the fewest seconds.
+// The greedy cover, by new shapes a second of the file's time: not the fewest seconds for certain
+// (that problem is NP-hard), but near them.
 const cost = (file: string) => Math.max(msOf.get(file) ?? 60_000, 500);
 for (;;) {
   let best: { file: string; gain: number } | null = null;
@@ -132,7 +134,7 @@ if (ran.size === 0) {
     `embedded pass so far: ${ran.size} files sent ${wanted.size - missing.length} of the ${wanted.size} statement shapes; ` +
       (chosen.size
         ? `${chosen.size} more files send ${missing.filter((shape) => covered.has(shape)).length} of the ${missing.length} missing`
-        : `the ${missing.length} missing were sent on PostgreSQL alone, by files that skip on the embedded engine:`),
+        : `the ${missing.length} missing were sent on PostgreSQL alone (their files skip on the embedded engine, or a timer did not fire):`),
   );
   if (chosen.size === 0) {
     for (const shape of missing.slice(0, SHAPES_LISTED)) console.error(`    ${shape.slice(0, 160)}`);
