@@ -3,7 +3,7 @@
 // the audit checks is what the plugin will rely on. A concept an adapter claims is served from the
 // host through it; a concept it leaves out the plugin provides itself.
 import { AUDIT_MANIFESTS } from '../plugins/audit-manifests.ts';
-import { checkClaimAgainstSchema, type HostClaim, type SchemaColumns } from '../src/core/index.ts';
+import { checkClaimAgainstSchema, type HostClaim, type SchemaColumns } from '../src/core/host-schema.ts';
 import type { AdapterDescription } from './adapter-registry.ts';
 import type { Catalog } from './catalog/types.ts';
 import { AuditError } from './errors.ts';

@@ -3,7 +3,7 @@
 // whose roles made the match). Built from the findings and the schema model, so every proposed
 // column exists in the catalog the audit read. It is a starting point for plugins/<crm>/adapter.ts,
 // to be trimmed to what the adapter really reads; what it leaves out, the plugin provides.
-import type { HostClaim, HostConcept } from '../src/core/index.ts';
+import type { HostClaim, HostConcept } from '../src/core/host-schema.ts';
 import type { Findings } from './findings/build-findings.ts';
 import type { ColumnRole } from './recognition/column-roles.ts';
 import { tokenize } from './recognition/names.ts';

@@ -2,7 +2,7 @@
 // the plugin reads it back later to check what an adapter claims against what the host really has.
 // Bump AUDIT_REPORT_VERSION on any change a reader would have to know about.
 import { z } from 'zod';
-import { HOST_CONCEPTS } from '../src/core/index.ts';
+import { HOST_CONCEPTS } from '../src/core/host-schema.ts';
 
 // 2: adapter claims are HostClaim lists (table and columns), claim checks name missing columns,
 // proposedClaims, and plan tables the host makes unnecessary.

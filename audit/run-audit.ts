@@ -1,7 +1,7 @@
 // The audit engine as a library: inspect the host read-only, recognise what it has, probe its
 // routes if asked, and answer the Customer Portal Audit Report. The CLI only parses flags and
 // writes files; tests and the plugin call runAudit directly.
-import type { HostClaim } from '../src/core/index.ts';
+import type { HostClaim } from '../src/core/host-schema.ts';
 import { checkClaims, NO_ADAPTER, resolveAdapter, schemaColumns, type AdapterDescription } from './adapters.ts';
 import { readCatalog } from './catalog/read-catalog.ts';
 import { withReadOnlySession, type ReadOnlySession } from './catalog/read-only-session.ts';

@@ -150,7 +150,6 @@ export { PORTAL_FLAG } from './flags/flag-names.ts';
 // Host
 export { clientNamesOf } from './host/client-names.ts';
 export { hostProvides, verifyHostClaims } from './host/verify-claims.ts';
-export { checkClaimAgainstSchema, type SchemaColumns } from './host/verify-claims.ts';
 
 // HTTP: errors with a status, cookies, who is asking
 export { badRequest, forbidden, HttpError, notFound } from './http/http-error.ts';
@@ -356,8 +355,6 @@ export {
   type ContractSummary,
   type ContractTimeEntry,
 } from './ports/host.ts';
-export type { AdapterDescription, HostClaim, HostConcept } from './ports/host.ts';
-export { HOST_CONCEPTS } from './ports/host.ts';
 export type { CatalogueCalendar, CatalogueRequestType } from './ports/host.ts';
 export {
   DEVICE_TYPES,

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { knownAdapterNames, resolveAdapter } from '../../audit/adapters.ts';
 import { DOLIBARR_CLAIMS } from '../../plugins/dolibarr/claims.ts';
-import { REFERENCE_CRM_CLAIMS } from '../../plugins/reference-crm/binding/adapter.ts';
+import { REFERENCE_CRM_CLAIMS } from '../../plugins/reference-crm/binding/claims.ts';
 
 describe('audit: the host bindings it knows', () => {
   it('knows the adapters the host bindings list, with their own claim lists', () => {

@@ -11,7 +11,7 @@ import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { checkClaims } from '../../audit/adapters.ts';
 import { renderMarkdown } from '../../audit/render-markdown.ts';
-import { REFERENCE_CRM_CLAIMS } from '../../plugins/reference-crm/binding/adapter.ts';
+import { REFERENCE_CRM_CLAIMS } from '../../plugins/reference-crm/binding/claims.ts';
 import { runAudit } from '../../audit/run-audit.ts';
 import { HOST_CONCEPTS, type AuditReport, type ConceptId, type ConceptFinding } from '../../audit/report-schema.ts';
 import { createKnex } from '../../src/core/db/connect.ts';

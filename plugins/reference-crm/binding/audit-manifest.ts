@@ -1,7 +1,7 @@
 // The reference CRM as the audit knows it: `npm run audit -- --adapter reference-crm` checks these
 // claims (the adapter's own, the ones the portal checks before it starts) against a database.
 import type { AdapterDescription } from '../../../src/index.ts';
-import { REFERENCE_CRM_CLAIMS } from './adapter.ts';
+import { REFERENCE_CRM_CLAIMS } from './claims.ts';
 
 export const REFERENCE_CRM_AUDIT_MANIFEST: AdapterDescription = {
   name: 'reference-crm',
