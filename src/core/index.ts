@@ -196,11 +196,10 @@ export { backgroundWorker, trackBackgroundWork } from './ops/background.ts';
 export type { PdfDocumentModel, PdfLine, PdfSection } from './pdf/document-model.ts';
 export { type Letterhead, presentLetterhead, withLetterhead } from './pdf/letterhead.ts';
 export { documentPreview, previewBrand } from './pdf/preview.ts';
-export { isEmbeddableImage, pdfFilename } from './pdf/render-pdf.ts';
-export { type PdfResult, renderPdfFor } from './pdf/rendered-pdfs.ts';
+export { isEmbeddableImage, pdfFilename } from './pdf/pdf-files.ts';
+export { type PdfResult, renderPdfFor, renderPdfHere } from './pdf/rendered-pdfs.ts';
 export { pdfBrand, sendPdf } from './pdf/send-pdf.ts';
 export { lineTable, recordTotals } from './pdf/line-table.ts';
-export { renderPdf } from './pdf/render-pdf.ts';
 
 // Authorization rules
 export {

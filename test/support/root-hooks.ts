@@ -4,12 +4,14 @@
 // Every statement the portal's or the CRM's code sends on a workspace table names its workspace
 // or says it spans workspaces (workspace-statements.ts): a test during which one did not fails,
 // and one sent outside any test (a file's before or after hooks) fails the file. With TEST_TIMINGS
-// set to a path, each file's wall time, set-up included, is added to it as a line of JSON
-// (scripts/test-timings.ts prints the table); with TEST_STATEMENTS set, the shapes of the app's
-// statements it sent (scripts/test-statements.ts). The template databases the test processes copy
-// for each file (database.ts) are dropped once, by the run's main process, when every file has
-// run: in a parallel run the root hooks below run once per file, so they cannot.
-import { appendFileSync } from 'node:fs';
+// set to a path, each file's wall time, set-up included, is added to it as a line of JSON, with the
+// CPU its test process spent and that of the processes it started and saw end (scripts/
+// test-timings.ts prints the table: with every core busy, CPU is what a file costs the run); with
+// TEST_STATEMENTS set, the shapes of the app's statements it sent (scripts/test-statements.ts).
+// The template databases the test processes copy for each file (database.ts) are dropped once, by
+// the run's main process, when every file has run: in a parallel run the root hooks below run once
+// per file, so they cannot.
+import { appendFileSync, readFileSync } from 'node:fs';
 import type { Context, Hook } from 'mocha';
 import { useFeatureFolders } from '../../src/portal.ts';
 import { dropTemplatesOfDeadRuns, dropTemplatesOfRun } from './database.ts';
@@ -22,6 +24,25 @@ const failure = (found: string) =>
   new Error(`statements on workspace tables without a workspace_id or the across-workspaces mark (docs/scaling.md):\n${found}`);
 
 let startedAt = 0;
+let startedCpu = { own: 0, children: 0 };
+
+/**
+ * CPU milliseconds so far: this process's, and its ended children's (what Linux counts in
+ * /proc/self/stat once a child is waited for; 0 elsewhere).
+ */
+function cpuSoFar(): { own: number; children: number } {
+  const { user, system } = process.cpuUsage();
+  let children = 0;
+  try {
+    // Fields after the command's closing parenthesis; cutime and cstime are the 16th and 17th of the line.
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    children = ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+  } catch {
+    // Not Linux: the children's share is unknown.
+  }
+  return { own: (user + system) / 1000, children };
+}
 
 /**
  * The file a root suite ran, where it ran one: in parallel mode each file runs in a root of its own;
@@ -46,6 +67,7 @@ export async function mochaGlobalTeardown(): Promise<void> {
 export const mochaHooks = {
   beforeAll(): void {
     startedAt = performance.now();
+    startedCpu = cpuSoFar();
   },
   afterEach(this: Context): void {
     const found = takeViolations();
@@ -56,7 +78,14 @@ export const mochaHooks = {
     const timings = process.env.TEST_TIMINGS;
     if (timings) {
       const file = fileOf(this.test?.parent);
-      if (file) appendFileSync(timings, `${JSON.stringify({ file, ms: Math.round(performance.now() - startedAt) })}\n`);
+      const cpu = cpuSoFar();
+      const line = {
+        file,
+        ms: Math.round(performance.now() - startedAt),
+        cpuMs: Math.round(cpu.own - startedCpu.own),
+        childCpuMs: Math.round(cpu.children - startedCpu.children),
+      };
+      if (file) appendFileSync(timings, `${JSON.stringify(line)}\n`);
     }
     const statements = process.env.TEST_STATEMENTS;
     if (statements) {

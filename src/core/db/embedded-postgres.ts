@@ -11,10 +11,7 @@
 //   at once (live pages make that common): keepStatementsTogether() below holds the backend for one
 //   connection from its Parse to its Sync.
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type { PGlite } from '@electric-sql/pglite';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -33,6 +30,14 @@ export interface EmbeddedPostgresOptions {
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  // Loaded here, not with this module: a portal on a PostgreSQL server never starts the engine,
+  // and loading it costs every process that imports the core most of a second.
+  const [{ PGlite }, { btree_gist }, { pg_trgm }, { PGLiteSocketServer }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/btree_gist'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('@electric-sql/pglite-socket'),
+  ]);
   const db = await PGlite.create({
     // Trigram indexes serve the client lists' search, and btree_gist the appointments' exclusion
     // constraint (the reference CRM's migrations create both).

@@ -7,6 +7,7 @@ import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import type { PdfDocumentModel } from './document-model.ts';
+import { isEmbeddableImage } from './pdf-files.ts';
 
 const require = createRequire(import.meta.url);
 const FONT_DIR = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
@@ -33,13 +34,6 @@ function drawQr(doc: PDFKit.PDFDocument, modules: { size: number; get(row: numbe
   doc.fill('#000000');
   doc.restore();
   return y + QR_SIZE;
-}
-
-/** PNG or JPEG by their signatures; pdfkit embeds only these. */
-export function isEmbeddableImage(content: Buffer): boolean {
-  const png = content.length > 8 && content.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-  const jpeg = content.length > 3 && content[0] === 0xff && content[1] === 0xd8 && content[2] === 0xff;
-  return png || jpeg;
 }
 
 /** Room beside a cell's text: 2 points each side, and 2 more so rounding never breaks a word. */
@@ -346,16 +340,4 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
   }
   doc.end();
   return done;
-}
-
-/** An attachment filename with only safe characters: "Proposal-PRO-0001.pdf". */
-export function pdfFilename(...parts: string[]): string {
-  const stem = parts
-    .join('-')
-    .normalize('NFKD')
-    .replace(/[^\w.-]+/g, '-')
-    .replace(/-+/g, '-')
-    .replace(/^[-.]+|[-.]+$/g, '')
-    .slice(0, 80);
-  return `${stem || 'document'}.pdf`;
 }

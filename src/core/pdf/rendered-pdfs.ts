@@ -10,7 +10,6 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { PdfDocumentModel } from './document-model.ts';
-import { renderPdf } from './render-pdf.ts';
 import { defaultPoolSize, PdfRenderPool } from './render-pool.ts';
 
 export interface PdfScope {
@@ -80,11 +79,21 @@ export async function renderPdfFor(scope: PdfScope, model: PdfDocumentModel): Pr
   return { pdf, renderMs: elapsed(started), cached: false };
 }
 
+/**
+ * Renders in this thread, loading the renderer at the first call: pdfkit, its fonts and the QR
+ * encoder are most of a second of a process's start, and with render threads (the default) only
+ * they load it.
+ */
+export async function renderPdfHere(model: PdfDocumentModel): Promise<Buffer> {
+  const { renderPdf } = await import('./render-pdf.ts');
+  return renderPdf(model);
+}
+
 async function render(model: PdfDocumentModel): Promise<Buffer> {
   pdfRenderStats.renders += 1;
   if (settings.threads <= 0) {
     pdfRenderStats.lastThreadId = 0;
-    return renderPdf(model);
+    return renderPdfHere(model);
   }
   pool ??= new PdfRenderPool(settings.threads);
   const { pdf, threadId } = await pool.render(model);

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import type { FileStorage } from '../ports/services.ts';
 import { portalContext } from '../web/portal-context.ts';
 import type { PdfBrand } from './document-model.ts';
-import { isEmbeddableImage } from './render-pdf.ts';
+import { isEmbeddableImage } from './pdf-files.ts';
 import type { PdfResult } from './rendered-pdfs.ts';
 
 export async function pdfBrand(storage: FileStorage, res: Response): Promise<PdfBrand> {

@@ -5,7 +5,6 @@
 // - the newest 30-second step a code was accepted for: a code is accepted once (no replay);
 // - every check is counted before it runs, per client user, like the other guessable secrets.
 import type { Knex } from 'knex';
-import QRCode from 'qrcode';
 import { Secret, TOTP } from 'otpauth';
 import { randomBytes } from 'node:crypto';
 import {
@@ -331,6 +330,8 @@ export class TwoFactorService {
  * not write (and no inline style, which the CSP would refuse).
  */
 async function qrParts(text: string): Promise<SetupView['qr']> {
+  // Loaded here: only setting up a second factor draws one.
+  const { default: QRCode } = await import('qrcode');
   const svg = await QRCode.toString(text, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
   const viewBox = /viewBox="([0-9 ]+)"/.exec(svg)?.[1];
   const paths = [...svg.matchAll(/<path (?:fill|stroke)="#[0-9a-f]{6}" d="([MmHhVvZz0-9. -]+)"/g)].map((m) => m[1]!);

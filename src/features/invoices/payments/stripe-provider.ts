@@ -19,7 +19,7 @@
 //             checkout, events answered 503 for Stripe to send again once the secret is back).
 // The payment's reference on the host is the PaymentIntent id (pi_…): what staff search for in
 // Stripe's dashboard.
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { CallbackInput, IgnoredCallback, PaymentProvider, UnavailableCallback, VerifiedCallback } from '../../../core/index.ts';
 import { isUnreadable, type StripeKeyResolver, type StripeKeys } from './stripe-keys.ts';
@@ -162,16 +162,26 @@ function apiAddress(apiBase: string | undefined): Pick<Stripe.StripeConfig, 'hos
   return { host: url.hostname, port: url.port || (protocol === 'http' ? 80 : 443), protocol };
 }
 
+/**
+ * Stripe's SDK, loaded at the first call that needs it: four hundred modules, a second of a
+ * process's start, that a portal whose workspaces take no card payments never uses.
+ */
+let stripeModule: Promise<typeof Stripe> | undefined;
+function loadStripe(): Promise<typeof Stripe> {
+  stripeModule ??= import('stripe').then((loaded) => loaded.default);
+  return stripeModule;
+}
+
 export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase?: string | undefined }): StripeProvider {
   const address = apiAddress(options.apiBase);
   // One client per secret key: a workspace with its own keys gets its own, the rest share one.
   const clients = new Map<string, Stripe>();
-  const newClient = (secretKey: string) =>
-    new Stripe(secretKey, { ...address, maxNetworkRetries: 1, timeout: 20_000, appInfo: { name: 'customer-portal' } });
-  const clientFor = (secretKey: string): Stripe => {
+  const newClient = async (secretKey: string) =>
+    new (await loadStripe())(secretKey, { ...address, maxNetworkRetries: 1, timeout: 20_000, appInfo: { name: 'customer-portal' } });
+  const clientFor = async (secretKey: string): Promise<Stripe> => {
     let client = clients.get(secretKey);
     if (!client) {
-      client = newClient(secretKey);
+      client = await newClient(secretKey);
       clients.set(secretKey, client);
     }
     return client;
@@ -200,7 +210,7 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
         portal_workspace_id: request.workspaceId,
         invoice_number: request.invoiceNumber,
       };
-      const session = await clientFor(keys.secretKey).checkout.sessions.create(
+      const session = await (await clientFor(keys.secretKey)).checkout.sessions.create(
         {
           mode: 'payment',
           line_items: [
@@ -231,7 +241,7 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
     // Before another checkout for the same invoice: an open session is expired (it can no longer
     // be paid), an expired one is closed already, a completed one (a debit on its way) cannot be.
     async closeCheckout({ workspaceId, checkoutId }) {
-      const stripe = clientFor((await keysOrThrow(workspaceId)).secretKey);
+      const stripe = await clientFor((await keysOrThrow(workspaceId)).secretKey);
       const session = await stripe.checkout.sessions.retrieve(checkoutId);
       if (session.status === 'expired') return true;
       if (session.status !== 'open') return false;
@@ -242,7 +252,7 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
     // Money kept as unapplied, given back in full: the PaymentIntent the event named.
     async refund({ workspaceId, reference, idempotencyKey }) {
       if (!reference.startsWith('pi_')) throw new Error(`${reference} is not a PaymentIntent: refund it in Stripe's dashboard`);
-      const stripe = clientFor((await keysOrThrow(workspaceId)).secretKey);
+      const stripe = await clientFor((await keysOrThrow(workspaceId)).secretKey);
       const refund = await stripe.refunds.create({ payment_intent: reference }, { idempotencyKey });
       return { refundId: refund.id };
     },
@@ -259,7 +269,7 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
       if (!keys?.webhookSecret) return null;
       let event: Stripe.Event;
       try {
-        event = await clientFor(keys.secretKey).webhooks.constructEventAsync(
+        event = await (await clientFor(keys.secretKey)).webhooks.constructEventAsync(
           input.rawBody,
           signature,
           keys.webhookSecret,
@@ -298,7 +308,7 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
     async testConnection(secretKey, webhookUrl) {
       try {
         // A key being tried is not kept: it may be wrong, and nothing uses it until it is saved.
-        const client = newClient(secretKey);
+        const client = await newClient(secretKey);
         const balance = await client.balance.retrieve();
         return {
           ok: true,

@@ -6,7 +6,7 @@
 // (never a label with nothing after it). Lines with tax rates get rate and amount columns and
 // totals per rate, and a long invoice is numbered "Page N of M" on every page.
 import { expect } from 'chai';
-import { formattersFor, type InvoiceDetail, type Locale, renderPdf, type RequestI18n, translator } from '../../../core/index.ts';
+import { formattersFor, type InvoiceDetail, type Locale, renderPdfHere, type RequestI18n, translator } from '../../../core/index.ts';
 import { invoicePdfModel, presentInvoiceDetail } from '../presenters.ts';
 import { invoiceReads, offerReads } from '../../../../plugins/reference-crm/binding/portal-commercial.ts';
 import { offerPdfModel, presentOfferDetail } from '../../offers/presenters.ts';
@@ -90,7 +90,7 @@ describe('invoice PDF: the details an invoice a business can file carries', func
     const i18n = i18nFor('en');
     const view = presentInvoiceDetail(i18n, detail, '/portal/demo/invoices/x', '2026-11-16');
     const raw = await pdfText(
-      await renderPdf(invoicePdfModel(i18n, view, { name: 'Demo Agency', color: '#2f5bd3', logo: null }, 'Summit Outdoor Co.')),
+      await renderPdfHere(invoicePdfModel(i18n, view, { name: 'Demo Agency', color: '#2f5bd3', logo: null }, 'Summit Outdoor Co.')),
     );
     const text = flat(raw);
     const checklist = {
@@ -123,7 +123,9 @@ describe('invoice PDF: the details an invoice a business can file carries', func
     const i18n = i18nFor('en');
     const view = presentInvoiceDetail(i18n, detail, '/portal/demo/invoices/x', '2026-11-16');
     const text = flat(
-      await pdfText(await renderPdf(invoicePdfModel(i18n, view, { name: 'Demo Agency', color: '#2f5bd3', logo: null }, 'Bluebell Bakery'))),
+      await pdfText(
+        await renderPdfHere(invoicePdfModel(i18n, view, { name: 'Demo Agency', color: '#2f5bd3', logo: null }, 'Bluebell Bakery')),
+      ),
     );
     expect(text).to.include('Reverse charge: VAT to be accounted for by the recipient');
     expect(text).to.match(/0\s?% on €1,500\.00 €0\.00/);
@@ -133,7 +135,7 @@ describe('invoice PDF: the details an invoice a business can file carries', func
     const de = i18nFor('de');
     const german = flat(
       await pdfText(
-        await renderPdf(
+        await renderPdfHere(
           invoicePdfModel(
             de,
             presentInvoiceDetail(de, detail, '/portal/demo/invoices/x', '2026-11-16'),
@@ -197,7 +199,7 @@ describe('invoice PDF: the details an invoice a business can file carries', func
       const i18n = i18nFor('en');
       const view = presentInvoiceDetail(i18n, detail, '/portal/demo/invoices/x', '2026-11-16');
       const text = flat(
-        await pdfText(await renderPdf(invoicePdfModel(i18n, view, { name: 'Demo Agency', color: '#2f5bd3', logo: null }, 'Summit'))),
+        await pdfText(await renderPdfHere(invoicePdfModel(i18n, view, { name: 'Demo Agency', color: '#2f5bd3', logo: null }, 'Summit'))),
       );
       expect(text).to.not.include('Reverse charge');
     } finally {
@@ -218,7 +220,7 @@ describe('invoice PDF: the details an invoice a business can file carries', func
     const view = presentOfferDetail(i18n, offer, '/portal/demo/proposals/x', '2026-11-16');
     const text = flat(
       await pdfText(
-        await renderPdf(offerPdfModel(i18n, view, { name: 'Demo Agency', color: '#2f5bd3', logo: null }, 'Summit Outdoor Co.')),
+        await renderPdfHere(offerPdfModel(i18n, view, { name: 'Demo Agency', color: '#2f5bd3', logo: null }, 'Summit Outdoor Co.')),
       ),
     );
     expect(text).to.include('Tax by rate');
@@ -379,7 +381,7 @@ describe('invoice PDF: tax per line and per rate, and page numbers on a long inv
   const render = async (detail: InvoiceDetail, locale: Locale = 'en') => {
     const i18n = i18nFor(locale);
     const view = presentInvoiceDetail(i18n, detail, '/portal/x/invoices/7', '2026-11-10');
-    return pdfText(await renderPdf(invoicePdfModel(i18n, view, { name: 'Tax Test', color: '#2f5bd3', logo: null }, 'Buyer Ltd')));
+    return pdfText(await renderPdfHere(invoicePdfModel(i18n, view, { name: 'Tax Test', color: '#2f5bd3', logo: null }, 'Buyer Ltd')));
   };
 
   it("shows each line's tax rate and amount, and the net and tax per rate", async function () {
@@ -425,7 +427,7 @@ describe('invoice PDF: tax per line and per rate, and page numbers on a long inv
       '2026-11-10',
     );
     for (const model of [invoicePdfModel(i18n, view, brand, 'Buyer Ltd'), offerPdfModel(i18n, offer, brand, 'Buyer Ltd')]) {
-      const pages = (await pdfText(await renderPdf(model))).split('\f').filter((page) => page.trim());
+      const pages = (await pdfText(await renderPdfHere(model))).split('\f').filter((page) => page.trim());
       expect(pages, model.heading).to.have.length(2);
       pages.forEach((page, index) => {
         expect(flat(page), `${model.heading}, page ${index + 1}`).to.include(

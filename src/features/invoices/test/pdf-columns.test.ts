@@ -7,7 +7,7 @@ import {
   type InvoiceDetail,
   type LineItem,
   type Locale,
-  renderPdf,
+  renderPdfHere,
   type RequestI18n,
   translator,
 } from '../../../core/index.ts';
@@ -51,7 +51,7 @@ async function headingAndRows(locale: Locale, lines: LineItem[]) {
   const i18n = i18nFor(locale);
   const view = presentInvoiceDetail(i18n, invoice(lines), '/portal/demo/invoices/1', '2026-11-02');
   const model = invoicePdfModel(i18n, view, { name: 'Demo Agency', color: '#2f5bd3', logo: null }, 'Kunde GmbH');
-  const text = await pdfText(await renderPdf(model));
+  const text = await pdfText(await renderPdfHere(model));
   const rows = text.split('\n');
   const at = rows.findIndex((row) => row.includes(model.columns.description));
   expect(at, text).to.be.greaterThan(-1);
