@@ -27,6 +27,7 @@ import * as companyDetails from './20270505000001_company_details.ts';
 import * as orders from './20270501000001_orders.ts';
 import * as devices from './20270503000001_devices.ts';
 import * as contracts from './20270502000001_contracts.ts';
+import * as documentContentExternal from './20270506000001_document_content_external.ts';
 import { CRM_DISTRIBUTION } from './distribution.ts';
 
 const config = (): Knex.MigratorConfig => ({
@@ -57,6 +58,7 @@ const config = (): Knex.MigratorConfig => ({
     '20270501000001_orders': orders,
     '20270503000001_devices': devices,
     '20270502000001_contracts': contracts,
+    '20270506000001_document_content_external': documentContentExternal,
   }),
   tableName: 'crm_knex_migrations',
 });
