@@ -25,13 +25,21 @@ export const processCpuMs = (pid: number): number => cpuMsOf(`/proc/${pid}/stat`
 export const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 /**
+ * User + system CPU time so far, in ms, of a process's children that have exited: the kernel adds
+ * a child's to its parent's cutime and cstime once the parent has waited for it.
+ */
+export function endedChildrenCpuMs(pid: number | 'self'): number {
+  const fields = statFields(`/proc/${pid}/stat`);
+  // cutime and cstime are the 14th and 15th fields after the command name.
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
  * User + system CPU time so far, in ms, of a process and its children: a PostgreSQL server's
- * postmaster and the backends serving its connections. A child that has exited counts through its
- * parent's cutime and cstime, where the kernel adds it once the parent has waited for it.
+ * postmaster and the backends serving its connections, those still running and those ended.
  */
 export function processTreeCpuMs(pid: number): number {
-  const own = statFields(`/proc/${pid}/stat`);
-  let total = ((Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  let total = processCpuMs(pid) + endedChildrenCpuMs(pid);
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {

@@ -11,8 +11,9 @@
 // The template databases the test processes copy for each file (database.ts) are dropped once, by
 // the run's main process, when every file has run: in a parallel run the root hooks below run once
 // per file, so they cannot.
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import type { Context, Hook } from 'mocha';
+import { endedChildrenCpuMs } from '../../bench/proc-stats.ts';
 import { useFeatureFolders } from '../../src/portal.ts';
 import { dropTemplatesOfDeadRuns, dropTemplatesOfRun } from './database.ts';
 import { takeStatementShapes, takeViolations, watchWorkspaceStatements } from './workspace-statements.ts';
@@ -27,17 +28,14 @@ let startedAt = 0;
 let startedCpu = { own: 0, children: 0 };
 
 /**
- * CPU milliseconds so far: this process's, and its ended children's (what Linux counts in
- * /proc/self/stat once a child is waited for; 0 elsewhere).
+ * CPU milliseconds so far: this process's (all its threads), and its ended children's, which
+ * Linux counts once a child is waited for (0 elsewhere).
  */
 function cpuSoFar(): { own: number; children: number } {
   const { user, system } = process.cpuUsage();
   let children = 0;
   try {
-    // Fields after the command's closing parenthesis; cutime and cstime are the 16th and 17th of the line.
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-    children = ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+    children = endedChildrenCpuMs('self');
   } catch {
     // Not Linux: the children's share is unknown.
   }
