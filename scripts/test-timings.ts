@@ -21,18 +21,20 @@ interface Cost {
   childCpuMs: number;
 }
 
+const NOTHING: Cost = { ms: 0, cpuMs: 0, childCpuMs: 0 };
+const plus = (a: Cost, b: Cost): Cost => ({ ms: a.ms + b.ms, cpuMs: a.cpuMs + b.cpuMs, childCpuMs: a.childCpuMs + b.childCpuMs });
+
 const byFile = new Map<string, Cost>();
 for (const line of readFileSync(source, 'utf8').split('\n')) {
   if (!line.trim()) continue;
   const { file, ms, cpuMs = 0, childCpuMs = 0 } = JSON.parse(line) as { file: string } & Partial<Cost> & { ms: number };
   const relative = path.relative(process.cwd(), file);
-  const cost = byFile.get(relative) ?? { ms: 0, cpuMs: 0, childCpuMs: 0 };
-  byFile.set(relative, { ms: cost.ms + ms, cpuMs: cost.cpuMs + cpuMs, childCpuMs: cost.childCpuMs + childCpuMs });
+  byFile.set(relative, plus(byFile.get(relative) ?? NOTHING, { ms, cpuMs, childCpuMs }));
 }
 
 const sum = (costs: Iterable<Cost>, key: keyof Cost) => [...costs].reduce((total, cost) => total + cost[key], 0);
 const cpu = (cost: Cost) => cost.cpuMs + cost.childCpuMs;
-const totalCpu = [...byFile.values()].reduce((total, cost) => total + cpu(cost), 0);
+const totalCpu = sum(byFile.values(), 'cpuMs') + sum(byFile.values(), 'childCpuMs');
 const seconds = (ms: number) => (ms / 1000).toFixed(1).padStart(7);
 const share = (ms: number) => `${((100 * ms) / Math.max(totalCpu, 1)).toFixed(1).padStart(5)} %`;
 
@@ -46,14 +48,7 @@ for (const [file, cost] of [...byFile].sort((a, b) => cpu(b[1]) - cpu(a[1])).sli
 }
 
 const byFolder = new Map<string, Cost>();
-for (const [file, cost] of byFile) {
-  const folder = byFolder.get(path.dirname(file)) ?? { ms: 0, cpuMs: 0, childCpuMs: 0 };
-  byFolder.set(path.dirname(file), {
-    ms: folder.ms + cost.ms,
-    cpuMs: folder.cpuMs + cost.cpuMs,
-    childCpuMs: folder.childCpuMs + cost.childCpuMs,
-  });
-}
+for (const [file, cost] of byFile) byFolder.set(path.dirname(file), plus(byFolder.get(path.dirname(file)) ?? NOTHING, cost));
 console.log('\nby folder:\n    CPU   share   wall  folder');
 for (const [folder, cost] of [...byFolder].sort((a, b) => cpu(b[1]) - cpu(a[1]))) {
   console.log(`${seconds(cpu(cost))} ${share(cpu(cost))} ${seconds(cost.ms)}  ${folder}`);
