@@ -1,12 +1,9 @@
-// Where the reference CRM keeps what its adapter reads and writes, on their own: the audit reads
-// them without loading the adapter (and through it the whole portal).
+// Where the reference CRM keeps what its adapter reads and writes. The portal checks these against
+// the schema before it starts; the audit compares them with what it finds, reading this file without
+// the adapter (and through it the whole portal). The CRM keeps no client logins and no comments, so
+// the portal provides those itself.
 import type { HostClaim } from '../../../src/index.ts';
 
-/**
- * Where this CRM keeps what the adapter reads and writes. The portal checks these against the
- * schema before it starts; the audit compares them with what it finds. The CRM keeps no client
- * logins and no comments, so the portal provides those itself.
- */
 export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
   {
     concept: 'workspace',
