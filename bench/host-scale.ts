@@ -1,7 +1,7 @@
-// A host of a real agency's size: every client list and record page beside Dolibarr, at the size
-// issue 63 names, against the same pages at the demo's size, measured in one run. Two Dolibarr
-// databases on one server, the same seed, each with rows generated in Dolibarr's own tables
-// (generate_series, the codes and columns Dolibarr writes):
+// A host of a real agency's size: every client list and record page beside Dolibarr and beside Alga
+// PSA at a real agency's size, against the same pages at the demo's size, measured in one run. For
+// each host two databases on one server, the same seed, each with rows generated in the host's own
+// tables (generate_series, the codes and columns the host writes):
 //   real  1,000 client companies more; 1,000,000 invoices and 1,000,000 proposals; 200,000 tickets
 //         with 1,000,000 messages; 10,000 projects. The signed-in contact's company (the seeded
 //         bakery) holds 100,000 of the invoices, 100,000 of the proposals, 95,000 of the tickets
@@ -20,12 +20,15 @@
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/host-scale.ts
 //   HOST_SCALE=0.1 ...    a tenth of the real size (the demo's stays as it is)
 //   HOST_SCALE_ROUNDS=30  requests per median (default 40)
+//   HOST_SCALE_HOST=alga  one host only: dolibarr or alga (default both)
 //
 // Needs a PostgreSQL server and Dolibarr's schemas at ../shared/crm-schemas (or CRM_SCHEMAS_DIR):
 // they load with psql. Generating the real size takes a few minutes.
 import request from 'supertest';
 import type { Knex } from 'knex';
 import { createDolibarrAdapter } from '../plugins/dolibarr/adapter.ts';
+import { portalBesideAlga, startAlgaHost, unavailable as algaUnavailable, type AlgaHost } from '../test/alga-psa/alga-host.ts';
+import { CLAIRE_PASSWORD as ALGA_CLAIRE_PASSWORD } from '../test/alga-psa/seed.ts';
 import { hashPassword } from '../src/core/crypto/secrets.ts';
 import { forgetKeptDashboards } from '../test/support/kept-dashboards.ts';
 import { signedInAgent } from '../test/support/portal-harness.ts';
@@ -147,16 +150,59 @@ async function generateDolibarrRows(db: Knex, bakery: number, admin: number, siz
   );
 }
 
+/** One page to time: its name, its path on this side, and a text it must show of the generated rows. */
+interface Page {
+  name: string;
+  path: string;
+  shows: string;
+  /** Each request the first after a change: the client's kept dashboard dropped before it. */
+  afterChange?: boolean;
+}
+
 interface Side {
   agent: ReturnType<typeof request.agent>;
   base: string;
   db: Knex;
-  /** The pages' paths at this side, record pages included. */
-  paths: Record<PageName, string>;
+  /** The same pages, in the same order, on both sides of a host. */
+  pages: Page[];
   close(): Promise<void>;
 }
 
+/** The client's lists, their record pages and the dashboard, as each host names them. */
+function pagesOf(records: {
+  invoice: string;
+  offerList: string;
+  offerName: string;
+  offer: string;
+  ticket: string;
+  project: string;
+  refs: { invoice: string; offer: string; ticket: string; message: string; project: string };
+}): Page[] {
+  const { refs } = records;
+  return [
+    { name: 'dashboard', path: '/', shows: refs.invoice },
+    { name: 'dashboard after a change', path: '/', shows: refs.invoice, afterChange: true },
+    { name: 'invoice list', path: '/invoices', shows: refs.invoice },
+    { name: 'an invoice', path: `/invoices/${records.invoice}`, shows: refs.invoice },
+    { name: `${records.offerName} list`, path: records.offerList, shows: refs.offer },
+    { name: `a ${records.offerName}`, path: `${records.offerList}/${records.offer}`, shows: refs.offer },
+    // The open tickets: the list's first tab.
+    { name: 'ticket list', path: '/tickets', shows: refs.ticket },
+    { name: 'all tickets', path: '/tickets?tab=all', shows: refs.ticket },
+    { name: 'a ticket', path: `/tickets/${records.ticket}`, shows: refs.message },
+    { name: 'project list', path: '/projects', shows: refs.project },
+    { name: 'a project', path: `/projects/${records.project}`, shows: refs.project },
+  ];
+}
+
 const PASSWORD = 'Claire-portal-2026';
+
+const generatedIn = (host: string, size: HostSize, generatedMs: number, passMs: number) =>
+  console.log(
+    `${host}, ${describeSize(size)}: generated in ${(generatedMs / 1000).toFixed(1)} s, first host-news pass ${(passMs / 1000).toFixed(1)} s`,
+  );
+
+// ---- Beside Dolibarr ---------------------------------------------------------------------------
 
 /** A record of the client's company from the middle of its history, by its generated ref. */
 async function middleRecord(db: Knex, table: string, prefix: string, bakery: number, heavy: number): Promise<number> {
@@ -183,7 +229,12 @@ async function dolibarrSide(size: HostSize): Promise<Side> {
     const generatedMs = performance.now() - started;
     running = await servePortalBeside(
       host,
-      createDolibarrAdapter(db, { workspaceSlug: seed.workspaceSlug, dataRoot: host.dataRoot, actingUserId: seed.users.admin, tickets: true }),
+      createDolibarrAdapter(db, {
+        workspaceSlug: seed.workspaceSlug,
+        dataRoot: host.dataRoot,
+        actingUserId: seed.users.admin,
+        tickets: true,
+      }),
     );
     await insertClaireLogin(db, seed, await hashPassword(PASSWORD));
     await db('workspace_client_portal_settings')
@@ -193,28 +244,25 @@ async function dolibarrSide(size: HostSize): Promise<Side> {
     // The background pass a running portal makes every few minutes, here once.
     const passStarted = performance.now();
     await running.portal.clientNotifications.hostNews();
-    console.log(
-      `beside Dolibarr, ${describeSize(size)}: generated in ${(generatedMs / 1000).toFixed(1)} s, first host-news pass ${((performance.now() - passStarted) / 1000).toFixed(1)} s`,
-    );
-    const agent = await signedInAgent(request.agent(running.url), seed.workspaceSlug, { email: 'claire@martin.example', password: PASSWORD });
+    generatedIn('beside Dolibarr', size, generatedMs, performance.now() - passStarted);
+    const agent = await signedInAgent(request.agent(running.url), seed.workspaceSlug, {
+      email: 'claire@martin.example',
+      password: PASSWORD,
+    });
     const portal = running;
     return {
       agent,
       base: `/portal/${seed.workspaceSlug}`,
       db,
-      paths: {
-        dashboard: '/',
-        'dashboard after a change': '/',
-        'invoice list': '/invoices',
-        'an invoice': `/invoices/${await middleRecord(db, 'llx_facture', 'FA-SCALE-', bakery, size.heavy.invoices)}`,
-        'proposal list': '/proposals',
-        'a proposal': `/proposals/${await middleRecord(db, 'llx_propal', 'PR-SCALE-', bakery, size.heavy.proposals)}`,
-        'ticket list': '/tickets', // the open tickets: the list's first tab
-        'all tickets': '/tickets?tab=all',
-        'a ticket': `/tickets/${await middleRecord(db, 'llx_ticket', 'TS-SCALE-', bakery, size.heavy.tickets)}`,
-        'project list': '/projects',
-        'a project': `/projects/${await middleRecord(db, 'llx_projet', 'PJ-SCALE-', bakery, size.heavy.projects)}`,
-      },
+      pages: pagesOf({
+        invoice: String(await middleRecord(db, 'llx_facture', 'FA-SCALE-', bakery, size.heavy.invoices)),
+        offerList: '/proposals',
+        offerName: 'proposal',
+        offer: String(await middleRecord(db, 'llx_propal', 'PR-SCALE-', bakery, size.heavy.proposals)),
+        ticket: String(await middleRecord(db, 'llx_ticket', 'TS-SCALE-', bakery, size.heavy.tickets)),
+        project: String(await middleRecord(db, 'llx_projet', 'PJ-SCALE-', bakery, size.heavy.projects)),
+        refs: { invoice: 'FA-SCALE-', offer: 'PR-SCALE-', ticket: 'TS-SCALE-', message: 'Message 5 on TS-SCALE-', project: 'PJ-SCALE-' },
+      }),
       close: async () => {
         await portal.close();
         await host.close();
@@ -227,47 +275,212 @@ async function dolibarrSide(size: HostSize): Promise<Side> {
   }
 }
 
-/** What each page shows of the generated rows, so no page is timed empty (the dashboards: its cards). */
-const SHOWS: Record<PageName, string> = {
-  dashboard: 'FA-SCALE-',
-  'dashboard after a change': 'FA-SCALE-',
-  'invoice list': 'FA-SCALE-',
-  'an invoice': 'FA-SCALE-',
-  'proposal list': 'PR-SCALE-',
-  'a proposal': 'PR-SCALE-',
-  'ticket list': 'TS-SCALE-',
-  'all tickets': 'TS-SCALE-',
-  'a ticket': 'Message 5 on TS-SCALE-',
-  'project list': 'PJ-SCALE-',
-  'a project': 'PJ-SCALE-',
-};
+// ---- Beside Alga PSA ---------------------------------------------------------------------------
 
-const PAGES = [
-  'dashboard',
-  'dashboard after a change',
-  'invoice list',
-  'an invoice',
-  'proposal list',
-  'a proposal',
-  'ticket list',
-  'all tickets',
-  'a ticket',
-  'project list',
-  'a project',
-] as const;
-type PageName = (typeof PAGES)[number];
+/**
+ * The same rows in Alga's tables, in Alga's codes: clients; invoices sent, paid or cancelled;
+ * quotes sent, accepted, rejected, expired or converted; tickets on a board of their own, open
+ * ("New") or closed, each message a published thread of its own (a thread and its root comment, as
+ * TicketModel.createComment writes them); projects in progress. Row g's client is chosen as
+ * beside Dolibarr, through a numbering of the generated clients kept for the transaction.
+ */
+async function generateAlgaRows(db: Knex, tenant: string, bakery: string, users: { admin: string; tech: string }, size: HostSize) {
+  await db.transaction(async (trx) => {
+    await trx.raw(
+      `insert into clients (tenant, client_name, is_inactive, default_currency_code, billing_cycle, client_type)
+       select ?, 'Scale client ' || g, false, 'USD', 'monthly', 'company' from generate_series(1, ?) g`,
+      [tenant, size.companies],
+    );
+    await trx.raw(
+      `create temporary table scale_clients on commit drop as
+         select client_id, (row_number() over (order by client_name) - 1)::int as n from clients
+          where tenant = ? and client_name like 'Scale client %'`,
+      [tenant],
+    );
+    await trx.raw('create unique index on scale_clients (n)');
+    // The client of row g: the bakery while g is within `heavy`, else a generated one.
+    const client = (heavy: number) =>
+      `case when g <= ${heavy} then '${bakery}'::uuid else (select c.client_id from scale_clients c where c.n = g % ${size.companies}) end`;
+    const day = `timestamptz '2016-01-01 00:00:00Z' + (g % 3650) * interval '1 day'`;
+    await trx.raw(
+      `insert into invoices (tenant, client_id, invoice_number, invoice_date, due_date, subtotal, tax, total_amount,
+                             status, currency_code, is_manual, invoice_type, finalized_at, created_at, updated_at)
+       select ?, ${client(size.heavy.invoices)}, 'INV-SCALE-' || g, d, d + interval '30 days', 10000, 800, 10800,
+              case when g % 100 = 0 then 'sent' when g % 4 = 0 then 'cancelled' else 'paid' end, 'USD', true, 'standard', d, d, d
+         from generate_series(1, ?) g, lateral (select ${day} as d) day`,
+      [tenant, size.invoices],
+    );
+    await trx.raw(
+      `insert into quotes (tenant, client_id, quote_number, title, status, version, quote_date, valid_until, subtotal, tax,
+                           total_amount, currency_code, is_template, sent_at, accepted_at, rejected_at, expired_at, converted_at,
+                           created_by, updated_by, created_at, updated_at)
+       select ?, ${client(size.heavy.proposals)}, 'Q-SCALE-' || g, 'Work ' || g, s, 1, d, d + interval '30 days', 10000, 800, 10800,
+              'USD', false, d,
+              case when s in ('accepted', 'converted') then d + interval '2 days' end,
+              case when s = 'rejected' then d + interval '2 days' end,
+              case when s = 'expired' then d + interval '30 days' end,
+              case when s = 'converted' then d + interval '3 days' end,
+              ?, ?, d, d
+         from generate_series(1, ?) g,
+              lateral (select ${day} as d,
+                              case when g % 100 = 0 then 'sent' else (array['accepted', 'rejected', 'expired', 'converted'])[1 + g % 4] end as s) q`,
+      [tenant, users.admin, users.admin, size.proposals],
+    );
+    const [board] = await trx('boards')
+      .insert({ tenant, board_name: 'Scale support', is_default: true, display_order: 1 })
+      .returning<Array<{ board_id: string }>>('board_id');
+    const status = async (name: string, is_closed: boolean, order_number: number) =>
+      (
+        await trx('statuses')
+          .insert({
+            tenant,
+            board_id: board!.board_id,
+            name,
+            status_type: 'ticket',
+            item_type: 'ticket',
+            order_number,
+            is_closed,
+            is_default: !is_closed,
+            created_by: users.admin,
+          })
+          .returning<Array<{ status_id: string }>>('status_id')
+      )[0]!.status_id;
+    const [open, closed] = [await status('New', false, 1), await status('Closed', true, 2)];
+    const [priority] = await trx('priorities')
+      .insert({ tenant, priority_name: 'Medium', order_number: 1, item_type: 'ticket', created_by: users.admin })
+      .returning<Array<{ priority_id: string }>>('priority_id');
+    await trx.raw(
+      `insert into tickets (tenant, ticket_number, title, client_id, status_id, is_closed, closed_at, board_id, priority_id, entered_by,
+                            entered_at, updated_at, source, ticket_origin, attributes)
+       select ?, 'TIC-SCALE-' || g, 'Question ' || g, ${client(size.heavy.tickets)}, case when open then ?::uuid else ?::uuid end, not open,
+              case when not open then d + interval '2 days' end, ?, ?, ?, d, d + interval '2 days', 'web_app', 'internal',
+              jsonb_build_object('description', 'Something to look at, number ' || g)
+         from generate_series(1, ?) g,
+              lateral (select ${day} + (g % 86400) * interval '1 second' as d, g % 20 = 0 as open) t`,
+      [tenant, open, closed, board!.board_id, priority!.priority_id, users.tech, size.tickets],
+    );
+    // Each message: a thread and its root comment, their ids made from the ticket's and the message's number.
+    await trx.raw(
+      `insert into comment_threads (tenant, thread_id, ticket_id, root_comment_id, is_internal, last_activity_at, created_at, created_by)
+       select t.tenant, md5('thread ' || t.ticket_id || ' ' || k)::uuid, t.ticket_id, md5('comment ' || t.ticket_id || ' ' || k)::uuid, false,
+              t.entered_at + k * interval '3 hours', t.entered_at + k * interval '3 hours', ?
+         from tickets t cross join generate_series(1, ?) k
+        where t.tenant = ? and t.ticket_number like 'TIC-SCALE-%'`,
+      [users.tech, size.messagesPerTicket, tenant],
+    );
+    await trx.raw(
+      `insert into comments (tenant, comment_id, ticket_id, thread_id, user_id, note, is_internal, is_resolution, author_type,
+                             publish_state, created_at, updated_at)
+       select th.tenant, th.root_comment_id, th.ticket_id, th.thread_id, ?,
+              'Message ' || row_number() over (partition by th.ticket_id order by th.created_at) || ' on ' || t.ticket_number,
+              false, false, 'internal', 'published', th.created_at, th.created_at
+         from comment_threads th join tickets t on t.tenant = th.tenant and t.ticket_id = th.ticket_id
+        where th.tenant = ? and t.ticket_number like 'TIC-SCALE-%'`,
+      [users.tech, tenant],
+    );
+    const projectStatus = await trx('statuses').where({ tenant, item_type: 'project' }).first<{ status_id: string }>('status_id');
+    await trx.raw(
+      `insert into projects (tenant, client_id, project_name, status, wbs_code, project_number, is_inactive, client_portal_config,
+                             created_at, updated_at)
+       select ?, ${client(size.heavy.projects)}, 'Project ' || g, ?, '9' || g, 'PRJ-SCALE-' || g, false,
+              '{"show_tasks": true, "show_phases": false, "show_budget_hours": false, "visible_task_fields": ["task_name", "due_date", "status"], "show_phase_completion": false}'::jsonb,
+              d, d
+         from generate_series(1, ?) g, lateral (select ${day} as d) p`,
+      [tenant, projectStatus!.status_id, size.projects],
+    );
+  });
+}
 
-/** The median time of one GET, over ROUNDS requests one after another; `before` runs untimed before each. */
-async function medianMs(side: Side, page: PageName): Promise<number> {
-  const path = `${side.base}${side.paths[page]}`;
+/** A record of the bakery from the middle of its generated history, by its number. */
+async function middleAlgaRecord(
+  db: Knex,
+  table: string,
+  id: string,
+  number: string,
+  prefix: string,
+  args: { tenant: string; bakery: string; heavy: number },
+) {
+  const row = await db(table)
+    .where({ tenant: args.tenant, client_id: args.bakery })
+    .whereLike(number, `${prefix}%`)
+    .orderBy(number)
+    .offset(Math.floor(args.heavy / 2))
+    .first<Record<string, string> | undefined>(id);
+  if (!row) throw new Error(`no ${table} row of the bakery`);
+  return row[id]!;
+}
+
+async function algaSide(size: HostSize): Promise<Side> {
+  const host: AlgaHost = await startAlgaHost({ portalTables: true });
+  let running: PortalOnHost | undefined;
+  try {
+    const { db, seed } = host;
+    const { tenant } = seed;
+    const bakery = seed.clients.bakery;
+    const started = performance.now();
+    await generateAlgaRows(db, tenant, bakery, seed.users, size);
+    await db.raw('vacuum analyze');
+    const generatedMs = performance.now() - started;
+    const beside = await portalBesideAlga(host, { serve: true });
+    running = beside.running;
+    await db('workspace_client_portal_settings')
+      .insert({ workspace_id: tenant, show_tickets: true, show_projects: true })
+      .onConflict('workspace_id')
+      .merge();
+    const agent = await signedInAgent(request.agent(running.url), beside.slug, {
+      email: 'claire@harbor.example',
+      password: ALGA_CLAIRE_PASSWORD,
+    });
+    // The background pass (after the sign-in: it reads the workspaces that have someone to tell).
+    const passStarted = performance.now();
+    await running.portal.clientNotifications.hostNews();
+    generatedIn('beside Alga PSA', size, generatedMs, performance.now() - passStarted);
+    const of = { tenant, bakery };
+    const portal = running;
+    return {
+      agent,
+      base: `/portal/${beside.slug}`,
+      db,
+      pages: pagesOf({
+        invoice: await middleAlgaRecord(db, 'invoices', 'invoice_id', 'invoice_number', 'INV-SCALE-', {
+          ...of,
+          heavy: size.heavy.invoices,
+        }),
+        offerList: '/quotations',
+        offerName: 'quotation',
+        offer: await middleAlgaRecord(db, 'quotes', 'quote_id', 'quote_number', 'Q-SCALE-', { ...of, heavy: size.heavy.proposals }),
+        ticket: await middleAlgaRecord(db, 'tickets', 'ticket_id', 'ticket_number', 'TIC-SCALE-', { ...of, heavy: size.heavy.tickets }),
+        project: await middleAlgaRecord(db, 'projects', 'project_id', 'project_number', 'PRJ-SCALE-', {
+          ...of,
+          heavy: size.heavy.projects,
+        }),
+        refs: { invoice: 'INV-SCALE-', offer: 'Q-SCALE-', ticket: 'TIC-SCALE-', message: 'Message 5 on TIC-SCALE-', project: 'Project ' },
+      }),
+      close: async () => {
+        await portal.close();
+        await host.close();
+      },
+    };
+  } catch (error) {
+    await running?.close();
+    await host.close();
+    throw error;
+  }
+}
+
+// ---- The run -----------------------------------------------------------------------------------
+
+/** The median time of one GET, over ROUNDS requests one after another. */
+async function medianMs(side: Side, page: Page): Promise<number> {
+  const path = `${side.base}${page.path}`;
   const times: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
-    if (page === 'dashboard after a change') await forgetKeptDashboards(side.db);
+    if (page.afterChange) await forgetKeptDashboards(side.db);
     const started = performance.now();
     const res = await side.agent.get(path);
     times.push(performance.now() - started);
     if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}`);
-    if (i === 0 && !res.text.includes(SHOWS[page])) throw new Error(`GET ${path} shows no "${SHOWS[page]}"`);
+    if (i === 0 && !res.text.includes(page.shows)) throw new Error(`GET ${path} shows no "${page.shows}"`);
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)]!;
@@ -285,37 +498,48 @@ const TARGET_RATIO = 1.5;
 
 async function measure(host: string, demo: Side, real: Side): Promise<HostScaleRow[]> {
   const rows: HostScaleRow[] = [];
-  for (const page of PAGES) {
+  for (const [i, page] of demo.pages.entries()) {
+    const other = real.pages[i]!;
     await medianMs(demo, page);
-    await medianMs(real, page);
-    const [a, b, c, d] = [await medianMs(demo, page), await medianMs(real, page), await medianMs(real, page), await medianMs(demo, page)];
-    const row = { host, page, demoMs: (a + d) / 2, realMs: (b + c) / 2 };
+    await medianMs(real, other);
+    const [a, b, c, d] = [await medianMs(demo, page), await medianMs(real, other), await medianMs(real, other), await medianMs(demo, page)];
+    const row = { host, page: page.name, demoMs: (a + d) / 2, realMs: (b + c) / 2 };
     rows.push(row);
     const ratio = row.realMs / row.demoMs;
     const met = row.realMs <= TARGET_MS && ratio <= TARGET_RATIO;
     console.log(
-      `${host}, ${page}: p50 ${row.demoMs.toFixed(2)} ms at the demo's size, ${row.realMs.toFixed(2)} ms at real size: ${ratio.toFixed(2)} × ` +
+      `${host}, ${page.name}: p50 ${row.demoMs.toFixed(2)} ms at the demo's size, ${row.realMs.toFixed(2)} ms at real size: ${ratio.toFixed(2)} × ` +
         `(targets ≤ ${TARGET_MS} ms and ≤ ${TARGET_RATIO} ×: ${met ? 'met' : 'NOT met'})`,
     );
   }
   return rows;
 }
 
-const rows: HostScaleRow[] = [];
-const why = ticketModuleUnavailable();
-if (why) console.log(`beside Dolibarr: not measured, ${why}`);
-else {
+/** The demo's side and the real size's, of one host, one at a time: the machine holds two databases. */
+async function measureHost(host: string, side: (size: HostSize) => Promise<Side>): Promise<HostScaleRow[]> {
   const sides: Side[] = [];
   try {
-    const demo = await dolibarrSide(DEMO);
-    sides.push(demo);
-    const real = await dolibarrSide(REAL);
-    sides.push(real);
-    rows.push(...(await measure('beside Dolibarr', demo, real)));
+    sides.push(await side(DEMO));
+    sides.push(await side(REAL));
+    return await measure(host, sides[0]!, sides[1]!);
   } finally {
-    for (const side of sides) await side.close();
+    for (const opened of sides) await opened.close();
   }
 }
+
+const ONLY = process.env.HOST_SCALE_HOST;
+if (ONLY !== undefined && ONLY !== 'dolibarr' && ONLY !== 'alga') throw new Error('HOST_SCALE_HOST is dolibarr or alga');
+const rows: HostScaleRow[] = [];
+const dolibarrWhy = ticketModuleUnavailable();
+if (ONLY === 'alga') {
+  // left out by HOST_SCALE_HOST
+} else if (dolibarrWhy) console.log(`beside Dolibarr: not measured, ${dolibarrWhy}`);
+else rows.push(...(await measureHost('beside Dolibarr', dolibarrSide)));
+const algaWhy = algaUnavailable();
+if (ONLY === 'dolibarr') {
+  // left out by HOST_SCALE_HOST
+} else if (algaWhy) console.log(`beside Alga PSA: not measured, ${algaWhy}`);
+else rows.push(...(await measureHost('beside Alga PSA', algaSide)));
 
 // For bench/run.ts, which puts the rows in BENCHMARKS.md.
 console.log(`HOST_SCALE_ROWS ${JSON.stringify({ scale: SCALE, real: REAL, demo: DEMO, rows })}`);
