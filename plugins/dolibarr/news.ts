@@ -11,8 +11,9 @@
 //
 // The portal reads this port in a background pass every few minutes, one instance at a time per
 // workspace, never in a client's request: the one moment the binding has to scan llx_propal for its
-// pending proposals (queries/proposals.ts) and llx_ticket for its statuses. It scans first, so that
-// a client told of a new proposal finds it counted on the dashboard.
+// pending proposals (queries/proposals.ts) and llx_ticket for its statuses and its list's order
+// (queries/ticket-statuses.ts, queries/ticket-order.ts). It scans first, so that a client told of
+// a new proposal finds it counted on the dashboard.
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { HostNewsItem, HostNewsPort } from '../../src/index.ts';
@@ -35,6 +36,7 @@ import {
   type NewsCursor,
   type Part,
 } from './queries/news.ts';
+import { scanTicketOrder } from './queries/ticket-order.ts';
 import { scanTicketStatuses, ticketStatusChangesSince, ticketStatusStart } from './queries/ticket-statuses.ts';
 import { bookingChanges } from './appointments.ts';
 
@@ -75,7 +77,11 @@ export function dolibarrNews(
       await scanPendingProposals(db, entity);
       // Before the positions are taken: a first read notes the statuses as they are (a ticket's
       // status before the portal saw it is no change), a later one numbers what changed since.
-      if (options.tickets) await scanTicketStatuses(db, entity);
+      if (options.tickets) {
+        await scanTicketStatuses(db, entity);
+        // The ticket list's order, out of any client's request (queries/ticket-order.ts).
+        await scanTicketOrder(db, entity);
+      }
       const saved = readNewsCursor(cursorSchema, cursorText);
       // The first read starts where the portal began to follow the workspace.
       const cursor = saved ?? (await newsStartAt(db, startedAt));

@@ -25,7 +25,8 @@ import { agendaLabel } from './agenda.ts';
 import type { Db } from './db.ts';
 import { noteTicketStatus } from './ticket-statuses.ts';
 import { ticketLinkedToLotSql } from './devices.ts';
-import { ticketsSeenBy } from './visibility.ts';
+import { beforeFirstScan, type KeptStatuses, keptTickets, newerTickets, noteTicketOrder } from './ticket-order.ts';
+import { ticketsSeenAmong, ticketsSeenBy } from './visibility.ts';
 
 export const TICKET_STATUS = {
   notRead: 0,
@@ -64,7 +65,7 @@ export interface TicketRow {
   datec: Date | null;
   date_close: Date | null;
   activity: Date;
-  /** The keyset position: activity as text to the microsecond. */
+  /** The keyset position: the activity the list sorted it by, as text to the microsecond. */
   activity_key: string;
   /** Who opened it: the user who created it in Dolibarr, else the company's contact with origin_email. */
   opened_by: string | null;
@@ -111,7 +112,8 @@ const ACTIVITY_SQL = `greatest(t.datec, t.tms, t.date_close, (
 /** What the company's contacts see of its tickets (visibility.ts). */
 const scopedTickets = (db: Db, scope: Scope) => ticketsSeenBy(db, scope);
 
-function columns(db: Db) {
+/** A ticket's columns; `sortedBy`, the SQL of the activity its list sorted it by, where that is not its live one (ticket-order.ts). */
+function columns(db: Db, sortedBy = ACTIVITY_SQL) {
   return [
     't.rowid',
     't.ref',
@@ -134,7 +136,7 @@ function columns(db: Db) {
     't.datec',
     't.date_close',
     db.raw(`${ACTIVITY_SQL} as activity`),
-    db.raw(`to_char(${ACTIVITY_SQL}, 'YYYY-MM-DD"T"HH24:MI:SS.US') as activity_key`),
+    db.raw(`to_char(${sortedBy}, 'YYYY-MM-DD"T"HH24:MI:SS.US') as activity_key`),
     db.raw(`coalesce(
       (select nullif(trim(concat_ws(' ', u.firstname, u.lastname)), '') from llx_user u where u.rowid = t.fk_user_create),
       (select nullif(trim(concat_ws(' ', p.firstname, p.lastname)), '') from llx_socpeople p
@@ -174,16 +176,45 @@ export async function listTickets(db: Knex, args: TicketListArgs): Promise<Ticke
 }
 
 async function ticketPage(db: Db, args: TicketListArgs): Promise<TicketRow[]> {
-  const keys = scopedTickets(db, args).select('t.rowid', db.raw(`${ACTIVITY_SQL} as activity`));
-  if (args.state === 'open') keys.whereRaw(`${STATUS_SQL} not in (${CLOSED_STATUSES.join(', ')})`);
-  if (args.state === 'closed') keys.whereRaw(`${STATUS_SQL} in (${CLOSED_STATUSES.join(', ')})`);
-  if (args.waiting) keys.whereRaw(`${STATUS_SQL} = ?`, [TICKET_STATUS.needMoreInfo]);
   const search = args.search?.trim();
-  if (search) {
-    const pattern = likePattern(search);
-    keys.where((q) => q.whereILike('t.ref', pattern).orWhereILike('t.subject', pattern));
-  }
-  if (args.lotId !== undefined) keys.whereRaw(ticketLinkedToLotSql('t'), [args.lotId, args.lotId]);
+  const filtered = (keys: Knex.QueryBuilder) => {
+    if (args.state === 'open') keys.whereRaw(`${STATUS_SQL} not in (${CLOSED_STATUSES.join(', ')})`);
+    if (args.state === 'closed') keys.whereRaw(`${STATUS_SQL} in (${CLOSED_STATUSES.join(', ')})`);
+    if (args.waiting) keys.whereRaw(`${STATUS_SQL} = ?`, [TICKET_STATUS.needMoreInfo]);
+    if (search) {
+      const pattern = likePattern(search);
+      keys.where((q) => q.whereILike('t.ref', pattern).orWhereILike('t.subject', pattern));
+    }
+    if (args.lotId !== undefined) keys.whereRaw(ticketLinkedToLotSql('t'), [args.lotId, args.lotId]);
+    return keys;
+  };
+  // The list walks the portal's order of the company's tickets (ticket-order.ts): its kept rows,
+  // each read live until the page is full, and those newer than its scan. A search or a device's
+  // tickets may match any of the company's tickets, however old: those read them all.
+  const keys =
+    !search && args.lotId === undefined
+      ? db.from(
+          db.raw('((?) union all (?) union all (?)) as u', [
+            filtered(
+              ticketsSeenAmong(db, args, {
+                from: keptTickets(db, { ...args, kept: keptStatuses(args), before: args.after ?? null }),
+                rowid: 'o.fk_ticket',
+              }),
+            )
+              .select('t.rowid', 'o.activity')
+              .orderBy([
+                { column: 'o.activity', order: 'desc' },
+                { column: 'o.fk_ticket', order: 'desc' },
+              ])
+              .limit(args.limit),
+            filtered(ticketsSeenAmong(db, args, { from: newerTickets(db, args), rowid: 'c.rowid' })).select(
+              't.rowid',
+              db.raw(`${ACTIVITY_SQL} as activity`),
+            ),
+            filtered(beforeFirstScan(scopedTickets(db, args), args.entity)).select('t.rowid', db.raw(`${ACTIVITY_SQL} as activity`)),
+          ]),
+        )
+      : filtered(scopedTickets(db, args)).select('t.rowid', db.raw(`${ACTIVITY_SQL} as activity`));
   const page = db.select('k.rowid', 'k.activity').from(keys.as('k'));
   if (args.after) page.whereRaw('(k.activity, k.rowid) < (?::timestamp, ?)', [args.after.at, args.after.rowid]);
   page
@@ -200,7 +231,15 @@ async function ticketPage(db: Db, args: TicketListArgs): Promise<TicketRow[]> {
       { column: 'p.activity', order: 'desc' },
       { column: 'p.rowid', order: 'desc' },
     ])
-    .select<TicketRow[]>(columns(db));
+    .select<TicketRow[]>(columns(db, 'p.activity'));
+}
+
+/** The kept rows a list with these filters walks: the statuses it shows, as of the scan. */
+function keptStatuses(args: { state: 'open' | 'closed' | 'all'; waiting?: boolean }): KeptStatuses {
+  if (args.waiting) return { in: [TICKET_STATUS.needMoreInfo] };
+  if (args.state === 'open') return { notIn: CLOSED_STATUSES };
+  if (args.state === 'closed') return { in: CLOSED_STATUSES };
+  return { all: true };
 }
 
 export async function findTicket(db: Db, args: Scope & { rowid: number; forUpdate?: boolean }): Promise<TicketRow | null> {
@@ -253,10 +292,23 @@ export async function listTicketStatusEvents(db: Db, args: { entity: number; tic
  * one statement: an imported heap of open tickets costs the dashboard what a few do.
  */
 export async function ticketCounts(db: Db, args: Scope & { countLimit: number }): Promise<{ open: number; waiting: number }> {
-  const counted = (condition: string) => countUpTo(db, scopedTickets(db, args).whereRaw(condition), args.countLimit);
+  // Up to the limit of each, among the rows the portal's order keeps of that status and those newer
+  // than its scan (ticket-order.ts), each read live.
+  const counted = (condition: string, kept: KeptStatuses) => {
+    const among = (candidates: { from: Knex.QueryBuilder; rowid: string }) =>
+      ticketsSeenAmong(db, args, candidates).whereRaw(condition).select(db.raw('1'));
+    const rows = db.from(
+      db.raw('((?) union all (?) union all (?)) as u', [
+        among({ from: keptTickets(db, { ...args, kept, before: null }), rowid: 'o.fk_ticket' }),
+        among({ from: newerTickets(db, args), rowid: 'c.rowid' }),
+        beforeFirstScan(scopedTickets(db, args), args.entity).whereRaw(condition).select(db.raw('1')),
+      ]),
+    );
+    return countUpTo(db, rows, args.countLimit);
+  };
   const row = await db.first<{ open: number; waiting: number } | undefined>(
-    db.raw('(?) as open', [counted(`${STATUS_SQL} not in (${CLOSED_STATUSES.join(', ')})`)]),
-    db.raw('(?) as waiting', [counted(`${STATUS_SQL} = ${TICKET_STATUS.needMoreInfo}`)]),
+    db.raw('(?) as open', [counted(`${STATUS_SQL} not in (${CLOSED_STATUSES.join(', ')})`, keptStatuses({ state: 'open' }))]),
+    db.raw('(?) as waiting', [counted(`${STATUS_SQL} = ${TICKET_STATUS.needMoreInfo}`, keptStatuses({ state: 'open', waiting: true }))]),
   );
   return { open: Number(row?.open ?? 0), waiting: Number(row?.waiting ?? 0) };
 }
@@ -494,13 +546,22 @@ export async function insertTicketMessage(trx: Db, args: TicketMessageInsert): P
   return event;
 }
 
+/**
+ * What the portal's own change of a ticket's status notes, in its transaction: the status the
+ * news pass compares with (not news to the client who made it), and the ticket's place in the list.
+ */
+async function noteOwnStatusChange(trx: Db, args: { entity: number; rowid: number }): Promise<void> {
+  await noteTicketStatus(trx, args);
+  await noteTicketOrder(trx, args);
+}
+
 /** CommonObject::setStatut on the ticket (only from one of `from`); false when it was in none of them. */
 export async function setTicketStatus(trx: Db, args: Scope & { rowid: number; from: readonly number[]; to: number }): Promise<boolean> {
   const changed = await trx('llx_ticket')
     .where({ rowid: args.rowid, entity: args.entity, fk_soc: args.companyId })
     .whereRaw(`coalesce(fk_statut, 0) in (${args.from.map(() => '?').join(', ')})`, [...args.from])
     .update({ fk_statut: args.to, tms: trx.fn.now() });
-  if (changed > 0) await noteTicketStatus(trx, { entity: args.entity, rowid: args.rowid });
+  if (changed > 0) await noteOwnStatusChange(trx, { entity: args.entity, rowid: args.rowid });
   return changed > 0;
 }
 
@@ -510,7 +571,7 @@ export async function closeTicket(trx: Db, args: Scope & { rowid: number }): Pro
     .where({ rowid: args.rowid, entity: args.entity, fk_soc: args.companyId })
     .whereRaw(`coalesce(fk_statut, 0) not in (${CLOSED_STATUSES.join(', ')})`)
     .update({ fk_statut: TICKET_STATUS.closed, progress: 100, date_close: trx.fn.now(), tms: trx.fn.now() });
-  if (changed > 0) await noteTicketStatus(trx, { entity: args.entity, rowid: args.rowid });
+  if (changed > 0) await noteOwnStatusChange(trx, { entity: args.entity, rowid: args.rowid });
   return changed > 0;
 }
 
@@ -529,6 +590,6 @@ export async function reopenTicket(trx: Db, args: Scope & { rowid: number }): Pr
       ]),
       tms: trx.fn.now(),
     });
-  if (changed > 0) await noteTicketStatus(trx, { entity: args.entity, rowid: args.rowid });
+  if (changed > 0) await noteOwnStatusChange(trx, { entity: args.entity, rowid: args.rowid });
   return changed > 0;
 }

@@ -82,6 +82,20 @@ export function ticketsSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
     .whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId));
 }
 
+/**
+ * The company's tickets among candidates (`from`, whose column `rowid` names a ticket), as
+ * llx_ticket rows aliased t: the same rule as ticketsSeenBy, each candidate read by primary key.
+ * OFFSET 0 keeps it one lookup per candidate: without it PostgreSQL may read the company's tickets.
+ */
+export function ticketsSeenAmong(db: Db, scope: CompanyScope, candidates: { from: Knex.QueryBuilder; rowid: string }): Knex.QueryBuilder {
+  return candidates.from
+    .joinRaw(
+      `cross join lateral (select * from llx_ticket t where t.rowid = ${candidates.rowid} and t.entity = ? and t.fk_soc = ? offset 0) as t`,
+      [scope.entity, scope.companyId],
+    )
+    .whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId));
+}
+
 const PROJECT_OPEN = 1;
 const PROJECT_CLOSED = 2;
 /** The statuses a client sees a project in: a draft (0) is still the agency's. */

@@ -135,6 +135,14 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
     kind: 'coordinator',
     why: "beside Dolibarr, the ticket statuses the portal last saw, compared with llx_ticket in one statement: kept where Dolibarr's tables are, never distributed",
   },
+  portal_dolibarr_ticket_order: {
+    kind: 'coordinator',
+    why: "beside Dolibarr, an index of llx_ticket by company and last activity joined to it by rowid in the ticket list: kept where Dolibarr's tables are, never distributed, so the join stays one node's index reads",
+  },
+  portal_dolibarr_ticket_order_scans: {
+    kind: 'coordinator',
+    why: 'one row per Dolibarr entity, read in the same statement as llx_ticket and portal_dolibarr_ticket_order',
+  },
   portal_dolibarr_request_types: {
     kind: 'coordinator',
     why: "beside Dolibarr, a handful of rows per entity read with llx_c_ticket_type: kept where Dolibarr's tables are, never distributed",
