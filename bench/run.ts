@@ -28,6 +28,11 @@
 //                                 and proposals on one client (1,000 of each open; then 50,000
 //                                 open invoices) against the demo's size, beside the reference
 //                                 CRM, Dolibarr and Alga PSA (likewise)
+//   npm run bench -- --only=host-scale
+//                                 every client list and record page beside Dolibarr and Alga PSA
+//                                 with a real agency's CRM (1M invoices, 1M proposals or quotes,
+//                                 200k tickets with 1M messages, 10k projects) against the same
+//                                 shape a thousand times smaller (likewise; a few minutes to generate)
 //   BENCH_CPU_PROFILE=dir         writes a V8 CPU profile of each app process (its main thread) to dir
 //   DATABASE_URL=postgres://...   the PostgreSQL server to create the benchmark databases on;
 //                                 unset: a private cluster started with initdb/pg_ctl on a free port
@@ -199,11 +204,15 @@ const SSE_STREAMS = 1000;
 // Nor is one heavy client: the dashboard with 100,000 invoices and proposals on one client, some
 // of them open, against the demo's size (bench/heavy-client.ts), beside the reference CRM, Dolibarr and Alga PSA.
 const HEAVY = 'heavy';
+// Nor are the pages beside a host of a real agency's size (bench/host-scale.ts).
+const HOST_SCALE = 'host-scale';
 // Nor are Stripe's webhook events: one recorded, then the same event replayed under load.
 const STRIPE_CALLBACK = 'stripe-callback';
 const SELECTED = only
   ? PAGES.filter((page) =>
-      only.some((word) => ![SIGN_IN_POST, STRIPE_CALLBACK, ROUND_TRIPS, SCALE, SSE, HEAVY].includes(word) && page.name.includes(word)),
+      only.some(
+        (word) => ![SIGN_IN_POST, STRIPE_CALLBACK, ROUND_TRIPS, SCALE, SSE, HEAVY, HOST_SCALE].includes(word) && page.name.includes(word),
+      ),
     )
   : PAGES;
 const measureSignInAsked = !only || only.includes(SIGN_IN_POST);
@@ -212,6 +221,7 @@ const measureRoundTripsAsked = !only || only.includes(ROUND_TRIPS);
 const measureScale = !only || only.includes(SCALE);
 const measureStreams = !only || only.includes(SSE);
 const measureHeavy = !only || only.includes(HEAVY);
+const measureHostScale = !only || only.includes(HOST_SCALE);
 const measurePages = SELECTED.length > 0 || measureSignInAsked || measureRoundTripsAsked || measureCallbackAsked;
 const CONNECTIONS = 10;
 const DURATION = Number(process.env.BENCH_DURATION ?? (quick ? 5 : 15));
@@ -575,9 +585,16 @@ interface HeavyClientRun {
   rows: Array<{ host: string; scenario: string; page: string; demoMs: number; heavyMs: number }>;
 }
 
-/** bench/heavy-client.ts on a server (it needs one: Dolibarr's schema loads with psql), as deployed. */
-async function heavyClient(databaseUrl: string): Promise<HeavyClientRun> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'heavy-client.ts')], {
+interface HostScaleRun {
+  rows: Array<{ host: string; page: string; demoMs: number; realMs: number }>;
+}
+
+/**
+ * A bench script of its own on a server (those need one: the hosts' schemas load with psql), as
+ * deployed: its lines printed here, and the rows it prints after `marker` returned.
+ */
+async function benchScript<T>(script: string, marker: string, databaseUrl: string): Promise<T> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', script)], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -587,10 +604,10 @@ async function heavyClient(databaseUrl: string): Promise<HeavyClientRun> {
     output += chunk.toString();
   });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const line = output.split('\n').find((l) => l.startsWith('HEAVY_CLIENT_ROWS '));
-  if (code !== 0 || !line) throw new Error(`heavy-client.ts exited with ${code}: ${output}`);
-  for (const printed of output.split('\n').filter((l) => l && !l.startsWith('HEAVY_CLIENT_ROWS '))) console.log(`  ${printed}`);
-  return JSON.parse(line.slice('HEAVY_CLIENT_ROWS '.length)) as HeavyClientRun;
+  const line = output.split('\n').find((l) => l.startsWith(`${marker} `));
+  if (code !== 0 || !line) throw new Error(`${script} exited with ${code}: ${output}`);
+  for (const printed of output.split('\n').filter((l) => l && !l.startsWith(`${marker} `))) console.log(`  ${printed}`);
+  return JSON.parse(line.slice(marker.length + 1)) as T;
 }
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}, load average at start ${os
@@ -612,6 +629,7 @@ const rss: Record<string, { idle: number; loaded: number }> = {};
 const scale: Record<string, Array<{ page: string; small: number; large: number }>> = {};
 const streams: Record<string, StreamsMeasured> = {};
 let heavy: HeavyClientRun | undefined;
+let hostScale: HostScaleRun | undefined;
 /** The pages on 1,000 rows of one database (undefined: the embedded one), added to the report's tables. */
 async function measurePagesOn(label: string, databaseUrl: string | undefined): Promise<void> {
   const own = SELECTED.filter((page) => !page.host);
@@ -649,7 +667,8 @@ try {
   if (measurePages && !skipEmbedded) await measurePagesOn('embedded', undefined);
   if (measureStreams) streams.PostgreSQL = await liveStreams('PostgreSQL', await freshPostgres());
   if (measureStreams && !skipEmbedded) streams.embedded = await liveStreams('embedded', undefined);
-  if (measureHeavy) heavy = await heavyClient(server.url);
+  if (measureHeavy) heavy = await benchScript<HeavyClientRun>('heavy-client.ts', 'HEAVY_CLIENT_ROWS', server.url);
+  if (measureHostScale) hostScale = await benchScript<HostScaleRun>('host-scale.ts', 'HOST_SCALE_ROWS', server.url);
 } finally {
   for (const db of databases) await db.drop().catch(() => {});
   server.stop();
@@ -707,6 +726,21 @@ const heavyTable = heavy
 
 // Each target of the benchmark with what this run measured against it.
 const yesNo = (met: boolean) => (met ? 'met' : '**not met**');
+// The targets of a page beside a host of real size: at most 50 ms p50, and 1.5 × its demo-size time.
+const HOST_SCALE_MS = 50;
+const HOST_SCALE_RATIO = 1.5;
+const hostScaleMet = (r: HostScaleRun['rows'][number]) => r.realMs <= HOST_SCALE_MS && r.realMs / r.demoMs <= HOST_SCALE_RATIO;
+const hostScaleTable = hostScale
+  ? [
+      `| host | page | p50 ms at the demo's size | p50 ms at real size | ratio | target |`,
+      '| --- | --- | ---: | ---: | ---: | --- |',
+      ...hostScale.rows.map(
+        (r) =>
+          `| ${r.host} | ${r.page} | ${r.demoMs.toFixed(2)} | ${r.realMs.toFixed(2)} | ${(r.realMs / r.demoMs).toFixed(2)} × | ≤ ${HOST_SCALE_MS} ms and ≤ ${HOST_SCALE_RATIO} ×: ${yesNo(hostScaleMet(r))} |`,
+      ),
+    ]
+  : [];
+
 // The page that reads only what every signed-in page reads (its session with the client user, the
 // host's contact) and renders the layout around a short form: the floor of a signed-in page.
 const FLOOR_PAGE = 'sign out other sessions confirmation';
@@ -747,6 +781,13 @@ const targetRows = [
       (r) =>
         `| one heavy client's dashboard ≤ 1.5 × the demo's | ${r.host} | ${(r.heavyMs / r.demoMs).toFixed(2)} × | ${yesNo(r.heavyMs / r.demoMs <= 1.5)} |`,
     ),
+  ...[...new Set((hostScale?.rows ?? []).map((r) => r.host))].map((host) => {
+    const rows = hostScale!.rows.filter((r) => r.host === host);
+    const missed = rows
+      .filter((r) => !hostScaleMet(r))
+      .map((r) => `${r.page} (${r.realMs.toFixed(0)} ms, ${(r.realMs / r.demoMs).toFixed(2)} ×)`);
+    return `| every client page at real size ≤ ${HOST_SCALE_MS} ms p50 and ≤ ${HOST_SCALE_RATIO} × the demo's | ${host} | ${rows.length - missed.length} of ${rows.length}${missed.length ? `; not: ${missed.join(', ')}` : ''} | ${yesNo(missed.length === 0)} |`;
+  }),
   ...(rss.embedded
     ? [`| the embedded demo idle < 300 MB RSS | embedded | ${rss.embedded.idle.toFixed(0)} MB | ${yesNo(rss.embedded.idle < 300)} |`]
     : []),
@@ -813,6 +854,12 @@ const report = [
   '',
   ...heavyTable,
   '',
+  '## Beside a host of real size',
+  '',
+  "bench/host-scale.ts: for each host two databases on one server, the same seed, with rows generated in the host's own tables: at real size 1,000 client companies more, 1,000,000 invoices, 1,000,000 proposals (quotes beside Alga PSA), 200,000 tickets with 1,000,000 messages and 10,000 projects, the signed-in client's company holding 100,000 invoices, 100,000 proposals, 95,000 tickets and 1,000 projects; at the demo's size the same shape a thousand times smaller. A record page shows one from the middle of the company's history. Each page one request at a time, on the demo, the real size, the real size again and the demo again, each side's two medians averaged.",
+  '',
+  ...hostScaleTable,
+  '',
   '## Targets',
   '',
   ...targetsSection,
@@ -839,6 +886,8 @@ console.log(
     ...streamsTable,
     '',
     ...heavyTable,
+    '',
+    ...hostScaleTable,
     '',
     ...targetsSection,
   ].join('\n'),
