@@ -177,6 +177,15 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     purpose: 'beside Dolibarr only: when the proposal order above was last scanned from llx_propal',
   },
   {
+    name: 'portal_dolibarr_ticket_order',
+    purpose:
+      'beside Dolibarr only: where each ticket sorts in its company’s list (last activity, status), so a page of the ticket list and the open count do not read every past ticket and its messages (llx_ticket holds no last activity)',
+  },
+  {
+    name: 'portal_dolibarr_ticket_order_scans',
+    purpose: 'beside Dolibarr only: when the ticket order above was last scanned, and the highest ticket and agenda event it saw',
+  },
+  {
     name: 'portal_dolibarr_request_types',
     purpose:
       'beside Dolibarr only: the request types the agency offers clients (a form, and whether a request becomes a draft proposal or a ticket)',
@@ -202,6 +211,15 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
   {
     name: 'portal_alga_listed_scans',
     purpose: 'beside Alga PSA only: when the listed records above were last scanned from invoices and quotes',
+  },
+  {
+    name: 'portal_alga_ticket_order',
+    purpose:
+      'beside Alga PSA only: where each ticket sorts in its client’s list (last activity, closed), so a page of the ticket list and the open count do not read every ticket of the tenant (Alga’s tickets have no index by client)',
+  },
+  {
+    name: 'portal_alga_ticket_order_scans',
+    purpose: 'beside Alga PSA only: when the ticket order above was last scanned from tickets',
   },
 ];
 

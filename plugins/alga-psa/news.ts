@@ -13,8 +13,9 @@
 //
 // The portal reads this port in a background pass every few minutes, one instance at a time per
 // workspace, never in a client's request: the one moment the binding scans the tenant's invoices
-// and quotes into its listed records (queries/listed.ts). It scans first, so that a client told of
-// a new invoice finds it in the list.
+// and quotes into its listed records (queries/listed.ts) and its tickets into their list's order
+// (queries/ticket-order.ts). It scans first, so that a client told of a new invoice finds it in
+// the list.
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { HostNewsItem, HostNewsPort } from '../../src/index.ts';
@@ -33,6 +34,7 @@ import {
   type Part,
 } from './queries/news.ts';
 import { scanListedQuotes } from './queries/quotes.ts';
+import { scanTicketOrder } from './queries/ticket-order.ts';
 
 const position = z.string().max(40);
 const cursorSchema = z.object({
@@ -51,6 +53,9 @@ export function algaNews(db: Knex, tenantOf: (workspaceId: string) => string | n
       // On the first read too: that is the first fill, until which the lists read Alga's tables.
       await scanListedInvoices(db, tenant);
       await scanListedQuotes(db, tenant);
+      // The ticket list's order (queries/ticket-order.ts): the pass that tells of the agency's
+      // answers is the one that moves their tickets up the client's list.
+      await scanTicketOrder(db, tenant);
       // The first read starts where the portal began to follow the workspace.
       const cursor = readNewsCursor(cursorSchema, cursorText) ?? (await newsStartAt(db, startedAt));
       // The tickets' position, or where they start now (nothing of theirs told this time).

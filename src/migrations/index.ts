@@ -29,6 +29,7 @@ import * as algaListedRecords from './20270101000005_alga_listed_records.ts';
 import * as staffPreferences from './20270103000001_staff_preferences.ts';
 import * as dolibarrTicketStatuses from './20270301000002_dolibarr_ticket_statuses.ts';
 import * as dolibarrTicketOrder from './20270610000001_dolibarr_ticket_order.ts';
+import * as algaTicketOrder from './20270610000003_alga_ticket_order.ts';
 import * as dolibarrRequestsAppointments from './20270506000001_dolibarr_requests_appointments.ts';
 import * as clientSummaries from './20270601000001_client_summaries.ts';
 
@@ -54,6 +55,7 @@ const CORE_MIGRATIONS: Readonly<Record<string, PortalMigration>> = {
   '20270506000001_dolibarr_requests_appointments': dolibarrRequestsAppointments,
   '20270601000001_client_summaries': clientSummaries,
   '20270610000001_dolibarr_ticket_order': dolibarrTicketOrder,
+  '20270610000003_alga_ticket_order': algaTicketOrder,
 };
 
 /**

@@ -52,7 +52,7 @@ export async function loadAlgaSchema(url: string): Promise<void> {
 /**
  * An Alga database, seeded; with `portalTables`, the portal's own tables migrated beside Alga's as
  * `portal migrate` leaves them before the portal serves (the binding reads and writes some of
- * them: its listed records of invoices and quotes).
+ * them: its listed records of invoices and quotes, its ticket order).
  */
 export async function startAlgaHost(options: { portalTables?: boolean } = {}): Promise<AlgaHost> {
   const portalTables = options.portalTables ?? false;
@@ -112,12 +112,12 @@ export async function portalBesideAlga(
  * In a describe block: a real Alga database for its tests, started before them and closed after,
  * or, where none can be made, one test that says why and the others skipped.
  */
-export function useAlgaHost(): { readonly host: AlgaHost } {
+export function useAlgaHost(options: Parameters<typeof startAlgaHost>[0] = {}): { readonly host: AlgaHost } {
   const reason = unavailable();
   let started: AlgaHost | undefined;
   before(async function () {
     if (reason) this.skip();
-    started = await startAlgaHost();
+    started = await startAlgaHost(options);
   });
   after(async function () {
     await started?.close();

@@ -37,7 +37,8 @@ function algaListClientAssets(
 }
 
 describe('alga-psa binding: devices', function () {
-  const started = useAlgaHost();
+  // The portal's tables beside Alga's, as a running portal has them: the binding keeps its ticket order there.
+  const started = useAlgaHost({ portalTables: true });
   let devices: DevicesPort;
   let tickets: TicketsPort;
   let tenant: string;

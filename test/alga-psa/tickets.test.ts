@@ -169,7 +169,8 @@ describe('alga-psa binding: support tickets in tickets and comments', function (
     // Skipped where no real Alga PSA database can be made: its schema is loaded with psql into a
     // PostgreSQL server (DATABASE_URL), which the embedded engine is not. CI's PostgreSQL pass runs it.
     if (reason) this.skip();
-    host = await startAlgaHost();
+    // The portal's tables beside Alga's, as a running portal has them: the binding keeps its ticket order there.
+    host = await startAlgaHost({ portalTables: true });
     adapter = host.adapter();
     tickets = adapter.tickets as TicketsPort;
     tenant = host.seed.tenant;

@@ -80,7 +80,8 @@ async function dolibarr(): Promise<TicketsContractSetup> {
 }
 
 async function algaPsa(): Promise<TicketsContractSetup> {
-  const host = await startAlgaHost();
+  // The portal's tables beside Alga's, as a running portal has them: the binding keeps its ticket order there.
+  const host = await startAlgaHost({ portalTables: true });
   const { db, seed } = host;
   const tenant = seed.tenant;
   const insert = async (table: string, row: Record<string, unknown>, key: string) => {

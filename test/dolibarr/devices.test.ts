@@ -43,7 +43,8 @@ describe('dolibarr binding: devices', function () {
     // Skipped only where no real host database can be made (no psql or DATABASE_URL): `reason`
     // says which, and the file prints it as a test of its own; CI's PostgreSQL pass runs it.
     if (reason) this.skip();
-    host = await startDolibarrHost({ knowledgeModule: true });
+    // With the portal's tables, as a running portal has them: the binding keeps its ticket order there.
+    host = await startDolibarrHost({ knowledgeModule: true, portalTables: true });
     const { db, seed } = host;
     bakery = String(seed.companies.bakery);
     garage = String(seed.companies.garage);

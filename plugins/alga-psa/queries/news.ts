@@ -7,7 +7,7 @@
 // The cursor is the newest value read, never this process's clock. Scoped by tenant and to active
 // clients, as the lists are.
 import { activeClientIds, type Db } from './db.ts';
-import { VISIBLE_COMMENT } from './tickets.ts';
+import { VISIBLE_COMMENT } from './ticket-activity.ts';
 
 /** A position: a moment as text in UTC (AT), or '-infinity' for a table with nothing yet. */
 interface Positions {

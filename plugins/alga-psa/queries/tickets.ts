@@ -13,13 +13,16 @@
 // ones are staff drafts) and not deleted; the same rule, on a thread's first comment, decides
 // the list's last activity, so an internal note never moves a ticket up the client's list.
 //
-// Alga indexes tickets neither by (tenant, client_id) nor by text, and comments not by ticket:
-// a client's list reads the tenant's tickets through the primary key's tenant prefix. No index is
-// added on Alga's tables (the portal never alters them).
+// Alga indexes tickets neither by (tenant, client_id) nor by text, and comments not by ticket: a
+// client's list walks the portal's own order of the client's tickets (ticket-order.ts), and a
+// search reads the tenant's tickets through the primary key's tenant prefix. No index is added on
+// Alga's tables (the portal never alters them).
 import type { Knex } from 'knex';
 import { countUpTo } from '../../shared/count-up-to.ts';
 import { activeClientIds, notInactive, type Db } from './db.ts';
 import { activeContacts } from './contacts.ts';
+import { CLOSED, LAST_ACTIVITY, VISIBLE_COMMENT, WAITING } from './ticket-activity.ts';
+import { beforeFirstScan, keptTickets, noteTicketOrder } from './ticket-order.ts';
 
 export interface TicketScope {
   tenant: string;
@@ -78,29 +81,19 @@ export interface ChoiceRow {
   label: string;
 }
 
-const CLOSED = 'coalesce(s.is_closed, t.is_closed, false)';
-const WAITING = `(not ${CLOSED} and t.response_state = 'awaiting_client')`;
-
-/** A comment row `c` the client may read (Alga's getClientTicketDetails, plus soft deletion). */
-export const VISIBLE_COMMENT = `not c.is_internal and c.publish_state = 'published' and c.deleted_at is null
-  and not exists (select 1 from comment_threads ct where ct.tenant = c.tenant and ct.thread_id = c.thread_id and ct.is_internal)`;
-
 /**
- * Opened, updated, closed, or the newest conversation the client sees: whichever is latest. The
- * conversation's time is its threads' last_activity_at (which Alga keeps on each comment and
- * reply) through Alga's (tenant, ticket_id, last_activity_at) index on comment_threads: comments
- * have no index by ticket, and reading them would scan the tenant's comments for every ticket. A
- * thread counts when it and its root comment are ones the client sees; a reply Alga schedules in
- * such a thread moves the ticket when it is written, not when it is published.
+ * The client's tickets, as Alga's tickets aliased t with their status (s), priority (p) and
+ * category (cat): read from the tenant's tickets, or, with `among`, each ticket of those rows
+ * (among.from, naming the ticket by among.id) read by primary key. OFFSET 0 keeps that one lookup
+ * per row: without it PostgreSQL may read the tenant's tickets.
  */
-const LAST_ACTIVITY = `greatest(t.entered_at, t.updated_at, t.closed_at,
-  (select max(ct.last_activity_at) from comment_threads ct
-     join comments c on c.tenant = ct.tenant and c.comment_id = ct.root_comment_id
-    where ct.tenant = t.tenant and ct.ticket_id = t.ticket_id and not ct.is_internal and ${VISIBLE_COMMENT}),
-  '1970-01-01T00:00:00Z'::timestamptz)`;
-
-function clientTickets(db: Db, scope: TicketScope) {
-  return db('tickets as t')
+function clientTickets(db: Db, scope: TicketScope, among?: { from: Knex.QueryBuilder; id: string }) {
+  const tickets = among
+    ? among.from.joinRaw(`cross join lateral (select * from tickets t where t.tenant = ? and t.ticket_id = ${among.id} offset 0) as t`, [
+        scope.tenant,
+      ])
+    : db('tickets as t');
+  return tickets
     .leftJoin('statuses as s', function joinStatus() {
       this.on('s.tenant', '=', 't.tenant').andOn('s.status_id', '=', 't.status_id');
     })
@@ -114,12 +107,31 @@ function clientTickets(db: Db, scope: TicketScope) {
     .whereIn('t.client_id', activeClientIds(db, scope.tenant));
 }
 
-/** The client's tickets on the boards the reading contact may see. */
-function readableTickets(db: Db, scope: TicketReadScope) {
-  const query = clientTickets(db, scope);
+/** The client's tickets on the boards the reading contact may see (of `among` only, where given: see clientTickets). */
+function readableTickets(db: Db, scope: TicketReadScope, among?: { from: Knex.QueryBuilder; id: string }) {
+  const query = clientTickets(db, scope, among);
   // whereIn with no board is knex's "1 = 0": a group that allows no board shows nothing.
   if (scope.boardIds !== null) query.whereIn('t.board_id', scope.boardIds);
   return query;
+}
+
+/**
+ * The client's readable tickets in the portal's order (ticket-order.ts) as they are now, of the
+ * state asked for, newest first from the keyset (o.last_activity, the order's, as sort_at), each
+ * read live; and, before the tenant's first scan, every one of them (their live activity as
+ * sort_at). For the caller to filter live, and to take a page of, or count.
+ */
+function orderedTickets(
+  db: Db,
+  scope: TicketReadScope,
+  args: { closed: boolean | null; before: { at: string; id: string } | null },
+  pick: (query: Knex.QueryBuilder, sortAt: string, id: string) => Knex.QueryBuilder,
+): Knex.QueryBuilder {
+  const kept = readableTickets(db, scope, { from: keptTickets(db, { ...scope, ...args }), id: 'o.ticket_id' });
+  const unscanned = beforeFirstScan(readableTickets(db, scope), scope.tenant);
+  return db.from(
+    db.raw('((?) union all (?)) as x', [pick(kept, 'o.last_activity', 'o.ticket_id'), pick(unscanned, LAST_ACTIVITY, 't.ticket_id')]),
+  );
 }
 
 const summaryColumns = (db: Db) => [
@@ -151,33 +163,58 @@ export interface TicketListArgs extends TicketReadScope {
 
 /** Newest activity first (ticket_id breaks ties); limit + 1 rows, so the caller knows there is a next page. */
 export async function listTickets(db: Db, args: TicketListArgs): Promise<TicketRow[]> {
-  const inner = readableTickets(db, args).select(summaryColumns(db));
-  if (args.state === 'open') inner.andWhereRaw(`not ${CLOSED}`);
-  if (args.state === 'closed') inner.andWhereRaw(CLOSED);
-  if (args.waiting) inner.andWhereRaw(WAITING);
-  if (args.search) {
-    const pattern = containing(args.search);
-    inner.andWhere((q) =>
-      q.whereRaw(`t.ticket_number ilike ? escape '\\'`, [pattern]).orWhereRaw(`t.title ilike ? escape '\\'`, [pattern]),
-    );
-  }
-  if (args.assetId !== undefined) {
-    const assetId = args.assetId;
-    inner.whereExists((q) =>
-      q
-        .select(db.raw('1'))
-        .from('asset_associations as aa')
-        .where({ 'aa.tenant': args.tenant, 'aa.asset_id': assetId, 'aa.entity_type': 'ticket' })
-        .whereRaw('aa.entity_id = t.ticket_id'),
-    );
-  }
-  const query = db.from(inner.as('x'));
+  const filtered = (inner: Knex.QueryBuilder) => {
+    if (args.state === 'open') inner.andWhereRaw(`not ${CLOSED}`);
+    if (args.state === 'closed') inner.andWhereRaw(CLOSED);
+    if (args.waiting) inner.andWhereRaw(WAITING);
+    if (args.search) {
+      const pattern = containing(args.search);
+      inner.andWhere((q) =>
+        q.whereRaw(`t.ticket_number ilike ? escape '\\'`, [pattern]).orWhereRaw(`t.title ilike ? escape '\\'`, [pattern]),
+      );
+    }
+    if (args.assetId !== undefined) {
+      const assetId = args.assetId;
+      inner.whereExists((q) =>
+        q
+          .select(db.raw('1'))
+          .from('asset_associations as aa')
+          .where({ 'aa.tenant': args.tenant, 'aa.asset_id': assetId, 'aa.entity_type': 'ticket' })
+          .whereRaw('aa.entity_id = t.ticket_id'),
+      );
+    }
+    return inner;
+  };
+  // The list walks the portal's order of the client's tickets (ticket-order.ts), each read live
+  // until the page is full. A search or an asset's tickets may match any of the client's
+  // tickets, however old: those read them all.
+  const query: Knex.QueryBuilder =
+    !args.search && args.assetId === undefined
+      ? orderedTickets(
+          db,
+          args,
+          { closed: args.state === 'all' ? null : args.state === 'closed', before: args.before ?? null },
+          (rows, sortAt, id) => {
+            // Each part's page from the keyset on, so its limit counts only rows past it.
+            if (args.before)
+              rows.andWhereRaw(`(${sortAt}, ${id}) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.before.at, args.before.id]);
+            return filtered(rows)
+              .select([...summaryColumns(db), db.raw(`${sortAt} as sort_at`)])
+              .orderByRaw(`${sortAt} desc, ${id} desc`)
+              .limit(args.limit + 1);
+          },
+        )
+      : db.from(
+          filtered(readableTickets(db, args))
+            .select([...summaryColumns(db), db.raw(`${LAST_ACTIVITY} as sort_at`)])
+            .as('x'),
+        );
   if (args.before)
-    query.whereRaw(`(x.last_activity, x.ticket_id) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.before.at, args.before.id]);
+    query.whereRaw(`(x.sort_at, x.ticket_id) < ((?::timestamp at time zone 'UTC'), ?::uuid)`, [args.before.at, args.before.id]);
   return query
-    .orderByRaw('x.last_activity desc, x.ticket_id desc')
+    .orderByRaw('x.sort_at desc, x.ticket_id desc')
     .limit(args.limit + 1)
-    .select<TicketRow[]>(['x.*', db.raw(`to_char(x.last_activity at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as sort_key`)]);
+    .select<TicketRow[]>(['x.*', db.raw(`to_char(x.sort_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as sort_key`)]);
 }
 
 /**
@@ -185,7 +222,13 @@ export async function listTickets(db: Db, args: TicketListArgs): Promise<TicketR
  * countLimit, in one statement: an imported heap of open tickets costs the dashboard what a few do.
  */
 export async function ticketCounts(db: Db, scope: TicketReadScope & { countLimit: number }): Promise<{ open: number; waiting: number }> {
-  const counted = (condition: string) => countUpTo(db, readableTickets(db, scope).whereRaw(condition), scope.countLimit);
+  // Up to the limit of each, among the open rows the portal's order keeps (ticket-order.ts), each read live.
+  const counted = (condition: string) =>
+    countUpTo(
+      db,
+      orderedTickets(db, scope, { closed: false, before: null }, (rows) => rows.whereRaw(condition).select(db.raw('1'))),
+      scope.countLimit,
+    );
   const row = await db.first<{ open: number; waiting: number } | undefined>(
     db.raw('(?) as open', [counted(`not ${CLOSED}`)]),
     db.raw('(?) as waiting', [counted(WAITING)]),
@@ -507,7 +550,10 @@ export async function insertTicket(
       attributes: JSON.stringify({ description: args.description }),
     })
     .returning('ticket_id');
-  return { ticketId: (inserted as { ticket_id: string }).ticket_id };
+  const ticketId = (inserted as { ticket_id: string }).ticket_id;
+  // Listed first at once (ticket-order.ts).
+  await noteTicketOrder(trx, { tenant, ticketId });
+  return { ticketId };
 }
 
 /**
@@ -561,6 +607,8 @@ export async function insertClientComment(
     updated_at: ids.now,
   });
   await trx('tickets').where({ tenant: args.tenant, ticket_id: args.ticketId }).update({ response_state: 'awaiting_internal' });
+  // Moved to the top of the client's list at once (ticket-order.ts).
+  await noteTicketOrder(trx, { tenant: args.tenant, ticketId: args.ticketId });
   return { comment_id: ids.comment_id, created_at: ids.now };
 }
 
@@ -615,5 +663,7 @@ export async function setTicketClosed(
     details: JSON.stringify({}),
     created_at: now,
   });
+  // In its new tab at once (ticket-order.ts).
+  await noteTicketOrder(trx, { tenant: args.tenant, ticketId: args.ticketId });
   return true;
 }

@@ -163,6 +163,14 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
     kind: 'coordinator',
     why: "beside Alga PSA, an index of invoices and quotes joined to them by primary key in a client's lists: kept where Alga's tables are, never distributed, so the join stays one node's index reads",
   },
+  portal_alga_ticket_order: {
+    kind: 'coordinator',
+    why: "beside Alga PSA, an index of tickets by client and last activity joined to them by primary key in a client's ticket list: kept where Alga's tables are, never distributed, so the join stays one node's index reads",
+  },
+  portal_alga_ticket_order_scans: {
+    kind: 'coordinator',
+    why: 'one row per Alga tenant, read in the same statement as portal_alga_ticket_order',
+  },
   portal_alga_listed_scans: {
     kind: 'coordinator',
     why: 'one row per Alga tenant and kind, read in the same statement as portal_alga_listed_records',
