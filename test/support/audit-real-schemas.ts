@@ -2,13 +2,17 @@
 // into a fresh database, and the audit's report scored against what a person who knows each CRM
 // says (test/audit/real-schemas.expected.ts): picks right / picks scored, answers right / answers
 // scored, and the answers that contradict each other.
-import { existsSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { AuditReport, Status } from '../../audit/report-schema.ts';
 import type { RealSchemaExpectation } from '../audit/real-schemas.expected.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
-import { runSql } from './host-fixtures.ts';
+
+const run = promisify(execFile);
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -52,18 +56,27 @@ function plainSql(dump: string): string {
   return kept.join('\n');
 }
 
-/** A fresh database with one real schema, loaded as plainSql reads it. */
+/**
+ * A fresh database with one real schema, loaded as plainSql reads it, by psql, one statement at a
+ * time, as an installer loads it. Sent as one query, a dump is one transaction holding a lock on
+ * every relation it creates until its end: a few thousand for Alga's, and a few such loads at once
+ * in the parallel suite ran the server out of lock slots (max_locks_per_transaction).
+ */
 export async function loadRealSchema(file: string, dir = realSchemasDir(), also: readonly string[] = []): Promise<TestDatabase> {
   const db = await createTestDatabase();
+  const folder = mkdtempSync(join(tmpdir(), 'real-schema-'));
   try {
     // In order, as an installer adds a module's tables to the core's.
     for (const name of [file, ...also]) {
-      const sql = plainSql(readFileSync(join(dir, name), 'utf8'));
-      await runSql(db.url, sql);
+      const sqlFile = join(folder, name);
+      writeFileSync(sqlFile, plainSql(readFileSync(join(dir, name), 'utf8')));
+      await run('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-q', '-o', '/dev/null', '-f', sqlFile, db.url], { maxBuffer: 16 * 1024 * 1024 });
     }
   } catch (error) {
     await db.drop();
     throw error;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
   }
   return db;
 }
