@@ -5,7 +5,7 @@
 // one sent with a private note (TICKET_MSG_PRIVATE) is the agency's and never listed, as the
 // note itself is not. Scoped by the ticket being one the company's contacts see (visibility.ts).
 import type { Db } from './db.ts';
-import { PUBLIC_MESSAGE_CODES } from './tickets.ts';
+import { PUBLIC_MESSAGE_CODES } from './ticket-activity.ts';
 import { ticketsSeenBy } from './visibility.ts';
 
 export interface TicketFileRow {

@@ -25,6 +25,7 @@ import { agendaLabel } from './agenda.ts';
 import type { Db } from './db.ts';
 import { noteTicketStatus } from './ticket-statuses.ts';
 import { ticketLinkedToLotSql } from './devices.ts';
+import { ACTIVITY_SQL, PUBLIC_MESSAGE_CODES } from './ticket-activity.ts';
 import { beforeFirstScan, type KeptStatuses, keptTickets, newerTickets, noteTicketOrder } from './ticket-order.ts';
 import { ticketsSeenAmong, ticketsSeenBy } from './visibility.ts';
 
@@ -40,9 +41,6 @@ export const TICKET_STATUS = {
 } as const;
 
 const CLOSED_STATUSES = [TICKET_STATUS.closed, TICKET_STATUS.canceled];
-
-/** The message codes a client reads; anything else on the ticket (private notes, trigger events) is not a message. */
-export const PUBLIC_MESSAGE_CODES = ['TICKET_MSG', 'TICKET_MSG_SENTBYMAIL'] as const;
 
 /** The agenda events Dolibarr's agenda trigger writes on a ticket's status, where its setup asks for them. */
 const STATUS_EVENT_CODES = ['AC_TICKET_CREATE', 'AC_TICKET_ASSIGNED', 'AC_TICKET_CLOSE'] as const;
@@ -101,13 +99,6 @@ interface Scope {
   entity: number;
   companyId: number;
 }
-
-// The newest moment a client sees on the ticket: its creation, Dolibarr's last change, its closing,
-// or its newest public message.
-const ACTIVITY_SQL = `greatest(t.datec, t.tms, t.date_close, (
-    select max(a.datep) from llx_actioncomm a
-     where a.fk_element = t.rowid and a.elementtype = 'ticket' and a.entity = t.entity
-       and a.code in ('TICKET_MSG', 'TICKET_MSG_SENTBYMAIL')))`;
 
 /** What the company's contacts see of its tickets (visibility.ts). */
 const scopedTickets = (db: Db, scope: Scope) => ticketsSeenBy(db, scope);
