@@ -1,7 +1,7 @@
-// A host of a real agency's size: every client list and record page beside Dolibarr and beside Alga
-// PSA at a real agency's size, against the same pages at the demo's size, measured in one run. For
-// each host two databases on one server, the same seed, each with rows generated in the host's own
-// tables (generate_series, the codes and columns the host writes):
+// Every client list and record page beside Dolibarr and beside Alga PSA holding a real agency's
+// CRM, against the same pages at the demo's size, measured in one run. For each host two databases
+// on one server, the same seed, each with rows generated in the host's own tables
+// (generate_series, the codes and columns the host writes):
 //   real  1,000 client companies more; 1,000,000 invoices and 1,000,000 proposals; 200,000 tickets
 //         with 1,000,000 messages; 10,000 projects. The signed-in contact's company (the seeded
 //         bakery) holds 100,000 of the invoices, 100,000 of the proposals, 95,000 of the tickets
@@ -23,8 +23,9 @@
 //   HOST_SCALE_ROUNDS=30  requests per median (default 40)
 //   HOST_SCALE_HOST=alga  one host only: dolibarr or alga (default both)
 //
-// Needs a PostgreSQL server and Dolibarr's schemas at ../shared/crm-schemas (or CRM_SCHEMAS_DIR):
-// they load with psql. Generating the real size takes a few minutes.
+// Needs a PostgreSQL server and the hosts' schemas at ../shared/crm-schemas (or CRM_SCHEMAS_DIR):
+// they load with psql. Generating the real size takes a few minutes (about 1 beside Dolibarr, 3
+// beside Alga PSA).
 import request from 'supertest';
 import type { Knex } from 'knex';
 import { createDolibarrAdapter } from '../plugins/dolibarr/adapter.ts';
