@@ -40,8 +40,8 @@ const STATUS_JOIN = 'left join statuses s on s.tenant = t.tenant and s.status_id
 
 /**
  * One scan of a tenant: the order made equal to its tickets, in one statement (one snapshot).
- * Reads every ticket of the tenant and probes its threads: a background pass's work, writing only
- * what changed.
+ * Reads every ticket of the tenant and groups its visible threads: a background pass's work,
+ * writing only what changed.
  */
 export async function scanTicketOrder(db: Db, tenant: string): Promise<{ written: number; dropped: number }> {
   const result = await db.raw<{ rows: Array<{ written: number; dropped: number }> }>(
