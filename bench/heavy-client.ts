@@ -28,7 +28,7 @@ import type { Knex } from 'knex';
 import { bootReferenceCrm, type RunningCrm } from '../plugins/reference-crm/boot.ts';
 import { hashPassword } from '../src/core/crypto/secrets.ts';
 import { encodeCursor } from '../src/index.ts';
-import { createSeededTestDatabase, dropTemplatesOfRun, type TestDatabase } from '../test/support/database.ts';
+import { createSeededTestDatabase, dropDatabasesOfRun, type TestDatabase } from '../test/support/database.ts';
 import { demoNorthwind } from '../test/support/demo-records.ts';
 import { flagsFileFor, signedInAgent } from '../test/support/portal-harness.ts';
 import { forgetKeptDashboards } from '../test/support/kept-dashboards.ts';
@@ -153,7 +153,7 @@ async function referenceSide(history: History | null): Promise<Side> {
     close: async () => {
       await crm.close();
       await database.drop();
-      await dropTemplatesOfRun();
+      await dropDatabasesOfRun();
     },
   };
 }

@@ -1,7 +1,10 @@
-// A test database on a PostgreSQL server (test/support/database.ts) given up at the end of a file
-// (release()) is dropped in a process of its own, so the file does not wait for the server's
-// checkpoint: the drop still happens when the test process exits the moment release() has
-// returned, as a parallel run's worker does after its last file. drop() answers once it is gone.
+// Test databases on a PostgreSQL server (test/support/database.ts). Within a mocha run, one given up
+// is left to the run's teardown, which drops all of the run's databases and no other run's, in a
+// process of its own: each DROP DATABASE ends with a checkpoint of the whole server. Outside a run
+// (a bench, a script), one given up at the end of a file (release()) is dropped in a process of its
+// own, so the file does not wait for the checkpoint: the drop still happens when the process exits
+// the moment release() has returned. drop() then answers once it is gone; destroy() does, within a
+// run too.
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -10,7 +13,7 @@ import knexFactory, { type Knex } from 'knex';
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 describe('test databases on a server', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   let admin: Knex | undefined;
 
   before(function () {
@@ -35,26 +38,72 @@ describe('test databases on a server', function () {
       execFile(
         process.execPath,
         ['--import', 'tsx', '--input-type=module', '-e', script],
-        { cwd: ROOT, env: process.env },
+        // Outside a mocha run: no TEST_RUN.
+        { cwd: ROOT, env: { ...process.env, TEST_RUN: '' } },
         (error, stdout) => (error ? reject(error) : resolve(stdout.trim())),
       ),
     );
     expect(name).to.match(/^cp_test_[0-9a-f]{12}$/);
-    const started = Date.now();
-    let left = 1;
-    while (left > 0 && Date.now() - started < 30_000) {
-      left = Number((await admin!('pg_database').where({ datname: name }).count<{ n: string }[]>({ n: '*' }))[0]!.n);
-      if (left > 0) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(left, `${name} still there 30 s after release()`).to.equal(0);
+    expect(await goneWithin(name, 120_000), `${name} still there 120 s after release()`).to.equal(true);
   });
 
-  it('are gone when drop() answers', async function () {
+  it('are gone when drop() answers, outside a run', async function () {
     const { createTestDatabase } = await import('../support/database.ts');
-    const database = await createTestDatabase();
-    const name = new URL(database.url).pathname.slice(1);
+    const database = await inRun('', createTestDatabase);
+    const name = nameOf(database);
+    expect(name).to.match(/^cp_test_[0-9a-f]{12}$/);
     await database.drop();
-    const left = Number((await admin!('pg_database').where({ datname: name }).count<{ n: string }[]>({ n: '*' }))[0]!.n);
-    expect(left).to.equal(0);
+    expect(await exists(name)).to.equal(false);
   });
+
+  it("are left to the run's teardown within a run, which drops the run's and no other's; destroy() drops one at once", async function () {
+    const { createTestDatabase, dropDatabasesOfRun } = await import('../support/database.ts');
+    // Two runs' ids that no process holds (a run is named by its main process's id).
+    const run = `9${Date.now()}`;
+    const other = `8${Date.now()}`;
+    const ours = await inRun(run, createTestDatabase);
+    const theirs = await inRun(other, createTestDatabase);
+    try {
+      expect(nameOf(ours)).to.match(new RegExp(`^cp_test_${run}_[0-9a-f]{12}$`));
+      await ours.drop();
+      await ours.release!();
+      expect(await exists(nameOf(ours)), 'given up within the run').to.equal(true);
+      await inRun(run, dropDatabasesOfRun);
+      expect(await goneWithin(nameOf(ours), 120_000), "after the run's teardown").to.equal(true);
+      expect(await exists(nameOf(theirs)), "another run's").to.equal(true);
+      await theirs.destroy();
+      expect(await exists(nameOf(theirs)), 'once destroy() answers, within a run').to.equal(false);
+    } finally {
+      await admin!.raw(`drop database if exists ${nameOf(ours)} with (force)`);
+      await admin!.raw(`drop database if exists ${nameOf(theirs)} with (force)`);
+    }
+  });
+
+  /** Runs `work` as a process of the run `run` would ('': outside any run). */
+  async function inRun<T>(run: string, work: () => Promise<T>): Promise<T> {
+    const was = process.env.TEST_RUN;
+    process.env.TEST_RUN = run;
+    try {
+      return await work();
+    } finally {
+      if (was === undefined) delete process.env.TEST_RUN;
+      else process.env.TEST_RUN = was;
+    }
+  }
+
+  const nameOf = (database: { url: string }) => new URL(database.url).pathname.slice(1);
+
+  /** Whether it is gone within `ms`: a drop's checkpoint writes out what every other file on the server wrote since the last one. */
+  async function goneWithin(name: string, ms: number): Promise<boolean> {
+    const started = Date.now();
+    while (await exists(name)) {
+      if (Date.now() - started > ms) return false;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return true;
+  }
+
+  async function exists(name: string): Promise<boolean> {
+    return Number((await admin!('pg_database').where({ datname: name }).count<{ n: string }[]>({ n: '*' }))[0]!.n) > 0;
+  }
 });

@@ -100,7 +100,7 @@ describe('health endpoints', function () {
       doomed = await createTestDatabase();
       stranded = await createTestHost(doomed.url, { logLevel: 'info', portalEnabledFor: ['demo'] });
       await supertest(stranded.app).get(`${PORTAL_PATH}/readyz`).expect(200);
-      await doomed.drop();
+      await doomed.destroy();
     });
 
     after(async () => {

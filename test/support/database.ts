@@ -23,13 +23,18 @@ import { startEmbeddedPostgres } from '../../src/core/db/embedded-postgres.ts';
 export interface TestDatabase {
   url: string;
   mode: 'external' | 'embedded';
-  /** Drops it, and answers once it is gone. */
+  /**
+   * Gives it up. Within a mocha run on a server, the run's teardown drops it (serverDatabase);
+   * elsewhere it answers once it is gone.
+   */
   drop(): Promise<void>;
   /**
    * On a server: gives it up at the end of a test file without waiting for the drop (see
    * dropInBackground). Absent where drop() is the only way (the embedded engine, Citus).
    */
   release?(): Promise<void>;
+  /** Drops it now, within a run too, and answers once it is gone: for a test of a database that disappears. */
+  destroy(): Promise<void>;
 }
 
 let blankSnapshot: Promise<Blob> | undefined;
@@ -55,41 +60,69 @@ async function onServer<T>(serverUrl: string, work: (admin: ReturnType<typeof kn
   }
 }
 
-const newDatabaseName = () => `cp_test_${randomBytes(6).toString('hex')}`;
+const DATABASE_PREFIX = 'cp_test_';
+const TEMPLATE_PREFIX = 'cp_tpl_';
 
 /**
- * Drops a database on the server without waiting for the drop. PostgreSQL ends a DROP DATABASE
- * with a checkpoint of the whole server, which, on a server busy with the other test processes'
- * databases, took 1-5 s: every test file waited that long after its last test. psql runs the drop
- * in a process of its own, detached, so the drop also finishes when the test process ends first (a
- * parallel run's workers exit once their last file has run). Without psql, the drop is awaited.
+ * The mocha run this process works for (TEST_RUN, set by the run's global setup before any test
+ * process starts), if any: a bench or a script making a database outside a run has none.
  */
-async function dropInBackground(serverUrl: string, statement: string): Promise<void> {
+const runOfProcess = () => process.env.TEST_RUN || undefined;
+
+/** A new database's name: within a run, the run's name in it, so its teardown finds it. */
+const newDatabaseName = () => {
+  const run = runOfProcess();
+  return `${DATABASE_PREFIX}${run ? `${run}_` : ''}${randomBytes(6).toString('hex')}`;
+};
+
+/**
+ * Drops databases on the server without waiting for the drops. PostgreSQL ends each DROP DATABASE
+ * with a checkpoint of the whole server and then removes the database's files, some 0.15 s with
+ * nothing else running and 1-5 s on a server busy with other test processes' databases. psql runs
+ * the drops in a process of its own, detached, so they also finish when the process that asked
+ * ends first (a parallel run's workers exit once their last file has run; its main process once
+ * its teardown has returned). Without psql, the drops are awaited.
+ */
+async function dropInBackground(serverUrl: string, statements: readonly string[]): Promise<void> {
+  if (statements.length === 0) return;
   const started = await new Promise<boolean>((resolve) => {
-    const psql = spawn('psql', ['-X', '-q', '-c', statement, serverUrl], { detached: true, stdio: 'ignore' });
+    const psql = spawn('psql', ['-X', '-q', ...statements.flatMap((statement) => ['-c', statement]), serverUrl], {
+      detached: true,
+      stdio: 'ignore',
+    });
     psql.once('spawn', () => resolve(true));
     psql.once('error', () => resolve(false));
     psql.unref();
   });
-  if (!started) await onServer(serverUrl, (admin) => admin.raw(statement));
+  if (!started)
+    await onServer(serverUrl, async (admin) => {
+      for (const statement of statements) await admin.raw(statement);
+    });
 }
 
+const dropStatement = (name: string) => `drop database if exists ${name} with (force)`;
+
+/**
+ * A database on the server. Within a mocha run, giving it up (drop() or release()) leaves it to the
+ * run's teardown (dropDatabasesOfRun): PostgreSQL ends every DROP DATABASE with a checkpoint of the
+ * whole server, and one a file (some 340 in a run) had the server writing and syncing every other
+ * file's pages every two seconds, a third of the run's CPU. Outside a run, drop() answers once it
+ * is gone and release() drops it in a process of its own.
+ */
 async function serverDatabase(serverUrl: string, template?: string, name = newDatabaseName()): Promise<TestDatabase> {
   await onServer(serverUrl, (admin) => admin.raw(template ? `create database ${name} template ${template}` : `create database ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const statement = `drop database if exists ${name} with (force)`;
-  return {
-    url: url.toString(),
-    mode: 'external',
-    drop: () => onServer(serverUrl, (admin) => admin.raw(statement)),
-    release: () => dropInBackground(serverUrl, statement),
-  };
+  const statement = dropStatement(name);
+  const destroy = () => onServer(serverUrl, (admin) => admin.raw(statement));
+  if (runOfProcess() && citusWorkers().length === 0)
+    return { url: url.toString(), mode: 'external', drop: async () => {}, release: async () => {}, destroy };
+  return { url: url.toString(), mode: 'external', drop: destroy, release: () => dropInBackground(serverUrl, [statement]), destroy };
 }
 
 async function embeddedDatabase(snapshot: Blob): Promise<TestDatabase> {
   const pg = await startEmbeddedPostgres({ loadDataDir: snapshot });
-  return { url: pg.url, mode: 'embedded', drop: () => pg.stop() };
+  return { url: pg.url, mode: 'embedded', drop: () => pg.stop(), destroy: () => pg.stop() };
 }
 
 const citusWorkers = (): string[] => (process.env.CITUS_WORKER_URLS ?? '').split(',').filter(Boolean);
@@ -104,13 +137,10 @@ async function citusDatabase(coordinatorUrl: string, workers: string[]): Promise
     await db.raw('select citus_set_coordinator_host(?, ?)', [at.hostname, Number(at.port)]);
     for (const worker of workers) await db.raw('select citus_add_node(?, ?)', [new URL(worker).hostname, Number(new URL(worker).port)]);
   });
-  return {
-    url: coordinator!.url,
-    mode: 'external',
-    drop: async () => {
-      for (const node of nodes) await node.drop();
-    },
+  const drop = async () => {
+    for (const node of nodes) await node.destroy();
   };
+  return { url: coordinator!.url, mode: 'external', drop, destroy: drop };
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {
@@ -145,12 +175,12 @@ let seededSnapshot: Promise<{ dump: Blob; logins: SeededLogins }> | undefined;
 // file after it (`CREATE DATABASE … TEMPLATE`, a file copy, some 0.1 s where building one takes
 // seconds: migrations and argon2 hashes for the seeded CRM, a psql load of a host's whole schema).
 // They outlive the file that made them, as mocha runs a parallel run's root hooks once per file:
-// the run's main process drops them when every file has run (dropTemplatesOfRun, from its global
+// the run's main process drops them when every file has run (dropDatabasesOfRun, from its global
 // teardown). Their names carry the run (TEST_RUN, set by the global setup before the workers start),
 // so runs side by side on one server never drop each other's, and a run that died leaves names the
-// next run on this machine recognises and drops (dropTemplatesOfDeadRuns).
-const TEMPLATE_PREFIX = 'cp_tpl_';
-const templateRun = () => process.env.TEST_RUN ?? String(process.pid);
+// next run on this machine recognises and drops (dropDatabasesOfDeadRuns). Each file's copy is
+// named and dropped the same way (serverDatabase).
+const templateRun = () => runOfProcess() ?? String(process.pid);
 const templates = new Map<string, Promise<{ name: string; made: unknown }>>();
 
 /**
@@ -204,24 +234,42 @@ export async function createSeededTestDatabase(): Promise<SeededTestDatabase> {
   return { ...(await embeddedDatabase(dump)), demoLogins: structuredClone(logins) };
 }
 
-async function dropTemplatesWhere(serverUrl: string, keep: (run: string) => boolean): Promise<void> {
-  await onServer(serverUrl, async (admin) => {
-    const rows: { datname: string }[] = (await admin.raw('select datname from pg_database where datname like ?', [`${TEMPLATE_PREFIX}%`]))
-      .rows;
-    for (const { datname } of rows) {
-      const run = datname.slice(TEMPLATE_PREFIX.length, datname.lastIndexOf('_'));
-      if (!keep(run)) await admin.raw(`drop database if exists ${datname} with (force)`);
-    }
-  });
+/**
+ * Drops, in the background (dropInBackground), the databases (templates and files' copies) of the
+ * runs `dropped` names. A run's database is named `cp_tpl_<run>_<hex>` or `cp_test_<run>_<hex>`; a
+ * `cp_test_<hex>` was made outside a run, and its maker drops it.
+ */
+async function dropDatabasesOfRuns(serverUrl: string, dropped: (run: string) => boolean): Promise<void> {
+  const rows: { datname: string }[] = await onServer(
+    serverUrl,
+    async (admin) =>
+      (
+        await admin.raw('select datname from pg_database where datname like ? or datname like ?', [
+          `${TEMPLATE_PREFIX}%`,
+          `${DATABASE_PREFIX}%`,
+        ])
+      ).rows,
+  );
+  const doomed = rows
+    .map(({ datname }) => datname)
+    .filter((datname) => {
+      const named = datname.slice(datname.startsWith(TEMPLATE_PREFIX) ? TEMPLATE_PREFIX.length : DATABASE_PREFIX.length);
+      return named.includes('_') && dropped(named.slice(0, named.lastIndexOf('_')));
+    });
+  await dropInBackground(serverUrl, doomed.map(dropStatement));
 }
 
-/** Drops the templates this run's processes made (the global teardown, once every file has run). */
-export async function dropTemplatesOfRun(): Promise<void> {
+/**
+ * Drops every database this run's processes made (the global teardown, once every file has run),
+ * in the background: some 340 drops, each ending with a checkpoint of the server, where dropping
+ * them during the run made every checkpoint write out the other files' work.
+ */
+export async function dropDatabasesOfRun(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl || citusWorkers().length > 0) return;
   const run = templateRun();
   templates.clear();
-  await dropTemplatesWhere(serverUrl, (other) => other !== run);
+  await dropDatabasesOfRuns(serverUrl, (other) => other === run);
 }
 
 const alive = (pid: number) => {
@@ -234,13 +282,14 @@ const alive = (pid: number) => {
 };
 
 /**
- * Drops the templates of runs on this machine whose main process is gone (killed before its
- * teardown): a run is named by its main process's id (the global setup's TEST_RUN).
+ * Drops, in the background, the databases of runs on this machine whose main process is gone (killed
+ * before its teardown, or whose teardown's drops are still under way): a run is named by its main
+ * process's id (the global setup's TEST_RUN). A database two processes drop is dropped once.
  */
-export async function dropTemplatesOfDeadRuns(): Promise<void> {
+export async function dropDatabasesOfDeadRuns(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl || citusWorkers().length > 0) return;
-  await dropTemplatesWhere(serverUrl, (run) => !/^[0-9]+$/.test(run) || alive(Number(run)));
+  await dropDatabasesOfRuns(serverUrl, (run) => /^[0-9]+$/.test(run) && !alive(Number(run)));
 }
 
 const kept = new Map<string, Promise<TestDatabase>>();
@@ -256,7 +305,12 @@ export async function reusableTestDatabase(name: string): Promise<TestDatabase> 
   if (process.env.KEEP_TEST_DATABASES !== '1') return createTestDatabase();
   let database = kept.get(name);
   if (!database) {
-    database = createTestDatabase().then((created) => ({ ...created, drop: async () => {}, release: async () => {} }));
+    database = createTestDatabase().then((created) => ({
+      ...created,
+      drop: async () => {},
+      release: async () => {},
+      destroy: async () => {},
+    }));
     kept.set(name, database);
   }
   return database;

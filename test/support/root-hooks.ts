@@ -8,14 +8,14 @@
 // CPU its test process spent and that of the processes it started and saw end (scripts/
 // test-timings.ts prints the table: with every core busy, CPU is what a file costs the run); with
 // TEST_STATEMENTS set, the shapes of the app's statements it sent (scripts/test-statements.ts).
-// The template databases the test processes copy for each file (database.ts) are dropped once, by
-// the run's main process, when every file has run: in a parallel run the root hooks below run once
-// per file, so they cannot.
+// The databases the test processes made (each file's, and the templates they copy them from:
+// database.ts) are dropped once, by the run's main process, when every file has run: in a parallel
+// run the root hooks below run once per file, so they cannot.
 import { appendFileSync } from 'node:fs';
 import type { Context, Hook } from 'mocha';
 import { endedChildrenCpuMs } from '../../bench/proc-stats.ts';
 import { useFeatureFolders } from '../../src/portal.ts';
-import { dropTemplatesOfDeadRuns, dropTemplatesOfRun } from './database.ts';
+import { dropDatabasesOfDeadRuns, dropDatabasesOfRun } from './database.ts';
 import { takeStatementShapes, takeViolations, watchWorkspaceStatements } from './workspace-statements.ts';
 
 useFeatureFolders();
@@ -51,15 +51,15 @@ function fileOf(root: Mocha.Suite | undefined): string | null {
   return files.size === 1 ? [...files][0]! : null;
 }
 
-/** In the run's main process, before any test process starts: the name its templates carry. */
+/** In the run's main process, before any test process starts: the name its databases carry. */
 export async function mochaGlobalSetup(): Promise<void> {
   process.env.TEST_RUN ??= String(process.pid);
-  await dropTemplatesOfDeadRuns();
+  await dropDatabasesOfDeadRuns();
 }
 
-/** In the run's main process, after every file: the templates its test processes made. */
+/** In the run's main process, after every file: the databases its test processes made. */
 export async function mochaGlobalTeardown(): Promise<void> {
-  await dropTemplatesOfRun();
+  await dropDatabasesOfRun();
 }
 
 export const mochaHooks = {
