@@ -23,33 +23,45 @@ export async function bumpSummaryGeneration(db: Db, workspaceId: string, clientI
 export interface KeptSummaryRow {
   /** The client's generation now (0 before its first change). */
   generation: number;
-  /** What the person's dashboard last read, if it was kept. */
-  kept: { ask: string; generation: number; data: Buffer; freshUntil: Date } | null;
+  /**
+   * What the person's dashboard last read, if it was kept. `version` names this write of the row
+   * (the writing transaction's id); `data` is null when it is the version the caller said it holds.
+   */
+  kept: { ask: string; generation: number; version: string; data: Buffer | null; freshUntil: Date } | null;
 }
 
-/** The client's generation and the person's kept row, in one statement by their keys. */
-export async function readKeptSummary(db: Db, key: { workspaceId: string; clientId: string; contactId: string }): Promise<KeptSummaryRow> {
+/**
+ * The client's generation and the person's kept row, in one statement by their keys. The row's
+ * bytes are left out when it is still `held`, the version the caller has decoded already.
+ */
+export async function readKeptSummary(
+  db: Db,
+  key: { workspaceId: string; clientId: string; contactId: string },
+  held: string | null = null,
+): Promise<KeptSummaryRow> {
   const result = await db.raw<{
     rows: Array<{
       generation: string | null;
       ask: string | null;
       kept_generation: string | null;
+      version: string | null;
       data: Buffer | null;
       fresh_until: Date | null;
     }>;
   }>(
     `select (select generation from ${GENERATIONS} where workspace_id = :workspaceId and client_id = :clientId) as generation,
-            s.ask, s.generation as kept_generation, s.data, s.fresh_until
+            s.ask, s.generation as kept_generation, s.xmin::text as version,
+            case when s.xmin::text = :held then null else s.data end as data, s.fresh_until
        from (select 1) k
        left join ${SUMMARIES} s on s.workspace_id = :workspaceId and s.client_id = :clientId and s.contact_id = :contactId`,
-    key,
+    { ...key, held },
   );
   const row = result.rows[0]!;
   return {
     generation: Number(row.generation ?? 0),
     kept:
-      row.ask !== null && row.data !== null && row.fresh_until !== null
-        ? { ask: row.ask, generation: Number(row.kept_generation), data: row.data, freshUntil: row.fresh_until }
+      row.ask !== null && row.version !== null && row.fresh_until !== null && (row.data !== null || row.version === held)
+        ? { ask: row.ask, generation: Number(row.kept_generation), version: row.version, data: row.data, freshUntil: row.fresh_until }
         : null,
   };
 }

@@ -6,7 +6,8 @@
 // hostRecordChanged). After each, the next view reads the kept row, and the kept row is what a
 // fresh read of the host answers. A change the host does not report is kept past only until the
 // news pass's interval, and the day's end or an appointment's start ends a kept row by themselves.
-// Housekeeping drops what expired, and an erasure what the company's people kept. Runs on both
+// Housekeeping drops what expired, and an erasure what the company's people kept. A process holds
+// the latest rows decoded, and reads only the version of one not written since. Runs on both
 // databases.
 import { expect } from 'chai';
 import v8 from 'node:v8';
@@ -106,6 +107,36 @@ describe('the kept dashboard against a fresh read, as records change', function 
     await maria.get('/portal/demo/').expect(200);
     const after = await h.crm.db('portal_client_summaries').where({ workspace_id: ids.workspaceId }).first('read_at');
     expect(after.read_at.getTime(), 'not read again').to.equal(before.read_at.getTime());
+  });
+
+  it('holds the row decoded: a view of a row not written since reads its version, not its bytes', async function () {
+    const kept = keptDashboards({ db: h.crm.db, adapter: h.crm.adapter, now: () => new Date(), logger: quiet });
+    const { ask, contractsOn } = await keptRow();
+    // The kept row's bytes each read of it brought (null: not sent).
+    const sent: string[] = [];
+    const listener = (response: { rows?: Array<Record<string, unknown>> }) => {
+      const row = response?.rows?.[0];
+      if (row && 'version' in row && 'kept_generation' in row) sent.push(row.data === null ? 'version only' : 'bytes');
+    };
+    h.crm.db.on('query-response', listener);
+    try {
+      const first = await kept.load(ids, ask, contractsOn);
+      const second = await kept.load(ids, ask, contractsOn);
+      expect(second, 'the same decoded reads').to.equal(first);
+      expect(Object.isFrozen(second.dashboard.summary), 'frozen, as every view is handed them').to.equal(true);
+      expect(sent).to.deep.equal(['bytes', 'version only']);
+      // The row written again (another process's view after a change, say): its bytes are read again.
+      await h.crm
+        .db('portal_client_summaries')
+        .where({ workspace_id: ids.workspaceId, client_id: ids.clientId, contact_id: ids.contactId })
+        .update({ read_at: h.crm.db.fn.now() });
+      const third = await kept.load(ids, ask, contractsOn);
+      expect(third).to.not.equal(first);
+      expect(third).to.deep.equal(first);
+      expect(sent).to.deep.equal(['bytes', 'version only', 'bytes']);
+    } finally {
+      h.crm.db.removeListener('query-response', listener);
+    }
   });
 
   it('portal: a task marked done, then reopened', async function () {
