@@ -105,9 +105,9 @@ const dropStatement = (name: string) => `drop database if exists ${name} with (f
 /**
  * A database on the server. Within a mocha run, giving it up (drop() or release()) leaves it to the
  * run's teardown (dropDatabasesOfRun): PostgreSQL ends every DROP DATABASE with a checkpoint of the
- * whole server, and one a file (some 340 in a run) had the server writing and syncing every other
- * file's pages every two seconds, a third of the run's CPU. Outside a run, drop() answers once it
- * is gone and release() drops it in a process of its own.
+ * whole server, and one a file had the server writing and syncing every other file's pages every
+ * two seconds (341 checkpoints in a PostgreSQL pass of the suite; 8 with the drops at its end).
+ * Outside a run, drop() answers once it is gone and release() drops it in a process of its own.
  */
 async function serverDatabase(serverUrl: string, template?: string, name = newDatabaseName()): Promise<TestDatabase> {
   await onServer(serverUrl, (admin) => admin.raw(template ? `create database ${name} template ${template}` : `create database ${name}`));
