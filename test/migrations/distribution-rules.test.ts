@@ -2,8 +2,9 @@
 // and the reference CRM's against its own plan (plugins/reference-crm/migrations/distribution.ts),
 // read from the catalog after migrate on plain PostgreSQL (or the embedded engine): every table has
 // a placement; a table distributed by workspace has workspace_id, in its primary key, in
-// every unique constraint or index and in every foreign key to another such table; a table
-// distributed by its own key has that key in its primary key and unique constraints.
+// every unique constraint or index and in every foreign key to another such table, and no foreign
+// key with workspace_id sets it null on delete; a table distributed by its own key has that key in
+// its primary key and unique constraints.
 //
 // A migration that adds a table without a placement, a key without workspace_id, or a foreign key
 // Citus cannot keep, fails here on plain PostgreSQL, before it could fail on a cluster: the rules
@@ -103,6 +104,10 @@ describe('the portal schema against the rules for distributing it by workspace',
         { table: 't_workspace', type: 'f', columns: ['workspace_id', 'hostname'], references: 't_host' },
         { table: 't_workspace', type: 'f', columns: ['workspace_id', 'job_id'], references: 't_queue' },
         { table: 't_workspace', type: 'f', columns: ['ref_id'], references: 't_ref' },
+        // A key with the distribution column that would set it null when its row goes (ON DELETE
+        // SET NULL on (workspace_id, id)), or cascade an update to it: Citus refuses both.
+        { table: 't_workspace', type: 'f', columns: ['workspace_id', 'id'], references: 't_workspace', onDelete: 'n', onUpdate: 'a' },
+        { table: 't_workspace', type: 'f', columns: ['workspace_id', 'ref_id'], references: 't_ref', onDelete: 'c', onUpdate: 'c' },
         { table: 't_host', type: 'p', columns: ['hostname'], references: null },
         { table: 't_queue', type: 'p', columns: ['id'], references: null },
         { table: 't_queue', type: 'f', columns: ['workspace_id', 'id'], references: 't_workspace' },
@@ -111,7 +116,9 @@ describe('the portal schema against the rules for distributing it by workspace',
     expect(placementViolations(crossings, plan)).to.deep.equal([
       't_queue: foreign key (workspace_id, id) → sharded t_workspace from a table kept whole',
       't_workspace: foreign key (workspace_id, hostname) → t_host, sharded by hostname not workspace_id',
+      't_workspace: foreign key (workspace_id, id) → t_workspace sets workspace_id null on delete',
       't_workspace: foreign key (workspace_id, job_id) → t_queue, kept on the coordinator',
+      't_workspace: foreign key (workspace_id, ref_id) → t_ref cascades workspace_id on update',
     ]);
   });
 });

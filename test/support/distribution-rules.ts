@@ -11,6 +11,9 @@ export interface Constraint {
   type: 'p' | 'u' | 'f';
   columns: string[];
   references: string | null;
+  /** A foreign key's actions, as pg_constraint codes them: a no action, r restrict, c cascade, n set null, d set default. */
+  onDelete?: string | null;
+  onUpdate?: string | null;
 }
 
 /** What the rules read of a schema: its tables, their columns and their keys. */
@@ -35,7 +38,9 @@ async function constraintsOf(db: Knex): Promise<Constraint[]> {
     select c.conrelid::regclass::text as "table", c.contype as type,
            array(select a.attname::text from unnest(c.conkey) with ordinality k(attnum, n)
                  join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.attnum order by k.n) as columns,
-           case when c.contype = 'f' then c.confrelid::regclass::text end as "references"
+           case when c.contype = 'f' then c.confrelid::regclass::text end as "references",
+           case when c.contype = 'f' then c.confdeltype::text end as "onDelete",
+           case when c.contype = 'f' then c.confupdtype::text end as "onUpdate"
       from pg_constraint c
      where c.connamespace = 'public'::regnamespace and c.contype in ('p', 'u', 'f')`);
   // Unique indexes that back no constraint are unique constraints all the same.
@@ -72,7 +77,10 @@ function sharded(placement: TablePlacement | undefined): boolean {
  * - a foreign key joins tables Citus can keep it between: two tables sharded by the same column and
  *   named by it in the key (co-located), or any table to a reference table. Citus refuses a key from
  *   a sharded table to one kept on the coordinator, from the coordinator or a reference table to a
- *   sharded one, and between tables sharded by different columns.
+ *   sharded one, and between tables sharded by different columns;
+ * - a foreign key whose columns include the table's distribution column neither sets them null or
+ *   to their default on delete or update nor cascades an update (Citus's EnsureSupportedFKeyOnDistKey):
+ *   a delete the key would answer so must be refused (no action) or cascade.
  */
 export function placementViolations(catalog: SchemaCatalog, plan: DistributionPlan['tables']): string[] {
   const found: string[] = [];
@@ -99,6 +107,14 @@ export function placementViolations(catalog: SchemaCatalog, plan: DistributionPl
       if (c.type === 'p' && !c.columns.includes(key)) found.push(`${table}: primary key (${list}) without ${key}`);
       if (c.type === 'u' && !c.columns.includes(key)) found.push(`${table}: unique (${list}) without ${key}`);
       if (c.type !== 'f' || !c.references) continue;
+      if (c.columns.includes(key)) {
+        if (c.onDelete === 'n' || c.onDelete === 'd')
+          found.push(
+            `${table}: foreign key (${list}) → ${c.references} sets ${key} ${c.onDelete === 'n' ? 'null' : 'to its default'} on delete`,
+          );
+        if (c.onUpdate === 'n' || c.onUpdate === 'd' || c.onUpdate === 'c')
+          found.push(`${table}: foreign key (${list}) → ${c.references} ${c.onUpdate === 'c' ? 'cascades' : 'sets'} ${key} on update`);
+      }
       const target = plan[c.references];
       if (!target || target.kind === 'reference') continue;
       const targetKey = distributionColumn(target);

@@ -28,6 +28,7 @@ import * as orders from './20270501000001_orders.ts';
 import * as devices from './20270503000001_devices.ts';
 import * as contracts from './20270502000001_contracts.ts';
 import * as documentContentExternal from './20270506000001_document_content_external.ts';
+import * as namedRowsRefuseDelete from './20270507000001_named_rows_refuse_delete.ts';
 import { CRM_DISTRIBUTION } from './distribution.ts';
 
 const config = (): Knex.MigratorConfig => ({
@@ -59,6 +60,7 @@ const config = (): Knex.MigratorConfig => ({
     '20270503000001_devices': devices,
     '20270502000001_contracts': contracts,
     '20270506000001_document_content_external': documentContentExternal,
+    '20270507000001_named_rows_refuse_delete': namedRowsRefuseDelete,
   }),
   tableName: 'crm_knex_migrations',
 });
