@@ -189,12 +189,14 @@ export async function insertReorder(
   const id = (inserted as { id: number }).id;
   const number = `DRAFT-${id}`;
   await trx('orders').where({ workspace_id: q.workspaceId, id }).update({ number });
-  await trx.raw(
-    `insert into order_lines (workspace_id, order_id, position, description, quantity, unit_price_cents, tax_rate_percent)
-     select workspace_id, ?, position, description, quantity, unit_price_cents, tax_rate_percent
-       from order_lines where workspace_id = ? and order_id = ? order by position, id`,
-    [id, q.workspaceId, source.id],
-  );
+  // Read, then written as values, in the source's order: on Citus an `insert … select` from the
+  // table into itself went to every shard (the Citus stage's log of them), where a read and a
+  // multi-row insert, each by workspace, go to the workspace's one.
+  const lines = await trx('order_lines')
+    .where({ workspace_id: q.workspaceId, order_id: source.id })
+    .orderBy([{ column: 'position' }, { column: 'id' }])
+    .select('position', 'description', 'quantity', 'unit_price_cents', 'tax_rate_percent');
+  if (lines.length > 0) await trx('order_lines').insert(lines.map((line) => ({ ...line, workspace_id: q.workspaceId, order_id: id })));
   return { id, number };
 }
 
