@@ -37,6 +37,22 @@ describe('statements that would reach every shard', function () {
     ).to.deep.equal([]);
   });
 
+  it('names an insert into a workspace table of what it selects from one, however it names the workspace', function () {
+    const collected = [
+      // "Order again" as it was: Citus collected it on the coordinator and ran its select on every shard.
+      'insert into order_lines (workspace_id, order_id, position, description) select workspace_id, $1, position, description from order_lines where workspace_id = $2 and order_id = $3 order by position, id',
+      'insert into "portal_notification_item_reads" ("workspace_id", "staff_user_id", "activity_id") select ?, ?, a.id from client_activity_logs a where a.workspace_id = ? and a.id = ?',
+    ];
+    expect(statementsReachingEveryShard(collected)).to.deep.equal(collected);
+    expect(
+      statementsReachingEveryShard([
+        // Values, and a select of constants that reads no table.
+        'insert into "order_lines" ("description", "order_id", "position", "workspace_id") values (?, ?, ?, ?), (?, ?, ?, ?)',
+        'insert into client_login_codes (workspace_id, client_user_id, code_hash, expires_at) select ?, ?, ?, ? where ?',
+      ]),
+    ).to.deep.equal([]);
+  });
+
   it('reads a table name whole: portal_files is not portal_files_archive', function () {
     expect(statementsReachingEveryShard(['select * from "portal_files_archive" where "id" = ?'])).to.deep.equal([]);
   });

@@ -2,7 +2,8 @@
 // table distributed by workspace (src/core/db/distribution.ts, and the reference CRM's own,
 // plugins/reference-crm/migrations/distribution.ts) must name the workspace, by a
 // workspace_id equality (or IN list) in its conditions or a workspace_id column in its INSERT,
-// and each of its subqueries on such a table names it too, not only through the outer row's column.
+// and each of its subqueries on such a table names it too, not only through the outer row's column;
+// and it does not insert into such a table what it selects from one (insertsWhatItSelects).
 // A statement that spans workspaces on purpose says so (ACROSS_WORKSPACES) and passes. A textual
 // check of the SQL knex sends, so a join on workspace_id counts as naming it too; the Citus stage
 // (test/citus/run.ts) runs the client journey on a cluster and fails on any statement on these
@@ -68,8 +69,23 @@ const subqueryMissesItsWorkspace = (statement: string, tables: RegExp) =>
   subqueries(statement).some((subquery) => tables.test(subquery) && !namesWorkspaceOtherThanByColumn(subquery));
 
 /**
+ * An insert into a workspace table of what a select reads from one. Citus runs such a statement on
+ * the workspace's shard only when it can push it down whole; where it cannot (a column left to a
+ * volatile default, such as a serial or a random uuid id, or the workspace given as a value rather
+ * than taken from the rows read) it collects the select's rows on the coordinator, and a select
+ * whose workspace is a bound value then runs on every shard (Citus 13: "order again" in the Citus
+ * stage's log). A read, then an insert of the values, each go to the workspace's one.
+ */
+const INSERT_SELECT = /^\s*insert\s+into\s+"?([a-z_]+)"?\s*\([^)]*\)\s*select\b([\s\S]*)$/i;
+const insertsWhatItSelects = (statement: string, tables: RegExp) => {
+  const match = INSERT_SELECT.exec(statement);
+  return match !== null && tables.test(match[1]!) && /\bfrom\b/i.test(match[2]!) && tables.test(match[2]!);
+};
+
+/**
  * The statements among `sql` that touch a workspace table without naming the workspace, in the
- * statement or in one of its subqueries. `portalTablesOnly` for statements of another host's binding.
+ * statement or in one of its subqueries, or that insert what they select from one (above).
+ * `portalTablesOnly` for statements of another host's binding.
  */
 export function statementsReachingEveryShard(sql: string[], options: { portalTablesOnly?: boolean } = {}): string[] {
   const tables = options.portalTablesOnly ? MENTIONS_PORTAL_TABLE : MENTIONS_WORKSPACE_TABLE;
@@ -77,7 +93,7 @@ export function statementsReachingEveryShard(sql: string[], options: { portalTab
     (statement) =>
       tables.test(statement) &&
       !saysItSpansWorkspaces(statement) &&
-      (!namesWorkspace(statement) || subqueryMissesItsWorkspace(statement, tables)),
+      (!namesWorkspace(statement) || subqueryMissesItsWorkspace(statement, tables) || insertsWhatItSelects(statement, tables)),
   );
 }
 

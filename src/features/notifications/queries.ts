@@ -95,23 +95,27 @@ export async function markReadUpTo(db: Db, args: { workspaceId: string; staffUse
 }
 
 /**
- * Marks one notification read for this staff user, in one statement: only an entry of their own
- * workspace that is a notification (its event listed, heading its group). False when there is none.
+ * Marks one notification read for this staff user: only an entry of their own workspace that is a
+ * notification (its event listed, heading its group). False when there is none. A read, then the
+ * insert of its id: an insert of what it selects from the activity log is one Citus may run on every
+ * shard (test/support/shard-routing.ts).
  */
 export async function markItemRead(
   db: Db,
   args: { workspaceId: string; staffUserId: string; activityId: number; events: string[] },
 ): Promise<boolean> {
   if (args.events.length === 0) return false;
-  const rows = await db.raw(
-    `insert into portal_notification_item_reads (workspace_id, staff_user_id, activity_id)
-     select ?, ?, a.id from client_activity_logs a
-      where a.workspace_id = ? and a.id = ? and a.event = any(?::text[]) and a.grouped_into is null
-     on conflict (workspace_id, staff_user_id, activity_id) do update set created_at = excluded.created_at
-     returning activity_id`,
-    [args.workspaceId, args.staffUserId, args.workspaceId, args.activityId, args.events],
-  );
-  return (rows.rows ?? rows).length > 0;
+  const entry = await db('client_activity_logs')
+    .where({ workspace_id: args.workspaceId, id: args.activityId })
+    .whereRaw('event = any(?::text[])', [args.events])
+    .whereNull('grouped_into')
+    .first('id');
+  if (!entry) return false;
+  await db('portal_notification_item_reads')
+    .insert({ workspace_id: args.workspaceId, staff_user_id: args.staffUserId, activity_id: entry.id })
+    .onConflict(['workspace_id', 'staff_user_id', 'activity_id'])
+    .merge({ created_at: db.fn.now() });
+  return true;
 }
 
 export async function newestNotificationId(db: Db, args: { workspaceId: string; events: string[] }): Promise<number> {

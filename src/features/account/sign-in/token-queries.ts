@@ -29,10 +29,13 @@ export async function insertLoginCode(
     .whereRaw('client_user_id = ?', [clientUserId])
     .whereNull('consumed_at')
     .update({ consumed_at: db.fn.now() });
+  // The values themselves, none with no client user: the key (workspace_id, client_user_id) holds
+  // the code to the workspace's person. (A select of the client user's row, as before, runs on
+  // every shard on Citus: test/support/shard-routing.ts.)
   await db.raw(
     `insert into client_login_codes (workspace_id, client_user_id, code_hash, expires_at)
-     select workspace_id, id, ?, ? from client_users where workspace_id = ? and id = ?`,
-    [codeHash, expiresAt, workspaceId, clientUserId],
+     select ?, ?::uuid, ?, ? where ?::uuid is not null`,
+    [workspaceId, clientUserId, codeHash, expiresAt, clientUserId],
   );
 }
 
@@ -101,10 +104,11 @@ export async function insertUserToken(
     .andWhere({ purpose })
     .whereNull('used_at')
     .update({ used_at: db.fn.now() });
+  // The values themselves, none with no client user, as a sign-in code's (above).
   await db.raw(
     `insert into client_user_tokens (workspace_id, client_user_id, purpose, token_hash, expires_at)
-     select workspace_id, id, ?, ?, ? from client_users where workspace_id = ? and id = ?`,
-    [purpose, tokenHash, expiresAt, workspaceId, clientUserId],
+     select ?, ?::uuid, ?, ?, ? where ?::uuid is not null`,
+    [workspaceId, clientUserId, purpose, tokenHash, expiresAt, clientUserId],
   );
 }
 

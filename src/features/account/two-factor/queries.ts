@@ -39,13 +39,16 @@ export async function enableTwoFactor(
   secretCiphertext: string,
   step: number,
 ): Promise<boolean> {
+  // The values themselves: the caller is the signed-in person, read with their session. (A select
+  // of their client_users row, as before, is an insert Citus may run on every shard:
+  // test/support/shard-routing.ts.)
   const result = await db.raw(
     `insert into client_two_factor (client_user_id, workspace_id, secret_ciphertext, enabled_at, last_used_step)
-     select id, workspace_id, ?, now(), ? from client_users where workspace_id = ? and id = ?
+     values (?, ?, ?, now(), ?)
      on conflict (workspace_id, client_user_id) do update
        set secret_ciphertext = excluded.secret_ciphertext, enabled_at = excluded.enabled_at, last_used_step = excluded.last_used_step, created_at = excluded.created_at
        where client_two_factor.enabled_at is null`,
-    [secretCiphertext, step, workspaceId, clientUserId],
+    [clientUserId, workspaceId, secretCiphertext, step],
   );
   return Number((result as { rowCount?: number }).rowCount ?? 0) > 0;
 }
