@@ -37,9 +37,9 @@ describe('statements that would reach every shard', function () {
     ).to.deep.equal([]);
   });
 
-  it('names an insert into a workspace table of what it selects from one, however it names the workspace', function () {
+  it('names an insert into a workspace table of what it selects from one, a form Citus routes only sometimes', function () {
     const collected = [
-      // "Order again" as it was: Citus collected it on the coordinator and ran its select on every shard.
+      // "Order again" as it was, into a table with a serial id: Citus sent it to every shard.
       'insert into order_lines (workspace_id, order_id, position, description) select workspace_id, $1, position, description from order_lines where workspace_id = $2 and order_id = $3 order by position, id',
       'insert into "portal_notification_item_reads" ("workspace_id", "staff_user_id", "activity_id") select ?, ?, a.id from client_activity_logs a where a.workspace_id = ? and a.id = ?',
     ];

@@ -69,12 +69,13 @@ const subqueryMissesItsWorkspace = (statement: string, tables: RegExp) =>
   subqueries(statement).some((subquery) => tables.test(subquery) && !namesWorkspaceOtherThanByColumn(subquery));
 
 /**
- * An insert into a workspace table of what a select reads from one. Citus runs such a statement on
- * the workspace's shard only when it can push it down whole; where it cannot (a column left to a
- * volatile default, such as a serial or a random uuid id, or the workspace given as a value rather
- * than taken from the rows read) it collects the select's rows on the coordinator, and a select
- * whose workspace is a bound value then runs on every shard (Citus 13: "order again" in the Citus
- * stage's log). A read, then an insert of the values, each go to the workspace's one.
+ * An insert into a workspace table of what a select reads from one. Citus sends such a statement to
+ * the workspace's shard only in some forms: pushed down whole where the rows keep their own
+ * workspace_id and the target has no volatile default, or collected on the coordinator from a
+ * select it could still prune. Into a table with a serial id it went to every shard ("order again":
+ * "Sequences cannot be used in router queries", Citus 13.0), and under a generic plan it refused
+ * every such insert. A read, then an insert of the values, goes to the workspace's shard in every
+ * case, so the rule keeps the form out altogether.
  */
 const INSERT_SELECT = /^\s*insert\s+into\s+"?([a-z_]+)"?\s*\([^)]*\)\s*select\b([\s\S]*)$/i;
 const insertsWhatItSelects = (statement: string, tables: RegExp) => {

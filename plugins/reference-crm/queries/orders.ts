@@ -190,8 +190,8 @@ export async function insertReorder(
   const number = `DRAFT-${id}`;
   await trx('orders').where({ workspace_id: q.workspaceId, id }).update({ number });
   // Read, then written as values, in the source's order: on Citus an `insert … select` from the
-  // table into itself went to every shard (the Citus stage's log of them), where a read and a
-  // multi-row insert, each by workspace, go to the workspace's one.
+  // table into itself went to every shard (its serial id: "Sequences cannot be used in router
+  // queries"), where a read and a multi-row insert, each by workspace, go to the workspace's one.
   const lines = await trx('order_lines')
     .where({ workspace_id: q.workspaceId, order_id: source.id })
     .orderBy([{ column: 'position' }, { column: 'id' }])

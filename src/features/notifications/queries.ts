@@ -97,8 +97,8 @@ export async function markReadUpTo(db: Db, args: { workspaceId: string; staffUse
 /**
  * Marks one notification read for this staff user: only an entry of their own workspace that is a
  * notification (its event listed, heading its group). False when there is none. A read, then the
- * insert of its id: an insert of what it selects from the activity log is one Citus may run on every
- * shard (test/support/shard-routing.ts).
+ * insert of its id: not an insert of a select from the activity log, a form Citus sends to one shard
+ * only sometimes (test/support/shard-routing.ts).
  */
 export async function markItemRead(
   db: Db,

@@ -30,8 +30,8 @@ export async function insertLoginCode(
     .whereNull('consumed_at')
     .update({ consumed_at: db.fn.now() });
   // The values themselves, none with no client user: the key (workspace_id, client_user_id) holds
-  // the code to the workspace's person. (A select of the client user's row, as before, runs on
-  // every shard on Citus: test/support/shard-routing.ts.)
+  // the code to the workspace's person. (Not an insert of a select of their row: a form Citus sends
+  // to one shard only sometimes, test/support/shard-routing.ts.)
   await db.raw(
     `insert into client_login_codes (workspace_id, client_user_id, code_hash, expires_at)
      select ?, ?::uuid, ?, ? where ?::uuid is not null`,

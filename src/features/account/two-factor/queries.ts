@@ -39,8 +39,8 @@ export async function enableTwoFactor(
   secretCiphertext: string,
   step: number,
 ): Promise<boolean> {
-  // The values themselves: the caller is the signed-in person, read with their session. (A select
-  // of their client_users row, as before, is an insert Citus may run on every shard:
+  // The values themselves: the caller is the signed-in person, read with their session. (Not an
+  // insert of a select of their row: a form Citus sends to one shard only sometimes,
   // test/support/shard-routing.ts.)
   const result = await db.raw(
     `insert into client_two_factor (client_user_id, workspace_id, secret_ciphertext, enabled_at, last_used_step)
