@@ -76,35 +76,26 @@ const newDatabaseName = () => {
 };
 
 /**
- * Drops databases on the server without waiting for the drops. PostgreSQL ends each DROP DATABASE
- * with a checkpoint of the whole server and then removes the database's files, some 0.15 s with
- * nothing else running and 1-5 s on a server busy with other test processes' databases. psql runs
- * the drops in a process of its own, detached, so they also finish when the process that asked
- * ends first (a parallel run's workers exit once their last file has run; its main process once
- * its teardown has returned). Without psql, the drops are awaited.
+ * Drops a database on the server without waiting for the drop. PostgreSQL ends a DROP DATABASE
+ * with a checkpoint of the whole server, which, on a server busy with the other test processes'
+ * databases, took 1-5 s. psql runs the drop in a process of its own, detached, so the drop also
+ * finishes when the process that asked ends first. Without psql, the drop is awaited.
  */
-async function dropInBackground(serverUrl: string, statements: readonly string[]): Promise<void> {
-  if (statements.length === 0) return;
+async function dropInBackground(serverUrl: string, statement: string): Promise<void> {
   const started = await new Promise<boolean>((resolve) => {
-    const psql = spawn('psql', ['-X', '-q', ...statements.flatMap((statement) => ['-c', statement]), serverUrl], {
-      detached: true,
-      stdio: 'ignore',
-    });
+    const psql = spawn('psql', ['-X', '-q', '-c', statement, serverUrl], { detached: true, stdio: 'ignore' });
     psql.once('spawn', () => resolve(true));
     psql.once('error', () => resolve(false));
     psql.unref();
   });
-  if (!started)
-    await onServer(serverUrl, async (admin) => {
-      for (const statement of statements) await admin.raw(statement);
-    });
+  if (!started) await onServer(serverUrl, (admin) => admin.raw(statement));
 }
 
 const dropStatement = (name: string) => `drop database if exists ${name} with (force)`;
 
 /**
  * A database on the server. Within a mocha run, giving it up (drop() or release()) leaves it to the
- * run's teardown (dropDatabasesOfRun): PostgreSQL ends every DROP DATABASE with a checkpoint of the
+ * run's teardown (dropDatabasesOfRun), which drops them all at its end: PostgreSQL ends every DROP DATABASE with a checkpoint of the
  * whole server, and one a file had the server writing and syncing every other file's pages every
  * two seconds (341 checkpoints in a PostgreSQL pass of the suite; 8 with the drops at its end).
  * Outside a run, drop() answers once it is gone and release() drops it in a process of its own.
@@ -117,7 +108,7 @@ async function serverDatabase(serverUrl: string, template?: string, name = newDa
   const destroy = () => onServer(serverUrl, (admin) => admin.raw(statement));
   if (runOfProcess() && citusWorkers().length === 0)
     return { url: url.toString(), mode: 'external', drop: async () => {}, release: async () => {}, destroy };
-  return { url: url.toString(), mode: 'external', drop: destroy, release: () => dropInBackground(serverUrl, [statement]), destroy };
+  return { url: url.toString(), mode: 'external', drop: destroy, release: () => dropInBackground(serverUrl, statement), destroy };
 }
 
 async function embeddedDatabase(snapshot: Blob): Promise<TestDatabase> {
@@ -234,35 +225,45 @@ export async function createSeededTestDatabase(): Promise<SeededTestDatabase> {
   return { ...(await embeddedDatabase(dump)), demoLogins: structuredClone(logins) };
 }
 
+/** Drops at once: the drops waiting on one checkpoint all end with it. */
+const DROPS_AT_ONCE = 4;
+
 /**
- * Drops, in the background (dropInBackground), the databases (templates and files' copies) of the
- * runs `dropped` names. A run's database is named `cp_tpl_<run>_<hex>` or `cp_test_<run>_<hex>`; a
- * `cp_test_<hex>` was made outside a run, and its maker drops it.
+ * Drops the databases (templates and files' copies) of the runs `dropped` names, and answers once
+ * they are gone. A run's database is named `cp_tpl_<run>_<hex>` or `cp_test_<run>_<hex>`; a
+ * `cp_test_<hex>` was made outside a run, and its maker drops it. Awaited, not left to a process of
+ * its own: drops still under way when the next run starts slowed its files, and that run's set-up
+ * dropped the same databases again.
  */
 async function dropDatabasesOfRuns(serverUrl: string, dropped: (run: string) => boolean): Promise<void> {
-  const rows: { datname: string }[] = await onServer(
-    serverUrl,
-    async (admin) =>
-      (
-        await admin.raw('select datname from pg_database where datname like ? or datname like ?', [
-          `${TEMPLATE_PREFIX}%`,
-          `${DATABASE_PREFIX}%`,
-        ])
-      ).rows,
-  );
-  const doomed = rows
-    .map(({ datname }) => datname)
-    .filter((datname) => {
-      const named = datname.slice(datname.startsWith(TEMPLATE_PREFIX) ? TEMPLATE_PREFIX.length : DATABASE_PREFIX.length);
-      return named.includes('_') && dropped(named.slice(0, named.lastIndexOf('_')));
-    });
-  await dropInBackground(serverUrl, doomed.map(dropStatement));
+  const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: DROPS_AT_ONCE } });
+  try {
+    const rows: { datname: string }[] = (
+      await admin.raw('select datname from pg_database where datname like ? or datname like ?', [
+        `${TEMPLATE_PREFIX}%`,
+        `${DATABASE_PREFIX}%`,
+      ])
+    ).rows;
+    const doomed = rows
+      .map(({ datname }) => datname)
+      .filter((datname) => {
+        const named = datname.slice(datname.startsWith(TEMPLATE_PREFIX) ? TEMPLATE_PREFIX.length : DATABASE_PREFIX.length);
+        return named.includes('_') && dropped(named.slice(0, named.lastIndexOf('_')));
+      });
+    await Promise.all(
+      Array.from({ length: DROPS_AT_ONCE }, async () => {
+        for (let name = doomed.pop(); name; name = doomed.pop()) await admin.raw(dropStatement(name));
+      }),
+    );
+  } finally {
+    await admin.destroy();
+  }
 }
 
 /**
- * Drops every database this run's processes made (the global teardown, once every file has run),
- * in the background: some 340 drops, each ending with a checkpoint of the server, where dropping
- * them during the run made every checkpoint write out the other files' work.
+ * Drops every database this run's processes made (the global teardown, once every file has run):
+ * some 340 drops, each ending with a checkpoint of the server, where dropping them during the run
+ * made every checkpoint write out the other files' work.
  */
 export async function dropDatabasesOfRun(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL;
@@ -282,9 +283,8 @@ const alive = (pid: number) => {
 };
 
 /**
- * Drops, in the background, the databases of runs on this machine whose main process is gone (killed
- * before its teardown, or whose teardown's drops are still under way): a run is named by its main
- * process's id (the global setup's TEST_RUN). A database two processes drop is dropped once.
+ * Drops the databases of runs on this machine whose main process is gone (killed before its
+ * teardown): a run is named by its main process's id (the global setup's TEST_RUN).
  */
 export async function dropDatabasesOfDeadRuns(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL;
