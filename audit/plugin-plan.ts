@@ -163,6 +163,15 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     purpose: 'beside Dolibarr only: when the pending proposals above were last scanned from llx_propal',
   },
   {
+    name: 'portal_dolibarr_unpaid_invoices',
+    purpose:
+      'beside Dolibarr only: the invoices each company has not paid yet, so the dashboard counts unpaid ones without combining llx_facture’s whole company and status indexes (it has none by both)',
+  },
+  {
+    name: 'portal_dolibarr_unpaid_scans',
+    purpose: 'beside Dolibarr only: when the unpaid invoices above were last scanned from llx_facture',
+  },
+  {
     name: 'portal_dolibarr_ticket_statuses',
     purpose:
       'beside Dolibarr only: the status the portal last saw of each client ticket, so a status set from the ticket card’s menu (no event, no tms) reaches the client',

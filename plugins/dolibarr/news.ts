@@ -22,6 +22,7 @@ import { positionAfter, readNewsCursor } from '../shared/news-cursor.ts';
 import { dolibarrContracts } from './contracts.ts';
 import { toHostId } from './ids.ts';
 import { scanPendingProposals } from './queries/proposals.ts';
+import { scanUnpaidInvoices } from './queries/unpaid-invoices.ts';
 import {
   invoicesValidatedSince,
   interventionsValidatedSince,
@@ -73,8 +74,10 @@ export function dolibarrNews(
     async since(workspaceId, cursorText, startedAt) {
       const entity = entityOf(workspaceId);
       if (entity === null) return { items: [], cursor: cursorText ?? '' };
-      // On the first read too: that is the first fill, until which the dashboard counts in llx_propal.
+      // On the first read too: that is the first fill, until which the dashboard counts in llx_propal
+      // and llx_facture.
       await scanPendingProposals(db, entity);
+      await scanUnpaidInvoices(db, entity);
       // Before the positions are taken: a first read notes the statuses as they are (a ticket's
       // status before the portal saw it is no change), a later one numbers what changed since.
       if (options.tickets) {

@@ -30,6 +30,7 @@ import * as staffPreferences from './20270103000001_staff_preferences.ts';
 import * as dolibarrTicketStatuses from './20270301000002_dolibarr_ticket_statuses.ts';
 import * as dolibarrTicketOrder from './20270610000001_dolibarr_ticket_order.ts';
 import * as algaTicketOrder from './20270610000003_alga_ticket_order.ts';
+import * as dolibarrUnpaidInvoices from './20270611000001_dolibarr_unpaid_invoices.ts';
 import * as dolibarrRequestsAppointments from './20270506000001_dolibarr_requests_appointments.ts';
 import * as clientSummaries from './20270601000001_client_summaries.ts';
 
@@ -56,6 +57,7 @@ const CORE_MIGRATIONS: Readonly<Record<string, PortalMigration>> = {
   '20270601000001_client_summaries': clientSummaries,
   '20270610000001_dolibarr_ticket_order': dolibarrTicketOrder,
   '20270610000003_alga_ticket_order': algaTicketOrder,
+  '20270611000001_dolibarr_unpaid_invoices': dolibarrUnpaidInvoices,
 };
 
 /**

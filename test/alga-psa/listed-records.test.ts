@@ -185,7 +185,7 @@ describe('alga-psa host: the lists of a client with years of invoices and quotes
     expect(sent.read).to.be.below(20);
   });
 
-  it('shows at once what Alga changed since the pass: statuses, amounts, a row moved or deleted, a quote sent', async function () {
+  it('shows at once what Alga changed since the pass: statuses, amounts, a row moved or deleted; a quote sent from the next pass', async function () {
     const { db, seed } = host;
     const summary = () => adapter.summaries.forClient(tenant(), bakery(), seed.contacts.claire);
     expect((await summary()).invoices.unpaid).to.equal(3);
@@ -204,15 +204,24 @@ describe('alga-psa host: the lists of a client with years of invoices and quotes
     await db('invoices').where({ tenant: tenant(), invoice_id: deleted }).delete();
     const [redrafted] = (await expectedQuotes(['rejected'])).slice(-1);
     await db('quotes').where({ tenant: tenant(), quote_id: redrafted }).update({ status: 'draft' });
-    // A quote of the bakery's sent in Alga since the pass: awaiting an answer, listed at once.
+    // A quote of the bakery's sent in Alga since the pass: listed and counted from the next pass,
+    // the one that tells the client of it, as an invoice issued since the pass.
     await db('quotes').where({ tenant: tenant(), quote_id: seed.quotes.draft }).update({ status: 'sent', sent_at: db.fn.now() });
     const invoices = await invoicePages();
     expect(invoices).to.deep.equal(await expectedInvoices());
     expect(invoices).to.not.include(moved).and.not.include(deleted);
+    const awaiting = async () => (await summary()).quotations.open;
+    const openBefore = await awaiting();
     const quotes = await quotePages();
-    expect(quotes).to.deep.equal(await expectedQuotes());
-    expect(quotes).to.include(seed.quotes.draft).and.not.include(redrafted);
+    expect(quotes).to.deep.equal((await expectedQuotes()).filter((id) => id !== seed.quotes.draft));
+    expect(quotes).to.not.include(redrafted);
+    expect(await quotePages({ status: ['open'] })).to.deep.equal((await expectedQuotes(['sent'])).filter((id) => id !== seed.quotes.draft));
+    await scan();
+    expect(await quotePages())
+      .to.deep.equal(await expectedQuotes())
+      .and.include(seed.quotes.draft);
     expect(await quotePages({ status: ['open'] })).to.deep.equal(await expectedQuotes(['sent']));
+    expect(await awaiting()).to.equal(openBefore + 1);
   });
 
   it('lists an invoice issued in Alga since the pass from the next pass on', async function () {

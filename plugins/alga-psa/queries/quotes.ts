@@ -3,9 +3,11 @@
 // is sent). Newest first by created_at (quote_id breaks ties). Money is bigint cents.
 //   status (quotes_status_check): draft, pending_approval, approved, sent, accepted, rejected,
 //   expired, converted, cancelled, superseded, archived
-// Alga indexes quotes by client, but not by client and date: once the tenant has been scanned, a
-// client's list reads the quotes awaiting an answer live through Alga's (tenant, status) index
-// and the others through the portal's listed records (listed.ts), a page at a time.
+// Alga indexes quotes by client, but not by client and date, and by status only across the whole
+// tenant: once the tenant has been scanned, a client's list and the count of quotes awaiting an
+// answer read the portal's listed records (listed.ts), a page at a time, each row re-checked in
+// Alga's table. As an invoice issued since the last pass, a quote Alga sent since it is listed and
+// counted from the next pass: the pass that tells the client of it (news.ts scans first).
 import type { Knex } from 'knex';
 import { activeClientIds, type Db } from './db.ts';
 import { LISTED_KEY, listedRows, pageBefore, scanListed, scanned, type ListedSource, unionOf } from './listed.ts';
@@ -90,9 +92,10 @@ const visibleTo = (query: Knex.QueryBuilder, db: Db, args: { tenant: string; cli
 const scopedQuotes = (db: Db, args: { tenant: string; clientId: string }) => visibleTo(db('quotes as q'), db, args);
 
 /**
- * Newest first, a page at a time. Three parts, read in one statement, of which the first two hold
- * rows once the tenant has been scanned and the third until then: the quotes awaiting an answer
- * (live, by status), the others through the listed records, and all of them read in quotes.
+ * Newest first, a page at a time. Two parts, read in one statement, of which the first holds rows
+ * once the tenant has been scanned and the second until then: the quotes found through the listed
+ * records (those of the statuses wanted at the scan, and every one then awaiting an answer, which
+ * Alga may have moved to any status since), and all of them read in quotes.
  */
 export async function listQuotes(
   db: Db,
@@ -108,8 +111,6 @@ export async function listQuotes(
     limit: number;
   },
 ): Promise<QuoteRow[]> {
-  const wantsSent = !args.statuses || args.statuses.includes(SENT);
-  const past = args.statuses?.filter((status) => status !== SENT);
   const pattern = args.matching;
   // Each part filtered before its page's limit: a page of matches, not matches of a page.
   const page = (query: Knex.QueryBuilder, key: { at: string; id: string }) => {
@@ -121,19 +122,13 @@ export async function listQuotes(
       });
     return pageBefore(query, key, args).select(columns(db));
   };
-  const live = { at: 'q.created_at', id: 'q.quote_id' };
-  const sent = scopedQuotes(db, args)
-    .where('q.status', SENT)
-    .whereExists(scanned(db, args.tenant, 'quote'));
-  const decided = visibleTo(
-    listedRows(db, QUOTE_SOURCE, { ...args, alias: 'q', ...(past ? { candidates: past } : {}) }),
+  const listed = visibleTo(
+    listedRows(db, QUOTE_SOURCE, { ...args, alias: 'q', ...(args.statuses ? { candidates: args.statuses } : {}) }),
     db,
     args,
-  ).whereNot('q.status', SENT);
+  );
   const unscanned = scopedQuotes(db, args).whereNotExists(scanned(db, args.tenant, 'quote'));
-  if (!wantsSent) sent.whereRaw('false');
-  if (past?.length === 0) decided.whereRaw('false');
-  return unionOf(db, [page(sent, live), page(decided, LISTED_KEY), page(unscanned, live)])
+  return unionOf(db, [page(listed, LISTED_KEY), page(unscanned, { at: 'q.created_at', id: 'q.quote_id' })])
     .orderBy([
       { column: 'u.sort_key', order: 'desc' },
       { column: 'u.quote_id', order: 'desc' },
@@ -204,10 +199,13 @@ export async function quoteCounts(
   db: Db,
   args: { tenant: string; clientId: string; countLimit: number },
 ): Promise<{ open: number; total: number }> {
-  // One statement, two counts, each stopped at the limit: the open ones through the status, and all.
-  const open = db
-    .from(scopedQuotes(db, args).where('q.status', 'sent').select(db.raw('1')).limit(args.countLimit).as('open'))
-    .select(db.raw('count(*)::int'));
+  // One statement, two counts, each stopped at the limit: the open ones through the listed records
+  // (those awaiting an answer at the scan, still so in Alga) or, before the tenant's first scan,
+  // through the status; and all.
+  const awaiting = (query: Knex.QueryBuilder) => query.where('q.status', SENT).select(db.raw('1')).limit(args.countLimit);
+  const listed = visibleTo(listedRows(db, QUOTE_SOURCE, { ...args, alias: 'q', candidates: 'open' }), db, args);
+  const unscanned = scopedQuotes(db, args).whereNotExists(scanned(db, args.tenant, 'quote'));
+  const open = unionOf(db, [awaiting(listed), awaiting(unscanned)]).select(db.raw('count(*)::int'));
   const seen = db.from(scopedQuotes(db, args).select(db.raw('1')).limit(args.countLimit).as('seen')).select(db.raw('count(*)::int'));
   const row = await db.first<{ open: number; total: number } | undefined>(db.raw('(?) as open', [open]), db.raw('(?) as total', [seen]));
   return { open: Number(row?.open ?? 0), total: Number(row?.total ?? 0) };

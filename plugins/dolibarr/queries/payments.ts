@@ -26,6 +26,7 @@ import { INVOICE_CLOSED, INVOICE_VALIDATED } from './invoices.ts';
 import { toCents, toDecimal } from '../money.ts';
 import type { StripeModuleSettings } from './constants.ts';
 import { invoicesSeenBy } from './visibility.ts';
+import { dropUnpaidInvoice } from './unpaid-invoices.ts';
 
 /**
  * Invoice types a payment from the portal may settle: standard and replacement. Deposits (3) are
@@ -181,6 +182,8 @@ export async function recordInvoicePayment(
     await trx('llx_facture')
       .where({ rowid: invoice.rowid, entity: args.entity })
       .update({ fk_statut: INVOICE_CLOSED, paye: 1, fk_user_closing: args.userId, date_closing: trx.fn.now() });
+    // Out of the portal's index of unpaid invoices at once (the read re-checks it too).
+    await dropUnpaidInvoice(trx, { entity: args.entity, companyId: args.companyId, invoiceId: invoice.rowid });
     // setPaid's trigger runs as the user who closes the invoice.
     await recordAgendaEvent(trx, {
       entity: args.entity,

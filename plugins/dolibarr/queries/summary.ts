@@ -2,9 +2,10 @@
 // records its contacts see (visibility.ts: drafts are the agency's work in progress, never counted).
 import { countLimitOf } from '../../shared/count-up-to.ts';
 import type { Db } from './db.ts';
-import { INVOICE_STATE_SQL, PAID_SQL } from './invoices.ts';
+import { PAID_SQL } from './invoices.ts';
 import { openProposalRows } from './proposals.ts';
-import { invoicesSeenBy, proposalsSeenBy } from './visibility.ts';
+import { unpaidInvoicesSeenBy } from './unpaid-invoices.ts';
+import { proposalsSeenBy } from './visibility.ts';
 
 /**
  * Proposals awaiting the client's answer and all the client sees, each counted up to countLimit: a
@@ -35,8 +36,8 @@ export async function invoiceCounts(
   args: { entity: number; companyId: number; today: string; countLimit: number },
 ): Promise<{ unpaid: number; overdue: number; outstanding: string }> {
   const limit = countLimitOf(args.countLimit);
-  const unpaidRows = invoicesSeenBy(db, args)
-    .andWhereRaw(INVOICE_STATE_SQL.open)
+  // Through the portal's index of unpaid invoices (unpaid-invoices.ts), each re-read by key.
+  const unpaidRows = unpaidInvoicesSeenBy(db, args)
     .limit(limit)
     .select('f.rowid', 'f.total_ttc', db.raw('f.date_lim_reglement < ?::date as overdue', [args.today]));
   const result = await db.raw(

@@ -123,6 +123,14 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
     kind: 'coordinator',
     why: 'one row per Dolibarr entity, read in the same statement as llx_propal and portal_dolibarr_pending_proposals',
   },
+  portal_dolibarr_unpaid_invoices: {
+    kind: 'coordinator',
+    why: "beside Dolibarr, an index of llx_facture joined to it by rowid in the dashboard's count: kept where Dolibarr's tables are, never distributed, so the join stays one node's index reads",
+  },
+  portal_dolibarr_unpaid_scans: {
+    kind: 'coordinator',
+    why: 'one row per Dolibarr entity, read in the same statement as llx_facture and portal_dolibarr_unpaid_invoices',
+  },
   portal_dolibarr_proposal_order: {
     kind: 'coordinator',
     why: "beside Dolibarr, an index of llx_propal by company and date joined to it by rowid in the proposal list: kept where Dolibarr's tables are, never distributed, so the join stays one node's index reads",
