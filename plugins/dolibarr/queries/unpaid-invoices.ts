@@ -97,6 +97,8 @@ function unpaidCandidates(db: Db, args: { entity: number; companyId: number }) {
  * looked up by primary key and kept while it is the company's, validated, unpaid and of a listed
  * type (visibility.ts's invoicesSeenBy, and INVOICE_STATE_SQL.open). OFFSET 0 keeps the lookup one
  * row per candidate: without it PostgreSQL may turn it into a scan of all the company's invoices.
+ * That the company is a client is checked once (ticketsSeenBy's form): as a join on f.fk_soc it
+ * could become an outer loop over every client company, each reading the candidates again.
  */
 export function unpaidInvoicesSeenBy(db: Db, args: { entity: number; companyId: number }): Knex.QueryBuilder {
   return db
@@ -107,8 +109,6 @@ export function unpaidInvoicesSeenBy(db: Db, args: { entity: number; companyId: 
                               and f.type in (${LISTED_TYPES.join(', ')}) offset 0) as f`,
       [args.entity, args.companyId, INVOICE_VALIDATED],
     )
-    // The company a client, checked once (ticketsSeenBy's form): as a join on f.fk_soc it could
-    // become an outer loop over every client company, each reading the candidates again.
     .whereExists(clientCompanyIds(db, args.entity).where('rowid', args.companyId));
 }
 
