@@ -47,7 +47,7 @@ export interface InvoicePaymentRow {
 }
 
 /** 'open' (validated, not settled), 'paid', 'void' as SQL on alias f. */
-export const INVOICE_STATE_SQL = {
+const INVOICE_STATE_SQL = {
   open: '(f.fk_statut = 1 and f.paye = 0)',
   paid: '(f.fk_statut = 2 or (f.fk_statut = 1 and f.paye = 1))',
   void: '(f.fk_statut = 3)',
