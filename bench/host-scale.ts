@@ -32,6 +32,7 @@ import { createDolibarrAdapter } from '../plugins/dolibarr/adapter.ts';
 import { portalBesideAlga, startAlgaHost, unavailable as algaUnavailable, type AlgaHost } from '../test/alga-psa/alga-host.ts';
 import { CLAIRE_PASSWORD as ALGA_CLAIRE_PASSWORD } from '../test/alga-psa/seed.ts';
 import { hashPassword } from '../src/core/crypto/secrets.ts';
+import { dropDatabasesOfRun } from '../test/support/database.ts';
 import { forgetKeptDashboards } from '../test/support/kept-dashboards.ts';
 import { signedInAgent } from '../test/support/portal-harness.ts';
 import { hostNewsPass, type PortalOnHost } from '../test/support/portal-on-host.ts';
@@ -533,6 +534,8 @@ async function measureHost(host: string, side: (size: HostSize) => Promise<Side>
     return await measure(host, sides[0]!, sides[1]!);
   } finally {
     for (const opened of sides) await opened.close();
+    // The hosts' template databases (test/support/host-template.ts), which outlive the sides.
+    await dropDatabasesOfRun();
   }
 }
 
