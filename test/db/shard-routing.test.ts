@@ -53,6 +53,23 @@ describe('statements that would reach every shard', function () {
     ).to.deep.equal([]);
   });
 
+  it('names an insert on a workspace table whose ON CONFLICT update calls a function, which Citus refuses', function () {
+    const refused = [
+      // A notification marked read as it was: the cluster answered "functions used in the DO UPDATE
+      // SET clause of INSERTs on distributed tables must be marked IMMUTABLE".
+      'insert into "portal_notification_item_reads" ("activity_id", "staff_user_id", "workspace_id") values ($1, $2, $3) on conflict ("workspace_id", "staff_user_id", "activity_id") do update set "created_at" = CURRENT_TIMESTAMP',
+      'insert into "portal_sso_identities" ("client_user_id", "provider_id", "subject", "workspace_id") values (?, ?, ?, ?) on conflict ("workspace_id", "provider_id", "subject") do update set "client_user_id" = ?, "last_used_at" = now() returning "id"',
+    ];
+    expect(statementsReachingEveryShard(refused)).to.deep.equal(refused);
+    expect(
+      statementsReachingEveryShard([
+        // The inserted row's own values, and a function in the values rather than in the update.
+        'insert into "portal_notification_item_reads" ("activity_id", "staff_user_id", "workspace_id") values ($1, $2, $3) on conflict ("workspace_id", "staff_user_id", "activity_id") do update set "created_at" = excluded.created_at',
+        'insert into "portal_notification_reads" ("workspace_id", "staff_user_id", "last_read_activity_id", "updated_at") values (?, ?, ?, now()) on conflict ("workspace_id", "staff_user_id") do update set "last_read_activity_id" = greatest(portal_notification_reads.last_read_activity_id, excluded.last_read_activity_id), "updated_at" = excluded.updated_at returning now()',
+      ]),
+    ).to.deep.equal([]);
+  });
+
   it('reads a table name whole: portal_files is not portal_files_archive', function () {
     expect(statementsReachingEveryShard(['select * from "portal_files_archive" where "id" = ?'])).to.deep.equal([]);
   });

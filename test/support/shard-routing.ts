@@ -3,7 +3,9 @@
 // plugins/reference-crm/migrations/distribution.ts) must name the workspace, by a
 // workspace_id equality (or IN list) in its conditions or a workspace_id column in its INSERT,
 // and each of its subqueries on such a table names it too, not only through the outer row's column;
-// and it does not insert into such a table what it selects from one (insertsWhatItSelects).
+// and it does not insert into such a table what it selects from one (insertsWhatItSelects), nor
+// call a function that is not immutable in the update of its ON CONFLICT, which Citus refuses
+// outright (updatesOnConflictWithAFunction).
 // A statement that spans workspaces on purpose says so (ACROSS_WORKSPACES) and passes. A textual
 // check of the SQL knex sends, so a join on workspace_id counts as naming it too; the Citus stage
 // (test/citus/run.ts) runs the client journey on a cluster and fails on any statement on these
@@ -84,9 +86,26 @@ const insertsWhatItSelects = (statement: string, tables: RegExp) => {
 };
 
 /**
+ * An insert into a workspace table whose ON CONFLICT update calls a function that is not immutable
+ * (now(), CURRENT_TIMESTAMP, random(), …). Citus refuses it on a distributed table ("functions used
+ * in the DO UPDATE SET clause of INSERTs on distributed tables must be marked IMMUTABLE", Citus
+ * 13.0: a staff member's notification marked read failed so on the cluster). The inserted row's
+ * own value says the same and passes: `excluded.column`, its default evaluated with the values.
+ */
+const ON_CONFLICT_UPDATE =
+  /\binsert\s+into\s+"?([a-z_]+)"?[\s\S]*?\bon\s+conflict\b[\s\S]*?\bdo\s+update\s+set\b([\s\S]*?)(?:\breturning\b|$)/i;
+const NOT_IMMUTABLE =
+  /\b(current_timestamp|current_date|current_time|localtimestamp|localtime)\b|\b(now|clock_timestamp|statement_timestamp|transaction_timestamp|random|gen_random_uuid|nextval)\s*\(/i;
+const updatesOnConflictWithAFunction = (statement: string, tables: RegExp) => {
+  const match = ON_CONFLICT_UPDATE.exec(statement);
+  return match !== null && tables.test(match[1]!) && NOT_IMMUTABLE.test(match[2]!);
+};
+
+/**
  * The statements among `sql` that touch a workspace table without naming the workspace, in the
- * statement or in one of its subqueries, or that insert what they select from one (above).
- * `portalTablesOnly` for statements of another host's binding.
+ * statement or in one of its subqueries, or that insert what they select from one, or that Citus
+ * refuses for a function in their ON CONFLICT update (above). `portalTablesOnly` for statements
+ * of another host's binding.
  */
 export function statementsReachingEveryShard(sql: string[], options: { portalTablesOnly?: boolean } = {}): string[] {
   const tables = options.portalTablesOnly ? MENTIONS_PORTAL_TABLE : MENTIONS_WORKSPACE_TABLE;
@@ -94,7 +113,10 @@ export function statementsReachingEveryShard(sql: string[], options: { portalTab
     (statement) =>
       tables.test(statement) &&
       !saysItSpansWorkspaces(statement) &&
-      (!namesWorkspace(statement) || subqueryMissesItsWorkspace(statement, tables) || insertsWhatItSelects(statement, tables)),
+      (!namesWorkspace(statement) ||
+        subqueryMissesItsWorkspace(statement, tables) ||
+        insertsWhatItSelects(statement, tables) ||
+        updatesOnConflictWithAFunction(statement, tables)),
   );
 }
 

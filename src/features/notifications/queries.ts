@@ -114,7 +114,8 @@ export async function markItemRead(
   await db('portal_notification_item_reads')
     .insert({ workspace_id: args.workspaceId, staff_user_id: args.staffUserId, activity_id: entry.id })
     .onConflict(['workspace_id', 'staff_user_id', 'activity_id'])
-    .merge({ created_at: db.fn.now() });
+    // The inserted row's own time (its default): Citus refuses a function in this update.
+    .merge({ created_at: db.raw('excluded.created_at') });
   return true;
 }
 

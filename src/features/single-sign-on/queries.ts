@@ -123,7 +123,8 @@ export async function saveBinding(db: Db, workspaceId: string, binding: BindingR
       email_domains: binding.email_domains,
       sign_in_mode: binding.sign_in_mode,
       allow_self_registration: binding.allow_self_registration,
-      updated_at: db.fn.now(),
+      // The inserted row's own time (its default): Citus refuses a function in this update.
+      updated_at: db.raw('excluded.updated_at'),
     });
 }
 
@@ -156,7 +157,8 @@ export async function rememberIdentity(db: Db, workspaceId: string, providerId: 
   await db('portal_sso_identities')
     .insert({ workspace_id: workspaceId, provider_id: providerId, subject, client_user_id: clientUserId })
     .onConflict(['workspace_id', 'provider_id', 'subject'])
-    .merge({ client_user_id: clientUserId, last_used_at: db.fn.now() });
+    // The inserted row's own time (its default): Citus refuses a function in this update.
+    .merge({ client_user_id: clientUserId, last_used_at: db.raw('excluded.last_used_at') });
 }
 
 export interface IdentityRow {
