@@ -10,9 +10,8 @@
 // Read (listedRows): the client's rows in list order, each looked up in Alga's table by primary key
 // and kept only while it is still the client's, at the same date, and the caller's filters hold
 // there, so values and statuses are always Alga's current ones. What waits for the next pass (a
-// few minutes): an invoice issued after the last scan, and one whose date Alga changed. Quotes
-// awaiting the client are read live from Alga's (tenant, status) index instead (quotes.ts), so a
-// quote sent since the scan is listed at once.
+// few minutes, the pass that tells the client of it): an invoice issued or a quote sent after the
+// last scan, and one whose date Alga changed.
 // Until a tenant's first scan (a fresh install, the minutes after migrate) the lists read Alga's
 // tables as before the index: nothing is missed, only slower for a client with a long history.
 import type { Knex } from 'knex';
