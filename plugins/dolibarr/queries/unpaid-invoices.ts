@@ -19,8 +19,8 @@
 // at once. What waits for the next scan: a paid or abandoned invoice reopened in Dolibarr, and one
 // whose creation commits while a scan runs.
 import type { Knex } from 'knex';
-import { clientCompanyIds, type Db } from './db.ts';
-import { INVOICE_DRAFT, LISTED_TYPES } from './visibility.ts';
+import type { Db } from './db.ts';
+import { INVOICE_DRAFT, invoicesSeenAmong, LISTED_TYPES } from './visibility.ts';
 
 const INVOICE_VALIDATED = 1;
 
@@ -93,23 +93,15 @@ function unpaidCandidates(db: Db, args: { entity: number; companyId: number }) {
 }
 
 /**
- * A company's unpaid invoices its contacts see, as llx_facture rows aliased f: each candidate
- * looked up by primary key and kept while it is the company's, validated, unpaid and of a listed
- * type (visibility.ts's invoicesSeenBy, and INVOICE_STATE_SQL.open). OFFSET 0 keeps the lookup one
- * row per candidate: without it PostgreSQL may turn it into a scan of all the company's invoices.
- * That the company is a client is checked once (ticketsSeenBy's form): as a join on f.fk_soc it
- * could become an outer loop over every client company, each reading the candidates again.
+ * A company's unpaid invoices its contacts see, as llx_facture rows aliased f: each candidate read
+ * through visibility.ts (invoicesSeenAmong, the rule of invoicesSeenBy by primary key) and kept
+ * while validated and unpaid (invoices.ts's open state).
  */
 export function unpaidInvoicesSeenBy(db: Db, args: { entity: number; companyId: number }): Knex.QueryBuilder {
-  return db
-    .from(db.raw('(?) as c', [unpaidCandidates(db, args)]))
-    .joinRaw(
-      `cross join lateral (select * from llx_facture f
-                            where f.rowid = c.rowid and f.entity = ? and f.fk_soc = ? and f.fk_statut = ? and f.paye = 0
-                              and f.type in (${LISTED_TYPES.join(', ')}) offset 0) as f`,
-      [args.entity, args.companyId, INVOICE_VALIDATED],
-    )
-    .whereExists(clientCompanyIds(db, args.entity).where('rowid', args.companyId));
+  return invoicesSeenAmong(db, args, { from: db.from(db.raw('(?) as c', [unpaidCandidates(db, args)])), rowid: 'c.rowid' }).where({
+    'f.fk_statut': INVOICE_VALIDATED,
+    'f.paye': 0,
+  });
 }
 
 /** Drops an invoice a payment from the portal closed, in the payment's transaction. */

@@ -75,6 +75,24 @@ export function invoicesSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
     .whereIn('f.type', LISTED_TYPES);
 }
 
+/**
+ * The company's invoices among candidates (`from`, whose column `rowid` names an invoice), as
+ * llx_facture rows aliased f: the same rule as invoicesSeenBy, each candidate read by primary key.
+ * OFFSET 0 keeps it one lookup per candidate: without it PostgreSQL may read the company's
+ * invoices. That the company is a client is checked once: as a join on f.fk_soc it could become an
+ * outer loop over every client company, each reading the candidates again.
+ */
+export function invoicesSeenAmong(db: Db, scope: CompanyScope, candidates: { from: Knex.QueryBuilder; rowid: string }): Knex.QueryBuilder {
+  return candidates.from
+    .joinRaw(
+      `cross join lateral (select * from llx_facture f
+                            where f.rowid = ${candidates.rowid} and f.entity = ? and f.fk_soc = ? and f.fk_statut <> ?
+                              and f.type in (${LISTED_TYPES.join(', ')}) offset 0) as f`,
+      [scope.entity, scope.companyId, INVOICE_DRAFT],
+    )
+    .whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId));
+}
+
 /** The company's tickets (llx_ticket aliased t). */
 export function ticketsSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
   return db('llx_ticket as t')
