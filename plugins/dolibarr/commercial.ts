@@ -33,6 +33,7 @@ import {
   type InvoiceRow,
   type InvoiceState,
 } from './queries/invoices.ts';
+import { listUnpaidInvoices } from './queries/unpaid-invoices.ts';
 import { findLetterhead } from './queries/letterhead.ts';
 import { MODE_CODES, recordInvoicePayment } from './queries/payments.ts';
 import {
@@ -297,17 +298,23 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
         : undefined;
       if (entity === null || companyId === null || before === 'invalid' || states?.length === 0) return EMPTY;
       const limit = clampLimit(page.limit);
+      // The unpaid ones alone (the dashboard's first rows, the list's open tab) through the
+      // portal's index of unpaid invoices, which walks them by date; any other page through
+      // Dolibarr's own date index.
+      const unpaidOnly = states?.length === 1 && states[0] === 'open' && !filter.overdue && !filter.search;
       const [rows, currency] = await Promise.all([
-        listInvoices(db, {
-          entity,
-          companyId,
-          before,
-          limit,
-          ...(states ? { states } : {}),
-          ...(filter.overdue ? { overdueOn: overdueFrom() } : {}),
-          ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
-          ...(filter.search && filter.amount ? { amount: filter.amount } : {}),
-        }),
+        unpaidOnly
+          ? listUnpaidInvoices(db, { entity, companyId, before, limit })
+          : listInvoices(db, {
+              entity,
+              companyId,
+              before,
+              limit,
+              ...(states ? { states } : {}),
+              ...(filter.overdue ? { overdueOn: overdueFrom() } : {}),
+              ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
+              ...(filter.search && filter.amount ? { amount: filter.amount } : {}),
+            }),
         currencyOf(entity),
       ]);
       return pageOf(

@@ -6,12 +6,16 @@
 // a payment through the portal that closes an invoice drops it in its transaction; what
 // Dolibarr's own pages do (pay, validate, delete, reopen) is right at once where the count can see
 // it (each kept invoice is re-checked by primary key, those created after the scan are read past
-// its high water), and the next pass corrects the index. The structure: once scanned, every read
-// of llx_facture the count's plan runs is by primary key, with the company's history and the
-// entity's other unpaid invoices in the table.
+// its high water), and the next pass corrects the index. The list of unpaid invoices (the list's
+// open tab, the dashboard's first rows) reads the same index in date order: page by page it shows
+// what Dolibarr's own date index finds, across invoices kept by the pass and created after it. The
+// structure: once scanned, every read of llx_facture the count's and the list's plans run is by
+// primary key, with the company's history and the entity's other unpaid invoices in the table.
 import { expect } from 'chai';
 import pg from 'pg';
+import { listInvoices } from '../../plugins/dolibarr/queries/invoices.ts';
 import { invoiceCounts } from '../../plugins/dolibarr/queries/summary.ts';
+import { listUnpaidInvoices } from '../../plugins/dolibarr/queries/unpaid-invoices.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { analyzed, type PlanNode, recordedDuring } from '../support/plans.ts';
 import { hostNewsPass, type PortalOnHost } from '../support/portal-on-host.ts';
@@ -49,8 +53,33 @@ describe('dolibarr host: the unpaid invoices on the dashboard, through the porta
     ).map((row) => row.fk_facture);
   const pass = () => hostNewsPass(host.db, running);
 
+  /**
+   * Every page of the bakery's unpaid invoices, by ref, as the portal lists them and as Dolibarr's
+   * own date index finds them (invoices.ts, the list of every other tab): the same pages.
+   */
+  async function unpaidPages(limit: number): Promise<{ listed: string[][]; inDolibarr: string[][] }> {
+    const args = { entity: 1, companyId: bakery(), limit };
+    const walk = async (
+      read: (before: { date: string; rowid: number } | null) => Promise<Array<{ ref: string; date_key: string; rowid: number }>>,
+    ) => {
+      const pages: string[][] = [];
+      let before: { date: string; rowid: number } | null = null;
+      for (;;) {
+        const rows = await read(before);
+        pages.push(rows.slice(0, limit).map((row) => row.ref));
+        if (rows.length <= limit) return pages;
+        const last = rows[limit - 1]!;
+        before = { date: last.date_key, rowid: last.rowid };
+      }
+    };
+    return {
+      listed: await walk((before) => listUnpaidInvoices(host.db, { ...args, before })),
+      inDolibarr: await walk((before) => listInvoices(host.db, { ...args, states: ['open'], before })),
+    };
+  }
+
   /** Facture::create then Facture::validate for the bakery: a draft row, then its ref and fk_statut 1. */
-  async function newValidatedInvoice(ref: string): Promise<number> {
+  async function newValidatedInvoice(ref: string, daysAgo = 0): Promise<number> {
     const { db } = host;
     const [row] = await db('llx_facture')
       .insert({
@@ -58,7 +87,7 @@ describe('dolibarr host: the unpaid invoices on the dashboard, through the porta
         entity: 1,
         fk_soc: bakery(),
         datec: db.raw('localtimestamp'),
-        datef: db.raw('current_date'),
+        datef: db.raw('current_date - ?::int', [daysAgo]),
         date_lim_reglement: db.raw('current_date + 30'),
         fk_statut: 0,
         paye: 0,
@@ -205,6 +234,74 @@ describe('dolibarr host: the unpaid invoices on the dashboard, through the porta
       const unscanned = await planOfCount();
       expect(unscanned.counted.unpaid).to.equal(2);
       expect(scansRun(unscanned.plan, 'llx_facture')).to.include('idx_facture_fk_soc');
+    } finally {
+      await pool.end();
+      await pass();
+    }
+  });
+
+  it('lists the unpaid invoices newest first, page by page, across those the pass kept and those created after it', async function () {
+    const { db } = host;
+    const before = await unpaidPages(2);
+    expect(before.listed.flat()).to.have.length(2);
+    // Four kept by the next pass, one of them dated the same day as another (rowid decides), and
+    // an undated import, which sorts last.
+    const keptOnes = [
+      await newValidatedInvoice('FA2603-0201', 10),
+      await newValidatedInvoice('FA2603-0202', 3),
+      await newValidatedInvoice('FA2603-0203', 3),
+      await newValidatedInvoice('FA2603-0204', 30),
+    ];
+    const undated = await newValidatedInvoice('FA2603-0205');
+    await db('llx_facture').where({ rowid: undated }).update({ datef: null });
+    await pass();
+    expect(await kept()).to.include.members([...keptOnes, undated]);
+    // After the pass: two created, one paid in Dolibarr, one dated again on its card.
+    await newValidatedInvoice('FA2603-0206', 5);
+    await newValidatedInvoice('FA2603-0207', 0);
+    await db('llx_facture').where({ rowid: keptOnes[1] }).update({ fk_statut: 2, paye: 1 });
+    await db('llx_facture')
+      .where({ rowid: keptOnes[0] })
+      .update({ datef: db.raw('current_date - 1') });
+    const now = await unpaidPages(2);
+    // Each once, the new ones and the undated import among them, the one paid in Dolibarr not.
+    expect(now.listed.flat()).to.have.members(now.inDolibarr.flat());
+    expect(now.listed.flat()).to.include.members(['FA2603-0206', 'FA2603-0207', 'FA2603-0203', 'FA2603-0205']);
+    expect(now.listed.flat()).to.not.include('FA2603-0202');
+    expect(now.listed.flat().at(-1)).to.equal('FA2603-0205');
+    // In Dolibarr's order, but the one dated again: it sorts by its date at the pass until the next one.
+    const withoutRedated = (pages: string[][]) => pages.flat().filter((ref) => ref !== 'FA2603-0201');
+    expect(withoutRedated(now.listed)).to.deep.equal(withoutRedated(now.inDolibarr));
+    // Ten days ago at the pass: past the one of five days ago, before the one of thirty.
+    const at = (ref: string) => now.listed.flat().indexOf(ref);
+    expect(at('FA2603-0201')).to.be.above(at('FA2603-0206')).and.below(at('FA2603-0204'));
+    await pass();
+    const next = await unpaidPages(3);
+    expect(next.listed).to.deep.equal(next.inDolibarr);
+    // The adapter's list (the dashboard's first rows, the list's open tab) reads the same.
+    const page = await adapter.invoices!.list('1', String(bakery()), { status: ['open'] }, { limit: 3 });
+    expect(page.items.map((item) => item.number)).to.deep.equal(next.listed[0]);
+  });
+
+  it('reads llx_facture by primary key only for the first page of unpaid invoices once scanned; by its date index before', async function () {
+    const pool = new pg.Pool({ connectionString: host.database.url, max: 1 });
+    try {
+      const planOfList = async () => {
+        const { result, recorded } = await recordedDuring(() =>
+          listUnpaidInvoices(host.db, { entity: 1, companyId: bakery(), before: null, limit: 10 }),
+        );
+        const statement = recorded.find((sent) => sent.sql.includes('llx_facture'));
+        return { listed: result.length, plan: await analyzed(pool, statement!) };
+      };
+      const scanned = await planOfList();
+      expect(scanned.listed).to.be.above(5);
+      expect(scansRun(scanned.plan, 'llx_facture'))
+        .to.have.length.above(0)
+        .and.satisfy((used: string[]) => used.every((index) => index === 'llx_facture_pkey'));
+      await host.db('portal_dolibarr_unpaid_scans').where({ entity: 1 }).delete();
+      const unscanned = await planOfList();
+      expect(unscanned.listed).to.equal(scanned.listed);
+      expect(scansRun(unscanned.plan, 'llx_facture')).to.include('idx_facture_datef');
     } finally {
       await pool.end();
       await pass();

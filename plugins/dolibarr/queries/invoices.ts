@@ -5,6 +5,7 @@
 //   partially paid with a close_code), 3 abandoned; paye = 1 once settled.
 //   type: 0 standard, 1 replacement, 2 credit note, 3 deposit, 5 situation. Credit notes are
 //   negative money the agency owes, not a bill to pay, so the portal lists the others only.
+import type { Knex } from 'knex';
 import type { Db } from './db.ts';
 import type { LineRow } from './proposals.ts';
 import { invoicesSeenBy, LISTED_TYPES } from './visibility.ts';
@@ -68,10 +69,14 @@ export const PAID_SQL = `(coalesce((select sum(pf.amount) from llx_paiement_fact
  * they come last. The list reads dated and undated invoices apart (see listInvoices), so the dated
  * ones are read down Dolibarr's own idx_facture_datef.
  */
-const INVOICE_DATE_KEY = "coalesce(f.datef, date '0001-01-01')";
+export const INVOICE_DATE_KEY = "coalesce(f.datef, date '0001-01-01')";
 const NO_DATE = '0001-01-01';
 
-function columns(db: Db) {
+/**
+ * What a list and a record page read of invoice f; `dateKey`, the SQL of where it sorts, is its
+ * own date unless a caller walks a kept order of it.
+ */
+export function invoiceColumns(db: Db, dateKey = INVOICE_DATE_KEY) {
   return [
     'f.rowid',
     'f.fk_soc',
@@ -85,29 +90,33 @@ function columns(db: Db) {
     db.raw('coalesce(f.total_ttc, 0)::text as total_ttc'),
     db.raw(`${PAID_SQL}::text as paid`),
     'f.note_public',
-    db.raw(`to_char(${INVOICE_DATE_KEY}, 'YYYY-MM-DD') as date_key`),
+    db.raw(`to_char(${dateKey}, 'YYYY-MM-DD') as date_key`),
   ];
 }
 
 /** What the company's contacts see of its invoices (visibility.ts). */
 const scopedInvoices = invoicesSeenBy;
 
-export async function listInvoices(
-  db: Db,
-  args: {
-    entity: number;
-    companyId: number;
-    states?: InvoiceState[];
-    /** Only open invoices past their due date (date_lim_reglement) on this day, as invoiceCounts counts them. */
-    overdueOn?: string;
-    /** An ILIKE pattern (the portal's containsPattern) the ref matches. */
-    matching?: string;
-    /** With matching: an invoice whose total_ttc, in cents, is within these matches too. */
-    amount?: { fromCents: number; toCents: number };
-    before?: { date: string; rowid: number } | null;
-    limit: number;
-  },
-): Promise<InvoiceRow[]> {
+export interface InvoiceListArgs {
+  entity: number;
+  companyId: number;
+  states?: InvoiceState[];
+  /** Only open invoices past their due date (date_lim_reglement) on this day, as invoiceCounts counts them. */
+  overdueOn?: string;
+  /** An ILIKE pattern (the portal's containsPattern) the ref matches. */
+  matching?: string;
+  /** With matching: an invoice whose total_ttc, in cents, is within these matches too. */
+  amount?: { fromCents: number; toCents: number };
+  before?: { date: string; rowid: number } | null;
+  limit: number;
+}
+
+export async function listInvoices(db: Db, args: InvoiceListArgs): Promise<InvoiceRow[]> {
+  return invoicePage(db, args);
+}
+
+/** A page of the list (and one row more, which says another page follows) as a query, newest first. */
+export function invoicePage(db: Db, args: InvoiceListArgs): Knex.QueryBuilder {
   const filtered = () => {
     const query = scopedInvoices(db, args);
     // Within each half below, before its page's limit: a page of matches, not matches of a page.
@@ -144,17 +153,17 @@ export async function listInvoices(
             { column: 'f.rowid', order: 'desc' },
           ])
           .limit(args.limit + 1)
-          .select(columns(db)),
+          .select(invoiceColumns(db)),
         undated
           .orderBy('f.rowid', 'desc')
           .limit(args.limit + 1)
-          .select(columns(db)),
+          .select(invoiceColumns(db)),
       ],
       true,
     )
     .as('page');
   return db
-    .select<InvoiceRow[]>('*')
+    .select('*')
     .from(page)
     .orderBy([
       { column: 'date_key', order: 'desc' },
@@ -178,7 +187,7 @@ export async function findInvoice(
   const row = await scopedInvoices(db, args)
     .leftJoin('llx_c_paiement as mode', 'mode.id', 'f.fk_mode_reglement')
     .where('f.rowid', args.invoiceId)
-    .first<InvoiceDetailRow | undefined>([...columns(db), 'f.fk_account', 'mode.code as mode_code']);
+    .first<InvoiceDetailRow | undefined>([...invoiceColumns(db), 'f.fk_account', 'mode.code as mode_code']);
   return row ?? null;
 }
 
