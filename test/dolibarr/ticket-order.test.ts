@@ -8,11 +8,13 @@
 // messages and tickets written in Dolibarr, the client's reply, close and reopen through the
 // portal, a ticket deleted or moved to another company, a status set on Dolibarr's ticket card.
 // The structure: with a history of closed tickets on the company, a page and the counts read a few
-// llx_ticket and llx_actioncomm rows, counted by PostgreSQL itself (pg_stat_xact_user_tables).
+// llx_ticket and llx_actioncomm rows, counted by PostgreSQL itself (pg_stat_xact_user_tables). With
+// hundreds of open tickets, the counts read the most recently active ones live and count the rest
+// as the pass kept them: a status set on Dolibarr's card of an old one counts from the next pass.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
-import { listTickets, ticketCounts } from '../../plugins/dolibarr/queries/tickets.ts';
+import { COUNTED_LIVE, listTickets, ticketCounts } from '../../plugins/dolibarr/queries/tickets.ts';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
 import { type HostAdapter, SUMMARY_COUNT_LIMIT, type TicketListFilter, type TicketsPort } from '../../src/core/ports/host.ts';
 import { hostNewsPass, type PortalOnHost } from '../support/portal-on-host.ts';
@@ -265,4 +267,50 @@ describe('dolibarr host: the ticket list in the portal’s order, the same as re
       expect(cost.llx_actioncomm, `${what}: llx_actioncomm rows`).to.be.below(300);
     }
   });
+
+  it(`counts hundreds of open tickets reading only the ${COUNTED_LIVE} most recently active live, the rest as the pass kept them`, async function () {
+    const HEAP = 4 * COUNTED_LIVE;
+    // An import of open tickets, all older than the ones before (a month or more).
+    await db.raw(
+      `insert into llx_ticket (ref, track_id, entity, fk_soc, subject, message, fk_statut, datec, tms)
+       select 'TS-HEAP-' || g, 'heap' || lpad(g::text, 12, '0'), 1, ?, 'Heap ' || g, 'Imported', 1, d, d
+         from generate_series(1, ?::int) g, lateral (select localtimestamp - interval '30 days' - g * interval '1 hour' as d) t`,
+      [bakery(), HEAP],
+    );
+    await db.raw('analyze llx_ticket');
+    await pass();
+    const counts = () => tickets.counts('1', String(bakery()), claire());
+    const before = await counts();
+    expect(before.open).to.be.above(HEAP);
+    expect(before).to.deep.equal(await freshCounts());
+    // The rows the counts read in llx_ticket: the most recently active of each count, not the heap.
+    const scope = { entity: 1, companyId: bakery() };
+    const read = await rowsReadPerTable(db, ['llx_ticket'] as const, (trx) =>
+      ticketCounts(trx, { ...scope, countLimit: SUMMARY_COUNT_LIMIT + 1 }),
+    );
+    expect(read.read.llx_ticket).to.be.at.most(2 * COUNTED_LIVE + 10);
+    // Closed on Dolibarr's card: a recent one counts right at once, the oldest of the heap from the next pass.
+    const [recent] = await walk({ state: 'open' });
+    const oldest = await db('llx_ticket')
+      .where({ ref: `TS-HEAP-${HEAP}` })
+      .first<{ rowid: number }>('rowid');
+    await db('llx_ticket')
+      .whereIn('rowid', [Number(recent), oldest!.rowid])
+      .update({ fk_statut: 8 });
+    expect((await counts()).open).to.equal((await freshCounts()).open + 1);
+    await pass();
+    expect(await counts()).to.deep.equal(await freshCounts());
+    expect((await counts()).open).to.equal(before.open - 2);
+  });
+
+  /** The counts read straight from llx_ticket, as before any pass. */
+  async function freshCounts() {
+    const scan = await db(SCANS).where({ entity: 1 }).first();
+    await db(SCANS).where({ entity: 1 }).delete();
+    try {
+      return await tickets.counts('1', String(bakery()), claire());
+    } finally {
+      if (scan) await db(SCANS).insert(scan);
+    }
+  }
 });

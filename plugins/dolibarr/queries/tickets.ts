@@ -27,7 +27,7 @@ import { noteTicketStatus } from './ticket-statuses.ts';
 import { ticketLinkedToLotSql } from './devices.ts';
 import { ACTIVITY_SQL, PUBLIC_MESSAGE_CODES } from './ticket-activity.ts';
 import { beforeFirstScan, type KeptStatuses, keptTickets, newerTickets, noteTicketOrder } from './ticket-order.ts';
-import { ticketsSeenAmong, ticketsSeenBy } from './visibility.ts';
+import { keptRowsSeenBy, ticketsSeenAmong, ticketsSeenBy } from './visibility.ts';
 
 export const TICKET_STATUS = {
   notRead: 0,
@@ -279,18 +279,35 @@ export async function listTicketStatusEvents(db: Db, args: { entity: number; tic
 }
 
 /**
+ * How many of a company's kept tickets of a status a count reads live in llx_ticket, the most
+ * recently active first; past them it counts the kept rows as the last scan left them.
+ */
+export const COUNTED_LIVE = 100;
+
+/**
  * The company's open tickets and those waiting on the client, each counted up to countLimit, in
  * one statement: an imported heap of open tickets costs the dashboard what a few do.
  */
 export async function ticketCounts(db: Db, args: Scope & { countLimit: number }): Promise<{ open: number; waiting: number }> {
-  // Up to the limit of each, among the rows the portal's order keeps of that status and those newer
-  // than its scan (ticket-order.ts), each read live.
+  // Up to the limit of each, among the rows the portal's order keeps of that status and those
+  // newer than its scan (ticket-order.ts). The newer ones and the COUNTED_LIVE most recently active
+  // kept ones are read live, so a company with a few open tickets has its counts right at once
+  // after whatever Dolibarr did to them; past those, a kept row counts as the last scan left it
+  // (a heap of thousands of open tickets counts in the portal's index, right within the news
+  // pass's interval, as the kept dashboard is). The portal's own changes of a ticket's status note
+  // its kept row in their transaction (noteTicketOrder): right at once either way.
   const counted = (condition: string, kept: KeptStatuses) => {
+    const walked = () =>
+      keptTickets(db, { ...args, kept, before: null }).orderBy([
+        { column: 'o.activity', order: 'desc' },
+        { column: 'o.fk_ticket', order: 'desc' },
+      ]);
     const among = (candidates: { from: Knex.QueryBuilder; rowid: string }) =>
       ticketsSeenAmong(db, args, candidates).whereRaw(condition).select(db.raw('1'));
     const rows = db.from(
-      db.raw('((?) union all (?) union all (?)) as u', [
-        among({ from: keptTickets(db, { ...args, kept, before: null }), rowid: 'o.fk_ticket' }),
+      db.raw('((?) union all (?) union all (?) union all (?)) as u', [
+        among({ from: db.from(walked().limit(COUNTED_LIVE).select('o.fk_ticket').as('k')), rowid: 'k.fk_ticket' }),
+        keptRowsSeenBy(db, args, db.from(walked().offset(COUNTED_LIVE).select(db.raw('1')).as('r'))).select(db.raw('1')),
         among({ from: newerTickets(db, args), rowid: 'c.rowid' }),
         beforeFirstScan(scopedTickets(db, args), args.entity).whereRaw(condition).select(db.raw('1')),
       ]),

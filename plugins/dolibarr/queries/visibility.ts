@@ -114,6 +114,16 @@ export function ticketsSeenAmong(db: Db, scope: CompanyScope, candidates: { from
     .whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId));
 }
 
+/**
+ * The company's rows of one of the portal's own tables that keep Dolibarr's records as of the last
+ * scan (its order of tickets), for a count that trusts them past the rows it reads live: the scan
+ * kept the company's records only, and the company must be a client now. Checked once, as in
+ * ticketsSeenAmong.
+ */
+export function keptRowsSeenBy(db: Db, scope: CompanyScope, kept: Knex.QueryBuilder): Knex.QueryBuilder {
+  return kept.whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId));
+}
+
 const PROJECT_OPEN = 1;
 const PROJECT_CLOSED = 2;
 /** The statuses a client sees a project in: a draft (0) is still the agency's. */
