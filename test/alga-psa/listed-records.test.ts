@@ -8,10 +8,12 @@
 // amount, a row moved to another client or deleted, a quote sent), an invoice issued since it from
 // the next pass. The structure: a page and the counts read a few rows of invoices and quotes,
 // counted by PostgreSQL itself (pg_stat_xact_user_tables, rows fetched by sequential and index
-// scans in the transaction), not the client's history.
+// scans in the transaction), not the client's history. With hundreds of quotes awaiting an answer,
+// the count reads the newest live and the rest as the pass left them: one Alga expired long ago
+// counts until the next pass, the client's own answer from the portal at once.
 import { expect } from 'chai';
 import { invoiceCounts, listInvoices, scanListedInvoices } from '../../plugins/alga-psa/queries/invoices.ts';
-import { listQuotes, scanListedQuotes } from '../../plugins/alga-psa/queries/quotes.ts';
+import { COUNTED_LIVE as QUOTES_COUNTED_LIVE, listQuotes, quoteCounts, scanListedQuotes } from '../../plugins/alga-psa/queries/quotes.ts';
 import { type HostAdapter, SUMMARY_COUNT_LIMIT } from '../../src/core/ports/host.ts';
 import { IMPORTED_TASK, startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 import { rowsRead } from '../support/rows-read.ts';
@@ -290,6 +292,61 @@ describe('alga-psa host: the lists of a client with years of invoices and quotes
       await db('project_tasks').where({ tenant: tenant() }).whereLike('task_name', 'Imported %').delete();
       await db('invoices').where({ tenant: tenant() }).whereLike('invoice_number', 'INV-IMPORT-%').delete();
       await db('quotes').where({ tenant: tenant() }).whereLike('quote_number', 'Q-IMPORT-%').delete();
+      await scan();
+    }
+  });
+
+  it(`counts quotes awaiting an answer reading the ${QUOTES_COUNTED_LIVE} newest live, the rest as the pass left them, the client's own answer at once`, async function () {
+    const { db, seed } = host;
+    const heap = 4 * QUOTES_COUNTED_LIVE;
+    await db.raw(
+      `insert into quotes (tenant, client_id, quote_number, title, status, version, quote_date, valid_until, currency_code,
+                           is_template, sent_at, created_by, updated_by, created_at, updated_at)
+       select ?, ?, 'Q-HEAP-' || g, 'Waiting ' || g, 'sent', 1, d, d + interval '30 days', 'USD', false, d, ?, ?, d, d
+         from generate_series(1, ?::int) g, lateral (select timestamptz '2022-06-01 00:00:00Z' - g * interval '1 hour' as d) day`,
+      [tenant(), bakery(), seed.users.admin, seed.users.admin, heap],
+    );
+    await db.raw('analyze quotes');
+    const inAlga = async () =>
+      Number(
+        (
+          await db('quotes')
+            .where({ tenant: tenant(), client_id: bakery(), status: 'sent', is_template: false })
+            .count<Array<{ count: string }>>('* as count')
+        )[0]?.count,
+      );
+    const counted = async () => (await adapter.summaries.forClient(tenant(), bakery(), seed.contacts.claire)).quotations.open;
+    const quote = async (number: string) =>
+      (await db('quotes').where({ tenant: tenant(), quote_number: number }).first<{ quote_id: string }>('quote_id'))!.quote_id;
+    try {
+      await scan();
+      expect(await counted()).to.equal(await inAlga());
+      // The quotes rows the counts read: the newest awaiting an answer and the newest of all, not the heap.
+      const read = await rowsRead(db, 'quotes', (trx) =>
+        quoteCounts(trx, { tenant: tenant(), clientId: bakery(), countLimit: SUMMARY_COUNT_LIMIT + 1 }),
+      );
+      expect(read.read).to.be.at.most(2 * QUOTES_COUNTED_LIVE);
+      // Expired in Alga: the newest at once; the oldest of the heap counts until the next pass.
+      const [newest] = await quotePages({ status: ['open'] });
+      await db('quotes')
+        .where({ tenant: tenant() })
+        .whereIn('quote_id', [newest!, await quote(`Q-HEAP-${heap}`)])
+        .update({ status: 'expired' });
+      expect(await counted()).to.equal((await inAlga()) + 1);
+      // Declined from the portal, an old one of the heap: at once.
+      const declined = await quote(`Q-HEAP-${heap - 1}`);
+      expect(await adapter.offers!.decide(tenant(), bakery(), 'quotation', declined, { outcome: 'declined', at: new Date() })).to.equal(
+        true,
+      );
+      expect(await counted()).to.equal((await inAlga()) + 1);
+      await scan();
+      expect(await counted()).to.equal(await inAlga());
+    } finally {
+      await db('quote_activities')
+        .where({ tenant: tenant() })
+        .whereIn('quote_id', db('quotes').where({ tenant: tenant() }).whereLike('quote_number', 'Q-HEAP-%').select('quote_id'))
+        .delete();
+      await db('quotes').where({ tenant: tenant() }).whereLike('quote_number', 'Q-HEAP-%').delete();
       await scan();
     }
   });

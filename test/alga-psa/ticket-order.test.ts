@@ -9,10 +9,13 @@
 // opened for the client, an answer, a status, a ticket moved or deleted), after the next scan,
 // never showing before it a ticket that is no longer the client's or a state it no longer has.
 // The structure: with a history of closed tickets on the tenant, a page and the counts read a few
-// ticket rows, counted by PostgreSQL itself (pg_stat_xact_user_tables).
+// ticket rows, counted by PostgreSQL itself (pg_stat_xact_user_tables). With hundreds of open
+// tickets, the open count reads the most recently active live and the rest as the scan left them
+// (an old one closed in Alga counts until the next scan), for a contact who reads every board; one
+// limited to some boards has every open ticket read live.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { listTickets, ticketCounts } from '../../plugins/alga-psa/queries/tickets.ts';
+import { COUNTED_LIVE, listTickets, ticketCounts } from '../../plugins/alga-psa/queries/tickets.ts';
 import { scanTicketOrder } from '../../plugins/alga-psa/queries/ticket-order.ts';
 import { type HostAdapter, SUMMARY_COUNT_LIMIT, type TicketListFilter, type TicketsPort } from '../../src/core/ports/host.ts';
 import { rowsRead } from '../support/rows-read.ts';
@@ -274,5 +277,55 @@ describe('alga-psa binding: the ticket list in the portal’s order, the same as
     await scan();
     const scanned = await read();
     for (const [what, rows] of Object.entries(scanned)) expect(rows, `${what}: ticket rows`).to.be.below(100);
+  });
+
+  it(`counts hundreds of open tickets reading the ${COUNTED_LIVE} most recently active live, the rest as the scan left them`, async function () {
+    const heap = 4 * COUNTED_LIVE;
+    await db.raw(
+      `insert into tickets (tenant, ticket_number, title, client_id, status_id, is_closed, board_id, priority_id, entered_by,
+                            entered_at, updated_at, source, ticket_origin)
+       select ?, 'TIC-HEAP-' || g, 'Imported ' || g, ?, ?, false, ?, ?, ?, d, d, 'web_app', 'internal'
+         from generate_series(1, ?::int) g, lateral (select now() - interval '30 days' - g * interval '1 hour' as d) t`,
+      [tenant, bakery(), ids.open, ids.board, ids.priority, host.seed.users.tech, heap],
+    );
+    await db.raw('analyze tickets');
+    await scan();
+    const open = async () => (await tickets.counts(tenant, bakery(), claire())).open;
+    // The open count read straight from Alga's tables, as before any scan.
+    const freshOpen = async () => {
+      const row = await db(SCANS).where({ tenant }).first();
+      await db(SCANS).where({ tenant }).delete();
+      try {
+        return await open();
+      } finally {
+        await db(SCANS).insert(row);
+      }
+    };
+    const before = await open();
+    expect(before)
+      .to.be.above(heap)
+      .and.equal(await freshOpen());
+    const scope = { tenant, clientId: bakery(), boardIds: null };
+    const counts = await rowsRead(db, 'tickets', (trx) => ticketCounts(trx, { ...scope, countLimit: SUMMARY_COUNT_LIMIT + 1 }));
+    expect(counts.read, 'ticket rows the counts read').to.be.below(COUNTED_LIVE + 100);
+    // A contact limited to the board: every open ticket read live, the same count.
+    const onBoard = await rowsRead(db, 'tickets', (trx) =>
+      ticketCounts(trx, { ...scope, boardIds: [ids.board], countLimit: SUMMARY_COUNT_LIMIT + 1 }),
+    );
+    expect(onBoard.value.open).to.equal(before);
+    expect(onBoard.read).to.be.at.least(heap);
+    // Closed in Alga: the most recently active at once, the oldest of the heap from the next scan.
+    const [recent] = await walk({ state: 'open' });
+    const oldest = await db('tickets')
+      .where({ tenant, ticket_number: `TIC-HEAP-${heap}` })
+      .first<{ ticket_id: string }>('ticket_id');
+    await db('tickets')
+      .where({ tenant })
+      .whereIn('ticket_id', [recent!, oldest!.ticket_id])
+      .update({ status_id: ids.closed, is_closed: true, closed_at: db.fn.now() });
+    expect(await open()).to.equal((await freshOpen()) + 1);
+    await scan();
+    expect(await open()).to.equal(await freshOpen());
+    expect(await open()).to.equal(before - 2);
   });
 });

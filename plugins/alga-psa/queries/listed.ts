@@ -6,7 +6,8 @@
 //
 // Kept by a scan of the tenant's invoices and quotes (scanListed) in the binding's background pass
 // (news.ts), never in a client's request: it adds what Alga issued or sent, drops what it deleted,
-// drafted again or moved to another client, and notes each row's status.
+// drafted again or moved to another client, and notes each row's status; and by the client's
+// answer to a quote from the portal, which notes the quote's new status in its transaction.
 // Read (listedRows): the client's rows in list order, each looked up in Alga's table by primary key
 // and kept only while it is still the client's, at the same date, and the caller's filters hold
 // there, so values and statuses are always Alga's current ones. What waits for the next pass (a
@@ -93,6 +94,21 @@ export async function scanListed(
   return counts;
 }
 
+/**
+ * Notes a record's status as the portal just wrote it in Alga for the client (a quote answered),
+ * in the write's transaction: a count that trusts the listed records past the newest is right at
+ * once after the client's own act.
+ */
+export async function noteListedStatus(
+  db: Db,
+  source: ListedSource,
+  args: { tenant: string; recordId: string; status: string; open: boolean },
+): Promise<void> {
+  await db(RECORDS)
+    .where({ tenant: args.tenant, kind: source.kind, record_id: args.recordId })
+    .update({ status: args.status, open: args.open });
+}
+
 /** Whether the tenant's table has been scanned: a subquery for whereExists / whereNotExists. */
 export function scanned(db: Db, tenant: string, kind: ListedKind): Knex.QueryBuilder {
   return db(SCANS).select(db.raw('1')).where({ tenant, kind });
@@ -111,20 +127,71 @@ export function scanned(db: Db, tenant: string, kind: ListedKind): Knex.QueryBui
 export function listedRows(
   db: Db,
   source: ListedSource,
-  args: { tenant: string; clientId: string; alias: string; candidates?: 'open' | readonly string[] },
+  args: {
+    tenant: string;
+    clientId: string;
+    alias: string;
+    candidates?: 'open' | readonly string[];
+    /** Only the first this many records in list order (for a count that reads those live: recordsPast). */
+    first?: number;
+  },
 ): Knex.QueryBuilder {
-  const { alias, candidates } = args;
-  const query = db(`${RECORDS} as k`)
-    .joinRaw(
-      `cross join lateral (select * from ${source.table} ${alias}
-                            where ${alias}.tenant = k.tenant and ${alias}.${source.id} = k.record_id
-                              and ${alias}.client_id = k.client_id and ${alias}.${source.sortAt} = k.sort_at offset 0) as ${alias}`,
-    )
+  const { alias } = args;
+  const records =
+    args.first === undefined
+      ? db(`${RECORDS} as k`)
+      : db.from(
+          inListOrder(listedRecords(db, source, args))
+            .limit(args.first)
+            .as('k'),
+        );
+  const query = records.joinRaw(
+    `cross join lateral (select * from ${source.table} ${alias}
+                          where ${alias}.tenant = k.tenant and ${alias}.${source.id} = k.record_id
+                            and ${alias}.client_id = k.client_id and ${alias}.${source.sortAt} = k.sort_at offset 0) as ${alias}`,
+  );
+  return args.first === undefined ? listedRecords(db, source, args, query) : query;
+}
+
+/** A client's listed records of `source` (aliased k) of the candidates asked for, once the tenant has been scanned. */
+function listedRecords(
+  db: Db,
+  source: ListedSource,
+  args: { tenant: string; clientId: string; candidates?: 'open' | readonly string[] },
+  query: Knex.QueryBuilder = db(`${RECORDS} as k`),
+): Knex.QueryBuilder {
+  const { candidates } = args;
+  query
     .where({ 'k.tenant': args.tenant, 'k.kind': source.kind, 'k.client_id': args.clientId })
     .whereExists(scanned(db, args.tenant, source.kind));
   if (candidates === 'open') query.where('k.open', true);
   else if (candidates) query.where((q) => q.whereIn('k.status', candidates).orWhere('k.open', true));
   return query;
+}
+
+const inListOrder = (query: Knex.QueryBuilder) =>
+  query.orderBy([
+    { column: 'k.sort_at', order: 'desc' },
+    { column: 'k.record_id', order: 'desc' },
+  ]);
+
+/**
+ * A client's records (all, or those awaiting it at the scan) past the first `skip` in list order,
+ * which a count reads live through listedRows' `first`, one row each, as the scan left them: for a
+ * count of thousands, right within the news pass's interval. The caller checks the client's own
+ * rule once.
+ */
+export function recordsPast(
+  db: Db,
+  source: ListedSource,
+  args: { tenant: string; clientId: string; skip: number; candidates?: 'open' },
+): Knex.QueryBuilder {
+  return db.from(
+    inListOrder(listedRecords(db, source, args))
+      .offset(args.skip)
+      .select(db.raw('1'))
+      .as('past'),
+  );
 }
 
 /** The keyset of listedRows' rows, in the order its index gives them (for pageBefore). */

@@ -10,7 +10,18 @@
 // counted from the next pass: the pass that tells the client of it (news.ts scans first).
 import type { Knex } from 'knex';
 import { activeClientIds, type Db } from './db.ts';
-import { LISTED_KEY, listedRows, pageBefore, scanListed, scanned, type ListedSource, unionOf } from './listed.ts';
+import { countLimitOf } from '../../shared/count-up-to.ts';
+import {
+  LISTED_KEY,
+  listedRows,
+  noteListedStatus,
+  pageBefore,
+  recordsPast,
+  scanListed,
+  scanned,
+  type ListedSource,
+  unionOf,
+} from './listed.ts';
 
 const CLIENT_VISIBLE_STATUSES = ['sent', 'accepted', 'rejected', 'expired', 'converted', 'cancelled', 'superseded', 'archived'] as const;
 /** Awaiting the client's answer. */
@@ -191,6 +202,15 @@ export async function listQuoteLines(db: Db, args: { tenant: string; clientId: s
 }
 
 /**
+ * How many of a client's listed quotes (all, or those awaiting an answer at the last scan) a count
+ * reads live in Alga, the newest first: a client with a few has its counts right at once after
+ * whatever Alga did to them; past these, a heap of thousands counts as the scan left it, right
+ * within the news pass's interval (as the kept dashboard is). The client's answer from the portal
+ * notes the quote's new status in the listed records (decideQuote): right at once either way.
+ */
+export const COUNTED_LIVE = 100;
+
+/**
  * Quotes awaiting the client's answer and all the client sees, each counted up to countLimit: a
  * client with years of quotes, or thousands sent and never answered, costs the dashboard what a
  * new one does.
@@ -199,14 +219,21 @@ export async function quoteCounts(
   db: Db,
   args: { tenant: string; clientId: string; countLimit: number },
 ): Promise<{ open: number; total: number }> {
-  // One statement, two counts, each stopped at the limit: the open ones through the listed records
-  // (those awaiting an answer at the scan, still so in Alga) or, before the tenant's first scan,
-  // through the status; and all.
-  const awaiting = (query: Knex.QueryBuilder) => query.where('q.status', SENT).select(db.raw('1')).limit(args.countLimit);
-  const listed = visibleTo(listedRows(db, QUOTE_SOURCE, { ...args, alias: 'q', candidates: 'open' }), db, args);
-  const unscanned = scopedQuotes(db, args).whereNotExists(scanned(db, args.tenant, 'quote'));
-  const open = unionOf(db, [awaiting(listed), awaiting(unscanned)]).select(db.raw('count(*)::int'));
-  const seen = db.from(scopedQuotes(db, args).select(db.raw('1')).limit(args.countLimit).as('seen')).select(db.raw('count(*)::int'));
+  // One statement, two counts, each stopped at the limit: the open ones and all, through the listed
+  // records (the COUNTED_LIVE newest of each read in Alga, the rest as the scan left them) or,
+  // before the tenant's first scan, in quotes itself.
+  const counted = (candidates: 'open' | undefined, live: (query: Knex.QueryBuilder) => Knex.QueryBuilder) => {
+    const which = candidates ? { candidates } : {};
+    const newest = visibleTo(listedRows(db, QUOTE_SOURCE, { ...args, alias: 'q', first: COUNTED_LIVE, ...which }), db, args);
+    const past = recordsPast(db, QUOTE_SOURCE, { ...args, skip: COUNTED_LIVE, ...which })
+      .whereExists(activeClientIds(db, args.tenant).where('client_id', args.clientId))
+      .select(db.raw('1'));
+    const unscanned = scopedQuotes(db, args).whereNotExists(scanned(db, args.tenant, 'quote'));
+    const rows = unionOf(db, [live(newest).select(db.raw('1')), past, live(unscanned).select(db.raw('1'))]);
+    return db.from(rows.select(db.raw('1')).limit(countLimitOf(args.countLimit)).as('counted')).select(db.raw('count(*)::int'));
+  };
+  const open = counted('open', (query) => query.where('q.status', SENT));
+  const seen = counted(undefined, (query) => query);
   const row = await db.first<{ open: number; total: number } | undefined>(db.raw('(?) as open', [open]), db.raw('(?) as total', [seen]));
   return { open: Number(row?.open ?? 0), total: Number(row?.total ?? 0) };
 }
@@ -404,6 +431,7 @@ export async function decideQuote(
           }
         : { status: next, rejected_at: args.at, rejection_reason: args.rejectionReason, ...by, updated_at: db.fn.now() },
     );
+  await noteListedStatus(db, QUOTE_SOURCE, { tenant: args.tenant, recordId: args.quoteId, status: next, open: false });
   const activity = (row: { activity_type: string; description: string; metadata: Record<string, unknown> }) =>
     db('quote_activities').insert({ tenant: args.tenant, quote_id: args.quoteId, performed_by: args.userId, ...row });
   await activity({

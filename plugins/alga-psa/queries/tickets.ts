@@ -134,6 +134,10 @@ function orderedTickets(
   );
 }
 
+/** The client's rows kept open at the scan, most recently active first (the open index's order). */
+const keptInOrder = (db: Db, scope: TicketScope) =>
+  keptTickets(db, { ...scope, closed: false, before: null }).orderByRaw('o.last_activity desc, o.ticket_id desc');
+
 const summaryColumns = (db: Db) => [
   't.ticket_id',
   't.ticket_number',
@@ -242,14 +246,46 @@ export function ticketCounts(db: Db, scope: TicketReadScope & { countLimit: numb
   return withoutJit(db, (trx) => countTickets(trx, scope));
 }
 
+/**
+ * How many of a client's tickets open at the last scan the open count reads live in Alga, the most
+ * recently active first, where the contact reads every board: a client with a few open tickets
+ * has its count right at once after whatever Alga did to them; past these, a heap of thousands
+ * counts as the scan left it, right within the news pass's interval (as the kept dashboard is).
+ * The portal's own closes and reopens note the kept row in their transaction (noteTicketOrder).
+ * A contact limited to some boards has every open ticket read live: the kept rows hold no board.
+ */
+export const COUNTED_LIVE = 100;
+
 async function countTickets(db: Db, scope: TicketReadScope & { countLimit: number }): Promise<{ open: number; waiting: number }> {
   // The open ones up to the limit among the open rows the portal's order keeps (ticket-order.ts),
-  // each read live; those waiting on the client through Alga's own (tenant, response_state) index.
-  const open = countUpTo(
-    db,
-    orderedTickets(db, scope, { closed: false, before: null }, (rows) => rows.whereRaw(`not ${CLOSED}`).select(db.raw('1'))),
-    scope.countLimit,
-  );
+  // each read live, or only the newest (above); those waiting on the client through Alga's own
+  // (tenant, response_state) index.
+  const open =
+    scope.boardIds === null
+      ? countUpTo(
+          db,
+          db.from(
+            db.raw('((?) union all (?) union all (?)) as u', [
+              readableTickets(db, scope, {
+                from: db.from(keptInOrder(db, scope).limit(COUNTED_LIVE).as('o')),
+                id: 'o.ticket_id',
+              })
+                .whereRaw(`not ${CLOSED}`)
+                .select(db.raw('1')),
+              db
+                .from(keptInOrder(db, scope).offset(COUNTED_LIVE).select(db.raw('1')).as('past'))
+                .whereExists(activeClientIds(db, scope.tenant).where('client_id', scope.clientId))
+                .select(db.raw('1')),
+              beforeFirstScan(readableTickets(db, scope), scope.tenant).whereRaw(`not ${CLOSED}`).select(db.raw('1')),
+            ]),
+          ),
+          scope.countLimit,
+        )
+      : countUpTo(
+          db,
+          orderedTickets(db, scope, { closed: false, before: null }, (rows) => rows.whereRaw(`not ${CLOSED}`).select(db.raw('1'))),
+          scope.countLimit,
+        );
   const waiting = countUpTo(db, readableTickets(db, scope).whereRaw(WAITING), scope.countLimit);
   const row = await db.first<{ open: number; waiting: number } | undefined>(
     db.raw('(?) as open', [open]),
