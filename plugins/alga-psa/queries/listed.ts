@@ -177,18 +177,21 @@ const inListOrder = (query: Knex.QueryBuilder) =>
 
 /**
  * A client's records (all, or those awaiting it at the scan) past the first `skip` in list order,
- * which a count reads live through listedRows' `first`, one row each, as the scan left them: for a
- * count of thousands, right within the news pass's interval. The caller checks the client's own
+ * which a count reads live through listedRows' `first`, one row each (`limit` at most), as the scan
+ * left them: for a count of thousands, right within the news pass's interval. The caller checks the client's own
  * rule once.
  */
 export function recordsPast(
   db: Db,
   source: ListedSource,
-  args: { tenant: string; clientId: string; skip: number; candidates?: 'open' },
+  args: { tenant: string; clientId: string; skip: number; limit: number; candidates?: 'open' },
 ): Knex.QueryBuilder {
+  // The limit in the subquery itself: with an offset alone the planner may sort every record of
+  // the client rather than walk the index, not seeing the count's limit outside.
   return db.from(
     inListOrder(listedRecords(db, source, args))
       .offset(args.skip)
+      .limit(args.limit)
       .select(db.raw('1'))
       .as('past'),
   );

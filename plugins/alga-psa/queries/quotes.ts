@@ -225,7 +225,7 @@ export async function quoteCounts(
   const counted = (candidates: 'open' | undefined, live: (query: Knex.QueryBuilder) => Knex.QueryBuilder) => {
     const which = candidates ? { candidates } : {};
     const newest = visibleTo(listedRows(db, QUOTE_SOURCE, { ...args, alias: 'q', first: COUNTED_LIVE, ...which }), db, args);
-    const past = recordsPast(db, QUOTE_SOURCE, { ...args, skip: COUNTED_LIVE, ...which })
+    const past = recordsPast(db, QUOTE_SOURCE, { ...args, skip: COUNTED_LIVE, limit: countLimitOf(args.countLimit), ...which })
       .whereExists(activeClientIds(db, args.tenant).where('client_id', args.clientId))
       .select(db.raw('1'));
     const unscanned = scopedQuotes(db, args).whereNotExists(scanned(db, args.tenant, 'quote'));

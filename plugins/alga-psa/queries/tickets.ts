@@ -18,7 +18,7 @@
 // search reads the tenant's tickets through the primary key's tenant prefix. No index is added on
 // Alga's tables (the portal never alters them).
 import type { Knex } from 'knex';
-import { countUpTo } from '../../shared/count-up-to.ts';
+import { countLimitOf, countUpTo } from '../../shared/count-up-to.ts';
 import { activeClientIds, notInactive, type Db } from './db.ts';
 import { activeContacts } from './contacts.ts';
 import { CLOSED, LAST_ACTIVITY, VISIBLE_COMMENT, WAITING } from './ticket-activity.ts';
@@ -273,7 +273,7 @@ async function countTickets(db: Db, scope: TicketReadScope & { countLimit: numbe
                 .whereRaw(`not ${CLOSED}`)
                 .select(db.raw('1')),
               db
-                .from(keptInOrder(db, scope).offset(COUNTED_LIVE).select(db.raw('1')).as('past'))
+                .from(keptInOrder(db, scope).offset(COUNTED_LIVE).limit(countLimitOf(scope.countLimit)).select(db.raw('1')).as('past'))
                 .whereExists(activeClientIds(db, scope.tenant).where('client_id', scope.clientId))
                 .select(db.raw('1')),
               beforeFirstScan(readableTickets(db, scope), scope.tenant).whereRaw(`not ${CLOSED}`).select(db.raw('1')),

@@ -20,7 +20,7 @@
 // ON UPDATE CURRENT_TIMESTAMP keeps it there), so the updates here set tms themselves.
 import { randomInt } from 'node:crypto';
 import type { Knex } from 'knex';
-import { countUpTo } from '../../shared/count-up-to.ts';
+import { countLimitOf, countUpTo } from '../../shared/count-up-to.ts';
 import { agendaLabel } from './agenda.ts';
 import type { Db } from './db.ts';
 import { noteTicketStatus } from './ticket-statuses.ts';
@@ -307,7 +307,11 @@ export async function ticketCounts(db: Db, args: Scope & { countLimit: number })
     const rows = db.from(
       db.raw('((?) union all (?) union all (?) union all (?)) as u', [
         among({ from: db.from(walked().limit(COUNTED_LIVE).select('o.fk_ticket').as('k')), rowid: 'k.fk_ticket' }),
-        keptRowsSeenBy(db, args, db.from(walked().offset(COUNTED_LIVE).select(db.raw('1')).as('r'))).select(db.raw('1')),
+        keptRowsSeenBy(
+          db,
+          args,
+          db.from(walked().offset(COUNTED_LIVE).limit(countLimitOf(args.countLimit)).select(db.raw('1')).as('r')),
+        ).select(db.raw('1')),
         among({ from: newerTickets(db, args), rowid: 'c.rowid' }),
         beforeFirstScan(scopedTickets(db, args), args.entity).whereRaw(condition).select(db.raw('1')),
       ]),
