@@ -17,22 +17,19 @@ import { listInvoices } from '../../plugins/dolibarr/queries/invoices.ts';
 import { invoiceCounts } from '../../plugins/dolibarr/queries/summary.ts';
 import { listUnpaidInvoices } from '../../plugins/dolibarr/queries/unpaid-invoices.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
-import { analyzed, type PlanNode, recordedDuring } from '../support/plans.ts';
+import { analyzed, type PlanNode, recordedDuring, scansRun } from '../support/plans.ts';
 import { hostNewsPass, type PortalOnHost } from '../support/portal-on-host.ts';
 import { insertClaireLogin, seededAdapter, servePortalBeside, startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 const reason = unavailable();
 
-/**
- * The index (or the node type, for a scan without one) of each scan of `table` the plan ran: a
- * part of the plan that never ran (the read before the first pass, once there has been one) is
- * not among them.
- */
-function scansRun(node: PlanNode & { 'Index Name'?: string }, table: string): string[] {
-  const own = node['Relation Name'] === table && (node['Actual Loops'] ?? 0) > 0 ? [node['Index Name'] ?? node['Node Type'] ?? '?'] : [];
-  return [...own, ...(node.Plans ?? []).flatMap((child) => scansRun(child, table))];
-}
 const HISTORY = 5_000;
+
+/** How many times the plan ran a scan of `table`, every node's loops together. */
+function loopsOver(node: PlanNode, table: string): number {
+  const own = node['Relation Name'] === table ? (node['Actual Loops'] ?? 0) : 0;
+  return own + (node.Plans ?? []).reduce((sum, child) => sum + loopsOver(child, table), 0);
+}
 
 describe('dolibarr host: the unpaid invoices on the dashboard, through the portal’s index of them', function () {
   this.timeout(180_000);
@@ -305,6 +302,39 @@ describe('dolibarr host: the unpaid invoices on the dashboard, through the porta
     } finally {
       await pool.end();
       await pass();
+    }
+  });
+
+  it('reads what is settled for the page’s invoices only, and prices the page below jit_above_cost, with many invoices past the scan', async function () {
+    const { db, seed } = host;
+    // With 40,000 more invoices of another company, the invoices past the scan are priced at their
+    // bound (a third of llx_facture, 10,000 at most). Priced per candidate with what is settled on
+    // each, the statement passed jit_above_cost at a real agency's size, and compiling it took
+    // 110 ms of a read that takes one.
+    await db.raw(
+      `insert into llx_facture (ref, entity, fk_soc, datec, datef, date_lim_reglement, fk_statut, paye, type, total_ht, total_tva, total_ttc)
+       select 'FA-JIT-' || g, 1, ?::int, localtimestamp, date '2020-01-01' + (g % 2000), date '2020-01-31' + (g % 2000), 2, 1, 0, 100, 20, 120
+         from generate_series(1, 40000) g`,
+      [seed.companies.garage],
+    );
+    await db.raw('analyze llx_facture');
+    await pass();
+    // And more of the bakery's unpaid invoices created since the pass than a page holds.
+    const LIMIT = 20;
+    for (let i = 0; i < LIMIT + 10; i++) await newValidatedInvoice(`FA2603-09${String(i).padStart(2, '0')}`, i);
+    const pool = new pg.Pool({ connectionString: host.database.url, max: 1 });
+    try {
+      const { result, recorded } = await recordedDuring(() =>
+        listUnpaidInvoices(db, { entity: 1, companyId: bakery(), before: null, limit: LIMIT }),
+      );
+      expect(result).to.have.length(LIMIT + 1);
+      const statement = recorded.find((sent) => sent.sql.includes('llx_facture'))!;
+      const plan = await analyzed(pool, statement);
+      expect(loopsOver(plan, 'llx_paiement_facture'), 'sums of payments read').to.be.at.most(LIMIT + 1);
+      const threshold = Number((await db.raw<{ rows: Array<{ jit_above_cost: string }> }>('show jit_above_cost')).rows[0]!.jit_above_cost);
+      expect(plan['Total Cost'], 'the planner’s estimate of the page').to.be.below(threshold);
+    } finally {
+      await pool.end();
     }
   });
 });

@@ -7,6 +7,9 @@ export interface PlanNode {
   'Node Type'?: string;
   'Relation Name'?: string;
   'Index Cond'?: string;
+  'Index Name'?: string;
+  /** The planner's estimate of the whole node; the top node's is what PostgreSQL compares with jit_above_cost. */
+  'Total Cost'?: number;
   'Actual Rows'?: number;
   'Actual Loops'?: number;
   'Rows Removed by Filter'?: number;
@@ -53,6 +56,15 @@ export function tablesRead(node: PlanNode): Set<string> {
   const tables = new Set<string>(node['Relation Name'] ? [node['Relation Name']] : []);
   for (const child of node.Plans ?? []) for (const table of tablesRead(child)) tables.add(table);
   return tables;
+}
+
+/**
+ * The index (or the node type, for a scan without one) of each scan of `table` the plan ran: a
+ * part of the plan that never ran (a one-time filter's branch that was false) is not among them.
+ */
+export function scansRun(node: PlanNode, table: string): string[] {
+  const own = node['Relation Name'] === table && (node['Actual Loops'] ?? 0) > 0 ? [node['Index Name'] ?? node['Node Type'] ?? '?'] : [];
+  return [...own, ...(node.Plans ?? []).flatMap((child) => scansRun(child, table))];
 }
 
 /** Whether every scan of `table` has an index condition that `condition` matches. */
