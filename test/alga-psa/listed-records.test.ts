@@ -13,7 +13,8 @@
 // counts until the next pass, the client's own answer from the portal at once.
 import { expect } from 'chai';
 import { invoiceCounts, listInvoices, scanListedInvoices } from '../../plugins/alga-psa/queries/invoices.ts';
-import { COUNTED_LIVE as QUOTES_COUNTED_LIVE, listQuotes, quoteCounts, scanListedQuotes } from '../../plugins/alga-psa/queries/quotes.ts';
+import { listQuotes, quoteCounts, scanListedQuotes } from '../../plugins/alga-psa/queries/quotes.ts';
+import { COUNTED_LIVE } from '../../plugins/shared/count-up-to.ts';
 import { type HostAdapter, SUMMARY_COUNT_LIMIT } from '../../src/core/ports/host.ts';
 import { IMPORTED_TASK, startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 import { rowsRead } from '../support/rows-read.ts';
@@ -296,9 +297,9 @@ describe('alga-psa host: the lists of a client with years of invoices and quotes
     }
   });
 
-  it(`counts quotes awaiting an answer reading the ${QUOTES_COUNTED_LIVE} newest live, the rest as the pass left them, the client's own answer at once`, async function () {
+  it(`counts quotes awaiting an answer reading the ${COUNTED_LIVE} newest live, the rest as the pass left them, the client's own answer at once`, async function () {
     const { db, seed } = host;
-    const heap = 4 * QUOTES_COUNTED_LIVE;
+    const heap = 4 * COUNTED_LIVE;
     await db.raw(
       `insert into quotes (tenant, client_id, quote_number, title, status, version, quote_date, valid_until, currency_code,
                            is_template, sent_at, created_by, updated_by, created_at, updated_at)
@@ -325,7 +326,7 @@ describe('alga-psa host: the lists of a client with years of invoices and quotes
       const read = await rowsRead(db, 'quotes', (trx) =>
         quoteCounts(trx, { tenant: tenant(), clientId: bakery(), countLimit: SUMMARY_COUNT_LIMIT + 1 }),
       );
-      expect(read.read).to.be.at.most(2 * QUOTES_COUNTED_LIVE);
+      expect(read.read).to.be.at.most(2 * COUNTED_LIVE);
       // Expired in Alga: the newest at once; the oldest of the heap counts until the next pass.
       const [newest] = await quotePages({ status: ['open'] });
       await db('quotes')

@@ -15,7 +15,8 @@
 // limited to some boards has every open ticket read live.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { COUNTED_LIVE, listTickets, ticketCounts } from '../../plugins/alga-psa/queries/tickets.ts';
+import { listTickets, ticketCounts } from '../../plugins/alga-psa/queries/tickets.ts';
+import { COUNTED_LIVE } from '../../plugins/shared/count-up-to.ts';
 import { scanTicketOrder } from '../../plugins/alga-psa/queries/ticket-order.ts';
 import { type HostAdapter, SUMMARY_COUNT_LIMIT, type TicketListFilter, type TicketsPort } from '../../src/core/ports/host.ts';
 import { rowsRead } from '../support/rows-read.ts';

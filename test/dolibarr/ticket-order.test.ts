@@ -14,7 +14,8 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
-import { COUNTED_LIVE, listTickets, ticketCounts } from '../../plugins/dolibarr/queries/tickets.ts';
+import { listTickets, ticketCounts } from '../../plugins/dolibarr/queries/tickets.ts';
+import { COUNTED_LIVE } from '../../plugins/shared/count-up-to.ts';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
 import { type HostAdapter, SUMMARY_COUNT_LIMIT, type TicketListFilter, type TicketsPort } from '../../src/core/ports/host.ts';
 import { hostNewsPass, type PortalOnHost } from '../support/portal-on-host.ts';

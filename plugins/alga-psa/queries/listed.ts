@@ -177,9 +177,9 @@ const inListOrder = (query: Knex.QueryBuilder) =>
 
 /**
  * A client's records (all, or those awaiting it at the scan) past the first `skip` in list order,
- * which a count reads live through listedRows' `first`, one row each (`limit` at most), as the scan
- * left them: for a count of thousands, right within the news pass's interval. The caller checks the client's own
- * rule once.
+ * which a count reads live through listedRows' `first`, one row each (`limit` at most), as the
+ * scan left them: for a count of thousands, right within the news pass's interval. The caller
+ * checks the client's own rule once.
  */
 export function recordsPast(
   db: Db,

@@ -10,7 +10,7 @@
 // counted from the next pass: the pass that tells the client of it (news.ts scans first).
 import type { Knex } from 'knex';
 import { activeClientIds, type Db } from './db.ts';
-import { countLimitOf } from '../../shared/count-up-to.ts';
+import { COUNTED_LIVE, countLimitOf } from '../../shared/count-up-to.ts';
 import {
   LISTED_KEY,
   listedRows,
@@ -200,15 +200,6 @@ export async function listQuoteLines(db: Db, args: { tenant: string; clientId: s
       'i.tax_rate',
     ]);
 }
-
-/**
- * How many of a client's listed quotes (all, or those awaiting an answer at the last scan) a count
- * reads live in Alga, the newest first: a client with a few has its counts right at once after
- * whatever Alga did to them; past these, a heap of thousands counts as the scan left it, right
- * within the news pass's interval (as the kept dashboard is). The client's answer from the portal
- * notes the quote's new status in the listed records (decideQuote): right at once either way.
- */
-export const COUNTED_LIVE = 100;
 
 /**
  * Quotes awaiting the client's answer and all the client sees, each counted up to countLimit: a

@@ -18,7 +18,7 @@
 // search reads the tenant's tickets through the primary key's tenant prefix. No index is added on
 // Alga's tables (the portal never alters them).
 import type { Knex } from 'knex';
-import { countLimitOf, countUpTo } from '../../shared/count-up-to.ts';
+import { COUNTED_LIVE, countLimitOf, countUpTo } from '../../shared/count-up-to.ts';
 import { activeClientIds, notInactive, type Db } from './db.ts';
 import { activeContacts } from './contacts.ts';
 import { CLOSED, LAST_ACTIVITY, VISIBLE_COMMENT, WAITING } from './ticket-activity.ts';
@@ -246,20 +246,11 @@ export function ticketCounts(db: Db, scope: TicketReadScope & { countLimit: numb
   return withoutJit(db, (trx) => countTickets(trx, scope));
 }
 
-/**
- * How many of a client's tickets open at the last scan the open count reads live in Alga, the most
- * recently active first, where the contact reads every board: a client with a few open tickets
- * has its count right at once after whatever Alga did to them; past these, a heap of thousands
- * counts as the scan left it, right within the news pass's interval (as the kept dashboard is).
- * The portal's own closes and reopens note the kept row in their transaction (noteTicketOrder).
- * A contact limited to some boards has every open ticket read live: the kept rows hold no board.
- */
-export const COUNTED_LIVE = 100;
-
 async function countTickets(db: Db, scope: TicketReadScope & { countLimit: number }): Promise<{ open: number; waiting: number }> {
-  // The open ones up to the limit among the open rows the portal's order keeps (ticket-order.ts),
-  // each read live, or only the newest (above); those waiting on the client through Alga's own
-  // (tenant, response_state) index.
+  // The open ones up to the limit among the open rows the portal's order keeps (ticket-order.ts):
+  // for a contact who reads every board, the COUNTED_LIVE most recently active read live and the
+  // rest as the scan left them; for one limited to some boards, each read live (the kept rows
+  // hold no board). Those waiting on the client through Alga's own (tenant, response_state) index.
   const open =
     scope.boardIds === null
       ? countUpTo(

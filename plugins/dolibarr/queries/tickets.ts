@@ -20,7 +20,7 @@
 // ON UPDATE CURRENT_TIMESTAMP keeps it there), so the updates here set tms themselves.
 import { randomInt } from 'node:crypto';
 import type { Knex } from 'knex';
-import { countLimitOf, countUpTo } from '../../shared/count-up-to.ts';
+import { COUNTED_LIVE, countLimitOf, countUpTo } from '../../shared/count-up-to.ts';
 import { agendaLabel } from './agenda.ts';
 import type { Db } from './db.ts';
 import { noteTicketStatus } from './ticket-statuses.ts';
@@ -277,12 +277,6 @@ export async function listTicketStatusEvents(db: Db, args: { entity: number; tic
     .orderByRaw('coalesce(datep, datec) asc, id asc')
     .select<TicketEventRow[]>(['code', db.raw('coalesce(datep, datec) as datep')]);
 }
-
-/**
- * How many of a company's kept tickets of a status a count reads live in llx_ticket, the most
- * recently active first; past them it counts the kept rows as the last scan left them.
- */
-export const COUNTED_LIVE = 100;
 
 /**
  * The company's open tickets and those waiting on the client, each counted up to countLimit, in
