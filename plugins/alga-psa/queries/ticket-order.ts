@@ -16,7 +16,8 @@
 // first from the page's keyset down the index, each read in Alga's tickets by primary key and
 // kept while it is still the client's and matches the list's filters, until the page is full.
 // Every row shown is read live: its status, title and activity are Alga's at the moment of the
-// read.
+// read. The open count reads the most recently active kept rows live (COUNTED_LIVE) and counts
+// the rest as the scan left them, for a contact who reads every board (queries/tickets.ts).
 //
 // What waits for the next scan (5 minutes at most): Alga's tables hold nothing that finds, without
 // reading the tenant's tickets, what changed since a moment (no index by date on tickets, comments

@@ -21,7 +21,8 @@
 // is full; with them the tickets opened after the scan (past its rowid high water) and those with
 // a public message written after it (past its id high water), few and read by primary key, which
 // sort by their live activity. Every row shown is read live: its status, subject and activity are
-// Dolibarr's at the moment of the read.
+// Dolibarr's at the moment of the read. The dashboard's counts read the most recently active kept
+// rows live (COUNTED_LIVE) and count the rest as the scan left them (queries/tickets.ts).
 //
 // What waits for the next scan (5 minutes at most):
 //  - a ticket whose row Dolibarr changed without a message (a status set on the card, an edited
