@@ -285,11 +285,8 @@ export async function listTicketStatusEvents(db: Db, args: { entity: number; tic
 export async function ticketCounts(db: Db, args: Scope & { countLimit: number }): Promise<{ open: number; waiting: number }> {
   // Up to the limit of each, among the rows the portal's order keeps of that status and those
   // newer than its scan (ticket-order.ts). The newer ones and the COUNTED_LIVE most recently active
-  // kept ones are read live, so a company with a few open tickets has its counts right at once
-  // after whatever Dolibarr did to them; past those, a kept row counts as the last scan left it
-  // (a heap of thousands of open tickets counts in the portal's index, right within the news
-  // pass's interval, as the kept dashboard is). The portal's own changes of a ticket's status note
-  // its kept row in their transaction (noteTicketOrder): right at once either way.
+  // kept ones are read live; past those, a kept row counts as the last scan left it (why:
+  // count-up-to.ts). The client's own status changes note the kept row (noteTicketOrder).
   const counted = (condition: string, kept: KeptStatuses) => {
     const walked = () =>
       keptTickets(db, { ...args, kept, before: null }).orderBy([

@@ -18,16 +18,14 @@
 // them all (at most the dashboard's limit); the list of unpaid invoices walks the company's rows
 // newest first down their date index (date_key, the invoice's date at the scan, by which it sorts
 // until the next one) until its page is full, so its first page reads a page of invoices, not
-// every unpaid one the entity has. Drafts are kept
-// with the validated ones so that an invoice drafted before a scan and validated after it counts
-// at once. What waits for the next scan: a paid or abandoned invoice reopened in Dolibarr, and one
-// whose creation commits while a scan runs.
+// every unpaid one the entity has. Drafts are kept with the validated ones so that an invoice
+// drafted before a scan and validated after it counts at once. What waits for the next scan: a
+// paid or abandoned invoice reopened in Dolibarr, and one whose creation commits while a scan
+// runs.
 import type { Knex } from 'knex';
 import type { Db } from './db.ts';
-import { INVOICE_DATE_KEY, invoiceColumns, invoicePage, type InvoiceRow } from './invoices.ts';
+import { INVOICE_DATE_KEY, INVOICE_VALIDATED, invoiceColumns, invoicePage, type InvoiceRow } from './invoices.ts';
 import { INVOICE_DRAFT, invoicesSeenAmong, LISTED_TYPES } from './visibility.ts';
-
-const INVOICE_VALIDATED = 1;
 
 /**
  * How many invoices created after the last scan a read looks at, at most. Between two scans there
@@ -54,8 +52,8 @@ const MAX_ROWID = 2_147_483_647;
 
 /**
  * One scan of an entity: the unpaid set made equal to what llx_facture holds now (`added` counts
- * the rows written, new or dated again), and the high water noted, in one statement (one snapshot, so no invoice falls between the rows and the high
- * water). Reads the entity's unpaid invoices through Dolibarr's status index: a background pass's
+ * the rows written, new or dated again), and the high water noted, in one statement (one
+ * snapshot, so no invoice falls between the rows and the high water). Reads the entity's unpaid invoices through Dolibarr's status index: a background pass's
  * work, writing only what changed since the last scan.
  */
 export async function scanUnpaidInvoices(db: Db, entity: number): Promise<{ added: number; dropped: number }> {
@@ -178,11 +176,11 @@ export async function listUnpaidInvoices(
     .select('p.rowid', db.raw('p.date_key::date as date_key'))
     .whereRaw(`not ${SCANNED}`, [args.entity]);
   const page = db
-    .from(db.raw('((?) union all (?) union all (?)) as k', [kept, newer, beforeFirstScan]))
-    .select('k.rowid', 'k.date_key')
+    .from(db.raw('((?) union all (?) union all (?)) as u', [kept, newer, beforeFirstScan]))
+    .select('u.rowid', 'u.date_key')
     .orderBy([
-      { column: 'k.date_key', order: 'desc' },
-      { column: 'k.rowid', order: 'desc' },
+      { column: 'u.date_key', order: 'desc' },
+      { column: 'u.rowid', order: 'desc' },
     ])
     .limit(args.limit + 1);
   return db

@@ -58,6 +58,14 @@ export const INVOICE_DRAFT = 0;
  */
 export const LISTED_TYPES = [0, 1, 3, 5] as const;
 
+/**
+ * The company of the scope as a client (db.ts, clientCompanyIds), a subquery for whereExists: checked
+ * once per statement, where a join on the records' fk_soc could loop over every client company.
+ */
+function companyIsAClient(db: Db, scope: CompanyScope): Knex.QueryBuilder {
+  return clientCompanyIds(db, scope.entity).where('rowid', scope.companyId);
+}
+
 /** The company's proposals (llx_propal aliased p) its contacts see: past draft. */
 export function proposalsSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
   return db('llx_propal as p')
@@ -90,14 +98,12 @@ export function invoicesSeenAmong(db: Db, scope: CompanyScope, candidates: { fro
                               and f.type in (${LISTED_TYPES.join(', ')}) offset 0) as f`,
       [scope.entity, scope.companyId, INVOICE_DRAFT],
     )
-    .whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId));
+    .whereExists(companyIsAClient(db, scope));
 }
 
 /** The company's tickets (llx_ticket aliased t). */
 export function ticketsSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
-  return db('llx_ticket as t')
-    .where({ 't.entity': scope.entity, 't.fk_soc': scope.companyId })
-    .whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId));
+  return db('llx_ticket as t').where({ 't.entity': scope.entity, 't.fk_soc': scope.companyId }).whereExists(companyIsAClient(db, scope));
 }
 
 /**
@@ -111,7 +117,7 @@ export function ticketsSeenAmong(db: Db, scope: CompanyScope, candidates: { from
       `cross join lateral (select * from llx_ticket t where t.rowid = ${candidates.rowid} and t.entity = ? and t.fk_soc = ? offset 0) as t`,
       [scope.entity, scope.companyId],
     )
-    .whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId));
+    .whereExists(companyIsAClient(db, scope));
 }
 
 /**
@@ -121,7 +127,7 @@ export function ticketsSeenAmong(db: Db, scope: CompanyScope, candidates: { from
  * ticketsSeenAmong.
  */
 export function keptRowsSeenBy(db: Db, scope: CompanyScope, kept: Knex.QueryBuilder): Knex.QueryBuilder {
-  return kept.whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId));
+  return kept.whereExists(companyIsAClient(db, scope));
 }
 
 const PROJECT_OPEN = 1;
@@ -165,7 +171,7 @@ const taskFollowedBySql = (task: string, contact: string) => `(${taskAssignedToS
 /** The contact is one of this company's, and the company a client: another company's contact id sees nothing. */
 function ofClientCompany(query: Knex.QueryBuilder, db: Db, scope: ContactScope): Knex.QueryBuilder {
   return query
-    .whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId))
+    .whereExists(companyIsAClient(db, scope))
     .whereExists(
       db('llx_socpeople as c')
         .select(db.raw('1'))
@@ -328,5 +334,5 @@ export function devicesSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
     .join('llx_product_lot as l', 'l.rowid', 's.lot_id')
     .join('llx_product as p', 'p.rowid', 'l.fk_product')
     .whereNotIn('s.lot_id', db('later').select('lot_id'))
-    .whereExists(clientCompanyIds(db, scope.entity).where('rowid', scope.companyId));
+    .whereExists(companyIsAClient(db, scope));
 }
