@@ -24,7 +24,7 @@
 //   DATABASE_URL=postgres://...             the server to create the databases on; unset: a private cluster
 import autocannon from 'autocannon';
 import { execSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -39,6 +39,7 @@ import {
   startBaselines,
   stopChild,
 } from './bench-apps.ts';
+import { writeSection } from './benchmarks-file.ts';
 import { processCpuMs, processTreeCpuMs } from './proc-stats.ts';
 
 const argument = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -378,15 +379,6 @@ const section = [
   '',
 ];
 console.log(`\n${section.join('\n')}`);
-if (WRITE) {
-  const file = path.join(ROOT, 'BENCHMARKS.md');
-  const current = readFileSync(file, 'utf8');
-  // The section runs to the next heading of its level, or to the end.
-  const pattern = /## The signed-in floor\n[\s\S]*?(?=\n## |$)/;
-  writeFileSync(
-    file,
-    pattern.test(current) ? current.replace(pattern, section.join('\n')) : `${current.trimEnd()}\n\n${section.join('\n')}`,
-  );
-}
+if (WRITE) writeSection('The signed-in floor', section);
 if (profileRoot) rmSync(profileRoot, { recursive: true, force: true });
 process.exit(0);

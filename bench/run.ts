@@ -42,7 +42,7 @@ import { verify as argonVerify } from '@node-rs/argon2';
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import {
   capturePage,
   createDatabase,
@@ -54,6 +54,7 @@ import {
   startBaselines,
   stopChild,
 } from './bench-apps.ts';
+import { BENCHMARKS_FILE, sectionsOfTheirOwn } from './benchmarks-file.ts';
 import { processCpuMs, rssMb } from './proc-stats.ts';
 import http from 'node:http';
 import os from 'node:os';
@@ -865,13 +866,10 @@ const report = [
   ...targetsSection,
   '',
 ];
-// bench/floor.ts writes its own section of the report; a full run keeps it as it was.
-const benchmarksFile = path.join(ROOT, 'BENCHMARKS.md');
-const floorSection = existsSync(benchmarksFile)
-  ? /\n## The signed-in floor\n[\s\S]*?(?=\n## |$)/.exec(readFileSync(benchmarksFile, 'utf8'))?.[0]
-  : undefined;
+// The sections that scripts of their own write (bench/benchmarks-file.ts): a full run keeps them as they were.
+const kept = sectionsOfTheirOwn();
 // A partial run (--only) prints its table and leaves the full report as it was.
-if (!only) writeFileSync(benchmarksFile, `${report.join('\n').trimEnd()}\n${floorSection ? `${floorSection.trimEnd()}\n` : ''}`);
+if (!only) writeFileSync(BENCHMARKS_FILE, `${[report.join('\n').trimEnd(), ...kept].join('\n\n')}\n`);
 console.log(
   [
     '',

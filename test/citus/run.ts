@@ -8,12 +8,10 @@
 // passes: plain PostgreSQL runs the structural test (test/migrations/distribution-rules.test.ts) in
 // every run.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { missingBinaries, startPrivateCluster, type PrivateCluster } from '../faults/support/cluster.ts';
 import { saysItSpansWorkspaces, touchesWorkspaceTable } from '../support/shard-routing.ts';
-
-const CITUS_LIBRARY = '/usr/lib/postgresql/15/lib/citus.so';
+import { citusMissing, startCitusCluster } from './cluster.ts';
 
 /**
  * The placement after migrate, and the client journey: every client route, and two instances. The
@@ -68,32 +66,24 @@ const FLOWS = [
   'test/reference-crm/staff-auth.test.ts',
 ];
 
-const missing =
-  missingBinaries() ??
-  (existsSync(CITUS_LIBRARY) ? null : `Citus is not installed (no ${CITUS_LIBRARY}; docs/scaling.md says how to build it)`);
+const missing = citusMissing();
 if (missing) {
   console.log(`The Citus stage did not run: ${missing}.`);
   process.exit(0);
 }
 
-const nodes: PrivateCluster[] = [];
+const cluster = await startCitusCluster({ 'citus.multi_task_query_log_level': 'warning', log_min_error_statement: 'warning' });
 let status = 1;
 try {
-  for (let i = 0; i < 3; i++)
-    nodes.push(
-      await startPrivateCluster({
-        settings: { shared_preload_libraries: 'citus', 'citus.multi_task_query_log_level': 'warning', log_min_error_statement: 'warning' },
-      }),
-    );
-  const [coordinator, ...workers] = nodes;
+  const { coordinator, workers } = cluster;
   const mocha = (files: string[]) =>
     spawnSync('npx', ['mocha', ...files], {
       stdio: 'inherit',
-      env: { ...process.env, DATABASE_URL: coordinator!.url(), CITUS_WORKER_URLS: workers.map((worker) => worker.url()).join(',') },
+      env: { ...process.env, DATABASE_URL: coordinator.url(), CITUS_WORKER_URLS: workers.map((worker) => worker.url()).join(',') },
     }).status ?? 1;
   const asked = process.argv.slice(2);
   status = mocha(asked.length > 0 ? asked : JOURNEY);
-  const everyShard = statementsSentToEveryShard(readFileSync(path.join(coordinator!.dir, 'server.log'), 'utf8'));
+  const everyShard = statementsSentToEveryShard(readFileSync(path.join(coordinator.dir, 'server.log'), 'utf8'));
   if (everyShard.length > 0) {
     console.log(`\nStatements on workspace tables the coordinator sent to every shard (${everyShard.length}):`);
     for (const statement of everyShard) console.log(`  ${statement.replace(/\s+/g, ' ').slice(0, 300)}`);
@@ -103,7 +93,7 @@ try {
   }
   if (asked.length === 0) status = Math.max(status, mocha(FLOWS));
 } finally {
-  for (const node of nodes) node.destroy();
+  cluster.destroy();
 }
 
 /**
