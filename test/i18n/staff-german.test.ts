@@ -227,6 +227,19 @@ describe('the staff pages in German', function () {
     expect(text).to.contain('Voller Zugriff').and.contain('Kunden-Admin').and.contain('Angebote und Kostenvoranschläge');
   });
 
+  it('says in German why the settings were not saved, beside the field', async function () {
+    // Both sign-in methods off: the schema's English sentence, shown in the staff member's language.
+    const res = await staff
+      .post(ADMIN)
+      .set('Accept-Language', 'de-DE,de;q=0.9')
+      .type('form')
+      .send({ _csrf: csrfFrom(await german(ADMIN)) })
+      .expect(400);
+    const text = visibleText(res.text);
+    expect(text).to.contain('Lassen Sie mindestens eine Anmeldeart eingeschaltet');
+    expect(text).to.not.contain('Keep at least one sign-in method');
+  });
+
   it('confirms an access change in German, for a person and for a company', async function () {
     const confirm = async (path: string, form: Record<string, string>) => {
       const page = await german(path);

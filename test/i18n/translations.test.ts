@@ -78,6 +78,38 @@ describe('translations', function () {
     expect([...used].filter((key) => !en.has(key) && !base.has(key)).sort()).to.deep.equal([]);
   });
 
+  it("has each sentence an error page or a staff form shows in the language files, so it reads in the reader's language", function () {
+    // The handlers and schemas keep their English (the logs read it); the error pages and the staff
+    // forms look a message up by its text in validation, common's errors.messages and staff's
+    // errors.messages (src/core/i18n/validation.ts, src/core/staff/admin-page.ts). A sentence in
+    // none of them showed in English on a German page.
+    const english = loadResources(FOLDERS).en!;
+    const textsOf = (tree: object): string[] =>
+      Object.values(tree).flatMap((inner) => (inner !== null && typeof inner === 'object' ? textsOf(inner as object) : [String(inner)]));
+    const known = new Set([
+      ...textsOf(english.validation!),
+      ...textsOf((english.common as { errors: object }).errors),
+      ...textsOf((english.staff as { errors: { messages: object } }).errors.messages),
+    ]);
+    const files = filesUnder(path.join(ROOT, 'src'), ['.ts']).filter((file) => !file.includes('/test/') && !file.endsWith('.test.ts'));
+    const sources = new Map(files.map((file) => [file, readFileSync(file, 'utf8')]));
+    const constantsIn = (source: string) =>
+      new Map([...source.matchAll(/const ([A-Z][A-Z0-9_]*) =\s*'([^']+)'/g)].map((m) => [m[1]!, m[2]!]));
+    const everywhere = new Map([...sources.values()].flatMap((source) => [...constantsIn(source)]));
+    // A sentence for a person: a capital first and a stop last (developers' messages start lower case).
+    const SENTENCE = /^[A-Z].*[.!?]$/;
+    const shown: Array<{ file: string; text: string }> = [];
+    for (const [file, source] of sources) {
+      const constants = constantsIn(source);
+      for (const m of source.matchAll(/(?:new HttpError\(\d+,|message:)\s*(?:'([^']+)'|([A-Z][A-Z0-9_]*)\b)/g)) {
+        const text = m[1] ?? constants.get(m[2]!) ?? everywhere.get(m[2]!);
+        if (text && SENTENCE.test(text)) shown.push({ file: path.relative(ROOT, file), text });
+      }
+    }
+    expect(shown.length).to.be.greaterThan(25);
+    expect(shown.filter(({ text }) => !known.has(text))).to.deep.equal([]);
+  });
+
   it("reads core's namespaces and every feature's, each from its own folder, and each translation file", function () {
     const files = FOLDERS.flatMap((folder) => filesUnder(path.join(folder, 'en'), ['.json']));
     const namespaces = Object.keys(loadResources(FOLDERS).en!);
