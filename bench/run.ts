@@ -792,6 +792,9 @@ const targetRows = [
   ...(rss.embedded
     ? [`| the embedded demo idle < 300 MB RSS | embedded | ${rss.embedded.idle.toFixed(0)} MB | ${yesNo(rss.embedded.idle < 300)} |`]
     : []),
+  // Measured by scripts of their own, whose sections the report keeps (bench/benchmarks-file.ts).
+  '| each page ≥ 0.8 × the same statements (req/s: Express and pg sending the page\'s own statements again, in its round trips) | PostgreSQL | in "The signed-in floor" below (`npm run bench:floor -- --write`) | see there |',
+  '| a client\'s page on Citus at 10,000 workspaces, against one PostgreSQL with the same rows | Citus: a coordinator and two workers | in "Citus against one PostgreSQL" below (`npx tsx bench/citus-scale.ts --write`) | measured, in one run; no ratio is set for it (docs/scaling.md, "What a client\'s page costs on Citus") |',
 ];
 const floorLines = allRows
   .filter((r) => r.page === FLOOR_PAGE)
