@@ -24,9 +24,7 @@
 //
 // Needs Citus installed in PostgreSQL 15 (docs/scaling.md, "Installing Citus for the check"); where
 // it is not, it says so and ends. Prints one line per page, then the rows as JSON (CITUS_SCALE_ROWS).
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import type { Knex } from 'knex';
 import pg from 'pg';
 import request from 'supertest';
@@ -64,7 +62,6 @@ interface Side {
   postmasters: number[];
 }
 
-const postmasterOf = (node: PrivateCluster): number => Number(readFileSync(path.join(node.dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 const databaseCpuMs = (side: Side): number => side.postmasters.reduce((sum, pid) => sum + processTreeCpuMs(pid), 0);
 
 /**
@@ -295,8 +292,15 @@ try {
     cluster.coordinator.url(),
     cluster.workers.map((worker) => worker.url()),
   );
-  sides.push(await startSide(ALONE, alone, [postmasterOf(single)], seeding));
-  sides.push(await startSide(CLUSTER, distributed, [cluster.coordinator, ...cluster.workers].map(postmasterOf), seeding));
+  sides.push(await startSide(ALONE, alone, [single.postmasterPid()], seeding));
+  sides.push(
+    await startSide(
+      CLUSTER,
+      distributed,
+      [cluster.coordinator, ...cluster.workers].map((node) => node.postmasterPid()),
+      seeding,
+    ),
+  );
   await checkpoint([single, cluster.coordinator, ...cluster.workers]);
 
   // Maria's records, the same ids on both sides (the same seed).

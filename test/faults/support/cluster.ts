@@ -3,7 +3,7 @@
 // 5432 must never be). initdb refuses to run as root, so under root (CI) the cluster belongs to the
 // `postgres` system user and every binary runs through runuser.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,6 +66,8 @@ export interface PrivateCluster {
   /** postgres://postgres@127.0.0.1:PORT/<database> */
   url(database?: string): string;
   createDatabase(name: string): Promise<string>;
+  /** The running postmaster's pid (postmaster.pid's first line): its process tree is the server's CPU. */
+  postmasterPid(): number;
   /** pg_ctl stop -m fast: connections are terminated at once, new ones refused. */
   stop(): void;
   start(): void;
@@ -96,6 +98,7 @@ export async function startPrivateCluster(
       }
       return cluster.url(name);
     },
+    postmasterPid: () => Number(readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]),
     stop() {
       if (!running) return;
       runAsOwner(path.join(PG_BIN, 'pg_ctl'), ['-D', dir, '-m', 'fast', '-w', 'stop']);
