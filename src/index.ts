@@ -80,6 +80,7 @@ export { hostProvides, verifyHostClaims } from './core/host/verify-claims.ts';
 export { RateLimiter, type LimitRule } from './core/rate-limits/limiter.ts';
 export { ensureDemoClientLogins } from './core/client-users/demo-logins.ts';
 export { HttpError } from './core/http/http-error.ts';
+export { listen, ListenError } from './core/http/listen.ts';
 export { escapeHtml } from './core/web/escape-html.ts';
 export { hasInvisibleFormatting } from './core/web/invisible-formatting.ts';
 export { translator, type Locale, type Translate } from './core/i18n/translations.ts';

@@ -4,9 +4,7 @@
 // `npm start` runs it; the browser tests start it the same way on a free port.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Server } from 'node:http';
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import {
@@ -32,6 +30,7 @@ import {
   checkStartupSettings,
   demoPaymentProviderOn,
   StartupRefused,
+  listen,
 } from '../../src/index.ts';
 import { createReferenceCrmAdapter } from './binding/adapter.ts';
 import { createReferenceCrmApp } from './app.ts';
@@ -228,14 +227,19 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
       { warnings: payments.warnings },
       `payments: ${payments.warnings.length} workspace(s) cannot take card payments, listed in "warnings"`,
     );
-  if (payments.refusals.length > 0) {
-    // A workspace's own Stripe keys that no secret opens: nothing serves until the secret is back.
+  // What was opened, closed in reverse when starting stops half way: an embedded database left
+  // running would hold its data directory, and the next start would fail on that instead.
+  const closeOpened = async () => {
     await portal.close();
     await events.close();
     await flags.close();
     await sessionPool.end();
     await db.destroy();
     await database.close();
+  };
+  if (payments.refusals.length > 0) {
+    // A workspace's own Stripe keys that no secret opens: nothing serves until the secret is back.
+    await closeOpened();
     throw new StartupRefused(payments.refusals);
   }
   // The demo data publishes its passwords: development and tests only. Production starts on the
@@ -282,10 +286,11 @@ export async function bootReferenceCrm(options: BootOptions): Promise<RunningCrm
     ...(virusScanner ? { virusScanner } : {}),
   });
 
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(portNumber, options.host ?? '127.0.0.1', () => resolve(listening));
+  const { server, port } = await listen(app, portNumber, options.host ?? '127.0.0.1').catch(async (err: unknown) => {
+    clearInterval(maintenance);
+    await closeOpened();
+    throw err;
   });
-  const { port } = server.address() as AddressInfo;
   const url = options.appUrl && options.port !== 0 ? options.appUrl : `http://localhost:${port}`;
 
   return {

@@ -3,9 +3,7 @@
 // in-process on a free port with its own database holding its schema: the one given (a fresh test
 // database), or an in-memory embedded one.
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createKnex, createPgPool, openDatabase } from '../../src/index.ts';
+import { createKnex, createPgPool, listen, openDatabase } from '../../src/index.ts';
 import { createReferenceCrmApp } from './app.ts';
 import { migrateReferenceCrm } from './migrations/index.ts';
 
@@ -28,10 +26,7 @@ export async function startReferenceCrmAlone(options: { databaseUrl?: string | u
       secureCookies: false,
       plugins: [],
     });
-    const server: Server = await new Promise((resolve) => {
-      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-    });
-    const { port } = server.address() as AddressInfo;
+    const { server, port } = await listen(app, 0, '127.0.0.1');
     return {
       url: `http://127.0.0.1:${port}`,
       async close() {

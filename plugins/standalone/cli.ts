@@ -4,7 +4,7 @@
 // contact) exits 1; neither prints a stack trace.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { HostClaimError, StartupRefused, HttpError } from '../../src/index.ts';
+import { HostClaimError, StartupRefused, HttpError, ListenError } from '../../src/index.ts';
 import { StandaloneSetupError, type StandaloneBinding } from './binding.ts';
 import { bindingNames, STANDALONE_BINDINGS } from './bindings.ts';
 import { InviteRefused, inviteContact } from './invite.ts';
@@ -192,7 +192,8 @@ try {
   await main(process.argv.slice(2));
 } catch (err) {
   const message = err instanceof Error ? err.message : String(err);
-  const setup = err instanceof UsageError || err instanceof StandaloneSetupError || err instanceof StartupRefused;
+  const setup =
+    err instanceof UsageError || err instanceof StandaloneSetupError || err instanceof StartupRefused || err instanceof ListenError;
   const refused = err instanceof InviteRefused || err instanceof HttpError || err instanceof HostClaimError;
   console.error(`portal: ${message}`);
   if (!setup && !refused)

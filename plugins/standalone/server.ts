@@ -5,8 +5,8 @@
 //   sign-in/out → signed-in staff → the portal's staff routers → 404 → errors.
 import express from 'express';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { listen } from '../../src/index.ts';
 import { hostSecurityHeaders } from '../shared/host-http.ts';
 import type { StandalonePortal } from './portal-setup.ts';
 import { createStaffSession } from './staff-session.ts';
@@ -83,11 +83,7 @@ export async function serveStandalone(running: StandalonePortal): Promise<Servin
     );
   }
   const app = createStandaloneApp(running);
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(running.settings.port, running.settings.host, () => resolve(listening));
-    listening.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
+  const { server, port } = await listen(app, running.settings.port, running.settings.host);
   const url = running.settings.port === 0 ? `http://localhost:${port}` : running.settings.appUrl;
   return {
     url,

@@ -4,12 +4,13 @@
 // refusals (exit 2) for what was typed or set wrong; the one warning at start-up when Dolibarr's
 // Stripe keys are encrypted and the server cannot decrypt them.
 import { expect } from 'chai';
+import { createServer, type AddressInfo } from 'node:net';
 import { dolibarrStandalone } from '../../plugins/dolibarr/standalone.ts';
 import { dolEncrypt } from '../dolibarr/dol-encrypt.ts';
 import { startDolibarrHost, unavailable, type DolibarrHost } from '../dolibarr/dolibarr-host.ts';
 import { flagsFileFor } from '../support/portal-harness.ts';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
-import { freePort, runPortal, servePortal, stopPortal, type CommandResult, type ServingPortal } from './portal-process.ts';
+import { runPortal, serveOnAFreePort, stopPortal, type CommandResult, type ServingPortal } from './portal-process.ts';
 
 const reason = unavailable();
 
@@ -157,8 +158,12 @@ describe('standalone portal CLI on a real Dolibarr database', function () {
   });
 
   it("serve prints each workspace's sign-in address and whether the portal is on, answers, and stops on SIGTERM", async function () {
-    const port = await freePort();
-    serving = await servePortal(['--host', 'dolibarr'], { ...env, PORT: String(port), APP_URL: `http://127.0.0.1:${port}` });
+    serving = await serveOnAFreePort(['--host', 'dolibarr'], (port) => ({
+      ...env,
+      PORT: String(port),
+      APP_URL: `http://127.0.0.1:${port}`,
+    }));
+    const port = new URL(serving.url).port;
     expect(serving.output()).to.include(
       `${host.seed.workspaceSlug}  portal on   http://127.0.0.1:${port}/portal/${host.seed.workspaceSlug}/sign-in`,
     );
@@ -172,9 +177,24 @@ describe('standalone portal CLI on a real Dolibarr database', function () {
     serving = undefined;
   });
 
+  it('serve refuses a port already taken in one line, naming the port and PORT', async function () {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const refused = await runPortal(['serve', '--host', 'dolibarr'], { ...env, PORT: String(port), APP_URL: `http://127.0.0.1:${port}` });
+      expectOneLineRefusal(refused, new RegExp(`^portal: port ${port} is already in use on 127\\.0\\.0\\.1: .*set PORT to a free port$`));
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
   it('serve exits 0 within its deadline when SIGTERM comes again while it stops', async function () {
-    const port = await freePort();
-    serving = await servePortal(['--host', 'dolibarr'], { ...env, PORT: String(port), APP_URL: `http://127.0.0.1:${port}` });
+    serving = await serveOnAFreePort(['--host', 'dolibarr'], (port) => ({
+      ...env,
+      PORT: String(port),
+      APP_URL: `http://127.0.0.1:${port}`,
+    }));
     // At once after the "running at" line, as a supervisor may; then again while it closes (a
     // second Ctrl-C, a supervisor repeating itself), which must not kill it mid-close.
     serving.child.kill('SIGTERM');
@@ -219,13 +239,12 @@ describe('standalone portal CLI on a real Dolibarr database', function () {
       expect(await warnings({})).to.deep.equal([]);
       await setConst('MAIN_MODULE_STRIPE', '1');
 
-      const port = await freePort();
-      serving = await servePortal(['--host', 'dolibarr'], {
+      serving = await serveOnAFreePort(['--host', 'dolibarr'], (port) => ({
         ...env,
         LOG_LEVEL: 'warn',
         PORT: String(port),
         APP_URL: `http://127.0.0.1:${port}`,
-      });
+      }));
       // Counted once it has stopped: the logger writes on its own time, so the warning may follow
       // the "running at" line, and the process flushes it as it exits.
       const output = serving.output;

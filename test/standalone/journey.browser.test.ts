@@ -13,7 +13,7 @@ import { insertClaireLogin, startDolibarrHost, unavailable as dolibarrUnavailabl
 import { expectNoAxeViolations, expectNoOverflowAt390, launchChromium, openPage, type WatchedPage } from '../support/browser-pages.ts';
 import { flagsFileFor, sixDigitCode } from '../support/portal-harness.ts';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
-import { freePort, runPortal, servePortal, stopPortal, type ServingPortal } from './portal-process.ts';
+import { runPortal, serveOnAFreePort, stopPortal, type ServingPortal } from './portal-process.ts';
 
 /** What a journey needs from a CRM: its settings, who signs in, and which records to use. */
 interface JourneyHost {
@@ -143,20 +143,21 @@ for (const factory of JOURNEY_HOSTS) {
       if (reason) this.skip();
       crm = await factory.start();
       smtp = await startSmtpCapture();
-      const port = await freePort();
       const env = {
         ...crm.env,
         FLAGS_FILE: flagsFileFor([crm.slug]),
         SMTP_URL: smtp.url,
-        PORT: String(port),
-        APP_URL: `http://127.0.0.1:${port}`,
         LOG_LEVEL: 'error',
         PAYMENTS_DEMO_PROVIDER: 'on',
       };
       const migrated = await runPortal(['migrate', '--host', crm.host], env);
       expect(migrated.code, migrated.stderr).to.equal(0);
       await crm.prepare();
-      serving = await servePortal(['--host', crm.host], env);
+      serving = await serveOnAFreePort(['--host', crm.host], (port) => ({
+        ...env,
+        PORT: String(port),
+        APP_URL: `http://127.0.0.1:${port}`,
+      }));
       base = serving.url;
       browser = await launchChromium();
     });

@@ -39,7 +39,7 @@ export interface ServingPortal {
 }
 
 /** `serve`, waiting for its "running at" line (it fails with what it printed if it exits first). */
-export async function servePortal(args: string[], env: Record<string, string>): Promise<ServingPortal> {
+async function servePortal(args: string[], env: Record<string, string>): Promise<ServingPortal> {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', ...args], {
     cwd: ROOT,
     env: childEnv(env),
@@ -57,6 +57,22 @@ export async function servePortal(args: string[], env: Record<string, string>): 
     if (match) return { child, output: () => output, exited, ended, url: match[1]! };
     const done = await Promise.race([exited.then(() => 'exited'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 100))]);
     if (done === 'exited') throw new Error(`serve exited:\n${output}`);
+  }
+}
+
+/**
+ * `serve` on a port free a moment before. Another process may take that port in between (any
+ * outgoing connection can be given it), and `serve` then stops on "already in use": it is tried
+ * again on another port; any other failure is the test's.
+ */
+export async function serveOnAFreePort(args: string[], envFor: (port: number) => Record<string, string>): Promise<ServingPortal> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return await servePortal(args, envFor(port));
+    } catch (error) {
+      if (attempt === 3 || !/is already in use/.test(String(error))) throw error;
+    }
   }
 }
 
@@ -89,7 +105,7 @@ export async function stopPortal(serving: ServingPortal | undefined, withinMs = 
 }
 
 /** A free TCP port on 127.0.0.1 (APP_URL must name the port before the server starts). */
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
   return new Promise((resolve, reject) => {
     const server = createServer();

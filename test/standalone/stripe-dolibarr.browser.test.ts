@@ -5,7 +5,7 @@ import { expectNoAxeViolations, expectNoOverflowAt390, launchChromium, openPage,
 import { flagsFileFor, sixDigitCode } from '../support/portal-harness.ts';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
 import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.ts';
-import { freePort, runPortal, servePortal, stopPortal, type ServingPortal } from './portal-process.ts';
+import { runPortal, serveOnAFreePort, stopPortal, type ServingPortal } from './portal-process.ts';
 import { dolEncrypt } from '../dolibarr/dol-encrypt.ts';
 
 type Row = Record<string, unknown>;
@@ -59,7 +59,6 @@ describe('paying a Dolibarr invoice with Stripe through the standalone portal in
       await db('llx_const').insert({ name, entity: 1, value, type: 'chaine', visible: 0 });
     }
 
-    const port = await freePort();
     const env = {
       DATABASE_URL: host.database.url,
       DOLIBARR_WORKSPACE_SLUG: seed.workspaceSlug,
@@ -70,8 +69,6 @@ describe('paying a Dolibarr invoice with Stripe through the standalone portal in
       STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
       FLAGS_FILE: flagsFileFor([seed.workspaceSlug]),
       SMTP_URL: smtp.url,
-      PORT: String(port),
-      APP_URL: `http://127.0.0.1:${port}`,
       LOG_LEVEL: 'error',
     };
     const migrated = await runPortal(['migrate', '--host', 'dolibarr'], env);
@@ -83,9 +80,13 @@ describe('paying a Dolibarr invoice with Stripe through the standalone portal in
       .onConflict('workspace_id')
       .merge();
     await db('portal_payment_settings').insert({ workspace_id: '1', online_provider: 'stripe' }).onConflict('workspace_id').merge();
-    stripe.webhookUrl = `${env.APP_URL}/portal/${seed.workspaceSlug}/payments/callback/stripe`;
-    serving = await servePortal(['--host', 'dolibarr'], env);
+    serving = await serveOnAFreePort(['--host', 'dolibarr'], (port) => ({
+      ...env,
+      PORT: String(port),
+      APP_URL: `http://127.0.0.1:${port}`,
+    }));
     base = serving.url;
+    stripe.webhookUrl = `${base}/portal/${seed.workspaceSlug}/payments/callback/stripe`;
     browser = await launchChromium();
   });
   after(async function () {

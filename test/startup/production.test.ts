@@ -8,6 +8,7 @@
 // client can sign in (on a database seeded beforehand, as the demo data is development only).
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import supertest from 'supertest';
@@ -114,6 +115,32 @@ describe('production mode, as a real process', function () {
     expect(output).to.contain('PAYMENTS_DEMO_PROVIDER must be on or off');
     // One report: printed together, one refusal a line.
     expect(output.match(/Could not start/g)).to.have.length(1);
+  });
+
+  it('says in one line that the port is taken, naming PORT, and exits 1', async function () {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const refused = startServer({
+        NODE_ENV: 'production',
+        DATABASE_URL: seeded.url,
+        PORT: String(port),
+        SESSION_SECRET: SECRET,
+        SMTP_URL: smtp.url,
+      });
+      expect(await refused.exited).to.equal(1);
+      const lines = refused
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('Could not start'));
+      expect(lines, refused.output()).to.deep.equal([
+        `Could not start: port ${port} is already in use on 127.0.0.1: stop what listens there or set PORT to a free port`,
+      ]);
+      expect(refused.output()).not.to.match(/\n\s+at /);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   it('starts on an empty database with SMTP_URL and a secret, and seeds nothing', async function () {

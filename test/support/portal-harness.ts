@@ -85,6 +85,11 @@ export async function startPortalHarness(
     quiet: true,
     ...options.boot,
     ...(loginsOfCopy ? { seedDemoData: false } : {}),
+  }).catch(async (error: unknown) => {
+    // A start that failed (a port taken, a refusal) leaves nothing behind for a retry to trip on.
+    await smtp.stop();
+    if (seeded) await (seeded.release ?? seeded.drop)();
+    throw error;
   });
   if (loginsOfCopy) {
     crm.staffLogins = loginsOfCopy.staff;

@@ -11,6 +11,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
+import { ListenError } from '../../../core/http/listen.ts';
 import type { Browser, Page } from 'playwright-core';
 import { createInvoice } from '../../../../plugins/reference-crm/queries/invoices.ts';
 import { openInvoiceOf } from '../../../../test/route-matrix/payments.routes.ts';
@@ -43,12 +44,21 @@ describe('paying an invoice with Stripe in Chromium', function () {
 
   before(async function () {
     stripe = await startStripeStandIn({ balance: [{ amount: 4_200, currency: 'eur' }] });
-    const port = await freePort();
-    const appUrl = `http://127.0.0.1:${port}`;
-    h = await startPortalHarness({
-      boot: { port, appUrl, stripe: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret, apiBase: stripe.url } },
-    });
-    stripe.webhookUrl = `${appUrl}/portal/demo/payments/callback/stripe`;
+    // Free a moment ago, the port may be given to another socket before the portal listens: then
+    // the start fails on "already in use" and is tried again on another port.
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const appUrl = `http://127.0.0.1:${port}`;
+      try {
+        h = await startPortalHarness({
+          boot: { port, appUrl, stripe: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret, apiBase: stripe.url } },
+        });
+        stripe.webhookUrl = `${appUrl}/portal/demo/payments/callback/stripe`;
+        break;
+      } catch (error) {
+        if (attempt === 3 || !(error instanceof ListenError && error.code === 'EADDRINUSE')) throw error;
+      }
+    }
     browser = await launchChromium();
     invoice = await openInvoiceOf(h.crm.db, 'maria@northwind.test');
     await h.crm
