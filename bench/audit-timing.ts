@@ -11,6 +11,7 @@ import { generateLargeSchemaSql } from '../test/fixtures/large-schema/generate-l
 import { readCatalog } from '../audit/catalog/read-catalog.ts';
 import { withReadOnlySession } from '../audit/catalog/read-only-session.ts';
 import { runAudit } from '../audit/run-audit.ts';
+import { upperMedian as median } from './median.ts';
 
 const TARGET_MS = 5000;
 
@@ -45,11 +46,6 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
   const start = performance.now();
   const value = await work();
   return { ms: performance.now() - start, value };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 async function main(): Promise<void> {

@@ -1,12 +1,12 @@
 // What the benchmarks share: their child processes (the portal as bench/serve.ts boots it, the bare
 // route), the databases they run on, and the signed-in identities they load pages as.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { startPrivateCluster } from '../test/faults/support/cluster.ts';
 import type { BaselinePage } from './baseline-pages.ts';
 import type { SentStatement } from './round-trip-meter.ts';
 
@@ -113,40 +113,16 @@ export async function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
- * DATABASE_URL, or a private PostgreSQL cluster in a temporary folder. Of a private cluster, the
+ * DATABASE_URL, or a private PostgreSQL cluster in a temporary folder (the fault tests' own, with
+ * their settings: fsync and synchronous commit off, locale C). Of a private cluster, the
  * pid of its postmaster: only the benchmark uses it, so the CPU its processes spend is the
  * benchmark's (bench/proc-stats.ts, processTreeCpuMs).
  */
 export async function postgresServer(): Promise<{ url: string; stop(): void; postmasterPid?: number }> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: () => {} };
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'portal-bench-pg-'));
-  const port = await freePort();
-  // initdb refuses to run as root: the cluster then belongs to the postgres system user.
-  const asUser = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
-  if (asUser.length) execFileSync('chown', ['postgres', dir]);
-  const run = (cmd: string, args: string[]) =>
-    execFileSync(asUser[0] ?? cmd, [...asUser.slice(1), ...(asUser.length ? [cmd] : []), ...args], { stdio: 'ignore' });
-  run('initdb', ['-D', dir, '-U', 'postgres', '--auth=trust', '--no-sync']);
-  run('pg_ctl', ['-D', dir, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', 'start']);
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    // postmaster.pid's first line is the postmaster's pid.
-    postmasterPid: Number(readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]),
-    stop() {
-      run('pg_ctl', ['-D', dir, '-m', 'fast', 'stop']);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const cluster = await startPrivateCluster();
+  return { url: cluster.url(), postmasterPid: cluster.postmasterPid(), stop: () => cluster.destroy() };
 }
 
 export async function createDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {

@@ -37,6 +37,7 @@ import { flagsFileFor, signedInAgent } from '../test/support/portal-harness.ts';
 import { writeSection } from './benchmarks-file.ts';
 import { processTreeCpuMs } from './proc-stats.ts';
 import { serveRoundTripMeter } from './round-trip-meter.ts';
+import { upperMedian as median } from './median.ts';
 
 const WORKSPACES = Number(process.env.CITUS_SCALE_WORKSPACES ?? 10_000);
 const ROUNDS = Number(process.env.CITUS_SCALE_ROUNDS ?? 100);
@@ -231,8 +232,6 @@ async function idleCpuMsPerSecond(side: Side): Promise<number> {
   return (databaseCpuMs(side) - before) / IDLE_SECONDS;
 }
 const IDLE_SECONDS = 5;
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const PAGES: Page[] = [
   ['dashboard', '/'],

@@ -41,6 +41,7 @@ import {
 } from './bench-apps.ts';
 import { writeSection } from './benchmarks-file.ts';
 import { processCpuMs, processTreeCpuMs } from './proc-stats.ts';
+import { median } from './median.ts';
 
 const argument = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 const PROFILE = process.argv.includes('--profile');
@@ -191,12 +192,6 @@ interface Target {
   windows: Window[];
   measured: Map<PageName, Array<{ rps: number; cpuMs: number; databaseCpuMs?: number }>>;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /** The private cluster's CPU so far (its postmaster and backends); undefined on a shared server, whose other load would count. */
 const databaseCpuMs = () => (server.postmasterPid ? processTreeCpuMs(server.postmasterPid) : undefined);

@@ -44,6 +44,7 @@ import {
   ticketModuleUnavailable,
   type DolibarrHost,
 } from '../test/dolibarr/dolibarr-host.ts';
+import { upperMedian } from './median.ts';
 
 const SCALE = Number(process.env.HOST_SCALE ?? 1);
 const ROUNDS = Number(process.env.HOST_SCALE_ROUNDS ?? 40);
@@ -492,8 +493,7 @@ async function medianMs(side: Side, page: Page): Promise<number> {
     if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}`);
     if (i === 0 && !res.text.includes(page.shows)) throw new Error(`GET ${path} shows no "${page.shows}"`);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return upperMedian(times);
 }
 
 export interface HostScaleRow {

@@ -61,6 +61,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { hashPassword } from '../src/core/crypto/secrets.ts';
+import { upperMedian } from './median.ts';
 
 interface PageEntry {
   name: string;
@@ -299,8 +300,7 @@ async function sequentialP50(url: string, cookie: string): Promise<number> {
     for (const until = Date.now() + WARMUP * 1000; Date.now() < until; ) await get();
     const times: number[] = [];
     for (const until = Date.now() + DURATION * 1000; Date.now() < until; ) times.push(await get());
-    times.sort((a, b) => a - b);
-    return Math.round(times[Math.floor(times.length / 2)]! * 100) / 100;
+    return Math.round(upperMedian(times) * 100) / 100;
   } finally {
     agent.destroy();
   }
@@ -824,7 +824,7 @@ const report = [
   '',
   `Written by \`npm run bench${quick ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 10)} in ${((Date.now() - started) / 60000).toFixed(0)} min.`,
   '',
-  `Machine: ${machine}.`,
+  `Machine: ${machine}; database: ${server.postmasterPid ? 'PostgreSQL 15 in a private cluster of its own (fsync and synchronous commit off, locale C)' : 'the server at DATABASE_URL'}.`,
   '',
   `Load: autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per measurement; app and baseline each in their own process with NODE_ENV=production; VACUUM ANALYZE before each page, as autovacuum would have run it (page views log activity); the baselines make the page's round trips, counted in the portal's process as the page is captured: the stack floor (Express 5, express-session with connect-pg-simple reading its session without touching it, knex for the other round trips, EJS) and a bare Express 5 + pg route (primary-key queries), each rendering the same bytes with a compiled EJS template. Size: ${quick ? '`--quick` (100k invoices, 100k proposals and quotations, 1,000 companies, 5,000 contacts)' : '1M invoices, 1M proposals and quotations, 1,000 companies, 5,000 contacts'}; the pages table runs on 1,000 rows over 10 companies. Latency at scale is one request at a time on one connection, timed each; both sizes are served at once and each page is measured at 1k, full size, full size and 1k rows, each size's two medians averaged.`,
   '',

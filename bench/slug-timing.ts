@@ -8,6 +8,7 @@
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/slug-timing.ts [requests]
 import http from 'node:http';
 import { startPortalHarness } from '../test/support/portal-harness.ts';
+import { upperMedian as median } from './median.ts';
 
 const REQUESTS = Number(process.argv[2] ?? 2000);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -26,11 +27,6 @@ function timed(url: string): Promise<number> {
       .on('error', reject);
   });
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-};
 
 const h = await startPortalHarness({ enabledFor: ['demo'] });
 try {
