@@ -1,3 +1,5 @@
+// Listening on a port for every server of the project (the reference CRM, the standalone portal,
+// the host alone in tests): one place that turns a port that cannot be taken into a sentence.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
