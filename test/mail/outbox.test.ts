@@ -7,7 +7,6 @@
 // instance starts it, it reads no table until they have run.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { createServer } from 'node:net';
 import { createKnex } from '../../src/core/db/connect.ts';
 import { createMailer } from '../../src/core/mail/mailer.ts';
 import { MailOutbox, retryDelayMs } from '../../src/core/mail/outbox.ts';
@@ -15,17 +14,10 @@ import { claimDueMessages } from '../../src/core/mail/outbox-queries.ts';
 import { migratePortal } from '../../src/migrations/index.ts';
 import { portalMigrated } from '../../src/core/db/migration-state.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { freePort } from '../support/free-port.ts';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
 
 const quiet = { info: () => {}, error: () => {} };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('mail outbox', function () {
   let database: TestDatabase;

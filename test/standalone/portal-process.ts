@@ -2,6 +2,7 @@
 // test process may serve the database the child talks to, so a blocking spawn would wait forever.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { onAFreePort } from '../support/free-port.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const CLI = path.join(ROOT, 'plugins/standalone/cli.ts');
@@ -60,20 +61,12 @@ async function servePortal(args: string[], env: Record<string, string>): Promise
   }
 }
 
-/**
- * `serve` on a port free a moment before. Another process may take that port in between (any
- * outgoing connection can be given it), and `serve` then stops on "already in use": it is tried
- * again on another port; any other failure is the test's.
- */
-export async function serveOnAFreePort(args: string[], envFor: (port: number) => Record<string, string>): Promise<ServingPortal> {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    try {
-      return await servePortal(args, envFor(port));
-    } catch (error) {
-      if (attempt === 3 || !/is already in use/.test(String(error))) throw error;
-    }
-  }
+/** `serve` on a free port, tried again on another when a socket took it first (it then says "already in use"). */
+export function serveOnAFreePort(args: string[], envFor: (port: number) => Record<string, string>): Promise<ServingPortal> {
+  return onAFreePort(
+    (port) => servePortal(args, envFor(port)),
+    (error) => /is already in use/.test(String(error)),
+  );
 }
 
 /**
@@ -102,17 +95,4 @@ export async function stopPortal(serving: ServingPortal | undefined, withinMs = 
   if (outcome.code === null)
     throw new Error(`serve was ended by ${outcome.signal} ${waited} ms after SIGTERM, without exiting itself; ${lastLines()}`);
   return outcome.code;
-}
-
-/** A free TCP port on 127.0.0.1 (APP_URL must name the port before the server starts). */
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

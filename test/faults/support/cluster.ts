@@ -4,10 +4,10 @@
 // `postgres` system user and every binary runs through runuser.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { freePort } from '../../support/free-port.ts';
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 export const PGBOUNCER = '/usr/sbin/pgbouncer';
@@ -25,16 +25,6 @@ export function missingBinaries(): string | null {
     }
   }
   return null;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 const asRoot = () => process.getuid?.() === 0;

@@ -10,7 +10,6 @@
 // the console stays free of errors.
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { ListenError } from '../../../core/http/listen.ts';
 import type { Browser, Page } from 'playwright-core';
 import { createInvoice } from '../../../../plugins/reference-crm/queries/invoices.ts';
@@ -24,15 +23,7 @@ import {
 } from '../../../../test/support/browser-pages.ts';
 import { startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 import { startStripeStandIn, type StripeStandIn } from '../../../../test/support/stripe-stand-in.ts';
-
-/** A port free now, so the portal's APP_URL (Stripe's return address) can name it before it listens. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { onAFreePort } from '../../../../test/support/free-port.ts';
 
 describe('paying an invoice with Stripe in Chromium', function () {
   this.timeout(180_000);
@@ -44,21 +35,19 @@ describe('paying an invoice with Stripe in Chromium', function () {
 
   before(async function () {
     stripe = await startStripeStandIn({ balance: [{ amount: 4_200, currency: 'eur' }] });
-    // Free a moment ago, the port may be given to another socket before the portal listens: then
-    // the start fails on "already in use" and is tried again on another port.
-    for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
-      const appUrl = `http://127.0.0.1:${port}`;
-      try {
-        h = await startPortalHarness({
-          boot: { port, appUrl, stripe: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret, apiBase: stripe.url } },
-        });
-        stripe.webhookUrl = `${appUrl}/portal/demo/payments/callback/stripe`;
-        break;
-      } catch (error) {
-        if (attempt === 3 || !(error instanceof ListenError && error.code === 'EADDRINUSE')) throw error;
-      }
-    }
+    // APP_URL (Stripe's return address) names the port before the portal listens on it.
+    h = await onAFreePort(
+      (port) =>
+        startPortalHarness({
+          boot: {
+            port,
+            appUrl: `http://127.0.0.1:${port}`,
+            stripe: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret, apiBase: stripe.url },
+          },
+        }),
+      (error) => error instanceof ListenError && error.code === 'EADDRINUSE',
+    );
+    stripe.webhookUrl = `${h.crm.url}/portal/demo/payments/callback/stripe`;
     browser = await launchChromium();
     invoice = await openInvoiceOf(h.crm.db, 'maria@northwind.test');
     await h.crm
