@@ -99,6 +99,7 @@ export async function seedScaleData(db: Knex, workspaceSlug: string, size: Scale
        from generate_series(1, ?) g, ${clientIds} c`,
     [w, size.invoices],
   );
+  await db.raw('analyze invoices');
   // One line on every invoice, a payment on every fourth.
   await db.raw(
     `insert into invoice_items (workspace_id, invoice_id, position, description, quantity, unit_price_cents)
