@@ -14,9 +14,13 @@
 // Each page is timed one request at a time: warmed on both sides, then demo, real, real, demo (the
 // median of each pair), so a machine that drifts in speed moves both columns alike. The dashboard
 // twice: as kept between views, and as the first view after a change (the kept row dropped first).
+// Then one view more at real size, its statements run again under EXPLAIN ANALYZE (plansOf): the
+// plans that started parallel workers and the statements JIT would compile, which a timing at one
+// size does not show.
 // Prints what each side's background pass costs (the first, which fills the portal's order tables,
-// and the next), one line per page with its p50 at both sizes, the ratio and the targets (≤ 50 ms
-// p50, ≤ 1.5 × the demo's), then the rows as JSON for bench/run.ts (`npm run bench -- --only=host-scale`).
+// and the next), one line per page with its p50 at both sizes, the ratio, the targets (≤ 50 ms
+// p50, ≤ 1.5 × the demo's) and the plans, then the rows as JSON for bench/run.ts
+// (`npm run bench -- --only=host-scale`).
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/host-scale.ts
 //   HOST_SCALE=0.1 ...    a tenth of the real size (the demo's stays as it is)
@@ -28,12 +32,15 @@
 // beside Alga PSA).
 import request from 'supertest';
 import type { Knex } from 'knex';
+import pg from 'pg';
 import { createDolibarrAdapter } from '../plugins/dolibarr/adapter.ts';
 import { portalBesideAlga, startAlgaHost, unavailable as algaUnavailable, type AlgaHost } from '../test/alga-psa/alga-host.ts';
 import { CLAIRE_PASSWORD as ALGA_CLAIRE_PASSWORD } from '../test/alga-psa/seed.ts';
 import { hashPassword } from '../src/core/crypto/secrets.ts';
 import { dropDatabasesOfRun } from '../test/support/database.ts';
 import { forgetKeptDashboards } from '../test/support/kept-dashboards.ts';
+import { analyzed, gathers, type Recorded } from '../test/support/plans.ts';
+import { sentStatement } from '../test/support/sent-statement.ts';
 import { signedInAgent } from '../test/support/portal-harness.ts';
 import { hostNewsPass, type PortalOnHost } from '../test/support/portal-on-host.ts';
 import {
@@ -167,6 +174,8 @@ interface Side {
   agent: ReturnType<typeof request.agent>;
   base: string;
   db: Knex;
+  /** The database's URL, to plan a page's statements again on a connection of their own. */
+  databaseUrl: string;
   /** The same pages, in the same order, on both sides of a host. */
   pages: Page[];
   close(): Promise<void>;
@@ -267,6 +276,7 @@ async function dolibarrSide(size: HostSize): Promise<Side> {
       agent,
       base: `/portal/${seed.workspaceSlug}`,
       db,
+      databaseUrl: host.database.url,
       pages: pagesOf({
         invoice: String(await middleRecord(db, 'llx_facture', 'FA-SCALE-', bakery, size.heavy.invoices)),
         offerList: '/proposals',
@@ -452,6 +462,7 @@ async function algaSide(size: HostSize): Promise<Side> {
       agent,
       base: `/portal/${beside.slug}`,
       db,
+      databaseUrl: host.database.url,
       pages: pagesOf({
         invoice: await middleAlgaRecord(db, 'invoices', 'invoice_id', 'invoice_number', 'INV-SCALE-', {
           ...of,
@@ -496,7 +507,84 @@ async function medianMs(side: Side, page: Page): Promise<number> {
   return upperMedian(times);
 }
 
-export interface HostScaleRow {
+/** What PostgreSQL plans for one view of a page at real size (`plansOf`). */
+interface PagePlans {
+  /** Statements planned: each read and write the view sent. */
+  statements: number;
+  /** Plans that started parallel workers (a Gather that ran), of each statement's plan for its values and its generic plan. */
+  parallel: number;
+  /** Statements priced past jit_above_cost in a transaction that left JIT on: each compiled before it runs. */
+  compiled: number;
+}
+
+/**
+ * The statements one view of the page sends, recorded where pg sends them, each run again under
+ * EXPLAIN ANALYZE in a transaction rolled back: for its values, and, for a named one, as the
+ * generic plan it may come to after five runs. What the timings cannot show at one size: a plan
+ * that starts parallel workers (tens of ms on two cores, each worker opening the tables again, to
+ * read what an index serves; a Gather in a branch that did not run is not counted) or one priced
+ * past jit_above_cost, which PostgreSQL compiles before running it (110 ms for a read of 1 ms,
+ * once, beside Dolibarr). A transaction that turns JIT off for itself (`set local jit = off`) is
+ * followed on its connection.
+ */
+async function plansOf(side: Side, page: Page): Promise<PagePlans> {
+  const sent: Array<Recorded & { named: boolean; jitOff: boolean }> = [];
+  const jitOff = new WeakSet<object>();
+  const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const sending = prototype.query;
+  if (page.afterChange) await forgetKeptDashboards(side.db);
+  prototype.query = function (this: object, ...args: unknown[]) {
+    const statement = sentStatement(args);
+    const sql = statement?.sql.trim().toLowerCase() ?? '';
+    if (/^(begin|start transaction|commit|rollback)\b/.test(sql)) jitOff.delete(this);
+    else if (/^set local jit\s*(=|to)\s*off\b/.test(sql)) jitOff.add(this);
+    else if (statement && /^(select|with|insert|update|delete)\b/.test(sql)) {
+      const named = typeof (args[0] as { name?: unknown } | undefined)?.name === 'string';
+      sent.push({ ...statement, named, jitOff: jitOff.has(this) });
+    }
+    return sending.apply(this, args);
+  };
+  try {
+    const res = await side.agent.get(`${side.base}${page.path}`);
+    if (res.status !== 200) throw new Error(`GET ${page.path} answered ${res.status}`);
+  } finally {
+    prototype.query = sending;
+  }
+  const pool = new pg.Pool({ connectionString: side.databaseUrl, max: 1 });
+  try {
+    const settings = await pool.query<{ jit: string; threshold: string }>(
+      "select current_setting('jit') as jit, current_setting('jit_above_cost') as threshold",
+    );
+    const jitOn = settings.rows[0]!.jit === 'on';
+    const threshold = Number(settings.rows[0]!.threshold);
+    let parallel = 0;
+    let compiled = 0;
+    for (const statement of sent) {
+      const plans = [await analyzed(pool, statement)];
+      // PostgreSQL keeps a plan for any values only for a named statement. One whose values do not
+      // read back as SQL literals is said, not counted: the run goes on.
+      if (statement.named && statement.bindings.length > 0) {
+        await analyzed(pool, statement, { generic: true }).then(
+          (plan) => plans.push(plan),
+          (error: Error) => console.log(`  (no generic plan of ${statement.sql.replace(/\s+/g, ' ').slice(0, 120)}: ${error.message})`),
+        );
+      }
+      const text = statement.sql.replace(/\s+/g, ' ').slice(0, 160);
+      const withWorkers = plans.filter((plan) => gathers(plan, { ran: true }) > 0).length;
+      parallel += withWorkers;
+      if (withWorkers > 0) console.log(`  ${page.name}: parallel workers started in ${withWorkers} plan(s) of ${text}`);
+      if (jitOn && !statement.jitOff && plans.some((plan) => (plan['Total Cost'] ?? 0) > threshold)) {
+        compiled++;
+        console.log(`  ${page.name}: compiled by JIT: ${text}`);
+      }
+    }
+    return { statements: sent.length, parallel, compiled };
+  } finally {
+    await pool.end();
+  }
+}
+
+export interface HostScaleRow extends PagePlans {
   host: string;
   page: string;
   demoMs: number;
@@ -513,13 +601,14 @@ async function measure(host: string, demo: Side, real: Side): Promise<HostScaleR
     await medianMs(demo, page);
     await medianMs(real, other);
     const [a, b, c, d] = [await medianMs(demo, page), await medianMs(real, other), await medianMs(real, other), await medianMs(demo, page)];
-    const row = { host, page: page.name, demoMs: (a + d) / 2, realMs: (b + c) / 2 };
+    const row = { host, page: page.name, demoMs: (a + d) / 2, realMs: (b + c) / 2, ...(await plansOf(real, other)) };
     rows.push(row);
     const ratio = row.realMs / row.demoMs;
     const met = row.realMs <= TARGET_MS && ratio <= TARGET_RATIO;
     console.log(
       `${host}, ${page.name}: p50 ${row.demoMs.toFixed(2)} ms at the demo's size, ${row.realMs.toFixed(2)} ms at real size: ${ratio.toFixed(2)} × ` +
-        `(targets ≤ ${TARGET_MS} ms and ≤ ${TARGET_RATIO} ×: ${met ? 'met' : 'NOT met'})`,
+        `(targets ≤ ${TARGET_MS} ms and ≤ ${TARGET_RATIO} ×: ${met ? 'met' : 'NOT met'}); at real size ${row.statements} statements, ` +
+        `${row.parallel} plans started parallel workers, ${row.compiled} compiled by JIT`,
     );
   }
   return rows;

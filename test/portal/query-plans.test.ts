@@ -5,7 +5,7 @@
 // PostgreSQL's JIT compiler or its parallel workers. Runs on both databases.
 import { expect } from 'chai';
 import { seedScaleData, SCALE_SIZES } from '../../bench/scale-data.ts';
-import { recordedDuring, type PlanNode, type Recorded } from '../support/plans.ts';
+import { gathers, recordedDuring, type PlanNode, type Recorded } from '../support/plans.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 /**
@@ -22,11 +22,6 @@ const LARGE_TABLE_ROWS = 8_000;
  * total would make it flat.
  */
 const ACCEPTED = [/^select count\(\*\) as "count" from "client_activity_logs" where "workspace_id" = \$1$/];
-
-/** Gather nodes: parallel workers, each started for the statement (tens of ms on two cores) to read what an index serves. */
-function gathers(node: PlanNode): number {
-  return (/^Gather/.test(node['Node Type'] ?? '') ? 1 : 0) + (node.Plans ?? []).reduce((sum, child) => sum + gathers(child), 0);
-}
 
 function seqScans(node: PlanNode, found: string[] = []): string[] {
   if (node['Node Type'] === 'Seq Scan' && node['Relation Name']) found.push(node['Relation Name']);

@@ -1,5 +1,6 @@
-// Reading EXPLAIN (ANALYZE, FORMAT JSON) plans in tests: how many rows a statement took from a
-// table, and whether each scan of it started from an index condition rather than walking rows.
+// Reading EXPLAIN (ANALYZE, FORMAT JSON) plans in tests and benchmarks: how many rows a statement
+// took from a table, whether each scan of it started from an index condition rather than walking
+// rows, and whether a plan started parallel workers.
 import pg from 'pg';
 import { type SentStatement, sentStatement } from './sent-statement.ts';
 
@@ -51,6 +52,16 @@ export function rowsRead(node: PlanNode, table: string): number {
   return Math.round(own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child, table), 0));
 }
 
+/**
+ * Gather nodes: parallel workers, started for the statement (tens of ms on two cores), each opening
+ * the tables again, to read what an index serves. `ran`: only those an analyzed plan ran (not a
+ * branch whose one-time filter was false).
+ */
+export function gathers(node: PlanNode, options: { ran?: boolean } = {}): number {
+  const own = /^Gather/.test(node['Node Type'] ?? '') && (!options.ran || (node['Actual Loops'] ?? 0) > 0) ? 1 : 0;
+  return own + (node.Plans ?? []).reduce((sum, child) => sum + gathers(child, options), 0);
+}
+
 /** The tables a plan reads, each once. */
 export function tablesRead(node: PlanNode): Set<string> {
   const tables = new Set<string>(node['Relation Name'] ? [node['Relation Name']] : []);
@@ -74,32 +85,34 @@ export function everyScanIndexed(node: PlanNode, table: string, condition: RegEx
 }
 
 /**
- * The plan of a recorded statement, run for real. `generic`: the plan PostgreSQL keeps for a named
- * statement after a few runs (the portal names its reads), made for any values of its parameters,
- * rather than one made for these values; the same values then run it.
+ * The plan of a recorded statement, run for real in a transaction rolled back after it (a write
+ * among them leaves nothing). `generic`: the plan PostgreSQL keeps for a named statement after a
+ * few runs (the portal names its reads), made for any values of its parameters, rather than one
+ * made for these values; the same values then run it.
  */
-export async function analyzed(
-  pool: { connect(): Promise<{ query(sql: string, values?: unknown[]): Promise<{ rows: unknown[] }>; release(): void }> },
-  statement: Recorded,
-  options: { generic?: boolean } = {},
-): Promise<PlanNode> {
+export async function analyzed(pool: PlanPool, statement: Recorded, options: { generic?: boolean } = {}): Promise<PlanNode> {
   const client = await pool.connect();
   try {
-    if (!options.generic) return planOf((await client.query(`explain (analyze, format json) ${statement.sql}`, statement.bindings)).rows);
+    let prepared = false;
     await client.query('begin');
     try {
+      if (!options.generic) return planOf((await client.query(`explain (analyze, format json) ${statement.sql}`, statement.bindings)).rows);
       await client.query('set local plan_cache_mode = force_generic_plan');
       await client.query(`prepare analyzed_generic as ${statement.sql}`);
+      prepared = true;
       const values = statement.bindings.map(literal).join(', ');
       return planOf((await client.query(`explain (analyze, format json) execute analyzed_generic${values ? `(${values})` : ''}`)).rows);
     } finally {
       await client.query('rollback');
-      await client.query('deallocate analyzed_generic');
+      // A prepared statement outlives the transaction.
+      if (prepared) await client.query('deallocate analyzed_generic');
     }
   } finally {
     client.release();
   }
 }
+
+type PlanPool = { connect(): Promise<{ query(sql: string, values?: unknown[]): Promise<{ rows: unknown[] }>; release(): void }> };
 
 function planOf(rows: unknown[]): PlanNode {
   return (rows[0] as { 'QUERY PLAN': Array<{ Plan: PlanNode }> })['QUERY PLAN'][0]!.Plan;
