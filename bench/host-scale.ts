@@ -39,8 +39,7 @@ import { CLAIRE_PASSWORD as ALGA_CLAIRE_PASSWORD } from '../test/alga-psa/seed.t
 import { hashPassword } from '../src/core/crypto/secrets.ts';
 import { dropDatabasesOfRun } from '../test/support/database.ts';
 import { forgetKeptDashboards } from '../test/support/kept-dashboards.ts';
-import { analyzed, gathers, type Recorded } from '../test/support/plans.ts';
-import { sentStatement } from '../test/support/sent-statement.ts';
+import { analyzed, gathers, recordedDuring } from '../test/support/plans.ts';
 import { signedInAgent } from '../test/support/portal-harness.ts';
 import { hostNewsPass, type PortalOnHost } from '../test/support/portal-on-host.ts';
 import {
@@ -528,28 +527,18 @@ interface PagePlans {
  * followed on its connection.
  */
 async function plansOf(side: Side, page: Page): Promise<PagePlans> {
-  const sent: Array<Recorded & { named: boolean; jitOff: boolean }> = [];
-  const jitOff = new WeakSet<object>();
-  const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const sending = prototype.query;
   if (page.afterChange) await forgetKeptDashboards(side.db);
-  prototype.query = function (this: object, ...args: unknown[]) {
-    const statement = sentStatement(args);
-    const sql = statement?.sql.trim().toLowerCase() ?? '';
-    if (/^(begin|start transaction|commit|rollback)\b/.test(sql)) jitOff.delete(this);
-    else if (/^set local jit\s*(=|to)\s*off\b/.test(sql)) jitOff.add(this);
-    else if (statement && /^(select|with|insert|update|delete)\b/.test(sql)) {
-      const named = typeof (args[0] as { name?: unknown } | undefined)?.name === 'string';
-      sent.push({ ...statement, named, jitOff: jitOff.has(this) });
-    }
-    return sending.apply(this, args);
-  };
-  try {
-    const res = await side.agent.get(`${side.base}${page.path}`);
-    if (res.status !== 200) throw new Error(`GET ${page.path} answered ${res.status}`);
-  } finally {
-    prototype.query = sending;
-  }
+  const { result: res, recorded } = await recordedDuring(() => side.agent.get(`${side.base}${page.path}`));
+  if (res.status !== 200) throw new Error(`GET ${page.path} answered ${res.status}`);
+  // Each connection's `set local jit = off`, followed to the end of its transaction.
+  const jitOff = new Set<object>();
+  const sent = recorded.flatMap((statement) => {
+    const sql = statement.sql.trim().toLowerCase();
+    if (/^(begin|start transaction|commit|rollback)\b/.test(sql)) jitOff.delete(statement.connection);
+    else if (/^set local jit\s*(=|to)\s*off\b/.test(sql)) jitOff.add(statement.connection);
+    else if (/^(select|with|insert|update|delete)\b/.test(sql)) return [{ ...statement, jitOff: jitOff.has(statement.connection) }];
+    return [];
+  });
   const pool = new pg.Pool({ connectionString: side.databaseUrl, max: 1 });
   try {
     const settings = await pool.query<{ jit: string; threshold: string }>(

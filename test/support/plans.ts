@@ -18,7 +18,12 @@ export interface PlanNode {
   Plans?: PlanNode[];
 }
 
-export type Recorded = SentStatement;
+export interface Recorded extends SentStatement {
+  /** A named statement, whose plan PostgreSQL may keep for any values (a generic plan). */
+  named: boolean;
+  /** The connection that sent it, to follow what a transaction set for itself. */
+  connection: object;
+}
 
 /**
  * The statements the process sent while `action` ran, with their values (to run again under
@@ -29,9 +34,10 @@ export async function recordedDuring<T>(action: () => Promise<T>): Promise<{ res
   const recorded: Recorded[] = [];
   const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const sending = prototype.query;
-  prototype.query = function (this: unknown, ...args: unknown[]) {
+  prototype.query = function (this: object, ...args: unknown[]) {
     const sent = sentStatement(args);
-    if (sent) recorded.push(sent);
+    const named = typeof (args[0] as { name?: unknown } | undefined)?.name === 'string';
+    if (sent) recorded.push({ ...sent, named, connection: this });
     return sending.apply(this, args);
   };
   try {
@@ -90,7 +96,7 @@ export function everyScanIndexed(node: PlanNode, table: string, condition: RegEx
  * few runs (the portal names its reads), made for any values of its parameters, rather than one
  * made for these values; the same values then run it.
  */
-export async function analyzed(pool: PlanPool, statement: Recorded, options: { generic?: boolean } = {}): Promise<PlanNode> {
+export async function analyzed(pool: PlanPool, statement: SentStatement, options: { generic?: boolean } = {}): Promise<PlanNode> {
   const client = await pool.connect();
   try {
     let prepared = false;
