@@ -7,7 +7,7 @@ import { bootReferenceCrm } from '../plugins/reference-crm/boot.ts';
 import { homepageDesign } from '../plugins/reference-crm/seed-approvals.ts';
 import type { HostAdapter } from '../src/core/ports/host.ts';
 import { insertKeptApproval } from '../src/features/approvals/kept-queries.ts';
-import { type DiskApprovalFiles, diskApprovalFiles } from '../test/support/disk-approval-files.ts';
+import { type DiskApprovalFiles, diskApprovalFiles, referenceCrmKnows } from '../test/support/disk-approval-files.ts';
 import { flagsFileFor } from '../test/support/portal-harness.ts';
 import { benchRecords } from './records.ts';
 import { serveRoundTripMeter } from './round-trip-meter.ts';
@@ -23,7 +23,7 @@ const stripe = { secretKey: 'sk_test_benchmark', webhookSecret: 'whsec_benchmark
 const keptApprovals = process.env.BENCH_HOST === 'kept-approvals';
 let approvalFiles: DiskApprovalFiles | undefined;
 const keepingOnlyFiles = (adapter: HostAdapter): HostAdapter => {
-  approvalFiles = diskApprovalFiles(async (workspaceId, clientId) => (await adapter.clients.findById(workspaceId, clientId)) !== null);
+  approvalFiles = diskApprovalFiles(referenceCrmKnows(adapter));
   const { approvals: _own, ...rest } = adapter;
   return { ...rest, approvalFiles };
 };
