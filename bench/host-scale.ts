@@ -549,16 +549,16 @@ async function plansOf(side: Side, page: Page): Promise<PagePlans> {
     let parallel = 0;
     let compiled = 0;
     for (const statement of sent) {
+      const text = statement.sql.replace(/\s+/g, ' ').slice(0, 160);
       const plans = [await analyzed(pool, statement)];
       // PostgreSQL keeps a plan for any values only for a named statement. One whose values do not
       // read back as SQL literals is said, not counted: the run goes on.
       if (statement.named && statement.bindings.length > 0) {
         await analyzed(pool, statement, { generic: true }).then(
           (plan) => plans.push(plan),
-          (error: Error) => console.log(`  (no generic plan of ${statement.sql.replace(/\s+/g, ' ').slice(0, 120)}: ${error.message})`),
+          (error: Error) => console.log(`  (no generic plan of ${text}: ${error.message})`),
         );
       }
-      const text = statement.sql.replace(/\s+/g, ' ').slice(0, 160);
       const withWorkers = plans.filter((plan) => gathers(plan, { ran: true }) > 0).length;
       parallel += withWorkers;
       if (withWorkers > 0) console.log(`  ${page.name}: parallel workers started in ${withWorkers} plan(s) of ${text}`);

@@ -19,8 +19,6 @@ export interface PlanNode {
 }
 
 export interface Recorded extends SentStatement {
-  /** A named statement, whose plan PostgreSQL may keep for any values (a generic plan). */
-  named: boolean;
   /** The connection that sent it, to follow what a transaction set for itself. */
   connection: object;
 }
@@ -36,8 +34,7 @@ export async function recordedDuring<T>(action: () => Promise<T>): Promise<{ res
   const sending = prototype.query;
   prototype.query = function (this: object, ...args: unknown[]) {
     const sent = sentStatement(args);
-    const named = typeof (args[0] as { name?: unknown } | undefined)?.name === 'string';
-    if (sent) recorded.push({ ...sent, named, connection: this });
+    if (sent) recorded.push({ ...sent, connection: this });
     return sending.apply(this, args);
   };
   try {
@@ -96,7 +93,11 @@ export function everyScanIndexed(node: PlanNode, table: string, condition: RegEx
  * few runs (the portal names its reads), made for any values of its parameters, rather than one
  * made for these values; the same values then run it.
  */
-export async function analyzed(pool: PlanPool, statement: SentStatement, options: { generic?: boolean } = {}): Promise<PlanNode> {
+export async function analyzed(
+  pool: PlanPool,
+  statement: Pick<SentStatement, 'sql' | 'bindings'>,
+  options: { generic?: boolean } = {},
+): Promise<PlanNode> {
   const client = await pool.connect();
   try {
     let prepared = false;
