@@ -34,16 +34,25 @@ const server = spawn(process.execPath, ['--import', 'tsx', 'plugins/reference-cr
 const stop = () => server.kill('SIGTERM');
 process.on('exit', stop);
 
+// The start-up lines (plugins/reference-crm/startup-lines.ts): where it runs, then the client
+// portal's demo logins, each as "  email  /  password   (name…)". Waited for at most two minutes,
+// so lines that change shape fail the run with what was printed instead of holding it forever.
+const CLIENT_PORTAL = 'Client portal (';
+const LOGIN = /\n {2}(\S+@\S+) {2}\/ {2}(\S+) {3}\(/;
 const output = await new Promise<string>((resolve, reject) => {
   let text = '';
+  const late = setTimeout(() => reject(new Error(`no client login in the server's start-up lines after 120 s:\n${text}`)), 120_000);
   server.stdout!.on('data', (chunk: Buffer) => {
     text += chunk.toString();
-    if (/Client portal \(flag on/.test(text) && /\/ {2}\S+ {3}\(/.test(text.split('Client portal (flag on')[1] ?? '')) resolve(text);
+    if (/running at http/.test(text) && LOGIN.test(text.split(CLIENT_PORTAL)[1] ?? '')) {
+      clearTimeout(late);
+      resolve(text);
+    }
   });
   server.once('exit', (code) => reject(new Error(`the server exited with ${code}:\n${text}`)));
 });
 const base = /running at (http:\/\/\S+)/.exec(output)![1]!;
-const login = /\n {2}(\S+@\S+) {2}\/ {2}(\S+) {3}\(/.exec(output.split('Client portal (flag on')[1]!)!;
+const login = LOGIN.exec(output.split(CLIENT_PORTAL)[1]!)!;
 const [email, password] = [login[1]!, login[2]!];
 
 const serverRssMb = () => rssMb(server.pid!);
