@@ -37,6 +37,7 @@ process.on('exit', stop);
 // The start-up lines (plugins/reference-crm/startup-lines.ts): where it runs, then the client
 // portal's demo logins, each as "  email  /  password   (name…)". Waited for at most two minutes,
 // so lines that change shape fail the run with what was printed instead of holding it forever.
+const RUNNING = /running at (http:\/\/\S+)/;
 const CLIENT_PORTAL = 'Client portal (';
 const LOGIN = /\n {2}(\S+@\S+) {2}\/ {2}(\S+) {3}\(/;
 const output = await new Promise<string>((resolve, reject) => {
@@ -44,14 +45,14 @@ const output = await new Promise<string>((resolve, reject) => {
   const late = setTimeout(() => reject(new Error(`no client login in the server's start-up lines after 120 s:\n${text}`)), 120_000);
   server.stdout!.on('data', (chunk: Buffer) => {
     text += chunk.toString();
-    if (/running at http/.test(text) && LOGIN.test(text.split(CLIENT_PORTAL)[1] ?? '')) {
+    if (RUNNING.test(text) && LOGIN.test(text.split(CLIENT_PORTAL)[1] ?? '')) {
       clearTimeout(late);
       resolve(text);
     }
   });
   server.once('exit', (code) => reject(new Error(`the server exited with ${code}:\n${text}`)));
 });
-const base = /running at (http:\/\/\S+)/.exec(output)![1]!;
+const base = RUNNING.exec(output)![1]!;
 const login = LOGIN.exec(output.split(CLIENT_PORTAL)[1]!)!;
 const [email, password] = [login[1]!, login[2]!];
 
