@@ -2,7 +2,9 @@
 // free slot of that day in the reader's time zone, a note), an appointment's page and its cancel
 // confirmation. Appointments are the host's, read and written through the adapter; the host
 // refuses a time another booking took meanwhile (AppointmentRefusal 'taken'), and the form comes
-// back as sent with a 409. Each client act goes in the activity log (the agency's notifications
+// back as sent with a 409. One person may have only a few bookings waiting for the agency's
+// answer, and may book only so often in a day (BOOKING_LIMITS): over either, the form comes back
+// as sent, saying why, and nothing is booked. Each client act goes in the activity log (the agency's notifications
 // are built from it) with a live event, in one transaction with the host's write, announced after
 // it commits.
 import type { Request, Response } from 'express';
@@ -26,14 +28,17 @@ import {
   parseParam,
   portalContext,
   portalI18n,
+  type RateLimiter,
   recordLiveEvent,
   renderPortalPage,
   requestMeta,
   signedInClient,
   translateFieldErrors,
+  waitInWords,
 } from '../../core/index.ts';
 import { type AppointmentsQueryInput, HostAppointmentId, type NewAppointmentInput, type SlotsQueryInput } from './commands.ts';
 import type { Invitations } from './invitations.ts';
+import { BOOKING_LIMITS, PENDING_WALK_PAGE } from './limits.ts';
 import { appointmentUrl, presentAppointment, presentServices, presentSlots, STANDING } from './presenters.ts';
 
 const APPOINTMENTS_PAGE_SIZE = 25;
@@ -44,6 +49,8 @@ export interface AppointmentsDeps {
   bus: EventBus;
   /** The calendar emails: a confirmed appointment the client cancels is taken off their calendar. */
   invitations: Invitations;
+  /** The counters behind BOOKING_LIMITS' daily budget, shared across instances. */
+  limiter: RateLimiter;
   onError: (message: string, err: unknown) => void;
   /** The time now; tests may fix it. */
   now?: () => Date;
@@ -58,6 +65,8 @@ interface FormState {
   errors?: FieldErrors;
   /** A refusal no field carries: the time was just taken. */
   taken?: boolean;
+  /** Over BOOKING_LIMITS: why nothing was booked, in the reader's language. */
+  limited?: string;
 }
 
 export function createAppointmentsHandlers(deps: AppointmentsDeps) {
@@ -155,6 +164,41 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
     };
   }
 
+  /** This person's bookings still to come that wait for the agency, counted up to the limit. */
+  async function pendingBookings(res: Response): Promise<number> {
+    const { workspace } = portalContext(res);
+    const { user } = signedInClient(res);
+    let pending = 0;
+    let after: string | null = null;
+    do {
+      const page = await appointments.list(workspace.id, user.client_id, user.contact_id, 'upcoming', now(), {
+        limit: PENDING_WALK_PAGE,
+        after,
+      });
+      pending += page.items.filter((a) => a.status === 'pending' && a.contactId === user.contact_id).length;
+      after = page.next;
+    } while (after && pending < BOOKING_LIMITS.pendingPerPerson);
+    return pending;
+  }
+
+  /**
+   * Why this person may not book now (BOOKING_LIMITS), in their language, or null. The waiting
+   * bookings are counted first, so a refusal there spends nothing of the day's budget.
+   */
+  async function bookingRefusal(res: Response): Promise<{ message: string; retryAfterSeconds?: number } | null> {
+    const { workspace } = portalContext(res);
+    const { user } = signedInClient(res);
+    const { t } = portalI18n(res);
+    if ((await pendingBookings(res)) >= BOOKING_LIMITS.pendingPerPerson)
+      return { message: t('appointments:errors.tooManyPending', { count: BOOKING_LIMITS.pendingPerPerson }) };
+    const budget = await deps.limiter.consume(BOOKING_LIMITS.bookingsPerPerson, `${workspace.id}:${user.id}`);
+    if (budget.allowed) return null;
+    return {
+      message: t('appointments:errors.tooManyToday', { wait: waitInWords(budget.retryAfterSeconds, t) }),
+      retryAfterSeconds: budget.retryAfterSeconds,
+    };
+  }
+
   async function newForm(req: Request, res: Response, form: FormState = {}, status = 200) {
     const i18n = portalI18n(res);
     const model = await finderModel(res, form);
@@ -168,6 +212,7 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
         note: form.note ?? '',
         errors: translateFieldErrors(form.errors ?? {}, i18n.t),
         taken: form.taken ? i18n.t('appointments:errors.taken') : null,
+        limited: form.limited ?? null,
       },
       status,
     );
@@ -239,6 +284,11 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
       const i18n = portalI18n(res);
       const input = req.body as NewAppointmentInput;
       const asSent: FormState = { serviceId: input.serviceId, day: input.day, startsAt: input.startsAt.toISOString(), note: input.note };
+      const refusal = await bookingRefusal(res);
+      if (refusal) {
+        if (refusal.retryAfterSeconds !== undefined) res.set('Retry-After', String(refusal.retryAfterSeconds));
+        return newForm(req, res, { ...asSent, limited: refusal.message }, 429);
+      }
       const booked = await db.transaction(async (trx) => {
         const result = await appointments.request(
           workspace.id,

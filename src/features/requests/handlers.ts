@@ -4,7 +4,9 @@
 // agency's answer and the proposal or quotation made in answer). Requests are the host's, read and
 // written through the adapter; so are the files where the host keeps them itself (its
 // keepsClientFiles: Alga's submission attachments, Dolibarr's proposal or ticket documents), else
-// the portal keeps them. Sending one is logged (the agency is notified from the log) with a live
+// the portal keeps them. One person, and one company, may send only so many in an hour
+// (REQUEST_LIMITS): over either, the form comes back as sent, saying when, and nothing is kept.
+// Sending one is logged (the agency is notified from the log) with a live
 // event, in one transaction with the host's writes, announced after it commits.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
@@ -25,6 +27,7 @@ import {
   parseParam,
   portalContext,
   portalI18n,
+  type RateLimiter,
   type ReceivedAttachmentsForm,
   receiveAttachmentsForm,
   recordLiveEvent,
@@ -41,11 +44,13 @@ import {
   translateFieldErrors,
   validateBody,
   type VirusScanner,
+  waitInWords,
 } from '../../core/index.ts';
 import { presentUploadTypes } from '../documents/index.ts';
 import { formatBytes, sendAttachment } from '../messages/index.ts';
 import { AttachmentId, formSchema, HostRequestId, type MyRequestsQueryInput, typedValues } from './commands.ts';
 import { formUrl, presentCatalogue, presentDetail, presentFormFields, presentSummary } from './presenters.ts';
+import { REQUEST_LIMITS } from './limits.ts';
 import { findRequestAttachment, insertRequestAttachments, listRequestAttachments } from './queries.ts';
 
 const REQUESTS_PAGE_SIZE = 25;
@@ -58,6 +63,8 @@ export interface RequestsDeps {
   virusScanner?: VirusScanner | undefined;
   /** config.workspaceStorageQuotaBytes: what the workspace's uploads may add up to. */
   storageQuotaBytes: number;
+  /** The counters behind REQUEST_LIMITS, shared across instances. */
+  limiter: RateLimiter;
   onError: (message: string, err: unknown) => void;
 }
 
@@ -89,7 +96,7 @@ export function createRequestsHandlers(deps: RequestsDeps) {
     req: Request,
     res: Response,
     definition: RequestDefinition,
-    state: { values?: Record<string, unknown>; errors?: FieldErrors } = {},
+    state: { values?: Record<string, unknown>; errors?: FieldErrors; limited?: string } = {},
     status = 200,
   ) {
     const { settings, base } = portalContext(res);
@@ -100,7 +107,8 @@ export function createRequestsHandlers(deps: RequestsDeps) {
     const hasFiles = fields.some((field) => field.type === 'file');
     // A refusal no field carries (a file field the form cannot show, uploads off) stands above the form.
     const shown = new Set(fields.filter((f) => f.type !== 'file' || uploads).map((f) => f.key));
-    const unshown = Object.entries(errors).find(([key]) => !shown.has(key) && key !== 'form')?.[1] ?? errors.form ?? null;
+    const unshown =
+      state.limited ?? Object.entries(errors).find(([key]) => !shown.has(key) && key !== 'form')?.[1] ?? errors.form ?? null;
     renderPortalPage(
       req,
       res,
@@ -160,6 +168,26 @@ export function createRequestsHandlers(deps: RequestsDeps) {
         return opened.content;
       },
     }));
+  }
+
+  /**
+   * Counts one request against the person's and the company's limits; the refusal in the reader's
+   * language, with when they can send one again, or null when it may go.
+   */
+  async function sendingRefusal(res: Response): Promise<{ message: string; retryAfterSeconds: number } | null> {
+    const { workspace } = portalContext(res);
+    const { user } = signedInClient(res);
+    const { t } = portalI18n(res);
+    const person = await deps.limiter.consume(REQUEST_LIMITS.requestsPerPerson, `${workspace.id}:${user.id}`);
+    const refused = person.allowed
+      ? await deps.limiter
+          .consume(REQUEST_LIMITS.requestsPerCompany, `${workspace.id}:${user.client_id}`)
+          .then((company) =>
+            company.allowed ? null : { key: 'requests:errors.tooManyForCompany', retryAfterSeconds: company.retryAfterSeconds },
+          )
+      : { key: 'requests:errors.tooManyForPerson', retryAfterSeconds: person.retryAfterSeconds };
+    if (!refused) return null;
+    return { message: t(refused.key, { wait: waitInWords(refused.retryAfterSeconds, t) }), retryAfterSeconds: refused.retryAfterSeconds };
   }
 
   async function forget(req: Request, res: Response) {
@@ -227,6 +255,13 @@ export function createRequestsHandlers(deps: RequestsDeps) {
           { values: typedValues(definition.fields, body), errors: { [fileField?.key ?? 'form']: received.refusal } },
           formAnswerStatus(req, status),
         );
+      }
+      const limited = await sendingRefusal(res);
+      if (limited) {
+        await forget(req, res);
+        res.set('Retry-After', String(limited.retryAfterSeconds));
+        // The answers as checked: keyed by field, as the form shows them again.
+        return form(req, res, definition, { values: input, limited: limited.message }, 429);
       }
       // Files only where the form asks for them: a form without a file field keeps none.
       const stored = fileField ? (received?.stored ?? []) : [];

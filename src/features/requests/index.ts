@@ -26,6 +26,7 @@ export function requestsFeature(core: CoreServices): Feature & { staffFiles: Sta
               bus: events,
               virusScanner,
               storageQuotaBytes: config.workspaceStorageQuotaBytes,
+              limiter: core.limiter,
               onError: (message, err) => logger.error(message, err),
             }),
           ),

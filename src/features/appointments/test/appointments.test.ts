@@ -3,10 +3,12 @@
 // another company never sees it; the section's switch and permission (404 when off); the activity
 // log the agency is notified from; forms refused with a reason (4xx). Two clients asking for one
 // time at once: exactly one gets it, the others are told "That time has just been taken; pick
-// another" (409) with the form as they sent it, and the CRM holds one booking.
+// another" (409) with the form as they sent it, and the CRM holds one booking. One person holds at
+// most three bookings waiting for the agency and books at most ten times a day (429, the form kept).
 import { expect } from 'chai';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 import { addDays, dayInZone, wallTimeToInstant } from '../../../core/appointments/slots.ts';
+import { BOOKING_LIMITS } from '../limits.ts';
 
 /** A weekday at least three days ahead, in the agency's zone (the demo's hours are Monday to Friday). */
 function nextWorkday(): string {
@@ -56,6 +58,7 @@ describe('client appointments', function () {
   });
   afterEach(async function () {
     await h.crm.db('appointments').where({ workspace_id: workspaceId }).delete();
+    await h.crm.db('portal_rate_limits').where('key', 'like', 'booking:%').delete();
     await h.crm.db('workspace_client_portal_settings').delete();
     await h.crm.portal.workspaceChanged(String(workspaceId));
   });
@@ -225,5 +228,35 @@ describe('client appointments', function () {
     await maria.get('/portal/demo/appointments?tab=nope').expect(400);
     await maria.get('/portal/demo/appointments/abc%20def').expect(404);
     expect(await h.crm.db('appointments').where({ workspace_id: workspaceId })).to.have.length(0);
+  });
+
+  it('holds one person to three bookings waiting for the agency, and to ten bookings a day', async function () {
+    this.timeout(30_000);
+    const at = (time: string) => wallTimeToInstant(day, time, 'Europe/Berlin');
+    const csrf = csrfFrom(await formPage(maria));
+    for (const time of ['09:00', '10:00', '11:00']) await book(maria, csrf, at(time)).expect(303);
+    const refused = (await book(maria, csrf, at('14:00'), 'a fourth').expect(429)).text;
+    expect(refused).to.contain('id="appointment-limit"').and.contain('You already have 3 bookings waiting for our answer');
+    expect(refused, 'the form as sent').to.contain('a fourth</textarea>');
+    expect(await h.crm.db('appointments').where({ workspace_id: workspaceId })).to.have.length(3);
+    // A colleague's company is another's: Priya books as usual.
+    await book(priya, csrfFrom(await formPage(priya)), at('14:00')).expect(303);
+
+    // Once the agency answers one, Maria may book again.
+    const first = await h.crm.db('appointments').where({ workspace_id: workspaceId, starts_at: at('09:00') }).first('id', 'client_id');
+    await h.crm.db('appointments').where({ id: first.id }).update({ status: 'confirmed' });
+    await book(maria, csrf, at('15:00')).expect(303);
+
+    // Booking and cancelling in a loop is held by the day's budget: ten booking acts in all.
+    await h.crm.db('appointments').where({ workspace_id: workspaceId }).update({ status: 'cancelled' });
+    const spent = 4; // the four bookings above; the one refused for waiting ones spent nothing
+    for (let i = spent; i < BOOKING_LIMITS.bookingsPerPerson.points; i += 1) {
+      await book(maria, csrf, at('16:00')).expect(303);
+      await h.crm.db('appointments').where({ workspace_id: workspaceId, status: 'pending' }).update({ status: 'cancelled' });
+    }
+    const overBudget = await book(maria, csrf, at('16:00')).expect(429);
+    expect(overBudget.text).to.contain('You have booked many times today');
+    expect(Number(overBudget.headers['retry-after'])).to.be.within(1, BOOKING_LIMITS.bookingsPerPerson.blockSeconds);
+    expect(await h.crm.db('appointments').where({ workspace_id: workspaceId, status: 'pending' })).to.have.length(0);
   });
 });

@@ -6,7 +6,8 @@
 // another company gets 404 for the request and its file. Staff answer in the CRM and the client
 // is told (notification, live event); staff make a quotation from the request, prefilled and
 // linked both ways, which the client opens from the request and accepts. Also the section's switch
-// and permission, and the person's data (export, erasure).
+// and permission, the person's data (export, erasure), and the limit on how many one person sends
+// in an hour (429, the form as sent, nothing kept).
 import { expect } from 'chai';
 import {
   csrfFrom,
@@ -15,6 +16,7 @@ import {
   startPortalHarness,
   type PortalHarness,
 } from '../../../../test/support/portal-harness.ts';
+import { REQUEST_LIMITS } from '../limits.ts';
 import { requestsPersonalData } from '../personal-data.ts';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -34,6 +36,8 @@ describe('client service and quote requests', function () {
       .merge();
     await h.crm.portal.workspaceChanged(String(workspaceId));
   };
+  /** Spent sending limits forgotten (REQUEST_LIMITS): each test starts with the hour's full budget. */
+  const forgetLimits = () => h.crm.db('portal_rate_limits').where('key', 'like', 'request:%').delete();
   const definitionId = async (name: string) =>
     String((await h.crm.db('request_definitions').where({ workspace_id: workspaceId, name }).first('id')).id);
 
@@ -51,6 +55,7 @@ describe('client service and quote requests', function () {
     await setSettings({ show_requests: true, allow_file_uploads: true });
   });
   afterEach(async function () {
+    await forgetLimits();
     await h.crm.db('workspace_client_portal_settings').delete();
     await h.crm.portal.workspaceChanged(String(workspaceId));
   });
@@ -273,6 +278,8 @@ describe('client service and quote requests', function () {
     expect(form).to.not.contain('enctype="multipart/form-data"');
     const refs: string[] = [];
     for (let i = 1; i <= 27; i++) {
+      // Two pages need more requests than one person may send in an hour.
+      if (i % REQUEST_LIMITS.requestsPerPerson.points === 0) await forgetLimits();
       const sent = await maria
         .post(`/portal/demo/requests/new/${id}`)
         .type('form')
@@ -290,6 +297,28 @@ describe('client service and quote requests', function () {
     const page2 = (await maria.get(next).expect(200)).text;
     expect(page2).to.contain(`${refs[0]}<`).and.not.contain(`${refs[26]}<`);
     await maria.get('/portal/demo/requests/mine?after=%%%').expect(400);
+  });
+
+  it('holds one person to ten requests an hour, the form coming back as sent', async function () {
+    const id = await definitionId('Request a website change');
+    const csrf = csrfFrom((await maria.get(`/portal/demo/requests/new/${id}`).expect(200)).text);
+    const send = (agent: typeof maria, page: string) =>
+      agent.post(`/portal/demo/requests/new/${id}`).type('form').send({ _csrf: csrf, f_page: page, f_change: 'New opening hours' });
+    const before = await h.crm.db('service_requests').where({ workspace_id: workspaceId }).count<{ count: string }[]>('* as count');
+    for (let i = 1; i <= REQUEST_LIMITS.requestsPerPerson.points; i++) await send(maria, `Page ${i}`).expect(303);
+    const refused = await send(maria, 'One too many').expect(429);
+    expect(refused.text).to.contain('You have sent many requests in a short time');
+    expect(refused.text, 'the form as sent').to.contain('value="One too many"');
+    expect(Number(refused.headers['retry-after'])).to.be.within(1, REQUEST_LIMITS.requestsPerPerson.blockSeconds);
+    const after = await h.crm.db('service_requests').where({ workspace_id: workspaceId }).count<{ count: string }[]>('* as count');
+    expect(Number(after[0]!.count) - Number(before[0]!.count)).to.equal(REQUEST_LIMITS.requestsPerPerson.points);
+    // Another company's person has a budget of their own.
+    const priyaCsrf = csrfFrom((await priya.get(`/portal/demo/requests/new/${id}`).expect(200)).text);
+    await priya
+      .post(`/portal/demo/requests/new/${id}`)
+      .type('form')
+      .send({ _csrf: priyaCsrf, f_page: 'Bluebell', f_change: 'New opening hours' })
+      .expect(303);
   });
 
   it('refuses files while uploads are off, keeping nothing', async function () {
