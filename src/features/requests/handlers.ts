@@ -107,8 +107,7 @@ export function createRequestsHandlers(deps: RequestsDeps) {
     const hasFiles = fields.some((field) => field.type === 'file');
     // A refusal no field carries (a file field the form cannot show, uploads off) stands above the form.
     const shown = new Set(fields.filter((f) => f.type !== 'file' || uploads).map((f) => f.key));
-    const unshown =
-      state.limited ?? Object.entries(errors).find(([key]) => !shown.has(key) && key !== 'form')?.[1] ?? errors.form ?? null;
+    const unshown = state.limited ?? Object.entries(errors).find(([key]) => !shown.has(key) && key !== 'form')?.[1] ?? errors.form ?? null;
     renderPortalPage(
       req,
       res,

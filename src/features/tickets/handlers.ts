@@ -66,6 +66,12 @@ import { findTicketAttachment, findTicketRating, insertTicketAttachments, listTi
 const TICKETS_PAGE_SIZE = 25;
 /** The portal's own survey question runs from 1 to 5 (a host's template says its own scale). */
 const PORTAL_SURVEY_SCALE = 5;
+/** Why an answer was not kept, in the reader's words. */
+const SURVEY_REFUSALS = {
+  answered: 'tickets:errors.surveyAnswered',
+  expired: 'tickets:errors.surveyExpired',
+  colleague: 'tickets:errors.surveyAnsweredByColleague',
+} as const;
 /** The form's host choices: the options' kind and the field that sends it. */
 const CHOICE_FIELDS = [
   ['categories', 'categoryId'],
@@ -360,7 +366,13 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     const { user } = signedInClient(res);
     if (tickets.surveys) return tickets.surveys.find(workspace.id, user.client_id, user.contact_id, ticket.id, opening);
     const row = await findTicketRating(db, { workspaceId: workspace.id, clientId: user.client_id, ticketId: ticket.id });
-    return { template: null, answer: row ? { rating: row.rating, comment: row.comment, at: row.rated_at } : null, closed: null };
+    // The person who answered may change it; for a colleague it stands as given.
+    const colleagues = row !== null && row.client_user_id !== null && row.client_user_id !== user.id;
+    return {
+      template: null,
+      answer: row ? { rating: row.rating, comment: row.comment, at: row.rated_at } : null,
+      closed: colleagues ? 'colleague' : null,
+    };
   }
 
   /**
@@ -617,7 +629,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
           if (saved !== 'saved') return { refused: saved };
         } else {
           if (input.rating > PORTAL_SURVEY_SCALE) return { refused: 'outOfScale' as const };
-          await saveTicketRating(trx, {
+          const saved = await saveTicketRating(trx, {
             workspaceId: workspace.id,
             clientId: user.client_id,
             ticketId: ticket.id,
@@ -625,17 +637,23 @@ export function createTicketsHandlers(deps: TicketsDeps) {
             rating: input.rating,
             comment: input.comment,
           });
+          if (!saved) return { refused: 'colleague' as const };
+          // A changed answer keeps what it replaced in the log: the answer's history.
+          if (saved.replaced) {
+            const replaced = { rating: saved.replaced.rating, comment: saved.replaced.comment, ratedAt: saved.replaced.rated_at };
+            return { live: await logged(trx, req, res, 'ticket.rated', ticket, { rating: input.rating, scale, replaced }) };
+          }
         }
         return { live: await logged(trx, req, res, 'ticket.rated', ticket, { rating: input.rating, scale }) };
       });
-      if ('refused' in outcome) {
+      if (outcome.refused !== undefined) {
         if (outcome.refused === null) throw notFound('tickets:errors.noSurvey');
         if (outcome.refused === 'outOfScale') {
           const body = { rating: String(input.rating), comment: input.comment ?? '' };
           return survey(req, res, { values: body, errors: { rating: 'tickets:errors.rating' } }, formAnswerStatus(req, 400));
         }
-        // Answered already (the host keeps one answer) or expired: said where the form was.
-        throw new HttpError(409, outcome.refused === 'answered' ? 'tickets:errors.surveyAnswered' : 'tickets:errors.surveyExpired');
+        // Answered already (the host keeps one answer, or a colleague gave it) or expired: said where the form was.
+        throw new HttpError(409, SURVEY_REFUSALS[outcome.refused]);
       }
       await announceLive(outcome.live);
       res.redirect(303, `${base}/tickets/${encodeURIComponent(ticket.id)}/survey`);

@@ -195,6 +195,7 @@ export function presentDetail(
           comment: survey.answer?.comment ?? null,
           // The host may keep one answer only, or close the survey after a while: then only the answer shows.
           open: survey.closed === null,
+          byColleague: survey.closed === 'colleague',
           expired: survey.closed === 'expired' && !survey.answer,
         }
       : null,
@@ -206,7 +207,11 @@ export function presentDetail(
  * the portal's own question, 1 to 5, in the reader's language), the answer given, and why it
  * takes no answer now (null: it does).
  */
-export type SurveyState = Omit<TicketSurvey, 'template'> & { template: TicketSurveyTemplate | null };
+/** The survey as shown: a host's, or the portal's own, whose answer a colleague of its giver may not change ('colleague'). */
+export type SurveyState = Omit<TicketSurvey, 'template' | 'closed'> & {
+  template: TicketSurveyTemplate | null;
+  closed: TicketSurvey['closed'] | 'colleague';
+};
 
 /** The portal's own question: 1 (poor) to 5 (excellent). */
 const PORTAL_SCALE = 5;
@@ -214,7 +219,8 @@ const PORTAL_SCALE = 5;
 function answerWords(i18n: RequestI18n, survey: SurveyState): string {
   const answer = survey.answer!;
   const scale = survey.template?.scale ?? PORTAL_SCALE;
-  return i18n.t('tickets:rating.given', { rating: answer.rating, scale, date: i18n.fmt.dateTime(answer.at) });
+  const key = survey.closed === 'colleague' ? 'tickets:rating.givenByColleague' : 'tickets:rating.given';
+  return i18n.t(key, { rating: answer.rating, scale, date: i18n.fmt.dateTime(answer.at) });
 }
 
 /** A rating's words: the host's label beside its number, or the portal's own words for its scale. */
@@ -256,6 +262,7 @@ export function presentSurvey(
     answer: answer ? { text: answerWords(i18n, survey), comment: answer.comment } : null,
     thanks: template?.thankYou.trim() || i18n.t('tickets:survey.thanks'),
     open: survey.closed === null,
+    byColleague: survey.closed === 'colleague',
     expired: survey.closed === 'expired' && !answer,
   };
 }

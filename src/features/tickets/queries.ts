@@ -108,23 +108,29 @@ export async function findTicketRating(
   return row ?? null;
 }
 
-/** The client's rating of a ticket; a second one replaces the first. */
+/**
+ * The client's rating of a ticket. The person who gave it may change it; a colleague's answer is
+ * not replaced (null: a colleague's answer stands, perhaps given meanwhile). What it replaced
+ * comes back, for the activity log's history of the answer.
+ */
 export async function saveTicketRating(
   db: Db,
   args: { workspaceId: string; clientId: string; ticketId: string; clientUserId: string; rating: number; comment: string | null },
-): Promise<void> {
-  await db('portal_ticket_ratings')
-    .insert({
-      workspace_id: args.workspaceId,
-      client_id: args.clientId,
-      ticket_id: args.ticketId,
-      client_user_id: args.clientUserId,
-      rating: args.rating,
-      comment: args.comment,
-      rated_at: db.fn.now(),
-    })
+): Promise<{ replaced: TicketRatingRow | null } | null> {
+  const scope = { workspace_id: args.workspaceId, client_id: args.clientId, ticket_id: args.ticketId };
+  const previous = await db('portal_ticket_ratings')
+    .where(scope)
+    .forUpdate()
+    .first<TicketRatingRow | undefined>('ticket_id', 'client_user_id', 'rating', 'comment', 'rated_at');
+  if (previous && previous.client_user_id !== null && previous.client_user_id !== args.clientUserId) return null;
+  // The guard again in the write: two colleagues answering at once both found none above.
+  const saved = await db('portal_ticket_ratings')
+    .insert({ ...scope, client_user_id: args.clientUserId, rating: args.rating, comment: args.comment, rated_at: db.fn.now() })
     .onConflict(['workspace_id', 'client_id', 'ticket_id'])
-    .merge(['client_user_id', 'rating', 'comment', 'rated_at']);
+    .merge(['client_user_id', 'rating', 'comment', 'rated_at'])
+    .where((q) => q.whereNull('portal_ticket_ratings.client_user_id').orWhere('portal_ticket_ratings.client_user_id', args.clientUserId))
+    .returning('ticket_id');
+  return saved.length ? { replaced: previous ?? null } : null;
 }
 
 /** A company's answers for the agency: how many, their average, and the newest few. */

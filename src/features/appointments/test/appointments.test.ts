@@ -243,7 +243,10 @@ describe('client appointments', function () {
     await book(priya, csrfFrom(await formPage(priya)), at('14:00')).expect(303);
 
     // Once the agency answers one, Maria may book again.
-    const first = await h.crm.db('appointments').where({ workspace_id: workspaceId, starts_at: at('09:00') }).first('id', 'client_id');
+    const first = await h.crm
+      .db('appointments')
+      .where({ workspace_id: workspaceId, starts_at: at('09:00') })
+      .first('id', 'client_id');
     await h.crm.db('appointments').where({ id: first.id }).update({ status: 'confirmed' });
     await book(maria, csrf, at('15:00')).expect(303);
 

@@ -1,7 +1,7 @@
 // Satisfaction surveys on the reference CRM, over HTTP: staff resolve a ticket in the CRM and the
 // person who opened it is invited (a portal notification, and an email by their preference), once
 // per resolution; the link leads to the survey, whose answer is kept, logged and told to the
-// agency. A ticket the client closed themselves invites no one, nor does a colleague's ticket
+// agency; the person who answered may change it (the log keeps what it replaced), a colleague may not. A ticket the client closed themselves invites no one, nor does a colleague's ticket
 // invite anyone but who opened it.
 import { expect } from 'chai';
 import {
@@ -125,8 +125,29 @@ describe('ticket satisfaction surveys', function () {
     // The survey page in German, from the same template.
     const german = (await maria.get(`${url}/survey`).set('Accept-Language', 'de').expect(200)).text;
     expect(german).to.contain('Wie zufrieden sind Sie damit').and.contain('Vielen Dank für Ihre Antwort.');
-    // A colleague of the company reads the ticket's survey too.
-    expect((await olivia.get(`${url}/survey`).expect(200)).text).to.contain('You rated this ticket 5 of 5');
+    // A colleague of the company reads the ticket's survey too, but may not replace the answer.
+    const colleagues = (await olivia.get(`${url}/survey`).expect(200)).text;
+    expect(colleagues)
+      .to.contain('A colleague rated this ticket 5 of 5')
+      .and.contain('A colleague gave this answer; only they can change it.');
+    expect(colleagues).to.not.contain('name="rating"');
+    const refused = await olivia
+      .post(`${url}/survey`)
+      .type('form')
+      .send({ _csrf: csrfFrom(colleagues), rating: '1', comment: 'Overwritten' })
+      .expect(409);
+    expect(refused.text).to.contain('A colleague has answered this survey; only they can change the answer.');
+    const kept = await h.crm.db('portal_ticket_ratings').where({ workspace_id: String(workspaceId), ticket_id: id });
+    expect(kept.map((r: { rating: number; comment: string | null }) => [r.rating, r.comment])).to.deep.equal([[5, null]]);
+    // The answer's history: the change is logged with what it replaced.
+    const changes = await h.crm
+      .db('client_activity_logs')
+      .where({ workspace_id: String(workspaceId), event: 'ticket.rated' })
+      .orderBy('id')
+      .pluck('details');
+    expect(changes.map((d: Record<string, unknown>) => d.replaced ?? null)).to.have.length(2);
+    expect(changes[0].replaced, 'the first answer replaced nothing').to.equal(undefined);
+    expect(changes[1].replaced).to.include({ rating: 4, comment: 'Fixed in a day.' });
   });
 
   it("shows staff the answer on the ticket's page, and the company's average, count and newest answers on its page", async function () {
