@@ -30,8 +30,9 @@
 //   carry the order's lines (llx_expeditiondet.fk_element) or are linked to it (llx_element_element).
 // - contracts: the company's validated contracts (llx_contrat.statut 1; a draft, 0, is the agency's
 //   work in progress, and a closed one, 2, is no longer shown, as the brief of the section asks);
-//   the time used against one: its company's interventions linked to it (llx_fichinter.fk_contrat)
-//   past draft (fk_statut 1 validated, 2 billed, 3 closed), their lines' durations.
+//   the time used against one: its company's interventions linked to it (llx_fichinter.fk_contrat,
+//   the contract and never a line) past draft (fk_statut 1 validated, 2 billed, 3 closed), their
+//   lines' durations, each counted once against the contract's hours.
 // - devices: a unit of a product numbered by serial (llx_product.tobatch 2, Product::$status_batch;
 //   1 is a lot or batch of many units, not one device) whose serial (llx_product_lot) went out on
 //   a shipment past draft (llx_expedition.fk_statut >= 1) of this company, as Dolibarr's lot card
