@@ -83,11 +83,9 @@ const lastDay = (end: string) => new Date(Date.parse(`${end}T00:00:00Z`) - 24 * 
  * after all of them, over their span, used counted once); another hours line says what it allows.
  */
 function presentLine(row: DolibarrContractLineRow, hours: ContractHours | null, seconds: number): ContractLineSummary {
-  const name = (line: DolibarrContractLineRow) => line.label?.trim() || line.product_label?.trim() || `#${line.rowid}`;
   const base = {
     id: toHostId(row.rowid),
-    name: name(row),
-    description: textOf(row.description),
+    ...wordsOf(row),
     quantity: decimal(row.qty),
     startsOn: row.starts_on,
     endsOn: row.ends_on,
@@ -98,7 +96,7 @@ function presentLine(row: DolibarrContractLineRow, hours: ContractHours | null, 
   const several = hours.lines.length > 1;
   return {
     ...base,
-    name: hours.lines.map(name).join(' + '),
+    name: hours.lines.map((line) => wordsOf(line).name).join(' + '),
     description: several ? null : base.description,
     quantity: null,
     startsOn: several ? hours.start : row.starts_on,
@@ -112,6 +110,19 @@ function presentLine(row: DolibarrContractLineRow, hours: ContractHours | null, 
       used: decimal(seconds / 3600),
     },
   };
+}
+
+/**
+ * A line's name and description as the contract card shows it: its label, else its product's, else
+ * (a free line, which Contrat::addline writes as a description only) the first line of its text.
+ */
+function wordsOf(line: DolibarrContractLineRow): { name: string; description: string | null } {
+  const description = textOf(line.description);
+  const named = line.label?.trim() || line.product_label?.trim();
+  if (named) return { name: named, description };
+  if (!description) return { name: `#${line.rowid}`, description: null };
+  const [first = '', ...rest] = description.split('\n');
+  return { name: first, description: rest.join('\n').trim() || null };
 }
 
 function textOf(html: string | null): string | null {

@@ -90,7 +90,18 @@ describe('dolibarr binding: contracts and the hours of their interventions', fun
     // interventions linked to the contract (Fichinter's fk_contrat: no line named).
     ids.pooled = await contract(seed.companies.bakery, 'CT2611-0004', 1);
     ids.support = await line(ids.pooled, 'Support hours', 10, hour, 1);
-    ids.maintenance = await line(ids.pooled, 'Maintenance hours', 5, hour, 2);
+    // A free line, as Contrat::addline writes one: its text in the description, no label.
+    ids.maintenance = await id('llx_contratdet', {
+      fk_contrat: ids.pooled,
+      description: 'Maintenance hours',
+      qty: 5,
+      fk_unit: hour,
+      statut: 4,
+      rang: 2,
+      date_ouverture: `${first} 00:00:00`,
+      date_fin_validite: `${last} 00:00:00`,
+      fk_user_author: seed.users.admin,
+    });
     const pooledWork = await intervention(seed.companies.bakery, ids.pooled, 'FI2611-0004', 1);
     await work(pooledWork, first, 18000, 'Server move');
     const more = await intervention(seed.companies.bakery, ids.pooled, 'FI2611-0005', 2);
@@ -136,9 +147,9 @@ describe('dolibarr binding: contracts and the hours of their interventions', fun
     ]);
     expect(allowances[0]!.allowance).to.deep.include({ measure: 'hours', periodStart: first });
     // Each line says what it allows; only the contract knows what was used.
-    expect(contract!.lines.map((l) => [l.name, l.quantity])).to.deep.equal([
-      ['Support hours + Maintenance hours', null],
-      ['Maintenance hours', 5],
+    expect(contract!.lines.map((l) => [l.name, l.description, l.quantity])).to.deep.equal([
+      ['Support hours + Maintenance hours', null, null],
+      ['Maintenance hours', null, 5],
     ]);
     const history = await port.history(ws, bakery, String(ids.pooled), String(ids.support), today, 12);
     expect(history!.periods.map((p) => [p.start, p.total, p.used])).to.deep.equal([[first, 15, 7.5]]);
