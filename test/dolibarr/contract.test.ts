@@ -34,17 +34,27 @@ async function dolibarr(): Promise<AdapterContractSetup> {
       ],
       documents: { sharedCount: seed.sharedWithBakery },
       tasks: {
-        // Handed to Sophie, as Dolibarr's task contacts tab does it: the external assignees go
-        // (delete_contact) and Sophie comes in as task executive (add_contact).
+        // Dolibarr shows a task to whoever sees its project, whoever is assigned to it: a task
+        // leaves Claire when it moves to a project she does not see. Task::update writes fk_projet
+        // (the REST API's PUT /tasks/{id} with fk_project); the garage's project, its contacts
+        // theirs. Its own external assignees go with it (delete_contact).
         async reassign(taskId) {
           await externalTaskContacts().where('element_id', Number(taskId)).delete();
-          await db('llx_element_contact').insert({
-            datecreate: db.fn.now(),
-            statut: 4,
-            element_id: Number(taskId),
-            fk_c_type_contact: seed.typeContact.externalExecutive,
-            fk_socpeople: seed.contacts.sophie,
-          });
+          const [garageProject] = await db('llx_projet')
+            .insert({
+              fk_soc: seed.companies.garage,
+              ref: `PJ-GARAGE-${taskId}`,
+              title: 'Garage workshop',
+              entity: seed.entity,
+              fk_user_creat: seed.users.admin,
+              fk_statut: 1,
+              public: 1,
+              datec: db.fn.now(),
+            })
+            .returning('rowid');
+          await db('llx_projet_task')
+            .where('rowid', Number(taskId))
+            .update({ fk_projet: (garageProject as { rowid: number }).rowid });
         },
         // Task::delete removes the task's contacts, then the task.
         async remove(taskId) {

@@ -4,7 +4,9 @@
 // order; a line counted in hours (its unit one of time, llx_c_units) allows qty hours over its term
 // (opening to end of validity) and uses the durations (seconds) of the contract's interventions past
 // draft dated within it, only the company's own; the entries behind it are those intervention
-// lines, their editor HTML read as text.
+// lines, their editor HTML read as text. Dolibarr links an intervention to a contract, never to a
+// line: a contract's hours lines make one allowance (10 h and 5 h: 15 h), each intervention
+// counted once against it.
 import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import type { ContractsPort } from '../../src/core/ports/host.ts';
@@ -22,7 +24,7 @@ describe('dolibarr binding: contracts and the hours of their interventions', fun
   const first = `${today.slice(0, 8)}01`;
   const last = new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)), 0)).toISOString().slice(0, 10);
   const lastMonth = new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)) - 2, 15)).toISOString().slice(0, 10);
-  const ids = {} as Record<'contract' | 'hours' | 'hosting' | 'draft' | 'garage', number>;
+  const ids = {} as Record<'contract' | 'hours' | 'hosting' | 'draft' | 'garage' | 'pooled' | 'support' | 'maintenance', number>;
 
   before(async function () {
     // Skipped only where no real host database can be made (no psql or DATABASE_URL): `reason`
@@ -84,6 +86,26 @@ describe('dolibarr binding: contracts and the hours of their interventions', fun
     await work(draft, today, 3600, 'Draft intervention');
     const garage = await intervention(seed.companies.garage, ids.contract, 'FI2611-0003', 1);
     await work(garage, today, 3600, 'Garage intervention on the wrong contract');
+    // A contract with a 10 h and a 5 h line (Contrat::addline, unit hour) and 7.5 h of work in two
+    // interventions linked to the contract (Fichinter's fk_contrat: no line named).
+    ids.pooled = await contract(seed.companies.bakery, 'CT2611-0004', 1);
+    ids.support = await line(ids.pooled, 'Support hours', 10, hour, 1);
+    // A free line, as Contrat::addline writes one: its text in the description, no label.
+    ids.maintenance = await id('llx_contratdet', {
+      fk_contrat: ids.pooled,
+      description: 'Maintenance hours',
+      qty: 5,
+      fk_unit: hour,
+      statut: 4,
+      rang: 2,
+      date_ouverture: `${first} 00:00:00`,
+      date_fin_validite: `${last} 00:00:00`,
+      fk_user_author: seed.users.admin,
+    });
+    const pooledWork = await intervention(seed.companies.bakery, ids.pooled, 'FI2611-0004', 1);
+    await work(pooledWork, first, 18000, 'Server move');
+    const more = await intervention(seed.companies.bakery, ids.pooled, 'FI2611-0005', 2);
+    await work(more, today, 9000, 'Backups checked');
   });
   after(async function () {
     await host?.close();
@@ -93,8 +115,8 @@ describe('dolibarr binding: contracts and the hours of their interventions', fun
 
   it('lists the validated contract with 7.5 of 10 hours used over the line’s term', async function () {
     const contracts = await port.list(ws, bakery, today);
-    expect(contracts.map((c) => c.reference)).to.deep.equal(['CT2611-0001']);
-    const [contract] = contracts;
+    expect(contracts.map((c) => c.reference)).to.have.members(['CT2611-0001', 'CT2611-0004']);
+    const contract = contracts.find((c) => c.reference === 'CT2611-0001');
     expect(contract!.state).to.equal('active');
     expect(contract!.lines.map((l) => l.name)).to.deep.equal(['Support hours', 'Managed hosting']);
     const hours = contract!.lines[0]!;
@@ -115,6 +137,28 @@ describe('dolibarr binding: contracts and the hours of their interventions', fun
       ['Search fix on the shop', 2],
     ]);
     expect(await port.history(ws, bakery, String(ids.contract), String(ids.hosting), today, 12)).to.equal(null);
+  });
+
+  it('counts a contract’s interventions once against all its hours lines: 7.5 of 15 hours', async function () {
+    const contract = await port.find(ws, bakery, String(ids.pooled), today);
+    const allowances = contract!.lines.filter((l) => l.allowance !== null);
+    expect(allowances.map((l) => [l.id, l.name, l.allowance!.total, l.allowance!.used])).to.deep.equal([
+      [String(ids.support), 'Support hours + Maintenance hours', 15, 7.5],
+    ]);
+    expect(allowances[0]!.allowance).to.deep.include({ measure: 'hours', periodStart: first });
+    // Each line says what it allows; only the contract knows what was used.
+    expect(contract!.lines.map((l) => [l.name, l.description, l.quantity])).to.deep.equal([
+      ['Support hours + Maintenance hours', null, null],
+      ['Maintenance hours', null, 5],
+    ]);
+    const history = await port.history(ws, bakery, String(ids.pooled), String(ids.support), today, 12);
+    expect(history!.periods.map((p) => [p.start, p.total, p.used])).to.deep.equal([[first, 15, 7.5]]);
+    const entries = await port.entries(ws, bakery, String(ids.pooled), String(ids.support), history!.periods[0]!);
+    expect(entries!.map((e) => [e.description, e.amount])).to.deep.equal([
+      ['Server move', 5],
+      ['Backups checked', 2.5],
+    ]);
+    expect(await port.history(ws, bakery, String(ids.pooled), String(ids.maintenance), today, 12)).to.equal(null);
   });
 
   it("never finds a draft, another company's contract or a line of it", async function () {

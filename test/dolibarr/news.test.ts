@@ -16,7 +16,8 @@
 // A shipment of a client's order validated in Dolibarr tells the company's people who may see
 // orders, once, however often it is read; a draft shipment tells no one. An intervention validated
 // on a contract that brings a line counted in hours to 80 % of its allowance tells the company's
-// people who may see contracts, once, and again at 100 %.
+// people who may see contracts, once, and again at 100 %; a contract's hours lines are one
+// allowance (Dolibarr links an intervention to a contract, not a line), told of once per threshold.
 import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
@@ -301,6 +302,77 @@ describe('dolibarr host: invoices and proposals validated, and tasks assigned, i
     await intervention('FI2611-0103', 7200); // 10 of 10
     await pass();
     expect(await reachedRows()).to.deep.equal([...reached(80), ...reached(100)]);
+  });
+
+  it("tells the company once per threshold of a contract's hours, its 10 h and 5 h lines together", async function () {
+    const { db, seed } = host;
+    await saveSettings(db, '1', { showContracts: true }, String(seed.users.admin));
+    await running.portal.workspaceChanged('1');
+    const today = new Date().toISOString().slice(0, 10);
+    const first = `${today.slice(0, 8)}01`;
+    const last = new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)), 0)).toISOString().slice(0, 10);
+    const id = async (table: string, row: Record<string, unknown>) => Number((await db(table).insert(row).returning('rowid'))[0].rowid);
+    const hour =
+      Number((await db('llx_c_units').where({ code: 'H', unit_type: 'time' }).first('rowid'))?.rowid ?? 0) ||
+      (await id('llx_c_units', { code: 'H', sortorder: 1, scale: 3600, label: 'Hour', short_label: 'h', unit_type: 'time', active: 1 }));
+    const contract = await id('llx_contrat', {
+      ref: 'CT2611-0102',
+      entity: 1,
+      fk_soc: seed.companies.bakery,
+      statut: 1,
+      datec: `${first} 09:00:00`,
+      date_contrat: `${first} 00:00:00`,
+      fk_user_author: seed.users.admin,
+    });
+    const line = (label: string, qty: number, rang: number) =>
+      id('llx_contratdet', {
+        fk_contrat: contract,
+        label,
+        qty,
+        fk_unit: hour,
+        statut: 4,
+        rang,
+        date_ouverture: `${first} 00:00:00`,
+        date_fin_validite: `${last} 00:00:00`,
+        fk_user_author: seed.users.admin,
+      });
+    const support = await line('Support hours', 10, 1);
+    await line('Maintenance hours', 5, 2);
+    /** Fichinter::setValid on an intervention of the contract (no line named) with one line of `seconds`. */
+    const intervention = async (ref: string, seconds: number) => {
+      const fichinter = await id('llx_fichinter', {
+        fk_soc: seed.companies.bakery,
+        fk_contrat: contract,
+        ref,
+        entity: 1,
+        fk_statut: 1,
+        datec: `${today} 09:00:00`,
+        date_valid: db.raw('localtimestamp'),
+        fk_user_author: seed.users.staff,
+      });
+      await id('llx_fichinterdet', { fk_fichinter: fichinter, date: `${today} 10:00:00`, duree: seconds, description: ref });
+    };
+    const told = () =>
+      db('portal_client_notifications')
+        .where({ workspace_id: '1', kind: 'allowance_nearly_used', subject_id: String(contract) })
+        .groupBy('number', 'title', 'occurrence')
+        .orderByRaw('length(number), number')
+        .select('number', 'title', 'occurrence');
+    const reached = (threshold: number) => ({
+      number: String(threshold),
+      title: 'Support hours + Maintenance hours',
+      occurrence: `line:${support}:${first}:${threshold}`,
+    });
+    await intervention('FI2611-0111', 27000); // 7.5 of 15 hours: half, not "all of the 5 h line"
+    await pass();
+    expect(await told()).to.deep.equal([]);
+    await intervention('FI2611-0112', 16200); // 12 of 15: 80 %
+    await pass();
+    expect(await pass()).to.equal(0);
+    expect(await told()).to.deep.equal([reached(80)]);
+    await intervention('FI2611-0113', 10800); // 15 of 15
+    await pass();
+    expect(await told()).to.deep.equal([reached(80), reached(100)]);
   });
 });
 

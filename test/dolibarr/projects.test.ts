@@ -3,7 +3,8 @@
 // llx_c_type_contact of element 'project', source 'external'), never a draft, a colleague's
 // private project or another company's; open is active and closed completed (no project is on
 // hold); progress is the tasks' declared progress weighted by planned workload (opp_percent is
-// not progress); no phases, the tasks in Dolibarr's tree order, those the contact sees.
+// not progress); no phases, every task of the project in Dolibarr's tree order, whoever is
+// assigned to it (the six its progress weighs).
 import { expect } from 'chai';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -131,7 +132,7 @@ describe('dolibarr binding: projects', function () {
     expect((await projects.list(ws, bakery, claire, { state: 'all' }, { limit: 1, after: 'bogus' })).items).to.deep.equal([]);
   });
 
-  it("shows a project's tasks the contact sees in Dolibarr's tree order, with no phases", async function () {
+  it("shows every task of the project in Dolibarr's tree order, a colleague's too, with no phases", async function () {
     const project = await projects.find(ws, bakery, claire, String(refit));
     expect(project).to.not.equal(null);
     expect(project!.phases).to.deep.equal([]);
@@ -141,6 +142,7 @@ describe('dolibarr binding: projects', function () {
       ['Order the tiles', false, 50],
       ['Approve the plans', false, 0],
       ['Send the logo files', false, 0],
+      ['Pick paint colours', false, 0],
       ['Empty the shop window', true, 100],
     ]);
     expect(project!.tasks[0]!.dueDate).to.equal('2026-03-10');

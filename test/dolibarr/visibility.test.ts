@@ -1,9 +1,9 @@
 // Covers which of Dolibarr's rows the binding treats as the portal's, on the real schema with the
 // seed's mix of rows: customers and prospects are clients, suppliers and closed third parties are
 // not; disabled contacts and contacts without an email are not contacts; staff are the entity's
-// and the superadmin (entity 0), admins by llx_user.admin; a task is seen by its external
-// assignee, or by the whole company when it has none (an internal assignee does not count), never
-// from a draft project; shared files are those with a share hash on the company or its records
+// and the superadmin (entity 0), admins by llx_user.admin; a task is seen by every contact who
+// sees its project, whoever is assigned to it (each told whether it is theirs), never from a draft
+// project; shared files are those with a share hash on the company or its records
 // past draft; money comes in the entity's MAIN_MONNAIE; credit notes used on an invoice settle it;
 // an invoice without VAT says why where Setup > Company says the company is not subject to VAT.
 import { expect } from 'chai';
@@ -62,15 +62,17 @@ describe("dolibarr binding: which rows are the portal's", function () {
     expect((await adapter.staff.listAdmins!(ws)).map((member) => Number(member.id))).to.deep.equal([admin]);
   });
 
-  it("shows each contact the tasks assigned to them or to nobody outside the agency, never a draft project's", async function () {
+  it("shows each contact of the project all its tasks, saying which are theirs, never a draft project's", async function () {
     const { companies, contacts, tasks } = host.seed;
     const seen = async (contact: number, status: 'open' | 'done') =>
       (await adapter.tasks!.list(ws, String(companies.bakery), String(contact), { status }, { limit: 50 })).items.map((task) => [
         Number(task.id),
         task.assignedToContact,
       ]);
+    // Both are linked to the refit: Dolibarr's project Tasks tab lists every task of it to each.
     expect(await seen(contacts.claire, 'open')).to.deep.equal([
       [tasks.companyWide, false],
+      [tasks.sophies, false],
       [tasks.claireDue, true],
       [tasks.claireUndated, true],
     ]);
@@ -78,10 +80,12 @@ describe("dolibarr binding: which rows are the portal's", function () {
     expect(await seen(contacts.sophie, 'open')).to.deep.equal([
       [tasks.companyWide, false],
       [tasks.sophies, true],
+      [tasks.claireDue, false],
+      [tasks.claireUndated, false],
     ]);
     expect(await adapter.tasks!.find(ws, String(companies.bakery), String(contacts.claire), String(tasks.draftProject))).to.equal(null);
     const summary = await adapter.summaries.forClient(ws, String(companies.bakery), String(contacts.claire));
-    expect(summary.tasks.open).to.equal(3);
+    expect(summary.tasks.open).to.equal(4);
   });
 
   it('shares the files with a share hash on the company or its records past draft, and counts money in MAIN_MONNAIE', async function () {

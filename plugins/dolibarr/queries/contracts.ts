@@ -1,9 +1,9 @@
 // Dolibarr's contracts (llx_contrat) and their service lines (llx_contratdet), and the time of the
 // interventions linked to them (llx_fichinter, llx_fichinterdet: duree in seconds), scoped by
 // visibility.ts. A line's term runs from its opening (date_ouverture, else the planned one) to the
-// end of its validity (date_fin_validite, the whole day) or its closing; Dolibarr links an
-// intervention to a contract, not to one of its lines, so a line counts the contract's
-// intervention lines dated within its own term.
+// end of its validity (date_fin_validite, the whole day) or its closing. Dolibarr links an
+// intervention to a contract (llx_fichinter.fk_contrat), never to one of its lines, so the time is
+// read per contract: each intervention line once, within the span the caller gives.
 import { contractsSeenBy, interventionsSeenBy, type CompanyScope } from './visibility.ts';
 import type { Db } from './db.ts';
 
@@ -106,20 +106,24 @@ export function findDolibarrContractLine(
     .first(LINE_COLUMNS(db));
 }
 
-/** The seconds of the contract's interventions dated within each line's term, up to `until` (today's end) for an open one. */
-export function usedInTerms(
+/**
+ * The seconds of each contract's interventions dated within its span ([start, end), days), each
+ * intervention line counted once, however many of the contract's lines count hours.
+ */
+export function usedOnContracts(
   db: Db,
-  scope: CompanyScope & { lineIds: readonly number[]; until: string },
-): Promise<Array<{ line_id: number; seconds: string }>> {
-  if (scope.lineIds.length === 0) return Promise.resolve([]);
-  return db('llx_contratdet as d')
-    .join(interventionsSeenBy(db, scope).select('f.rowid', 'f.fk_contrat').as('f'), 'f.fk_contrat', 'd.fk_contrat')
+  scope: CompanyScope & { spans: ReadonlyArray<{ contractId: number; start: string; end: string }> },
+): Promise<Array<{ fk_contrat: number; seconds: string }>> {
+  if (scope.spans.length === 0) return Promise.resolve([]);
+  const values = scope.spans.map(() => '(?::int, ?::date, ?::date)').join(', ');
+  return interventionsSeenBy(db, scope)
     .join('llx_fichinterdet as fd', 'fd.fk_fichinter', 'f.rowid')
-    .whereIn('d.rowid', scope.lineIds)
-    .andWhereRaw(`(${TERM_START} is null or fd.date >= date_trunc('day', ${TERM_START}))`)
-    .andWhereRaw(`fd.date < coalesce(${TERM_END}, ?::date + 1)`, [scope.until])
-    .groupBy('d.rowid')
-    .select('d.rowid as line_id', db.raw('coalesce(sum(fd.duree), 0) as seconds'));
+    .joinRaw(
+      `join (values ${values}) as s(contract_id, starts, ends) on s.contract_id = f.fk_contrat and fd.date >= s.starts and fd.date < s.ends`,
+      scope.spans.flatMap((span) => [span.contractId, span.start, span.end]),
+    )
+    .groupBy('f.fk_contrat')
+    .select('f.fk_contrat', db.raw('coalesce(sum(fd.duree), 0) as seconds'));
 }
 
 /** The intervention lines of a contract dated within [start, end), by day, with who wrote them up. */

@@ -19,8 +19,8 @@ import {
   projectSeenBySql,
   SHOWN_PROJECT_STATUSES,
   SHOWN_SHIPMENT_STATUSES,
-  SHOWN_TASK_STATUSES,
   TASK_DONE_SQL,
+  taskShownSql,
 } from './visibility.ts';
 
 /** A position: a timestamp as text (AT), or '-infinity' for a table with nothing yet. */
@@ -147,7 +147,7 @@ export function tasksAssignedSince(db: Db, entity: number, after: string, start:
     })
     .where({ 't.entity': entity, 'tc.element': 'project_task', 'tc.source': 'external' })
     .whereIn('j.fk_soc', clientCompanyIds(db, entity))
-    .whereIn('t.fk_statut', SHOWN_TASK_STATUSES)
+    .whereRaw(taskShownSql('t'))
     .whereIn('j.fk_statut', SHOWN_PROJECT_STATUSES)
     .andWhereRaw(projectSeenBySql('j', 'ec.fk_socpeople'))
     .andWhereRaw(`not ${TASK_DONE_SQL}`)

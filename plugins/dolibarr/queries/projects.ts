@@ -6,6 +6,8 @@
 // opportunity's probability, not progress. Progress is the tasks' declared progress (a task's
 // progress column, 0-100) weighted by their planned workload, as Dolibarr's project overview
 // totals it; a project whose tasks plan no workload averages them; without tasks there is none.
+// The tasks it counts are those the project's page lists (visibility.ts, taskShownSql: every task
+// of the project Dolibarr shows, whoever is assigned to it), so the figure and the list agree.
 //
 // Phases: Dolibarr has none. fk_task_parent nests tasks under tasks, and its project Tasks tab
 // shows that tree as one list, each parent a task with its own progress and dates; so does the
@@ -18,8 +20,8 @@ import {
   PROJECT_OPEN,
   projectsSeenBy,
   projectTasksSeenBy,
-  SHOWN_TASK_STATUSES,
   TASK_DONE_SQL,
+  taskShownSql,
 } from './visibility.ts';
 
 export interface ProjectRow {
@@ -52,7 +54,7 @@ const PROGRESS = `(select case
         then round(sum(coalesce(k.progress, 0) * coalesce(k.planned_workload, 0)) / sum(coalesce(k.planned_workload, 0)))::int
       else round(avg(coalesce(k.progress, 0)))::int
     end
-  from llx_projet_task k where k.fk_projet = j.rowid and k.entity = j.entity and k.fk_statut in (${SHOWN_TASK_STATUSES.join(', ')}))`;
+  from llx_projet_task k where k.fk_projet = j.rowid and k.entity = j.entity and ${taskShownSql('k')})`;
 
 const columns = (db: Db) => [
   'j.rowid',
@@ -108,8 +110,8 @@ export async function findProject(db: Db, args: ContactScope & { rowid: number }
 }
 
 /**
- * The tasks of a project found through findProject that the contact sees, as the Tasks page shows
- * them (assigned to this contact or to no external contact), in Dolibarr's order: rang, start.
+ * The tasks of a project found through findProject, every one Dolibarr shows whoever is assigned to
+ * it (as its project's Tasks tab lists them), in Dolibarr's order: rang, start.
  */
 export async function listProjectTasks(db: Db, args: ContactScope & { projectId: number }): Promise<ProjectTaskRow[]> {
   return projectTasksSeenBy(db, args)

@@ -1,10 +1,10 @@
-// Project tasks (llx_projet_task) a client contact sees (visibility.ts, tasksSeenBy: a task of a
-// project the contact sees, assigned to them or to no external contact) and marks done.
+// Project tasks (llx_projet_task) a client contact sees (visibility.ts, tasksSeenBy: every task of
+// a project the contact sees, whoever is assigned to it, as Dolibarr's own pages list them) and
+// marks done. `assigned` says whether one is assigned to this contact.
 //
-// Status: Task::create never writes fk_statut, so a live task normally has 0; 1 is validated,
-// 3 closed, 4 transferred, 9 canceled. Dolibarr measures completion by progress (its own
-// "all tasks done" test is progress >= 100). Done = progress >= 100 or fk_statut 3; transferred
-// and canceled tasks are not shown. There is no completion date column: tms (kept by Dolibarr's
+// Status: 0 draft, 1 validated, 2 in progress, 3 closed, 4 transferred, 9 canceled. Dolibarr
+// measures completion by progress (its own "all tasks done" test is progress >= 100). Done =
+// progress >= 100 or fk_statut 3; transferred and canceled tasks are not shown. There is no completion date column: tms (kept by Dolibarr's
 // update trigger) stands in for when a done task was completed.
 import { countUpTo } from '../../shared/count-up-to.ts';
 import type { Db } from './db.ts';

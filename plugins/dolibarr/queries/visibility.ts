@@ -13,10 +13,14 @@
 //   (llx_element_contact); for a client's contact, an external contact of the project
 //   (llx_c_type_contact element 'project', source 'external'). A draft (fk_statut 0) is still the
 //   agency's;
-// - tasks: Dolibarr lists tasks only of the projects getProjectsAuthorizedForUser returns
-//   (htdocs/projet/tasks/list.php, `p.rowid IN (…projectsListId…)`), so a task is seen only when its
-//   project is; within such a project, the portal shows a task assigned to this contact, or to no
-//   external contact at all (then the whole company follows it);
+// - tasks: Dolibarr decides what a person sees of a project's tasks by the project alone: the
+//   project's Tasks tab lists every task of it (htdocs/projet/tasks.php, getTasksArray with no user
+//   filter: "We need all tasks"), the task list every task of the projects
+//   getProjectsAuthorizedForUser returns (htdocs/projet/tasks/list.php, `p.rowid IN (…)`; "mine" is
+//   a filter the reader chooses), and a task card asks the project (restrictedProjectArea). Who is
+//   assigned to a task (llx_element_contact, element 'project_task') never hides it. So a task is
+//   seen when its project is and its status is one Dolibarr shows; the project page's list, its
+//   progress, the Tasks page's lists and counts and marking done all read that one rule;
 // - tickets: the company's (llx_ticket.fk_soc), as Dolibarr's public ticket pages and WebPortal's
 //   ticket list show a third party's tickets.
 // - orders: the company's (llx_commande.fk_soc) past draft, as WebPortal's order list of a third
@@ -26,8 +30,9 @@
 //   carry the order's lines (llx_expeditiondet.fk_element) or are linked to it (llx_element_element).
 // - contracts: the company's validated contracts (llx_contrat.statut 1; a draft, 0, is the agency's
 //   work in progress, and a closed one, 2, is no longer shown, as the brief of the section asks);
-//   the time used against one: its company's interventions linked to it (llx_fichinter.fk_contrat)
-//   past draft (fk_statut 1 validated, 2 billed, 3 closed), their lines' durations.
+//   the time used against one: its company's interventions linked to it (llx_fichinter.fk_contrat,
+//   the contract and never a line) past draft (fk_statut 1 validated, 2 billed, 3 closed), their
+//   lines' durations, each counted once against the contract's hours.
 // - devices: a unit of a product numbered by serial (llx_product.tobatch 2, Product::$status_batch;
 //   1 is a lot or batch of many units, not one device) whose serial (llx_product_lot) went out on
 //   a shipment past draft (llx_expedition.fk_statut >= 1) of this company, as Dolibarr's lot card
@@ -137,10 +142,17 @@ export const SHOWN_PROJECT_STATUSES = [PROJECT_OPEN, PROJECT_CLOSED];
 
 const TASK_CLOSED = 3;
 /**
- * The task statuses a client sees. Task::create never writes fk_statut, so a live task normally
- * has 0; 1 is validated, 3 closed; 4 transferred and 9 canceled are not shown.
+ * The task statuses a client sees, those Task::$labelStatus names: 0 draft (a task written before
+ * Dolibarr set a status on create), 1 validated (to do), 2 in progress (what the task card and
+ * addTimeSpent write once progress is above 0), 3 closed; 4 transferred and 9 canceled are not
+ * shown.
  */
-export const SHOWN_TASK_STATUSES = [0, 1, TASK_CLOSED];
+const SHOWN_TASK_STATUSES = [0, 1, 2, TASK_CLOSED];
+/**
+ * The task aliased `task` is one Dolibarr shows of its project: whoever sees the project sees it.
+ * The one rule of a project's tasks: its page's list, its progress and the Tasks page read it.
+ */
+export const taskShownSql = (task: string) => `${task}.fk_statut in (${SHOWN_TASK_STATUSES.join(', ')})`;
 /** Done on the task aliased t: Dolibarr's own "all tasks done" test is progress >= 100. */
 export const TASK_DONE_SQL = `(coalesce(t.progress, 0) >= 100 or t.fk_statut = ${TASK_CLOSED})`;
 export { PROJECT_CLOSED, PROJECT_OPEN, TASK_CLOSED };
@@ -165,9 +177,6 @@ const taskAssignees = (task: string) => `select 1 from llx_element_contact ac
 /** The task aliased `task` is assigned to the contact `contact` (a column, or `?` bound once). */
 export const taskAssignedToSql = (task: string, contact: string) => `exists (${taskAssignees(task)} and ac.fk_socpeople = ${contact})`;
 
-/** The task aliased `task` is the contact's to follow: assigned to them, or to no external contact. */
-const taskFollowedBySql = (task: string, contact: string) => `(${taskAssignedToSql(task, contact)} or not exists (${taskAssignees(task)}))`;
-
 /** The contact is one of this company's, and the company a client: another company's contact id sees nothing. */
 function ofClientCompany(query: Knex.QueryBuilder, db: Db, scope: ContactScope): Knex.QueryBuilder {
   return query
@@ -189,8 +198,8 @@ export function projectsSeenBy(db: Db, scope: ContactScope): Knex.QueryBuilder {
 }
 
 /**
- * The tasks (llx_projet_task aliased t, their project aliased j) the contact sees: of a project
- * they see, and theirs to follow.
+ * The tasks (llx_projet_task aliased t, their project aliased j) the contact sees: every shown task
+ * of a project they see, whoever is assigned to it (a colleague, another company's contact, staff).
  */
 export function tasksSeenBy(db: Db, scope: ContactScope): Knex.QueryBuilder {
   return ofClientCompany(
@@ -199,19 +208,14 @@ export function tasksSeenBy(db: Db, scope: ContactScope): Knex.QueryBuilder {
         this.on('j.rowid', '=', 't.fk_projet').andOn('j.entity', '=', 't.entity');
       })
       .where({ 't.entity': scope.entity, 'j.fk_soc': scope.companyId })
-      .whereIn('t.fk_statut', SHOWN_TASK_STATUSES)
+      .whereRaw(taskShownSql('t'))
       .whereIn('j.fk_statut', SHOWN_PROJECT_STATUSES),
     db,
     scope,
-  )
-    .andWhereRaw(projectSeenBySql('j', '?'), [scope.contactId])
-    .andWhereRaw(taskFollowedBySql('t', '?'), [scope.contactId]);
+  ).andWhereRaw(projectSeenBySql('j', '?'), [scope.contactId]);
 }
 
-/**
- * The tasks of one project (found through projectsSeenBy) the contact follows, as the project's
- * page lists them.
- */
+/** The tasks of one project (found through projectsSeenBy) the contact sees, as the project's page lists them. */
 export function projectTasksSeenBy(db: Db, scope: ContactScope & { projectId: number }): Knex.QueryBuilder {
   return tasksSeenBy(db, scope).where('t.fk_projet', scope.projectId);
 }
