@@ -179,6 +179,38 @@ describe('alga-psa host: the company details', function () {
     expect(rows[0]).to.include({ is_default: true, is_billing_address: true, is_active: true, country_name: 'France' });
   });
 
+  it("lets Alga's client update decide, not the portal's Client admin role", async function () {
+    const role = (value: string) =>
+      host.db('client_users').where({ workspace_id: tenant(), contact_id: host.seed.contacts.sophie }).update({ role: value });
+    await role('full');
+    try {
+      // Full access, and client update in Alga (her role User grants it): she changes them.
+      const page = (await sophie.get(`${base}/account/company`).expect(200)).text;
+      expect(page).to.contain('name="addressLine1"');
+      await sophie
+        .post(`${base}/account/company`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page), addressLine1: '7 Quay Road', postalCode: '10117', city: 'Berlin', countryCode: 'DE' })
+        .expect(303);
+      expect(await host.db('client_locations').where({ tenant: tenant(), location_id: locationId }).first()).to.include({
+        address_line1: '7 Quay Road',
+      });
+      // Without it she does not, whatever her portal role.
+      await grant('client:update', false);
+      await role('admin');
+      const readOnly = (await sophie.get(`${base}/account/company`).expect(200)).text;
+      expect(readOnly).to.not.contain('name="addressLine1"');
+      await sophie
+        .post(`${base}/account/company`)
+        .type('form')
+        .send({ _csrf: csrfFrom(readOnly), addressLine1: 'x', city: 'y', countryCode: 'DE' })
+        .expect(404);
+    } finally {
+      await grant('client:update', true);
+      await role('admin');
+    }
+  });
+
   it("lets Alga's client roles decide: without client update the form does not exist", async function () {
     await grant('client:update', false);
     try {
