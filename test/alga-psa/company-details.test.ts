@@ -143,7 +143,8 @@ describe('alga-psa host: the company details', function () {
       country_code: 'DE',
       country_name: 'Germany',
       email: 'rechnungen@harbor.example',
-      phone: '+49 30 1234 5678',
+      // As Alga's updateClientLocation stores it: normalizePhone's international form.
+      phone: '+493012345678',
       is_billing_address: true,
       is_default: true,
     });
@@ -162,6 +163,34 @@ describe('alga-psa host: the company details', function () {
     );
     expect(pdf).to.contain('Friedrichstraße 123').and.contain('Germany').and.not.contain('410 Harbor Street');
     await grant('billing:read', false);
+  });
+
+  it("stores a changed phone in the form Alga's normalizePhone gives it, with the location's country", async function () {
+    const { db, seed } = host;
+    const port = host.adapter().companyDetails!;
+    // Alga's normalizePhone (packages/validation/src/lib/phone.ts, libphonenumber-js 1.13.11 as
+    // Alga installs it) answered each of these, run on Alga's own installation; updateClientLocation
+    // stores its value, and a packed extension in phone_extension.
+    const cases: Array<[typed: string, country: string, phone: string, extension: string | null]> = [
+      ['030 1234 5678', 'DE', '+493012345678', null],
+      ['+49 (0)30 1234 5678', 'DE', '+493012345678', null],
+      ['0049 30 1234 5678', 'DE', '+493012345678', null],
+      ['(206) 555-0142', 'US', '+12065550142', null],
+      ['020 7946 0958 ext. 12', 'GB', '+442079460958', '12'],
+      ['+44 020 7946 0958', 'GB', '+442079460958', null],
+      ['06 1234 5678', 'IT', '+390612345678', null],
+      ['912 345 678', 'ES', '+34912345678', null],
+      ['01 234 5678', 'AT', '+4312345678', null],
+    ];
+    const stored = () => db('client_locations').where({ tenant: tenant(), location_id: locationId }).first('phone', 'phone_extension');
+    for (const [typed, country, phone, extension] of cases) {
+      await db('client_locations').where({ tenant: tenant(), location_id: locationId }).update({ phone: null, phone_extension: null });
+      await port.update(tenant(), seed.clients.bakery, { countryCode: country, phone: typed });
+      expect(await stored(), `${typed} (${country})`).to.deep.equal({ phone, phone_extension: extension });
+    }
+    // A number of no plan's length is kept as typed (Alga refuses it).
+    await port.update(tenant(), seed.clients.bakery, { countryCode: 'DE', phone: '12' });
+    expect(await stored()).to.include({ phone: '12' });
   });
 
   it('gives a client without a location its first one, as Alga makes it', async function () {
