@@ -20,7 +20,6 @@ export interface AlgaContractRow {
   contract_id: string;
   contract_name: string;
   contract_description: string | null;
-  status: string;
   is_active: boolean | null;
   start_date: string;
   end_date: string | null;
@@ -83,7 +82,6 @@ export function listAlgaClientContracts(
       'c.contract_id',
       'c.contract_name',
       'c.contract_description',
-      'c.status',
       'cc.is_active',
       db.raw(`${day('cc.start_date')} as start_date`),
       db.raw(`${day('cc.end_date')} as end_date`),
