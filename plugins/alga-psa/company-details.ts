@@ -5,7 +5,10 @@
 // name, url and a few properties (clientActions.ts sanitizeClientPortalClientUpdate): the tax id
 // (tax_id_number) and clients.billing_email are the MSP's to change, so the portal shows the tax id
 // read only. The billing email is the billing location's email, the one a client changes there.
-// The state or province a location keeps is left as it is.
+// The state or province a location keeps is left as it is. A changed phone is stored as Alga's
+// location actions store it (createClientLocation and updateClientLocation pass it through
+// normalizePhone with the location's country): in its international form, its extension apart
+// (phone.ts).
 import type { CompanyDetails, CompanyDetailsField, CompanyDetailsPort } from '../../src/index.ts';
 import {
   type CompanyDetailsRow,
@@ -16,6 +19,7 @@ import {
   updateLocation,
 } from './queries/company-details.ts';
 import { parseUuid } from './ids.ts';
+import { algaPhone } from './phone.ts';
 import type { Db } from './queries/db.ts';
 import type { Knex } from 'knex';
 
@@ -80,6 +84,11 @@ export function algaCompanyDetails(db: Knex, tenantOf: (id: string) => string | 
         }
         if (columns.country_code)
           columns.country_name = (await countryName(trx, columns.country_code)) ?? englishName(columns.country_code);
+        if (columns.phone) {
+          const { phone, extension } = algaPhone(columns.phone, columns.country_code ?? row.country_code);
+          columns.phone = phone;
+          if (extension) columns.phone_extension = extension;
+        }
         if (row.location_id) await updateLocation(trx, { tenant, clientId: id, locationId: row.location_id, columns });
         else {
           // A first location needs its street, city and country (NOT NULL in Alga).

@@ -1,12 +1,21 @@
 // ContractsPort on Alga PSA, as its client billing page computes the figures
 // (client-portal-actions/client-billing-metrics.ts, queries/contracts.ts): a contract is a
 // client_contracts row (its id the client_contract_id), running while Alga's getClientBucketUsage
-// counts it (is_active, started, its end after today); each bucket of a contract line is one line
+// counts it (is_active, started, its end after today; the contract's own status not asked, so a
+// draft with such a row runs, and is shown only then); each bucket of a contract line is one line
 // of the portal (its id the bucket_id), named as Alga labels it (the pool's name, else "<line> -
 // <first member service>", "All services" or "Bucket pool"), with hours allowed (total plus rolled
 // over minutes) and used (minutes_used) of today's bucket_usage period, rounded to hundredths of an
 // hour as Alga rounds them; a line without a bucket is a line without an allowance. Alga keeps no
 // contract number and no quantity on a line.
+//
+// One rule for the contract page and the line page, Alga's: "today" is the UTC day of the moment
+// (Alga's `new Date().toISOString()`), not the reader's, so the portal and Alga's billing page
+// agree at every hour; a line has a period under way only on a running contract; and a period
+// ends where Alga's does: bucket_usage.period_end is the period's last day as Alga's billing
+// writes it (bucketUsageService.ts calculatePeriod) and as its billing page prints it, so the
+// port's end, the day after the period, is the day after that (and the work behind a period
+// includes its last day).
 import type { AllowancePeriod, ContractLineSummary, ContractsPort, ContractState, ContractSummary, HostNewsItem } from '../../src/index.ts';
 import { byState } from '../shared/contract-periods.ts';
 import { parseUuid } from './ids.ts';
@@ -26,6 +35,12 @@ import type { Db } from './queries/db.ts';
 
 type TenantOf = (workspaceId: string) => string | null;
 
+/** The day Alga's billing page counts by: its server's UTC day (client-billing-metrics.ts currentDate). */
+const algaDay = (now: Date) => now.toISOString().slice(0, 10);
+
+/** The day after a 'YYYY-MM-DD' day. */
+const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+
 /** Minutes as hours, rounded to hundredths as Alga's billing page rounds them. */
 const hours = (minutes: number) => Math.round((minutes / 60) * 100) / 100;
 const number = (value: string | number | null | undefined) => (typeof value === 'number' ? value : Number.parseFloat(value ?? '0') || 0);
@@ -39,18 +54,25 @@ function bucketLabel(
   return `${row.contract_line_name} - ${service}`;
 }
 
-/** Running as getClientBucketUsage counts it; otherwise not started yet, or over. */
-function stateOf(row: Pick<AlgaContractRow, 'is_active' | 'status' | 'start_date' | 'end_date'>, today: string): ContractState {
-  if (row.start_date > today && row.is_active !== false) return 'upcoming';
-  const over = row.end_date !== null && row.end_date <= today;
-  return row.is_active === true && !over && !['terminated', 'expired'].includes(row.status) ? 'active' : 'ended';
+/** Whether getClientBucketUsage counts the client's contract on `today`: active, started, not ended. */
+function countedOn(row: Pick<AlgaContractRow, 'is_active' | 'start_date' | 'end_date'>, today: string): boolean {
+  return row.is_active === true && row.start_date <= today && (row.end_date === null || row.end_date > today);
 }
+
+/** Running as getClientBucketUsage counts it; otherwise not started yet, or over. */
+function stateOf(row: Pick<AlgaContractRow, 'is_active' | 'start_date' | 'end_date'>, today: string): ContractState {
+  if (countedOn(row, today)) return 'active';
+  return row.start_date > today && row.is_active !== false ? 'upcoming' : 'ended';
+}
+
+/** Whether a bucket_usage period is today's as getClientBucketUsage joins it: period_start <= today < period_end. */
+const isPeriodOf = (row: AlgaBucketUsageRow, today: string) => row.period_start <= today && today < row.period_end;
 
 /** A period's figures as Alga's history computes them (hours used of total plus rolled over). */
 function periodOf(row: AlgaBucketUsageRow, totalMinutes: number): AllowancePeriod {
   return {
     start: row.period_start,
-    end: row.period_end,
+    end: dayAfter(row.period_end),
     total: hours(totalMinutes + number(row.rolled_over_minutes)),
     used: hours(number(row.minutes_used)),
   };
@@ -79,14 +101,18 @@ function presentLine(row: AlgaContractLineRow, usage: AlgaBucketUsageRow | undef
       measure: 'hours',
       unitName: null,
       periodStart: usage?.period_start ?? null,
-      periodEnd: usage?.period_end ?? null,
+      periodEnd: usage ? dayAfter(usage.period_end) : null,
       total: hours(total + number(usage?.rolled_over_minutes)),
       used: hours(number(usage?.minutes_used)),
     },
   };
 }
 
-export function algaContracts(db: Db, tenantOf: TenantOf): ContractsPort {
+/**
+ * The port. `now` is the clock whose UTC day counts (Alga's billing page's day); the reader's day
+ * the portal passes is not used, so both pages and Alga's agree whatever the reader's time zone.
+ */
+export function algaContracts(db: Db, tenantOf: TenantOf, now: () => Date = () => new Date()): ContractsPort {
   const scope = (workspaceId: string, clientId: string) => {
     const tenant = tenantOf(workspaceId);
     const client = parseUuid(clientId);
@@ -94,7 +120,7 @@ export function algaContracts(db: Db, tenantOf: TenantOf): ContractsPort {
   };
 
   async function read(ids: { tenant: string; clientId: string; clientContractId?: string }, today: string) {
-    const contracts = await listAlgaClientContracts(db, ids);
+    const contracts = await listAlgaClientContracts(db, { ...ids, today });
     const lines = await listAlgaContractLines(db, { tenant: ids.tenant, contractIds: [...new Set(contracts.map((c) => c.contract_id))] });
     const bucketIds = lines.flatMap((line) => (line.bucket_id ? [line.bucket_id] : []));
     const usage = await algaBucketUsageToday(db, { tenant: ids.tenant, clientId: ids.clientId, bucketIds, today });
@@ -119,25 +145,27 @@ export function algaContracts(db: Db, tenantOf: TenantOf): ContractsPort {
   }
 
   return {
-    async list(workspaceId, clientId, today) {
+    async list(workspaceId, clientId) {
       const ids = scope(workspaceId, clientId);
-      return ids ? (await read(ids, today)).map(({ description: _description, ...summary }) => summary) : [];
+      return ids ? (await read(ids, algaDay(now()))).map(({ description: _description, ...summary }) => summary) : [];
     },
-    async find(workspaceId, clientId, contractId, today) {
+    async find(workspaceId, clientId, contractId) {
       const ids = scope(workspaceId, clientId);
       const id = parseUuid(contractId);
       if (!ids || !id) return null;
-      return (await read({ ...ids, clientContractId: id }, today))[0] ?? null;
+      return (await read({ ...ids, clientContractId: id }, algaDay(now())))[0] ?? null;
     },
-    async history(workspaceId, clientId, contractId, lineId, today, limit) {
+    async history(workspaceId, clientId, contractId, lineId, _readerDay, limit) {
       const ids = scope(workspaceId, clientId);
       const clientContractId = parseUuid(contractId);
       const bucketId = parseUuid(lineId);
       if (!ids || !clientContractId || !bucketId) return null;
-      const row = await findAlgaClientBucket(db, { ...ids, clientContractId, bucketId });
+      const today = algaDay(now());
+      const row = await findAlgaClientBucket(db, { ...ids, clientContractId, bucketId, today });
       if (!row) return null;
       const periods = await algaBucketUsageHistory(db, { ...ids, bucketId, limit: Math.max(1, Math.min(limit, 120)) });
-      const current = periods.find((period) => period.period_start <= today && today < period.period_end);
+      // Today's period as the contract page finds it: only on a contract Alga's billing page counts.
+      const current = countedOn(row, today) ? periods.find((period) => isPeriodOf(period, today)) : undefined;
       return { line: presentLine(row, current), periods: periods.map((period) => periodOf(period, number(row.total_minutes))) };
     },
     async entries(workspaceId, clientId, contractId, lineId, period) {
@@ -145,7 +173,7 @@ export function algaContracts(db: Db, tenantOf: TenantOf): ContractsPort {
       const clientContractId = parseUuid(contractId);
       const bucketId = parseUuid(lineId);
       if (!ids || !clientContractId || !bucketId) return null;
-      const row = await findAlgaClientBucket(db, { ...ids, clientContractId, bucketId });
+      const row = await findAlgaClientBucket(db, { ...ids, clientContractId, bucketId, today: algaDay(now()) });
       if (!row) return null;
       const entries = await listAlgaBucketEntries(db, {
         tenant: ids.tenant,

@@ -143,7 +143,8 @@ describe('alga-psa host: the company details', function () {
       country_code: 'DE',
       country_name: 'Germany',
       email: 'rechnungen@harbor.example',
-      phone: '+49 30 1234 5678',
+      // As Alga's updateClientLocation stores it: normalizePhone's international form.
+      phone: '+493012345678',
       is_billing_address: true,
       is_default: true,
     });
@@ -164,6 +165,34 @@ describe('alga-psa host: the company details', function () {
     await grant('billing:read', false);
   });
 
+  it("stores a changed phone in the form Alga's normalizePhone gives it, with the location's country", async function () {
+    const { db, seed } = host;
+    const port = host.adapter().companyDetails!;
+    // Alga's normalizePhone (packages/validation/src/lib/phone.ts, libphonenumber-js 1.13.11 as
+    // Alga installs it) answered each of these, run on Alga's own installation; updateClientLocation
+    // stores its value, and a packed extension in phone_extension.
+    const cases: Array<[typed: string, country: string, phone: string, extension: string | null]> = [
+      ['030 1234 5678', 'DE', '+493012345678', null],
+      ['+49 (0)30 1234 5678', 'DE', '+493012345678', null],
+      ['0049 30 1234 5678', 'DE', '+493012345678', null],
+      ['(206) 555-0142', 'US', '+12065550142', null],
+      ['020 7946 0958 ext. 12', 'GB', '+442079460958', '12'],
+      ['+44 020 7946 0958', 'GB', '+442079460958', null],
+      ['06 1234 5678', 'IT', '+390612345678', null],
+      ['912 345 678', 'ES', '+34912345678', null],
+      ['01 234 5678', 'AT', '+4312345678', null],
+    ];
+    const stored = () => db('client_locations').where({ tenant: tenant(), location_id: locationId }).first('phone', 'phone_extension');
+    for (const [typed, country, phone, extension] of cases) {
+      await db('client_locations').where({ tenant: tenant(), location_id: locationId }).update({ phone: null, phone_extension: null });
+      await port.update(tenant(), seed.clients.bakery, { countryCode: country, phone: typed });
+      expect(await stored(), `${typed} (${country})`).to.deep.equal({ phone, phone_extension: extension });
+    }
+    // A number of no plan's length is kept as typed (Alga refuses it).
+    await port.update(tenant(), seed.clients.bakery, { countryCode: 'DE', phone: '12' });
+    expect(await stored()).to.include({ phone: '12' });
+  });
+
   it('gives a client without a location its first one, as Alga makes it', async function () {
     const { db, seed } = host;
     const port = host.adapter().companyDetails!;
@@ -177,6 +206,38 @@ describe('alga-psa host: the company details', function () {
     const rows = await db('client_locations').where({ tenant: tenant(), client_id: seed.clients.garage });
     expect(rows).to.have.length(1);
     expect(rows[0]).to.include({ is_default: true, is_billing_address: true, is_active: true, country_name: 'France' });
+  });
+
+  it("lets Alga's client update decide, not the portal's Client admin role", async function () {
+    const role = (value: string) =>
+      host.db('client_users').where({ workspace_id: tenant(), contact_id: host.seed.contacts.sophie }).update({ role: value });
+    await role('full');
+    try {
+      // Full access, and client update in Alga (her role User grants it): she changes them.
+      const page = (await sophie.get(`${base}/account/company`).expect(200)).text;
+      expect(page).to.contain('name="addressLine1"');
+      await sophie
+        .post(`${base}/account/company`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page), addressLine1: '7 Quay Road', postalCode: '10117', city: 'Berlin', countryCode: 'DE' })
+        .expect(303);
+      expect(await host.db('client_locations').where({ tenant: tenant(), location_id: locationId }).first()).to.include({
+        address_line1: '7 Quay Road',
+      });
+      // Without it she does not, whatever her portal role.
+      await grant('client:update', false);
+      await role('admin');
+      const readOnly = (await sophie.get(`${base}/account/company`).expect(200)).text;
+      expect(readOnly).to.not.contain('name="addressLine1"');
+      await sophie
+        .post(`${base}/account/company`)
+        .type('form')
+        .send({ _csrf: csrfFrom(readOnly), addressLine1: 'x', city: 'y', countryCode: 'DE' })
+        .expect(404);
+    } finally {
+      await grant('client:update', true);
+      await role('admin');
+    }
   });
 
   it("lets Alga's client roles decide: without client update the form does not exist", async function () {

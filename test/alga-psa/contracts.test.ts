@@ -6,13 +6,20 @@
 // first), with tenantDb's tenantJoin written out as the join it builds (the joined table's tenant
 // equal to the root's) and table()'s tenant filter; the portal's figures must equal them. Then:
 // the entries behind a period are the billable time on the bucket's line, of a service it covers;
-// another client's, a draft's, a template's and another tenant's contracts are never found; and
+// Alga's rule on the day's edges (getClientBucketUsage: the client_contracts row active, started,
+// its end after the UTC day; the contract's status not asked) gives the contract page and the line
+// page the same figure: a contract that ended today has no period under way on either, one ending
+// tomorrow has, and so has a draft whose client_contracts row is active (as Alga's billing page
+// shows it), its period ending on the day Alga's billing wrote as its last (bucketUsageService.ts);
+// another client's, a draft as Alga's contract wizard leaves it (its client_contracts row
+// inactive), a template's and another tenant's contracts are never found; and
 // over HTTP the section follows Alga's `billing` read as its billing page does (Finance sees it,
 // User gets 404), and so does the news of a bucket reaching 80 % and all of its hours this period,
 // told once each.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import request from 'supertest';
+import { formattersFor } from '../../src/core/i18n/formatters.ts';
 import type { ContractsPort } from '../../src/core/ports/host.ts';
 import { signedInAgent } from '../support/portal-harness.ts';
 import { hostNewsPass, type PortalOnHost } from '../support/portal-on-host.ts';
@@ -24,6 +31,16 @@ const SOPHIE = { email: 'sophie@harbor.example', password: 'Sophie-alga-2026!' }
 /** The first of the month `months` before `day`'s, at UTC midnight (how Alga's billing keeps periods). */
 const monthStart = (day: string, months: number) =>
   new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1 - months, 1)).toISOString();
+
+/** A 'YYYY-MM-DD' day `days` later (earlier when negative). */
+const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** A monthly period's last day as Alga's billing writes it (calculatePeriod: start + 1 month - 1 day, Temporal's constrain). */
+function periodLastDay(start: string): string {
+  const [y, m, d] = [Number(start.slice(0, 4)), Number(start.slice(5, 7)) - 1, Number(start.slice(8, 10))];
+  const daysInNext = new Date(Date.UTC(y, m + 2, 0)).getUTCDate();
+  return addDays(new Date(Date.UTC(y, m + 1, Math.min(d, daysInNext))).toISOString().slice(0, 10), -1);
+}
 
 /**
  * getClientBucketUsage, as Alga writes it (client-billing-metrics.ts), for a client and a day:
@@ -164,6 +181,10 @@ describe("alga-psa binding: contracts and bucket usage as Alga's billing page co
   let bakery: string;
   const today = new Date().toISOString().slice(0, 10);
   const ids = {} as Record<'contract' | 'pool' | 'named' | 'hosting' | 'garage' | 'draft' | 'template' | 'ended', string>;
+  /** Contracts on the day's edges, each with one bucket of 4 hours, 1.67 used in the period under way. */
+  const edges = {} as Record<'endedToday' | 'endsTomorrow' | 'runningDraft', { contract: string; bucket: string }>;
+  // Anchored on the contract's start as Alga's periods are, so that today is never a period's last day.
+  const periodStart = addDays(today, -5);
 
   before(async function () {
     // Skipped only where no real host database can be made (no psql or DATABASE_URL): `reason`
@@ -277,7 +298,30 @@ describe("alga-psa binding: contracts and bucket usage as Alga's billing page co
     const garageLine = await line(garage.contractId, 'Garage hours', 1);
     const garagePool = await bucket(garageLine, 300, {}, [remote]);
     await usage(garagePool, garageLine, seed.clients.garage, 0, 30);
-    ids.draft = (await contract(bakery, 'Draft renewal', { status: 'draft' })).clientContractId;
+    // A draft as Alga's contract wizard saves one (createClientContractFromWizard: contract and
+    // client_contracts row both is_active false): Alga's billing page never counts it.
+    ids.draft = (await contract(bakery, 'Draft renewal', { status: 'draft', is_active: false }, { is_active: false })).clientContractId;
+    const edge = async (name: string, fields: Record<string, unknown>, assignment: Record<string, unknown>) => {
+      const made = await contract(bakery, name, fields, { start_date: addDays(today, -40), ...assignment });
+      const lineId = await line(made.contractId, `${name} line`, 1);
+      const bucketId = await bucket(lineId, 240, { bucket_name: name, covers_all_services: true }, []);
+      // As bucketUsageService writes a period: its first day and its last, dates at UTC midnight.
+      await db('bucket_usage').insert({
+        tenant,
+        bucket_id: bucketId,
+        contract_line_id: lineId,
+        client_id: bakery,
+        period_start: `${periodStart}T00:00:00Z`,
+        period_end: `${periodLastDay(periodStart)}T00:00:00Z`,
+        minutes_used: 100,
+        overage_minutes: 0,
+        rolled_over_minutes: 0,
+      });
+      return { contract: made.clientContractId, bucket: bucketId };
+    };
+    edges.endedToday = await edge('Ended today', {}, { end_date: today });
+    edges.endsTomorrow = await edge('Ends tomorrow', {}, { end_date: addDays(today, 1) });
+    edges.runningDraft = await edge('Draft hours', { status: 'draft' }, {});
     ids.template = (await contract(bakery, 'Template plan', { is_template: true })).clientContractId;
     ids.ended = (
       await contract(bakery, 'Old support', {}, { is_active: false, end_date: monthStart(today, 1).slice(0, 10) })
@@ -291,7 +335,12 @@ describe("alga-psa binding: contracts and bucket usage as Alga's billing page co
 
   it("gives today's hours used, left and period of each bucket equal to getClientBucketUsage", async function () {
     const alga = await algaGetClientBucketUsage(host.db, tenant, bakery, today);
-    expect(alga.map((row) => row.display_label).sort()).to.deep.equal(['Emergency pool', 'Support hours - Remote support']);
+    expect(alga.map((row) => row.display_label).sort()).to.deep.equal([
+      'Draft hours',
+      'Emergency pool',
+      'Ends tomorrow',
+      'Support hours - Remote support',
+    ]);
     const contracts = await port.list(tenant, bakery, today);
     const lines = contracts.filter((c) => c.state === 'active').flatMap((c) => c.lines.filter((line) => line.allowance));
     expect(lines).to.have.length(alga.length);
@@ -304,7 +353,8 @@ describe("alga-psa binding: contracts and bucket usage as Alga's billing page co
         row.hours_remaining,
       );
       expect(line.allowance!.periodStart).to.equal(row.period_start ?? null);
-      expect(line.allowance!.periodEnd).to.equal(row.period_end ?? null);
+      // The port's end is the day after the period; Alga's period_end is its last day as written.
+      expect(line.allowance!.periodEnd).to.equal(row.period_end ? addDays(row.period_end, 1) : null);
     }
     const pool = lines.find((l) => l.id === ids.pool)!;
     expect([pool.allowance!.used, pool.allowance!.total]).to.deep.equal([7.5, 10]);
@@ -316,7 +366,7 @@ describe("alga-psa binding: contracts and bucket usage as Alga's billing page co
       const history = await port.history(tenant, bakery, ids.contract, bucketId, today, 12);
       const expected = alga.find((group) => group.bucket_id === bucketId)!.history;
       expect(
-        history!.periods.map((p) => ({ period_start: p.start, period_end: p.end, hours_used: p.used, hours_total: p.total })),
+        history!.periods.map((p) => ({ period_start: p.start, period_end: addDays(p.end, -1), hours_used: p.used, hours_total: p.total })),
       ).to.deep.equal(expected);
     }
     const pool = await port.history(tenant, bakery, ids.contract, ids.pool, today, 12);
@@ -338,9 +388,44 @@ describe("alga-psa binding: contracts and bucket usage as Alga's billing page co
     expect(all!.map((e) => e.description)).to.include('Onsite cabling (not in the pool)');
   });
 
-  it("never finds another client's, a draft, a template or another tenant's contract", async function () {
+  it("counts the contracts and periods Alga's billing page counts, on the contract page and the line page alike", async function () {
+    const alga = await algaGetClientBucketUsage(host.db, tenant, bakery, today);
+    const expected = {
+      endedToday: { state: 'ended', inAlga: false },
+      endsTomorrow: { state: 'active', inAlga: true },
+      runningDraft: { state: 'active', inAlga: true },
+    } as const;
+    for (const [name, edge] of Object.entries(edges) as Array<[keyof typeof edges, { contract: string; bucket: string }]>) {
+      const row = alga.find((r) => r.bucket_id === edge.bucket);
+      expect(Boolean(row), `${name} on Alga's billing page`).to.equal(expected[name].inAlga);
+      const contract = await port.find(tenant, bakery, edge.contract, today);
+      expect(contract?.state, name).to.equal(expected[name].state);
+      const onContractPage = contract!.lines.find((l) => l.id === edge.bucket)!.allowance!;
+      const onLinePage = (await port.history(tenant, bakery, edge.contract, edge.bucket, today, 12))!.line.allowance!;
+      expect(onLinePage, `${name}: the line page's figure is the contract page's`).to.deep.equal(onContractPage);
+      if (row) {
+        expect(onContractPage, name).to.include({ used: row.hours_used, total: row.hours_total, periodStart: row.period_start });
+        expect(onContractPage.periodEnd, name).to.equal(addDays(row.period_end!, 1));
+        expect(row.period_end).to.equal(periodLastDay(periodStart));
+      } else expect(onContractPage, name).to.include({ used: 0, periodStart: null, periodEnd: null });
+    }
+    expect(alga.find((r) => r.bucket_id === edges.endsTomorrow.bucket)).to.include({ hours_used: 1.67, hours_total: 4 });
+    // Alga's history lists the period of the contract that ended today, and so does the line page.
+    const history = await port.history(tenant, bakery, edges.endedToday.contract, edges.endedToday.bucket, today, 12);
+    expect(history!.periods.map((p) => [p.start, p.end, p.used, p.total])).to.deep.equal([
+      [periodStart, addDays(periodLastDay(periodStart), 1), 1.67, 4],
+    ]);
+  });
+
+  it("never finds another client's, a draft Alga does not count, a template or another tenant's contract", async function () {
     const names = (await port.list(tenant, bakery, today)).map((c) => `${c.name}:${c.state}`);
-    expect(names).to.deep.equal(['Managed support:active', 'Old support:ended']);
+    expect(names).to.have.members([
+      'Managed support:active',
+      'Ends tomorrow:active',
+      'Draft hours:active',
+      'Old support:ended',
+      'Ended today:ended',
+    ]);
     expect(await port.find(tenant, bakery, ids.garage, today)).to.equal(null);
     expect(await port.find(tenant, bakery, ids.draft, today)).to.equal(null);
     expect(await port.find(tenant, bakery, ids.template, today)).to.equal(null);
@@ -382,6 +467,27 @@ describe("alga-psa binding: contracts and bucket usage as Alga's billing page co
     });
     after(async function () {
       await running?.close();
+    });
+
+    it('shows the same rule on the pages: no period under way on a contract that ended today, the period ending where Alga ends it', async function () {
+      await giveRole('Finance');
+      const day = formattersFor('en', 'UTC').day;
+      const running = (await sophie.get(`${base}/contracts/${edges.endsTomorrow.contract}`).expect(200)).text;
+      expect(running)
+        .to.contain('1.67 of 4 hours used')
+        .and.contain(`This period: ${day(periodStart)} to ${day(periodLastDay(periodStart))}`);
+      const ended = (await sophie.get(`${base}/contracts/${edges.endedToday.contract}`).expect(200)).text;
+      expect(ended).to.contain('Ended today').and.not.contain('hours used').and.not.contain('This period');
+      const endedLine = (await sophie.get(`${base}/contracts/${edges.endedToday.contract}/lines/${edges.endedToday.bucket}`).expect(200))
+        .text;
+      expect(endedLine)
+        .to.contain('1.67 of 4 hours used')
+        .and.contain(`${day(periodStart)} to ${day(periodLastDay(periodStart))}`);
+      const list = (await sophie.get(`${base}/contracts`).expect(200)).text;
+      expect(list).to.contain('Draft hours').and.not.contain('Draft renewal');
+      await sophie.get(`${base}/contracts/${edges.runningDraft.contract}/lines/${edges.runningDraft.bucket}`).expect(200);
+      await sophie.get(`${base}/contracts/${ids.draft}`).expect(404);
+      await giveRole('Admin');
     });
 
     it("opens with Alga's billing read (Finance) and is a 404 without it (User)", async function () {

@@ -280,7 +280,7 @@ describe('client access: roles and overrides', function () {
 
 describe("company details under a host's client roles", function () {
   const grants = (...names: string[]) => ({ hostGrants: new Set(names) });
-  it('reads them with client read, and changes them only with client read and update', function () {
+  it('reads them with client read, and changes them with client update, whatever the portal role', function () {
     expect(mayReadCompanyDetails(grants())).to.equal(false);
     expect(mayReadCompanyDetails(grants('client:read'))).to.equal(true);
     expect(mayReadCompanyDetails({})).to.equal(true);
@@ -288,6 +288,15 @@ describe("company details under a host's client roles", function () {
     const edits = (a: ClientAccess) => resolveAccess(ALL_ON, a).find((v) => v.permission === 'companyDetails')!;
     expect(edits(admin('client:read'))).to.include({ allowed: false, hiddenBy: 'host' });
     expect(edits(admin('client:read', 'client:update'))).to.include({ allowed: true });
+    // Beside the host, its client update decides, not the portal's Client admin role.
+    for (const role of ['full', 'billing', 'member'] as const) {
+      expect(edits(access(role, grants('client:read', 'client:update'))), role).to.include({ allowed: true });
+      expect(edits(access(role, grants('client:read'))), role).to.include({ allowed: false, hiddenBy: 'host' });
+    }
+    // Without host roles the portal's decide: the client admin's alone.
+    expect(edits(access('full'))).to.include({ allowed: false, hiddenBy: 'role' });
+    // What the agency hides from the person still hides it.
+    expect(edits(access('full', { ...grants('client:update'), personDenied: ['companyDetails'] }))).to.include({ hiddenBy: 'person' });
     // Off for the workspace: nobody changes them, whatever the host grants.
     expect(
       resolveAccess({ ...ALL_ON, allowCompanyDetailsEdit: false }, admin('client:read', 'client:update')).find(

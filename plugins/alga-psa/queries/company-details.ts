@@ -22,7 +22,7 @@ export interface CompanyDetailsRow {
 
 export type LocationColumns = Partial<
   Pick<CompanyDetailsRow, 'address_line1' | 'address_line2' | 'city' | 'postal_code' | 'country_code' | 'email' | 'phone'>
-> & { country_name?: string };
+> & { country_name?: string; phone_extension?: string };
 
 /** The client (not inactive) with the location it is billed at; `lock` takes both rows as Alga's writes do. */
 export async function findCompanyDetails(

@@ -1,14 +1,18 @@
 // Alga PSA's contracts and bucket usage as its client billing page reads them
 // (packages/client-portal/src/actions/client-portal-actions/client-billing-metrics.ts):
 // a client's contracts are client_contracts rows of the tenant and client, each naming a contract
-// (contracts, never a template nor a draft) whose contract_lines are its lines; an allowance is a
-// bucket of a line (contract_line_buckets: total_minutes per billing period, over its member
-// services, contract_line_bucket_services, or over all of them), and its use per period is
-// bucket_usage (minutes_used and rolled_over_minutes, per client and period). Today's period is
-// the bucket_usage row with period_start <= today < period_end (getClientBucketUsage); the
-// history every bucket_usage row of the client's bucket, newest first (getClientBucketUsageHistory).
-// The time behind a period: the client's time_entries on the bucket's contract line with a
-// billable duration, of a service the bucket covers, started within the period.
+// (contracts, never a template) whose contract_lines are its lines; an allowance is a bucket of a
+// line (contract_line_buckets: total_minutes per billing period, over its member services,
+// contract_line_bucket_services, or over all of them), and its use per period is bucket_usage
+// (minutes_used and rolled_over_minutes, per client and period). The contracts Alga's billing page
+// counts on a day are getClientBucketUsage's: the client_contracts row active, started on or
+// before the day, ended after it or never, whatever the contract's own status, so a draft counts
+// while its row does and is shown only then. Today's period is the bucket_usage row with
+// period_start <= today < period_end, both as UTC days (getClientBucketUsage compares them with
+// the UTC day of Alga's server); the history every bucket_usage row of the client's bucket, newest
+// first (getClientBucketUsageHistory). The time behind a period: the client's time_entries on the
+// bucket's contract line with a billable duration, of a service the bucket covers, done within it.
+import type { Knex } from 'knex';
 import type { Db } from './db.ts';
 
 export interface AlgaContractRow {
@@ -16,7 +20,6 @@ export interface AlgaContractRow {
   contract_id: string;
   contract_name: string;
   contract_description: string | null;
-  status: string;
   is_active: boolean | null;
   start_date: string;
   end_date: string | null;
@@ -55,26 +58,35 @@ const day = (column: string) => `to_char(${column}, 'YYYY-MM-DD')`;
 /** A timestamp's day as Alga prints it (toISOString().split('T')[0]: the UTC day). */
 const utcDay = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD')`;
 
-/** The client's contracts (one where `clientContractId` is given): never a template or a draft. */
+/** Whether Alga's billing page counts the client_contracts row `cc` on `today` (getClientBucketUsage's conditions). */
+const countedOn = (today: string) =>
+  ['cc.is_active = true and cc.start_date <= ?::date and (cc.end_date is null or cc.end_date > ?::date)', [today, today]] as const;
+
+/** A contract that is not a draft, or a draft while Alga's billing page counts its client_contracts row. */
+function shownOn(query: Knex.QueryBuilder, today: string) {
+  const [counted, bindings] = countedOn(today);
+  return query.andWhere((q) => q.whereNot('c.status', 'draft').orWhereRaw(counted, [...bindings]));
+}
+
+/** The client's contracts (one where `clientContractId` is given): never a template; a draft only while counted. */
 export function listAlgaClientContracts(
   db: Db,
-  scope: { tenant: string; clientId: string; clientContractId?: string },
+  scope: { tenant: string; clientId: string; today: string; clientContractId?: string },
 ): Promise<AlgaContractRow[]> {
   const query = db('client_contracts as cc')
     .join('contracts as c', (j) => j.on('c.tenant', 'cc.tenant').andOn('c.contract_id', 'cc.contract_id'))
     .where({ 'cc.tenant': scope.tenant, 'cc.client_id': scope.clientId, 'c.is_template': false })
-    .whereNot('c.status', 'draft')
     .orderBy([{ column: 'cc.start_date', order: 'desc' }, { column: 'cc.client_contract_id' }])
     .select(
       'cc.client_contract_id',
       'c.contract_id',
       'c.contract_name',
       'c.contract_description',
-      'c.status',
       'cc.is_active',
       db.raw(`${day('cc.start_date')} as start_date`),
       db.raw(`${day('cc.end_date')} as end_date`),
     );
+  shownOn(query, scope.today);
   if (scope.clientContractId) query.andWhere('cc.client_contract_id', scope.clientContractId);
   return query;
 }
@@ -122,7 +134,10 @@ export function listAlgaContractLines(db: Db, scope: { tenant: string; contractI
     );
 }
 
-/** The client's usage of these buckets in the period holding `today` (as getClientBucketUsage joins it). */
+/**
+ * The client's usage of these buckets in the period holding `today` (as getClientBucketUsage joins
+ * it), its bounds compared as UTC days, as the line page compares them (isAlgaPeriodOf).
+ */
 export function algaBucketUsageToday(
   db: Db,
   scope: { tenant: string; clientId: string; bucketIds: readonly string[]; today: string },
@@ -131,8 +146,8 @@ export function algaBucketUsageToday(
   return db('bucket_usage as bu')
     .where({ 'bu.tenant': scope.tenant, 'bu.client_id': scope.clientId })
     .whereIn('bu.bucket_id', scope.bucketIds)
-    .andWhere('bu.period_start', '<=', db.raw('?', [scope.today]))
-    .andWhere('bu.period_end', '>', db.raw('?', [scope.today]))
+    .andWhereRaw(`${utcDay('bu.period_start')} <= ?`, [scope.today])
+    .andWhereRaw(`${utcDay('bu.period_end')} > ?`, [scope.today])
     .select(
       'bu.bucket_id',
       db.raw(`${utcDay('bu.period_start')} as period_start`),
@@ -142,12 +157,15 @@ export function algaBucketUsageToday(
     );
 }
 
-/** One bucket of one of the client's contracts, with its line; undefined when it is not theirs. */
+/**
+ * One bucket of one of the client's contracts, with its line and the contract's row; undefined when
+ * it is not theirs, or is a template's, or a draft's Alga's billing page does not count `today`.
+ */
 export function findAlgaClientBucket(
   db: Db,
-  scope: { tenant: string; clientId: string; clientContractId: string; bucketId: string },
-): Promise<(AlgaContractLineRow & { start_date: string; end_date: string | null }) | undefined> {
-  return db('client_contracts as cc')
+  scope: { tenant: string; clientId: string; clientContractId: string; bucketId: string; today: string },
+): Promise<(AlgaContractLineRow & Pick<AlgaContractRow, 'is_active' | 'start_date' | 'end_date'>) | undefined> {
+  const query = db('client_contracts as cc')
     .join('contracts as c', (j) => j.on('c.tenant', 'cc.tenant').andOn('c.contract_id', 'cc.contract_id'))
     .join('contract_lines as cl', (j) => j.on('cl.tenant', 'cc.tenant').andOn('cl.contract_id', 'cc.contract_id'))
     .join('contract_line_buckets as clb', (j) => j.on('clb.tenant', 'cl.tenant').andOn('clb.contract_line_id', 'cl.contract_line_id'))
@@ -171,7 +189,6 @@ export function findAlgaClientBucket(
       'clb.bucket_id': scope.bucketId,
       'c.is_template': false,
     })
-    .whereNot('c.status', 'draft')
     .first(
       'c.contract_id',
       'cl.contract_line_id',
@@ -182,9 +199,12 @@ export function findAlgaClientBucket(
       'clb.covers_all_services',
       'clb.total_minutes',
       'sc.service_name',
+      'cc.is_active',
       db.raw(`${day('cc.start_date')} as start_date`),
       db.raw(`${day('cc.end_date')} as end_date`),
     );
+  shownOn(query, scope.today);
+  return query;
 }
 
 /** Every period of the client's use of a bucket, newest first (getClientBucketUsageHistory). */
@@ -247,7 +267,7 @@ export interface BucketNearlyUsedRow {
 /**
  * The tenant's buckets whose period under way (UTC today, as Alga's billing keeps periods) has used
  * at least `share` of the bucket's minutes with what rolled over, on the client's running contracts
- * as getClientBucketUsage counts them (active, started, not ended; never a template or a draft).
+ * as getClientBucketUsage counts them (active, started, not ended, a draft too; never a template).
  * Alga keeps no moment a period's usage moved, so the news pass reads them all each time: one row
  * per client bucket with a period under way, through bucket_usage's (tenant, bucket, period) index.
  */
@@ -261,9 +281,8 @@ export function bucketsNearlyUsed(db: Db, scope: { tenant: string; share: number
     )
     .join('contracts as c', (j) => j.on('c.tenant', 'cc.tenant').andOn('c.contract_id', 'cc.contract_id'))
     .where({ 'bu.tenant': scope.tenant, 'cc.is_active': true, 'c.is_template': false })
-    .whereNot('c.status', 'draft')
     .andWhereRaw(`cc.start_date <= ${today} and (cc.end_date is null or cc.end_date > ${today})`)
-    .andWhereRaw(`bu.period_start <= ${today} and bu.period_end > ${today}`)
+    .andWhereRaw(`(bu.period_start at time zone 'UTC')::date <= ${today} and (bu.period_end at time zone 'UTC')::date > ${today}`)
     .andWhereRaw('clb.total_minutes + bu.rolled_over_minutes > 0')
     .andWhereRaw('bu.minutes_used >= ? * (clb.total_minutes + bu.rolled_over_minutes)', [scope.share])
     .select(

@@ -212,11 +212,26 @@ const HOST_GRANTS_NEEDED = {
   contracts: ['billing:read'],
   companyProfile: ['client:read'],
   companyProfileEdit: ['client:update'],
-  // Changing the company's details: Alga's client settings page opens with client read or update
-  // and writes the client's locations only under client update (clientLocationActions.ts
-  // updateClientLocation: assertMspOrClientPortalOwnClientPermission(..., 'client', 'update')).
-  companyDetails: ['client:read', 'client:update'],
+  // Changing the company's details: Alga's client settings page writes the client's locations
+  // under client update and nothing else (clientLocationActions.ts updateClientLocation:
+  // assertMspOrClientPortalOwnClientPermission(..., 'client', 'update')), whatever else the
+  // person's roles hold; beside such a host the portal's role does not narrow it (HOST_DECIDES).
+  companyDetails: ['client:update'],
 } as const satisfies Record<ClientPermission | 'colleagues', readonly string[]> & Record<string, readonly string[]>;
+
+/**
+ * What a host that keeps client permissions decides alone, past the portal's roles: beside Alga PSA
+ * who may change the company's details is whom Alga's client update lets change the client's
+ * locations, a Full access or Member person as much as a client admin, as Alga's own client
+ * settings let them. The workspace's switch and what the agency hides still take it away; where
+ * the host keeps no client permissions the portal's roles decide (the client admin's alone).
+ */
+const HOST_DECIDES: ReadonlySet<ClientPermission> = new Set(['companyDetails']);
+
+/** Whether the person's role grants it, or the host's roles decide it instead (HOST_DECIDES). */
+function roleLayerAllows(access: Pick<ClientAccess, 'role' | 'customRole' | 'hostGrants'>, permission: ClientPermission): boolean {
+  return (access.hostGrants !== undefined && HOST_DECIDES.has(permission)) || roleGrants(access, permission);
+}
 
 /** Whether the host's roles allow this (true where the host keeps no client permissions). */
 function hostAllows(access: Pick<ClientAccess, 'hostGrants'>, needed: readonly string[]): boolean {
@@ -299,7 +314,7 @@ export function resolveAccess(settings: PortalSettings, access: ClientAccess): P
       ? 'workspace'
       : access.clientDenied.includes(permission)
         ? 'client'
-        : !roleGrants(access, permission)
+        : !roleLayerAllows(access, permission)
           ? 'role'
           : !hostAllows(access, HOST_GRANTS_NEEDED[permission])
             ? 'host'

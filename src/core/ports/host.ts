@@ -1997,7 +1997,9 @@ export interface ContractTimeEntry {
  * A client's contracts with the agency, their lines, and what each allowance allows and has used,
  * as the host's own screens compute it. Every call is scoped by workspace and client: another
  * company's contract is not found (null). `today` (YYYY-MM-DD, the reader's day) chooses the
- * current period. Only contracts the host shows a client (never drafts or templates).
+ * current period, unless the host's own client pages count by a day of their own (Alga PSA: the
+ * UTC day). Only contracts the host shows a client (never templates; a draft only where the host's
+ * own client pages show it).
  */
 export interface ContractsPort {
   /** Running ones first, then upcoming, then ended; each with its lines and today's period of each allowance. */

@@ -49,7 +49,12 @@ function periodText(i18n: RequestI18n, start: string, end: string): string {
   return i18n.t('contracts:period.between', { start: i18n.fmt.day(start), end: i18n.fmt.day(lastDayOf(end)) });
 }
 
-export function presentLine(i18n: RequestI18n, contractHref: string, line: ContractLineSummary) {
+/**
+ * A line, with today's figure of its allowance where `underWay` (its contract runs today): an ended
+ * contract or one that starts later has no period under way, and "0 of 4 hours used, 4 left" would
+ * say otherwise. Its history stays a link away.
+ */
+export function presentLine(i18n: RequestI18n, contractHref: string, line: ContractLineSummary, underWay = true) {
   const allowance = line.allowance;
   return {
     id: line.id,
@@ -58,12 +63,13 @@ export function presentLine(i18n: RequestI18n, contractHref: string, line: Contr
     quantity: line.quantity === null ? null : i18n.fmt.number(line.quantity),
     term: term(i18n, line.startsOn, line.endsOn),
     href: allowance ? `${contractHref}/lines/${encodeURIComponent(line.id)}` : null,
-    allowance: allowance
-      ? {
-          ...usage(i18n, allowance.measure, allowance.unitName, allowance.used, allowance.total),
-          period: allowance.periodStart && allowance.periodEnd ? periodText(i18n, allowance.periodStart, allowance.periodEnd) : null,
-        }
-      : null,
+    allowance:
+      allowance && underWay
+        ? {
+            ...usage(i18n, allowance.measure, allowance.unitName, allowance.used, allowance.total),
+            period: allowance.periodStart && allowance.periodEnd ? periodText(i18n, allowance.periodStart, allowance.periodEnd) : null,
+          }
+        : null,
   };
 }
 
@@ -77,7 +83,7 @@ export function presentContract(i18n: RequestI18n, base: string, contract: Contr
     chip: contract.state === 'active' ? 'on' : contract.state === 'upcoming' ? 'awaiting' : 'expired',
     stateLabel: i18n.t(`contracts:state.${contract.state}`),
     term: term(i18n, contract.startsOn, contract.endsOn),
-    lines: contract.lines.map((line) => presentLine(i18n, href, line)),
+    lines: contract.lines.map((line) => presentLine(i18n, href, line, contract.state === 'active')),
   };
 }
 
