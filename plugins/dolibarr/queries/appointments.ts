@@ -150,7 +150,7 @@ export async function lockCalendar(trx: Db, args: { entity: number; calendarId: 
  * (the page writes -1, "Not applicable") and its transparency (the page writes 0). It stands until
  * its event is deleted or moved; the portal writes and reads its own bookings the same way.
  */
-export const BOOKING_CODE = 'AC_RDV';
+const BOOKING_CODE = 'AC_RDV';
 const BOOKING_STATUS = 0;
 
 /**
