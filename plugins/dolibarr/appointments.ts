@@ -2,11 +2,16 @@
 // hours in the portal's settings are the services; a booking is an agenda event of the calendar
 // with the client's contact (queries/appointments.ts), which the agency answers on the event card.
 // Where an appointment stands, read live from the event (CONTEXT.md has the mapping):
-//   percent 0 "To do"                          → pending (as the portal writes it)
-//   percent 1–100 "In progress" / "Done"       → confirmed
-//   start (datep) moved off the requested time → moved (while not -1)
-//   percent -1 "Not applicable", or deleted    → declined
-//   called off by the client in the portal     → cancelled (the portal sets percent -1)
+//   percent 0 "To do" (as the portal writes it)
+//   or -1 "Not applicable" (as Dolibarr's page writes it) → pending: requested, not yet answered
+//   percent 1–100 "In progress" / "Done"                  → confirmed
+//   start (datep) moved off the requested time            → moved
+//   the event deleted on the card                         → declined
+//   called off by the client in the portal                → cancelled (the portal deletes the event)
+// A booking holds its time while its event is there, for the portal and for Dolibarr's public
+// BookCal page alike (busyEvents: bookcalAjax.php's rule and more), so what the portal shows
+// standing is exactly what Dolibarr's page shows booked. The bookings Dolibarr's page took for a
+// contact of the company are listed beside the portal's own.
 // Two clients asking at once for one time: each request takes a transaction-scoped advisory lock
 // per entity and calendar, then checks the calendar's standing events again before it writes, so
 // exactly one is written and the other is refused as taken. The owner's other events (on any
@@ -30,7 +35,6 @@ import {
   listCalendars,
   lockCalendar,
   noteBookingSeen,
-  PERCENT_NOT_APPLICABLE,
   standingBookings,
 } from './queries/appointments.ts';
 import { findContact } from './queries/contacts.ts';
@@ -60,13 +64,15 @@ const hoursOf = (value: unknown) => {
 /** The portal's status of a booking, from its event as Dolibarr holds it now. */
 function bookingStatus(row: BookingRow): AppointmentStatus {
   if (row.cancelled_at) return 'cancelled';
-  if (row.event_id === null || row.percent === PERCENT_NOT_APPLICABLE) return 'declined';
+  if (row.event_id === null) return 'declined';
   if (row.datep && row.datep.getTime() !== row.requested_start.getTime()) return 'moved';
-  return row.percent === 0 ? 'pending' : 'confirmed';
+  return row.percent !== null && row.percent > 0 ? 'confirmed' : 'pending';
 }
 
 /** Whether Dolibarr holds the booking otherwise than the client was last told. */
 function bookingChanged(row: BookingRow): boolean {
+  // A booking Dolibarr's page took was told nothing by the portal, so nothing is news of it.
+  if (row.origin === 'dolibarr') return false;
   const status = bookingStatus(row);
   return status !== row.seen_status || (status !== 'declined' && row.starts_at.getTime() !== row.seen_start.getTime());
 }
@@ -194,7 +200,6 @@ export function dolibarrAppointments(db: Knex, entityOf: EntityOf): Appointments
         const eventId = await insertBookingEvent(trx, {
           entity: s.entity,
           calendarId: calendar.rowid,
-          eventType: calendar.event_type,
           label: `${calendar.label?.trim() || calendar.ref} – ${who}`,
           note: textToHtml(wanted.note),
           companyId: s.companyId,
@@ -228,7 +233,7 @@ export function dolibarrAppointments(db: Knex, entityOf: EntityOf): Appointments
       const work = async (trx: Knex.Transaction) => {
         const current = await findBooking(trx, { ...s, eventId });
         if (!current || !['pending', 'confirmed', 'moved'].includes(bookingStatus(current))) return null;
-        if (!(await cancelBooking(trx, { ...s, eventId, now: new Date() }))) return null;
+        if (!(await cancelBooking(trx, { ...s, booking: current, now: new Date() }))) return null;
         const row = await findBooking(trx, { ...s, eventId });
         return row ? present(row) : null;
       };

@@ -607,6 +607,12 @@ export const DOLIBARR_APPOINTMENT_CLAIMS: HostClaim[] = [
     columns: ['fk_actioncomm', 'element_type', 'fk_element', 'mandatory', 'transparency', 'answer_status'],
   },
   { concept: 'booking', table: 'llx_c_actioncomm', columns: ['id', 'code'] },
+  // A booking Dolibarr's page took is the company's through its contact; a cancelled one goes as
+  // ActionComm::delete removes an event.
+  { concept: 'booking', table: 'llx_socpeople', columns: ['rowid', 'fk_soc'] },
+  { concept: 'booking', table: 'llx_categorie_actioncomm', columns: ['fk_actioncomm'] },
+  { concept: 'booking', table: 'llx_actioncomm_reminder', columns: ['fk_actioncomm'] },
+  { concept: 'booking', table: 'llx_actioncomm_extrafields', columns: ['fk_object'] },
 ];
 
 /**

@@ -189,6 +189,15 @@ function messageLabel(companyName: string, ticket: Pick<TicketRow, 'ref' | 'subj
   return `[${companyName} - Ticket ${ticket.ref}] ${ticket.subject?.trim() ?? ''}`;
 }
 
+/**
+ * A survey answer as the agency reads it on the ticket, in English as the binding's other agenda
+ * texts (queries/agenda.ts): the rating out of the scale, then the client's comment as they wrote it.
+ */
+function surveyAnswerHtml(answer: { rating: number; scale: number; comment: string | null }): string {
+  const rating = `Satisfaction survey: ${answer.rating}/${answer.scale}`;
+  return answer.comment?.trim() ? `${rating}<br>\n${textToHtml(answer.comment)}` : rating;
+}
+
 const HISTORY: Record<string, Omit<TicketStatusChange, 'at'>> = {
   AC_TICKET_CREATE: { state: 'open', statusLabel: null },
   AC_TICKET_ASSIGNED: { state: 'open', statusLabel: null, statusName: 'assigned' },
@@ -500,7 +509,40 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
       const row = write?.trx ? await work(write.trx) : await db.transaction(work);
       return row ? presentSummary(row) : null;
     },
-    // Dolibarr keeps no surveys: the portal keeps the answers (portal_ticket_ratings). Each closing
+    // Dolibarr keeps no surveys: the portal keeps the answers (portal_ticket_ratings), and each is
+    // also written on the ticket as a private message, where the agency works: the ticket card's
+    // messages list it (marked private) beside the conversation, Dolibarr's public page and the
+    // portal's conversation never show it, and the news pass does not tell it (TICKET_MSG_PRIVATE).
+    // Written as createTicketMessage writes one from the client (no user, the contact and its
+    // email), without newMessage's status change: a private message moves no status, and the
+    // ticket stays closed.
+    async noteSurveyAnswer(workspaceId, clientId, contactId, id, answer, write) {
+      const s = scope(workspaceId, clientId);
+      const rowid = parseId(id);
+      const contactRowid = parseId(contactId);
+      if (!s || rowid === null || contactRowid === null) return false;
+      const contact = await findContact(db, { entity: s.entity, contactId: contactRowid });
+      if (!contact || contact.fk_soc !== s.companyId) return false;
+      const work = async (trx: Knex.Transaction) => {
+        const ticket = await findTicket(trx, { ...s, rowid });
+        if (!ticket) return false;
+        await insertTicketMessage(trx, {
+          entity: s.entity,
+          ticketId: rowid,
+          companyId: s.companyId,
+          projectId: ticket.fk_project,
+          contactId: contactRowid,
+          email: contact.email.trim(),
+          label: messageLabel((await entityCompanyName(trx, { entity: s.entity })) ?? '', ticket),
+          note: surveyAnswerHtml(answer),
+          ip: write?.ip ?? null,
+          private: true,
+        });
+        return true;
+      };
+      return write?.trx ? work(write.trx) : db.transaction(work);
+    },
+    // Each closing
     // staff set in Dolibarr (a numbered status change into CLOSED) invites the ticket's SUPPORTCLI
     // contact once; the client's own close through the portal invites no one.
     async resolution(workspaceId, clientId, id) {

@@ -4,7 +4,8 @@
 // general request's into its ticket's directory; a file that fails half-way leaves no proposal, no
 // request, no row and no file; the PROPAL_CREATE agenda event only where the entity's agenda setup
 // asks for it; and busy time: an event of the calendar's owner on another calendar (as owner or as
-// an assigned user) keeps its slot from being offered or booked, one "Not applicable" does not.
+// an assigned user) marked busy keeps its slot from being offered or booked, one marked available
+// does not.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -304,6 +305,8 @@ describe('dolibarr binding: request files, the PROPAL_CREATE event and busy time
           fk_action: 5,
           label: 'Elsewhere',
           percent: 0,
+          // The event card's "Busy" box, checked by default.
+          transparency: 1,
           ...fields,
         })
         .returning('id');
@@ -325,8 +328,8 @@ describe('dolibarr binding: request files, the PROPAL_CREATE event and busy time
         transparency: 1,
         answer_status: '0',
       });
-      // A meeting of the owner called off ("Not applicable") holds nothing.
-      await event(new Date(freeSlot), { fk_user_action: host.seed.users.admin, percent: -1 });
+      // A meeting of the owner marked available ("Busy" unchecked) holds nothing.
+      await event(new Date(freeSlot), { fk_user_action: host.seed.users.admin, transparency: 0 });
       // Another user's meeting, the owner not in it, holds nothing of the owner's time.
       await event(new Date(slots[6]!), { fk_user_action: host.seed.users.staff });
 

@@ -369,7 +369,7 @@ describe('dolibarr binding: service requests and appointments', function () {
       expect(await appointments.find(workspace, garage === client ? bakery : garage, contact, id)).to.equal(null);
     });
 
-    it('lets the client cancel a standing booking, which frees the time; a declined one stays declined', async function () {
+    it('lets the client cancel a standing booking, which frees the time; one declined on the card stays declined', async function () {
       const event = await host.db('llx_actioncomm').where({ fk_bookcal_calendar: calendar }).first();
       const booking = await host.db('portal_dolibarr_appointments').where({ fk_actioncomm: event.id }).first();
       const client = String(booking.fk_soc);
@@ -378,12 +378,14 @@ describe('dolibarr binding: service requests and appointments', function () {
       expect(upcoming.items.map((a) => a.id)).to.deep.equal([String(event.id)]);
       const cancelled = await appointments.cancel(workspace, client, contact, String(event.id));
       expect(cancelled).to.include({ status: 'cancelled' });
-      expect((await host.db('llx_actioncomm').where({ id: event.id }).first()).percent).to.equal(-1);
+      // Gone as ActionComm::delete removes it, so Dolibarr's page no longer counts it either.
+      expect(await host.db('llx_actioncomm').where({ id: event.id }).first()).to.equal(undefined);
       expect(await appointments.cancel(workspace, client, contact, String(event.id))).to.equal(null);
       const moved = new Date(slot.startsAt.getTime() + 24 * HOUR);
       const free = (await appointments.freeSlots(workspace, String(calendar), now, new Date(now.getTime() + 96 * HOUR), now))!;
       expect(free.some((s) => s.startsAt.getTime() === moved.getTime())).to.equal(true);
-      // Another booking, declined on the card (status "Not applicable").
+      // Another booking: "Not applicable" on the card is how Dolibarr's page writes a request, still
+      // pending; the agency declines by deleting the event.
       const other = (await appointments.request(
         workspace,
         bakery,
@@ -396,6 +398,15 @@ describe('dolibarr binding: service requests and appointments', function () {
         .db('llx_actioncomm')
         .where({ id: Number(other.id) })
         .update({ percent: -1 });
+      expect(await appointments.find(workspace, bakery, claire, other.id)).to.include({ status: 'pending' });
+      await host
+        .db('llx_actioncomm_resources')
+        .where({ fk_actioncomm: Number(other.id) })
+        .delete();
+      await host
+        .db('llx_actioncomm')
+        .where({ id: Number(other.id) })
+        .delete();
       expect(await appointments.find(workspace, bakery, claire, other.id)).to.include({ status: 'declined' });
       expect(await appointments.cancel(workspace, bakery, claire, other.id)).to.equal(null);
     });

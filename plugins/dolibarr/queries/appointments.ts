@@ -14,8 +14,6 @@ import { agendaLabel } from './agenda.ts';
 
 /** BookCal's calendar status: validated (Calendar::STATUS_VALIDATED); drafts (0) and canceled (9) take no bookings. */
 const CALENDAR_VALIDATED = 1;
-/** llx_actioncomm.percent -1: "Not applicable", the status the portal reads as refused or called off. */
-export const PERCENT_NOT_APPLICABLE = -1;
 
 /** Whether BookCal's tables are there (the module's dump). */
 export async function bookcalTablesExist(db: Db): Promise<boolean> {
@@ -146,32 +144,55 @@ export async function lockCalendar(trx: Db, args: { entity: number; calendarId: 
 }
 
 /**
- * The standing events overlapping [from, to) that hold the calendar's time: every event of the
- * calendar (the portal's bookings, BookCal's own, the agency's), and every event of the calendar's
- * owner on any calendar of Dolibarr's agenda, as its owner (fk_user_action, ActionComm's
- * userownerid) or as an assigned user (an llx_actioncomm_resources row 'user'), so a meeting the
- * owner has elsewhere blocks the slot too. Whatever its status but "Not applicable" (-1: refused,
- * called off, or the automatic events of the agenda's triggers, which take no time). An event
- * without an end holds its start. One statement, on the datep index.
+ * Dolibarr's BookCal booking, as its public page writes one (public/bookcal/index.php: type
+ * AC_RDV, fk_bookcal_calendar the calendar, status 0) and as bookcalAjax.php counts one busy
+ * ("b.code = 'AC_RDV' AND b.status = 0 AND b.fk_bookcal_calendar = <id>"): whatever its percent
+ * (the page writes -1, "Not applicable") and its transparency (the page writes 0). It stands until
+ * its event is deleted or moved; the portal writes and reads its own bookings the same way.
+ */
+const BOOKING_CODE = 'AC_RDV';
+const BOOKING_STATUS = 0;
+
+/**
+ * The events overlapping [from, to) that hold the calendar's time, one rule for the slots offered
+ * and the booking's check, and a superset of bookcalAjax.php's, so the portal never offers what
+ * Dolibarr's page shows booked:
+ *   - every booking of the calendar (above), as Dolibarr's page counts them;
+ *   - every event of the calendar's owner, as its owner (fk_user_action, ActionComm's userownerid)
+ *     or as an assigned user (an llx_actioncomm_resources row 'user'), on any calendar of the
+ *     agenda: a BookCal booking of the owner's other calendars whatever its flags, and any other
+ *     event only where it is marked busy (transparency > 0: the event card's "Busy" box, checked by
+ *     default; ActionComm::create leaves the automatic events at 0). Its percent does not count:
+ *     the card's own meetings start at -1 "Not applicable".
+ * An event without an end (or ending before it starts) holds its start. One statement, on the
+ * datep index.
  */
 export function busyEvents(db: Db, args: { entity: number; calendarId: number; owner: number | null; from: Date; to: Date }) {
   const owner = args.owner !== null && args.owner > 0 ? args.owner : null;
   return db('llx_actioncomm as a')
     .where('a.entity', args.entity)
     .andWhere(function heldTime() {
-      this.where('a.fk_bookcal_calendar', args.calendarId);
+      this.where(function calendarBooking() {
+        this.where({ 'a.fk_bookcal_calendar': args.calendarId, 'a.code': BOOKING_CODE, 'a.status': BOOKING_STATUS });
+      });
       if (owner !== null)
-        this.orWhere('a.fk_user_action', owner).orWhereExists(
-          db('llx_actioncomm_resources as r')
-            .select(db.raw('1'))
-            .whereRaw('r.fk_actioncomm = a.id')
-            .where({ 'r.element_type': 'user', 'r.fk_element': owner }),
-        );
+        this.orWhere(function ownersTime() {
+          this.where(function ofOwner() {
+            this.where('a.fk_user_action', owner).orWhereExists(
+              db('llx_actioncomm_resources as r')
+                .select(db.raw('1'))
+                .whereRaw('r.fk_actioncomm = a.id')
+                .where({ 'r.element_type': 'user', 'r.fk_element': owner }),
+            );
+          }).andWhere(function held() {
+            this.where('a.transparency', '>', 0).orWhere(function anyBooking() {
+              this.whereNotNull('a.fk_bookcal_calendar').andWhere({ 'a.code': BOOKING_CODE, 'a.status': BOOKING_STATUS });
+            });
+          });
+        });
     })
-    .whereNot('a.percent', PERCENT_NOT_APPLICABLE)
     .andWhereRaw('a.datep < ?::timestamptz::timestamp', [args.to])
-    .andWhereRaw('coalesce(a.datep2, a.datep) > ?::timestamptz::timestamp', [args.from])
-    .andWhereRaw('coalesce(a.datep2, a.datep) >= a.datep')
+    .andWhereRaw(`greatest(coalesce(a.datep2, a.datep), a.datep + interval '1 second') > ?::timestamptz::timestamp`, [args.from])
     .select<Array<{ startsAt: Date; endsAt: Date }>>(
       db.raw('a.datep::timestamptz as "startsAt"'),
       db.raw('greatest(coalesce(a.datep2, a.datep), a.datep + interval \'1 second\')::timestamptz as "endsAt"'),
@@ -184,7 +205,6 @@ export async function insertBookingEvent(
   args: {
     entity: number;
     calendarId: number;
-    eventType: string;
     label: string;
     note: string;
     companyId: number;
@@ -195,7 +215,7 @@ export async function insertBookingEvent(
     ip: string | null;
   },
 ): Promise<number> {
-  const type = await trx('llx_c_actioncomm').where({ code: args.eventType }).first<{ id: number } | undefined>('id');
+  const type = await trx('llx_c_actioncomm').where({ code: BOOKING_CODE }).first<{ id: number } | undefined>('id');
   const [event] = await trx('llx_actioncomm')
     .insert({
       ref: '(PROV)',
@@ -205,7 +225,8 @@ export async function insertBookingEvent(
       datep2: trx.raw('?::timestamptz::timestamp', [args.endsAt]),
       durationp: null,
       fk_action: type?.id ?? null,
-      code: args.eventType,
+      // A booking Dolibarr's public page counts busy (BOOKING_CODE): AC_RDV, status 0, the calendar.
+      code: BOOKING_CODE,
       fk_soc: args.companyId,
       fk_contact: args.contactId,
       fk_project: null,
@@ -224,7 +245,7 @@ export async function insertBookingEvent(
       fk_element: null,
       elementtype: null,
       event_paid: 0,
-      status: 0,
+      status: BOOKING_STATUS,
       fk_bookcal_calendar: args.calendarId,
       ip: args.ip?.slice(0, 250) || null,
     })
@@ -285,6 +306,8 @@ export async function insertBooking(
 }
 
 export interface BookingRow {
+  /** Who took it: the portal (its row), or Dolibarr's public BookCal page (the event alone). */
+  origin: 'portal' | 'dolibarr';
   fk_actioncomm: number;
   fk_bookcal_calendar: number;
   fk_soc: number;
@@ -309,8 +332,66 @@ export interface BookingRow {
   starts_at: Date;
 }
 
-function bookings(db: Db, entity: number) {
-  return db('portal_dolibarr_appointments as b')
+const SOURCE_COLUMNS = [
+  'entity',
+  'fk_actioncomm',
+  'fk_bookcal_calendar',
+  'fk_soc',
+  'fk_socpeople',
+  'requested_start',
+  'minutes',
+  'time_zone',
+  'note',
+  'cancelled_at',
+  'seen_status',
+  'seen_start',
+  'sequence',
+  'created_at',
+];
+
+/**
+ * The bookings Dolibarr's public BookCal page took for a contact of a company, which the portal did
+ * not write: its event (BOOKING_CODE) with the contact the page found by name and email (fk_contact;
+ * the page leaves fk_soc empty), the contact's company the client. Shaped as the portal's rows:
+ * requested as it stands, told nothing yet.
+ */
+function pageBookings(db: Db, entity: number) {
+  return db('llx_actioncomm as e')
+    .join('llx_socpeople as p', 'p.rowid', 'e.fk_contact')
+    .leftJoin('portal_dolibarr_calendars as h', function joinHours() {
+      this.on('h.fk_bookcal_calendar', '=', 'e.fk_bookcal_calendar').andOn('h.entity', '=', 'e.entity');
+    })
+    .where({ 'e.entity': entity, 'e.code': BOOKING_CODE, 'e.status': BOOKING_STATUS })
+    .whereNotNull('e.fk_bookcal_calendar')
+    .whereNotNull('p.fk_soc')
+    .whereNotExists(db('portal_dolibarr_appointments as x').select(db.raw('1')).whereRaw('x.entity = e.entity and x.fk_actioncomm = e.id'))
+    .select(
+      'e.entity',
+      'e.id as fk_actioncomm',
+      'e.fk_bookcal_calendar',
+      'p.fk_soc',
+      'e.fk_contact as fk_socpeople',
+      db.raw('e.datep::timestamptz as requested_start'),
+      db.raw('coalesce(nullif((extract(epoch from e.datep2 - e.datep) / 60)::int, 0), h.minutes, 60) as minutes'),
+      db.raw("coalesce(h.time_zone, 'UTC') as time_zone"),
+      db.raw("coalesce(e.note, '') as note"),
+      db.raw('null::timestamptz as cancelled_at'),
+      db.raw("'pending' as seen_status"),
+      db.raw('e.datep::timestamptz as seen_start'),
+      db.raw('0 as sequence'),
+      db.raw('e.datec::timestamptz as created_at'),
+      db.raw("'dolibarr' as origin"),
+    );
+}
+
+/** The portal's bookings, and (withPage) those Dolibarr's own page took, each with its event read live. */
+function bookings(db: Db, entity: number, withPage = true) {
+  const own = db('portal_dolibarr_appointments')
+    .where({ entity })
+    .select(...SOURCE_COLUMNS, db.raw("'portal' as origin"));
+  const source = withPage ? own.unionAll(pageBookings(db, entity)) : own;
+  return db
+    .from(source.as('b'))
     .leftJoin('llx_actioncomm as a', function joinEvent() {
       this.on('a.id', '=', 'b.fk_actioncomm').andOn('a.entity', '=', 'b.entity');
     })
@@ -324,6 +405,7 @@ function bookings(db: Db, entity: number) {
 const STARTS_AT = 'coalesce(a.datep::timestamptz, b.requested_start)';
 
 const BOOKING_COLUMNS = (db: Db) => [
+  'b.origin',
   'b.fk_actioncomm',
   'b.fk_bookcal_calendar',
   'b.fk_soc',
@@ -378,9 +460,9 @@ export async function findBooking(db: Db, args: { entity: number; companyId: num
   return row ?? null;
 }
 
-/** The bookings the news pass looks at: not called off by the client, not yet told as declined. */
+/** The portal's bookings the news pass looks at: not called off by the client, not yet told as declined. */
 export function standingBookings(db: Db, args: { entity: number; limit: number }): Promise<BookingRow[]> {
-  return bookings(db, args.entity)
+  return bookings(db, args.entity, false)
     .whereNull('b.cancelled_at')
     .whereNot('b.seen_status', 'declined')
     .orderBy('b.fk_actioncomm')
@@ -396,16 +478,51 @@ export async function noteBookingSeen(db: Db, args: { entity: number; eventId: n
 }
 
 /**
- * The client calls a standing booking off: the portal notes it, and the event's status becomes
- * "Not applicable" (-1), which frees the time, as the agency would set it on the event card.
- * False when it is not the company's or already called off.
+ * The client calls a standing booking off: the portal notes it (a booking Dolibarr's page took gets
+ * its row now), and the event goes as ActionComm::delete removes one from the event card (its
+ * categories, assigned users and contacts, reminders, extra fields, then the event), which frees
+ * the time for Dolibarr's page as for the portal: its busy rule counts any booking event still
+ * there, whatever its percent. False when it is not the company's or already called off.
  */
-export async function cancelBooking(trx: Db, args: { entity: number; companyId: number; eventId: number; now: Date }): Promise<boolean> {
-  const changed = await trx('portal_dolibarr_appointments')
-    .where({ entity: args.entity, fk_soc: args.companyId, fk_actioncomm: args.eventId })
-    .whereNull('cancelled_at')
-    .update({ cancelled_at: args.now, seen_status: 'cancelled', sequence: trx.raw('sequence + 1') });
-  if (changed === 0) return false;
-  await trx('llx_actioncomm').where({ entity: args.entity, id: args.eventId }).update({ percent: PERCENT_NOT_APPLICABLE });
+export async function cancelBooking(
+  trx: Db,
+  args: { entity: number; companyId: number; booking: BookingRow; now: Date },
+): Promise<boolean> {
+  const b = args.booking;
+  if (b.fk_soc !== args.companyId) return false;
+  const noted = await trx('portal_dolibarr_appointments')
+    .insert({
+      entity: args.entity,
+      fk_actioncomm: b.fk_actioncomm,
+      fk_bookcal_calendar: b.fk_bookcal_calendar,
+      fk_soc: b.fk_soc,
+      fk_socpeople: b.fk_socpeople,
+      requested_start: b.requested_start,
+      minutes: b.minutes,
+      time_zone: b.time_zone,
+      note: b.note,
+      cancelled_at: args.now,
+      seen_status: 'cancelled',
+      seen_start: b.starts_at,
+      sequence: b.sequence + 1,
+    })
+    .onConflict(['entity', 'fk_actioncomm'])
+    .merge({ cancelled_at: args.now, seen_status: 'cancelled', sequence: trx.raw('portal_dolibarr_appointments.sequence + 1') })
+    .where('portal_dolibarr_appointments.fk_soc', args.companyId)
+    .whereNull('portal_dolibarr_appointments.cancelled_at')
+    .returning('fk_actioncomm');
+  if (noted.length === 0) return false;
+  await deleteEvent(trx, { entity: args.entity, eventId: b.fk_actioncomm });
   return true;
+}
+
+/** ActionComm::delete's statements (without its ACTION_DELETE trigger). */
+async function deleteEvent(trx: Db, args: { entity: number; eventId: number }): Promise<void> {
+  const event = await trx('llx_actioncomm').where({ entity: args.entity, id: args.eventId }).first('id');
+  if (!event) return;
+  await trx('llx_categorie_actioncomm').where({ fk_actioncomm: args.eventId }).delete();
+  await trx('llx_actioncomm_resources').where({ fk_actioncomm: args.eventId }).delete();
+  await trx('llx_actioncomm_reminder').where({ fk_actioncomm: args.eventId }).delete();
+  await trx('llx_actioncomm_extrafields').where({ fk_object: args.eventId }).delete();
+  await trx('llx_actioncomm').where({ entity: args.entity, id: args.eventId }).delete();
 }

@@ -501,12 +501,18 @@ export interface TicketMessageInsert {
   note: string;
   /** The client's address, where known (ActionComm::create writes $this->ip). */
   ip: string | null;
+  /**
+   * A private message (createTicketMessage with $this->private: code TICKET_MSG_PRIVATE), which
+   * Dolibarr shows its staff on the ticket and never on its public page.
+   */
+  private?: boolean;
 }
 
 /**
  * Ticket::createTicketMessage from the public side, through ActionComm::create: the event with no
  * user, the person's email in email_from and, as TICKET_ASSIGN_CONTACT_TO_MESSAGE does, the
- * contact; its ref set to its id afterwards. Answers the event's id and time.
+ * contact; its ref set to its id afterwards (a private one as the same method writes it with
+ * $this->private). Answers the event's id and time.
  */
 export async function insertTicketMessage(trx: Db, args: TicketMessageInsert): Promise<{ id: number; datep: Date }> {
   // fk_action: the type AC_OTH_AUTO ("not an entry of the manual calendar, only of the CRM's").
@@ -520,7 +526,7 @@ export async function insertTicketMessage(trx: Db, args: TicketMessageInsert): P
       datep2: null,
       durationp: null,
       fk_action: type,
-      code: 'TICKET_MSG',
+      code: args.private ? 'TICKET_MSG_PRIVATE' : 'TICKET_MSG',
       fk_soc: args.companyId,
       fk_project: args.projectId && args.projectId > 0 ? args.projectId : null,
       fk_contact: args.contactId,

@@ -1108,6 +1108,20 @@ export interface TicketsPort {
    * the answers itself, one per ticket, changeable (portal_ticket_ratings).
    */
   surveys?: TicketSurveysPort;
+  /**
+   * Optional, where the host keeps no surveys: the answer the portal keeps is also written on the
+   * ticket where the agency works on it (Dolibarr: a private message on the ticket), in the
+   * portal's transaction (`write.trx`), so the two never disagree. False when the ticket is not
+   * this client's.
+   */
+  noteSurveyAnswer?(
+    workspaceId: HostId,
+    clientId: HostId,
+    contactId: HostId,
+    ticketId: HostId,
+    answer: { rating: number; scale: number; comment: string | null },
+    write?: HostWrite,
+  ): Promise<boolean>;
   /** One of files(), to download; null when it is not a file of that ticket of this client. */
   fileContent?(workspaceId: HostId, clientId: HostId, ticketId: HostId, fileId: HostId): Promise<TicketFileContent | null>;
   /**

@@ -607,8 +607,9 @@ export function createTicketsHandlers(deps: TicketsDeps) {
 
     /**
      * The survey's answer: to the host's invitation where the host keeps surveys (one answer, as
-     * the host allows), else kept by the portal (a second answer replaces the first); logged as
-     * ticket.rated with it, in one transaction.
+     * the host allows), else kept by the portal (a second answer replaces the first) and, where
+     * the host takes a copy (noteSurveyAnswer), written on its ticket too; logged as ticket.rated
+     * with it, in one transaction.
      */
     answer: async (req: Request, res: Response) => {
       const { workspace, base } = portalContext(res);
@@ -638,6 +639,17 @@ export function createTicketsHandlers(deps: TicketsDeps) {
             comment: input.comment,
           });
           if (!saved) return { refused: 'colleague' as const };
+          // Where the agency reads the ticket too (the host's own record of the answer).
+          const noted = await tickets.noteSurveyAnswer?.(
+            workspace.id,
+            user.client_id,
+            user.contact_id,
+            ticket.id,
+            { rating: input.rating, scale: PORTAL_SURVEY_SCALE, comment: input.comment ?? null },
+            { trx, ip: requestMeta(req).ip },
+          );
+          // Thrown, so the portal's answer goes back with it.
+          if (noted === false) throw notFound('tickets:errors.noSurvey');
           // A changed answer keeps what it replaced in the log: the answer's history.
           if (saved.replaced) {
             const replaced = { rating: saved.replaced.rating, comment: saved.replaced.comment, ratedAt: saved.replaced.rated_at };
