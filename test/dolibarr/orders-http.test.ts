@@ -1,6 +1,6 @@
 // Covers the orders section served on a real Dolibarr database, over HTTP as a client uses it: the
 // list of the company's orders past draft, an order's page with its shipment and the carrier's
-// tracking link, the PDF Dolibarr generated for it, "order again" (a draft in llx_commande, the
+// tracking link and a line's discount, the PDF Dolibarr generated for it, "order again" (a draft in llx_commande, the
 // portal's log entry, both in one transaction) and another company's order as a 404.
 import { expect } from 'chai';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -43,6 +43,20 @@ describe('dolibarr host: a client follows an order and orders it again over HTTP
       extra: { date_cloture: '2026-03-20 10:00:00', last_main_doc: 'commande/CO2603-0007/CO2603-0007.pdf' },
     });
     order = made.id;
+    // A line with a 10 % discount, as Commande::addline writes it: total_ht already net of it.
+    await db('llx_commandedet').insert({
+      fk_commande: order,
+      description: 'Layout work',
+      tva_tx: 5.5,
+      qty: 1,
+      subprice: 240,
+      remise_percent: 10,
+      total_ht: 216,
+      total_tva: 11.88,
+      total_ttc: 227.88,
+      product_type: 1,
+      rang: 2,
+    });
     const dhl = await insertCarrier(db, 'DHL', 'DHL', 'https://www.dhl.com/track?AWB={TRACKID}');
     await insertShipment(db, seed, {
       ref: 'SH2603-0004',
@@ -76,6 +90,9 @@ describe('dolibarr host: a client follows an order and orders it again over HTTP
     const page = await claire.get(`${base}/orders/${order}`).expect(200);
     expect(page.text).to.include('Shop sign, lit').and.include('SH2603-0004').and.include('by DHL');
     expect(page.text).to.include('href="https://www.dhl.com/track?AWB=JD0146"');
+    // The discount the order card shows in its "Disc." column, beside the line it explains.
+    expect(page.text).to.include('<th scope="col" class="num">Discount</th>');
+    expect(page.text).to.match(/Layout work<\/td>(?:(?!<\/tr>)[\s\S])*>10 %<\/td>(?:(?!<\/tr>)[\s\S])*€216\.00/);
     // The delivery's state in words, not the translation key a wrong key path prints.
     expect(page.text).to.not.include('shipment.state.').and.not.include('shipments.state.');
     const pdf = await claire.get(`${base}/orders/${order}/pdf`).buffer(true).expect(200);
