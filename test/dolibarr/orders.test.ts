@@ -297,6 +297,7 @@ describe('dolibarr binding: orders', function () {
       ip: '203.0.113.9',
     });
     expect(row.date_creation).to.be.an.instanceof(Date);
+    expect(row.date_creation.getMilliseconds(), 'idate() writes seconds').to.equal(0);
     expect(row.note_private)
       .to.contain('Agency note')
       .and.contain('Asked for again from the client portal by')

@@ -332,8 +332,9 @@ export const CLONED_LINE_COLUMNS = [
 /**
  * "Order again" as Dolibarr's Commande::createFromClone and create() write a draft: a new
  * llx_commande row with ref '(PROV)' renamed '(PROV<rowid>)', status draft (0), the same company
- * and entity, today as its date, date_creation now, fk_user_author the portal's configured user
- * (or null), the customer's reference cleared (MAIN_KEEP_REF_CUSTOMER_ON_CLONING off), the
+ * and entity, today as its date, date_creation now (to the second, as idate() writes it),
+ * fk_user_author the portal's configured user (or null), the customer's reference cleared
+ * (MAIN_KEEP_REF_CUSTOMER_ON_CLONING off), the
  * delivery date and the rest of the order's own columns kept, and the private note saying who
  * asked; its lines copied with their amounts, each line's ref_ext '' ("Do not clone ref_ext");
  * the order's contacts copied as copy_linked_contact() adds them (internal, then external, the
@@ -362,7 +363,7 @@ export async function insertOrderDraftCopy(
     `insert into llx_commande (ref, entity, ${CLONED_ORDER_COLUMNS.join(', ')}, ${expressions.map(([c]) => c).join(', ')},
                                ref_client, date_creation, date_commande, fk_user_author, fk_statut, note_private, ip)
      select '(PROV)', entity, ${CLONED_ORDER_COLUMNS.map((c) => `o.${c}`).join(', ')}, ${expressions.map(([, e]) => e).join(', ')},
-            null, now(), current_date, ?, 0, ?, ?
+            null, date_trunc('second', now()), current_date, ?, 0, ?, ?
        from llx_commande o where o.rowid = ? and o.entity = ? and o.fk_soc = ?
      returning rowid`,
     [args.userId, notePrivate, args.ip, source.rowid, args.entity, args.companyId],
