@@ -204,6 +204,10 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     purpose: 'beside Dolibarr only: each request a client sent, the form as sent, and the proposal or ticket it became',
   },
   {
+    name: 'portal_dolibarr_reorders',
+    purpose: 'beside Dolibarr only: each draft order a client asked for with “order again”, and the order it copies',
+  },
+  {
     name: 'portal_dolibarr_calendars',
     purpose:
       'beside Dolibarr only: the agency’s hours of each BookCal calendar clients may book (the module’s availabilities are not read)',

@@ -43,6 +43,7 @@ import {
   DOLIBARR_TICKET_CLAIMS,
 } from './claims.ts';
 import { dolibarrInvoices, dolibarrOffers } from './commercial.ts';
+import { recordAgendaEvent } from './queries/agenda.ts';
 import { stripeModuleSettings } from './queries/constants.ts';
 import { parseId, toHostId } from './ids.ts';
 import { currencyOrDefault, toCents } from './money.ts';
@@ -184,6 +185,21 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
       phone: row.phone?.trim() || null,
     };
   };
+  const actingUser = options.actingUserId ?? null;
+  // CONTACT_MODIFY's event: on the contact's company and the contact, as the acting user.
+  const recordContactModified = (trx: Knex.Transaction, entity: number, contact: ContactRow, ip: string | null) =>
+    recordAgendaEvent(trx, {
+      entity,
+      trigger: 'CONTACT_MODIFY',
+      elementId: contact.rowid,
+      ref: '',
+      contactId: contact.rowid,
+      companyId: contact.fk_soc,
+      projectId: null,
+      userId: actingUser,
+      at: null,
+      ip,
+    });
   const presentStaff = (row: StaffRow): HostStaffUser => ({
     id: toHostId(row.rowid),
     workspaceId,
@@ -262,27 +278,38 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
         const companyId = parseId(filter.clientId);
         return companyId === null ? [] : (await listContacts(db, { entity: e, companyId })).map(presentContact);
       },
+      // Each change of the contact's own details leaves the trace Contact::update leaves: the
+      // CONTACT_MODIFY agenda event on the contact, in the same transaction.
       async updateProfile(id, contactId, profile) {
         const e = entityOf(id);
         const rowid = parseId(contactId);
         if (e === null || rowid === null) return null;
-        const current = await findContact(db, { entity: e, contactId: rowid });
-        if (!current) return null;
-        const { firstname, lastname } = splitName(profile.name, current.lastname);
-        if (!(await updateContactProfile(db, { entity: e, contactId: rowid, firstname, lastname, phone: phoneForColumn(profile.phone) })))
-          return null;
-        const row = await findContact(db, { entity: e, contactId: rowid });
-        return row ? presentContact(row) : null;
+        return db.transaction(async (trx) => {
+          const current = await findContact(trx, { entity: e, contactId: rowid });
+          if (!current) return null;
+          const { firstname, lastname } = splitName(profile.name, current.lastname);
+          const phone = phoneForColumn(profile.phone);
+          if (!(await updateContactProfile(trx, { entity: e, contactId: rowid, firstname, lastname, phone, userId: actingUser })))
+            return null;
+          await recordContactModified(trx, e, current, null);
+          const row = await findContact(trx, { entity: e, contactId: rowid });
+          return row ? presentContact(row) : null;
+        });
       },
       async updateEmail(id, contactId, email, write) {
         const e = entityOf(id);
         const rowid = parseId(contactId);
         const wanted = lookupEmail(email);
         if (e === null || rowid === null || wanted === null) return null;
-        const run = write?.trx ?? db;
-        if (!(await updateContactEmail(run, { entity: e, contactId: rowid, email: wanted }))) return null;
-        const row = await findContact(run, { entity: e, contactId: rowid });
-        return row ? presentContact(row) : null;
+        const work = async (trx: Knex.Transaction) => {
+          const current = await findContact(trx, { entity: e, contactId: rowid });
+          if (!current) return null;
+          if (!(await updateContactEmail(trx, { entity: e, contactId: rowid, email: wanted, userId: actingUser }))) return null;
+          await recordContactModified(trx, e, current, write?.ip ?? null);
+          const row = await findContact(trx, { entity: e, contactId: rowid });
+          return row ? presentContact(row) : null;
+        };
+        return write?.trx ? work(write.trx) : db.transaction(work);
       },
     },
 

@@ -89,6 +89,8 @@ function presentLine(row: LineRow): LineItem {
     unitPriceCents: toCents(row.subprice),
     totalCents: toCents(row.total_ht),
     taxRatePercent: rate !== null && Number.isFinite(rate) ? rate : null,
+    // The proposal and invoice cards' "Disc." column: total_ht is already net of it.
+    discountPercent: Number(row.remise_percent) || null,
   };
 }
 

@@ -2,10 +2,13 @@
 // (societe/card.php: address, zip, town, country, email, phone, VAT number) and as Societe::update()
 // writes them. Dolibarr's address is one text of lines; the portal's two lines are written as two
 // of its lines. A country Dolibarr's dictionary does not have (or has switched off) is refused, as
-// its card's country list would not offer it.
+// its card's country list would not offer it. Each change leaves the trace Societe::update leaves:
+// the COMPANY_MODIFY agenda event ("Third party … modified", on by default), in the same
+// transaction.
 import type { Knex } from 'knex';
 import type { CompanyDetails, CompanyDetailsField, CompanyDetailsPort } from '../../src/index.ts';
 import { parseId } from './ids.ts';
+import { recordAgendaEvent } from './queries/agenda.ts';
 import { type CompanyDetailsRow, countryRowid, findCompanyDetails, type SocieteColumns, updateSociete } from './queries/company-details.ts';
 import type { Db } from './queries/db.ts';
 
@@ -22,6 +25,31 @@ const EDITABLE: readonly CompanyDetailsField[] = [
 const ADDRESS: readonly CompanyDetailsField[] = ['addressLine1', 'addressLine2'];
 
 const text = (value: string | null | undefined) => (value?.trim() ? value.trim() : null);
+
+/**
+ * The phone as Societe::update() stores it: trimmed, then without whitespace (PCRE's \s) or dots
+ * ("+33 1.23.45.67.89" → "+33123456789"); none when nothing is left.
+ */
+function societePhone(value: string | null | undefined): string | null {
+  return text(value)?.replace(/[\t\n\v\f\r .]/g, '') || null;
+}
+
+// The characters dol_sanitizeFileName() takes out of a name.
+const FILE_NAME_FORBIDDEN = /[<>/\\?*|":°$;`]/g;
+
+/**
+ * The VAT number as Societe::update() stores it, dol_sanitizeFileName(tva_intra, ''): the
+ * characters a file name may not hold removed, '--' and a word-leading '-' defused, '..' dropped;
+ * '' (not NULL) for none.
+ */
+function societeTaxId(value: string | null | undefined): string {
+  return (value ?? '')
+    .replace(FILE_NAME_FORBIDDEN, '')
+    .replace(/--+/g, '_')
+    .replace(/\s+-(\S)/g, ' _$1')
+    .replace(/\s+-$/, '')
+    .replaceAll('..', '');
+}
 
 function present(row: CompanyDetailsRow): CompanyDetails {
   const lines = (row.address ?? '')
@@ -65,7 +93,8 @@ export function dolibarrCompanyDetails(
         const wanted = { ...before, ...changes };
         const columns: SocieteColumns = {};
         if (ADDRESS.some((field) => field in changes))
-          columns.address = [text(wanted.addressLine1), text(wanted.addressLine2)].filter(Boolean).join('\n') || null;
+          // update() writes the trimmed address quoted: '' where there is none.
+          columns.address = [text(wanted.addressLine1), text(wanted.addressLine2)].filter(Boolean).join('\n');
         if ('postalCode' in changes) columns.zip = text(wanted.postalCode);
         if ('city' in changes) columns.town = text(wanted.city);
         if ('countryCode' in changes) {
@@ -74,10 +103,22 @@ export function dolibarrCompanyDetails(
           columns.fk_pays = rowid;
         }
         if ('billingEmail' in changes) columns.email = text(wanted.billingEmail);
-        if ('phone' in changes) columns.phone = text(wanted.phone);
-        if ('taxId' in changes) columns.tva_intra = text(wanted.taxId);
+        if ('phone' in changes) columns.phone = societePhone(wanted.phone);
+        if ('taxId' in changes) columns.tva_intra = societeTaxId(text(wanted.taxId));
         if (options.actingUserId) columns.fk_user_modif = options.actingUserId;
         if (!(await updateSociete(trx, { entity, companyId, columns }))) return null;
+        // The COMPANY_MODIFY trigger's event, as the user the portal acts as (none: no author).
+        await recordAgendaEvent(trx, {
+          entity,
+          trigger: 'COMPANY_MODIFY',
+          elementId: companyId,
+          ref: row.nom.trim(),
+          companyId,
+          projectId: null,
+          userId: options.actingUserId ?? null,
+          at: null,
+          ip: write?.ip ?? null,
+        });
         const after = await findCompanyDetails(trx, { entity, companyId });
         return after ? { before, after: present(after) } : null;
       };

@@ -3,7 +3,8 @@
 // Expedition::getUrlTrackingStatus builds it: llx_c_shipment_mode.tracking with {TRACKID}
 // replaced by the tracking number), the proposal they came from and their invoices; the PDF
 // Dolibarr generated for the order (last_main_doc under the data root); and "order again", a
-// draft order written as Commande::createFromClone writes one.
+// draft order written as Commande::createFromClone writes one (its lines, contacts and delivery
+// date, no linked object), which the portal remembers beside it to list on the order's page.
 import { basename, dirname } from 'node:path';
 import { createReadStream } from 'node:fs';
 import type { Knex } from 'knex';
@@ -61,6 +62,8 @@ function presentLine(row: OrderLineRow): LineItem {
     totalCents: toCents(row.total_ht),
     taxRatePercent: rate !== null && Number.isFinite(rate) ? rate : null,
     taxCents: toCents(row.total_tva),
+    // The order card's "Disc." column: total_ht is already net of it.
+    discountPercent: Number(row.remise_percent) || null,
   };
 }
 
@@ -194,6 +197,7 @@ export function dolibarrOrders(db: Knex, entityOf: (workspaceId: string) => numb
         if (!source) return null;
         return insertOrderDraftCopy(trx, {
           ...scope,
+          contactId: contact.rowid,
           userId: options.userId,
           note: `Asked for again from the client portal by ${who}, as a copy of order ${source.ref}.`,
           ip: write?.ip ?? null,

@@ -31,6 +31,7 @@ import * as dolibarrTicketStatuses from './20270301000002_dolibarr_ticket_status
 import * as dolibarrTicketOrder from './20270610000001_dolibarr_ticket_order.ts';
 import * as algaTicketOrder from './20270610000003_alga_ticket_order.ts';
 import * as dolibarrUnpaidInvoices from './20270611000001_dolibarr_unpaid_invoices.ts';
+import * as dolibarrReorders from './20270612000001_dolibarr_reorders.ts';
 import * as dolibarrRequestsAppointments from './20270506000001_dolibarr_requests_appointments.ts';
 import * as clientSummaries from './20270601000001_client_summaries.ts';
 
@@ -58,6 +59,7 @@ const CORE_MIGRATIONS: Readonly<Record<string, PortalMigration>> = {
   '20270610000001_dolibarr_ticket_order': dolibarrTicketOrder,
   '20270610000003_alga_ticket_order': algaTicketOrder,
   '20270611000001_dolibarr_unpaid_invoices': dolibarrUnpaidInvoices,
+  '20270612000001_dolibarr_reorders': dolibarrReorders,
 };
 
 /**

@@ -1,12 +1,14 @@
 // Covers the orders section served on a real Dolibarr database, over HTTP as a client uses it: the
 // list of the company's orders past draft, an order's page with its shipment and the carrier's
-// tracking link, the PDF Dolibarr generated for it, "order again" (a draft in llx_commande, the
-// portal's log entry, both in one transaction) and another company's order as a 404.
+// tracking link and a line's discount, the PDF Dolibarr generated for it (the portal's, with the
+// discount, where it made none), "order again" (a draft in llx_commande, the portal's log entry,
+// both in one transaction) and another company's order as a 404.
 import { expect } from 'chai';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
+import { binary, flatText as flat, pdfText } from '../support/pdf-text.ts';
 import { csrfFrom, signedInAgent } from '../support/portal-harness.ts';
 import type { PortalOnHost } from '../support/portal-on-host.ts';
 import { insertClaireLogin, servePortalBeside, startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
@@ -22,6 +24,7 @@ describe('dolibarr host: a client follows an order and orders it again over HTTP
   let claire: ReturnType<typeof request.agent>;
   let base: string;
   let order: number;
+  let unprinted: number;
   let garageOrder: number;
 
   before(async function () {
@@ -43,6 +46,20 @@ describe('dolibarr host: a client follows an order and orders it again over HTTP
       extra: { date_cloture: '2026-03-20 10:00:00', last_main_doc: 'commande/CO2603-0007/CO2603-0007.pdf' },
     });
     order = made.id;
+    // A line with a 10 % discount, as Commande::addline writes it: total_ht already net of it.
+    await db('llx_commandedet').insert({
+      fk_commande: order,
+      description: 'Layout work',
+      tva_tx: 5.5,
+      qty: 1,
+      subprice: 240,
+      remise_percent: 10,
+      total_ht: 216,
+      total_tva: 11.88,
+      total_ttc: 227.88,
+      product_type: 1,
+      rang: 2,
+    });
     const dhl = await insertCarrier(db, 'DHL', 'DHL', 'https://www.dhl.com/track?AWB={TRACKID}');
     await insertShipment(db, seed, {
       ref: 'SH2603-0004',
@@ -57,6 +74,19 @@ describe('dolibarr host: a client follows an order and orders it again over HTTP
     });
     mkdirSync(path.join(host.dataRoot, 'commande', 'CO2603-0007'), { recursive: true });
     writeFileSync(path.join(host.dataRoot, 'commande', 'CO2603-0007', 'CO2603-0007.pdf'), '%PDF-1.4 the order as Dolibarr printed it');
+    // An order Dolibarr printed no PDF for, with a discounted line: the portal draws its own.
+    unprinted = (
+      await insertOrder(db, seed, {
+        ref: 'CO2603-0009',
+        fk_soc: seed.companies.bakery,
+        fk_statut: 1,
+        day: '2026-03-04',
+        lines: [{ label: 'Layout work', qty: 1, subprice: 240, tva: 5.5 }],
+      })
+    ).id;
+    await db('llx_commandedet')
+      .where({ fk_commande: unprinted })
+      .update({ remise_percent: 10, total_ht: 216, total_tva: 11.88, total_ttc: 227.88 });
     garageOrder = (
       await insertOrder(db, seed, { ref: 'CO2603-0008', fk_soc: seed.companies.garage, fk_statut: 1, day: '2026-03-03', lines: [line] })
     ).id;
@@ -76,11 +106,22 @@ describe('dolibarr host: a client follows an order and orders it again over HTTP
     const page = await claire.get(`${base}/orders/${order}`).expect(200);
     expect(page.text).to.include('Shop sign, lit').and.include('SH2603-0004').and.include('by DHL');
     expect(page.text).to.include('href="https://www.dhl.com/track?AWB=JD0146"');
+    // The discount the order card shows in its "Disc." column, beside the line it explains.
+    expect(page.text).to.include('<th scope="col" class="num">Discount</th>');
+    expect(page.text).to.match(/Layout work<\/td>(?:(?!<\/tr>)[\s\S])*>10 %<\/td>(?:(?!<\/tr>)[\s\S])*€216\.00/);
     // The delivery's state in words, not the translation key a wrong key path prints.
     expect(page.text).to.not.include('shipment.state.').and.not.include('shipments.state.');
     const pdf = await claire.get(`${base}/orders/${order}/pdf`).buffer(true).expect(200);
     expect(pdf.headers['content-type']).to.contain('application/pdf');
     expect(String(pdf.body)).to.equal('%PDF-1.4 the order as Dolibarr printed it');
+  });
+
+  it("prints a line's discount on the portal's PDF of an order Dolibarr printed none for", async function () {
+    const pdf = await claire.get(`${base}/orders/${unprinted}/pdf`).buffer(true).parse(binary).expect(200);
+    expect(pdf.headers['content-type']).to.contain('application/pdf');
+    const text = flat(await pdfText(pdf.body as Buffer));
+    expect(text).to.match(/Unit price Disc\. Tax Total/);
+    expect(text).to.match(/Layout work 1 €240\.00 10 % 5\.5 % €216\.00/);
   });
 
   it('orders again: a draft in Dolibarr and the log entry, then the page names the draft', async function () {

@@ -5,7 +5,8 @@
 // history, the signed proposal it came from and its invoices (llx_element_element), and its
 // validated shipments with the carrier and the tracking address Dolibarr builds ({TRACKID});
 // the PDF is the one Dolibarr generated (last_main_doc under the data root); "order again" writes
-// a draft as Commande::createFromClone does, in the caller's transaction.
+// a draft as Commande::createFromClone does (column by column, its contacts, no linked object),
+// in the caller's transaction; a line's discount is read as the order card shows it.
 import { expect } from 'chai';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -194,8 +195,38 @@ describe('dolibarr binding: orders', function () {
     expect(await orders.document!(ws, bakery, String(shipped))).to.equal(null);
   });
 
-  it('orders again: a draft as createFromClone writes it, in the caller’s transaction, linked from the order', async function () {
+  it('orders again: a draft as createFromClone writes it, in the caller’s transaction, remembered beside the order', async function () {
     const { db, seed } = host;
+    // The order's contacts, as its card's Contacts tab adds them (Dolibarr's install data types):
+    // the internal follow-up, the customer's contact, and a type since switched off.
+    const types = await db('llx_c_type_contact')
+      .insert([
+        { element: 'commande', source: 'internal', code: 'SALESREPFOLL', libelle: 'Responsable suivi de la commande', active: 1 },
+        { element: 'commande', source: 'external', code: 'CUSTOMER', libelle: 'Contact client suivi commande', active: 1 },
+        { element: 'commande', source: 'external', code: 'SHIPPING', libelle: 'Contact client livraison commande', active: 0 },
+      ])
+      .returning('rowid');
+    const [salesRep, customer, shipping] = types.map((t: { rowid: number }) => t.rowid) as [number, number, number];
+    await db('llx_element_contact').insert([
+      {
+        datecreate: '2026-02-10 09:00:00',
+        statut: 4,
+        element_id: shipped,
+        fk_c_type_contact: customer,
+        fk_socpeople: seed.contacts.claire,
+      },
+      { datecreate: '2026-02-10 09:00:00', statut: 4, element_id: shipped, fk_c_type_contact: salesRep, fk_socpeople: seed.users.staff },
+      {
+        datecreate: '2026-02-10 09:00:00',
+        statut: 4,
+        element_id: shipped,
+        fk_c_type_contact: shipping,
+        fk_socpeople: seed.contacts.sophie,
+      },
+    ]);
+    await db('llx_commande').where({ rowid: shipped }).update({ ref_ext: 'SHOP-1017', model_pdf: null, location_incoterms: null });
+    await db('llx_commandedet').where({ fk_commande: shipped }).update({ ref_ext: 'SHOP-LINE' });
+
     const rolledBack = await db
       .transaction(async (trx) => {
         await orders.orderAgain(ws, bakery, claire, String(shipped), { trx, ip: '203.0.113.9' });
@@ -204,42 +235,143 @@ describe('dolibarr binding: orders', function () {
       .catch(() => 'rolled back');
     expect(rolledBack).to.equal('rolled back');
     expect(await db('llx_commande').where({ fk_soc: seed.companies.bakery, fk_statut: 0 }).whereNot('rowid', draft)).to.have.length(0);
+    expect(await db('portal_dolibarr_reorders')).to.have.length(0);
 
     const made = (await db.transaction((trx) => orders.orderAgain(ws, bakery, claire, String(shipped), { trx, ip: '203.0.113.9' })))!;
     expect(made.number).to.equal(`(PROV${made.id})`);
+    const source = await db('llx_commande').where({ rowid: shipped }).first();
     const row = await db('llx_commande')
       .where({ rowid: Number(made.id) })
       .first();
+    // Column by column, what Commande::createFromClone and create() write: the order's own
+    // columns kept (the delivery date and ref_ext among them), the rest a new draft's.
+    const kept = [
+      'entity',
+      'fk_soc',
+      'fk_projet',
+      'source',
+      'note_public',
+      'fk_cond_reglement',
+      'deposit_percent',
+      'fk_mode_reglement',
+      'fk_account',
+      'fk_availability',
+      'fk_input_reason',
+      'date_livraison',
+      'fk_delivery_address',
+      'fk_shipping_method',
+      'fk_warehouse',
+      'remise_absolue',
+      'remise_percent',
+      'ref_ext',
+      'module_source',
+      'pos_source',
+      'fk_multicurrency',
+      'multicurrency_code',
+      'multicurrency_tx',
+      'total_ht',
+      'total_tva',
+      'localtax1',
+      'localtax2',
+      'total_ttc',
+      'multicurrency_total_ht',
+      'multicurrency_total_tva',
+      'multicurrency_total_ttc',
+    ];
+    for (const column of kept) expect(row[column], column).to.deep.equal(source[column]);
+    expect(row.date_livraison).to.deep.equal(new Date('2026-02-28T00:00:00'));
+    expect(row.ref_ext).to.equal('SHOP-1017');
     expect(row).to.include({
-      entity: 1,
-      fk_soc: seed.companies.bakery,
       fk_statut: 0,
       fk_user_author: seed.users.admin,
+      fk_user_valid: null,
+      fk_user_modif: null,
+      date_valid: null,
+      date_cloture: null,
       ref_client: null,
+      model_pdf: '',
+      location_incoterms: '',
+      fk_incoterms: 0,
+      import_key: '',
+      last_main_doc: null,
       ip: '203.0.113.9',
     });
     expect(row.date_creation).to.be.an.instanceof(Date);
-    expect(row.date_livraison).to.equal(null);
-    expect(Number(row.total_ttc)).to.equal(1353.6);
+    expect(row.date_creation.getMilliseconds(), 'idate() writes seconds').to.equal(0);
     expect(row.note_private)
       .to.contain('Agency note')
       .and.contain('Asked for again from the client portal by')
       .and.contain('copy of order CO2602-0002');
+    const lineColumns = [
+      'fk_product',
+      'label',
+      'description',
+      'tva_tx',
+      'qty',
+      'remise_percent',
+      'subprice',
+      'total_ht',
+      'total_tva',
+      'total_ttc',
+      'rang',
+    ];
+    const pick = (line: Record<string, unknown>) => Object.fromEntries(lineColumns.map((c) => [c, line[c]]));
+    const sourceLines = await db('llx_commandedet').where({ fk_commande: shipped }).orderBy('rang');
     const lines = await db('llx_commandedet')
       .where({ fk_commande: Number(made.id) })
       .orderBy('rang');
-    expect(lines.map((l) => [l.label, Number(l.qty), Number(l.subprice), Number(l.total_ht)])).to.deep.equal([
-      ['Floor tiles (m²)', 24, 42.5, 1020],
-      ['Tile adhesive', 6, 18, 108],
+    expect(lines.map(pick)).to.deep.equal(sourceLines.map(pick));
+    // "Do not clone ref_ext": each line's is '', as OrderLine::insert writes an empty one.
+    expect(lines.map((l) => l.ref_ext)).to.deep.equal(['', '']);
+    // copy_linked_contact(): the internal follow-up and the customer's contact, never a type switched off.
+    const contacts = await db('llx_element_contact')
+      .where({ element_id: Number(made.id) })
+      .whereIn('fk_c_type_contact', [salesRep, customer, shipping])
+      .orderBy('rowid');
+    expect(contacts.map((c) => [c.fk_c_type_contact, c.fk_socpeople, c.statut])).to.deep.equal([
+      [salesRep, seed.users.staff, 4],
+      [customer, seed.contacts.claire, 4],
     ]);
-    // The draft is the agency's: not listed for the client; the order names it.
+    expect(contacts[0].datecreate).to.be.an.instanceof(Date);
+    // Dolibarr's clone links nothing to the order it copies; the portal remembers the pair itself.
+    const links = await db('llx_element_element').where({ fk_target: Number(made.id), targettype: 'commande' });
+    expect(links).to.deep.equal([]);
+    expect(await db('portal_dolibarr_reorders').select('entity', 'fk_commande', 'fk_source', 'fk_soc', 'fk_socpeople')).to.deep.equal([
+      { entity: 1, fk_commande: Number(made.id), fk_source: shipped, fk_soc: seed.companies.bakery, fk_socpeople: seed.contacts.claire },
+    ]);
+    // The draft is the agency's: not listed for the client; the order names it, under its ref now.
     expect((await orders.list(ws, bakery, {}, { limit: 10 })).items.map((o) => o.number)).to.not.include(made.number);
-    const order = (await orders.find(ws, bakery, String(shipped)))!;
-    expect(order.reorders.map((r) => r.number)).to.deep.equal([made.number]);
+    expect((await orders.find(ws, bakery, String(shipped)))!.reorders.map((r) => r.number)).to.deep.equal([made.number]);
+    await db('llx_commande')
+      .where({ rowid: Number(made.id) })
+      .update({ ref: 'CO2602-0009' });
+    expect((await orders.find(ws, bakery, String(shipped)))!.reorders.map((r) => r.number)).to.deep.equal(['CO2602-0009']);
 
     // Another company's order, a draft, a contact of another company: nothing written.
     expect(await orders.orderAgain(ws, bakery, claire, String(garageOrder))).to.equal(null);
     expect(await orders.orderAgain(ws, bakery, claire, String(draft))).to.equal(null);
     expect(await orders.orderAgain(ws, bakery, String(seed.contacts.paul), String(shipped))).to.equal(null);
+    expect(await db('portal_dolibarr_reorders')).to.have.length(1);
+  });
+
+  it("shows each line's discount as the order card's Disc. column does", async function () {
+    const { db, seed } = host;
+    const { id } = await insertOrder(db, seed, {
+      ref: 'CO2602-0011',
+      fk_soc: seed.companies.bakery,
+      fk_statut: 1,
+      day: '2026-02-12',
+      lines: [{ label: 'Layout work', qty: 1, subprice: 240, tva: 5.5 }],
+    });
+    // Commande::addline with a 10 % discount: total_ht is already net of it.
+    await db('llx_commandedet')
+      .where({ fk_commande: id })
+      .update({ remise_percent: 10, total_ht: 216, total_tva: 11.88, total_ttc: 227.88 });
+    const order = (await orders.find(ws, bakery, String(id)))!;
+    expect(order.lines.map((l) => [l.quantity, l.unitPriceCents, l.discountPercent, l.totalCents])).to.deep.equal([
+      [1, 24_000, 10, 21_600],
+    ]);
+    const plain = (await orders.find(ws, bakery, String(shipped)))!;
+    expect(plain.lines.map((l) => l.discountPercent)).to.deep.equal([null, null]);
   });
 });

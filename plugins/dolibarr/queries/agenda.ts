@@ -1,22 +1,34 @@
 // The agenda event Dolibarr's agenda trigger writes when a proposal is created, signed or refused,
-// an invoice paid, or a ticket opened or closed, where the entity's agenda setup asks for one
+// an invoice paid, a ticket opened or closed, or a third party's or contact's details changed
+// (Societe::update, Contact::update), where the entity's agenda setup asks for one
 // (htdocs/core/triggers/interface_50_modAgenda_ActionsAuto.class.php, runTrigger), written as
 // ActionComm::create writes it (htdocs/comm/action/class/actioncomm.class.php): the llx_actioncomm
 // row, its ref set to its id afterwards, and the owner's llx_actioncomm_resources row. Dolibarr's
-// staff see it on the proposal's or invoice's "Events" tab and in the agenda, as they would after
-// the same change made in Dolibarr.
+// staff see it on the proposal's, invoice's, third party's or contact's "Events" tab and in the
+// agenda, as they would after the same change made in Dolibarr.
 import type { Db } from './db.ts';
 import { agendaRecords } from './constants.ts';
 
 /** The triggers the portal's writes stand for. */
-type AgendaTrigger = 'BILL_PAYED' | 'PROPAL_CREATE' | 'PROPAL_CLOSE_SIGNED' | 'PROPAL_CLOSE_REFUSED' | 'TICKET_CREATE' | 'TICKET_CLOSE';
+type AgendaTrigger =
+  | 'BILL_PAYED'
+  | 'PROPAL_CREATE'
+  | 'PROPAL_CLOSE_SIGNED'
+  | 'PROPAL_CLOSE_REFUSED'
+  | 'TICKET_CREATE'
+  | 'TICKET_CLOSE'
+  | 'COMPANY_MODIFY'
+  | 'CONTACT_MODIFY';
 
 // The trigger's label and note, $langs->transnoentities(key, ref) of htdocs/langs/en_US/agenda.lang
 // (InvoicePaidInDolibarr, PropalClosedSignedInDolibarr, PropalClosedRefusedInDolibarr,
-// TICKET_CREATEInDolibarr, TICKET_CLOSEInDolibarr). PROPAL_CREATE has no branch of its own in
-// runTrigger: its generic branch asks for PROPAL_CREATEInDolibarr, then for the last word's
-// CREATEInDolibarr, with the ref; en_US agenda.lang and other.lang hold neither, and Translate
-// answers a missing key with the key itself, so Dolibarr 23 writes that as label and note.
+// TICKET_CREATEInDolibarr, TICKET_CLOSEInDolibarr, COMPANY_MODIFYInDolibarr with the third
+// party's name). CONTACT_MODIFY's branch passes $object->name, which a fetched Contact does not
+// have, so Dolibarr 23 writes "Contact  modified" (two spaces) and names the contact by fk_contact
+// only. PROPAL_CREATE has no branch of its own in runTrigger: its generic branch asks for
+// PROPAL_CREATEInDolibarr, then for the last word's CREATEInDolibarr, with the ref; en_US
+// agenda.lang and other.lang hold neither, and Translate answers a missing key with the key
+// itself, so Dolibarr 23 writes that as label and note.
 const TEXT: Record<AgendaTrigger, (ref: string) => string> = {
   BILL_PAYED: (ref) => `Invoice ${ref} changed to paid`,
   PROPAL_CREATE: () => 'CREATEInDolibarr',
@@ -24,27 +36,37 @@ const TEXT: Record<AgendaTrigger, (ref: string) => string> = {
   PROPAL_CLOSE_REFUSED: (ref) => `Proposal ${ref} refused`,
   TICKET_CREATE: (ref) => `Ticket ${ref} created`,
   TICKET_CLOSE: (ref) => `Ticket ${ref} closed`,
+  COMPANY_MODIFY: (name) => `Third party ${name} modified`,
+  CONTACT_MODIFY: () => 'Contact  modified',
 };
 
 /**
  * The object's element as ActionComm::create stores it: $object->element, with 'facture' renamed
- * 'invoice' there "for backward compatibility".
+ * 'invoice' there "for backward compatibility"; none for a third party or a contact, which the
+ * trigger names by fk_soc and fk_contact instead ("it is a recording error" to link them).
  */
-const ELEMENT_TYPE: Record<AgendaTrigger, string> = {
+const ELEMENT_TYPE: Record<AgendaTrigger, string | null> = {
   BILL_PAYED: 'invoice',
   PROPAL_CREATE: 'propal',
   PROPAL_CLOSE_SIGNED: 'propal',
   PROPAL_CLOSE_REFUSED: 'propal',
   TICKET_CREATE: 'ticket',
   TICKET_CLOSE: 'ticket',
+  COMPANY_MODIFY: null,
+  CONTACT_MODIFY: null,
 };
 
 export interface AgendaEventArgs {
   entity: number;
   trigger: AgendaTrigger;
-  /** The proposal's, invoice's or ticket's rowid and ref. */
+  /** The proposal's, invoice's, ticket's, third party's or contact's rowid, and its ref (a third party's name). */
   elementId: number;
   ref: string;
+  /**
+   * The contact the event is about (the trigger's sendtoid of one contact): fk_contact, and the
+   * contact among the event's attendees (llx_actioncomm_resources 'socpeople').
+   */
+  contactId?: number | null;
   /** Its fk_soc and fk_projet. */
   companyId: number;
   projectId: number | null;
@@ -80,6 +102,8 @@ export async function recordAgendaEvent(trx: Db, args: AgendaEventArgs): Promise
   const text = TEXT[args.trigger](args.ref);
   const user = args.userId && args.userId > 0 ? args.userId : null;
   const at = args.at ?? trx.fn.now();
+  const elementType = ELEMENT_TYPE[args.trigger];
+  const contact = args.contactId && args.contactId > 0 ? args.contactId : null;
   // fk_action: the id of the trigger's type AC_OTH_AUTO in llx_c_actioncomm. Dolibarr refuses
   // the event (and the change with it) where that row is missing; the portal writes it without.
   const type = trx('llx_c_actioncomm').where({ code: 'AC_OTH_AUTO' }).first('id');
@@ -97,7 +121,7 @@ export async function recordAgendaEvent(trx: Db, args: AgendaEventArgs): Promise
       fk_soc: args.companyId > 0 ? args.companyId : null,
       fk_project: args.projectId && args.projectId > 0 ? args.projectId : null,
       note: text,
-      fk_contact: null,
+      fk_contact: contact,
       fk_user_author: user,
       fk_user_action: user,
       label: agendaLabel(text),
@@ -106,8 +130,8 @@ export async function recordAgendaEvent(trx: Db, args: AgendaEventArgs): Promise
       fulldayevent: 0,
       location: '',
       transparency: 0,
-      fk_element: args.elementId,
-      elementtype: ELEMENT_TYPE[args.trigger],
+      fk_element: elementType === null ? null : args.elementId,
+      elementtype: elementType,
       event_paid: 0,
       status: 0,
       email_from: args.emailFrom?.trim().slice(0, 255) || null,
@@ -125,6 +149,16 @@ export async function recordAgendaEvent(trx: Db, args: AgendaEventArgs): Promise
       fk_actioncomm: event.id,
       element_type: 'user',
       fk_element: user,
+      mandatory: 0,
+      transparency: 0,
+      answer_status: '0',
+    });
+  }
+  if (contact !== null) {
+    await trx('llx_actioncomm_resources').insert({
+      fk_actioncomm: event.id,
+      element_type: 'socpeople',
+      fk_element: contact,
       mandatory: 0,
       transparency: 0,
       answer_status: '0',

@@ -1,12 +1,17 @@
 // A client company's own details on its third party (llx_societe): address (a multi-line text),
 // zip, town, country (fk_pays → llx_c_country), email, phone and intra-community VAT number
 // (tva_intra). Scoped by entity and to the third parties that are the portal's clients (customers
-// or prospects in activity). Written as Societe::update() writes those columns: the values
-// trimmed, fk_user_modif the user the change is made as (where the portal acts as one), tms by
-// Dolibarr's update trigger (the schema's update_customer_modtime; ON UPDATE on MySQL).
-import { CLIENT_CODES, COMPANY_ACTIVE, type Db } from './db.ts';
+// or prospects in activity). Written as Societe::update() writes those columns (the values
+// cleaned by the caller), with what its rewrite of the whole row changes beside them on a third
+// party Dolibarr made: socialnetworks, which Societe::create leaves 'null' and update() writes
+// json_encode() of what fetch() read, '[]' for none; fk_user_modif the user the change is made as
+// (where the portal acts as one); tms by Dolibarr's update trigger (the schema's
+// update_customer_modtime; ON UPDATE on MySQL).
+import { CLIENT_CODES, COMPANY_ACTIVE, type Db, SOCIAL_NETWORKS_REWRITTEN } from './db.ts';
 
 export interface CompanyDetailsRow {
+  /** The third party's name, which the agenda event names. */
+  nom: string;
   address: string | null;
   zip: string | null;
   town: string | null;
@@ -36,6 +41,7 @@ export async function findCompanyDetails(
     .where({ 's.entity': args.entity, 's.rowid': args.companyId, 's.status': COMPANY_ACTIVE })
     .whereIn('s.client', CLIENT_CODES);
   const row = await (args.lock ? query.forUpdate('s') : query).first<CompanyDetailsRow | undefined>([
+    's.nom',
     's.address',
     's.zip',
     's.town',
@@ -57,6 +63,6 @@ export async function updateSociete(db: Db, args: { entity: number; companyId: n
   const updated = await db('llx_societe')
     .where({ entity: args.entity, rowid: args.companyId, status: COMPANY_ACTIVE })
     .whereIn('client', CLIENT_CODES)
-    .update(args.columns);
+    .update({ ...args.columns, socialnetworks: db.raw(SOCIAL_NETWORKS_REWRITTEN) });
   return updated > 0;
 }

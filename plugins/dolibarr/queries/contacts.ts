@@ -1,7 +1,7 @@
 // Contacts (llx_socpeople) of client companies. Dolibarr switches a contact off with statut = 0
 // (it has no soft delete: a deleted contact is gone); a contact without an email could never be
 // reached or signed in, so it is not a portal contact. The professional phone is `phone`.
-import { CLIENT_CODES, clientCompanyIds, COMPANY_ACTIVE, type Db } from './db.ts';
+import { CLIENT_CODES, clientCompanyIds, COMPANY_ACTIVE, type Db, SOCIAL_NETWORKS_REWRITTEN } from './db.ts';
 
 /** llx_socpeople.statut: 1 enabled, 0 disabled. */
 const CONTACT_ENABLED = 1;
@@ -60,24 +60,47 @@ export async function findContactsByEmail(db: Db, args: { entity: number; email:
 }
 
 /**
- * The client's own name and phone. tms is kept by Dolibarr's update trigger; fk_user_modif stays
- * as it was, since no Dolibarr user made the change. False when not a live contact of a client.
+ * What Contact::update() changes beside the edited columns when it writes back a contact it
+ * fetched (it rewrites the whole row): socialnetworks json_encode()d ('[]' for none, where
+ * Contact::create leaves 'null'), photo trim()med ('' for none), and fk_user_modif the user the
+ * change is made as (left as it was where the portal acts as none). tms is kept by Dolibarr's
+ * update trigger.
+ */
+function rewrittenByUpdate(db: Db, userId: number | null) {
+  return {
+    socialnetworks: db.raw(SOCIAL_NETWORKS_REWRITTEN),
+    photo: db.raw("coalesce(trim(photo), '')"),
+    ...(userId ? { fk_user_modif: userId } : {}),
+  };
+}
+
+/**
+ * The client's own name and phone, as Contact::update() writes them: trimmed, an empty first name
+ * or phone '' (it quotes both). False when not a live contact of a client.
  */
 export async function updateContactProfile(
   db: Db,
-  args: { entity: number; contactId: number; firstname: string | null; lastname: string; phone: string | null },
+  args: { entity: number; contactId: number; firstname: string | null; lastname: string; phone: string | null; userId: number | null },
 ): Promise<boolean> {
   const updated = await db('llx_socpeople')
     .where({ entity: args.entity, rowid: args.contactId, statut: CONTACT_ENABLED })
     .whereIn('fk_soc', clientCompanyIds(db, args.entity))
-    .update({ firstname: args.firstname, lastname: args.lastname, phone: args.phone });
+    .update({
+      firstname: args.firstname?.trim() ?? '',
+      lastname: args.lastname.trim(),
+      phone: args.phone?.trim() ?? '',
+      ...rewrittenByUpdate(db, args.userId),
+    });
   return updated > 0;
 }
 
-export async function updateContactEmail(db: Db, args: { entity: number; contactId: number; email: string }): Promise<boolean> {
+export async function updateContactEmail(
+  db: Db,
+  args: { entity: number; contactId: number; email: string; userId: number | null },
+): Promise<boolean> {
   const updated = await db('llx_socpeople')
     .where({ entity: args.entity, rowid: args.contactId, statut: CONTACT_ENABLED })
     .whereIn('fk_soc', clientCompanyIds(db, args.entity))
-    .update({ email: args.email });
+    .update({ email: args.email.trim(), ...rewrittenByUpdate(db, args.userId) });
   return updated > 0;
 }

@@ -17,3 +17,11 @@ export const COMPANY_ACTIVE = 1;
 export function clientCompanyIds(db: Db, entity: number) {
   return db('llx_societe').select('rowid').where({ entity, status: COMPANY_ACTIVE }).whereIn('client', CLIENT_CODES);
 }
+
+/**
+ * socialnetworks as Societe::update() and Contact::update() write it back: fetch() reads an empty
+ * or 'null' value (what their create() leaves) as no networks, which json_encode() writes '[]';
+ * networks the agency entered are kept as they are.
+ */
+export const SOCIAL_NETWORKS_REWRITTEN =
+  "case when socialnetworks is null or trim(socialnetworks) in ('', 'null', '[]', '{}') then '[]' else socialnetworks end";

@@ -202,6 +202,7 @@ export async function listInvoiceLines(db: Db, args: { entity: number; companyId
       'd.qty',
       db.raw('coalesce(d.subprice, 0)::text as subprice'),
       db.raw('d.tva_tx::text as tva_tx'),
+      'd.remise_percent',
       db.raw('coalesce(d.total_ht, 0)::text as total_ht'),
     ]);
 }

@@ -5,7 +5,8 @@
 //   fk_statut (Commande::STATUS_*): -1 cancelled, 0 draft, 1 validated, 2 shipment in progress,
 //   3 closed (delivered).
 //   Links (llx_element_element): propal → commande for the proposal it came from, commande →
-//   facture for its invoices, commande → commande for a draft the client asked for again.
+//   facture for its invoices. A draft the client asked for again is the portal's own record
+//   (portal_dolibarr_reorders): Dolibarr's clone links nothing.
 import type { Knex } from 'knex';
 import type { Db } from './db.ts';
 import { INVOICE_DRAFT, LISTED_TYPES, ordersSeenBy, PROPAL_DRAFT, SHOWN_SHIPMENT_STATUSES } from './visibility.ts';
@@ -92,6 +93,7 @@ export interface OrderLineRow {
   qty: number | null;
   subprice: string;
   tva_tx: string | null;
+  remise_percent: number | null;
   total_ht: string;
   total_tva: string;
 }
@@ -110,6 +112,7 @@ export function listOrderLines(db: Db, args: { entity: number; companyId: number
       'd.qty',
       db.raw('coalesce(d.subprice, 0)::text as subprice'),
       db.raw('d.tva_tx::text as tva_tx'),
+      'd.remise_percent',
       db.raw('coalesce(d.total_ht, 0)::text as total_ht'),
       db.raw('coalesce(d.total_tva, 0)::text as total_tva'),
     ]);
@@ -175,7 +178,10 @@ export function listOrderShipments(db: Db, args: { entity: number; companyId: nu
     ]);
 }
 
-/** The proposal (past draft, the company's) the order came from, and its invoices the company sees. */
+/**
+ * The proposal (past draft, the company's) the order came from, its invoices the company sees, and
+ * the drafts asked for again from it (still the company's, under the ref Dolibarr gives them now).
+ */
 export async function listOrderLinks(
   db: Db,
   args: { entity: number; companyId: number; orderId: number },
@@ -205,9 +211,9 @@ export async function listOrderLinks(
               .whereNot('f.fk_statut', INVOICE_DRAFT)
               .whereIn('f.type', LISTED_TYPES)
               .select([db.raw("'invoice' as kind"), 'f.rowid', 'f.ref', db.raw('f.datef::timestamp as at')]),
-            db('llx_element_element as ee')
-              .join('llx_commande as d', 'd.rowid', 'ee.fk_target')
-              .where({ 'ee.sourcetype': 'commande', 'ee.targettype': 'commande', 'ee.fk_source': orderId })
+            db('portal_dolibarr_reorders as r')
+              .join('llx_commande as d', 'd.rowid', 'r.fk_commande')
+              .where({ 'r.entity': entity, 'r.fk_source': orderId })
               .where({ 'd.entity': entity, 'd.fk_soc': companyId })
               .select([db.raw("'reorder' as kind"), 'd.rowid', 'd.ref', 'd.date_creation as at']),
           ],
@@ -233,25 +239,30 @@ export function firstShipmentDay(shipments: readonly ShipmentRow[]): string | nu
   return shipments.map((s) => s.date_expedition).find((day): day is string => day !== null) ?? null;
 }
 
-/** The order's own columns a draft copies, as Commande::createFromClone keeps them. */
+/**
+ * The order's own columns a draft copies as they are, as Commande::createFromClone keeps them (its
+ * create() writes them from the fetched order). The totals are what update_price() computes again
+ * from the same lines.
+ */
 export const CLONED_ORDER_COLUMNS = [
   'fk_soc',
   'fk_projet',
   'source',
   'note_public',
-  'model_pdf',
   'fk_cond_reglement',
   'deposit_percent',
   'fk_mode_reglement',
   'fk_account',
   'fk_availability',
   'fk_input_reason',
+  'date_livraison',
+  'fk_delivery_address',
   'fk_shipping_method',
   'fk_warehouse',
   'remise_absolue',
   'remise_percent',
-  'fk_incoterms',
-  'location_incoterms',
+  'module_source',
+  'pos_source',
   'fk_multicurrency',
   'multicurrency_code',
   'multicurrency_tx',
@@ -264,6 +275,19 @@ export const CLONED_ORDER_COLUMNS = [
   'multicurrency_total_tva',
   'multicurrency_total_ttc',
 ] as const;
+
+/**
+ * Columns create() writes through escape() or a cast, so an empty value reads '' or 0 on the copy:
+ * ref_ext kept but an empty one written NULL, model_pdf and location_incoterms '' for none,
+ * fk_incoterms (int), import_key trim('').
+ */
+const CLONED_ORDER_EXPRESSIONS = {
+  ref_ext: "nullif(o.ref_ext, '')",
+  model_pdf: "coalesce(o.model_pdf, '')",
+  location_incoterms: "coalesce(o.location_incoterms, '')",
+  fk_incoterms: 'coalesce(o.fk_incoterms, 0)',
+  import_key: "''",
+} as const;
 
 /** The line columns a draft copies, as Commande::createFromClone copies each line (addline with its own amounts). */
 export const CLONED_LINE_COLUMNS = [
@@ -308,22 +332,38 @@ export const CLONED_LINE_COLUMNS = [
 /**
  * "Order again" as Dolibarr's Commande::createFromClone and create() write a draft: a new
  * llx_commande row with ref '(PROV)' renamed '(PROV<rowid>)', status draft (0), the same company
- * and entity, today as its date, date_creation now, fk_user_author the portal's configured user
- * (or null), the customer's reference cleared (MAIN_KEEP_REF_CUSTOMER_ON_CLONING off), no delivery
- * date, and the private note saying who asked; its lines copied with their amounts; and a link
- * from the order it copies (llx_element_element commande → commande), shown in both orders'
- * linked objects. Null when the order is not the company's past draft. In the caller's transaction.
+ * and entity, today as its date, date_creation now (to the second, as idate() writes it),
+ * fk_user_author the portal's configured user (or null), the customer's reference cleared
+ * (MAIN_KEEP_REF_CUSTOMER_ON_CLONING off), the
+ * delivery date and the rest of the order's own columns kept, and the private note saying who
+ * asked; its lines copied with their amounts, each line's ref_ext '' ("Do not clone ref_ext");
+ * the order's contacts copied as copy_linked_contact() adds them (internal, then external, the
+ * company being the same: llx_element_contact, status 4, the types of orders still active).
+ * Dolibarr links no object to the copy (llx_element_element), so neither does the portal: the
+ * pair is its own row (portal_dolibarr_reorders). Null when the order is not the company's past
+ * draft. In the caller's transaction.
  */
 export async function insertOrderDraftCopy(
   trx: Knex.Transaction,
-  args: { entity: number; companyId: number; orderId: number; userId: number | null; note: string; ip: string | null },
+  args: {
+    entity: number;
+    companyId: number;
+    orderId: number;
+    contactId: number;
+    userId: number | null;
+    note: string;
+    ip: string | null;
+  },
 ): Promise<{ rowid: number; ref: string } | null> {
   const source = await ordersSeenBy(trx, args).where('o.rowid', args.orderId).forUpdate().first('o.rowid', 'o.note_private');
   if (!source) return null;
   const notePrivate = [String(source.note_private ?? '').trim(), args.note].filter(Boolean).join('\n');
+  const expressions = Object.entries(CLONED_ORDER_EXPRESSIONS);
   const { rows } = await trx.raw<{ rows: Array<{ rowid: number }> }>(
-    `insert into llx_commande (ref, entity, ${CLONED_ORDER_COLUMNS.join(', ')}, ref_client, date_creation, date_commande, fk_user_author, fk_statut, note_private, ip)
-     select '(PROV)', entity, ${CLONED_ORDER_COLUMNS.map((c) => `o.${c}`).join(', ')}, null, now(), current_date, ?, 0, ?, ?
+    `insert into llx_commande (ref, entity, ${CLONED_ORDER_COLUMNS.join(', ')}, ${expressions.map(([c]) => c).join(', ')},
+                               ref_client, date_creation, date_commande, fk_user_author, fk_statut, note_private, ip)
+     select '(PROV)', entity, ${CLONED_ORDER_COLUMNS.map((c) => `o.${c}`).join(', ')}, ${expressions.map(([, e]) => e).join(', ')},
+            null, date_trunc('second', now()), current_date, ?, 0, ?, ?
        from llx_commande o where o.rowid = ? and o.entity = ? and o.fk_soc = ?
      returning rowid`,
     [args.userId, notePrivate, args.ip, source.rowid, args.entity, args.companyId],
@@ -333,10 +373,30 @@ export async function insertOrderDraftCopy(
   const ref = `(PROV${rowid})`;
   await trx('llx_commande').where({ rowid, entity: args.entity }).update({ ref });
   await trx.raw(
-    `insert into llx_commandedet (fk_commande, ${CLONED_LINE_COLUMNS.join(', ')})
-     select ?, ${CLONED_LINE_COLUMNS.map((c) => `d.${c}`).join(', ')} from llx_commandedet d where d.fk_commande = ? order by d.rang, d.rowid`,
+    `insert into llx_commandedet (fk_commande, ${CLONED_LINE_COLUMNS.join(', ')}, ref_ext)
+     select ?, ${CLONED_LINE_COLUMNS.map((c) => `d.${c}`).join(', ')}, '' from llx_commandedet d where d.fk_commande = ? order by d.rang, d.rowid`,
     [rowid, source.rowid],
   );
-  await trx('llx_element_element').insert({ fk_source: source.rowid, sourcetype: 'commande', fk_target: rowid, targettype: 'commande' });
+  // copy_linked_contact(): liste_contact() of the order (types of element 'commande', active), each
+  // added once per contact and type, internal ones first, then external, by the person's last name.
+  await trx.raw(
+    `insert into llx_element_contact (element_id, fk_socpeople, datecreate, statut, fk_c_type_contact)
+     select ?, ec.fk_socpeople, date_trunc('second', localtimestamp), 4, ec.fk_c_type_contact
+       from llx_element_contact ec
+       join llx_c_type_contact tc on tc.rowid = ec.fk_c_type_contact and tc.element = 'commande' and tc.active = 1
+       left join llx_user u on tc.source = 'internal' and u.rowid = ec.fk_socpeople
+       left join llx_socpeople p on tc.source = 'external' and p.rowid = ec.fk_socpeople
+      where ec.element_id = ? and tc.source in ('internal', 'external')
+      order by tc.source desc, coalesce(u.lastname, p.lastname), ec.rowid
+     on conflict (element_id, fk_c_type_contact, fk_socpeople) do nothing`,
+    [rowid, source.rowid],
+  );
+  await trx('portal_dolibarr_reorders').insert({
+    entity: args.entity,
+    fk_commande: rowid,
+    fk_source: source.rowid,
+    fk_soc: args.companyId,
+    fk_socpeople: args.contactId,
+  });
   return { rowid, ref };
 }

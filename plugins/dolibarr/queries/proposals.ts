@@ -36,6 +36,8 @@ export interface LineRow {
   qty: number | null;
   subprice: string;
   tva_tx: string | null;
+  /** The line's discount in percent (Commande/Propal/Facture addline's remise_percent); total_ht is net of it. */
+  remise_percent: number | null;
   total_ht: string;
 }
 
@@ -163,6 +165,7 @@ export async function listProposalLines(db: Db, args: { entity: number; companyI
       'd.qty',
       db.raw('coalesce(d.subprice, 0)::text as subprice'),
       db.raw('d.tva_tx::text as tva_tx'),
+      'd.remise_percent',
       db.raw('coalesce(d.total_ht, 0)::text as total_ht'),
     ]);
 }

@@ -1,5 +1,6 @@
 // The lines of a proposal, quotation or invoice as every page and PDF shows them: quantity, unit
-// price, tax rate and total in the record's own currency, and the net and tax per rate.
+// price, tax rate, the discount where the host keeps one, and total in the record's own currency,
+// and the net and tax per rate.
 import type { InvoiceDetail, OfferDetail } from '../ports/host.ts';
 import type { RequestI18n } from '../i18n/request-i18n.ts';
 
@@ -8,6 +9,8 @@ export interface LineView {
   quantity: string;
   unitPrice: string;
   taxRate: string | null;
+  /** The line's discount ("10 %"), or null where it has none. */
+  discount: string | null;
   total: string;
 }
 
@@ -23,6 +26,7 @@ export function presentLines(i18n: RequestI18n, lines: OfferDetail['lines'], cur
     quantity: fmt.number(line.quantity),
     unitPrice: fmt.money(line.unitPriceCents, currency),
     taxRate: line.taxRatePercent === null ? null : `${fmt.number(line.taxRatePercent)} %`,
+    discount: line.discountPercent ? `${fmt.number(line.discountPercent)} %` : null,
     total: fmt.money(line.totalCents, currency),
   }));
 }

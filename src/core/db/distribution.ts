@@ -159,6 +159,10 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
     kind: 'coordinator',
     why: "beside Dolibarr, each request joined to its llx_propal or llx_ticket row by rowid: kept where Dolibarr's tables are, never distributed",
   },
+  portal_dolibarr_reorders: {
+    kind: 'coordinator',
+    why: "beside Dolibarr, each draft order joined to its llx_commande row by rowid on the order's page: kept where Dolibarr's tables are, never distributed",
+  },
   portal_dolibarr_calendars: {
     kind: 'coordinator',
     why: "beside Dolibarr, a calendar's hours read with llx_bookcal_calendar: kept where Dolibarr's tables are, never distributed",

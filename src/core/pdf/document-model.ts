@@ -18,6 +18,8 @@ export interface PdfLine {
   taxRate: string | null;
   /** The line's tax amount, shown in its own column when the model sets columns.taxAmount. */
   taxAmount?: string | null;
+  /** The line's discount ("10 %"): a Discount column where any line has one. */
+  discount?: string | null;
   total: string;
 }
 
@@ -45,7 +47,7 @@ export interface PdfDocumentModel {
   amountDue?: string | null;
   meta: Array<{ label: string; value: string }>;
   body: string;
-  columns: { description: string; quantity: string; unitPrice: string; tax: string; taxAmount?: string; total: string };
+  columns: { description: string; quantity: string; unitPrice: string; discount?: string; tax: string; taxAmount?: string; total: string };
   lines: PdfLine[];
   showLineTax: boolean;
   totals: Array<{ label: string; value: string; strong?: boolean }>;

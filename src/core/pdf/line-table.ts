@@ -14,6 +14,7 @@ export function lineTable(t: Translate, lines: PdfLine[], showLineTax: boolean):
       description: t('pdf:columns.description'),
       quantity: t('pdf:columns.quantity'),
       unitPrice: t('pdf:columns.unitPrice'),
+      discount: t('pdf:columns.discount'),
       tax: t('pdf:columns.tax'),
       total: t('pdf:columns.total'),
     },

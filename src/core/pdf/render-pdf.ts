@@ -150,14 +150,32 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
     doc.moveDown(0.8);
   }
 
-  // Line items: description, quantity, unit price, (tax), total.
+  // Line items: description, quantity, unit price, (discount), (tax), total. The discount column
+  // only where a line has one, and the model names it.
+  const discounts = model.columns.discount !== undefined && model.lines.some((line) => line.discount);
+  const discountHeader = (): string[] => (discounts ? [model.columns.discount!] : []);
+  const discountCells = (line: PdfDocumentModel['lines'][number]): string[] => (discounts ? [line.discount ?? ''] : []);
   const taxAmounts = model.showLineTax && model.columns.taxAmount !== undefined;
   const taxHeader = (): string[] =>
     taxAmounts ? [model.columns.tax, model.columns.taxAmount!] : model.showLineTax ? [model.columns.tax] : [];
   const taxCells = (line: PdfDocumentModel['lines'][number]): string[] =>
     taxAmounts ? [line.taxRate ?? '', line.taxAmount ?? ''] : model.showLineTax ? [line.taxRate ?? ''] : [];
-  const header = [model.columns.description, model.columns.quantity, model.columns.unitPrice, ...taxHeader(), model.columns.total];
-  const body = model.lines.map((line) => [line.description, line.quantity, line.unitPrice, ...taxCells(line), line.total]);
+  const header = [
+    model.columns.description,
+    model.columns.quantity,
+    model.columns.unitPrice,
+    ...discountHeader(),
+    ...taxHeader(),
+    model.columns.total,
+  ];
+  const body = model.lines.map((line) => [
+    line.description,
+    line.quantity,
+    line.unitPrice,
+    ...discountCells(line),
+    ...taxCells(line),
+    line.total,
+  ]);
   const cols = columnWidths(doc, header, body, width).map((w, index) => ({ w, a: index === 0 ? 'left' : 'right' }));
   const bottomLimit = doc.page.height - MARGIN - 24;
   const row = (cells: string[], font: 'regular' | 'bold') => {

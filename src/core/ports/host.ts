@@ -396,6 +396,11 @@ export interface LineItem {
   taxRatePercent: number | null;
   /** The tax on this line in cents, where the host computes it per line; absent or null otherwise. */
   taxCents?: number | null;
+  /**
+   * Optional: the discount in percent the total already takes off quantity × unit price, where the
+   * host keeps one per line (Dolibarr's remise_percent); absent, null or 0 for none.
+   */
+  discountPercent?: number | null;
 }
 
 export type OfferKind = 'proposal' | 'quotation';
