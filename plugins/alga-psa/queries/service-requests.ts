@@ -29,6 +29,8 @@ export interface CatalogRow {
   sort_order: number;
   form_schema_snapshot: unknown;
   execution_provider: string;
+  /** The MSP's configuration of the execution provider (ticket-only: the ticket's routing). */
+  execution_config: unknown;
 }
 
 /** The latest version of each of the tenant's definitions, as a lateral subquery of the definition row `d`. */
@@ -47,6 +49,7 @@ function latestVersion(db: Db, tenant: string) {
       'v.sort_order',
       'v.form_schema_snapshot',
       'v.execution_provider',
+      'v.execution_config',
       'v.visibility_provider',
       'v.form_behavior_provider',
     );
@@ -62,6 +65,7 @@ const CATALOG_COLUMNS = [
   'l.sort_order',
   'l.form_schema_snapshot',
   'l.execution_provider',
+  'l.execution_config',
 ];
 
 /**
@@ -156,7 +160,7 @@ export async function findSubmission(
  * A submission as submitPortalServiceRequest inserts it (execution_status 'pending') with the
  * audit event recordServiceRequestSubmissionAudit writes in the same transaction
  * ('service_request_submission_created': auditLog's columns, the details with the tenant first).
- * The execution provider is not run here (see service-requests.ts).
+ * The execution provider runs after it (service-request-execution.ts).
  */
 export async function insertSubmission(
   trx: Knex.Transaction,
