@@ -29,6 +29,8 @@ import {
   standingRequestsOverlapping,
   tenantTimeZone,
 } from './queries/appointments.ts';
+import { findTenant } from './queries/tenants.ts';
+import { sectionsOffInAlga } from './workspaces.ts';
 
 type TenantOf = (workspaceId: string) => string | null;
 type Db = Knex | Knex.Transaction;
@@ -200,6 +202,10 @@ export function algaAppointments(db: Knex, tenantOf: TenantOf): AppointmentsPort
       const work = async (trx: Knex.Transaction) => {
         const person = await findContact(trx, tenant, contact);
         if (!person || person.client_id !== client) return null;
+        // As createAppointmentRequest, Alga's switch read at the moment of asking: the portal's
+        // workspace cache may hold the tenant from before it was switched off.
+        const settings = await findTenant(trx, tenant);
+        if (sectionsOffInAlga(settings?.client_portal).includes('appointments')) return { refused: 'unavailable' as const };
         const service = serviceId === null ? null : await offered(trx, tenant, client, serviceId);
         if (!service) return { refused: 'unavailable' as const };
         const end = new Date(wanted.startsAt.getTime() + DURATION_MINUTES * MINUTE);

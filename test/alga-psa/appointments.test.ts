@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import type { AppointmentsPort } from '../../src/core/ports/host.ts';
 import { wallTimeToInstant } from '../../src/core/appointments/slots.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
-import { ALGA_ZONE, algaWorkday, setUpAlgaBooking } from './appointment-setup.ts';
+import { ALGA_ZONE, algaWorkday, setAlgaAppointmentsEnabled, setUpAlgaBooking } from './appointment-setup.ts';
 
 type Row = Record<string, unknown>;
 const reason = unavailable();
@@ -85,6 +85,31 @@ describe('alga-psa binding: appointments', function () {
       await db('schedule_entry_assignees').where({ tenant, entry_id: entry.entry_id }).delete();
       await db('schedule_entries').where({ tenant, entry_id: entry.entry_id }).delete();
     }
+  });
+
+  it("takes no request while Alga's client portal has appointments switched off, as createAppointmentRequest refuses", async function () {
+    const requests = async () =>
+      Number((await host.db('appointment_requests').where({ tenant }).count<Array<{ count: string }>>('* as count'))[0]!.count);
+    const before = await requests();
+    const ask = () =>
+      port.request(
+        ws(),
+        clients().bakery,
+        contacts().claire,
+        { serviceId: service, startsAt: at('11:00'), note: '', timeZone: ZONE },
+        new Date(),
+      );
+    await setAlgaAppointmentsEnabled(host.db, tenant, false);
+    try {
+      expect((await host.adapter().workspaces.findById(tenant))?.sectionsOffInHost, 'the section off beside Alga').to.deep.equal([
+        'appointments',
+      ]);
+      expect(await ask()).to.deep.equal({ refused: 'unavailable' });
+      expect(await requests()).to.equal(before);
+    } finally {
+      await setAlgaAppointmentsEnabled(host.db, tenant, true);
+    }
+    expect((await host.adapter().workspaces.findById(tenant))?.sectionsOffInHost).to.deep.equal([]);
   });
 
   it("writes the request and its schedule entry as Alga's client portal writes them, column by column", async function () {

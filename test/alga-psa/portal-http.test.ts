@@ -15,6 +15,7 @@ import { csrfFrom, postPasswordSignIn, signedInAgent, fingerprintIn } from '../s
 import type { PortalOnHost } from '../support/portal-on-host.ts';
 import { portalBesideAlga, startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 import { CLAIRE_PASSWORD } from './seed.ts';
+import { setAlgaAppointmentsEnabled } from './appointment-setup.ts';
 
 const reason = unavailable();
 
@@ -149,6 +150,35 @@ describe('alga-psa host: a client uses the portal over HTTP', function () {
       await db('priorities').where({ tenant, priority_id: priority!.priority_id }).delete();
       await db('boards').where({ tenant, board_id: board!.board_id }).delete();
       await db('workspace_client_portal_settings').where({ workspace_id: tenant }).update({ show_tickets: false });
+      await running.portal.workspaceChanged(tenant);
+    }
+  });
+
+  it("takes the appointments section away where Alga's client portal feature settings switch appointments off", async function () {
+    const { db, seed } = host;
+    const { tenant } = seed;
+    await db('workspace_client_portal_settings').where({ workspace_id: tenant }).update({ show_appointments: true });
+    await running.portal.workspaceChanged(tenant);
+    try {
+      await claire.get(`${base}/appointments`).expect(200);
+      expect((await claire.get(`${base}/`).expect(200)).text).to.include(`href="${base}/appointments"`);
+      await setAlgaAppointmentsEnabled(db, tenant, false);
+      // The workspace is read again (its cache's TTL, here at once): Alga's switch holds whatever the portal's says.
+      await running.portal.workspaceChanged(tenant);
+      await claire.get(`${base}/appointments`).expect(404);
+      // Nor is a booking taken.
+      await claire
+        .post(`${base}/appointments`)
+        .type('form')
+        .send({ _csrf: csrfFrom((await claire.get(`${base}/`).expect(200)).text), serviceId: seed.tenant, startsAt: '2030-01-07T10:00' })
+        .expect(404);
+      expect((await claire.get(`${base}/`).expect(200)).text).to.not.include(`href="${base}/appointments"`);
+      await setAlgaAppointmentsEnabled(db, tenant, true);
+      await running.portal.workspaceChanged(tenant);
+      await claire.get(`${base}/appointments`).expect(200);
+    } finally {
+      await setAlgaAppointmentsEnabled(db, tenant, true);
+      await db('workspace_client_portal_settings').where({ workspace_id: tenant }).update({ show_appointments: false });
       await running.portal.workspaceChanged(tenant);
     }
   });

@@ -16,6 +16,13 @@ export interface HostWorkspace {
   logoUrl: string | null;
   /** '#rrggbb', if the host keeps a brand colour. */
   brandColor: string | null;
+  /**
+   * Optional: the portal sections ('appointments', …, as the portal names them) the host's own
+   * settings switch off for its clients, e.g. a host's own client portal feature switches. Such a
+   * section is off beside the host whatever the portal's settings say, and the settings page says
+   * why. Read with the workspace, so it counts from the workspace cache's next load.
+   */
+  sectionsOffInHost?: readonly string[];
 }
 
 export interface HostClient {
