@@ -74,6 +74,9 @@ function present(row: AlgaAppointmentRow): Appointment {
     status,
     note: row.description ?? '',
     timeZone: row.requester_timezone ?? 'UTC',
+    // Alga's client portal shows the reason of a declined request only (its dashboard and details
+    // page): a cancellation's 'Cancelled by client' / 'Cancelled by MSP' is not one.
+    declineReason: status === 'declined' ? row.declined_reason?.trim() || null : null,
     sequence: SEQUENCE[status],
     requestedAt: row.created_at,
   };

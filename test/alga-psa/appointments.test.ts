@@ -284,8 +284,19 @@ describe('alga-psa binding: appointments', function () {
       await host.db.transaction((trx) => port.cancel(ws(), clients().garage, contacts().paul, moved, { trx })),
       "another client's",
     ).to.equal(null);
-    await host.db('appointment_requests').where({ tenant, appointment_request_id: moved }).update({ status: 'declined' });
-    expect((await port.find(ws(), clients().bakery, contacts().claire, moved))!.status).to.equal('declined');
+    // Declined with a reason, as declineAppointmentRequest writes it: the client reads the reason.
+    await host
+      .db('appointment_requests')
+      .where({ tenant, appointment_request_id: moved })
+      .update({ status: 'declined', declined_reason: 'No one free then, sorry', updated_at: new Date() });
+    expect(await port.find(ws(), clients().bakery, contacts().claire, moved)).to.include({
+      status: 'declined',
+      declineReason: 'No one free then, sorry',
+    });
+    expect(
+      (await port.find(ws(), clients().bakery, contacts().claire, approved))!.declineReason,
+      "a cancellation's words are no reason",
+    ).to.equal(null);
     const coming = await port.list(ws(), clients().bakery, contacts().claire, 'upcoming', new Date(), { limit: 50 });
     expect(coming.items.map((a) => a.id)).to.include.members([approved, moved]);
   });

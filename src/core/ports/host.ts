@@ -1590,6 +1590,8 @@ export interface Appointment {
   note: string;
   /** The client's IANA zone when they asked: the invitation's and the emails'. */
   timeZone: string;
+  /** Optional: why the agency declined it, where it did and the host keeps its words; null or absent otherwise. */
+  declineReason?: string | null;
   /** The invitation's revision (iCalendar SEQUENCE): up on each move. */
   sequence: number;
   requestedAt: Date;
