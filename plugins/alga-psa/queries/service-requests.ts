@@ -3,8 +3,7 @@
 // portalCatalog.ts listVisibleServiceRequestCatalogItems, portalDetail.ts
 // getVisiblePublishedServiceRequestDefinitionDetail), the company's submissions
 // (submissionHistory.ts listClientServiceRequestSubmissions, getClientServiceRequestSubmissionDetail)
-// and a new submission with its audit event (submissionService.ts submitPortalServiceRequest,
-// submissionAudit.ts through packages/db/src/lib/auditLog.ts). Every query is scoped by tenant, and
+// and a new submission (submissionService.ts submitPortalServiceRequest). Every query is scoped by tenant, and
 // a submission's by the client.
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
@@ -157,10 +156,10 @@ export async function findSubmission(
 }
 
 /**
- * A submission as submitPortalServiceRequest inserts it (execution_status 'pending') with the
- * audit event recordServiceRequestSubmissionAudit writes in the same transaction
- * ('service_request_submission_created': auditLog's columns, the details with the tenant first).
- * The execution provider runs after it (service-request-execution.ts).
+ * A submission as submitPortalServiceRequest inserts it (execution_status 'pending'). Alga writes
+ * no audit_logs row for it at the version the binding follows (its search event is published
+ * instead, out of the portal's reach). The execution provider runs after it
+ * (service-request-execution.ts).
  */
 export async function insertSubmission(
   trx: Knex.Transaction,
@@ -187,26 +186,6 @@ export async function insertSubmission(
     })
     .returning<Array<{ submission_id: string }>>('submission_id');
   if (!row) throw new Error('insert into service_request_submissions returned no row');
-  // As recordServiceRequestSubmissionAudit: the tenant GUC set for this transaction first (Alga's
-  // audit_logs policies read it), then auditLog's row.
-  await trx.raw('select set_config(?, ?, true)', ['app.current_tenant', args.tenant]);
-  await trx('audit_logs').insert({
-    audit_id: randomUUID(),
-    tenant: args.tenant,
-    user_id: args.requesterUserId,
-    operation: 'service_request_submission_created',
-    table_name: 'service_request_submissions',
-    record_id: row.submission_id,
-    changed_data: JSON.stringify({ execution_status: 'pending' }),
-    details: JSON.stringify({
-      tenant: args.tenant,
-      definition_id: args.definition.definition_id,
-      definition_version_id: args.definition.version_id,
-      client_id: args.clientId,
-      execution_provider: args.definition.execution_provider,
-    }),
-    timestamp: new Date().toISOString(),
-  });
   return row.submission_id;
 }
 
