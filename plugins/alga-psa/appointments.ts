@@ -53,13 +53,13 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 const ordinal = (n: number) => `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th')}`;
 
 /** A 'YYYY-MM-DD' day as createAppointmentRequest's formatDate(…, 'en') words it (date-fns 'PPP', en-US): "January 7th, 2030". */
-export function algaLongDate(day: string): string {
+function algaLongDate(day: string): string {
   const [year, month, date] = day.split('-').map(Number) as [number, number, number];
   return `${MONTHS[month - 1]} ${ordinal(date)}, ${year}`;
 }
 
 /** An 'HH:MM' wall clock as its formatTime(…, 'en') words it ('p'), with its zone's short name as its requester label: "2:00 PM (EST)". */
-export function algaTimeWithZone(time: string, instant: Date, timeZone: string): string {
+function algaTimeWithZone(time: string, instant: Date, timeZone: string): string {
   const [hours, minutes] = time.split(':').map(Number) as [number, number];
   const zone = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' })
     .formatToParts(instant)

@@ -12,7 +12,7 @@
 import type { Knex } from 'knex';
 import { type ExecutionOutcome, type TicketOnlyRouting, runTicketOnlyExecution } from './queries/service-request-execution.ts';
 
-export const TICKET_ONLY = 'ticket-only';
+const TICKET_ONLY = 'ticket-only';
 
 /** A non-empty string of the configuration, trimmed (the provider's getStringConfig). */
 function stringConfig(config: Record<string, unknown>, key: string): string | undefined {
@@ -40,7 +40,7 @@ function renderTemplate(template: string, payload: Record<string, unknown>): str
 }
 
 /** The ticket's title: the template, else the configured field, else the first answer with text, else a name of the definition. */
-export function ticketTitle(payload: Record<string, unknown>, definitionId: string, config: Record<string, unknown>): string {
+function ticketTitle(payload: Record<string, unknown>, definitionId: string, config: Record<string, unknown>): string {
   const template = stringConfig(config, 'titleTemplate');
   if (template) {
     const rendered = renderTemplate(template, payload).trim();
@@ -56,7 +56,7 @@ export function ticketTitle(payload: Record<string, unknown>, definitionId: stri
 }
 
 /** The ticket's description: "key: value" a line, in the form's order, after the configured prefix (plain text, as Alga writes it). */
-export function ticketDescription(payload: Record<string, unknown>, config: Record<string, unknown>): string {
+function ticketDescription(payload: Record<string, unknown>, config: Record<string, unknown>): string {
   const prefix = stringConfig(config, 'descriptionPrefix');
   const lines = Object.entries(payload).map(([key, value]) => `${key}: ${String(value)}`);
   const summary = lines.length > 0 ? lines.join('\n') : 'No structured payload captured.';
@@ -73,14 +73,14 @@ const ITIL_MATRIX: Record<number, Record<number, number>> = {
   5: { 1: 3, 2: 4, 3: 4, 4: 5, 5: 5 },
 };
 
-export function itilPriorityLevel(impact: number, urgency: number): number {
+function itilPriorityLevel(impact: number, urgency: number): number {
   const level = ITIL_MATRIX[impact]?.[urgency];
   if (level === undefined) throw new Error('Impact and urgency must be between 1 and 5');
   return level;
 }
 
 /** The routing the MSP configured on the definition's version, in the provider's reading. */
-export function ticketOnlyRouting(config: Record<string, unknown>): TicketOnlyRouting {
+function ticketOnlyRouting(config: Record<string, unknown>): TicketOnlyRouting {
   return {
     boardId: stringConfig(config, 'boardId') ?? null,
     statusId: stringConfig(config, 'statusId') ?? null,
