@@ -29,6 +29,9 @@ import {
   standingRequestsOverlapping,
   tenantTimeZone,
 } from './queries/appointments.ts';
+import { findTenant } from './queries/tenants.ts';
+import { activeClientLoginOf, insertTemplateNotification } from './queries/in-app-notifications.ts';
+import { sectionsOffInAlga } from './workspaces.ts';
 
 type TenantOf = (workspaceId: string) => string | null;
 type Db = Knex | Knex.Transaction;
@@ -44,6 +47,24 @@ function dayOf(instant: Date, timeZone: string): string {
 
 function wallClock(instant: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(instant);
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const ordinal = (n: number) => `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th')}`;
+
+/** A 'YYYY-MM-DD' day as createAppointmentRequest's formatDate(…, 'en') words it (date-fns 'PPP', en-US): "January 7th, 2030". */
+function algaLongDate(day: string): string {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  return `${MONTHS[month - 1]} ${ordinal(date)}, ${year}`;
+}
+
+/** An 'HH:MM' wall clock as its formatTime(…, 'en') words it ('p'), with its zone's short name as its requester label: "2:00 PM (EST)". */
+function algaTimeWithZone(time: string, instant: Date, timeZone: string): string {
+  const [hours, minutes] = time.split(':').map(Number) as [number, number];
+  const zone = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' })
+    .formatToParts(instant)
+    .find((p) => p.type === 'timeZoneName')?.value;
+  return `${hours % 12 === 0 ? 12 : hours % 12}:${String(minutes).padStart(2, '0')} ${hours < 12 ? 'AM' : 'PM'}${zone ? ` (${zone})` : ''}`;
 }
 
 function nextDay(day: string, days = 1): string {
@@ -72,6 +93,9 @@ function present(row: AlgaAppointmentRow): Appointment {
     status,
     note: row.description ?? '',
     timeZone: row.requester_timezone ?? 'UTC',
+    // Alga's client portal shows the reason of a declined request only (its dashboard and details
+    // page): a cancellation's 'Cancelled by client' / 'Cancelled by MSP' is not one.
+    declineReason: status === 'declined' ? row.declined_reason?.trim() || null : null,
     sequence: SEQUENCE[status],
     requestedAt: row.created_at,
   };
@@ -200,6 +224,10 @@ export function algaAppointments(db: Knex, tenantOf: TenantOf): AppointmentsPort
       const work = async (trx: Knex.Transaction) => {
         const person = await findContact(trx, tenant, contact);
         if (!person || person.client_id !== client) return null;
+        // As createAppointmentRequest, Alga's switch read at the moment of asking: the portal's
+        // workspace cache may hold the tenant from before it was switched off.
+        const settings = await findTenant(trx, tenant);
+        if (sectionsOffInAlga(settings?.client_portal).includes('appointments')) return { refused: 'unavailable' as const };
         const service = serviceId === null ? null : await offered(trx, tenant, client, serviceId);
         if (!service) return { refused: 'unavailable' as const };
         const end = new Date(wanted.startsAt.getTime() + DURATION_MINUTES * MINUTE);
@@ -228,6 +256,26 @@ export function algaAppointments(db: Knex, tenantOf: TenantOf): AppointmentsPort
           startsAt: wanted.startsAt,
           now: new Date(),
         });
+        // Then the requester's in-app notification, as createAppointmentRequest sends it to the
+        // contact's client login ('appointment-request-created-client', the date and time as its
+        // English formatters word them); none for a contact without one.
+        const login = await activeClientLoginOf(trx, tenant, contact);
+        if (login) {
+          const requestedDate = dayOf(wanted.startsAt, wanted.timeZone);
+          await insertTemplateNotification(trx, {
+            tenant,
+            userId: login,
+            templateName: 'appointment-request-created-client',
+            type: 'info',
+            category: 'appointments',
+            link: `/client-portal/appointments/${id}`,
+            data: {
+              serviceName: service.service_name,
+              requestedDate: algaLongDate(requestedDate),
+              requestedTime: algaTimeWithZone(wallClock(wanted.startsAt, wanted.timeZone), wanted.startsAt, wanted.timeZone),
+            },
+          });
+        }
         const row = await findClientRequest(trx, { tenant, clientId: client, id });
         return row ? present(row) : null;
       };

@@ -552,11 +552,80 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
       'updated_at',
     ],
   },
+  // The definition's ticket-only execution (queries/service-request-execution.ts): its routing,
+  // the ticket as TicketModel.createTicket inserts it, the outcome on the submission.
+  { concept: 'serviceRequestType', table: 'service_request_definition_versions', columns: ['execution_config'] },
+  { concept: 'serviceRequest', table: 'service_request_submissions', columns: ['execution_error_summary', 'workflow_execution_id'] },
   {
     concept: 'serviceRequest',
-    table: 'audit_logs',
-    columns: ['audit_id', 'tenant', 'user_id', 'operation', 'table_name', 'record_id', 'changed_data', 'details', 'timestamp'],
+    table: 'tickets',
+    columns: [
+      'location_id',
+      'billing_profile_id',
+      'assigned_team_id',
+      'subcategory_id',
+      'due_date',
+      'itil_impact',
+      'itil_urgency',
+      'email_metadata',
+    ],
   },
+  {
+    concept: 'serviceRequest',
+    table: 'priorities',
+    columns: ['tenant', 'priority_id', 'order_number', 'priority_name', 'item_type', 'is_from_itil_standard'],
+  },
+  { concept: 'serviceRequest', table: 'categories', columns: ['tenant', 'category_id', 'parent_category'] },
+  // The requester's in-app notification of an appointment request (queries/in-app-notifications.ts),
+  // as createNotificationFromTemplateInternal writes it.
+  {
+    concept: 'appointmentRequest',
+    table: 'internal_notifications',
+    columns: [
+      'internal_notification_id',
+      'tenant',
+      'user_id',
+      'template_name',
+      'language_code',
+      'title',
+      'message',
+      'type',
+      'priority',
+      'category',
+      'link',
+      'metadata',
+      'is_read',
+      'delivery_status',
+      'delivery_attempts',
+    ],
+  },
+  {
+    concept: 'appointmentRequest',
+    table: 'internal_notification_templates',
+    columns: ['name', 'language_code', 'title', 'message', 'subtype_id'],
+  },
+  {
+    concept: 'appointmentRequest',
+    table: 'internal_notification_subtypes',
+    columns: ['internal_notification_subtype_id', 'internal_category_id', 'default_priority'],
+  },
+  { concept: 'appointmentRequest', table: 'internal_notification_categories', columns: ['internal_notification_category_id'] },
+  {
+    concept: 'appointmentRequest',
+    table: 'tenant_internal_notification_subtype_settings',
+    columns: ['tenant', 'subtype_id', 'is_enabled', 'is_default_enabled', 'priority'],
+  },
+  {
+    concept: 'appointmentRequest',
+    table: 'tenant_internal_notification_category_settings',
+    columns: ['tenant', 'category_id', 'is_enabled'],
+  },
+  {
+    concept: 'appointmentRequest',
+    table: 'user_internal_notification_preferences',
+    columns: ['tenant', 'user_id', 'category_id', 'subtype_id', 'is_enabled', 'priority'],
+  },
+  { concept: 'appointmentRequest', table: 'user_preferences', columns: ['tenant', 'user_id', 'setting_name', 'setting_value'] },
   // Appointments (queries/appointments.ts): a client's requests and their schedule entries as
   // Alga's client portal writes them, the services offered (through the client's contracts, or
   // without one), and the hours, exceptions and booked entries the free slots are made from.

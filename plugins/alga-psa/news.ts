@@ -3,7 +3,9 @@
 // beside Alga (which cannot call the portal). The cursor is the JSON of queries/news.ts's
 // NewsCursor; one this binding did not write starts anew, from the moment the portal began to
 // follow the workspace. Each answer and each status change is told once (by its comment_id or
-// audit_id), a second answer on a ticket as well as the first.
+// audit_id), a second answer on a ticket as well as the first; a closing the timeline holds no
+// row of (Alga's updateTicket writes none) is read from the ticket itself, by the scan of the
+// ticket list's order (queries/ticket-order.ts), once.
 // A cursor without the tickets' or the appointments' position (written before they were read)
 // keeps its other positions and starts the missing one where Alga is. Appointment decisions
 // (approved, moved on the calendar, declined) are told once each (status and the entry's start).
@@ -55,7 +57,8 @@ export function algaNews(db: Knex, tenantOf: (workspaceId: string) => string | n
       await scanListedQuotes(db, tenant);
       // The ticket list's order (queries/ticket-order.ts): the pass that tells of the agency's
       // answers is the one that moves their tickets up the client's list.
-      await scanTicketOrder(db, tenant);
+      const { closings } = await scanTicketOrder(db, tenant);
+      const scannedAt = new Date().toISOString();
       // The first read starts where the portal began to follow the workspace.
       const cursor = readNewsCursor(cursorSchema, cursorText) ?? (await newsStartAt(db, startedAt));
       // The tickets' position, or where they start now (nothing of theirs told this time).
@@ -106,6 +109,17 @@ export function algaNews(db: Knex, tenantOf: (workspaceId: string) => string | n
           number: row.ticket_number?.trim() ?? '',
           title: row.title,
           occurrence: row.occurrence,
+        })),
+        // Closings Alga's activity timeline does not tell of (updateTicket writes no row): the
+        // scan saw each ticket open last time and closed now, so each is told once.
+        ...closings.map((row) => ({
+          kind: 'ticket' as const,
+          happened: 'answered' as const,
+          id: row.ticket_id,
+          clientId: row.client_id,
+          number: row.ticket_number?.trim() ?? '',
+          title: row.title,
+          occurrence: `closed:${row.ticket_id}:${scannedAt}`,
         })),
         ...[...recentDecisions, ...decisions].map((row) => ({
           kind: 'appointment' as const,

@@ -6,11 +6,12 @@
 // submitPortalServiceRequest), and "my requests" (my-requests/, submissionHistory.ts): the
 // company's submissions, newest first.
 //
-// What the portal does not do that Alga does after the insert: run the definition's execution
-// provider (ticket-only makes a ticket through TicketModel.createTicketWithRetry with the
-// provider's board, status and priority configuration; enterprise providers run workflows or
-// checkouts). That is Alga's application code, not its tables: the submission stays 'pending' in
-// Alga's own list of the definition's submissions, where the agency sees it. The client's files,
+// After the insert, as Alga does, the definition's execution provider runs in the same
+// transaction (service-request-execution.ts): ticket-only makes the ticket with the provider's
+// board, status and priority configuration and the submission records it ('succeeded',
+// created_ticket_id) or why it failed. Enterprise providers (workflows, checkouts) are Alga's
+// application code, not its tables: their submissions stay 'pending' in Alga's own list of the
+// definition's submissions, where the agency sees them. The client's files,
 // with a local storage root and a contact with a client login (Alga's upload names the uploader),
 // are stored as its submit action stores them (queries/service-requests.ts insertSubmissionFiles)
 // in the submission's transaction, and listed back from Alga; otherwise the portal keeps them.
@@ -50,6 +51,7 @@ import type { Db } from './queries/db.ts';
 import { filesOfATransaction } from '../shared/files-of-a-transaction.ts';
 import { fileUnder } from './shared-files.ts';
 import { storeClientFile } from './ticket-uploads.ts';
+import { executeSubmission } from './service-request-execution.ts';
 
 type TenantOf = (workspaceId: string) => string | null;
 
@@ -214,13 +216,14 @@ export function algaServiceRequests(db: Db, tenantOf: TenantOf, options: { stora
       if (!definition) return null;
       // The contact's client login, as Alga names the requester; none for a contact without one.
       const requesterUserId = await findClientUserIdOfContact(trx, scope);
+      const payload = algaPayload(fieldsOf(definition.form_schema_snapshot), request.answers);
       const submissionId = await insertSubmission(trx, {
         tenant: scope.tenant,
         definition,
         requesterUserId,
         clientId: scope.clientId,
         contactId: scope.contactId,
-        payload: algaPayload(fieldsOf(definition.form_schema_snapshot), request.answers),
+        payload,
       });
       if (request.files?.length) {
         // keepsClientFilesOf says no without a root or a login; files given without them are a caller's mistake.
@@ -238,6 +241,19 @@ export function algaServiceRequests(db: Db, tenantOf: TenantOf, options: { stora
         }
         await insertSubmissionFiles(trx, { tenant: scope.tenant, submissionId, userId: requesterUserId, files: stored });
       }
+      // As submitPortalServiceRequest, once the submission and its files are saved: the
+      // definition's execution (ticket-only: the ticket), its outcome on the submission.
+      await executeSubmission(trx, {
+        tenant: scope.tenant,
+        submissionId,
+        definitionId: definition.definition_id,
+        executionProvider: definition.execution_provider,
+        executionConfig: definition.execution_config,
+        requesterUserId,
+        clientId: scope.clientId,
+        contactId: scope.contactId,
+        payload,
+      });
       const row = await findSubmission(trx, { tenant: scope.tenant, clientId: scope.clientId, submissionId });
       return row ? presentSummary(row) : null;
     },

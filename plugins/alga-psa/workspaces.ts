@@ -29,8 +29,29 @@ export const derivedSlug = (row: TenantRow) => `${slugify(row.client_name)}-${ro
 
 const COLOR = /^#[0-9a-f]{6}$/i;
 
+/**
+ * Alga's client portal feature switches (packages/client-portal lib/clientPortalFeatureSettings.ts
+ * ClientPortalFeatureSettings, read by getClientPortalFeatureSettings) and the portal section each
+ * one switches: Alga reads a switch as on unless it is false.
+ */
+const ALGA_PORTAL_FEATURES: Record<string, string> = {
+  // createAppointmentRequest refuses "Appointment requests are not available in the client
+  // portal", and Alga's portal hides its appointments.
+  appointmentsEnabled: 'appointments',
+};
+
+/** The portal sections Alga's client portal feature settings switch off for the tenant. */
+export function sectionsOffInAlga(clientPortal: unknown): string[] {
+  const features =
+    clientPortal && typeof clientPortal === 'object' && !Array.isArray(clientPortal) ? (clientPortal as Record<string, unknown>) : {};
+  return Object.entries(ALGA_PORTAL_FEATURES)
+    .filter(([feature]) => features[feature] === false)
+    .map(([, section]) => section);
+}
+
 export function presentTenant(row: TenantRow, slug: string): HostWorkspace {
   return {
+    sectionsOffInHost: sectionsOffInAlga(row.client_portal),
     id: row.tenant,
     slug,
     name: row.client_name?.trim() || slug,

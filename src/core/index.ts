@@ -250,6 +250,7 @@ export {
   mayUsePortal,
   type PortalSection,
   signInMethods,
+  switchesOffInHost,
   visibleSections,
   withoutClosedRecord,
 } from './policies/portal-policy.ts';

@@ -40,3 +40,20 @@ export function algaWorkday(fromDays: number): string {
   while ([0, 6].includes(new Date(at).getUTCDay())) at += 86_400_000;
   return new Date(at).toISOString().slice(0, 10);
 }
+
+/**
+ * Alga's client portal switch for appointments, as updateClientPortalFeatureSettings writes it
+ * (packages/client-portal clientPortalFeatureSettingsActions.ts): tenant_settings.settings with
+ * clientPortal.appointmentsEnabled merged in, and updated_at.
+ */
+export async function setAlgaAppointmentsEnabled(db: Knex, tenant: string, enabled: boolean): Promise<void> {
+  await db('tenant_settings')
+    .where({ tenant })
+    .update({
+      settings: db.raw(
+        `coalesce(settings, '{}'::jsonb) || jsonb_build_object('clientPortal', coalesce(settings -> 'clientPortal', '{}'::jsonb) || jsonb_build_object('appointmentsEnabled', ?::boolean))`,
+        [enabled],
+      ),
+      updated_at: db.fn.now(),
+    });
+}

@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import type { AppointmentsPort } from '../../src/core/ports/host.ts';
 import { wallTimeToInstant } from '../../src/core/appointments/slots.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
-import { ALGA_ZONE, algaWorkday, setUpAlgaBooking } from './appointment-setup.ts';
+import { ALGA_ZONE, algaWorkday, setAlgaAppointmentsEnabled, setUpAlgaBooking } from './appointment-setup.ts';
 
 type Row = Record<string, unknown>;
 const reason = unavailable();
@@ -34,6 +34,37 @@ describe('alga-psa binding: appointments', function () {
     port = host.adapter().appointments!;
     tenant = host.seed.tenant;
     ({ service, contractOnly } = await setUpAlgaBooking(host.db, tenant, host.seed.users.tech));
+    // Alga's in-app notification kinds and the requester's template, as its migrations seed them
+    // (global rows: the schema loaded here holds none).
+    await host.db('internal_notification_categories').insert({
+      internal_notification_category_id: 6,
+      name: 'appointments',
+      description: 'Appointment request and scheduling notifications',
+      available_for_client_portal: true,
+    });
+    await host.db('internal_notification_subtypes').insert({
+      internal_notification_subtype_id: 19,
+      internal_category_id: 6,
+      name: 'appointment-request-created',
+      description: 'New appointment request submitted',
+      available_for_client_portal: true,
+    });
+    await host.db('internal_notification_templates').insert([
+      {
+        name: 'appointment-request-created-client',
+        language_code: 'en',
+        title: 'Appointment Request Submitted',
+        message: 'Your appointment request for {{serviceName}} on {{requestedDate}} has been submitted and is pending approval.',
+        subtype_id: 19,
+      },
+      {
+        name: 'appointment-request-created-client',
+        language_code: 'de',
+        title: 'Terminanfrage eingereicht',
+        message: 'Ihre Terminanfrage für {{serviceName}} am {{requestedDate}} wurde eingereicht und wartet auf Genehmigung.',
+        subtype_id: 19,
+      },
+    ]);
   });
   after(async function () {
     await host?.close();
@@ -85,6 +116,31 @@ describe('alga-psa binding: appointments', function () {
       await db('schedule_entry_assignees').where({ tenant, entry_id: entry.entry_id }).delete();
       await db('schedule_entries').where({ tenant, entry_id: entry.entry_id }).delete();
     }
+  });
+
+  it("takes no request while Alga's client portal has appointments switched off, as createAppointmentRequest refuses", async function () {
+    const requests = async () =>
+      Number((await host.db('appointment_requests').where({ tenant }).count<Array<{ count: string }>>('* as count'))[0]!.count);
+    const before = await requests();
+    const ask = () =>
+      port.request(
+        ws(),
+        clients().bakery,
+        contacts().claire,
+        { serviceId: service, startsAt: at('11:00'), note: '', timeZone: ZONE },
+        new Date(),
+      );
+    await setAlgaAppointmentsEnabled(host.db, tenant, false);
+    try {
+      expect((await host.adapter().workspaces.findById(tenant))?.sectionsOffInHost, 'the section off beside Alga').to.deep.equal([
+        'appointments',
+      ]);
+      expect(await ask()).to.deep.equal({ refused: 'unavailable' });
+      expect(await requests()).to.equal(before);
+    } finally {
+      await setAlgaAppointmentsEnabled(host.db, tenant, true);
+    }
+    expect((await host.adapter().workspaces.findById(tenant))?.sectionsOffInHost).to.deep.equal([]);
   });
 
   it("writes the request and its schedule entry as Alga's client portal writes them, column by column", async function () {
@@ -169,6 +225,65 @@ describe('alga-psa binding: appointments', function () {
       serviceName: 'Printer maintenance visit',
     });
     expect(await port.find(ws(), clients().garage, contacts().paul, made.id), "another client's").to.equal(null);
+
+    // The requester's in-app notification, as createNotificationFromTemplateInternal writes it for
+    // createAppointmentRequest: Claire's login, her language (none chosen: English), the template
+    // rendered with the date as formatDate(…, 'en') words it.
+    const notes = await host.db('internal_notifications').where({ tenant, user_id: host.seed.users.claire }).select<Row[]>();
+    expect(notes).to.have.length(1);
+    const [y, m, d] = nyDay.format(startsAt).split('-').map(Number) as [number, number, number];
+    const longDate = `${new Date(Date.UTC(y, m - 1, d)).toLocaleString('en-US', { month: 'long', timeZone: 'UTC' })} ${d}${
+      d % 100 >= 11 && d % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][d % 10] ?? 'th')
+    }, ${y}`;
+    const algaWrites: Row = {
+      tenant,
+      user_id: host.seed.users.claire,
+      template_name: 'appointment-request-created-client',
+      language_code: 'en',
+      title: 'Appointment Request Submitted',
+      message: `Your appointment request for Printer maintenance visit on ${longDate} has been submitted and is pending approval.`,
+      type: 'info',
+      priority: 'normal',
+      category: 'appointments',
+      link: `/client-portal/appointments/${made.id}`,
+      metadata: null,
+      is_read: false,
+      read_at: null,
+      deleted_at: null,
+      delivery_status: 'pending',
+      delivery_attempts: 0,
+      last_delivery_attempt: null,
+      delivery_error: null,
+    };
+    for (const [column, value] of Object.entries(algaWrites))
+      expect(notes[0]![column], `internal_notifications.${column}`).to.deep.equal(value);
+    expect(Object.keys(notes[0]!).sort()).to.deep.equal(
+      [...Object.keys(algaWrites), 'internal_notification_id', 'created_at', 'updated_at'].sort(),
+      'every column of the notification is compared',
+    );
+  });
+
+  it('writes no in-app notification where the person switched the kind off in Alga', async function () {
+    const count = async () =>
+      Number((await host.db('internal_notifications').where({ tenant }).count<Array<{ count: string }>>('* as count'))[0]!.count);
+    const book = (time: string) =>
+      port.request(
+        ws(),
+        clients().bakery,
+        contacts().claire,
+        { serviceId: service, startsAt: at(time), note: '', timeZone: ZONE },
+        new Date(),
+      );
+    const before = await count();
+    await host
+      .db('user_internal_notification_preferences')
+      .insert({ tenant, user_id: host.seed.users.claire, category_id: 6, subtype_id: null, is_enabled: false });
+    try {
+      expect(await book('12:00')).to.have.property('id');
+      expect(await count(), 'switched off by the person').to.equal(before);
+    } finally {
+      await host.db('user_internal_notification_preferences').where({ tenant, user_id: host.seed.users.claire }).delete();
+    }
   });
 
   it('gives one time to exactly one of two clients asking at once', async function () {
@@ -259,8 +374,19 @@ describe('alga-psa binding: appointments', function () {
       await host.db.transaction((trx) => port.cancel(ws(), clients().garage, contacts().paul, moved, { trx })),
       "another client's",
     ).to.equal(null);
-    await host.db('appointment_requests').where({ tenant, appointment_request_id: moved }).update({ status: 'declined' });
-    expect((await port.find(ws(), clients().bakery, contacts().claire, moved))!.status).to.equal('declined');
+    // Declined with a reason, as declineAppointmentRequest writes it: the client reads the reason.
+    await host
+      .db('appointment_requests')
+      .where({ tenant, appointment_request_id: moved })
+      .update({ status: 'declined', declined_reason: 'No one free then, sorry', updated_at: new Date() });
+    expect(await port.find(ws(), clients().bakery, contacts().claire, moved)).to.include({
+      status: 'declined',
+      declineReason: 'No one free then, sorry',
+    });
+    expect(
+      (await port.find(ws(), clients().bakery, contacts().claire, approved))!.declineReason,
+      "a cancellation's words are no reason",
+    ).to.equal(null);
     const coming = await port.list(ws(), clients().bakery, contacts().claire, 'upcoming', new Date(), { limit: 50 });
     expect(coming.items.map((a) => a.id)).to.include.members([approved, moved]);
   });

@@ -3,7 +3,9 @@
 // with the deployment's NEXTAUTH_SECRET; the portal links its own record on first sign-in), sees
 // the dashboard, reads Alga's payment methods in Alga's words (an ACH debit, a check) in English
 // and German, is told on the new-ticket form, in both languages, when Alga's set-up cannot take a
-// ticket from them (a board with no ticket status: 409, the form as sent, nothing written), opens a quotation (marked viewed in Alga once) and accepts it with an optional
+// ticket from them (a board with no ticket status: 409, the form as sent, nothing written), loses
+// the appointments section where Alga's client portal feature settings switch appointments off,
+// reads the reason Alga's staff gave for declining an appointment request, opens a quotation (marked viewed in Alga once) and accepts it with an optional
 // item and a PO number (the quote accepted in Alga as Alga's own portal writes it, and the
 // portal's evidence row written together), views an invoice, and pays it through the demo checkout
 // (invoice_payments and transactions written, the invoice marked paid, the portal's payment
@@ -15,6 +17,8 @@ import { csrfFrom, postPasswordSignIn, signedInAgent, fingerprintIn } from '../s
 import type { PortalOnHost } from '../support/portal-on-host.ts';
 import { portalBesideAlga, startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 import { CLAIRE_PASSWORD } from './seed.ts';
+import { ALGA_ZONE, algaWorkday, setAlgaAppointmentsEnabled, setUpAlgaBooking } from './appointment-setup.ts';
+import { wallTimeToInstant } from '../../src/core/appointments/slots.ts';
 
 const reason = unavailable();
 
@@ -149,6 +153,80 @@ describe('alga-psa host: a client uses the portal over HTTP', function () {
       await db('priorities').where({ tenant, priority_id: priority!.priority_id }).delete();
       await db('boards').where({ tenant, board_id: board!.board_id }).delete();
       await db('workspace_client_portal_settings').where({ workspace_id: tenant }).update({ show_tickets: false });
+      await running.portal.workspaceChanged(tenant);
+    }
+  });
+
+  it("takes the appointments section away where Alga's client portal feature settings switch appointments off", async function () {
+    const { db, seed } = host;
+    const { tenant } = seed;
+    await db('workspace_client_portal_settings').where({ workspace_id: tenant }).update({ show_appointments: true });
+    await running.portal.workspaceChanged(tenant);
+    try {
+      await claire.get(`${base}/appointments`).expect(200);
+      expect((await claire.get(`${base}/`).expect(200)).text).to.include(`href="${base}/appointments"`);
+      await setAlgaAppointmentsEnabled(db, tenant, false);
+      // The workspace is read again (its cache's TTL, here at once): Alga's switch holds whatever the portal's says.
+      await running.portal.workspaceChanged(tenant);
+      await claire.get(`${base}/appointments`).expect(404);
+      // Nor is a booking taken.
+      await claire
+        .post(`${base}/appointments`)
+        .type('form')
+        .send({ _csrf: csrfFrom((await claire.get(`${base}/`).expect(200)).text), serviceId: seed.tenant, startsAt: '2030-01-07T10:00' })
+        .expect(404);
+      expect((await claire.get(`${base}/`).expect(200)).text).to.not.include(`href="${base}/appointments"`);
+      await setAlgaAppointmentsEnabled(db, tenant, true);
+      await running.portal.workspaceChanged(tenant);
+      await claire.get(`${base}/appointments`).expect(200);
+    } finally {
+      await setAlgaAppointmentsEnabled(db, tenant, true);
+      await db('workspace_client_portal_settings').where({ workspace_id: tenant }).update({ show_appointments: false });
+      await running.portal.workspaceChanged(tenant);
+    }
+  });
+
+  it("shows the client, in English and German, the reason Alga's staff gave for declining an appointment request", async function () {
+    const { db, seed } = host;
+    const { tenant } = seed;
+    const { service } = await setUpAlgaBooking(db, tenant, seed.users.tech);
+    await db('workspace_client_portal_settings').where({ workspace_id: tenant }).update({ show_appointments: true });
+    await running.portal.workspaceChanged(tenant);
+    try {
+      const appointments = host.adapter().appointments!;
+      const day = algaWorkday(3);
+      const from = wallTimeToInstant(day, '00:00', ALGA_ZONE);
+      const [slot] = (await appointments.freeSlots(tenant, service, from, new Date(from.getTime() + 86_400_000), new Date()))!;
+      const made = await appointments.request(
+        tenant,
+        seed.clients.bakery,
+        seed.contacts.claire,
+        { serviceId: service, startsAt: slot!.startsAt, note: 'Printer on floor 2', timeZone: ALGA_ZONE },
+        new Date(),
+      );
+      if (!made || 'refused' in made) throw new Error('not booked');
+      // As Alga's declineAppointmentRequest (packages/scheduling appointmentRequestManagementActions.ts)
+      // leaves it: the entry and its assignees gone, the request declined with the staff's reason.
+      const request = await db('appointment_requests').where({ tenant, appointment_request_id: made.id }).first();
+      await db('schedule_entry_assignees').where({ tenant, entry_id: request.schedule_entry_id }).delete();
+      await db('schedule_entries').where({ tenant, entry_id: request.schedule_entry_id }).delete();
+      await db('appointment_requests').where({ tenant, appointment_request_id: made.id }).update({
+        status: 'declined',
+        declined_reason: 'No one free then, sorry',
+        approved_by_user_id: seed.users.admin,
+        approved_at: new Date(),
+        schedule_entry_id: null,
+        updated_at: new Date(),
+      });
+      for (const [lang, label] of [
+        ['en', 'Reason given'],
+        ['de', 'Begründung'],
+      ] as const) {
+        const page = (await claire.get(`${base}/appointments/${made.id}`).set('Accept-Language', lang).expect(200)).text;
+        expect(page, lang).to.include(label).and.include('No one free then, sorry');
+      }
+    } finally {
+      await db('workspace_client_portal_settings').where({ workspace_id: tenant }).update({ show_appointments: false });
       await running.portal.workspaceChanged(tenant);
     }
   });

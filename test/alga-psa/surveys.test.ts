@@ -1,5 +1,6 @@
 // Satisfaction surveys on a real Alga PSA database, over HTTP as a client uses the portal beside
-// Alga. Staff close Claire's ticket in Alga's screens; the portal, reading Alga's activity timeline,
+// Alga. Staff close Claire's ticket in Alga's screens; the portal, reading Alga's activity timeline
+// (or, for a closing through updateTicket, which writes no row there, the ticket's own status),
 // finds the invitation Alga's survey subscriber wrote for that closing or, where it wrote none,
 // writes the one it would have (a matching ticket_closed trigger, the ticket's contact), and tells
 // Claire (survey_invited). Each row the portal writes is compared, column by column, with the row
@@ -260,6 +261,27 @@ describe('alga-psa host: satisfaction surveys in survey_invitations and survey_r
     expect((await invited()).filter((row) => row.subject_id === ticket).map((row) => row.occurrence)).to.deep.equal(
       invitations.map((row) => `survey:${row.invitation_id}`),
     );
+  });
+
+  it('invites Claire once when staff close her ticket through updateTicket, which writes no activity row', async function () {
+    const ticket = await openTicket('The dock does not charge');
+    // The pass before: the ticket is listed open.
+    await pass();
+    // As Alga's updateTicket closes it from the ticket's page: the closed status, updated_at, no
+    // ticket_audit_logs row (and closed_at / closed_by left as they were).
+    await host.db('tickets').where({ tenant, ticket_id: ticket }).update({ status_id: ids.closed, updated_at: new Date() });
+    await pass();
+    const [invitation, ...more] = await invitationsOf(ticket);
+    expect(invitation, 'the invitation Alga’s subscriber would write').to.not.equal(undefined);
+    expect(more).to.have.length(0);
+    expect(invitation).to.include({ contact_id: host.seed.contacts.claire, template_id: ids.template });
+    expect((await invited()).filter((row) => row.subject_id === ticket)).to.deep.equal([
+      { subject_id: ticket, occurrence: `survey:${invitation!.invitation_id}` },
+    ]);
+    // Read again: the closing is told once.
+    await pass();
+    expect(await invitationsOf(ticket)).to.have.length(1);
+    expect((await invited()).filter((row) => row.subject_id === ticket)).to.have.length(1);
   });
 
   it('shows the template, takes one answer written as submitSurveyResponse writes it, and is final after', async function () {

@@ -23,6 +23,8 @@ export interface AlgaAppointmentRow {
   service_name: string | null;
   status: 'pending' | 'approved' | 'declined' | 'cancelled';
   description: string | null;
+  /** The staff's reason (declineAppointmentRequest), or Alga's own words for a cancellation. */
+  declined_reason: string | null;
   requester_timezone: string | null;
   requested_duration: number;
   created_at: Date;
@@ -66,6 +68,7 @@ function requests(db: Db, tenant: string) {
       'sc.service_name',
       'ar.status',
       'ar.description',
+      'ar.declined_reason',
       'ar.requester_timezone',
       'ar.requested_duration',
       'ar.created_at',

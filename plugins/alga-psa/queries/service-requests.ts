@@ -3,8 +3,7 @@
 // portalCatalog.ts listVisibleServiceRequestCatalogItems, portalDetail.ts
 // getVisiblePublishedServiceRequestDefinitionDetail), the company's submissions
 // (submissionHistory.ts listClientServiceRequestSubmissions, getClientServiceRequestSubmissionDetail)
-// and a new submission with its audit event (submissionService.ts submitPortalServiceRequest,
-// submissionAudit.ts through packages/db/src/lib/auditLog.ts). Every query is scoped by tenant, and
+// and a new submission (submissionService.ts submitPortalServiceRequest). Every query is scoped by tenant, and
 // a submission's by the client.
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
@@ -29,6 +28,8 @@ export interface CatalogRow {
   sort_order: number;
   form_schema_snapshot: unknown;
   execution_provider: string;
+  /** The MSP's configuration of the execution provider (ticket-only: the ticket's routing). */
+  execution_config: unknown;
 }
 
 /** The latest version of each of the tenant's definitions, as a lateral subquery of the definition row `d`. */
@@ -47,6 +48,7 @@ function latestVersion(db: Db, tenant: string) {
       'v.sort_order',
       'v.form_schema_snapshot',
       'v.execution_provider',
+      'v.execution_config',
       'v.visibility_provider',
       'v.form_behavior_provider',
     );
@@ -62,6 +64,7 @@ const CATALOG_COLUMNS = [
   'l.sort_order',
   'l.form_schema_snapshot',
   'l.execution_provider',
+  'l.execution_config',
 ];
 
 /**
@@ -153,10 +156,10 @@ export async function findSubmission(
 }
 
 /**
- * A submission as submitPortalServiceRequest inserts it (execution_status 'pending') with the
- * audit event recordServiceRequestSubmissionAudit writes in the same transaction
- * ('service_request_submission_created': auditLog's columns, the details with the tenant first).
- * The execution provider is not run here (see service-requests.ts).
+ * A submission as submitPortalServiceRequest inserts it (execution_status 'pending'). Alga writes
+ * no audit_logs row for it at the version the binding follows (its search event is published
+ * instead, out of the portal's reach). The execution provider runs after it
+ * (service-request-execution.ts).
  */
 export async function insertSubmission(
   trx: Knex.Transaction,
@@ -183,26 +186,6 @@ export async function insertSubmission(
     })
     .returning<Array<{ submission_id: string }>>('submission_id');
   if (!row) throw new Error('insert into service_request_submissions returned no row');
-  // As recordServiceRequestSubmissionAudit: the tenant GUC set for this transaction first (Alga's
-  // audit_logs policies read it), then auditLog's row.
-  await trx.raw('select set_config(?, ?, true)', ['app.current_tenant', args.tenant]);
-  await trx('audit_logs').insert({
-    audit_id: randomUUID(),
-    tenant: args.tenant,
-    user_id: args.requesterUserId,
-    operation: 'service_request_submission_created',
-    table_name: 'service_request_submissions',
-    record_id: row.submission_id,
-    changed_data: JSON.stringify({ execution_status: 'pending' }),
-    details: JSON.stringify({
-      tenant: args.tenant,
-      definition_id: args.definition.definition_id,
-      definition_version_id: args.definition.version_id,
-      client_id: args.clientId,
-      execution_provider: args.definition.execution_provider,
-    }),
-    timestamp: new Date().toISOString(),
-  });
   return row.submission_id;
 }
 

@@ -1,6 +1,8 @@
 // Alga PSA's tenants (one row per MSP; every other table carries its uuid in `tenant`) and the
 // branding Alga's own client portal shows (tenant_settings.settings.branding: logoUrl,
-// primaryColor, written by its tenantBrandingActions).
+// primaryColor, written by its tenantBrandingActions) with its client portal feature switches
+// (tenant_settings.settings.clientPortal, written by packages/client-portal
+// clientPortalFeatureSettingsActions.ts updateClientPortalFeatureSettings).
 import type { Db } from './db.ts';
 
 export interface TenantRow {
@@ -8,6 +10,8 @@ export interface TenantRow {
   client_name: string;
   logo_url: string | null;
   primary_color: string | null;
+  /** settings.clientPortal as Alga keeps it (an object of feature switches), or null. */
+  client_portal: unknown;
 }
 
 function tenants(db: Db) {
@@ -18,6 +22,7 @@ function tenants(db: Db) {
       't.client_name',
       db.raw("s.settings #>> '{branding,logoUrl}' as logo_url"),
       db.raw("s.settings #>> '{branding,primaryColor}' as primary_color"),
+      db.raw("s.settings -> 'clientPortal' as client_portal"),
     ]);
 }
 

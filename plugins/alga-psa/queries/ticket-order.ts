@@ -39,13 +39,24 @@ const SCANS = 'portal_alga_ticket_order_scans';
 const KEPT_COLUMNS = `t.ticket_id, t.client_id, ${CLOSED} as closed, ${LAST_ACTIVITY} as last_activity`;
 const STATUS_JOIN = 'left join statuses s on s.tenant = t.tenant and s.status_id = t.status_id';
 
+/** A ticket the scan found closed that the last scan kept open, with no status change in Alga's activity timeline since. */
+export interface UnloggedClosing {
+  ticket_id: string;
+  client_id: string;
+  ticket_number: string | null;
+  title: string;
+}
+
 /**
  * One scan of a tenant: the order made equal to its tickets, in one statement (one snapshot).
  * Reads every ticket of the tenant and groups its visible threads: a background pass's work,
- * writing only what changed.
+ * writing only what changed. Answers too the closings no activity row tells of: tickets of an
+ * active client kept open and found closed, without a status change in ticket_audit_logs since the
+ * last scan (Alga's updateTicket closes a ticket writing none). The portal's own closings note
+ * their row at once, so they are never among them; nor is anything on a tenant's first scan.
  */
-export async function scanTicketOrder(db: Db, tenant: string): Promise<{ written: number; dropped: number }> {
-  const result = await db.raw<{ rows: Array<{ written: number; dropped: number }> }>(
+export async function scanTicketOrder(db: Db, tenant: string): Promise<{ written: number; dropped: number; closings: UnloggedClosing[] }> {
+  const result = await db.raw<{ rows: Array<{ written: number; dropped: number; closings: UnloggedClosing[] | null }> }>(
     `with latest as (
        -- The tenant's visible threads grouped by ticket in one pass (a probe of each ticket's
        -- threads, as a page reads one ticket's, cost seconds at a million threads).
@@ -71,15 +82,27 @@ export async function scanTicketOrder(db: Db, tenant: string): Promise<{ written
        on conflict (tenant, ticket_id) do update
          set client_id = excluded.client_id, closed = excluded.closed, last_activity = excluded.last_activity
        returning 1
+     ), closings as (
+       select t.ticket_id, t.client_id, t.ticket_number, t.title
+         from live l
+         join kept k on k.ticket_id = l.ticket_id and not k.closed
+         join tickets t on t.tenant = :tenant and t.ticket_id = l.ticket_id
+         join clients c on c.tenant = t.tenant and c.client_id = t.client_id and coalesce(c.is_inactive, false) = false
+        where l.closed
+          and not exists (select 1 from ticket_audit_logs a
+                           where a.tenant = :tenant and a.ticket_id = l.ticket_id
+                             and a.changes -> 'status_id' ->> 'new' is not null
+                             and a.occurred_at >= coalesce((select p.scanned_at from ${SCANS} p where p.tenant = :tenant), '-infinity'))
      ), scanned as (
        insert into ${SCANS} (tenant, scanned_at) values (:tenant, now())
        on conflict (tenant) do update set scanned_at = excluded.scanned_at
      )
-     select (select count(*) from written)::int as written, (select count(*) from dropped)::int as dropped`,
+     select (select count(*) from written)::int as written, (select count(*) from dropped)::int as dropped,
+            (select json_agg(closings) from closings) as closings`,
     { tenant },
   );
   const row = result.rows[0];
-  return { written: Number(row?.written ?? 0), dropped: Number(row?.dropped ?? 0) };
+  return { written: Number(row?.written ?? 0), dropped: Number(row?.dropped ?? 0), closings: row?.closings ?? [] };
 }
 
 /**

@@ -23,28 +23,42 @@ export type PortalSection =
   | 'devices'
   | 'contracts';
 
-const SECTION_RULES: Record<PortalSection, (s: PortalSettings) => boolean> = {
-  proposals: (s) => s.showProposals,
-  quotations: (s) => s.showProposals,
-  invoices: (s) => s.showInvoices,
-  tasks: (s) => s.showTasks,
-  projects: (s) => s.showProjects,
-  documents: (s) => s.showDocuments,
-  messages: (s) => s.allowMessaging,
-  tickets: (s) => s.showTickets,
-  knowledge: (s) => s.showKnowledgeBase,
-  requests: (s) => s.showRequests,
-  appointments: (s) => s.showAppointments,
-  approvals: (s) => s.showApprovals,
-  orders: (s) => s.showOrders,
-  devices: (s) => s.showDevices,
-  contracts: (s) => s.showContracts,
+/** The settings switch each section stands on (proposals and quotations share one). */
+const SECTION_SWITCH: Record<PortalSection, keyof PortalSettings> = {
+  proposals: 'showProposals',
+  quotations: 'showProposals',
+  invoices: 'showInvoices',
+  tasks: 'showTasks',
+  projects: 'showProjects',
+  documents: 'showDocuments',
+  messages: 'allowMessaging',
+  tickets: 'showTickets',
+  knowledge: 'showKnowledgeBase',
+  requests: 'showRequests',
+  appointments: 'showAppointments',
+  approvals: 'showApprovals',
+  orders: 'showOrders',
+  devices: 'showDevices',
+  contracts: 'showContracts',
 };
 
-export const PORTAL_SECTIONS = Object.keys(SECTION_RULES) as PortalSection[];
+export const PORTAL_SECTIONS = Object.keys(SECTION_SWITCH) as PortalSection[];
+
+const isSection = (name: string): name is PortalSection => Object.hasOwn(SECTION_SWITCH, name);
+
+/** The settings switches of the sections a host switched off (HostWorkspace.sectionsOffInHost); names it does not know are none. */
+export function switchesOffInHost(sections: readonly string[] | undefined): Array<keyof PortalSettings> {
+  return [...new Set((sections ?? []).filter(isSection).map((section) => SECTION_SWITCH[section]))];
+}
+
+/** The settings with the host's switched-off sections off: what every page and check of the workspace sees. */
+export function withSectionsOffInHost(settings: PortalSettings, sections: readonly string[] | undefined): PortalSettings {
+  const off = switchesOffInHost(sections);
+  return off.length === 0 ? settings : { ...settings, ...Object.fromEntries(off.map((key) => [key, false])) };
+}
 
 export function canSeeSection(settings: PortalSettings, section: PortalSection): boolean {
-  return SECTION_RULES[section](settings);
+  return settings[SECTION_SWITCH[section]] === true;
 }
 
 export function visibleSections(settings: PortalSettings): PortalSection[] {

@@ -16,6 +16,13 @@ export interface HostWorkspace {
   logoUrl: string | null;
   /** '#rrggbb', if the host keeps a brand colour. */
   brandColor: string | null;
+  /**
+   * Optional: the portal sections ('appointments', …, as the portal names them) the host's own
+   * settings switch off for its clients, e.g. a host's own client portal feature switches. Such a
+   * section is off beside the host whatever the portal's settings say, and the settings page says
+   * why. Read with the workspace, so it counts from the workspace cache's next load.
+   */
+  sectionsOffInHost?: readonly string[];
 }
 
 export interface HostClient {
@@ -1602,6 +1609,8 @@ export interface Appointment {
   note: string;
   /** The client's IANA zone when they asked: the invitation's and the emails'. */
   timeZone: string;
+  /** Optional: why the agency declined it, where it did and the host keeps its words; null or absent otherwise. */
+  declineReason?: string | null;
   /** The invitation's revision (iCalendar SEQUENCE): up on each move. */
   sequence: number;
   requestedAt: Date;

@@ -23,6 +23,7 @@ import { RECONNECTED_CHANNEL, type EventBus } from '../events/event-bus.ts';
 import type { HostAdapter, HostWorkspace } from '../ports/host.ts';
 import type { PortalSettings } from '../settings/portal-settings.ts';
 import { findSettings } from '../settings/queries.ts';
+import { withSectionsOffInHost } from '../policies/portal-policy.ts';
 import type { Locale } from '../i18n/translations.ts';
 import { findWorkspaceStaffLocales } from '../staff/staff-preferences.ts';
 
@@ -101,7 +102,9 @@ export function createWorkspaceCache(deps: WorkspaceCacheDeps): WorkspaceCache {
       findSettings(deps.db, workspace.id),
       findWorkspaceStaffLocales(deps.db, workspace.id),
     ]);
-    const settings = Object.freeze(deps.settingsInForce ? await deps.settingsInForce(workspace.id, stored) : stored);
+    const inForce = deps.settingsInForce ? await deps.settingsInForce(workspace.id, stored) : stored;
+    // A section the host's own settings switch off is off here too (HostWorkspace.sectionsOffInHost).
+    const settings = Object.freeze(withSectionsOffInHost(inForce, workspace.sectionsOffInHost));
     const base = `${deps.config.portalPath}/${encodeURIComponent(workspace.slug)}`;
     const uploadedLogo = settings.logoFileId ? `${base}/branding/logo?v=${settings.logoFileId.slice(0, 8)}` : null;
     return Object.freeze({

@@ -1,6 +1,7 @@
 // Rows and host records to the view models of the admin pages. Templates see only these.
 import {
   ACTIVITY_EVENTS,
+  switchesOffInHost,
   type ActivityEvent,
   activityLabel,
   type ActivityRow,
@@ -100,13 +101,16 @@ export function presentSettingsPage(input: {
 }) {
   const { workspace, settings, values, portalBase, appUrl, words } = input;
   const { t, fmt } = words;
+  // Sections the CRM's own settings switch off: the portal's switch cannot turn them on.
+  const offInHost = new Set<string>(switchesOffInHost(workspace.sectionsOffInHost));
   return {
     switches: SECTION_SWITCHES.map((s) => ({
       key: s.key,
       label: t(`admin:settings.switches.${s.key}.label`),
       hint: t(`admin:settings.switches.${s.key}.hint`),
-      warning:
-        s.key === 'showTickets' && input.ticketsRefusal
+      warning: offInHost.has(s.key)
+        ? t('admin:settings.offInHost')
+        : s.key === 'showTickets' && input.ticketsRefusal
           ? t('admin:settings.ticketsRefused', { reason: t(`admin:settings.ticketsRefusal.${input.ticketsRefusal.refused}`) })
           : null,
       checked: values.switches[s.key] ?? false,

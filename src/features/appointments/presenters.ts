@@ -25,6 +25,8 @@ export interface AppointmentView {
   day: string;
   time: string;
   note: string;
+  /** The agency's words on declining it, where the host keeps them. */
+  declineReason: string | null;
   requested: string;
   standing: boolean;
   cancelUrl: string;
@@ -56,6 +58,7 @@ export function presentAppointment(i18n: RequestI18n, base: string, appointment:
     day: dayOf(i18n, appointment.startsAt),
     time: timeRange(i18n, appointment.startsAt, appointment.endsAt),
     note: appointment.note,
+    declineReason: appointment.status === 'declined' ? (appointment.declineReason ?? null) : null,
     requested: i18n.fmt.dateTime(appointment.requestedAt),
     standing: STANDING.has(appointment.status),
     cancelUrl: `${url}/cancel`,

@@ -1,0 +1,43 @@
+// The settings page beside a host that switches sections off in its own settings
+// (HostWorkspace.sectionsOffInHost, e.g. Alga's client portal feature settings): the switch of
+// such a section says, in English and German, that the CRM has it off, and the others say nothing.
+import { expect } from 'chai';
+import {
+  DEFAULT_SETTINGS,
+  formattersFor,
+  type HostWorkspace,
+  SUPPORTED_LOCALES,
+  translator,
+  useLocaleFolders,
+} from '../../../core/index.ts';
+import { adminManifest } from '../manifest.ts';
+import { presentSettingsPage, settingsFormValues } from '../presenters.ts';
+
+describe('admin settings page: sections the host switched off', () => {
+  before(() => useLocaleFolders([adminManifest.locales!]));
+
+  const page = (workspace: HostWorkspace, locale: (typeof SUPPORTED_LOCALES)[number]) =>
+    presentSettingsPage({
+      workspace,
+      settings: { ...DEFAULT_SETTINGS, showAppointments: true },
+      values: settingsFormValues({ ...DEFAULT_SETTINGS, showAppointments: true }, workspace),
+      portalBase: '/portal/acme',
+      appUrl: 'http://localhost',
+      words: { t: translator(locale), fmt: formattersFor(locale, 'UTC') },
+    });
+  const acme: HostWorkspace = { id: 'w1', slug: 'acme', name: 'Acme', logoUrl: null, brandColor: null };
+
+  it('says beside the switch that the CRM has the section off, in every language, and nothing beside the others', () => {
+    for (const locale of SUPPORTED_LOCALES) {
+      const switches = page({ ...acme, sectionsOffInHost: ['appointments', 'no-such-section'] }, locale).switches;
+      const appointments = switches.find((s) => s.key === 'showAppointments')!;
+      expect(appointments.warning, locale).to.be.a('string').and.not.include('admin:');
+      expect(appointments.checked, 'the saved choice stays as saved').to.equal(true);
+      expect(switches.filter((s) => s.warning).map((s) => s.key)).to.deep.equal(['showAppointments']);
+    }
+    expect(
+      page({ ...acme, sectionsOffInHost: ['appointments'] }, 'en').switches.find((s) => s.key === 'showAppointments')!.warning,
+    ).to.include('CRM');
+    expect(page(acme, 'en').switches.every((s) => s.warning === null)).to.equal(true);
+  });
+});
