@@ -111,4 +111,34 @@ describe("dolibarr host: a client's ticket files go into Dolibarr's documents", 
     expect(downloaded.headers['content-disposition']).to.contain('error.pdf');
     expect(Buffer.from(downloaded.body as Buffer)).to.deep.equal(PDF);
   });
+
+  it("keeps each file under the name Dolibarr's own ticket page keeps it, a 240-character non-Latin one too", async function () {
+    const { db } = host;
+    const longLatin = `Quarterly report ${'x'.repeat(219)}.pdf`;
+    const longCjk = `${'報告書'.repeat(78)}.pdf`;
+    const form = (await claire.get(`${base}/tickets/new`).expect(200)).text;
+    const created = await claire
+      .post(`${base}/tickets`)
+      .field('_csrf', csrfFrom(form))
+      .field('subject', 'Minutes of the meeting')
+      .field('description', 'Four files.')
+      .attach('attachments', PDF, { filename: 'Réunion été.PDF', contentType: 'application/pdf' })
+      .attach('attachments', PDF, { filename: 'Invoice -draft.pdf', contentType: 'application/pdf' })
+      .attach('attachments', PDF, { filename: longLatin, contentType: 'application/pdf' })
+      .attach('attachments', PDF, { filename: longCjk, contentType: 'application/pdf' })
+      .expect(303);
+    const ticketId = Number((created.headers.location as string).split('/').pop());
+    const rows = await db('llx_ecm_files').where({ src_object_type: 'ticket', src_object_id: ticketId }).orderBy('rowid').select<Row[]>();
+    // As public/ticket/create_ticket.php keeps them (the long one whole: 240 bytes); the non-Latin one
+    // is cut to 255 bytes, where Dolibarr's page answers "File was not uploaded".
+    expect(Object.fromEntries(rows.map((row) => [row.fullpath_orig, row.filename]))).to.deep.equal({
+      'Réunion été.pdf': 'Reunion ete.pdf',
+      'Invoice -draft.pdf': 'Invoice _draft.pdf',
+      [longLatin]: longLatin,
+      [longCjk]: `${'報告書'.repeat(27)}報告.pdf`,
+    });
+    const ticket = await db('llx_ticket').where({ rowid: ticketId }).first<Row>();
+    for (const row of rows)
+      expect(readFileSync(path.join(host.dataRoot, 'ticket', String(ticket!.ref), String(row.filename)))).to.deep.equal(PDF);
+  });
 });
