@@ -22,7 +22,7 @@ import { approvalEventSettings, uploadNameRules } from './queries/constants.ts';
 import { insertTicketFileIndex } from './queries/ticket-files.ts';
 import { contentTypeOf, fileFound } from './shared-files.ts';
 import { placeFile } from './ticket-uploads.ts';
-import { type NameRules, uploadedFileName } from './upload-names.ts';
+import { asPhpReceivesIt, type NameRules, uploadedFileName } from './upload-names.ts';
 
 /** The title's share of a kept file's name, so the version and the file's own name always fit. */
 const TITLE_CHARS = 100;
@@ -57,7 +57,7 @@ export function dolibarrApprovalFiles(
     const name = approvalFileName(
       upload.title,
       upload.version,
-      upload.sentFileName ?? upload.fileName,
+      upload.sentFileName ? asPhpReceivesIt(upload.sentFileName) : upload.fileName,
       await uploadNameRules(trx, { entity: company.entity }),
     );
     const relativeDir = companyDirectory(company.entity, company.companyId);

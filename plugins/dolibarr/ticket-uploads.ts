@@ -19,7 +19,7 @@ import type { TicketUpload } from '../../src/index.ts';
 import { filesOfATransaction } from '../shared/files-of-a-transaction.ts';
 import { uploadNameRules } from './queries/constants.ts';
 import { insertTicketFileIndex, ticketFileIndexed } from './queries/ticket-files.ts';
-import { cutToBytes, dolSanitizeFileName, MAX_NAME_BYTES, RefusedFileName, uploadedFileName } from './upload-names.ts';
+import { asPhpReceivesIt, cutToBytes, dolSanitizeFileName, MAX_NAME_BYTES, RefusedFileName, uploadedFileName } from './upload-names.ts';
 
 /**
  * Whether the portal's process may write Dolibarr's documents: the data root is there and
@@ -99,7 +99,7 @@ export async function writeRecordFiles(trx: Knex.Transaction, args: RecordFilesW
   if (args.files.length === 0) return [];
   // Every name is settled before a byte is written: a name Dolibarr refuses leaves nothing behind.
   const rules = await uploadNameRules(trx, { entity: args.entity });
-  const names = args.files.map((file) => uploadedFileName(file.sentName ?? file.name, rules));
+  const names = args.files.map((file) => uploadedFileName(file.sentName ? asPhpReceivesIt(file.sentName) : file.name, rules));
   const directory = RECORD_DIRECTORY[args.record.type];
   const refDirectory = dolSanitizeFileName(args.record.ref);
   const relativeDir = `${directory}/${refDirectory}`;

@@ -122,6 +122,16 @@ export function cutToBytes(text: string, bytes: number): string {
   return cut;
 }
 
+/**
+ * A file name as PHP hands it to Dolibarr ($_FILES[...]['name']): browsers write a double quote, a
+ * line feed and a carriage return in it as %22, %0A and %0D, which PHP does not decode (the
+ * portal's multipart reader does: typedMultipartName), so Dolibarr keeps "%22" where the client
+ * typed '"'. For a name that came from a browser's form, before uploadedFileName.
+ */
+export function asPhpReceivesIt(sentName: string): string {
+  return sentName.replaceAll('"', '%22').replaceAll('\n', '%0A').replaceAll('\r', '%0D');
+}
+
 /** A name Dolibarr refuses to keep: whoever sent it is told, with a 400, never a 500. */
 export class RefusedFileName extends HttpError {
   constructor(

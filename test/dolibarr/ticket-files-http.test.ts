@@ -121,11 +121,12 @@ describe("dolibarr host: a client's ticket files go into Dolibarr's documents", 
       .post(`${base}/tickets`)
       .field('_csrf', csrfFrom(form))
       .field('subject', 'Minutes of the meeting')
-      .field('description', 'Four files.')
+      .field('description', 'Five files.')
       .attach('attachments', PDF, { filename: 'Réunion été.PDF', contentType: 'application/pdf' })
       .attach('attachments', PDF, { filename: 'Invoice -draft.pdf', contentType: 'application/pdf' })
       .attach('attachments', PDF, { filename: longLatin, contentType: 'application/pdf' })
       .attach('attachments', PDF, { filename: longCjk, contentType: 'application/pdf' })
+      .attach('attachments', PDF, { filename: 'Quote "final".pdf', contentType: 'application/pdf' })
       .expect(303);
     const ticketId = Number((created.headers.location as string).split('/').pop());
     const rows = await db('llx_ecm_files').where({ src_object_type: 'ticket', src_object_id: ticketId }).orderBy('rowid').select<Row[]>();
@@ -136,6 +137,8 @@ describe("dolibarr host: a client's ticket files go into Dolibarr's documents", 
       'Invoice -draft.pdf': 'Invoice _draft.pdf',
       [longLatin]: longLatin,
       [longCjk]: `${'報告書'.repeat(27)}報告.pdf`,
+      // The browser sends the quotes as %22, which PHP does not decode.
+      'Quote "final".pdf': 'Quote %22final%22.pdf',
     });
     const ticket = await db('llx_ticket').where({ rowid: ticketId }).first<Row>();
     for (const row of rows)
