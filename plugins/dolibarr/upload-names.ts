@@ -74,7 +74,7 @@ function nohtmltagSpacing(name: string): string {
 }
 
 /** getExecutableContent(): the extensions Dolibarr refuses by default, and renames with '.noexe' when let through. */
-export const EXECUTABLE_EXTENSIONS: readonly string[] = [
+const EXECUTABLE_EXTENSIONS: readonly string[] = [
   'htm',
   'html',
   'shtml',
@@ -181,7 +181,7 @@ export function uploadedFileName(name: string, rules: NameRules = {}): string {
  * `name` in at most `bytes` bytes: the part before its extension cut (an extension of more than
  * 32 characters is no extension), the extension kept.
  */
-export function fitName(name: string, bytes: number): string {
+function fitName(name: string, bytes: number): string {
   if (Buffer.byteLength(name) <= bytes) return name;
   const dot = name.lastIndexOf('.');
   const suffix = dot > 0 && name.length - dot <= 32 ? name.slice(dot) : '';
