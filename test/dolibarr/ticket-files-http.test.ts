@@ -144,4 +144,33 @@ describe("dolibarr host: a client's ticket files go into Dolibarr's documents", 
     for (const row of rows)
       expect(readFileSync(path.join(host.dataRoot, 'ticket', String(ticket!.ref), String(row.filename)))).to.deep.equal(PDF);
   });
+
+  it("answers 400, never 500, for a file Dolibarr's upload settings refuse, and keeps nothing of the ticket", async function () {
+    const { db } = host;
+    // Setup > Security > Files upload: the agency refuses PDFs too.
+    await db('llx_const').insert({
+      name: 'MAIN_FILE_EXTENSION_UPLOAD_RESTRICTION',
+      entity: 1,
+      value: 'exe,pdf',
+      type: 'chaine',
+      visible: 0,
+    });
+    try {
+      const tickets = Number((await db('llx_ticket').count<Array<{ n: string }>>('* as n'))[0]!.n);
+      const files = Number((await db('portal_files').count<Array<{ n: string }>>('* as n'))[0]!.n);
+      const form = (await claire.get(`${base}/tickets/new`).expect(200)).text;
+      const refused = await claire
+        .post(`${base}/tickets`)
+        .field('_csrf', csrfFrom(form))
+        .field('subject', 'A refused file')
+        .field('description', 'One PDF.')
+        .attach('attachments', PDF, { filename: 'report.pdf', contentType: 'application/pdf' })
+        .expect(400);
+      expect(refused.text).to.contain('cannot be kept').and.not.contain(host.dataRoot);
+      expect(Number((await db('llx_ticket').count<Array<{ n: string }>>('* as n'))[0]!.n)).to.equal(tickets);
+      expect(Number((await db('portal_files').count<Array<{ n: string }>>('* as n'))[0]!.n)).to.equal(files);
+    } finally {
+      await db('llx_const').where({ name: 'MAIN_FILE_EXTENSION_UPLOAD_RESTRICTION' }).del();
+    }
+  });
 });
