@@ -18,11 +18,11 @@ import { filesOfATransaction } from '../shared/files-of-a-transaction.ts';
 import { parseId } from './ids.ts';
 import { companyDirectory, contactOfCompany, findApprovalFile, insertApprovalEvent } from './queries/approval-files.ts';
 import { findClientCompany } from './queries/companies.ts';
-import { approvalEventSettings } from './queries/constants.ts';
+import { approvalEventSettings, uploadNameRules } from './queries/constants.ts';
 import { insertTicketFileIndex } from './queries/ticket-files.ts';
 import { contentTypeOf, fileFound } from './shared-files.ts';
 import { placeFile } from './ticket-uploads.ts';
-import { uploadedFileName } from './upload-names.ts';
+import { asPhpReceivesIt, type NameRules, uploadedFileName } from './upload-names.ts';
 
 /** The title's share of a kept file's name, so the version and the file's own name always fit. */
 const TITLE_CHARS = 100;
@@ -32,9 +32,10 @@ const TITLE_CHARS = 100;
  * clean it had staff uploaded it so named (Dolibarr's own way of prefixing an upload is the same:
  * the upload form's savingdocmask puts the record's ref before __file__).
  */
-export function approvalFileName(title: string, version: number, fileName: string): string {
-  const shortTitle = [...title.trim()].slice(0, TITLE_CHARS).join('').trim() || 'Approval';
-  return uploadedFileName(`${shortTitle} v${version} - ${fileName.trim() || 'file'}`);
+export function approvalFileName(title: string, version: number, fileName: string, rules: NameRules = {}): string {
+  // The title opens the name: a title that starts with a dot is not a hidden file's name.
+  const shortTitle = [...title.trim().replace(/^\.+/, '')].slice(0, TITLE_CHARS).join('').trim() || 'Approval';
+  return uploadedFileName(`${shortTitle} v${version} - ${fileName.trim() || 'file'}`, rules);
 }
 
 export function dolibarrApprovalFiles(
@@ -53,6 +54,12 @@ export function dolibarrApprovalFiles(
   async function keep(trx: Knex.Transaction, workspaceId: string, clientId: string, upload: Parameters<HostApprovalFilesPort['keep']>[2]) {
     const company = await companyOf(trx, workspaceId, clientId);
     if (!company) return null;
+    const name = approvalFileName(
+      upload.title,
+      upload.version,
+      upload.sentFileName ? asPhpReceivesIt(upload.sentFileName) : upload.fileName,
+      await uploadNameRules(trx, { entity: company.entity }),
+    );
     const relativeDir = companyDirectory(company.entity, company.companyId);
     const dir = path.join(options.dataRoot, relativeDir);
     const kept = filesOfATransaction(trx);
@@ -65,7 +72,7 @@ export function dolibarrApprovalFiles(
         dir,
         relativeDir,
         temp,
-        name: approvalFileName(upload.title, upload.version, upload.fileName),
+        name,
       });
       kept.written(path.join(dir, filename));
       const rowid = await insertTicketFileIndex(trx, {
@@ -73,7 +80,7 @@ export function dolibarrApprovalFiles(
         filepath: relativeDir,
         filename,
         // dol_add_file_process indexes the name the file was uploaded with ($TFile['name']).
-        originalName: upload.fileName,
+        originalName: upload.sentFileName ?? upload.fileName,
         contentMd5: createHash('md5').update(upload.content).digest('hex'),
         objectType: 'societe',
         objectId: company.companyId,

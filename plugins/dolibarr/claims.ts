@@ -496,6 +496,7 @@ export const DOLIBARR_REQUEST_CLAIMS: HostClaim[] = [
       'entity',
       'fk_soc',
       'ref_client',
+      'ref_ext',
       'datec',
       'datep',
       'fin_validite',
@@ -510,6 +511,11 @@ export const DOLIBARR_REQUEST_CLAIMS: HostClaim[] = [
       'note_private',
       'note_public',
       'model_pdf',
+      'fk_availability',
+      'fk_input_reason',
+      'fk_incoterms',
+      'location_incoterms',
+      'fk_multicurrency',
       'multicurrency_code',
       'multicurrency_tx',
       // When the agency last changed the draft, for the request's page.
@@ -517,6 +523,7 @@ export const DOLIBARR_REQUEST_CLAIMS: HostClaim[] = [
     ],
   },
   { concept: 'proposal', table: 'llx_societe', columns: ['cond_reglement', 'mode_reglement'] },
+  { concept: 'proposal', table: 'llx_multicurrency', columns: ['rowid', 'code', 'entity'] },
   {
     concept: 'proposal',
     table: 'llx_element_contact',

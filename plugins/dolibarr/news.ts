@@ -24,11 +24,14 @@ import { toHostId } from './ids.ts';
 import { scanPendingProposals } from './queries/proposals.ts';
 import { scanUnpaidInvoices } from './queries/unpaid-invoices.ts';
 import {
+  INVOICES_BEFORE_LIMIT,
+  invoicesValidatedBefore,
   invoicesValidatedSince,
   interventionsValidatedSince,
   newsPositionNow,
   newsStartAt,
   proposalsValidatedSince,
+  readsTheDayOf,
   shipmentsValidatedSince,
   tasksAssignedSince,
   ticketAnswersSince,
@@ -44,6 +47,7 @@ import { bookingChanges } from './appointments.ts';
 const position = z.string().max(40);
 const cursorSchema = z.object({
   invoices: position,
+  invoicesBefore: z.array(z.number().int()).max(INVOICES_BEFORE_LIMIT).optional(),
   proposals: position,
   tasks: position,
   tickets: position.optional(),
@@ -86,8 +90,10 @@ export function dolibarrNews(
         await scanTicketOrder(db, entity);
       }
       const saved = readNewsCursor(cursorSchema, cursorText);
-      // The first read starts where the portal began to follow the workspace.
+      // The first read starts where the portal began to follow the workspace, and notes the invoices
+      // already validated that day: touched again later that day, they are not new.
       const cursor = saved ?? (await newsStartAt(db, startedAt));
+      const invoicesBefore = saved ? (saved.invoicesBefore ?? []) : await invoicesValidatedBefore(db, entity, cursor.start.invoices);
       let { tickets: ticketsAt, statuses: statusesAt } = cursor;
       let ticketsStart = cursor.start.tickets;
       // A position this cursor lacks (written before the tickets option was on, or before statuses
@@ -115,7 +121,7 @@ export function dolibarrNews(
           : Promise.resolve([]);
       const read = (part: Part) =>
         Promise.all([
-          invoicesValidatedSince(db, entity, cursor.invoices, cursor.start.invoices, part),
+          invoicesValidatedSince(db, entity, cursor.invoices, cursor.start.invoices, part, invoicesBefore),
           proposalsValidatedSince(db, entity, cursor.proposals, cursor.start.proposals, part),
           tasksAssignedSince(db, entity, cursor.tasks, cursor.start.tasks, part),
           readTickets(part),
@@ -193,8 +199,10 @@ export function dolibarrNews(
           new Date().toISOString().slice(0, 10),
         )),
       ];
+      const invoicesAt = positionAfter(cursor.invoices, invoices);
       const next: NewsCursor = {
-        invoices: positionAfter(cursor.invoices, invoices),
+        invoices: invoicesAt,
+        ...(invoicesBefore.length > 0 && readsTheDayOf(invoicesAt, cursor.start.invoices) ? { invoicesBefore } : {}),
         proposals: positionAfter(cursor.proposals, proposals),
         tasks: positionAfter(cursor.tasks, tasks),
         ...(ticketsAt !== undefined ? { tickets: positionAfter(ticketsAt, tickets) } : {}),

@@ -17,7 +17,9 @@ import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
 import type { TicketUpload } from '../../src/index.ts';
 import { filesOfATransaction } from '../shared/files-of-a-transaction.ts';
+import { uploadNameRules } from './queries/constants.ts';
 import { insertTicketFileIndex, ticketFileIndexed } from './queries/ticket-files.ts';
+import { asPhpReceivesIt, cutToBytes, dolSanitizeFileName, MAX_NAME_BYTES, RefusedFileName, uploadedFileName } from './upload-names.ts';
 
 /**
  * Whether the portal's process may write Dolibarr's documents: the data root is there and
@@ -31,22 +33,6 @@ export function dataRootWritable(dataRoot: string | undefined): dataRoot is stri
   } catch {
     return false;
   }
-}
-
-/**
- * A file name as dol_sanitizeFileName() leaves it (htdocs/core/lib/functions.lib.php): the
- * characters a file system or a URL trips on (< > / \ ? * | " : ° $ ; and control characters) as
- * '_', '..' dropped, a run of dashes as '_'. Never a path: the name stays in the ticket's directory.
- */
-function dolibarrFileName(name: string): string {
-  const cleaned = name
-    .normalize('NFC')
-    .replace(/[<>/\\?*|":°$;]/g, '_')
-    .replace(/\p{Cc}/gu, '_')
-    .replaceAll('..', '')
-    .replace(/--+/g, '_')
-    .trim();
-  return cleaned === '' || cleaned === '.' ? 'file' : cleaned;
 }
 
 /** dol_print_date($now, 'dayhourlog'): %Y%m%d%H%M%S, the server's time. */
@@ -64,9 +50,12 @@ function* candidateNames(name: string, at: Date): Generator<string> {
   yield name;
   const ext = path.extname(name);
   const stem = ext ? name.slice(0, -ext.length) : name;
-  const stamped = `${stem} - ${dayhourlog(at)}`;
-  yield `${stamped}${ext}`;
-  for (let n = 2; n < 1000; n++) yield `${stamped} (${n})${ext}`;
+  const stamp = ` - ${dayhourlog(at)}`;
+  // A name already as long as a name may be gives up the end of its stem for the stamp.
+  const stamped = (counter: string) =>
+    `${cutToBytes(stem, MAX_NAME_BYTES - Buffer.byteLength(`${stamp}${counter}${ext}`))}${stamp}${counter}${ext}`;
+  yield stamped('');
+  for (let n = 2; n < 1000; n++) yield stamped(` (${n})`);
 }
 
 export interface TicketFilesWrite {
@@ -108,13 +97,17 @@ export interface RecordFilesWrite {
  */
 export async function writeRecordFiles(trx: Knex.Transaction, args: RecordFilesWrite): Promise<Array<{ rowid: number; filename: string }>> {
   if (args.files.length === 0) return [];
+  // Every name is settled before a byte is written: a name Dolibarr refuses leaves nothing behind.
+  const rules = await uploadNameRules(trx, { entity: args.entity });
+  const names = args.files.map((file) => uploadedFileName(file.sentName ? asPhpReceivesIt(file.sentName) : file.name, rules));
   const directory = RECORD_DIRECTORY[args.record.type];
-  const relativeDir = `${directory}/${args.record.ref}`;
-  const dir = path.join(args.dataRoot, directory, dolibarrFileName(args.record.ref));
+  const refDirectory = dolSanitizeFileName(args.record.ref);
+  const relativeDir = `${directory}/${refDirectory}`;
+  const dir = path.join(args.dataRoot, directory, refDirectory);
   const kept = filesOfATransaction(trx);
   await mkdir(dir, { recursive: true });
   const written: Array<{ rowid: number; filename: string }> = [];
-  for (const file of args.files) {
+  for (const [index, file] of args.files.entries()) {
     const temp = path.join(dir, `.portal-${randomBytes(8).toString('hex')}.part`);
     const md5 = createHash('md5');
     // Opened before anything is read: a source that fails at once then leaves no file being created
@@ -132,13 +125,13 @@ export async function writeRecordFiles(trx: Knex.Transaction, args: RecordFilesW
         }),
         out,
       );
-      const filename = await placeFile(trx, { entity: args.entity, dir, relativeDir, temp, name: dolibarrFileName(file.name) });
+      const filename = await placeFile(trx, { entity: args.entity, dir, relativeDir, temp, name: names[index]! });
       kept.written(path.join(dir, filename));
       const rowid = await insertTicketFileIndex(trx, {
         entity: args.entity,
         filepath: relativeDir,
         filename,
-        originalName: file.name,
+        originalName: file.sentName ?? file.name,
         contentMd5: md5.digest('hex'),
         objectType: args.record.type,
         objectId: args.record.id,
@@ -153,11 +146,19 @@ export async function writeRecordFiles(trx: Knex.Transaction, args: RecordFilesW
   return written;
 }
 
-/** Links the whole temporary file to the first free name (on disk and in the index); answers that name. */
+/**
+ * Links the whole temporary file to the first free name (on disk and in the index); answers that
+ * name. `name` is uploadedFileName's; the writer still refuses, as dol_move_uploaded_file does, a
+ * name that starts with a dot, leaves the directory or is longer than a name may be, whoever
+ * calls it.
+ */
 export async function placeFile(
   trx: Knex.Transaction,
   args: { entity: number; dir: string; relativeDir: string; temp: string; name: string },
 ): Promise<string> {
+  if (args.name.startsWith('.')) throw new RefusedFileName(args.name, 'leading_dot');
+  if (/[/\\<>|]|\.\.|^$/.test(args.name) || Buffer.byteLength(args.name) > MAX_NAME_BYTES)
+    throw new Error(`dolibarr: refused to keep a file as ${JSON.stringify(args.name)} in ${args.relativeDir}`);
   for (const candidate of candidateNames(args.name, new Date())) {
     if (await ticketFileIndexed(trx, { entity: args.entity, filepath: args.relativeDir, filename: candidate })) continue;
     try {

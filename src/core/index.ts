@@ -122,6 +122,7 @@ export {
   type DetectedType,
   kindOf,
   safeFilename,
+  sentFilename,
   SNIFF_BYTES,
   UPLOAD_ACCEPT,
   UPLOAD_KINDS,

@@ -14,7 +14,7 @@ import type { Readable } from 'node:stream';
 import { expect } from 'chai';
 import { approvalFileName } from '../../plugins/dolibarr/approval-files.ts';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
-import { uploadedFileName } from '../../plugins/dolibarr/upload-names.ts';
+import { RefusedFileName, uploadedFileName } from '../../plugins/dolibarr/upload-names.ts';
 import type { ApprovalVersionUpload, HostApprovalFilesPort } from '../../src/core/ports/host.ts';
 import { type DolibarrHost, insertTicketInstallRows, startDolibarrHost, unavailable } from './dolibarr-host.ts';
 
@@ -68,7 +68,10 @@ describe('dolibarr binding: the files and decision events of approvals the porta
     it('cleans a name as dol_add_file_process does', function () {
       expect(uploadedFileName('Logo: été / hiver.PNG')).to.equal('Logo_ ete _ hiver.png');
       expect(uploadedFileName('a --b  -c\nd.Pdf')).to.equal('a _b _c d.pdf');
-      expect(uploadedFileName('..hidden')).to.equal('hidden');
+      expect(uploadedFileName('a..hidden')).to.equal('ahidden');
+      // Dolibarr refuses a name that starts with a dot (ErrorFilenameCantStartWithDot); a title that does opens no such name.
+      expect(() => uploadedFileName('..hidden')).to.throw(RefusedFileName);
+      expect(approvalFileName('.Homepage', 1, 'a.pdf')).to.equal('Homepage v1 - a.pdf');
       expect(approvalFileName('Homepage design', 2, 'Mockup.PDF')).to.equal('Homepage design v2 - Mockup.pdf');
       const long = approvalFileName('T'.repeat(300), 12, `${'n'.repeat(300)}.pdf`);
       expect(Buffer.byteLength(long)).to.be.at.most(255);

@@ -15,7 +15,8 @@ import request from 'supertest';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
-import { type KeptApprovalsRoundTrip, keptApprovalsRoundTrip, sha256 } from '../support/kept-approvals-flow.ts';
+import { homepageDesign } from '../../plugins/reference-crm/seed-approvals.ts';
+import { type KeptApprovalsRoundTrip, keptApprovalsRoundTrip, sha256, shareKeptApproval } from '../support/kept-approvals-flow.ts';
 import { signedInAgent } from '../support/portal-harness.ts';
 import type { PortalOnHost } from '../support/portal-on-host.ts';
 import { type DolibarrHost, insertTicketInstallRows, servePortalBeside, startDolibarrHost, unavailable } from './dolibarr-host.ts';
@@ -145,6 +146,28 @@ describe('dolibarr host: approvals the portal keeps, over HTTP', function () {
       .where({ element_type: 'socpeople' })
       .pluck('fk_element');
     expect(resources).to.deep.equal([seed.contacts.claire, seed.contacts.claire]);
+  });
+
+  it('names a shared file from the name staff sent, as Dolibarr names the same upload', async function () {
+    const { db, seed } = host;
+    const staff = request.agent(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    await shareKeptApproval(
+      { staff, adminPath: ADMIN },
+      {
+        clientId: String(seed.companies.bakery),
+        title: 'Shop sign',
+        message: '',
+        file: homepageDesign(),
+        fileName: 'Sign: été -final.PNG',
+        contentType: 'image/png',
+      },
+    );
+    const row = await db('llx_ecm_files')
+      .where({ filepath: `societe/${seed.companies.bakery}` })
+      .orderBy('rowid', 'desc')
+      .first();
+    // The portal's own safe name drops the colon ("Sign été -final.png"); Dolibarr makes it '_'.
+    expect(row).to.include({ filename: 'Shop sign v1 - Sign_ ete _final.png', fullpath_orig: 'Sign: été -final.png' });
   });
 
   it("answers another company's contact 404 on the work and its files", async function () {

@@ -2,7 +2,8 @@
 // portal runs beside Dolibarr, which cannot call it: the portal reads llx_facture and llx_propal
 // after a cursor (HostNewsPort). On a real Dolibarr database: the first read tells of nothing that
 // was there before the portal was set up for the workspace, and of what was validated after it
-// (before the first read, which runs minutes after the portal starts); an invoice and a proposal
+// (before the first read, which runs minutes after the portal starts), and not of an invoice
+// validated earlier that day whose PDF is generated again after; an invoice and a proposal
 // validated as Dolibarr validates them tell Claire once, by email at once as she has not chosen
 // otherwise; an old invoice changed today is not news; a read claimed by another instance a moment
 // ago is not repeated; a task assigned to her tells her.
@@ -20,6 +21,7 @@
 // allowance (Dolibarr links an intervention to a contract, not a line), told of once per threshold.
 import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
+import { readsTheDayOf } from '../../plugins/dolibarr/queries/news.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { saveSettings } from '../../src/core/settings/queries.ts';
@@ -76,6 +78,12 @@ describe('dolibarr host: invoices and proposals validated, and tasks assigned, i
 
   it('tells on its first read what was validated after the portal was set up for the workspace, and nothing from before', async function () {
     const { db, seed } = host;
+    // Earlier the same day, before the portal was set up, Dolibarr validated an invoice of Claire's
+    // company, paid at once (Facture::validate: date_valid today, the day only; its trigger moves tms).
+    await db('llx_facture')
+      .where({ rowid: seed.invoices.paid })
+      .update({ date_valid: db.raw('current_date') });
+    await db('client_users').where({ workspace_id: '1' }).update({ created_at: db.fn.now() });
     // Set up (Claire invited) after Dolibarr's seeded rows; the portal started and its first read
     // runs minutes later. In between, Dolibarr validates a proposal (Propal::valid: date_valid now).
     await db('llx_propal')
@@ -87,7 +95,22 @@ describe('dolibarr host: invoices and proposals validated, and tasks assigned, i
       { kind: 'offer_sent', subject_type: 'proposal', subject_id: String(seed.proposals.accept), number: ref },
     ]);
     const cursor = await host.db('portal_host_news').where({ workspace_id: '1' }).first('cursor');
-    expect(JSON.parse(cursor.cursor)).to.have.keys('invoices', 'proposals', 'tasks', 'shipments', 'interventions', 'start');
+    expect(JSON.parse(cursor.cursor)).to.have.keys(
+      'invoices',
+      'invoicesBefore',
+      'proposals',
+      'tasks',
+      'shipments',
+      'interventions',
+      'start',
+    );
+    expect(await pass()).to.equal(0);
+    expect(await told()).to.have.length(1);
+    // Its PDF generated again in Dolibarr the same day (commonGenerateDocument writes last_main_doc,
+    // the trigger moves tms): an invoice Claire already had, not a new one.
+    await db('llx_facture')
+      .where({ rowid: seed.invoices.paid })
+      .update({ last_main_doc: db.raw("'facture/' || ref || '/' || ref || '.pdf'") });
     expect(await pass()).to.equal(0);
     expect(await told()).to.have.length(1);
   });
@@ -604,5 +627,15 @@ describe('dolibarr host: the agency’s answers and status changes on tickets in
     expect(next.tickets).to.be.a('string');
     await message(before, seed.companies.bakery, 'TICKET_MSG', seed.users.staff);
     expect(await pass()).to.equal(1);
+  });
+});
+
+describe('dolibarr binding: how long the news cursor notes the invoices of its first day', function () {
+  it('keeps them while a read still looks back into that day, and no longer', function () {
+    const start = '2026-11-29 09:30:00.000000';
+    expect(readsTheDayOf('2026-11-29 23:59:00.000000', start)).to.equal(true);
+    // A read looks back five minutes: just past midnight it still takes the day before.
+    expect(readsTheDayOf('2026-11-30 00:04:00.000000', start)).to.equal(true);
+    expect(readsTheDayOf('2026-11-30 00:06:00.000000', start)).to.equal(false);
   });
 });

@@ -152,18 +152,32 @@ describe('dolibarr host: requests and appointments over HTTP', function () {
       .post(`${base}/requests/new/${quoteType}`)
       .field('_csrf', csrfFrom(form))
       .field('f_copies', '250')
-      .attach('attachments', artwork, { filename: 'poster.pdf', contentType: 'application/pdf' })
+      .attach('attachments', artwork, { filename: 'Poster: été -final.PDF', contentType: 'application/pdf' })
       .expect(303);
     const page = sent.headers.location as string;
     const requestId = page.split('/').pop()!;
     const link = await host.db('portal_dolibarr_requests').where({ id: requestId }).first();
     const propal = await host.db('llx_propal').where({ rowid: link.fk_element }).first();
     expect(propal).to.include({ fk_statut: 0, fk_soc: host.seed.companies.bakery });
+    // What Propal::create writes as '' or 0 for what the card leaves empty (checked against a draft
+    // Propal::create made beside a running Dolibarr 23, multicurrency module off): never NULL.
+    expect(propal).to.include({
+      ref_ext: '',
+      note_private: '',
+      fk_availability: 0,
+      fk_input_reason: 0,
+      fk_incoterms: 0,
+      location_incoterms: '',
+      fk_multicurrency: 0,
+      deposit_percent: null,
+      fk_account: null,
+      fk_projet: null,
+    });
     expect(propal.note_public).to.contain('Copies: 250');
-    // The file is the proposal's document in Dolibarr, not the portal's.
-    expect(readFileSync(path.join(host.dataRoot, 'propale', propal.ref, 'poster.pdf')).equals(artwork)).to.equal(true);
+    // The file is the proposal's document in Dolibarr, not the portal's, named as Dolibarr names an upload.
+    expect(readFileSync(path.join(host.dataRoot, 'propale', propal.ref, 'Poster_ ete _final.pdf')).equals(artwork)).to.equal(true);
     const index = await host.db('llx_ecm_files').where({ src_object_type: 'propal', src_object_id: link.fk_element }).first();
-    expect(index).to.include({ filepath: `propale/${propal.ref}`, filename: 'poster.pdf' });
+    expect(index).to.include({ filepath: `propale/${propal.ref}`, filename: 'Poster_ ete _final.pdf' });
     expect(await host.db('portal_request_attachments').where({ request_id: requestId })).to.have.length(0);
     const fileUrl = `${page}/files/${index.rowid}`;
     expect((await claire.get(page).expect(200)).text).to.contain(`href="${fileUrl}"`);

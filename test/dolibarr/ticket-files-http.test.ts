@@ -111,4 +111,66 @@ describe("dolibarr host: a client's ticket files go into Dolibarr's documents", 
     expect(downloaded.headers['content-disposition']).to.contain('error.pdf');
     expect(Buffer.from(downloaded.body as Buffer)).to.deep.equal(PDF);
   });
+
+  it("keeps each file under the name Dolibarr's own ticket page keeps it, a 240-character non-Latin one too", async function () {
+    const { db } = host;
+    const longLatin = `Quarterly report ${'x'.repeat(219)}.pdf`;
+    const longCjk = `${'報告書'.repeat(78)}.pdf`;
+    const form = (await claire.get(`${base}/tickets/new`).expect(200)).text;
+    const created = await claire
+      .post(`${base}/tickets`)
+      .field('_csrf', csrfFrom(form))
+      .field('subject', 'Minutes of the meeting')
+      .field('description', 'Five files.')
+      .attach('attachments', PDF, { filename: 'Réunion été.PDF', contentType: 'application/pdf' })
+      .attach('attachments', PDF, { filename: 'Invoice -draft.pdf', contentType: 'application/pdf' })
+      .attach('attachments', PDF, { filename: longLatin, contentType: 'application/pdf' })
+      .attach('attachments', PDF, { filename: longCjk, contentType: 'application/pdf' })
+      .attach('attachments', PDF, { filename: 'Quote "final".pdf', contentType: 'application/pdf' })
+      .expect(303);
+    const ticketId = Number((created.headers.location as string).split('/').pop());
+    const rows = await db('llx_ecm_files').where({ src_object_type: 'ticket', src_object_id: ticketId }).orderBy('rowid').select<Row[]>();
+    // As public/ticket/create_ticket.php keeps them (the long one whole: 240 bytes); the non-Latin one
+    // is cut to 255 bytes, where Dolibarr's page answers "File was not uploaded".
+    expect(Object.fromEntries(rows.map((row) => [row.fullpath_orig, row.filename]))).to.deep.equal({
+      'Réunion été.pdf': 'Reunion ete.pdf',
+      'Invoice -draft.pdf': 'Invoice _draft.pdf',
+      [longLatin]: longLatin,
+      [longCjk]: `${'報告書'.repeat(27)}報告.pdf`,
+      // The browser sends the quotes as %22, which PHP does not decode.
+      'Quote "final".pdf': 'Quote %22final%22.pdf',
+    });
+    const ticket = await db('llx_ticket').where({ rowid: ticketId }).first<Row>();
+    for (const row of rows)
+      expect(readFileSync(path.join(host.dataRoot, 'ticket', String(ticket!.ref), String(row.filename)))).to.deep.equal(PDF);
+  });
+
+  it("answers 400, never 500, for a file Dolibarr's upload settings refuse, and keeps nothing of the ticket", async function () {
+    const { db } = host;
+    // Setup > Security > Files upload: the agency refuses PDFs too.
+    await db('llx_const').insert({
+      name: 'MAIN_FILE_EXTENSION_UPLOAD_RESTRICTION',
+      entity: 1,
+      value: 'exe,pdf',
+      type: 'chaine',
+      visible: 0,
+    });
+    try {
+      const tickets = Number((await db('llx_ticket').count<Array<{ n: string }>>('* as n'))[0]!.n);
+      const files = Number((await db('portal_files').count<Array<{ n: string }>>('* as n'))[0]!.n);
+      const form = (await claire.get(`${base}/tickets/new`).expect(200)).text;
+      const refused = await claire
+        .post(`${base}/tickets`)
+        .field('_csrf', csrfFrom(form))
+        .field('subject', 'A refused file')
+        .field('description', 'One PDF.')
+        .attach('attachments', PDF, { filename: 'report.pdf', contentType: 'application/pdf' })
+        .expect(400);
+      expect(refused.text).to.contain('cannot be kept').and.not.contain(host.dataRoot);
+      expect(Number((await db('llx_ticket').count<Array<{ n: string }>>('* as n'))[0]!.n)).to.equal(tickets);
+      expect(Number((await db('portal_files').count<Array<{ n: string }>>('* as n'))[0]!.n)).to.equal(files);
+    } finally {
+      await db('llx_const').where({ name: 'MAIN_FILE_EXTENSION_UPLOAD_RESTRICTION' }).del();
+    }
+  });
 });

@@ -57,6 +57,31 @@ function dolibarrDecrypt(value: string, key: string | null): string | null {
 /** MAIN_MONNAIE: the currency every total_* column of the entity is in. */
 export const entityCurrency = (db: Db, args: { entity: number }) => constant(db, args.entity, 'MAIN_MONNAIE');
 
+/**
+ * The upload settings dol_add_file_process and dol_move_uploaded_file read (Setup > Security >
+ * Files upload): MAIN_FILE_EXTENSION_UPLOAD_RESTRICTION, the extensions refused (absent: Dolibarr's
+ * default list, upload-names.ts; set, even to '', the agency's own), and
+ * MAIN_DOCUMENT_IS_OUTSIDE_WEBROOT_SO_NOEXE_NOT_REQUIRED (getDolGlobalString: '' and '0' are off).
+ */
+export async function uploadNameRules(
+  db: Db,
+  args: { entity: number },
+): Promise<{ refusedExtensions?: string[]; noexeNotRequired: boolean }> {
+  const found = await constants(db, args.entity, [
+    'MAIN_FILE_EXTENSION_UPLOAD_RESTRICTION',
+    'MAIN_DOCUMENT_IS_OUTSIDE_WEBROOT_SO_NOEXE_NOT_REQUIRED',
+  ]);
+  const restriction = found.MAIN_FILE_EXTENSION_UPLOAD_RESTRICTION;
+  const noexe = found.MAIN_DOCUMENT_IS_OUTSIDE_WEBROOT_SO_NOEXE_NOT_REQUIRED;
+  return {
+    // empty($fileextensionrestriction): nothing refused; else each comma-separated entry, trimmed.
+    ...(restriction === null
+      ? {}
+      : { refusedExtensions: restriction === '' || restriction === '0' ? [] : restriction.split(',').map((e) => e.trim()) }),
+    noexeNotRequired: noexe !== null && noexe !== '' && noexe !== '0',
+  };
+}
+
 /** MAIN_INFO_SOCIETE_NOM: the agency's name as set up in Dolibarr (Home > Setup > Company). */
 export const entityCompanyName = (db: Db, args: { entity: number }) => constant(db, args.entity, 'MAIN_INFO_SOCIETE_NOM');
 

@@ -35,6 +35,11 @@ interface Positions {
  * before its position, but never to what was there before the portal first read.
  */
 export interface NewsCursor extends Positions {
+  /**
+   * The invoices validated on the first read's start day before it (invoicesValidatedBefore), kept
+   * while reads still take that day's invoices; absent from a cursor written before they were noted.
+   */
+  invoicesBefore?: number[];
   /** The newest ticket answer's event id read (with the tickets option only). */
   tickets?: string;
   /** The newest ticket status change's number read (ticket-statuses.ts; with the tickets option only). */
@@ -94,19 +99,60 @@ export async function newsPositionNow(db: Db): Promise<string> {
 
 /**
  * Invoices validated since the cursor (changed since, and validated on the cursor's day or
- * later: an old invoice paid today is not news), oldest first, a batch at most.
+ * later: an old invoice paid today is not news), oldest first, a batch at most; never one of
+ * `before` (invoicesValidatedBefore: validated on the day the portal began to follow, before it).
  */
-export function invoicesValidatedSince(db: Db, entity: number, after: string, start: string, part: Part): Promise<NewsRow[]> {
-  return db('llx_facture as f')
+export function invoicesValidatedSince(
+  db: Db,
+  entity: number,
+  after: string,
+  start: string,
+  part: Part,
+  before: readonly number[] = [],
+): Promise<NewsRow[]> {
+  const query = db('llx_facture as f')
     .where('f.entity', entity)
     .whereIn('f.fk_soc', clientCompanyIds(db, entity))
     .whereIn('f.fk_statut', [INVOICE_VALIDATED, INVOICE_CLOSED])
     .whereIn('f.type', LISTED_TYPES)
     .andWhereRaw(...inPart('f.tms', after, start, part))
-    .andWhereRaw(`f.date_valid >= (?::timestamp - ${OVERLAP})::date`, [after])
+    .andWhereRaw(`f.date_valid >= (?::timestamp - ${OVERLAP})::date`, [after]);
+  if (before.length > 0) query.whereNotIn('f.rowid', before);
+  return query
     .orderBy('f.tms')
     .limit(BATCH)
     .select<NewsRow[]>('f.rowid', 'f.fk_soc', 'f.ref', 'f.ref_client', db.raw(`${AT('f.tms')} as at`));
+}
+
+/** How many invoices of the first day invoicesValidatedBefore notes, at most. */
+export const INVOICES_BEFORE_LIMIT = 5_000;
+
+/**
+ * The invoices validated on the day the portal began to follow the workspace (`start`), before
+ * it: unchanged since (tms not after it). date_valid holds the day only, so from that day's
+ * date_valid alone such an invoice, touched again that day (its PDF generated again, which writes
+ * last_main_doc; a payment), looks as new as one validated after the start. Read once, at the first read.
+ */
+export function invoicesValidatedBefore(db: Db, entity: number, start: string): Promise<number[]> {
+  return db('llx_facture as f')
+    .where('f.entity', entity)
+    .whereIn('f.fk_statut', [INVOICE_VALIDATED, INVOICE_CLOSED])
+    .whereIn('f.type', LISTED_TYPES)
+    .andWhereRaw(`f.date_valid >= (?::timestamp - ${OVERLAP})::date`, [start])
+    .andWhereRaw('f.tms <= ?::timestamp', [start])
+    .orderBy('f.rowid')
+    .limit(INVOICES_BEFORE_LIMIT)
+    .pluck('f.rowid');
+}
+
+/**
+ * Whether a read from `at` may still take an invoice validated on `start`'s day (it looks back
+ * OVERLAP before its position): once it cannot, the invoices of that day need no noting.
+ */
+export function readsTheDayOf(at: string, start: string): boolean {
+  if (at === '-infinity' || start === '-infinity') return true;
+  const lookBack = new Date(new Date(`${at.replace(' ', 'T')}Z`).getTime() - 5 * 60_000);
+  return lookBack.toISOString().slice(0, 10) <= start.slice(0, 10);
 }
 
 /** Proposals validated (open for the client's answer) since the cursor, oldest first, a batch at most. */

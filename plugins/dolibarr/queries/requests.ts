@@ -224,6 +224,12 @@ export async function latestAgencyAnswers(
   return new Map(rows.map((row) => [row.fk_element, { note: row.note, datec: row.datec }]));
 }
 
+/** MultiCurrency::getIdFromCode: the entity's llx_multicurrency row of the code, 0 when there is none. */
+async function multicurrencyId(trx: Db, args: { entity: number; code: string }): Promise<number> {
+  const row = await trx('llx_multicurrency').where({ code: args.code, entity: args.entity }).first<{ rowid: number } | undefined>('rowid');
+  return row?.rowid ?? 0;
+}
+
 /** The company's payment terms and mode, which propal/card.php preselects for a new proposal. */
 async function companyTerms(trx: Db, args: { entity: number; companyId: number }) {
   return trx('llx_societe')
@@ -234,7 +240,11 @@ async function companyTerms(trx: Db, args: { entity: number; companyId: number }
 /**
  * Propal::create's insert of a draft (fk_statut 0, totals 0, no lines): ref '(PROV)' and, once the
  * row has its id, '(PROV<id>)'; datep today and fin_validite datep + the validity days; the author
- * the acting user; ref_client what the client quotes; note_public the answers. Then
+ * the acting user; ref_client what the client quotes; note_public the answers. What the insert
+ * writes as '' or 0 from a property the card leaves empty is '' or 0 here too, never NULL
+ * (ref_ext, note_private, model_pdf, location_incoterms; fk_availability, fk_input_reason,
+ * fk_incoterms), and fk_multicurrency is MultiCurrency::getIdFromCode's for the currency, 0 when
+ * the entity has no such row (the module off). Then
  * add_contact($contactid, 'CUSTOMER', 'external'): the element_contact row (statut 4), where the
  * install data has that contact type.
  */
@@ -253,12 +263,14 @@ export async function insertDraftProposal(
   },
 ): Promise<{ rowid: number; ref: string }> {
   const terms = await companyTerms(trx, args);
+  const multicurrency = args.currency ? await multicurrencyId(trx, { entity: args.entity, code: args.currency }) : 0;
   const [row] = await trx('llx_propal')
     .insert({
       ref: '(PROV)',
       entity: args.entity,
       fk_soc: args.companyId,
       ref_client: args.refClient.slice(0, 255),
+      ref_ext: '',
       datec: trx.fn.now(),
       datep: trx.raw('current_date'),
       fin_validite: trx.raw(`current_date + (? || ' days')::interval`, [String(args.validityDays)]),
@@ -270,9 +282,14 @@ export async function insertDraftProposal(
       total_ttc: 0,
       fk_cond_reglement: terms?.cond_reglement ?? null,
       fk_mode_reglement: terms?.mode_reglement ?? null,
-      note_private: null,
+      note_private: '',
       note_public: args.notePublic,
-      model_pdf: args.modelPdf,
+      model_pdf: args.modelPdf ?? '',
+      fk_availability: 0,
+      fk_input_reason: 0,
+      fk_incoterms: 0,
+      location_incoterms: '',
+      fk_multicurrency: multicurrency,
       multicurrency_code: args.currency,
       multicurrency_tx: 1,
     })

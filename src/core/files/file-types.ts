@@ -140,6 +140,13 @@ export function kindOf(mime: string): string {
  */
 const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
+/** The name's extension when it names the detected type (jpeg for jpg, tiff for tif too); else the detected type's. */
+function checkedExtension(name: string, detected: DetectedType): string {
+  const ext = extensionOf(name);
+  const keep = ext === detected.ext || (detected.ext === 'jpg' && ext === 'jpeg') || (detected.ext === 'tif' && ext === 'tiff');
+  return keep ? ext : detected.ext;
+}
+
 /**
  * A stored name safe to show and to send in a header: the base name only, no control, bidi or path
  * characters, at most 120 characters, ending in the extension of the detected type. Every name the
@@ -159,9 +166,24 @@ export function safeFilename(original: string, detected: DetectedType): string {
       .replace(/\.[^.]*$/, '')
       .slice(0, 110)
       .trim() || 'upload';
-  const ext = extensionOf(base);
-  const keep = ext === detected.ext || (detected.ext === 'jpg' && ext === 'jpeg') || (detected.ext === 'tif' && ext === 'tiff');
-  return `${withoutExt}.${keep ? ext : detected.ext}`;
+  return `${withoutExt}.${checkedExtension(base, detected)}`;
+}
+
+/**
+ * The name as the client's browser sent it, for a host that keeps the file and names it its own
+ * way (Dolibarr cleans every name with its own rules): only the base name, without bidi controls
+ * or leading dots, ending in the extension of the detected type as safeFilename's does, and
+ * otherwise as sent (no characters dropped, no length cut: the host's rules do that).
+ */
+export function sentFilename(original: string, detected: DetectedType): string {
+  const base = original
+    .replace(BIDI_CONTROLS, '')
+    .replace(/^.*[\\/]/, '')
+    .trim()
+    .replace(/^\.+/, '');
+  const dot = base.lastIndexOf('.');
+  const stem = (dot >= 0 ? base.slice(0, dot) : base).trim() || 'upload';
+  return `${stem}.${checkedExtension(base, detected)}`;
 }
 
 /**

@@ -1011,7 +1011,13 @@ export interface NewTicket {
  * to a host that keeps the client's ticket files itself.
  */
 export interface TicketUpload {
+  /** The portal's safe name (safeFilename): what a host that keeps names as given should keep. */
   name: string;
+  /**
+   * The name as the client sent it (sentFilename: base name, the checked extension, nothing else
+   * dropped or cut), for a host that names a kept file with its own rules (Dolibarr); else `name`.
+   */
+  sentName?: string;
   contentType: string;
   sizeBytes: number;
   /** Its bytes, read once. */
@@ -1737,6 +1743,8 @@ export interface ApprovalVersionUpload {
   title: string;
   version: number;
   fileName: string;
+  /** The name as staff's browser sent it (see TicketUpload.sentName); else `fileName`. */
+  sentFileName?: string;
   contentType: string;
   content: Buffer;
   /** The staff member who shared it, by the host's user id: the host's document names them. */

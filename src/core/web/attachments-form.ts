@@ -14,7 +14,7 @@
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { ATTACHMENT_FIELD, ATTACHMENT_MAX_FILES, type AttachmentError, attachmentLimitBytes, readHead } from '../files/attachment-rules.ts';
-import { detectAllowedType, safeFilename, SNIFF_BYTES } from '../files/file-types.ts';
+import { detectAllowedType, safeFilename, SNIFF_BYTES, sentFilename } from '../files/file-types.ts';
 import { storedUploadBytes } from '../files/usage-queries.ts';
 import { HttpError } from '../http/http-error.ts';
 import { canClient } from '../policies/portal-policy.ts';
@@ -35,6 +35,8 @@ type AttachmentRefusal =
 export interface StoredAttachment {
   id: string;
   filename: string;
+  /** The name as sent (sentFilename), for a host that keeps the file and names it its own way. */
+  sentName: string;
   contentType: string;
   sizeBytes: number;
 }
@@ -125,7 +127,13 @@ async function readAttachmentsForm(req: Request, options: ReceiveAttachmentsOpti
     };
     const saved = await options.storage.putStream(options.workspaceId, ATTACHMENT_PURPOSE, { filename, contentType: type.mime }, content());
     used += saved.sizeBytes;
-    stored.push({ id: saved.id, filename, contentType: type.mime, sizeBytes: saved.sizeBytes });
+    stored.push({
+      id: saved.id,
+      filename,
+      sentName: sentFilename(file.filename, type),
+      contentType: type.mime,
+      sizeBytes: saved.sizeBytes,
+    });
   };
 
   const form = await readMultipart(req, {

@@ -8,7 +8,7 @@ import type { ApprovalVersionUpload, HostApprovalFilesPort, PortalLogger } from 
 import { findKeptApproval, insertKeptApproval, insertNextKeptVersion } from './kept-queries.ts';
 
 /** One version as staff share it, its type already read from its bytes. */
-export type VersionToShare = Pick<ApprovalVersionUpload, 'fileName' | 'contentType' | 'content'> & { message: string };
+export type VersionToShare = Pick<ApprovalVersionUpload, 'fileName' | 'sentFileName' | 'contentType' | 'content'> & { message: string };
 
 /** A version the client is to be asked about (its notification: once per version). */
 export interface ApprovalShared {
@@ -53,6 +53,7 @@ export function keptApprovalShares(deps: KeptSharesDeps) {
         title: work.title,
         version: work.number,
         fileName: version.fileName,
+        ...(version.sentFileName ? { sentFileName: version.sentFileName } : {}),
         contentType: version.contentType,
         content: version.content,
         sharedBy: scope.staffId,

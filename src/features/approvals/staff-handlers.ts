@@ -161,7 +161,13 @@ export function createStaffApprovalsHandlers(deps: StaffApprovalsDeps) {
       const id = await shares.share(
         { workspaceId: workspace.id, staffId: staff.id },
         { clientId: client.id, title: input.title },
-        { fileName: input.file.name, contentType: input.file.contentType, content: input.file.content, message: input.message },
+        {
+          fileName: input.file.name,
+          sentFileName: input.file.sentName,
+          contentType: input.file.contentType,
+          content: input.file.content,
+          message: input.message,
+        },
       );
       if (id === null) return newForm(req, res, { clientId: 'approvals:staff.errors.client' }, formAnswerStatus(req, 400));
       res.redirect(303, `${staffApprovalUrl(base, id)}?notice=shared`);
@@ -177,6 +183,7 @@ export function createStaffApprovalsHandlers(deps: StaffApprovalsDeps) {
       const input = req.body as NextVersionInput;
       const number = await shares.shareNext({ workspaceId: workspace.id, staffId: staff.id }, approval.id, {
         fileName: input.file.name,
+        sentFileName: input.file.sentName,
         contentType: input.file.contentType,
         content: input.file.content,
         message: input.message,

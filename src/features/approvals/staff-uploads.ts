@@ -11,6 +11,7 @@ import {
   HttpError,
   type MultipartRefusal,
   safeFilename,
+  sentFilename,
   singleFileForm,
 } from '../../core/index.ts';
 
@@ -19,6 +20,8 @@ const SHARED_FILE_FIELD = 'file';
 /** The form's file once read: its safe name, the type its bytes are (null: none allowed), and whether it went past the cap. */
 export interface SharedFile {
   name: string;
+  /** The name as sent (sentFilename), for a host that names kept files its own way. */
+  sentName: string;
   contentType: string | null;
   size: number;
   tooLarge: boolean;
@@ -70,6 +73,7 @@ export function parseSharedFileForm(): RequestHandler {
       const type = tooLarge || content.length === 0 ? null : await detectAllowedType(content, filename, true).catch(() => null);
       return {
         name: type ? safeFilename(filename, type) : withoutControls(filename).slice(0, 255),
+        sentName: type ? sentFilename(filename, type) : '',
         contentType: type?.mime ?? null,
         size: content.length,
         tooLarge,

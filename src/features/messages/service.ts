@@ -58,7 +58,7 @@ export function createMessagesService(deps: MessagesServiceDeps) {
       try {
         for (const file of message.files) {
           const id = await storage.put(message.workspaceId, 'message-attachment', file);
-          stored.push({ id, filename: file.filename, contentType: file.contentType, sizeBytes: file.sizeBytes });
+          stored.push({ id, filename: file.filename, sentName: file.filename, contentType: file.contentType, sizeBytes: file.sizeBytes });
         }
         const { event, messageId } = await db.transaction(async (trx) => {
           const conversation = await ensureConversation(trx, message.workspaceId, message.clientId);

@@ -158,6 +158,7 @@ export function createRequestsHandlers(deps: RequestsDeps) {
     const { workspace } = portalContext(res);
     return stored.map((file) => ({
       name: file.filename,
+      sentName: file.sentName,
       contentType: file.contentType,
       sizeBytes: file.sizeBytes,
       fieldKey,

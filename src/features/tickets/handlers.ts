@@ -143,6 +143,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     const { workspace } = portalContext(res);
     return stored.map((file) => ({
       name: file.filename,
+      sentName: file.sentName,
       contentType: file.contentType,
       sizeBytes: file.sizeBytes,
       async open() {
