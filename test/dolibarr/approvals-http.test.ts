@@ -15,7 +15,13 @@ import request from 'supertest';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
-import { type KeptApprovalsRoundTrip, keptApprovalsRoundTrip, sha256 } from '../support/kept-approvals-flow.ts';
+import {
+  decisionsAtOnce,
+  type KeptApprovalsRoundTrip,
+  type KeptApprovalsWorld,
+  keptApprovalsRoundTrip,
+  sha256,
+} from '../support/kept-approvals-flow.ts';
 import { signedInAgent } from '../support/portal-harness.ts';
 import type { PortalOnHost } from '../support/portal-on-host.ts';
 import { type DolibarrHost, insertTicketInstallRows, servePortalBeside, startDolibarrHost, unavailable } from './dolibarr-host.ts';
@@ -31,6 +37,7 @@ describe('dolibarr host: approvals the portal keeps, over HTTP', function () {
   let server: Server;
   let base: string;
   let trip: KeptApprovalsRoundTrip;
+  let world: KeptApprovalsWorld;
   let paul: ReturnType<typeof request.agent>;
 
   before(async function () {
@@ -78,7 +85,7 @@ describe('dolibarr host: approvals the portal keeps, over HTTP', function () {
     };
     const claire = await login(seed.companies.bakery, seed.contacts.claire, 'claire@martin.example');
     paul = await login(seed.companies.garage, seed.contacts.paul, 'paul@dupont.example');
-    trip = await keptApprovalsRoundTrip({
+    world = {
       db,
       workspaceId: '1',
       staff: request.agent(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
@@ -87,7 +94,8 @@ describe('dolibarr host: approvals the portal keeps, over HTTP', function () {
       portalBase: base,
       clientId: String(seed.companies.bakery),
       contactName: 'Claire Martin',
-    });
+    };
+    trip = await keptApprovalsRoundTrip(world);
   });
   after(async function () {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
@@ -145,6 +153,20 @@ describe('dolibarr host: approvals the portal keeps, over HTTP', function () {
       .where({ element_type: 'socpeople' })
       .pluck('fk_element');
     expect(resources).to.deep.equal([seed.contacts.claire, seed.contacts.claire]);
+  });
+
+  it('records one of the decisions sent at once from four browsers, with one agenda event', async function () {
+    const browsers = await Promise.all(
+      [1, 2, 3, 4].map(() =>
+        signedInAgent(request.agent(running.url), host.seed.workspaceSlug, { email: 'claire@martin.example', password: PASSWORD }),
+      ),
+    );
+    await decisionsAtOnce(world, browsers);
+    const events = await host
+      .db('llx_actioncomm')
+      .where({ entity: 1, fk_soc: host.seed.companies.bakery })
+      .whereLike('label', '%: Brochure, %');
+    expect(events.map((event) => [event.code, event.label])).to.deep.equal([['AC_PORTAL_APPROVED', 'Approved: Brochure, version 1']]);
   });
 
   it("answers another company's contact 404 on the work and its files", async function () {
