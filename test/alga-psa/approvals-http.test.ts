@@ -12,7 +12,13 @@ import path from 'node:path';
 import { expect } from 'chai';
 import express from 'express';
 import request from 'supertest';
-import { type KeptApprovalsRoundTrip, keptApprovalsRoundTrip, sha256 } from '../support/kept-approvals-flow.ts';
+import {
+  decisionsAtOnce,
+  type KeptApprovalsRoundTrip,
+  type KeptApprovalsWorld,
+  keptApprovalsRoundTrip,
+  sha256,
+} from '../support/kept-approvals-flow.ts';
 import { signedInAgent } from '../support/portal-harness.ts';
 import { type PortalOnHost, portalOnHost } from '../support/portal-on-host.ts';
 import { type AlgaHost, startAlgaHost, tenantSlug, unavailable } from './alga-host.ts';
@@ -29,6 +35,8 @@ describe('alga-psa host: approvals the portal keeps, over HTTP', function () {
   let server: Server;
   let base: string;
   let trip: KeptApprovalsRoundTrip;
+  let world: KeptApprovalsWorld;
+  let slug: string;
   let paul: ReturnType<typeof request.agent>;
   let noteType: string;
 
@@ -58,7 +66,7 @@ describe('alga-psa host: approvals the portal keeps, over HTTP', function () {
       email: 'alice@northwind.example',
       role: 'admin',
     });
-    const slug = await tenantSlug(db, tenant);
+    slug = await tenantSlug(db, tenant);
     running = await portalOnHost({
       db,
       databaseUrl: host.database.url,
@@ -79,7 +87,7 @@ describe('alga-psa host: approvals the portal keeps, over HTTP', function () {
     await adapter.credentials!.setPassword(tenant, seed.contacts.paul, PAUL_PASSWORD);
     paul = await signedInAgent(request.agent(running.url), slug, { email: 'paul@summit.example', password: PAUL_PASSWORD });
     const claire = await signedInAgent(request.agent(running.url), slug, { email: 'claire@harbor.example', password: CLAIRE_PASSWORD });
-    trip = await keptApprovalsRoundTrip({
+    world = {
       db,
       workspaceId: tenant,
       staff: request.agent(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
@@ -88,7 +96,8 @@ describe('alga-psa host: approvals the portal keeps, over HTTP', function () {
       portalBase: base,
       clientId: seed.clients.bakery,
       contactName: 'Claire Martin',
-    });
+    };
+    trip = await keptApprovalsRoundTrip(world);
   });
   after(async function () {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
@@ -134,6 +143,20 @@ describe('alga-psa host: approvals the portal keeps, over HTTP', function () {
       .and.contain('Point: 40 % across, 25 % down')
       .and.contain(`SHA-256 of version 1 as decided: ${trip.v1.sha256}`);
     expect(interactions[1].notes).to.equal(`SHA-256 of version 2 as decided: ${trip.v2.sha256}`);
+  });
+
+  it('records one of the decisions sent at once from four browsers, with one interaction', async function () {
+    const browsers = await Promise.all(
+      [1, 2, 3, 4].map(() =>
+        signedInAgent(request.agent(running.url), slug, { email: 'claire@harbor.example', password: CLAIRE_PASSWORD }),
+      ),
+    );
+    await decisionsAtOnce(world, browsers);
+    const interactions = await host
+      .db('interactions')
+      .where({ tenant: host.seed.tenant, client_id: host.seed.clients.bakery, type_id: noteType })
+      .whereLike('title', '%: Brochure, %');
+    expect(interactions.map((row) => row.title)).to.deep.equal(['Approved: Brochure, version 1']);
   });
 
   it("answers another client's contact 404 on the work and its files", async function () {

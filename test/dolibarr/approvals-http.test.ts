@@ -16,7 +16,14 @@ import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
 import { homepageDesign } from '../../plugins/reference-crm/seed-approvals.ts';
-import { type KeptApprovalsRoundTrip, keptApprovalsRoundTrip, sha256, shareKeptApproval } from '../support/kept-approvals-flow.ts';
+import {
+  decisionsAtOnce,
+  type KeptApprovalsRoundTrip,
+  type KeptApprovalsWorld,
+  keptApprovalsRoundTrip,
+  sha256,
+  shareKeptApproval,
+} from '../support/kept-approvals-flow.ts';
 import { signedInAgent } from '../support/portal-harness.ts';
 import type { PortalOnHost } from '../support/portal-on-host.ts';
 import { type DolibarrHost, insertTicketInstallRows, servePortalBeside, startDolibarrHost, unavailable } from './dolibarr-host.ts';
@@ -32,6 +39,7 @@ describe('dolibarr host: approvals the portal keeps, over HTTP', function () {
   let server: Server;
   let base: string;
   let trip: KeptApprovalsRoundTrip;
+  let world: KeptApprovalsWorld;
   let paul: ReturnType<typeof request.agent>;
 
   before(async function () {
@@ -79,7 +87,7 @@ describe('dolibarr host: approvals the portal keeps, over HTTP', function () {
     };
     const claire = await login(seed.companies.bakery, seed.contacts.claire, 'claire@martin.example');
     paul = await login(seed.companies.garage, seed.contacts.paul, 'paul@dupont.example');
-    trip = await keptApprovalsRoundTrip({
+    world = {
       db,
       workspaceId: '1',
       staff: request.agent(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
@@ -88,7 +96,8 @@ describe('dolibarr host: approvals the portal keeps, over HTTP', function () {
       portalBase: base,
       clientId: String(seed.companies.bakery),
       contactName: 'Claire Martin',
-    });
+    };
+    trip = await keptApprovalsRoundTrip(world);
   });
   after(async function () {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
@@ -168,6 +177,20 @@ describe('dolibarr host: approvals the portal keeps, over HTTP', function () {
       .first();
     // The portal's own safe name drops the colon ("Sign été -final.png"); Dolibarr makes it '_'.
     expect(row).to.include({ filename: 'Shop sign v1 - Sign_ ete _final.png', fullpath_orig: 'Sign: été -final.png' });
+  });
+
+  it('records one of the decisions sent at once from four browsers, with one agenda event', async function () {
+    const browsers = await Promise.all(
+      [1, 2, 3, 4].map(() =>
+        signedInAgent(request.agent(running.url), host.seed.workspaceSlug, { email: 'claire@martin.example', password: PASSWORD }),
+      ),
+    );
+    await decisionsAtOnce(world, browsers);
+    const events = await host
+      .db('llx_actioncomm')
+      .where({ entity: 1, fk_soc: host.seed.companies.bakery })
+      .whereLike('label', '%: Brochure, %');
+    expect(events.map((event) => [event.code, event.label])).to.deep.equal([['AC_PORTAL_APPROVED', 'Approved: Brochure, version 1']]);
   });
 
   it("answers another company's contact 404 on the work and its files", async function () {

@@ -155,3 +155,33 @@ export async function keptApprovalsRoundTrip(world: KeptApprovalsWorld, title = 
     v2: { sha256: sha256(v2), fileRef: versions[1].file_ref },
   };
 }
+
+/**
+ * The same decision sent at once from several browsers of the client, each its own session (so
+ * nothing lines them up before the database does), on a new piece of work shared first: one is
+ * recorded, every other is told the version already has a decision (409), never a server error.
+ * The approval's id, for the caller to count the host's notes of it.
+ */
+export async function decisionsAtOnce(world: KeptApprovalsWorld, browsers: Agent[], title = 'Brochure'): Promise<string> {
+  const approvalId = await shareKeptApproval(world, {
+    clientId: world.clientId,
+    title,
+    message: 'The brochure, for approval.',
+    file: homepageDesign([200, 30, 30]),
+    fileName: 'brochure.png',
+    contentType: 'image/png',
+  });
+  const url = `${world.portalBase}/approvals/${approvalId}`;
+  const tokens = await Promise.all(browsers.map(async (browser) => csrfFrom((await browser.get(url).expect(200)).text)));
+  const answers = await Promise.all(
+    browsers.map((browser, i) =>
+      browser.post(`${url}/decision`).type('form').send({ _csrf: tokens[i], version: '1', outcome: 'approved' }),
+    ),
+  );
+  expect(answers.map((answer) => answer.status).sort()).to.deep.equal([303, ...browsers.slice(1).map(() => 409)]);
+  for (const refused of answers.filter((answer) => answer.status === 409))
+    expect(refused.text).to.contain('This version already has a decision');
+  const decisions = await world.db('portal_approval_decisions').where({ workspace_id: world.workspaceId, approval_id: approvalId });
+  expect(decisions).to.have.length(1);
+  return approvalId;
+}

@@ -65,6 +65,7 @@ export async function startPortalHarness(
       | 'production'
       | 'seedDemoData'
       | 'hostAdapter'
+      | 'databaseBounds'
     >;
   } = {},
 ): Promise<PortalHarness> {

@@ -119,14 +119,19 @@ export function listClientApprovals(
     ]);
 }
 
-/** One approval; with `clientId`, only that client's. `lock`: held against a new version until the caller's transaction ends. */
+/**
+ * One approval; with `clientId`, only that client's. `lock`: held against a new version and another
+ * decision until the caller's transaction ends. FOR UPDATE, not FOR SHARE: the decision goes on to
+ * update this row (its status), and two decisions that both held a share lock would each wait for
+ * the other to let go before updating: a deadlock. Locked for update, the second waits its turn.
+ */
 export async function findApproval(
   db: Db,
   scope: { workspaceId: number; id: number; clientId?: number; lock?: boolean },
 ): Promise<ApprovalRequestRow | null> {
   const query = requests(db, scope.workspaceId).where('r.id', scope.id);
   if (scope.clientId !== undefined) query.where('r.client_id', scope.clientId);
-  if (scope.lock) query.forShare('r');
+  if (scope.lock) query.forUpdate('r');
   return (await query.first<ApprovalRequestRow | undefined>(REQUEST_COLUMNS)) ?? null;
 }
 

@@ -33,12 +33,28 @@ export interface DatabaseBounds {
   connectMs: number;
   /** Server-side statement_timeout, sent as a connection parameter; 0 sends none (PgBouncer refuses unknown parameters unless told to ignore them). */
   statementMs: number;
+  /**
+   * Server-side lock_timeout, sent as a connection parameter; 0 (or absent) sends none. A write
+   * waiting on another's row lock holds a pooled connection all the while: bounded, a burst of
+   * writes to one record cannot keep the pool from everyone else's pages, and the waiting one is
+   * answered 409 (web/error-handler.ts).
+   */
+  lockMs?: number;
 }
 
-/** What the app uses on a real PostgreSQL server (`DATABASE_CONNECT_TIMEOUT_MS`, `DATABASE_STATEMENT_TIMEOUT_MS`). */
+/**
+ * What the app uses on a real PostgreSQL server (`DATABASE_CONNECT_TIMEOUT_MS`,
+ * `DATABASE_STATEMENT_TIMEOUT_MS`, `DATABASE_LOCK_TIMEOUT_MS`). The portal's transactions hold a
+ * lock for milliseconds; a second's wait means something is stuck, and PostgreSQL's deadlock check
+ * (deadlock_timeout) runs after a second too.
+ */
 export function databaseBoundsFrom(env: NodeJS.ProcessEnv): DatabaseBounds {
   const number = (value: string | undefined, fallback: number) => (value !== undefined && /^\d+$/.test(value) ? Number(value) : fallback);
-  return { connectMs: number(env.DATABASE_CONNECT_TIMEOUT_MS, 5_000), statementMs: number(env.DATABASE_STATEMENT_TIMEOUT_MS, 15_000) };
+  return {
+    connectMs: number(env.DATABASE_CONNECT_TIMEOUT_MS, 5_000),
+    statementMs: number(env.DATABASE_STATEMENT_TIMEOUT_MS, 15_000),
+    lockMs: number(env.DATABASE_LOCK_TIMEOUT_MS, 1_000),
+  };
 }
 
 function boundedConnection(bounds: DatabaseBounds | undefined): Partial<pg.ClientConfig> {
@@ -46,6 +62,7 @@ function boundedConnection(bounds: DatabaseBounds | undefined): Partial<pg.Clien
   return {
     connectionTimeoutMillis: bounds.connectMs,
     ...(bounds.statementMs > 0 ? { statement_timeout: bounds.statementMs } : {}),
+    ...(bounds.lockMs ? { lock_timeout: bounds.lockMs } : {}),
     // A server that vanished without closing the socket (a network cut, not a restart) is noticed.
     keepAlive: true,
   };

@@ -3,6 +3,7 @@
 // else is logged and answered with a generic 500. No stack trace ever reaches the browser.
 import type { NextFunction, Request, Response } from 'express';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
+import { isWriteConflict } from '../db/write-conflict.ts';
 import { HttpError } from '../http/http-error.ts';
 
 const HEADINGS: Record<number, string> = {
@@ -20,6 +21,7 @@ const HEADINGS: Record<number, string> = {
 
 const UNAVAILABLE_MESSAGE = 'The portal is temporarily unavailable. Please try again in a moment.';
 const UNAVAILABLE_RETRY_SECONDS = 5;
+const WRITE_CONFLICT_MESSAGE = 'Someone else was changing this at the same moment. Please reload the page and try again.';
 
 interface BodyParserError {
   status?: number;
@@ -40,6 +42,10 @@ function describeError(err: unknown): { status: number; message: string; headers
     if (status === 404) return { status, message: 'We could not find that page.', headers: {} };
     return { status: 400, message: 'We could not read that request. Please go back and try again.', headers: {} };
   }
+  // Another request held the record this one writes (a double click, a burst of the same form, an
+  // agency change at that moment) past the lock timeout, or the two deadlocked: the person looks
+  // again, rather than seeing a 500 for what is nobody's mistake.
+  if (isWriteConflict(err)) return { status: 409, message: WRITE_CONFLICT_MESSAGE, headers: {} };
   // The database restarting or out of reach: nothing is wrong with the request, so the client is
   // asked to come back (a load balancer or browser retry honours Retry-After) instead of seeing a 500.
   if (isDatabaseUnavailable(err))

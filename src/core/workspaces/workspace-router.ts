@@ -3,7 +3,7 @@
 // they report money a checkout the portal started has already taken) →
 // no-store (branding assets replace it with their own caching) → workspace with its settings and branding (from the per-instance cache;
 // at a workspace's own domain only that workspace, its links starting at the root) → feature flag →
-// language (workspace and browser) → form bodies (32 KB;
+// language (workspace and browser) → one form at a time per session (web/one-write-per-session.ts) → form bodies (32 KB;
 // the accept forms, carrying a drawn signature, their own larger cap) → session →
 // CSRF (streamed uploads check theirs in their route) → signed-in client (their contact and the
 // host's client permissions, read together; their own language) →
@@ -20,6 +20,7 @@ import { clientUserReadWithSession } from '../sessions/portal-sessions.ts';
 import { countVisible, mayUsePortal } from '../policies/portal-policy.ts';
 import { CsrfMismatch, portalCsrfCheck, type PortalCsrf } from '../web/csrf.ts';
 import { markCsrfRetry, postRouteMatcher, rerendersForm } from '../web/csrf-retry.ts';
+import { oneWritePerSession } from '../web/one-write-per-session.ts';
 import { safeNext } from '../web/safe-next.ts';
 import { HttpError, notFound } from '../http/http-error.ts';
 import { servedHostOf } from '../http/served-host.ts';
@@ -34,6 +35,15 @@ import { enteredByFirstSegment, routeTable } from '../web/route-table.ts';
 import { inSequence, onlyFor } from '../web/in-sequence.ts';
 import '../sessions/session-data.ts';
 import type { WorkspaceCache } from './workspace-cache.ts';
+
+/**
+ * A session's forms that may wait for the one under way before further ones are refused (409):
+ * far more than a person sends by double clicks and a second tab, so a burst a script sends is
+ * answered form by form (each as it would be alone) and only a flood is refused. Waiting, they hold
+ * no connection; refused at once, a burst of forty rendered its refusals together and held the
+ * event loop from other companies' pages longer (bench/approval-burst.ts, 8 waiting against all).
+ */
+const WRITES_WAITING_PER_SESSION = 50;
 
 export interface WorkspaceRouterDeps {
   db: Knex;
@@ -251,6 +261,8 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
     portalContext(res).csrfToken = () => deps.csrf.token(req, res);
     checkCsrf(req, res, (err?: unknown) => (err ? staleToken(err, req, res, next).catch(next) : next()));
   };
+  // A session's forms in turn: its burst holds one of the pools' connections, not all of them.
+  const oneWriteAtATime = oneWritePerSession({ maxWaiting: WRITES_WAITING_PER_SESSION });
   // The workspace is looked up before anything else, so a 404 for an unknown slug looks like any
   // other page.
   router.use(
@@ -258,6 +270,7 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
       noStore,
       loadWorkspace,
       enteredByFirstSegment(branding),
+      oneWriteAtATime,
       ...largeForms,
       express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 50 }),
       deps.session,

@@ -144,9 +144,10 @@ export async function startPgBouncer(cluster: PrivateCluster, database: string):
       'pool_mode = transaction',
       'max_client_conn = 1000',
       'default_pool_size = 40',
-      // The app sends statement_timeout as a connection parameter; PgBouncer cannot keep a session
-      // setting in transaction mode, so it must be told to ignore it (the server's own default applies).
-      'ignore_startup_parameters = extra_float_digits,statement_timeout',
+      // The app sends statement_timeout and lock_timeout as connection parameters; PgBouncer cannot
+      // keep a session setting in transaction mode, so it must be told to ignore them (the server's
+      // own defaults apply).
+      'ignore_startup_parameters = extra_float_digits,statement_timeout,lock_timeout',
       `logfile = ${path.join(dir, 'pgbouncer.log')}`,
       '',
     ].join('\n'),
