@@ -136,6 +136,7 @@ export {
   readHead,
 } from './files/attachment-rules.ts';
 export {
+  attachmentRefusalMessage,
   attachmentRefusalStatus,
   type ReceivedAttachmentsForm,
   receiveAttachmentsForm,

@@ -11,6 +11,7 @@ import type { Knex } from 'knex';
 import {
   announce,
   attachmentLimitBytes,
+  attachmentRefusalMessage,
   attachmentRefusalStatus,
   canClient,
   clientActor,
@@ -224,7 +225,10 @@ export function createRequestsHandlers(deps: RequestsDeps) {
           req,
           res,
           definition,
-          { values: typedValues(definition.fields, body), errors: { [fileField?.key ?? 'form']: received.refusal } },
+          {
+            values: typedValues(definition.fields, body),
+            errors: { [fileField?.key ?? 'form']: attachmentRefusalMessage(res, received.refusal) },
+          },
           formAnswerStatus(req, status),
         );
       }
