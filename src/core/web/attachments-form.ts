@@ -192,8 +192,8 @@ export function attachmentRefusalStatus(refusal: AttachmentRefusal): 413 | 403 |
 
 /**
  * A refused attachment's message in the reader's language, written once for every such form: the
- * size refusal names the limit (the workspace's, at most ATTACHMENT_MAX_BYTES), which a form that
- * translated the key by itself left as "{{mb}}".
+ * size refusal's text names the limit (the workspace's, at most ATTACHMENT_MAX_BYTES) and would
+ * show "{{mb}}" where a form translated the key without it.
  */
 export function attachmentRefusalMessage(res: Response, refusal: AttachmentRefusal): string {
   const { settings } = portalContext(res);
