@@ -137,6 +137,7 @@ export {
   readHead,
 } from './files/attachment-rules.ts';
 export {
+  attachmentRefusalMessage,
   attachmentRefusalStatus,
   type ReceivedAttachmentsForm,
   receiveAttachmentsForm,

@@ -3,7 +3,9 @@
 // (ticket/<ref>/ under the data root, indexed in llx_ecm_files, the reply's linked to its event),
 // the portal keeps no copy (no portal_ticket_attachments row, nothing left in its storage), the
 // ticket's page lists them from Dolibarr and downloads them, and the ticket and the reply carry
-// the client's address in Dolibarr's ip columns.
+// the client's address in Dolibarr's ip columns. A 6 MB PDF lands there too; an 18 MB one, over the
+// attachments' cap, is answered with the form and the limit, neither Dolibarr nor the portal
+// keeping anything.
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +13,8 @@ import request from 'supertest';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
 import { csrfFrom, signedInAgent } from '../support/portal-harness.ts';
+import { postFileSlowly } from '../support/slow-upload.ts';
+import { pdfOfSize } from '../support/upload-fixtures.ts';
 import type { PortalOnHost } from '../support/portal-on-host.ts';
 import {
   insertClaireLogin,
@@ -172,5 +176,30 @@ describe("dolibarr host: a client's ticket files go into Dolibarr's documents", 
     } finally {
       await db('llx_const').where({ name: 'MAIN_FILE_EXTENSION_UPLOAD_RESTRICTION' }).del();
     }
+  });
+
+  it('keeps a 6 MB PDF in Dolibarr, and answers an 18 MB one with the limit, Dolibarr and the portal keeping nothing', async function () {
+    // The bound each upload is answered within (an 18 MB one once waited as long as the client).
+    this.timeout(40_000);
+    const { db } = host;
+    const open = async (subject: string, content: Buffer) => {
+      const form = (await claire.get(`${base}/tickets/new`).expect(200)).text;
+      const fields = { _csrf: csrfFrom(form), subject, description: 'The scan.' };
+      return postFileSlowly(claire, `${running.url}${base}/tickets`, fields, { filename: 'scan.pdf', content });
+    };
+    const six = pdfOfSize(6 * 1024 * 1024);
+    const kept = await open('Six megabytes', six);
+    expect(kept.status).to.equal(303);
+    const ticket = await db('llx_ticket')
+      .where({ rowid: Number(kept.location.split('/').pop()) })
+      .first<Row>();
+    expect(readFileSync(path.join(host.dataRoot, 'ticket', String(ticket!.ref), 'scan.pdf')).equals(six)).to.equal(true);
+
+    const filesBefore = Number((await db('portal_files').count<Array<{ n: string }>>('* as n'))[0]!.n);
+    const refused = await open('Eighteen megabytes', pdfOfSize(18 * 1024 * 1024));
+    expect(refused.status).to.equal(400);
+    expect(refused.text).to.contain('Each file can be at most 10 MB.').and.not.contain('{{');
+    expect(await db('llx_ticket').where({ subject: 'Eighteen megabytes' }).select()).to.deep.equal([]);
+    expect(Number((await db('portal_files').count<Array<{ n: string }>>('* as n'))[0]!.n)).to.equal(filesBefore);
   });
 });

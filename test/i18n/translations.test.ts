@@ -1,6 +1,7 @@
 // Both languages are complete: every key in one locale exists in the other, every t('ns:key')
-// literal in the views and the code exists in English, plural forms come in pairs, and the
-// helpers that pick the language and time zone follow the client, the workspace, then the browser.
+// literal in the views and the code exists in English (and, asked for without values, has no
+// {{placeholder}} left to show), each text names the same placeholders in every language, plural
+// forms come in pairs, and the helpers that pick the language and time zone follow the client, the workspace, then the browser.
 import { expect } from 'chai';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -38,6 +39,8 @@ function filesUnder(dir: string, extensions: string[]): string[] {
 }
 
 const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
+/** The names of a text's i18next placeholders, as t() fills them: {{name}}. */
+const placeholdersIn = (text: string): string[] => [...text.matchAll(/\{\{\s*([^{}\s]+)\s*\}\}/g)].map((match) => match[1]!);
 
 describe('translations', function () {
   const en = keysOf('en');
@@ -137,6 +140,44 @@ describe('translations', function () {
     } finally {
       rmSync(twin, { recursive: true });
     }
+  });
+
+  it('names the same {{placeholders}} in every language, so no language is left showing braces', function () {
+    const resources = loadResources(FOLDERS);
+    const placeholdersOf = (locale: string): Map<string, string> => {
+      const found = new Map<string, string>();
+      const walk = (tree: object, prefix: string) => {
+        for (const [key, inner] of Object.entries(tree)) {
+          if (inner !== null && typeof inner === 'object') walk(inner as object, `${prefix}${key}.`);
+          else found.set(`${prefix}${key}`, [...new Set(placeholdersIn(String(inner)))].sort().join(' '));
+        }
+      };
+      for (const [ns, tree] of Object.entries(resources[locale] ?? {})) walk(tree, `${ns}:`);
+      return found;
+    };
+    const english = placeholdersOf('en');
+    for (const locale of SUPPORTED_LOCALES.filter((l) => l !== 'en')) {
+      const differing = [...placeholdersOf(locale)].filter(([key, names]) => english.has(key) && english.get(key) !== names);
+      expect(differing, locale).to.deep.equal([]);
+    }
+  });
+
+  it('has no {{placeholder}} in a text a literal t() call asks for without values', function () {
+    // A call that closes right after its key fills nothing: its text would show "{{mb}}" as it is.
+    const files = [...filesUnder(path.join(ROOT, 'views'), ['.ejs']), ...filesUnder(path.join(ROOT, 'src'), ['.ts', '.ejs'])];
+    const english = loadResources(FOLDERS).en!;
+    const textOf = (key: string): string => {
+      const [ns, dotted] = key.split(':') as [string, string];
+      let node: unknown = english[ns];
+      for (const part of dotted.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
+      return typeof node === 'string' ? node : '';
+    };
+    const bare = new Set<string>();
+    for (const file of files) {
+      for (const match of readFileSync(file, 'utf8').matchAll(/\bt\(\s*'([a-z][\w-]*:[\w.-]+)'\s*\)/g)) bare.add(match[1]!);
+    }
+    expect(bare.size).to.be.greaterThan(10);
+    expect([...bare].filter((key) => placeholdersIn(textOf(key)).length > 0).sort()).to.deep.equal([]);
   });
 
   it('keeps plural forms in pairs (one and other)', function () {

@@ -1,8 +1,9 @@
 // The one multipart reader (core/web/read-multipart.ts) over real HTTP requests: fields and files
 // in the order they come, each limit a form goes past as a typed refusal, a caller stopping at one
 // (the rest of the body read before the answer), the body limit, malformed bodies, a client going
-// away mid-upload (the file being streamed ends with an error, so its storage can undo it), and the
-// form settling only once every file's handler has.
+// away mid-upload (the file being streamed ends with an error, so its storage can undo it), the
+// form settling only once every file's handler has, and reading on (or stopping) whatever a handler
+// left of its file: read part-way through an iterator, left at its cut, or destroyed.
 import { expect } from 'chai';
 import express from 'express';
 import http from 'node:http';
@@ -63,6 +64,12 @@ async function server(
     onRefusal?: ReadMultipartOptions['onRefusal'];
     /** Runs after the file is read, before its handler settles. */
     afterFile?: (file: SeenFile) => Promise<void>;
+    /**
+     * How far the handler reads each file: to its end (the default); up to this many bytes, through
+     * an async iterator it then leaves (as a storage that refuses a file part-way does); or not at
+     * all, destroying the stream.
+     */
+    reads?: number | 'destroys';
   } = {},
 ) {
   const readings: Reading[] = [];
@@ -84,6 +91,16 @@ async function server(
           outcome: 'pending',
         };
         reading.files.push(seen);
+        if (options.reads === 'destroys') return void file.stream.destroy();
+        if (typeof options.reads === 'number') {
+          const iterator = (file.stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+          while (seen.bytes < options.reads) {
+            const next = await iterator.next();
+            if (next.done) break;
+            seen.bytes += next.value.length;
+          }
+          return;
+        }
         try {
           for await (const chunk of file.stream) seen.bytes += (chunk as Buffer).length;
           seen.outcome = 'ended';
@@ -117,7 +134,12 @@ async function server(
     readings,
     /** The next read to settle (for requests that never get an answer). */
     nextSettled: () => new Promise<Reading>((resolve) => (settledReading = resolve)),
-    close: () => new Promise<void>((resolve) => listener.close(() => resolve())),
+    // A request still waiting for its answer (a test that timed out) would hold close() for ever.
+    close: () =>
+      new Promise<void>((resolve) => {
+        listener.close(() => resolve());
+        listener.closeAllConnections();
+      }),
   };
 }
 
@@ -148,6 +170,10 @@ function post(
     })();
   });
 }
+
+/** A body cut in eight, to be sent with pauses between them. */
+const inPieces = (body: Buffer): Buffer[] =>
+  Array.from({ length: 8 }, (_, i) => body.subarray((i * body.length) / 8, ((i + 1) * body.length) / 8));
 
 describe('readMultipart: one reader for every multipart form', function () {
   let app: Awaited<ReturnType<typeof server>> | null = null;
@@ -257,6 +283,51 @@ describe('readMultipart: one reader for every multipart form', function () {
     expect(json.form?.status).to.equal('stopped');
     expect(json.form?.refusals).to.deep.equal([{ kind: 'bodyTooLarge' }]);
     expect(json.files?.[0]?.outcome).to.equal('failed');
+  });
+
+  it('reads on past what a handler left of its file, even through an async iterator it no longer reads', async function () {
+    // Without the bound the test would wait as long as the client: busboy ends the form only once
+    // every file's stream has ended, and a stream an iterator left ignores resume().
+    this.timeout(10_000);
+    app = await server({ reads: 1024, limits: { fileSize: 4 * 1024 * 1024 } });
+    const body = multipart([
+      { name: 'f', filename: 'big.bin', content: Buffer.alloc(1024 * 1024, 7) },
+      { name: 'after', value: 'kept' },
+    ]);
+    // In pieces: the file's end comes well after the handler stopped reading it.
+    const { status, json } = await post(app.port, inPieces(body));
+    expect(status).to.equal(200);
+    expect(json.form).to.deep.equal({ status: 'read', fields: [{ name: 'after', value: 'kept' }], refusals: [] });
+    expect(json.files?.[0]?.bytes).to.be.lessThan(1024 * 1024);
+  });
+
+  it('reads on past a file cut at its limit that the handler left at the cut, the rest of its part still coming', async function () {
+    this.timeout(10_000);
+    app = await server({ reads: LIMITS.fileSize });
+    const body = multipart([
+      { name: 'f', filename: 'big.pdf', content: Buffer.alloc(1024 * 1024, 7) },
+      { name: 'after', value: 'kept' },
+    ]);
+    const { status, json } = await post(app.port, inPieces(body));
+    expect(status).to.equal(200);
+    expect(json.form).to.deep.equal({
+      status: 'read',
+      fields: [{ name: 'after', value: 'kept' }],
+      refusals: [{ kind: 'fileTooLarge', name: 'f' }],
+    });
+  });
+
+  it('stops, the rest of the body read, when a handler destroys its file before the file is in', async function () {
+    this.timeout(10_000);
+    app = await server({ reads: 'destroys', limits: { fileSize: 4 * 1024 * 1024 } });
+    const body = multipart([
+      { name: 'f', filename: 'big.bin', content: Buffer.alloc(1024 * 1024, 7) },
+      { name: 'after', value: 'never' },
+    ]);
+    const { status, json } = await post(app.port, inPieces(body));
+    expect(status, 'an answer, not a connection cut mid-upload').to.equal(200);
+    expect(json.form?.status).to.equal('stopped');
+    expect(app.readings[0]?.settledAfterBody, 'settled once the whole body was in').to.equal(true);
   });
 
   it('says a body is malformed: no boundary, a broken part header, a body cut short inside a file', async () => {

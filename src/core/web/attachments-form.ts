@@ -198,6 +198,16 @@ export function attachmentRefusalStatus(refusal: AttachmentRefusal): 413 | 403 |
   return 400;
 }
 
+/**
+ * A refused attachment's message in the reader's language, written once for every such form: the
+ * size refusal's text names the limit (the workspace's, at most ATTACHMENT_MAX_BYTES) and would
+ * show "{{mb}}" where a form translated the key without it.
+ */
+export function attachmentRefusalMessage(res: Response, refusal: AttachmentRefusal): string {
+  const { settings } = portalContext(res);
+  return portalI18n(res).t(refusal, { mb: attachmentLimitBytes(settings.maxUploadMb) / (1024 * 1024) });
+}
+
 export interface AttachmentsFormDeps {
   db: Knex;
   storage: FileStorage;

@@ -48,7 +48,10 @@ export interface MultipartFile {
   /** The file's name as typed; '' for an empty file input. */
   filename: string;
   mimeType: string;
-  /** The file's bytes as they arrive. What the handler leaves unread is read and dropped after it settles. */
+  /**
+   * The file's bytes as they arrive. What the handler leaves unread (however it read) is read and
+   * dropped after it settles; a handler that destroys it stops the form, as stop() does.
+   */
   stream: Readable;
   /** True once the file went past limits.fileSize: its stream then ends short of the file. */
   readonly truncated: boolean;
@@ -99,6 +102,22 @@ function bodyRead(req: Request): Promise<void> {
       .once('error', () => resolve())
       .once('close', resolve);
   });
+}
+
+/**
+ * Reads and drops what a handler left of its file, however it was reading it. busboy ends the form
+ * only once every file's stream has ended, so a file left half-read holds the form, and its answer,
+ * until the client gives up. resume() is not enough: a handler that read through an async iterator
+ * and stopped (a file refused part-way) leaves the iterator's 'readable' listener behind, and while
+ * one is there resume() does nothing; reading does, and a read past the end is what emits 'end'.
+ */
+function dropRest(stream: Readable): void {
+  if (stream.readableEnded) return;
+  const drop = () => {
+    while (stream.read() !== null);
+  };
+  stream.on('readable', drop);
+  drop();
 }
 
 export function readMultipart(req: Request, options: ReadMultipartOptions): Promise<MultipartForm> {
@@ -200,8 +219,9 @@ export function readMultipart(req: Request, options: ReadMultipartOptions): Prom
           })
           .finally(() => {
             open.delete(stream);
-            // Whatever happened, the rest of this file is read and dropped so busboy can go on.
-            stream.resume();
+            // A file its handler destroyed before its end can no longer end: busboy would wait for it.
+            if (stream.destroyed && !stream.readableEnded) end('stopped');
+            else dropRest(stream);
           }),
       );
     });

@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import {
   attachmentLimitBytes,
+  attachmentRefusalMessage,
   attachmentRefusalStatus,
   clientCan,
   clientChannel,
@@ -31,6 +32,7 @@ import {
   type RateLimiter,
   renderPortalPage,
   signedInClient,
+  translateFieldErrors,
   type VirusScanner,
 } from '../../core/index.ts';
 import { AttachmentIdParam, type MessageEmailsInput, type SendMessageInput } from './commands.ts';
@@ -124,12 +126,7 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
         streamUrl: `${base}/messages/stream?after=${liveFrom}`,
         refreshUrl: `${base}/messages`,
         body: form.body ?? '',
-        errors: Object.fromEntries(
-          Object.entries(form.errors ?? {}).map(([field, key]) => [
-            field,
-            t(key, { mb: attachmentLimitBytes(settings.maxUploadMb) / (1024 * 1024) }),
-          ]),
-        ),
+        errors: translateFieldErrors(form.errors ?? {}, t),
       },
       status,
     );
@@ -169,9 +166,10 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
       if (received?.refusal) {
         const status = attachmentRefusalStatus(received.refusal);
         // Uploads switched off is no mistake in the form to correct: the page says so on its own.
-        if (status === 403) throw new HttpError(status, portalI18n(res).t(received.refusal));
+        const message = attachmentRefusalMessage(res, received.refusal);
+        if (status === 403) throw new HttpError(status, message);
         // The refused files are already removed; the typed message comes back with the reason.
-        return show(req, res, { body: input.body, errors: { attachments: received.refusal } }, formAnswerStatus(req, status));
+        return show(req, res, { body: input.body, errors: { attachments: message } }, formAnswerStatus(req, status));
       }
       const { messageId } = await service.send({
         workspaceId: workspace.id,

@@ -13,6 +13,7 @@ import type { Knex } from 'knex';
 import {
   announce,
   attachmentLimitBytes,
+  attachmentRefusalMessage,
   attachmentRefusalStatus,
   canClient,
   clientActor,
@@ -252,7 +253,10 @@ export function createRequestsHandlers(deps: RequestsDeps) {
           req,
           res,
           definition,
-          { values: typedValues(definition.fields, body), errors: { [fileField?.key ?? 'form']: received.refusal } },
+          {
+            values: typedValues(definition.fields, body),
+            errors: { [fileField?.key ?? 'form']: attachmentRefusalMessage(res, received.refusal) },
+          },
           formAnswerStatus(req, status),
         );
       }

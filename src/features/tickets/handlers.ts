@@ -10,6 +10,7 @@ import type { Knex } from 'knex';
 import {
   announce,
   attachmentLimitBytes,
+  attachmentRefusalMessage,
   attachmentRefusalStatus,
   canClient,
   canSeeSection,
@@ -464,7 +465,8 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       const received = receivedForms.get(req);
       if (received?.refusal) {
         const status = attachmentRefusalStatus(received.refusal);
-        return newForm(req, res, { values: input, errors: { attachments: received.refusal } }, formAnswerStatus(req, status));
+        const errors = { attachments: attachmentRefusalMessage(res, received.refusal) };
+        return newForm(req, res, { values: input, errors }, formAnswerStatus(req, status));
       }
       const stored = received?.stored ?? [];
       // A device it is about must be one the person sees, before anything is kept.
@@ -541,7 +543,8 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       });
       if (received?.refusal) {
         const status = attachmentRefusalStatus(received.refusal);
-        return show(req, res, { body: input.body, errors: { attachments: received.refusal } }, formAnswerStatus(req, status));
+        const errors = { attachments: attachmentRefusalMessage(res, received.refusal) };
+        return show(req, res, { body: input.body, errors }, formAnswerStatus(req, status));
       }
       if (ticket.state === 'closed') {
         await removeReceived(storage, workspace.id, stored);
