@@ -132,7 +132,10 @@ export function asPhpReceivesIt(sentName: string): string {
   return sentName.replaceAll('"', '%22').replaceAll('\n', '%0A').replaceAll('\r', '%0D');
 }
 
-/** A name Dolibarr refuses to keep: whoever sent it is told, with a 400, never a 500. */
+/**
+ * A name Dolibarr refuses to keep: whoever sent it is told, with a 400, never a 500, in their
+ * language (the messages are common:errors.messages fileNameLeadingDot and fileTypeRefused).
+ */
 export class RefusedFileName extends HttpError {
   constructor(
     readonly fileName: string,

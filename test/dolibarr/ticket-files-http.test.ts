@@ -171,6 +171,16 @@ describe("dolibarr host: a client's ticket files go into Dolibarr's documents", 
         .attach('attachments', PDF, { filename: 'report.pdf', contentType: 'application/pdf' })
         .expect(400);
       expect(refused.text).to.contain('cannot be kept').and.not.contain(host.dataRoot);
+      // In the reader's language.
+      const german = await claire
+        .post(`${base}/tickets`)
+        .set('Accept-Language', 'de')
+        .field('_csrf', csrfFrom(form))
+        .field('subject', 'A refused file')
+        .field('description', 'One PDF.')
+        .attach('attachments', PDF, { filename: 'report.pdf', contentType: 'application/pdf' })
+        .expect(400);
+      expect(german.text).to.contain('Dateien dieses Typs können nicht aufbewahrt werden');
       expect(Number((await db('llx_ticket').count<Array<{ n: string }>>('* as n'))[0]!.n)).to.equal(tickets);
       expect(Number((await db('portal_files').count<Array<{ n: string }>>('* as n'))[0]!.n)).to.equal(files);
     } finally {
