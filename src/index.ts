@@ -45,6 +45,8 @@ export { createInProcessEventBus } from './core/events/in-process-event-bus.ts';
 export { createPostgresEventBus } from './core/events/postgres-event-bus.ts';
 export { clampLimit, decodeCursor, encodeCursor, pageOf } from './core/ports/cursor.ts';
 export { containsPattern } from './core/ports/search.ts';
+// Work a host binding does out of a request (after its transaction commits), marked as the portal's own is.
+export { inBackground } from './core/ops/background.ts';
 
 // What a host's own server needs around the portal: its database and pools, the flags, mail, the
 // event bus, logging, the production start-up checks, the portal's rate limiter for its own

@@ -58,6 +58,7 @@ import { openTaskCount } from './queries/tasks.ts';
 import { contactPermissions } from './queries/permissions.ts';
 import { listStaff, type StaffRow } from './queries/users.ts';
 import { algaDocuments, algaTasks } from './shared-files.ts';
+import { documentPreviews } from './document-previews.ts';
 import { algaTickets } from './tickets.ts';
 import { algaAppointments } from './appointments.ts';
 import { algaCompanyDetails } from './company-details.ts';
@@ -94,8 +95,18 @@ const emptySummary = (): ClientSummary => ({
   documents: { shared: 0 },
 });
 
-export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions = {}): HostAdapter {
+/** The binding, with what waits for the work it does out of the requests. */
+export interface AlgaPsaAdapter extends HostAdapter {
+  /** Resolves once the thumbnails and previews of the client files written so far are made or given up. */
+  previewsIdle(): Promise<void>;
+}
+
+export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions = {}): AlgaPsaAdapter {
   const options = OptionsSchema.parse(rawOptions);
+  const previews =
+    options.storageRoot === undefined
+      ? undefined
+      : documentPreviews(db, { storageRoot: options.storageRoot, onError: (message, err) => console.error(`alga-psa: ${message}`, err) });
   const configured =
     options.workspaceSlugs &&
     Object.fromEntries(Object.entries(options.workspaceSlugs).map(([tenant, slug]) => [tenant.toLowerCase(), slug]));
@@ -137,6 +148,7 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
 
   return {
     name: 'alga-psa',
+    previewsIdle: async () => previews?.idle(),
     claims: options.storageRoot ? [...ALGA_PSA_CLAIMS, ...ALGA_PSA_DOCUMENT_CLAIMS, ...ALGA_PSA_APPROVAL_CLAIMS] : ALGA_PSA_CLAIMS,
 
     workspaces: { findBySlug: workspaces.findBySlug, findById: async (id) => (tenantOf(id) === null ? null : workspaces.findById(id)) },
@@ -280,6 +292,7 @@ export function createAlgaPsaAdapter(db: Knex, rawOptions: AlgaPsaAdapterOptions
     tickets: algaTickets(db, tenantOf, {
       ...(options.storageRoot ? { storageRoot: options.storageRoot } : {}),
       ...(options.crmUrl ? { crmUrl: options.crmUrl } : {}),
+      ...(previews ? { previews } : {}),
     }),
     appointments: algaAppointments(db, tenantOf),
     companyDetails: algaCompanyDetails(db, tenantOf),

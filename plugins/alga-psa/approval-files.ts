@@ -1,6 +1,6 @@
 // HostApprovalFilesPort on Alga PSA: each version the agency shares for a client's approval is an
 // Alga document of the client, as a staff member's upload on the client's Documents tab leaves it:
-// the bytes where Alga's local storage provider puts an upload (ticket-uploads.ts storeClientFile:
+// the bytes where Alga's local storage provider puts an upload (alga-storage.ts storeClientFile:
 // written whole, renamed into place, removed when the transaction does not commit) and its rows
 // (queries/approval-files.ts). Each decision is an interaction on the client and the deciding
 // contact, of Alga's 'Note' type, in the caller's transaction. Only with a local storage root.
@@ -22,7 +22,7 @@ import {
   tenantLanguage,
 } from './queries/approval-files.ts';
 import { fileUnder } from './shared-files.ts';
-import { storeClientFile } from './ticket-uploads.ts';
+import { storeClientFile } from './alga-storage.ts';
 
 /**
  * The document's name in Alga's lists: "<title> v<n> - <file name>", the file's own name last so

@@ -50,7 +50,7 @@ import { findClientUserIdOfContact } from './queries/users.ts';
 import type { Db } from './queries/db.ts';
 import { filesOfATransaction } from '../shared/files-of-a-transaction.ts';
 import { fileUnder } from './shared-files.ts';
-import { storeClientFile } from './ticket-uploads.ts';
+import { storeClientFile } from './alga-storage.ts';
 import { executeSubmission } from './service-request-execution.ts';
 
 type TenantOf = (workspaceId: string) => string | null;

@@ -17,6 +17,7 @@ import { parseUuid } from './ids.ts';
 import { cents } from './money.ts';
 import { findTicketDocument, listTicketDocuments, type TicketDocumentRow } from './queries/ticket-documents.ts';
 import { fileUnder } from './shared-files.ts';
+import type { DocumentPreviews } from './document-previews.ts';
 import { writeClientFiles } from './ticket-uploads.ts';
 import { algaSurveys } from './surveys.ts';
 import {
@@ -150,6 +151,8 @@ export interface AlgaTicketsOptions {
   storageRoot?: string;
   /** Alga's own address (ALGA_BASE_URL), for the staff's link to a ticket's page. */
   crmUrl?: string;
+  /** Makes the thumbnail and preview of each client file once its act commits (document-previews.ts). */
+  previews?: DocumentPreviews;
 }
 
 export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOptions = {}): TicketsPort {
@@ -166,7 +169,13 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
     args: { tenant: string; clientId: string; ticketId: string; contact: ActingContact },
     files: TicketUpload[] | undefined,
   ) => {
-    if (options.storageRoot && files?.length) await writeClientFiles(trx, { ...args, storageRoot: options.storageRoot, files });
+    if (options.storageRoot && files?.length)
+      await writeClientFiles(trx, {
+        ...args,
+        storageRoot: options.storageRoot,
+        files,
+        ...(options.previews ? { previews: options.previews } : {}),
+      });
   };
 
   /** The ticket's documents, read from the storage root; a file missing there is not listed (as Alga's provider says it is gone). */

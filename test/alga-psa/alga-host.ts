@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Knex } from 'knex';
 import { migratePortal } from '../../src/migrations/index.ts';
-import { createAlgaPsaAdapter } from '../../plugins/alga-psa/adapter.ts';
+import { type AlgaPsaAdapter, createAlgaPsaAdapter } from '../../plugins/alga-psa/adapter.ts';
 import { derivedSlug } from '../../plugins/alga-psa/workspaces.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
@@ -40,7 +40,7 @@ export interface AlgaHost {
   storageRoot: string;
   seed: AlgaSeed;
   /** The binding as the portal would be configured against this database. */
-  adapter(): HostAdapter;
+  adapter(): AlgaPsaAdapter;
   close(): Promise<void>;
 }
 
@@ -92,13 +92,13 @@ export async function tenantSlug(db: Knex, tenant: string): Promise<string> {
 /** A portal beside the host for its first tenant, with its HTTP server when `serve` is set. */
 export async function portalBesideAlga(
   host: AlgaHost,
-  options: { serve?: boolean; config?: Parameters<typeof portalOnHost>[0]['config']; smtpUrl?: string } = {},
+  options: { serve?: boolean; config?: Parameters<typeof portalOnHost>[0]['config']; smtpUrl?: string; adapter?: HostAdapter } = {},
 ): Promise<{ running: PortalOnHost; slug: string }> {
   const slug = await tenantSlug(host.db, host.seed.tenant);
   const running = await portalOnHost({
     db: host.db,
     databaseUrl: host.database.url,
-    adapter: host.adapter(),
+    adapter: options.adapter ?? host.adapter(),
     workspaceSlug: slug,
     from: 'Northwind IT <portal@northwind.example>',
     ...(options.serve ? { serve: true } : {}),

@@ -42,9 +42,9 @@ export interface NewClientDocument {
  * clientId (packages/documents/src/actions/documentActions.ts; fileDocument: is_client_visible true,
  * see CONTEXT.md). Must run in a transaction; answers the document's id.
  */
-export function insertClientDocument(db: Db, args: NewClientDocument): Promise<string> {
+export async function insertClientDocument(db: Db, args: NewClientDocument): Promise<string> {
   const { clientId, ...file } = args;
-  return fileDocument(db, { ...file, entityType: 'client', entityId: clientId });
+  return (await fileDocument(db, { ...file, entityType: 'client', entityId: clientId })).documentId;
 }
 
 export interface ClientDocumentRow {

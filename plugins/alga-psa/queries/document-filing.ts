@@ -90,6 +90,12 @@ export interface DocumentToFile {
   storagePath: string;
 }
 
+/** A document filed: its id and its external_files row's. */
+export interface FiledDocument {
+  documentId: string;
+  fileId: string;
+}
+
 /**
  * An upload filed as uploadDocument files one (through StorageService.uploadFile and
  * FileStoreModel.create): an external_files row (file_name the stored name, original_name,
@@ -97,9 +103,9 @@ export interface DocumentToFile {
  * getDocumentTypeId finds it, user_id / created_by the uploader, order_number 0 as uploadDocument
  * writes it, file_id, storage_path, mime_type, file_size, folder_path the record's first folder,
  * is_client_visible true) and a document_associations row naming the record. Must run in a
- * transaction; answers the document's id.
+ * transaction; answers the document's id and its file's.
  */
-export async function fileDocument(db: Db, args: DocumentToFile): Promise<string> {
+export async function fileDocument(db: Db, args: DocumentToFile): Promise<FiledDocument> {
   const [type, folderPath] = [
     await documentType(db, args.tenant, args.mimeType),
     await entityFolderPath(db, { tenant: args.tenant, entityType: args.entityType, entityId: args.entityId, userId: args.userId }),
@@ -138,5 +144,5 @@ export async function fileDocument(db: Db, args: DocumentToFile): Promise<string
     entity_id: args.entityId,
     entity_type: args.entityType,
   });
-  return documentId;
+  return { documentId, fileId };
 }

@@ -8,7 +8,7 @@
 // documents list names the uploader. Scoped by tenant and by the ticket being the client's (an
 // active client); oldest first by when it was associated.
 import { activeClientIds, type Db } from './db.ts';
-import { fileDocument } from './document-filing.ts';
+import { type FiledDocument, fileDocument } from './document-filing.ts';
 
 export interface TicketDocumentRow {
   document_id: string;
@@ -107,7 +107,7 @@ export interface NewTicketDocument {
  * are automatically client-visible") and a document_associations row (entity_type 'ticket').
  * Null when the ticket is not the client's. Must run in a transaction.
  */
-export async function insertTicketDocument(db: Db, args: NewTicketDocument): Promise<string | null> {
+export async function insertTicketDocument(db: Db, args: NewTicketDocument): Promise<FiledDocument | null> {
   const ticket = await db('tickets')
     .where({ tenant: args.tenant, ticket_id: args.ticketId, client_id: args.clientId })
     .whereIn('client_id', activeClientIds(db, args.tenant))
