@@ -4,7 +4,7 @@
 // fail too. Not claimed because not used: llx_societe_account (see CONTEXT.md: the portal keeps
 // its own per-person logins) and llx_comment (no way to name a contact as a comment's author).
 import type { HostClaim } from '../../src/index.ts';
-import { CLONED_LINE_COLUMNS, CLONED_ORDER_COLUMNS } from './queries/orders.ts';
+import { CLONED_LINE_COLUMNS, CLONED_ORDER_COLUMNS, CLONED_ORDER_EXPRESSION_COLUMNS } from './queries/orders.ts';
 
 /**
  * A file of a record indexed in llx_ecm_files as addFileIntoDatabaseIndex() writes it (ticket-uploads.ts
@@ -314,6 +314,7 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
       'fk_user_author',
       'ip',
       ...CLONED_ORDER_COLUMNS,
+      ...CLONED_ORDER_EXPRESSION_COLUMNS,
     ],
   },
   // The records linked to an order: the proposal it came from, its invoices, its shipments where

@@ -289,6 +289,9 @@ const CLONED_ORDER_EXPRESSIONS = {
   import_key: "''",
 } as const;
 
+/** The order's columns a draft writes from CLONED_ORDER_EXPRESSIONS, for the binding's claims. */
+export const CLONED_ORDER_EXPRESSION_COLUMNS = Object.keys(CLONED_ORDER_EXPRESSIONS) as Array<keyof typeof CLONED_ORDER_EXPRESSIONS>;
+
 /** The line columns a draft copies, as Commande::createFromClone copies each line (addline with its own amounts). */
 export const CLONED_LINE_COLUMNS = [
   'fk_product',
