@@ -54,11 +54,13 @@ export function immediateEmail(input: {
   const line = describeEvent(input.event, input.clientNames, input.words);
   const subjectKey = `notifications:emailSubjects.${input.event.event}`;
   const subject = t(subjectKey);
+  // A text that is missing comes back as its key, with or without its namespace: never a subject.
+  const missing = subject === subjectKey || subjectKey.endsWith(`:${subject}`);
   const unapplied =
     input.event.event === 'invoice.payment_unapplied' && input.adminUrl
       ? [t('notifications:emails.unapplied', { url: `${input.adminUrl}${UNAPPLIED_PAYMENTS_PATH}` })]
       : [];
-  return message(input.to, `${subject === subjectKey ? t('notifications:emails.fallbackSubject') : subject}: ${line}`.slice(0, 200), [
+  return message(input.to, `${missing ? t('notifications:emails.fallbackSubject') : subject}: ${line}`.slice(0, 200), [
     t('notifications:emails.portal', { workspace: input.workspace.name }),
     '',
     line,
