@@ -2,6 +2,7 @@
 // the document's file name, the task's title, a comment's first words. Everything comes from the
 // entry's own details, written with the entry (see the handlers that log), so a list of entries
 // names its records without a query per entry; older entries without a title or number say less.
+import type { Formatters } from '../i18n/formatters.ts';
 import type { Translate } from '../i18n/translations.ts';
 import type { ActivityRow } from './queries.ts';
 
@@ -36,7 +37,7 @@ function recordName(record: NonNullable<ReturnType<typeof recordOf>>, t: Transla
 }
 
 /** What the entry is about, named; null when it is about the client's account alone (a sign-in). */
-export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>, t: Translate): string | null {
+export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>, t: Translate, fmt: Pick<Formatters, 'dateTime'>): string | null {
   const d = (row.details ?? {}) as Record<string, unknown>;
   const record = recordOf(row);
   switch (row.event) {
@@ -69,11 +70,13 @@ export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>, t: Tr
           : null;
       return [ref, title ? quoted(title) : null, rating].filter(Boolean).join(' ') || null;
     }
-    // An appointment by its service and when it starts, as the agency keeps it (UTC in the log).
+    // An appointment by its service and when it starts: kept in UTC in the log, said in the
+    // reader's language and time zone (their formatters), as their pages say every time.
     case 'appointment.requested':
     case 'appointment.cancelled': {
       const service = str(d.service);
-      const at = str(d.startsAt);
+      const startsAt = str(d.startsAt);
+      const at = startsAt && !Number.isNaN(Date.parse(startsAt)) ? fmt.dateTime(startsAt) : startsAt;
       return [service ? quoted(service) : null, at].filter(Boolean).join(' ') || null;
     }
     // Work shared for approval: its title and the version decided.

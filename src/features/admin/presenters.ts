@@ -235,12 +235,12 @@ export interface ActivityLookups {
   clientsById: Map<string, HostClient>;
 }
 
-function eventLabel(row: ActivityRow, t: Translate): string {
+function eventLabel(row: ActivityRow, { t, fmt }: Words): string {
   const label = activityLabel(t, row.event, row.details);
   // Access changes are made by a staff member; the log says who.
   const staffName = typeof row.details?.staffName === 'string' ? row.details.staffName : null;
   // Which record, document, task or comment it was about, as the entry recorded it.
-  const subject = subjectNameOf(row, t);
+  const subject = subjectNameOf(row, t, fmt);
   const named = subject ? `${label} — ${subject}` : label;
   return staffName ? t('admin:activity.byStaff', { what: named, name: staffName }) : named;
 }
@@ -272,7 +272,7 @@ export function presentActivity(rows: ActivityRow[], lookups: ActivityLookups, w
       who,
       whoDetail: email && email !== who ? email : null,
       company,
-      event: eventLabel(row, t),
+      event: eventLabel(row, words),
       ip: row.ip ?? t('admin:activity.unknownIp'),
       device: describeDevice(row.user_agent, words),
     };

@@ -30,7 +30,7 @@ function describeEvent(row: ActivityRow, clientNames: Map<string, string>, { t, 
   const details = (row.details ?? {}) as Record<string, unknown>;
   const who = (row.client_id && clientNames.get(row.client_id)) || row.email || t('notifications:emails.aClient');
   const what = activityLabel(t, row.event, details);
-  const subject = subjectNameOf(row, t) ?? str(details.invoiceNumber) ?? str(details.number) ?? str(details.subjectNumber);
+  const subject = subjectNameOf(row, t, fmt) ?? str(details.invoiceNumber) ?? str(details.number) ?? str(details.subjectNumber);
   const count = row.repeat_count ?? 1;
   const repeats = count > 1 ? t('notifications:emails.times', { count }) : '';
   const cents =

@@ -122,7 +122,7 @@ export function presentNotifications(
       unread: Boolean(row.unread),
       who,
       what: activityLabel(t, row.event, row.details),
-      subject: subjectNameOf(row, t),
+      subject: subjectNameOf(row, t, fmt),
       href: link.href,
       linkText: t(`notifications:list.links.${link.text}`, { name: who }),
       amount: amountOf(row, input.i18n),

@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { eventsFor } from '../../notifications/rules.ts';
 import { subjectNameOf } from '../../../core/activity/records.ts';
 import { translator } from '../../../core/i18n/translations.ts';
+import { formattersFor } from '../../../core/i18n/formatters.ts';
 import { binary, flatText as flat, pdfText } from '../../../../test/support/pdf-text.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 
@@ -146,8 +147,10 @@ describe('company details', function () {
     expect(changes).to.deep.include({ field: 'taxId', from: '91-1144442', to: 'DE123456789' });
     expect(changes).to.deep.include({ field: 'billingEmail', from: null, to: 'rechnungen@northwind.test' });
     // The agency reads it old → new, in its language.
-    expect(subjectNameOf(logged[0], translator('en'))).to.contain('Street: 410 Harbor Street → Friedrichstraße 123');
-    expect(subjectNameOf(logged[0], translator('de'))).to.contain('Land: US → DE');
+    expect(subjectNameOf(logged[0], translator('en'), formattersFor('en', 'UTC'))).to.contain(
+      'Street: 410 Harbor Street → Friedrichstraße 123',
+    );
+    expect(subjectNameOf(logged[0], translator('de'), formattersFor('de', 'UTC'))).to.contain('Land: US → DE');
     // The agency is notified of it (in its list, and by email at once).
     expect(eventsFor('in_app')).to.include('company.details_changed');
     expect(eventsFor('immediate')).to.include('company.details_changed');
