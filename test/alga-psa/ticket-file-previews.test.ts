@@ -57,7 +57,8 @@ describe('alga-psa host: thumbnails and previews of ticket files, over HTTP', fu
   let tenant: string;
 
   before(async function () {
-    // Skipped where no real Alga database can be made (see ticket-files-http.test.ts).
+    // Skipped, saying why, where no real Alga database can be made: no PostgreSQL server (the
+    // embedded pass) or no schema file (alga-host.ts says which).
     if (reason) this.skip();
     host = await startAlgaHost();
     adapter = host.adapter();

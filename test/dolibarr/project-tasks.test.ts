@@ -28,6 +28,8 @@ describe("dolibarr binding: a project's tasks, whoever is assigned to them", fun
   before(async function () {
     // Skipped where no real Dolibarr database can be made: its schema is loaded with psql into a
     // PostgreSQL server (DATABASE_URL), which the embedded engine is not. CI's PostgreSQL pass runs it.
+    // Skipped, saying why, where Dolibarr's real schema cannot be loaded: no PostgreSQL server
+    // (the embedded pass) or no schema file (dolibarr-host.ts says which).
     if (reason) this.skip();
     host = await startDolibarrHost({ portalTables: true });
     const { db, seed } = host;

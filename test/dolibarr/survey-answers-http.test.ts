@@ -35,6 +35,8 @@ describe('dolibarr host: a survey answer is written on the ticket in Dolibarr', 
   before(async function () {
     // Skipped where no real Dolibarr database with its Ticket module can be made (psql and a
     // PostgreSQL server, DATABASE_URL); CI's PostgreSQL pass runs it.
+    // Skipped, saying why, where Dolibarr's real schema cannot be loaded: no PostgreSQL server
+    // (the embedded pass) or no schema file (dolibarr-host.ts says which).
     if (reason) this.skip();
     host = await startDolibarrHost({ ticketModule: true, portalTables: true });
     const { db, seed } = host;
