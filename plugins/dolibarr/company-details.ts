@@ -9,6 +9,7 @@ import type { Knex } from 'knex';
 import type { CompanyDetails, CompanyDetailsField, CompanyDetailsPort } from '../../src/index.ts';
 import { parseId } from './ids.ts';
 import { recordAgendaEvent } from './queries/agenda.ts';
+import { dolSanitizeFileName } from './upload-names.ts';
 import { type CompanyDetailsRow, countryRowid, findCompanyDetails, type SocieteColumns, updateSociete } from './queries/company-details.ts';
 import type { Db } from './queries/db.ts';
 
@@ -32,23 +33,6 @@ const text = (value: string | null | undefined) => (value?.trim() ? value.trim()
  */
 function societePhone(value: string | null | undefined): string | null {
   return text(value)?.replace(/[\t\n\v\f\r .]/g, '') || null;
-}
-
-// The characters dol_sanitizeFileName() takes out of a name.
-const FILE_NAME_FORBIDDEN = /[<>/\\?*|":°$;`]/g;
-
-/**
- * The VAT number as Societe::update() stores it, dol_sanitizeFileName(tva_intra, ''): the
- * characters a file name may not hold removed, '--' and a word-leading '-' defused, '..' dropped;
- * '' (not NULL) for none.
- */
-function societeTaxId(value: string | null | undefined): string {
-  return (value ?? '')
-    .replace(FILE_NAME_FORBIDDEN, '')
-    .replace(/--+/g, '_')
-    .replace(/\s+-(\S)/g, ' _$1')
-    .replace(/\s+-$/, '')
-    .replaceAll('..', '');
 }
 
 function present(row: CompanyDetailsRow): CompanyDetails {
@@ -104,7 +88,7 @@ export function dolibarrCompanyDetails(
         }
         if ('billingEmail' in changes) columns.email = text(wanted.billingEmail);
         if ('phone' in changes) columns.phone = societePhone(wanted.phone);
-        if ('taxId' in changes) columns.tva_intra = societeTaxId(text(wanted.taxId));
+        if ('taxId' in changes) columns.tva_intra = dolSanitizeFileName(text(wanted.taxId) ?? '', ''); // as Societe::update(): '' for none
         if (options.actingUserId) columns.fk_user_modif = options.actingUserId;
         if (!(await updateSociete(trx, { entity, companyId, columns }))) return null;
         // The COMPANY_MODIFY trigger's event, as the user the portal acts as (none: no author).

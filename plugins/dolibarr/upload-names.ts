@@ -53,13 +53,16 @@ const SPACE = '[ \\t\\n\\r\\v\\f]';
 // biome-ignore lint/suspicious/noControlCharactersInRegex: PHP trim()'s list includes NUL and VT
 const PHP_TRIM = /^[ \t\n\r\0\u000b]+|[ \t\n\r\0\u000b]+$/g;
 
-/** dol_sanitizeFileName($str) with its defaults ('_', unaccent on, quotes kept). */
-export function dolSanitizeFileName(name: string): string {
+/**
+ * dol_sanitizeFileName($str, $newstr) with its other defaults (unaccent on, quotes kept): '_' in
+ * place of each forbidden character for a file name, '' for a VAT number (Societe::update).
+ */
+export function dolSanitizeFileName(name: string, replacement = '_'): string {
   return [...name]
     .map((char) => UNACCENT[char] ?? char)
     .join('')
     .replace(COMBINING, '')
-    .replace(/[<>/\\?*|":°$;`]/g, '_')
+    .replace(/[<>/\\?*|":°$;`]/g, replacement)
     .replace(/--+/g, '_')
     .replace(new RegExp(`${SPACE}+-([^ \\t\\n\\r\\v\\f])`, 'g'), ' _$1')
     .replace(new RegExp(`${SPACE}+-$`), '')
