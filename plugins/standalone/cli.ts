@@ -1,5 +1,6 @@
-// `npm run portal -- <command> --host <dolibarr|alga-psa> [options]`: the client portal beside a CRM
-// that is not Node, run without writing code. Settings come from the environment (see --help).
+// `npm run portal -- <command> --host <dolibarr|alga-psa> [options]`, or `--binding FILE` for any
+// CRM a binding file describes: the client portal beside a CRM that is not Node, run without
+// writing code. Settings come from the environment (see --help).
 // A mistake in what was typed or set exits 2 with one line; the CRM's data refusing (no such
 // contact) exits 1; neither prints a stack trace.
 import { parseArgs } from 'node:util';
@@ -7,6 +8,7 @@ import { z } from 'zod';
 import { HostClaimError, StartupRefused, HttpError, ListenError } from '../../src/index.ts';
 import { StandaloneSetupError, type StandaloneBinding } from './binding.ts';
 import { bindingNames, STANDALONE_BINDINGS } from './bindings.ts';
+import { fileStandaloneBinding } from '../file-binding/standalone.ts';
 import { InviteRefused, inviteContact } from './invite.ts';
 import { openStandalonePortal, type StandalonePortal } from './portal-setup.ts';
 import { dropStaffSessionTable, createStaffSessionTable } from './queries/staff-sessions.ts';
@@ -17,13 +19,14 @@ class UsageError extends Error {}
 
 const COMMANDS = ['migrate', 'rollback', 'invite', 'serve'] as const;
 
+const hostOrFile = { host: z.string().optional(), binding: z.string().min(1).optional() };
 const argsSchema = z.discriminatedUnion('command', [
-  z.object({ command: z.literal('migrate'), host: z.string() }),
-  z.object({ command: z.literal('rollback'), host: z.string() }),
-  z.object({ command: z.literal('serve'), host: z.string() }),
+  z.object({ command: z.literal('migrate'), ...hostOrFile }),
+  z.object({ command: z.literal('rollback'), ...hostOrFile }),
+  z.object({ command: z.literal('serve'), ...hostOrFile }),
   z.object({
     command: z.literal('invite'),
-    host: z.string(),
+    ...hostOrFile,
     email: z.email({ error: 'invite needs --email with a valid email address' }).max(320),
     workspace: z
       .string()
@@ -39,6 +42,7 @@ const argsSchema = z.discriminatedUnion('command', [
 async function usage(): Promise<string> {
   const lines = [
     'Usage: npm run portal -- <command> --host <name> [options]',
+    '       npm run portal -- <command> --binding <file.yaml> [options]   (any CRM a binding file describes: docs/bind-your-crm.md)',
     '',
     "  migrate   check the CRM database against what the binding needs, then create the portal's own tables",
     "  rollback  drop the portal's own tables (the CRM's are never touched)",
@@ -61,6 +65,7 @@ async function usage(): Promise<string> {
 function parse(argv: string[]) {
   const options = {
     host: { type: 'string' },
+    binding: { type: 'string' },
     email: { type: 'string' },
     workspace: { type: 'string' },
     contact: { type: 'string' },
@@ -77,8 +82,9 @@ function parse(argv: string[]) {
   if (!COMMANDS.includes(command as (typeof COMMANDS)[number]))
     throw new UsageError(`unknown command "${command}": use ${COMMANDS.join(', ')}`);
   if (extra.length > 0) throw new UsageError(`unexpected "${extra.join(' ')}"`);
-  if (!parsed.values.host) throw new UsageError(`--host is required: ${bindingNames().join(' or ')}`);
-  if (!Object.hasOwn(STANDALONE_BINDINGS, parsed.values.host))
+  if (parsed.values.host && parsed.values.binding) throw new UsageError('give --host or --binding, not both');
+  if (!parsed.values.host && !parsed.values.binding) throw new UsageError(`--host (${bindingNames().join(' or ')}) or --binding <file> is required`);
+  if (parsed.values.host && !Object.hasOwn(STANDALONE_BINDINGS, parsed.values.host))
     throw new UsageError(`unknown --host "${parsed.values.host}": use ${bindingNames().join(' or ')}`);
   const checked = argsSchema.safeParse({ command, ...parsed.values });
   if (!checked.success) throw new UsageError(checked.error.issues[0]?.message ?? 'invalid arguments');
@@ -168,7 +174,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(await usage());
     return;
   }
-  const binding = await STANDALONE_BINDINGS[args.host]!();
+  const binding = args.binding ? fileStandaloneBinding(args.binding) : await STANDALONE_BINDINGS[args.host!]!();
   if (args.command === 'serve') return serve(binding);
   const running = await openStandalonePortal(binding, process.env, { command: args.command });
   try {

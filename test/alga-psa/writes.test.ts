@@ -227,7 +227,7 @@ describe('alga-psa binding: rows written as Alga writes them', function () {
     const paidAt = new Date('2026-03-15T10:00:00Z');
 
     const first = await db.transaction((trx) =>
-      adapter.invoices!.recordPayment(
+      adapter.invoices!.recordPayment!(
         tenant,
         seed.clients.bakery,
         invoiceId,
@@ -252,7 +252,7 @@ describe('alga-psa binding: rows written as Alga writes them', function () {
     expect(Object.keys(partial).sort()).to.deep.equal(['status', 'updated_at']);
     expect(partial.status).to.equal('partially_applied');
 
-    const rest = await adapter.invoices!.recordPayment(tenant, seed.clients.bakery, invoiceId, {
+    const rest = await adapter.invoices!.recordPayment!(tenant, seed.clients.bakery, invoiceId, {
       amountCents: 99_950,
       method: 'bank_transfer',
       reference: null,
@@ -261,7 +261,7 @@ describe('alga-psa binding: rows written as Alga writes them', function () {
     expect(rest).to.include({ amountCents: 99_950, method: 'bank_transfer', reference: null });
     expect((await invoice()).status).to.equal('paid');
     expect(
-      await adapter.invoices!.recordPayment(tenant, seed.clients.bakery, invoiceId, {
+      await adapter.invoices!.recordPayment!(tenant, seed.clients.bakery, invoiceId, {
         amountCents: 1,
         method: 'card',
         reference: null,
@@ -289,7 +289,7 @@ describe('alga-psa binding: rows written as Alga writes them', function () {
     const before = await db('invoices').where({ tenant, invoice_id: invoiceId }).first<Row>();
     const outcome = await db
       .transaction(async (trx) => {
-        const recorded = await adapter.invoices!.recordPayment(
+        const recorded = await adapter.invoices!.recordPayment!(
           tenant,
           seed.clients.garage,
           invoiceId,
@@ -314,7 +314,7 @@ describe('alga-psa binding: rows written as Alga writes them', function () {
     const invoiceId = seed.invoices.garageOpen;
     const paidAt = new Date('2026-04-01T09:30:00Z');
     const recorded = await db.transaction((trx) =>
-      adapter.invoices!.recordPayment(
+      adapter.invoices!.recordPayment!(
         tenant,
         seed.clients.garage,
         invoiceId,
@@ -362,7 +362,7 @@ describe('alga-psa binding: rows written as Alga writes them', function () {
   it('a payment through a provider Alga has no name for (the demo one): payment_method credit_card, the provider in metadata', async function () {
     const { db, seed } = host;
     const invoiceId = seed.invoices.partlyPaid;
-    const recorded = await adapter.invoices!.recordPayment(tenant, seed.clients.bakery, invoiceId, {
+    const recorded = await adapter.invoices!.recordPayment!(tenant, seed.clients.bakery, invoiceId, {
       amountCents: 1_000,
       method: 'card',
       reference: 'demo_7Q2',

@@ -287,19 +287,19 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
       it('updates the profile (name and phone) and reads it back', async function () {
         const original = { name: known.name, phone: known.phone };
         try {
-          const updated = await adapter.contacts.updateProfile(workspace.id, known.id, {
+          const updated = await adapter.contacts.updateProfile!(workspace.id, known.id, {
             name: 'Renée Contract-Test',
             phone: '+33 1 23 45 67 89',
           });
           expect(updated).to.include({ id: known.id, name: 'Renée Contract-Test', phone: '+33 1 23 45 67 89', email: known.email });
           expect(await adapter.contacts.findById(workspace.id, known.id)).to.deep.equal(updated);
-          const cleared = await adapter.contacts.updateProfile(workspace.id, known.id, { name: 'Renée Contract-Test', phone: null });
+          const cleared = await adapter.contacts.updateProfile!(workspace.id, known.id, { name: 'Renée Contract-Test', phone: null });
           expect(cleared?.phone).to.equal(null);
         } finally {
-          const restored = await adapter.contacts.updateProfile(workspace.id, known.id, original);
+          const restored = await adapter.contacts.updateProfile!(workspace.id, known.id, original);
           expect(restored).to.deep.equal(known);
         }
-        expect(await adapter.contacts.updateProfile(workspace.id, '2147483647', { name: 'Nobody', phone: null })).to.equal(null);
+        expect(await adapter.contacts.updateProfile!(workspace.id, '2147483647', { name: 'Nobody', phone: null })).to.equal(null);
       });
 
       it('changes the contact email inside the transaction it is given, and only in its workspace (optional contacts.updateEmail)', async function () {
@@ -367,9 +367,9 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
       it("does not update another workspace's contact", async function () {
         const second = otherWorkspace(this);
         const [theirs] = await adapter.contacts.list(second.id);
-        expect(await adapter.contacts.updateProfile(workspace.id, theirs!.id, { name: 'Hijacked Name', phone: null })).to.equal(null);
+        expect(await adapter.contacts.updateProfile!(workspace.id, theirs!.id, { name: 'Hijacked Name', phone: null })).to.equal(null);
         expect(await adapter.contacts.findById(second.id, theirs!.id)).to.deep.equal(theirs);
-        expect(await adapter.contacts.updateProfile(second.id, known.id, { name: 'Hijacked Name', phone: null })).to.equal(null);
+        expect(await adapter.contacts.updateProfile!(second.id, known.id, { name: 'Hijacked Name', phone: null })).to.equal(null);
         expect(await adapter.contacts.findById(workspace.id, known.id)).to.deep.equal(known);
       });
 
@@ -394,8 +394,8 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
           expect(await adapter.contacts.findByEmail(bad, known.email), label).to.deep.equal([]);
           expect(await adapter.contacts.list(bad), label).to.deep.equal([]);
           expect(await adapter.contacts.list(workspace.id, { clientId: bad }), label).to.deep.equal([]);
-          expect(await adapter.contacts.updateProfile(workspace.id, bad, { name: 'Nobody', phone: null }), label).to.equal(null);
-          expect(await adapter.contacts.updateProfile(bad, known.id, { name: 'Nobody', phone: null }), label).to.equal(null);
+          expect(await adapter.contacts.updateProfile!(workspace.id, bad, { name: 'Nobody', phone: null }), label).to.equal(null);
+          expect(await adapter.contacts.updateProfile!(bad, known.id, { name: 'Nobody', phone: null }), label).to.equal(null);
           const summaries = [
             await adapter.summaries.forClient(bad, known.clientId, known.id),
             await adapter.summaries.forClient(workspace.id, bad, known.id),

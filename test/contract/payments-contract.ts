@@ -48,17 +48,17 @@ export function describeRecordPaymentContract(name: string, setup: () => Promise
 
     it("refuses an amount over the balance, another client's invoice, another workspace and malformed ids, writing nothing", async function () {
       const before = await current();
-      expect(await invoices.recordPayment(workspace.id, open.clientId, open.invoice.id, payment(before.balanceCents + 1))).to.equal(null);
-      expect(await invoices.recordPayment(workspace.id, open.clientId, open.invoice.id, payment(0))).to.equal(null);
-      expect(await invoices.recordPayment(workspace.id, otherClientId, open.invoice.id, payment(100))).to.equal(null);
+      expect(await invoices.recordPayment!(workspace.id, open.clientId, open.invoice.id, payment(before.balanceCents + 1))).to.equal(null);
+      expect(await invoices.recordPayment!(workspace.id, open.clientId, open.invoice.id, payment(0))).to.equal(null);
+      expect(await invoices.recordPayment!(workspace.id, otherClientId, open.invoice.id, payment(100))).to.equal(null);
       const other = ctx.fixture.otherWorkspaceSlug ? await ctx.adapter.workspaces.findBySlug(ctx.fixture.otherWorkspaceSlug) : null;
-      if (other) expect(await invoices.recordPayment(other.id, open.clientId, open.invoice.id, payment(100))).to.equal(null);
+      if (other) expect(await invoices.recordPayment!(other.id, open.clientId, open.invoice.id, payment(100))).to.equal(null);
       for (const id of MALFORMED) {
-        expect(await invoices.recordPayment(workspace.id, open.clientId, id, payment(100)), `invoice ${id.slice(0, 20)}`).to.equal(null);
-        expect(await invoices.recordPayment(id, open.clientId, open.invoice.id, payment(100)), `workspace ${id.slice(0, 20)}`).to.equal(
+        expect(await invoices.recordPayment!(workspace.id, open.clientId, id, payment(100)), `invoice ${id.slice(0, 20)}`).to.equal(null);
+        expect(await invoices.recordPayment!(id, open.clientId, open.invoice.id, payment(100)), `workspace ${id.slice(0, 20)}`).to.equal(
           null,
         );
-        expect(await invoices.recordPayment(workspace.id, id, open.invoice.id, payment(100)), `client ${id.slice(0, 20)}`).to.equal(null);
+        expect(await invoices.recordPayment!(workspace.id, id, open.invoice.id, payment(100)), `client ${id.slice(0, 20)}`).to.equal(null);
       }
       expect(await current()).to.deep.equal(before);
     });
@@ -67,7 +67,7 @@ export function describeRecordPaymentContract(name: string, setup: () => Promise
       const before = await current();
       await ctx.db
         .transaction(async (trx) => {
-          const recorded = await invoices.recordPayment(workspace.id, open.clientId, open.invoice.id, payment(100), { trx });
+          const recorded = await invoices.recordPayment!(workspace.id, open.clientId, open.invoice.id, payment(100), { trx });
           expect(recorded).to.not.equal(null);
           throw new Error('roll back');
         })
@@ -83,7 +83,7 @@ export function describeRecordPaymentContract(name: string, setup: () => Promise
         paidAt: new Date('2026-03-01T09:00:00Z'),
         provider: 'demo',
       };
-      const recorded = await invoices.recordPayment(workspace.id, open.clientId, open.invoice.id, online);
+      const recorded = await invoices.recordPayment!(workspace.id, open.clientId, open.invoice.id, online);
       expect(recorded).to.not.equal(null);
       const read = (await current()).payments.find((p) => p.id === recorded!.id);
       expect(read, 'the payment read back').to.not.equal(undefined);
@@ -96,7 +96,7 @@ export function describeRecordPaymentContract(name: string, setup: () => Promise
 
     it('records a partial payment (still open), then the rest (paid), then refuses more', async function () {
       const before = await current();
-      const first = await invoices.recordPayment(workspace.id, open.clientId, open.invoice.id, payment(100));
+      const first = await invoices.recordPayment!(workspace.id, open.clientId, open.invoice.id, payment(100));
       expect(first).to.include({ amountCents: 100, method: 'card', reference: 'contract-100' });
       expect(first!.id).to.be.a('string').and.not.equal('');
       expect(first!.paidAt).to.be.instanceOf(Date);
@@ -106,14 +106,14 @@ export function describeRecordPaymentContract(name: string, setup: () => Promise
       expect(partly.balanceCents).to.equal(before.balanceCents - 100);
       expect(partly.payments.map((p) => p.id)).to.include(first!.id);
 
-      const rest = await invoices.recordPayment(workspace.id, open.clientId, open.invoice.id, payment(partly.balanceCents));
+      const rest = await invoices.recordPayment!(workspace.id, open.clientId, open.invoice.id, payment(partly.balanceCents));
       expect(rest).to.not.equal(null);
       const settled = await current();
       expect(settled.status).to.equal('paid');
       expect(settled.balanceCents).to.equal(0);
       expect(settled.paidCents).to.equal(settled.totalCents);
 
-      expect(await invoices.recordPayment(workspace.id, open.clientId, open.invoice.id, payment(1))).to.equal(null);
+      expect(await invoices.recordPayment!(workspace.id, open.clientId, open.invoice.id, payment(1))).to.equal(null);
       expect((await current()).payments).to.have.length(settled.payments.length);
     });
   });

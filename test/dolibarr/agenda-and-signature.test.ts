@@ -174,7 +174,7 @@ describe("dolibarr binding: Dolibarr's agenda events and online signature fields
     const { ref } = await host.db('llx_facture').where({ rowid: id }).first<{ ref: string }>('ref');
     const paidAt = new Date('2026-03-04T10:00:00Z');
     const pay = (amountCents: number, reference: string) =>
-      adapter.invoices!.recordPayment(workspaceId, String(bakery), String(id), {
+      adapter.invoices!.recordPayment!(workspaceId, String(bakery), String(id), {
         amountCents,
         method: 'card',
         reference,

@@ -235,7 +235,7 @@ describe('dolibarr host: the company details', function () {
     const { db, seed } = host;
     const contacts = seededAdapter(host).contacts;
     const since = await lastEvent();
-    const updated = await contacts.updateProfile('1', String(seed.contacts.sophie), {
+    const updated = await contacts.updateProfile!('1', String(seed.contacts.sophie), {
       name: 'Sophie Martin-Roux',
       phone: ' +33 6.12.34.56.78 ',
     });
@@ -284,7 +284,7 @@ describe('dolibarr host: the company details', function () {
     }
     // Another company's contact, or one of another entity: nothing written, no event.
     const after = await lastEvent();
-    expect(await contacts.updateProfile('2', String(seed.contacts.sophie), { name: 'X Y', phone: null })).to.equal(null);
+    expect(await contacts.updateProfile!('2', String(seed.contacts.sophie), { name: 'X Y', phone: null })).to.equal(null);
     expect(await eventsSince(after)).to.deep.equal([]);
   });
 });

@@ -63,7 +63,7 @@ describe('dolibarr binding: online payments as paymentok.php records them', func
     const paidAt = new Date('2026-04-02T10:15:00Z');
 
     const recorded = await db.transaction((trx) =>
-      adapter.invoices!.recordPayment(
+      adapter.invoices!.recordPayment!(
         workspaceId,
         String(seed.companies.bakery),
         String(seed.invoices.unpaid),
@@ -127,7 +127,7 @@ describe('dolibarr binding: online payments as paymentok.php records them', func
     const before = await db('llx_bank').count<Array<{ count: string }>>('* as count');
     await dropConst('STRIPE_BANK_ACCOUNT_FOR_PAYMENTS');
     await setConst('STRIPE_LIVE', '1');
-    const first = await adapter.invoices!.recordPayment(workspaceId, String(seed.companies.bakery), String(seed.invoices.unpaid), {
+    const first = await adapter.invoices!.recordPayment!(workspaceId, String(seed.companies.bakery), String(seed.invoices.unpaid), {
       amountCents: 10_000,
       method: 'card',
       reference: 'pi_3PortalStripe02',
@@ -144,7 +144,7 @@ describe('dolibarr binding: online payments as paymentok.php records them', func
     const [account] = await db('llx_bank').select('fk_account').limit(1);
     await setConst('STRIPE_BANK_ACCOUNT_FOR_PAYMENTS', String(account.fk_account));
     await dropConst('MAIN_MODULE_BANQUE');
-    const second = await adapter.invoices!.recordPayment(workspaceId, String(seed.companies.bakery), String(seed.invoices.unpaid), {
+    const second = await adapter.invoices!.recordPayment!(workspaceId, String(seed.companies.bakery), String(seed.invoices.unpaid), {
       amountCents: 10_000,
       method: 'card',
       reference: 'pi_3PortalStripe03',
@@ -158,7 +158,7 @@ describe('dolibarr binding: online payments as paymentok.php records them', func
   it('another provider: its reference in ext_payment_id and its name as the site, no bank line; a payment with no provider keeps num_paiement', async function () {
     const { seed } = host;
     await setConst('MAIN_MODULE_BANQUE', '1');
-    const demo = await adapter.invoices!.recordPayment(workspaceId, String(seed.companies.bakery), String(seed.invoices.unpaid), {
+    const demo = await adapter.invoices!.recordPayment!(workspaceId, String(seed.companies.bakery), String(seed.invoices.unpaid), {
       amountCents: 5_000,
       method: 'card',
       reference: 'demo_77',
@@ -166,7 +166,7 @@ describe('dolibarr binding: online payments as paymentok.php records them', func
       provider: 'demo',
     });
     expect(await payment(demo!.id)).to.deep.include({ num_paiement: '', ext_payment_id: 'demo_77', ext_payment_site: 'demo', fk_bank: 0 });
-    const staff = await adapter.invoices!.recordPayment(workspaceId, String(seed.companies.bakery), String(seed.invoices.unpaid), {
+    const staff = await adapter.invoices!.recordPayment!(workspaceId, String(seed.companies.bakery), String(seed.invoices.unpaid), {
       amountCents: 5_000,
       method: 'bank_transfer',
       reference: 'SEPA 2026-04',
@@ -188,7 +188,7 @@ describe('dolibarr binding: online payments as paymentok.php records them', func
     let failure: unknown = null;
     await db
       .transaction((trx) =>
-        adapter.invoices!.recordPayment(
+        adapter.invoices!.recordPayment!(
           workspaceId,
           String(seed.companies.bakery),
           String(seed.invoices.unpaid),

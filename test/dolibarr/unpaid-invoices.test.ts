@@ -137,7 +137,7 @@ describe('dolibarr host: the unpaid invoices on the dashboard, through the porta
     expect(await unpaid()).to.equal(2);
     await pass();
     expect(await kept()).to.deep.equal(sorted(invoices.unpaid, invoices.draft, billed));
-    const paid = await adapter.invoices!.recordPayment('1', String(bakery()), String(billed), {
+    const paid = await adapter.invoices!.recordPayment!('1', String(bakery()), String(billed), {
       amountCents: 12_000,
       method: 'card',
       reference: 'pi_3UnpaidIndex01',

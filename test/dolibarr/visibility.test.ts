@@ -172,7 +172,7 @@ describe("dolibarr binding: which rows are the portal's", function () {
     // What remains is all a payment may cover.
     const paidAt = new Date('2026-03-01T10:00:00Z');
     expect(
-      await adapter.invoices!.recordPayment(ws, garage, String(invoices.partlyPaid), {
+      await adapter.invoices!.recordPayment!(ws, garage, String(invoices.partlyPaid), {
         amountCents: 28_001,
         method: 'card',
         reference: null,

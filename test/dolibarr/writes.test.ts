@@ -100,7 +100,7 @@ describe('dolibarr binding: rows written as Dolibarr writes them', function () {
 
     // Part of it, inside the transaction that would also hold the portal's own evidence.
     const first = await db.transaction((trx) =>
-      adapter.invoices!.recordPayment(
+      adapter.invoices!.recordPayment!(
         workspaceId,
         String(seed.companies.bakery),
         String(invoiceId),
@@ -149,7 +149,7 @@ describe('dolibarr binding: rows written as Dolibarr writes them', function () {
     // A part payment leaves the invoice untouched: Dolibarr closes it only when nothing remains.
     expect(await invoice()).to.deep.equal(before);
 
-    const rest = await adapter.invoices!.recordPayment(workspaceId, String(seed.companies.bakery), String(invoiceId), {
+    const rest = await adapter.invoices!.recordPayment!(workspaceId, String(seed.companies.bakery), String(invoiceId), {
       amountCents: 99_950,
       method: 'bank_transfer',
       reference: null,

@@ -122,12 +122,12 @@ describe('reference CRM adapter', function () {
 
     it("updates a contact's name and phone within the workspace only", async function () {
       const owen = String(await idOf(crm.db, 'contacts', { email: 'owen@bluebell.test' }, 'demo'));
-      const updated = await adapter.contacts.updateProfile(demoId, owen, { name: 'Owen P. Hughes', phone: '+353 1 555 0199' });
+      const updated = await adapter.contacts.updateProfile!(demoId, owen, { name: 'Owen P. Hughes', phone: '+353 1 555 0199' });
       expect(updated).to.include({ id: owen, name: 'Owen P. Hughes', phone: '+353 1 555 0199', email: 'owen@bluebell.test' });
-      const cleared = await adapter.contacts.updateProfile(demoId, owen, { name: 'Owen Hughes', phone: null });
+      const cleared = await adapter.contacts.updateProfile!(demoId, owen, { name: 'Owen Hughes', phone: null });
       expect(cleared?.phone).to.equal(null);
 
-      expect(await adapter.contacts.updateProfile(acmeId, owen, { name: 'Hijacked', phone: null })).to.equal(null);
+      expect(await adapter.contacts.updateProfile!(acmeId, owen, { name: 'Hijacked', phone: null })).to.equal(null);
       expect((await adapter.contacts.findById(demoId, owen))?.name).to.equal('Owen Hughes');
     });
   });

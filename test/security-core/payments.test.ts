@@ -443,7 +443,7 @@ describe('payment service (security core)', function () {
     expect((await callback(part, 10_000)).outcome).to.equal('recorded');
     // The rest is paid in the CRM; then the closed checkout's money arrives after all (the host
     // refuses it: over what is left). It is kept, not dropped.
-    await crm.adapter.invoices!.recordPayment(crm.workspaceId, crm.clientId, invoiceId, {
+    await crm.adapter.invoices!.recordPayment!(crm.workspaceId, crm.clientId, invoiceId, {
       amountCents: 20_000,
       method: 'bank_transfer',
       reference: null,

@@ -102,8 +102,11 @@ export interface ContactsPort {
   /** Case-insensitive; a host may hold the same email on several contacts. */
   findByEmail(workspaceId: HostId, email: string): Promise<HostContact[]>;
   list(workspaceId: HostId, filter?: { clientId?: HostId }): Promise<HostContact[]>;
-  /** The client edits their own name and phone from the account page. */
-  updateProfile(workspaceId: HostId, contactId: HostId, profile: { name: string; phone: string | null }): Promise<HostContact | null>;
+  /**
+   * The client edits their own name and phone from the account page. Optional: without it the
+   * account page shows them as the host has them, with no form.
+   */
+  updateProfile?(workspaceId: HostId, contactId: HostId, profile: { name: string; phone: string | null }): Promise<HostContact | null>;
   /**
    * The client changes their sign-in email from the account page; the contact's email follows.
    * Runs in `write.trx` when given (a host on the portal's database), so the portal's own change
@@ -522,6 +525,12 @@ export interface OffersPort {
    * routes answer 404 and neither the navigation nor the dashboard mentions it.
    */
   kinds?: readonly OfferKind[];
+  /**
+   * Optional: the decisions the host records, per kind (a host whose clients may only approve a
+   * quote, as Invoice Ninja's). A decision left out is not offered: no button, its routes answer
+   * 404. Absent: accepting and declining every kind the host keeps.
+   */
+  outcomes?: Partial<Record<OfferKind, readonly OfferDecision['outcome'][]>>;
   list(workspaceId: HostId, clientId: HostId, kind: OfferKind, filter: OfferListFilter, page: PageRequest): Promise<Page<OfferSummary>>;
   /**
    * `read`, where given: read in the caller's transaction, so the offer is read as a decision made
@@ -703,8 +712,9 @@ export interface InvoicesPort {
   /**
    * Records a payment against an open invoice, turning it paid when the balance reaches zero.
    * Answers null (and records nothing) for an invoice that is not open or an amount over the balance.
+   * Optional: a host that cannot record one is not paid online through the portal (no pay button).
    */
-  recordPayment(workspaceId: HostId, clientId: HostId, id: HostId, payment: NewPayment, write?: HostWrite): Promise<InvoicePayment | null>;
+  recordPayment?(workspaceId: HostId, clientId: HostId, id: HostId, payment: NewPayment, write?: HostWrite): Promise<InvoicePayment | null>;
   /**
    * Optional: every invoice of the client that list() returns (all statuses), oldest issued first,
    * and every payment of those invoices, oldest first, in a fixed number of reads, for a statement

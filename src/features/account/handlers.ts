@@ -106,6 +106,8 @@ export function createAccountHandlers(deps: {
       i18n.t('account:title'),
       {
         profile: { ...presentProfile(client.user, client.contact, hasPassword), ...(forms.profileValues ?? {}) },
+        // A host that does not take changes to a contact's name and phone shows them without a form.
+        profileEditable: adapter.contacts.updateProfile !== undefined,
         // A first password is set only by a client who proves it is them with an emailed code.
         identity: hasPassword ? 'password' : await identity.mode(req, res),
         // Without password sign-in a password would open nothing: the form is not offered.
@@ -172,6 +174,7 @@ export function createAccountHandlers(deps: {
       const input = req.body as UpdateProfileInput;
       const { workspace } = portalContext(res);
       const client = signedInClient(res);
+      if (!adapter.contacts.updateProfile) throw notFound();
       const updated = await adapter.contacts.updateProfile(workspace.id, client.contact.id, { name: input.name, phone: input.phone });
       if (!updated) throw notFound();
       client.contact = updated;

@@ -53,7 +53,7 @@ export function offersFeature(core: CoreServices, shared: { comments: CommentsPo
             createOfferHandlers({ db, offers: adapter.offers, comments, storage, now, limiter, decisions, requests: adapter.requests }),
             kinds,
           ),
-          decisionRoutes(createDecisionHandlers({ db, decisions, storage }), kinds),
+          decisionRoutes(createDecisionHandlers({ db, decisions, storage }), kinds, adapter.offers),
         ]
       : [],
     staffReadRoutes: [recordEvidenceRoutes(records)],

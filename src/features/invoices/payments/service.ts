@@ -151,7 +151,8 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     payable,
     provider: (id: string) => byId.get(id) ?? null,
     /** The workspace's payment settings give a way to pay on this instance (see availability.ts). */
-    hasWayToPay: (settings: PaymentSettings) => hasWayToPay(settings, registered),
+    // Paying online needs the host to record the payment: a host without recordPayment is not paid through the portal.
+    hasWayToPay: (settings: PaymentSettings) => invoices()?.recordPayment !== undefined && hasWayToPay(settings, registered),
 
     /**
      * Starts a checkout for the invoice options() found (the caller has them already: reading the
@@ -307,7 +308,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     ): Promise<CallbackResult> {
       const provider = byId.get(providerId);
       const port = invoices();
-      if (!provider || !port) return { outcome: 'invalid' };
+      if (!provider || !port?.recordPayment) return { outcome: 'invalid' };
       const verdict = await provider.verifyCallback({ workspaceId, rawBody: input.rawBody, header: input.header, now: now() });
       if (verdict && 'ignored' in verdict) return { outcome: 'ignored' };
       if (verdict && 'unavailable' in verdict) {
@@ -432,7 +433,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           await setCallbackOutcome(trx, { workspaceId, provider: provider.id, idempotencyKey: event.idempotencyKey, outcome: 'pending' });
           return { outcome: 'pending' };
         }
-        const recorded = await port.recordPayment(
+        const recorded = await port.recordPayment!(
           workspaceId,
           payment.client_id,
           payment.invoice_id,

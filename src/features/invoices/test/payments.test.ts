@@ -399,7 +399,7 @@ describe('paying invoices from the portal', function () {
     expect(await startCheckout({ choice: 'full' })).to.equal(first);
     const checkout = await client.get(`/portal/demo/payments/demo/${first}`).expect(200);
     // The invoice is settled in the CRM while the client is on the checkout page; then they pay.
-    await h.crm.adapter.invoices!.recordPayment(invoice.workspaceId, invoice.clientId, invoice.id, {
+    await h.crm.adapter.invoices!.recordPayment!(invoice.workspaceId, invoice.clientId, invoice.id, {
       amountCents: 50_000,
       method: 'bank_transfer',
       reference: null,

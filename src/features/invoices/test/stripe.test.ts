@@ -434,7 +434,7 @@ describe('paying invoices with Stripe (the SDK against a stand-in in Stripe wire
     await newOpenInvoice(23_000);
     const session = await pay();
     // The invoice is paid another way while the client is on Stripe's page; then Stripe takes the money too.
-    await h.crm.adapter.invoices!.recordPayment(invoice.workspaceId, invoice.clientId, invoice.id, {
+    await h.crm.adapter.invoices!.recordPayment!(invoice.workspaceId, invoice.clientId, invoice.id, {
       amountCents: 23_000,
       method: 'bank_transfer',
       reference: 'TRF-23',

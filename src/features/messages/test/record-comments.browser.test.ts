@@ -120,7 +120,7 @@ describe('record comment threads live in Chromium', function () {
       .where({ 'w.slug': 'demo', 'i.number': 'INV-0002' })
       .first('i.id', 'i.workspace_id', 'i.client_id');
     const providerReference = `demo:evt_${'0123456789abcdef'.repeat(4)}`;
-    const recorded = await h.crm.adapter.invoices!.recordPayment(
+    const recorded = await h.crm.adapter.invoices!.recordPayment!(
       String(invoice.workspace_id),
       String(invoice.client_id),
       String(invoice.id),

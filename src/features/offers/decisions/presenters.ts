@@ -133,7 +133,7 @@ export function presentOfferActions(state: OfferState, i18n: RequestI18n, href: 
       : null;
   return {
     acceptHref: state.canAccept ? `${href}/accept` : null,
-    declineHref: state.canDecide ? `${href}/decline` : null,
+    declineHref: state.canDecline ? `${href}/decline` : null,
     notice:
       notice ??
       (state.canDecide && state.expired && state.offer.validUntil

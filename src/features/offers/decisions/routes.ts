@@ -2,7 +2,8 @@
 // router). Each decision has a page of its own (works without JavaScript) and a POST that
 // redirects back to the offer.
 import { Router } from 'express';
-import { allow, type OfferKind, validateBody } from '../../../core/index.ts';
+import { allow, type OfferKind, type OffersPort, validateBody } from '../../../core/index.ts';
+import { offersOutcome } from './service.ts';
 import { AcceptProposalCommand, AcceptQuotationCommand, DeclineProposalCommand, DeclineQuotationCommand } from './commands.ts';
 import type { DecisionHandlers } from './handlers.ts';
 import { MAX_STROKES_FIELD_LENGTH } from './signature-strokes.ts';
@@ -21,41 +22,55 @@ export const SIGNED_FORMS = {
   refusedUrl: (path: string) => `${path.replace(/^(\/p\/[^/]+)\/accept$/, '$1')}?refused=too_large`,
 };
 
-export function decisionRoutes(h: DecisionHandlers, kinds: readonly OfferKind[] = ['proposal', 'quotation']): Router {
+export function decisionRoutes(
+  h: DecisionHandlers,
+  kinds: readonly OfferKind[] = ['proposal', 'quotation'],
+  offers?: Pick<OffersPort, 'outcomes'>,
+): Router {
   const router = Router({ mergeParams: true });
+  // A decision the host does not record (OffersPort.outcomes) has no route: 404.
+  const offered = (kind: OfferKind, outcome: 'accepted' | 'declined') => offersOutcome(offers, kind, outcome);
   // Only the kinds the host keeps (OffersPort.kinds) get routes; the others answer 404.
   if (kinds.includes('proposal')) {
-    router.get('/proposals/:id/accept', allow.section('proposals'), h.show('proposal', 'accept'));
-    router.post(
-      '/proposals/:id/accept',
-      allow.company('proposals'),
-      validateBody(AcceptProposalCommand, h.invalid('proposal', 'accept')),
-      h.decide('proposal', 'accept'),
-    );
-    router.get('/proposals/:id/decline', allow.section('proposals'), h.show('proposal', 'decline'));
-    router.post(
-      '/proposals/:id/decline',
-      allow.company('proposals'),
-      validateBody(DeclineProposalCommand, h.invalid('proposal', 'decline')),
-      h.decide('proposal', 'decline'),
-    );
+    if (offered('proposal', 'accepted')) {
+      router.get('/proposals/:id/accept', allow.section('proposals'), h.show('proposal', 'accept'));
+      router.post(
+        '/proposals/:id/accept',
+        allow.company('proposals'),
+        validateBody(AcceptProposalCommand, h.invalid('proposal', 'accept')),
+        h.decide('proposal', 'accept'),
+      );
+    }
+    if (offered('proposal', 'declined')) {
+      router.get('/proposals/:id/decline', allow.section('proposals'), h.show('proposal', 'decline'));
+      router.post(
+        '/proposals/:id/decline',
+        allow.company('proposals'),
+        validateBody(DeclineProposalCommand, h.invalid('proposal', 'decline')),
+        h.decide('proposal', 'decline'),
+      );
+    }
     router.get('/proposals/:id/signed.pdf', allow.section('proposals'), h.signedPdf('proposal'));
   }
   if (kinds.includes('quotation')) {
-    router.get('/quotations/:id/accept', allow.section('quotations'), h.show('quotation', 'accept'));
-    router.post(
-      '/quotations/:id/accept',
-      allow.company('proposals'),
-      validateBody(AcceptQuotationCommand, h.invalid('quotation', 'accept')),
-      h.decide('quotation', 'accept'),
-    );
-    router.get('/quotations/:id/decline', allow.section('quotations'), h.show('quotation', 'decline'));
-    router.post(
-      '/quotations/:id/decline',
-      allow.company('proposals'),
-      validateBody(DeclineQuotationCommand, h.invalid('quotation', 'decline')),
-      h.decide('quotation', 'decline'),
-    );
+    if (offered('quotation', 'accepted')) {
+      router.get('/quotations/:id/accept', allow.section('quotations'), h.show('quotation', 'accept'));
+      router.post(
+        '/quotations/:id/accept',
+        allow.company('proposals'),
+        validateBody(AcceptQuotationCommand, h.invalid('quotation', 'accept')),
+        h.decide('quotation', 'accept'),
+      );
+    }
+    if (offered('quotation', 'declined')) {
+      router.get('/quotations/:id/decline', allow.section('quotations'), h.show('quotation', 'decline'));
+      router.post(
+        '/quotations/:id/decline',
+        allow.company('proposals'),
+        validateBody(DeclineQuotationCommand, h.invalid('quotation', 'decline')),
+        h.decide('quotation', 'decline'),
+      );
+    }
     router.get('/quotations/:id/signed.pdf', allow.section('quotations'), h.signedPdf('quotation'));
   }
   return router;

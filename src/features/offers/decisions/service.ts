@@ -6,7 +6,7 @@
 // host's conditional status change (only while open), then the activity entry. Any of them failing
 // rolls back all three, so a failing host update leaves no evidence and vice versa.
 import type { Knex } from 'knex';
-import { type HostAdapter, insertActivity, type LetterheadParties, type OfferDetail, type OfferKind } from '../../../core/index.ts';
+import { type HostAdapter, insertActivity, type LetterheadParties, type OfferDetail, type OfferKind, type OffersPort } from '../../../core/index.ts';
 import { insertPublicLinkAccess } from '../public-links/queries.ts';
 import { fingerprintOffer } from './snapshot.ts';
 import {
@@ -95,6 +95,14 @@ export interface OfferState {
   /** Open, not decided in the portal: the accept / decline forms may be shown. */
   canDecide: boolean;
   canAccept: boolean;
+  /** Open, not decided, and the host records a decline of this kind. */
+  canDecline: boolean;
+}
+
+/** Whether the host records this decision on this kind of offer (OffersPort.outcomes). */
+export function offersOutcome(offers: Pick<OffersPort, 'outcomes'> | undefined, kind: OfferKind, outcome: 'accepted' | 'declined'): boolean {
+  if (!offers?.outcomes) return true;
+  return offers.outcomes[kind]?.includes(outcome) ?? false;
 }
 
 export class OfferDecisions {
@@ -149,14 +157,15 @@ export class OfferDecisions {
       changedSinceDecision: decision !== null && decision.snapshot_sha256 !== sha256,
       expired,
       canDecide,
-      canAccept: canDecide && !expired,
+      canAccept: canDecide && !expired && offersOutcome(this.deps.adapter.offers, offer.kind, 'accepted'),
+      canDecline: canDecide && offersOutcome(this.deps.adapter.offers, offer.kind, 'declined'),
     };
   }
 
   async decide(r: DecideRequest): Promise<DecideResult> {
     const { db, adapter } = this.deps;
     const offers = adapter.offers;
-    if (!offers) return { ok: false, reason: 'not_found' };
+    if (!offers || !offersOutcome(offers, r.kind, r.outcome)) return { ok: false, reason: 'not_found' };
     const at = this.deps.now();
     const [offer, existing] = await Promise.all([
       offers.find(r.workspaceId, r.clientId, r.kind, r.offerId),

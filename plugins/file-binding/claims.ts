@@ -1,0 +1,99 @@
+// What a binding file reads, as the portal's claims: every table and column each concept's
+// statements name (its joins' too), so the start-up check (verifyHostClaims) refuses a database
+// the file does not fit before any page is served, as it does for the hand-written bindings.
+import type { HostClaim, HostConcept } from '../../src/index.ts';
+import type { BindingFile, InvoiceConcept, Lines, OfferConcept, Value } from './format.ts';
+import { Scope } from './sql.ts';
+
+function linesClaims(concept: HostConcept, lines: Lines | undefined): HostClaim[] {
+  if (!lines || 'json' in lines) return [];
+  const scope = new Scope(lines.table);
+  for (const value of [lines.description, lines.quantity, lines.unitPrice, lines.total, lines.taxRate, lines.discountPercent])
+    if (value !== undefined) scope.value(value);
+  scope.column(lines.key);
+  scope.column(lines.parent);
+  for (const column of lines.order ?? []) scope.column(column);
+  scope.where(lines.where);
+  return scope.claims(concept, lines.where);
+}
+
+/** Claims of one concept: its key, its where, its joins and each value given. */
+function conceptClaims(
+  concept: HostConcept,
+  section: { table: string; key: string; joins?: Scope['joins'] | undefined; where?: Parameters<Scope['where']>[0] },
+  values: Array<Value | undefined>,
+): HostClaim[] {
+  const scope = new Scope(section.table, section.joins ?? []);
+  scope.from();
+  scope.column(section.key);
+  scope.where(section.where);
+  for (const value of values) if (value !== undefined) scope.value(value);
+  return scope.claims(concept, section.where);
+}
+
+function offerClaims(concept: 'proposal' | 'quotation', offer: OfferConcept | undefined): HostClaim[] {
+  if (!offer) return [];
+  return [
+    ...conceptClaims(concept, offer, [
+      offer.workspace,
+      offer.client,
+      offer.number,
+      offer.title,
+      offer.status.column,
+      offer.currency,
+      offer.total,
+      offer.tax,
+      offer.date,
+      offer.validUntil,
+      offer.sentAt,
+      offer.decidedAt,
+      offer.body,
+      offer.terms,
+      offer.lines && 'json' in offer.lines ? offer.lines.json : undefined,
+    ]),
+    ...linesClaims(concept, offer.lines),
+  ];
+}
+
+function invoiceClaims(invoice: InvoiceConcept | undefined): HostClaim[] {
+  if (!invoice) return [];
+  const payments = invoice.payments;
+  return [
+    ...conceptClaims('invoice', invoice, [
+      invoice.workspace,
+      invoice.client,
+      invoice.number,
+      invoice.status.column,
+      invoice.currency,
+      invoice.total,
+      invoice.tax,
+      invoice.paid,
+      invoice.balance,
+      invoice.date,
+      invoice.due,
+      invoice.notes,
+      invoice.lines && 'json' in invoice.lines ? invoice.lines.json : undefined,
+    ]),
+    ...linesClaims('invoice', invoice.lines),
+    ...(payments
+      ? conceptClaims('payment', payments, [payments.invoice, payments.amount, payments.date, payments.method, payments.reference, payments.number])
+      : []),
+  ];
+}
+
+export function bindingClaims(file: BindingFile): HostClaim[] {
+  const { workspaces, clients, contacts, staff } = file;
+  const staffScope = new Scope(staff.table, staff.joins ?? []);
+  if (staff.admin) staffScope.condition(staff.admin);
+  return [
+    ...(workspaces ? conceptClaims('workspace', workspaces, [workspaces.slug, workspaces.name, workspaces.brandColor]) : []),
+    ...conceptClaims('company', clients, [clients.workspace, clients.name]),
+    ...conceptClaims('contact', contacts, [contacts.workspace, contacts.client, contacts.email, contacts.name, contacts.phone]),
+    ...(contacts.password ? [{ concept: 'clientCredentials' as const, table: contacts.table, columns: [contacts.password.column] }] : []),
+    ...conceptClaims('staffUser', staff, [staff.workspace, staff.email, staff.name, staff.password.column]),
+    ...staffScope.claims('staffUser'),
+    ...offerClaims('proposal', file.proposals),
+    ...offerClaims('quotation', file.quotations),
+    ...invoiceClaims(file.invoices),
+  ];
+}

@@ -1,0 +1,258 @@
+// The binding file: what a CRM keeps where, as data. For each concept the portal serves, the host
+// table, its key, the path from a record to its workspace and client company, the columns of what
+// the portal shows, the map from the host's status values to the portal's states, and the writes
+// the host makes as it makes them (parameterised statements). Nothing here is SQL built from
+// strings: names are checked against a strict pattern and quoted, values are bound, and a declared
+// statement's parameters are named and bound (statements.ts).
+import { z } from 'zod';
+
+/** A table or column name as PostgreSQL spells an unquoted one; nothing else is accepted. */
+const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const name = (what: string) => z.string().regex(NAME, `${what} must be a plain name (letters, digits, _), such as client_id`);
+
+/** A table, optionally in a schema: `clients`, `public.clients`. */
+export const tableName = z
+  .string()
+  .regex(/^([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a table must be a plain name, optionally with its schema: clients, public.clients');
+
+/** A column of the concept's table (`status_id`) or of one of its joins (`c.settings`). */
+const columnRef = z
+  .string()
+  .regex(
+    /^([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$/,
+    'a column must be a plain name, or a join\'s alias and a name: status_id, c.settings',
+  );
+export type ColumnRef = z.infer<typeof columnRef>;
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+export type Scalar = z.infer<typeof scalar>;
+
+/**
+ * Where a value the portal shows comes from: a column (`name`), text at a path in a JSON column,
+ * several values joined (a first and a last name), the first that is not empty, a fixed value, or
+ * a value translated through a map (Invoice Ninja's currency ids).
+ */
+export type Value =
+  | string
+  | { column: string }
+  | { json: string; path: string }
+  | { concat: Value[]; separator?: string }
+  | { first: Value[] }
+  | { constant: string | number }
+  | { map: Value; values: Record<string, string>; otherwise?: string };
+
+export const valueSchema: z.ZodType<Value> = z.lazy(() =>
+  z.union([
+    columnRef,
+    z.strictObject({ column: columnRef }),
+    z.strictObject({
+      json: columnRef,
+      path: z.string().regex(/^[A-Za-z0-9_]{1,63}(\.[A-Za-z0-9_]{1,63}){0,7}$/, 'a JSON path is keys joined by dots: settings.currency_id'),
+    }),
+    z.strictObject({ concat: z.array(valueSchema).min(1).max(8), separator: z.string().max(10).optional() }),
+    z.strictObject({ first: z.array(valueSchema).min(1).max(8) }),
+    z.strictObject({ constant: z.union([z.string().max(500), z.number()]) }),
+    z.strictObject({ map: valueSchema, values: z.record(z.string(), z.string()), otherwise: z.string().optional() }),
+  ]),
+);
+
+/** Rows that hold the concept: each column equals its value, is null (`null`), or is one of a list. */
+const whereSchema = z.record(columnRef, z.union([scalar, z.null(), z.array(scalar).min(1)]));
+export type Where = z.infer<typeof whereSchema>;
+
+/** A condition on a row: every part of a where (`{ is_admin: 1 }`), or any of several. */
+const conditionSchema = z.union([whereSchema, z.strictObject({ anyOf: z.array(whereSchema).min(1) })]);
+export type Condition = z.infer<typeof conditionSchema>;
+
+/** Another table read with the concept's: left-joined on its columns equal to values of the rows before it. */
+const joinSchema = z.strictObject({
+  table: tableName,
+  as: name('a join\'s alias ("as")').refine((alias) => alias !== 'r', 'the alias r is the concept\'s own table'),
+  on: z.record(name('a joined column'), valueSchema).refine((on) => Object.keys(on).length > 0, 'a join needs at least one column in "on"'),
+});
+export type Join = z.infer<typeof joinSchema>;
+
+/** What every concept has: its table, its key, its joins and the rows of it that hold the concept. */
+const tableConcept = {
+  table: tableName,
+  key: name('key'),
+  joins: z.array(joinSchema).max(6).optional(),
+  where: whereSchema.optional(),
+};
+
+/** Where the record's workspace is: a value (a column, usually); absent with one fixed workspace. */
+const workspaceRef = { workspace: valueSchema.optional() };
+
+const moneyScale = z.enum(['decimal', 'cents'], { error: 'amounts is decimal (12.50) or cents (1250)' });
+
+/** The host's status values of a concept, and which of the portal's states each means. */
+function statusSchema<S extends string>(states: readonly [S, ...S[]]) {
+  return z.strictObject({
+    column: valueSchema,
+    states: z.partialRecord(z.enum(states), z.array(scalar).min(1)),
+    /** Values that are never shown (drafts): the check accepts them as covered. */
+    hidden: z.array(scalar).optional(),
+  });
+}
+
+/** Lines in their own table, or an array in a JSON column of the record (Invoice Ninja's line_items). */
+const linesSchema = z.union([
+  z.strictObject({
+    table: tableName,
+    key: name('key'),
+    parent: name('parent'),
+    order: z.array(name('an order column')).max(3).optional(),
+    where: whereSchema.optional(),
+    description: valueSchema,
+    quantity: valueSchema,
+    unitPrice: valueSchema,
+    total: valueSchema.optional(),
+    taxRate: valueSchema.optional(),
+    discountPercent: valueSchema.optional(),
+  }),
+  z.strictObject({
+    json: columnRef,
+    description: z.union([z.string(), z.array(z.string()).min(1)]),
+    quantity: z.string(),
+    unitPrice: z.string(),
+    total: z.string().optional(),
+    taxRate: z.string().optional(),
+    discountPercent: z.string().optional(),
+  }),
+]);
+export type Lines = z.infer<typeof linesSchema>;
+
+/**
+ * A write as the host makes it: one statement, or several run in order in one transaction. The
+ * first changes exactly the record it is about or nothing (then the others are not run and the
+ * portal's answer is "no longer possible"). Parameters are `:name`; a statement's `returning`
+ * columns become parameters of the statements after it.
+ */
+const writeSchema = z.union([z.string().min(10).max(4000), z.array(z.string().min(10).max(4000)).min(1).max(8)]);
+export type Write = z.infer<typeof writeSchema>;
+
+const passwordSchema = z.strictObject({
+  column: name('password column'),
+  /** bcrypt ($2b$), php (password_hash: $2y$ bcrypt, or argon2), argon2id. */
+  format: z.enum(['bcrypt', 'php', 'argon2id'], { error: 'format is one of bcrypt, php, argon2id' }),
+  /** The value the host stores for "no password" ('' in Invoice Ninja); null counts too. */
+  unset: z.string().optional(),
+});
+
+const offerSchema = z.strictObject({
+  ...tableConcept,
+  ...workspaceRef,
+  client: valueSchema,
+  number: valueSchema,
+  title: valueSchema.optional(),
+  status: statusSchema(['open', 'accepted', 'declined', 'expired', 'withdrawn']),
+  amounts: moneyScale.default('decimal'),
+  currency: valueSchema,
+  total: valueSchema,
+  tax: valueSchema.optional(),
+  /** The date the list is sorted by, newest first. */
+  date: valueSchema,
+  validUntil: valueSchema.optional(),
+  sentAt: valueSchema.optional(),
+  decidedAt: valueSchema.optional(),
+  body: valueSchema.optional(),
+  terms: valueSchema.optional(),
+  lines: linesSchema.optional(),
+  writes: z
+    .strictObject({ accept: writeSchema.optional(), decline: writeSchema.optional(), viewed: writeSchema.optional() })
+    .optional(),
+});
+export type OfferConcept = z.infer<typeof offerSchema>;
+
+const invoiceSchema = z.strictObject({
+  ...tableConcept,
+  ...workspaceRef,
+  client: valueSchema,
+  number: valueSchema,
+  status: statusSchema(['open', 'paid', 'void']),
+  amounts: moneyScale.default('decimal'),
+  currency: valueSchema,
+  total: valueSchema,
+  tax: valueSchema.optional(),
+  /** What is paid; absent: total less balance, or 0. */
+  paid: valueSchema.optional(),
+  /** What is left to pay; absent: total less paid. */
+  balance: valueSchema.optional(),
+  date: valueSchema,
+  due: valueSchema.optional(),
+  notes: valueSchema.optional(),
+  lines: linesSchema.optional(),
+  payments: z
+    .strictObject({
+      ...tableConcept,
+      invoice: valueSchema,
+      amount: valueSchema,
+      date: valueSchema,
+      method: valueSchema.optional(),
+      reference: valueSchema.optional(),
+      number: valueSchema.optional(),
+    })
+    .optional(),
+  writes: z.strictObject({ recordPayment: writeSchema.optional() }).optional(),
+});
+export type InvoiceConcept = z.infer<typeof invoiceSchema>;
+
+export const bindingFileSchema = z
+  .strictObject({
+    binding: z.literal(1, { error: 'binding: 1 (the format version) must come first' }),
+    /** The CRM's name as people say it. */
+    crm: z.string().min(1).max(80),
+    /** The CRM's address; with `pages`, staff pages link to its records. */
+    crmUrl: z.url({ protocol: /^https?$/ }).optional(),
+    pages: z.partialRecord(z.enum(['client', 'contact', 'proposal', 'quotation', 'invoice']), z.string().regex(/^\/.*\{id\}/, 'a page is a path with {id}')).optional(),
+    /** One workspace, fixed: a CRM that serves one agency. */
+    workspace: z
+      .strictObject({
+        id: z.union([z.string().min(1).max(64), z.number().int()]).transform(String),
+        slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'a slug is lower-case letters, digits and -'),
+        name: z.string().min(1).max(200),
+        brandColor: z.string().regex(/^#[0-9a-f]{6}$/i).optional(),
+      })
+      .optional(),
+    /** Workspaces kept in a table: a CRM that serves several companies from one database. */
+    workspaces: z
+      .strictObject({ ...tableConcept, slug: valueSchema, name: valueSchema, brandColor: valueSchema.optional() })
+      .optional(),
+    clients: z.strictObject({ ...tableConcept, ...workspaceRef, name: valueSchema }),
+    contacts: z.strictObject({
+      ...tableConcept,
+      ...workspaceRef,
+      client: valueSchema,
+      email: valueSchema,
+      name: valueSchema,
+      phone: valueSchema.optional(),
+      password: passwordSchema.optional(),
+      writes: z.strictObject({ updateProfile: writeSchema.optional() }).optional(),
+    }),
+    staff: z.strictObject({
+      ...tableConcept,
+      ...workspaceRef,
+      email: valueSchema,
+      name: valueSchema,
+      admin: conditionSchema.optional(),
+      password: passwordSchema.omit({ unset: true }),
+    }),
+    proposals: offerSchema.optional(),
+    quotations: offerSchema.optional(),
+    invoices: invoiceSchema.optional(),
+  })
+  .superRefine((file, ctx) => {
+    if (!file.workspace === !file.workspaces)
+      ctx.addIssue({ code: 'custom', path: ['workspace'], message: 'give either workspace (one, fixed) or workspaces (a table), not both or neither' });
+    if (file.workspaces)
+      for (const concept of ['clients', 'contacts', 'staff', 'proposals', 'quotations', 'invoices'] as const) {
+        const section = file[concept];
+        if (section && section.workspace === undefined)
+          ctx.addIssue({ code: 'custom', path: [concept, 'workspace'], message: `${concept} needs workspace: the column that says whose it is, as workspaces is a table` });
+      }
+  });
+
+export type BindingFile = z.infer<typeof bindingFileSchema>;
+export type ContactsConcept = BindingFile['contacts'];
+export type StaffConcept = BindingFile['staff'];
+export type PasswordColumn = z.infer<typeof passwordSchema>;

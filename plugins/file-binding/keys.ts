@@ -1,0 +1,46 @@
+// Record keys as the portal carries them (strings) and as the host's columns type them. An id that
+// cannot be a key of its column ('abc' for a bigint, a malformed uuid) is "no such record" before
+// any statement is sent: PostgreSQL would answer it with an error, and a text comparison would
+// bypass the key's index.
+import type { Knex } from 'knex';
+
+export type KeyKind = 'integer' | 'uuid' | 'text';
+
+const INTEGER_TYPES = new Set(['smallint', 'integer', 'bigint']);
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The id as the column takes it, or null when it cannot be one of its keys. */
+export function parseKey(kind: KeyKind, id: unknown): string | null {
+  if (typeof id !== 'string') return null;
+  if (kind === 'integer') return /^[1-9][0-9]{0,18}$/.test(id) && BigInt(id) <= MAX_BIGINT ? id : null;
+  if (kind === 'uuid') return UUID.test(id) ? id.toLowerCase() : null;
+  return id.length > 0 && id.length <= 255 && id.trim() === id ? id : null;
+}
+
+/** The kind of each `table.column` key, read from the database's catalogue in one query. */
+export async function readKeyKinds(db: Knex, keys: Array<{ table: string; column: string }>): Promise<Map<string, KeyKind>> {
+  const wanted = keys.map(({ table, column }) => {
+    const [schema, name] = table.includes('.') ? (table.split('.') as [string, string]) : [null, table];
+    return { schema, name, column };
+  });
+  const rows = (await db('information_schema.columns')
+    .whereRaw('table_schema = any (current_schemas(false))')
+    .whereIn('table_name', [...new Set(wanted.map((w) => w.name))])
+    .select('table_schema', 'table_name', 'column_name', 'data_type')) as Array<{
+    table_schema: string;
+    table_name: string;
+    column_name: string;
+    data_type: string;
+  }>;
+  const kinds = new Map<string, KeyKind>();
+  for (const [i, want] of wanted.entries()) {
+    const row = rows.find(
+      (r) => r.table_name === want.name && r.column_name === want.column && (want.schema === null || r.table_schema === want.schema),
+    );
+    const key = keys[i]!;
+    const kind: KeyKind = !row ? 'text' : INTEGER_TYPES.has(row.data_type) ? 'integer' : row.data_type === 'uuid' ? 'uuid' : 'text';
+    kinds.set(`${key.table}.${key.column}`, kind);
+  }
+  return kinds;
+}

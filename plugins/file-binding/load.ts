@@ -1,0 +1,72 @@
+// Reading a binding file: YAML (or JSON, which is YAML) into the checked format, every mistake
+// said with its line and what is expected there, all of them at once, so one run of `check` lists
+// what to fix.
+import { readFileSync } from 'node:fs';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { z } from 'zod';
+import { type BindingFile, bindingFileSchema } from './format.ts';
+
+/** A binding file that cannot be used: each problem with its line. */
+export class BindingFileError extends Error {
+  override name = 'BindingFileError';
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: ${problems.length === 1 ? problems[0] : `${problems.length} problems:\n  ${problems.join('\n  ')}`}`);
+  }
+}
+
+/** The node at a path of the document, or the deepest one that exists on the way. */
+function nodeAt(root: Node | null, path: ReadonlyArray<PropertyKey>): Node | null {
+  let node: Node | null = root;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(key));
+      if (!pair) return node;
+      node = (pair.value as Node | null) ?? (pair.key as Node);
+    } else if (isSeq(node) && typeof key === 'number') {
+      const item = node.items[key] as Node | undefined;
+      if (!item) return node;
+      node = item;
+    } else return node;
+  }
+  return node;
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  if (issue.code === 'unrecognized_keys') return `${where}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+  if (issue.code === 'invalid_union') return `${where}not one of the forms this key takes (see docs/bind-your-crm.md)`;
+  if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) return `${where}missing (expected ${issue.expected})`;
+  return `${where}${issue.message}`;
+}
+
+/** Parses and checks the text of a binding file; `file` names it in the problems. */
+export function parseBindingFile(text: string, file: string): BindingFile {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0)
+    throw new BindingFileError(
+      file,
+      doc.errors.map((error) => `line ${lines.linePos(error.pos[0]).line}: ${error.message.split('\n')[0]}`),
+    );
+  const parsed = bindingFileSchema.safeParse(doc.toJS({ maxAliasCount: 50 }));
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const node = nodeAt(doc.contents as Node | null, issue.path);
+    const line = node?.range ? lines.linePos(node.range[0]).line : 1;
+    return `line ${line}: ${describe(issue)}`;
+  });
+  throw new BindingFileError(file, problems);
+}
+
+export function readBindingFile(file: string): BindingFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new BindingFileError(file, [`cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`]);
+  }
+  return parseBindingFile(text, file);
+}

@@ -1,0 +1,234 @@
+// Proposals, quotations and invoices as the file maps them: a client's records newest first by
+// their date (the key breaks ties), a page at a time by keyset, filtered by state, by text in the
+// number or title and by amount; one record with its lines and payments. Drafts, and any status
+// value the file maps to no state, are never read.
+import type { Knex } from 'knex';
+import type { InvoiceConcept, Lines, OfferConcept } from '../format.ts';
+import { and, raw, Scope, type Sql, sql } from '../sql.ts';
+import { as, centsOf, dayOf, keyEquals, momentOf, scopedRows, stateOf, textOf, type WorkspaceRule } from './scoped.ts';
+
+/** An offer concept (proposals, quotations) or the invoices, told apart by `kind`. */
+export type RecordConcept = { kind: 'offer'; concept: OfferConcept } | { kind: 'invoice'; concept: InvoiceConcept };
+
+/** The day a record without a date sorts on: after every dated one. */
+export const NO_DATE = '0001-01-01';
+
+export interface RecordRow {
+  id: string;
+  client_id: string;
+  number: string;
+  title: string;
+  state: string;
+  currency: string;
+  total_cents: string;
+  tax_cents: string;
+  paid_cents: string;
+  balance_cents: string;
+  date_key: string;
+  issue_date: string | null;
+  due_date: string | null;
+  valid_until: string | null;
+  sent_at: Date | null;
+  decided_at: Date | null;
+  body: string | null;
+  terms: string | null;
+  notes: string | null;
+  lines_json: string | null;
+}
+
+export interface RecordFilter {
+  states?: string[];
+  overdueOn?: string;
+  matching?: string;
+  amount?: { fromCents: number; toCents: number };
+  before?: { date: string; id: string } | null;
+  id?: string;
+  /** With no client: every client of the workspace (expiring offers). */
+  validFrom?: string;
+  validThrough?: string;
+}
+
+interface Columns {
+  state: Sql;
+  date: Sql;
+  total: Sql;
+}
+
+/** The record's state, sort day and total as SQL, for filters and the select list alike. */
+function columnsOf(scope: Scope, concept: OfferConcept | InvoiceConcept): Columns {
+  const date = scope.value(concept.date);
+  return {
+    state: stateOf(scope, concept.status),
+    date: sql(`coalesce((${date.sql})::date, date '${NO_DATE}')`, date.bindings),
+    total: centsOf(scope, concept.total, concept.amounts),
+  };
+}
+
+function balanceOf(scope: Scope, concept: InvoiceConcept | null, total: Sql): { paid: Sql; balance: Sql } {
+  if (!concept) return { paid: sql('0'), balance: sql('0') };
+  const scale = concept.amounts;
+  if (concept.paid && concept.balance) return { paid: centsOf(scope, concept.paid, scale), balance: centsOf(scope, concept.balance, scale) };
+  if (concept.balance) {
+    const balance = centsOf(scope, concept.balance, scale);
+    return { paid: sql(`(${total.sql}) - (${balance.sql})`, [...total.bindings, ...balance.bindings]), balance };
+  }
+  const paid = centsOf(scope, concept.paid, scale);
+  return { paid, balance: sql(`(${total.sql}) - (${paid.sql})`, [...total.bindings, ...paid.bindings]) };
+}
+
+export function recordQuery(
+  db: Knex,
+  record: RecordConcept,
+  rule: WorkspaceRule,
+  workspaceId: string,
+  clientId: string | null,
+  filter: RecordFilter,
+  limit: number,
+): Knex.QueryBuilder {
+  const { concept } = record;
+  const invoice = record.kind === 'invoice' ? record.concept : null;
+  const offer = record.kind === 'offer' ? record.concept : null;
+  const { query, scope } = scopedRows(db, concept, rule, workspaceId, clientId === null ? undefined : { value: concept.client, id: clientId });
+  const columns = columnsOf(scope, concept);
+  const parts: Sql[] = [sql(`(${columns.state.sql}) is not null`, columns.state.bindings)];
+  if (filter.id !== undefined) parts.push(keyEquals(scope, concept.key, filter.id));
+  if (filter.states) parts.push(sql(`(${columns.state.sql}) in (${filter.states.map(() => '?').join(', ')})`, [...columns.state.bindings, ...filter.states]));
+  if (filter.overdueOn !== undefined && invoice) {
+    const due = dayOf(scope, invoice.due);
+    parts.push(sql(`(${columns.state.sql}) = 'open' and (${due.sql}) < ?`, [...columns.state.bindings, ...due.bindings, filter.overdueOn]));
+  }
+  if (filter.validFrom !== undefined && offer) {
+    const until = dayOf(scope, offer.validUntil);
+    parts.push(sql(`(${until.sql}) between ? and ?`, [...until.bindings, filter.validFrom, filter.validThrough]));
+  }
+  if (filter.matching !== undefined) {
+    const number = scope.text(concept.number);
+    const texts = [sql(`(${number.sql}) ilike ?`, [...number.bindings, filter.matching])];
+    if (offer?.title) {
+      const title = scope.text(offer.title);
+      texts.push(sql(`(${title.sql}) ilike ?`, [...title.bindings, filter.matching]));
+    }
+    if (filter.amount) texts.push(sql(`(${columns.total.sql}) between ? and ?`, [...columns.total.bindings, filter.amount.fromCents, filter.amount.toCents]));
+    parts.push(sql(`(${texts.map((t) => t.sql).join(' or ')})`, texts.flatMap((t) => t.bindings)));
+  }
+  const key = scope.column(concept.key);
+  if (filter.before) parts.push(sql(`(${columns.date.sql}, ${key.sql}) < (?::date, ?)`, [...columns.date.bindings, filter.before.date, filter.before.id]));
+  query.whereRaw(raw(db, and(parts)));
+  const { paid, balance } = balanceOf(scope, invoice, columns.total);
+  const linesJson = concept.lines && 'json' in concept.lines ? scope.text(concept.lines.json) : sql('null::text');
+  return query
+    .orderByRaw(`${columns.date.sql} desc, ${key.sql} desc`, columns.date.bindings as Knex.RawBinding[])
+    .limit(limit)
+    .select(
+      as(db, scope.text(concept.key), 'id'),
+      as(db, scope.text(concept.client), 'client_id'),
+      as(db, textOf(scope, concept.number, ''), 'number'),
+      as(db, textOf(scope, offer?.title, ''), 'title'),
+      as(db, columns.state, 'state'),
+      as(db, textOf(scope, concept.currency), 'currency'),
+      as(db, columns.total, 'total_cents'),
+      as(db, centsOf(scope, concept.tax, concept.amounts), 'tax_cents'),
+      as(db, paid, 'paid_cents'),
+      as(db, balance, 'balance_cents'),
+      as(db, sql(`to_char(${columns.date.sql}, 'YYYY-MM-DD')`, columns.date.bindings), 'date_key'),
+      as(db, dayOf(scope, concept.date), 'issue_date'),
+      as(db, dayOf(scope, invoice?.due), 'due_date'),
+      as(db, dayOf(scope, offer?.validUntil), 'valid_until'),
+      as(db, momentOf(scope, offer?.sentAt), 'sent_at'),
+      as(db, momentOf(scope, offer?.decidedAt), 'decided_at'),
+      as(db, textOf(scope, offer?.body), 'body'),
+      as(db, textOf(scope, offer?.terms), 'terms'),
+      as(db, textOf(scope, invoice?.notes), 'notes'),
+      as(db, filter.id !== undefined ? linesJson : sql('null::text'), 'lines_json'),
+    );
+}
+
+/** How many of a client's records a filter selects, up to `countLimit`. */
+export function recordCount(
+  db: Knex,
+  record: RecordConcept,
+  rule: WorkspaceRule,
+  workspaceId: string,
+  clientId: string,
+  filter: RecordFilter,
+  countLimit: number,
+): Knex.QueryBuilder {
+  const rows = recordQuery(db, record, rule, workspaceId, clientId, filter, countLimit).clearSelect().clearOrder().select(db.raw('1'));
+  return db.from(rows.as('counted')).select(db.raw('count(*)::int as n'));
+}
+
+/** The open invoices' balances per currency, over the first `countLimit` of them. */
+export function outstandingQuery(db: Knex, concept: InvoiceConcept, rule: WorkspaceRule, workspaceId: string, clientId: string, countLimit: number) {
+  const rows = recordQuery(db, { kind: 'invoice', concept }, rule, workspaceId, clientId, { states: ['open'] }, countLimit);
+  return db
+    .from(rows.as('open'))
+    .whereNotNull('currency')
+    .groupBy('currency')
+    .orderBy('currency')
+    .select('currency', db.raw('sum(balance_cents)::text as cents'));
+}
+
+export interface LineRow {
+  description: string | null;
+  quantity: string | null;
+  unit_cents: string | null;
+  total_cents: string | null;
+  tax_rate: string | null;
+  discount: string | null;
+}
+
+/** The lines of a record found in scope (table lines; JSON lines come with the record). */
+export async function tableLines(db: Knex, lines: Extract<Lines, { table: string }>, scale: 'decimal' | 'cents', recordId: string): Promise<LineRow[]> {
+  const scope = new Scope(lines.table);
+  const where = and([scope.where(lines.where), sql(`${scope.column(lines.parent).sql} = ?`, [recordId])]);
+  const order = [...(lines.order ?? []), lines.key].map((column) => scope.column(column).sql).join(', ');
+  const rate = (value: typeof lines.taxRate) => (value === undefined ? sql('null::text') : scope.text(value));
+  return db
+    .queryBuilder()
+    .from(raw(db, scope.from()))
+    .whereRaw(raw(db, where))
+    .orderByRaw(order)
+    .limit(1000)
+    .select(
+      as(db, textOf(scope, lines.description, ''), 'description'),
+      as(db, scope.text(lines.quantity), 'quantity'),
+      as(db, centsOf(scope, lines.unitPrice, scale), 'unit_cents'),
+      as(db, lines.total === undefined ? sql('null::text') : centsOf(scope, lines.total, scale), 'total_cents'),
+      as(db, rate(lines.taxRate), 'tax_rate'),
+      as(db, rate(lines.discountPercent), 'discount'),
+    );
+}
+
+export interface PaymentRow {
+  id: string;
+  amount_cents: string;
+  paid_at: Date | null;
+  method: string | null;
+  reference: string | null;
+  number: string | null;
+}
+
+export async function paymentRows(db: Knex, concept: InvoiceConcept, invoiceIds: string[]): Promise<Array<PaymentRow & { invoice_id: string }>> {
+  const payments = concept.payments!;
+  if (invoiceIds.length === 0) return [];
+  const scope = new Scope(payments.table, payments.joins ?? []);
+  const invoice = scope.text(payments.invoice);
+  const where = and([scope.where(payments.where), sql(`(${invoice.sql}) in (${invoiceIds.map(() => '?').join(', ')})`, [...invoice.bindings, ...invoiceIds])]);
+  const date = momentOf(scope, payments.date);
+  return db
+    .queryBuilder()
+    .from(raw(db, scope.from()))
+    .whereRaw(raw(db, where))
+    .orderByRaw(`${date.sql} nulls last, ${scope.column(payments.key).sql}`, date.bindings as Knex.RawBinding[])
+    .limit(1000)
+    .select(
+      as(db, scope.text(payments.key), 'id'),
+      as(db, invoice, 'invoice_id'),
+      as(db, centsOf(scope, payments.amount, concept.amounts), 'amount_cents'),
+      as(db, date, 'paid_at'),
+      as(db, textOf(scope, payments.method), 'method'),
+      as(db, textOf(scope, payments.reference), 'reference'),
+      as(db, textOf(scope, payments.number), 'number'),
+    );
+}
+
