@@ -33,8 +33,27 @@ import type { BindingFile, InvoiceConcept, OfferConcept, Write } from './format.
 import { type KeyKind, parseKey, readKeyKinds } from './keys.ts';
 import { passwordFormat } from './passwords.ts';
 import { bindingClaims } from './claims.ts';
-import { clientRows, type ContactRow, contactRows, setContactPassword, staffRows, type StaffRow, workspaceRows } from './queries/identity.ts';
-import { outstandingQuery, type LineRow, paymentRows, recordCount, type RecordConcept, type RecordFilter, recordQuery, type RecordRow, tableLines, NO_DATE } from './queries/records.ts';
+import {
+  clientRows,
+  type ContactRow,
+  contactRows,
+  setContactPassword,
+  staffRows,
+  type StaffRow,
+  workspaceRows,
+} from './queries/identity.ts';
+import {
+  outstandingQuery,
+  type LineRow,
+  paymentRows,
+  recordCount,
+  type RecordConcept,
+  type RecordFilter,
+  recordQuery,
+  type RecordRow,
+  tableLines,
+  NO_DATE,
+} from './queries/records.ts';
 import type { WorkspaceRule } from './queries/scoped.ts';
 import { parseWrite, runWrite, type Statement } from './statements.ts';
 
@@ -72,7 +91,11 @@ const number = (text: string | number | null | undefined): number => {
 };
 
 /** Lines of a JSON column, as the file names their keys. */
-function jsonLines(json: string | null, lines: Extract<NonNullable<OfferConcept['lines']>, { json: string }>, scale: 'decimal' | 'cents'): LineItem[] {
+function jsonLines(
+  json: string | null,
+  lines: Extract<NonNullable<OfferConcept['lines']>, { json: string }>,
+  scale: 'decimal' | 'cents',
+): LineItem[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json ?? '[]');
@@ -91,7 +114,10 @@ function jsonLines(json: string | null, lines: Extract<NonNullable<OfferConcept[
       const quantity = number(line[lines.quantity] as string);
       const unitPriceCents = toCents(line[lines.unitPrice]);
       const discount = lines.discountPercent ? number(line[lines.discountPercent] as string) : 0;
-      const totalCents = lines.total && line[lines.total] != null ? toCents(line[lines.total]) : Math.round(quantity * unitPriceCents * (1 - discount / 100));
+      const totalCents =
+        lines.total && line[lines.total] != null
+          ? toCents(line[lines.total])
+          : Math.round(quantity * unitPriceCents * (1 - discount / 100));
       const rate = lines.taxRate ? number(line[lines.taxRate] as string) : null;
       return { description, quantity, unitPriceCents, totalCents, taxRatePercent: rate, discountPercent: discount || null };
     });
@@ -144,7 +170,9 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
       throw new Error(`${where}: ${(err as Error).message}`);
     }
   };
-  const offerWrites: Partial<Record<OfferKind, { accepted: Statement[] | null; declined: Statement[] | null; viewed: Statement[] | null }>> = {};
+  const offerWrites: Partial<
+    Record<OfferKind, { accepted: Statement[] | null; declined: Statement[] | null; viewed: Statement[] | null }>
+  > = {};
   for (const [kind, concept] of Object.entries(offerConcepts) as Array<[OfferKind, OfferConcept]>) {
     const section = kind === 'proposal' ? 'proposals' : 'quotations';
     offerWrites[kind] = {
@@ -156,12 +184,29 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
   const paymentWrite = writeOf('invoices.writes.recordPayment', file.invoices?.writes?.recordPayment, PAYMENT_PARAMS, ['client', 'id']);
   const profileWrite = writeOf('contacts.writes.updateProfile', file.contacts.writes?.updateProfile, PROFILE_PARAMS, ['client', 'contact']);
 
-  const presentWorkspace = (row: { id: string; slug: string | null; name: string | null; brand_color: string | null }): HostWorkspace | null =>
+  const presentWorkspace = (row: {
+    id: string;
+    slug: string | null;
+    name: string | null;
+    brand_color: string | null;
+  }): HostWorkspace | null =>
     row.slug && SLUG.test(row.slug)
-      ? { id: row.id, slug: row.slug, name: row.name?.trim() || row.slug, logoUrl: null, brandColor: row.brand_color && /^#[0-9a-f]{6}$/i.test(row.brand_color) ? row.brand_color : null }
+      ? {
+          id: row.id,
+          slug: row.slug,
+          name: row.name?.trim() || row.slug,
+          logoUrl: null,
+          brandColor: row.brand_color && /^#[0-9a-f]{6}$/i.test(row.brand_color) ? row.brand_color : null,
+        }
       : null;
   const fixedWorkspace: HostWorkspace | null = file.workspace
-    ? { id: file.workspace.id, slug: file.workspace.slug, name: file.workspace.name, logoUrl: null, brandColor: file.workspace.brandColor ?? null }
+    ? {
+        id: file.workspace.id,
+        slug: file.workspace.slug,
+        name: file.workspace.name,
+        logoUrl: null,
+        brandColor: file.workspace.brandColor ?? null,
+      }
     : null;
 
   const presentContact = (workspaceId: string, row: ContactRow): HostContact => ({
@@ -198,12 +243,19 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
   };
 
   /** A list's page: the filter's rows before the cursor, newest first. */
-  async function listRecords(record: RecordConcept, workspaceId: string, clientId: string, filter: RecordFilter, page: { limit: number; after?: string | null }) {
+  async function listRecords(
+    record: RecordConcept,
+    workspaceId: string,
+    clientId: string,
+    filter: RecordFilter,
+    page: { limit: number; after?: string | null },
+  ) {
     const scope = recordScope(workspaceId, clientId, record.concept);
     const limit = clampLimit(page.limit);
     if (!scope) return { rows: [] as RecordRow[], limit };
     let before: RecordFilter['before'] = null;
-    if (page.after) {
+    // An empty or malformed cursor is no page at all, never the first one again.
+    if (page.after !== undefined && page.after !== null) {
       const parts = decodeCursor(page.after);
       const [date, id] = parts ?? [];
       const key = typeof id === 'string' ? keyOf.record(record.concept.table, record.concept.key, id) : null;
@@ -226,7 +278,8 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     totalCents: cents(row.total_cents),
     validUntil: row.valid_until,
     sentAt: row.sent_at,
-    decidedAt: row.decided_at,
+    // The host's column may be a last-changed time: a decision's moment only on a decided offer.
+    decidedAt: row.state === 'accepted' || row.state === 'declined' ? row.decided_at : null,
   });
 
   const invoiceSummary = (row: RecordRow): InvoiceSummary => ({
@@ -247,7 +300,14 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     return (await tableLines(read, concept.lines, concept.amounts, row.id)).map(presentTableLine);
   }
 
-  async function findOffer(workspaceId: string, clientId: string, kind: OfferKind, id: string, read: Knex = db, lock = false): Promise<OfferDetail | null> {
+  async function findOffer(
+    workspaceId: string,
+    clientId: string,
+    kind: OfferKind,
+    id: string,
+    read: Knex = db,
+    lock = false,
+  ): Promise<OfferDetail | null> {
     const concept = offerConcepts[kind];
     const scope = concept ? recordScope(workspaceId, clientId, concept, id) : null;
     if (!concept || !scope) return null;
@@ -280,10 +340,16 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
           async list(workspaceId, clientId, kind, filter, page) {
             const concept = offerConcepts[kind];
             if (!concept) return { items: [], next: null };
-            const { rows, limit } = await listRecords({ kind: 'offer', concept }, workspaceId, clientId, {
-              ...(filter.status ? { states: filter.status } : {}),
-              ...(filter.search ? { matching: containsText(filter.search), ...(filter.amount ? { amount: filter.amount } : {}) } : {}),
-            }, page);
+            const { rows, limit } = await listRecords(
+              { kind: 'offer', concept },
+              workspaceId,
+              clientId,
+              {
+                ...(filter.status ? { states: filter.status } : {}),
+                ...(filter.search ? { matching: containsText(filter.search), ...(filter.amount ? { amount: filter.amount } : {}) } : {}),
+              },
+              page,
+            );
             return pageOf(rows, limit, (row) => offerSummary(kind, row), cursorOf);
           },
           find: (workspaceId, clientId, kind, id, read) => findOffer(workspaceId, clientId, kind, id, read?.trx ?? db),
@@ -316,7 +382,13 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
             const scope = concept ? recordScope(workspaceId, clientId, concept, id) : null;
             if (!statements || !scope) return;
             await db.transaction((trx) =>
-              runWrite(trx, statements, { workspace: scope.ws, client: scope.client, id: scope.record, contact: viewer.contactId, at: viewer.at }),
+              runWrite(trx, statements, {
+                workspace: scope.ws,
+                client: scope.client,
+                id: scope.record,
+                contact: viewer.contactId,
+                at: viewer.at,
+              }),
             );
           },
           async expiringSoon(workspaceId, window) {
@@ -326,15 +398,38 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
             for (const kind of offerKinds) {
               const concept = offerConcepts[kind]!;
               if (!concept.validUntil) continue;
-              const rows = (await recordQuery(db, { kind: 'offer', concept }, rule, ws, null, { states: ['open'], validFrom: window.from, validThrough: window.through }, 1000)) as RecordRow[];
-              found.push(...rows.map((row) => ({ kind, id: row.id, clientId: row.client_id, number: row.number, title: row.title, validUntil: row.valid_until! })));
+              const rows = (await recordQuery(
+                db,
+                { kind: 'offer', concept },
+                rule,
+                ws,
+                null,
+                { states: ['open'], validFrom: window.from, validThrough: window.through },
+                1000,
+              )) as RecordRow[];
+              found.push(
+                ...rows.map((row) => ({
+                  kind,
+                  id: row.id,
+                  clientId: row.client_id,
+                  number: row.number,
+                  title: row.title,
+                  validUntil: row.valid_until!,
+                })),
+              );
             }
             return found;
           },
         };
 
   const invoiceConcept = file.invoices;
-  async function findInvoice(workspaceId: string, clientId: string, id: string, read: Knex = db, lock = false): Promise<InvoiceDetail | null> {
+  async function findInvoice(
+    workspaceId: string,
+    clientId: string,
+    id: string,
+    read: Knex = db,
+    lock = false,
+  ): Promise<InvoiceDetail | null> {
     const scope = invoiceConcept ? recordScope(workspaceId, clientId, invoiceConcept, id) : null;
     if (!invoiceConcept || !scope) return null;
     const query = recordQuery(read, { kind: 'invoice', concept: invoiceConcept }, rule, scope.ws, scope.client, { id: scope.record }, 1);
@@ -366,11 +461,17 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
   const invoices: InvoicesPort | undefined = invoiceConcept
     ? {
         async list(workspaceId, clientId, filter, page) {
-          const { rows, limit } = await listRecords({ kind: 'invoice', concept: invoiceConcept }, workspaceId, clientId, {
-            ...(filter.status ? { states: filter.status } : {}),
-            ...(filter.overdue ? { overdueOn: overdueFrom() } : {}),
-            ...(filter.search ? { matching: containsText(filter.search), ...(filter.amount ? { amount: filter.amount } : {}) } : {}),
-          }, page);
+          const { rows, limit } = await listRecords(
+            { kind: 'invoice', concept: invoiceConcept },
+            workspaceId,
+            clientId,
+            {
+              ...(filter.status ? { states: filter.status } : {}),
+              ...(filter.overdue ? { overdueOn: overdueFrom() } : {}),
+              ...(filter.search ? { matching: containsText(filter.search), ...(filter.amount ? { amount: filter.amount } : {}) } : {}),
+            },
+            page,
+          );
           return pageOf(rows, limit, invoiceSummary, cursorOf);
         },
         find: (workspaceId, clientId, id) => findInvoice(workspaceId, clientId, id),
@@ -395,7 +496,13 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
                     provider: payment.provider ?? null,
                   };
                   if (!(await runWrite(trx, paymentWrite, params))) return null;
-                  return { id: `${scope.record}-${payment.paidAt.getTime()}`, amountCents: payment.amountCents, method: payment.method, reference: payment.reference, paidAt: payment.paidAt };
+                  return {
+                    id: `${scope.record}-${payment.paidAt.getTime()}`,
+                    amountCents: payment.amountCents,
+                    method: payment.method,
+                    reference: payment.reference,
+                    paidAt: payment.paidAt,
+                  };
                 };
                 return write?.trx ? recordIn(write.trx) : db.transaction(recordIn);
               },
@@ -420,15 +527,23 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
       ((await recordCount(db, record, rule, ws, client, filter, countLimit)) as Array<{ n: number }>)[0]?.n ?? 0;
     for (const kind of offerKinds) {
       const record = { kind: 'offer' as const, concept: offerConcepts[kind]! };
-      empty[kind === 'proposal' ? 'proposals' : 'quotations'] = { open: await count(record, { states: ['open'] }), total: await count(record, {}) };
+      empty[kind === 'proposal' ? 'proposals' : 'quotations'] = {
+        open: await count(record, { states: ['open'] }),
+        total: await count(record, {}),
+      };
     }
     if (invoiceConcept) {
       const record = { kind: 'invoice' as const, concept: invoiceConcept };
-      const outstanding = (await outstandingQuery(db, invoiceConcept, rule, ws, client, countLimit)) as Array<{ currency: string; cents: string }>;
+      const outstanding = (await outstandingQuery(db, invoiceConcept, rule, ws, client, countLimit)) as Array<{
+        currency: string;
+        cents: string;
+      }>;
       empty.invoices = {
         unpaid: await count(record, { states: ['open'] }),
         overdue: await count(record, { overdueOn: overdueFrom() }),
-        outstanding: outstanding.map((row) => ({ currency: row.currency, cents: Number(row.cents) })).filter((total) => total.cents > 0 && /^[A-Z]{3}$/.test(total.currency)),
+        outstanding: outstanding
+          .map((row) => ({ currency: row.currency, cents: Number(row.cents) }))
+          .filter((total) => total.cents > 0 && /^[A-Z]{3}$/.test(total.currency)),
       };
     }
     return empty;
@@ -491,7 +606,9 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     clients: {
       async list(workspaceId) {
         const ws = keyOf.workspace(workspaceId);
-        return ws === null ? [] : (await clientRows(db, file, rule, ws)).map((row) => ({ id: row.id, workspaceId: ws, name: row.name ?? '' }));
+        return ws === null
+          ? []
+          : (await clientRows(db, file, rule, ws)).map((row) => ({ id: row.id, workspaceId: ws, name: row.name ?? '' }));
       },
       async findById(workspaceId, clientId) {
         const ws = keyOf.workspace(workspaceId);

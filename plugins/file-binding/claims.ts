@@ -76,7 +76,14 @@ function invoiceClaims(invoice: InvoiceConcept | undefined): HostClaim[] {
     ]),
     ...linesClaims('invoice', invoice.lines),
     ...(payments
-      ? conceptClaims('payment', payments, [payments.invoice, payments.amount, payments.date, payments.method, payments.reference, payments.number])
+      ? conceptClaims('payment', payments, [
+          payments.invoice,
+          payments.amount,
+          payments.date,
+          payments.method,
+          payments.reference,
+          payments.number,
+        ])
       : []),
   ];
 }

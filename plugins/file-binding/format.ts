@@ -11,21 +11,22 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const name = (what: string) => z.string().regex(NAME, `${what} must be a plain name (letters, digits, _), such as client_id`);
 
 /** A table, optionally in a schema: `clients`, `public.clients`. */
-export const tableName = z
+const tableName = z
   .string()
-  .regex(/^([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a table must be a plain name, optionally with its schema: clients, public.clients');
+  .regex(
+    /^([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$/,
+    'a table must be a plain name, optionally with its schema: clients, public.clients',
+  );
 
 /** A column of the concept's table (`status_id`) or of one of its joins (`c.settings`). */
 const columnRef = z
   .string()
   .regex(
     /^([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$/,
-    'a column must be a plain name, or a join\'s alias and a name: status_id, c.settings',
+    "a column must be a plain name, or a join's alias and a name: status_id, c.settings",
   );
-export type ColumnRef = z.infer<typeof columnRef>;
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
-export type Scalar = z.infer<typeof scalar>;
 
 /**
  * Where a value the portal shows comes from: a column (`name`), text at a path in a JSON column,
@@ -41,7 +42,7 @@ export type Value =
   | { constant: string | number }
   | { map: Value; values: Record<string, string>; otherwise?: string };
 
-export const valueSchema: z.ZodType<Value> = z.lazy(() =>
+const valueSchema: z.ZodType<Value> = z.lazy(() =>
   z.union([
     columnRef,
     z.strictObject({ column: columnRef }),
@@ -67,7 +68,7 @@ export type Condition = z.infer<typeof conditionSchema>;
 /** Another table read with the concept's: left-joined on its columns equal to values of the rows before it. */
 const joinSchema = z.strictObject({
   table: tableName,
-  as: name('a join\'s alias ("as")').refine((alias) => alias !== 'r', 'the alias r is the concept\'s own table'),
+  as: name('a join\'s alias ("as")').refine((alias) => alias !== 'r', "the alias r is the concept's own table"),
   on: z.record(name('a joined column'), valueSchema).refine((on) => Object.keys(on).length > 0, 'a join needs at least one column in "on"'),
 });
 export type Join = z.infer<typeof joinSchema>;
@@ -158,9 +159,7 @@ const offerSchema = z.strictObject({
   body: valueSchema.optional(),
   terms: valueSchema.optional(),
   lines: linesSchema.optional(),
-  writes: z
-    .strictObject({ accept: writeSchema.optional(), decline: writeSchema.optional(), viewed: writeSchema.optional() })
-    .optional(),
+  writes: z.strictObject({ accept: writeSchema.optional(), decline: writeSchema.optional(), viewed: writeSchema.optional() }).optional(),
 });
 export type OfferConcept = z.infer<typeof offerSchema>;
 
@@ -204,20 +203,26 @@ export const bindingFileSchema = z
     crm: z.string().min(1).max(80),
     /** The CRM's address; with `pages`, staff pages link to its records. */
     crmUrl: z.url({ protocol: /^https?$/ }).optional(),
-    pages: z.partialRecord(z.enum(['client', 'contact', 'proposal', 'quotation', 'invoice']), z.string().regex(/^\/.*\{id\}/, 'a page is a path with {id}')).optional(),
+    pages: z
+      .partialRecord(
+        z.enum(['client', 'contact', 'proposal', 'quotation', 'invoice']),
+        z.string().regex(/^\/.*\{id\}/, 'a page is a path with {id}'),
+      )
+      .optional(),
     /** One workspace, fixed: a CRM that serves one agency. */
     workspace: z
       .strictObject({
         id: z.union([z.string().min(1).max(64), z.number().int()]).transform(String),
         slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'a slug is lower-case letters, digits and -'),
         name: z.string().min(1).max(200),
-        brandColor: z.string().regex(/^#[0-9a-f]{6}$/i).optional(),
+        brandColor: z
+          .string()
+          .regex(/^#[0-9a-f]{6}$/i)
+          .optional(),
       })
       .optional(),
     /** Workspaces kept in a table: a CRM that serves several companies from one database. */
-    workspaces: z
-      .strictObject({ ...tableConcept, slug: valueSchema, name: valueSchema, brandColor: valueSchema.optional() })
-      .optional(),
+    workspaces: z.strictObject({ ...tableConcept, slug: valueSchema, name: valueSchema, brandColor: valueSchema.optional() }).optional(),
     clients: z.strictObject({ ...tableConcept, ...workspaceRef, name: valueSchema }),
     contacts: z.strictObject({
       ...tableConcept,
@@ -243,16 +248,23 @@ export const bindingFileSchema = z
   })
   .superRefine((file, ctx) => {
     if (!file.workspace === !file.workspaces)
-      ctx.addIssue({ code: 'custom', path: ['workspace'], message: 'give either workspace (one, fixed) or workspaces (a table), not both or neither' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['workspace'],
+        message: 'give either workspace (one, fixed) or workspaces (a table), not both or neither',
+      });
     if (file.workspaces)
       for (const concept of ['clients', 'contacts', 'staff', 'proposals', 'quotations', 'invoices'] as const) {
         const section = file[concept];
         if (section && section.workspace === undefined)
-          ctx.addIssue({ code: 'custom', path: [concept, 'workspace'], message: `${concept} needs workspace: the column that says whose it is, as workspaces is a table` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [concept, 'workspace'],
+            message: `${concept} needs workspace: the column that says whose it is, as workspaces is a table`,
+          });
       }
   });
 
 export type BindingFile = z.infer<typeof bindingFileSchema>;
-export type ContactsConcept = BindingFile['contacts'];
-export type StaffConcept = BindingFile['staff'];
+
 export type PasswordColumn = z.infer<typeof passwordSchema>;

@@ -34,11 +34,18 @@ function nodeAt(root: Node | null, path: ReadonlyArray<PropertyKey>): Node | nul
   return node;
 }
 
-function describe(issue: z.core.$ZodIssue): string {
+/** The value at a path of the parsed file, or undefined. */
+function valueAt(data: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let value = data;
+  for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  return value;
+}
+
+function describe(issue: z.core.$ZodIssue, data: unknown): string {
   const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  if (issue.path.length > 0 && valueAt(data, issue.path) === undefined && issue.code !== 'custom') return `${where}missing`;
   if (issue.code === 'unrecognized_keys') return `${where}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
   if (issue.code === 'invalid_union') return `${where}not one of the forms this key takes (see docs/bind-your-crm.md)`;
-  if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) return `${where}missing (expected ${issue.expected})`;
   return `${where}${issue.message}`;
 }
 
@@ -51,12 +58,13 @@ export function parseBindingFile(text: string, file: string): BindingFile {
       file,
       doc.errors.map((error) => `line ${lines.linePos(error.pos[0]).line}: ${error.message.split('\n')[0]}`),
     );
-  const parsed = bindingFileSchema.safeParse(doc.toJS({ maxAliasCount: 50 }));
+  const data: unknown = doc.toJS({ maxAliasCount: 50 });
+  const parsed = bindingFileSchema.safeParse(data);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     const node = nodeAt(doc.contents as Node | null, issue.path);
     const line = node?.range ? lines.linePos(node.range[0]).line : 1;
-    return `line ${line}: ${describe(issue)}`;
+    return `line ${line}: ${describe(issue, data)}`;
   });
   throw new BindingFileError(file, problems);
 }

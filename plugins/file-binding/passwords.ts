@@ -24,7 +24,8 @@ async function verifyAny(password: string, stored: string): Promise<boolean> {
 }
 
 export function passwordFormat(format: PasswordColumn['format']): PasswordFormat {
-  const accepts = (stored: string) => (format === 'argon2id' ? ARGON2.test(stored) : format === 'bcrypt' ? BCRYPT.test(stored) : BCRYPT.test(stored) || ARGON2.test(stored));
+  const accepts = (stored: string) =>
+    format === 'argon2id' ? ARGON2.test(stored) : format === 'bcrypt' ? BCRYPT.test(stored) : BCRYPT.test(stored) || ARGON2.test(stored);
   let decoyHash: Promise<string> | undefined;
   const hash = async (password: string): Promise<string> => {
     if (format === 'argon2id') return argon2Hash(password);

@@ -12,9 +12,9 @@ export interface Sql {
 }
 
 /** A name the format has already checked (letters, digits, _), quoted. */
-export const quoteName = (name: string): string => `"${name}"`;
+const quoteName = (name: string): string => `"${name}"`;
 /** `public.clients` → "public"."clients". */
-export const quoteTable = (table: string): string => table.split('.').map(quoteName).join('.');
+const quoteTable = (table: string): string => table.split('.').map(quoteName).join('.');
 
 const sql = (text: string, bindings: unknown[] = []): Sql => ({ sql: text, bindings });
 
@@ -39,15 +39,18 @@ export class Scope {
   column(ref: string): Sql {
     const [alias, column] = ref.includes('.') ? (ref.split('.') as [string, string]) : ['r', ref];
     const table = this.tables.get(alias);
-    if (!table) throw new Error(`${ref}: no join is named ${alias} (joins: ${[...this.tables.keys()].filter((a) => a !== 'r').join(', ') || 'none'})`);
+    if (!table)
+      throw new Error(
+        `${ref}: no join is named ${alias} (joins: ${[...this.tables.keys()].filter((a) => a !== 'r').join(', ') || 'none'})`,
+      );
     this.note(table, column);
     return sql(`${quoteName(alias)}.${quoteName(column)}`);
   }
 
   note(table: string, column: string): void {
-    let columns = this.reads.get(table);
-    if (!columns) this.reads.set(table, (columns = new Set()));
+    const columns = this.reads.get(table) ?? new Set<string>();
     columns.add(column);
+    this.reads.set(table, columns);
   }
 
   value(value: Value): Sql {
@@ -67,16 +70,15 @@ export class Scope {
     }
     if ('first' in value) {
       const parts = value.first.map((part) => this.value(part));
-      return sql(`coalesce(${parts.map((p) => `nullif(trim((${p.sql})::text), '')`).join(', ')})`, parts.flatMap((p) => p.bindings));
+      return sql(
+        `coalesce(${parts.map((p) => `nullif(trim((${p.sql})::text), '')`).join(', ')})`,
+        parts.flatMap((p) => p.bindings),
+      );
     }
     const inner = this.value(value.map);
     const entries = Object.entries(value.values);
     const cases = entries.map(() => 'when ? then ?').join(' ');
-    return sql(`(case (${inner.sql})::text ${cases} else ?::text end)`, [
-      ...inner.bindings,
-      ...entries.flat(),
-      value.otherwise ?? null,
-    ]);
+    return sql(`(case (${inner.sql})::text ${cases} else ?::text end)`, [...inner.bindings, ...entries.flat(), value.otherwise ?? null]);
   }
 
   /** The value as text: what a key, a number or a name is compared and returned as. */
@@ -91,7 +93,8 @@ export class Scope {
     for (const [ref, expected] of Object.entries(where ?? {})) {
       const column = this.column(ref);
       if (expected === null) parts.push(sql(`${column.sql} is null`));
-      else if (Array.isArray(expected)) parts.push(sql(`${column.sql}::text in (${expected.map(() => '?').join(', ')})`, expected.map(String)));
+      else if (Array.isArray(expected))
+        parts.push(sql(`${column.sql}::text in (${expected.map(() => '?').join(', ')})`, expected.map(String)));
       else parts.push(sql(`${column.sql}::text = ?`, [String(expected)]));
     }
     return and(parts);
@@ -100,7 +103,10 @@ export class Scope {
   condition(condition: Condition): Sql {
     if ('anyOf' in condition && Array.isArray(condition.anyOf)) {
       const parts = (condition.anyOf as Where[]).map((where) => this.where(where));
-      return sql(`(${parts.map((p) => p.sql).join(' or ')})`, parts.flatMap((p) => p.bindings));
+      return sql(
+        `(${parts.map((p) => p.sql).join(' or ')})`,
+        parts.flatMap((p) => p.bindings),
+      );
     }
     return this.where(condition as Where);
   }
@@ -114,11 +120,21 @@ export class Scope {
         const local = this.value(value);
         const plainColumn = typeof value === 'string' || 'column' in value;
         const remote = `${quoteName(join.as)}.${quoteName(column)}`;
-        return plainColumn ? sql(`${remote} = ${local.sql}`, local.bindings) : sql(`${remote}::text = (${local.sql})::text`, local.bindings);
+        return plainColumn
+          ? sql(`${remote} = ${local.sql}`, local.bindings)
+          : sql(`${remote}::text = (${local.sql})::text`, local.bindings);
       });
-      parts.push(sql(`left join ${quoteTable(join.table)} as ${quoteName(join.as)} on ${on.map((p) => p.sql).join(' and ')}`, on.flatMap((p) => p.bindings)));
+      parts.push(
+        sql(
+          `left join ${quoteTable(join.table)} as ${quoteName(join.as)} on ${on.map((p) => p.sql).join(' and ')}`,
+          on.flatMap((p) => p.bindings),
+        ),
+      );
     }
-    return sql(parts.map((p) => p.sql).join(' '), parts.flatMap((p) => p.bindings));
+    return sql(
+      parts.map((p) => p.sql).join(' '),
+      parts.flatMap((p) => p.bindings),
+    );
   }
 
   /** What the claims say of this scope's reads, as `concept`. */
@@ -139,7 +155,10 @@ export class Scope {
 export function and(parts: Sql[]): Sql {
   const kept = parts.filter((part) => part.sql !== 'true');
   if (kept.length === 0) return sql('true');
-  return sql(kept.map((p) => `(${p.sql})`).join(' and '), kept.flatMap((p) => p.bindings));
+  return sql(
+    kept.map((p) => `(${p.sql})`).join(' and '),
+    kept.flatMap((p) => p.bindings),
+  );
 }
 
 export const raw = (db: Knex, fragment: Sql): Knex.Raw => db.raw(fragment.sql, fragment.bindings as Knex.RawBinding[]);

@@ -23,7 +23,10 @@ export function fileStandaloneBinding(file: string): StandaloneBinding {
         throw new StandaloneSetupError(`${file}: ${(err as Error).message}`);
       }
       const { file: bound, staff, staffPasswords } = binding;
-      const present = (row: Parameters<typeof staff.present>[0]) => ({ ...staff.present(row), credentialStamp: credentialStamp(row.password) });
+      const present = (row: Parameters<typeof staff.present>[0]) => ({
+        ...staff.present(row),
+        credentialStamp: credentialStamp(row.password),
+      });
       return {
         adapter: binding.adapter,
         listWorkspaces: () => binding.workspaces(),

@@ -14,7 +14,7 @@ export interface Statement {
   returns: string[];
 }
 
-export class StatementError extends Error {
+class StatementError extends Error {
   override name = 'StatementError';
 }
 
@@ -58,7 +58,8 @@ export function parseStatement(text: string): Statement {
       i += 1;
     }
   }
-  if (!/^\s*(update|insert|delete|with|select)\b/i.test(sql)) throw new StatementError('a statement begins with update, insert, delete, with or select');
+  if (!/^\s*(update|insert|delete|with|select)\b/i.test(sql))
+    throw new StatementError('a statement begins with update, insert, delete, with or select');
   const returning = /\breturning\s+([\s\S]+)$/i.exec(sql);
   const returns = returning
     ? returning[1]!.split(',').map((part) => {
@@ -86,11 +87,16 @@ export function parseWrite(write: Write, offered: readonly string[], scope: read
       throw new StatementError(`${where}${(err as Error).message}`);
     }
     for (const param of statement.params)
-      if (!known.has(param)) throw new StatementError(`${where}:${param} is not a parameter of this write (it has ${[...known].map((p) => `:${p}`).join(', ')})`);
+      if (!known.has(param))
+        throw new StatementError(
+          `${where}:${param} is not a parameter of this write (it has ${[...known].map((p) => `:${p}`).join(', ')})`,
+        );
     for (const needed of scope)
-      if (!statement.params.includes(needed)) throw new StatementError(`${where}must name :${needed}, so it changes only that ${needed}'s rows`);
+      if (!statement.params.includes(needed))
+        throw new StatementError(`${where}must name :${needed}, so it changes only that ${needed}'s rows`);
     for (const column of statement.returns) {
-      if (offered.includes(column)) throw new StatementError(`${where}returning ${column}: that is already a parameter's name; name it otherwise (as …)`);
+      if (offered.includes(column))
+        throw new StatementError(`${where}returning ${column}: that is already a parameter's name; name it otherwise (as …)`);
       known.add(column);
     }
     return statement;
@@ -102,16 +108,21 @@ export function parseWrite(write: Write, offered: readonly string[], scope: read
  * about) or none: none answers false and runs nothing else; more than one throws, and the caller's
  * transaction rolls back.
  */
-export async function runWrite(trx: Knex | Knex.Transaction, statements: readonly Statement[], params: Record<string, unknown>): Promise<boolean> {
+export async function runWrite(
+  trx: Knex | Knex.Transaction,
+  statements: readonly Statement[],
+  params: Record<string, unknown>,
+): Promise<boolean> {
   const values: Record<string, unknown> = { ...params };
   for (const [index, statement] of statements.entries()) {
-    const result = (await trx.raw(
-      statement.sql,
-      statement.params.map((name) => values[name] ?? null) as Knex.RawBinding[],
-    )) as { rowCount: number | null; rows: Array<Record<string, unknown>> };
+    const result = (await trx.raw(statement.sql, statement.params.map((name) => values[name] ?? null) as Knex.RawBinding[])) as {
+      rowCount: number | null;
+      rows: Array<Record<string, unknown>>;
+    };
     if (index === 0) {
       if (result.rowCount === 0) return false;
-      if ((result.rowCount ?? 0) > 1) throw new Error(`the binding's write changed ${result.rowCount} rows where it may change one: nothing is kept`);
+      if ((result.rowCount ?? 0) > 1)
+        throw new Error(`the binding's write changed ${result.rowCount} rows where it may change one: nothing is kept`);
     }
     for (const column of statement.returns) values[column] = result.rows[0]?.[column] ?? null;
   }

@@ -83,7 +83,8 @@ function parse(argv: string[]) {
     throw new UsageError(`unknown command "${command}": use ${COMMANDS.join(', ')}`);
   if (extra.length > 0) throw new UsageError(`unexpected "${extra.join(' ')}"`);
   if (parsed.values.host && parsed.values.binding) throw new UsageError('give --host or --binding, not both');
-  if (!parsed.values.host && !parsed.values.binding) throw new UsageError(`--host (${bindingNames().join(' or ')}) or --binding <file> is required`);
+  if (!parsed.values.host && !parsed.values.binding)
+    throw new UsageError(`--host (${bindingNames().join(' or ')}) or --binding <file> is required`);
   if (parsed.values.host && !Object.hasOwn(STANDALONE_BINDINGS, parsed.values.host))
     throw new UsageError(`unknown --host "${parsed.values.host}": use ${bindingNames().join(' or ')}`);
   const checked = argsSchema.safeParse({ command, ...parsed.values });

@@ -56,9 +56,15 @@ export function describeOfferDecisions(name: string, context: () => Context): vo
       expect((await offers.find(workspace.id, clientId, kind, id))?.status).to.equal('accepted');
     });
 
-    it('declines an open offer', async function () {
+    it('declines an open offer, or refuses where the host records no decline of its kind (OffersPort.outcomes)', async function () {
       const { offers, workspace, fixture } = setup(this);
       const { kind, id, clientId } = fixture.decline;
+      if (offers.outcomes && !offers.outcomes[kind]?.includes('declined')) {
+        // A host whose clients only approve (Invoice Ninja): the port changes nothing.
+        expect(await offers.decide(workspace.id, clientId, kind, id, { outcome: 'declined', at: new Date() })).to.equal(false);
+        expect((await offers.find(workspace.id, clientId, kind, id))?.status).to.equal('open');
+        return;
+      }
       expect(await offers.decide(workspace.id, clientId, kind, id, { outcome: 'declined', at: new Date() })).to.equal(true);
       expect((await offers.find(workspace.id, clientId, kind, id))?.status).to.equal('declined');
     });

@@ -12,7 +12,11 @@ export interface WorkspaceRow {
   brand_color: string | null;
 }
 
-export async function workspaceRows(db: Knex, file: BindingFile, by: { id?: string; slug?: string; limit: number }): Promise<WorkspaceRow[]> {
+export async function workspaceRows(
+  db: Knex,
+  file: BindingFile,
+  by: { id?: string; slug?: string; limit: number },
+): Promise<WorkspaceRow[]> {
   const concept = file.workspaces!;
   const scope = new Scope(concept.table, concept.joins ?? []);
   const parts = [scope.where(concept.where)];
@@ -39,7 +43,13 @@ export interface ClientRow {
   name: string | null;
 }
 
-export async function clientRows(db: Knex, file: BindingFile, rule: WorkspaceRule, workspaceId: string, ids?: string[]): Promise<ClientRow[]> {
+export async function clientRows(
+  db: Knex,
+  file: BindingFile,
+  rule: WorkspaceRule,
+  workspaceId: string,
+  ids?: string[],
+): Promise<ClientRow[]> {
   const concept = file.clients;
   const { query, scope } = scopedRows(db, concept, rule, workspaceId);
   if (ids) query.whereRaw(`${scope.column(concept.key).sql} in (${ids.map(() => '?').join(', ')})`, ids);
@@ -74,11 +84,20 @@ export interface ContactFilter {
 }
 
 /** The workspace's contacts of its clients, by id, email or client. */
-export async function contactRows(db: Knex, file: BindingFile, rule: WorkspaceRule, workspaceId: string, filter: ContactFilter): Promise<ContactRow[]> {
+export async function contactRows(
+  db: Knex,
+  file: BindingFile,
+  rule: WorkspaceRule,
+  workspaceId: string,
+  filter: ContactFilter,
+): Promise<ContactRow[]> {
   const concept = file.contacts;
   const { query, scope } = scopedRows(db, concept, rule, workspaceId);
   const client = scope.text(concept.client);
-  query.joinRaw(`join (?) as "cl" on "cl"."id" = ${client.sql}`, [clientsSubquery(db, file, rule, workspaceId), ...client.bindings] as never);
+  query.joinRaw(`join (?) as "cl" on "cl"."id" = ${client.sql}`, [
+    clientsSubquery(db, file, rule, workspaceId),
+    ...client.bindings,
+  ] as never);
   if (filter.id !== undefined) query.whereRaw(raw(db, keyEquals(scope, concept.key, filter.id)));
   if (filter.clientId !== undefined) query.whereRaw(raw(db, equals(scope, concept.client, filter.clientId)));
   if (filter.email !== undefined) {
@@ -120,13 +139,17 @@ export async function staffRows(
 ): Promise<StaffRow[]> {
   const concept = file.staff;
   const scope = new Scope(concept.table, concept.joins ?? []);
-  const query = db.queryBuilder().from(raw(db, scope.from())).whereRaw(raw(db, scope.where(concept.where)));
+  const query = db
+    .queryBuilder()
+    .from(raw(db, scope.from()))
+    .whereRaw(raw(db, scope.where(concept.where)));
   const workspace = concept.workspace === undefined ? sql('?::text', [rule.fixedId]) : scope.text(concept.workspace);
   if (by.workspaceId !== undefined && concept.workspace !== undefined)
     query.whereRaw(raw(db, equals(scope, concept.workspace, rule.fixedId ?? by.workspaceId)));
   if (by.id !== undefined) query.whereRaw(raw(db, keyEquals(scope, concept.key, by.id)));
   const email = scope.text(concept.email);
-  if (by.email !== undefined) query.whereRaw(`lower(trim(${email.sql})) = ?`, [...email.bindings, by.email.trim().toLowerCase()] as Knex.RawBinding[]);
+  if (by.email !== undefined)
+    query.whereRaw(`lower(trim(${email.sql})) = ?`, [...email.bindings, by.email.trim().toLowerCase()] as Knex.RawBinding[]);
   const admin = concept.admin ? scope.condition(concept.admin) : sql('false');
   if (by.admins) query.whereRaw(raw(db, admin));
   return query
@@ -143,7 +166,14 @@ export async function staffRows(
 }
 
 /** Stores a contact's new password hash in the host's column: the contact's row only, in its workspace. */
-export async function setContactPassword(db: Knex, file: BindingFile, rule: WorkspaceRule, workspaceId: string, contactId: string, hash: string): Promise<number> {
+export async function setContactPassword(
+  db: Knex,
+  file: BindingFile,
+  rule: WorkspaceRule,
+  workspaceId: string,
+  contactId: string,
+  hash: string,
+): Promise<number> {
   const concept = file.contacts;
   const scope = new Scope(concept.table);
   const parts = [scope.where(concept.where), keyEquals(scope, concept.key, contactId)];
@@ -151,7 +181,10 @@ export async function setContactPassword(db: Knex, file: BindingFile, rule: Work
   const where = and(parts);
   const column = concept.password!.column;
   scope.note(concept.table, column);
-  const result = (await db.raw(`update ${scope.from().sql} set "${column}" = ? where ${where.sql}`, [hash, ...where.bindings] as Knex.RawBinding[])) as {
+  const result = (await db.raw(`update ${scope.from().sql} set "${column}" = ? where ${where.sql}`, [
+    hash,
+    ...where.bindings,
+  ] as Knex.RawBinding[])) as {
     rowCount: number;
   };
   return result.rowCount;

@@ -67,7 +67,8 @@ function columnsOf(scope: Scope, concept: OfferConcept | InvoiceConcept): Column
 function balanceOf(scope: Scope, concept: InvoiceConcept | null, total: Sql): { paid: Sql; balance: Sql } {
   if (!concept) return { paid: sql('0'), balance: sql('0') };
   const scale = concept.amounts;
-  if (concept.paid && concept.balance) return { paid: centsOf(scope, concept.paid, scale), balance: centsOf(scope, concept.balance, scale) };
+  if (concept.paid && concept.balance)
+    return { paid: centsOf(scope, concept.paid, scale), balance: centsOf(scope, concept.balance, scale) };
   if (concept.balance) {
     const balance = centsOf(scope, concept.balance, scale);
     return { paid: sql(`(${total.sql}) - (${balance.sql})`, [...total.bindings, ...balance.bindings]), balance };
@@ -88,11 +89,20 @@ export function recordQuery(
   const { concept } = record;
   const invoice = record.kind === 'invoice' ? record.concept : null;
   const offer = record.kind === 'offer' ? record.concept : null;
-  const { query, scope } = scopedRows(db, concept, rule, workspaceId, clientId === null ? undefined : { value: concept.client, id: clientId });
+  const { query, scope } = scopedRows(
+    db,
+    concept,
+    rule,
+    workspaceId,
+    clientId === null ? undefined : { value: concept.client, id: clientId },
+  );
   const columns = columnsOf(scope, concept);
   const parts: Sql[] = [sql(`(${columns.state.sql}) is not null`, columns.state.bindings)];
   if (filter.id !== undefined) parts.push(keyEquals(scope, concept.key, filter.id));
-  if (filter.states) parts.push(sql(`(${columns.state.sql}) in (${filter.states.map(() => '?').join(', ')})`, [...columns.state.bindings, ...filter.states]));
+  if (filter.states)
+    parts.push(
+      sql(`(${columns.state.sql}) in (${filter.states.map(() => '?').join(', ')})`, [...columns.state.bindings, ...filter.states]),
+    );
   if (filter.overdueOn !== undefined && invoice) {
     const due = dayOf(scope, invoice.due);
     parts.push(sql(`(${columns.state.sql}) = 'open' and (${due.sql}) < ?`, [...columns.state.bindings, ...due.bindings, filter.overdueOn]));
@@ -108,11 +118,20 @@ export function recordQuery(
       const title = scope.text(offer.title);
       texts.push(sql(`(${title.sql}) ilike ?`, [...title.bindings, filter.matching]));
     }
-    if (filter.amount) texts.push(sql(`(${columns.total.sql}) between ? and ?`, [...columns.total.bindings, filter.amount.fromCents, filter.amount.toCents]));
-    parts.push(sql(`(${texts.map((t) => t.sql).join(' or ')})`, texts.flatMap((t) => t.bindings)));
+    if (filter.amount)
+      texts.push(
+        sql(`(${columns.total.sql}) between ? and ?`, [...columns.total.bindings, filter.amount.fromCents, filter.amount.toCents]),
+      );
+    parts.push(
+      sql(
+        `(${texts.map((t) => t.sql).join(' or ')})`,
+        texts.flatMap((t) => t.bindings),
+      ),
+    );
   }
   const key = scope.column(concept.key);
-  if (filter.before) parts.push(sql(`(${columns.date.sql}, ${key.sql}) < (?::date, ?)`, [...columns.date.bindings, filter.before.date, filter.before.id]));
+  if (filter.before)
+    parts.push(sql(`(${columns.date.sql}, ${key.sql}) < (?::date, ?)`, [...columns.date.bindings, filter.before.date, filter.before.id]));
   query.whereRaw(raw(db, and(parts)));
   const { paid, balance } = balanceOf(scope, invoice, columns.total);
   const linesJson = concept.lines && 'json' in concept.lines ? scope.text(concept.lines.json) : sql('null::text');
@@ -158,7 +177,14 @@ export function recordCount(
 }
 
 /** The open invoices' balances per currency, over the first `countLimit` of them. */
-export function outstandingQuery(db: Knex, concept: InvoiceConcept, rule: WorkspaceRule, workspaceId: string, clientId: string, countLimit: number) {
+export function outstandingQuery(
+  db: Knex,
+  concept: InvoiceConcept,
+  rule: WorkspaceRule,
+  workspaceId: string,
+  clientId: string,
+  countLimit: number,
+) {
   const rows = recordQuery(db, { kind: 'invoice', concept }, rule, workspaceId, clientId, { states: ['open'] }, countLimit);
   return db
     .from(rows.as('open'))
@@ -178,7 +204,12 @@ export interface LineRow {
 }
 
 /** The lines of a record found in scope (table lines; JSON lines come with the record). */
-export async function tableLines(db: Knex, lines: Extract<Lines, { table: string }>, scale: 'decimal' | 'cents', recordId: string): Promise<LineRow[]> {
+export async function tableLines(
+  db: Knex,
+  lines: Extract<Lines, { table: string }>,
+  scale: 'decimal' | 'cents',
+  recordId: string,
+): Promise<LineRow[]> {
   const scope = new Scope(lines.table);
   const where = and([scope.where(lines.where), sql(`${scope.column(lines.parent).sql} = ?`, [recordId])]);
   const order = [...(lines.order ?? []), lines.key].map((column) => scope.column(column).sql).join(', ');
@@ -208,12 +239,19 @@ export interface PaymentRow {
   number: string | null;
 }
 
-export async function paymentRows(db: Knex, concept: InvoiceConcept, invoiceIds: string[]): Promise<Array<PaymentRow & { invoice_id: string }>> {
+export async function paymentRows(
+  db: Knex,
+  concept: InvoiceConcept,
+  invoiceIds: string[],
+): Promise<Array<PaymentRow & { invoice_id: string }>> {
   const payments = concept.payments!;
   if (invoiceIds.length === 0) return [];
   const scope = new Scope(payments.table, payments.joins ?? []);
   const invoice = scope.text(payments.invoice);
-  const where = and([scope.where(payments.where), sql(`(${invoice.sql}) in (${invoiceIds.map(() => '?').join(', ')})`, [...invoice.bindings, ...invoiceIds])]);
+  const where = and([
+    scope.where(payments.where),
+    sql(`(${invoice.sql}) in (${invoiceIds.map(() => '?').join(', ')})`, [...invoice.bindings, ...invoiceIds]),
+  ]);
   const date = momentOf(scope, payments.date);
   return db
     .queryBuilder()
@@ -231,4 +269,3 @@ export async function paymentRows(db: Knex, concept: InvoiceConcept, invoiceIds:
       as(db, textOf(scope, payments.number), 'number'),
     );
 }
-

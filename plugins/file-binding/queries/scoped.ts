@@ -37,7 +37,10 @@ export function scopedRows(
   const parts: Sql[] = [scope.where(concept.where)];
   if (concept.workspace !== undefined) parts.push(equals(scope, concept.workspace, rule.fixedId ?? workspaceId));
   if (client) parts.push(equals(scope, client.value, client.id));
-  const query = db.queryBuilder().from(raw(db, from)).whereRaw(raw(db, and(parts)));
+  const query = db
+    .queryBuilder()
+    .from(raw(db, from))
+    .whereRaw(raw(db, and(parts)));
   return { query, scope };
 }
 
@@ -84,4 +87,5 @@ export function stateOf(scope: Scope, status: { column: Value; states: Partial<R
 }
 
 /** `expr as "name"` for a select list. */
-export const as = (db: Knex, fragment: Sql, name: string): Knex.Raw => db.raw(`${fragment.sql} as "${name}"`, fragment.bindings as Knex.RawBinding[]);
+export const as = (db: Knex, fragment: Sql, name: string): Knex.Raw =>
+  db.raw(`${fragment.sql} as "${name}"`, fragment.bindings as Knex.RawBinding[]);

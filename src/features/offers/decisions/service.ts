@@ -6,7 +6,14 @@
 // host's conditional status change (only while open), then the activity entry. Any of them failing
 // rolls back all three, so a failing host update leaves no evidence and vice versa.
 import type { Knex } from 'knex';
-import { type HostAdapter, insertActivity, type LetterheadParties, type OfferDetail, type OfferKind, type OffersPort } from '../../../core/index.ts';
+import {
+  type HostAdapter,
+  insertActivity,
+  type LetterheadParties,
+  type OfferDetail,
+  type OfferKind,
+  type OffersPort,
+} from '../../../core/index.ts';
 import { insertPublicLinkAccess } from '../public-links/queries.ts';
 import { fingerprintOffer } from './snapshot.ts';
 import {
@@ -100,7 +107,11 @@ export interface OfferState {
 }
 
 /** Whether the host records this decision on this kind of offer (OffersPort.outcomes). */
-export function offersOutcome(offers: Pick<OffersPort, 'outcomes'> | undefined, kind: OfferKind, outcome: 'accepted' | 'declined'): boolean {
+export function offersOutcome(
+  offers: Pick<OffersPort, 'outcomes'> | undefined,
+  kind: OfferKind,
+  outcome: 'accepted' | 'declined',
+): boolean {
   if (!offers?.outcomes) return true;
   return offers.outcomes[kind]?.includes(outcome) ?? false;
 }

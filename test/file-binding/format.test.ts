@@ -1,0 +1,96 @@
+// The binding file's own rules, without a database: mistakes said with their line, and declared
+// statements that bind every parameter, stay one statement, and must name their scope.
+import { expect } from 'chai';
+import { BindingFileError, parseBindingFile } from '../../plugins/file-binding/load.ts';
+import { parseStatement, parseWrite } from '../../plugins/file-binding/statements.ts';
+
+const MINIMAL = `binding: 1
+crm: Tiny CRM
+workspace: { id: 1, slug: tiny, name: Tiny Agency }
+clients: { table: companies, key: id, name: name }
+contacts: { table: people, key: id, client: company_id, email: email, name: full_name }
+staff: { table: users, key: id, email: email, name: name, password: { column: pass, format: bcrypt } }
+`;
+
+function problemsOf(text: string): string[] {
+  try {
+    parseBindingFile(text, 'crm.yaml');
+  } catch (err) {
+    if (err instanceof BindingFileError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('binding file format', function () {
+  it('reads a minimal file', function () {
+    const file = parseBindingFile(MINIMAL, 'crm.yaml');
+    expect(file.workspace).to.deep.equal({ id: '1', slug: 'tiny', name: 'Tiny Agency' });
+    expect(file.contacts.client).to.equal('company_id');
+  });
+
+  it('names the line and what is expected for each mistake, all at once', function () {
+    const problems = problemsOf(
+      MINIMAL.replace('key: id, name: name }', 'key: id }')
+        .replace('format: bcrypt', 'format: md5')
+        .replace('table: people', 'table: "people; drop table x"'),
+    );
+    expect(problems).to.include('line 4: clients.name: missing');
+    expect(problems).to.include('line 6: staff.password.format: format is one of bcrypt, php, argon2id');
+    expect(problems.some((p) => p.startsWith('line 5: contacts.table: a table must be a plain name'))).to.equal(true, problems.join('\n'));
+  });
+
+  it('refuses YAML that does not parse, with its line, and a duplicate key', function () {
+    expect(problemsOf(`${MINIMAL}clients: {}\n`)[0]).to.match(/^line 7: Map keys must be unique/);
+    expect(problemsOf('binding: 1\ncrm: [unclosed\n')[0]).to.match(/^line \d: /);
+  });
+
+  it('wants either one fixed workspace or a table of them, and then each concept says whose it is', function () {
+    const both = problemsOf(MINIMAL.replace('clients:', 'workspaces: { table: companies, key: id, slug: slug, name: name }\nclients:'));
+    expect(both).to.include('line 3: workspace: give either workspace (one, fixed) or workspaces (a table), not both or neither');
+    const table = problemsOf(MINIMAL.replace(/^workspace:.*$/m, 'workspaces: { table: agencies, key: id, slug: slug, name: name }'));
+    expect(table).to.include(
+      'line 4: clients.workspace: clients needs workspace: the column that says whose it is, as workspaces is a table',
+    );
+  });
+});
+
+describe('declared statements', function () {
+  it('binds each :name, keeps casts, strings and comments, and escapes a literal ?', function () {
+    const statement = parseStatement(
+      "update quotes set status_id = 3, note = ':not_a_param?', at = :at::timestamp -- :nor_this\nwhere id = :id and data ? 'key' returning id as quote_id",
+    );
+    expect(statement.params).to.deep.equal(['at', 'id']);
+    expect(statement.sql).to.include("note = ':not_a_param\\?'");
+    expect(statement.sql).to.include('at = ?::timestamp');
+    expect(statement.sql).to.include('data \\? ');
+    expect(statement.returns).to.deep.equal(['quote_id']);
+  });
+
+  it('refuses two statements in one, dollar quoting, and anything but a write or a read', function () {
+    expect(() => parseStatement('update t set a = 1 where id = :id; drop table t')).to.throw(/one statement each/);
+    expect(() => parseStatement('update t set a = $x$1$x$ where id = :id')).to.throw(/dollar-quoted/);
+    expect(() => parseStatement('drop table quotes')).to.throw(/begins with update, insert, delete, with or select/);
+    expect(parseStatement('update t set a = 1 where id = :id;').params).to.deep.equal(['id']);
+  });
+
+  it('accepts only the parameters a write offers, and each statement must name its scope', function () {
+    const offered = ['workspace', 'client', 'id', 'at'];
+    expect(() =>
+      parseWrite('update q set s = 3 where id = :id and client_id = :client and x = :secret', offered, ['client', 'id']),
+    ).to.throw(/:secret is not a parameter of this write/);
+    expect(() => parseWrite('update q set s = 3 where id = :id', offered, ['client', 'id'])).to.throw(/must name :client/);
+    const statements = parseWrite(
+      [
+        'insert into p (client_id, amount) values (:client, 1) returning id as payment_id',
+        'update i set paid = true where id = :id and client_id = :client and p = :payment_id',
+      ],
+      offered,
+      ['client'],
+    );
+    expect(statements.map((s) => s.params)).to.deep.equal([['client'], ['id', 'client', 'payment_id']]);
+    expect(() => parseWrite('update q set s = 1 where client_id = :client returning id as at', offered, ['client'])).to.throw(
+      /already a parameter/,
+    );
+  });
+});

@@ -1,0 +1,232 @@
+// Invoice Ninja served from bindings/invoiceninja.yaml alone, on Invoice Ninja's real schema
+// (test/fixtures/real-schemas/invoiceninja.sql) seeded with ../shared/crm-schemas/invoiceninja-sample.sql:
+// the shared host adapter contract on the file binding, and the agency's walk through
+// `npm run portal -- migrate | invite | serve --binding` as real child processes with a real SMTP
+// server: the invited contact sets a password, sees their invoice and quote and never the other
+// client's, approves the quote, and Invoice Ninja's row reads status 3 with no host table changed.
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Knex } from 'knex';
+import request from 'supertest';
+import { createFileBinding } from '../../plugins/file-binding/adapter.ts';
+import { readBindingFile } from '../../plugins/file-binding/load.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
+import { describeHostAdapterContract } from '../contract/host-adapter-contract.ts';
+import { BUILT_SCHEMAS_DIR, loadRealSchema } from '../support/audit-real-schemas.ts';
+import type { TestDatabase } from '../support/database.ts';
+import { csrfFrom, flagsFileFor, linkFrom } from '../support/portal-harness.ts';
+import { publicTables, schemaSnapshot } from '../support/schema-snapshot.ts';
+import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
+import { runPortal, serveOnAFreePort, stopPortal, type ServingPortal } from '../standalone/portal-process.ts';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const FILE = path.join(ROOT, 'bindings/invoiceninja.yaml');
+const SAMPLE = path.resolve(ROOT, '../shared/crm-schemas/invoiceninja-sample.sql');
+const SLUG = 'barscompanykey01';
+
+/** Invoice Ninja's schema with the sample company. */
+async function invoiceNinja(): Promise<{ database: TestDatabase; db: Knex }> {
+  const database = await loadRealSchema('invoiceninja.sql', BUILT_SCHEMAS_DIR);
+  await promisify(execFile)('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-q', '-o', '/dev/null', '-f', SAMPLE, database.url]);
+  return { database, db: createKnex(database.url) };
+}
+
+/** More of what an Invoice Ninja holds, for the contract: a second company, drafts, more sent quotes and paid invoices. */
+async function seedForContract(db: Knex) {
+  // As Invoice Ninja stores them: the sample's taxes in total_taxes, a line for each amount.
+  await db('invoices').where({ id: 1 }).update({ total_taxes: 200 });
+  await db('quotes').where({ id: 1 }).update({ total_taxes: 400 });
+  await db('invoices')
+    .where({ id: 2 })
+    .update({ line_items: JSON.stringify([{ product_key: 'Audit', notes: 'Site audit', cost: 500, quantity: 1, tax_rate1: 0 }]) });
+  const line = JSON.stringify([{ product_key: 'Support', notes: 'Support hours', cost: 100, quantity: 1, tax_rate1: 0 }]);
+  const base = { user_id: 1, is_deleted: 0, discount: 0, amount: 100, balance: 100, line_items: line, created_at: new Date() };
+  // A second account with its own company and user, copied from the sample's with other values.
+  const copy = (table: string, values: Record<string, unknown>) =>
+    db.raw(`insert into ?? select (jsonb_populate_record(null::??, to_jsonb(t) || ?::jsonb)).* from ?? t where id = 1`, [
+      table,
+      table,
+      JSON.stringify(values),
+      table,
+    ]);
+  await copy('accounts', { id: 2 });
+  await copy('users', { id: 2, account_id: 2, email: 'owner@other-agency.test', first_name: 'Otto' });
+  await copy('companies', { id: 2, account_id: 2, company_key: 'othercompany02', settings: JSON.stringify({ name: 'Other Agency' }) });
+  const client = { user_id: 1, is_deleted: 0, settings: JSON.stringify({ currency_id: '3' }) };
+  await db('clients').insert({ id: 3, company_id: 2, name: 'Elsewhere GmbH', ...client, user_id: 2 });
+  const contact = { user_id: 1, password: '', is_primary: 1, send_email: 1 };
+  await db('client_contacts').insert([
+    { id: 3, company_id: 2, client_id: 3, first_name: 'Erik', last_name: 'Else', email: 'erik@elsewhere.test', ...contact, user_id: 2 },
+    {
+      id: 4,
+      company_id: 1,
+      client_id: 1,
+      first_name: 'Ben',
+      last_name: 'Baker',
+      email: 'ben@bars.test',
+      ...contact,
+      password: '$2y$10$abcdefghijklmnopqrstuu3Zc6bVf9j0dJ6lWmGxqfX8mAYc8bq.K',
+    },
+  ]);
+  await db('quotes').insert([
+    { id: 2, company_id: 1, client_id: 1, status_id: 2, number: 'Q-BARS-0008', date: '2026-11-06', due_date: '2026-12-06', ...base },
+    { id: 3, company_id: 1, client_id: 2, status_id: 2, number: 'Q-OTHER-0001', date: '2026-11-07', due_date: '2026-12-07', ...base },
+    { id: 4, company_id: 1, client_id: 1, status_id: 1, number: 'Q-BARS-DRAFT', date: '2026-11-08', ...base },
+    { id: 5, company_id: 2, client_id: 3, status_id: 2, number: 'Q-ELSE-0001', date: '2026-11-08', ...base },
+    { id: 6, company_id: 1, client_id: 1, status_id: 3, number: 'Q-BARS-0001', date: '2026-10-01', ...base },
+  ]);
+  await db('invoices').insert([
+    { id: 3, company_id: 1, client_id: 1, status_id: 1, number: 'INV-BARS-DRAFT', date: '2026-11-09', ...base },
+    {
+      id: 4,
+      company_id: 1,
+      client_id: 1,
+      status_id: 4,
+      number: 'INV-BARS-0041',
+      date: '2026-10-02',
+      due_date: '2026-11-01',
+      ...base,
+      balance: 0,
+      paid_to_date: 100,
+    },
+    { id: 5, company_id: 1, client_id: 1, status_id: 2, number: 'INV-BARS-0040', date: '2026-09-02', due_date: '2026-10-01', ...base },
+    { id: 6, company_id: 2, client_id: 3, status_id: 2, number: 'INV-ELSE-0001', date: '2026-11-02', ...base },
+  ]);
+  // INV-BARS-0041's payment, as Invoice Ninja applies one: a payment and its paymentable row.
+  await db('payments').insert({
+    id: 1,
+    company_id: 1,
+    client_id: 1,
+    user_id: 1,
+    status_id: 4,
+    amount: 100,
+    applied: 100,
+    date: '2026-10-20',
+    number: 'PAY-0001',
+    transaction_reference: 'TRF-77',
+    currency_id: 3,
+    type_id: 1,
+  });
+  await db('paymentables').insert({ id: 1, payment_id: 1, paymentable_id: 4, paymentable_type: 'App\\Models\\Invoice', amount: 100 });
+}
+
+describeHostAdapterContract('binding file: Invoice Ninja', async () => {
+  const { database, db } = await invoiceNinja();
+  await seedForContract(db);
+  const binding = await createFileBinding(db, readBindingFile(FILE), { name: 'file:invoiceninja.yaml' });
+  // Ben's password, as Laravel's Hash::make stores it.
+  await binding.adapter.credentials!.setPassword('1', '4', 'ben-at-the-bakery');
+  return {
+    adapter: binding.adapter,
+    db,
+    fixture: {
+      workspaceSlug: SLUG,
+      otherWorkspaceSlug: 'othercompany02',
+      knownContactEmail: 'bars.client@example.test',
+      login: { email: 'ben@bars.test', password: 'ben-at-the-bakery' },
+      drafts: [
+        { kind: 'quotation', clientId: '1', id: '4' },
+        { kind: 'invoice', clientId: '1', id: '3' },
+      ],
+      decisions: {
+        accept: { kind: 'quotation', id: '1', clientId: '1' },
+        decline: { kind: 'quotation', id: '3', clientId: '2' },
+        race: { kind: 'quotation', id: '2', clientId: '1' },
+        otherClientId: '2',
+      },
+    },
+    async close() {
+      await db.destroy();
+      await database.drop();
+    },
+  };
+});
+
+describe('npm run portal -- … --binding bindings/invoiceninja.yaml on Invoice Ninja', function () {
+  this.timeout(240_000);
+  let database: TestDatabase;
+  let db: Knex;
+  let smtp: SmtpCapture;
+  let env: Record<string, string>;
+  let serving: ServingPortal | undefined;
+  let hostTables: string[];
+  let shapes: string;
+
+  before(async function () {
+    ({ database, db } = await invoiceNinja());
+    smtp = await startSmtpCapture();
+    env = { DATABASE_URL: database.url, FLAGS_FILE: flagsFileFor([SLUG]), SMTP_URL: smtp.url, LOG_LEVEL: 'error' };
+    hostTables = await publicTables(db);
+    shapes = await schemaSnapshot(db, hostTables);
+  });
+  after(async function () {
+    await stopPortal(serving).catch(() => null);
+    await smtp?.stop();
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  it('says what is wrong with a file, by line, in one refusal', async function () {
+    const broken = path.join(ROOT, 'test/file-binding/broken.yaml');
+    const result = await runPortal(['migrate', '--binding', broken], env);
+    expect(result.code, result.stderr).to.equal(2);
+    expect(result.stderr).to.match(/broken\.yaml: 2 problems:/);
+    expect(result.stderr).to.match(/line 6: clients\.name: missing/);
+    expect(result.stderr).to.match(/line 14: contacts\.password\.format: format is one of bcrypt, php, argon2id/);
+    expect(result.stderr).not.to.match(/\n\s+at /);
+  });
+
+  it('migrates, invites, serves: the contact sets a password, reads their records only, approves the quote', async function () {
+    const migrated = await runPortal(['migrate', '--binding', FILE], env);
+    expect(migrated.code, migrated.stderr).to.equal(0);
+    const invited = await runPortal(['invite', '--binding', FILE, '--email', 'bars.client@example.test'], {
+      ...env,
+      APP_URL: 'http://portal.bars.example',
+    });
+    expect(invited.code, invited.stderr).to.equal(0);
+    expect(invited.stdout).to.match(/Invited Claire Baker <bars\.client@example\.test> of Bars Bakery Ltd/);
+    const message = await smtp.waitForMessage((m) => m.to.includes('bars.client@example.test'));
+    const invitation = linkFrom(message.text, '/invitation/');
+
+    serving = await serveOnAFreePort(['--binding', FILE], (port) => ({ ...env, PORT: String(port), APP_URL: `http://127.0.0.1:${port}` }));
+    expect(serving.output()).to.include(`${SLUG}  portal on`);
+    const agent = request.agent(serving.url);
+    const form = await agent.get(invitation).expect(200);
+    const password = 'claire-bakes-bread';
+    await agent
+      .post(invitation)
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), password, confirmPassword: password })
+      .expect(303);
+    // The password lives where Invoice Ninja keeps it, as Laravel writes it.
+    const stored = (await db('client_contacts').where({ id: 1 }).first('password')) as { password: string };
+    expect(stored.password).to.match(/^\$2y\$10\$/);
+
+    const invoices = await agent.get(`/portal/${SLUG}/invoices`).expect(200);
+    expect(invoices.text).to.include('INV-BARS-0042');
+    expect(invoices.text).not.to.include('INV-OTHER-0001');
+    await agent.get(`/portal/${SLUG}/invoices/2`).expect(404);
+    const invoice = await agent.get(`/portal/${SLUG}/invoices/1`).expect(200);
+    expect(invoice.text).to.include('Website design');
+    const quotations = await agent.get(`/portal/${SLUG}/quotations`).expect(200);
+    expect(quotations.text).to.include('Q-BARS-0007');
+    // Invoice Ninja has no decline: the file declares none, so there is no such page.
+    await agent.get(`/portal/${SLUG}/quotations/1/decline`).expect(404);
+    await agent.get(`/portal/${SLUG}/proposals`).expect(404);
+    const accept = await agent.get(`/portal/${SLUG}/quotations/1/accept`).expect(200);
+    const fingerprint = /name="fingerprint" value="([0-9a-f]{64})"/.exec(accept.text)?.[1];
+    const decided = await agent
+      .post(`/portal/${SLUG}/quotations/1/accept`)
+      .type('form')
+      .send({ _csrf: csrfFrom(accept.text), typedName: 'Claire Baker', consent: 'yes', fingerprint });
+    expect(decided.status, decided.text).to.equal(303);
+    expect(Number(((await db('quotes').where({ id: 1 }).first('status_id')) as { status_id: string }).status_id)).to.equal(3);
+
+    expect(await stopPortal(serving, 20_000)).to.equal(0);
+    serving = undefined;
+    // Every Invoice Ninja table has the shape it had; the portal's are its own, new ones.
+    expect(await schemaSnapshot(db, hostTables)).to.equal(shapes);
+  });
+});
