@@ -78,7 +78,7 @@ export { openEventBus } from './core/events/choose-event-bus.ts';
 export { createMailer, type DevOutbox } from './core/mail/mailer.ts';
 export { createPortalLogger, type StructuredLogger } from './core/ops/logging.ts';
 export { checkStartupSettings, demoPaymentProviderOn, StartupRefused } from './core/ops/production-checks.ts';
-export { hostProvides, verifyHostClaims } from './core/host/verify-claims.ts';
+export { findClaimProblems, hostProvides, verifyHostClaims } from './core/host/verify-claims.ts';
 export { RateLimiter, type LimitRule } from './core/rate-limits/limiter.ts';
 export { ensureDemoClientLogins } from './core/client-users/demo-logins.ts';
 export { HttpError } from './core/http/http-error.ts';

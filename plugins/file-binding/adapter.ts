@@ -67,6 +67,8 @@ const PROFILE_PARAMS = ['workspace', 'client', 'contact', 'name', 'first_name', 
 
 export interface FileBinding {
   adapter: HostAdapter;
+  /** Each declared write by where the file declares it (`quotations.writes.accept`), as checked. */
+  writes: Array<{ name: string; statements: Statement[] }>;
   file: BindingFile;
   rule: WorkspaceRule;
   workspaces(): Promise<HostWorkspace[]>;
@@ -681,8 +683,22 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     ...(invoices ? { invoices } : {}),
   };
 
+  const writes = [
+    ...Object.entries(offerWrites).flatMap(([kind, byOutcome]) =>
+      (['accepted', 'declined', 'viewed'] as const).flatMap((outcome) => {
+        const statements = byOutcome?.[outcome];
+        const section = kind === 'proposal' ? 'proposals' : 'quotations';
+        const name = `${section}.writes.${outcome === 'accepted' ? 'accept' : outcome === 'declined' ? 'decline' : 'viewed'}`;
+        return statements ? [{ name, statements }] : [];
+      }),
+    ),
+    ...(paymentWrite ? [{ name: 'invoices.writes.recordPayment', statements: paymentWrite }] : []),
+    ...(profileWrite ? [{ name: 'contacts.writes.updateProfile', statements: profileWrite }] : []),
+  ];
+
   return {
     adapter,
+    writes,
     file,
     rule,
     async workspaces() {

@@ -100,6 +100,14 @@ export class Scope {
     return and(parts);
   }
 
+  /** The value is one of these; a plain column compares as its own type, anything else as text. */
+  among(value: Value, values: ReadonlyArray<string | number | boolean>): Sql {
+    const expr = this.value(value);
+    const plain = typeof value === 'string' || 'column' in value;
+    const list = values.map(() => '?').join(', ');
+    return sql(plain ? `${expr.sql} in (${list})` : `(${expr.sql})::text in (${list})`, [...expr.bindings, ...values.map(String)]);
+  }
+
   condition(condition: Condition): Sql {
     if ('anyOf' in condition && Array.isArray(condition.anyOf)) {
       const parts = (condition.anyOf as Where[]).map((where) => this.where(where));

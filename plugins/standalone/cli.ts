@@ -5,9 +5,10 @@
 // contact) exits 1; neither prints a stack trace.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { HostClaimError, StartupRefused, HttpError, ListenError } from '../../src/index.ts';
+import { createKnex, HostClaimError, StartupRefused, HttpError, ListenError } from '../../src/index.ts';
 import { StandaloneSetupError, type StandaloneBinding } from './binding.ts';
 import { bindingNames, STANDALONE_BINDINGS } from './bindings.ts';
+import { checkBindingFile } from '../file-binding/check.ts';
 import { fileStandaloneBinding } from '../file-binding/standalone.ts';
 import { InviteRefused, inviteContact } from './invite.ts';
 import { openStandalonePortal, type StandalonePortal } from './portal-setup.ts';
@@ -17,13 +18,19 @@ import { STAFF_PATHS } from './staff-pages.ts';
 
 class UsageError extends Error {}
 
-const COMMANDS = ['migrate', 'rollback', 'invite', 'serve'] as const;
+const COMMANDS = ['migrate', 'rollback', 'invite', 'serve', 'check'] as const;
 
 const hostOrFile = { host: z.string().optional(), binding: z.string().min(1).optional() };
 const argsSchema = z.discriminatedUnion('command', [
   z.object({ command: z.literal('migrate'), ...hostOrFile }),
   z.object({ command: z.literal('rollback'), ...hostOrFile }),
   z.object({ command: z.literal('serve'), ...hostOrFile }),
+  z.object({
+    command: z.literal('check'),
+    binding: z.string({ error: 'check needs --binding <file>' }).min(1),
+    workspace: z.string().max(60).optional(),
+    client: z.string().max(64).optional(),
+  }),
   z.object({
     command: z.literal('invite'),
     ...hostOrFile,
@@ -48,6 +55,7 @@ async function usage(): Promise<string> {
     "  rollback  drop the portal's own tables (the CRM's are never touched)",
     '  invite    --email <email> [--workspace <slug>] [--contact <id>]: email a client contact an invitation',
     '  serve     serve the client portal and the staff pages on PORT',
+    "  check     --binding <file> [--workspace <slug>] [--client <id>]: the file against the CRM's database, read-only, and what one client would see",
     '',
     "Every command: DATABASE_URL (the CRM's PostgreSQL). serve: PORT, APP_URL, SESSION_SECRET, SMTP_URL, FLAGS_FILE or UNLEASH_URL, PAYMENTS_DEMO_PROVIDER.",
   ];
@@ -69,6 +77,7 @@ function parse(argv: string[]) {
     email: { type: 'string' },
     workspace: { type: 'string' },
     contact: { type: 'string' },
+    client: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: typeof options }>>;
@@ -83,6 +92,7 @@ function parse(argv: string[]) {
     throw new UsageError(`unknown command "${command}": use ${COMMANDS.join(', ')}`);
   if (extra.length > 0) throw new UsageError(`unexpected "${extra.join(' ')}"`);
   if (parsed.values.host && parsed.values.binding) throw new UsageError('give --host or --binding, not both');
+  if (command === 'check' && !parsed.values.binding) throw new UsageError('check reads a binding file: use --binding <file>');
   if (!parsed.values.host && !parsed.values.binding)
     throw new UsageError(`--host (${bindingNames().join(' or ')}) or --binding <file> is required`);
   if (parsed.values.host && !Object.hasOwn(STANDALONE_BINDINGS, parsed.values.host))
@@ -169,12 +179,39 @@ async function serve(binding: StandaloneBinding): Promise<void> {
   }
 }
 
+/** Prints the check's report; exits 1 when the file would not serve. */
+async function check(file: string, ask: { workspace?: string | undefined; client?: string | undefined }): Promise<void> {
+  const url = process.env.DATABASE_URL;
+  if (!url)
+    throw new StandaloneSetupError(
+      "DATABASE_URL is required: the address of the CRM's PostgreSQL database (postgres://user:password@host:5432/name)",
+    );
+  const db = createKnex(url);
+  try {
+    const report = await checkBindingFile(db, file, {
+      ...(ask.workspace ? { workspace: ask.workspace } : {}),
+      ...(ask.client ? { client: ask.client } : {}),
+    });
+    if (report.problems.length > 0) {
+      console.error(
+        `${file}: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}:\n  ${report.problems.join('\n  ')}`,
+      );
+      process.exitCode = 1;
+      return;
+    }
+    console.log([`${file} fits this database.`, ...report.lines].join('\n'));
+  } finally {
+    await db.destroy();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const args = parse(argv);
   if (!args) {
     console.log(await usage());
     return;
   }
+  if (args.command === 'check') return check(args.binding, { workspace: args.workspace, client: args.client });
   const binding = args.binding ? fileStandaloneBinding(args.binding) : await STANDALONE_BINDINGS[args.host!]!();
   if (args.command === 'serve') return serve(binding);
   const running = await openStandalonePortal(binding, process.env, { command: args.command });

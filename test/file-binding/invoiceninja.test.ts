@@ -6,6 +6,8 @@
 // client's, approves the quote, and Invoice Ninja's row reads status 3 with no host table changed.
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Knex } from 'knex';
@@ -176,6 +178,56 @@ describe('npm run portal -- … --binding bindings/invoiceninja.yaml on Invoice 
     expect(result.stderr).to.match(/line 6: clients\.name: missing/);
     expect(result.stderr).to.match(/line 14: contacts\.password\.format: format is one of bcrypt, php, argon2id/);
     expect(result.stderr).not.to.match(/\n\s+at /);
+  });
+
+  it('check: the file fits, with what one client would see and the statements; a wrong column, a refused statement and an unmapped status are named', async function () {
+    const fits = await runPortal(['check', '--binding', FILE], env);
+    expect(fits.code, fits.stderr).to.equal(0);
+    expect(fits.stdout).to.include('bindings/invoiceninja.yaml fits this database.');
+    expect(fits.stdout).to.include(`${SLUG}: 2 clients, 2 contacts with an email`);
+    expect(fits.stdout).to.include('What Bars Bakery Ltd (client 1) would see, signed in as bars.client@example.test:');
+    expect(fits.stdout).to.match(/invoices: INV-BARS-0042 open 1200\.00 EUR\n\s+select .* from "invoices" as "r"/);
+    expect(fits.stdout).not.to.include('INV-OTHER-0001');
+
+    const folder = mkdtempSync(path.join(tmpdir(), 'binding-'));
+    try {
+      const wrong = path.join(folder, 'wrong.yaml');
+      writeFileSync(
+        wrong,
+        readFileSync(FILE, 'utf8')
+          .replace(
+            'number: number\n  status:\n    column: status_id\n    states: { open: [2, 3]',
+            'number: invoice_number\n  status:\n    column: status_id\n    states: { open: [2, 3]',
+          )
+          .replace('update quotes set status_id = 3', 'update quotes set approved = true, status_id = 3'),
+      );
+      const refused = await runPortal(['check', '--binding', wrong], env);
+      expect(refused.code, refused.stdout).to.equal(1);
+      expect(refused.stderr).to.include('public.invoices.invoice_number does not exist');
+      const statement = path.join(folder, 'statement.yaml');
+      writeFileSync(
+        statement,
+        readFileSync(FILE, 'utf8').replace('update quotes set status_id = 3', 'update quotes set approved = true, status_id = 3'),
+      );
+      await db('quotes').insert({
+        id: 9,
+        company_id: 1,
+        client_id: 1,
+        user_id: 1,
+        status_id: 7,
+        number: 'Q-ODD',
+        amount: 1,
+        balance: 1,
+        is_deleted: 0,
+      });
+      const named = await runPortal(['check', '--binding', statement], env);
+      expect(named.code, named.stdout).to.equal(1);
+      expect(named.stderr).to.include('quotations.writes.accept: column "approved" of relation "quotes" does not exist');
+      expect(named.stderr).to.include('quotations.status: the value "7" (1 row) is in no state');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+      await db('quotes').where({ id: 9 }).delete();
+    }
   });
 
   it('migrates, invites, serves: the contact sets a password, reads their records only, approves the quote', async function () {

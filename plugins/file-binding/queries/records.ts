@@ -97,7 +97,11 @@ export function recordQuery(
     clientId === null ? undefined : { value: concept.client, id: clientId },
   );
   const columns = columnsOf(scope, concept);
-  const parts: Sql[] = [sql(`(${columns.state.sql}) is not null`, columns.state.bindings)];
+  // Rows of a mapped status only (never a draft), read as the status column's own values.
+  const valuesOf = (states: readonly string[]) =>
+    states.flatMap((state) => concept.status.states[state as keyof typeof concept.status.states] ?? []);
+  const mapped = valuesOf(Object.keys(concept.status.states));
+  const parts: Sql[] = [mapped.length > 0 ? scope.among(concept.status.column, mapped) : sql('false')];
   if (filter.id !== undefined) parts.push(keyEquals(scope, concept.key, filter.id));
   if (filter.states)
     parts.push(
@@ -105,7 +109,9 @@ export function recordQuery(
     );
   if (filter.overdueOn !== undefined && invoice) {
     const due = dayOf(scope, invoice.due);
-    parts.push(sql(`(${columns.state.sql}) = 'open' and (${due.sql}) < ?`, [...columns.state.bindings, ...due.bindings, filter.overdueOn]));
+    const open = valuesOf(['open']);
+    parts.push(open.length > 0 ? scope.among(concept.status.column, open) : sql('false'));
+    parts.push(sql(`(${due.sql}) < ?`, [...due.bindings, filter.overdueOn]));
   }
   if (filter.validFrom !== undefined && offer) {
     const until = dayOf(scope, offer.validUntil);

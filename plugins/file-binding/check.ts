@@ -1,0 +1,153 @@
+// `npm run portal -- check --binding FILE`: the file against the live database, read-only. It says
+// what would stop the portal (a table or column that is not there, a statement PostgreSQL refuses,
+// a status value no state holds, a join that repeats rows), and then, per section, what one client
+// would see and the statements that read it, so a developer sees the portal's view before serving it.
+import type { Knex } from 'knex';
+import { findClaimProblems, type OfferKind } from '../../src/index.ts';
+import { createFileBinding, type FileBinding } from './adapter.ts';
+import type { BindingFile, Join, Value, Where } from './format.ts';
+import { BindingFileError, readBindingFile } from './load.ts';
+import { joinedRows, prepareError, statusValues } from './queries/inspect.ts';
+import { recordQuery } from './queries/records.ts';
+
+export interface CheckReport {
+  /** What stops the portal from serving with this file; empty when it may. */
+  problems: string[];
+  /** What one client would see, and the statements sent for it. */
+  lines: string[];
+}
+
+const money = (cents: number, currency: string) => `${(cents / 100).toFixed(2)} ${currency}`;
+
+/** Status values found that the file's map leaves out, each said with how many rows hold it. */
+async function uncoveredStatuses(
+  db: Knex,
+  name: string,
+  concept: {
+    table: string;
+    key: string;
+    joins?: Join[];
+    where?: Where;
+    status: { column: Value; states: Partial<Record<string, unknown[]>>; hidden?: unknown[] | undefined };
+  },
+): Promise<string[]> {
+  const covered = new Set(
+    [...Object.values(concept.status.states).flatMap((values) => values ?? []), ...(concept.status.hidden ?? [])].map(String),
+  );
+  const found = await statusValues(db, concept, concept.status.column);
+  return found
+    .filter((row) => row.value === null || !covered.has(row.value))
+    .map(
+      (row) =>
+        `${name}.status: the value ${row.value === null ? 'null' : JSON.stringify(row.value)} (${row.rows} row${row.rows === 1 ? '' : 's'}) is in no state: add it to states, or to hidden if such rows are never shown`,
+    );
+}
+
+async function repeatedRows(
+  db: Knex,
+  name: string,
+  concept: { table: string; key: string; joins?: Join[] | undefined; where?: Where | undefined },
+): Promise<string[]> {
+  if (!concept.joins?.length) return [];
+  const { rows, records } = await joinedRows(db, concept);
+  return rows === records
+    ? []
+    : [`${name}.joins: ${rows} rows for ${records} records: a join matches several rows of one record; join on a key`];
+}
+
+/** The sections the file maps, with their concept. */
+function recordSections(file: BindingFile) {
+  return [
+    ...(file.proposals ? [{ name: 'proposals', kind: 'offer' as const, offer: 'proposal' as OfferKind, concept: file.proposals }] : []),
+    ...(file.quotations ? [{ name: 'quotations', kind: 'offer' as const, offer: 'quotation' as OfferKind, concept: file.quotations }] : []),
+    ...(file.invoices ? [{ name: 'invoices', kind: 'invoice' as const, offer: null, concept: file.invoices }] : []),
+  ];
+}
+
+async function problemsOf(db: Knex, binding: FileBinding): Promise<string[]> {
+  const { file } = binding;
+  const problems = await findClaimProblems(db, binding.adapter);
+  if (problems.length > 0) return problems;
+  for (const [index, write] of binding.writes.entries())
+    for (const [n, statement] of write.statements.entries()) {
+      const error = await prepareError(db, `portal_check_${index}_${n}`, statement.sql);
+      if (error) problems.push(`${write.name}${write.statements.length > 1 ? ` (statement ${n + 1})` : ''}: ${error}`);
+    }
+  for (const section of recordSections(file)) {
+    problems.push(...(await uncoveredStatuses(db, section.name, section.concept)));
+    problems.push(...(await repeatedRows(db, section.name, section.concept)));
+  }
+  for (const [name, concept] of [
+    ['clients', file.clients],
+    ['contacts', file.contacts],
+    ['staff', file.staff],
+  ] as const)
+    problems.push(...(await repeatedRows(db, name, concept)));
+  return problems;
+}
+
+/** What one client sees: the workspace's, the client asked for or the first with a contact. */
+async function viewOf(db: Knex, binding: FileBinding, ask: { workspace?: string; client?: string }): Promise<string[]> {
+  const { adapter, file } = binding;
+  const workspaces = await binding.workspaces();
+  const lines = [`Workspaces: ${workspaces.length === 0 ? 'none' : workspaces.map((w) => `${w.slug} (${w.name})`).join(', ')}`];
+  const workspace = ask.workspace ? workspaces.find((w) => w.slug === ask.workspace) : workspaces[0];
+  if (!workspace) return [...lines, ask.workspace ? `No workspace has the slug ${ask.workspace}.` : ''];
+  const [clients, contacts, staff] = await Promise.all([
+    adapter.clients.list(workspace.id),
+    adapter.contacts.list(workspace.id),
+    adapter.staff.list?.(workspace.id) ?? [],
+  ]);
+  lines.push(
+    `${workspace.slug}: ${clients.length} clients, ${contacts.length} contacts with an email, ${staff.length} staff (${staff.filter((s) => s.role === 'admin').length} admins)`,
+  );
+  const clientId = ask.client ?? contacts[0]?.clientId ?? clients[0]?.id;
+  const client = clientId ? clients.find((c) => c.id === clientId) : undefined;
+  if (!client) return [...lines, ask.client ? `No client ${ask.client} in ${workspace.slug}.` : 'No client to show.'];
+  const theirs = contacts.filter((c) => c.clientId === client.id);
+  lines.push(
+    '',
+    `What ${client.name} (client ${client.id}) would see, signed in as ${theirs.map((c) => c.email).join(', ') || 'none of its contacts (none has an email)'}:`,
+  );
+  for (const section of recordSections(file)) {
+    const page =
+      section.kind === 'offer'
+        ? await adapter.offers!.list(workspace.id, client.id, section.offer!, {}, { limit: 5 })
+        : await adapter.invoices!.list(workspace.id, client.id, {}, { limit: 5 });
+    const rows = page.items.map((item) => `${item.number || item.id} ${item.status} ${money(item.totalCents, item.currency)}`);
+    lines.push(`  ${section.name}: ${rows.length === 0 ? 'none' : rows.join('; ')}${page.next ? '; more' : ''}`);
+    const statement = recordQuery(
+      db,
+      section.kind === 'offer'
+        ? { kind: 'offer', concept: section.concept }
+        : { kind: 'invoice', concept: section.concept as NonNullable<BindingFile['invoices']> },
+      binding.rule,
+      workspace.id,
+      client.id,
+      {},
+      21,
+    )
+      .toSQL()
+      .toNative();
+    lines.push(`    ${statement.sql}`, `    with ${JSON.stringify(statement.bindings)}`);
+  }
+  const writes = binding.writes.map((write) => write.name);
+  lines.push('', `Writes declared: ${writes.length === 0 ? 'none (clients read only)' : writes.join(', ')}`);
+  const unmapped = ['proposals', 'quotations', 'invoices'].filter((name) => !(name in file) || file[name as 'invoices'] === undefined);
+  if (unmapped.length > 0)
+    lines.push(`Not mapped, so off in the portal: ${unmapped.join(', ')}, and every section the format has no place for yet.`);
+  return lines;
+}
+
+export async function checkBindingFile(db: Knex, path: string, ask: { workspace?: string; client?: string } = {}): Promise<CheckReport> {
+  let binding: FileBinding;
+  try {
+    binding = await createFileBinding(db, readBindingFile(path), { name: `file:${path}` });
+  } catch (err) {
+    if (err instanceof BindingFileError) return { problems: err.problems, lines: [] };
+    return { problems: [(err as Error).message], lines: [] };
+  }
+  const problems = await problemsOf(db, binding);
+  if (problems.length > 0) return { problems, lines: [] };
+  return { problems, lines: await viewOf(db, binding, ask) };
+}

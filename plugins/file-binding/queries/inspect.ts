@@ -1,0 +1,71 @@
+// What `check` reads of the live database, read-only: the status values a concept's rows hold, and
+// whether a concept's joins repeat its rows.
+import type { Knex } from 'knex';
+import type { Join, Value, Where } from '../format.ts';
+import { raw, Scope } from '../sql.ts';
+
+interface Inspected {
+  table: string;
+  key: string;
+  joins?: Join[] | undefined;
+  where?: Where | undefined;
+}
+
+/** The status values the concept's rows hold (every workspace), most rows first, up to 100. */
+export async function statusValues(db: Knex, concept: Inspected, status: Value): Promise<Array<{ value: string | null; rows: number }>> {
+  const scope = new Scope(concept.table, concept.joins ?? []);
+  const value = scope.text(status);
+  return (await db
+    .queryBuilder()
+    .from(raw(db, scope.from()))
+    .whereRaw(raw(db, scope.where(concept.where)))
+    .groupByRaw('1')
+    .orderByRaw('2 desc, 1')
+    .limit(100)
+    .select(db.raw(`${value.sql} as value`, value.bindings as Knex.RawBinding[]), db.raw('count(*)::int as rows'))) as Array<{
+    value: string | null;
+    rows: number;
+  }>;
+}
+
+/** How many rows the concept's statement gives and how many records they are, over the first 100,000. */
+export async function joinedRows(db: Knex, concept: Inspected): Promise<{ rows: number; records: number }> {
+  const scope = new Scope(concept.table, concept.joins ?? []);
+  const key = scope.column(concept.key);
+  const sample = db
+    .queryBuilder()
+    .from(raw(db, scope.from()))
+    .whereRaw(raw(db, scope.where(concept.where)))
+    .limit(100_000)
+    .select(db.raw(`${key.sql} as k`));
+  const [row] = (await db
+    .from(sample.as('s'))
+    .select(db.raw('count(*)::int as rows'), db.raw('count(distinct k)::int as records'))) as Array<{
+    rows: number;
+    records: number;
+  }>;
+  return row ?? { rows: 0, records: 0 };
+}
+
+/**
+ * Whether the statement is one PostgreSQL accepts on this database (its tables, columns and types),
+ * prepared and dropped in a transaction that is rolled back: nothing runs. The error's message, or null.
+ */
+export async function prepareError(db: Knex, name: string, sql: string): Promise<string | null> {
+  let index = 0;
+  // knex's `?` placeholders as PostgreSQL's $n, and its escaped `\?` back to a literal `?`.
+  const native = sql.replace(/\\\?|\?/g, (match) => (match === '?' ? `$${++index}` : '?'));
+  const rolledBack = new Error('rolled back');
+  try {
+    await db.transaction(async (trx) => {
+      await trx.raw(`prepare ${name} as ${native.replace(/\?/g, '\\?')}`);
+      await trx.raw(`deallocate ${name}`);
+      throw rolledBack;
+    });
+    return null;
+  } catch (err) {
+    if (err === rolledBack) return null;
+    const message = (err as Error).message;
+    return message.startsWith('prepare') ? message.split(' - ').slice(1).join(' - ') || message : message;
+  }
+}
