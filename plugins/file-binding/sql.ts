@@ -22,6 +22,8 @@ const sql = (text: string, bindings: unknown[] = []): Sql => ({ sql: text, bindi
 export class Scope {
   /** table → columns read, for the claims. */
   readonly reads = new Map<string, Set<string>>();
+  /** The joins' aliases the fragments made so far name. */
+  readonly aliases = new Set<string>();
   private readonly tables = new Map<string, string>();
 
   constructor(
@@ -91,11 +93,9 @@ export class Scope {
   where(where: Where | undefined): Sql {
     const parts: Sql[] = [];
     for (const [ref, expected] of Object.entries(where ?? {})) {
-      const column = this.column(ref);
-      if (expected === null) parts.push(sql(`${column.sql} is null`));
-      else if (Array.isArray(expected))
-        parts.push(sql(`${column.sql}::text in (${expected.map(() => '?').join(', ')})`, expected.map(String)));
-      else parts.push(sql(`${column.sql}::text = ?`, [String(expected)]));
+      // Compared as the column's own type (PostgreSQL reads the bound text as it), so its index serves.
+      if (expected === null) parts.push(sql(`${this.column(ref).sql} is null`));
+      else parts.push(this.among(ref, Array.isArray(expected) ? expected : [expected]));
     }
     return and(parts);
   }
@@ -119,10 +119,17 @@ export class Scope {
     return this.where(condition as Where);
   }
 
-  /** The table and its joins: `"clients" as "r" left join … on …`. */
-  from(): Sql {
+  /**
+   * The table and its joins: `"clients" as "r" left join … on …`. `onlyNamed`: only the joins the
+   * fragments made so far name (and those they join on), for a statement that reads no other:
+   * a left join nothing reads still costs a lookup per row.
+   */
+  from(onlyNamed = false): Sql {
     const parts = [sql(`${quoteTable(this.table)} as "r"`)];
-    for (const join of this.joins) {
+    const needed = new Set(this.aliases);
+    for (const join of [...this.joins].reverse())
+      if (needed.has(join.as)) for (const value of Object.values(join.on)) for (const alias of aliasesOf(value)) needed.add(alias);
+    for (const join of this.joins.filter((j) => !onlyNamed || needed.has(j.as))) {
       const on = Object.entries(join.on).map(([column, value]) => {
         this.note(join.table, column);
         const local = this.value(value);
@@ -157,6 +164,17 @@ export class Scope {
       ...(table === this.table && Object.keys(scalarWhere).length > 0 ? { where: scalarWhere } : {}),
     }));
   }
+}
+
+/** The join aliases a value names. */
+function aliasesOf(value: Value): string[] {
+  if (typeof value === 'string') return value.includes('.') ? [value.split('.')[0]!] : [];
+  if ('column' in value) return aliasesOf(value.column);
+  if ('json' in value) return aliasesOf(value.json);
+  if ('concat' in value) return value.concat.flatMap(aliasesOf);
+  if ('first' in value) return value.first.flatMap(aliasesOf);
+  if ('map' in value) return aliasesOf(value.map);
+  return [];
 }
 
 /** All of the parts; `true` for none. */

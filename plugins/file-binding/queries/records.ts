@@ -77,15 +77,20 @@ function balanceOf(scope: Scope, concept: InvoiceConcept | null, total: Sql): { 
   return { paid, balance: sql(`(${total.sql}) - (${paid.sql})`, [...total.bindings, ...paid.bindings]) };
 }
 
-export function recordQuery(
+/**
+ * The rows a filter selects, as a query of the base table and its joins with every condition: the
+ * key and the sort day only are read from it (see recordQuery), so a client with a long history
+ * costs a sort of keys, and the joins nothing the filter does not name (PostgreSQL drops a left
+ * join to a unique key that nothing reads).
+ */
+function filteredRows(
   db: Knex,
   record: RecordConcept,
   rule: WorkspaceRule,
   workspaceId: string,
   clientId: string | null,
   filter: RecordFilter,
-  limit: number,
-): Knex.QueryBuilder {
+): { query: Knex.QueryBuilder; key: Sql; date: Sql } {
   const { concept } = record;
   const invoice = record.kind === 'invoice' ? record.concept : null;
   const offer = record.kind === 'offer' ? record.concept : null;
@@ -95,23 +100,22 @@ export function recordQuery(
     rule,
     workspaceId,
     clientId === null ? undefined : { value: concept.client, id: clientId },
+    true,
   );
   const columns = columnsOf(scope, concept);
   // Rows of a mapped status only (never a draft), read as the status column's own values.
   const valuesOf = (states: readonly string[]) =>
     states.flatMap((state) => concept.status.states[state as keyof typeof concept.status.states] ?? []);
-  const mapped = valuesOf(Object.keys(concept.status.states));
-  const parts: Sql[] = [mapped.length > 0 ? scope.among(concept.status.column, mapped) : sql('false')];
+  const among = (states: readonly string[]) => {
+    const values = valuesOf(states);
+    return values.length > 0 ? scope.among(concept.status.column, values) : sql('false');
+  };
+  const parts: Sql[] = [among(Object.keys(concept.status.states))];
   if (filter.id !== undefined) parts.push(keyEquals(scope, concept.key, filter.id));
-  if (filter.states)
-    parts.push(
-      sql(`(${columns.state.sql}) in (${filter.states.map(() => '?').join(', ')})`, [...columns.state.bindings, ...filter.states]),
-    );
+  if (filter.states) parts.push(among(filter.states));
   if (filter.overdueOn !== undefined && invoice) {
     const due = dayOf(scope, invoice.due);
-    const open = valuesOf(['open']);
-    parts.push(open.length > 0 ? scope.among(concept.status.column, open) : sql('false'));
-    parts.push(sql(`(${due.sql}) < ?`, [...due.bindings, filter.overdueOn]));
+    parts.push(among(['open']), sql(`(${due.sql}) < ?`, [...due.bindings, filter.overdueOn]));
   }
   if (filter.validFrom !== undefined && offer) {
     const until = dayOf(scope, offer.validUntil);
@@ -139,11 +143,43 @@ export function recordQuery(
   if (filter.before)
     parts.push(sql(`(${columns.date.sql}, ${key.sql}) < (?::date, ?)`, [...columns.date.bindings, filter.before.date, filter.before.id]));
   query.whereRaw(raw(db, and(parts)));
+  // Only the joins the conditions name: the others would cost a lookup for every row filtered.
+  query.from(raw(db, scope.from(true)));
+  return { query, key, date: columns.date };
+}
+
+/**
+ * A page of the rows a filter selects, newest first, with every column the portal shows: the page's
+ * keys are found first (filteredRows), and only its rows are read in full.
+ */
+export function recordQuery(
+  db: Knex,
+  record: RecordConcept,
+  rule: WorkspaceRule,
+  workspaceId: string,
+  clientId: string | null,
+  filter: RecordFilter,
+  limit: number,
+): Knex.QueryBuilder {
+  const { concept } = record;
+  const invoice = record.kind === 'invoice' ? record.concept : null;
+  const offer = record.kind === 'offer' ? record.concept : null;
+  const filtered = filteredRows(db, record, rule, workspaceId, clientId, filter);
+  const page = filtered.query
+    .orderByRaw(`2 desc, 1 desc`)
+    .limit(limit)
+    .select(as(db, filtered.key, 'k'), as(db, filtered.date, 'd'));
+  const scope = new Scope(concept.table, concept.joins ?? []);
+  const columns = columnsOf(scope, concept);
+  const from = scope.from();
+  const key = scope.column(concept.key);
   const { paid, balance } = balanceOf(scope, invoice, columns.total);
   const linesJson = concept.lines && 'json' in concept.lines ? scope.text(concept.lines.json) : sql('null::text');
-  return query
-    .orderByRaw(`${columns.date.sql} desc, ${key.sql} desc`, columns.date.bindings as Knex.RawBinding[])
-    .limit(limit)
+  return db
+    .queryBuilder()
+    .from(raw(db, from))
+    .joinRaw(`join (?) as "page" on "page"."k" = ${key.sql}`, [page] as never)
+    .orderByRaw('"page"."d" desc, "page"."k" desc')
     .select(
       as(db, scope.text(concept.key), 'id'),
       as(db, scope.text(concept.client), 'client_id'),
@@ -155,7 +191,7 @@ export function recordQuery(
       as(db, centsOf(scope, concept.tax, concept.amounts), 'tax_cents'),
       as(db, paid, 'paid_cents'),
       as(db, balance, 'balance_cents'),
-      as(db, sql(`to_char(${columns.date.sql}, 'YYYY-MM-DD')`, columns.date.bindings), 'date_key'),
+      as(db, sql(`to_char("page"."d", 'YYYY-MM-DD')`), 'date_key'),
       as(db, dayOf(scope, concept.date), 'issue_date'),
       as(db, dayOf(scope, invoice?.due), 'due_date'),
       as(db, dayOf(scope, offer?.validUntil), 'valid_until'),
@@ -178,7 +214,7 @@ export function recordCount(
   filter: RecordFilter,
   countLimit: number,
 ): Knex.QueryBuilder {
-  const rows = recordQuery(db, record, rule, workspaceId, clientId, filter, countLimit).clearSelect().clearOrder().select(db.raw('1'));
+  const rows = filteredRows(db, record, rule, workspaceId, clientId, filter).query.limit(countLimit).select(db.raw('1'));
   return db.from(rows.as('counted')).select(db.raw('count(*)::int as n'));
 }
 

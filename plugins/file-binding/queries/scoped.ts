@@ -24,23 +24,25 @@ export function equals(scope: Scope, value: Value, id: string): Sql {
   return plain ? sql(`${expr.sql} = ?`, [...expr.bindings, id]) : sql(`(${expr.sql})::text = ?`, [...expr.bindings, id]);
 }
 
-/** The concept's rows in the workspace (and, given `client`, of that client). */
+/**
+ * The concept's rows in the workspace (and, given `client`, of that client). `lateFrom`: the caller
+ * adds more conditions and then the table (`query.from(raw(db, scope.from(true)))`), with only the
+ * joins they name.
+ */
 export function scopedRows(
   db: Knex,
   concept: ConceptTable & { workspace?: Value | undefined },
   rule: WorkspaceRule,
   workspaceId: string,
   client?: { value: Value; id: string },
+  lateFrom = false,
 ): { query: Knex.QueryBuilder; scope: Scope } {
   const scope = new Scope(concept.table, concept.joins ?? []);
-  const from = scope.from();
   const parts: Sql[] = [scope.where(concept.where)];
   if (concept.workspace !== undefined) parts.push(equals(scope, concept.workspace, rule.fixedId ?? workspaceId));
   if (client) parts.push(equals(scope, client.value, client.id));
-  const query = db
-    .queryBuilder()
-    .from(raw(db, from))
-    .whereRaw(raw(db, and(parts)));
+  const query = db.queryBuilder().whereRaw(raw(db, and(parts)));
+  if (!lateFrom) query.from(raw(db, scope.from()));
   return { query, scope };
 }
 

@@ -1,0 +1,86 @@
+// The file binding's cost per port call, in statements sent: fixed, and the same for a client with
+// a few invoices and quotes as for one with thousands (the lists read a page by keyset, the counts
+// stop at SUMMARY_COUNT_LIMIT + 1). On Invoice Ninja's real schema through bindings/invoiceninja.yaml.
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Knex } from 'knex';
+import { createFileBinding, type FileBinding } from '../../plugins/file-binding/adapter.ts';
+import { readBindingFile } from '../../plugins/file-binding/load.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
+import { BUILT_SCHEMAS_DIR, loadRealSchema } from '../support/audit-real-schemas.ts';
+import type { TestDatabase } from '../support/database.ts';
+import { countQueries, type QueryCounter } from '../support/query-counter.ts';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+
+/** Statements per call: what each port call may send, at most. */
+const BUDGET = { summary: 5, invoiceList: 1, invoiceFind: 2, quoteList: 1, quoteFind: 1, contactByEmail: 1 };
+
+describe('binding file: statements per port call stay flat as a client’s records grow', function () {
+  this.timeout(120_000);
+  let database: TestDatabase;
+  let db: Knex;
+  let binding: FileBinding;
+  let counter: QueryCounter;
+
+  before(async function () {
+    database = await loadRealSchema('invoiceninja.sql', BUILT_SCHEMAS_DIR);
+    await promisify(execFile)('psql', [
+      '-X',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-q',
+      '-o',
+      '/dev/null',
+      '-f',
+      path.resolve(ROOT, '../shared/crm-schemas/invoiceninja-sample.sql'),
+      database.url,
+    ]);
+    db = createKnex(database.url);
+    binding = await createFileBinding(db, readBindingFile(path.join(ROOT, 'bindings/invoiceninja.yaml')), {
+      name: 'file:invoiceninja.yaml',
+    });
+    counter = countQueries();
+  });
+  after(async function () {
+    counter?.stop();
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  async function costs(): Promise<Record<keyof typeof BUDGET, number>> {
+    const { adapter } = binding;
+    const count = async (call: () => Promise<unknown>) => (await counter.measure(call)).count;
+    return {
+      summary: await count(() => adapter.summaries.forClient('1', '1', '1')),
+      invoiceList: await count(() => adapter.invoices!.list('1', '1', { status: ['open'] }, { limit: 20 })),
+      invoiceFind: await count(() => adapter.invoices!.find('1', '1', '1')),
+      quoteList: await count(() => adapter.offers!.list('1', '1', 'quotation', {}, { limit: 20 })),
+      quoteFind: await count(() => adapter.offers!.find('1', '1', 'quotation', '1')),
+      contactByEmail: await count(() => adapter.contacts.findByEmail('1', 'bars.client@example.test')),
+    };
+  }
+
+  it('sends the same few statements for 1 invoice and quote as for 3,000 of each', async function () {
+    const few = await costs();
+    for (const [call, budget] of Object.entries(BUDGET)) expect(few[call as keyof typeof BUDGET], call).to.be.at.most(budget);
+    const line = JSON.stringify([{ product_key: 'Hours', notes: 'Support', cost: 10, quantity: 1, tax_rate1: 0 }]);
+    await db.raw(
+      `insert into invoices (id, company_id, client_id, user_id, status_id, number, date, due_date, amount, balance, line_items, is_deleted)
+       select 100 + n, 1, 1, 1, 2, 'INV-BULK-' || n, date '2020-01-01' + n, date '2020-02-01' + n, 10, 10, ?, 0 from generate_series(1, 3000) n`,
+      [line],
+    );
+    await db.raw(
+      `insert into quotes (id, company_id, client_id, user_id, status_id, number, date, amount, balance, line_items, is_deleted)
+       select 100 + n, 1, 1, 1, 2, 'Q-BULK-' || n, date '2020-01-01' + n, 10, 10, ?, 0 from generate_series(1, 3000) n`,
+      [line],
+    );
+    const many = await costs();
+    expect(many).to.deep.equal(few);
+    const summary = await binding.adapter.summaries.forClient('1', '1', '1');
+    expect(summary.invoices.unpaid).to.equal(1001);
+    expect(summary.quotations.open).to.equal(1001);
+  });
+});
