@@ -40,7 +40,16 @@ export type Value =
   | { concat: Value[]; separator?: string }
   | { first: Value[] }
   | { constant: string | number }
-  | { map: Value; values: Record<string, string>; otherwise?: string };
+  | { map: Value; values: Record<string, string>; otherwise?: string }
+  | { sumOfRows: SumOf[] };
+
+/** A column summed over the rows of another table that point at the record. */
+export interface SumOf {
+  column: string;
+  of: string;
+  on: Record<string, Value>;
+  where?: Record<string, string | number | boolean | null | Array<string | number | boolean>>;
+}
 
 const valueSchema: z.ZodType<Value> = z.lazy(() =>
   z.union([
@@ -54,6 +63,24 @@ const valueSchema: z.ZodType<Value> = z.lazy(() =>
     z.strictObject({ first: z.array(valueSchema).min(1).max(8) }),
     z.strictObject({ constant: z.union([z.string().max(500), z.number()]) }),
     z.strictObject({ map: valueSchema, values: z.record(z.string(), z.string()), otherwise: z.string().optional() }),
+    // Columns summed over the rows of other tables that point at this one, added up (Dolibarr's
+    // payments and credit notes used on an invoice):
+    // `{ sumOfRows: [{ column: amount, of: llx_paiement_facture, on: { fk_facture: rowid } }] }`.
+    z.strictObject({
+      sumOfRows: z
+        .array(
+          z.strictObject({
+            column: name('a summed column'),
+            of: z.string().regex(/^([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'of: a plain table name'),
+            on: z
+              .record(name('a column of the summed table'), valueSchema)
+              .refine((on) => Object.keys(on).length > 0, 'a sum needs at least one column in "on"'),
+            where: z.record(name('a column of the summed table'), z.union([scalar, z.null(), z.array(scalar).min(1)])).optional(),
+          }),
+        )
+        .min(1)
+        .max(4),
+    }),
   ]),
 );
 

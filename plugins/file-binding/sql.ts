@@ -4,7 +4,7 @@
 // the start-up check verifies against the schema) are exactly what its statements touch.
 import type { Knex } from 'knex';
 import type { HostClaim, HostConcept } from '../../src/index.ts';
-import type { Condition, Join, Value, Where } from './format.ts';
+import type { Condition, Join, SumOf, Value, Where } from './format.ts';
 
 export interface Sql {
   sql: string;
@@ -24,6 +24,7 @@ export class Scope {
   readonly reads = new Map<string, Set<string>>();
   /** The joins' aliases the fragments made so far name. */
   readonly aliases = new Set<string>();
+  private sums = 0;
   private readonly tables = new Map<string, string>();
 
   constructor(
@@ -77,10 +78,37 @@ export class Scope {
         parts.flatMap((p) => p.bindings),
       );
     }
+    if ('sumOfRows' in value) return this.sumOfRows(value);
     const inner = this.value(value.map);
     const entries = Object.entries(value.values);
     const cases = entries.map(() => 'when ? then ?').join(' ');
     return sql(`(case (${inner.sql})::text ${cases} else ?::text end)`, [...inner.bindings, ...entries.flat(), value.otherwise ?? null]);
+  }
+
+  /** Correlated sums over other tables' rows, added up; each alias is fresh, so sums never collide. */
+  private sumOfRows(value: Extract<Value, { sumOfRows: unknown }>): Sql {
+    const sums = value.sumOfRows.map((part: SumOf) => {
+      const alias = `s${++this.sums}`;
+      const on = Object.entries(part.on).map(([column, local]) => {
+        this.note(part.of, column);
+        const expr = this.value(local);
+        return sql(`${quoteName(alias)}.${quoteName(column)} = ${expr.sql}`, expr.bindings);
+      });
+      const where = Object.entries(part.where ?? {}).map(([column, expected]) => {
+        this.note(part.of, column);
+        const ref = `${quoteName(alias)}.${quoteName(column)}`;
+        if (expected === null) return sql(`${ref} is null`);
+        const values = Array.isArray(expected) ? expected : [expected];
+        return sql(`${ref} in (${values.map(() => '?').join(', ')})`, values.map(String));
+      });
+      this.note(part.of, part.column);
+      const condition = and([...on, ...where]);
+      return sql(
+        `coalesce((select sum(${quoteName(alias)}.${quoteName(part.column)}) from ${quoteTable(part.of)} as ${quoteName(alias)} where ${condition.sql}), 0)`,
+        condition.bindings,
+      );
+    });
+    return sql(`(${sums.map((p) => p.sql).join(' + ')})`, sums.flatMap((p) => p.bindings));
   }
 
   /** The value as text: what a key, a number or a name is compared and returned as. */
@@ -174,6 +202,7 @@ function aliasesOf(value: Value): string[] {
   if ('concat' in value) return value.concat.flatMap(aliasesOf);
   if ('first' in value) return value.first.flatMap(aliasesOf);
   if ('map' in value) return aliasesOf(value.map);
+  if ('sumOfRows' in value) return value.sumOfRows.flatMap((part) => Object.values(part.on).flatMap(aliasesOf));
   return [];
 }
 
