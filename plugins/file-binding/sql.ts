@@ -108,7 +108,10 @@ export class Scope {
         condition.bindings,
       );
     });
-    return sql(`(${sums.map((p) => p.sql).join(' + ')})`, sums.flatMap((p) => p.bindings));
+    return sql(
+      `(${sums.map((p) => p.sql).join(' + ')})`,
+      sums.flatMap((p) => p.bindings),
+    );
   }
 
   /** The value as text: what a key, a number or a name is compared and returned as. */
