@@ -10,11 +10,14 @@ import { z } from 'zod';
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const name = (what: string) => z.string().regex(NAME, `${what} must be a plain name (letters, digits, _), such as client_id`);
 
-/** A table, optionally in a schema: `clients`, `public.clients`. */
+/**
+ * A table, optionally in a schema: `clients`, `public.clients`. A table's name may begin with a
+ * digit (tables prefixed with a company's number: `0_customers`); names are always quoted in SQL.
+ */
 const tableName = z
   .string()
   .regex(
-    /^([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$/,
+    /^([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z0-9_]{1,63}$/,
     'a table must be a plain name, optionally with its schema: clients, public.clients',
   );
 
@@ -30,8 +33,11 @@ const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 /**
  * Where a value the portal shows comes from: a column (`name`), text at a path in a JSON column,
- * several values joined (a first and a last name), the first that is not empty, a fixed value, or
- * a value translated through a map (Invoice Ninja's currency ids).
+ * several values joined (a first and a last name), the first that is not empty, a fixed value, a
+ * value translated through a map (Invoice Ninja's currency ids), or arithmetic on amounts kept in
+ * several columns: a sum less other values (an invoice's net, tax and freight less what is
+ * allocated), a product (a discount kept as a fraction, as a percent), and the sign of an amount
+ * rounded to cents (-1, 0, 1: what a status map tells a settled balance from an open one by).
  */
 export type Value =
   | string
@@ -41,7 +47,10 @@ export type Value =
   | { first: Value[] }
   | { constant: string | number }
   | { map: Value; values: Record<string, string>; otherwise?: string }
-  | { sumOfRows: SumOf[] };
+  | { sumOfRows: SumOf[] }
+  | { sum: Value[]; minus?: Value[] }
+  | { product: Value[] }
+  | { sign: Value };
 
 /** A column summed over the rows of another table that point at the record. */
 export interface SumOf {
@@ -71,7 +80,7 @@ const valueSchema: z.ZodType<Value> = z.lazy(() =>
         .array(
           z.strictObject({
             column: name('a summed column'),
-            of: z.string().regex(/^([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'of: a plain table name'),
+            of: tableName,
             on: z
               .record(name('a column of the summed table'), valueSchema)
               .refine((on) => Object.keys(on).length > 0, 'a sum needs at least one column in "on"'),
@@ -81,6 +90,9 @@ const valueSchema: z.ZodType<Value> = z.lazy(() =>
         .min(1)
         .max(4),
     }),
+    z.strictObject({ sum: z.array(valueSchema).min(1).max(8), minus: z.array(valueSchema).min(1).max(8).optional() }),
+    z.strictObject({ product: z.array(valueSchema).min(2).max(4) }),
+    z.strictObject({ sign: valueSchema }),
   ]),
 );
 
@@ -162,9 +174,24 @@ export type Write = z.infer<typeof writeSchema>;
 const passwordSchema = z.strictObject({
   column: name('password column'),
   /** bcrypt ($2b$), php (password_hash: $2y$ bcrypt, or argon2), argon2id. */
-  format: z.enum(['bcrypt', 'php', 'argon2id'], { error: 'format is one of bcrypt, php, argon2id' }),
+  format: z.enum(['bcrypt', 'php', 'argon2id'], {
+    error: (issue) =>
+      issue.input === 'md5'
+        ? 'format is one of bcrypt, php, argon2id (md5 is read for staff only: the portal never writes an unsalted hash)'
+        : 'format is one of bcrypt, php, argon2id',
+  }),
   /** The value the host stores for "no password" ('' in Invoice Ninja); null counts too. */
   unset: z.string().optional(),
+});
+
+/**
+ * Staff passwords are only verified, never written: besides the contacts' formats, md5 (unsalted
+ * hex, as older PHP applications keep their users' passwords), which a contact's password may
+ * never be, as the portal sets contacts' passwords.
+ */
+const staffPasswordSchema = z.strictObject({
+  column: name('password column'),
+  format: z.enum(['bcrypt', 'php', 'argon2id', 'md5'], { error: 'format is one of bcrypt, php, argon2id, md5' }),
 });
 
 const offerSchema = z.strictObject({
@@ -267,7 +294,7 @@ export const bindingFileSchema = z
       email: valueSchema,
       name: valueSchema,
       admin: conditionSchema.optional(),
-      password: passwordSchema.omit({ unset: true }),
+      password: staffPasswordSchema,
     }),
     proposals: offerSchema.optional(),
     quotations: offerSchema.optional(),
@@ -294,4 +321,4 @@ export const bindingFileSchema = z
 
 export type BindingFile = z.infer<typeof bindingFileSchema>;
 
-export type PasswordColumn = z.infer<typeof passwordSchema>;
+export type PasswordFormatName = z.infer<typeof staffPasswordSchema>['format'];

@@ -79,6 +79,28 @@ export class Scope {
       );
     }
     if ('sumOfRows' in value) return this.sumOfRows(value);
+    if ('sum' in value) {
+      // A null amount counts as 0, as a host's empty freight or tax column means none.
+      const added = value.sum.map((part) => this.value(part));
+      const taken = (value.minus ?? []).map((part) => this.value(part));
+      const term = (p: Sql) => `coalesce((${p.sql})::numeric, 0)`;
+      return sql(
+        `(${[added.map(term).join(' + '), ...taken.map(term)].join(' - ')})`,
+        [...added, ...taken].flatMap((p) => p.bindings),
+      );
+    }
+    if ('product' in value) {
+      const parts = value.product.map((part) => this.value(part));
+      return sql(
+        `(${parts.map((p) => `(${p.sql})::numeric`).join(' * ')})`,
+        parts.flatMap((p) => p.bindings),
+      );
+    }
+    if ('sign' in value) {
+      // Rounded to cents first: an amount left by floating-point sums (0.0000001) is settled.
+      const inner = this.value(value.sign);
+      return sql(`sign(round((${inner.sql})::numeric, 2))::int`, inner.bindings);
+    }
     const inner = this.value(value.map);
     const entries = Object.entries(value.values);
     const cases = entries.map(() => 'when ? then ?').join(' ');
@@ -206,6 +228,9 @@ function aliasesOf(value: Value): string[] {
   if ('first' in value) return value.first.flatMap(aliasesOf);
   if ('map' in value) return aliasesOf(value.map);
   if ('sumOfRows' in value) return value.sumOfRows.flatMap((part) => Object.values(part.on).flatMap(aliasesOf));
+  if ('sum' in value) return [...value.sum, ...(value.minus ?? [])].flatMap(aliasesOf);
+  if ('product' in value) return value.product.flatMap(aliasesOf);
+  if ('sign' in value) return aliasesOf(value.sign);
   return [];
 }
 

@@ -32,12 +32,47 @@ describe('binding file format', function () {
   it('names the line and what is expected for each mistake, all at once', function () {
     const problems = problemsOf(
       MINIMAL.replace('key: id, name: name }', 'key: id }')
-        .replace('format: bcrypt', 'format: md5')
+        .replace('format: bcrypt', 'format: sha1')
         .replace('table: people', 'table: "people; drop table x"'),
     );
     expect(problems).to.include('line 4: clients.name: missing');
-    expect(problems).to.include('line 6: staff.password.format: format is one of bcrypt, php, argon2id');
+    expect(problems).to.include('line 6: staff.password.format: format is one of bcrypt, php, argon2id, md5');
     expect(problems.some((p) => p.startsWith('line 5: contacts.table: a table must be a plain name'))).to.equal(true, problems.join('\n'));
+  });
+
+  it('reads staff passwords in md5, and refuses md5 for contacts, whose passwords the portal writes', function () {
+    const file = parseBindingFile(MINIMAL.replace('format: bcrypt', 'format: md5'), 'crm.yaml');
+    expect(file.staff.password.format).to.equal('md5');
+    const contacts = MINIMAL.replace('name: full_name }', 'name: full_name, password: { column: pass, format: md5 } }');
+    expect(problemsOf(contacts)).to.deep.equal([
+      'line 5: contacts.password.format: format is one of bcrypt, php, argon2id (md5 is read for staff only: the portal never writes an unsalted hash)',
+    ]);
+  });
+
+  it('reads a table named with a leading digit, and sums, products and signs of amounts', function () {
+    const file = parseBindingFile(
+      `${MINIMAL.replace('table: companies', 'table: 0_debtors_master')}invoices:
+  table: public.0_debtor_trans
+  key: trans_no
+  client: debtor_no
+  number: reference
+  status: { column: { sign: { sum: [ov_amount, ov_gst], minus: [alloc] } }, states: { open: [1], paid: [0, -1] } }
+  currency: { constant: EUR }
+  total: { sum: [ov_amount, ov_gst] }
+  date: tran_date
+  lines: { table: 0_debtor_trans_details, key: id, parent: debtor_trans_no, description: description, quantity: quantity, unitPrice: unit_price, discountPercent: { product: [discount_percent, { constant: 100 }] } }
+`,
+      'crm.yaml',
+    );
+    expect(file.clients.table).to.equal('0_debtors_master');
+    expect(file.invoices?.table).to.equal('public.0_debtor_trans');
+    expect(file.invoices?.total).to.deep.equal({ sum: ['ov_amount', 'ov_gst'] });
+    expect(problemsOf(MINIMAL.replace('name: name }', 'name: { product: [price] } }'))).to.deep.equal([
+      'line 4: clients.name.product: Too small: expected array to have >=2 items',
+    ]);
+    expect(problemsOf(MINIMAL.replace('table: companies', 'table: "0-debtors"'))[0]).to.match(
+      /^line 4: clients\.table: a table must be a plain name/,
+    );
   });
 
   it('refuses YAML that does not parse, with its line, and a duplicate key', function () {

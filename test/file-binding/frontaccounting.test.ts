@@ -1,0 +1,459 @@
+// FrontAccounting served from bindings/frontaccounting.yaml alone, on FrontAccounting 2.4's real
+// schema (test/fixtures/real-schemas/frontaccounting.sql) seeded as FrontAccounting stores its rows:
+// customers with their branches and contact people, sales quotations (sales orders of type 32) with
+// their lines and the audit trail FrontAccounting writes for each, invoices (debtor_trans type 10)
+// paid, part-paid and voided, a credit note, and payments allocated to invoices. The shared host
+// adapter contract runs on the file binding; then what is FrontAccounting's own: totals and paid
+// amounts as its inquiries compute them, voided invoices, credit notes and sales orders never
+// shown, only the "General" contacts signing in, staff signing in with their md5 password, and a
+// client's acceptance recorded as the file declares it (audit trail, version, customer reference)
+// with no host table's shape changed.
+import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import path from 'node:path';
+import request from 'supertest';
+import { createFileBinding, type FileBinding } from '../../plugins/file-binding/adapter.ts';
+import { readBindingFile } from '../../plugins/file-binding/load.ts';
+import { fileStandaloneBinding } from '../../plugins/file-binding/standalone.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
+import { describeHostAdapterContract } from '../contract/host-adapter-contract.ts';
+import { BUILT_SCHEMAS_DIR, loadRealSchema } from '../support/audit-real-schemas.ts';
+import type { TestDatabase } from '../support/database.ts';
+import { csrfFrom, flagsFileFor, linkFrom } from '../support/portal-harness.ts';
+import { publicTables, schemaSnapshot } from '../support/schema-snapshot.ts';
+import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
+import { runPortal, serveOnAFreePort, stopPortal, type ServingPortal } from '../standalone/portal-process.ts';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const FILE = path.join(ROOT, 'bindings/frontaccounting.yaml');
+const SLUG = 'training-co';
+const WORKSPACE = '1';
+
+/** FrontAccounting's schema, loaded as its installer makes a company (prefix 0_). */
+async function frontAccounting(): Promise<{ database: TestDatabase; db: Knex }> {
+  const database = await loadRealSchema('frontaccounting.sql', BUILT_SCHEMAS_DIR);
+  return { database, db: createKnex(database.url) };
+}
+
+/**
+ * The rows of a small FrontAccounting company, each as FrontAccounting's own code writes it (the
+ * function named beside each), with the installer's reference data the rows name.
+ */
+async function seed(db: Knex) {
+  // The installer's (sql/en_US-new.sql): payment terms, the fiscal year, the admin user (password
+  // "password", md5 as includes/current_user.inc checks it).
+  await db('0_payment_terms').insert([
+    { terms_indicator: 3, terms: 'Payment due within 10 days', days_before_due: 10, day_in_following_month: 0 },
+  ]);
+  await db('0_fiscal_year').insert({ id: 1, begin: '2026-01-01', end: '2026-12-31', closed: 0 });
+  await db('0_users').insert([
+    {
+      id: 1,
+      user_id: 'admin',
+      password: '5f4dcc3b5aa765d61d8327deb882cf99',
+      real_name: 'Administrator',
+      role_id: 2,
+      email: 'adm@example.com',
+    },
+    // admin/users.php: a salesman, and a user who left (inactive).
+    { id: 2, user_id: 'sally', password: md5('sally-sells'), real_name: 'Sally Seller', role_id: 3, email: 'sally@agency.test' },
+    { id: 3, user_id: 'gone', password: md5('gone-away'), real_name: 'Gone Away', role_id: 2, email: 'gone@agency.test', inactive: 1 },
+  ]);
+  await db.raw(`select setval('"0_users_id_seq"', 3)`);
+
+  // sales/manage/customers.php: add_customer, its default branch (add_branch), and the customer's
+  // own person (add_crm_person) as a contact of both the branch and the customer, category general.
+  const customer = (debtor_no: number, name: string, ref: string, curr_code: string, inactive = 0) => ({
+    debtor_no,
+    name,
+    debtor_ref: ref,
+    address: `${name}\n1 High Street`,
+    curr_code,
+    payment_terms: 3,
+    notes: '',
+    inactive,
+  });
+  await db('0_debtors_master').insert([
+    customer(1, 'Bars Bakery Ltd', 'BARS', 'EUR'),
+    customer(2, 'Other Works Ltd', 'OTHER', 'GBP'),
+    customer(3, 'Closed Shop Ltd', 'CLOSED', 'EUR', 1),
+  ]);
+  const branch = (branch_code: number, debtor_no: number, br_name: string) => ({
+    branch_code,
+    debtor_no,
+    br_name,
+    branch_ref: br_name.slice(0, 10),
+    br_address: '1 High Street',
+    br_post_address: '1 High Street',
+    notes: '',
+    tax_group_id: 1,
+    default_location: 'DEF',
+  });
+  await db('0_cust_branch').insert([branch(1, 1, 'Bars Bakery Ltd'), branch(2, 2, 'Other Works Ltd'), branch(3, 3, 'Closed Shop')]);
+  const person = (id: number, ref: string, name: string, name2: string | null, email: string, phone: string | null, inactive = 0) => ({
+    id,
+    ref,
+    name,
+    name2,
+    email,
+    phone,
+    notes: '',
+    inactive,
+  });
+  await db('0_crm_persons').insert([
+    person(1, 'BARS', 'Claire', 'Baker', 'claire@bars.test', '+44 20 7946 0001'),
+    person(2, 'OTHER', 'Oscar', 'Other', 'oscar@other.test', null),
+    // Added on Bars Bakery's Contacts tab in the category "Invoices" only: gets invoices by
+    // email from FrontAccounting, is no one who signs in.
+    person(3, 'ben', 'Ben', 'Baker', 'ben@bars.test', null),
+    // A person of the closed customer, and a person made inactive.
+    person(4, 'CLOSED', 'Cleo', 'Closed', 'cleo@closed.test', null),
+    person(5, 'left', 'Lena', 'Left', 'lena@bars.test', null, 1),
+  ]);
+  await db('0_crm_contacts').insert([
+    { id: 1, person_id: 1, type: 'cust_branch', action: 'general', entity_id: '1' },
+    { id: 2, person_id: 1, type: 'customer', action: 'general', entity_id: '1' },
+    { id: 3, person_id: 2, type: 'cust_branch', action: 'general', entity_id: '2' },
+    { id: 4, person_id: 2, type: 'customer', action: 'general', entity_id: '2' },
+    { id: 5, person_id: 3, type: 'customer', action: 'invoice', entity_id: '1' },
+    { id: 6, person_id: 4, type: 'customer', action: 'general', entity_id: '3' },
+    { id: 7, person_id: 5, type: 'customer', action: 'general', entity_id: '1' },
+  ]);
+  await db.raw(`select setval('"0_crm_contacts_id_seq"', 7)`);
+
+  // sales_order_db.inc add_sales_order: a quotation (trans_type 32), its lines, its audit trail row.
+  const quotation = (order_no: number, debtor_no: number, reference: string, day: string, validUntil: string, total: number) => ({
+    order_no,
+    trans_type: 32,
+    type: 0,
+    debtor_no,
+    branch_code: debtor_no,
+    reference,
+    customer_ref: '',
+    comments: `Quotation ${reference}`,
+    ord_date: day,
+    order_type: 1,
+    ship_via: 1,
+    delivery_address: '1 High Street',
+    deliver_to: 'Reception',
+    from_stk_loc: 'DEF',
+    delivery_date: validUntil,
+    payment_terms: 3,
+    total,
+  });
+  await db('0_sales_orders').insert([
+    quotation(1, 1, 'QU001/2026', '2026-11-02', '2026-12-02', 1200),
+    quotation(2, 1, 'QU002/2026', '2026-11-05', '2026-12-05', 540),
+    quotation(3, 2, 'QU003/2026', '2026-11-06', '2026-12-06', 100),
+    quotation(4, 1, 'QU004/2026', '2026-11-07', '2026-12-07', 250),
+    // A sales order (trans_type 30), made from an earlier quotation: not a quotation.
+    { ...quotation(7, 1, 'SO001/2026', '2026-10-01', '2026-10-15', 900), trans_type: 30, comments: 'Sales Quotation # 9' },
+  ]);
+  const line = (order_no: number, trans_type: number, stk_code: string, description: string, unit_price: number, quantity: number) => ({
+    order_no,
+    trans_type,
+    stk_code,
+    description,
+    unit_price,
+    quantity,
+    discount_percent: 0,
+  });
+  await db('0_sales_order_details').insert([
+    line(1, 32, 'DESIGN', 'Website design', 1000, 1),
+    line(1, 32, 'HOSTING', 'Hosting, one year', 200, 1),
+    // 10 % off, kept as FrontAccounting keeps it: a fraction.
+    { ...line(2, 32, 'LOGO', 'Logo sketches', 300, 2), discount_percent: 0.1 },
+    line(3, 32, 'AUDIT', 'Site audit', 100, 1),
+    line(4, 32, 'SUPPORT', 'Support hours', 50, 5),
+    line(7, 30, 'DESIGN', 'Website design', 900, 1),
+  ]);
+  await db('0_audit_trail').insert(
+    [1, 2, 3, 4].map((order_no) => ({
+      type: 32,
+      trans_no: order_no,
+      user: 1,
+      stamp: '2026-11-01 09:00:00',
+      description: '',
+      fiscal_year: 1,
+      gl_date: '2026-11-01',
+      gl_seq: 0,
+    })),
+  );
+
+  // sales_invoice_db.inc write_sales_invoice → write_customer_trans(ST_SALESINVOICE, …), its lines
+  // (write_customer_trans_detail_item) and its memo (add_comments).
+  const trans = (type: number, trans_no: number, debtor_no: number, reference: string, day: string, due: string, amounts: object) => ({
+    type,
+    trans_no,
+    debtor_no,
+    branch_code: debtor_no,
+    tran_date: day,
+    due_date: due,
+    reference,
+    tpe: 1,
+    ...amounts,
+  });
+  await db('0_debtor_trans').insert([
+    // Wholesale (prices without tax): the tax in ov_gst; paid in full.
+    trans(10, 1, 1, 'IN001/2026', '2026-10-01', '2026-10-11', { ov_amount: 1000, ov_gst: 200, alloc: 1200, tax_included: 0 }),
+    // Retail (prices with tax, ov_gst 0): part paid.
+    trans(10, 2, 1, 'IN002/2026', '2026-11-01', '2026-11-11', { ov_amount: 350, alloc: 120, tax_included: 1 }),
+    // Voided (voiding_db.inc: void_customer_trans set its amounts to 0; add_voided_entry).
+    trans(10, 3, 1, 'IN003/2026', '2026-11-03', '2026-11-13', { ov_amount: 0, tax_included: 1 }),
+    trans(10, 4, 2, 'IN004/2026', '2026-11-04', '2026-11-14', { ov_amount: 80, tax_included: 1 }),
+    // A credit note (type 11) numbered 5, and payments (type 12), numbered in their own series.
+    trans(11, 5, 1, 'CN001/2026', '2026-11-05', '2026-11-05', { ov_amount: 20, alloc: 20, tax_included: 1 }),
+    trans(12, 1, 1, 'PAY001/2026', '2026-10-09', '2026-10-09', { ov_amount: 1200, alloc: 1200 }),
+    trans(12, 2, 1, 'PAY002/2026', '2026-11-08', '2026-11-08', { ov_amount: 100, alloc: 100 }),
+  ]);
+  await db('0_voided').insert({ type: 10, id: 3, date_: '2026-11-04', memo_: 'Wrong customer' });
+  await db('0_comments').insert({ type: 10, id: 1, date_: '2026-10-01', memo_: 'Thank you for your order.' });
+  const item = (debtor_trans_no: number, stock_id: string, description: string, unit_price: number, quantity: number, type = 10) => ({
+    debtor_trans_no,
+    debtor_trans_type: type,
+    stock_id,
+    description,
+    unit_price,
+    quantity,
+    src_id: 0,
+  });
+  await db('0_debtor_trans_details').insert([
+    item(1, 'DESIGN', 'Website design', 1000, 1),
+    item(2, 'SUPPORT', 'Support hours', 70, 5),
+    item(3, 'DESIGN', 'Website design', 0, 1),
+    item(4, 'AUDIT', 'Site audit', 80, 1),
+    item(5, 'SUPPORT', 'Support hours, credited', 20, 1, 11),
+  ]);
+  // custalloc_db.inc add_cust_allocation: each payment to its invoice, and the credit note to IN002.
+  await db('0_cust_allocations').insert([
+    { person_id: 1, amt: 1200, date_alloc: '2026-10-09', trans_type_from: 12, trans_no_from: 1, trans_type_to: 10, trans_no_to: 1 },
+    { person_id: 1, amt: 100, date_alloc: '2026-11-08', trans_type_from: 12, trans_no_from: 2, trans_type_to: 10, trans_no_to: 2 },
+    { person_id: 1, amt: 20, date_alloc: '2026-11-05', trans_type_from: 11, trans_no_from: 5, trans_type_to: 10, trans_no_to: 2 },
+  ]);
+}
+
+function md5(text: string): string {
+  return createHash('md5').update(text, 'utf8').digest('hex');
+}
+
+describeHostAdapterContract('binding file: FrontAccounting', async () => {
+  const { database, db } = await frontAccounting();
+  await seed(db);
+  const binding = await createFileBinding(db, readBindingFile(FILE), { name: 'file:frontaccounting.yaml' });
+  return {
+    adapter: binding.adapter,
+    db,
+    fixture: {
+      workspaceSlug: SLUG,
+      knownContactEmail: 'claire@bars.test',
+      drafts: [
+        { kind: 'invoice', clientId: '1', id: '3' },
+        { kind: 'invoice', clientId: '1', id: '5' },
+        { kind: 'quotation', clientId: '1', id: '7' },
+      ],
+      decisions: {
+        accept: { kind: 'quotation', id: '1', clientId: '1' },
+        decline: { kind: 'quotation', id: '3', clientId: '2' },
+        race: { kind: 'quotation', id: '4', clientId: '1' },
+        otherClientId: '2',
+      },
+    },
+    async close() {
+      await db.destroy();
+      await database.drop();
+    },
+  };
+});
+
+describe('bindings/frontaccounting.yaml on FrontAccounting', function () {
+  this.timeout(120_000);
+  let database: TestDatabase;
+  let db: Knex;
+  let binding: FileBinding;
+
+  before(async function () {
+    ({ database, db } = await frontAccounting());
+    await seed(db);
+    binding = await createFileBinding(db, readBindingFile(FILE), { name: 'file:frontaccounting.yaml' });
+  });
+  after(async function () {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  it("reads invoices as FrontAccounting's inquiries do: totals, tax, what is allocated, never voided ones or credit notes", async function () {
+    const invoices = binding.adapter.invoices!;
+    const page = await invoices.list(WORKSPACE, '1', {}, { limit: 10 });
+    expect(page.items.map((i) => [i.number, i.status, i.totalCents, i.paidCents, i.balanceCents, i.currency])).to.deep.equal([
+      ['IN002/2026', 'open', 35000, 12000, 23000, 'EUR'],
+      ['IN001/2026', 'paid', 120000, 120000, 0, 'EUR'],
+    ]);
+    const paid = await invoices.find(WORKSPACE, '1', '1');
+    expect(paid).to.deep.include({ subtotalCents: 100000, taxCents: 20000, notes: 'Thank you for your order.' });
+    expect(paid!.lines).to.deep.equal([
+      {
+        description: 'Website design',
+        quantity: 1,
+        unitPriceCents: 100000,
+        totalCents: 100000,
+        taxRatePercent: null,
+        discountPercent: null,
+      },
+    ]);
+    expect(paid!.payments.map((p) => [p.number, p.amountCents, p.paidAt.toISOString().slice(0, 10)])).to.deep.equal([
+      ['PAY001/2026', 120000, '2026-10-09'],
+    ]);
+    // A credit note allocated to an invoice is part of what is paid, and says what it is.
+    const partPaid = await invoices.find(WORKSPACE, '1', '2');
+    expect(partPaid!.payments.map((p) => [p.number, p.method, p.amountCents])).to.deep.equal([
+      ['CN001/2026', 'credit_note', 2000],
+      ['PAY002/2026', 'other', 10000],
+    ]);
+    // Credit note 5 and payment 1 share numbers with no invoice of the client: not invoices.
+    expect(await invoices.find(WORKSPACE, '1', '5')).to.equal(null);
+    expect(await invoices.find(WORKSPACE, '1', '3')).to.equal(null);
+    // One company, so no other workspace to cross (the contract skips that): clients are the bound.
+    expect(await invoices.find(WORKSPACE, '2', '1')).to.equal(null);
+    expect((await invoices.list(WORKSPACE, '2', {}, { limit: 10 })).items.map((i) => i.number)).to.deep.equal(['IN004/2026']);
+    expect(await binding.adapter.offers!.find(WORKSPACE, '1', 'quotation', '3')).to.equal(null);
+  });
+
+  it('reads quotations with their lines, a discount kept as a fraction, and no sales orders', async function () {
+    const offers = binding.adapter.offers!;
+    expect(offers.kinds).to.deep.equal(['quotation']);
+    expect(offers.outcomes).to.deep.equal({ quotation: ['accepted', 'declined'] });
+    const page = await offers.list(WORKSPACE, '1', 'quotation', {}, { limit: 10 });
+    expect(page.items.map((q) => [q.number, q.status, q.totalCents, q.validUntil])).to.deep.equal([
+      ['QU004/2026', 'open', 25000, '2026-12-07'],
+      ['QU002/2026', 'open', 54000, '2026-12-05'],
+      ['QU001/2026', 'open', 120000, '2026-12-02'],
+    ]);
+    const discounted = await offers.find(WORKSPACE, '1', 'quotation', '2');
+    expect(discounted!.lines).to.deep.equal([
+      { description: 'Logo sketches', quantity: 2, unitPriceCents: 30000, totalCents: 54000, taxRatePercent: null, discountPercent: 10 },
+    ]);
+    expect(discounted).to.deep.include({ terms: 'Payment due within 10 days', body: 'Quotation QU002/2026' });
+    expect(await offers.find(WORKSPACE, '1', 'quotation', '7')).to.equal(null);
+  });
+
+  it("signs in each customer's General contacts only, and staff with their FrontAccounting password", async function () {
+    const contacts = await binding.adapter.contacts.list(WORKSPACE);
+    expect(contacts.map((c) => [c.id, c.email, c.name, c.clientName])).to.deep.equal([
+      ['2', 'claire@bars.test', 'Claire Baker', 'Bars Bakery Ltd'],
+      ['4', 'oscar@other.test', 'Oscar Other', 'Other Works Ltd'],
+    ]);
+    // FrontAccounting keeps no client passwords: the portal keeps its own.
+    expect(binding.adapter.credentials).to.equal(undefined);
+
+    const host = await fileStandaloneBinding(FILE).open(db, {});
+    expect(await host.signInStaff('adm@example.com', 'password')).to.deep.include({ id: '1', role: 'admin', name: 'Administrator' });
+    expect(await host.signInStaff('sally@agency.test', 'sally-sells')).to.deep.include({ id: '2', role: 'member' });
+    expect(await host.signInStaff('sally@agency.test', 'password')).to.equal(null);
+    expect(await host.signInStaff('gone@agency.test', 'gone-away')).to.equal(null);
+  });
+
+  it("records a client's acceptance as the file declares it: FrontAccounting's audit trail, version and customer reference", async function () {
+    const hostTables = await publicTables(db);
+    const shapes = await schemaSnapshot(db, hostTables);
+    const before = (await db('0_sales_orders').where({ trans_type: 32, order_no: 2 }).first()) as Record<string, unknown>;
+    const at = new Date('2026-11-20T10:15:00Z');
+    const decided = await binding.adapter.offers!.decide(WORKSPACE, '1', 'quotation', '2', {
+      outcome: 'accepted',
+      at,
+      poNumber: 'PO-7731',
+      signerName: 'Claire Baker',
+    });
+    expect(decided).to.equal(true);
+
+    const after = (await db('0_sales_orders').where({ trans_type: 32, order_no: 2 }).first()) as Record<string, unknown>;
+    expect(after).to.deep.equal({ ...before, version: Number(before.version) + 1, customer_ref: 'PO-7731' });
+    const trail = (await db('0_audit_trail')
+      .where({ type: 32, trans_no: 2 })
+      .orderBy('id')
+      .select('user', 'description', 'fiscal_year', 'gl_seq', db.raw(`to_char(gl_date, 'YYYY-MM-DD') as gl_date`))) as unknown[];
+    expect(trail).to.deep.equal([
+      { user: 1, description: '', fiscal_year: 1, gl_seq: null, gl_date: '2026-11-01' },
+      { user: 0, description: 'Accepted by the client in the portal', fiscal_year: 1, gl_seq: 0, gl_date: '2026-11-20' },
+    ]);
+    const accepted = await binding.adapter.offers!.find(WORKSPACE, '1', 'quotation', '2');
+    expect(accepted?.status).to.equal('accepted');
+    expect(accepted?.decidedAt?.toISOString()).to.equal(at.toISOString());
+    // No other quotation's trail changed, and a second decision changes nothing.
+    expect(await db('0_audit_trail').where({ type: 32, trans_no: 1 }).first('gl_seq')).to.deep.equal({ gl_seq: 0 });
+    expect(await binding.adapter.offers!.decide(WORKSPACE, '1', 'quotation', '2', { outcome: 'declined', at: new Date() })).to.equal(false);
+    expect(await db('0_audit_trail').where({ type: 32, trans_no: 2 }).count('* as n')).to.deep.equal([{ n: 2 }]);
+    expect(await schemaSnapshot(db, hostTables)).to.equal(shapes);
+  });
+});
+
+describe('npm run portal -- … --binding bindings/frontaccounting.yaml on FrontAccounting', function () {
+  this.timeout(240_000);
+  let database: TestDatabase;
+  let db: Knex;
+  let smtp: SmtpCapture;
+  let serving: ServingPortal | undefined;
+
+  before(async function () {
+    ({ database, db } = await frontAccounting());
+    await seed(db);
+    smtp = await startSmtpCapture();
+  });
+  after(async function () {
+    await stopPortal(serving).catch(() => null);
+    await smtp?.stop();
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  it("migrates, invites, serves: the contact sets the portal's own password, reads their records only, accepts a quotation", async function () {
+    const env = { DATABASE_URL: database.url, FLAGS_FILE: flagsFileFor([SLUG]), SMTP_URL: smtp.url, LOG_LEVEL: 'error' };
+    const hostTables = await publicTables(db);
+    const shapes = await schemaSnapshot(db, hostTables);
+    const migrated = await runPortal(['migrate', '--binding', FILE], env);
+    expect(migrated.code, migrated.stderr).to.equal(0);
+    const invited = await runPortal(['invite', '--binding', FILE, '--email', 'claire@bars.test'], {
+      ...env,
+      APP_URL: 'http://portal.example',
+    });
+    expect(invited.code, invited.stderr).to.equal(0);
+    expect(invited.stdout).to.match(/Invited Claire Baker <claire@bars\.test> of Bars Bakery Ltd/);
+    // Ben gets FrontAccounting's invoices by email, and is no one who signs in.
+    const ben = await runPortal(['invite', '--binding', FILE, '--email', 'ben@bars.test'], { ...env, APP_URL: 'http://portal.example' });
+    expect(ben.code).to.not.equal(0);
+    const invitation = linkFrom((await smtp.waitForMessage((m) => m.to.includes('claire@bars.test'))).text, '/invitation/');
+
+    serving = await serveOnAFreePort(['--binding', FILE], (port) => ({ ...env, PORT: String(port), APP_URL: `http://127.0.0.1:${port}` }));
+    const agent = request.agent(serving.url);
+    const form = await agent.get(invitation).expect(200);
+    const password = 'claire-bakes-bread';
+    await agent
+      .post(invitation)
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), password, confirmPassword: password })
+      .expect(303);
+
+    const invoices = await agent.get(`/portal/${SLUG}/invoices`).expect(200);
+    expect(invoices.text).to.include('IN001/2026').and.include('IN002/2026');
+    for (const hidden of ['IN003/2026', 'IN004/2026', 'CN001/2026', 'PAY001/2026']) expect(invoices.text).not.to.include(hidden);
+    await agent.get(`/portal/${SLUG}/invoices/4`).expect(404);
+    expect((await agent.get(`/portal/${SLUG}/invoices/2`).expect(200)).text).to.include('Support hours');
+    const quotations = await agent.get(`/portal/${SLUG}/quotations`).expect(200);
+    expect(quotations.text).to.include('QU001/2026').and.not.include('QU003/2026').and.not.include('SO001/2026');
+    await agent.get(`/portal/${SLUG}/proposals`).expect(404);
+    const accept = await agent.get(`/portal/${SLUG}/quotations/1/accept`).expect(200);
+    const fingerprint = /name="fingerprint" value="([0-9a-f]{64})"/.exec(accept.text)?.[1];
+    const decided = await agent
+      .post(`/portal/${SLUG}/quotations/1/accept`)
+      .type('form')
+      .send({ _csrf: csrfFrom(accept.text), typedName: 'Claire Baker', consent: 'yes', fingerprint });
+    expect(decided.status, decided.text).to.equal(303);
+    const trail = await db('0_audit_trail').where({ type: 32, trans_no: 1, description: 'Accepted by the client in the portal' });
+    expect(trail).to.have.length(1);
+
+    expect(await stopPortal(serving, 20_000)).to.equal(0);
+    serving = undefined;
+    // Every FrontAccounting table has the shape it had; the portal's are its own, new ones.
+    expect(await schemaSnapshot(db, hostTables)).to.equal(shapes);
+  });
+});
