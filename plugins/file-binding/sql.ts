@@ -46,6 +46,7 @@ export class Scope {
       throw new Error(
         `${ref}: no join is named ${alias} (joins: ${[...this.tables.keys()].filter((a) => a !== 'r').join(', ') || 'none'})`,
       );
+    if (alias !== 'r') this.aliases.add(alias);
     this.note(table, column);
     return sql(`${quoteName(alias)}.${quoteName(column)}`);
   }

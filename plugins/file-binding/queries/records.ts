@@ -175,10 +175,14 @@ export function recordQuery(
   const key = scope.column(concept.key);
   const { paid, balance } = balanceOf(scope, invoice, columns.total);
   const linesJson = concept.lines && 'json' in concept.lines ? scope.text(concept.lines.json) : sql('null::text');
+  // The concept's own where again: a key may be unique only among the concept's rows (FrontAccounting's
+  // trans_no is unique per transaction type), so the page's keys must not find the table's other kinds.
+  const kind = scope.where(concept.where);
   return db
     .queryBuilder()
     .from(raw(db, from))
     .joinRaw(`join (?) as "page" on "page"."k" = ${key.sql}`, [page] as never)
+    .whereRaw(raw(db, kind))
     .orderByRaw('"page"."d" desc, "page"."k" desc')
     .select(
       as(db, scope.text(concept.key), 'id'),
