@@ -9,9 +9,12 @@ export interface CliOptions {
   adapter: string | undefined;
   out: string;
   json: string | undefined;
+  /** A binding file drafted from the audit's picks, its open questions marked. */
+  writeBinding: string | undefined;
 }
 
-export const USAGE = 'usage: npm run audit -- --database-url URL [--app-url URL] [--host NAME | --adapter NAME] [--out FILE] [--json FILE]';
+export const USAGE =
+  'usage: npm run audit -- --database-url URL [--app-url URL] [--host NAME | --adapter NAME] [--out FILE] [--json FILE] [--write-binding FILE]';
 
 /** Null means "print the usage and stop" (--help). */
 export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions | null {
@@ -29,6 +32,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions
         host: { type: 'string' },
         out: { type: 'string' },
         json: { type: 'string' },
+        'write-binding': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -40,7 +44,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions
 
   const databaseUrl = str(values['database-url']) ?? env.DATABASE_URL;
   if (!databaseUrl) throw new AuditError(`No database given: pass --database-url or set DATABASE_URL (${USAGE})`, 2);
-  for (const flag of ['app-url', 'adapter', 'host', 'out', 'json']) {
+  for (const flag of ['app-url', 'adapter', 'host', 'out', 'json', 'write-binding']) {
     if (values[flag] === '') throw new AuditError(`--${flag} needs a value (${USAGE})`, 2);
   }
   return {
@@ -50,6 +54,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions
     adapter: str(values.host) ?? str(values.adapter),
     out: str(values.out) ?? 'AUDIT_REPORT.md',
     json: str(values.json),
+    writeBinding: str(values['write-binding']),
   };
 }
 

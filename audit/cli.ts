@@ -1,11 +1,12 @@
-// `npm run audit -- --database-url URL [--app-url URL] [--host NAME | --adapter NAME] [--out FILE] [--json FILE]`
+// `npm run audit -- --database-url URL [--app-url URL] [--host NAME | --adapter NAME] [--out FILE] [--json FILE] [--write-binding FILE]`
 // Thin: parse flags, run the engine, write the files. Any failure is ONE line on stderr and a
 // non-zero exit (2 for bad flags, 1 otherwise); a stack trace only with AUDIT_DEBUG=1.
 import { writeFile } from 'node:fs/promises';
 import { parseCliArgs, USAGE } from './cli-args.ts';
 import { AuditError } from './errors.ts';
 import { renderMarkdown } from './render-markdown.ts';
-import { runAudit } from './run-audit.ts';
+import { writeBindingDraft } from './binding-file/write-binding.ts';
+import { inspectHost } from './run-audit.ts';
 
 async function main(): Promise<number> {
   const options = parseCliArgs(process.argv.slice(2), process.env);
@@ -13,12 +14,18 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const report = await runAudit({ databaseUrl: options.databaseUrl, appUrl: options.appUrl, adapter: options.adapter });
+  const inspection = await inspectHost({ databaseUrl: options.databaseUrl, appUrl: options.appUrl, adapter: options.adapter });
+  const { report } = inspection;
+  // Drafted before anything is written: a failure leaves no half of the output behind.
+  const binding = options.writeBinding ? await writeBindingDraft(options.databaseUrl, inspection) : null;
   await write(options.out, renderMarkdown(report));
   if (options.json) await write(options.json, `${JSON.stringify(report, null, 2)}\n`);
+  if (options.writeBinding && binding) await write(options.writeBinding, binding.text);
+  const files = [options.out, options.json, options.writeBinding].filter(Boolean);
+  const asked = binding ? ` (${binding.questions} question${binding.questions === 1 ? '' : 's'} to answer in ${options.writeBinding})` : '';
   const { implemented, partial, missing, notChecked } = report.summary;
   process.stdout.write(
-    `Wrote ${options.out}${options.json ? ` and ${options.json}` : ''}: ${implemented.length} implemented, ${partial.length} partial, ` +
+    `Wrote ${files.slice(0, -1).join(', ')}${files.length > 1 ? ' and ' : ''}${files.at(-1)}${asked}: ${implemented.length} implemented, ${partial.length} partial, ` +
       `${missing.length} missing${notChecked.length > 0 ? `, ${notChecked.length} not checked` : ''} (${report.database.hostTables} host tables, ${report.durationMs} ms).\n`,
   );
   return 0;

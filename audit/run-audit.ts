@@ -8,12 +8,12 @@ import { withReadOnlySession, type ReadOnlySession } from './catalog/read-only-s
 import type { Catalog } from './catalog/types.ts';
 import { AuditError } from './errors.ts';
 import { buildFindings } from './findings/build-findings.ts';
-import { quoteIdent, takeSamples } from './findings/samples.ts';
+import { quoteIdent, type Samples, takeSamples } from './findings/samples.ts';
 import { PLUGIN_ROUTES, PLUGIN_TABLES, type PluginTable } from './plugin-plan.ts';
 import { findRegistryTable, partitionTables, type TablePartition } from './portal-tables.ts';
 import { proposeClaims } from './proposed-claims.ts';
 import { answerQuestions } from './questions/answer-questions.ts';
-import { buildSchemaModel } from './recognition/schema-model.ts';
+import { buildSchemaModel, type SchemaModel } from './recognition/schema-model.ts';
 import { recognizeTableConcepts } from './recognition/score-tables.ts';
 import {
   AUDIT_REPORT_VERSION,
@@ -36,6 +36,17 @@ export interface AuditOptions {
 }
 
 export async function runAudit(options: AuditOptions): Promise<AuditReport> {
+  return (await inspectHost(options)).report;
+}
+
+/** The report, with the schema model and the data samples it was built from (what a binding file is drafted from). */
+export interface HostInspection {
+  report: AuditReport;
+  model: SchemaModel;
+  samples: Samples;
+}
+
+export async function inspectHost(options: AuditOptions): Promise<HostInspection> {
   const started = Date.now();
   // Bad input fails before anything connects.
   const adapter = resolveAdapter(options.adapter);
@@ -98,7 +109,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     pluginPlan: planFor(catalog, partition, routes, { adapter, adapterClaims, proposedClaims }),
   };
   // A report that does not match its own schema is a bug here, not bad input: let it surface.
-  return AuditReportSchema.parse(report);
+  return { report: AuditReportSchema.parse(report), model, samples };
 }
 
 async function readRegistry(db: ReadOnlySession, catalog: Catalog): Promise<Set<string> | null> {

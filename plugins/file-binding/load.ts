@@ -2,9 +2,12 @@
 // said with its line and what is expected there, all of them at once, so one run of `check` lists
 // what to fix.
 import { readFileSync } from 'node:fs';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { type BindingFile, bindingFileSchema } from './format.ts';
+
+/** How a binding file drafted by the audit marks what a person must answer. */
+const QUESTION_MARK = 'QUESTION:';
 
 /** A binding file that cannot be used: each problem with its line. */
 export class BindingFileError extends Error {
@@ -59,14 +62,39 @@ export function parseBindingFile(text: string, file: string): BindingFile {
       doc.errors.map((error) => `line ${lines.linePos(error.pos[0]).line}: ${error.message.split('\n')[0]}`),
     );
   const data: unknown = doc.toJS({ maxAliasCount: 50 });
+  const questions = unansweredQuestions(doc, lines);
   const parsed = bindingFileSchema.safeParse(data);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
+  if (parsed.success && questions.length === 0) return parsed.data;
+  // What the format says about a value still a question is the question itself: said once.
+  const asked = questions.map((q) => q.path.join('.'));
+  const issues = (parsed.error?.issues ?? []).filter((issue) => {
+    const at = issue.path.join('.');
+    return !asked.some((path) => at === path || at.startsWith(`${path}.`));
+  });
+  const problems = issues.map((issue) => {
     const node = nodeAt(doc.contents as Node | null, issue.path);
     const line = node?.range ? lines.linePos(node.range[0]).line : 1;
     return `line ${line}: ${describe(issue, data)}`;
   });
-  throw new BindingFileError(file, problems);
+  throw new BindingFileError(file, [...questions.map((q) => `line ${q.line}: unanswered question: ${q.text}`), ...problems]);
+}
+
+/**
+ * The values still marked as questions: a file drafted by the audit (`--write-binding`) asks what
+ * it could not know as "QUESTION: ..." strings, and none may be served until answered, even where
+ * a question would pass for a value (a name, a title).
+ */
+function unansweredQuestions(doc: Document, lines: LineCounter): Array<{ path: string[]; line: number; text: string }> {
+  const found: Array<{ path: string[]; line: number; text: string }> = [];
+  visit(doc, {
+    Scalar(key, node, ancestors) {
+      if (key === 'key' || typeof node.value !== 'string' || !node.value.startsWith(QUESTION_MARK)) return;
+      // The keys on the way to the value (a sequence's items add none: its key stands for them all).
+      const path = ancestors.flatMap((a) => (isPair(a) && isScalar(a.key) ? [String(a.key.value)] : []));
+      found.push({ path, line: node.range ? lines.linePos(node.range[0]).line : 1, text: node.value.slice(QUESTION_MARK.length).trim() });
+    },
+  });
+  return found;
 }
 
 export function readBindingFile(file: string): BindingFile {

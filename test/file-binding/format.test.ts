@@ -88,6 +88,26 @@ describe('binding file format', function () {
       'line 4: clients.workspace: clients needs workspace: the column that says whose it is, as workspaces is a table',
     );
   });
+
+  it('refuses every value still marked as a question, with its line, once, even where it would pass for a value', function () {
+    // crm takes any text and name a column: a question there would be served as a CRM's name or a
+    // column's, so it is refused for what it is; where the format also objects, the question alone is said.
+    const asked = MINIMAL.replace('crm: Tiny CRM', 'crm: "QUESTION: what is this CRM called?"')
+      .replace('name: name }', 'name: "QUESTION: which column holds the name? (companies: candidates name, label)" }')
+      .replace('format: bcrypt', 'format: "QUESTION: which hash format?"');
+    const problems = problemsOf(`${asked}proposals:\n  table: "QUESTION: is offers the table of proposals?"\n`);
+    expect(problems.slice(0, 4)).to.deep.equal([
+      'line 2: unanswered question: what is this CRM called?',
+      'line 4: unanswered question: which column holds the name? (companies: candidates name, label)',
+      'line 6: unanswered question: which hash format?',
+      'line 8: unanswered question: is offers the table of proposals?',
+    ]);
+    // What is wrong besides the questions is still said (a proposals section needs more than a table).
+    expect(problems.slice(4)).to.include('line 8: proposals.client: missing');
+    expect(problems.slice(4).filter((p) => !p.startsWith('line 8: proposals.') || /crm|clients|staff|table:/.test(p))).to.deep.equal([]);
+    // Once answered, the file reads.
+    expect(problemsOf(MINIMAL)).to.deep.equal([]);
+  });
 });
 
 describe('declared statements', function () {

@@ -1,0 +1,883 @@
+// A binding file drafted from the audit's picks (`npm run audit -- --write-binding FILE`): for each
+// concept the portal serves, the table the audit chose, its key, its links to the workspace and the
+// client company, and the columns whose roles made the match. What the audit is not sure of, and
+// what a schema cannot say (which status values mean accepted, which contacts may sign in, which
+// hash format a password column holds, the statements the host runs on a decision), is written as
+// a marked question: a "QUESTION: ..." value with the candidates, which the binding file's format
+// refuses until a person answers it. Nothing is guessed: where two columns could hold a value and
+// no name settles it, both are named in a question.
+import type { CatalogColumn } from '../catalog/types.ts';
+import type { Samples } from '../findings/samples.ts';
+import type { ColumnRole } from '../recognition/column-roles.ts';
+import { tokenize } from '../recognition/names.ts';
+import type { SchemaModel, TableProfile } from '../recognition/schema-model.ts';
+import type { AuditReport, ConceptFinding, ConceptId } from '../report-schema.ts';
+import { type ColumnRef, columnKey, type ObservedByColumn } from './observed-values.ts';
+
+/** What marks a question: the binding file's loader refuses any value that starts with it. */
+export const QUESTION_MARK = 'QUESTION:';
+
+/** A value a person must give; written as a quoted "QUESTION: ..." string. */
+export class Question {
+  constructor(readonly text: string) {}
+}
+
+type Flow = string | number | boolean | null | Flow[] | { [key: string]: Flow };
+/** A section or a nested map, written in block style, each key with the comment lines before it. */
+export class Block {
+  constructor(readonly entries: Entry[]) {}
+}
+export interface Entry {
+  key: string;
+  value: Flow | Question | Block;
+  comment?: string[];
+}
+
+export interface DraftInput {
+  report: AuditReport;
+  model: SchemaModel;
+  samples: Samples;
+  /** Values of the status and kind columns the draft asks about; missing ones are listed in `wanted`. */
+  observed: ObservedByColumn;
+}
+
+export interface Draft {
+  header: string[];
+  entries: Entry[];
+  /** The status and kind columns whose values the questions quote. */
+  wanted: ColumnRef[];
+}
+
+const OFFER_STATES = ['open', 'accepted', 'declined', 'expired', 'withdrawn'];
+const INVOICE_STATES = ['open', 'paid', 'void'];
+
+/** Names that say which of several columns of a role holds the value; the first that fits one column wins. */
+const PREFER = {
+  key: [/^(id|rowid)$/],
+  name: [/^name$/, /^(full_?name|display_?name|nom|company_?name|real_?name)$/],
+  email: [/^e?mail$/, /^email_?address$/],
+  phone: [/^phone$/, /^(phone_?number|telephone|tel)$/],
+  slug: [/^slug$/, /key$/, /^code$/],
+  number: [/^(number|ref|reference|doc_?number|document_?number)$/, /number$/],
+  title: [/^(title|subject|name|label)$/],
+  status: [/^(status|state|statut|status_id|fk_statut|stage)$/],
+  currency: [/^(currency|currency_?code|currency_id|multicurrency_code)$/],
+  total: [/^(amount|total|total_ttc|grand_total|total_amount|amount_total|total_inc_tax|gross)$/],
+  tax: [/^(total_taxes|total_tax|tax|tax_amount|total_tva|vat_amount|total_vat)$/],
+  paid: [/^(paid|paid_to_date|amount_paid|paid_amount|alloc)$/],
+  balance: [/^(balance|balance_due|amount_due|remaining)$/],
+  date: [/^date$/, /^(datef|datep|date_issued|issue_date|issued_at|invoice_date|quote_date|tran_date|ord_date|document_date)$/],
+  due: [/^(due_date|date_due|date_lim_reglement|due_at|due)$/],
+  validUntil: [/^(valid_until|expiry_date|expires_at|fin_validite|date_valid)$/],
+  password: [/^(password|passwd|pass_crypted|password_hash|pwd)$/],
+};
+
+/**
+ * Values a role alone does not settle: a lone column of the role is taken only when its name says
+ * so (a workspace's only "name" column may be an integration's, shopify_name).
+ */
+const MUST_FIT = new Set<keyof typeof PREFER>(['name', 'slug', 'total']);
+
+const SECTION_OF: Partial<Record<ConceptId, string>> = {
+  workspace: 'workspaces',
+  company: 'clients',
+  contact: 'contacts',
+  staffUser: 'staff',
+  proposal: 'proposals',
+  quotation: 'quotations',
+  invoice: 'invoices',
+  payment: 'payments',
+};
+
+export function draftBinding(input: DraftInput): Draft {
+  return new Drafter(input).draft();
+}
+
+/** The section's own state while it is drafted: a question whose answer may lie in another table asks for joins. */
+interface SectionState {
+  profile: TableProfile;
+  needsJoin: string[];
+}
+
+class Drafter {
+  readonly wanted: ColumnRef[] = [];
+  private readonly skipped: string[] = [];
+  private readonly findings: Map<ConceptId, ConceptFinding>;
+  private readonly tenant: string | null;
+
+  constructor(private readonly input: DraftInput) {
+    this.findings = new Map(input.report.concepts.map((c) => [c.id, c]));
+    this.tenant = input.model.tenant?.column ?? null;
+  }
+
+  draft(): Draft {
+    const { report } = this.input;
+    const header = [
+      ` Drafted by \`npm run audit -- --write-binding\` from ${report.database.name} (${report.database.hostTables} host tables).`,
+      ' Every "QUESTION: ..." value is what the audit could not know or was not sure of, with its candidates:',
+      ' answer each (or delete its key where the question says so), then `npm run portal -- check --binding FILE`.',
+      ` ${report.sureness.text}`,
+    ];
+    const entries: Entry[] = [
+      { key: 'binding', value: 1 },
+      { key: 'crm', value: new Question('what is this CRM called, as people say it?') },
+      ...this.workspace(),
+      this.clients(),
+      this.contacts(),
+      this.staff(),
+      ...this.offer('proposal', 'proposals', OFFER_STATES),
+      ...this.offer('quotation', 'quotations', OFFER_STATES),
+      ...this.invoices(),
+    ];
+    if (this.skipped.length > 0)
+      header.push(
+        ' Not found by the audit, so not written (add a section by hand if the host keeps them):',
+        ...this.skipped.map((s) => `   ${s}`),
+      );
+    return { header, entries, wanted: this.wanted };
+  }
+
+  // ---- the workspace --------------------------------------------------------------------------
+
+  /** A tenant column on most tables: workspaces are a table. None: one agency, one fixed workspace. */
+  private workspace(): Entry[] {
+    const finding = this.findings.get('workspace');
+    const tenantTable = this.input.model.tenant?.table;
+    if (!this.tenant) {
+      const seen =
+        finding?.chosenTable && finding.status !== 'missing'
+          ? ` The audit's closest pick for workspaces, ${finding.chosenTable} (${finding.status}), is not a tenant: no column on most tables points at it.`
+          : '';
+      return [
+        {
+          key: 'workspace',
+          comment: [` One agency: no column scopes the records by company.${seen}`],
+          value: new Block([
+            { key: 'id', value: new Question('which id does the portal give this agency (any short text, such as 1)?') },
+            {
+              key: 'slug',
+              value: new Question("what is the agency's address in the portal (/portal/<slug>: lower-case letters, digits and -)?"),
+            },
+            { key: 'name', value: new Question('what is the agency called?') },
+          ]),
+        },
+      ];
+    }
+    const table = finding?.chosenTable === tenantTable ? finding : undefined;
+    const profile = tenantTable ? this.input.model.byName.get(tenantTable) : undefined;
+    if (!profile || !table)
+      return [
+        {
+          key: 'workspaces',
+          comment: [` Most tables carry ${this.tenant}, a workspace's key.`],
+          value: new Question(
+            `which table holds the workspaces that ${this.tenant} points at (${tenantTable ?? 'none found'})? Answer with a section { table, key, slug, name }.`,
+          ),
+        },
+      ];
+    const state: SectionState = { profile, needsJoin: [] };
+    return [
+      {
+        key: 'workspaces',
+        comment: this.why(table, `each row of ${profile.qualified} is an agency: ${this.tenant} on most tables points at it`),
+        value: this.section(state, [
+          ...this.tableAndKey(table, state, 'workspaces'),
+          {
+            key: 'slug',
+            value: this.one(
+              state,
+              'slug',
+              this.columns(profile, ['code', 'login']),
+              'which column gives each workspace a unique address (/portal/<slug>)?',
+            ),
+          },
+          {
+            key: 'name',
+            value: this.one(state, 'name', this.columns(profile, ['name', 'label']), "which column holds the agency's name?", true),
+          },
+          this.liveRows(profile),
+        ]),
+      },
+    ];
+  }
+
+  // ---- people ---------------------------------------------------------------------------------
+
+  private clients(): Entry {
+    const { finding, profile } = this.pick('company');
+    if (!finding || !profile) return { key: 'clients', value: this.missingSection(finding, 'client companies', '{ table, key, name }') };
+    const state: SectionState = { profile, needsJoin: [] };
+    return {
+      key: 'clients',
+      comment: this.why(finding),
+      value: this.section(state, [
+        ...this.tableAndKey(finding, state, 'clients'),
+        ...this.workspaceRef(state, 'client companies'),
+        {
+          key: 'name',
+          value: this.one(state, 'name', this.columns(profile, ['name', 'label']), "which column holds the client company's name?", true),
+        },
+        this.liveRows(profile),
+      ]),
+    };
+  }
+
+  private contacts(): Entry {
+    const { finding, profile } = this.pick('contact');
+    if (!finding || !profile)
+      return { key: 'contacts', value: this.missingSection(finding, 'the people at the clients', '{ table, key, client, email, name }') };
+    const state: SectionState = { profile, needsJoin: [] };
+    const credentials = this.findings.get('clientCredentials');
+    const entries: Entry[] = [
+      ...this.tableAndKey(finding, state, 'contacts'),
+      ...this.workspaceRef(state, 'contacts'),
+      this.clientRef(state, 'contact'),
+      {
+        key: 'email',
+        value: this.one(state, 'email', this.columns(profile, ['email']), 'which column holds the email a contact signs in with?', true),
+      },
+      { key: 'name', value: this.personName(state) },
+    ];
+    const phone = this.optional(profile, 'phone', ['phone']);
+    if (phone) entries.push({ key: 'phone', value: phone });
+    entries.push(this.signInRows(profile, credentials));
+    if (credentials?.chosenTable === profile.qualified && !credentials.rowFilter && credentials.status === 'exists') {
+      const column = this.one(state, 'password', this.columns(profile, ['password']), "which column holds the contacts' password hashes?");
+      entries.push({
+        key: 'password',
+        comment: [' Contacts sign in with the password the host keeps; without this key the portal keeps its own.'],
+        value: new Block([
+          { key: 'column', value: column },
+          { key: 'format', value: this.hashFormat(profile, column, ['bcrypt', 'php', 'argon2id']) },
+          {
+            key: 'unset',
+            value: new Question(
+              'which value does the host store for a contact without a password (null counts anyway)? Delete this key if only null.',
+            ),
+          },
+        ]),
+      });
+    } else if (credentials?.chosenTable && credentials.status !== 'missing') {
+      entries.push({
+        key: 'password',
+        comment: [
+          ` The client logins the audit found are in ${credentials.chosenTable}${credentials.rowFilter ? ` where ${JSON.stringify(credentials.rowFilter)}` : ''}, not in ${profile.qualified}:`,
+          " a binding file reads passwords from the contacts' own table only.",
+        ],
+        value: new Question(
+          "does the host keep the contacts' passwords in their own table? Answer { column, format, unset }, or delete this key and the portal keeps its own.",
+        ),
+      });
+    }
+    entries.push(this.writes("updateProfile (the statement that saves a contact's name and phone as the host does)"));
+    return { key: 'contacts', comment: this.why(finding), value: this.section(state, entries) };
+  }
+
+  private staff(): Entry {
+    const { finding, profile } = this.pick('staffUser');
+    if (!finding || !profile)
+      return { key: 'staff', value: this.missingSection(finding, "the agency's staff", '{ table, key, email, name, password }') };
+    const state: SectionState = { profile, needsJoin: [] };
+    const admins = this.columns(profile, ['staffRole']).concat(
+      profile.table.columns.filter((c) => /admin|owner|superuser|(^|_)(type|role)$/.test(c.name.toLowerCase())),
+    );
+    const password = this.one(state, 'password', this.columns(profile, ['password']), "which column holds the staff's password hashes?");
+    return {
+      key: 'staff',
+      comment: this.why(finding),
+      value: this.section(state, [
+        ...this.tableAndKey(finding, state, 'staff'),
+        ...this.workspaceRef(state, 'staff'),
+        {
+          key: 'email',
+          value: this.one(state, 'email', this.columns(profile, ['email']), 'which column holds the email staff sign in with?', true),
+        },
+        { key: 'name', value: this.personName(state) },
+        {
+          key: 'admin',
+          value: new Question(
+            `which staff are the agency's admins (they get the portal's emails)? A condition such as { is_admin: 1 } or { anyOf: [...] }${this.candidates(unique(admins), profile)}; delete this key if every one is.`,
+          ),
+        },
+        this.staffRows(profile),
+        {
+          key: 'password',
+          value:
+            password instanceof Question
+              ? password
+              : new Block([
+                  { key: 'column', value: password },
+                  { key: 'format', value: this.hashFormat(profile, password, ['bcrypt', 'php', 'argon2id']) },
+                ]),
+        },
+      ]),
+    };
+  }
+
+  // ---- records --------------------------------------------------------------------------------
+
+  private offer(concept: 'proposal' | 'quotation', key: string, states: string[]): Entry[] {
+    const { finding, profile } = this.pick(concept);
+    if (!finding || !profile) return this.notFound(key, finding);
+    const state: SectionState = { profile, needsJoin: [] };
+    const entries: Entry[] = [
+      ...this.tableAndKey(finding, state, key, true),
+      ...this.workspaceRef(state, key),
+      this.clientRef(state, concept),
+      this.kindRows(finding, state),
+      {
+        key: 'number',
+        value: this.one(
+          state,
+          'number',
+          this.columns(profile, ['number']),
+          `which column holds the ${concept}'s number, as the client reads it?`,
+        ),
+      },
+    ];
+    const title = this.optional(profile, 'title', ['title']);
+    if (title) entries.push({ key: 'title', value: title });
+    entries.push(this.status(state, states, `${concept}s`));
+    entries.push(...this.money(state));
+    entries.push({ key: 'date', value: this.date(state) });
+    entries.push(this.validUntil(state));
+    for (const [name, found] of [
+      ['sentAt', this.byName(profile, /(^|_)sent(_|$)/, /reminder|next/, true)],
+      ['body', this.byName(profile, /(^|_)(public_?notes?|note_public|description)$/)],
+      ['terms', this.byName(profile, /^(terms|conditions|terms_and_conditions|note_terms)$/, undefined, false, true)],
+    ] as const)
+      if (found) entries.push({ key: name, value: found });
+    entries.push(this.decidedAt(state));
+    entries.push(...this.lines(state, concept));
+    entries.push(
+      this.writes(`accept and decline (the statements the host runs when a client accepts or declines a ${concept}; no key: no button)`),
+    );
+    return [{ key, comment: this.why(finding), value: this.section(state, entries) }];
+  }
+
+  private invoices(): Entry[] {
+    const { finding, profile } = this.pick('invoice');
+    if (!finding || !profile) return this.notFound('invoices', finding);
+    const state: SectionState = { profile, needsJoin: [] };
+    const entries: Entry[] = [
+      ...this.tableAndKey(finding, state, 'invoices', true),
+      ...this.workspaceRef(state, 'invoices'),
+      this.clientRef(state, 'invoice'),
+      this.kindRows(finding, state),
+      {
+        key: 'number',
+        value: this.one(
+          state,
+          'number',
+          this.columns(profile, ['number']),
+          "which column holds the invoice's number, as the client reads it?",
+        ),
+      },
+      this.status(state, INVOICE_STATES, 'invoices'),
+      ...this.money(state),
+    ];
+    const amounts = this.columns(profile, ['amount', 'paid']);
+    for (const [name, prefer] of [
+      ['paid', PREFER.paid],
+      ['balance', PREFER.balance],
+    ] as const) {
+      const column = preferred(amounts, prefer);
+      if (column) entries.push({ key: name, value: column.name });
+    }
+    entries.push({ key: 'date', value: this.date(state) });
+    const due = this.columns(profile, ['dueDate']);
+    if (due.length > 0) entries.push({ key: 'due', value: this.one(state, 'due', due, 'which column holds the date the invoice is due?') });
+    const notes = this.byName(profile, /(^|_)(public_?notes?|note_public)$/);
+    if (notes) entries.push({ key: 'notes', value: notes });
+    entries.push(...this.lines(state, 'invoice'));
+    entries.push(this.payments(finding, profile));
+    entries.push(this.writes('recordPayment (the statement that records a payment as the host does)'));
+    return [{ key: 'invoices', comment: this.why(finding), value: this.section(state, entries) }];
+  }
+
+  /** The payments applied to each invoice: written where the audit's payment pick links to the invoices by a key. */
+  private payments(invoice: ConceptFinding, invoices: TableProfile): Entry {
+    const { finding, profile } = this.pick('payment');
+    const link = profile?.outgoing.filter((l) => l.to === invoices.qualified && l.columns.length === 1) ?? [];
+    if (finding && profile && profile !== invoices && this.sure(finding) && link.length === 1) {
+      const state: SectionState = { profile, needsJoin: [] };
+      const payments = this.section(state, [
+        ...this.tableAndKey(finding, state, 'payments'),
+        { key: 'invoice', value: link[0]!.columns[0]! },
+        { key: 'amount', value: this.one(state, 'total', this.columns(profile, ['amount']), 'which column holds the amount paid?') },
+        { key: 'date', value: this.date(state) },
+        this.liveRows(profile),
+      ]);
+      return { key: 'payments', value: payments };
+    }
+    // What ties a payment to an invoice: a table keyed to the payments (what each payment paid on
+    // which invoice), a polymorphic pair, or the payments' own table when it is the invoices'.
+    const bridges = profile
+      ? this.input.model.profiles
+          .filter(
+            (p) =>
+              p !== profile &&
+              p.outgoing.some((l) => l.to === profile.qualified) &&
+              (p.polymorphic.length > 0 || p.outgoing.some((l) => l.to === invoices.qualified)),
+          )
+          .map((p) => p.qualified)
+      : [];
+    const where = !finding?.chosenTable
+      ? 'the audit found no payments'
+      : finding.chosenTable === invoice.chosenTable
+        ? `the payments are rows of ${finding.chosenTable} too, told apart by a kind column`
+        : `the payments (${finding.chosenTable}) have no key to ${invoices.qualified}`;
+    return {
+      key: 'payments',
+      value: new Question(
+        `which rows say what each payment paid on an invoice? ${where}${bridges.length > 0 ? `; tables that tie them: ${bridges.join(', ')}` : ''}. Answer with { table, key, invoice, amount, date }, or delete this key.`,
+      ),
+    };
+  }
+
+  // ---- parts of a section ---------------------------------------------------------------------
+
+  private tableAndKey(finding: ConceptFinding, state: SectionState, section: string, optional = false): Entry[] {
+    const { profile } = state;
+    const name = tableName(profile);
+    const others = [...this.findings.values()]
+      .filter((f) => f.id !== finding.id && f.chosenTable === profile.qualified && SECTION_OF[f.id])
+      .map((f) => SECTION_OF[f.id]!);
+    const runnerUp = finding.runnerUp?.table ?? finding.candidates.find((c) => c.table !== profile.qualified)?.table;
+    const table: Entry = this.sure(finding)
+      ? { key: 'table', value: name }
+      : {
+          key: 'table',
+          value: new Question(
+            `is ${name} the table of ${section}? The audit is unsure (${finding.status}, confidence ${finding.confidence.toFixed(2)}): ${name}${runnerUp ? ` or ${runnerUp}` : ''}${others.length > 0 ? `; ${name} is also the ${others.join(' and ')}' table` : ''}. The columns below are those of ${name}. Answer with the table${optional ? `, or delete the ${section} section if the host keeps none` : ''}.`,
+          ),
+        };
+    const pk = profile.table.primaryKey;
+    const ids = profile.table.columns.filter((c) => PREFER.key.some((p) => p.test(c.name)));
+    const key: Entry =
+      pk.length === 1
+        ? { key: 'key', value: pk[0]! }
+        : {
+            key: 'key',
+            value: new Question(
+              `which one column identifies a row of ${name}? ${pk.length > 1 ? `Its primary key has ${pk.length} columns (${pk.join(', ')}): the portal needs one (a column unique on its own, or a where that makes one of them unique)` : `It has no primary key${this.candidates(ids, profile)}`}.`,
+            ),
+          };
+    return [table, key];
+  }
+
+  /** The section's column naming its workspace: the tenant column, where workspaces are a table. */
+  private workspaceRef(state: SectionState, what: string): Entry[] {
+    if (!this.tenant) return [];
+    if (state.profile.table.columns.some((c) => c.name === this.tenant)) return [{ key: 'workspace', value: this.tenant }];
+    state.needsJoin.push('workspace');
+    return [
+      {
+        key: 'workspace',
+        value: new Question(
+          `which column says whose ${what} are? ${state.profile.qualified} has no ${this.tenant}: a join to a table that has it (answer "alias.column" with joins).`,
+        ),
+      },
+    ];
+  }
+
+  private clientRef(state: SectionState, concept: string): Entry {
+    const clients = this.pick('company').profile;
+    const { profile } = state;
+    const links = clients ? profile.outgoing.filter((l) => l.to === clients.qualified && l.columns.length === 1 && l.from !== l.to) : [];
+    const columns = unique(links.map((l) => l.columns[0]!));
+    if (columns.length === 1) return { key: 'client', value: columns[0]! };
+    if (columns.length === 0) state.needsJoin.push('client');
+    return {
+      key: 'client',
+      value: new Question(
+        columns.length > 1
+          ? `which column names the ${concept}'s client company? Candidates: ${columns.join(', ')}.`
+          : `which column names the ${concept}'s client company? ${profile.qualified} has no key to ${clients?.qualified ?? 'the clients'}: a join through a table that has one (answer "alias.column" with joins).`,
+      ),
+    };
+  }
+
+  /** Where the chosen table holds other kinds of rows too (another concept's, or ledger entries of several types). */
+  private kindRows(finding: ConceptFinding, state: SectionState): Entry {
+    const { profile } = state;
+    const shared = [...this.findings.values()].some(
+      (f) => f.id !== finding.id && f.chosenTable === profile.qualified && SECTION_OF[f.id] && f.status !== 'missing',
+    );
+    const live = this.liveRows(profile);
+    if (!shared && !finding.notes.some((n) => /several kinds/.test(n))) return live;
+    const kinds = profile.table.columns.filter((c) => tokenize(c.name).some((w) => ['type', 'kind', 'category'].includes(w)));
+    const values = kinds.map((c) => `${c.name}: ${this.valuesText(profile, c.name)}`);
+    const suggested = Object.keys(live.value as object).length > 0 ? JSON.stringify(live.value) : null;
+    return {
+      key: 'where',
+      value: new Question(
+        `which rows of ${tableName(profile)} are ${SECTION_OF[finding.id]}? It holds other kinds of rows too${values.length > 0 ? ` (${values.join('; ')})` : ''}. Answer with a where${kinds[0] ? ` such as { ${kinds[0].name}: ... }` : ''}${suggested ? `, with the live rows' ${suggested}` : ''}.`,
+      ),
+    };
+  }
+
+  /**
+   * The rows not deleted: a deletion time is null, a deletion flag 0 or false. Only columns named
+   * for deletion: another flag that may hide rows (inactive, is_disabled) is named in a comment,
+   * for a person to add.
+   */
+  private liveRows(profile: TableProfile): Entry {
+    const where: Record<string, Flow> = {};
+    const other: string[] = [];
+    for (const column of this.columns(profile, ['softDelete'])) {
+      if (/^(is_?)?deleted(_?(at|on|date|time))?$/i.test(column.name)) {
+        if (column.category === 'D') where[column.name] = null;
+        else if (column.category === 'B') where[column.name] = false;
+        else if (column.category === 'N') where[column.name] = 0;
+        else other.push(column.name);
+      } else other.push(column.name);
+    }
+    const comment =
+      other.length > 0 ? [` ${other.join(', ')} may hide rows too: add ${other.length > 1 ? 'them' : 'it'} to where if so.`] : undefined;
+    return { key: 'where', value: where, ...(comment ? { comment } : {}) };
+  }
+
+  /** Where the client logins are rows of the staff's table (a type or a flag tells them apart), which rows are staff is asked. */
+  private staffRows(profile: TableProfile): Entry {
+    const live = this.liveRows(profile);
+    const logins = this.findings.get('clientCredentials');
+    if (logins?.chosenTable !== profile.qualified || !logins.rowFilter) return live;
+    return {
+      key: 'where',
+      value: new Question(
+        `which rows of ${tableName(profile)} are the agency's staff? The client logins are its rows where ${JSON.stringify(logins.rowFilter)}${Object.keys(live.value as object).length > 0 ? `; rows not deleted: ${JSON.stringify(live.value)}` : ''}. Answer with a where.`,
+      ),
+    };
+  }
+
+  /** Which contacts may sign in: never guessed, the candidates are the columns that may say so. */
+  private signInRows(profile: TableProfile, credentials: ConceptFinding | undefined): Entry {
+    const live = this.liveRows(profile).value;
+    const flags = profile.table.columns.filter(
+      (c) =>
+        (c.category === 'B' ||
+          ['int2', 'bit'].includes(c.baseType) ||
+          /status|state|active|locked|disabled|enabled|blocked|portal|login|access/.test(c.name.toLowerCase())) &&
+        !(c.name in (live as Record<string, Flow>)),
+    );
+    const filter =
+      credentials?.chosenTable === profile.qualified && credentials.rowFilter
+        ? ` The audit found the logins where ${JSON.stringify(credentials.rowFilter)}.`
+        : '';
+    return {
+      key: 'where',
+      value: new Question(
+        `which contacts may sign in? ${Object.keys(live as object).length > 0 ? `Rows not deleted: ${JSON.stringify(live)}` : 'No column says a row is deleted'}${this.candidates(flags, profile, 'columns that may say more')}.${filter} Answer with a where.`,
+      ),
+    };
+  }
+
+  private status(state: SectionState, states: string[], what: string): Entry {
+    const { profile } = state;
+    const columns = this.columns(profile, ['status']);
+    const column = this.one(state, 'status', columns, `which column says whether the ${what} are ${states.join(', ')}?`);
+    const entries: Entry[] = [{ key: 'column', value: column }];
+    if (column instanceof Question) {
+      entries.push({
+        key: 'states',
+        value: new Question(
+          `which values of the status column mean ${states.join(', ')}? Answer with a map such as { ${states[0]}: [...] }.`,
+        ),
+      });
+    } else {
+      const found = this.valuesText(profile, column as string);
+      entries.push({
+        key: 'states',
+        value: new Question(
+          `which values of ${tableName(profile)}.${column} mean ${states.join(', ')}? ${found}. Answer with a map such as { ${states[0]}: [...] }; a state the host does not have is left out.`,
+        ),
+      });
+    }
+    entries.push({ key: 'hidden', value: new Question(`which values are never shown to clients (drafts)? Delete this key if none.`) });
+    return { key: 'status', value: new Block(entries) };
+  }
+
+  /** What a value list of a column says: the values found in the database, and those the schema lists. */
+  private valuesText(profile: TableProfile, name: string): string {
+    const ref = { schema: profile.table.schema, table: profile.table.name, column: name };
+    if (!this.wanted.some((w) => columnKey(w) === columnKey(ref))) this.wanted.push(ref);
+    const observed = this.input.observed.get(columnKey(ref));
+    const column = profile.table.columns.find((c) => c.name === name);
+    const listed = [
+      ...(column?.enumLabels.length ? [`the schema lists ${column.enumLabels.join(', ')}`] : []),
+      ...(column?.comment ? [`its comment reads "${column.comment}"`] : []),
+    ];
+    const found =
+      observed === null
+        ? 'the audit could not read its values'
+        : !observed || observed.values.length === 0
+          ? 'no values found in the database'
+          : `values found: ${observed.values.map((v) => `${v.value} (${v.rows} row${v.rows === 1 ? '' : 's'})`).join(', ')}${observed.more ? ', and more' : ''}`;
+    return [found, ...listed].join('; ');
+  }
+
+  private money(state: SectionState): Entry[] {
+    const { profile } = state;
+    const amounts = this.columns(profile, ['amount']);
+    const total = this.one(state, 'total', amounts, 'which column holds the total to pay, taxes included?');
+    const totalColumn = profile.table.columns.find((c) => c.name === total);
+    const decimal =
+      totalColumn &&
+      (['numeric', 'float4', 'float8', 'money'].includes(totalColumn.baseType) || /^numeric\(\d+,\s*[1-9]/.test(totalColumn.type));
+    const entries: Entry[] = [
+      {
+        key: 'amounts',
+        value: decimal
+          ? 'decimal'
+          : new Question(
+              `are the amounts decimal (12.50) or cents (1250)?${totalColumn ? ` ${totalColumn.name} is ${totalColumn.type}.` : ''}`,
+            ),
+      },
+    ];
+    const currencies = this.columns(profile, ['currency']);
+    if (currencies.length === 0) state.needsJoin.push('currency');
+    entries.push({
+      key: 'currency',
+      value: this.one(
+        state,
+        'currency',
+        currencies,
+        currencies.length === 0
+          ? `which currency? ${tableName(profile)} has no currency column: a column of a joined table ("alias.column"), or a fixed { constant: EUR }.`
+          : 'which column holds the currency code?',
+      ),
+    });
+    entries.push({ key: 'total', value: total });
+    const tax = preferred(amounts, PREFER.tax);
+    if (tax) entries.push({ key: 'tax', value: tax.name });
+    return entries;
+  }
+
+  private date(state: SectionState): string | Question {
+    const dates = state.profile.table.columns.filter(
+      (c) =>
+        c.category === 'D' &&
+        !/(^|_)(created|updated|modified|deleted|due|valid|sent|viewed|reminder|next|tms|expir|last|delivery|partial)/.test(
+          c.name.toLowerCase(),
+        ),
+    );
+    return this.one(state, 'date', dates, "which date is the record's own (the lists show it, newest first)?");
+  }
+
+  private validUntil(state: SectionState): Entry {
+    const { profile } = state;
+    const own = this.columns(profile, ['validUntil']);
+    const candidates = own.length > 0 ? own : this.columns(profile, ['dueDate']);
+    const one = own.length > 0 ? preferred(own, PREFER.validUntil) : undefined;
+    if (one) return { key: 'validUntil', value: one.name };
+    return {
+      key: 'validUntil',
+      value: new Question(
+        `until when may the client accept it?${this.candidates(candidates, profile)}; delete this key if it has no such date.`,
+      ),
+    };
+  }
+
+  /** When the client accepted or declined: a decision time of its own, else a question naming the times it has. */
+  private decidedAt(state: SectionState): Entry {
+    const { profile } = state;
+    const own = this.columns(profile, ['decisionTime']);
+    if (own.length === 1) return { key: 'decidedAt', value: own[0]!.name };
+    const times =
+      own.length > 0
+        ? own
+        : profile.table.columns.filter(
+            (c) => c.category === 'D' && /(^|_)(updated|modified|accepted|signed|decided|tms)/.test(c.name.toLowerCase()),
+          );
+    return {
+      key: 'decidedAt',
+      value: new Question(
+        `which time says when the client accepted or declined it?${this.candidates(times, profile)}; delete this key if the host keeps none.`,
+      ),
+    };
+  }
+
+  /** Lines: a table keyed to the record, or an array in a JSON or text column of it. Always a question: what each holds is the host's. */
+  private lines(state: SectionState, concept: string): Entry[] {
+    const { profile } = state;
+    const tables = profile.incoming
+      .map((l) => this.input.model.byName.get(l.from))
+      .filter(
+        (p): p is TableProfile =>
+          Boolean(p) && p !== profile && p!.tokens.some((w) => ['line', 'item', 'det', 'detail', 'row', 'position'].includes(w)),
+      )
+      .map((p) => p.qualified);
+    const json = profile.table.columns
+      .filter(
+        (c) =>
+          (c.baseType === 'json' || c.baseType === 'jsonb' || c.category === 'S') &&
+          /(^|_)(line_?items|lines|items)$/.test(c.name.toLowerCase()),
+      )
+      .map((c) => c.name);
+    if (tables.length === 0 && json.length === 0) return [];
+    const where = [...unique(tables).map((t) => `table ${t}`), ...json.map((c) => `the JSON array in ${tableName(profile)}.${c}`)];
+    return [
+      {
+        key: 'lines',
+        value: new Question(
+          `which holds the ${concept}'s lines, and which of its fields are description, quantity, unit price (and total, tax rate)? Candidates: ${where.join(', ')}. Delete this key to show no lines.`,
+        ),
+      },
+    ];
+  }
+
+  private writes(what: string): Entry {
+    return {
+      key: 'writes',
+      value: new Question(
+        `which writes does the host make, as it makes them: ${what}? Parameterised statements with :id, :client, :workspace, :at; delete this key to offer none.`,
+      ),
+    };
+  }
+
+  private hashFormat(profile: TableProfile, column: string | Question, formats: string[]): Question {
+    const sample = typeof column === 'string' ? this.input.samples.hashes.get(`${profile.qualified}.${column}`) : undefined;
+    const seen =
+      sample === null
+        ? ' The audit could not read the column.'
+        : sample && sample.filled > 0
+          ? ` Of ${sample.filled} value${sample.filled === 1 ? '' : 's'} sampled: ${
+              Object.entries(sample.formats)
+                .map(([f, n]) => `${n} ${f}`)
+                .join(', ') || 'none in a known format'
+            }.`
+          : ' No values were found to sample.';
+    return new Question(
+      `which hash format does ${tableName(profile)}.${typeof column === 'string' ? column : 'its password column'} hold: ${formats.join(', ')}?${seen}`,
+    );
+  }
+
+  private personName(state: SectionState): string | Question | { concat: string[] } {
+    const { profile } = state;
+    const person = this.columns(profile, ['personName']).filter((c) => !/civility|title/.test(c.name.toLowerCase()));
+    const first = person.find((c) => /first|given|prenom|vorname/.test(c.name.toLowerCase()));
+    const last = person.find((c) => /last|family|sur|nachname|^nom$/.test(c.name.toLowerCase()));
+    if (first && last) return { concat: [first.name, last.name] };
+    return this.one(
+      state,
+      'name',
+      [...person, ...this.columns(profile, ['name'])],
+      "which column holds the person's name (or { concat: [first, last] })?",
+      true,
+    );
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  private section(state: SectionState, all: Entry[]): Block {
+    // A table with no deletion column needs no where, unless a comment says what else may hide rows.
+    const entries = all.filter((e) => !(e.key === 'where' && isEmptyMap(e.value) && !e.comment));
+    return state.needsJoin.length > 0 ? this.withJoins(state, entries) : new Block(entries);
+  }
+
+  /** A question that may be answered from another table asks for the joins that reach it, after the key. */
+  private withJoins(state: SectionState, entries: Entry[]): Block {
+    const at = entries.findIndex((e) => e.key === 'key') + 1;
+    const joins: Entry = {
+      key: 'joins',
+      value: new Question(
+        `which tables must be read with ${tableName(state.profile)} to reach its ${unique(state.needsJoin).join(', ')}? A list of { table, as, on }; delete this key if none.`,
+      ),
+    };
+    return new Block([...entries.slice(0, at), joins, ...entries.slice(at)]);
+  }
+
+  private pick(concept: ConceptId): { finding: ConceptFinding | undefined; profile: TableProfile | undefined } {
+    const finding = this.findings.get(concept);
+    const usable = finding?.chosenTable && finding.status !== 'missing' ? finding : undefined;
+    return { finding: usable ?? finding, profile: usable ? this.input.model.byName.get(usable.chosenTable!) : undefined };
+  }
+
+  private sure(finding: ConceptFinding): boolean {
+    return finding.status === 'exists' && !finding.lowConfidence;
+  }
+
+  private why(finding: ConceptFinding, extra?: string): string[] {
+    const lines = [` ${finding.label}: ${finding.chosenTable} (${finding.status}, confidence ${finding.confidence.toFixed(2)}).`];
+    if (extra) lines.push(` ${extra}.`);
+    return lines;
+  }
+
+  /** An optional section the audit found no table for is left out; the file's opening comment says so. */
+  private notFound(key: string, finding: ConceptFinding | undefined): Entry[] {
+    this.skipped.push(`${key} (${finding?.lookedAt ?? 'not looked for'})`);
+    return [];
+  }
+
+  private missingSection(finding: ConceptFinding | undefined, what: string, shape: string): Question {
+    return new Question(
+      `which table holds ${what}? The audit found none${finding?.lookedAt ? ` (${finding.lookedAt})` : ''}. Answer with a section ${shape}.`,
+    );
+  }
+
+  private columns(profile: TableProfile, roles: ColumnRole[]): CatalogColumn[] {
+    return unique(roles.flatMap((role) => profile.roles.get(role) ?? []));
+  }
+
+  /** The one column of several that holds a value: alone, or the only one a preferred name fits; else a question naming them. */
+  private one(state: SectionState, kind: keyof typeof PREFER, columns: CatalogColumn[], ask: string, mayJoin = false): string | Question {
+    const lone = columns.length === 1 && (!MUST_FIT.has(kind) || PREFER[kind].some((p) => p.test(columns[0]!.name.toLowerCase())));
+    const column = lone ? columns[0] : preferred(columns, PREFER[kind]);
+    if (column) return column.name;
+    if (mayJoin && columns.length === 0) state.needsJoin.push(kind);
+    return new Question(`${ask}${this.candidates(columns, state.profile)}`);
+  }
+
+  private optional(profile: TableProfile, kind: keyof typeof PREFER, roles: ColumnRole[]): string | null {
+    const columns = this.columns(profile, roles);
+    if (columns.length === 1) return columns[0]!.name;
+    return preferred(columns, PREFER[kind])?.name ?? null;
+  }
+
+  /** A column whose name fits, the only one (skipping what `not` names); with `temporal`, a date or time; with `text`, text. */
+  private byName(profile: TableProfile, fits: RegExp, not?: RegExp, temporal = false, text = false): string | null {
+    const found = profile.table.columns.filter(
+      (c) =>
+        fits.test(c.name.toLowerCase()) &&
+        !not?.test(c.name.toLowerCase()) &&
+        (!temporal || c.category === 'D') &&
+        (!text || c.category === 'S'),
+    );
+    return found.length === 1 ? found[0]!.name : null;
+  }
+
+  private candidates(columns: CatalogColumn[], profile: TableProfile, label = 'candidates'): string {
+    return columns.length > 0
+      ? ` (${tableName(profile)}: ${label} ${columns.map((c) => `${c.name} ${c.type}`).join(', ')})`
+      : ` (${tableName(profile)}: no column found)`;
+  }
+}
+
+/** In `public`, a table is named as the host names it; elsewhere with its schema. */
+function tableName(profile: TableProfile): string {
+  return profile.table.schema === 'public' ? profile.table.name : profile.qualified;
+}
+
+function preferred(columns: CatalogColumn[], patterns: RegExp[]): CatalogColumn | undefined {
+  for (const pattern of patterns) {
+    const fits = columns.filter((c) => pattern.test(c.name.toLowerCase()));
+    if (fits.length === 1) return fits[0];
+  }
+  return undefined;
+}
+
+function isEmptyMap(value: Entry['value']): boolean {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    !(value instanceof Block) &&
+    !(value instanceof Question) &&
+    Object.keys(value).length === 0
+  );
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}
