@@ -43,6 +43,7 @@ export function presentAppointment(row: AppointmentRow): Appointment {
     timeZone: row.time_zone,
     sequence: row.sequence,
     requestedAt: row.requested_at,
+    cancelReason: row.status === 'cancelled' ? row.agency_reason : null,
   };
 }
 

@@ -1617,6 +1617,11 @@ export interface Appointment {
   timeZone: string;
   /** Optional: why the agency declined it, where it did and the host keeps its words; null or absent otherwise. */
   declineReason?: string | null;
+  /**
+   * Optional: why the agency called off one it had confirmed or moved, where it did and the host
+   * keeps its words; null or absent otherwise (the client cancelled it, or the host keeps none).
+   */
+  cancelReason?: string | null;
   /** The invitation's revision (iCalendar SEQUENCE): up on each move. */
   sequence: number;
   requestedAt: Date;
@@ -1641,8 +1646,8 @@ export interface AppointmentRefusal {
 /**
  * Appointments a client books with the agency, as the host keeps them: every query scoped by
  * workspace and client (another company's appointment is not found). The agency confirms,
- * declines or moves them in the host's own screens and tells the portal (hostRecordChanged, or
- * its news port).
+ * declines, moves or calls them off in the host's own screens and tells the portal
+ * (hostRecordChanged, or its news port): those writes are the host's, so the port has none of them.
  */
 export interface AppointmentsPort {
   /** The services this client may book, in the host's order (a host may offer some only under a contract). */

@@ -1,6 +1,7 @@
 // Appointments, the agency's side: the workspace's coming appointments, soonest first, and one
 // appointment with what the agency does with a request: confirm it, decline it, or move it to
-// another time (a day and a time in the agency's zone). Each change is a POST with the CSRF token
+// another time (a day and a time in the agency's zone); and one it confirmed or moved, it may call
+// off, with a reason the client reads (on the appointment's page and in the email). Each change is a POST with the CSRF token
 // that redirects back (PRG), and is told to the client through the plugins (the portal's live
 // pages, its notification and the email with the calendar invitation). A move to a time another
 // booking holds is refused by the table's exclusion constraint and said on the form (409).
@@ -19,7 +20,7 @@ import {
 } from '../../queries/appointments.ts';
 import { inTransaction } from '../../queries/db.ts';
 import { requireStaff, staffOf } from '../auth.ts';
-import { dateField, type FieldError, parseForm } from '../forms.ts';
+import { dateField, type FieldError, parseForm, requiredText } from '../forms.ts';
 import { statusLabel } from '../presenters.ts';
 import { formView, render } from '../render.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
@@ -33,6 +34,13 @@ const moveSchema = z.object({
     .trim()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'Enter the time as hours and minutes, for example 14:30.' }),
 });
+
+const cancelSchema = z.object({
+  reason: requiredText('Reason', 2000, 'Say why, in words the client reads.'),
+});
+
+/** The agency calls off only what it agreed to; a request still waiting is declined instead. */
+const AGREED: readonly AppointmentRowStatus[] = ['confirmed', 'moved'];
 
 /** What each act may change, and what it makes of it. */
 const ACTS: Record<'confirm' | 'decline', { from: readonly AppointmentRowStatus[]; to: AppointmentRowStatus }> = {
@@ -66,6 +74,8 @@ function presentRow(row: AppointmentRow, timeZone: string) {
     clientZone: row.time_zone,
     pending: row.status === 'pending',
     standing: STANDING_STATUSES.includes(row.status),
+    agreed: AGREED.includes(row.status),
+    agencyReason: row.agency_reason,
   };
 }
 
@@ -142,6 +152,25 @@ export function appointmentRoutes(deps: RouteDeps & { plugins?: readonly CrmPlug
       res.redirect(303, `/appointments/${id}`);
     });
   }
+
+  router.post('/appointments/:id/cancel', requireStaff, async (req, res) => {
+    const { workspaceId } = staffOf(res);
+    const id = routeId(req.params.id);
+    const row = found(await findAppointment(db, { workspaceId, id }));
+    const parsed = parseForm(cancelSchema, req.body);
+    if (!parsed.ok) return showAppointment(res, row, req.body, parsed.errors, 400);
+    const changed = await changeAppointment(db, { workspaceId, id }, { from: AGREED, to: 'cancelled', agencyReason: parsed.data.reason });
+    if (changed === 0)
+      return showAppointment(
+        res,
+        row,
+        req.body,
+        [{ field: 'reason', message: 'Only a confirmed or moved appointment can be cancelled; decline a request still waiting.' }],
+        409,
+      );
+    await tellClient(workspaceId, found(await findAppointment(db, { workspaceId, id })));
+    res.redirect(303, `/appointments/${id}`);
+  });
 
   router.post('/appointments/:id/move', requireStaff, async (req, res) => {
     const { workspaceId } = staffOf(res);

@@ -2,8 +2,10 @@
 // with the CSRF token) and the client hears of each: the appointment's page and list show it, a
 // notification in the portal, and an email in their language with the calendar invitation
 // (METHOD:REQUEST on confirm and move, one UID throughout, SEQUENCE up on the move; METHOD:CANCEL
-// when the client cancels a confirmed one; words only when a request is declined). A move to a
-// time another booking holds is refused on the staff form (409), the appointment unchanged.
+// when the client cancels a confirmed one; words only when a request is declined). The agency
+// calls off one it confirmed or moved, with a reason the client reads on the page and in the
+// email (METHOD:CANCEL); a pending one it declines instead. A move to a time another booking
+// holds is refused on the staff form (409), the appointment unchanged.
 import { expect } from 'chai';
 import {
   csrfFrom,
@@ -190,6 +192,39 @@ describe('appointments answered by the agency', function () {
         .where({ workspace_id: String(workspaceId), id: user.id })
         .update({ locale: null });
     }
+  });
+
+  it('cancels a confirmed or moved appointment with a reason the client reads, emailed with the calendar’s cancellation', async function () {
+    const url = await book('09:00');
+    const id = url.split('/').pop()!;
+    // A request still waiting is declined, not cancelled, by the agency.
+    expect((await staff.get(`/appointments/${id}`).expect(200)).text).to.not.contain('Cancel the appointment');
+    await staffAct(id, 'cancel', { reason: 'Our office is closed that day.' }, 409);
+    await staffAct(id, 'confirm', {}, 303);
+    await staffAct(id, 'move', { day, time: '09:30' }, 303);
+    expect((await staff.get(`/appointments/${id}`).expect(200)).text).to.contain('Cancel the appointment');
+
+    // No reason, no cancellation: the client would read nothing.
+    const missing = await staffAct(id, 'cancel', { reason: '  ' }, 400);
+    expect(missing.text).to.contain('Say why, in words the client reads.');
+    expect((await h.crm.db('appointments').where({ workspace_id: workspaceId, id }).first('status')).status).to.equal('moved');
+
+    h.smtp.clear();
+    await staffAct(id, 'cancel', { reason: 'Our consultant is ill; we are sorry.' }, 303);
+    const page = (await maria.get(url).expect(200)).text;
+    expect(page)
+      .to.contain('Cancelled')
+      .and.contain('Our consultant is ill; we are sorry.')
+      .and.contain('We had to cancel this appointment');
+    expect(page).to.not.contain('Cancel this appointment');
+    const email = await mailTo(/^Cancelled by us: Consultation/);
+    expect(email.text).to.contain('we had to cancel your appointment').and.contain('Our reason: Our consultant is ill; we are sorry.');
+    const cancel = calendarOf(email)!;
+    expect(cancel.method).to.equal('CANCEL');
+    expect(cancel.lines).to.include.members(['METHOD:CANCEL', 'STATUS:CANCELLED', 'SEQUENCE:2']);
+    // The staff page keeps the words, and it cannot be cancelled twice.
+    expect((await staff.get(`/appointments/${id}`).expect(200)).text).to.contain('Our consultant is ill; we are sorry.');
+    await staffAct(id, 'cancel', { reason: 'Again' }, 409);
   });
 
   it('refuses to move one onto a time another booking holds, and a move without a real time', async function () {
