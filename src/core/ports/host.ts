@@ -893,6 +893,11 @@ export interface TicketDetail extends TicketSummary {
   messages: TicketMessage[];
   /** Oldest first; empty where the host keeps no history (the page then shows opened and closed). */
   history: TicketStatusChange[];
+  /**
+   * Optional: the client's devices the ticket is about (DevicesPort ids), as the host links them
+   * (a ticket opened with "open a ticket about this device"); absent or empty where none is.
+   */
+  devices?: Array<{ id: HostId; name: string }>;
 }
 
 /** A ticket as the agency resolved it (TicketsPort.resolution). */
