@@ -127,9 +127,29 @@ describe('appointments answered by the agency', function () {
     ]);
     const uid = invitation!.lines.find((line) => line.startsWith('UID:'));
     expect(uid).to.match(/^UID:appointment-\d+-\d+@/);
-    // The portal's notification leads to the appointment.
-    const notifications = (await maria.get('/portal/demo/notifications').expect(200)).text;
-    expect(notifications).to.contain('Your appointment Consultation has an answer');
+    // The portal's notification says what happened and for when, in the reader's own zone (here
+    // New York's, chosen on their account, where the booking was Berlin's 10:00).
+    const when = (time: string) =>
+      new Intl.DateTimeFormat('en', {
+        weekday: 'short',
+        day: 'numeric',
+        month: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZone: 'America/New_York',
+      }).format(wallTimeToInstant(day, time, 'Europe/Berlin'));
+    const inNewYork = async () => {
+      const mariaRow = { workspace_id: String(workspaceId), email: 'maria@northwind.test' };
+      await h.crm.db('client_users').where(mariaRow).update({ time_zone: 'America/New_York' });
+      try {
+        return (await maria.get('/portal/demo/notifications').expect(200)).text;
+      } finally {
+        await h.crm.db('client_users').where(mariaRow).update({ time_zone: null });
+      }
+    };
+    const notifications = await inNewYork();
+    expect(notifications).to.contain(`Your appointment Consultation is confirmed for ${when('10:00')}`);
+    expect(notifications).to.not.contain('has an answer');
 
     // Telling the same again (a second call of the host) sends nothing more.
     h.smtp.clear();
@@ -152,6 +172,7 @@ describe('appointments answered by the agency', function () {
     );
     expect(h.smtp.messages.filter((m) => /^Confirmed/.test(m.subject))).to.have.length(0);
     expect((await maria.get(url).expect(200)).text).to.contain('Moved to a new time');
+    expect(await inNewYork()).to.contain(`Your appointment Consultation was moved to ${when('14:00')}`);
 
     // The client cancels it: the calendar's copy is cancelled with the same UID, a later sequence.
     h.smtp.clear();
@@ -217,6 +238,9 @@ describe('appointments answered by the agency', function () {
       .and.contain('Our consultant is ill; we are sorry.')
       .and.contain('We had to cancel this appointment');
     expect(page).to.not.contain('Cancel this appointment');
+    expect((await maria.get('/portal/demo/notifications').expect(200)).text).to.contain(
+      'The agency cancelled your appointment Consultation on',
+    );
     const email = await mailTo(/^Cancelled by us: Consultation/);
     expect(email.text).to.contain('we had to cancel your appointment').and.contain('Our reason: Our consultant is ill; we are sorry.');
     const cancel = calendarOf(email)!;
