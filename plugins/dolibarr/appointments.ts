@@ -111,7 +111,7 @@ const rulesOf = (calendar: CalendarRow) => ({
   horizonDays: calendar.horizon_days,
 });
 
-export function dolibarrAppointments(db: Knex, entityOf: EntityOf): AppointmentsPort {
+export function dolibarrAppointments(db: Knex, entityOf: EntityOf, options: { crmUrl?: string } = {}): AppointmentsPort {
   const scope = (workspaceId: string, clientId: string) => {
     const entity = entityOf(workspaceId);
     const companyId = parseId(clientId);
@@ -119,6 +119,12 @@ export function dolibarrAppointments(db: Knex, entityOf: EntityOf): Appointments
   };
 
   return {
+    // Dolibarr's card of the booking's agenda event (htdocs/comm/action/card.php?id=<rowid>), where the agency answers it.
+    staffPageOf(id) {
+      const rowid = parseId(id);
+      return options.crmUrl && rowid !== null ? `${options.crmUrl.replace(/\/+$/, '')}/comm/action/card.php?id=${rowid}` : null;
+    },
+
     async services(workspaceId, clientId) {
       const s = scope(workspaceId, clientId);
       if (!s) return [];

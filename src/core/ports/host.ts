@@ -1359,6 +1359,11 @@ export interface ServiceRequestsPort {
     requestId: HostId,
     fileId: HostId,
   ): Promise<TicketFileContent | null>;
+  /**
+   * Optional: the request's page on the agency's side, as TicketsPort.staffPageOf: staff
+   * notifications of the client's acts on it link there. Null when the host has none to give.
+   */
+  staffPageOf?(id: HostId): string | null;
 }
 
 /** The portal's words for where a project stands; a host maps its own statuses onto them. */
@@ -1680,6 +1685,11 @@ export interface AppointmentsPort {
   ): Promise<Appointment | AppointmentRefusal | null>;
   /** The client calls it off; null when it is not the client's or no longer standing. */
   cancel(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId, write?: HostWrite): Promise<Appointment | null>;
+  /**
+   * Optional: the appointment's page on the agency's side, as TicketsPort.staffPageOf: staff
+   * notifications of the client's acts on it link there. Null when the host has none to give.
+   */
+  staffPageOf?(id: HostId): string | null;
 }
 
 /** Work the agency shared for a client's approval, one file per version, as the host keeps it. */
@@ -1745,6 +1755,11 @@ export interface ApprovalsPort {
   open(workspaceId: HostId, clientId: HostId, id: HostId, version: number): Promise<ApprovalFile | null>;
   /** Tells the host of a decision, where it keeps one (an agenda event, the record's status), in the caller's transaction. */
   recordDecision?(workspaceId: HostId, clientId: HostId, decision: ApprovalDecisionNote, write?: HostWrite): Promise<void>;
+  /**
+   * Optional: the approval's page on the agency's side, as TicketsPort.staffPageOf: staff
+   * notifications of the client's acts on it link there. Null when the host has none to give.
+   */
+  staffPageOf?(id: HostId): string | null;
 }
 
 /** One version's file as the agency shares it, for the host to keep among the client's documents. */
@@ -1969,6 +1984,11 @@ export interface OrdersPort {
    * the host has none for it. Without it the portal makes the PDF from find(), as for invoices.
    */
   document?(workspaceId: HostId, clientId: HostId, id: HostId): Promise<DocumentContent | null>;
+  /**
+   * Optional: the order's page on the agency's side, as TicketsPort.staffPageOf: staff
+   * notifications of the client's acts on it link there. Null when the host has none to give.
+   */
+  staffPageOf?(id: HostId): string | null;
 }
 
 /** How an allowance is counted: hours of work, or units of a service (visits, licences, devices). */
