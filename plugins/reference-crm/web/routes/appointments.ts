@@ -4,7 +4,9 @@
 // off, with a reason the client reads (on the appointment's page and in the email). Each change is a POST with the CSRF token
 // that redirects back (PRG), and is told to the client through the plugins (the portal's live
 // pages, its notification and the email with the calendar invitation). A move to a time another
-// booking holds is refused by the table's exclusion constraint and said on the form (409).
+// booking holds is refused by the table's exclusion constraint and said on the form (409); one to a
+// time gone by, or outside the agency's opening hours, is refused on the form (400) before anything
+// is written or anyone told.
 import { Router } from 'express';
 import { z } from 'zod';
 import { wallTimeToInstant } from '../../../../src/index.ts';
@@ -15,6 +17,7 @@ import {
   findAppointment,
   findAppointmentSettings,
   isExclusionViolation,
+  listAppointmentHours,
   listWorkspaceAppointments,
   STANDING_STATUSES,
 } from '../../queries/appointments.ts';
@@ -47,6 +50,23 @@ const ACTS: Record<'confirm' | 'decline', { from: readonly AppointmentRowStatus[
   confirm: { from: ['pending'], to: 'confirmed' },
   decline: { from: ['pending'], to: 'declined' },
 };
+
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const toMinutes = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+
+/**
+ * Why a move to `time` on `day` (the agency's zone) for `minutes` cannot be, or null: it starts and
+ * ends within one of that weekday's opening hours (the hours clients book in), else it is outside them.
+ */
+function outsideHours(hours: Array<{ weekday: number; opens_at: string; closes_at: string }>, day: string, time: string, minutes: number) {
+  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay() || 7;
+  const start = toMinutes(time);
+  if (hours.some((h) => h.weekday === weekday && toMinutes(h.opens_at) <= start && start + minutes <= toMinutes(h.closes_at))) return null;
+  const open = hours.map((h) => `${WEEKDAYS[h.weekday - 1]} ${h.opens_at}–${h.closes_at}`).join(', ');
+  return open
+    ? `That is outside the opening hours (${open}). Choose a time within them.`
+    : 'No opening hours are set, so there is no time to move it to.';
+}
 
 function formats(timeZone: string) {
   return {
@@ -178,9 +198,18 @@ export function appointmentRoutes(deps: RouteDeps & { plugins?: readonly CrmPlug
     const row = found(await findAppointment(db, { workspaceId, id }));
     const parsed = parseForm(moveSchema, req.body);
     if (!parsed.ok) return showAppointment(res, row, req.body, parsed.errors, 400);
-    const { time_zone: timeZone } = await findAppointmentSettings(db, { workspaceId });
+    const [{ time_zone: timeZone }, hours] = await Promise.all([
+      findAppointmentSettings(db, { workspaceId }),
+      listAppointmentHours(db, { workspaceId }),
+    ]);
     const startsAt = wallTimeToInstant(parsed.data.day, parsed.data.time, timeZone);
-    const endsAt = new Date(startsAt.getTime() + (row.ends_at.getTime() - row.starts_at.getTime()));
+    const length = row.ends_at.getTime() - row.starts_at.getTime();
+    const endsAt = new Date(startsAt.getTime() + length);
+    // The client would be emailed a time no one can keep: refused before anything is written.
+    if (startsAt.getTime() <= Date.now())
+      return showAppointment(res, row, req.body, [{ field: 'day', message: 'That time has passed. Choose a time still to come.' }], 400);
+    const outside = outsideHours(hours, parsed.data.day, parsed.data.time, Math.ceil(length / 60_000));
+    if (outside) return showAppointment(res, row, req.body, [{ field: 'time', message: outside }], 400);
     // In a savepoint of its own: the constraint's refusal is an answer, not a failed request.
     const changed = await inTransaction(db, (trx) =>
       changeAppointment(trx, { workspaceId, id }, { from: STANDING_STATUSES, to: 'moved', startsAt, endsAt }),

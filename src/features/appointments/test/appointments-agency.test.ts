@@ -5,7 +5,8 @@
 // when the client cancels a confirmed one; words only when a request is declined). The agency
 // calls off one it confirmed or moved, with a reason the client reads on the page and in the
 // email (METHOD:CANCEL); a pending one it declines instead. A move to a time another booking
-// holds is refused on the staff form (409), the appointment unchanged.
+// holds is refused on the staff form (409), one to a time gone by or outside the opening hours
+// (400), the appointment unchanged and the client told nothing.
 import { expect } from 'chai';
 import {
   csrfFrom,
@@ -249,6 +250,37 @@ describe('appointments answered by the agency', function () {
     // The staff page keeps the words, and it cannot be cancelled twice.
     expect((await staff.get(`/appointments/${id}`).expect(200)).text).to.contain('Our consultant is ill; we are sorry.');
     await staffAct(id, 'cancel', { reason: 'Again' }, 409);
+  });
+
+  it('refuses a move into the past or outside the opening hours, and tells the client nothing', async function () {
+    const url = await book('16:00');
+    const id = url.split('/').pop()!;
+    await staffAct(id, 'confirm', {}, 303);
+    await mailTo(/^Confirmed: Consultation/);
+    h.smtp.clear();
+    const yesterday = addDays(dayInZone(new Date(), 'Europe/Berlin'), -1);
+    let sunday = day;
+    while (new Date(`${sunday}T00:00:00Z`).getUTCDay() !== 0) sunday = addDays(sunday, 1);
+    const past = await staffAct(id, 'move', { day: yesterday, time: '10:00' }, 400);
+    expect(past.text).to.contain('That time has passed. Choose a time still to come.');
+    const night = await staffAct(id, 'move', { day: sunday, time: '03:00' }, 400);
+    expect(night.text).to.contain('That is outside the opening hours (Mon 09:00–12:00, Mon 13:00–17:00');
+    // Starting inside, ending after closing; and in the lunch break.
+    await staffAct(id, 'move', { day, time: '16:45' }, 400);
+    await staffAct(id, 'move', { day, time: '12:15' }, 400);
+    const row = await h.crm.db('appointments').where({ workspace_id: workspaceId, id }).first('starts_at', 'status', 'sequence');
+    expect(row).to.deep.include({ status: 'confirmed', sequence: 0 });
+    expect(row.starts_at.toISOString()).to.equal(wallTimeToInstant(day, '16:00', 'Europe/Berlin').toISOString());
+    // Nothing reached the client: no email, no notification of a move.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(h.smtp.messages.filter((m) => m.to.includes('maria@northwind.test'))).to.have.length(0);
+    const told = await h.crm
+      .db('portal_client_notifications')
+      .where({ workspace_id: String(workspaceId), kind: 'appointment_answered', subject_id: id })
+      .pluck('occurrence');
+    expect([...new Set(told)]).to.deep.equal(['confirmed:0']);
+    // Within the hours, still to come: moved.
+    await staffAct(id, 'move', { day, time: '13:00' }, 303);
   });
 
   it('refuses to move one onto a time another booking holds, and a move without a real time', async function () {
