@@ -17,7 +17,7 @@ export interface NotificationPaths {
   recordPage?: (kind: HostRecordPageKind, id: string) => string | null;
 }
 
-export type HostRecordPageKind = 'request' | 'appointment' | 'approval' | 'order';
+type HostRecordPageKind = 'request' | 'appointment' | 'approval' | 'order';
 
 /** The host record a client's act is about, by the detail that names it: an order again's is the draft it made, to check. */
 const HOST_RECORD_OF: Record<string, { kind: HostRecordPageKind; idKey: string }> = {
