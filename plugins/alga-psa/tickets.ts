@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { TicketDetail, TicketFile, TicketMessage, TicketsPort, TicketState, TicketSummary, TicketUpload } from '../../src/index.ts';
 import { clampLimit, pageOf, SUMMARY_COUNT_LIMIT } from '../../src/index.ts';
 import { keyCursor } from './cursors.ts';
-import { findAlgaAsset, linkAlgaAssetTicket } from './queries/assets.ts';
+import { findAlgaAsset, listAlgaTicketAssets, linkAlgaAssetTicket } from './queries/assets.ts';
 import { parseUuid } from './ids.ts';
 import { cents } from './money.ts';
 import { findTicketDocument, listTicketDocuments, type TicketDocumentRow } from './queries/ticket-documents.ts';
@@ -216,9 +216,10 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
     if (!scope || ticketId === null) return null;
     const row = await findTicket(db, { ...scope, ticketId });
     if (!row) return null;
-    const [comments, changes] = await Promise.all([
+    const [comments, changes, assets] = await Promise.all([
       listVisibleComments(db, { tenant: scope.tenant, ticketId }),
       listStatusChanges(db, { tenant: scope.tenant, ticketId }),
+      listAlgaTicketAssets(db, { tenant: scope.tenant, clientId: scope.clientId, ticketId }),
     ]);
     return {
       ...presentTicket(row),
@@ -230,6 +231,7 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
         state: change.is_closed ? 'closed' : 'open',
         statusLabel: change.status_name?.trim() || null,
       })),
+      devices: assets.map((asset) => ({ id: asset.asset_id, name: asset.name })),
     };
   };
 

@@ -395,6 +395,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
     orders: dolibarrOrders(db, entityOf, {
       userId: options.actingUserId ?? null,
       ...(options.dataRoot ? { dataRoot: options.dataRoot } : {}),
+      ...(options.crmUrl ? { crmUrl: options.crmUrl } : {}),
     }),
     contracts: dolibarrContracts(db, entityOf),
     ...(options.devices ? { devices: dolibarrDevices(db, entityOf) } : {}),
@@ -408,7 +409,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
           }),
         }
       : {}),
-    ...(options.appointments ? { appointments: dolibarrAppointments(db, entityOf) } : {}),
+    ...(options.appointments ? { appointments: dolibarrAppointments(db, entityOf, options.crmUrl ? { crmUrl: options.crmUrl } : {}) } : {}),
     ...(approvalFilesRoot ? { approvalFiles: dolibarrApprovalFiles(db, entityOf, { dataRoot: approvalFilesRoot }) } : {}),
     ...(options.requests || options.appointments
       ? {

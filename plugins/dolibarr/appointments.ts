@@ -6,7 +6,8 @@
 //   or -1 "Not applicable" (as Dolibarr's page writes it) → pending: requested, not yet answered
 //   percent 1–100 "In progress" / "Done"                  → confirmed
 //   start (datep) moved off the requested time            → moved
-//   the event deleted on the card                         → declined
+//   the event deleted on the card                         → declined, or cancelled (by the
+//                                                            agency) once told confirmed or moved
 //   called off by the client in the portal                → cancelled (the portal deletes the event)
 // A booking holds its time while its event is there, for the portal and for Dolibarr's public
 // BookCal page alike (busyEvents: bookcalAjax.php's rule and more), so what the portal shows
@@ -64,7 +65,9 @@ const hoursOf = (value: unknown) => {
 /** The portal's status of a booking, from its event as Dolibarr holds it now. */
 function bookingStatus(row: BookingRow): AppointmentStatus {
   if (row.cancelled_at) return 'cancelled';
-  if (row.event_id === null) return 'declined';
+  // The event deleted on the card: a request refused, or, once the client was told it was agreed
+  // to, the agency calling it off (Dolibarr keeps no words for either).
+  if (row.event_id === null) return row.seen_status === 'confirmed' || row.seen_status === 'moved' ? 'cancelled' : 'declined';
   if (row.datep && row.datep.getTime() !== row.requested_start.getTime()) return 'moved';
   return row.percent !== null && row.percent > 0 ? 'confirmed' : 'pending';
 }
@@ -108,7 +111,7 @@ const rulesOf = (calendar: CalendarRow) => ({
   horizonDays: calendar.horizon_days,
 });
 
-export function dolibarrAppointments(db: Knex, entityOf: EntityOf): AppointmentsPort {
+export function dolibarrAppointments(db: Knex, entityOf: EntityOf, options: { crmUrl?: string } = {}): AppointmentsPort {
   const scope = (workspaceId: string, clientId: string) => {
     const entity = entityOf(workspaceId);
     const companyId = parseId(clientId);
@@ -116,6 +119,12 @@ export function dolibarrAppointments(db: Knex, entityOf: EntityOf): Appointments
   };
 
   return {
+    // Dolibarr's card of the booking's agenda event (htdocs/comm/action/card.php?id=<rowid>), where the agency answers it.
+    staffPageOf(id) {
+      const rowid = parseId(id);
+      return options.crmUrl && rowid !== null ? `${options.crmUrl.replace(/\/+$/, '')}/comm/action/card.php?id=${rowid}` : null;
+    },
+
     async services(workspaceId, clientId) {
       const s = scope(workspaceId, clientId);
       if (!s) return [];

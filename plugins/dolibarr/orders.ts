@@ -111,6 +111,8 @@ export interface DolibarrOrdersOptions {
   userId: number | null;
   /** DOL_DATA_ROOT, where Dolibarr keeps the PDFs it generated; without it the portal makes its own. */
   dataRoot?: string;
+  /** Dolibarr's own address (DOLIBARR_URL): staff notifications of an order again link to the draft's card there. */
+  crmUrl?: string;
 }
 
 export function dolibarrOrders(db: Knex, entityOf: (workspaceId: string) => number | null, options: DolibarrOrdersOptions): OrdersPort {
@@ -122,6 +124,12 @@ export function dolibarrOrders(db: Knex, entityOf: (workspaceId: string) => numb
     return entity === null || companyId === null || orderId === null ? null : { entity, companyId, orderId };
   };
   const port: OrdersPort = {
+    // Dolibarr's card of the order (htdocs/commande/card.php?id=<rowid>).
+    staffPageOf(id) {
+      const rowid = parseId(id);
+      return options.crmUrl && rowid !== null ? `${options.crmUrl.replace(/\/+$/, '')}/commande/card.php?id=${rowid}` : null;
+    },
+
     async list(workspaceId, clientId, filter, page) {
       const entity = entityOf(workspaceId);
       const companyId = parseId(clientId);

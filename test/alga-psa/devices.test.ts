@@ -146,6 +146,8 @@ describe('alga-psa binding: devices', function () {
       (await tickets.list(tenant, bakery, contact, { state: 'all', deviceId: asset }, { limit: 20 })).items.map((t) => t.id);
     expect(await about(claire, ids.laptop!)).to.deep.equal([created.id]);
     expect(await about(claire, ids.till!)).to.deep.equal([]);
+    // The ticket names the asset it is about.
+    expect((await tickets.find(tenant, bakery, claire, created.id))!.devices).to.deep.equal([{ id: ids.laptop, name: 'Bakery laptop' }]);
     // Another client's asset is refused, and no ticket is written.
     const count = async () => Number((await db('tickets').where({ tenant }).count<{ count: string }[]>('* as count'))[0]!.count);
     const before = await count();

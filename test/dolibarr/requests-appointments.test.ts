@@ -369,7 +369,7 @@ describe('dolibarr binding: service requests and appointments', function () {
       expect(await appointments.find(workspace, garage === client ? bakery : garage, contact, id)).to.equal(null);
     });
 
-    it('lets the client cancel a standing booking, which frees the time; one declined on the card stays declined', async function () {
+    it('lets the client cancel a standing booking, which frees the time; one deleted on the card is declined, or cancelled once confirmed', async function () {
       const event = await host.db('llx_actioncomm').where({ fk_bookcal_calendar: calendar }).first();
       const booking = await host.db('portal_dolibarr_appointments').where({ fk_actioncomm: event.id }).first();
       const client = String(booking.fk_soc);
@@ -409,6 +409,34 @@ describe('dolibarr binding: service requests and appointments', function () {
         .delete();
       expect(await appointments.find(workspace, bakery, claire, other.id)).to.include({ status: 'declined' });
       expect(await appointments.cancel(workspace, bakery, claire, other.id)).to.equal(null);
+      // A third, confirmed and told so, then deleted on the card: the agency called it off, told once.
+      const third = (await appointments.request(
+        workspace,
+        bakery,
+        claire,
+        { serviceId: String(calendar), startsAt: slot.startsAt, note: '', timeZone: 'UTC' },
+        now,
+      )) as Appointment;
+      await host
+        .db('llx_actioncomm')
+        .where({ id: Number(third.id) })
+        .update({ percent: 50 });
+      const thirdNews = async () =>
+        (await news.since(workspace, null, new Date(Date.now() - HOUR))).items
+          .filter((i) => i.kind === 'appointment' && i.id === third.id)
+          .map((i) => i.occurrence);
+      expect(await thirdNews()).to.deep.equal(['confirmed:1']);
+      await host
+        .db('llx_actioncomm_resources')
+        .where({ fk_actioncomm: Number(third.id) })
+        .delete();
+      await host
+        .db('llx_actioncomm')
+        .where({ id: Number(third.id) })
+        .delete();
+      expect(await appointments.find(workspace, bakery, claire, third.id)).to.include({ status: 'cancelled' });
+      expect(await thirdNews()).to.deep.equal(['cancelled:2']);
+      expect(await thirdNews()).to.deep.equal([]);
     });
   });
 });

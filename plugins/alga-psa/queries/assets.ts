@@ -102,6 +102,20 @@ export async function findAlgaAsset(db: Db, args: AssetScope & { assetId: string
   return (await clientAssets(db, args).where('a.asset_id', args.assetId).first<AlgaAssetRow | undefined>(COLUMNS)) ?? null;
 }
 
+/** The client's assets a ticket is about (asset_associations, entity_type 'ticket'), by name. */
+export function listAlgaTicketAssets(db: Db, args: AssetScope & { ticketId: string }): Promise<Array<{ asset_id: string; name: string }>> {
+  return clientAssets(db, args)
+    .whereExists((q) =>
+      q
+        .select(db.raw('1'))
+        .from('asset_associations as aa')
+        .whereRaw('aa.tenant = a.tenant and aa.asset_id = a.asset_id')
+        .where({ 'aa.entity_type': 'ticket', 'aa.entity_id': args.ticketId }),
+    )
+    .orderBy([{ column: 'a.name' }, { column: 'a.asset_id' }])
+    .select('a.asset_id', 'a.name');
+}
+
 /**
  * The link of a new ticket to the client's asset, as Alga's createClientTicket writes it:
  * asset_associations, entity_type 'ticket', relationship_type 'affected', created_by the client's

@@ -460,11 +460,11 @@ export async function findBooking(db: Db, args: { entity: number; companyId: num
   return row ?? null;
 }
 
-/** The portal's bookings the news pass looks at: not called off by the client, not yet told as declined. */
+/** The portal's bookings the news pass looks at: not called off by the client, not yet told as declined or called off. */
 export function standingBookings(db: Db, args: { entity: number; limit: number }): Promise<BookingRow[]> {
   return bookings(db, args.entity, false)
     .whereNull('b.cancelled_at')
-    .whereNot('b.seen_status', 'declined')
+    .whereNotIn('b.seen_status', ['declined', 'cancelled'])
     .orderBy('b.fk_actioncomm')
     .limit(args.limit)
     .select<BookingRow[]>(BOOKING_COLUMNS(db));

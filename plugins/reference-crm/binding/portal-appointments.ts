@@ -43,6 +43,7 @@ export function presentAppointment(row: AppointmentRow): Appointment {
     timeZone: row.time_zone,
     sequence: row.sequence,
     requestedAt: row.requested_at,
+    cancelReason: row.status === 'cancelled' ? row.agency_reason : null,
   };
 }
 
@@ -69,6 +70,12 @@ async function isOfferedStart(db: Db, workspaceId: number, minutes: number, star
 
 export function referenceAppointments(db: Db): AppointmentsPort {
   return {
+    // The CRM's own page of it, on the origin that serves the portal's staff pages too.
+    staffPageOf(id) {
+      const rowid = parseId(id);
+      return rowid === null ? null : `/appointments/${rowid}`;
+    },
+
     // Every client of the workspace may book the same services.
     async services(workspaceId) {
       const ws = parseId(workspaceId);

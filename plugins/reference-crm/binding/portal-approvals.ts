@@ -32,6 +32,12 @@ function presentVersion(
 
 export function referenceApprovals(db: Db): ApprovalsPort {
   return {
+    // The CRM's own page of it, on the origin that serves the portal's staff pages too.
+    staffPageOf(id) {
+      const rowid = parseId(id);
+      return rowid === null ? null : `/approvals/${rowid}`;
+    },
+
     async list(workspaceId, clientId, search, page) {
       const ws = parseId(workspaceId);
       const client = parseId(clientId);

@@ -105,6 +105,12 @@ const STATUSES_OF = (states: readonly OrderState[] | undefined): OrderRowStatus[
 
 export function referenceOrders(db: Db): OrdersPort {
   return {
+    // The CRM's own page of it, on the origin that serves the portal's staff pages too.
+    staffPageOf(id) {
+      const rowid = parseId(id);
+      return rowid === null ? null : `/orders/${rowid}`;
+    },
+
     async list(workspaceId, clientId, filter, page) {
       const ws = parseId(workspaceId);
       const client = parseId(clientId);

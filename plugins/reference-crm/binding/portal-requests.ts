@@ -63,6 +63,12 @@ export function referenceRequests(db: Db): ServiceRequestsPort {
   };
 
   return {
+    // The CRM's own page of it, on the origin that serves the portal's staff pages too.
+    staffPageOf(id) {
+      const rowid = parseId(id);
+      return rowid === null ? null : `/requests/${rowid}`;
+    },
+
     async definitions(workspaceId) {
       const ws = parseId(workspaceId);
       if (ws === null) return [];

@@ -19,7 +19,7 @@ import { parseId, toHostId } from '../ids.ts';
 import { type Db, inTransaction } from '../queries/db.ts';
 import { findClient } from '../queries/clients.ts';
 import { findContact } from '../queries/contacts.ts';
-import { findDevice, linkDeviceTicket } from '../queries/devices.ts';
+import { findDevice, linkDeviceTicket, listTicketDevices } from '../queries/devices.ts';
 import { findClientTicketFile, listClientTicketFiles } from '../queries/ticket-files.ts';
 import {
   countClientTickets,
@@ -151,9 +151,10 @@ export function referenceTickets(db: Db): TicketsPort {
       if (ws === null || client === null || id === null) return null;
       const row = await findTicket(db, { workspaceId: ws, clientId: client, ticketId: id, languages });
       if (!row) return null;
-      const [messages, changes] = await Promise.all([
+      const [messages, changes, devices] = await Promise.all([
         listTicketMessages(db, { workspaceId: ws, ticketId: id, withInternal: false }),
         listTicketStatusChanges(db, { workspaceId: ws, ticketId: id }),
+        listTicketDevices(db, { workspaceId: ws, ticketId: id, clientId: client }),
       ]);
       const history: TicketStatusChange[] = changes.map((change) => ({
         at: change.changed_at,
@@ -167,6 +168,7 @@ export function referenceTickets(db: Db): TicketsPort {
         openedBy: row.opened_by,
         messages: messages.map(presentMessage),
         history,
+        devices: devices.map((device) => ({ id: toHostId(device.id), name: device.name })),
       };
     },
 

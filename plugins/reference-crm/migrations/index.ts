@@ -29,6 +29,7 @@ import * as devices from './20270503000001_devices.ts';
 import * as contracts from './20270502000001_contracts.ts';
 import * as documentContentExternal from './20270506000001_document_content_external.ts';
 import * as namedRowsRefuseDelete from './20270507000001_named_rows_refuse_delete.ts';
+import * as appointmentAgencyReason from './20270508000001_appointment_agency_reason.ts';
 import { CRM_DISTRIBUTION } from './distribution.ts';
 
 const config = (): Knex.MigratorConfig => ({
@@ -61,6 +62,7 @@ const config = (): Knex.MigratorConfig => ({
     '20270502000001_contracts': contracts,
     '20270506000001_document_content_external': documentContentExternal,
     '20270507000001_named_rows_refuse_delete': namedRowsRefuseDelete,
+    '20270508000001_appointment_agency_reason': appointmentAgencyReason,
   }),
   tableName: 'crm_knex_migrations',
 });

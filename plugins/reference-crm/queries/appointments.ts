@@ -22,6 +22,8 @@ export interface AppointmentRow {
   time_zone: string;
   sequence: number;
   requested_at: Date;
+  /** The agency's words on calling it off; null otherwise. */
+  agency_reason: string | null;
 }
 
 interface AppointmentSettingsRow {
@@ -58,6 +60,7 @@ const COLUMNS = [
   'a.time_zone',
   'a.sequence',
   'a.requested_at',
+  'a.agency_reason',
 ];
 
 function appointments(db: Db, workspaceId: number) {
@@ -213,12 +216,13 @@ export function isExclusionViolation(error: unknown): boolean {
 /**
  * A status change, only from the statuses given (a cancelled one is not confirmed again). A new
  * time or calling it off revises the invitation: its sequence goes up, so calendars take the
- * later message over the earlier. The number of rows changed (0: not in a `from` status).
+ * later message over the earlier. The agency calling it off keeps its words for the client
+ * (`agencyReason`). The number of rows changed (0: not in a `from` status).
  */
 export async function changeAppointment(
   db: Db,
   scope: { workspaceId: number; id: number; clientId?: number },
-  change: { from: readonly AppointmentRowStatus[]; to: AppointmentRowStatus; startsAt?: Date; endsAt?: Date },
+  change: { from: readonly AppointmentRowStatus[]; to: AppointmentRowStatus; startsAt?: Date; endsAt?: Date; agencyReason?: string },
 ): Promise<number> {
   const query = db('appointments').where({ workspace_id: scope.workspaceId, id: scope.id }).whereIn('status', change.from);
   if (scope.clientId !== undefined) query.where('client_id', scope.clientId);
@@ -229,6 +233,7 @@ export async function changeAppointment(
     updated_at: db.fn.now(),
     ...(moves ? { starts_at: change.startsAt, ends_at: change.endsAt } : {}),
     ...(revises ? { sequence: db.raw('sequence + 1') } : {}),
+    ...(change.agencyReason !== undefined ? { agency_reason: change.agencyReason } : {}),
   });
 }
 

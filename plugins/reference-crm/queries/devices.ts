@@ -81,6 +81,18 @@ export async function findDevice(db: Db, args: { workspaceId: number; clientId?:
   return (await query.first<DeviceRow | undefined>(COLUMNS)) ?? null;
 }
 
+/** The devices a ticket is about, by name; a client's only, when one is named. */
+export function listTicketDevices(
+  db: Db,
+  args: { workspaceId: number; ticketId: number; clientId?: number },
+): Promise<Array<{ id: number; client_id: number; name: string }>> {
+  const query = db('device_tickets as dt')
+    .join('devices as d', (j) => j.on('d.workspace_id', 'dt.workspace_id').andOn('d.id', 'dt.device_id'))
+    .where({ 'dt.workspace_id': args.workspaceId, 'dt.ticket_id': args.ticketId });
+  if (args.clientId !== undefined) query.where('d.client_id', args.clientId);
+  return query.orderBy(['d.name', 'd.id']).select('d.id', 'd.client_id', 'd.name');
+}
+
 /** A ticket about a device; both must be the client's (checked by the caller in the same transaction). */
 export async function linkDeviceTicket(
   db: Db,

@@ -903,6 +903,11 @@ export interface TicketDetail extends TicketSummary {
   messages: TicketMessage[];
   /** Oldest first; empty where the host keeps no history (the page then shows opened and closed). */
   history: TicketStatusChange[];
+  /**
+   * Optional: the client's devices the ticket is about (DevicesPort ids), as the host links them
+   * (a ticket opened with "open a ticket about this device"); absent or empty where none is.
+   */
+  devices?: Array<{ id: HostId; name: string }>;
 }
 
 /** A ticket as the agency resolved it (TicketsPort.resolution). */
@@ -1364,6 +1369,11 @@ export interface ServiceRequestsPort {
     requestId: HostId,
     fileId: HostId,
   ): Promise<TicketFileContent | null>;
+  /**
+   * Optional: the request's page on the agency's side, as TicketsPort.staffPageOf: staff
+   * notifications of the client's acts on it link there. Null when the host has none to give.
+   */
+  staffPageOf?(id: HostId): string | null;
 }
 
 /** The portal's words for where a project stands; a host maps its own statuses onto them. */
@@ -1627,6 +1637,11 @@ export interface Appointment {
   timeZone: string;
   /** Optional: why the agency declined it, where it did and the host keeps its words; null or absent otherwise. */
   declineReason?: string | null;
+  /**
+   * Optional: why the agency called off one it had confirmed or moved, where it did and the host
+   * keeps its words; null or absent otherwise (the client cancelled it, or the host keeps none).
+   */
+  cancelReason?: string | null;
   /** The invitation's revision (iCalendar SEQUENCE): up on each move. */
   sequence: number;
   requestedAt: Date;
@@ -1651,8 +1666,8 @@ export interface AppointmentRefusal {
 /**
  * Appointments a client books with the agency, as the host keeps them: every query scoped by
  * workspace and client (another company's appointment is not found). The agency confirms,
- * declines or moves them in the host's own screens and tells the portal (hostRecordChanged, or
- * its news port).
+ * declines, moves or calls them off in the host's own screens and tells the portal
+ * (hostRecordChanged, or its news port): those writes are the host's, so the port has none of them.
  */
 export interface AppointmentsPort {
   /** The services this client may book, in the host's order (a host may offer some only under a contract). */
@@ -1680,6 +1695,11 @@ export interface AppointmentsPort {
   ): Promise<Appointment | AppointmentRefusal | null>;
   /** The client calls it off; null when it is not the client's or no longer standing. */
   cancel(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId, write?: HostWrite): Promise<Appointment | null>;
+  /**
+   * Optional: the appointment's page on the agency's side, as TicketsPort.staffPageOf: staff
+   * notifications of the client's acts on it link there. Null when the host has none to give.
+   */
+  staffPageOf?(id: HostId): string | null;
 }
 
 /** Work the agency shared for a client's approval, one file per version, as the host keeps it. */
@@ -1745,6 +1765,11 @@ export interface ApprovalsPort {
   open(workspaceId: HostId, clientId: HostId, id: HostId, version: number): Promise<ApprovalFile | null>;
   /** Tells the host of a decision, where it keeps one (an agenda event, the record's status), in the caller's transaction. */
   recordDecision?(workspaceId: HostId, clientId: HostId, decision: ApprovalDecisionNote, write?: HostWrite): Promise<void>;
+  /**
+   * Optional: the approval's page on the agency's side, as TicketsPort.staffPageOf: staff
+   * notifications of the client's acts on it link there. Null when the host has none to give.
+   */
+  staffPageOf?(id: HostId): string | null;
 }
 
 /** One version's file as the agency shares it, for the host to keep among the client's documents. */
@@ -1969,6 +1994,11 @@ export interface OrdersPort {
    * the host has none for it. Without it the portal makes the PDF from find(), as for invoices.
    */
   document?(workspaceId: HostId, clientId: HostId, id: HostId): Promise<DocumentContent | null>;
+  /**
+   * Optional: the order's page on the agency's side, as TicketsPort.staffPageOf: staff
+   * notifications of the client's acts on it link there. Null when the host has none to give.
+   */
+  staffPageOf?(id: HostId): string | null;
 }
 
 /** How an allowance is counted: hours of work, or units of a service (visits, licences, devices). */

@@ -42,6 +42,8 @@ import { BOOKING_LIMITS, PENDING_WALK_PAGE } from './limits.ts';
 import { appointmentUrl, presentAppointment, presentServices, presentSlots, STANDING } from './presenters.ts';
 
 const APPOINTMENTS_PAGE_SIZE = 25;
+/** How many fortnights the search for the next day with free times reads at most (some ten weeks). */
+const FREE_DAY_SEARCH = 5;
 
 export interface AppointmentsDeps {
   db: Knex;
@@ -139,15 +141,52 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
     return appointments.freeSlots(workspace.id, serviceId, from, to, now());
   }
 
-  /** The slot finder's model: the services, the chosen day (today in the reader's zone by default) and its slots. */
+  /**
+   * The first day after `after` (a day of the reader's zone) with a free time of the service, up to
+   * `last`, or null: read a fortnight at a time, so a week of closed days costs one read, and no
+   * more than FREE_DAY_SEARCH fortnights (a host may read its calendar day by day).
+   */
+  async function nextFreeDay(res: Response, serviceId: string, after: string, last: string): Promise<string | null> {
+    const { workspace } = portalContext(res);
+    const { timeZone } = portalI18n(res);
+    for (let from = addDays(after, 1), reads = 0; from <= last && reads < FREE_DAY_SEARCH; from = addDays(from, 14), reads++) {
+      const until = addDays(from, 13) < last ? addDays(from, 13) : last;
+      const slots = await appointments.freeSlots(
+        workspace.id,
+        serviceId,
+        dayBounds(from, timeZone).from,
+        dayBounds(until, timeZone).to,
+        now(),
+      );
+      if (!slots) return null;
+      const first = slots.reduce<Date | null>((soonest, slot) => (!soonest || slot.startsAt < soonest ? slot.startsAt : soonest), null);
+      if (first) return dayInZone(first, timeZone);
+    }
+    return null;
+  }
+
+  /**
+   * The slot finder's model: the services, the chosen day and its slots. Opened without a day, it
+   * opens on the first day with free times (today may be a Sunday); a day without any links on to
+   * the next day that has some.
+   */
   async function finderModel(res: Response, form: FormState) {
     const { workspace, base } = portalContext(res);
     const i18n = portalI18n(res);
     const services = await appointments.services(workspace.id, signedInClient(res).user.client_id);
     const serviceId = form.serviceId ?? services[0]?.id;
     const today = dayInZone(now(), i18n.timeZone);
-    const day = form.day ?? today;
-    const slots = serviceId ? await slotsOf(res, serviceId, day) : null;
+    const maxDay = addDays(today, 366);
+    let day = form.day ?? today;
+    let slots = serviceId ? await slotsOf(res, serviceId, day) : null;
+    if (serviceId && slots?.length === 0 && form.day === undefined) {
+      const first = await nextFreeDay(res, serviceId, today, maxDay);
+      if (first) {
+        day = first;
+        slots = await slotsOf(res, serviceId, day);
+      }
+    }
+    const nextDay = serviceId && slots?.length === 0 ? await nextFreeDay(res, serviceId, day, maxDay) : null;
     return {
       action: `${base}/appointments`,
       finderUrl: `${base}/appointments/new`,
@@ -156,8 +195,15 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
       serviceId: serviceId ?? '',
       day,
       minDay: today,
-      maxDay: addDays(today, 366),
+      maxDay,
       slots: slots ? presentSlots(i18n, slots, form.startsAt ?? null) : [],
+      // A day without free times: the next one with some, as a link that opens it.
+      nextDay: nextDay
+        ? {
+            label: i18n.fmt.day(nextDay),
+            href: `${base}/appointments/new?${new URLSearchParams({ serviceId: serviceId ?? '', day: nextDay })}`,
+          }
+        : null,
       serviceUnknown: serviceId !== undefined && slots === null,
       dayLabel: i18n.fmt.day(day),
       timeZone: i18n.timeZone,
@@ -254,7 +300,8 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
     slots: async (req: Request, res: Response) => {
       const query = res.locals.query as SlotsQueryInput;
       const model = await finderModel(res, { serviceId: query.serviceId, day: query.day });
-      renderPortalPage(req, res, 'appointments/_slots', portalI18n(res).t('appointments:new.title'), { ...model, errors: {} });
+      // The form's button follows the slots (out of band): no "Ask for this time" without a time to ask for.
+      renderPortalPage(req, res, 'appointments/_slots', portalI18n(res).t('appointments:new.title'), { ...model, errors: {}, oob: true });
     },
 
     show: (req: Request, res: Response) => show(req, res, 'show'),

@@ -1,9 +1,9 @@
 // The emails an appointment's person gets when the agency answers in the host (confirmed, moved,
-// declined) or the appointment is called off: in their language, the day and time in the zone
-// they booked in, with the calendar invitation (confirmed, moved: METHOD:REQUEST) or its
-// cancellation (METHOD:CANCEL) for one that had been confirmed. A declined request gets words only:
-// no invitation was ever sent for it. They go through the core mailer's outbox, in the caller's
-// transaction where there is one.
+// declined, or called off after it agreed) or the client calls it off: in their language, the day
+// and time in the zone they booked in, the agency's reason where it gave one, with the calendar
+// invitation (confirmed, moved: METHOD:REQUEST) or its cancellation (METHOD:CANCEL) for one that
+// had been confirmed. A declined request gets words only: no invitation was ever sent for it. They
+// go through the core mailer's outbox, in the caller's transaction where there is one.
 import type { Knex } from 'knex';
 import {
   type Appointment,
@@ -19,8 +19,10 @@ import {
   type WorkspaceCache,
 } from '../../core/index.ts';
 import { type Invitation, invitationIcs } from './ics.ts';
+import { reasonOf } from './presenters.ts';
 
-type Told = 'confirmed' | 'moved' | 'declined' | 'cancelled';
+/** What the email tells: the agency's answer, the client's own cancellation, or the agency calling off one it agreed to. */
+type Told = 'confirmed' | 'moved' | 'declined' | 'cancelled' | 'cancelledByAgency';
 
 export interface InvitationDeps {
   db: Knex;
@@ -63,7 +65,12 @@ export function createInvitations(deps: InvitationDeps) {
     };
     // baseOf is already absolute (the app's address or the workspace's custom domain).
     const url = `${await deps.links.baseOf(workspace)}/appointments/${encodeURIComponent(appointment.id)}`;
-    const text = `${t(`appointments:email.${told}.body`, words)}\n\n${t('appointments:email.open', { url })}\n`;
+    const reason = reasonOf(appointment);
+    const text = [
+      t(`appointments:email.${told}.body`, words),
+      ...(reason ? [t('appointments:email.reason', { reason })] : []),
+      t('appointments:email.open', { url }),
+    ].join('\n\n');
     const invitation: Omit<Invitation, 'method'> = {
       uid: appointmentUid(deps.appUrl, workspace.id, appointment.id),
       sequence: appointment.sequence,
@@ -76,12 +83,12 @@ export function createInvitations(deps: InvitationDeps) {
       organizer: { name: workspace.name, email: `no-reply@${host}` },
       attendee: { name: person.email, email: person.email },
     };
-    const method = told === 'confirmed' || told === 'moved' ? 'REQUEST' : told === 'cancelled' ? 'CANCEL' : null;
+    const method = told === 'confirmed' || told === 'moved' ? 'REQUEST' : told === 'declined' ? null : 'CANCEL';
     await deps.mailer.send(
       {
         to: person.email,
         subject: t(`appointments:email.${told}.subject`, words),
-        text,
+        text: `${text}\n`,
         ...(method ? { calendar: { method, content: invitationIcs({ ...invitation, method }) } } : {}),
       },
       options.trx ? { trx: options.trx } : {},
@@ -94,14 +101,16 @@ export function createInvitations(deps: InvitationDeps) {
     /**
      * What the agency did in the host (hostRecordChanged with kind 'appointment'), told to the
      * person who booked it: the appointment read back through the port, its status deciding the
-     * email. A pending one (nothing decided) is told nothing.
+     * email. A pending one (nothing decided) is told nothing; a cancelled one the agency called
+     * off (the client's own cancelling is told by the portal's handler, never by the host).
      */
     async hostChanged(change: ParsedHostChange): Promise<boolean> {
       const entry = await deps.workspaces.byId(change.workspaceId);
       if (!entry) return false;
       const appointment = await deps.appointments.find(change.workspaceId, change.clientId, change.contactId ?? '', change.id);
       if (!appointment || appointment.status === 'pending') return false;
-      return tell(entry.workspace, entry.settings.defaultLocale ?? null, appointment, appointment.status);
+      const told = appointment.status === 'cancelled' ? 'cancelledByAgency' : appointment.status;
+      return tell(entry.workspace, entry.settings.defaultLocale ?? null, appointment, told);
     },
   };
 }

@@ -25,8 +25,10 @@ export interface AppointmentView {
   day: string;
   time: string;
   note: string;
-  /** The agency's words on declining it, where the host keeps them. */
-  declineReason: string | null;
+  /** The agency's words on declining it or calling it off, where the host keeps them. */
+  reason: string | null;
+  /** The sentence under the facts: what the status means for the reader (appointments:explain.*). */
+  explainKey: string;
   requested: string;
   standing: boolean;
   cancelUrl: string;
@@ -46,6 +48,13 @@ function dayOf(i18n: RequestI18n, at: Date): string {
   return i18n.fmt.day(i18n.fmt.isoDay(at));
 }
 
+/** The agency's words on a declined or agency-cancelled appointment, where the host keeps them. */
+export function reasonOf(appointment: Appointment): string | null {
+  if (appointment.status === 'declined') return appointment.declineReason?.trim() || null;
+  if (appointment.status === 'cancelled') return appointment.cancelReason?.trim() || null;
+  return null;
+}
+
 export function presentAppointment(i18n: RequestI18n, base: string, appointment: Appointment): AppointmentView {
   const url = appointmentUrl(base, appointment.id);
   return {
@@ -58,7 +67,9 @@ export function presentAppointment(i18n: RequestI18n, base: string, appointment:
     day: dayOf(i18n, appointment.startsAt),
     time: timeRange(i18n, appointment.startsAt, appointment.endsAt),
     note: appointment.note,
-    declineReason: appointment.status === 'declined' ? (appointment.declineReason ?? null) : null,
+    reason: reasonOf(appointment),
+    // One the agency called off is not one the reader cancelled: its sentence says who did.
+    explainKey: appointment.status === 'cancelled' && reasonOf(appointment) ? 'cancelledByAgency' : appointment.status,
     requested: i18n.fmt.dateTime(appointment.requestedAt),
     standing: STANDING.has(appointment.status),
     cancelUrl: `${url}/cancel`,

@@ -38,6 +38,10 @@ export function clientNotificationsFeature(
     push: shared.push,
     ...(adapter.clientPermissions ? { hostPermissions: adapter.clientPermissions } : {}),
     ...(adapter.tickets ? { tickets: adapter.tickets } : {}),
+    ports: {
+      ...(adapter.appointments ? { appointments: adapter.appointments } : {}),
+      ...(adapter.requests ? { requests: adapter.requests } : {}),
+    },
   });
   const reader = adapter.news
     ? createHostNewsReader({

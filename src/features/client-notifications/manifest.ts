@@ -5,6 +5,7 @@ import type { FeatureManifest } from '../../core/index.ts';
 import * as clientNotifications from './migrations/20261229000001_client_notifications.ts';
 import * as pushChannel from './migrations/20270203000002_push_channel.ts';
 import * as hostNewsOccurrences from './migrations/20270301000001_host_news_occurrences.ts';
+import * as notificationDetails from './migrations/20270613000001_notification_details.ts';
 
 export const clientNotificationsManifest: FeatureManifest = {
   name: 'client notifications',
@@ -14,5 +15,6 @@ export const clientNotificationsManifest: FeatureManifest = {
     '20261229000001_client_notifications': clientNotifications,
     '20270203000002_push_channel': pushChannel,
     '20270301000001_host_news_occurrences': hostNewsOccurrences,
+    '20270613000001_notification_details': notificationDetails,
   },
 };

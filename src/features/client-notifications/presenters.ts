@@ -2,12 +2,12 @@
 import type { RequestI18n } from '../../core/index.ts';
 import { channelFor, KIND_RULES, type NotificationKind } from './kinds.ts';
 import type { NotificationRow } from './queries.ts';
-import { notificationText } from './service.ts';
+import { notificationText } from './details.ts';
 
 export function presentNotifications(i18n: RequestI18n, base: string, rows: NotificationRow[]) {
   return rows.map((row) => ({
     id: row.id,
-    text: notificationText(i18n.t, row),
+    text: notificationText({ t: i18n.t, locale: i18n.locale, timeZone: i18n.timeZone }, row),
     href: `${base}/notifications/${row.id}`,
     at: i18n.fmt.dateTime(row.created_at),
     atIso: new Date(row.created_at).toISOString(),

@@ -7,6 +7,24 @@ import type { Channel, NotificationKind } from './kinds.ts';
 
 type Db = Knex | Knex.Transaction;
 
+/**
+ * What happened, kept with a notification for its words (read in the reader's language and zone):
+ * an appointment's answer and its time; a request answered with an offer, answered in words, or
+ * moved to another state. The request's facts as told (`offer`, `answeredAt`, `state`) are also
+ * what its next telling is compared with.
+ */
+export interface NotificationDetail {
+  what: 'confirmed' | 'moved' | 'declined' | 'cancelled' | 'offer' | 'answer' | 'state';
+  /** An appointment's start (ISO) and the zone it was booked in, the words' fallback zone. */
+  at?: string;
+  zone?: string;
+  /** A request's offer (its number and kind), answer time (ISO) and state when told. */
+  offer?: string | null;
+  offerKind?: 'proposal' | 'quotation' | null;
+  answeredAt?: string | null;
+  state?: string;
+}
+
 export interface NotificationRow {
   id: string;
   kind: NotificationKind;
@@ -14,9 +32,12 @@ export interface NotificationRow {
   subject_id: string;
   title: string | null;
   number: string | null;
+  detail: NotificationDetail | null;
   created_at: Date;
   read_at: Date | null;
 }
+
+const ROW_COLUMNS = ['id', 'kind', 'subject_type', 'subject_id', 'title', 'number', 'detail', 'created_at', 'read_at'];
 
 export interface Recipient {
   id: string;
@@ -24,6 +45,8 @@ export interface Recipient {
   contact_id: string;
   email: string;
   locale: string | null;
+  /** Their own zone, where they chose one: the emails' times are said in it. */
+  time_zone: string | null;
   notification_channels: Record<string, unknown> | null;
 }
 
@@ -41,7 +64,7 @@ export function recipients(
     )
     .where({ 'u.workspace_id': workspaceId, 'u.client_id': clientId, 'u.status': 'active' })
     .andWhere(personMay(db, 'u', workspaceId, permission))
-    .select('u.id', 'u.contact_id', 'u.email', 'u.locale', 'p.notification_channels');
+    .select('u.id', 'u.contact_id', 'u.email', 'u.locale', 'u.time_zone', 'p.notification_channels');
   if (onlyContactId) query.andWhere('u.contact_id', onlyContactId);
   return query;
 }
@@ -62,6 +85,7 @@ export async function insertNotifications(
     occurrence: string;
     title: string | null;
     number: string | null;
+    detail: NotificationDetail | null;
     channel: Channel;
     emailedAt: Date | null;
   }>,
@@ -79,6 +103,7 @@ export async function insertNotifications(
         occurrence: row.occurrence,
         title: row.title,
         number: row.number,
+        detail: row.detail === null ? null : JSON.stringify(row.detail),
         channel: row.channel,
         emailed_at: row.emailedAt,
       })),
@@ -105,15 +130,13 @@ export async function listNotifications(
     .whereIn('kind', [...kinds])
     .orderBy('id', 'desc')
     .limit(page.limit)
-    .select('id', 'kind', 'subject_type', 'subject_id', 'title', 'number', 'created_at', 'read_at');
+    .select(ROW_COLUMNS);
   if (page.beforeId) query.andWhere('id', '<', page.beforeId);
   return query;
 }
 
 export function findNotification(db: Db, workspaceId: string, clientUserId: string, id: string): Promise<NotificationRow | undefined> {
-  return db('portal_client_notifications')
-    .where({ workspace_id: workspaceId, client_user_id: clientUserId, id })
-    .first('id', 'kind', 'subject_type', 'subject_id', 'title', 'number', 'created_at', 'read_at');
+  return db('portal_client_notifications').where({ workspace_id: workspaceId, client_user_id: clientUserId, id }).first(ROW_COLUMNS);
 }
 
 export function markRead(db: Db, workspaceId: string, clientUserId: string, id: string, at: Date): Promise<number> {
@@ -191,7 +214,7 @@ export function takeDigestItems(trx: Knex.Transaction, workspaceId: string, clie
     .where({ workspace_id: workspaceId, client_user_id: clientUserId, channel: 'digest' })
     .whereNull('emailed_at')
     .update({ emailed_at: at })
-    .returning(['id', 'kind', 'subject_type', 'subject_id', 'title', 'number', 'created_at', 'read_at']);
+    .returning(ROW_COLUMNS);
 }
 
 /**
@@ -203,13 +226,14 @@ export async function findDigestPerson(
   workspaceId: string,
   clientUserId: string,
   permissions: readonly ClientPermission[],
-): Promise<{ id: string; email: string; locale: string | null; allowed: Set<ClientPermission> } | null> {
+): Promise<{ id: string; email: string; locale: string | null; timeZone: string | null; allowed: Set<ClientPermission> } | null> {
   const row = await db('client_users as u')
     .where({ 'u.workspace_id': workspaceId, 'u.id': clientUserId, 'u.status': 'active' })
     .first<Record<string, unknown> | undefined>([
       'u.id',
       'u.email',
       'u.locale',
+      'u.time_zone',
       ...permissions.map((permission, i) => db.raw(`(?) as may_${i}`, [personMay(db, 'u', workspaceId, permission)])),
     ]);
   if (!row) return null;
@@ -217,6 +241,7 @@ export async function findDigestPerson(
     id: String(row.id),
     email: String(row.email),
     locale: (row.locale as string | null) ?? null,
+    timeZone: (row.time_zone as string | null) ?? null,
     allowed: new Set(permissions.filter((_, i) => row[`may_${i}`] === true)),
   };
 }
@@ -283,6 +308,7 @@ export interface WaitingPush {
   subject_type: string;
   title: string | null;
   number: string | null;
+  detail: NotificationDetail | null;
 }
 
 /**
@@ -308,7 +334,7 @@ export function takeWaitingPushes(
     .where({ workspace_id: workspaceId })
     .whereIn('id', waiting)
     .update({ emailed_at: at })
-    .returning(['id', 'client_user_id', 'kind', 'subject_type', 'title', 'number', 'created_at']);
+    .returning(['id', 'client_user_id', 'kind', 'subject_type', 'title', 'number', 'detail', 'created_at']);
 }
 
 /** Workspaces with notifications waiting to go as push, across workspaces (what a crash or restart left). */
@@ -322,11 +348,31 @@ export async function workspacesWithWaitingPushes(db: Db, limit: number): Promis
   return rows.map((row) => row.workspace_id);
 }
 
-/** The languages of the people a batch of push messages is for. */
-export async function localesOf(db: Db, workspaceId: string, clientUserIds: readonly string[]): Promise<Map<string, string | null>> {
+/** The languages and own time zones of the people a batch of push messages is for. */
+export async function localesOf(
+  db: Db,
+  workspaceId: string,
+  clientUserIds: readonly string[],
+): Promise<Map<string, { locale: string | null; timeZone: string | null }>> {
   const rows = await db('client_users')
     .where({ workspace_id: workspaceId })
     .whereIn('id', [...new Set(clientUserIds)])
-    .select<Array<{ id: string; locale: string | null }>>('id', 'locale');
-  return new Map(rows.map((row) => [row.id, row.locale]));
+    .select<Array<{ id: string; locale: string | null; time_zone: string | null }>>('id', 'locale', 'time_zone');
+  return new Map(rows.map((row) => [row.id, { locale: row.locale, timeZone: row.time_zone }]));
+}
+
+/**
+ * What the record's last telling of the kind said, for anyone of the company: a request's next
+ * telling says only what changed since (and nothing, when nothing did).
+ */
+export async function lastDetail(
+  db: Db,
+  args: { workspaceId: string; clientId: string; kind: NotificationKind; subjectId: string },
+): Promise<NotificationDetail | null> {
+  const row = await db('portal_client_notifications')
+    .where({ workspace_id: args.workspaceId, client_id: args.clientId, kind: args.kind, subject_id: args.subjectId })
+    .whereNotNull('detail')
+    .orderBy('id', 'desc')
+    .first<{ detail: NotificationDetail } | undefined>('detail');
+  return row?.detail ?? null;
 }

@@ -19,12 +19,12 @@ import {
   type PortalLinks,
   type PortalLogger,
   seenByHost,
-  type Translate,
   translator,
   type WorkspaceCache,
 } from '../../core/index.ts';
 import { emailLocale } from '../account/index.ts';
 import type { AppPush } from '../app-push/index.ts';
+import { describe, notificationText, type Reader } from './details.ts';
 import { digestEmail, notificationEmail, type EmailedItem } from './emails.ts';
 import { channelFor, KIND_RULES, type NotificationKind } from './kinds.ts';
 import {
@@ -32,6 +32,7 @@ import {
   findDigestPerson,
   findDigestsDue,
   insertNotifications,
+  lastDetail,
   localesOf,
   recipients,
   takeDigestItems,
@@ -100,6 +101,8 @@ export interface ClientNotificationsDeps {
   tickets?: HostAdapter['tickets'];
   /** Sends to a person's devices: the push channel. */
   push: Pick<AppPush, 'send'>;
+  /** The host's appointments and requests, where it has them: what their answers did is read to be said (details.ts). */
+  ports?: Pick<HostAdapter, 'appointments' | 'requests'>;
 }
 
 /** Where a notification leads, below the workspace's portal. */
@@ -135,28 +138,16 @@ export function subjectPath(row: Pick<NotificationRow, 'subject_type' | 'subject
   }
 }
 
-/**
- * The sentence a notification reads as, in the reader's language. Most read the record's number and
- * title together (`name`); a kind whose number is not the record's (an approval's version, a
- * contract line's threshold) reads `title` and `number` apart.
- */
-export function notificationText(t: Translate, row: Pick<NotificationRow, 'kind' | 'subject_type' | 'title' | 'number'>): string {
-  const unnamed = t('clientNotifications:unnamed');
-  const name = [row.number, row.title].filter(Boolean).join(' · ');
-  return t(`clientNotifications:kinds.${row.kind}.text`, {
-    context: row.subject_type,
-    name: name || unnamed,
-    title: row.title || unnamed,
-    number: row.number ?? '',
-  });
-}
-
 export function createClientNotifications(deps: ClientNotificationsDeps) {
   const { db, now, logger } = deps;
   let running: Promise<number> | null = null;
   const pushing = new Map<string, Promise<number>>();
 
-  const t = (locale: string | null, fallback: string | null) => translator(emailLocale(locale, isLocale(fallback) ? fallback : null));
+  /** A person as the emails and push messages speak to them: their language, and their own zone where they chose one. */
+  const readerOf = (locale: string | null, fallback: string | null, timeZone: string | null): Reader => {
+    const chosen = emailLocale(locale, isLocale(fallback) ? fallback : null);
+    return { t: translator(chosen), locale: chosen, timeZone };
+  };
 
   /**
    * Those of the people who may open the ticket: a host may show a person only some of the
@@ -180,6 +171,13 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
     const rule = KIND_RULES[event.kind];
     if (!canSeeSection(settings, rule.section)) return 0;
     if (!deps.flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return 0;
+    // What happened, read from the host before anyone is told; nothing new to say is not told again.
+    const detail = deps.ports
+      ? await describe(deps.ports, event, () =>
+          lastDetail(db, { workspaceId: workspace.id, clientId: event.clientId, kind: event.kind, subjectId: event.subjectId }),
+        )
+      : null;
+    if (detail === 'nothing') return 0;
     // The host's roles narrow the portal's, asked once for everyone the portal would tell.
     const allowed = await seenByHost(
       deps.hostPermissions,
@@ -198,6 +196,7 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
       kind: event.kind,
       title: event.title ?? null,
       number: event.number ?? null,
+      detail,
     };
     const told = await db.transaction(async (trx) => {
       const channels = new Map(people.map((person) => [person.id, channelFor(event.kind, person.notification_channels)]));
@@ -213,6 +212,7 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
           occurrence: event.occurrence ?? '',
           title: subject.title,
           number: subject.number,
+          detail,
           channel: channels.get(person.id)!,
           // A push waits (null) until it is sent, after the commit: see pushes().
           emailedAt: channels.get(person.id) === 'email' ? at : null,
@@ -221,11 +221,14 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
       for (const row of told) {
         if (channels.get(row.client_user_id) !== 'email') continue;
         const person = people.find((p) => p.id === row.client_user_id)!;
-        const tr = t(person.locale, settings.defaultLocale);
-        const item = { text: notificationText(tr, subject), url: `${base}/notifications/${row.id}` };
-        await deps.mailer.send(notificationEmail(tr, { to: person.email, workspace, item, settingsUrl: `${base}/account/notifications` }), {
-          trx,
-        });
+        const reader = readerOf(person.locale, settings.defaultLocale, person.time_zone);
+        const item = { text: notificationText(reader, subject), url: `${base}/notifications/${row.id}` };
+        await deps.mailer.send(
+          notificationEmail(reader.t, { to: person.email, workspace, item, settingsUrl: `${base}/account/notifications` }),
+          {
+            trx,
+          },
+        );
       }
       return { count: told.length, push: told.some((row) => channels.get(row.client_user_id) === 'push') };
     });
@@ -259,18 +262,18 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
         workspaceId,
         taken.map((row) => row.client_user_id),
       );
-      return taken.map((row) => ({ ...row, locale: locales.get(row.client_user_id) ?? null }));
+      return taken.map((row) => ({ ...row, person: locales.get(row.client_user_id) }));
     });
     const base = await deps.links.baseOf(entry.workspace);
     let delivered = 0;
     for (const row of rows) {
       if (at.getTime() - new Date(row.created_at).getTime() > PUSH_STALE_MS) continue;
-      const tr = t(row.locale, entry.settings.defaultLocale);
+      const reader = readerOf(row.person?.locale ?? null, entry.settings.defaultLocale, row.person?.timeZone ?? null);
       const title = entry.settings.portalTitle?.trim() || entry.workspace.name;
       try {
         delivered += await deps.push.send(workspaceId, row.client_user_id, {
           title,
-          body: notificationText(tr, row),
+          body: notificationText(reader, row),
           url: `${base}/notifications/${row.id}`,
           tag: `${row.kind}:${row.id}`,
         });
@@ -311,12 +314,12 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
       // Items no longer to be seen are taken too, and dropped: they never come back to the email.
       const rows = (await takeDigestItems(trx, workspaceId, clientUserId, at)).filter((row) => stillSeen(row.kind));
       if (rows.length === 0) return false;
-      const tr = t(person.locale, entry.settings.defaultLocale);
+      const reader = readerOf(person.locale, entry.settings.defaultLocale, person.timeZone);
       const items: EmailedItem[] = rows
         .sort((a, b) => Number(a.id) - Number(b.id))
-        .map((row) => ({ text: notificationText(tr, row), url: `${base}/notifications/${row.id}` }));
+        .map((row) => ({ text: notificationText(reader, row), url: `${base}/notifications/${row.id}` }));
       await deps.mailer.send(
-        digestEmail(tr, { to: person.email, workspace: entry.workspace, items, settingsUrl: `${base}/account/notifications` }),
+        digestEmail(reader.t, { to: person.email, workspace: entry.workspace, items, settingsUrl: `${base}/account/notifications` }),
         {
           trx,
         },

@@ -2,7 +2,8 @@
 // link to the staff page for it, whose words say what it opens), how often for grouped views, read
 // or unread, and where the "mark read" button posts. Admins open the portal's record, request,
 // uploads and activity pages; other staff (who cannot open the portal's admin pages) open the
-// client's conversation instead. Dates, times and amounts in the staff member's language and zone.
+// client's conversation instead. A request, an appointment, an approval and an order again open
+// the record's page in the host, for every member of staff, where the host gives one. Dates, times and amounts in the staff member's language and zone.
 import type { NotificationRow } from './queries.ts';
 import { activityLabel, erasureDeadline, recordOf, type RequestI18n, subjectNameOf, UNAPPLIED_PAYMENTS_PATH } from '../../core/index.ts';
 
@@ -12,7 +13,21 @@ export interface NotificationPaths {
   notificationsPath: string;
   /** The host's page of a ticket for its staff (TicketsPort.staffPageOf), or null where it has none. */
   ticketPage?: (ticketId: string) => string | null;
+  /** The host's page of a request, appointment, approval or order for its staff (each port's staffPageOf), or null. */
+  recordPage?: (kind: HostRecordPageKind, id: string) => string | null;
 }
+
+type HostRecordPageKind = 'request' | 'appointment' | 'approval' | 'order';
+
+/** The host record a client's act is about, by the detail that names it: an order again's is the draft it made, to check. */
+const HOST_RECORD_OF: Record<string, { kind: HostRecordPageKind; idKey: string }> = {
+  'request.submitted': { kind: 'request', idKey: 'requestId' },
+  'appointment.requested': { kind: 'appointment', idKey: 'appointmentId' },
+  'appointment.cancelled': { kind: 'appointment', idKey: 'appointmentId' },
+  'approval.approved': { kind: 'approval', idKey: 'approvalId' },
+  'approval.changes_requested': { kind: 'approval', idKey: 'approvalId' },
+  'order.reordered': { kind: 'order', idKey: 'draftId' },
+};
 
 /** A host's address worth linking: absolute http(s), or a path on this origin (never `//elsewhere`). */
 const linkable = (href: string | null | undefined): href is string => !!href && (/^https?:\/\//i.test(href) || /^\/(?!\/)/.test(href));
@@ -53,6 +68,13 @@ interface Link {
 function linkOf(row: NotificationRow, paths: NotificationPaths, admin: boolean): Link {
   const client = row.client_id ? encodeURIComponent(row.client_id) : null;
   const conversation: Link = { href: client ? `${paths.messagesPath}/${client}` : paths.messagesPath, text: 'conversation' };
+  // The host's own page of the record, which staff open whatever their role in the portal.
+  const hostRecord = HOST_RECORD_OF[row.event];
+  if (hostRecord && paths.recordPage) {
+    const id = ((row.details ?? {}) as Record<string, unknown>)[hostRecord.idKey];
+    const page = typeof id === 'string' || typeof id === 'number' ? paths.recordPage(hostRecord.kind, String(id)) : null;
+    if (linkable(page)) return { href: page, text: hostRecord.kind };
+  }
   if (!admin) return conversation;
   // Money that could not be applied: the staff list where it is refunded (or applied in the CRM).
   if (row.event === 'invoice.payment_unapplied') return { href: `${paths.adminPath}${UNAPPLIED_PAYMENTS_PATH}`, text: 'unapplied' };

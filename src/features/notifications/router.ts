@@ -77,6 +77,11 @@ export function notificationsRouter(deps: {
         messagesPath: config.messagesPath,
         notificationsPath: config.notificationsPath,
         ticketPage: (ticketId) => deps.adapter.tickets?.staffPageOf?.(ticketId) ?? null,
+        recordPage: (kind, id) => {
+          const { requests, appointments, approvals, orders } = deps.adapter;
+          const port = { request: requests, appointment: appointments, approval: approvals, order: orders }[kind];
+          return port?.staffPageOf?.(id) ?? null;
+        },
       },
       admin: context.staff.role === 'admin',
       i18n: context.i18n,

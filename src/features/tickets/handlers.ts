@@ -298,16 +298,22 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     );
   }
 
+  /** Whether the person may open the devices pages: the host keeps devices, the section is on and theirs. */
+  function seesDevices(res: Response): boolean {
+    const { settings, sectionPages } = portalContext(res);
+    return adapter.devices !== undefined && sectionPages.has('devices') && canSeeSection(settings, 'devices');
+  }
+
   /**
    * The client's device a new ticket is about, read through the devices port: null when none is
    * named; 404 when the person may not see devices, or it is not their company's.
    */
   async function deviceAbout(res: Response, id: string | null | undefined): Promise<{ id: string; name: string; href: string } | null> {
     if (!id) return null;
-    const { workspace, settings, base, sectionPages } = portalContext(res);
+    const { workspace, base } = portalContext(res);
     const { user } = signedInClient(res);
     const devices = adapter.devices;
-    if (!devices || !sectionPages.has('devices') || !canSeeSection(settings, 'devices')) throw notFound('devices:errors.notFound');
+    if (!devices || !seesDevices(res)) throw notFound('devices:errors.notFound');
     const device = await devices.find(workspace.id, user.client_id, user.contact_id, id);
     if (!device) throw notFound('devices:errors.notFound');
     return { id: device.id, name: device.name, href: `${base}/devices/${encodeURIComponent(device.id)}` };
@@ -335,6 +341,10 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     ]);
     const uploads = canClient(settings, 'upload_file');
     const view = presentDetail(i18n, base, ticket, attachments, hostFiles, survey);
+    // The devices it is about, linked to their pages, where the person sees devices at all.
+    const devices = seesDevices(res)
+      ? (ticket.devices ?? []).map((device) => ({ name: device.name, href: `${base}/devices/${encodeURIComponent(device.id)}` }))
+      : [];
     renderPortalPage(
       req,
       res,
@@ -342,6 +352,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       i18n.t('tickets:show.title', { ref: ticket.ref, subject: ticket.subject }),
       {
         ticket: view,
+        devices,
         live: !isFragmentRequest(req),
         refreshUrl: view.url,
         body: form.body ?? '',

@@ -1,9 +1,12 @@
 // Appointments, the agency's side: the workspace's coming appointments, soonest first, and one
 // appointment with what the agency does with a request: confirm it, decline it, or move it to
-// another time (a day and a time in the agency's zone). Each change is a POST with the CSRF token
+// another time (a day and a time in the agency's zone); and one it confirmed or moved, it may call
+// off, with a reason the client reads (on the appointment's page and in the email). Each change is a POST with the CSRF token
 // that redirects back (PRG), and is told to the client through the plugins (the portal's live
 // pages, its notification and the email with the calendar invitation). A move to a time another
-// booking holds is refused by the table's exclusion constraint and said on the form (409).
+// booking holds is refused by the table's exclusion constraint and said on the form (409); one to a
+// time gone by, or outside the agency's opening hours, is refused on the form (400) before anything
+// is written or anyone told.
 import { Router } from 'express';
 import { z } from 'zod';
 import { wallTimeToInstant } from '../../../../src/index.ts';
@@ -14,12 +17,13 @@ import {
   findAppointment,
   findAppointmentSettings,
   isExclusionViolation,
+  listAppointmentHours,
   listWorkspaceAppointments,
   STANDING_STATUSES,
 } from '../../queries/appointments.ts';
 import { inTransaction } from '../../queries/db.ts';
 import { requireStaff, staffOf } from '../auth.ts';
-import { dateField, type FieldError, parseForm } from '../forms.ts';
+import { dateField, type FieldError, parseForm, requiredText } from '../forms.ts';
 import { statusLabel } from '../presenters.ts';
 import { formView, render } from '../render.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
@@ -34,11 +38,35 @@ const moveSchema = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'Enter the time as hours and minutes, for example 14:30.' }),
 });
 
+const cancelSchema = z.object({
+  reason: requiredText('Reason', 2000, 'Say why, in words the client reads.'),
+});
+
+/** The agency calls off only what it agreed to; a request still waiting is declined instead. */
+const AGREED: readonly AppointmentRowStatus[] = ['confirmed', 'moved'];
+
 /** What each act may change, and what it makes of it. */
 const ACTS: Record<'confirm' | 'decline', { from: readonly AppointmentRowStatus[]; to: AppointmentRowStatus }> = {
   confirm: { from: ['pending'], to: 'confirmed' },
   decline: { from: ['pending'], to: 'declined' },
 };
+
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const toMinutes = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+
+/**
+ * Why a move to `time` on `day` (the agency's zone) for `minutes` cannot be, or null: it starts and
+ * ends within one of that weekday's opening hours (the hours clients book in), else it is outside them.
+ */
+function outsideHours(hours: Array<{ weekday: number; opens_at: string; closes_at: string }>, day: string, time: string, minutes: number) {
+  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay() || 7;
+  const start = toMinutes(time);
+  if (hours.some((h) => h.weekday === weekday && toMinutes(h.opens_at) <= start && start + minutes <= toMinutes(h.closes_at))) return null;
+  const open = hours.map((h) => `${WEEKDAYS[h.weekday - 1]} ${h.opens_at}–${h.closes_at}`).join(', ');
+  return open
+    ? `That is outside the opening hours (${open}). Choose a time within them.`
+    : 'No opening hours are set, so there is no time to move it to.';
+}
 
 function formats(timeZone: string) {
   return {
@@ -66,6 +94,8 @@ function presentRow(row: AppointmentRow, timeZone: string) {
     clientZone: row.time_zone,
     pending: row.status === 'pending',
     standing: STANDING_STATUSES.includes(row.status),
+    agreed: AGREED.includes(row.status),
+    agencyReason: row.agency_reason,
   };
 }
 
@@ -143,15 +173,43 @@ export function appointmentRoutes(deps: RouteDeps & { plugins?: readonly CrmPlug
     });
   }
 
+  router.post('/appointments/:id/cancel', requireStaff, async (req, res) => {
+    const { workspaceId } = staffOf(res);
+    const id = routeId(req.params.id);
+    const row = found(await findAppointment(db, { workspaceId, id }));
+    const parsed = parseForm(cancelSchema, req.body);
+    if (!parsed.ok) return showAppointment(res, row, req.body, parsed.errors, 400);
+    const changed = await changeAppointment(db, { workspaceId, id }, { from: AGREED, to: 'cancelled', agencyReason: parsed.data.reason });
+    if (changed === 0)
+      return showAppointment(
+        res,
+        row,
+        req.body,
+        [{ field: 'reason', message: 'Only a confirmed or moved appointment can be cancelled; decline a request still waiting.' }],
+        409,
+      );
+    await tellClient(workspaceId, found(await findAppointment(db, { workspaceId, id })));
+    res.redirect(303, `/appointments/${id}`);
+  });
+
   router.post('/appointments/:id/move', requireStaff, async (req, res) => {
     const { workspaceId } = staffOf(res);
     const id = routeId(req.params.id);
     const row = found(await findAppointment(db, { workspaceId, id }));
     const parsed = parseForm(moveSchema, req.body);
     if (!parsed.ok) return showAppointment(res, row, req.body, parsed.errors, 400);
-    const { time_zone: timeZone } = await findAppointmentSettings(db, { workspaceId });
+    const [{ time_zone: timeZone }, hours] = await Promise.all([
+      findAppointmentSettings(db, { workspaceId }),
+      listAppointmentHours(db, { workspaceId }),
+    ]);
     const startsAt = wallTimeToInstant(parsed.data.day, parsed.data.time, timeZone);
-    const endsAt = new Date(startsAt.getTime() + (row.ends_at.getTime() - row.starts_at.getTime()));
+    const length = row.ends_at.getTime() - row.starts_at.getTime();
+    const endsAt = new Date(startsAt.getTime() + length);
+    // The client would be emailed a time no one can keep: refused before anything is written.
+    if (startsAt.getTime() <= Date.now())
+      return showAppointment(res, row, req.body, [{ field: 'day', message: 'That time has passed. Choose a time still to come.' }], 400);
+    const outside = outsideHours(hours, parsed.data.day, parsed.data.time, Math.ceil(length / 60_000));
+    if (outside) return showAppointment(res, row, req.body, [{ field: 'time', message: outside }], 400);
     // In a savepoint of its own: the constraint's refusal is an answer, not a failed request.
     const changed = await inTransaction(db, (trx) =>
       changeAppointment(trx, { workspaceId, id }, { from: STANDING_STATUSES, to: 'moved', startsAt, endsAt }),

@@ -27,6 +27,8 @@ export function deviceRoutes({ db }: RouteDeps): Router {
       client: { name: client.name, href: `/clients/${client.id}` },
       more: rows.length > LIMIT,
       devices: rows.slice(0, LIMIT).map((row) => ({
+        // The anchor a ticket about the device links to.
+        anchor: `device-${row.id}`,
         name: row.name,
         kind: statusLabel(row.kind),
         badge: BADGE[row.status],

@@ -33,6 +33,7 @@ import {
   TICKET_STATUSES,
   type TicketRow,
 } from '../../queries/tickets.ts';
+import { listTicketDevices } from '../../queries/devices.ts';
 import { inTransaction } from '../../queries/db.ts';
 import { requireStaff, staffOf } from '../auth.ts';
 import { csrfFileFilter, csrfInBody } from '../csrf.ts';
@@ -178,13 +179,15 @@ export function ticketRoutes({
 
   async function showTicket(res: Response, ticket: TicketRow, values: Record<string, unknown>, errors: FieldError[] = [], status = 200) {
     const { workspaceId } = staffOf(res);
-    const [messages, history, files, clientFiles, survey] = await Promise.all([
+    const [messages, history, files, clientFiles, survey, devices] = await Promise.all([
       listTicketMessages(db, { workspaceId, ticketId: ticket.id, withInternal: true }),
       listTicketStatusChanges(db, { workspaceId, ticketId: ticket.id }),
       listTicketFiles(db, { workspaceId, ticketId: ticket.id }),
       pluginTicketFiles(plugins, res, ticket),
       // The client's answer to the satisfaction survey, where the client portal keeps one.
       pluginTicketSurvey(plugins, res, ticket),
+      // The devices it is about ("open a ticket about this device"), each on its client's devices page.
+      listTicketDevices(db, { workspaceId, ticketId: ticket.id }),
     ]);
     const presentFile = (file: (typeof files)[number]): FileView => ({
       name: file.filename,
@@ -226,6 +229,7 @@ export function ticketRoutes({
           openedBy: ticket.opened_by ?? 'Staff',
           opened: dateTime(ticket.opened_at),
           category: ticket.category ?? '',
+          devices: devices.map((device) => ({ name: device.name, href: `/clients/${device.client_id}/devices#device-${device.id}` })),
         },
         requestFiles,
         messages: conversation,

@@ -2,8 +2,11 @@
 // with the CSRF token) and the client hears of each: the appointment's page and list show it, a
 // notification in the portal, and an email in their language with the calendar invitation
 // (METHOD:REQUEST on confirm and move, one UID throughout, SEQUENCE up on the move; METHOD:CANCEL
-// when the client cancels a confirmed one; words only when a request is declined). A move to a
-// time another booking holds is refused on the staff form (409), the appointment unchanged.
+// when the client cancels a confirmed one; words only when a request is declined). The agency
+// calls off one it confirmed or moved, with a reason the client reads on the page and in the
+// email (METHOD:CANCEL); a pending one it declines instead. A move to a time another booking
+// holds is refused on the staff form (409), one to a time gone by or outside the opening hours
+// (400), the appointment unchanged and the client told nothing.
 import { expect } from 'chai';
 import {
   csrfFrom,
@@ -125,9 +128,29 @@ describe('appointments answered by the agency', function () {
     ]);
     const uid = invitation!.lines.find((line) => line.startsWith('UID:'));
     expect(uid).to.match(/^UID:appointment-\d+-\d+@/);
-    // The portal's notification leads to the appointment.
-    const notifications = (await maria.get('/portal/demo/notifications').expect(200)).text;
-    expect(notifications).to.contain('Your appointment Consultation has an answer');
+    // The portal's notification says what happened and for when, in the reader's own zone (here
+    // New York's, chosen on their account, where the booking was Berlin's 10:00).
+    const when = (time: string) =>
+      new Intl.DateTimeFormat('en', {
+        weekday: 'short',
+        day: 'numeric',
+        month: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZone: 'America/New_York',
+      }).format(wallTimeToInstant(day, time, 'Europe/Berlin'));
+    const inNewYork = async () => {
+      const mariaRow = { workspace_id: String(workspaceId), email: 'maria@northwind.test' };
+      await h.crm.db('client_users').where(mariaRow).update({ time_zone: 'America/New_York' });
+      try {
+        return (await maria.get('/portal/demo/notifications').expect(200)).text;
+      } finally {
+        await h.crm.db('client_users').where(mariaRow).update({ time_zone: null });
+      }
+    };
+    const notifications = await inNewYork();
+    expect(notifications).to.contain(`Your appointment Consultation is confirmed for ${when('10:00')}`);
+    expect(notifications).to.not.contain('has an answer');
 
     // Telling the same again (a second call of the host) sends nothing more.
     h.smtp.clear();
@@ -150,6 +173,7 @@ describe('appointments answered by the agency', function () {
     );
     expect(h.smtp.messages.filter((m) => /^Confirmed/.test(m.subject))).to.have.length(0);
     expect((await maria.get(url).expect(200)).text).to.contain('Moved to a new time');
+    expect(await inNewYork()).to.contain(`Your appointment Consultation was moved to ${when('14:00')}`);
 
     // The client cancels it: the calendar's copy is cancelled with the same UID, a later sequence.
     h.smtp.clear();
@@ -190,6 +214,73 @@ describe('appointments answered by the agency', function () {
         .where({ workspace_id: String(workspaceId), id: user.id })
         .update({ locale: null });
     }
+  });
+
+  it('cancels a confirmed or moved appointment with a reason the client reads, emailed with the calendar’s cancellation', async function () {
+    const url = await book('09:00');
+    const id = url.split('/').pop()!;
+    // A request still waiting is declined, not cancelled, by the agency.
+    expect((await staff.get(`/appointments/${id}`).expect(200)).text).to.not.contain('Cancel the appointment');
+    await staffAct(id, 'cancel', { reason: 'Our office is closed that day.' }, 409);
+    await staffAct(id, 'confirm', {}, 303);
+    await staffAct(id, 'move', { day, time: '09:30' }, 303);
+    expect((await staff.get(`/appointments/${id}`).expect(200)).text).to.contain('Cancel the appointment');
+
+    // No reason, no cancellation: the client would read nothing.
+    const missing = await staffAct(id, 'cancel', { reason: '  ' }, 400);
+    expect(missing.text).to.contain('Say why, in words the client reads.');
+    expect((await h.crm.db('appointments').where({ workspace_id: workspaceId, id }).first('status')).status).to.equal('moved');
+
+    h.smtp.clear();
+    await staffAct(id, 'cancel', { reason: 'Our consultant is ill; we are sorry.' }, 303);
+    const page = (await maria.get(url).expect(200)).text;
+    expect(page)
+      .to.contain('Cancelled')
+      .and.contain('Our consultant is ill; we are sorry.')
+      .and.contain('We had to cancel this appointment');
+    expect(page).to.not.contain('Cancel this appointment');
+    expect((await maria.get('/portal/demo/notifications').expect(200)).text).to.contain(
+      'The agency cancelled your appointment Consultation on',
+    );
+    const email = await mailTo(/^Cancelled by us: Consultation/);
+    expect(email.text).to.contain('we had to cancel your appointment').and.contain('Our reason: Our consultant is ill; we are sorry.');
+    const cancel = calendarOf(email)!;
+    expect(cancel.method).to.equal('CANCEL');
+    expect(cancel.lines).to.include.members(['METHOD:CANCEL', 'STATUS:CANCELLED', 'SEQUENCE:2']);
+    // The staff page keeps the words, and it cannot be cancelled twice.
+    expect((await staff.get(`/appointments/${id}`).expect(200)).text).to.contain('Our consultant is ill; we are sorry.');
+    await staffAct(id, 'cancel', { reason: 'Again' }, 409);
+  });
+
+  it('refuses a move into the past or outside the opening hours, and tells the client nothing', async function () {
+    const url = await book('16:00');
+    const id = url.split('/').pop()!;
+    await staffAct(id, 'confirm', {}, 303);
+    await mailTo(/^Confirmed: Consultation/);
+    h.smtp.clear();
+    const yesterday = addDays(dayInZone(new Date(), 'Europe/Berlin'), -1);
+    let sunday = day;
+    while (new Date(`${sunday}T00:00:00Z`).getUTCDay() !== 0) sunday = addDays(sunday, 1);
+    const past = await staffAct(id, 'move', { day: yesterday, time: '10:00' }, 400);
+    expect(past.text).to.contain('That time has passed. Choose a time still to come.');
+    const night = await staffAct(id, 'move', { day: sunday, time: '03:00' }, 400);
+    expect(night.text).to.contain('That is outside the opening hours (Mon 09:00–12:00, Mon 13:00–17:00');
+    // Starting inside, ending after closing; and in the lunch break.
+    await staffAct(id, 'move', { day, time: '16:45' }, 400);
+    await staffAct(id, 'move', { day, time: '12:15' }, 400);
+    const row = await h.crm.db('appointments').where({ workspace_id: workspaceId, id }).first('starts_at', 'status', 'sequence');
+    expect(row).to.deep.include({ status: 'confirmed', sequence: 0 });
+    expect(row.starts_at.toISOString()).to.equal(wallTimeToInstant(day, '16:00', 'Europe/Berlin').toISOString());
+    // Nothing reached the client: no email, no notification of a move.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(h.smtp.messages.filter((m) => m.to.includes('maria@northwind.test'))).to.have.length(0);
+    const told = await h.crm
+      .db('portal_client_notifications')
+      .where({ workspace_id: String(workspaceId), kind: 'appointment_answered', subject_id: id })
+      .pluck('occurrence');
+    expect([...new Set(told)]).to.deep.equal(['confirmed:0']);
+    // Within the hours, still to come: moved.
+    await staffAct(id, 'move', { day, time: '13:00' }, 303);
   });
 
   it('refuses to move one onto a time another booking holds, and a move without a real time', async function () {

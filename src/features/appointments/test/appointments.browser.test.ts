@@ -1,6 +1,7 @@
 // The appointments section in a real Chromium: axe finds no violations and nothing overflows at
 // 390 px on the dashboard with what is coming, the list (both tabs), the booking form with a day's free times, an appointment's page
-// and its cancel step. A client picks a day (the free times follow it without a reload), picks a
+// and its cancel step. A client picks a Sunday (no times: no "Ask for this time", a link to the next
+// day with some), then a day (the free times and the button follow it without a reload), picks a
 // time and books it, then cancels it through the confirmation step; no page logs a console error
 // (a CSP violation would be one).
 import { expect } from 'chai';
@@ -77,6 +78,12 @@ describe('appointments in Chromium', function () {
     await page.goto(`${h.crm.url}/portal/demo/appointments`);
     await page.click('a:has-text("Book an appointment")');
     const day = nextWorkday(4);
+    // A Sunday first: no times, so nothing to ask for, and the way on to the next day with some.
+    let sunday = addDays(day, 1);
+    while (new Date(`${sunday}T00:00:00Z`).getUTCDay() !== 0) sunday = addDays(sunday, 1);
+    await page.fill('#appointment-day', sunday);
+    await page.waitForSelector('#appointment-next-day', { timeout: 10_000 });
+    expect(await page.locator('button:has-text("Ask for this time")').count()).to.equal(0);
     await page.fill('#appointment-day', day);
     // The free times of that day arrive without a reload.
     const ten = wallTimeToInstant(day, '10:00', 'Europe/Berlin').toISOString();

@@ -5,6 +5,8 @@
 // time at once: exactly one gets it, the others are told "That time has just been taken; pick
 // another" (409) with the form as they sent it, and the CRM holds one booking. One person holds at
 // most three bookings waiting for the agency and books at most ten times a day (429, the form kept).
+// The form opens on the first day with free times, offers "Ask for this time" only on a day with
+// times to ask for, and links a day without any to the next day that has some.
 import { expect } from 'chai';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 import { addDays, dayInZone, wallTimeToInstant } from '../../../core/appointments/slots.ts';
@@ -195,6 +197,45 @@ describe('client appointments', function () {
     await setSettings({ show_appointments: false });
     const off = (await maria.get('/portal/demo/').expect(200)).text;
     expect(off).to.not.contain('widget-appointments').and.not.contain('/portal/demo/appointments/new');
+  });
+
+  it('opens on the first day with free times, and links a day without any to the next with some', async function () {
+    const today = dayInZone(new Date(), 'UTC');
+    const open = addDays(today, 3);
+    const isoWeekday = (d: string) => new Date(`${d}T00:00:00Z`).getUTCDay() || 7;
+    const hours = await h.crm.db('appointment_hours').where({ workspace_id: workspaceId }).select('weekday', 'opens_at', 'closes_at');
+    // The agency opens one day a week: three days from now.
+    await h.crm.db('appointment_hours').where({ workspace_id: workspaceId }).delete();
+    await h.crm
+      .db('appointment_hours')
+      .insert({ workspace_id: workspaceId, weekday: isoWeekday(open), opens_at: '09:00', closes_at: '12:00' });
+    try {
+      const first = (await maria.get('/portal/demo/appointments/new').expect(200)).text;
+      expect(first).to.contain(`id="appointment-day" name="day" type="date" value="${open}"`);
+      expect(first).to.contain(`value="${wallTimeToInstant(open, '10:00', 'Europe/Berlin').toISOString()}"`);
+      expect(first).to.contain('Ask for this time');
+
+      // A day without times: nothing to ask for, and the way on to the next day with some.
+      const closed = addDays(open, 1);
+      const none = (await maria.get(`/portal/demo/appointments/new?serviceId=${consultation}&day=${closed}`).expect(200)).text;
+      expect(none).to.contain('No free times on this day').and.not.contain('Ask for this time');
+      const nextWeek = addDays(open, 7);
+      expect(none).to.contain(
+        `<a id="appointment-next-day" href="/portal/demo/appointments/new?serviceId=${consultation}&amp;day=${nextWeek}">Next day with free times:`,
+      );
+      // The slots fragment brings the buttons with it, out of band, as the day changes.
+      const fragment = (
+        await maria.get(`/portal/demo/appointments/slots?serviceId=${consultation}&day=${closed}`).set('HX-Request', 'true').expect(200)
+      ).text;
+      expect(fragment).to.contain('id="appointment-actions" hx-swap-oob="true"').and.not.contain('Ask for this time');
+      const withTimes = (
+        await maria.get(`/portal/demo/appointments/slots?serviceId=${consultation}&day=${open}`).set('HX-Request', 'true').expect(200)
+      ).text;
+      expect(withTimes).to.contain('Ask for this time');
+    } finally {
+      await h.crm.db('appointment_hours').where({ workspace_id: workspaceId }).delete();
+      await h.crm.db('appointment_hours').insert(hours.map((row) => ({ workspace_id: workspaceId, ...row })));
+    }
   });
 
   it('refuses what is not a free time with a reason, never a 500', async function () {

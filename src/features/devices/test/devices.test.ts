@@ -1,10 +1,17 @@
 // The devices section over HTTP against the reference CRM: a client's devices with kind, state,
 // serial number, asset tag and location, searched and filtered; a device's page with the tickets
 // about it, read through the tickets port; "open a ticket about this device" starts the tickets'
-// own form with the device named and, on send, writes the ticket and its link together (PRG).
+// own form with the device named and, on send, writes the ticket and its link together (PRG); the
+// ticket's page, the client's and the staff's, then names and links the device.
 // Another company's device, a switched-off section and a person without the permission: 404.
 import { expect } from 'chai';
-import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import {
+  csrfFrom,
+  signedInAgent,
+  signedInStaffAgent,
+  startPortalHarness,
+  type PortalHarness,
+} from '../../../../test/support/portal-harness.ts';
 
 describe('client devices', function () {
   let h: PortalHarness;
@@ -105,6 +112,19 @@ describe('client devices', function () {
       .first('details');
     expect(logged.details).to.include({ device: 'Office printer' });
     expect((await maria.get(`/portal/demo/devices/${id}`).expect(200)).text).to.contain('Printer jams on every page');
+    // The ticket's own pages name the device and link to it: the client's to its page, the staff's
+    // to the client's devices.
+    const ticketPage = (await maria.get(created.headers.location as string).expect(200)).text;
+    expect(ticketPage).to.contain('About the device:').and.contain(`<a href="/portal/demo/devices/${id}">Office printer</a>`);
+    const staff = await signedInStaffAgent(h, 'demo');
+    const staffPage = (await staff.get(`/tickets/${ticketId}`).expect(200)).text;
+    const clientId = (await h.crm.db('devices').where({ workspace_id: workspaceId, id }).first('client_id')).client_id;
+    expect(staffPage).to.contain(`<a href="/clients/${clientId}/devices#device-${id}">Office printer</a>`);
+    expect((await staff.get(`/clients/${clientId}/devices`).expect(200)).text).to.contain(`id="device-${id}"`);
+    // Without the devices section the client's ticket page names none.
+    await setSettings({ show_devices: false });
+    expect((await maria.get(created.headers.location as string).expect(200)).text).to.not.contain('About the device:');
+    await setSettings({ show_devices: true });
     // Another device's page does not list it.
     expect((await maria.get(`/portal/demo/devices/${await deviceId('Web server')}`).expect(200)).text).to.not.contain('Printer jams');
     await h.crm.db('tickets').where({ workspace_id: workspaceId, id: ticketId }).delete();

@@ -1,7 +1,9 @@
 // Each kind of staff notification leads where it says: an erasure request to its own page (with
 // its legal deadline, one month from the request, on the notification and on the page), a request
 // for a copy of one's data to that entry of the activity log, a colleague invited or given another
-// role to the client's users, a ticket to the CRM's page of it; every link says what it opens (never a bare "Open"), and a payment
+// role to the client's users, a ticket to the CRM's page of it, and a request, an appointment, an
+// approval and an order again to the CRM's page of that record (the draft made, for an order
+// again), not the conversation with the client; every link says what it opens (never a bare "Open"), and a payment
 // makes one unread item, not one for starting it and another for paying.
 import { expect } from 'chai';
 import { signedInStaffAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
@@ -57,6 +59,15 @@ describe('staff notifications lead to their own pages', function () {
     await entry('invoice.payment_started', { invoiceId: '1', amountCents: 1000, currency: 'USD' });
     await entry('invoice.payment_recorded', { invoiceId: '1', amountCents: 1000, currency: 'USD' });
     await entry('ticket.opened', { ticketId: '42', ref: 'TIC-0042', title: 'Printer is down', files: 0 });
+    await entry('request.submitted', { requestId: '5', ref: 'REQ-0005', title: 'Business cards', kind: 'quote', files: 0 });
+    await entry('appointment.requested', {
+      appointmentId: '6',
+      service: 'Consultation',
+      startsAt: '2026-12-01T08:30:00.000Z',
+      timeZone: 'Europe/Berlin',
+    });
+    await entry('approval.changes_requested', { approvalId: '7', title: 'Shop logo', version: 2 });
+    await entry('order.reordered', { orderId: '8', number: 'SO-0008', draftId: '9', draftNumber: 'SO-0009' });
     const staff = await signedInStaffAgent(h, 'demo');
     html = (await staff.get(LIST).set('Accept-Language', 'en').expect(200)).text;
   });
@@ -73,6 +84,16 @@ describe('staff notifications lead to their own pages', function () {
   it('links a ticket to its page in the CRM, where staff answer it', async function () {
     const entry = only('TIC-0042');
     expect(linkOf(entry)).to.deep.equal({ href: '/tickets/42', text: 'Open the ticket' });
+  });
+
+  it('links a request, an appointment, an approval and an order again to the CRM’s page of the record', async function () {
+    expect(linkOf(only('Sent a service or quote request'))).to.deep.equal({ href: '/requests/5', text: 'Open the request' });
+    expect(linkOf(only('Asked for an appointment'))).to.deep.equal({ href: '/appointments/6', text: 'Open the appointment' });
+    expect(linkOf(only('Asked for changes to work shared for approval'))).to.deep.equal({
+      href: '/approvals/7',
+      text: 'Open the approval',
+    });
+    expect(linkOf(only('Asked for an order again'))).to.deep.equal({ href: '/orders/9', text: 'Open the order' });
   });
 
   it('links an erasure request to its page, with its deadline one month on', async function () {

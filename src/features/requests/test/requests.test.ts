@@ -213,11 +213,42 @@ describe('client service and quote requests', function () {
     const answered = (await maria.get(url).expect(200)).text;
     expect(answered).to.contain('We will send a quotation tomorrow.').and.contain('In review');
     const notified = (await maria.get('/portal/demo/notifications').expect(200)).text;
-    expect(notified).to.contain(`Your request ${row.ref} · Request a quote for printing has news from the agency`);
+    // The notification says what happened: an answer written (the state moved too; the answer is the news).
+    expect(notified).to.contain(`The agency answered your request ${row.ref} · Request a quote for printing`);
+    expect(notified).to.not.contain('has news from the agency');
     const live = await h.crm.db('portal_live_events').where({ workspace_id: String(workspaceId), type: 'request-changed' });
     expect(
       live.filter((e: { data: { source?: string; requestId: string } }) => e.data.source === 'host' && e.data.requestId === requestId),
     ).to.have.length(1);
+    // Told again with nothing changed (a host calling twice for one act): no second notification.
+    const told = async () =>
+      Number(
+        (
+          await h.crm
+            .db('portal_client_notifications')
+            .where({ workspace_id: String(workspaceId), kind: 'request_answered', subject_id: requestId })
+            .count<{ count: string }[]>('* as count')
+        )[0]!.count,
+      );
+    const before = await told();
+    await h.crm.portal.hostRecordChanged({
+      workspaceId: String(workspaceId),
+      clientId: String(
+        (
+          await h.crm
+            .db('service_requests')
+            .where({ workspace_id: workspaceId, id: Number(requestId) })
+            .first('client_id')
+        ).client_id,
+      ),
+      kind: 'request',
+      id: requestId,
+      happened: 'answered',
+      title: 'Request a quote for printing',
+      number: row.ref,
+      occurrence: 'answer:again',
+    });
+    expect(await told()).to.equal(before);
 
     // A quotation from the request: the form is prefilled with the client, the request and a line.
     await staff.get('/quotations/new?request=999999').expect(404);
@@ -262,7 +293,17 @@ describe('client service and quote requests', function () {
       .to.contain(`In answer to the client’s request`)
       .and.contain(row.ref);
 
-    // The client: the request links the quotation, and the quotation names the request.
+    // The client: told it was answered with the quotation, by its number; the request links the
+    // quotation, and the quotation names the request.
+    const number = (
+      await h.crm
+        .db('quotations')
+        .where({ workspace_id: workspaceId, id: Number(quotationId) })
+        .first('number')
+    ).number;
+    expect((await maria.get('/portal/demo/notifications').expect(200)).text).to.contain(
+      `Your request ${row.ref} · Request a quote for printing was answered with quotation ${number}`,
+    );
     const withOffer = (await maria.get(url).expect(200)).text;
     expect(withOffer).to.contain('Answered').and.contain(`href="/portal/demo/quotations/${quotationId}"`);
     const offerPage = (await maria.get(`/portal/demo/quotations/${quotationId}`).expect(200)).text;
