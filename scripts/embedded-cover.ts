@@ -29,8 +29,8 @@ import path from 'node:path';
  *   tests start PostgreSQL clusters of their own;
  * - the audit inspects a host CRM's PostgreSQL server (never the demo's embedded one);
  * - the architecture and translation tests check the source and the words, whatever the engine;
- * - the host bindings' tests load the host's real schema into a server (on the embedded engine they
- *   only say they skip), and the standalone server runs beside a host's PostgreSQL;
+ * - the host bindings' tests (the binding files' too) load the host's real schema into a server (on
+ *   the embedded engine they only say they skip), and the standalone server runs beside a host's PostgreSQL;
  * - the start-up in production, which runs on a PostgreSQL server, never on the demo's engine.
  */
 const POSTGRESQL_ONLY = [
@@ -42,6 +42,7 @@ const POSTGRESQL_ONLY = [
   /^test\/i18n\//,
   /^test\/alga-psa\//,
   /^test\/dolibarr\//,
+  /^test\/file-binding\//,
   /^test\/standalone\//,
   /^test\/startup\/production\.test\.ts$/,
 ];

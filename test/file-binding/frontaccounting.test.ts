@@ -18,6 +18,7 @@ import { readBindingFile } from '../../plugins/file-binding/load.ts';
 import { fileStandaloneBinding } from '../../plugins/file-binding/standalone.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
 import { describeHostAdapterContract } from '../contract/host-adapter-contract.ts';
+import { realSchemaUnavailable } from './real-schema.ts';
 import { BUILT_SCHEMAS_DIR, loadRealSchema } from '../support/audit-real-schemas.ts';
 import type { TestDatabase } from '../support/database.ts';
 import { csrfFrom, flagsFileFor, linkFrom } from '../support/portal-harness.ts';
@@ -237,34 +238,42 @@ function md5(text: string): string {
   return createHash('md5').update(text, 'utf8').digest('hex');
 }
 
-describeHostAdapterContract('binding file: FrontAccounting', async () => {
-  const { database, db } = await frontAccounting();
-  await seed(db);
-  const binding = await createFileBinding(db, readBindingFile(FILE), { name: 'file:frontaccounting.yaml' });
-  return {
-    adapter: binding.adapter,
-    db,
-    fixture: {
-      workspaceSlug: SLUG,
-      knownContactEmail: 'claire@bars.test',
-      drafts: [
-        { kind: 'invoice', clientId: '1', id: '3' },
-        { kind: 'invoice', clientId: '1', id: '5' },
-        { kind: 'quotation', clientId: '1', id: '7' },
-      ],
-      decisions: {
-        accept: { kind: 'quotation', id: '1', clientId: '1' },
-        decline: { kind: 'quotation', id: '3', clientId: '2' },
-        race: { kind: 'quotation', id: '4', clientId: '1' },
-        otherClientId: '2',
+const reason = realSchemaUnavailable();
+if (reason)
+  describe('host adapter contract: binding file: FrontAccounting', function () {
+    it(`is skipped: ${reason}`, function () {
+      this.skip();
+    });
+  });
+else
+  describeHostAdapterContract('binding file: FrontAccounting', async () => {
+    const { database, db } = await frontAccounting();
+    await seed(db);
+    const binding = await createFileBinding(db, readBindingFile(FILE), { name: 'file:frontaccounting.yaml' });
+    return {
+      adapter: binding.adapter,
+      db,
+      fixture: {
+        workspaceSlug: SLUG,
+        knownContactEmail: 'claire@bars.test',
+        drafts: [
+          { kind: 'invoice', clientId: '1', id: '3' },
+          { kind: 'invoice', clientId: '1', id: '5' },
+          { kind: 'quotation', clientId: '1', id: '7' },
+        ],
+        decisions: {
+          accept: { kind: 'quotation', id: '1', clientId: '1' },
+          decline: { kind: 'quotation', id: '3', clientId: '2' },
+          race: { kind: 'quotation', id: '4', clientId: '1' },
+          otherClientId: '2',
+        },
       },
-    },
-    async close() {
-      await db.destroy();
-      await database.drop();
-    },
-  };
-});
+      async close() {
+        await db.destroy();
+        await database.drop();
+      },
+    };
+  });
 
 describe('bindings/frontaccounting.yaml on FrontAccounting', function () {
   this.timeout(120_000);
@@ -273,6 +282,7 @@ describe('bindings/frontaccounting.yaml on FrontAccounting', function () {
   let binding: FileBinding;
 
   before(async function () {
+    if (reason) this.skip();
     ({ database, db } = await frontAccounting());
     await seed(db);
     binding = await createFileBinding(db, readBindingFile(FILE), { name: 'file:frontaccounting.yaml' });
@@ -395,6 +405,7 @@ describe('npm run portal -- … --binding bindings/frontaccounting.yaml on Front
   let serving: ServingPortal | undefined;
 
   before(async function () {
+    if (reason) this.skip();
     ({ database, db } = await frontAccounting());
     await seed(db);
     smtp = await startSmtpCapture();
