@@ -10,6 +10,7 @@ import {
   type ClientUserRow,
   type ClientUserStatus,
   type CustomRole,
+  type HostAdapter,
   type HostClient,
   type HostContact,
   type HostWorkspace,
@@ -88,6 +89,45 @@ export function submittedFormValues(body: unknown, fallback: SettingsFormValues)
   };
 }
 
+/**
+ * The section switches whose section the host's binding does not serve (no port for it: a binding
+ * file that maps no tickets, a CRM without contracts): the section does not exist whatever the
+ * switch says, and the settings page says so beside it.
+ */
+export type ServedSections =
+  | 'offers'
+  | 'invoices'
+  | 'tasks'
+  | 'projects'
+  | 'tickets'
+  | 'knowledgeBase'
+  | 'orders'
+  | 'devices'
+  | 'contracts'
+  | 'companyDetails';
+
+export function switchesNotInHost(adapter: Pick<HostAdapter, ServedSections>): Set<string> {
+  const served: Record<string, boolean> = {
+    showProposals: Boolean(adapter.offers),
+    showInvoices: Boolean(adapter.invoices),
+    showTasks: Boolean(adapter.tasks),
+    showProjects: Boolean(adapter.projects),
+    showTickets: Boolean(adapter.tickets),
+    showKnowledgeBase: Boolean(adapter.knowledgeBase),
+    showOrders: Boolean(adapter.orders),
+    showDevices: Boolean(adapter.devices),
+    showContracts: Boolean(adapter.contracts),
+    showTimeEntriesToClients: Boolean(adapter.contracts),
+    allowCompanyDetailsEdit: Boolean(adapter.companyDetails),
+    allowOnlinePayments: Boolean(adapter.invoices?.recordPayment),
+  };
+  return new Set(
+    Object.entries(served)
+      .filter(([, yes]) => !yes)
+      .map(([key]) => key),
+  );
+}
+
 export function presentSettingsPage(input: {
   workspace: HostWorkspace;
   settings: PortalSettings;
@@ -97,6 +137,8 @@ export function presentSettingsPage(input: {
   appUrl: string;
   /** Why the host cannot take a new ticket now (TicketsPort.readiness), said under the tickets switch. */
   ticketsRefusal?: TicketRefusal | null;
+  /** The switches of sections the host's binding does not serve at all (switchesNotInHost). */
+  notInHost?: ReadonlySet<string>;
   words: Words;
 }) {
   const { workspace, settings, values, portalBase, appUrl, words } = input;
@@ -108,11 +150,13 @@ export function presentSettingsPage(input: {
       key: s.key,
       label: t(`admin:settings.switches.${s.key}.label`),
       hint: t(`admin:settings.switches.${s.key}.hint`),
-      warning: offInHost.has(s.key)
-        ? t('admin:settings.offInHost')
-        : s.key === 'showTickets' && input.ticketsRefusal
-          ? t('admin:settings.ticketsRefused', { reason: t(`admin:settings.ticketsRefusal.${input.ticketsRefusal.refused}`) })
-          : null,
+      warning: input.notInHost?.has(s.key)
+        ? t('admin:settings.notInHost')
+        : offInHost.has(s.key)
+          ? t('admin:settings.offInHost')
+          : s.key === 'showTickets' && input.ticketsRefusal
+            ? t('admin:settings.ticketsRefused', { reason: t(`admin:settings.ticketsRefusal.${input.ticketsRefusal.refused}`) })
+            : null,
       checked: values.switches[s.key] ?? false,
     })),
     loginWithCode: values.loginWithCode,

@@ -14,7 +14,14 @@ import {
   type WorkspaceCache,
 } from '../../core/index.ts';
 import type { SettingsInput } from './commands.ts';
-import { noticeText, presentSettingsPage, settingsFormValues, submittedFormValues } from './presenters.ts';
+import {
+  noticeText,
+  presentSettingsPage,
+  type ServedSections,
+  settingsFormValues,
+  submittedFormValues,
+  switchesNotInHost,
+} from './presenters.ts';
 import { saveSettingsForm } from './save-settings.ts';
 import { LOGO_MAX_BYTES } from './uploads.ts';
 
@@ -33,7 +40,7 @@ export function createSettingsHandlers(deps: {
   workspaces: Pick<WorkspaceCache, 'changed'>;
   config: Pick<PortalConfig, 'appUrl'>;
   paymentsReady: (workspaceId: string) => Promise<boolean>;
-  adapter: Pick<HostAdapter, 'tickets'>;
+  adapter: Pick<HostAdapter, 'tickets' | ServedSections>;
 }) {
   const { db } = deps;
 
@@ -49,13 +56,23 @@ export function createSettingsHandlers(deps: {
     const values = form.submitted === undefined ? saved : submittedFormValues(form.submitted, saved);
     // What the host's own set-up lacks to take a ticket, said beside the switch before a client meets it.
     const ticketsRefusal = (await deps.adapter.tickets?.readiness?.(workspace.id)) ?? null;
+    const notInHost = switchesNotInHost(deps.adapter);
     renderAdminPage(
       req,
       res,
       'admin/settings',
       i18n.t('admin:settings.title'),
       {
-        page: presentSettingsPage({ workspace, settings, values, portalBase, appUrl: deps.config.appUrl, ticketsRefusal, words: i18n }),
+        page: presentSettingsPage({
+          workspace,
+          settings,
+          values,
+          portalBase,
+          appUrl: deps.config.appUrl,
+          ticketsRefusal,
+          notInHost,
+          words: i18n,
+        }),
         errors: form.errors ?? {},
         notice: form.notice ?? null,
         logoMaxKb: LOGO_MAX_BYTES / 1024,

@@ -11,7 +11,7 @@ import {
   useLocaleFolders,
 } from '../../../core/index.ts';
 import { adminManifest } from '../manifest.ts';
-import { presentSettingsPage, settingsFormValues } from '../presenters.ts';
+import { presentSettingsPage, settingsFormValues, switchesNotInHost } from '../presenters.ts';
 
 describe('admin settings page: sections the host switched off', () => {
   before(() => useLocaleFolders([adminManifest.locales!]));
@@ -39,5 +39,27 @@ describe('admin settings page: sections the host switched off', () => {
       page({ ...acme, sectionsOffInHost: ['appointments'] }, 'en').switches.find((s) => s.key === 'showAppointments')!.warning,
     ).to.include('CRM');
     expect(page(acme, 'en').switches.every((s) => s.warning === null)).to.equal(true);
+  });
+
+  it("says beside each switch whose section the host's binding does not serve that clients will not see it, in every language", () => {
+    // A binding file that maps proposals and invoices only, and records no payment.
+    const invoices = { list: async () => ({ items: [], next: null }), find: async () => null };
+    const notInHost = switchesNotInHost({ offers: {} as never, invoices } as never);
+    expect([...notInHost]).to.include.members(['showTickets', 'showTasks', 'showContracts', 'allowOnlinePayments']);
+    expect([...notInHost]).not.to.include.members(['showProposals', 'showInvoices']);
+    for (const locale of SUPPORTED_LOCALES) {
+      const switches = presentSettingsPage({
+        workspace: acme,
+        settings: DEFAULT_SETTINGS,
+        values: settingsFormValues(DEFAULT_SETTINGS, acme),
+        portalBase: '/portal/acme',
+        appUrl: 'http://localhost',
+        notInHost,
+        words: { t: translator(locale), fmt: formattersFor(locale, 'UTC') },
+      }).switches;
+      const tickets = switches.find((s) => s.key === 'showTickets')!;
+      expect(tickets.warning, locale).to.be.a('string').and.not.include('admin:');
+      expect(switches.find((s) => s.key === 'showProposals')!.warning, locale).to.equal(null);
+    }
   });
 });
