@@ -2,10 +2,11 @@
 // every link of the portal from the dashboard, and an admin every link of the portal's staff pages
 // from the settings. Each page must say lang="<locale>" and show, in its text or in what a screen
 // reader reads (aria-label, title, alt, placeholder), no sentence of the English language files
-// that the locale does not share, and none of the English words a hard-coded text would leave.
+// that the locale does not share, and none of the English words a hard-coded text would leave; and
+// the words a script sets (a copy button's "Copied") are the page's language too.
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { LOCALES_DIR, loadResources, SUPPORTED_LOCALES, type Locale } from '../../src/core/i18n/translations.ts';
+import { LOCALES_DIR, loadResources, SUPPORTED_LOCALES, translator, type Locale } from '../../src/core/i18n/translations.ts';
 import { FEATURE_MANIFESTS } from '../../src/features/manifests.ts';
 import type { PortalHarness } from '../support/portal-harness.ts';
 import { openPage, portalInChromium, staffSignIn } from '../support/browser-pages.ts';
@@ -216,6 +217,27 @@ describe('French and German sessions walk the portal in Chromium and meet no Eng
         expect(seen.length, 'pages walked').to.be.greaterThan(40);
         expect(seen.filter((s) => s.lang !== locale).map((s) => s.path)).to.deep.equal([]);
         expect(seen.filter((s) => s.english.length > 0).map(({ path, english }) => `${path}: ${english.join(' | ')}`)).to.deep.equal([]);
+        expect(consoleErrors).to.deep.equal([]);
+      } finally {
+        await context.close();
+      }
+    });
+
+    it(`says in ${locale} that an address was copied`, async function () {
+      // The copy button's words are set by the page, in its language: the script has none of its own.
+      const { page, context, consoleErrors } = await openPage(browser, { locale: region });
+      try {
+        await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.crm.url });
+        await staffSignIn(page, h.crm.url, admin());
+        await page.goto(`${h.crm.url}/settings/client-portal`);
+        const button = page.locator('button[data-copy="portal-sign-in-url"]');
+        await button.click();
+        const status = page.locator('#portal-sign-in-url-copied');
+        await page.waitForFunction(() => document.getElementById('portal-sign-in-url-copied')?.textContent !== '');
+        const t = translator(locale);
+        expect(await button.evaluate((b) => b.firstChild?.textContent)).to.equal(t('staff:copied'));
+        expect(await status.textContent()).to.equal(t('staff:copiedStatus'));
+        expect(await page.evaluate(() => navigator.clipboard.readText())).to.match(/\/portal\/demo\/sign-in$/);
         expect(consoleErrors).to.deep.equal([]);
       } finally {
         await context.close();
