@@ -2,40 +2,20 @@
 // every link of the portal from the dashboard, and an admin every link of the portal's staff pages
 // from the settings. Each page must say lang="<locale>" and show, in its text or in what a screen
 // reader reads (aria-label, title, alt, placeholder), no sentence of the English language files
-// that the locale does not share, and none of the English words a hard-coded text would leave; and
+// that the locale does not share, and none of the English words a hard-coded text would leave. Each
+// page passes axe, and the client's, walked at 390 px, are no wider than the screen; and
 // the words a script sets (a copy button's "Copied") are the page's language too.
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { LOCALES_DIR, loadResources, SUPPORTED_LOCALES, translator, type Locale } from '../../src/core/i18n/translations.ts';
 import { FEATURE_MANIFESTS } from '../../src/features/manifests.ts';
 import type { PortalHarness } from '../support/portal-harness.ts';
-import { openPage, portalInChromium, staffSignIn } from '../support/browser-pages.ts';
+import { axeResults, openPage, portalInChromium, staffSignIn } from '../support/browser-pages.ts';
 
 const FOLDERS = [LOCALES_DIR, ...FEATURE_MANIFESTS.flatMap((feature) => (feature.locales ? [feature.locales] : []))];
 
 function textsOf(tree: object): string[] {
   return Object.values(tree).flatMap((inner) => (inner !== null && typeof inner === 'object' ? textsOf(inner as object) : [String(inner)]));
-}
-
-/**
- * The English sentences a page of another locale must not show: each English text cut at its
- * placeholders and tags, keeping the pieces of three words or more that no text of the locale
- * contains (a name such as "Stripe" or "Version {{version}}" reads the same in both).
- */
-function englishFragments(locale: Locale): string[] {
-  const resources = loadResources(FOLDERS);
-  const own = Object.values(resources[locale]!).flatMap(textsOf).join('\n').toLowerCase();
-  const pieces = Object.values(resources.en!)
-    .flatMap(textsOf)
-    .flatMap((text) => text.split(/\{\{[^}]*\}\}|\$t\([^)]*\)|<[^>]*>|\n/))
-    .map((piece) =>
-      piece
-        .replace(/\s+/g, ' ')
-        .trim()
-        .replace(/[.:;,!?]+$/, ''),
-    )
-    .filter((piece) => piece.includes(' ') && piece.length >= 12 && !own.includes(piece.toLowerCase()));
-  return [...new Set(pieces)];
 }
 
 /** English words of the interface a text written into a view, not through t(), would show. */
@@ -59,6 +39,29 @@ const HARD_CODED = [
   'Enter ',
 ];
 
+/**
+ * The English a page of another locale must not show: each English text cut at its placeholders
+ * and tags, keeping the pieces of two words or more and twelve letters, and the words a text
+ * written into a view would leave (HARD_CODED); each only where no text of the locale contains it
+ * ("Version {{version}}" reads the same in French, "Menu" is French too).
+ */
+function englishFragments(locale: Locale): string[] {
+  const resources = loadResources(FOLDERS);
+  const own = Object.values(resources[locale]!).flatMap(textsOf).join('\n').toLowerCase();
+  const hardCoded = HARD_CODED.map((word) => word.trim()).filter((word) => !own.includes(word.toLowerCase()));
+  const pieces = Object.values(resources.en!)
+    .flatMap(textsOf)
+    .flatMap((text) => text.split(/\{\{[^}]*\}\}|\$t\([^)]*\)|<[^>]*>|\n/))
+    .map((piece) =>
+      piece
+        .replace(/\s+/g, ' ')
+        .trim()
+        .replace(/[.:;,!?]+$/, ''),
+    )
+    .filter((piece) => piece.includes(' ') && piece.length >= 12 && !own.includes(piece.toLowerCase()));
+  return [...new Set([...pieces, ...hardCoded])];
+}
+
 /** The links a walk follows: the portal's own pages, never a sign-out, a download or the host's pages. */
 function followable(href: string, base: string, prefixes: readonly string[]): string | null {
   let url: URL;
@@ -81,6 +84,31 @@ interface Seen {
   path: string;
   lang: string;
   english: string[];
+  problems: string[];
+}
+
+/**
+ * Every page in a language passes axe, and at 390 px nothing is wider than the screen: its words
+ * are often longer than English ones. A PDF in Chromium's viewer is the browser's, not the page's.
+ */
+async function accessibleAndNarrow(page: Page): Promise<string[]> {
+  const results = await axeResults(page, {
+    browserViewers: await page.$$eval('iframe', (frames) =>
+      frames.map((f) => (f.className ? `iframe.${f.className.split(' ')[0]}` : 'iframe')),
+    ),
+  });
+  const problems = results.violations.map((v) => `axe ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  const width = page.viewportSize()?.width;
+  const wider = await page.evaluate(() =>
+    document.documentElement.scrollWidth > document.documentElement.clientWidth
+      ? [...document.querySelectorAll('body *')]
+          .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth)
+          .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}.${String(e.className).split(' ')[0]}`)
+          .slice(0, 4)
+      : [],
+  );
+  if (wider.length > 0) problems.push(`wider than ${width} px: ${wider.join(', ')}`);
+  return problems;
 }
 
 const wordPatterns = new Map<string, RegExp>();
@@ -115,10 +143,7 @@ async function readPage(page: Page, scope: string, fragments: readonly string[])
     return { lang: document.documentElement.lang, text: [title, shown, ...said].join('\n') };
   }, scope);
   const flat = text.replace(/\s+/g, ' ');
-  const english = [
-    ...fragments.filter((fragment) => wholeWords(fragment).test(flat)),
-    ...HARD_CODED.filter((word) => new RegExp(`(^|[^\\p{L}])${word.trim()}([^\\p{L}]|$)`, 'u').test(flat)),
-  ];
+  const english = [...fragments.filter((fragment) => wholeWords(fragment).test(flat))];
   return { lang, english };
 }
 
@@ -127,7 +152,14 @@ async function walk(
   page: Page,
   base: string,
   start: string,
-  options: { prefixes: readonly string[]; scope: string; fragments: readonly string[]; limit: number },
+  options: {
+    prefixes: readonly string[];
+    scope: string;
+    fragments: readonly string[];
+    limit: number;
+    /** What else each page is held to, before it is read: the problems found, none when it passes. */
+    check?: (page: Page) => Promise<string[]>;
+  },
 ): Promise<Seen[]> {
   const queue = [start];
   const queued = new Set(queue);
@@ -141,7 +173,8 @@ async function walk(
       throw error;
     });
     if (!response || response.status() >= 400 || !page.url().startsWith(base)) continue;
-    seen.push({ path, ...(await readPage(page, options.scope, options.fragments)) });
+    const problems = options.check ? await options.check(page) : [];
+    seen.push({ path, problems, ...(await readPage(page, options.scope, options.fragments)) });
     const hrefs = await page.$$eval('a[href]:not([download])', (links) => links.map((link) => link.getAttribute('href') ?? ''));
     for (const href of hrefs) {
       const next = followable(href, page.url(), options.prefixes);
@@ -199,7 +232,8 @@ describe('French and German sessions walk the portal in Chromium and meet no Eng
 
     it(`a client's every page in ${locale}`, async function () {
       expect(fragments.length, 'English sentences to look for').to.be.greaterThan(500);
-      const { page, context, consoleErrors } = await openPage(browser, { locale: region });
+      // At a phone's width, as clients often read the portal.
+      const { page, context, consoleErrors } = await openPage(browser, { locale: region, width: 390 });
       try {
         await page.goto(`${h.crm.url}/portal/demo/sign-in`);
         const signIn = await readPage(page, 'body', fragments);
@@ -213,10 +247,12 @@ describe('French and German sessions walk the portal in Chromium and meet no Eng
           scope: 'body',
           fragments,
           limit: 160,
+          check: accessibleAndNarrow,
         });
         expect(seen.length, 'pages walked').to.be.greaterThan(40);
         expect(seen.filter((s) => s.lang !== locale).map((s) => s.path)).to.deep.equal([]);
         expect(seen.filter((s) => s.english.length > 0).map(({ path, english }) => `${path}: ${english.join(' | ')}`)).to.deep.equal([]);
+        expect(seen.filter((s) => s.problems.length > 0).map(({ path, problems }) => `${path}: ${problems.join(' | ')}`)).to.deep.equal([]);
         expect(consoleErrors).to.deep.equal([]);
       } finally {
         await context.close();
@@ -255,9 +291,11 @@ describe('French and German sessions walk the portal in Chromium and meet no Eng
           scope: '.admin',
           fragments,
           limit: 120,
+          check: accessibleAndNarrow,
         });
         expect(seen.length, 'pages walked').to.be.greaterThan(15);
         expect(seen.filter((s) => s.english.length > 0).map(({ path, english }) => `${path}: ${english.join(' | ')}`)).to.deep.equal([]);
+        expect(seen.filter((s) => s.problems.length > 0).map(({ path, problems }) => `${path}: ${problems.join(' | ')}`)).to.deep.equal([]);
         expect(consoleErrors).to.deep.equal([]);
       } finally {
         await context.close();
