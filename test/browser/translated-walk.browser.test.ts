@@ -122,7 +122,7 @@ function wholeWords(text: string): RegExp {
   return pattern;
 }
 
-async function readPage(page: Page, scope: string, fragments: readonly string[]): Promise<Omit<Seen, 'path'>> {
+async function readPage(page: Page, scope: string, fragments: readonly string[]): Promise<Pick<Seen, 'lang' | 'english'>> {
   const { lang, text } = await page.evaluate((selector) => {
     const root = document.querySelector(selector) ?? document.body;
     // Text marked as written in another language (an agency's help article kept in English only)
@@ -143,7 +143,7 @@ async function readPage(page: Page, scope: string, fragments: readonly string[])
     return { lang: document.documentElement.lang, text: [title, shown, ...said].join('\n') };
   }, scope);
   const flat = text.replace(/\s+/g, ' ');
-  const english = [...fragments.filter((fragment) => wholeWords(fragment).test(flat))];
+  const english = fragments.filter((fragment) => wholeWords(fragment).test(flat));
   return { lang, english };
 }
 
@@ -174,7 +174,7 @@ async function walk(
     });
     if (!response || response.status() >= 400 || !page.url().startsWith(base)) continue;
     const problems = options.check ? await options.check(page) : [];
-    seen.push({ path, problems, ...(await readPage(page, options.scope, options.fragments)) });
+    seen.push({ path, ...(await readPage(page, options.scope, options.fragments)), problems });
     const hrefs = await page.$$eval('a[href]:not([download])', (links) => links.map((link) => link.getAttribute('href') ?? ''));
     for (const href of hrefs) {
       const next = followable(href, page.url(), options.prefixes);
