@@ -19,6 +19,7 @@ import { FEATURE_MANIFESTS } from '../../src/features/manifests.ts';
 import express from 'express';
 import request from 'supertest';
 import { browserLocale, chooseLocale, chooseTimeZone } from '../../src/core/i18n/negotiate.ts';
+import { localeOfTag } from '../../src/core/i18n/request-i18n.ts';
 import { formattersFor } from '../../src/core/i18n/formatters.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -245,6 +246,17 @@ describe('translations', function () {
     expect(chooseLocale({ client: null, workspace: 'de', browser: 'en' })).to.equal('de');
     expect(chooseLocale({ client: 'xx', workspace: null, browser: 'de' })).to.equal('de');
     expect(chooseLocale({ client: 'fr', workspace: 'de', browser: 'en' })).to.equal('fr');
+    // A host's tag (Dolibarr's fr_FR, Alga PSA's fr) reads as the portal's language.
+    expect(['fr_FR', 'fr-CA', 'FR', 'de_DE', 'en_GB', 'es_ES', '', null].map(localeOfTag)).to.deep.equal([
+      'fr',
+      'fr',
+      'fr',
+      'de',
+      'en',
+      null,
+      null,
+      null,
+    ]);
     expect(chooseLocale({})).to.equal('en');
   });
 
