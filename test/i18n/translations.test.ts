@@ -20,6 +20,8 @@ import express from 'express';
 import request from 'supertest';
 import { browserLocale, chooseLocale, chooseTimeZone } from '../../src/core/i18n/negotiate.ts';
 import { localeOfTag } from '../../src/core/i18n/request-i18n.ts';
+import { zodErrorMap } from '../../src/core/i18n/validation.ts';
+import { z } from 'zod';
 import { formattersFor } from '../../src/core/i18n/formatters.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -258,6 +260,17 @@ describe('translations', function () {
       null,
     ]);
     expect(chooseLocale({})).to.equal('en');
+  });
+
+  it("gives zod's own messages (a field with no message of ours) in the reader's language", function () {
+    const message = (locale: 'en' | 'de' | 'fr') => {
+      const map = zodErrorMap(locale);
+      const result = map ? z.number().safeParse('x', { error: map }) : z.number().safeParse('x');
+      return result.error?.issues[0]?.message;
+    };
+    expect(message('en')).to.match(/^Invalid input: expected number/);
+    expect(message('de')).to.match(/^Ungültige Eingabe/);
+    expect(message('fr')).to.match(/^Entrée invalide/);
   });
 
   it("picks the client's time zone, then the browser's, then the workspace's, ignoring unknown zones", function () {
