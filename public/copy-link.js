@@ -1,7 +1,8 @@
 // Copy buttons for addresses shown in read-only fields (the portal's sign-in address, public links):
 // shown only when the browser can copy; without it the address stays in the field to select by
 // hand. A real <button>, so Enter and Space work; "Copied" is announced through a polite status
-// region next to it, since a changed button label alone is not always read out.
+// region next to it, since a changed button label alone is not always read out. Its words come
+// from the button (data-copied, data-copied-status, data-copy-by-hand), in the page's language.
 (function () {
   function statusFor(button) {
     var id = `${button.getAttribute('data-copy')}-copied`;
@@ -27,17 +28,17 @@
         if (!field) return;
         navigator.clipboard.writeText(field.value).then(
           function () {
-            button.firstChild.textContent = 'Copied';
+            button.firstChild.textContent = button.getAttribute('data-copied');
             status.textContent = '';
             setTimeout(function () {
-              status.textContent = 'Copied to the clipboard.';
+              status.textContent = button.getAttribute('data-copied-status');
             }, 50);
           },
           function () {
             // Refused (no permission): select the address so it can be copied by hand.
             field.focus();
             field.select();
-            status.textContent = 'Select the address and copy it by hand.';
+            status.textContent = button.getAttribute('data-copy-by-hand');
           },
         );
       });

@@ -83,14 +83,15 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 /**
  * The staff-only note of a ticket opened about a device: the product and its serial number, in the
- * language Dolibarr is set up in where the portal speaks it (German), else in English.
+ * language Dolibarr is set up in where the portal speaks it (German, French), else in English.
  */
 export function deviceNote(language: string | null, device: Pick<DeviceRow, 'product_ref' | 'product_label' | 'batch'>): string {
   const name = device.product_label?.trim() || device.product_ref;
   const serial = device.batch?.trim() ?? '';
-  return /^de([_-]|$)/i.test(language?.trim() ?? '')
-    ? `Betrifft das Gerät ${name}${serial ? `, Seriennummer ${serial}` : ''}.`
-    : `About the device ${name}${serial ? `, serial number ${serial}` : ''}.`;
+  const tag = /^([a-z]{2})([_-]|$)/i.exec(language?.trim() ?? '')?.[1]?.toLowerCase();
+  if (tag === 'de') return `Betrifft das Gerät ${name}${serial ? `, Seriennummer ${serial}` : ''}.`;
+  if (tag === 'fr') return `Concerne l’appareil ${name}${serial ? `, numéro de série ${serial}` : ''}.`;
+  return `About the device ${name}${serial ? `, serial number ${serial}` : ''}.`;
 }
 
 /** Dolibarr's HTML (or plain text, from older or imported rows) as the text a person reads. */

@@ -103,6 +103,17 @@ export const SEED_TICKET_CHOICES_IN_GERMAN: Readonly<Record<string, string>> = {
   Normal: 'Normal',
   Low: 'Niedrig',
 };
+/** And in French, as an agency serving French clients keeps them (une priorité: haute, basse). */
+export const SEED_TICKET_CHOICES_IN_FRENCH: Readonly<Record<string, string>> = {
+  Website: 'Site web',
+  Design: 'Design',
+  Billing: 'Facturation',
+  Other: 'Autre',
+  Urgent: 'Urgente',
+  High: 'Haute',
+  Normal: 'Normale',
+  Low: 'Basse',
+};
 
 /**
  * What every demo agency offers its clients to ask for, with the forms' fields in the JSON the CRM
@@ -277,9 +288,9 @@ export interface SeedWorkspace {
 
 const DEMO_KNOWLEDGE_BASE: SeedKnowledgeBase = {
   categories: [
-    { en: 'Billing and payments', de: 'Rechnungen und Zahlungen' },
-    { en: 'Your account', de: 'Ihr Konto' },
-    { en: 'Proposals and quotations', de: 'Angebote und Kostenvoranschläge' },
+    { en: 'Billing and payments', de: 'Rechnungen und Zahlungen', fr: 'Facturation et paiements' },
+    { en: 'Your account', de: 'Ihr Konto', fr: 'Votre compte' },
+    { en: 'Proposals and quotations', de: 'Angebote und Kostenvoranschläge', fr: 'Propositions commerciales et devis' },
   ],
   articles: [
     {

@@ -30,6 +30,7 @@ import {
   SEED_REFERENCE_DATE,
   SEED_REQUEST_DEFINITIONS,
   SEED_TICKET_CATEGORIES,
+  SEED_TICKET_CHOICES_IN_FRENCH,
   SEED_TICKET_CHOICES_IN_GERMAN,
   SEED_TICKET_PRIORITIES,
   SEED_WORKSPACES,
@@ -360,7 +361,10 @@ async function seedRequestDefinitions(trx: Db, workspaceId: number): Promise<voi
 
 /** The categories and priorities a new ticket offers, the same in every workspace. */
 async function seedTicketChoices(trx: Db, workspaceId: number): Promise<void> {
-  const names = (name: string) => ({ de: SEED_TICKET_CHOICES_IN_GERMAN[name] ?? name });
+  const names = (name: string) => ({
+    de: SEED_TICKET_CHOICES_IN_GERMAN[name] ?? name,
+    fr: SEED_TICKET_CHOICES_IN_FRENCH[name] ?? name,
+  });
   for (const [order, name] of SEED_TICKET_CATEGORIES.entries())
     await ensureTicketChoice(trx, { workspaceId, kind: 'category', name, order, names: names(name) });
   for (const [order, name] of SEED_TICKET_PRIORITIES.entries())

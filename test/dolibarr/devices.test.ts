@@ -233,7 +233,9 @@ describe('dolibarr binding: devices', function () {
   it("names the device in a ticket's note in the language Dolibarr is set up in", function () {
     const router = { product_ref: 'RT-1', product_label: 'Router', batch: 'SN-9' };
     expect(deviceNote('de_DE', router)).to.equal('Betrifft das Gerät Router, Seriennummer SN-9.');
-    expect(deviceNote('fr_FR', router)).to.equal('About the device Router, serial number SN-9.');
+    expect(deviceNote('fr_FR', router)).to.equal('Concerne l’appareil Router, numéro de série SN-9.');
+    expect(deviceNote('fr_BE', { ...router, batch: null })).to.equal('Concerne l’appareil Router.');
+    expect(deviceNote('es_ES', router)).to.equal('About the device Router, serial number SN-9.');
     expect(deviceNote(null, { ...router, product_label: ' ' })).to.equal('About the device RT-1, serial number SN-9.');
   });
 

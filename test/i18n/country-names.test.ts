@@ -12,6 +12,9 @@ describe('country names in addresses', function () {
     expect(addressInLocale(['10 Downing Street', 'london SW1A 2AA', 'united kingdom'], 'de').at(-1)).to.equal('Vereinigtes Königreich');
     expect(addressInLocale(['Bergstraße 21', '80331 München', 'Deutschland'], 'en').at(-1)).to.equal('Germany');
     expect(addressInLocale(['1 Rue de Rivoli', '75001 Paris', 'France'], 'de').at(-1)).to.equal('Frankreich');
+    expect(addressInLocale(['Rosenthaler Straße 40', '10178 Berlin', 'Germany'], 'fr').at(-1)).to.equal('Allemagne');
+    expect(addressInLocale(['Bergstraße 21', '80331 München', 'Allemagne'], 'en').at(-1)).to.equal('Germany');
+    expect(addressInLocale(['10 Downing Street', 'London', 'Royaume-Uni'], 'de').at(-1)).to.equal('Vereinigtes Königreich');
   });
 
   it('keeps an address whose last line names no country, and the lines above a country as written', function () {

@@ -1,17 +1,27 @@
-// Both languages are complete: every key in one locale exists in the other, every t('ns:key')
+// Every language is complete: every key in English exists in each other language and the reverse, every t('ns:key')
 // literal in the views and the code exists in English (and, asked for without values, has no
 // {{placeholder}} left to show), each text names the same placeholders in every language, plural
 // forms come in pairs, and the helpers that pick the language and time zone follow the client, the workspace, then the browser.
 import { expect } from 'chai';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { LOCALES_DIR, loadResources, SUPPORTED_LOCALES, translator } from '../../src/core/i18n/translations.ts';
+import {
+  i18nextTranslator,
+  LOCALE_NAMES,
+  LOCALES_DIR,
+  loadResources,
+  SUPPORTED_LOCALES,
+  translator,
+} from '../../src/core/i18n/translations.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { FEATURE_MANIFESTS } from '../../src/features/manifests.ts';
 import express from 'express';
 import request from 'supertest';
 import { browserLocale, chooseLocale, chooseTimeZone } from '../../src/core/i18n/negotiate.ts';
+import { localeOfTag } from '../../src/core/i18n/request-i18n.ts';
+import { zodErrorMap } from '../../src/core/i18n/validation.ts';
+import { z } from 'zod';
 import { formattersFor } from '../../src/core/i18n/formatters.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -45,17 +55,23 @@ const placeholdersIn = (text: string): string[] => [...text.matchAll(/\{\{\s*([^
 describe('translations', function () {
   const en = keysOf('en');
 
-  for (const locale of SUPPORTED_LOCALES.filter((l) => l !== 'en')) {
-    it('names each built-in role alike on the staff pages and the client’s Team page, in each language', function () {
-      const resources = loadResources(FOLDERS);
-      for (const locale of SUPPORTED_LOCALES) {
-        const staffRoles = (resources[locale]!.staff as { roles: { builtIn: Record<string, { label: string }> } }).roles.builtIn;
-        const teamRoles = (resources[locale]!.team as { roles: Record<string, string> }).roles;
-        for (const [key, { label }] of Object.entries(staffRoles))
-          expect(teamRoles[key], `${locale} ${key}`).to.match(new RegExp(`^${label}: `));
-      }
-    });
+  it('speaks English, German and French, each named in its own language', function () {
+    expect([...SUPPORTED_LOCALES]).to.deep.equal(['en', 'de', 'fr']);
+    expect(LOCALE_NAMES).to.deep.equal({ en: 'English', de: 'Deutsch', fr: 'Français' });
+  });
 
+  it('names each built-in role alike on the staff pages and the client’s Team page, in each language', function () {
+    const resources = loadResources(FOLDERS);
+    for (const locale of SUPPORTED_LOCALES) {
+      const staffRoles = (resources[locale]!.staff as { roles: { builtIn: Record<string, { label: string }> } }).roles.builtIn;
+      const teamRoles = (resources[locale]!.team as { roles: Record<string, string> }).roles;
+      // French sets a space before the colon ("Facturation : factures…").
+      for (const [key, { label }] of Object.entries(staffRoles))
+        expect(teamRoles[key], `${locale} ${key}`).to.match(new RegExp(`^${label}\\s?: `));
+    }
+  });
+
+  for (const locale of SUPPORTED_LOCALES.filter((l) => l !== 'en')) {
     it(`has every English key in ${locale}, and nothing English lacks`, function () {
       const other = keysOf(locale);
       expect(
@@ -180,17 +196,35 @@ describe('translations', function () {
     expect([...bare].filter((key) => placeholdersIn(textOf(key)).length > 0).sort()).to.deep.equal([]);
   });
 
-  it('keeps plural forms in pairs (one and other)', function () {
-    for (const key of en) {
-      if (key.endsWith('_one')) expect(en.has(key.replace(/_one$/, '_other')), key).to.equal(true);
+  it('keeps plural forms in pairs (one and other) in every language', function () {
+    for (const locale of SUPPORTED_LOCALES) {
+      const keys = keysOf(locale);
+      for (const key of keys) {
+        if (key.endsWith('_one')) expect(keys.has(key.replace(/_one$/, '_other')), `${locale} ${key}`).to.equal(true);
+        if (key.endsWith('_other')) expect(keys.has(key.replace(/_other$/, '_one')), `${locale} ${key}`).to.equal(true);
+      }
     }
   });
 
-  it('translates with plurals and values in both languages', function () {
+  it('translates with plurals and values in every language', function () {
     expect(translator('en')('dashboard:cards.invoicesUnpaid', { count: 1 })).to.equal('1 invoice to pay');
     expect(translator('en')('dashboard:cards.invoicesUnpaid', { count: 3 })).to.equal('3 invoices to pay');
     expect(translator('de')('dashboard:cards.invoicesUnpaid', { count: 3 })).to.equal('3 Rechnungen zu bezahlen');
     expect(translator('de')('common:signedInAs', { name: '<b>' })).to.equal('Angemeldet als <b>');
+    expect(translator('fr')('dashboard:cards.invoicesUnpaid', { count: 3 })).to.equal('3 factures à payer');
+    expect(translator('fr')('common:signedInAs', { name: '<b>' })).to.equal('Connecté en tant que <b>');
+  });
+
+  it('reads French plurals by French rules: the singular for 0 and 1, the plural from a million up too', function () {
+    // French picks "one" for 0 and 1 and "many" from a million; the files write one and other only,
+    // and "many" must not fall back to the English text.
+    for (const t of [translator('fr'), i18nextTranslator('fr')]) {
+      expect(t('common:wait.seconds', { count: 0 })).to.equal('0 seconde');
+      expect(t('common:wait.seconds', { count: 1 })).to.equal('1 seconde');
+      expect(t('common:wait.seconds', { count: 2 })).to.equal('2 secondes');
+      expect(t('common:wait.seconds', { count: 1_000_000 })).to.equal('1\u202f000\u202f000 secondes');
+      expect(t('dashboard:cards.invoicesUnpaid', { count: 2_000_000 })).to.equal('2\u202f000\u202f000 factures à payer');
+    }
   });
 
   it("picks the client's language, then the workspace's, then the browser's", async function () {
@@ -201,16 +235,42 @@ describe('translations', function () {
       const call = request(app).get('/');
       return (header === undefined ? await call : await call.set('Accept-Language', header)).body as unknown;
     };
-    expect(await browser('fr-CH, de;q=0.9, en;q=0.8')).to.equal('de');
+    expect(await browser('fr-CH, de;q=0.9, en;q=0.8')).to.equal('fr');
+    expect(await browser('it-CH, de;q=0.9, en;q=0.8')).to.equal('de');
     expect(await browser('en;q=0.1, de;q=0.5')).to.equal('de');
     expect(await browser('de-AT')).to.equal('de');
+    expect(await browser('fr-BE')).to.equal('fr');
+    expect(await browser('es, fr;q=0.4, de;q=0.3')).to.equal('fr');
     expect(await browser('de;q=0, en;q=0.1')).to.equal('en');
-    expect(await browser('fr, es')).to.equal(null);
+    expect(await browser('es, it')).to.equal(null);
     expect(await browser()).to.equal(null);
     expect(chooseLocale({ client: 'de', workspace: 'en', browser: 'en' })).to.equal('de');
     expect(chooseLocale({ client: null, workspace: 'de', browser: 'en' })).to.equal('de');
     expect(chooseLocale({ client: 'xx', workspace: null, browser: 'de' })).to.equal('de');
+    expect(chooseLocale({ client: 'fr', workspace: 'de', browser: 'en' })).to.equal('fr');
+    // A host's tag (Dolibarr's fr_FR, Alga PSA's fr) reads as the portal's language.
+    expect(['fr_FR', 'fr-CA', 'FR', 'de_DE', 'en_GB', 'es_ES', '', null].map(localeOfTag)).to.deep.equal([
+      'fr',
+      'fr',
+      'fr',
+      'de',
+      'en',
+      null,
+      null,
+      null,
+    ]);
     expect(chooseLocale({})).to.equal('en');
+  });
+
+  it("gives zod's own messages (a field with no message of ours) in the reader's language", function () {
+    const message = (locale: 'en' | 'de' | 'fr') => {
+      const map = zodErrorMap(locale);
+      const result = map ? z.number().safeParse('x', { error: map }) : z.number().safeParse('x');
+      return result.error?.issues[0]?.message;
+    };
+    expect(message('en')).to.match(/^Invalid input: expected number/);
+    expect(message('de')).to.match(/^Ungültige Eingabe/);
+    expect(message('fr')).to.match(/^Entrée invalide/);
   });
 
   it("picks the client's time zone, then the browser's, then the workspace's, ignoring unknown zones", function () {
@@ -224,6 +284,8 @@ describe('translations', function () {
     const de = formattersFor('de', 'Europe/Berlin');
     expect(de.money(123456, 'EUR')).to.equal('1.234,56\u00a0€');
     expect(formattersFor('en', 'UTC').money(123456, 'USD')).to.equal('$1,234.56');
+    expect(formattersFor('fr', 'Europe/Paris').money(123456, 'EUR')).to.equal('1\u202f234,56\u00a0€');
+    expect(formattersFor('fr', 'UTC').day('2026-03-01')).to.equal('1 mars 2026');
     // A due date is the same day wherever the reader is; an instant moves with the time zone.
     expect(formattersFor('en', 'Pacific/Honolulu').day('2026-03-01')).to.equal('Mar 1, 2026');
     const instant = new Date('2026-03-01T07:30:00Z');

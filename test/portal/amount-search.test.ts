@@ -17,6 +17,10 @@ describe('searching lists by amount', function () {
     expect(amountSearchOf('24.700,5 €', 'de')).to.deep.equal({ fromCents: 2_470_050, toCents: 2_470_050 });
     expect(amountSearchOf('1 234,56 EUR', 'de')).to.deep.equal({ fromCents: 123_456, toCents: 123_456 });
     expect(amountSearchOf('12.5', 'en')).to.deep.equal({ fromCents: 1_250, toCents: 1_250 });
+    // French groups with a space (the narrow no-break one Intl writes, or a plain one) and a decimal comma.
+    expect(amountSearchOf('3\u202f170', 'fr')).to.deep.equal({ fromCents: 317_000, toCents: 317_099 });
+    expect(amountSearchOf('3 170,50 €', 'fr')).to.deep.equal({ fromCents: 317_050, toCents: 317_050 });
+    expect(amountSearchOf('24700,5', 'fr')).to.deep.equal({ fromCents: 2_470_050, toCents: 2_470_050 });
   });
 
   it('reads no amount in text, in a number written the other language’s way, or in an id-sized number', function () {
@@ -24,6 +28,8 @@ describe('searching lists by amount', function () {
       ['INV-0001', 'en'],
       ['3.170,00', 'en'],
       ['3,170.00', 'de'],
+      ['3.170,00', 'fr'],
+      ['3,170.00', 'fr'],
       ['3,17,0', 'en'],
       ['', 'en'],
       ['1.2.3', 'de'],

@@ -78,6 +78,26 @@ describe('reference CRM help articles', function () {
       })
       .expect(409);
     expect(textOf(again.text)).to.include('already has a translation in German');
+    // French is one of the portal's languages too: an article may be written in it.
+    const french = await demo.agent
+      .post('/knowledge-base')
+      .type('form')
+      .send({
+        _csrf: demo.csrf,
+        title: 'Changer d’adresse e-mail',
+        body: 'Ouvrez Compte.',
+        language: 'fr',
+        translationOf: String(id),
+        audience: 'client',
+        status: 'published',
+      })
+      .expect(303);
+    expect(
+      await crm
+        .db('kb_articles')
+        .where({ id: Number(String(french.headers.location).split('/').pop()) })
+        .first('language', 'translation_group'),
+    ).to.deep.equal({ language: 'fr', translation_group: row.translation_group });
     await demo.agent
       .post(`/knowledge-base/${id}`)
       .type('form')
@@ -102,7 +122,7 @@ describe('reference CRM help articles', function () {
     const missing = await demo.agent
       .post('/knowledge-base')
       .type('form')
-      .send({ _csrf: demo.csrf, title: '', body: '', language: 'fr', audience: 'everyone', status: 'draft' })
+      .send({ _csrf: demo.csrf, title: '', body: '', language: 'es', audience: 'everyone', status: 'draft' })
       .expect(400);
     const text = textOf(missing.text);
     expect(text).to.include('Enter a title for the article.').and.include('Choose the language the article is written in');

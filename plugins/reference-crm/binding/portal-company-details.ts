@@ -19,11 +19,11 @@ const EDITABLE: readonly CompanyDetailsField[] = [
 ];
 
 let codesByName: Map<string, string> | null = null;
-/** A country's code by its English or German name (lower case): the names the CRM's users type. */
+/** A country's code by its English, German or French name (lower case): the names the CRM's users type. */
 function countryCodeOf(name: string): string | null {
   if (!codesByName) {
     codesByName = new Map();
-    const names = ['en', 'de'].map((locale) => new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' }));
+    const names = ['en', 'de', 'fr'].map((locale) => new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' }));
     for (let a = 65; a <= 90; a++)
       for (let b = 65; b <= 90; b++) {
         const code = String.fromCharCode(a, b);

@@ -9,11 +9,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const SUPPORTED_LOCALES = ['en', 'de'] as const;
+export const SUPPORTED_LOCALES = ['en', 'de', 'fr'] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'en';
 
-export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', de: 'Deutsch' };
+export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', de: 'Deutsch', fr: 'Français' };
 
 /** Core's namespaces: locales/<locale>/<namespace>.json. */
 export const LOCALES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../locales');
@@ -87,11 +87,43 @@ const countFormatter: FormatterModule = {
       : value,
 };
 
+// A language's plural rules may pick a form its files do not write: French picks "many" from a
+// million up ("1 000 000 de secondes"), and i18next, finding no key_many, would fall back to the
+// English text. The files keep one and other only (the key checks compare them across languages);
+// the instance reads any form the rules have and a key lacks as its key_other.
+const pluralCategories = (locale: string): string[] => new Intl.PluralRules(locale).resolvedOptions().pluralCategories;
+
+function withPluralForms(locale: string, tree: object): object {
+  const categories = pluralCategories(locale);
+  const complete = (node: Record<string, unknown>): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) {
+      out[key] = value !== null && typeof value === 'object' ? complete(value as Record<string, unknown>) : value;
+    }
+    for (const [key, value] of Object.entries(node)) {
+      if (!key.endsWith('_other') || typeof value !== 'string') continue;
+      const base = key.slice(0, -'_other'.length);
+      for (const category of categories) if (!(`${base}_${category}` in out)) out[`${base}_${category}`] = value;
+    }
+    return out;
+  };
+  return complete(tree as Record<string, unknown>);
+}
+
+function forInstance(resources: Resources): Resources {
+  return Object.fromEntries(
+    Object.entries(resources).map(([locale, namespaces]) => [
+      locale,
+      Object.fromEntries(Object.entries(namespaces).map(([namespace, tree]) => [namespace, withPluralForms(locale, tree)])),
+    ]),
+  );
+}
+
 const coreResources = loadResources();
 const instance = i18next.createInstance();
 instance.use(countFormatter);
 void instance.init({
-  resources: coreResources,
+  resources: forInstance(coreResources),
   lng: DEFAULT_LOCALE,
   fallbackLng: DEFAULT_LOCALE,
   supportedLngs: [...SUPPORTED_LOCALES],
@@ -116,7 +148,8 @@ export function useLocaleFolders(folders: readonly string[]): void {
   const fresh = loadResources(added);
   localeFolders.push(...added);
   for (const [locale, namespaces] of Object.entries(fresh)) {
-    for (const namespace of Object.keys(namespaces)) instance.addResourceBundle(locale, namespace, all[locale]![namespace]!);
+    for (const namespace of Object.keys(namespaces))
+      instance.addResourceBundle(locale, namespace, withPluralForms(locale, all[locale]![namespace]!));
   }
   // The memoized translators may have remembered a key of these namespaces as missing.
   translators.clear();

@@ -23,11 +23,15 @@ export function translateErrorMessage(message: string, t: Translate): string {
   return key ? t(`common:errors.messages.${key}`) : translateMessage(message, t);
 }
 
-const ZOD_ERROR_MAPS: Partial<Record<Locale, z.core.$ZodErrorMap>> = { de: z.locales.de().localeError };
+// One for each language but English: a language added to the portal without one does not compile.
+const ZOD_ERROR_MAPS: Record<Exclude<Locale, 'en'>, z.core.$ZodErrorMap> = {
+  de: z.locales.de().localeError,
+  fr: z.locales.fr().localeError,
+};
 
 /** zod's error map for a locale; none for English, zod's own language. */
 export function zodErrorMap(locale: Locale): z.core.$ZodErrorMap | undefined {
-  return ZOD_ERROR_MAPS[locale];
+  return locale === 'en' ? undefined : ZOD_ERROR_MAPS[locale];
 }
 
 /** A schema's message that is itself a key of ours ('namespace:some.key'), not English text. */

@@ -73,6 +73,14 @@ function columnWidths(doc: PDFKit.PDFDocument, header: string[], body: string[][
   return [description, ...widths];
 }
 
+/**
+ * What sets a label off from its value: French sets a space before the colon, a no-break one so
+ * the colon never starts a line ("Titulaire du compte : Demo Agency GmbH").
+ */
+function labelColon(locale: string): string {
+  return /^fr\b/i.test(locale) ? '\u00a0: ' : ': ';
+}
+
 export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
   // Pages stay in memory until the end, so each can be numbered "Page N of M" once M is known.
   const doc = new PDFDocument({
@@ -93,6 +101,7 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
 
   const width = doc.page.width - MARGIN * 2;
   const left = MARGIN;
+  const colon = labelColon(model.locale);
 
   // Brand band: the workspace's colour, its logo when it is an image pdfkit can embed, its name.
   doc.rect(0, 0, doc.page.width, 8).fill(model.brand.color);
@@ -280,7 +289,7 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
     doc.fontSize(10);
     for (const item of section.rows) {
       if (item.label) {
-        doc.font('bold').text(`${item.label}: `, left, doc.y, { width: textWidth, continued: true });
+        doc.font('bold').text(`${item.label}${colon}`, left, doc.y, { width: textWidth, continued: true });
         doc.font('regular').text(item.value);
       } else {
         doc.font('regular').text(item.value, left, doc.y, { width: textWidth });
@@ -308,7 +317,7 @@ export function renderPdf(model: PdfDocumentModel): Promise<Buffer> {
       .fillColor(model.brand.color)
       .text(model.evidence.heading, left + 10, top + 8, { width: width - 20 });
     doc.font('regular').fontSize(9.5).fillColor('#1d2330');
-    for (const item of model.evidence.rows) doc.text(`${item.label}: ${item.value}`, left + 10, doc.y, { width: width - 20 });
+    for (const item of model.evidence.rows) doc.text(`${item.label}${colon}${item.value}`, left + 10, doc.y, { width: width - 20 });
     // The drawn signature, when there is one: only a PNG the decision service has already checked.
     if (model.evidence.signaturePng && isEmbeddableImage(model.evidence.signaturePng)) {
       const at = doc.y + 6;

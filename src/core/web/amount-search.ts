@@ -1,5 +1,6 @@
 // A list's search read as an amount of money, in the reader's way of writing numbers: "3,170" is
-// three thousand one hundred and seventy in English and "3.170" in German; "3170" in both. Written
+// three thousand one hundred and seventy in English, "3.170" in German and "3 170" in French; "3170"
+// in all three. Written
 // without cents, it means any amount of that whole number (3,170.00 to 3,170.99); with cents,
 // exactly that. A currency sign or code beside it is allowed. Anything else is no amount: the
 // search is then text alone.
@@ -9,6 +10,8 @@ import type { AmountRange } from '../ports/host.ts';
 const SEPARATORS: Record<Locale, { group: string; decimal: string }> = {
   en: { group: ',', decimal: '.' },
   de: { group: '.', decimal: ',' },
+  // French groups with a (narrow no-break) space, which the search drops before reading the number.
+  fr: { group: ' ', decimal: ',' },
 };
 
 /** Larger than any invoice: past it a number is an id or a phone number, not an amount. */

@@ -16,6 +16,9 @@ const COMMON = new Set(
     // German
     'aber alle als auch auf aus bei bin bis das dass dem den der des die doch ein eine einem einen einer es für hat habe haben ich ' +
       'ihr ihre im ist jetzt kann kein keine mein meine mit nach nicht noch nur oder sein sich sie sind und uns von war was wie wir wird zu zum zur',
+    // French
+    'aux avec ce cela ces cet cette comment dans des depuis elle est était les leur mais mes mon nos notre nous par pas peut plus ' +
+      'pour pourquoi quand que quel quelle qui sans ses son sont sur toujours tous tout une vos votre vous',
   ]
     .join(' ')
     .split(' '),

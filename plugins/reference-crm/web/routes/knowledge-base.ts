@@ -19,13 +19,13 @@ import { formView, render } from '../render.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
 
 /** The languages an article may be written in: the portal's. */
-const LANGUAGES = ['en', 'de'] as const;
-const LANGUAGE_NAMES: Record<(typeof LANGUAGES)[number], string> = { en: 'English', de: 'German' };
+const LANGUAGES = ['en', 'de', 'fr'] as const;
+const LANGUAGE_NAMES: Record<(typeof LANGUAGES)[number], string> = { en: 'English', de: 'German', fr: 'French' };
 
 const articleSchema = z.object({
   title: requiredText('Title', 300, 'Enter a title for the article.'),
   body: freeText('Text', 50_000),
-  language: choiceField(LANGUAGES, 'Choose the language the article is written in: English or German.'),
+  language: choiceField(LANGUAGES, 'Choose the language the article is written in: English, German or French.'),
   categoryId: optionalIdField('Choose a category from the list, or none.'),
   audience: choiceField(KB_AUDIENCES, 'Choose who reads the article: clients, or your staff only.'),
   status: choiceField(KB_STATUSES, 'Choose draft or published.'),

@@ -199,6 +199,15 @@ describe('company details', function () {
     expect(page).to.contain('Firmendaten').and.contain('Straße und Hausnummer').and.contain('Vereinigte Staaten');
   });
 
+  it('speaks French, and reads an address whose country the CRM’s users wrote in French', async function () {
+    await setSettings({ allow_company_details_edit: true });
+    await h.crm.db('clients').where({ id: northwind.id }).update({ address: '12 rue de Rivoli\n75001 Paris\nAllemagne' });
+    const page = (await olivia.get(url).set('Accept-Language', 'fr').expect(200)).text;
+    expect(page).to.contain('Coordonnées de l’entreprise').and.contain('Numéro et rue').and.contain('12 rue de Rivoli');
+    expect(page).to.contain('<option value="DE" selected>Allemagne</option>');
+    expect(page).to.match(/name="postalCode"[^>]*value="75001"|value="75001"[^>]*name="postalCode"/);
+  });
+
   it("never shows or changes another company's details", async function () {
     await setSettings({ allow_company_details_edit: true });
     const page = (await priya.get(url).expect(200)).text;

@@ -77,6 +77,40 @@ describe('invoice PDF: the details an invoice a business can file carries', func
     expect(missing, text).to.deep.equal([]);
   });
 
+  it('writes the demo invoice for a French reader in French, amounts and dates in French formats', async function () {
+    // Intl sets a narrow no-break space (U+202F) in French amounts: the PDF's font must have it.
+    const text = (await download('fr')).replace(/\u202f|\u00a0/g, ' ');
+    const checklist = {
+      // The foot's line may be read around the page number: the label and the number each.
+      'seller VAT id label': 'N° TVA intracommunautaire :',
+      'seller VAT id': 'DE298765432',
+      'seller registration': 'Immatriculation : HRB 187654 B, Amtsgericht Charlottenburg',
+      'buyer tax id': 'Numéro fiscal : 91-1144442',
+      'invoice number': 'Numéro de facture INV-0002',
+      'invoice date': 'Émise le 6 nov. 2026',
+      'supply period': 'Période de prestation 7 oct. 2026 – 5 nov. 2026',
+      'payment terms': 'Conditions de paiement',
+      'payment reference': 'Référence du paiement : INV-0002',
+      'account holder, a space before the colon': 'Titulaire du compte : Demo Agency GmbH',
+      'page number': 'Page 1 sur 1',
+    };
+    const missing = Object.entries(checklist)
+      .filter(([, phrase]) => !text.includes(phrase))
+      .map(([field]) => field);
+    expect(missing, text).to.deep.equal([]);
+    for (const english of [
+      'Invoice number',
+      'Issued',
+      'Period of supply',
+      'Payment terms',
+      'Subtotal',
+      'Unit price',
+      'Page 1 of',
+      'Bill to',
+    ])
+      expect(text, english).to.not.include(english);
+  });
+
   it("shows the rate on every line and the tax per rate on a German client's invoice (19 % and 7 %)", async function () {
     const db = h.crm.db;
     const row = await db('invoices as i')
@@ -162,6 +196,7 @@ describe('invoice PDF: the details an invoice a business can file carries', func
     expect(page.text).to.include(english.replace("'", '&#39;'));
     expect(await download()).to.include(english);
     expect(await download('de')).to.include('Keine Umsatzsteuer: Die Leistung ist im Land des Leistenden nicht steuerbar');
+    expect(await download('fr')).to.include('TVA non applicable : la prestation n’est pas imposable dans le pays du vendeur');
     // Without a reason recorded, the CRM's own note is printed as the agency wrote it.
     const northwind = await h.crm.db('clients').where({ name: 'Northwind Traders' }).first('id', 'vat_exemption_note');
     await h.crm.db('clients').where({ id: northwind.id }).update({ vat_exemption_reason: null });
@@ -469,5 +504,8 @@ describe('invoice PDF: tax per line and per rate, and page numbers on a long inv
     const german = await render(invoice(40), 'de');
     expect(german).to.include('Seite 1 von 2');
     expect(german).to.include('Seite 2 von 2');
+    const french = await render(invoice(40), 'fr');
+    expect(french).to.include('Page 1 sur 2');
+    expect(french).to.include('Page 2 sur 2');
   });
 });

@@ -3,9 +3,10 @@
 // any case with its "N results" line, keyset pages, an article's body rendered as escaped text,
 // the reader's language with the workspace's and then any as fallbacks; the section's switch and
 // permission (404, suggestions included); suggestions on the new-ticket form from a subject's
-// words; malformed queries refused with a message.
+// words, without the common ones of English, German and French; malformed queries refused with a message.
 import { expect } from 'chai';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import { suggestionWords } from '../words.ts';
 
 describe('client knowledge base', function () {
   let h: PortalHarness;
@@ -217,6 +218,18 @@ describe('client knowledge base', function () {
   describe('suggestions on the new-ticket form', function () {
     beforeEach(async function () {
       await setSettings({ show_tickets: true });
+    });
+
+    it('matches a subject on the words that say what it is about, in each language the portal speaks', function () {
+      // The common words of English, German and French would match nearly every article.
+      expect(suggestionWords('How do I pay the invoice by bank transfer?')).to.deep.equal(['pay', 'invoice', 'bank', 'transfer']);
+      expect(suggestionWords('Wie kann ich die Rechnung bezahlen?')).to.deep.equal(['rechnung', 'bezahlen']);
+      expect(suggestionWords('Comment payer une facture par virement depuis votre portail ?')).to.deep.equal([
+        'payer',
+        'facture',
+        'virement',
+        'portail',
+      ]);
     });
 
     it('asks as the subject is typed, into a polite live region', async function () {

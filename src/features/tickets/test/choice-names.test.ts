@@ -1,7 +1,7 @@
 // A ticket's category and priority in the reader's language where the agency named them in it: the
 // reference CRM keeps its dictionaries' names by language, so a client reading German sees
-// "Priorität: Hoch" and "Abrechnung", on the list, the ticket and the new-ticket form, and a client
-// reading English the CRM's own names.
+// "Priorität: Hoch" and "Abrechnung", on the list, the ticket and the new-ticket form, a client
+// reading French "Priorité : Haute" and "Facturation", and a client reading English the CRM's own names.
 import { expect } from 'chai';
 import { csrfFrom, type PortalHarness, signedInDemoClient, startPortalHarness } from '../../../../test/support/portal-harness.ts';
 
@@ -20,7 +20,7 @@ describe("tickets' categories and priorities in the reader's language", function
     await h?.close();
   });
 
-  async function mariaReading(locale: 'en' | 'de') {
+  async function mariaReading(locale: 'en' | 'de' | 'fr') {
     const agent = await signedInDemoClient(h, 'maria@northwind.test');
     const page = await agent.get('/portal/demo/account').expect(200);
     await agent
@@ -53,17 +53,26 @@ describe("tickets' categories and priorities in the reader's language", function
     expect(optionsOf(form.text, 'priorityId')).to.deep.equal(['Dringend', 'Hoch', 'Normal', 'Niedrig']);
   });
 
+  it('names them in French for a client reading French', async function () {
+    const maria = await mariaReading('fr');
+    const list = await maria.get('/portal/demo/tickets?tab=all').expect(200);
+    expect(list.text).to.contain('Priorité\u00a0: Haute').and.not.contain('Priorité\u00a0: High');
+    const form = await maria.get('/portal/demo/tickets/new').expect(200);
+    expect(optionsOf(form.text, 'categoryId')).to.deep.equal(['Site web', 'Design', 'Facturation', 'Autre']);
+    expect(optionsOf(form.text, 'priorityId')).to.deep.equal(['Urgente', 'Haute', 'Normale', 'Basse']);
+  });
+
   it("gives the CRM's own names to a client reading English, and to a language it has none in", async function () {
     const maria = await mariaReading('en');
     const list = await maria.get('/portal/demo/tickets?tab=all').expect(200);
     expect(list.text).to.contain('Priority: High').and.not.contain('Hoch');
     const form = await maria.get('/portal/demo/tickets/new').expect(200);
     expect(optionsOf(form.text, 'categoryId')).to.deep.equal(['Website', 'Design', 'Billing', 'Other']);
-    // A name kept only in French: an English reader still gets the CRM's own.
+    // A name kept only in Spanish: an English reader still gets the CRM's own.
     await h.crm
       .db('ticket_priorities')
       .where({ workspace_id: Number(workspaceId), name: 'Low' })
-      .update({ names: { fr: 'Basse' } });
+      .update({ names: { es: 'Baja' } });
     const again = await maria.get('/portal/demo/tickets/new').expect(200);
     expect(optionsOf(again.text, 'priorityId')).to.deep.equal(['Urgent', 'High', 'Normal', 'Low']);
   });
