@@ -7,6 +7,9 @@ import { credentialStamp, type StandaloneBinding, type StandaloneHost, Standalon
 import { createFileBinding } from './adapter.ts';
 import { BindingFileError, readBindingFile } from './load.ts';
 
+// `portal -- check --binding FILE`, which the command line reaches through this module as it reaches every binding.
+export { checkBindingFile } from './check.ts';
+
 /** The standalone binding of the file at `file`; the file is read (and checked) when opened. */
 export function fileStandaloneBinding(file: string): StandaloneBinding {
   const name = `file:${path.basename(file)}`;

@@ -65,10 +65,10 @@ describe("start-up checks of the host's dependencies", function () {
     const deps = completeDeps();
     const adapter = deps.adapter as Record<string, unknown>;
     delete adapter.summaries;
-    adapter.contacts = { findById: noop, findByEmail: noop, list: noop };
+    adapter.contacts = { findById: noop, findByEmail: noop };
     const message = setupError(deps);
     expect(message).to.contain('adapter.summaries: is missing (the SummariesPort port)');
-    expect(message).to.contain('adapter.contacts.updateProfile: must be a function (ContactsPort.updateProfile)');
+    expect(message).to.contain('adapter.contacts.list: must be a function (ContactsPort.list)');
   });
 
   it('checks optional ports only when given, and then completely', function () {
