@@ -182,7 +182,8 @@ const RECIPES: Record<HostConcept, ClaimRecipe> = {
     words: ['used', 'usage', 'minute', 'hour', 'period', 'rolled', 'remaining', 'overage'],
   },
   timeEntry: {
-    roles: ['body', 'actor', 'assignee', 'timestamp'],
+    // amount: what the entry counts (hours or units), where a column is named only for that.
+    roles: ['body', 'actor', 'assignee', 'timestamp', 'amount'],
     linksTo: ['contractLine', 'contract', 'ticket', 'task', 'project', ...CLIENT_SIDE],
     words: ['duration', 'duree', 'billable', 'minute', 'hour', 'date', 'start', 'end', 'service'],
   },

@@ -70,12 +70,14 @@ const TEXTS: Record<ConceptId, Texts> = {
   paymentMethods: {
     keep: (f) => `keep the host's payment methods (${at(f)}) and show them on invoices`,
     complete: () => 'show the host payment methods; online payment stays behind allow_online_payments',
-    add: () => 'add a payment placeholder behind the allow_online_payments switch (workspace_client_portal_settings)',
+    add: () =>
+      'the portal takes payments online through Stripe behind the allow_online_payments switch (workspace_client_portal_settings); the host keeps no payment methods to show',
   },
   paymentGateway: {
     keep: (f) => `keep the host's payment integration (${at(f)}); the portal links to it`,
-    complete: () => 'a payment placeholder behind allow_online_payments',
-    add: () => 'add a payment placeholder (no provider) behind the allow_online_payments switch',
+    complete: () => 'the portal takes card payments through Stripe behind allow_online_payments and records them through the adapter',
+    add: () =>
+      "the portal takes card payments through Stripe (the installation's keys or the workspace's own) behind the allow_online_payments switch",
   },
   task: { keep: readThrough('tasks port'), complete: readThrough('tasks port'), add: noSource('tasks') },
   document: { keep: readThrough('documents port'), complete: readThrough('documents port'), add: noSource('documents') },

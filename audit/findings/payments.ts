@@ -1,6 +1,6 @@
 // How clients could pay: a list of payment methods (a dictionary table or a method column on
 // payments/invoices), and any online payment integration (gateway, provider, checkout, Stripe-like
-// ids). The portal only needs a placeholder, but the report says what the host already has.
+// ids). The portal takes card payments itself (Stripe), but the report says what the host already has.
 import { learnedApplies } from '../recognition/learned.ts';
 import { bestWordMatch, tokenize } from '../recognition/names.ts';
 import type { TableProfile } from '../recognition/schema-model.ts';

@@ -108,12 +108,12 @@ export function backendAnswers(context: AnswerContext): Answer[] {
   const d5Status: Status = gateway.status === 'exists' ? 'exists' : payments.status === 'exists' ? 'partial' : 'missing';
   const d5 = answer(
     'D5',
-    'Is there a payment integration (even a placeholder)?',
+    'Is there a payment integration?',
     d5Status,
     [...evidenceOf(gateway, 4), ...(payments.status === 'exists' ? evidenceOf(payments, 3) : [])],
     decisionFor(d5Status, {
       keep: `keep the host's payment integration (${gateway.chosenTable}); invoices in the portal link to it`,
-      complete: `payments are recorded (${payments.chosenTable}) but nothing takes them online; the portal adds a payment placeholder behind allow_online_payments`,
+      complete: `payments are recorded (${payments.chosenTable}) but the host takes none online; the portal takes them through Stripe behind allow_online_payments and records each through the adapter`,
       add: gateway.decision.text,
     }),
     ['paymentGateway', 'payment'],

@@ -183,7 +183,7 @@ export function clientViewAnswers(context: AnswerContext): Answer[] {
       decisionFor(b5, {
         keep: `keep the host's online payment (${gateway.chosenTable}); the portal links invoices to it`,
         complete:
-          "invoices show the host's payment methods; online payment is a placeholder behind allow_online_payments until a provider is wired in",
+          "invoices show the host's payment methods; clients pay online through Stripe (the installation's keys or the workspace's own) behind allow_online_payments",
         add: methods.decision.text,
       }),
       ['paymentMethods', 'paymentGateway', 'payment'],

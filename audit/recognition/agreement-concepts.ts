@@ -154,17 +154,24 @@ const remaining: Test = (profile) => {
   return c ? `records what is over or left: ${c.name}` : null;
 };
 
-/** Time worked: a duration (minutes, hours, duree). */
+const DURATION_WORDS = ['duration', 'duree', 'dauer', 'minute', 'minutes', 'hour', 'hours', 'stunden'];
+
+/**
+ * Time worked: a duration (minutes, hours, duree), by its name or, for a column named only for
+ * what it counts (amount, quantity), by its comment: "Hours the work used" says what the name
+ * does not.
+ */
 const workDuration: Test = (profile) => {
   const c = columnWhere(
     profile,
     (w, col) =>
       numeric(col) &&
       !isKey(w) &&
-      anyWord('duration', 'duree', 'dauer', 'minute', 'hour', 'hours', 'billable', 'spent', 'worked')(w) &&
+      (anyWord(...DURATION_WORDS, 'billable', 'spent', 'worked')(w) ||
+        (col.comment !== null && anyWord(...DURATION_WORDS)(tokenize(col.comment)))) &&
       !anyWord('max', 'min', 'threshold', 'default', 'round', 'rate')(w),
   );
-  return c ? `records time worked: ${c.name}` : null;
+  return c ? `records time worked: ${c.name}${anyWord(...DURATION_WORDS)(tokenize(c.name)) ? '' : ` (its comment: "${c.comment}")`}` : null;
 };
 
 const workSpan: Test = (profile) => {
@@ -225,6 +232,9 @@ function hangsOff(id: TableConceptId, what: string): Test {
     return link ? `hangs off ${what} (${link})` : null;
   };
 }
+
+/** A delivery reaches the client directly or through the order it delivers (the order is the client's). */
+const toClientOrOrder: Test = (profile, context) => toClient(profile, context) ?? hangsOff('salesOrder', 'an order')(profile, context);
 
 /** A line or a count hangs off its parent: scored as the link, and penalised without it. */
 function parent(id: TableConceptId, what: string): Pick<TableConceptSpec, 'graph' | 'mustLink'> {
@@ -302,7 +312,7 @@ export const AGREEMENT_CONCEPTS: TableConceptSpec[] = [
       { weight: 0.1, reason: 'has a date', roles: ['timestamp'] },
     ],
     links: [{ to: ['salesOrder', ...CLIENT_SIDE], weight: 1, reason: 'delivers to the client' }],
-    essential: { test: both(carriage, toClient), what: 'nothing says how it travels (tracking, carrier) to a client' },
+    essential: { test: both(carriage, toClientOrOrder), what: 'nothing says how it travels (tracking, carrier) to a client' },
     genericSignature: true,
     lookupPenalty: true,
   },

@@ -14,7 +14,7 @@ import {
 } from '../../src/index.ts';
 import { trustProxySetting } from '../shared/host-http.ts';
 import { bootReferenceCrm } from './boot.ts';
-import { openDemoPayments } from './seed-portal-demo.ts';
+import { openDemoOfStart } from './seed-portal-demo.ts';
 import { startupLines } from './startup-lines.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -64,9 +64,7 @@ try {
       },
     },
   });
-  const demo = crm.staffLogins.clients.find((login) => login.workspaceSlug === 'demo');
-  if (env.NODE_ENV !== 'production' && demo && (await openDemoPayments(crm.db, demo.workspaceId)))
-    await crm.portal.workspaceChanged(demo.workspaceId);
+  if (env.NODE_ENV !== 'production') await openDemoOfStart(crm);
   const production = env.NODE_ENV === 'production';
   const running = `Reference CRM with the client portal is running at ${crm.url}  (${crm.databaseMode} PostgreSQL, ready in ${Date.now() - started} ms)`;
   const lines = startupLines({

@@ -171,6 +171,22 @@ export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
     columns: ['workspace_id', 'id', 'order_id', 'position', 'description', 'quantity', 'unit_price_cents', 'tax_rate_percent'],
   },
   {
+    concept: 'shipment',
+    table: 'shipments',
+    columns: [
+      'workspace_id',
+      'id',
+      'order_id',
+      'number',
+      'status',
+      'carrier',
+      'tracking_number',
+      'tracking_url',
+      'sent_on',
+      'delivered_on',
+    ],
+  },
+  {
     concept: 'contract',
     table: 'contracts',
     columns: ['workspace_id', 'id', 'client_id', 'number', 'name', 'status', 'starts_on', 'ends_on'],
@@ -191,6 +207,11 @@ export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
       'starts_on',
       'ends_on',
     ],
+  },
+  {
+    concept: 'timeEntry',
+    table: 'time_entries',
+    columns: ['workspace_id', 'id', 'contract_line_id', 'staff_user_id', 'work_date', 'amount', 'description'],
   },
   {
     concept: 'asset',

@@ -1,0 +1,78 @@
+// The demo as `npm start` leaves it (plugins/reference-crm/server.ts: the boot on an empty database
+// with the committed flags.json, then openDemoOfStart): the first demo client's navigation links
+// every client section of the portal, each page answering 200 with what the demo seeded for it;
+// the workspace the portal is off for keeps the defaults of a new workspace; an admin's later
+// choice survives the next start.
+import { expect } from 'chai';
+import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
+import { openDemoOfStart } from '../../plugins/reference-crm/seed-portal-demo.ts';
+import { PORTAL_SECTIONS } from '../../src/core/policies/portal-policy.ts';
+import { DEFAULT_SETTINGS } from '../../src/core/settings/portal-settings.ts';
+import { findSettings } from '../../src/core/settings/queries.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { signedInAgent } from '../support/portal-harness.ts';
+import request from 'supertest';
+
+/** The hrefs of the portal's navigation row (the phone menu repeats the same links). */
+function navigationLinks(html: string): string[] {
+  const row = /<ul class="portal-nav__row">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
+  return [...row.matchAll(/<a href="([^"]+)"/g)].map((match) => match[1]!);
+}
+
+/** A record of what the demo seeds for each section that starts empty elsewhere, as its page shows it. */
+const SEEDED_ON_PAGE: Partial<Record<(typeof PORTAL_SECTIONS)[number], string>> = {
+  orders: 'SO-2026-001',
+  devices: 'NW-0001',
+  contracts: 'Website care and support',
+};
+
+describe('npm start: the demo shows the whole portal', function () {
+  this.timeout(120_000);
+  let database: TestDatabase;
+  let crm: RunningCrm;
+
+  before(async function () {
+    database = await createTestDatabase();
+    // As server.ts starts it outside production: its own flags file (flags.json), the demo seed.
+    crm = await bootReferenceCrm({ databaseUrl: database.url, port: 0, sessionSecret: 'demo-start-'.padEnd(48, 'x'), quiet: true });
+    await openDemoOfStart(crm);
+  });
+
+  after(async function () {
+    await crm?.close();
+    await database?.drop();
+  });
+
+  it("links every client section from the first demo client's navigation, each answering 200", async function () {
+    const [first] = crm.clientLogins;
+    expect(first, 'the first demo login').to.include({ workspaceSlug: 'demo', email: 'maria@northwind.test' });
+    const agent = await signedInAgent(request.agent(crm.url), 'demo', first!);
+    const home = await agent.get('/portal/demo/').expect(200);
+    const links = navigationLinks(home.text);
+    const sections = links.map((href) => href.replace('/portal/demo/', '')).filter((name) => name !== '');
+    expect(sections).to.include.members([...PORTAL_SECTIONS]);
+    for (const href of links) {
+      const page = await agent.get(href);
+      expect(page.status, href).to.equal(200);
+      const section = href.replace('/portal/demo/', '') as (typeof PORTAL_SECTIONS)[number];
+      const seeded = SEEDED_ON_PAGE[section];
+      if (seeded) expect(page.text, href).to.include(seeded);
+    }
+    // Bookable: a service to choose, from the hours the demo seeds.
+    const booking = await agent.get('/portal/demo/appointments/new').expect(200);
+    expect(booking.text).to.include('Consultation');
+  });
+
+  it('leaves every other workspace with the defaults of a new one', async function () {
+    const acme = await crm.db('workspaces').where({ slug: 'acme' }).first('id');
+    const settings = await findSettings(crm.db, String(acme.id));
+    expect(settings).to.deep.equal(DEFAULT_SETTINGS);
+  });
+
+  it("keeps an admin's later choice at the next start", async function () {
+    const demo = crm.staffLogins.clients.find((login) => login.workspaceSlug === 'demo')!;
+    await crm.db('workspace_client_portal_settings').where({ workspace_id: demo.workspaceId }).update({ show_devices: false });
+    await openDemoOfStart(crm);
+    expect((await findSettings(crm.db, demo.workspaceId)).showDevices).to.equal(false);
+  });
+});
