@@ -2,7 +2,9 @@
 // language", any staff member) has no axe violations and no horizontal overflow at 390 px, in
 // English and, once German is chosen on it (post/redirect/get), in German with lang="de"; a
 // record page's facts (client, title, status, total) wrap at 390 px without a separator left at a
-// line's end, and its "Client portal" crumb is a link with its words, back to the admin home.
+// line's end, and its "Client portal" crumb is a link with its words, back to the admin home; an
+// approval page with its SHA-256 fingerprints and a decision, the Help article list and an
+// article's form hold at 390 px.
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import {
@@ -13,7 +15,8 @@ import {
   staffSignIn,
   type WatchedPage,
 } from '../support/browser-pages.ts';
-import { demoNorthwind, sentProposal } from '../support/demo-records.ts';
+import { insertApprovalDecision } from '../../plugins/reference-crm/queries/approvals.ts';
+import { demoNorthwind, demoWorkspaceId, sentProposal } from '../support/demo-records.ts';
 import { startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 const LANGUAGE = '/client-portal/notifications/language';
@@ -38,6 +41,8 @@ describe('staff pages in Chromium: the language page and a record page', functio
   let browser: Browser;
   let staff: WatchedPage;
   let recordPath: string;
+  let approvalPath: string;
+  let articlePath: string;
 
   before(async function () {
     h = await startPortalHarness();
@@ -49,6 +54,25 @@ describe('staff pages in Chromium: the language page and a record page', functio
       title: 'Relaunch of the online shop with a new catalogue and checkout',
     });
     recordPath = `/settings/client-portal/records/proposal/${northwind.id}/${proposalId}`;
+    // The demo's approval, decided from an IPv6 address: two unbroken 64-character fingerprints.
+    const workspaceId = await demoWorkspaceId(h.crm.db);
+    const approval = await h.crm.db('approval_versions').where({ workspace_id: workspaceId, number: 1 }).first('request_id', 'sha256');
+    await insertApprovalDecision(h.crm.db, {
+      workspaceId,
+      requestId: approval.request_id,
+      version: 1,
+      outcome: 'changes_requested',
+      comment: 'Larger logo, please.',
+      point: null,
+      contactId: null,
+      decidedBy: 'Maria García',
+      fileSha256: approval.sha256,
+      ip: '2001:0db8:85a3:0000:0000:8a2e:0370:7334',
+      decidedAt: new Date(),
+    });
+    approvalPath = `/approvals/${approval.request_id}`;
+    const article = await h.crm.db('kb_articles').where({ workspace_id: workspaceId }).orderBy('id').first('id');
+    articlePath = `/knowledge-base/${article.id}`;
     staff = await openPage(browser);
     const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
     await staffSignIn(staff.page, h.crm.url, admin);
@@ -101,5 +125,25 @@ describe('staff pages in Chromium: the language page and a record page', functio
     await expectNoAxeViolations(page, 'record page at 390 px');
     await expectNoOverflowAt390(page, 'record page');
     await page.setViewportSize({ width: 1200, height: 900 });
+  });
+
+  it('holds an approval page with its fingerprints, the Help articles and an article at 390 px', async function () {
+    const { page } = staff;
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [path, label] of [
+      [approvalPath, 'approval page'],
+      ['/knowledge-base', 'Help articles'],
+      [articlePath, 'Help article form'],
+    ] as const) {
+      const response = await page.goto(`${h.crm.url}${path}`);
+      expect(response?.status(), path).to.equal(200);
+      await expectNoOverflowAt390(page, label);
+      await expectNoAxeViolations(page, `${label} at 390 px`);
+    }
+    expect(await page.locator('code').count(), 'no code on the article form').to.equal(0);
+    await page.goto(`${h.crm.url}${approvalPath}`);
+    expect(await page.locator('code').count(), 'the version’s and the decision’s fingerprints').to.equal(2);
+    await page.setViewportSize({ width: 1200, height: 900 });
+    expect(staff.consoleErrors).to.deep.equal([]);
   });
 });

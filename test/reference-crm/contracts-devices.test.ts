@@ -1,6 +1,6 @@
 // Covers the contract and device staff pages: a client's devices and contracts from its page; a
 // contract with its lines, the hours used this period and the entries behind them; a time entry
-// recorded against a line (post/redirect/get), refused with a reason (400) for bad input or a line
+// recorded against a line (post/redirect/get), its hours also written with a decimal comma ("1,5"), refused with a reason (400) for bad input or a line
 // of another contract, and 403 without the CSRF token; 404 across workspaces. Reaching 80 % and
 // 100 % of an allowance this period tells the plugins once each (recordChanged, kind contract);
 // other work on a running contract (dated in another period, on a line without an allowance) is
@@ -83,6 +83,19 @@ describe('reference CRM contract and device pages', function () {
       .send({ lineId: String(support), day: today, amount: '1' })
       .expect(403);
     expect(told).to.deep.equal([]);
+  });
+
+  it('takes hours written with a decimal comma, as German staff write them, and refuses a thousands separator', async function () {
+    const entries = () => crm.db('time_entries').where({ contract_line_id: hosting }).orderBy('id').pluck('amount');
+    const before = await entries();
+    await record({ lineId: String(hosting), day: today, amount: '1,5', description: 'Komma' }, 303);
+    await record({ lineId: String(hosting), day: today, amount: ' 2,25 ', description: 'Komma und Leerzeichen' }, 303);
+    expect((await entries()).slice(before.length).map(Number)).to.deep.equal([1.5, 2.25]);
+    const refused = await record({ lineId: String(hosting), day: today, amount: '1,500', description: '' }, 400);
+    expect(textOf(refused.text)).to.include('Enter the hours or units as a number, for example 1.5 or 1,5.');
+    expect(refused.text).to.contain('value="1,500"');
+    expect(await entries()).to.have.length(before.length + 2);
+    told.length = 0;
   });
 
   it('records time (post/redirect/get) and tells the plugins when the allowance reaches 80 % and 100 % this period, once each', async function () {

@@ -1,7 +1,8 @@
 // The portal's Company page beside the reference CRM: a client's details are its `clients` row.
 // The CRM keeps the postal address as the lines a letterhead prints (its client screen takes them
-// as typed): the street lines, "postal code city", the country's English name last. The portal's
-// fields are read from those lines and written back as them, so the next PDF prints the change.
+// as typed): the street lines, "postal code city" (or, where the country writes it so, "city,
+// state postal code"), the country's English name last. The portal's fields are read from those
+// lines and written back as them, so the next PDF prints the change.
 import type { CompanyDetails, CompanyDetailsField, CompanyDetailsPort } from '../../../src/index.ts';
 import { parseId } from '../ids.ts';
 import { type Db, inTransaction } from '../queries/db.ts';
@@ -27,6 +28,8 @@ function countryCodeOf(name: string): string | null {
     for (let a = 65; a <= 90; a++)
       for (let b = 65; b <= 90; b++) {
         const code = String.fromCharCode(a, b);
+        // ICU still names withdrawn codes (UK, FX, SU, YU): "United Kingdom" is GB, "France" FR.
+        if (new Intl.Locale(`und-${code}`).region !== code) continue;
         for (const n of names) {
           const label = n.of(code);
           if (label && label !== code) codesByName.set(label.toLowerCase(), code);
@@ -38,6 +41,28 @@ function countryCodeOf(name: string): string | null {
 
 const englishName = (code: string) => new Intl.DisplayNames(['en'], { type: 'region' }).of(code) ?? code;
 const text = (value: string | null | undefined) => (value?.trim() ? value.trim() : null);
+
+/**
+ * The countries whose town line ends with the postal code ("Seattle, WA 98101", "London SW1A 1AA"),
+ * with the code's shape. The portal has no field for a state or province: it stays with the city
+ * ("Seattle, WA"), so a save writes the line back as it was.
+ */
+const POSTAL_CODE_LAST: Readonly<Record<string, RegExp>> = {
+  US: /^(.+?),?\s+(\d{5}(?:-\d{4})?)$/,
+  CA: /^(.+?),?\s+([A-Z]\d[A-Z] ?\d[A-Z]\d)$/i,
+  AU: /^(.+?),?\s+(\d{4})$/,
+  GB: /^(.+?),?\s+([A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})$/i,
+};
+/** The town line in most of Europe: "10117 Berlin", "D-10117 Berlin", "75001 Paris". */
+const POSTAL_CODE_FIRST = /^([A-Z]{0,3}-?\d[\dA-Z -]{1,9}?)\s+(\D.*)$/i;
+
+/** Postal code and city from a town line, in the order the country writes them, else code first. */
+function townOf(line: string, countryCode: string | null): { postalCode: string; city: string } | null {
+  const last = countryCode ? POSTAL_CODE_LAST[countryCode]?.exec(line) : null;
+  if (last) return { city: last[1]!.trim(), postalCode: last[2]!.trim() };
+  const first = POSTAL_CODE_FIRST.exec(line);
+  return first ? { postalCode: first[1]!.trim(), city: first[2]!.trim() } : null;
+}
 
 /** The portal's address fields from the CRM's address lines. */
 function addressFields(
@@ -52,10 +77,9 @@ function addressFields(
   let postalCode: string | null = null;
   let city: string | null = null;
   const town = lines.length > 1 ? lines.at(-1)! : null;
-  const match = town ? /^([A-Z]{0,3}-?\d[\dA-Z -]{1,9}?)\s+(\D.*)$/i.exec(town) : null;
-  if (match) {
-    postalCode = match[1]!.trim();
-    city = match[2]!.trim();
+  const split = town ? townOf(town, countryCode) : null;
+  if (split) {
+    ({ postalCode, city } = split);
     lines.pop();
   } else if (town && countryCode) {
     city = town;
@@ -75,7 +99,12 @@ function addressText(d: Pick<CompanyDetails, 'addressLine1' | 'addressLine2' | '
   const lines = [
     text(d.addressLine1),
     text(d.addressLine2),
-    text([text(d.postalCode), text(d.city)].filter(Boolean).join(' ')),
+    text(
+      (d.countryCode && POSTAL_CODE_LAST[d.countryCode] ? [d.city, d.postalCode] : [d.postalCode, d.city])
+        .map(text)
+        .filter(Boolean)
+        .join(' '),
+    ),
     d.countryCode ? englishName(d.countryCode) : null,
   ].filter((line): line is string => line !== null);
   return lines.length ? lines.join('\n') : null;

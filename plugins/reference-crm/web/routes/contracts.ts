@@ -33,11 +33,13 @@ const BADGE = { draft: 'draft', active: 'accepted', ended: 'expired' } as const;
 const entrySchema = z.object({
   lineId: idField('Choose the line the work counts against.'),
   day: dateField('Day'),
+  // Staff who write German or French type "1,5": a comma before at most two decimals can only be
+  // the decimal separator (a thousands separator has three digits after it), so both are taken.
   amount: z.preprocess(
-    (value) => (typeof value === 'string' ? value.trim() : ''),
+    (value) => (typeof value === 'string' ? value.trim().replace(/^(\d{1,4}),(\d{1,2})$/, '$1.$2') : ''),
     z
       .string()
-      .regex(/^\d{1,4}(\.\d{1,2})?$/, { error: 'Enter the hours or units as a number, for example 1.5.' })
+      .regex(/^\d{1,4}(\.\d{1,2})?$/, { error: 'Enter the hours or units as a number, for example 1.5 or 1,5.' })
       .refine((value) => Number(value) > 0, { error: 'Enter more than 0 hours or units.' }),
   ),
   description: freeText('What was done', 2000),

@@ -205,7 +205,7 @@ describe('notifications for clients of the agency’s work: approvals, shipments
     expect(page).to.contain('10.5 of 10');
     // Bad input is refused in words, and records nothing.
     const refused = await record('a lot', 400);
-    expect(refused.text).to.contain('Enter the hours or units as a number, for example 1.5.');
+    expect(refused.text).to.contain('Enter the hours or units as a number, for example 1.5 or 1,5.');
     expect((await rowsOf(maria.id, 'allowance_nearly_used')).length).to.equal(2);
   });
 

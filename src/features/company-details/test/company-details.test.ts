@@ -2,6 +2,7 @@
 // the CRM keeps; the client admin, with the workspace's switch on, changes them (PRG), written to
 // the CRM's clients row in one transaction with the activity log's entry (old → new per field),
 // which the agency's notifications are built from; the next invoice PDF carries the new address.
+// A US or UK town line ("Seattle, WA 98101") gives its postal code, and is written back in its order.
 // Forms refused with a reason (400); the form is a 404 to anyone without the permission, and
 // another company never sees or changes this one's details.
 import { expect } from 'chai';
@@ -206,6 +207,35 @@ describe('company details', function () {
     expect(page).to.contain('Coordonnées de l’entreprise').and.contain('Numéro et rue').and.contain('12 rue de Rivoli');
     expect(page).to.contain('<option value="DE" selected>Allemagne</option>');
     expect(page).to.match(/name="postalCode"[^>]*value="75001"|value="75001"[^>]*name="postalCode"/);
+  });
+
+  it('splits a US or UK town line with its postal code last, and a save writes the line back as it was', async function () {
+    await setSettings({ allow_company_details_edit: true });
+    const fieldValue = (page: string, name: string) =>
+      (new RegExp(`name="${name}"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="${name}"`).exec(page) ?? [])
+        .slice(1)
+        .find((v) => v !== undefined);
+    // The seeded address: "410 Harbor Street / Seattle, WA 98101 / United States". The portal has no
+    // state field, so the state stays with the city.
+    const page = (await olivia.get(url).expect(200)).text;
+    expect(fieldValue(page, 'city')).to.equal('Seattle, WA');
+    expect(fieldValue(page, 'postalCode')).to.equal('98101');
+    expect(fieldValue(page, 'addressLine1')).to.equal('410 Harbor Street');
+    expect(fieldValue(page, 'addressLine2')).to.equal('');
+    const fields = ['addressLine1', 'addressLine2', 'postalCode', 'city', 'countryCode', 'billingEmail', 'taxId'];
+    const same = Object.fromEntries(fields.map((name) => [name, fieldValue(page, name) ?? '']));
+    same.countryCode = 'US';
+    expect((await save(olivia, { ...same, phone: '+1 206 555 0100' }, 303)).headers.location).to.equal(`${url}?notice=saved`);
+    expect((await h.crm.db('clients').where({ id: northwind.id }).first('address')).address).to.equal(northwind.address);
+    // A moved postal code is written where a US address has it.
+    await save(olivia, { ...same, phone: '+1 206 555 0100', postalCode: '98104' }, 303);
+    expect((await h.crm.db('clients').where({ id: northwind.id }).first('address')).address).to.equal(
+      '410 Harbor Street\nSeattle, WA 98104\nUnited States',
+    );
+
+    await h.crm.db('clients').where({ id: northwind.id }).update({ address: '10 Downing Street\nLondon SW1A 2AA\nUnited Kingdom' });
+    const london = (await olivia.get(url).expect(200)).text;
+    expect([fieldValue(london, 'postalCode'), fieldValue(london, 'city')]).to.deep.equal(['SW1A 2AA', 'London']);
   });
 
   it("never shows or changes another company's details", async function () {

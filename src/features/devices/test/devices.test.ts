@@ -2,7 +2,8 @@
 // serial number, asset tag and location, searched and filtered; a device's page with the tickets
 // about it, read through the tickets port; "open a ticket about this device" starts the tickets'
 // own form with the device named and, on send, writes the ticket and its link together (PRG); the
-// ticket's page, the client's and the staff's, then names and links the device.
+// ticket's page, the client's and the staff's, then names and links the device. A German reader
+// sees the host's status word in German ("In Wartung"), or not at all where the chip says it.
 // Another company's device, a switched-off section and a person without the permission: 404.
 import { expect } from 'chai';
 import {
@@ -169,5 +170,39 @@ describe('client devices', function () {
   it('reads in German', async function () {
     const page = (await maria.get('/portal/demo/devices').set('Accept-Language', 'de').expect(200)).text;
     expect(page).to.contain('Geräte').and.contain('Drucker');
+  });
+
+  it('says the host’s status in German, or not at all where the state chip already says it', async function () {
+    // The words a reader sees: no tag, attribute or script.
+    const text = (html: string) => html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]*>/g, ' ');
+    const english = /\b(maintenance|inactive|active)\b/i;
+    const list = text((await maria.get('/portal/demo/devices').set('Accept-Language', 'de').expect(200)).text);
+    expect(list).to.contain('Status: In Wartung').and.contain('Außer Betrieb');
+    expect(list).to.not.match(english);
+    expect(list.match(/Status:/g), 'only the printer’s status says more than its chip').to.have.length(1);
+    const printer = text(
+      (
+        await maria
+          .get(`/portal/demo/devices/${await deviceId('Office printer')}`)
+          .set('Accept-Language', 'de')
+          .expect(200)
+      ).text,
+    );
+    expect(printer)
+      .to.match(/Status\s+In Wartung/)
+      .and.not.match(english);
+    for (const name of ['Web server', 'Old router']) {
+      const page = text(
+        (
+          await maria
+            .get(`/portal/demo/devices/${await deviceId(name)}`)
+            .set('Accept-Language', 'de')
+            .expect(200)
+        ).text,
+      );
+      expect(page, name)
+        .to.not.match(english)
+        .and.not.match(/\bStatus\b/);
+    }
   });
 });
