@@ -103,6 +103,7 @@ describe('npm run audit -- --write-binding on Invoice Ninja', function () {
   before(async function () {
     const skip = realSchemaSkipReason('invoiceninja-sample.sql');
     if (skip) {
+      // No PostgreSQL server or no shared sample here (printed above): the schema loads only with psql into a server.
       console.log(`      skipped: ${skip}`);
       this.skip();
     }
@@ -286,6 +287,7 @@ describe('npm run audit -- --write-binding on EspoCRM', function () {
 
   it('writes nothing the format refuses but its questions: the staff asked apart from the portal logins in their table', async function () {
     if (!process.env.DATABASE_URL) {
+      // No PostgreSQL server here (printed above): EspoCRM's schema loads only with psql into a server.
       console.log('      skipped: the real schemas are loaded on a real PostgreSQL server only (DATABASE_URL unset)');
       this.skip();
     }

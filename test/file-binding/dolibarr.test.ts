@@ -58,6 +58,7 @@ describe('binding file: Dolibarr proposals and invoices read as the hand-written
   let file: HostAdapter;
 
   before(async function () {
+    // No PostgreSQL server (DATABASE_URL) or no Dolibarr schema here: Dolibarr's real schema loads only with psql into a server.
     if (reason) this.skip();
     host = await startDolibarrHost({ portalTables: true });
     hand = createDolibarrAdapter(host.db, { workspaceSlug: host.seed.workspaceSlug, actingUserId: host.seed.users.admin });

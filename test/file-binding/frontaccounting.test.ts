@@ -242,6 +242,7 @@ const reason = realSchemaUnavailable();
 if (reason)
   describe('host adapter contract: binding file: FrontAccounting', function () {
     it(`is skipped: ${reason}`, function () {
+      // Said in the test's name: no PostgreSQL server (DATABASE_URL) here.
       this.skip();
     });
   });
@@ -282,6 +283,7 @@ describe('bindings/frontaccounting.yaml on FrontAccounting', function () {
   let binding: FileBinding;
 
   before(async function () {
+    // No PostgreSQL server (DATABASE_URL) here: FrontAccounting's schema loads only with psql into a server.
     if (reason) this.skip();
     ({ database, db } = await frontAccounting());
     await seed(db);
@@ -405,6 +407,7 @@ describe('npm run portal -- … --binding bindings/frontaccounting.yaml on Front
   let serving: ServingPortal | undefined;
 
   before(async function () {
+    // No PostgreSQL server (DATABASE_URL) here: FrontAccounting's schema loads only with psql into a server.
     if (reason) this.skip();
     ({ database, db } = await frontAccounting());
     await seed(db);

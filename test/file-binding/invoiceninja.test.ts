@@ -119,6 +119,7 @@ async function seedForContract(db: Knex) {
 if (reason)
   describe('host adapter contract: binding file: Invoice Ninja', function () {
     it(`is skipped: ${reason}`, function () {
+      // Said in the test's name: no PostgreSQL server (DATABASE_URL) or no Invoice Ninja sample here.
       this.skip();
     });
   });
@@ -166,6 +167,7 @@ describe('npm run portal -- … --binding bindings/invoiceninja.yaml on Invoice 
   let shapes: string;
 
   before(async function () {
+    // No PostgreSQL server (DATABASE_URL) or no Invoice Ninja sample here: the schema loads only with psql into a server.
     if (reason) this.skip();
     ({ database, db } = await invoiceNinja());
     smtp = await startSmtpCapture();

@@ -29,6 +29,7 @@ describe('binding file: statements per port call stay flat as a client’s recor
   let counter: QueryCounter;
 
   before(async function () {
+    // No PostgreSQL server (DATABASE_URL) or no Invoice Ninja sample here: the schema loads only with psql into a server.
     if (reason) this.skip();
     database = await loadRealSchema('invoiceninja.sql', BUILT_SCHEMAS_DIR);
     await promisify(execFile)('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-q', '-o', '/dev/null', '-f', INVOICENINJA_SAMPLE, database.url]);
