@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import {
   clampLimit,
+  containsPattern,
   decodeCursor,
   overdueFrom,
   pageOf,
@@ -348,7 +349,7 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
               clientId,
               {
                 ...(filter.status ? { states: filter.status } : {}),
-                ...(filter.search ? { matching: containsText(filter.search), ...(filter.amount ? { amount: filter.amount } : {}) } : {}),
+                ...(filter.search ? { matching: containsPattern(filter.search), ...(filter.amount ? { amount: filter.amount } : {}) } : {}),
               },
               page,
             );
@@ -470,7 +471,7 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
             {
               ...(filter.status ? { states: filter.status } : {}),
               ...(filter.overdue ? { overdueOn: overdueFrom() } : {}),
-              ...(filter.search ? { matching: containsText(filter.search), ...(filter.amount ? { amount: filter.amount } : {}) } : {}),
+              ...(filter.search ? { matching: containsPattern(filter.search), ...(filter.amount ? { amount: filter.amount } : {}) } : {}),
             },
             page,
           );
@@ -720,9 +721,4 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     },
     staffPasswords: passwordFormat(file.staff.password.format),
   };
-}
-
-/** The portal's search text as an ILIKE pattern, taken literally. */
-function containsText(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
