@@ -3,15 +3,15 @@
 // It is what Playwright itself runs headless; Debian's full Chromium with --headless cost the
 // Chromium stage about 1.8 times the CPU. These flags keep it from reaching for the network, which
 // this machine does not have.
-import { existsSync } from 'node:fs';
+import { CHROMIUM_INSTALL_HINT, findChromium } from './chromium-path.ts';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium-headless-shell';
-
-if (!existsSync(CHROMIUM_PATH)) {
+const found = findChromium();
+if (!found) {
   throw new Error(
-    `Chromium not found at ${CHROMIUM_PATH}: install it with "apt-get install -y chromium-headless-shell" or set CHROMIUM_PATH.`,
+    `Chromium not found (${process.env.CHROMIUM_PATH ?? 'no headless shell or Chromium in /usr/bin'}): ${CHROMIUM_INSTALL_HINT}.`,
   );
 }
+export const CHROMIUM_PATH: string = found;
 
 export const CHROMIUM_ARGS = [
   '--headless',
