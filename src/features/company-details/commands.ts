@@ -70,8 +70,14 @@ const requiredText = (max: number, missing: string, long: string) => z.string({ 
 const PHONE = /^\+?[0-9 ()./-]+$/;
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
-/** A region ICU names (DE, US, …): an unknown pair of letters names itself. */
-const isCountryCode = (code: string) => regionNames.of(code) !== code;
+/** Regions ICU names that are no country a company is in: groupings, test regions, "unknown". */
+const NOT_COUNTRIES = new Set(['EU', 'EZ', 'UN', 'QO', 'XA', 'XB', 'ZZ']);
+/**
+ * A country's code as it stands today (DE, US, …): an unknown pair of letters names itself, and a
+ * withdrawn one (UK, FX, SU, YU, DD…) canonicalises to its successor, so France is offered once.
+ */
+export const isCountryCode = (code: string) =>
+  regionNames.of(code) !== code && !NOT_COUNTRIES.has(code) && Intl.getCanonicalLocales(`und-${code}`)[0] === `und-${code}`;
 
 export const CompanyDetailsCommand = z
   .object({

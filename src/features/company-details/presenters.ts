@@ -2,7 +2,7 @@
 // country by its name in the reader's language, the form's values (as stored, or as sent back with
 // errors), and which fields the host lets a client change.
 import type { CompanyDetails, CompanyDetailsChange, CompanyDetailsField, RequestI18n } from '../../core/index.ts';
-import { LIMITS, vatPrefixOf } from './commands.ts';
+import { isCountryCode, LIMITS, vatPrefixOf } from './commands.ts';
 
 const FIELDS: readonly CompanyDetailsField[] = [
   'addressLine1',
@@ -15,16 +15,15 @@ const FIELDS: readonly CompanyDetailsField[] = [
   'taxId',
 ];
 
-/** Every two-letter region ICU names (the unassigned ones name themselves), computed once. */
+/** Every country's current two-letter code (see isCountryCode), computed once. */
 let regionCodes: string[] | null = null;
 function allRegionCodes(): string[] {
   if (regionCodes) return regionCodes;
-  const english = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
   const codes: string[] = [];
   for (let a = 65; a <= 90; a++)
     for (let b = 65; b <= 90; b++) {
       const code = String.fromCharCode(a, b);
-      if (english.of(code) !== code && !['EU', 'EZ', 'UN', 'QO', 'XA', 'XB', 'ZZ'].includes(code)) codes.push(code);
+      if (isCountryCode(code)) codes.push(code);
     }
   regionCodes = codes;
   return codes;

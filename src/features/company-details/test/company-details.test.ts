@@ -187,11 +187,25 @@ describe('company details', function () {
     // Outside the EU, a tax id is free text up to 20 characters.
     await save(olivia, { ...valid, countryCode: 'US', taxId: '91-1144442' }, 303);
     expect((await save(olivia, { ...valid, countryCode: 'XX' }, 400)).text).to.contain('Choose the country.');
+    // A withdrawn code is no country to choose: the United Kingdom is GB, France FR, Russia RU.
+    for (const withdrawn of ['UK', 'FX', 'SU', 'YU', 'DD']) {
+      expect((await save(olivia, { ...valid, countryCode: withdrawn }, 400)).text).to.contain('Choose the country.');
+    }
     const row = await h.crm.db('clients').where({ id: northwind.id }).first('tax_id');
     expect(row.tax_id).to.equal('91-1144442');
     expect(
       await h.crm.db('client_activity_logs').where({ workspace_id: String(workspaceId), event: 'company.details_changed' }),
     ).to.have.length(1);
+  });
+
+  it('offers each country once, by its current code', async function () {
+    await setSettings({ allow_company_details_edit: true });
+    const page = await olivia.get(url).expect(200);
+    const codes = [...page.text.matchAll(/<option value="([A-Z]{2})"/g)].map((match) => match[1]);
+    expect(codes).to.include.members(['GB', 'FR', 'RU', 'RS', 'DE', 'US']);
+    for (const withdrawn of ['UK', 'FX', 'SU', 'YU', 'CS', 'DD', 'EU', 'ZZ']) expect(codes, withdrawn).not.to.include(withdrawn);
+    expect(codes.filter((code) => code === 'FR')).to.have.length(1);
+    expect(new Set(codes).size).to.equal(codes.length);
   });
 
   it('speaks German', async function () {
