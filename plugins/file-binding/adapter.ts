@@ -31,7 +31,7 @@ import {
   type OffersPort,
 } from '../../src/index.ts';
 import type { BindingFile, InvoiceConcept, OfferConcept, Write } from './format.ts';
-import { type KeyKind, parseKey, readKeyKinds } from './keys.ts';
+import { type KeyKind, keyKindOf, parseKey, readColumnTypes } from './keys.ts';
 import { passwordFormat } from './passwords.ts';
 import { bindingClaims } from './claims.ts';
 import {
@@ -44,6 +44,7 @@ import {
   workspaceRows,
 } from './queries/identity.ts';
 import {
+  baseColumnOf,
   outstandingQuery,
   type LineRow,
   paymentRows,
@@ -154,8 +155,18 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     ...Object.values(offerConcepts).map((c) => ({ table: c.table, column: c.key })),
     ...(file.invoices ? [{ table: file.invoices.table, column: file.invoices.key }] : []),
   ];
-  const kinds = await readKeyKinds(db, keyed);
-  const kindOf = (table: string, column: string): KeyKind => kinds.get(`${table}.${column}`) ?? 'text';
+  const recordConcepts = [...Object.values(offerConcepts), ...(file.invoices ? [file.invoices] : [])];
+  const dated = recordConcepts.flatMap((c) => {
+    const column = baseColumnOf(c.date);
+    return column === null ? [] : [{ table: c.table, column }];
+  });
+  const types = await readColumnTypes(db, [...keyed, ...dated]);
+  const kindOf = (table: string, column: string): KeyKind => keyKindOf(types.get(`${table}.${column}`));
+  /** The concept's own date column where its type is `date`, which lists sort on as it is (see recordQuery). */
+  const dateColumnOf = (concept: OfferConcept | InvoiceConcept): string | undefined => {
+    const column = baseColumnOf(concept.date);
+    return column !== null && types.get(`${concept.table}.${column}`) === 'date' ? column : undefined;
+  };
   const workspaceKind: KeyKind = file.workspaces ? kindOf(file.workspaces.table, file.workspaces.key) : 'text';
   const keyOf = {
     workspace: (id: string) => (file.workspace ? (id === file.workspace.id ? id : null) : parseKey(workspaceKind, id)),
@@ -265,7 +276,8 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
       if (parts?.length !== 2 || typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date) || key === null) return { rows: [], limit };
       before = { date, id: key };
     }
-    const rows = (await recordQuery(db, record, rule, scope.ws, scope.client, { ...filter, before }, limit + 1)) as RecordRow[];
+    const sorted = { ...record, dateColumn: dateColumnOf(record.concept) } as RecordConcept;
+    const rows = (await recordQuery(db, sorted, rule, scope.ws, scope.client, { ...filter, before }, limit + 1)) as RecordRow[];
     return { rows, limit };
   }
 

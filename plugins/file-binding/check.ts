@@ -7,8 +7,9 @@ import { findClaimProblems, type OfferKind } from '../../src/index.ts';
 import { createFileBinding, type FileBinding } from './adapter.ts';
 import type { BindingFile, Join, Value, Where } from './format.ts';
 import { BindingFileError, readBindingFile } from './load.ts';
-import { joinedRows, prepareError, statusValues } from './queries/inspect.ts';
-import { recordQuery } from './queries/records.ts';
+import { readColumnTypes } from './keys.ts';
+import { indexColumns, joinedRows, prepareError, statusValues } from './queries/inspect.ts';
+import { baseColumnOf, recordQuery } from './queries/records.ts';
 
 export interface CheckReport {
   /** What stops the portal from serving with this file; empty when it may. */
@@ -16,6 +17,13 @@ export interface CheckReport {
   /** What one client would see, and the statements sent for it. */
   lines: string[];
 }
+
+/** A name as SQL writes it quoted: public.invoices → "public"."invoices". */
+const quoted = (name: string) =>
+  name
+    .split('.')
+    .map((part) => `"${part}"`)
+    .join('.');
 
 const money = (cents: number, currency: string) => `${(cents / 100).toFixed(2)} ${currency}`;
 
@@ -53,6 +61,37 @@ async function repeatedRows(
   return rows === records
     ? []
     : [`${name}.joins: ${rows} rows for ${records} records: a join matches several rows of one record; join on a key`];
+}
+
+/**
+ * Whether a host index gives a client's records newest first: its key columns are equalities the
+ * list's statement has (client, workspace, the concept's `where`) up to the date column. Else the
+ * index to ask the host's administrator for; the portal never creates one on a host table.
+ */
+async function indexAdvice(
+  db: Knex,
+  name: string,
+  concept: { table: string; client: Value; date: Value; workspace?: Value | undefined; where?: Where | undefined },
+): Promise<string | null> {
+  const client = baseColumnOf(concept.client);
+  const date = baseColumnOf(concept.date);
+  if (client === null || date === null) return null;
+  const types = await readColumnTypes(db, [{ table: concept.table, column: date }]);
+  if (types.get(`${concept.table}.${date}`) !== 'date')
+    return `${name}: the list's date (${date}) is not a date column of ${concept.table}, so each page sorts every row of the client.`;
+  const workspace = concept.workspace === undefined ? null : baseColumnOf(concept.workspace);
+  const equalities = new Set([
+    client,
+    ...(workspace ? [workspace] : []),
+    ...Object.keys(concept.where ?? {}).filter((c) => !c.includes('.')),
+  ]);
+  const serves = (columns: Array<string | null>) => {
+    const at = columns.indexOf(date);
+    const before = columns.slice(0, at);
+    return at > 0 && before.includes(client) && before.every((column) => column !== null && equalities.has(column));
+  };
+  if ((await indexColumns(db, concept.table)).some(serves)) return null;
+  return `${name}: no index on ${concept.table} gives a client's records newest first, so each page reads all of a client's rows. The host's administrator may create one (the portal never alters a host table): create index concurrently on ${quoted(concept.table)} (${quoted(client)}, ${quoted(date)});`;
 }
 
 /** The sections the file maps, with their concept. */
@@ -131,6 +170,9 @@ async function viewOf(db: Knex, binding: FileBinding, ask: { workspace?: string;
       .toNative();
     lines.push(`    ${statement.sql}`, `    with ${JSON.stringify(statement.bindings)}`);
   }
+  const advice = [];
+  for (const section of recordSections(file)) advice.push(await indexAdvice(db, section.name, section.concept));
+  if (advice.some(Boolean)) lines.push('', 'Indexes:', ...advice.filter((line) => line !== null).map((line) => `  ${line}`));
   const writes = binding.writes.map((write) => write.name);
   lines.push('', `Writes declared: ${writes.length === 0 ? 'none (clients read only)' : writes.join(', ')}`);
   const unmapped = ['proposals', 'quotations', 'invoices'].filter((name) => !(name in file) || file[name as 'invoices'] === undefined);

@@ -18,9 +18,9 @@ export function parseKey(kind: KeyKind, id: unknown): string | null {
   return id.length > 0 && id.length <= 255 && id.trim() === id ? id : null;
 }
 
-/** The kind of each `table.column` key, read from the database's catalogue in one query. */
-export async function readKeyKinds(db: Knex, keys: Array<{ table: string; column: string }>): Promise<Map<string, KeyKind>> {
-  const wanted = keys.map(({ table, column }) => {
+/** The data type of each `table.column` (information_schema's `data_type`), in one query; absent when not found. */
+export async function readColumnTypes(db: Knex, columns: Array<{ table: string; column: string }>): Promise<Map<string, string>> {
+  const wanted = columns.map(({ table, column }) => {
     const [schema, name] = table.includes('.') ? (table.split('.') as [string, string]) : [null, table];
     return { schema, name, column };
   });
@@ -33,14 +33,18 @@ export async function readKeyKinds(db: Knex, keys: Array<{ table: string; column
     column_name: string;
     data_type: string;
   }>;
-  const kinds = new Map<string, KeyKind>();
+  const types = new Map<string, string>();
   for (const [i, want] of wanted.entries()) {
     const row = rows.find(
       (r) => r.table_name === want.name && r.column_name === want.column && (want.schema === null || r.table_schema === want.schema),
     );
-    const key = keys[i]!;
-    const kind: KeyKind = !row ? 'text' : INTEGER_TYPES.has(row.data_type) ? 'integer' : row.data_type === 'uuid' ? 'uuid' : 'text';
-    kinds.set(`${key.table}.${key.column}`, kind);
+    const { table, column } = columns[i]!;
+    if (row) types.set(`${table}.${column}`, row.data_type);
   }
-  return kinds;
+  return types;
+}
+
+/** The kind of a key column of the given data type (see readColumnTypes). */
+export function keyKindOf(dataType: string | undefined): KeyKind {
+  return dataType === undefined ? 'text' : INTEGER_TYPES.has(dataType) ? 'integer' : dataType === 'uuid' ? 'uuid' : 'text';
 }

@@ -200,6 +200,20 @@ describe('npm run portal -- … --binding bindings/invoiceninja.yaml on Invoice 
     expect(fits.stdout).to.include('What Bars Bakery Ltd (client 1) would see, signed in as bars.client@example.test:');
     expect(fits.stdout).to.match(/invoices: INV-BARS-0042 open 1200\.00 EUR\n\s+select .* from "invoices" as "r"/);
     expect(fits.stdout).not.to.include('INV-OTHER-0001');
+    // Invoice Ninja indexes invoices and quotes by client only: check names the index a page needs.
+    expect(fits.stdout).to.include(
+      'invoices: no index on invoices gives a client\'s records newest first, so each page reads all of a client\'s rows. The host\'s administrator may create one (the portal never alters a host table): create index concurrently on "invoices" ("client_id", "date");',
+    );
+    expect(fits.stdout).to.include('create index concurrently on "quotes" ("client_id", "date");');
+    await db.raw('create index portal_check_invoices on invoices (company_id, client_id, date)');
+    try {
+      const indexed = await runPortal(['check', '--binding', FILE], env);
+      expect(indexed.code, indexed.stderr).to.equal(0);
+      expect(indexed.stdout).not.to.include('on "invoices" ("client_id", "date")');
+      expect(indexed.stdout).to.include('on "quotes" ("client_id", "date")');
+    } finally {
+      await db.raw('drop index portal_check_invoices');
+    }
 
     const folder = mkdtempSync(path.join(tmpdir(), 'binding-'));
     try {

@@ -69,3 +69,18 @@ export async function prepareError(db: Knex, name: string, sql: string): Promise
     return message.startsWith('prepare') ? message.split(' - ').slice(1).join(' - ') || message : message;
   }
 }
+
+/** The key columns of each index on a table, in their order (expression parts as null). */
+export async function indexColumns(db: Knex, table: string): Promise<Array<Array<string | null>>> {
+  const rows = (await db.raw(
+    `select i.indexrelid::regclass::text as name, array_agg(a.attname::text order by k.n) as columns
+       from pg_index i
+       cross join lateral unnest(i.indkey) with ordinality as k(attnum, n)
+       left join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum and k.attnum > 0
+      where i.indrelid = to_regclass(?)
+        and k.n <= i.indnkeyatts
+      group by i.indexrelid`,
+    [table],
+  )) as { rows: Array<{ name: string; columns: Array<string | null> }> };
+  return rows.rows.map((row) => row.columns);
+}

@@ -3,12 +3,24 @@
 // number or title and by amount; one record with its lines and payments. Drafts, and any status
 // value the file maps to no state, are never read.
 import type { Knex } from 'knex';
-import type { InvoiceConcept, Lines, OfferConcept } from '../format.ts';
+import type { InvoiceConcept, Lines, OfferConcept, Value } from '../format.ts';
 import { and, raw, Scope, type Sql, sql } from '../sql.ts';
 import { as, centsOf, dayOf, keyEquals, momentOf, scopedRows, stateOf, textOf, type WorkspaceRule } from './scoped.ts';
 
-/** An offer concept (proposals, quotations) or the invoices, told apart by `kind`. */
-export type RecordConcept = { kind: 'offer'; concept: OfferConcept } | { kind: 'invoice'; concept: InvoiceConcept };
+/**
+ * An offer concept (proposals, quotations) or the invoices, told apart by `kind`. `dateColumn`: the
+ * concept's date is this column of its own table and of type `date`, so a list sorts on the column
+ * itself and a host index on (client, date) serves the page (see pageKeys).
+ */
+export type RecordConcept = ({ kind: 'offer'; concept: OfferConcept } | { kind: 'invoice'; concept: InvoiceConcept }) & {
+  dateColumn?: string | undefined;
+};
+
+/** The column a value names when it is a plain column of the concept's own table; else null. */
+export function baseColumnOf(value: Value): string | null {
+  const ref = typeof value === 'string' ? value : 'column' in value ? value.column : null;
+  return ref === null || ref.includes('.') ? null : ref;
+}
 
 /** The day a record without a date sorts on: after every dated one. */
 export const NO_DATE = '0001-01-01';
@@ -90,6 +102,7 @@ function filteredRows(
   workspaceId: string,
   clientId: string | null,
   filter: RecordFilter,
+  half?: 'dated' | 'undated',
 ): { query: Knex.QueryBuilder; key: Sql; date: Sql } {
   const { concept } = record;
   const invoice = record.kind === 'invoice' ? record.concept : null;
@@ -140,12 +153,58 @@ function filteredRows(
     );
   }
   const key = scope.column(concept.key);
-  if (filter.before)
-    parts.push(sql(`(${columns.date.sql}, ${key.sql}) < (?::date, ?)`, [...columns.date.bindings, filter.before.date, filter.before.id]));
+  let date = columns.date;
+  const { before } = filter;
+  if (half && record.dateColumn) {
+    // One half of a list sorted on the date column itself (see pageKeys): the dated rows by
+    // (date, key), which an index on (client, date) returns in order, or the undated ones by key.
+    const column = scope.column(record.dateColumn);
+    if (half === 'dated') {
+      date = column;
+      parts.push(sql(`${column.sql} is not null`));
+      if (before)
+        parts.push(before.date === NO_DATE ? sql('false') : sql(`(${column.sql}, ${key.sql}) < (?::date, ?)`, [before.date, before.id]));
+    } else {
+      date = sql(`date '${NO_DATE}'`);
+      parts.push(sql(`${column.sql} is null`));
+      if (before?.date === NO_DATE) parts.push(sql(`${key.sql} < ?`, [before.id]));
+    }
+  } else if (before) parts.push(sql(`(${date.sql}, ${key.sql}) < (?::date, ?)`, [...date.bindings, before.date, before.id]));
   query.whereRaw(raw(db, and(parts)));
   // Only the joins the conditions name: the others would cost a lookup for every row filtered.
   query.from(raw(db, scope.from(true)));
-  return { query, key, date: columns.date };
+  return { query, key, date };
+}
+
+/**
+ * The keys and sort days of a list's page, newest first, undated records last. Where the date is a
+ * `date` column of the concept's table, the dated and the undated rows are read apart, each in an
+ * order a host index can give (a sort on `coalesce(date, …)` reads every row of the client first),
+ * and the page is the first `limit` of the two.
+ */
+function pageKeys(
+  db: Knex,
+  record: RecordConcept,
+  rule: WorkspaceRule,
+  workspaceId: string,
+  clientId: string | null,
+  filter: RecordFilter,
+  limit: number,
+): Knex.QueryBuilder {
+  const keysOf = (half?: 'dated' | 'undated') => {
+    const filtered = filteredRows(db, record, rule, workspaceId, clientId, filter, half);
+    return filtered.query
+      .orderByRaw(half === 'undated' ? '1 desc' : '2 desc, 1 desc')
+      .limit(limit)
+      .select(as(db, filtered.key, 'k'), as(db, filtered.date, 'd'));
+  };
+  if (!record.dateColumn || filter.id !== undefined) return keysOf();
+  return db
+    .queryBuilder()
+    .from(db.raw('((?) union all (?)) as "halves"', [keysOf('dated'), keysOf('undated')]))
+    .orderByRaw('"d" desc, "k" desc')
+    .limit(limit)
+    .select('k', 'd');
 }
 
 /**
@@ -164,11 +223,7 @@ export function recordQuery(
   const { concept } = record;
   const invoice = record.kind === 'invoice' ? record.concept : null;
   const offer = record.kind === 'offer' ? record.concept : null;
-  const filtered = filteredRows(db, record, rule, workspaceId, clientId, filter);
-  const page = filtered.query
-    .orderByRaw(`2 desc, 1 desc`)
-    .limit(limit)
-    .select(as(db, filtered.key, 'k'), as(db, filtered.date, 'd'));
+  const page = pageKeys(db, record, rule, workspaceId, clientId, filter, limit);
   const scope = new Scope(concept.table, concept.joins ?? []);
   const columns = columnsOf(scope, concept);
   const from = scope.from();
