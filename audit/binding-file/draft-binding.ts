@@ -87,6 +87,8 @@ const SECTION_OF: Partial<Record<ConceptId, string>> = {
   quotation: 'quotations',
   invoice: 'invoices',
   payment: 'payments',
+  task: 'tasks',
+  project: 'projects',
 };
 
 export function draftBinding(input: DraftInput): Draft {
@@ -128,6 +130,8 @@ class Drafter {
       ...this.offer('proposal', 'proposals', OFFER_STATES),
       ...this.offer('quotation', 'quotations', OFFER_STATES),
       ...this.invoices(),
+      ...this.tasks(),
+      ...this.projects(),
     ];
     if (this.skipped.length > 0)
       header.push(
@@ -393,6 +397,172 @@ class Drafter {
     entries.push(this.payments(finding, profile));
     entries.push(this.writes('recordPayment (the statement that records a payment as the host does)'));
     return [{ key: 'invoices', comment: this.why(finding), value: this.section(state, entries) }];
+  }
+
+  /**
+   * The client's tasks. Whom a task is assigned to, what describes it, when it was done and what
+   * marks it done are the host's: asked, with the columns that may hold them.
+   */
+  private tasks(): Entry[] {
+    const { finding, profile } = this.pick('task');
+    if (!finding || !profile) return this.notFound('tasks', finding);
+    const state: SectionState = { profile, needsJoin: [] };
+    const contacts = this.pick('contact').profile;
+    const toContacts = contacts
+      ? unique(profile.outgoing.filter((l) => l.to === contacts.qualified && l.columns.length === 1).map((l) => l.columns[0]!))
+      : [];
+    const entries: Entry[] = [
+      ...this.tableAndKey(finding, state, 'tasks', true),
+      ...this.workspaceRef(state, 'tasks'),
+      this.clientRef(state, 'task'),
+      this.kindRows(finding, state),
+      {
+        key: 'contact',
+        value: new Question(
+          `which column names the contact a task is assigned to (a task with none is then the whole company's)?${toContacts.length > 0 ? ` Columns with a key to ${contacts!.qualified}: ${toContacts.join(', ')}.` : ` ${tableName(profile)} has no key to the contacts.`} Delete this key if every task is the whole company's.`,
+        ),
+      },
+      {
+        key: 'title',
+        value: this.one(state, 'title', this.columns(profile, ['title', 'name']), "which column holds the task's title?", true),
+      },
+    ];
+    const described = profile.table.columns.filter(
+      (c) => c.category === 'S' && /(^|_)(description|details|notes?|body)$/.test(c.name.toLowerCase()),
+    );
+    if (described.length > 0)
+      entries.push({
+        key: 'description',
+        value: new Question(`which column says more than the title?${this.candidates(described, profile)}; delete this key if none.`),
+      });
+    const due = this.columns(profile, ['dueDate']);
+    if (due.length > 0) entries.push({ key: 'due', value: this.one(state, 'due', due, 'which column holds the day the task is due?') });
+    const times = profile.table.columns.filter(
+      (c) => c.category === 'D' && /(^|_)(done|completed|closed|finished|updated|modified|tms)/.test(c.name.toLowerCase()),
+    );
+    entries.push({
+      key: 'completedAt',
+      value: new Question(
+        `which time says when the task was done?${this.candidates(times, profile)}; delete this key if the host keeps none.`,
+      ),
+    });
+    entries.push(this.taskStatus(state));
+    const projects = this.pick('project').profile;
+    const toProjects = projects
+      ? unique(profile.outgoing.filter((l) => l.to === projects.qualified && l.columns.length === 1).map((l) => l.columns[0]!))
+      : [];
+    const projectColumns =
+      toProjects.length > 0 ? toProjects : profile.table.columns.filter((c) => /^project_?id$/.test(c.name)).map((c) => c.name);
+    if (projects && projectColumns.length > 0)
+      entries.push({
+        key: 'project',
+        value: new Question(
+          `which column names the project a task belongs to? Candidates: ${projectColumns.join(', ')}. Delete this key if none.`,
+        ),
+      });
+    entries.push(this.writes('done and reopen (the statements the host runs when a task is marked done or open again; no key: no button)'));
+    return [{ key: 'tasks', comment: this.why(finding), value: this.section(state, entries) }];
+  }
+
+  /** The client's projects, read only: what says a project is active, on hold or completed is asked. */
+  private projects(): Entry[] {
+    const { finding, profile } = this.pick('project');
+    if (!finding || !profile) return this.notFound('projects', finding);
+    const state: SectionState = { profile, needsJoin: [] };
+    const entries: Entry[] = [
+      ...this.tableAndKey(finding, state, 'projects', true),
+      ...this.workspaceRef(state, 'projects'),
+      this.clientRef(state, 'project'),
+      this.kindRows(finding, state),
+    ];
+    const ref = this.optional(profile, 'number', ['number']);
+    if (ref) entries.push({ key: 'ref', value: ref });
+    entries.push({
+      key: 'title',
+      value: this.one(state, 'title', this.columns(profile, ['title', 'name']), "which column holds the project's name?", true),
+    });
+    const described = profile.table.columns.filter(
+      (c) => c.category === 'S' && /(^|_)(public_?notes?|description|details|note_public)$/.test(c.name.toLowerCase()),
+    );
+    if (described.length > 0)
+      entries.push({
+        key: 'description',
+        value: new Question(
+          `which column describes the project to the client?${this.candidates(described, profile)}; delete this key if none.`,
+        ),
+      });
+    const columns = this.columns(profile, ['status']);
+    entries.push(
+      columns.length > 0
+        ? this.status(state, ['active', 'onHold', 'completed'], 'projects')
+        : {
+            key: 'status',
+            value: new Block([
+              {
+                key: 'column',
+                value: new Question(
+                  `${tableName(profile)} has no status column: what says a project is active, on hold or completed (a column, or { constant: active } where every project shown is active)?`,
+                ),
+              },
+              {
+                key: 'states',
+                value: new Question('which values mean active, onHold, completed? Answer with a map such as { active: [...] }.'),
+              },
+              { key: 'hidden', value: new Question('which values are never shown to clients? Delete this key if none.') },
+            ]),
+          },
+    );
+    const days = profile.table.columns.filter((c) => c.category === 'D');
+    for (const [key, what] of [
+      ['start', 'starts'],
+      ['end', 'ends or is due'],
+    ] as const)
+      entries.push({
+        key,
+        value: new Question(`which day the project ${what}?${this.candidates(days, profile)}; delete this key if none.`),
+      });
+    return [{ key: 'projects', comment: this.why(finding), value: this.section(state, entries) }];
+  }
+
+  /** A task's status: its own column, or, where that column is a key to a table of statuses, asked through a join. */
+  private taskStatus(state: SectionState): Entry {
+    const { profile } = state;
+    const columns = this.columns(profile, ['status']);
+    const linked = columns.flatMap((c) =>
+      profile.outgoing
+        .filter((l) => l.columns.length === 1 && l.columns[0] === c.name && l.to !== profile.qualified)
+        .map((l) => ({ column: c.name, to: l.to })),
+    );
+    // Without a declared key, a status_id beside a table of the tasks' statuses (task_statuses) is one.
+    const singular = profile.table.name.replace(/s$/, '');
+    const named = columns
+      .filter((c) => /_id$/.test(c.name))
+      .flatMap((c) =>
+        [`${singular}_statuses`, `${singular}_status`, `${singular}statuses`].flatMap((name) => {
+          const table = this.input.model.byName.get(`${profile.table.schema}.${name}`);
+          return table ? [{ column: c.name, to: table.qualified }] : [];
+        }),
+      );
+    const found = linked.length > 0 ? linked : named;
+    if (found.length !== 1) return this.status(state, ['open', 'done'], 'tasks');
+    const link = { columns: [found[0]!.column], to: found[0]!.to };
+    state.needsJoin.push('status');
+    return {
+      key: 'status',
+      value: new Block([
+        {
+          key: 'column',
+          value: new Question(
+            `${tableName(profile)}.${link.columns[0]} is a key to ${link.to}: which of its columns says whether a task is open or done ("alias.column", with joins)? Statuses the host's users name themselves are better read by a fixed column (an order, a flag) than by name.`,
+          ),
+        },
+        {
+          key: 'states',
+          value: new Question('which values of that column mean open, done? Answer with a map such as { open: [...], done: [...] }.'),
+        },
+        { key: 'hidden', value: new Question('which values are never shown to clients? Delete this key if none.') },
+      ]),
+    };
   }
 
   /** The payments applied to each invoice: written where the audit's payment pick links to the invoices by a key. */

@@ -57,7 +57,10 @@ import {
   NO_DATE,
 } from './queries/records.ts';
 import type { WorkspaceRule } from './queries/scoped.ts';
+import { openTaskCount } from './queries/tasks.ts';
 import { parseWrite, runWrite, type Statement } from './statements.ts';
+import { fileProjectsPort } from './projects.ts';
+import { fileTasksPort, TASK_PARAMS } from './tasks.ts';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,59}$/;
 const EMAIL = /^[^\s@]{1,200}@[^\s@]{1,200}$/;
@@ -154,6 +157,8 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     { table: file.staff.table, column: file.staff.key },
     ...Object.values(offerConcepts).map((c) => ({ table: c.table, column: c.key })),
     ...(file.invoices ? [{ table: file.invoices.table, column: file.invoices.key }] : []),
+    ...(file.tasks ? [{ table: file.tasks.table, column: file.tasks.key }] : []),
+    ...(file.projects ? [{ table: file.projects.table, column: file.projects.key }] : []),
   ];
   const recordConcepts = [...Object.values(offerConcepts), ...(file.invoices ? [file.invoices] : [])];
   const dated = recordConcepts.flatMap((c) => {
@@ -195,6 +200,10 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
       viewed: writeOf(`${section}.writes.viewed`, concept.writes?.viewed, OFFER_PARAMS, ['client', 'id']),
     };
   }
+  const taskWrites = {
+    done: writeOf('tasks.writes.done', file.tasks?.writes?.done, TASK_PARAMS, ['client', 'id']),
+    reopen: writeOf('tasks.writes.reopen', file.tasks?.writes?.reopen, TASK_PARAMS, ['client', 'id']),
+  };
   const paymentWrite = writeOf('invoices.writes.recordPayment', file.invoices?.writes?.recordPayment, PAYMENT_PARAMS, ['client', 'id']);
   const profileWrite = writeOf('contacts.writes.updateProfile', file.contacts.writes?.updateProfile, PROFILE_PARAMS, ['client', 'contact']);
 
@@ -527,7 +536,7 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     : undefined;
 
   const countLimit = SUMMARY_COUNT_LIMIT + 1;
-  async function summary(workspaceId: string, clientId: string): Promise<ClientSummary> {
+  async function summary(workspaceId: string, clientId: string, contactId: string): Promise<ClientSummary> {
     const empty: ClientSummary = {
       proposals: { open: 0, total: 0 },
       quotations: { open: 0, total: 0 },
@@ -561,8 +570,28 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
           .filter((total) => total.cents > 0 && /^[A-Z]{3}$/.test(total.currency)),
       };
     }
+    const contact = keyOf.contact(contactId);
+    if (file.tasks && contact !== null) {
+      const [row] = (await openTaskCount(db, file.tasks, rule, ws, client, contact, countLimit)) as Array<{ n: number }>;
+      empty.tasks = { open: row?.n ?? 0 };
+    }
     return empty;
   }
+
+  const tasks = file.tasks
+    ? fileTasksPort(db, file.tasks, rule, { ...keyOf, task: (id) => keyOf.record(file.tasks!.table, file.tasks!.key, id) }, taskWrites)
+    : undefined;
+
+  const projects = file.projects
+    ? fileProjectsPort(
+        db,
+        file.projects,
+        file.tasks,
+        rule,
+        { ...keyOf, project: (id) => keyOf.record(file.projects!.table, file.projects!.key, id) },
+        countLimit,
+      )
+    : undefined;
 
   const passwords = file.contacts.password ? passwordFormat(file.contacts.password.format) : null;
   const unset = file.contacts.password?.unset;
@@ -690,10 +719,12 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
         return ws === null ? [] : (await staffRows(db, file, rule, { workspaceId: ws, admins: true, limit: 1000 })).map(presentStaff);
       },
     },
-    summaries: { forClient: (workspaceId, clientId) => summary(workspaceId, clientId) },
+    summaries: { forClient: (workspaceId, clientId, contactId) => summary(workspaceId, clientId, contactId) },
     ...(credentials ? { credentials } : {}),
     ...(offers ? { offers } : {}),
     ...(invoices ? { invoices } : {}),
+    ...(tasks ? { tasks } : {}),
+    ...(projects ? { projects } : {}),
   };
 
   const writes = [
@@ -705,6 +736,8 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
         return statements ? [{ name, statements }] : [];
       }),
     ),
+    ...(taskWrites.done ? [{ name: 'tasks.writes.done', statements: taskWrites.done }] : []),
+    ...(taskWrites.reopen ? [{ name: 'tasks.writes.reopen', statements: taskWrites.reopen }] : []),
     ...(paymentWrite ? [{ name: 'invoices.writes.recordPayment', statements: paymentWrite }] : []),
     ...(profileWrite ? [{ name: 'contacts.writes.updateProfile', statements: profileWrite }] : []),
   ];

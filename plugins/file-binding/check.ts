@@ -112,7 +112,11 @@ async function problemsOf(db: Knex, binding: FileBinding): Promise<string[]> {
       const error = await prepareError(db, `portal_check_${index}_${n}`, statement.sql);
       if (error) problems.push(`${write.name}${write.statements.length > 1 ? ` (statement ${n + 1})` : ''}: ${error}`);
     }
-  for (const section of recordSections(file)) {
+  const others = [
+    ...(file.tasks ? [{ name: 'tasks', concept: file.tasks }] : []),
+    ...(file.projects ? [{ name: 'projects', concept: file.projects }] : []),
+  ];
+  for (const section of [...recordSections(file), ...others]) {
     problems.push(...(await uncoveredStatuses(db, section.name, section.concept)));
     problems.push(...(await repeatedRows(db, section.name, section.concept)));
   }
@@ -170,12 +174,26 @@ async function viewOf(db: Knex, binding: FileBinding, ask: { workspace?: string;
       .toNative();
     lines.push(`    ${statement.sql}`, `    with ${JSON.stringify(statement.bindings)}`);
   }
+  if (file.tasks && adapter.tasks) {
+    const contact = theirs[0];
+    const tasks = contact ? await adapter.tasks.list(workspace.id, client.id, contact.id, { status: 'open' }, { limit: 5 }) : null;
+    const titles = tasks?.items.map((task) => task.title) ?? [];
+    lines.push(`  tasks (open): ${titles.length === 0 ? 'none' : titles.join('; ')}${tasks?.next ? '; more' : ''}`);
+  }
+  if (file.projects && adapter.projects) {
+    const contact = theirs[0];
+    const projects = contact ? await adapter.projects.list(workspace.id, client.id, contact.id, { state: 'all' }, { limit: 5 }) : null;
+    const rows = projects?.items.map((project) => `${project.ref} ${project.state}`) ?? [];
+    lines.push(`  projects: ${rows.length === 0 ? 'none' : rows.join('; ')}${projects?.next ? '; more' : ''}`);
+  }
   const advice = [];
   for (const section of recordSections(file)) advice.push(await indexAdvice(db, section.name, section.concept));
   if (advice.some(Boolean)) lines.push('', 'Indexes:', ...advice.filter((line) => line !== null).map((line) => `  ${line}`));
   const writes = binding.writes.map((write) => write.name);
   lines.push('', `Writes declared: ${writes.length === 0 ? 'none (clients read only)' : writes.join(', ')}`);
-  const unmapped = ['proposals', 'quotations', 'invoices'].filter((name) => !(name in file) || file[name as 'invoices'] === undefined);
+  const unmapped = ['proposals', 'quotations', 'invoices', 'tasks', 'projects'].filter(
+    (name) => file[name as 'invoices' | 'tasks' | 'projects'] === undefined,
+  );
   if (unmapped.length > 0)
     lines.push(`Not mapped, so off in the portal: ${unmapped.join(', ')}, and every section the format has no place for yet.`);
   return lines;

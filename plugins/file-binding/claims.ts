@@ -2,7 +2,7 @@
 // statements name (its joins' too), so the start-up check (verifyHostClaims) refuses a database
 // the file does not fit before any page is served, as it does for the hand-written bindings.
 import type { HostClaim, HostConcept } from '../../src/index.ts';
-import type { BindingFile, InvoiceConcept, Lines, OfferConcept, Value } from './format.ts';
+import type { BindingFile, InvoiceConcept, Lines, OfferConcept, ProjectConcept, TaskConcept, Value } from './format.ts';
 import { Scope } from './sql.ts';
 
 function linesClaims(concept: HostConcept, lines: Lines | undefined): HostClaim[] {
@@ -88,6 +88,37 @@ function invoiceClaims(invoice: InvoiceConcept | undefined): HostClaim[] {
   ];
 }
 
+function taskClaims(task: TaskConcept | undefined): HostClaim[] {
+  if (!task) return [];
+  return conceptClaims('task', task, [
+    task.workspace,
+    task.client,
+    task.contact,
+    task.title,
+    task.description,
+    task.due,
+    task.completedAt,
+    task.status.column,
+    task.project,
+  ]);
+}
+
+function projectClaims(project: ProjectConcept | undefined): HostClaim[] {
+  if (!project) return [];
+  return conceptClaims('project', project, [
+    project.workspace,
+    project.client,
+    project.ref,
+    project.title,
+    project.description,
+    project.status.column,
+    project.statusLabel,
+    project.progress,
+    project.start,
+    project.end,
+  ]);
+}
+
 export function bindingClaims(file: BindingFile): HostClaim[] {
   const { workspaces, clients, contacts, staff } = file;
   const staffScope = new Scope(staff.table, staff.joins ?? []);
@@ -102,5 +133,7 @@ export function bindingClaims(file: BindingFile): HostClaim[] {
     ...offerClaims('proposal', file.proposals),
     ...offerClaims('quotation', file.quotations),
     ...invoiceClaims(file.invoices),
+    ...taskClaims(file.tasks),
+    ...projectClaims(file.projects),
   ];
 }

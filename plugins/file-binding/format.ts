@@ -250,6 +250,49 @@ const invoiceSchema = z.strictObject({
 });
 export type InvoiceConcept = z.infer<typeof invoiceSchema>;
 
+/**
+ * The client's tasks: the company's, or a contact's where the host assigns tasks to contacts (a
+ * task with no contact is then the whole company's). Marking done and reopening are offered only
+ * as far as the file declares their writes.
+ */
+const taskSchema = z.strictObject({
+  ...tableConcept,
+  ...workspaceRef,
+  client: valueSchema,
+  /** The contact a task is assigned to; absent, every task of the client is its whole company's. */
+  contact: valueSchema.optional(),
+  title: valueSchema,
+  description: valueSchema.optional(),
+  /** The day it is due, if any: open tasks come soonest first, undated last. */
+  due: valueSchema.optional(),
+  /** When it was done: done tasks come latest first. */
+  completedAt: valueSchema.optional(),
+  status: statusSchema(['open', 'done']),
+  /** The project the task belongs to (projects.key): a project's page lists its tasks. */
+  project: valueSchema.optional(),
+  writes: z.strictObject({ done: writeSchema.optional(), reopen: writeSchema.optional() }).optional(),
+});
+export type TaskConcept = z.infer<typeof taskSchema>;
+
+/** The client's projects, read only: listed by state, then newest start first; a project's page lists its tasks. */
+const projectSchema = z.strictObject({
+  ...tableConcept,
+  ...workspaceRef,
+  client: valueSchema,
+  /** The number the client quotes; absent, the title. */
+  ref: valueSchema.optional(),
+  title: valueSchema,
+  description: valueSchema.optional(),
+  status: statusSchema(['active', 'onHold', 'completed']),
+  /** The host's own name of the status, where it says more than the state. */
+  statusLabel: valueSchema.optional(),
+  /** 0 to 100, as the host keeps it. */
+  progress: valueSchema.optional(),
+  start: valueSchema.optional(),
+  end: valueSchema.optional(),
+});
+export type ProjectConcept = z.infer<typeof projectSchema>;
+
 export const bindingFileSchema = z
   .strictObject({
     binding: z.literal(1, { error: 'binding: 1 (the format version) must come first' }),
@@ -299,6 +342,8 @@ export const bindingFileSchema = z
     proposals: offerSchema.optional(),
     quotations: offerSchema.optional(),
     invoices: invoiceSchema.optional(),
+    tasks: taskSchema.optional(),
+    projects: projectSchema.optional(),
   })
   .superRefine((file, ctx) => {
     if (!file.workspace === !file.workspaces)
@@ -308,7 +353,7 @@ export const bindingFileSchema = z
         message: 'give either workspace (one, fixed) or workspaces (a table), not both or neither',
       });
     if (file.workspaces)
-      for (const concept of ['clients', 'contacts', 'staff', 'proposals', 'quotations', 'invoices'] as const) {
+      for (const concept of ['clients', 'contacts', 'staff', 'proposals', 'quotations', 'invoices', 'tasks', 'projects'] as const) {
         const section = file[concept];
         if (section && section.workspace === undefined)
           ctx.addIssue({

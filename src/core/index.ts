@@ -301,6 +301,7 @@ export {
   type SharedDocument,
   SUMMARY_COUNT_LIMIT,
   type TasksPort,
+  type TaskStatus,
   type TicketDetail,
   type TicketFile,
   type TicketFileContent,

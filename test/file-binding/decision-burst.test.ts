@@ -5,70 +5,30 @@
 // invoices meanwhile is answered. The file's accept statement runs in the portal's transaction
 // after the record is locked (FOR UPDATE), so the database lines the burst up, not the process.
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import bcrypt from 'bcryptjs';
-import type { Knex } from 'knex';
-import request from 'supertest';
-import { fileStandaloneBinding } from '../../plugins/file-binding/standalone.ts';
-import { openStandalonePortal, type StandalonePortal } from '../../plugins/standalone/portal-setup.ts';
-import { createStaffSessionTable } from '../../plugins/standalone/queries/staff-sessions.ts';
-import { createStandaloneApp } from '../../plugins/standalone/server.ts';
-import { createKnex } from '../../src/core/db/connect.ts';
-import { createPortalLogger } from '../../src/core/ops/logging.ts';
-import { BUILT_SCHEMAS_DIR, loadRealSchema } from '../support/audit-real-schemas.ts';
-import type { TestDatabase } from '../support/database.ts';
-import { csrfFrom, flagsFileFor, postPasswordSignIn } from '../support/portal-harness.ts';
-import { INVOICENINJA_SAMPLE, realSchemaUnavailable } from './real-schema.ts';
+import { csrfFrom } from '../support/portal-harness.ts';
+import { realSchemaUnavailable } from './real-schema.ts';
+import { INVOICENINJA_LOGINS, INVOICENINJA_SLUG as SLUG, type ServedInvoiceNinja, serveInvoiceNinja } from './served-invoiceninja.ts';
 
 const reason = realSchemaUnavailable({ sample: true });
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const SLUG = 'barscompanykey01';
 
 describe('binding file: decisions sent at once on one quotation', function () {
   this.timeout(180_000);
-  let database: TestDatabase;
-  let db: Knex;
-  let running: StandalonePortal;
-  let app: ReturnType<typeof createStandaloneApp>;
+  let served: ServedInvoiceNinja;
+  let db: ServedInvoiceNinja['db'];
 
   before(async function () {
     // No PostgreSQL server (DATABASE_URL) or no Invoice Ninja sample here: the schema loads only with psql into a server.
     if (reason) this.skip();
-    database = await loadRealSchema('invoiceninja.sql', BUILT_SCHEMAS_DIR);
-    await promisify(execFile)('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-q', '-o', '/dev/null', '-f', INVOICENINJA_SAMPLE, database.url]);
-    db = createKnex(database.url);
-    // Passwords as Invoice Ninja's own client portal stores them (Laravel's bcrypt, $2y$).
-    for (const id of [1, 2])
-      await db('client_contacts')
-        .where({ id })
-        .update({ password: bcrypt.hashSync(`contact-${id}-password`, 4).replace(/^\$2a\$/, '$2y$') });
-    running = await openStandalonePortal(
-      fileStandaloneBinding(path.join(ROOT, 'bindings/invoiceninja.yaml')),
-      { DATABASE_URL: database.url, FLAGS_FILE: flagsFileFor([SLUG]), PORT: '0' },
-      { command: 'serve', logger: createPortalLogger({ level: 'error' }) },
-    );
-    await running.portal.migrate();
-    await createStaffSessionTable(running.db);
-    app = createStandaloneApp(running);
+    served = await serveInvoiceNinja();
+    db = served.db;
   });
   after(async function () {
-    await running?.close();
-    await db?.destroy();
-    await database?.drop();
+    await served?.close();
   });
 
-  const signedIn = async (email: string, password: string) => {
-    const agent = request.agent(app);
-    const answer = await postPasswordSignIn(agent, SLUG, { email, password });
-    expect(answer.status, answer.text).to.equal(303);
-    return agent;
-  };
-
   it('approves the quote once, refuses the other thirty-nine as answered, and keeps serving another company', async function () {
-    const claire = await signedIn('bars.client@example.test', 'contact-1-password');
-    const oscar = await signedIn('oscar@other.test', 'contact-2-password');
+    const claire = await served.signedIn(INVOICENINJA_LOGINS.claire);
+    const oscar = await served.signedIn(INVOICENINJA_LOGINS.oscar);
     const form = await claire.get(`/portal/${SLUG}/quotations/1/accept`).expect(200);
     const fingerprint = /name="fingerprint" value="([0-9a-f]{64})"/.exec(form.text)?.[1];
     let bursting = true;

@@ -98,6 +98,23 @@ async function seedForContract(db: Knex) {
     { id: 5, company_id: 1, client_id: 1, status_id: 2, number: 'INV-BARS-0040', date: '2026-09-02', due_date: '2026-10-01', ...base },
     { id: 6, company_id: 2, client_id: 3, status_id: 2, number: 'INV-ELSE-0001', date: '2026-11-02', ...base },
   ]);
+  // Task statuses as Invoice Ninja creates them for each company (CreateCompanyTaskStatuses), and tasks.
+  const statuses = ['Backlog', 'Ready to do', 'In progress', 'Done'];
+  await db('task_statuses').insert(
+    [1, 2].flatMap((company) =>
+      statuses.map((name, i) => ({ id: (company - 1) * 4 + i + 1, company_id: company, user_id: company, name, status_order: i + 1 })),
+    ),
+  );
+  const task = { user_id: 1, company_id: 1, client_id: 1, is_deleted: 0, created_at: new Date(), updated_at: new Date() };
+  await db('tasks').insert([
+    { id: 1, ...task, number: '0001', description: 'Send the logo files', status_id: 2 },
+    { id: 2, ...task, number: '0002', description: 'Approve the homepage copy', status_id: 1 },
+    { id: 3, ...task, number: '0003', description: 'Check the staging site', status_id: null },
+    { id: 4, ...task, number: '0004', description: 'Sign off the wireframes', status_id: 4 },
+    { id: 5, ...task, number: '0005', description: 'A deleted task', status_id: 2, is_deleted: 1 },
+    { id: 6, ...task, client_id: 2, number: '0006', description: "The other client's task", status_id: 2 },
+    { id: 7, ...task, company_id: 2, client_id: 3, user_id: 2, number: '0001', description: 'Elsewhere task', status_id: 6 },
+  ]);
   // INV-BARS-0041's payment, as Invoice Ninja applies one: a payment and its paymentable row.
   await db('payments').insert({
     id: 1,
@@ -147,6 +164,15 @@ else
           decline: { kind: 'quotation', id: '3', clientId: '2' },
           race: { kind: 'quotation', id: '2', clientId: '1' },
           otherClientId: '2',
+        },
+        // Invoice Ninja assigns tasks to no contact: handing one to someone else is moving it to another client.
+        tasks: {
+          reassign: async (id) => {
+            await db('tasks').where({ id }).update({ client_id: 2 });
+          },
+          remove: async (id) => {
+            await db('tasks').where({ id }).update({ is_deleted: 1, deleted_at: new Date() });
+          },
         },
       },
       async close() {

@@ -19,7 +19,19 @@ const reason = realSchemaUnavailable({ sample: true });
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 /** Statements per call: what each port call may send, at most. */
-const BUDGET = { summary: 5, invoiceList: 1, invoiceFind: 2, quoteList: 1, quoteFind: 1, contactByEmail: 1 };
+const BUDGET = {
+  summary: 6,
+  invoiceList: 1,
+  invoiceFind: 2,
+  quoteList: 1,
+  quoteFind: 1,
+  taskList: 1,
+  taskDoneAndReopened: 10,
+  projectList: 1,
+  projectFind: 2,
+  projectsActive: 1,
+  contactByEmail: 1,
+};
 
 describe('binding file: statements per port call stay flat as a client’s records grow', function () {
   this.timeout(120_000);
@@ -34,6 +46,12 @@ describe('binding file: statements per port call stay flat as a client’s recor
     database = await loadRealSchema('invoiceninja.sql', BUILT_SCHEMAS_DIR);
     await promisify(execFile)('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-q', '-o', '/dev/null', '-f', INVOICENINJA_SAMPLE, database.url]);
     db = createKnex(database.url);
+    await db.raw(`insert into task_statuses (id, company_id, user_id, name, status_order)
+      values (1, 1, 1, 'Backlog', 1), (2, 1, 1, 'Ready to do', 2), (3, 1, 1, 'In progress', 3), (4, 1, 1, 'Done', 4)`);
+    await db.raw(`insert into projects (id, company_id, client_id, user_id, name, number, budgeted_hours, is_deleted)
+      values (1, 1, 1, 1, 'Project 1', 'P-1', 0, 0)`);
+    await db.raw(`insert into tasks (id, company_id, client_id, user_id, status_id, number, description, is_deleted, project_id)
+      values (1, 1, 1, 1, 2, 'T-1', 'Task 1', 0, 1)`);
     binding = await createFileBinding(db, readBindingFile(path.join(ROOT, 'bindings/invoiceninja.yaml')), {
       name: 'file:invoiceninja.yaml',
     });
@@ -54,6 +72,15 @@ describe('binding file: statements per port call stay flat as a client’s recor
       invoiceFind: await count(() => adapter.invoices!.find('1', '1', '1')),
       quoteList: await count(() => adapter.offers!.list('1', '1', 'quotation', {}, { limit: 20 })),
       quoteFind: await count(() => adapter.offers!.find('1', '1', 'quotation', '1')),
+      projectList: await count(() => adapter.projects!.list('1', '1', '1', { state: 'all' }, { limit: 20 })),
+      projectFind: await count(() => adapter.projects!.find('1', '1', '1', '1')),
+      projectsActive: await count(() => adapter.projects!.countActive('1', '1', '1')),
+      taskList: await count(() => adapter.tasks!.list('1', '1', '1', { status: 'open' }, { limit: 20 })),
+      // Each change: begin, the locking read, the file's statement, the read after, commit.
+      taskDoneAndReopened: await count(async () => {
+        await adapter.tasks!.setStatus('1', '1', '1', '1', 'done');
+        await adapter.tasks!.setStatus('1', '1', '1', '1', 'open');
+      }),
       contactByEmail: await count(() => adapter.contacts.findByEmail('1', 'bars.client@example.test')),
     };
   }
@@ -68,6 +95,14 @@ describe('binding file: statements per port call stay flat as a client’s recor
       [line],
     );
     await db.raw(
+      `insert into tasks (id, company_id, client_id, user_id, status_id, number, description, is_deleted, project_id)
+       select n, 1, 1, 1, 2, 'T-' || n, 'Task ' || n, 0, 1 from generate_series(2, 3000) n`,
+    );
+    await db.raw(
+      `insert into projects (id, company_id, client_id, user_id, name, number, budgeted_hours, is_deleted)
+       select n, 1, 1, 1, 'Project ' || n, 'P-' || n, 0, 0 from generate_series(2, 3000) n`,
+    );
+    await db.raw(
       `insert into quotes (id, company_id, client_id, user_id, status_id, number, date, amount, balance, line_items, is_deleted)
        select 100 + n, 1, 1, 1, 2, 'Q-BULK-' || n, date '2020-01-01' + n, 10, 10, ?, 0 from generate_series(1, 3000) n`,
       [line],
@@ -77,5 +112,6 @@ describe('binding file: statements per port call stay flat as a client’s recor
     const summary = await binding.adapter.summaries.forClient('1', '1', '1');
     expect(summary.invoices.unpaid).to.equal(1001);
     expect(summary.quotations.open).to.equal(1001);
+    expect(summary.tasks.open).to.equal(1001);
   });
 });

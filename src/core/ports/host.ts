@@ -830,6 +830,11 @@ export interface TasksPort {
   find(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId): Promise<ClientTask | null>;
   /** Marks done or reopens; answers the task as it is now, or null when the contact cannot see it. */
   setStatus(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId, status: TaskStatus): Promise<ClientTask | null>;
+  /**
+   * The statuses setStatus records, where the host records fewer than both (a binding file that
+   * declares marking done but no reopening): the portal offers only those. Absent: both.
+   */
+  settable?: readonly TaskStatus[];
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   renderPortalPage,
   signedInClient,
   type TasksPort,
+  type TaskStatus,
   withoutClosedRecord,
   listHref,
   mayChangeTasks,
@@ -38,6 +39,8 @@ export interface TasksDeps {
 
 export function createTasksHandlers(deps: TasksDeps) {
   const { db, adapter, bus, now } = deps;
+  /** Whether the host records a task set to this status (TasksPort.settable). */
+  const records = (status: TaskStatus) => adapter.tasks.settable?.includes(status) ?? true;
 
   async function show(req: Request, res: Response, query: TasksQueryInput) {
     const { workspace, base, settings } = portalContext(res);
@@ -61,7 +64,7 @@ export function createTasksHandlers(deps: TasksDeps) {
       // A task stays the company's to do; the record it names is shown only to whom may open it.
       tasks: page.items.map((task) => presentTask(i18n, base, withoutClosedRecord(settings, task), today)),
       // Seeing a task is one grant of the host's roles; marking it done or reopening it another.
-      canChange: mayChangeTasks(access),
+      canChange: mayChangeTasks(access) && records(query.tab === 'open' ? 'done' : 'open'),
       search: presentSearch(query.q, page, listHref(`${base}/tasks`, { tab: query.tab })),
       nextUrl: page.next ? listHref(`${base}/tasks`, { ...here, after: page.next }) : null,
       firstPageUrl: query.after ? listHref(`${base}/tasks`, here) : null,
@@ -103,9 +106,12 @@ export function createTasksHandlers(deps: TasksDeps) {
   return {
     show: (req: Request, res: Response) => show(req, res, res.locals.query as TasksQueryInput),
 
-    /** Only a person the host lets change tasks marks one done or reopens it; to anyone else the action does not exist. */
-    mayChange: (_req: Request, res: Response, next: () => void) => {
-      if (!mayChangeTasks(signedInClient(res).access)) throw notFound();
+    /**
+     * Only a person the host lets change tasks marks one done or reopens it, and only where the host
+     * records that change; to anyone else, or beside such a host, the action does not exist.
+     */
+    mayChange: (status: TaskStatus) => (_req: Request, res: Response, next: () => void) => {
+      if (!mayChangeTasks(signedInClient(res).access) || !records(status)) throw notFound();
       next();
     },
     complete: change('done'),
