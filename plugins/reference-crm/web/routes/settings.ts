@@ -7,6 +7,7 @@ import type { RouteDeps } from '../routing.ts';
 
 /** The CRM's own screens that set up what clients ask for and book in the portal. */
 const SET_UP_LINKS = [
+  { label: 'Request catalogue', href: '/settings/request-catalogue', about: 'What clients may ask for, each with its form.' },
   { label: 'Appointment services', href: '/settings/services', about: 'What clients book time for, and for how long.' },
   { label: 'Opening hours', href: '/settings/opening-hours', about: 'The times of each weekday clients may book.' },
 ];
