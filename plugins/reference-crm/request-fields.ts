@@ -4,6 +4,7 @@
 // and the CRM's own staff pages read them the same way.
 import { z } from 'zod';
 import type { RequestField } from '../../src/index.ts';
+import { inLanguage } from './in-language.ts';
 
 /** A label in other languages, by language code ({"de": "Menge"}); the label where the reader's is missing. */
 const Labels = z.record(z.string(), z.string().max(200)).optional().catch(undefined);
@@ -24,18 +25,6 @@ const FieldJson = z.object({
 });
 
 export type StoredField = z.output<typeof FieldJson>;
-
-/**
- * `base` in the first of `languages` the translations have ("de" of "de-DE"), else `base` itself:
- * the client reads the agency's words in their language where the agency wrote them.
- */
-export function inLanguage(base: string, translations: Record<string, string> | null | undefined, languages: readonly string[]): string {
-  for (const language of languages) {
-    const text = translations?.[language.split('-')[0]!.toLowerCase()];
-    if (typeof text === 'string' && text.trim() !== '') return text;
-  }
-  return base;
-}
 
 /** The fields the CRM can read, as it keeps them (with their translations), for its own form. */
 export function storedFields(json: unknown): StoredField[] {

@@ -12,6 +12,7 @@ import {
   type WeeklyHours,
 } from '../../../src/index.ts';
 import { parseId, toHostId } from '../ids.ts';
+import { inLanguage } from '../in-language.ts';
 import { findContact } from '../queries/contacts.ts';
 import { type Db, inTransaction } from '../queries/db.ts';
 import {
@@ -77,11 +78,11 @@ export function referenceAppointments(db: Db): AppointmentsPort {
     },
 
     // Every client of the workspace may book the same services.
-    async services(workspaceId) {
+    async services(workspaceId, _clientId, languages = []) {
       const ws = parseId(workspaceId);
       if (ws === null) return [];
       const rows = await listBookableServices(db, { workspaceId: ws });
-      return rows.map((row) => ({ id: toHostId(row.id), name: row.name, minutes: row.duration_minutes }));
+      return rows.map((row) => ({ id: toHostId(row.id), name: inLanguage(row.name, row.names, languages), minutes: row.duration_minutes }));
     },
 
     async freeSlots(workspaceId, serviceId, from, to, now) {

@@ -32,6 +32,7 @@ import {
   recordLiveEvent,
   renderPortalPage,
   requestMeta,
+  readerLanguages,
   signedInClient,
   translateFieldErrors,
   waitInWords,
@@ -173,7 +174,7 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
   async function finderModel(res: Response, form: FormState) {
     const { workspace, base } = portalContext(res);
     const i18n = portalI18n(res);
-    const services = await appointments.services(workspace.id, signedInClient(res).user.client_id);
+    const services = await appointments.services(workspace.id, signedInClient(res).user.client_id, readerLanguages(res));
     const serviceId = form.serviceId ?? services[0]?.id;
     const today = dayInZone(now(), i18n.timeZone);
     const maxDay = addDays(today, 366);
