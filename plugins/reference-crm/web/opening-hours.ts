@@ -8,10 +8,10 @@ export const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Fri
 const RANGE = /^([01]?\d|2[0-3])[:.]([0-5]\d)\s*(?:-|–|—|to)\s*([01]?\d|2[0-3])[:.]([0-5]\d)$/;
 const pad = (hours: string, minutes: string) => `${hours.padStart(2, '0')}:${minutes}`;
 
-export type DayParse = { ok: true; ranges: Array<{ opens: string; closes: string }> } | { ok: false; message: string };
+type DayParse = { ok: true; ranges: Array<{ opens: string; closes: string }> } | { ok: false; message: string };
 
 /** One weekday's line; empty is closed all day. */
-export function parseDayHours(day: string, line: string): DayParse {
+function parseDayHours(day: string, line: string): DayParse {
   const parts = line
     .split(/[,;]/)
     .map((part) => part.trim())
