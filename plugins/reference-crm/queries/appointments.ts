@@ -15,6 +15,8 @@ export interface AppointmentRow {
   contact_name: string | null;
   service_id: number;
   service_name: string;
+  /** The service's name in other languages (appointment_services.names). */
+  service_names: Record<string, string>;
   starts_at: Date;
   ends_at: Date;
   status: AppointmentRowStatus;
@@ -67,6 +69,7 @@ const COLUMNS = [
   'k.name as contact_name',
   'a.service_id',
   's.name as service_name',
+  's.names as service_names',
   'a.starts_at',
   'a.ends_at',
   'a.status',

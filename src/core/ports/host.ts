@@ -1688,7 +1688,10 @@ export interface AppointmentsPort {
   services(workspaceId: HostId, clientId: HostId, languages?: readonly string[]): Promise<AppointmentService[]>;
   /** Free times for the service starting in [from, to), soonest first; null when the service is not the host's. */
   freeSlots(workspaceId: HostId, serviceId: HostId, from: Date, to: Date, now: Date): Promise<AppointmentSlot[] | null>;
-  /** Coming up (ends after now, soonest first) or past (latest first). */
+  /**
+   * Coming up (ends after now, soonest first) or past (latest first). Optional `languages`, as
+   * services(): the service's name in the reader's language where the host keeps one.
+   */
   list(
     workspaceId: HostId,
     clientId: HostId,
@@ -1696,8 +1699,10 @@ export interface AppointmentsPort {
     when: 'upcoming' | 'past',
     now: Date,
     page: PageRequest,
+    languages?: readonly string[],
   ): Promise<Page<Appointment>>;
-  find(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId): Promise<Appointment | null>;
+  /** `languages` as list(). */
+  find(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId, languages?: readonly string[]): Promise<Appointment | null>;
   /** Null when the client or contact is not the workspace's. */
   request(
     workspaceId: HostId,

@@ -110,10 +110,15 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
     const { workspace, base } = portalContext(res);
     const { user } = signedInClient(res);
     const i18n = portalI18n(res);
-    const page = await appointments.list(workspace.id, user.client_id, user.contact_id, query.tab, now(), {
-      limit: APPOINTMENTS_PAGE_SIZE,
-      after: query.after ?? null,
-    });
+    const page = await appointments.list(
+      workspace.id,
+      user.client_id,
+      user.contact_id,
+      query.tab,
+      now(),
+      { limit: APPOINTMENTS_PAGE_SIZE, after: query.after ?? null },
+      readerLanguages(res),
+    );
     const href = (params: Record<string, string | undefined>) => {
       const search = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
       return `${base}/appointments?${search}`;
@@ -269,7 +274,7 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
     const { workspace } = portalContext(res);
     const { user } = signedInClient(res);
     const id = parseParam(HostAppointmentId, res.req.params.appointmentId);
-    const appointment = await appointments.find(workspace.id, user.client_id, user.contact_id, id);
+    const appointment = await appointments.find(workspace.id, user.client_id, user.contact_id, id, readerLanguages(res));
     if (!appointment) throw notFound('appointments:errors.notFound');
     return appointment;
   }
