@@ -4,7 +4,7 @@
 // own words, read wherever the reader's language has none.
 import type { Knex } from 'knex';
 
-const TRANSLATIONS = 'In other languages, by language code ({"de": "…"}); the base column where the reader\'s is missing.';
+const TRANSLATIONS = 'in other languages, by language code ({"de": "…"}); the base column where the reader\'s is missing.';
 
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('request_definitions', (t) => {
