@@ -30,6 +30,8 @@ import { APPROVAL_UPLOAD_PATH, APPROVAL_VERSION_PATH, approvalRoutes } from './w
 import { orderRoutes } from './web/routes/orders.ts';
 import { contractRoutes } from './web/routes/contracts.ts';
 import { deviceRoutes } from './web/routes/devices.ts';
+import { appointmentSetupRoutes } from './web/routes/appointment-setup.ts';
+import { requestCatalogueRoutes } from './web/routes/request-catalogue.ts';
 import { createCrmSession } from './web/session.ts';
 import { pluginHeaderItems } from './web/header-items.ts';
 import type { CrmPlugin, CrmStaffHelpers } from './crm-plugin.ts';
@@ -149,6 +151,8 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
   app.use(deviceRoutes(deps));
   app.use(documentRoutes({ ...deps, plugins }));
   app.use(knowledgeBaseRoutes(deps));
+  app.use(requestCatalogueRoutes(deps));
+  app.use(appointmentSetupRoutes(deps));
   app.use(settingsRoutes({ ...deps, plugins }));
 
   app.use(notFoundHandler);

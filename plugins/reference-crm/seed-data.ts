@@ -117,12 +117,18 @@ export const SEED_TICKET_CHOICES_IN_FRENCH: Readonly<Record<string, string>> = {
 
 /**
  * What every demo agency offers its clients to ask for, with the forms' fields in the JSON the CRM
- * keeps (request_definitions.fields). The last is unpublished: clients never see it.
+ * keeps (request_definitions.fields), each name, description and field label in German and French
+ * too. The last is unpublished: clients never see it.
  */
 export const SEED_REQUEST_DEFINITIONS = [
   {
     name: 'Request a quote for printing',
+    names: { de: 'Angebot für Druckarbeiten anfragen', fr: 'Demander un devis d’impression' },
     description: 'Flyers, posters, business cards: tell us what and how many, and we send you a quotation.',
+    descriptions: {
+      de: 'Flyer, Plakate, Visitenkarten: Sagen Sie uns, was und wie viele, und wir schicken Ihnen ein Angebot.',
+      fr: 'Flyers, affiches, cartes de visite : dites-nous quoi et combien, et nous vous envoyons un devis.',
+    },
     category: 'Print',
     icon: 'printer',
     kind: 'quote',
@@ -132,51 +138,90 @@ export const SEED_REQUEST_DEFINITIONS = [
         key: 'product',
         type: 'select',
         label: 'Product',
+        labels: { de: 'Produkt', fr: 'Produit' },
         required: true,
         options: [
-          { value: 'flyers', label: 'Flyers' },
-          { value: 'posters', label: 'Posters' },
-          { value: 'cards', label: 'Business cards' },
+          { value: 'flyers', label: 'Flyers', labels: { de: 'Flyer', fr: 'Flyers' } },
+          { value: 'posters', label: 'Posters', labels: { de: 'Plakate', fr: 'Affiches' } },
+          { value: 'cards', label: 'Business cards', labels: { de: 'Visitenkarten', fr: 'Cartes de visite' } },
         ],
       },
-      { key: 'quantity', type: 'number', label: 'Quantity', required: true, min: 50, max: 100000 },
-      { key: 'deadline', type: 'date', label: 'Needed by', required: false },
+      { key: 'quantity', type: 'number', label: 'Quantity', labels: { de: 'Menge', fr: 'Quantité' }, required: true, min: 50, max: 100000 },
+      { key: 'deadline', type: 'date', label: 'Needed by', labels: { de: 'Benötigt bis', fr: 'Pour le' }, required: false },
       {
         key: 'finishes',
         type: 'multiselect',
         label: 'Finishes',
+        labels: { de: 'Veredelung', fr: 'Finitions' },
         required: false,
         options: [
-          { value: 'matte', label: 'Matte' },
-          { value: 'gloss', label: 'Gloss' },
-          { value: 'foil', label: 'Foil' },
+          { value: 'matte', label: 'Matte', labels: { de: 'Matt', fr: 'Mat' } },
+          { value: 'gloss', label: 'Gloss', labels: { de: 'Glänzend', fr: 'Brillant' } },
+          { value: 'foil', label: 'Foil', labels: { de: 'Folie', fr: 'Dorure' } },
         ],
       },
-      { key: 'artwork', type: 'file', label: 'Artwork', help: 'PDF or image, print-ready if you have it.', required: false },
-      { key: 'notes', type: 'textarea', label: 'Anything else', required: false },
+      {
+        key: 'artwork',
+        type: 'file',
+        label: 'Artwork',
+        labels: { de: 'Druckvorlage', fr: 'Fichier à imprimer' },
+        help: 'PDF or image, print-ready if you have it.',
+        helps: { de: 'PDF oder Bild, druckfertig, wenn Sie es haben.', fr: 'PDF ou image, prêt à imprimer si vous l’avez.' },
+        required: false,
+      },
+      { key: 'notes', type: 'textarea', label: 'Anything else', labels: { de: 'Sonstiges', fr: 'Autre chose' }, required: false },
     ],
   },
   {
     name: 'Request a website change',
+    names: { de: 'Änderung an der Website anfragen', fr: 'Demander une modification du site' },
     description: 'A change to a page, a new section or a fix: describe it and we plan it with you.',
+    descriptions: {
+      de: 'Eine Änderung an einer Seite, ein neuer Bereich oder eine Korrektur: Beschreiben Sie sie, und wir planen sie mit Ihnen.',
+      fr: 'Une modification d’une page, une nouvelle rubrique ou une correction : décrivez-la et nous la planifions avec vous.',
+    },
     category: 'Website',
     icon: 'globe',
     kind: 'general',
     published: true,
     fields: [
-      { key: 'page', type: 'text', label: 'Which page', help: 'Its address or its name.', required: true },
-      { key: 'change', type: 'textarea', label: 'What should change', required: true },
-      { key: 'urgent', type: 'checkbox', label: 'It is urgent', required: false },
+      {
+        key: 'page',
+        type: 'text',
+        label: 'Which page',
+        labels: { de: 'Welche Seite', fr: 'Quelle page' },
+        help: 'Its address or its name.',
+        helps: { de: 'Ihre Adresse oder ihr Name.', fr: 'Son adresse ou son nom.' },
+        required: true,
+      },
+      {
+        key: 'change',
+        type: 'textarea',
+        label: 'What should change',
+        labels: { de: 'Was soll sich ändern', fr: 'Ce qui doit changer' },
+        required: true,
+      },
+      { key: 'urgent', type: 'checkbox', label: 'It is urgent', labels: { de: 'Es ist dringend', fr: 'C’est urgent' }, required: false },
     ],
   },
   {
     name: 'Book a photo shoot',
+    names: { de: 'Fotoshooting buchen', fr: 'Réserver une séance photo' },
     description: 'Not offered yet.',
+    descriptions: { de: 'Noch nicht im Angebot.', fr: 'Pas encore proposé.' },
     category: 'Design',
     icon: null,
     kind: 'general',
     published: false,
-    fields: [{ key: 'subject', type: 'text', label: 'What to shoot', required: true }],
+    fields: [
+      {
+        key: 'subject',
+        type: 'text',
+        label: 'What to shoot',
+        labels: { de: 'Was fotografiert wird', fr: 'Que photographier' },
+        required: true,
+      },
+    ],
   },
 ] as const;
 

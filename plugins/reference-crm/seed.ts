@@ -461,8 +461,8 @@ async function seedKnowledgeBase(trx: Db, workspaceId: number, kb: SeedKnowledge
 /** What clients may book in every demo workspace: two services, weekday hours with a lunch break. */
 const SEED_APPOINTMENTS = {
   services: [
-    { name: 'Consultation', minutes: 30 },
-    { name: 'Workshop', minutes: 90 },
+    { name: 'Consultation', names: { de: 'Beratung', fr: 'Entretien conseil' }, minutes: 30 },
+    { name: 'Workshop', names: { de: 'Workshop', fr: 'Atelier' }, minutes: 90 },
   ],
   hours: [1, 2, 3, 4, 5].flatMap((weekday) => [
     { weekday, opens: '09:00', closes: '12:00' },

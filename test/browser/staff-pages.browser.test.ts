@@ -4,7 +4,8 @@
 // record page's facts (client, title, status, total) wrap at 390 px without a separator left at a
 // line's end, and its "Client portal" crumb is a link with its words, back to the admin home; an
 // approval page with its SHA-256 fingerprints and a decision, the Help article list and an
-// article's form hold at 390 px.
+// article's form hold at 390 px, as do the set-up screens (appointment services, opening hours,
+// the request catalogue and an entry's form) and a client's devices with a device's form.
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import {
@@ -143,6 +144,34 @@ describe('staff pages in Chromium: the language page and a record page', functio
     expect(await page.locator('code').count(), 'no code on the article form').to.equal(0);
     await page.goto(`${h.crm.url}${approvalPath}`);
     expect(await page.locator('code').count(), 'the version’s and the decision’s fingerprints').to.equal(2);
+    await page.setViewportSize({ width: 1200, height: 900 });
+    expect(staff.consoleErrors).to.deep.equal([]);
+  });
+
+  it('holds the set-up screens and a device’s form at 390 px', async function () {
+    const { page } = staff;
+    const workspaceId = await demoWorkspaceId(h.crm.db);
+    const northwind = await demoNorthwind(h.crm.db);
+    const definition = await h.crm
+      .db('request_definitions')
+      .where({ workspace_id: workspaceId, name: 'Request a quote for printing' })
+      .first('id');
+    const device = await h.crm.db('devices').where({ workspace_id: workspaceId, client_id: northwind.id }).orderBy('id').first('id');
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [path, label] of [
+      ['/settings/services', 'appointment services'],
+      ['/settings/services/new', 'service form'],
+      ['/settings/opening-hours', 'opening hours'],
+      ['/settings/request-catalogue', 'request catalogue'],
+      [`/settings/request-catalogue/${definition.id}`, 'catalogue entry form'],
+      [`/clients/${northwind.id}/devices`, 'a client’s devices'],
+      [`/devices/${device.id}`, 'device form'],
+    ] as const) {
+      const response = await page.goto(`${h.crm.url}${path}`);
+      expect(response?.status(), path).to.equal(200);
+      await expectNoOverflowAt390(page, label);
+      await expectNoAxeViolations(page, `${label} at 390 px`);
+    }
     await page.setViewportSize({ width: 1200, height: 900 });
     expect(staff.consoleErrors).to.deep.equal([]);
   });

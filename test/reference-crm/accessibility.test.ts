@@ -1,6 +1,7 @@
 // Covers the accessibility of the reference CRM's staff pages: every page (sign-in, dashboard,
 // each list, detail and form (help articles too; orders, an order with its shipments and the form
-// to send one, approvals, a client's contracts and devices, a contract with its time entry form), a form showing errors, a ticket with its files listed, settings,
+// to send one, approvals, a client's contracts and devices, a device's form, a contract with its time entry form, the set-up
+// screens for appointment services, opening hours and the request catalogue), a form showing errors, a ticket with its files listed, settings,
 // the 404 page) is checked with axe in Chromium and must have no violations. It also checks that no page breaks the strict CSP.
 import { expect } from 'chai';
 import type { AddressInfo } from 'node:net';
@@ -113,6 +114,27 @@ describe('reference CRM accessibility (axe)', function () {
     await expectNoViolations('/no-such-page', 404);
   });
 
+  it('the set-up screens (services, opening hours, the request catalogue) and a device’s forms', async function () {
+    const ids = {
+      client: await idOf(crm.db, 'clients', { name: 'Northwind Traders' }, 'demo'),
+      service: await idOf(crm.db, 'appointment_services', { name: 'Consultation' }, 'demo'),
+      definition: await idOf(crm.db, 'request_definitions', { name: 'Request a quote for printing' }, 'demo'),
+      device: await idOf(crm.db, 'devices', { name: 'Old router' }, 'demo'),
+    };
+    for (const path of [
+      '/settings/services',
+      '/settings/services/new',
+      `/settings/services/${ids.service}`,
+      '/settings/opening-hours',
+      '/settings/request-catalogue',
+      '/settings/request-catalogue/new',
+      `/settings/request-catalogue/${ids.definition}`,
+      `/clients/${ids.client}/devices/new`,
+      `/devices/${ids.device}`,
+    ])
+      await expectNoViolations(path);
+  });
+
   it('a ticket page with a file listed, as staff attach one through its form', async function () {
     const ticket = await idOf(crm.db, 'tickets', { subject: 'Logo looks blurry on the invoices' }, 'demo');
     await page.goto(`${base}/tickets/${ticket}`);
@@ -130,9 +152,29 @@ describe('reference CRM accessibility (axe)', function () {
   });
 
   it('forms showing validation errors', async function () {
+    this.timeout(240_000);
     const contract = await idOf(crm.db, 'contracts', { number: 'CT-2026-001' }, 'demo');
-    for (const path of ['/proposals/new', '/invoices/new', '/tasks/new', '/clients/new', '/knowledge-base/new', `/contracts/${contract}`]) {
+    const client = await idOf(crm.db, 'clients', { name: 'Northwind Traders' }, 'demo');
+    // Forms whose first showing is valid get one input spoiled before they are sent.
+    const spoil: Record<string, string> = {
+      '/settings/opening-hours': '#day1',
+      '/settings/request-catalogue/new': '#fields-0-label',
+    };
+    for (const path of [
+      '/proposals/new',
+      '/invoices/new',
+      '/tasks/new',
+      '/clients/new',
+      '/knowledge-base/new',
+      `/contracts/${contract}`,
+      '/settings/services/new',
+      '/settings/opening-hours',
+      '/settings/request-catalogue/new',
+      `/clients/${client}/devices/new`,
+    ]) {
       await page.goto(`${base}${path}`);
+      if (spoil[path]) await page.fill(spoil[path], path.includes('hours') ? '17:00–09:00' : 'A list without choices');
+      if (path.includes('catalogue')) await page.selectOption('#fields-0-type', 'select');
       await page.click('main button[type=submit]');
       await page.waitForLoadState();
       expect(await page.locator('.error-summary').count(), path).to.equal(1);

@@ -735,7 +735,7 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
           tasks: asked(ask.tasks, rows<ClientTaskRow>('tasks')?.map((row) => presentTask(row, contact!)) ?? []),
           activeProjects: ask.projects ? ((read.projects as { n: number } | undefined)?.n ?? 0) : null,
           tickets: ask.tickets ? ((read.tickets as { open: number; waiting: number } | undefined) ?? { open: 0, waiting: 0 }) : null,
-          appointments: ask.appointments ? (rows<AppointmentRow>('appointments')?.map(presentAppointment) ?? []) : null,
+          appointments: ask.appointments ? (rows<AppointmentRow>('appointments')?.map((row) => presentAppointment(row)) ?? []) : null,
         };
       },
     },

@@ -12,6 +12,7 @@ import {
   type WeeklyHours,
 } from '../../../src/index.ts';
 import { parseId, toHostId } from '../ids.ts';
+import { inLanguage } from '../in-language.ts';
 import { findContact } from '../queries/contacts.ts';
 import { type Db, inTransaction } from '../queries/db.ts';
 import {
@@ -30,11 +31,12 @@ import {
 } from '../queries/appointments.ts';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
 
-export function presentAppointment(row: AppointmentRow): Appointment {
+/** The appointment as the portal reads it; its service named in the reader's `languages` where the agency wrote them. */
+export function presentAppointment(row: AppointmentRow, languages: readonly string[] = []): Appointment {
   return {
     id: toHostId(row.id),
     serviceId: toHostId(row.service_id),
-    serviceName: row.service_name,
+    serviceName: inLanguage(row.service_name, row.service_names, languages),
     contactId: row.contact_id === null ? null : toHostId(row.contact_id),
     startsAt: row.starts_at,
     endsAt: row.ends_at,
@@ -77,11 +79,11 @@ export function referenceAppointments(db: Db): AppointmentsPort {
     },
 
     // Every client of the workspace may book the same services.
-    async services(workspaceId) {
+    async services(workspaceId, _clientId, languages = []) {
       const ws = parseId(workspaceId);
       if (ws === null) return [];
       const rows = await listBookableServices(db, { workspaceId: ws });
-      return rows.map((row) => ({ id: toHostId(row.id), name: row.name, minutes: row.duration_minutes }));
+      return rows.map((row) => ({ id: toHostId(row.id), name: inLanguage(row.name, row.names, languages), minutes: row.duration_minutes }));
     },
 
     async freeSlots(workspaceId, serviceId, from, to, now) {
@@ -104,7 +106,7 @@ export function referenceAppointments(db: Db): AppointmentsPort {
       });
     },
 
-    async list(workspaceId, clientId, _contactId, when, now, page) {
+    async list(workspaceId, clientId, _contactId, when, now, page, languages = []) {
       const ws = parseId(workspaceId);
       const client = parseId(clientId);
       const none = { items: [], next: null };
@@ -123,18 +125,18 @@ export function referenceAppointments(db: Db): AppointmentsPort {
       const items = rows.slice(0, limit);
       const last = items.at(-1);
       return {
-        items: items.map(presentAppointment),
+        items: items.map((row) => presentAppointment(row, languages)),
         next: rows.length > limit && last ? encodeCursor([last.starts_at.toISOString(), last.id]) : null,
       };
     },
 
-    async find(workspaceId, clientId, _contactId, id) {
+    async find(workspaceId, clientId, _contactId, id, languages = []) {
       const ws = parseId(workspaceId);
       const client = parseId(clientId);
       const appointment = parseId(id);
       if (ws === null || client === null || appointment === null) return null;
       const row = await findAppointment(db, { workspaceId: ws, clientId: client, id: appointment });
-      return row ? presentAppointment(row) : null;
+      return row ? presentAppointment(row, languages) : null;
     },
 
     async request(workspaceId, clientId, contactId, wanted, now, write) {

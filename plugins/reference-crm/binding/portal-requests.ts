@@ -4,6 +4,7 @@
 // made in answer. Every call scoped by workspace and client.
 import type { RequestDefinition, RequestDetail, RequestState, RequestSummary, ServiceRequestsPort } from '../../../src/index.ts';
 import { parseId, toHostId } from '../ids.ts';
+import { inLanguage } from '../in-language.ts';
 import { parseFields } from '../request-fields.ts';
 import { findClient } from '../queries/clients.ts';
 import { findContact } from '../queries/contacts.ts';
@@ -30,15 +31,16 @@ const REQUEST_STATE: Record<RequestStatus, RequestState> = {
   closed: 'closed',
 };
 
-function presentDefinition(row: RequestDefinitionRow): RequestDefinition {
+/** A definition in the reader's `languages` where the agency wrote it in them: name, description, the form's labels. */
+function presentDefinition(row: RequestDefinitionRow, languages: readonly string[]): RequestDefinition {
   return {
     id: toHostId(row.id),
-    name: row.name,
-    description: row.description,
+    name: inLanguage(row.name, row.names, languages),
+    description: inLanguage(row.description, row.descriptions, languages),
     category: row.category,
     icon: row.icon,
     kind: row.kind,
-    fields: parseFields(row.fields),
+    fields: parseFields(row.fields, languages),
   };
 }
 
@@ -69,18 +71,18 @@ export function referenceRequests(db: Db): ServiceRequestsPort {
       return rowid === null ? null : `/requests/${rowid}`;
     },
 
-    async definitions(workspaceId) {
+    async definitions(workspaceId, _clientId, _contactId, languages = []) {
       const ws = parseId(workspaceId);
       if (ws === null) return [];
-      return (await listRequestDefinitions(db, { workspaceId: ws, publishedOnly: true })).map(presentDefinition);
+      return (await listRequestDefinitions(db, { workspaceId: ws, publishedOnly: true })).map((row) => presentDefinition(row, languages));
     },
 
-    async definition(workspaceId, _clientId, _contactId, definitionId) {
+    async definition(workspaceId, _clientId, _contactId, definitionId, languages = []) {
       const ws = parseId(workspaceId);
       const id = parseId(definitionId);
       if (ws === null || id === null) return null;
       const row = await findRequestDefinition(db, { workspaceId: ws, definitionId: id, publishedOnly: true });
-      return row ? presentDefinition(row) : null;
+      return row ? presentDefinition(row, languages) : null;
     },
 
     async submit(workspaceId, clientId, contactId, request, write) {

@@ -15,6 +15,8 @@ export interface AppointmentRow {
   contact_name: string | null;
   service_id: number;
   service_name: string;
+  /** The service's name in other languages (appointment_services.names). */
+  service_names: Record<string, string>;
   starts_at: Date;
   ends_at: Date;
   status: AppointmentRowStatus;
@@ -42,7 +44,21 @@ interface AppointmentHoursRow {
 interface AppointmentServiceRow {
   id: number;
   name: string;
+  /** The name in other languages, by language code; `name` where the reader's is missing. */
+  names: Record<string, string>;
   duration_minutes: number;
+}
+
+/** A service as staff set it up: offered to clients (bookable) or withdrawn. */
+export interface StaffServiceRow extends AppointmentServiceRow {
+  bookable: boolean;
+}
+
+/** One opening range of a weekday (ISO 1 Monday … 7 Sunday), times as HH:MM in the agency's zone. */
+export interface OpeningRange {
+  weekday: number;
+  opens: string;
+  closes: string;
 }
 
 const COLUMNS = [
@@ -53,6 +69,7 @@ const COLUMNS = [
   'k.name as contact_name',
   'a.service_id',
   's.name as service_name',
+  's.names as service_names',
   'a.starts_at',
   'a.ends_at',
   'a.status',
@@ -90,7 +107,7 @@ export function listBookableServices(db: Db, scope: { workspaceId: number }): Pr
   return db('appointment_services')
     .where({ workspace_id: scope.workspaceId, bookable: true })
     .orderBy(['position', 'id'])
-    .select('id', 'name', 'duration_minutes');
+    .select('id', 'name', 'names', 'duration_minutes');
 }
 
 export async function findBookableService(
@@ -99,8 +116,65 @@ export async function findBookableService(
 ): Promise<AppointmentServiceRow | null> {
   const row = await db('appointment_services')
     .where({ workspace_id: scope.workspaceId, id: scope.serviceId, bookable: true })
-    .first<AppointmentServiceRow | undefined>('id', 'name', 'duration_minutes');
+    .first<AppointmentServiceRow | undefined>('id', 'name', 'names', 'duration_minutes');
   return row ?? null;
+}
+
+/** Every service of the workspace, withdrawn ones too, in the order clients see them. */
+export function listServicesForStaff(db: Db, scope: { workspaceId: number }): Promise<StaffServiceRow[]> {
+  return db('appointment_services')
+    .where({ workspace_id: scope.workspaceId })
+    .orderBy(['position', 'id'])
+    .select('id', 'name', 'names', 'duration_minutes', 'bookable');
+}
+
+export async function findServiceForStaff(db: Db, scope: { workspaceId: number; serviceId: number }): Promise<StaffServiceRow | null> {
+  const row = await db('appointment_services')
+    .where({ workspace_id: scope.workspaceId, id: scope.serviceId })
+    .first<StaffServiceRow | undefined>('id', 'name', 'names', 'duration_minutes', 'bookable');
+  return row ?? null;
+}
+
+interface ServiceFields {
+  name: string;
+  names: Record<string, string>;
+  durationMinutes: number;
+  bookable: boolean;
+}
+
+/** A new service, last in the list; a name the workspace already uses is a unique violation. */
+export async function insertService(db: Db, args: { workspaceId: number } & ServiceFields): Promise<number> {
+  const [row] = await db('appointment_services')
+    .insert({
+      workspace_id: args.workspaceId,
+      name: args.name,
+      names: JSON.stringify(args.names),
+      duration_minutes: args.durationMinutes,
+      bookable: args.bookable,
+      position: db('appointment_services').where({ workspace_id: args.workspaceId }).select(db.raw('coalesce(max(position) + 1, 0)')),
+    })
+    .returning<{ id: number }[]>('id');
+  return row!.id;
+}
+
+export async function updateService(db: Db, args: { workspaceId: number; serviceId: number } & ServiceFields): Promise<void> {
+  await db('appointment_services')
+    .where({ workspace_id: args.workspaceId, id: args.serviceId })
+    .update({
+      name: args.name,
+      names: JSON.stringify(args.names),
+      duration_minutes: args.durationMinutes,
+      bookable: args.bookable,
+    });
+}
+
+/** The week's opening hours replaced by `ranges`; the caller holds a transaction, so no booking reads half a week. */
+export async function replaceAppointmentHours(db: Db, args: { workspaceId: number; ranges: readonly OpeningRange[] }): Promise<void> {
+  await db('appointment_hours').where({ workspace_id: args.workspaceId }).delete();
+  if (args.ranges.length === 0) return;
+  await db('appointment_hours').insert(
+    args.ranges.map((r) => ({ workspace_id: args.workspaceId, weekday: r.weekday, opens_at: r.opens, closes_at: r.closes })),
+  );
 }
 
 /** The standing bookings of the workspace that overlap [from, to): the times no one else may have. */
@@ -241,11 +315,17 @@ export async function changeAppointment(
 export async function ensureAppointmentSetup(
   db: Db,
   workspaceId: number,
-  setup: { services: { name: string; minutes: number }[]; hours: { weekday: number; opens: string; closes: string }[] },
+  setup: { services: { name: string; names: Record<string, string>; minutes: number }[]; hours: OpeningRange[] },
 ): Promise<void> {
   for (const [position, service] of setup.services.entries()) {
     await db('appointment_services')
-      .insert({ workspace_id: workspaceId, name: service.name, duration_minutes: service.minutes, position })
+      .insert({
+        workspace_id: workspaceId,
+        name: service.name,
+        names: JSON.stringify(service.names),
+        duration_minutes: service.minutes,
+        position,
+      })
       .onConflict(['workspace_id', 'name'])
       .ignore();
   }

@@ -136,3 +136,32 @@ export async function insertDevice(
   if (!inserted) throw new Error('insert into devices returned no row');
   return inserted.id;
 }
+
+/** What staff set of a device on its form. */
+export interface DeviceFields {
+  clientId: number;
+  name: string;
+  kind: DeviceKind;
+  status: DeviceStatus;
+  serialNumber: string | null;
+  assetTag: string | null;
+  location: string | null;
+  purchasedOn: string | null;
+  warrantyEndsOn: string | null;
+}
+
+/** The device as staff changed it; the caller checked that the client is the workspace's. */
+export async function updateDevice(db: Db, args: { workspaceId: number; deviceId: number } & DeviceFields): Promise<void> {
+  await db('devices').where({ workspace_id: args.workspaceId, id: args.deviceId }).update({
+    client_id: args.clientId,
+    name: args.name,
+    kind: args.kind,
+    status: args.status,
+    serial_number: args.serialNumber,
+    asset_tag: args.assetTag,
+    location: args.location,
+    purchased_on: args.purchasedOn,
+    warranty_ends_on: args.warrantyEndsOn,
+    updated_at: db.fn.now(),
+  });
+}

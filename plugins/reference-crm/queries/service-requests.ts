@@ -11,7 +11,11 @@ export type RequestKind = (typeof REQUEST_KINDS)[number];
 export interface RequestDefinitionRow {
   id: number;
   name: string;
+  /** The name in other languages, by language code; `name` where the reader's is missing. */
+  names: Record<string, string>;
   description: string;
+  /** The description in other languages, as `names`. */
+  descriptions: Record<string, string>;
   category: string | null;
   icon: string | null;
   kind: RequestKind;
@@ -49,7 +53,19 @@ export interface RequestStatusChangeRow {
   by_name: string | null;
 }
 
-const DEFINITION_COLUMNS = ['id', 'name', 'description', 'category', 'icon', 'kind', 'fields', 'published', 'position'] as const;
+const DEFINITION_COLUMNS = [
+  'id',
+  'name',
+  'names',
+  'description',
+  'descriptions',
+  'category',
+  'icon',
+  'kind',
+  'fields',
+  'published',
+  'position',
+] as const;
 
 /** The workspace's definitions in the agency's order; only the published ones unless asked (staff). */
 export async function listRequestDefinitions(
@@ -70,13 +86,59 @@ export async function findRequestDefinition(
   return (await query.first<RequestDefinitionRow | undefined>(DEFINITION_COLUMNS)) ?? null;
 }
 
+/** What staff set of a definition on its form. */
+export interface DefinitionFields {
+  name: string;
+  names: Record<string, string>;
+  description: string;
+  descriptions: Record<string, string>;
+  category: string | null;
+  kind: RequestKind;
+  fields: unknown[];
+  published: boolean;
+}
+
+const definitionColumns = (args: DefinitionFields) => ({
+  name: args.name,
+  names: JSON.stringify(args.names),
+  description: args.description,
+  descriptions: JSON.stringify(args.descriptions),
+  category: args.category,
+  kind: args.kind,
+  fields: JSON.stringify(args.fields),
+  published: args.published,
+});
+
+/** A new definition, last in the catalogue. */
+export async function insertRequestDefinition(db: Db, args: { workspaceId: number } & DefinitionFields): Promise<number> {
+  const [row] = await db('request_definitions')
+    .insert({
+      workspace_id: args.workspaceId,
+      ...definitionColumns(args),
+      position: db('request_definitions').where({ workspace_id: args.workspaceId }).select(db.raw('coalesce(max(position) + 1, 0)')),
+    })
+    .returning<Array<{ id: number }>>(['id']);
+  if (!row) throw new Error('insert into request_definitions returned no row');
+  return row.id;
+}
+
+/** Requests already sent keep the copy of the form they answered: a change here is for the next ones. */
+export async function updateRequestDefinition(
+  db: Db,
+  args: { workspaceId: number; definitionId: number } & DefinitionFields,
+): Promise<void> {
+  await db('request_definitions').where({ workspace_id: args.workspaceId, id: args.definitionId }).update(definitionColumns(args));
+}
+
 /** Seed: a definition by its name, the natural key within a workspace; added when missing. */
 export async function ensureRequestDefinition(
   db: Db,
   args: {
     workspaceId: number;
     name: string;
+    names: Record<string, string>;
     description: string;
+    descriptions: Record<string, string>;
     category: string | null;
     icon: string | null;
     kind: RequestKind;
@@ -93,7 +155,9 @@ export async function ensureRequestDefinition(
     .insert({
       workspace_id: args.workspaceId,
       name: args.name,
+      names: JSON.stringify(args.names),
       description: args.description,
+      descriptions: JSON.stringify(args.descriptions),
       category: args.category,
       icon: args.icon,
       kind: args.kind,

@@ -1330,10 +1330,20 @@ export interface RequestFile {
  * writes there for the client comes back through find().
  */
 export interface ServiceRequestsPort {
-  /** The definitions this person may ask for (published, visible to clients), in the host's order. */
-  definitions(workspaceId: HostId, clientId: HostId, contactId: HostId): Promise<RequestDefinition[]>;
-  /** One of definitions(), or null. */
-  definition(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId): Promise<RequestDefinition | null>;
+  /**
+   * The definitions this person may ask for (published, visible to clients), in the host's order.
+   * Optional `languages`, the reader's in order (see TicketsPort): a host that keeps names, form
+   * labels and choices in several gives the first of them it has, else its own words.
+   */
+  definitions(workspaceId: HostId, clientId: HostId, contactId: HostId, languages?: readonly string[]): Promise<RequestDefinition[]>;
+  /** One of definitions(), or null; `languages` as there. */
+  definition(
+    workspaceId: HostId,
+    clientId: HostId,
+    contactId: HostId,
+    id: HostId,
+    languages?: readonly string[],
+  ): Promise<RequestDefinition | null>;
   /** Null when the definition is not one this person may ask for. */
   submit(workspaceId: HostId, clientId: HostId, contactId: HostId, request: NewRequest, write?: HostWrite): Promise<RequestSummary | null>;
   /** Newest first; `search` matched in the ref and the title, any case. */
@@ -1675,11 +1685,18 @@ export interface AppointmentRefusal {
  * (hostRecordChanged, or its news port): those writes are the host's, so the port has none of them.
  */
 export interface AppointmentsPort {
-  /** The services this client may book, in the host's order (a host may offer some only under a contract). */
-  services(workspaceId: HostId, clientId: HostId): Promise<AppointmentService[]>;
+  /**
+   * The services this client may book, in the host's order (a host may offer some only under a
+   * contract). Optional `languages`, the reader's in order: a host that names its services in
+   * several gives the first of them it has, else the service's own name.
+   */
+  services(workspaceId: HostId, clientId: HostId, languages?: readonly string[]): Promise<AppointmentService[]>;
   /** Free times for the service starting in [from, to), soonest first; null when the service is not the host's. */
   freeSlots(workspaceId: HostId, serviceId: HostId, from: Date, to: Date, now: Date): Promise<AppointmentSlot[] | null>;
-  /** Coming up (ends after now, soonest first) or past (latest first). */
+  /**
+   * Coming up (ends after now, soonest first) or past (latest first). Optional `languages`, as
+   * services(): the service's name in the reader's language where the host keeps one.
+   */
   list(
     workspaceId: HostId,
     clientId: HostId,
@@ -1687,8 +1704,10 @@ export interface AppointmentsPort {
     when: 'upcoming' | 'past',
     now: Date,
     page: PageRequest,
+    languages?: readonly string[],
   ): Promise<Page<Appointment>>;
-  find(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId): Promise<Appointment | null>;
+  /** `languages` as list(). */
+  find(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId, languages?: readonly string[]): Promise<Appointment | null>;
   /** Null when the client or contact is not the workspace's. */
   request(
     workspaceId: HostId,

@@ -32,6 +32,7 @@ import {
   recordLiveEvent,
   renderPortalPage,
   requestMeta,
+  readerLanguages,
   signedInClient,
   translateFieldErrors,
   waitInWords,
@@ -109,10 +110,15 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
     const { workspace, base } = portalContext(res);
     const { user } = signedInClient(res);
     const i18n = portalI18n(res);
-    const page = await appointments.list(workspace.id, user.client_id, user.contact_id, query.tab, now(), {
-      limit: APPOINTMENTS_PAGE_SIZE,
-      after: query.after ?? null,
-    });
+    const page = await appointments.list(
+      workspace.id,
+      user.client_id,
+      user.contact_id,
+      query.tab,
+      now(),
+      { limit: APPOINTMENTS_PAGE_SIZE, after: query.after ?? null },
+      readerLanguages(res),
+    );
     const href = (params: Record<string, string | undefined>) => {
       const search = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
       return `${base}/appointments?${search}`;
@@ -173,7 +179,7 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
   async function finderModel(res: Response, form: FormState) {
     const { workspace, base } = portalContext(res);
     const i18n = portalI18n(res);
-    const services = await appointments.services(workspace.id, signedInClient(res).user.client_id);
+    const services = await appointments.services(workspace.id, signedInClient(res).user.client_id, readerLanguages(res));
     const serviceId = form.serviceId ?? services[0]?.id;
     const today = dayInZone(now(), i18n.timeZone);
     const maxDay = addDays(today, 366);
@@ -268,7 +274,7 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
     const { workspace } = portalContext(res);
     const { user } = signedInClient(res);
     const id = parseParam(HostAppointmentId, res.req.params.appointmentId);
-    const appointment = await appointments.find(workspace.id, user.client_id, user.contact_id, id);
+    const appointment = await appointments.find(workspace.id, user.client_id, user.contact_id, id, readerLanguages(res));
     if (!appointment) throw notFound('appointments:errors.notFound');
     return appointment;
   }

@@ -31,6 +31,7 @@ import {
   type RateLimiter,
   type ReceivedAttachmentsForm,
   receiveAttachmentsForm,
+  readerLanguages,
   recordLiveEvent,
   removeReceived,
   type RequestAnswer,
@@ -88,7 +89,7 @@ export function createRequestsHandlers(deps: RequestsDeps) {
     const { workspace } = portalContext(res);
     const { user } = signedInClient(res);
     const id = parseParam(HostRequestId, req.params.definitionId);
-    const definition = await requests.definition(workspace.id, user.client_id, user.contact_id, id);
+    const definition = await requests.definition(workspace.id, user.client_id, user.contact_id, id, readerLanguages(res));
     if (!definition) throw notFound('requests:errors.definitionNotFound');
     return definition;
   }
@@ -201,7 +202,7 @@ export function createRequestsHandlers(deps: RequestsDeps) {
       const { workspace, base } = portalContext(res);
       const { user } = signedInClient(res);
       const i18n = portalI18n(res);
-      const list = await requests.definitions(workspace.id, user.client_id, user.contact_id);
+      const list = await requests.definitions(workspace.id, user.client_id, user.contact_id, readerLanguages(res));
       renderPortalPage(req, res, 'requests/index', i18n.t('requests:title'), {
         groups: presentCatalogue(i18n, base, list),
         mineUrl: `${base}/requests/mine`,

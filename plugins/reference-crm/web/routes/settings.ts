@@ -5,6 +5,13 @@ import { requireStaff, staffOf } from '../auth.ts';
 import { render } from '../render.ts';
 import type { RouteDeps } from '../routing.ts';
 
+/** The CRM's own screens that set up what clients ask for and book in the portal. */
+const SET_UP_LINKS = [
+  { label: 'Request catalogue', href: '/settings/request-catalogue', about: 'What clients may ask for, each with its form.' },
+  { label: 'Appointment services', href: '/settings/services', about: 'What clients book time for, and for how long.' },
+  { label: 'Opening hours', href: '/settings/opening-hours', about: 'The times of each weekday clients may book.' },
+];
+
 /** Only same-site paths: a plugin link never sends staff to another origin. */
 function isSameSitePath(href: string): boolean {
   return href.startsWith('/') && !href.startsWith('//') && !href.startsWith('/\\');
@@ -27,6 +34,7 @@ export function settingsRoutes({ plugins }: RouteDeps & { plugins: readonly CrmP
       workspace: { name: staff.workspaceName, slug: staff.workspaceSlug },
       staff: { name: staff.name, email: staff.email, role: staff.role === 'admin' ? 'Administrator' : 'Member' },
       links,
+      setUp: SET_UP_LINKS,
     });
   });
 
