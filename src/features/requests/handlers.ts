@@ -48,7 +48,7 @@ import {
   waitInWords,
 } from '../../core/index.ts';
 import { presentUploadTypes } from '../documents/index.ts';
-import { formatBytes, sendAttachment } from '../messages/index.ts';
+import { sendAttachment } from '../messages/index.ts';
 import { AttachmentId, formSchema, HostRequestId, type MyRequestsQueryInput, typedValues } from './commands.ts';
 import { formUrl, presentCatalogue, presentDetail, presentFormFields, presentSummary } from './presenters.ts';
 import { REQUEST_LIMITS } from './limits.ts';
@@ -123,7 +123,7 @@ export function createRequestsHandlers(deps: RequestsDeps) {
         multipart: hasFiles && uploads,
         uploads,
         uploadTypes: uploads ? presentUploadTypes(i18n) : null,
-        maxAttachment: formatBytes(attachmentLimitBytes(settings.maxUploadMb), i18n.fmt),
+        maxAttachment: i18n.fmt.fileSize(attachmentLimitBytes(settings.maxUploadMb)),
       },
       status,
     );

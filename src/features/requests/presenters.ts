@@ -12,7 +12,6 @@ import type {
   RequestState,
   RequestSummary,
 } from '../../core/index.ts';
-import { formatBytes } from '../messages/index.ts';
 import { choiceName, inputName } from './commands.ts';
 import type { RequestAttachmentRow } from './queries.ts';
 
@@ -121,14 +120,14 @@ export function presentDetail(
       .filter((row) => row.field_key === key)
       .map((row) => ({
         name: row.filename,
-        size: formatBytes(Number(row.size_bytes), i18n.fmt),
+        size: i18n.fmt.fileSize(Number(row.size_bytes)),
         url: `${url}/files/${encodeURIComponent(row.id)}`,
       })),
     ...hostFiles
       .filter((file) => file.fieldKey === key)
       .map((file) => ({
         name: file.name,
-        size: formatBytes(file.sizeBytes, i18n.fmt),
+        size: i18n.fmt.fileSize(file.sizeBytes),
         url: `${url}/files/${encodeURIComponent(file.id)}`,
       })),
   ];

@@ -313,6 +313,24 @@ describe('client service and quote requests', function () {
     expect((await maria.get(`/portal/demo/quotations/${quotationId}`).expect(200)).text).to.not.contain('In answer to your request');
   });
 
+  it("shows a file of 1,434 bytes as 1.4 KB to the client and on the agency's page alike", async function () {
+    const id = await definitionId('Request a quote for printing');
+    const form = (await maria.get(`/portal/demo/requests/new/${id}`).expect(200)).text;
+    const file = Buffer.concat([PDF, Buffer.alloc(1434 - PDF.length, 0x20)]);
+    const sent = await maria
+      .post(`/portal/demo/requests/new/${id}`)
+      .field('_csrf', csrfFrom(form))
+      .field('f_product', 'flyers')
+      .field('f_quantity', '100')
+      .attach('attachments', file, { filename: 'sized.pdf', contentType: 'application/pdf' })
+      .expect(303);
+    const url = sent.headers.location as string;
+    const requestId = Number(url.split('/').pop());
+    expect((await maria.get(url).expect(200)).text).to.contain('1.4 KB');
+    const staff = await signedInStaffAgent(h, 'demo');
+    expect((await staff.get(`/requests/${requestId}`).expect(200)).text).to.contain('1.4 KB');
+  });
+
   it('sends a request without files as a plain form, and pages the list newest first', async function () {
     const id = await definitionId('Request a website change');
     const form = (await maria.get(`/portal/demo/requests/new/${id}`).expect(200)).text;
