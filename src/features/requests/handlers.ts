@@ -104,7 +104,7 @@ export function createRequestsHandlers(deps: RequestsDeps) {
     const i18n = portalI18n(res);
     const uploads = canClient(settings, 'upload_file');
     const errors = translateFieldErrors(state.errors ?? {}, i18n.t);
-    const fields = presentFormFields(definition.fields, state.values ?? {}, errors);
+    const fields = presentFormFields(i18n, definition.fields, state.values ?? {}, errors);
     const hasFiles = fields.some((field) => field.type === 'file');
     // A refusal no field carries (a file field the form cannot show, uploads off) stands above the form.
     const shown = new Set(fields.filter((f) => f.type !== 'file' || uploads).map((f) => f.key));

@@ -88,7 +88,7 @@ describe('client service and quote requests', function () {
     const id = await definitionId('Request a quote for printing');
     const form = (await maria.get(`/portal/demo/requests/new/${id}`).expect(200)).text;
     expect(form).to.contain('name="f_product"').and.contain('name="f_quantity"').and.contain('name="attachments"');
-    expect(form).to.contain('name="f_finishes__gloss"').and.contain('type="date"').and.contain('Between 50 and 100000.');
+    expect(form).to.contain('name="f_finishes__gloss"').and.contain('type="date"').and.contain('Between 50 and 100,000.');
     expect(form).to.contain('enctype="multipart/form-data"');
     const refused = await maria
       .post(`/portal/demo/requests/new/${id}`)
@@ -112,6 +112,7 @@ describe('client service and quote requests', function () {
       .send({ _csrf: csrfFrom(form) })
       .expect(422);
     expect(german.text).to.contain('Bitte ausfüllen');
+    expect(german.text, 'the bounds in German numbers').to.contain('Zwischen 50 und 100.000.');
     expect(await h.crm.db('service_requests').where({ workspace_id: workspaceId })).to.have.length(0);
   });
 
