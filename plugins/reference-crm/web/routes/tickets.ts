@@ -163,7 +163,8 @@ function presentTicketRow(row: TicketRow) {
     clientHref: `/clients/${row.client_id}`,
     status: row.status,
     statusLabel: statusLabel(row.status),
-    priority: row.priority ?? '',
+    // An empty field reads as a dash, as the CRM's other pages show one, never as a blank.
+    priority: row.priority || '—',
     lastActivity: dateTime(row.last_activity_at),
   };
 }
@@ -226,7 +227,7 @@ export function ticketRoutes({
           description: ticket.description,
           openedBy: ticket.opened_by ?? 'Staff',
           opened: dateTime(ticket.opened_at),
-          category: ticket.category ?? '',
+          category: ticket.category || '—',
           devices: devices.map((device) => ({ name: device.name, href: `/clients/${device.client_id}/devices#device-${device.id}` })),
         },
         requestFiles,
