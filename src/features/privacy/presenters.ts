@@ -81,6 +81,7 @@ export function presentErasureEffects(counts: Record<string, number>, portalKeep
       e('notifications', counts.notifications ?? 0),
       e('pushDevices', counts.pushDevices ?? 0),
       e('singleSignOnIdentities', counts.singleSignOnIdentities ?? 0),
+      e('helpfulAnswers', counts.helpfulAnswers ?? 0),
     ],
     anonymised: [
       e('activity', counts.activity ?? 0),
