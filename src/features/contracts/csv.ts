@@ -12,7 +12,7 @@ const BYTE_ORDER_MARK = '\uFEFF';
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** One cell of text: guarded against formulas, then quoted where RFC 4180 asks. */
-export function csvText(value: string): string {
+function csvText(value: string): string {
   const guarded = FORMULA_START.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
 }

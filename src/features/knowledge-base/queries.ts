@@ -1,5 +1,5 @@
 // SQL for portal_knowledge_votes: a person's yes or no on a help article (one per article, the
-// latest kept), the counts per article staff read, and a person's answers for their data.
+// latest kept), and a person's answers for their data.
 import type { Knex } from 'knex';
 
 type Db = Knex | Knex.Transaction;
@@ -24,25 +24,6 @@ export async function voteOf(db: Db, key: VoteKey): Promise<boolean | null> {
     .where({ workspace_id: key.workspaceId, article_id: key.articleId, client_user_id: key.clientUserId })
     .first<{ helpful: boolean } | undefined>('helpful');
   return row ? row.helpful : null;
-}
-
-export interface ArticleVoteCounts {
-  article_id: string;
-  yes: number;
-  no: number;
-}
-
-/** Each answered article of the workspace with its yes and no, most answered first. */
-export function voteCounts(db: Db, workspaceId: string): Promise<ArticleVoteCounts[]> {
-  return db('portal_knowledge_votes')
-    .where({ workspace_id: workspaceId })
-    .groupBy('article_id')
-    .orderByRaw('count(*) desc, article_id')
-    .select<ArticleVoteCounts[]>(
-      'article_id',
-      db.raw('(count(*) filter (where helpful))::int as yes'),
-      db.raw('(count(*) filter (where not helpful))::int as no'),
-    );
 }
 
 export function personVotes(db: Db, workspaceId: string, clientUserId: string) {
