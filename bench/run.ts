@@ -160,6 +160,7 @@ export const PAGES: PageEntry[] = [
   { name: 'contracts', who: 'client', path: '/portal/demo/contracts' },
   { name: 'contract detail', who: 'client', path: '/portal/demo/contracts/{contract}' },
   { name: 'contract line usage', who: 'client', path: '/portal/demo/contracts/{contract}/lines/{contractLine}' },
+  { name: 'contract line entries CSV', who: 'client', path: '/portal/demo/contracts/{contract}/lines/{contractLine}/entries.csv' },
   { name: 'staff tickets', who: 'staff', path: '/tickets' },
   { name: 'staff ticket', who: 'staff', path: '/tickets/{ticket}' },
   { name: 'requests catalogue', who: 'client', path: '/portal/demo/requests' },

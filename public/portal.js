@@ -163,9 +163,10 @@
 })();
 
 // The navigation's row on a wider screen keeps to one line: the items that do not fit move, from
-// the end, behind "More", a disclosure button (Enter or Space opens it, Tab goes through its links,
-// Escape closes it and puts focus back on it, and leaving it closes it). The links keep their
-// aria-current wherever they are, and the button takes the current page's mark while it holds it.
+// the end, behind "More" (an item with an unread count stays in the row, where the count is read),
+// a disclosure button (Enter or Space opens it, Tab goes through its links, Escape closes it and
+// puts focus back on it, and leaving it closes it). The links keep their aria-current wherever
+// they are, and the button takes the current page's mark while it holds it.
 // Fitted on load, on every resize, and after each swap that brings a new navigation (a boosted
 // link, the history); a live refresh that leaves the navigation alone never closes an open menu.
 (function () {
@@ -192,11 +193,16 @@
     if (!more) return;
     var p = parts(more);
     var wasOpen = isOpen(more);
-    var unread = more.querySelector('.portal-nav__more-unread');
     setOpen(more, false);
-    while (p.list.firstElementChild) row.insertBefore(p.list.firstElementChild, more);
+    // Every item back in the row in the navigation's order (an item with an unread count stayed
+    // in the row after some behind More): the order is taken once, from the page as served.
+    var items = Array.prototype.slice.call(row.children, 0, -1).concat(Array.prototype.slice.call(p.list.children));
+    for (var i = 0; i < items.length; i++) if (!items[i].hasAttribute('data-nav-order')) items[i].setAttribute('data-nav-order', String(i));
+    items.sort(function (a, b) {
+      return Number(a.getAttribute('data-nav-order')) - Number(b.getAttribute('data-nav-order'));
+    });
+    for (var j = 0; j < items.length; j++) row.insertBefore(items[j], more);
     more.hidden = true;
-    if (unread) unread.hidden = true;
     nav.classList.add('portal-nav--fitted');
     // Where the row is not shown (a phone, which has its own menu), there is nothing to fit.
     if (!row.getClientRects().length) return;
@@ -205,11 +211,17 @@
       var last = more.hidden ? more.previousElementSibling : more;
       return !last || last.getBoundingClientRect().right <= limit + 0.5;
     }
+    // The last item that may move: one with an unread count stays in the row, where it is read.
+    function lastMovable() {
+      for (var li = more.previousElementSibling; li; li = li.previousElementSibling) if (!li.hasAttribute('data-unread')) return li;
+      return null;
+    }
     if (!fits()) {
       more.hidden = false;
-      while (!fits() && more.previousElementSibling) {
-        p.list.insertBefore(more.previousElementSibling, p.list.firstElementChild);
-        if (unread) unread.hidden = !p.list.querySelector('[data-unread]');
+      var next = lastMovable();
+      while (!fits() && next) {
+        p.list.insertBefore(next, p.list.firstElementChild);
+        next = lastMovable();
       }
     }
     p.toggle.classList.toggle('portal-nav__more-toggle--current', Boolean(p.list.querySelector('[aria-current="page"]')));

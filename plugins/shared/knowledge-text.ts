@@ -62,18 +62,24 @@ export function markdownBlocks(markdown: string): KnowledgeBlock[] {
   return blocks;
 }
 
-/** The opening words of a body's blocks, about `max` characters, cut at a word. */
+/** A block's text ends a sentence or leads into the next: the next one follows after a space. */
+const ENDS_A_SENTENCE = /[.!?:;…]["'”’)]*$/u;
+
+/**
+ * The opening words of a body's blocks, about `max` characters, cut at a word. Blocks stay apart:
+ * list items and headings-less paragraphs with no closing stop ("Open Settings", "Choose Billing")
+ * are joined with " · ", so an excerpt does not read "Open Settings Choose Billing".
+ */
 export function excerptOf(blocks: readonly KnowledgeBlock[], max = 200): string {
   const text = blocks
     .filter((block) => block.kind !== 'heading')
-    .map((block) => block.text)
-    .join(' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+    .map((block) => block.text.replace(/\s+/g, ' ').trim())
+    .filter(Boolean)
+    .reduce((joined, block) => (!joined ? block : ENDS_A_SENTENCE.test(joined) ? `${joined} ${block}` : `${joined} · ${block}`), '');
   if (text.length <= max) return text;
   const cut = text.slice(0, max);
   const space = cut.lastIndexOf(' ');
-  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,.;:]+$/, '')}…`;
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,.;:·]+$/, '')}…`;
 }
 
 /** The name of a category in the first of the reader's languages it has, else any. */

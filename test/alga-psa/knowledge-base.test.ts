@@ -123,7 +123,7 @@ describe('alga-psa binding: knowledge base', function () {
     expect(vpn).to.include({ id: ids.vpn, language: null });
     expect(vpn.category).to.deep.equal({ id: categories.network, name: 'Network' });
     expect(vpn.excerpt).to.equal(
-      'Install the client, then sign in with your email. Your laptop <b>must</b> be on Wi-Fi Open the VPN app It asks for a code',
+      'Install the client, then sign in with your email. Your laptop <b>must</b> be on Wi-Fi · Open the VPN app · It asks for a code',
     );
     const first = await kb.list(tenant, bakery, ['en'], {}, { limit: 2 });
     expect(first.items.map((a) => a.title)).to.deep.equal(['Adding the printer', 'Connecting to the office VPN']);

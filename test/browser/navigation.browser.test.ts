@@ -56,6 +56,20 @@ interface RowShape {
   offScreen: string[];
   /** The labels in the row and behind More, in order. */
   labels: string[];
+  /** The labels in the row, and those behind More, each in its order. */
+  inRow: string[];
+  behindMore: string[];
+}
+
+/**
+ * Every item once, those in the row and those behind More each in the navigation's order (an item
+ * with an unread count stays in the row, so the row may hold items after some behind More).
+ */
+function expectEveryItemInOrder(shape: RowShape, items: readonly string[], where: string) {
+  expect([...shape.labels].sort(), `every item once ${where}`).to.deep.equal([...items].sort());
+  const inOrder = (labels: string[]) => labels.every((label, i) => i === 0 || items.indexOf(labels[i - 1]!) < items.indexOf(label));
+  expect(inOrder(shape.inRow), `the row in order ${where}: ${shape.inRow.join(', ')}`).to.equal(true);
+  expect(inOrder(shape.behindMore), `More in order ${where}: ${shape.behindMore.join(', ')}`).to.equal(true);
 }
 
 function rowShape(page: Page): Promise<RowShape> {
@@ -68,6 +82,8 @@ function rowShape(page: Page): Promise<RowShape> {
       tops: shown.map((li) => li.offsetTop),
       offScreen: shown.filter((li) => li.getBoundingClientRect().right > right + 0.5).map((li) => li.textContent!.trim()),
       labels: [...row.querySelectorAll('a')].map((a) => a.textContent!.trim()),
+      inRow: [...row.querySelectorAll(':scope > li:not(.portal-nav__more) > a')].map((a) => a.textContent!.trim()),
+      behindMore: [...row.querySelectorAll('.portal-nav__more-list a')].map((a) => a.textContent!.trim()),
     };
   });
 }
@@ -112,7 +128,8 @@ describe('the top navigation in Chromium', function () {
           const shape = await rowShape(page);
           expect(new Set(shape.tops).size, `one row: ${JSON.stringify(shape)}`).to.equal(1);
           expect(shape.offScreen, 'items cut off').to.deep.equal([]);
-          expect(shape.labels).to.deep.equal(ITEMS[lang]);
+          expectEveryItemInOrder(shape, ITEMS[lang], `at ${width} px`);
+          expect(shape.inRow, 'the unread count stays in the row').to.include(ITEMS[lang][10]!);
           await expectNoAxeViolations(page, `navigation at ${width} px (${lang})`);
           expect(tab.consoleErrors).to.deep.equal([]);
         } finally {
@@ -197,7 +214,7 @@ describe('the top navigation in Chromium', function () {
         const resized = await rowShape(page);
         expect(new Set(resized.tops).size, `one row at ${width} px`).to.equal(1);
         expect(resized.offScreen, `cut off at ${width} px`).to.deep.equal([]);
-        expect(resized.labels).to.deep.equal(ITEMS.de);
+        expectEveryItemInOrder(resized, ITEMS.de, `at ${width} px`);
       }
       expect(tab.consoleErrors).to.deep.equal([]);
     } finally {

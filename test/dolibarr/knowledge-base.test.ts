@@ -91,7 +91,7 @@ describe('dolibarr binding: knowledge base', function () {
     const english = await kb.list(workspace, client, ['en'], {}, { limit: 20 });
     expect(english.items.map((a) => a.title)).to.deep.equal(['Emergency number', 'How do I pay by bank transfer?', 'When are you open?']);
     expect(english.items[1]).to.deep.include({ language: 'en_US', category: { id: String(billing), name: 'Billing' } });
-    expect(english.items[1]!.excerpt).to.equal('Use the IBAN on the invoice & its number. Open the invoice Transfer None');
+    expect(english.items[1]!.excerpt).to.equal('Use the IBAN on the invoice & its number. Open the invoice · Transfer · None');
     const french = await kb.list(workspace, client, ['fr', 'en'], {}, { limit: 20 });
     expect(french.items.map((a) => a.title)).to.deep.equal(['Emergency number', 'Quand êtes-vous ouverts ?']);
     const neither = await kb.list(workspace, client, ['de'], {}, { limit: 20 });

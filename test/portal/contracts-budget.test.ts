@@ -1,5 +1,5 @@
 // Round trips per request for the contracts pages (the list, a contract, a line's periods with the
-// entries behind one, and the dashboard with its hours left): counted as knex query events on the app's connection, first with the demo's
+// entries behind one and those entries as CSV, and the dashboard with its hours left): counted as knex query events on the app's connection, first with the demo's
 // support contract, then with thirty more contracts of three lines each and two hundred more time
 // entries. The count must not grow with the data, and stays under a budget.
 import { expect } from 'chai';
@@ -27,6 +27,8 @@ describe('contracts query budgets', function () {
     '/portal/demo/contracts': 3,
     [contractUrl]: 3,
     [lineUrl]: 7,
+    // The line's page without the page: the same reads, as a file.
+    [`${lineUrl}/entries.csv`]: 7,
   });
 
   before(async function () {

@@ -60,6 +60,14 @@ describe('reference CRM contract and device pages', function () {
     expect(page).to.include('Managed hosting 1 — —');
   });
 
+  it('ends this period on its last day, as the client reads it, not on the day after', async function () {
+    const page = textOf((await demo.agent.get(`/contracts/${contract}`).expect(200)).text);
+    const first = `${today.slice(0, 8)}01`;
+    const [year, month] = today.split('-').map(Number) as [number, number];
+    const last = new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+    expect(page).to.include(`${first} – ${last}`);
+  });
+
   it('is not found from another workspace', async function () {
     await acme.agent.get(`/contracts/${contract}`).expect(404);
     await acme.agent.get(`/clients/${client}/contracts`).expect(404);

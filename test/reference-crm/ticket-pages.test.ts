@@ -52,6 +52,19 @@ describe('reference CRM ticket pages', function () {
     await acme.agent.post(`/tickets/${id}/messages`).type('form').send({ _csrf: acme.csrf, body: 'Hi' }).expect(404);
   });
 
+  it('shows an empty category and priority as a dash, in the list too', async function () {
+    const id = await idOf(crm.db, 'tickets', { subject: 'Contact form on the website sends no email' }, 'demo');
+    const kept = await crm.db('tickets').where({ id }).first('category_id', 'priority_id');
+    await crm.db('tickets').where({ id }).update({ category_id: null, priority_id: null });
+    try {
+      const html = (await demo.agent.get(`/tickets/${id}`).expect(200)).text;
+      expect(html).to.contain('<dt>Category</dt><dd>—</dd>').and.contain('<dt>Priority</dt><dd>—</dd>');
+      expect((await demo.agent.get('/tickets').expect(200)).text).to.match(/<td>—<\/td>/);
+    } finally {
+      await crm.db('tickets').where({ id }).update(kept);
+    }
+  });
+
   it('answers with a status, writes a silent note, changes the status, and refuses what is not valid', async function () {
     const id = await idOf(crm.db, 'tickets', { subject: 'Logo looks blurry on the invoices' }, 'demo');
     told.length = 0;

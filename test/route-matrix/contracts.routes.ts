@@ -31,4 +31,14 @@ export const routes: MatrixRoute[] = [
     ownedByClient: true,
     switches: ['showContracts'],
   },
+  {
+    method: 'GET',
+    path: '/contracts/:contractId/lines/:lineId/entries.csv',
+    url: async (world) => {
+      const { contractId, lineId } = await supportContract(world);
+      return `/contracts/${contractId}/lines/${lineId}/entries.csv`;
+    },
+    ownedByClient: true,
+    switches: ['showContracts', 'showTimeEntriesToClients'],
+  },
 ];

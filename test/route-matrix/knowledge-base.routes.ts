@@ -23,4 +23,13 @@ export const routes: MatrixRoute[] = [
     switches: ['showKnowledgeBase'],
   },
   { method: 'GET', path: '/knowledge/:articleId', url: article, ownedByClient: false, switches: ['showKnowledgeBase'] },
+  {
+    method: 'POST',
+    path: '/knowledge/:articleId/helpful',
+    url: async (world) => `${await article(world)}/helpful`,
+    ownedByClient: false,
+    switches: ['showKnowledgeBase'],
+    form: { helpful: 'yes' },
+    ownerStatus: [303],
+  },
 ];

@@ -111,6 +111,7 @@ describe('sign-in routes', function () {
           access: FULL_ACCESS,
           workspaceSettings: (res.locals.customerPortal as PortalContext).settings,
           unreadNotifications: 0,
+          unreadMessages: 0,
         };
       next();
     });

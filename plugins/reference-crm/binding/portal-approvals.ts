@@ -102,6 +102,7 @@ export function referenceApprovals(db: Db): ApprovalsPort {
         decidedBy: decision.decidedBy,
         fileSha256: decision.fileSha256,
         ip: write?.ip ?? null,
+        userAgent: decision.userAgent ?? null,
         decidedAt: decision.decidedAt,
       });
     },

@@ -43,6 +43,7 @@ export interface ApprovalDecisionRow {
   decided_by: string;
   file_sha256: string;
   ip: string | null;
+  user_agent: string | null;
   decided_at: Date;
 }
 
@@ -173,6 +174,7 @@ export function listApprovalDecisions(db: Db, scope: { workspaceId: number; requ
       'decided_by',
       'file_sha256',
       'ip',
+      'user_agent',
       'decided_at',
     ]);
 }
@@ -248,6 +250,7 @@ export async function insertApprovalDecision(
     decidedBy: string;
     fileSha256: string;
     ip: string | null;
+    userAgent?: string | null;
     decidedAt: Date;
   },
 ): Promise<void> {
@@ -264,6 +267,7 @@ export async function insertApprovalDecision(
     decided_by: args.decidedBy.slice(0, 200),
     file_sha256: args.fileSha256,
     ip: args.ip?.slice(0, 64) ?? null,
+    user_agent: args.userAgent?.slice(0, 400) ?? null,
     decided_at: args.decidedAt,
   });
   await db('approval_requests')

@@ -1,5 +1,6 @@
 // Rows → view models. Templates receive only what these return: formatted money and dates,
 // labels, and the links to follow. Money is integer cents plus an ISO currency code.
+import { fileSize } from '../../../src/index.ts';
 import type { ClientListRow, ClientRow } from '../queries/clients.ts';
 import type { ContactRow } from '../queries/contacts.ts';
 import type { DocumentRow } from '../queries/documents.ts';
@@ -46,12 +47,6 @@ function formatDateTime(value: Date | null): string {
 
 function formatQuantity(quantity: number): string {
   return Number.isInteger(quantity) ? String(quantity) : quantity.toFixed(2).replace(/0$/, '');
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 /** A client's answer to a ticket's satisfaction survey (a plugin's), as staff read it. */
@@ -245,7 +240,7 @@ export function presentDocument(row: DocumentRow) {
     clientName: row.client_name,
     clientHref: `/clients/${row.client_id}`,
     contentType: row.content_type,
-    size: formatBytes(row.size_bytes),
+    size: fileSize(row.size_bytes),
     shared: row.shared_with_client,
     sharedLabel: row.shared_with_client ? 'Shared with client' : 'Internal',
     uploadedOn: formatDate(row.created_at),

@@ -90,6 +90,7 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
   },
   portal_ticket_attachments: BY_WORKSPACE,
   portal_ticket_ratings: BY_WORKSPACE,
+  portal_knowledge_votes: BY_WORKSPACE,
   portal_approval_decisions: BY_WORKSPACE,
   portal_kept_approvals: BY_WORKSPACE,
   portal_kept_approval_versions: BY_WORKSPACE,

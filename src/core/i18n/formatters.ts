@@ -18,6 +18,8 @@ export interface Formatters {
   hourOf(value: Date): number;
   /** Today's calendar date in the reader's time zone, as YYYY-MM-DD. */
   isoDay(value: Date): string;
+  /** A file's size, as every page of the portal and the staff side says one (see fileSize). */
+  fileSize(bytes: number): string;
 }
 
 const cache = new Map<string, Formatters>();
@@ -48,6 +50,25 @@ function calendarDate(value: Date | string): Date {
   return asDate(value);
 }
 
+/** The units a size is written in: French writes octets (o, Ko, Mo), the others bytes. */
+type SizeUnits = readonly [bytes: string, kilo: string, mega: string];
+const BYTE_UNITS: SizeUnits = ['B', 'KB', 'MB'];
+const OCTET_UNITS: SizeUnits = ['o', 'Ko', 'Mo'];
+
+const englishNumberFormat = new Intl.NumberFormat('en');
+const englishNumber = (value: number) => englishNumberFormat.format(value);
+
+/**
+ * "830 B", "1.4 KB", "12.5 MB": a file's size with one decimal, in KB and MB of 1,024, so a 10 MB
+ * limit reads "10 MB" and one file reads the same on a client's page, in a form's limit and on the
+ * agency's pages. `number` writes the figure in the reader's numbers ("1,4 KB" in German).
+ */
+export function fileSize(bytes: number, number: (value: number) => string = englishNumber, units: SizeUnits = BYTE_UNITS): string {
+  if (bytes < 1024) return `${number(bytes)} ${units[0]}`;
+  if (bytes < 1024 * 1024) return `${number(Math.round(bytes / 102.4) / 10)} ${units[1]}`;
+  return `${number(Math.round(bytes / (1024 * 102.4)) / 10)} ${units[2]}`;
+}
+
 export function formattersFor(locale: Locale, timeZone: string): Formatters {
   const key = `${locale}|${timeZone}`;
   const cached = cache.get(key);
@@ -69,6 +90,7 @@ export function formattersFor(locale: Locale, timeZone: string): Formatters {
     time: (value) => time.format(asDate(value)),
     hourOf: (value) => Number(hour.format(value)) % 24,
     isoDay: (value) => isoDay.format(value),
+    fileSize: (bytes) => fileSize(bytes, (value) => number.format(value), locale === 'fr' ? OCTET_UNITS : BYTE_UNITS),
   };
   cache.set(key, formatters);
   return formatters;

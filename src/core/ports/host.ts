@@ -1773,6 +1773,8 @@ export interface ApprovalDecisionNote {
   /** SHA-256 of exactly the file decided, hex. */
   fileSha256: string;
   decidedAt: Date;
+  /** Optional: the browser's User-Agent the decision came with, for a host that shows it beside the IP. */
+  userAgent?: string | null;
 }
 
 /**

@@ -21,6 +21,8 @@ export interface SignedInClient {
   workspaceSettings: PortalSettings;
   /** Their unread notifications (up to 100), read with them: the navigation's count. */
   unreadNotifications: number;
+  /** Of those, the agency's answers in the messages: counted on Messages too, where they are read. */
+  unreadMessages: number;
 }
 
 export interface PortalContext {
@@ -91,11 +93,15 @@ function portalChrome(req: Request, res: Response) {
         { label: t('common:nav.dashboard'), href: `${context.base}/`, current: path === `${context.base}/` || path === context.base },
         ...visibleSections(context.settings)
           .filter((section) => context.sectionPages.has(section))
-          .map((section) => ({
-            label: t(`common:nav.${section}`),
-            href: `${context.base}/${section}`,
-            current: within(`${context.base}/${section}`),
-          })),
+          .map((section) => {
+            const unread = section === 'messages' ? context.client!.unreadMessages : 0;
+            return {
+              label: countText(unread, (count) => t('common:nav.messagesUnread', { count })) ?? t(`common:nav.${section}`),
+              href: `${context.base}/${section}`,
+              current: within(`${context.base}/${section}`),
+              unread: unread > 0,
+            };
+          }),
         ...(managesColleagues(context.client.access)
           ? [{ label: t('common:nav.team'), href: `${context.base}/team`, current: within(`${context.base}/team`) }]
           : []),
@@ -121,8 +127,6 @@ function portalChrome(req: Request, res: Response) {
     csrfToken,
     csrfHeaders: csrfToken ? JSON.stringify({ 'X-CSRF-Token': csrfToken }) : '{}',
     nav,
-    // Said on the More button while the notifications' item waits behind it (portal.js).
-    moreUnread: context.client ? countText(context.client.unreadNotifications, (count) => t('common:nav.moreUnread', { count })) : null,
     clientName: context.client?.contact.name ?? null,
     demoPaymentBanner: context.demoPaymentBanner,
   };

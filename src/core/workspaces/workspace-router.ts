@@ -162,7 +162,8 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
     // From here on every check, the navigation and the dashboard see the person's own switches.
     context.settings = effectiveSettings(context.settings, access);
     const unreadNotifications = countVisible(user.unread_notifications, context.settings);
-    context.client = { user, contact, access, workspaceSettings, unreadNotifications };
+    const unreadMessages = countVisible({ message: user.unread_notifications?.message ?? 0 }, context.settings);
+    context.client = { user, contact, access, workspaceSettings, unreadNotifications, unreadMessages };
     if (user.locale || user.time_zone) {
       context.i18n = requestI18n(req, {
         clientLocale: user.locale,

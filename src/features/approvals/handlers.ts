@@ -205,6 +205,7 @@ export function createApprovalsHandlers(deps: ApprovalsDeps) {
             decidedBy: contact.name,
             fileSha256,
             decidedAt,
+            userAgent: meta.userAgent,
           },
           { trx, ip: meta.ip },
         );

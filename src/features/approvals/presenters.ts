@@ -23,17 +23,6 @@ export function stateOf(latestVersion: number, decision: { version: number; outc
   return decision && decision.version === latestVersion ? decision.outcome : 'awaiting';
 }
 
-/** 1.2 MB, 340 KB, 12 bytes: decimal units, as file managers show them. */
-export function formatSize(i18n: RequestI18n, bytes: number): string {
-  for (const [size, unit] of [
-    [1e6, 'MB'],
-    [1e3, 'KB'],
-  ] as const) {
-    if (bytes >= size) return i18n.t('approvals:size', { value: i18n.fmt.number(Math.round((bytes / size) * 10) / 10), unit });
-  }
-  return i18n.t('approvals:bytes', { count: bytes });
-}
-
 export function presentApprovalRow(i18n: RequestI18n, base: string, approval: ApprovalSummary, state: ApprovalState) {
   return {
     url: approvalUrl(base, approval.id),
@@ -91,7 +80,7 @@ function presentVersion(i18n: RequestI18n, url: string, version: ApprovalVersion
   return {
     number: version.number,
     fileName: version.fileName,
-    size: formatSize(i18n, version.sizeBytes),
+    size: i18n.fmt.fileSize(version.sizeBytes),
     message: version.message,
     shared: i18n.fmt.dateTime(version.sharedAt),
     shownAs: shownAs(version.contentType),

@@ -3,7 +3,7 @@
 // decision on each as evidence (who, when, the comment and its point, the fingerprint).
 import type { RequestI18n } from '../../core/index.ts';
 import type { KeptApprovalListRow, KeptApprovalRow, KeptVersionRow } from './kept-queries.ts';
-import { formatSize, presentDecision, stateOf } from './presenters.ts';
+import { presentDecision, stateOf } from './presenters.ts';
 import type { ApprovalDecisionRow, ApprovalOutcome } from './queries.ts';
 
 const CHIP = { awaiting: 'awaiting', approved: 'accepted', changes_requested: 'declined' } as const;
@@ -52,7 +52,7 @@ export function presentStaffApproval(
     versions: versions.map((v) => ({
       number: v.number,
       fileName: v.file_name,
-      size: formatSize(i18n, Number(v.size_bytes)),
+      size: i18n.fmt.fileSize(Number(v.size_bytes)),
       message: v.message,
       shared: i18n.fmt.dateTime(v.shared_at),
       downloadUrl: `${url}/versions/${v.number}/file`,

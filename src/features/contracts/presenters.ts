@@ -41,7 +41,7 @@ function term(i18n: RequestI18n, startsOn: string | null, endsOn: string | null)
 }
 
 /** A period's last day: the host keeps the day after it as the end. */
-function lastDayOf(end: string): string {
+export function lastDayOf(end: string): string {
   return new Date(Date.parse(`${end}T00:00:00Z`) - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
 }
 

@@ -12,5 +12,6 @@ export function contractsRoutes(h: ContractsHandlers): Router {
   router.get('/contracts', contracts, validateQuery(ContractsQuery), h.list);
   router.get('/contracts/:contractId', contracts, h.show);
   router.get('/contracts/:contractId/lines/:lineId', contracts, validateQuery(LineQuery), h.line);
+  router.get('/contracts/:contractId/lines/:lineId/entries.csv', contracts, validateQuery(LineQuery), h.entriesCsv);
   return router;
 }

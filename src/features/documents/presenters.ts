@@ -34,22 +34,6 @@ export interface DocumentItem {
   deleteUrl: string | null;
 }
 
-/** 1.2 MB, 340 KB, 12 bytes: decimal units, as file managers show them. */
-function formatSize(i18n: RequestI18n, bytes: number): string {
-  const units: Array<[number, string]> = [
-    [1e9, 'GB'],
-    [1e6, 'MB'],
-    [1e3, 'KB'],
-  ];
-  for (const [size, unit] of units) {
-    if (bytes >= size) {
-      const value = bytes / size;
-      return i18n.t('documents:size', { value: i18n.fmt.number(Math.round(value * (value < 10 ? 10 : 1)) / (value < 10 ? 10 : 1)), unit });
-    }
-  }
-  return i18n.t('documents:bytes', { count: bytes });
-}
-
 /** "brief_final-v2.pdf" → ["brief_", "final-", "v2.", "pdf"]: where a file name may wrap. */
 function fileNameParts(name: string): string[] {
   return name.split(/(?<=[_\-.\s])/).filter((part) => part !== '');
@@ -66,7 +50,7 @@ export function presentShared(i18n: RequestI18n, base: string, doc: SharedDocume
     name: doc.name,
     nameParts: fileNameParts(doc.name),
     kind: i18n.t(`documents:kind.${kindOf(doc.contentType)}`),
-    size: formatSize(i18n, doc.sizeBytes),
+    size: i18n.fmt.fileSize(doc.sizeBytes),
     date: i18n.fmt.dateTime(doc.sharedAt),
     isoDate: doc.sharedAt.toISOString(),
     who: doc.sharedBy ?? i18n.t('documents:theAgency'),
@@ -82,7 +66,7 @@ export function presentUpload(i18n: RequestI18n, base: string, upload: UploadRow
     name: upload.filename,
     nameParts: fileNameParts(upload.filename),
     kind: i18n.t(`documents:kind.${kindOf(upload.content_type)}`),
-    size: formatSize(i18n, upload.size_bytes),
+    size: i18n.fmt.fileSize(upload.size_bytes),
     date: i18n.fmt.dateTime(upload.created_at),
     isoDate: upload.created_at.toISOString(),
     who: upload.uploader_name,

@@ -18,6 +18,12 @@ const optionalText = (max: number, message: string) =>
     .optional()
     .transform((text) => (text ? text : undefined));
 
+/** "Was this helpful?": yes or no, nothing else. */
+export const HelpfulCommand = z.object({
+  helpful: z.enum(['yes', 'no'], { message: 'knowledge:helpful.invalid' }),
+});
+export type HelpfulCommandInput = z.infer<typeof HelpfulCommand>;
+
 export const KnowledgeQuery = z.object({
   q: optionalText(100, 'knowledge:errors.search'),
   category: ArticleId.optional().or(z.literal('').transform(() => undefined)),

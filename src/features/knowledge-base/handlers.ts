@@ -1,7 +1,9 @@
 // The knowledge base pages: the published articles by category with a search, one article, and
 // the suggestions the new-ticket form shows as its subject is typed, all read through the host's
-// KnowledgeBasePort in the reader's language, then the workspace's, then any.
+// KnowledgeBasePort in the reader's language, then the workspace's, then any; and each person's
+// "Was this helpful?" answer on an article (post/redirect/get; htmx swaps the answer in place).
 import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
 import {
   type KnowledgeBasePort,
   notFound,
@@ -12,8 +14,9 @@ import {
   signedInClient,
   readerLanguages,
 } from '../../core/index.ts';
-import { ArticleId, type KnowledgeQueryInput, type SuggestionsQueryInput } from './commands.ts';
+import { ArticleId, type HelpfulCommandInput, type KnowledgeQueryInput, type SuggestionsQueryInput } from './commands.ts';
 import { presentArticle, presentArticleRow, presentCategory } from './presenters.ts';
+import { saveVote, voteOf } from './queries.ts';
 import { searchWords, suggestionWords } from './words.ts';
 
 const ARTICLES_PAGE_SIZE = 20;
@@ -21,11 +24,13 @@ const ARTICLES_PAGE_SIZE = 20;
 const SUGGESTIONS_SHOWN = 5;
 
 export interface KnowledgeBaseDeps {
+  db: Knex;
   knowledgeBase: KnowledgeBasePort;
+  now: () => Date;
 }
 
 export function createKnowledgeBaseHandlers(deps: KnowledgeBaseDeps) {
-  const { knowledgeBase } = deps;
+  const { db, knowledgeBase, now } = deps;
 
   async function list(req: Request, res: Response) {
     const query = res.locals.query as KnowledgeQueryInput;
@@ -76,9 +81,33 @@ export function createKnowledgeBaseHandlers(deps: KnowledgeBaseDeps) {
     const { user } = signedInClient(res);
     const i18n = portalI18n(res);
     const id = parseParam(ArticleId, req.params.articleId);
+    const [article, vote] = await Promise.all([
+      knowledgeBase.find(workspace.id, user.client_id, readerLanguages(res), id),
+      voteOf(db, { workspaceId: workspace.id, articleId: id, clientUserId: user.id }),
+    ]);
+    if (!article) throw notFound('We could not find that article.');
+    renderPortalPage(req, res, 'knowledge/show', article.title, {
+      article: presentArticle(i18n, base, article),
+      helpful: {
+        action: `${base}/knowledge/${encodeURIComponent(article.id)}/helpful`,
+        answer: vote === null ? null : vote ? 'yes' : 'no',
+      },
+    });
+  }
+
+  /**
+   * "Was this helpful?": the person's yes or no on an article they may read, written or changed,
+   * then back to the article (303), where the answer shows; htmx takes the answer's part of it.
+   */
+  async function helpful(req: Request, res: Response) {
+    const { workspace, base } = portalContext(res);
+    const { user } = signedInClient(res);
+    const id = parseParam(ArticleId, req.params.articleId);
+    const input = req.body as HelpfulCommandInput;
     const article = await knowledgeBase.find(workspace.id, user.client_id, readerLanguages(res), id);
     if (!article) throw notFound('We could not find that article.');
-    renderPortalPage(req, res, 'knowledge/show', article.title, { article: presentArticle(i18n, base, article) });
+    await saveVote(db, { workspaceId: workspace.id, articleId: article.id, clientUserId: user.id }, input.helpful === 'yes', now());
+    res.redirect(303, `${base}/knowledge/${encodeURIComponent(article.id)}#helpful`);
   }
 
   /** The articles that may answer a ticket about to be written: a fragment for the form, or a page of its own. */
@@ -96,7 +125,7 @@ export function createKnowledgeBaseHandlers(deps: KnowledgeBaseDeps) {
     });
   }
 
-  return { list, show, suggestions };
+  return { list, show, suggestions, helpful };
 }
 
 export type KnowledgeBaseHandlers = ReturnType<typeof createKnowledgeBaseHandlers>;

@@ -2,13 +2,16 @@
 import type { CoreServices, Feature } from '../../core/index.ts';
 import { createKnowledgeBaseHandlers } from './handlers.ts';
 import { knowledgeBaseManifest } from './manifest.ts';
+import { knowledgePersonalData } from './personal-data.ts';
 import { knowledgeBaseRoutes } from './routes.ts';
 
 export function knowledgeBaseFeature(core: CoreServices): Feature {
   const { knowledgeBase } = core.adapter;
+  const { db } = core;
   return {
     name: knowledgeBaseManifest.name,
     needs: { ports: ['knowledgeBase'] },
-    clientRoutes: knowledgeBase ? [knowledgeBaseRoutes(createKnowledgeBaseHandlers({ knowledgeBase }))] : [],
+    clientRoutes: knowledgeBase ? [knowledgeBaseRoutes(createKnowledgeBaseHandlers({ db, knowledgeBase, now: core.now }))] : [],
+    personalData: knowledgePersonalData({ db }),
   };
 }

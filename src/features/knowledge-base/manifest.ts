@@ -2,6 +2,7 @@
 // Read before any portal exists (src/core/feature.ts), so it imports no more than they need.
 import { fileURLToPath } from 'node:url';
 import type { FeatureManifest } from '../../core/index.ts';
+import * as articleVotes from './migrations/20270614000001_article_votes.ts';
 import * as showKnowledgeBase from './migrations/20270401000001_show_knowledge_base.ts';
 
 export const knowledgeBaseManifest: FeatureManifest = {
@@ -10,5 +11,6 @@ export const knowledgeBaseManifest: FeatureManifest = {
   locales: fileURLToPath(new URL('./locales', import.meta.url)),
   migrations: {
     '20270401000001_show_knowledge_base': showKnowledgeBase,
+    '20270614000001_article_votes': articleVotes,
   },
 };

@@ -3,8 +3,8 @@
 // page is a 404 like one that does not exist, suggestions included. Read only: the agency writes
 // its articles in its CRM.
 import { Router } from 'express';
-import { allow, validateQuery } from '../../core/index.ts';
-import { KnowledgeQuery, SuggestionsQuery } from './commands.ts';
+import { allow, validateBody, validateQuery } from '../../core/index.ts';
+import { HelpfulCommand, KnowledgeQuery, SuggestionsQuery } from './commands.ts';
 import type { KnowledgeBaseHandlers } from './handlers.ts';
 
 export function knowledgeBaseRoutes(h: KnowledgeBaseHandlers): Router {
@@ -14,5 +14,7 @@ export function knowledgeBaseRoutes(h: KnowledgeBaseHandlers): Router {
   // The new-ticket form asks this as the subject is typed (before /:articleId, which it would match).
   router.get('/knowledge/suggestions', knowledge, validateQuery(SuggestionsQuery), h.suggestions);
   router.get('/knowledge/:articleId', knowledge, h.show);
+  // The person's own answer on the article, which only they change.
+  router.post('/knowledge/:articleId/helpful', knowledge, allow.self, validateBody(HelpfulCommand), h.helpful);
   return router;
 }

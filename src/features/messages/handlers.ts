@@ -36,7 +36,7 @@ import {
   type VirusScanner,
 } from '../../core/index.ts';
 import { AttachmentIdParam, type MessageEmailsInput, type SendMessageInput } from './commands.ts';
-import { presentMessages, formatBytes } from './presenters.ts';
+import { presentMessages } from './presenters.ts';
 import {
   findAttachment,
   findConversation,
@@ -121,7 +121,7 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
         canSend: can.message,
         canAttach: can.message && can.upload_file,
         maxLength: MESSAGE_MAX_LENGTH,
-        maxAttachment: formatBytes(attachmentLimitBytes(settings.maxUploadMb), fmt),
+        maxAttachment: fmt.fileSize(attachmentLimitBytes(settings.maxUploadMb)),
         uploadTypes: presentUploadTypes(portalI18n(res)),
         streamUrl: `${base}/messages/stream?after=${liveFrom}`,
         refreshUrl: `${base}/messages`,

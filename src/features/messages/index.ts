@@ -19,7 +19,6 @@ export type { LiveCommentsPort } from './comments/live-comments.ts';
 export { type CommentSubject, type ThreadView, addComment, loadThread } from './comments/thread.ts';
 export type { MessageDigest } from './digest.ts';
 export { sendAttachment, wantsMessageEmails } from './handlers.ts';
-export { formatBytes } from './presenters.ts';
 export { unreadInConversation } from './queries.ts';
 export { staffUnreadCount } from './staff-handlers.ts';
 export { markRecordThreadRead } from './threads.ts';

@@ -48,16 +48,6 @@ export interface MessageView {
   seen: boolean;
 }
 
-/**
- * A size as every form and setting of the portal says one: KB and MB of 1,024 (the workspace's
- * "Largest upload: 25 MB" is 25 × 1,024 × 1,024 bytes), so a 10 MB limit reads "10 MB" everywhere.
- */
-export function formatBytes(bytes: number, fmt: Formatters): string {
-  if (bytes < 1024) return `${fmt.number(bytes)} B`;
-  if (bytes < 1024 * 1024) return `${fmt.number(Math.round(bytes / 102.4) / 10)} KB`;
-  return `${fmt.number(Math.round(bytes / (1024 * 102.4)) / 10)} MB`;
-}
-
 export function presentMessages(
   rows: MessageRow[],
   viewer: { side: Side; id: string },
@@ -79,7 +69,7 @@ export function presentMessages(
       attachments: row.attachments.map((a) => ({
         id: a.id,
         filename: a.filename,
-        size: formatBytes(a.size_bytes, fmt),
+        size: fmt.fileSize(a.size_bytes),
         href: attachmentHref(a.id),
       })),
       seen: row.author_side === viewer.side && BigInt(row.id) <= BigInt(seenUpTo),

@@ -32,7 +32,7 @@ import {
 import { checkAttachments, type IncomingFile } from './attachments.ts';
 import { AttachmentIdParam, ClientIdParam, type AssignInput, type InboxQueryInput, type SendMessageInput } from './commands.ts';
 import { sendAttachment } from './handlers.ts';
-import { formatBytes, presentInbox, presentMessages } from './presenters.ts';
+import { presentInbox, presentMessages } from './presenters.ts';
 import { findAttachment, findConversation, listInbox, listMessages, seenByOtherSide, staffUnreadTotal } from './queries.ts';
 import { CONVERSATION_PAGE, MESSAGE_MAX_LENGTH, type MessagesService } from './service.ts';
 import { presentUploadTypes } from '../documents/index.ts';
@@ -119,7 +119,7 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
         canAssign: Boolean(adapter.staff.list),
         streamUrl: `${base}/stream?after=${liveFrom}&client=${encodeURIComponent(client.id)}`,
         maxLength: MESSAGE_MAX_LENGTH,
-        maxAttachment: formatBytes(ATTACHMENT_MAX_BYTES, fmt),
+        maxAttachment: fmt.fileSize(ATTACHMENT_MAX_BYTES),
         uploadTypes: presentUploadTypes(i18n),
         body: form.body ?? '',
         errors: Object.fromEntries(

@@ -41,10 +41,11 @@ export interface OrdersDeps {
   orders: OrdersPort;
   storage: FileStorage;
   guard: RepeatGuard;
+  now: () => Date;
 }
 
 export function createOrdersHandlers(deps: OrdersDeps) {
-  const { db, orders } = deps;
+  const { db, orders, now } = deps;
 
   async function load(res: Response): Promise<OrderDetail> {
     const { workspace } = portalContext(res);
@@ -67,7 +68,7 @@ export function createOrdersHandlers(deps: OrdersDeps) {
       // Every link of the list keeps the status chosen and the search.
       const filter = listParams({ status: query.status === 'all' ? undefined : query.status, q: query.q });
       renderPortalPage(req, res, 'orders/index', i18n.t('orders:title'), {
-        rows: page.items.map((order) => presentOrderRow(i18n, base, order)),
+        rows: page.items.map((order) => presentOrderRow(i18n, base, order, i18n.fmt.isoDay(now()))),
         status: query.status,
         statuses: ['all', ...ORDER_STATUS_FILTERS].map((value) => ({
           value,
@@ -84,7 +85,7 @@ export function createOrdersHandlers(deps: OrdersDeps) {
       const { base, i18n, settings } = portalContext(res);
       const query = res.locals.query as OrderShowInput;
       const order = await load(res);
-      const view = presentOrder(i18n, base, settings, order);
+      const view = presentOrder(i18n, base, settings, order, i18n.fmt.isoDay(now()));
       renderPortalPage(req, res, 'orders/show', view.heading, { order: view, asked: query.asked === '1' });
     },
 
@@ -98,7 +99,7 @@ export function createOrdersHandlers(deps: OrdersDeps) {
         await sendDownload(res, hostDocument);
         return;
       }
-      const view = presentOrder(i18n, base, settings, order);
+      const view = presentOrder(i18n, base, settings, order, i18n.fmt.isoDay(now()));
       const brand = await pdfBrand(deps.storage, res);
       const pdf = await renderPdfFor(
         { workspaceId: workspace.id, clientId: user.client_id },

@@ -11,6 +11,6 @@ export function ordersFeature(core: CoreServices): Feature {
   return {
     name: ordersManifest.name,
     needs: { ports: ['orders'] },
-    clientRoutes: orders ? [ordersRoutes(createOrdersHandlers({ db, orders, storage, guard: core.guard }))] : [],
+    clientRoutes: orders ? [ordersRoutes(createOrdersHandlers({ db, orders, storage, guard: core.guard, now: core.now }))] : [],
   };
 }

@@ -31,7 +31,22 @@ function trackingHref(url: string | null): string | null {
   }
 }
 
-export function presentOrderRow(i18n: RequestI18n, base: string, order: OrderSummary) {
+/** The day after a calendar day (YYYY-MM-DD). */
+function dayAfter(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+}
+
+/**
+ * "Late since 21 Nov": an order still confirmed or on its way whose planned delivery day has
+ * passed in the reader's time zone (`today`); "On its way" alone would say all is well.
+ */
+function lateSince(i18n: RequestI18n, order: OrderSummary, today: string): string | null {
+  const open = order.state === 'confirmed' || order.state === 'shipping';
+  if (!open || !order.deliveryOn || order.deliveryOn >= today) return null;
+  return i18n.t('orders:lateSince', { date: i18n.fmt.day(dayAfter(order.deliveryOn)) });
+}
+
+export function presentOrderRow(i18n: RequestI18n, base: string, order: OrderSummary, today: string) {
   const { t, fmt } = i18n;
   return {
     href: orderUrl(base, order.id),
@@ -42,6 +57,7 @@ export function presentOrderRow(i18n: RequestI18n, base: string, order: OrderSum
     total: fmt.money(order.totalCents, order.currency),
     ordered: order.orderedOn ? fmt.day(order.orderedOn) : null,
     delivery: order.deliveryOn ? fmt.day(order.deliveryOn) : null,
+    late: lateSince(i18n, order, today),
   };
 }
 
@@ -60,12 +76,12 @@ function presentShipment(i18n: RequestI18n, shipment: OrderShipment) {
   };
 }
 
-export function presentOrder(i18n: RequestI18n, base: string, settings: PortalSettings, order: OrderDetail) {
+export function presentOrder(i18n: RequestI18n, base: string, settings: PortalSettings, order: OrderDetail, today: string) {
   const { t, fmt } = i18n;
   const money = (cents: number) => fmt.money(cents, order.currency);
   const offerSection = order.offer?.kind === 'quotation' ? 'quotations' : 'proposals';
   return {
-    ...presentOrderRow(i18n, base, order),
+    ...presentOrderRow(i18n, base, order, today),
     id: order.id,
     heading: t('orders:heading', { number: order.number }),
     lines: presentLines(i18n, order.lines, order.currency),

@@ -1,6 +1,5 @@
 // Between the rows of a person's exports and erasure requests and the pages that show them.
 import { type ClientUserRow, erasureDeadline, type HostContact, type RequestI18n, type Translate } from '../../core/index.ts';
-import { formatBytes } from '../messages/index.ts';
 import type { DataExportRow, ErasureRequestRow } from './queries.ts';
 
 type Words = Pick<RequestI18n, 't' | 'fmt'>;
@@ -24,7 +23,7 @@ export function presentExports(i18n: RequestI18n, base: string, rows: DataExport
       status,
       statusText: t(`privacy:export.status.${status}`),
       downloadHref: live ? `${base}/account/data/exports/${encodeURIComponent(row.id)}/download` : null,
-      size: live && row.size_bytes ? formatBytes(Number(row.size_bytes), fmt) : null,
+      size: live && row.size_bytes ? fmt.fileSize(Number(row.size_bytes)) : null,
       until: live && row.expires_at ? fmt.dateTime(row.expires_at) : null,
     };
   });
@@ -82,6 +81,7 @@ export function presentErasureEffects(counts: Record<string, number>, portalKeep
       e('notifications', counts.notifications ?? 0),
       e('pushDevices', counts.pushDevices ?? 0),
       e('singleSignOnIdentities', counts.singleSignOnIdentities ?? 0),
+      e('helpfulAnswers', counts.helpfulAnswers ?? 0),
     ],
     anonymised: [
       e('activity', counts.activity ?? 0),

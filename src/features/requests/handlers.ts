@@ -49,7 +49,7 @@ import {
   waitInWords,
 } from '../../core/index.ts';
 import { presentUploadTypes } from '../documents/index.ts';
-import { formatBytes, sendAttachment } from '../messages/index.ts';
+import { sendAttachment } from '../messages/index.ts';
 import { AttachmentId, formSchema, HostRequestId, type MyRequestsQueryInput, typedValues } from './commands.ts';
 import { formUrl, presentCatalogue, presentDetail, presentFormFields, presentSummary } from './presenters.ts';
 import { REQUEST_LIMITS } from './limits.ts';
@@ -105,7 +105,7 @@ export function createRequestsHandlers(deps: RequestsDeps) {
     const i18n = portalI18n(res);
     const uploads = canClient(settings, 'upload_file');
     const errors = translateFieldErrors(state.errors ?? {}, i18n.t);
-    const fields = presentFormFields(definition.fields, state.values ?? {}, errors);
+    const fields = presentFormFields(i18n, definition.fields, state.values ?? {}, errors);
     const hasFiles = fields.some((field) => field.type === 'file');
     // A refusal no field carries (a file field the form cannot show, uploads off) stands above the form.
     const shown = new Set(fields.filter((f) => f.type !== 'file' || uploads).map((f) => f.key));
@@ -124,7 +124,7 @@ export function createRequestsHandlers(deps: RequestsDeps) {
         multipart: hasFiles && uploads,
         uploads,
         uploadTypes: uploads ? presentUploadTypes(i18n) : null,
-        maxAttachment: formatBytes(attachmentLimitBytes(settings.maxUploadMb), i18n.fmt),
+        maxAttachment: i18n.fmt.fileSize(attachmentLimitBytes(settings.maxUploadMb)),
       },
       status,
     );

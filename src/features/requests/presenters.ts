@@ -12,7 +12,6 @@ import type {
   RequestState,
   RequestSummary,
 } from '../../core/index.ts';
-import { formatBytes } from '../messages/index.ts';
 import { choiceName, inputName } from './commands.ts';
 import type { RequestAttachmentRow } from './queries.ts';
 
@@ -46,8 +45,24 @@ export function presentCatalogue(i18n: RequestI18n, base: string, definitions: R
   return [...groups.values()].sort((a, b) => (a.name === null ? 1 : 0) - (b.name === null ? 1 : 0));
 }
 
+/** A number field's bounds in the reader's numbers ("Zwischen 50 und 100.000."); null without bounds. */
+function rangeText(i18n: RequestI18n, field: RequestField): string | null {
+  if (field.type !== 'number') return null;
+  const min = field.min ?? null;
+  const max = field.max ?? null;
+  if (min !== null && max !== null) return i18n.t('requests:form.between', { min: i18n.fmt.number(min), max: i18n.fmt.number(max) });
+  if (min !== null) return i18n.t('requests:form.atLeast', { min: i18n.fmt.number(min) });
+  if (max !== null) return i18n.t('requests:form.atMost', { max: i18n.fmt.number(max) });
+  return null;
+}
+
 /** One input of the form, with what was typed and its message. */
-export function presentFormFields(fields: RequestField[], values: Record<string, unknown>, errors: Record<string, string>) {
+export function presentFormFields(
+  i18n: RequestI18n,
+  fields: RequestField[],
+  values: Record<string, unknown>,
+  errors: Record<string, string>,
+) {
   return fields.map((field) => {
     const value = values[field.key];
     return {
@@ -60,6 +75,7 @@ export function presentFormFields(fields: RequestField[], values: Record<string,
       required: field.required,
       min: field.min ?? null,
       max: field.max ?? null,
+      range: rangeText(i18n, field),
       value: typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '',
       checked: value === true,
       options: (field.options ?? []).map((option) => ({
@@ -121,14 +137,14 @@ export function presentDetail(
       .filter((row) => row.field_key === key)
       .map((row) => ({
         name: row.filename,
-        size: formatBytes(Number(row.size_bytes), i18n.fmt),
+        size: i18n.fmt.fileSize(Number(row.size_bytes)),
         url: `${url}/files/${encodeURIComponent(row.id)}`,
       })),
     ...hostFiles
       .filter((file) => file.fieldKey === key)
       .map((file) => ({
         name: file.name,
-        size: formatBytes(file.sizeBytes, i18n.fmt),
+        size: i18n.fmt.fileSize(file.sizeBytes),
         url: `${url}/files/${encodeURIComponent(file.id)}`,
       })),
   ];

@@ -51,7 +51,7 @@ import {
   readerLanguages,
 } from '../../core/index.ts';
 import { presentUploadTypes } from '../documents/index.ts';
-import { formatBytes, sendAttachment } from '../messages/index.ts';
+import { sendAttachment } from '../messages/index.ts';
 import {
   AttachmentId,
   HostTicketId,
@@ -290,7 +290,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
         refusal,
         uploads,
         uploadTypes: uploads ? presentUploadTypes(i18n) : null,
-        maxAttachment: formatBytes(attachmentLimitBytes(settings.maxUploadMb), i18n.fmt),
+        maxAttachment: i18n.fmt.fileSize(attachmentLimitBytes(settings.maxUploadMb)),
         limited: form.limited ?? null,
         suggestUrl,
       },
@@ -362,7 +362,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
         // Reading a ticket is one grant of the host's roles; answering and closing it another.
         canAct: mayActOnTickets(signedInClient(res).access),
         uploadTypes: uploads ? presentUploadTypes(i18n) : null,
-        maxAttachment: formatBytes(attachmentLimitBytes(settings.maxUploadMb), i18n.fmt),
+        maxAttachment: i18n.fmt.fileSize(attachmentLimitBytes(settings.maxUploadMb)),
       },
       status,
     );

@@ -93,7 +93,7 @@ export function presentDetail(
   const url = ticketUrl(base, ticket.id);
   const file = (row: TicketAttachmentRow): FileItem => ({
     name: row.filename,
-    size: formatSize(i18n, Number(row.size_bytes)),
+    size: i18n.fmt.fileSize(Number(row.size_bytes)),
     url: `${url}/attachments/${row.id}`,
   });
   // The opening description first, then each message; the files each side attached are listed
@@ -133,7 +133,7 @@ export function presentDetail(
   for (const hostFile of hostFiles) {
     const item = {
       name: hostFile.name,
-      size: formatSize(i18n, hostFile.sizeBytes),
+      size: i18n.fmt.fileSize(hostFile.sizeBytes),
       url: `${url}/files/${encodeURIComponent(hostFile.id)}`,
     };
     const index = hostFile.messageId === null ? -1 : ticket.messages.findIndex((message) => message.id === hostFile.messageId);
@@ -265,10 +265,4 @@ export function presentSurvey(
     byColleague: survey.closed === 'colleague',
     expired: survey.closed === 'expired' && !answer,
   };
-}
-
-function formatSize(i18n: RequestI18n, bytes: number): string {
-  if (bytes < 1024) return i18n.t('tickets:size.bytes', { count: bytes });
-  if (bytes < 1024 * 1024) return i18n.t('tickets:size.kb', { size: (bytes / 1024).toFixed(0) });
-  return i18n.t('tickets:size.mb', { size: (bytes / (1024 * 1024)).toFixed(1) });
 }

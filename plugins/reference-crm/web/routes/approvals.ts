@@ -108,6 +108,7 @@ function presentDecision(row: ApprovalDecisionRow) {
     point: x && y ? `${x} across, ${y} down${row.point_page ? `, page ${row.point_page}` : ''}` : null,
     fingerprint: row.file_sha256,
     ip: row.ip ?? '—',
+    userAgent: row.user_agent ?? '—',
   };
 }
 

@@ -25,6 +25,14 @@ import { formView, render } from '../render.ts';
 import { tellPlugins } from '../record-changes.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
 
+/**
+ * A period's last day, as people read an end date: the query keeps the day after it (the month
+ * from 1 Nov runs to 1 Dec, exclusive), and the client's portal shows 30 Nov for it too.
+ */
+function lastDayOf(end: string): string {
+  return new Date(Date.parse(`${end}T00:00:00Z`) - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+}
+
 /** The shares of an allowance the client is told of, highest first: nearly used, all used. */
 const THRESHOLDS = [100, 80] as const;
 
@@ -112,7 +120,7 @@ export function contractRoutes({ db, plugins }: RouteDeps & { plugins?: readonly
             quantity: line.quantity === null ? '—' : figure(line.quantity),
             allowance: allowance ?? '—',
             used: line.allowance === null ? '—' : `${figure(usedOf.get(line.id) ?? 0)} of ${figure(line.allowance)}`,
-            period: `${period.start} – ${period.end}`,
+            period: `${period.start} – ${lastDayOf(period.end)}`,
             entries: entries[index]!.map((entry) => ({
               day: entry.work_date,
               amount: figure(entry.amount),

@@ -22,16 +22,13 @@ import { found, routeId, type RouteDeps } from '../routing.ts';
 import type { CrmPlugin } from '../../crm-plugin.ts';
 import { tellPlugins } from '../record-changes.ts';
 import { pluginRequestFile, pluginRequestFiles } from '../plugin-request-files.ts';
-import { sendDownload } from '../../../../src/index.ts';
+import { fileSize, sendDownload } from '../../../../src/index.ts';
 
 /** A plugin's id of a file: whatever it uses, within reason; the plugin decides whether it is on the request. */
 const PluginFileId = z
   .string()
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/);
-
-const sizeText = (bytes: number) =>
-  bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 
 const STATUS_CHOICE = 'Choose a status: submitted, in review, answered or closed.';
 
@@ -99,7 +96,7 @@ export function requestRoutes({ db, plugins }: RouteDeps & { plugins?: readonly 
           answers: requestAnswers(request),
           files: files.map((file) => ({
             name: file.name,
-            size: sizeText(file.sizeBytes),
+            size: fileSize(file.sizeBytes),
             href: `/requests/${request.id}/client-files/${encodeURIComponent(file.id)}`,
           })),
           quotation: request.quotation_id ? { href: `/quotations/${request.quotation_id}`, number: request.quotation_number ?? '' } : null,

@@ -13,6 +13,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import multer from 'multer';
 import { z } from 'zod';
 import {
+  fileSize,
   ATTACHMENT_MAX_BYTES,
   ATTACHMENT_MAX_FILES,
   detectAllowedType,
@@ -127,9 +128,6 @@ async function checkFiles(
   return { ok: true, files: checked };
 }
 
-const sizeText = (bytes: number) =>
-  bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-
 interface FileView {
   name: string;
   size: string;
@@ -165,7 +163,8 @@ function presentTicketRow(row: TicketRow) {
     clientHref: `/clients/${row.client_id}`,
     status: row.status,
     statusLabel: statusLabel(row.status),
-    priority: row.priority ?? '',
+    // An empty field reads as a dash, as the CRM's other pages show one, never as a blank.
+    priority: row.priority || '—',
     lastActivity: dateTime(row.last_activity_at),
   };
 }
@@ -191,7 +190,7 @@ export function ticketRoutes({
     ]);
     const presentFile = (file: (typeof files)[number]): FileView => ({
       name: file.filename,
-      size: sizeText(file.size_bytes),
+      size: fileSize(file.size_bytes),
       by: file.staff_name,
       href: `/tickets/${ticket.id}/files/${file.id}`,
     });
@@ -213,7 +212,7 @@ export function ticketRoutes({
     for (const file of clientFiles)
       clientEntryOf(clientEntries, file.at).files.push({
         name: file.name,
-        size: sizeText(file.sizeBytes),
+        size: fileSize(file.sizeBytes),
         by: file.by,
         href: `/tickets/${ticket.id}/client-files/${encodeURIComponent(file.id)}`,
       });
@@ -228,7 +227,7 @@ export function ticketRoutes({
           description: ticket.description,
           openedBy: ticket.opened_by ?? 'Staff',
           opened: dateTime(ticket.opened_at),
-          category: ticket.category ?? '',
+          category: ticket.category || '—',
           devices: devices.map((device) => ({ name: device.name, href: `/clients/${device.client_id}/devices#device-${device.id}` })),
         },
         requestFiles,

@@ -155,6 +155,9 @@ describe('client approvals', function () {
     expect((await h.crm.db('approval_requests').where({ id: designId }).first('status')).status).to.equal('approved');
     const staffPage = (await (await signedInStaffAgent(h, 'demo')).get(`/approvals/${designId}`).expect(200)).text;
     expect(staffPage).to.contain(sha256(v2)).and.contain('Maria García');
+    expect(staffPage, 'the evidence names the browser beside the IP').to.contain(
+      '<dd class="evidence-user-agent">Approvals test browser</dd>',
+    );
     // The agency is notified from the activity log.
     const events = await h.crm
       .db('client_activity_logs')

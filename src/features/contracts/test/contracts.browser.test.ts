@@ -76,6 +76,9 @@ describe('contracts in Chromium', function () {
     expect(await page.textContent('main'))
       .to.contain('Checkout form fixes')
       .and.contain('9 of 10 hours used');
+    // The month shown downloads as a CSV file, named after the contract and the month.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("Download these entries (CSV)")')]);
+    expect(download.suggestedFilename()).to.match(/^time-entries-CT-2026-001-\d{4}-\d{2}-01-\d{4}-\d{2}-\d{2}\.csv$/);
     expect(consoleErrors).to.deep.equal([]);
   });
 });

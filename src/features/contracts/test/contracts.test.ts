@@ -98,6 +98,63 @@ describe('client contracts', function () {
     expect(before).to.not.contain('New landing page for the spring offer');
   });
 
+  it('downloads the period shown as CSV: BOM, RFC 4180 quoting, formulas guarded, ISO dates, hours with a dot', async function () {
+    const lineUrl = `/portal/demo/contracts/${contractId}/lines/${lineId}`;
+    await maria.get(`${lineUrl}/entries.csv`).expect(404); // the agency shows no entries: no file either
+    expect((await maria.get(lineUrl).expect(200)).text).to.not.contain('entries.csv');
+
+    await setSettings({ show_contracts: true, show_time_entries_to_clients: true });
+    const page = (await maria.get(lineUrl).expect(200)).text;
+    const period = /href="[^"]*\?period=(\d{4}-\d{2}-\d{2})"/.exec(page)![1]!;
+    expect(page).to.contain(`href="${lineUrl}/entries.csv"`);
+    const [entry] = await h.crm
+      .db('time_entries')
+      .insert({
+        workspace_id: workspaceId,
+        contract_line_id: lineId,
+        work_date: period,
+        amount: 1.25,
+        description: '=HYPERLINK("http://evil.test","Müller, line\ntwo")',
+      })
+      .returning('id');
+    try {
+      const res = await maria
+        .get(`${lineUrl}/entries.csv?period=${period}`)
+        .buffer(true)
+        .parse((r, done) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (chunk: Buffer) => chunks.push(chunk));
+          r.on('end', () => done(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
+      expect(res.headers['content-type']).to.equal('text/csv; charset=utf-8');
+      const [year, month] = period.split('-').map(Number) as [number, number];
+      const lastDay = new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+      expect(res.headers['content-disposition']).to.equal(`attachment; filename="time-entries-CT-2026-001-${period}-${lastDay}.csv"`);
+      const body = res.body as Buffer;
+      expect([...body.subarray(0, 3)], 'UTF-8 byte order mark').to.deep.equal([0xef, 0xbb, 0xbf]);
+      const text = body.toString('utf8').slice(1);
+      const lines = text.split('\r\n');
+      expect(lines[0]).to.equal('Date,Hours,What was done,By');
+      expect(text).to.contain(`${period},1.25,"'=HYPERLINK(""http://evil.test"",""Müller, line\ntwo"")",`);
+      expect(text).to.match(/\d{4}-\d{2}-\d{2},3\.5,New landing page for the spring offer,/);
+      expect(text.endsWith('\r\n')).to.equal(true);
+
+      const german = await maria.get(`${lineUrl}/entries.csv?period=${period}`).set('Accept-Language', 'de').expect(200);
+      expect(german.text.slice(1).split('\r\n')[0]).to.equal('Datum,Stunden,Was gemacht wurde,Von');
+      expect(german.text, 'a dot in every language').to.contain(',1.25,');
+
+      await priya.get(`${lineUrl}/entries.csv`).expect(404);
+      await maria.get(`${lineUrl}/entries.csv?period=2001-01-01`).expect(404);
+      expect((await maria.get(`${lineUrl}/entries.csv?period=soon`).expect(400)).text).to.contain('Choose a period from the list.');
+    } finally {
+      await h.crm
+        .db('time_entries')
+        .where({ id: (entry as { id: number }).id })
+        .delete();
+    }
+  });
+
   it("finds a contract by a word of its name, its number or a line's name, and says when none matches", async function () {
     for (const q of ['care', 'CT-2026', 'WEBSITE CARE']) {
       const found = (await maria.get(`/portal/demo/contracts?${new URLSearchParams({ q })}`).expect(200)).text;

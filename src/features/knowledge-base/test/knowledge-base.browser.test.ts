@@ -45,6 +45,18 @@ describe('knowledge base in Chromium', function () {
       await page.goto(`${h.crm.url}/portal/demo${url}`);
       await expectAccessibleAt390(page, url);
     }
+    // "Was this helpful?" by htmx: the answer swaps in place, the page stays, and still holds at 390 px.
+    const pageUrl = page.url();
+    await page.getByRole('button', { name: 'Yes' }).click();
+    await page.waitForSelector('#helpful [role="status"]');
+    expect(await page.textContent('#helpful [role="status"]')).to.contain('you found this helpful');
+    expect(await page.getByRole('button', { name: 'Yes' }).getAttribute('aria-pressed')).to.equal('true');
+    expect(page.url()).to.equal(pageUrl);
+    await expectAccessibleAt390(page, 'article after an answer');
+    await h.crm
+      .db('portal_knowledge_votes')
+      .where({ workspace_id: String(workspaceId) })
+      .delete();
     await h.crm
       .db('client_users')
       .where({ workspace_id: String(workspaceId), email: maria().email })

@@ -5,7 +5,8 @@
 // permission (404, suggestions included); suggestions on the new-ticket form from a subject's
 // words, without the common ones of English, German and French; malformed queries refused with a message.
 import { expect } from 'chai';
-import { signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import { knowledgePersonalData } from '../personal-data.ts';
 import { suggestionWords } from '../words.ts';
 
 describe('client knowledge base', function () {
@@ -158,6 +159,61 @@ describe('client knowledge base', function () {
       expect(page).to.contain('&lt;script&gt;alert(1)&lt;/script&gt;').and.contain('<p>a link</p>');
     } finally {
       await h.crm.db('kb_articles').where({ workspace_id: workspaceId, id: hostile.id }).delete();
+    }
+  });
+
+  it('asks "Was this helpful?" once per person and article: an answer kept, changeable, by PRG or htmx, in their data', async function () {
+    const id = String(await articleId('How to pay an invoice by bank transfer'));
+    const url = `/portal/demo/knowledge/${id}`;
+    const votes = () => h.crm.db('portal_knowledge_votes').where({ workspace_id: String(workspaceId), article_id: id });
+    try {
+      const page = (await maria.get(url).expect(200)).text;
+      expect(page).to.contain('Was this article helpful?').and.contain('aria-pressed="false"').and.not.contain('Thank you');
+      const yes = await maria
+        .post(`${url}/helpful`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page), helpful: 'yes' })
+        .expect(303);
+      expect(yes.headers.location).to.equal(`${url}#helpful`);
+      const after = (await maria.get(url).expect(200)).text;
+      expect(after)
+        .to.contain('Thank you: you found this helpful.')
+        .and.match(/value="yes" class="button" aria-pressed="true"/);
+      // Changed with htmx: the same post, followed to the article, its answer part swapped in.
+      const changed = await maria
+        .post(`${url}/helpful`)
+        .set('HX-Request', 'true')
+        .type('form')
+        .send({ _csrf: csrfFrom(after), helpful: 'no' })
+        .redirects(1)
+        .expect(200);
+      expect(changed.text).to.contain('id="helpful"').and.contain('you found this not helpful');
+      expect((await votes()).map((v) => [v.client_user_id, v.helpful])).to.deep.equal([[userId, false]]);
+
+      const bad = await maria
+        .post(`${url}/helpful`)
+        .type('form')
+        .send({ _csrf: csrfFrom(after), helpful: 'maybe' })
+        .expect(400);
+      expect(bad.text).to.contain('Choose yes or no.');
+      await maria
+        .post('/portal/demo/knowledge/999999/helpful')
+        .type('form')
+        .send({ _csrf: csrfFrom(after), helpful: 'yes' })
+        .expect(404);
+      const draft = await articleId('Paying by direct debit (draft)');
+      await maria
+        .post(`/portal/demo/knowledge/${draft}/helpful`)
+        .type('form')
+        .send({ _csrf: csrfFrom(after), helpful: 'yes' })
+        .expect(404);
+      await maria.post(`${url}/helpful`).type('form').send({ helpful: 'yes' }).expect(403);
+
+      const hook = knowledgePersonalData({ db: h.crm.db });
+      const exported = await hook.export({ workspaceId: String(workspaceId), user: { id: userId } } as Parameters<typeof hook.export>[0]);
+      expect(JSON.stringify(exported.entries)).to.contain(`"articleId":"${id}"`).and.contain('"helpful":false');
+    } finally {
+      await votes().delete();
     }
   });
 

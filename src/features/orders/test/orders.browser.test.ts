@@ -41,6 +41,14 @@ describe('client orders in Chromium', function () {
       await tabTo(page, '.record__link', 'SO-2026-002');
       await Promise.all([page.waitForURL(/\/orders\/\d+$/), page.keyboard.press('Enter')]);
       await checkPage(page, 'order page');
+      // At 390 px the two actions stack, each as wide as the other (the button inside its form too).
+      await page.setViewportSize({ width: 390, height: 844 });
+      const widths = await page
+        .locator('.amount-header__actions .button')
+        .evaluateAll((buttons) => buttons.map((b) => b.getBoundingClientRect().width));
+      expect(widths).to.have.length(2);
+      expect(widths[0]).to.be.closeTo(widths[1]!, 0.5);
+      await page.setViewportSize({ width: 1200, height: 900 });
       const track = page.getByRole('link', { name: 'Track parcel 00340434161094042557' });
       expect(await track.getAttribute('href')).to.equal('https://www.dhl.com/en/express/tracking.html?AWB=00340434161094042557');
       expect(await track.getAttribute('target')).to.equal('_blank');

@@ -93,6 +93,26 @@ describe('client orders', function () {
     expect(progress).to.contain('On its way').and.contain('by DHL Express').and.contain('1,000 × Business cards, 400 g, matt');
   });
 
+  it('says an order on its way past its planned day is late since the day after, in the list and on its page', async function () {
+    const id = await orderId('SO-2026-002');
+    const planned = (await h.crm.db('orders').where({ workspace_id: workspaceId, id }).first('delivery_on')).delivery_on;
+    await h.crm.db('orders').where({ workspace_id: workspaceId, id }).update({ delivery_on: '2026-01-19' });
+    try {
+      const page = (await maria.get(`/portal/demo/orders/${id}`).expect(200)).text;
+      expect(page).to.contain('On its way').and.contain('Late since Jan 20, 2026');
+      expect((await maria.get('/portal/demo/orders').expect(200)).text).to.contain('Late since Jan 20, 2026');
+      const delivered = (await maria.get(`/portal/demo/orders/${await orderId('SO-2026-001')}`).expect(200)).text;
+      expect(delivered, 'a delivered order is never late').to.not.contain('Late since');
+      // Planned for a day to come (two days on, whatever the reader's time zone): not late.
+      const later = new Date(Date.now() + 2 * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+      await h.crm.db('orders').where({ workspace_id: workspaceId, id }).update({ delivery_on: later });
+      const onTime = (await maria.get(`/portal/demo/orders/${id}`).expect(200)).text;
+      expect(onTime, 'planned for a day to come').to.contain('On its way').and.not.contain('Late since');
+    } finally {
+      await h.crm.db('orders').where({ workspace_id: workspaceId, id }).update({ delivery_on: planned });
+    }
+  });
+
   it('links a tracking address only when it is http(s)', async function () {
     const shipment = await h.crm.db('shipments').where({ workspace_id: workspaceId, number: 'SH-2026-002' }).first('id', 'tracking_url');
     await h.crm.db('shipments').where({ workspace_id: workspaceId, id: shipment.id }).update({ tracking_url: 'javascript:alert(1)' });

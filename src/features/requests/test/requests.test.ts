@@ -88,7 +88,7 @@ describe('client service and quote requests', function () {
     const id = await definitionId('Request a quote for printing');
     const form = (await maria.get(`/portal/demo/requests/new/${id}`).expect(200)).text;
     expect(form).to.contain('name="f_product"').and.contain('name="f_quantity"').and.contain('name="attachments"');
-    expect(form).to.contain('name="f_finishes__gloss"').and.contain('type="date"').and.contain('Between 50 and 100000.');
+    expect(form).to.contain('name="f_finishes__gloss"').and.contain('type="date"').and.contain('Between 50 and 100,000.');
     expect(form).to.contain('enctype="multipart/form-data"');
     const refused = await maria
       .post(`/portal/demo/requests/new/${id}`)
@@ -112,6 +112,7 @@ describe('client service and quote requests', function () {
       .send({ _csrf: csrfFrom(form) })
       .expect(422);
     expect(german.text).to.contain('Bitte ausfüllen');
+    expect(german.text, 'the bounds in German numbers').to.contain('Zwischen 50 und 100.000.');
     expect(await h.crm.db('service_requests').where({ workspace_id: workspaceId })).to.have.length(0);
   });
 
@@ -311,6 +312,24 @@ describe('client service and quote requests', function () {
     // Without the requests section the quotation stays, and names no request.
     await setSettings({ show_requests: false });
     expect((await maria.get(`/portal/demo/quotations/${quotationId}`).expect(200)).text).to.not.contain('In answer to your request');
+  });
+
+  it("shows a file of 1,434 bytes as 1.4 KB to the client and on the agency's page alike", async function () {
+    const id = await definitionId('Request a quote for printing');
+    const form = (await maria.get(`/portal/demo/requests/new/${id}`).expect(200)).text;
+    const file = Buffer.concat([PDF, Buffer.alloc(1434 - PDF.length, 0x20)]);
+    const sent = await maria
+      .post(`/portal/demo/requests/new/${id}`)
+      .field('_csrf', csrfFrom(form))
+      .field('f_product', 'flyers')
+      .field('f_quantity', '100')
+      .attach('attachments', file, { filename: 'sized.pdf', contentType: 'application/pdf' })
+      .expect(303);
+    const url = sent.headers.location as string;
+    const requestId = Number(url.split('/').pop());
+    expect((await maria.get(url).expect(200)).text).to.contain('1.4 KB');
+    const staff = await signedInStaffAgent(h, 'demo');
+    expect((await staff.get(`/requests/${requestId}`).expect(200)).text).to.contain('1.4 KB');
   });
 
   it('sends a request without files as a plain form, and pages the list newest first', async function () {
