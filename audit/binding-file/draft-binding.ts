@@ -6,6 +6,7 @@
 // a marked question: a "QUESTION: ..." value with the candidates, which the binding file's format
 // refuses until a person answers it. Nothing is guessed: where two columns could hold a value and
 // no name settles it, both are named in a question.
+import { CONTACT_PASSWORD_FORMATS, STAFF_PASSWORD_FORMATS } from '../../plugins/file-binding/format.ts';
 import type { CatalogColumn } from '../catalog/types.ts';
 import type { Samples } from '../findings/samples.ts';
 import type { ColumnRole } from '../recognition/column-roles.ts';
@@ -123,6 +124,12 @@ class Drafter {
     const entries: Entry[] = [
       { key: 'binding', value: 1 },
       { key: 'crm', value: new Question('what is this CRM called, as people say it?') },
+      {
+        key: 'pages',
+        value: new Question(
+          "which of the CRM's own pages show a client, a contact, a proposal, a quotation, an invoice? Paths with {id}, such as { client: /clients/{id} }; staff pages link to them where crmUrl gives the CRM's address. Delete this key to link none.",
+        ),
+      },
       ...this.workspace(),
       this.clients(),
       this.contacts(),
@@ -244,6 +251,7 @@ class Drafter {
     ];
     const phone = this.optional(profile, 'phone', ['phone']);
     if (phone) entries.push({ key: 'phone', value: phone });
+    if (!this.sure(finding) && state.needsJoin.includes('client')) this.askThroughJoin(profile, entries, ['key', 'email', 'name', 'phone']);
     entries.push(this.signInRows(profile, credentials));
     if (credentials?.chosenTable === profile.qualified && !credentials.rowFilter && credentials.status === 'exists') {
       const column = this.one(state, 'password', this.columns(profile, ['password']), "which column holds the contacts' password hashes?");
@@ -252,7 +260,7 @@ class Drafter {
         comment: [' Contacts sign in with the password the host keeps; without this key the portal keeps its own.'],
         value: new Block([
           { key: 'column', value: column },
-          { key: 'format', value: this.hashFormat(profile, column, ['bcrypt', 'php', 'argon2id']) },
+          { key: 'format', value: this.hashFormat(profile, column, CONTACT_PASSWORD_FORMATS) },
           {
             key: 'unset',
             value: new Question(
@@ -311,7 +319,7 @@ class Drafter {
               ? password
               : new Block([
                   { key: 'column', value: password },
-                  { key: 'format', value: this.hashFormat(profile, password, ['bcrypt', 'php', 'argon2id']) },
+                  { key: 'format', value: this.hashFormat(profile, password, STAFF_PASSWORD_FORMATS) },
                 ]),
         },
       ]),
@@ -345,12 +353,24 @@ class Drafter {
     entries.push(...this.money(state));
     entries.push({ key: 'date', value: this.date(state) });
     entries.push(this.validUntil(state));
-    for (const [name, found] of [
-      ['sentAt', this.byName(profile, /(^|_)sent(_|$)/, /reminder|next/, true)],
-      ['body', this.byName(profile, /(^|_)(public_?notes?|note_public|description)$/)],
-      ['terms', this.byName(profile, /^(terms|conditions|terms_and_conditions|note_terms)$/, undefined, false, true)],
-    ] as const)
-      if (found) entries.push({ key: name, value: found });
+    const sentAt = this.byName(profile, /(^|_)sent(_|$)/, /reminder|next/, true);
+    if (sentAt) entries.push({ key: 'sentAt', value: sentAt });
+    entries.push(
+      this.readText(
+        state,
+        'body',
+        this.byName(profile, /(^|_)(public_?notes?|note_public|description)$/),
+        `the text the client reads with the ${concept}`,
+        /comment|memo|note|description|body|text/,
+      ),
+      this.readText(
+        state,
+        'terms',
+        this.byName(profile, /^(terms|conditions|terms_and_conditions|note_terms)$/, undefined, false, true),
+        `the ${concept}'s terms`,
+        /term|condition/,
+      ),
+    );
     entries.push(this.decidedAt(state));
     entries.push(...this.lines(state, concept));
     entries.push(
@@ -380,7 +400,11 @@ class Drafter {
       this.status(state, INVOICE_STATES, 'invoices'),
       ...this.money(state),
     ];
-    const amounts = this.columns(profile, ['amount', 'paid']);
+    // A column named for what is paid or due is one even where its values gave it no role (alloc).
+    const named = profile.table.columns.filter(
+      (c) => c.category === 'N' && [...PREFER.paid, ...PREFER.balance].some((p) => p.test(c.name.toLowerCase())),
+    );
+    const amounts = unique([...this.columns(profile, ['amount', 'paid']), ...named]);
     for (const [name, prefer] of [
       ['paid', PREFER.paid],
       ['balance', PREFER.balance],
@@ -391,8 +415,15 @@ class Drafter {
     entries.push({ key: 'date', value: this.date(state) });
     const due = this.columns(profile, ['dueDate']);
     if (due.length > 0) entries.push({ key: 'due', value: this.one(state, 'due', due, 'which column holds the date the invoice is due?') });
-    const notes = this.byName(profile, /(^|_)(public_?notes?|note_public)$/);
-    if (notes) entries.push({ key: 'notes', value: notes });
+    entries.push(
+      this.readText(
+        state,
+        'notes',
+        this.byName(profile, /(^|_)(public_?notes?|note_public)$/),
+        'the notes the client reads with the invoice',
+        /comment|memo|note/,
+      ),
+    );
     entries.push(...this.lines(state, 'invoice'));
     entries.push(this.payments(finding, profile));
     entries.push(this.writes('recordPayment (the statement that records a payment as the host does)'));
@@ -674,62 +705,81 @@ class Drafter {
     const shared = [...this.findings.values()].some(
       (f) => f.id !== finding.id && f.chosenTable === profile.qualified && SECTION_OF[f.id] && f.status !== 'missing',
     );
-    const live = this.liveRows(profile);
-    if (!shared && !finding.notes.some((n) => /several kinds/.test(n))) return live;
+    if (!shared && !finding.notes.some((n) => /several kinds/.test(n))) return this.liveRows(profile);
+    const live = this.liveFilter(profile);
     const kinds = profile.table.columns.filter((c) => tokenize(c.name).some((w) => ['type', 'kind', 'category'].includes(w)));
     const values = kinds.map((c) => `${c.name}: ${this.valuesText(profile, c.name)}`);
-    const suggested = Object.keys(live.value as object).length > 0 ? JSON.stringify(live.value) : null;
+    const suggested = Object.keys(live.where).length > 0 ? JSON.stringify(live.where) : null;
+    const hiding = live.other.length > 0 ? ` ${this.hidingText(profile, live.other)}.` : '';
     return {
       key: 'where',
       value: new Question(
-        `which rows of ${tableName(profile)} are ${SECTION_OF[finding.id]}? It holds other kinds of rows too${values.length > 0 ? ` (${values.join('; ')})` : ''}. Answer with a where${kinds[0] ? ` such as { ${kinds[0].name}: ... }` : ''}${suggested ? `, with the live rows' ${suggested}` : ''}.`,
+        `which rows of ${tableName(profile)} are ${SECTION_OF[finding.id]}? It holds other kinds of rows too${values.length > 0 ? ` (${values.join('; ')})` : ''}.${hiding} Answer with a where${kinds[0] ? ` such as { ${kinds[0].name}: ... }` : ''}${suggested ? `, with the live rows' ${suggested}` : ''}.`,
       ),
     };
   }
 
   /**
-   * The rows not deleted: a deletion time is null, a deletion flag 0 or false. Only columns named
-   * for deletion: another flag that may hide rows (inactive, is_disabled) is named in a comment,
-   * for a person to add.
+   * The rows not deleted: a deletion time is null, a deletion flag 0 or false; and the other flags
+   * that may hide rows (inactive, is_disabled), which only the host's people know the meaning of.
    */
-  private liveRows(profile: TableProfile): Entry {
+  private liveFilter(profile: TableProfile): { where: Record<string, Flow>; other: CatalogColumn[] } {
     const where: Record<string, Flow> = {};
-    const other: string[] = [];
+    const other: CatalogColumn[] = [];
     for (const column of this.columns(profile, ['softDelete'])) {
       if (/^(is_?)?deleted(_?(at|on|date|time))?$/i.test(column.name)) {
         if (column.category === 'D') where[column.name] = null;
         else if (column.category === 'B') where[column.name] = false;
         else if (column.category === 'N') where[column.name] = 0;
-        else other.push(column.name);
-      } else other.push(column.name);
+        else other.push(column);
+      } else other.push(column);
     }
-    const comment =
-      other.length > 0 ? [` ${other.join(', ')} may hide rows too: add ${other.length > 1 ? 'them' : 'it'} to where if so.`] : undefined;
-    return { key: 'where', value: where, ...(comment ? { comment } : {}) };
+    return { where, other };
+  }
+
+  /**
+   * The section's where: the rows not deleted. Where another flag may hide rows too, whether an
+   * inactive client or a disabled user is still served is the host's to say: asked, with its values.
+   */
+  private liveRows(profile: TableProfile): Entry {
+    const { where, other } = this.liveFilter(profile);
+    if (other.length === 0) return { key: 'where', value: where };
+    return {
+      key: 'where',
+      value: new Question(
+        `which rows of ${tableName(profile)} does the portal serve? ${Object.keys(where).length > 0 ? `Rows not deleted: ${JSON.stringify(where)}; ` : ''}${this.hidingText(profile, other)}. Answer with a where; delete this key if every row.`,
+      ),
+    };
+  }
+
+  /** The flags that may hide rows, with the values found (of those that are not times). */
+  private hidingText(profile: TableProfile, columns: CatalogColumn[]): string {
+    const each = columns.map((c) => `${c.name} ${c.type}${c.category === 'D' ? '' : ` (${this.valuesText(profile, c.name)})`}`);
+    return `${each.join(', ')} may hide rows too`;
   }
 
   /** Where the client logins are rows of the staff's table (a type or a flag tells them apart), which rows are staff is asked. */
   private staffRows(profile: TableProfile): Entry {
-    const live = this.liveRows(profile);
     const logins = this.findings.get('clientCredentials');
-    if (logins?.chosenTable !== profile.qualified || !logins.rowFilter) return live;
+    if (logins?.chosenTable !== profile.qualified || !logins.rowFilter) return this.liveRows(profile);
+    const live = this.liveFilter(profile).where;
     return {
       key: 'where',
       value: new Question(
-        `which rows of ${tableName(profile)} are the agency's staff? The client logins are its rows where ${JSON.stringify(logins.rowFilter)}${Object.keys(live.value as object).length > 0 ? `; rows not deleted: ${JSON.stringify(live.value)}` : ''}. Answer with a where.`,
+        `which rows of ${tableName(profile)} are the agency's staff? The client logins are its rows where ${JSON.stringify(logins.rowFilter)}${Object.keys(live).length > 0 ? `; rows not deleted: ${JSON.stringify(live)}` : ''}. Answer with a where.`,
       ),
     };
   }
 
   /** Which contacts may sign in: never guessed, the candidates are the columns that may say so. */
   private signInRows(profile: TableProfile, credentials: ConceptFinding | undefined): Entry {
-    const live = this.liveRows(profile).value;
+    const live = this.liveFilter(profile).where;
     const flags = profile.table.columns.filter(
       (c) =>
         (c.category === 'B' ||
           ['int2', 'bit'].includes(c.baseType) ||
           /status|state|active|locked|disabled|enabled|blocked|portal|login|access/.test(c.name.toLowerCase())) &&
-        !(c.name in (live as Record<string, Flow>)),
+        !(c.name in live),
     );
     const filter =
       credentials?.chosenTable === profile.qualified && credentials.rowFilter
@@ -738,7 +788,7 @@ class Drafter {
     return {
       key: 'where',
       value: new Question(
-        `which contacts may sign in? ${Object.keys(live as object).length > 0 ? `Rows not deleted: ${JSON.stringify(live)}` : 'No column says a row is deleted'}${this.candidates(flags, profile, 'columns that may say more')}.${filter} Answer with a where.`,
+        `which contacts may sign in? ${Object.keys(live).length > 0 ? `Rows not deleted: ${JSON.stringify(live)}` : 'No column says a row is deleted'}${this.candidates(flags, profile, 'columns that may say more')}.${filter} Answer with a where.`,
       ),
     };
   }
@@ -820,7 +870,22 @@ class Drafter {
     });
     entries.push({ key: 'total', value: total });
     const tax = preferred(amounts, PREFER.tax);
+    // Amounts only: not a flag saying prices include tax (tax_included), nor a rate or a key.
+    const taxes = profile.table.columns.filter(
+      (c) =>
+        c.category === 'N' &&
+        !['int2', 'bool', 'bit'].includes(c.baseType) &&
+        /tax|gst|vat|tva/.test(c.name.toLowerCase()) &&
+        !/includ|rate|percent|(^|_)id$/.test(c.name.toLowerCase()),
+    );
     if (tax) entries.push({ key: 'tax', value: tax.name });
+    else if (taxes.length > 0)
+      entries.push({
+        key: 'tax',
+        value: new Question(
+          `which column holds the tax, or which add up to it ({ sum: [...] })?${this.candidates(taxes, profile)}. Delete this key if the tax is not kept apart.`,
+        ),
+      });
     return entries;
   }
 
@@ -868,7 +933,11 @@ class Drafter {
     };
   }
 
-  /** Lines: a table keyed to the record, or an array in a JSON or text column of it. Always a question: what each holds is the host's. */
+  /**
+   * Lines: a table keyed to the record or named for it, or an array in a JSON or text column of it.
+   * Always a question, what each holds being the host's; asked where none is found too, as a
+   * table of lines may be tied to the record by a key no schema declares.
+   */
   private lines(state: SectionState, concept: string): Entry[] {
     const { profile } = state;
     const tables = profile.incoming
@@ -878,6 +947,18 @@ class Drafter {
           Boolean(p) && p !== profile && p!.tokens.some((w) => ['line', 'item', 'det', 'detail', 'row', 'position'].includes(w)),
       )
       .map((p) => p.qualified);
+    // Without a declared key: a table named for the record's with a line word after it (sales_order_details).
+    const stems = unique([profile.table.name, profile.table.name.replace(/s$/, '')].map((s) => `${s.toLowerCase()}_`));
+    for (const other of this.input.model.profiles) {
+      const name = other.table.name.toLowerCase();
+      const stem = stems.find((s) => name.startsWith(s));
+      if (
+        other.table.schema === profile.table.schema &&
+        stem &&
+        /^(lines?|items?|det|details?|rows?|positions?)$/.test(name.slice(stem.length))
+      )
+        tables.push(other.qualified);
+    }
     const json = profile.table.columns
       .filter(
         (c) =>
@@ -885,16 +966,40 @@ class Drafter {
           /(^|_)(line_?items|lines|items)$/.test(c.name.toLowerCase()),
       )
       .map((c) => c.name);
-    if (tables.length === 0 && json.length === 0) return [];
     const where = [...unique(tables).map((t) => `table ${t}`), ...json.map((c) => `the JSON array in ${tableName(profile)}.${c}`)];
     return [
       {
         key: 'lines',
         value: new Question(
-          `which holds the ${concept}'s lines, and which of its fields are description, quantity, unit price (and total, tax rate)? Candidates: ${where.join(', ')}. Delete this key to show no lines.`,
+          `which holds the ${concept}'s lines, and which of its fields are description, quantity, unit price (and total, tax rate)? ${where.length > 0 ? `Candidates: ${where.join(', ')}` : 'The audit found no table of lines keyed to it, nor a JSON array of them'}. Delete this key to show no lines.`,
         ),
       },
     ];
+  }
+
+  /**
+   * A text the client reads with a record: the column whose name says so; else asked, with the text
+   * columns, the tables it has a key to and the audit's table of comments that may hold it.
+   */
+  private readText(state: SectionState, key: string, found: string | null, what: string, fits: RegExp): Entry {
+    if (found) return { key, value: found };
+    const { profile } = state;
+    const columns = profile.table.columns.filter((c) => c.category === 'S' && fits.test(c.name.toLowerCase()));
+    const keyed = profile.outgoing
+      .filter((l) => l.columns.length === 1 && l.to !== profile.qualified && fits.test(l.to.toLowerCase()))
+      .map((l) => `${l.to} (by ${l.columns[0]})`);
+    const comments = this.pick('comment').finding;
+    const commentTable =
+      comments?.chosenTable && comments.status !== 'missing' && comments.chosenTable !== profile.qualified && fits.test('comment')
+        ? [`the audit's table of comments, ${comments.chosenTable}`]
+        : [];
+    const elsewhere = [...keyed, ...commentTable];
+    return {
+      key,
+      value: new Question(
+        `which holds ${what}?${this.candidates(columns, profile)}${elsewhere.length > 0 ? `; or a column of ${elsewhere.join(', or ')}, through a join ("alias.column")` : ''}. Delete this key if none.`,
+      ),
+    };
   }
 
   private writes(what: string): Entry {
@@ -906,7 +1011,7 @@ class Drafter {
     };
   }
 
-  private hashFormat(profile: TableProfile, column: string | Question, formats: string[]): Question {
+  private hashFormat(profile: TableProfile, column: string | Question, formats: readonly string[]): Question {
     const sample = typeof column === 'string' ? this.input.samples.hashes.get(`${profile.qualified}.${column}`) : undefined;
     const seen =
       sample === null
@@ -929,20 +1034,47 @@ class Drafter {
     const first = person.find((c) => /first|given|prenom|vorname/.test(c.name.toLowerCase()));
     const last = person.find((c) => /last|family|sur|nachname|^nom$/.test(c.name.toLowerCase()));
     if (first && last) return { concat: [first.name, last.name] };
-    return this.one(
-      state,
-      'name',
-      [...person, ...this.columns(profile, ['name'])],
-      "which column holds the person's name (or { concat: [first, last] })?",
-      true,
+    const ask = "which column holds the person's name (or { concat: [first, last] })?";
+    const chosen = this.one(state, 'name', [...person, ...this.columns(profile, ['name'])], ask, true);
+    if (chosen instanceof Question) return chosen;
+    const column = profile.table.columns.find((c) => c.name === chosen)!;
+    // name beside name2: the first may be only a first name, as a contact form fills them.
+    const numbered = profile.table.columns.find((c) => c.category === 'S' && [`${chosen}2`, `${chosen}_2`].includes(c.name.toLowerCase()));
+    if (numbered)
+      return new Question(
+        `${ask} ${chosen} has ${numbered.name} beside it: ${chosen} alone, or { concat: [${chosen}, ${numbered.name}] } where ${chosen} is a first name.`,
+      );
+    // A name the schema lets be empty, beside a login name: shown empty, or the login in its stead.
+    const login = profile.table.columns.find(
+      (c) => c !== column && c.category === 'S' && /^(user_?(id|name)|login|username)$/i.test(c.name),
     );
+    if (login && (column.nullable || /^''/.test(column.default ?? '')))
+      return new Question(
+        `${ask} ${chosen} may be empty (${column.nullable ? 'it is nullable' : "its default is ''"}): ${chosen}, or { first: [${chosen}, ${login.name}] } to show the login name where it is.`,
+      );
+    return chosen;
   }
 
   // ---- helpers --------------------------------------------------------------------------------
 
+  /**
+   * Where the audit is unsure of a section's table and its pick has no key to the clients, the
+   * table a person answers may well be the one that ties the pick to them (a row per person and
+   * client): then what the pick holds is read through a join to it. Its columns are asked, each
+   * with the pick's own as the answer should the pick be the table.
+   */
+  private askThroughJoin(profile: TableProfile, entries: Entry[], keys: string[]): void {
+    const name = tableName(profile);
+    for (const entry of entries)
+      if (keys.includes(entry.key) && !(entry.value instanceof Question) && !(entry.value instanceof Block))
+        entry.value = new Question(
+          `which ${entry.key}? With ${name} as the table: ${typeof entry.value === 'string' ? entry.value : JSON.stringify(entry.value)}. With a table that ties ${name} to the clients as the table, ${entry.key === 'key' ? 'its own key' : `the column of ${name} read through the join ("alias.column")`}.`,
+        );
+  }
+
   private section(state: SectionState, all: Entry[]): Block {
-    // A table with no deletion column needs no where, unless a comment says what else may hide rows.
-    const entries = all.filter((e) => !(e.key === 'where' && isEmptyMap(e.value) && !e.comment));
+    // A table with no deletion column and no other flag that may hide rows needs no where.
+    const entries = all.filter((e) => !(e.key === 'where' && isEmptyMap(e.value)));
     return state.needsJoin.length > 0 ? this.withJoins(state, entries) : new Block(entries);
   }
 

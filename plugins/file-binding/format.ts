@@ -171,10 +171,15 @@ export type Lines = z.infer<typeof linesSchema>;
 const writeSchema = z.union([z.string().min(10).max(4000), z.array(z.string().min(10).max(4000)).min(1).max(8)]);
 export type Write = z.infer<typeof writeSchema>;
 
+/** The hash formats the portal reads and writes a contact's password in. */
+export const CONTACT_PASSWORD_FORMATS = ['bcrypt', 'php', 'argon2id'] as const;
+/** The formats it verifies a staff password in: those and md5 (below). */
+export const STAFF_PASSWORD_FORMATS = [...CONTACT_PASSWORD_FORMATS, 'md5'] as const;
+
 const passwordSchema = z.strictObject({
   column: name('password column'),
   /** bcrypt ($2b$), php (password_hash: $2y$ bcrypt, or argon2), argon2id. */
-  format: z.enum(['bcrypt', 'php', 'argon2id'], {
+  format: z.enum(CONTACT_PASSWORD_FORMATS, {
     error: (issue) =>
       issue.input === 'md5'
         ? 'format is one of bcrypt, php, argon2id (md5 is read for staff only: the portal never writes an unsalted hash)'
@@ -191,7 +196,7 @@ const passwordSchema = z.strictObject({
  */
 const staffPasswordSchema = z.strictObject({
   column: name('password column'),
-  format: z.enum(['bcrypt', 'php', 'argon2id', 'md5'], { error: 'format is one of bcrypt, php, argon2id, md5' }),
+  format: z.enum(STAFF_PASSWORD_FORMATS, { error: `format is one of ${STAFF_PASSWORD_FORMATS.join(', ')}` }),
 });
 
 const offerSchema = z.strictObject({

@@ -6,27 +6,34 @@
 // formats, the host's writes) is a marked question quoting the values found in the database, which
 // the binding file's loader refuses one by one; with each question answered by the committed file's
 // answer, it reads as the committed file does. Bad flags and an unwritable file end as the audit's
-// other failures do: one line, exit 2 or 1. On EspoCRM's schema the draft holds nothing the format
-// refuses but its questions.
+// other failures do: one line, exit 2 or 1. On FrontAccounting's schema, seeded as its test seeds
+// it, the same holds: answered as bindings/frontaccounting.yaml answers, the draft reads as that file,
+// and `npm run portal -- check` finds that it fits the database. On EspoCRM's schema the draft holds
+// nothing the format refuses but its questions.
 import { expect } from 'chai';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { Knex } from 'knex';
 import { isPair, isScalar, parseDocument, visit } from 'yaml';
 import { writeBindingDraft } from '../../audit/binding-file/write-binding.ts';
 import { inspectHost } from '../../audit/run-audit.ts';
 import { BindingFileError, parseBindingFile } from '../../plugins/file-binding/load.ts';
+import { realSchemaUnavailable } from '../file-binding/real-schema.ts';
+import { loadFrontAccounting, seedFrontAccounting } from '../file-binding/seeded-frontaccounting.ts';
 import { BUILT_SCHEMAS_DIR, loadRealSchema, realSchemaSkipReason } from '../support/audit-real-schemas.ts';
 import type { TestDatabase } from '../support/database.ts';
+import { runPortal } from '../standalone/portal-process.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 // Where the real schemas are (CRM_SCHEMAS_DIR, else ../shared/crm-schemas), as the other real-schema tests.
 const SAMPLE = join(process.env.CRM_SCHEMAS_DIR ?? join(ROOT, '../shared/crm-schemas'), 'invoiceninja-sample.sql');
 const COMMITTED = readFileSync(join(ROOT, 'bindings/invoiceninja.yaml'), 'utf8');
+const FRONTACCOUNTING = readFileSync(join(ROOT, 'bindings/frontaccounting.yaml'), 'utf8');
 
 interface Run {
   code: number | null;
@@ -45,6 +52,13 @@ function audit(args: string[]): Promise<Run> {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** `npm run audit -- --write-binding DIR/NAME` on a database: the run, and the file it wrote. */
+async function draftByAudit(databaseUrl: string, dir: string, name: string): Promise<{ run: Run; draft: string }> {
+  const run = await audit(['--database-url', databaseUrl, '--out', join(dir, 'report.md'), '--write-binding', join(dir, name)]);
+  expect(run.code, run.stderr).to.equal(0);
+  return { run, draft: readFileSync(join(dir, name), 'utf8') };
 }
 
 type Path = string[];
@@ -69,9 +83,9 @@ function valueAt(data: unknown, path: Path): unknown {
  * Answers each question as the committed file does: its value at the same place, or, where the
  * committed file has none, the key goes (the whole section, where the committed file has no such section).
  */
-function answerAsCommitted(draft: string): string {
+function answerAsCommitted(draft: string, committedText: string): string {
   const doc = parseDocument(draft);
-  const committed: unknown = parseDocument(COMMITTED).toJS();
+  const committed: unknown = parseDocument(committedText).toJS();
   for (const { path } of questionsOf(draft)) {
     if (!doc.hasIn(path)) continue; // its section went with an earlier answer
     const value = valueAt(committed, path);
@@ -83,6 +97,17 @@ function answerAsCommitted(draft: string): string {
     }
   }
   return doc.toString({ lineWidth: 0 });
+}
+
+/** What the binding file's loader refuses in a text, one problem a line; none when it loads. */
+function loaderProblems(text: string, name: string): string[] {
+  try {
+    parseBindingFile(text, name);
+    return [];
+  } catch (err) {
+    if (!(err instanceof BindingFileError)) throw err;
+    return err.problems;
+  }
 }
 
 /** What a parsed file holds, without keys that select nothing (an empty where). */
@@ -119,9 +144,7 @@ describe('npm run audit -- --write-binding on Invoice Ninja', function () {
       copy('quotes', { id: 2, status_id: 1, number: 'Q-BARS-DRAFT' }) + copy('invoices', { id: 3, status_id: 4, number: 'INV-BARS-0041' }),
     ]);
     dir = mkdtempSync(join(tmpdir(), 'write-binding-'));
-    run = await audit(['--database-url', database.url, '--out', join(dir, 'report.md'), '--write-binding', join(dir, 'invoiceninja.yaml')]);
-    expect(run.code, run.stderr).to.equal(0);
-    draft = readFileSync(join(dir, 'invoiceninja.yaml'), 'utf8');
+    ({ run, draft } = await draftByAudit(database.url, dir, 'invoiceninja.yaml'));
     draftData = parseDocument(draft).toJS();
   });
   after(async function () {
@@ -241,13 +264,7 @@ describe('npm run audit -- --write-binding on Invoice Ninja', function () {
   });
 
   it("is refused by the binding file's loader, each question by its line, until answered", function () {
-    let problems: string[] = [];
-    try {
-      parseBindingFile(draft, 'invoiceninja.yaml');
-    } catch (err) {
-      if (!(err instanceof BindingFileError)) throw err;
-      problems = err.problems;
-    }
+    const problems = loaderProblems(draft, 'invoiceninja.yaml');
     const lines = draft.split('\n');
     expect(problems).to.have.length(questionsOf(draft).length);
     for (const problem of problems) {
@@ -258,7 +275,7 @@ describe('npm run audit -- --write-binding on Invoice Ninja', function () {
   });
 
   it('with only its questions answered as the committed file answers them, reads as the committed file does', function () {
-    const answered = answerAsCommitted(draft);
+    const answered = answerAsCommitted(draft, COMMITTED);
     expect(questionsOf(answered)).to.deep.equal([]);
     const mine = parseBindingFile(answered, 'answered.yaml');
     const theirs = parseBindingFile(COMMITTED, 'bindings/invoiceninja.yaml');
@@ -282,6 +299,72 @@ describe('npm run audit -- --write-binding on Invoice Ninja', function () {
   });
 });
 
+describe('npm run audit -- --write-binding on FrontAccounting', function () {
+  this.timeout(180_000);
+  let database: TestDatabase;
+  let db: Knex;
+  let dir: string;
+  let run: Run;
+  let draft: string;
+
+  before(async function () {
+    const skip = realSchemaUnavailable();
+    if (skip) {
+      // No PostgreSQL server here (printed above): FrontAccounting's schema loads only with psql into a server.
+      console.log(`      skipped: ${skip}`);
+      this.skip();
+    }
+    ({ database, db } = await loadFrontAccounting());
+    await seedFrontAccounting(db);
+    dir = mkdtempSync(join(tmpdir(), 'write-binding-'));
+    ({ run, draft } = await draftByAudit(database.url, dir, 'frontaccounting.yaml'));
+  });
+  after(async function () {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  it('asks what it cannot know of FrontAccounting, and states what the schema says', function () {
+    const asked = new Map(questionsOf(draft).map((q) => [q.path.join('.'), q.text]));
+    expect(run.stdout).to.include(`(${asked.size} questions to answer in `);
+    expect(loaderProblems(draft, 'frontaccounting.yaml')).to.have.length(asked.size);
+    // Whether an inactive customer or user is still served is the host's: asked, with the values found.
+    expect(asked.get('clients.where')).to.match(/inactive smallint \(values found: 0 \(2 rows\), 1 \(1 row\)\) may hide rows too/);
+    expect(asked.get('staff.where')).to.match(/inactive smallint/);
+    // The sampled hashes are md5, a format staff passwords may have: offered.
+    expect(asked.get('staff.password.format')).to.match(/bcrypt, php, argon2id, md5\? Of 3 values sampled: 3 md5-hex/);
+    // The contacts' pick (people) has no key to the customers: its columns may be read through the table that ties them.
+    expect(asked.get('contacts.email')).to.match(
+      /With 0_crm_persons as the table: email\. With a table that ties 0_crm_persons to the clients/,
+    );
+    expect(asked.get('contacts.name')).to.match(/name has name2 beside it/);
+    expect(asked.get('staff.name')).to.match(/real_name may be empty .* \{ first: \[real_name, user_id\] \}/);
+    // Lines tied by name only (no declared key), texts and tax with their candidates, the CRM's pages.
+    expect(asked.get('quotations.lines')).to.match(/Candidates: table public\.0_sales_order_details\./);
+    expect(asked.get('invoices.lines')).to.match(/Candidates: table public\.0_debtor_trans_details\./);
+    expect(asked.get('quotations.body')).to.match(/candidates comments text/);
+    expect(asked.get('quotations.terms')).to.match(/public\.0_payment_terms \(by payment_terms\)/);
+    expect(asked.get('invoices.notes')).to.match(/the audit's table of comments, public\.0_comments/);
+    expect(asked.get('invoices.tax')).to.match(/candidates ov_gst double precision, ov_freight_tax double precision\)/);
+    expect(asked.has('pages')).to.equal(true);
+    // What is paid is named for it though its values gave it no role.
+    expect(parseDocument(draft).getIn(['invoices', 'paid'])).to.equal('alloc');
+  });
+
+  it('with only its questions answered as bindings/frontaccounting.yaml answers them, is that file, and check finds it fits', async function () {
+    const answered = answerAsCommitted(draft, FRONTACCOUNTING);
+    expect(questionsOf(answered)).to.deep.equal([]);
+    const mine = parseBindingFile(answered, 'answered.yaml');
+    expect(normal(mine)).to.deep.equal(normal(parseBindingFile(FRONTACCOUNTING, 'bindings/frontaccounting.yaml')));
+    const file = join(dir, 'answered.yaml');
+    writeFileSync(file, answered);
+    const checked = await runPortal(['check', '--binding', file], { DATABASE_URL: database.url });
+    expect(checked.code, checked.stdout + checked.stderr).to.equal(0);
+    expect(checked.stdout).to.include('answered.yaml fits this database.');
+  });
+});
+
 describe('npm run audit -- --write-binding on EspoCRM', function () {
   this.timeout(120_000);
 
@@ -294,13 +377,7 @@ describe('npm run audit -- --write-binding on EspoCRM', function () {
     const database = await loadRealSchema('espocrm.sql', BUILT_SCHEMAS_DIR);
     try {
       const { text } = await writeBindingDraft(database.url, await inspectHost({ databaseUrl: database.url }));
-      let problems: string[] = [];
-      try {
-        parseBindingFile(text, 'espocrm.yaml');
-      } catch (err) {
-        if (!(err instanceof BindingFileError)) throw err;
-        problems = err.problems;
-      }
+      const problems = loaderProblems(text, 'espocrm.yaml');
       expect(problems.filter((p) => !/^line \d+: unanswered question: /.test(p))).to.deep.equal([]);
       expect(problems).to.have.length(questionsOf(text).length);
       const asked = new Map(questionsOf(text).map((q) => [q.path.join('.'), q.text]));
