@@ -1,5 +1,5 @@
 // Round trips per request for the appointments pages (the list, each tab, the booking form with a
-// day's free times, the slots fragment, an appointment's page and its cancel step): counted as
+// day's free times, the slots fragment, an appointment's page, its cancel step and a confirmed one's .ics download): counted as
 // knex query events on the app's connection, first with one appointment, then with a hundred more
 // and more services. The count must not grow with the data, and stays under a budget.
 import { expect } from 'chai';
@@ -12,6 +12,7 @@ describe('appointments query budgets', function () {
   let h: PortalHarness;
   let agent: ReturnType<PortalHarness['agent']>;
   let appointmentUrl: string;
+  let confirmedUrl: string;
   let newUrl: string;
   let queries = 0;
   const count = () => {
@@ -31,6 +32,8 @@ describe('appointments query budgets', function () {
     [newUrl.replace('/new', '/slots')]: 5,
     [appointmentUrl]: 1,
     [`${appointmentUrl}/cancel`]: 1,
+    // The .ics download of a confirmed one: the appointment (the address is the app's own).
+    [`${confirmedUrl}/calendar`]: 1,
   });
 
   before(async function () {
@@ -62,6 +65,20 @@ describe('appointments query budgets', function () {
       })
       .returning('id');
     appointmentUrl = `/portal/demo/appointments/${row.id}`;
+    const confirmedAt = new Date(startsAt.getTime() + 60 * 60_000);
+    const [confirmed] = await db('appointments')
+      .insert({
+        workspace_id: workspace.id,
+        client_id: contact.client_id,
+        contact_id: contact.id,
+        service_id: service.id,
+        starts_at: confirmedAt,
+        ends_at: new Date(confirmedAt.getTime() + 30 * 60_000),
+        time_zone: 'Europe/Berlin',
+        status: 'confirmed',
+      })
+      .returning('id');
+    confirmedUrl = `/portal/demo/appointments/${confirmed.id}`;
     newUrl = `/portal/demo/appointments/new?serviceId=${service.id}&day=${day}`;
     h.crm.db.on('query', count);
   });

@@ -44,8 +44,8 @@ async function consultation(world: MatrixWorld): Promise<{ workspaceId: number; 
   return { workspaceId, serviceId: service.id };
 }
 
-/** A pending appointment of the owner's company, at a time of its own. */
-async function ownAppointment(world: MatrixWorld, tail = ''): Promise<string> {
+/** An appointment of the owner's company (pending unless told), at a time of its own. */
+async function ownAppointment(world: MatrixWorld, tail = '', status = 'pending'): Promise<string> {
   const db = world.h.crm.db;
   const { workspaceId, serviceId } = await consultation(world);
   const contact = await db('contacts').where({ workspace_id: workspaceId, email: world.owner.email }).first('id', 'client_id');
@@ -59,6 +59,7 @@ async function ownAppointment(world: MatrixWorld, tail = ''): Promise<string> {
       starts_at: startsAt,
       ends_at: new Date(startsAt.getTime() + 30 * 60_000),
       time_zone: 'Europe/Berlin',
+      status,
     })
     .returning('id');
   return `/appointments/${row.id}${tail}`;
@@ -85,6 +86,14 @@ export const routes: MatrixRoute[] = [
     method: 'GET',
     path: '/appointments/:appointmentId',
     url: (world) => ownAppointment(world),
+    ownedByClient: true,
+    switches: ['showAppointments'],
+  },
+  {
+    // "Add to calendar": a file only for one the agency agreed to.
+    method: 'GET',
+    path: '/appointments/:appointmentId/calendar',
+    url: (world) => ownAppointment(world, '/calendar', 'confirmed'),
     ownedByClient: true,
     switches: ['showAppointments'],
   },

@@ -9,6 +9,7 @@
 // it commits.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
+import { Readable } from 'node:stream';
 import {
   addDays,
   type Appointment,
@@ -22,6 +23,7 @@ import {
   type FieldErrors,
   type HostAdapter,
   HttpError,
+  type PortalLinks,
   insertClientActivity,
   isFragmentRequest,
   notFound,
@@ -32,6 +34,7 @@ import {
   recordLiveEvent,
   renderPortalPage,
   requestMeta,
+  sendDownload,
   signedInClient,
   translateFieldErrors,
   waitInWords,
@@ -39,7 +42,7 @@ import {
 import { type AppointmentsQueryInput, HostAppointmentId, type NewAppointmentInput, type SlotsQueryInput } from './commands.ts';
 import type { Invitations } from './invitations.ts';
 import { BOOKING_LIMITS, PENDING_WALK_PAGE } from './limits.ts';
-import { appointmentUrl, presentAppointment, presentServices, presentSlots, STANDING } from './presenters.ts';
+import { appointmentUrl, IN_CALENDAR, presentAppointment, presentServices, presentSlots, STANDING } from './presenters.ts';
 
 const APPOINTMENTS_PAGE_SIZE = 25;
 /** How many fortnights the search for the next day with free times reads at most (some ten weeks). */
@@ -51,6 +54,8 @@ export interface AppointmentsDeps {
   bus: EventBus;
   /** The calendar emails: a confirmed appointment the client cancels is taken off their calendar. */
   invitations: Invitations;
+  /** The portal's absolute address: the calendar file links back to the appointment's page. */
+  links: PortalLinks;
   /** The counters behind BOOKING_LIMITS' daily budget, shared across instances. */
   limiter: RateLimiter;
   onError: (message: string, err: unknown) => void;
@@ -305,6 +310,25 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
     },
 
     show: (req: Request, res: Response) => show(req, res, 'show'),
+
+    /**
+     * "Add to calendar": the appointment as an .ics file, only once the agency agreed to it. A
+     * pending, declined or cancelled one has no event to keep, so its file does not exist (404,
+     * as the page shows no link), rather than a file a calendar would file as a standing time.
+     */
+    calendar: async (_req: Request, res: Response) => {
+      const { workspace } = portalContext(res);
+      const appointment = await loadAppointment(res);
+      if (!IN_CALENDAR.has(appointment.status)) throw notFound('appointments:errors.notInCalendar');
+      const url = appointmentUrl(await deps.links.baseOf(workspace), appointment.id);
+      const content = Buffer.from(deps.invitations.calendarFile(workspace, appointment, url), 'utf8');
+      await sendDownload(res, {
+        name: `${appointment.serviceName} ${dayInZone(appointment.startsAt, appointment.timeZone)}.ics`,
+        contentType: 'text/calendar',
+        sizeBytes: content.length,
+        content: Readable.from([content]),
+      });
+    },
     confirmCancel: (req: Request, res: Response) => show(req, res, 'cancel'),
 
     invalidNew: async (req: Request, res: Response, errors: FieldErrors) => {

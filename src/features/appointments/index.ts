@@ -37,6 +37,7 @@ export function appointmentsFeature(core: CoreServices): Feature & { invitations
                 adapter: { ...adapter, appointments },
                 bus: events,
                 invitations,
+                links: core.links,
                 limiter: core.limiter,
                 onError: (message, err) => logger.error(message, err),
               }),

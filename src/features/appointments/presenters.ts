@@ -12,6 +12,9 @@ const CHIP: Record<AppointmentStatus, string> = {
   cancelled: 'withdrawn',
 };
 
+/** Agreed appointments, the ones a client may keep in their calendar (its .ics download). */
+export const IN_CALENDAR: ReadonlySet<AppointmentStatus> = new Set(['confirmed', 'moved']);
+
 /** Standing appointments hold their time and may still be cancelled by the client. */
 export const STANDING: ReadonlySet<AppointmentStatus> = new Set(['pending', 'confirmed', 'moved']);
 
@@ -32,6 +35,8 @@ export interface AppointmentView {
   requested: string;
   standing: boolean;
   cancelUrl: string;
+  /** "Add to calendar": the .ics download, only for one the agency agreed to. */
+  calendarUrl: string | null;
 }
 
 export function appointmentUrl(base: string, id: string): string {
@@ -73,6 +78,7 @@ export function presentAppointment(i18n: RequestI18n, base: string, appointment:
     requested: i18n.fmt.dateTime(appointment.requestedAt),
     standing: STANDING.has(appointment.status),
     cancelUrl: `${url}/cancel`,
+    calendarUrl: IN_CALENDAR.has(appointment.status) ? `${url}/calendar` : null,
   };
 }
 

@@ -14,6 +14,7 @@ export function appointmentsRoutes(h: AppointmentsHandlers): Router {
   router.get('/appointments/slots', appointments, allow.company('appointments'), validateQuery(SlotsQuery), h.slots);
   router.post('/appointments', appointments, allow.company('appointments'), validateBody(NewAppointmentCommand, h.invalidNew), h.create);
   router.get('/appointments/:appointmentId', appointments, h.show);
+  router.get('/appointments/:appointmentId/calendar', appointments, h.calendar);
   router.get('/appointments/:appointmentId/cancel', appointments, allow.company('appointments'), h.confirmCancel);
   router.post('/appointments/:appointmentId/cancel', appointments, allow.company('appointments'), validateBody(CancelCommand), h.cancel);
   return router;

@@ -189,6 +189,48 @@ describe('appointments answered by the agency', function () {
     expect(cancel.lines).to.include.members(['METHOD:CANCEL', 'STATUS:CANCELLED', 'SEQUENCE:2', uid!]);
   });
 
+  it('offers the agreed appointment as an .ics download with the invitations’ UID and SEQUENCE, to its own client only', async function () {
+    const url = await book('11:30');
+    const id = url.split('/').pop()!;
+    const calendarUrl = `${url}/calendar`;
+    // Waiting for the agency: no link, and no file (nothing agreed to put in a calendar).
+    expect((await maria.get(url).expect(200)).text).to.not.contain(calendarUrl);
+    const pending = await maria.get(calendarUrl).expect(404);
+    expect(pending.text).to.contain('There is no calendar entry for this appointment');
+
+    h.smtp.clear();
+    await staffAct(id, 'confirm', {}, 303);
+    const emailed = calendarOf(await mailTo(/^Confirmed: Consultation/))!;
+    expect((await maria.get(url).expect(200)).text).to.contain(`href="${calendarUrl}" download`);
+    const download = async () => {
+      const res = await maria.get(calendarUrl).buffer(true).expect(200);
+      expect(res.headers['content-type']).to.equal('text/calendar; charset=utf-8');
+      expect(res.headers['content-disposition']).to.match(/^attachment; filename="Consultation \d{4}-\d{2}-\d{2}\.ics"/);
+      return (res.text ?? res.body.toString('utf8')).replace(/\r\n[ \t]/g, '').split('\r\n');
+    };
+    const lines = await download();
+    // The emailed invitation's event: one UID and SEQUENCE, so the calendar updates it.
+    const uidOf = (all: string[]) => all.find((line) => line.startsWith('UID:'));
+    expect(uidOf(lines)).to.equal(uidOf(emailed.lines));
+    expect(lines).to.include.members(['METHOD:PUBLISH', 'SEQUENCE:0', 'STATUS:CONFIRMED']);
+    expect(lines.some((line) => line.startsWith('ATTENDEE'))).to.equal(false);
+    // Moved: the same UID at the next sequence, at its new time.
+    await staffAct(id, 'move', { day, time: '14:30' }, 303);
+    const moved = await download();
+    expect(uidOf(moved)).to.equal(uidOf(emailed.lines));
+    expect(moved).to.include.members([
+      'SEQUENCE:1',
+      `DTSTART:${wallTimeToInstant(day, '14:30', 'Europe/Berlin').toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`,
+    ]);
+    // Another company's person finds nothing.
+    const priya = await signedInAgent(h.agent(), 'demo', login('priya@bluebell.test'));
+    await priya.get(calendarUrl).expect(404);
+    // Called off: the file is gone with the link.
+    await staffAct(id, 'cancel', { reason: 'Closed that day.' }, 303);
+    expect((await maria.get(url).expect(200)).text).to.not.contain(calendarUrl);
+    await maria.get(calendarUrl).expect(404);
+  });
+
   it('declines a request in words only, and in the client’s language', async function () {
     const user = await h.crm
       .db('client_users')

@@ -1,6 +1,6 @@
 // The appointments section in a real Chromium: axe finds no violations and nothing overflows at
 // 390 px on the dashboard with what is coming, the list (both tabs), the booking form with a day's free times, an appointment's page
-// and its cancel step. A client picks a Sunday (no times: no "Ask for this time", a link to the next
+// (its "Add to calendar" reached and used by keyboard alone) and its cancel step. A client picks a Sunday (no times: no "Ask for this time", a link to the next
 // day with some), then a day (the free times and the button follow it without a reload), picks a
 // time and books it, then cancels it through the confirmation step; no page logs a console error
 // (a CSP violation would be one).
@@ -12,6 +12,7 @@ import {
   pagesClosedAfterEach,
   portalInChromium,
   signInWithPassword,
+  tabTo,
 } from '../../../../test/support/browser-pages.ts';
 import type { PortalHarness } from '../../../../test/support/portal-harness.ts';
 
@@ -69,6 +70,15 @@ describe('appointments in Chromium', function () {
       await page.goto(`${h.crm.url}/portal/demo${url}`);
       await expectAccessibleAt390(page, url);
     }
+    // "Add to calendar" on the confirmed one, reached and used with the keyboard alone: the .ics file.
+    await page.goto(`${h.crm.url}/portal/demo/appointments/${row.id}`);
+    await tabTo(page, 'a[download]', 'Add to calendar');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+    expect(download.suggestedFilename()).to.equal(`Workshop ${day}.ics`);
+    const file = await download.createReadStream();
+    let ics = '';
+    for await (const chunk of file) ics += chunk.toString();
+    expect(ics).to.contain('METHOD:PUBLISH').and.contain('BEGIN:VEVENT');
     await db('appointments').where({ workspace_id: workspaceId, id: row.id }).delete();
   });
 
