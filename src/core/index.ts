@@ -329,6 +329,7 @@ export {
   type ServiceRequestsPort,
   type Appointment,
   type AppointmentRefusal,
+  type OfferRefusal,
   type AppointmentService,
   type AppointmentSlot,
   type AppointmentsPort,

@@ -2,7 +2,7 @@
 // matrix at a time of its own (each request takes a time, so none is refused as taken): another
 // client of the workspace, and a client of another workspace, get 404 for it. A new booking asks
 // for the next free time; cancelling answers 303 once and 409 after, so each request cancels an
-// appointment of its own.
+// appointment of its own; taking an offered time likewise takes a declined request's own offer.
 import { demoWorkspaceId } from '../support/demo-records.ts';
 import { addDays, dayInZone, wallTimeToInstant } from '../../src/core/appointments/slots.ts';
 import type { MatrixRoute, MatrixWorld } from './matrix.ts';
@@ -65,6 +65,24 @@ async function ownAppointment(world: MatrixWorld, tail = '', status = 'pending')
   return `/appointments/${row.id}${tail}`;
 }
 
+/** The time last offered by declinedWithOffer: the form of the request made for it takes it. */
+let lastOffer = '';
+
+/** A declined request of the owner's company with one other time offered, at a time of its own. */
+async function declinedWithOffer(world: MatrixWorld): Promise<string> {
+  const path = await ownAppointment(world, '/offers', 'declined');
+  const { workspaceId } = await consultation(world);
+  const { startsAt } = nextTime();
+  await world.h.crm.db('appointment_offers').insert({
+    workspace_id: workspaceId,
+    appointment_id: Number(path.split('/')[2]),
+    starts_at: startsAt,
+    ends_at: new Date(startsAt.getTime() + 30 * 60_000),
+  });
+  lastOffer = startsAt.toISOString();
+  return path;
+}
+
 export const routes: MatrixRoute[] = [
   { method: 'GET', path: '/appointments', url: () => '/appointments?tab=upcoming', ownedByClient: false, switches: ['showAppointments'] },
   { method: 'GET', path: '/appointments/new', url: () => '/appointments/new', ownedByClient: false, switches: ['showAppointments'] },
@@ -103,6 +121,16 @@ export const routes: MatrixRoute[] = [
     url: (world) => ownAppointment(world, '/cancel'),
     ownedByClient: true,
     switches: ['showAppointments'],
+  },
+  {
+    // Taking a time the agency offered with its decline: booked as a new request (303 to it).
+    method: 'POST',
+    path: '/appointments/:appointmentId/offers',
+    url: (world) => declinedWithOffer(world),
+    formFor: async () => ({ startsAt: lastOffer }),
+    ownedByClient: true,
+    switches: ['showAppointments'],
+    ownerStatus: [303],
   },
   {
     method: 'POST',

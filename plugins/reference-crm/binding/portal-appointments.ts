@@ -27,8 +27,16 @@ import {
   listClientAppointments,
   listStandingTimes,
   STANDING_STATUSES,
+  takeOffers,
 } from '../queries/appointments.ts';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
+
+/** Thrown inside takeOffer's transaction to undo it: the offer is gone, or its time is held. */
+class OfferGone extends Error {
+  constructor(readonly refused: 'taken' | 'stale') {
+    super(`offer ${refused}`);
+  }
+}
 
 export function presentAppointment(row: AppointmentRow): Appointment {
   return {
@@ -44,6 +52,8 @@ export function presentAppointment(row: AppointmentRow): Appointment {
     sequence: row.sequence,
     requestedAt: row.requested_at,
     cancelReason: row.status === 'cancelled' ? row.agency_reason : null,
+    declineReason: row.status === 'declined' ? row.agency_reason : null,
+    offeredTimes: row.offered_times.map((offer) => ({ startsAt: new Date(offer.starts_at), endsAt: new Date(offer.ends_at) })),
   };
 }
 
@@ -168,6 +178,42 @@ export function referenceAppointments(db: Db): AppointmentsPort {
       if (id === null) return { refused: 'taken' };
       const row = await findAppointment(run, { workspaceId: ws, clientId: client, id });
       return row ? presentAppointment(row) : null;
+    },
+
+    // The offer is booked as a request is (waiting for the agency), in the declined request's zone
+    // and with its note; the offers go with it. A stale offer or a taken time undoes it all.
+    async takeOffer(workspaceId, clientId, contactId, id, startsAt, _now, write) {
+      const ws = parseId(workspaceId);
+      const client = parseId(clientId);
+      const contact = parseId(contactId);
+      const declined = parseId(id);
+      if (ws === null || client === null || contact === null || declined === null) return null;
+      const person = await findContact(write?.trx ?? db, { workspaceId: ws, contactId: contact });
+      if (!person || person.client_id !== client) return null;
+      const outcome = await inTransaction(write?.trx ?? db, async (trx) => {
+        const taken = await takeOffers(trx, { workspaceId: ws, clientId: client, id: declined });
+        if (!taken) return null;
+        const offer = taken.offers.find((o) => o.starts_at.getTime() === startsAt.getTime());
+        if (!offer) throw new OfferGone('stale');
+        const booked = await insertAppointment(trx, {
+          workspaceId: ws,
+          clientId: client,
+          contactId: contact,
+          serviceId: taken.request.service_id,
+          startsAt: offer.starts_at,
+          endsAt: offer.ends_at,
+          note: taken.request.note,
+          timeZone: taken.request.time_zone,
+        }).catch((err: unknown) => {
+          throw isExclusionViolation(err) ? new OfferGone('taken') : err;
+        });
+        return findAppointment(trx, { workspaceId: ws, clientId: client, id: booked });
+      }).catch((err: unknown) => {
+        if (err instanceof OfferGone) return { refused: err.refused };
+        throw err;
+      });
+      if (outcome === null) return null;
+      return 'refused' in outcome ? outcome : presentAppointment(outcome);
     },
 
     async cancel(workspaceId, clientId, _contactId, id, write) {

@@ -30,6 +30,7 @@ import * as contracts from './20270502000001_contracts.ts';
 import * as documentContentExternal from './20270506000001_document_content_external.ts';
 import * as namedRowsRefuseDelete from './20270507000001_named_rows_refuse_delete.ts';
 import * as appointmentAgencyReason from './20270508000001_appointment_agency_reason.ts';
+import * as appointmentOffers from './20270509000001_appointment_offers.ts';
 import { CRM_DISTRIBUTION } from './distribution.ts';
 
 const config = (): Knex.MigratorConfig => ({
@@ -63,6 +64,7 @@ const config = (): Knex.MigratorConfig => ({
     '20270506000001_document_content_external': documentContentExternal,
     '20270507000001_named_rows_refuse_delete': namedRowsRefuseDelete,
     '20270508000001_appointment_agency_reason': appointmentAgencyReason,
+    '20270509000001_appointment_offers': appointmentOffers,
   }),
   tableName: 'crm_knex_migrations',
 });

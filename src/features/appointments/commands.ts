@@ -64,3 +64,13 @@ export type NewAppointmentInput = z.infer<typeof NewAppointmentCommand>;
 
 /** Cancelling carries nothing but the CSRF token. */
 export const CancelCommand = z.object({});
+
+/** Taking a time the agency offered with its decline: the offer's start, as its button sends it. */
+export const TakeOfferCommand = z.object({
+  startsAt: z
+    .string({ error: 'appointments:errors.offer' })
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{3})?)?Z$/, 'appointments:errors.offer')
+    .refine((value) => !Number.isNaN(Date.parse(value)), { message: 'appointments:errors.offer' })
+    .transform((value) => new Date(value)),
+});
+export type TakeOfferInput = z.infer<typeof TakeOfferCommand>;

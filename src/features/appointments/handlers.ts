@@ -39,7 +39,13 @@ import {
   translateFieldErrors,
   waitInWords,
 } from '../../core/index.ts';
-import { type AppointmentsQueryInput, HostAppointmentId, type NewAppointmentInput, type SlotsQueryInput } from './commands.ts';
+import {
+  type AppointmentsQueryInput,
+  HostAppointmentId,
+  type NewAppointmentInput,
+  type SlotsQueryInput,
+  type TakeOfferInput,
+} from './commands.ts';
 import type { Invitations } from './invitations.ts';
 import { BOOKING_LIMITS, PENDING_WALK_PAGE } from './limits.ts';
 import { appointmentUrl, IN_CALENDAR, presentAppointment, presentServices, presentSlots, STANDING } from './presenters.ts';
@@ -80,6 +86,8 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
   const { db, adapter, bus } = deps;
   const appointments = adapter.appointments;
   const now = deps.now ?? (() => new Date());
+  /** Whether the host lets a client take a time offered with a decline. */
+  const takesOffers = typeof appointments.takeOffer === 'function';
 
   /** The act in the log and its live event, in the transaction of the host's write: all of it or none. */
   async function logged(
@@ -282,7 +290,7 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
     const { base } = portalContext(res);
     const i18n = portalI18n(res);
     const appointment = await loadAppointment(res);
-    const model = presentAppointment(i18n, base, appointment);
+    const model = presentAppointment(i18n, base, appointment, { takesOffers });
     // The confirmation step only for one that may still be cancelled; else its page says why not.
     if (view === 'cancel' && !model.standing) throw new HttpError(409, 'appointments:errors.notStanding');
     renderPortalPage(
@@ -380,6 +388,35 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
       }
       await announceLive(booked.live);
       res.redirect(303, appointmentUrl(base, booked.appointment.id));
+    },
+
+    /**
+     * Takes a time the agency offered with its decline: booked as a new request (the host's
+     * takeOffer), logged as one, PRG to it. The offer gone (taken in another tab, by a colleague)
+     * or its time held by another booking meanwhile: 409 with a sentence, nothing booked.
+     */
+    takeOffer: async (req: Request, res: Response) => {
+      const { workspace, base } = portalContext(res);
+      const { user } = signedInClient(res);
+      const { startsAt } = req.body as TakeOfferInput;
+      const declined = await loadAppointment(res);
+      if (!appointments.takeOffer) throw notFound();
+      if (declined.status !== 'declined') throw new HttpError(409, 'appointments:errors.offerStale');
+      const take = appointments.takeOffer.bind(appointments);
+      const outcome = await db.transaction(async (trx) => {
+        const result = await take(workspace.id, user.client_id, user.contact_id, declined.id, startsAt, now(), {
+          trx,
+          ip: requestMeta(req).ip,
+        });
+        if (!result || 'refused' in result) return { refusal: result };
+        return { appointment: result, live: await logged(trx, req, res, 'appointment.requested', result) };
+      });
+      if ('refusal' in outcome) {
+        if (!outcome.refusal) throw notFound();
+        throw new HttpError(409, outcome.refusal.refused === 'taken' ? 'appointments:errors.offerTaken' : 'appointments:errors.offerStale');
+      }
+      await announceLive(outcome.live);
+      res.redirect(303, appointmentUrl(base, outcome.appointment.id));
     },
 
     cancel: async (req: Request, res: Response) => {

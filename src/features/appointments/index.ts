@@ -41,6 +41,7 @@ export function appointmentsFeature(core: CoreServices): Feature & { invitations
                 limiter: core.limiter,
                 onError: (message, err) => logger.error(message, err),
               }),
+              { takesOffers: typeof appointments.takeOffer === 'function' },
             ),
           ]
         : [],

@@ -81,9 +81,17 @@ export function createInvitations(deps: InvitationDeps) {
     // baseOf is already absolute (the app's address or the workspace's custom domain).
     const url = `${await deps.links.baseOf(workspace)}/appointments/${encodeURIComponent(appointment.id)}`;
     const reason = reasonOf(appointment);
+    // Other times offered with a decline, where the client can take one (the host's takeOffer).
+    const offers =
+      told === 'declined' && deps.appointments.takeOffer
+        ? (appointment.offeredTimes ?? []).map(
+            (slot) => `${fmt.day(fmt.isoDay(slot.startsAt))}, ${fmt.time(slot.startsAt)}–${fmt.time(slot.endsAt)}`,
+          )
+        : [];
     const text = [
       t(`appointments:email.${told}.body`, words),
       ...(reason ? [t('appointments:email.reason', { reason })] : []),
+      ...(offers.length ? [t('appointments:email.offers', { times: offers.join('; ') })] : []),
       t('appointments:email.open', { url }),
     ].join('\n\n');
     const invitation = { ...eventOf(workspace, appointment, url), attendee: { name: person.email, email: person.email } };

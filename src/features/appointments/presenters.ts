@@ -37,6 +37,9 @@ export interface AppointmentView {
   cancelUrl: string;
   /** "Add to calendar": the .ics download, only for one the agency agreed to. */
   calendarUrl: string | null;
+  /** With a declined one: the other times the agency offered, each taken with one button. */
+  offers: { value: string; label: string }[];
+  offersUrl: string;
 }
 
 export function appointmentUrl(base: string, id: string): string {
@@ -60,7 +63,26 @@ export function reasonOf(appointment: Appointment): string | null {
   return null;
 }
 
-export function presentAppointment(i18n: RequestI18n, base: string, appointment: Appointment): AppointmentView {
+/** "Tue, 6 Apr 2027, 10:00–10:30" in the reader's zone. */
+export function slotInWords(i18n: RequestI18n, slot: AppointmentSlot): string {
+  return `${dayOf(i18n, slot.startsAt)}, ${timeRange(i18n, slot.startsAt, slot.endsAt)}`;
+}
+
+/**
+ * The agency's other times with a decline, where the host keeps them and lets a client take one
+ * (`takesOffers`: the port has takeOffer); none for any other status.
+ */
+function offersOf(i18n: RequestI18n, appointment: Appointment, takesOffers: boolean) {
+  if (!takesOffers || appointment.status !== 'declined') return [];
+  return (appointment.offeredTimes ?? []).map((slot) => ({ value: slot.startsAt.toISOString(), label: slotInWords(i18n, slot) }));
+}
+
+export function presentAppointment(
+  i18n: RequestI18n,
+  base: string,
+  appointment: Appointment,
+  options: { takesOffers?: boolean } = {},
+): AppointmentView {
   const url = appointmentUrl(base, appointment.id);
   return {
     id: appointment.id,
@@ -79,6 +101,8 @@ export function presentAppointment(i18n: RequestI18n, base: string, appointment:
     standing: STANDING.has(appointment.status),
     cancelUrl: `${url}/cancel`,
     calendarUrl: IN_CALENDAR.has(appointment.status) ? `${url}/calendar` : null,
+    offers: offersOf(i18n, appointment, options.takesOffers ?? false),
+    offersUrl: `${url}/offers`,
   };
 }
 

@@ -3,10 +3,11 @@
 // cancelling act for the company (allow.company). Every form posts, then redirects (PRG).
 import { Router } from 'express';
 import { allow, validateBody, validateQuery } from '../../core/index.ts';
-import { AppointmentsQuery, CancelCommand, NewAppointmentCommand, SlotsQuery } from './commands.ts';
+import { AppointmentsQuery, CancelCommand, NewAppointmentCommand, SlotsQuery, TakeOfferCommand } from './commands.ts';
 import type { AppointmentsHandlers } from './handlers.ts';
 
-export function appointmentsRoutes(h: AppointmentsHandlers): Router {
+/** `takesOffers`: the host lets a client take a time offered with a decline (AppointmentsPort.takeOffer). */
+export function appointmentsRoutes(h: AppointmentsHandlers, options: { takesOffers: boolean }): Router {
   const router = Router({ mergeParams: true });
   const appointments = allow.section('appointments');
   router.get('/appointments', appointments, validateQuery(AppointmentsQuery), h.list);
@@ -17,5 +18,13 @@ export function appointmentsRoutes(h: AppointmentsHandlers): Router {
   router.get('/appointments/:appointmentId/calendar', appointments, h.calendar);
   router.get('/appointments/:appointmentId/cancel', appointments, allow.company('appointments'), h.confirmCancel);
   router.post('/appointments/:appointmentId/cancel', appointments, allow.company('appointments'), validateBody(CancelCommand), h.cancel);
+  if (options.takesOffers)
+    router.post(
+      '/appointments/:appointmentId/offers',
+      appointments,
+      allow.company('appointments'),
+      validateBody(TakeOfferCommand),
+      h.takeOffer,
+    );
   return router;
 }

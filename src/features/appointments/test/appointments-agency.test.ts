@@ -96,6 +96,11 @@ describe('appointments answered by the agency', function () {
   after(async function () {
     await h?.close();
   });
+  // Each test books afresh: none holds a time, a waiting booking or a day's bookings of another.
+  afterEach(async function () {
+    await h.crm.db('appointments').where({ workspace_id: workspaceId }).delete();
+    await h.crm.db('portal_rate_limits').where('key', 'like', 'booking:%').delete();
+  });
 
   it('confirms and moves a request: the client reads it, and gets the invitation, then its new time', async function () {
     const url = await book('10:00');
@@ -256,6 +261,147 @@ describe('appointments answered by the agency', function () {
         .where({ workspace_id: String(workspaceId), id: user.id })
         .update({ locale: null });
     }
+  });
+
+  it('declines with a reason and other times, which the client reads and takes with one button', async function () {
+    const url = await book('13:00');
+    const id = url.split('/').pop()!;
+    const other = nextWorkday(5);
+    const at = (d: string, time: string) => wallTimeToInstant(d, time, 'Europe/Berlin');
+    // Refused on the staff form, nothing written: a time gone by, one outside the hours, half a time, a held one.
+    const yesterday = addDays(dayInZone(new Date(), 'Europe/Berlin'), -1);
+    const past = await staffAct(id, 'decline', { offer1Day: yesterday, offer1Time: '10:00' }, 400);
+    expect(past.text).to.contain('That time has passed. Choose a time still to come.');
+    const late = await staffAct(id, 'decline', { offer2Day: other, offer2Time: '20:00' }, 400);
+    expect(late.text).to.contain('That is outside the opening hours');
+    const half = await staffAct(id, 'decline', { offer3Day: other }, 400);
+    expect(half.text).to.contain('Give other time 3 both a day and a time, or neither.');
+    const heldUrl = await book('13:30');
+    const held = await staffAct(id, 'decline', { offer1Day: day, offer1Time: '13:30' }, 409);
+    expect(held.text).to.contain('Another appointment holds that time');
+    expect((await h.crm.db('appointments').where({ workspace_id: workspaceId, id }).first('status')).status).to.equal('pending');
+
+    h.smtp.clear();
+    await staffAct(
+      id,
+      'decline',
+      {
+        reason: 'Our <b>consultant</b> is away that afternoon.',
+        offer1Day: other,
+        offer1Time: '09:00',
+        offer2Day: other,
+        offer2Time: '15:00',
+      },
+      303,
+    );
+    const page = (await maria.get(url).expect(200)).text;
+    expect(page).to.contain('Our &lt;b&gt;consultant&lt;/b&gt; is away that afternoon.').and.contain('Other times we can offer');
+    const nine = at(other, '09:00').toISOString();
+    const three = at(other, '15:00').toISOString();
+    expect(page).to.contain(`value="${nine}"`).and.contain(`value="${three}"`);
+    const email = await mailTo(/^Declined: Consultation/);
+    expect(email.text).to.contain('Our reason: Our <b>consultant</b> is away that afternoon.').and.contain('Other times we can offer: ');
+    // In the zone the client booked in, as the rest of the email.
+    const { time_zone: zone } = await h.crm.db('appointments').where({ workspace_id: workspaceId, id }).first('time_zone');
+    const hm = (iso: string, plus = 0) =>
+      new Intl.DateTimeFormat('en', { timeStyle: 'short', timeZone: zone }).format(new Date(Date.parse(iso) + plus));
+    expect(email.text)
+      .to.contain(`${hm(nine)}–${hm(nine, 30 * 60_000)}`)
+      .and.contain(`${hm(three)}–${hm(three, 30 * 60_000)}`);
+
+    // A time not offered is refused in words; one offered is booked as a new request (PRG).
+    const csrf = csrfFrom(page);
+    const notOffered = await maria
+      .post(`${url}/offers`)
+      .type('form')
+      .send({ _csrf: csrf, startsAt: at(other, '10:00').toISOString() })
+      .expect(409);
+    expect(notOffered.text).to.contain('Those times are no longer on offer');
+    await maria.post(`${url}/offers`).type('form').send({ _csrf: csrf, startsAt: 'soon' }).expect(400);
+    const taken = await maria.post(`${url}/offers`).type('form').send({ _csrf: csrf, startsAt: nine }).expect(303);
+    const booked = taken.headers.location as string;
+    expect(booked)
+      .to.match(/\/appointments\/\d+$/)
+      .and.not.equal(url);
+    expect((await maria.get(booked).expect(200)).text).to.contain('Waiting for the agency');
+    const row = await h.crm
+      .db('appointments')
+      .where({ workspace_id: workspaceId, id: booked.split('/').pop() })
+      .first('starts_at', 'status', 'note');
+    expect(row).to.deep.include({ status: 'pending', note: 'Grüße, Maria' });
+    expect(row.starts_at.toISOString()).to.equal(nine);
+    // The offers went with it: the other one is stale now, and the page offers none.
+    const stale = await maria.post(`${url}/offers`).type('form').send({ _csrf: csrf, startsAt: three }).expect(409);
+    expect(stale.text).to.contain('Those times are no longer on offer');
+    expect((await maria.get(url).expect(200)).text).to.not.contain('Other times we can offer');
+    const logged = await h.crm
+      .db('client_activity_logs')
+      .where({ workspace_id: String(workspaceId), event: 'appointment.requested' })
+      .whereRaw("details->>'startsAt' = ?", nine);
+    expect(logged).to.have.length(1);
+    expect(heldUrl).to.not.equal(url);
+  });
+
+  it('takes one offer of two taken at once, and answers a time held meanwhile with 409', async function () {
+    const other = nextWorkday(6);
+    const at = (time: string) => wallTimeToInstant(other, time, 'Europe/Berlin').toISOString();
+    const declineWithOffers = async () => {
+      const url = await book('16:30');
+      await staffAct(
+        url.split('/').pop()!,
+        'decline',
+        { offer1Day: other, offer1Time: '09:30', offer2Day: other, offer2Time: '11:00' },
+        303,
+      );
+      return url;
+    };
+    // Two tabs take the two offers at once: one is booked, the other is told the offers are gone.
+    const url = await declineWithOffers();
+    const tabs = await Promise.all([1, 2].map(() => signedInAgent(h.agent(), 'demo', login('maria@northwind.test'))));
+    const tokens = await Promise.all(tabs.map(async (tab) => csrfFrom((await tab.get(url).expect(200)).text)));
+    const answers = await Promise.all(
+      tabs.map((tab, i) =>
+        tab
+          .post(`${url}/offers`)
+          .type('form')
+          .send({ _csrf: tokens[i], startsAt: at(i === 0 ? '09:30' : '11:00') }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).to.deep.equal([303, 409]);
+    expect(answers.find((a) => a.status === 409)!.text).to.contain('Those times are no longer on offer');
+    const booked = answers.find((a) => a.status === 303)!.headers.location as string;
+    await h.crm
+      .db('appointments')
+      .where({ workspace_id: workspaceId, id: booked.split('/').pop() })
+      .delete();
+
+    // The offered time is booked by someone else before the client takes it: 409, the offers kept.
+    const second = await declineWithOffers();
+    const priyaContact = await h.crm
+      .db('contacts')
+      .where({ workspace_id: workspaceId, email: 'priya@bluebell.test' })
+      .first('id', 'client_id');
+    await h.crm.db('appointments').insert({
+      workspace_id: workspaceId,
+      client_id: priyaContact.client_id,
+      contact_id: priyaContact.id,
+      service_id: consultation,
+      starts_at: at('09:30'),
+      ends_at: new Date(Date.parse(at('09:30')) + 30 * 60_000),
+      time_zone: 'Europe/Berlin',
+    });
+    const page = (await maria.get(second).expect(200)).text;
+    const held = await maria
+      .post(`${second}/offers`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page), startsAt: at('09:30') })
+      .expect(409);
+    expect(held.text).to.contain('That time has just been taken');
+    await maria
+      .post(`${second}/offers`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page), startsAt: at('11:00') })
+      .expect(303);
   });
 
   it('cancels a confirmed or moved appointment with a reason the client reads, emailed with the calendar’s cancellation', async function () {

@@ -1,6 +1,7 @@
 // The appointments section in a real Chromium: axe finds no violations and nothing overflows at
 // 390 px on the dashboard with what is coming, the list (both tabs), the booking form with a day's free times, an appointment's page
-// (its "Add to calendar" reached and used by keyboard alone) and its cancel step. A client picks a Sunday (no times: no "Ask for this time", a link to the next
+// (its "Add to calendar" reached and used by keyboard alone), its cancel step, and a declined one
+// with the agency's reason and other times to take. A client picks a Sunday (no times: no "Ask for this time", a link to the next
 // day with some), then a day (the free times and the button follow it without a reload), picks a
 // time and books it, then cancels it through the confirmation step; no page logs a console error
 // (a CSP violation would be one).
@@ -57,6 +58,28 @@ describe('appointments in Chromium', function () {
         status: 'confirmed',
       })
       .returning('id');
+    // A declined request with the agency's reason and two other times to take.
+    const declinedAt = wallTimeToInstant(nextWorkday(5), '09:00', 'Europe/Berlin');
+    const [declined] = await db('appointments')
+      .insert({
+        workspace_id: workspaceId,
+        client_id: contact.client_id,
+        contact_id: contact.id,
+        service_id: service.id,
+        starts_at: declinedAt,
+        ends_at: new Date(declinedAt.getTime() + 90 * 60_000),
+        time_zone: 'Europe/Berlin',
+        status: 'declined',
+        agency_reason: 'Our workshop room is being painted that morning; these afternoons are free.',
+      })
+      .returning('id');
+    for (const time of ['13:00', '14:30'])
+      await db('appointment_offers').insert({
+        workspace_id: workspaceId,
+        appointment_id: declined.id,
+        starts_at: wallTimeToInstant(nextWorkday(6), time, 'Europe/Berlin'),
+        ends_at: new Date(wallTimeToInstant(nextWorkday(6), time, 'Europe/Berlin').getTime() + 90 * 60_000),
+      });
     const { page } = await open({ width: 390 });
     await signInWithPassword(page, h.crm.url, 'demo', maria());
     for (const url of [
@@ -66,6 +89,7 @@ describe('appointments in Chromium', function () {
       `/appointments/new?serviceId=${service.id}&day=${day}`,
       `/appointments/${row.id}`,
       `/appointments/${row.id}/cancel`,
+      `/appointments/${declined.id}`,
     ]) {
       await page.goto(`${h.crm.url}/portal/demo${url}`);
       await expectAccessibleAt390(page, url);
@@ -79,7 +103,7 @@ describe('appointments in Chromium', function () {
     let ics = '';
     for await (const chunk of file) ics += chunk.toString();
     expect(ics).to.contain('METHOD:PUBLISH').and.contain('BEGIN:VEVENT');
-    await db('appointments').where({ workspace_id: workspaceId, id: row.id }).delete();
+    await db('appointments').where({ workspace_id: workspaceId }).whereIn('id', [row.id, declined.id]).delete();
   });
 
   it('follows the chosen day with its free times, books one and cancels it', async function () {
