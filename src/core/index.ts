@@ -330,6 +330,7 @@ export {
   type Appointment,
   type AppointmentRefusal,
   type OfferRefusal,
+  type RescheduleRefusal,
   type AppointmentService,
   type AppointmentSlot,
   type AppointmentsPort,

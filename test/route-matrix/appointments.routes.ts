@@ -123,6 +123,27 @@ export const routes: MatrixRoute[] = [
     switches: ['showAppointments'],
   },
   {
+    // Asking for another time: the booking form's slot finder on the appointment's service.
+    method: 'GET',
+    path: '/appointments/:appointmentId/reschedule',
+    url: (world) => ownAppointment(world, '/reschedule', 'confirmed'),
+    ownedByClient: true,
+    switches: ['showAppointments'],
+  },
+  {
+    // Sending it: back to the agency as a request at a time of its own (303 to the appointment).
+    method: 'POST',
+    path: '/appointments/:appointmentId/reschedule',
+    url: (world) => ownAppointment(world, '/reschedule', 'confirmed'),
+    formFor: async () => {
+      const { day, startsAt } = nextTime();
+      return { day, startsAt: startsAt.toISOString(), sequence: '0' };
+    },
+    ownedByClient: true,
+    switches: ['showAppointments'],
+    ownerStatus: [303],
+  },
+  {
     // Taking a time the agency offered with its decline: booked as a new request (303 to it).
     method: 'POST',
     path: '/appointments/:appointmentId/offers',

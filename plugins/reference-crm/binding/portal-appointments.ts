@@ -26,6 +26,7 @@ import {
   listBookableServices,
   listClientAppointments,
   listStandingTimes,
+  requestMove,
   STANDING_STATUSES,
   takeOffers,
 } from '../queries/appointments.ts';
@@ -214,6 +215,36 @@ export function referenceAppointments(db: Db): AppointmentsPort {
       });
       if (outcome === null) return null;
       return 'refused' in outcome ? outcome : presentAppointment(outcome);
+    },
+
+    // What a scheduler that confirms each booking does with a new time: the appointment goes back to
+    // the agency as a request at that time (the old time freed), answered on the same staff page
+    // as any request. A move request beside a standing time would hold two times for one meeting.
+    async reschedule(workspaceId, clientId, _contactId, id, wanted, now, write) {
+      const run = write?.trx ?? db;
+      const ws = parseId(workspaceId);
+      const client = parseId(clientId);
+      const appointment = parseId(id);
+      if (ws === null || client === null || appointment === null) return null;
+      const row = await findAppointment(run, { workspaceId: ws, clientId: client, id: appointment });
+      if (!row || !STANDING_STATUSES.includes(row.status) || row.starts_at <= now) return null;
+      if (row.sequence !== wanted.sequence) return { refused: 'changed' };
+      const length = row.ends_at.getTime() - row.starts_at.getTime();
+      if (!(await isOfferedStart(run, ws, Math.round(length / 60_000), wanted.startsAt, now))) return { refused: 'unavailable' };
+      const changed = await inTransaction(run, (trx) =>
+        requestMove(
+          trx,
+          { workspaceId: ws, clientId: client, id: appointment },
+          { sequence: wanted.sequence, startsAt: wanted.startsAt, endsAt: new Date(wanted.startsAt.getTime() + length), now },
+        ),
+      ).catch((err: unknown) => {
+        if (isExclusionViolation(err)) return 'taken' as const;
+        throw err;
+      });
+      if (changed === 'taken') return { refused: 'taken' };
+      if (changed === 0) return { refused: 'changed' };
+      const moved = await findAppointment(run, { workspaceId: ws, clientId: client, id: appointment });
+      return moved ? presentAppointment(moved) : null;
     },
 
     async cancel(workspaceId, clientId, _contactId, id, write) {

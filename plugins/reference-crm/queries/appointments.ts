@@ -253,6 +253,32 @@ export async function changeAppointment(
 }
 
 /**
+ * A client's request to move a standing appointment still to come: it becomes a request again
+ * (pending) at the new time, its revision up, only if it is still at the revision the client read,
+ * so of two requests at once one moves it. The agency answers it as any request. The exclusion
+ * constraint refuses a time another booking holds (run it in a savepoint). Rows changed: 0 when
+ * the appointment changed meanwhile, is no longer standing, or has begun.
+ */
+export function requestMove(
+  db: Db,
+  scope: { workspaceId: number; clientId: number; id: number },
+  move: { sequence: number; startsAt: Date; endsAt: Date; now: Date },
+): Promise<number> {
+  return db('appointments')
+    .where({ workspace_id: scope.workspaceId, client_id: scope.clientId, id: scope.id, sequence: move.sequence })
+    .whereIn('status', STANDING_STATUSES)
+    .where('starts_at', '>', move.now)
+    .update({
+      status: 'pending',
+      starts_at: move.startsAt,
+      ends_at: move.endsAt,
+      sequence: db.raw('sequence + 1'),
+      agency_reason: null,
+      updated_at: db.fn.now(),
+    });
+}
+
+/**
  * Declines a request still waiting, with the agency's words (or none) and the other times it
  * offers (each [start, end)), in one transaction; 0 when it was no longer waiting.
  */

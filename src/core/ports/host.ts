@@ -1678,6 +1678,15 @@ export interface OfferRefusal {
 }
 
 /**
+ * Why a host does not move an appointment to the time a client asked for: another booking holds
+ * it ('taken'), it is not a time the agency offers ('unavailable'), or the appointment changed
+ * since the client read it (`changed`: another reschedule, or the agency's answer, came first).
+ */
+export interface RescheduleRefusal {
+  refused: 'taken' | 'unavailable' | 'changed';
+}
+
+/**
  * Appointments a client books with the agency, as the host keeps them: every query scoped by
  * workspace and client (another company's appointment is not found). The agency confirms,
  * declines, moves or calls them off in the host's own screens and tells the portal
@@ -1724,6 +1733,21 @@ export interface AppointmentsPort {
     now: Date,
     write?: HostWrite,
   ): Promise<Appointment | OfferRefusal | null>;
+  /**
+   * Optional: the client asks for another time for a pending or confirmed appointment still to
+   * come, as the host's own screens record a move request. `sequence` is the revision the client
+   * read (Appointment.sequence): where it has changed since, nothing is moved ('changed'), so of
+   * two reschedules at once one wins. Null when it is not the client's or no longer standing.
+   */
+  reschedule?(
+    workspaceId: HostId,
+    clientId: HostId,
+    contactId: HostId,
+    id: HostId,
+    wanted: { startsAt: Date; sequence: number },
+    now: Date,
+    write?: HostWrite,
+  ): Promise<Appointment | RescheduleRefusal | null>;
   /**
    * Optional: the appointment's page on the agency's side, as TicketsPort.staffPageOf: staff
    * notifications of the client's acts on it link there. Null when the host has none to give.

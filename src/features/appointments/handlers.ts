@@ -43,12 +43,13 @@ import {
   type AppointmentsQueryInput,
   HostAppointmentId,
   type NewAppointmentInput,
+  type RescheduleInput,
   type SlotsQueryInput,
   type TakeOfferInput,
 } from './commands.ts';
 import type { Invitations } from './invitations.ts';
 import { BOOKING_LIMITS, PENDING_WALK_PAGE } from './limits.ts';
-import { appointmentUrl, IN_CALENDAR, presentAppointment, presentServices, presentSlots, STANDING } from './presenters.ts';
+import { appointmentUrl, IN_CALENDAR, isReschedulable, presentAppointment, presentServices, presentSlots, STANDING } from './presenters.ts';
 
 const APPOINTMENTS_PAGE_SIZE = 25;
 /** How many fortnights the search for the next day with free times reads at most (some ten weeks). */
@@ -88,13 +89,15 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
   const now = deps.now ?? (() => new Date());
   /** Whether the host lets a client take a time offered with a decline. */
   const takesOffers = typeof appointments.takeOffer === 'function';
+  /** Whether the host takes a client's request for another time. */
+  const reschedules = typeof appointments.reschedule === 'function';
 
   /** The act in the log and its live event, in the transaction of the host's write: all of it or none. */
   async function logged(
     trx: Knex.Transaction,
     req: Request,
     res: Response,
-    event: 'appointment.requested' | 'appointment.cancelled',
+    event: 'appointment.requested' | 'appointment.cancelled' | 'appointment.rescheduled',
     a: Appointment,
   ) {
     const { workspace } = portalContext(res);
@@ -183,8 +186,9 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
    * opens on the first day with free times (today may be a Sunday); a day without any links on to
    * the next day that has some.
    */
-  async function finderModel(res: Response, form: FormState) {
+  async function finderModel(res: Response, form: FormState, finderUrl?: string) {
     const { workspace, base } = portalContext(res);
+    const finder = finderUrl ?? `${base}/appointments/new`;
     const i18n = portalI18n(res);
     const services = await appointments.services(workspace.id, signedInClient(res).user.client_id);
     const serviceId = form.serviceId ?? services[0]?.id;
@@ -202,7 +206,7 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
     const nextDay = serviceId && slots?.length === 0 ? await nextFreeDay(res, serviceId, day, maxDay) : null;
     return {
       action: `${base}/appointments`,
-      finderUrl: `${base}/appointments/new`,
+      finderUrl: finder,
       slotsUrl: `${base}/appointments/slots`,
       services: presentServices(services, serviceId ?? null, i18n),
       serviceId: serviceId ?? '',
@@ -214,7 +218,7 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
       nextDay: nextDay
         ? {
             label: i18n.fmt.day(nextDay),
-            href: `${base}/appointments/new?${new URLSearchParams({ serviceId: serviceId ?? '', day: nextDay })}`,
+            href: `${finder}?${new URLSearchParams({ serviceId: serviceId ?? '', day: nextDay })}`,
           }
         : null,
       serviceUnknown: serviceId !== undefined && slots === null,
@@ -277,6 +281,35 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
     );
   }
 
+  /**
+   * The form that asks for another time: the booking form's slot finder on the appointment's own
+   * service, opening on its day (or the next with free times), posting the revision it read.
+   */
+  async function rescheduleForm(req: Request, res: Response, form: FormState & { appointment?: Appointment }, status = 200) {
+    const { base } = portalContext(res);
+    const i18n = portalI18n(res);
+    const appointment = form.appointment ?? (await loadAppointment(res));
+    if (!isReschedulable(appointment, now())) throw new HttpError(409, 'appointments:errors.notReschedulable');
+    const url = appointmentUrl(base, appointment.id);
+    const model = await finderModel(res, { ...form, serviceId: appointment.serviceId }, `${url}/reschedule`);
+    const view = presentAppointment(i18n, base, appointment);
+    renderPortalPage(
+      req,
+      res,
+      'appointments/reschedule',
+      i18n.t('appointments:reschedule.title', { service: view.service, day: view.day }),
+      {
+        ...model,
+        action: `${url}/reschedule`,
+        appointment: view,
+        sequence: appointment.sequence,
+        errors: translateFieldErrors(form.errors ?? {}, i18n.t),
+        taken: form.taken ? i18n.t('appointments:errors.taken') : null,
+      },
+      status,
+    );
+  }
+
   async function loadAppointment(res: Response): Promise<Appointment> {
     const { workspace } = portalContext(res);
     const { user } = signedInClient(res);
@@ -290,7 +323,7 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
     const { base } = portalContext(res);
     const i18n = portalI18n(res);
     const appointment = await loadAppointment(res);
-    const model = presentAppointment(i18n, base, appointment, { takesOffers });
+    const model = presentAppointment(i18n, base, appointment, { takesOffers, ...(reschedules ? { reschedulesAt: now() } : {}) });
     // The confirmation step only for one that may still be cancelled; else its page says why not.
     if (view === 'cancel' && !model.standing) throw new HttpError(409, 'appointments:errors.notStanding');
     renderPortalPage(
@@ -417,6 +450,55 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
       }
       await announceLive(outcome.live);
       res.redirect(303, appointmentUrl(base, outcome.appointment.id));
+    },
+
+    rescheduleForm: (req: Request, res: Response) => {
+      const query = res.locals.query as SlotsQueryInput;
+      return rescheduleForm(req, res, { day: query.day });
+    },
+
+    invalidReschedule: async (req: Request, res: Response, errors: FieldErrors) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const day = typeof body.day === 'string' && !errors.day ? body.day : undefined;
+      return rescheduleForm(req, res, { day, errors }, 400);
+    },
+
+    /**
+     * Asks the host for another time (its reschedule: back to the agency as a request at that
+     * time), logged for the agency's notification, PRG to the appointment. A time taken meanwhile:
+     * the form again (409); the appointment changed since the form was read (another reschedule
+     * came first, the agency answered): 409 with a sentence, nothing moved.
+     */
+    reschedule: async (req: Request, res: Response) => {
+      const { workspace, base } = portalContext(res);
+      const { user } = signedInClient(res);
+      const input = req.body as RescheduleInput;
+      const appointment = await loadAppointment(res);
+      if (!appointments.reschedule) throw notFound();
+      if (!isReschedulable(appointment, now())) throw new HttpError(409, 'appointments:errors.notReschedulable');
+      const move = appointments.reschedule.bind(appointments);
+      const outcome = await db.transaction(async (trx) => {
+        const result = await move(
+          workspace.id,
+          user.client_id,
+          user.contact_id,
+          appointment.id,
+          { startsAt: input.startsAt, sequence: input.sequence },
+          now(),
+          { trx, ip: requestMeta(req).ip },
+        );
+        if (!result || 'refused' in result) return { refusal: result };
+        return { moved: result, live: await logged(trx, req, res, 'appointment.rescheduled', result) };
+      });
+      if ('refusal' in outcome) {
+        const refusal = outcome.refusal;
+        if (!refusal) throw new HttpError(409, 'appointments:errors.notReschedulable');
+        if (refusal.refused === 'changed') throw new HttpError(409, 'appointments:errors.rescheduleChanged');
+        if (refusal.refused === 'taken') return rescheduleForm(req, res, { appointment, day: input.day, taken: true }, 409);
+        return rescheduleForm(req, res, { appointment, day: input.day, errors: { startsAt: 'appointments:errors.unavailable' } }, 400);
+      }
+      await announceLive(outcome.live);
+      res.redirect(303, appointmentUrl(base, outcome.moved.id));
     },
 
     cancel: async (req: Request, res: Response) => {

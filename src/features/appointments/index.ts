@@ -41,7 +41,7 @@ export function appointmentsFeature(core: CoreServices): Feature & { invitations
                 limiter: core.limiter,
                 onError: (message, err) => logger.error(message, err),
               }),
-              { takesOffers: typeof appointments.takeOffer === 'function' },
+              { takesOffers: typeof appointments.takeOffer === 'function', reschedules: typeof appointments.reschedule === 'function' },
             ),
           ]
         : [],

@@ -40,6 +40,8 @@ export interface AppointmentView {
   /** With a declined one: the other times the agency offered, each taken with one button. */
   offers: { value: string; label: string }[];
   offersUrl: string;
+  /** "Ask for another time": for a standing one still to come, where the host takes reschedules. */
+  rescheduleUrl: string | null;
 }
 
 export function appointmentUrl(base: string, id: string): string {
@@ -63,6 +65,11 @@ export function reasonOf(appointment: Appointment): string | null {
   return null;
 }
 
+/** A client may ask for another time for one still standing that has not begun. */
+export function isReschedulable(appointment: Appointment, now: Date): boolean {
+  return STANDING.has(appointment.status) && appointment.startsAt > now;
+}
+
 /** "Tue, 6 Apr 2027, 10:00–10:30" in the reader's zone. */
 export function slotInWords(i18n: RequestI18n, slot: AppointmentSlot): string {
   return `${dayOf(i18n, slot.startsAt)}, ${timeRange(i18n, slot.startsAt, slot.endsAt)}`;
@@ -81,7 +88,7 @@ export function presentAppointment(
   i18n: RequestI18n,
   base: string,
   appointment: Appointment,
-  options: { takesOffers?: boolean } = {},
+  options: { takesOffers?: boolean; reschedulesAt?: Date } = {},
 ): AppointmentView {
   const url = appointmentUrl(base, appointment.id);
   return {
@@ -103,6 +110,7 @@ export function presentAppointment(
     calendarUrl: IN_CALENDAR.has(appointment.status) ? `${url}/calendar` : null,
     offers: offersOf(i18n, appointment, options.takesOffers ?? false),
     offersUrl: `${url}/offers`,
+    rescheduleUrl: options.reschedulesAt && isReschedulable(appointment, options.reschedulesAt) ? `${url}/reschedule` : null,
   };
 }
 

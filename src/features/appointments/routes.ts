@@ -3,11 +3,14 @@
 // cancelling act for the company (allow.company). Every form posts, then redirects (PRG).
 import { Router } from 'express';
 import { allow, validateBody, validateQuery } from '../../core/index.ts';
-import { AppointmentsQuery, CancelCommand, NewAppointmentCommand, SlotsQuery, TakeOfferCommand } from './commands.ts';
+import { AppointmentsQuery, CancelCommand, NewAppointmentCommand, RescheduleCommand, SlotsQuery, TakeOfferCommand } from './commands.ts';
 import type { AppointmentsHandlers } from './handlers.ts';
 
-/** `takesOffers`: the host lets a client take a time offered with a decline (AppointmentsPort.takeOffer). */
-export function appointmentsRoutes(h: AppointmentsHandlers, options: { takesOffers: boolean }): Router {
+/**
+ * `takesOffers`: the host lets a client take a time offered with a decline (AppointmentsPort.takeOffer);
+ * `reschedules`: it takes a client's request for another time (AppointmentsPort.reschedule).
+ */
+export function appointmentsRoutes(h: AppointmentsHandlers, options: { takesOffers: boolean; reschedules: boolean }): Router {
   const router = Router({ mergeParams: true });
   const appointments = allow.section('appointments');
   router.get('/appointments', appointments, validateQuery(AppointmentsQuery), h.list);
@@ -26,5 +29,16 @@ export function appointmentsRoutes(h: AppointmentsHandlers, options: { takesOffe
       validateBody(TakeOfferCommand),
       h.takeOffer,
     );
+  if (options.reschedules) {
+    const company = allow.company('appointments');
+    router.get('/appointments/:appointmentId/reschedule', appointments, company, validateQuery(SlotsQuery), h.rescheduleForm);
+    router.post(
+      '/appointments/:appointmentId/reschedule',
+      appointments,
+      company,
+      validateBody(RescheduleCommand, h.invalidReschedule),
+      h.reschedule,
+    );
+  }
   return router;
 }

@@ -404,6 +404,112 @@ describe('appointments answered by the agency', function () {
       .expect(303);
   });
 
+  it('lets the client ask for another time: back to the agency as a request there, notified and logged', async function () {
+    const url = await book('10:30');
+    const id = url.split('/').pop()!;
+    await staffAct(id, 'confirm', {}, 303);
+    const page = (await maria.get(url).expect(200)).text;
+    expect(page).to.contain(`href="${url}/reschedule"`).and.contain('Ask for another time');
+    const other = nextWorkday(4);
+    const form = (await maria.get(`${url}/reschedule?day=${other}`).expect(200)).text;
+    const eleven = wallTimeToInstant(other, '11:00', 'Europe/Berlin').toISOString();
+    expect(form).to.contain(`value="${eleven}"`).and.contain('name="sequence" value="0"');
+    // A time the agency does not offer is refused on the form; nothing moves.
+    await maria
+      .post(`${url}/reschedule`)
+      .type('form')
+      .send({
+        _csrf: csrfFrom(form),
+        day: other,
+        startsAt: wallTimeToInstant(other, '12:15', 'Europe/Berlin').toISOString(),
+        sequence: '0',
+      })
+      .expect(400);
+    await maria
+      .post(`${url}/reschedule`)
+      .type('form')
+      .send({ _csrf: csrfFrom(form), day: other, startsAt: eleven, sequence: '0' })
+      .expect(303)
+      .expect('Location', url);
+    const row = await h.crm.db('appointments').where({ workspace_id: workspaceId, id }).first('status', 'starts_at', 'sequence');
+    expect(row).to.deep.include({ status: 'pending', sequence: 1 });
+    expect(row.starts_at.toISOString()).to.equal(eleven);
+    expect((await maria.get(url).expect(200)).text).to.contain('Waiting for the agency');
+    // Logged once, and the agency is notified with a link to its own page of the appointment.
+    const logged = await h.crm.db('client_activity_logs').where({ workspace_id: String(workspaceId), event: 'appointment.rescheduled' });
+    expect(logged).to.have.length(1);
+    expect(logged[0].details).to.include({ appointmentId: id, startsAt: eleven });
+    const notifications = (await staff.get('/client-portal/notifications').expect(200)).text;
+    expect(notifications).to.contain('Asked to move an appointment').and.contain(`href="/appointments/${id}"`);
+    // The form read before the move is stale now: nothing moves again.
+    const stale = await maria
+      .post(`${url}/reschedule`)
+      .type('form')
+      .send({
+        _csrf: csrfFrom(form),
+        day: other,
+        startsAt: wallTimeToInstant(other, '14:00', 'Europe/Berlin').toISOString(),
+        sequence: '0',
+      })
+      .expect(409);
+    expect(stale.text).to.contain('This appointment changed while you were choosing');
+    // A declined one is no longer standing: no way to ask for another time.
+    await staffAct(id, 'decline', {}, 303);
+    expect((await maria.get(url).expect(200)).text).to.not.contain(`${url}/reschedule`);
+    await maria.get(`${url}/reschedule`).expect(409);
+  });
+
+  it('moves one of two reschedules sent at once, refuses the other with 409, and a held time with the form', async function () {
+    const url = await book('15:00');
+    const other = nextWorkday(4);
+    const at = (time: string) => wallTimeToInstant(other, time, 'Europe/Berlin').toISOString();
+    const tabs = await Promise.all([1, 2].map(() => signedInAgent(h.agent(), 'demo', login('maria@northwind.test'))));
+    const tokens = await Promise.all(tabs.map(async (tab) => csrfFrom((await tab.get(`${url}/reschedule?day=${other}`).expect(200)).text)));
+    const answers = await Promise.all(
+      tabs.map((tab, i) =>
+        tab
+          .post(`${url}/reschedule`)
+          .type('form')
+          .send({ _csrf: tokens[i], day: other, startsAt: at(i === 0 ? '09:00' : '16:00'), sequence: '0' }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).to.deep.equal([303, 409]);
+    expect(answers.find((a) => a.status === 409)!.text).to.contain('This appointment changed while you were choosing');
+    const row = await h.crm
+      .db('appointments')
+      .where({ workspace_id: workspaceId, id: url.split('/').pop() })
+      .first('starts_at', 'sequence');
+    expect(row.sequence).to.equal(1);
+    expect([at('09:00'), at('16:00')]).to.include(row.starts_at.toISOString());
+    const logged = await h.crm
+      .db('client_activity_logs')
+      .where({ workspace_id: String(workspaceId), event: 'appointment.rescheduled' })
+      .whereRaw("details->>'appointmentId' = ?", url.split('/').pop()!);
+    expect(logged).to.have.length(1);
+
+    // Another booking takes the time while the form is open: the form again, 409, nothing moved.
+    const form = (await maria.get(`${url}/reschedule?day=${other}`).expect(200)).text;
+    const priyaContact = await h.crm
+      .db('contacts')
+      .where({ workspace_id: workspaceId, email: 'priya@bluebell.test' })
+      .first('id', 'client_id');
+    await h.crm.db('appointments').insert({
+      workspace_id: workspaceId,
+      client_id: priyaContact.client_id,
+      contact_id: priyaContact.id,
+      service_id: consultation,
+      starts_at: at('13:00'),
+      ends_at: new Date(Date.parse(at('13:00')) + 30 * 60_000),
+      time_zone: 'Europe/Berlin',
+    });
+    const taken = await maria
+      .post(`${url}/reschedule`)
+      .type('form')
+      .send({ _csrf: csrfFrom(form), day: other, startsAt: at('13:00'), sequence: String(row.sequence) })
+      .expect(409);
+    expect(taken.text).to.contain('That time has just been taken; pick another.').and.contain('name="startsAt"');
+  });
+
   it('cancels a confirmed or moved appointment with a reason the client reads, emailed with the calendar’s cancellation', async function () {
     const url = await book('09:00');
     const id = url.split('/').pop()!;

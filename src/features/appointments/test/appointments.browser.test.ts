@@ -1,6 +1,6 @@
 // The appointments section in a real Chromium: axe finds no violations and nothing overflows at
 // 390 px on the dashboard with what is coming, the list (both tabs), the booking form with a day's free times, an appointment's page
-// (its "Add to calendar" reached and used by keyboard alone), its cancel step, and a declined one
+// (its "Add to calendar" reached and used by keyboard alone), its cancel step, its form asking for another time, and a declined one
 // with the agency's reason and other times to take. A client picks a Sunday (no times: no "Ask for this time", a link to the next
 // day with some), then a day (the free times and the button follow it without a reload), picks a
 // time and books it, then cancels it through the confirmation step; no page logs a console error
@@ -89,6 +89,7 @@ describe('appointments in Chromium', function () {
       `/appointments/new?serviceId=${service.id}&day=${day}`,
       `/appointments/${row.id}`,
       `/appointments/${row.id}/cancel`,
+      `/appointments/${row.id}/reschedule?day=${nextWorkday(6)}`,
       `/appointments/${declined.id}`,
     ]) {
       await page.goto(`${h.crm.url}/portal/demo${url}`);
