@@ -208,7 +208,7 @@ export async function appointmentNewsStart(db: Db, tenant: string): Promise<stri
  * (deleteScheduleEntry: status 'cancelled', schedule_entry_id null): the agency called it off.
  * The client's own cancelling writes 'Cancelled by client' (cancelAppointmentRequest).
  */
-export const CANCELLED_BY_STAFF = 'Cancelled by MSP';
+const CANCELLED_BY_STAFF = 'Cancelled by MSP';
 
 /**
  * What Alga's staff decided on active clients' appointment requests since the cursor, oldest

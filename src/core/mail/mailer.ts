@@ -5,7 +5,7 @@ import nodemailer from 'nodemailer';
 import type { Mailer, MailMessage } from '../ports/services.ts';
 
 /** A file a message carries, as a mail program shows it: its name, type and bytes. */
-export interface OutboxAttachment {
+interface OutboxAttachment {
   name: string;
   /** The MIME type as sent, with its parameters (text/calendar; method=REQUEST). */
   contentType: string;

@@ -27,12 +27,14 @@ import {
   insertClientActivity,
   isFragmentRequest,
   notFound,
+  type OfferRefusal,
   parseParam,
   portalContext,
   portalI18n,
   type RateLimiter,
   recordLiveEvent,
   renderPortalPage,
+  type RescheduleRefusal,
   requestMeta,
   sendDownload,
   signedInClient,
@@ -441,7 +443,7 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
           trx,
           ip: requestMeta(req).ip,
         });
-        if (!result || 'refused' in result) return { refusal: result };
+        if (!result || 'refused' in result) return { refusal: result satisfies OfferRefusal | null };
         return { appointment: result, live: await logged(trx, req, res, 'appointment.requested', result) };
       });
       if ('refusal' in outcome) {
@@ -487,7 +489,7 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
           now(),
           { trx, ip: requestMeta(req).ip },
         );
-        if (!result || 'refused' in result) return { refusal: result };
+        if (!result || 'refused' in result) return { refusal: result satisfies RescheduleRefusal | null };
         return { moved: result, live: await logged(trx, req, res, 'appointment.rescheduled', result) };
       });
       if ('refusal' in outcome) {

@@ -71,7 +71,7 @@ export function isReschedulable(appointment: Appointment, now: Date): boolean {
 }
 
 /** "Tue, 6 Apr 2027, 10:00–10:30" in the reader's zone. */
-export function slotInWords(i18n: RequestI18n, slot: AppointmentSlot): string {
+function slotInWords(i18n: RequestI18n, slot: AppointmentSlot): string {
   return `${dayOf(i18n, slot.startsAt)}, ${timeRange(i18n, slot.startsAt, slot.endsAt)}`;
 }
 
