@@ -15,7 +15,8 @@
 // (`{article}`, its page), the quote-request form (`{requestDefinition}`) and a request of the
 // client's sent through the CRM's own insert (`{request}`, its page), an appointment of the
 // client's a week ahead (`{appointment}`, its page), the client's first device (`{device}`), and an identity provider
-// client's a week ahead (`{appointment}`, its page), the client's contract with an allowance and that
+// client's a week ahead (`{appointment}`, its page) and a confirmed one (`{confirmedAppointment}`, its
+// .ics download), the client's contract with an allowance and that
 // line (`{contract}`, `{contractLine}`), and an identity provider
 // for single sign-on bound to the client's company with passwords still allowed (`{ssoProvider}`,
 // its staff page; the sign-in page then carries its button). A custom domain waiting for its
@@ -52,6 +53,7 @@ export type BenchRecords = Record<
   | 'requestDefinition'
   | 'request'
   | 'appointment'
+  | 'confirmedAppointment'
   | 'approval'
   | 'order'
   | 'device'
@@ -209,6 +211,26 @@ export async function benchRecords(
       status: 'cancelled',
     })
     .returning('id');
+  // A confirmed one, for its calendar file: the client's own where an earlier run made one (standing
+  // times may not overlap), else one an hour after the cancelled one.
+  const confirmedAt = new Date(startsAt.getTime() + 3_600_000);
+  const confirmedAppointment =
+    (await db('appointments')
+      .where({ ...scope, status: 'confirmed' })
+      .first('id')) ??
+    (
+      await db('appointments')
+        .insert({
+          ...scope,
+          contact_id: contact.id,
+          service_id: service.id,
+          starts_at: confirmedAt,
+          ends_at: new Date(confirmedAt.getTime() + 30 * 60_000),
+          time_zone: 'Europe/Berlin',
+          status: 'confirmed',
+        })
+        .returning('id')
+    )[0];
   // Work shared with the client for approval, at version 1 (its page shows the design inline).
   const design = homepageDesign();
   const staffUser = await db('staff_users').where({ workspace_id: args.workspaceId }).orderBy('id').first('id');
@@ -261,6 +283,7 @@ export async function benchRecords(
     requestDefinition: String(definition.id),
     request: String(request.id),
     appointment: String(appointment.id),
+    confirmedAppointment: String(confirmedAppointment.id),
     approval: String(approval),
     order: String(order.id),
     device: String(device.id),

@@ -141,6 +141,8 @@ export const PAGES: PageEntry[] = [
   { name: 'appointments', who: 'client', path: '/portal/demo/appointments' },
   { name: 'appointment detail', who: 'client', path: '/portal/demo/appointments/{appointment}' },
   { name: 'book an appointment', who: 'client', path: '/portal/demo/appointments/new' },
+  { name: 'appointment calendar file', who: 'client', path: '/portal/demo/appointments/{confirmedAppointment}/calendar' },
+  { name: 'appointment reschedule form', who: 'client', path: '/portal/demo/appointments/{confirmedAppointment}/reschedule' },
   { name: 'approvals', who: 'client', path: '/portal/demo/approvals' },
   { name: 'approval detail', who: 'client', path: '/portal/demo/approvals/{approval}' },
   { name: 'approval file', who: 'client', path: '/portal/demo/approvals/{approval}/versions/1/file' },

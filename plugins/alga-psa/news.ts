@@ -8,7 +8,8 @@
 // ticket list's order (queries/ticket-order.ts), once.
 // A cursor without the tickets' or the appointments' position (written before they were read)
 // keeps its other positions and starts the missing one where Alga is. Appointment decisions
-// (approved, moved on the calendar, declined) are told once each (status and the entry's start).
+// (approved, moved on the calendar, declined, called off by staff in Alga's schedule) are told once
+// each (status and the entry's start).
 // Allowances nearly or all used this period (bucket_usage) are read as they stand each pass (Alga
 // keeps no moment a period's usage moved: contracts.ts's allowancesNearlyUsed), each line, period
 // and threshold told once; a first read tells what stands then, not only what moved since.

@@ -330,6 +330,8 @@ export {
   type ServiceRequestsPort,
   type Appointment,
   type AppointmentRefusal,
+  type OfferRefusal,
+  type RescheduleRefusal,
   type AppointmentService,
   type AppointmentSlot,
   type AppointmentsPort,

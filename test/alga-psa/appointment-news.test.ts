@@ -2,7 +2,9 @@
 // person who asked, when the portal runs beside Alga (which cannot call it): the news port reads
 // the decisions after its cursor, and each is told once, with the portal's notification and the
 // email in the client's zone carrying the calendar invitation (approved, and moved on Alga's
-// calendar: METHOD:REQUEST each). Nothing from before the portal began to
+// calendar: METHOD:REQUEST each). Staff calling off an approved one in Alga's schedule (deleting
+// its entry) reaches the client as the agency's cancellation, with METHOD:CANCEL; the client's own
+// cancelling is no news. Nothing from before the portal began to
 // follow the workspace is told, and a request still pending is no news.
 import { expect } from 'chai';
 import { wallTimeToInstant } from '../../src/core/appointments/slots.ts';
@@ -128,5 +130,54 @@ describe('alga-psa host: staff decisions on appointment requests reach the clien
     expect((await told()).map((row) => row.subject_id))
       .to.not.include(pending)
       .and.not.include(decidedEarlier);
+  });
+
+  it('tells a cancellation by Alga’s staff as the agency’s, with the calendar’s cancellation, and not the client’s own', async function () {
+    await pass();
+    const approved = await book('09:00');
+    const ownCancel = await book('13:00');
+    await approve(approved);
+    await approve(ownCancel);
+    await pass();
+    const before = (await told()).length;
+    // The client calls one off in the portal: the portal told it already; the news tells nothing.
+    await host.db.transaction((trx) =>
+      host.adapter().appointments!.cancel(host.seed.tenant, host.seed.clients.bakery, host.seed.contacts.claire, ownCancel, { trx }),
+    );
+    // Staff delete the other's entry in Alga's schedule, as its deleteScheduleEntry does for an approved request.
+    const request = await host
+      .db('appointment_requests')
+      .where({ tenant: host.seed.tenant, appointment_request_id: approved })
+      .first('schedule_entry_id');
+    await host.db.transaction(async (trx) => {
+      await trx('schedule_entry_assignees').where({ tenant: host.seed.tenant, entry_id: request.schedule_entry_id }).delete();
+      await trx('schedule_entries').where({ tenant: host.seed.tenant, entry_id: request.schedule_entry_id }).delete();
+      await trx('appointment_requests').where({ tenant: host.seed.tenant, appointment_request_id: approved }).update({
+        status: 'cancelled',
+        declined_reason: 'Cancelled by MSP',
+        schedule_entry_id: null,
+        online_meeting_provider: null,
+        online_meeting_url: null,
+        online_meeting_id: null,
+        updated_at: new Date(),
+      });
+    });
+    await mails(); // The approvals' emails out first.
+    smtp.clear();
+    await pass();
+    await pass();
+    const after = (await told()).map((row) => row.subject_id).slice(before);
+    expect(after).to.deep.equal([approved]);
+    const notification = await host
+      .db('portal_client_notifications')
+      .where({ workspace_id: host.seed.tenant, kind: 'appointment_answered', subject_id: approved })
+      .orderBy('id', 'desc')
+      .first('occurrence');
+    expect(notification.occurrence).to.match(/^cancelled:/);
+    const cancelled = (await mails()).filter((m) => m.to.includes('claire@harbor.example'));
+    expect(cancelled.map((m) => m.subject)).to.have.length(1);
+    expect(cancelled[0]!.subject).to.match(/^Cancelled by us: Printer maintenance visit/);
+    expect(cancelled[0]!.text).to.contain('we had to cancel your appointment');
+    expect(cancelled[0]!.raw).to.match(/text\/calendar;[^\r\n]*method=CANCEL/i);
   });
 });

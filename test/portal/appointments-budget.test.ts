@@ -1,5 +1,5 @@
 // Round trips per request for the appointments pages (the list, each tab, the booking form with a
-// day's free times, the slots fragment, an appointment's page and its cancel step): counted as
+// day's free times, the slots fragment, an appointment's page, its cancel step and a confirmed one's .ics download and its form asking for another time): counted as
 // knex query events on the app's connection, first with one appointment, then with a hundred more
 // and more services. The count must not grow with the data, and stays under a budget.
 import { expect } from 'chai';
@@ -12,6 +12,8 @@ describe('appointments query budgets', function () {
   let h: PortalHarness;
   let agent: ReturnType<PortalHarness['agent']>;
   let appointmentUrl: string;
+  let confirmedUrl: string;
+  let day: string;
   let newUrl: string;
   let queries = 0;
   const count = () => {
@@ -31,6 +33,10 @@ describe('appointments query budgets', function () {
     [newUrl.replace('/new', '/slots')]: 5,
     [appointmentUrl]: 1,
     [`${appointmentUrl}/cancel`]: 1,
+    // The .ics download of a confirmed one: the appointment (the address is the app's own).
+    [`${confirmedUrl}/calendar`]: 1,
+    // Asking for another time: the appointment, then the booking form's reads of its service's day.
+    [`${confirmedUrl}/reschedule?day=${day}`]: 6,
   });
 
   before(async function () {
@@ -47,7 +53,7 @@ describe('appointments query budgets', function () {
     await h.crm.portal.workspaceChanged(String(workspace.id));
     const contact = await db('contacts').where({ workspace_id: workspace.id, email: login.email }).first('id', 'client_id');
     const service = await db('appointment_services').where({ workspace_id: workspace.id, name: 'Consultation' }).first('id');
-    let day = addDays(dayInZone(new Date(), 'Europe/Berlin'), 3);
+    day = addDays(dayInZone(new Date(), 'Europe/Berlin'), 3);
     while ([0, 6].includes(new Date(`${day}T00:00:00Z`).getUTCDay())) day = addDays(day, 1);
     const startsAt = wallTimeToInstant(day, '10:00', 'Europe/Berlin');
     const [row] = await db('appointments')
@@ -62,6 +68,20 @@ describe('appointments query budgets', function () {
       })
       .returning('id');
     appointmentUrl = `/portal/demo/appointments/${row.id}`;
+    const confirmedAt = new Date(startsAt.getTime() + 60 * 60_000);
+    const [confirmed] = await db('appointments')
+      .insert({
+        workspace_id: workspace.id,
+        client_id: contact.client_id,
+        contact_id: contact.id,
+        service_id: service.id,
+        starts_at: confirmedAt,
+        ends_at: new Date(confirmedAt.getTime() + 30 * 60_000),
+        time_zone: 'Europe/Berlin',
+        status: 'confirmed',
+      })
+      .returning('id');
+    confirmedUrl = `/portal/demo/appointments/${confirmed.id}`;
     newUrl = `/portal/demo/appointments/new?serviceId=${service.id}&day=${day}`;
     h.crm.db.on('query', count);
   });

@@ -2,7 +2,7 @@
 // matrix at a time of its own (each request takes a time, so none is refused as taken): another
 // client of the workspace, and a client of another workspace, get 404 for it. A new booking asks
 // for the next free time; cancelling answers 303 once and 409 after, so each request cancels an
-// appointment of its own.
+// appointment of its own; taking an offered time likewise takes a declined request's own offer.
 import { demoWorkspaceId } from '../support/demo-records.ts';
 import { addDays, dayInZone, wallTimeToInstant } from '../../src/core/appointments/slots.ts';
 import type { MatrixRoute, MatrixWorld } from './matrix.ts';
@@ -44,8 +44,8 @@ async function consultation(world: MatrixWorld): Promise<{ workspaceId: number; 
   return { workspaceId, serviceId: service.id };
 }
 
-/** A pending appointment of the owner's company, at a time of its own. */
-async function ownAppointment(world: MatrixWorld, tail = ''): Promise<string> {
+/** An appointment of the owner's company (pending unless told), at a time of its own. */
+async function ownAppointment(world: MatrixWorld, tail = '', status = 'pending'): Promise<string> {
   const db = world.h.crm.db;
   const { workspaceId, serviceId } = await consultation(world);
   const contact = await db('contacts').where({ workspace_id: workspaceId, email: world.owner.email }).first('id', 'client_id');
@@ -59,9 +59,28 @@ async function ownAppointment(world: MatrixWorld, tail = ''): Promise<string> {
       starts_at: startsAt,
       ends_at: new Date(startsAt.getTime() + 30 * 60_000),
       time_zone: 'Europe/Berlin',
+      status,
     })
     .returning('id');
   return `/appointments/${row.id}${tail}`;
+}
+
+/** The time last offered by declinedWithOffer: the form of the request made for it takes it. */
+let lastOffer = '';
+
+/** A declined request of the owner's company with one other time offered, at a time of its own. */
+async function declinedWithOffer(world: MatrixWorld): Promise<string> {
+  const path = await ownAppointment(world, '/offers', 'declined');
+  const { workspaceId } = await consultation(world);
+  const { startsAt } = nextTime();
+  await world.h.crm.db('appointment_offers').insert({
+    workspace_id: workspaceId,
+    appointment_id: Number(path.split('/')[2]),
+    starts_at: startsAt,
+    ends_at: new Date(startsAt.getTime() + 30 * 60_000),
+  });
+  lastOffer = startsAt.toISOString();
+  return path;
 }
 
 export const routes: MatrixRoute[] = [
@@ -89,11 +108,50 @@ export const routes: MatrixRoute[] = [
     switches: ['showAppointments'],
   },
   {
+    // "Add to calendar": a file only for one the agency agreed to.
+    method: 'GET',
+    path: '/appointments/:appointmentId/calendar',
+    url: (world) => ownAppointment(world, '/calendar', 'confirmed'),
+    ownedByClient: true,
+    switches: ['showAppointments'],
+  },
+  {
     method: 'GET',
     path: '/appointments/:appointmentId/cancel',
     url: (world) => ownAppointment(world, '/cancel'),
     ownedByClient: true,
     switches: ['showAppointments'],
+  },
+  {
+    // Asking for another time: the booking form's slot finder on the appointment's service.
+    method: 'GET',
+    path: '/appointments/:appointmentId/reschedule',
+    url: (world) => ownAppointment(world, '/reschedule', 'confirmed'),
+    ownedByClient: true,
+    switches: ['showAppointments'],
+  },
+  {
+    // Sending it: back to the agency as a request at a time of its own (303 to the appointment).
+    method: 'POST',
+    path: '/appointments/:appointmentId/reschedule',
+    url: (world) => ownAppointment(world, '/reschedule', 'confirmed'),
+    formFor: async () => {
+      const { day, startsAt } = nextTime();
+      return { day, startsAt: startsAt.toISOString(), sequence: '0' };
+    },
+    ownedByClient: true,
+    switches: ['showAppointments'],
+    ownerStatus: [303],
+  },
+  {
+    // Taking a time the agency offered with its decline: booked as a new request (303 to it).
+    method: 'POST',
+    path: '/appointments/:appointmentId/offers',
+    url: (world) => declinedWithOffer(world),
+    formFor: async () => ({ startsAt: lastOffer }),
+    ownedByClient: true,
+    switches: ['showAppointments'],
+    ownerStatus: [303],
   },
   {
     method: 'POST',

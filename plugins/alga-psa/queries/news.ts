@@ -204,10 +204,18 @@ export async function appointmentNewsStart(db: Db, tenant: string): Promise<stri
 }
 
 /**
+ * The words Alga's schedule writes when its staff delete the entry of an approved request
+ * (deleteScheduleEntry: status 'cancelled', schedule_entry_id null): the agency called it off.
+ * The client's own cancelling writes 'Cancelled by client' (cancelAppointmentRequest).
+ */
+const CANCELLED_BY_STAFF = 'Cancelled by MSP';
+
+/**
  * What Alga's staff decided on active clients' appointment requests since the cursor, oldest
- * first, a batch at most: approved (at the time asked, or moved on the calendar) or declined,
- * each decision told once (its status and the entry's start). A pending or cancelled one is no
- * news: the client made those.
+ * first, a batch at most: approved (at the time asked, or moved on the calendar), declined, or
+ * called off by staff in Alga's schedule (CANCELLED_BY_STAFF), each decision told once (its status
+ * and the entry's start; a cancelled one has no entry left). A pending one is no news, nor one the
+ * client cancelled: the client made those.
  */
 export function appointmentDecisionsSince(
   db: Db,
@@ -224,7 +232,11 @@ export function appointmentDecisionsSince(
       this.on('sc.tenant', '=', 'ar.tenant').andOn('sc.service_id', '=', 'ar.service_id');
     })
     .where('ar.tenant', tenant)
-    .whereIn('ar.status', ['approved', 'declined'])
+    .where((decided) =>
+      decided
+        .whereIn('ar.status', ['approved', 'declined'])
+        .orWhere((cancelled) => cancelled.where('ar.status', 'cancelled').where('ar.declined_reason', CANCELLED_BY_STAFF)),
+    )
     .whereIn('ar.client_id', activeClientIds(db, tenant))
     .andWhereRaw(...inPart(DECIDED_AT, after, start, part))
     .select<AppointmentDecisionRow[]>(

@@ -27,9 +27,18 @@ import {
   listBookableServices,
   listClientAppointments,
   listStandingTimes,
+  requestMove,
   STANDING_STATUSES,
+  takeOffers,
 } from '../queries/appointments.ts';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
+
+/** Thrown inside takeOffer's transaction to undo it: the offer is gone, or its time is held. */
+class OfferGone extends Error {
+  constructor(readonly refused: 'taken' | 'stale') {
+    super(`offer ${refused}`);
+  }
+}
 
 /** The appointment as the portal reads it; its service named in the reader's `languages` where the agency wrote them. */
 export function presentAppointment(row: AppointmentRow, languages: readonly string[] = []): Appointment {
@@ -46,6 +55,8 @@ export function presentAppointment(row: AppointmentRow, languages: readonly stri
     sequence: row.sequence,
     requestedAt: row.requested_at,
     cancelReason: row.status === 'cancelled' ? row.agency_reason : null,
+    declineReason: row.status === 'declined' ? row.agency_reason : null,
+    offeredTimes: row.offered_times.map((offer) => ({ startsAt: new Date(offer.starts_at), endsAt: new Date(offer.ends_at) })),
   };
 }
 
@@ -170,6 +181,72 @@ export function referenceAppointments(db: Db): AppointmentsPort {
       if (id === null) return { refused: 'taken' };
       const row = await findAppointment(run, { workspaceId: ws, clientId: client, id });
       return row ? presentAppointment(row) : null;
+    },
+
+    // The offer is booked as a request is (waiting for the agency), in the declined request's zone
+    // and with its note; the offers go with it. A stale offer or a taken time undoes it all.
+    async takeOffer(workspaceId, clientId, contactId, id, startsAt, _now, write) {
+      const ws = parseId(workspaceId);
+      const client = parseId(clientId);
+      const contact = parseId(contactId);
+      const declined = parseId(id);
+      if (ws === null || client === null || contact === null || declined === null) return null;
+      const person = await findContact(write?.trx ?? db, { workspaceId: ws, contactId: contact });
+      if (!person || person.client_id !== client) return null;
+      const outcome = await inTransaction(write?.trx ?? db, async (trx) => {
+        const taken = await takeOffers(trx, { workspaceId: ws, clientId: client, id: declined });
+        if (!taken) return null;
+        const offer = taken.offers.find((o) => o.starts_at.getTime() === startsAt.getTime());
+        if (!offer) throw new OfferGone('stale');
+        const booked = await insertAppointment(trx, {
+          workspaceId: ws,
+          clientId: client,
+          contactId: contact,
+          serviceId: taken.request.service_id,
+          startsAt: offer.starts_at,
+          endsAt: offer.ends_at,
+          note: taken.request.note,
+          timeZone: taken.request.time_zone,
+        }).catch((err: unknown) => {
+          throw isExclusionViolation(err) ? new OfferGone('taken') : err;
+        });
+        return findAppointment(trx, { workspaceId: ws, clientId: client, id: booked });
+      }).catch((err: unknown) => {
+        if (err instanceof OfferGone) return { refused: err.refused };
+        throw err;
+      });
+      if (outcome === null) return null;
+      return 'refused' in outcome ? outcome : presentAppointment(outcome);
+    },
+
+    // What a scheduler that confirms each booking does with a new time: the appointment goes back to
+    // the agency as a request at that time (the old time freed), answered on the same staff page
+    // as any request. A move request beside a standing time would hold two times for one meeting.
+    async reschedule(workspaceId, clientId, _contactId, id, wanted, now, write) {
+      const run = write?.trx ?? db;
+      const ws = parseId(workspaceId);
+      const client = parseId(clientId);
+      const appointment = parseId(id);
+      if (ws === null || client === null || appointment === null) return null;
+      const row = await findAppointment(run, { workspaceId: ws, clientId: client, id: appointment });
+      if (!row || !STANDING_STATUSES.includes(row.status) || row.starts_at <= now) return null;
+      if (row.sequence !== wanted.sequence) return { refused: 'changed' };
+      const length = row.ends_at.getTime() - row.starts_at.getTime();
+      if (!(await isOfferedStart(run, ws, Math.round(length / 60_000), wanted.startsAt, now))) return { refused: 'unavailable' };
+      const changed = await inTransaction(run, (trx) =>
+        requestMove(
+          trx,
+          { workspaceId: ws, clientId: client, id: appointment },
+          { sequence: wanted.sequence, startsAt: wanted.startsAt, endsAt: new Date(wanted.startsAt.getTime() + length), now },
+        ),
+      ).catch((err: unknown) => {
+        if (isExclusionViolation(err)) return 'taken' as const;
+        throw err;
+      });
+      if (changed === 'taken') return { refused: 'taken' };
+      if (changed === 0) return { refused: 'changed' };
+      const moved = await findAppointment(run, { workspaceId: ws, clientId: client, id: appointment });
+      return moved ? presentAppointment(moved) : null;
     },
 
     async cancel(workspaceId, clientId, _contactId, id, write) {

@@ -46,6 +46,7 @@ export const CRM_DISTRIBUTION: DistributionPlan = {
     appointment_hours: BY_WORKSPACE,
     appointment_services: BY_WORKSPACE,
     appointments: BY_WORKSPACE,
+    appointment_offers: BY_WORKSPACE,
     approval_requests: BY_WORKSPACE,
     approval_versions: BY_WORKSPACE,
     approval_decisions: BY_WORKSPACE,

@@ -31,6 +31,7 @@ import * as documentContentExternal from './20270506000001_document_content_exte
 import * as namedRowsRefuseDelete from './20270507000001_named_rows_refuse_delete.ts';
 import * as appointmentAgencyReason from './20270508000001_appointment_agency_reason.ts';
 import * as approvalDecisionUserAgent from './20270509000001_approval_decision_user_agent.ts';
+import * as appointmentOffers from './20270509000001_appointment_offers.ts';
 import * as catalogueTranslations from './20270601000001_catalogue_translations.ts';
 import { CRM_DISTRIBUTION } from './distribution.ts';
 
@@ -66,6 +67,7 @@ const config = (): Knex.MigratorConfig => ({
     '20270507000001_named_rows_refuse_delete': namedRowsRefuseDelete,
     '20270508000001_appointment_agency_reason': appointmentAgencyReason,
     '20270509000001_approval_decision_user_agent': approvalDecisionUserAgent,
+    '20270509000001_appointment_offers': appointmentOffers,
     '20270601000001_catalogue_translations': catalogueTranslations,
   }),
   tableName: 'crm_knex_migrations',

@@ -1,7 +1,8 @@
 // Appointments, the agency's hours and its bookable services. Every statement is scoped by
 // workspace; a client's reads also by client, so another company's appointment is not found.
 import type { APPOINTMENT_STATUSES } from '../migrations/20270404000001_appointments.ts';
-import type { Db } from './db.ts';
+import type { Knex } from 'knex';
+import { type Db, inTransaction } from './db.ts';
 
 export type AppointmentRowStatus = (typeof APPOINTMENT_STATUSES)[number];
 /** The statuses that hold their time (the exclusion constraint's). */
@@ -24,8 +25,10 @@ export interface AppointmentRow {
   time_zone: string;
   sequence: number;
   requested_at: Date;
-  /** The agency's words on calling it off; null otherwise. */
+  /** The agency's words on declining it or calling it off; null otherwise. */
   agency_reason: string | null;
+  /** The other times the agency offered with its decline, soonest first, until one is taken (JSON). */
+  offered_times: Array<{ starts_at: string; ends_at: string }>;
 }
 
 interface AppointmentSettingsRow {
@@ -79,6 +82,18 @@ const COLUMNS = [
   'a.requested_at',
   'a.agency_reason',
 ];
+
+/** The offers read in the appointment's own statement (no round trip of their own). */
+function columns(db: Db, workspaceId: number) {
+  return [
+    ...COLUMNS,
+    db.raw(
+      `coalesce((select json_agg(json_build_object('starts_at', o.starts_at, 'ends_at', o.ends_at) order by o.starts_at)
+      from appointment_offers o where o.workspace_id = ? and o.appointment_id = a.id), '[]'::json) as offered_times`,
+      [workspaceId],
+    ),
+  ];
+}
 
 function appointments(db: Db, workspaceId: number) {
   return db('appointments as a')
@@ -215,7 +230,7 @@ export function listClientAppointments(
     ]);
     if (after) query.whereRaw('(a.starts_at, a.id) < (?, ?)', [after.startsAt, after.id]);
   }
-  return query.limit(scope.limit).select(COLUMNS);
+  return query.limit(scope.limit).select(columns(db, scope.workspaceId));
 }
 
 export async function findAppointment(
@@ -224,7 +239,7 @@ export async function findAppointment(
 ): Promise<AppointmentRow | null> {
   const query = appointments(db, scope.workspaceId).where('a.id', scope.id);
   if (scope.clientId !== undefined) query.where('a.client_id', scope.clientId);
-  return (await query.first<AppointmentRow | undefined>(COLUMNS)) ?? null;
+  return (await query.first<AppointmentRow | undefined>(columns(db, scope.workspaceId))) ?? null;
 }
 
 /**
@@ -238,7 +253,7 @@ export function comingAppointmentsQuery(db: Db, scope: { workspaceId: number; cl
     .where('a.ends_at', '>', scope.now)
     .orderBy([{ column: 'a.starts_at' }, { column: 'a.id' }])
     .limit(scope.limit)
-    .select(COLUMNS);
+    .select(columns(db, scope.workspaceId));
 }
 
 /** The staff list: the workspace's appointments ending after a time, soonest first. */
@@ -247,7 +262,7 @@ export function listWorkspaceAppointments(db: Db, scope: { workspaceId: number; 
     .where('a.ends_at', '>', scope.from)
     .orderBy([{ column: 'a.starts_at' }, { column: 'a.id' }])
     .limit(scope.limit)
-    .select(COLUMNS);
+    .select(columns(db, scope.workspaceId));
 }
 
 /**
@@ -309,6 +324,81 @@ export async function changeAppointment(
     ...(revises ? { sequence: db.raw('sequence + 1') } : {}),
     ...(change.agencyReason !== undefined ? { agency_reason: change.agencyReason } : {}),
   });
+}
+
+/**
+ * A client's request to move a standing appointment still to come: it becomes a request again
+ * (pending) at the new time, its revision up, only if it is still at the revision the client read,
+ * so of two requests at once one moves it. The agency answers it as any request. The exclusion
+ * constraint refuses a time another booking holds (run it in a savepoint). Rows changed: 0 when
+ * the appointment changed meanwhile, is no longer standing, or has begun.
+ */
+export function requestMove(
+  db: Db,
+  scope: { workspaceId: number; clientId: number; id: number },
+  move: { sequence: number; startsAt: Date; endsAt: Date; now: Date },
+): Promise<number> {
+  return db('appointments')
+    .where({ workspace_id: scope.workspaceId, client_id: scope.clientId, id: scope.id, sequence: move.sequence })
+    .whereIn('status', STANDING_STATUSES)
+    .where('starts_at', '>', move.now)
+    .update({
+      status: 'pending',
+      starts_at: move.startsAt,
+      ends_at: move.endsAt,
+      sequence: db.raw('sequence + 1'),
+      agency_reason: null,
+      updated_at: db.fn.now(),
+    });
+}
+
+/**
+ * Declines a request still waiting, with the agency's words (or none) and the other times it
+ * offers (each [start, end)), in one transaction; 0 when it was no longer waiting.
+ */
+export async function declineWithOffers(
+  db: Db,
+  scope: { workspaceId: number; id: number },
+  decline: { reason: string | null; offers: Array<{ startsAt: Date; endsAt: Date }> },
+): Promise<number> {
+  return inTransaction(db, async (trx) => {
+    const changed = await changeAppointment(trx, scope, {
+      from: ['pending'],
+      to: 'declined',
+      ...(decline.reason ? { agencyReason: decline.reason } : {}),
+    });
+    if (changed === 0 || decline.offers.length === 0) return changed;
+    await trx('appointment_offers').insert(
+      decline.offers.map((offer) => ({
+        workspace_id: scope.workspaceId,
+        appointment_id: scope.id,
+        starts_at: offer.startsAt,
+        ends_at: offer.endsAt,
+      })),
+    );
+    return changed;
+  });
+}
+
+/**
+ * Takes the declined request's offers off it, the request's row locked first so two takers line
+ * up: the offers it held (empty when another taker was first, or it held none), or null when it is
+ * not this client's declined request. Run it in the transaction that books the time taken.
+ */
+export async function takeOffers(
+  trx: Knex.Transaction,
+  scope: { workspaceId: number; clientId: number; id: number },
+): Promise<{ request: { service_id: number; note: string; time_zone: string }; offers: Array<{ starts_at: Date; ends_at: Date }> } | null> {
+  const request = await trx('appointments')
+    .where({ workspace_id: scope.workspaceId, client_id: scope.clientId, id: scope.id, status: 'declined' })
+    .forUpdate()
+    .first<{ service_id: number; note: string; time_zone: string } | undefined>('service_id', 'note', 'time_zone');
+  if (!request) return null;
+  const offers = await trx('appointment_offers')
+    .where({ workspace_id: scope.workspaceId, appointment_id: scope.id })
+    .delete()
+    .returning<Array<{ starts_at: Date; ends_at: Date }>>(['starts_at', 'ends_at']);
+  return { request, offers };
 }
 
 /** The demo's services and hours (seed): added once, an agency's own changes kept. */

@@ -60,6 +60,7 @@ export const CHANGES_CLIENT_RECORDS: Readonly<Record<ActivityEvent, boolean>> = 
   'request.submitted': true,
   'appointment.requested': true,
   'appointment.cancelled': true,
+  'appointment.rescheduled': true,
   'approval.approved': true,
   'approval.changes_requested': true,
   'company.details_changed': false,

@@ -54,6 +54,7 @@ export const ACTIVITY_EVENTS = {
   'request.submitted': 'Sent a service or quote request',
   'appointment.requested': 'Asked for an appointment',
   'appointment.cancelled': 'Cancelled an appointment',
+  'appointment.rescheduled': 'Asked to move an appointment',
   'approval.approved': 'Approved work shared for approval',
   'approval.changes_requested': 'Asked for changes to work shared for approval',
   'company.details_changed': 'Changed the company’s details',

@@ -73,7 +73,8 @@ export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>, t: Tr
     // An appointment by its service and when it starts: kept in UTC in the log, said in the
     // reader's language and time zone (their formatters), as their pages say every time.
     case 'appointment.requested':
-    case 'appointment.cancelled': {
+    case 'appointment.cancelled':
+    case 'appointment.rescheduled': {
       const service = str(d.service);
       const startsAt = str(d.startsAt);
       const at = startsAt && !Number.isNaN(Date.parse(startsAt)) ? fmt.dateTime(startsAt) : startsAt;

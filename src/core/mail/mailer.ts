@@ -4,10 +4,21 @@
 import nodemailer from 'nodemailer';
 import type { Mailer, MailMessage } from '../ports/services.ts';
 
+/** A file a message carries, as a mail program shows it: its name, type and bytes. */
+interface OutboxAttachment {
+  name: string;
+  /** The MIME type as sent, with its parameters (text/calendar; method=REQUEST). */
+  contentType: string;
+  content: Buffer;
+}
+
 interface OutboxMessage {
+  /** The message's number in this run: its attachments' downloads name it. */
+  id: number;
   to: string;
   subject: string;
   text: string;
+  attachments: OutboxAttachment[];
   sentAt: Date;
 }
 
@@ -15,6 +26,21 @@ export interface DevOutbox {
   /** The kept messages, newest first (a copy). */
   messages(): OutboxMessage[];
   clear(): void;
+}
+
+/** What nodemailer names the calendar part it also attaches as a file (icalEvent's filename). */
+const INVITATION_FILE = 'invitation.ics';
+
+/** The files a message carries: so far only its calendar invitation, named as SMTP sends it. */
+function attachmentsOf(message: MailMessage): OutboxAttachment[] {
+  if (!message.calendar) return [];
+  return [
+    {
+      name: INVITATION_FILE,
+      contentType: `text/calendar; method=${message.calendar.method}`,
+      content: Buffer.from(message.calendar.content, 'utf8'),
+    },
+  ];
 }
 
 export interface MailerOptions {
@@ -59,7 +85,7 @@ function smtpMailer(smtpUrl: string, from: string): Mailer {
         ...(message.replyTo ? { replyTo: message.replyTo } : {}),
         // nodemailer's calendar part: text/calendar with the method, also attached as a file.
         ...(message.calendar
-          ? { icalEvent: { method: message.calendar.method, filename: 'invitation.ics', content: message.calendar.content } }
+          ? { icalEvent: { method: message.calendar.method, filename: INVITATION_FILE, content: message.calendar.content } }
           : {}),
       });
     },
@@ -68,16 +94,25 @@ function smtpMailer(smtpUrl: string, from: string): Mailer {
 
 function devOutboxMailer(logger: (line: string) => void): Mailer & { outbox: DevOutbox } {
   const kept: OutboxMessage[] = [];
+  let sent = 0;
   return {
     async send(message: MailMessage) {
-      kept.unshift({ to: message.to, subject: message.subject, text: message.text, sentAt: new Date() });
+      sent += 1;
+      kept.unshift({
+        id: sent,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        attachments: attachmentsOf(message),
+        sentAt: new Date(),
+      });
       if (kept.length > OUTBOX_SIZE) kept.length = OUTBOX_SIZE;
       // One call per message, text indented under the heading, so a code stays readable in a busy log.
       const body = message.text.trimEnd().replace(/^/gm, '  ');
       logger(`mail to ${message.to}: ${message.subject}\n${body}`);
     },
     outbox: {
-      messages: () => kept.map((m) => ({ ...m })),
+      messages: () => kept.map((m) => ({ ...m, attachments: [...m.attachments] })),
       clear: () => {
         kept.length = 0;
       },

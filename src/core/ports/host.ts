@@ -1657,6 +1657,11 @@ export interface Appointment {
    * keeps its words; null or absent otherwise (the client cancelled it, or the host keeps none).
    */
   cancelReason?: string | null;
+  /**
+   * Optional: with a declined one, the other times the agency offered instead, soonest first,
+   * until the client takes one (AppointmentsPort.takeOffer); absent where the host keeps none.
+   */
+  offeredTimes?: AppointmentSlot[];
   /** The invitation's revision (iCalendar SEQUENCE): up on each move. */
   sequence: number;
   requestedAt: Date;
@@ -1676,6 +1681,24 @@ export interface NewAppointment {
  */
 export interface AppointmentRefusal {
   refused: 'taken' | 'unavailable';
+}
+
+/**
+ * Why a host does not book a time the agency offered: another booking holds it now ('taken'), or
+ * the offer is no longer there to take ('stale': one of the times was taken already, in another
+ * tab or by a colleague, or the agency withdrew them).
+ */
+export interface OfferRefusal {
+  refused: 'taken' | 'stale';
+}
+
+/**
+ * Why a host does not move an appointment to the time a client asked for: another booking holds
+ * it ('taken'), it is not a time the agency offers ('unavailable'), or the appointment changed
+ * since the client read it (`changed`: another reschedule, or the agency's answer, came first).
+ */
+export interface RescheduleRefusal {
+  refused: 'taken' | 'unavailable' | 'changed';
 }
 
 /**
@@ -1719,6 +1742,36 @@ export interface AppointmentsPort {
   ): Promise<Appointment | AppointmentRefusal | null>;
   /** The client calls it off; null when it is not the client's or no longer standing. */
   cancel(workspaceId: HostId, clientId: HostId, contactId: HostId, id: HostId, write?: HostWrite): Promise<Appointment | null>;
+  /**
+   * Optional, where the host keeps the times offered with a decline (Appointment.offeredTimes):
+   * books the offered time starting at `startsAt` for the contact, as `request` books one (a new
+   * appointment waiting for the agency), and takes every offer of the declined request away, so
+   * an offer is taken once. Null when the declined request is not the client's.
+   */
+  takeOffer?(
+    workspaceId: HostId,
+    clientId: HostId,
+    contactId: HostId,
+    id: HostId,
+    startsAt: Date,
+    now: Date,
+    write?: HostWrite,
+  ): Promise<Appointment | OfferRefusal | null>;
+  /**
+   * Optional: the client asks for another time for a pending or confirmed appointment still to
+   * come, as the host's own screens record a move request. `sequence` is the revision the client
+   * read (Appointment.sequence): where it has changed since, nothing is moved ('changed'), so of
+   * two reschedules at once one wins. Null when it is not the client's or no longer standing.
+   */
+  reschedule?(
+    workspaceId: HostId,
+    clientId: HostId,
+    contactId: HostId,
+    id: HostId,
+    wanted: { startsAt: Date; sequence: number },
+    now: Date,
+    write?: HostWrite,
+  ): Promise<Appointment | RescheduleRefusal | null>;
   /**
    * Optional: the appointment's page on the agency's side, as TicketsPort.staffPageOf: staff
    * notifications of the client's acts on it link there. Null when the host has none to give.

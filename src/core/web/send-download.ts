@@ -14,7 +14,8 @@ export interface Download {
 }
 
 // Types a browser may be told as they are; anything else is sent as plain bytes.
-const PASS_THROUGH = /^(application\/pdf|image\/(png|jpeg|gif|webp)|text\/(plain|csv)|application\/zip|application\/vnd\.[a-z0-9.+-]+)$/;
+const PASS_THROUGH =
+  /^(application\/pdf|image\/(png|jpeg|gif|webp)|text\/(plain|csv|calendar)|application\/zip|application\/vnd\.[a-z0-9.+-]+)$/;
 
 export async function sendDownload(res: Response, file: Download): Promise<void> {
   const type = PASS_THROUGH.test(file.contentType) ? file.contentType : 'application/octet-stream';

@@ -45,14 +45,17 @@ export const SlotsQuery = z.object({
 });
 export type SlotsQueryInput = z.infer<typeof SlotsQuery>;
 
+/** One of the day's free times, as its radio button sends it. */
+const slotStart = z
+  .string({ error: 'appointments:errors.slot' })
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{3})?)?Z$/, 'appointments:errors.slot')
+  .refine((value) => !Number.isNaN(Date.parse(value)), { message: 'appointments:errors.slot' })
+  .transform((value) => new Date(value));
+
 export const NewAppointmentCommand = z.object({
   serviceId: serviceId.min(1, 'appointments:errors.service'),
   day,
-  startsAt: z
-    .string({ error: 'appointments:errors.slot' })
-    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{3})?)?Z$/, 'appointments:errors.slot')
-    .refine((value) => !Number.isNaN(Date.parse(value)), { message: 'appointments:errors.slot' })
-    .transform((value) => new Date(value)),
+  startsAt: slotStart,
   note: z
     .string()
     .trim()
@@ -64,3 +67,24 @@ export type NewAppointmentInput = z.infer<typeof NewAppointmentCommand>;
 
 /** Cancelling carries nothing but the CSRF token. */
 export const CancelCommand = z.object({});
+
+/** Taking a time the agency offered with its decline: the offer's start, as its button sends it. */
+export const TakeOfferCommand = z.object({
+  startsAt: z
+    .string({ error: 'appointments:errors.offer' })
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{3})?)?Z$/, 'appointments:errors.offer')
+    .refine((value) => !Number.isNaN(Date.parse(value)), { message: 'appointments:errors.offer' })
+    .transform((value) => new Date(value)),
+});
+export type TakeOfferInput = z.infer<typeof TakeOfferCommand>;
+
+/**
+ * Asking for another time: the day and the free time chosen, and the revision of the appointment
+ * the form was read at, so a reschedule sent after another has landed moves nothing.
+ */
+export const RescheduleCommand = z.object({
+  day,
+  startsAt: slotStart,
+  sequence: z.coerce.number({ error: 'appointments:errors.slot' }).int('appointments:errors.slot').min(0, 'appointments:errors.slot'),
+});
+export type RescheduleInput = z.infer<typeof RescheduleCommand>;

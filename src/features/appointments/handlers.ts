@@ -9,6 +9,7 @@
 // it commits.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
+import { Readable } from 'node:stream';
 import {
   addDays,
   type Appointment,
@@ -22,25 +23,36 @@ import {
   type FieldErrors,
   type HostAdapter,
   HttpError,
+  type PortalLinks,
   insertClientActivity,
   isFragmentRequest,
   notFound,
+  type OfferRefusal,
   parseParam,
   portalContext,
   portalI18n,
   type RateLimiter,
   recordLiveEvent,
   renderPortalPage,
+  type RescheduleRefusal,
   requestMeta,
   readerLanguages,
+  sendDownload,
   signedInClient,
   translateFieldErrors,
   waitInWords,
 } from '../../core/index.ts';
-import { type AppointmentsQueryInput, HostAppointmentId, type NewAppointmentInput, type SlotsQueryInput } from './commands.ts';
+import {
+  type AppointmentsQueryInput,
+  HostAppointmentId,
+  type NewAppointmentInput,
+  type RescheduleInput,
+  type SlotsQueryInput,
+  type TakeOfferInput,
+} from './commands.ts';
 import type { Invitations } from './invitations.ts';
 import { BOOKING_LIMITS, PENDING_WALK_PAGE } from './limits.ts';
-import { appointmentUrl, presentAppointment, presentServices, presentSlots, STANDING } from './presenters.ts';
+import { appointmentUrl, IN_CALENDAR, isReschedulable, presentAppointment, presentServices, presentSlots, STANDING } from './presenters.ts';
 
 const APPOINTMENTS_PAGE_SIZE = 25;
 /** How many fortnights the search for the next day with free times reads at most (some ten weeks). */
@@ -52,6 +64,8 @@ export interface AppointmentsDeps {
   bus: EventBus;
   /** The calendar emails: a confirmed appointment the client cancels is taken off their calendar. */
   invitations: Invitations;
+  /** The portal's absolute address: the calendar file links back to the appointment's page. */
+  links: PortalLinks;
   /** The counters behind BOOKING_LIMITS' daily budget, shared across instances. */
   limiter: RateLimiter;
   onError: (message: string, err: unknown) => void;
@@ -76,13 +90,17 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
   const { db, adapter, bus } = deps;
   const appointments = adapter.appointments;
   const now = deps.now ?? (() => new Date());
+  /** Whether the host lets a client take a time offered with a decline. */
+  const takesOffers = typeof appointments.takeOffer === 'function';
+  /** Whether the host takes a client's request for another time. */
+  const reschedules = typeof appointments.reschedule === 'function';
 
   /** The act in the log and its live event, in the transaction of the host's write: all of it or none. */
   async function logged(
     trx: Knex.Transaction,
     req: Request,
     res: Response,
-    event: 'appointment.requested' | 'appointment.cancelled',
+    event: 'appointment.requested' | 'appointment.cancelled' | 'appointment.rescheduled',
     a: Appointment,
   ) {
     const { workspace } = portalContext(res);
@@ -176,8 +194,9 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
    * opens on the first day with free times (today may be a Sunday); a day without any links on to
    * the next day that has some.
    */
-  async function finderModel(res: Response, form: FormState) {
+  async function finderModel(res: Response, form: FormState, finderUrl?: string) {
     const { workspace, base } = portalContext(res);
+    const finder = finderUrl ?? `${base}/appointments/new`;
     const i18n = portalI18n(res);
     const services = await appointments.services(workspace.id, signedInClient(res).user.client_id, readerLanguages(res));
     const serviceId = form.serviceId ?? services[0]?.id;
@@ -195,7 +214,7 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
     const nextDay = serviceId && slots?.length === 0 ? await nextFreeDay(res, serviceId, day, maxDay) : null;
     return {
       action: `${base}/appointments`,
-      finderUrl: `${base}/appointments/new`,
+      finderUrl: finder,
       slotsUrl: `${base}/appointments/slots`,
       services: presentServices(services, serviceId ?? null, i18n),
       serviceId: serviceId ?? '',
@@ -207,7 +226,7 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
       nextDay: nextDay
         ? {
             label: i18n.fmt.day(nextDay),
-            href: `${base}/appointments/new?${new URLSearchParams({ serviceId: serviceId ?? '', day: nextDay })}`,
+            href: `${finder}?${new URLSearchParams({ serviceId: serviceId ?? '', day: nextDay })}`,
           }
         : null,
       serviceUnknown: serviceId !== undefined && slots === null,
@@ -270,6 +289,35 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
     );
   }
 
+  /**
+   * The form that asks for another time: the booking form's slot finder on the appointment's own
+   * service, opening on its day (or the next with free times), posting the revision it read.
+   */
+  async function rescheduleForm(req: Request, res: Response, form: FormState & { appointment?: Appointment }, status = 200) {
+    const { base } = portalContext(res);
+    const i18n = portalI18n(res);
+    const appointment = form.appointment ?? (await loadAppointment(res));
+    if (!isReschedulable(appointment, now())) throw new HttpError(409, 'appointments:errors.notReschedulable');
+    const url = appointmentUrl(base, appointment.id);
+    const model = await finderModel(res, { ...form, serviceId: appointment.serviceId }, `${url}/reschedule`);
+    const view = presentAppointment(i18n, base, appointment);
+    renderPortalPage(
+      req,
+      res,
+      'appointments/reschedule',
+      i18n.t('appointments:reschedule.title', { service: view.service, day: view.day }),
+      {
+        ...model,
+        action: `${url}/reschedule`,
+        appointment: view,
+        sequence: appointment.sequence,
+        errors: translateFieldErrors(form.errors ?? {}, i18n.t),
+        taken: form.taken ? i18n.t('appointments:errors.taken') : null,
+      },
+      status,
+    );
+  }
+
   async function loadAppointment(res: Response): Promise<Appointment> {
     const { workspace } = portalContext(res);
     const { user } = signedInClient(res);
@@ -283,7 +331,7 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
     const { base } = portalContext(res);
     const i18n = portalI18n(res);
     const appointment = await loadAppointment(res);
-    const model = presentAppointment(i18n, base, appointment);
+    const model = presentAppointment(i18n, base, appointment, { takesOffers, ...(reschedules ? { reschedulesAt: now() } : {}) });
     // The confirmation step only for one that may still be cancelled; else its page says why not.
     if (view === 'cancel' && !model.standing) throw new HttpError(409, 'appointments:errors.notStanding');
     renderPortalPage(
@@ -311,6 +359,25 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
     },
 
     show: (req: Request, res: Response) => show(req, res, 'show'),
+
+    /**
+     * "Add to calendar": the appointment as an .ics file, only once the agency agreed to it. A
+     * pending, declined or cancelled one has no event to keep, so its file does not exist (404,
+     * as the page shows no link), rather than a file a calendar would file as a standing time.
+     */
+    calendar: async (_req: Request, res: Response) => {
+      const { workspace } = portalContext(res);
+      const appointment = await loadAppointment(res);
+      if (!IN_CALENDAR.has(appointment.status)) throw notFound('appointments:errors.notInCalendar');
+      const url = appointmentUrl(await deps.links.baseOf(workspace), appointment.id);
+      const content = Buffer.from(deps.invitations.calendarFile(workspace, appointment, url), 'utf8');
+      await sendDownload(res, {
+        name: `${appointment.serviceName} ${dayInZone(appointment.startsAt, appointment.timeZone)}.ics`,
+        contentType: 'text/calendar',
+        sizeBytes: content.length,
+        content: Readable.from([content]),
+      });
+    },
     confirmCancel: (req: Request, res: Response) => show(req, res, 'cancel'),
 
     invalidNew: async (req: Request, res: Response, errors: FieldErrors) => {
@@ -362,6 +429,84 @@ export function createAppointmentsHandlers(deps: AppointmentsDeps) {
       }
       await announceLive(booked.live);
       res.redirect(303, appointmentUrl(base, booked.appointment.id));
+    },
+
+    /**
+     * Takes a time the agency offered with its decline: booked as a new request (the host's
+     * takeOffer), logged as one, PRG to it. The offer gone (taken in another tab, by a colleague)
+     * or its time held by another booking meanwhile: 409 with a sentence, nothing booked.
+     */
+    takeOffer: async (req: Request, res: Response) => {
+      const { workspace, base } = portalContext(res);
+      const { user } = signedInClient(res);
+      const { startsAt } = req.body as TakeOfferInput;
+      const declined = await loadAppointment(res);
+      if (!appointments.takeOffer) throw notFound();
+      if (declined.status !== 'declined') throw new HttpError(409, 'appointments:errors.offerStale');
+      const take = appointments.takeOffer.bind(appointments);
+      const outcome = await db.transaction(async (trx) => {
+        const result = await take(workspace.id, user.client_id, user.contact_id, declined.id, startsAt, now(), {
+          trx,
+          ip: requestMeta(req).ip,
+        });
+        if (!result || 'refused' in result) return { refusal: result satisfies OfferRefusal | null };
+        return { appointment: result, live: await logged(trx, req, res, 'appointment.requested', result) };
+      });
+      if ('refusal' in outcome) {
+        if (!outcome.refusal) throw notFound();
+        throw new HttpError(409, outcome.refusal.refused === 'taken' ? 'appointments:errors.offerTaken' : 'appointments:errors.offerStale');
+      }
+      await announceLive(outcome.live);
+      res.redirect(303, appointmentUrl(base, outcome.appointment.id));
+    },
+
+    rescheduleForm: (req: Request, res: Response) => {
+      const query = res.locals.query as SlotsQueryInput;
+      return rescheduleForm(req, res, { day: query.day });
+    },
+
+    invalidReschedule: async (req: Request, res: Response, errors: FieldErrors) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const day = typeof body.day === 'string' && !errors.day ? body.day : undefined;
+      return rescheduleForm(req, res, { day, errors }, 400);
+    },
+
+    /**
+     * Asks the host for another time (its reschedule: back to the agency as a request at that
+     * time), logged for the agency's notification, PRG to the appointment. A time taken meanwhile:
+     * the form again (409); the appointment changed since the form was read (another reschedule
+     * came first, the agency answered): 409 with a sentence, nothing moved.
+     */
+    reschedule: async (req: Request, res: Response) => {
+      const { workspace, base } = portalContext(res);
+      const { user } = signedInClient(res);
+      const input = req.body as RescheduleInput;
+      const appointment = await loadAppointment(res);
+      if (!appointments.reschedule) throw notFound();
+      if (!isReschedulable(appointment, now())) throw new HttpError(409, 'appointments:errors.notReschedulable');
+      const move = appointments.reschedule.bind(appointments);
+      const outcome = await db.transaction(async (trx) => {
+        const result = await move(
+          workspace.id,
+          user.client_id,
+          user.contact_id,
+          appointment.id,
+          { startsAt: input.startsAt, sequence: input.sequence },
+          now(),
+          { trx, ip: requestMeta(req).ip },
+        );
+        if (!result || 'refused' in result) return { refusal: result satisfies RescheduleRefusal | null };
+        return { moved: result, live: await logged(trx, req, res, 'appointment.rescheduled', result) };
+      });
+      if ('refusal' in outcome) {
+        const refusal = outcome.refusal;
+        if (!refusal) throw new HttpError(409, 'appointments:errors.notReschedulable');
+        if (refusal.refused === 'changed') throw new HttpError(409, 'appointments:errors.rescheduleChanged');
+        if (refusal.refused === 'taken') return rescheduleForm(req, res, { appointment, day: input.day, taken: true }, 409);
+        return rescheduleForm(req, res, { appointment, day: input.day, errors: { startsAt: 'appointments:errors.unavailable' } }, 400);
+      }
+      await announceLive(outcome.live);
+      res.redirect(303, appointmentUrl(base, outcome.moved.id));
     },
 
     cancel: async (req: Request, res: Response) => {

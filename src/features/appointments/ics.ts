@@ -4,14 +4,20 @@
 //   removes it instead of adding another; SEQUENCE goes up with each revision (the host counts);
 // - METHOD:REQUEST with STATUS:CONFIRMED for an invitation or its new time, METHOD:CANCEL with
 //   STATUS:CANCELLED when it is called off;
+// - METHOD:PUBLISH for the file a client downloads ("Add to calendar"): RFC 5546 3.2.1 makes
+//   PUBLISH the method with "no interactivity" between publisher and reader, so a calendar files
+//   the event without asking for a reply (REQUEST would have it offer to answer the organizer's
+//   no-reply address, and some calendars file a REQUEST only from the mail that carried it).
+//   PUBLISH has no ATTENDEE (3.2.1: "MUST NOT" be present); its UID and SEQUENCE are the
+//   invitations', so importing it over an emailed invitation updates that event, not a second one;
 // - times in UTC (DTSTART:20270406T080000Z, form #2 of RFC 5545 3.3.5), so no VTIMEZONE is needed
 //   and every calendar shows them in its reader's zone;
 // - TEXT values escaped (backslash, semicolon, comma, line breaks: 3.3.11), parameter values
 //   quoted without double quotes in them (3.2), lines ending CRLF and folded at 75 octets without
 //   splitting a UTF-8 character (3.1).
 
-export interface Invitation {
-  method: 'REQUEST' | 'CANCEL';
+/** The event itself, whichever way it travels: an email's invitation or a downloaded file. */
+export interface CalendarEvent {
   uid: string;
   sequence: number;
   startsAt: Date;
@@ -22,8 +28,11 @@ export interface Invitation {
   description: string;
   url?: string;
   organizer: { name: string; email: string };
-  attendee: { name: string; email: string };
 }
+
+/** An invitation or its cancellation goes to an attendee; a published event names none. */
+export type Invitation = CalendarEvent &
+  ({ method: 'REQUEST' | 'CANCEL'; attendee: { name: string; email: string } } | { method: 'PUBLISH' });
 
 const OCTETS_PER_LINE = 75;
 
@@ -86,7 +95,11 @@ export function invitationIcs(invitation: Invitation): string {
     `DESCRIPTION:${escapeText(invitation.description)}`,
     ...(invitation.url ? [`URL:${invitation.url}`] : []),
     `ORGANIZER;CN=${paramValue(invitation.organizer.name)}:mailto:${invitation.organizer.email}`,
-    `ATTENDEE;CN=${paramValue(invitation.attendee.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=${cancel ? 'DECLINED' : 'ACCEPTED'}:mailto:${invitation.attendee.email}`,
+    ...(invitation.method === 'PUBLISH'
+      ? []
+      : [
+          `ATTENDEE;CN=${paramValue(invitation.attendee.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=${cancel ? 'DECLINED' : 'ACCEPTED'}:mailto:${invitation.attendee.email}`,
+        ]),
     `STATUS:${cancel ? 'CANCELLED' : 'CONFIRMED'}`,
     'TRANSP:OPAQUE',
     'END:VEVENT',

@@ -37,9 +37,11 @@ export function appointmentsFeature(core: CoreServices): Feature & { invitations
                 adapter: { ...adapter, appointments },
                 bus: events,
                 invitations,
+                links: core.links,
                 limiter: core.limiter,
                 onError: (message, err) => logger.error(message, err),
               }),
+              { takesOffers: typeof appointments.takeOffer === 'function', reschedules: typeof appointments.reschedule === 'function' },
             ),
           ]
         : [],

@@ -18,7 +18,7 @@ import {
   translator,
   type WorkspaceCache,
 } from '../../core/index.ts';
-import { type Invitation, invitationIcs } from './ics.ts';
+import { type CalendarEvent, invitationIcs } from './ics.ts';
 import { reasonOf } from './presenters.ts';
 
 /** What the email tells: the agency's answer, the client's own cancellation, or the agency calling off one it agreed to. */
@@ -43,6 +43,21 @@ function appointmentUid(appUrl: string, workspaceId: string, appointmentId: stri
 export function createInvitations(deps: InvitationDeps) {
   const host = new URL(deps.appUrl).hostname;
 
+  /** The appointment as a calendar event: the same UID and SEQUENCE in every email and download. */
+  function eventOf(workspace: HostWorkspace, appointment: Appointment, url: string): CalendarEvent {
+    return {
+      uid: appointmentUid(deps.appUrl, workspace.id, appointment.id),
+      sequence: appointment.sequence,
+      startsAt: appointment.startsAt,
+      endsAt: appointment.endsAt,
+      stamp: deps.now(),
+      summary: `${appointment.serviceName} · ${workspace.name}`,
+      description: appointment.note,
+      url,
+      organizer: { name: workspace.name, email: `no-reply@${host}` },
+    };
+  }
+
   /** Sends the person who booked it what became of it; nothing when no portal person stands for that contact. */
   async function tell(
     workspace: HostWorkspace,
@@ -66,23 +81,20 @@ export function createInvitations(deps: InvitationDeps) {
     // baseOf is already absolute (the app's address or the workspace's custom domain).
     const url = `${await deps.links.baseOf(workspace)}/appointments/${encodeURIComponent(appointment.id)}`;
     const reason = reasonOf(appointment);
+    // Other times offered with a decline, where the client can take one (the host's takeOffer).
+    const offers =
+      told === 'declined' && deps.appointments.takeOffer
+        ? (appointment.offeredTimes ?? []).map(
+            (slot) => `${fmt.day(fmt.isoDay(slot.startsAt))}, ${fmt.time(slot.startsAt)}–${fmt.time(slot.endsAt)}`,
+          )
+        : [];
     const text = [
       t(`appointments:email.${told}.body`, words),
       ...(reason ? [t('appointments:email.reason', { reason })] : []),
+      ...(offers.length ? [t('appointments:email.offers', { times: offers.join('; ') })] : []),
       t('appointments:email.open', { url }),
     ].join('\n\n');
-    const invitation: Omit<Invitation, 'method'> = {
-      uid: appointmentUid(deps.appUrl, workspace.id, appointment.id),
-      sequence: appointment.sequence,
-      startsAt: appointment.startsAt,
-      endsAt: appointment.endsAt,
-      stamp: deps.now(),
-      summary: `${appointment.serviceName} · ${workspace.name}`,
-      description: appointment.note,
-      url,
-      organizer: { name: workspace.name, email: `no-reply@${host}` },
-      attendee: { name: person.email, email: person.email },
-    };
+    const invitation = { ...eventOf(workspace, appointment, url), attendee: { name: person.email, email: person.email } };
     const method = told === 'confirmed' || told === 'moved' ? 'REQUEST' : told === 'declined' ? null : 'CANCEL';
     await deps.mailer.send(
       {
@@ -98,6 +110,14 @@ export function createInvitations(deps: InvitationDeps) {
 
   return {
     tell,
+    /**
+     * The appointment as the file "Add to calendar" downloads (METHOD:PUBLISH, see ics.ts): the
+     * invitations' UID and SEQUENCE, so a calendar that has the emailed one updates it. Only for
+     * one agreed (IN_CALENDAR); the caller checks.
+     */
+    calendarFile(workspace: HostWorkspace, appointment: Appointment, url: string): string {
+      return invitationIcs({ ...eventOf(workspace, appointment, url), method: 'PUBLISH' });
+    },
     /**
      * What the agency did in the host (hostRecordChanged with kind 'appointment'), told to the
      * person who booked it: the appointment read back through the port, its status deciding the

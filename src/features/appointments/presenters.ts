@@ -12,6 +12,9 @@ const CHIP: Record<AppointmentStatus, string> = {
   cancelled: 'withdrawn',
 };
 
+/** Agreed appointments, the ones a client may keep in their calendar (its .ics download). */
+export const IN_CALENDAR: ReadonlySet<AppointmentStatus> = new Set(['confirmed', 'moved']);
+
 /** Standing appointments hold their time and may still be cancelled by the client. */
 export const STANDING: ReadonlySet<AppointmentStatus> = new Set(['pending', 'confirmed', 'moved']);
 
@@ -32,6 +35,13 @@ export interface AppointmentView {
   requested: string;
   standing: boolean;
   cancelUrl: string;
+  /** "Add to calendar": the .ics download, only for one the agency agreed to. */
+  calendarUrl: string | null;
+  /** With a declined one: the other times the agency offered, each taken with one button. */
+  offers: { value: string; label: string }[];
+  offersUrl: string;
+  /** "Ask for another time": for a standing one still to come, where the host takes reschedules. */
+  rescheduleUrl: string | null;
 }
 
 export function appointmentUrl(base: string, id: string): string {
@@ -55,7 +65,31 @@ export function reasonOf(appointment: Appointment): string | null {
   return null;
 }
 
-export function presentAppointment(i18n: RequestI18n, base: string, appointment: Appointment): AppointmentView {
+/** A client may ask for another time for one still standing that has not begun. */
+export function isReschedulable(appointment: Appointment, now: Date): boolean {
+  return STANDING.has(appointment.status) && appointment.startsAt > now;
+}
+
+/** "Tue, 6 Apr 2027, 10:00–10:30" in the reader's zone. */
+function slotInWords(i18n: RequestI18n, slot: AppointmentSlot): string {
+  return `${dayOf(i18n, slot.startsAt)}, ${timeRange(i18n, slot.startsAt, slot.endsAt)}`;
+}
+
+/**
+ * The agency's other times with a decline, where the host keeps them and lets a client take one
+ * (`takesOffers`: the port has takeOffer); none for any other status.
+ */
+function offersOf(i18n: RequestI18n, appointment: Appointment, takesOffers: boolean) {
+  if (!takesOffers || appointment.status !== 'declined') return [];
+  return (appointment.offeredTimes ?? []).map((slot) => ({ value: slot.startsAt.toISOString(), label: slotInWords(i18n, slot) }));
+}
+
+export function presentAppointment(
+  i18n: RequestI18n,
+  base: string,
+  appointment: Appointment,
+  options: { takesOffers?: boolean; reschedulesAt?: Date } = {},
+): AppointmentView {
   const url = appointmentUrl(base, appointment.id);
   return {
     id: appointment.id,
@@ -73,6 +107,10 @@ export function presentAppointment(i18n: RequestI18n, base: string, appointment:
     requested: i18n.fmt.dateTime(appointment.requestedAt),
     standing: STANDING.has(appointment.status),
     cancelUrl: `${url}/cancel`,
+    calendarUrl: IN_CALENDAR.has(appointment.status) ? `${url}/calendar` : null,
+    offers: offersOf(i18n, appointment, options.takesOffers ?? false),
+    offersUrl: `${url}/offers`,
+    rescheduleUrl: options.reschedulesAt && isReschedulable(appointment, options.reschedulesAt) ? `${url}/reschedule` : null,
   };
 }
 

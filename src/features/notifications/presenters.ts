@@ -24,6 +24,7 @@ const HOST_RECORD_OF: Record<string, { kind: HostRecordPageKind; idKey: string }
   'request.submitted': { kind: 'request', idKey: 'requestId' },
   'appointment.requested': { kind: 'appointment', idKey: 'appointmentId' },
   'appointment.cancelled': { kind: 'appointment', idKey: 'appointmentId' },
+  'appointment.rescheduled': { kind: 'appointment', idKey: 'appointmentId' },
   'approval.approved': { kind: 'approval', idKey: 'approvalId' },
   'approval.changes_requested': { kind: 'approval', idKey: 'approvalId' },
   'order.reordered': { kind: 'order', idKey: 'draftId' },

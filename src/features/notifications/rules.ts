@@ -40,6 +40,7 @@ export const NOTIFICATION_RULES: Partial<Record<ActivityEvent, { email: EmailCha
   // A request waits on the agency's answer; a cancellation frees time the agency planned for.
   'appointment.requested': { email: 'immediate' },
   'appointment.cancelled': { email: 'immediate' },
+  'appointment.rescheduled': { email: 'immediate' },
   // The agency waits on a decision before it goes on: either answer is news at once.
   'approval.approved': { email: 'immediate' },
   'approval.changes_requested': { email: 'immediate' },

@@ -14,16 +14,18 @@ import {
   type AppointmentRow,
   type AppointmentRowStatus,
   changeAppointment,
+  declineWithOffers,
   findAppointment,
   findAppointmentSettings,
   isExclusionViolation,
   listAppointmentHours,
+  listStandingTimes,
   listWorkspaceAppointments,
   STANDING_STATUSES,
 } from '../../queries/appointments.ts';
 import { inTransaction } from '../../queries/db.ts';
 import { requireStaff, staffOf } from '../auth.ts';
-import { dateField, type FieldError, parseForm, requiredText } from '../forms.ts';
+import { dateField, type FieldError, optionalDateField, optionalText, parseForm, requiredText } from '../forms.ts';
 import { statusLabel } from '../presenters.ts';
 import { formView, render } from '../render.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
@@ -38,6 +40,29 @@ const moveSchema = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'Enter the time as hours and minutes, for example 14:30.' }),
 });
 
+/** The other times a decline may offer: a few to choose from, not a calendar. */
+const OFFER_SLOTS = [1, 2, 3] as const;
+
+const optionalTime = (label: string) =>
+  z.preprocess(
+    (value) => (value === undefined || value === null ? '' : value),
+    z
+      .string({ error: `Enter the ${label} as hours and minutes, for example 14:30.` })
+      .trim()
+      .regex(/^(([01]\d|2[0-3]):[0-5]\d)?$/, { error: `Enter the ${label} as hours and minutes, for example 14:30.` })
+      .transform((value) => (value === '' ? null : value)),
+  );
+
+const declineSchema = z.object({
+  reason: optionalText('Reason', 2000),
+  offer1Day: optionalDateField('day of other time 1'),
+  offer1Time: optionalTime('time of other time 1'),
+  offer2Day: optionalDateField('day of other time 2'),
+  offer2Time: optionalTime('time of other time 2'),
+  offer3Day: optionalDateField('day of other time 3'),
+  offer3Time: optionalTime('time of other time 3'),
+});
+
 const cancelSchema = z.object({
   reason: requiredText('Reason', 2000, 'Say why, in words the client reads.'),
 });
@@ -46,9 +71,8 @@ const cancelSchema = z.object({
 const AGREED: readonly AppointmentRowStatus[] = ['confirmed', 'moved'];
 
 /** What each act may change, and what it makes of it. */
-const ACTS: Record<'confirm' | 'decline', { from: readonly AppointmentRowStatus[]; to: AppointmentRowStatus }> = {
+const ACTS: Record<'confirm', { from: readonly AppointmentRowStatus[]; to: AppointmentRowStatus }> = {
   confirm: { from: ['pending'], to: 'confirmed' },
-  decline: { from: ['pending'], to: 'declined' },
 };
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -96,6 +120,10 @@ function presentRow(row: AppointmentRow, timeZone: string) {
     standing: STANDING_STATUSES.includes(row.status),
     agreed: AGREED.includes(row.status),
     agencyReason: row.agency_reason,
+    offers: row.offered_times.map((offer) => {
+      const [start, end] = [new Date(offer.starts_at), new Date(offer.ends_at)];
+      return `${f.day.format(start)}, ${f.time.format(start)}–${f.time.format(end)}`;
+    }),
   };
 }
 
@@ -160,7 +188,7 @@ export function appointmentRoutes(deps: RouteDeps & { plugins?: readonly CrmPlug
     await showAppointment(res, row, {}, []);
   });
 
-  for (const act of ['confirm', 'decline'] as const) {
+  for (const act of ['confirm'] as const) {
     router.post(`/appointments/:id/${act}`, requireStaff, async (req, res) => {
       const { workspaceId } = staffOf(res);
       const id = routeId(req.params.id);
@@ -172,6 +200,68 @@ export function appointmentRoutes(deps: RouteDeps & { plugins?: readonly CrmPlug
       res.redirect(303, `/appointments/${id}`);
     });
   }
+
+  /**
+   * A time the agency may offer or move to, as a field error or its instant: still to come, within
+   * the opening hours for the appointment's length, and held by no other standing booking.
+   */
+  async function checkTime(
+    workspaceId: number,
+    row: AppointmentRow,
+    fields: { day: string; time: string },
+    at: { day: string; time: string },
+  ): Promise<{ error: FieldError; status: number } | { startsAt: Date; endsAt: Date }> {
+    const [{ time_zone: timeZone }, hours] = await Promise.all([
+      findAppointmentSettings(db, { workspaceId }),
+      listAppointmentHours(db, { workspaceId }),
+    ]);
+    const startsAt = wallTimeToInstant(at.day, at.time, timeZone);
+    const length = row.ends_at.getTime() - row.starts_at.getTime();
+    const endsAt = new Date(startsAt.getTime() + length);
+    if (startsAt.getTime() <= Date.now())
+      return { error: { field: fields.day, message: 'That time has passed. Choose a time still to come.' }, status: 400 };
+    const outside = outsideHours(hours, at.day, at.time, Math.ceil(length / 60_000));
+    if (outside) return { error: { field: fields.time, message: outside }, status: 400 };
+    const held = await listStandingTimes(db, { workspaceId, from: startsAt, to: endsAt, exceptId: row.id });
+    if (held.length > 0)
+      return { error: { field: fields.time, message: 'Another appointment holds that time. Choose another.' }, status: 409 };
+    return { startsAt, endsAt };
+  }
+
+  // Declining a request, with an optional reason and up to three other times the client may take.
+  router.post('/appointments/:id/decline', requireStaff, async (req, res) => {
+    const { workspaceId } = staffOf(res);
+    const id = routeId(req.params.id);
+    const row = found(await findAppointment(db, { workspaceId, id }));
+    const parsed = parseForm(declineSchema, req.body);
+    if (!parsed.ok) return showAppointment(res, row, req.body, parsed.errors, 400);
+    const offers: Array<{ startsAt: Date; endsAt: Date }> = [];
+    const errors: FieldError[] = [];
+    let status = 400;
+    for (const n of OFFER_SLOTS) {
+      const fields = { day: `offer${n}Day`, time: `offer${n}Time` };
+      const day = parsed.data[`offer${n}Day`];
+      const time = parsed.data[`offer${n}Time`];
+      if (!day && !time) continue;
+      if (!day || !time) {
+        errors.push({ field: day ? fields.time : fields.day, message: `Give other time ${n} both a day and a time, or neither.` });
+        continue;
+      }
+      const checked = await checkTime(workspaceId, row, fields, { day, time });
+      if ('error' in checked) {
+        errors.push(checked.error);
+        if (checked.status === 409) status = 409;
+      } else if (offers.some((o) => o.startsAt.getTime() === checked.startsAt.getTime())) {
+        errors.push({ field: fields.day, message: `Other time ${n} is offered already; choose a different one.` });
+      } else offers.push(checked);
+    }
+    if (errors.length > 0) return showAppointment(res, row, req.body, errors, status);
+    const changed = await declineWithOffers(db, { workspaceId, id }, { reason: parsed.data.reason, offers });
+    if (changed === 0)
+      return showAppointment(res, row, req.body, [{ field: 'reason', message: 'Only a request still waiting can be declined.' }], 409);
+    await tellClient(workspaceId, found(await findAppointment(db, { workspaceId, id })));
+    res.redirect(303, `/appointments/${id}`);
+  });
 
   router.post('/appointments/:id/cancel', requireStaff, async (req, res) => {
     const { workspaceId } = staffOf(res);

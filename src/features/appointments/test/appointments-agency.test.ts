@@ -96,6 +96,11 @@ describe('appointments answered by the agency', function () {
   after(async function () {
     await h?.close();
   });
+  // Each test books afresh: none holds a time, a waiting booking or a day's bookings of another.
+  afterEach(async function () {
+    await h.crm.db('appointments').where({ workspace_id: workspaceId }).delete();
+    await h.crm.db('portal_rate_limits').where('key', 'like', 'booking:%').delete();
+  });
 
   it('confirms and moves a request: the client reads it, and gets the invitation, then its new time', async function () {
     const url = await book('10:00');
@@ -189,6 +194,48 @@ describe('appointments answered by the agency', function () {
     expect(cancel.lines).to.include.members(['METHOD:CANCEL', 'STATUS:CANCELLED', 'SEQUENCE:2', uid!]);
   });
 
+  it('offers the agreed appointment as an .ics download with the invitations’ UID and SEQUENCE, to its own client only', async function () {
+    const url = await book('11:30');
+    const id = url.split('/').pop()!;
+    const calendarUrl = `${url}/calendar`;
+    // Waiting for the agency: no link, and no file (nothing agreed to put in a calendar).
+    expect((await maria.get(url).expect(200)).text).to.not.contain(calendarUrl);
+    const pending = await maria.get(calendarUrl).expect(404);
+    expect(pending.text).to.contain('There is no calendar entry for this appointment');
+
+    h.smtp.clear();
+    await staffAct(id, 'confirm', {}, 303);
+    const emailed = calendarOf(await mailTo(/^Confirmed: Consultation/))!;
+    expect((await maria.get(url).expect(200)).text).to.contain(`href="${calendarUrl}" download`);
+    const download = async () => {
+      const res = await maria.get(calendarUrl).buffer(true).expect(200);
+      expect(res.headers['content-type']).to.equal('text/calendar; charset=utf-8');
+      expect(res.headers['content-disposition']).to.match(/^attachment; filename="Consultation \d{4}-\d{2}-\d{2}\.ics"/);
+      return (res.text ?? res.body.toString('utf8')).replace(/\r\n[ \t]/g, '').split('\r\n');
+    };
+    const lines = await download();
+    // The emailed invitation's event: one UID and SEQUENCE, so the calendar updates it.
+    const uidOf = (all: string[]) => all.find((line) => line.startsWith('UID:'));
+    expect(uidOf(lines)).to.equal(uidOf(emailed.lines));
+    expect(lines).to.include.members(['METHOD:PUBLISH', 'SEQUENCE:0', 'STATUS:CONFIRMED']);
+    expect(lines.some((line) => line.startsWith('ATTENDEE'))).to.equal(false);
+    // Moved: the same UID at the next sequence, at its new time.
+    await staffAct(id, 'move', { day, time: '14:30' }, 303);
+    const moved = await download();
+    expect(uidOf(moved)).to.equal(uidOf(emailed.lines));
+    expect(moved).to.include.members([
+      'SEQUENCE:1',
+      `DTSTART:${wallTimeToInstant(day, '14:30', 'Europe/Berlin').toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`,
+    ]);
+    // Another company's person finds nothing.
+    const priya = await signedInAgent(h.agent(), 'demo', login('priya@bluebell.test'));
+    await priya.get(calendarUrl).expect(404);
+    // Called off: the file is gone with the link.
+    await staffAct(id, 'cancel', { reason: 'Closed that day.' }, 303);
+    expect((await maria.get(url).expect(200)).text).to.not.contain(calendarUrl);
+    await maria.get(calendarUrl).expect(404);
+  });
+
   it('declines a request in words only, and in the client’s language', async function () {
     const user = await h.crm
       .db('client_users')
@@ -214,6 +261,253 @@ describe('appointments answered by the agency', function () {
         .where({ workspace_id: String(workspaceId), id: user.id })
         .update({ locale: null });
     }
+  });
+
+  it('declines with a reason and other times, which the client reads and takes with one button', async function () {
+    const url = await book('13:00');
+    const id = url.split('/').pop()!;
+    const other = nextWorkday(5);
+    const at = (d: string, time: string) => wallTimeToInstant(d, time, 'Europe/Berlin');
+    // Refused on the staff form, nothing written: a time gone by, one outside the hours, half a time, a held one.
+    const yesterday = addDays(dayInZone(new Date(), 'Europe/Berlin'), -1);
+    const past = await staffAct(id, 'decline', { offer1Day: yesterday, offer1Time: '10:00' }, 400);
+    expect(past.text).to.contain('That time has passed. Choose a time still to come.');
+    const late = await staffAct(id, 'decline', { offer2Day: other, offer2Time: '20:00' }, 400);
+    expect(late.text).to.contain('That is outside the opening hours');
+    const half = await staffAct(id, 'decline', { offer3Day: other }, 400);
+    expect(half.text).to.contain('Give other time 3 both a day and a time, or neither.');
+    const heldUrl = await book('13:30');
+    const held = await staffAct(id, 'decline', { offer1Day: day, offer1Time: '13:30' }, 409);
+    expect(held.text).to.contain('Another appointment holds that time');
+    expect((await h.crm.db('appointments').where({ workspace_id: workspaceId, id }).first('status')).status).to.equal('pending');
+
+    h.smtp.clear();
+    await staffAct(
+      id,
+      'decline',
+      {
+        reason: 'Our <b>consultant</b> is away that afternoon.',
+        offer1Day: other,
+        offer1Time: '09:00',
+        offer2Day: other,
+        offer2Time: '15:00',
+      },
+      303,
+    );
+    const page = (await maria.get(url).expect(200)).text;
+    expect(page).to.contain('Our &lt;b&gt;consultant&lt;/b&gt; is away that afternoon.').and.contain('Other times we can offer');
+    const nine = at(other, '09:00').toISOString();
+    const three = at(other, '15:00').toISOString();
+    expect(page).to.contain(`value="${nine}"`).and.contain(`value="${three}"`);
+    const email = await mailTo(/^Declined: Consultation/);
+    expect(email.text).to.contain('Our reason: Our <b>consultant</b> is away that afternoon.').and.contain('Other times we can offer: ');
+    // In the zone the client booked in, as the rest of the email.
+    const { time_zone: zone } = await h.crm.db('appointments').where({ workspace_id: workspaceId, id }).first('time_zone');
+    const hm = (iso: string, plus = 0) =>
+      new Intl.DateTimeFormat('en', { timeStyle: 'short', timeZone: zone }).format(new Date(Date.parse(iso) + plus));
+    expect(email.text)
+      .to.contain(`${hm(nine)}–${hm(nine, 30 * 60_000)}`)
+      .and.contain(`${hm(three)}–${hm(three, 30 * 60_000)}`);
+
+    // A time not offered is refused in words; one offered is booked as a new request (PRG).
+    const csrf = csrfFrom(page);
+    const notOffered = await maria
+      .post(`${url}/offers`)
+      .type('form')
+      .send({ _csrf: csrf, startsAt: at(other, '10:00').toISOString() })
+      .expect(409);
+    expect(notOffered.text).to.contain('Those times are no longer on offer');
+    await maria.post(`${url}/offers`).type('form').send({ _csrf: csrf, startsAt: 'soon' }).expect(400);
+    const taken = await maria.post(`${url}/offers`).type('form').send({ _csrf: csrf, startsAt: nine }).expect(303);
+    const booked = taken.headers.location as string;
+    expect(booked)
+      .to.match(/\/appointments\/\d+$/)
+      .and.not.equal(url);
+    expect((await maria.get(booked).expect(200)).text).to.contain('Waiting for the agency');
+    const row = await h.crm
+      .db('appointments')
+      .where({ workspace_id: workspaceId, id: booked.split('/').pop() })
+      .first('starts_at', 'status', 'note');
+    expect(row).to.deep.include({ status: 'pending', note: 'Grüße, Maria' });
+    expect(row.starts_at.toISOString()).to.equal(nine);
+    // The offers went with it: the other one is stale now, and the page offers none.
+    const stale = await maria.post(`${url}/offers`).type('form').send({ _csrf: csrf, startsAt: three }).expect(409);
+    expect(stale.text).to.contain('Those times are no longer on offer');
+    expect((await maria.get(url).expect(200)).text).to.not.contain('Other times we can offer');
+    const logged = await h.crm
+      .db('client_activity_logs')
+      .where({ workspace_id: String(workspaceId), event: 'appointment.requested' })
+      .whereRaw("details->>'startsAt' = ?", nine);
+    expect(logged).to.have.length(1);
+    expect(heldUrl).to.not.equal(url);
+  });
+
+  it('takes one offer of two taken at once, and answers a time held meanwhile with 409', async function () {
+    const other = nextWorkday(6);
+    const at = (time: string) => wallTimeToInstant(other, time, 'Europe/Berlin').toISOString();
+    const declineWithOffers = async () => {
+      const url = await book('16:30');
+      await staffAct(
+        url.split('/').pop()!,
+        'decline',
+        { offer1Day: other, offer1Time: '09:30', offer2Day: other, offer2Time: '11:00' },
+        303,
+      );
+      return url;
+    };
+    // Two tabs take the two offers at once: one is booked, the other is told the offers are gone.
+    const url = await declineWithOffers();
+    const tabs = await Promise.all([1, 2].map(() => signedInAgent(h.agent(), 'demo', login('maria@northwind.test'))));
+    const tokens = await Promise.all(tabs.map(async (tab) => csrfFrom((await tab.get(url).expect(200)).text)));
+    const answers = await Promise.all(
+      tabs.map((tab, i) =>
+        tab
+          .post(`${url}/offers`)
+          .type('form')
+          .send({ _csrf: tokens[i], startsAt: at(i === 0 ? '09:30' : '11:00') }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).to.deep.equal([303, 409]);
+    expect(answers.find((a) => a.status === 409)!.text).to.contain('Those times are no longer on offer');
+    const booked = answers.find((a) => a.status === 303)!.headers.location as string;
+    await h.crm
+      .db('appointments')
+      .where({ workspace_id: workspaceId, id: booked.split('/').pop() })
+      .delete();
+
+    // The offered time is booked by someone else before the client takes it: 409, the offers kept.
+    const second = await declineWithOffers();
+    const priyaContact = await h.crm
+      .db('contacts')
+      .where({ workspace_id: workspaceId, email: 'priya@bluebell.test' })
+      .first('id', 'client_id');
+    await h.crm.db('appointments').insert({
+      workspace_id: workspaceId,
+      client_id: priyaContact.client_id,
+      contact_id: priyaContact.id,
+      service_id: consultation,
+      starts_at: at('09:30'),
+      ends_at: new Date(Date.parse(at('09:30')) + 30 * 60_000),
+      time_zone: 'Europe/Berlin',
+    });
+    const page = (await maria.get(second).expect(200)).text;
+    const held = await maria
+      .post(`${second}/offers`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page), startsAt: at('09:30') })
+      .expect(409);
+    expect(held.text).to.contain('That time has just been taken');
+    await maria
+      .post(`${second}/offers`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page), startsAt: at('11:00') })
+      .expect(303);
+  });
+
+  it('lets the client ask for another time: back to the agency as a request there, notified and logged', async function () {
+    const url = await book('10:30');
+    const id = url.split('/').pop()!;
+    await staffAct(id, 'confirm', {}, 303);
+    const page = (await maria.get(url).expect(200)).text;
+    expect(page).to.contain(`href="${url}/reschedule"`).and.contain('Ask for another time');
+    const other = nextWorkday(4);
+    const form = (await maria.get(`${url}/reschedule?day=${other}`).expect(200)).text;
+    const eleven = wallTimeToInstant(other, '11:00', 'Europe/Berlin').toISOString();
+    expect(form).to.contain(`value="${eleven}"`).and.contain('name="sequence" value="0"');
+    // A time the agency does not offer is refused on the form; nothing moves.
+    await maria
+      .post(`${url}/reschedule`)
+      .type('form')
+      .send({
+        _csrf: csrfFrom(form),
+        day: other,
+        startsAt: wallTimeToInstant(other, '12:15', 'Europe/Berlin').toISOString(),
+        sequence: '0',
+      })
+      .expect(400);
+    await maria
+      .post(`${url}/reschedule`)
+      .type('form')
+      .send({ _csrf: csrfFrom(form), day: other, startsAt: eleven, sequence: '0' })
+      .expect(303)
+      .expect('Location', url);
+    const row = await h.crm.db('appointments').where({ workspace_id: workspaceId, id }).first('status', 'starts_at', 'sequence');
+    expect(row).to.deep.include({ status: 'pending', sequence: 1 });
+    expect(row.starts_at.toISOString()).to.equal(eleven);
+    expect((await maria.get(url).expect(200)).text).to.contain('Waiting for the agency');
+    // Logged once, and the agency is notified with a link to its own page of the appointment.
+    const logged = await h.crm.db('client_activity_logs').where({ workspace_id: String(workspaceId), event: 'appointment.rescheduled' });
+    expect(logged).to.have.length(1);
+    expect(logged[0].details).to.include({ appointmentId: id, startsAt: eleven });
+    const notifications = (await staff.get('/client-portal/notifications').expect(200)).text;
+    expect(notifications).to.contain('Asked to move an appointment').and.contain(`href="/appointments/${id}"`);
+    // The form read before the move is stale now: nothing moves again.
+    const stale = await maria
+      .post(`${url}/reschedule`)
+      .type('form')
+      .send({
+        _csrf: csrfFrom(form),
+        day: other,
+        startsAt: wallTimeToInstant(other, '14:00', 'Europe/Berlin').toISOString(),
+        sequence: '0',
+      })
+      .expect(409);
+    expect(stale.text).to.contain('This appointment changed while you were choosing');
+    // A declined one is no longer standing: no way to ask for another time.
+    await staffAct(id, 'decline', {}, 303);
+    expect((await maria.get(url).expect(200)).text).to.not.contain(`${url}/reschedule`);
+    await maria.get(`${url}/reschedule`).expect(409);
+  });
+
+  it('moves one of two reschedules sent at once, refuses the other with 409, and a held time with the form', async function () {
+    const url = await book('15:00');
+    const other = nextWorkday(4);
+    const at = (time: string) => wallTimeToInstant(other, time, 'Europe/Berlin').toISOString();
+    const tabs = await Promise.all([1, 2].map(() => signedInAgent(h.agent(), 'demo', login('maria@northwind.test'))));
+    const tokens = await Promise.all(tabs.map(async (tab) => csrfFrom((await tab.get(`${url}/reschedule?day=${other}`).expect(200)).text)));
+    const answers = await Promise.all(
+      tabs.map((tab, i) =>
+        tab
+          .post(`${url}/reschedule`)
+          .type('form')
+          .send({ _csrf: tokens[i], day: other, startsAt: at(i === 0 ? '09:00' : '16:00'), sequence: '0' }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).to.deep.equal([303, 409]);
+    expect(answers.find((a) => a.status === 409)!.text).to.contain('This appointment changed while you were choosing');
+    const row = await h.crm
+      .db('appointments')
+      .where({ workspace_id: workspaceId, id: url.split('/').pop() })
+      .first('starts_at', 'sequence');
+    expect(row.sequence).to.equal(1);
+    expect([at('09:00'), at('16:00')]).to.include(row.starts_at.toISOString());
+    const logged = await h.crm
+      .db('client_activity_logs')
+      .where({ workspace_id: String(workspaceId), event: 'appointment.rescheduled' })
+      .whereRaw("details->>'appointmentId' = ?", url.split('/').pop()!);
+    expect(logged).to.have.length(1);
+
+    // Another booking takes the time while the form is open: the form again, 409, nothing moved.
+    const form = (await maria.get(`${url}/reschedule?day=${other}`).expect(200)).text;
+    const priyaContact = await h.crm
+      .db('contacts')
+      .where({ workspace_id: workspaceId, email: 'priya@bluebell.test' })
+      .first('id', 'client_id');
+    await h.crm.db('appointments').insert({
+      workspace_id: workspaceId,
+      client_id: priyaContact.client_id,
+      contact_id: priyaContact.id,
+      service_id: consultation,
+      starts_at: at('13:00'),
+      ends_at: new Date(Date.parse(at('13:00')) + 30 * 60_000),
+      time_zone: 'Europe/Berlin',
+    });
+    const taken = await maria
+      .post(`${url}/reschedule`)
+      .type('form')
+      .send({ _csrf: csrfFrom(form), day: other, startsAt: at('13:00'), sequence: String(row.sequence) })
+      .expect(409);
+    expect(taken.text).to.contain('That time has just been taken; pick another.').and.contain('name="startsAt"');
   });
 
   it('cancels a confirmed or moved appointment with a reason the client reads, emailed with the calendar’s cancellation', async function () {

@@ -1,6 +1,7 @@
 // The appointments section in a real Chromium: axe finds no violations and nothing overflows at
 // 390 px on the dashboard with what is coming, the list (both tabs), the booking form with a day's free times, an appointment's page
-// and its cancel step. A client picks a Sunday (no times: no "Ask for this time", a link to the next
+// (its "Add to calendar" reached and used by keyboard alone), its cancel step, its form asking for another time, and a declined one
+// with the agency's reason and other times to take. A client picks a Sunday (no times: no "Ask for this time", a link to the next
 // day with some), then a day (the free times and the button follow it without a reload), picks a
 // time and books it, then cancels it through the confirmation step; no page logs a console error
 // (a CSP violation would be one).
@@ -12,6 +13,7 @@ import {
   pagesClosedAfterEach,
   portalInChromium,
   signInWithPassword,
+  tabTo,
 } from '../../../../test/support/browser-pages.ts';
 import type { PortalHarness } from '../../../../test/support/portal-harness.ts';
 
@@ -56,6 +58,28 @@ describe('appointments in Chromium', function () {
         status: 'confirmed',
       })
       .returning('id');
+    // A declined request with the agency's reason and two other times to take.
+    const declinedAt = wallTimeToInstant(nextWorkday(5), '09:00', 'Europe/Berlin');
+    const [declined] = await db('appointments')
+      .insert({
+        workspace_id: workspaceId,
+        client_id: contact.client_id,
+        contact_id: contact.id,
+        service_id: service.id,
+        starts_at: declinedAt,
+        ends_at: new Date(declinedAt.getTime() + 90 * 60_000),
+        time_zone: 'Europe/Berlin',
+        status: 'declined',
+        agency_reason: 'Our workshop room is being painted that morning; these afternoons are free.',
+      })
+      .returning('id');
+    for (const time of ['13:00', '14:30'])
+      await db('appointment_offers').insert({
+        workspace_id: workspaceId,
+        appointment_id: declined.id,
+        starts_at: wallTimeToInstant(nextWorkday(6), time, 'Europe/Berlin'),
+        ends_at: new Date(wallTimeToInstant(nextWorkday(6), time, 'Europe/Berlin').getTime() + 90 * 60_000),
+      });
     const { page } = await open({ width: 390 });
     await signInWithPassword(page, h.crm.url, 'demo', maria());
     for (const url of [
@@ -65,11 +89,22 @@ describe('appointments in Chromium', function () {
       `/appointments/new?serviceId=${service.id}&day=${day}`,
       `/appointments/${row.id}`,
       `/appointments/${row.id}/cancel`,
+      `/appointments/${row.id}/reschedule?day=${nextWorkday(6)}`,
+      `/appointments/${declined.id}`,
     ]) {
       await page.goto(`${h.crm.url}/portal/demo${url}`);
       await expectAccessibleAt390(page, url);
     }
-    await db('appointments').where({ workspace_id: workspaceId, id: row.id }).delete();
+    // "Add to calendar" on the confirmed one, reached and used with the keyboard alone: the .ics file.
+    await page.goto(`${h.crm.url}/portal/demo/appointments/${row.id}`);
+    await tabTo(page, 'a[download]', 'Add to calendar');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+    expect(download.suggestedFilename()).to.equal(`Workshop ${day}.ics`);
+    const file = await download.createReadStream();
+    let ics = '';
+    for await (const chunk of file) ics += chunk.toString();
+    expect(ics).to.contain('METHOD:PUBLISH').and.contain('BEGIN:VEVENT');
+    await db('appointments').where({ workspace_id: workspaceId }).whereIn('id', [row.id, declined.id]).delete();
   });
 
   it('follows the chosen day with its free times, books one and cancels it', async function () {

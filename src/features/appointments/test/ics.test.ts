@@ -49,6 +49,14 @@ describe('appointment invitations (iCalendar)', function () {
     expect(lines).to.not.include('STATUS:CONFIRMED');
   });
 
+  it('publishes a download without an attendee, with the invitation’s UID and sequence', function () {
+    const { attendee: _attendee, ...event } = base;
+    const lines = unfold(invitationIcs({ ...event, method: 'PUBLISH' })).split('\r\n');
+    expect(lines).to.include.members(['METHOD:PUBLISH', 'STATUS:CONFIRMED', 'UID:appointment-1-42@portal.example', 'SEQUENCE:3']);
+    expect(lines.filter((line) => line.startsWith('ATTENDEE'))).to.deep.equal([]);
+    expect(lines.filter((line) => line.startsWith('ORGANIZER'))).to.have.length(1);
+  });
+
   it('folds long lines at 75 octets, never inside a character, and unfolds to the same text', function () {
     const long = `DESCRIPTION:${escapeText('Über die Grüße hinaus: '.repeat(12))}`;
     const folded = foldLine(long);
