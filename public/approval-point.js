@@ -34,8 +34,8 @@
     function show() {
       var placed = x.value !== '' && y.value !== '';
       marks.classList.toggle('approval-view__marks--hidden', !(placed || frame === document.activeElement));
-      pin.setAttribute('cx', at.x + '%');
-      pin.setAttribute('cy', at.y + '%');
+      pin.setAttribute('cx', `${at.x}%`);
+      pin.setAttribute('cy', `${at.y}%`);
     }
     function set(next) {
       at = { x: clamp(next.x), y: clamp(next.y) };

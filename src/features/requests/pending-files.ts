@@ -30,7 +30,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_PENDING = 5;
 
 /** The hidden field naming the pending files the form carries, comma-separated: one field, as the form reader counts fields. */
-export const PENDING_FIELD = 'pending';
+const PENDING_FIELD = 'pending';
 /** The Remove button's field: the pending file to take off the form. */
 export const REMOVE_PENDING_FIELD = 'removePending';
 
