@@ -133,7 +133,7 @@ export interface CrmRecordChange {
     | 'order'
     | 'contract';
   id: string;
-  happened?: 'shared' | 'assigned' | 'issued' | 'sent' | 'answered' | 'requested' | 'shipped' | 'reached';
+  happened?: 'shared' | 'assigned' | 'issued' | 'sent' | 'answered' | 'requested' | 'confirmed' | 'shipped' | 'reached';
   title?: string;
   number?: string;
   contactId?: string;

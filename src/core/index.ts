@@ -160,6 +160,7 @@ export { browserAndSystem } from './http/user-agent.ts';
 export { customOriginOf, markServedHost } from './http/served-host.ts';
 
 // Languages
+export { chosenLocale, rememberChosenLocale } from './i18n/chosen-language.ts';
 export { type Formatters, formattersFor } from './i18n/formatters.ts';
 export { isTimeZone } from './i18n/negotiate.ts';
 export { localeOfTag, requestI18n, type RequestI18n } from './i18n/request-i18n.ts';

@@ -96,7 +96,12 @@ function presentDetail(row: OrderDetailRow): OrderDetail {
       trackingUrl: s.tracking_url?.trim() || null,
       lines: s.lines.map((line) => ({ description: line.description, quantity: Number(line.quantity) })),
     })),
-    reorders: row.reorders.map((draft) => ({ number: draft.number, at: new Date(draft.requested_at) })),
+    reorders: row.reorders.map((draft) => ({
+      number: draft.number,
+      at: new Date(draft.requested_at),
+      // Confirmed by the agency: an order of the client's now, with a page of its own.
+      ...(draft.status !== 'draft' ? { order: { id: toHostId(draft.id), state: STATE_OF[draft.status] } } : {}),
+    })),
   };
 }
 

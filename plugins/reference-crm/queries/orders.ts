@@ -52,7 +52,7 @@ export interface OrderDetailRow extends OrderRow {
     lines: Array<{ description: string; quantity: string }>;
   }>;
   invoices: Array<{ id: number; number: string }>;
-  reorders: Array<{ number: string; requested_at: string }>;
+  reorders: Array<{ id: number; number: string; status: OrderRowStatus; requested_at: string }>;
 }
 
 const SUMMARY_COLUMNS = (db: Db, workspaceId: number) => [
@@ -146,7 +146,7 @@ export async function findClientOrder(
         [ws],
       ),
       db.raw(
-        `coalesce((select json_agg(json_build_object('number', d.number, 'requested_at', d.requested_at) order by d.requested_at, d.id)
+        `coalesce((select json_agg(json_build_object('id', d.id, 'number', d.number, 'status', d.status, 'requested_at', d.requested_at) order by d.requested_at, d.id)
            from orders d where d.workspace_id = ? and d.reorder_of_id = o.id and d.client_id = o.client_id), '[]') as reorders`,
         [ws],
       ),
@@ -353,4 +353,40 @@ export async function insertShipmentOfRest(
   if (order.status === 'confirmed')
     await trx('orders').where({ workspace_id: args.workspaceId, id: order.id }).update({ status: 'shipping' });
   return { id: shipment!.id, number };
+}
+
+/**
+ * Confirms a draft (one a client asked for again, or any other): it becomes `confirmed`, dated
+ * today where it had no date, and takes the workspace's next order number of the year
+ * (SO-2026-004) in place of DRAFT-<id>. Null when the order is not a draft (any more): the
+ * conditional update lets one of two confirmations at once through, the other waits on the row
+ * and then finds no draft. Numbers are drawn one at a time per workspace (a transaction lock), so
+ * two drafts confirmed at once do not take the same one. Run in the caller's transaction.
+ */
+export async function confirmDraftOrder(
+  trx: Knex.Transaction,
+  args: { workspaceId: number; orderId: number; today: string; at: Date },
+): Promise<{ id: number; number: string; client_id: number; client_reference: string | null } | null> {
+  const [draft] = await trx('orders')
+    .where({ workspace_id: args.workspaceId, id: args.orderId, status: 'draft' })
+    .update({ status: 'confirmed', confirmed_at: args.at, ordered_on: trx.raw('coalesce(ordered_on, ?::date)', [args.today]) })
+    .returning<Array<{ id: number }>>(['id']);
+  if (!draft) return null;
+  await trx.raw("select pg_advisory_xact_lock(hashtext('reference-crm order numbers'), ?)", [args.workspaceId]);
+  const prefix = `SO-${args.today.slice(0, 4)}-`;
+  const [last] = await trx('orders')
+    .where({ workspace_id: args.workspaceId })
+    .where('number', 'like', `${prefix}%`)
+    .select<Array<{ n: number | null }>>(trx.raw("max(nullif(substring(number from '\\d+$'), '')::int) as n"));
+  const number = `${prefix}${String((last?.n ?? 0) + 1).padStart(3, '0')}`;
+  const [confirmed] = await trx('orders')
+    .where({ workspace_id: args.workspaceId, id: draft.id })
+    .update({ number })
+    .returning<Array<{ id: number; number: string; client_id: number; client_reference: string | null }>>([
+      'id',
+      'number',
+      'client_id',
+      'client_reference',
+    ]);
+  return confirmed ?? null;
 }

@@ -95,6 +95,7 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
   portal_kept_approvals: BY_WORKSPACE,
   portal_kept_approval_versions: BY_WORKSPACE,
   portal_request_attachments: BY_WORKSPACE,
+  portal_request_pending_files: BY_WORKSPACE,
   portal_sso_providers: BY_WORKSPACE,
   portal_sso_bindings: BY_WORKSPACE,
   portal_sso_identities: BY_WORKSPACE,

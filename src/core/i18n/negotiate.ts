@@ -1,5 +1,6 @@
 // Which language and time zone a page is shown in. Language: the client's own choice (account
-// page), else the workspace's language, else the browser's Accept-Language, else English.
+// page), else the one this browser chose on the sign-in page, else the workspace's language, else
+// the browser's Accept-Language, else English.
 // Time zone: the client's choice, else the browser's (a cookie the portal's script sets), else the
 // workspace's default, else UTC.
 import type { Request } from 'express';
@@ -15,8 +16,14 @@ export function browserLocale(req: Pick<Request, 'get' | 'acceptsLanguages'>): L
   return isLocale(match) ? match : null;
 }
 
-export function chooseLocale(choice: { client?: string | null; workspace?: string | null; browser?: Locale | null }): Locale {
+export function chooseLocale(choice: {
+  client?: string | null;
+  chosen?: Locale | null;
+  workspace?: string | null;
+  browser?: Locale | null;
+}): Locale {
   if (isLocale(choice.client)) return choice.client;
+  if (choice.chosen) return choice.chosen;
   if (isLocale(choice.workspace)) return choice.workspace;
   return choice.browser ?? DEFAULT_LOCALE;
 }

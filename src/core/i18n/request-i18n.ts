@@ -20,12 +20,19 @@ export function requestI18n(
   req: Request,
   preferences: {
     clientLocale?: string | null;
+    /** The language this browser chose before signing in (chosen-language.ts). */
+    chosenLocale?: Locale | null;
     clientTimeZone?: string | null;
     workspaceLocale?: string | null;
     workspaceTimeZone?: string | null;
   } = {},
 ): RequestI18n {
-  const locale = chooseLocale({ client: preferences.clientLocale, workspace: preferences.workspaceLocale, browser: browserLocale(req) });
+  const locale = chooseLocale({
+    client: preferences.clientLocale,
+    chosen: preferences.chosenLocale ?? null,
+    workspace: preferences.workspaceLocale,
+    browser: browserLocale(req),
+  });
   const timeZone = chooseTimeZone({
     client: preferences.clientTimeZone,
     browser: readCookie(req, BROWSER_TIME_ZONE_COOKIE),

@@ -37,7 +37,7 @@ const HOST_RECORD_KINDS = [
 ] as const;
 export type HostRecordKind = (typeof HOST_RECORD_KINDS)[number];
 
-const HOST_HAPPENINGS = ['shared', 'assigned', 'issued', 'sent', 'answered', 'requested', 'shipped', 'reached'] as const;
+const HOST_HAPPENINGS = ['shared', 'assigned', 'issued', 'sent', 'answered', 'requested', 'confirmed', 'shipped', 'reached'] as const;
 /** What happened that the client should be told of: each goes with one kind of record. */
 type HostHappening = (typeof HOST_HAPPENINGS)[number];
 
@@ -62,8 +62,9 @@ export interface HostRecordChange {
    * ticket `answered` (a message from the agency, or a status the agency set), an appointment
    * `answered` (the agency confirmed, declined or moved it: the client is sent the invitation), an
    * approval `requested` (the agency shared a version of the work: occurrence the version's number),
-   * an order `shipped` (a shipment of it left: occurrence the shipment's id; title the client's
-   * reference), a contract `reached` (a line's hours or units this period reached 80 % or 100 % of
+   * an order `confirmed` (a draft, such as one a client asked for with "order again", confirmed by
+   * the agency: occurrence `confirmed`) or `shipped` (a shipment of it left: occurrence the
+   * shipment's id; title the client's reference), a contract `reached` (a line's hours or units this period reached 80 % or 100 % of
    * its allowance: occurrence line, period and threshold; title the line's name, number the
    * threshold in percent).
    */
@@ -83,19 +84,19 @@ export interface HostRecordChange {
 
 const hostId = z.union([z.string().trim().min(1).max(100), z.number().int().nonnegative()]).transform(String);
 
-/** The happening each kind of record can have. */
-const HAPPENS_TO: Record<HostRecordKind, HostHappening> = {
-  document: 'shared',
-  task: 'assigned',
-  invoice: 'issued',
-  proposal: 'sent',
-  quotation: 'sent',
-  ticket: 'answered',
-  request: 'answered',
-  appointment: 'answered',
-  approval: 'requested',
-  order: 'shipped',
-  contract: 'reached',
+/** The happenings each kind of record can have. */
+const HAPPENS_TO: Record<HostRecordKind, readonly HostHappening[]> = {
+  document: ['shared'],
+  task: ['assigned'],
+  invoice: ['issued'],
+  proposal: ['sent'],
+  quotation: ['sent'],
+  ticket: ['answered'],
+  request: ['answered'],
+  appointment: ['answered'],
+  approval: ['requested'],
+  order: ['confirmed', 'shipped'],
+  contract: ['reached'],
 };
 
 const changeSchema = z
@@ -110,7 +111,7 @@ const changeSchema = z
     contactId: hostId.optional(),
     occurrence: z.string().trim().min(1).max(100).optional(),
   })
-  .refine((change) => !change.happened || HAPPENS_TO[change.kind] === change.happened, {
+  .refine((change) => !change.happened || HAPPENS_TO[change.kind].includes(change.happened), {
     message: 'happened does not go with this kind of record (document shared, task assigned, invoice issued, proposal or quotation sent)',
     path: ['happened'],
   })

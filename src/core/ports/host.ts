@@ -2035,8 +2035,11 @@ export interface OrderDetail extends OrderSummary {
   /** The invoices the agency made for it, as the client sees invoices (past draft). */
   invoices: Array<{ id: HostId; number: string }>;
   shipments: OrderShipment[];
-  /** The drafts the client asked for with "order again", oldest first, as the host numbers them. */
-  reorders: Array<{ number: string; at: Date }>;
+  /**
+   * The drafts the client asked for with "order again", oldest first, as the host numbers them;
+   * `order` once the agency confirmed one (its id and state, the client's to open), where the host tells.
+   */
+  reorders: Array<{ number: string; at: Date; order?: { id: HostId; state: OrderState } }>;
 }
 
 /** Which of a client's orders OrdersPort.list returns; every part given narrows the list. */

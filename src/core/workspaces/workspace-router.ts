@@ -29,6 +29,7 @@ import { isFragmentRequest } from '../web/render.ts';
 import { noStore } from '../web/cache-control.ts';
 import type { FileStorage } from '../ports/services.ts';
 import { PORTAL_FLAG } from '../flags/flag-names.ts';
+import { chosenLocale } from '../i18n/chosen-language.ts';
 import { requestI18n } from '../i18n/request-i18n.ts';
 import { PORTAL_SECTIONS, type PortalSection } from '../policies/portal-policy.ts';
 import { enteredByFirstSegment, routeTable } from '../web/route-table.ts';
@@ -116,7 +117,11 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
     const { workspace, settings, branding } = cached;
     // Its pages start at the root of its own domain, so every link, redirect and form action does.
     const base = servedHost ? '' : cached.base;
-    const i18n = requestI18n(req, { workspaceLocale: settings.defaultLocale, workspaceTimeZone: settings.defaultTimeZone });
+    const i18n = requestI18n(req, {
+      chosenLocale: chosenLocale(req),
+      workspaceLocale: settings.defaultLocale,
+      workspaceTimeZone: settings.defaultTimeZone,
+    });
     // A fresh object per request (the signed-in client is added to it); the cached parts are frozen.
     const context: PortalContext = {
       workspace,
@@ -165,8 +170,10 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
     const unreadMessages = countVisible({ message: user.unread_notifications?.message ?? 0 }, context.settings);
     context.client = { user, contact, access, workspaceSettings, unreadNotifications, unreadMessages };
     if (user.locale || user.time_zone) {
+      // The person's saved language wins over the one this browser chose before signing in.
       context.i18n = requestI18n(req, {
         clientLocale: user.locale,
+        chosenLocale: chosenLocale(req),
         clientTimeZone: user.time_zone,
         workspaceLocale: context.settings.defaultLocale,
         workspaceTimeZone: context.settings.defaultTimeZone,

@@ -26,6 +26,7 @@ import {
   portalI18n,
   renderPortalPage,
   requestI18n,
+  chosenLocale,
   requestMeta,
   setClientUserPreferences,
   signedInClient,
@@ -157,6 +158,7 @@ export function createAccountHandlers(deps: {
       client.user.time_zone = input.timeZone || null;
       context.i18n = requestI18n(req, {
         clientLocale: client.user.locale,
+        chosenLocale: chosenLocale(req),
         clientTimeZone: client.user.time_zone,
         workspaceLocale: context.settings.defaultLocale,
         workspaceTimeZone: context.settings.defaultTimeZone,

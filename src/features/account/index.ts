@@ -52,6 +52,7 @@ export function accountFeature(
   const signIn = createAuthHandlers(auth, createPasswordAuthenticator(auth), sessionLifecycle, now, {
     completeSignIn: twoFactorHandlers.completeSignIn,
     recordSignIn: metrics.signIn,
+    languageCookie: { portalPath: config.portalPath, secure: config.secureCookies },
     ...(options.singleSignOn ? { singleSignOn: options.singleSignOn } : {}),
   });
   const emailChange = new EmailChangeService({ db, adapter, twoFactor, mailer, limiter, bus: events });

@@ -123,6 +123,8 @@ export function createApprovalsHandlers(deps: ApprovalsDeps) {
         input: form.input ?? {},
         refusal: form.refusal ? i18n.t(`approvals:refusals.${form.refusal}`) : null,
         decidedNotice: decided && status === 200 ? i18n.t(`approvals:decided.${String(req.query.decided)}`) : null,
+        // Where approval-point.js is served: the script that places the point with a click.
+        assets: portalContext(res).assets,
       },
       status,
     );

@@ -17,11 +17,15 @@ const KIND_OF = {
   contract: 'allowance_nearly_used',
 } as const;
 
+/** An order has two happenings the client is told of: confirmed by the agency, or a shipment of it on its way. */
+const kindOf = (change: ParsedHostChange) =>
+  change.kind === 'order' && change.happened === 'confirmed' ? 'order_confirmed' : KIND_OF[change.kind];
+
 export function clientEventOf(change: ParsedHostChange): ClientEvent {
   return {
     workspaceId: change.workspaceId,
     clientId: change.clientId,
-    kind: KIND_OF[change.kind],
+    kind: kindOf(change),
     subjectType: change.kind,
     subjectId: change.id,
     title: change.title ?? null,

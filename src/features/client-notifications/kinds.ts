@@ -14,6 +14,7 @@ export const NOTIFICATION_KINDS = [
   'request_answered',
   'appointment_answered',
   'approval_requested',
+  'order_confirmed',
   'order_shipped',
   'allowance_nearly_used',
 ] as const;
@@ -49,6 +50,8 @@ export const KIND_RULES: Record<NotificationKind, KindRule> = {
   appointment_answered: { permission: 'appointments', section: 'appointments', channels: ['portal'], defaultChannel: 'portal' },
   // A new version of work waits for the client's decision: the agency's work waits on it.
   approval_requested: { permission: 'approvals', section: 'approvals', channels: CHANNELS, defaultChannel: 'email' },
+  // The agency confirmed an order (a draft a client asked for with "order again"): it will be made and sent.
+  order_confirmed: { permission: 'orders', section: 'orders', channels: CHANNELS, defaultChannel: 'email' },
   // A shipment of the client's order left: someone is to receive it.
   order_shipped: { permission: 'orders', section: 'orders', channels: CHANNELS, defaultChannel: 'email' },
   // A contract line's hours this period reached 80 % (or all) of its allowance: more work costs extra.

@@ -100,7 +100,12 @@ export function presentOrder(i18n: RequestI18n, base: string, settings: PortalSe
       ? order.invoices.map((invoice) => ({ href: `${base}/invoices/${encodeURIComponent(invoice.id)}`, number: invoice.number }))
       : [],
     shipments: order.shipments.map((shipment) => presentShipment(i18n, shipment)),
-    reorders: order.reorders.map((draft) => ({ number: draft.number, when: fmt.day(draft.at) })),
+    reorders: order.reorders.map((draft) => ({
+      number: draft.number,
+      when: fmt.day(draft.at),
+      // Confirmed by the agency: the order it became, with its state, linked.
+      order: draft.order ? { href: orderUrl(base, draft.order.id), state: t(`orders:state.${draft.order.state}`) } : null,
+    })),
     pdfHref: `${orderUrl(base, order.id)}/pdf`,
     againAction: `${orderUrl(base, order.id)}/again`,
   };

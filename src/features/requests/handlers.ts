@@ -22,6 +22,7 @@ import {
   type FileStorage,
   formAnswerStatus,
   type HostAdapter,
+  HttpError,
   insertClientActivity,
   isFragmentRequest,
   notFound,
@@ -51,9 +52,16 @@ import {
 import { presentUploadTypes } from '../documents/index.ts';
 import { sendAttachment } from '../messages/index.ts';
 import { AttachmentId, formSchema, HostRequestId, type MyRequestsQueryInput, typedValues } from './commands.ts';
-import { formUrl, presentCatalogue, presentDetail, presentFormFields, presentSummary } from './presenters.ts';
+import { formUrl, presentCatalogue, presentDetail, presentFormFields, presentPendingFiles, presentSummary } from './presenters.ts';
 import { REQUEST_LIMITS } from './limits.ts';
-import { findRequestAttachment, insertRequestAttachments, listRequestAttachments } from './queries.ts';
+import { type PendingFiles, pendingAsStored, pendingIdsOf, REMOVE_PENDING_FIELD } from './pending-files.ts';
+import {
+  deletePendingFiles,
+  findRequestAttachment,
+  insertRequestAttachments,
+  listRequestAttachments,
+  type PendingFileRow,
+} from './queries.ts';
 
 const REQUESTS_PAGE_SIZE = 25;
 
@@ -67,6 +75,8 @@ export interface RequestsDeps {
   storageQuotaBytes: number;
   /** The counters behind REQUEST_LIMITS, shared across instances. */
   limiter: RateLimiter;
+  /** Files of a refused form, kept to be sent with it again. */
+  pendingFiles: PendingFiles;
   onError: (message: string, err: unknown) => void;
 }
 
@@ -74,9 +84,11 @@ export interface RequestsDeps {
 const receivedForms = new WeakMap<Request, ReceivedAttachmentsForm>();
 /** The definition the form of this request answers (see loadDefinition). */
 const definitions = new WeakMap<Request, RequestDefinition>();
+/** The pending files the form named and this person still has (see resolvePending). */
+const pendingOfForm = new WeakMap<Request, PendingFileRow[]>();
 
 export function createRequestsHandlers(deps: RequestsDeps) {
-  const { db, adapter, storage, bus } = deps;
+  const { db, adapter, storage, bus, pendingFiles } = deps;
   const requests = adapter.requests;
 
   function definitionOf(req: Request): RequestDefinition {
@@ -98,7 +110,7 @@ export function createRequestsHandlers(deps: RequestsDeps) {
     req: Request,
     res: Response,
     definition: RequestDefinition,
-    state: { values?: Record<string, unknown>; errors?: FieldErrors; limited?: string } = {},
+    state: { values?: Record<string, unknown>; errors?: FieldErrors; limited?: string; pending?: PendingFileRow[] } = {},
     status = 200,
   ) {
     const { settings, base } = portalContext(res);
@@ -125,6 +137,7 @@ export function createRequestsHandlers(deps: RequestsDeps) {
         uploads,
         uploadTypes: uploads ? presentUploadTypes(i18n) : null,
         maxAttachment: i18n.fmt.fileSize(attachmentLimitBytes(settings.maxUploadMb)),
+        pending: uploads ? presentPendingFiles(i18n, state.pending ?? []) : null,
       },
       status,
     );
@@ -192,9 +205,21 @@ export function createRequestsHandlers(deps: RequestsDeps) {
     return { message: t(refused.key, { wait: waitInWords(refused.retryAfterSeconds, t) }), retryAfterSeconds: refused.retryAfterSeconds };
   }
 
-  async function forget(req: Request, res: Response) {
+  /**
+   * A refused form's files, not dropped: the ones just received join those it carried already, as
+   * pending files of this form in this session, listed on the form shown again.
+   */
+  async function keepChosen(req: Request, res: Response): Promise<PendingFileRow[]> {
+    const carried = pendingOfForm.get(req) ?? [];
     const received = receivedForms.get(req);
-    if (received) await removeReceived(storage, portalContext(res).workspace.id, received.stored);
+    if (!received || received.stored.length === 0) return carried;
+    const definition = definitionOf(req);
+    if (!definition.fields.some((field) => field.type === 'file')) {
+      await removeReceived(storage, portalContext(res).workspace.id, received.stored);
+      return carried;
+    }
+    const kept = await pendingFiles.keep(pendingFiles.scopeOf(req, res, definition.id), received.stored);
+    return [...carried, ...kept];
   }
 
   return {
@@ -228,14 +253,41 @@ export function createRequestsHandlers(deps: RequestsDeps) {
       next();
     },
 
+    /**
+     * The files the form carried from an earlier refusal (its hidden field), this person's in this
+     * session only; counted with the new ones, so a required file field is answered by either. A
+     * Remove button takes one off and shows the form again as typed, the new files kept too.
+     */
+    resolvePending: async (req: Request, res: Response, next: () => void) => {
+      const definition = definitionOf(req);
+      const scope = pendingFiles.scopeOf(req, res, definition.id);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const removing = typeof body[REMOVE_PENDING_FIELD] === 'string' ? (body[REMOVE_PENDING_FIELD] as string) : null;
+      if (removing !== null) await pendingFiles.remove(scope, removing);
+      const carried = await pendingFiles.find(scope, pendingIdsOf(body));
+      pendingOfForm.set(req, carried);
+      if (removing !== null) {
+        const pending = await keepChosen(req, res);
+        return form(req, res, definition, { values: typedValues(definition.fields, body), pending }, formAnswerStatus(req, 200));
+      }
+      req.body = { ...body, attachments: [...(Array.isArray(body.attachments) ? body.attachments : []), ...carried] };
+      next();
+    },
+
     /** The answers checked against the definition's own fields, by a schema built from them. */
     validateAnswers: async (req: Request, res: Response, next: (err?: unknown) => void) => {
       const definition = definitionOf(req);
       const check = validateBody(formSchema(definition.fields), async (request, response, errors) => {
-        await forget(request, response);
+        const pending = await keepChosen(request, response);
         const body = (request.body ?? {}) as Record<string, unknown>;
         // 422: the form was read, but what it says does not answer the definition's fields.
-        await form(request, response, definition, { values: typedValues(definition.fields, body), errors }, formAnswerStatus(request, 422));
+        await form(
+          request,
+          response,
+          definition,
+          { values: typedValues(definition.fields, body), errors, pending },
+          formAnswerStatus(request, 422),
+        );
       });
       await check(req, res, next);
     },
@@ -257,20 +309,25 @@ export function createRequestsHandlers(deps: RequestsDeps) {
           {
             values: typedValues(definition.fields, body),
             errors: { [fileField?.key ?? 'form']: attachmentRefusalMessage(res, received.refusal) },
+            pending: pendingOfForm.get(req) ?? [],
           },
           formAnswerStatus(req, status),
         );
       }
       const limited = await sendingRefusal(res);
       if (limited) {
-        await forget(req, res);
+        const pending = await keepChosen(req, res);
         res.set('Retry-After', String(limited.retryAfterSeconds));
         // The answers as checked: keyed by field, as the form shows them again.
-        return form(req, res, definition, { values: input, limited: limited.message }, 429);
+        return form(req, res, definition, { values: input, limited: limited.message, pending }, 429);
       }
       // Files only where the form asks for them: a form without a file field keeps none.
-      const stored = fileField ? (received?.stored ?? []) : [];
+      const receivedFiles = fileField ? (received?.stored ?? []) : [];
       if (!fileField && received) await removeReceived(storage, workspace.id, received.stored);
+      // With those the form carried from an earlier refusal, taken over in the request's transaction.
+      const carried = fileField ? (pendingOfForm.get(req) ?? []) : [];
+      const stored = [...receivedFiles, ...carried.map(pendingAsStored)];
+      const pendingScope = pendingFiles.scopeOf(req, res, definition.id);
       const answers: Record<string, RequestAnswer> = {};
       for (const field of definition.fields) {
         if (field.type === 'file') answers[field.key] = field === fileField ? stored.map((file) => file.filename) : [];
@@ -287,6 +344,13 @@ export function createRequestsHandlers(deps: RequestsDeps) {
             { trx, ip: requestMeta(req).ip },
           );
           if (!request) return null;
+          // Carried files the sweep or another tab took meanwhile: the request cannot say it sent them.
+          const taken = await deletePendingFiles(
+            trx,
+            pendingScope,
+            carried.map((row) => row.id),
+          );
+          if (taken.length !== carried.length) throw new HttpError(409, portalI18n(res).t('requests:errors.pendingGone'));
           // Kept by the host, the files are its own now; the portal keeps a row of each otherwise.
           if (!hostKeeps)
             await insertRequestAttachments(
@@ -319,12 +383,13 @@ export function createRequestsHandlers(deps: RequestsDeps) {
           return { request, live };
         })
         .catch(async (err: unknown) => {
-          await removeReceived(storage, workspace.id, stored);
+          // The carried files are still pending (their rows came back with the rollback).
+          await removeReceived(storage, workspace.id, receivedFiles);
           throw err;
         });
       if (!sent) {
         // The host no longer offers it to this person (unpublished meanwhile): nothing was sent.
-        await removeReceived(storage, workspace.id, stored);
+        await removeReceived(storage, workspace.id, receivedFiles);
         throw notFound('requests:errors.definitionNotFound');
       }
       // The host has its own copy of each file: the portal's received ones go.

@@ -2,6 +2,7 @@
 // form, and the client's requests with the agency's answer, kept by the host.
 import type { CoreServices, Feature } from '../../core/index.ts';
 import { createRequestsHandlers } from './handlers.ts';
+import { createPendingFiles, PENDING_SWEEP_MS } from './pending-files.ts';
 import { requestsManifest } from './manifest.ts';
 import { requestsPersonalData } from './personal-data.ts';
 import { REQUESTS_MULTIPART_PATHS, requestsRoutes } from './routes.ts';
@@ -12,10 +13,12 @@ export type { StaffRequestFile } from './staff-files.ts';
 export function requestsFeature(core: CoreServices): Feature & { staffFiles: StaffRequestFiles } {
   const { db, adapter, events, storage, virusScanner, config, logger } = core;
   const { requests } = adapter;
+  const onError = (message: string, err: unknown) => logger.error(message, err);
+  const pendingFiles = createPendingFiles({ db, storage, now: core.now, onError });
   return {
     name: requestsManifest.name,
     needs: { ports: ['requests'] },
-    personalData: requestsPersonalData({ db, storage }),
+    personalData: requestsPersonalData({ db, storage, now: core.now }),
     clientRoutes: requests
       ? [
           requestsRoutes(
@@ -27,9 +30,20 @@ export function requestsFeature(core: CoreServices): Feature & { staffFiles: Sta
               virusScanner,
               storageQuotaBytes: config.workspaceStorageQuotaBytes,
               limiter: core.limiter,
-              onError: (message, err) => logger.error(message, err),
+              pendingFiles,
+              onError,
             }),
           ),
+        ]
+      : [],
+    // A refused form's files wait an hour at most, and no longer than their session.
+    jobs: requests
+      ? [
+          {
+            name: 'pending request files',
+            everyMs: PENDING_SWEEP_MS,
+            run: () => void pendingFiles.sweep().catch((err: unknown) => onError('pending request files sweep failed', err)),
+          },
         ]
       : [],
     // A request with files carries its CSRF token in its body, checked as it is read.

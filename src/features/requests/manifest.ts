@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import type { FeatureManifest } from '../../core/index.ts';
 import * as requests from './migrations/20270403000001_requests.ts';
+import * as pendingFiles from './migrations/20270618000001_request_pending_files.ts';
 
 export const requestsManifest: FeatureManifest = {
   name: 'requests',
@@ -10,5 +11,6 @@ export const requestsManifest: FeatureManifest = {
   locales: fileURLToPath(new URL('./locales', import.meta.url)),
   migrations: {
     '20270403000001_requests': requests,
+    '20270618000001_request_pending_files': pendingFiles,
   },
 };

@@ -13,7 +13,7 @@ import type {
   RequestSummary,
 } from '../../core/index.ts';
 import { choiceName, inputName } from './commands.ts';
-import type { RequestAttachmentRow } from './queries.ts';
+import type { PendingFileRow, RequestAttachmentRow } from './queries.ts';
 
 /** The status chip's look for each state (views/partials/status-chip.ejs). */
 const CHIP: Record<RequestState, string> = { submitted: 'open', inReview: 'awaiting', answered: 'done', closed: 'off' };
@@ -23,6 +23,14 @@ export const formUrl = (base: string, definitionId: string) => `${base}/requests
 
 function stateWords(i18n: RequestI18n, request: Pick<RequestSummary, 'state' | 'statusLabel'>) {
   return { chip: CHIP[request.state], stateLabel: i18n.t(`requests:state.${request.state}`), statusLabel: request.statusLabel };
+}
+
+/** A refused form's files, sent with it again: each with its size, and the ids for the form's hidden field. */
+export function presentPendingFiles(i18n: RequestI18n, rows: readonly PendingFileRow[]) {
+  return {
+    ids: rows.map((row) => row.id).join(','),
+    files: rows.map((row) => ({ id: row.id, name: row.filename, size: i18n.fmt.fileSize(Number(row.size_bytes)) })),
+  };
 }
 
 /** The catalogue, in the host's order, grouped by the host's categories (uncategorised last). */

@@ -17,7 +17,16 @@ export function requestsRoutes(h: RequestsHandlers): Router {
   const requests = allow.section('requests');
   router.get('/requests', requests, h.catalogue);
   router.get(FORM_PATH, requests, allow.company('requests'), h.newForm);
-  router.post(FORM_PATH, requests, allow.company('requests'), h.loadDefinition, h.receiveForm, h.validateAnswers, h.submit);
+  router.post(
+    FORM_PATH,
+    requests,
+    allow.company('requests'),
+    h.loadDefinition,
+    h.receiveForm,
+    h.resolvePending,
+    h.validateAnswers,
+    h.submit,
+  );
   router.get('/requests/mine', requests, validateQuery(MyRequestsQuery), h.mine);
   router.get('/requests/mine/:requestId', requests, h.show);
   router.get('/requests/mine/:requestId/files/:attachmentId', requests, h.attachment);

@@ -94,11 +94,18 @@ function asFile(file: Express.Multer.File, message: string | null, staffId: numb
 const utc = (at: Date) => `${at.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
 
 const percent = (fraction: string | null) => (fraction === null ? null : `${Math.round(Number(fraction) * 1000) / 10} %`);
+/** A fraction (0–1) as the percentage an SVG coordinate takes: "40%". */
+const svgPercent = (fraction: string) => `${Math.round(Number(fraction) * 1000) / 10}%`;
 
 function presentDecision(row: ApprovalDecisionRow) {
   const x = percent(row.point_x);
   const y = percent(row.point_y);
   return {
+    // Where the comment's pin stands on the version's image (not on a PDF's page: that is not shown here).
+    pin:
+      row.point_x !== null && row.point_y !== null && row.point_page === null
+        ? { x: svgPercent(row.point_x), y: svgPercent(row.point_y) }
+        : null,
     outcome: row.outcome,
     label: statusLabel(row.outcome),
     badge: row.outcome === 'approved' ? 'accepted' : 'declined',
@@ -163,6 +170,8 @@ export function approvalRoutes({ db, plugins }: RouteDeps & { plugins?: readonly
           sharedBy: v.staff_name ?? '—',
           sharedAt: utc(v.created_at),
           downloadHref: `/approvals/${id}/versions/${v.number}/download`,
+          // An image is shown on the page, with the pin of its comment's point.
+          image: /^image\/(png|jpeg|gif|webp)$/.test(v.content_type),
           decision: byVersion.get(v.number) ?? null,
         })),
         form: formView({}, errors),

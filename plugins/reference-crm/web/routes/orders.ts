@@ -1,13 +1,21 @@
 // Orders, the agency's side: the workspace's orders newest first, and one order with its lines and
 // shipments. A draft a client asked for with "order again" in the portal says so on its page:
-// which order it copies, who asked and when, so staff check it and confirm it as they would any
-// draft. Staff send what is left of a confirmed order as a shipment (post/redirect/get), which
+// which order it copies, who asked and when, so staff check it and confirm it (post/redirect/get;
+// a draft only, 409 otherwise, and of two confirmations at once one goes through), which tells the
+// plugins once written (the client portal tells the client's people it is confirmed). Staff send what is left of a confirmed order as a shipment (post/redirect/get), which
 // tells the plugins once written (the client portal tells the client's people it is on its way).
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { CrmPlugin } from '../../crm-plugin.ts';
 import { inTransaction } from '../../queries/db.ts';
-import { insertShipmentOfRest, staffOrderLines, staffOrderShipments, staffOrders, type StaffOrderRow } from '../../queries/orders.ts';
+import {
+  confirmDraftOrder,
+  insertShipmentOfRest,
+  staffOrderLines,
+  staffOrderShipments,
+  staffOrders,
+  type StaffOrderRow,
+} from '../../queries/orders.ts';
 import { requireStaff, staffOf } from '../auth.ts';
 import { type FieldError, optionalText, parseForm, websiteField } from '../forms.ts';
 import { formatMoney, statusLabel } from '../presenters.ts';
@@ -84,6 +92,8 @@ export function orderRoutes({ db, plugins }: RouteDeps & { plugins?: readonly Cr
           sent: shipment.sent_on ?? '—',
         })),
         canSend: SENDABLE.has(order.status),
+        canConfirm: order.status === 'draft',
+        confirmPath: `/orders/${order.id}/confirm`,
         form: formView(values, errors),
         shipmentPath: `/orders/${order.id}/shipments`,
       },
@@ -98,6 +108,29 @@ export function orderRoutes({ db, plugins }: RouteDeps & { plugins?: readonly Cr
   });
 
   router.get('/orders/:id', requireStaff, async (req, res) => showOrder(res, routeId(req.params.id), {}, []));
+
+  router.post('/orders/:id/confirm', requireStaff, async (req, res) => {
+    const { workspaceId } = staffOf(res);
+    const orderId = routeId(req.params.id);
+    found((await staffOrders(db, { workspaceId, orderId, limit: 1 }))[0] ?? null);
+    const now = new Date();
+    const confirmed = await inTransaction(db, (trx) =>
+      confirmDraftOrder(trx, { workspaceId, orderId, today: now.toISOString().slice(0, 10), at: now }),
+    );
+    if (!confirmed)
+      return showOrder(res, orderId, {}, [{ field: '', message: 'Only a draft can be confirmed, and this order is no draft.' }], 409);
+    await tellPlugins(plugins, {
+      workspaceId,
+      clientId: confirmed.client_id,
+      kind: 'order',
+      id: confirmed.id,
+      happened: 'confirmed',
+      number: confirmed.number,
+      ...(confirmed.client_reference ? { title: confirmed.client_reference } : {}),
+      occurrence: 'confirmed',
+    });
+    res.redirect(303, `/orders/${orderId}`);
+  });
 
   router.post('/orders/:id/shipments', requireStaff, async (req, res) => {
     const { workspaceId } = staffOf(res);

@@ -12,15 +12,26 @@ import {
   notFound,
   portalContext,
   portalI18n,
+  LOCALE_NAMES,
+  type Locale,
+  rememberChosenLocale,
   renderPortalPage,
   requestMeta,
   safeNext,
   type SessionLifecycle,
   signInMethods,
+  SUPPORTED_LOCALES,
   tooManyRequests,
 } from '../../../core/index.ts';
 import type { AuthService } from './auth-service.ts';
-import type { ForgotPasswordInput, PasswordSignInInput, RequestCodeInput, SetPasswordInput, VerifyCodeInput } from './commands.ts';
+import type {
+  ChooseLanguageInput,
+  ForgotPasswordInput,
+  PasswordSignInInput,
+  RequestCodeInput,
+  SetPasswordInput,
+  VerifyCodeInput,
+} from './commands.ts';
 import type { PasswordAuthenticator } from './password-strategy.ts';
 
 const NOTICES = new Set(['signed-out', 'password-reset']);
@@ -32,6 +43,11 @@ function formValues(req: Request): Record<string, string> {
   for (const key of ['email', 'next']) if (typeof body[key] === 'string') values[key] = (body[key] as string).slice(0, 320);
   if (!values.next && typeof req.query.next === 'string') values.next = req.query.next.slice(0, 500);
   return values;
+}
+
+/** The chooser's languages, each named in itself, the page's own marked as current. */
+function languageChoices(current: Locale) {
+  return SUPPORTED_LOCALES.map((code) => ({ code, name: LOCALE_NAMES[code], current: code === current }));
 }
 
 function rateLimited(res: Response, retryAfterSeconds: number): never {
@@ -87,6 +103,8 @@ const NO_OPTIONS: SignInOptions = { providers: [], action: null, endSession: nul
 
 export interface AuthHandlerHooks {
   completeSignIn?: CompleteSignIn;
+  /** Where and how the language chosen on the sign-in page is kept (the portal's cookie settings). */
+  languageCookie?: { portalPath: string; secure: boolean };
   recordSignIn?: SignInRecorder;
   singleSignOn?: SingleSignOnHooks;
 }
@@ -99,6 +117,7 @@ export function createAuthHandlers(
   hooks: AuthHandlerHooks = {},
 ) {
   const recordSignIn: SignInRecorder = hooks.recordSignIn ?? (() => {});
+  const languageCookie = hooks.languageCookie ?? { portalPath: '/portal', secure: false };
   const completeSignIn: CompleteSignIn =
     hooks.completeSignIn ??
     (async (req, res, user, next, method) => {
@@ -131,7 +150,7 @@ export function createAuthHandlers(
       res,
       'auth/sign-in',
       t('auth:signIn.title'),
-      { methods: signInMethods(settings), values, errors, alert, notice, singleSignOn },
+      { methods: signInMethods(settings), values, errors, alert, notice, singleSignOn, languages: languageChoices(portalI18n(res).locale) },
       formAnswerStatus(req, status ?? res.statusCode),
     );
   };
@@ -178,6 +197,14 @@ export function createAuthHandlers(
       await showSignIn(req, res);
     },
     invalidSignIn: (req: Request, res: Response, errors: FieldErrors) => showSignIn(req, res, errors, 400),
+
+    /** The sign-in page's language chooser: kept on this browser, then the page again in it. */
+    chooseLanguage: (req: Request, res: Response) => {
+      const input = req.body as ChooseLanguageInput;
+      rememberChosenLocale(req, res, input.locale, languageCookie);
+      res.redirect(303, `${portalContext(res).base}/sign-in${input.next ? `?next=${encodeURIComponent(input.next)}` : ''}`);
+    },
+    invalidLanguage: (req: Request, res: Response) => showSignIn(req, res, {}, 400, portalI18n(res).t('auth:signIn.languages.invalid')),
 
     /** The sign-in form posts here; a reload or a bookmark of the address lands on the form. */
     toSignIn: (req: Request, res: Response) => {

@@ -2,7 +2,14 @@
 // validation, handler.
 import { Router } from 'express';
 import { validateBody } from '../../../core/index.ts';
-import { ForgotPasswordCommand, PasswordSignInCommand, RequestCodeCommand, SetPasswordCommand, VerifyCodeCommand } from './commands.ts';
+import {
+  ChooseLanguageCommand,
+  ForgotPasswordCommand,
+  PasswordSignInCommand,
+  RequestCodeCommand,
+  SetPasswordCommand,
+  VerifyCodeCommand,
+} from './commands.ts';
 import type { AuthHandlers } from './handlers.ts';
 
 export function authRoutes(h: AuthHandlers): Router {
@@ -11,6 +18,8 @@ export function authRoutes(h: AuthHandlers): Router {
   const password = h.requireMethod('password');
 
   router.get('/sign-in', h.showSignIn);
+  router.post('/sign-in/language', validateBody(ChooseLanguageCommand, h.invalidLanguage), h.chooseLanguage);
+  router.get('/sign-in/language', h.toSignIn);
   router.post('/sign-in/code', code, validateBody(RequestCodeCommand, h.invalidSignIn), h.requestCode);
   router.get('/sign-in/code', code, h.showCodeForm);
   router.post('/sign-in/code/verify', code, validateBody(VerifyCodeCommand, h.invalidCode), h.verifyCode);

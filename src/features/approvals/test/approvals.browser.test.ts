@@ -132,4 +132,62 @@ describe('approvals in Chromium', function () {
       expect(await page.getAttribute('iframe.approval-view__pdf', 'src')).to.equal(`/portal/demo/approvals/${proof.id}/versions/1/file`);
     }
   });
+
+  it('places the point with a click on the image and with the arrow keys, and both sides show its pin', async function () {
+    const db = h.crm.db;
+    const client = (await db('approval_requests').where({ id: designId }).first('client_id')).client_id;
+    const staffId = (await db('staff_users').where({ workspace_id: workspaceId }).orderBy('id').first('id')).id;
+    const banner = homepageDesign([120, 40, 40]);
+    const [approval] = await db('approval_requests')
+      .insert({ workspace_id: workspaceId, client_id: client, title: 'Spring banner', staff_id: staffId })
+      .returning('id');
+    await db('approval_versions').insert({
+      workspace_id: workspaceId,
+      request_id: approval.id,
+      number: 1,
+      filename: 'spring-banner.png',
+      content_type: 'image/png',
+      size_bytes: banner.length,
+      content: banner,
+      sha256: sha256(banner),
+      message: 'The banner for the spring sale.',
+      staff_id: staffId,
+    });
+    const { page } = await open({ width: 390 });
+    await signInWithPassword(page, h.crm.url, 'demo', maria());
+    await page.goto(`${h.crm.url}/portal/demo/approvals/${approval.id}`);
+    await page.waitForFunction(() => (document.querySelector('.approval-view img') as HTMLImageElement | null)?.complete === true);
+    const box = (await page.locator('.approval-view img').boundingBox())!;
+    await page.locator('.approval-view img').click({ position: { x: box.width * 0.25, y: box.height * 0.75 } });
+    expect([await page.inputValue('#approval-point-x'), await page.inputValue('#approval-point-y')]).to.deep.equal(['25', '75']);
+    // By keyboard: the image takes the focus, the arrow keys move the pin, Enter sets it.
+    await page.focus('[data-approval-point]');
+    for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Shift+ArrowUp');
+    await page.keyboard.press('Enter');
+    expect([await page.inputValue('#approval-point-x'), await page.inputValue('#approval-point-y')]).to.deep.equal(['30', '65']);
+    await expectAccessibleAt390(page, 'an image with a point being placed');
+    await page.fill('#approval-comment', 'Move the logo here.');
+    await Promise.all([page.waitForURL(/decided=changes_requested/), page.click('button:has-text("Ask for changes")')]);
+
+    const saved = await db('portal_approval_decisions')
+      .where({ workspace_id: String(workspaceId), approval_id: String(approval.id) })
+      .first('point_x', 'point_y', 'point_page');
+    expect([Number(saved.point_x), Number(saved.point_y), saved.point_page]).to.deep.equal([0.3, 0.65, null]);
+    // The client's page: a numbered pin at the point, a link to its comment.
+    const pin = page.locator('a.approval-pin[href="#decision-1"]');
+    expect(await pin.locator('text').textContent()).to.equal('1');
+    expect(await pin.locator('circle').getAttribute('cx')).to.equal('30%');
+    expect(await page.locator('#decision-1').textContent()).to.contain('Move the logo here.');
+    await expectAccessibleAt390(page, 'an image with its pin');
+
+    // The staff's page of the approval in the CRM: the image with the same pin.
+    const staff = await open({ width: 390 });
+    await staffSignIn(staff.page, h.crm.url, staffLogin());
+    await staff.page.goto(`${h.crm.url}/approvals/${approval.id}`);
+    const staffPin = staff.page.locator('.approval-image a.approval-pin[href="#decision-1"]');
+    expect(await staffPin.locator('circle').getAttribute('cy')).to.equal('65%');
+    expect(await staff.page.locator('#decision-1').textContent()).to.contain('Move the logo here.');
+    await expectAccessibleAt390(staff.page, 'the staff approval page with its pin');
+  });
 });

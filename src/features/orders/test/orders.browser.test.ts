@@ -9,6 +9,7 @@ import {
   openPage,
   portalInChromium,
   signInWithPassword,
+  staffSignIn,
   tabTo,
 } from '../../../../test/support/browser-pages.ts';
 import type { PortalHarness } from '../../../../test/support/portal-harness.ts';
@@ -69,6 +70,48 @@ describe('client orders in Chromium', function () {
       await h.crm.db('client_users').where({ email: login.email }).update({ locale: null });
       await h.crm.db('orders').where({ workspace_id: workspace.id, status: 'draft' }).whereNotNull('reorder_of_id').delete();
       await tab.context.close();
+    }
+  });
+
+  it('confirms an "order again" draft on the staff page, and the client sees it confirmed', async function () {
+    const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
+    const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
+    const workspace = await h.crm.db('workspaces').where({ slug: 'demo' }).first('id');
+    await h.crm
+      .db('workspace_client_portal_settings')
+      .insert({ workspace_id: String(workspace.id), show_orders: true })
+      .onConflict('workspace_id')
+      .merge();
+    await h.crm.portal.workspaceChanged(String(workspace.id));
+    const from = (await h.crm.db('orders').where({ workspace_id: workspace.id, number: 'SO-2026-002' }).first('id')).id as number;
+    const client = await openPage(browser);
+    const agency = await openPage(browser);
+    try {
+      await signInWithPassword(client.page, h.crm.url, 'demo', login);
+      await client.page.goto(`${h.crm.url}/portal/demo/orders/${from}`);
+      await Promise.all([client.page.waitForURL(/asked=1/), client.page.click('button:has-text("Order again")')]);
+      const draft = await h.crm.db('orders').where({ workspace_id: workspace.id, reorder_of_id: from, status: 'draft' }).first('id');
+
+      await staffSignIn(agency.page, h.crm.url, admin);
+      await agency.page.goto(`${h.crm.url}/orders/${draft.id}`);
+      await checkPage(agency.page, 'staff draft order');
+      await tabTo(agency.page, 'button', 'Confirm the order');
+      await Promise.all([agency.page.waitForLoadState('load'), agency.page.keyboard.press('Enter')]);
+      await agency.page.waitForSelector('text=Send the shipment');
+      const number = (await h.crm.db('orders').where({ workspace_id: workspace.id, id: draft.id }).first('number')).number as string;
+      expect(await agency.page.textContent('h1')).to.equal(`Order ${number}`);
+
+      await client.page.goto(`${h.crm.url}/portal/demo/orders/${from}`);
+      const link = client.page.locator(`#reorders a[href="/portal/demo/orders/${draft.id}"]`);
+      expect(await link.textContent())
+        .to.contain(`Order ${number}`)
+        .and.contain('Confirmed');
+      await checkPage(client.page, 'order page with a confirmed order again');
+      expect([...client.consoleErrors, ...agency.consoleErrors]).to.deep.equal([]);
+    } finally {
+      await h.crm.db('orders').where({ workspace_id: workspace.id }).whereNotNull('reorder_of_id').delete();
+      await client.context.close();
+      await agency.context.close();
     }
   });
 });

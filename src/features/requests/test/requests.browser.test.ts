@@ -75,4 +75,36 @@ describe('requests in Chromium', function () {
     await desk.page.goto(`${h.crm.url}/quotations/new?request=${requestId}`);
     await expectAccessible(desk.page, 'staff quotation from a request');
   });
+
+  for (const javaScriptEnabled of [true, false]) {
+    it(`keeps the files of a refused form, removable, and sends them with it again (${javaScriptEnabled ? 'htmx' : 'no JavaScript'})`, async function () {
+      const { page, consoleErrors } = await open({ width: 390, javaScriptEnabled });
+      await signInWithPassword(page, h.crm.url, 'demo', maria());
+      const quote = await definitionId('Request a quote for printing');
+      await page.goto(`${h.crm.url}/portal/demo/requests/new/${quote}`);
+      await page.fill('#request-quantity', '3');
+      await page.setInputFiles('#request-artwork', [
+        { name: 'kept.pdf', mimeType: 'application/pdf', buffer: smallPdf('kept') },
+        { name: 'dropped.pdf', mimeType: 'application/pdf', buffer: smallPdf('dropped') },
+      ]);
+      await page.click('button:has-text("Send request")');
+      await page.waitForSelector('text=Fill this in: the request needs it.');
+      await page.waitForSelector('.pending-files li:has-text("Attached: kept.pdf")');
+      // axe runs in the page: checked where the page runs scripts.
+      if (javaScriptEnabled) await expectAccessibleAt390(page, 'refused quote request with its files kept');
+
+      await page.click('button[aria-label="Remove dropped.pdf"]');
+      await page.waitForSelector('.pending-files li:has-text("dropped.pdf")', { state: 'detached' });
+      expect(await page.inputValue('#request-quantity'), 'what was typed').to.equal('3');
+
+      await page.selectOption('#request-product', { label: 'Posters' });
+      await page.fill('#request-quantity', '250');
+      await Promise.all([page.waitForURL(/\/requests\/mine\/\d+$/), page.click('button:has-text("Send request")')]);
+      const shown = await page.textContent('#request');
+      expect(shown).to.contain('kept.pdf');
+      expect(shown).to.not.contain('dropped.pdf');
+      // Without JavaScript, Chromium reports the refused form's 422 as a resource that failed to load.
+      consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !/status of 422/.test(e)));
+    });
+  }
 });
