@@ -130,6 +130,14 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     purpose: 'the files a client sent with a service or quote request, kept in the portal’s storage where the host keeps none',
   },
   {
+    name: 'portal_request_pending_files',
+    purpose: 'files of a request form the portal refused, kept for an hour for that person’s session so they are sent with it again',
+  },
+  {
+    name: 'portal_knowledge_votes',
+    purpose: 'whether a help article helped: one answer per person and article, changeable',
+  },
+  {
     name: 'portal_kept_approvals',
     purpose: 'work the agency shares for a client’s approval, kept by the portal beside a host that keeps only the files',
   },

@@ -6,7 +6,6 @@
 // a marked question: a "QUESTION: ..." value with the candidates, which the binding file's format
 // refuses until a person answers it. Nothing is guessed: where two columns could hold a value and
 // no name settles it, both are named in a question.
-import { CONTACT_PASSWORD_FORMATS, STAFF_PASSWORD_FORMATS } from '../../plugins/file-binding/format.ts';
 import type { CatalogColumn } from '../catalog/types.ts';
 import type { Samples } from '../findings/samples.ts';
 import type { ColumnRole } from '../recognition/column-roles.ts';
@@ -78,6 +77,13 @@ const PREFER = {
  * so (a workspace's only "name" column may be an integration's, shopify_name).
  */
 const MUST_FIT = new Set<keyof typeof PREFER>(['name', 'slug', 'total']);
+
+/**
+ * The hash formats a binding file accepts for contacts' and staff's passwords (its format module
+ * checks them; the audit names no binding, so it keeps the list, and a test holds the two equal).
+ */
+export const CONTACT_PASSWORD_FORMATS = ['bcrypt', 'php', 'argon2id'] as const;
+export const STAFF_PASSWORD_FORMATS = [...CONTACT_PASSWORD_FORMATS, 'md5'] as const;
 
 const SECTION_OF: Partial<Record<ConceptId, string>> = {
   workspace: 'workspaces',

@@ -19,8 +19,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Knex } from 'knex';
 import { isPair, isScalar, parseDocument, visit } from 'yaml';
+import { CONTACT_PASSWORD_FORMATS, STAFF_PASSWORD_FORMATS } from '../../audit/binding-file/draft-binding.ts';
 import { writeBindingDraft } from '../../audit/binding-file/write-binding.ts';
 import { inspectHost } from '../../audit/run-audit.ts';
+import * as bindingFormat from '../../plugins/file-binding/format.ts';
 import { BindingFileError, parseBindingFile } from '../../plugins/file-binding/load.ts';
 import { realSchemaUnavailable } from '../file-binding/real-schema.ts';
 import { loadFrontAccounting, seedFrontAccounting } from '../file-binding/seeded-frontaccounting.ts';
@@ -116,6 +118,13 @@ function normal(file: unknown): unknown {
     key === 'where' && value && typeof value === 'object' && Object.keys(value).length === 0 ? undefined : value,
   );
 }
+
+describe('npm run audit -- --write-binding: the hash formats it offers', function () {
+  it('are those the binding file accepts, for contacts and for staff', function () {
+    expect(CONTACT_PASSWORD_FORMATS).to.deep.equal(bindingFormat.CONTACT_PASSWORD_FORMATS);
+    expect(STAFF_PASSWORD_FORMATS).to.deep.equal(bindingFormat.STAFF_PASSWORD_FORMATS);
+  });
+});
 
 describe('npm run audit -- --write-binding on Invoice Ninja', function () {
   this.timeout(180_000);

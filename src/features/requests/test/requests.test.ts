@@ -410,10 +410,13 @@ describe('client service and quote requests', function () {
     };
     expect(json.json.files.map((f) => f.filename)).to.include('artwork.pdf');
     expect((exported.entries ?? []).some((e) => e.path === json.json.files[0]!.path)).to.equal(true);
+    // Every file the person sent (this file's other tests send some too), each exported, each unlinked.
+    const sent = await h.crm.db('portal_request_attachments').where({ workspace_id: String(workspaceId), client_user_id: user.id });
+    expect(json.json.files).to.have.length(sent.length);
     const erased = await h.crm.db.transaction((trx) =>
       hook.erase(trx, { workspaceId: String(workspaceId), id: user.id, contactId: '', clientId: '', email: '' }),
     );
-    expect(erased.counts).to.deep.equal({ requestFiles: 1 });
+    expect(erased.counts).to.deep.equal({ requestFiles: sent.length });
     const file = await h.crm
       .db('portal_request_attachments')
       .where({ workspace_id: String(workspaceId), filename: 'artwork.pdf' })
