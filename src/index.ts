@@ -84,6 +84,7 @@ export { ensureDemoClientLogins } from './core/client-users/demo-logins.ts';
 export { HttpError } from './core/http/http-error.ts';
 export { listen, ListenError } from './core/http/listen.ts';
 export { escapeHtml } from './core/web/escape-html.ts';
+export { oneWritePerSession } from './core/web/one-write-per-session.ts';
 export { hasInvisibleFormatting } from './core/web/invisible-formatting.ts';
 export { translator, type Locale, type Translate } from './core/i18n/translations.ts';
 export { browserLocale } from './core/i18n/negotiate.ts';

@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import type pg from 'pg';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { VirusScanner } from '../../src/index.ts';
+import { oneWritePerSession, type VirusScanner } from '../../src/index.ts';
 import { hostSecurityHeaders } from '../shared/host-http.ts';
 import { loadStaff, requireStaff } from './web/auth.ts';
 import { csrfProtection, ensureCsrfToken } from './web/csrf.ts';
@@ -32,7 +32,7 @@ import { contractRoutes } from './web/routes/contracts.ts';
 import { deviceRoutes } from './web/routes/devices.ts';
 import { appointmentSetupRoutes } from './web/routes/appointment-setup.ts';
 import { requestCatalogueRoutes } from './web/routes/request-catalogue.ts';
-import { createCrmSession } from './web/session.ts';
+import { CRM_SESSION_COOKIE, createCrmSession } from './web/session.ts';
 import { pluginHeaderItems } from './web/header-items.ts';
 import type { CrmPlugin, CrmStaffHelpers } from './crm-plugin.ts';
 
@@ -53,6 +53,8 @@ export interface ReferenceCrmAppOptions {
   virusScanner?: VirusScanner;
 }
 
+/** A staff session's forms that may wait for their turn; past it, 409 at once (as the portal's clients). */
+const STAFF_WRITES_WAITING = 50;
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 const BODY_LIMIT = '200kb';
 
@@ -115,6 +117,9 @@ export function createReferenceCrmApp(options: ReferenceCrmAppOptions): express.
     next();
   });
 
+  // One staff form at a time per session, as the portal holds its clients' (a burst of one
+  // person's POSTs takes its turns before it reads its session or takes a pooled connection).
+  app.use(oneWritePerSession({ maxWaiting: STAFF_WRITES_WAITING, cookie: CRM_SESSION_COOKIE }));
   app.use(
     createCrmSession({
       pool: options.sessionPool,

@@ -6,7 +6,7 @@
 // measures it). A request sent in order after the one before it is answered as it would be alone
 // (a double click's second decision finds the first and says "already decided").
 //
-// Keyed by the session cookie as sent, so no database read is needed to know whose it is; a
+// Keyed by the session cookie as sent (the portal's, or a host staff app's), so no database read is needed to know whose it is; a
 // request without one passes. Uploads (multipart) pass too: they stream their body for as long as
 // the person's connection takes, and another form of theirs should not wait for it. What two
 // writes at once may do is still decided by the database (locks, unique keys), across instances.
@@ -20,12 +20,14 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** What a request refused here is told (also a key of common:errors.messages, for its translation). */
 export const TOO_MANY_AT_ONCE = 'Your earlier requests are still being handled. Please wait a moment, reload the page and try again.';
 
-export function oneWritePerSession(options: { maxWaiting: number }): RequestHandler {
+/** `cookie`: the session cookie that says whose a request is (the portal's, unless a host's staff app names its own). */
+export function oneWritePerSession(options: { maxWaiting: number; cookie?: string }): RequestHandler {
+  const cookie = options.cookie ?? SESSION_COOKIE;
   /** Per session with a request under way: the requests waiting for their turn, in order. */
   const lanes = new Map<string, Array<() => void>>();
 
   return (req: Request, res: Response, next: NextFunction) => {
-    const key = READS.has(req.method) || req.is('multipart/form-data') ? undefined : readCookie(req, SESSION_COOKIE);
+    const key = READS.has(req.method) || req.is('multipart/form-data') ? undefined : readCookie(req, cookie);
     if (!key) return next();
     const handOn = () => {
       const waiting = lanes.get(key);
