@@ -183,8 +183,13 @@ export async function updateService(db: Db, args: { workspaceId: number; service
     });
 }
 
-/** The week's opening hours replaced by `ranges`; the caller holds a transaction, so no booking reads half a week. */
+/**
+ * The week's opening hours replaced by `ranges`; the caller holds a transaction, so no booking reads
+ * half a week. The workspace's row is locked first: two replacements at once run one after the
+ * other, and the second's delete sees the first's rows (without it, both weeks would stay).
+ */
 export async function replaceAppointmentHours(db: Db, args: { workspaceId: number; ranges: readonly OpeningRange[] }): Promise<void> {
+  await db('workspaces').where({ id: args.workspaceId }).forUpdate().first('id');
   await db('appointment_hours').where({ workspace_id: args.workspaceId }).delete();
   if (args.ranges.length === 0) return;
   await db('appointment_hours').insert(
