@@ -48,3 +48,18 @@ export async function readColumnTypes(db: Knex, columns: Array<{ table: string; 
 export function keyKindOf(dataType: string | undefined): KeyKind {
   return dataType === undefined ? 'text' : INTEGER_TYPES.has(dataType) ? 'integer' : dataType === 'uuid' ? 'uuid' : 'text';
 }
+
+/** How a port reads the portal's ids of a workspace, a client and a contact (null: cannot be one). */
+export interface PersonKeys {
+  workspace(id: string): string | null;
+  client(id: string): string | null;
+  contact(id: string): string | null;
+}
+
+/** A person's scope from the portal's ids as the host's columns take them, or null when any cannot be one. */
+export function personScope(keys: PersonKeys, workspaceId: string, clientId: string, contactId: string) {
+  const ws = keys.workspace(workspaceId);
+  const client = keys.client(clientId);
+  const contact = keys.contact(contactId);
+  return ws === null || client === null || contact === null ? null : { ws, client, contact };
+}

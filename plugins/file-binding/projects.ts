@@ -12,16 +12,14 @@ import {
 } from '../../src/index.ts';
 import type { ProjectConcept, TaskConcept } from './format.ts';
 import { activeProjectCount, type ProjectRow, projectQuery } from './queries/projects.ts';
+import { type PersonKeys, personScope } from './keys.ts';
 import type { WorkspaceRule } from './queries/scoped.ts';
 import { taskQuery, type TaskRow } from './queries/tasks.ts';
 
 /** The most tasks a project's page lists. */
 const PROJECT_TASKS_LIMIT = 200;
 
-interface Keys {
-  workspace(id: string): string | null;
-  client(id: string): string | null;
-  contact(id: string): string | null;
+interface Keys extends PersonKeys {
   project(id: string): string | null;
 }
 
@@ -60,12 +58,7 @@ export function fileProjectsPort(
   keys: Keys,
   countLimit: number,
 ): ProjectsPort {
-  const scopeOf = (workspaceId: string, clientId: string, contactId: string) => {
-    const ws = keys.workspace(workspaceId);
-    const client = keys.client(clientId);
-    const contact = keys.contact(contactId);
-    return ws === null || client === null || contact === null ? null : { ws, client, contact };
-  };
+  const scopeOf = (workspaceId: string, clientId: string, contactId: string) => personScope(keys, workspaceId, clientId, contactId);
 
   return {
     async list(workspaceId, clientId, contactId, filter, page) {

@@ -5,6 +5,7 @@
 import type { Knex } from 'knex';
 import { clampLimit, containsPattern, decodeCursor, pageOf, type ClientTask, type TaskStatus, type TasksPort } from '../../src/index.ts';
 import type { TaskConcept } from './format.ts';
+import { type PersonKeys, personScope } from './keys.ts';
 import type { WorkspaceRule } from './queries/scoped.ts';
 import { taskQuery, type TaskFilter, type TaskRow } from './queries/tasks.ts';
 import { runWrite, type Statement } from './statements.ts';
@@ -15,10 +16,7 @@ export const TASK_PARAMS = ['workspace', 'client', 'contact', 'id', 'at'];
 /** A cursor's sort key as the list gave it: a day (open tasks) or a moment (done ones). */
 const SORT_KEY = /^(\d{4}-\d{2}-\d{2}|-infinity|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?)$/;
 
-interface Keys {
-  workspace(id: string): string | null;
-  client(id: string): string | null;
-  contact(id: string): string | null;
+interface Keys extends PersonKeys {
   task(id: string): string | null;
 }
 
@@ -42,12 +40,7 @@ export function fileTasksPort(
   keys: Keys,
   writes: { done: Statement[] | null; reopen: Statement[] | null },
 ): TasksPort {
-  const scopeOf = (workspaceId: string, clientId: string, contactId: string) => {
-    const ws = keys.workspace(workspaceId);
-    const client = keys.client(clientId);
-    const contact = keys.contact(contactId);
-    return ws === null || client === null || contact === null ? null : { ws, client, contact };
-  };
+  const scopeOf = (workspaceId: string, clientId: string, contactId: string) => personScope(keys, workspaceId, clientId, contactId);
 
   async function find(workspaceId: string, clientId: string, contactId: string, id: string, read: Knex = db, lock = false) {
     const scope = scopeOf(workspaceId, clientId, contactId);

@@ -4,7 +4,7 @@
 import type { Knex } from 'knex';
 import type { ProjectConcept } from '../format.ts';
 import { and, raw, type Sql, sql } from '../sql.ts';
-import { as, dayOf, keyEquals, scopedRows, stateOf, textOf, type WorkspaceRule } from './scoped.ts';
+import { as, dayOf, inStates, keyEquals, scopedRows, stateOf, textOf, type WorkspaceRule } from './scoped.ts';
 
 const PROJECT_STATES = ['active', 'onHold', 'completed'] as const;
 
@@ -41,16 +41,12 @@ export function projectQuery(
   limit: number,
 ): Knex.QueryBuilder {
   const { query, scope } = scopedRows(db, concept, rule, workspaceId, { value: concept.client, id: clientId });
-  const among = (states: readonly string[]) => {
-    const values = states.flatMap((state) => concept.status.states[state as keyof typeof concept.status.states] ?? []);
-    return values.length > 0 ? scope.among(concept.status.column, values) : sql('false');
-  };
   const state = stateOf(scope, concept.status);
   const rank = sql(`array_position(array['active', 'onHold', 'completed'], (${state.sql}))`, state.bindings);
   const startValue = concept.start === undefined ? sql('null::date') : scope.value(concept.start);
   const start = sql(`coalesce((${startValue.sql})::date, date '0001-01-01')`, startValue.bindings);
   const key = scope.column(concept.key);
-  const parts: Sql[] = [among(filter.state ? [filter.state] : PROJECT_STATES)];
+  const parts: Sql[] = [inStates(scope, concept.status, filter.state ? [filter.state] : PROJECT_STATES)];
   if (filter.id !== undefined) parts.push(keyEquals(scope, concept.key, filter.id));
   if (filter.matching !== undefined) {
     const texts = [concept.title, ...(concept.ref ? [concept.ref] : [])].map((value) => {

@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import type { InvoiceConcept, Lines, OfferConcept, Value } from '../format.ts';
 import { and, raw, Scope, type Sql, sql } from '../sql.ts';
-import { as, centsOf, dayOf, keyEquals, momentOf, scopedRows, stateOf, textOf, type WorkspaceRule } from './scoped.ts';
+import { as, centsOf, dayOf, inStates, keyEquals, momentOf, scopedRows, stateOf, textOf, type WorkspaceRule } from './scoped.ts';
 
 /**
  * An offer concept (proposals, quotations) or the invoices, told apart by `kind`. `dateColumn`: the
@@ -116,13 +116,8 @@ function filteredRows(
     true,
   );
   const columns = columnsOf(scope, concept);
-  // Rows of a mapped status only (never a draft), read as the status column's own values.
-  const valuesOf = (states: readonly string[]) =>
-    states.flatMap((state) => concept.status.states[state as keyof typeof concept.status.states] ?? []);
-  const among = (states: readonly string[]) => {
-    const values = valuesOf(states);
-    return values.length > 0 ? scope.among(concept.status.column, values) : sql('false');
-  };
+  // Rows of a mapped status only (never a draft).
+  const among = (states: readonly string[]) => inStates(scope, concept.status, states);
   const parts: Sql[] = [among(Object.keys(concept.status.states))];
   if (filter.id !== undefined) parts.push(keyEquals(scope, concept.key, filter.id));
   if (filter.states) parts.push(among(filter.states));

@@ -88,6 +88,19 @@ export function stateOf(scope: Scope, status: { column: Value; states: Partial<R
   return scope.value({ map: status.column, values });
 }
 
+/**
+ * The rows whose status is one the file maps to any of `states`, read as the status column's own
+ * values (so drafts and unmapped values are never read); no such value: no rows.
+ */
+export function inStates(
+  scope: Scope,
+  status: { column: Value; states: Partial<Record<string, Array<string | number | boolean>>> },
+  states: readonly string[],
+): Sql {
+  const values = states.flatMap((state) => status.states[state] ?? []);
+  return values.length > 0 ? scope.among(status.column, values) : sql('false');
+}
+
 /** `expr as "name"` for a select list. */
 export const as = (db: Knex, fragment: Sql, name: string): Knex.Raw =>
   db.raw(`${fragment.sql} as "${name}"`, fragment.bindings as Knex.RawBinding[]);

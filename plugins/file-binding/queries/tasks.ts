@@ -4,7 +4,7 @@
 import type { Knex } from 'knex';
 import type { TaskConcept } from '../format.ts';
 import { and, raw, type Sql, sql } from '../sql.ts';
-import { as, dayOf, equals, keyEquals, momentOf, scopedRows, stateOf, textOf, type WorkspaceRule } from './scoped.ts';
+import { as, dayOf, equals, inStates, keyEquals, momentOf, scopedRows, stateOf, textOf, type WorkspaceRule } from './scoped.ts';
 
 export interface TaskRow {
   id: string;
@@ -53,13 +53,7 @@ export function taskQuery(
   limit: number,
 ): Knex.QueryBuilder {
   const { query, scope } = scopedRows(db, concept, rule, workspaceId, { value: concept.client, id: clientId });
-  const valuesOf = (states: readonly string[]) =>
-    states.flatMap((state) => concept.status.states[state as keyof typeof concept.status.states] ?? []);
-  const among = (states: readonly string[]) => {
-    const values = valuesOf(states);
-    return values.length > 0 ? scope.among(concept.status.column, values) : sql('false');
-  };
-  const parts: Sql[] = [among(filter.state ? [filter.state] : ['open', 'done'])];
+  const parts: Sql[] = [inStates(scope, concept.status, filter.state ? [filter.state] : ['open', 'done'])];
   let assigned = sql('false');
   if (concept.contact !== undefined) {
     // The contact's own tasks and those assigned to no contact (the whole company's).
