@@ -118,31 +118,35 @@ const TEXTS: Record<ConceptId, Texts> = {
     complete: (f) =>
       `${at(f)} may hold the requestable services: which are published and how their forms are kept must be told apart before the portal lists them`,
     add: () =>
-      "add the portal's own service catalogue: requestable services with a form definition, kept in the portal's tables (service requests section), since the host has none",
+      'the host keeps no catalogue of requests: where an adapter says what a request becomes in the host (a ticket, a proposal), the portal keeps the request types and their forms in its own tables (as for Dolibarr); otherwise the section stays off',
   },
   serviceRequest: {
     keep: (f) =>
       `write a client's request where the host's own code does (${at(f)}), through the adapter, with the answers as the host keeps them; attachments go where the host keeps them`,
     complete: (f) =>
       `${at(f)} may hold requests: how one is tied to the client and its service must be confirmed before the portal writes there`,
-    add: () => "add the portal's own table of submitted requests (answers, status, attachments), read by the agency in its settings pages",
+    add: () =>
+      "the host keeps no requests: a client's request is written as the record an adapter names (a ticket, a proposal); the portal keeps only the files a client attaches where the host keeps none",
   },
   appointmentRequest: {
     keep: (f) =>
       `write a client's appointment request where the host's own code does (${at(f)}), through the adapter, so the agency confirms it in the host`,
     complete: (f) => `${at(f)} may hold appointment requests: who confirms one and where that is recorded must be answered first`,
-    add: () => "add the portal's own appointment requests, which the agency confirms or declines in the portal's settings pages",
+    add: () =>
+      "the host keeps no appointment requests: a client's request is written where an adapter says (a calendar event awaiting the agency); without one the Appointments section stays off, as the portal keeps no calendar of its own",
   },
   availability: {
     keep: (f) => `read when the agency can be booked from ${at(f)} through the adapter; the plugin never alters it`,
     complete: (f) => `${at(f)} may say when the agency can be booked: which rows are open to clients must be answered first`,
-    add: () => "add the portal's own availability (weekly hours and days off per workspace), since the host keeps none",
+    add: () =>
+      'the host keeps no booking hours: where an adapter reads its calendars, the portal keeps the weekly hours clients may book in its own tables (as for Dolibarr)',
   },
   booking: {
     keep: (f) =>
       `show a client's booked appointments from ${at(f)} through the adapter, and write a confirmed booking where the host's own code does`,
     complete: (f) => `${at(f)} may hold the bookings among other events: which rows are a client's appointments must be answered first`,
-    add: () => "add the portal's own bookings, kept in its tables, since the host keeps no calendar of appointments",
+    add: () =>
+      'the host keeps no calendar of appointments: the portal keeps none of its own, and shows no bookings until an adapter maps them',
   },
   kbArticle: {
     keep: (f) =>
@@ -150,27 +154,31 @@ const TEXTS: Record<ConceptId, Texts> = {
     complete: (f) =>
       `${at(f)} may hold the articles: which status means published and which audience means clients must be answered before the portal shows any`,
     add: () =>
-      "add the portal's own knowledge base (articles, categories, translations), written by the agency in the portal's settings pages",
+      "the host keeps no articles: the portal's Help section stays off (it keeps only its readers' votes, never articles of its own)",
   },
   surveyTemplate: {
     keep: (f) => `keep the host's survey templates (${at(f)}): the portal asks a client the host's questions on its scale`,
     complete: (f) => `${at(f)} may hold survey templates: which one is sent and on what scale must be answered first`,
-    add: () => "add the portal's own satisfaction survey templates (question, scale, texts), since the host has none",
+    add: () =>
+      'the host has no survey templates: the portal asks its own question (a rating of 1 to 5 and a comment); no host table is created',
   },
   surveyInvitation: {
     keep: (f) => `record a survey sent to a client where the host's own code does (${at(f)}), through the adapter`,
     complete: (f) => `${at(f)} may hold survey invitations: how one is tied to the client must be confirmed first`,
-    add: () => "add the portal's own survey invitations (hashed token, expiry, sent and answered times)",
+    add: () =>
+      "the host keeps no survey invitations: the portal invites the ticket's contact by a client notification, once per resolution",
   },
   surveyResponse: {
     keep: (f) => `write a client's answer where the host's own code does (${at(f)}), through the adapter, so the agency's reports count it`,
     complete: (f) => `${at(f)} may hold survey answers: which column is the rating and its scale must be confirmed first`,
-    add: () => "add the portal's own survey responses (rating, comment), shown to the agency in the portal's settings pages",
+    add: () =>
+      'the host keeps no survey answers: the portal keeps them (rating, comment) in its own table, shown to the agency on its ticket and satisfaction pages',
   },
   surveyTrigger: {
     keep: (f) => `the host decides when a survey is sent (${at(f)}); the portal sends none of its own for the same event`,
     complete: (f) => `${at(f)} may say when a survey is sent: which events must be answered before the portal sends any`,
-    add: () => "add the portal's own triggers (a survey when a ticket closes or a project ends), switched per workspace",
+    add: () =>
+      "the host sends no surveys: the portal asks when the agency resolves a ticket, once per resolution, while the workspace's Tickets section is on",
   },
   salesOrder: {
     keep: (f) =>

@@ -83,7 +83,7 @@ function serviceRequestAnswer(context: AnswerContext): Answer {
     requestProfile && !toClient ? `how a request of ${requestProfile.qualified} is tied to the client's company` : null,
   ]);
   const portal =
-    "the portal's Service requests section keeps its own catalogue (services with a form), the requests clients submit and their attachments in its own tables";
+    "the portal's Service requests section lists the services and writes a client's request through an adapter; where the host keeps no catalogue, the portal keeps the request types and their forms in its own tables (as for Dolibarr), and the files a client attaches where the host keeps none";
   return answer(
     'B11',
     'Can clients request services from a catalogue (a form per service, with attachments)?',
@@ -91,8 +91,8 @@ function serviceRequestAnswer(context: AnswerContext): Answer {
     evidence,
     decisionFor(status, {
       keep: `keep the host's requestable services (${types.chosenTable}) and requests (${requests.chosenTable}): the portal lists the published services and writes a client's request through the adapter as the host's own code does; before switching the section on, answer: ${questions}`,
-      complete: `${portal} until the host's tables are confirmed and an adapter maps them${questions ? `; before relying on the host's, answer: ${questions}` : ''}`,
-      add: `the host keeps no service catalogue or requests: ${portal}, and the agency reads the requests in the portal's settings pages`,
+      complete: `${portal}. It relies on the host's tables once an adapter maps them${questions ? `; before relying on the host's, answer: ${questions}` : ''}`,
+      add: `the host keeps no service catalogue or requests: ${portal}; a request becomes the host record an adapter names (a ticket, a proposal), and without one the section stays off`,
     }),
     ['serviceRequestType', 'serviceRequest', 'clientCredentials'],
   );
@@ -129,6 +129,8 @@ function appointmentAnswer(context: AnswerContext): Answer {
     [waiting ? bookings : requests, bookings, concept(context, 'clientCredentials')],
     [requests, availability, bookings],
   );
+  // One row asked for, then confirmed: the request is the booking, each naming its client.
+  const sameRow = requestProfile !== undefined && requestProfile === bookingProfile;
   const approved = requestProfile?.table.columns.find((c) => /approv|confirm|accept/.test(c.name));
   const toBooking = requestProfile && bookingProfile ? requestProfile.outgoing.find((l) => l.to === bookingProfile.qualified) : undefined;
   const filter = bookings.rowFilter
@@ -144,12 +146,14 @@ function appointmentAnswer(context: AnswerContext): Answer {
         ? `who confirms an appointment in your CRM and where that is recorded (${bookingProfile.qualified}.${waiting.column} from '${waiting.value}' to which value?)`
         : 'who confirms an appointment in your CRM and where that is recorded (no table of appointment requests was found)',
     requestProfile ? stateQuestion(requestProfile, 'requested, confirmed, declined and cancelled') : null,
-    toBooking
-      ? `whether a confirmed request always becomes the booking its ${toBooking.columns.join(', ')} points at`
-      : bookingProfile
-        ? `how a confirmed appointment reaches ${bookingProfile.qualified}`
-        : null,
-    bookingProfile
+    sameRow
+      ? null
+      : toBooking
+        ? `whether a confirmed request always becomes the booking its ${toBooking.columns.join(', ')} points at`
+        : bookingProfile
+          ? `how a confirmed appointment reaches ${bookingProfile.qualified}`
+          : null,
+    bookingProfile && !sameRow
       ? filter
         ? `whether the rows of ${bookingProfile.qualified} where ${filter} are every appointment a client may see, and no internal entry`
         : `which rows of ${bookingProfile.qualified} are a client's appointments, and which are the agency's internal events`
@@ -160,7 +164,7 @@ function appointmentAnswer(context: AnswerContext): Answer {
     'which services or durations a client may book, and how long ahead',
   ]);
   const portal =
-    "the portal's Appointments section keeps its own requests, availability and bookings in its own tables, confirmed by the agency in the portal's settings pages";
+    "the portal's Appointments section offers free times and writes a client's request through an adapter (services, hours and appointments stay in the host; where the host has calendars but no booking hours, the portal keeps the hours, as for Dolibarr); it keeps no calendar of its own";
   return answer(
     'B12',
     'Can clients request and book appointments?',
@@ -168,8 +172,8 @@ function appointmentAnswer(context: AnswerContext): Answer {
     evidence,
     decisionFor(status, {
       keep: `keep the host's appointment requests (${requests.chosenTable}) and bookings (${bookings.chosenTable}${filter ? ` where ${filter}` : ''}): the portal writes a client's request through the adapter and shows the bookings the agency confirmed; before switching the section on, answer: ${questions}`,
-      complete: `${portal} until the host's tables are confirmed and an adapter maps them; before relying on the host's, answer: ${questions}`,
-      add: `the host keeps no appointments: ${portal}`,
+      complete: `${portal}. It relies on the host's tables once an adapter maps them; before relying on the host's, answer: ${questions}`,
+      add: `the host keeps no appointments: ${portal}, so the section stays off`,
     }),
     ['appointmentRequest', 'availability', 'booking', 'clientCredentials'],
   );
@@ -198,7 +202,7 @@ function knowledgeBaseAnswer(context: AnswerContext): Answer {
         "whether a client sees articles in the agency's language only, or in their own where a translation exists",
       ])
     : '';
-  const portal = "the portal's Knowledge base section keeps its own articles, categories and translations in its own tables";
+  const portal = "the portal's Help section shows no article (it keeps none of its own, only its readers' votes)";
   return answer(
     'B13',
     'Can clients read a knowledge base (published articles meant for them)?',
@@ -207,7 +211,7 @@ function knowledgeBaseAnswer(context: AnswerContext): Answer {
     decisionFor(status, {
       keep: `keep the host's articles (${articles.chosenTable}): the portal shows the published ones meant for clients, read through the adapter; before switching the section on, answer: ${questions}`,
       complete: `the portal reads ${articles.chosenTable} through the adapter only once these are answered: ${questions}; until then ${portal}`,
-      add: `the host keeps no knowledge base: ${portal}, written by the agency in the portal's settings pages`,
+      add: `the host keeps no knowledge base: ${portal}, and stays off`,
     }),
     ['kbArticle'],
   );
@@ -241,7 +245,7 @@ function surveyAnswer(context: AnswerContext): Answer {
     responses.chosenTable ? `who at the agency reads the answers, and whether a low rating opens a follow-up` : null,
   ]);
   const portal =
-    "the portal's Satisfaction surveys section keeps its own templates, invitations (hashed token, expiry), responses and triggers in its own tables";
+    "the portal asks its own question (a rating of 1 to 5 and a comment) when the agency resolves a ticket, invites the ticket's contact by a notification, and keeps the answers in its own table (portal_ticket_ratings)";
   return answer(
     'B14',
     'Can clients answer satisfaction surveys?',

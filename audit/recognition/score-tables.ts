@@ -96,6 +96,8 @@ const MAY_SHARE_OWN: ReadonlyArray<[TableConceptId, TableConceptId]> = [
   // A shared agenda records what happened and the meetings planned, told apart by a kind column.
   ['activityLog', 'booking'],
   ['task', 'booking'],
+  // An appointment asked for and then confirmed in the same row is both the request and the booking.
+  ['appointmentRequest', 'booking'],
 ];
 
 // A sale that is a quotation until the client confirms it, then an order, in one table (Tryton's

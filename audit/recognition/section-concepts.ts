@@ -166,12 +166,20 @@ const requestedTime: Test = (profile) => {
   return c ? `records the time the client asked for: ${c.name}` : null;
 };
 
-/** Who decided on a request and when: approved/declined/confirmed columns. */
+const DECISION_WORDS = ['approved', 'declined', 'confirmed', 'rejected', 'accepted', 'refused', 'bestaetigt', 'abgelehnt'];
+
+/**
+ * Who decided on a request and when: approved/declined/confirmed columns, or a status whose declared
+ * values are those decisions (pending → confirmed or declined), as a booking kept in one row keeps it.
+ */
 const decision: Test = (profile) => {
-  const c = columnWhere(profile, (w) =>
-    anyWord('approved', 'declined', 'confirmed', 'rejected', 'accepted', 'refused', 'bestaetigt', 'abgelehnt')(w),
-  );
-  return c ? `records the agency's decision: ${c.name}` : null;
+  const c = columnWhere(profile, (w) => anyWord(...DECISION_WORDS)(w));
+  if (c) return `records the agency's decision: ${c.name}`;
+  for (const status of profile.roles.get('status') ?? []) {
+    const named = declaredValues(profile, status).filter((v) => DECISION_WORDS.includes(v.toLowerCase()));
+    if (named.length >= 2) return `records the agency's decision: ${status.name} (${named.join(', ')})`;
+  }
+  return null;
 };
 
 const START_WORDS = ['start', 'begin', 'from', 'debut', 'beginn', 'dateo', 'datep'];
@@ -234,9 +242,12 @@ const bookingRules: Test = (profile) => {
 /** A day of the week or an opening time: what says when a calendar can be booked. */
 const availabilityShape: Test = (profile, context) => weekday(profile, context) ?? openingHours(profile, context);
 
-const duration: Test = (profile) => {
+/** How long it lasts: a number of minutes, or a start and an end moment (a booking kept as asked). */
+const duration: Test = (profile, context) => {
   const c = columnWhere(profile, (w, col) => numeric(col) && !isKey(w) && anyWord('duration', 'minute', 'length', 'dauer', 'duree')(w));
-  return c ? `has a duration: ${c.name}` : null;
+  if (c) return `has a duration: ${c.name}`;
+  const between = timeSpan(profile, context);
+  return between ? `has a duration: ${between.replace(/^has a start and an end: /, 'from ')}` : null;
 };
 
 const place: Test = (profile) => {
@@ -247,10 +258,14 @@ const place: Test = (profile) => {
   return c ? `says where it takes place: ${c.name}` : null;
 };
 
-const requesterContact: Test = (profile) => {
+const requesterContact: Test = (profile, context) => {
   const c = columnWhere(profile, (w, col) => col.category === 'S' && anyWord('requester', 'requestor', 'applicant', 'antragsteller')(w));
   if (c) return `names who asked: ${c.name}`;
-  return hasRole(profile.roles, 'email') || hasRole(profile.roles, 'phone') ? 'keeps how to reach who asked (e-mail or phone)' : null;
+  if (hasRole(profile.roles, 'email') || hasRole(profile.roles, 'phone')) return 'keeps how to reach who asked (e-mail or phone)';
+  // A key to the host's contacts names the person who asked, and so how to reach them.
+  const contacts = context.chosen.get('contact');
+  const link = contacts ? profile.outgoing.find((l) => l.to === contacts) : undefined;
+  return link ? `names who asked: ${link.columns.filter((col) => col !== context.tenantColumn).join(', ')} → ${contacts}` : null;
 };
 
 const requester: Test = (profile) => {
@@ -413,6 +428,43 @@ function pair(first: ReadonlySet<string>, second: ReadonlySet<string>, what: str
   };
 }
 
+const WAITING_STATES = ['pending', 'requested', 'tentative', 'unconfirmed', 'offen', 'angefragt', 'en_attente'];
+
+/**
+ * Appointments a client asks for and the agency then decides on: a table named for meetings whose
+ * status declares a waiting state and the agency's decisions (pending → confirmed, declined). Named
+ * for meetings alone, a table may hold bookings already made; the declared states tell the request.
+ */
+function askedAppointments(profile: TableProfile): { score: number; reason: string; words: string[] } | null {
+  const word = has(profile, MEETING_WORDS);
+  if (!word) return null;
+  for (const status of profile.roles.get('status') ?? []) {
+    const values = declaredValues(profile, status).map((v) => v.toLowerCase());
+    const waiting = values.find((v) => WAITING_STATES.includes(v));
+    const decided = values.filter((v) => DECISION_WORDS.includes(v));
+    if (waiting && decided.length >= 2)
+      return {
+        score: 0.6,
+        reason: `named for appointments ("${word}") whose ${status.name} waits for the agency (${waiting} → ${decided.join(', ')})`,
+        words: [word],
+      };
+  }
+  return null;
+}
+
+/**
+ * The time a client asked for: a column so named, or the start and end of a row whose status waits
+ * for the agency (an appointment asked for is the booking until the agency decides on it).
+ */
+const askedTime: Test = (profile, context) => {
+  const named = requestedTime(profile, context);
+  if (named) return named;
+  const between = timeSpan(profile, context);
+  return between && askedAppointments(profile)
+    ? `records the time the client asked for: ${between.replace(/^has a start and an end: /, '')}`
+    : null;
+};
+
 const SERVICE = new Set(['service', 'leistung']);
 
 /** A table a concept's own records point at, by a key of their own (the submissions → their definition). */
@@ -493,9 +545,9 @@ export const SECTION_CONCEPTS: TableConceptSpec[] = [
     id: 'appointmentRequest',
     label: 'Appointment requests',
     words: TABLE_WORDS.appointmentRequest,
-    nameEvidence: pair(MEETING_WORDS, REQUEST_WORDS, 'requests for an appointment'),
+    nameEvidence: (profile) => pair(MEETING_WORDS, REQUEST_WORDS, 'requests for an appointment')(profile) ?? askedAppointments(profile),
     columns: [
-      { weight: 0.35, reason: 'records the time asked for', test: requestedTime },
+      { weight: 0.35, reason: 'records the time asked for', test: askedTime },
       { weight: 0.2, reason: 'has a status', roles: ['status'] },
       { weight: 0.15, reason: "records the agency's decision", test: decision },
       { weight: 0.1, reason: 'keeps how to reach who asked', test: requesterContact },
@@ -503,7 +555,7 @@ export const SECTION_CONCEPTS: TableConceptSpec[] = [
       { weight: 0.1, reason: 'has a description', roles: ['body'] },
     ],
     links: [{ to: CLIENT_SIDE, weight: 1, reason: 'links to the client' }],
-    essential: { test: requestedTime, what: 'no column records the time the client asked for' },
+    essential: { test: askedTime, what: 'no column records the time the client asked for' },
     genericSignature: true,
     lookupPenalty: true,
   },

@@ -266,7 +266,7 @@ describe('audit: service requests, appointments, knowledge base and surveys', ()
     expect(unnamed?.notes.join('\n')).to.include('no sampled value names one');
   });
 
-  it('takes weekly opening hours as the availability, and a booking waiting for the agency as a request', () => {
+  it('takes weekly opening hours as the availability, and a booking waiting for the agency as the request too', () => {
     // As a small CRM keeps appointments: hours it opens and closes per weekday, and one table of
     // appointments whose status starts at pending until the agency confirms.
     const { concepts, answers } = audit([
@@ -289,14 +289,36 @@ describe('audit: service requests, appointments, knowledge base and surveys', ()
       'exists public.appointment_hours',
     );
     expect(`${concepts.get('booking')?.status} ${concepts.get('booking')?.chosenTable}`).to.equal('exists public.appointments');
-    expect(concepts.get('appointmentRequest')?.status).to.equal('missing');
+    // One row asked for, then decided on: the request and the booking are the same table, surely.
+    const request = concepts.get('appointmentRequest');
+    expect(`${request?.status} ${request?.chosenTable} ${request?.lowConfidence}`).to.equal('exists public.appointments false');
+    expect(request?.candidates[0]?.reasons.join(' | '))
+      .to.include('whose status waits for the agency (pending → confirmed, declined)')
+      .and.to.include('records the time the client asked for: starts_at, ends_at');
     const b12 = answers.get('B12');
-    expect(b12?.evidence.map((e) => e.detail)).to.include(
-      "a booking waits for the agency while status = 'pending': a client's request is a booking in that state",
-    );
-    expect(b12?.decision.text).to.include(
-      "who confirms an appointment in your CRM and where that is recorded (public.appointments.status from 'pending' to which value?)",
-    );
+    expect(b12?.decision.text)
+      .to.include('which of the declared values of public.appointments.status mean requested, confirmed, declined and cancelled')
+      .and.not.to.include('how a confirmed appointment reaches public.appointments');
+  });
+
+  it('keeps a table named for appointments with no waiting state a booking, not a request', () => {
+    const { concepts } = audit([
+      ...base,
+      table(
+        'appointments',
+        [key('client_id'), stamp('starts_at'), stamp('ends_at'), text('status'), long('note')],
+        { client_id: 'clients' },
+        [
+          {
+            name: 'appointments_status_check',
+            columns: ['status'],
+            definition: "CHECK ((status = ANY (ARRAY['planned'::text, 'done'::text, 'cancelled'::text])))",
+          },
+        ],
+      ),
+    ]);
+    expect(`${concepts.get('booking')?.status} ${concepts.get('booking')?.chosenTable}`).to.equal('exists public.appointments');
+    expect(concepts.get('appointmentRequest')?.status).to.not.equal('exists');
   });
 
   it('finds none of it on a CRM without these sections, and says what the portal adds instead', () => {
@@ -310,6 +332,9 @@ describe('audit: service requests, appointments, knowledge base and surveys', ()
     ]);
     for (const id of SECTION_CONCEPTS) expect(concepts.get(id)?.status, id).to.equal('missing');
     for (const id of ['B11', 'B12', 'B13', 'B14']) expect(answers.get(id)?.status, id).to.equal('missing');
-    expect(answers.get('B14')?.decision.text).to.include("the portal's Satisfaction surveys section keeps its own templates");
+    expect(answers.get('B14')?.decision.text).to.include('the portal asks its own question (a rating of 1 to 5 and a comment)');
+    // The portal keeps no calendar and no articles of its own: without the host's, those sections stay off.
+    expect(answers.get('B12')?.decision.text).to.include('it keeps no calendar of its own, so the section stays off');
+    expect(answers.get('B13')?.decision.text).to.include("the portal's Help section shows no article");
   });
 });

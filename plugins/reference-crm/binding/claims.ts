@@ -113,9 +113,8 @@ export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
     ],
   },
   // The Requests, Appointments and Help sections: the request types and a client's requests, the
-  // agency's opening hours, and the published articles. Also read: kb_categories, appointments and
-  // their services and settings; the audit leaves appointment requests unsure on this schema, so,
-  // as with shipments below, they are not claimed.
+  // appointments (asked for, then confirmed, in one row), the agency's opening hours, and the
+  // published articles. Also read: kb_categories, appointment services, settings and offers.
   {
     concept: 'serviceRequestType',
     table: 'request_definitions',
@@ -138,16 +137,33 @@ export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
       'submitted_at',
     ],
   },
+  {
+    concept: 'appointmentRequest',
+    table: 'appointments',
+    columns: [
+      'workspace_id',
+      'id',
+      'client_id',
+      'contact_id',
+      'service_id',
+      'starts_at',
+      'ends_at',
+      'status',
+      'note',
+      'time_zone',
+      'requested_at',
+      'updated_at',
+    ],
+  },
+  // The same rows, once the agency confirmed or moved them, are the client's booked appointments.
+  { concept: 'booking', table: 'appointments', columns: ['workspace_id', 'id', 'client_id', 'starts_at', 'ends_at', 'status'] },
   { concept: 'availability', table: 'appointment_hours', columns: ['workspace_id', 'id', 'weekday', 'opens_at', 'closes_at'] },
   {
     concept: 'kbArticle',
     table: 'kb_articles',
     columns: ['workspace_id', 'id', 'category_id', 'audience', 'status', 'title', 'body', 'updated_at'],
   },
-  // Also read: orders' notes and times, shipments and shipment_lines, and the time_entries behind a
-  // contract line's use. The audit leaves shipments and time entries unsure on this schema (it sees
-  // no carrier tied to a client on shipments, and time entries count an amount, not a duration), so
-  // they are not claimed: until a person confirms them, a claim would read as a disagreement.
+  // Also read: orders' notes and times, and shipment_lines.
   {
     concept: 'salesOrder',
     table: 'orders',
