@@ -12,7 +12,7 @@
 // signed-in client's company for a new colleague (`{colleagueRequest}`, the agency's review page),
 // and a workspace role (`{clientRole}`, its page), the client's newest project (`{project}`), and
 // the client's ticket with the newest activity (`{ticket}`, its page), a published help article
-// (`{article}`, its page), the quote-request form (`{requestDefinition}`) and a request of the
+// (`{article}`, its page; clients' answers on the articles for the agency's page of them), the quote-request form (`{requestDefinition}`) and a request of the
 // client's sent through the CRM's own insert (`{request}`, its page), an appointment of the
 // client's a week ahead (`{appointment}`, its page), the client's first device (`{device}`), and an identity provider
 // client's a week ahead (`{appointment}`, its page) and a confirmed one (`{confirmedAppointment}`, its
@@ -177,6 +177,25 @@ export async function benchRecords(
     .orderBy('id')
     .first('id');
   if (!article) throw new Error('the demo workspace has no published help article');
+  // Clients' "Was this helpful?" answers for the agency's page: a few on each of the workspace's
+  // articles and on 300 more (since removed), so the page is a full one with more behind it.
+  const articleIds = (await db('kb_articles').where({ workspace_id: args.workspaceId }).select('id')).map((row: { id: number }) =>
+    String(row.id),
+  );
+  await db('portal_knowledge_votes')
+    .insert(
+      [...articleIds, ...Array.from({ length: 300 }, (_, i) => `bench-${i}`)].flatMap((articleId, i) =>
+        Array.from({ length: 1 + (i % 7) }, (_, n) => ({
+          workspace_id: String(args.workspaceId),
+          article_id: articleId,
+          // The same people each run, so a second run adds nothing.
+          client_user_id: `00000000-0000-4000-8000-${String(i * 10 + n).padStart(12, '0')}`,
+          helpful: (i + n) % 3 !== 0,
+        })),
+      ),
+    )
+    .onConflict()
+    .ignore();
   // The quote-request form, and a request of the client's with its answers, sent as the portal does.
   const definition = await db('request_definitions')
     .where({ workspace_id: args.workspaceId, kind: 'quote', published: true })

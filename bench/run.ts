@@ -134,6 +134,7 @@ export const PAGES: PageEntry[] = [
   { name: 'new ticket form', who: 'client', path: '/portal/demo/tickets/new' },
   { name: 'ticket survey', who: 'client', path: '/portal/demo/tickets/{resolvedTicket}/survey' },
   { name: 'staff client satisfaction', who: 'staff', path: '/settings/client-portal/satisfaction' },
+  { name: 'staff help article feedback', who: 'staff', path: '/settings/client-portal/help-feedback' },
   { name: 'help articles', who: 'client', path: '/portal/demo/knowledge' },
   { name: 'help search', who: 'client', path: '/portal/demo/knowledge?q=invoice' },
   { name: 'help article', who: 'client', path: '/portal/demo/knowledge/{article}' },

@@ -7,9 +7,10 @@ import type { Knex } from 'knex';
 import type { KnowledgeArticleSummary, KnowledgeBasePort, KnowledgeBlock } from '../../src/index.ts';
 import { decodeCursor, encodeCursor } from '../../src/index.ts';
 import { excerptOf } from '../shared/knowledge-text.ts';
-import { parseUuid } from './ids.ts';
+import { parseUuid, parseUuids } from './ids.ts';
 import {
   type AlgaArticleRow,
+  algaArticleTitles,
   countAlgaArticleView,
   findAlgaArticle,
   listAlgaArticles,
@@ -125,6 +126,14 @@ export function algaKnowledgeBase(db: Knex, tenantOf: TenantOf): KnowledgeBasePo
       if (tenant === null || usable.length === 0) return [];
       const rows = await suggestAlgaArticles(db, { tenant, words: usable, limit: Math.min(Math.max(limit, 1), 20) });
       return rows.map(presentArticle);
+    },
+    async titles(workspaceId, ids) {
+      const tenant = tenantOf(workspaceId);
+      // The portal keeps an article by Alga's id (a uuid): anything else names none.
+      const wanted = parseUuids([...ids]);
+      if (tenant === null || wanted.length === 0) return new Map();
+      const rows = await algaArticleTitles(db, { tenant, ids: wanted });
+      return new Map(rows.map((row) => [row.article_id, row.title]));
     },
   };
 }

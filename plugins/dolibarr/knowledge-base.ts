@@ -9,6 +9,7 @@ import { htmlBlocks } from './knowledge-html.ts';
 import { moduleEnabled } from './queries/constants.ts';
 import {
   findKnowledgeRecord,
+  knowledgeRecordTitles,
   knowledgeTablesExist,
   type KnowledgeRecordRow,
   listKnowledgeCategories,
@@ -92,6 +93,13 @@ export function dolibarrKnowledgeBase(db: Knex, entityOf: EntityOf): KnowledgeBa
       if (entity === null || usable.length === 0) return [];
       const rows = await suggestKnowledgeRecords(db, { entity, languages, words: usable, limit: Math.min(Math.max(limit, 1), 20) });
       return rows.map(presentRecord);
+    },
+    async titles(workspaceId, ids) {
+      const entity = entityOf(workspaceId);
+      const wanted = [...new Set(ids.map((id) => parseId(id)).filter((id): id is number => id !== null))];
+      if (entity === null || wanted.length === 0) return new Map();
+      const rows = await knowledgeRecordTitles(db, { entity, ids: wanted });
+      return new Map(rows.map((row) => [toHostId(row.rowid), row.question]));
     },
   };
 }

@@ -6,7 +6,8 @@
 // hold such an article, in display order; a search of title, slug and body text in any case,
 // pages by title; suggestions by the words matched; an article found by its id or its slug.
 // Reading one counts a view as Alga's getClientKBArticle does: the row after is, column by
-// column, the row before with view_count one higher, and nothing else changed.
+// column, the row before with view_count one higher, and nothing else changed. For the agency's page
+// of answers, the titles of many articles in one read: any status or audience, never another tenant's.
 import { expect } from 'chai';
 import type { KnowledgeBasePort } from '../../src/core/ports/host.ts';
 import { useAlgaHost } from './alga-host.ts';
@@ -175,6 +176,23 @@ describe('alga-psa binding: knowledge base', function () {
     for (const id of [ids.draft, ids.internal, ids.other, 'vpn-phones', 'no-such-slug', 'x'.repeat(300)])
       expect(await kb.find(tenant, bakery, ['en'], id), id).to.equal(null);
     expect(await kb.find(started.host.seed.otherTenant, bakery, ['en'], ids.vpn)).to.equal(null);
+  });
+
+  it('gives the titles of many articles in one read, drafts and internal ones too, never another tenant’s', async function () {
+    const titles = await kb.titles!(tenant, [
+      ids.vpn,
+      ids.draft,
+      ids.internal,
+      ids.other,
+      '00000000-0000-4000-8000-000000000000',
+      'printer',
+    ]);
+    expect(Object.fromEntries(titles)).to.deep.equal({
+      [ids.vpn]: 'Connecting to the office VPN',
+      [ids.draft]: 'VPN on phones (draft)',
+      [ids.internal]: 'Resetting the VPN server',
+    });
+    expect((await kb.titles!(started.host.seed.otherTenant, [ids.vpn])).size).to.equal(0);
   });
 
   it('counts a view as Alga does: only view_count changes, by one', async function () {

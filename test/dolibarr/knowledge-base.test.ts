@@ -4,7 +4,8 @@
 // blocks with scripts and tags gone and entities decoded; categories of type 13 through
 // llx_categorie_knowledgemanagement; the reader's first language the entity has records in, with
 // language-less records, else every record; a search of question and answer text in any case,
-// pages by question; suggestions by the words matched. The module switch decides the port.
+// pages by question; suggestions by the words matched. The module switch decides the port. For the
+// agency's page of answers, the titles of many records in one read: any status, never another entity's.
 import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { dolibarrKnowledgeModule } from '../../plugins/dolibarr/knowledge-base.ts';
@@ -136,5 +137,17 @@ describe('dolibarr binding: knowledge base', function () {
     for (const id of [ids.draft, ids.obsolete, ids.other, 999999])
       expect(await kb.find(workspace, client, ['en'], String(id))).to.equal(null);
     expect(await kb.find(workspace, client, ['en'], 'not-an-id')).to.equal(null);
+  });
+
+  it('gives the titles of many records in one read, drafts and obsolete ones too, never another entity’s', async function () {
+    const asked = [ids.pay, ids.draft, ids.obsolete, ids.other, 999999].map(String);
+    const titles = await kb.titles!(workspace, [...asked, 'not-an-id']);
+    expect(Object.fromEntries(titles)).to.deep.equal({
+      [String(ids.pay)]: 'How do I pay by bank transfer?',
+      [String(ids.draft)]: 'Draft question',
+      [String(ids.obsolete)]: 'Old fax number',
+    });
+    expect((await kb.titles!(workspace, [])).size).to.equal(0);
+    expect((await kb.titles!('999', asked)).size).to.equal(0);
   });
 });

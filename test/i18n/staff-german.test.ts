@@ -191,6 +191,7 @@ describe('the staff pages in German', function () {
     ['payment settings', `${ADMIN}/payments`],
     ['money received, not applied', `${ADMIN}/payments/unapplied`],
     ['single sign-on', `${ADMIN}/single-sign-on`],
+    ['help article feedback', `${ADMIN}/help-feedback`],
     ['new identity provider', `${ADMIN}/single-sign-on/new`],
   ] as const) {
     it(`shows the ${label} page in German, lang="de", with no English interface words`, async function () {

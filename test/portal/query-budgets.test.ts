@@ -199,6 +199,39 @@ describe('query budgets per request', function () {
     }
   });
 
+  it('admin help article feedback: the CRM session and staff user and the header, then the answers counted per article (one read) and the page’s titles from the CRM (one read), however many articles', async function () {
+    const agent = await staffAgent();
+    const demo = (await h.crm.adapter.workspaces.findBySlug('demo'))!;
+    const articles = await h.crm
+      .db('kb_articles')
+      .where({ workspace_id: Number(demo.id) })
+      .orderBy('id')
+      .limit(3)
+      .select('id');
+    const answers = (ids: string[]) =>
+      ids.flatMap((id, index) =>
+        Array.from({ length: 1 + (index % 4) }, (_, n) => ({
+          workspace_id: demo.id,
+          article_id: id,
+          client_user_id: `00000000-0000-4000-8000-${String(index * 10 + n).padStart(12, '0')}`,
+          helpful: n % 2 === 0,
+        })),
+      );
+    await h.crm.db('portal_knowledge_votes').insert(answers(articles.map((article: { id: number }) => String(article.id))));
+    try {
+      await agent.get('/settings/client-portal/help-feedback').expect(200);
+      await expectBudget('GET help article feedback, 3 articles', 6, () => agent.get('/settings/client-portal/help-feedback').expect(200));
+      // Seventy more articles answered (a full page of 50 and more behind it): the same reads.
+      await h.crm.db('portal_knowledge_votes').insert(answers(Array.from({ length: 70 }, (_, i) => `budget-${i}`)));
+      await expectBudget('GET help article feedback, 73 articles', 6, () => agent.get('/settings/client-portal/help-feedback').expect(200));
+      await expectBudget('GET help article feedback, last 30 days', 6, () =>
+        agent.get('/settings/client-portal/help-feedback?period=30d').expect(200),
+      );
+    } finally {
+      await h.crm.db('portal_knowledge_votes').where({ workspace_id: demo.id }).delete();
+    }
+  });
+
   it('admin access pages: the CRM session and staff user and the header, then for a person their row with their company’s and role’s (one read), contact, company, settings and the workspace’s roles; for a company its client, what is hidden, settings, people, contacts and roles; the roles page its roles and holder counts', async function () {
     const agent = await staffAgent();
     const demo = (await h.crm.adapter.workspaces.findBySlug('demo'))!;

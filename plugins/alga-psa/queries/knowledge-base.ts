@@ -111,6 +111,21 @@ export async function findAlgaArticle(db: Db, args: { tenant: string; id: string
   return (row as AlgaArticleRow | undefined) ?? null;
 }
 
+/** The titles of these articles of the tenant, whatever their status and audience now (the agency reads them). */
+export async function algaArticleTitles(
+  db: Db,
+  args: { tenant: string; ids: readonly string[] },
+): Promise<Array<{ article_id: string; title: string }>> {
+  if (args.ids.length === 0) return [];
+  return db('kb_articles as ka')
+    .join('documents as d', function () {
+      this.on('d.document_id', 'ka.document_id').andOn('d.tenant', 'ka.tenant');
+    })
+    .where('ka.tenant', args.tenant)
+    .whereIn('ka.article_id', [...args.ids])
+    .select('ka.article_id', db.raw("coalesce(nullif(trim(d.document_name), ''), ka.slug) as title"));
+}
+
 /**
  * A client read the article: its view_count goes up by one, as getClientKBArticle's own
  * `trx('kb_articles').where({ tenant, article_id }).increment('view_count', 1)` does (nothing else

@@ -133,6 +133,18 @@ export async function findKnowledgeRecord(db: Db, args: { entity: number; id: nu
   return (row as KnowledgeRecordRow | undefined) ?? null;
 }
 
+/** The questions (titles) of these records of the entity, whatever their status now (the agency reads them). */
+export async function knowledgeRecordTitles(
+  db: Db,
+  args: { entity: number; ids: readonly number[] },
+): Promise<Array<{ rowid: number; question: string }>> {
+  if (args.ids.length === 0) return [];
+  return db('llx_knowledgemanagement_knowledgerecord')
+    .where('entity', args.entity)
+    .whereIn('rowid', [...args.ids])
+    .select('rowid', 'question');
+}
+
 /** The entity's knowledge categories holding a record the reader sees, in Dolibarr's order, with how many. */
 export async function listKnowledgeCategories(
   db: Db,

@@ -6,7 +6,14 @@ import type { KnowledgeArticleSummary, KnowledgeBasePort } from '../../../src/in
 import { excerptOf, markdownBlocks, nameIn } from '../../shared/knowledge-text.ts';
 import { parseId, toHostId } from '../ids.ts';
 import type { Db } from '../queries/db.ts';
-import { findKbArticle, type KbArticleRow, listKbArticles, listKbCategories, suggestKbArticles } from '../queries/knowledge-base.ts';
+import {
+  findKbArticle,
+  type KbArticleRow,
+  kbArticleTitles,
+  listKbArticles,
+  listKbCategories,
+  suggestKbArticles,
+} from '../queries/knowledge-base.ts';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
 
 function presentSummary(row: KbArticleRow, languages: readonly string[]): KnowledgeArticleSummary {
@@ -73,6 +80,14 @@ export function referenceKnowledgeBase(db: Db): KnowledgeBasePort {
       if (ws === null || words.length === 0) return [];
       const rows = await suggestKbArticles(db, { workspaceId: ws, languages, words, limit: Math.min(Math.max(limit, 1), 20) });
       return rows.map((row) => presentSummary(row, languages));
+    },
+    async titles(workspaceId, ids) {
+      const ws = parseId(workspaceId);
+      // An id that is not one of the CRM's (a number) names no article: it is left out.
+      const wanted = [...new Set(ids.map((id) => parseId(id)).filter((id): id is number => id !== null))];
+      if (ws === null || wanted.length === 0) return new Map();
+      const rows = await kbArticleTitles(db, { workspaceId: ws, ids: wanted });
+      return new Map(rows.map((row) => [toHostId(row.id), row.title]));
     },
   };
 }

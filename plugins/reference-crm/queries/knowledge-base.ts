@@ -150,6 +150,18 @@ export async function findKbArticle(
   return (row as KbArticleRow | undefined) ?? null;
 }
 
+/** The titles of these articles of the workspace, whatever their audience and status now (the agency reads them). */
+export async function kbArticleTitles(
+  db: Db,
+  args: { workspaceId: number; ids: readonly number[] },
+): Promise<Array<{ id: number; title: string }>> {
+  if (args.ids.length === 0) return [];
+  return db('kb_articles')
+    .where('workspace_id', args.workspaceId)
+    .whereIn('id', [...args.ids])
+    .select('id', 'title');
+}
+
 /** The workspace's categories that hold a published client article, in their order, with how many. */
 export async function listKbCategories(db: Db, args: { workspaceId: number }): Promise<KbCategoryRow[]> {
   return db

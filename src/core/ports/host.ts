@@ -1526,6 +1526,14 @@ export interface KnowledgeBasePort {
     words: readonly string[],
     limit: number,
   ): Promise<KnowledgeArticleSummary[]>;
+  /**
+   * Optional: the titles of these articles of the workspace, in one read, for the agency's page of
+   * "Was this helpful?" answers (staff, so no client and no language: the title the host keeps,
+   * whatever the article's state now, a draft or one made internal since included). An id the host
+   * no longer keeps is left out of the map: the page says the article was removed. Without it the
+   * page names each article by its id.
+   */
+  titles?(workspaceId: HostId, ids: readonly HostId[]): Promise<Map<HostId, string>>;
 }
 
 /**

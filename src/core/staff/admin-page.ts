@@ -35,13 +35,14 @@ const SECTIONS = [
   { label: 'staff:nav.payments', path: '/payments' },
   { label: 'staff:nav.uploads', path: '/uploads' },
   { label: 'staff:nav.satisfaction', path: '/satisfaction' },
+  { label: 'staff:nav.helpFeedback', path: '/help-feedback', onlyWhere: 'hostKeepsKnowledgeBase' },
   { label: 'staff:nav.catalogue', path: '/catalogue' },
   { label: 'staff:nav.approvals', path: '/approvals', onlyWhere: 'portalKeepsApprovals' },
   { label: 'staff:nav.colleagueRequests', path: '/colleague-requests' },
   { label: 'staff:nav.erasureRequests', path: '/erasure-requests' },
   { label: 'staff:nav.customDomains', path: '/custom-domains' },
   { label: 'staff:nav.singleSignOn', path: '/single-sign-on' },
-] as const satisfies ReadonlyArray<{ label: string; path: string; onlyWhere?: 'portalKeepsApprovals' }>;
+] as const satisfies ReadonlyArray<{ label: string; path: string; onlyWhere?: 'portalKeepsApprovals' | 'hostKeepsKnowledgeBase' }>;
 
 /** The admin pages live inside the host's settings area, so "back to settings" is their parent path. */
 function hostSettingsPath(adminPath: string): string {

@@ -62,6 +62,7 @@ export function staffChain(deps: StaffChainDeps, options: StaffChainOptions): Re
       chosenLocale,
       // The adapter the portal runs on has the approvals it keeps in place (withPortalKeptApprovals).
       portalKeepsApprovals: adapter.approvalFiles !== undefined && adapter.approvals !== undefined,
+      hostKeepsKnowledgeBase: adapter.knowledgeBase !== undefined,
     });
     next();
   };

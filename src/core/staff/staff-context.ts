@@ -28,6 +28,8 @@ export interface StaffContext {
   chosenLocale: Locale | null;
   /** True where the portal keeps the approvals (a host with HostApprovalFilesPort): the staff navigation links their page. */
   portalKeepsApprovals?: boolean;
+  /** True beside a host that keeps a knowledge base (KnowledgeBasePort): the staff navigation links the page of clients' answers on its articles. */
+  hostKeepsKnowledgeBase?: boolean;
 }
 
 const LOCALS_KEY = 'customerPortalStaff';

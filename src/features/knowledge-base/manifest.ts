@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import type { FeatureManifest } from '../../core/index.ts';
 import * as articleVotes from './migrations/20270614000001_article_votes.ts';
+import * as articleVoteCountsIndex from './migrations/20270619000001_article_vote_counts_index.ts';
 import * as showKnowledgeBase from './migrations/20270401000001_show_knowledge_base.ts';
 
 export const knowledgeBaseManifest: FeatureManifest = {
@@ -12,5 +13,6 @@ export const knowledgeBaseManifest: FeatureManifest = {
   migrations: {
     '20270401000001_show_knowledge_base': showKnowledgeBase,
     '20270614000001_article_votes': articleVotes,
+    '20270619000001_article_vote_counts_index': articleVoteCountsIndex,
   },
 };

@@ -1,8 +1,9 @@
 // View models for the knowledge base: an article's link, category and opening words; its body as
 // headings, paragraphs, lists, quotes and code, all text (the templates escape every word); and a
 // `lang` attribute where an article is not in the page's language (a translation was missing), so
-// a screen reader reads it with the right voice.
+// a screen reader reads it with the right voice. For the agency: an article's answers counted.
 import type { KnowledgeArticle, KnowledgeArticleSummary, KnowledgeBlock, KnowledgeCategory, RequestI18n } from '../../core/index.ts';
+import type { ArticleVoteCountsRow } from './queries.ts';
 
 /** The language of a host's tag ("de_DE" → "de"), for a lang attribute; null when it is not one. */
 function languageOf(tag: string | null): string | null {
@@ -52,5 +53,25 @@ export function presentArticle(i18n: RequestI18n, base: string, article: Knowled
     categoryHref: article.category ? `${base}/knowledge?${new URLSearchParams({ category: article.category.id })}` : null,
     updated: article.updatedAt ? i18n.t('knowledge:updated', { date: i18n.fmt.day(article.updatedAt) }) : null,
     body: bodyParts(article.body),
+  };
+}
+
+/**
+ * One article's answers for the agency: its title from the host (`titles` null when the host gives
+ * none: the id then names it; an id missing from them is an article removed in the host), how
+ * many said yes and no, the share that said yes, and the newest answer.
+ */
+export function presentArticleVotes(i18n: RequestI18n, row: ArticleVoteCountsRow, titles: ReadonlyMap<string, string> | null) {
+  const { t, fmt } = i18n;
+  const title = titles === null ? t('knowledge:feedback.byId', { id: row.article_id }) : (titles.get(row.article_id) ?? null);
+  const total = row.yes_count + row.no_count;
+  return {
+    title: title ?? t('knowledge:feedback.removed'),
+    removed: title === null,
+    id: row.article_id,
+    yes: fmt.number(row.yes_count),
+    no: fmt.number(row.no_count),
+    helpful: t('knowledge:feedback.share', { percent: fmt.number(total > 0 ? Math.round((row.yes_count / total) * 100) : 0) }),
+    latest: fmt.dateTime(row.last_voted_at),
   };
 }

@@ -4,7 +4,8 @@
 // its articles in its CRM.
 import { Router } from 'express';
 import { allow, validateBody, validateQuery } from '../../core/index.ts';
-import { HelpfulCommand, KnowledgeQuery, SuggestionsQuery } from './commands.ts';
+import type { HelpFeedbackHandlers } from './admin-handlers.ts';
+import { HelpFeedbackQuery, HelpfulCommand, KnowledgeQuery, SuggestionsQuery } from './commands.ts';
 import type { KnowledgeBaseHandlers } from './handlers.ts';
 
 export function knowledgeBaseRoutes(h: KnowledgeBaseHandlers): Router {
@@ -16,5 +17,12 @@ export function knowledgeBaseRoutes(h: KnowledgeBaseHandlers): Router {
   router.get('/knowledge/:articleId', knowledge, h.show);
   // The person's own answer on the article, which only they change.
   router.post('/knowledge/:articleId/helpful', knowledge, allow.self, validateBody(HelpfulCommand), h.helpful);
+  return router;
+}
+
+/** The agency's side: clients' answers counted per article, under the admin router (its admins, as client satisfaction). */
+export function knowledgeBaseAdminRoutes(h: HelpFeedbackHandlers): Router {
+  const router = Router();
+  router.get('/help-feedback', validateQuery(HelpFeedbackQuery), h.list);
   return router;
 }

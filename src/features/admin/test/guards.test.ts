@@ -43,6 +43,8 @@ const ROUTES: Array<{ method: 'get' | 'post'; path: string }> = [
   { method: 'get', path: `/roles/${ROLE_ID}/remove` },
   { method: 'post', path: `/roles/${ROLE_ID}/remove` },
   { method: 'get', path: '/activity' },
+  { method: 'get', path: '/satisfaction' },
+  { method: 'get', path: '/help-feedback' },
   { method: 'get', path: '/erasure-requests' },
   { method: 'get', path: `/erasure-requests/${ERASURE_ID}` },
   { method: 'post', path: `/erasure-requests/${ERASURE_ID}/approve` },

@@ -2,6 +2,8 @@
 // the list, a topic, a search, an article and the German list; on the new-ticket form, typing a
 // subject brings matching help articles into the polite live region after the debounce, each a
 // link that opens in a new tab (said to screen readers), while what was typed stays in the form.
+// The agency's page of answers per article (admin) has no axe violations and no overflow at 390 px,
+// with its table and period filter, in English and German.
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import {
@@ -9,6 +11,7 @@ import {
   pagesClosedAfterEach,
   portalInChromium,
   signInWithPassword,
+  staffSignIn,
 } from '../../../../test/support/browser-pages.ts';
 import type { PortalHarness } from '../../../../test/support/portal-harness.ts';
 
@@ -73,6 +76,51 @@ describe('knowledge base in Chromium', function () {
         .db('client_users')
         .where({ workspace_id: String(workspaceId), email: maria().email })
         .update({ locale: null });
+    }
+  });
+
+  it('shows the agency the answers per article without axe violations or overflow at 390 px, in English and German', async function () {
+    const articles = await h.crm
+      .db('kb_articles')
+      .where({ workspace_id: workspaceId, status: 'published' })
+      .orderBy('id')
+      .limit(3)
+      .select('id');
+    await h.crm.db('portal_knowledge_votes').insert([
+      ...articles.flatMap((article: { id: number }, index: number) =>
+        Array.from({ length: index + 2 }, (_, n) => ({
+          workspace_id: String(workspaceId),
+          article_id: String(article.id),
+          client_user_id: `00000000-0000-4000-8000-${String(index * 10 + n).padStart(12, '0')}`,
+          helpful: n % 3 === 0,
+        })),
+      ),
+      // An article since removed from the CRM.
+      { workspace_id: String(workspaceId), article_id: '999999', client_user_id: '00000000-0000-4000-8000-000000000999', helpful: false },
+    ]);
+    const { page, consoleErrors } = await open({ width: 390 });
+    try {
+      await staffSignIn(page, h.crm.url, h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!);
+      await page.goto(`${h.crm.url}/settings/client-portal/help-feedback`);
+      expect(await page.textContent('h1')).to.equal('Help article feedback');
+      expect(await page.locator('tbody tr').count()).to.equal(4);
+      await expectAccessibleAt390(page, 'help article feedback');
+      // The period filter, by htmx: the table swaps in place.
+      await page.selectOption('#help-feedback-period', '30d');
+      await Promise.all([page.waitForURL(/period=30d/), page.click('form.filters button[type=submit]')]);
+      await expectAccessibleAt390(page, 'help article feedback, last 30 days');
+      expect(consoleErrors).to.deep.equal([]);
+      // A German browser, the staff member having chosen no language of their own.
+      const german = await open({ width: 390, locale: 'de-DE' });
+      await staffSignIn(german.page, h.crm.url, h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!);
+      await german.page.goto(`${h.crm.url}/settings/client-portal/help-feedback`);
+      expect(await german.page.textContent('h1')).to.equal('Rückmeldungen zu Hilfeartikeln');
+      await expectAccessibleAt390(german.page, 'help article feedback in German');
+    } finally {
+      await h.crm
+        .db('portal_knowledge_votes')
+        .where({ workspace_id: String(workspaceId) })
+        .delete();
     }
   });
 
