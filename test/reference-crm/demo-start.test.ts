@@ -2,7 +2,8 @@
 // with the committed flags.json, then openDemoOfStart): the first demo client's navigation links
 // every client section of the portal, each page answering 200 with what the demo seeded for it;
 // the workspace the portal is off for keeps the defaults of a new workspace; an admin's later
-// choice survives the next start.
+// choice survives the next start; after a booking the agency confirms and an approval, the demo
+// outbox holds words, never a text's key or an instant as the database keeps it.
 import { expect } from 'chai';
 import { bootReferenceCrm, type RunningCrm } from '../../plugins/reference-crm/boot.ts';
 import { openDemoOfStart } from '../../plugins/reference-crm/seed-portal-demo.ts';
@@ -10,7 +11,8 @@ import { PORTAL_SECTIONS } from '../../src/core/policies/portal-policy.ts';
 import { DEFAULT_SETTINGS } from '../../src/core/settings/portal-settings.ts';
 import { findSettings } from '../../src/core/settings/queries.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { signedInAgent } from '../support/portal-harness.ts';
+import { addDays, dayInZone } from '../../src/core/appointments/slots.ts';
+import { csrfFrom, type PortalHarness, signedInAgent, signedInStaffAgent } from '../support/portal-harness.ts';
 import request from 'supertest';
 
 /** The hrefs of the portal's navigation row (the phone menu repeats the same links). */
@@ -74,5 +76,66 @@ describe('npm start: the demo shows the whole portal', function () {
     await crm.db('workspace_client_portal_settings').where({ workspace_id: demo.workspaceId }).update({ show_devices: false });
     await openDemoOfStart(crm);
     expect((await findSettings(crm.db, demo.workspaceId)).showDevices).to.equal(false);
+  });
+
+  it('leaves no text key and no ISO instant in the outbox after a booking and an approval', async function () {
+    const maria = await signedInAgent(request.agent(crm.url), 'demo', crm.clientLogins[0]!);
+    const staff = await signedInStaffAgent({ crm, agent: () => request.agent(crm.url) } as unknown as PortalHarness, 'demo');
+    crm.outbox!.clear();
+
+    // Maria books the first free time of the next day that has one, and the agency confirms it.
+    const demo = await crm.db('workspaces').where({ slug: 'demo' }).first('id');
+    const service = await crm.db('appointment_services').where({ workspace_id: demo.id, name: 'Consultation' }).first('id');
+    let day = dayInZone(new Date(), 'Europe/Berlin');
+    let form = '';
+    for (let tries = 0; tries < 14 && !/name="startsAt" value="/.test(form); tries += 1) {
+      day = addDays(day, 1);
+      form = (await maria.get(`/portal/demo/appointments/new?serviceId=${service.id}&day=${day}`).expect(200)).text;
+    }
+    const startsAt = /name="startsAt" value="([^"]+)"/.exec(form)?.[1];
+    expect(startsAt, 'a free time within two weeks').to.be.a('string');
+    const booked = await maria
+      .post('/portal/demo/appointments')
+      .type('form')
+      .send({ _csrf: csrfFrom(form), serviceId: String(service.id), day, startsAt, note: 'About the new site' })
+      .expect(303);
+    const id = String(booked.headers.location).split('/').pop();
+    const staffPage = (await staff.get(`/appointments/${id}`).expect(200)).text;
+    await staff
+      .post(`/appointments/${id}/confirm`)
+      .type('form')
+      .send({ _csrf: csrfFrom(staffPage) })
+      .expect(303);
+
+    // Maria approves the demo's design.
+    const approvals = (await maria.get('/portal/demo/approvals').expect(200)).text;
+    const design = /href="(\/portal\/demo\/approvals\/\d+)"[^>]*>[^<]*Homepage design/.exec(approvals)?.[1];
+    expect(design, 'the demo approval').to.be.a('string');
+    const designPage = (await maria.get(design!).expect(200)).text;
+    const version = /name="version" value="(\d+)"/.exec(designPage)?.[1];
+    await maria
+      .post(`${design}/decision`)
+      .type('form')
+      .send({ _csrf: csrfFrom(designPage), version, outcome: 'approved' })
+      .expect(303);
+
+    // The agency's emails go out on the staff notifications' interval, once the events have
+    // settled (two seconds), through the queue: run both now rather than wait for them.
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await crm.portal.notifications.dispatchImmediate();
+    await crm.portal.drainOutbox();
+    const messages = crm.outbox!.messages();
+    const subjects = messages.map((m) => m.subject).join('\n');
+    expect(subjects)
+      .to.match(/^Confirmed: Consultation/m)
+      .and.to.match(/^A client asked for an appointment: /m)
+      .and.to.match(/approved/i);
+    for (const message of messages) {
+      const words = `${message.subject}\n${message.text}`;
+      // A text's key: two or more dotted lower-camel words (emailSubjects.appointment.requested).
+      expect(words, message.subject).to.not.match(/\b[a-z][a-zA-Z]+\.[a-z][a-zA-Z_]+\.[a-z][a-zA-Z_]+\b(?![^\s]*\/)/);
+      expect(words, message.subject).to.not.match(/\b(?:emailSubjects|notifications|appointments|approvals):[a-zA-Z]/);
+      expect(words, message.subject).to.not.match(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+    }
   });
 });
