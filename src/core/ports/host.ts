@@ -2180,6 +2180,11 @@ export interface ContractsPort {
     lineId: HostId,
     period: { start: string; end: string },
   ): Promise<ContractTimeEntry[] | null>;
+  /**
+   * Optional: the contract's page on the agency's side, as TicketsPort.staffPageOf: staff
+   * notifications of a client's ask for more hours link there, where the allowance is changed.
+   */
+  staffPageOf?(id: HostId): string | null;
 }
 
 export interface HostAdapter {
