@@ -4,7 +4,7 @@
 // ask is kept); she withdraws it. The ask is logged and notified to the agency, linking to the
 // contract's page in the CRM, where staff see it and answer it in words; Maria reads the answer on
 // the page, in her notifications and in an email with the contract, the hours and the answer. Bad
-// input comes back as typed with a message (422); another company's contract or line, a line
+// input comes back as typed with a message (422); the page speaks German and French; another company's contract or line, a line
 // without hours, and the section switched off are 404s; her export holds her asks and an erasure
 // keeps them without her.
 import { expect } from 'chai';
@@ -17,6 +17,10 @@ import {
   startPortalHarness,
   type PortalHarness,
 } from '../../../../test/support/portal-harness.ts';
+
+/** A text as EJS writes it into a page. */
+const escapeText = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
 
 describe('asking for more hours on a contract', function () {
   let h: PortalHarness;
@@ -255,6 +259,33 @@ describe('asking for more hours on a contract', function () {
     }
     expect(await rows()).to.have.length(0);
   });
+
+  for (const locale of ['de', 'fr'] as const)
+    it(`speaks ${locale} on the contract page: the ask, its state and the refused form, with no English words of it`, async function () {
+      const t = translator(locale);
+      const english = translator('en');
+      await ask(maria, askUrl, { hours: '2', scope: 'from_now_on', note: 'Kept' }, 303);
+      const [row] = await rows();
+      await db('portal_contract_hour_requests')
+        .where({ id: row.id })
+        .update({ state: 'answered', answer: 'declined', answer_note: 'Nein' });
+      await db('client_users').where({ id: mariaUser.id }).update({ locale });
+      try {
+        const refused = (await ask(maria, askUrl, { hours: 'viel', scope: 'this_period', note: '' }, 422)).text;
+        const page = (await maria.get(`${contractUrl}?notice=asked`).expect(200)).text;
+        for (const html of [refused, page]) {
+          expect(html).to.contain(`lang="${locale}"`);
+          for (const key of ['open', 'hours', 'scopeLabel', 'note', 'submit', 'state.declined', 'allowanceHint'])
+            expect(html, key).to.contain(escapeText(t(`contracts:moreHours.${key}`)));
+          for (const key of ['open', 'hours', 'submit', 'state.declined', 'allowanceHint', 'scope.from_now_on'])
+            expect(html, `English ${key}`).to.not.contain(escapeText(english(`contracts:moreHours.${key}`)));
+        }
+        expect(refused).to.contain(escapeText(t('contracts:moreHours.errors.hours')));
+        expect(page).to.contain(escapeText(t('contracts:moreHours.notices.asked')));
+      } finally {
+        await db('client_users').where({ id: mariaUser.id }).update({ locale: null });
+      }
+    });
 
   it('is a 404 for another company, a line without hours, an unknown line, and while the section is off', async function () {
     // Priya (Bluebell) reaches neither Northwind's contract nor its line, with a good form.
