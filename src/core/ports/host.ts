@@ -2181,8 +2181,9 @@ export interface ContractsPort {
     period: { start: string; end: string },
   ): Promise<ContractTimeEntry[] | null>;
   /**
-   * Optional: the contract's page on the agency's side, as TicketsPort.staffPageOf: staff
-   * notifications of a client's ask for more hours link there, where the allowance is changed.
+   * Optional: the contract's page on the agency's side, as TicketsPort.staffPageOf, which lists the
+   * client's asks for more hours and answers them (CustomerPortal.contractHours). Staff
+   * notifications of an ask link there. Without it, clients are not offered to ask for more hours.
    */
   staffPageOf?(id: HostId): string | null;
 }

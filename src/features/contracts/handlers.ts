@@ -64,6 +64,12 @@ export interface ContractsDeps {
 
 export function createContractsHandlers(deps: ContractsDeps) {
   const { contracts, requests, now } = deps;
+  /**
+   * Whether the agency can answer an ask: the host's contract page for its staff (staffPageOf) is
+   * where the asks are listed and answered (CustomerPortal.contractHours). A host without one is
+   * not offered asks that no one could answer.
+   */
+  const answerable = () => typeof contracts.staffPageOf === 'function';
 
   async function list(req: Request, res: Response) {
     const query = res.locals.query as ContractsQueryInput;
@@ -100,8 +106,9 @@ export function createContractsHandlers(deps: ContractsDeps) {
     const i18n = portalI18n(res);
     const { t } = i18n;
     const { contract, asks } = await contractOf(req, res);
-    // Only a running contract's hours lines take an ask: an ended one has no period to add to.
-    const askable = new Set(contract.state === 'active' ? contract.lines.filter(asksHours).map((l) => l.id) : []);
+    // Only a running contract's hours lines take an ask (an ended one has no period to add to), and
+    // only where the agency has a contract page to answer it on.
+    const askable = new Set(answerable() && contract.state === 'active' ? contract.lines.filter(asksHours).map((l) => l.id) : []);
     if (form && !askable.has(form.lineId)) throw notFound('We could not find that contract line.');
     const view = presentContract(i18n, base, contract);
     const query = (res.locals.query ?? {}) as ContractQueryInput;
@@ -163,7 +170,7 @@ export function createContractsHandlers(deps: ContractsDeps) {
   async function askHours(req: Request, res: Response) {
     const { contract } = await contractOf(req, res);
     const lineId = parseParam(ContractId, req.params.lineId);
-    const line = contract.state === 'active' ? contract.lines.find((l) => l.id === lineId && asksHours(l)) : undefined;
+    const line = answerable() && contract.state === 'active' ? contract.lines.find((l) => l.id === lineId && asksHours(l)) : undefined;
     if (!line) throw notFound('We could not find that contract line.');
     const outcome = await requests.ask(clientActor(req, res), { contractId: contract.id, line }, req.body as MoreHoursInput, {
       contract: contract.name,

@@ -23,6 +23,7 @@ import {
   type MailMessage,
   mayUsePortal,
   type PortalLinks,
+  type PortalLogger,
   translator,
 } from '../../core/index.ts';
 import { emailLocale } from '../account/index.ts';
@@ -44,6 +45,7 @@ export interface HourRequestsDeps {
   mailer: Mailer;
   links: PortalLinks;
   now: () => Date;
+  logger: PortalLogger;
   /** Tells the client's people in the portal (client notifications), after the answer committed. */
   notify(event: ClientEvent): Promise<number>;
 }
@@ -229,15 +231,18 @@ export function createHourRequests(deps: HourRequestsDeps) {
         return { row, names };
       });
       if (!told) return 'gone';
-      await deps.notify({
-        workspaceId: workspace.id,
-        clientId: contract.clientId,
-        kind: 'hours_answered',
-        subjectType: 'contract',
-        subjectId: contract.id,
-        occurrence: `hours:${told.row.id}`,
-        title: `${told.names.contract} · ${told.names.line}`,
-      });
+      // The answer is given and emailed: a notification that fails is logged, and staff's page goes on.
+      await deps
+        .notify({
+          workspaceId: workspace.id,
+          clientId: contract.clientId,
+          kind: 'hours_answered',
+          subjectType: 'contract',
+          subjectId: contract.id,
+          occurrence: `hours:${told.row.id}`,
+          title: `${told.names.contract} · ${told.names.line}`,
+        })
+        .catch((err: unknown) => deps.logger.error('could not notify the client of an answer to an ask for more hours', err));
       return 'answered';
     },
   };

@@ -18,8 +18,8 @@ export function contractsFeature(
   shared: { notify(event: ClientEvent): Promise<number> },
 ): Feature & { hourRequests: HourRequests | null } {
   const { contracts } = core.adapter;
-  const { db, mailer, links, now } = core;
-  const hourRequests = contracts ? createHourRequests({ db, contracts, mailer, links, now, notify: shared.notify }) : null;
+  const { db, mailer, links, now, logger } = core;
+  const hourRequests = contracts ? createHourRequests({ db, contracts, mailer, links, now, logger, notify: shared.notify }) : null;
   return {
     name: contractsManifest.name,
     needs: { ports: ['contracts'] },

@@ -4,7 +4,8 @@
 // ask is kept); she withdraws it. The ask is logged and notified to the agency, linking to the
 // contract's page in the CRM, where staff see it and answer it in words; Maria reads the answer on
 // the page, in her notifications and in an email with the contract, the hours and the answer. Bad
-// input comes back as typed with a message (422); the page speaks German and French; another company's contract or line, a line
+// input comes back as typed with a message (422); the page speaks German and French; a host
+// without a staff page for contracts offers no ask; another company's contract or line, a line
 // without hours, and the section switched off are 404s; her export holds her asks and an erasure
 // keeps them without her.
 import { expect } from 'chai';
@@ -304,6 +305,17 @@ describe('asking for more hours on a contract', function () {
     await ask(maria, `${contractUrl}/lines/${hostingLineId}/hours`, { hours: '2', scope: 'this_period' }, 404);
     await ask(maria, `${contractUrl}/lines/${hostingLineId}/hours`, { hours: 'x', scope: 'this_period' }, 404);
     await ask(maria, `${contractUrl}/lines/999999/hours`, { hours: '2', scope: 'this_period' }, 404);
+    expect(await rows()).to.have.length(0);
+    // A host with no contract page for its staff has nowhere to answer: no form, and no ask taken.
+    const contracts = h.crm.adapter.contracts!;
+    const staffPageOf = contracts.staffPageOf;
+    delete contracts.staffPageOf;
+    try {
+      expect((await maria.get(contractUrl).expect(200)).text).to.not.contain('/hours"');
+      await ask(maria, askUrl, { hours: '2', scope: 'this_period' }, 404);
+    } finally {
+      contracts.staffPageOf = staffPageOf;
+    }
     expect(await rows()).to.have.length(0);
 
     // Maria's waiting ask cannot be withdrawn by Priya.
