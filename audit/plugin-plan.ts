@@ -113,6 +113,10 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     purpose: 'a client admin’s requests that the agency add a colleague, and the agency’s decisions',
   },
   {
+    name: 'portal_contract_hour_requests',
+    purpose: 'a client’s asks for more hours on a contract line, and the agency’s answers in words',
+  },
+  {
     name: 'portal_ticket_attachments',
     purpose: 'the files a client or the agency attached to a host’s support ticket, kept in the portal’s storage',
   },

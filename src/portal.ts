@@ -24,7 +24,7 @@ import { approvalsFeature, withPortalKeptApprovals } from './features/approvals/
 import { companyDetailsFeature } from './features/company-details/index.ts';
 import { ordersFeature } from './features/orders/index.ts';
 import { devicesFeature } from './features/devices/index.ts';
-import { contractsFeature } from './features/contracts/index.ts';
+import { contractsFeature, type StaffHourRequest } from './features/contracts/index.ts';
 import { teamFeature } from './features/team/index.ts';
 import { singleSignOnFeature } from './features/single-sign-on/index.ts';
 import { FEATURE_MANIFESTS } from './features/manifests.ts';
@@ -182,6 +182,22 @@ export interface CustomerPortal {
     list(staff: { workspaceId: string }, request: { id: string; clientId: string }): Promise<StaffRequestFile[]>;
     open(staff: { workspaceId: string }, request: { id: string; clientId: string }, fileId: string): Promise<TicketFileContent | null>;
   };
+  /**
+   * For the host's own staff page of a contract: the client's asks for more hours the portal keeps
+   * (pending first, each with who asked), and the agency's answer to a pending one (agreed or
+   * declined, with words for the client, who is emailed and told in the portal). The host has
+   * found the contract in the staff member's workspace and names its client; the allowance stays
+   * the host's to change. Nothing where the portal is off for the workspace: 'gone' for an answer.
+   */
+  contractHours: {
+    list(staff: { workspaceId: string }, contract: { id: string; clientId: string }): Promise<StaffHourRequest[]>;
+    answer(
+      staff: { workspaceId: string; id: string },
+      contract: { id: string; clientId: string },
+      requestId: string,
+      answer: { answer: 'agreed' | 'declined'; note: string },
+    ): Promise<'answered' | 'gone'>;
+  };
   payments: PaymentService;
   /** Staff notifications: the list, unread counts, and the emails (dispatched on an interval). */
   notifications: Notifications;
@@ -283,6 +299,8 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const tickets = ticketsFeature(core.services, { notify: (event) => clientNotifications.service.notify(event) });
   const requests = requestsFeature(core.services);
   const appointments = appointmentsFeature(core.services);
+  // An answer to an ask for more hours tells the client's people who see contracts.
+  const contracts = contractsFeature(core.services, { notify: (event) => clientNotifications.service.notify(event) });
   const features: Feature[] = [
     account,
     adminFeature(core.services, { auth: account.auth, paymentsReady: payment.availability.ready }),
@@ -309,7 +327,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
         }),
     }),
     devicesFeature(core.services),
-    contractsFeature(core.services),
+    contracts,
     tickets,
     requests,
     ordersFeature(core.services),
@@ -503,6 +521,17 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
         const workspace = await core.staffWorkspace(staff);
         if (!workspace) return null;
         return requests.staffFiles.open({ workspaceId: workspace.id, clientId: request.clientId, requestId: request.id }, fileId);
+      },
+    },
+    contractHours: {
+      async list(staff, contract) {
+        const workspace = await core.staffWorkspace(staff);
+        return workspace && contracts.hourRequests ? contracts.hourRequests.ofContract(workspace, contract) : [];
+      },
+      async answer(staff, contract, requestId, answer) {
+        const workspace = await core.staffWorkspace(staff);
+        if (!workspace || !contracts.hourRequests) return 'gone';
+        return contracts.hourRequests.answer(workspace, staff, contract, requestId, answer);
       },
     },
     metricsHandler: core.services.metrics.handler,

@@ -60,6 +60,42 @@ export interface CrmPlugin {
   requestFiles?(staff: { id: string; workspaceId: string }, request: CrmTicketRef): Promise<CrmRequestFile[]>;
   /** One of requestFiles(), to download; null when it is not a file of that request. */
   requestFileContent?(staff: { id: string; workspaceId: string }, request: CrmTicketRef, fileId: string): Promise<CrmFileContent | null>;
+  /**
+   * The client's asks for more hours a plugin keeps for a contract (the client portal: those made
+   * on its contract page), pending first, for the contract's staff page. The CRM has found the
+   * contract in the staff member's workspace before it asks.
+   */
+  contractHourRequests?(staff: { id: string; workspaceId: string }, contract: CrmTicketRef): Promise<CrmHourRequest[]>;
+  /**
+   * Staff's answer to a pending ask of contractHourRequests(), with words for the client: 'gone'
+   * when it is no longer pending (withdrawn or answered meanwhile) or not this plugin's. The
+   * answer never changes the line's allowance: staff change it themselves.
+   */
+  answerContractHourRequest?(
+    staff: { id: string; workspaceId: string },
+    contract: CrmTicketRef,
+    requestId: string,
+    answer: { answer: 'agreed' | 'declined'; note: string },
+  ): Promise<'answered' | 'gone'>;
+}
+
+/** A client's ask for more hours on a contract line, as a plugin keeps it. */
+export interface CrmHourRequest {
+  id: string;
+  lineId: string;
+  hours: number;
+  scope: 'this_period' | 'from_now_on';
+  /** YYYY-MM-DD, the period asked for (the end is the day after it); null from now on. */
+  periodStart: string | null;
+  periodEnd: string | null;
+  note: string | null;
+  /** Who asked, by their sign-in email; null once their data was erased. */
+  askedBy: string | null;
+  askedAt: Date;
+  state: 'pending' | 'answered' | 'withdrawn';
+  answer: 'agreed' | 'declined' | null;
+  answerNote: string | null;
+  answeredAt: Date | null;
 }
 
 export interface CrmRequestFile {

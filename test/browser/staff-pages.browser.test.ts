@@ -5,7 +5,8 @@
 // line's end, and its "Client portal" crumb is a link with its words, back to the admin home; an
 // approval page with its SHA-256 fingerprints and a decision, the Help article list and an
 // article's form hold at 390 px, as do the set-up screens (appointment services, opening hours,
-// the request catalogue and an entry's form) and a client's devices with a device's form.
+// the request catalogue and an entry's form) and a client's devices with a device's form, and a
+// contract's page with a client's asks for more hours and the form to answer one.
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import {
@@ -173,6 +174,40 @@ describe('staff pages in Chromium: the language page and a record page', functio
       await expectNoAxeViolations(page, `${label} at 390 px`);
     }
     await page.setViewportSize({ width: 1200, height: 900 });
+    expect(staff.consoleErrors).to.deep.equal([]);
+  });
+
+  it('holds a contract page with the client’s asks for more hours, one waiting with its answer form, at 390 px', async function () {
+    const { page } = staff;
+    const workspaceId = await demoWorkspaceId(h.crm.db);
+    const contract = await h.crm.db('contracts').where({ workspace_id: workspaceId, number: 'CT-2026-001' }).first('id', 'client_id');
+    const line = await h.crm
+      .db('contract_lines')
+      .where({ workspace_id: workspaceId, contract_id: contract.id, name: 'Support hours' })
+      .first('id');
+    const ask = {
+      workspace_id: String(workspaceId),
+      client_id: String(contract.client_id),
+      contract_id: String(contract.id),
+      line_id: String(line.id),
+    };
+    await h.crm.db('portal_contract_hour_requests').insert([
+      { ...ask, hours: 12.5, scope: 'this_period', period_start: '2026-11-01', period_end: '2026-12-01', note: 'For the spring campaign.' },
+      { ...ask, hours: 3, scope: 'from_now_on', state: 'answered', answer: 'declined', answer_note: 'Not before the launch.' },
+    ]);
+    try {
+      await page.setViewportSize({ width: 390, height: 844 });
+      const response = await page.goto(`${h.crm.url}/contracts/${contract.id}`);
+      expect(response?.status()).to.equal(200);
+      expect(await page.textContent('main'))
+        .to.contain('Requests for more hours')
+        .and.contain('Send the answer');
+      await expectNoOverflowAt390(page, 'contract with asks for more hours');
+      await expectNoAxeViolations(page, 'contract with asks for more hours at 390 px');
+    } finally {
+      await page.setViewportSize({ width: 1200, height: 900 });
+      await h.crm.db('portal_contract_hour_requests').delete();
+    }
     expect(staff.consoleErrors).to.deep.equal([]);
   });
 });

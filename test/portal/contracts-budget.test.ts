@@ -1,7 +1,8 @@
 // Round trips per request for the contracts pages (the list, a contract, a line's periods with the
 // entries behind one and those entries as CSV, and the dashboard with its hours left): counted as knex query events on the app's connection, first with the demo's
-// support contract, then with thirty more contracts of three lines each and two hundred more time
-// entries. The count must not grow with the data, and stays under a budget.
+// support contract, then with thirty more contracts of three lines each, two hundred more time
+// entries and twenty asks for more hours on the contract shown (one waiting). The count must not
+// grow with the data, and stays under a budget.
 import { expect } from 'chai';
 import { ensureSeedContract } from '../../plugins/reference-crm/queries/contracts.ts';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
@@ -20,12 +21,13 @@ describe('contracts query budgets', function () {
   // The session, its person and the workspace come from caches once warm. A list or a contract is
   // its contracts, their lines and today's usage of their allowances; a line's page adds the line
   // (scoped through its contract) and its sums per period, then the line again and its entries.
+  // A contract's page reads its asks for more hours beside it, in one statement.
   const budgets = (): Record<string, number> => ({
     // As after a change: what is kept, the reads kept, the unread messages (the host's one statement
     // is read together, on the pool, which this count does not see), and its hours left: the list's three.
     '/portal/demo/': 6,
     '/portal/demo/contracts': 3,
-    [contractUrl]: 3,
+    [contractUrl]: 4,
     [lineUrl]: 7,
     // The line's page without the page: the same reads, as a file.
     [`${lineUrl}/entries.csv`]: 7,
@@ -95,6 +97,20 @@ describe('contracts query budgets', function () {
         work_date: new Date(Date.parse(`${today}T00:00:00Z`) - (i % 60) * 86_400_000).toISOString().slice(0, 10),
         amount: 0.25,
         description: `Budget entry ${i}`,
+      })),
+    );
+    const contractId = contractUrl.split('/').pop()!;
+    await db('portal_contract_hour_requests').insert(
+      Array.from({ length: 20 }, (_, i) => ({
+        workspace_id: String(workspace.id),
+        client_id: String(contact.client_id),
+        contract_id: contractId,
+        line_id: String(line),
+        hours: 1 + i,
+        scope: 'from_now_on',
+        state: i === 0 ? 'pending' : 'answered',
+        answer: i === 0 ? null : 'agreed',
+        answer_note: i === 0 ? null : `Answer ${i}`,
       })),
     );
     for (const [url, budget] of Object.entries(budgets())) {

@@ -70,6 +70,12 @@ export function referenceContracts(db: Db): ContractsPort {
   }
 
   return {
+    // The CRM's own page of it, where staff answer asks for more hours and change the allowance.
+    staffPageOf(id) {
+      const rowid = parseId(id);
+      return rowid === null ? null : `/contracts/${rowid}`;
+    },
+
     async list(workspaceId, clientId, today) {
       const ids = scope(workspaceId, clientId);
       return ids ? (await read(ids, today)).map(({ description: _description, ...summary }) => summary) : [];

@@ -2,7 +2,8 @@
 // portal brings its own cookie), the admin side behind its staff sign-in, and a Settings link
 // for admins of workspaces where the portal is switched on, the staff's unread client
 // notifications in the CRM's header, the files clients attached to a ticket on its staff page,
-// and the clients' survey answers on the ticket's and the company's staff pages.
+// the clients' survey answers on the ticket's and the company's staff pages, and the clients'
+// asks for more hours on the contract's staff page, answered there.
 import type { CustomerPortal, HostAdapter, PortalConfig } from '../../../src/index.ts';
 import type { CrmPlugin } from '../crm-plugin.ts';
 
@@ -41,6 +42,9 @@ export function customerPortalPlugin(
     // The files the client sent with a request in the portal, on the request's staff page.
     requestFiles: (staff, request) => portal.requestFiles.list(staff, request),
     requestFileContent: (staff, request, fileId) => portal.requestFiles.open(staff, request, fileId),
+    // The client's asks for more hours on a contract, listed and answered on its staff page.
+    contractHourRequests: (staff, contract) => portal.contractHours.list(staff, contract),
+    answerContractHourRequest: (staff, contract, requestId, answer) => portal.contractHours.answer(staff, contract, requestId, answer),
     async settingsPages(staff) {
       if (staff.role !== 'admin') return [];
       const workspace = await adapter.workspaces.findById(staff.workspaceId);

@@ -65,6 +65,10 @@ export const CHANGES_CLIENT_RECORDS: Readonly<Record<ActivityEvent, boolean>> = 
   'approval.changes_requested': true,
   'company.details_changed': false,
   'order.reordered': true,
+  // An ask for more hours is the portal's, not the host's: the allowance and its figures do not move.
+  'contract.hours_requested': false,
+  'contract.hours_withdrawn': false,
+  'contract.hours_answered': false,
   'offer.accepted': true,
   'offer.declined': true,
   'offer.signed_pdf_downloaded': false,

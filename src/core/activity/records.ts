@@ -99,6 +99,14 @@ export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>, t: Tr
         .filter(Boolean);
       return said.length ? said.join('; ') : null;
     }
+    // An ask for more hours: the contract and line, and how many hours, in the reader's numbers.
+    case 'contract.hours_requested':
+    case 'contract.hours_withdrawn':
+    case 'contract.hours_answered': {
+      const title = str(d.title);
+      const hours = typeof d.hours === 'number' ? `${d.hours} h` : null;
+      return [title ? quoted(title) : null, hours].filter(Boolean).join(' ') || null;
+    }
     // An order asked for again: the order's number, and the draft's the host made of it.
     case 'order.reordered': {
       const number = str(d.number);

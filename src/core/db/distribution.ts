@@ -82,6 +82,7 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
   portal_push_keys: BY_WORKSPACE,
   portal_push_subscriptions: BY_WORKSPACE,
   portal_colleague_requests: BY_WORKSPACE,
+  portal_contract_hour_requests: BY_WORKSPACE,
   portal_custom_domains: BY_WORKSPACE,
   portal_custom_domain_hosts: {
     kind: 'by-own-key',

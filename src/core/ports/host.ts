@@ -2188,6 +2188,12 @@ export interface ContractsPort {
     lineId: HostId,
     period: { start: string; end: string },
   ): Promise<ContractTimeEntry[] | null>;
+  /**
+   * Optional: the contract's page on the agency's side, as TicketsPort.staffPageOf, which lists the
+   * client's asks for more hours and answers them (CustomerPortal.contractHours). Staff
+   * notifications of an ask link there. Without it, clients are not offered to ask for more hours.
+   */
+  staffPageOf?(id: HostId): string | null;
 }
 
 export interface HostAdapter {

@@ -17,6 +17,7 @@ export const NOTIFICATION_KINDS = [
   'order_confirmed',
   'order_shipped',
   'allowance_nearly_used',
+  'hours_answered',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -56,6 +57,9 @@ export const KIND_RULES: Record<NotificationKind, KindRule> = {
   order_shipped: { permission: 'orders', section: 'orders', channels: CHANNELS, defaultChannel: 'email' },
   // A contract line's hours this period reached 80 % (or all) of its allowance: more work costs extra.
   allowance_nearly_used: { permission: 'contracts', section: 'contracts', channels: CHANNELS, defaultChannel: 'email' },
+  // The agency's answer to an ask for more hours: who asked gets an email of its own with the answer
+  // in words (contracts/emails.ts), so this one, for everyone who sees contracts, stays in the portal.
+  hours_answered: { permission: 'contracts', section: 'contracts', channels: ['portal'], defaultChannel: 'portal' },
 };
 
 /** The kinds a person's settings (the workspace's, narrowed by their access) let them see. */

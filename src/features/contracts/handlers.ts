@@ -1,11 +1,17 @@
 // The contracts pages: the client's contracts with their lines and today's usage of each
-// allowance, one contract, and one line's periods with the work behind the chosen one, all read
-// through the host's ContractsPort for the reader's day.
+// allowance, one contract (with the asks for more hours on its hours lines, and the form to ask),
+// and one line's periods with the work behind the chosen one, all read through the host's
+// ContractsPort for the reader's day. Asking and withdrawing post, then redirect back to the
+// contract (PRG); a refused ask shows the contract again with the form as it was sent (422, or
+// 409 while the line has an ask pending).
 import type { Request, Response } from 'express';
 import {
+  clientActor,
   type ContractSummary,
   type ContractsPort,
   dayInZone,
+  type FieldErrors,
+  mayActOnOwn,
   notFound,
   parseParam,
   portalContext,
@@ -14,9 +20,27 @@ import {
   renderPortalPage,
   signedInClient,
 } from '../../core/index.ts';
-import { ContractId, type ContractsQueryInput, type LineQueryInput } from './commands.ts';
+import {
+  ContractId,
+  type ContractQueryInput,
+  type ContractsQueryInput,
+  HourRequestId,
+  HOURS_LIMITS,
+  type LineQueryInput,
+  type MoreHoursInput,
+  NOTE_MAX,
+} from './commands.ts';
 import { timeEntriesCsv, timeEntriesFilename } from './csv.ts';
-import { lastDayOf, presentContract, presentEntry, presentLine, presentPeriod } from './presenters.ts';
+import { asksHours, type HourRequests } from './hour-requests.ts';
+import { lastDayOf, presentContract, presentEntry, presentHourRequest, presentLine, presentPeriod } from './presenters.ts';
+
+/** The ask form of one line as it was sent, refused: its values, what is wrong, and why in a sentence. */
+interface AskForm {
+  lineId: string;
+  values: { hours: string; scope: string; note: string };
+  errors: FieldErrors;
+  refusal?: string;
+}
 
 /** Whether each word of the search is in the contract's name, its number or a line's name, in any case. */
 function matches(contract: ContractSummary, search: string | undefined): boolean {
@@ -34,11 +58,18 @@ const PERIODS_SHOWN = 12;
 
 export interface ContractsDeps {
   contracts: ContractsPort;
+  requests: HourRequests;
   now: () => Date;
 }
 
 export function createContractsHandlers(deps: ContractsDeps) {
-  const { contracts, now } = deps;
+  const { contracts, requests, now } = deps;
+  /**
+   * Whether the agency can answer an ask: the host's contract page for its staff (staffPageOf) is
+   * where the asks are listed and answered (CustomerPortal.contractHours). A host without one is
+   * not offered asks that no one could answer.
+   */
+  const answerable = () => typeof contracts.staffPageOf === 'function';
 
   async function list(req: Request, res: Response) {
     const query = res.locals.query as ContractsQueryInput;
@@ -57,17 +88,118 @@ export function createContractsHandlers(deps: ContractsDeps) {
     });
   }
 
-  async function show(req: Request, res: Response) {
-    const { workspace, base } = portalContext(res);
+  /** The client's contract with its asks for more hours, or 404. */
+  async function contractOf(req: Request, res: Response) {
+    const { workspace } = portalContext(res);
     const { user } = signedInClient(res);
-    const i18n = portalI18n(res);
     const id = parseParam(ContractId, req.params.contractId);
-    const contract = await contracts.find(workspace.id, user.client_id, id, dayInZone(now(), i18n.timeZone));
+    const [contract, asks] = await Promise.all([
+      contracts.find(workspace.id, user.client_id, id, dayInZone(now(), portalI18n(res).timeZone)),
+      requests.forContract({ workspaceId: workspace.id, clientId: user.client_id, contractId: id }),
+    ]);
     if (!contract) throw notFound('We could not find that contract.');
+    return { contract, asks };
+  }
+
+  async function show(req: Request, res: Response, form: AskForm | null = null, status = 200) {
+    const { base } = portalContext(res);
+    const i18n = portalI18n(res);
+    const { t } = i18n;
+    const { contract, asks } = await contractOf(req, res);
+    // Only a running contract's hours lines take an ask (an ended one has no period to add to), and
+    // only where the agency has a contract page to answer it on.
+    const askable = new Set(answerable() && contract.state === 'active' ? contract.lines.filter(asksHours).map((l) => l.id) : []);
+    if (form && !askable.has(form.lineId)) throw notFound('We could not find that contract line.');
     const view = presentContract(i18n, base, contract);
-    renderPortalPage(req, res, 'contracts/show', view.name, {
-      contract: { ...view, description: contract.description },
+    const query = (res.locals.query ?? {}) as ContractQueryInput;
+    // Withdraw is offered to who asked, and to a client admin.
+    const { user, access } = signedInClient(res);
+    const mayWithdraw = (askedBy: string | null) => mayActOnOwn({ clientUserId: user.id, access }, askedBy);
+    renderPortalPage(
+      req,
+      res,
+      'contracts/show',
+      view.name,
+      {
+        contract: {
+          ...view,
+          description: contract.description,
+          lines: view.lines.map((line, index) => {
+            if (!askable.has(line.id)) return { ...line, moreHours: null };
+            const source = contract.lines[index]!;
+            const mine = asks
+              .filter((ask) => ask.line_id === line.id)
+              .map((ask) => presentHourRequest(i18n, view.href, ask, mayWithdraw(ask.asked_by)));
+            const sent = form?.lineId === line.id ? form : null;
+            return {
+              ...line,
+              moreHours: {
+                action: `${view.href}/lines/${encodeURIComponent(line.id)}/hours`,
+                pending: mine.find((ask) => ask.pending) ?? null,
+                asks: mine,
+                thisPeriod:
+                  source.allowance?.periodStart && source.allowance.periodEnd
+                    ? t('contracts:moreHours.scope.period', {
+                        start: i18n.fmt.day(source.allowance.periodStart),
+                        end: i18n.fmt.day(lastDayOf(source.allowance.periodEnd)),
+                      })
+                    : t('contracts:moreHours.scope.this_period'),
+                open: sent !== null,
+                values: sent?.values ?? { hours: '', scope: 'this_period', note: '' },
+                errors: sent?.errors ?? {},
+                refusal: sent?.refusal ?? null,
+              },
+            };
+          }),
+        },
+        limits: { ...HOURS_LIMITS, note: NOTE_MAX },
+        notice: query.notice && status === 200 ? t(`contracts:moreHours.notices.${query.notice}`) : null,
+      },
+      status,
+    );
+  }
+
+  /** The form as it was sent, for showing it again. */
+  function sentValues(req: Request): AskForm['values'] {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const text = (value: unknown) => (typeof value === 'string' ? value : '');
+    return { hours: text(body.hours), scope: text(body.scope) || 'this_period', note: text(body.note) };
+  }
+
+  /** Asks for more hours on a line: found through the host first (another client's, or a line without hours, is a 404). */
+  async function askHours(req: Request, res: Response) {
+    const { contract } = await contractOf(req, res);
+    const lineId = parseParam(ContractId, req.params.lineId);
+    const line = answerable() && contract.state === 'active' ? contract.lines.find((l) => l.id === lineId && asksHours(l)) : undefined;
+    if (!line) throw notFound('We could not find that contract line.');
+    const outcome = await requests.ask(clientActor(req, res), { contractId: contract.id, line }, req.body as MoreHoursInput, {
+      contract: contract.name,
     });
+    if (!outcome.ok) {
+      const refusal = portalI18n(res).t('contracts:moreHours.refused.pending', { line: line.name });
+      return show(req, res, { lineId, values: sentValues(req), errors: {}, refusal }, 409);
+    }
+    res.redirect(
+      303,
+      `${portalContext(res).base}/contracts/${encodeURIComponent(contract.id)}?notice=asked#line-${encodeURIComponent(lineId)}`,
+    );
+  }
+
+  /**
+   * Withdraws a pending ask of the contract, made by the person (or any, for a client admin): anyone
+   * else's is a 404. One no longer pending (answered meanwhile) is said so.
+   */
+  async function withdrawHours(req: Request, res: Response) {
+    const { contract, asks } = await contractOf(req, res);
+    const id = parseParam(HourRequestId, req.params.requestId);
+    const { user, access } = signedInClient(res);
+    const ask = asks.find((row) => row.id === id);
+    if (!ask || !mayActOnOwn({ clientUserId: user.id, access }, ask.asked_by)) throw notFound('We could not find that request.');
+    const withdrawn = await requests.withdraw(clientActor(req, res), contract.id, id);
+    res.redirect(
+      303,
+      `${portalContext(res).base}/contracts/${encodeURIComponent(contract.id)}?notice=${withdrawn ? 'withdrawn' : 'notPending'}`,
+    );
   }
 
   async function line(req: Request, res: Response) {
@@ -167,7 +299,17 @@ export function createContractsHandlers(deps: ContractsDeps) {
       .send(csv);
   }
 
-  return { list, show, line, entriesCsv };
+  return {
+    list,
+    show: (req: Request, res: Response) => show(req, res),
+    /** The contract again with the line's form as sent and what is wrong with it (422). */
+    invalidAsk: (req: Request, res: Response, errors: FieldErrors) =>
+      show(req, res, { lineId: parseParam(ContractId, req.params.lineId), values: sentValues(req), errors }, 422),
+    askHours,
+    withdrawHours,
+    line,
+    entriesCsv,
+  };
 }
 
 export type ContractsHandlers = ReturnType<typeof createContractsHandlers>;

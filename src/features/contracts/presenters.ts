@@ -3,6 +3,7 @@
 // period of a line's history; an entry of work behind a period. Amounts are rounded to hundredths,
 // as the hosts' own screens show them.
 import type { AllowancePeriod, ContractLineSummary, ContractSummary, ContractTimeEntry, RequestI18n } from '../../core/index.ts';
+import type { HourRequestRow } from './queries.ts';
 
 type Measure = 'hours' | 'units';
 
@@ -122,4 +123,34 @@ export function presentAllowances(i18n: RequestI18n, base: string, contracts: re
         .lines.filter((line) => line.allowance !== null)
         .map((line) => ({ name: line.name, href: line.href, contract: contract.name, allowance: line.allowance! })),
     );
+}
+
+/**
+ * An ask for more hours as its client reads it: how many hours for which period, when asked, its
+ * state as a chip (waiting, agreed, declined, withdrawn), the agency's words, and where a pending
+ * one is withdrawn, for who asked it or a client admin.
+ */
+export function presentHourRequest(i18n: RequestI18n, contractHref: string, row: HourRequestRow, mayWithdraw: boolean) {
+  const { t, fmt } = i18n;
+  const hours = Number(row.hours);
+  const outcome = row.state === 'answered' ? (row.answer ?? 'declined') : row.state;
+  const scope =
+    row.scope === 'this_period' && row.period_start && row.period_end
+      ? t('contracts:moreHours.scope.period', { start: fmt.day(row.period_start), end: fmt.day(lastDayOf(row.period_end)) })
+      : t(`contracts:moreHours.scope.${row.scope}`);
+  return {
+    id: row.id,
+    pending: row.state === 'pending',
+    summary: t('contracts:moreHours.summary', { hours: t('contracts:amount.hours', { count: hours, number: fmt.number(hours) }), scope }),
+    askedAt: t('contracts:moreHours.askedAt', { day: fmt.day(fmt.isoDay(row.asked_at)) }),
+    chip: { pending: 'awaiting', agreed: 'accepted', declined: 'declined', withdrawn: 'withdrawn' }[outcome],
+    stateLabel: t(`contracts:moreHours.state.${outcome}`),
+    note: row.note,
+    answerNote: row.state === 'answered' ? row.answer_note : null,
+    answeredAt:
+      row.state === 'answered' && row.answered_at
+        ? t('contracts:moreHours.answeredAt', { day: fmt.day(fmt.isoDay(row.answered_at)) })
+        : null,
+    withdrawAction: row.state === 'pending' && mayWithdraw ? `${contractHref}/hours/${encodeURIComponent(row.id)}/withdraw` : null,
+  };
 }

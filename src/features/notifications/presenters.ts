@@ -3,7 +3,8 @@
 // or unread, and where the "mark read" button posts. Admins open the portal's record, request,
 // uploads and activity pages; other staff (who cannot open the portal's admin pages) open the
 // client's conversation instead. A request, an appointment, an approval and an order again open
-// the record's page in the host, for every member of staff, where the host gives one. Dates, times and amounts in the staff member's language and zone.
+// the record's page in the host, for every member of staff, where the host gives one; so does an
+// ask for more hours on a contract. Dates, times and amounts in the staff member's language and zone.
 import type { NotificationRow } from './queries.ts';
 import { activityLabel, erasureDeadline, recordOf, type RequestI18n, subjectNameOf, UNAPPLIED_PAYMENTS_PATH } from '../../core/index.ts';
 
@@ -13,11 +14,11 @@ export interface NotificationPaths {
   notificationsPath: string;
   /** The host's page of a ticket for its staff (TicketsPort.staffPageOf), or null where it has none. */
   ticketPage?: (ticketId: string) => string | null;
-  /** The host's page of a request, appointment, approval or order for its staff (each port's staffPageOf), or null. */
+  /** The host's page of a request, appointment, approval, order or contract for its staff (each port's staffPageOf), or null. */
   recordPage?: (kind: HostRecordPageKind, id: string) => string | null;
 }
 
-type HostRecordPageKind = 'request' | 'appointment' | 'approval' | 'order';
+type HostRecordPageKind = 'request' | 'appointment' | 'approval' | 'order' | 'contract';
 
 /** The host record a client's act is about, by the detail that names it: an order again's is the draft it made, to check. */
 const HOST_RECORD_OF: Record<string, { kind: HostRecordPageKind; idKey: string }> = {
@@ -28,6 +29,9 @@ const HOST_RECORD_OF: Record<string, { kind: HostRecordPageKind; idKey: string }
   'approval.approved': { kind: 'approval', idKey: 'approvalId' },
   'approval.changes_requested': { kind: 'approval', idKey: 'approvalId' },
   'order.reordered': { kind: 'order', idKey: 'draftId' },
+  // An ask for more hours is answered on the contract's page in the host, where its allowance is changed.
+  'contract.hours_requested': { kind: 'contract', idKey: 'contractId' },
+  'contract.hours_withdrawn': { kind: 'contract', idKey: 'contractId' },
 };
 
 /** A host's address worth linking: absolute http(s), or a path on this origin (never `//elsewhere`). */

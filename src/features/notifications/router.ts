@@ -78,8 +78,8 @@ export function notificationsRouter(deps: {
         notificationsPath: config.notificationsPath,
         ticketPage: (ticketId) => deps.adapter.tickets?.staffPageOf?.(ticketId) ?? null,
         recordPage: (kind, id) => {
-          const { requests, appointments, approvals, orders } = deps.adapter;
-          const port = { request: requests, appointment: appointments, approval: approvals, order: orders }[kind];
+          const { requests, appointments, approvals, orders, contracts } = deps.adapter;
+          const port = { request: requests, appointment: appointments, approval: approvals, order: orders, contract: contracts }[kind];
           return port?.staffPageOf?.(id) ?? null;
         },
       },

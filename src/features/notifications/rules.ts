@@ -48,6 +48,9 @@ export const NOTIFICATION_RULES: Partial<Record<ActivityEvent, { email: EmailCha
   'company.details_changed': { email: 'immediate' },
   // A new draft order waits on the agency to validate it.
   'order.reordered': { email: 'immediate' },
+  // A client waits on the agency's answer to an ask for more hours; one withdrawn needs none.
+  'contract.hours_requested': { email: 'immediate' },
+  'contract.hours_withdrawn': { email: null },
   // A client admin managing their colleagues: who can see the agency's records changes.
   'team.invited': { email: 'digest' },
   'team.role_changed': { email: 'immediate' },

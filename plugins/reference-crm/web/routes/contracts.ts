@@ -2,7 +2,9 @@
 // what each allowance line has used this period and the time entries behind it, where staff record
 // work against a line (post/redirect/get). When an entry brings a line's use this period to 80 % of
 // its allowance, or to all of it, the plugins are told once per line, period and threshold (the
-// client portal tells the client's people the allowance is nearly or all used).
+// client portal tells the client's people the allowance is nearly or all used). The asks for more
+// hours plugins keep (the client portal's) are listed on the contract's page, and staff answer a
+// pending one there in words (post/redirect/get); an answer never changes the line's allowance.
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { CrmPlugin } from '../../crm-plugin.ts';
@@ -22,6 +24,7 @@ import { requireStaff, staffOf } from '../auth.ts';
 import { dateField, type FieldError, freeText, idField, parseForm } from '../forms.ts';
 import { statusLabel } from '../presenters.ts';
 import { formView, render } from '../render.ts';
+import { pluginAnswerHourRequest, pluginHourRequests } from '../plugin-ticket-files.ts';
 import { tellPlugins } from '../record-changes.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
 
@@ -53,6 +56,22 @@ const entrySchema = z.object({
   description: freeText('What was done', 2000),
 });
 
+const answerSchema = z.object({
+  answer: z.enum(['agreed', 'declined'], { error: 'Choose whether you agree or decline.' }),
+  note: freeText('Message to the client', 2000).pipe(z.string().min(1, { error: 'Write a message to the client.' })),
+});
+
+/** An ask's id from a plugin: whatever it uses, within reason; the plugin decides whether it is the contract's. */
+const requestIdOf = (value: unknown): string | null => (typeof value === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(value) ? value : null);
+
+const ASK_STATES = {
+  pending: 'Waiting for an answer',
+  agreed: 'Agreed',
+  declined: 'Declined',
+  withdrawn: 'Withdrawn by the client',
+} as const;
+const ASK_BADGES = { pending: 'sent', agreed: 'accepted', declined: 'declined', withdrawn: 'expired' } as const;
+
 /** Today in the CRM's calendar: allowances renew by UTC days. */
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -76,7 +95,14 @@ function thresholdReached(used: string, allowance: string): number | null {
 export function contractRoutes({ db, plugins }: RouteDeps & { plugins?: readonly CrmPlugin[] }): Router {
   const router = Router();
 
-  async function showContract(res: Response, contractId: number, values: unknown, errors: FieldError[], status = 200) {
+  async function showContract(
+    res: Response,
+    contractId: number,
+    values: unknown,
+    errors: FieldError[],
+    status = 200,
+    answerForm: { requestId: string; values: unknown; errors: FieldError[] } | null = null,
+  ) {
     const { workspaceId } = staffOf(res);
     const contract = found((await findStaffContract(db, { workspaceId, contractId })) ?? null);
     const lines = await listContractLines(db, { workspaceId, contractIds: [contract.id] });
@@ -88,12 +114,16 @@ export function contractRoutes({ db, plugins }: RouteDeps & { plugins?: readonly
     ]);
     const usedOf = new Map(used.map((row) => [row.line_id, row.used]));
     const periodOf = new Map(periods.map((row) => [row.line_id, row]));
-    const entries = await Promise.all(
-      lines.map((line) => {
-        const period = periodOf.get(line.id)!;
-        return listTimeEntries(db, { workspaceId, lineId: line.id, start: period.start, end: period.end });
-      }),
-    );
+    const [entries, asks] = await Promise.all([
+      Promise.all(
+        lines.map((line) => {
+          const period = periodOf.get(line.id)!;
+          return listTimeEntries(db, { workspaceId, lineId: line.id, start: period.start, end: period.end });
+        }),
+      ),
+      pluginHourRequests(plugins, res, contract),
+    ]);
+    const lineNames = new Map(lines.map((line) => [String(line.id), line.name]));
     await render(
       res,
       'contracts/show',
@@ -129,6 +159,30 @@ export function contractRoutes({ db, plugins }: RouteDeps & { plugins?: readonly
             })),
           };
         }),
+        // A refusal of the answer that names no field (the ask is no longer waiting) stands above the asks.
+        answerRefusal: answerForm?.errors.find((error) => !error.field)?.message ?? null,
+        hourRequests: asks.map((ask) => {
+          const outcome = ask.state === 'answered' ? (ask.answer ?? 'declined') : ask.state;
+          const sent = answerForm?.requestId === ask.id ? answerForm : null;
+          return {
+            id: ask.id,
+            line: lineNames.get(ask.lineId) ?? ask.lineId,
+            hours: `${figure(ask.hours)} hours`,
+            scope:
+              ask.scope === 'this_period' && ask.periodStart && ask.periodEnd
+                ? `this period, ${ask.periodStart} – ${lastDayOf(ask.periodEnd)}`
+                : 'from now on, every period',
+            askedBy: ask.askedBy ?? 'a former contact',
+            askedAt: ask.askedAt.toISOString().slice(0, 16).replace('T', ' '),
+            note: ask.note,
+            badge: ASK_BADGES[outcome],
+            stateLabel: ASK_STATES[outcome],
+            answerNote: ask.answerNote,
+            pending: ask.state === 'pending',
+            action: `/contracts/${contract.id}/hour-requests/${encodeURIComponent(ask.id)}/answer`,
+            form: formView(sent?.values ?? {}, sent?.errors ?? []),
+          };
+        }),
         lineOptions: lines.map((line) => ({ value: String(line.id), label: line.name })),
         form: formView({ day, ...(values && typeof values === 'object' ? values : {}) }, errors),
         entryPath: `/contracts/${contract.id}/time-entries`,
@@ -136,6 +190,33 @@ export function contractRoutes({ db, plugins }: RouteDeps & { plugins?: readonly
       status,
     );
   }
+
+  // Staff answer a client's ask for more hours, agreed or declined, with words the client reads.
+  router.post('/contracts/:id/hour-requests/:requestId/answer', requireStaff, async (req, res) => {
+    const staff = staffOf(res);
+    const contractId = routeId(req.params.id);
+    const contract = found((await findStaffContract(db, { workspaceId: staff.workspaceId, contractId })) ?? null);
+    const requestId = found(requestIdOf(req.params.requestId));
+    const parsed = parseForm(answerSchema, req.body);
+    // Each ask has its own form on the page: its fields, and so the errors' links, carry its id.
+    const prefix = `ask-${requestId}-`;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const values = { [`${prefix}answer`]: body.answer, [`${prefix}note`]: body.note };
+    if (!parsed.ok)
+      return showContract(res, contractId, {}, [], 400, {
+        requestId,
+        values,
+        errors: parsed.errors.map((error) => ({ ...error, field: error.field ? `${prefix}${error.field}` : '' })),
+      });
+    const outcome = await pluginAnswerHourRequest(plugins, res, contract, requestId, parsed.data);
+    if (outcome === 'gone')
+      return showContract(res, contractId, {}, [], 409, {
+        requestId,
+        values,
+        errors: [{ field: '', message: 'That request was withdrawn or answered meanwhile: nothing was sent.' }],
+      });
+    res.redirect(303, `/contracts/${contractId}#hour-requests-title`);
+  });
 
   router.get('/clients/:id/contracts', requireStaff, async (req, res) => {
     const { workspaceId } = staffOf(res);
