@@ -244,6 +244,7 @@ export {
   authorizePayPage,
   authorizeReadRecordEvidence,
   canClient,
+  canUseThread,
   canDeleteUpload,
   canManagePortal,
   canOpenRecord,

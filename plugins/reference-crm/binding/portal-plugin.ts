@@ -2,7 +2,8 @@
 // portal brings its own cookie), the admin side behind its staff sign-in, and a Settings link
 // for admins of workspaces where the portal is switched on, the staff's unread client
 // notifications in the CRM's header, the files clients attached to a ticket on its staff page,
-// and the clients' survey answers on the ticket's and the company's staff pages.
+// the clients' survey answers on the ticket's and the company's staff pages, and a request's
+// thread with the client on the request's staff page.
 import type { CustomerPortal, HostAdapter, PortalConfig } from '../../../src/index.ts';
 import type { CrmPlugin } from '../crm-plugin.ts';
 
@@ -41,6 +42,9 @@ export function customerPortalPlugin(
     // The files the client sent with a request in the portal, on the request's staff page.
     requestFiles: (staff, request) => portal.requestFiles.list(staff, request),
     requestFileContent: (staff, request, fileId) => portal.requestFiles.open(staff, request, fileId),
+    // The request's thread with the client, and the staff's replies in it, on the request's staff page.
+    requestThread: (staff, request) => portal.requestThread.list(staff, request),
+    requestReply: (staff, request, body) => portal.requestThread.reply(staff, request, body),
     async settingsPages(staff) {
       if (staff.role !== 'admin') return [];
       const workspace = await adapter.workspaces.findById(staff.workspaceId);

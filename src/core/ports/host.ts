@@ -333,7 +333,8 @@ export interface ClientCredentialsPort {
   hasPassword(workspaceId: HostId, contactId: HostId): Promise<boolean>;
 }
 
-export type CommentSubjectType = 'proposal' | 'quotation' | 'invoice';
+/** What a record thread is on: a proposal, quotation or invoice, or a client's service or quote request. */
+export type CommentSubjectType = 'proposal' | 'quotation' | 'invoice' | 'request';
 
 export interface HostComment {
   id: HostId;
@@ -346,8 +347,15 @@ export interface HostComment {
   createdAt: Date;
 }
 
-/** Comments on a proposal, quotation or invoice: the host's own table when it has one. */
+/** Comments on a proposal, quotation, invoice or request: the host's own table when it has one. */
 export interface CommentsPort {
+  /**
+   * Optional: the record types this port keeps comments on. Absent: proposal, quotation and
+   * invoice (what a host's comments were for before requests had threads). A type it does not keep
+   * has no thread in the portal (the page shows none, its form is a 404): a host keeps its
+   * comments' records, and the portal keeps no second store beside the host's.
+   */
+  subjectTypes?: readonly CommentSubjectType[];
   list(workspaceId: HostId, subject: { type: CommentSubjectType; id: HostId }): Promise<HostComment[]>;
   add(
     workspaceId: HostId,
