@@ -183,10 +183,11 @@ export interface CustomerPortal {
     open(staff: { workspaceId: string }, request: { id: string; clientId: string }, fileId: string): Promise<TicketFileContent | null>;
   };
   /**
-   * For the host's own staff page of a service or quote request: its thread (the client's messages
-   * and the agency's replies, oldest first; null where the comments port keeps none on requests or
-   * the portal is off), and a staff member's reply, which the client's open pages show at once and
-   * the client's people who may open the request are told of. The host has found the request in
+   * For the host's own staff page of a service or quote request, where its requests port declares
+   * staffReadsThread: its thread (the client's messages and the agency's replies, oldest first;
+   * null where the comments port keeps none on requests or the portal is off), and a staff
+   * member's reply, which the client's open pages show at once and the client's people who may
+   * open the request are told of. The host has found the request in
    * the staff member's workspace and checked the reply (1 to 5000 characters); reply resolves
    * false where the thread takes no reply from the host.
    */

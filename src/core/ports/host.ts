@@ -1397,6 +1397,14 @@ export interface ServiceRequestsPort {
    * notifications of the client's acts on it link there. Null when the host has none to give.
    */
   staffPageOf?(id: HostId): string | null;
+  /**
+   * Optional: true where the host's own staff page of a request shows its thread with the client
+   * and takes the agency's replies, through CustomerPortal.requestThread (the reference CRM's
+   * does). Absent or false: the agency has nowhere to read or answer it, so a request has no
+   * thread in the portal (its page shows none and no form, the form's route is a 404, the messages
+   * page lists no request threads), whatever the comments port keeps.
+   */
+  staffReadsThread?: boolean;
 }
 
 /** The portal's words for where a project stands; a host maps its own statuses onto them. */

@@ -42,8 +42,9 @@ export async function listRecordThreads(
       }),
     );
   }
-  // The requests this person may open (a host may show each person only theirs), where the port keeps their threads.
-  if (adapter.requests && canSeeSection(settings, 'requests') && comments.covers('request')) {
+  // The requests this person may open (a host may show each person only theirs), where the agency
+  // reads their threads on its own page (staffReadsThread) and the port keeps them.
+  if (adapter.requests?.staffReadsThread && canSeeSection(settings, 'requests') && comments.covers('request')) {
     lists.push(
       adapter.requests.list(workspaceId, clientId, contactId, {}, { limit: THREAD_RECORDS }).then((page) => {
         for (const request of page.items) subjects.push({ type: 'request', id: request.id, label: `${request.ref} · ${request.title}` });

@@ -9,7 +9,7 @@
 // (REQUEST_LIMITS): over either, the form comes back as sent, saying when, and nothing is kept.
 // Sending one is logged (the agency is notified from the log) with a live
 // event, in one transaction with the host's writes, announced after it commits.
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import type { Knex } from 'knex';
 import {
   announce,
@@ -167,9 +167,15 @@ export function createRequestsHandlers(deps: RequestsDeps) {
     return request;
   }
 
-  /** The request's thread as the comments take it; null where the comments port keeps none on requests. */
+  /**
+   * Whether requests have threads: only where the agency reads and answers them on its own page of
+   * the request (ServiceRequestsPort.staffReadsThread) and the comments port keeps them.
+   */
+  const hasThreads = requests.staffReadsThread === true && comments.covers('request');
+
+  /** The request's thread as the comments take it; null where requests have none. */
   function threadOf(res: Response, request: RequestDetail): CommentSubject | null {
-    if (!comments.covers('request')) return null;
+    if (!hasThreads) return null;
     const { base } = portalContext(res);
     const href = `${base}/requests/mine/${encodeURIComponent(request.id)}`;
     return { type: 'request', id: request.id, href, number: request.ref, title: request.title };
@@ -476,6 +482,12 @@ export function createRequestsHandlers(deps: RequestsDeps) {
     },
 
     show: (req: Request, res: Response) => showPage(req, res),
+
+    /** Before anything else on a thread's form: where requests have no thread, it does not exist (404). */
+    threadOpen: (_req: Request, _res: Response, next: NextFunction) => {
+      if (!hasThreads) throw notFound();
+      next();
+    },
 
     /** Before the message is read: the person's comments in a while (POSTING_LIMITS), as on every thread. */
     limitComments: limitPerPerson(deps.limiter, POSTING_LIMITS.commentsPerPerson),
