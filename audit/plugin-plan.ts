@@ -29,7 +29,7 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
   { name: 'client_activity_logs', purpose: 'client actions and sign-in events, for the agency to read' },
   { name: 'portal_rate_limits', purpose: 'rate-limit counters shared by every app instance' },
   { name: 'portal_files', purpose: 'files the portal owns (uploaded logos, client uploads)' },
-  { name: 'client_comments', purpose: 'comments on proposals, quotations and invoices', unlessHostHas: 'comment' },
+  { name: 'client_comments', purpose: 'comments on proposals, quotations, invoices and requests', unlessHostHas: 'comment' },
   {
     name: 'portal_mail_outbox',
     purpose: "emails queued in the request's transaction and sent by a worker in each app instance (retried, each sent once)",

@@ -13,7 +13,7 @@
 // and a workspace role (`{clientRole}`, its page), the client's newest project (`{project}`), and
 // the client's ticket with the newest activity (`{ticket}`, its page), a published help article
 // (`{article}`, its page; clients' answers on the articles for the agency's page of them), the quote-request form (`{requestDefinition}`) and a request of the
-// client's sent through the CRM's own insert (`{request}`, its page), an appointment of the
+// client's sent through the CRM's own insert (`{request}`, its page, with a thread), an appointment of the
 // client's a week ahead (`{appointment}`, its page), the client's first device (`{device}`), and an identity provider
 // client's a week ahead (`{appointment}`, its page) and a confirmed one (`{confirmedAppointment}`, its
 // .ics download), the client's contract with an allowance and that
@@ -215,6 +215,12 @@ export async function benchRecords(
     fields: definition.fields,
     payload: { product: 'flyers', quantity: 500, deadline: '2027-05-31', finishes: ['matte'], notes: 'Benchmark' },
   });
+  // Its thread: the client's question and the agency's reply, as the request's page shows them.
+  const thread = { workspace_id: args.workspaceId, subject_type: 'request', subject_id: String(request.id) };
+  await db('client_comments').insert([
+    { ...thread, author_contact_id: String(contact.id), author_name: 'Client', body: 'Could the flyers be ready by Friday?' },
+    { ...thread, author_contact_id: null, author_name: 'Agency', body: 'Yes: they ship on Thursday.' },
+  ]);
   // An appointment of the client's a week ahead at a time of its own (each run books a new one).
   const service = await db('appointment_services').where({ workspace_id: args.workspaceId }).orderBy('id').first('id');
   if (!service || !contact) throw new Error('the demo workspace books no appointments');

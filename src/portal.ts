@@ -18,7 +18,7 @@ import { tasksFeature } from './features/tasks/index.ts';
 import { projectsFeature } from './features/projects/index.ts';
 import { type StaffCompanySurveys, type StaffTicketFile, type StaffTicketSurvey, ticketsFeature } from './features/tickets/index.ts';
 import { knowledgeBaseFeature } from './features/knowledge-base/index.ts';
-import { requestsFeature, type StaffRequestFile } from './features/requests/index.ts';
+import { requestsFeature, type StaffRequestFile, type StaffRequestThreadView } from './features/requests/index.ts';
 import { appointmentsFeature } from './features/appointments/index.ts';
 import { approvalsFeature, withPortalKeptApprovals } from './features/approvals/index.ts';
 import { companyDetailsFeature } from './features/company-details/index.ts';
@@ -198,6 +198,19 @@ export interface CustomerPortal {
       answer: { answer: 'agreed' | 'declined'; note: string },
     ): Promise<'answered' | 'gone'>;
   };
+  /**
+   * For the host's own staff page of a service or quote request, where its requests port declares
+   * staffReadsThread: its thread (the client's messages and the agency's replies, oldest first;
+   * null where the comments port keeps none on requests or the portal is off), and a staff
+   * member's reply, which the client's open pages show at once and the client's people who may
+   * open the request are told of. The host has found the request in
+   * the staff member's workspace and checked the reply (1 to 5000 characters); reply resolves
+   * false where the thread takes no reply from the host.
+   */
+  requestThread: {
+    list(staff: { workspaceId: string }, request: { id: string; clientId: string }): Promise<StaffRequestThreadView | null>;
+    reply(staff: HostStaffUser, request: { id: string; clientId: string; ref: string; title: string }, body: string): Promise<boolean>;
+  };
   payments: PaymentService;
   /** Staff notifications: the list, unread counts, and the emails (dispatched on an interval). */
   notifications: Notifications;
@@ -297,7 +310,10 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const privacy = privacyFeature(core.services, { personalData: () => personalData });
   const customDomains = customDomainsFeature(core.services);
   const tickets = ticketsFeature(core.services, { notify: (event) => clientNotifications.service.notify(event) });
-  const requests = requestsFeature(core.services);
+  const requests = requestsFeature(core.services, {
+    comments: messages.comments,
+    notify: (event) => clientNotifications.service.notify(event),
+  });
   const appointments = appointmentsFeature(core.services);
   // An answer to an ask for more hours tells the client's people who see contracts.
   const contracts = contractsFeature(core.services, { notify: (event) => clientNotifications.service.notify(event) });
@@ -532,6 +548,23 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
         const workspace = await core.staffWorkspace(staff);
         if (!workspace || !contracts.hourRequests) return 'gone';
         return contracts.hourRequests.answer(workspace, staff, contract, requestId, answer);
+      },
+    },
+    requestThread: {
+      async list(staff, request) {
+        const workspace = await core.staffWorkspace(staff);
+        return workspace
+          ? requests.staffThread.list({ workspaceId: workspace.id, clientId: request.clientId, requestId: request.id })
+          : null;
+      },
+      async reply(staff, request, body) {
+        const workspace = await core.staffWorkspace(staff);
+        if (!workspace) return false;
+        return requests.staffThread.reply(
+          { workspaceId: workspace.id, clientId: request.clientId, requestId: request.id, ref: request.ref, title: request.title },
+          staff,
+          body,
+        );
       },
     },
     metricsHandler: core.services.metrics.handler,

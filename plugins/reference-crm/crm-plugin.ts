@@ -77,6 +77,17 @@ export interface CrmPlugin {
     requestId: string,
     answer: { answer: 'agreed' | 'declined'; note: string },
   ): Promise<'answered' | 'gone'>;
+  /**
+   * The thread a plugin keeps on a client's request (the client portal: the client's messages and
+   * the agency's replies), oldest first, for the request's staff page; null when it keeps none. The
+   * CRM has found the request in the staff member's workspace before it asks.
+   */
+  requestThread?(staff: { id: string; workspaceId: string }, request: CrmTicketRef): Promise<CrmRequestThread | null>;
+  /**
+   * A staff member's reply in that thread, checked by the CRM (1 to 5000 characters); the plugin
+   * tells the client. Resolves false when the plugin takes no reply on it.
+   */
+  requestReply?(staff: CrmStaffAuthor, request: CrmTicketRef & { ref: string; title: string }, body: string): Promise<boolean>;
 }
 
 /** A client's ask for more hours on a contract line, as a plugin keeps it. */
@@ -96,6 +107,21 @@ export interface CrmHourRequest {
   answer: 'agreed' | 'declined' | null;
   answerNote: string | null;
   answeredAt: Date | null;
+}
+
+/** Who replies: the signed-in staff member, ids as strings. */
+interface CrmStaffAuthor {
+  id: string;
+  workspaceId: string;
+  name: string;
+  email: string;
+  role: 'admin' | 'member';
+}
+
+export interface CrmRequestThread {
+  messages: Array<{ id: string; by: string; fromClient: boolean; at: Date; body: string }>;
+  /** Whether staff reply here (else in the plugin's own pages). */
+  canReply: boolean;
 }
 
 export interface CrmRequestFile {

@@ -245,6 +245,7 @@ export {
   authorizePayPage,
   authorizeReadRecordEvidence,
   canClient,
+  canUseThread,
   canDeleteUpload,
   canManagePortal,
   canOpenRecord,

@@ -109,6 +109,14 @@ describe('alga-psa host: service requests over HTTP', function () {
     expect(page).to.contain('Front till').and.contain('till.pdf');
     const fileUrl = `${url}/files/${attachment.file_id}`;
     expect(page).to.contain(`href="${fileUrl}"`);
+    // Alga has no page where the agency reads a request's thread: no thread, and its form is not there.
+    expect(page).not.to.contain('id="comments"').and.not.contain(`action="${url}/comments"`);
+    await claire
+      .post(`${url}/comments`)
+      .type('form')
+      .send({ _csrf: csrfFrom(form), body: 'Any news?' })
+      .expect(404);
+    expect(await host.db('client_comments').where({ subject_type: 'request' })).to.have.length(0);
     const download = await claire
       .get(fileUrl)
       .buffer(true)

@@ -55,7 +55,7 @@ interface AdapterContractFixture {
   /** Open offers to decide on (offers port only). */
   decisions?: OfferDecisionsFixture;
   /** Draft proposals, quotations and invoices in workspaceSlug (offers and invoices ports): never shown. */
-  drafts?: Array<{ kind: CommentSubjectType; clientId: string; id: string }>;
+  drafts?: Array<{ kind: Exclude<CommentSubjectType, 'request'>; clientId: string; id: string }>;
   /** knownContactEmail's client has at least two shared documents (documents port only). */
   documents?: { sharedCount: number };
   /**
@@ -1123,7 +1123,7 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         const second = otherWorkspace(this);
         const ours = await adapter.clients.list(workspace.id);
         const theirs = await adapter.clients.list(second.id);
-        const records: Array<{ kind: CommentSubjectType; clientId: string; id: string }> = [];
+        const records: Array<{ kind: Exclude<CommentSubjectType, 'request'>; clientId: string; id: string }> = [];
         for (const client of ours) {
           for (const kind of adapter.offers ? KINDS : []) {
             for (const offer of await walk(offersOf(workspace.id, client.id, kind), 100))

@@ -200,6 +200,14 @@ describe('dolibarr host: requests and appointments over HTTP', function () {
     expect(shown).to.contain('PR2611-0077').and.contain(`/proposals/${link.fk_element}`);
     // The proposal is the answer: the page does not say in the same breath that none came.
     expect(shown).to.contain('Answered').and.not.contain('We have not answered yet');
+    // Dolibarr has no page where the agency reads a request's thread: no thread, and its form is not there.
+    expect(shown).not.to.contain('id="comments"').and.not.contain(`action="${page}/comments"`);
+    await claire
+      .post(`${page}/comments`)
+      .type('form')
+      .send({ _csrf: csrfFrom(form), body: 'Any news?' })
+      .expect(404);
+    expect(await host.db('client_comments').where({ subject_type: 'request' })).to.have.length(0);
     expect((await claire.get(`${base}/requests/mine`).expect(200)).text).to.contain('Print quote');
     // Another company's request, a role without the permission.
     await paul.get(page).expect(404);

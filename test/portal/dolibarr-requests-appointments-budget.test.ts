@@ -178,7 +178,8 @@ describe('dolibarr requests and appointments query budgets', function () {
       // The session's person, the request with its record, the portal's files, and the files
       // Dolibarr keeps among the record's documents (one statement from the request): one more
       // than without a writable data root, since a request sent before it was writable keeps its
-      // files in the portal and the page lists both.
+      // files in the portal and the page lists both. No thread is read: Dolibarr has no page where
+      // the agency answers one (ServiceRequestsPort.staffReadsThread).
       [`${base}/requests/mine/${quote!.id}`]: 4,
       // The session's person, the page of bookings with their events.
       [`${base}/appointments`]: 2,

@@ -1,6 +1,6 @@
 // Round trips per request for the requests pages: counted as knex query events on the app's
-// connection, first with the seed and one request, then with many more requests, status changes
-// and files. The count must not grow with the data, and stays under a budget per page.
+// connection, first with the seed and one request, then with many more requests, status changes,
+// files and messages in a request's thread. The count must not grow with the data, and stays under a budget per page.
 import { expect } from 'chai';
 import { insertServiceRequest } from '../../plugins/reference-crm/queries/service-requests.ts';
 import { type PortalHarness, signedInDemoClient, startPortalHarness } from '../support/portal-harness.ts';
@@ -54,8 +54,8 @@ describe('requests query budgets', function () {
       // The host's page of requests.
       '/portal/demo/requests/mine': 1,
       '/portal/demo/requests/mine?q=REQ': 1,
-      // The request, its history from the host, and the portal's files.
-      [`/portal/demo/requests/mine/${request.id}`]: 3,
+      // The request, its history from the host, the portal's files, its thread's comments and its read marker.
+      [`/portal/demo/requests/mine/${request.id}`]: 5,
     };
     h.crm.db.on('query', count);
   });
@@ -100,6 +100,16 @@ describe('requests query budgets', function () {
         filename: `file-${i}.pdf`,
         content_type: 'application/pdf',
         size_bytes: 5,
+      });
+      // The thread grows on both sides.
+      await db('client_comments').insert({
+        workspace_id: String(scope.workspaceId),
+        subject_type: 'request',
+        subject_id: String(first),
+        author_contact_id: i % 2 ? String(scope.contactId) : null,
+        author_staff_id: i % 2 ? null : String(staff.id),
+        author_name: i % 2 ? 'Maria García' : 'Agency',
+        body: `Message ${i}`,
       });
     }
     for (const [url, budget] of Object.entries(budgets)) {

@@ -1,7 +1,7 @@
 // Service and quote requests. The catalogue and "My requests" are the company's; a request of
 // Maria's company (Northwind) is sent through the CRM's own insert for the owned routes, with a
 // file the portal keeps beside it. The form posts the website-change definition, which has no file
-// field, as a plain form.
+// field, as a plain form; a message in a request's thread stands on the requests switch alone.
 import { insertServiceRequest } from '../../plugins/reference-crm/queries/service-requests.ts';
 import { demoNorthwind, demoWorkspaceId } from '../support/demo-records.ts';
 import { smallPdf } from '../support/upload-fixtures.ts';
@@ -89,6 +89,15 @@ export const routes: MatrixRoute[] = [
     url: async (world) => `/requests/mine/${await ownRequest(world)}`,
     ownedByClient: true,
     switches: ['showRequests'],
+  },
+  {
+    method: 'POST',
+    path: '/requests/mine/:requestId/comments',
+    url: async (world) => `/requests/mine/${await ownRequest(world)}/comments`,
+    form: { body: 'A question from the isolation matrix' },
+    ownedByClient: true,
+    switches: ['showRequests'],
+    ownerStatus: [303],
   },
   {
     method: 'GET',

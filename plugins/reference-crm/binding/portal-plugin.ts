@@ -2,8 +2,9 @@
 // portal brings its own cookie), the admin side behind its staff sign-in, and a Settings link
 // for admins of workspaces where the portal is switched on, the staff's unread client
 // notifications in the CRM's header, the files clients attached to a ticket on its staff page,
-// the clients' survey answers on the ticket's and the company's staff pages, and the clients'
-// asks for more hours on the contract's staff page, answered there.
+// the clients' survey answers on the ticket's and the company's staff pages, the clients' asks
+// for more hours on the contract's staff page, answered there, and a request's thread with the
+// client on the request's staff page.
 import type { CustomerPortal, HostAdapter, PortalConfig } from '../../../src/index.ts';
 import type { CrmPlugin } from '../crm-plugin.ts';
 
@@ -45,6 +46,9 @@ export function customerPortalPlugin(
     // The client's asks for more hours on a contract, listed and answered on its staff page.
     contractHourRequests: (staff, contract) => portal.contractHours.list(staff, contract),
     answerContractHourRequest: (staff, contract, requestId, answer) => portal.contractHours.answer(staff, contract, requestId, answer),
+    // The request's thread with the client, and the staff's replies in it, on the request's staff page.
+    requestThread: (staff, request) => portal.requestThread.list(staff, request),
+    requestReply: (staff, request, body) => portal.requestThread.reply(staff, request, body),
     async settingsPages(staff) {
       if (staff.role !== 'admin') return [];
       const workspace = await adapter.workspaces.findById(staff.workspaceId);

@@ -65,6 +65,9 @@ export function referenceRequests(db: Db): ServiceRequestsPort {
   };
 
   return {
+    // The CRM's own page of a request shows its thread and takes replies (the requestThread hooks).
+    staffReadsThread: true,
+
     // The CRM's own page of it, on the origin that serves the portal's staff pages too.
     staffPageOf(id) {
       const rowid = parseId(id);

@@ -43,7 +43,13 @@ export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>, t: Tr
   switch (row.event) {
     case 'comment.added': {
       const excerpt = str(d.excerpt);
-      const on = record ? t('staff:recordKinds.commentOn', { record: recordName(record, t) }) : null;
+      // A request's thread: the request by its ref and title, as the request's own entries name it.
+      const request =
+        d.subjectType === 'request'
+          ? [t('staff:recordKinds.request'), str(d.number), str(d.title) ? quoted(str(d.title)!) : null].filter(Boolean).join(' ')
+          : null;
+      const named = record ? recordName(record, t) : request;
+      const on = named ? t('staff:recordKinds.commentOn', { record: named }) : null;
       return [excerpt ? `“${excerpt}”` : null, on].filter(Boolean).join(' ') || null;
     }
     case 'document.uploaded':

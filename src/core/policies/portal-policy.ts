@@ -190,6 +190,15 @@ export function authorizePayPage(settings: PortalSettings, ways: { online: boole
 }
 
 /**
+ * Whether a record's thread is there for the client: a request's is the request's own conversation
+ * with the agency, there for whoever may open the request (its section); the threads on proposals,
+ * quotations and invoices stand on the comments switch.
+ */
+export function canUseThread(settings: PortalSettings, type: string): boolean {
+  return type === 'request' ? canSeeSection(settings, 'requests') : canClient(settings, 'comment');
+}
+
+/**
  * The comment thread's form: switched off, it does not exist (404), as a section switched off does;
  * the page then shows no form at all.
  */
@@ -200,7 +209,7 @@ export function authorizeCommenting(settings: PortalSettings): void {
 // What a client's live stream may pass on: an event of a section the client cannot see now is not
 // sent (the page it would refresh is a 404 by now). A type not listed here is never sent to a
 // client: a new kind of event is hidden until someone decides who may see it.
-const COMMENTED_RECORDS: ReadonlySet<string> = new Set(['proposal', 'quotation', 'invoice']);
+const COMMENTED_RECORDS: ReadonlySet<string> = new Set(['proposal', 'quotation', 'invoice', 'request']);
 
 const LIVE_EVENT_RULES: Record<string, (s: PortalSettings, data: Record<string, unknown>) => boolean> = {
   'message-created': (s) => canSeeSection(s, 'messages'),
@@ -214,10 +223,10 @@ const LIVE_EVENT_RULES: Record<string, (s: PortalSettings, data: Record<string, 
   'request-changed': (s) => canSeeSection(s, 'requests'),
   // An appointment confirmed, declined, moved or cancelled: its page and the list refresh.
   'appointment-changed': (s) => canSeeSection(s, 'appointments'),
-  // A thread shows only with comments on, under a record of a section the client sees.
+  // A thread shows under a record of a section the client sees, with comments on (a request's: always).
   'comment-created': (s, data) => {
     const type = typeof data.subjectType === 'string' ? data.subjectType : '';
-    return canClient(s, 'comment') && COMMENTED_RECORDS.has(type) && canOpenRecord(s, { type });
+    return COMMENTED_RECORDS.has(type) && canUseThread(s, type) && canOpenRecord(s, { type });
   },
 };
 

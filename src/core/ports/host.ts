@@ -333,7 +333,8 @@ export interface ClientCredentialsPort {
   hasPassword(workspaceId: HostId, contactId: HostId): Promise<boolean>;
 }
 
-export type CommentSubjectType = 'proposal' | 'quotation' | 'invoice';
+/** What a record thread is on: a proposal, quotation or invoice, or a client's service or quote request. */
+export type CommentSubjectType = 'proposal' | 'quotation' | 'invoice' | 'request';
 
 export interface HostComment {
   id: HostId;
@@ -346,8 +347,15 @@ export interface HostComment {
   createdAt: Date;
 }
 
-/** Comments on a proposal, quotation or invoice: the host's own table when it has one. */
+/** Comments on a proposal, quotation, invoice or request: the host's own table when it has one. */
 export interface CommentsPort {
+  /**
+   * Optional: the record types this port keeps comments on. Absent: proposal, quotation and
+   * invoice (what a host's comments were for before requests had threads). A type it does not keep
+   * has no thread in the portal (the page shows none, its form is a 404): a host keeps its
+   * comments' records, and the portal keeps no second store beside the host's.
+   */
+  subjectTypes?: readonly CommentSubjectType[];
   list(workspaceId: HostId, subject: { type: CommentSubjectType; id: HostId }): Promise<HostComment[]>;
   add(
     workspaceId: HostId,
@@ -1389,6 +1397,14 @@ export interface ServiceRequestsPort {
    * notifications of the client's acts on it link there. Null when the host has none to give.
    */
   staffPageOf?(id: HostId): string | null;
+  /**
+   * Optional: true where the host's own staff page of a request shows its thread with the client
+   * and takes the agency's replies, through CustomerPortal.requestThread (the reference CRM's
+   * does). Absent or false: the agency has nowhere to read or answer it, so a request has no
+   * thread in the portal (its page shows none and no form, the form's route is a 404, the messages
+   * page lists no request threads), whatever the comments port keeps.
+   */
+  staffReadsThread?: boolean;
 }
 
 /** The portal's words for where a project stands; a host maps its own statuses onto them. */

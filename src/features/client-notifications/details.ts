@@ -85,6 +85,9 @@ export function notificationText(
   const unnamed = t('clientNotifications:unnamed');
   const name = [row.number, row.title].filter(Boolean).join(' · ') || unnamed;
   const detail = row.detail;
+  // A reply in a request's thread: the request, and the reply's first words.
+  if (row.kind === 'request_reply' && detail?.excerpt)
+    return t('clientNotifications:kinds.request_reply.what.reply', { name, excerpt: detail.excerpt });
   if (detail && (row.kind === 'appointment_answered' || row.kind === 'request_answered')) {
     const when = detail.at ? whenText(reader, detail.at, detail.zone) : '';
     const state = detail.state ? t(`requests:state.${detail.state}`) : '';

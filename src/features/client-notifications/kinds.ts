@@ -12,6 +12,7 @@ export const NOTIFICATION_KINDS = [
   'ticket_answered',
   'survey_invited',
   'request_answered',
+  'request_reply',
   'appointment_answered',
   'approval_requested',
   'order_confirmed',
@@ -46,6 +47,8 @@ export const KIND_RULES: Record<NotificationKind, KindRule> = {
   survey_invited: { permission: 'tickets', section: 'tickets', channels: CHANNELS, defaultChannel: 'email' },
   // The agency's answer to a service or quote request, or its status moved on.
   request_answered: { permission: 'requests', section: 'requests', channels: CHANNELS, defaultChannel: 'email' },
+  // The agency wrote in a request's thread: the client asked or is asked something about it.
+  request_reply: { permission: 'requests', section: 'requests', channels: CHANNELS, defaultChannel: 'email' },
   // The agency's answer on an appointment: the person who booked it gets an email of its own with
   // the calendar invitation (appointments/invitations.ts), so this one stays in the portal.
   appointment_answered: { permission: 'appointments', section: 'appointments', channels: ['portal'], defaultChannel: 'portal' },

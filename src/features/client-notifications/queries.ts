@@ -14,7 +14,7 @@ type Db = Knex | Knex.Transaction;
  * what its next telling is compared with.
  */
 export interface NotificationDetail {
-  what: 'confirmed' | 'moved' | 'declined' | 'cancelled' | 'offer' | 'answer' | 'state';
+  what: 'confirmed' | 'moved' | 'declined' | 'cancelled' | 'offer' | 'answer' | 'state' | 'reply';
   /** An appointment's start (ISO) and the zone it was booked in, the words' fallback zone. */
   at?: string;
   zone?: string;
@@ -23,6 +23,8 @@ export interface NotificationDetail {
   offerKind?: 'proposal' | 'quotation' | null;
   answeredAt?: string | null;
   state?: string;
+  /** A reply's first words (its thread's comment), as the notification says them. */
+  excerpt?: string;
 }
 
 export interface NotificationRow {

@@ -37,6 +37,7 @@ import {
   recipients,
   takeDigestItems,
   takeWaitingPushes,
+  type NotificationDetail,
   type NotificationRow,
   workspacesWithWaitingPushes,
 } from './queries.ts';
@@ -84,6 +85,8 @@ export interface ClientEvent {
   number?: string | null;
   /** The one contact the record is for (a task assigned to a person, a survey to who opened the ticket); everyone allowed otherwise. */
   contactId?: string | null;
+  /** What happened, where the teller knows it (a reply's first words); otherwise read from the host (details.ts). */
+  detail?: NotificationDetail;
 }
 
 export interface ClientNotificationsDeps {
@@ -150,15 +153,17 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
   };
 
   /**
-   * Those of the people who may open the ticket: a host may show a person only some of the
-   * company's tickets, so each is asked of the host as that person's ticket page asks it (one
-   * read per person: a company's few people, for a ticket's news).
+   * Those of the people who may open the ticket or request: a host may show a person only some of
+   * the company's tickets (Alga's visibility groups), or only their own requests, so each is asked
+   * of the host as that person's page asks it (one read per person: a company's few people, for a
+   * record's news). Other records are the company's: everyone allowed sees them.
    */
-  async function seeingTicket<P extends { contact_id: string }>(workspaceId: string, event: ClientEvent, people: P[]): Promise<P[]> {
-    const { tickets } = deps;
-    if (!tickets) return people;
+  async function seeingRecord<P extends { contact_id: string }>(workspaceId: string, event: ClientEvent, people: P[]): Promise<P[]> {
+    const ticket = event.subjectType === 'ticket' || event.subjectType === 'survey';
+    const port = ticket ? deps.tickets : event.subjectType === 'request' ? deps.ports?.requests : undefined;
+    if (!port) return people;
     const sees = await Promise.all(
-      people.map(async (person) => (await tickets.find(workspaceId, event.clientId, person.contact_id, event.subjectId)) !== null),
+      people.map(async (person) => (await port.find(workspaceId, event.clientId, person.contact_id, event.subjectId)) !== null),
     );
     return people.filter((_, index) => sees[index]);
   }
@@ -172,11 +177,13 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
     if (!canSeeSection(settings, rule.section)) return 0;
     if (!deps.flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return 0;
     // What happened, read from the host before anyone is told; nothing new to say is not told again.
-    const detail = deps.ports
-      ? await describe(deps.ports, event, () =>
-          lastDetail(db, { workspaceId: workspace.id, clientId: event.clientId, kind: event.kind, subjectId: event.subjectId }),
-        )
-      : null;
+    const detail =
+      event.detail ??
+      (deps.ports
+        ? await describe(deps.ports, event, () =>
+            lastDetail(db, { workspaceId: workspace.id, clientId: event.clientId, kind: event.kind, subjectId: event.subjectId }),
+          )
+        : null);
     if (detail === 'nothing') return 0;
     // The host's roles narrow the portal's, asked once for everyone the portal would tell.
     const allowed = await seenByHost(
@@ -185,8 +192,7 @@ export function createClientNotifications(deps: ClientNotificationsDeps) {
       await recipients(db, workspace.id, event.clientId, rule.permission, event.contactId ?? null),
       rule.permission,
     );
-    const people =
-      event.subjectType === 'ticket' || event.subjectType === 'survey' ? await seeingTicket(workspace.id, event, allowed) : allowed;
+    const people = await seeingRecord(workspace.id, event, allowed);
     if (people.length === 0) return 0;
     const at = now();
     const base = await deps.links.baseOf(workspace);

@@ -10,7 +10,6 @@ import {
   clientCan,
   clientChannel,
   type ClientStreamRules,
-  type CommentsPort,
   type EventBus,
   type FieldErrors,
   type FileStorage,
@@ -37,6 +36,7 @@ import {
 } from '../../core/index.ts';
 import { AttachmentIdParam, type MessageEmailsInput, type SendMessageInput } from './commands.ts';
 import { presentMessages } from './presenters.ts';
+import type { LiveCommentsPort } from './comments/live-comments.ts';
 import {
   findAttachment,
   findConversation,
@@ -53,7 +53,7 @@ import { presentUploadTypes } from '../documents/index.ts';
 export interface MessageHandlersDeps {
   db: Knex;
   adapter: HostAdapter;
-  comments: CommentsPort;
+  comments: LiveCommentsPort;
   storage: FileStorage;
   bus: EventBus;
   service: MessagesService;
@@ -96,7 +96,7 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
     const [seen, liveFrom, threads, readTimes] = await Promise.all([
       conversation ? seenByOtherSide(db, workspace.id, user.client_id, 'client') : Promise.resolve('0'),
       latestLiveSeq(db, { workspaceId: workspace.id, clientId: user.client_id }),
-      listRecordThreads(adapter, comments, settings, workspace.id, user.client_id),
+      listRecordThreads(adapter, comments, settings, workspace.id, user.client_id, user.contact_id),
       threadReadTimes(db, workspace.id, user.client_id, reader),
     ]);
     const latest = rows.at(-1)?.id ?? '0';

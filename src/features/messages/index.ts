@@ -1,5 +1,5 @@
-// Messages: the client ↔ agency feed with attachments, threads (comments) on proposals, quotations
-// and invoices, the staff's inbox, and the digest of unread messages by email.
+// Messages: the client ↔ agency feed with attachments, threads (comments) on proposals, quotations,
+// invoices and requests, the staff's inbox, and the digest of unread messages by email.
 import { messagesManifest } from './manifest.ts';
 import type { CoreServices, Feature } from '../../core/index.ts';
 import type { Router } from 'express';
@@ -16,7 +16,7 @@ import { staffMessageRoutes } from './staff-routes.ts';
 
 export { AddCommentCommand, COMMENT_MAX_LENGTH } from './comments/commands.ts';
 export type { LiveCommentsPort } from './comments/live-comments.ts';
-export { type CommentSubject, type ThreadView, addComment, loadThread } from './comments/thread.ts';
+export { type CommentSubject, type ThreadView, addComment, commentExcerpt, loadThread } from './comments/thread.ts';
 export type { MessageDigest } from './digest.ts';
 export { sendAttachment, wantsMessageEmails } from './handlers.ts';
 export { unreadInConversation } from './queries.ts';

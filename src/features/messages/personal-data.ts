@@ -25,7 +25,7 @@ import {
   personMessages,
 } from './queries.ts';
 
-const COMMENT_SUBJECTS: readonly CommentSubjectType[] = ['proposal', 'quotation', 'invoice'];
+const COMMENT_SUBJECTS: readonly CommentSubjectType[] = ['proposal', 'quotation', 'invoice', 'request'];
 
 export function messagesPersonalData(deps: {
   db: Knex;

@@ -1,16 +1,10 @@
 // The per-record threads listed beside the conversation: comments on the client's proposals,
-// quotations and invoices, read through the CommentsPort, each with its unread count for this
+// quotations, invoices and requests, read through the CommentsPort, each with its unread count for this
 // client user. The host ports page their lists, so only the latest records of each kind are
 // looked at (THREAD_RECORDS): comments on an older record show on that record's own page.
-import {
-  canSeeSection,
-  type CommentsPort,
-  type CommentSubjectType,
-  type HostAdapter,
-  type HostComment,
-  type PortalSettings,
-} from '../../core/index.ts';
+import { canSeeSection, type CommentSubjectType, type HostAdapter, type HostComment, type PortalSettings } from '../../core/index.ts';
 import type { Knex } from 'knex';
+import type { LiveCommentsPort } from './comments/live-comments.ts';
 import { markThreadReadAt } from './queries.ts';
 
 const THREAD_RECORDS = 5;
@@ -24,10 +18,11 @@ export interface RecordThread {
 
 export async function listRecordThreads(
   adapter: HostAdapter,
-  comments: CommentsPort,
+  comments: LiveCommentsPort,
   settings: PortalSettings,
   workspaceId: string,
   clientId: string,
+  contactId: string,
 ): Promise<RecordThread[]> {
   const subjects: Array<{ type: CommentSubjectType; id: string; label: string }> = [];
   const lists: Array<Promise<void>> = [];
@@ -44,6 +39,15 @@ export async function listRecordThreads(
     lists.push(
       adapter.invoices.list(workspaceId, clientId, {}, { limit: THREAD_RECORDS }).then((page) => {
         for (const invoice of page.items) subjects.push({ type: 'invoice', id: invoice.id, label: invoice.number });
+      }),
+    );
+  }
+  // The requests this person may open (a host may show each person only theirs), where the agency
+  // reads their threads on its own page (staffReadsThread) and the port keeps them.
+  if (adapter.requests?.staffReadsThread && canSeeSection(settings, 'requests') && comments.covers('request')) {
+    lists.push(
+      adapter.requests.list(workspaceId, clientId, contactId, {}, { limit: THREAD_RECORDS }).then((page) => {
+        for (const request of page.items) subjects.push({ type: 'request', id: request.id, label: `${request.ref} · ${request.title}` });
       }),
     );
   }
@@ -77,7 +81,8 @@ export function unreadComments(thread: RecordThread, contactId: string, readAt: 
 
 /** The record's own page, where its comment thread is shown (and read). */
 export function recordHref(base: string, type: CommentSubjectType, id: string): string {
-  return `${base}/${type}s/${encodeURIComponent(id)}#comments`;
+  const section = type === 'request' ? 'requests/mine' : `${type}s`;
+  return `${base}/${section}/${encodeURIComponent(id)}#comments`;
 }
 
 /**

@@ -74,7 +74,9 @@ function linkOf(row: NotificationRow, paths: NotificationPaths, admin: boolean):
   const client = row.client_id ? encodeURIComponent(row.client_id) : null;
   const conversation: Link = { href: client ? `${paths.messagesPath}/${client}` : paths.messagesPath, text: 'conversation' };
   // The host's own page of the record, which staff open whatever their role in the portal.
-  const hostRecord = HOST_RECORD_OF[row.event];
+  // A message in a request's thread is about the request: its page there, where staff read and reply.
+  const requestThread = row.event === 'comment.added' && (row.details as Record<string, unknown> | null)?.subjectType === 'request';
+  const hostRecord = requestThread ? { kind: 'request' as const, idKey: 'subjectId' } : HOST_RECORD_OF[row.event];
   if (hostRecord && paths.recordPage) {
     const id = ((row.details ?? {}) as Record<string, unknown>)[hostRecord.idKey];
     const page = typeof id === 'string' || typeof id === 'number' ? paths.recordPage(hostRecord.kind, String(id)) : null;

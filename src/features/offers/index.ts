@@ -2,7 +2,8 @@
 // signature, public links, reminders before an offer expires, and the staff's record page for
 // proposals, quotations and invoices (with the decision's evidence and the public links).
 import { offersManifest } from './manifest.ts';
-import type { CommentsPort, CoreServices, Feature } from '../../core/index.ts';
+import type { CoreServices, Feature } from '../../core/index.ts';
+import type { LiveCommentsPort } from '../messages/index.ts';
 import { createOfferHandlers } from './handlers.ts';
 import { offerRoutes } from './routes.ts';
 import { offersPersonalData } from './personal-data.ts';
@@ -22,7 +23,7 @@ export { presentOfferRow } from './presenters.ts';
 const OFFER_REMINDER_INTERVAL_MS = 15 * 60_000;
 
 /** The feature, and its reminders (run() for tests). `comments` are the messages feature's threads. */
-export function offersFeature(core: CoreServices, shared: { comments: CommentsPort }): Feature & { reminders: OfferReminders } {
+export function offersFeature(core: CoreServices, shared: { comments: LiveCommentsPort }): Feature & { reminders: OfferReminders } {
   const { db, adapter, config, flags, mailer, limiter, storage, workspaces, now, logger, links: portalLinks } = core;
   const { comments } = shared;
   const decisions = new OfferDecisions({ db, adapter, now });

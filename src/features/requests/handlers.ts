@@ -1,14 +1,15 @@
 // The requests pages: the catalogue of what the agency offers, a definition's form (built from the
 // host's fields, checked on the server by a schema built from the same fields), "My requests" with
 // a search and keyset pages, and a request's page (what was sent, the files, its history, the
-// agency's answer and the proposal or quotation made in answer). Requests are the host's, read and
-// written through the adapter; so are the files where the host keeps them itself (its
+// agency's answer and the proposal or quotation made in answer, and its thread: the client's
+// messages and the agency's replies, through the messages feature's comments). Requests are the
+// host's, read and written through the adapter; so are the files where the host keeps them itself (its
 // keepsClientFiles: Alga's submission attachments, Dolibarr's proposal or ticket documents), else
 // the portal keeps them. One person, and one company, may send only so many in an hour
 // (REQUEST_LIMITS): over either, the form comes back as sent, saying when, and nothing is kept.
 // Sending one is logged (the agency is notified from the log) with a live
 // event, in one transaction with the host's writes, announced after it commits.
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import type { Knex } from 'knex';
 import {
   announce,
@@ -25,10 +26,12 @@ import {
   HttpError,
   insertClientActivity,
   isFragmentRequest,
+  limitPerPerson,
   notFound,
   parseParam,
   portalContext,
   portalI18n,
+  POSTING_LIMITS,
   type RateLimiter,
   type ReceivedAttachmentsForm,
   receiveAttachmentsForm,
@@ -39,6 +42,7 @@ import {
   type RequestDefinition,
   type RequestUpload,
   renderPortalPage,
+  type RequestDetail,
   requestMeta,
   sendDownload,
   type ServiceRequestsPort,
@@ -50,7 +54,15 @@ import {
   waitInWords,
 } from '../../core/index.ts';
 import { presentUploadTypes } from '../documents/index.ts';
-import { sendAttachment } from '../messages/index.ts';
+import {
+  addComment,
+  type CommentSubject,
+  type LiveCommentsPort,
+  loadThread,
+  markRecordThreadRead,
+  sendAttachment,
+  type ThreadView,
+} from '../messages/index.ts';
 import { AttachmentId, formSchema, HostRequestId, type MyRequestsQueryInput, typedValues } from './commands.ts';
 import { formUrl, presentCatalogue, presentDetail, presentFormFields, presentPendingFiles, presentSummary } from './presenters.ts';
 import { REQUEST_LIMITS } from './limits.ts';
@@ -77,6 +89,9 @@ export interface RequestsDeps {
   limiter: RateLimiter;
   /** Files of a refused form, kept to be sent with it again. */
   pendingFiles: PendingFiles;
+  /** The record threads' comments (the messages feature's): a request's thread, where the port keeps one. */
+  comments: LiveCommentsPort;
+  now: () => Date;
   onError: (message: string, err: unknown) => void;
 }
 
@@ -88,7 +103,7 @@ const definitions = new WeakMap<Request, RequestDefinition>();
 const pendingOfForm = new WeakMap<Request, PendingFileRow[]>();
 
 export function createRequestsHandlers(deps: RequestsDeps) {
-  const { db, adapter, storage, bus, pendingFiles } = deps;
+  const { db, adapter, storage, bus, pendingFiles, comments } = deps;
   const requests = adapter.requests;
 
   function definitionOf(req: Request): RequestDefinition {
@@ -151,6 +166,49 @@ export function createRequestsHandlers(deps: RequestsDeps) {
     if (!request) throw notFound('requests:errors.notFound');
     return request;
   }
+
+  /**
+   * Whether requests have threads: only where the agency reads and answers them on its own page of
+   * the request (ServiceRequestsPort.staffReadsThread) and the comments port keeps them.
+   */
+  const hasThreads = requests.staffReadsThread === true && comments.covers('request');
+
+  /** The request's thread as the comments take it; null where requests have none. */
+  function threadOf(res: Response, request: RequestDetail): CommentSubject | null {
+    if (!hasThreads) return null;
+    const { base } = portalContext(res);
+    const href = `${base}/requests/mine/${encodeURIComponent(request.id)}`;
+    return { type: 'request', id: request.id, href, number: request.ref, title: request.title };
+  }
+
+  /** A request's page, with its thread (a refused message comes back as typed, with what is wrong). */
+  async function showPage(req: Request, res: Response, form: { draft?: string; errors?: FieldErrors } = {}, status = 200) {
+    const { workspace, base } = portalContext(res);
+    const { user } = signedInClient(res);
+    const i18n = portalI18n(res);
+    const request = await loadRequest(res);
+    const subject = threadOf(res, request);
+    const [attachments, hostFiles, thread] = await Promise.all([
+      listRequestAttachments(db, { workspaceId: workspace.id, clientId: user.client_id, requestId: request.id }),
+      // The files the host keeps itself, where it does (a contact whose files it does not keep has the portal's).
+      requests.files ? requests.files(workspace.id, user.client_id, user.contact_id, request.id) : Promise.resolve([]),
+      // The page follows the stream itself (views/requests/show.ejs): the thread adds no second one.
+      subject ? loadThread(comments, i18n, res, subject, { ...form, live: false }) : Promise.resolve(null),
+      // Seeing the request's thread reads it (its unread count beside the messages drops).
+      subject ? markRecordThreadRead(db, workspace.id, user.client_id, user.id, 'request', request.id, deps.now()) : Promise.resolve(),
+    ]);
+    renderPortalPage(
+      req,
+      res,
+      'requests/show',
+      i18n.t('requests:show.title', { ref: request.ref, title: request.title }),
+      { request: presentDetail(i18n, base, request, attachments, hostFiles), thread, live: !isFragmentRequest(req) },
+      status,
+    );
+  }
+
+  const renderThread = (req: Request, res: Response) => (thread: ThreadView, status: number) =>
+    renderPortalPage(req, res, 'comments/_thread', portalI18n(res).t('comments:heading'), { thread }, status);
 
   /** Whether the host keeps this person's files (keepsClientFiles, and keepsClientFilesOf where it asks who). */
   async function hostKeepsFiles(res: Response, stored: StoredAttachment[]): Promise<boolean> {
@@ -423,20 +481,36 @@ export function createRequestsHandlers(deps: RequestsDeps) {
       });
     },
 
-    show: async (req: Request, res: Response) => {
-      const { workspace, base } = portalContext(res);
-      const { user } = signedInClient(res);
-      const i18n = portalI18n(res);
-      const request = await loadRequest(res);
-      const [attachments, hostFiles] = await Promise.all([
-        listRequestAttachments(db, { workspaceId: workspace.id, clientId: user.client_id, requestId: request.id }),
-        // The files the host keeps itself, where it does (a contact whose files it does not keep has the portal's).
-        requests.files ? requests.files(workspace.id, user.client_id, user.contact_id, request.id) : Promise.resolve([]),
-      ]);
-      renderPortalPage(req, res, 'requests/show', i18n.t('requests:show.title', { ref: request.ref, title: request.title }), {
-        request: presentDetail(i18n, base, request, attachments, hostFiles),
-        live: !isFragmentRequest(req),
-      });
+    show: (req: Request, res: Response) => showPage(req, res),
+
+    /** Before anything else on a thread's form: where requests have no thread, it does not exist (404). */
+    threadOpen: (_req: Request, _res: Response, next: NextFunction) => {
+      if (!hasThreads) throw notFound();
+      next();
+    },
+
+    /** Before the message is read: the person's comments in a while (POSTING_LIMITS), as on every thread. */
+    limitComments: limitPerPerson(deps.limiter, POSTING_LIMITS.commentsPerPerson),
+
+    /**
+     * A message in the request's thread, on a request this person may open (loaded first: another
+     * company's is a 404): kept through the comments port, logged (the agency is notified from the
+     * log), announced live; then back to the thread (303), or the fresh thread for htmx.
+     */
+    addComment: async (req: Request, res: Response) => {
+      const subject = threadOf(res, await loadRequest(res));
+      if (!subject) throw notFound();
+      await addComment({ db, comments }, req, res, subject, renderThread(req, res));
+    },
+
+    /** A refused message: the page again with it as typed and what is wrong (422), or the thread alone for htmx. */
+    invalidComment: async (req: Request, res: Response, errors: FieldErrors) => {
+      const draft = typeof req.body?.body === 'string' ? String(req.body.body).slice(0, 20_000) : '';
+      if (!isFragmentRequest(req)) return showPage(req, res, { draft, errors }, 422);
+      const subject = threadOf(res, await loadRequest(res));
+      const thread = subject ? await loadThread(comments, portalI18n(res), res, subject, { draft, errors, live: false }) : null;
+      if (!thread) throw notFound();
+      renderThread(req, res)(thread, formAnswerStatus(req, 422));
     },
 
     /**

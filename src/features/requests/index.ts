@@ -7,10 +7,17 @@ import { requestsManifest } from './manifest.ts';
 import { requestsPersonalData } from './personal-data.ts';
 import { REQUESTS_MULTIPART_PATHS, requestsRoutes } from './routes.ts';
 import { type StaffRequestFiles, staffRequestFiles } from './staff-files.ts';
+import { type StaffRequestThread, staffRequestThread } from './staff-thread.ts';
+import type { LiveCommentsPort } from '../messages/index.ts';
+import type { ClientEvent } from '../client-notifications/index.ts';
 
 export type { StaffRequestFile } from './staff-files.ts';
+export type { StaffRequestThreadView } from './staff-thread.ts';
 
-export function requestsFeature(core: CoreServices): Feature & { staffFiles: StaffRequestFiles } {
+export function requestsFeature(
+  core: CoreServices,
+  hooks: { comments: LiveCommentsPort; notify: (event: ClientEvent) => Promise<number> },
+): Feature & { staffFiles: StaffRequestFiles; staffThread: StaffRequestThread } {
   const { db, adapter, events, storage, virusScanner, config, logger } = core;
   const { requests } = adapter;
   const onError = (message: string, err: unknown) => logger.error(message, err);
@@ -31,6 +38,8 @@ export function requestsFeature(core: CoreServices): Feature & { staffFiles: Sta
               storageQuotaBytes: config.workspaceStorageQuotaBytes,
               limiter: core.limiter,
               pendingFiles,
+              comments: hooks.comments,
+              now: core.now,
               onError,
             }),
           ),
@@ -50,5 +59,7 @@ export function requestsFeature(core: CoreServices): Feature & { staffFiles: Sta
     multipartPaths: REQUESTS_MULTIPART_PATHS,
     // The client's files for the host's own staff page of the request (CustomerPortal.requestFiles).
     staffFiles: staffRequestFiles({ db, storage }),
+    // The request's thread for the host's own staff page (CustomerPortal.requestThread).
+    staffThread: staffRequestThread({ comments: hooks.comments, notify: hooks.notify, onError }),
   };
 }

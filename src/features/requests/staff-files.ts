@@ -19,13 +19,13 @@ export interface StaffRequestFile {
 }
 
 /** The request as the host found it in the staff member's workspace. */
-interface StaffRequestRef {
+export interface StaffRequestRef {
   workspaceId: string;
   clientId: string;
   requestId: string;
 }
 
-function parsedRef(ref: StaffRequestRef): StaffRequestRef | null {
+export function parsedRef(ref: StaffRequestRef): StaffRequestRef | null {
   const ok = [ref.workspaceId, ref.clientId, ref.requestId].every((id) => HostRequestId.safeParse(id).success);
   return ok ? ref : null;
 }

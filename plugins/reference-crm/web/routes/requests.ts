@@ -1,5 +1,6 @@
 // Service and quote requests, the agency's side: the workspace's requests newest first, one
-// request with what the client sent, its history, the answer and status form, and "Create a
+// request with what the client sent, its history, its thread with the client (kept by a plugin:
+// the client portal) with a reply form, the answer and status form, and "Create a
 // quotation from this request" (the new-quotation form, prefilled from the request and linked to
 // it: web/routes/offers.ts). An answer or a status change is what the client is told of (the
 // portal's live pages and its notifications, through the plugins).
@@ -18,10 +19,12 @@ import { requireStaff, staffOf } from '../auth.ts';
 import { choiceField, freeText, parseForm, type FieldError } from '../forms.ts';
 import { statusLabel } from '../presenters.ts';
 import { formView, render } from '../render.ts';
+import { notFound } from '../errors.ts';
 import { found, routeId, type RouteDeps } from '../routing.ts';
 import type { CrmPlugin } from '../../crm-plugin.ts';
 import { tellPlugins } from '../record-changes.ts';
 import { pluginRequestFile, pluginRequestFiles } from '../plugin-request-files.ts';
+import { pluginRequestReply, pluginRequestThread } from '../plugin-request-thread.ts';
 import { fileSize, sendDownload } from '../../../../src/index.ts';
 
 /** A plugin's id of a file: whatever it uses, within reason; the plugin decides whether it is on the request. */
@@ -31,6 +34,10 @@ const PluginFileId = z
   .regex(/^[A-Za-z0-9_-]+$/);
 
 const STATUS_CHOICE = 'Choose a status: submitted, in review, answered or closed.';
+
+const replySchema = z.object({
+  body: freeText('Reply', 5000).pipe(z.string().min(1, { error: 'Write a reply first.' })),
+});
 
 const answerSchema = z.object({
   answer: freeText('Answer', 10_000),
@@ -78,11 +85,13 @@ export function requestRoutes({ db, plugins }: RouteDeps & { plugins?: readonly 
     values: Record<string, unknown>,
     errors: FieldError[] = [],
     status = 200,
+    replyForm?: ReturnType<typeof formView>,
   ) {
     const { workspaceId } = staffOf(res);
-    const [history, files] = await Promise.all([
+    const [history, files, thread] = await Promise.all([
       listRequestStatusChanges(db, { workspaceId, requestId: request.id }),
       pluginRequestFiles(plugins, res, request),
+      pluginRequestThread(plugins, res, request),
     ]);
     await render(
       res,
@@ -111,6 +120,14 @@ export function requestRoutes({ db, plugins }: RouteDeps & { plugins?: readonly 
         answerPath: `/requests/${request.id}/answer`,
         statusOptions,
         form: formView({ answer: request.answer ?? '', status: request.status, ...values }, errors),
+        // The client's messages and the agency's replies, kept by the portal (a plugin); its form where it takes replies.
+        thread: thread
+          ? {
+              messages: thread.messages.map((m) => ({ by: m.by, fromClient: m.fromClient, at: dateTime(m.at), body: m.body })),
+              replyPath: thread.canReply ? `/requests/${request.id}/replies` : null,
+              reply: replyForm ?? formView({ body: '' }, []),
+            }
+          : null,
       },
       status,
     );
@@ -136,6 +153,17 @@ export function requestRoutes({ db, plugins }: RouteDeps & { plugins?: readonly 
     const fileId = PluginFileId.safeParse(req.params.fileId);
     const file = found(fileId.success ? await pluginRequestFile(plugins, res, request, fileId.data) : null);
     await sendDownload(res, file);
+  });
+
+  // A reply in the request's thread with the client: through the plugin that keeps it, which tells the client.
+  router.post('/requests/:id/replies', requireStaff, async (req, res) => {
+    const staff = staffOf(res);
+    const request = found(await findServiceRequest(db, { workspaceId: staff.workspaceId, requestId: routeId(req.params.id) }));
+    const parsed = parseForm(replySchema, req.body);
+    if (!parsed.ok) return showRequest(res, request, {}, [], 400, formView(req.body, parsed.errors));
+    // No plugin keeps a thread on it (the portal off for the workspace): there is nothing to reply in.
+    if (!(await pluginRequestReply(plugins, res, request, parsed.data.body))) throw notFound();
+    res.redirect(303, `/requests/${request.id}#thread`);
   });
 
   router.post('/requests/:id/answer', requireStaff, async (req, res) => {

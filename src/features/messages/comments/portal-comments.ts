@@ -17,6 +17,8 @@ function present(row: CommentRow): HostComment {
 
 export function createPortalComments(db: Knex, contacts: ContactsPort): CommentsPort {
   return {
+    // Its own table keeps a thread on every kind of record.
+    subjectTypes: ['proposal', 'quotation', 'invoice', 'request'],
     async list(workspaceId, subject) {
       return (await listComments(db, workspaceId, subject)).map(present);
     },

@@ -1,11 +1,12 @@
-// The comment thread under a proposal, quotation or invoice: its view model, and the handler that
-// adds a client's comment (post/redirect/get back to #comments, or the thread fragment for htmx).
+// The comment thread under a proposal, quotation, invoice or request: its view model, and the
+// handler that adds a client's comment (post/redirect/get back to #comments, or the thread
+// fragment for htmx).
 // The record itself is loaded by the feature, scoped to the signed-in client, before anything here
 // runs, so a comment can only land on a record the client may see.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import {
-  canClient,
+  canUseThread,
   clientActor,
   type CommentsPort,
   type CommentSubjectType,
@@ -50,8 +51,8 @@ export interface CommentSubject {
   title?: string;
 }
 
-/** The first words of a comment, for the activity log and staff notifications. */
-function commentExcerpt(body: string, max = 80): string {
+/** The first words of a comment, for the activity log and the notifications of both sides. */
+export function commentExcerpt(body: string, max = 80): string {
   const text = body.replace(/\s+/g, ' ').trim();
   if (text.length <= max) return text;
   const cut = text.slice(0, max);
@@ -67,7 +68,7 @@ export async function loadThread(
   form: { draft?: string; errors?: FieldErrors; live?: boolean } = {},
 ): Promise<ThreadView | null> {
   const { workspace, settings, base } = portalContext(res);
-  if (!canClient(settings, 'comment')) return null;
+  if (!canUseThread(settings, subject.type)) return null;
   const list = await comments.list(workspace.id, { type: subject.type, id: subject.id });
   const error = form.errors ? (Object.values(form.errors)[0] ?? null) : null;
   return {
@@ -92,7 +93,7 @@ export async function loadThread(
  * answers 303 to the record's page at #comments, or the fresh thread for htmx.
  */
 export async function addComment(
-  deps: { db: Knex; comments: LiveCommentsPort },
+  deps: { db: Knex; comments: Omit<LiveCommentsPort, 'covers'> },
   req: Request,
   res: Response,
   subject: CommentSubject,

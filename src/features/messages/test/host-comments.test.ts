@@ -2,8 +2,9 @@
 // test/support/comments-host.ts): the portal reads and writes the host's comments, not a table of
 // its own (no client_comments is created, also after a rollback and a new migrate); what a client adds through `portal.comments` is a host
 // row with the contact as author; soft-deleted comments stay hidden; staff comments carry the
-// host's author name; another workspace's comments are not answered; and a comment the host
-// refuses (an author of another workspace, a quotation the host does not keep) writes nothing.
+// host's author name; another workspace's comments are not answered; a comment the host refuses
+// (an author of another workspace, a quotation the host does not keep) writes nothing; and requests,
+// which the host's comments do not cover (CommentsPort.subjectTypes), have no thread.
 import { expect } from 'chai';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.ts';
 import { createTestHost, type TestHost } from '../../../../test/support/test-host.ts';
@@ -154,5 +155,14 @@ describe('comments the host keeps', function () {
     }
     expect(await count()).to.equal(before);
     expect(await host.portal.comments.list(atelier.id, { type: 'quotation', id: '1' })).to.deep.equal([]);
+  });
+
+  it('keeps no thread on requests, which the host’s comments do not cover: none to list, no reply taken', async function () {
+    const before = Number((await host.db('host_comments').count({ n: '*' }))[0]!.n);
+    const staff = { id: '1', workspaceId: atelier.id, name: 'Bob Sales', email: 'bob@atelier.example', role: 'admin' as const };
+    const request = { id: '7', clientId: claire.clientId, ref: 'REQ-0007', title: 'A new sign' };
+    expect(await host.portal.requestThread.list(staff, request)).to.equal(null);
+    expect(await host.portal.requestThread.reply(staff, request, 'Should not be written')).to.equal(false);
+    expect(Number((await host.db('host_comments').count({ n: '*' }))[0]!.n)).to.equal(before);
   });
 });

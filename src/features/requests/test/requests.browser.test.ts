@@ -1,8 +1,9 @@
 // The requests section in a real Chromium: axe finds no violations and nothing overflows at 390 px
 // on the catalogue, each form (with its messages after a refused submit), "My requests" and a
-// request's page. A client sends a quote request with a file through the form and lands on its
-// page; the CRM's staff pages of the request and of a quotation made from it have no axe violations
-// either; no page logs a console error (a CSP violation would be one).
+// request's page, with its thread. A client sends a quote request with a file through the form and
+// lands on its page, writes in its thread, and sees the agency's reply from the CRM's staff page
+// arrive live; the CRM's staff pages of the request (with the thread, at 390 px) and of a quotation
+// made from it have no axe violations either; no page logs a console error (a CSP violation would be one).
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import {
@@ -61,6 +62,14 @@ describe('requests in Chromium', function () {
     expect(shown).to.contain('Posters').and.contain('Gloss').and.contain('poster.pdf');
     await expectAccessibleAt390(page, 'request page');
 
+    // The thread: a refused message keeps what was typed and says why; a sent one shows in the list.
+    await page.click('#comments button[type="submit"]');
+    await page.waitForSelector('#comment-body-error');
+    await expectAccessibleAt390(page, 'request page with a refused message');
+    await page.fill('#comment-body', 'Could the posters be ready by Friday?');
+    await page.click('#comments button[type="submit"]');
+    await page.waitForSelector('#comments-list li:has-text("Could the posters be ready by Friday?")');
+
     const requestId = page.url().split('/').pop()!;
     const staff = await open({ width: 390 });
     await staffSignIn(staff.page, h.crm.url, h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!);
@@ -68,6 +77,13 @@ describe('requests in Chromium', function () {
       await staff.page.goto(`${h.crm.url}${url}`);
       await expectAccessible(staff.page, `staff ${url}`);
     }
+    // Staff reply from the request's page in the CRM; the client's open page shows it at once.
+    expect(await staff.page.textContent('#thread')).to.contain('Could the posters be ready by Friday?');
+    await staff.page.fill('#body', 'Yes, they ship on Thursday.');
+    await Promise.all([staff.page.waitForURL(/\/requests\/\d+#thread$/), staff.page.click('#thread button[type="submit"]')]);
+    await expectAccessibleAt390(staff.page, 'staff request page with a thread');
+    await page.waitForSelector('#comments-list li.comment--agency:has-text("Yes, they ship on Thursday.")');
+    await expectAccessibleAt390(page, 'request page with a thread');
     // The CRM's new-quotation form (its line items' table) is wider than 390 px whatever it is
     // prefilled from: checked on a desktop's width.
     const desk = await open();
