@@ -4,7 +4,9 @@
 // of another contract, and 403 without the CSRF token; 404 across workspaces. Reaching 80 % and
 // 100 % of an allowance this period tells the plugins once each (recordChanged, kind contract);
 // other work on a running contract (dated in another period, on a line without an allowance) is
-// reported with nothing to tell, so the portal reads the client's hours again.
+// reported with nothing to tell, so the portal reads the client's hours again. Staff change a
+// line's allowance on the same page (post/redirect/get, "12,5" taken), refused with a reason for a
+// line without one or a bad figure, and the portal reads the contract again.
 import { expect } from 'chai';
 import type { CrmRecordChange } from '../../plugins/reference-crm/crm-plugin.ts';
 import { ACME_ADMIN, csrfFrom, DEMO_MEMBER, idOf, signIn, startCrm, textOf, type CrmTestContext, type SignedIn } from './support.ts';
@@ -139,5 +141,43 @@ describe('reference CRM contract and device pages', function () {
     expect(told).to.deep.equal([reached(80), reached(80), reached(100)]);
     const page = textOf((await demo.agent.get(`/contracts/${contract}`).expect(200)).text);
     expect(page).to.include('10 of 10').and.include('Form fix');
+  });
+
+  it('changes a line’s allowance (post/redirect/get), refuses a line without one, and tells the plugins', async function () {
+    const change = async (form: Record<string, string>, status: number) => {
+      const page = await demo.agent.get(`/contracts/${contract}`).expect(200);
+      return demo.agent
+        .post(`/contracts/${contract}/allowance`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), ...form })
+        .expect(status);
+    };
+    const allowance = () =>
+      crm
+        .db('contract_lines')
+        .where({ id: support })
+        .first('allowance')
+        .then((row) => Number(row.allowance));
+    const before = await allowance();
+    told.length = 0;
+    const refused = await change({ allowanceLineId: String(support), allowance: '1.234,5' }, 400);
+    expect(textOf(refused.text)).to.include('Enter the allowance as a number, for example 12 or 12,5.');
+    expect(refused.text).to.contain('value="1.234,5"');
+    const noAllowance = await change({ allowanceLineId: String(hosting), allowance: '5' }, 400);
+    expect(textOf(noAllowance.text)).to.include('Choose the line whose allowance changes.');
+    expect(await allowance()).to.equal(before);
+    expect(told).to.deep.equal([]);
+    await acme.agent
+      .post(`/contracts/${contract}/allowance`)
+      .type('form')
+      .send({ _csrf: csrfFrom((await acme.agent.get('/').expect(200)).text), allowanceLineId: String(support), allowance: '50' })
+      .expect(404);
+
+    const saved = await change({ allowanceLineId: String(support), allowance: '12,5' }, 303);
+    expect(saved.headers.location).to.equal(`/contracts/${contract}#allowance-title`);
+    expect(await allowance()).to.equal(12.5);
+    expect(told.map((t) => `${t.kind} ${t.id}`)).to.deep.equal([`contract ${contract}`]);
+    expect(textOf((await demo.agent.get(`/contracts/${contract}`).expect(200)).text)).to.include('Support hours — 12.5 hours a month');
+    await crm.db('contract_lines').where({ id: support }).update({ allowance: before });
   });
 });

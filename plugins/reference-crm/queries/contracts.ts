@@ -303,3 +303,20 @@ export async function insertTimeEntry(
   const [period] = await periodsOf(trx, { workspaceId: args.workspaceId, lineIds: [args.lineId], today: args.today });
   return { allowance: line.allowance, used: used?.used ?? '0', period: { start: period!.start, end: period!.end }, name: line.name };
 }
+
+/**
+ * A new allowance for a contract's line that has one (a line without an allowance keeps none: what
+ * it counts is set when the contract is made). It counts for the period under way and the next
+ * ones: the CRM keeps one allowance per line, not one per period. The line's name when it changed;
+ * null when the line is not one of this contract's allowance lines in the workspace.
+ */
+export async function changeLineAllowance(
+  db: Db,
+  args: { workspaceId: number; contractId: number; lineId: number; allowance: string },
+): Promise<{ name: string } | null> {
+  const [row] = await db('contract_lines')
+    .where({ workspace_id: args.workspaceId, contract_id: args.contractId, id: args.lineId })
+    .whereNotNull('allowance')
+    .update({ allowance: args.allowance }, ['name']);
+  return row ? { name: row.name as string } : null;
+}

@@ -4,12 +4,14 @@
 // its allowance, or to all of it, the plugins are told once per line, period and threshold (the
 // client portal tells the client's people the allowance is nearly or all used). The asks for more
 // hours plugins keep (the client portal's) are listed on the contract's page, and staff answer a
-// pending one there in words (post/redirect/get); an answer never changes the line's allowance.
+// pending one there in words (post/redirect/get); an answer never changes the line's allowance:
+// staff change it on the same page, for the period under way and those after it.
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { CrmPlugin } from '../../crm-plugin.ts';
 import { findClient } from '../../queries/clients.ts';
 import {
+  changeLineAllowance,
   findStaffContract,
   insertTimeEntry,
   listContractLines,
@@ -54,6 +56,21 @@ const entrySchema = z.object({
       .refine((value) => Number(value) > 0, { error: 'Enter more than 0 hours or units.' }),
   ),
   description: freeText('What was done', 2000),
+});
+
+/** Hours or units as staff type them: "12", "7.5" or "7,5" (see entrySchema). */
+const figureField = (message: string) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' ? value.trim().replace(/^(\d{1,4}),(\d{1,2})$/, '$1.$2') : ''),
+    z
+      .string()
+      .regex(/^\d{1,4}(\.\d{1,2})?$/, { error: message })
+      .refine((value) => Number(value) > 0, { error: 'Enter more than 0 hours or units.' }),
+  );
+
+const allowanceSchema = z.object({
+  allowanceLineId: idField('Choose the line whose allowance changes.'),
+  allowance: figureField('Enter the allowance as a number, for example 12 or 12,5.'),
 });
 
 const answerSchema = z.object({
@@ -102,6 +119,7 @@ export function contractRoutes({ db, plugins }: RouteDeps & { plugins?: readonly
     errors: FieldError[],
     status = 200,
     answerForm: { requestId: string; values: unknown; errors: FieldError[] } | null = null,
+    allowanceForm: { values: unknown; errors: FieldError[] } | null = null,
   ) {
     const { workspaceId } = staffOf(res);
     const contract = found((await findStaffContract(db, { workspaceId, contractId })) ?? null);
@@ -184,6 +202,14 @@ export function contractRoutes({ db, plugins }: RouteDeps & { plugins?: readonly
           };
         }),
         lineOptions: lines.map((line) => ({ value: String(line.id), label: line.name })),
+        allowanceOptions: lines
+          .filter((line) => line.allowance !== null)
+          .map((line) => ({ value: String(line.id), label: `${line.name} (now ${allowanceText(line)})` })),
+        allowanceForm: formView(
+          allowanceForm?.values && typeof allowanceForm.values === 'object' ? allowanceForm.values : {},
+          allowanceForm?.errors ?? [],
+        ),
+        allowancePath: `/contracts/${contract.id}/allowance`,
         form: formView({ day, ...(values && typeof values === 'object' ? values : {}) }, errors),
         entryPath: `/contracts/${contract.id}/time-entries`,
       },
@@ -216,6 +242,30 @@ export function contractRoutes({ db, plugins }: RouteDeps & { plugins?: readonly
         errors: [{ field: '', message: 'That request was withdrawn or answered meanwhile: nothing was sent.' }],
       });
     res.redirect(303, `/contracts/${contractId}#hour-requests-title`);
+  });
+
+  // Staff change a line's allowance (after agreeing to a client's ask, say): the client's portal
+  // reads the contract again, and the hours left on its dashboard with it.
+  router.post('/contracts/:id/allowance', requireStaff, async (req, res) => {
+    const staff = staffOf(res);
+    const contractId = routeId(req.params.id);
+    const contract = found((await findStaffContract(db, { workspaceId: staff.workspaceId, contractId })) ?? null);
+    const parsed = parseForm(allowanceSchema, req.body);
+    if (!parsed.ok) return showContract(res, contractId, {}, [], 400, null, { values: req.body, errors: parsed.errors });
+    const changed = await changeLineAllowance(db, {
+      workspaceId: staff.workspaceId,
+      contractId,
+      lineId: parsed.data.allowanceLineId,
+      allowance: parsed.data.allowance,
+    });
+    if (!changed)
+      return showContract(res, contractId, {}, [], 400, null, {
+        values: req.body,
+        errors: [{ field: 'allowanceLineId', message: 'Choose the line whose allowance changes.' }],
+      });
+    if (contract.status === 'active')
+      await tellPlugins(plugins, { workspaceId: staff.workspaceId, clientId: contract.client_id, kind: 'contract', id: contract.id });
+    res.redirect(303, `/contracts/${contractId}#allowance-title`);
   });
 
   router.get('/clients/:id/contracts', requireStaff, async (req, res) => {
