@@ -70,7 +70,7 @@ describe('audit: plugin plan', () => {
         expect(plan(reference, 'client_users')).to.include({ state: 'will_create', hostTable: null, note: null });
         expect(plan(reference, 'client_users')?.purpose).to.match(/argon2id password hash/);
         const text = renderMarkdown(reference);
-        expect(text).to.match(/\| `client_comments` \| comments on proposals, quotations and invoices \| will be created \|/);
+        expect(text).to.match(/\| `client_comments` \| comments on proposals, quotations, invoices and requests \| will be created \|/);
         expect(text).to.not.include('stores **no passwords**');
       });
     });
