@@ -8,7 +8,7 @@ import { createFileBinding, type FileBinding } from './adapter.ts';
 import type { BindingFile, Join, Value, Where } from './format.ts';
 import { BindingFileError, readBindingFile } from './load.ts';
 import { readColumnTypes } from './keys.ts';
-import { indexColumns, joinedRows, prepareError, statusValues } from './queries/inspect.ts';
+import { indexColumns, indexParts, joinedRows, prepareError, statusValues } from './queries/inspect.ts';
 import { baseColumnOf, recordQuery } from './queries/records.ts';
 
 export interface CheckReport {
@@ -92,6 +92,70 @@ async function indexAdvice(
   };
   if ((await indexColumns(db, concept.table)).some(serves)) return null;
   return `${name}: no index on ${concept.table} gives a client's records newest first, so each page reads all of a client's rows. The host's administrator may create one (the portal never alters a host table): create index concurrently on ${quoted(concept.table)} (${quoted(client)}, ${quoted(date)});`;
+}
+
+/** Column types whose cast to text is the column itself to PostgreSQL, so an index on the column serves. */
+const TEXT_TYPES = new Set(['text', 'character varying']);
+
+/** An index part as written or as PostgreSQL prints it, without quotes, brackets or spaces. */
+const bare = (part: string) => part.toLowerCase().replace(/[\s"()]/g, '');
+
+/**
+ * Whether host indexes serve the list's search, text in the number (or title) or an amount of the
+ * total (see filteredRows): a trigram index (pg_trgm) on each text, as the statement casts it, and
+ * an index on the total after the client's equalities. Else the statements to ask the host's
+ * administrator for: without them, each search reads every row of the client.
+ */
+async function searchAdvice(
+  db: Knex,
+  name: string,
+  concept: {
+    table: string;
+    client: Value;
+    number: Value;
+    title?: Value | undefined;
+    total: Value;
+    workspace?: Value | undefined;
+    where?: Where | undefined;
+  },
+): Promise<string | null> {
+  const client = baseColumnOf(concept.client);
+  if (client === null) return null;
+  const texts = [concept.number, ...(concept.title === undefined ? [] : [concept.title])]
+    .map(baseColumnOf)
+    .filter((column) => column !== null);
+  const total = baseColumnOf(concept.total);
+  const columns = [...texts, ...(total === null ? [] : [total])];
+  const types = await readColumnTypes(
+    db,
+    columns.map((column) => ({ table: concept.table, column })),
+  );
+  const indexes = await indexParts(db, concept.table);
+  const statements: string[] = [];
+  for (const column of texts) {
+    const type = types.get(`${concept.table}.${column}`);
+    if (type === undefined) continue;
+    const part = TEXT_TYPES.has(type) ? quoted(column) : `(${quoted(column)}::text)`;
+    const served = indexes.some((index) =>
+      index.parts.some((p) => bare(p.definition) === bare(part) && /^(gin|gist)_trgm_ops$/.test(p.opclass)),
+    );
+    if (!served) statements.push(`create index concurrently on ${quoted(concept.table)} using gin (${part} gin_trgm_ops);`);
+  }
+  const type = total === null ? undefined : types.get(`${concept.table}.${total}`);
+  if (total !== null && type !== undefined) {
+    const part = type === 'numeric' ? quoted(total) : `(${quoted(total)}::numeric)`;
+    const workspace = concept.workspace === undefined ? null : baseColumnOf(concept.workspace);
+    const equalities = new Set([client, ...(workspace ? [workspace] : []), ...Object.keys(concept.where ?? {})].map(bare));
+    const served = indexes.some((index) => {
+      const parts = index.parts.map((p) => bare(p.definition));
+      const at = parts.indexOf(bare(part));
+      return index.method === 'btree' && at >= 0 && parts.slice(0, at).every((p) => equalities.has(p));
+    });
+    if (!served) statements.push(`create index concurrently on ${quoted(concept.table)} (${quoted(client)}, ${part});`);
+  }
+  if (statements.length === 0) return null;
+  const trigrams = statements.some((statement) => statement.includes('gin_trgm_ops'));
+  return `${name}: no index serves the list's search (text in the number${concept.title === undefined ? '' : ' or title'}, or the amount), so each search reads all of a client's rows. The host's administrator may create ${statements.length === 1 ? 'it' : 'them'} (the portal never alters a host table): ${[...(trigrams ? ['create extension if not exists pg_trgm;'] : []), ...statements].join(' ')}`;
 }
 
 /** The sections the file maps, with their concept. */
@@ -187,7 +251,8 @@ async function viewOf(db: Knex, binding: FileBinding, ask: { workspace?: string;
     lines.push(`  projects: ${rows.length === 0 ? 'none' : rows.join('; ')}${projects?.next ? '; more' : ''}`);
   }
   const advice = [];
-  for (const section of recordSections(file)) advice.push(await indexAdvice(db, section.name, section.concept));
+  for (const section of recordSections(file))
+    advice.push(await indexAdvice(db, section.name, section.concept), await searchAdvice(db, section.name, section.concept));
   if (advice.some(Boolean)) lines.push('', 'Indexes:', ...advice.filter((line) => line !== null).map((line) => `  ${line}`));
   const writes = binding.writes.map((write) => write.name);
   lines.push('', `Writes declared: ${writes.length === 0 ? 'none (clients read only)' : writes.join(', ')}`);

@@ -241,6 +241,28 @@ describe('npm run portal -- … --binding bindings/invoiceninja.yaml on Invoice 
       await db.raw('drop index portal_check_invoices');
     }
 
+    // The search (text in the number, or the amount) reads every row of the client without a
+    // trigram index on the number and an index on the total: check names both, then neither.
+    expect(fits.stdout).to.include(
+      'invoices: no index serves the list\'s search (text in the number, or the amount), so each search reads all of a client\'s rows. The host\'s administrator may create them (the portal never alters a host table): create extension if not exists pg_trgm; create index concurrently on "invoices" using gin ("number" gin_trgm_ops); create index concurrently on "invoices" ("client_id", "amount");',
+    );
+    expect(fits.stdout).to.include('create index concurrently on "quotes" using gin ("number" gin_trgm_ops);');
+    await db.raw('create extension if not exists pg_trgm');
+    await db.raw('create index portal_check_number on invoices using gin (number gin_trgm_ops)');
+    await db.raw('create index portal_check_amount on invoices (company_id, client_id, amount)');
+    try {
+      const indexed = await runPortal(['check', '--binding', FILE], env);
+      expect(indexed.code, indexed.stderr).to.equal(0);
+      expect(indexed.stdout).not.to.include('on "invoices" using gin');
+      expect(indexed.stdout).not.to.include('on "invoices" ("client_id", "amount")');
+      expect(indexed.stdout).to.include('create index concurrently on "quotes" using gin ("number" gin_trgm_ops);');
+      expect(indexed.stdout).to.include('create index concurrently on "quotes" ("client_id", "amount");');
+    } finally {
+      await db.raw('drop index portal_check_number');
+      await db.raw('drop index portal_check_amount');
+      await db.raw('drop extension pg_trgm');
+    }
+
     const folder = mkdtempSync(path.join(tmpdir(), 'binding-'));
     try {
       const wrong = path.join(folder, 'wrong.yaml');

@@ -84,3 +84,28 @@ export async function indexColumns(db: Knex, table: string): Promise<Array<Array
   )) as { rows: Array<{ name: string; columns: Array<string | null> }> };
   return rows.rows.map((row) => row.columns);
 }
+
+/** Each index on a table: its method and, per key part, the column or expression as PostgreSQL prints it and its operator class. */
+export async function indexParts(
+  db: Knex,
+  table: string,
+): Promise<Array<{ method: string; parts: Array<{ definition: string; opclass: string }> }>> {
+  const rows = (await db.raw(
+    `select am.amname::text as method,
+            array_agg(pg_get_indexdef(i.indexrelid, k.n::int, true) order by k.n) as definitions,
+            array_agg(oc.opcname::text order by k.n) as opclasses
+       from pg_index i
+       join pg_class ic on ic.oid = i.indexrelid
+       join pg_am am on am.oid = ic.relam
+       cross join lateral unnest(i.indkey::int2[], i.indclass::oid[]) with ordinality as k(attnum, opclass, n)
+       join pg_opclass oc on oc.oid = k.opclass
+      where i.indrelid = to_regclass(?)
+        and k.n <= i.indnkeyatts
+      group by i.indexrelid, am.amname`,
+    [table],
+  )) as { rows: Array<{ method: string; definitions: string[]; opclasses: string[] }> };
+  return rows.rows.map((row) => ({
+    method: row.method,
+    parts: row.definitions.map((definition, i) => ({ definition, opclass: row.opclasses[i]! })),
+  }));
+}
