@@ -77,18 +77,23 @@ export type AskOutcome = { ok: true; request: HourRequestRow } | { ok: false; re
 export function createHourRequests(deps: HourRequestsDeps) {
   const { db, contracts } = deps;
 
-  /** The email to who asked, in their language; null when they no longer use the portal. */
+  /**
+   * The email to who asked, in their language; null when they no longer use the portal. Read in the
+   * answer's transaction (`trx`): a second connection taken inside it could wait for ever on a pool of
+   * one (the embedded engine's).
+   */
   async function answerEmail(
+    trx: Knex.Transaction,
     workspace: HostWorkspace,
+    base: string,
     row: HourRequestRow,
     names: { contract: string; line: string },
   ): Promise<MailMessage | null> {
     if (!row.asked_by) return null;
-    const asker = await findClientUserById(db, workspace.id, row.asked_by);
+    const asker = await findClientUserById(trx, workspace.id, row.asked_by);
     if (!asker || !mayUsePortal(asker.status)) return null;
-    const settings = await findSettings(db, workspace.id);
+    const settings = await findSettings(trx, workspace.id);
     const locale = emailLocale(asker.locale, isLocale(settings.defaultLocale) ? settings.defaultLocale : null);
-    const base = await deps.links.baseOf(workspace);
     return hoursAnsweredEmail(translator(locale), formattersFor(locale, 'UTC'), {
       to: asker.email,
       workspace,
@@ -206,6 +211,7 @@ export function createHourRequests(deps: HourRequestsDeps) {
       if (!HourRequestId.safeParse(id).success) return 'gone';
       const found = await contracts.find(workspace.id, contract.clientId, contract.id, dayInZone(deps.now(), 'UTC'));
       const scope = { workspaceId: workspace.id, clientId: contract.clientId, contractId: contract.id, id };
+      const base = await deps.links.baseOf(workspace);
       const told = await db.transaction(async (trx) => {
         const row = await answerHourRequest(trx, scope, { ...answer, staffId: staff.id, at: deps.now() });
         if (!row) return null;
@@ -226,7 +232,7 @@ export function createHourRequests(deps: HourRequestsDeps) {
             staffId: staff.id,
           },
         });
-        const email = await answerEmail(workspace, row, names);
+        const email = await answerEmail(trx, workspace, base, row, names);
         if (email) await deps.mailer.send(email, { trx });
         return { row, names };
       });
