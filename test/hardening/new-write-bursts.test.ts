@@ -1,6 +1,6 @@
 // Every write route added with the set-up screens, the appointment offers and rescheduling, the
 // sign-in language, "Was this helpful?", kept request files, order confirmation and the tasks a
-// host may not record, pressed as a double click pressed forty times: forty POSTs at once, on the
+// host may not record, a request's thread, asks for more hours and a line's allowance, pressed as a double click pressed forty times: forty POSTs at once, on the
 // reference CRM booted as `npm start` boots it (its pool and database bounds). Each answers as the
 // one before it left things (a 303 for the first, a 409 in words for what can happen once, the
 // same 303 for what may be said again), never a 5xx; the database holds what one or each of them
@@ -117,6 +117,7 @@ describe('forty at once on each new write route, and forms near the size limit',
         show_orders: true,
         show_requests: true,
         show_knowledge_base: true,
+        show_contracts: true,
       })
       .onConflict('workspace_id')
       .merge();
@@ -373,6 +374,116 @@ describe('forty at once on each new write route, and forms near the size limit',
       expect(near.headers.location).to.equal('/portal/demo/tasks?tab=open');
       expect((await db()('tasks').where({ id: task }).first('status')).status).to.equal('done');
       await post(maria, `/portal/demo/tasks/${task}/reopen`, { _csrf: token, tab: 'done' }).expect(303);
+    });
+  });
+  describe('a request’s thread, asks for more hours and a line’s allowance', function () {
+    let contractId: number;
+    let lineId: number;
+    const contractUrl = () => `/portal/demo/contracts/${contractId}`;
+    const askUrl = () => `${contractUrl()}/lines/${lineId}/hours`;
+    const asks = () => db()('portal_contract_hour_requests').where({ workspace_id: String(workspaceId), contract_id: String(contractId) });
+
+    before(async function () {
+      contractId = (await db()('contracts').where({ workspace_id: workspaceId, number: 'CT-2026-001' }).first('id')).id;
+      lineId = (
+        await db()('contract_lines').where({ workspace_id: workspaceId, contract_id: contractId, name: 'Support hours' }).first('id')
+      ).id;
+    });
+    beforeEach(async function () {
+      await db()('portal_contract_hour_requests').delete();
+    });
+
+    /** A request of Maria's, sent through its form; its page. */
+    async function request(): Promise<string> {
+      const definition = (
+        await db()('request_definitions').where({ workspace_id: workspaceId, name: 'Request a quote for printing' }).first('id')
+      ).id;
+      const path = `/portal/demo/requests/new/${definition}`;
+      const sent = await post(maria, path, { _csrf: await tokenOf(maria, path), f_product: 'cards', f_quantity: '250', f_notes: 'Thread' });
+      expect(sent.status).to.equal(303);
+      return sent.headers.location as string;
+    }
+    const threadOf = (url: string) =>
+      db()('client_comments').where({ workspace_id: String(workspaceId), subject_type: 'request', subject_id: url.split('/').pop() });
+
+    it('POST /requests/mine/:id/comments: forty messages, each kept or refused in words by the comment limit', async function () {
+      const url = await request();
+      const token = await tokenOf(maria, url);
+      const answers = await atOnce((i) => post(maria, `${url}/comments`, { _csrf: token, body: `Burst ${i}` }));
+      const statuses = statusesOf(answers);
+      expect(
+        statuses.filter((s) => s !== 303 && s !== 429),
+        statuses.join(' '),
+      ).to.deep.equal([]);
+      expect(await threadOf(url)).to.have.length(statuses.filter((s) => s === 303).length);
+      await db()('portal_rate_limits').delete();
+      const near = await post(maria, `${url}/comments`, padded({ _csrf: token }, 'body', CLIENT_FORM_LIMIT - 200));
+      expect(near.status).to.be.within(400, 499);
+    });
+
+    it('POST /requests/:id/replies (staff): forty replies, each kept, each a 303', async function () {
+      const url = await request();
+      const id = url.split('/').pop();
+      const token = await tokenOf(staff, `/requests/${id}`);
+      every303(await atOnce((i) => post(staff, `/requests/${id}/replies`, { _csrf: token, body: `Reply ${i}` })));
+      expect(await threadOf(url)).to.have.length(FORTY);
+      const near = await post(staff, `/requests/${id}/replies`, padded({ _csrf: token }, 'body', STAFF_FORM_LIMIT - 200));
+      expect(near.status).to.equal(400);
+      expect(await threadOf(url)).to.have.length(FORTY);
+    });
+
+    it('POST /contracts/:id/lines/:line/hours: one ask of forty, the rest 409', async function () {
+      const token = await tokenOf(maria, contractUrl());
+      once(
+        await atOnce(() => post(maria, askUrl(), { _csrf: token, hours: '4', scope: 'this_period' })),
+        'You already have a request for more hours waiting on Support hours',
+      );
+      expect(await asks()).to.have.length(1);
+      await db()('portal_contract_hour_requests').delete();
+      const near = await post(maria, askUrl(), padded({ _csrf: token, hours: '4', scope: 'this_period' }, 'note', CLIENT_FORM_LIMIT - 200));
+      expect(near.status).to.be.within(400, 499);
+      expect(await asks()).to.have.length(0);
+    });
+
+    it('POST /contracts/:id/hours/:ask/withdraw: forty withdrawals of one ask, each a 303, withdrawn once', async function () {
+      const token = await tokenOf(maria, contractUrl());
+      await post(maria, askUrl(), { _csrf: token, hours: '2', scope: 'from_now_on' }).expect(303);
+      const [ask] = await asks();
+      const path = `${contractUrl()}/hours/${ask.id}/withdraw`;
+      every303(await atOnce(() => post(maria, path, { _csrf: token })));
+      expect((await asks()).map((a: { state: string }) => a.state)).to.deep.equal(['withdrawn']);
+      const logged = await db()('client_activity_logs').where({ workspace_id: String(workspaceId), event: 'contract.hours_withdrawn' });
+      expect(logged.filter((row: { details: { requestId: string } }) => row.details.requestId === ask.id)).to.have.length(1);
+      const near = await post(maria, path, padded({ _csrf: token }, 'note', CLIENT_FORM_LIMIT - 200));
+      expect(near.status).to.be.within(300, 499);
+    });
+
+    it('POST /contracts/:id/hour-requests/:ask/answer (staff): one answer of forty, the rest 409', async function () {
+      await post(maria, askUrl(), { _csrf: await tokenOf(maria, contractUrl()), hours: '3', scope: 'from_now_on' }).expect(303);
+      const [ask] = await asks();
+      const path = `/contracts/${contractId}/hour-requests/${ask.id}/answer`;
+      const token = await tokenOf(staff, `/contracts/${contractId}`);
+      once(
+        await atOnce((i) => post(staff, path, { _csrf: token, answer: 'agreed', note: `Agreed ${i}` })),
+        'That request was withdrawn or answered meanwhile',
+      );
+      expect((await asks()).map((a: { state: string }) => a.state)).to.deep.equal(['answered']);
+      const answered = await db()('client_activity_logs').where({ workspace_id: String(workspaceId), event: 'contract.hours_answered' });
+      expect(answered.filter((row: { details: { requestId: string } }) => row.details.requestId === ask.id)).to.have.length(1);
+      const near = await post(staff, path, padded({ _csrf: token, answer: 'agreed' }, 'note', STAFF_FORM_LIMIT - 200));
+      expect(near.status).to.be.within(400, 499);
+    });
+
+    it('POST /contracts/:id/allowance (staff): forty saves of one allowance, each the same 303', async function () {
+      const before = (await db()('contract_lines').where({ id: lineId }).first('allowance')).allowance;
+      const path = `/contracts/${contractId}/allowance`;
+      const token = await tokenOf(staff, `/contracts/${contractId}`);
+      every303(await atOnce(() => post(staff, path, { _csrf: token, allowanceLineId: String(lineId), allowance: '12,5' })));
+      expect(Number((await db()('contract_lines').where({ id: lineId }).first('allowance')).allowance)).to.equal(12.5);
+      const near = await post(staff, path, padded({ _csrf: token, allowanceLineId: String(lineId) }, 'allowance', STAFF_FORM_LIMIT - 200));
+      expect(near.status).to.equal(400);
+      expect(Number((await db()('contract_lines').where({ id: lineId }).first('allowance')).allowance)).to.equal(12.5);
+      await db()('contract_lines').where({ id: lineId }).update({ allowance: before });
     });
   });
 });
