@@ -243,11 +243,11 @@ const bookingRules: Test = (profile) => {
 const availabilityShape: Test = (profile, context) => weekday(profile, context) ?? openingHours(profile, context);
 
 /** How long it lasts: a number of minutes, or a start and an end moment (a booking kept as asked). */
-const duration: Test = (profile, context) => {
+const duration: Test = (profile) => {
   const c = columnWhere(profile, (w, col) => numeric(col) && !isKey(w) && anyWord('duration', 'minute', 'length', 'dauer', 'duree')(w));
   if (c) return `has a duration: ${c.name}`;
-  const between = timeSpan(profile, context);
-  return between ? `has a duration: ${between.replace(/^has a start and an end: /, 'from ')}` : null;
+  const between = span(profile, 'moment');
+  return between ? `has a duration: from ${between[0].name}, ${between[1].name}` : null;
 };
 
 const place: Test = (profile) => {
@@ -459,10 +459,8 @@ function askedAppointments(profile: TableProfile): { score: number; reason: stri
 const askedTime: Test = (profile, context) => {
   const named = requestedTime(profile, context);
   if (named) return named;
-  const between = timeSpan(profile, context);
-  return between && askedAppointments(profile)
-    ? `records the time the client asked for: ${between.replace(/^has a start and an end: /, '')}`
-    : null;
+  const between = span(profile, 'moment');
+  return between && askedAppointments(profile) ? `records the time the client asked for: ${between[0].name}, ${between[1].name}` : null;
 };
 
 const SERVICE = new Set(['service', 'leistung']);
