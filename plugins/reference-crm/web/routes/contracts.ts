@@ -43,22 +43,11 @@ const THRESHOLDS = [100, 80] as const;
 
 const BADGE = { draft: 'draft', active: 'accepted', ended: 'expired' } as const;
 
-const entrySchema = z.object({
-  lineId: idField('Choose the line the work counts against.'),
-  day: dateField('Day'),
-  // Staff who write German or French type "1,5": a comma before at most two decimals can only be
-  // the decimal separator (a thousands separator has three digits after it), so both are taken.
-  amount: z.preprocess(
-    (value) => (typeof value === 'string' ? value.trim().replace(/^(\d{1,4}),(\d{1,2})$/, '$1.$2') : ''),
-    z
-      .string()
-      .regex(/^\d{1,4}(\.\d{1,2})?$/, { error: 'Enter the hours or units as a number, for example 1.5 or 1,5.' })
-      .refine((value) => Number(value) > 0, { error: 'Enter more than 0 hours or units.' }),
-  ),
-  description: freeText('What was done', 2000),
-});
-
-/** Hours or units as staff type them: "12", "7.5" or "7,5" (see entrySchema). */
+/**
+ * Hours or units as staff type them: "12", "7.5" or "7,5". Staff who write German or French type
+ * "1,5": a comma before at most two decimals can only be the decimal separator (a thousands
+ * separator has three digits after it), so both are taken.
+ */
 const figureField = (message: string) =>
   z.preprocess(
     (value) => (typeof value === 'string' ? value.trim().replace(/^(\d{1,4}),(\d{1,2})$/, '$1.$2') : ''),
@@ -67,6 +56,13 @@ const figureField = (message: string) =>
       .regex(/^\d{1,4}(\.\d{1,2})?$/, { error: message })
       .refine((value) => Number(value) > 0, { error: 'Enter more than 0 hours or units.' }),
   );
+
+const entrySchema = z.object({
+  lineId: idField('Choose the line the work counts against.'),
+  day: dateField('Day'),
+  amount: figureField('Enter the hours or units as a number, for example 1.5 or 1,5.'),
+  description: freeText('What was done', 2000),
+});
 
 const allowanceSchema = z.object({
   allowanceLineId: idField('Choose the line whose allowance changes.'),
