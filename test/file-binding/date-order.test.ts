@@ -3,16 +3,12 @@
 // twice, and read in an order a host index on (client, date) gives, so a client's long history
 // costs its page, not a sort of every row. On Invoice Ninja's real schema (bindings/invoiceninja.yaml).
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Knex } from 'knex';
 import { createFileBinding, type FileBinding } from '../../plugins/file-binding/adapter.ts';
 import { readBindingFile } from '../../plugins/file-binding/load.ts';
-import { createKnex } from '../../src/core/db/connect.ts';
-import { BUILT_SCHEMAS_DIR, loadRealSchema } from '../support/audit-real-schemas.ts';
 import type { TestDatabase } from '../support/database.ts';
-import { INVOICENINJA_SAMPLE, realSchemaUnavailable } from './real-schema.ts';
+import { loadInvoiceNinjaSample, realSchemaUnavailable } from './real-schema.ts';
 
 const reason = realSchemaUnavailable({ sample: true });
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -26,9 +22,7 @@ describe('binding file: a list newest first on a date column, undated last, by k
   before(async function () {
     // No PostgreSQL server (DATABASE_URL) or no Invoice Ninja sample here: the schema loads only with psql into a server.
     if (reason) this.skip();
-    database = await loadRealSchema('invoiceninja.sql', BUILT_SCHEMAS_DIR);
-    await promisify(execFile)('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-q', '-o', '/dev/null', '-f', INVOICENINJA_SAMPLE, database.url]);
-    db = createKnex(database.url);
+    ({ database, db } = await loadInvoiceNinjaSample());
     // Several on one day, some undated, one draft (never listed), one deleted, one of another client.
     const dates = ['2026-01-05', '2026-01-05', '2026-01-05', '2026-02-01', null, '2025-12-31', null, '2026-03-10', null, '2026-02-01'];
     const rows = dates.map((date, i) => ({ id: 1001 + i, client_id: 1, status_id: 2, date, is_deleted: 0 }));

@@ -2,17 +2,13 @@
 // a few invoices and quotes as for one with thousands (the lists read a page by keyset, the counts
 // stop at SUMMARY_COUNT_LIMIT + 1). On Invoice Ninja's real schema through bindings/invoiceninja.yaml.
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Knex } from 'knex';
 import { createFileBinding, type FileBinding } from '../../plugins/file-binding/adapter.ts';
 import { readBindingFile } from '../../plugins/file-binding/load.ts';
-import { createKnex } from '../../src/core/db/connect.ts';
-import { BUILT_SCHEMAS_DIR, loadRealSchema } from '../support/audit-real-schemas.ts';
 import type { TestDatabase } from '../support/database.ts';
 import { countQueries, type QueryCounter } from '../support/query-counter.ts';
-import { INVOICENINJA_SAMPLE, realSchemaUnavailable } from './real-schema.ts';
+import { loadInvoiceNinjaSample, realSchemaUnavailable } from './real-schema.ts';
 
 const reason = realSchemaUnavailable({ sample: true });
 
@@ -43,9 +39,7 @@ describe('binding file: statements per port call stay flat as a client’s recor
   before(async function () {
     // No PostgreSQL server (DATABASE_URL) or no Invoice Ninja sample here: the schema loads only with psql into a server.
     if (reason) this.skip();
-    database = await loadRealSchema('invoiceninja.sql', BUILT_SCHEMAS_DIR);
-    await promisify(execFile)('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-q', '-o', '/dev/null', '-f', INVOICENINJA_SAMPLE, database.url]);
-    db = createKnex(database.url);
+    ({ database, db } = await loadInvoiceNinjaSample());
     await db.raw(`insert into task_statuses (id, company_id, user_id, name, status_order)
       values (1, 1, 1, 'Backlog', 1), (2, 1, 1, 'Ready to do', 2), (3, 1, 1, 'In progress', 3), (4, 1, 1, 'Done', 4)`);
     await db.raw(`insert into projects (id, company_id, client_id, user_id, name, number, budgeted_hours, is_deleted)

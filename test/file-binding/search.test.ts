@@ -4,16 +4,12 @@
 // proposes (a trigram index on the number, one on the client's totals), the search reads through
 // them and not through every row of the client.
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Knex } from 'knex';
 import { createFileBinding, type FileBinding } from '../../plugins/file-binding/adapter.ts';
 import { readBindingFile } from '../../plugins/file-binding/load.ts';
-import { createKnex } from '../../src/core/db/connect.ts';
-import { BUILT_SCHEMAS_DIR, loadRealSchema } from '../support/audit-real-schemas.ts';
 import type { TestDatabase } from '../support/database.ts';
-import { INVOICENINJA_SAMPLE, realSchemaUnavailable } from './real-schema.ts';
+import { loadInvoiceNinjaSample, realSchemaUnavailable } from './real-schema.ts';
 
 const reason = realSchemaUnavailable({ sample: true });
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -27,9 +23,7 @@ describe('binding file: the list search by number or amount', function () {
   before(async function () {
     // No PostgreSQL server (DATABASE_URL) or no Invoice Ninja sample here: the schema loads only with psql into a server.
     if (reason) this.skip();
-    database = await loadRealSchema('invoiceninja.sql', BUILT_SCHEMAS_DIR);
-    await promisify(execFile)('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-q', '-o', '/dev/null', '-f', INVOICENINJA_SAMPLE, database.url]);
-    db = createKnex(database.url);
+    ({ database, db } = await loadInvoiceNinjaSample());
     // Totals on each side of 42.00 to 42.99 once rounded to cents, one number holding the text, one
     // of another client with the amount, one undated.
     const amounts = ['41.994999', '41.995', '42', '42.994999', '42.995', '-42.5', '7', '42.5', '42.1'];

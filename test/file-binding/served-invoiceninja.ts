@@ -1,9 +1,7 @@
 // Invoice Ninja's real schema with the shared sample, served in this process from a binding file
 // as `npm run portal -- serve --binding FILE` serves it, with each contact's password set as Invoice
 // Ninja's own portal stores it: for tests that sign in and send requests.
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import bcrypt from 'bcryptjs';
 import type { Knex } from 'knex';
 import request from 'supertest';
@@ -11,12 +9,9 @@ import { fileStandaloneBinding } from '../../plugins/file-binding/standalone.ts'
 import { openStandalonePortal, type StandalonePortal } from '../../plugins/standalone/portal-setup.ts';
 import { createStaffSessionTable } from '../../plugins/standalone/queries/staff-sessions.ts';
 import { createStandaloneApp } from '../../plugins/standalone/server.ts';
-import { createKnex } from '../../src/core/db/connect.ts';
 import { createPortalLogger } from '../../src/core/ops/logging.ts';
-import { BUILT_SCHEMAS_DIR, loadRealSchema } from '../support/audit-real-schemas.ts';
-import type { TestDatabase } from '../support/database.ts';
 import { flagsFileFor, postPasswordSignIn } from '../support/portal-harness.ts';
-import { INVOICENINJA_SAMPLE } from './real-schema.ts';
+import { loadInvoiceNinjaSample } from './real-schema.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 export const INVOICENINJA_FILE = path.join(ROOT, 'bindings/invoiceninja.yaml');
@@ -38,9 +33,7 @@ export interface ServedInvoiceNinja {
 
 /** `seed` runs on the host's database before the portal opens (rows the test needs). */
 export async function serveInvoiceNinja(options: { file?: string; seed?: (db: Knex) => Promise<void> } = {}): Promise<ServedInvoiceNinja> {
-  const database: TestDatabase = await loadRealSchema('invoiceninja.sql', BUILT_SCHEMAS_DIR);
-  await promisify(execFile)('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-q', '-o', '/dev/null', '-f', INVOICENINJA_SAMPLE, database.url]);
-  const db = createKnex(database.url);
+  const { database, db } = await loadInvoiceNinjaSample();
   let running: StandalonePortal | undefined;
   try {
     // Passwords as Invoice Ninja's own client portal stores them (Laravel's bcrypt, $2y$).
