@@ -11,6 +11,10 @@ become snake_case columns (a link `account` becomes `account_id`, a parent link 
 `parent_type`, a person name `first_name`/`last_name`/`salutation_name`, an address its five
 parts, a currency amount its `_currency` column), fields marked notStorable store nothing, and a
 many-to-many link gets its middle table (its relationName, or the two entity names in order).
+An email or phone field stores nothing in its own table: its values live in `email_address` and
+`phone_number`, reached through the middle tables `entity_email_address` and `entity_phone_number`
+(FieldConverters/Email.php and Phone.php: mid keys `entity_id` and the address's id, with the
+entity's type and whether it is the primary one).
 """
 import json
 import re
@@ -131,6 +135,16 @@ def render(defs: dict[str, dict]) -> str:
         out.append(
             f'CREATE TABLE "{relation}" (\n  "id" bigserial PRIMARY KEY,\n  "{a}" character varying(17),\n  "{b}" character varying(17),\n  "deleted" boolean DEFAULT false\n);'
         )
+    kinds = {field.get('type') for e in entities for field in defs[e].get('fields', {}).values()}
+    for kind, relation, target in (('email', 'entity_email_address', 'email_address'), ('phone', 'entity_phone_number', 'phone_number')):
+        if kind in kinds:
+            out.append(
+                f'CREATE TABLE "{relation}" (\n  "id" bigserial PRIMARY KEY,\n  "entity_id" character varying(17),\n'
+                f'  "{target}_id" character varying(17),\n  "entity_type" character varying(100),\n'
+                f'  "primary" boolean DEFAULT false,\n  "deleted" boolean DEFAULT false\n);'
+            )
+            keys.append(f'CREATE INDEX "idx_{relation}_entity_id" ON "{relation}" ("entity_id");')
+            keys.append(f'CREATE INDEX "idx_{relation}_{target}_id" ON "{relation}" ("{target}_id");')
     return '\n'.join(out + comments + keys) + '\n'
 
 
