@@ -1087,13 +1087,42 @@ class Drafter {
   /** A question that may be answered from another table asks for the joins that reach it, after the key. */
   private withJoins(state: SectionState, entries: Entry[]): Block {
     const at = entries.findIndex((e) => e.key === 'key') + 1;
+    const link = state.needsJoin.includes('email') ? this.emailLinkText(state.profile) : '';
     const joins: Entry = {
       key: 'joins',
       value: new Question(
-        `which tables must be read with ${tableName(state.profile)} to reach its ${unique(state.needsJoin).join(', ')}? A list of { table, as, on }; delete this key if none.`,
+        `which tables must be read with ${tableName(state.profile)} to reach its ${unique(state.needsJoin).join(', ')}? A list of { table, as, on }; delete this key if none.${link}`,
       ),
     };
     return new Block([...entries.slice(0, at), joins, ...entries.slice(at)]);
+  }
+
+  /**
+   * Where a host keeps everyone's email addresses in a table of their own, linked to any record by
+   * a (record id, record type) pair (EspoCRM's entity_email_address), the joins that reach a
+   * person's address, written out: which type value names this table's rows is the person's to
+   * say (the values found are quoted), and so is which of several addresses is the one to sign in with.
+   */
+  private emailLinkText(person: TableProfile): string {
+    for (const link of this.input.model.profiles) {
+      for (const pair of link.polymorphic) {
+        const out = link.outgoing.find((o) => {
+          const target = this.input.model.byName.get(o.to);
+          return o.columns.length === 1 && target !== undefined && isAddressTable(target);
+        });
+        if (!out) continue;
+        const target = this.input.model.byName.get(out.to)!;
+        const flags = link.table.columns.filter((c) => c.category === 'B').map((c) => c.name);
+        const typeValues = this.valuesText(link, pair.typeColumn);
+        return (
+          ` ${tableName(link)} links records of any table to ${tableName(target)} by ${pair.idColumn} and ${pair.typeColumn} (${typeValues}):` +
+          ` such as [{ table: ${tableName(link)}, as: ee, on: { ${pair.idColumn}: ${person.table.primaryKey[0] ?? 'id'}, ${pair.typeColumn}: { constant: <the type of ${tableName(person)}'s rows> } } },` +
+          ` { table: ${tableName(target)}, as: ea, on: { id: ee.${out.columns[0]} } }], with email: ea.${emailColumnOf(target)}` +
+          (flags.length > 0 ? `, and ${flags.map((f) => `ee.${f}`).join(', ')} in where (which address, and which links are live)` : '')
+        );
+      }
+    }
+    return '';
   }
 
   private pick(concept: ConceptId): { finding: ConceptFinding | undefined; profile: TableProfile | undefined } {
@@ -1163,6 +1192,18 @@ class Drafter {
 }
 
 /** In `public`, a table is named as the host names it; elsewhere with its schema. */
+/** A table of email addresses: named so (email_address), each row an address. */
+function isAddressTable(profile: TableProfile): boolean {
+  return profile.tokens.includes('email') && profile.tokens.includes('address') && emailColumnOf(profile) !== null;
+}
+
+/** The column of an address table that holds the address itself: its email column, else `name` or `address`. */
+function emailColumnOf(profile: TableProfile): string | null {
+  const email = profile.roles.get('email')?.[0];
+  if (email) return email.name;
+  return profile.table.columns.find((c) => /^(name|address|email_?address)$/.test(c.name.toLowerCase()))?.name ?? null;
+}
+
 function tableName(profile: TableProfile): string {
   return profile.table.schema === 'public' ? profile.table.name : profile.qualified;
 }

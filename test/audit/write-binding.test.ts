@@ -9,7 +9,8 @@
 // other failures do: one line, exit 2 or 1. On FrontAccounting's schema, seeded as its test seeds
 // it, the same holds: answered as bindings/frontaccounting.yaml answers, the draft reads as that file,
 // and `npm run portal -- check` finds that it fits the database. On EspoCRM's schema the draft holds
-// nothing the format refuses but its questions.
+// nothing the format refuses but its questions, names the joins that reach a person's email through its
+// address links, and, answered as bindings/espocrm.yaml answers, is that file's people.
 import { expect } from 'chai';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,11 +18,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Knex } from 'knex';
+import knex, { type Knex } from 'knex';
 import { isPair, isScalar, parseDocument, visit } from 'yaml';
 import { CONTACT_PASSWORD_FORMATS, STAFF_PASSWORD_FORMATS } from '../../audit/binding-file/draft-binding.ts';
-import { writeBindingDraft } from '../../audit/binding-file/write-binding.ts';
-import { inspectHost } from '../../audit/run-audit.ts';
 import * as bindingFormat from '../../plugins/file-binding/format.ts';
 import { BindingFileError, parseBindingFile } from '../../plugins/file-binding/load.ts';
 import { realSchemaUnavailable } from '../file-binding/real-schema.ts';
@@ -36,6 +35,7 @@ const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const SAMPLE = join(process.env.CRM_SCHEMAS_DIR ?? join(ROOT, '../shared/crm-schemas'), 'invoiceninja-sample.sql');
 const COMMITTED = readFileSync(join(ROOT, 'bindings/invoiceninja.yaml'), 'utf8');
 const FRONTACCOUNTING = readFileSync(join(ROOT, 'bindings/frontaccounting.yaml'), 'utf8');
+const ESPOCRM = readFileSync(join(ROOT, 'bindings/espocrm.yaml'), 'utf8');
 
 interface Run {
   code: number | null;
@@ -375,33 +375,93 @@ describe('npm run audit -- --write-binding on FrontAccounting', function () {
 });
 
 describe('npm run audit -- --write-binding on EspoCRM', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
+  let database: TestDatabase;
+  let dir: string;
+  let draft: string;
 
-  it('writes nothing the format refuses but its questions: the staff asked apart from the portal logins in their table', async function () {
+  before(async function () {
     if (!process.env.DATABASE_URL) {
       // No PostgreSQL server here (printed above): EspoCRM's schema loads only with psql into a server.
       console.log('      skipped: the real schemas are loaded on a real PostgreSQL server only (DATABASE_URL unset)');
       this.skip();
     }
-    const database = await loadRealSchema('espocrm.sql', BUILT_SCHEMAS_DIR);
+    database = await loadRealSchema('espocrm.sql', BUILT_SCHEMAS_DIR);
+    const db = knex({ client: 'pg', connection: database.url });
     try {
-      const { text } = await writeBindingDraft(database.url, await inspectHost({ databaseUrl: database.url }));
-      const problems = loaderProblems(text, 'espocrm.yaml');
-      expect(problems.filter((p) => !/^line \d+: unanswered question: /.test(p))).to.deep.equal([]);
-      expect(problems).to.have.length(questionsOf(text).length);
-      const asked = new Map(questionsOf(text).map((q) => [q.path.join('.'), q.text]));
-      // EspoCRM keeps its client logins in its users table (type 'portal'): which rows are staff is asked, never assumed.
-      expect(asked.get('staff.where')).to.match(
-        /which rows of user are the agency's staff\? The client logins are its rows where \{"type":"portal"\}/,
-      );
-      // No tenant column: one agency, its id, slug and name asked.
-      expect([...asked.keys()]).to.include.members(['workspace.id', 'workspace.slug', 'workspace.name']);
-      // The opportunity's stage names come from its comment: quoted, not mapped.
-      expect(asked.get('quotations.status.states')).to.match(
-        /its comment reads "Prospecting, Qualification, Proposal, Negotiation, Closed Won, Closed Lost"/,
-      );
+      // As EspoCRM keeps them: each person's addresses in email_address, linked by entity_email_address.
+      await db('account').insert({ id: 'a1000000000000001', deleted: false, name: 'Bright Bakery' });
+      await db('contact').insert({
+        id: 'c1000000000000001',
+        deleted: false,
+        first_name: 'Maria',
+        last_name: 'Baker',
+        account_id: 'a1000000000000001',
+      });
+      await db('user').insert([
+        { id: 'u1000000000000001', deleted: false, user_name: 'admin', type: 'admin', is_active: true, last_name: 'Admin' },
+        // Maria's login to EspoCRM's own portal: a user of type portal, with her contact.
+        { id: 'u1000000000000002', deleted: false, user_name: 'maria', type: 'portal', is_active: true, contact_id: 'c1000000000000001' },
+      ]);
+      await db('email_address').insert([
+        { id: 'e1000000000000001', deleted: false, name: 'maria@bright.example', lower: 'maria@bright.example' },
+        { id: 'e1000000000000002', deleted: false, name: 'admin@agency.example', lower: 'admin@agency.example' },
+      ]);
+      await db('entity_email_address').insert([
+        { entity_id: 'c1000000000000001', email_address_id: 'e1000000000000001', entity_type: 'Contact', primary: true, deleted: false },
+        { entity_id: 'u1000000000000001', email_address_id: 'e1000000000000002', entity_type: 'User', primary: true, deleted: false },
+      ]);
     } finally {
-      await database.drop();
+      await db.destroy();
     }
+    dir = mkdtempSync(join(tmpdir(), 'write-binding-'));
+    ({ draft } = await draftByAudit(database.url, dir, 'espocrm.yaml'));
+  });
+  after(async function () {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    await database?.drop();
+  });
+
+  it('writes nothing the format refuses but its questions: the staff asked apart from the portal logins in their table', function () {
+    const problems = loaderProblems(draft, 'espocrm.yaml');
+    expect(problems.filter((p) => !/^line \d+: unanswered question: /.test(p))).to.deep.equal([]);
+    expect(problems).to.have.length(questionsOf(draft).length);
+    const asked = new Map(questionsOf(draft).map((q) => [q.path.join('.'), q.text]));
+    // EspoCRM keeps its client logins in its users table (type 'portal'): which rows are staff is asked, never assumed.
+    expect(asked.get('staff.where')).to.match(
+      /which rows of user are the agency's staff\? The client logins are its rows where \{"type":"portal"\}/,
+    );
+    // No tenant column: one agency, its id, slug and name asked.
+    expect([...asked.keys()]).to.include.members(['workspace.id', 'workspace.slug', 'workspace.name']);
+    // The opportunity's stage names come from its comment: quoted, not mapped.
+    expect(asked.get('quotations.status.states')).to.match(
+      /its comment reads "Prospecting, Qualification, Proposal, Negotiation, Closed Won, Closed Lost"/,
+    );
+  });
+
+  it("names the joins that reach a person's email through EspoCRM's address links, with the types found", function () {
+    const asked = new Map(questionsOf(draft).map((q) => [q.path.join('.'), q.text]));
+    for (const [section, table] of [
+      ['contacts', 'contact'],
+      ['staff', 'user'],
+    ])
+      expect(asked.get(`${section}.joins`)).to.include(
+        `entity_email_address links records of any table to email_address by entity_id and entity_type (values found: Contact (1 row), User (1 row)): ` +
+          `such as [{ table: entity_email_address, as: ee, on: { entity_id: id, entity_type: { constant: <the type of ${table}'s rows> } } }, ` +
+          '{ table: email_address, as: ea, on: { id: ee.email_address_id } }], with email: ea.name, and ee.primary, ee.deleted in where',
+      );
+  });
+
+  it("with only its questions answered as bindings/espocrm.yaml answers them, is that file's people, and check finds it fits", async function () {
+    const answered = answerAsCommitted(draft, ESPOCRM);
+    expect(questionsOf(answered)).to.deep.equal([]);
+    const mine = parseBindingFile(answered, 'answered.yaml');
+    expect(normal(mine)).to.deep.equal(normal(parseBindingFile(ESPOCRM, 'bindings/espocrm.yaml')));
+    const file = join(dir, 'answered.yaml');
+    writeFileSync(file, answered);
+    const checked = await runPortal(['check', '--binding', file], { DATABASE_URL: database.url });
+    expect(checked.code, checked.stdout + checked.stderr).to.equal(0);
+    expect(checked.stdout).to.include('answered.yaml fits this database.');
+    expect(checked.stdout).to.include('1 clients, 1 contacts with an email, 1 staff (1 admins)');
   });
 });
