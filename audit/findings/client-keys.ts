@@ -7,7 +7,14 @@
 // says what a developer should check. The rule reads no table name of any CRM.
 import type { SchemaModel, TableProfile } from '../recognition/schema-model.ts';
 import type { ConceptFinding, ConceptId } from '../report-schema.ts';
-import type { Samples } from './samples.ts';
+
+/**
+ * What this rule reads of the audit's samples (samples.ts keeps them): how each key is used. Named
+ * here, not imported, as samples.ts takes the key uses' shape from this module.
+ */
+interface KeyUseSamples {
+  keyUse?: Map<string, KeyUse | null>;
+}
 
 /** How a key column of a client record is used: rows read, rows with a value, values found in the client table. */
 export interface KeyUse {
@@ -67,7 +74,7 @@ interface KeyTo {
 }
 
 /** The keys of a table to the parent picks: its own, or through a link table between the two. */
-function keysTo(profile: TableProfile, parents: readonly string[], model: SchemaModel, samples: Samples): KeyTo[] {
+function keysTo(profile: TableProfile, parents: readonly string[], model: SchemaModel, samples: KeyUseSamples): KeyTo[] {
   const found: KeyTo[] = [];
   for (const link of profile.outgoing) {
     if (!parents.includes(link.to) || link.to === profile.qualified) continue;
@@ -107,7 +114,7 @@ export function missingClientKey(
   finding: ConceptFinding,
   byId: ReadonlyMap<ConceptId, ConceptFinding>,
   model: SchemaModel,
-  samples: Samples,
+  samples: KeyUseSamples,
 ): MissingEvidence | null {
   const wanted = HANGS_OFF[finding.id];
   if (!wanted || finding.status !== 'exists' || !finding.chosenTable) return null;

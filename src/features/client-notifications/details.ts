@@ -6,7 +6,7 @@
 // the client can see is not told again: one act, one notification.
 import type { HostAdapter, Translate } from '../../core/index.ts';
 import type { NotificationDetail, NotificationRow } from './queries.ts';
-import type { ClientEvent } from './service.ts';
+import type { ClientEvent } from './events.ts';
 
 /** What a telling says, or 'nothing' when it has nothing new to say (a request unchanged since). */
 export type Described = NotificationDetail | null | 'nothing';

@@ -1,7 +1,7 @@
 // What a host's change that the client is to be told of becomes: the kind of notification and its
 // record, named as the host named it.
 import type { ParsedHostChange } from '../../core/index.ts';
-import type { ClientEvent } from './service.ts';
+import type { ClientEvent } from './events.ts';
 
 const KIND_OF = {
   document: 'document_shared',

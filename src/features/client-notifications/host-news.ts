@@ -10,7 +10,7 @@
 import type { Knex } from 'knex';
 import { announceHostChange, type EventBus, type HostNewsPort, type ParsedHostChange, type PortalLogger } from '../../core/index.ts';
 import { claimHostNews, saveHostNewsCursor, workspacesWithActivePeople } from './queries.ts';
-import type { ClientEvent } from './service.ts';
+import type { ClientEvent } from './events.ts';
 
 const KIND_OF = {
   invoice: 'invoice_issued',

@@ -11,7 +11,8 @@ import { type ClientNotifications, createClientNotifications } from './service.t
 import { clientNotificationsPersonalData } from './personal-data.ts';
 import type { AppPush } from '../app-push/index.ts';
 
-export type { ClientEvent, ClientNotifications } from './service.ts';
+export type { ClientEvent } from './events.ts';
+export type { ClientNotifications } from './service.ts';
 export { clientEventOf } from './host-events.ts';
 
 const DIGEST_CHECK_MS = 15 * 60_000;

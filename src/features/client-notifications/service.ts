@@ -27,6 +27,7 @@ import type { AppPush } from '../app-push/index.ts';
 import { describe, notificationText, type Reader } from './details.ts';
 import { digestEmail, notificationEmail, type EmailedItem } from './emails.ts';
 import { channelFor, KIND_RULES, type NotificationKind } from './kinds.ts';
+import type { ClientEvent } from './events.ts';
 import {
   claimDigest,
   findDigestPerson,
@@ -37,7 +38,6 @@ import {
   recipients,
   takeDigestItems,
   takeWaitingPushes,
-  type NotificationDetail,
   type NotificationRow,
   workspacesWithWaitingPushes,
 } from './queries.ts';
@@ -56,38 +56,6 @@ const DIGEST_PERMISSIONS = [
       .map((r) => r.permission),
   ),
 ];
-
-export interface ClientEvent {
-  workspaceId: string;
-  clientId: string;
-  kind: NotificationKind;
-  subjectType:
-    | 'invoice'
-    | 'proposal'
-    | 'quotation'
-    | 'task'
-    | 'document'
-    | 'message'
-    | 'ticket'
-    | 'survey'
-    | 'request'
-    | 'appointment'
-    | 'approval'
-    | 'order'
-    | 'contract';
-  subjectId: string;
-  /**
-   * Which happening on the record this is, where one record has many (each answer on a ticket: the
-   * host's id of it); each is told once. Absent: told once per record.
-   */
-  occurrence?: string | null;
-  title?: string | null;
-  number?: string | null;
-  /** The one contact the record is for (a task assigned to a person, a survey to who opened the ticket); everyone allowed otherwise. */
-  contactId?: string | null;
-  /** What happened, where the teller knows it (a reply's first words); otherwise read from the host (details.ts). */
-  detail?: NotificationDetail;
-}
 
 export interface ClientNotificationsDeps {
   db: Knex;
