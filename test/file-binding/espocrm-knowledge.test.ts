@@ -1,0 +1,275 @@
+// EspoCRM's help articles served from bindings/espocrm.yaml on EspoCRM's real schema
+// (test/fixtures/real-schemas/espocrm.sql), seeded as EspoCRM stores them: an account, its contact
+// with a primary email address, articles with their status, language, expiry, categories (many to
+// many) and portals. A contact invited by the portal sets the portal's own password, signs in and
+// reads the Help section: published articles linked to a portal only (never a draft, an expired,
+// an unlinked, a deleted or another language's one), one opened with its HTML body read as text
+// (its <script> never reaches the page), a search by a word, categories with their counts. With
+// the portal's id in the file, another portal's article is hidden. The agency's feedback page
+// names articles through `titles`, whatever their state. A file without the section has no Help
+// section, and the settings page and the check say why.
+import { expect } from 'chai';
+import type { Knex } from 'knex';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { createFileBinding } from '../../plugins/file-binding/adapter.ts';
+import { checkBindingFile } from '../../plugins/file-binding/check.ts';
+import { bindingFileSchema } from '../../plugins/file-binding/format.ts';
+import { readBindingFile } from '../../plugins/file-binding/load.ts';
+import { fileStandaloneBinding } from '../../plugins/file-binding/standalone.ts';
+import { inviteContact } from '../../plugins/standalone/invite.ts';
+import { openStandalonePortal, type StandalonePortal } from '../../plugins/standalone/portal-setup.ts';
+import { createStandaloneApp } from '../../plugins/standalone/server.ts';
+import { createKnex } from '../../src/core/db/connect.ts';
+import { createPortalLogger } from '../../src/core/ops/logging.ts';
+import { switchesNotInHost } from '../../src/features/admin/presenters.ts';
+import { BUILT_SCHEMAS_DIR, loadRealSchema } from '../support/audit-real-schemas.ts';
+import type { TestDatabase } from '../support/database.ts';
+import { csrfFrom, flagsFileFor, linkFrom, postPasswordSignIn } from '../support/portal-harness.ts';
+import { type SmtpCapture, startSmtpCapture } from '../support/smtp-capture.ts';
+import { realSchemaUnavailable } from './real-schema.ts';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const FILE = path.join(ROOT, 'bindings/espocrm.yaml');
+const SLUG = 'espocrm';
+const reason = realSchemaUnavailable();
+
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+/** EspoCRM's rows: an account, its contact and their primary email, two portals, categories and articles. */
+async function seedEspo(db: Knex) {
+  await db('account').insert([
+    { id: 'acc000000000bars1', name: 'Bars Bakery', deleted: false },
+    { id: 'acc000000000other', name: 'Other Ltd', deleted: false },
+  ]);
+  await db('contact').insert({
+    id: 'con00000000claire',
+    first_name: 'Claire',
+    last_name: 'Baker',
+    account_id: 'acc000000000bars1',
+    deleted: false,
+  });
+  await db('email_address').insert({ id: 'ema00000000claire', name: 'claire@bars.test', lower: 'claire@bars.test', deleted: false });
+  await db('entity_email_address').insert({
+    entity_id: 'con00000000claire',
+    email_address_id: 'ema00000000claire',
+    entity_type: 'Contact',
+    primary: true,
+    deleted: false,
+  });
+  await db('portal').insert([
+    { id: 'por000000000main1', name: 'Customer portal', is_active: true, deleted: false },
+    { id: 'por0000000000part', name: 'Partner portal', is_active: true, deleted: false },
+  ]);
+  await db('knowledge_base_category').insert([
+    { id: 'cat00000000billng', name: 'Billing', order: 1, deleted: false },
+    { id: 'cat0000000general', name: 'General', order: 2, deleted: false },
+    { id: 'cat000000000empty', name: 'Empty category', order: 3, deleted: false },
+  ]);
+  const article = (id: string, name: string, fields: Record<string, unknown> = {}) => ({
+    id,
+    name,
+    status: 'Published',
+    language: 'en_US',
+    type: 'Article',
+    deleted: false,
+    body: `<p>${name}.</p>`,
+    body_plain: `${name}.`,
+    modified_at: new Date('2026-11-01T10:00:00Z'),
+    ...fields,
+  });
+  await db('knowledge_base_article').insert([
+    article('kba0000000000pay1', 'How do I pay an invoice?', {
+      body: '<p>Use the <strong>IBAN</strong> on the invoice &amp; its number.</p><script>alert("espo")</script><ol><li>Open the invoice</li><li>Transfer</li></ol>',
+      body_plain: 'Use the IBAN on the invoice & its number. Open the invoice Transfer',
+      expiration_date: day(30),
+    }),
+    article('kba00000000hours1', 'Opening hours', {
+      language: null,
+      body: '<p>Monday to Friday, nine to five.</p>',
+      body_plain: 'Monday to Friday, nine to five.',
+    }),
+    article('kba000000000later', 'New prices from next month', { publish_date: day(10) }),
+    article('kba00000000draft1', 'Draft: holiday closing', { status: 'Draft' }),
+    article('kba0000000review1', 'In review: refunds', { status: 'In Review' }),
+    article('kba00000000expird', 'Old prices', { expiration_date: day(0) }),
+    article('kba00000000nolink', 'Internal: dunning steps'),
+    article('kba000000000gone1', 'Removed article', { deleted: true }),
+    article('kba00000000german', 'Rechnung bezahlen', { language: 'de_DE' }),
+    article('kba00000000partnr', 'Partner price list'),
+  ]);
+  const linked = ['kba0000000000pay1', 'kba00000000hours1', 'kba000000000later', 'kba00000000draft1', 'kba0000000review1'];
+  await db('knowledge_base_article_portal').insert([
+    ...[...linked, 'kba00000000expird', 'kba000000000gone1', 'kba00000000german'].map((id) => ({
+      knowledge_base_article_id: id,
+      portal_id: 'por000000000main1',
+      deleted: false,
+    })),
+    // Unlinked from the main portal (EspoCRM keeps the row, deleted).
+    { knowledge_base_article_id: 'kba00000000nolink', portal_id: 'por000000000main1', deleted: true },
+    { knowledge_base_article_id: 'kba00000000partnr', portal_id: 'por0000000000part', deleted: false },
+  ]);
+  await db('knowledge_base_article_knowledge_base_category').insert([
+    { knowledge_base_article_id: 'kba0000000000pay1', knowledge_base_category_id: 'cat00000000billng', deleted: false },
+    { knowledge_base_article_id: 'kba0000000000pay1', knowledge_base_category_id: 'cat0000000general', deleted: false },
+    { knowledge_base_article_id: 'kba00000000hours1', knowledge_base_category_id: 'cat0000000general', deleted: false },
+    { knowledge_base_article_id: 'kba00000000draft1', knowledge_base_category_id: 'cat000000000empty', deleted: false },
+    { knowledge_base_article_id: 'kba00000000hours1', knowledge_base_category_id: 'cat00000000billng', deleted: true },
+  ]);
+}
+
+describe('binding file: EspoCRM help articles on its real schema', function () {
+  this.timeout(180_000);
+  let database: TestDatabase;
+  let db: Knex;
+  let smtp: SmtpCapture;
+  let running: StandalonePortal | undefined;
+
+  before(async function () {
+    // No PostgreSQL server (DATABASE_URL) here: EspoCRM's schema loads only with psql into a server.
+    if (reason) this.skip();
+    database = await loadRealSchema('espocrm.sql', BUILT_SCHEMAS_DIR);
+    db = createKnex(database.url);
+    await seedEspo(db);
+    smtp = await startSmtpCapture();
+  });
+  after(async function () {
+    await running?.close();
+    await smtp?.stop();
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  it('serves the Help section to a contact who set the portal password: published articles only, read as text', async function () {
+    running = await openStandalonePortal(
+      fileStandaloneBinding(FILE),
+      { DATABASE_URL: database.url, FLAGS_FILE: flagsFileFor([SLUG]), PORT: '0', SMTP_URL: smtp.url, APP_URL: 'http://portal.example' },
+      { command: 'serve', logger: createPortalLogger({ level: 'error' }) },
+    );
+    await running.portal.migrate();
+    expect(await inviteContact(running, { email: 'claire@bars.test' })).to.match(
+      /^Invited Claire Baker <claire@bars\.test> of Bars Bakery/,
+    );
+    const invitation = linkFrom((await smtp.waitForMessage((m) => m.to.includes('claire@bars.test'))).text, '/invitation/');
+    const app = createStandaloneApp(running);
+    const invited = request.agent(app);
+    const form = await invited.get(invitation).expect(200);
+    const password = 'claire-reads-help';
+    await invited
+      .post(invitation)
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), password, confirmPassword: password })
+      .expect(303);
+    const claire = request.agent(app);
+    expect((await postPasswordSignIn(claire, SLUG, { email: 'claire@bars.test', password })).status).to.equal(303);
+
+    const home = await claire.get(`/portal/${SLUG}`).expect(200);
+    expect(home.text).to.contain(`href="/portal/${SLUG}/knowledge"`);
+    const help = await claire.get(`/portal/${SLUG}/knowledge`).expect(200);
+    for (const shown of ['How do I pay an invoice?', 'Opening hours', 'New prices from next month', 'Partner price list'])
+      expect(help.text).to.contain(shown);
+    for (const hidden of ['holiday closing', 'refunds', 'Old prices', 'dunning', 'Removed article', 'Rechnung'])
+      expect(help.text).not.to.contain(hidden);
+    // Categories holding a shown article, in EspoCRM's order, each article counted once.
+    expect(help.text).to.contain('Billing').and.to.contain('General').and.not.to.contain('Empty category');
+    expect(help.text.indexOf('Billing')).to.be.lessThan(help.text.indexOf('General'));
+
+    const article = await claire.get(`/portal/${SLUG}/knowledge/kba0000000000pay1`).expect(200);
+    expect(article.text).to.contain('Use the IBAN on the invoice &amp; its number.').and.to.contain('Open the invoice');
+    expect(article.text).not.to.contain('alert(').and.not.to.contain('<strong>IBAN');
+    for (const hidden of ['kba00000000draft1', 'kba00000000expird', 'kba00000000nolink', 'kba000000000gone1', 'kba000000000nope', 'x'])
+      await claire.get(`/portal/${SLUG}/knowledge/${hidden}`).expect(404);
+
+    const found = await claire.get(`/portal/${SLUG}/knowledge?q=friday`).expect(200);
+    expect(found.text).to.contain('Opening hours').and.not.to.contain('How do I pay an invoice?');
+    const billing = await claire.get(`/portal/${SLUG}/knowledge?category=cat00000000billng`).expect(200);
+    expect(billing.text).to.contain('How do I pay an invoice?').and.not.to.contain('Opening hours');
+    const suggested = await claire
+      .get(`/portal/${SLUG}/knowledge/suggestions?subject=${encodeURIComponent('invoice payment')}`)
+      .expect(200);
+    expect(suggested.text).to.contain('How do I pay an invoice?');
+  });
+
+  it("keeps to the reader's language, pages by title, and hides another portal's articles when the file names its portal", async function () {
+    const file = readBindingFile(FILE);
+    const binding = await createFileBinding(db, file, { name: 'espocrm' });
+    const kb = binding.adapter.knowledgeBase!;
+    const titles = async (languages: string[]) =>
+      (await kb.list('espocrm', 'acc000000000bars1', languages, {}, { limit: 20 })).items.map((item) => item.title);
+    expect(await titles(['de', 'en'])).to.deep.equal(['Opening hours', 'Rechnung bezahlen']);
+    expect(await titles(['fr'])).to.have.length(5);
+    const first = await kb.list('espocrm', 'acc000000000bars1', ['en'], {}, { limit: 2 });
+    const second = await kb.list('espocrm', 'acc000000000bars1', ['en'], {}, { limit: 2, after: first.next });
+    expect([...first.items, ...second.items].map((item) => item.title)).to.deep.equal([
+      'How do I pay an invoice?',
+      'New prices from next month',
+      'Opening hours',
+      'Partner price list',
+    ]);
+    expect(second.next).to.equal(null);
+    expect(await kb.list('espocrm', 'acc000000000bars1', ['en'], {}, { limit: 2, after: 'not-a-cursor' })).to.deep.equal({
+      items: [],
+      next: null,
+    });
+    expect(await kb.categories('espocrm', 'acc000000000bars1', ['en'])).to.deep.equal([
+      { id: 'cat00000000billng', name: 'Billing', articles: 1 },
+      { id: 'cat0000000general', name: 'General', articles: 2 },
+    ]);
+    expect((await kb.find('espocrm', 'acc000000000bars1', ['en'], 'kba0000000000pay1'))?.category).to.deep.equal({
+      id: 'cat00000000billng',
+      name: 'Billing',
+    });
+    expect(await kb.list('other-workspace', 'acc000000000bars1', ['en'], {}, { limit: 20 })).to.deep.equal({ items: [], next: null });
+
+    const onePortal = bindingFileSchema.parse({
+      ...file,
+      knowledgeBase: {
+        ...file.knowledgeBase!,
+        shownWith: { ...file.knowledgeBase!.shownWith!, where: { deleted: false, portal_id: 'por000000000main1' } },
+      },
+    });
+    const main = (await createFileBinding(db, onePortal, { name: 'espocrm' })).adapter.knowledgeBase!;
+    const mainTitles = (await main.list('espocrm', 'acc000000000bars1', ['en'], {}, { limit: 20 })).items.map((item) => item.title);
+    expect(mainTitles).to.include('Opening hours').and.not.to.include('Partner price list');
+    expect(await main.find('espocrm', 'acc000000000bars1', ['en'], 'kba00000000partnr')).to.equal(null);
+  });
+
+  it("names articles on the agency's feedback page whatever their state, never one EspoCRM removed", async function () {
+    const kb = (await createFileBinding(db, readBindingFile(FILE), { name: 'espocrm' })).adapter.knowledgeBase!;
+    const titles = await kb.titles!('espocrm', ['kba0000000000pay1', 'kba00000000draft1', 'kba000000000gone1', 'kba-none', '']);
+    expect(Object.fromEntries(titles)).to.deep.equal({
+      kba0000000000pay1: 'How do I pay an invoice?',
+      kba00000000draft1: 'Draft: holiday closing',
+    });
+    expect((await kb.titles!('another', ['kba0000000000pay1'])).size).to.equal(0);
+  });
+
+  it('has no Help section without the section in the file, and the settings page and the check say so', async function () {
+    const text = readFileSync(FILE, 'utf8');
+    const folder = mkdtempSync(path.join(tmpdir(), 'binding-'));
+    const withoutFile = path.join(folder, 'espocrm-without-help.yaml');
+    writeFileSync(withoutFile, text.slice(0, text.indexOf('\n# Help articles')));
+    try {
+      const bare = await createFileBinding(db, readBindingFile(withoutFile), { name: 'espocrm' });
+      expect(bare.adapter.knowledgeBase).to.equal(undefined);
+      expect([...switchesNotInHost(bare.adapter)]).to.include('showKnowledgeBase');
+      const off = await checkBindingFile(db, withoutFile);
+      expect(off.lines.join('\n'))
+        .to.match(/Not mapped, so off in the portal: .*knowledgeBase/)
+        .and.not.to.contain('help articles');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+    const mapped = await createFileBinding(db, readBindingFile(FILE), { name: 'espocrm' });
+    expect([...switchesNotInHost(mapped.adapter)]).not.to.include('showKnowledgeBase');
+    const report = await checkBindingFile(db, FILE);
+    expect(report.problems).to.deep.equal([]);
+    const lines = report.lines.join('\n');
+    expect(lines).to.contain('help articles: 5 in Billing (1), General (2)');
+    expect(lines)
+      .to.match(/Not mapped, so off in the portal: /)
+      .and.not.to.match(/Not mapped.*knowledgeBase/);
+  });
+});
