@@ -5,7 +5,8 @@
 // reads the Help section: published articles linked to a portal only (never a draft, an expired,
 // an unlinked, a deleted or another language's one), one opened with its HTML body read as text
 // (its <script> never reaches the page), a search by a word, categories with their counts. With
-// the portal's id in the file, another portal's article is hidden. The agency's feedback page
+// the portal's id in the file, another portal's article is hidden; with `from`, one whose publish
+// date is to come; with `client`, one kept as another client's. The agency's feedback page
 // names articles through `titles`, whatever their state. A file without the section has no Help
 // section, and the settings page and the check say why.
 import { expect } from 'chai';
@@ -234,6 +235,29 @@ describe('binding file: EspoCRM help articles on its real schema', function () {
     const mainTitles = (await main.list('espocrm', 'acc000000000bars1', ['en'], {}, { limit: 20 })).items.map((item) => item.title);
     expect(mainTitles).to.include('Opening hours').and.not.to.include('Partner price list');
     expect(await main.find('espocrm', 'acc000000000bars1', ['en'], 'kba00000000partnr')).to.equal(null);
+  });
+
+  it("holds an article back before its first day, and keeps a client's articles to it, where the file says so", async function () {
+    const file = readBindingFile(FILE);
+    const kb = async (knowledgeBase: Record<string, unknown>) =>
+      (
+        await createFileBinding(db, bindingFileSchema.parse({ ...file, knowledgeBase: { ...file.knowledgeBase!, ...knowledgeBase } }), {
+          name: 'espocrm',
+        })
+      ).adapter.knowledgeBase!;
+    const titles = async (port: Awaited<ReturnType<typeof kb>>, client: string) =>
+      (await port.list('espocrm', client, ['en'], {}, { limit: 20 })).items.map((item) => item.title);
+    // EspoCRM's portal shows an article with a publish date to come; a file may hold it back.
+    expect(await titles(await kb({}), 'acc000000000bars1')).to.include('New prices from next month');
+    const dated = await kb({ from: 'publish_date' });
+    expect(await titles(dated, 'acc000000000bars1'))
+      .to.include('Opening hours')
+      .and.not.to.include('New prices from next month');
+    // Every article kept as one client's (a constant stands for a CRM's client column): no other client reads it.
+    const theirs = await kb({ client: { constant: 'acc000000000bars1' } });
+    expect(await titles(theirs, 'acc000000000bars1')).to.have.length(4);
+    expect(await titles(theirs, 'acc000000000other')).to.deep.equal([]);
+    expect(await theirs.find('espocrm', 'acc000000000other', ['en'], 'kba0000000000pay1')).to.equal(null);
   });
 
   it("names articles on the agency's feedback page whatever their state, never one EspoCRM removed", async function () {
