@@ -6,9 +6,10 @@
 // an unlinked, a deleted or another language's one), one opened with its HTML body read as text
 // (its <script> never reaches the page), a search by a word, categories with their counts. With
 // the portal's id in the file, another portal's article is hidden; with `from`, one whose publish
-// date is to come; with `client`, one kept as another client's. The agency's feedback page
-// names articles through `titles`, whatever their state. A file without the section has no Help
+// date is to come; with `client`, one kept as another client's. An EspoCRM administrator signed in
+// reads the agency's feedback page, which names articles through `titles`, whatever their state. A file without the section has no Help
 // section, and the settings page and the check say why.
+import bcrypt from 'bcryptjs';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { readBindingFile } from '../../plugins/file-binding/load.ts';
 import { fileStandaloneBinding } from '../../plugins/file-binding/standalone.ts';
 import { inviteContact } from '../../plugins/standalone/invite.ts';
 import { openStandalonePortal, type StandalonePortal } from '../../plugins/standalone/portal-setup.ts';
+import { createStaffSessionTable } from '../../plugins/standalone/queries/staff-sessions.ts';
 import { createStandaloneApp } from '../../plugins/standalone/server.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
 import { createPortalLogger } from '../../src/core/ops/logging.ts';
@@ -36,6 +38,8 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../.
 const FILE = path.join(ROOT, 'bindings/espocrm.yaml');
 const SLUG = 'espocrm';
 const reason = realSchemaUnavailable();
+
+const STAFF_PASSWORD = 'ada-admin-2026';
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
@@ -57,6 +61,25 @@ async function seedEspo(db: Knex) {
     entity_id: 'con00000000claire',
     email_address_id: 'ema00000000claire',
     entity_type: 'Contact',
+    primary: true,
+    deleted: false,
+  });
+  // An EspoCRM administrator, with the bcrypt hash PHP's password_hash makes.
+  await db('user').insert({
+    id: 'usr000000000admin',
+    user_name: 'admin',
+    first_name: 'Ada',
+    last_name: 'Admin',
+    type: 'admin',
+    is_active: true,
+    deleted: false,
+    password: bcrypt.hashSync(STAFF_PASSWORD, 4).replace(/^\$2[ab]\$/, '$2y$'),
+  });
+  await db('email_address').insert({ id: 'ema000000000admin', name: 'ada@agency.test', lower: 'ada@agency.test', deleted: false });
+  await db('entity_email_address').insert({
+    entity_id: 'usr000000000admin',
+    email_address_id: 'ema000000000admin',
+    entity_type: 'User',
     primary: true,
     deleted: false,
   });
@@ -150,6 +173,7 @@ describe('binding file: EspoCRM help articles on its real schema', function () {
       { command: 'serve', logger: createPortalLogger({ level: 'error' }) },
     );
     await running.portal.migrate();
+    await createStaffSessionTable(running.db);
     expect(await inviteContact(running, { email: 'claire@bars.test' })).to.match(
       /^Invited Claire Baker <claire@bars\.test> of Bars Bakery/,
     );
@@ -191,6 +215,36 @@ describe('binding file: EspoCRM help articles on its real schema', function () {
       .get(`/portal/${SLUG}/knowledge/suggestions?subject=${encodeURIComponent('invoice payment')}`)
       .expect(200);
     expect(suggested.text).to.contain('How do I pay an invoice?');
+
+    // Claire answers "Was this helpful?" on two articles; then EspoCRM takes one back to a draft
+    // and deletes the other. The agency's page names the first by its title (through `titles`,
+    // whatever its state) and says the second was removed.
+    for (const id of ['kba0000000000pay1', 'kba00000000hours1']) {
+      const page = await claire.get(`/portal/${SLUG}/knowledge/${id}`).expect(200);
+      await claire
+        .post(`/portal/${SLUG}/knowledge/${id}/helpful`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), helpful: 'yes' })
+        .expect(303);
+    }
+    await db('knowledge_base_article').where({ id: 'kba0000000000pay1' }).update({ status: 'Draft' });
+    await db('knowledge_base_article').where({ id: 'kba00000000hours1' }).update({ deleted: true });
+    try {
+      const ada = request.agent(app);
+      const signIn = await ada.get('/staff/sign-in').expect(200);
+      await ada
+        .post('/staff/sign-in')
+        .type('form')
+        .send({ _csrf: csrfFrom(signIn.text), login: 'ada@agency.test', password: STAFF_PASSWORD })
+        .expect(303);
+      const feedback = await ada.get('/staff/portal/help-feedback').expect(200);
+      expect(feedback.text).to.contain('How do I pay an invoice?').and.to.contain('(removed article)');
+      expect(feedback.text).not.to.contain('Opening hours');
+    } finally {
+      // The other tests read the articles as seeded.
+      await db('knowledge_base_article').where({ id: 'kba0000000000pay1' }).update({ status: 'Published' });
+      await db('knowledge_base_article').where({ id: 'kba00000000hours1' }).update({ deleted: false });
+    }
   });
 
   it("keeps to the reader's language, pages by title, and hides another portal's articles when the file names its portal", async function () {
