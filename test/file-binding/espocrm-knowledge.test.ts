@@ -8,7 +8,8 @@
 // the portal's id in the file, another portal's article is hidden; with `from`, one whose publish
 // date is to come; with `client`, one kept as another client's. An EspoCRM administrator signed in
 // reads the agency's feedback page, which names articles through `titles`, whatever their state. A file without the section has no Help
-// section, and the settings page and the check say why.
+// section, and the settings page and the check say why. Each port call sends one statement,
+// whatever the number of articles.
 import bcrypt from 'bcryptjs';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
@@ -30,6 +31,7 @@ import { createPortalLogger } from '../../src/core/ops/logging.ts';
 import { switchesNotInHost } from '../../src/features/admin/presenters.ts';
 import { BUILT_SCHEMAS_DIR, loadRealSchema } from '../support/audit-real-schemas.ts';
 import type { TestDatabase } from '../support/database.ts';
+import { countQueries } from '../support/query-counter.ts';
 import { csrfFrom, flagsFileFor, linkFrom, postPasswordSignIn } from '../support/portal-harness.ts';
 import { type SmtpCapture, startSmtpCapture } from '../support/smtp-capture.ts';
 import { realSchemaUnavailable } from './real-schema.ts';
@@ -322,6 +324,43 @@ describe('binding file: EspoCRM help articles on its real schema', function () {
       kba00000000draft1: 'Draft: holiday closing',
     });
     expect((await kb.titles!('another', ['kba0000000000pay1'])).size).to.equal(0);
+  });
+
+  it('sends one statement per call, for a few articles as for 2,000', async function () {
+    const kb = (await createFileBinding(db, readBindingFile(FILE), { name: 'espocrm' })).adapter.knowledgeBase!;
+    const counter = countQueries();
+    try {
+      const costs = async () => {
+        const count = async (call: () => Promise<unknown>) => (await counter.measure(call)).count;
+        const first = await kb.list('espocrm', 'acc000000000bars1', ['en'], {}, { limit: 20 });
+        return {
+          categories: await count(() => kb.categories('espocrm', 'acc000000000bars1', ['en'])),
+          list: await count(() => kb.list('espocrm', 'acc000000000bars1', ['en'], { words: ['invoice'] }, { limit: 20 })),
+          nextPage: await count(() => kb.list('espocrm', 'acc000000000bars1', ['en'], {}, { limit: 20, after: first.next ?? undefined })),
+          find: await count(() => kb.find('espocrm', 'acc000000000bars1', ['en'], 'kba0000000000pay1')),
+          suggest: await count(() => kb.suggest('espocrm', 'acc000000000bars1', ['en'], ['invoice', 'hours'], 5)),
+          titles: await count(() => kb.titles!('espocrm', ['kba0000000000pay1', 'kba00000000hours1'])),
+        };
+      };
+      const few = await costs();
+      expect(Object.values(few).every((n) => n <= 1)).to.equal(true, JSON.stringify(few));
+      await db.raw(
+        `insert into knowledge_base_article (id, name, status, language, deleted, body, body_plain)
+         select 'kbabulk' || lpad(n::text, 10, '0'), 'Bulk article ' || n, 'Published', 'en_US', false, '<p>Invoice help ' || n || '</p>', 'Invoice help ' || n
+         from generate_series(1, 2000) n`,
+      );
+      await db.raw(
+        `insert into knowledge_base_article_portal (knowledge_base_article_id, portal_id, deleted)
+         select 'kbabulk' || lpad(n::text, 10, '0'), 'por000000000main1', false from generate_series(1, 2000) n`,
+      );
+      const many = await costs();
+      expect(many).to.deep.equal(few);
+      expect((await kb.list('espocrm', 'acc000000000bars1', ['en'], {}, { limit: 20 })).next).not.to.equal(null);
+    } finally {
+      counter.stop();
+      await db('knowledge_base_article_portal').where('knowledge_base_article_id', 'like', 'kbabulk%').delete();
+      await db('knowledge_base_article').where('id', 'like', 'kbabulk%').delete();
+    }
   });
 
   it('has no Help section without the section in the file, and the settings page and the check say so', async function () {
