@@ -8,7 +8,7 @@
 import type { Knex } from 'knex';
 import type { KnowledgeBaseConcept } from '../format.ts';
 import { and, quoteName, quoteTable, Scope, type Sql, sql } from '../sql.ts';
-import { equals, type WorkspaceRule } from './scoped.ts';
+import { equals, inScope, type WorkspaceRule } from './scoped.ts';
 
 export interface ArticleRow {
   id: string;
@@ -43,11 +43,7 @@ export interface ArticleFilter {
 }
 
 /** The rows the host keeps of the workspace, whatever their state. */
-function kept(scope: Scope, concept: KnowledgeBaseConcept, rule: WorkspaceRule, ws: string): Sql {
-  const parts = [scope.where(concept.where)];
-  if (concept.workspace !== undefined) parts.push(equals(scope, concept.workspace, rule.fixedId ?? ws));
-  return and(parts);
-}
+const kept = (scope: Scope, concept: KnowledgeBaseConcept, rule: WorkspaceRule, ws: string): Sql => inScope(scope, concept, rule, ws);
 
 /** A day value holds (`<=` today for a first day, `>` today for a last), or is empty. */
 function dayHolds(scope: Scope, value: KnowledgeBaseConcept['from'], compare: '<=' | '>'): Sql {
