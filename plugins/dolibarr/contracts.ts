@@ -15,7 +15,7 @@
 import type { ContractLineSummary, ContractsPort, ContractState, ContractSummary } from '../../src/index.ts';
 import { byState, decimal } from '../shared/contract-periods.ts';
 import { parseId, toHostId } from './ids.ts';
-import { htmlBlocks } from './knowledge-html.ts';
+import { htmlBlocks } from '../shared/knowledge-html.ts';
 import { fullName } from './names.ts';
 import {
   type DolibarrContractLineRow,

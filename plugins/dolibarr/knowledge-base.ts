@@ -1,11 +1,11 @@
 // KnowledgeBasePort on Dolibarr: the entity's validated knowledge records (queries/knowledge-base.ts),
-// answers read from their HTML into text blocks (knowledge-html.ts).
+// answers read from their HTML into text blocks (plugins/shared/knowledge-html.ts).
 import type { Knex } from 'knex';
 import type { KnowledgeArticleSummary, KnowledgeBasePort } from '../../src/index.ts';
 import { decodeCursor, encodeCursor } from '../../src/index.ts';
 import { excerptOf } from '../shared/knowledge-text.ts';
 import { parseId, toHostId } from './ids.ts';
-import { htmlBlocks } from './knowledge-html.ts';
+import { htmlBlocks } from '../shared/knowledge-html.ts';
 import { moduleEnabled } from './queries/constants.ts';
 import {
   findKnowledgeRecord,

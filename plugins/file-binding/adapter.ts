@@ -59,6 +59,7 @@ import {
 import type { WorkspaceRule } from './queries/scoped.ts';
 import { openTaskCount } from './queries/tasks.ts';
 import { parseWrite, runWrite, type Statement } from './statements.ts';
+import { fileKnowledgeBasePort } from './knowledge.ts';
 import { fileProjectsPort } from './projects.ts';
 import { fileTasksPort, TASK_PARAMS } from './tasks.ts';
 
@@ -159,6 +160,8 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     ...(file.invoices ? [{ table: file.invoices.table, column: file.invoices.key }] : []),
     ...(file.tasks ? [{ table: file.tasks.table, column: file.tasks.key }] : []),
     ...(file.projects ? [{ table: file.projects.table, column: file.projects.key }] : []),
+    ...(file.knowledgeBase ? [{ table: file.knowledgeBase.table, column: file.knowledgeBase.key }] : []),
+    ...(file.knowledgeBase?.categories ? [{ table: file.knowledgeBase.categories.table, column: file.knowledgeBase.categories.key }] : []),
   ];
   const recordConcepts = [...Object.values(offerConcepts), ...(file.invoices ? [file.invoices] : [])];
   const dated = recordConcepts.flatMap((c) => {
@@ -593,6 +596,15 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
       )
     : undefined;
 
+  const knowledge = file.knowledgeBase;
+  const knowledgeBase = knowledge
+    ? fileKnowledgeBasePort(db, knowledge, rule, {
+        ...keyOf,
+        article: (id) => keyOf.record(knowledge.table, knowledge.key, id),
+        category: (id) => (knowledge.categories ? keyOf.record(knowledge.categories.table, knowledge.categories.key, id) : null),
+      })
+    : undefined;
+
   const passwords = file.contacts.password ? passwordFormat(file.contacts.password.format) : null;
   const unset = file.contacts.password?.unset;
   const hasPassword = (row: ContactRow) => row.password !== null && row.password !== '' && row.password !== unset;
@@ -725,6 +737,7 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     ...(invoices ? { invoices } : {}),
     ...(tasks ? { tasks } : {}),
     ...(projects ? { projects } : {}),
+    ...(knowledgeBase ? { knowledgeBase } : {}),
   };
 
   const writes = [

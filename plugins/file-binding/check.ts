@@ -8,6 +8,7 @@ import { createFileBinding, type FileBinding } from './adapter.ts';
 import type { BindingFile, Join, Value, Where } from './format.ts';
 import { BindingFileError, readBindingFile } from './load.ts';
 import { readColumnTypes } from './keys.ts';
+import { articleCount } from './queries/knowledge.ts';
 import { indexColumns, indexParts, joinedRows, prepareError, statusValues } from './queries/inspect.ts';
 import { baseColumnOf, recordQuery } from './queries/records.ts';
 
@@ -184,6 +185,7 @@ async function problemsOf(db: Knex, binding: FileBinding): Promise<string[]> {
     problems.push(...(await uncoveredStatuses(db, section.name, section.concept)));
     problems.push(...(await repeatedRows(db, section.name, section.concept)));
   }
+  if (file.knowledgeBase) problems.push(...(await repeatedRows(db, 'knowledgeBase', file.knowledgeBase)));
   for (const [name, concept] of [
     ['clients', file.clients],
     ['contacts', file.contacts],
@@ -250,14 +252,25 @@ async function viewOf(db: Knex, binding: FileBinding, ask: { workspace?: string;
     const rows = projects?.items.map((project) => `${project.ref} ${project.state}`) ?? [];
     lines.push(`  projects: ${rows.length === 0 ? 'none' : rows.join('; ')}${projects?.next ? '; more' : ''}`);
   }
+  if (file.knowledgeBase && adapter.knowledgeBase) {
+    // In every language: the check has no reader, so no language is preferred.
+    const reader = { ws: workspace.id, client: client.id, languages: [] };
+    const [articles, categories] = await Promise.all([
+      articleCount(db, file.knowledgeBase, binding.rule, reader, 1000),
+      adapter.knowledgeBase.categories(workspace.id, client.id, []),
+    ]);
+    lines.push(
+      `  help articles: ${articles === 1000 ? '1000 or more' : articles}${categories.length > 0 ? ` in ${categories.map((c) => `${c.name} (${c.articles})`).join(', ')}` : ''}`,
+    );
+  }
   const advice = [];
   for (const section of recordSections(file))
     advice.push(await indexAdvice(db, section.name, section.concept), await searchAdvice(db, section.name, section.concept));
   if (advice.some(Boolean)) lines.push('', 'Indexes:', ...advice.filter((line) => line !== null).map((line) => `  ${line}`));
   const writes = binding.writes.map((write) => write.name);
   lines.push('', `Writes declared: ${writes.length === 0 ? 'none (clients read only)' : writes.join(', ')}`);
-  const unmapped = ['proposals', 'quotations', 'invoices', 'tasks', 'projects'].filter(
-    (name) => file[name as 'invoices' | 'tasks' | 'projects'] === undefined,
+  const unmapped = ['proposals', 'quotations', 'invoices', 'tasks', 'projects', 'knowledgeBase'].filter(
+    (name) => file[name as 'invoices' | 'tasks' | 'projects' | 'knowledgeBase'] === undefined,
   );
   if (unmapped.length > 0)
     lines.push(`Not mapped, so off in the portal: ${unmapped.join(', ')}, and every section the format has no place for yet.`);

@@ -2,7 +2,16 @@
 // statements name (its joins' too), so the start-up check (verifyHostClaims) refuses a database
 // the file does not fit before any page is served, as it does for the hand-written bindings.
 import type { HostClaim, HostConcept } from '../../src/index.ts';
-import type { BindingFile, InvoiceConcept, Lines, OfferConcept, ProjectConcept, TaskConcept, Value } from './format.ts';
+import type {
+  BindingFile,
+  InvoiceConcept,
+  KnowledgeBaseConcept,
+  Lines,
+  OfferConcept,
+  ProjectConcept,
+  TaskConcept,
+  Value,
+} from './format.ts';
 import { Scope } from './sql.ts';
 
 function linesClaims(concept: HostConcept, lines: Lines | undefined): HostClaim[] {
@@ -119,6 +128,47 @@ function projectClaims(project: ProjectConcept | undefined): HostClaim[] {
   ]);
 }
 
+/** The articles' table and joins, the row they are shown with, their categories and the link between. */
+function knowledgeClaims(knowledge: KnowledgeBaseConcept | undefined): HostClaim[] {
+  if (!knowledge) return [];
+  const scope = new Scope(knowledge.table, knowledge.joins ?? []);
+  scope.from();
+  scope.column(knowledge.key);
+  scope.where(knowledge.where);
+  scope.where(knowledge.published);
+  for (const value of [
+    knowledge.workspace,
+    knowledge.client,
+    knowledge.from,
+    knowledge.until,
+    knowledge.title,
+    knowledge.body,
+    knowledge.bodyText,
+    knowledge.language,
+    knowledge.updatedAt,
+    knowledge.category,
+  ])
+    if (value !== undefined) scope.value(value);
+  if (knowledge.shownWith) scope.exists(knowledge.shownWith);
+  const categories = knowledge.categories;
+  if (categories) {
+    scope.whereOn(categories.table, 'kc', categories.where);
+    for (const column of [
+      categories.key,
+      categories.name,
+      ...(categories.workspace ? [categories.workspace] : []),
+      ...(categories.order ?? []),
+    ])
+      scope.note(categories.table, column);
+    if (categories.link) {
+      scope.whereOn(categories.link.table, 'kl', categories.link.where);
+      scope.note(categories.link.table, categories.link.article);
+      scope.note(categories.link.table, categories.link.category);
+    }
+  }
+  return scope.claims('kbArticle', knowledge.where);
+}
+
 export function bindingClaims(file: BindingFile): HostClaim[] {
   const { workspaces, clients, contacts, staff } = file;
   const staffScope = new Scope(staff.table, staff.joins ?? []);
@@ -135,5 +185,6 @@ export function bindingClaims(file: BindingFile): HostClaim[] {
     ...invoiceClaims(file.invoices),
     ...taskClaims(file.tasks),
     ...projectClaims(file.projects),
+    ...knowledgeClaims(file.knowledgeBase),
   ];
 }

@@ -298,6 +298,72 @@ const projectSchema = z.strictObject({
 });
 export type ProjectConcept = z.infer<typeof projectSchema>;
 
+/** Rows of a table read beside the concept's: its own columns each equal to a value, null, or one of a list. */
+const plainWhere = (what: string) => z.record(name(what), z.union([scalar, z.null(), z.array(scalar).min(1)]));
+export type PlainWhere = z.infer<ReturnType<typeof plainWhere>>;
+
+/** A row of another table that points at the record: `on` its columns equal to values of the record. */
+const pointingRowSchema = z.strictObject({
+  table: tableName,
+  on: z.record(name('a column of that table'), valueSchema).refine((on) => Object.keys(on).length > 0, 'give at least one column in "on"'),
+  where: plainWhere('a column of that table').optional(),
+});
+export type PointingRow = z.infer<typeof pointingRowSchema>;
+
+/**
+ * The help articles the agency published for its clients, read only: the workspace's, the same for
+ * every client (or, with `client`, a client's own and those for no client). `where` is the rows the
+ * host keeps (not deleted), `published` those of them clients may read; `shownWith`, `from` and
+ * `until` narrow that further as the host's own portal does.
+ */
+const knowledgeBaseSchema = z.strictObject({
+  ...tableConcept,
+  ...workspaceRef,
+  /** The client an article is for, where the host keeps articles per client; an article with none is every client's. */
+  client: valueSchema.optional(),
+  published: whereSchema.refine((where) => Object.keys(where).length > 0, 'published needs at least one column: status: Published'),
+  /** A row another table must hold for the article to be shown to clients (EspoCRM's link to its portal). */
+  shownWith: pointingRowSchema.optional(),
+  /** Not shown before this day (a publish date); an empty one does not hold it back. */
+  from: valueSchema.optional(),
+  /** Not shown from this day on (an expiry date); an empty one never expires. */
+  until: valueSchema.optional(),
+  title: valueSchema,
+  body: valueSchema,
+  /** What the body holds: editor HTML (read for its text: no markup reaches a page), markdown, or plain text. */
+  format: z.enum(['html', 'markdown', 'text'], { error: 'format is html, markdown or text' }),
+  /** The body as plain text where the host keeps it too (EspoCRM's body_plain): searched instead of the body. */
+  bodyText: valueSchema.optional(),
+  /** The article's language as the host tags it (en_US, de); absent or empty: any reader's. */
+  language: valueSchema.optional(),
+  updatedAt: valueSchema.optional(),
+  /** The article's category where it has one at most: a key of categories. */
+  category: valueSchema.optional(),
+  /** The host's categories of articles: plain columns of their table (read beside the articles'). */
+  categories: z
+    .strictObject({
+      table: tableName,
+      key: name('categories.key'),
+      /** The rows the host keeps (not deleted). */
+      where: plainWhere('a column of the categories').optional(),
+      workspace: name('categories.workspace').optional(),
+      name: name('categories.name'),
+      /** The host's order of its categories; then by name. */
+      order: z.array(name('an order column')).max(3).optional(),
+      /** The table linking articles and categories, where an article may be in several (shown under the first). */
+      link: z
+        .strictObject({
+          table: tableName,
+          article: name('link.article'),
+          category: name('link.category'),
+          where: plainWhere('a column of the link').optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+});
+export type KnowledgeBaseConcept = z.infer<typeof knowledgeBaseSchema>;
+
 export const bindingFileSchema = z
   .strictObject({
     binding: z.literal(1, { error: 'binding: 1 (the format version) must come first' }),
@@ -349,6 +415,7 @@ export const bindingFileSchema = z
     invoices: invoiceSchema.optional(),
     tasks: taskSchema.optional(),
     projects: projectSchema.optional(),
+    knowledgeBase: knowledgeBaseSchema.optional(),
   })
   .superRefine((file, ctx) => {
     if (!file.workspace === !file.workspaces)
@@ -357,8 +424,32 @@ export const bindingFileSchema = z
         path: ['workspace'],
         message: 'give either workspace (one, fixed) or workspaces (a table), not both or neither',
       });
+    const knowledge = file.knowledgeBase;
+    if (knowledge?.categories && !knowledge.categories.link === (knowledge.category === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['knowledgeBase', 'categories'],
+        message:
+          "an article's category is either knowledgeBase.category (one per article) or categories.link (a table linking them), not both or neither",
+      });
+    if (knowledge?.category !== undefined && !knowledge.categories)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['knowledgeBase', 'category'],
+        message: 'category names a key of knowledgeBase.categories: map categories too',
+      });
     if (file.workspaces)
-      for (const concept of ['clients', 'contacts', 'staff', 'proposals', 'quotations', 'invoices', 'tasks', 'projects'] as const) {
+      for (const concept of [
+        'clients',
+        'contacts',
+        'staff',
+        'proposals',
+        'quotations',
+        'invoices',
+        'tasks',
+        'projects',
+        'knowledgeBase',
+      ] as const) {
         const section = file[concept];
         if (section && section.workspace === undefined)
           ctx.addIssue({

@@ -4,7 +4,7 @@
 // the start-up check verifies against the schema) are exactly what its statements touch.
 import type { Knex } from 'knex';
 import type { HostClaim, HostConcept } from '../../src/index.ts';
-import type { Condition, Join, SumOf, Value, Where } from './format.ts';
+import type { Condition, Join, PlainWhere, PointingRow, SumOf, Value, Where } from './format.ts';
 
 export interface Sql {
   sql: string;
@@ -12,9 +12,9 @@ export interface Sql {
 }
 
 /** A name the format has already checked (letters, digits, _), quoted. */
-const quoteName = (name: string): string => `"${name}"`;
+export const quoteName = (name: string): string => `"${name}"`;
 /** `public.clients` → "public"."clients". */
-const quoteTable = (table: string): string => table.split('.').map(quoteName).join('.');
+export const quoteTable = (table: string): string => table.split('.').map(quoteName).join('.');
 
 const sql = (text: string, bindings: unknown[] = []): Sql => ({ sql: text, bindings });
 
@@ -25,6 +25,7 @@ export class Scope {
   /** The joins' aliases the fragments made so far name. */
   readonly aliases = new Set<string>();
   private sums = 0;
+  private others = 0;
   private readonly tables = new Map<string, string>();
 
   constructor(
@@ -117,15 +118,9 @@ export class Scope {
         const expr = this.value(local);
         return sql(`${quoteName(alias)}.${quoteName(column)} = ${expr.sql}`, expr.bindings);
       });
-      const where = Object.entries(part.where ?? {}).map(([column, expected]) => {
-        this.note(part.of, column);
-        const ref = `${quoteName(alias)}.${quoteName(column)}`;
-        if (expected === null) return sql(`${ref} is null`);
-        const values = Array.isArray(expected) ? expected : [expected];
-        return sql(`${ref} in (${values.map(() => '?').join(', ')})`, values.map(String));
-      });
+      const where = this.whereOn(part.of, alias, part.where);
       this.note(part.of, part.column);
-      const condition = and([...on, ...where]);
+      const condition = and([...on, where]);
       return sql(
         `coalesce((select sum(${quoteName(alias)}.${quoteName(part.column)}) from ${quoteTable(part.of)} as ${quoteName(alias)} where ${condition.sql}), 0)`,
         condition.bindings,
@@ -135,6 +130,33 @@ export class Scope {
       `(${sums.map((p) => p.sql).join(' + ')})`,
       sums.flatMap((p) => p.bindings),
     );
+  }
+
+  /** Every part of `where` holds on a row of another table, aliased `alias` (its columns noted for the claims). */
+  whereOn(table: string, alias: string, where: PlainWhere | undefined): Sql {
+    return and(
+      Object.entries(where ?? {}).map(([column, expected]) => {
+        this.note(table, column);
+        const ref = `${quoteName(alias)}.${quoteName(column)}`;
+        if (expected === null) return sql(`${ref} is null`);
+        const values = Array.isArray(expected) ? expected : [expected];
+        return sql(`${ref} in (${values.map(() => '?').join(', ')})`, values.map(String));
+      }),
+    );
+  }
+
+  /** Another table holds a row pointing at this one (EspoCRM's article linked to its portal); its alias is fresh. */
+  exists(part: PointingRow): Sql {
+    const alias = `e${++this.others}`;
+    const on = Object.entries(part.on).map(([column, local]) => {
+      this.note(part.table, column);
+      const expr = this.value(local);
+      const plain = typeof local === 'string' || 'column' in local;
+      const remote = `${quoteName(alias)}.${quoteName(column)}`;
+      return plain ? sql(`${remote} = ${expr.sql}`, expr.bindings) : sql(`${remote}::text = (${expr.sql})::text`, expr.bindings);
+    });
+    const condition = and([...on, this.whereOn(part.table, alias, part.where)]);
+    return sql(`exists (select 1 from ${quoteTable(part.table)} as ${quoteName(alias)} where ${condition.sql})`, condition.bindings);
   }
 
   /** The value as text: what a key, a number or a name is compared and returned as. */

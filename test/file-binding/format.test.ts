@@ -29,6 +29,22 @@ describe('binding file format', function () {
     expect(file.contacts.client).to.equal('company_id');
   });
 
+  it("says what a knowledge base section lacks: what is published, the body's format, one way to an article's category", function () {
+    const section = (text: string) => `${MINIMAL}knowledgeBase:\n${text}`;
+    const base = '  table: articles\n  key: id\n  title: title\n  body: body\n';
+    expect(problemsOf(section(`${base}  published: { status: live }\n  format: html\n`))).to.deep.equal([]);
+    const problems = problemsOf(section(`${base}  published: {}\n  format: rtf\n`)).join('\n');
+    expect(problems).to.contain('published needs at least one column').and.to.contain('format is html, markdown or text');
+    expect(
+      problemsOf(
+        section(`${base}  published: { status: live }\n  format: html\n  categories: { table: topics, key: id, name: name }\n`),
+      ).join('\n'),
+    ).to.contain("an article's category is either knowledgeBase.category (one per article) or categories.link");
+    expect(problemsOf(section(`${base}  published: { status: live }\n  format: text\n  category: topic_id\n`)).join('\n')).to.contain(
+      'category names a key of knowledgeBase.categories',
+    );
+  });
+
   it('names the line and what is expected for each mistake, all at once', function () {
     const problems = problemsOf(
       MINIMAL.replace('key: id, name: name }', 'key: id }')

@@ -1,7 +1,7 @@
 // Dolibarr's knowledge base (KnowledgeManagement module): llx_knowledgemanagement_knowledgerecord
 // of the entity with status 1, KnowledgeRecord::STATUS_VALIDATED (0 is a draft, 9 obsolete:
 // htdocs/knowledgemanagement/class/knowledgerecord.class.php); the question is the title, the
-// answer the body (HTML from Dolibarr's editor, read into text by knowledge-html.ts), `lang` its
+// answer the body (HTML from Dolibarr's editor, read into text by plugins/shared/knowledge-html.ts), `lang` its
 // language (e.g. fr_FR; empty: any). Categories are llx_categorie of type 13, knowledgemanagement
 // in Categorie::$MAP_ID (htdocs/categories/class/categorie.class.php), linked through
 // llx_categorie_knowledgemanagement; a record in several is shown under the first by position.

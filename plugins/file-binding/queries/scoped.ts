@@ -1,5 +1,6 @@
 // The rows of a concept the portal may see: the file's `where`, in the workspace, of the client.
-// Every statement the file binding sends starts here, so none reads past a workspace or a client.
+// Every statement the file binding sends starts here (or, for a statement written whole, with
+// inScope), so none reads past a workspace or a client.
 import type { Knex } from 'knex';
 import type { Value, Where, Join } from '../format.ts';
 import { and, raw, Scope, type Sql, sql } from '../sql.ts';
@@ -24,6 +25,20 @@ export function equals(scope: Scope, value: Value, id: string): Sql {
   return plain ? sql(`${expr.sql} = ?`, [...expr.bindings, id]) : sql(`(${expr.sql})::text = ?`, [...expr.bindings, id]);
 }
 
+/** The file's `where`, the workspace and, given `client`, that client, on the scope's rows. */
+export function inScope(
+  scope: Scope,
+  concept: ConceptTable & { workspace?: Value | undefined },
+  rule: WorkspaceRule,
+  workspaceId: string,
+  client?: { value: Value; id: string },
+): Sql {
+  const parts: Sql[] = [scope.where(concept.where)];
+  if (concept.workspace !== undefined) parts.push(equals(scope, concept.workspace, rule.fixedId ?? workspaceId));
+  if (client) parts.push(equals(scope, client.value, client.id));
+  return and(parts);
+}
+
 /**
  * The concept's rows in the workspace (and, given `client`, of that client). `lateFrom`: the caller
  * adds more conditions and then the table (`query.from(raw(db, scope.from(true)))`), with only the
@@ -38,10 +53,7 @@ export function scopedRows(
   lateFrom = false,
 ): { query: Knex.QueryBuilder; scope: Scope } {
   const scope = new Scope(concept.table, concept.joins ?? []);
-  const parts: Sql[] = [scope.where(concept.where)];
-  if (concept.workspace !== undefined) parts.push(equals(scope, concept.workspace, rule.fixedId ?? workspaceId));
-  if (client) parts.push(equals(scope, client.value, client.id));
-  const query = db.queryBuilder().whereRaw(raw(db, and(parts)));
+  const query = db.queryBuilder().whereRaw(raw(db, inScope(scope, concept, rule, workspaceId, client)));
   if (!lateFrom) query.from(raw(db, scope.from()));
   return { query, scope };
 }

@@ -1,7 +1,8 @@
-// A knowledge record's answer, HTML from Dolibarr's editor (CKEditor), as the portal's text
-// blocks: headings, paragraphs, list items (bullets or steps by their list), quotes and code by
-// their tags, line breaks kept as spaces; scripts, styles and every other tag dropped, entities
-// decoded. Only text leaves, so nothing of the markup can reach a page.
+// An article's body kept as editor HTML (Dolibarr's CKEditor, EspoCRM's wysiwyg field, a binding
+// file's `format: html`) as the portal's text blocks: headings, paragraphs, list items (bullets or
+// steps by their list), quotes and code by their tags, line breaks kept as spaces; scripts,
+// styles and every other tag dropped, entities decoded. Only text leaves, so nothing of the markup
+// can reach a page.
 import type { KnowledgeBlock } from '../../src/index.ts';
 
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
