@@ -27,7 +27,9 @@ TYPES = {
     'wysiwyg': 'text',
     'bool': 'boolean',
     'int': 'integer',
-    'autoincrement': 'integer',
+    # A number EspoCRM counts itself: Doctrine DBAL (3.x) makes an autoincrement column SERIAL on
+    # PostgreSQL (BIGSERIAL for dbType bigint), a sequence the row's INSERT leaves to fill it.
+    'autoincrement': 'serial',
     'float': 'double precision',
     'currency': 'numeric(13,4)',
     'date': 'date',
@@ -91,6 +93,8 @@ def columns_of(entity: str, spec: dict) -> list[tuple[str, str, str | None]]:
                 cols.append((f'{snake(name)}_id', 'character varying(17)', target))
         elif kind == 'linkParent':
             cols += [(f'{snake(name)}_id', 'character varying(17)', None), (f'{snake(name)}_type', 'character varying(100)', None)]
+        elif kind == 'autoincrement':
+            cols.append((snake(name), 'bigserial' if field.get('dbType') == 'bigint' else 'serial', None))
         elif kind in TYPES:
             cols.append((snake(name), TYPES[kind], None))
             if kind == 'currency':
