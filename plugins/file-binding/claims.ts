@@ -2,7 +2,7 @@
 // statements name (its joins' too), so the start-up check (verifyHostClaims) refuses a database
 // the file does not fit before any page is served, as it does for the hand-written bindings.
 import type { HostClaim, HostConcept } from '../../src/index.ts';
-import type { BindingFile, InvoiceConcept, Lines, OfferConcept, ProjectConcept, TaskConcept, Value } from './format.ts';
+import type { BindingFile, InvoiceConcept, Lines, OfferConcept, ProjectConcept, TaskConcept, TicketConcept, Value } from './format.ts';
 import { Scope } from './sql.ts';
 
 function linesClaims(concept: HostConcept, lines: Lines | undefined): HostClaim[] {
@@ -119,6 +119,34 @@ function projectClaims(project: ProjectConcept | undefined): HostClaim[] {
   ]);
 }
 
+function ticketClaims(ticket: TicketConcept | undefined): HostClaim[] {
+  if (!ticket) return [];
+  const { messages } = ticket;
+  const thread = new Scope(messages.table, messages.joins ?? []);
+  thread.from();
+  thread.condition(messages.fromClient);
+  return [
+    ...conceptClaims('ticket', ticket, [
+      ticket.workspace,
+      ticket.client,
+      ticket.openedBy,
+      ticket.ref,
+      ticket.subject,
+      ticket.description,
+      ticket.status.column,
+      ticket.statusLabel,
+      ticket.category?.column,
+      ticket.type?.column,
+      ticket.priority?.column,
+      ticket.openedAt,
+      ticket.updatedAt,
+      ticket.closedAt,
+    ]),
+    ...thread.claims('ticketMessage'),
+    ...conceptClaims('ticketMessage', messages, [messages.parent, messages.body, messages.at, messages.authorName]),
+  ];
+}
+
 export function bindingClaims(file: BindingFile): HostClaim[] {
   const { workspaces, clients, contacts, staff } = file;
   const staffScope = new Scope(staff.table, staff.joins ?? []);
@@ -135,5 +163,6 @@ export function bindingClaims(file: BindingFile): HostClaim[] {
     ...invoiceClaims(file.invoices),
     ...taskClaims(file.tasks),
     ...projectClaims(file.projects),
+    ...ticketClaims(file.tickets),
   ];
 }
