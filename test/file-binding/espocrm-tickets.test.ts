@@ -3,7 +3,8 @@
 // lists their company's cases (never another account's, never an internal one), reads a case's
 // stream without its internal notes, opens a case and posts on it (the rows then read as
 // EspoCRM's screens read them), closes and reopens it; a file without a write offers none of it.
-// The shared TicketsPort contract runs on the same binding.
+// `check` reports the section, a write naming an undeclared key is refused, and the shared
+// TicketsPort contract runs on the same binding.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { expect } from 'chai';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { createFileBinding } from '../../plugins/file-binding/adapter.ts';
+import { checkBindingFile } from '../../plugins/file-binding/check.ts';
 import { newKey } from '../../plugins/file-binding/keys.ts';
 import { readBindingFile } from '../../plugins/file-binding/load.ts';
 import { fileStandaloneBinding } from '../../plugins/file-binding/standalone.ts';
@@ -173,6 +175,41 @@ describe('EspoCRM cases from bindings/espocrm.yaml', function () {
     await running.portal.workspaceChanged(SLUG);
     return createStandaloneApp(running);
   }
+
+  it('check: the tickets section fits, with what one client sees of it and the writes declared', async function () {
+    const report = await checkBindingFile(db, FILE);
+    expect(report.problems).to.deep.equal([]);
+    const text = report.lines.join('\n');
+    // Newest activity first: the oven's case has the newer posts.
+    expect(text, text).to.match(/ {2}tickets: \d+ open Oven will not heat; \d+ waiting Which flour\?\n/);
+    expect(text).not.to.include('Other company case').and.not.include('Staff-only review');
+    expect(text).to.include('2 messages the client sees (1 theirs)');
+    expect(text).to.include('the client may: create, reply, close, reopen');
+    expect(text).to.include('tickets.writes.create, tickets.writes.reply, tickets.writes.close, tickets.writes.reopen');
+    const readOnly = await checkBindingFile(db, readOnlyFile());
+    expect(readOnly.lines.join('\n')).to.include('the client may: only read (no ticket write declared)');
+  });
+
+  it('refuses a ticket write that names :new_id without newKey, and a create that cannot read its ticket back', async function () {
+    const file = readBindingFile(FILE);
+    const { newKey: _newKey, ...noKey } = file.tickets!;
+    const refused = await createFileBinding(db, { ...file, tickets: noKey }, { name: 'no-key' }).catch((err: Error) => err.message);
+    expect(refused).to.match(/^tickets\.writes\.create: statement 1: :new_id is not a parameter of this write/);
+    const create = 'update "case" set name = :subject where account_id = :client and false';
+    const unread = await createFileBinding(db, { ...file, tickets: { ...file.tickets!, writes: { create } } }, { name: 'no-read' }).catch(
+      (err: Error) => err.message,
+    );
+    expect(unread).to.match(/tickets\.writes\.create: name :new_id \(with tickets\.newKey\) or return the new ticket's key/);
+  });
+
+  it("makes EspoCRM's keys: 17 lowercase hex characters, in the order they were made", function () {
+    const keys = [newKey('hex17', Date.UTC(2026, 10, 30, 1)), newKey('hex17', Date.UTC(2026, 10, 30, 1, 0, 1))];
+    for (const key of keys) expect(key).to.match(/^[0-9a-f]{17}$/);
+    // PHP's uniqid() for that second: its seconds in 8 hex digits.
+    expect(keys[0]!.slice(0, 8)).to.equal((Date.UTC(2026, 10, 30, 1) / 1000).toString(16));
+    expect(keys[0]! < keys[1]!).to.equal(true);
+    expect(newKey('uuid')).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
 
   it("signs Claire in, lists her company's cases only, reads a thread without internal notes, opens, answers, closes and reopens", async function () {
     const app = await serve(FILE);
