@@ -62,6 +62,7 @@ import { parseWrite, runWrite, type Statement } from './statements.ts';
 import { fileKnowledgeBasePort } from './knowledge.ts';
 import { fileProjectsPort } from './projects.ts';
 import { fileTasksPort, TASK_PARAMS } from './tasks.ts';
+import { fileTicketsPort, NEW_TICKET_KEY, TICKET_PARAMS, type TicketWrites } from './tickets.ts';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,59}$/;
 const EMAIL = /^[^\s@]{1,200}@[^\s@]{1,200}$/;
@@ -162,6 +163,7 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     ...(file.projects ? [{ table: file.projects.table, column: file.projects.key }] : []),
     ...(file.knowledgeBase ? [{ table: file.knowledgeBase.table, column: file.knowledgeBase.key }] : []),
     ...(file.knowledgeBase?.categories ? [{ table: file.knowledgeBase.categories.table, column: file.knowledgeBase.categories.key }] : []),
+    ...(file.tickets ? [{ table: file.tickets.table, column: file.tickets.key }] : []),
   ];
   const recordConcepts = [...Object.values(offerConcepts), ...(file.invoices ? [file.invoices] : [])];
   const dated = recordConcepts.flatMap((c) => {
@@ -207,6 +209,23 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     done: writeOf('tasks.writes.done', file.tasks?.writes?.done, TASK_PARAMS, ['client', 'id']),
     reopen: writeOf('tasks.writes.reopen', file.tasks?.writes?.reopen, TASK_PARAMS, ['client', 'id']),
   };
+  // A ticket's writes may name :new_id only where the file says how a new key is made.
+  const ticketParams = (write: keyof typeof TICKET_PARAMS) =>
+    TICKET_PARAMS[write].filter((param) => param !== 'new_id' || file.tickets?.newKey !== undefined);
+  const ticketWrites: TicketWrites = {
+    create: writeOf('tickets.writes.create', file.tickets?.writes?.create, ticketParams('create'), ['client']),
+    reply: writeOf('tickets.writes.reply', file.tickets?.writes?.reply, ticketParams('reply'), ['client', 'id']),
+    close: writeOf('tickets.writes.close', file.tickets?.writes?.close, ticketParams('close'), ['client', 'id']),
+    reopen: writeOf('tickets.writes.reopen', file.tickets?.writes?.reopen, ticketParams('reopen'), ['client', 'id']),
+  };
+  // A new ticket is read back by its key: the :new_id given, or the one a statement returns.
+  if (
+    ticketWrites.create &&
+    !ticketWrites.create.some((statement) => statement.params.includes('new_id') || statement.returns.includes(NEW_TICKET_KEY))
+  )
+    throw new Error(
+      `tickets.writes.create: name :new_id (with tickets.newKey) or return the new ticket's key (returning id as ${NEW_TICKET_KEY})`,
+    );
   const paymentWrite = writeOf('invoices.writes.recordPayment', file.invoices?.writes?.recordPayment, PAYMENT_PARAMS, ['client', 'id']);
   const profileWrite = writeOf('contacts.writes.updateProfile', file.contacts.writes?.updateProfile, PROFILE_PARAMS, ['client', 'contact']);
 
@@ -605,6 +624,17 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
       })
     : undefined;
 
+  const tickets = file.tickets
+    ? fileTicketsPort(
+        db,
+        file.tickets,
+        rule,
+        { ...keyOf, ticket: (id) => keyOf.record(file.tickets!.table, file.tickets!.key, id) },
+        ticketWrites,
+        countLimit,
+      )
+    : undefined;
+
   const passwords = file.contacts.password ? passwordFormat(file.contacts.password.format) : null;
   const unset = file.contacts.password?.unset;
   const hasPassword = (row: ContactRow) => row.password !== null && row.password !== '' && row.password !== unset;
@@ -738,6 +768,7 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     ...(tasks ? { tasks } : {}),
     ...(projects ? { projects } : {}),
     ...(knowledgeBase ? { knowledgeBase } : {}),
+    ...(tickets ? { tickets } : {}),
   };
 
   const writes = [
@@ -751,6 +782,10 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     ),
     ...(taskWrites.done ? [{ name: 'tasks.writes.done', statements: taskWrites.done }] : []),
     ...(taskWrites.reopen ? [{ name: 'tasks.writes.reopen', statements: taskWrites.reopen }] : []),
+    ...(['create', 'reply', 'close', 'reopen'] as const).flatMap((write) => {
+      const statements = ticketWrites[write];
+      return statements ? [{ name: `tickets.writes.${write}`, statements }] : [];
+    }),
     ...(paymentWrite ? [{ name: 'invoices.writes.recordPayment', statements: paymentWrite }] : []),
     ...(profileWrite ? [{ name: 'contacts.writes.updateProfile', statements: profileWrite }] : []),
   ];

@@ -180,6 +180,7 @@ async function problemsOf(db: Knex, binding: FileBinding): Promise<string[]> {
   const others = [
     ...(file.tasks ? [{ name: 'tasks', concept: file.tasks }] : []),
     ...(file.projects ? [{ name: 'projects', concept: file.projects }] : []),
+    ...(file.tickets ? [{ name: 'tickets', concept: file.tickets }] : []),
   ];
   for (const section of [...recordSections(file), ...others]) {
     problems.push(...(await uncoveredStatuses(db, section.name, section.concept)));
@@ -263,14 +264,28 @@ async function viewOf(db: Knex, binding: FileBinding, ask: { workspace?: string;
       `  help articles: ${articles === 1000 ? '1000 or more' : articles}${categories.length > 0 ? ` in ${categories.map((c) => `${c.name} (${c.articles})`).join(', ')}` : ''}`,
     );
   }
+  if (file.tickets && adapter.tickets) {
+    const contact = theirs[0];
+    const tickets = contact ? await adapter.tickets.list(workspace.id, client.id, contact.id, { state: 'all' }, { limit: 5 }) : null;
+    const rows = tickets?.items.map((ticket) => `${ticket.ref} ${ticket.state} ${ticket.subject}`) ?? [];
+    lines.push(`  tickets: ${rows.length === 0 ? 'none' : rows.join('; ')}${tickets?.next ? '; more' : ''}`);
+    const first = tickets?.items[0];
+    const thread = first && contact ? await adapter.tickets.find(workspace.id, client.id, contact.id, first.id) : null;
+    if (thread)
+      lines.push(
+        `    ${thread.ref}: ${thread.messages.length} message${thread.messages.length === 1 ? '' : 's'} the client sees (${thread.messages.filter((m) => m.author === 'client').length} theirs)`,
+      );
+    const offered = adapter.tickets.offers ?? [];
+    lines.push(`    the client may: ${offered.length === 0 ? 'only read (no ticket write declared)' : offered.join(', ')}`);
+  }
   const advice = [];
   for (const section of recordSections(file))
     advice.push(await indexAdvice(db, section.name, section.concept), await searchAdvice(db, section.name, section.concept));
   if (advice.some(Boolean)) lines.push('', 'Indexes:', ...advice.filter((line) => line !== null).map((line) => `  ${line}`));
   const writes = binding.writes.map((write) => write.name);
   lines.push('', `Writes declared: ${writes.length === 0 ? 'none (clients read only)' : writes.join(', ')}`);
-  const unmapped = ['proposals', 'quotations', 'invoices', 'tasks', 'projects', 'knowledgeBase'].filter(
-    (name) => file[name as 'invoices' | 'tasks' | 'projects' | 'knowledgeBase'] === undefined,
+  const unmapped = ['proposals', 'quotations', 'invoices', 'tasks', 'projects', 'tickets', 'knowledgeBase'].filter(
+    (name) => file[name as 'invoices' | 'tasks' | 'projects' | 'tickets' | 'knowledgeBase'] === undefined,
   );
   if (unmapped.length > 0)
     lines.push(`Not mapped, so off in the portal: ${unmapped.join(', ')}, and every section the format has no place for yet.`);

@@ -10,6 +10,7 @@ import type {
   OfferConcept,
   ProjectConcept,
   TaskConcept,
+  TicketConcept,
   Value,
 } from './format.ts';
 import { Scope } from './sql.ts';
@@ -169,6 +170,34 @@ function knowledgeClaims(knowledge: KnowledgeBaseConcept | undefined): HostClaim
   return scope.claims('kbArticle', knowledge.where);
 }
 
+function ticketClaims(ticket: TicketConcept | undefined): HostClaim[] {
+  if (!ticket) return [];
+  const { messages } = ticket;
+  const thread = new Scope(messages.table, messages.joins ?? []);
+  thread.from();
+  thread.condition(messages.fromClient);
+  return [
+    ...conceptClaims('ticket', ticket, [
+      ticket.workspace,
+      ticket.client,
+      ticket.openedBy,
+      ticket.ref,
+      ticket.subject,
+      ticket.description,
+      ticket.status.column,
+      ticket.statusLabel,
+      ticket.category?.column,
+      ticket.type?.column,
+      ticket.priority?.column,
+      ticket.openedAt,
+      ticket.updatedAt,
+      ticket.closedAt,
+    ]),
+    ...thread.claims('ticketMessage'),
+    ...conceptClaims('ticketMessage', messages, [messages.parent, messages.body, messages.at, messages.authorName]),
+  ];
+}
+
 export function bindingClaims(file: BindingFile): HostClaim[] {
   const { workspaces, clients, contacts, staff } = file;
   const staffScope = new Scope(staff.table, staff.joins ?? []);
@@ -186,5 +215,6 @@ export function bindingClaims(file: BindingFile): HostClaim[] {
     ...taskClaims(file.tasks),
     ...projectClaims(file.projects),
     ...knowledgeClaims(file.knowledgeBase),
+    ...ticketClaims(file.tickets),
   ];
 }

@@ -363,6 +363,68 @@ const knowledgeBaseSchema = z.strictObject({
     .optional(),
 });
 export type KnowledgeBaseConcept = z.infer<typeof knowledgeBaseSchema>;
+/** The host's values of a ticket's category, type or priority, each with the label the new-ticket form offers. */
+const choicesSchema = z.strictObject({
+  column: name('a choice column'),
+  values: z
+    .record(z.string().min(1).max(100), z.string().min(1).max(100))
+    .refine((values) => Object.keys(values).length > 0, 'give at least one value and its label'),
+});
+export type TicketChoices = z.infer<typeof choicesSchema>;
+
+/**
+ * The new keys a write that inserts rows may name, where the host has no sequence: `:new_id`, made
+ * by the portal in the form the host makes its own (hex17: EspoCRM's 17 lowercase hex characters,
+ * PHP's uniqid() and four more; uuid: a version 4 UUID).
+ */
+const NEW_KEY_FORMS = ['hex17', 'uuid'] as const;
+
+/**
+ * The client's support tickets, and the thread of each: the rows of a messages table that point at
+ * the ticket, without the agency's internal ones (messages.where). Opening one, replying, closing
+ * and reopening are offered only as far as the file declares their writes.
+ */
+const ticketSchema = z.strictObject({
+  ...tableConcept,
+  ...workspaceRef,
+  client: valueSchema,
+  /** The contact who opened it, where the host keeps one (shown as who opened it). */
+  openedBy: valueSchema.optional(),
+  /** The number the client quotes; absent, the key. */
+  ref: valueSchema.optional(),
+  subject: valueSchema,
+  description: valueSchema.optional(),
+  status: statusSchema(['open', 'waiting', 'closed']),
+  /** The host's own name of the status, where it says more than the state. */
+  statusLabel: valueSchema.optional(),
+  category: choicesSchema.optional(),
+  type: choicesSchema.optional(),
+  priority: choicesSchema.optional(),
+  openedAt: valueSchema,
+  /** When the ticket itself last changed; the newest message counts too. */
+  updatedAt: valueSchema.optional(),
+  closedAt: valueSchema.optional(),
+  messages: z.strictObject({
+    ...tableConcept,
+    /** The column that holds the ticket's key. */
+    parent: name('parent'),
+    body: valueSchema,
+    at: valueSchema,
+    /** The rows a client's person wrote (the rest are the agency's). */
+    fromClient: conditionSchema,
+    authorName: valueSchema,
+  }),
+  newKey: z.enum(NEW_KEY_FORMS, { error: `newKey is one of ${NEW_KEY_FORMS.join(', ')}` }).optional(),
+  writes: z
+    .strictObject({
+      create: writeSchema.optional(),
+      reply: writeSchema.optional(),
+      close: writeSchema.optional(),
+      reopen: writeSchema.optional(),
+    })
+    .optional(),
+});
+export type TicketConcept = z.infer<typeof ticketSchema>;
 
 export const bindingFileSchema = z
   .strictObject({
@@ -416,6 +478,7 @@ export const bindingFileSchema = z
     tasks: taskSchema.optional(),
     projects: projectSchema.optional(),
     knowledgeBase: knowledgeBaseSchema.optional(),
+    tickets: ticketSchema.optional(),
   })
   .superRefine((file, ctx) => {
     if (!file.workspace === !file.workspaces)
@@ -449,6 +512,7 @@ export const bindingFileSchema = z
         'tasks',
         'projects',
         'knowledgeBase',
+        'tickets',
       ] as const) {
         const section = file[concept];
         if (section && section.workspace === undefined)

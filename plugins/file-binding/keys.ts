@@ -2,6 +2,7 @@
 // cannot be a key of its column ('abc' for a bigint, a malformed uuid) is "no such record" before
 // any statement is sent: PostgreSQL would answer it with an error, and a text comparison would
 // bypass the key's index.
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 
 export type KeyKind = 'integer' | 'uuid' | 'text';
@@ -62,4 +63,18 @@ export function personScope(keys: PersonKeys, workspaceId: string, clientId: str
   const client = keys.client(clientId);
   const contact = keys.contact(contactId);
   return ws === null || client === null || contact === null ? null : { ws, client, contact };
+}
+
+/**
+ * A new row's key in the host's own form, for a write that inserts where the host has no sequence.
+ * hex17 is EspoCRM's (Espo\Core\Utils\Util::generateId: PHP's uniqid(), the seconds and
+ * microseconds in 8 + 5 hex digits, then 4 hex digits of an md5 of a random number): 17 lowercase
+ * hex characters, in the order they were made.
+ */
+export function newKey(form: 'hex17' | 'uuid', now: number = Date.now()): string {
+  if (form === 'uuid') return randomUUID();
+  const micros = BigInt(Math.floor(now * 1000)) + BigInt(randomBytes(1)[0]! % 1000);
+  const seconds = micros / 1_000_000n;
+  const rest = micros % 1_000_000n;
+  return `${seconds.toString(16).padStart(8, '0')}${rest.toString(16).padStart(5, '0')}${randomBytes(2).toString('hex')}`;
 }

@@ -28,11 +28,16 @@ export class Scope {
   private others = 0;
   private readonly tables = new Map<string, string>();
 
+  /**
+   * `self`: the alias of the concept's own table, "r" unless the scope is read inside another's
+   * statement (a ticket's messages in a subquery of the tickets' list), where "r" is the outer one.
+   */
   constructor(
     readonly table: string,
     readonly joins: readonly Join[] = [],
+    readonly self = 'r',
   ) {
-    this.tables.set('r', table);
+    this.tables.set(self, table);
     for (const join of joins) {
       if (this.tables.has(join.as)) throw new Error(`the alias ${join.as} is used twice`);
       this.tables.set(join.as, join.table);
@@ -41,13 +46,13 @@ export class Scope {
 
   /** A column of the concept's table (`name`) or of a join (`c.settings`). */
   column(ref: string): Sql {
-    const [alias, column] = ref.includes('.') ? (ref.split('.') as [string, string]) : ['r', ref];
+    const [alias, column] = ref.includes('.') ? (ref.split('.') as [string, string]) : [this.self, ref];
     const table = this.tables.get(alias);
     if (!table)
       throw new Error(
-        `${ref}: no join is named ${alias} (joins: ${[...this.tables.keys()].filter((a) => a !== 'r').join(', ') || 'none'})`,
+        `${ref}: no join is named ${alias} (joins: ${[...this.tables.keys()].filter((a) => a !== this.self).join(', ') || 'none'})`,
       );
-    if (alias !== 'r') this.aliases.add(alias);
+    if (alias !== this.self) this.aliases.add(alias);
     this.note(table, column);
     return sql(`${quoteName(alias)}.${quoteName(column)}`);
   }
@@ -201,7 +206,7 @@ export class Scope {
    * a left join nothing reads still costs a lookup per row.
    */
   from(onlyNamed = false): Sql {
-    const parts = [sql(`${quoteTable(this.table)} as "r"`)];
+    const parts = [sql(`${quoteTable(this.table)} as ${quoteName(this.self)}`)];
     const needed = new Set(this.aliases);
     for (const join of [...this.joins].reverse())
       if (needed.has(join.as)) for (const value of Object.values(join.on)) for (const alias of aliasesOf(value)) needed.add(alias);

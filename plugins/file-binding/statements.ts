@@ -113,6 +113,15 @@ export async function runWrite(
   statements: readonly Statement[],
   params: Record<string, unknown>,
 ): Promise<boolean> {
+  return (await runWriteValues(trx, statements, params)) !== null;
+}
+
+/** runWrite, answering the parameters with the columns the statements returned (a new row's key), or null. */
+export async function runWriteValues(
+  trx: Knex | Knex.Transaction,
+  statements: readonly Statement[],
+  params: Record<string, unknown>,
+): Promise<Record<string, unknown> | null> {
   const values: Record<string, unknown> = { ...params };
   for (const [index, statement] of statements.entries()) {
     const result = (await trx.raw(statement.sql, statement.params.map((name) => values[name] ?? null) as Knex.RawBinding[])) as {
@@ -120,11 +129,11 @@ export async function runWrite(
       rows: Array<Record<string, unknown>>;
     };
     if (index === 0) {
-      if (result.rowCount === 0) return false;
+      if (result.rowCount === 0) return null;
       if ((result.rowCount ?? 0) > 1)
         throw new Error(`the binding's write changed ${result.rowCount} rows where it may change one: nothing is kept`);
     }
     for (const column of statement.returns) values[column] = result.rows[0]?.[column] ?? null;
   }
-  return true;
+  return values;
 }

@@ -9,7 +9,8 @@ application/Espo/Core/Utils/Database/Orm/ converts them: entity `CaseObj`/`Accou
 `case`/`account` (snake_case), every entity gets `id varchar(17)` and `deleted`, stored fields
 become snake_case columns (a link `account` becomes `account_id`, a parent link `parent_id` and
 `parent_type`, a person name `first_name`/`last_name`/`salutation_name`, an address its five
-parts, a currency amount its `_currency` column), fields marked notStorable store nothing, and a
+parts, a currency amount its `_currency` column, an autoincrement field a sequence as Doctrine DBAL
+makes it: SERIAL, BIGSERIAL for dbType bigint), fields marked notStorable store nothing, and a
 many-to-many link gets its middle table (its relationName, or the two entity names in order).
 An email or phone field stores nothing in its own table: its values live in `email_address` and
 `phone_number`, reached through the middle tables `entity_email_address` and `entity_phone_number`
@@ -27,7 +28,6 @@ TYPES = {
     'wysiwyg': 'text',
     'bool': 'boolean',
     'int': 'integer',
-    'autoincrement': 'integer',
     'float': 'double precision',
     'currency': 'numeric(13,4)',
     'date': 'date',
@@ -91,6 +91,10 @@ def columns_of(entity: str, spec: dict) -> list[tuple[str, str, str | None]]:
                 cols.append((f'{snake(name)}_id', 'character varying(17)', target))
         elif kind == 'linkParent':
             cols += [(f'{snake(name)}_id', 'character varying(17)', None), (f'{snake(name)}_type', 'character varying(100)', None)]
+        elif kind == 'autoincrement':
+            # A number EspoCRM counts itself: Doctrine DBAL (3.x) makes an autoincrement column
+            # SERIAL on PostgreSQL (BIGSERIAL for dbType bigint), a sequence an INSERT leaves to fill it.
+            cols.append((snake(name), 'bigserial' if field.get('dbType') == 'bigint' else 'serial', None))
         elif kind in TYPES:
             cols.append((snake(name), TYPES[kind], None))
             if kind == 'currency':

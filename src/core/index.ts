@@ -316,6 +316,7 @@ export {
   type TicketSummary,
   type TicketsPort,
   type TicketUpload,
+  type TicketWrite,
   type ProjectDetail,
   type ProjectPhase,
   type ProjectsPort,

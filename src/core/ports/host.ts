@@ -1057,6 +1057,9 @@ export interface TicketUpload {
  * (no board open to them, no status to file a new ticket under, no ticket priority, no ticket
  * numbering). The form says so as the host's refusal, not as a wrong choice.
  */
+/** A client's write on tickets a host may record or not (TicketsPort.offers). */
+export type TicketWrite = 'create' | 'reply' | 'close' | 'reopen';
+
 export interface TicketRefusal {
   refused: 'no_board' | 'no_status' | 'no_priority' | 'no_number';
 }
@@ -1115,6 +1118,12 @@ export interface TicketsPort {
     to: 'open' | 'closed',
     write?: HostWrite,
   ): Promise<TicketSummary | null>;
+  /**
+   * Optional: the writes the host records, where it records fewer than all (a binding file that
+   * declares no write to open a ticket): the portal offers only those, and a form or action it does
+   * not offer answers 404 like a page that does not exist. Absent: all of them.
+   */
+  offers?: readonly TicketWrite[];
   /**
    * Optional: the files attached to the ticket in the host (see TicketFile), oldest first; empty
    * when the ticket is not the client's. A host whose files the portal cannot read has neither

@@ -44,6 +44,7 @@ import {
   type TicketRefusal,
   type TicketsPort,
   type TicketUpload,
+  type TicketWrite,
   translateFieldErrors,
   type VirusScanner,
   waitInWords,
@@ -98,6 +99,8 @@ const receivedForms = new WeakMap<Request, ReceivedAttachmentsForm>();
 export function createTicketsHandlers(deps: TicketsDeps) {
   const { db, adapter, storage, bus } = deps;
   const tickets = adapter.tickets;
+  /** Whether the host records this write (TicketsPort.offers): one it does not is not offered, its route a 404. */
+  const offered = (write: TicketWrite) => tickets.offers?.includes(write) ?? true;
 
   /**
    * The act in the log and its live event, in the transaction of the act itself (the host's write,
@@ -222,7 +225,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       tickets: page.items.map((ticket) => presentSummary(i18n, base, ticket)),
       nextUrl: page.next ? href({ tab: query.tab, q: query.q, after: page.next }) : null,
       firstPageUrl: query.after ? href({ tab: query.tab, q: query.q }) : null,
-      canOpen: mayOpenTickets(access),
+      canOpen: mayOpenTickets(access) && offered('create'),
       tabs: (['open', 'closed', 'all'] as const).map((tab) => ({
         tab,
         label: i18n.t(`tickets:tabs.${tab}`),
@@ -260,7 +263,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
   ) {
     const { workspace, settings, base, sectionPages } = portalContext(res);
     const { access } = signedInClient(res);
-    if (!mayOpenTickets(access)) throw notFound();
+    if (!mayOpenTickets(access) || !offered('create')) throw notFound();
     const device = await deviceAbout(res, form.values?.deviceId);
     // Help articles matching the subject as it is typed, where the person may read the knowledge base.
     const suggestUrl = sectionPages.has('knowledge') && canSeeSection(settings, 'knowledge') ? `${base}/knowledge/suggestions` : null;
@@ -361,6 +364,9 @@ export function createTicketsHandlers(deps: TicketsDeps) {
         uploads,
         // Reading a ticket is one grant of the host's roles; answering and closing it another.
         canAct: mayActOnTickets(signedInClient(res).access),
+        // Each write only where the host records it.
+        canReply: offered('reply'),
+        canChangeState: offered(ticket.state === 'closed' ? 'reopen' : 'close'),
         uploadTypes: uploads ? presentUploadTypes(i18n) : null,
         maxAttachment: i18n.fmt.fileSize(attachmentLimitBytes(settings.maxUploadMb)),
       },
@@ -438,7 +444,13 @@ export function createTicketsHandlers(deps: TicketsDeps) {
 
     /** Only a person the host lets open tickets reaches the form's body. */
     mayOpen: (_req: Request, res: Response, next: () => void) => {
-      if (!mayOpenTickets(signedInClient(res).access)) throw notFound();
+      if (!mayOpenTickets(signedInClient(res).access) || !offered('create')) throw notFound();
+      next();
+    },
+
+    /** Only a write the host records is reached (TicketsPort.offers); another is a 404. */
+    offers: (write: TicketWrite) => (_req: Request, _res: Response, next: () => void) => {
+      if (!offered(write)) throw notFound();
       next();
     },
 

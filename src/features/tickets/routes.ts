@@ -1,6 +1,7 @@
 // Tickets routes, behind requireClient and the tickets section (switched off, or without the
 // permission, every page is a 404 like one that does not exist). Opening a ticket also asks the
-// host's ticket:create grant where the host keeps client roles (mayOpen). A form with files
+// host's ticket:create grant where the host keeps client roles (mayOpen). A write the host does not
+// record (TicketsPort.offers) is a 404 too (offers). A form with files
 // carries its CSRF token in its body, checked as it is read (receiveForm).
 import { Router } from 'express';
 import { allow, validateBody, validateQuery } from '../../core/index.ts';
@@ -31,6 +32,7 @@ export function ticketsRoutes(h: TicketsHandlers): Router {
     tickets,
     allow.company('tickets'),
     h.mayAct,
+    h.offers('reply'),
     h.receiveForm,
     validateBody(ReplyCommand, h.invalidReply),
     h.reply,
@@ -40,6 +42,7 @@ export function ticketsRoutes(h: TicketsHandlers): Router {
     tickets,
     allow.company('tickets'),
     h.mayAct,
+    h.offers('close'),
     validateBody(TicketActionCommand),
     h.setState('closed'),
   );
@@ -48,6 +51,7 @@ export function ticketsRoutes(h: TicketsHandlers): Router {
     tickets,
     allow.company('tickets'),
     h.mayAct,
+    h.offers('reopen'),
     validateBody(TicketActionCommand),
     h.setState('open'),
   );
