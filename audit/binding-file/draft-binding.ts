@@ -96,6 +96,8 @@ const SECTION_OF: Partial<Record<ConceptId, string>> = {
   payment: 'payments',
   task: 'tasks',
   project: 'projects',
+  ticket: 'tickets',
+  kbArticle: 'knowledgeBase',
 };
 
 export function draftBinding(input: DraftInput): Draft {
@@ -145,6 +147,8 @@ class Drafter {
       ...this.invoices(),
       ...this.tasks(),
       ...this.projects(),
+      ...this.tickets(),
+      ...this.knowledgeBase(),
     ];
     if (this.skipped.length > 0)
       header.push(
@@ -562,6 +566,246 @@ class Drafter {
   }
 
   /** A task's status: its own column, or, where that column is a key to a table of statuses, asked through a join. */
+  /**
+   * Support tickets and their thread. What a schema cannot say is asked: which statuses wait on the
+   * client, which messages are internal and which the client's people wrote, the choices a client
+   * may make (type, priority) and how the host makes a new ticket's key.
+   */
+  private tickets(): Entry[] {
+    const { finding, profile } = this.pick('ticket');
+    if (!finding || !profile) return this.notFound('tickets', finding);
+    const state: SectionState = { profile, needsJoin: [] };
+    const contacts = this.pick('contact').profile;
+    const toContacts = contacts
+      ? unique(profile.outgoing.filter((l) => l.to === contacts.qualified && l.columns.length === 1).map((l) => l.columns[0]!))
+      : [];
+    const ref = this.optional(profile, 'number', ['number']);
+    // The opener's name is the contact's, read through a join.
+    if (toContacts.length > 0) state.needsJoin.push("opener's name");
+    const entries: Entry[] = [
+      ...this.tableAndKey(finding, state, 'tickets', true),
+      ...this.workspaceRef(state, 'tickets'),
+      this.clientRef(state, 'ticket'),
+      this.ticketRows(finding, state),
+      {
+        key: 'openedBy',
+        value: new Question(
+          `which value names the person who opened the ticket?${toContacts.length > 0 ? ` Columns with a key to ${contacts!.qualified}: ${toContacts.join(', ')} (read the name through a join).` : ''} Delete this key if the host keeps none.`,
+        ),
+      },
+      ref
+        ? { key: 'ref', value: ref }
+        : {
+            key: 'ref',
+            value: new Question(
+              `which column holds the number a client quotes?${this.candidates([], profile)}; delete this key to show the key.`,
+            ),
+          },
+      {
+        key: 'subject',
+        value: this.one(state, 'title', this.columns(profile, ['title', 'name']), "which column holds the ticket's subject?", true),
+      },
+    ];
+    const described = profile.table.columns.filter(
+      (c) => c.category === 'S' && /(^|_)(description|details|message|body|text)$/.test(c.name.toLowerCase()),
+    );
+    if (described.length > 0)
+      entries.push({
+        key: 'description',
+        value: new Question(
+          `which column holds what the client first wrote?${this.candidates(described, profile)}; delete this key if none.`,
+        ),
+      });
+    entries.push(this.status(state, ['open', 'waiting', 'closed'], 'tickets'), {
+      key: 'statusLabel',
+      value: new Question("which value is the host's own name of the status, where it says more than the state? Delete this key if none."),
+    });
+    for (const choice of ['category', 'type', 'priority'] as const) {
+      const column = profile.table.columns.find((c) => c.category === 'S' && tokenize(c.name).includes(choice));
+      if (column)
+        entries.push({
+          key: choice,
+          value: new Question(
+            `which values of ${tableName(profile)}.${column.name} may a client choose, and what is each called? ${this.valuesText(profile, column.name)}. Answer { column: ${column.name}, values: { <value>: <name> } }; delete this key to offer no choice.`,
+          ),
+        });
+    }
+    const times = (fits: RegExp) => profile.table.columns.filter((c) => c.category === 'D' && fits.test(c.name.toLowerCase()));
+    const opened = this.byName(profile, /^(created_?at|date_?created|datec|opened_?at|entered_?at)$/, undefined, true);
+    entries.push(
+      opened
+        ? { key: 'openedAt', value: opened }
+        : { key: 'openedAt', value: new Question(`which time says when the ticket was opened?${this.candidates(times(/./), profile)}`) },
+      {
+        key: 'updatedAt',
+        value: new Question(
+          `which time says when the ticket itself last changed?${this.candidates(times(/(updated|modified|changed|tms)/), profile)}; delete this key if none.`,
+        ),
+      },
+      {
+        key: 'closedAt',
+        value: new Question(
+          `which time says when the ticket was closed?${this.candidates(times(/(closed|resolved|done|updated|modified|tms)/), profile)}; delete this key if the host keeps none.`,
+        ),
+      },
+      { key: 'messages', value: this.ticketMessages(profile) },
+      {
+        key: 'newKey',
+        value: new Question(
+          `how does the host make a new ticket's or message's key, where the database does not: hex17 (17 hex characters, as PHP's uniqid and 4 more), uuid? Delete this key where the database makes it.`,
+        ),
+      },
+      this.writes(
+        'create, reply, close and reopen (the statements the host runs when a client opens a ticket, writes on it, closes or reopens it; no key: not offered)',
+      ),
+    );
+    return [{ key: 'tickets', comment: this.why(finding), value: this.section(state, entries) }];
+  }
+
+  /** Which tickets clients see: where a flag may mark the agency's internal ones, that is asked with the rest. */
+  private ticketRows(finding: ConceptFinding, state: SectionState): Entry {
+    const rows = this.kindRows(finding, state);
+    const { profile } = state;
+    const internal = profile.table.columns.filter((c) => c.category === 'B' && /(internal|private|hidden)/.test(c.name.toLowerCase()));
+    if (rows.value instanceof Question || internal.length === 0) return rows;
+    return {
+      key: 'where',
+      value: new Question(
+        `which tickets do clients see? Rows not deleted: ${JSON.stringify(rows.value)}; ${this.hidingText(profile, internal)}. Answer with a where.`,
+      ),
+    };
+  }
+
+  /** The ticket's thread: its table and the key to the ticket where the audit is sure; always asked: which rows, and whose. */
+  private ticketMessages(tickets: TableProfile): Block | Question {
+    const { finding, profile } = this.pick('ticketMessage');
+    if (!finding || !profile || !this.sure(finding))
+      return new Question(
+        `which table holds a ticket's messages, and which of its rows the client sees and wrote? ${finding?.chosenTable ? `The audit is unsure: ${finding.chosenTable}${finding.runnerUp?.table ? ` or ${finding.runnerUp.table}` : ''}.` : 'The audit found none.'} Answer { table, key, parent, where, body, at, fromClient, authorName }.`,
+      );
+    const parents = unique(profile.outgoing.filter((l) => l.to === tickets.qualified && l.columns.length === 1).map((l) => l.columns[0]!));
+    const texts = profile.table.columns.filter(
+      (c) => c.category === 'S' && /(message|body|text|post|content|note)/.test(c.name.toLowerCase()),
+    );
+    const times = profile.table.columns.filter((c) => c.category === 'D');
+    return new Block([
+      { key: 'table', value: tableName(profile) },
+      ...(profile.table.primaryKey.length === 1 ? [{ key: 'key', value: profile.table.primaryKey[0]! }] : []),
+      {
+        key: 'parent',
+        value:
+          parents.length === 1
+            ? parents[0]!
+            : new Question(`which column holds the ticket's key?${parents.length > 1 ? ` Candidates: ${parents.join(', ')}.` : ''}`),
+      },
+      {
+        key: 'where',
+        value: new Question(
+          `which messages does the client see (not the agency's internal notes)? ${this.hidingText(
+            profile,
+            profile.table.columns.filter(
+              (c) => c.category === 'B' || tokenize(c.name).some((w) => ['type', 'kind', 'internal', 'private'].includes(w)),
+            ),
+          )}. Answer with a where.`,
+        ),
+      },
+      { key: 'body', value: new Question(`which column holds the message's text?${this.candidates(texts, profile)}`) },
+      { key: 'at', value: new Question(`which time says when it was written?${this.candidates(times, profile)}`) },
+      { key: 'fromClient', value: new Question("which messages did the client's people write (the rest are the agency's)? A condition.") },
+      { key: 'authorName', value: new Question("which value names the message's author?") },
+    ]);
+  }
+
+  /**
+   * The help articles the agency publishes: which of them clients may read, and how their body is
+   * written, are the host's to say; the candidates are the status values, the tables linking an
+   * article to a portal or a category, and the date and text columns.
+   */
+  private knowledgeBase(): Entry[] {
+    const { finding, profile } = this.pick('kbArticle');
+    if (!finding || !profile) return this.notFound('knowledgeBase', finding);
+    const state: SectionState = { profile, needsJoin: [] };
+    const status =
+      this.columns(profile, ['status'])[0] ?? profile.table.columns.find((c) => /^(status|state|published|is_published)$/.test(c.name));
+    const linked = profile.incoming.filter((l) => l.columns.length === 1 && l.from !== profile.qualified);
+    const linkOf = (fits: RegExp) =>
+      linked.flatMap((l) => {
+        const from = this.input.model.byName.get(l.from);
+        return from && fits.test(from.table.name.toLowerCase()) ? [`${tableName(from)} (by ${l.columns[0]})`] : [];
+      });
+    const dates = (fits: RegExp) => profile.table.columns.filter((c) => c.category === 'D' && fits.test(c.name.toLowerCase()));
+    const texts = profile.table.columns.filter(
+      (c) => c.category === 'S' && /(body|content|text|description|plain)/.test(c.name.toLowerCase()),
+    );
+    const language = profile.table.columns.filter((c) => /^(lang|language|locale)$/.test(c.name.toLowerCase()));
+    const entries: Entry[] = [
+      ...this.tableAndKey(finding, state, 'knowledgeBase', true),
+      ...this.workspaceRef(state, 'help articles'),
+      this.liveRows(profile),
+      {
+        key: 'published',
+        value: new Question(
+          `which articles may clients read?${status ? ` ${tableName(profile)}.${status.name}: ${this.valuesText(profile, status.name)}.` : ''} Answer with a where such as { ${status?.name ?? 'status'}: ... }.`,
+        ),
+      },
+    ];
+    const shown = linkOf(/(portal|client|customer|public|audience)/);
+    if (shown.length > 0)
+      entries.push({
+        key: 'shownWith',
+        value: new Question(
+          `must another table hold a row for an article to be shown (a link to the host's own portal)? Candidates: ${shown.join(', ')}. Answer { table, on, where }; delete this key if not.`,
+        ),
+      });
+    entries.push(
+      {
+        key: 'from',
+        value: new Question(
+          `which day is an article shown from?${this.candidates(dates(/(publish|from|start)/), profile)}; delete this key if none.`,
+        ),
+      },
+      {
+        key: 'until',
+        value: new Question(
+          `which day is an article no longer shown from?${this.candidates(dates(/(expir|until|end)/), profile)}; delete this key if none.`,
+        ),
+      },
+      {
+        key: 'title',
+        value: this.one(state, 'title', this.columns(profile, ['title', 'name']), "which column holds the article's title?"),
+      },
+      { key: 'body', value: new Question(`which column holds the article's text?${this.candidates(texts, profile)}`) },
+      { key: 'format', value: new Question("what does the body hold: html (an editor's), markdown or text?") },
+      {
+        key: 'bodyText',
+        value: new Question(
+          `which column holds the body as plain text, where the host keeps it too?${this.candidates(texts, profile)}; delete this key if none.`,
+        ),
+      },
+    );
+    if (language.length > 0)
+      entries.push({
+        key: 'language',
+        value: new Question(
+          `which column tags an article's language?${this.candidates(language, profile)}; delete this key if articles are in one language.`,
+        ),
+      });
+    entries.push({
+      key: 'updatedAt',
+      value: new Question(
+        `which time says when the article last changed?${this.candidates(dates(/(updated|modified|changed|tms)/), profile)}; delete this key if none.`,
+      ),
+    });
+    const categories = linkOf(/categor/);
+    entries.push({
+      key: 'categories',
+      value: new Question(
+        `where are the articles' categories? ${categories.length > 0 ? `Candidates: ${categories.join(', ')}.` : 'The audit found no table of them.'} Answer { table, key, name, where, order, link: { table, article, category } }; delete this key if none.`,
+      ),
+    });
+    return [{ key: 'knowledgeBase', comment: this.why(finding), value: this.section(state, entries) }];
+  }
+
   private taskStatus(state: SectionState): Entry {
     const { profile } = state;
     const columns = this.columns(profile, ['status']);
@@ -1191,7 +1435,6 @@ class Drafter {
   }
 }
 
-/** In `public`, a table is named as the host names it; elsewhere with its schema. */
 /** A table of email addresses: named so (email_address), each row an address. */
 function isAddressTable(profile: TableProfile): boolean {
   return profile.tokens.includes('email') && profile.tokens.includes('address') && emailColumnOf(profile) !== null;
@@ -1204,6 +1447,7 @@ function emailColumnOf(profile: TableProfile): string | null {
   return profile.table.columns.find((c) => /^(name|address|email_?address)$/.test(c.name.toLowerCase()))?.name ?? null;
 }
 
+/** In `public`, a table is named as the host names it; elsewhere with its schema. */
 function tableName(profile: TableProfile): string {
   return profile.table.schema === 'public' ? profile.table.name : profile.qualified;
 }

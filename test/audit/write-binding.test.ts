@@ -10,7 +10,7 @@
 // it, the same holds: answered as bindings/frontaccounting.yaml answers, the draft reads as that file,
 // and `npm run portal -- check` finds that it fits the database. On EspoCRM's schema the draft holds
 // nothing the format refuses but its questions, names the joins that reach a person's email through its
-// address links, and, answered as bindings/espocrm.yaml answers, is that file's people.
+// address links, and, answered as bindings/espocrm.yaml answers, is that file: its people, cases and help articles.
 import { expect } from 'chai';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -437,6 +437,13 @@ describe('npm run audit -- --write-binding on EspoCRM', function () {
     expect(asked.get('quotations.status.states')).to.match(
       /its comment reads "Prospecting, Qualification, Proposal, Negotiation, Closed Won, Closed Lost"/,
     );
+    // Cases: which wait on the client, which are internal, and the thread the audit is unsure of, asked with what it found.
+    expect(asked.get('tickets.status.states')).to.match(/its comment reads "New, Assigned, Pending, Closed, Rejected, Duplicate"/);
+    expect(asked.get('tickets.where')).to.match(/is_internal boolean .* may hide rows too/);
+    expect(asked.get('tickets.messages')).to.match(/The audit is unsure: public\.notification or public\.note/);
+    // Articles: which clients may read, and the link to EspoCRM's own portal among the tables that point at them.
+    expect(asked.get('knowledgeBase.published')).to.match(/its comment reads "Draft, In Review, Published, Archived"/);
+    expect(asked.get('knowledgeBase.shownWith')).to.match(/Candidates: knowledge_base_article_portal \(by knowledge_base_article_id\)\./);
   });
 
   it("names the joins that reach a person's email through EspoCRM's address links, with the types found", function () {
@@ -452,7 +459,7 @@ describe('npm run audit -- --write-binding on EspoCRM', function () {
       );
   });
 
-  it("with only its questions answered as bindings/espocrm.yaml answers them, is that file's people, and check finds it fits", async function () {
+  it('with only its questions answered as bindings/espocrm.yaml answers them, is that file, and check finds it fits', async function () {
     const answered = answerAsCommitted(draft, ESPOCRM);
     expect(questionsOf(answered)).to.deep.equal([]);
     const mine = parseBindingFile(answered, 'answered.yaml');
