@@ -1052,14 +1052,14 @@ export interface TicketUpload {
   open(): Promise<Readable>;
 }
 
+/** A client's write on tickets a host may record or not (TicketsPort.offers). */
+export type TicketWrite = 'create' | 'reply' | 'close' | 'reopen';
+
 /**
  * Why a host cannot take a new ticket from a person now, whatever their form says: its own set-up
  * (no board open to them, no status to file a new ticket under, no ticket priority, no ticket
  * numbering). The form says so as the host's refusal, not as a wrong choice.
  */
-/** A client's write on tickets a host may record or not (TicketsPort.offers). */
-export type TicketWrite = 'create' | 'reply' | 'close' | 'reopen';
-
 export interface TicketRefusal {
   refused: 'no_board' | 'no_status' | 'no_priority' | 'no_number';
 }
