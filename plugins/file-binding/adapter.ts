@@ -60,6 +60,7 @@ import type { WorkspaceRule } from './queries/scoped.ts';
 import { openTaskCount } from './queries/tasks.ts';
 import { parseWrite, runWrite, type Statement } from './statements.ts';
 import { fileProjectsPort } from './projects.ts';
+import { fileLegalDetails } from './legal.ts';
 import { fileTasksPort, TASK_PARAMS } from './tasks.ts';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,59}$/;
@@ -157,6 +158,7 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     { table: file.staff.table, column: file.staff.key },
     ...Object.values(offerConcepts).map((c) => ({ table: c.table, column: c.key })),
     ...(file.invoices ? [{ table: file.invoices.table, column: file.invoices.key }] : []),
+    ...(file.invoices?.bank ? [{ table: file.invoices.bank.table, column: file.invoices.bank.key }] : []),
     ...(file.tasks ? [{ table: file.tasks.table, column: file.tasks.key }] : []),
     ...(file.projects ? [{ table: file.projects.table, column: file.projects.key }] : []),
   ];
@@ -180,6 +182,8 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     staff: (id: string) => parseKey(kindOf(file.staff.table, file.staff.key), id),
     record: (table: string, key: string, id: string) => parseKey(kindOf(table, key), id),
   };
+  const bankSection = file.invoices?.bank;
+  const legal = fileLegalDetails(file, rule, (id) => (bankSection ? keyOf.record(bankSection.table, bankSection.key, id) : null));
 
   // The writes, checked once: a mistake stops the start with the write's name.
   const writeOf = (where: string, write: Write | undefined, offered: string[], scope: string[]) => {
@@ -340,6 +344,7 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     const [row] = (await query) as RecordRow[];
     if (!row) return null;
     const lines = await linesOf(concept, row, read);
+    const letterhead = await legal.letterhead(read, scope.ws, scope.client);
     const subtotal = cents(row.total_cents) - cents(row.tax_cents);
     return {
       ...offerSummary(kind, row),
@@ -349,6 +354,7 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
       subtotalCents: subtotal,
       taxCents: cents(row.tax_cents),
       terms: row.terms?.trim() || null,
+      ...letterhead,
     };
   }
 
@@ -466,11 +472,14 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
           id: payment.id,
           amountCents: cents(payment.amount_cents),
           method: payment.method ?? 'other',
+          ...(invoiceConcept.payments?.methodLabel ? { methodLabel: payment.method_label?.trim() || null } : {}),
           reference: payment.reference,
           number: payment.number,
           paidAt: payment.paid_at ?? new Date(0),
         }))
       : [];
+    const letterhead = await legal.letterhead(read, scope.ws, scope.client);
+    const details = await legal.invoice(read, scope.ws, scope.client, scope.record, row.currency ?? '');
     return {
       ...invoiceSummary(row),
       clientId: row.client_id,
@@ -479,6 +488,8 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
       taxCents: cents(row.tax_cents),
       notes: row.notes ?? '',
       payments,
+      ...details,
+      ...letterhead,
     };
   }
 
@@ -666,6 +677,16 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
         if (ws === null || ids.length === 0) return [];
         return (await clientRows(db, file, rule, ws, ids)).map((row) => ({ id: row.id, workspaceId: ws, name: row.name ?? '' }));
       },
+      // The statement's and a signed offer's letterhead, where the file gives one.
+      ...(file.letterhead
+        ? {
+            async letterhead(workspaceId: string, clientId: string) {
+              const ws = keyOf.workspace(workspaceId);
+              const client = keyOf.client(clientId);
+              return ws === null || client === null ? null : legal.letterhead(db, ws, client);
+            },
+          }
+        : {}),
     },
     contacts: {
       async findById(workspaceId, contactId) {
