@@ -286,7 +286,6 @@ const letterheadSchema = z.strictObject({
   buyer: z.strictObject({ address: addressSchema.optional(), taxId: valueSchema.optional() }).optional(),
   countries: z.enum(['always', 'whenDifferent'], { error: 'countries is always or whenDifferent' }).default('always'),
 });
-export type LetterheadSection = z.infer<typeof letterheadSchema>;
 
 /**
  * The account an invoice is paid into by transfer: where `when` holds on the invoice's row, the
@@ -296,7 +295,7 @@ export type LetterheadSection = z.infer<typeof letterheadSchema>;
  */
 const bankSchema = z.strictObject({
   when: conditionSchema.optional(),
-  account: z.array(valueSchema).min(1).max(4),
+  account: z.array(valueSchema).min(1, 'account lists the values that name the account, the first set one wins: [account_id]').max(4),
   unset: z.array(scalar).max(4).optional(),
   ...tableConcept,
   ...workspaceRef,
@@ -320,7 +319,6 @@ const vatExemptionSchema = z.strictObject({
   note: valueSchema.optional(),
   certificate: valueSchema.optional(),
 });
-export type VatExemptionSection = z.infer<typeof vatExemptionSchema>;
 
 const invoiceSchema = z.strictObject({
   ...tableConcept,
@@ -489,15 +487,21 @@ export const bindingFileSchema = z
 const SETTING_SECTIONS = [['letterhead'], ['invoices', 'bank'], ['invoices', 'vatExemption']];
 
 /** Every setting value the file reads, where, and whether a setting may be read there. */
-function settingUses(value: unknown, path: Array<string | number>): Array<{ path: Array<string | number>; allowed: boolean }> {
+function settingUses(
+  value: unknown,
+  path: Array<string | number>,
+): Array<{ name: string; path: Array<string | number>; allowed: boolean }> {
   if (typeof value !== 'object' || value === null) return [];
-  if (!Array.isArray(value) && 'setting' in value && path.length > 0) {
+  if (!Array.isArray(value) && 'setting' in value && typeof value.setting === 'string' && path.length > 0) {
     const allowed = SETTING_SECTIONS.some((section) => section.every((part, i) => path[i] === part));
-    return [{ path, allowed }];
+    return [{ name: value.setting, path, allowed }];
   }
   return Object.entries(value).flatMap(([key, inner]) => settingUses(inner, [...path, Array.isArray(value) ? Number(key) : key]));
 }
 
 export type BindingFile = z.infer<typeof bindingFileSchema>;
+
+/** The names of the settings a file reads, each once (for check: which have no row). */
+export const settingNames = (file: BindingFile): string[] => [...new Set(settingUses(file, []).map((use) => use.name))];
 
 export type PasswordFormatName = z.infer<typeof staffPasswordSchema>['format'];

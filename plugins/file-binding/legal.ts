@@ -23,7 +23,7 @@ function addressLines(address: AddressRow, withCountry: boolean): string[] | nul
   return lines.length ? lines : null;
 }
 
-export type InvoiceLegal = Pick<InvoiceDetail, 'paymentTerms' | 'bank' | 'vatExemption'>;
+type InvoiceLegal = Pick<InvoiceDetail, 'paymentTerms' | 'bank' | 'vatExemption'>;
 
 export interface FileLegalDetails {
   /** Null without a letterhead in the file, or for a client not in the workspace. */

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { createFileBinding } from '../../plugins/file-binding/adapter.ts';
 import { readBindingFile } from '../../plugins/file-binding/load.ts';
+import { checkBindingFile } from '../../plugins/file-binding/check.ts';
 import type { HostAdapter, InvoiceDetail, OfferDetail } from '../../src/core/ports/host.ts';
 import request from 'supertest';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
@@ -328,6 +329,18 @@ describe('binding file: Dolibarr proposals and invoices read as the hand-written
       expect(await file.clients.letterhead!('1', client.id), client.name).to.deep.equal(await hand.clients.letterhead!('1', client.id));
     return { records, banks, withoutBank, countries, exempt, payments };
   }
+
+  it("check finds nothing to stop the file, and shows the client's letterhead, account and unset settings", async function () {
+    const report = await checkBindingFile(host.db, FILE, { client: String(host.seed.companies.bakery) });
+    expect(report.problems).to.deep.equal([]);
+    const text = report.lines.join('\n');
+    expect(text).to.include('letterhead, seller: Atelier Lumière, 12 rue des Lilas, Bâtiment B, 69002 Lyon; VAT FR12345678901');
+    expect(text).to.include('letterhead, client: 8 place du Marché, 69003 Lyon; tax id FR98765432109');
+    expect(text).to.include(
+      `FA2601-0001: bank account ${OPEN_IBAN}, CCBPFRPPLYO, Banque Populaire, Atelier Lumière SARL; VAT mention none; payment terms none`,
+    );
+    expect(text).to.include('settings with no row in this workspace (read as empty): FACTURE_TVAOPTION');
+  });
 
   it('counts the same on the dashboard', async function () {
     const contacts = await hand.contacts.list('1');
