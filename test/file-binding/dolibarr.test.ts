@@ -3,7 +3,8 @@
 // every record read through the file equal what the hand binding reads, field by field, the
 // letterhead, the bank account and the VAT mention included (on rows that exercise each: an
 // account the invoice names, the default setting's, a closed one, one in another currency, a
-// payment mode that is not a transfer, a company not subject to VAT, in France and elsewhere);
+// payment mode that is not a transfer, payment terms, a payment mode the portal has no word for,
+// a company not subject to VAT, in France and elsewhere);
 // then the client's invoice, pay and proposal pages served by the portal through each binding
 // are equal byte for byte. Payments are not compared: the hand binding lists the credit notes
 // used on an invoice with its payments, a union of two tables a file does not express.
@@ -104,6 +105,22 @@ async function seedDocumentDetails(host: DolibarrHost) {
   await db('llx_facture').where({ rowid: seed.invoices.paid }).update({ fk_account: closed });
   await db('llx_facture').where({ rowid: seed.invoices.partlyPaid }).update({ fk_account: dollars });
   await db('llx_facture').where({ rowid: seed.invoices.abandoned }).update({ fk_mode_reglement: 6 });
+  // Payment terms from llx_c_payment_term.sql (every seeded invoice has the first); the second with
+  // no wording for documents, so its label is printed.
+  await db('llx_c_payment_term').insert([
+    {
+      rowid: 1,
+      code: 'RECEP',
+      sortorder: 1,
+      active: 1,
+      libelle: 'Due upon receipt',
+      libelle_facture: 'Due upon receipt',
+      type_cdr: 0,
+      nbjour: 1,
+    },
+    { rowid: 2, code: '30D', sortorder: 2, active: 1, libelle: '30 days', libelle_facture: ' ', type_cdr: 0, nbjour: 30 },
+  ]);
+  await db('llx_facture').where({ rowid: seed.invoices.paid }).update({ fk_cond_reglement: 2 });
   // A first instalment on the unpaid invoice by bill of exchange (llx_c_paiement.sql's LCR), a mode
   // the portal has no word for: shown by Dolibarr's name for it.
   await db('llx_c_paiement').insert({ id: 52, code: 'LCR', libelle: 'Bill of exchange', type: 2, active: 1 });
@@ -172,6 +189,7 @@ const INVOICE_FIELDS = [
   'notes',
   'seller',
   'buyer',
+  'paymentTerms',
   'bank',
   'vatExemption',
 ] as const;
@@ -216,6 +234,7 @@ describe('binding file: Dolibarr proposals and invoices read as the hand-written
     expect(compared.withoutBank, 'invoices without one').to.be.greaterThan(0);
     expect(compared.countries, 'letterheads naming the countries').to.be.greaterThan(0);
     expect(compared.payments, 'payments compared').to.be.greaterThan(1);
+    expect(compared.terms, 'payment terms').to.deep.equal(['30 days', 'Due upon receipt']);
   });
 
   it('reads the VAT mention of a company not subject to VAT the same, in France and elsewhere', async function () {
@@ -280,6 +299,7 @@ describe('binding file: Dolibarr proposals and invoices read as the hand-written
     let countries = 0;
     let exempt = 0;
     let payments = 0;
+    const terms = new Set<string>();
     for (const client of await hand.clients.list('1')) {
       for (const status of [undefined, ['open'], ['accepted', 'declined']] as const) {
         const filter = status ? { status: [...status] as Array<'open'> } : {};
@@ -321,13 +341,14 @@ describe('binding file: Dolibarr proposals and invoices read as the hand-written
         if (expected?.bank) banks += 1;
         else withoutBank += 1;
         if (expected?.vatExemption) exempt += 1;
+        if (expected?.paymentTerms) terms.add(expected.paymentTerms as string);
         records += 1;
       }
     }
     // The statement's letterhead, for each client.
     for (const client of await hand.clients.list('1'))
       expect(await file.clients.letterhead!('1', client.id), client.name).to.deep.equal(await hand.clients.letterhead!('1', client.id));
-    return { records, banks, withoutBank, countries, exempt, payments };
+    return { records, banks, withoutBank, countries, exempt, payments, terms: [...terms].sort() };
   }
 
   it("check finds nothing to stop the file, and shows the client's letterhead, account and unset settings", async function () {
@@ -337,7 +358,7 @@ describe('binding file: Dolibarr proposals and invoices read as the hand-written
     expect(text).to.include('letterhead, seller: Atelier Lumière, 12 rue des Lilas, Bâtiment B, 69002 Lyon; VAT FR12345678901');
     expect(text).to.include('letterhead, client: 8 place du Marché, 69003 Lyon; tax id FR98765432109');
     expect(text).to.include(
-      `FA2601-0001: bank account ${OPEN_IBAN}, CCBPFRPPLYO, Banque Populaire, Atelier Lumière SARL; VAT mention none; payment terms none`,
+      `FA2601-0001: bank account ${OPEN_IBAN}, CCBPFRPPLYO, Banque Populaire, Atelier Lumière SARL; VAT mention none; payment terms Due upon receipt`,
     );
     expect(text).to.include('settings with no row in this workspace (read as empty): FACTURE_TVAOPTION');
   });
