@@ -6,7 +6,7 @@
 // payment mode that is not a transfer, payment terms, a payment mode the portal has no word for,
 // a company not subject to VAT, in France and elsewhere);
 // then the client's invoice, pay and proposal pages served by the portal through each binding
-// are equal byte for byte. Payments are not compared: the hand binding lists the credit notes
+// are equal byte for byte, and their PDFs and the statement's in text. Payments are not compared: the hand binding lists the credit notes
 // used on an invoice with its payments, a union of two tables a file does not express.
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
@@ -18,6 +18,7 @@ import { checkBindingFile } from '../../plugins/file-binding/check.ts';
 import type { HostAdapter, InvoiceDetail, OfferDetail } from '../../src/core/ports/host.ts';
 import request from 'supertest';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
+import { binary, flatText as flat, pdfText } from '../support/pdf-text.ts';
 import { signedInAgent } from '../support/portal-harness.ts';
 import type { PortalOnHost } from '../support/portal-on-host.ts';
 import { insertClaireLogin, servePortalBeside, startDolibarrHost, unavailable, type DolibarrHost } from '../dolibarr/dolibarr-host.ts';
@@ -250,7 +251,7 @@ describe('binding file: Dolibarr proposals and invoices read as the hand-written
     }
   });
 
-  it("serves the client's invoice, pay and proposal pages byte for byte as the hand binding's", async function () {
+  it("serves the client's invoice, pay and proposal pages byte for byte as the hand binding's, and their PDFs in text", async function () {
     const { db, seed } = host;
     await insertClaireLogin(db, seed, await hashPassword(PASSWORD));
     // Online payments stay off: the file declares no payment write, so only the hand binding could
@@ -271,10 +272,22 @@ describe('binding file: Dolibarr proposals and invoices read as the hand-written
           const res = await agent.get(href);
           texts[`${href} ${res.status}`] = normalise(res.text);
         }
+        // The PDFs, where the letterhead, the account, the VAT mention and the terms are printed:
+        // their text, as a PDF's bytes carry the moment it was made.
+        for (const href of [
+          ...[seed.invoices.unpaid, seed.invoices.paid].map((id) => `${base}/invoices/${id}.pdf`),
+          ...[seed.proposals.signed, seed.proposals.accept].map((id) => `${base}/proposals/${id}.pdf`),
+          `${base}/invoices/statement.pdf`,
+        ]) {
+          const res = await agent.get(href).buffer(true).parse(binary);
+          texts[`${href} ${res.status}`] = res.status === 200 ? flat(await pdfText(res.body as Buffer)) : '';
+        }
         return texts;
       };
       const [byHand, byFile] = [await pages(hand), await pages(file)];
-      expect(Object.keys(byHand).filter((key) => key.endsWith(' 200'))).to.have.length.greaterThan(4);
+      expect(Object.keys(byHand).filter((key) => key.endsWith(' 200'))).to.have.length.greaterThan(9);
+      const invoicePdf = byFile[`/portal/${seed.workspaceSlug}/invoices/${seed.invoices.unpaid}.pdf 200`];
+      expect(invoicePdf).to.include('12 rue des Lilas').and.include('FR12345678901').and.include('Due upon receipt');
       for (const key of Object.keys(byHand)) {
         if (process.env.PAGES_DIR && byFile[key] !== byHand[key]) {
           const name = key.replace(/\W+/g, '_');
