@@ -361,6 +361,7 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
           providerReference: filled(payment.ext_payment_id),
           paidAt: payment.datep ?? new Date(0),
         })),
+        paymentTerms: filled(row.payment_terms),
         bank: account ? presentBankAccount(account, { currency, companyName: settings.companyName }) : null,
         vatExemption: vatExemption(settings),
         ...(letterhead ? presentLetterhead(letterhead) : {}),

@@ -61,6 +61,7 @@ import { openTaskCount } from './queries/tasks.ts';
 import { parseWrite, runWrite, type Statement } from './statements.ts';
 import { fileKnowledgeBasePort } from './knowledge.ts';
 import { fileProjectsPort } from './projects.ts';
+import { fileLegalDetails } from './legal.ts';
 import { fileTasksPort, TASK_PARAMS } from './tasks.ts';
 import { fileTicketsPort, NEW_TICKET_KEY, TICKET_PARAMS, type TicketWrites } from './tickets.ts';
 
@@ -159,6 +160,7 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     { table: file.staff.table, column: file.staff.key },
     ...Object.values(offerConcepts).map((c) => ({ table: c.table, column: c.key })),
     ...(file.invoices ? [{ table: file.invoices.table, column: file.invoices.key }] : []),
+    ...(file.invoices?.bank ? [{ table: file.invoices.bank.table, column: file.invoices.bank.key }] : []),
     ...(file.tasks ? [{ table: file.tasks.table, column: file.tasks.key }] : []),
     ...(file.projects ? [{ table: file.projects.table, column: file.projects.key }] : []),
     ...(file.knowledgeBase ? [{ table: file.knowledgeBase.table, column: file.knowledgeBase.key }] : []),
@@ -185,6 +187,8 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     staff: (id: string) => parseKey(kindOf(file.staff.table, file.staff.key), id),
     record: (table: string, key: string, id: string) => parseKey(kindOf(table, key), id),
   };
+  const bankSection = file.invoices?.bank;
+  const legal = fileLegalDetails(file, rule, (id) => (bankSection ? keyOf.record(bankSection.table, bankSection.key, id) : null));
 
   // The writes, checked once: a mistake stops the start with the write's name.
   const writeOf = (where: string, write: Write | undefined, offered: string[], scope: string[]) => {
@@ -362,6 +366,7 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     const [row] = (await query) as RecordRow[];
     if (!row) return null;
     const lines = await linesOf(concept, row, read);
+    const letterhead = await legal.letterhead(read, scope.ws, scope.client);
     const subtotal = cents(row.total_cents) - cents(row.tax_cents);
     return {
       ...offerSummary(kind, row),
@@ -371,6 +376,7 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
       subtotalCents: subtotal,
       taxCents: cents(row.tax_cents),
       terms: row.terms?.trim() || null,
+      ...letterhead,
     };
   }
 
@@ -488,11 +494,14 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
           id: payment.id,
           amountCents: cents(payment.amount_cents),
           method: payment.method ?? 'other',
+          ...(invoiceConcept.payments?.methodLabel ? { methodLabel: payment.method_label?.trim() || null } : {}),
           reference: payment.reference,
           number: payment.number,
           paidAt: payment.paid_at ?? new Date(0),
         }))
       : [];
+    const letterhead = await legal.letterhead(read, scope.ws, scope.client);
+    const details = await legal.invoice(read, scope.ws, scope.client, scope.record, row.currency ?? '');
     return {
       ...invoiceSummary(row),
       clientId: row.client_id,
@@ -501,6 +510,8 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
       taxCents: cents(row.tax_cents),
       notes: row.notes ?? '',
       payments,
+      ...details,
+      ...letterhead,
     };
   }
 
@@ -708,6 +719,16 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
         if (ws === null || ids.length === 0) return [];
         return (await clientRows(db, file, rule, ws, ids)).map((row) => ({ id: row.id, workspaceId: ws, name: row.name ?? '' }));
       },
+      // The statement's and a signed offer's letterhead, where the file gives one.
+      ...(file.letterhead
+        ? {
+            async letterhead(workspaceId: string, clientId: string) {
+              const ws = keyOf.workspace(workspaceId);
+              const client = keyOf.client(clientId);
+              return ws === null || client === null ? null : legal.letterhead(db, ws, client);
+            },
+          }
+        : {}),
     },
     contacts: {
       async findById(workspaceId, contactId) {

@@ -5,11 +5,11 @@
 import type { Knex } from 'knex';
 import { findClaimProblems, type OfferKind } from '../../src/index.ts';
 import { createFileBinding, type FileBinding } from './adapter.ts';
-import type { BindingFile, Join, Value, Where } from './format.ts';
+import { type BindingFile, type Join, settingNames, type Value, type Where } from './format.ts';
 import { BindingFileError, readBindingFile } from './load.ts';
 import { readColumnTypes } from './keys.ts';
 import { articleCount } from './queries/knowledge.ts';
-import { indexColumns, indexParts, joinedRows, prepareError, statusValues } from './queries/inspect.ts';
+import { indexColumns, indexParts, joinedRows, prepareError, statusValues, unsetSettings } from './queries/inspect.ts';
 import { baseColumnOf, recordQuery } from './queries/records.ts';
 
 export interface CheckReport {
@@ -193,6 +193,12 @@ async function problemsOf(db: Knex, binding: FileBinding): Promise<string[]> {
     ['staff', file.staff],
   ] as const)
     problems.push(...(await repeatedRows(db, name, concept)));
+  // The letterhead reads the client's row with its own joins; an account is one row of its table.
+  if (file.letterhead?.joins)
+    problems.push(
+      ...(await repeatedRows(db, 'letterhead', { ...file.clients, joins: [...(file.clients.joins ?? []), ...file.letterhead.joins] })),
+    );
+  if (file.invoices?.bank) problems.push(...(await repeatedRows(db, 'invoices.bank', file.invoices.bank)));
   return problems;
 }
 
@@ -278,6 +284,7 @@ async function viewOf(db: Knex, binding: FileBinding, ask: { workspace?: string;
     const offered = adapter.tickets.offers ?? [];
     lines.push(`    the client may: ${offered.length === 0 ? 'only read (no ticket write declared)' : offered.join(', ')}`);
   }
+  lines.push(...(await documentDetails(db, binding, workspace.id, client.id)));
   const advice = [];
   for (const section of recordSections(file))
     advice.push(await indexAdvice(db, section.name, section.concept), await searchAdvice(db, section.name, section.concept));
@@ -289,6 +296,42 @@ async function viewOf(db: Knex, binding: FileBinding, ask: { workspace?: string;
   );
   if (unmapped.length > 0)
     lines.push(`Not mapped, so off in the portal: ${unmapped.join(', ')}, and every section the format has no place for yet.`);
+  return lines;
+}
+
+const listed = (values: Array<string | null | undefined> | null | undefined) => values?.filter(Boolean).join(', ') || 'none';
+
+/**
+ * The documents' details one client's records carry: the letterhead, and the bank account, VAT
+ * mention and payment terms of the client's latest invoice; then the settings the file reads that
+ * the workspace has no row for (a name misspelt, or a setup not done), which print as empty.
+ */
+async function documentDetails(db: Knex, binding: FileBinding, workspaceId: string, clientId: string): Promise<string[]> {
+  const { adapter, file } = binding;
+  const lines: string[] = [];
+  if (file.letterhead && adapter.clients.letterhead) {
+    const parties = await adapter.clients.letterhead(workspaceId, clientId);
+    const seller = parties?.seller;
+    const buyer = parties?.buyer;
+    if (seller)
+      lines.push(
+        `  letterhead, seller: ${listed([seller.legalName, ...(seller.addressLines ?? [])])}; VAT ${seller.vatId ?? 'none'}; registration ${seller.registrationNumber ?? 'none'}`,
+      );
+    if (buyer) lines.push(`  letterhead, client: ${listed(buyer.addressLines)}; tax id ${buyer.taxId ?? 'none'}`);
+  }
+  const invoices = file.invoices;
+  if (invoices && adapter.invoices && (invoices.bank || invoices.vatExemption || invoices.paymentTerms)) {
+    const [latest] = (await adapter.invoices.list(workspaceId, clientId, {}, { limit: 1 })).items;
+    const invoice = latest ? await adapter.invoices.find(workspaceId, clientId, latest.id) : null;
+    if (invoice) {
+      const bank = invoice.bank;
+      lines.push(
+        `  ${invoice.number}: bank account ${bank ? listed([bank.iban, bank.bic, bank.bankName, bank.accountHolder]) : 'none'}; VAT mention ${invoice.vatExemption ? listed([invoice.vatExemption.reason, invoice.vatExemption.note]) : 'none'}; payment terms ${invoice.paymentTerms ?? 'none'}`,
+      );
+    }
+  }
+  const unset = file.settings ? await unsetSettings(db, file.settings, settingNames(file), binding.rule.fixedId ?? workspaceId) : [];
+  if (unset.length > 0) lines.push(`  settings with no row in this workspace (read as empty): ${unset.join(', ')}`);
   return lines;
 }
 

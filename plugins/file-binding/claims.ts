@@ -3,12 +3,14 @@
 // the file does not fit before any page is served, as it does for the hand-written bindings.
 import type { HostClaim, HostConcept } from '../../src/index.ts';
 import type {
+  Address,
   BindingFile,
   InvoiceConcept,
   KnowledgeBaseConcept,
   Lines,
   OfferConcept,
   ProjectConcept,
+  SettingsSource,
   TaskConcept,
   TicketConcept,
   Value,
@@ -27,13 +29,14 @@ function linesClaims(concept: HostConcept, lines: Lines | undefined): HostClaim[
   return scope.claims(concept, lines.where);
 }
 
-/** Claims of one concept: its key, its where, its joins and each value given. */
+/** Claims of one concept: its key, its where, its joins and each value given (`settings`: the settings table they may read). */
 function conceptClaims(
   concept: HostConcept,
   section: { table: string; key: string; joins?: Scope['joins'] | undefined; where?: Parameters<Scope['where']>[0] },
   values: Array<Value | undefined>,
+  settings?: SettingsSource,
 ): HostClaim[] {
-  const scope = new Scope(section.table, section.joins ?? []);
+  const scope = new Scope(section.table, section.joins ?? []).readingSettings(settings, '');
   scope.from();
   scope.column(section.key);
   scope.where(section.where);
@@ -65,10 +68,57 @@ function offerClaims(concept: 'proposal' | 'quotation', offer: OfferConcept | un
   ];
 }
 
-function invoiceClaims(invoice: InvoiceConcept | undefined): HostClaim[] {
+const addressValues = (address: Address | undefined): Array<Value | undefined> =>
+  address ? [address.street, address.postcode, address.town, address.country, address.countryCode] : [];
+
+/** The letterhead reads the client's row, its own joins and the settings. */
+function letterheadClaims(file: BindingFile): HostClaim[] {
+  const { letterhead, clients } = file;
+  if (!letterhead) return [];
+  const { seller, buyer } = letterhead;
+  return conceptClaims(
+    'company',
+    { ...clients, joins: [...(clients.joins ?? []), ...(letterhead.joins ?? [])] },
+    [
+      clients.workspace,
+      seller?.legalName,
+      seller?.vatId,
+      seller?.registration,
+      ...addressValues(seller?.address),
+      buyer?.taxId,
+      ...addressValues(buyer?.address),
+    ],
+    file.settings,
+  );
+}
+
+/** An invoice's bank account, VAT mention and payment terms: read with the invoice's row, then the account. */
+function invoiceLegalClaims(invoice: InvoiceConcept, settings: SettingsSource | undefined): HostClaim[] {
+  const { bank, vatExemption } = invoice;
+  const scope = new Scope(invoice.table, invoice.joins ?? []).readingSettings(settings, '');
+  scope.from();
+  if (bank?.when) scope.condition(bank.when);
+  for (const value of [
+    ...(bank?.account ?? []),
+    vatExemption?.when.value,
+    vatExemption?.note,
+    vatExemption?.certificate,
+    invoice.paymentTerms,
+  ])
+    if (value !== undefined) scope.value(value);
+  return [
+    ...scope.claims('invoice', invoice.where),
+    ...(bank
+      ? conceptClaims('invoice', bank, [bank.workspace, bank.iban, bank.bic, bank.bankName, bank.holder, bank.currency], settings)
+      : []),
+  ];
+}
+
+function invoiceClaims(invoice: InvoiceConcept | undefined, settings: SettingsSource | undefined): HostClaim[] {
   if (!invoice) return [];
   const payments = invoice.payments;
   return [
+    ...invoiceLegalClaims(invoice, settings),
     ...conceptClaims('invoice', invoice, [
       invoice.workspace,
       invoice.client,
@@ -91,6 +141,7 @@ function invoiceClaims(invoice: InvoiceConcept | undefined): HostClaim[] {
           payments.amount,
           payments.date,
           payments.method,
+          payments.methodLabel,
           payments.reference,
           payments.number,
         ])
@@ -211,7 +262,8 @@ export function bindingClaims(file: BindingFile): HostClaim[] {
     ...staffScope.claims('staffUser'),
     ...offerClaims('proposal', file.proposals),
     ...offerClaims('quotation', file.quotations),
-    ...invoiceClaims(file.invoices),
+    ...invoiceClaims(file.invoices, file.settings),
+    ...letterheadClaims(file),
     ...taskClaims(file.tasks),
     ...projectClaims(file.projects),
     ...knowledgeClaims(file.knowledgeBase),

@@ -46,11 +46,14 @@ export type Value =
   | { concat: Value[]; separator?: string }
   | { first: Value[] }
   | { constant: string | number }
-  | { map: Value; values: Record<string, string>; otherwise?: string }
+  | { map: Value; values: Record<string, string>; otherwise?: string; else?: Value }
   | { sumOfRows: SumOf[] }
   | { sum: Value[]; minus?: Value[] }
   | { product: Value[] }
-  | { sign: Value };
+  | { sign: Value }
+  | { lower: Value }
+  | { setting: string }
+  | { split: Value; by: string; part: number };
 
 /** A column summed over the rows of another table that point at the record. */
 export interface SumOf {
@@ -71,7 +74,15 @@ const valueSchema: z.ZodType<Value> = z.lazy(() =>
     z.strictObject({ concat: z.array(valueSchema).min(1).max(8), separator: z.string().max(10).optional() }),
     z.strictObject({ first: z.array(valueSchema).min(1).max(8) }),
     z.strictObject({ constant: z.union([z.string().max(500), z.number()]) }),
-    z.strictObject({ map: valueSchema, values: z.record(z.string(), z.string()), otherwise: z.string().optional() }),
+    // `else`: a value for a host value not listed, read from the row (instead of the fixed `otherwise`).
+    z
+      .strictObject({
+        map: valueSchema,
+        values: z.record(z.string(), z.string()),
+        otherwise: z.string().optional(),
+        else: valueSchema.optional(),
+      })
+      .refine((map) => map.otherwise === undefined || map.else === undefined, 'a map takes otherwise (fixed) or else (a value), not both'),
     // Columns summed over the rows of other tables that point at this one, added up (Dolibarr's
     // payments and credit notes used on an invoice):
     // `{ sumOfRows: [{ column: amount, of: llx_paiement_facture, on: { fk_facture: rowid } }] }`.
@@ -93,6 +104,12 @@ const valueSchema: z.ZodType<Value> = z.lazy(() =>
     z.strictObject({ sum: z.array(valueSchema).min(1).max(8), minus: z.array(valueSchema).min(1).max(8).optional() }),
     z.strictObject({ product: z.array(valueSchema).min(2).max(4) }),
     z.strictObject({ sign: valueSchema }),
+    // Text in lower case (a host's code, where the portal's words are lower case).
+    z.strictObject({ lower: valueSchema }),
+    // One of the workspace's settings (the file's `settings` table), by its name: `{ setting: COMPANY_NAME }`.
+    z.strictObject({ setting: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'a setting is named by letters, digits, _ . -') }),
+    // A part of text kept with a separator ('1:FR:France' → part 2 by ':' is FR), counted from 1.
+    z.strictObject({ split: valueSchema, by: z.string().min(1).max(5), part: z.number().int().min(1).max(20) }),
   ]),
 );
 
@@ -222,6 +239,87 @@ const offerSchema = z.strictObject({
 });
 export type OfferConcept = z.infer<typeof offerSchema>;
 
+/**
+ * The documents' details an invoice or an offer carries besides its figures: the settings table
+ * they may read (a key/value table of the workspace's setup), the letterhead (the agency and the
+ * client company), the bank account an invoice is paid into and why it charges no VAT. Each is
+ * optional; a value of a setting (`{ setting: NAME }`) is read only in these sections.
+ */
+const settingsSchema = z.strictObject({
+  table: tableName,
+  /** The column holding a setting's name, and the one holding its value. */
+  name: name('settings.name (the name column)'),
+  value: name('settings.value (the value column)'),
+  /** The column saying whose setting a row is; absent, every row is every workspace's. */
+  workspace: name('settings.workspace (the workspace column)').optional(),
+  /** Values of that column whose rows hold for every workspace; a workspace's own row wins over them. */
+  shared: z.array(scalar).min(1).max(4).optional(),
+});
+export type SettingsSource = z.infer<typeof settingsSchema>;
+
+/** A postal address: the street (one line per line of the text), "postcode town", the country. */
+const addressSchema = z.strictObject({
+  street: valueSchema.optional(),
+  postcode: valueSchema.optional(),
+  town: valueSchema.optional(),
+  country: valueSchema.optional(),
+  /** The country's code, which tells whether the two parties are in the same country (see countries). */
+  countryCode: valueSchema.optional(),
+});
+export type Address = z.infer<typeof addressSchema>;
+
+/**
+ * The agency (seller) and the client company (buyer) as an invoice's and an offer's letterhead
+ * names them, read with the client's row (the clients table and these joins). `countries`:
+ * `whenDifferent` prints the countries only when the two parties' country codes differ.
+ */
+const letterheadSchema = z.strictObject({
+  joins: z.array(joinSchema).max(4).optional(),
+  seller: z
+    .strictObject({
+      legalName: valueSchema.optional(),
+      address: addressSchema.optional(),
+      vatId: valueSchema.optional(),
+      registration: valueSchema.optional(),
+    })
+    .optional(),
+  buyer: z.strictObject({ address: addressSchema.optional(), taxId: valueSchema.optional() }).optional(),
+  countries: z.enum(['always', 'whenDifferent'], { error: 'countries is always or whenDifferent' }).default('always'),
+});
+
+/**
+ * The account an invoice is paid into by transfer: where `when` holds on the invoice's row, the
+ * first of `account`'s values that is set and not one of `unset`, as a key of the accounts table,
+ * in the workspace and its `where` (open accounts). Offered only with an IBAN, and, given
+ * `currency`, only in the invoice's currency.
+ */
+const bankSchema = z.strictObject({
+  when: conditionSchema.optional(),
+  account: z.array(valueSchema).min(1, 'account lists the values that name the account, the first set one wins: [account_id]').max(4),
+  unset: z.array(scalar).max(4).optional(),
+  ...tableConcept,
+  ...workspaceRef,
+  iban: valueSchema,
+  bic: valueSchema.optional(),
+  bankName: valueSchema.optional(),
+  holder: valueSchema.optional(),
+  currency: valueSchema.optional(),
+});
+export type BankSection = z.infer<typeof bankSchema>;
+
+/**
+ * Why an invoice charges no VAT: where `when.value` (trimmed, in any case) is one of `when.in`,
+ * the reason and the host's own wording.
+ */
+const vatExemptionSchema = z.strictObject({
+  when: z.strictObject({ value: valueSchema, in: z.array(scalar).min(1).max(8) }),
+  reason: z.enum(['reverse_charge', 'not_taxable', 'small_business', 'exempt'], {
+    error: 'reason is one of reverse_charge, not_taxable, small_business, exempt',
+  }),
+  note: valueSchema.optional(),
+  certificate: valueSchema.optional(),
+});
+
 const invoiceSchema = z.strictObject({
   ...tableConcept,
   ...workspaceRef,
@@ -239,6 +337,10 @@ const invoiceSchema = z.strictObject({
   date: valueSchema,
   due: valueSchema.optional(),
   notes: valueSchema.optional(),
+  /** The host's own wording of the payment terms. */
+  paymentTerms: valueSchema.optional(),
+  bank: bankSchema.optional(),
+  vatExemption: vatExemptionSchema.optional(),
   lines: linesSchema.optional(),
   payments: z
     .strictObject({
@@ -247,6 +349,8 @@ const invoiceSchema = z.strictObject({
       amount: valueSchema,
       date: valueSchema,
       method: valueSchema.optional(),
+      /** The host's own name of a method the portal has no word for ("Bill of exchange"), shown instead of "Other". */
+      methodLabel: valueSchema.optional(),
       reference: valueSchema.optional(),
       number: valueSchema.optional(),
     })
@@ -479,6 +583,8 @@ export const bindingFileSchema = z
     projects: projectSchema.optional(),
     knowledgeBase: knowledgeBaseSchema.optional(),
     tickets: ticketSchema.optional(),
+    settings: settingsSchema.optional(),
+    letterhead: letterheadSchema.optional(),
   })
   .superRefine((file, ctx) => {
     if (!file.workspace === !file.workspaces)
@@ -522,8 +628,35 @@ export const bindingFileSchema = z
             message: `${concept} needs workspace: the column that says whose it is, as workspaces is a table`,
           });
       }
+    for (const where of settingUses(file, []).filter((use) => !use.allowed || !file.settings))
+      ctx.addIssue({
+        code: 'custom',
+        path: where.path,
+        message: where.allowed
+          ? 'a setting is read from the settings table: add settings (table, name, value)'
+          : 'a setting is read only in letterhead, invoices.bank and invoices.vatExemption',
+      });
   });
 
+/** Where a section may read a setting: the documents' details, which belong to the workspace. */
+const SETTING_SECTIONS = [['letterhead'], ['invoices', 'bank'], ['invoices', 'vatExemption']];
+
+/** Every setting value the file reads, where, and whether a setting may be read there. */
+function settingUses(
+  value: unknown,
+  path: Array<string | number>,
+): Array<{ name: string; path: Array<string | number>; allowed: boolean }> {
+  if (typeof value !== 'object' || value === null) return [];
+  if (!Array.isArray(value) && 'setting' in value && typeof value.setting === 'string' && path.length > 0) {
+    const allowed = SETTING_SECTIONS.some((section) => section.every((part, i) => path[i] === part));
+    return [{ name: value.setting, path, allowed }];
+  }
+  return Object.entries(value).flatMap(([key, inner]) => settingUses(inner, [...path, Array.isArray(value) ? Number(key) : key]));
+}
+
 export type BindingFile = z.infer<typeof bindingFileSchema>;
+
+/** The names of the settings a file reads, each once (for check: which have no row). */
+export const settingNames = (file: BindingFile): string[] => [...new Set(settingUses(file, []).map((use) => use.name))];
 
 export type PasswordFormatName = z.infer<typeof staffPasswordSchema>['format'];

@@ -4,7 +4,7 @@
 // the start-up check verifies against the schema) are exactly what its statements touch.
 import type { Knex } from 'knex';
 import type { HostClaim, HostConcept } from '../../src/index.ts';
-import type { Condition, Join, PlainWhere, PointingRow, SumOf, Value, Where } from './format.ts';
+import type { Condition, Join, PlainWhere, PointingRow, SettingsSource, SumOf, Value, Where } from './format.ts';
 
 export interface Sql {
   sql: string;
@@ -27,6 +27,8 @@ export class Scope {
   private sums = 0;
   private others = 0;
   private readonly tables = new Map<string, string>();
+  /** The settings table and the workspace whose settings a `{ setting }` value reads (see readingSettings). */
+  private settings: { source: SettingsSource; workspaceId: string } | null = null;
 
   /**
    * `self`: the alias of the concept's own table, "r" unless the scope is read inside another's
@@ -42,6 +44,37 @@ export class Scope {
       if (this.tables.has(join.as)) throw new Error(`the alias ${join.as} is used twice`);
       this.tables.set(join.as, join.table);
     }
+  }
+
+  /** Lets `{ setting }` values read this workspace's settings: only the documents' details do (format.ts). */
+  readingSettings(source: SettingsSource | undefined, workspaceId: string): this {
+    this.settings = source ? { source, workspaceId } : null;
+    return this;
+  }
+
+  /**
+   * One setting of the workspace: its own row, else a row shared by every workspace (`shared`),
+   * else null. The workspace is a bound value: a setting is never read past the workspace.
+   */
+  private setting(settingName: string): Sql {
+    if (!this.settings) throw new Error(`the setting ${settingName} is read where no settings are (see settings in the file)`);
+    const { source, workspaceId } = this.settings;
+    const alias = quoteName(`k${++this.sums}`);
+    const col = (column: string) => {
+      this.note(source.table, column);
+      return `${alias}.${quoteName(column)}`;
+    };
+    const value = col(source.value);
+    const named = `${col(source.name)} = ?`;
+    if (source.workspace === undefined)
+      return sql(`(select ${value}::text from ${quoteTable(source.table)} as ${alias} where ${named} limit 1)`, [settingName]);
+    const owner = col(source.workspace);
+    const shared = (source.shared ?? []).map(String);
+    const whose = shared.length > 0 ? `(${owner} = ? or ${owner} in (${shared.map(() => '?').join(', ')}))` : `${owner} = ?`;
+    return sql(
+      `(select ${value}::text from ${quoteTable(source.table)} as ${alias} where ${named} and ${whose} order by (${owner} = ?) desc limit 1)`,
+      [settingName, workspaceId, ...shared, workspaceId],
+    );
   }
 
   /** A column of the concept's table (`name`) or of a join (`c.settings`). */
@@ -103,6 +136,15 @@ export class Scope {
         parts.flatMap((p) => p.bindings),
       );
     }
+    if ('setting' in value) return this.setting(value.setting);
+    if ('lower' in value) {
+      const inner = this.value(value.lower);
+      return sql(`lower((${inner.sql})::text)`, inner.bindings);
+    }
+    if ('split' in value) {
+      const inner = this.value(value.split);
+      return sql(`nullif(split_part((${inner.sql})::text, ?::text, ?::int), '')`, [...inner.bindings, value.by, value.part]);
+    }
     if ('sign' in value) {
       // Rounded to cents first: an amount left by floating-point sums (0.0000001) is settled.
       const inner = this.value(value.sign);
@@ -111,7 +153,12 @@ export class Scope {
     const inner = this.value(value.map);
     const entries = Object.entries(value.values);
     const cases = entries.map(() => 'when ? then ?').join(' ');
-    return sql(`(case (${inner.sql})::text ${cases} else ?::text end)`, [...inner.bindings, ...entries.flat(), value.otherwise ?? null]);
+    const otherwise = value.else === undefined ? sql('?::text', [value.otherwise ?? null]) : this.text(value.else);
+    return sql(`(case (${inner.sql})::text ${cases} else ${otherwise.sql} end)`, [
+      ...inner.bindings,
+      ...entries.flat(),
+      ...otherwise.bindings,
+    ]);
   }
 
   /** Correlated sums over other tables' rows, added up; each alias is fresh, so sums never collide. */
@@ -254,11 +301,13 @@ function aliasesOf(value: Value): string[] {
   if ('json' in value) return aliasesOf(value.json);
   if ('concat' in value) return value.concat.flatMap(aliasesOf);
   if ('first' in value) return value.first.flatMap(aliasesOf);
-  if ('map' in value) return aliasesOf(value.map);
+  if ('map' in value) return [...aliasesOf(value.map), ...(value.else === undefined ? [] : aliasesOf(value.else))];
+  if ('lower' in value) return aliasesOf(value.lower);
   if ('sumOfRows' in value) return value.sumOfRows.flatMap((part) => Object.values(part.on).flatMap(aliasesOf));
   if ('sum' in value) return [...value.sum, ...(value.minus ?? [])].flatMap(aliasesOf);
   if ('product' in value) return value.product.flatMap(aliasesOf);
   if ('sign' in value) return aliasesOf(value.sign);
+  if ('split' in value) return aliasesOf(value.split);
   return [];
 }
 

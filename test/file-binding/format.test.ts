@@ -124,6 +124,58 @@ describe('binding file format', function () {
     // Once answered, the file reads.
     expect(problemsOf(MINIMAL)).to.deep.equal([]);
   });
+  it("reads settings only in the documents' details, and says what a letterhead, a bank and a VAT mention need", function () {
+    const INVOICES = `invoices:
+  table: invoices
+  key: id
+  client: company_id
+  number: number
+  status: { column: state, states: { open: [1], paid: [2] } }
+  currency: { constant: EUR }
+  total: total
+  date: issued_on
+`;
+    const letterhead = `letterhead:
+  seller: { legalName: { setting: COMPANY_NAME }, address: { country: { split: { setting: COUNTRY }, by: ':', part: 3 } } }
+  buyer: { address: { street: street, countryCode: country } }
+  countries: whenDifferent
+`;
+    // A setting read without a settings table, and one read where no setting may be.
+    const problems = problemsOf(`${MINIMAL}${INVOICES.replace('number: number', 'number: { setting: NEXT_NUMBER }')}${letterhead}`);
+    expect(problems).to.include('line 11: invoices.number: a setting is read only in letterhead, invoices.bank and invoices.vatExemption');
+    expect(problems).to.include(
+      'line 17: letterhead.seller.legalName: a setting is read from the settings table: add settings (table, name, value)',
+    );
+    const file = parseBindingFile(
+      `${MINIMAL}settings: { table: config, name: key, value: val, workspace: company, shared: [0] }
+${letterhead}${INVOICES}  bank:
+    when: { anyOf: [{ pay_mode: null }, { pay_mode: transfer }] }
+    account: [bank_account_id, { setting: DEFAULT_ACCOUNT }]
+    unset: [0]
+    table: accounts
+    key: id
+    where: { closed: false }
+    iban: iban
+  vatExemption: { when: { value: { setting: VAT_SCHEME }, in: [small] }, reason: small_business, note: { setting: VAT_NOTE } }
+  paymentTerms: terms
+`,
+      'crm.yaml',
+    );
+    expect(file.letterhead?.countries).to.equal('whenDifferent');
+    expect(file.invoices?.bank?.account).to.have.length(2);
+    const wrong = problemsOf(
+      `${MINIMAL}${INVOICES}  bank: { account: [], table: accounts, key: id }
+  vatExemption: { when: { value: scheme, in: [small] }, reason: tax_free }
+letterhead: { countries: sometimes }
+`,
+    );
+    expect(wrong).to.include(
+      'line 16: invoices.bank.account: account lists the values that name the account, the first set one wins: [account_id]',
+    );
+    expect(wrong).to.include('line 16: invoices.bank.iban: missing');
+    expect(wrong).to.include('line 17: invoices.vatExemption.reason: reason is one of reverse_charge, not_taxable, small_business, exempt');
+    expect(wrong).to.include('line 18: letterhead.countries: countries is always or whenDifferent');
+  });
 });
 
 describe('declared statements', function () {

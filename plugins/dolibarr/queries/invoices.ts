@@ -178,6 +178,11 @@ export interface InvoiceDetailRow extends InvoiceRow {
   fk_account: number | null;
   /** The llx_c_paiement code of its payment mode (Facture::$mode_reglement_code); null when unset. */
   mode_code: string | null;
+  /**
+   * Its payment terms' wording (llx_c_payment_term of fk_cond_reglement) as the invoice PDF prints
+   * it when no translation of the term's code is loaded: the text for documents, else the label.
+   */
+  payment_terms: string | null;
 }
 
 export async function findInvoice(
@@ -186,8 +191,14 @@ export async function findInvoice(
 ): Promise<InvoiceDetailRow | null> {
   const row = await scopedInvoices(db, args)
     .leftJoin('llx_c_paiement as mode', 'mode.id', 'f.fk_mode_reglement')
+    .leftJoin('llx_c_payment_term as term', 'term.rowid', 'f.fk_cond_reglement')
     .where('f.rowid', args.invoiceId)
-    .first<InvoiceDetailRow | undefined>([...invoiceColumns(db), 'f.fk_account', 'mode.code as mode_code']);
+    .first<InvoiceDetailRow | undefined>([
+      ...invoiceColumns(db),
+      'f.fk_account',
+      'mode.code as mode_code',
+      db.raw("coalesce(nullif(trim(term.libelle_facture), ''), term.libelle) as payment_terms"),
+    ]);
   return row ?? null;
 }
 

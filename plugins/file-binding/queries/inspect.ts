@@ -1,8 +1,8 @@
-// What `check` reads of the live database, read-only: the status values a concept's rows hold, and
-// whether a concept's joins repeat its rows.
+// What `check` reads of the live database, read-only: the status values a concept's rows hold,
+// whether a concept's joins repeat its rows, and which settings the file reads have no row.
 import type { Knex } from 'knex';
-import type { Join, Value, Where } from '../format.ts';
-import { raw, Scope } from '../sql.ts';
+import type { Join, SettingsSource, Value, Where } from '../format.ts';
+import { and, raw, Scope, sql } from '../sql.ts';
 
 interface Inspected {
   table: string;
@@ -108,4 +108,24 @@ export async function indexParts(
     method: row.method,
     parts: row.definitions.map((definition, i) => ({ definition, opclass: row.opclasses[i]! })),
   }));
+}
+
+/** The settings among `names` the workspace has no row for (its own, or one shared by every workspace). */
+export async function unsetSettings(db: Knex, settings: SettingsSource, names: string[], workspaceId: string): Promise<string[]> {
+  if (names.length === 0) return [];
+  const scope = new Scope(settings.table);
+  const name = scope.column(settings.name);
+  const parts = [sql(`${name.sql} in (${names.map(() => '?').join(', ')})`, names)];
+  if (settings.workspace !== undefined) {
+    const owner = scope.column(settings.workspace);
+    const owners = [workspaceId, ...(settings.shared ?? []).map(String)];
+    parts.push(sql(`${owner.sql} in (${owners.map(() => '?').join(', ')})`, owners));
+  }
+  const found = (await db
+    .queryBuilder()
+    .from(raw(db, scope.from()))
+    .whereRaw(raw(db, and(parts)))
+    .distinct(db.raw(`${name.sql}::text as name`))) as Array<{ name: string }>;
+  const set = new Set(found.map((row) => row.name));
+  return names.filter((n) => !set.has(n));
 }

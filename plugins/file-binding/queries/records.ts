@@ -353,6 +353,7 @@ export interface PaymentRow {
   amount_cents: string;
   paid_at: Date | null;
   method: string | null;
+  method_label: string | null;
   reference: string | null;
   number: string | null;
 }
@@ -383,6 +384,7 @@ export async function paymentRows(
       as(db, centsOf(scope, payments.amount, concept.amounts), 'amount_cents'),
       as(db, date, 'paid_at'),
       as(db, textOf(scope, payments.method), 'method'),
+      as(db, textOf(scope, payments.methodLabel), 'method_label'),
       as(db, textOf(scope, payments.reference), 'reference'),
       as(db, textOf(scope, payments.number), 'number'),
     );
