@@ -280,8 +280,12 @@ export function recordQuery(
     );
 }
 
-/** How many of a client's records a filter selects, up to `countLimit`. */
-export function recordCount(
+/**
+ * How many of a client's records a filter selects, up to `countLimit`: the base table alone where
+ * the filter names no join (a status column of its own), stopping at the limit, so an index on
+ * (client, status) finds the open ones of a client with years of history directly (see check).
+ */
+function boundedCount(
   db: Knex,
   record: RecordConcept,
   rule: WorkspaceRule,
@@ -291,25 +295,56 @@ export function recordCount(
   countLimit: number,
 ): Knex.QueryBuilder {
   const rows = filteredRows(db, record, rule, workspaceId, clientId, filter).query.limit(countLimit).select(db.raw('1'));
-  return db.from(rows.as('counted')).select(db.raw('count(*)::int as n'));
+  return db.from(rows.as('counted')).select(db.raw('count(*)::int'));
 }
 
-/** The open invoices' balances per currency, over the first `countLimit` of them. */
-export function outstandingQuery(
+/** A client's open offers and all its offers, each counted up to `countLimit`, in one statement. */
+export function offerCountsQuery(
+  db: Knex,
+  concept: OfferConcept,
+  rule: WorkspaceRule,
+  workspaceId: string,
+  clientId: string,
+  countLimit: number,
+): Knex.QueryBuilder {
+  const record: RecordConcept = { kind: 'offer', concept };
+  const count = (filter: RecordFilter) => boundedCount(db, record, rule, workspaceId, clientId, filter, countLimit);
+  return db.queryBuilder().select(db.raw('(?) as "open"', [count({ states: ['open'] })]), db.raw('(?) as "total"', [count({})]));
+}
+
+/**
+ * The first `countLimit` of a client's open invoices in one statement, per currency: how many, how
+ * many are overdue on `overdueOn`, and their balances summed. The open rows are found on the base
+ * table alone (as a count is, see boundedCount) and read once; only those rows meet the joins the
+ * currency, balance and due day name.
+ */
+export function openInvoicesQuery(
   db: Knex,
   concept: InvoiceConcept,
   rule: WorkspaceRule,
   workspaceId: string,
   clientId: string,
   countLimit: number,
-) {
-  const rows = recordQuery(db, { kind: 'invoice', concept }, rule, workspaceId, clientId, { states: ['open'] }, countLimit);
+  overdueOn: string,
+): Knex.QueryBuilder {
+  const open = filteredRows(db, { kind: 'invoice', concept }, rule, workspaceId, clientId, { states: ['open'] });
+  const { sql: rowsSql, bindings } = open.query.limit(countLimit).select(db.raw('"r".*')).toSQL();
+  const scope = new Scope(concept.table, concept.joins ?? []);
+  const columns = columnsOf(scope, concept);
+  const { balance } = balanceOf(scope, concept, columns.total);
+  const due = dayOf(scope, concept.due);
+  const currency = textOf(scope, concept.currency);
   return db
-    .from(rows.as('open'))
-    .whereNotNull('currency')
-    .groupBy('currency')
-    .orderBy('currency')
-    .select('currency', db.raw('sum(balance_cents)::text as cents'));
+    .queryBuilder()
+    .from(raw(db, scope.from(true, sql(rowsSql, [...bindings]))))
+    .groupByRaw('1')
+    .orderByRaw('1')
+    .select(
+      as(db, currency, 'currency'),
+      db.raw('count(*)::int as "unpaid"'),
+      db.raw(`(count(*) filter (where (${due.sql}) < ?))::int as "overdue"`, [...due.bindings, overdueOn] as Knex.RawBinding[]),
+      db.raw(`sum(${balance.sql})::text as "cents"`, balance.bindings as Knex.RawBinding[]),
+    );
 }
 
 export interface LineRow {
