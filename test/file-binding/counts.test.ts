@@ -3,8 +3,11 @@
 // and a few open ones: the counts, the overdue ones and the outstanding balance are what the lists
 // show, to the cent; each section is one statement counting on the base table alone (the status is
 // a column of it); where the host has the (client, status) index `check` proposes, the counts read
-// through it; and `check` names that index until it exists.
+// through it; `check` names that index until it exists; and a balance read through a join is
+// summed row by row, as the list shows it.
 import { expect } from 'chai';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { createFileBinding, type FileBinding } from '../../plugins/file-binding/adapter.ts';
@@ -86,11 +89,11 @@ describe('binding file: the dashboard counts of a client with a long history', f
   });
 
   /** Every invoice of client 1 the list shows with `filter`, page by page. */
-  async function listed(filter: { status?: Array<'open'>; overdue?: boolean }) {
+  async function listed(filter: { status?: Array<'open'>; overdue?: boolean }, through = binding) {
     const items = [];
     let after: string | null = null;
     for (let page = 0; page < 100; page += 1) {
-      const result = await binding.adapter.invoices!.list('1', '1', filter, { limit: 50, after });
+      const result = await through.adapter.invoices!.list('1', '1', filter, { limit: 50, after });
       items.push(...result.items);
       if (!result.next) return items;
       after = result.next;
@@ -177,5 +180,32 @@ describe('binding file: the dashboard counts of a client with a long history', f
     expect(invoicesPlan, invoicesPlan).to.match(through('invoices_client_status'));
     // No row is read twice: the open invoices are not looked up again by their key.
     expect(invoicesPlan, invoicesPlan).not.to.include('invoices_pkey');
+  });
+
+  it('sums a balance read through a join row by row, as the list shows it', async function () {
+    // A file whose balance adds the client's own (clients.balance): each invoice meets its client first.
+    const folder = mkdtempSync(path.join(tmpdir(), 'counts-'));
+    const file = path.join(folder, 'joined-balance.yaml');
+    writeFileSync(file, readFileSync(FILE, 'utf8').replace('  balance: balance\n', '  balance: { sum: [balance, c.balance] }\n'));
+    const [client] = (await db.raw('select balance::text as balance from clients where id = 1')).rows as Array<{ balance: string }>;
+    await db.raw('update clients set balance = 0.125 where id = 1');
+    try {
+      const joined = await createFileBinding(db, readBindingFile(file), { name: 'joined' });
+      const summary = await joined.adapter.summaries.forClient('1', '1', '1');
+      const open = await listed({ status: ['open'] }, joined);
+      expect(summary.invoices.unpaid).to.equal(open.length);
+      const cents = open.reduce((sum, invoice) => sum + invoice.balanceCents, 0);
+      const [row] = (
+        await db.raw(
+          `select sum(round((balance + 0.125) * 100))::text as cents from invoices
+          where client_id = 1 and company_id = 1 and status_id in (2, 3) and is_deleted = 0 and deleted_at is null`,
+        )
+      ).rows as Array<{ cents: string }>;
+      expect(cents).to.equal(Number(row!.cents));
+      expect(summary.invoices.outstanding).to.deep.equal([{ currency: 'EUR', cents }]);
+    } finally {
+      await db.raw('update clients set balance = ? where id = 1', [client!.balance]);
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

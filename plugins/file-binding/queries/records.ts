@@ -315,8 +315,9 @@ export function offerCountsQuery(
 /**
  * The first `countLimit` of a client's open invoices in one statement, per currency: how many, how
  * many are overdue on `overdueOn`, and their balances summed. The open rows are found on the base
- * table alone (as a count is, see boundedCount) and read once; only those rows meet the joins the
- * currency, balance and due day name.
+ * table alone (as a count is, see boundedCount) and read once. Where the balance and the due day
+ * are the table's own, the rows are summed first per value of the columns the currency's joins
+ * start from (a client's invoices: one group), and only those groups meet the joins.
  */
 export function openInvoicesQuery(
   db: Knex,
@@ -329,22 +330,41 @@ export function openInvoicesQuery(
 ): Knex.QueryBuilder {
   const open = filteredRows(db, { kind: 'invoice', concept }, rule, workspaceId, clientId, { states: ['open'] });
   const { sql: rowsSql, bindings } = open.query.limit(countLimit).select(db.raw('"r".*')).toSQL();
+  const rows = sql(rowsSql, [...bindings]);
+  const perRow = new Scope(concept.table, concept.joins ?? []);
+  const { balance } = balanceOf(perRow, concept, centsOf(perRow, concept.total, concept.amounts));
+  const due = dayOf(perRow, concept.due);
+  const sums = [
+    sql('count(*)'),
+    sql(`count(*) filter (where (${due.sql}) < ?)`, [...due.bindings, overdueOn]),
+    sql(`sum(${balance.sql})`, balance.bindings),
+  ];
+  const select = (scope: Scope, parts: Sql[]) => [
+    as(db, textOf(scope, concept.currency), 'currency'),
+    ...['unpaid', 'overdue', 'cents'].map((name, i) =>
+      as(db, sql(`(${parts[i]!.sql})::${name === 'cents' ? 'text' : 'int'}`, parts[i]!.bindings), name),
+    ),
+  ];
+  const query = db.queryBuilder().groupByRaw('1').orderByRaw('1');
+  // A balance or due day read through a join: each row meets the joins.
+  if (perRow.aliases.size > 0) {
+    const columns = select(perRow, sums);
+    return query.from(raw(db, perRow.from(true, rows))).select(columns);
+  }
   const scope = new Scope(concept.table, concept.joins ?? []);
-  const columns = columnsOf(scope, concept);
-  const { balance } = balanceOf(scope, concept, columns.total);
-  const due = dayOf(scope, concept.due);
-  const currency = textOf(scope, concept.currency);
-  return db
-    .queryBuilder()
-    .from(raw(db, scope.from(true, sql(rowsSql, [...bindings]))))
-    .groupByRaw('1')
-    .orderByRaw('1')
-    .select(
-      as(db, currency, 'currency'),
-      db.raw('count(*)::int as "unpaid"'),
-      db.raw(`(count(*) filter (where (${due.sql}) < ?))::int as "overdue"`, [...due.bindings, overdueOn] as Knex.RawBinding[]),
-      db.raw(`sum(${balance.sql})::text as "cents"`, balance.bindings as Knex.RawBinding[]),
-    );
+  const names = ['portal_unpaid', 'portal_overdue', 'portal_cents'];
+  const columns = select(
+    scope,
+    names.map((name) => sql(`sum("r"."${name}")`)),
+  );
+  // The base columns the currency and its joins read (a first from() notes them).
+  scope.from(true);
+  const inputs = [...(scope.reads.get(concept.table) ?? [])].sort().map((column) => scope.column(column).sql);
+  const grouped = sql(
+    `select ${[...inputs, ...sums.map((part, i) => `${part.sql} as "${names[i]}"`)].join(', ')} from (${rows.sql}) as "r"${inputs.length > 0 ? ` group by ${inputs.join(', ')}` : ''}`,
+    [...sums.flatMap((part) => part.bindings), ...rows.bindings],
+  );
+  return query.from(raw(db, scope.from(true, grouped))).select(columns);
 }
 
 export interface LineRow {
