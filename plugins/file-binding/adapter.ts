@@ -45,10 +45,10 @@ import {
 } from './queries/identity.ts';
 import {
   baseColumnOf,
-  outstandingQuery,
   type LineRow,
+  offerCountsQuery,
+  openInvoicesQuery,
   paymentRows,
-  recordCount,
   type RecordConcept,
   type RecordFilter,
   recordQuery,
@@ -580,26 +580,26 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     const ws = keyOf.workspace(workspaceId);
     const client = keyOf.client(clientId);
     if (ws === null || client === null) return empty;
-    const count = async (record: RecordConcept, filter: RecordFilter) =>
-      ((await recordCount(db, record, rule, ws, client, filter, countLimit)) as Array<{ n: number }>)[0]?.n ?? 0;
+    // One statement per section, each count stopping at countLimit (see offerCountsQuery, openInvoicesQuery).
     for (const kind of offerKinds) {
-      const record = { kind: 'offer' as const, concept: offerConcepts[kind]! };
-      empty[kind === 'proposal' ? 'proposals' : 'quotations'] = {
-        open: await count(record, { states: ['open'] }),
-        total: await count(record, {}),
-      };
+      const [row] = (await offerCountsQuery(db, offerConcepts[kind]!, rule, ws, client, countLimit)) as Array<{
+        open: number;
+        total: number;
+      }>;
+      empty[kind === 'proposal' ? 'proposals' : 'quotations'] = { open: row?.open ?? 0, total: row?.total ?? 0 };
     }
     if (invoiceConcept) {
-      const record = { kind: 'invoice' as const, concept: invoiceConcept };
-      const outstanding = (await outstandingQuery(db, invoiceConcept, rule, ws, client, countLimit)) as Array<{
-        currency: string;
-        cents: string;
+      const open = (await openInvoicesQuery(db, invoiceConcept, rule, ws, client, countLimit, overdueFrom())) as Array<{
+        currency: string | null;
+        unpaid: number;
+        overdue: number;
+        cents: string | null;
       }>;
       empty.invoices = {
-        unpaid: await count(record, { states: ['open'] }),
-        overdue: await count(record, { overdueOn: overdueFrom() }),
-        outstanding: outstanding
-          .map((row) => ({ currency: row.currency, cents: Number(row.cents) }))
+        unpaid: open.reduce((sum, row) => sum + row.unpaid, 0),
+        overdue: open.reduce((sum, row) => sum + row.overdue, 0),
+        outstanding: open
+          .map((row) => ({ currency: row.currency ?? '', cents: Number(row.cents ?? 0) }))
           .filter((total) => total.cents > 0 && /^[A-Z]{3}$/.test(total.currency)),
       };
     }

@@ -95,6 +95,35 @@ async function indexAdvice(
   return `${name}: no index on ${concept.table} gives a client's records newest first, so each page reads all of a client's rows. The host's administrator may create one (the portal never alters a host table): create index concurrently on ${quoted(concept.table)} (${quoted(client)}, ${quoted(date)});`;
 }
 
+/**
+ * Whether a host index gives a client's records of one status: its key columns are equalities the
+ * dashboard's counts have (client, workspace, the concept's `where`) up to the status column, where
+ * the status is a column of the concept's table. Else the index to ask for: without it, counting a
+ * client's open records (a few among years of paid ones) reads their rows until it has them all.
+ */
+async function countAdvice(
+  db: Knex,
+  name: string,
+  concept: { table: string; client: Value; status: { column: Value }; workspace?: Value | undefined; where?: Where | undefined },
+): Promise<string | null> {
+  const client = baseColumnOf(concept.client);
+  const status = baseColumnOf(concept.status.column);
+  if (client === null || status === null) return null;
+  const workspace = concept.workspace === undefined ? null : baseColumnOf(concept.workspace);
+  const equalities = new Set([
+    client,
+    ...(workspace ? [workspace] : []),
+    ...Object.keys(concept.where ?? {}).filter((c) => !c.includes('.')),
+  ]);
+  const serves = (columns: Array<string | null>) => {
+    const at = columns.indexOf(status);
+    const before = columns.slice(0, at);
+    return at > 0 && before.includes(client) && before.every((column) => column !== null && equalities.has(column));
+  };
+  if ((await indexColumns(db, concept.table)).some(serves)) return null;
+  return `${name}: no index on ${concept.table} gives a client's records by status, so the dashboard's counts read a client's rows until they find the open ones. The host's administrator may create one (the portal never alters a host table): create index concurrently on ${quoted(concept.table)} (${quoted(client)}, ${quoted(status)});`;
+}
+
 /** Column types whose cast to text is the column itself to PostgreSQL, so an index on the column serves. */
 const TEXT_TYPES = new Set(['text', 'character varying']);
 
@@ -287,7 +316,11 @@ async function viewOf(db: Knex, binding: FileBinding, ask: { workspace?: string;
   lines.push(...(await documentDetails(db, binding, workspace.id, client.id)));
   const advice = [];
   for (const section of recordSections(file))
-    advice.push(await indexAdvice(db, section.name, section.concept), await searchAdvice(db, section.name, section.concept));
+    advice.push(
+      await indexAdvice(db, section.name, section.concept),
+      await searchAdvice(db, section.name, section.concept),
+      await countAdvice(db, section.name, section.concept),
+    );
   if (advice.some(Boolean)) lines.push('', 'Indexes:', ...advice.filter((line) => line !== null).map((line) => `  ${line}`));
   const writes = binding.writes.map((write) => write.name);
   lines.push('', `Writes declared: ${writes.length === 0 ? 'none (clients read only)' : writes.join(', ')}`);

@@ -250,10 +250,12 @@ export class Scope {
   /**
    * The table and its joins: `"clients" as "r" left join … on …`. `onlyNamed`: only the joins the
    * fragments made so far name (and those they join on), for a statement that reads no other:
-   * a left join nothing reads still costs a lookup per row.
+   * a left join nothing reads still costs a lookup per row. `rows`: a statement giving rows of the
+   * table, read as "r" in its place (the table's rows a bounded subquery found).
    */
-  from(onlyNamed = false): Sql {
-    const parts = [sql(`${quoteTable(this.table)} as ${quoteName(this.self)}`)];
+  from(onlyNamed = false, rows?: Sql): Sql {
+    const self = quoteName(this.self);
+    const parts = [rows ? sql(`(${rows.sql}) as ${self}`, rows.bindings) : sql(`${quoteTable(this.table)} as ${self}`)];
     const needed = new Set(this.aliases);
     for (const join of [...this.joins].reverse())
       if (needed.has(join.as)) for (const value of Object.values(join.on)) for (const alias of aliasesOf(value)) needed.add(alias);

@@ -16,7 +16,7 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../.
 
 /** Statements per call: what each port call may send, at most. */
 const BUDGET = {
-  summary: 6,
+  summary: 3,
   invoiceList: 1,
   invoiceFind: 2,
   quoteList: 1,

@@ -280,8 +280,12 @@ export function recordQuery(
     );
 }
 
-/** How many of a client's records a filter selects, up to `countLimit`. */
-export function recordCount(
+/**
+ * How many of a client's records a filter selects, up to `countLimit`: the base table alone where
+ * the filter names no join (a status column of its own), stopping at the limit, so an index on
+ * (client, status) finds the open ones of a client with years of history directly (see check).
+ */
+function boundedCount(
   db: Knex,
   record: RecordConcept,
   rule: WorkspaceRule,
@@ -291,25 +295,76 @@ export function recordCount(
   countLimit: number,
 ): Knex.QueryBuilder {
   const rows = filteredRows(db, record, rule, workspaceId, clientId, filter).query.limit(countLimit).select(db.raw('1'));
-  return db.from(rows.as('counted')).select(db.raw('count(*)::int as n'));
+  return db.from(rows.as('counted')).select(db.raw('count(*)::int'));
 }
 
-/** The open invoices' balances per currency, over the first `countLimit` of them. */
-export function outstandingQuery(
+/** A client's open offers and all its offers, each counted up to `countLimit`, in one statement. */
+export function offerCountsQuery(
+  db: Knex,
+  concept: OfferConcept,
+  rule: WorkspaceRule,
+  workspaceId: string,
+  clientId: string,
+  countLimit: number,
+): Knex.QueryBuilder {
+  const record: RecordConcept = { kind: 'offer', concept };
+  const count = (filter: RecordFilter) => boundedCount(db, record, rule, workspaceId, clientId, filter, countLimit);
+  return db.queryBuilder().select(db.raw('(?) as "open"', [count({ states: ['open'] })]), db.raw('(?) as "total"', [count({})]));
+}
+
+/**
+ * The first `countLimit` of a client's open invoices in one statement, per currency: how many, how
+ * many are overdue on `overdueOn`, and their balances summed. The open rows are found on the base
+ * table alone (as a count is, see boundedCount) and read once. Where the balance and the due day
+ * are the table's own, the rows are summed first per value of the columns the currency's joins
+ * start from (a client's invoices: one group), and only those groups meet the joins.
+ */
+export function openInvoicesQuery(
   db: Knex,
   concept: InvoiceConcept,
   rule: WorkspaceRule,
   workspaceId: string,
   clientId: string,
   countLimit: number,
-) {
-  const rows = recordQuery(db, { kind: 'invoice', concept }, rule, workspaceId, clientId, { states: ['open'] }, countLimit);
-  return db
-    .from(rows.as('open'))
-    .whereNotNull('currency')
-    .groupBy('currency')
-    .orderBy('currency')
-    .select('currency', db.raw('sum(balance_cents)::text as cents'));
+  overdueOn: string,
+): Knex.QueryBuilder {
+  const open = filteredRows(db, { kind: 'invoice', concept }, rule, workspaceId, clientId, { states: ['open'] });
+  const { sql: rowsSql, bindings } = open.query.limit(countLimit).select(db.raw('"r".*')).toSQL();
+  const rows = sql(rowsSql, [...bindings]);
+  const perRow = new Scope(concept.table, concept.joins ?? []);
+  const { balance } = balanceOf(perRow, concept, centsOf(perRow, concept.total, concept.amounts));
+  const due = dayOf(perRow, concept.due);
+  const sums = [
+    sql('count(*)'),
+    sql(`count(*) filter (where (${due.sql}) < ?)`, [...due.bindings, overdueOn]),
+    sql(`sum(${balance.sql})`, balance.bindings),
+  ];
+  const select = (scope: Scope, parts: Sql[]) => [
+    as(db, textOf(scope, concept.currency), 'currency'),
+    ...['unpaid', 'overdue', 'cents'].map((name, i) =>
+      as(db, sql(`(${parts[i]!.sql})::${name === 'cents' ? 'text' : 'int'}`, parts[i]!.bindings), name),
+    ),
+  ];
+  const query = db.queryBuilder().groupByRaw('1').orderByRaw('1');
+  // A balance or due day read through a join: each row meets the joins.
+  if (perRow.aliases.size > 0) {
+    const columns = select(perRow, sums);
+    return query.from(raw(db, perRow.from(true, rows))).select(columns);
+  }
+  const scope = new Scope(concept.table, concept.joins ?? []);
+  const names = ['portal_unpaid', 'portal_overdue', 'portal_cents'];
+  const columns = select(
+    scope,
+    names.map((name) => sql(`sum("r"."${name}")`)),
+  );
+  // The base columns the currency and its joins read (a first from() notes them).
+  scope.from(true);
+  const inputs = [...(scope.reads.get(concept.table) ?? [])].sort().map((column) => scope.column(column).sql);
+  const grouped = sql(
+    `select ${[...inputs, ...sums.map((part, i) => `${part.sql} as "${names[i]}"`)].join(', ')} from (${rows.sql}) as "r"${inputs.length > 0 ? ` group by ${inputs.join(', ')}` : ''}`,
+    [...sums.flatMap((part) => part.bindings), ...rows.bindings],
+  );
+  return query.from(raw(db, scope.from(true, grouped))).select(columns);
 }
 
 export interface LineRow {
