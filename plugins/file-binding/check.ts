@@ -64,63 +64,58 @@ async function repeatedRows(
     : [`${name}.joins: ${rows} rows for ${records} records: a join matches several rows of one record; join on a key`];
 }
 
+/** The columns a section's statements test for equality: its client, its workspace and its `where`'s own columns. */
+interface ClientConcept {
+  table: string;
+  client: Value;
+  workspace?: Value | undefined;
+  where?: Where | undefined;
+}
+
 /**
- * Whether a host index gives a client's records newest first: its key columns are equalities the
- * list's statement has (client, workspace, the concept's `where`) up to the date column. Else the
- * index to ask the host's administrator for; the portal never creates one on a host table.
+ * Whether a host index serves a client's records by `column`: its key columns before `column` are
+ * all equalities the statements have (client, workspace, the concept's `where`), the client among them.
  */
-async function indexAdvice(
-  db: Knex,
-  name: string,
-  concept: { table: string; client: Value; date: Value; workspace?: Value | undefined; where?: Where | undefined },
-): Promise<string | null> {
+async function clientIndexExists(db: Knex, concept: ClientConcept, client: string, column: string): Promise<boolean> {
+  const workspace = concept.workspace === undefined ? null : baseColumnOf(concept.workspace);
+  const equalities = new Set([
+    client,
+    ...(workspace ? [workspace] : []),
+    ...Object.keys(concept.where ?? {}).filter((c) => !c.includes('.')),
+  ]);
+  const serves = (columns: Array<string | null>) => {
+    const at = columns.indexOf(column);
+    const before = columns.slice(0, at);
+    return at > 0 && before.includes(client) && before.every((c) => c !== null && equalities.has(c));
+  };
+  return (await indexColumns(db, concept.table)).some(serves);
+}
+
+/**
+ * Whether a host index gives a client's records newest first (by the list's date). Else the index
+ * to ask the host's administrator for; the portal never creates one on a host table.
+ */
+async function indexAdvice(db: Knex, name: string, concept: ClientConcept & { date: Value }): Promise<string | null> {
   const client = baseColumnOf(concept.client);
   const date = baseColumnOf(concept.date);
   if (client === null || date === null) return null;
   const types = await readColumnTypes(db, [{ table: concept.table, column: date }]);
   if (types.get(`${concept.table}.${date}`) !== 'date')
     return `${name}: the list's date (${date}) is not a date column of ${concept.table}, so each page sorts every row of the client.`;
-  const workspace = concept.workspace === undefined ? null : baseColumnOf(concept.workspace);
-  const equalities = new Set([
-    client,
-    ...(workspace ? [workspace] : []),
-    ...Object.keys(concept.where ?? {}).filter((c) => !c.includes('.')),
-  ]);
-  const serves = (columns: Array<string | null>) => {
-    const at = columns.indexOf(date);
-    const before = columns.slice(0, at);
-    return at > 0 && before.includes(client) && before.every((column) => column !== null && equalities.has(column));
-  };
-  if ((await indexColumns(db, concept.table)).some(serves)) return null;
+  if (await clientIndexExists(db, concept, client, date)) return null;
   return `${name}: no index on ${concept.table} gives a client's records newest first, so each page reads all of a client's rows. The host's administrator may create one (the portal never alters a host table): create index concurrently on ${quoted(concept.table)} (${quoted(client)}, ${quoted(date)});`;
 }
 
 /**
- * Whether a host index gives a client's records of one status: its key columns are equalities the
- * dashboard's counts have (client, workspace, the concept's `where`) up to the status column, where
- * the status is a column of the concept's table. Else the index to ask for: without it, counting a
- * client's open records (a few among years of paid ones) reads their rows until it has them all.
+ * Whether a host index gives a client's records of one status, where the status is a column of the
+ * concept's table. Else the index to ask for: without it, counting a client's open records (a few
+ * among years of paid ones) reads their rows until it has them all.
  */
-async function countAdvice(
-  db: Knex,
-  name: string,
-  concept: { table: string; client: Value; status: { column: Value }; workspace?: Value | undefined; where?: Where | undefined },
-): Promise<string | null> {
+async function countAdvice(db: Knex, name: string, concept: ClientConcept & { status: { column: Value } }): Promise<string | null> {
   const client = baseColumnOf(concept.client);
   const status = baseColumnOf(concept.status.column);
   if (client === null || status === null) return null;
-  const workspace = concept.workspace === undefined ? null : baseColumnOf(concept.workspace);
-  const equalities = new Set([
-    client,
-    ...(workspace ? [workspace] : []),
-    ...Object.keys(concept.where ?? {}).filter((c) => !c.includes('.')),
-  ]);
-  const serves = (columns: Array<string | null>) => {
-    const at = columns.indexOf(status);
-    const before = columns.slice(0, at);
-    return at > 0 && before.includes(client) && before.every((column) => column !== null && equalities.has(column));
-  };
-  if ((await indexColumns(db, concept.table)).some(serves)) return null;
+  if (await clientIndexExists(db, concept, client, status)) return null;
   return `${name}: no index on ${concept.table} gives a client's records by status, so the dashboard's counts read a client's rows until they find the open ones. The host's administrator may create one (the portal never alters a host table): create index concurrently on ${quoted(concept.table)} (${quoted(client)}, ${quoted(status)});`;
 }
 
