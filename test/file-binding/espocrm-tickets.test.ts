@@ -330,6 +330,44 @@ describe('EspoCRM cases from bindings/espocrm.yaml', function () {
     expect(await db('case').count<[{ count: string }]>('* as count')).to.deep.equal(cases);
     expect(await db('note').count<[{ count: string }]>('* as count')).to.deep.equal(notes);
   });
+
+  it('takes forty replies and forty closes sent at once on one case: each reply kept or refused by the limit, the case closed, no server error', async function () {
+    const app = await serve(FILE);
+    const agent = request.agent(app);
+    // Claire's password is the one she set on her invitation in the test above.
+    const signedIn = await postPasswordSignIn(agent, SLUG, { email: 'claire@bars.test', password: 'claire-bakes-bread' });
+    expect(signedIn.status).to.equal(303);
+    const base = `/portal/${SLUG}/tickets/cas00000000000001`;
+    const page = await agent.get(base).expect(200);
+    const token = csrfFrom(page.text);
+    const before = Number((await db('note').where({ parent_id: 'cas00000000000001' }).count<[{ count: string }]>('* as count'))[0]!.count);
+    const replies = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        agent
+          .post(`${base}/replies`)
+          .type('form')
+          .send({ _csrf: token, body: `Burst message ${i}` }),
+      ),
+    );
+    const statuses = replies.map((r) => r.status);
+    expect(
+      statuses.filter((s) => s >= 500),
+      statuses.join(' '),
+    ).to.deep.equal([]);
+    expect(
+      statuses.every((s) => s === 303 || s === 429),
+      statuses.join(' '),
+    ).to.equal(true);
+    const kept = statuses.filter((s) => s === 303).length;
+    expect(kept).to.be.above(0);
+    const after = Number((await db('note').where({ parent_id: 'cas00000000000001' }).count<[{ count: string }]>('* as count'))[0]!.count);
+    // Every reply answered 303 is one Post on EspoCRM's stream, each with its own key; none is lost or doubled.
+    expect(after - before).to.equal(kept);
+    const closes = await Promise.all(Array.from({ length: 40 }, () => agent.post(`${base}/close`).type('form').send({ _csrf: token })));
+    expect(closes.filter((r) => r.status >= 500).map((r) => r.status)).to.deep.equal([]);
+    expect((await db('case').where({ id: 'cas00000000000001' }).first()).status).to.equal('Closed');
+    await agent.get(base).expect(200);
+  });
 });
 
 // The shared contract, on the same binding over its own copy of EspoCRM's schema. Staff answer
