@@ -1,6 +1,7 @@
 // Tryton 6.6's real schema (test/fixtures/real-schemas/tryton.sql) seeded as Tryton's own models
 // write their rows (party, company, web_user, sale, account_invoice): for the tests that serve it
 // from bindings/tryton.yaml.
+import { hash as argon2Hash } from '@node-rs/argon2';
 import type { Knex } from 'knex';
 import { createKnex } from '../../src/core/db/connect.ts';
 import { BUILT_SCHEMAS_DIR, loadRealSchema } from '../support/audit-real-schemas.ts';
@@ -40,17 +41,34 @@ export async function seedTryton(db: Knex) {
     { id: 3, name: 'Other Works', code: '3', active: true },
   ]);
   await db('company_company').insert({ id: 1, party: 1, currency: 1, timezone: 'Europe/Paris' });
-  // res.user: the admin, whose menu is ir.action's main menu (trytond's ir/ui/menu's act_menu_tree).
+  // res.user: Tryton's own admin (res/user.xml, login admin) and a salesman, each with the hash
+  // trytond's CRYPT_CONTEXT makes where argon2-cffi is installed: passlib's argon2, type id, with
+  // argon2-cffi's default costs (@node-rs/argon2 makes type id by default). Their menu is
+  // ir.action's main menu (ir/ui/menu.xml act_menu_tree).
   await db('ir_action').insert({ id: 1, name: 'Menu', type: 'ir.action.act_window', active: true });
-  await db('res_user').insert({
-    id: 1,
-    login: 'admin',
-    name: 'Administrator',
-    email: 'admin@atelier.test',
-    menu: 1,
-    company: 1,
-    active: true,
-  });
+  const passlib = (password: string) => argon2Hash(password, { timeCost: 3, memoryCost: 65536, parallelism: 4 });
+  await db('res_user').insert([
+    {
+      id: 1,
+      login: 'admin',
+      name: 'Administrator',
+      email: 'admin@atelier.test',
+      menu: 1,
+      company: 1,
+      active: true,
+      password_hash: await passlib('admin-pass'),
+    },
+    {
+      id: 2,
+      login: 'sally',
+      name: 'Sally Seller',
+      email: 'sally@atelier.test',
+      menu: 1,
+      company: 1,
+      active: true,
+      password_hash: await passlib('sally-sells'),
+    },
+  ]);
   // party.address: an invoice address per client (account_invoice.invoice_address is required).
   await db('party_address').insert([
     { id: 2, party: 2, street: '1 High Street', postal_code: '75001', city: 'Paris', invoice: true, active: true },

@@ -11,6 +11,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { createFileBinding, type FileBinding } from '../../plugins/file-binding/adapter.ts';
 import { readBindingFile } from '../../plugins/file-binding/load.ts';
+import { fileStandaloneBinding } from '../../plugins/file-binding/standalone.ts';
 import { realSchemaUnavailable } from './real-schema.ts';
 import { loadTryton, seedTryton } from './seeded-tryton.ts';
 import type { TestDatabase } from '../support/database.ts';
@@ -83,14 +84,20 @@ describe('bindings/tryton.yaml on Tryton', function () {
     expect(await offers.find(WORKSPACE, '2', 'quotation', '3')).to.equal(null);
   });
 
-  it('signs in active web users only, each as the party it is linked to, named by its contact mechanism', async function () {
+  it('signs in active web users only, as the party each is linked to, and staff with their Tryton password', async function () {
     const contacts = await binding.adapter.contacts.list(WORKSPACE);
     expect(contacts.map((c) => [c.id, c.email, c.name, c.clientName])).to.deep.equal([
       ['1', 'claire@bars.test', 'Claire Baker', 'Bars Bakery'],
       ['2', 'oscar@other.test', 'Oscar Other', 'Other Works'],
     ]);
-    // Tryton's password hashes follow its passlib setting: the portal keeps its own.
+    // web_user's hashes are its web shops': the portal keeps its own.
     expect(binding.adapter.credentials).to.equal(undefined);
+
+    // Staff sign in with the password trytond hashed for them.
+    const host = await fileStandaloneBinding(FILE).open(db, {});
+    expect(await host.signInStaff('admin@atelier.test', 'admin-pass')).to.deep.include({ id: '1', role: 'admin', name: 'Administrator' });
+    expect(await host.signInStaff('sally@atelier.test', 'sally-sells')).to.deep.include({ id: '2', role: 'member' });
+    expect(await host.signInStaff('sally@atelier.test', 'admin-pass')).to.equal(null);
   });
 });
 
