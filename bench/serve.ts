@@ -106,6 +106,7 @@ const { currency: payableCurrency } = await crm
 const clientUser = await crm.db('client_users').where({ workspace_id: demoClient.workspaceId, client_id: demoClient.clientId }).first('id');
 await crm.db('client_payments').insert({
   id: paymentId,
+  checkout_id: paymentId,
   workspace_id: demoClient.workspaceId,
   client_id: demoClient.clientId,
   client_user_id: clientUser.id,

@@ -86,8 +86,13 @@ export interface PaymentProvider {
    * way). Absent where the checkout lives only in the portal.
    */
   closeCheckout?(input: { workspaceId: string; checkoutId: string }): Promise<boolean>;
-  /** Gives money back in full (`reference` as the callback reported it); answers the provider's id for the refund. */
-  refund?(input: { workspaceId: string; reference: string; idempotencyKey: string }): Promise<{ refundId: string }>;
+  /**
+   * Gives money back (`reference` as the callback reported it): the amount kept, all the callback
+   * reported or one invoice's share of a checkout of several; answers the provider's id for the refund.
+   */
+  refund?(input: { workspaceId: string; reference: string; amountCents: number; currency: string; idempotencyKey: string }): Promise<{
+    refundId: string;
+  }>;
   /**
    * Why the provider cannot take this workspace's payments now although the workspace chose it
    * (its own keys cannot be read), else null: the pay page says so and opens no checkout.

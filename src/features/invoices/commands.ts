@@ -19,6 +19,32 @@ export const InvoiceListQuery = z.object({
   status: z.enum(['all', ...INVOICE_STATUS_FILTERS], { error: 'Choose a status from the list.' }).default('all'),
   q: searchField,
   after: cursorField.optional(),
+  /** Back from a provider's checkout of several invoices: which one, and whether it was given up. */
+  payment: z
+    .unknown()
+    .optional()
+    .transform((value) => (typeof value === 'string' && z.uuid().safeParse(value).success ? value : null)),
+  cancelled: z
+    .unknown()
+    .optional()
+    .transform((value) => value === '1'),
 });
 
 export type InvoiceListInput = z.infer<typeof InvoiceListQuery>;
+
+/** The most invoices one payment takes: more than a page of the list, few enough to read each one at once. */
+const MAX_INVOICES_TOGETHER = 25;
+
+/** The invoices chosen on the list to pay at once: one id or several (a checkbox each), none twice. */
+export const PaySeveralCommand = z.object({
+  invoice: z
+    .union([z.string(), z.array(z.string())], { error: 'payments:several.errors.noneChosen' })
+    .transform((value) => [...new Set(Array.isArray(value) ? value : [value])])
+    .pipe(
+      z
+        .array(z.string().min(1).max(64, 'payments:several.errors.notFound'))
+        .min(1, 'payments:several.errors.noneChosen')
+        .max(MAX_INVOICES_TOGETHER, 'payments:several.errors.tooMany'),
+    ),
+});
+export type PaySeveralInput = z.infer<typeof PaySeveralCommand>;

@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import {
   canClient,
   clientActor,
+  customOriginOf,
   type ClientsPort,
   type CommentsPort,
   documentPreview,
@@ -27,6 +28,7 @@ import {
   RecordIdParam,
   renderPdfFor,
   renderPortalPage,
+  requestMeta,
   sendPdf,
   signedInClient,
   listHref,
@@ -36,7 +38,9 @@ import {
 import { addComment, loadThread, type CommentSubject, type ThreadView } from '../messages/index.ts';
 import { markRecordThreadRead } from '../messages/index.ts';
 import { bankTransferDetails } from './bank-transfer.ts';
-import { INVOICE_STATUS_FILTERS, invoiceListFilter, type InvoiceListInput } from './commands.ts';
+import { INVOICE_STATUS_FILTERS, invoiceListFilter, type InvoiceListInput, InvoiceListQuery, type PaySeveralInput } from './commands.ts';
+import { presentSeveralOutcome } from './payments/presenters.ts';
+import { payingClientOf, type PaymentService } from './payments/service.ts';
 import { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow, type InvoiceDetailView } from './presenters.ts';
 import { findReceiptPayment, receiptNumber, receiptPdfModel } from './receipts.ts';
 import { loadStatement, statementPdfModel } from './statement.ts';
@@ -44,6 +48,8 @@ import { loadStatement, statementPdfModel } from './statement.ts';
 export interface InvoiceHandlerDeps {
   db: Knex;
   invoices: InvoicesPort;
+  /** Paying several invoices at once from the list; null where the portal takes no payments. */
+  payments: PaymentService | null;
   /** The letterhead of the statement of account, which belongs to no one invoice. */
   clients: ClientsPort;
   comments: CommentsPort;
@@ -60,6 +66,26 @@ function previewOf(res: Response, view: InvoiceDetailView, href: string) {
     href,
     branding.logoUrl,
   );
+}
+
+const SEVERAL_ERRORS = {
+  mixed_currencies: 'payments:several.errors.mixedCurrencies',
+  no_provider: 'payments:errors.noProvider',
+  provider_unavailable: 'payments:errors.providerUnavailable',
+  payment_in_progress: 'payments:several.errors.paymentInProgress',
+} as const;
+
+/** The list's filters where a form posted from it carries them (its action keeps the query); else the whole list. */
+function listQueryOf(req: Request): InvoiceListInput {
+  const parsed = InvoiceListQuery.safeParse(req.query);
+  return parsed.success ? parsed.data : InvoiceListQuery.parse({});
+}
+
+/** The invoice ids a refused form had chosen, to show them chosen again (only ids the list shows are ticked). */
+function chosenIn(body: unknown): string[] {
+  const value = body && typeof body === 'object' ? (body as Record<string, unknown>).invoice : undefined;
+  const list = Array.isArray(value) ? value : [value];
+  return list.filter((item): item is string => typeof item === 'string' && item.length <= 64).slice(0, 100);
 }
 
 export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
@@ -111,23 +137,41 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
     renderPortalPage(req, res, 'invoices/show', view.heading, { invoice: view, thread, payUrl, preview }, status);
   }
 
-  const renderThread = (req: Request, res: Response) => (thread: ThreadView, status: number) =>
-    renderPortalPage(req, res, 'comments/_thread', portalContext(res).i18n.t('comments:heading'), { thread }, status);
-
-  return {
-    list: async (req: Request, res: Response) => {
-      const { workspace, base, i18n } = portalContext(res);
-      const { user } = signedInClient(res);
-      const query = res.locals.query as InvoiceListInput;
-      const page = await invoices.list(workspace.id, user.client_id, invoiceListFilter(query, i18n.locale), {
-        limit: LIST_PAGE_SIZE,
-        after: query.after ?? null,
-      });
-      const today = i18n.fmt.isoDay(now());
-      // What every link of the list keeps: the status chosen and the search.
-      const filter = listParams({ status: query.status === 'all' ? undefined : query.status, q: query.q });
-      renderPortalPage(req, res, 'invoices/index', i18n.t('invoices:title'), {
-        rows: page.items.map((invoice) => presentInvoiceRow(i18n, invoice, `${base}/invoices/${encodeURIComponent(invoice.id)}`, today)),
+  /**
+   * The list, with the form to pay several invoices at once where the person may pay online and
+   * the host records payments; `form` is a refused pay-several form's choice and message.
+   */
+  async function showList(
+    req: Request,
+    res: Response,
+    query: InvoiceListInput,
+    form: { chosen?: string[]; error?: string } = {},
+    status = 200,
+  ) {
+    const { workspace, base, i18n, settings } = portalContext(res);
+    const { user } = signedInClient(res);
+    const page = await invoices.list(workspace.id, user.client_id, invoiceListFilter(query, i18n.locale), {
+      limit: LIST_PAGE_SIZE,
+      after: query.after ?? null,
+    });
+    // Back from a provider's checkout of several invoices: how that payment went.
+    const returned = query.payment && deps.payments ? await deps.payments.checkout(payingClientOf(res), query.payment) : null;
+    const today = i18n.fmt.isoDay(now());
+    // What every link of the list keeps: the status chosen and the search.
+    const filter = listParams({ status: query.status === 'all' ? undefined : query.status, q: query.q });
+    const paySeveral = deps.payments && invoices.recordPayment && canClient(settings, 'pay_online');
+    const chosen = new Set(form.chosen ?? []);
+    renderPortalPage(
+      req,
+      res,
+      'invoices/index',
+      i18n.t('invoices:title'),
+      {
+        rows: page.items.map((invoice) => ({
+          ...presentInvoiceRow(i18n, invoice, `${base}/invoices/${encodeURIComponent(invoice.id)}`, today),
+          // Only an open invoice with something left to pay may be chosen.
+          choice: paySeveral && invoice.status === 'open' && invoice.balanceCents > 0 ? { checked: chosen.has(invoice.id) } : null,
+        })),
         status: query.status,
         statuses: ['all', ...INVOICE_STATUS_FILTERS].map((value) => ({
           value,
@@ -138,7 +182,58 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
         nextHref: page.next ? listHref(`${base}/invoices`, { ...filter, after: page.next }) : null,
         statementHref: `${base}/invoices/statement.pdf`,
         firstHref: query.after ? listHref(`${base}/invoices`, filter) : null,
-      });
+        paySeveral: paySeveral
+          ? { action: listHref(`${base}/invoices/pay`, { ...filter, after: query.after }), error: form.error ?? null }
+          : null,
+        outcome: returned && returned.shares.length > 1 ? presentSeveralOutcome(i18n, returned, query.cancelled) : null,
+      },
+      status,
+    );
+  }
+
+  const renderThread = (req: Request, res: Response) => (thread: ThreadView, status: number) =>
+    renderPortalPage(req, res, 'comments/_thread', portalContext(res).i18n.t('comments:heading'), { thread }, status);
+
+  return {
+    list: (req: Request, res: Response) => showList(req, res, res.locals.query as InvoiceListInput),
+
+    /**
+     * Pays the invoices chosen on the list in one checkout (their whole balances): off to the
+     * provider, or the list again with what was chosen and why it cannot be paid.
+     */
+    paySeveral: async (req: Request, res: Response) => {
+      const payments = deps.payments;
+      if (!payments || !invoices.recordPayment) throw notFound();
+      const { base, i18n } = portalContext(res);
+      const query = listQueryOf(req);
+      const { invoice: chosen } = req.body as PaySeveralInput;
+      const result = await payments.startSeveral(
+        payingClientOf(res),
+        chosen,
+        {
+          portalBase: base,
+          returnUrl: `${base}/invoices`,
+          origin: customOriginOf(req),
+          locale: i18n.locale,
+          description: i18n.t('payments:several.lineItem', { count: chosen.length }),
+        },
+        requestMeta(req),
+      );
+      if ('redirectUrl' in result) return res.redirect(303, result.redirectUrl);
+      const message =
+        result.error === 'not_payable'
+          ? result.number
+            ? i18n.t('payments:several.errors.notPayable', { number: result.number })
+            : i18n.t('payments:several.errors.notFound')
+          : i18n.t(SEVERAL_ERRORS[result.error]);
+      const status = result.error === 'provider_unavailable' ? 503 : result.error === 'payment_in_progress' ? 409 : 400;
+      return showList(req, res, query, { chosen, error: message }, status);
+    },
+
+    invalidPaySeveral: (req: Request, res: Response, errors: FieldErrors) => {
+      const { i18n } = portalContext(res);
+      const message = Object.values(errors)[0] ?? 'payments:several.errors.noneChosen';
+      return showList(req, res, listQueryOf(req), { chosen: chosenIn(req.body), error: i18n.t(message) }, 400);
     },
 
     show: (req: Request, res: Response) => showPage(req, res),

@@ -105,7 +105,7 @@ export function invoicesFeature(
     clientRoutes: adapter.invoices
       ? [
           invoiceRoutes(
-            createInvoiceHandlers({ db, invoices: adapter.invoices, clients: adapter.clients, comments, storage, now, limiter }),
+            createInvoiceHandlers({ db, invoices: adapter.invoices, payments, clients: adapter.clients, comments, storage, now, limiter }),
           ),
           paymentRoutes(paymentHandlers),
         ]

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FeatureManifest } from '../../core/index.ts';
 import * as workspaceStripeKeys from './migrations/20261231000002_workspace_stripe_keys.ts';
 import * as unappliedPayments from './migrations/20270102000001_unapplied_payments.ts';
+import * as checkoutsOfSeveralInvoices from './migrations/20270702000001_checkouts_of_several_invoices.ts';
 
 export const invoicesManifest: FeatureManifest = {
   name: 'invoices',
@@ -12,5 +13,6 @@ export const invoicesManifest: FeatureManifest = {
   migrations: {
     '20261231000002_workspace_stripe_keys': workspaceStripeKeys,
     '20270102000001_unapplied_payments': unappliedPayments,
+    '20270702000001_checkouts_of_several_invoices': checkoutsOfSeveralInvoices,
   },
 };

@@ -3,12 +3,14 @@
 import { Router } from 'express';
 import { allow, validateBody, validateQuery } from '../../core/index.ts';
 import { AddCommentCommand } from '../messages/index.ts';
-import { InvoiceListQuery } from './commands.ts';
+import { InvoiceListQuery, PaySeveralCommand } from './commands.ts';
 import type { InvoiceHandlers } from './handlers.ts';
 
 export function invoiceRoutes(h: InvoiceHandlers): Router {
   const router = Router({ mergeParams: true });
   router.get('/invoices', allow.section('invoices'), validateQuery(InvoiceListQuery), h.list);
+  // Several invoices chosen on the list, paid in one checkout: as paying one online, the payments permission.
+  router.post('/invoices/pay', allow.company('payments'), validateBody(PaySeveralCommand, h.invalidPaySeveral), h.paySeveral);
   // Before /invoices/:id.pdf, which would otherwise take "statement" for an invoice id.
   router.get('/invoices/statement.pdf', allow.section('invoices'), h.statement);
   router.get('/invoices/:id.pdf', allow.section('invoices'), h.pdf);

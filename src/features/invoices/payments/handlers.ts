@@ -14,13 +14,12 @@ import {
   portalI18n,
   renderPortalPage,
   requestMeta,
-  signedInClient,
 } from '../../../core/index.ts';
 import { InvoiceIdParam, PaymentIdParam, PayPageQuery, type PayInput, type ReportTransferInput } from './commands.ts';
 import type { DemoProvider } from './demo-provider.ts';
 import { presentBankTransfer } from './bank-transfer-view.ts';
 import { presentCheckout, presentPayOutcome, presentPayPage } from './presenters.ts';
-import type { PayingClient, PaymentService } from './service.ts';
+import { payingClientOf, type PaymentService } from './service.ts';
 
 const START_ERRORS = {
   not_payable: 'payments:errors.notPayable',
@@ -31,11 +30,7 @@ const START_ERRORS = {
   payment_in_progress: 'payments:errors.paymentInProgress',
 } as const;
 
-function payingClient(res: Response): PayingClient {
-  const { workspace } = portalContext(res);
-  const { user, contact } = signedInClient(res);
-  return { workspaceId: workspace.id, clientId: user.client_id, clientUserId: user.id, email: contact.email };
-}
+const payingClient = payingClientOf;
 
 /**
  * `demo` is null where the demo provider is not registered: its checkout pages then answer 404
@@ -71,8 +66,9 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
     // Back from a provider's checkout: how that payment went, read from the client's own checkouts.
     const query = PayPageQuery.safeParse(req.query);
     const returned = query.success && query.data.payment ? await payments.checkout(payingClient(res), query.data.payment) : null;
-    const outcome =
-      returned && returned.invoice_id === found.invoice.id ? presentPayOutcome(i18n, returned, query.data?.cancelled === true) : null;
+    const outcome = returned?.shares.some((share) => share.invoice_id === found.invoice.id)
+      ? presentPayOutcome(i18n, returned, query.data?.cancelled === true)
+      : null;
     renderPortalPage(
       req,
       res,
@@ -149,11 +145,11 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
       const demo = demoProvider();
       const paymentId = parseParam(PaymentIdParam, req.params.paymentId);
       const client = payingClient(res);
-      const payment = await payments.checkout(client, paymentId);
-      if (!payment || payment.provider !== demo.id) throw notFound();
+      const checkout = await payments.checkout(client, paymentId);
+      if (!checkout || checkout.provider !== demo.id) throw notFound();
       const i18n = portalI18n(res);
       renderPortalPage(req, res, 'payments/demo-checkout', i18n.t('payments:demo.title'), {
-        checkout: presentCheckout(i18n, portalContext(res), payment),
+        checkout: presentCheckout(i18n, portalContext(res), checkout),
       });
     },
 
@@ -162,14 +158,16 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
       const { workspace, base } = portalContext(res);
       const paymentId = parseParam(PaymentIdParam, req.params.paymentId);
       const client = payingClient(res);
-      const payment = await payments.checkout(client, paymentId);
-      if (!payment || payment.provider !== demo.id) throw notFound();
+      const checkout = await payments.checkout(client, paymentId);
+      if (!checkout || checkout.provider !== demo.id) throw notFound();
       const { action } = req.body as { action: 'pay' | 'cancel' };
-      if (action === 'cancel' || payment.status !== 'pending') {
-        return res.redirect(
-          303,
-          action === 'cancel' ? `${base}/invoices/${encodeURIComponent(payment.invoice_id)}/pay` : `${base}/payments/demo/${payment.id}`,
-        );
+      if (action === 'cancel' || checkout.status !== 'pending') {
+        // Given up: back where the client started (the invoice's pay page, or the list for several).
+        const started =
+          checkout.shares.length > 1
+            ? `${base}/invoices?payment=${checkout.id}&cancelled=1`
+            : `${base}/invoices/${encodeURIComponent(checkout.shares[0]!.invoice_id)}/pay`;
+        return res.redirect(303, action === 'cancel' ? started : `${base}/payments/demo/${checkout.id}`);
       }
       // What the demo provider does once the card "went through": it signs and sends its callback.
       // It goes through the same handler as a callback arriving over HTTP.
@@ -177,9 +175,9 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
       const signed = demo.signedCallback(
         workspace.id,
         {
-          id: `evt_${payment.id}`,
+          id: `evt_${checkout.id}`,
           type: 'payment.succeeded',
-          payment: { id: payment.id, amount_cents: Number(payment.amount_cents), currency: payment.currency, paid_at: at.toISOString() },
+          payment: { id: checkout.id, amount_cents: checkout.amountCents, currency: checkout.currency, paid_at: at.toISOString() },
         },
         at,
       );
@@ -189,7 +187,7 @@ export function createPaymentHandlers(deps: { payments: PaymentService; demo: De
         { rawBody: signed.rawBody, header: (name) => (name.toLowerCase() === 'demo-signature' ? signed.signature : undefined) },
         requestMeta(req),
       );
-      res.redirect(303, `${base}/payments/demo/${payment.id}`);
+      res.redirect(303, `${base}/payments/demo/${checkout.id}`);
     },
 
     /** A provider's server-to-server callback: no session, no CSRF token; the signature is the proof. */

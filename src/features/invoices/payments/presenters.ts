@@ -1,9 +1,9 @@
 // View models for the pay page and the demo checkout: figures already formatted in the reader's
 // locale, links already built. Templates see these, never rows or port records.
 import { type PortalContext, type RequestI18n, UNAPPLIED_PAYMENTS_PATH } from '../../../core/index.ts';
-import type { ClientPaymentRow, UnappliedPaymentRow } from './queries.ts';
+import type { UnappliedPaymentRow } from './queries.ts';
 import type { BankTransferView } from './bank-transfer-view.ts';
-import type { PaymentOptions } from './service.ts';
+import type { ClientCheckout, PaymentOptions } from './service.ts';
 
 export function presentPayPage(
   i18n: RequestI18n,
@@ -37,18 +37,38 @@ export function presentPayPage(
   };
 }
 
-export function presentCheckout(i18n: RequestI18n, context: PortalContext, payment: ClientPaymentRow) {
-  const invoicePath = `${context.base}/invoices/${encodeURIComponent(payment.invoice_id)}`;
+export function presentCheckout(i18n: RequestI18n, context: PortalContext, checkout: ClientCheckout) {
+  const several = checkout.shares.length > 1;
+  const invoicePath = `${context.base}/invoices/${encodeURIComponent(checkout.shares[0]!.invoice_id)}`;
   return {
-    id: payment.id,
-    action: `${context.base}/payments/demo/${payment.id}`,
-    amount: i18n.fmt.money(Number(payment.amount_cents), payment.currency),
+    id: checkout.id,
+    action: `${context.base}/payments/demo/${checkout.id}`,
+    amount: i18n.fmt.money(checkout.amountCents, checkout.currency),
     payee: context.branding.workspaceName,
-    status: payment.status,
-    completedAt: payment.completed_at ? i18n.fmt.dateTime(payment.completed_at) : null,
-    invoiceUrl: invoicePath,
-    payUrl: `${invoicePath}/pay`,
+    status: checkout.status,
+    completedAt: checkout.completedAt ? i18n.fmt.dateTime(checkout.completedAt) : null,
+    /** What it pays, each invoice with its share, where it pays several. */
+    shares: several
+      ? checkout.shares.map((share) => ({
+          number: share.invoice_number,
+          amount: i18n.fmt.money(Number(share.amount_cents), share.currency),
+        }))
+      : [],
+    invoiceUrl: several ? `${context.base}/invoices` : invoicePath,
+    backLabel: i18n.t(several ? 'payments:demo.backToInvoices' : 'payments:demo.backToInvoice'),
+    payUrl: several ? `${context.base}/invoices` : `${invoicePath}/pay`,
   };
+}
+
+/** What a checkout's status says to its client; `givenUp` when the client came back from the provider's page without paying. */
+function outcomeState(checkout: ClientCheckout, givenUp: boolean) {
+  // Money taken that could not be applied (the invoice was paid meanwhile, a second checkout):
+  // the client is told it arrived and what happens to it, never that nothing was recorded.
+  const { status } = checkout;
+  if (status === 'recorded') return 'paid';
+  if (status === 'unapplied' || status === 'refunded') return status;
+  if (status === 'cancelled' || (status === 'pending' && givenUp)) return 'cancelled';
+  return status === 'pending' ? 'pending' : 'refused';
 }
 
 /**
@@ -57,21 +77,25 @@ export function presentCheckout(i18n: RequestI18n, context: PortalContext, payme
  * days), cancelled (given up on the provider's page, or expired), refused, unapplied (received
  * but not applied: the agency applies or refunds it) or refunded.
  */
-export function presentPayOutcome(i18n: RequestI18n, payment: ClientPaymentRow, givenUp: boolean) {
-  const amount = i18n.fmt.money(Number(payment.amount_cents), payment.currency);
-  // Money taken that could not be applied (the invoice was paid meanwhile, a second checkout):
-  // the client is told it arrived and what happens to it, never that nothing was recorded.
-  const state =
-    payment.status === 'recorded'
-      ? 'paid'
-      : payment.status === 'unapplied' || payment.status === 'refunded'
-        ? payment.status
-        : payment.status === 'cancelled' || (payment.status === 'pending' && givenUp)
-          ? 'cancelled'
-          : payment.status === 'pending'
-            ? 'pending'
-            : 'refused';
+export function presentPayOutcome(i18n: RequestI18n, checkout: ClientCheckout, givenUp: boolean) {
+  const amount = i18n.fmt.money(checkout.amountCents, checkout.currency);
+  const state = outcomeState(checkout, givenUp);
   return { state, message: i18n.t(`payments:outcome.${state}`, { amount }), isError: state === 'refused' || state === 'cancelled' };
+}
+
+/**
+ * The same, on the invoice list, for a checkout of several invoices: the sum, how many invoices,
+ * and, where some share could not be applied (that invoice paid meanwhile), which were paid.
+ */
+export function presentSeveralOutcome(i18n: RequestI18n, checkout: ClientCheckout, givenUp: boolean) {
+  const amount = i18n.fmt.money(checkout.amountCents, checkout.currency);
+  const state = outcomeState(checkout, givenUp);
+  const paid = checkout.shares.filter((share) => share.status === 'recorded').map((share) => share.invoice_number);
+  const message =
+    state === 'unapplied' && paid.length > 0
+      ? i18n.t('payments:several.outcome.partlyApplied', { amount, paid: paid.join(', ') })
+      : i18n.t(`payments:several.outcome.${state}`, { amount, count: checkout.shares.length });
+  return { state, message, isError: state === 'refused' || state === 'cancelled' };
 }
 
 /** Money taken that could not be applied, for staff: what, why, and its refund (or the button). */

@@ -1,4 +1,5 @@
-// SQL for the portal's payment tables: client_payments (one row per checkout a client started),
+// SQL for the portal's payment tables: client_payments (one row per invoice of each checkout a client
+// started: a checkout of several invoices is several rows sharing their checkout_id),
 // client_payment_callbacks (one row per provider event: the idempotency key), client_unapplied_payments
 // (money taken that could not be applied) and portal_payment_settings. Every read is scoped by
 // workspace, and by client where a client asks, but the start-up check of which workspaces chose a
@@ -17,6 +18,8 @@ export type ClientPaymentStatus = 'pending' | 'recorded' | 'refused' | 'cancelle
 
 export interface ClientPaymentRow {
   id: string;
+  /** The checkout this row is the invoice's share of: the id the provider knows (the row's own for one invoice). */
+  checkout_id: string;
   workspace_id: string;
   client_id: string;
   client_user_id: string;
@@ -35,6 +38,7 @@ export interface ClientPaymentRow {
 
 const PAYMENT_COLUMNS = [
   'id',
+  'checkout_id',
   'workspace_id',
   'client_id',
   'client_user_id',
@@ -51,31 +55,36 @@ const PAYMENT_COLUMNS = [
   'completed_at',
 ];
 
-export async function insertClientPayment(
-  db: Db,
-  row: {
-    id: string;
-    workspaceId: string;
-    clientId: string;
-    clientUserId: string;
-    invoiceId: string;
-    invoiceNumber: string;
-    provider: string;
-    amountCents: number;
-    currency: string;
-  },
-): Promise<void> {
-  await db('client_payments').insert({
-    id: row.id,
-    workspace_id: row.workspaceId,
-    client_id: row.clientId,
-    client_user_id: row.clientUserId,
-    invoice_id: row.invoiceId,
-    invoice_number: row.invoiceNumber,
-    provider: row.provider,
-    amount_cents: row.amountCents,
-    currency: row.currency,
-  });
+export interface NewClientPayment {
+  id: string;
+  /** The checkout of several invoices this row is one share of; by default its own id (one invoice). */
+  checkoutId?: string;
+  workspaceId: string;
+  clientId: string;
+  clientUserId: string;
+  invoiceId: string;
+  invoiceNumber: string;
+  provider: string;
+  amountCents: number;
+  currency: string;
+}
+
+/** A checkout's rows, one per invoice, in one statement. */
+export async function insertClientPayment(db: Db, ...rows: NewClientPayment[]): Promise<void> {
+  await db('client_payments').insert(
+    rows.map((row) => ({
+      id: row.id,
+      checkout_id: row.checkoutId ?? row.id,
+      workspace_id: row.workspaceId,
+      client_id: row.clientId,
+      client_user_id: row.clientUserId,
+      invoice_id: row.invoiceId,
+      invoice_number: row.invoiceNumber,
+      provider: row.provider,
+      amount_cents: row.amountCents,
+      currency: row.currency,
+    })),
+  );
 }
 
 /** A client's own checkout: scoped by workspace and client, so another client's id is not found. */
@@ -89,13 +98,41 @@ export async function findClientPayment(
   return row ?? null;
 }
 
-/** The checkout a callback names, locked until the callback's transaction ends. */
-export async function lockPaymentForCallback(
+/**
+ * A client's own checkout by the id the provider knows: its rows (one per invoice), by invoice
+ * number; none for another client's or workspace's.
+ */
+export function findCheckoutShares(
+  db: Db,
+  args: { workspaceId: string; clientId: string; checkoutId: string },
+): Promise<ClientPaymentRow[]> {
+  return db('client_payments')
+    .where({ workspace_id: args.workspaceId, client_id: args.clientId, checkout_id: args.checkoutId })
+    .orderBy('invoice_number')
+    .orderBy('id')
+    .select<ClientPaymentRow[]>(PAYMENT_COLUMNS);
+}
+
+/** The rows of the checkout a callback names, locked until the callback's transaction ends. */
+export function lockCheckoutForCallback(
   trx: Knex.Transaction,
-  args: { workspaceId: string; provider: string; paymentId: string },
+  args: { workspaceId: string; provider: string; checkoutId: string },
+): Promise<ClientPaymentRow[]> {
+  return trx('client_payments')
+    .where({ workspace_id: args.workspaceId, provider: args.provider, checkout_id: args.checkoutId })
+    .orderBy('invoice_number')
+    .orderBy('id')
+    .forUpdate()
+    .select<ClientPaymentRow[]>(PAYMENT_COLUMNS);
+}
+
+/** One row (one invoice's share of a checkout), locked until the transaction ends. */
+export async function lockPaymentRow(
+  trx: Knex.Transaction,
+  args: { workspaceId: string; paymentId: string },
 ): Promise<ClientPaymentRow | null> {
   const row = await trx('client_payments')
-    .where({ workspace_id: args.workspaceId, provider: args.provider, id: args.paymentId })
+    .where({ workspace_id: args.workspaceId, id: args.paymentId })
     .forUpdate()
     .first<ClientPaymentRow | undefined>(PAYMENT_COLUMNS);
   return row ?? null;
@@ -153,19 +190,35 @@ export async function setCallbackOutcome(
     .update({ outcome: args.outcome });
 }
 
-/** Serialises starting checkouts for one invoice (two Pay clicks at once) until the transaction ends. */
-export async function lockInvoiceCheckouts(trx: Knex.Transaction, args: { workspaceId: string; invoiceId: string }): Promise<void> {
-  await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`client_payments:${args.workspaceId}:${args.invoiceId}`]);
+/**
+ * Serialises starting checkouts for these invoices (two Pay clicks at once) until the transaction
+ * ends: one lock per invoice, taken in one statement in the order of their ids, so two checkouts
+ * sharing invoices wait for each other and never deadlock.
+ */
+export async function lockInvoiceCheckouts(
+  trx: Knex.Transaction,
+  args: { workspaceId: string; invoiceIds: readonly string[] },
+): Promise<void> {
+  const keys = [...new Set(args.invoiceIds)].sort().map((invoiceId) => `client_payments:${args.workspaceId}:${invoiceId}`);
+  await trx.raw('select pg_advisory_xact_lock(hashtextextended(key, 0)) from unnest(?::text[]) with ordinality as k(key, n) order by n', [
+    keys,
+  ]);
 }
 
-/** The invoice's checkouts still pending (newest first): at most one is open at the provider. */
-export async function pendingCheckouts(
+/**
+ * The checkouts still pending that pay any of these invoices, each with all its rows (one may pay
+ * other invoices too), newest first: at most one is open at the provider per invoice.
+ */
+export function pendingCheckouts(
   db: Db,
-  args: { workspaceId: string; clientId: string; invoiceId: string },
+  args: { workspaceId: string; clientId: string; invoiceIds: readonly string[] },
 ): Promise<ClientPaymentRow[]> {
+  const scope = { workspace_id: args.workspaceId, client_id: args.clientId, status: 'pending' };
   return db('client_payments')
-    .where({ workspace_id: args.workspaceId, client_id: args.clientId, invoice_id: args.invoiceId, status: 'pending' })
+    .where(scope)
+    .whereIn('checkout_id', db('client_payments').where(scope).whereIn('invoice_id', args.invoiceIds).select('checkout_id'))
     .orderBy('created_at', 'desc')
+    .orderBy('checkout_id')
     .select<ClientPaymentRow[]>(PAYMENT_COLUMNS);
 }
 
@@ -183,24 +236,24 @@ export async function checkoutAwaitingMoney(db: Db, args: { workspaceId: string;
 /** The provider's id and page for a checkout it opened. */
 export async function saveProviderCheckout(
   db: Db,
-  args: { workspaceId: string; paymentId: string; providerCheckoutId: string | null; checkoutUrl: string },
+  args: { workspaceId: string; checkoutId: string; providerCheckoutId: string | null; checkoutUrl: string },
 ): Promise<void> {
   await db('client_payments')
-    .where({ workspace_id: args.workspaceId, id: args.paymentId })
+    .where({ workspace_id: args.workspaceId, checkout_id: args.checkoutId })
     .update({ provider_checkout_id: args.providerCheckoutId, checkout_url: args.checkoutUrl });
 }
 
-/** Closes a checkout still pending (another replaces it); false when it was no longer pending. */
 /** Undoes closePendingCheckout where the provider could not close the checkout after all. */
-export async function reopenCheckout(db: Db, args: { workspaceId: string; paymentId: string }): Promise<void> {
+export async function reopenCheckout(db: Db, args: { workspaceId: string; checkoutId: string }): Promise<void> {
   await db('client_payments')
-    .where({ workspace_id: args.workspaceId, id: args.paymentId, status: 'cancelled' })
+    .where({ workspace_id: args.workspaceId, checkout_id: args.checkoutId, status: 'cancelled' })
     .update({ status: 'pending', completed_at: null });
 }
 
-export async function closePendingCheckout(db: Db, args: { workspaceId: string; paymentId: string; at: Date }): Promise<boolean> {
+/** Closes a checkout still pending, all its rows (another replaces it); false when it was no longer pending. */
+export async function closePendingCheckout(db: Db, args: { workspaceId: string; checkoutId: string; at: Date }): Promise<boolean> {
   const changed = await db('client_payments')
-    .where({ workspace_id: args.workspaceId, id: args.paymentId, status: 'pending' })
+    .where({ workspace_id: args.workspaceId, checkout_id: args.checkoutId, status: 'pending' })
     .update({ status: 'cancelled', completed_at: args.at });
   return changed > 0;
 }

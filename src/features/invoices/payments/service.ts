@@ -1,6 +1,10 @@
 // Paying an invoice from the portal.
 //   start:    the client picks an amount (the balance, or less where the provider allows) → a
 //             client_payments row and `invoice.payment_started`, then off to the provider's checkout.
+//   several:  the client chooses open invoices in one currency on the list → one checkout for the
+//             sum of their balances, a client_payments row per invoice (its share) sharing the
+//             checkout's id; the callback records each share as the invoice's own payment, and an
+//             invoice paid meanwhile keeps its share as unapplied while the others are recorded.
 //   callback: the provider's signed callback → in ONE transaction: claim its idempotency key
 //             (client_payment_callbacks), record the payment in the host (InvoicesPort.recordPayment
 //             with the same trx), mark the checkout, log `invoice.payment_recorded`. A repeated or
@@ -11,15 +15,17 @@
 //             second checkout for the same balance, another amount, a checkout closed here) it is
 //             kept as *unapplied* (client_unapplied_payments), logged `invoice.payment_unapplied`
 //             (staff are notified at once) and staff may refund it (`invoice.payment_refunded`).
-//   one open checkout per invoice: a second Pay for the same amount goes back to the open one
+//   one open checkout per invoice: a second Pay for the same shares goes back to the open one
 //             (or, when the client finished it with a bank debit still on its way, says a payment is under way);
-//             for another amount the open one is closed at the provider first. Starting is
+//             for other shares the open one is closed at the provider first. Starting is
 //             serialised per invoice (an advisory lock), so two clicks at once open one.
 //   transfer: the client reports having paid by bank transfer → `invoice.payment_reported` only;
 //             the invoice stays as it is until staff record the money in the CRM.
 import { randomUUID } from 'node:crypto';
+import type { Response } from 'express';
 import type { Knex } from 'knex';
 import {
+  type ActivityEvent,
   controlCharacterFields,
   type HostAdapter,
   insertActivity,
@@ -27,7 +33,9 @@ import {
   type InvoicesPort,
   type PaymentProvider,
   type PortalLogger,
+  portalContext,
   type RequestMeta,
+  signedInClient,
 } from '../../../core/index.ts';
 import { hasWayToPay } from './availability.ts';
 import { bankTransferDetails } from '../bank-transfer.ts';
@@ -36,20 +44,23 @@ import {
   claimCallback,
   closePendingCheckout,
   completeClientPayment,
-  findClientPayment,
+  findCheckoutShares,
   findPaymentSettings,
   insertClientPayment,
   insertUnappliedPayment,
   listUnappliedPayments,
   lockInvoiceCheckouts,
-  lockPaymentForCallback,
+  lockCheckoutForCallback,
+  lockPaymentRow,
   lockUnappliedPayment,
   markUnappliedRefunded,
   pendingCheckouts,
   reopenCheckout,
   saveProviderCheckout,
   setCallbackOutcome,
+  type CallbackOutcome,
   type ClientPaymentRow,
+  type ClientPaymentStatus,
   type PaymentSettings,
   type UnappliedReason,
 } from './queries.ts';
@@ -64,6 +75,13 @@ export interface PayingClient {
   clientId: string;
   clientUserId: string;
   email: string;
+}
+
+/** The signed-in person paying, as the service knows them. */
+export function payingClientOf(res: Response): PayingClient {
+  const { workspace } = portalContext(res);
+  const { user, contact } = signedInClient(res);
+  return { workspaceId: workspace.id, clientId: user.client_id, clientUserId: user.id, email: contact.email };
 }
 
 export type CallbackResult =
@@ -104,6 +122,65 @@ export type PaymentOptions = {
   bankTransfer: boolean;
 };
 
+/** What the provider's page is asked for, whatever it pays. */
+interface CheckoutRequest {
+  portalBase: string;
+  /** The page the client comes back to, with `?payment=<checkout id>` to see how it went. */
+  returnUrl: string;
+  /** The custom domain the client pays from (its origin), else undefined: the portal's own address. */
+  origin: string | undefined;
+  /** The client's language, for the provider's page. */
+  locale: string;
+  /** What the provider's page and receipt call the payment ("Invoice INV-0001"). */
+  description: string;
+}
+
+/** One invoice's part of a checkout. */
+interface CheckoutShare {
+  invoice: InvoiceDetail;
+  amountCents: number;
+}
+
+/** A checkout as its client sees it: one sum in one currency, and its rows, one per invoice. */
+export interface ClientCheckout {
+  id: string;
+  provider: string;
+  amountCents: number;
+  currency: string;
+  /** recorded when every share is; otherwise the first share's that is not. */
+  status: ClientPaymentStatus;
+  completedAt: Date | null;
+  shares: ClientPaymentRow[];
+}
+
+function clientCheckout(shares: ClientPaymentRow[]): ClientCheckout {
+  const first = shares[0]!;
+  return {
+    id: first.checkout_id,
+    provider: first.provider,
+    amountCents: shares.reduce((sum, row) => sum + Number(row.amount_cents), 0),
+    currency: first.currency,
+    status: shares.find((row) => row.status !== 'recorded')?.status ?? 'recorded',
+    completedAt: first.completed_at,
+    shares,
+  };
+}
+
+/** The same invoices for the same amounts, whatever their order. */
+function shareKey(shares: Array<{ invoiceId: string; amountCents: number }>): string {
+  return shares
+    .map((share) => `${share.invoiceId}:${share.amountCents}`)
+    .sort()
+    .join('|');
+}
+
+/** Rows grouped by their checkout, in the order their checkouts first appear. */
+function byCheckout(rows: ClientPaymentRow[]): ClientPaymentRow[][] {
+  const groups = new Map<string, ClientPaymentRow[]>();
+  for (const row of rows) groups.set(row.checkout_id, [...(groups.get(row.checkout_id) ?? []), row]);
+  return [...groups.values()];
+}
+
 export function createPaymentService(deps: PaymentServiceDeps) {
   const { db, adapter, now } = deps;
   const byId = new Map(deps.providers.map((provider) => [provider.id, provider]));
@@ -135,15 +212,148 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   /** The page of a checkout another click is opening; after a few seconds without one, in progress. */
   async function waitForCheckout(
     client: PayingClient,
-    paymentId: string,
+    checkoutId: string,
   ): Promise<{ redirectUrl: string } | { error: 'payment_in_progress' }> {
     for (let attempt = 0; attempt < 20; attempt += 1) {
-      const row = await findClientPayment(db, { workspaceId: client.workspaceId, clientId: client.clientId, paymentId });
+      const [row] = await findCheckoutShares(db, { workspaceId: client.workspaceId, clientId: client.clientId, checkoutId });
       if (row?.status !== 'pending') break;
       if (row.checkout_url) return { redirectUrl: row.checkout_url };
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     return { error: 'payment_in_progress' };
+  }
+
+  /**
+   * Opens one checkout at the provider for these shares (one invoice, or several paid together):
+   * decided under a lock per invoice, so two Pay clicks at once (two tabs, a double click) see each
+   * other; the provider is asked only after the commit. A checkout already open for exactly these
+   * shares is reused; any other open one on these invoices is closed first (here, then at the
+   * provider), or, when the client finished it with a bank debit on its way, nothing is opened.
+   */
+  async function open(
+    client: PayingClient,
+    provider: PaymentProvider,
+    shares: readonly CheckoutShare[],
+    request: CheckoutRequest,
+    meta: RequestMeta,
+  ): Promise<{ redirectUrl: string } | { error: 'provider_unavailable' | 'payment_in_progress' }> {
+    const checkoutId = randomUUID();
+    const currency = shares[0]!.invoice.currency;
+    const wanted = shareKey(shares.map((share) => ({ invoiceId: share.invoice.id, amountCents: share.amountCents })));
+    type Decision = { reuse: string } | { wait: string } | { underWay: true } | { closing: ClientPaymentRow[][] };
+    const decided = await db.transaction(async (trx): Promise<Decision> => {
+      await lockInvoiceCheckouts(trx, { workspaceId: client.workspaceId, invoiceIds: shares.map((share) => share.invoice.id) });
+      const pending = byCheckout(
+        await pendingCheckouts(trx, {
+          workspaceId: client.workspaceId,
+          clientId: client.clientId,
+          invoiceIds: shares.map((s) => s.invoice.id),
+        }),
+      );
+      for (const rows of pending) {
+        const first = rows[0]!;
+        const age = now().getTime() - new Date(first.created_at).getTime();
+        const same =
+          first.provider === provider.id &&
+          first.currency === currency &&
+          shareKey(rows.map((row) => ({ invoiceId: row.invoice_id, amountCents: Number(row.amount_cents) }))) === wanted;
+        // The same payment asked for again after the client finished its checkout with a bank
+        // debit: the provider's page is done, so the client is told the payment is under way.
+        if (same && (await checkoutAwaitingMoney(trx, { workspaceId: client.workspaceId, paymentId: first.checkout_id })))
+          return { underWay: true };
+        // The same payment asked for again: back to the checkout already open.
+        if (same && first.checkout_url && age < REUSE_CHECKOUT_MS) return { reuse: first.checkout_url };
+        // Another click is opening it right now: wait for its page below.
+        if (same && !first.checkout_url && age < OPENING_MS) return { wait: first.checkout_id };
+      }
+      // Other shares, or too old to reuse: closed here now, at the provider after the commit.
+      for (const rows of pending)
+        await closePendingCheckout(trx, { workspaceId: client.workspaceId, checkoutId: rows[0]!.checkout_id, at: now() });
+      const rows = shares.map((share) => ({
+        id: shares.length === 1 ? checkoutId : randomUUID(),
+        checkoutId,
+        workspaceId: client.workspaceId,
+        clientId: client.clientId,
+        clientUserId: client.clientUserId,
+        invoiceId: share.invoice.id,
+        invoiceNumber: share.invoice.number,
+        provider: provider.id,
+        amountCents: share.amountCents,
+        currency,
+      }));
+      await insertClientPayment(trx, ...rows);
+      for (const row of rows)
+        await insertActivity(trx, {
+          workspaceId: client.workspaceId,
+          event: 'invoice.payment_started',
+          clientUserId: client.clientUserId,
+          clientId: client.clientId,
+          email: client.email,
+          details: {
+            invoiceId: row.invoiceId,
+            invoiceNumber: row.invoiceNumber,
+            amountCents: row.amountCents,
+            currency,
+            provider: provider.id,
+            paymentId: row.id,
+            ...(rows.length > 1 ? { checkoutId, invoicesTogether: rows.length } : {}),
+          },
+          ip: meta.ip,
+          userAgent: meta.userAgent,
+        });
+      return { closing: pending };
+    });
+    if ('reuse' in decided) return { redirectUrl: decided.reuse };
+    if ('wait' in decided) return waitForCheckout(client, decided.wait);
+    if ('underWay' in decided) return { error: 'payment_in_progress' };
+    deps.afterActivity?.();
+    const cancel = () => db.transaction((trx) => closePendingCheckout(trx, { workspaceId: client.workspaceId, checkoutId, at: now() }));
+    for (const rows of decided.closing) {
+      const old = rows[0]!;
+      const closer = byId.get(old.provider)?.closeCheckout;
+      if (!closer || !old.provider_checkout_id) continue;
+      let closed = false;
+      try {
+        closed = await closer({ workspaceId: client.workspaceId, checkoutId: old.provider_checkout_id });
+      } catch (err) {
+        deps.logger?.error(`payment provider ${old.provider} could not close checkout ${old.provider_checkout_id}`, err);
+      }
+      if (!closed) {
+        // The client finished that checkout (a bank debit on its way) or it could not be closed:
+        // it stays the invoices' one checkout, and this one is not opened.
+        await reopenCheckout(db, { workspaceId: client.workspaceId, checkoutId: old.checkout_id });
+        await cancel();
+        return { error: 'payment_in_progress' };
+      }
+    }
+    try {
+      const checkout = await provider.createCheckout({
+        paymentId: checkoutId,
+        workspaceId: client.workspaceId,
+        invoiceNumber: shares.map((share) => share.invoice.number).join(', '),
+        description: request.description,
+        amountCents: shares.reduce((sum, share) => sum + share.amountCents, 0),
+        currency,
+        returnUrl: `${request.returnUrl}?payment=${checkoutId}`,
+        portalBase: request.portalBase,
+        appUrl: request.origin ?? deps.appUrl,
+        locale: request.locale,
+        customerEmail: client.email,
+      });
+      await saveProviderCheckout(db, {
+        workspaceId: client.workspaceId,
+        checkoutId,
+        providerCheckoutId: checkout.checkoutId ?? null,
+        checkoutUrl: checkout.redirectUrl,
+      });
+      return { redirectUrl: checkout.redirectUrl };
+    } catch (err) {
+      // The provider is unreachable or refuses the keys: the checkout never opened, so it is
+      // closed at once and the client is asked to try again later.
+      deps.logger?.error(`payment provider ${provider.id} could not open a checkout`, err);
+      await cancel();
+      return { error: 'provider_unavailable' };
+    }
   }
 
   return {
@@ -161,18 +371,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     async start(
       client: PayingClient,
       found: PaymentOptions,
-      request: {
-        amountCents: number;
-        portalBase: string;
-        /** The pay page: the client comes back to it with `?payment=<id>` to see how it went. */
-        returnUrl: string;
-        /** The custom domain the client pays from (its origin), else undefined: the portal's own address. */
-        origin: string | undefined;
-        /** The client's language, for the provider's page. */
-        locale: string;
-        /** What the provider's page and receipt call the payment ("Invoice INV-0001"). */
-        description: string;
-      },
+      request: CheckoutRequest & { amountCents: number },
       meta: RequestMeta,
     ): Promise<
       | { redirectUrl: string }
@@ -186,118 +385,49 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       if (!payable(invoice)) return { error: 'not_payable' };
       if (request.amountCents > invoice.balanceCents) return { error: 'amount_too_high' };
       if (request.amountCents < invoice.balanceCents && !provider.allowsPartial) return { error: 'partial_not_allowed' };
-      const paymentId = randomUUID();
-      const scope = { workspaceId: client.workspaceId, clientId: client.clientId, invoiceId: invoice.id };
-      // One open checkout per invoice: decided under a lock per invoice, so two Pay clicks at once
-      // (two tabs, a double click) see each other. The provider is asked only after the commit.
-      type Decision = { reuse: string } | { wait: string } | { underWay: true } | { closing: ClientPaymentRow[] };
-      const decided = await db.transaction(async (trx): Promise<Decision> => {
-        await lockInvoiceCheckouts(trx, scope);
-        const pending = await pendingCheckouts(trx, scope);
-        for (const open of pending) {
-          const age = now().getTime() - new Date(open.created_at).getTime();
-          const same =
-            open.provider === provider.id && Number(open.amount_cents) === request.amountCents && open.currency === invoice.currency;
-          // The same payment asked for again after the client finished its checkout with a bank
-          // debit: the provider's page is done, so the client is told the payment is under way.
-          if (same && (await checkoutAwaitingMoney(trx, { workspaceId: client.workspaceId, paymentId: open.id })))
-            return { underWay: true };
-          // The same payment asked for again: back to the checkout already open.
-          if (same && open.checkout_url && age < REUSE_CHECKOUT_MS) return { reuse: open.checkout_url };
-          // Another click is opening it right now: wait for its page below.
-          if (same && !open.checkout_url && age < OPENING_MS) return { wait: open.id };
-        }
-        // Another amount, or too old to reuse: closed here now, at the provider after the commit.
-        for (const open of pending) await closePendingCheckout(trx, { workspaceId: client.workspaceId, paymentId: open.id, at: now() });
-        const closing = pending;
-        await insertClientPayment(trx, {
-          id: paymentId,
-          workspaceId: client.workspaceId,
-          clientId: client.clientId,
-          clientUserId: client.clientUserId,
-          invoiceId: invoice.id,
-          invoiceNumber: invoice.number,
-          provider: provider.id,
-          amountCents: request.amountCents,
-          currency: invoice.currency,
-        });
-        await insertActivity(trx, {
-          workspaceId: client.workspaceId,
-          event: 'invoice.payment_started',
-          clientUserId: client.clientUserId,
-          clientId: client.clientId,
-          email: client.email,
-          details: {
-            invoiceId: invoice.id,
-            invoiceNumber: invoice.number,
-            amountCents: request.amountCents,
-            currency: invoice.currency,
-            provider: provider.id,
-            paymentId,
-          },
-          ip: meta.ip,
-          userAgent: meta.userAgent,
-        });
-        return { closing };
-      });
-      if ('reuse' in decided) return { redirectUrl: decided.reuse };
-      if ('wait' in decided) return waitForCheckout(client, decided.wait);
-      if ('underWay' in decided) return { error: 'payment_in_progress' };
-      deps.afterActivity?.();
-      const cancel = () =>
-        db.transaction((trx) =>
-          completeClientPayment(trx, { workspaceId: client.workspaceId, paymentId, status: 'cancelled', hostPaymentId: null, at: now() }),
-        );
-      for (const old of decided.closing) {
-        const closer = byId.get(old.provider)?.closeCheckout;
-        if (!closer || !old.provider_checkout_id) continue;
-        let closed = false;
-        try {
-          closed = await closer({ workspaceId: client.workspaceId, checkoutId: old.provider_checkout_id });
-        } catch (err) {
-          deps.logger?.error(`payment provider ${old.provider} could not close checkout ${old.provider_checkout_id}`, err);
-        }
-        if (!closed) {
-          // The client finished that checkout (a bank debit on its way) or it could not be closed:
-          // it stays the invoice's one checkout, and this one is not opened.
-          await reopenCheckout(db, { workspaceId: client.workspaceId, paymentId: old.id });
-          await cancel();
-          return { error: 'payment_in_progress' };
-        }
-      }
-      try {
-        const checkout = await provider.createCheckout({
-          paymentId,
-          workspaceId: client.workspaceId,
-          invoiceNumber: invoice.number,
-          description: request.description,
-          amountCents: request.amountCents,
-          currency: invoice.currency,
-          returnUrl: `${request.returnUrl}?payment=${paymentId}`,
-          portalBase: request.portalBase,
-          appUrl: request.origin ?? deps.appUrl,
-          locale: request.locale,
-          customerEmail: client.email,
-        });
-        await saveProviderCheckout(db, {
-          workspaceId: client.workspaceId,
-          paymentId,
-          providerCheckoutId: checkout.checkoutId ?? null,
-          checkoutUrl: checkout.redirectUrl,
-        });
-        return { redirectUrl: checkout.redirectUrl };
-      } catch (err) {
-        // The provider is unreachable or refuses the keys: the checkout never opened, so it is
-        // closed at once and the client is asked to try again later.
-        deps.logger?.error(`payment provider ${provider.id} could not open a checkout`, err);
-        await cancel();
-        return { error: 'provider_unavailable' };
-      }
+      return open(client, provider, [{ invoice, amountCents: request.amountCents }], request, meta);
     },
 
-    /** A client's own checkout (the demo provider's hosted page). */
-    checkout: (client: PayingClient, paymentId: string): Promise<ClientPaymentRow | null> =>
-      findClientPayment(db, { workspaceId: client.workspaceId, clientId: client.clientId, paymentId }),
+    /**
+     * Starts one checkout for the whole balance of several open invoices of the client, in one
+     * currency: each invoice gets its share when the money arrives. Answers where to send the
+     * client, or why not (naming the invoice that cannot be paid).
+     */
+    async startSeveral(
+      client: PayingClient,
+      invoiceIds: readonly string[],
+      request: CheckoutRequest,
+      meta: RequestMeta,
+    ): Promise<
+      | { redirectUrl: string; invoices: InvoiceDetail[] }
+      | { error: 'not_payable'; number: string | null }
+      | { error: 'mixed_currencies' | 'no_provider' | 'provider_unavailable' | 'payment_in_progress' }
+    > {
+      const port = invoices();
+      if (!port?.recordPayment) return { error: 'no_provider' };
+      const [settings, ...found] = await Promise.all([
+        findPaymentSettings(db, client.workspaceId),
+        ...invoiceIds.map((id) => port.find(client.workspaceId, client.clientId, id)),
+      ]);
+      const chosen = found as Array<InvoiceDetail | null>;
+      if (chosen.includes(null)) return { error: 'not_payable', number: null };
+      const invoicesChosen = chosen as InvoiceDetail[];
+      const unpayable = invoicesChosen.find((invoice) => !payable(invoice));
+      if (unpayable) return { error: 'not_payable', number: unpayable.number };
+      if (new Set(invoicesChosen.map((invoice) => invoice.currency)).size > 1) return { error: 'mixed_currencies' };
+      const provider = hasWayToPay(settings, registered) ? (byId.get(settings.onlineProvider) ?? null) : null;
+      if (!provider) return { error: 'no_provider' };
+      if ((await provider.unavailable?.(client.workspaceId)) != null) return { error: 'provider_unavailable' };
+      const shares = invoicesChosen.map((invoice) => ({ invoice, amountCents: invoice.balanceCents }));
+      const opened = await open(client, provider, shares, request, meta);
+      return 'error' in opened ? opened : { ...opened, invoices: invoicesChosen };
+    },
+
+    /** A client's own checkout (the demo provider's hosted page, the page the client returns to): its shares, null when none. */
+    async checkout(client: PayingClient, checkoutId: string): Promise<ClientCheckout | null> {
+      const shares = await findCheckoutShares(db, { workspaceId: client.workspaceId, clientId: client.clientId, checkoutId });
+      return shares.length > 0 ? clientCheckout(shares) : null;
+    },
 
     /** The provider's callback: verified, then recorded at most once per idempotency key. */
     async handleCallback(
@@ -329,8 +459,10 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           outcome: 'refused',
         });
         if (!fresh) return { outcome: 'duplicate' };
-        const payment = await lockPaymentForCallback(trx, { workspaceId, provider: provider.id, paymentId: event.paymentId });
-        if (!payment) {
+        // The checkout's rows: one per invoice it pays (one for a single invoice).
+        const shares = await lockCheckoutForCallback(trx, { workspaceId, provider: provider.id, checkoutId: event.paymentId });
+        const first = shares[0];
+        if (!first) {
           if (event.outcome === 'succeeded')
             deps.logger?.error(
               `${provider.id} reports ${event.amountCents} ${event.currency} taken (${event.reference}) for checkout ${event.paymentId}, which this workspace does not have`,
@@ -338,136 +470,133 @@ export function createPaymentService(deps: PaymentServiceDeps) {
             );
           return { outcome: 'refused', reason: 'unknown payment' };
         }
-        /** Money taken that cannot go on the invoice: kept, logged, and staff told at once. */
-        const unapplied = async (reason: UnappliedReason): Promise<CallbackResult> => {
-          const unappliedId = randomUUID();
-          await insertUnappliedPayment(trx, {
-            id: unappliedId,
-            workspace_id: workspaceId,
-            payment_id: payment.id,
-            client_id: payment.client_id,
-            invoice_id: payment.invoice_id,
-            invoice_number: payment.invoice_number,
-            provider: provider.id,
-            amount_cents: event.amountCents,
-            currency: event.currency,
-            reference: event.reference,
-            reason,
-            received_at: now(),
-          });
-          if (payment.status !== 'recorded')
-            await completeClientPayment(trx, { workspaceId, paymentId: payment.id, status: 'unapplied', hostPaymentId: null, at: now() });
-          await setCallbackOutcome(trx, { workspaceId, provider: provider.id, idempotencyKey: event.idempotencyKey, outcome: 'unapplied' });
-          await insertActivity(trx, {
-            workspaceId,
-            event: 'invoice.payment_unapplied',
-            clientUserId: payment.client_user_id,
-            clientId: payment.client_id,
-            details: {
-              invoiceId: payment.invoice_id,
-              invoiceNumber: payment.invoice_number,
-              amountCents: event.amountCents,
-              currency: event.currency,
-              provider: provider.id,
-              paymentId: payment.id,
-              unappliedId,
-              reason,
-              reference: event.reference,
-            },
-            ip: meta.ip,
-            userAgent: meta.userAgent,
-          });
-          deps.logger?.error(
-            `payment ${payment.id}: ${provider.id} took ${event.amountCents} ${event.currency} (${event.reference}) that could not be applied to invoice ${payment.invoice_number} (${reason}); kept as unapplied ${unappliedId}`,
-            undefined,
-          );
-          return { outcome: 'unapplied', unappliedId, reason };
-        };
-        if (payment.status !== 'pending') {
-          // Taken for a checkout already closed here (expired, failed, given up): still money.
-          if (event.outcome === 'succeeded' && payment.status !== 'recorded') return unapplied('checkout_closed');
-          return { outcome: 'refused', reason: `payment already ${payment.status}` };
-        }
-        const close = (status: 'refused' | 'cancelled') =>
-          completeClientPayment(trx, { workspaceId, paymentId: payment.id, status, hostPaymentId: null, at: now() });
-        // A checkout that ended unpaid: the agency reads it in the activity log, since the client
-        // may believe they paid (a bank debit refused days later) or may need a nudge.
-        const unpaid = (activity: 'invoice.payment_failed' | 'invoice.payment_cancelled') =>
+        const total = shares.reduce((sum, row) => sum + Number(row.amount_cents), 0);
+        const outcome = (value: CallbackOutcome) =>
+          setCallbackOutcome(trx, { workspaceId, provider: provider.id, idempotencyKey: event.idempotencyKey, outcome: value });
+        const activity = (row: ClientPaymentRow, name: ActivityEvent, details: Record<string, unknown>) =>
           insertActivity(trx, {
             workspaceId,
-            event: activity,
-            clientUserId: payment.client_user_id,
-            clientId: payment.client_id,
+            event: name,
+            clientUserId: row.client_user_id,
+            clientId: row.client_id,
             details: {
-              invoiceId: payment.invoice_id,
-              invoiceNumber: payment.invoice_number,
-              amountCents: Number(payment.amount_cents),
-              currency: payment.currency,
+              invoiceId: row.invoice_id,
+              invoiceNumber: row.invoice_number,
+              currency: event.currency,
               provider: provider.id,
-              paymentId: payment.id,
+              paymentId: row.id,
+              ...(shares.length > 1 ? { checkoutId: row.checkout_id } : {}),
+              ...details,
             },
             ip: meta.ip,
             userAgent: meta.userAgent,
           });
+        /** Money taken that cannot go on an invoice: kept for staff (each share where the sum is the checkout's), logged, and staff told at once. */
+        const keepUnapplied = async (rows: ClientPaymentRow[], reason: UnappliedReason): Promise<string> => {
+          const bySharesOf = event.amountCents === total && event.currency === first.currency;
+          const kept = bySharesOf
+            ? rows.map((row) => ({ row, amountCents: Number(row.amount_cents) }))
+            : [{ row: first, amountCents: event.amountCents }];
+          let unappliedId = '';
+          for (const { row, amountCents } of kept) {
+            unappliedId = randomUUID();
+            await insertUnappliedPayment(trx, {
+              id: unappliedId,
+              workspace_id: workspaceId,
+              payment_id: row.id,
+              client_id: row.client_id,
+              invoice_id: row.invoice_id,
+              invoice_number: row.invoice_number,
+              provider: provider.id,
+              amount_cents: amountCents,
+              currency: event.currency,
+              reference: event.reference,
+              reason,
+              received_at: now(),
+            });
+            await activity(row, 'invoice.payment_unapplied', { amountCents, unappliedId, reason, reference: event.reference });
+            deps.logger?.error(
+              `payment ${row.id}: ${provider.id} took ${amountCents} ${event.currency} (${event.reference}) that could not be applied to invoice ${row.invoice_number} (${reason}); kept as unapplied ${unappliedId}`,
+              undefined,
+            );
+          }
+          for (const row of rows)
+            if (row.status !== 'recorded')
+              await completeClientPayment(trx, { workspaceId, paymentId: row.id, status: 'unapplied', hostPaymentId: null, at: now() });
+          return unappliedId;
+        };
+        const unapplied = async (reason: UnappliedReason): Promise<CallbackResult> => {
+          const unappliedId = await keepUnapplied(shares, reason);
+          await outcome('unapplied');
+          return { outcome: 'unapplied', unappliedId, reason };
+        };
+        if (first.status !== 'pending') {
+          // Taken for a checkout already closed here (expired, failed, given up): still money.
+          if (event.outcome === 'succeeded' && shares.every((row) => row.status !== 'recorded')) return unapplied('checkout_closed');
+          return { outcome: 'refused', reason: `payment already ${first.status}` };
+        }
+        // A checkout that ended unpaid: the agency reads it in the activity log, since the client
+        // may believe they paid (a bank debit refused days later) or may need a nudge.
+        const close = async (status: 'refused' | 'cancelled', activityName: 'invoice.payment_failed' | 'invoice.payment_cancelled') => {
+          for (const row of shares) {
+            await completeClientPayment(trx, { workspaceId, paymentId: row.id, status, hostPaymentId: null, at: now() });
+            await activity(row, activityName, { amountCents: Number(row.amount_cents), currency: row.currency });
+          }
+        };
         if (event.outcome === 'cancelled') {
-          await close('cancelled');
-          await setCallbackOutcome(trx, { workspaceId, provider: provider.id, idempotencyKey: event.idempotencyKey, outcome: 'cancelled' });
-          await unpaid('invoice.payment_cancelled');
+          await close('cancelled', 'invoice.payment_cancelled');
+          await outcome('cancelled');
           return { outcome: 'cancelled' };
         }
         if (event.outcome === 'failed') {
-          await close('refused');
-          await unpaid('invoice.payment_failed');
+          await close('refused', 'invoice.payment_failed');
           return { outcome: 'refused', reason: 'the provider reports a failure' };
         }
-        if (event.amountCents !== Number(payment.amount_cents) || event.currency !== payment.currency) {
+        if (event.amountCents !== total || event.currency !== first.currency) {
           if (event.outcome === 'succeeded') return unapplied('amount_differs');
-          await close('refused');
+          for (const row of shares)
+            await completeClientPayment(trx, { workspaceId, paymentId: row.id, status: 'refused', hostPaymentId: null, at: now() });
           deps.logger?.error(
-            `payment ${payment.id} refused: ${provider.id} reports ${event.amountCents} ${event.currency}, the checkout was for ${payment.amount_cents} ${payment.currency}`,
+            `payment ${first.checkout_id} refused: ${provider.id} reports ${event.amountCents} ${event.currency}, the checkout was for ${total} ${first.currency}`,
             undefined,
           );
           return { outcome: 'refused', reason: 'amount or currency differs from the checkout' };
         }
         if (event.outcome === 'pending') {
-          await setCallbackOutcome(trx, { workspaceId, provider: provider.id, idempotencyKey: event.idempotencyKey, outcome: 'pending' });
+          await outcome('pending');
           return { outcome: 'pending' };
         }
-        const recorded = await port.recordPayment!(
-          workspaceId,
-          payment.client_id,
-          payment.invoice_id,
-          {
-            amountCents: event.amountCents,
-            method: provider.method,
-            reference: event.reference,
-            paidAt: event.paidAt,
-            provider: provider.id,
-          },
-          { trx },
-        );
-        // The invoice is no longer open, or the amount exceeds its balance (paid meanwhile).
-        if (!recorded) return unapplied('not_applicable');
-        await completeClientPayment(trx, { workspaceId, paymentId: payment.id, status: 'recorded', hostPaymentId: recorded.id, at: now() });
-        await setCallbackOutcome(trx, { workspaceId, provider: provider.id, idempotencyKey: event.idempotencyKey, outcome: 'recorded' });
-        await insertActivity(trx, {
-          workspaceId,
-          event: 'invoice.payment_recorded',
-          clientUserId: payment.client_user_id,
-          clientId: payment.client_id,
-          details: {
-            invoiceId: payment.invoice_id,
-            invoiceNumber: payment.invoice_number,
-            amountCents: event.amountCents,
-            currency: event.currency,
-            provider: provider.id,
-            paymentId: payment.id,
-            hostPaymentId: recorded.id,
-          },
-          ip: meta.ip,
-          userAgent: meta.userAgent,
-        });
-        return { outcome: 'recorded', paymentId: payment.id, invoiceId: payment.invoice_id };
+        // Each invoice its share, recorded in the host as one online payment of its own; an invoice
+        // paid or voided meanwhile keeps its share as unapplied, the others are recorded.
+        let recorded = 0;
+        let lastUnapplied: { unappliedId: string } | null = null;
+        for (const row of shares) {
+          const amountCents = Number(row.amount_cents);
+          const hostPayment = await port.recordPayment!(
+            workspaceId,
+            row.client_id,
+            row.invoice_id,
+            { amountCents, method: provider.method, reference: event.reference, paidAt: event.paidAt, provider: provider.id },
+            { trx },
+          );
+          if (!hostPayment) {
+            lastUnapplied = { unappliedId: await keepUnapplied([row], 'not_applicable') };
+            continue;
+          }
+          recorded += 1;
+          await completeClientPayment(trx, {
+            workspaceId,
+            paymentId: row.id,
+            status: 'recorded',
+            hostPaymentId: hostPayment.id,
+            at: now(),
+          });
+          await activity(row, 'invoice.payment_recorded', { amountCents, hostPaymentId: hostPayment.id });
+        }
+        await outcome(recorded > 0 ? 'recorded' : 'unapplied');
+        if (recorded === 0 && lastUnapplied)
+          return { outcome: 'unapplied', unappliedId: lastUnapplied.unappliedId, reason: 'not_applicable' };
+        return { outcome: 'recorded', paymentId: first.checkout_id, invoiceId: first.invoice_id };
       });
       if (result.outcome === 'recorded' || result.outcome === 'unapplied') deps.afterActivity?.();
       return result;
@@ -495,7 +624,13 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       if (!refund) return 'no_refund';
       let refundId: string;
       try {
-        ({ refundId } = await refund({ workspaceId, reference: found.reference, idempotencyKey: `portal-refund-${found.id}` }));
+        ({ refundId } = await refund({
+          workspaceId,
+          reference: found.reference,
+          amountCents: Number(found.amount_cents),
+          currency: found.currency,
+          idempotencyKey: `portal-refund-${found.id}`,
+        }));
       } catch (err) {
         deps.logger?.error(`payment provider ${found.provider} could not refund ${found.reference}`, err);
         return 'provider_unavailable';
@@ -506,7 +641,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         if (row.refund_id) return 'already_refunded' as const;
         const at = now();
         await markUnappliedRefunded(trx, { workspaceId, id: row.id, paymentId: row.payment_id, refundId, staffId: staff.id, at });
-        const checkout = await lockPaymentForCallback(trx, { workspaceId, provider: row.provider, paymentId: row.payment_id });
+        const checkout = await lockPaymentRow(trx, { workspaceId, paymentId: row.payment_id });
         await insertActivity(trx, {
           workspaceId,
           event: 'invoice.payment_refunded',

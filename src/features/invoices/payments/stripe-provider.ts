@@ -249,11 +249,15 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
       return expired.status === 'expired';
     },
 
-    // Money kept as unapplied, given back in full: the PaymentIntent the event named.
-    async refund({ workspaceId, reference, idempotencyKey }) {
+    // Money kept as unapplied, given back: the PaymentIntent the event named, for the amount kept
+    // (all of it, or one invoice's share of a payment of several).
+    async refund({ workspaceId, reference, amountCents, currency, idempotencyKey }) {
       if (!reference.startsWith('pi_')) throw new Error(`${reference} is not a PaymentIntent: refund it in Stripe's dashboard`);
+      const amount = toStripeAmount(amountCents, currency);
+      if (amount === null)
+        throw new Error(`${amountCents} ${currency} cannot be refunded in Stripe's smallest unit: refund it in Stripe's dashboard`);
       const stripe = await clientFor((await keysOrThrow(workspaceId)).secretKey);
-      const refund = await stripe.refunds.create({ payment_intent: reference }, { idempotencyKey });
+      const refund = await stripe.refunds.create({ payment_intent: reference, amount }, { idempotencyKey });
       return { refundId: refund.id };
     },
 

@@ -100,6 +100,7 @@ describe('paying invoices without the demo provider registered', function () {
     const paymentId = randomUUID();
     await h.crm.db('client_payments').insert({
       id: paymentId,
+      checkout_id: paymentId,
       workspace_id: invoice.workspaceId,
       client_id: invoice.clientId,
       client_user_id: user.id,
