@@ -23,12 +23,11 @@ import {
   controlCharacterFields,
   type HostAdapter,
   insertActivity,
-  type InvoiceDetail,
-  type InvoicesPort,
   type PaymentProvider,
   type PortalLogger,
   type RequestMeta,
 } from '../../../core/index.ts';
+import type { InvoiceDetail, InvoicesPort } from '../port.ts';
 import { hasWayToPay } from './availability.ts';
 import { bankTransferDetails } from '../bank-transfer.ts';
 import {
