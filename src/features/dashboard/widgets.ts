@@ -5,11 +5,9 @@
 // summaries.forDashboard; otherwise the summary and each list port, in parallel.
 import { attachedToOpenRecords, type HostAdapter, type PortalSettings, type RequestI18n, withoutClosedRecord } from '../../core/index.ts';
 import type { Appointment } from '../appointments/index.ts';
-import type { ClientTask } from '../tasks/index.ts';
 import type { DashboardAsk, DashboardData } from './port.ts';
-import type { SharedDocument } from '../documents/index.ts';
-import { presentShared } from '../documents/index.ts';
-import { presentTask } from '../tasks/index.ts';
+import { presentShared, type SharedDocument } from '../documents/index.ts';
+import { type ClientTask, presentTask } from '../tasks/index.ts';
 import { countedToLimit } from './presenters.ts';
 
 export const WIDGET_ROWS = 5;

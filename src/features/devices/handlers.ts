@@ -15,8 +15,7 @@ import {
   signedInClient,
 } from '../../core/index.ts';
 import { DEVICE_TYPES, type DevicesPort } from './port.ts';
-import type { TicketsPort } from '../tickets/index.ts';
-import { presentTicketSummary } from '../tickets/index.ts';
+import { presentTicketSummary, type TicketsPort } from '../tickets/index.ts';
 import { DeviceId, type DevicesQueryInput } from './commands.ts';
 import { deviceHref, presentDevice, presentDeviceRow } from './presenters.ts';
 
