@@ -6,6 +6,23 @@ export type { Inviter } from './features/account/index.ts';
 export { PortalSetupError, type PortalDeps, type PortalDepsInput } from './core/deps.ts';
 export type { PortalConfig } from './core/config.ts';
 export type * from './core/ports/host.ts';
+// Each feature's host port, which the feature adds to HostAdapter.
+export type * from './features/admin/port.ts';
+export type * from './features/appointments/port.ts';
+export type * from './features/approvals/port.ts';
+export type * from './features/company-details/port.ts';
+export type * from './features/contracts/port.ts';
+export type * from './features/dashboard/port.ts';
+export type * from './features/devices/port.ts';
+export type * from './features/documents/port.ts';
+export type * from './features/invoices/port.ts';
+export type * from './features/knowledge-base/port.ts';
+export type * from './features/offers/port.ts';
+export type * from './features/orders/port.ts';
+export type * from './features/projects/port.ts';
+export type * from './features/requests/port.ts';
+export type * from './features/tasks/port.ts';
+export type * from './features/tickets/port.ts';
 // Named too: what a binding's tickets port takes and gives, which no module of the portal names itself.
 export type {
   NewTicket,
@@ -17,8 +34,9 @@ export type {
   TicketStatusChange,
   TicketStatusName,
   TicketUpload,
-} from './core/ports/host.ts';
-export { overdueFrom, SUMMARY_COUNT_LIMIT } from './core/ports/host.ts';
+} from './features/tickets/port.ts';
+export { SUMMARY_COUNT_LIMIT } from './core/ports/host.ts';
+export { overdueFrom } from './features/dashboard/port.ts';
 // The free times of an agency's weekly hours, for a binding's appointments port.
 export { offeredSlots, type SlotRules, wallTimeToInstant, type WeeklyHours } from './core/appointments/slots.ts';
 export type * from './core/ports/services.ts';

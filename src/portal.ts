@@ -55,10 +55,10 @@ import {
   type PortalDepsInput,
   type RequestMeta,
   type RouteEntry,
-  type TicketFileContent,
   useLocaleFolders,
   useViewFolders,
 } from './core/index.ts';
+import type { TicketFileContent } from './features/tickets/port.ts';
 
 export interface CustomerPortal {
   /** Mount at config.portalPath, before the host's own session middleware. */

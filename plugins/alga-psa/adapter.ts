@@ -1,5 +1,6 @@
-// The portal's host ports (src/core/ports/host.ts) on a real Alga PSA database (its own tables, as its
-// migrations create them; see CONTEXT.md for what maps to what and what Alga cannot serve):
+// The portal's host ports (src/core/ports/host.ts, src/features/*/port.ts) on a real Alga PSA
+// database (its own tables, as its migrations create them; see CONTEXT.md for what maps to what and
+// what Alga cannot serve):
 //   workspace = tenants (every table carries `tenant`; every query here is scoped by it)
 //   client    = clients, not inactive
 //   contact   = contacts of such a client, not inactive, with an email

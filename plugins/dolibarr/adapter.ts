@@ -1,5 +1,6 @@
-// The portal's host ports (src/core/ports/host.ts) on a real Dolibarr database (llx_ tables as Dolibarr
-// 23 creates them; see CONTEXT.md for what maps to what and what Dolibarr cannot serve):
+// The portal's host ports (src/core/ports/host.ts, src/features/*/port.ts) on a real Dolibarr
+// database (llx_ tables as Dolibarr 23 creates them; see CONTEXT.md for what maps to what and what
+// Dolibarr cannot serve):
 //   workspace = the configured entity (default 1): without the multicompany module there is no
 //               llx_entity table to list, so one workspace, its slug from configuration
 //   client    = llx_societe, customer or prospect (client 1..3), in activity (status 1)

@@ -7,7 +7,7 @@
 // Alga's staff decide read back (approved at the asked time: confirmed; moved: the entry's time;
 // declined), and a cancellation as cancelAppointmentRequest makes it (the entry removed).
 import { expect } from 'chai';
-import type { AppointmentsPort } from '../../src/core/ports/host.ts';
+import type { AppointmentsPort } from '../../src/features/appointments/port.ts';
 import { wallTimeToInstant } from '../../src/core/appointments/slots.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 import { ALGA_ZONE, algaWorkday, setAlgaAppointmentsEnabled, setUpAlgaBooking } from './appointment-setup.ts';

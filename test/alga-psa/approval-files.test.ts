@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { expect } from 'chai';
 import { createAlgaPsaAdapter } from '../../plugins/alga-psa/adapter.ts';
-import type { ApprovalVersionUpload, HostApprovalFilesPort } from '../../src/core/ports/host.ts';
+import type { ApprovalVersionUpload, HostApprovalFilesPort } from '../../src/features/approvals/port.ts';
 import { type AlgaHost, startAlgaHost, unavailable } from './alga-host.ts';
 
 type Row = Record<string, unknown>;

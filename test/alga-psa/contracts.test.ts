@@ -20,7 +20,7 @@ import { expect } from 'chai';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { formattersFor } from '../../src/core/i18n/formatters.ts';
-import type { ContractsPort } from '../../src/core/ports/host.ts';
+import type { ContractsPort } from '../../src/features/contracts/port.ts';
 import { signedInAgent } from '../support/portal-harness.ts';
 import { hostNewsPass, type PortalOnHost } from '../support/portal-on-host.ts';
 import { portalBesideAlga, startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';

@@ -9,7 +9,8 @@
 // visibility group sees only those on its boards.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import type { DevicesPort, TicketsPort, TicketSummary } from '../../src/core/ports/host.ts';
+import type { DevicesPort } from '../../src/features/devices/port.ts';
+import type { TicketsPort, TicketSummary } from '../../src/features/tickets/port.ts';
 import { useAlgaHost } from './alga-host.ts';
 
 type Row = Record<string, unknown>;

@@ -9,7 +9,7 @@
 // column, the row before with view_count one higher, and nothing else changed. For the agency's page
 // of answers, the titles of many articles in one read: any status or audience, never another tenant's.
 import { expect } from 'chai';
-import type { KnowledgeBasePort } from '../../src/core/ports/host.ts';
+import type { KnowledgeBasePort } from '../../src/features/knowledge-base/port.ts';
 import { useAlgaHost } from './alga-host.ts';
 
 type Row = Record<string, unknown>;

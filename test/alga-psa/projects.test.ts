@@ -11,7 +11,9 @@
 import { expect } from 'chai';
 import { countActiveProjects } from '../../plugins/alga-psa/queries/projects.ts';
 import { openTaskCount } from '../../plugins/alga-psa/queries/tasks.ts';
-import { type ProjectsPort, SUMMARY_COUNT_LIMIT, type TasksPort } from '../../src/core/ports/host.ts';
+import { SUMMARY_COUNT_LIMIT } from '../../src/core/ports/host.ts';
+import type { ProjectsPort } from '../../src/features/projects/port.ts';
+import type { TasksPort } from '../../src/features/tasks/port.ts';
 import { rowsRead } from '../support/rows-read.ts';
 import { insertRowCopies } from '../support/row-copies.ts';
 import { IMPORTED_TASK, startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';

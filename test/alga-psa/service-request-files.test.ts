@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { expect } from 'chai';
-import type { RequestUpload, ServiceRequestsPort } from '../../src/core/ports/host.ts';
+import type { RequestUpload, ServiceRequestsPort } from '../../src/features/requests/port.ts';
 import { type AlgaHost, startAlgaHost, unavailable } from './alga-host.ts';
 
 type Row = Record<string, unknown>;

@@ -10,7 +10,7 @@
 // reason and no ticket; "my requests" lists the company's submissions newest first, never another
 // company's, and a rolled-back portal transaction leaves no row in Alga.
 import { expect } from 'chai';
-import type { ServiceRequestsPort } from '../../src/core/ports/host.ts';
+import type { ServiceRequestsPort } from '../../src/features/requests/port.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 
 type Row = Record<string, unknown>;

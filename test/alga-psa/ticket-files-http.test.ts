@@ -16,7 +16,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import request from 'supertest';
 import { createAlgaPsaAdapter } from '../../plugins/alga-psa/adapter.ts';
-import type { TicketsPort } from '../../src/core/ports/host.ts';
+import type { TicketsPort } from '../../src/features/tickets/port.ts';
 import { binary } from '../support/pdf-text.ts';
 import { csrfFrom, signedInAgent } from '../support/portal-harness.ts';
 import type { PortalOnHost } from '../support/portal-on-host.ts';

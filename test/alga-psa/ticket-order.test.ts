@@ -18,7 +18,8 @@ import type { Knex } from 'knex';
 import { listTickets, ticketCounts } from '../../plugins/alga-psa/queries/tickets.ts';
 import { COUNTED_LIVE } from '../../plugins/shared/count-up-to.ts';
 import { scanTicketOrder } from '../../plugins/alga-psa/queries/ticket-order.ts';
-import { type HostAdapter, SUMMARY_COUNT_LIMIT, type TicketListFilter, type TicketsPort } from '../../src/core/ports/host.ts';
+import { type HostAdapter, SUMMARY_COUNT_LIMIT } from '../../src/core/ports/host.ts';
+import type { TicketListFilter, TicketsPort } from '../../src/features/tickets/port.ts';
 import { rowsRead } from '../support/rows-read.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 

@@ -12,26 +12,12 @@ import type { Knex } from 'knex';
 import { loadDashboard } from '../../src/features/dashboard/widgets.ts';
 import { findClaimProblems } from '../../src/core/host/verify-claims.ts';
 import { Readable } from 'node:stream';
-import type {
-  ClientSummary,
-  ClientTask,
-  CommentSubjectType,
-  DashboardAsk,
-  DocumentListFilter,
-  ExpiringOffer,
-  HostAdapter,
-  HostContact,
-  HostWorkspace,
-  InvoiceDetail,
-  InvoiceListFilter,
-  InvoiceSummary,
-  OfferDetail,
-  OfferKind,
-  OfferListFilter,
-  OfferSummary,
-  Page,
-  PageRequest,
-} from '../../src/core/ports/host.ts';
+import type { CommentSubjectType, HostAdapter, HostContact, HostWorkspace, Page, PageRequest } from '../../src/core/ports/host.ts';
+import type { ClientSummary, DashboardAsk } from '../../src/features/dashboard/port.ts';
+import type { ClientTask } from '../../src/features/tasks/port.ts';
+import type { DocumentListFilter } from '../../src/features/documents/port.ts';
+import type { ExpiringOffer, OfferDetail, OfferKind, OfferListFilter, OfferSummary } from '../../src/features/offers/port.ts';
+import type { InvoiceDetail, InvoiceListFilter, InvoiceSummary } from '../../src/features/invoices/port.ts';
 import { contactOf } from '../support/host-contacts.ts';
 import { describeOfferDecisions, type OfferDecisionsFixture } from './offer-decisions-contract.ts';
 

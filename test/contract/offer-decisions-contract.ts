@@ -4,7 +4,8 @@
 // (rolled back with it; two concurrent decisions change the host once).
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import type { HostAdapter, HostWorkspace, OfferKind, OffersPort } from '../../src/core/ports/host.ts';
+import type { HostAdapter, HostWorkspace } from '../../src/core/ports/host.ts';
+import type { OfferKind, OffersPort } from '../../src/features/offers/port.ts';
 
 interface DecisionSubject {
   kind: OfferKind;

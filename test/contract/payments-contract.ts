@@ -5,7 +5,8 @@
 // (HostWrite.trx), so a rollback leaves no payment behind. A payment an online provider took keeps
 // the provider's id apart (providerReference), never as the reference a client may quote.
 import { expect } from 'chai';
-import type { HostAdapter, HostWorkspace, InvoicesPort, InvoiceSummary } from '../../src/core/ports/host.ts';
+import type { HostAdapter, HostWorkspace } from '../../src/core/ports/host.ts';
+import type { InvoicesPort, InvoiceSummary } from '../../src/features/invoices/port.ts';
 import type { AdapterContractSetup } from './host-adapter-contract.ts';
 
 const MALFORMED = ['abc', '-1', '1.5', '', '0', "1' or '1'='1", 'x'.repeat(500)];

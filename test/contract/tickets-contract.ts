@@ -10,7 +10,7 @@
 // whatever the host: the tickets feature's tests cover them.
 import { expect } from 'chai';
 import { opened } from '../support/opened-ticket.ts';
-import type { TicketsPort, TicketSummary } from '../../src/core/ports/host.ts';
+import type { TicketsPort, TicketSummary } from '../../src/features/tickets/port.ts';
 
 interface TicketsContractParty {
   /** A client company of the workspace. */

@@ -15,7 +15,7 @@ import { expect } from 'chai';
 import { approvalFileName } from '../../plugins/dolibarr/approval-files.ts';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { RefusedFileName, uploadedFileName } from '../../plugins/dolibarr/upload-names.ts';
-import type { ApprovalVersionUpload, HostApprovalFilesPort } from '../../src/core/ports/host.ts';
+import type { ApprovalVersionUpload, HostApprovalFilesPort } from '../../src/features/approvals/port.ts';
 import { type DolibarrHost, insertTicketInstallRows, startDolibarrHost, unavailable } from './dolibarr-host.ts';
 
 const reason = unavailable();

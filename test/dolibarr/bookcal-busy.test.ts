@@ -9,7 +9,7 @@
 import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { saveCalendarHours } from '../../plugins/dolibarr/queries/appointments.ts';
-import type { Appointment, AppointmentsPort } from '../../src/core/ports/host.ts';
+import type { Appointment, AppointmentsPort } from '../../src/features/appointments/port.ts';
 import { type DolibarrHost, knowledgeModuleUnavailable, startDolibarrHost } from './dolibarr-host.ts';
 
 const reason = knowledgeModuleUnavailable();

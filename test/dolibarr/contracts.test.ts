@@ -9,7 +9,7 @@
 // counted once against it.
 import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
-import type { ContractsPort } from '../../src/core/ports/host.ts';
+import type { ContractsPort } from '../../src/features/contracts/port.ts';
 import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 const reason = unavailable();

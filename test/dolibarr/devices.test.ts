@@ -18,7 +18,8 @@ import { dolibarrDevicesModule } from '../../plugins/dolibarr/devices.ts';
 import { dolibarrStandalone } from '../../plugins/dolibarr/standalone.ts';
 import { deviceNote } from '../../plugins/dolibarr/tickets.ts';
 import { findClaimProblems } from '../../src/core/host/verify-claims.ts';
-import type { DevicesPort, TicketsPort, TicketSummary } from '../../src/core/ports/host.ts';
+import type { DevicesPort } from '../../src/features/devices/port.ts';
+import type { TicketsPort, TicketSummary } from '../../src/features/tickets/port.ts';
 import { enableProductBatch, insertLot, insertProduct, shipSerials } from './devices-setup.ts';
 import { type DolibarrHost, insertTicketInstallRows, knowledgeModuleUnavailable, startDolibarrHost } from './dolibarr-host.ts';
 

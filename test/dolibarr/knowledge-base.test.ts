@@ -9,7 +9,7 @@
 import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { dolibarrKnowledgeModule } from '../../plugins/dolibarr/knowledge-base.ts';
-import type { KnowledgeBasePort } from '../../src/core/ports/host.ts';
+import type { KnowledgeBasePort } from '../../src/features/knowledge-base/port.ts';
 import { type DolibarrHost, knowledgeModuleUnavailable, startDolibarrHost } from './dolibarr-host.ts';
 
 const reason = knowledgeModuleUnavailable();

@@ -11,7 +11,7 @@ import { expect } from 'chai';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
-import type { OrdersPort } from '../../src/core/ports/host.ts';
+import type { OrdersPort } from '../../src/features/orders/port.ts';
 import { insertCarrier, insertOrder, insertShipment } from './orders-setup.ts';
 import { startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
 

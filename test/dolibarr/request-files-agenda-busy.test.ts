@@ -13,7 +13,8 @@ import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { saveCalendarHours } from '../../plugins/dolibarr/queries/appointments.ts';
 import { saveRequestType } from '../../plugins/dolibarr/queries/requests.ts';
-import type { AppointmentsPort, RequestUpload, ServiceRequestsPort } from '../../src/core/ports/host.ts';
+import type { AppointmentsPort } from '../../src/features/appointments/port.ts';
+import type { RequestUpload, ServiceRequestsPort } from '../../src/features/requests/port.ts';
 import { type DolibarrHost, insertTicketInstallRows, knowledgeModuleUnavailable, startDolibarrHost } from './dolibarr-host.ts';
 
 const reason = knowledgeModuleUnavailable();

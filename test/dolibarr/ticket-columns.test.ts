@@ -24,7 +24,7 @@ import { Readable } from 'node:stream';
 import { text as readText } from 'node:stream/consumers';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { dolibarrStandalone } from '../../plugins/dolibarr/standalone.ts';
-import type { TicketsPort, TicketUpload } from '../../src/core/ports/host.ts';
+import type { TicketsPort, TicketUpload } from '../../src/features/tickets/port.ts';
 import { opened } from '../support/opened-ticket.ts';
 import { insertTicketInstallRows, startDolibarrHost, ticketModuleUnavailable, type DolibarrHost } from './dolibarr-host.ts';
 

@@ -17,7 +17,8 @@ import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { listTickets, ticketCounts } from '../../plugins/dolibarr/queries/tickets.ts';
 import { COUNTED_LIVE } from '../../plugins/shared/count-up-to.ts';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
-import { type HostAdapter, SUMMARY_COUNT_LIMIT, type TicketListFilter, type TicketsPort } from '../../src/core/ports/host.ts';
+import { type HostAdapter, SUMMARY_COUNT_LIMIT } from '../../src/core/ports/host.ts';
+import type { TicketListFilter, TicketsPort } from '../../src/features/tickets/port.ts';
 import { hostNewsPass, type PortalOnHost } from '../support/portal-on-host.ts';
 import { rowsReadPerTable } from '../support/rows-read.ts';
 import {

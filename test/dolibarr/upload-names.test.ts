@@ -16,7 +16,8 @@ import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { writeRecordFiles, writeTicketFiles } from '../../plugins/dolibarr/ticket-uploads.ts';
 import { RefusedFileName, uploadedFileName } from '../../plugins/dolibarr/upload-names.ts';
 import { sentFilename } from '../../src/core/files/file-types.ts';
-import type { HostApprovalFilesPort, TicketUpload } from '../../src/core/ports/host.ts';
+import type { HostApprovalFilesPort } from '../../src/features/approvals/port.ts';
+import type { TicketUpload } from '../../src/features/tickets/port.ts';
 import { type DolibarrHost, insertTicketInstallRows, startDolibarrHost, unavailable } from './dolibarr-host.ts';
 
 const reason = unavailable();

@@ -14,7 +14,8 @@ import { saveCalendarHours } from '../../plugins/dolibarr/queries/appointments.t
 import { saveRequestType } from '../../plugins/dolibarr/queries/requests.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
-import type { Appointment, RequestUpload } from '../../src/core/ports/host.ts';
+import type { Appointment } from '../../src/features/appointments/port.ts';
+import type { RequestUpload } from '../../src/features/requests/port.ts';
 import {
   insertTicketInstallRows,
   knowledgeModuleUnavailable,

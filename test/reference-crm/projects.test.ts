@@ -3,7 +3,8 @@
 // of a project and of each phase, the tasks a contact sees grouped by phase, a project's shared
 // documents, and nothing of another company's or another workspace's projects.
 import { expect } from 'chai';
-import type { HostAdapter, ProjectsPort } from '../../src/core/index.ts';
+import type { HostAdapter } from '../../src/core/index.ts';
+import type { ProjectsPort } from '../../src/features/projects/port.ts';
 import { createReferenceCrmAdapter } from '../../plugins/reference-crm/binding/adapter.ts';
 import { idOf, startCrm, type CrmTestContext } from './support.ts';
 

@@ -9,7 +9,7 @@ import { text } from 'node:stream/consumers';
 import { insertTicketFiles } from '../../plugins/reference-crm/queries/ticket-files.ts';
 import { referenceTickets } from '../../plugins/reference-crm/binding/portal-tickets.ts';
 import { seedReferenceCrm } from '../../plugins/reference-crm/seed.ts';
-import type { TicketsPort } from '../../src/core/ports/host.ts';
+import type { TicketsPort } from '../../src/features/tickets/port.ts';
 import { idOf, startCrm, type CrmTestContext } from './support.ts';
 
 describe('reference CRM tickets', function () {

@@ -3,7 +3,7 @@
 // .test.ts runs every entry through the same cases and fails on any client route of the portal
 // that no file lists, so a new route cannot ship without them.
 import type { PortalHarness } from '../support/portal-harness.ts';
-import type { HostApprovalFilesPort } from '../../src/core/index.ts';
+import type { HostApprovalFilesPort } from '../../src/features/approvals/port.ts';
 import type { ClientPermission } from '../../src/core/policies/client-access.ts';
 import type { SectionSwitch } from '../../src/core/settings/portal-settings.ts';
 

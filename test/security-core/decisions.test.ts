@@ -27,7 +27,7 @@ import {
 } from '../../src/features/offers/decisions/signature-png.ts';
 import { fingerprintOffer, offerSnapshot } from '../../src/features/offers/decisions/snapshot.ts';
 import { PublicLinks } from '../../src/features/offers/public-links/service.ts';
-import type { OfferDetail, OfferKind } from '../../src/core/ports/host.ts';
+import type { OfferDetail, OfferKind } from '../../src/features/offers/port.ts';
 import { tinyPng } from '../support/signature.ts';
 import { openReferenceCrmDatabase, type ReferenceCrmDatabase } from './reference-crm-database.ts';
 

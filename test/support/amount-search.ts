@@ -3,7 +3,8 @@
 // title do not hold the search's text; a range its total is outside finds nothing. The search's
 // text here matches no number or title, so only the amount can find the row.
 import { expect } from 'chai';
-import type { HostAdapter, OfferKind } from '../../src/core/ports/host.ts';
+import type { HostAdapter } from '../../src/core/ports/host.ts';
+import type { OfferKind } from '../../src/features/offers/port.ts';
 
 const NO_TEXT = '~no such text~';
 

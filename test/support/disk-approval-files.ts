@@ -15,7 +15,8 @@ import { Readable } from 'node:stream';
 import type { Knex } from 'knex';
 import { parseId } from '../../plugins/reference-crm/ids.ts';
 import { findClient } from '../../plugins/reference-crm/queries/clients.ts';
-import type { ApprovalDecisionNote, ApprovalFile, HostAdapter, HostApprovalFilesPort } from '../../src/core/index.ts';
+import type { HostAdapter } from '../../src/core/index.ts';
+import type { ApprovalDecisionNote, ApprovalFile, HostApprovalFilesPort } from '../../src/features/approvals/port.ts';
 
 type HostId = string;
 

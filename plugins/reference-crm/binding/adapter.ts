@@ -1,6 +1,7 @@
-// The reference CRM's binding of the portal's host ports (src/core/ports/host.ts). It reads the CRM's
-// tables through the CRM's query modules, turns integer ids into strings, and answers "nothing"
-// (null or []) for an id that is malformed or belongs to another workspace.
+// The reference CRM's binding of the portal's host ports (src/core/ports/host.ts and the features'
+// src/features/*/port.ts). It reads the CRM's tables through the CRM's query modules, turns integer
+// ids into strings, and answers "nothing" (null or []) for an id that is malformed or belongs to
+// another workspace.
 import type { Request } from 'express';
 import type { Knex } from 'knex';
 import { Readable } from 'node:stream';

@@ -1,7 +1,8 @@
-// The reference CRM's reads for the portal's offers and invoices ports (src/core/ports/host.ts):
-// its statuses in the portal's words, integer ids as strings, keyset cursors, and "nothing" for a
-// malformed id, a draft, or a record of another client or workspace. Each line carries its rate and
-// its tax, rounded per line; total = subtotal + tax, the figure the CRM stores and every list shows.
+// The reference CRM's reads for the portal's offers and invoices ports (src/features/offers/port.ts,
+// src/features/invoices/port.ts): its statuses in the portal's words, integer ids as strings, keyset
+// cursors, and "nothing" for a malformed id, a draft, or a record of another client or workspace.
+// Each line carries its rate and its tax, rounded per line; total = subtotal + tax, the figure the
+// CRM stores and every list shows.
 import type { Knex } from 'knex';
 import {
   type ExpiringOffer,

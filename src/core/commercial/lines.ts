@@ -1,7 +1,7 @@
 // The lines of a proposal, quotation or invoice as every page and PDF shows them: quantity, unit
 // price, tax rate, the discount where the host keeps one, and total in the record's own currency,
 // and the net and tax per rate.
-import type { InvoiceDetail, OfferDetail } from '../ports/host.ts';
+import type { LineItem } from '../ports/host.ts';
 import type { RequestI18n } from '../i18n/request-i18n.ts';
 
 export interface LineView {
@@ -19,7 +19,7 @@ export interface HistoryEntry {
   when: string;
 }
 
-export function presentLines(i18n: RequestI18n, lines: OfferDetail['lines'], currency: string): LineView[] {
+export function presentLines(i18n: RequestI18n, lines: LineItem[], currency: string): LineView[] {
   const { fmt } = i18n;
   return lines.map((line) => ({
     description: line.description,
@@ -32,18 +32,14 @@ export function presentLines(i18n: RequestI18n, lines: OfferDetail['lines'], cur
 }
 
 /** A line's tax in cents: the host's own figure, or its rate applied to the line's net total. */
-export function lineTaxCents(line: InvoiceDetail['lines'][number]): number | null {
+export function lineTaxCents(line: LineItem): number | null {
   if (line.taxRatePercent === null) return null;
   if (typeof line.taxCents === 'number') return line.taxCents;
   return Math.round((line.totalCents * line.taxRatePercent) / 100);
 }
 
 /** Net and tax per rate, highest rate first ("19 % on €4,125.00" → "€783.75"); empty when no line has a rate. Offers show it too. */
-export function presentTaxByRate(
-  i18n: RequestI18n,
-  lines: InvoiceDetail['lines'],
-  currency: string,
-): Array<{ label: string; value: string }> {
+export function presentTaxByRate(i18n: RequestI18n, lines: LineItem[], currency: string): Array<{ label: string; value: string }> {
   const { t, fmt } = i18n;
   const rates = new Map<number, { net: number; tax: number }>();
   for (const line of lines) {

@@ -5,8 +5,6 @@
 // redirects (PRG); a refused one comes back as sent with its messages.
 import type { Request, Response } from 'express';
 import {
-  type CatalogueCalendar,
-  type CatalogueRequestType,
   type FieldErrors,
   formAnswerStatus,
   type HostAdapter,
@@ -16,6 +14,7 @@ import {
   staffContext,
   type Translate,
 } from '../../core/index.ts';
+import type { CatalogueCalendar, CatalogueRequestType } from './port.ts';
 import {
   type CalendarHoursInput,
   CatalogueIdParam,

@@ -19,9 +19,9 @@ import {
   SECTION_SWITCHES,
   staffRoleName,
   subjectNameOf,
-  type TicketRefusal,
   type Translate,
 } from '../../core/index.ts';
+import type { TicketRefusal } from '../tickets/index.ts';
 import { describeDevice } from '../account/index.ts';
 
 /** The fixed notices a redirect may ask for; the query only picks one (its admin:notices key), its text is never shown. */

@@ -12,9 +12,6 @@ import type { Knex } from 'knex';
 import { Readable } from 'node:stream';
 import {
   addDays,
-  type Appointment,
-  type AppointmentRefusal,
-  type AppointmentsPort,
   announce,
   clientActor,
   dayBounds,
@@ -27,14 +24,12 @@ import {
   insertClientActivity,
   isFragmentRequest,
   notFound,
-  type OfferRefusal,
   parseParam,
   portalContext,
   portalI18n,
   type RateLimiter,
   recordLiveEvent,
   renderPortalPage,
-  type RescheduleRefusal,
   requestMeta,
   readerLanguages,
   sendDownload,
@@ -42,6 +37,7 @@ import {
   translateFieldErrors,
   waitInWords,
 } from '../../core/index.ts';
+import type { Appointment, AppointmentRefusal, AppointmentsPort, OfferRefusal, RescheduleRefusal } from './port.ts';
 import {
   type AppointmentsQueryInput,
   HostAppointmentId,

@@ -6,6 +6,9 @@ import { appointmentsManifest } from './manifest.ts';
 import { appointmentsPersonalData } from './personal-data.ts';
 import { appointmentsRoutes } from './routes.ts';
 
+// This feature's host port, for the features that build on it.
+export type { Appointment } from './port.ts';
+
 // The dashboard shows what is coming as the appointments pages show it.
 export { presentAppointment } from './presenters.ts';
 

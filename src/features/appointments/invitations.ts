@@ -6,8 +6,6 @@
 // go through the core mailer's outbox, in the caller's transaction where there is one.
 import type { Knex } from 'knex';
 import {
-  type Appointment,
-  type AppointmentsPort,
   findClientUserByContact,
   formattersFor,
   type HostWorkspace,
@@ -18,6 +16,7 @@ import {
   translator,
   type WorkspaceCache,
 } from '../../core/index.ts';
+import type { Appointment, AppointmentsPort } from './port.ts';
 import { type CalendarEvent, invitationIcs } from './ics.ts';
 import { reasonOf } from './presenters.ts';
 

@@ -11,7 +11,6 @@ import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import {
   allowSameOriginFrames,
-  type ApprovalsPort,
   clientActor,
   type FieldErrors,
   insertClientActivity,
@@ -25,6 +24,7 @@ import {
   sendInline,
   signedInClient,
 } from '../../core/index.ts';
+import type { ApprovalsPort } from './port.ts';
 import { ApprovalId, type ApprovalsQueryInput, type DecisionInput, type FileQueryInput, VersionNumber } from './commands.ts';
 import { approvalUrl, presentApproval, presentApprovalRow, stateOf } from './presenters.ts';
 import { approvalDecisions, insertApprovalDecision, latestDecisions } from './queries.ts';

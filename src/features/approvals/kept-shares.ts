@@ -4,7 +4,8 @@
 // row is written; a failure of either leaves neither (the host's part rolls back with it). Once
 // committed, the client's people are asked for their decision, once per version.
 import type { Knex } from 'knex';
-import type { ApprovalVersionUpload, HostApprovalFilesPort, PortalLogger } from '../../core/index.ts';
+import type { PortalLogger } from '../../core/index.ts';
+import type { ApprovalVersionUpload, HostApprovalFilesPort } from './port.ts';
 import { findKeptApproval, insertKeptApproval, insertNextKeptVersion } from './kept-queries.ts';
 
 /** One version as staff share it, its type already read from its bytes. */

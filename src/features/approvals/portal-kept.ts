@@ -7,7 +7,7 @@
 // by title, keyset pages, and `find` inside a decision's transaction locks the approval so no version
 // is shared meanwhile.
 import type { Knex } from 'knex';
-import type { ApprovalsPort, ApprovalVersion, HostApprovalFilesPort } from '../../core/index.ts';
+import type { ApprovalsPort, ApprovalVersion, HostApprovalFilesPort } from './port.ts';
 import {
   findKeptApproval,
   findKeptVersion,

@@ -2,7 +2,8 @@
 // client, approved, changes asked for), each version with how the browser can show it (a PDF in a
 // frame, an image, otherwise a download), and each decision as evidence: who, when, the comment
 // and its point, and the fingerprint of the file decided.
-import type { ApprovalDetail, ApprovalSummary, ApprovalVersion, RequestI18n } from '../../core/index.ts';
+import type { RequestI18n } from '../../core/index.ts';
+import type { ApprovalDetail, ApprovalSummary, ApprovalVersion } from './port.ts';
 import type { ApprovalDecisionRow, ApprovalOutcome } from './queries.ts';
 
 export type ApprovalState = 'awaiting' | ApprovalOutcome;

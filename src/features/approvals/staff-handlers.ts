@@ -7,7 +7,6 @@
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import {
-  type ApprovalsPort,
   type FieldErrors,
   formAnswerStatus,
   type HostAdapter,
@@ -20,6 +19,7 @@ import {
   UPLOAD_ACCEPT,
   type WorkspaceCache,
 } from '../../core/index.ts';
+import type { ApprovalsPort } from './port.ts';
 import { ApprovalId, VersionNumber } from './commands.ts';
 import type { KeptApprovalShares } from './kept-shares.ts';
 import { findKeptApproval, listKeptApprovals, listKeptVersions } from './kept-queries.ts';

@@ -7,8 +7,6 @@ import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import {
   clientActor,
-  type CompanyDetails,
-  type CompanyDetailsPort,
   type FieldErrors,
   type HostAdapter,
   HttpError,
@@ -22,6 +20,7 @@ import {
   requestMeta,
   signedInClient,
 } from '../../core/index.ts';
+import type { CompanyDetails, CompanyDetailsPort } from './port.ts';
 import type { CompanyDetailsInput, CompanyDetailsQueryInput } from './commands.ts';
 import { changeList, changesOf, countryOptions, formValues, LIMITS, presentDetails, vatExample } from './presenters.ts';
 

@@ -1,7 +1,8 @@
 // Between the host's details and the Company page: each field with its label and value, the
 // country by its name in the reader's language, the form's values (as stored, or as sent back with
 // errors), and which fields the host lets a client change.
-import type { CompanyDetails, CompanyDetailsChange, CompanyDetailsField, RequestI18n } from '../../core/index.ts';
+import type { RequestI18n } from '../../core/index.ts';
+import type { CompanyDetails, CompanyDetailsChange, CompanyDetailsField } from './port.ts';
 import { isCountryCode, LIMITS, vatPrefixOf } from './commands.ts';
 
 const FIELDS: readonly CompanyDetailsField[] = [

@@ -4,7 +4,7 @@
 // with a dot, whatever the reader's language. A cell of text that a spreadsheet would take for a
 // formula (it starts with = + - @, a tab or a carriage return) is written with a ' before it, so
 // a description typed by someone at the agency is never run on the client's machine.
-import type { ContractTimeEntry } from '../../core/index.ts';
+import type { ContractTimeEntry } from './port.ts';
 
 const BYTE_ORDER_MARK = '\uFEFF';
 

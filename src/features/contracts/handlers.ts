@@ -7,8 +7,6 @@
 import type { Request, Response } from 'express';
 import {
   clientActor,
-  type ContractSummary,
-  type ContractsPort,
   dayInZone,
   type FieldErrors,
   mayActOnOwn,
@@ -20,6 +18,7 @@ import {
   renderPortalPage,
   signedInClient,
 } from '../../core/index.ts';
+import type { ContractSummary, ContractsPort } from './port.ts';
 import {
   ContractId,
   type ContractQueryInput,

@@ -9,8 +9,6 @@
 import type { Knex } from 'knex';
 import {
   type ClientActor,
-  type ContractLineSummary,
-  type ContractsPort,
   dayInZone,
   findClientUserById,
   findSettings,
@@ -26,6 +24,7 @@ import {
   type PortalLogger,
   translator,
 } from '../../core/index.ts';
+import type { ContractLineSummary, ContractsPort } from './port.ts';
 import { emailLocale } from '../account/index.ts';
 import type { ClientEvent } from '../client-notifications/index.ts';
 import { HourRequestId, type MoreHoursInput } from './commands.ts';

@@ -9,6 +9,9 @@ import { contractsManifest } from './manifest.ts';
 import { contractsPersonalData } from './personal-data.ts';
 import { contractsRoutes } from './routes.ts';
 
+// This feature's host port, for the features that build on it.
+export type { ContractSummary } from './port.ts';
+
 // The dashboard shows what is left of each allowance as the contracts pages show it.
 export { presentAllowances } from './presenters.ts';
 export type { HourRequests, StaffHourRequest } from './hour-requests.ts';

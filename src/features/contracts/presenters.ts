@@ -2,7 +2,8 @@
 // as "7.5 of 10 hours used", what is left (or how far over), and the numbers a <meter> needs; a
 // period of a line's history; an entry of work behind a period. Amounts are rounded to hundredths,
 // as the hosts' own screens show them.
-import type { AllowancePeriod, ContractLineSummary, ContractSummary, ContractTimeEntry, RequestI18n } from '../../core/index.ts';
+import type { RequestI18n } from '../../core/index.ts';
+import type { AllowancePeriod, ContractLineSummary, ContractSummary, ContractTimeEntry } from './port.ts';
 import type { HourRequestRow } from './queries.ts';
 
 type Measure = 'hours' | 'units';

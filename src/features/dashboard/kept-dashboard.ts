@@ -19,16 +19,9 @@
 // a view of a row not written since reads its key and version, not its bytes.
 import type { Knex } from 'knex';
 import v8 from 'node:v8';
-import {
-  type ContractSummary,
-  type DashboardAsk,
-  type DashboardData,
-  type HostAdapter,
-  HOST_NEWS_INTERVAL_MS,
-  type PortalLogger,
-  readKeptSummary,
-  storeKeptSummary,
-} from '../../core/index.ts';
+import { type HostAdapter, HOST_NEWS_INTERVAL_MS, type PortalLogger, readKeptSummary, storeKeptSummary } from '../../core/index.ts';
+import type { ContractSummary } from '../contracts/index.ts';
+import type { DashboardAsk, DashboardData } from './port.ts';
 import { loadDashboard } from './widgets.ts';
 
 /** Raised when DashboardData or ContractSummary changes shape: rows kept in another shape are read afresh. */

@@ -1,6 +1,7 @@
 // The dashboard's view model: a greeting and one card per section the workspace shows, in the
 // reader's language, money in each total's own currency.
-import { type ClientSummary, type PortalSection, type RequestI18n, SUMMARY_COUNT_LIMIT } from '../../core/index.ts';
+import { type PortalSection, type RequestI18n, SUMMARY_COUNT_LIMIT } from '../../core/index.ts';
+import type { ClientSummary } from './port.ts';
 
 /** A line under a card's headline; a figure in it is a link to what it counts. */
 interface CardDetail {

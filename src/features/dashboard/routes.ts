@@ -4,7 +4,6 @@ import {
   allow,
   canSeeSection,
   countOpenToPerson,
-  type DashboardAsk,
   type HostAdapter,
   mayOpenTickets,
   permits,
@@ -15,6 +14,7 @@ import {
   SUMMARY_COUNT_LIMIT,
   visibleSections,
 } from '../../core/index.ts';
+import type { DashboardAsk } from './port.ts';
 import { presentAppointment } from '../appointments/index.ts';
 import { presentAllowances } from '../contracts/index.ts';
 import { presentOfferRow } from '../offers/index.ts';

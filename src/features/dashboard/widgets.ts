@@ -3,20 +3,11 @@
 // date), the active projects and the ticket counts, only for sections the workspace shows and the
 // host has. One read when the host answers
 // summaries.forDashboard; otherwise the summary and each list port, in parallel.
-import {
-  type Appointment,
-  attachedToOpenRecords,
-  type ClientTask,
-  type DashboardAsk,
-  type DashboardData,
-  type HostAdapter,
-  type PortalSettings,
-  type RequestI18n,
-  type SharedDocument,
-  withoutClosedRecord,
-} from '../../core/index.ts';
-import { presentShared } from '../documents/index.ts';
-import { presentTask } from '../tasks/index.ts';
+import { attachedToOpenRecords, type HostAdapter, type PortalSettings, type RequestI18n, withoutClosedRecord } from '../../core/index.ts';
+import type { Appointment } from '../appointments/index.ts';
+import type { DashboardAsk, DashboardData } from './port.ts';
+import { presentShared, type SharedDocument } from '../documents/index.ts';
+import { type ClientTask, presentTask } from '../tasks/index.ts';
 import { countedToLimit } from './presenters.ts';
 
 export const WIDGET_ROWS = 5;

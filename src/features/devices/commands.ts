@@ -1,7 +1,7 @@
 // What the devices routes accept: the list's search, kind, state and cursor, and the device id in
 // the path. Messages are keys of this feature's locales, so a client reads them in their language.
 import { z } from 'zod';
-import { DEVICE_TYPES, type DeviceType } from '../../core/index.ts';
+import { DEVICE_TYPES, type DeviceType } from './port.ts';
 
 /** A host id in a URL: whatever the host uses, within reason; the adapter decides if it is the client's. */
 export const DeviceId = z

@@ -5,8 +5,6 @@
 import type { Request, Response } from 'express';
 import {
   canSeeSection,
-  DEVICE_TYPES,
-  type DevicesPort,
   mayOpenTickets,
   notFound,
   parseParam,
@@ -15,9 +13,9 @@ import {
   portalI18n,
   renderPortalPage,
   signedInClient,
-  type TicketsPort,
 } from '../../core/index.ts';
-import { presentTicketSummary } from '../tickets/index.ts';
+import { DEVICE_TYPES, type DevicesPort } from './port.ts';
+import { presentTicketSummary, type TicketsPort } from '../tickets/index.ts';
 import { DeviceId, type DevicesQueryInput } from './commands.ts';
 import { deviceHref, presentDevice, presentDeviceRow } from './presenters.ts';
 

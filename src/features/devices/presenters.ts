@@ -1,7 +1,8 @@
 // View models for the devices pages: a device's kind and state in the reader's language, the
 // host's own word for its status beside them where it says more (in the reader's language when it
 // is a word hosts commonly use), and dates in the reader's zone.
-import type { DeviceDetail, DeviceSummary, RequestI18n } from '../../core/index.ts';
+import type { RequestI18n } from '../../core/index.ts';
+import type { DeviceDetail, DeviceSummary } from './port.ts';
 
 /** The status chip's look (views/partials/status-chip.ejs): in service, or not. */
 const chipOf = (device: Pick<DeviceSummary, 'active'>) => (device.active ? 'on' : 'off');

@@ -9,7 +9,6 @@ import {
   canDeleteUpload,
   canOpenRecord,
   clientActor,
-  type HostRecordType,
   HttpError,
   insertClientActivity,
   isFragmentRequest,
@@ -22,7 +21,6 @@ import {
   portalI18n,
   renderPortalPage,
   sendDownload,
-  type SharedDocument,
   signedInClient,
   tokensMatch,
   verifySessionCsrfHeader,
@@ -31,6 +29,7 @@ import {
   listParams,
   presentSearch,
 } from '../../core/index.ts';
+import type { HostRecordType, SharedDocument } from './port.ts';
 import { ClientUploads, type ClientUploadsDeps, type Uploader } from './client-uploads.ts';
 import { HostDocumentId, UploadId, type DocumentsQueryInput } from './commands.ts';
 import { presentShared, presentUpload, presentUploadTypes, recordOptions } from './presenters.ts';

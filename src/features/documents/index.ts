@@ -6,6 +6,9 @@ import { createDocumentsHandlers } from './handlers.ts';
 import { documentsPersonalData } from './personal-data.ts';
 import { documentsRoutes, UPLOAD_PATH } from './routes.ts';
 
+// This feature's host port, for the features that build on it.
+export type { DocumentContent, HostRecordRef, SharedDocument } from './port.ts';
+
 export { UploadId } from './commands.ts';
 export { presentShared, presentUploadTypes } from './presenters.ts';
 export { findWorkspaceUpload, listWorkspaceUploads, markOpenedByStaff } from './queries.ts';

@@ -1,14 +1,7 @@
 // View models for the documents page: the host's shared documents and the client's own uploads,
 // sizes and dates in the reader's language, the record each belongs to, and what they may do.
-import {
-  canDeleteUpload,
-  type HostRecordRef,
-  kindOf,
-  type RequestI18n,
-  type SharedDocument,
-  UPLOAD_ACCEPT,
-  UPLOAD_KINDS,
-} from '../../core/index.ts';
+import { canDeleteUpload, kindOf, type RequestI18n, UPLOAD_ACCEPT, UPLOAD_KINDS } from '../../core/index.ts';
+import type { HostRecordRef, SharedDocument } from './port.ts';
 import type { UploadRow } from './queries.ts';
 
 /** What the upload and attachment pickers accept and how their hint names it: file-types.ts's one list. */

@@ -2,7 +2,7 @@
 // them on the invoice (InvoiceDetail.bank), and the EPC QR code for what is due now. The invoice
 // PDF's bank details and the pay page's bank transfer block both read them from here, so the
 // page and the paper never disagree.
-import type { InvoiceDetail } from '../../core/index.ts';
+import type { InvoiceDetail } from './port.ts';
 import { epcPayload } from './epc-qr.ts';
 
 export interface BankTransferDetails {

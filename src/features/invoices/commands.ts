@@ -1,6 +1,7 @@
 // The invoices page's query string: a status filter, a search and the cursor of the page to show.
 import { z } from 'zod';
-import { amountSearchOf, cursorField, type InvoiceListFilter, type Locale, searchField } from '../../core/index.ts';
+import { amountSearchOf, cursorField, type Locale, searchField } from '../../core/index.ts';
+import type { InvoiceListFilter } from './port.ts';
 
 /** "Overdue" is the open invoices past their due date: the dashboard's overdue count links here. */
 export const INVOICE_STATUS_FILTERS = ['open', 'overdue', 'paid', 'void'] as const;

@@ -13,7 +13,6 @@ import {
   type FieldErrors,
   type FileStorage,
   insertClientActivity,
-  type InvoicesPort,
   isFragmentRequest,
   limitPerPerson,
   LIST_PAGE_SIZE,
@@ -35,6 +34,7 @@ import {
   listParams,
   presentSearch,
 } from '../../core/index.ts';
+import type { InvoicesPort } from './port.ts';
 import { addComment, loadThread, type CommentSubject, type ThreadView } from '../messages/index.ts';
 import { markRecordThreadRead } from '../messages/index.ts';
 import { bankTransferDetails } from './bank-transfer.ts';

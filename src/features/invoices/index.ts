@@ -23,6 +23,9 @@ export { paymentMethodLabel } from './payment-labels.ts';
 export { receiptNumber } from './receipts.ts';
 export { onlinePayersOf } from './payments/queries.ts';
 
+// This feature's host port, for the features that build on it.
+export type { InvoiceDetail, InvoiceSummary } from './port.ts';
+
 /**
  * The payment providers this instance offers, and whether a workspace can be paid online: the
  * workspace cache asks the latter before the features exist. The demo provider only where the

@@ -6,7 +6,6 @@
 // payment terms; the bank account for a transfer; and page numbers. Each comes from the host's InvoiceDetail, where it is optional: a value the
 // host does not have is left out, line and label together, never printed as an empty label.
 import {
-  type InvoiceDetail,
   type Letterhead,
   lineTaxCents,
   type PdfDocumentModel,
@@ -16,6 +15,7 @@ import {
   type RequestI18n,
   withLetterhead,
 } from '../../core/index.ts';
+import type { InvoiceDetail } from './port.ts';
 import { bankTransferCode, bankTransferDetails } from './bank-transfer.ts';
 
 export interface InvoiceLegalView {

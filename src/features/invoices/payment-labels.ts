@@ -3,7 +3,8 @@
 // PAY2611-0001), else what the payer or the agency wrote for it (a transfer's reference), else the
 // payment's receipt number. Never the online provider's id (InvoicePayment.providerReference):
 // that one is for staff reconciling with the provider.
-import type { InvoicePayment, RequestI18n } from '../../core/index.ts';
+import type { RequestI18n } from '../../core/index.ts';
+import type { InvoicePayment } from './port.ts';
 
 /**
  * Card, bank transfer, SEPA direct debit, ACH bank debit… in the reader's language; a method the

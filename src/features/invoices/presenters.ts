@@ -6,8 +6,6 @@ import {
   deadlineState,
   documentPreview,
   type HistoryEntry,
-  type InvoiceDetail,
-  type InvoiceSummary,
   lineTable,
   type LineView,
   type PdfDocumentModel,
@@ -16,6 +14,7 @@ import {
   recordTotals,
   type RequestI18n,
 } from '../../core/index.ts';
+import type { InvoiceDetail, InvoiceSummary } from './port.ts';
 import { presentInvoiceLegal, withInvoiceLegalDetails, type InvoiceLegalView } from './legal-details.ts';
 import { paymentMethodLabel, paymentReference } from './payment-labels.ts';
 import { receiptHref, receiptNumber } from './receipts.ts';

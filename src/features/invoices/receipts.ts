@@ -3,15 +3,8 @@
 // host lists them): the second payment of INV-0002 is always R-INV-0002-2. The receipt names the
 // same parties as the invoice, in the same letterhead (core/pdf/letterhead.ts), and what the
 // payment left to pay.
-import {
-  type InvoiceDetail,
-  type InvoicePayment,
-  lineTable,
-  type PdfDocumentModel,
-  presentLetterhead,
-  type RequestI18n,
-  withLetterhead,
-} from '../../core/index.ts';
+import { lineTable, type PdfDocumentModel, presentLetterhead, type RequestI18n, withLetterhead } from '../../core/index.ts';
+import type { InvoiceDetail, InvoicePayment } from './port.ts';
 import { paymentMethodLabel, paymentReference } from './payment-labels.ts';
 
 /** "R-INV-0002-2" for the second payment of INV-0002. */

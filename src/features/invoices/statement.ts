@@ -5,9 +5,6 @@
 // It is headed as an invoice is (core/pdf/letterhead.ts): the agency's block and the client's
 // address, the agency's legal details at every page's foot, from the host's ClientsPort.letterhead.
 import {
-  type InvoicesPort,
-  type InvoiceStatementData,
-  type InvoiceSummary,
   type LetterheadParties,
   type PdfDocumentModel,
   type PdfLine,
@@ -15,6 +12,7 @@ import {
   type RequestI18n,
   withLetterhead,
 } from '../../core/index.ts';
+import type { InvoicesPort, InvoiceStatementData, InvoiceSummary } from './port.ts';
 import { paymentMethodLabel, paymentReference } from './payment-labels.ts';
 import { receiptNumber } from './receipts.ts';
 

@@ -5,7 +5,8 @@
 // (one call to the host, where it gives them). Read only: the articles are changed in the CRM.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { encodeCursor, type KnowledgeBasePort, renderAdminPage, staffContext } from '../../core/index.ts';
+import { encodeCursor, renderAdminPage, staffContext } from '../../core/index.ts';
+import type { KnowledgeBasePort } from './port.ts';
 import { FEEDBACK_PERIODS, type FeedbackPeriod, type HelpFeedbackQueryInput } from './commands.ts';
 import { presentArticleVotes } from './presenters.ts';
 import { articleVoteCounts } from './queries.ts';

@@ -4,16 +4,8 @@
 // "Was this helpful?" answer on an article (post/redirect/get; htmx swaps the answer in place).
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import {
-  type KnowledgeBasePort,
-  notFound,
-  parseParam,
-  portalContext,
-  portalI18n,
-  renderPortalPage,
-  signedInClient,
-  readerLanguages,
-} from '../../core/index.ts';
+import { notFound, parseParam, portalContext, portalI18n, renderPortalPage, signedInClient, readerLanguages } from '../../core/index.ts';
+import type { KnowledgeBasePort } from './port.ts';
 import { ArticleId, type HelpfulCommandInput, type KnowledgeQueryInput, type SuggestionsQueryInput } from './commands.ts';
 import { presentArticle, presentArticleRow, presentCategory } from './presenters.ts';
 import { saveVote, voteOf } from './queries.ts';

@@ -2,7 +2,8 @@
 // headings, paragraphs, lists, quotes and code, all text (the templates escape every word); and a
 // `lang` attribute where an article is not in the page's language (a translation was missing), so
 // a screen reader reads it with the right voice. For the agency: an article's answers counted.
-import type { KnowledgeArticle, KnowledgeArticleSummary, KnowledgeBlock, KnowledgeCategory, RequestI18n } from '../../core/index.ts';
+import type { RequestI18n } from '../../core/index.ts';
+import type { KnowledgeArticle, KnowledgeArticleSummary, KnowledgeBlock, KnowledgeCategory } from './port.ts';
 import type { ArticleVoteCountsRow } from './queries.ts';
 
 /** The language of a host's tag ("de_DE" → "de"), for a lang attribute; null when it is not one. */

@@ -15,7 +15,6 @@ import {
   limitPerPerson,
   LIST_PAGE_SIZE,
   notFound,
-  type OffersPort,
   parseParam,
   pdfBrand,
   pdfFilename,
@@ -30,11 +29,12 @@ import {
   sendPdf,
   signedInClient,
   canSeeSection,
-  type ServiceRequestsPort,
   listHref,
   listParams,
   presentSearch,
 } from '../../core/index.ts';
+import type { OffersPort } from './port.ts';
+import type { ServiceRequestsPort } from '../requests/index.ts';
 import { addComment, loadThread, type CommentSubject, type ThreadView } from '../messages/index.ts';
 import { markRecordThreadRead } from '../messages/index.ts';
 import { presentOfferActions } from './decisions/presenters.ts';

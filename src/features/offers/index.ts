@@ -22,6 +22,9 @@ export { presentOfferRow } from './presenters.ts';
 
 const OFFER_REMINDER_INTERVAL_MS = 15 * 60_000;
 
+// This feature's host port, for the features that build on it.
+export type { OfferKind, OfferSummary } from './port.ts';
+
 /** The feature, and its reminders (run() for tests). `comments` are the messages feature's threads. */
 export function offersFeature(core: CoreServices, shared: { comments: LiveCommentsPort }): Feature & { reminders: OfferReminders } {
   const { db, adapter, config, flags, mailer, limiter, storage, workspaces, now, logger, links: portalLinks } = core;

@@ -7,10 +7,6 @@ import {
   type Letterhead,
   lineTable,
   type LineView,
-  type OfferDetail,
-  type OfferKind,
-  type OfferStatus,
-  type OfferSummary,
   type PdfDocumentModel,
   presentLetterhead,
   presentLines,
@@ -19,6 +15,7 @@ import {
   type RequestI18n,
   withLetterhead,
 } from '../../core/index.ts';
+import type { OfferDetail, OfferKind, OfferStatus, OfferSummary } from './port.ts';
 
 export type OfferSection = 'proposals' | 'quotations';
 

@@ -1,7 +1,8 @@
 // Proposals and quotations, behind requireClient (see the workspace router). Both sections stand
 // or fall with the `showProposals` switch; the comment form with `allowComments` too.
 import { Router } from 'express';
-import { allow, type OfferKind, validateBody, validateQuery } from '../../core/index.ts';
+import { allow, validateBody, validateQuery } from '../../core/index.ts';
+import type { OfferKind } from './port.ts';
 import { AddCommentCommand } from '../messages/index.ts';
 import { OfferListQuery } from './commands.ts';
 import type { OfferHandlers } from './handlers.ts';

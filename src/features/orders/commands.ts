@@ -1,7 +1,8 @@
 // What the orders routes accept: the list's status, search and cursor, the order id in the path,
 // and "order again" (nothing but the CSRF token). Messages are keys of orders.json.
 import { z } from 'zod';
-import { amountSearchOf, cursorField, type Locale, type OrderListFilter, type OrderState, searchField } from '../../core/index.ts';
+import { amountSearchOf, cursorField, type Locale, searchField } from '../../core/index.ts';
+import type { OrderListFilter, OrderState } from './port.ts';
 
 /** The list's views: open (confirmed or on its way), delivered, cancelled, or all. */
 export const ORDER_STATUS_FILTERS = ['open', 'delivered', 'cancelled'] as const;

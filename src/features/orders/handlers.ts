@@ -17,8 +17,6 @@ import {
   listHref,
   listParams,
   notFound,
-  type OrderDetail,
-  type OrdersPort,
   parseParam,
   pdfBrand,
   pdfFilename,
@@ -33,6 +31,7 @@ import {
   sendPdf,
   signedInClient,
 } from '../../core/index.ts';
+import type { OrderDetail, OrdersPort } from './port.ts';
 import { ORDER_STATUS_FILTERS, type OrderListInput, orderListFilter, type OrderShowInput } from './commands.ts';
 import { orderPdfModel, orderUrl, presentOrder, presentOrderRow } from './presenters.ts';
 

@@ -4,16 +4,13 @@
 import {
   canSeeSection,
   lineTable,
-  type OrderDetail,
-  type OrderShipment,
-  type OrderState,
-  type OrderSummary,
   type PdfDocumentModel,
   type PortalSettings,
   presentLines,
   recordTotals,
   type RequestI18n,
 } from '../../core/index.ts';
+import type { OrderDetail, OrderShipment, OrderState, OrderSummary } from './port.ts';
 
 /** The status chip's look for each state (views/partials/status-chip.ejs). */
 const CHIP: Record<OrderState, string> = { confirmed: 'open', shipping: 'awaiting', delivered: 'done', cancelled: 'void' };

@@ -9,11 +9,11 @@ import {
   parseParam,
   portalContext,
   portalI18n,
-  type ProjectsPort,
   renderPortalPage,
   signedInClient,
   presentSearch,
 } from '../../core/index.ts';
+import type { ProjectsPort } from './port.ts';
 import { PROJECT_TABS, ProjectId, type ProjectsQueryInput } from './commands.ts';
 import { presentProject, presentProjectDocument, presentProjectRow } from './presenters.ts';
 

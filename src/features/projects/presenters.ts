@@ -1,14 +1,8 @@
 // View models for the projects pages: the state as a chip, progress as a whole percentage (the
 // bar's value and its words), dates in the reader's language, and a project's tasks and phases.
-import type {
-  ProjectDetail,
-  ProjectPhase,
-  ProjectState,
-  ProjectSummary,
-  ProjectTask,
-  RequestI18n,
-  SharedDocument,
-} from '../../core/index.ts';
+import type { RequestI18n } from '../../core/index.ts';
+import type { ProjectDetail, ProjectPhase, ProjectState, ProjectSummary, ProjectTask } from './port.ts';
+import type { SharedDocument } from '../documents/index.ts';
 
 /** The status chip's look for each state (views/partials/status-chip.ejs). */
 const CHIP: Record<ProjectState, string> = { active: 'open', onHold: 'off', completed: 'done' };

@@ -2,7 +2,7 @@
 // field definitions (formSchema), so what the host asks is what is checked, whatever the browser
 // sent. Messages are keys of requests.json, shown in the reader's language.
 import { z } from 'zod';
-import type { RequestAnswer, RequestField } from '../../core/index.ts';
+import type { RequestAnswer, RequestField } from './port.ts';
 
 const TEXT_MAX = 500;
 const LONG_TEXT_MAX = 10_000;

@@ -38,14 +38,9 @@ import {
   readerLanguages,
   recordLiveEvent,
   removeReceived,
-  type RequestAnswer,
-  type RequestDefinition,
-  type RequestUpload,
   renderPortalPage,
-  type RequestDetail,
   requestMeta,
   sendDownload,
-  type ServiceRequestsPort,
   signedInClient,
   type StoredAttachment,
   translateFieldErrors,
@@ -53,6 +48,7 @@ import {
   type VirusScanner,
   waitInWords,
 } from '../../core/index.ts';
+import type { RequestAnswer, RequestDefinition, RequestUpload, RequestDetail, ServiceRequestsPort } from './port.ts';
 import { presentUploadTypes } from '../documents/index.ts';
 import {
   addComment,

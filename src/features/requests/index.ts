@@ -11,6 +11,9 @@ import { type StaffRequestThread, staffRequestThread } from './staff-thread.ts';
 import type { LiveCommentsPort } from '../messages/index.ts';
 import type { ClientEvent } from '../client-notifications/index.ts';
 
+// This feature's host port, for the features that build on it.
+export type { RequestField, ServiceRequestsPort } from './port.ts';
+
 export type { StaffRequestFile } from './staff-files.ts';
 export type { StaffRequestThreadView } from './staff-thread.ts';
 

@@ -2,16 +2,8 @@
 // typed and each field's message, the list of the client's requests with their state as a chip,
 // and a request's page (what was sent, the files, the history, the agency's answer and the
 // proposal or quotation made in answer). Times in the reader's time zone.
-import type {
-  RequestAnswer,
-  RequestDefinition,
-  RequestDetail,
-  RequestField,
-  RequestFile,
-  RequestI18n,
-  RequestState,
-  RequestSummary,
-} from '../../core/index.ts';
+import type { RequestI18n } from '../../core/index.ts';
+import type { RequestAnswer, RequestDefinition, RequestDetail, RequestField, RequestFile, RequestState, RequestSummary } from './port.ts';
 import { choiceName, inputName } from './commands.ts';
 import type { PendingFileRow, RequestAttachmentRow } from './queries.ts';
 

@@ -4,7 +4,8 @@
 // opens the bytes from its storage. An id of another request's file, or one that is not an id at
 // all, is simply not found.
 import type { Knex } from 'knex';
-import type { FileStorage, TicketFileContent } from '../../core/index.ts';
+import type { FileStorage } from '../../core/index.ts';
+import type { TicketFileContent } from '../tickets/index.ts';
 import { AttachmentId, HostRequestId } from './commands.ts';
 import { findRequestAttachment, listRequestAttachments } from './queries.ts';
 

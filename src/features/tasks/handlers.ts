@@ -17,13 +17,12 @@ import {
   recordLiveEvent,
   renderPortalPage,
   signedInClient,
-  type TasksPort,
-  type TaskStatus,
   withoutClosedRecord,
   listHref,
   mayChangeTasks,
   presentSearch,
 } from '../../core/index.ts';
+import type { TasksPort, TaskStatus } from './port.ts';
 import { TaskId, type TaskActionInput, type TasksQueryInput } from './commands.ts';
 import { presentTask } from './presenters.ts';
 

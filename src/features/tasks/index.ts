@@ -4,6 +4,9 @@ import type { CoreServices, Feature } from '../../core/index.ts';
 import { createTasksHandlers } from './handlers.ts';
 import { tasksRoutes } from './routes.ts';
 
+// This feature's host port, for the features that build on it.
+export type { ClientTask } from './port.ts';
+
 export { presentTask } from './presenters.ts';
 
 export function tasksFeature(core: CoreServices): Feature {

@@ -1,6 +1,7 @@
 // View models for the tasks page: due dates in the reader's language, overdue judged against the
 // reader's own today (their time zone), and the record or project a task belongs to.
-import type { ClientTask, RequestI18n } from '../../core/index.ts';
+import type { RequestI18n } from '../../core/index.ts';
+import type { ClientTask } from './port.ts';
 
 export interface TaskItem {
   id: string;

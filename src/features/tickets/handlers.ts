@@ -40,17 +40,13 @@ import {
   signedInClient,
   type StoredAttachment,
   TICKET_LIMITS,
-  type TicketDetail,
-  type TicketRefusal,
-  type TicketsPort,
-  type TicketUpload,
-  type TicketWrite,
   translateFieldErrors,
   type VirusScanner,
   waitInWords,
   presentSearch,
   readerLanguages,
 } from '../../core/index.ts';
+import type { TicketDetail, TicketRefusal, TicketsPort, TicketUpload, TicketWrite } from './port.ts';
 import { presentUploadTypes } from '../documents/index.ts';
 import { sendAttachment } from '../messages/index.ts';
 import {

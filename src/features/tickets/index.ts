@@ -9,6 +9,9 @@ import { type SurveyInvitations, surveyInvitations } from './survey-invitations.
 import { type StaffTicketSurveys, staffTicketSurveys } from './staff-surveys.ts';
 import type { ClientEvent } from '../client-notifications/index.ts';
 
+// This feature's host port, for the features that build on it.
+export type { TicketFileContent, TicketRefusal, TicketUpload, TicketsPort } from './port.ts';
+
 export type { StaffTicketFile } from './staff-files.ts';
 export type { StaffCompanySurveys, StaffTicketSurvey } from './staff-surveys.ts';
 export { workspaceTicketRatings } from './queries.ts';

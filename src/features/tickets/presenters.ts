@@ -2,15 +2,8 @@
 // own name of the status beside it where it says more), times in the reader's time zone, the
 // conversation with the files attached on each side, and once the ticket is closed its
 // satisfaction survey (on the ticket's page its answer and a link; the survey's own page).
-import type {
-  RequestI18n,
-  TicketDetail,
-  TicketFile,
-  TicketState,
-  TicketSummary,
-  TicketSurvey,
-  TicketSurveyTemplate,
-} from '../../core/index.ts';
+import type { RequestI18n } from '../../core/index.ts';
+import type { TicketDetail, TicketFile, TicketState, TicketSummary, TicketSurvey, TicketSurveyTemplate } from './port.ts';
 import type { TicketAttachmentRow } from './queries.ts';
 
 /** A message and the files sent with it are one act: at most this far apart. */

@@ -4,7 +4,8 @@
 // opens the bytes from its storage. An id of another ticket's file, or one that is not an id at
 // all, is simply not found.
 import type { Knex } from 'knex';
-import type { FileStorage, TicketFileContent } from '../../core/index.ts';
+import type { FileStorage } from '../../core/index.ts';
+import type { TicketFileContent } from './port.ts';
 import { AttachmentId, HostTicketId } from './commands.ts';
 import { findTicketAttachment, listTicketAttachments } from './queries.ts';
 

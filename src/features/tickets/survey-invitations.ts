@@ -5,7 +5,7 @@
 // they chose, by email), linking to the survey page. Told once per person and resolution (its
 // occurrence), so a change read twice or a resolved ticket closed later invites no one again; a
 // ticket reopened and resolved anew is a new resolution, and a new invitation.
-import type { TicketResolution, TicketsPort } from '../../core/index.ts';
+import type { TicketResolution, TicketsPort } from './port.ts';
 import type { ClientEvent } from '../client-notifications/index.ts';
 
 export interface SurveyInvitationsDeps {

@@ -11,7 +11,8 @@
 // databases.
 import { expect } from 'chai';
 import v8 from 'node:v8';
-import { type DashboardAsk, type DashboardData, HOST_NEWS_INTERVAL_MS, SECTION_SWITCHES } from '../../../core/index.ts';
+import { HOST_NEWS_INTERVAL_MS, SECTION_SWITCHES } from '../../../core/index.ts';
+import type { DashboardAsk, DashboardData } from '../port.ts';
 import {
   csrfFrom,
   fingerprintIn,

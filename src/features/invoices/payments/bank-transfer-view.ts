@@ -2,7 +2,8 @@
 // account, the reference to quote and the EPC QR code that banking apps scan, from the host's bank
 // details on the invoice (the same ones the invoice PDF prints), and the admin's own transfer
 // instructions below them. The code is a PNG data URL, made here so the template only prints it.
-import type { InvoiceDetail, RequestI18n } from '../../../core/index.ts';
+import type { RequestI18n } from '../../../core/index.ts';
+import type { InvoiceDetail } from '../port.ts';
 import { bankTransferCode, bankTransferDetails, groupedIban } from '../bank-transfer.ts';
 import { epcQrPngDataUrl } from '../epc-qr.ts';
 

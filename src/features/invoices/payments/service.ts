@@ -29,14 +29,13 @@ import {
   controlCharacterFields,
   type HostAdapter,
   insertActivity,
-  type InvoiceDetail,
-  type InvoicesPort,
   type PaymentProvider,
   type PortalLogger,
   portalContext,
   type RequestMeta,
   signedInClient,
 } from '../../../core/index.ts';
+import type { InvoiceDetail, InvoicesPort } from '../port.ts';
 import { hasWayToPay } from './availability.ts';
 import { bankTransferDetails } from '../bank-transfer.ts';
 import {

@@ -7,7 +7,7 @@
 // gone) gets no keys at all, only the news that they are unreadable: falling back to the host's or
 // the installation's would send its clients' money to another Stripe account and refuse the
 // events its own account signs.
-import type { HostStripeKeysPort } from '../../../core/index.ts';
+import type { HostStripeKeysPort } from '../port.ts';
 
 export interface StripeKeys {
   secretKey: string;

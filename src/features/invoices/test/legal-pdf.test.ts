@@ -6,7 +6,8 @@
 // (never a label with nothing after it). Lines with tax rates get rate and amount columns and
 // totals per rate, and a long invoice is numbered "Page N of M" on every page.
 import { expect } from 'chai';
-import { formattersFor, type InvoiceDetail, type Locale, renderPdfHere, type RequestI18n, translator } from '../../../core/index.ts';
+import { formattersFor, type Locale, renderPdfHere, type RequestI18n, translator } from '../../../core/index.ts';
+import type { InvoiceDetail } from '../port.ts';
 import { invoicePdfModel, presentInvoiceDetail } from '../presenters.ts';
 import { invoiceReads, offerReads } from '../../../../plugins/reference-crm/binding/portal-commercial.ts';
 import { offerPdfModel, presentOfferDetail } from '../../offers/presenters.ts';

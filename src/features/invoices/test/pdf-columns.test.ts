@@ -2,15 +2,8 @@
 // on the heading row ("Menge", not "Meng" over "e") and every amount on one line, in German and in
 // English, with and without the tax columns, however large the figures. Read back with pdftotext.
 import { expect } from 'chai';
-import {
-  formattersFor,
-  type InvoiceDetail,
-  type LineItem,
-  type Locale,
-  renderPdfHere,
-  type RequestI18n,
-  translator,
-} from '../../../core/index.ts';
+import { formattersFor, type LineItem, type Locale, renderPdfHere, type RequestI18n, translator } from '../../../core/index.ts';
+import type { InvoiceDetail } from '../port.ts';
 import { invoicePdfModel, presentInvoiceDetail } from '../presenters.ts';
 import { pdfText } from '../../../../test/support/pdf-text.ts';
 

@@ -9,7 +9,6 @@ import {
   type FileStorage,
   insertClientActivity,
   notFound,
-  type OfferKind,
   parseParam,
   pdfBrand,
   pdfFilename,
@@ -21,6 +20,7 @@ import {
   sendPdf,
   signedInClient,
 } from '../../../core/index.ts';
+import type { OfferKind } from '../port.ts';
 import { signedPdfModel } from './signed-pdf.ts';
 import { keptInput, OfferIdParam, type DecisionInput } from './commands.ts';
 import { signatureEvidence } from './signature-strokes.ts';

@@ -1,6 +1,7 @@
 // View models for deciding on an offer and for its decision evidence. Templates get formatted
 // strings only, never rows.
-import type { OfferKind, RequestI18n } from '../../../core/index.ts';
+import type { RequestI18n } from '../../../core/index.ts';
+import type { OfferKind } from '../port.ts';
 import type { DecisionRow } from './queries.ts';
 import type { OfferState } from './service.ts';
 

@@ -2,7 +2,8 @@
 // router). Each decision has a page of its own (works without JavaScript) and a POST that
 // redirects back to the offer.
 import { Router } from 'express';
-import { allow, type OfferKind, type OffersPort, validateBody } from '../../../core/index.ts';
+import { allow, validateBody } from '../../../core/index.ts';
+import type { OfferKind, OffersPort } from '../port.ts';
 import { offersOutcome } from './service.ts';
 import { AcceptProposalCommand, AcceptQuotationCommand, DeclineProposalCommand, DeclineQuotationCommand } from './commands.ts';
 import type { DecisionHandlers } from './handlers.ts';

@@ -6,14 +6,8 @@
 // host's conditional status change (only while open), then the activity entry. Any of them failing
 // rolls back all three, so a failing host update leaves no evidence and vice versa.
 import type { Knex } from 'knex';
-import {
-  type HostAdapter,
-  insertActivity,
-  type LetterheadParties,
-  type OfferDetail,
-  type OfferKind,
-  type OffersPort,
-} from '../../../core/index.ts';
+import { type HostAdapter, insertActivity, type LetterheadParties } from '../../../core/index.ts';
+import type { OfferDetail, OfferKind, OffersPort } from '../port.ts';
 import { insertPublicLinkAccess } from '../public-links/queries.ts';
 import { fingerprintOffer } from './snapshot.ts';
 import {

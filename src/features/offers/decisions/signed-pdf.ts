@@ -3,7 +3,8 @@
 // signed, when, from where, how, and the fingerprint of that version. Its letterhead (the agency's
 // and the client's addresses, the agency's VAT id and registration) is the host's as it is now,
 // read through ClientsPort.letterhead: the snapshot binds the deal, not the parties' addresses.
-import type { LetterheadParties, OfferDetail, PdfDocumentModel, RequestI18n } from '../../../core/index.ts';
+import type { LetterheadParties, PdfDocumentModel, RequestI18n } from '../../../core/index.ts';
+import type { OfferDetail } from '../port.ts';
 import { offerPdfModel, presentOfferDetail } from '../presenters.ts';
 import type { DecisionRow } from './queries.ts';
 import type { OfferDecisions } from './service.ts';

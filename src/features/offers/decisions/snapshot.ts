@@ -1,7 +1,7 @@
 // What an acceptance is bound to: the figures and words of the offer the client decided on. The
 // snapshot leaves out what may change without changing the deal (status, decision dates, the
 // client's name) so a fingerprint differs only when the offer itself was edited.
-import type { OfferDetail } from '../../../core/index.ts';
+import type { OfferDetail } from '../port.ts';
 import { canonicalJson, sha256Hex, type Json } from './canonical.ts';
 
 export interface OfferSnapshot {

@@ -7,11 +7,11 @@ import {
   effectiveSettings,
   type HostAdapter,
   insertActivity,
-  type InvoiceDetail,
-  type OfferDetail,
   type PortalSection,
   type PortalSettings,
 } from '../../../core/index.ts';
+import type { InvoiceDetail } from '../../invoices/index.ts';
+import type { OfferDetail } from '../port.ts';
 import {
   findLiveLink,
   insertPublicLink,

@@ -1,14 +1,7 @@
 // The reminder a client user gets before an offer lapses, in their language. Plain text first; the
 // HTML part is the same words, escaped, as the other client emails are.
-import {
-  escapeHtml,
-  type ExpiringOffer,
-  formattersFor,
-  type HostWorkspace,
-  type Locale,
-  type MailMessage,
-  translator,
-} from '../../../core/index.ts';
+import { escapeHtml, formattersFor, type HostWorkspace, type Locale, type MailMessage, translator } from '../../../core/index.ts';
+import type { ExpiringOffer } from '../port.ts';
 
 export function offerReminderEmail(input: {
   to: string;

@@ -1,7 +1,8 @@
 // SQL for offer reminders (portal_offer_reminders) and the client users they go to. Every query
 // takes the workspace id, except the one that finds which workspaces to look at.
 import type { Knex } from 'knex';
-import { DEFAULT_SETTINGS, type OfferKind, personMay } from '../../../core/index.ts';
+import { DEFAULT_SETTINGS, personMay } from '../../../core/index.ts';
+import type { OfferKind } from '../port.ts';
 
 type Db = Knex | Knex.Transaction;
 

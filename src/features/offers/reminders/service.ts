@@ -15,7 +15,6 @@
 // an open portal transaction would wait for it).
 import type { Knex } from 'knex';
 import {
-  type ExpiringOffer,
   type FeatureFlags,
   formattersFor,
   type HostAdapter,
@@ -23,7 +22,6 @@ import {
   insertActivity,
   isLocale,
   type Mailer,
-  type OfferKind,
   PORTAL_FLAG,
   type PortalConfig,
   type PortalLinks,
@@ -31,6 +29,7 @@ import {
   seenByHost,
   type WorkspaceCache,
 } from '../../../core/index.ts';
+import type { ExpiringOffer, OfferKind } from '../port.ts';
 import { emailLocale } from '../../account/index.ts';
 import { offerReminderEmail } from './emails.ts';
 import { activeClientUsersOf, claimReminder, reminderKeyText, sentReminderKeys, workspacesToRemind } from './queries.ts';

@@ -1,0 +1,173 @@
+// The host port of invoices, their payments and the Stripe keys a host keeps (InvoicesPort,
+// HostStripeKeysPort): what the portal needs from the host CRM for this feature, beside the core's
+// ports (src/core/ports/host.ts). A host binding implements it; the declaration at the end adds it to
+// HostAdapter, so the core names no feature.
+import type { AmountRange, HostId, HostWrite, InvoiceBuyer, InvoiceSeller, LineItem, Page, PageRequest } from '../../core/index.ts';
+
+/** 'open' covers unpaid and part-paid; overdue is derived from the due date. */
+export type InvoiceStatus = 'open' | 'paid' | 'void';
+
+export interface InvoiceSummary {
+  id: HostId;
+  number: string;
+  status: InvoiceStatus;
+  currency: string;
+  totalCents: number;
+  paidCents: number;
+  balanceCents: number;
+  issueDate: string;
+  dueDate: string | null;
+}
+
+export interface InvoicePayment {
+  id: HostId;
+  amountCents: number;
+  /**
+   * The portal's word for how it was paid ('card', 'bank_transfer', 'check', 'cash',
+   * 'direct_debit' for a SEPA debit, 'ach' for a US one, …), or the host's own.
+   */
+  method: string;
+  /**
+   * Optional: the host's own name for a method the portal has no word for (Dolibarr's payment
+   * mode dictionary: "Bill of exchange", "Factor"), shown instead of "Other".
+   */
+  methodLabel?: string | null;
+  /**
+   * What the payer or the agency wrote for it (a transfer's reference, a cheque's number), which
+   * the client may quote; never an online provider's id, which is providerReference.
+   */
+  reference: string | null;
+  /** Optional: the host's own number for the payment ("PAY2611-0001"), which the client may quote. */
+  number?: string | null;
+  /**
+   * Optional: the online provider's id for the payment ("pi_…"), where one took it: for staff
+   * reconciling with the provider. Never shown on a client's page or document.
+   */
+  providerReference?: string | null;
+  paidAt: Date;
+}
+
+/** Where to pay by bank transfer. */
+export interface BankDetails {
+  iban?: string | null;
+  bic?: string | null;
+  bankName?: string | null;
+  /** The account holder, when it is not the seller's legal name. */
+  accountHolder?: string | null;
+}
+
+/**
+ * Why an invoice charges no VAT, as the host records it: reverse charge (the EU business customer
+ * accounts for the VAT), a supply not taxable in the seller's country (a customer outside the
+ * EU), the small-business scheme (the seller charges no VAT at all), or an exemption.
+ */
+export type VatExemptionReason = 'reverse_charge' | 'not_taxable' | 'small_business' | 'exempt';
+
+/**
+ * What an invoice without VAT must say about it (EU VAT directive art. 226 (11), (11a)). The
+ * portal prints the host's own note where it keeps one, otherwise its own words for the reason,
+ * then the certificate's number; and only on an invoice whose VAT total is 0.
+ */
+export interface VatExemption {
+  reason?: VatExemptionReason | null;
+  /** The host's own wording ("Reverse charge: VAT to be accounted for by the recipient …"), printed as it is. */
+  note?: string | null;
+  /** An exemption certificate's number (a US resale certificate), where the host keeps one. */
+  certificate?: string | null;
+}
+
+export interface InvoiceDetail extends InvoiceSummary {
+  clientId: HostId;
+  lines: LineItem[];
+  subtotalCents: number;
+  taxCents: number;
+  notes: string;
+  payments: InvoicePayment[];
+  /** Optional legal details for an invoice a business can file; each absent where the host has none. */
+  seller?: InvoiceSeller | null;
+  buyer?: InvoiceBuyer | null;
+  /** 'YYYY-MM-DD': the day of supply, or the first day of the period supplied. */
+  supplyDate?: string | null;
+  /** 'YYYY-MM-DD': the last day of the period supplied, when it is a period. */
+  supplyEndDate?: string | null;
+  /** Payment terms as the host words them ("Payable within 30 days without deduction."). */
+  paymentTerms?: string | null;
+  /** The seller's bank account for transfers. */
+  bank?: BankDetails | null;
+  /** Why no VAT is charged, where the host records it; shown only when the invoice's VAT total is 0. */
+  vatExemption?: VatExemption | null;
+}
+
+export interface NewPayment {
+  amountCents: number;
+  method: string;
+  reference: string | null;
+  paidAt: Date;
+  /**
+   * The online provider that took the money ('stripe', 'demo'), when it came through one: a host
+   * records such a payment as its own online payments are recorded (the provider's reference in
+   * the host's column for it, the bank account the host books that provider's payments on).
+   */
+  provider?: string | null;
+}
+
+/** Which of a client's invoices InvoicesPort.list returns; every part given narrows the list. */
+export interface InvoiceListFilter {
+  status?: InvoiceStatus[];
+  /**
+   * Only open invoices past their due date: exactly those summaries.forClient counts in
+   * `invoices.overdue` (while the unpaid are within SUMMARY_COUNT_LIMIT), by the same day, so the
+   * dashboard's count links to its list.
+   */
+  overdue?: boolean;
+  /**
+   * Text the list's rows contain, case-insensitive and taken literally (see containsPattern):
+   * in the number (an invoice has no title in the portal).
+   * Absent, the list is unfiltered. It narrows the list's own statement: no read is added.
+   */
+  search?: string /** Optional, with search: as OfferListFilter.amount, on the invoice's total. */;
+  amount?: AmountRange;
+}
+
+/** Invoices of one client company and their payments, scoped by workspace and client. */
+export interface InvoicesPort {
+  list(workspaceId: HostId, clientId: HostId, filter: InvoiceListFilter, page: PageRequest): Promise<Page<InvoiceSummary>>;
+  find(workspaceId: HostId, clientId: HostId, id: HostId): Promise<InvoiceDetail | null>;
+  /**
+   * Records a payment against an open invoice, turning it paid when the balance reaches zero.
+   * Answers null (and records nothing) for an invoice that is not open or an amount over the balance.
+   * Optional: a host that cannot record one is not paid online through the portal (no pay button).
+   */
+  recordPayment?(workspaceId: HostId, clientId: HostId, id: HostId, payment: NewPayment, write?: HostWrite): Promise<InvoicePayment | null>;
+  /**
+   * Optional: every invoice of the client that list() returns (all statuses), oldest issued first,
+   * and every payment of those invoices, oldest first, in a fixed number of reads, for a statement
+   * of account. Without it the portal pages through list() and reads each invoice with find().
+   */
+  statement?(workspaceId: HostId, clientId: HostId): Promise<InvoiceStatementData>;
+}
+
+/** What a statement of account lists: the client's invoices and their payments. */
+export interface InvoiceStatementData {
+  invoices: InvoiceSummary[];
+  payments: Array<InvoicePayment & { invoiceId: HostId }>;
+}
+
+/**
+ * The Stripe API key a host already keeps (Dolibarr's Stripe module), so an agency configures it
+ * once. Only the API key: a host's webhook signing secret (Dolibarr's STRIPE_*_WEBHOOK_KEY) belongs
+ * to the host's own endpoint, and Stripe gives every endpoint its own, so the portal's endpoint
+ * verifies its events with its own (STRIPE_WEBHOOK_SECRET, or the workspace's saved keys).
+ */
+export interface HostStripeKeysPort {
+  stripeKeys(workspaceId: HostId): Promise<{ secretKey: string } | null>;
+}
+
+declare module '../../core/ports/host.ts' {
+  interface HostAdapter {
+    /** Invoices and payments (claims 'invoice', 'payment'); without it the invoices section does not exist. */
+    invoices?: InvoicesPort;
+    /** Stripe keys the host keeps; a workspace's own keys (portal settings) come first, the environment's after. */
+    stripeKeys?: HostStripeKeysPort;
+  }
+}
