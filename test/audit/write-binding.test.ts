@@ -18,13 +18,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import knex, { type Knex } from 'knex';
+import knex from 'knex';
 import { isPair, isScalar, parseDocument, visit } from 'yaml';
 import { CONTACT_PASSWORD_FORMATS, STAFF_PASSWORD_FORMATS } from '../../audit/binding-file/draft-binding.ts';
 import * as bindingFormat from '../../plugins/file-binding/format.ts';
 import { BindingFileError, parseBindingFile } from '../../plugins/file-binding/load.ts';
 import { realSchemaUnavailable } from '../file-binding/real-schema.ts';
-import { loadFrontAccounting, seedFrontAccounting } from '../file-binding/seeded-frontaccounting.ts';
+import { FRONTACCOUNTING as SEEDED_FRONTACCOUNTING } from '../file-binding/seeded-frontaccounting.ts';
+import { type SeededCrm, seededCrm } from '../file-binding/serve-binding-file.ts';
 import { BUILT_SCHEMAS_DIR, loadRealSchema, realSchemaSkipReason } from '../support/audit-real-schemas.ts';
 import type { TestDatabase } from '../support/database.ts';
 import { runPortal } from '../standalone/portal-process.ts';
@@ -310,8 +311,7 @@ describe('npm run audit -- --write-binding on Invoice Ninja', function () {
 
 describe('npm run audit -- --write-binding on FrontAccounting', function () {
   this.timeout(180_000);
-  let database: TestDatabase;
-  let db: Knex;
+  let crm: SeededCrm;
   let dir: string;
   let run: Run;
   let draft: string;
@@ -323,15 +323,13 @@ describe('npm run audit -- --write-binding on FrontAccounting', function () {
       console.log(`      skipped: ${skip}`);
       this.skip();
     }
-    ({ database, db } = await loadFrontAccounting());
-    await seedFrontAccounting(db);
+    crm = await seededCrm(SEEDED_FRONTACCOUNTING);
     dir = mkdtempSync(join(tmpdir(), 'write-binding-'));
-    ({ run, draft } = await draftByAudit(database.url, dir, 'frontaccounting.yaml'));
+    ({ run, draft } = await draftByAudit(crm.database.url, dir, 'frontaccounting.yaml'));
   });
   after(async function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
-    await db?.destroy();
-    await database?.drop();
+    await crm?.close();
   });
 
   it('asks what it cannot know of FrontAccounting, and states what the schema says', function () {
@@ -368,7 +366,7 @@ describe('npm run audit -- --write-binding on FrontAccounting', function () {
     expect(normal(mine)).to.deep.equal(normal(parseBindingFile(FRONTACCOUNTING, 'bindings/frontaccounting.yaml')));
     const file = join(dir, 'answered.yaml');
     writeFileSync(file, answered);
-    const checked = await runPortal(['check', '--binding', file], { DATABASE_URL: database.url });
+    const checked = await runPortal(['check', '--binding', file], { DATABASE_URL: crm.database.url });
     expect(checked.code, checked.stdout + checked.stderr).to.equal(0);
     expect(checked.stdout).to.include('answered.yaml fits this database.');
   });

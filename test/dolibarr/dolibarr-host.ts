@@ -123,6 +123,50 @@ export async function insertTicketInstallRows(db: Knex): Promise<void> {
 }
 
 /**
+ * What the letterhead of the portal's PDFs is read from, as Dolibarr saves it: Setup > Company
+ * (dolibarr_set_const with $conf->entity; the country as 'rowid:code:label'; the street in entity 0
+ * overridden by the entity's own), and the bakery's third-party card: its address and
+ * intra-community VAT number, its country (France, as the agency's) from the dictionary.
+ */
+export async function insertLetterhead(host: DolibarrHost): Promise<void> {
+  const { db, seed } = host;
+  await db('llx_const').insert([
+    companySetting(seed, 'MAIN_INFO_SOCIETE_ADDRESS', '1 rue Ancienne', 0),
+    companySetting(seed, 'MAIN_INFO_SOCIETE_ADDRESS', '12 rue des Lilas\nBâtiment B'),
+    companySetting(seed, 'MAIN_INFO_SOCIETE_ZIP', '69002'),
+    companySetting(seed, 'MAIN_INFO_SOCIETE_TOWN', 'Lyon'),
+    companySetting(seed, 'MAIN_INFO_SOCIETE_COUNTRY', '1:FR:France'),
+    companySetting(seed, 'MAIN_INFO_TVAINTRA', 'FR12345678901'),
+    companySetting(seed, 'MAIN_INFO_SIREN', '123 456 789'),
+    companySetting(seed, 'MAIN_INFO_RCS', 'RCS Lyon B 123 456 789'),
+  ]);
+  await insertCountry(db, { rowid: 1, code: 'FR', code_iso: 'FRA', label: 'France' });
+  await db('llx_societe')
+    .where({ rowid: seed.companies.bakery })
+    .update({ address: '8 place du Marché', zip: '69003', town: 'Lyon', fk_pays: 1, tva_intra: 'FR98765432109' });
+}
+
+/** The garage's card moved to Berlin, with no VAT number: a client in another country than the agency's. */
+export async function moveGarageToGermany(host: DolibarrHost): Promise<void> {
+  const { db, seed } = host;
+  await insertCountry(db, { rowid: 5, code: 'DE', code_iso: 'DEU', label: 'Germany' });
+  await db('llx_societe')
+    .where({ rowid: seed.companies.garage })
+    .update({ address: 'Hauptstraße 5', zip: '10115', town: 'Berlin', fk_pays: 5, tva_intra: null });
+}
+
+/** A setting of the seeded entity (or of `entity`) as dolibarr_set_const saves it in llx_const. */
+export function companySetting(seed: DolibarrSeed, name: string, value: string, entity = seed.entity) {
+  return { name, entity, value, type: 'chaine', visible: 0 };
+}
+
+/** A country of Dolibarr's dictionary (llx_c_country), unless it is there already. */
+async function insertCountry(db: Knex, country: { rowid: number; code: string; code_iso: string; label: string }): Promise<void> {
+  if (!(await db('llx_c_country').where({ rowid: country.rowid }).first('rowid')))
+    await db('llx_c_country').insert({ ...country, active: 1 });
+}
+
+/**
  * What an accepted invitation leaves: the portal's own login for Claire Martin, the seeded bakery's
  * contact (with a password when one is given; else she signs in by code).
  */

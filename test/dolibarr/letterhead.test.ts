@@ -10,7 +10,16 @@ import { binary, flatText as flat, pdfText } from '../support/pdf-text.ts';
 import { signedInAgent } from '../support/portal-harness.ts';
 import { sentByRequest } from '../support/query-counter.ts';
 import type { PortalOnHost } from '../support/portal-on-host.ts';
-import { insertClaireLogin, seededAdapter, servePortalBeside, startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
+import {
+  insertClaireLogin,
+  insertLetterhead,
+  moveGarageToGermany,
+  seededAdapter,
+  servePortalBeside,
+  startDolibarrHost,
+  unavailable,
+  type DolibarrHost,
+} from './dolibarr-host.ts';
 
 const reason = unavailable();
 const PASSWORD = 'Claire-portal-2026';
@@ -28,25 +37,7 @@ describe('dolibarr host: the letterhead of the PDFs', function () {
     if (reason) this.skip();
     host = await startDolibarrHost();
     const { db, seed } = host;
-    // Setup > Company as Dolibarr saves it (dolibarr_set_const with $conf->entity); the country as
-    // 'rowid:code:label'. The street in entity 0 is overridden by the entity's own.
-    const setting = (name: string, value: string, entity = seed.entity) => ({ name, entity, value, type: 'chaine', visible: 0 });
-    await db('llx_const').insert([
-      setting('MAIN_INFO_SOCIETE_ADDRESS', '1 rue Ancienne', 0),
-      setting('MAIN_INFO_SOCIETE_ADDRESS', '12 rue des Lilas\nBâtiment B'),
-      setting('MAIN_INFO_SOCIETE_ZIP', '69002'),
-      setting('MAIN_INFO_SOCIETE_TOWN', 'Lyon'),
-      setting('MAIN_INFO_SOCIETE_COUNTRY', '1:FR:France'),
-      setting('MAIN_INFO_TVAINTRA', 'FR12345678901'),
-      setting('MAIN_INFO_SIREN', '123 456 789'),
-      setting('MAIN_INFO_RCS', 'RCS Lyon B 123 456 789'),
-    ]);
-    // The third party's card: its address and intra-community VAT number; its country from the dictionary.
-    if (!(await db('llx_c_country').where({ rowid: 1 }).first('rowid')))
-      await db('llx_c_country').insert({ rowid: 1, code: 'FR', code_iso: 'FRA', label: 'France', active: 1 });
-    await db('llx_societe')
-      .where({ rowid: seed.companies.bakery })
-      .update({ address: '8 place du Marché', zip: '69003', town: 'Lyon', fk_pays: 1, tva_intra: 'FR98765432109' });
+    await insertLetterhead(host);
     running = await servePortalBeside(host);
     base = `/portal/${seed.workspaceSlug}`;
     await insertClaireLogin(db, seed, await hashPassword(PASSWORD));
@@ -119,11 +110,7 @@ describe('dolibarr host: the letterhead of the PDFs', function () {
       db.off('query', count);
     }
     // A client in another country: both addresses end with their country.
-    if (!(await db('llx_c_country').where({ rowid: 5 }).first('rowid')))
-      await db('llx_c_country').insert({ rowid: 5, code: 'DE', code_iso: 'DEU', label: 'Germany', active: 1 });
-    await db('llx_societe')
-      .where({ rowid: seed.companies.garage })
-      .update({ address: 'Hauptstraße 5', zip: '10115', town: 'Berlin', fk_pays: 5, tva_intra: null });
+    await moveGarageToGermany(host);
     const abroad = await adapter.clients.letterhead!(String(seed.entity), String(seed.companies.garage));
     expect(abroad?.seller?.addressLines).to.deep.equal(['12 rue des Lilas', 'Bâtiment B', '69002 Lyon', 'France']);
     expect(abroad?.buyer?.addressLines).to.deep.equal(['Hauptstraße 5', '10115 Berlin', 'Germany']);

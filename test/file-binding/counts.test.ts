@@ -10,11 +10,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { createFileBinding, type FileBinding } from '../../plugins/file-binding/adapter.ts';
+import type { FileBinding } from '../../plugins/file-binding/adapter.ts';
 import { checkBindingFile } from '../../plugins/file-binding/check.ts';
-import { readBindingFile } from '../../plugins/file-binding/load.ts';
-import type { TestDatabase } from '../support/database.ts';
-import { loadInvoiceNinjaSample, realSchemaUnavailable } from './real-schema.ts';
+import { INVOICENINJA, realSchemaUnavailable } from './real-schema.ts';
+import { bindingFromFile, type SeededCrm, seededCrm } from './serve-binding-file.ts';
 
 const reason = realSchemaUnavailable({ sample: true });
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -22,14 +21,15 @@ const FILE = path.join(ROOT, 'bindings/invoiceninja.yaml');
 
 describe('binding file: the dashboard counts of a client with a long history', function () {
   this.timeout(120_000);
-  let database: TestDatabase;
+  let crm: SeededCrm;
   let db: Knex;
   let binding: FileBinding;
 
   before(async function () {
     // No PostgreSQL server (DATABASE_URL) or no Invoice Ninja sample here: the schema loads only with psql into a server.
     if (reason) this.skip();
-    ({ database, db } = await loadInvoiceNinjaSample());
+    crm = await seededCrm(INVOICENINJA);
+    db = crm.db;
     // Client 1 (the sample's bakery): 20,000 paid invoices and accepted quotes, and 7 open invoices
     // (sent or partly paid; 3 overdue, one due today, one with no due day) with balances that round
     // at the half cent, and 4 open quotes. Client 2 has open ones too, which never count for client 1.
@@ -81,11 +81,10 @@ describe('binding file: the dashboard counts of a client with a long history', f
     );
     await db.raw('analyze invoices');
     await db.raw('analyze quotes');
-    binding = await createFileBinding(db, readBindingFile(FILE), { name: 'counts' });
+    binding = await bindingFromFile(db, FILE);
   });
   after(async function () {
-    await db?.destroy();
-    await database?.drop();
+    await crm?.close();
   });
 
   /** Every invoice of client 1 the list shows with `filter`, page by page. */
@@ -190,7 +189,7 @@ describe('binding file: the dashboard counts of a client with a long history', f
     const [client] = (await db.raw('select balance::text as balance from clients where id = 1')).rows as Array<{ balance: string }>;
     await db.raw('update clients set balance = 0.125 where id = 1');
     try {
-      const joined = await createFileBinding(db, readBindingFile(file), { name: 'joined' });
+      const joined = await bindingFromFile(db, file);
       const summary = await joined.adapter.summaries.forClient('1', '1', '1');
       const open = await listed({ status: ['open'] }, joined);
       expect(summary.invoices.unpaid).to.equal(open.length);

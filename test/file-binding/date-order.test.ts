@@ -5,24 +5,24 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { createFileBinding, type FileBinding } from '../../plugins/file-binding/adapter.ts';
-import { readBindingFile } from '../../plugins/file-binding/load.ts';
-import type { TestDatabase } from '../support/database.ts';
-import { loadInvoiceNinjaSample, realSchemaUnavailable } from './real-schema.ts';
+import type { FileBinding } from '../../plugins/file-binding/adapter.ts';
+import { INVOICENINJA, realSchemaUnavailable } from './real-schema.ts';
+import { bindingFromFile, type SeededCrm, seededCrm } from './serve-binding-file.ts';
 
 const reason = realSchemaUnavailable({ sample: true });
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 describe('binding file: a list newest first on a date column, undated last, by keyset', function () {
   this.timeout(120_000);
-  let database: TestDatabase;
+  let crm: SeededCrm;
   let db: Knex;
   let binding: FileBinding;
 
   before(async function () {
     // No PostgreSQL server (DATABASE_URL) or no Invoice Ninja sample here: the schema loads only with psql into a server.
     if (reason) this.skip();
-    ({ database, db } = await loadInvoiceNinjaSample());
+    crm = await seededCrm(INVOICENINJA);
+    db = crm.db;
     // Several on one day, some undated, one draft (never listed), one deleted, one of another client.
     const dates = ['2026-01-05', '2026-01-05', '2026-01-05', '2026-02-01', null, '2025-12-31', null, '2026-03-10', null, '2026-02-01'];
     const rows = dates.map((date, i) => ({ id: 1001 + i, client_id: 1, status_id: 2, date, is_deleted: 0 }));
@@ -32,11 +32,10 @@ describe('binding file: a list newest first on a date column, undated last, by k
     await db('invoices').insert(
       rows.map((row) => ({ ...row, company_id: 1, user_id: 1, number: `INV-${row.id}`, amount: 10, balance: 10, line_items: '[]' })),
     );
-    binding = await createFileBinding(db, readBindingFile(path.join(ROOT, 'bindings/invoiceninja.yaml')), { name: 'date-order' });
+    binding = await bindingFromFile(db, path.join(ROOT, 'bindings/invoiceninja.yaml'));
   });
   after(async function () {
-    await db?.destroy();
-    await database?.drop();
+    await crm?.close();
   });
 
   /** Every invoice a client's list shows, page by page of `limit`. */

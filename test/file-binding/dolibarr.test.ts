@@ -12,8 +12,6 @@ import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
-import { createFileBinding } from '../../plugins/file-binding/adapter.ts';
-import { readBindingFile } from '../../plugins/file-binding/load.ts';
 import { checkBindingFile } from '../../plugins/file-binding/check.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
 import type { InvoiceDetail } from '../../src/features/invoices/port.ts';
@@ -23,7 +21,17 @@ import { hashPassword } from '../../src/core/crypto/secrets.ts';
 import { binary, flatText as flat, pdfText } from '../support/pdf-text.ts';
 import { signedInAgent } from '../support/portal-harness.ts';
 import type { PortalOnHost } from '../support/portal-on-host.ts';
-import { insertClaireLogin, servePortalBeside, startDolibarrHost, unavailable, type DolibarrHost } from '../dolibarr/dolibarr-host.ts';
+import {
+  companySetting,
+  insertClaireLogin,
+  insertLetterhead,
+  moveGarageToGermany,
+  servePortalBeside,
+  startDolibarrHost,
+  unavailable,
+  type DolibarrHost,
+} from '../dolibarr/dolibarr-host.ts';
+import { bindingFromFile } from './serve-binding-file.ts';
 
 const PASSWORD = 'Claire-portal-2026';
 const CLAIRE = 'claire@martin.example';
@@ -58,7 +66,6 @@ const normalise = (html: string) =>
  */
 async function seedDocumentDetails(host: DolibarrHost) {
   const { db, seed } = host;
-  const setting = (name: string, value: string, entity = seed.entity) => ({ name, entity, value, type: 'chaine', visible: 0 });
   let accounts = 0;
   const account = async (fields: Record<string, unknown>) => {
     accounts += 1;
@@ -81,29 +88,9 @@ async function seedDocumentDetails(host: DolibarrHost) {
   const fallback = await account({ bank: 'Crédit Agricole', iban_prefix: 'FR7612345000019876543210123', bic: null, proprio: null });
   const closed = await account({ bank: 'Old bank', iban_prefix: 'FR7611111000012222222222222', clos: 1 });
   const dollars = await account({ bank: 'Chase', iban_prefix: 'US00CHASE000000000001', currency_code: 'USD' });
-  await db('llx_const').insert([
-    setting('MAIN_INFO_SOCIETE_ADDRESS', '1 rue Ancienne', 0),
-    setting('MAIN_INFO_SOCIETE_ADDRESS', '12 rue des Lilas\nBâtiment B'),
-    setting('MAIN_INFO_SOCIETE_ZIP', '69002'),
-    setting('MAIN_INFO_SOCIETE_TOWN', 'Lyon'),
-    setting('MAIN_INFO_SOCIETE_COUNTRY', '1:FR:France'),
-    setting('MAIN_INFO_TVAINTRA', 'FR12345678901'),
-    setting('MAIN_INFO_SIREN', '123 456 789'),
-    setting('MAIN_INFO_RCS', 'RCS Lyon B 123 456 789'),
-    setting('FACTURE_RIB_NUMBER', String(fallback)),
-  ]);
-  for (const [rowid, code, label] of [
-    [1, 'FR', 'France'],
-    [5, 'DE', 'Germany'],
-  ] as const)
-    if (!(await db('llx_c_country').where({ rowid }).first('rowid')))
-      await db('llx_c_country').insert({ rowid, code, code_iso: `${code}X`, label, active: 1 });
-  await db('llx_societe')
-    .where({ rowid: seed.companies.bakery })
-    .update({ address: '8 place du Marché', zip: '69003', town: 'Lyon', fk_pays: 1, tva_intra: 'FR98765432109' });
-  await db('llx_societe')
-    .where({ rowid: seed.companies.garage })
-    .update({ address: 'Hauptstraße 5', zip: '10115', town: 'Berlin', fk_pays: 5, tva_intra: null });
+  await insertLetterhead(host);
+  await moveGarageToGermany(host);
+  await db('llx_const').insert(companySetting(seed, 'FACTURE_RIB_NUMBER', String(fallback)));
   await db('llx_facture').where({ rowid: seed.invoices.unpaid }).update({ fk_account: open, fk_mode_reglement: 2 });
   await db('llx_facture').where({ rowid: seed.invoices.paid }).update({ fk_account: closed });
   await db('llx_facture').where({ rowid: seed.invoices.partlyPaid }).update({ fk_account: dollars });
@@ -213,7 +200,7 @@ describe('binding file: Dolibarr proposals and invoices read as the hand-written
     if (reason) this.skip();
     host = await startDolibarrHost({ portalTables: true });
     hand = createDolibarrAdapter(host.db, { workspaceSlug: host.seed.workspaceSlug, actingUserId: host.seed.users.admin });
-    file = (await createFileBinding(host.db, readBindingFile(FILE), { name: 'file:dolibarr-commercial.yaml' })).adapter;
+    file = (await bindingFromFile(host.db, FILE)).adapter;
     await seedDocumentDetails(host);
   });
   after(async function () {

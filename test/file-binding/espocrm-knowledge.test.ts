@@ -21,20 +21,20 @@ import { createFileBinding } from '../../plugins/file-binding/adapter.ts';
 import { checkBindingFile } from '../../plugins/file-binding/check.ts';
 import { bindingFileSchema } from '../../plugins/file-binding/format.ts';
 import { readBindingFile } from '../../plugins/file-binding/load.ts';
-import { fileStandaloneBinding } from '../../plugins/file-binding/standalone.ts';
 import { inviteContact } from '../../plugins/standalone/invite.ts';
-import { openStandalonePortal, type StandalonePortal } from '../../plugins/standalone/portal-setup.ts';
-import { createStaffSessionTable } from '../../plugins/standalone/queries/staff-sessions.ts';
-import { createStandaloneApp } from '../../plugins/standalone/server.ts';
-import { createKnex } from '../../src/core/db/connect.ts';
-import { createPortalLogger } from '../../src/core/ops/logging.ts';
 import { switchesNotInHost } from '../../src/features/admin/presenters.ts';
-import { BUILT_SCHEMAS_DIR, loadRealSchema } from '../support/audit-real-schemas.ts';
-import type { TestDatabase } from '../support/database.ts';
 import { countQueries } from '../support/query-counter.ts';
-import { csrfFrom, flagsFileFor, linkFrom, postPasswordSignIn } from '../support/portal-harness.ts';
-import { type SmtpCapture, startSmtpCapture } from '../support/smtp-capture.ts';
+import { csrfFrom, postPasswordSignIn } from '../support/portal-harness.ts';
+import { acceptInvitation } from '../support/test-host.ts';
 import { realSchemaUnavailable } from './real-schema.ts';
+import {
+  bindingFromFile,
+  invitationTo,
+  type SeededCrm,
+  seededCrm,
+  type ServedBindingFile,
+  serveBindingFile,
+} from './serve-binding-file.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const FILE = path.join(ROOT, 'bindings/espocrm.yaml');
@@ -148,47 +148,29 @@ async function seedEspo(db: Knex) {
 
 describe('binding file: EspoCRM help articles on its real schema', function () {
   this.timeout(180_000);
-  let database: TestDatabase;
+  let crm: SeededCrm;
   let db: Knex;
-  let smtp: SmtpCapture;
-  let running: StandalonePortal | undefined;
+  let served: ServedBindingFile | undefined;
 
   before(async function () {
     // No PostgreSQL server (DATABASE_URL) here: EspoCRM's schema loads only with psql into a server.
     if (reason) this.skip();
-    database = await loadRealSchema('espocrm.sql', BUILT_SCHEMAS_DIR);
-    db = createKnex(database.url);
-    await seedEspo(db);
-    smtp = await startSmtpCapture();
+    crm = await seededCrm({ schema: 'espocrm.sql', seed: seedEspo }, { mail: true });
+    db = crm.db;
   });
   after(async function () {
-    await running?.close();
-    await smtp?.stop();
-    await db?.destroy();
-    await database?.drop();
+    await served?.close();
+    await crm?.close();
   });
 
   it('serves the Help section to a contact who set the portal password: published articles only, read as text', async function () {
-    running = await openStandalonePortal(
-      fileStandaloneBinding(FILE),
-      { DATABASE_URL: database.url, FLAGS_FILE: flagsFileFor([SLUG]), PORT: '0', SMTP_URL: smtp.url, APP_URL: 'http://portal.example' },
-      { command: 'serve', logger: createPortalLogger({ level: 'error' }) },
-    );
-    await running.portal.migrate();
-    await createStaffSessionTable(running.db);
-    expect(await inviteContact(running, { email: 'claire@bars.test' })).to.match(
+    served = await serveBindingFile(crm, { file: FILE, slug: SLUG });
+    expect(await inviteContact(served.running, { email: 'claire@bars.test' })).to.match(
       /^Invited Claire Baker <claire@bars\.test> of Bars Bakery/,
     );
-    const invitation = linkFrom((await smtp.waitForMessage((m) => m.to.includes('claire@bars.test'))).text, '/invitation/');
-    const app = createStandaloneApp(running);
-    const invited = request.agent(app);
-    const form = await invited.get(invitation).expect(200);
+    const { app } = served;
     const password = 'claire-reads-help';
-    await invited
-      .post(invitation)
-      .type('form')
-      .send({ _csrf: csrfFrom(form.text), password, confirmPassword: password })
-      .expect(303);
+    await acceptInvitation(app, await invitationTo(crm, 'claire@bars.test'), password);
     const claire = request.agent(app);
     expect((await postPasswordSignIn(claire, SLUG, { email: 'claire@bars.test', password })).status).to.equal(303);
 
@@ -317,7 +299,7 @@ describe('binding file: EspoCRM help articles on its real schema', function () {
   });
 
   it("names articles on the agency's feedback page whatever their state, never one EspoCRM removed", async function () {
-    const kb = (await createFileBinding(db, readBindingFile(FILE), { name: 'espocrm' })).adapter.knowledgeBase!;
+    const kb = (await bindingFromFile(db, FILE)).adapter.knowledgeBase!;
     const titles = await kb.titles!('espocrm', ['kba0000000000pay1', 'kba00000000draft1', 'kba000000000gone1', 'kba-none', '']);
     expect(Object.fromEntries(titles)).to.deep.equal({
       kba0000000000pay1: 'How do I pay an invoice?',
@@ -327,7 +309,7 @@ describe('binding file: EspoCRM help articles on its real schema', function () {
   });
 
   it('sends one statement per call, for a few articles as for 2,000', async function () {
-    const kb = (await createFileBinding(db, readBindingFile(FILE), { name: 'espocrm' })).adapter.knowledgeBase!;
+    const kb = (await bindingFromFile(db, FILE)).adapter.knowledgeBase!;
     const counter = countQueries();
     try {
       const costs = async () => {
@@ -369,7 +351,7 @@ describe('binding file: EspoCRM help articles on its real schema', function () {
     const withoutFile = path.join(folder, 'espocrm-without-help.yaml');
     writeFileSync(withoutFile, text.slice(0, text.indexOf('\n# Help articles')));
     try {
-      const bare = await createFileBinding(db, readBindingFile(withoutFile), { name: 'espocrm' });
+      const bare = await bindingFromFile(db, withoutFile);
       expect(bare.adapter.knowledgeBase).to.equal(undefined);
       expect([...switchesNotInHost(bare.adapter)]).to.include('showKnowledgeBase');
       const off = await checkBindingFile(db, withoutFile);
@@ -379,7 +361,7 @@ describe('binding file: EspoCRM help articles on its real schema', function () {
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
-    const mapped = await createFileBinding(db, readBindingFile(FILE), { name: 'espocrm' });
+    const mapped = await bindingFromFile(db, FILE);
     expect([...switchesNotInHost(mapped.adapter)]).not.to.include('showKnowledgeBase');
     const report = await checkBindingFile(db, FILE);
     expect(report.problems).to.deep.equal([]);

@@ -15,18 +15,20 @@ import { createFileBinding } from '../../plugins/file-binding/adapter.ts';
 import { checkBindingFile } from '../../plugins/file-binding/check.ts';
 import { newKey } from '../../plugins/file-binding/keys.ts';
 import { readBindingFile } from '../../plugins/file-binding/load.ts';
-import { fileStandaloneBinding } from '../../plugins/file-binding/standalone.ts';
 import { inviteContact } from '../../plugins/standalone/invite.ts';
-import { openStandalonePortal, type StandalonePortal } from '../../plugins/standalone/portal-setup.ts';
-import { createStandaloneApp } from '../../plugins/standalone/server.ts';
-import { createKnex } from '../../src/core/db/connect.ts';
-import { createPortalLogger } from '../../src/core/ops/logging.ts';
 import { describeTicketsContract } from '../contract/tickets-contract.ts';
-import { BUILT_SCHEMAS_DIR, loadRealSchema } from '../support/audit-real-schemas.ts';
-import type { TestDatabase } from '../support/database.ts';
-import { csrfFrom, flagsFileFor, linkFrom, postPasswordSignIn } from '../support/portal-harness.ts';
-import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
+import { csrfFrom, postPasswordSignIn } from '../support/portal-harness.ts';
+import { acceptInvitation } from '../support/test-host.ts';
 import { realSchemaUnavailable } from './real-schema.ts';
+import {
+  bindingFromFile,
+  invitationTo,
+  type RealCrm,
+  type SeededCrm,
+  seededCrm,
+  type ServedBindingFile,
+  serveBindingFile,
+} from './serve-binding-file.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const FILE = path.join(ROOT, 'bindings/espocrm.yaml');
@@ -122,12 +124,7 @@ async function seedEspo(db: Knex) {
   await post(db, 'cas00000000000001', 'usr00000000000002', 'Thank you!', 12);
 }
 
-async function loadEspo(): Promise<{ database: TestDatabase; db: Knex }> {
-  const database = await loadRealSchema('espocrm.sql', BUILT_SCHEMAS_DIR);
-  const db = createKnex(database.url);
-  await seedEspo(db);
-  return { database, db };
-}
+const ESPOCRM: RealCrm = { schema: 'espocrm.sql', seed: seedEspo };
 
 /** The Espo file without its ticket writes: cases read only. */
 function readOnlyFile(): string {
@@ -140,32 +137,25 @@ function readOnlyFile(): string {
 
 describe('EspoCRM cases from bindings/espocrm.yaml', function () {
   this.timeout(180_000);
-  let database: TestDatabase;
+  let crm: SeededCrm;
   let db: Knex;
-  let smtp: SmtpCapture;
-  let running: StandalonePortal | undefined;
+  let served: ServedBindingFile | undefined;
 
   before(async function () {
     // No PostgreSQL server (DATABASE_URL) here: EspoCRM's schema loads only with psql into a server.
     if (reason) this.skip();
-    ({ database, db } = await loadEspo());
-    smtp = await startSmtpCapture();
+    crm = await seededCrm(ESPOCRM, { mail: true });
+    db = crm.db;
   });
   after(async function () {
-    await running?.close();
-    await smtp?.stop();
-    await db?.destroy();
-    await database?.drop();
+    await served?.close();
+    await crm?.close();
   });
 
   async function serve(file: string) {
-    await running?.close();
-    running = await openStandalonePortal(
-      fileStandaloneBinding(file),
-      { DATABASE_URL: database.url, FLAGS_FILE: flagsFileFor([SLUG]), PORT: '0', SMTP_URL: smtp.url, APP_URL: 'http://portal.example' },
-      { command: 'serve', logger: createPortalLogger({ level: 'error' }) },
-    );
-    await running.portal.migrate();
+    await served?.close();
+    served = await serveBindingFile(crm, { file, slug: SLUG });
+    const { running } = served;
     // The agency switches the tickets section on, as its settings page does.
     await running
       .db('workspace_client_portal_settings')
@@ -173,7 +163,7 @@ describe('EspoCRM cases from bindings/espocrm.yaml', function () {
       .onConflict('workspace_id')
       .merge();
     await running.portal.workspaceChanged(SLUG);
-    return createStandaloneApp(running);
+    return served.app;
   }
 
   it('check: the tickets section fits, with what one client sees of it and the writes declared', async function () {
@@ -213,16 +203,9 @@ describe('EspoCRM cases from bindings/espocrm.yaml', function () {
 
   it("signs Claire in, lists her company's cases only, reads a thread without internal notes, opens, answers, closes and reopens", async function () {
     const app = await serve(FILE);
-    await inviteContact(running!, { email: 'claire@bars.test' });
-    const invitation = linkFrom((await smtp.waitForMessage((m) => m.to.includes('claire@bars.test'))).text, '/invitation/');
-    const agent = request.agent(app);
-    const form = await agent.get(invitation).expect(200);
+    await inviteContact(served!.running, { email: 'claire@bars.test' });
     const password = 'claire-bakes-bread';
-    await agent
-      .post(invitation)
-      .type('form')
-      .send({ _csrf: csrfFrom(form.text), password, confirmPassword: password })
-      .expect(303);
+    const agent = await acceptInvitation(app, await invitationTo(crm, 'claire@bars.test'), password);
 
     const base = `/portal/${SLUG}/tickets`;
     const list = await agent.get(`${base}?tab=all`).expect(200);
@@ -375,8 +358,9 @@ describe('EspoCRM cases from bindings/espocrm.yaml', function () {
 describeTicketsContract(
   'EspoCRM file binding',
   async () => {
-    const { database, db } = await loadEspo();
-    const binding = await createFileBinding(db, readBindingFile(FILE), { name: 'file:espocrm.yaml' });
+    const crm = await seededCrm(ESPOCRM);
+    const { db } = crm;
+    const binding = await bindingFromFile(db, FILE);
     const staffPost = (internal: boolean) => async (ticketId: string, body: string) => {
       await post(db, ticketId, 'usr00000000000001', body, 30, internal);
     };
@@ -388,10 +372,7 @@ describeTicketsContract(
       other: { clientId: 'acc00000000000002', contactId: 'con00000000000002' },
       agencyAnswer: staffPost(false),
       internalNote: staffPost(true),
-      async close() {
-        await db.destroy();
-        await database.drop();
-      },
+      close: crm.close,
     };
   },
   reason,

@@ -11,17 +11,15 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import path from 'node:path';
-import request from 'supertest';
-import { createFileBinding, type FileBinding } from '../../plugins/file-binding/adapter.ts';
-import { readBindingFile } from '../../plugins/file-binding/load.ts';
+import type { FileBinding } from '../../plugins/file-binding/adapter.ts';
 import { fileStandaloneBinding } from '../../plugins/file-binding/standalone.ts';
 import { describeHostAdapterContract } from '../contract/host-adapter-contract.ts';
 import { realSchemaUnavailable } from './real-schema.ts';
-import { loadFrontAccounting, seedFrontAccounting } from './seeded-frontaccounting.ts';
-import type { TestDatabase } from '../support/database.ts';
-import { csrfFrom, flagsFileFor, linkFrom } from '../support/portal-harness.ts';
+import { FRONTACCOUNTING } from './seeded-frontaccounting.ts';
+import { bindingFromFile, invitationTo, portalEnv, type SeededCrm, seededCrm } from './serve-binding-file.ts';
+import { csrfFrom } from '../support/portal-harness.ts';
 import { publicTables, schemaSnapshot } from '../support/schema-snapshot.ts';
-import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
+import { acceptInvitation } from '../support/test-host.ts';
 import { runPortal, serveOnAFreePort, stopPortal, type ServingPortal } from '../standalone/portal-process.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -39,12 +37,11 @@ if (reason)
   });
 else
   describeHostAdapterContract('binding file: FrontAccounting', async () => {
-    const { database, db } = await loadFrontAccounting();
-    await seedFrontAccounting(db);
-    const binding = await createFileBinding(db, readBindingFile(FILE), { name: 'file:frontaccounting.yaml' });
+    const crm = await seededCrm(FRONTACCOUNTING);
+    const binding = await bindingFromFile(crm.db, FILE);
     return {
       adapter: binding.adapter,
-      db,
+      db: crm.db,
       fixture: {
         workspaceSlug: SLUG,
         knownContactEmail: 'claire@bars.test',
@@ -60,29 +57,25 @@ else
           otherClientId: '2',
         },
       },
-      async close() {
-        await db.destroy();
-        await database.drop();
-      },
+      close: crm.close,
     };
   });
 
 describe('bindings/frontaccounting.yaml on FrontAccounting', function () {
   this.timeout(120_000);
-  let database: TestDatabase;
+  let crm: SeededCrm;
   let db: Knex;
   let binding: FileBinding;
 
   before(async function () {
     // No PostgreSQL server (DATABASE_URL) here: FrontAccounting's schema loads only with psql into a server.
     if (reason) this.skip();
-    ({ database, db } = await loadFrontAccounting());
-    await seedFrontAccounting(db);
-    binding = await createFileBinding(db, readBindingFile(FILE), { name: 'file:frontaccounting.yaml' });
+    crm = await seededCrm(FRONTACCOUNTING);
+    db = crm.db;
+    binding = await bindingFromFile(db, FILE);
   });
   after(async function () {
-    await db?.destroy();
-    await database?.drop();
+    await crm?.close();
   });
 
   it("reads invoices as FrontAccounting's inquiries do: totals, tax, what is allocated, never voided ones or credit notes", async function () {
@@ -192,27 +185,23 @@ describe('bindings/frontaccounting.yaml on FrontAccounting', function () {
 
 describe('npm run portal -- … --binding bindings/frontaccounting.yaml on FrontAccounting', function () {
   this.timeout(240_000);
-  let database: TestDatabase;
+  let crm: SeededCrm;
   let db: Knex;
-  let smtp: SmtpCapture;
   let serving: ServingPortal | undefined;
 
   before(async function () {
     // No PostgreSQL server (DATABASE_URL) here: FrontAccounting's schema loads only with psql into a server.
     if (reason) this.skip();
-    ({ database, db } = await loadFrontAccounting());
-    await seedFrontAccounting(db);
-    smtp = await startSmtpCapture();
+    crm = await seededCrm(FRONTACCOUNTING, { mail: true });
+    db = crm.db;
   });
   after(async function () {
     await stopPortal(serving).catch(() => null);
-    await smtp?.stop();
-    await db?.destroy();
-    await database?.drop();
+    await crm?.close();
   });
 
   it("migrates, invites, serves: the contact sets the portal's own password, reads their records only, accepts a quotation", async function () {
-    const env = { DATABASE_URL: database.url, FLAGS_FILE: flagsFileFor([SLUG]), SMTP_URL: smtp.url, LOG_LEVEL: 'error' };
+    const env = portalEnv(crm, SLUG);
     const hostTables = await publicTables(db);
     const shapes = await schemaSnapshot(db, hostTables);
     const migrated = await runPortal(['migrate', '--binding', FILE], env);
@@ -226,17 +215,10 @@ describe('npm run portal -- … --binding bindings/frontaccounting.yaml on Front
     // Ben gets FrontAccounting's invoices by email, and is no one who signs in.
     const ben = await runPortal(['invite', '--binding', FILE, '--email', 'ben@bars.test'], { ...env, APP_URL: 'http://portal.example' });
     expect(ben.code).to.not.equal(0);
-    const invitation = linkFrom((await smtp.waitForMessage((m) => m.to.includes('claire@bars.test'))).text, '/invitation/');
+    const invitation = await invitationTo(crm, 'claire@bars.test');
 
     serving = await serveOnAFreePort(['--binding', FILE], (port) => ({ ...env, PORT: String(port), APP_URL: `http://127.0.0.1:${port}` }));
-    const agent = request.agent(serving.url);
-    const form = await agent.get(invitation).expect(200);
-    const password = 'claire-bakes-bread';
-    await agent
-      .post(invitation)
-      .type('form')
-      .send({ _csrf: csrfFrom(form.text), password, confirmPassword: password })
-      .expect(303);
+    const agent = await acceptInvitation(serving.url, invitation, 'claire-bakes-bread');
 
     const invoices = await agent.get(`/portal/${SLUG}/invoices`).expect(200);
     expect(invoices.text).to.include('IN001/2026').and.include('IN002/2026');

@@ -5,37 +5,22 @@
 // server: the invited contact sets a password, sees their invoice and quote and never the other
 // client's, approves the quote, and Invoice Ninja's row reads status 3 with no host table changed.
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Knex } from 'knex';
-import request from 'supertest';
-import { createFileBinding } from '../../plugins/file-binding/adapter.ts';
-import { readBindingFile } from '../../plugins/file-binding/load.ts';
-import { createKnex } from '../../src/core/db/connect.ts';
 import { describeHostAdapterContract } from '../contract/host-adapter-contract.ts';
-import { BUILT_SCHEMAS_DIR, loadRealSchema } from '../support/audit-real-schemas.ts';
-import type { TestDatabase } from '../support/database.ts';
-import { csrfFrom, flagsFileFor, linkFrom } from '../support/portal-harness.ts';
+import { csrfFrom } from '../support/portal-harness.ts';
 import { publicTables, schemaSnapshot } from '../support/schema-snapshot.ts';
-import { INVOICENINJA_SAMPLE, realSchemaUnavailable } from './real-schema.ts';
-import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
+import { acceptInvitation } from '../support/test-host.ts';
+import { INVOICENINJA, realSchemaUnavailable } from './real-schema.ts';
+import { bindingFromFile, invitationTo, portalEnv, type SeededCrm, seededCrm } from './serve-binding-file.ts';
 import { runPortal, serveOnAFreePort, stopPortal, type ServingPortal } from '../standalone/portal-process.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const FILE = path.join(ROOT, 'bindings/invoiceninja.yaml');
-const SAMPLE = INVOICENINJA_SAMPLE;
 const reason = realSchemaUnavailable({ sample: true });
 const SLUG = 'barscompanykey01';
-
-/** Invoice Ninja's schema with the sample company. */
-async function invoiceNinja(): Promise<{ database: TestDatabase; db: Knex }> {
-  const database = await loadRealSchema('invoiceninja.sql', BUILT_SCHEMAS_DIR);
-  await promisify(execFile)('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-q', '-o', '/dev/null', '-f', SAMPLE, database.url]);
-  return { database, db: createKnex(database.url) };
-}
 
 /** More of what an Invoice Ninja holds, for the contract: a second company, drafts, more sent quotes and paid invoices. */
 async function seedForContract(db: Knex) {
@@ -142,9 +127,10 @@ if (reason)
   });
 else
   describeHostAdapterContract('binding file: Invoice Ninja', async () => {
-    const { database, db } = await invoiceNinja();
+    const crm = await seededCrm(INVOICENINJA);
+    const { db } = crm;
     await seedForContract(db);
-    const binding = await createFileBinding(db, readBindingFile(FILE), { name: 'file:invoiceninja.yaml' });
+    const binding = await bindingFromFile(db, FILE);
     // Ben's password, as Laravel's Hash::make stores it.
     await binding.adapter.credentials!.setPassword('1', '4', 'ben-at-the-bakery');
     return {
@@ -175,18 +161,14 @@ else
           },
         },
       },
-      async close() {
-        await db.destroy();
-        await database.drop();
-      },
+      close: crm.close,
     };
   });
 
 describe('npm run portal -- … --binding bindings/invoiceninja.yaml on Invoice Ninja', function () {
   this.timeout(240_000);
-  let database: TestDatabase;
+  let crm: SeededCrm;
   let db: Knex;
-  let smtp: SmtpCapture;
   let env: Record<string, string>;
   let serving: ServingPortal | undefined;
   let hostTables: string[];
@@ -195,17 +177,15 @@ describe('npm run portal -- … --binding bindings/invoiceninja.yaml on Invoice 
   before(async function () {
     // No PostgreSQL server (DATABASE_URL) or no Invoice Ninja sample here: the schema loads only with psql into a server.
     if (reason) this.skip();
-    ({ database, db } = await invoiceNinja());
-    smtp = await startSmtpCapture();
-    env = { DATABASE_URL: database.url, FLAGS_FILE: flagsFileFor([SLUG]), SMTP_URL: smtp.url, LOG_LEVEL: 'error' };
+    crm = await seededCrm(INVOICENINJA, { mail: true });
+    db = crm.db;
+    env = portalEnv(crm, SLUG);
     hostTables = await publicTables(db);
     shapes = await schemaSnapshot(db, hostTables);
   });
   after(async function () {
     await stopPortal(serving).catch(() => null);
-    await smtp?.stop();
-    await db?.destroy();
-    await database?.drop();
+    await crm?.close();
   });
 
   it('says what is wrong with a file, by line, in one refusal', async function () {
@@ -313,19 +293,11 @@ describe('npm run portal -- … --binding bindings/invoiceninja.yaml on Invoice 
     });
     expect(invited.code, invited.stderr).to.equal(0);
     expect(invited.stdout).to.match(/Invited Claire Baker <bars\.client@example\.test> of Bars Bakery Ltd/);
-    const message = await smtp.waitForMessage((m) => m.to.includes('bars.client@example.test'));
-    const invitation = linkFrom(message.text, '/invitation/');
+    const invitation = await invitationTo(crm, 'bars.client@example.test');
 
     serving = await serveOnAFreePort(['--binding', FILE], (port) => ({ ...env, PORT: String(port), APP_URL: `http://127.0.0.1:${port}` }));
     expect(serving.output()).to.include(`${SLUG}  portal on`);
-    const agent = request.agent(serving.url);
-    const form = await agent.get(invitation).expect(200);
-    const password = 'claire-bakes-bread';
-    await agent
-      .post(invitation)
-      .type('form')
-      .send({ _csrf: csrfFrom(form.text), password, confirmPassword: password })
-      .expect(303);
+    const agent = await acceptInvitation(serving.url, invitation, 'claire-bakes-bread');
     // The password lives where Invoice Ninja keeps it, as Laravel writes it.
     const stored = (await db('client_contacts').where({ id: 1 }).first('password')) as { password: string };
     expect(stored.password).to.match(/^\$2y\$10\$/);

@@ -4,11 +4,10 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { createFileBinding, type FileBinding } from '../../plugins/file-binding/adapter.ts';
-import { readBindingFile } from '../../plugins/file-binding/load.ts';
-import type { TestDatabase } from '../support/database.ts';
+import type { FileBinding } from '../../plugins/file-binding/adapter.ts';
 import { countQueries, type QueryCounter } from '../support/query-counter.ts';
-import { loadInvoiceNinjaSample, realSchemaUnavailable } from './real-schema.ts';
+import { INVOICENINJA, realSchemaUnavailable } from './real-schema.ts';
+import { bindingFromFile, type SeededCrm, seededCrm } from './serve-binding-file.ts';
 
 const reason = realSchemaUnavailable({ sample: true });
 
@@ -31,7 +30,7 @@ const BUDGET = {
 
 describe('binding file: statements per port call stay flat as a client’s records grow', function () {
   this.timeout(120_000);
-  let database: TestDatabase;
+  let crm: SeededCrm;
   let db: Knex;
   let binding: FileBinding;
   let counter: QueryCounter;
@@ -39,22 +38,20 @@ describe('binding file: statements per port call stay flat as a client’s recor
   before(async function () {
     // No PostgreSQL server (DATABASE_URL) or no Invoice Ninja sample here: the schema loads only with psql into a server.
     if (reason) this.skip();
-    ({ database, db } = await loadInvoiceNinjaSample());
+    crm = await seededCrm(INVOICENINJA);
+    db = crm.db;
     await db.raw(`insert into task_statuses (id, company_id, user_id, name, status_order)
       values (1, 1, 1, 'Backlog', 1), (2, 1, 1, 'Ready to do', 2), (3, 1, 1, 'In progress', 3), (4, 1, 1, 'Done', 4)`);
     await db.raw(`insert into projects (id, company_id, client_id, user_id, name, number, budgeted_hours, is_deleted)
       values (1, 1, 1, 1, 'Project 1', 'P-1', 0, 0)`);
     await db.raw(`insert into tasks (id, company_id, client_id, user_id, status_id, number, description, is_deleted, project_id)
       values (1, 1, 1, 1, 2, 'T-1', 'Task 1', 0, 1)`);
-    binding = await createFileBinding(db, readBindingFile(path.join(ROOT, 'bindings/invoiceninja.yaml')), {
-      name: 'file:invoiceninja.yaml',
-    });
+    binding = await bindingFromFile(db, path.join(ROOT, 'bindings/invoiceninja.yaml'));
     counter = countQueries();
   });
   after(async function () {
     counter?.stop();
-    await db?.destroy();
-    await database?.drop();
+    await crm?.close();
   });
 
   async function costs(): Promise<Record<keyof typeof BUDGET, number>> {

@@ -1,13 +1,11 @@
 // Why a file binding's test cannot load its CRM's real schema in this run, or null when it can: the
-// schemas load with psql into a PostgreSQL server (DATABASE_URL), not the embedded engine.
+// schemas load with psql into a PostgreSQL server (DATABASE_URL), not the embedded engine. And
+// Invoice Ninja as most of those tests load it: its schema with the shared sample company.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Knex } from 'knex';
-import { createKnex } from '../../src/core/db/connect.ts';
-import { BUILT_SCHEMAS_DIR, loadRealSchema } from '../support/audit-real-schemas.ts';
-import type { TestDatabase } from '../support/database.ts';
+import type { RealCrm } from './serve-binding-file.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
@@ -25,9 +23,10 @@ export function realSchemaUnavailable(needs: { sample?: boolean } = {}): string 
   return null;
 }
 
-/** A database with Invoice Ninja's schema and its sample company, and a connection to it. */
-export async function loadInvoiceNinjaSample(): Promise<{ database: TestDatabase; db: Knex }> {
-  const database = await loadRealSchema('invoiceninja.sql', BUILT_SCHEMAS_DIR);
-  await promisify(execFile)('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-q', '-o', '/dev/null', '-f', INVOICENINJA_SAMPLE, database.url]);
-  return { database, db: createKnex(database.url) };
-}
+/** Invoice Ninja's schema with its sample company. */
+export const INVOICENINJA: RealCrm = {
+  schema: 'invoiceninja.sql',
+  async seed(_db, url) {
+    await promisify(execFile)('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-q', '-o', '/dev/null', '-f', INVOICENINJA_SAMPLE, url]);
+  },
+};

@@ -6,24 +6,24 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { createFileBinding, type FileBinding } from '../../plugins/file-binding/adapter.ts';
-import { readBindingFile } from '../../plugins/file-binding/load.ts';
-import type { TestDatabase } from '../support/database.ts';
-import { loadInvoiceNinjaSample, realSchemaUnavailable } from './real-schema.ts';
+import type { FileBinding } from '../../plugins/file-binding/adapter.ts';
+import { INVOICENINJA, realSchemaUnavailable } from './real-schema.ts';
+import { bindingFromFile, type SeededCrm, seededCrm } from './serve-binding-file.ts';
 
 const reason = realSchemaUnavailable({ sample: true });
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 describe('binding file: the list search by number or amount', function () {
   this.timeout(120_000);
-  let database: TestDatabase;
+  let crm: SeededCrm;
   let db: Knex;
   let binding: FileBinding;
 
   before(async function () {
     // No PostgreSQL server (DATABASE_URL) or no Invoice Ninja sample here: the schema loads only with psql into a server.
     if (reason) this.skip();
-    ({ database, db } = await loadInvoiceNinjaSample());
+    crm = await seededCrm(INVOICENINJA);
+    db = crm.db;
     // Totals on each side of 42.00 to 42.99 once rounded to cents, one number holding the text, one
     // of another client with the amount, one undated.
     const amounts = ['41.994999', '41.995', '42', '42.994999', '42.995', '-42.5', '7', '42.5', '42.1'];
@@ -38,11 +38,10 @@ describe('binding file: the list search by number or amount', function () {
     await db('invoices').insert(
       rows.map((row) => ({ ...row, company_id: 1, user_id: 1, status_id: 2, balance: row.amount, line_items: '[]', is_deleted: 0 })),
     );
-    binding = await createFileBinding(db, readBindingFile(path.join(ROOT, 'bindings/invoiceninja.yaml')), { name: 'search' });
+    binding = await bindingFromFile(db, path.join(ROOT, 'bindings/invoiceninja.yaml'));
   });
   after(async function () {
-    await db?.destroy();
-    await database?.drop();
+    await crm?.close();
   });
 
   /** Every invoice of client 1 a search shows, page by page of `limit`. */

@@ -3,21 +3,16 @@
 // that serve it from bindings/frontaccounting.yaml and those that draft a binding file from it.
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { createKnex } from '../../src/core/db/connect.ts';
-import { BUILT_SCHEMAS_DIR, loadRealSchema } from '../support/audit-real-schemas.ts';
-import type { TestDatabase } from '../support/database.ts';
+import type { RealCrm } from './serve-binding-file.ts';
 
-/** FrontAccounting's schema, loaded as its installer makes a company (prefix 0_). */
-export async function loadFrontAccounting(): Promise<{ database: TestDatabase; db: Knex }> {
-  const database = await loadRealSchema('frontaccounting.sql', BUILT_SCHEMAS_DIR);
-  return { database, db: createKnex(database.url) };
-}
+/** FrontAccounting's schema, loaded as its installer makes a company (prefix 0_), with its rows. */
+export const FRONTACCOUNTING: RealCrm = { schema: 'frontaccounting.sql', seed: seedFrontAccounting };
 
 /**
  * The rows of a small FrontAccounting company, each as FrontAccounting's own code writes it (the
  * function named beside each), with the installer's reference data the rows name.
  */
-export async function seedFrontAccounting(db: Knex) {
+async function seedFrontAccounting(db: Knex) {
   // The installer's (sql/en_US-new.sql): payment terms, the fiscal year, the admin user (password
   // "password", md5 as includes/current_user.inc checks it).
   await db('0_payment_terms').insert([

@@ -3,13 +3,19 @@
 // from bindings/tryton.yaml.
 import { hash as argon2Hash } from '@node-rs/argon2';
 import type { Knex } from 'knex';
-import { createKnex } from '../../src/core/db/connect.ts';
-import { BUILT_SCHEMAS_DIR, loadRealSchema } from '../support/audit-real-schemas.ts';
-import type { TestDatabase } from '../support/database.ts';
+import type { RealCrm } from './serve-binding-file.ts';
+
+/** Tryton's schema, completed (below), with its rows. */
+export const TRYTON: RealCrm = {
+  schema: 'tryton.sql',
+  async seed(db) {
+    await addWhatTrytonSqlLacks(db);
+    await seedTryton(db);
+  },
+};
 
 /**
- * Tryton's schema, with two things every Tryton database with account_invoice has and tryton.sql
- * lacks. The columns of its Monetary fields (modules/currency/fields.py, a Numeric stored as
+ * Two things every Tryton database with account_invoice has and tryton.sql lacks. The columns of its Monetary fields (modules/currency/fields.py, a Numeric stored as
  * `numeric`): the schema's builder reads `fields.X(...)` calls only, so
  * account_invoice_line.unit_price, account_invoice_tax.base and .amount and sale_line.unit_price
  * are missing. And the account module's move lines (account/move.py, account.move.line), which
@@ -17,9 +23,7 @@ import type { TestDatabase } from '../support/database.ts';
  * from them, as Tryton's Invoice.get_amount reads it (the columns created here are those the
  * binding reads, with Tryton's names and types).
  */
-export async function loadTryton(): Promise<{ database: TestDatabase; db: Knex }> {
-  const database = await loadRealSchema('tryton.sql', BUILT_SCHEMAS_DIR);
-  const db = createKnex(database.url);
+async function addWhatTrytonSqlLacks(db: Knex): Promise<void> {
   await db.raw('alter table account_invoice_line add column unit_price numeric');
   await db.raw('alter table account_invoice_tax add column base numeric, add column amount numeric');
   await db.raw('alter table sale_line add column unit_price numeric');
@@ -28,11 +32,10 @@ export async function loadTryton(): Promise<{ database: TestDatabase; db: Knex }
     debit numeric not null, credit numeric not null, account integer not null, move integer not null,
     description varchar, amount_second_currency numeric, second_currency integer, party integer,
     maturity_date date, state varchar not null, reconciliation integer)`);
-  return { database, db };
 }
 
 /** One company (the agency), two client parties with a web user each, their invoices and sales. */
-export async function seedTryton(db: Knex) {
+async function seedTryton(db: Knex) {
   // company.company is a party; its currency is currency.currency 1 (the currency module's table is
   // not in the schema, so ids stand alone).
   await db('party_party').insert([

@@ -8,16 +8,13 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import path from 'node:path';
-import request from 'supertest';
-import { createFileBinding, type FileBinding } from '../../plugins/file-binding/adapter.ts';
-import { readBindingFile } from '../../plugins/file-binding/load.ts';
+import type { FileBinding } from '../../plugins/file-binding/adapter.ts';
 import { fileStandaloneBinding } from '../../plugins/file-binding/standalone.ts';
 import { realSchemaUnavailable } from './real-schema.ts';
-import { loadTryton, seedTryton } from './seeded-tryton.ts';
-import type { TestDatabase } from '../support/database.ts';
-import { csrfFrom, flagsFileFor, linkFrom } from '../support/portal-harness.ts';
+import { TRYTON } from './seeded-tryton.ts';
+import { bindingFromFile, invitationTo, portalEnv, type SeededCrm, seededCrm } from './serve-binding-file.ts';
 import { publicTables, schemaSnapshot } from '../support/schema-snapshot.ts';
-import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
+import { acceptInvitation } from '../support/test-host.ts';
 import { runPortal, serveOnAFreePort, stopPortal, type ServingPortal } from '../standalone/portal-process.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -33,20 +30,19 @@ const reason = realSchemaUnavailable();
 
 describe('bindings/tryton.yaml on Tryton', function () {
   this.timeout(120_000);
-  let database: TestDatabase;
+  let crm: SeededCrm;
   let db: Knex;
   let binding: FileBinding;
 
   before(async function () {
     // No PostgreSQL server (DATABASE_URL) here: Tryton's schema loads only with psql into a server.
     if (reason) this.skip();
-    ({ database, db } = await loadTryton());
-    await seedTryton(db);
-    binding = await createFileBinding(db, readBindingFile(FILE), { name: 'file:tryton.yaml' });
+    crm = await seededCrm(TRYTON);
+    db = crm.db;
+    binding = await bindingFromFile(db, FILE);
   });
   after(async function () {
-    await db?.destroy();
-    await database?.drop();
+    await crm?.close();
   });
 
   it("reads posted and paid customer invoices with the total their move put on the party's receivable", async function () {
@@ -103,27 +99,23 @@ describe('bindings/tryton.yaml on Tryton', function () {
 
 describe('npm run portal -- … --binding bindings/tryton.yaml on Tryton', function () {
   this.timeout(240_000);
-  let database: TestDatabase;
+  let crm: SeededCrm;
   let db: Knex;
-  let smtp: SmtpCapture;
   let serving: ServingPortal | undefined;
 
   before(async function () {
     // No PostgreSQL server (DATABASE_URL) here: Tryton's schema loads only with psql into a server.
     if (reason) this.skip();
-    ({ database, db } = await loadTryton());
-    await seedTryton(db);
-    smtp = await startSmtpCapture();
+    crm = await seededCrm(TRYTON, { mail: true });
+    db = crm.db;
   });
   after(async function () {
     await stopPortal(serving).catch(() => null);
-    await smtp?.stop();
-    await db?.destroy();
-    await database?.drop();
+    await crm?.close();
   });
 
   it("migrates, invites, serves: the web user sets the portal's own password and reads their invoices and quotations only", async function () {
-    const env = { DATABASE_URL: database.url, FLAGS_FILE: flagsFileFor([SLUG]), SMTP_URL: smtp.url, LOG_LEVEL: 'error' };
+    const env = portalEnv(crm, SLUG);
     const hostTables = await publicTables(db);
     const shapes = await schemaSnapshot(db, hostTables);
     const checked = await runPortal(['check', '--binding', FILE], env);
@@ -139,17 +131,10 @@ describe('npm run portal -- … --binding bindings/tryton.yaml on Tryton', funct
     // A deactivated web user is no one who signs in.
     const gone = await runPortal(['invite', '--binding', FILE, '--email', 'gone@bars.test'], { ...env, APP_URL: 'http://portal.example' });
     expect(gone.code).to.not.equal(0);
-    const invitation = linkFrom((await smtp.waitForMessage((m) => m.to.includes('claire@bars.test'))).text, '/invitation/');
+    const invitation = await invitationTo(crm, 'claire@bars.test');
 
     serving = await serveOnAFreePort(['--binding', FILE], (port) => ({ ...env, PORT: String(port), APP_URL: `http://127.0.0.1:${port}` }));
-    const agent = request.agent(serving.url);
-    const form = await agent.get(invitation).expect(200);
-    const password = 'claire-bakes-bread';
-    await agent
-      .post(invitation)
-      .type('form')
-      .send({ _csrf: csrfFrom(form.text), password, confirmPassword: password })
-      .expect(303);
+    const agent = await acceptInvitation(serving.url, invitation, 'claire-bakes-bread');
 
     const invoices = await agent.get(`/portal/${SLUG}/invoices`).expect(200);
     expect(invoices.text).to.include('INV-0001').and.include('INV-0003').and.not.include('INV-0002').and.not.include('SUP-0001');

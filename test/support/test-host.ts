@@ -353,9 +353,9 @@ export function linkPath(message: CapturedMessage | undefined): string {
   return match[1];
 }
 
-/** A client accepts an invitation link: returns their own agent, signed in to the portal. */
+/** A client accepts an invitation link (on an app, or a portal's address): returns their own agent, signed in to the portal. */
 export async function acceptInvitation(
-  app: express.Express,
+  app: express.Express | string,
   invitationPath: string,
   password = 'a long enough password',
 ): Promise<supertest.Agent> {
