@@ -5,6 +5,7 @@
 import type { Request, Response } from 'express';
 import type { Readable } from 'node:stream';
 import type { Knex } from 'knex';
+import type { Locale } from '../i18n/translations.ts';
 
 export type HostId = string;
 
@@ -676,6 +677,12 @@ export interface InvoiceDetail extends InvoiceSummary {
   supplyEndDate?: string | null;
   /** Payment terms as the host words them ("Payable within 30 days without deduction."). */
   paymentTerms?: string | null;
+  /**
+   * The same terms in the portal's languages, where the host translates the term it names
+   * (Dolibarr's standard terms, as its language files word them): the reader's is printed instead
+   * of paymentTerms. Absent for a term the host words in one language only.
+   */
+  paymentTermsByLocale?: Readonly<Partial<Record<Locale, string>>> | null;
   /** The seller's bank account for transfers. */
   bank?: BankDetails | null;
   /** Why no VAT is charged, where the host records it; shown only when the invoice's VAT total is 0. */
