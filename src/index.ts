@@ -104,7 +104,7 @@ export { listen, ListenError } from './core/http/listen.ts';
 export { escapeHtml } from './core/web/escape-html.ts';
 export { oneWritePerSession } from './core/web/one-write-per-session.ts';
 export { hasInvisibleFormatting } from './core/web/invisible-formatting.ts';
-export { translator, type Locale, type Translate } from './core/i18n/translations.ts';
+export { SUPPORTED_LOCALES, translator, type Locale, type Translate } from './core/i18n/translations.ts';
 export { browserLocale } from './core/i18n/negotiate.ts';
 export { fileSize } from './core/i18n/formatters.ts';
 export type { RequestMeta } from './core/http/request-meta.ts';

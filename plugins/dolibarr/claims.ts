@@ -185,8 +185,8 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
   // The agenda event Dolibarr's agenda trigger writes when a proposal is signed or refused or an
   // invoice paid (queries/agenda.ts), where the entity's agenda setup asks for one.
   ...agendaEventClaims('proposal'),
-  // An invoice's payment terms, in the wording its PDF prints.
-  { concept: 'invoice', table: 'llx_c_payment_term', columns: ['rowid', 'libelle', 'libelle_facture'] },
+  // An invoice's payment terms, in the wording its PDF prints: by code where Dolibarr translates it.
+  { concept: 'invoice', table: 'llx_c_payment_term', columns: ['rowid', 'code', 'libelle', 'libelle_facture'] },
   {
     concept: 'invoice',
     table: 'llx_facturedet',

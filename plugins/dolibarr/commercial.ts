@@ -19,6 +19,7 @@ import { clampLimit, containsPattern, decodeCursor, overdueFrom, pageOf } from '
 import { parseId, toHostId } from './ids.ts';
 import { currencyOrDefault, toCents } from './money.ts';
 import { presentLetterhead } from './letterhead.ts';
+import { paymentTermWordings } from './payment-terms.ts';
 import { recordAgendaEvent } from './queries/agenda.ts';
 import { findOpenBankAccount, type BankAccountRow } from './queries/bank-accounts.ts';
 import { entityCurrency, invoiceSettings, stripeModuleSettings, type InvoiceSettings } from './queries/constants.ts';
@@ -362,6 +363,7 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
           paidAt: payment.datep ?? new Date(0),
         })),
         paymentTerms: filled(row.payment_terms),
+        paymentTermsByLocale: paymentTermWordings(row.payment_term_code),
         bank: account ? presentBankAccount(account, { currency, companyName: settings.companyName }) : null,
         vatExemption: vatExemption(settings),
         ...(letterhead ? presentLetterhead(letterhead) : {}),

@@ -348,13 +348,13 @@ async function documentDetails(db: Knex, binding: FileBinding, workspaceId: stri
     if (buyer) lines.push(`  letterhead, client: ${listed(buyer.addressLines)}; tax id ${buyer.taxId ?? 'none'}`);
   }
   const invoices = file.invoices;
-  if (invoices && adapter.invoices && (invoices.bank || invoices.vatExemption || invoices.paymentTerms)) {
+  if (invoices && adapter.invoices && (invoices.bank || invoices.vatExemption || invoices.paymentTerms || invoices.paymentTermsByCode)) {
     const [latest] = (await adapter.invoices.list(workspaceId, clientId, {}, { limit: 1 })).items;
     const invoice = latest ? await adapter.invoices.find(workspaceId, clientId, latest.id) : null;
     if (invoice) {
       const bank = invoice.bank;
       lines.push(
-        `  ${invoice.number}: bank account ${bank ? listed([bank.iban, bank.bic, bank.bankName, bank.accountHolder]) : 'none'}; VAT mention ${invoice.vatExemption ? listed([invoice.vatExemption.reason, invoice.vatExemption.note]) : 'none'}; payment terms ${invoice.paymentTerms ?? 'none'}`,
+        `  ${invoice.number}: bank account ${bank ? listed([bank.iban, bank.bic, bank.bankName, bank.accountHolder]) : 'none'}; VAT mention ${invoice.vatExemption ? listed([invoice.vatExemption.reason, invoice.vatExemption.note]) : 'none'}; payment terms ${invoice.paymentTerms ?? 'none'}${invoice.paymentTermsByLocale ? ` (by its code: ${Object.values(invoice.paymentTermsByLocale).join(' / ')})` : ''}`,
       );
     }
   }

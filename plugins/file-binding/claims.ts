@@ -104,6 +104,7 @@ function invoiceLegalClaims(invoice: InvoiceConcept, settings: SettingsSource | 
     vatExemption?.note,
     vatExemption?.certificate,
     invoice.paymentTerms,
+    invoice.paymentTermsByCode?.code,
   ])
     if (value !== undefined) scope.value(value);
   return [

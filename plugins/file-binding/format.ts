@@ -5,6 +5,7 @@
 // strings: names are checked against a strict pattern and quoted, values are bound, and a declared
 // statement's parameters are named and bound (statements.ts).
 import { z } from 'zod';
+import { SUPPORTED_LOCALES } from '../../src/index.ts';
 
 /** A table or column name as PostgreSQL spells an unquoted one; nothing else is accepted. */
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -339,6 +340,24 @@ const invoiceSchema = z.strictObject({
   notes: valueSchema.optional(),
   /** The host's own wording of the payment terms. */
   paymentTerms: valueSchema.optional(),
+  /**
+   * The payment terms as the host translates them by the term's code (a CRM that words its
+   * standard terms in its language files, not in its table): where `code` is one of `wordings`,
+   * its wording in the reader's language is printed instead of paymentTerms; any other code, or a
+   * language a code is not worded in, keeps paymentTerms.
+   */
+  paymentTermsByCode: z
+    .strictObject({
+      code: valueSchema,
+      wordings: z
+        .record(
+          z.string().trim().min(1).max(60),
+          // Per language the portal speaks (en, de, fr); another key is refused.
+          z.partialRecord(z.enum(SUPPORTED_LOCALES), z.string().trim().min(1).max(500)),
+        )
+        .refine((wordings) => Object.keys(wordings).length > 0, 'wordings lists at least one code: { 30D: { en: 30 days } }'),
+    })
+    .optional(),
   bank: bankSchema.optional(),
   vatExemption: vatExemptionSchema.optional(),
   lines: linesSchema.optional(),

@@ -1,10 +1,11 @@
 // The documents' details from a binding file (queries/legal.ts) as the portal's ports take them:
 // the letterhead of an offer, an invoice and the statement (seller and buyer), and an invoice's
-// payment terms, bank account and VAT mention. A section the file does not give is absent, so the
-// portal leaves its lines out; a field the file does not map is null.
+// payment terms (worded by their code where the file gives wordings), bank account and
+// VAT mention. A section the file does not give is absent, so the portal leaves its lines out; a
+// field the file does not map is null.
 import type { Knex } from 'knex';
 import type { BankDetails, InvoiceBuyer, InvoiceDetail, InvoiceSeller, LetterheadParties } from '../../src/index.ts';
-import type { BindingFile } from './format.ts';
+import type { BindingFile, InvoiceConcept } from './format.ts';
 import { type AddressRow, bankAccountRow, invoiceLegalRow, letterheadRow } from './queries/legal.ts';
 import type { WorkspaceRule } from './queries/scoped.ts';
 
@@ -23,7 +24,13 @@ function addressLines(address: AddressRow, withCountry: boolean): string[] | nul
   return lines.length ? lines : null;
 }
 
-type InvoiceLegal = Pick<InvoiceDetail, 'paymentTerms' | 'bank' | 'vatExemption'>;
+type InvoiceLegal = Pick<InvoiceDetail, 'paymentTerms' | 'paymentTermsByLocale' | 'bank' | 'vatExemption'>;
+
+/** The file's wordings of the term's code (invoices.paymentTermsByCode), trimmed as codes are read; null for another code. */
+function wordingsOf(byCode: NonNullable<InvoiceConcept['paymentTermsByCode']>, code: string | null): InvoiceDetail['paymentTermsByLocale'] {
+  const key = code?.trim();
+  return (key && Object.hasOwn(byCode.wordings, key) && byCode.wordings[key]) || null;
+}
 
 export interface FileLegalDetails {
   /** Null without a letterhead in the file, or for a client not in the workspace. */
@@ -61,7 +68,7 @@ export function fileLegalDetails(file: BindingFile, rule: WorkspaceRule, account
       return { seller, buyer };
     },
     async invoice(db, workspaceId, clientId, invoiceId, currency) {
-      if (!invoices || (!invoices.bank && !invoices.vatExemption && !invoices.paymentTerms)) return {};
+      if (!invoices || (!invoices.bank && !invoices.vatExemption && !invoices.paymentTerms && !invoices.paymentTermsByCode)) return {};
       const row = await invoiceLegalRow(db, file, rule, workspaceId, clientId, invoiceId);
       if (!row) return {};
       let bank: BankDetails | null = null;
@@ -74,6 +81,7 @@ export function fileLegalDetails(file: BindingFile, rule: WorkspaceRule, account
       const exemption = invoices.vatExemption;
       return {
         ...(invoices.paymentTerms ? { paymentTerms: filled(row.payment_terms) } : {}),
+        ...(invoices.paymentTermsByCode ? { paymentTermsByLocale: wordingsOf(invoices.paymentTermsByCode, row.payment_term_code) } : {}),
         ...(invoices.bank ? { bank } : {}),
         ...(exemption
           ? {

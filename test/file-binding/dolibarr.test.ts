@@ -3,7 +3,7 @@
 // every record read through the file equal what the hand binding reads, field by field, the
 // letterhead, the bank account and the VAT mention included (on rows that exercise each: an
 // account the invoice names, the default setting's, a closed one, one in another currency, a
-// payment mode that is not a transfer, payment terms, a payment mode the portal has no word for,
+// payment mode that is not a transfer, payment terms translated by their code and one that is not, a payment mode the portal has no word for,
 // a company not subject to VAT, in France and elsewhere);
 // then the client's invoice, pay and proposal pages served by the portal through each binding
 // are equal byte for byte, and their PDFs and the statement's in text. Payments are not compared: the hand binding lists the credit notes
@@ -12,6 +12,8 @@ import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
+import { DOLIBARR_PAYMENT_TERMS } from '../../plugins/dolibarr/payment-terms.ts';
+import { readBindingFile } from '../../plugins/file-binding/load.ts';
 import { checkBindingFile } from '../../plugins/file-binding/check.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
 import type { InvoiceDetail } from '../../src/features/invoices/port.ts';
@@ -95,8 +97,9 @@ async function seedDocumentDetails(host: DolibarrHost) {
   await db('llx_facture').where({ rowid: seed.invoices.paid }).update({ fk_account: closed });
   await db('llx_facture').where({ rowid: seed.invoices.partlyPaid }).update({ fk_account: dollars });
   await db('llx_facture').where({ rowid: seed.invoices.abandoned }).update({ fk_mode_reglement: 6 });
-  // Payment terms from llx_c_payment_term.sql (every seeded invoice has the first); the second with
-  // no wording for documents, so its label is printed.
+  // Payment terms from llx_c_payment_term.sql (every seeded invoice has the first), which Dolibarr's
+  // PDF words by their codes (PaymentConditionRECEP, PaymentCondition30D); and one an agency added,
+  // with a code Dolibarr does not translate and no wording for documents, so its label is printed.
   await db('llx_c_payment_term').insert([
     {
       rowid: 1,
@@ -108,9 +111,11 @@ async function seedDocumentDetails(host: DolibarrHost) {
       type_cdr: 0,
       nbjour: 1,
     },
-    { rowid: 2, code: '30D', sortorder: 2, active: 1, libelle: '30 days', libelle_facture: ' ', type_cdr: 0, nbjour: 30 },
+    { rowid: 2, code: '30D', sortorder: 2, active: 1, libelle: '30 days', libelle_facture: 'Due in 30 days', type_cdr: 0, nbjour: 30 },
+    { rowid: 100, code: 'NET20', sortorder: 100, active: 1, libelle: 'Net 20', libelle_facture: ' ', type_cdr: 0, nbjour: 20 },
   ]);
   await db('llx_facture').where({ rowid: seed.invoices.paid }).update({ fk_cond_reglement: 2 });
+  await db('llx_facture').where({ rowid: seed.invoices.partlyPaid }).update({ fk_cond_reglement: 100 });
   // A first instalment on the unpaid invoice by bill of exchange (llx_c_paiement.sql's LCR), a mode
   // the portal has no word for: shown by Dolibarr's name for it.
   await db('llx_c_paiement').insert({ id: 52, code: 'LCR', libelle: 'Bill of exchange', type: 2, active: 1 });
@@ -180,6 +185,7 @@ const INVOICE_FIELDS = [
   'seller',
   'buyer',
   'paymentTerms',
+  'paymentTermsByLocale',
   'bank',
   'vatExemption',
 ] as const;
@@ -224,7 +230,8 @@ describe('binding file: Dolibarr proposals and invoices read as the hand-written
     expect(compared.withoutBank, 'invoices without one').to.be.greaterThan(0);
     expect(compared.countries, 'letterheads naming the countries').to.be.greaterThan(0);
     expect(compared.payments, 'payments compared').to.be.greaterThan(1);
-    expect(compared.terms, 'payment terms').to.deep.equal(['30 days', 'Due upon receipt']);
+    // As an English reader gets them: Dolibarr's wording of a code it translates, else the dictionary's.
+    expect(compared.terms, 'payment terms').to.deep.equal(['30 days', 'Due Upon Receipt', 'Net 20']);
   });
 
   it('reads the VAT mention of a company not subject to VAT the same, in France and elsewhere', async function () {
@@ -261,22 +268,38 @@ describe('binding file: Dolibarr proposals and invoices read as the hand-written
           const res = await agent.get(href);
           texts[`${href} ${res.status}`] = normalise(res.text);
         }
+        // A German and a French reader's invoice page, where the terms are worded in their language.
+        for (const lang of ['de', 'fr']) {
+          const href = `${base}/invoices/${seed.invoices.paid}`;
+          const res = await agent.get(href).set('Accept-Language', lang);
+          texts[`${href} ${lang} ${res.status}`] = normalise(res.text);
+        }
         // The PDFs, where the letterhead, the account, the VAT mention and the terms are printed:
         // their text, as a PDF's bytes carry the moment it was made.
-        for (const href of [
-          ...[seed.invoices.unpaid, seed.invoices.paid].map((id) => `${base}/invoices/${id}.pdf`),
-          ...[seed.proposals.signed, seed.proposals.accept].map((id) => `${base}/proposals/${id}.pdf`),
-          `${base}/invoices/statement.pdf`,
-        ]) {
-          const res = await agent.get(href).buffer(true).parse(binary);
-          texts[`${href} ${res.status}`] = res.status === 200 ? flat(await pdfText(res.body as Buffer)) : '';
+        for (const [href, lang] of [
+          ...[seed.invoices.unpaid, seed.invoices.paid].map((id) => [`${base}/invoices/${id}.pdf`, 'en']),
+          ...['de', 'fr'].map((lang) => [`${base}/invoices/${seed.invoices.paid}.pdf`, lang]),
+          ...[seed.proposals.signed, seed.proposals.accept].map((id) => [`${base}/proposals/${id}.pdf`, 'en']),
+          [`${base}/invoices/statement.pdf`, 'en'],
+        ] as const) {
+          const res = await agent.get(href).set('Accept-Language', lang).buffer(true).parse(binary);
+          texts[`${href} ${lang} ${res.status}`] = res.status === 200 ? flat(await pdfText(res.body as Buffer)) : '';
         }
         return texts;
       };
       const [byHand, byFile] = [await pages(hand), await pages(file)];
       expect(Object.keys(byHand).filter((key) => key.endsWith(' 200'))).to.have.length.greaterThan(9);
-      const invoicePdf = byFile[`/portal/${seed.workspaceSlug}/invoices/${seed.invoices.unpaid}.pdf 200`];
-      expect(invoicePdf).to.include('12 rue des Lilas').and.include('FR12345678901').and.include('Due upon receipt');
+      const invoicePdf = byFile[`/portal/${seed.workspaceSlug}/invoices/${seed.invoices.unpaid}.pdf en 200`];
+      expect(invoicePdf).to.include('12 rue des Lilas').and.include('FR12345678901').and.include('Due Upon Receipt');
+      // Term 30D as Dolibarr's PDF words it in each language, not the dictionary's "Due in 30 days".
+      for (const [lang, wording] of [
+        ['en', '30 days'],
+        ['de', '30 Tage netto'],
+        ['fr', 'Règlement à 30 jours'],
+      ])
+        expect(byFile[`/portal/${seed.workspaceSlug}/invoices/${seed.invoices.paid}.pdf ${lang} 200`], lang)
+          .to.include(wording)
+          .and.not.include('Due in 30 days');
       for (const key of Object.keys(byHand)) {
         if (process.env.PAGES_DIR && byFile[key] !== byHand[key]) {
           const name = key.replace(/\W+/g, '_');
@@ -343,7 +366,8 @@ describe('binding file: Dolibarr proposals and invoices read as the hand-written
         if (expected?.bank) banks += 1;
         else withoutBank += 1;
         if (expected?.vatExemption) exempt += 1;
-        if (expected?.paymentTerms) terms.add(expected.paymentTerms as string);
+        const byLocale = expected?.paymentTermsByLocale as InvoiceDetail['paymentTermsByLocale'];
+        if (expected?.paymentTerms) terms.add(byLocale?.en ?? (expected.paymentTerms as string));
         records += 1;
       }
     }
@@ -360,7 +384,7 @@ describe('binding file: Dolibarr proposals and invoices read as the hand-written
     expect(text).to.include('letterhead, seller: Atelier Lumière, 12 rue des Lilas, Bâtiment B, 69002 Lyon; VAT FR12345678901');
     expect(text).to.include('letterhead, client: 8 place du Marché, 69003 Lyon; tax id FR98765432109');
     expect(text).to.include(
-      `FA2601-0001: bank account ${OPEN_IBAN}, CCBPFRPPLYO, Banque Populaire, Atelier Lumière SARL; VAT mention none; payment terms Due upon receipt`,
+      `FA2601-0001: bank account ${OPEN_IBAN}, CCBPFRPPLYO, Banque Populaire, Atelier Lumière SARL; VAT mention none; payment terms Due upon receipt (by its code: Due Upon Receipt / Sofort nach Erhalt / A réception)`,
     );
     expect(text).to.include('settings with no row in this workspace (read as empty): FACTURE_TVAOPTION');
   });
@@ -376,5 +400,11 @@ describe('binding file: Dolibarr proposals and invoices read as the hand-written
       ];
       expect(pick(b, ['proposals', 'invoices']), client.name).to.deep.equal(pick(a, ['proposals', 'invoices']));
     }
+  });
+});
+
+describe("binding file: Dolibarr's payment terms worded as the hand-written binding words them", function () {
+  it('gives every code the same wordings as plugins/dolibarr/payment-terms.ts', function () {
+    expect(readBindingFile(FILE).invoices?.paymentTermsByCode?.wordings).to.deep.equal(DOLIBARR_PAYMENT_TERMS);
   });
 });

@@ -158,14 +158,17 @@ ${letterhead}${INVOICES}  bank:
     iban: iban
   vatExemption: { when: { value: { setting: VAT_SCHEME }, in: [small] }, reason: small_business, note: { setting: VAT_NOTE } }
   paymentTerms: terms
+  paymentTermsByCode: { code: terms_code, wordings: { NET30: { en: Net 30 days, de: 30 Tage netto } } }
 `,
       'crm.yaml',
     );
     expect(file.letterhead?.countries).to.equal('whenDifferent');
+    expect(file.invoices?.paymentTermsByCode?.wordings).to.deep.equal({ NET30: { en: 'Net 30 days', de: '30 Tage netto' } });
     expect(file.invoices?.bank?.account).to.have.length(2);
     const wrong = problemsOf(
       `${MINIMAL}${INVOICES}  bank: { account: [], table: accounts, key: id }
   vatExemption: { when: { value: scheme, in: [small] }, reason: tax_free }
+  paymentTermsByCode: { code: terms_code, wordings: { NET30: { english: Net 30 days } } }
 letterhead: { countries: sometimes }
 `,
     );
@@ -174,7 +177,8 @@ letterhead: { countries: sometimes }
     );
     expect(wrong).to.include('line 16: invoices.bank.iban: missing');
     expect(wrong).to.include('line 17: invoices.vatExemption.reason: reason is one of reverse_charge, not_taxable, small_business, exempt');
-    expect(wrong).to.include('line 18: letterhead.countries: countries is always or whenDifferent');
+    expect(wrong).to.include('line 18: invoices.paymentTermsByCode.wordings.NET30: unknown key english');
+    expect(wrong).to.include('line 19: letterhead.countries: countries is always or whenDifferent');
   });
 });
 

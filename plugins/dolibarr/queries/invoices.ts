@@ -183,6 +183,8 @@ export interface InvoiceDetailRow extends InvoiceRow {
    * it when no translation of the term's code is loaded: the text for documents, else the label.
    */
   payment_terms: string | null;
+  /** The term's code (llx_c_payment_term.code: 30D, RECEP), by which Dolibarr's PDF translates it. */
+  payment_term_code: string | null;
 }
 
 export async function findInvoice(
@@ -198,6 +200,7 @@ export async function findInvoice(
       'f.fk_account',
       'mode.code as mode_code',
       db.raw("coalesce(nullif(trim(term.libelle_facture), ''), term.libelle) as payment_terms"),
+      'term.code as payment_term_code',
     ]);
   return row ?? null;
 }

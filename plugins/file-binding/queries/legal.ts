@@ -1,5 +1,5 @@
 // The details an invoice's and an offer's documents carry besides their figures, as the file maps
-// them (format.ts: settings, letterhead, invoices.bank, invoices.vatExemption, paymentTerms): the
+// them (format.ts: settings, letterhead, invoices.bank, invoices.vatExemption, paymentTerms and its code): the
 // letterhead read with the client's row, what decides an invoice's bank account and VAT mention
 // read with the invoice's row, and the account read in the workspace. Each statement starts from
 // scopedRows, so none reads past a workspace or a client; settings are read for the workspace only.
@@ -71,6 +71,7 @@ export interface InvoiceLegalRow {
   /** The bank account's key as text, where the invoice is paid by transfer into one. */
   account: string | null;
   payment_terms: string | null;
+  payment_term_code: string | null;
   vat_exempt: boolean | null;
   vat_note: string | null;
   vat_certificate: string | null;
@@ -127,6 +128,7 @@ export async function invoiceLegalRow(
     .select(
       as(db, account, 'account'),
       as(db, textOf(scope, concept.paymentTerms), 'payment_terms'),
+      as(db, textOf(scope, concept.paymentTermsByCode?.code), 'payment_term_code'),
       as(db, exempt, 'vat_exempt'),
       as(db, textOf(scope, vatExemption?.note), 'vat_note'),
       as(db, textOf(scope, vatExemption?.certificate), 'vat_certificate'),

@@ -57,6 +57,13 @@ function presentVatNote(i18n: RequestI18n, invoice: InvoiceDetail): string | nul
   return parts.length ? parts.join(' ') : null;
 }
 
+/** The payment terms in the reader's language where the host translates them, else as the host words them. */
+function presentPaymentTerms(i18n: RequestI18n, invoice: InvoiceDetail): string | null {
+  const translated = invoice.paymentTermsByLocale?.[i18n.locale];
+  if (present(translated)) return translated.trim();
+  return present(invoice.paymentTerms) ? invoice.paymentTerms : null;
+}
+
 export function presentInvoiceLegal(i18n: RequestI18n, invoice: InvoiceDetail): InvoiceLegalView {
   const { t, fmt } = i18n;
   const money = (cents: number) => fmt.money(cents, invoice.currency);
@@ -80,8 +87,8 @@ export function presentInvoiceLegal(i18n: RequestI18n, invoice: InvoiceDetail): 
   const taxByRate = presentTaxByRate(i18n, invoice.lines, invoice.currency);
 
   const sections: PdfSection[] = [];
-  if (present(invoice.paymentTerms))
-    sections.push({ heading: t('pdf:legal.paymentTerms'), rows: [{ label: null, value: invoice.paymentTerms }] });
+  const terms = presentPaymentTerms(i18n, invoice);
+  if (terms) sections.push({ heading: t('pdf:legal.paymentTerms'), rows: [{ label: null, value: terms }] });
   const bank = bankTransferDetails(invoice);
   if (bank) {
     const rows: PdfSection['rows'] = [

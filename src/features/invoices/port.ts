@@ -2,7 +2,7 @@
 // HostStripeKeysPort): what the portal needs from the host CRM for this feature, beside the core's
 // ports (src/core/ports/host.ts). A host binding implements it; the declaration at the end adds it to
 // HostAdapter, so the core names no feature.
-import type { AmountRange, HostId, HostWrite, InvoiceBuyer, InvoiceSeller, LineItem, Page, PageRequest } from '../../core/index.ts';
+import type { AmountRange, HostId, HostWrite, InvoiceBuyer, InvoiceSeller, LineItem, Locale, Page, PageRequest } from '../../core/index.ts';
 
 /** 'open' covers unpaid and part-paid; overdue is derived from the due date. */
 export type InvoiceStatus = 'open' | 'paid' | 'void';
@@ -92,6 +92,12 @@ export interface InvoiceDetail extends InvoiceSummary {
   supplyEndDate?: string | null;
   /** Payment terms as the host words them ("Payable within 30 days without deduction."). */
   paymentTerms?: string | null;
+  /**
+   * The same terms in the portal's languages, where the host translates the term it names
+   * (Dolibarr's standard terms, as its language files word them): the reader's is printed instead
+   * of paymentTerms. Absent for a term the host words in one language only.
+   */
+  paymentTermsByLocale?: Readonly<Partial<Record<Locale, string>>> | null;
   /** The seller's bank account for transfers. */
   bank?: BankDetails | null;
   /** Why no VAT is charged, where the host records it; shown only when the invoice's VAT total is 0. */
