@@ -37,7 +37,11 @@ function recordName(record: NonNullable<ReturnType<typeof recordOf>>, t: Transla
 }
 
 /** What the entry is about, named; null when it is about the client's account alone (a sign-in). */
-export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>, t: Translate, fmt: Pick<Formatters, 'dateTime'>): string | null {
+export function subjectNameOf(
+  row: Pick<ActivityRow, 'event' | 'details'>,
+  t: Translate,
+  fmt: Pick<Formatters, 'dateTime' | 'number'>,
+): string | null {
   const d = (row.details ?? {}) as Record<string, unknown>;
   const record = recordOf(row);
   switch (row.event) {
@@ -110,7 +114,7 @@ export function subjectNameOf(row: Pick<ActivityRow, 'event' | 'details'>, t: Tr
     case 'contract.hours_withdrawn':
     case 'contract.hours_answered': {
       const title = str(d.title);
-      const hours = typeof d.hours === 'number' ? `${d.hours} h` : null;
+      const hours = typeof d.hours === 'number' ? t('staff:recordKinds.hours', { count: d.hours, number: fmt.number(d.hours) }) : null;
       return [title ? quoted(title) : null, hours].filter(Boolean).join(' ') || null;
     }
     // An order asked for again: the order's number, and the draft's the host made of it.

@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import type { FeatureManifest } from '../../core/index.ts';
 import { clientComments } from './migrations/20261122000002_client_comments.ts';
+import * as commentKinds from './migrations/20270703000001_comment_kinds.ts';
 
 export const messagesManifest: FeatureManifest = {
   name: 'messages',
@@ -10,5 +11,6 @@ export const messagesManifest: FeatureManifest = {
   locales: fileURLToPath(new URL('./locales', import.meta.url)),
   migrations: {
     '20261122000002_client_comments': clientComments,
+    '20270703000001_comment_kinds': commentKinds,
   },
 };

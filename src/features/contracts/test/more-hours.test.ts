@@ -113,6 +113,8 @@ describe('asking for more hours on a contract', function () {
     const staff = await signedInStaffAgent(h, 'demo');
     const list = (await staff.get('/client-portal/notifications').expect(200)).text;
     expect(list).to.contain('Asked for more hours on a contract');
+    // How many, in the reader's words and numbers.
+    expect(list).to.contain('1.5 hours').and.not.contain('1.5 h<');
     expect(list).to.contain(`href="/contracts/${contractId}"`);
   });
 
