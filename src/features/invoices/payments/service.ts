@@ -7,7 +7,8 @@
 //             invoice paid meanwhile keeps its share as unapplied while the others are recorded.
 //   callback: the provider's signed callback → in ONE transaction: claim its idempotency key
 //             (client_payment_callbacks), record the payment in the host (InvoicesPort.recordPayment
-//             with the same trx; several shares through recordPayments where the host has it), mark the checkout, log `invoice.payment_recorded`. A repeated or
+//             with the same trx; several shares as one payment through recordPayments where the
+//             host has it), mark the checkout, log `invoice.payment_recorded`. A repeated or
 //             concurrent duplicate callback finds the key taken and records nothing. A checkout
 //             paid by a delayed method (SEPA debit) stays pending until its later event; a failed
 //             or expired one is closed and records nothing. Money the provider reports taken is
@@ -583,7 +584,8 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         }
         // Each invoice its share: recorded in the host as one payment of them all where the host
         // writes several invoices' payment so (recordPayments), else each as an online payment of
-        // its own; an invoice paid or voided meanwhile keeps its share as unapplied, the others are recorded.
+        // its own; an invoice paid or voided meanwhile keeps its share as unapplied, the others
+        // are recorded.
         const paid = { method: provider.method, reference: event.reference, paidAt: event.paidAt, provider: provider.id };
         const hostPayments =
           shares.length > 1 && port.recordPayments
