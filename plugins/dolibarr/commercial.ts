@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import type {
   BankDetails,
   InvoiceDetail,
+  InvoicePayment,
   InvoicesPort,
   InvoiceStatus,
   InvoiceSummary,
@@ -36,7 +37,7 @@ import {
 } from './queries/invoices.ts';
 import { listUnpaidInvoices } from './queries/unpaid-invoices.ts';
 import { findLetterhead } from './queries/letterhead.ts';
-import { MODE_CODES, recordInvoicePayment } from './queries/payments.ts';
+import { MODE_CODES, recordInvoicesPayment, type PaymentShare } from './queries/payments.ts';
 import {
   decideProposal,
   findProposal,
@@ -291,6 +292,55 @@ export interface PaymentOptions {
 
 export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => number | null, payments: PaymentOptions): InvoicesPort {
   const currencyOf = async (entity: number) => currencyOrDefault(await entityCurrency(db, { entity }));
+  /**
+   * One Dolibarr payment of the shares' invoices (one for a single invoice), in the caller's
+   * transaction or one of its own: the payment's rows and the invoices' closing belong together.
+   */
+  const recordPayments: NonNullable<InvoicesPort['recordPayments']> = async (workspaceId, clientId, shares, payment, write) => {
+    const entity = entityOf(workspaceId);
+    const companyId = parseId(clientId);
+    const none = shares.map(() => null);
+    if (entity === null || companyId === null) return none;
+    // A share naming no invoice id or no whole positive amount is not applied; the others are.
+    const parsed = shares.map((share) => ({ invoiceId: parseId(share.invoiceId), amountCents: share.amountCents }));
+    const valid = (share: { invoiceId: number | null; amountCents: number }): share is PaymentShare =>
+      share.invoiceId !== null && Number.isSafeInteger(share.amountCents) && share.amountCents > 0;
+    const usable = parsed.filter(valid);
+    if (usable.length === 0) return none;
+    const currency = await currencyOf(entity);
+    const work = async (trx: Knex.Transaction) =>
+      recordInvoicesPayment(trx, {
+        entity,
+        companyId,
+        shares: usable,
+        method: payment.method,
+        reference: payment.reference,
+        paidAt: payment.paidAt,
+        userId: payments.userId,
+        note: payments.note,
+        currency,
+        provider: payment.provider ?? null,
+        // Read in the payment's transaction: the bank account it is booked on is the one set now.
+        stripe: payment.provider === 'stripe' ? await stripeModuleSettings(trx, { entity, decryptKey: payments.decryptKey }) : null,
+      });
+    const rows = write?.trx ? await work(write.trx) : await db.transaction(work);
+    let next = 0;
+    return parsed.map((share): InvoicePayment | null => {
+      if (!valid(share)) return null;
+      const row = rows[next++];
+      return row
+        ? {
+            id: toHostId(row.rowid),
+            amountCents: toCents(row.amount),
+            method: methodOf(row.code) ?? 'card',
+            reference: filled(row.num_paiement),
+            number: row.ref,
+            providerReference: filled(row.ext_payment_id),
+            paidAt: row.datep,
+          }
+        : null;
+    });
+  };
   return {
     async list(workspaceId, clientId, filter, page) {
       const entity = entityOf(workspaceId);
@@ -370,41 +420,9 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
       };
     },
     async recordPayment(workspaceId, clientId, invoiceId, payment, write) {
-      const entity = entityOf(workspaceId);
-      const companyId = parseId(clientId);
-      const id = parseId(invoiceId);
-      if (entity === null || companyId === null || id === null) return null;
-      if (!Number.isSafeInteger(payment.amountCents) || payment.amountCents <= 0) return null;
-      const currency = await currencyOf(entity);
-      const work = async (trx: Knex.Transaction) =>
-        recordInvoicePayment(trx, {
-          entity,
-          companyId,
-          invoiceId: id,
-          amountCents: payment.amountCents,
-          method: payment.method,
-          reference: payment.reference,
-          paidAt: payment.paidAt,
-          userId: payments.userId,
-          note: payments.note,
-          currency,
-          provider: payment.provider ?? null,
-          // Read in the payment's transaction: the bank account it is booked on is the one set now.
-          stripe: payment.provider === 'stripe' ? await stripeModuleSettings(trx, { entity, decryptKey: payments.decryptKey }) : null,
-        });
-      // Two rows and maybe the invoice's closing belong together: the caller's transaction, or one of our own.
-      const row = write?.trx ? await work(write.trx) : await db.transaction(work);
-      return row
-        ? {
-            id: toHostId(row.rowid),
-            amountCents: toCents(row.amount),
-            method: methodOf(row.code) ?? 'card',
-            reference: filled(row.num_paiement),
-            number: row.ref,
-            providerReference: filled(row.ext_payment_id),
-            paidAt: row.datep,
-          }
-        : null;
+      const [recorded] = await recordPayments(workspaceId, clientId, [{ invoiceId, amountCents: payment.amountCents }], payment, write);
+      return recorded ?? null;
     },
+    recordPayments,
   };
 }

@@ -98,14 +98,16 @@ describe("dolibarr binding: Dolibarr's agenda events and online signature fields
     expect(await pay(100, 'demo_part')).to.not.equal(null);
     // Not paid in full: setPaid is not called, so no BILL_PAYED.
     expect(await eventsOf('invoice', id)).to.deep.equal([]);
-    expect(await pay(invoice!.balanceCents - 100, 'demo_rest')).to.not.equal(null);
+    const rest = await pay(invoice!.balanceCents - 100, 'demo_rest');
+    expect(rest).to.not.equal(null);
     const [event, ...more] = await eventsOf('invoice', id);
     expect(more).to.deep.equal([]);
     expect(event).to.include({
       code: 'AC_BILL_PAYED',
       // transnoentities("InvoicePaidInDolibarr", ref) = "Invoice %s changed to paid"
       label: `Invoice ${ref} changed to paid`,
-      note: `Invoice ${ref} changed to paid`,
+      // With Paiement::create's context['actionmsgmore'] on a line of its own.
+      note: `Invoice ${ref} changed to paid\nInvoice set to paid by the payment->create() of payment ${rest!.number} because the remain to pay is 0`,
       // $object->element 'facture', which create() stores as 'invoice' "for backward compatibility".
       elementtype: 'invoice',
       fk_element: id,

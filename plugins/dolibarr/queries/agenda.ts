@@ -81,6 +81,11 @@ export interface AgendaEventArgs {
   emailFrom?: string | null;
   /** The address the change came from (ActionComm::create writes $this->ip), where known. */
   ip?: string | null;
+  /**
+   * The object's context['actionmsgmore'], which runTrigger adds to the note on a line of its own
+   * (dol_concatdesc): Paiement::create says there which payment closed the invoice.
+   */
+  more?: string | null;
 }
 
 /**
@@ -120,7 +125,7 @@ export async function recordAgendaEvent(trx: Db, args: AgendaEventArgs): Promise
       ref_ext: null,
       fk_soc: args.companyId > 0 ? args.companyId : null,
       fk_project: args.projectId && args.projectId > 0 ? args.projectId : null,
-      note: text,
+      note: args.more ? `${text}\n${args.more}` : text,
       fk_contact: contact,
       fk_user_author: user,
       fk_user_action: user,

@@ -1,25 +1,28 @@
-// A payment from the portal, written as Dolibarr's Paiement::create writes a customer payment
-// (htdocs/compta/paiement/class/paiement.class.php) with closepaidinvoices on:
+// A payment from the portal, of one invoice or several together, written as Dolibarr's
+// Paiement::create writes a customer payment (htdocs/compta/paiement/class/paiement.class.php)
+// with closepaidinvoices on, one amount per invoice as its payment screen (compta/paiement.php)
+// passes them:
 //   1. llx_paiement: entity, ref from the default numbering module (mod_payment_cicada:
 //      PAY<yymm of the payment date>-<counter of 4 digits, over the entity's PAY refs>), ref_ext '',
-//      datec now, datep the payment date, amount and multicurrency_amount (the amount at the
-//      invoice's rate), fk_paiement (the llx_c_paiement mode), num_paiement, note, fk_user_creat,
-//      pos_change 0; statut and fk_export_compta keep their defaults. A payment an online provider
+//      datec now, datep the payment date, amount and multicurrency_amount (the lines' totals),
+//      fk_paiement (the llx_c_paiement mode), num_paiement, note, fk_user_creat, pos_change 0; statut and fk_export_compta keep their defaults. A payment an online provider
 //      took is written as htdocs/public/payment/paymentok.php writes one: num_paiement '', the
 //      provider's reference in ext_payment_id and ext_payment_site 'StripeLive' / 'StripeTest'
 //      (the $service STRIPE_LIVE decides) or the provider's name.
-//   2. llx_paiement_facture: fk_facture, fk_paiement, amount, multicurrency_amount,
-//      multicurrency_code and multicurrency_tx of the invoice.
-//   3. when nothing remains to pay, Facture::setPaid: fk_statut 2, paye 1, fk_user_closing,
-//      date_closing now, and its BILL_PAYED trigger's agenda event where the entity's agenda
-//      setup asks for one (agenda.ts).
+//   2. per invoice, llx_paiement_facture: fk_facture, fk_paiement, amount, multicurrency_amount
+//      (at the invoice's rate), multicurrency_code and multicurrency_tx of the payment (the first
+//      invoice's).
+//   3. per invoice, right after its line, when nothing remains to pay on it, Facture::setPaid:
+//      fk_statut 2, paye 1, fk_user_closing, date_closing now, and its BILL_PAYED trigger's agenda
+//      event where the entity's agenda setup asks for one (agenda.ts).
 //   4. a Stripe payment, where the bank module is on and STRIPE_BANK_ACCOUNT_FOR_PAYMENTS names an
 //      account: Paiement::addPaymentToBank (mode 'payment', label '(CustomerInvoicePayment)'):
-//      the llx_bank line (Account::addline → AccountLine::insert), llx_paiement.fk_bank
+//      one llx_bank line for the total (Account::addline → AccountLine::insert), llx_paiement.fk_bank
 //      (update_fk_bank), and two llx_bank_url links, 'payment' to the payment and 'company' to
-//      the invoice's third party (Account::add_url_line). Otherwise fk_bank stays 0.
-// All in the caller's transaction. The invoice row is locked first, so two payments on one invoice
-// queue; an advisory lock per entity keeps two payments from taking the same PAY ref.
+//      the invoices' third party, once (Account::add_url_line). Otherwise fk_bank stays 0.
+// All in the caller's transaction. The invoice rows are locked first, in rowid order, so two
+// payments on one invoice queue; an advisory lock per entity keeps two payments from taking the
+// same PAY ref.
 import { recordAgendaEvent } from './agenda.ts';
 import type { Db } from './db.ts';
 import { INVOICE_CLOSED, INVOICE_VALIDATED } from './invoices.ts';
@@ -91,61 +94,60 @@ const BANK_LINE_LABEL = '(CustomerInvoicePayment)';
 const PAYMENT_URL = '/compta/paiement/card.php?id=';
 const COMPANY_URL = '/comm/card.php?socid=';
 
-export async function recordInvoicePayment(
+/** What a payment from the portal says, whatever invoices it pays. */
+interface PaymentArgs {
+  entity: number;
+  companyId: number;
+  method: string;
+  reference: string | null;
+  paidAt: Date;
+  userId: number | null;
+  note: string;
+  currency: string;
+  /** The online provider that took it, if one did. */
+  provider: string | null;
+  /** The Stripe module's settings, read for a Stripe payment. */
+  stripe: StripeModuleSettings | null;
+}
+
+/** One invoice's part of a payment. */
+export interface PaymentShare {
+  invoiceId: number;
+  amountCents: number;
+}
+
+/**
+ * One payment of one invoice or several, as Paiement::create writes one from Dolibarr's payment
+ * screen (htdocs/compta/paiement.php, an amount per invoice): one llx_paiement for their total, a
+ * llx_paiement_facture line per invoice, each invoice closed when nothing remains to pay on it,
+ * and one bank line for the total. Answers per share, in order: the payment (with the share's
+ * amount) or null where the share cannot be applied (an invoice not open, not the company's, paid
+ * twice in the list, in another currency than the first share's, or an amount over its balance);
+ * the others are still written. Nothing is written when no share applies.
+ */
+export async function recordInvoicesPayment(
   trx: Db,
-  args: {
-    entity: number;
-    companyId: number;
-    invoiceId: number;
-    amountCents: number;
-    method: string;
-    reference: string | null;
-    paidAt: Date;
-    userId: number | null;
-    note: string;
-    currency: string;
-    /** The online provider that took it, if one did. */
-    provider: string | null;
-    /** The Stripe module's settings, read for a Stripe payment. */
-    stripe: StripeModuleSettings | null;
-  },
-): Promise<RecordedPaymentRow | null> {
-  // An invoice the company's contacts see (visibility.ts), of a type a client pays online.
-  const invoice = await invoicesSeenBy(trx, args)
-    .where('f.rowid', args.invoiceId)
-    .whereIn('f.type', PAYABLE_TYPES)
-    .forUpdate()
-    .first<PayableInvoice | undefined>([
-      'f.rowid',
-      'f.ref',
-      'f.fk_projet',
-      'f.fk_statut',
-      'f.paye',
-      trx.raw('coalesce(f.total_ttc, 0)::text as total_ttc'),
-      'f.multicurrency_code',
-      trx.raw('f.multicurrency_tx::text as multicurrency_tx'),
-    ]);
-  if (!invoice || invoice.fk_statut !== INVOICE_VALIDATED || invoice.paye !== 0) return null;
-  // What remains to pay, as Paiement::create computes it: total minus payments, credit notes and
-  // deposits already used on this invoice (llx_societe_remise_except.fk_facture).
-  const settled = await trx.raw(
-    `select (select coalesce(sum(amount), 0) from llx_paiement_facture where fk_facture = ?)::text as paid,
-            (select coalesce(sum(amount_ttc), 0) from llx_societe_remise_except where fk_facture = ?)::text as credited`,
-    [invoice.rowid, invoice.rowid],
-  );
-  const { paid, credited } = settled.rows[0] as { paid: string; credited: string };
-  const remaining = toCents(invoice.total_ttc) - toCents(paid) - toCents(credited);
-  if (args.amountCents <= 0 || args.amountCents > remaining) return null;
+  args: PaymentArgs & { shares: readonly PaymentShare[] },
+): Promise<Array<RecordedPaymentRow | null>> {
+  const applied = await applicableShares(trx, args, args.shares);
+  const taken = applied.filter((share): share is AppliedShare => share !== null);
+  const first = taken[0];
+  if (!first) return applied.map(() => null);
 
   const stripe = args.provider === STRIPE ? args.stripe : null;
   const mode = await paymentMode(trx, args.entity, stripe?.paymentModeId ?? 0, MODE_CODES[args.method] ?? DEFAULT_MODE_CODE);
   const code = mode.code;
   const online = args.provider ? { id: args.reference?.slice(0, 255) ?? null, site: externalSite(args.provider, stripe) } : null;
 
-  const rate = invoice.multicurrency_tx ?? '1';
-  const amount = toDecimal(args.amountCents);
-  // The amount at the invoice's rate, rounded as price2num(…, 'MT') (2 decimals).
-  const converted = toDecimal(Math.round(args.amountCents * Number(rate)));
+  // Each amount at its invoice's rate, rounded as price2num(…, 'MT') (2 decimals); the payment's
+  // converted total is their sum, and every line carries the first invoice's rate and currency
+  // ($currencytxofpayment, $currencyofpayment in Paiement::create).
+  const converted = (share: AppliedShare) => Math.round(share.amountCents * Number(share.invoice.multicurrency_tx ?? '1'));
+  const amountCents = taken.reduce((sum, share) => sum + share.amountCents, 0);
+  const convertedCents = taken.reduce((sum, share) => sum + converted(share), 0);
+  const rate = first.invoice.multicurrency_tx ?? '1';
+  // Paiement::create falls back to the main currency when the invoice names none.
+  const paymentCurrency = first.invoice.multicurrency_code?.trim() || args.currency;
   const ref = await nextPaymentRef(trx, args.entity, args.paidAt);
   const [payment] = await trx('llx_paiement')
     .insert({
@@ -154,8 +156,8 @@ export async function recordInvoicePayment(
       ref_ext: '',
       datec: trx.fn.now(),
       datep: args.paidAt,
-      amount,
-      multicurrency_amount: converted,
+      amount: toDecimal(amountCents),
+      multicurrency_amount: toDecimal(convertedCents),
       fk_paiement: mode.id,
       // paymentok.php: num_payment '' and the provider's reference in ext_payment_id.
       num_paiement: online ? '' : (args.reference?.slice(0, 50) ?? ''),
@@ -165,36 +167,26 @@ export async function recordInvoicePayment(
       fk_user_creat: args.userId,
       pos_change: 0,
     })
-    .returning<
-      Array<{ rowid: number; ref: string; amount: string; num_paiement: string | null; ext_payment_id: string | null; datep: Date }>
-    >(['rowid', 'ref', trx.raw('amount::text as amount') as unknown as string, 'num_paiement', 'ext_payment_id', 'datep']);
+    .returning<Array<Omit<RecordedPaymentRow, 'code'>>>([
+      'rowid',
+      'ref',
+      trx.raw('amount::text as amount') as unknown as string,
+      'num_paiement',
+      'ext_payment_id',
+      'datep',
+    ]);
   if (!payment) throw new Error('dolibarr: insert into llx_paiement returned no row');
-  await trx('llx_paiement_facture').insert({
-    fk_facture: invoice.rowid,
-    fk_paiement: payment.rowid,
-    amount,
-    multicurrency_amount: converted,
-    // Paiement::create falls back to the main currency when the invoice names none.
-    multicurrency_code: invoice.multicurrency_code?.trim() || args.currency,
-    multicurrency_tx: rate,
-  });
-  if (args.amountCents === remaining) {
-    await trx('llx_facture')
-      .where({ rowid: invoice.rowid, entity: args.entity })
-      .update({ fk_statut: INVOICE_CLOSED, paye: 1, fk_user_closing: args.userId, date_closing: trx.fn.now() });
-    // Out of the portal's index of unpaid invoices at once (the read re-checks it too).
-    await dropUnpaidInvoice(trx, { entity: args.entity, companyId: args.companyId, invoiceId: invoice.rowid });
-    // setPaid's trigger runs as the user who closes the invoice.
-    await recordAgendaEvent(trx, {
-      entity: args.entity,
-      trigger: 'BILL_PAYED',
-      elementId: invoice.rowid,
-      ref: invoice.ref,
-      companyId: args.companyId,
-      projectId: invoice.fk_projet,
-      userId: args.userId,
-      at: null,
+  // Line by line, each invoice closed right after its own line, as Paiement::create goes.
+  for (const share of taken) {
+    await trx('llx_paiement_facture').insert({
+      fk_facture: share.invoice.rowid,
+      fk_paiement: payment.rowid,
+      amount: toDecimal(share.amountCents),
+      multicurrency_amount: toDecimal(converted(share)),
+      multicurrency_code: paymentCurrency,
+      multicurrency_tx: rate,
     });
+    if (share.amountCents === share.remainingCents) await closePaidInvoice(trx, args, share.invoice, payment.ref);
   }
   if (stripe?.bankModule && stripe.bankAccountId > 0) {
     await addPaymentToBank(trx, {
@@ -203,15 +195,111 @@ export async function recordInvoicePayment(
       paymentId: payment.rowid,
       companyId: args.companyId,
       typeCode: code,
-      amount,
-      converted,
+      amount: toDecimal(amountCents),
+      converted: toDecimal(convertedCents),
       mainCurrency: args.currency,
       multicurrency: stripe.multicurrency,
       paidAt: args.paidAt,
       userId: args.userId,
     });
   }
-  return { ...payment, code };
+  return applied.map((share) => (share ? { ...payment, amount: toDecimal(share.amountCents), code } : null));
+}
+
+interface AppliedShare extends PaymentShare {
+  invoice: PayableInvoice;
+  /** What remained to pay on the invoice before this payment. */
+  remainingCents: number;
+}
+
+/**
+ * Each share with its invoice, locked, where it may be paid now; null where it may not. The
+ * invoices are locked in rowid order, so two payments of the same invoices queue instead of
+ * deadlocking.
+ */
+async function applicableShares(
+  trx: Db,
+  scope: { entity: number; companyId: number; currency: string },
+  shares: readonly PaymentShare[],
+): Promise<Array<AppliedShare | null>> {
+  // An invoice the company's contacts see (visibility.ts), of a type a client pays online.
+  const invoices = await invoicesSeenBy(trx, scope)
+    .whereIn(
+      'f.rowid',
+      shares.map((share) => share.invoiceId),
+    )
+    .whereIn('f.type', PAYABLE_TYPES)
+    .orderBy('f.rowid')
+    .forUpdate()
+    .select<PayableInvoice[]>([
+      'f.rowid',
+      'f.ref',
+      'f.fk_projet',
+      'f.fk_statut',
+      'f.paye',
+      trx.raw('coalesce(f.total_ttc, 0)::text as total_ttc'),
+      'f.multicurrency_code',
+      trx.raw('f.multicurrency_tx::text as multicurrency_tx'),
+    ]);
+  const byId = new Map(invoices.map((invoice) => [invoice.rowid, invoice]));
+  const seen = new Set<number>();
+  let currency: string | null = null;
+  const applied: Array<AppliedShare | null> = [];
+  for (const share of shares) {
+    const invoice = byId.get(share.invoiceId);
+    // Paiement::create keeps one amount per invoice and refuses invoices of several currencies.
+    const repeated = seen.has(share.invoiceId);
+    seen.add(share.invoiceId);
+    if (!invoice || repeated || invoice.fk_statut !== INVOICE_VALIDATED || invoice.paye !== 0) {
+      applied.push(null);
+      continue;
+    }
+    const invoiceCurrency = invoice.multicurrency_code?.trim() || scope.currency;
+    const remainingCents = await remainingToPay(trx, invoice);
+    if (share.amountCents <= 0 || share.amountCents > remainingCents || (currency !== null && invoiceCurrency !== currency)) {
+      applied.push(null);
+      continue;
+    }
+    currency = invoiceCurrency;
+    applied.push({ ...share, invoice, remainingCents });
+  }
+  return applied;
+}
+
+/**
+ * What remains to pay, as Paiement::create computes it: total minus payments, credit notes and
+ * deposits already used on this invoice (llx_societe_remise_except.fk_facture).
+ */
+async function remainingToPay(trx: Db, invoice: PayableInvoice): Promise<number> {
+  const settled = await trx.raw(
+    `select (select coalesce(sum(amount), 0) from llx_paiement_facture where fk_facture = ?)::text as paid,
+            (select coalesce(sum(amount_ttc), 0) from llx_societe_remise_except where fk_facture = ?)::text as credited`,
+    [invoice.rowid, invoice.rowid],
+  );
+  const { paid, credited } = settled.rows[0] as { paid: string; credited: string };
+  return toCents(invoice.total_ttc) - toCents(paid) - toCents(credited);
+}
+
+/** Facture::setPaid, once nothing remains to pay, with its BILL_PAYED agenda event. */
+async function closePaidInvoice(trx: Db, args: PaymentArgs, invoice: PayableInvoice, paymentRef: string): Promise<void> {
+  await trx('llx_facture')
+    .where({ rowid: invoice.rowid, entity: args.entity })
+    .update({ fk_statut: INVOICE_CLOSED, paye: 1, fk_user_closing: args.userId, date_closing: trx.fn.now() });
+  // Out of the portal's index of unpaid invoices at once (the read re-checks it too).
+  await dropUnpaidInvoice(trx, { entity: args.entity, companyId: args.companyId, invoiceId: invoice.rowid });
+  // setPaid's trigger runs as the user who closes the invoice.
+  await recordAgendaEvent(trx, {
+    entity: args.entity,
+    trigger: 'BILL_PAYED',
+    elementId: invoice.rowid,
+    ref: invoice.ref,
+    companyId: args.companyId,
+    projectId: invoice.fk_projet,
+    userId: args.userId,
+    at: null,
+    // Paiement::create's $invoice->context['actionmsgmore'] before setPaid.
+    more: `Invoice set to paid by the payment->create() of payment ${paymentRef} because the remain to pay is 0`,
+  });
 }
 
 /**

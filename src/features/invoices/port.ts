@@ -146,6 +146,21 @@ export interface InvoicesPort {
    */
   recordPayment?(workspaceId: HostId, clientId: HostId, id: HostId, payment: NewPayment, write?: HostWrite): Promise<InvoicePayment | null>;
   /**
+   * Optional: records one payment over several of the client's open invoices (a checkout that paid
+   * them together), for hosts whose own books write it so: one payment with a part per invoice
+   * and one bank line for the total (Dolibarr), rather than a payment per invoice. Answers one
+   * per share, in order: the payment (amountCents the share's) or null for a share it could not
+   * apply (the invoice no longer open, the amount over its balance); the other shares are still
+   * written, as one payment for their total. Without it each share is recorded by recordPayment.
+   */
+  recordPayments?(
+    workspaceId: HostId,
+    clientId: HostId,
+    shares: ReadonlyArray<{ invoiceId: HostId; amountCents: number }>,
+    payment: Omit<NewPayment, 'amountCents'>,
+    write?: HostWrite,
+  ): Promise<Array<InvoicePayment | null>>;
+  /**
    * Optional: every invoice of the client that list() returns (all statuses), oldest issued first,
    * and every payment of those invoices, oldest first, in a fixed number of reads, for a statement
    * of account. Without it the portal pages through list() and reads each invoice with find().

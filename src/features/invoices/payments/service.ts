@@ -7,7 +7,8 @@
 //             invoice paid meanwhile keeps its share as unapplied while the others are recorded.
 //   callback: the provider's signed callback → in ONE transaction: claim its idempotency key
 //             (client_payment_callbacks), record the payment in the host (InvoicesPort.recordPayment
-//             with the same trx), mark the checkout, log `invoice.payment_recorded`. A repeated or
+//             with the same trx; several shares as one payment through recordPayments where the
+//             host has it), mark the checkout, log `invoice.payment_recorded`. A repeated or
 //             concurrent duplicate callback finds the key taken and records nothing. A checkout
 //             paid by a delayed method (SEPA debit) stays pending until its later event; a failed
 //             or expired one is closed and records nothing. Money the provider reports taken is
@@ -35,7 +36,7 @@ import {
   type RequestMeta,
   signedInClient,
 } from '../../../core/index.ts';
-import type { InvoiceDetail, InvoicesPort } from '../port.ts';
+import type { InvoiceDetail, InvoicePayment, InvoicesPort, NewPayment } from '../port.ts';
 import { hasWayToPay } from './availability.ts';
 import { bankTransferDetails } from '../bank-transfer.ts';
 import {
@@ -178,6 +179,22 @@ function byCheckout(rows: ClientPaymentRow[]): ClientPaymentRow[][] {
   const groups = new Map<string, ClientPaymentRow[]>();
   for (const row of rows) groups.set(row.checkout_id, [...(groups.get(row.checkout_id) ?? []), row]);
   return [...groups.values()];
+}
+
+/** Each share recorded in the host as a payment of its own invoice, one after another in the callback's transaction. */
+async function recordEach(
+  port: InvoicesPort,
+  workspaceId: string,
+  shares: readonly ClientPaymentRow[],
+  paid: Omit<NewPayment, 'amountCents'>,
+  trx: Knex.Transaction,
+): Promise<Array<InvoicePayment | null>> {
+  const answers: Array<InvoicePayment | null> = [];
+  for (const row of shares)
+    answers.push(
+      await port.recordPayment!(workspaceId, row.client_id, row.invoice_id, { ...paid, amountCents: Number(row.amount_cents) }, { trx }),
+    );
+  return answers;
 }
 
 export function createPaymentService(deps: PaymentServiceDeps) {
@@ -565,19 +582,26 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           await outcome('pending');
           return { outcome: 'pending' };
         }
-        // Each invoice its share, recorded in the host as one online payment of its own; an invoice
-        // paid or voided meanwhile keeps its share as unapplied, the others are recorded.
+        // Each invoice its share: recorded in the host as one payment of them all where the host
+        // writes several invoices' payment so (recordPayments), else each as an online payment of
+        // its own; an invoice paid or voided meanwhile keeps its share as unapplied, the others
+        // are recorded.
+        const paid = { method: provider.method, reference: event.reference, paidAt: event.paidAt, provider: provider.id };
+        const hostPayments =
+          shares.length > 1 && port.recordPayments
+            ? await port.recordPayments(
+                workspaceId,
+                first.client_id,
+                shares.map((row) => ({ invoiceId: row.invoice_id, amountCents: Number(row.amount_cents) })),
+                paid,
+                { trx },
+              )
+            : await recordEach(port, workspaceId, shares, paid, trx);
         let recorded = 0;
         let lastUnapplied: { unappliedId: string } | null = null;
-        for (const row of shares) {
+        for (const [index, row] of shares.entries()) {
           const amountCents = Number(row.amount_cents);
-          const hostPayment = await port.recordPayment!(
-            workspaceId,
-            row.client_id,
-            row.invoice_id,
-            { amountCents, method: provider.method, reference: event.reference, paidAt: event.paidAt, provider: provider.id },
-            { trx },
-          );
+          const hostPayment = hostPayments[index] ?? null;
           if (!hostPayment) {
             lastUnapplied = { unappliedId: await keepUnapplied([row], 'not_applicable') };
             continue;
