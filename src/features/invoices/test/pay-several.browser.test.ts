@@ -2,7 +2,7 @@
 // open invoices on the invoice list with the keyboard alone (Tab to each checkbox, Space; Tab to
 // the button, Enter), pays them on the demo provider's checkout, which lists both and their sum,
 // and comes back through the checkout's link to the list, which says how it went and shows both
-// paid. Each checkbox is named by its invoice and shows where focus is. The list with checkboxes,
+// paid. Each checkbox is named by its invoice, shows where focus is, and is a 24 px target. The list with checkboxes,
 // with the error of a form sent with nothing chosen, the checkout of several and the list with
 // the outcome have no axe violations and nothing wider than the screen.
 import { expect } from 'chai';
@@ -88,6 +88,9 @@ describe('paying several invoices at once in Chromium', function () {
       // Each checkbox is named by its invoice and what is left to pay on it.
       expect(await page.getByRole('checkbox', { name: `Pay ${first.number} ($480.00 left to pay)` }).count()).to.equal(1);
       expect(await page.getByRole('checkbox', { name: `Pay ${second.number} ($210.25 left to pay)` }).count()).to.equal(1);
+      // Its label is for screen readers only: the box itself is the pointer's target, 24 px at least (WCAG 2.5.8).
+      const box = await page.locator(`#pay-${first.id}`).boundingBox();
+      expect(Math.min(box!.width, box!.height), 'checkbox size').to.be.at.least(24);
       await expectAccessible(page, `invoice list with checkboxes at ${width} px`);
 
       // Sent with nothing chosen: the list again, with the server's message.

@@ -155,7 +155,9 @@ describe('paying several invoices at once', function () {
       second,
     ]);
 
-    // Back on the list from the provider: the sum received and the invoices updated.
+    // Back on the list from the provider, through the checkout's link: the sum received and the invoices updated.
+    const paidCheckout = await client.get(`/portal/demo/payments/demo/${checkoutId}`).expect(200);
+    expect(paidCheckout.text).to.include(`href="${LIST}?payment=${checkoutId}"`);
     const back = await client.get(`${LIST}?payment=${checkoutId}`).expect(200);
     expect(back.text)
       .to.include('data-outcome="paid"')
