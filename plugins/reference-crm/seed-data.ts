@@ -25,7 +25,7 @@ interface SeedPayment {
   paidOn: number;
 }
 
-interface SeedInvoice {
+export interface SeedInvoice {
   status: 'draft' | 'sent' | 'paid' | 'overdue' | 'void';
   currency: 'USD' | 'EUR';
   issued: number;
@@ -269,6 +269,11 @@ export interface SeedClient {
   proposals?: readonly SeedOffer[];
   quotations?: readonly SeedOffer[];
   invoices?: readonly SeedInvoice[];
+  /**
+   * Invoices numbered after every client's `invoices` in the workspace: added to the demo once its
+   * numbers were named in tests and docs, which they leave as they were.
+   */
+  laterInvoices?: readonly SeedInvoice[];
   projects?: readonly SeedProject[];
   tasks?: readonly SeedTask[];
   documents?: readonly SeedDocument[];
@@ -856,6 +861,18 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             due: -10,
             notes: 'Reminder sent.',
             items: [['Social posts, October', 12, 12000]],
+          },
+        ],
+        // A second open invoice in euros: with the overdue one, two to choose on the invoice list
+        // and pay in one payment.
+        laterInvoices: [
+          {
+            status: 'sent',
+            currency: 'EUR',
+            issued: -6,
+            due: 24,
+            notes: 'Payment by bank transfer within 30 days.',
+            items: [['Social posts, November', 12, 12000]],
           },
         ],
         tickets: [

@@ -36,6 +36,7 @@ import {
   SEED_WORKSPACES,
   type SeedClient,
   type SeedDocument,
+  type SeedInvoice,
   type SeedItem,
   type SeedKnowledgeBase,
   type SeedOffer,
@@ -174,6 +175,59 @@ function counter(prefix: string): () => string {
   return () => `${prefix}-${String(++n).padStart(4, '0')}`;
 }
 
+/** A client's invoices, each numbered by `nextNumber`, with their payments; one already there is left as it is. */
+async function seedInvoices(
+  trx: Db,
+  workspaceId: number,
+  clientId: number,
+  invoices: readonly SeedInvoice[],
+  nextNumber: () => string,
+  taxRatePercent: number | null,
+): Promise<void> {
+  for (const invoice of invoices) {
+    const number = nextNumber();
+    if (await findInvoiceByNumber(trx, { workspaceId, number })) continue;
+    const { id } = await createInvoice(trx, {
+      workspaceId,
+      clientId,
+      number,
+      status: invoice.status,
+      currency: invoice.currency,
+      issueDate: seedDate(invoice.issued),
+      dueDate: seedDate(invoice.due),
+      notes: invoice.notes,
+      createdAt: seedTime(invoice.issued, 9),
+      items: items(invoice.items, taxRatePercent),
+    });
+    await trx('invoices')
+      .where({ workspace_id: workspaceId, id })
+      .update({
+        supply_date: seedDate(invoice.supplied ?? invoice.issued),
+        supply_end_date: invoice.suppliedUntil === undefined ? null : seedDate(invoice.suppliedUntil),
+        payment_terms: invoice.paymentTerms ?? null,
+      });
+    // Payments go in only with a newly created invoice, in the same transaction, so they are
+    // never doubled by a second run.
+    // The stored total (tax included) is what 'balance' pays off.
+    const { total_cents: totalCents } = await trx('invoices')
+      .where({ workspace_id: workspaceId, id })
+      .first<{ total_cents: number }>('total_cents');
+    let paid = 0;
+    for (const payment of invoice.payments ?? []) {
+      const amountCents = payment.amountCents === 'balance' ? totalCents - paid : payment.amountCents;
+      paid += amountCents;
+      await recordPayment(trx, {
+        workspaceId,
+        invoiceId: id,
+        amountCents,
+        method: payment.method,
+        reference: payment.reference,
+        paidAt: seedTime(payment.paidOn, 14),
+      });
+    }
+  }
+}
+
 async function seedClient(
   trx: Db,
   workspaceId: number,
@@ -231,48 +285,7 @@ async function seedClient(
   await seedOffers(trx, PROPOSALS, workspaceId, clientId, client.proposals ?? [], numbers.proposal, client.taxRatePercent ?? null);
   await seedOffers(trx, QUOTATIONS, workspaceId, clientId, client.quotations ?? [], numbers.quotation, client.taxRatePercent ?? null);
 
-  for (const invoice of client.invoices ?? []) {
-    const number = numbers.invoice();
-    if (await findInvoiceByNumber(trx, { workspaceId, number })) continue;
-    const { id } = await createInvoice(trx, {
-      workspaceId,
-      clientId,
-      number,
-      status: invoice.status,
-      currency: invoice.currency,
-      issueDate: seedDate(invoice.issued),
-      dueDate: seedDate(invoice.due),
-      notes: invoice.notes,
-      createdAt: seedTime(invoice.issued, 9),
-      items: items(invoice.items, client.taxRatePercent ?? null),
-    });
-    await trx('invoices')
-      .where({ workspace_id: workspaceId, id })
-      .update({
-        supply_date: seedDate(invoice.supplied ?? invoice.issued),
-        supply_end_date: invoice.suppliedUntil === undefined ? null : seedDate(invoice.suppliedUntil),
-        payment_terms: invoice.paymentTerms ?? null,
-      });
-    // Payments go in only with a newly created invoice, in the same transaction, so they are
-    // never doubled by a second run.
-    // The stored total (tax included) is what 'balance' pays off.
-    const { total_cents: totalCents } = await trx('invoices')
-      .where({ workspace_id: workspaceId, id })
-      .first<{ total_cents: number }>('total_cents');
-    let paid = 0;
-    for (const payment of invoice.payments ?? []) {
-      const amountCents = payment.amountCents === 'balance' ? totalCents - paid : payment.amountCents;
-      paid += amountCents;
-      await recordPayment(trx, {
-        workspaceId,
-        invoiceId: id,
-        amountCents,
-        method: payment.method,
-        reference: payment.reference,
-        paidAt: seedTime(payment.paidOn, 14),
-      });
-    }
-  }
+  await seedInvoices(trx, workspaceId, clientId, client.invoices ?? [], numbers.invoice, client.taxRatePercent ?? null);
 
   // Projects and their phases first: the tasks below name them.
   const projectIds = new Map<string, { id: number; phases: Map<string, number> }>();
@@ -530,6 +543,12 @@ async function seedWorkspace(trx: Db, workspace: SeedWorkspace, logins: DemoLogi
         role: contact.role,
       });
     }
+  }
+  // Numbered after every client's first invoices, so those keep the numbers they always had.
+  for (const seeded of workspace.clients) {
+    if (!seeded.laterInvoices?.length) continue;
+    const found = await findClientByName(trx, { workspaceId, name: seeded.name });
+    if (found) await seedInvoices(trx, workspaceId, found.id, seeded.laterInvoices, numbers.invoice, seeded.taxRatePercent ?? null);
   }
   // Work shared for approval: a design at version 1 for the workspace's first client.
   const [firstClient] = workspace.clients;

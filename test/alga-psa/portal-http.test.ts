@@ -9,7 +9,8 @@
 // item and a PO number (the quote accepted in Alga as Alga's own portal writes it, and the
 // portal's evidence row written together), views an invoice, and pays it through the demo checkout
 // (invoice_payments and transactions written, the invoice marked paid, the portal's payment
-// pointing at Alga's); a login with Alga's two-factor on reaches no page with its password alone;
+// pointing at Alga's), then two invoices in one checkout from the list (per invoice, the rows the
+// payment of one writes, column by column, each of its share); a login with Alga's two-factor on reaches no page with its password alone;
 // once Alga makes the contact inactive, the session ends and the password signs nobody in.
 import { expect } from 'chai';
 import request from 'supertest';
@@ -21,6 +22,23 @@ import { ALGA_ZONE, algaWorkday, setAlgaAppointmentsEnabled, setUpAlgaBooking } 
 import { wallTimeToInstant } from '../../src/core/appointments/slots.ts';
 
 const reason = unavailable();
+
+type Row = Record<string, unknown>;
+
+/** The columns whose values differ between two versions of a row. */
+function changed(before: Row, after: Row): Row {
+  const diff: Row = {};
+  for (const key of Object.keys(after)) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) diff[key] = after[key];
+  }
+  return diff;
+}
+
+/** A row without the columns that are its own, its checkout's id written as a placeholder wherever it appears. */
+function sameBut(row: Row, own: string[], checkoutId: string): Row {
+  const kept = Object.fromEntries(Object.entries(row).filter(([key]) => !own.includes(key)));
+  return JSON.parse(JSON.stringify(kept).replaceAll(checkoutId, '<checkout>'));
+}
 
 describe('alga-psa host: a client uses the portal over HTTP', function () {
   this.timeout(180_000);
@@ -354,6 +372,86 @@ describe('alga-psa host: a client uses the portal over HTTP', function () {
     expect(algaPayment).to.include({ invoice_id: id, notes: 'Paid from the client portal', payment_method: 'credit_card' });
     expect(Number(algaPayment.amount)).to.equal(150_000);
     expect(await host.db('transactions').where({ tenant: host.seed.tenant, invoice_id: id, type: 'payment' })).to.have.length(1);
+  });
+
+  // After the payment of one invoice above: the rows it wrote are what each invoice of a payment of several is held to.
+  it('pays two invoices in one checkout from the list: Alga gets, per invoice, the rows the payment of one writes, each of its share', async function () {
+    const { db, seed } = host;
+    const tenant = seed.tenant;
+    const pair = [seed.invoices.partlyPaid, seed.invoices.credited];
+    const single = seed.invoices.unpaid;
+    const invoices = () => db('invoices').where({ tenant }).whereIn('invoice_id', pair).orderBy('invoice_number').select<Row[]>();
+    const before = await invoices();
+
+    const list = await claire.get(`${base}/invoices`).expect(200);
+    for (const id of pair) expect(list.text).to.include(`id="pay-${id}"`);
+    const started = await claire
+      .post(`${base}/invoices/pay`)
+      .type('form')
+      .send(`_csrf=${encodeURIComponent(csrfFrom(list.text))}${pair.map((id) => `&invoice=${id}`).join('')}`)
+      .expect(303);
+    const checkoutId = /\/payments\/demo\/([0-9a-f-]{36})$/.exec(started.headers.location ?? '')?.[1];
+    expect(checkoutId, started.headers.location).to.be.a('string');
+    const checkout = await claire.get(`${base}/payments/demo/${checkoutId}`).expect(200);
+    // Each one's balance: what the check paid off the first, the credit Alga applied to the second.
+    expect(checkout.text).to.include('INV-000002: $600.00').and.include('INV-000005: $200.00').and.include('$800.00');
+    await claire
+      .post(`${base}/payments/demo/${checkoutId}`)
+      .type('form')
+      .send({ _csrf: csrfFrom(checkout.text), action: 'pay' })
+      .expect(303);
+
+    // Both paid, and nothing else of them changed: as recordExternalPayment leaves an invoice it pays off.
+    const after = await invoices();
+    for (const [index, row] of after.entries()) {
+      expect(changed(before[index]!, row), String(row.invoice_number)).to.have.all.keys('status', 'updated_at');
+      expect(row.status, String(row.invoice_number)).to.equal('paid');
+    }
+    const shares = await db('client_payments')
+      .where({ checkout_id: checkoutId })
+      .select('invoice_id', 'amount_cents', 'status', 'host_payment_id');
+    expect(shares.map((share) => [share.invoice_id, Number(share.amount_cents), share.status])).to.have.deep.members([
+      [seed.invoices.partlyPaid, 60_000, 'recorded'],
+      [seed.invoices.credited, 20_000, 'recorded'],
+    ]);
+
+    // invoice_payments: one row per invoice, each its share, the portal's payment pointing at it;
+    // column by column the row the payment of one invoice wrote, but for what is the invoice's own.
+    const singleCheckout = await db('client_payments').where({ invoice_id: single, status: 'recorded' }).first('checkout_id');
+    expect(singleCheckout, 'the payment of one invoice above').to.not.equal(undefined);
+    const ownPayment = ['payment_id', 'invoice_id', 'amount', 'payment_date', 'created_at', 'updated_at'];
+    const paymentsOf = (ids: string[]) =>
+      db('invoice_payments').where({ tenant, notes: 'Paid from the client portal' }).whereIn('invoice_id', ids).select<Row[]>();
+    const [singleRow] = await paymentsOf([single]);
+    const rows = await paymentsOf(pair);
+    expect(rows.map((row) => [row.invoice_id, Number(row.amount)])).to.have.deep.members([
+      [seed.invoices.partlyPaid, 60_000],
+      [seed.invoices.credited, 20_000],
+    ]);
+    expect(rows.map((row) => row.payment_id)).to.have.members(shares.map((share) => share.host_payment_id));
+    for (const row of rows) {
+      expect(Object.keys(row).sort(), 'columns').to.deep.equal(Object.keys(singleRow!).sort());
+      expect(sameBut(row, ownPayment, checkoutId!), `invoice_payments of ${String(row.invoice_id)}`).to.deep.equal(
+        sameBut(singleRow!, ownPayment, singleCheckout.checkout_id),
+      );
+    }
+
+    // transactions: one payment row per invoice, each its share, as the payment of one wrote its own.
+    const ownTransaction = ['transaction_id', 'invoice_id', 'amount', 'created_at'];
+    const transactionsOf = (ids: string[]) =>
+      db('transactions').where({ tenant, type: 'payment' }).whereIn('invoice_id', ids).select<Row[]>();
+    const [singleTransaction] = await transactionsOf([single]);
+    const transactions = await transactionsOf(pair);
+    expect(transactions.map((row) => [row.invoice_id, Number(row.amount)])).to.have.deep.members([
+      [seed.invoices.partlyPaid, 60_000],
+      [seed.invoices.credited, 20_000],
+    ]);
+    for (const row of transactions) {
+      expect(Object.keys(row).sort(), 'columns').to.deep.equal(Object.keys(singleTransaction!).sort());
+      expect(sameBut(row, ownTransaction, checkoutId!), `transactions of ${String(row.invoice_id)}`).to.deep.equal(
+        sameBut(singleTransaction!, ownTransaction, singleCheckout.checkout_id),
+      );
+    }
   });
 
   it("refuses a login with Alga's two-factor on, saying to use Alga's sign-in, and reaches no page with the password alone", async function () {

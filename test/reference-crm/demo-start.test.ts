@@ -1,6 +1,7 @@
 // The demo as `npm start` leaves it (plugins/reference-crm/server.ts: the boot on an empty database
 // with the committed flags.json, then openDemoOfStart): the first demo client's navigation links
 // every client section of the portal, each page answering 200 with what the demo seeded for it;
+// a demo client chooses her two open invoices on the list and pays both in one demo payment;
 // the workspace the portal is off for keeps the defaults of a new workspace; an admin's later
 // choice survives the next start; after a booking the agency confirms and an approval, the demo
 // outbox holds words, never a text's key or an instant as the database keeps it.
@@ -63,6 +64,50 @@ describe('npm start: the demo shows the whole portal', function () {
     // Bookable: a service to choose, from the hours the demo seeds.
     const booking = await agent.get('/portal/demo/appointments/new').expect(200);
     expect(booking.text).to.include('Consultation');
+  });
+
+  it('lets a demo client choose both her open invoices on the list and pay them in one demo payment, both paid in the CRM', async function () {
+    const priya = crm.clientLogins.find((login) => login.workspaceSlug === 'demo' && login.email === 'priya@bluebell.test')!;
+    const agent = await signedInAgent(request.agent(crm.url), 'demo', priya);
+    const list = await agent.get('/portal/demo/invoices').expect(200);
+    const chosen = [...list.text.matchAll(/<input type="checkbox" class="record__choice" id="pay-\d+" name="invoice" value="(\d+)"/g)].map(
+      (match) => match[1]!,
+    );
+    const demo = await crm.db('workspaces').where({ slug: 'demo' }).first('id');
+    const open = await crm
+      .db('invoices')
+      .whereIn('id', chosen.map(Number))
+      .where({ workspace_id: demo.id })
+      .orderBy('number')
+      .select('id', 'number', 'status', 'currency');
+    expect(open.map((row) => [row.number, row.status, row.currency])).to.deep.equal([
+      ['INV-0004', 'overdue', 'EUR'],
+      ['INV-0011', 'sent', 'EUR'],
+    ]);
+
+    const started = await agent
+      .post('/portal/demo/invoices/pay')
+      .type('form')
+      .send(`_csrf=${encodeURIComponent(csrfFrom(list.text))}${chosen.map((id) => `&invoice=${id}`).join('')}`)
+      .expect(303);
+    const checkoutPath = String(started.headers.location);
+    expect(checkoutPath).to.match(/^\/portal\/demo\/payments\/demo\/[0-9a-f-]{36}$/);
+    const checkout = await agent.get(checkoutPath).expect(200);
+    expect(checkout.text).to.include('INV-0004: €1,440.00').and.include('INV-0011: €1,440.00').and.include('€2,880.00');
+    await agent
+      .post(checkoutPath)
+      .type('form')
+      .send({ _csrf: csrfFrom(checkout.text), action: 'pay' })
+      .expect(303);
+
+    // In the CRM's own tables: each invoice paid, by a payment of its whole amount.
+    const after = await crm.db('invoices').whereIn('id', chosen.map(Number)).orderBy('number').select('id', 'number', 'status');
+    expect(after.map((row) => [row.number, row.status])).to.deep.equal([
+      ['INV-0004', 'paid'],
+      ['INV-0011', 'paid'],
+    ]);
+    const paid = await crm.db('payments').whereIn('invoice_id', chosen.map(Number)).select('invoice_id', 'amount_cents');
+    expect(paid.map((row) => [String(row.invoice_id), Number(row.amount_cents)])).to.have.deep.members(chosen.map((id) => [id, 144_000]));
   });
 
   it('leaves every other workspace with the defaults of a new one', async function () {

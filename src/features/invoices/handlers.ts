@@ -39,7 +39,7 @@ import { addComment, loadThread, type CommentSubject, type ThreadView } from '..
 import { markRecordThreadRead } from '../messages/index.ts';
 import { bankTransferDetails } from './bank-transfer.ts';
 import { INVOICE_STATUS_FILTERS, invoiceListFilter, type InvoiceListInput, InvoiceListQuery, type PaySeveralInput } from './commands.ts';
-import { presentSeveralOutcome } from './payments/presenters.ts';
+import { presentPayOutcome, presentSeveralOutcome } from './payments/presenters.ts';
 import { payingClientOf, type PaymentService } from './payments/service.ts';
 import { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow, type InvoiceDetailView } from './presenters.ts';
 import { findReceiptPayment, receiptNumber, receiptPdfModel } from './receipts.ts';
@@ -185,7 +185,12 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
         paySeveral: paySeveral
           ? { action: listHref(`${base}/invoices/pay`, { ...filter, after: query.after }), error: form.error ?? null }
           : null,
-        outcome: returned && returned.shares.length > 1 ? presentSeveralOutcome(i18n, returned, query.cancelled) : null,
+        // One invoice chosen on the list pays alone, and comes back here too: told as its pay page tells it.
+        outcome: returned
+          ? returned.shares.length > 1
+            ? presentSeveralOutcome(i18n, returned, query.cancelled)
+            : presentPayOutcome(i18n, returned, query.cancelled)
+          : null,
       },
       status,
     );

@@ -54,7 +54,8 @@ export function presentCheckout(i18n: RequestI18n, context: PortalContext, check
           amount: i18n.fmt.money(Number(share.amount_cents), share.currency),
         }))
       : [],
-    invoiceUrl: several ? `${context.base}/invoices` : invoicePath,
+    // Back to the list with the checkout's id, which the list reads to say how the payment went.
+    invoiceUrl: several ? `${context.base}/invoices?payment=${encodeURIComponent(checkout.id)}` : invoicePath,
     backLabel: i18n.t(several ? 'payments:demo.backToInvoices' : 'payments:demo.backToInvoice'),
     payUrl: several ? `${context.base}/invoices` : `${invoicePath}/pay`,
   };

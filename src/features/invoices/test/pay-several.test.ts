@@ -1,11 +1,12 @@
 // Paying several invoices at once from the invoice list, over HTTP against the reference CRM with
 // the demo provider: the client chooses open invoices, pays their balances in one checkout, and
-// each invoice is paid in the CRM's own table by its share; a repeated callback records nothing
-// more; an invoice paid meanwhile keeps its share as unapplied while the others are recorded; the
-// same choice again goes back to the checkout already open, and forty at once open one; mixed
-// currencies, nothing chosen, too many, another company's invoice and a paid one are refused with
-// a message on the list, nothing started; without the payments permission the form is absent and
-// the route 404. The request's statements are counted.
+// each invoice is paid in the CRM's own table by its share; one chosen alone is paid alone and
+// the list says so; a repeated callback records nothing more; an invoice paid meanwhile keeps its
+// share as unapplied while the others are recorded; the same choice again goes back to the
+// checkout already open, and forty at once open one; mixed currencies, nothing chosen, too many,
+// another company's invoice and a paid one are refused with a message on the list, nothing
+// started; without the payments permission the form is absent and the route 404. The request's
+// statements are counted.
 import { expect } from 'chai';
 import { createDemoProvider } from '../payments/demo-provider.ts';
 import { SECTION_SWITCHES } from '../../../core/index.ts';
@@ -155,7 +156,9 @@ describe('paying several invoices at once', function () {
       second,
     ]);
 
-    // Back on the list from the provider: the sum received and the invoices updated.
+    // Back on the list from the provider, through the checkout's link: the sum received and the invoices updated.
+    const paidCheckout = await client.get(`/portal/demo/payments/demo/${checkoutId}`).expect(200);
+    expect(paidCheckout.text).to.include(`href="${LIST}?payment=${checkoutId}"`);
     const back = await client.get(`${LIST}?payment=${checkoutId}`).expect(200);
     expect(back.text)
       .to.include('data-outcome="paid"')
@@ -167,6 +170,15 @@ describe('paying several invoices at once', function () {
     await callback(checkoutId, 52_550).expect(200, { status: 'duplicate' });
     await callback(checkoutId, 52_550, `evt_again_${checkoutId}`).expect(200);
     expect(await h.crm.db('payments').whereIn('invoice_id', [first, second].map(Number))).to.have.length(2);
+  });
+
+  it('one invoice chosen on the list is paid alone, and the list it comes back to says so', async function () {
+    const only = await openInvoice(9_900);
+    const checkoutId = await startCheckout([only]);
+    await callback(checkoutId, 9_900).expect(200, { status: 'recorded' });
+    expect((await find(only)).status).to.equal('paid');
+    const back = await client.get(`${LIST}?payment=${checkoutId}`).expect(200);
+    expect(back.text).to.include('data-outcome="paid"').and.include('your payment of €99.00 has been received and the invoice is updated');
   });
 
   it('an invoice paid meanwhile keeps its share as unapplied; the other is recorded', async function () {
