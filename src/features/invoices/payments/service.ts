@@ -421,15 +421,16 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     > {
       const port = invoices();
       if (!port?.recordPayment) return { error: 'no_provider' };
-      const [settings, ...found] = await Promise.all([
-        findPaymentSettings(db, client.workspaceId),
-        ...invoiceIds.map((id) => port.find(client.workspaceId, client.clientId, id)),
-      ]);
-      const chosen = found as Array<InvoiceDetail | null>;
-      if (chosen.includes(null)) return { error: 'not_payable', number: null };
-      const invoicesChosen = chosen as InvoiceDetail[];
-      const unpayable = invoicesChosen.find((invoice) => !payable(invoice));
-      if (unpayable) return { error: 'not_payable', number: unpayable.number };
+      const settings = await findPaymentSettings(db, client.workspaceId);
+      // One after another, not all at once: up to 25 reads in parallel would hold as many of the
+      // pool's connections for one request; the first that cannot be paid ends the reading.
+      const invoicesChosen: InvoiceDetail[] = [];
+      for (const id of invoiceIds) {
+        const invoice = await port.find(client.workspaceId, client.clientId, id);
+        if (!invoice) return { error: 'not_payable', number: null };
+        if (!payable(invoice)) return { error: 'not_payable', number: invoice.number };
+        invoicesChosen.push(invoice);
+      }
       if (new Set(invoicesChosen.map((invoice) => invoice.currency)).size > 1) return { error: 'mixed_currencies' };
       const provider = hasWayToPay(settings, registered) ? (byId.get(settings.onlineProvider) ?? null) : null;
       if (!provider) return { error: 'no_provider' };
