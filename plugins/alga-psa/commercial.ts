@@ -13,7 +13,8 @@ import type {
   OfferStatus,
   OfferSummary,
 } from '../../src/index.ts';
-import { clampLimit, containsPattern, overdueFrom, pageOf } from '../../src/index.ts';
+import { clampLimit, pageOf } from '../../src/index.ts';
+import { balanceCentsOf, invoiceStatesOf, isDay, isPaymentAmount, listFilterArgs, offerCodesOf } from '../shared/commercial.ts';
 import { keyCursor } from './cursors.ts';
 import { parseUuid } from './ids.ts';
 import { cents, currencyOrDefault } from './money.ts';
@@ -24,7 +25,6 @@ import {
   listInvoicePayments,
   listInvoices,
   type InvoiceRow,
-  type InvoiceState,
   type InvoiceTaxStatusRow,
 } from './queries/invoices.ts';
 import { presentLetterhead } from './letterhead.ts';
@@ -126,9 +126,6 @@ function presentAlgaPayment(row: {
 
 const EMPTY = { items: [], next: null };
 
-const isDay = (value: unknown): value is string =>
-  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
-
 /** The note Alga's payment list shows for a payment the client made from the portal. */
 const PORTAL_PAYMENT_NOTE = 'Paid from the client portal';
 /** rejection_reason of a quote declined from the portal (Alga's own portal asks the client for one; the port has none). */
@@ -178,7 +175,7 @@ function presentInvoice(row: InvoiceRow): InvoiceSummary {
     currency: currencyOrDefault(row.currency_code),
     totalCents,
     paidCents,
-    balanceCents: status === 'open' ? Math.max(0, totalCents - paidCents) : 0,
+    balanceCents: balanceCentsOf(status, totalCents, paidCents),
     issueDate: row.invoice_date,
     dueDate: row.due_date,
   };
@@ -201,7 +198,7 @@ export function algaOffers(db: Knex, tenantOf: TenantOf): OffersPort {
       const tenant = tenantOf(workspaceId);
       const client = parseUuid(clientId);
       const before = keyCursor(page.after, 'timestamp');
-      const statuses = filter.status?.length ? [...new Set(filter.status.flatMap((s) => QUOTE_CODES[s] ?? []))] : undefined;
+      const statuses = offerCodesOf(filter.status, QUOTE_CODES);
       if (kind !== 'quotation' || tenant === null || client === null || before === 'invalid' || statuses?.length === 0) return EMPTY;
       const limit = clampLimit(page.limit);
       const rows = await listQuotes(db, {
@@ -210,8 +207,7 @@ export function algaOffers(db: Knex, tenantOf: TenantOf): OffersPort {
         before: before && { at: before.key, id: before.id },
         limit,
         ...(statuses ? { statuses } : {}),
-        ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
-        ...(filter.search && filter.amount ? { amount: filter.amount } : {}),
+        ...listFilterArgs(filter),
       });
       return pageOf(rows, limit, presentQuote, (row) => [row.sort_key, row.quote_id]);
     },
@@ -320,9 +316,7 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
       const tenant = tenantOf(workspaceId);
       const client = parseUuid(clientId);
       const before = keyCursor(page.after, 'timestamp');
-      const states = filter.status?.length
-        ? [...new Set(filter.status.filter((s): s is InvoiceState => s === 'open' || s === 'paid' || s === 'void'))]
-        : undefined;
+      const states = invoiceStatesOf(filter.status);
       if (tenant === null || client === null || before === 'invalid' || states?.length === 0) return EMPTY;
       const limit = clampLimit(page.limit);
       const rows = await listInvoices(db, {
@@ -331,9 +325,7 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
         before: before && { at: before.key, id: before.id },
         limit,
         ...(states ? { states } : {}),
-        ...(filter.overdue ? { overdueOn: overdueFrom() } : {}),
-        ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
-        ...(filter.search && filter.amount ? { amount: filter.amount } : {}),
+        ...listFilterArgs(filter),
       });
       return pageOf(rows, limit, presentInvoice, (row) => [row.sort_key, row.invoice_id]);
     },
@@ -393,7 +385,7 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
       const client = parseUuid(clientId);
       const id = parseUuid(invoiceId);
       if (tenant === null || client === null || id === null) return null;
-      if (!Number.isSafeInteger(payment.amountCents) || payment.amountCents <= 0) return null;
+      if (!isPaymentAmount(payment.amountCents)) return null;
       const method = METHOD_TO_ALGA[payment.method] ?? payment.method;
       const work = (trx: Knex.Transaction) =>
         recordInvoicePayment(trx, {

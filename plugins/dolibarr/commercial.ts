@@ -16,7 +16,8 @@ import type {
   OfferStatus,
   OfferSummary,
 } from '../../src/index.ts';
-import { clampLimit, containsPattern, decodeCursor, overdueFrom, pageOf } from '../../src/index.ts';
+import { clampLimit, decodeCursor, pageOf } from '../../src/index.ts';
+import { balanceCentsOf, invoiceStatesOf, isDay, isPaymentAmount, listFilterArgs, offerCodesOf } from '../shared/commercial.ts';
 import { parseId, toHostId } from './ids.ts';
 import { currencyOrDefault, toCents } from './money.ts';
 import { presentLetterhead } from './letterhead.ts';
@@ -33,7 +34,6 @@ import {
   listInvoices,
   type InvoiceDetailRow,
   type InvoiceRow,
-  type InvoiceState,
 } from './queries/invoices.ts';
 import { listUnpaidInvoices } from './queries/unpaid-invoices.ts';
 import { findLetterhead } from './queries/letterhead.ts';
@@ -64,9 +64,6 @@ const methodOf = (code: string | null | undefined): string | undefined =>
   code && Object.hasOwn(METHODS, code) ? METHODS[code] : undefined;
 
 const EMPTY = { items: [], next: null };
-
-const isDay = (value: unknown): value is string =>
-  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
 
 /** A [date, rowid] cursor of the lists below: the last row's sort key. */
 function dateCursor(after: string | null | undefined): { date: string; rowid: number } | null | 'invalid' {
@@ -129,7 +126,7 @@ function presentInvoice(row: InvoiceRow, currency: string): InvoiceSummary {
     currency,
     totalCents,
     paidCents,
-    balanceCents: status === 'open' ? Math.max(0, totalCents - paidCents) : 0,
+    balanceCents: balanceCentsOf(status, totalCents, paidCents),
     issueDate: row.datef ?? '',
     dueDate: row.date_lim_reglement,
   };
@@ -187,7 +184,7 @@ export function dolibarrOffers(db: Knex, entityOf: (workspaceId: string) => numb
       const entity = entityOf(workspaceId);
       const companyId = parseId(clientId);
       const before = dateCursor(page.after);
-      const statuses = filter.status?.length ? [...new Set(filter.status.flatMap((s) => PROPOSAL_CODES[s] ?? []))] : undefined;
+      const statuses = offerCodesOf(filter.status, PROPOSAL_CODES);
       if (kind !== 'proposal' || entity === null || companyId === null || before === 'invalid' || statuses?.length === 0) return EMPTY;
       const limit = clampLimit(page.limit);
       const [rows, currency] = await Promise.all([
@@ -197,8 +194,7 @@ export function dolibarrOffers(db: Knex, entityOf: (workspaceId: string) => numb
           before,
           limit,
           ...(statuses ? { statuses } : {}),
-          ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
-          ...(filter.search && filter.amount ? { amount: filter.amount } : {}),
+          ...listFilterArgs(filter),
         }),
         currencyOf(entity),
       ]);
@@ -304,7 +300,7 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
     // A share naming no invoice id or no whole positive amount is not applied; the others are.
     const parsed = shares.map((share) => ({ invoiceId: parseId(share.invoiceId), amountCents: share.amountCents }));
     const valid = (share: { invoiceId: number | null; amountCents: number }): share is PaymentShare =>
-      share.invoiceId !== null && Number.isSafeInteger(share.amountCents) && share.amountCents > 0;
+      share.invoiceId !== null && isPaymentAmount(share.amountCents);
     const usable = parsed.filter(valid);
     if (usable.length === 0) return none;
     const currency = await currencyOf(entity);
@@ -346,9 +342,7 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
       const entity = entityOf(workspaceId);
       const companyId = parseId(clientId);
       const before = dateCursor(page.after);
-      const states = filter.status?.length
-        ? [...new Set(filter.status.filter((s): s is InvoiceState => s === 'open' || s === 'paid' || s === 'void'))]
-        : undefined;
+      const states = invoiceStatesOf(filter.status);
       if (entity === null || companyId === null || before === 'invalid' || states?.length === 0) return EMPTY;
       const limit = clampLimit(page.limit);
       // The unpaid ones alone (the dashboard's first rows, the list's open tab) through the
@@ -364,9 +358,7 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
               before,
               limit,
               ...(states ? { states } : {}),
-              ...(filter.overdue ? { overdueOn: overdueFrom() } : {}),
-              ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
-              ...(filter.search && filter.amount ? { amount: filter.amount } : {}),
+              ...listFilterArgs(filter),
             }),
         currencyOf(entity),
       ]);

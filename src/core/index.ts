@@ -128,6 +128,7 @@ export {
   UPLOAD_ACCEPT,
   UPLOAD_KINDS,
 } from './files/file-types.ts';
+export { recordAttachmentQueries } from './files/record-attachment-queries.ts';
 export { storedUploadBytes } from './files/usage-queries.ts';
 export {
   ATTACHMENT_FIELD,

@@ -54,7 +54,7 @@ const INVOICE_STATE_SQL = {
   void: '(f.fk_statut = 3)',
 } as const;
 
-export type InvoiceState = keyof typeof INVOICE_STATE_SQL;
+type InvoiceState = keyof typeof INVOICE_STATE_SQL;
 
 /**
  * What is settled on invoice f, as Dolibarr's invoice card counts it: payments

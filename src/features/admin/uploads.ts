@@ -4,7 +4,7 @@
 // LOGO_MAX_BYTES, and it goes straight to the FileStorage port. Its type is read from its bytes
 // here (file-type, as for every other upload), so the schema only checks what was found.
 import type { RequestHandler } from 'express';
-import { detectImageType, HttpError, type ImageType, type MultipartRefusal, singleFileForm } from '../../core/index.ts';
+import { detectImageType, type ImageType, singleFileForm } from '../../core/index.ts';
 
 export const LOGO_MAX_BYTES = 512 * 1024;
 const LOGO_FIELD = 'logo';
@@ -39,28 +39,7 @@ export function storedFilename(originalName: string, contentType: string): strin
 /** Past this the request is refused outright (413), whatever the form holds. */
 const SETTINGS_FORM_MAX_BYTES = 8 * 1024 * 1024;
 
-const FIELD_LIMITS = { fields: 40, fieldSize: 8 * 1024 };
-
-const UNREADABLE = 'We could not read that form. Please try again.';
 const ONE_LOGO = 'Only one logo file can be uploaded with this form.';
-const TOO_MANY_FIELDS = 'That form had too many or too long fields.';
-
-/** What each limit the form goes past answers with; a logo past its size is not one of them (it is reported beside the fields). */
-function refusalError(refusal: MultipartRefusal): HttpError | null {
-  switch (refusal.kind) {
-    case 'fileTooLarge':
-    case 'unnamedPart':
-      return null;
-    case 'tooManyFiles':
-      return new HttpError(400, ONE_LOGO);
-    case 'bodyTooLarge':
-      return new HttpError(413, LOGO_TOO_LARGE);
-    case 'fieldTooLong':
-    case 'tooManyFields':
-    case 'tooManyParts':
-      return new HttpError(413, TOO_MANY_FIELDS);
-  }
-}
 
 /**
  * Parses a multipart settings form (readMultipart). Unlike a staff reply's form (messages/uploads.ts),
@@ -72,19 +51,13 @@ function refusalError(refusal: MultipartRefusal): HttpError | null {
 export function parseMultipartForm(): RequestHandler {
   return singleFileForm<UploadedFile>({
     field: LOGO_FIELD,
-    limits: {
-      fileSize: LOGO_MAX_BYTES,
-      files: 1,
-      fields: FIELD_LIMITS.fields,
-      parts: FIELD_LIMITS.fields + 1,
-      fieldSize: FIELD_LIMITS.fieldSize,
-      // Past this the request is refused outright: a logo can be too large and still be reported
-      // beside the other fields, but a body this size is no settings form.
-      bodyBytes: SETTINGS_FORM_MAX_BYTES,
-    },
-    refusal: refusalError,
-    otherFile: () => new HttpError(400, ONE_LOGO),
-    unreadable: UNREADABLE,
+    fileSize: LOGO_MAX_BYTES,
+    fields: 40,
+    fieldSize: 8 * 1024,
+    // Past this the request is refused outright: a logo can be too large and still be reported
+    // beside the other fields, but a body this size is no settings form.
+    bodyBytes: SETTINGS_FORM_MAX_BYTES,
+    messages: { oneFile: ONE_LOGO, bodyTooLarge: LOGO_TOO_LARGE },
     async read({ filename, mimeType, content, truncated }) {
       return {
         originalname: filename,

@@ -4,16 +4,7 @@
 // the declared type), from the same list of allowed types. The file stays in memory (at most the
 // cap, plus one byte to know it is over) until the share hands it to the host.
 import type { RequestHandler } from 'express';
-import {
-  ATTACHMENT_MAX_BYTES,
-  badRequest,
-  detectAllowedType,
-  HttpError,
-  type MultipartRefusal,
-  safeFilename,
-  sentFilename,
-  singleFileForm,
-} from '../../core/index.ts';
+import { ATTACHMENT_MAX_BYTES, detectAllowedType, safeFilename, sentFilename, singleFileForm } from '../../core/index.ts';
 
 const SHARED_FILE_FIELD = 'file';
 
@@ -28,27 +19,8 @@ export interface SharedFile {
   content: Buffer;
 }
 
-const FIELD_LIMITS = { fields: 10, fieldSize: 16 * 1024 };
-const UNREADABLE = 'We could not read that form. Please try again.';
 const ONE_FILE = 'Only one file can be shared with this form.';
-const TOO_MANY_FIELDS = 'That form had too many or too long fields.';
 const TOO_LARGE = 'The file is larger than 10 MB. Share a smaller file.';
-
-function refusalError(refusal: MultipartRefusal): HttpError | null {
-  switch (refusal.kind) {
-    case 'fileTooLarge':
-    case 'unnamedPart':
-      return null;
-    case 'tooManyFiles':
-      return new HttpError(400, ONE_FILE);
-    case 'bodyTooLarge':
-      return new HttpError(413, TOO_LARGE);
-    case 'fieldTooLong':
-    case 'tooManyFields':
-    case 'tooManyParts':
-      return new HttpError(413, TOO_MANY_FIELDS);
-  }
-}
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed.
 const withoutControls = (name: string) => name.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
@@ -56,18 +28,12 @@ const withoutControls = (name: string) => name.replace(/[\u0000-\u001f\u007f-\u0
 export function parseSharedFileForm(): RequestHandler {
   return singleFileForm<SharedFile>({
     field: SHARED_FILE_FIELD,
-    limits: {
-      // One byte past the cap is enough to know the file is too large.
-      fileSize: ATTACHMENT_MAX_BYTES + 1,
-      files: 1,
-      fields: FIELD_LIMITS.fields,
-      parts: FIELD_LIMITS.fields + 1,
-      fieldSize: FIELD_LIMITS.fieldSize,
-      bodyBytes: ATTACHMENT_MAX_BYTES + 256 * 1024,
-    },
-    refusal: refusalError,
-    otherFile: () => badRequest(ONE_FILE),
-    unreadable: UNREADABLE,
+    // One byte past the cap is enough to know the file is too large.
+    fileSize: ATTACHMENT_MAX_BYTES + 1,
+    fields: 10,
+    fieldSize: 16 * 1024,
+    bodyBytes: ATTACHMENT_MAX_BYTES + 256 * 1024,
+    messages: { oneFile: ONE_FILE, bodyTooLarge: TOO_LARGE },
     async read({ filename, content, truncated }) {
       const tooLarge = truncated || content.length > ATTACHMENT_MAX_BYTES;
       const type = tooLarge || content.length === 0 ? null : await detectAllowedType(content, filename, true).catch(() => null);

@@ -1,7 +1,7 @@
 // SQL for what the portal keeps beside a host's service and quote requests: the files the client
 // sent with one. Every statement is scoped by workspace, and a request's reads by client too.
 import type { Knex } from 'knex';
-import { ACROSS_WORKSPACES } from '../../core/index.ts';
+import { ACROSS_WORKSPACES, recordAttachmentQueries } from '../../core/index.ts';
 
 type Db = Knex | Knex.Transaction;
 
@@ -28,6 +28,19 @@ const COLUMNS = [
   'size_bytes',
   'created_at',
 ] as const;
+
+const requestAttachments = recordAttachmentQueries<RequestAttachmentRow>({
+  table: 'portal_request_attachments',
+  recordColumn: 'request_id',
+  columns: COLUMNS,
+});
+
+/** A request of the client's, in the workspace. */
+interface RequestRef {
+  workspaceId: string;
+  clientId: string;
+  requestId: string;
+}
 
 export async function insertRequestAttachments(
   db: Db,
@@ -59,36 +72,19 @@ export async function insertRequestAttachments(
   );
 }
 
-export async function listRequestAttachments(
-  db: Db,
-  args: { workspaceId: string; clientId: string; requestId: string },
-): Promise<RequestAttachmentRow[]> {
-  return db('portal_request_attachments')
-    .where({ workspace_id: args.workspaceId, client_id: args.clientId, request_id: args.requestId })
-    .orderBy([
-      { column: 'created_at', order: 'asc' },
-      { column: 'id', order: 'asc' },
-    ])
-    .select<RequestAttachmentRow[]>(COLUMNS);
+/** The request's files, as the client's page and the staff's page list them. */
+export function listRequestAttachments(db: Db, args: RequestRef): Promise<RequestAttachmentRow[]> {
+  return requestAttachments.list(db, { ...args, recordId: args.requestId });
 }
 
-export async function findRequestAttachment(
-  db: Db,
-  args: { workspaceId: string; clientId: string; requestId: string; attachmentId: string },
-): Promise<RequestAttachmentRow | null> {
-  const row = await db('portal_request_attachments')
-    .where({ workspace_id: args.workspaceId, client_id: args.clientId, request_id: args.requestId, id: args.attachmentId })
-    .first<RequestAttachmentRow | undefined>(COLUMNS);
-  return row ?? null;
+export function findRequestAttachment(db: Db, args: RequestRef & { attachmentId: string }): Promise<RequestAttachmentRow | null> {
+  return requestAttachments.find(db, { ...args, recordId: args.requestId });
 }
 
 // A person's data (personal-data.ts): the files they sent.
 
-export async function personRequestAttachments(db: Db, workspaceId: string, clientUserId: string): Promise<RequestAttachmentRow[]> {
-  return db('portal_request_attachments')
-    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
-    .orderBy('created_at')
-    .select<RequestAttachmentRow[]>(COLUMNS);
+export function personRequestAttachments(db: Db, workspaceId: string, clientUserId: string): Promise<RequestAttachmentRow[]> {
+  return requestAttachments.ofPerson(db, workspaceId, clientUserId);
 }
 
 /** Erasure: the files stay with the request (the agency's record of what was asked), no longer naming who sent them. */

@@ -1,7 +1,7 @@
 // SQL for what the portal keeps beside a host's tickets: the files attached either way and the
 // client's rating. Every statement is scoped by workspace and client.
 import type { Knex } from 'knex';
-import { ERASED_NAME } from '../../core/index.ts';
+import { ERASED_NAME, recordAttachmentQueries } from '../../core/index.ts';
 
 type Db = Knex | Knex.Transaction;
 
@@ -39,6 +39,19 @@ const ATTACHMENT_COLUMNS = [
   'created_at',
 ] as const;
 
+const ticketAttachments = recordAttachmentQueries<TicketAttachmentRow>({
+  table: 'portal_ticket_attachments',
+  recordColumn: 'ticket_id',
+  columns: ATTACHMENT_COLUMNS,
+});
+
+/** A ticket of the client's, in the workspace. */
+interface TicketRef {
+  workspaceId: string;
+  clientId: string;
+  ticketId: string;
+}
+
 export async function insertTicketAttachments(
   db: Db,
   rows: Array<{
@@ -75,27 +88,13 @@ export async function insertTicketAttachments(
     .returning<TicketAttachmentRow[]>(ATTACHMENT_COLUMNS as unknown as string[]);
 }
 
-export async function listTicketAttachments(
-  db: Db,
-  args: { workspaceId: string; clientId: string; ticketId: string },
-): Promise<TicketAttachmentRow[]> {
-  return db('portal_ticket_attachments')
-    .where({ workspace_id: args.workspaceId, client_id: args.clientId, ticket_id: args.ticketId })
-    .orderBy([
-      { column: 'created_at', order: 'asc' },
-      { column: 'id', order: 'asc' },
-    ])
-    .select<TicketAttachmentRow[]>(ATTACHMENT_COLUMNS);
+/** The ticket's files from either side, as the client's page and the staff's page list them. */
+export function listTicketAttachments(db: Db, args: TicketRef): Promise<TicketAttachmentRow[]> {
+  return ticketAttachments.list(db, { ...args, recordId: args.ticketId });
 }
 
-export async function findTicketAttachment(
-  db: Db,
-  args: { workspaceId: string; clientId: string; ticketId: string; attachmentId: string },
-): Promise<TicketAttachmentRow | null> {
-  const row = await db('portal_ticket_attachments')
-    .where({ workspace_id: args.workspaceId, client_id: args.clientId, ticket_id: args.ticketId, id: args.attachmentId })
-    .first<TicketAttachmentRow | undefined>(ATTACHMENT_COLUMNS);
-  return row ?? null;
+export function findTicketAttachment(db: Db, args: TicketRef & { attachmentId: string }): Promise<TicketAttachmentRow | null> {
+  return ticketAttachments.find(db, { ...args, recordId: args.ticketId });
 }
 
 export async function findTicketRating(
@@ -171,11 +170,8 @@ export function workspaceTicketRatings(
 
 // A person's data (personal-data.ts): what they attached and how they rated.
 
-export async function personTicketAttachments(db: Db, workspaceId: string, clientUserId: string): Promise<TicketAttachmentRow[]> {
-  return db('portal_ticket_attachments')
-    .where({ workspace_id: workspaceId, client_user_id: clientUserId })
-    .orderBy('created_at')
-    .select<TicketAttachmentRow[]>(ATTACHMENT_COLUMNS);
+export function personTicketAttachments(db: Db, workspaceId: string, clientUserId: string): Promise<TicketAttachmentRow[]> {
+  return ticketAttachments.ofPerson(db, workspaceId, clientUserId);
 }
 
 export async function personTicketRatings(db: Db, workspaceId: string, clientUserId: string): Promise<TicketRatingRow[]> {
