@@ -1,5 +1,6 @@
 // The invoices page's query string: a status filter, a search and the cursor of the page to show.
 import { z } from 'zod';
+import { ReturnFromCheckoutQuery } from './payments/commands.ts';
 import { amountSearchOf, cursorField, type Locale, searchField } from '../../core/index.ts';
 import type { InvoiceListFilter } from './port.ts';
 
@@ -20,15 +21,8 @@ export const InvoiceListQuery = z.object({
   status: z.enum(['all', ...INVOICE_STATUS_FILTERS], { error: 'Choose a status from the list.' }).default('all'),
   q: searchField,
   after: cursorField.optional(),
-  /** Back from a provider's checkout of several invoices: which one, and whether it was given up. */
-  payment: z
-    .unknown()
-    .optional()
-    .transform((value) => (typeof value === 'string' && z.uuid().safeParse(value).success ? value : null)),
-  cancelled: z
-    .unknown()
-    .optional()
-    .transform((value) => value === '1'),
+  // Back from a provider's checkout of invoices chosen on this list.
+  ...ReturnFromCheckoutQuery,
 });
 
 export type InvoiceListInput = z.infer<typeof InvoiceListQuery>;

@@ -44,18 +44,23 @@ export const DemoCheckoutCommand = z.object({ action: z.enum(['pay', 'cancel'], 
 export const PaymentIdParam = z.uuid();
 export const InvoiceIdParam = z.string().min(1).max(64);
 
-/** The pay page's query: a transfer just reported, or back from a provider's checkout (which one, given up or not). */
-export const PayPageQuery = z.object({
-  reported: z
-    .unknown()
-    .optional()
-    .transform((value) => value === '1'),
+/** A query flag: on only as '1'; anything else (absent, repeated, other text) is off. */
+const flag = z
+  .unknown()
+  .optional()
+  .transform((value) => value === '1');
+
+/**
+ * Back from a provider's checkout, on the page the client started from (the pay page, or the
+ * invoice list for several): which checkout (anything but a uuid is none), and whether it was given up.
+ */
+export const ReturnFromCheckoutQuery = {
   payment: z
     .unknown()
     .optional()
     .transform((value) => (typeof value === 'string' && z.uuid().safeParse(value).success ? value : null)),
-  cancelled: z
-    .unknown()
-    .optional()
-    .transform((value) => value === '1'),
-});
+  cancelled: flag,
+};
+
+/** The pay page's query: a transfer just reported, or back from a provider's checkout. */
+export const PayPageQuery = z.object({ reported: flag, ...ReturnFromCheckoutQuery });

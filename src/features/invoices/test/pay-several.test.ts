@@ -9,6 +9,7 @@
 // statements are counted.
 import { expect } from 'chai';
 import { createDemoProvider } from '../payments/demo-provider.ts';
+import { sendDemoCallback } from './demo-callback.ts';
 import { SECTION_SWITCHES } from '../../../core/index.ts';
 import {
   csrfFrom,
@@ -72,23 +73,8 @@ describe('paying several invoices at once', function () {
     return match![1]!;
   }
 
-  function callback(checkoutId: string, amountCents: number, eventId = `evt_${checkoutId}`) {
-    const signed = demo.signedCallback(
-      scope.workspaceId,
-      {
-        id: eventId,
-        type: 'payment.succeeded',
-        payment: { id: checkoutId, amount_cents: amountCents, currency: 'EUR', paid_at: new Date().toISOString() },
-      },
-      new Date(),
-    );
-    return h
-      .agent()
-      .post('/portal/demo/payments/callback/demo')
-      .set('Demo-Signature', signed.signature)
-      .set('Content-Type', 'application/json')
-      .send(signed.rawBody.toString());
-  }
+  const callback = (checkoutId: string, amountCents: number, eventId = `evt_${checkoutId}`) =>
+    sendDemoCallback(h, demo, { workspaceId: scope.workspaceId, checkoutId, amountCents, currency: 'EUR', eventId });
 
   /** Every switch on, online payments among them, or all but online payments. */
   async function saveSwitches(online: boolean) {

@@ -9,6 +9,7 @@
 // staff find on the record page. Query counts per request are measured here too.
 import { expect } from 'chai';
 import { createDemoProvider } from '../payments/demo-provider.ts';
+import { sendDemoCallback } from './demo-callback.ts';
 import { SECTION_SWITCHES } from '../../../core/index.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness, postFormFrom } from '../../../../test/support/portal-harness.ts';
 import { openInvoiceOf } from '../../../../test/route-matrix/payments.routes.ts';
@@ -50,23 +51,8 @@ describe('paying invoices from the portal', function () {
     return match![1]!;
   }
 
-  function callback(paymentId: string, amountCents: number, currency: string, eventId = `evt_${paymentId}`) {
-    const signed = demo.signedCallback(
-      invoice.workspaceId,
-      {
-        id: eventId,
-        type: 'payment.succeeded',
-        payment: { id: paymentId, amount_cents: amountCents, currency, paid_at: new Date().toISOString() },
-      },
-      new Date(),
-    );
-    return h
-      .agent()
-      .post('/portal/demo/payments/callback/demo')
-      .set('Demo-Signature', signed.signature)
-      .set('Content-Type', 'application/json')
-      .send(signed.rawBody.toString());
-  }
+  const callback = (paymentId: string, amountCents: number, currency: string, eventId = `evt_${paymentId}`) =>
+    sendDemoCallback(h, demo, { workspaceId: invoice.workspaceId, checkoutId: paymentId, amountCents, currency, eventId });
 
   /** A new open invoice of 500.00 for Maria's company, so each test starts from a known balance. */
   async function newOpenInvoice() {
