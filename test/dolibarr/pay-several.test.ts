@@ -242,6 +242,7 @@ describe('dolibarr binding: several invoices paid together as one Dolibarr payme
     let base: string;
 
     before(async function () {
+      // No real Dolibarr database here (no DATABASE_URL, or no schema file): `reason` says which.
       if (reason) this.skip();
       base = `/portal/${host.seed.workspaceSlug}`;
       claire = await signedInAgent(request.agent(running.url), host.seed.workspaceSlug, {
