@@ -286,6 +286,20 @@ describe('paying several invoices at once', function () {
     expect(await started()).to.equal(before);
   });
 
+  it('answers a form near the size limit, or past its field count, at once with a message', async function () {
+    const page = await client.get(LIST).expect(200);
+    const csrf = `_csrf=${encodeURIComponent(csrfFrom(page.text))}`;
+    // Twenty-six ids of 1,100 characters: about 29 KB of the 32 KB a form may hold.
+    const near = `${csrf}${Array.from({ length: 26 }, (_, n) => `&invoice=${String(n).padStart(1_100, '9')}`).join('')}`;
+    const started = Date.now();
+    const big = await client.post(`${LIST}/pay`).type('form').send(near).expect(400);
+    expect(big.text).to.include('Choose at most 25 invoices for one payment.');
+    // More fields than a form may have: refused before it is read.
+    const many = `${csrf}${Array.from({ length: 60 }, (_, n) => `&invoice=${n}`).join('')}`;
+    await client.post(`${LIST}/pay`).type('form').send(many).expect(413);
+    expect(Date.now() - started, 'both answered within seconds').to.be.below(5_000);
+  });
+
   it('without online payments: no checkboxes on the list, and the form does not exist (404)', async function () {
     const id = await openInvoice(1_000);
     await saveSwitches(false);
