@@ -287,7 +287,19 @@ export {
   SUMMARY_COUNT_LIMIT,
   type AppointmentSlot,
 } from './ports/host.ts';
-export type { CallbackInput, IgnoredCallback, PaymentProvider, UnavailableCallback, VerifiedCallback } from './ports/payment-provider.ts';
+export type {
+  CallbackInput,
+  ChargeAnswer,
+  ChargeRequest,
+  IgnoredCallback,
+  PaymentProvider,
+  SavedPaymentMethod,
+  Setup,
+  SetupCallback,
+  SetupRequest,
+  UnavailableCallback,
+  VerifiedCallback,
+} from './ports/payment-provider.ts';
 export { UNAPPLIED_PAYMENTS_PATH } from './ports/payment-provider.ts';
 export type { FeatureFlags, FileStorage, Mailer, MailMessage, OpenedFile, VirusScanner } from './ports/services.ts';
 export type { LineItem } from './ports/host.ts';

@@ -48,6 +48,80 @@ export interface VerifiedCallback {
   paidAt: Date;
 }
 
+/** A way to pay saved at the provider for later charges: a card, or a SEPA Direct Debit mandate. */
+export interface SavedPaymentMethod {
+  /** The provider's id for it (Stripe: the PaymentMethod), what later charges name. */
+  providerMethodId: string;
+  kind: 'card' | 'sepa_debit';
+  /** The card's brand ('visa') or the bank's name, for the client to recognise it. */
+  brand: string | null;
+  last4: string | null;
+  expMonth: number | null;
+  expYear: number | null;
+  /** A SEPA mandate's reference and when the client accepted it, as the provider keeps them. */
+  mandateReference: string | null;
+  mandateAcceptedAt: Date | null;
+}
+
+/** A signed event saying a setup (saving a method) ended: saved with its method, or given up. */
+export interface SetupCallback {
+  idempotencyKey: string;
+  /** The portal's id for the setup (client_payment_setups.id); the provider echoes it back. */
+  setupId: string;
+  outcome: 'saved' | 'cancelled';
+  /** The provider's customer the method is attached to. */
+  customerId: string;
+  method: SavedPaymentMethod | null;
+}
+
+export interface SetupRequest {
+  setupId: string;
+  workspaceId: string;
+  /** The provider's customer for this client company from an earlier setup, else null (one is created). */
+  customerId: string | null;
+  /** The client company's name and the person's email, for the provider's customer record. */
+  customerName: string;
+  customerEmail: string;
+  /** Which kinds the client may save: those the workspace and the provider allow. */
+  kinds: Array<SavedPaymentMethod['kind']>;
+  /** The currency the method will pay in (a SEPA mandate is in euros). */
+  currency: string;
+  returnUrl: string;
+  portalBase: string;
+  appUrl: string;
+  locale: string;
+}
+
+export interface Setup {
+  redirectUrl: string;
+  /** The provider's customer the saved method will belong to (created now when none was given). */
+  customerId: string;
+  /** The provider's id for the setup page (Stripe: the Checkout Session in setup mode). */
+  providerSetupId?: string;
+}
+
+/** A charge of a saved method without the client present (autopay). */
+export interface ChargeRequest {
+  /** The checkout the charge pays (client_payments.checkout_id): its callbacks name it, as a checkout's do. */
+  paymentId: string;
+  workspaceId: string;
+  customerId: string;
+  providerMethodId: string;
+  amountCents: number;
+  currency: string;
+  description: string;
+  /** One per invoice and attempt: the same attempt sent twice charges once. */
+  idempotencyKey: string;
+}
+
+export type ChargeAnswer =
+  /** The money is taken now (a card). */
+  | { outcome: 'succeeded'; reference: string; paidAt: Date }
+  /** Accepted; the money is confirmed by a later callback (a SEPA debit, days later). */
+  | { outcome: 'processing'; reference: string }
+  /** Refused (declined, expired, authentication needed): `reason` is the provider's, for the agency; `code` its code. */
+  | { outcome: 'failed'; reason: string; code: string | null };
+
 /** A correctly signed event that does not concern a checkout (another event type): answered 200, nothing done. */
 export interface IgnoredCallback {
   ignored: string;
@@ -79,7 +153,7 @@ export interface PaymentProvider {
   checkoutOrigins?: readonly string[];
   createCheckout(request: CheckoutRequest): Promise<Checkout>;
   /** The callback's facts when its signature is valid and fresh; null otherwise (answered 400). */
-  verifyCallback(input: CallbackInput): Promise<VerifiedCallback | IgnoredCallback | UnavailableCallback | null>;
+  verifyCallback(input: CallbackInput): Promise<VerifiedCallback | SetupCallback | IgnoredCallback | UnavailableCallback | null>;
   /**
    * Closes a checkout the provider opened, before another for the same invoice: true when it is
    * closed (or was already), false when it cannot be (the client finished it: money may be on its
@@ -93,6 +167,15 @@ export interface PaymentProvider {
   refund?(input: { workspaceId: string; reference: string; amountCents: number; currency: string; idempotencyKey: string }): Promise<{
     refundId: string;
   }>;
+  /**
+   * Saving a method for later (autopay): the provider's page where the client enters a card or
+   * accepts a SEPA mandate. Its end arrives as a SetupCallback. Absent: the provider saves nothing.
+   */
+  createSetup?(request: SetupRequest): Promise<Setup>;
+  /** Charges a saved method off-session (autopay). Throws only when the provider cannot be reached. */
+  chargeSaved?(request: ChargeRequest): Promise<ChargeAnswer>;
+  /** Removes a saved method at the provider (the client removed it, or was erased): it can never be charged again. */
+  removeMethod?(input: { workspaceId: string; customerId: string; providerMethodId: string }): Promise<void>;
   /**
    * Why the provider cannot take this workspace's payments now although the workspace chose it
    * (its own keys cannot be read), else null: the pay page says so and opens no checkout.

@@ -34,7 +34,9 @@ import {
   type PortalLogger,
   portalContext,
   type RequestMeta,
+  type SetupCallback,
   signedInClient,
+  type VerifiedCallback,
 } from '../../../core/index.ts';
 import type { InvoiceDetail, InvoicePayment, InvoicesPort, NewPayment } from '../port.ts';
 import { hasWayToPay } from './availability.ts';
@@ -111,6 +113,8 @@ export interface PaymentServiceDeps {
   logger?: PortalLogger;
   /** Called after a payment event committed, so staff notifications go out without waiting. */
   afterActivity?: () => void;
+  /** Where a provider's event that a method was saved (or a setup given up) goes: the saved methods. */
+  setups?: { complete(workspaceId: string, provider: PaymentProvider, event: SetupCallback, meta: RequestMeta): Promise<CallbackResult> };
 }
 
 export type PaymentOptions = {
@@ -372,6 +376,173 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     }
   }
 
+  /** A verified payment event, applied once per idempotency key in one transaction (see the file's head). */
+  async function applyEvent(
+    workspaceId: string,
+    provider: PaymentProvider,
+    port: InvoicesPort,
+    event: VerifiedCallback,
+    meta: RequestMeta,
+  ): Promise<CallbackResult> {
+  const result = await db.transaction(async (trx): Promise<CallbackResult> => {
+      const fresh = await claimCallback(trx, {
+        workspaceId,
+        provider: provider.id,
+        idempotencyKey: event.idempotencyKey,
+        paymentId: event.paymentId,
+        outcome: 'refused',
+      });
+      if (!fresh) return { outcome: 'duplicate' };
+      // The checkout's rows: one per invoice it pays (one for a single invoice).
+      const shares = await lockCheckoutForCallback(trx, { workspaceId, provider: provider.id, checkoutId: event.paymentId });
+      const first = shares[0];
+      if (!first) {
+        if (event.outcome === 'succeeded')
+          deps.logger?.error(
+            `${provider.id} reports ${event.amountCents} ${event.currency} taken (${event.reference}) for checkout ${event.paymentId}, which this workspace does not have`,
+            undefined,
+          );
+        return { outcome: 'refused', reason: 'unknown payment' };
+      }
+      const total = shares.reduce((sum, row) => sum + Number(row.amount_cents), 0);
+      const outcome = (value: CallbackOutcome) =>
+        setCallbackOutcome(trx, { workspaceId, provider: provider.id, idempotencyKey: event.idempotencyKey, outcome: value });
+      const activity = (row: ClientPaymentRow, name: ActivityEvent, details: Record<string, unknown>) =>
+        insertActivity(trx, {
+          workspaceId,
+          event: name,
+          clientUserId: row.client_user_id,
+          clientId: row.client_id,
+          details: {
+            invoiceId: row.invoice_id,
+            invoiceNumber: row.invoice_number,
+            currency: event.currency,
+            provider: provider.id,
+            paymentId: row.id,
+            ...(shares.length > 1 ? { checkoutId: row.checkout_id } : {}),
+            ...details,
+          },
+          ip: meta.ip,
+          userAgent: meta.userAgent,
+        });
+      /** Money taken that cannot go on an invoice: kept for staff (each share where the sum is the checkout's), logged, and staff told at once. */
+      const keepUnapplied = async (rows: ClientPaymentRow[], reason: UnappliedReason): Promise<string> => {
+        const bySharesOf = event.amountCents === total && event.currency === first.currency;
+        const kept = bySharesOf
+          ? rows.map((row) => ({ row, amountCents: Number(row.amount_cents) }))
+          : [{ row: first, amountCents: event.amountCents }];
+        let unappliedId = '';
+        for (const { row, amountCents } of kept) {
+          unappliedId = randomUUID();
+          await insertUnappliedPayment(trx, {
+            id: unappliedId,
+            workspace_id: workspaceId,
+            payment_id: row.id,
+            client_id: row.client_id,
+            invoice_id: row.invoice_id,
+            invoice_number: row.invoice_number,
+            provider: provider.id,
+            amount_cents: amountCents,
+            currency: event.currency,
+            reference: event.reference,
+            reason,
+            received_at: now(),
+          });
+          await activity(row, 'invoice.payment_unapplied', { amountCents, unappliedId, reason, reference: event.reference });
+          deps.logger?.error(
+            `payment ${row.id}: ${provider.id} took ${amountCents} ${event.currency} (${event.reference}) that could not be applied to invoice ${row.invoice_number} (${reason}); kept as unapplied ${unappliedId}`,
+            undefined,
+          );
+        }
+        for (const row of rows)
+          if (row.status !== 'recorded')
+            await completeClientPayment(trx, { workspaceId, paymentId: row.id, status: 'unapplied', hostPaymentId: null, at: now() });
+        return unappliedId;
+      };
+      const unapplied = async (reason: UnappliedReason): Promise<CallbackResult> => {
+        const unappliedId = await keepUnapplied(shares, reason);
+        await outcome('unapplied');
+        return { outcome: 'unapplied', unappliedId, reason };
+      };
+      if (first.status !== 'pending') {
+        // Taken for a checkout already closed here (expired, failed, given up): still money.
+        if (event.outcome === 'succeeded' && shares.every((row) => row.status !== 'recorded')) return unapplied('checkout_closed');
+        return { outcome: 'refused', reason: `payment already ${first.status}` };
+      }
+      // A checkout that ended unpaid: the agency reads it in the activity log, since the client
+      // may believe they paid (a bank debit refused days later) or may need a nudge.
+      const close = async (status: 'refused' | 'cancelled', activityName: 'invoice.payment_failed' | 'invoice.payment_cancelled') => {
+        for (const row of shares) {
+          await completeClientPayment(trx, { workspaceId, paymentId: row.id, status, hostPaymentId: null, at: now() });
+          await activity(row, activityName, { amountCents: Number(row.amount_cents), currency: row.currency });
+        }
+      };
+      if (event.outcome === 'cancelled') {
+        await close('cancelled', 'invoice.payment_cancelled');
+        await outcome('cancelled');
+        return { outcome: 'cancelled' };
+      }
+      if (event.outcome === 'failed') {
+        await close('refused', 'invoice.payment_failed');
+        return { outcome: 'refused', reason: 'the provider reports a failure' };
+      }
+      if (event.amountCents !== total || event.currency !== first.currency) {
+        if (event.outcome === 'succeeded') return unapplied('amount_differs');
+        for (const row of shares)
+          await completeClientPayment(trx, { workspaceId, paymentId: row.id, status: 'refused', hostPaymentId: null, at: now() });
+        deps.logger?.error(
+          `payment ${first.checkout_id} refused: ${provider.id} reports ${event.amountCents} ${event.currency}, the checkout was for ${total} ${first.currency}`,
+          undefined,
+        );
+        return { outcome: 'refused', reason: 'amount or currency differs from the checkout' };
+      }
+      if (event.outcome === 'pending') {
+        await outcome('pending');
+        return { outcome: 'pending' };
+      }
+      // Each invoice its share: recorded in the host as one payment of them all where the host
+      // writes several invoices' payment so (recordPayments), else each as an online payment of
+      // its own; an invoice paid or voided meanwhile keeps its share as unapplied, the others
+      // are recorded.
+      const paid = { method: provider.method, reference: event.reference, paidAt: event.paidAt, provider: provider.id };
+      const hostPayments =
+        shares.length > 1 && port.recordPayments
+          ? await port.recordPayments(
+              workspaceId,
+              first.client_id,
+              shares.map((row) => ({ invoiceId: row.invoice_id, amountCents: Number(row.amount_cents) })),
+              paid,
+              { trx },
+            )
+          : await recordEach(port, workspaceId, shares, paid, trx);
+      let recorded = 0;
+      let lastUnapplied: { unappliedId: string } | null = null;
+      for (const [index, row] of shares.entries()) {
+        const amountCents = Number(row.amount_cents);
+        const hostPayment = hostPayments[index] ?? null;
+        if (!hostPayment) {
+          lastUnapplied = { unappliedId: await keepUnapplied([row], 'not_applicable') };
+          continue;
+        }
+        recorded += 1;
+        await completeClientPayment(trx, {
+          workspaceId,
+          paymentId: row.id,
+          status: 'recorded',
+          hostPaymentId: hostPayment.id,
+          at: now(),
+        });
+        await activity(row, 'invoice.payment_recorded', { amountCents, hostPaymentId: hostPayment.id });
+      }
+      await outcome(recorded > 0 ? 'recorded' : 'unapplied');
+      if (recorded === 0 && lastUnapplied)
+        return { outcome: 'unapplied', unappliedId: lastUnapplied.unappliedId, reason: 'not_applicable' };
+      return { outcome: 'recorded', paymentId: first.checkout_id, invoiceId: first.invoice_id };
+    });
+    if (result.outcome === 'recorded' || result.outcome === 'unapplied') deps.afterActivity?.();
+    return result;
+  }
+
   return {
     options,
     payable,
@@ -467,163 +638,19 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       // PostgreSQL refuses) it is as unreadable as a bad signature, and nothing is recorded.
       if (!event || controlCharacterFields(event).length > 0) return { outcome: 'invalid' };
 
-      const result = await db.transaction(async (trx): Promise<CallbackResult> => {
-        const fresh = await claimCallback(trx, {
-          workspaceId,
-          provider: provider.id,
-          idempotencyKey: event.idempotencyKey,
-          paymentId: event.paymentId,
-          outcome: 'refused',
-        });
-        if (!fresh) return { outcome: 'duplicate' };
-        // The checkout's rows: one per invoice it pays (one for a single invoice).
-        const shares = await lockCheckoutForCallback(trx, { workspaceId, provider: provider.id, checkoutId: event.paymentId });
-        const first = shares[0];
-        if (!first) {
-          if (event.outcome === 'succeeded')
-            deps.logger?.error(
-              `${provider.id} reports ${event.amountCents} ${event.currency} taken (${event.reference}) for checkout ${event.paymentId}, which this workspace does not have`,
-              undefined,
-            );
-          return { outcome: 'refused', reason: 'unknown payment' };
-        }
-        const total = shares.reduce((sum, row) => sum + Number(row.amount_cents), 0);
-        const outcome = (value: CallbackOutcome) =>
-          setCallbackOutcome(trx, { workspaceId, provider: provider.id, idempotencyKey: event.idempotencyKey, outcome: value });
-        const activity = (row: ClientPaymentRow, name: ActivityEvent, details: Record<string, unknown>) =>
-          insertActivity(trx, {
-            workspaceId,
-            event: name,
-            clientUserId: row.client_user_id,
-            clientId: row.client_id,
-            details: {
-              invoiceId: row.invoice_id,
-              invoiceNumber: row.invoice_number,
-              currency: event.currency,
-              provider: provider.id,
-              paymentId: row.id,
-              ...(shares.length > 1 ? { checkoutId: row.checkout_id } : {}),
-              ...details,
-            },
-            ip: meta.ip,
-            userAgent: meta.userAgent,
-          });
-        /** Money taken that cannot go on an invoice: kept for staff (each share where the sum is the checkout's), logged, and staff told at once. */
-        const keepUnapplied = async (rows: ClientPaymentRow[], reason: UnappliedReason): Promise<string> => {
-          const bySharesOf = event.amountCents === total && event.currency === first.currency;
-          const kept = bySharesOf
-            ? rows.map((row) => ({ row, amountCents: Number(row.amount_cents) }))
-            : [{ row: first, amountCents: event.amountCents }];
-          let unappliedId = '';
-          for (const { row, amountCents } of kept) {
-            unappliedId = randomUUID();
-            await insertUnappliedPayment(trx, {
-              id: unappliedId,
-              workspace_id: workspaceId,
-              payment_id: row.id,
-              client_id: row.client_id,
-              invoice_id: row.invoice_id,
-              invoice_number: row.invoice_number,
-              provider: provider.id,
-              amount_cents: amountCents,
-              currency: event.currency,
-              reference: event.reference,
-              reason,
-              received_at: now(),
-            });
-            await activity(row, 'invoice.payment_unapplied', { amountCents, unappliedId, reason, reference: event.reference });
-            deps.logger?.error(
-              `payment ${row.id}: ${provider.id} took ${amountCents} ${event.currency} (${event.reference}) that could not be applied to invoice ${row.invoice_number} (${reason}); kept as unapplied ${unappliedId}`,
-              undefined,
-            );
-          }
-          for (const row of rows)
-            if (row.status !== 'recorded')
-              await completeClientPayment(trx, { workspaceId, paymentId: row.id, status: 'unapplied', hostPaymentId: null, at: now() });
-          return unappliedId;
-        };
-        const unapplied = async (reason: UnappliedReason): Promise<CallbackResult> => {
-          const unappliedId = await keepUnapplied(shares, reason);
-          await outcome('unapplied');
-          return { outcome: 'unapplied', unappliedId, reason };
-        };
-        if (first.status !== 'pending') {
-          // Taken for a checkout already closed here (expired, failed, given up): still money.
-          if (event.outcome === 'succeeded' && shares.every((row) => row.status !== 'recorded')) return unapplied('checkout_closed');
-          return { outcome: 'refused', reason: `payment already ${first.status}` };
-        }
-        // A checkout that ended unpaid: the agency reads it in the activity log, since the client
-        // may believe they paid (a bank debit refused days later) or may need a nudge.
-        const close = async (status: 'refused' | 'cancelled', activityName: 'invoice.payment_failed' | 'invoice.payment_cancelled') => {
-          for (const row of shares) {
-            await completeClientPayment(trx, { workspaceId, paymentId: row.id, status, hostPaymentId: null, at: now() });
-            await activity(row, activityName, { amountCents: Number(row.amount_cents), currency: row.currency });
-          }
-        };
-        if (event.outcome === 'cancelled') {
-          await close('cancelled', 'invoice.payment_cancelled');
-          await outcome('cancelled');
-          return { outcome: 'cancelled' };
-        }
-        if (event.outcome === 'failed') {
-          await close('refused', 'invoice.payment_failed');
-          return { outcome: 'refused', reason: 'the provider reports a failure' };
-        }
-        if (event.amountCents !== total || event.currency !== first.currency) {
-          if (event.outcome === 'succeeded') return unapplied('amount_differs');
-          for (const row of shares)
-            await completeClientPayment(trx, { workspaceId, paymentId: row.id, status: 'refused', hostPaymentId: null, at: now() });
-          deps.logger?.error(
-            `payment ${first.checkout_id} refused: ${provider.id} reports ${event.amountCents} ${event.currency}, the checkout was for ${total} ${first.currency}`,
-            undefined,
-          );
-          return { outcome: 'refused', reason: 'amount or currency differs from the checkout' };
-        }
-        if (event.outcome === 'pending') {
-          await outcome('pending');
-          return { outcome: 'pending' };
-        }
-        // Each invoice its share: recorded in the host as one payment of them all where the host
-        // writes several invoices' payment so (recordPayments), else each as an online payment of
-        // its own; an invoice paid or voided meanwhile keeps its share as unapplied, the others
-        // are recorded.
-        const paid = { method: provider.method, reference: event.reference, paidAt: event.paidAt, provider: provider.id };
-        const hostPayments =
-          shares.length > 1 && port.recordPayments
-            ? await port.recordPayments(
-                workspaceId,
-                first.client_id,
-                shares.map((row) => ({ invoiceId: row.invoice_id, amountCents: Number(row.amount_cents) })),
-                paid,
-                { trx },
-              )
-            : await recordEach(port, workspaceId, shares, paid, trx);
-        let recorded = 0;
-        let lastUnapplied: { unappliedId: string } | null = null;
-        for (const [index, row] of shares.entries()) {
-          const amountCents = Number(row.amount_cents);
-          const hostPayment = hostPayments[index] ?? null;
-          if (!hostPayment) {
-            lastUnapplied = { unappliedId: await keepUnapplied([row], 'not_applicable') };
-            continue;
-          }
-          recorded += 1;
-          await completeClientPayment(trx, {
-            workspaceId,
-            paymentId: row.id,
-            status: 'recorded',
-            hostPaymentId: hostPayment.id,
-            at: now(),
-          });
-          await activity(row, 'invoice.payment_recorded', { amountCents, hostPaymentId: hostPayment.id });
-        }
-        await outcome(recorded > 0 ? 'recorded' : 'unapplied');
-        if (recorded === 0 && lastUnapplied)
-          return { outcome: 'unapplied', unappliedId: lastUnapplied.unappliedId, reason: 'not_applicable' };
-        return { outcome: 'recorded', paymentId: first.checkout_id, invoiceId: first.invoice_id };
-      });
-      if (result.outcome === 'recorded' || result.outcome === 'unapplied') deps.afterActivity?.();
-      return result;
+      if ('setupId' in event) return deps.setups ? deps.setups.complete(workspaceId, provider, event, meta) : { outcome: 'ignored' };
+      return applyEvent(workspaceId, provider, port, event, meta);
+    },
+
+    /**
+     * A provider's answer to an autopay charge, recorded exactly as its callback would be (the
+     * later callback of the same charge then finds it recorded and changes nothing).
+     */
+    async applyChargeAnswer(workspaceId: string, providerId: string, event: VerifiedCallback, meta: RequestMeta): Promise<CallbackResult> {
+      const provider = byId.get(providerId);
+      const port = invoices();
+      if (!provider || !port?.recordPayment) return { outcome: 'invalid' };
+      return applyEvent(workspaceId, provider, port, event, meta);
     },
 
     /** Money taken that could not be applied, for staff (not refunded first). */
