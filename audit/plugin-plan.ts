@@ -53,8 +53,14 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
   },
   { name: 'client_payment_methods', purpose: "a client company's cards and SEPA mandates saved at the payment provider, for autopay" },
   { name: 'client_payment_setups', purpose: "a client saving a payment method on the provider's page, until the provider's event ends it" },
-  { name: 'client_autopay', purpose: "a client company's autopay enrolment and the consent it accepted (text, version, who, when, from where)" },
-  { name: 'client_autopay_charges', purpose: 'each autopay charge of an invoice, one per attempt, whose id is the idempotency key the provider sees' },
+  {
+    name: 'client_autopay',
+    purpose: "a client company's autopay enrolment and the consent it accepted (text, version, who, when, from where)",
+  },
+  {
+    name: 'client_autopay_charges',
+    purpose: 'each autopay charge of an invoice, one per attempt, whose id is the idempotency key the provider sees',
+  },
   { name: 'portal_staff_preferences', purpose: "each staff member's own language for the portal's staff pages, notifications and emails" },
   { name: 'portal_notification_reads', purpose: 'how far each staff user has read the client notifications (unread counts)' },
   { name: 'portal_notification_item_reads', purpose: 'single client notifications a staff user marked read, past how far they have read' },

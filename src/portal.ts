@@ -212,6 +212,11 @@ export interface CustomerPortal {
     reply(staff: HostStaffUser, request: { id: string; clientId: string; ref: string; title: string }, body: string): Promise<boolean>;
   };
   payments: PaymentService;
+  /**
+   * Autopay: companies' invoices charged to their saved method, on a timer; run() for tests and a
+   * host's tools. Null where the host records no payments.
+   */
+  autopay: { run(): Promise<number> } | null;
   /** Staff notifications: the list, unread counts, and the emails (dispatched on an interval). */
   notifications: Notifications;
   /**
@@ -445,6 +450,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     events: core.services.events,
     files: core.services.storage,
     payments: invoices.payments,
+    autopay: invoices.autopay ? { run: () => invoices.autopay!.runInBackground() } : null,
     notifications: notifications.notifications,
     offerReminders: { run: () => offers.reminders.run() },
     clientNotifications: {

@@ -20,7 +20,7 @@ import {
 import {
   createDemoProvider,
   DEMO_SIGNATURE_HEADER,
-  type DemoCallbackBody,
+  type DemoPaymentEvent,
   type DemoProvider,
 } from '../../src/features/invoices/payments/demo-provider.ts';
 import type { PaymentProvider } from '../../src/core/ports/payment-provider.ts';
@@ -45,7 +45,7 @@ describe('demo payment provider (callback signature)', function () {
     demo = createDemoProvider({ secret: SECRET });
   });
   const at = new Date('2026-11-22T12:00:00Z');
-  const body: DemoCallbackBody = {
+  const body: DemoPaymentEvent = {
     id: 'evt_1',
     type: 'payment.succeeded',
     payment: { id: '6f1c2a1e-8a4e-4b1a-9a59-3d7a2b7c1f00', amount_cents: 12_345, currency: 'EUR', paid_at: '2026-11-22T11:59:00Z' },
@@ -130,7 +130,7 @@ describe('demo payment provider (callback signature)', function () {
       { ...body, payment: { ...body.payment, paid_at: 'yesterday' } },
     ];
     for (const bad of cases) {
-      const signed = demo.signedCallback('1', bad as DemoCallbackBody, at);
+      const signed = demo.signedCallback('1', bad as DemoPaymentEvent, at);
       expect(verify(signed.rawBody, signed.signature), JSON.stringify(bad)).to.equal(null);
     }
     const longest = demo.signedCallback('1', { ...body, id: 'x'.repeat(100) }, at);
@@ -222,7 +222,7 @@ describe('payment service (security core)', function () {
   function callback(
     paymentId: string,
     amountCents: number,
-    options: { currency?: string; eventId?: string; type?: DemoCallbackBody['type']; workspaceId?: string } = {},
+    options: { currency?: string; eventId?: string; type?: DemoPaymentEvent['type']; workspaceId?: string } = {},
   ) {
     const signed = demo.signedCallback(
       crm.workspaceId,
@@ -529,7 +529,12 @@ describe('payment service (security core)', function () {
     await crm.db('workspaces').where(workspace).update({ iban: null });
     try {
       expect(await service.reportTransfer(client, invoiceId, { reference: 'REF-1' }, meta)).to.equal(null);
-      await savePaymentSettings(crm.db, crm.workspaceId, { bankTransferInstructions: 'IBAN DE89', onlineProvider: 'demo' }, 'staff-1');
+      await savePaymentSettings(
+        crm.db,
+        crm.workspaceId,
+        { ...DEFAULT_PAYMENT_SETTINGS, bankTransferInstructions: 'IBAN DE89', onlineProvider: 'demo' },
+        'staff-1',
+      );
       expect(await service.options(client, invoiceId)).to.deep.include({ bankTransfer: true });
       const calls = afterCalls;
       expect(await service.reportTransfer(client, invoiceId, { reference: 'REF-1' }, meta)).to.equal('reported');
@@ -551,7 +556,12 @@ describe('payment service (security core)', function () {
       expect(await service.reportTransfer(client, paid, { reference: null }, meta)).to.equal('not_payable');
       expect(await service.reportTransfer({ ...client, clientId: crm.otherClientId }, invoiceId, { reference: null }, meta)).to.equal(null);
       // Instructions of blanks only are none.
-      await savePaymentSettings(crm.db, crm.workspaceId, { bankTransferInstructions: '  \n ', onlineProvider: 'other' }, 'staff-1');
+      await savePaymentSettings(
+        crm.db,
+        crm.workspaceId,
+        { ...DEFAULT_PAYMENT_SETTINGS, bankTransferInstructions: '  \n ', onlineProvider: 'other' },
+        'staff-1',
+      );
       expect(await findPaymentSettings(crm.db, crm.workspaceId)).to.deep.equal({ bankTransferInstructions: null, onlineProvider: 'other' });
       expect(await service.options(client, invoiceId)).to.deep.include({ bankTransfer: false, provider: null });
     } finally {
@@ -582,10 +592,24 @@ describe('payment service (security core)', function () {
     );
     const header = (name: string) => (name === DEMO_SIGNATURE_HEADER ? signed.signature : undefined);
     expect((await quiet.handleCallback(crm.workspaceId, 'demo', { rawBody: signed.rawBody, header }, meta)).outcome).to.equal('recorded');
-    await savePaymentSettings(crm.db, crm.workspaceId, { bankTransferInstructions: null, onlineProvider: 'demo' }, 'staff-1');
+    await savePaymentSettings(
+      crm.db,
+      crm.workspaceId,
+      { ...DEFAULT_PAYMENT_SETTINGS, bankTransferInstructions: null, onlineProvider: 'demo' },
+      'staff-1',
+    );
     try {
-      expect(await findPaymentSettings(crm.db, crm.workspaceId)).to.deep.equal({ bankTransferInstructions: null, onlineProvider: 'demo' });
-      await savePaymentSettings(crm.db, crm.workspaceId, { bankTransferInstructions: 'IBAN DE89', onlineProvider: 'demo' }, 'staff-1');
+      expect(await findPaymentSettings(crm.db, crm.workspaceId)).to.deep.equal({
+        ...DEFAULT_PAYMENT_SETTINGS,
+        bankTransferInstructions: null,
+        onlineProvider: 'demo',
+      });
+      await savePaymentSettings(
+        crm.db,
+        crm.workspaceId,
+        { ...DEFAULT_PAYMENT_SETTINGS, bankTransferInstructions: 'IBAN DE89', onlineProvider: 'demo' },
+        'staff-1',
+      );
       expect(await findPaymentSettings(crm.db, crm.workspaceId)).to.deep.equal({
         bankTransferInstructions: 'IBAN DE89',
         onlineProvider: 'demo',

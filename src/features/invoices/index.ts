@@ -16,6 +16,10 @@ import { createStripeProvider } from './payments/stripe-provider.ts';
 import { createPaymentHandlers } from './payments/handlers.ts';
 import { paymentCallbackRoutes, paymentRoutes } from './payments/routes.ts';
 import { createPaymentService, type PaymentService } from './payments/service.ts';
+import { createPaymentMethodHandlers } from './payment-methods/handlers.ts';
+import { paymentMethodRoutes } from './payment-methods/routes.ts';
+import { createPaymentMethodsService } from './payment-methods/service.ts';
+import { type Autopay, AUTOPAY_EVERY_MS, createAutopay } from './autopay/job.ts';
 
 export type { PaymentService } from './payments/service.ts';
 export { invoiceClientPage, invoicePdfModel, presentInvoiceDetail, presentInvoiceRow } from './presenters.ts';
@@ -85,10 +89,11 @@ type Providers = ReturnType<typeof paymentProviders>;
 export function invoicesFeature(
   core: CoreServices,
   shared: { comments: CommentsPort; payments: Providers; afterPayment: () => void },
-): Feature & { payments: PaymentService; availability: PaymentAvailability } {
+): Feature & { payments: PaymentService; availability: PaymentAvailability; autopay: Autopay | null } {
   const { db, adapter, storage, workspaces, now, limiter } = core;
   const { comments, afterPayment } = shared;
   const { demo, stripe, stripeKeyStore, stripeKeys, providers, availability } = shared.payments;
+  const methods = createPaymentMethodsService({ db, providers, now, logger: core.logger, afterActivity: afterPayment });
   const payments = createPaymentService({
     db,
     adapter,
@@ -97,20 +102,47 @@ export function invoicesFeature(
     appUrl: core.config.appUrl,
     logger: core.logger,
     afterActivity: afterPayment,
+    setups: methods,
   });
   const paymentHandlers = createPaymentHandlers({ payments, demo, now });
+  const autopay = adapter.invoices?.recordPayment
+    ? createAutopay({
+        db,
+        invoices: adapter.invoices,
+        payments,
+        methods,
+        workspaces,
+        flags: core.flags,
+        mailer: core.mailer,
+        portalLinks: core.links,
+        now,
+        logger: core.logger,
+      })
+    : null;
   return {
     name: invoicesManifest.name,
     needs: { ports: ['invoices'] },
     personalData: invoicesPersonalData(db),
     payments,
     availability,
+    autopay,
     clientRoutes: adapter.invoices
       ? [
           invoiceRoutes(
             createInvoiceHandlers({ db, invoices: adapter.invoices, payments, clients: adapter.clients, comments, storage, now, limiter }),
           ),
           paymentRoutes(paymentHandlers),
+          paymentMethodRoutes(createPaymentMethodHandlers({ methods, payments, demo, config: core.config, now })),
+        ]
+      : [],
+    jobs: autopay
+      ? [
+          {
+            name: 'autopay charges',
+            everyMs: AUTOPAY_EVERY_MS,
+            run: () => void autopay.runInBackground().catch((err) => core.logger.error('autopay failed', err)),
+            idle: autopay.idle,
+          },
         ]
       : [],
     callbackRoutes: [paymentCallbackRoutes(paymentHandlers)],

@@ -5,6 +5,7 @@ import type { FeatureManifest } from '../../core/index.ts';
 import * as workspaceStripeKeys from './migrations/20261231000002_workspace_stripe_keys.ts';
 import * as unappliedPayments from './migrations/20270102000001_unapplied_payments.ts';
 import * as checkoutsOfSeveralInvoices from './migrations/20270702000001_checkouts_of_several_invoices.ts';
+import * as savedMethodsAndAutopay from './migrations/20270704000001_saved_methods_and_autopay.ts';
 
 export const invoicesManifest: FeatureManifest = {
   name: 'invoices',
@@ -14,5 +15,6 @@ export const invoicesManifest: FeatureManifest = {
     '20261231000002_workspace_stripe_keys': workspaceStripeKeys,
     '20270102000001_unapplied_payments': unappliedPayments,
     '20270702000001_checkouts_of_several_invoices': checkoutsOfSeveralInvoices,
+    '20270704000001_saved_methods_and_autopay': savedMethodsAndAutopay,
   },
 };

@@ -22,6 +22,12 @@ export const NOTIFICATION_RULES: Partial<Record<ActivityEvent, { email: EmailCha
   // Money taken that the invoice could not take (a second checkout paid, the invoice paid or voided
   // meanwhile): the agency applies it in the CRM or refunds it, and the client is waiting.
   'invoice.payment_unapplied': { email: 'immediate' },
+  // Paid with no step by the client: the agency reads it as it reads any payment.
+  'invoice.autopay_paid': { email: 'immediate' },
+  // The invoice stays open and the client was told at once; the agency may need to call.
+  'invoice.autopay_failed': { email: 'immediate' },
+  'autopay.switched_on': { email: 'digest' },
+  'autopay.switched_off': { email: 'digest' },
   'comment.added': { email: 'digest' },
   'offer.viewed': { email: 'digest' },
   'invoice.viewed': { email: 'digest' },

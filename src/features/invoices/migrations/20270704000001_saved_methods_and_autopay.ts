@@ -15,7 +15,9 @@ export async function up(knex: Knex): Promise<void> {
     t.string('client_id', 64).notNullable();
     t.string('provider', 40).notNullable();
     t.string('customer_id', 255).notNullable().comment("The provider's customer the method belongs to (one per client company).");
-    t.string('provider_method_id', 255).notNullable().comment("The provider's id for the method (Stripe: the PaymentMethod), what charges name.");
+    t.string('provider_method_id', 255)
+      .notNullable()
+      .comment("The provider's id for the method (Stripe: the PaymentMethod), what charges name.");
     t.string('kind', 16).notNullable().comment('card | sepa_debit');
     t.string('brand', 40).nullable();
     t.string('last4', 4).nullable();
@@ -89,17 +91,25 @@ export async function up(knex: Knex): Promise<void> {
     t.string('failure_code', 64).nullable();
     t.text('failure_reason').nullable();
     t.timestamp('attempted_at', { useTz: true }).notNullable();
-    t.timestamp('next_attempt_at', { useTz: true }).nullable().comment('After a failure: when the next attempt is due (the agency’s retry days); null when none is left.');
+    t.timestamp('next_attempt_at', { useTz: true })
+      .nullable()
+      .comment('After a failure: when the next attempt is due (the agency’s retry days); null when none is left.');
     t.primary(['workspace_id', 'id']);
     t.unique(['workspace_id', 'invoice_id', 'attempt'], { indexName: 'client_autopay_charges_attempt_uq' });
   });
   await addOwnedColumns(knex, 'client_payments', {
-    origin: (t) => t.string('origin', 16).notNullable().defaultTo('checkout').comment('checkout (the client paid) | autopay (charged on its own)'),
+    origin: (t) =>
+      t.string('origin', 16).notNullable().defaultTo('checkout').comment('checkout (the client paid) | autopay (charged on its own)'),
   });
   await addOwnedColumns(knex, 'portal_payment_settings', {
-    autopay_allowed: (t) => t.boolean('autopay_allowed').notNullable().defaultTo(false).comment('Clients may save a method and switch autopay on.'),
+    autopay_allowed: (t) =>
+      t.boolean('autopay_allowed').notNullable().defaultTo(false).comment('Clients may save a method and switch autopay on.'),
     autopay_retry_days: (t) =>
-      t.string('autopay_retry_days', 40).notNullable().defaultTo('1,3,7').comment('Days after a failed autopay charge to try again, e.g. "1,3,7".'),
+      t
+        .string('autopay_retry_days', 40)
+        .notNullable()
+        .defaultTo('1,3,7')
+        .comment('Days after a failed autopay charge to try again, e.g. "1,3,7".'),
   });
 }
 

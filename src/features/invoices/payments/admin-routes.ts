@@ -43,8 +43,28 @@ function paymentSettingsCommand(providerIds: readonly string[]) {
       .transform((text) => text.replace(/\r\n/g, '\n').trim())
       .transform((text) => (text === '' ? null : text)),
     onlineProvider: z.enum([NO_ONLINE_PROVIDER, ...providerIds] as [string, ...string[]], { error: CHOOSE_PROVIDER }),
+    // A checkbox: present when ticked.
+    autopayAllowed: z
+      .unknown()
+      .optional()
+      .transform((value) => value === 'on'),
+    autopayRetryDays: z
+      .string()
+      .max(40, RETRY_DAYS)
+      .transform((text) =>
+        text
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(/^\d{1,2}$/, RETRY_DAYS)).max(5, RETRY_DAYS))
+      .transform((days) => days.map(Number))
+      .refine((days) => days.every((day) => day >= 1 && day <= 60) && days.every((day, i) => i === 0 || day > days[i - 1]!), RETRY_DAYS),
   });
 }
+
+const RETRY_DAYS =
+  'Give up to five days between 1 and 60, rising, separated by commas (for example 1, 3, 7), or leave it empty for no retry.';
 
 type PaymentSettingsInput = z.infer<ReturnType<typeof paymentSettingsCommand>>;
 
@@ -126,6 +146,9 @@ export function paymentSettingsRoutes(deps: {
           ? form.values.bankTransferInstructions
           : (saved.bankTransferInstructions ?? ''),
       onlineProvider: typeof form.values?.onlineProvider === 'string' ? form.values.onlineProvider : savedProvider,
+      autopayAllowed: form.values ? form.values.autopayAllowed === 'on' : saved.autopayAllowed,
+      autopayRetryDays:
+        typeof form.values?.autopayRetryDays === 'string' ? form.values.autopayRetryDays : saved.autopayRetryDays.join(', '),
     };
     renderAdminPage(
       req,

@@ -34,6 +34,8 @@ export interface ClientPaymentRow {
   checkout_url: string | null;
   created_at: Date;
   completed_at: Date | null;
+  /** checkout: the client paid; autopay: a saved method was charged on its own. */
+  origin: 'checkout' | 'autopay';
 }
 
 const PAYMENT_COLUMNS = [
@@ -53,6 +55,7 @@ const PAYMENT_COLUMNS = [
   'checkout_url',
   'created_at',
   'completed_at',
+  'origin',
 ];
 
 export interface NewClientPayment {
@@ -67,6 +70,7 @@ export interface NewClientPayment {
   provider: string;
   amountCents: number;
   currency: string;
+  origin?: 'checkout' | 'autopay';
 }
 
 /** A checkout's rows, one per invoice, in one statement. */
@@ -83,6 +87,7 @@ export async function insertClientPayment(db: Db, ...rows: NewClientPayment[]): 
       provider: row.provider,
       amount_cents: row.amountCents,
       currency: row.currency,
+      origin: row.origin ?? 'checkout',
     })),
   );
 }
@@ -340,21 +345,40 @@ export async function markUnappliedRefunded(
 export interface PaymentSettings {
   bankTransferInstructions: string | null;
   onlineProvider: string;
+  /** Clients may save a method and switch autopay on. */
+  autopayAllowed: boolean;
+  /** Days after a failed autopay charge to try again (after the first failure, the second…). */
+  autopayRetryDays: number[];
 }
 
-export const DEFAULT_PAYMENT_SETTINGS: PaymentSettings = { bankTransferInstructions: null, onlineProvider: 'demo' };
+export const DEFAULT_PAYMENT_SETTINGS: PaymentSettings = {
+  bankTransferInstructions: null,
+  onlineProvider: 'demo',
+  autopayAllowed: false,
+  autopayRetryDays: [1, 3, 7],
+};
+
+/** "1,3,7" as stored → [1, 3, 7]; anything unreadable is left out. */
+export function parseRetryDays(text: string): number[] {
+  return text
+    .split(',')
+    .map((part) => Number(part.trim()))
+    .filter((day) => Number.isInteger(day) && day >= 1 && day <= 60);
+}
 
 export async function findPaymentSettings(db: Db, workspaceId: string): Promise<PaymentSettings> {
   const row = await db('portal_payment_settings')
     .where({ workspace_id: workspaceId })
-    .first<{ bank_transfer_instructions: string | null; online_provider: string } | undefined>([
-      'bank_transfer_instructions',
-      'online_provider',
-    ]);
+    .first<
+      | { bank_transfer_instructions: string | null; online_provider: string; autopay_allowed: boolean; autopay_retry_days: string }
+      | undefined
+    >(['bank_transfer_instructions', 'online_provider', 'autopay_allowed', 'autopay_retry_days']);
   if (!row) return { ...DEFAULT_PAYMENT_SETTINGS };
   return {
     bankTransferInstructions: row.bank_transfer_instructions?.trim() ? row.bank_transfer_instructions : null,
     onlineProvider: row.online_provider,
+    autopayAllowed: row.autopay_allowed,
+    autopayRetryDays: parseRetryDays(row.autopay_retry_days),
   };
 }
 
@@ -364,11 +388,13 @@ export async function savePaymentSettings(db: Db, workspaceId: string, settings:
       workspace_id: workspaceId,
       bank_transfer_instructions: settings.bankTransferInstructions,
       online_provider: settings.onlineProvider,
+      autopay_allowed: settings.autopayAllowed,
+      autopay_retry_days: settings.autopayRetryDays.join(','),
       updated_by_staff_id: staffId,
       updated_at: db.fn.now(),
     })
     .onConflict('workspace_id')
-    .merge(['bank_transfer_instructions', 'online_provider', 'updated_by_staff_id', 'updated_at']);
+    .merge(['bank_transfer_instructions', 'online_provider', 'autopay_allowed', 'autopay_retry_days', 'updated_by_staff_id', 'updated_at']);
 }
 
 /** A workspace's own Stripe keys as stored: sealed (secret-box.ts), with the hint the admin sees. */

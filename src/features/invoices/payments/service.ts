@@ -89,6 +89,8 @@ export function payingClientOf(res: Response): PayingClient {
 export type CallbackResult =
   | { outcome: 'recorded'; paymentId: string; invoiceId: string }
   | { outcome: 'duplicate' }
+  /** A setup's event: the method is saved. */
+  | { outcome: 'saved'; paymentMethodId: string }
   /** The client finished the checkout; the money is confirmed by a later event (a bank debit). */
   | { outcome: 'pending' }
   /** The checkout expired or was abandoned: closed, nothing recorded. */
@@ -270,6 +272,8 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           invoiceIds: shares.map((s) => s.invoice.id),
         }),
       );
+      // A saved method is being charged for one of these invoices (autopay): that payment is under way.
+      if (pending.some((rows) => rows.some((row) => row.origin === 'autopay'))) return { underWay: true };
       for (const rows of pending) {
         const first = rows[0]!;
         const age = now().getTime() - new Date(first.created_at).getTime();
@@ -384,7 +388,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     event: VerifiedCallback,
     meta: RequestMeta,
   ): Promise<CallbackResult> {
-  const result = await db.transaction(async (trx): Promise<CallbackResult> => {
+    const result = await db.transaction(async (trx): Promise<CallbackResult> => {
       const fresh = await claimCallback(trx, {
         workspaceId,
         provider: provider.id,
@@ -532,7 +536,10 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           hostPaymentId: hostPayment.id,
           at: now(),
         });
-        await activity(row, 'invoice.payment_recorded', { amountCents, hostPaymentId: hostPayment.id });
+        await activity(row, row.origin === 'autopay' ? 'invoice.autopay_paid' : 'invoice.payment_recorded', {
+          amountCents,
+          hostPaymentId: hostPayment.id,
+        });
       }
       await outcome(recorded > 0 ? 'recorded' : 'unapplied');
       if (recorded === 0 && lastUnapplied)

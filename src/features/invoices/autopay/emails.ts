@@ -1,0 +1,43 @@
+// The email a client gets at once when an automatic payment failed: what failed, whether it will be
+// tried again, and the one step to fix it (pay now, or save another method).
+import { escapeHtml, formattersFor, type HostWorkspace, type Locale, type MailMessage, translator } from '../../../core/index.ts';
+
+export function autopayFailedEmail(input: {
+  to: string;
+  workspace: HostWorkspace;
+  invoiceNumber: string;
+  amountCents: number;
+  currency: string;
+  nextAttemptAt: Date | null;
+  payUrl: string;
+  methodsUrl: string;
+  locale: Locale;
+  timeZone: string;
+}): MailMessage {
+  const t = translator(input.locale);
+  const format = formattersFor(input.locale, input.timeZone);
+  const values = {
+    workspace: input.workspace.name,
+    number: input.invoiceNumber,
+    amount: format.money(input.amountCents, input.currency),
+    date: input.nextAttemptAt ? format.day(input.nextAttemptAt) : '',
+  };
+  const lines = [
+    t('payments:autopayEmail.hello'),
+    '',
+    t('payments:autopayEmail.failed', values),
+    input.nextAttemptAt ? t('payments:autopayEmail.retry', values) : t('payments:autopayEmail.noRetry', values),
+    '',
+    t('payments:autopayEmail.payNow'),
+    input.payUrl,
+    '',
+    t('payments:autopayEmail.otherMethod'),
+    input.methodsUrl,
+  ];
+  return {
+    to: input.to,
+    subject: t('payments:autopayEmail.subject', values).slice(0, 200),
+    text: lines.join('\n'),
+    html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n'),
+  };
+}

@@ -1,0 +1,141 @@
+// SQL of the autopay job: the companies enrolled, their default method, and each invoice's charges.
+// Every statement names the workspace, and those about one company its client id.
+import type { Knex } from 'knex';
+import type { PaymentMethodRow } from '../payment-methods/queries.ts';
+
+type Db = Knex | Knex.Transaction;
+
+export interface EnrolledClient {
+  workspace_id: string;
+  client_id: string;
+  charge_on: 'issue' | 'due';
+  accepted_by_client_user_id: string;
+  accepted_at: Date;
+}
+
+/** Companies with autopay on, a page at a time in key order (the job walks them all). */
+export function enrolledClients(db: Db, after: { workspaceId: string; clientId: string } | null, limit: number): Promise<EnrolledClient[]> {
+  const query = db('client_autopay').where({ enabled: true });
+  if (after) query.andWhereRaw('(workspace_id, client_id) > (?, ?)', [after.workspaceId, after.clientId]);
+  return query
+    .orderBy([{ column: 'workspace_id' }, { column: 'client_id' }])
+    .limit(limit)
+    .select(['workspace_id', 'client_id', 'charge_on', 'accepted_by_client_user_id', 'accepted_at']);
+}
+
+export async function defaultMethodOf(db: Db, scope: { workspaceId: string; clientId: string }): Promise<PaymentMethodRow | null> {
+  const row = await db('client_payment_methods')
+    .where({ workspace_id: scope.workspaceId, client_id: scope.clientId, is_default: true })
+    .whereNull('removed_at')
+    .first(['id', 'client_id', 'provider', 'customer_id', 'provider_method_id', 'kind', 'brand', 'last4', 'exp_month', 'exp_year']);
+  return (row as PaymentMethodRow | undefined) ?? null;
+}
+
+export interface ChargeRow {
+  id: string;
+  invoice_id: string;
+  attempt: number;
+  checkout_id: string;
+  amount_cents: number;
+  currency: string;
+  status: 'in_flight' | 'succeeded' | 'processing' | 'failed';
+  attempted_at: Date;
+  next_attempt_at: Date | null;
+  /** The checkout's own state: a debit that came back refused after 'processing' reads 'refused' here. */
+  payment_status: string | null;
+}
+
+/** Each invoice's latest charge, for a company's invoices. */
+export function latestCharges(db: Db, scope: { workspaceId: string; clientId: string; invoiceIds: string[] }): Promise<ChargeRow[]> {
+  if (scope.invoiceIds.length === 0) return Promise.resolve([]);
+  return db('client_autopay_charges as c')
+    .leftJoin('client_payments as p', function () {
+      this.on('p.workspace_id', 'c.workspace_id').andOn('p.checkout_id', 'c.checkout_id');
+    })
+    .where({ 'c.workspace_id': scope.workspaceId, 'c.client_id': scope.clientId })
+    .whereIn('c.invoice_id', scope.invoiceIds)
+    .distinctOn('c.invoice_id')
+    .orderBy([{ column: 'c.invoice_id' }, { column: 'c.attempt', order: 'desc' }])
+    .select([
+      'c.id',
+      'c.invoice_id',
+      'c.attempt',
+      'c.checkout_id',
+      'c.amount_cents',
+      'c.currency',
+      'c.status',
+      'c.attempted_at',
+      'c.next_attempt_at',
+      'p.status as payment_status',
+    ]);
+}
+
+/** A new attempt; false when another instance took the same attempt first. */
+export async function insertCharge(
+  trx: Knex.Transaction,
+  row: {
+    workspaceId: string;
+    id: string;
+    clientId: string;
+    invoiceId: string;
+    invoiceNumber: string;
+    attempt: number;
+    paymentMethodId: string;
+    checkoutId: string;
+    amountCents: number;
+    currency: string;
+    at: Date;
+  },
+): Promise<boolean> {
+  const inserted = await trx('client_autopay_charges')
+    .insert({
+      workspace_id: row.workspaceId,
+      id: row.id,
+      client_id: row.clientId,
+      invoice_id: row.invoiceId,
+      invoice_number: row.invoiceNumber,
+      attempt: row.attempt,
+      payment_method_id: row.paymentMethodId,
+      checkout_id: row.checkoutId,
+      amount_cents: row.amountCents,
+      currency: row.currency,
+      status: 'in_flight',
+      attempted_at: row.at,
+    })
+    .onConflict(['workspace_id', 'invoice_id', 'attempt'])
+    .ignore()
+    .returning('id');
+  return inserted.length > 0;
+}
+
+export async function settleCharge(
+  db: Db,
+  args: {
+    workspaceId: string;
+    id: string;
+    status: 'succeeded' | 'processing' | 'failed';
+    failureCode?: string | null;
+    failureReason?: string | null;
+    nextAttemptAt?: Date | null;
+  },
+): Promise<void> {
+  await db('client_autopay_charges')
+    .where({ workspace_id: args.workspaceId, id: args.id })
+    .update({
+      status: args.status,
+      failure_code: args.failureCode ?? null,
+      failure_reason: args.failureReason?.slice(0, 1000) ?? null,
+      next_attempt_at: args.nextAttemptAt ?? null,
+    });
+}
+
+/** The person who accepted the consent, told of a failed charge: their address and language. */
+export async function consentingPerson(
+  db: Db,
+  scope: { workspaceId: string; clientUserId: string },
+): Promise<{ email: string; locale: string | null; status: string } | null> {
+  const row = await db('client_users')
+    .where({ workspace_id: scope.workspaceId, id: scope.clientUserId })
+    .first<{ email: string; locale: string | null; status: string } | undefined>(['email', 'locale', 'status']);
+  return row ?? null;
+}
