@@ -242,7 +242,8 @@ function refusal(err: unknown): ChargeAnswer {
     return {
       outcome: 'failed',
       reason: stripeError.message ?? last?.message ?? 'refused by Stripe',
-      code: stripeError.decline_code ?? stripeError.code ?? last?.decline_code ?? last?.code ?? null,
+      // The SDK sets decline_code to '' on a card error without one (an expired card).
+      code: stripeError.decline_code || stripeError.code || last?.decline_code || last?.code || null,
     };
   }
   throw err;
@@ -260,6 +261,7 @@ const ChargeIntent = z.object({
 
 /** A payment_intent.* event of a charge made by chargeStripeSaved for this workspace; ignored otherwise. */
 export function readChargeEvent(event: Stripe.Event, workspaceId: string, amounts: Amounts): VerifiedCallback | IgnoredCallback | null {
+  if ((event.data.object as { object?: unknown }).object !== 'payment_intent') return { ignored: `${event.type} about no PaymentIntent` };
   const parsed = ChargeIntent.safeParse(event.data.object);
   if (!parsed.success) return null;
   const intent = parsed.data;
