@@ -108,7 +108,7 @@ export interface StandInSetupSession {
   url: string | null;
 }
 
-export interface StandInCustomer {
+interface StandInCustomer {
   id: string;
   object: 'customer';
   created: number;
@@ -118,7 +118,7 @@ export interface StandInCustomer {
   name: string | null;
 }
 
-export interface StandInPaymentMethod {
+interface StandInPaymentMethod {
   id: string;
   object: 'payment_method';
   allow_redisplay: 'unspecified';
@@ -195,7 +195,7 @@ export interface StandInPaymentIntent {
 }
 
 /** What a saved method's page saves: a card (Visa 4242 by default) or a SEPA account (a German IBAN …3000 by default). */
-export type StandInMethodChoice =
+type StandInMethodChoice =
   | { kind: 'card'; brand?: string; last4?: string; expMonth?: number; expYear?: number }
   | { kind: 'sepa_debit'; bankCode?: string; country?: string; last4?: string };
 
