@@ -252,7 +252,8 @@ export interface StripeStandIn {
   completeSetup(sessionId: string, method: StandInMethodChoice): StandInSetupSession;
   /**
    * Makes every later off-session charge of a card fail with this code (Stripe's test cards' codes:
-   * a decline code such as insufficient_funds, or expired_card, authentication_required); null ends it.
+   * a decline code such as insufficient_funds, or expired_card, authentication_required; api_error
+   * for a 500 from Stripe itself); null ends it.
    */
   failNextCharges(methodId: string, code: string | null): void;
   /** Settles a processing PaymentIntent (a SEPA debit, days later). */
@@ -534,6 +535,9 @@ export async function startStripeStandIn(
         },
       };
     if (method.type === 'sepa_debit' && currency !== 'eur') return invalid('currency', 'SEPA Direct Debit payments must be in eur.');
+    // Stripe's own trouble (a 500): no intent, and, as Stripe keeps the answer under its key, the same again on a replay.
+    if (failing.get(method.id) === 'api_error')
+      return { status: 500, body: { error: { type: 'api_error', message: 'An unknown error occurred', code: 'unknown_error' } } };
     const intent: StandInPaymentIntent = {
       id: id('pi'),
       object: 'payment_intent',

@@ -403,7 +403,7 @@ describe('saved payment methods and autopay with Stripe (the SDK against a stand
     expect(answer).to.include({ outcome: 'failed', code: 'payment_method_not_attached' });
   });
 
-  it('throws when the keys cannot be read or Stripe cannot be reached, so the caller tries again later', async function () {
+  it('throws when the keys cannot be read, Stripe cannot be reached or answers 500, so the caller tries again later', async function () {
     const unreadable = createStripeProvider({ keys: async () => ({ source: 'workspace', unreadable: true }), apiBase: stripe.url });
     await expectRejection(unreadable.createSetup!(setupRequest()), /cannot be opened/);
     await expectRejection(unreadable.chargeSaved!(chargeRequest({ customerId: 'cus_x', providerMethodId: 'pm_x' })), /cannot be opened/);
@@ -421,6 +421,11 @@ describe('saved payment methods and autopay with Stripe (the SDK against a stand
       apiBase: deadBase,
     });
     await expectRejection(unreachable.chargeSaved!(chargeRequest(method)), /connection to Stripe/i);
+    stripe.failNextCharges(method.providerMethodId, 'api_error');
+    const intents = stripe.paymentIntents.size;
+    await expectRejection(provider.chargeSaved!(chargeRequest(method)), /An unknown error occurred/);
+    expect(stripe.paymentIntents.size).to.equal(intents);
+    stripe.failNextCharges(method.providerMethodId, null);
   });
 });
 
