@@ -15,14 +15,33 @@
 //               checkout.session.expired                             → cancelled
 //             anything else, or a session another workspace (or another application on the same
 //             Stripe account) started, is ignored.
+//   saved methods and autopay (stripe-saved-methods.ts): a Checkout Session in setup mode per
+//             setup, whose completed (or expired) event says which method was saved; off-session
+//             PaymentIntents for autopay, whose payment_intent.* events confirm a SEPA debit later.
 //   unreadable keys: a workspace whose own keys cannot be opened takes no payment at all (no
 //             checkout, events answered 503 for Stripe to send again once the secret is back).
 // The payment's reference on the host is the PaymentIntent id (pi_…): what staff search for in
 // Stripe's dashboard.
 import type Stripe from 'stripe';
 import { z } from 'zod';
-import type { CallbackInput, IgnoredCallback, PaymentProvider, UnavailableCallback, VerifiedCallback } from '../../../core/index.ts';
+import type {
+  CallbackInput,
+  IgnoredCallback,
+  PaymentProvider,
+  SetupCallback,
+  UnavailableCallback,
+  VerifiedCallback,
+} from '../../../core/index.ts';
 import { isUnreadable, type StripeKeyResolver, type StripeKeys } from './stripe-keys.ts';
+import {
+  chargeStripeSaved,
+  createStripeSetup,
+  isSetupSessionEvent,
+  readChargeEvent,
+  readSetupEvent,
+  removeStripeMethod,
+  STRIPE_CHARGE_EVENTS,
+} from './stripe-saved-methods.ts';
 
 const STRIPE_SIGNATURE_HEADER = 'Stripe-Signature';
 const UNREADABLE =
@@ -130,6 +149,8 @@ export const STRIPE_EVENTS = [
   'checkout.session.expired',
 ] as const;
 const HANDLED = new Set<string>(STRIPE_EVENTS);
+const CHARGE_EVENTS = new Set<string>(STRIPE_CHARGE_EVENTS);
+const amounts = { toStripeAmount, fromStripeAmount };
 
 export interface StripeConnection {
   ok: boolean;
@@ -261,11 +282,26 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
       return { refundId: refund.id };
     },
 
+    async createSetup(request) {
+      const keys = await keysOrThrow(request.workspaceId);
+      return createStripeSetup(await clientFor(keys.secretKey), request, checkoutLocale(request.locale));
+    },
+
+    async chargeSaved(request) {
+      const keys = await keysOrThrow(request.workspaceId);
+      return chargeStripeSaved(await clientFor(keys.secretKey), request, amounts);
+    },
+
+    async removeMethod({ workspaceId, customerId, providerMethodId }) {
+      const keys = await keysOrThrow(workspaceId);
+      await removeStripeMethod(await clientFor(keys.secretKey), { customerId, providerMethodId });
+    },
+
     async unavailable(workspaceId) {
       return isUnreadable(await options.keys(workspaceId)) ? UNREADABLE : null;
     },
 
-    async verifyCallback(input: CallbackInput): Promise<VerifiedCallback | IgnoredCallback | UnavailableCallback | null> {
+    async verifyCallback(input: CallbackInput): Promise<VerifiedCallback | SetupCallback | IgnoredCallback | UnavailableCallback | null> {
       const signature = input.header(STRIPE_SIGNATURE_HEADER);
       if (!signature || signedAhead(signature, input.now)) return null;
       const keys = await options.keys(input.workspaceId);
@@ -285,7 +321,9 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
       } catch {
         return null; // a wrong or stale signature, or a body that is not an event
       }
+      if (CHARGE_EVENTS.has(event.type)) return readChargeEvent(event, input.workspaceId, amounts);
       if (!HANDLED.has(event.type)) return { ignored: `event type ${event.type}` };
+      if (isSetupSessionEvent(event)) return readSetupEvent(await clientFor(keys.secretKey), event, input.workspaceId);
       const parsed = SessionObject.safeParse(event.data.object);
       if (!parsed.success) return null;
       const session = parsed.data;
