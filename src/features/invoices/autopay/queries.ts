@@ -1,6 +1,7 @@
 // SQL of the autopay job: the companies enrolled, their default method, and each invoice's charges.
 // Every statement names the workspace, and those about one company its client id.
 import type { Knex } from 'knex';
+import { ACROSS_WORKSPACES } from '../../../core/index.ts';
 import type { PaymentMethodRow } from '../payment-methods/queries.ts';
 
 type Db = Knex | Knex.Transaction;
@@ -15,7 +16,7 @@ export interface EnrolledClient {
 
 /** Companies with autopay on, a page at a time in key order (the job walks them all). */
 export function enrolledClients(db: Db, after: { workspaceId: string; clientId: string } | null, limit: number): Promise<EnrolledClient[]> {
-  const query = db('client_autopay').where({ enabled: true });
+  const query = db('client_autopay').comment(`${ACROSS_WORKSPACES}: the autopay job's walk over every enrolled company`).where({ enabled: true });
   if (after) query.andWhereRaw('(workspace_id, client_id) > (?, ?)', [after.workspaceId, after.clientId]);
   return query
     .orderBy([{ column: 'workspace_id' }, { column: 'client_id' }])

@@ -9,7 +9,7 @@ const MIGRATION = '20270704000001_saved_methods_and_autopay';
 
 export async function up(knex: Knex): Promise<void> {
   await createOwnedTable(knex, MIGRATION, 'client_payment_methods', (t) => {
-    t.comment("A client company's way to pay saved at a payment provider, for autopay; the card or account itself stays at the provider.");
+    t.comment('A way to pay a client company saved at a payment provider, for autopay; the card or account itself stays at the provider.');
     t.string('workspace_id', 64).notNullable();
     t.uuid('id').notNullable();
     t.string('client_id', 64).notNullable();
@@ -39,7 +39,7 @@ export async function up(knex: Knex): Promise<void> {
     'create unique index if not exists client_payment_methods_default_uq on client_payment_methods (workspace_id, client_id) where is_default and removed_at is null',
   );
   await createOwnedTable(knex, MIGRATION, 'client_payment_setups', (t) => {
-    t.comment("A client on the provider's page saving a method: opened here, ended by the provider's signed event.");
+    t.comment('A client saving a method on the page of the provider: opened here, ended by the signed event of the provider.');
     t.string('workspace_id', 64).notNullable();
     t.uuid('id').notNullable();
     t.string('client_id', 64).notNullable();
@@ -54,7 +54,7 @@ export async function up(knex: Knex): Promise<void> {
     t.primary(['workspace_id', 'id']);
   });
   await createOwnedTable(knex, MIGRATION, 'client_autopay', (t) => {
-    t.comment("A client company's autopay: on with the consent a person accepted (its text, version, who, when, from where), or off.");
+    t.comment('The autopay of a client company: on with the consent a person accepted (its text, version, who, when, from where), or off.');
     t.string('workspace_id', 64).notNullable();
     t.string('client_id', 64).notNullable();
     t.boolean('enabled').notNullable();
