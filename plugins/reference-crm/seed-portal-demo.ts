@@ -34,7 +34,7 @@ export async function seedPortalDemo(db: Knex, contacts: DemoClientLogin[]): Pro
  * The demo workspace as `npm start` first shows it: every section a client can have switched on,
  * each with what the demo seeds for it (the request catalogue, the appointment services and hours,
  * Northwind's orders, devices and contract, with the time entries behind its hours), and online
- * payments on (through the demo provider), so a newcomer's first look as a client is the whole
+ * payments on (through the demo provider, autopay offered), so a newcomer's first look as a client is the whole
  * portal, not the product's defaults for a new workspace (those sections off until an agency
  * switches them on). Only when the workspace has no portal settings yet, so an admin's later
  * choice stays; only the demo workspace, so every other workspace keeps the defaults; tests start
@@ -57,6 +57,12 @@ async function openDemoWorkspace(db: Knex, workspaceId: string): Promise<boolean
     .onConflict('workspace_id')
     .ignore()
     .returning('workspace_id');
+  // Payments through the demo provider, with autopay offered: a client can save a demo card and see
+  // an invoice paid with no step of theirs.
+  await db('portal_payment_settings')
+    .insert({ workspace_id: workspaceId, online_provider: 'demo', autopay_allowed: true })
+    .onConflict('workspace_id')
+    .ignore();
   return inserted.length > 0;
 }
 

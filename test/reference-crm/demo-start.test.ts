@@ -1,7 +1,8 @@
 // The demo as `npm start` leaves it (plugins/reference-crm/server.ts: the boot on an empty database
 // with the committed flags.json, then openDemoOfStart): the first demo client's navigation links
 // every client section of the portal, each page answering 200 with what the demo seeded for it;
-// a demo client chooses her two open invoices on the list and pays both in one demo payment;
+// a demo client chooses her two open invoices on the list and pays both in one demo payment, then
+// saves a demo card, switches autopay on, and the next invoice, due today, is paid with no step of hers;
 // the workspace the portal is off for keeps the defaults of a new workspace; an admin's later
 // choice survives the next start; after a booking the agency confirms and an approval, the demo
 // outbox holds words, never a text's key or an instant as the database keeps it.
@@ -15,6 +16,8 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { addDays, dayInZone } from '../../src/core/appointments/slots.ts';
 import { csrfFrom, type PortalHarness, signedInAgent, signedInStaffAgent } from '../support/portal-harness.ts';
 import request from 'supertest';
+import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';
+import { AUTOPAY_EVERY_MS } from '../../src/features/invoices/autopay/job.ts';
 
 /** The hrefs of the portal's navigation row (the phone menu repeats the same links). */
 function navigationLinks(html: string): string[] {
@@ -108,6 +111,46 @@ describe('npm start: the demo shows the whole portal', function () {
     ]);
     const paid = await crm.db('payments').whereIn('invoice_id', chosen.map(Number)).select('invoice_id', 'amount_cents');
     expect(paid.map((row) => [String(row.invoice_id), Number(row.amount_cents)])).to.have.deep.members(chosen.map((id) => [id, 144_000]));
+  });
+
+  it('lets a demo client save a card and switch autopay on from Invoices; an invoice issued after, due today, is paid by the next pass', async function () {
+    const priya = crm.clientLogins.find((login) => login.workspaceSlug === 'demo' && login.email === 'priya@bluebell.test')!;
+    const agent = await signedInAgent(request.agent(crm.url), 'demo', priya);
+    const list = await agent.get('/portal/demo/invoices').expect(200);
+    const link = /<a [^>]*href="([^"]+)" id="payment-methods-link">/.exec(list.text)?.[1];
+    expect(link).to.equal('/portal/demo/payment-methods');
+    const page = await agent.get(link!).expect(200);
+    const started = await agent.post('/portal/demo/payment-methods/add').type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
+    const setup = await agent.get(String(started.headers.location)).expect(200);
+    expect(setup.text).to.include('Visa ending in 4242');
+    await agent.post(String(started.headers.location)).type('form').send({ _csrf: csrfFrom(setup.text), action: 'save', method: 'card' }).expect(303);
+    const saved = await agent.get('/portal/demo/payment-methods').expect(200);
+    await agent
+      .post('/portal/demo/payment-methods/autopay')
+      .type('form')
+      .send({ _csrf: csrfFrom(saved.text), action: 'on', chargeOn: 'due', consent: 'on' })
+      .expect(303);
+    expect((await agent.get('/portal/demo/payment-methods').expect(200)).text).to.include('Autopay is on');
+
+    // The agency issues an invoice due today; the job, every AUTOPAY_EVERY_MS (within six minutes), pays it.
+    const bluebell = await crm.db('clients').where({ name: priya.clientName }).first('id', 'workspace_id');
+    const today = new Date().toISOString().slice(0, 10);
+    const issued = await createInvoice(crm.db, {
+      workspaceId: bluebell.workspace_id,
+      clientId: bluebell.id,
+      status: 'sent',
+      currency: 'EUR',
+      issueDate: today,
+      dueDate: today,
+      notes: '',
+      items: [{ description: 'December retainer', quantity: 1, unitPriceCents: 144_000 }],
+    });
+    expect(AUTOPAY_EVERY_MS).to.be.at.most(6 * 60_000);
+    expect(await crm.portal.autopay!.run()).to.equal(1);
+    const invoice = await crm.db('invoices').where({ id: issued.id }).first('status');
+    expect(invoice.status).to.equal('paid');
+    const paid = await crm.db('payments').where({ invoice_id: issued.id }).select('amount_cents');
+    expect(paid.map((row) => Number(row.amount_cents))).to.deep.equal([144_000]);
   });
 
   it('leaves every other workspace with the defaults of a new one', async function () {

@@ -253,6 +253,11 @@ describe('role crawl: a role hides a record everywhere, and a colleague changes 
         show_contracts: true,
         show_time_entries_to_clients: true,
       });
+    // Saved payment methods and autopay offered, so their page is crawled too.
+    await db('portal_payment_settings')
+      .insert({ workspace_id: workspaceId, online_provider: 'demo', autopay_allowed: true })
+      .onConflict('workspace_id')
+      .merge(['online_provider', 'autopay_allowed']);
     await h.crm.portal.workspaceChanged(workspaceId);
 
     const mariaLogin = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;

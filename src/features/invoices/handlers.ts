@@ -40,6 +40,7 @@ import { markRecordThreadRead } from '../messages/index.ts';
 import { bankTransferDetails } from './bank-transfer.ts';
 import { INVOICE_STATUS_FILTERS, invoiceListFilter, type InvoiceListInput, InvoiceListQuery, type PaySeveralInput } from './commands.ts';
 import { presentPayOutcome, presentSeveralOutcome } from './payments/presenters.ts';
+import type { PaymentMethodsService } from './payment-methods/service.ts';
 import { payingClientOf, type PaymentService } from './payments/service.ts';
 import { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow, type InvoiceDetailView } from './presenters.ts';
 import { findReceiptPayment, receiptNumber, receiptPdfModel } from './receipts.ts';
@@ -50,6 +51,8 @@ export interface InvoiceHandlerDeps {
   invoices: InvoicesPort;
   /** Paying several invoices at once from the list; null where the portal takes no payments. */
   payments: PaymentService | null;
+  /** Saved payment methods and autopay: the list links to them where the workspace offers them. */
+  methods: Pick<PaymentMethodsService, 'savingProvider' | 'settings'> | null;
   /** The letterhead of the statement of account, which belongs to no one invoice. */
   clients: ClientsPort;
   comments: CommentsPort;
@@ -150,16 +153,20 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
   ) {
     const { workspace, base, i18n, settings } = portalContext(res);
     const { user } = signedInClient(res);
-    const page = await invoices.list(workspace.id, user.client_id, invoiceListFilter(query, i18n.locale), {
-      limit: LIST_PAGE_SIZE,
-      after: query.after ?? null,
-    });
+    const paySeveral = deps.payments && invoices.recordPayment && canClient(settings, 'pay_online');
+    const [page, autopayOffered] = await Promise.all([
+      invoices.list(workspace.id, user.client_id, invoiceListFilter(query, i18n.locale), {
+        limit: LIST_PAGE_SIZE,
+        after: query.after ?? null,
+      }),
+      // One read of the payment settings, only where the person may pay online.
+      paySeveral && deps.methods ? deps.methods.settings(workspace.id).then((saved) => deps.methods!.savingProvider(saved) !== null) : false,
+    ]);
     // Back from a provider's checkout of several invoices: how that payment went.
     const returned = query.payment && deps.payments ? await deps.payments.checkout(payingClientOf(res), query.payment) : null;
     const today = i18n.fmt.isoDay(now());
     // What every link of the list keeps: the status chosen and the search.
     const filter = listParams({ status: query.status === 'all' ? undefined : query.status, q: query.q });
-    const paySeveral = deps.payments && invoices.recordPayment && canClient(settings, 'pay_online');
     const chosen = new Set(form.chosen ?? []);
     renderPortalPage(
       req,
@@ -181,6 +188,7 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
         search: presentSearch(query.q, page, listHref(`${base}/invoices`, { ...filter, q: undefined })),
         nextHref: page.next ? listHref(`${base}/invoices`, { ...filter, after: page.next }) : null,
         statementHref: `${base}/invoices/statement.pdf`,
+        methodsHref: autopayOffered ? `${base}/payment-methods` : null,
         firstHref: query.after ? listHref(`${base}/invoices`, filter) : null,
         paySeveral: paySeveral
           ? { action: listHref(`${base}/invoices/pay`, { ...filter, after: query.after }), error: form.error ?? null }

@@ -477,14 +477,15 @@ export interface PersonPaymentRow {
   status: string;
   created_at: Date;
   completed_at: Date | null;
+  origin: string;
 }
 
-/** The payments the person started, oldest first. */
+/** The payments the person started (or autopay made under their consent), oldest first. */
 export function personPayments(db: Db, workspaceId: string, clientUserId: string): Promise<PersonPaymentRow[]> {
   return db('client_payments')
     .where({ workspace_id: workspaceId, client_user_id: clientUserId })
     .orderBy('created_at')
-    .select('id', 'invoice_id', 'invoice_number', 'provider', 'amount_cents', 'currency', 'status', 'created_at', 'completed_at');
+    .select('id', 'invoice_id', 'invoice_number', 'provider', 'amount_cents', 'currency', 'status', 'created_at', 'completed_at', 'origin');
 }
 
 /**

@@ -1,0 +1,90 @@
+// SQL round trips of the payment methods page and its forms, flat as a company's methods grow:
+// the page reads the payment settings, the methods (one statement, at most 50) and the autopay
+// enrolment; making a method the default locks, reads and writes in one transaction.
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { countQueries, describeQueries, type QueryCounter } from '../../../../test/support/query-counter.ts';
+import { expectEachNamesItsWorkspace } from '../../../../test/support/shard-routing.ts';
+import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import { openInvoiceOf } from '../../../../test/route-matrix/payments.routes.ts';
+
+/** The outbox and notification workers run on their own timers; their statements are not the request's. */
+const isRequestQuery = (sql: string) => !/portal_mail_outbox|portal_notification_dispatch|^(BEGIN|COMMIT|ROLLBACK);?$/i.test(sql.trim());
+
+describe('query budgets: payment methods and autopay', function () {
+  this.timeout(60_000);
+  let h: PortalHarness;
+  let counter: QueryCounter;
+  let agent: ReturnType<PortalHarness['agent']>;
+  let scope: { workspaceId: string; clientId: string };
+
+  async function addMethods(count: number) {
+    for (let i = 0; i < count; i += 1) {
+      const id = randomUUID();
+      await h.crm.db('client_payment_methods').insert({
+        workspace_id: scope.workspaceId,
+        id,
+        client_id: scope.clientId,
+        provider: 'demo',
+        customer_id: 'demo_cus_budget',
+        provider_method_id: `demo_pm_${id}:card`,
+        kind: 'card',
+        brand: 'visa',
+        last4: String(1000 + i),
+      });
+    }
+  }
+
+  before(async function () {
+    h = await startPortalHarness();
+    const maria = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
+    const invoice = await openInvoiceOf(h.crm.db, maria.email);
+    scope = { workspaceId: invoice.workspaceId, clientId: invoice.clientId };
+    await h.crm
+      .db('portal_payment_settings')
+      .insert({ workspace_id: scope.workspaceId, online_provider: 'demo', autopay_allowed: true })
+      .onConflict('workspace_id')
+      .merge(['online_provider', 'autopay_allowed']);
+    await h.crm
+      .db('workspace_client_portal_settings')
+      .insert({ workspace_id: scope.workspaceId, allow_online_payments: true })
+      .onConflict('workspace_id')
+      .merge(['allow_online_payments']);
+    await h.crm.portal.workspaceChanged(scope.workspaceId);
+    agent = await signedInAgent(h.agent(), 'demo', maria);
+    await addMethods(1);
+    await agent.get('/portal/demo/payment-methods').expect(200);
+    counter = countQueries();
+  });
+  after(async function () {
+    counter?.stop();
+    await h?.close();
+  });
+
+  async function expectBudget(what: string, budget: number, action: () => Promise<unknown>) {
+    const counted = await counter.measure(action);
+    const own = { ...counted, sql: counted.sql.filter(isRequestQuery) };
+    own.count = own.sql.length;
+    expect(own.count, describeQueries(what, own)).to.equal(budget);
+    expectEachNamesItsWorkspace(own.sql, what);
+  }
+
+  it('the page: the session with its client user, the contact, the payment settings, the methods, autopay; the same with 30 methods', async function () {
+    await expectBudget('GET payment-methods', 5, () => agent.get('/portal/demo/payment-methods').expect(200));
+    await addMethods(29);
+    await expectBudget('GET payment-methods (30 methods)', 5, () => agent.get('/portal/demo/payment-methods').expect(200));
+  });
+
+  it('making a method the default: the session, the contact, the payment settings, then a lock, the method, two writes and the activity', async function () {
+    const page = await agent.get('/portal/demo/payment-methods').expect(200);
+    const method = await h.crm
+      .db('client_payment_methods')
+      .where({ workspace_id: scope.workspaceId, client_id: scope.clientId, is_default: false })
+      .first('id');
+    const counted = await counter.measure(() =>
+      agent.post(`/portal/demo/payment-methods/${method.id}/default`).type('form').send({ _csrf: csrfFrom(page.text) }).expect(303),
+    );
+    const own = counted.sql.filter(isRequestQuery);
+    expect(own.length, describeQueries('POST default', { ...counted, sql: own, count: own.length })).to.equal(8);
+  });
+});
