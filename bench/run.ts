@@ -119,6 +119,7 @@ export const PAGES: PageEntry[] = [
   { name: 'invoice pay page', who: 'client', path: '/portal/demo/invoices/{payable}/pay' },
   { name: 'payment receipt PDF', who: 'client', path: '/portal/demo/invoices/{paidInvoice}/receipts/{payment}.pdf' },
   { name: 'statement of account PDF', who: 'client', path: '/portal/demo/invoices/statement.pdf' },
+  { name: 'payment methods and autopay', who: 'client', path: '/portal/demo/payment-methods' },
   { name: 'public link page', who: 'anonymous', path: '/portal/demo/p/{publicLink}', spreadAddresses: true },
   { name: 'staff record page', who: 'staff', path: '/settings/client-portal/records/proposal/{clientId}/{proposal}' },
   { name: 'staff payments page', who: 'staff', path: '/settings/client-portal/payments' },

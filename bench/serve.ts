@@ -65,6 +65,12 @@ await crm
   .merge();
 // Orders on too (a workspace starts with them off).
 await crm.db('workspace_client_portal_settings').where({ workspace_id: demoClient.workspaceId }).update({ show_orders: true });
+// Saved payment methods and autopay offered, so their page is there to measure.
+await crm
+  .db('portal_payment_settings')
+  .insert({ workspace_id: demoClient.workspaceId, online_provider: 'demo', autopay_allowed: true })
+  .onConflict('workspace_id')
+  .merge(['online_provider', 'autopay_allowed']);
 await crm.portal.workspaceChanged(demoClient.workspaceId);
 const records: Record<string, string> = await benchRecords(crm.db, {
   workspaceId: demoClient.workspaceId,
