@@ -120,10 +120,18 @@ describe('npm start: the demo shows the whole portal', function () {
     const link = /<a [^>]*href="([^"]+)" id="payment-methods-link">/.exec(list.text)?.[1];
     expect(link).to.equal('/portal/demo/payment-methods');
     const page = await agent.get(link!).expect(200);
-    const started = await agent.post('/portal/demo/payment-methods/add').type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
+    const started = await agent
+      .post('/portal/demo/payment-methods/add')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) })
+      .expect(303);
     const setup = await agent.get(String(started.headers.location)).expect(200);
     expect(setup.text).to.include('Visa ending in 4242');
-    await agent.post(String(started.headers.location)).type('form').send({ _csrf: csrfFrom(setup.text), action: 'save', method: 'card' }).expect(303);
+    await agent
+      .post(String(started.headers.location))
+      .type('form')
+      .send({ _csrf: csrfFrom(setup.text), action: 'save', method: 'card' })
+      .expect(303);
     const saved = await agent.get('/portal/demo/payment-methods').expect(200);
     await agent
       .post('/portal/demo/payment-methods/autopay')

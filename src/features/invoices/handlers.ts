@@ -160,7 +160,9 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
         after: query.after ?? null,
       }),
       // One read of the payment settings, only where the person may pay online.
-      paySeveral && deps.methods ? deps.methods.settings(workspace.id).then((saved) => deps.methods!.savingProvider(saved) !== null) : false,
+      paySeveral && deps.methods
+        ? deps.methods.settings(workspace.id).then((saved) => deps.methods!.savingProvider(saved) !== null)
+        : false,
     ]);
     // Back from a provider's checkout of several invoices: how that payment went.
     const returned = query.payment && deps.payments ? await deps.payments.checkout(payingClientOf(res), query.payment) : null;

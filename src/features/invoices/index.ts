@@ -129,7 +129,17 @@ export function invoicesFeature(
     clientRoutes: adapter.invoices
       ? [
           invoiceRoutes(
-            createInvoiceHandlers({ db, invoices: adapter.invoices, payments, methods, clients: adapter.clients, comments, storage, now, limiter }),
+            createInvoiceHandlers({
+              db,
+              invoices: adapter.invoices,
+              payments,
+              methods,
+              clients: adapter.clients,
+              comments,
+              storage,
+              now,
+              limiter,
+            }),
           ),
           paymentRoutes(paymentHandlers),
           paymentMethodRoutes(createPaymentMethodHandlers({ methods, payments, demo, config: core.config, now })),

@@ -13,7 +13,10 @@ export function invoicesPersonalData(db: Knex): PersonalDataHook {
     tables: ['client_payments', 'client_payment_methods', 'client_payment_setups', 'client_autopay', 'client_autopay_charges'],
 
     async export({ workspaceId, user }) {
-      const [payments, saved] = await Promise.all([personPayments(db, workspaceId, user.id), personsPaymentMethods(db, workspaceId, user.id)]);
+      const [payments, saved] = await Promise.all([
+        personPayments(db, workspaceId, user.id),
+        personsPaymentMethods(db, workspaceId, user.id),
+      ]);
       const json = payments.map((p) => ({
         invoice: { id: p.invoice_id, number: p.invoice_number },
         provider: p.provider,

@@ -16,7 +16,9 @@ export interface EnrolledClient {
 
 /** Companies with autopay on, a page at a time in key order (the job walks them all). */
 export function enrolledClients(db: Db, after: { workspaceId: string; clientId: string } | null, limit: number): Promise<EnrolledClient[]> {
-  const query = db('client_autopay').comment(`${ACROSS_WORKSPACES}: the autopay job's walk over every enrolled company`).where({ enabled: true });
+  const query = db('client_autopay')
+    .comment(`${ACROSS_WORKSPACES}: the autopay job's walk over every enrolled company`)
+    .where({ enabled: true });
   if (after) query.andWhereRaw('(workspace_id, client_id) > (?, ?)', [after.workspaceId, after.clientId]);
   return query
     .orderBy([{ column: 'workspace_id' }, { column: 'client_id' }])

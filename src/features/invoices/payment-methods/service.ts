@@ -133,8 +133,7 @@ export function createPaymentMethodsService(deps: PaymentMethodsDeps) {
         });
         if (!fresh) return { outcome: 'duplicate' };
         const setup = await lockSetupForEvent(trx, { workspaceId, provider: provider.id, id: event.setupId });
-        if (!setup || setup.status !== 'open')
-          return { outcome: 'refused', reason: setup ? `setup already ${setup.status}` : 'unknown setup' };
+        if (setup?.status !== 'open') return { outcome: 'refused', reason: setup ? `setup already ${setup.status}` : 'unknown setup' };
         const client = { workspaceId, clientId: setup.client_id };
         await lockClientMethods(trx, client);
         const at = now();

@@ -49,7 +49,7 @@ const SetupEvent = z.object({
 
 const CallbackBody = z.union([PaymentEvent, SetupEvent]);
 
-export type DemoCallbackBody = z.infer<typeof CallbackBody>;
+type DemoCallbackBody = z.infer<typeof CallbackBody>;
 export type DemoPaymentEvent = z.infer<typeof PaymentEvent>;
 
 export interface DemoProvider extends PaymentProvider {

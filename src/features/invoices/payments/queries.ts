@@ -359,7 +359,7 @@ export const DEFAULT_PAYMENT_SETTINGS: PaymentSettings = {
 };
 
 /** "1,3,7" as stored → [1, 3, 7]; anything unreadable is left out. */
-export function parseRetryDays(text: string): number[] {
+function parseRetryDays(text: string): number[] {
   return text
     .split(',')
     .map((part) => Number(part.trim()))

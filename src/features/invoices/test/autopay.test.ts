@@ -9,7 +9,13 @@
 import { expect } from 'chai';
 import { SECTION_SWITCHES } from '../../../core/index.ts';
 import { createInvoice } from '../../../../plugins/reference-crm/queries/invoices.ts';
-import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import {
+  csrfFrom,
+  signedInAgent,
+  signedInStaffAgent,
+  startPortalHarness,
+  type PortalHarness,
+} from '../../../../test/support/portal-harness.ts';
 import { openInvoiceOf } from '../../../../test/route-matrix/payments.routes.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
@@ -47,28 +53,47 @@ describe('saved payment methods and autopay', function () {
     await staff
       .post('/settings/client-portal/payments')
       .type('form')
-      .send({ _csrf: csrfFrom(page.text), bankTransferInstructions: '', onlineProvider: 'demo', autopayAllowed: 'on', autopayRetryDays: retryDays })
+      .send({
+        _csrf: csrfFrom(page.text),
+        bankTransferInstructions: '',
+        onlineProvider: 'demo',
+        autopayAllowed: 'on',
+        autopayRetryDays: retryDays,
+      })
       .expect(303);
   }
 
   /** Saves a demo method through the demo provider's page, as the client's browser does. */
   async function saveMethod(method: 'card' | 'declining_card' | 'sepa_debit') {
     const page = await client.get(PAGE).expect(200);
-    const started = await client.post(`${PAGE}/add`).type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
+    const started = await client
+      .post(`${PAGE}/add`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) })
+      .expect(303);
     const setupUrl = started.headers.location!;
     expect(setupUrl).to.match(/\/portal\/demo\/payment-methods\/demo\/[0-9a-f-]{36}$/);
     const setup = await client.get(setupUrl).expect(200);
-    const back = await client.post(setupUrl).type('form').send({ _csrf: csrfFrom(setup.text), action: 'save', method }).expect(303);
+    const back = await client
+      .post(setupUrl)
+      .type('form')
+      .send({ _csrf: csrfFrom(setup.text), action: 'save', method })
+      .expect(303);
     const returned = await client.get(back.headers.location!).expect(200);
     expect(returned.text).to.include('The payment method is saved.');
   }
 
   async function switchOn(form: Record<string, string>, status: number) {
     const page = await client.get(PAGE).expect(200);
-    return client.post(`${PAGE}/autopay`).type('form').send({ _csrf: csrfFrom(page.text), action: 'on', ...form }).expect(status);
+    return client
+      .post(`${PAGE}/autopay`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), action: 'on', ...form })
+      .expect(status);
   }
 
-  const methodsOf = () => h.crm.db('client_payment_methods').where({ workspace_id: scope.workspaceId, client_id: scope.clientId }).whereNull('removed_at');
+  const methodsOf = () =>
+    h.crm.db('client_payment_methods').where({ workspace_id: scope.workspaceId, client_id: scope.clientId }).whereNull('removed_at');
   const activity = (event: string) => h.crm.db('client_activity_logs').where({ workspace_id: scope.workspaceId, event });
 
   before(async function () {
@@ -133,7 +158,11 @@ describe('saved payment methods and autopay', function () {
     await saveMethod('declining_card');
     const declining = (await methodsOf()).find((row) => row.last4 === '0002')!;
     const page = await client.get(PAGE).expect(200);
-    await client.post(`${PAGE}/${declining.id}/default`).type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
+    await client
+      .post(`${PAGE}/${declining.id}/default`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) })
+      .expect(303);
     const invoiceId = await newInvoice(30_000);
     const number = (await find(invoiceId)).number;
 
@@ -153,25 +182,46 @@ describe('saved payment methods and autopay', function () {
 
     // Not again before the retry day; the client can still pay by hand at once.
     expect(await h.crm.portal.autopay!.run()).to.equal(0);
-    await h.crm.db('client_autopay_charges').where({ workspace_id: scope.workspaceId, id: charge.id }).update({ next_attempt_at: new Date(Date.now() - 1000) });
+    await h.crm
+      .db('client_autopay_charges')
+      .where({ workspace_id: scope.workspaceId, id: charge.id })
+      .update({ next_attempt_at: new Date(Date.now() - 1000) });
     // The client switched back to the good card meanwhile: the retry pays.
     const good = (await methodsOf()).find((row) => row.last4 === '4242')!;
     const again = await client.get(PAGE).expect(200);
-    await client.post(`${PAGE}/${good.id}/default`).type('form').send({ _csrf: csrfFrom(again.text) }).expect(303);
+    await client
+      .post(`${PAGE}/${good.id}/default`)
+      .type('form')
+      .send({ _csrf: csrfFrom(again.text) })
+      .expect(303);
     expect(await h.crm.portal.autopay!.run()).to.equal(1);
     expect((await find(invoiceId)).status).to.equal('paid');
   });
 
   it("answers 404 for another company's method and for a method id that is not one", async function () {
     const page = await client.get(PAGE).expect(200);
-    await client.post(`${PAGE}/00000000-0000-4000-8000-000000000000/default`).type('form').send({ _csrf: csrfFrom(page.text) }).expect(404);
-    await client.post(`${PAGE}/not-a-uuid/remove`).type('form').send({ _csrf: csrfFrom(page.text) }).expect(404);
-    const priya = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email !== 'maria@northwind.test' && l.clientName !== 'Northwind')!;
+    await client
+      .post(`${PAGE}/00000000-0000-4000-8000-000000000000/default`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) })
+      .expect(404);
+    await client
+      .post(`${PAGE}/not-a-uuid/remove`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) })
+      .expect(404);
+    const priya = h.crm.clientLogins.find(
+      (l) => l.workspaceSlug === 'demo' && l.email !== 'maria@northwind.test' && l.clientName !== 'Northwind',
+    )!;
     const other = await signedInAgent(h.agent(), 'demo', priya);
     const mine = (await methodsOf())[0]!;
     const theirs = await other.get(PAGE);
     if (theirs.status === 200)
-      await other.post(`${PAGE}/${mine.id}/remove`).type('form').send({ _csrf: csrfFrom(theirs.text) }).expect(404);
+      await other
+        .post(`${PAGE}/${mine.id}/remove`)
+        .type('form')
+        .send({ _csrf: csrfFrom(theirs.text) })
+        .expect(404);
     expect((await methodsOf()).map((row) => row.id)).to.include(mine.id);
   });
 
@@ -181,7 +231,10 @@ describe('saved payment methods and autopay', function () {
     const before = (await activity('autopay.switched_on')).length;
     const answers = await Promise.all(
       Array.from({ length: 40 }, () =>
-        client.post(`${PAGE}/autopay`).type('form').send({ _csrf: csrfFrom(page.text), action: 'on', chargeOn: 'issue', consent: 'on' }),
+        client
+          .post(`${PAGE}/autopay`)
+          .type('form')
+          .send({ _csrf: csrfFrom(page.text), action: 'on', chargeOn: 'issue', consent: 'on' }),
       ),
     );
     expect(answers.filter((res) => res.status >= 500)).to.deep.equal([]);
@@ -202,7 +255,11 @@ describe('saved payment methods and autopay', function () {
   it('removing the last method switches autopay off and says so', async function () {
     for (const method of await methodsOf()) {
       const page = await client.get(PAGE).expect(200);
-      await client.post(`${PAGE}/${method.id}/remove`).type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
+      await client
+        .post(`${PAGE}/${method.id}/remove`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text) })
+        .expect(303);
     }
     const [enrolled] = await h.crm.db('client_autopay').where({ workspace_id: scope.workspaceId, client_id: scope.clientId });
     expect(enrolled.enabled).to.equal(false);

@@ -82,7 +82,11 @@ describe('query budgets: payment methods and autopay', function () {
       .where({ workspace_id: scope.workspaceId, client_id: scope.clientId, is_default: false })
       .first('id');
     const counted = await counter.measure(() =>
-      agent.post(`/portal/demo/payment-methods/${method.id}/default`).type('form').send({ _csrf: csrfFrom(page.text) }).expect(303),
+      agent
+        .post(`/portal/demo/payment-methods/${method.id}/default`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text) })
+        .expect(303),
     );
     const own = counted.sql.filter(isRequestQuery);
     expect(own.length, describeQueries('POST default', { ...counted, sql: own, count: own.length })).to.equal(8);

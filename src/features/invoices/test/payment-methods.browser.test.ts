@@ -7,7 +7,13 @@
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { openInvoiceOf } from '../../../../test/route-matrix/payments.routes.ts';
-import { expectAccessible, launchChromium, pagesClosedAfterEach, signInWithPassword, tabTo } from '../../../../test/support/browser-pages.ts';
+import {
+  expectAccessible,
+  launchChromium,
+  pagesClosedAfterEach,
+  signInWithPassword,
+  tabTo,
+} from '../../../../test/support/browser-pages.ts';
 import { startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 
 describe('payment methods and autopay in Chromium', function () {
@@ -58,7 +64,9 @@ describe('payment methods and autopay in Chromium', function () {
       await tabTo(page, 'button[value=save]');
       await Promise.all([page.waitForURL(/\/payment-methods\?setup=/), page.keyboard.press('Enter')]);
       expect(await page.textContent('#methods-setup')).to.contain('The payment method is saved.');
-      expect(await page.textContent('#saved-methods')).to.contain('Visa ending in 4242').and.contain('Used for autopay');
+      expect(await page.textContent('#saved-methods'))
+        .to.contain('Visa ending in 4242')
+        .and.contain('Used for autopay');
       await expectAccessible(page, `payment methods with a card at ${width} px`);
 
       // Without the consent ticked: the page again, the error tied to the checkbox.
@@ -76,7 +84,9 @@ describe('payment methods and autopay in Chromium', function () {
       await tabTo(page, '#autopay-on-button');
       await Promise.all([page.waitForURL(/\/payment-methods\?done=autopay_on$/), page.keyboard.press('Enter')]);
       expect(await page.textContent('#autopay-on')).to.contain('Autopay is on: new invoices are charged to Visa ending in 4242.');
-      expect(await page.textContent('#consent-record')).to.contain('maria@northwind.test').and.contain('consent version 2026-11');
+      expect(await page.textContent('#consent-record'))
+        .to.contain('maria@northwind.test')
+        .and.contain('consent version 2026-11');
       await expectAccessible(page, `autopay on at ${width} px`);
       expect(consoleErrors).to.deep.equal([]);
     });
