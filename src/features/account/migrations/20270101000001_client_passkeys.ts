@@ -13,8 +13,14 @@ export async function up(knex: Knex): Promise<void> {
     t.uuid('client_user_id').notNullable().comment('client_users.id');
     t.string('credential_id', 1400).notNullable().comment('The credential id the authenticator chose (base64url).');
     t.text('public_key').notNullable().comment('The COSE public key (base64url): public, it only verifies signatures.');
-    t.bigInteger('sign_count').notNullable().defaultTo(0).comment('The signature counter last seen; a lower one again is refused as a copy.');
-    t.string('transports', 200).notNullable().defaultTo('').comment('How the browser reaches the authenticator, comma separated (internal, hybrid, usb…).');
+    t.bigInteger('sign_count')
+      .notNullable()
+      .defaultTo(0)
+      .comment('The signature counter last seen; a lower one again is refused as a copy.');
+    t.string('transports', 200)
+      .notNullable()
+      .defaultTo('')
+      .comment('How the browser reaches the authenticator, comma separated (internal, hybrid, usb…).');
     t.string('device_type', 20).notNullable().comment('singleDevice | multiDevice (synced).');
     t.boolean('backed_up').notNullable().defaultTo(false);
     t.string('name', 100).notNullable().comment('The name the person gave it.');

@@ -3,7 +3,10 @@
 // the service.
 import { z } from 'zod';
 
-const base64url = z.string().max(8000).regex(/^[A-Za-z0-9_-]*$/);
+const base64url = z
+  .string()
+  .max(8000)
+  .regex(/^[A-Za-z0-9_-]*$/);
 
 const credentialFields = {
   id: base64url.min(1),
@@ -66,13 +69,10 @@ export const AddPasskeyCommand = z.object({
   response: jsonOf(RegistrationResponse, 'passkeys:errors.noResponse'),
 });
 
-export const RenamePasskeyCommand = z.object({ name: nameField });
-
 export const PasskeySignInCommand = z.object({
   response: jsonOf(AuthenticationResponse, 'passkeys:errors.signInFailed'),
   next: z.string().max(500).optional(),
 });
 
 export type AddPasskeyInput = z.infer<typeof AddPasskeyCommand>;
-export type RenamePasskeyInput = z.infer<typeof RenamePasskeyCommand>;
 export type PasskeySignInInput = z.infer<typeof PasskeySignInCommand>;

@@ -107,10 +107,6 @@ export async function recordPasskeyUse(
   return updated > 0;
 }
 
-export async function renamePasskey(db: Db, workspaceId: string, clientUserId: string, id: string, name: string): Promise<boolean> {
-  return (await db('client_passkeys').where({ workspace_id: workspaceId, client_user_id: clientUserId, id }).update({ name })) > 0;
-}
-
 export async function deletePasskey(db: Db, workspaceId: string, clientUserId: string, id: string): Promise<boolean> {
   return (await db('client_passkeys').where({ workspace_id: workspaceId, client_user_id: clientUserId, id }).delete()) > 0;
 }

@@ -109,7 +109,12 @@ export class PasskeyService {
    * challenge, the origin and the counter, and records the use (once: a second use of the same
    * counter loses the conditional update).
    */
-  async signIn(workspaceId: string, rp: RelyingParty, challenge: string, response: AuthenticationResponseJSON): Promise<PasskeySignInResult> {
+  async signIn(
+    workspaceId: string,
+    rp: RelyingParty,
+    challenge: string,
+    response: AuthenticationResponseJSON,
+  ): Promise<PasskeySignInResult> {
     const passkey = await findPasskeyByCredential(this.db, workspaceId, response.id);
     if (!passkey) return { ok: false, reason: 'unknown_passkey' };
     // The authenticator names the person it made the passkey for; it must be the passkey's owner.
