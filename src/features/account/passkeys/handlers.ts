@@ -99,7 +99,15 @@ export function createPasskeyHandlers(deps: PasskeyHandlerDeps) {
       res,
       'passkeys/index',
       i18n.t('passkeys:title'),
-      { passkeys: presentPasskeys(rows, i18n), errors, values, notice, full: rows.length >= MAX_PASSKEYS },
+      {
+        passkeys: presentPasskeys(rows, i18n),
+        errors,
+        values,
+        notice,
+        full: rows.length >= MAX_PASSKEYS,
+        // Its scripts: the browser library and ours, from the portal's own assets (no inline script).
+        assets: portalContext(res).assets,
+      },
       formAnswerStatus(req, status),
     );
   };

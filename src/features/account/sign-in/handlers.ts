@@ -164,6 +164,8 @@ export function createAuthHandlers(
         notice,
         singleSignOn,
         languages: languageChoices(portalI18n(res).locale),
+        // The passkey button's scripts.
+        assets: portalContext(res).assets,
       },
       formAnswerStatus(req, status ?? res.statusCode),
     );
