@@ -178,7 +178,8 @@ export function createPasskeyHandlers(deps: PasskeyHandlerDeps) {
       const { workspace } = portalContext(res);
       const i18n = portalI18n(res);
       const row = await findPasskey(db, workspace.id, signedInClient(res).user.id, String(req.params.passkeyId));
-      if (!row) return res.redirect(303, pageAddress(res));
+      // Not one of this person's passkeys (removed, or never theirs): nothing to ask about.
+      if (!row) throw notFound();
       renderPortalPage(req, res, 'passkeys/remove', i18n.t('passkeys:remove.title'), { passkey: presentPasskeys([row], i18n)[0] });
     },
 
