@@ -16,7 +16,7 @@ function head(major: number, length: number): Buffer {
 }
 
 /** The CBOR of the few kinds CTAP2 uses here: integers, byte and text strings, arrays, maps. */
-export function cbor(value: CborValue): Buffer {
+function cbor(value: CborValue): Buffer {
   if (typeof value === 'number') return value >= 0 ? head(0, value) : head(1, -1 - value);
   if (typeof value === 'string') {
     const bytes = Buffer.from(value, 'utf8');

@@ -36,6 +36,12 @@ import { CHALLENGE_MINUTES, MAX_PASSKEYS, type PasskeyService, relyingPartyAt } 
 
 const NOTICES = new Set(['added', 'removed']);
 
+/** Budgets of the passkey ceremonies' option requests, each of which writes a session. */
+const PASSKEY_LIMITS = {
+  signInOptionsPerIp: { name: 'passkey-options:ip', points: 60, windowSeconds: 15 * 60, blockSeconds: 15 * 60 },
+  ceremoniesPerPerson: { name: 'passkey-register:person', points: 30, windowSeconds: 60 * 60, blockSeconds: 60 * 60 },
+};
+
 export interface PasskeyHandlerDeps {
   db: Knex;
   passkeys: PasskeyService;
@@ -243,11 +249,5 @@ export function createPasskeyHandlers(deps: PasskeyHandlerDeps) {
     },
   };
 }
-
-/** Budgets of the passkey ceremonies' option requests, each of which writes a session. */
-export const PASSKEY_LIMITS = {
-  signInOptionsPerIp: { name: 'passkey-options:ip', points: 60, windowSeconds: 15 * 60, blockSeconds: 15 * 60 },
-  ceremoniesPerPerson: { name: 'passkey-register:person', points: 30, windowSeconds: 60 * 60, blockSeconds: 60 * 60 },
-};
 
 export type PasskeyHandlers = ReturnType<typeof createPasskeyHandlers>;
