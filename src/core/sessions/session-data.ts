@@ -54,10 +54,10 @@ export interface PendingSingleSignOn {
   startedAt: string;
 }
 
-/** A passkey ceremony's challenge, bound to its workspace, its purpose and (registering) its person. */
+/** A passkey ceremony's challenge, bound to its workspace, its purpose and (registering, or as a second factor) its person. */
 export interface PasskeyChallenge {
   workspaceId: string;
-  purpose: 'register' | 'sign-in';
+  purpose: 'register' | 'sign-in' | 'second-factor';
   clientUserId?: string;
   challenge: string;
   startedAt: string;

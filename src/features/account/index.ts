@@ -50,6 +50,8 @@ export function accountFeature(
     identity,
     sessions: sessionLifecycle,
     signInCompleted: (workspace, user, method, meta) => auth.signInCompleted(workspace, user, method, meta),
+    // Made below; asked only once requests arrive.
+    passkeyOffered: (workspaceId, clientUserId) => passkeys.secondFactorOffered(workspaceId, clientUserId),
     now,
   });
   const signIn = createAuthHandlers(auth, createPasswordAuthenticator(auth), sessionLifecycle, now, {
@@ -65,6 +67,7 @@ export function accountFeature(
     limiter,
     appUrl: config.appUrl,
     completeSignIn: twoFactorHandlers.completeSignIn,
+    sessions: sessionLifecycle,
     recordSignIn: metrics.signIn,
     ...(options.singleSignOn ? { singleSignOn: options.singleSignOn } : {}),
     now,

@@ -22,13 +22,15 @@ import {
   type RateLimiter,
   renderPortalPage,
   requestMeta,
+  safeNext,
+  type SessionLifecycle,
   SIGN_IN_LIMITS,
   signedInClient,
   tooManyRequests,
 } from '../../../core/index.ts';
 import type { AuthService } from '../sign-in/auth-service.ts';
 import type { SingleSignOnHooks } from '../sign-in/handlers.ts';
-import type { TwoFactorHandlers } from '../two-factor/handlers.ts';
+import { pendingSecondFactorOf, type TwoFactorHandlers } from '../two-factor/handlers.ts';
 import type { AddPasskeyInput, PasskeySignInInput } from './commands.ts';
 import { presentPasskeys } from './presenters.ts';
 import { countPasskeys, deletePasskey, findPasskey, listPasskeys } from './queries.ts';
@@ -49,6 +51,7 @@ export interface PasskeyHandlerDeps {
   limiter: RateLimiter;
   appUrl: string;
   completeSignIn: TwoFactorHandlers['completeSignIn'];
+  sessions: SessionLifecycle;
   recordSignIn?: (method: 'passkey', outcome: 'success' | 'failure' | 'limited') => void;
   singleSignOn?: Pick<SingleSignOnHooks, 'passwordAndCodeAllowed'>;
   now: () => Date;
@@ -125,6 +128,19 @@ export function createPasskeyHandlers(deps: PasskeyHandlerDeps) {
     const query = new URLSearchParams({ passkey: reason, ...(typeof next === 'string' && next ? { next } : {}) });
     // A plain form post (our script submits the form): back to the page, which names the reason.
     return res.redirect(303, `${base}/sign-in?${query.toString()}`);
+  };
+
+  const twoFactorPage = (res: Response, reason?: 'failed' | 'expired') =>
+    res.redirect(303, `${portalContext(res).base}/sign-in/two-factor${reason ? `?passkey=${reason}` : ''}`);
+
+  /** The person of a pending second factor, with their passkeys, where they may use them. */
+  const pendingWithPasskeys = async (req: Request, res: Response) => {
+    const { workspace } = portalContext(res);
+    const pending = pendingSecondFactorOf(req, res, now());
+    if (!pending) return null;
+    const user = await findClientUserById(db, workspace.id, pending.clientUserId);
+    if (!user || !mayUsePortal(user.status) || !(await allowedFor(workspace.id, user))) return null;
+    return { pending, user };
   };
 
   return {
@@ -206,6 +222,52 @@ export function createPasskeyHandlers(deps: PasskeyHandlerDeps) {
       holdChallenge(req, res, 'sign-in', options.challenge);
       sendOptions(res, options);
     },
+
+    /** Whether the second-factor page offers this person's passkeys. */
+    secondFactorOffered: async (workspaceId: string, clientUserId: string) => {
+      if ((await countPasskeys(db, workspaceId, clientUserId)) === 0) return false;
+      const user = await findClientUserById(db, workspaceId, clientUserId);
+      return user !== null && (await allowedFor(workspaceId, user));
+    },
+
+    /** Request options for the pending person's own passkeys, as their second factor. */
+    secondFactorOptions: async (req: Request, res: Response) => {
+      const limited = await limiter.consume(PASSKEY_LIMITS.signInOptionsPerIp, req.ip ?? 'unknown');
+      if (!limited.allowed) throw tooManyRequests(limited.retryAfterSeconds, portalI18n(res).t);
+      const who = await pendingWithPasskeys(req, res);
+      const rows = who ? await listPasskeys(db, who.user.workspace_id, who.user.id) : [];
+      if (!who || rows.length === 0) throw notFound();
+      const options = await passkeys.secondFactorOptions(relyingParty(req, res), rows);
+      holdChallenge(req, res, 'second-factor', options.challenge, who.user.id);
+      sendOptions(res, options);
+    },
+
+    /**
+     * A passkey in place of the app's code: it must be one of the pending person's own. Holding it is
+     * the second factor (the password, code or link was the first), checked once like the code.
+     */
+    secondFactor: async (req: Request, res: Response) => {
+      const input = req.body as PasskeySignInInput;
+      const { workspace, base } = portalContext(res);
+      const who = await pendingWithPasskeys(req, res);
+      if (!who) return res.redirect(303, `${base}/sign-in`);
+      const { pending, user } = who;
+      const limited = await limiter.consume(SIGN_IN_LIMITS.attemptsPerIp, req.ip ?? 'unknown');
+      if (!limited.allowed) throw tooManyRequests(limited.retryAfterSeconds, portalI18n(res).t);
+      const actor = { workspace, user, meta: requestMeta(req) };
+      const challenge = takeChallenge(req, res, 'second-factor', user.id);
+      if (!challenge) return twoFactorPage(res, 'expired');
+      const result = await passkeys.signIn(workspace.id, relyingParty(req, res), challenge, input.response);
+      if (!result.ok || result.passkey.client_user_id !== user.id) {
+        await insertClientActivity(db, actor, 'two_factor.failed', { method: pending.method, via: 'passkey' });
+        return twoFactorPage(res, 'failed');
+      }
+      await insertClientActivity(db, actor, 'two_factor.passed', { method: pending.method, via: 'passkey' });
+      await auth.signInCompleted(workspace, user, pending.method, actor.meta);
+      await deps.sessions.start(req, user, { singleSignOnProviderId: pending.singleSignOnProviderId });
+      res.redirect(303, safeNext(base, pending.next));
+    },
+    toSecondFactor: (_req: Request, res: Response) => twoFactorPage(res),
 
     invalidSignIn: (req: Request, res: Response) => refuseSignIn(req, res, 'failed'),
     toSignIn: (_req: Request, res: Response) => res.redirect(303, `${portalContext(res).base}/sign-in`),

@@ -1,4 +1,5 @@
-// Passkey routes. Signing in with one is public (its options and its answer); the list, adding and
+// Passkey routes. Signing in with one, or using one as the second factor, is public (its options
+// and its answer); the list, adding and
 // removing are the signed-in person's own, and exist only for those who may use passkeys.
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { allow, notFound, validateBody } from '../../../core/index.ts';
@@ -18,6 +19,10 @@ export function passkeySignInRoutes(h: PasskeyHandlers): Router {
   router.get('/sign-in/passkey/options', h.toSignIn);
   router.post('/sign-in/passkey', validateBody(PasskeySignInCommand, h.invalidSignIn), h.signIn);
   router.get('/sign-in/passkey', h.toSignIn);
+  router.post('/sign-in/two-factor/passkey/options', h.secondFactorOptions);
+  router.get('/sign-in/two-factor/passkey/options', h.toSecondFactor);
+  router.post('/sign-in/two-factor/passkey', validateBody(PasskeySignInCommand, h.toSecondFactor), h.secondFactor);
+  router.get('/sign-in/two-factor/passkey', h.toSecondFactor);
   return router;
 }
 

@@ -104,6 +104,16 @@ export class PasskeyService {
     return generateAuthenticationOptions({ rpID: rp.rpId, userVerification: 'preferred', timeout: CHALLENGE_MINUTES * 60_000 });
   }
 
+  /** Request options for one person's passkeys, as their second factor after a password, code or link. */
+  secondFactorOptions(rp: RelyingParty, rows: PasskeyRow[]) {
+    return generateAuthenticationOptions({
+      rpID: rp.rpId,
+      allowCredentials: rows.map((row) => ({ id: row.credential_id, transports: transportsOf(row) })),
+      userVerification: 'preferred',
+      timeout: CHALLENGE_MINUTES * 60_000,
+    });
+  }
+
   /**
    * Finds the passkey by its credential id within this workspace, checks the signature, the
    * challenge, the origin and the counter, and records the use (once: a second use of the same

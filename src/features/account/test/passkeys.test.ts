@@ -267,6 +267,59 @@ describe('passkeys', function () {
     expect(Date.now() - started).to.be.below(5_000);
   });
 
+  it('with two-factor on: a verified passkey is both factors; an unverified one is one, and her passkey may be the second', async function () {
+    const carol = h.crm.clientLogins.filter((l) => l.workspaceSlug === 'demo')[2]!;
+    const agent = await signedInAgent(h.agent(), 'demo', carol);
+    const passkey = await addPasskey(agent, 'demo', 'Phone');
+    const user = await h.crm.db('client_users').where({ email: carol.email }).first('id', 'workspace_id');
+    await h.crm.db('client_two_factor').insert({
+      workspace_id: user.workspace_id,
+      client_user_id: user.id,
+      secret_ciphertext: 'not used here',
+      enabled_at: new Date(),
+    });
+    // Verified by the device (fingerprint, face, PIN): signed in at once.
+    expect((await signInWith(passkey)).res.headers.location).to.equal('/portal/demo/');
+    // Presence only: one factor, the second asked for.
+    const unverified = await signInWith(passkey, 'demo', { userVerified: false });
+    expect(unverified.res.headers.location).to.equal('/portal/demo/sign-in/two-factor');
+    const page = await unverified.agent.get('/portal/demo/sign-in/two-factor').expect(200);
+    expect(page.text).to.contain('Use a passkey').and.contain('data-passkey-form="second-factor"');
+    const csrf = csrfFrom(page.text);
+    // Another person's passkey does not stand for hers.
+    const wrongRequest = await options(unverified.agent, '/portal/demo/sign-in/two-factor/passkey/options', csrf);
+    const wrong = await unverified.agent
+      .post('/portal/demo/sign-in/two-factor/passkey')
+      .type('form')
+      .send({ _csrf: csrf, response: JSON.stringify(getAssertion(alicePasskey, wrongRequest, origin)) });
+    expect(wrong.headers.location).to.equal('/portal/demo/sign-in/two-factor?passkey=failed');
+    expect((await unverified.agent.get('/portal/demo/account')).status).to.equal(303);
+    // Her own: offered by id, and it completes the sign-in.
+    const request = (await options(unverified.agent, '/portal/demo/sign-in/two-factor/passkey/options', csrf)) as unknown as {
+      challenge: string;
+      allowCredentials: Array<{ id: string }>;
+    };
+    expect(request.allowCredentials.map((c) => c.id)).to.deep.equal([passkey.id.toString('base64url')]);
+    const passed = await unverified.agent
+      .post('/portal/demo/sign-in/two-factor/passkey')
+      .type('form')
+      .send({ _csrf: csrf, response: JSON.stringify(getAssertion(passkey, request, origin, { userVerified: false })) });
+    expect(passed.headers.location).to.equal('/portal/demo/');
+    await unverified.agent.get('/portal/demo/account').expect(200);
+    expect((await events('two_factor.passed', carol.email))[0]!.details).to.include({ method: 'passkey', via: 'passkey' });
+    expect((await events('two_factor.failed', carol.email))[0]!.details).to.include({ via: 'passkey' });
+    // Without a pending sign-in there is nothing to offer.
+    const stranger = h.agent();
+    const signIn = await stranger.get('/portal/demo/sign-in').expect(200);
+    await stranger
+      .post('/portal/demo/sign-in/two-factor/passkey/options')
+      .set('X-CSRF-Token', csrfFrom(signIn.text))
+      .type('form')
+      .send({ _csrf: csrfFrom(signIn.text) })
+      .expect(404);
+    await h.crm.db('client_two_factor').where({ workspace_id: user.workspace_id, client_user_id: user.id }).delete();
+  });
+
   it('refuses passkeys to a company that signs in only through its identity provider', async function () {
     const user = await h.crm.db('client_users').where({ email: alice.email }).first('workspace_id', 'client_id');
     // Signed in before the agency made the company sign in only through its provider.
