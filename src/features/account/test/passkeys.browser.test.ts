@@ -94,16 +94,22 @@ describe('passkeys in Chromium', function () {
     expect(csp, 'CSP violations').to.deep.equal([]);
   });
 
-  it('shows the passkey pages in German without overflow or axe violations', async function () {
-    const login = h.crm.clientLogins.filter((l) => l.workspaceSlug === 'demo')[1]!;
-    const { page } = await openPage({ locale: 'de-DE', width: 390 });
-    await page.goto(`${base}/portal/demo/sign-in`);
-    await page.click('button[lang="de"]');
-    await page.waitForSelector('button:has-text("Mit Passkey anmelden")');
-    await expectAccessibleAt390(page, 'Anmeldung');
-    await signInWithPassword(page, base, 'demo', login);
-    await page.goto(`${base}/portal/demo/account/passkeys`);
-    await page.waitForSelector('button:has-text("Passkey erstellen")');
-    await expectAccessibleAt390(page, 'Passkeys');
-  });
+  const LANGUAGES = [
+    { code: 'de', browser: 'de-DE', signIn: 'Mit Passkey anmelden', add: 'Passkey erstellen' },
+    { code: 'fr', browser: 'fr-FR', signIn: 'Se connecter avec une clé d’accès', add: 'Créer la clé d’accès' },
+  ];
+  for (const [index, language] of LANGUAGES.entries()) {
+    it(`shows the passkey pages in ${language.code} without overflow at 390 px or axe violations`, async function () {
+      const login = h.crm.clientLogins.filter((l) => l.workspaceSlug === 'demo')[index + 1]!;
+      const { page } = await openPage({ locale: language.browser, width: 390 });
+      await page.goto(`${base}/portal/demo/sign-in`);
+      await page.click(`button[lang="${language.code}"]`);
+      await page.waitForSelector(`button:has-text("${language.signIn}")`);
+      await expectAccessibleAt390(page, `sign-in (${language.code})`);
+      await signInWithPassword(page, base, 'demo', login);
+      await page.goto(`${base}/portal/demo/account/passkeys`);
+      await page.waitForSelector(`button:has-text("${language.add}")`);
+      await expectAccessibleAt390(page, `passkeys (${language.code})`);
+    });
+  }
 });
