@@ -2,7 +2,7 @@
 // discoverable credentials, user verification): a demo client adds a passkey from the account,
 // signs out, and signs in again with the passkey alone; no email, no password, no code. The
 // passkeys page, its removal page and the sign-in page have no axe violations and fit 390 px, in
-// English and German; the scripts run under the portal's Content-Security-Policy without a
+// English, German and French; the scripts run under the portal's Content-Security-Policy without a
 // violation.
 import { expect } from 'chai';
 import type { Browser, CDPSession } from 'playwright-core';
