@@ -16,6 +16,16 @@
     var field = form.querySelector('input[name="_csrf"]');
     return field ? field.value : '';
   }
+  function Refusal(message) {
+    this.message = message;
+  }
+  function fieldsOf(form) {
+    var fields = new URLSearchParams();
+    new FormData(form).forEach(function (value, name) {
+      if (name !== 'response' && typeof value === 'string') fields.append(name, value);
+    });
+    return fields.toString();
+  }
   function say(form, text) {
     var error = form.querySelector('[data-passkey-error]');
     if (!error) return;
@@ -38,11 +48,21 @@
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-CSRF-Token': csrfOf(form) },
-      body: `_csrf=${encodeURIComponent(csrfOf(form))}`,
+      // The form's own fields (the registration's name and "is it really you?"), without the answer to come.
+      body: fieldsOf(form),
     })
       .then(function (answer) {
-        if (!answer.ok) throw new Error(`options ${answer.status}`);
-        return answer.json();
+        if (answer.ok) return answer.json();
+        // A refusal the person can act on (a wrong password): its words, beside the button.
+        return answer.json().then(
+          function (body) {
+            var words = body?.errors ? Object.values(body.errors)[0] : null;
+            throw new Refusal(words || form.getAttribute('data-failed'));
+          },
+          function () {
+            throw new Error(`options ${answer.status}`);
+          },
+        );
       })
       .then(function (options) {
         return register ? lib.startRegistration({ optionsJSON: options }) : lib.startAuthentication({ optionsJSON: options });
@@ -51,9 +71,9 @@
         form.querySelector('input[name="response"]').value = JSON.stringify(result);
         form.submit();
       })
-      .catch(function () {
+      .catch(function (error) {
         button.disabled = false;
-        say(form, form.getAttribute('data-failed'));
+        say(form, error instanceof Refusal ? error.message : form.getAttribute('data-failed'));
       });
   }
   function wire() {

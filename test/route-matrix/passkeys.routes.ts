@@ -1,7 +1,7 @@
 // Passkeys: each client's own list, and a passkey of Maria's to remove. Another client, of this
 // workspace or another, is not asked about her passkey (404); removing one not theirs removes
-// nothing and goes back to their own list. The owner's add is sent without a ceremony this
-// session started, so it is refused with a message (400).
+// nothing and goes back to their own list. The owner's add and its options are sent without the
+// current password that confirms it is her, so they are refused with a message (400).
 import { demoWorkspaceId } from '../support/demo-records.ts';
 import type { MatrixRoute, MatrixWorld } from './matrix.ts';
 

@@ -64,6 +64,7 @@ export function accountFeature(
     db,
     passkeys: new PasskeyService(db),
     auth,
+    identity,
     limiter,
     appUrl: config.appUrl,
     completeSignIn: twoFactorHandlers.completeSignIn,

@@ -64,9 +64,21 @@ const nameField = z
   .min(1, 'passkeys:errors.nameMissing')
   .max(100, 'passkeys:errors.nameLong');
 
+/**
+ * "Is it really you?" before a passkey is added: a passkey is a way in that outlasts the session,
+ * so the session alone does not add one. Which field is needed is the identity check's to say.
+ */
+const identity = {
+  currentPassword: z.string().max(200, 'That password is too long.').optional(),
+  confirmationCode: z.string().trim().max(12).optional(),
+};
+
+export const RegistrationOptionsCommand = z.object({ name: z.string().max(200).optional(), ...identity });
+
 export const AddPasskeyCommand = z.object({
   name: nameField,
   response: jsonOf(RegistrationResponse, 'passkeys:errors.noResponse'),
+  ...identity,
 });
 
 export const PasskeySignInCommand = z.object({
@@ -75,4 +87,5 @@ export const PasskeySignInCommand = z.object({
 });
 
 export type AddPasskeyInput = z.infer<typeof AddPasskeyCommand>;
+export type RegistrationOptionsInput = z.infer<typeof RegistrationOptionsCommand>;
 export type PasskeySignInInput = z.infer<typeof PasskeySignInCommand>;

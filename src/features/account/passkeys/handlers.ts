@@ -31,12 +31,13 @@ import {
 import type { AuthService } from '../sign-in/auth-service.ts';
 import type { SingleSignOnHooks } from '../sign-in/handlers.ts';
 import { pendingSecondFactorOf, type TwoFactorHandlers } from '../two-factor/handlers.ts';
-import type { AddPasskeyInput, PasskeySignInInput } from './commands.ts';
+import type { IdentityCheck } from '../two-factor/identity.ts';
+import type { AddPasskeyInput, PasskeySignInInput, RegistrationOptionsInput } from './commands.ts';
 import { presentPasskeys } from './presenters.ts';
 import { countPasskeys, deletePasskey, findPasskey, listPasskeys } from './queries.ts';
 import { CHALLENGE_MINUTES, MAX_PASSKEYS, type PasskeyService, relyingPartyAt } from './service.ts';
 
-const NOTICES = new Set(['added', 'removed']);
+const NOTICES = new Set(['added', 'removed', 'code-sent']);
 
 /** Budgets of the passkey ceremonies' option requests, each of which writes a session. */
 const PASSKEY_LIMITS = {
@@ -48,6 +49,7 @@ export interface PasskeyHandlerDeps {
   db: Knex;
   passkeys: PasskeyService;
   auth: AuthService;
+  identity: IdentityCheck;
   limiter: RateLimiter;
   appUrl: string;
   completeSignIn: TwoFactorHandlers['completeSignIn'];
@@ -58,7 +60,7 @@ export interface PasskeyHandlerDeps {
 }
 
 export function createPasskeyHandlers(deps: PasskeyHandlerDeps) {
-  const { db, passkeys, auth, limiter, now } = deps;
+  const { db, passkeys, auth, identity, limiter, now } = deps;
   const recordSignIn = deps.recordSignIn ?? (() => {});
 
   /** The portal as the person reached it: its custom domain, or the portal's own address. */
@@ -109,6 +111,7 @@ export function createPasskeyHandlers(deps: PasskeyHandlerDeps) {
       'passkeys/index',
       i18n.t('passkeys:title'),
       {
+        identity: await identity.mode(req, res),
         passkeys: presentPasskeys(rows, i18n),
         errors,
         values,
@@ -167,6 +170,12 @@ export function createPasskeyHandlers(deps: PasskeyHandlerDeps) {
       const client = signedInClient(res);
       const limited = await limiter.consume(PASSKEY_LIMITS.ceremoniesPerPerson, `${client.user.workspace_id}:${client.user.id}`);
       if (!limited.allowed) throw tooManyRequests(limited.retryAfterSeconds, portalI18n(res).t);
+      // Asked before the device's prompt, so a wrong password does not cost a passkey made for nothing.
+      const confirmed = await identity.check(req, res, req.body as RegistrationOptionsInput, 'passkey_add');
+      if (!confirmed.ok) {
+        if (confirmed.retryAfterSeconds) res.set('Retry-After', String(confirmed.retryAfterSeconds));
+        return res.status(confirmed.status).set('Cache-Control', 'no-store').json({ errors: confirmed.errors });
+      }
       const options = await passkeys.registrationOptions(relyingParty(req, res), client.user, client.contact.name || client.user.email);
       holdChallenge(req, res, 'register', options.challenge, client.user.id);
       sendOptions(res, options);
@@ -177,6 +186,11 @@ export function createPasskeyHandlers(deps: PasskeyHandlerDeps) {
       const { workspace } = portalContext(res);
       const { t } = portalI18n(res);
       const client = signedInClient(res);
+      const confirmed = await identity.check(req, res, input, 'passkey_add');
+      if (!confirmed.ok) {
+        if (confirmed.retryAfterSeconds) res.set('Retry-After', String(confirmed.retryAfterSeconds));
+        return showList(req, res, confirmed.errors, confirmed.status, { name: input.name });
+      }
       const challenge = takeChallenge(req, res, 'register', client.user.id);
       if (!challenge) return showList(req, res, { response: t('passkeys:errors.expired') }, 400, { name: input.name });
       if ((await countPasskeys(db, workspace.id, client.user.id)) >= MAX_PASSKEYS)

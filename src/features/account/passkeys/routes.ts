@@ -3,7 +3,7 @@
 // removing are the signed-in person's own, and exist only for those who may use passkeys.
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { allow, notFound, validateBody } from '../../../core/index.ts';
-import { AddPasskeyCommand, PasskeySignInCommand } from './commands.ts';
+import { AddPasskeyCommand, PasskeySignInCommand, RegistrationOptionsCommand } from './commands.ts';
 import type { PasskeyHandlers } from './handlers.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -31,7 +31,7 @@ export function passkeyAccountRoutes(h: PasskeyHandlers): Router {
   router.param('passkeyId', passkeyId);
   router.get('/account/passkeys', allow.signedIn, h.requireAllowed, h.showList);
   router.post('/account/passkeys', allow.self, h.requireAllowed, validateBody(AddPasskeyCommand, h.invalidAdd), h.add);
-  router.post('/account/passkeys/options', allow.self, h.requireAllowed, h.registrationOptions);
+  router.post('/account/passkeys/options', allow.self, h.requireAllowed, validateBody(RegistrationOptionsCommand), h.registrationOptions);
   router.get('/account/passkeys/options', allow.signedIn, h.toList);
   router.get('/account/passkeys/:passkeyId/remove', allow.signedIn, h.requireAllowed, h.showRemove);
   router.post('/account/passkeys/:passkeyId/remove', allow.self, h.requireAllowed, h.remove);

@@ -47,7 +47,7 @@ describe('passkeys in Chromium', function () {
 
   it('adds a passkey from the account, signs out, and signs in with the passkey alone', async function () {
     const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo')!;
-    const { context, page } = await openPage();
+    const { context, page, consoleErrors } = await openPage();
     const csp: string[] = [];
     page.on('console', (message) => {
       if (/Content Security Policy|Refused to/i.test(message.text())) csp.push(message.text());
@@ -62,7 +62,18 @@ describe('passkeys in Chromium', function () {
     await page.waitForSelector('form[data-passkey-form="register"]:not([hidden])');
     await expectAccessibleAt390(page, 'passkeys page');
 
+    // A wrong password: said beside the button, and no passkey made.
     await page.fill('#passkey-name', 'Chromium laptop');
+    await page.fill('#identity-password', 'not-the-password');
+    await page.click('#passkey-add');
+    await page.waitForSelector('[data-passkey-error]:not([hidden])');
+    expect(await page.textContent('[data-passkey-error]')).to.contain('That is not your current password.');
+    expect((await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials).to.have.length(0);
+    // The refusal is a 400, which Chromium logs as a failed load: expected here, and only here.
+    const refusal = consoleErrors.findIndex((error) => /account\/passkeys: .*status of 400/.test(error));
+    expect(refusal).to.be.at.least(0);
+    consoleErrors.splice(refusal, 1);
+    await page.fill('#identity-password', login.password);
     await Promise.all([page.waitForURL(/notice=added/), page.click('#passkey-add')]);
     expect(await page.textContent('.passkeys-table')).to.contain('Chromium laptop');
     await expectAccessibleAt390(page, 'passkeys page with one');

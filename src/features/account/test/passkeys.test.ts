@@ -43,17 +43,24 @@ describe('passkeys', function () {
       .select<Array<{ details: Record<string, unknown> }>>('details');
 
   /** The JSON options of a ceremony, asked as public/passkeys.js asks: a POST with the page's token. */
-  async function options(agent: Agent, url: string, csrf: string) {
-    const res = await agent.post(url).set('X-CSRF-Token', csrf).type('form').send({ _csrf: csrf }).expect(200);
+  async function options(agent: Agent, url: string, csrf: string, fields: Record<string, string> = {}) {
+    const res = await agent
+      .post(url)
+      .set('X-CSRF-Token', csrf)
+      .type('form')
+      .send({ _csrf: csrf, ...fields })
+      .expect(200);
     expect(res.headers['content-type']).to.match(/^application\/json/);
     expect(res.headers['cache-control']).to.contain('no-store');
     return res.body as { challenge: string; rp: { id: string; name: string }; user: { id: string; name: string } };
   }
 
-  async function addPasskey(agent: Agent, slug: string, name: string): Promise<SoftCredential> {
+  /** Adds a passkey as the page's script does: the options asked with the name and the current password, then the answer posted. */
+  async function addPasskey(agent: Agent, login: Login, name: string): Promise<SoftCredential> {
+    const slug = login.workspaceSlug;
     const page = await agent.get(`/portal/${slug}/account/passkeys`).expect(200);
     const csrf = csrfFrom(page.text);
-    const creation = await options(agent, `/portal/${slug}/account/passkeys/options`, csrf);
+    const creation = await options(agent, `/portal/${slug}/account/passkeys/options`, csrf, { name, currentPassword: login.password });
     const { credential, response } = createCredential(creation, origin);
     const res = await agent
       .post(`/portal/${slug}/account/passkeys`)
@@ -89,17 +96,30 @@ describe('passkeys', function () {
     const account = await agent.get('/portal/demo/account').expect(200);
     expect(account.text).to.contain('/portal/demo/account/passkeys');
     const page = await agent.get('/portal/demo/account/passkeys').expect(200);
-    expect(page.text).to.contain('You have no passkeys yet.');
+    expect(page.text).to.contain('You have no passkeys yet.').and.contain('name="currentPassword"');
+    // "Is it really you?" first: without the right password no ceremony starts.
+    for (const currentPassword of ['', 'not-her-password']) {
+      const refused = await agent
+        .post('/portal/demo/account/passkeys/options')
+        .set('X-CSRF-Token', csrfFrom(page.text))
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), currentPassword })
+        .expect(400);
+      expect(Object.values(refused.body.errors as Record<string, string>)[0]).to.match(/current password/);
+    }
     // The options: this portal's host as RP ID, discoverable, verified where the device can.
-    const creation = (await options(agent, '/portal/demo/account/passkeys/options', csrfFrom(page.text))) as unknown as Record<
-      string,
-      unknown
-    > & { rp: { id: string }; authenticatorSelection: Record<string, unknown>; attestation: string };
+    const creation = (await options(agent, '/portal/demo/account/passkeys/options', csrfFrom(page.text), {
+      currentPassword: alice.password,
+    })) as unknown as Record<string, unknown> & {
+      rp: { id: string };
+      authenticatorSelection: Record<string, unknown>;
+      attestation: string;
+    };
     expect(creation.rp.id).to.equal('localhost');
     expect(creation.authenticatorSelection).to.include({ residentKey: 'required', userVerification: 'preferred' });
     expect(creation.attestation).to.equal('none');
 
-    alicePasskey = await addPasskey(agent, 'demo', 'Work laptop <b>');
+    alicePasskey = await addPasskey(agent, alice, 'Work laptop <b>');
     const list = await agent.get('/portal/demo/account/passkeys?notice=added').expect(200);
     expect(list.text).to.contain('Your passkey was added.').and.contain('Work laptop &lt;b&gt;').and.contain('Not used yet');
     const rows = await h.crm
@@ -165,7 +185,7 @@ describe('passkeys', function () {
 
   it("refuses another workspace's passkey", async function () {
     const hanaAgent = await signedInAgent(h.agent(), 'acme', hana);
-    const hanaPasskey = await addPasskey(hanaAgent, 'acme', 'Phone');
+    const hanaPasskey = await addPasskey(hanaAgent, hana, 'Phone');
     const { res, agent } = await signInWith(hanaPasskey, 'demo');
     expect(res.headers.location).to.equal('/portal/demo/sign-in?passkey=failed');
     expect((await agent.get('/portal/demo/account')).status).to.equal(303);
@@ -196,7 +216,7 @@ describe('passkeys', function () {
 
   it('removes a passkey after asking; forty removals at once remove it once; it no longer signs in', async function () {
     const agent = await signedInAgent(h.agent(), 'demo', bob);
-    const bobPasskey = await addPasskey(agent, 'demo', 'Old phone');
+    const bobPasskey = await addPasskey(agent, bob, 'Old phone');
     const row = await h.crm
       .db('client_passkeys')
       .where({ credential_id: bobPasskey.id.toString('base64url') })
@@ -236,7 +256,7 @@ describe('passkeys', function () {
     const page = await agent.get('/portal/demo/account/passkeys').expect(200);
     const csrf = csrfFrom(page.text);
     const before = await h.crm.db('client_passkeys').count({ n: '*' });
-    const creation = await options(agent, '/portal/demo/account/passkeys/options', csrf);
+    const creation = await options(agent, '/portal/demo/account/passkeys/options', csrf, { currentPassword: bob.password });
     const { response } = createCredential(creation, origin);
     const answers = await Promise.all(
       Array.from({ length: 40 }, () =>
@@ -268,9 +288,9 @@ describe('passkeys', function () {
   });
 
   it('with two-factor on: a verified passkey is both factors; an unverified one is one, and her passkey may be the second', async function () {
-    const carol = h.crm.clientLogins.filter((l) => l.workspaceSlug === 'demo')[2]!;
+    const carol: Login = h.crm.clientLogins.filter((l) => l.workspaceSlug === 'demo')[2]!;
     const agent = await signedInAgent(h.agent(), 'demo', carol);
-    const passkey = await addPasskey(agent, 'demo', 'Phone');
+    const passkey = await addPasskey(agent, carol, 'Phone');
     const user = await h.crm.db('client_users').where({ email: carol.email }).first('id', 'workspace_id');
     await h.crm.db('client_two_factor').insert({
       workspace_id: user.workspace_id,

@@ -343,6 +343,7 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
         renew: '/account/two-factor',
         email: '/account/email',
         password: '/account',
+        passkey: '/account/passkeys',
       }[input.for];
       const sent = await twoFactor.sendConfirmationCode(workspace, client.user, 'step-up', null, (code, minutes) =>
         confirmationCodeEmail(t, { to: client.user.email, workspace, code, minutes, forNewAddress: false }),
