@@ -33,13 +33,14 @@ export const routes: MatrixRoute[] = [
     ownedByClient: false,
     ownerStatus: [400],
   },
+  // Without the current password no ceremony starts.
   {
     method: 'POST',
     path: '/account/passkeys/options',
     url: () => '/account/passkeys/options',
     form: {},
     ownedByClient: false,
-    ownerStatus: [200],
+    ownerStatus: [400],
   },
   { method: 'GET', path: '/account/passkeys/options', url: () => '/account/passkeys/options', ownedByClient: false, ownerStatus: [303] },
   {
