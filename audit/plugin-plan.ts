@@ -79,6 +79,10 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
   { name: 'client_two_factor', purpose: "a client user's TOTP authenticator (the secret encrypted), for two-factor sign-in" },
   { name: 'client_recovery_codes', purpose: 'single-use recovery codes for two-factor sign-in, stored as keyed hashes' },
   {
+    name: 'client_passkeys',
+    purpose: "a client user's passkeys (WebAuthn public keys, named by them), for signing in without a password or code",
+  },
+  {
     name: 'client_confirmation_codes',
     purpose: 'emailed codes confirming a change: a new sign-in email, or two-factor set-up without a password',
   },

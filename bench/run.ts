@@ -86,6 +86,7 @@ export const PAGES: PageEntry[] = [
   // Renders the QR code on every request (the secret is created by the first one).
   { name: 'two-factor set-up', who: 'client', path: '/portal/demo/account/two-factor/setup' },
   { name: 'change sign-in email', who: 'client', path: '/portal/demo/account/email' },
+  { name: 'passkeys', who: 'client', path: '/portal/demo/account/passkeys' },
   { name: 'sign-in page', who: 'anonymous', path: '/portal/demo/sign-in' },
   { name: 'branding.css', who: 'anonymous', path: '/portal/demo/branding.css' },
   { name: 'admin settings', who: 'staff', path: '/settings/client-portal' },

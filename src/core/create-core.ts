@@ -58,6 +58,11 @@ const PUBLIC_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname),
 const LIVE_EVENTS_KEPT_MS = 7 * 24 * 3600_000;
 // The package exports only its UMD build's unminified name; the minified one sits beside it.
 const SIGNATURE_PAD_FILE = path.join(path.dirname(createRequire(import.meta.url).resolve('signature_pad')), 'signature_pad.umd.min.js');
+// The browser half of passkeys, as its own bundle (a global, SimpleWebAuthnBrowser): public/passkeys.js calls it.
+const WEBAUTHN_BROWSER_FILE = path.join(
+  path.dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')),
+  '../dist/bundle/index.umd.min.js',
+);
 const HOUSEKEEPING_INTERVAL_MS = 15 * 60_000;
 
 /** What a feature decides for the core before the features exist. */
@@ -216,6 +221,7 @@ export function createCore(deps: PortalDeps, hooks: CoreHooks = {}): Core {
     const assets = Router();
     assets.get(HTMX_SCRIPT_FILE, sendHtmxScript);
     assets.get('/vendor/signature_pad.umd.min.js', (_req, res) => res.sendFile(SIGNATURE_PAD_FILE, { maxAge: '1d' }));
+    assets.get('/vendor/simplewebauthn-browser.js', (_req, res) => res.sendFile(WEBAUTHN_BROWSER_FILE, { maxAge: '1d' }));
     assets.use(express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
     router.use(ASSETS_PATH, assets);
     const workspacePortal = workspaceRouter({

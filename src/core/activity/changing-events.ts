@@ -92,6 +92,8 @@ export const CHANGES_CLIENT_RECORDS: Readonly<Record<ActivityEvent, boolean>> = 
   'two_factor.passed': false,
   'two_factor.failed': false,
   'two_factor.locked': false,
+  'passkey.added': false,
+  'passkey.removed': false,
   'confirmation_code.requested': false,
   'email.change_requested': false,
   'email.changed': false,

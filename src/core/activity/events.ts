@@ -85,6 +85,8 @@ export const ACTIVITY_EVENTS = {
   'two_factor.passed': 'Passed the two-factor check',
   'two_factor.failed': 'Failed the two-factor check',
   'two_factor.locked': 'Two-factor check blocked by the attempt limit',
+  'passkey.added': 'Added a passkey',
+  'passkey.removed': 'Removed a passkey',
   'confirmation_code.requested': 'Asked for a confirmation code by email',
   'email.change_requested': 'Asked to change their sign-in email',
   'email.changed': 'Changed their sign-in email',

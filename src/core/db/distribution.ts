@@ -48,6 +48,7 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
   portal_client_access: BY_WORKSPACE,
   client_two_factor: BY_WORKSPACE,
   client_recovery_codes: BY_WORKSPACE,
+  client_passkeys: BY_WORKSPACE,
   client_confirmation_codes: BY_WORKSPACE,
   client_login_codes: BY_WORKSPACE,
   client_user_tokens: BY_WORKSPACE,

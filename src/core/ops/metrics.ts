@@ -8,7 +8,7 @@ import type { RequestHandler } from 'express';
 import client from 'prom-client';
 import type { FlagContext } from '../ports/services.ts';
 
-type SignInMethod = 'password' | 'code' | 'reset' | 'invitation';
+type SignInMethod = 'password' | 'code' | 'reset' | 'invitation' | 'passkey';
 type SignInOutcome = 'success' | 'failure' | 'limited';
 
 export interface PortalMetrics {

@@ -30,7 +30,7 @@ export interface PortalSessionAuth {
 export interface PendingSecondFactor {
   workspaceId: string;
   clientUserId: string;
-  method: 'password' | 'code' | 'link' | 'sso';
+  method: 'password' | 'code' | 'link' | 'sso' | 'passkey';
   next?: string;
   startedAt: string;
   /** The identity provider of a single sign-on, kept for the session it leads to. */
@@ -54,6 +54,15 @@ export interface PendingSingleSignOn {
   startedAt: string;
 }
 
+/** A passkey ceremony's challenge, bound to its workspace, its purpose and (registering, or as a second factor) its person. */
+export interface PasskeyChallenge {
+  workspaceId: string;
+  purpose: 'register' | 'sign-in' | 'second-factor';
+  clientUserId?: string;
+  challenge: string;
+  startedAt: string;
+}
+
 declare module 'express-session' {
   interface SessionData {
     portal?: PortalSessionAuth;
@@ -70,6 +79,11 @@ declare module 'express-session' {
      * only and ends with it (sign-out, "sign out other sessions", a password change).
      */
     twoFactorSetup?: { workspaceId: string; clientUserId: string; sealed: string };
+    /**
+     * The challenge of a passkey ceremony this session started (registration on the passkeys page,
+     * or a sign-in): made here, never taken from the browser, used once and for a few minutes.
+     */
+    passkeyChallenge?: PasskeyChallenge;
     /** When the client last confirmed it is them (password or emailed code) for a change on the account page. */
     identityConfirmedAt?: string;
     csrfToken?: string;

@@ -8,6 +8,7 @@ import {
   announceSessionsEnded,
   canSeeSection,
   clientActor,
+  type ClientUserRow,
   deleteOtherSessions,
   deleteSession,
   type EventBus,
@@ -67,6 +68,8 @@ export function createAccountHandlers(deps: {
   identity: IdentityCheck;
   now: () => Date;
   bus?: EventBus;
+  /** Whether the page offers passkeys to this person (not where their company signs in only through its provider). */
+  passkeysOffered?: (workspaceId: string, user: ClientUserRow) => Promise<boolean>;
 }) {
   const { db, adapter, auth, identity, now } = deps;
 
@@ -100,6 +103,7 @@ export function createAccountHandlers(deps: {
     // The message-email choice shows only where messaging is on.
     const messaging = canSeeSection(settings, 'messages');
     const hasPassword = await auth.hasPassword(workspace, client.user);
+    const passkeys = deps.passkeysOffered ? await deps.passkeysOffered(workspace.id, client.user) : false;
     renderPortalPage(
       req,
       res,
@@ -113,6 +117,7 @@ export function createAccountHandlers(deps: {
         identity: hasPassword ? 'password' : await identity.mode(req, res),
         // Without password sign-in a password would open nothing: the form is not offered.
         passwordSignIn: signInMethods(settings).password,
+        passkeys,
         preferences: presentPreferences(client.user, i18n, now()),
         preferencesErrors: forms.preferencesErrors ?? {},
         sessions: presentSessions([...current, ...rows], currentSid, i18n),

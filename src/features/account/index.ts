@@ -1,4 +1,4 @@
-// Account: signing in (one-time code, password, links from emails), two-factor authentication,
+// Account: signing in (one-time code, password, links from emails, passkeys), two-factor authentication, passkeys,
 // the account page (profile, language, password, sessions) and changing the sign-in email.
 import { accountManifest } from './manifest.ts';
 import type { CoreServices, Feature } from '../../core/index.ts';
@@ -14,6 +14,9 @@ import { createPasswordAuthenticator } from './sign-in/password-strategy.ts';
 import { authRoutes } from './sign-in/routes.ts';
 import { createTwoFactorHandlers, type TwoFactorHandlers } from './two-factor/handlers.ts';
 import { createIdentityCheck } from './two-factor/identity.ts';
+import { createPasskeyHandlers } from './passkeys/handlers.ts';
+import { passkeyAccountRoutes, passkeySignInRoutes } from './passkeys/routes.ts';
+import { PasskeyService } from './passkeys/service.ts';
 import { twoFactorAccountRoutes, twoFactorGate, twoFactorSignInRoutes } from './two-factor/routes.ts';
 import { TwoFactorService } from './two-factor/service.ts';
 
@@ -47,6 +50,8 @@ export function accountFeature(
     identity,
     sessions: sessionLifecycle,
     signInCompleted: (workspace, user, method, meta) => auth.signInCompleted(workspace, user, method, meta),
+    // Made below; asked only once requests arrive.
+    passkeyOffered: (workspaceId, clientUserId) => passkeys.secondFactorOffered(workspaceId, clientUserId),
     now,
   });
   const signIn = createAuthHandlers(auth, createPasswordAuthenticator(auth), sessionLifecycle, now, {
@@ -55,6 +60,19 @@ export function accountFeature(
     languageCookie: { portalPath: config.portalPath, secure: config.secureCookies },
     ...(options.singleSignOn ? { singleSignOn: options.singleSignOn } : {}),
   });
+  const passkeys = createPasskeyHandlers({
+    db,
+    passkeys: new PasskeyService(db),
+    auth,
+    identity,
+    limiter,
+    appUrl: config.appUrl,
+    completeSignIn: twoFactorHandlers.completeSignIn,
+    sessions: sessionLifecycle,
+    recordSignIn: metrics.signIn,
+    ...(options.singleSignOn ? { singleSignOn: options.singleSignOn } : {}),
+    now,
+  });
   const emailChange = new EmailChangeService({ db, adapter, twoFactor, mailer, limiter, bus: events });
   return {
     name: accountManifest.name,
@@ -62,13 +80,14 @@ export function accountFeature(
     auth,
     completeSignIn: twoFactorHandlers.completeSignIn,
     personalData: accountPersonalData(db),
-    publicRoutes: [authRoutes(signIn), twoFactorSignInRoutes(twoFactorHandlers)],
+    publicRoutes: [authRoutes(signIn), twoFactorSignInRoutes(twoFactorHandlers), passkeySignInRoutes(passkeys)],
     clientRoutes: [
       // First of all client routes: where the workspace requires two-factor, its gate keeps
       // clients without it on the set-up page.
       twoFactorGate(twoFactorHandlers),
       twoFactorAccountRoutes(twoFactorHandlers),
-      accountRoutes(createAccountHandlers({ db, adapter, auth, identity, now, bus: events })),
+      passkeyAccountRoutes(passkeys),
+      accountRoutes(createAccountHandlers({ db, adapter, auth, identity, now, bus: events, passkeysOffered: passkeys.offeredTo })),
       emailChangeRoutes(createEmailChangeHandlers({ emailChange, identity, now })),
     ],
   };

@@ -1,8 +1,9 @@
-// The files of account beside its code (sign-in, the account page, two-factor and a new sign-in address).
+// The files of account beside its code (sign-in, the account page, two-factor, passkeys and a new sign-in address).
 // Read before any portal exists (src/core/feature.ts), so it imports no more than they need.
 import { fileURLToPath } from 'node:url';
 import type { FeatureManifest } from '../../core/index.ts';
 import * as twoFactorAndEmailChange from './migrations/20261204000001_two_factor_and_email_change.ts';
+import * as clientPasskeys from './migrations/20270101000001_client_passkeys.ts';
 
 export const accountManifest: FeatureManifest = {
   name: 'account',
@@ -10,5 +11,6 @@ export const accountManifest: FeatureManifest = {
   locales: fileURLToPath(new URL('./locales', import.meta.url)),
   migrations: {
     '20261204000001_two_factor_and_email_change': twoFactorAndEmailChange,
+    '20270101000001_client_passkeys': clientPasskeys,
   },
 };

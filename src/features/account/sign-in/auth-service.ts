@@ -300,7 +300,12 @@ export class AuthService {
    * A sign-in is complete when its session starts: after the second factor where one is asked, so
    * a right password or code followed by a wrong second factor is never logged as a sign-in.
    */
-  async signInCompleted(workspace: HostWorkspace, user: ClientUserRow, method: 'password' | 'code' | 'link' | 'sso', meta: RequestMeta) {
+  async signInCompleted(
+    workspace: HostWorkspace,
+    user: ClientUserRow,
+    method: 'password' | 'code' | 'link' | 'sso' | 'passkey',
+    meta: RequestMeta,
+  ) {
     // A link's sign-in was recorded with the password it set (password.reset, invitation.accepted).
     if (method === 'link') return;
     await Promise.all([
@@ -560,6 +565,11 @@ export class AuthService {
   /** A right first factor that still does not sign the person in (their company's sign-in rules). */
   async logSignInRefused(workspace: HostWorkspace, user: ClientUserRow, method: string, reason: string, meta: RequestMeta): Promise<void> {
     await this.log(workspace, 'sign_in.failed', meta, { user }, { method, reason });
+  }
+
+  /** A passkey sign-in that failed: the person where the passkey named one, the reason always. */
+  async logPasskeyFailure(workspace: HostWorkspace, user: ClientUserRow | null, reason: string, meta: RequestMeta): Promise<void> {
+    await this.log(workspace, 'sign_in.failed', meta, { user }, { method: 'passkey', reason });
   }
 
   async logSignOut(workspace: HostWorkspace, user: ClientUserRow, meta: RequestMeta): Promise<void> {

@@ -35,6 +35,8 @@ import type {
 import type { PasswordAuthenticator } from './password-strategy.ts';
 
 const NOTICES = new Set(['signed-out', 'password-reset']);
+/** Why a passkey sign-in came back to the page (passkeys/handlers.ts sends the reason in the address). */
+const PASSKEY_REFUSALS = new Set(['failed', 'expired', 'singleSignOnOnly']);
 
 /** What the form showed: the posted email and `next`, or `next` from the address on a GET. */
 function formValues(req: Request): Record<string, string> {
@@ -145,12 +147,26 @@ export function createAuthHandlers(
     const notice =
       typeof req.query.notice === 'string' && NOTICES.has(req.query.notice) ? t(`auth:signIn.notices.${req.query.notice}`) : null;
     if (req.method === 'POST') showAddress(req, res, '/sign-in', values.next);
+    const passkeyRefusal =
+      req.method === 'GET' && typeof req.query.passkey === 'string' && PASSKEY_REFUSALS.has(req.query.passkey)
+        ? t(`passkeys:signIn.${req.query.passkey}`)
+        : null;
     renderPortalPage(
       req,
       res,
       'auth/sign-in',
       t('auth:signIn.title'),
-      { methods: signInMethods(settings), values, errors, alert, notice, singleSignOn, languages: languageChoices(portalI18n(res).locale) },
+      {
+        methods: signInMethods(settings),
+        values,
+        errors,
+        alert: alert ?? passkeyRefusal,
+        notice,
+        singleSignOn,
+        languages: languageChoices(portalI18n(res).locale),
+        // The passkey button's scripts.
+        assets: portalContext(res).assets,
+      },
       formAnswerStatus(req, status ?? res.statusCode),
     );
   };

@@ -30,8 +30,8 @@ export const SetupCommand = z.object({ code: appCode, ...identity });
 export const RemoveCommand = z.object(identity);
 export const RenewRecoveryCodesCommand = z.object(identity);
 
-/** The form a code is asked from, so the answer goes back to it ('password': a first password on the account page). */
-const ConfirmationCodeFor = z.enum(['setup', 'remove', 'renew', 'email', 'password']);
+/** The form a code is asked from, so the answer goes back to it ('password': a first password on the account page; 'passkey': adding one). */
+const ConfirmationCodeFor = z.enum(['setup', 'remove', 'renew', 'email', 'password', 'passkey']);
 export const ConfirmationCodeCommand = z.object({ for: ConfirmationCodeFor });
 
 export const ChangeEmailCommand = z.object({ email: emailField, ...identity });

@@ -42,6 +42,16 @@ export interface SignInCompletion {
 /** How long a right first factor waits for the second one. */
 const PENDING_MINUTES = 10;
 
+/** The pending sign-in of this workspace, if it has not expired. */
+export function pendingSecondFactorOf(req: Request, res: Response, now: Date): PendingSecondFactor | null {
+  const pending = req.session?.pendingSecondFactor;
+  if (!pending || pending.workspaceId !== portalContext(res).workspace.id) return null;
+  return now.getTime() - Date.parse(pending.startedAt) < PENDING_MINUTES * 60_000 ? pending : null;
+}
+
+/** Why a passkey offered as the second factor came back to the page (passkeys/handlers.ts names it in the address). */
+const PASSKEY_REFUSALS = new Set(['failed', 'expired']);
+
 const NOTICES = new Set(['enabled', 'removed', 'code-sent']);
 
 /** Which form on the status page an error belongs to, so the summary links to that form's fields. */
@@ -54,28 +64,33 @@ export interface TwoFactorHandlerDeps {
   sessions: SessionLifecycle;
   /** Records a finished sign-in (its log entry and time), just before its session starts. */
   signInCompleted: AuthService['signInCompleted'];
+  /** Whether the person signing in has a passkey they may use as the second factor. */
+  passkeyOffered?: (workspaceId: string, clientUserId: string) => Promise<boolean>;
   now: () => Date;
 }
 
 export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
   const { db, twoFactor, identity, sessions, signInCompleted, now } = deps;
 
-  /** The pending sign-in of this workspace, if it has not expired. */
-  const pendingOf = (req: Request, res: Response): PendingSecondFactor | null => {
-    const pending = req.session?.pendingSecondFactor;
-    if (!pending || pending.workspaceId !== portalContext(res).workspace.id) return null;
-    return now().getTime() - Date.parse(pending.startedAt) < PENDING_MINUTES * 60_000 ? pending : null;
-  };
+  const pendingOf = (req: Request, res: Response): PendingSecondFactor | null => pendingSecondFactorOf(req, res, now());
 
-  const showSecondFactor = (req: Request, res: Response, errors: FieldErrors = {}, status = 200, alert: string | null = null) => {
-    const { base } = portalContext(res);
+  const showSecondFactor = async (req: Request, res: Response, errors: FieldErrors = {}, status = 200, alert: string | null = null) => {
+    const { base, workspace, assets } = portalContext(res);
+    const { t } = portalI18n(res);
     if (req.method === 'POST' && req.get('HX-Request') === 'true') res.set('HX-Replace-Url', `${base}/sign-in/two-factor`);
+    const pending = pendingOf(req, res);
+    // A person with a passkey may use it instead of the app's code.
+    const passkey = pending && deps.passkeyOffered ? await deps.passkeyOffered(workspace.id, pending.clientUserId) : false;
+    const refusal =
+      req.method === 'GET' && typeof req.query.passkey === 'string' && PASSKEY_REFUSALS.has(req.query.passkey)
+        ? t(`passkeys:secondFactor.${req.query.passkey}`)
+        : null;
     renderPortalPage(
       req,
       res,
       'two-factor/sign-in',
-      portalI18n(res).t('twoFactor:signIn.title'),
-      { errors, alert },
+      t('twoFactor:signIn.title'),
+      { errors, alert: alert ?? refusal, passkey, assets },
       formAnswerStatus(req, status),
     );
   };
@@ -176,13 +191,13 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
       res.redirect(303, safeNext(base, next));
     },
 
-    showSecondFactor: (req: Request, res: Response) => {
+    showSecondFactor: async (req: Request, res: Response) => {
       if (!pendingOf(req, res)) return res.redirect(303, `${portalContext(res).base}/sign-in`);
-      showSecondFactor(req, res);
+      await showSecondFactor(req, res);
     },
-    invalidSecondFactor: (req: Request, res: Response, errors: FieldErrors) => {
+    invalidSecondFactor: async (req: Request, res: Response, errors: FieldErrors) => {
       if (!pendingOf(req, res)) return res.redirect(303, `${portalContext(res).base}/sign-in`);
-      showSecondFactor(req, res, errors, 400);
+      await showSecondFactor(req, res, errors, 400);
     },
 
     verifySecondFactor: async (req: Request, res: Response) => {
@@ -328,6 +343,7 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
         renew: '/account/two-factor',
         email: '/account/email',
         password: '/account',
+        passkey: '/account/passkeys',
       }[input.for];
       const sent = await twoFactor.sendConfirmationCode(workspace, client.user, 'step-up', null, (code, minutes) =>
         confirmationCodeEmail(t, { to: client.user.email, workspace, code, minutes, forNewAddress: false }),
