@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import type { FeatureManifest } from '../../core/index.ts';
 import * as twoFactorAndEmailChange from './migrations/20261204000001_two_factor_and_email_change.ts';
-import * as clientPasskeys from './migrations/20270101000001_client_passkeys.ts';
+import * as clientPasskeys from './migrations/20270705000001_client_passkeys.ts';
 
 export const accountManifest: FeatureManifest = {
   name: 'account',
@@ -11,6 +11,6 @@ export const accountManifest: FeatureManifest = {
   locales: fileURLToPath(new URL('./locales', import.meta.url)),
   migrations: {
     '20261204000001_two_factor_and_email_change': twoFactorAndEmailChange,
-    '20270101000001_client_passkeys': clientPasskeys,
+    '20270705000001_client_passkeys': clientPasskeys,
   },
 };

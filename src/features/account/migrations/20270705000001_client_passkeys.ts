@@ -3,7 +3,7 @@
 import type { Knex } from 'knex';
 import { createOwnedTable, dropOwnedTables } from '../../../core/index.ts';
 
-const MIGRATION = '20270101000001_client_passkeys';
+const MIGRATION = '20270705000001_client_passkeys';
 
 export async function up(knex: Knex): Promise<void> {
   await createOwnedTable(knex, MIGRATION, 'client_passkeys', (t) => {
