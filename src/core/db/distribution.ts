@@ -61,6 +61,7 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
   client_payment_setups: BY_WORKSPACE,
   client_autopay: BY_WORKSPACE,
   client_autopay_charges: BY_WORKSPACE,
+  client_autopay_notices: BY_WORKSPACE,
   portal_staff_preferences: BY_WORKSPACE,
   client_uploads: BY_WORKSPACE,
   portal_client_preferences: BY_WORKSPACE,

@@ -41,3 +41,44 @@ export function autopayFailedEmail(input: {
     html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n'),
   };
 }
+
+/** The advance notice of a SEPA debit (pre-notification): amount, day, mandate and creditor. */
+export function sepaNoticeEmail(input: {
+  to: string;
+  workspace: HostWorkspace;
+  invoiceNumber: string;
+  amountCents: number;
+  currency: string;
+  debitOn: string;
+  mandateReference: string | null;
+  last4: string | null;
+  methodsUrl: string;
+  locale: Locale;
+}): MailMessage {
+  const t = translator(input.locale);
+  // A calendar day: the same wherever the reader is.
+  const format = formattersFor(input.locale, 'UTC');
+  const values = {
+    workspace: input.workspace.name,
+    number: input.invoiceNumber,
+    amount: format.money(input.amountCents, input.currency),
+    date: format.day(input.debitOn),
+    mandate: input.mandateReference ?? '',
+    last4: input.last4 ?? '',
+  };
+  const lines = [
+    t('payments:sepaNotice.hello'),
+    '',
+    t('payments:sepaNotice.debit', values),
+    t('payments:sepaNotice.mandate', values),
+    '',
+    t('payments:sepaNotice.change'),
+    input.methodsUrl,
+  ];
+  return {
+    to: input.to,
+    subject: t('payments:sepaNotice.subject', values).slice(0, 200),
+    text: lines.join('\n'),
+    html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n'),
+  };
+}

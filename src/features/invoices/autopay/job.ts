@@ -11,12 +11,15 @@
 //     event for the same charge finds it recorded and changes nothing.
 //   processing (a SEPA debit): the provider's later event records it, or refuses it; a refused one
 //     counts as a failure here.
+//   SEPA debits: announced first (an email with the amount, the day and the mandate, sepaNoticeDays
+//     ahead, once per invoice and amount), and made on or after the day the notice names.
 //   failed: the checkout closed, `invoice.autopay_failed` (the agency is told at once), the person
 //     who switched autopay on gets an email with one step to fix it, and the next attempt waits for
 //     the agency's retry days; after the last, none.
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import {
+  addDays,
   type FeatureFlags,
   formattersFor,
   insertActivity,
@@ -34,20 +37,23 @@ import {
   findPaymentSettings,
   insertClientPayment,
   lockInvoiceCheckouts,
+  type PaymentSettings,
   pendingCheckouts,
 } from '../payments/queries.ts';
 import type { PaymentService } from '../payments/service.ts';
 import type { PaymentMethodsService } from '../payment-methods/service.ts';
 import type { PaymentMethodRow } from '../payment-methods/queries.ts';
-import { autopayFailedEmail } from './emails.ts';
+import { autopayFailedEmail, sepaNoticeEmail } from './emails.ts';
 import {
   type ChargeRow,
+  claimNotice,
   consentingPerson,
   defaultMethodOf,
   type EnrolledClient,
   enrolledClients,
   insertCharge,
   latestCharges,
+  noticesOf,
   settleCharge,
 } from './queries.ts';
 
@@ -93,7 +99,7 @@ export function createAutopay(deps: AutopayDeps) {
     return last.next_attempt_at && new Date(last.next_attempt_at) <= at ? 'new' : 'wait';
   }
 
-  async function chargeClient(entry: Workspace, enrolled: EnrolledClient, retryDays: number[], at: Date): Promise<number> {
+  async function chargeClient(entry: Workspace, enrolled: EnrolledClient, payment: PaymentSettings, at: Date): Promise<number> {
     const workspaceId = entry.workspace.id;
     const scope = { workspaceId, clientId: enrolled.client_id };
     const method = await defaultMethodOf(db, scope);
@@ -101,24 +107,41 @@ export function createAutopay(deps: AutopayDeps) {
     if (!method || !provider?.chargeSaved) return 0;
     const today = formattersFor('en', entry.settings.defaultTimeZone ?? 'UTC').isoDay(at);
     const since = formattersFor('en', entry.settings.defaultTimeZone ?? 'UTC').isoDay(new Date(enrolled.accepted_at));
+    // A SEPA debit is announced sepaNoticeDays ahead: its invoice is looked at that much earlier.
+    const sepa = method.kind === 'sepa_debit';
+    const noticeDays = sepa ? payment.sepaNoticeDays : 0;
     const open = (
       await deps.invoices.list(workspaceId, enrolled.client_id, { status: ['open'] }, { limit: INVOICES_PER_PASS })
     ).items.filter((invoice) => {
       const day = chargeDay(invoice, enrolled.charge_on);
-      return invoice.balanceCents > 0 && day <= today && day >= since && (method.kind !== 'sepa_debit' || invoice.currency === 'EUR');
+      return invoice.balanceCents > 0 && addDays(day, -noticeDays) <= today && day >= since && (!sepa || invoice.currency === 'EUR');
     });
-    const latest = new Map(
-      (await latestCharges(db, { ...scope, invoiceIds: open.map((invoice) => invoice.id) })).map((row) => [row.invoice_id, row]),
-    );
+    const invoiceIds = open.map((invoice) => invoice.id);
+    const [charges, notices] = await Promise.all([
+      latestCharges(db, { ...scope, invoiceIds }),
+      sepa ? noticesOf(db, { ...scope, invoiceIds }) : Promise.resolve([]),
+    ]);
+    const latest = new Map(charges.map((row) => [row.invoice_id, row]));
     let charged = 0;
     for (const invoice of open) {
       const last = latest.get(invoice.id);
       const step = nextStep(last, at);
       if (step === 'wait') continue;
+      if (sepa && step === 'new') {
+        // No debit without its notice for this amount, and none before the day the notice names.
+        const notice = notices.find((row) => row.invoice_id === invoice.id && Number(row.amount_cents) === invoice.balanceCents);
+        if (!notice) {
+          const day = chargeDay(invoice, enrolled.charge_on);
+          const earliest = addDays(today, noticeDays);
+          await announce(entry, enrolled, method, invoice, day > earliest ? day : earliest, at);
+          continue;
+        }
+        if (notice.debit_on > today) continue;
+      }
       const attempt = step === 'again' && last ? await repeat(last) : await begin(invoice, (last?.attempt ?? 0) + 1);
       if (!attempt) continue;
       charged += 1;
-      await charge(entry, enrolled, method, invoice, attempt, retryDays);
+      await charge(entry, enrolled, method, invoice, attempt, payment.autopayRetryDays);
     }
     return charged;
 
@@ -170,6 +193,49 @@ export function createAutopay(deps: AutopayDeps) {
       });
       return started ? { id, attempt, checkoutId, amountCents: invoice.balanceCents, currency: invoice.currency } : null;
     }
+  }
+
+  /** The advance notice of a SEPA debit, emailed once per invoice and amount to the person who accepted autopay. */
+  async function announce(
+    entry: Workspace,
+    enrolled: EnrolledClient,
+    method: PaymentMethodRow,
+    invoice: InvoiceSummary,
+    debitOn: string,
+    at: Date,
+  ) {
+    const workspaceId = entry.workspace.id;
+    const person = await consentingPerson(db, { workspaceId, clientUserId: enrolled.accepted_by_client_user_id });
+    const base = await deps.portalLinks.baseOf(entry.workspace);
+    const fallback = isLocale(entry.settings.defaultLocale) ? entry.settings.defaultLocale : null;
+    await db.transaction(async (trx) => {
+      const fresh = await claimNotice(trx, {
+        workspaceId,
+        clientId: enrolled.client_id,
+        invoiceId: invoice.id,
+        amountCents: invoice.balanceCents,
+        currency: invoice.currency,
+        paymentMethodId: method.id,
+        debitOn,
+        at,
+      });
+      if (!fresh || person?.status !== 'active') return;
+      await deps.mailer.send(
+        sepaNoticeEmail({
+          to: person.email,
+          workspace: entry.workspace,
+          invoiceNumber: invoice.number,
+          amountCents: invoice.balanceCents,
+          currency: invoice.currency,
+          debitOn,
+          mandateReference: method.mandate_reference,
+          last4: method.last4,
+          methodsUrl: `${base}/payment-methods`,
+          locale: emailLocale(person.locale, fallback),
+        }),
+        { trx },
+      );
+    });
   }
 
   async function charge(
@@ -280,7 +346,7 @@ export function createAutopay(deps: AutopayDeps) {
     const at = now();
     let charged = 0;
     let after: { workspaceId: string; clientId: string } | null = null;
-    const workspaceState = new Map<string, { entry: Workspace; retryDays: number[] } | null>();
+    const workspaceState = new Map<string, { entry: Workspace; payment: PaymentSettings } | null>();
     for (;;) {
       const page = await enrolledClients(db, after, ENROLLED_PAGE);
       for (const enrolled of page) {
@@ -289,7 +355,7 @@ export function createAutopay(deps: AutopayDeps) {
         const state = workspaceState.get(enrolled.workspace_id);
         if (!state) continue;
         try {
-          charged += await chargeClient(state.entry, enrolled, state.retryDays, at);
+          charged += await chargeClient(state.entry, enrolled, state.payment, at);
         } catch (err) {
           deps.logger.error(`autopay for client ${enrolled.client_id} of workspace ${enrolled.workspace_id} failed`, err);
         }
@@ -309,7 +375,7 @@ export function createAutopay(deps: AutopayDeps) {
     if (!deps.flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug })) return null;
     const payment = await findPaymentSettings(db, workspaceId);
     if (!deps.methods.savingProvider(payment)) return null;
-    return { entry, retryDays: payment.autopayRetryDays };
+    return { entry, payment };
   }
 
   return {

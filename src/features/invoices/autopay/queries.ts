@@ -30,7 +30,19 @@ export async function defaultMethodOf(db: Db, scope: { workspaceId: string; clie
   const row = await db('client_payment_methods')
     .where({ workspace_id: scope.workspaceId, client_id: scope.clientId, is_default: true })
     .whereNull('removed_at')
-    .first(['id', 'client_id', 'provider', 'customer_id', 'provider_method_id', 'kind', 'brand', 'last4', 'exp_month', 'exp_year']);
+    .first([
+      'id',
+      'client_id',
+      'provider',
+      'customer_id',
+      'provider_method_id',
+      'kind',
+      'brand',
+      'last4',
+      'exp_month',
+      'exp_year',
+      'mandate_reference',
+    ]);
   return (row as PaymentMethodRow | undefined) ?? null;
 }
 
@@ -141,4 +153,50 @@ export async function consentingPerson(
     .where({ workspace_id: scope.workspaceId, id: scope.clientUserId })
     .first<{ email: string; locale: string | null; status: string } | undefined>(['email', 'locale', 'status']);
   return row ?? null;
+}
+
+export interface NoticeRow {
+  invoice_id: string;
+  amount_cents: number;
+  debit_on: string;
+}
+
+/** The advance notices sent for these invoices (a SEPA debit waits for its notice's day). */
+export function noticesOf(db: Db, scope: { workspaceId: string; clientId: string; invoiceIds: string[] }): Promise<NoticeRow[]> {
+  if (scope.invoiceIds.length === 0) return Promise.resolve([]);
+  return db('client_autopay_notices')
+    .where({ workspace_id: scope.workspaceId, client_id: scope.clientId })
+    .whereIn('invoice_id', scope.invoiceIds)
+    .select(['invoice_id', 'amount_cents', db.raw("to_char(debit_on, 'YYYY-MM-DD') as debit_on")]);
+}
+
+/** Records a notice about to be sent; false when another instance sent it first. */
+export async function claimNotice(
+  trx: Knex.Transaction,
+  row: {
+    workspaceId: string;
+    clientId: string;
+    invoiceId: string;
+    amountCents: number;
+    currency: string;
+    paymentMethodId: string;
+    debitOn: string;
+    at: Date;
+  },
+): Promise<boolean> {
+  const inserted = await trx('client_autopay_notices')
+    .insert({
+      workspace_id: row.workspaceId,
+      invoice_id: row.invoiceId,
+      amount_cents: row.amountCents,
+      client_id: row.clientId,
+      currency: row.currency,
+      payment_method_id: row.paymentMethodId,
+      debit_on: row.debitOn,
+      sent_at: row.at,
+    })
+    .onConflict(['workspace_id', 'invoice_id', 'amount_cents'])
+    .ignore()
+    .returning('invoice_id');
+  return inserted.length > 0;
 }

@@ -97,6 +97,18 @@ export async function up(knex: Knex): Promise<void> {
     t.primary(['workspace_id', 'id']);
     t.unique(['workspace_id', 'invoice_id', 'attempt'], { indexName: 'client_autopay_charges_attempt_uq' });
   });
+  await createOwnedTable(knex, MIGRATION, 'client_autopay_notices', (t) => {
+    t.comment('The advance notice of a SEPA debit, sent once per invoice and amount before autopay charges it.');
+    t.string('workspace_id', 64).notNullable();
+    t.string('invoice_id', 64).notNullable();
+    t.bigInteger('amount_cents').notNullable();
+    t.string('client_id', 64).notNullable();
+    t.string('currency', 3).notNullable();
+    t.uuid('payment_method_id').notNullable();
+    t.date('debit_on').notNullable().comment('The day the notice names: the debit is not made before it.');
+    t.timestamp('sent_at', { useTz: true }).notNullable();
+    t.primary(['workspace_id', 'invoice_id', 'amount_cents']);
+  });
   await addOwnedColumns(knex, 'client_payments', {
     origin: (t) =>
       t.string('origin', 16).notNullable().defaultTo('checkout').comment('checkout (the client paid) | autopay (charged on its own)'),
@@ -110,11 +122,17 @@ export async function up(knex: Knex): Promise<void> {
         .notNullable()
         .defaultTo('1,3,7')
         .comment('Days after a failed autopay charge to try again, e.g. "1,3,7".'),
+    sepa_notice_days: (t) =>
+      t
+        .smallint('sepa_notice_days')
+        .notNullable()
+        .defaultTo(14)
+        .comment('Days between the advance notice of a SEPA debit and the debit (14 by the SEPA rulebook unless the mandate says fewer).'),
   });
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await dropOwnedColumns(knex, 'portal_payment_settings', ['autopay_allowed', 'autopay_retry_days']);
+  await dropOwnedColumns(knex, 'portal_payment_settings', ['autopay_allowed', 'autopay_retry_days', 'sepa_notice_days']);
   await dropOwnedColumns(knex, 'client_payments', ['origin']);
   await dropOwnedTables(knex, MIGRATION);
 }

@@ -27,7 +27,7 @@ import {
 import { presentUnappliedPayments } from './presenters.ts';
 import type { PaymentService } from './service.ts';
 import { hasWayToPay, NO_ONLINE_PROVIDER, type PaymentAvailability } from './availability.ts';
-import { findPaymentSettings, savePaymentSettings } from './queries.ts';
+import { DEFAULT_PAYMENT_SETTINGS, findPaymentSettings, savePaymentSettings } from './queries.ts';
 import type { StripeKeyStore } from './stripe-key-store.ts';
 import { isUnreadable, type StripeKeyResolver } from './stripe-keys.ts';
 import { STRIPE_EVENTS, type StripeConnection, type StripeProvider } from './stripe-provider.ts';
@@ -48,9 +48,12 @@ function paymentSettingsCommand(providerIds: readonly string[]) {
       .unknown()
       .optional()
       .transform((value) => value === 'on'),
+    // Absent (a form from before autopay): the defaults.
     autopayRetryDays: z
       .string()
       .max(40, RETRY_DAYS)
+      .optional()
+      .default(DEFAULT_PAYMENT_SETTINGS.autopayRetryDays.join(','))
       .transform((text) =>
         text
           .split(',')
@@ -60,9 +63,17 @@ function paymentSettingsCommand(providerIds: readonly string[]) {
       .pipe(z.array(z.string().regex(/^\d{1,2}$/, RETRY_DAYS)).max(5, RETRY_DAYS))
       .transform((days) => days.map(Number))
       .refine((days) => days.every((day) => day >= 1 && day <= 60) && days.every((day, i) => i === 0 || day > days[i - 1]!), RETRY_DAYS),
+    sepaNoticeDays: z
+      .string()
+      .max(4, SEPA_NOTICE_DAYS)
+      .optional()
+      .transform((text) => (text?.trim() ? text.trim() : String(DEFAULT_PAYMENT_SETTINGS.sepaNoticeDays)))
+      .pipe(z.coerce.number({ error: SEPA_NOTICE_DAYS }))
+      .pipe(z.number().int(SEPA_NOTICE_DAYS).min(1, SEPA_NOTICE_DAYS).max(30, SEPA_NOTICE_DAYS)),
   });
 }
 
+const SEPA_NOTICE_DAYS = 'Give a whole number of days from 1 to 30 (14 unless your SEPA mandate text names fewer).';
 const RETRY_DAYS =
   'Give up to five days between 1 and 60, rising, separated by commas (for example 1, 3, 7), or leave it empty for no retry.';
 

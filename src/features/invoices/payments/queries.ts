@@ -349,6 +349,8 @@ export interface PaymentSettings {
   autopayAllowed: boolean;
   /** Days after a failed autopay charge to try again (after the first failure, the second…). */
   autopayRetryDays: number[];
+  /** Days between a SEPA debit's advance notice and the debit. */
+  sepaNoticeDays: number;
 }
 
 export const DEFAULT_PAYMENT_SETTINGS: PaymentSettings = {
@@ -356,6 +358,7 @@ export const DEFAULT_PAYMENT_SETTINGS: PaymentSettings = {
   onlineProvider: 'demo',
   autopayAllowed: false,
   autopayRetryDays: [1, 3, 7],
+  sepaNoticeDays: 14,
 };
 
 /** "1,3,7" as stored → [1, 3, 7]; anything unreadable is left out. */
@@ -367,18 +370,23 @@ function parseRetryDays(text: string): number[] {
 }
 
 export async function findPaymentSettings(db: Db, workspaceId: string): Promise<PaymentSettings> {
-  const row = await db('portal_payment_settings')
-    .where({ workspace_id: workspaceId })
-    .first<
-      | { bank_transfer_instructions: string | null; online_provider: string; autopay_allowed: boolean; autopay_retry_days: string }
-      | undefined
-    >(['bank_transfer_instructions', 'online_provider', 'autopay_allowed', 'autopay_retry_days']);
+  const row = await db('portal_payment_settings').where({ workspace_id: workspaceId }).first<
+    | {
+        bank_transfer_instructions: string | null;
+        online_provider: string;
+        autopay_allowed: boolean;
+        autopay_retry_days: string;
+        sepa_notice_days: number;
+      }
+    | undefined
+  >(['bank_transfer_instructions', 'online_provider', 'autopay_allowed', 'autopay_retry_days', 'sepa_notice_days']);
   if (!row) return { ...DEFAULT_PAYMENT_SETTINGS };
   return {
     bankTransferInstructions: row.bank_transfer_instructions?.trim() ? row.bank_transfer_instructions : null,
     onlineProvider: row.online_provider,
     autopayAllowed: row.autopay_allowed,
     autopayRetryDays: parseRetryDays(row.autopay_retry_days),
+    sepaNoticeDays: row.sepa_notice_days,
   };
 }
 
@@ -390,11 +398,20 @@ export async function savePaymentSettings(db: Db, workspaceId: string, settings:
       online_provider: settings.onlineProvider,
       autopay_allowed: settings.autopayAllowed,
       autopay_retry_days: settings.autopayRetryDays.join(','),
+      sepa_notice_days: settings.sepaNoticeDays,
       updated_by_staff_id: staffId,
       updated_at: db.fn.now(),
     })
     .onConflict('workspace_id')
-    .merge(['bank_transfer_instructions', 'online_provider', 'autopay_allowed', 'autopay_retry_days', 'updated_by_staff_id', 'updated_at']);
+    .merge([
+      'bank_transfer_instructions',
+      'online_provider',
+      'autopay_allowed',
+      'autopay_retry_days',
+      'sepa_notice_days',
+      'updated_by_staff_id',
+      'updated_at',
+    ]);
 }
 
 /** A workspace's own Stripe keys as stored: sealed (secret-box.ts), with the hint the admin sees. */
