@@ -134,6 +134,11 @@ export function createPaymentMethodHandlers(deps: {
       renderPortalPage(req, res, 'payment-methods/demo-setup', i18n.t('payments:methods.demo.title'), {
         setupId: setup.id,
         open: setup.status === 'open',
+        choices: [
+          { value: 'card', label: i18n.t('payments:methods.demo.card') },
+          { value: 'declining_card', label: i18n.t('payments:methods.demo.declining_card') },
+          { value: 'sepa_debit', label: i18n.t('payments:methods.demo.sepa_debit') },
+        ],
         base: portalContext(res).base,
       });
     },

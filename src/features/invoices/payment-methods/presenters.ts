@@ -64,6 +64,10 @@ export function presentPaymentMethodsPage(
       : null,
     acceptedText: autopay?.enabled ? autopay.consent_text : null,
     chargeOn,
+    chargeOptions: [
+      { value: 'due', label: t('payments:methods.chargeOn.due') },
+      { value: 'issue', label: t('payments:methods.chargeOn.issue') },
+    ],
     consentText: autopayConsentText(i18n, input.workspaceName),
     consentVersion: AUTOPAY_CONSENT_VERSION,
     setupOutcome: input.setup ? t(`payments:methods.setup.${input.setup.status}`) : null,
