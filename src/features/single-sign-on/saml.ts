@@ -24,6 +24,7 @@ export interface ServiceProvider {
 
 export type SamlRefusal =
   | 'unsigned'
+  | 'unsigned_assertion'
   | 'bad_signature'
   | 'wrong_audience'
   | 'wrong_recipient'
@@ -49,8 +50,11 @@ export interface ResponseEnvelope {
   issuer: string | null;
   inResponseTo: string | null;
   signed: boolean;
+  /** Whether a plain (not encrypted) assertion carries a signature of its own; null for an encrypted one. */
+  assertionSigned: boolean | null;
 }
 
+const SIGNATURE = /<(?:[\w.-]+:)?Signature\b[^>]*xmldsig/;
 const attribute = (tag: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1] ?? null;
 const unescapeXml = (text: string) =>
   text.replace(/&(lt|gt|quot|apos|amp);/g, (_m, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e] ?? '');
@@ -60,11 +64,13 @@ export function readEnvelope(samlResponse: string): ResponseEnvelope | null {
   const xml = Buffer.from(samlResponse, 'base64').toString('utf8');
   const root = /<(?:[\w.-]+:)?Response\b[^>]*>/.exec(xml)?.[0];
   if (!root) return null;
+  const assertion = /<(?:[\w.-]+:)?Assertion\b[\s\S]*?<\/(?:[\w.-]+:)?Assertion>/.exec(xml)?.[0];
   const issuer = /<(?:[\w.-]+:)?Issuer\b[^>]*>([^<]*)<\/(?:[\w.-]+:)?Issuer>/.exec(xml)?.[1];
   return {
     issuer: issuer ? unescapeXml(issuer.trim()) : null,
     inResponseTo: attribute(root, 'InResponseTo') || null,
-    signed: /<(?:[\w.-]+:)?Signature\b[^>]*xmldsig/.test(xml),
+    signed: SIGNATURE.test(xml),
+    assertionSigned: assertion ? SIGNATURE.test(assertion) : null,
   };
 }
 
@@ -98,7 +104,10 @@ export function createSamlProtocol(options: { production: boolean; now?: () => D
 
   const reasonOf = (err: unknown, envelope: ResponseEnvelope): SamlRefusal => {
     const message = err instanceof Error ? err.message : '';
-    if (/signature/i.test(message)) return envelope.signed ? 'bad_signature' : 'unsigned';
+    if (/signature/i.test(message)) {
+      if (!envelope.signed) return 'unsigned';
+      return envelope.assertionSigned === false ? 'unsigned_assertion' : 'bad_signature';
+    }
     if (/audience/i.test(message)) return 'wrong_audience';
     if (/expired|not yet valid/i.test(message)) return 'expired';
     return 'invalid';
