@@ -26,7 +26,8 @@ export function singleSignOnRoutes(h: SingleSignOnHandlers, saml: SamlHandlers):
   router.post('/sign-in/sso', validateBody(StartCommand), h.start);
   router.get('/sign-in/sso/callback', validateQuery(CallbackQuery), h.callback);
   router.get('/sign-in/sso/refused', validateQuery(RefusedQuery), h.refused);
-  router.get('/sign-in/sso/saml/continue', validateQuery(SamlContinueQuery), saml.continue);
+  router.get('/sign-in/sso/saml/continue', validateQuery(SamlContinueQuery), saml.showContinue);
+  router.post('/sign-in/sso/saml/continue', validateBody(SamlContinueQuery), saml.continue);
   router.get('/saml/metadata', saml.metadata);
   return router;
 }

@@ -2,9 +2,10 @@
 // provider's form post: it comes from the provider's origin, so it carries no CSRF token and, the
 // portal's cookies being SameSite=Lax, no session either; it is mounted with the providers'
 // callbacks (before the session and the CSRF check) and proven by its signature alone. Accepted,
-// it moves the browser on (303) to `GET /sign-in/sso/saml/continue` with a one-use token: a
-// top-level GET does carry the Lax session cookie, so the sign-in completes in the visitor's own
-// session (the account feature's completion, as for OpenID Connect). Refused, it moves on to the
+// it moves the browser on (303) to `GET /sign-in/sso/saml/continue` with a one-use token: a page
+// of the portal's own whose button posts the token back same-site, where the Lax cookies (session,
+// CSRF) do come along, so the sign-in completes in the visitor's own session (the account feature's
+// completion, as for OpenID Connect). Refused, it moves on to the
 // refusal page, and the log keeps the reason. The metadata (`GET /saml/metadata`) is public: the
 // identity provider may read it by its address.
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -18,6 +19,7 @@ import {
   portalContext,
   portalI18n,
   type RateLimiter,
+  renderPortalPage,
   requestMeta,
 } from '../../core/index.ts';
 import type { CompleteSignIn } from '../account/index.ts';
@@ -104,10 +106,25 @@ export function createSamlHandlers(deps: {
       res.redirect(303, `${portalContext(res).base}/sign-in/sso/saml/continue?${new URLSearchParams({ handoff: result.token })}`);
     },
 
+    /**
+     * The page the consumer service moves the browser to. A GET starts no session (portal-sessions:
+     * a read without the cookie stores nothing), and a link should not sign anyone in by being
+     * fetched, so it only shows a button whose form posts the token back, same-site, with a CSRF
+     * token like every anonymous form.
+     */
+    showContinue: (req: Request, res: Response) => {
+      const { t } = portalI18n(res);
+      const { handoff } = res.locals.query as SamlContinueInput;
+      renderPortalPage(req, res, 'single-sign-on/saml-continue', t('singleSignOn:samlContinue.title'), {
+        action: `${portalContext(res).base}/sign-in/sso/saml/continue`,
+        handoff,
+      });
+    },
+
     continue: async (req: Request, res: Response) => {
       await limited(req, res);
       const { workspace } = portalContext(res);
-      const { handoff } = res.locals.query as SamlContinueInput;
+      const { handoff } = req.body as SamlContinueInput;
       const taken = await saml.takeHandoff(workspace.id, handoff);
       const user = taken ? await findClientUserById(db, workspace.id, taken.client_user_id) : null;
       if (!taken || !user) {
