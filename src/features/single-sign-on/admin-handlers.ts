@@ -59,7 +59,16 @@ function typed(req: Request): ProviderForm & BindingForm {
 function typedSaml(req: Request): SamlForm {
   const body = (req.body ?? {}) as Record<string, unknown>;
   const form: Record<string, unknown> = {};
-  for (const key of ['displayName', 'metadataUrl', 'metadataXml', 'idpEntityId', 'ssoUrl', 'signingCertificate', 'secondSigningCertificate', 'emailAttribute']) {
+  for (const key of [
+    'displayName',
+    'metadataUrl',
+    'metadataXml',
+    'idpEntityId',
+    'ssoUrl',
+    'signingCertificate',
+    'secondSigningCertificate',
+    'emailAttribute',
+  ]) {
     if (typeof body[key] === 'string') form[key] = (body[key] as string).slice(0, 60_000);
   }
   form.wantAssertionsSigned = body.wantAssertionsSigned !== undefined;

@@ -49,9 +49,7 @@ export function singleSignOnFeature(core: CoreServices, deps: { completeSignIn: 
     publicRoutes: [singleSignOnRoutes(handlers, samlHandlers)],
     callbackRoutes: [samlCallbackRoutes(samlHandlers)],
     adminRoutes: [
-      singleSignOnAdminRoutes(
-        createSingleSignOnAdminHandlers({ providers, network, adapter: staffAdapter, config, saml, production }),
-      ),
+      singleSignOnAdminRoutes(createSingleSignOnAdminHandlers({ providers, network, adapter: staffAdapter, config, saml, production })),
     ],
   };
 }

@@ -188,7 +188,13 @@ export function countPersonIdentities(db: Db, workspaceId: string, clientUserId:
  * workspace's own entity id there (the audience); it has no secret and no scopes. Its SAML
  * settings are saved beside it, in the same transaction (providers.ts).
  */
-export async function insertSamlProvider(db: Db, workspaceId: string, id: string, displayName: string, entityIds: { idp: string; sp: string }) {
+export async function insertSamlProvider(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  displayName: string,
+  entityIds: { idp: string; sp: string },
+) {
   await db('portal_sso_providers').insert({
     workspace_id: workspaceId,
     id,
@@ -200,7 +206,13 @@ export async function insertSamlProvider(db: Db, workspaceId: string, id: string
   });
 }
 
-export async function updateSamlProvider(db: Db, workspaceId: string, id: string, displayName: string, idpEntityId: string): Promise<boolean> {
+export async function updateSamlProvider(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  displayName: string,
+  idpEntityId: string,
+): Promise<boolean> {
   const changed = await db('portal_sso_providers')
     .where({ workspace_id: workspaceId, id, protocol: 'saml' })
     .update({ display_name: displayName, issuer_url: idpEntityId, updated_at: db.fn.now() });

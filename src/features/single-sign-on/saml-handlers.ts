@@ -28,9 +28,9 @@ import type { SamlProtocol } from './saml.ts';
 import type { AcsRefusal, SamlSignIn } from './saml-sign-in.ts';
 
 /** Posts to the consumer service and continues per visitor address and workspace. */
-export const SAML_LIMIT: LimitRule = { name: 'saml:ip', points: 60, windowSeconds: 5 * 60, blockSeconds: 5 * 60 };
+const SAML_LIMIT: LimitRule = { name: 'saml:ip', points: 60, windowSeconds: 5 * 60, blockSeconds: 5 * 60 };
 /** A SAML response with an encrypted, signed assertion is a few kilobytes; this leaves room for long certificate chains. */
-export const ACS_BODY_LIMIT = '96kb';
+const ACS_BODY_LIMIT = '96kb';
 
 /** What the refusal page says for each reason the log keeps. */
 function pageReason(reason: AcsRefusal): CallbackRefusal {
@@ -131,7 +131,10 @@ export function createSamlHandlers(deps: {
         await logFailure(req, res, { reason: 'handoff_unknown' });
         return refusedAt(res, 'expired', null);
       }
-      await completeSignIn(req, res, user, taken.next ?? undefined, 'sso', { secondFactorDone: false, singleSignOnProviderId: taken.provider_id });
+      await completeSignIn(req, res, user, taken.next ?? undefined, 'sso', {
+        secondFactorDone: false,
+        singleSignOnProviderId: taken.provider_id,
+      });
     },
 
     metadata: async (_req: Request, res: Response) => {

@@ -10,7 +10,7 @@ import { SAML, type SamlConfig, ValidateInResponseTo } from '@node-saml/node-sam
 import type { SamlSettingsRow } from './saml-queries.ts';
 
 /** How far the identity provider's clock may be from the portal's. */
-export const ACCEPTED_SKEW_MS = 60_000;
+const ACCEPTED_SKEW_MS = 60_000;
 /** An assertion whose own end is further away is kept as used only this long (and refused after, by age). */
 const MAX_ASSERTION_AGE_MS = 10 * 60_000;
 
@@ -34,7 +34,7 @@ export type SamlRefusal =
   | 'invalid';
 
 /** What the portal reads of an assertion whose checks passed. */
-export interface VerifiedAssertion {
+interface VerifiedAssertion {
   id: string;
   /** Until when its id must stay known as used. */
   keepUntil: Date;

@@ -49,7 +49,10 @@ export interface TestSamlIdp {
 
 export function keyPairWithCertificate(name: string) {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), certificate: selfSignedCertificate(privateKey, name) };
+  return {
+    privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    certificate: selfSignedCertificate(privateKey, name),
+  };
 }
 
 export function startSamlIdp(options: { entityId: string; key?: { privateKey: string; certificate: string } }): TestSamlIdp {
@@ -124,9 +127,15 @@ export function startSamlIdp(options: { entityId: string; key?: { privateKey: st
         return Buffer.from(render(template, tvalue)).toString('base64');
       }
       const issuer = answer.encrypt ? encryptingIdp : idp;
-      const { context } = await issuer.createLoginResponse(sp, {} as never, 'post', { email: answer.email }, {
-        customTagReplacement: (template: string) => ({ id: tvalue.ID, context: render(template, tvalue) }),
-      });
+      const { context } = await issuer.createLoginResponse(
+        sp,
+        {} as never,
+        'post',
+        { email: answer.email },
+        {
+          customTagReplacement: (template: string) => ({ id: tvalue.ID, context: render(template, tvalue) }),
+        },
+      );
       return context;
     },
   };

@@ -51,7 +51,8 @@ describe('single sign-on (SAML 2.0)', function () {
     staffPost(href, `${href}/bindings`, { clientId, emailDomains: domains, signInMode: 'any', ...form }, 303);
 
   /** The identity provider's form post, as the browser sends it: no CSRF token, no session needed. */
-  const postAcs = (agent: Agent, samlResponse: string) => agent.post(`${PORTAL}/saml/acs`).type('form').send({ SAMLResponse: samlResponse });
+  const postAcs = (agent: Agent, samlResponse: string) =>
+    agent.post(`${PORTAL}/saml/acs`).type('form').send({ SAMLResponse: samlResponse });
 
   /** Posts the answer and follows the portal to its end: the completed sign-in's response, or the refusal page. */
   async function deliver(agent: Agent, samlResponse: string) {
@@ -79,7 +80,10 @@ describe('single sign-on (SAML 2.0)', function () {
     const row = await h.crm
       .db('client_activity_logs')
       .where({ workspace_id: workspaceId, event: 'sign_in.failed' })
-      .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
       .first('details');
     const details = typeof row.details === 'string' ? JSON.parse(row.details) : row.details;
     expect(details.method).to.equal('sso');
@@ -139,12 +143,21 @@ describe('single sign-on (SAML 2.0)', function () {
       const created = await staffPost(
         `${ADMIN}/single-sign-on/new-saml`,
         `${ADMIN}/single-sign-on/saml`,
-        { displayName: 'Northwind SAML', metadataXml: northwind.metadata, emailAttribute: 'email', wantAssertionsSigned: 'on', allowIdpInitiated: 'on' },
+        {
+          displayName: 'Northwind SAML',
+          metadataXml: northwind.metadata,
+          emailAttribute: 'email',
+          wantAssertionsSigned: 'on',
+          allowIdpInitiated: 'on',
+        },
         303,
       );
       northwindHref = String(created.headers.location).split('?')[0]!;
       northwindProviderId = northwindHref.split('/').pop()!;
-      const settings = await h.crm.db('portal_sso_saml_settings').where({ workspace_id: workspaceId, provider_id: northwindProviderId }).first();
+      const settings = await h.crm
+        .db('portal_sso_saml_settings')
+        .where({ workspace_id: workspaceId, provider_id: northwindProviderId })
+        .first();
       expect(settings.idp_entity_id).to.equal(northwind.entityId);
       expect(settings.sso_url).to.equal(northwind.ssoUrl);
       expect(settings.signing_certificates).to.have.length(1);
@@ -183,7 +196,9 @@ describe('single sign-on (SAML 2.0)', function () {
         { displayName: 'Empty', emailAttribute: 'email', signingCertificate: 'not a certificate' },
         400,
       );
-      expect(empty.text).to.contain('Enter the identity provider’s entity id').and.contain('Paste the identity provider’s signing certificate');
+      expect(empty.text)
+        .to.contain('Enter the identity provider’s entity id')
+        .and.contain('Paste the identity provider’s signing certificate');
     });
 
     it('are an admin’s: a workspace member is refused', async function () {
@@ -387,7 +402,11 @@ describe('single sign-on (SAML 2.0)', function () {
 
   describe('production', function () {
     it('refuses a response whose assertion is not signed itself, whatever the provider’s setting says', async function () {
-      const sp = { entityId: 'https://portal.test/portal/demo/saml/metadata', acsUrl: 'https://portal.test/portal/demo/saml/acs', ...keyPairWithCertificate('sp') };
+      const sp = {
+        entityId: 'https://portal.test/portal/demo/saml/metadata',
+        acsUrl: 'https://portal.test/portal/demo/saml/acs',
+        ...keyPairWithCertificate('sp'),
+      };
       const idpMetadata = createSamlProtocol({ production: false }).metadata(sp);
       const settings = {
         provider_id: 'p',
