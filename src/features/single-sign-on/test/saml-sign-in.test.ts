@@ -9,6 +9,8 @@
 // another company's provider, a person of another company, an unknown email. Forty identical
 // posts of one assertion sign in once. "Single sign-on only" holds for SAML as for OpenID Connect.
 import { expect } from 'chai';
+import { countQueries, describeQueries } from '../../../../test/support/query-counter.ts';
+import { expectEachNamesItsWorkspace } from '../../../../test/support/shard-routing.ts';
 import { createSamlProtocol, readEnvelope } from '../saml.ts';
 import {
   csrfFrom,
@@ -20,6 +22,12 @@ import {
 import { keyPairWithCertificate, startSamlIdp, type Answer, type TestSamlIdp } from './saml-identity-provider.ts';
 
 const ADMIN = '/settings/client-portal';
+/** The workspace's key pair. */
+const METADATA_BUDGET = 1;
+/** The limit, two prunes, the provider by issuer, its row, its settings, the key, the assertion id, the matcher's four, the handoff. */
+const ACS_BUDGET = 13;
+/** The limit, the handoff, the client user, then the account feature's completion (two-factor, its times, the log, the sessions). */
+const CONTINUE_BUDGET = 8;
 const PORTAL = '/portal/demo';
 type Agent = ReturnType<PortalHarness['agent']>;
 
@@ -397,6 +405,38 @@ describe('single sign-on (SAML 2.0)', function () {
       const limited = await postAcs(h.agent(), garbage);
       expect(limited.status).to.equal(429);
       expect(limited.headers['retry-after']).to.match(/^\d+$/);
+    });
+  });
+
+  describe('query budgets', function () {
+    async function expectBudget(what: string, budget: number, action: () => Promise<unknown>) {
+      const counter = countQueries();
+      try {
+        const counted = await counter.measure(action);
+        expect(counted.count, describeQueries(what, counted)).to.equal(budget);
+        expectEachNamesItsWorkspace(counted.sql, what);
+      } finally {
+        counter.stop();
+      }
+    }
+
+    it('the metadata, an accepted answer and its continue page: each its own few statements', async function () {
+      await h.crm.db('portal_rate_limits').whereLike('key', 'saml:%').delete();
+      await expectBudget('GET metadata', METADATA_BUDGET, () => h.agent().get(`${PORTAL}/saml/metadata`).expect(200));
+      const agent = h.agent();
+      const response = await answer(northwind);
+      let location = '';
+      await expectBudget('POST acs', ACS_BUDGET, async () => {
+        location = String((await postAcs(agent, response).expect(303)).headers.location);
+      });
+      const page = await agent.get(location).expect(200);
+      await expectBudget('POST continue', CONTINUE_BUDGET, () =>
+        agent
+          .post(`${PORTAL}/sign-in/sso/saml/continue`)
+          .type('form')
+          .send({ _csrf: csrfFrom(page.text), handoff: new URL(location, 'http://portal.test').searchParams.get('handoff')! })
+          .expect(303),
+      );
     });
   });
 
