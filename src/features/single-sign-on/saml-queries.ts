@@ -34,9 +34,15 @@ export async function findSamlSettings(db: Db, workspaceId: string, providerId: 
   return (row as SamlSettingsRow | undefined) ?? null;
 }
 
-/** The SAML providers of a workspace naming this entity id as their identity provider (an unsolicited response says only that). */
+/** The enabled SAML providers of a workspace naming this entity id as their identity provider (an unsolicited response says only that). */
 export async function samlProvidersByEntityId(db: Db, workspaceId: string, entityId: string): Promise<string[]> {
-  const rows = await db('portal_sso_saml_settings').where({ workspace_id: workspaceId, idp_entity_id: entityId }).select('provider_id');
+  const rows = await db('portal_sso_saml_settings as s')
+    .join('portal_sso_providers as p', function () {
+      this.on('p.workspace_id', 's.workspace_id').andOn('p.id', 's.provider_id');
+    })
+    .where({ 's.workspace_id': workspaceId, 'p.workspace_id': workspaceId, 's.idp_entity_id': entityId, 'p.enabled': true })
+    .orderBy('p.id')
+    .select('s.provider_id');
   return rows.map((row: { provider_id: string }) => row.provider_id);
 }
 

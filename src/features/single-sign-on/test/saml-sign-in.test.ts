@@ -9,6 +9,8 @@
 // another company's provider, a person of another company, an unknown email. Forty identical
 // posts of one assertion sign in once. "Single sign-on only" holds for SAML as for OpenID Connect.
 import { expect } from 'chai';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { countQueries, describeQueries } from '../../../../test/support/query-counter.ts';
 import { expectEachNamesItsWorkspace } from '../../../../test/support/shard-routing.ts';
 import { createSamlProtocol, readEnvelope } from '../saml.ts';
@@ -209,6 +211,31 @@ describe('single sign-on (SAML 2.0)', function () {
         .and.contain('Paste the identity provider’s signing certificate');
     });
 
+    it('read the metadata from its address when given one', async function () {
+      const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/xml' }).end(bluebell.metadata));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const metadataUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metadata`;
+      try {
+        const created = await staffPost(
+          `${ADMIN}/single-sign-on/new-saml`,
+          `${ADMIN}/single-sign-on/saml`,
+          { displayName: 'Bluebell by address', metadataUrl, emailAttribute: 'email', wantAssertionsSigned: 'on' },
+          303,
+        );
+        const id = String(created.headers.location).split('?')[0]!.split('/').pop()!;
+        const settings = await h.crm.db('portal_sso_saml_settings').where({ workspace_id: workspaceId, provider_id: id }).first();
+        expect(settings).to.include({
+          idp_entity_id: bluebell.entityId,
+          sso_url: bluebell.ssoUrl,
+          metadata_url: metadataUrl,
+          allow_idp_initiated: false,
+        });
+        await staffPost(`${ADMIN}/single-sign-on/${id}`, `${ADMIN}/single-sign-on/${id}/disable`, {}, 303);
+      } finally {
+        server.close();
+      }
+    });
+
     it('are an admin’s: a workspace member is refused', async function () {
       const member = await signedInStaffAgent(h, 'demo', 'member');
       const res = await member.get(`${ADMIN}/single-sign-on/new-saml`);
@@ -249,8 +276,54 @@ describe('single sign-on (SAML 2.0)', function () {
       await expectSignedIn(agent, await answer(northwind, { inResponseTo: requestId, email: 'olivia@northwind.test' }), 'Olivia');
     });
 
-    it('signs in started at the identity provider (no InResponseTo)', async function () {
-      await expectSignedIn(h.agent(), await answer(northwind));
+    it('signs in started at the identity provider (no InResponseTo); signing out offers no provider sign-out', async function () {
+      const agent = h.agent();
+      await expectSignedIn(agent, await answer(northwind));
+      const home = await agent.get(`${PORTAL}/`).expect(200);
+      const out = await agent
+        .post(`${PORTAL}/sign-out`)
+        .type('form')
+        .send({ _csrf: csrfFrom(home.text) })
+        .expect(303);
+      const signedOut = await agent.get(String(out.headers.location)).expect(200);
+      expect(signedOut.text).to.contain('Sign in with Northwind SAML').and.not.contain('Also sign out of');
+    });
+
+    it('refuses an answer nobody asked for where the provider does not allow IdP-initiated sign-in, and still takes answers to its requests', async function () {
+      const page = await staff.get(northwindHref).expect(200);
+      const form = {
+        displayName: 'Northwind SAML',
+        idpEntityId: northwind.entityId,
+        ssoUrl: northwind.ssoUrl,
+        signingCertificate: northwind.certificate,
+        emailAttribute: 'email',
+        wantAssertionsSigned: 'on',
+      };
+      await staff
+        .post(`${northwindHref}/saml`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), ...form })
+        .expect(303);
+      try {
+        await expectRefused(await answer(northwind), 'unsolicited');
+        const agent = h.agent();
+        const signIn = await agent.get(`${PORTAL}/sign-in`).expect(200);
+        const start = await agent
+          .post(`${PORTAL}/sign-in/sso`)
+          .set('HX-Request', 'true')
+          .type('form')
+          .send({ _csrf: csrfFrom(signIn.text), providerId: northwindProviderId })
+          .expect(204);
+        const requestId = await northwind.readRequest(String(start.headers['hx-redirect']));
+        await expectSignedIn(agent, await answer(northwind, { inResponseTo: requestId }));
+      } finally {
+        const again = await staff.get(northwindHref).expect(200);
+        await staff
+          .post(`${northwindHref}/saml`)
+          .type('form')
+          .send({ _csrf: csrfFrom(again.text), ...form, allowIdpInitiated: 'on' })
+          .expect(303);
+      }
     });
 
     it('accepts an encrypted assertion', async function () {
