@@ -277,6 +277,8 @@ export function createSingleSignOnAdminHandlers(deps: {
     };
   }
 
+  const entityIdTaken = (res: Response): FieldErrors => ({ idpEntityId: staffContext(res).i18n.t('singleSignOn:errors.entityIdTaken') });
+
   const providerOrNotFound = async (res: Response, id: string) => {
     const row = await providers.find(staffContext(res).workspace.id, id);
     if (!row) throw notFound(PROVIDER_NOT_FOUND);
@@ -320,6 +322,7 @@ export function createSingleSignOnAdminHandlers(deps: {
       const resolved = await samlFields(res, req.body as SamlProviderInput);
       if ('errors' in resolved) return showNewSaml(req, res, typedSaml(req), resolved.errors, 400);
       const id = await providers.addSaml(staffContext(res).workspace.id, resolved.fields);
+      if (id === 'taken') return showNewSaml(req, res, typedSaml(req), entityIdTaken(res), 400);
       res.redirect(303, `${listHref(res)}/${encodeURIComponent(id)}?notice=added`);
     },
 
@@ -330,7 +333,9 @@ export function createSingleSignOnAdminHandlers(deps: {
       const id = parseParam(ProviderIdParam, req.params.providerId);
       const resolved = await samlFields(res, req.body as SamlProviderInput);
       if ('errors' in resolved) return showProvider(req, res, { saml: typedSaml(req) }, { saml: resolved.errors }, 400);
-      if (!(await providers.saveSaml(staffContext(res).workspace.id, id, resolved.fields))) throw notFound(PROVIDER_NOT_FOUND);
+      const saved = await providers.saveSaml(staffContext(res).workspace.id, id, resolved.fields);
+      if (saved === 'taken') return showProvider(req, res, { saml: typedSaml(req) }, { saml: entityIdTaken(res) }, 400);
+      if (!saved) throw notFound(PROVIDER_NOT_FOUND);
       res.redirect(303, `${listHref(res)}/${encodeURIComponent(id)}?notice=saved`);
     },
 

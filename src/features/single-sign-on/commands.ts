@@ -146,7 +146,7 @@ const samlUrl = z
 export const SamlProviderCommand = z.object({
   displayName: z.string().trim().min(1, 'singleSignOn:errors.displayName').max(80, 'singleSignOn:errors.displayName'),
   metadataUrl: samlUrl,
-  metadataXml: optionalText(60_000, 'singleSignOn:errors.metadata'),
+  metadataXml: optionalText(30 * 1024, 'singleSignOn:errors.metadata'),
   idpEntityId: optionalText(500, 'singleSignOn:errors.entityId'),
   ssoUrl: samlUrl,
   signingCertificate: optionalText(8000, 'singleSignOn:errors.certificate'),

@@ -27,6 +27,8 @@ export async function up(knex: Knex): Promise<void> {
     t.boolean('allow_idp_initiated').notNullable().defaultTo(true).comment('An unsolicited response (no InResponseTo) is taken.');
     t.string('email_attribute', 255).notNullable().defaultTo('email').comment('The attribute holding the person’s email.');
     t.primary(['workspace_id', 'provider_id']);
+    // An answer nobody asked for names only its issuer: one provider per identity provider, so it finds one.
+    t.unique(['workspace_id', 'idp_entity_id'], { indexName: 'portal_sso_saml_settings_entity_idx' });
     t.foreign(['workspace_id', 'provider_id']).references(['workspace_id', 'id']).inTable('portal_sso_providers').onDelete('CASCADE');
   });
 

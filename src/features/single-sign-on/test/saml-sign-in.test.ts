@@ -212,21 +212,22 @@ describe('single sign-on (SAML 2.0)', function () {
     });
 
     it('read the metadata from its address when given one', async function () {
-      const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/xml' }).end(bluebell.metadata));
+      const third = startSamlIdp({ entityId: 'https://idp.third.test/saml' });
+      const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/xml' }).end(third.metadata));
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const metadataUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metadata`;
       try {
         const created = await staffPost(
           `${ADMIN}/single-sign-on/new-saml`,
           `${ADMIN}/single-sign-on/saml`,
-          { displayName: 'Bluebell by address', metadataUrl, emailAttribute: 'email', wantAssertionsSigned: 'on' },
+          { displayName: 'Third by address', metadataUrl, emailAttribute: 'email', wantAssertionsSigned: 'on' },
           303,
         );
         const id = String(created.headers.location).split('?')[0]!.split('/').pop()!;
         const settings = await h.crm.db('portal_sso_saml_settings').where({ workspace_id: workspaceId, provider_id: id }).first();
         expect(settings).to.include({
-          idp_entity_id: bluebell.entityId,
-          sso_url: bluebell.ssoUrl,
+          idp_entity_id: third.entityId,
+          sso_url: third.ssoUrl,
           metadata_url: metadataUrl,
           allow_idp_initiated: false,
         });
@@ -234,6 +235,47 @@ describe('single sign-on (SAML 2.0)', function () {
       } finally {
         server.close();
       }
+    });
+
+    it('forty identical new providers at once: one saved, the rest refused (the identity provider is taken), no 5xx', async function () {
+      const fourth = startSamlIdp({ entityId: 'https://idp.fourth.test/saml' });
+      const page = await staff.get(`${ADMIN}/single-sign-on/new-saml`).expect(200);
+      const form = {
+        _csrf: csrfFrom(page.text),
+        displayName: 'Fourth',
+        metadataXml: fourth.metadata,
+        emailAttribute: 'email',
+        wantAssertionsSigned: 'on',
+      };
+      const results = await Promise.all(
+        Array.from({ length: 40 }, () => staff.post(`${ADMIN}/single-sign-on/saml`).type('form').send(form)),
+      );
+      expect(results.filter((res) => res.status >= 500)).to.have.length(0);
+      expect(results.filter((res) => res.status === 303)).to.have.length(1);
+      const refused = results.filter((res) => res.status === 400);
+      expect(refused).to.have.length(39);
+      expect(refused[0]!.text).to.contain('already signs in with this identity provider');
+      const rows = await h.crm.db('portal_sso_saml_settings').where({ workspace_id: workspaceId, idp_entity_id: fourth.entityId });
+      expect(rows).to.have.length(1);
+      const href = `${ADMIN}/single-sign-on/${rows[0].provider_id}`;
+      await staffPost(href, `${href}/disable`, {}, 303);
+    });
+
+    it('refuse pasted metadata past its limit with what was typed (400), and a form past the staff limit with 413', async function () {
+      const page = await staff.get(`${ADMIN}/single-sign-on/new-saml`).expect(200);
+      const res = await staff
+        .post(`${ADMIN}/single-sign-on/saml`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), displayName: 'Big', metadataXml: 'x'.repeat(30 * 1024 + 1), emailAttribute: 'email' });
+      expect(res.status).to.equal(400);
+      expect(res.text).to.contain('The metadata is too long').and.contain('Big');
+      const past = await staff
+        .post(`${ADMIN}/single-sign-on/saml`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), displayName: 'Bigger', metadataXml: 'x'.repeat(40 * 1024), emailAttribute: 'email' });
+      // Past the staff pages' 32 KB form limit: the admin router's own page says so.
+      expect(past.status).to.equal(413);
+      expect(past.text).to.contain('That form was too large');
     });
 
     it('are an admin’s: a workspace member is refused', async function () {
