@@ -111,13 +111,16 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
   };
 
   /** A SAML sign-in's AuthnRequest address, the request kept in the database for its answer (samlSignIn). */
-  const startSaml = async (res: Response, row: ProviderRow, input: StartInput): Promise<string> => {
-    const url = await saml.start(row, `${config.appUrl}${portalContext(res).base}`, input.next);
-    if (!url) {
+  const startSaml = async (req: Request, res: Response, row: ProviderRow, input: StartInput): Promise<string> => {
+    const started = await saml.start(row, `${config.appUrl}${portalContext(res).base}`, input.next);
+    if (!started) {
       logger.error(`SAML identity provider ${row.id} has no settings or the workspace key cannot be opened`);
       throw new HttpError(503, portalI18n(res).t('singleSignOn:refused.unavailable'));
     }
-    return url;
+    // This browser's request, for the sign-in's last step to check (saml-handlers.ts); one per workspace.
+    const workspaceId = portalContext(res).workspace.id;
+    req.session.pendingSamlRequests = { ...req.session.pendingSamlRequests, [workspaceId]: started.requestId };
+    return started.url;
   };
 
   return {
@@ -136,7 +139,7 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
           input.providerId ? 404 : 400,
           t(input.providerId ? 'singleSignOn:refused.noProvider' : 'singleSignOn:refused.noDomain'),
         );
-      const url = row.protocol === 'saml' ? await startSaml(res, row, input) : await startOpenId(req, res, row, input);
+      const url = row.protocol === 'saml' ? await startSaml(req, res, row, input) : await startOpenId(req, res, row, input);
       // A form's redirect to another origin is blocked by the portal's CSP (form-action 'self'), so
       // the browser is sent on by a navigation instead: htmx's full page load (HX-Redirect) for the
       // boosted form, and without JavaScript a page that moves on by itself (meta refresh) and

@@ -131,6 +131,13 @@ export function createSamlHandlers(deps: {
         await logFailure(req, res, { reason: 'handoff_unknown' });
         return refusedAt(res, 'expired', null);
       }
+      // Started at the portal: only the browser that sent the request finishes it (a sign-in
+      // carried to someone else's browser would sign them in as another person).
+      if (taken.request_id && req.session?.pendingSamlRequests?.[workspace.id] !== taken.request_id) {
+        await logFailure(req, res, { reason: 'other_browser', providerId: taken.provider_id });
+        return refusedAt(res, 'expired', taken.provider_id);
+      }
+      if (req.session?.pendingSamlRequests) delete req.session.pendingSamlRequests[workspace.id];
       await completeSignIn(req, res, user, taken.next ?? undefined, 'sso', {
         secondFactorDone: false,
         singleSignOnProviderId: taken.provider_id,

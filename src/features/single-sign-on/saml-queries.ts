@@ -115,30 +115,33 @@ export async function setHandoff(
   db: Db,
   workspaceId: string,
   assertionId: string,
-  handoff: { hash: string; providerId: string; clientUserId: string; next: string | null },
+  handoff: { hash: string; providerId: string; requestId: string | null; clientUserId: string; next: string | null },
 ): Promise<void> {
   await db('portal_sso_saml_assertions').where({ workspace_id: workspaceId, assertion_id: assertionId }).update({
     handoff_hash: handoff.hash,
     provider_id: handoff.providerId,
+    request_id: handoff.requestId,
     client_user_id: handoff.clientUserId,
     next: handoff.next,
   });
 }
 
+export interface HandoffRow {
+  provider_id: string;
+  request_id: string | null;
+  client_user_id: string;
+  next: string | null;
+}
+
 /** Takes a handed-on sign-in once, while its assertion lasts; the row stays (its id still refuses replays). */
-export async function takeHandoff(
-  db: Db,
-  workspaceId: string,
-  hash: string,
-  now: Date,
-): Promise<{ provider_id: string; client_user_id: string; next: string | null } | null> {
+export async function takeHandoff(db: Db, workspaceId: string, hash: string, now: Date): Promise<HandoffRow | null> {
   const [row] = await db('portal_sso_saml_assertions')
     .where({ workspace_id: workspaceId, handoff_hash: hash })
     .whereNotNull('client_user_id')
     .where('expires_at', '>', now)
     .update({ handoff_hash: null })
-    .returning(['provider_id', 'client_user_id', 'next']);
-  return (row as { provider_id: string; client_user_id: string; next: string | null } | undefined) ?? null;
+    .returning(['provider_id', 'request_id', 'client_user_id', 'next']);
+  return (row as HandoffRow | undefined) ?? null;
 }
 
 /** Drops what has expired: requests never answered, assertion ids past their end. */

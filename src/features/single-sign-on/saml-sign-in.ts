@@ -78,7 +78,7 @@ export function createSamlSignIn(deps: {
     settingsOf,
 
     /** The identity provider's address carrying a new AuthnRequest, kept until its answer; null when SAML is not set up. */
-    async start(row: ProviderRow, portalUrl: string, next: string | undefined): Promise<string | null> {
+    async start(row: ProviderRow, portalUrl: string, next: string | undefined): Promise<{ url: string; requestId: string } | null> {
       const [sp, settings] = await Promise.all([serviceProvider(row.workspace_id, portalUrl), settingsOf(row)]);
       if (!sp || !settings) return null;
       const requestId = samlRequestId(randomBytes(20).toString('hex'));
@@ -88,7 +88,7 @@ export function createSamlSignIn(deps: {
         next: next ?? null,
         expiresAt: new Date(now().getTime() + REQUEST_MINUTES * 60_000),
       });
-      return protocol.authorizeUrl(sp, settings, requestId, '');
+      return { url: await protocol.authorizeUrl(sp, settings, requestId, ''), requestId };
     },
 
     /** Checks a posted response and, accepted, hands its sign-in on; every refusal but the matcher's is the caller's to log. */
@@ -134,6 +134,7 @@ export function createSamlSignIn(deps: {
       await setHandoff(db, workspace.id, assertion.id.slice(0, 256), {
         hash: handoffHash(token),
         providerId: row.id,
+        requestId: request ? assertion.inResponseTo : null,
         clientUserId: matched.user.id,
         next: request?.next ?? null,
       });

@@ -58,6 +58,7 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('expires_at', { useTz: true }).notNullable().comment('Its NotOnOrAfter with the accepted skew: pruned after.');
     t.string('handoff_hash', 64).nullable().comment('SHA-256 of the one-use token the continue page carries.');
     t.uuid('provider_id').nullable();
+    t.string('request_id', 100).nullable().comment('The AuthnRequest it answers; the browser finishing must be the one that sent it.');
     t.uuid('client_user_id').nullable().comment('Who it signs in; cleared when the sign-in is taken.');
     t.string('next', 500).nullable();
     t.primary(['workspace_id', 'assertion_id']);

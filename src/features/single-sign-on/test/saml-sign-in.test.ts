@@ -375,6 +375,26 @@ describe('single sign-on (SAML 2.0)', function () {
       await expectSignedIn(h.agent(), response);
     });
 
+    it('finishes a sign-in started at the portal only in the browser that started it', async function () {
+      const starter = h.agent();
+      const page = await starter.get(`${PORTAL}/sign-in`).expect(200);
+      const start = await starter
+        .post(`${PORTAL}/sign-in/sso`)
+        .set('HX-Request', 'true')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), providerId: northwindProviderId })
+        .expect(204);
+      const requestId = await northwind.readRequest(String(start.headers['hx-redirect']));
+      // Someone else's browser receives the answer (the link carried over): accepted by the
+      // consumer service, refused at the last step, in the session.
+      const { refused, res } = await deliver(h.agent(), await answer(northwind, { inResponseTo: requestId }));
+      expect(refused).to.equal(false);
+      expect(res.status).to.equal(303);
+      expect(String(res.headers.location)).to.contain('/sign-in/sso/refused?reason=expired');
+      expect(await lastReason()).to.equal('other_browser');
+      await starter.get(`${PORTAL}/`).expect(303);
+    });
+
     it('refuses an answer to a request it never sent, or one already answered', async function () {
       await expectRefused(await answer(northwind, { inResponseTo: '_never-sent' }), 'unknown_request');
     });
