@@ -4,7 +4,8 @@
 // And the whole way as a browser goes it, cookies and all: the identity provider's page, at
 // another site, posts its answer to the consumer service (a cross-site POST, which carries none of
 // the portal's SameSite=Lax cookies); the portal moves the browser to its own page, whose button
-// finishes the sign-in in the visitor's session, and the dashboard opens.
+// finishes the sign-in in the visitor's session, and the dashboard opens; started at the portal's
+// button too, where that session must be the one that sent the request.
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { expectAccessibleAt390, pagesClosedAfterEach, portalInChromium, staffSignIn } from '../../../../test/support/browser-pages.ts';
@@ -93,5 +94,25 @@ describe('SAML sign-in in Chromium', function () {
     await page.click('button:has-text("Weiter zum Portal")');
     await page.waitForURL(`${h.crm.url}/portal/demo/`);
     expect(await page.textContent('body')).to.contain('Maria');
+  });
+
+  it('signs in started at the portal: the button, the identity provider, its post back, in one browser', async function () {
+    const { page } = await open();
+    // The identity provider's sign-in page reads the AuthnRequest and posts its answer back.
+    await page.route(`${idp.ssoUrl}**`, async (route) => {
+      const requestId = await idp.readRequest(route.request().url());
+      const response = await idp.answer(spMetadata, { email: 'olivia@northwind.test', inResponseTo: requestId });
+      await route.fulfill({
+        status: 200,
+        contentType: 'text/html',
+        body: `<!doctype html><title>IdP</title><form method="post" action="${h.crm.url}/portal/demo/saml/acs"><input type="hidden" name="SAMLResponse" value="${response}"></form><script>document.forms[0].submit()</script>`,
+      });
+    });
+    await page.goto(`${h.crm.url}/portal/demo/sign-in`);
+    await page.click('button:has-text("Sign in with Northwind SAML")');
+    await page.waitForURL(/\/portal\/demo\/sign-in\/sso\/saml\/continue\?handoff=/);
+    await page.click('button:has-text("Continue to the portal")');
+    await page.waitForURL(`${h.crm.url}/portal/demo/`);
+    expect(await page.textContent('body')).to.contain('Olivia');
   });
 });
