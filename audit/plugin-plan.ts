@@ -173,6 +173,13 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
   },
   { name: 'portal_sso_identities', purpose: 'a provider account (its subject) remembered as a client user after its first match' },
   {
+    name: 'portal_sso_saml_settings',
+    purpose: 'a SAML provider’s identity provider: entity id, sign-in address, one or two signing certificates',
+  },
+  { name: 'portal_sso_saml_keys', purpose: 'a workspace’s key pair as a SAML service provider, the private key sealed' },
+  { name: 'portal_sso_saml_requests', purpose: 'a SAML AuthnRequest sent and not yet answered, found by the answer’s InResponseTo' },
+  { name: 'portal_sso_saml_assertions', purpose: 'a SAML assertion accepted once, kept until it expires so it is never accepted again' },
+  {
     name: 'portal_custom_domains',
     purpose: 'host names a workspace’s portal is served at (the agency’s own domain), with the state of their DNS check',
   },

@@ -89,6 +89,7 @@ export const PAGES: PageEntry[] = [
   { name: 'passkeys', who: 'client', path: '/portal/demo/account/passkeys' },
   { name: 'sign-in page', who: 'anonymous', path: '/portal/demo/sign-in' },
   { name: 'branding.css', who: 'anonymous', path: '/portal/demo/branding.css' },
+  { name: 'SAML service provider metadata', who: 'anonymous', path: '/portal/demo/saml/metadata' },
   { name: 'admin settings', who: 'staff', path: '/settings/client-portal' },
   { name: 'admin disable client user confirmation', who: 'staff', path: '/settings/client-portal/clients/{clientUserId}/disable' },
   {
@@ -104,6 +105,7 @@ export const PAGES: PageEntry[] = [
   { name: 'admin client role', who: 'staff', path: '/settings/client-portal/roles/{clientRole}' },
   { name: 'admin single sign-on', who: 'staff', path: '/settings/client-portal/single-sign-on' },
   { name: 'admin identity provider', who: 'staff', path: '/settings/client-portal/single-sign-on/{ssoProvider}' },
+  { name: 'admin new SAML provider', who: 'staff', path: '/settings/client-portal/single-sign-on/new-saml' },
   {
     name: 'staff view as one person',
     who: 'staff',

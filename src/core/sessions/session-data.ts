@@ -69,6 +69,11 @@ declare module 'express-session' {
     pendingSecondFactor?: PendingSecondFactor;
     /** By workspace id. */
     pendingSingleSignOns?: Record<string, PendingSingleSignOn>;
+    /**
+     * By workspace id: the SAML AuthnRequest this browser sent. Its answer comes back without the
+     * session (a cross-site post), so only the sign-in's last step, in the session, checks it.
+     */
+    pendingSamlRequests?: Record<string, string>;
     /** Recovery codes just made, kept until the page that shows them once has been rendered. */
     recoveryCodesToShow?: string[];
     /** The codes to show replace earlier ones (made anew from the status page), not a first set-up's. */

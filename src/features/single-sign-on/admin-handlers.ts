@@ -14,8 +14,11 @@ import {
   renderAdminPage,
   staffContext,
 } from '../../core/index.ts';
-import { type BindingInput, type ProviderInput, ProviderIdParam, type ProvidersQueryInput } from './commands.ts';
+import { type BindingInput, type ProviderInput, ProviderIdParam, type ProvidersQueryInput, type SamlProviderInput } from './commands.ts';
+import { certificatePem, type IdpMetadata, readIdpMetadata } from './idp-metadata.ts';
 import type { IssuerNetwork } from './issuer-network.ts';
+import type { SamlProviderFields } from './providers.ts';
+import type { SamlSignIn } from './saml-sign-in.ts';
 import { presentBindings, presentCompanyChoices, presentProvider } from './presenters.ts';
 import type { Providers } from './providers.ts';
 
@@ -23,6 +26,19 @@ const PROVIDER_NOT_FOUND = 'We could not find that identity provider.';
 const DEFAULT_SCOPES = 'openid email profile';
 
 type ProviderForm = Partial<Record<'displayName' | 'issuerUrl' | 'clientId' | 'scopes', string>> & { mfaSatisfiesTwoFactor?: boolean };
+type SamlForm = Partial<
+  Record<
+    | 'displayName'
+    | 'metadataUrl'
+    | 'metadataXml'
+    | 'idpEntityId'
+    | 'ssoUrl'
+    | 'signingCertificate'
+    | 'secondSigningCertificate'
+    | 'emailAttribute',
+    string
+  >
+> & { wantAssertionsSigned?: boolean; allowIdpInitiated?: boolean };
 type BindingForm = Partial<Record<'clientId' | 'emailDomains' | 'signInMode', string>> & { allowSelfRegistration?: boolean };
 
 /** What a refused form typed, as text, without the secret. */
@@ -39,13 +55,47 @@ function typed(req: Request): ProviderForm & BindingForm {
   return form as ProviderForm & BindingForm;
 }
 
+/** What a refused SAML form typed, as text (the metadata and certificates are public documents). */
+function typedSaml(req: Request): SamlForm {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const form: Record<string, unknown> = {};
+  for (const key of [
+    'displayName',
+    'metadataUrl',
+    'metadataXml',
+    'idpEntityId',
+    'ssoUrl',
+    'signingCertificate',
+    'secondSigningCertificate',
+    'emailAttribute',
+  ]) {
+    if (typeof body[key] === 'string') form[key] = (body[key] as string).slice(0, 60_000);
+  }
+  form.wantAssertionsSigned = body.wantAssertionsSigned !== undefined;
+  form.allowIdpInitiated = body.allowIdpInitiated !== undefined;
+  return form as SamlForm;
+}
+
+/** How long the server waits for a metadata address. */
+const METADATA_TIMEOUT_MS = 10_000;
+
 export function createSingleSignOnAdminHandlers(deps: {
   providers: Providers;
-  network: Pick<IssuerNetwork, 'refusal'>;
+  network: Pick<IssuerNetwork, 'refusal' | 'get'>;
   adapter: Pick<HostAdapter, 'clients'>;
   config: Pick<PortalConfig, 'appUrl'>;
+  saml: Pick<SamlSignIn, 'serviceProvider' | 'settingsOf'>;
+  /** In production an assertion must be signed itself: the form refuses to say otherwise. */
+  production: boolean;
 }) {
-  const { providers, network, adapter, config } = deps;
+  const { providers, network, adapter, config, saml, production } = deps;
+  /** The workspace's portal at the portal's address: its SAML entity id and consumer service are there. */
+  const portalUrl = (res: Response) => `${config.appUrl}${staffContext(res).portalBase}`;
+  const serviceProviderView = (res: Response) => ({
+    entityId: `${portalUrl(res)}/saml/metadata`,
+    acsUrl: `${portalUrl(res)}/saml/acs`,
+    metadataHref: `${portalUrl(res)}/saml/metadata`,
+  });
   const listHref = (res: Response) => `${staffContext(res).base}/single-sign-on`;
   /** The address an agency registers at its provider: one per workspace, whichever provider. */
   const redirectUri = (res: Response) => `${config.appUrl}${staffContext(res).portalBase}/sign-in/sso/callback`;
@@ -82,8 +132,8 @@ export function createSingleSignOnAdminHandlers(deps: {
   async function showProvider(
     req: Request,
     res: Response,
-    forms: { provider?: ProviderForm; binding?: BindingForm } = {},
-    errors: { provider?: FieldErrors; binding?: FieldErrors } = {},
+    forms: { provider?: ProviderForm; binding?: BindingForm; saml?: SamlForm } = {},
+    errors: { provider?: FieldErrors; binding?: FieldErrors; saml?: FieldErrors } = {},
     status = 200,
   ) {
     const { workspace, base, i18n } = staffContext(res);
@@ -96,6 +146,7 @@ export function createSingleSignOnAdminHandlers(deps: {
     if (!row) throw notFound(PROVIDER_NOT_FOUND);
     const provider = presentProvider(base, row, bindings, companies.names, i18n.t);
     const notice = (res.locals.query as ProvidersQueryInput | undefined)?.notice;
+    const settings = await saml.settingsOf(row);
     renderAdminPage(
       req,
       res,
@@ -121,6 +172,25 @@ export function createSingleSignOnAdminHandlers(deps: {
         bindingErrors: errors.binding ?? {},
         toggleAction: `${provider.href}/${row.enabled ? 'disable' : 'enable'}`,
         bindAction: `${provider.href}/bindings`,
+        saml: settings
+          ? {
+              action: `${provider.href}/saml`,
+              sp: serviceProviderView(res),
+              form: {
+                displayName: row.display_name,
+                metadataUrl: settings.metadata_url ?? '',
+                idpEntityId: settings.idp_entity_id,
+                ssoUrl: settings.sso_url,
+                signingCertificate: settings.signing_certificates[0] ?? '',
+                secondSigningCertificate: settings.signing_certificates[1] ?? '',
+                emailAttribute: settings.email_attribute,
+                wantAssertionsSigned: settings.want_assertions_signed,
+                allowIdpInitiated: settings.allow_idp_initiated,
+                ...forms.saml,
+              },
+              errors: errors.saml ?? {},
+            }
+          : null,
       },
       status,
     );
@@ -129,6 +199,85 @@ export function createSingleSignOnAdminHandlers(deps: {
   /** The issuer field's error when the server must not request its address, else null. */
   const issuerRefused = async (res: Response, input: ProviderInput): Promise<FieldErrors | null> =>
     (await network.refusal(input.issuerUrl)) ? { issuerUrl: staffContext(res).i18n.t('singleSignOn:errors.issuerNotPublic') } : null;
+
+  function showNewSaml(req: Request, res: Response, form: SamlForm = {}, errors: FieldErrors = {}, status = 200) {
+    const { i18n } = staffContext(res);
+    renderAdminPage(
+      req,
+      res,
+      'single-sign-on/saml-new',
+      i18n.t('singleSignOn:staff.newSamlTitle'),
+      {
+        action: `${listHref(res)}/saml`,
+        backHref: listHref(res),
+        sp: serviceProviderView(res),
+        form: { emailAttribute: 'email', wantAssertionsSigned: true, allowIdpInitiated: true, ...form },
+        errors,
+      },
+      status,
+    );
+  }
+
+  /** The metadata's text: pasted, or read from its address under the issuer rules; a field error otherwise. */
+  async function metadataText(res: Response, input: SamlProviderInput): Promise<{ xml: string | null } | { errors: FieldErrors }> {
+    const { t } = staffContext(res).i18n;
+    if (input.metadataXml) return { xml: input.metadataXml };
+    if (!input.metadataUrl) return { xml: null };
+    if (await network.refusal(input.metadataUrl)) return { errors: { metadataUrl: t('singleSignOn:errors.issuerNotPublic') } };
+    try {
+      const answer = await network.get(input.metadataUrl, AbortSignal.timeout(METADATA_TIMEOUT_MS));
+      if (!answer.ok) throw new Error(`status ${answer.status}`);
+      return { xml: (await answer.text()).slice(0, 500_000) };
+    } catch {
+      return { errors: { metadataUrl: t('singleSignOn:errors.metadataUnreachable') } };
+    }
+  }
+
+  /** The provider's SAML settings from the form: the fields typed, the metadata for the rest. */
+  async function samlFields(res: Response, input: SamlProviderInput): Promise<{ fields: SamlProviderFields } | { errors: FieldErrors }> {
+    const { t } = staffContext(res).i18n;
+    const text = await metadataText(res, input);
+    if ('errors' in text) return text;
+    let metadata: IdpMetadata | null = null;
+    const errors: FieldErrors = {};
+    if (text.xml) {
+      const read = readIdpMetadata(text.xml);
+      if (read.ok) metadata = read.metadata;
+      else errors[input.metadataXml ? 'metadataXml' : 'metadataUrl'] = t(`singleSignOn:errors.metadataProblem.${read.problem}`);
+    }
+    const certificate = (typed: string, fromMetadata: string | undefined, field: string) => {
+      if (!typed) return fromMetadata ?? null;
+      const pem = certificatePem(typed);
+      if (!pem) errors[field] = t('singleSignOn:errors.certificate');
+      return pem;
+    };
+    const entityId = input.idpEntityId || metadata?.entityId || '';
+    const ssoUrl = input.ssoUrl || metadata?.ssoUrl || '';
+    const first = certificate(input.signingCertificate, metadata?.certificates[0], 'signingCertificate');
+    const second = certificate(input.secondSigningCertificate, metadata?.certificates[1], 'secondSigningCertificate');
+    if (!entityId && !errors.metadataXml && !errors.metadataUrl) errors.idpEntityId = t('singleSignOn:errors.entityId');
+    if (!ssoUrl && !errors.metadataXml && !errors.metadataUrl) errors.ssoUrl = t('singleSignOn:errors.samlUrl');
+    if (!first && !errors.signingCertificate && !errors.metadataXml && !errors.metadataUrl)
+      errors.signingCertificate = t('singleSignOn:errors.certificate');
+    if (production && !input.wantAssertionsSigned) errors.wantAssertionsSigned = t('singleSignOn:errors.unsignedInProduction');
+    if (Object.keys(errors).length > 0 || !first) return { errors };
+    return {
+      fields: {
+        displayName: input.displayName,
+        spEntityId: serviceProviderView(res).entityId,
+        idp_entity_id: entityId,
+        sso_url: ssoUrl,
+        signing_certificates: [...new Set([first, ...(second ? [second] : [])])],
+        metadata_url: input.metadataUrl || null,
+        metadata_xml: text.xml,
+        want_assertions_signed: production || input.wantAssertionsSigned,
+        allow_idp_initiated: input.allowIdpInitiated,
+        email_attribute: input.emailAttribute,
+      },
+    };
+  }
+
+  const entityIdTaken = (res: Response): FieldErrors => ({ idpEntityId: staffContext(res).i18n.t('singleSignOn:errors.entityIdTaken') });
 
   const providerOrNotFound = async (res: Response, id: string) => {
     const row = await providers.find(staffContext(res).workspace.id, id);
@@ -148,6 +297,8 @@ export function createSingleSignOnAdminHandlers(deps: {
       renderAdminPage(req, res, 'single-sign-on/providers', i18n.t('singleSignOn:staff.title'), {
         providers: rows.map((row) => presentProvider(base, row, bindings, names, i18n.t)),
         newHref: `${listHref(res)}/new`,
+        newSamlHref: `${listHref(res)}/new-saml`,
+        sp: serviceProviderView(res),
         redirectUri: redirectUri(res),
         notice: notice ? i18n.t(`singleSignOn:staff.notices.${notice}`) : null,
       });
@@ -162,6 +313,30 @@ export function createSingleSignOnAdminHandlers(deps: {
       if (refused) return showNew(req, res, typed(req), refused, 400);
       const id = await providers.add(staffContext(res).workspace.id, input, input.clientSecret);
       res.redirect(303, `${listHref(res)}/${encodeURIComponent(id)}?notice=added`);
+    },
+
+    showNewSaml: (req: Request, res: Response) => showNewSaml(req, res),
+    invalidNewSaml: (req: Request, res: Response, errors: FieldErrors) => showNewSaml(req, res, typedSaml(req), errors, 400),
+
+    addSaml: async (req: Request, res: Response) => {
+      const resolved = await samlFields(res, req.body as SamlProviderInput);
+      if ('errors' in resolved) return showNewSaml(req, res, typedSaml(req), resolved.errors, 400);
+      const id = await providers.addSaml(staffContext(res).workspace.id, resolved.fields);
+      if (id === 'taken') return showNewSaml(req, res, typedSaml(req), entityIdTaken(res), 400);
+      res.redirect(303, `${listHref(res)}/${encodeURIComponent(id)}?notice=added`);
+    },
+
+    invalidSamlProvider: (req: Request, res: Response, errors: FieldErrors) =>
+      showProvider(req, res, { saml: typedSaml(req) }, { saml: errors }, 400),
+
+    saveSaml: async (req: Request, res: Response) => {
+      const id = parseParam(ProviderIdParam, req.params.providerId);
+      const resolved = await samlFields(res, req.body as SamlProviderInput);
+      if ('errors' in resolved) return showProvider(req, res, { saml: typedSaml(req) }, { saml: resolved.errors }, 400);
+      const saved = await providers.saveSaml(staffContext(res).workspace.id, id, resolved.fields);
+      if (saved === 'taken') return showProvider(req, res, { saml: typedSaml(req) }, { saml: entityIdTaken(res) }, 400);
+      if (!saved) throw notFound(PROVIDER_NOT_FOUND);
+      res.redirect(303, `${listHref(res)}/${encodeURIComponent(id)}?notice=saved`);
     },
 
     show: (req: Request, res: Response) => showProvider(req, res),

@@ -105,3 +105,54 @@ export type CallbackInput = z.infer<typeof CallbackQuery>;
 export type ProviderInput = z.infer<typeof ProviderCommand>;
 export type BindingInput = z.infer<typeof BindingCommand>;
 export type ProvidersQueryInput = z.infer<typeof ProvidersQuery>;
+
+/** The identity provider's form post to the consumer service (HTTP-POST binding). */
+export const AcsCommand = z.object({
+  SAMLResponse: z
+    .string()
+    .max(96 * 1024)
+    .regex(/^[A-Za-z0-9+/=\s]+$/),
+  RelayState: z.string().max(1000).optional(),
+});
+
+/** The consumer service's move to the portal page that completes the sign-in in the visitor's session. */
+export const SamlContinueQuery = z.object({ handoff: z.string().regex(/^[A-Za-z0-9_-]{43}$/) });
+
+export type AcsInput = z.infer<typeof AcsCommand>;
+export type SamlContinueInput = z.infer<typeof SamlContinueQuery>;
+
+const optionalText = (max: number, message: string) => z.string().trim().max(max, message).optional().default('');
+const samlUrl = z
+  .string()
+  .trim()
+  .max(500, 'singleSignOn:errors.samlUrl')
+  .refine((value) => {
+    if (value === '') return true;
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || mayUsePlainHttp(url)) && !url.username;
+    } catch {
+      return false;
+    }
+  }, 'singleSignOn:errors.samlUrl')
+  .optional()
+  .default('');
+
+/**
+ * A SAML provider as staff give it: the identity provider's metadata (pasted, or its address), or
+ * its fields one by one; fields typed win over the metadata's. The second certificate is the one a
+ * rollover brings: both are accepted until the old one is removed.
+ */
+export const SamlProviderCommand = z.object({
+  displayName: z.string().trim().min(1, 'singleSignOn:errors.displayName').max(80, 'singleSignOn:errors.displayName'),
+  metadataUrl: samlUrl,
+  metadataXml: optionalText(30 * 1024, 'singleSignOn:errors.metadata'),
+  idpEntityId: optionalText(500, 'singleSignOn:errors.entityId'),
+  ssoUrl: samlUrl,
+  signingCertificate: optionalText(8000, 'singleSignOn:errors.certificate'),
+  secondSigningCertificate: optionalText(8000, 'singleSignOn:errors.certificate'),
+  emailAttribute: z.string().trim().min(1, 'singleSignOn:errors.emailAttribute').max(255, 'singleSignOn:errors.emailAttribute'),
+  wantAssertionsSigned: checkboxField,
+  allowIdpInitiated: checkboxField,
+});
+export type SamlProviderInput = z.infer<typeof SamlProviderCommand>;

@@ -33,6 +33,8 @@ import {
 } from './commands.ts';
 import type { OpenId } from './openid.ts';
 import type { Providers } from './providers.ts';
+import type { ProviderRow } from './queries.ts';
+import type { SamlSignIn } from './saml-sign-in.ts';
 import { emailDomain, type SingleSignOnMatcher } from './sign-in-service.ts';
 
 /** How long the browser may take at the provider before its answer is no longer awaited. */
@@ -44,6 +46,7 @@ export interface SingleSignOnHandlerDeps {
   providers: Providers;
   openId: OpenId;
   matcher: SingleSignOnMatcher;
+  saml: SamlSignIn;
   sessions: SessionLifecycle;
   completeSignIn: CompleteSignIn;
   logger: PortalLogger;
@@ -51,7 +54,7 @@ export interface SingleSignOnHandlerDeps {
 }
 
 export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
-  const { db, config, providers, openId, matcher, sessions, completeSignIn, logger, now } = deps;
+  const { db, config, providers, openId, matcher, saml, sessions, completeSignIn, logger, now } = deps;
   /**
    * An address of the portal where the person is: at the agency's own domain when they came in
    * there (its pages start at its root, and its session cookie is that host's alone, so the
@@ -81,6 +84,45 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
     res.redirect(303, `${portalContext(res).base}/sign-in/sso/refused?${query}`);
   };
 
+  /** An OpenID Connect sign-in's authorization address, its checks kept in the session. */
+  const startOpenId = async (req: Request, res: Response, row: ProviderRow, input: StartInput): Promise<string> => {
+    const { workspace } = portalContext(res);
+    const { t } = portalI18n(res);
+    const provider = providers.openIdProvider(row);
+    if (!provider) {
+      logger.error(`the client secret of identity provider ${row.id} cannot be opened: enter it again on its page`);
+      throw new HttpError(503, t('singleSignOn:refused.unavailable'));
+    }
+    let authorization: Awaited<ReturnType<OpenId['authorizationUrl']>>;
+    try {
+      authorization = await openId.authorizationUrl(provider, redirectUri(res));
+    } catch (err) {
+      logger.error(`identity provider ${row.id} could not be discovered`, err);
+      throw new HttpError(503, t('singleSignOn:refused.unavailable'));
+    }
+    await sessions.awaitSingleSignOn(req, {
+      workspaceId: workspace.id,
+      providerId: row.id,
+      ...authorization.checks,
+      ...(input.next ? { next: input.next } : {}),
+      startedAt: now().toISOString(),
+    });
+    return authorization.url.href;
+  };
+
+  /** A SAML sign-in's AuthnRequest address, the request kept in the database for its answer (samlSignIn). */
+  const startSaml = async (req: Request, res: Response, row: ProviderRow, input: StartInput): Promise<string> => {
+    const started = await saml.start(row, `${config.appUrl}${portalContext(res).base}`, input.next);
+    if (!started) {
+      logger.error(`SAML identity provider ${row.id} has no settings or the workspace key cannot be opened`);
+      throw new HttpError(503, portalI18n(res).t('singleSignOn:refused.unavailable'));
+    }
+    // This browser's request, for the sign-in's last step to check (saml-handlers.ts); one per workspace.
+    const workspaceId = portalContext(res).workspace.id;
+    req.session.pendingSamlRequests = { ...req.session.pendingSamlRequests, [workspaceId]: started.requestId };
+    return started.url;
+  };
+
   return {
     start: async (req: Request, res: Response) => {
       const { workspace } = portalContext(res);
@@ -97,35 +139,17 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
           input.providerId ? 404 : 400,
           t(input.providerId ? 'singleSignOn:refused.noProvider' : 'singleSignOn:refused.noDomain'),
         );
-      const provider = providers.openIdProvider(row);
-      if (!provider) {
-        logger.error(`the client secret of identity provider ${row.id} cannot be opened: enter it again on its page`);
-        throw new HttpError(503, t('singleSignOn:refused.unavailable'));
-      }
-      let authorization: Awaited<ReturnType<OpenId['authorizationUrl']>>;
-      try {
-        authorization = await openId.authorizationUrl(provider, redirectUri(res));
-      } catch (err) {
-        logger.error(`identity provider ${row.id} could not be discovered`, err);
-        throw new HttpError(503, t('singleSignOn:refused.unavailable'));
-      }
-      await sessions.awaitSingleSignOn(req, {
-        workspaceId: workspace.id,
-        providerId: row.id,
-        ...authorization.checks,
-        ...(input.next ? { next: input.next } : {}),
-        startedAt: now().toISOString(),
-      });
+      const url = row.protocol === 'saml' ? await startSaml(req, res, row, input) : await startOpenId(req, res, row, input);
       // A form's redirect to another origin is blocked by the portal's CSP (form-action 'self'), so
       // the browser is sent on by a navigation instead: htmx's full page load (HX-Redirect) for the
       // boosted form, and without JavaScript a page that moves on by itself (meta refresh) and
       // links there. Reloading it posts the form again, which only starts afresh.
       if (req.get('HX-Request') === 'true') {
-        res.set('HX-Redirect', authorization.url.href);
+        res.set('HX-Redirect', url);
         return res.status(204).end();
       }
       renderPortalPage(req, res, 'single-sign-on/continue', t('singleSignOn:continue.title', { name: row.display_name }), {
-        url: authorization.url.href,
+        url,
         name: row.display_name,
       });
     },
@@ -147,7 +171,7 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
         return refusedAt(res, 'cancelled', pending.providerId);
       }
       const row = await providers.find(workspace.id, pending.providerId);
-      const provider = row?.enabled ? providers.openIdProvider(row) : null;
+      const provider = row?.enabled && row.protocol === 'oidc' ? providers.openIdProvider(row) : null;
       if (!row || !provider) return refusedAt(res, 'expired');
       // The address exactly as registered, with what the provider added: the library sends it back
       // to the provider as the redirect_uri of the code it exchanges.
@@ -209,7 +233,7 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
       const providerId = signedOutOf ? ProviderIdParam.safeParse(signedOutOf) : null;
       if (providerId?.success) {
         const row = await providers.find(workspace.id, providerId.data);
-        const provider = row ? providers.openIdProvider(row) : null;
+        const provider = row?.protocol === 'oidc' ? providers.openIdProvider(row) : null;
         const url = provider ? await openId.endSessionUrl(provider, portalUrl(res, '/sign-in')) : null;
         if (row && url) options.endSession = { url, label: t('singleSignOn:signOut.alsoAt', { name: row.display_name }) };
       }

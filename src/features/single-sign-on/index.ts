@@ -1,5 +1,5 @@
 // Single sign-on: clients of a company the agency bound to an identity provider sign in through it
-// (OpenID Connect, authorization code with PKCE); staff add the providers and bind companies.
+// (OpenID Connect, authorization code with PKCE; or SAML 2.0); staff add the providers and bind companies.
 import type { CoreServices, Feature } from '../../core/index.ts';
 import type { CompleteSignIn, SingleSignOnHooks } from '../account/index.ts';
 import { createSingleSignOnAdminHandlers } from './admin-handlers.ts';
@@ -9,7 +9,10 @@ import { createIssuerNetwork } from './issuer-network.ts';
 import { createOpenId } from './openid.ts';
 import { singleSignOnPersonalData } from './personal-data.ts';
 import { createProviders } from './providers.ts';
-import { singleSignOnAdminRoutes, singleSignOnRoutes } from './routes.ts';
+import { samlCallbackRoutes, singleSignOnAdminRoutes, singleSignOnRoutes } from './routes.ts';
+import { createSamlProtocol } from './saml.ts';
+import { createSamlHandlers } from './saml-handlers.ts';
+import { createSamlSignIn } from './saml-sign-in.ts';
 import { createSingleSignOnMatcher } from './sign-in-service.ts';
 
 /**
@@ -18,15 +21,21 @@ import { createSingleSignOnMatcher } from './sign-in-service.ts';
  * request, so either may be created first.
  */
 export function singleSignOnFeature(core: CoreServices, deps: { completeSignIn: CompleteSignIn }): Feature & { signIn: SingleSignOnHooks } {
-  const { db, adapter, staffAdapter, config, sessionLifecycle, logger, now, events } = core;
+  const { db, adapter, staffAdapter, config, sessionLifecycle, logger, now, events, limiter } = core;
   const providers = createProviders({ db, config, bus: events });
   const network = createIssuerNetwork(config.singleSignOn);
+  const matcher = createSingleSignOnMatcher({ db, adapter });
+  const production = process.env.NODE_ENV === 'production';
+  const protocol = createSamlProtocol({ production, now });
+  const saml = createSamlSignIn({ db, config, providers, protocol, matcher, now });
+  const samlHandlers = createSamlHandlers({ db, config, saml, protocol, limiter, completeSignIn: deps.completeSignIn });
   const handlers = createSingleSignOnHandlers({
     db,
     config,
     providers,
     openId: createOpenId({ network }),
-    matcher: createSingleSignOnMatcher({ db, adapter }),
+    matcher,
+    saml,
     sessions: sessionLifecycle,
     completeSignIn: deps.completeSignIn,
     logger,
@@ -37,7 +46,10 @@ export function singleSignOnFeature(core: CoreServices, deps: { completeSignIn: 
     needs: { ports: [] },
     signIn: { signInOptions: handlers.signInOptions, passwordAndCodeAllowed: handlers.passwordAndCodeAllowed },
     personalData: singleSignOnPersonalData({ db }),
-    publicRoutes: [singleSignOnRoutes(handlers)],
-    adminRoutes: [singleSignOnAdminRoutes(createSingleSignOnAdminHandlers({ providers, network, adapter: staffAdapter, config }))],
+    publicRoutes: [singleSignOnRoutes(handlers, samlHandlers)],
+    callbackRoutes: [samlCallbackRoutes(samlHandlers)],
+    adminRoutes: [
+      singleSignOnAdminRoutes(createSingleSignOnAdminHandlers({ providers, network, adapter: staffAdapter, config, saml, production })),
+    ],
   };
 }

@@ -221,6 +221,11 @@ export function createIssuerNetwork(settings: PortalConfig['singleSignOn']) {
         return err instanceof IssuerNotPublic ? 'notPublic' : null;
       }
     },
+    /** A GET of a document the agency named (a SAML provider's metadata address), under the same rules; redirects not followed. */
+    get: (url: string, signal: AbortSignal): Promise<Response> =>
+      settings.allowPrivateIssuers
+        ? fetch(url, { redirect: 'manual', signal })
+        : pinnedFetch(url, { method: 'GET', headers: {}, redirect: 'manual', signal } as Parameters<CustomFetch>[1]),
     /** The fetch openid-client uses; none (its own) where private issuers are allowed, as before. */
     fetch: settings.allowPrivateIssuers ? undefined : pinnedFetch,
   };

@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import type { FeatureManifest } from '../../core/index.ts';
 import * as singleSignOn from './migrations/20270201000001_single_sign_on.ts';
+import * as samlSignOn from './migrations/20270706000001_saml_sign_on.ts';
 
 export const singleSignOnManifest: FeatureManifest = {
   name: 'single-sign-on',
@@ -10,5 +11,6 @@ export const singleSignOnManifest: FeatureManifest = {
   locales: fileURLToPath(new URL('./locales', import.meta.url)),
   migrations: {
     '20270201000001_single_sign_on': singleSignOn,
+    '20270706000001_saml_sign_on': samlSignOn,
   },
 };

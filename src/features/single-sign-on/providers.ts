@@ -28,6 +28,7 @@ import {
   findProvider,
   findProviderForDomain,
   insertProvider,
+  insertSamlProvider,
   listBindings,
   listProviders,
   type ProviderFields,
@@ -35,7 +36,14 @@ import {
   saveBinding,
   setProviderEnabled,
   updateProvider,
+  updateSamlProvider,
 } from './queries.ts';
+import { saveSamlSettings, type SamlSettingsRow } from './saml-queries.ts';
+
+const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === '23505';
+
+/** A SAML provider as the staff form gives it: its name and its settings (the provider id is the row's). */
+export type SamlProviderFields = { displayName: string; spEntityId: string } & Omit<SamlSettingsRow, 'provider_id'>;
 
 export function createProviders(deps: { db: Knex; config: Pick<PortalConfig, 'sessionSecret' | 'previousSessionSecrets'>; bus: EventBus }) {
   const { db, bus } = deps;
@@ -78,6 +86,43 @@ export function createProviders(deps: { db: Knex; config: Pick<PortalConfig, 'se
     /** An empty secret keeps the one saved: the form never shows it, so it cannot send it back. */
     save: (workspaceId: string, id: string, fields: ProviderFields, secret: string) =>
       changing(workspaceId, updateProvider(db, workspaceId, id, fields, secret ? box.seal(secret, boundTo(workspaceId, id)) : undefined)),
+
+    /** A SAML provider and its settings, in one transaction; 'taken' when another provider has this identity provider. */
+    async addSaml(workspaceId: string, fields: SamlProviderFields): Promise<string | 'taken'> {
+      const id = randomUUID();
+      const { displayName, spEntityId, ...settings } = fields;
+      try {
+        await changing(
+          workspaceId,
+          db.transaction(async (trx) => {
+            await insertSamlProvider(trx, workspaceId, id, displayName, { idp: settings.idp_entity_id, sp: spEntityId });
+            await saveSamlSettings(trx, workspaceId, { provider_id: id, ...settings });
+          }),
+        );
+      } catch (err) {
+        if (isUniqueViolation(err)) return 'taken';
+        throw err;
+      }
+      return id;
+    },
+
+    /** False when there is no SAML provider of this id; 'taken' when another provider has this identity provider. */
+    async saveSaml(workspaceId: string, id: string, fields: SamlProviderFields): Promise<boolean | 'taken'> {
+      try {
+        return await changing(
+          workspaceId,
+          db.transaction(async (trx) => {
+            const { displayName, spEntityId: _sp, ...settings } = fields;
+            if (!(await updateSamlProvider(trx, workspaceId, id, displayName, settings.idp_entity_id))) return false;
+            await saveSamlSettings(trx, workspaceId, { provider_id: id, ...settings });
+            return true;
+          }),
+        );
+      } catch (err) {
+        if (isUniqueViolation(err)) return 'taken';
+        throw err;
+      }
+    },
 
     setEnabled: (workspaceId: string, id: string, enabled: boolean) =>
       changing(workspaceId, setProviderEnabled(db, workspaceId, id, enabled)),

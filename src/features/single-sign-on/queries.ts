@@ -182,3 +182,39 @@ export async function deletePersonIdentities(db: Db, workspaceId: string, client
 export function countPersonIdentities(db: Db, workspaceId: string, clientUserId: string): Knex.QueryBuilder {
   return db('portal_sso_identities').where({ workspace_id: workspaceId, client_user_id: clientUserId }).select(db.raw('count(*)::int'));
 }
+
+/**
+ * A SAML provider's row: its issuer is the identity provider's entity id, its client id the
+ * workspace's own entity id there (the audience); it has no secret and no scopes. Its SAML
+ * settings are saved beside it, in the same transaction (providers.ts).
+ */
+export async function insertSamlProvider(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  displayName: string,
+  entityIds: { idp: string; sp: string },
+) {
+  await db('portal_sso_providers').insert({
+    workspace_id: workspaceId,
+    id,
+    protocol: 'saml',
+    display_name: displayName,
+    issuer_url: entityIds.idp,
+    client_id: entityIds.sp,
+    scopes: '',
+  });
+}
+
+export async function updateSamlProvider(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  displayName: string,
+  idpEntityId: string,
+): Promise<boolean> {
+  const changed = await db('portal_sso_providers')
+    .where({ workspace_id: workspaceId, id, protocol: 'saml' })
+    .update({ display_name: displayName, issuer_url: idpEntityId, updated_at: db.fn.now() });
+  return changed > 0;
+}

@@ -1,0 +1,149 @@
+// The SAML sign-in of a workspace, between the handlers and the protocol: its key pair as a
+// service provider (made at first need, the private key sealed with the portal's secret box and
+// bound to the workspace), the AuthnRequests awaiting their answer (in the database: the answer is
+// a cross-site post that brings no session cookie), and an answer's acceptance — which provider's
+// certificates check it, the request it answers, its assertion id used once (the unique key decides
+// between racing posts), the person it names matched as an OpenID Connect sign-in is
+// (sign-in-service.ts), and the sign-in handed on by a one-use token to the portal page that
+// completes it in the visitor's own session.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import { createSecretBox, type HostWorkspace, type PortalConfig, type RequestMeta } from '../../core/index.ts';
+import type { Providers } from './providers.ts';
+import type { ProviderRow } from './queries.ts';
+import { handoffHash, readEnvelope, type SamlProtocol, type SamlRefusal, samlRequestId, type ServiceProvider } from './saml.ts';
+import {
+  consumeAssertion,
+  findSamlKey,
+  findSamlSettings,
+  insertSamlKey,
+  insertSamlRequest,
+  pruneSaml,
+  type SamlSettingsRow,
+  samlProvidersByEntityId,
+  setHandoff,
+  takeHandoff,
+  takeSamlRequest,
+} from './saml-queries.ts';
+import { selfSignedCertificate } from './self-signed.ts';
+import type { RefusalReason, SingleSignOnMatcher } from './sign-in-service.ts';
+
+/** How long an AuthnRequest waits for its answer. */
+const REQUEST_MINUTES = 10;
+
+export type AcsRefusal = SamlRefusal | 'not_saml' | 'unknown_provider' | 'replayed' | 'unknown_request' | 'unsolicited' | RefusalReason;
+
+export type AcsResult =
+  | { ok: true; token: string; providerName: string }
+  | { ok: false; reason: AcsRefusal; providerId: string | null; detail?: string; logged: boolean };
+
+export function createSamlSignIn(deps: {
+  db: Knex;
+  config: Pick<PortalConfig, 'sessionSecret' | 'previousSessionSecrets'>;
+  providers: Providers;
+  protocol: SamlProtocol;
+  matcher: SingleSignOnMatcher;
+  now: () => Date;
+}) {
+  const { db, providers, protocol, matcher, now } = deps;
+  const box = createSecretBox(deps.config.sessionSecret, deps.config.previousSessionSecrets, 'sso saml key v1');
+
+  /** The workspace's key pair, made the first time it is needed. */
+  async function keyPair(workspaceId: string, entityId: string): Promise<{ certificate: string; privateKey: string } | null> {
+    let row = await findSamlKey(db, workspaceId);
+    if (!row) {
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      await insertSamlKey(db, workspaceId, {
+        certificate: selfSignedCertificate(privateKey, entityId),
+        private_key_sealed: box.seal(pem, workspaceId),
+      });
+      row = await findSamlKey(db, workspaceId);
+    }
+    const opened = row ? box.open(row.private_key_sealed, workspaceId) : null;
+    return row && opened ? { certificate: row.certificate, privateKey: opened.plain } : null;
+  }
+
+  /** The workspace as a service provider, at its portal's address; null when its key cannot be opened. */
+  async function serviceProvider(workspaceId: string, portalUrl: string): Promise<ServiceProvider | null> {
+    const entityId = `${portalUrl}/saml/metadata`;
+    const key = await keyPair(workspaceId, entityId);
+    return key ? { entityId, acsUrl: `${portalUrl}/saml/acs`, ...key } : null;
+  }
+
+  const settingsOf = (row: ProviderRow) => (row.protocol === 'saml' ? findSamlSettings(db, row.workspace_id, row.id) : null);
+
+  return {
+    serviceProvider,
+    settingsOf,
+
+    /** The identity provider's address carrying a new AuthnRequest, kept until its answer; null when SAML is not set up. */
+    async start(row: ProviderRow, portalUrl: string, next: string | undefined): Promise<{ url: string; requestId: string } | null> {
+      const [sp, settings] = await Promise.all([serviceProvider(row.workspace_id, portalUrl), settingsOf(row)]);
+      if (!sp || !settings) return null;
+      const requestId = samlRequestId(randomBytes(20).toString('hex'));
+      await insertSamlRequest(db, row.workspace_id, {
+        requestId,
+        providerId: row.id,
+        next: next ?? null,
+        expiresAt: new Date(now().getTime() + REQUEST_MINUTES * 60_000),
+      });
+      return { url: await protocol.authorizeUrl(sp, settings, requestId, ''), requestId };
+    },
+
+    /** Checks a posted response and, accepted, hands its sign-in on; every refusal but the matcher's is the caller's to log. */
+    async accept(workspace: HostWorkspace, portalUrl: string, samlResponse: string, meta: RequestMeta): Promise<AcsResult> {
+      const refused = (reason: AcsRefusal, providerId: string | null, detail?: string): AcsResult => ({
+        ok: false,
+        reason,
+        providerId,
+        logged: false,
+        ...(detail ? { detail } : {}),
+      });
+      await pruneSaml(db, workspace.id, now());
+      const envelope = readEnvelope(samlResponse);
+      if (!envelope) return refused('not_saml', null);
+      // The request answered, taken at once: an answer is tried once.
+      const request = envelope.inResponseTo ? await takeSamlRequest(db, workspace.id, envelope.inResponseTo.slice(0, 100), now()) : null;
+      const candidates = request
+        ? [request.provider_id]
+        : envelope.issuer
+          ? await samlProvidersByEntityId(db, workspace.id, envelope.issuer.slice(0, 500))
+          : [];
+      const row = candidates[0] ? await providers.find(workspace.id, candidates[0]) : null;
+      const settings: SamlSettingsRow | null = row?.enabled ? await settingsOf(row) : null;
+      if (!row || !settings) return refused('unknown_provider', row?.id ?? null, envelope.issuer ?? undefined);
+      const sp = await serviceProvider(workspace.id, portalUrl);
+      if (!sp) return refused('invalid', row.id, 'service provider key cannot be opened');
+      const verified = await protocol.verify(sp, settings, samlResponse, envelope);
+      if (!verified.ok) return refused(verified.reason, row.id, verified.detail);
+      const { assertion } = verified;
+      // Used once: of many identical posts, the one whose insert lands goes on.
+      if (!(await consumeAssertion(db, workspace.id, assertion.id.slice(0, 256), assertion.keepUntil))) return refused('replayed', row.id);
+      if (assertion.inResponseTo && !request) return refused('unknown_request', row.id);
+      if (!assertion.inResponseTo && !settings.allow_idp_initiated) return refused('unsolicited', row.id);
+      // A SAML identity provider has no "verified" flag: the company binding's domains are the trust.
+      const matched = await matcher.match(
+        workspace,
+        row,
+        { sub: assertion.subject, email: assertion.email, emailVerified: true, amr: [] },
+        meta,
+      );
+      if (!matched.ok) return { ok: false, reason: matched.reason, providerId: row.id, logged: true };
+      const token = randomBytes(32).toString('base64url');
+      await setHandoff(db, workspace.id, assertion.id.slice(0, 256), {
+        hash: handoffHash(token),
+        providerId: row.id,
+        requestId: request ? assertion.inResponseTo : null,
+        clientUserId: matched.user.id,
+        next: request?.next ?? null,
+      });
+      return { ok: true, token, providerName: row.display_name };
+    },
+
+    /** The sign-in an accepted answer handed on, once. */
+    takeHandoff: (workspaceId: string, token: string) => takeHandoff(db, workspaceId, handoffHash(token), now()),
+  };
+}
+
+export type SamlSignIn = ReturnType<typeof createSamlSignIn>;
