@@ -562,7 +562,11 @@ describe('payment service (security core)', function () {
         { ...DEFAULT_PAYMENT_SETTINGS, bankTransferInstructions: '  \n ', onlineProvider: 'other' },
         'staff-1',
       );
-      expect(await findPaymentSettings(crm.db, crm.workspaceId)).to.deep.equal({ ...DEFAULT_PAYMENT_SETTINGS, bankTransferInstructions: null, onlineProvider: 'other' });
+      expect(await findPaymentSettings(crm.db, crm.workspaceId)).to.deep.equal({
+        ...DEFAULT_PAYMENT_SETTINGS,
+        bankTransferInstructions: null,
+        onlineProvider: 'other',
+      });
       expect(await service.options(client, invoiceId)).to.deep.include({ bankTransfer: false, provider: null });
     } finally {
       await crm.db('portal_payment_settings').where({ workspace_id: crm.workspaceId }).delete();

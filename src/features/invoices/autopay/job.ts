@@ -133,7 +133,9 @@ export function createAutopay(deps: AutopayDeps) {
         if (!notice) {
           const day = chargeDay(invoice, enrolled.charge_on);
           const earliest = addDays(today, noticeDays);
-          await announce(entry, enrolled, method, invoice, day > earliest ? day : earliest, at);
+          // The later of the two ISO days (they sort as they fall).
+          const debitOn = [day, earliest].sort()[1]!;
+          await announce(entry, enrolled, method, invoice, debitOn, at);
           continue;
         }
         if (notice.debit_on > today) continue;
