@@ -12,8 +12,10 @@ import {
   customOriginOf,
   HttpError,
   insertActivity,
+  type LimitRule,
   type PortalConfig,
   type PortalLogger,
+  type RateLimiter,
   portalContext,
   portalI18n,
   renderPortalPage,
@@ -51,10 +53,14 @@ export interface SingleSignOnHandlerDeps {
   completeSignIn: CompleteSignIn;
   logger: PortalLogger;
   now: () => Date;
+  limiter: RateLimiter;
 }
 
+/** Each start writes what it waits for (a SAML request row, an OIDC sign-in in the session): a visitor may start so many. */
+const START_LIMIT: LimitRule = { name: 'sso-start:ip', points: 30, windowSeconds: 5 * 60, blockSeconds: 5 * 60 };
+
 export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
-  const { db, config, providers, openId, matcher, saml, sessions, completeSignIn, logger, now } = deps;
+  const { db, config, providers, openId, matcher, saml, sessions, completeSignIn, logger, now, limiter } = deps;
   /**
    * An address of the portal where the person is: at the agency's own domain when they came in
    * there (its pages start at its root, and its session cookie is that host's alone, so the
@@ -127,6 +133,11 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
     start: async (req: Request, res: Response) => {
       const { workspace } = portalContext(res);
       const { t } = portalI18n(res);
+      const limit = await limiter.consume(START_LIMIT, `${workspace.id}:${req.ip ?? 'unknown'}`);
+      if (!limit.allowed) {
+        res.set('Retry-After', String(limit.retryAfterSeconds));
+        throw new HttpError(429, t('singleSignOn:refused.tooMany'));
+      }
       const input = req.body as StartInput;
       const domain = input.email ? emailDomain(input.email) : null;
       const row = input.providerId

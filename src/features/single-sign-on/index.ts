@@ -40,6 +40,7 @@ export function singleSignOnFeature(core: CoreServices, deps: { completeSignIn: 
     completeSignIn: deps.completeSignIn,
     logger,
     now,
+    limiter,
   });
   return {
     name: singleSignOnManifest.name,
