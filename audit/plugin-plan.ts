@@ -61,6 +61,7 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
     name: 'client_autopay_charges',
     purpose: 'each autopay charge of an invoice, one per attempt, whose id is the idempotency key the provider sees',
   },
+  { name: 'client_autopay_notices', purpose: 'the advance notice of each SEPA debit autopay makes, sent once per invoice and amount' },
   { name: 'portal_staff_preferences', purpose: "each staff member's own language for the portal's staff pages, notifications and emails" },
   { name: 'portal_notification_reads', purpose: 'how far each staff user has read the client notifications (unread counts)' },
   { name: 'portal_notification_item_reads', purpose: 'single client notifications a staff user marked read, past how far they have read' },

@@ -54,6 +54,9 @@ const ROUTE_MAY_WRITE: Record<string, string[]> = {
   // The set-up form shown again carries the secret to scan: with no set-up in progress, showing it
   // starts one (stored, pending, and logged), exactly as the set-up page's GET does.
   'POST /portal/demo/account/two-factor/setup': ['client_two_factor', 'client_activity_logs'],
+  // Adding a passkey asks for the current password first: a wrong one is logged (the identity proof
+  // failed), as a failed sign-in is, so the person and the agency can see someone tried.
+  'POST /portal/demo/account/passkeys/options': ['client_activity_logs'],
   // A conversation shown again with its form marks what it shows read (portal_read_markers, above)
   // and announces that to the other side's open pages: the message-read live event, as its GET does.
   'POST /portal/demo/messages': ['portal_live_events'],

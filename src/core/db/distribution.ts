@@ -106,6 +106,10 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
   portal_sso_providers: BY_WORKSPACE,
   portal_sso_bindings: BY_WORKSPACE,
   portal_sso_identities: BY_WORKSPACE,
+  portal_sso_saml_settings: BY_WORKSPACE,
+  portal_sso_saml_keys: BY_WORKSPACE,
+  portal_sso_saml_requests: BY_WORKSPACE,
+  portal_sso_saml_assertions: BY_WORKSPACE,
   client_sessions: {
     kind: 'coordinator',
     why: 'read by its id on every page, but also by client user (the account page, the cap at sign-in): whole on the coordinator both are one index read, spread by id the second would visit every shard',
