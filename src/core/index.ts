@@ -59,6 +59,7 @@ export {
   recordSignIn,
   setClientUserPreferences,
   setClientUserStatus,
+  voidClientUserLinks,
   setPassword,
   updateClientUserEmail,
 } from './client-users/queries.ts';
@@ -210,6 +211,7 @@ export { lineTable, recordTotals } from './pdf/line-table.ts';
 export {
   BUILT_IN_ROLE_KEYS,
   BUILT_IN_ROLES,
+  type BuiltInRole,
   CLIENT_PERMISSIONS,
   type ClientAccess,
   type ClientPermission,

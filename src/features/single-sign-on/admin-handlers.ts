@@ -148,6 +148,7 @@ export function createSingleSignOnAdminHandlers(deps: {
       renderAdminPage(req, res, 'single-sign-on/providers', i18n.t('singleSignOn:staff.title'), {
         providers: rows.map((row) => presentProvider(base, row, bindings, names, i18n.t)),
         newHref: `${listHref(res)}/new`,
+        directoryHref: `${base}/directory-provisioning`,
         redirectUri: redirectUri(res),
         notice: notice ? i18n.t(`singleSignOn:staff.notices.${notice}`) : null,
       });

@@ -1,0 +1,87 @@
+// What the SCIM endpoints say of themselves (RFC 7643 §5–7, RFC 7644 §4): the features they
+// serve (PATCH yes, bulk, sort, etag and password change no, filter with userName/externalId
+// eq only), the User schema's attributes they keep, and the one resource type. Static, but for
+// the base address each location names.
+const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+
+export const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+export const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+export const USER_SCHEMA = CORE_USER;
+
+/** The most people one list answers with (ServiceProviderConfig's filter.maxResults). */
+export const MAX_RESULTS = 100;
+
+export function serviceProviderConfig(base: string) {
+  return {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
+    documentationUri: null,
+    patch: { supported: true },
+    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    filter: { supported: true, maxResults: MAX_RESULTS },
+    changePassword: { supported: false },
+    sort: { supported: false },
+    etag: { supported: false },
+    authenticationSchemes: [
+      {
+        type: 'oauthbearertoken',
+        name: 'Bearer token',
+        description: 'The token the agency created for this company on its provisioning page, sent as Authorization: Bearer <token>.',
+        primary: true,
+      },
+    ],
+    meta: { resourceType: 'ServiceProviderConfig', location: `${base}/ServiceProviderConfig` },
+  };
+}
+
+const attribute = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  type: 'string',
+  multiValued: false,
+  required: false,
+  caseExact: false,
+  mutability: 'readWrite',
+  returned: 'default',
+  uniqueness: 'none',
+  ...extra,
+});
+
+export function userSchema(base: string) {
+  return {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'],
+    id: CORE_USER,
+    name: 'User',
+    description: 'A person of the client company with access to the portal.',
+    attributes: [
+      attribute('userName', { required: true, uniqueness: 'server', description: 'The person’s email address: they sign in with it.' }),
+      attribute('externalId', { caseExact: true, description: 'The directory’s own id of the person.' }),
+      {
+        ...attribute('name', { type: 'complex' }),
+        subAttributes: [attribute('givenName'), attribute('familyName'), attribute('formatted')],
+      },
+      attribute('displayName'),
+      {
+        ...attribute('emails', { type: 'complex', multiValued: true }),
+        subAttributes: [attribute('value'), attribute('type'), attribute('primary', { type: 'boolean' })],
+      },
+      attribute('active', { type: 'boolean', description: 'False: the person is signed out everywhere and cannot sign in.' }),
+    ],
+    meta: { resourceType: 'Schema', location: `${base}/Schemas/${CORE_USER}` },
+  };
+}
+
+export function userResourceType(base: string) {
+  return {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
+    id: 'User',
+    name: 'User',
+    endpoint: '/Users',
+    description: 'People of the client company',
+    schema: CORE_USER,
+    schemaExtensions: [],
+    meta: { resourceType: 'ResourceType', location: `${base}/ResourceTypes/User` },
+  };
+}
+
+export function listOf<T>(resources: T[], total: number, startIndex: number) {
+  return { schemas: [LIST_SCHEMA], totalResults: total, startIndex, itemsPerPage: resources.length, Resources: resources };
+}
