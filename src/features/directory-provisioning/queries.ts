@@ -46,7 +46,16 @@ export async function listTokens(db: Db, workspaceId: string, clientId: string):
 /** The new token's id, or null when this form already created one (sent twice). */
 export async function insertToken(
   db: Db,
-  row: { workspaceId: string; id: string; clientId: string; tokenHash: string; prefix: string; formId: string; staffId: string; staffName: string },
+  row: {
+    workspaceId: string;
+    id: string;
+    clientId: string;
+    tokenHash: string;
+    prefix: string;
+    formId: string;
+    staffId: string;
+    staffName: string;
+  },
 ): Promise<string | null> {
   const inserted = await db('portal_scim_tokens')
     .insert({
@@ -66,17 +75,23 @@ export async function insertToken(
 }
 
 export async function insertReveal(db: Db, workspaceId: string, tokenId: string, sealed: string, expiresAt: Date): Promise<void> {
-  await db('portal_scim_token_reveals').insert({ workspace_id: workspaceId, token_id: tokenId, token_sealed: sealed, expires_at: expiresAt });
+  await db('portal_scim_token_reveals').insert({
+    workspace_id: workspaceId,
+    token_id: tokenId,
+    token_sealed: sealed,
+    expires_at: expiresAt,
+  });
 }
 
 /** Takes the company's unexpired reveals out (each is shown once), deleting every expired one on the way. */
-export async function takeReveals(db: Db, workspaceId: string, clientId: string): Promise<Array<{ token_id: string; token_sealed: string }>> {
+export async function takeReveals(
+  db: Db,
+  workspaceId: string,
+  clientId: string,
+): Promise<Array<{ token_id: string; token_sealed: string }>> {
   const taken = await db('portal_scim_token_reveals as r')
     .where('r.workspace_id', workspaceId)
-    .whereIn(
-      'r.token_id',
-      db('portal_scim_tokens').where({ workspace_id: workspaceId, client_id: clientId }).select('id'),
-    )
+    .whereIn('r.token_id', db('portal_scim_tokens').where({ workspace_id: workspaceId, client_id: clientId }).select('id'))
     .delete()
     .returning(['r.token_id', 'r.token_sealed', 'r.expires_at']);
   const now = Date.now();
@@ -102,7 +117,9 @@ export interface CompanySettingsRow {
 }
 
 export async function findCompanySettings(db: Db, workspaceId: string, clientId: string): Promise<CompanySettingsRow | null> {
-  const row = await db('portal_scim_companies').where({ workspace_id: workspaceId, client_id: clientId }).first('default_role', 'create_contacts');
+  const row = await db('portal_scim_companies')
+    .where({ workspace_id: workspaceId, client_id: clientId })
+    .first('default_role', 'create_contacts');
   return (row as CompanySettingsRow | undefined) ?? null;
 }
 

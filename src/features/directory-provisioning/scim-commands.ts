@@ -42,7 +42,11 @@ export const PatchBody = z.looseObject({
   Operations: z
     .array(
       z.looseObject({
-        op: z.string().max(20).transform((op) => op.toLowerCase()).pipe(z.enum(['add', 'replace', 'remove'])),
+        op: z
+          .string()
+          .max(20)
+          .transform((op) => op.toLowerCase())
+          .pipe(z.enum(['add', 'replace', 'remove'])),
         path: z.string().max(300).optional(),
         value: z.unknown().optional(),
       }),

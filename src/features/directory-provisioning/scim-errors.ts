@@ -6,7 +6,15 @@ import type { Response } from 'express';
 export const SCIM_CONTENT_TYPE = 'application/scim+json';
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
-export type ScimType = 'invalidSyntax' | 'invalidValue' | 'invalidFilter' | 'invalidPath' | 'uniqueness' | 'mutability' | 'tooMany' | 'noTarget';
+export type ScimType =
+  | 'invalidSyntax'
+  | 'invalidValue'
+  | 'invalidFilter'
+  | 'invalidPath'
+  | 'uniqueness'
+  | 'mutability'
+  | 'tooMany'
+  | 'noTarget';
 
 export class ScimError extends Error {
   constructor(

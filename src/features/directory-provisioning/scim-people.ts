@@ -54,7 +54,12 @@ export function stateOf(row: ScimPersonRow): ScimState {
   };
 }
 
-export function createScimPeople(deps: { db: Knex; adapter: Pick<HostAdapter, 'contacts'>; bus: EventBus; onError: (message: string, err: unknown) => void }) {
+export function createScimPeople(deps: {
+  db: Knex;
+  adapter: Pick<HostAdapter, 'contacts'>;
+  bus: EventBus;
+  onError: (message: string, err: unknown) => void;
+}) {
   const { db, adapter, bus } = deps;
 
   const log = (trx: Knex.Transaction, actor: ScimActor, event: ActivityEvent, person: { id: string; email: string }, details = {}) =>

@@ -4,7 +4,15 @@
 // bearer token (by its hash, in this workspace, not revoked), the token's own request limit, then
 // the JSON body (64 KB at most). Every answer is application/scim+json; every refusal SCIM's error.
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
-import { hashToken, type LimitRule, type PortalLogger, portalContext, type PortalConfig, type RateLimiter, requestMeta } from '../../core/index.ts';
+import {
+  hashToken,
+  type LimitRule,
+  type PortalLogger,
+  portalContext,
+  type PortalConfig,
+  type RateLimiter,
+  requestMeta,
+} from '../../core/index.ts';
 import { applyPatch, ListQuery, pageOf, parseFilter, PatchBody, UserBody } from './scim-commands.ts';
 import { notFoundScim, SCIM_CONTENT_TYPE, ScimError, sendScimError } from './scim-errors.ts';
 import type { ScimActor, ScimPeople } from './scim-people.ts';
@@ -84,8 +92,14 @@ export function scimRoutes(deps: {
     });
 
   /** The body read with a schema; the first problem said in SCIM's words. */
-  const read = <T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[] }> } } }, value: unknown): T => {
-    if (typeof value !== 'object' || value === null) throw new ScimError(400, 'The body must be a JSON object (application/scim+json).', 'invalidSyntax');
+  const read = <T>(
+    schema: {
+      safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[] }> } };
+    },
+    value: unknown,
+  ): T => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new ScimError(400, 'The body must be a JSON object (application/scim+json).', 'invalidSyntax');
     const parsed = schema.safeParse(value);
     if (!parsed.success) {
       const where = parsed.error.issues[0]?.path.map(String).join('.') || 'body';

@@ -33,7 +33,13 @@ export function createTokens(deps: { db: Knex; config: Pick<PortalConfig, 'sessi
         });
         if (!created) return false;
         await insertReveal(trx, workspaceId, id, box.seal(token, boundTo(workspaceId, id)), new Date(now().getTime() + REVEAL_MS));
-        await insertStaffActivity(trx, actor, 'directory.token_created', { tokenId: id, tokenPrefix: token.slice(0, PREFIX_LENGTH) }, { clientId });
+        await insertStaffActivity(
+          trx,
+          actor,
+          'directory.token_created',
+          { tokenId: id, tokenPrefix: token.slice(0, PREFIX_LENGTH) },
+          { clientId },
+        );
         return true;
       });
     },
