@@ -24,7 +24,12 @@ export interface SecretBox {
 }
 
 /** What a box keeps: each purpose has its own key, so one kind of ciphertext never opens as another. */
-export type SecretPurpose = 'client two-factor secret v1' | 'workspace stripe keys v1' | 'workspace push key v1' | 'sso client secret v1' | 'scim token reveal v1';
+export type SecretPurpose =
+  | 'client two-factor secret v1'
+  | 'workspace stripe keys v1'
+  | 'workspace push key v1'
+  | 'sso client secret v1'
+  | 'scim token reveal v1';
 
 const keyOf = (secret: string, purpose: SecretPurpose) => Buffer.from(hkdfSync('sha256', secret, 'customer-portal', purpose, 32));
 

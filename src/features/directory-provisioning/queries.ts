@@ -106,11 +106,6 @@ export async function revokeToken(db: Db, workspaceId: string, clientId: string,
   return changed > 0;
 }
 
-export async function findToken(db: Db, workspaceId: string, clientId: string, id: string): Promise<TokenRow | null> {
-  const row = await db('portal_scim_tokens').where({ workspace_id: workspaceId, client_id: clientId, id }).first(TOKEN_COLUMNS);
-  return (row as TokenRow | undefined) ?? null;
-}
-
 export interface CompanySettingsRow {
   default_role: BuiltInRole;
   create_contacts: boolean;

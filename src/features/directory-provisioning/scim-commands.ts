@@ -80,7 +80,7 @@ export function stateOfBody(body: UserBodyInput): Omit<ScimState, 'active'> & { 
 const invalidValue = (detail: string) => new ScimError(400, detail, 'invalidValue');
 
 /** One attribute's new value, checked as the full body would check it. */
-function valueOf<T>(schema: z.ZodType<T>, value: unknown, attribute: string): T {
+function checked<T>(schema: z.ZodType<T>, value: unknown, attribute: string): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw invalidValue(`The value of ${attribute} is not valid.`);
   return parsed.data;
@@ -93,28 +93,28 @@ function setAttribute(state: ScimState, path: string, value: unknown): void {
   const attr = path.replace(/^urn:ietf:params:scim:schemas:core:2\.0:user:/, '');
   switch (attr) {
     case 'active':
-      state.active = valueOf(scimBoolean, value, 'active');
+      state.active = checked(scimBoolean, value, 'active');
       return;
     case 'username':
-      state.userName = valueOf(userName, value, 'userName');
+      state.userName = checked(userName, value, 'userName');
       return;
     case 'externalid':
-      state.externalId = valueOf(optionalText, value, 'externalId');
+      state.externalId = checked(optionalText, value, 'externalId');
       return;
     case 'displayname':
-      state.displayName = valueOf(optionalText, value, 'displayName');
+      state.displayName = checked(optionalText, value, 'displayName');
       return;
     case 'name.givenname':
-      state.givenName = valueOf(optionalText, value, 'name.givenName');
+      state.givenName = checked(optionalText, value, 'name.givenName');
       return;
     case 'name.familyname':
-      state.familyName = valueOf(optionalText, value, 'name.familyName');
+      state.familyName = checked(optionalText, value, 'name.familyName');
       return;
     case 'name.formatted':
-      if (state.displayName === null) state.displayName = valueOf(optionalText, value, 'name.formatted');
+      if (state.displayName === null) state.displayName = checked(optionalText, value, 'name.formatted');
       return;
     case 'name': {
-      const name = valueOf(NameSchema.nullable(), value, 'name');
+      const name = checked(NameSchema.nullable(), value, 'name');
       state.givenName = name?.givenName ?? null;
       state.familyName = name?.familyName ?? null;
       return;

@@ -4,7 +4,7 @@
 import type { Response } from 'express';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json';
-export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 export type ScimType =
   | 'invalidSyntax'

@@ -6,6 +6,7 @@
 // instance told to close the person's live streams. Each change is logged with the token that made it.
 import type { Knex } from 'knex';
 import {
+  type ActivityEvent,
   announceSessionsEnded,
   type BuiltInRole,
   disablePerson,
@@ -18,7 +19,6 @@ import {
   statusWhenReenabled,
   voidClientUserLinks,
 } from '../../core/index.ts';
-import type { ActivityEvent } from '../../core/activity/events.ts';
 import { type ScimState, stateOfBody, type UserBodyInput } from './scim-commands.ts';
 import { notFoundScim, ScimError } from './scim-errors.ts';
 import {
@@ -43,7 +43,7 @@ const DEFAULT_SETTINGS = { default_role: 'member' as BuiltInRole, create_contact
 const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.code === '23505';
 const taken = () => new ScimError(409, 'A person with this userName already exists.', 'uniqueness');
 
-export function stateOf(row: ScimPersonRow): ScimState {
+function stateOf(row: ScimPersonRow): ScimState {
   return {
     userName: row.email,
     externalId: row.external_id,

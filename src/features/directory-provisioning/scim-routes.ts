@@ -25,12 +25,12 @@ const MINUTE = 60;
 const V2 = '/scim/v2';
 
 /** A directory's sync sends a burst (Entra: a few per second per tenant); a wrong token is tried a few times at most. */
-export const SCIM_LIMITS = {
+const SCIM_LIMITS = {
   requestsPerToken: { name: 'scim:token', points: 600, windowSeconds: MINUTE, blockSeconds: MINUTE },
   failedTokensPerIp: { name: 'scim-fail:ip', points: 20, windowSeconds: 15 * MINUTE, blockSeconds: 15 * MINUTE },
 } satisfies Record<string, LimitRule>;
 
-export const SCIM_BODY_LIMIT = '64kb';
+const SCIM_BODY_LIMIT = '64kb';
 
 const tooMany = (retryAfterSeconds: number) =>
   new ScimError(429, 'Too many requests: wait before trying again.', undefined, { 'Retry-After': String(retryAfterSeconds) });

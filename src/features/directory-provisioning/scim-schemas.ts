@@ -4,8 +4,7 @@
 // the base address each location names.
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
-export const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
-export const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 export const USER_SCHEMA = CORE_USER;
 
 /** The most people one list answers with (ServiceProviderConfig's filter.maxResults). */

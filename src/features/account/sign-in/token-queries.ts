@@ -113,7 +113,7 @@ export async function insertUserToken(
 }
 
 /** The one voiding of a person's links and codes, kept in the core beside disabling them. */
-export { voidClientUserLinks as voidUserLinks } from '../../../core/client-users/queries.ts';
+export { voidClientUserLinks as voidUserLinks } from '../../../core/index.ts';
 
 export interface UserTokenRow {
   id: string;

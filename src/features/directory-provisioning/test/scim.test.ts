@@ -68,6 +68,7 @@ describe('directory provisioning (SCIM 2.0)', function () {
     return body === undefined ? req : req.set('Content-Type', SCIM_JSON).send(typeof body === 'string' ? body : JSON.stringify(body));
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: a SCIM answer read as a directory reads it, untyped JSON
   const json = (res: { text: string }) => JSON.parse(res.text) as Record<string, any>;
 
   function expectScimError(res: { status: number; text: string; headers: Record<string, string> }, status: number, scimType?: string) {
