@@ -14,7 +14,16 @@ import {
   staffActor,
   staffContext,
 } from '../../core/index.ts';
-import { ClientIdParam, type CreateTokenInput, type PageQueryInput, type SettingsInput, TokenIdParam } from './commands.ts';
+import {
+  ClientIdParam,
+  type CreateTokenInput,
+  type GroupRoleInput,
+  type PageQueryInput,
+  type SettingsInput,
+  TokenIdParam,
+} from './commands.ts';
+import { deleteGroupRole, listGroupRoles, saveGroupRole } from './group-queries.ts';
+import type { ScimGroups } from './scim-groups.ts';
 import { presentTokens } from './presenters.ts';
 import { findCompanySettings, listTokens, saveCompanySettings } from './queries.ts';
 import type { Tokens } from './tokens.ts';
@@ -26,10 +35,11 @@ const TOKEN_NOT_FOUND = 'We could not find that token.';
 export function createDirectoryAdminHandlers(deps: {
   db: Knex;
   tokens: Tokens;
+  groups: Pick<ScimGroups, 'mappingChanged'>;
   adapter: Pick<HostAdapter, 'clients' | 'contacts'>;
   config: Pick<PortalConfig, 'appUrl'>;
 }) {
-  const { db, tokens, adapter, config } = deps;
+  const { db, tokens, groups, adapter, config } = deps;
   const listHref = (res: Response) => `${staffContext(res).base}/directory-provisioning`;
   const pageHref = (res: Response, clientId: string) => `${listHref(res)}/${encodeURIComponent(clientId)}`;
   const canCreateContacts = typeof adapter.contacts.create === 'function';
@@ -45,14 +55,18 @@ export function createDirectoryAdminHandlers(deps: {
     const { workspace, i18n, portalBase } = staffContext(res);
     const client = await company(req, res);
     const href = pageHref(res, client.id);
-    const [rows, settings, revealed] = await Promise.all([
+    const [rows, settings, mappings, revealed] = await Promise.all([
       listTokens(db, workspace.id, client.id),
       findCompanySettings(db, workspace.id, client.id),
+      listGroupRoles(db, workspace.id, client.id),
       // Only a page view shows (and so spends) a new token; a refused form's page leaves it waiting.
       status === 200 ? tokens.reveal(workspace.id, client.id) : Promise.resolve([]),
     ]);
     const notice = (res.locals.query as PageQueryInput | undefined)?.notice;
     const role = settings?.default_role ?? 'member';
+    const roleLabel = (key: string) => i18n.t(`staff:roles.builtIn.${key}.label`);
+    const roleChoices = (selected: string) =>
+      (['member', 'billing', 'full', 'admin'] as const).map((key) => ({ value: key, label: roleLabel(key), selected: key === selected }));
     renderAdminPage(
       req,
       res,
@@ -68,11 +82,11 @@ export function createDirectoryAdminHandlers(deps: {
         createAction: `${href}/tokens`,
         formId: randomUUID(),
         settingsAction: `${href}/settings`,
-        roles: (['member', 'billing', 'full', 'admin'] as const).map((key) => ({
-          value: key,
-          label: i18n.t(`staff:roles.builtIn.${key}.label`),
-          selected: key === role,
-        })),
+        roles: roleChoices(role),
+        mappings: mappings.map((mapping) => ({ groupName: mapping.group_name, role: roleLabel(mapping.role) })),
+        mapAction: `${href}/group-roles`,
+        unmapAction: `${href}/group-roles/remove`,
+        mapRoles: roleChoices('member'),
         canCreateContacts,
         createContacts: canCreateContacts && (settings?.create_contacts ?? false),
         errors,
@@ -125,6 +139,24 @@ export function createDirectoryAdminHandlers(deps: {
         create_contacts: canCreateContacts && input.createContacts,
       });
       res.redirect(303, `${pageHref(res, client.id)}?notice=saved`);
+    },
+
+    mapGroup: async (req: Request, res: Response) => {
+      const client = await company(req, res);
+      const input = req.body as GroupRoleInput;
+      const { workspace } = staffContext(res);
+      await saveGroupRole(db, workspace.id, client.id, input.groupName, input.role);
+      // The members of the company's groups get the roles the mapping now says, at once.
+      await groups.mappingChanged(workspace.id, client.id);
+      res.redirect(303, `${pageHref(res, client.id)}?notice=mapped`);
+    },
+
+    unmapGroup: async (req: Request, res: Response) => {
+      const client = await company(req, res);
+      const { groupName } = req.body as { groupName: string };
+      const { workspace } = staffContext(res);
+      if (await deleteGroupRole(db, workspace.id, client.id, groupName)) await groups.mappingChanged(workspace.id, client.id);
+      res.redirect(303, `${pageHref(res, client.id)}?notice=unmapped`);
     },
   };
 }

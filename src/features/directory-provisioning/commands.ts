@@ -16,11 +16,19 @@ export const SettingsCommand = z.object({
   createContacts: checkboxField,
 });
 
+const role = z.enum(BUILT_IN_ROLE_KEYS as [BuiltInRole, ...BuiltInRole[]], 'directoryProvisioning:errors.role');
+const groupName = z.string().trim().min(1, 'directoryProvisioning:errors.groupName').max(255, 'directoryProvisioning:errors.groupName');
+
+/** A directory group's name → the client role its members get. */
+export const GroupRoleCommand = z.object({ groupName, role });
+export const RemoveGroupRoleCommand = z.object({ groupName });
+
 export const PageQuery = z.object({
-  notice: z.enum(['created', 'revoked', 'saved']).optional(),
+  notice: z.enum(['created', 'revoked', 'saved', 'mapped', 'unmapped']).optional(),
   client: z.string().trim().max(64).optional(),
 });
 
 export type CreateTokenInput = z.infer<typeof CreateTokenCommand>;
 export type SettingsInput = z.infer<typeof SettingsCommand>;
 export type PageQueryInput = z.infer<typeof PageQuery>;
+export type GroupRoleInput = z.infer<typeof GroupRoleCommand>;

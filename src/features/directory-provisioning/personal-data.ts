@@ -1,16 +1,17 @@
 // Directory provisioning's part of a person's data: what their company's directory said of them
-// (its external id, their name). An erasure forgets it with the person.
+// (its external id, their name) and the directory groups they are in. An erasure forgets both.
 import type { Knex } from 'knex';
 import { iso, type PersonalDataHook } from '../../core/index.ts';
+import { countPersonMemberships, deletePersonMemberships, personGroups } from './group-queries.ts';
 import { countPersonRecord, deletePersonRecord, personRecord } from './queries.ts';
 
 export function directoryProvisioningPersonalData(deps: { db: Knex }): PersonalDataHook {
   const { db } = deps;
   return {
-    tables: ['portal_scim_people'],
+    tables: ['portal_scim_people', 'portal_scim_group_members'],
 
     async export({ workspaceId, user }) {
-      const row = await personRecord(db, workspaceId, user.id);
+      const [row, groups] = await Promise.all([personRecord(db, workspaceId, user.id), personGroups(db, workspaceId, user.id)]);
       const directory = row
         ? {
             externalId: row.external_id,
@@ -22,13 +23,21 @@ export function directoryProvisioningPersonalData(deps: { db: Knex }): PersonalD
             updatedAt: iso(row.updated_at),
           }
         : null;
-      return { entries: [{ path: 'directory-provisioning.json', json: { directory } }] };
+      return { entries: [{ path: 'directory-provisioning.json', json: { directory, groups } }] };
     },
 
     async erase(trx, person) {
-      return { counts: { directoryRecords: await deletePersonRecord(trx, person.workspaceId, person.id) } };
+      return {
+        counts: {
+          directoryRecords: await deletePersonRecord(trx, person.workspaceId, person.id),
+          directoryGroupMemberships: await deletePersonMemberships(trx, person.workspaceId, person.id),
+        },
+      };
     },
 
-    counts: (db, person) => ({ directoryRecords: countPersonRecord(db, person.workspaceId, person.id) }),
+    counts: (db, person) => ({
+      directoryRecords: countPersonRecord(db, person.workspaceId, person.id),
+      directoryGroupMemberships: countPersonMemberships(db, person.workspaceId, person.id),
+    }),
   };
 }

@@ -3,7 +3,8 @@
 // on the page after its creation.
 import type { Translate } from '../../core/index.ts';
 import type { ScimPersonRow, TokenRow } from './queries.ts';
-import { USER_SCHEMA } from './scim-schemas.ts';
+import type { GroupWithMembers } from './scim-groups.ts';
+import { GROUP_SCHEMA, USER_SCHEMA } from './scim-schemas.ts';
 
 export function presentUser(base: string, row: ScimPersonRow) {
   const formatted = [row.given_name, row.family_name].filter(Boolean).join(' ');
@@ -26,6 +27,24 @@ export function presentUser(base: string, row: ScimPersonRow) {
       created: row.created_at.toISOString(),
       lastModified: row.updated_at.toISOString(),
       location: `${base}/Users/${row.id}`,
+    },
+  };
+}
+
+export function presentGroup(base: string, group: GroupWithMembers, withMembers = true) {
+  return {
+    schemas: [GROUP_SCHEMA],
+    id: group.id,
+    displayName: group.display_name,
+    ...(group.external_id ? { externalId: group.external_id } : {}),
+    ...(withMembers
+      ? { members: group.members.map((m) => ({ value: m.client_user_id, display: m.email, $ref: `${base}/Users/${m.client_user_id}` })) }
+      : {}),
+    meta: {
+      resourceType: 'Group',
+      created: group.created_at.toISOString(),
+      lastModified: group.updated_at.toISOString(),
+      location: `${base}/Groups/${group.id}`,
     },
   };
 }

@@ -3,7 +3,14 @@
 import { Router } from 'express';
 import { validateBody, validateQuery } from '../../core/index.ts';
 import type { DirectoryAdminHandlers } from './admin-handlers.ts';
-import { CreateTokenCommand, PageQuery, RevokeTokenCommand, SettingsCommand } from './commands.ts';
+import {
+  CreateTokenCommand,
+  GroupRoleCommand,
+  PageQuery,
+  RemoveGroupRoleCommand,
+  RevokeTokenCommand,
+  SettingsCommand,
+} from './commands.ts';
 
 export function directoryAdminRoutes(h: DirectoryAdminHandlers): Router {
   const router = Router();
@@ -12,5 +19,7 @@ export function directoryAdminRoutes(h: DirectoryAdminHandlers): Router {
   router.post('/directory-provisioning/:clientId/tokens', validateBody(CreateTokenCommand, h.invalid), h.createToken);
   router.post('/directory-provisioning/:clientId/tokens/:tokenId/revoke', validateBody(RevokeTokenCommand), h.revokeToken);
   router.post('/directory-provisioning/:clientId/settings', validateBody(SettingsCommand, h.invalid), h.saveSettings);
+  router.post('/directory-provisioning/:clientId/group-roles', validateBody(GroupRoleCommand, h.invalid), h.mapGroup);
+  router.post('/directory-provisioning/:clientId/group-roles/remove', validateBody(RemoveGroupRoleCommand, h.invalid), h.unmapGroup);
   return router;
 }

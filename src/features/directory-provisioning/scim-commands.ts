@@ -177,3 +177,84 @@ export function pageOf(query: z.infer<typeof ListQuery>): { startIndex: number; 
   const limit = Math.min(MAX_RESULTS, Math.max(0, query.count ?? MAX_RESULTS));
   return { startIndex, offset: startIndex - 1, limit };
 }
+
+/** A group's change: its name and id, and whose membership changes how. */
+export interface GroupChange {
+  displayName?: string;
+  externalId?: string | null;
+  add?: string[];
+  remove?: string[] | 'all';
+  /** Every member, replacing the ones before. */
+  replace?: string[];
+}
+
+const memberRefs = z.array(z.looseObject({ value: z.string().max(64) })).max(1000);
+
+export const GroupBody = z.looseObject({
+  schemas: z.array(z.string().max(200)).max(10).optional(),
+  displayName: text(255).min(1),
+  externalId: text(255).nullish(),
+  members: memberRefs.nullish(),
+});
+export type GroupBodyInput = z.infer<typeof GroupBody>;
+
+const ids = (value: unknown, attribute: string) => checked(memberRefs, value, attribute).map((member) => member.value.toLowerCase());
+
+/**
+ * A Group PatchOp as a change: Entra adds and removes members by path ("members",
+ * `members[value eq "<id>"]`) with capitalised ops; Okta replaces the name with a path-less
+ * object ({"id", "displayName"}) and adds or removes members by path.
+ */
+export function groupChangeOf(patch: PatchInput): GroupChange {
+  const change: GroupChange = {};
+  const push = (key: 'add' | 'remove', values: string[]) => {
+    if (key === 'remove' && change.remove === 'all') return;
+    change[key] = [...((change[key] as string[] | undefined) ?? []), ...values];
+  };
+  for (const operation of patch.Operations) {
+    const path = operation.path?.trim() ?? '';
+    const lower = path.toLowerCase();
+    const one = /^members\[\s*value\s+eq\s+"([^"]{1,64})"\s*\]$/i.exec(path);
+    if (operation.op === 'remove') {
+      if (one) push('remove', [one[1]!.toLowerCase()]);
+      else if (lower === 'members') {
+        if (operation.value === undefined) change.remove = 'all';
+        else push('remove', ids(operation.value, 'members'));
+      } else if (lower === 'externalid') change.externalId = null;
+      else throw new ScimError(400, `${path || 'The operation'} cannot be removed.`, path ? 'invalidPath' : 'noTarget');
+      continue;
+    }
+    if (operation.value === undefined) throw new ScimError(400, `The ${operation.op} operation has no value.`, 'invalidValue');
+    if (lower === 'members') {
+      if (operation.op === 'add') push('add', ids(operation.value, 'members'));
+      else change.replace = ids(operation.value, 'members');
+    } else if (lower === 'displayname') change.displayName = checked(text(255).min(1), operation.value, 'displayName');
+    else if (lower === 'externalid') change.externalId = checked(text(255).nullable(), operation.value, 'externalId');
+    else if (!path) {
+      const value = checked(
+        z.looseObject({ displayName: text(255).min(1).optional(), externalId: text(255).nullish(), members: memberRefs.optional() }),
+        operation.value,
+        'value',
+      );
+      if (value.displayName !== undefined) change.displayName = value.displayName;
+      if (value.externalId !== undefined) change.externalId = value.externalId ?? null;
+      if (value.members) {
+        if (operation.op === 'add')
+          push(
+            'add',
+            value.members.map((m) => m.value.toLowerCase()),
+          );
+        else change.replace = value.members.map((m) => m.value.toLowerCase());
+      }
+    } else throw new ScimError(400, `The path ${path} is not one of a Group.`, 'invalidPath');
+  }
+  return change;
+}
+
+export function parseGroupFilter(filter: string | undefined): { displayName?: string; externalId?: string } {
+  if (filter === undefined || filter.trim() === '') return {};
+  const match = /^\s*(displayName|externalId)\s+eq\s+"((?:[^"\\]|\\.){1,255})"\s*$/i.exec(filter);
+  if (!match) throw new ScimError(400, 'Only the filters displayName eq "…" and externalId eq "…" are supported.', 'invalidFilter');
+  const value = match[2]!.replace(/\\(.)/g, '$1');
+  return match[1]!.toLowerCase() === 'displayname' ? { displayName: value } : { externalId: value };
+}

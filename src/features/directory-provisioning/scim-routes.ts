@@ -13,12 +13,33 @@ import {
   type RateLimiter,
   requestMeta,
 } from '../../core/index.ts';
-import { applyPatch, ListQuery, pageOf, parseFilter, PatchBody, UserBody } from './scim-commands.ts';
+import {
+  applyPatch,
+  GroupBody,
+  groupChangeOf,
+  ListQuery,
+  pageOf,
+  parseFilter,
+  parseGroupFilter,
+  PatchBody,
+  UserBody,
+} from './scim-commands.ts';
 import { notFoundScim, SCIM_CONTENT_TYPE, ScimError, sendScimError } from './scim-errors.ts';
 import type { ScimActor, ScimPeople } from './scim-people.ts';
-import { presentUser } from './presenters.ts';
+import { presentGroup, presentUser } from './presenters.ts';
+import type { ScimGroups } from './scim-groups.ts';
+import { listGroups } from './group-queries.ts';
 import { findLiveToken, listPeople, touchToken, type TokenRow } from './queries.ts';
-import { listOf, serviceProviderConfig, USER_SCHEMA, userResourceType, userSchema } from './scim-schemas.ts';
+import {
+  GROUP_SCHEMA,
+  groupResourceType,
+  groupSchema,
+  listOf,
+  serviceProviderConfig,
+  USER_SCHEMA,
+  userResourceType,
+  userSchema,
+} from './scim-schemas.ts';
 import type { Knex } from 'knex';
 
 const MINUTE = 60;
@@ -55,9 +76,10 @@ export function scimRoutes(deps: {
   config: PortalConfig;
   limiter: RateLimiter;
   people: ScimPeople;
+  groups: ScimGroups;
   logger: Pick<PortalLogger, 'error'>;
 }): Router {
-  const { db, config, limiter, people, logger } = deps;
+  const { db, config, limiter, people, groups, logger } = deps;
   const router = Router({ mergeParams: true });
   const base = (res: Response) => `${config.appUrl}${portalContext(res).base}/scim/v2`;
   const actor = (req: Request, res: Response): ScimActor => ({ token: scimToken(res), meta: requestMeta(req) });
@@ -118,13 +140,17 @@ export function scimRoutes(deps: {
   router.use(V2, httpsOnly(config), authenticate);
 
   router.get(`${V2}/ServiceProviderConfig`, (_req, res) => send(res, 200, serviceProviderConfig(base(res))));
-  router.get(`${V2}/Schemas`, (_req, res) => send(res, 200, listOf([userSchema(base(res))], 1, 1)));
+  router.get(`${V2}/Schemas`, (_req, res) => send(res, 200, listOf([userSchema(base(res)), groupSchema(base(res))], 2, 1)));
   router.get(`${V2}/Schemas/:schemaId`, (req, res) => {
-    if (req.params.schemaId !== USER_SCHEMA) throw notFoundScim();
-    send(res, 200, userSchema(base(res)));
+    if (req.params.schemaId === USER_SCHEMA) return send(res, 200, userSchema(base(res)));
+    if (req.params.schemaId === GROUP_SCHEMA) return send(res, 200, groupSchema(base(res)));
+    throw notFoundScim();
   });
-  router.get(`${V2}/ResourceTypes`, (_req, res) => send(res, 200, listOf([userResourceType(base(res))], 1, 1)));
+  router.get(`${V2}/ResourceTypes`, (_req, res) =>
+    send(res, 200, listOf([userResourceType(base(res)), groupResourceType(base(res))], 2, 1)),
+  );
   router.get(`${V2}/ResourceTypes/User`, (_req, res) => send(res, 200, userResourceType(base(res))));
+  router.get(`${V2}/ResourceTypes/Group`, (_req, res) => send(res, 200, groupResourceType(base(res))));
 
   router.get(`${V2}/Users`, async (req, res) => {
     const query = ListQuery.safeParse(req.query);
@@ -176,6 +202,61 @@ export function scimRoutes(deps: {
     await people.remove(actor(req, res), id(req));
     res.status(204).end();
   });
+  // Groups: Entra asks for them without their members (excludedAttributes=members) while it matches.
+  const withoutMembers = (req: Request) => /(^|,)\s*members\s*(,|$)/i.test(String(req.query.excludedAttributes ?? ''));
+  router.get(`${V2}/Groups`, async (req, res) => {
+    const query = ListQuery.safeParse(req.query);
+    if (!query.success) throw new ScimError(400, 'The query is not valid.', 'invalidValue');
+    const filter = parseGroupFilter(query.data.filter);
+    const page = pageOf(query.data);
+    const token = scimToken(res);
+    const { rows, total } = await listGroups(db, token.workspace_id, token.client_id, filter, page);
+    const full = await groups.withMembers(token.workspace_id, rows);
+    send(
+      res,
+      200,
+      listOf(
+        full.map((group) => presentGroup(base(res), group, !withoutMembers(req))),
+        total,
+        page.startIndex,
+      ),
+    );
+  });
+  router.post(`${V2}/Groups`, body, async (req, res) => {
+    const input = read(GroupBody, req.body);
+    const group = await groups.create(actor(req, res), {
+      displayName: input.displayName,
+      externalId: input.externalId ?? null,
+      members: (input.members ?? []).map((m) => m.value.toLowerCase()),
+    });
+    res.location(`${base(res)}/Groups/${group.id}`);
+    send(res, 201, presentGroup(base(res), group));
+  });
+  router.get(`${V2}/Groups/:id`, async (req, res) => {
+    send(res, 200, presentGroup(base(res), await groups.find(actor(req, res), id(req)), !withoutMembers(req)));
+  });
+  router.put(`${V2}/Groups/:id`, body, async (req, res) => {
+    const groupId = id(req);
+    const input = read(GroupBody, req.body);
+    const group = await groups.change(actor(req, res), groupId, () => ({
+      displayName: input.displayName,
+      externalId: input.externalId ?? null,
+      replace: (input.members ?? []).map((m) => m.value.toLowerCase()),
+    }));
+    send(res, 200, presentGroup(base(res), group));
+  });
+  router.patch(`${V2}/Groups/:id`, body, async (req, res) => {
+    const groupId = id(req);
+    const patch = read(PatchBody, req.body);
+    const change = groupChangeOf(patch);
+    const group = await groups.change(actor(req, res), groupId, () => change);
+    send(res, 200, presentGroup(base(res), group));
+  });
+  router.delete(`${V2}/Groups/:id`, async (req, res) => {
+    await groups.remove(actor(req, res), id(req));
+    res.status(204).end();
+  });
+
   router.use(V2, (_req: Request, _res: Response, next: NextFunction) => next(notFoundScim()));
   // Every refusal in SCIM's words, as JSON; an unexpected failure too, logged, without its details.
   router.use(V2, (err: unknown, _req: Request, res: Response, next: NextFunction) => {

@@ -1,11 +1,12 @@
 // What the SCIM endpoints say of themselves (RFC 7643 §5–7, RFC 7644 §4): the features they
 // serve (PATCH yes, bulk, sort, etag and password change no, filter with userName/externalId
-// eq only), the User schema's attributes they keep, and the one resource type. Static, but for
+// eq only), the User and Group schemas' attributes they keep, and the two resource types. Static, but for
 // the base address each location names.
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
 const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 export const USER_SCHEMA = CORE_USER;
+export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
 /** The most people one list answers with (ServiceProviderConfig's filter.maxResults). */
 export const MAX_RESULTS = 100;
@@ -78,6 +79,37 @@ export function userResourceType(base: string) {
     schema: CORE_USER,
     schemaExtensions: [],
     meta: { resourceType: 'ResourceType', location: `${base}/ResourceTypes/User` },
+  };
+}
+
+export function groupSchema(base: string) {
+  return {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'],
+    id: GROUP_SCHEMA,
+    name: 'Group',
+    description: 'A group of the company’s directory: its members get the client role the agency mapped to its name.',
+    attributes: [
+      attribute('displayName', { required: true, uniqueness: 'server' }),
+      attribute('externalId', { caseExact: true }),
+      {
+        ...attribute('members', { type: 'complex', multiValued: true }),
+        subAttributes: [attribute('value', { mutability: 'immutable' }), attribute('display', { mutability: 'readOnly' })],
+      },
+    ],
+    meta: { resourceType: 'Schema', location: `${base}/Schemas/${GROUP_SCHEMA}` },
+  };
+}
+
+export function groupResourceType(base: string) {
+  return {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
+    id: 'Group',
+    name: 'Group',
+    endpoint: '/Groups',
+    description: 'Groups of the client company’s directory',
+    schema: GROUP_SCHEMA,
+    schemaExtensions: [],
+    meta: { resourceType: 'ResourceType', location: `${base}/ResourceTypes/Group` },
   };
 }
 

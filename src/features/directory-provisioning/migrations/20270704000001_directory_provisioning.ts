@@ -71,6 +71,43 @@ export async function up(knex: Knex): Promise<void> {
     t.foreign(['workspace_id', 'client_user_id']).references(['workspace_id', 'id']).inTable('client_users').onDelete('CASCADE');
     t.index(['workspace_id', 'client_id'], 'portal_scim_people_client_idx');
   });
+
+  await createOwnedTable(knex, MIGRATION, 'portal_scim_groups', (t) => {
+    t.comment('A group the company’s directory pushed (SCIM Groups): its members get the client role the agency mapped to its name.');
+    t.string('workspace_id', 64).notNullable();
+    t.uuid('id').notNullable().defaultTo(knex.raw('gen_random_uuid()'));
+    t.string('client_id', 64).notNullable();
+    t.string('display_name', 255).notNullable().comment('The group’s name in the directory; the role mapping names it.');
+    t.string('external_id', 255).nullable();
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.primary(['workspace_id', 'id']);
+    t.index(['workspace_id', 'client_id'], 'portal_scim_groups_client_idx');
+  });
+  await knex.raw('create unique index portal_scim_groups_name_key on portal_scim_groups (workspace_id, client_id, lower(display_name))');
+
+  await createOwnedTable(knex, MIGRATION, 'portal_scim_group_members', (t) => {
+    t.comment('A client user in a directory group.');
+    t.string('workspace_id', 64).notNullable();
+    t.uuid('group_id').notNullable();
+    t.uuid('client_user_id').notNullable();
+    t.primary(['workspace_id', 'group_id', 'client_user_id']);
+    t.foreign(['workspace_id', 'group_id']).references(['workspace_id', 'id']).inTable('portal_scim_groups').onDelete('CASCADE');
+    t.foreign(['workspace_id', 'client_user_id']).references(['workspace_id', 'id']).inTable('client_users').onDelete('CASCADE');
+    t.index(['workspace_id', 'client_user_id'], 'portal_scim_group_members_person_idx');
+  });
+
+  await createOwnedTable(knex, MIGRATION, 'portal_scim_group_roles', (t) => {
+    t.comment('The agency’s mapping of a directory group’s name to a built-in client role, per company.');
+    t.string('workspace_id', 64).notNullable();
+    t.string('client_id', 64).notNullable();
+    t.string('group_name', 255).notNullable().comment('Lower-case: the directory’s group displayName.');
+    t.string('role', 16).notNullable();
+    t.primary(['workspace_id', 'client_id', 'group_name']);
+  });
+  await knex.raw(
+    "alter table portal_scim_group_roles add constraint portal_scim_group_roles_role check (role in ('admin', 'full', 'billing', 'member'))",
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -150,7 +150,7 @@ describe('directory provisioning (SCIM 2.0)', function () {
     expect(json(config).filter.supported).to.equal(true);
     expect(json(config).authenticationSchemes[0].type).to.equal('oauthbearertoken');
     const schemas = json(await scim('get', '/Schemas', northwindToken).expect(200));
-    expect(schemas.Resources.map((s: { id: string }) => s.id)).to.deep.equal([CORE_USER]);
+    expect(schemas.Resources.map((s: { id: string }) => s.id)).to.deep.equal([CORE_USER, 'urn:ietf:params:scim:schemas:core:2.0:Group']);
     const types = json(await scim('get', '/ResourceTypes', northwindToken).expect(200));
     expect(types.Resources[0]).to.include({ id: 'User', endpoint: '/Users', schema: CORE_USER });
   });
@@ -300,6 +300,82 @@ describe('directory provisioning (SCIM 2.0)', function () {
     expect(on.active).to.equal(true);
   });
 
+  it('Groups as Entra ID and Okta push them: members get the role the agency mapped to the group’s name', async function () {
+    const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+    const tom = await userIdOf('tom@northwind.test');
+    const roleOf = async (id: string) =>
+      (await h.crm.db('client_users').where({ workspace_id: workspaceId, id }).first('role')).role as string;
+    const map = async (groupName: string, role: string) => {
+      const form = await companyPage(staff, northwindId);
+      await staff
+        .post(`${ADMIN}/directory-provisioning/${northwindId}/group-roles`)
+        .type('form')
+        .send({ _csrf: csrfFrom(form.text), groupName, role })
+        .expect(303);
+    };
+    await map('Portal Admins', 'full');
+    await map('Finance', 'billing');
+    expect(await roleOf(tom)).to.equal('member');
+
+    // Entra: the group is looked up without its members, created, then members added and removed by path.
+    const none = json(
+      await scim(
+        'get',
+        `/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "Portal Admins"')}`,
+        northwindToken,
+      ).expect(200),
+    );
+    expect(none.totalResults).to.equal(0);
+    const admins = json(
+      await scim('post', '/Groups', northwindToken, {
+        schemas: [GROUP],
+        externalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159',
+        displayName: 'Portal Admins',
+        members: [],
+      }).expect(201),
+    );
+    await scim('patch', `/Groups/${admins.id}`, northwindToken, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'Add', path: 'members', value: [{ value: tom }] }],
+    }).expect(200);
+    expect(await roleOf(tom)).to.equal('full');
+    const listed = json(
+      await scim('get', `/Groups?filter=${encodeURIComponent('displayName eq "portal admins"')}`, northwindToken).expect(200),
+    );
+    expect(listed.Resources[0].members).to.deep.equal([
+      { value: tom, display: 'tom@northwind.test', $ref: `${listed.Resources[0].meta.location.replace(/\/Groups\/.*$/, '')}/Users/${tom}` },
+    ]);
+
+    // Okta: a group pushed with its members; the highest mapped role wins.
+    const finance = json(
+      await scim('post', '/Groups', northwindToken, {
+        schemas: [GROUP],
+        displayName: 'Finance',
+        members: [{ value: tom, display: 'tom@northwind.test' }],
+      }).expect(201),
+    );
+    expect(await roleOf(tom)).to.equal('full');
+    await scim('patch', `/Groups/${admins.id}`, northwindToken, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'Remove', path: `members[value eq "${tom}"]` }],
+    }).expect(200);
+    expect(await roleOf(tom)).to.equal('billing');
+    // Okta renames with a path-less replace: the new name maps to nothing, so the company's default role.
+    await scim('patch', `/Groups/${finance.id}`, northwindToken, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', value: { id: finance.id, displayName: 'Finance Team' } }],
+    }).expect(200);
+    expect(await roleOf(tom)).to.equal('member');
+    await map('Finance Team', 'billing');
+    expect(await roleOf(tom)).to.equal('billing');
+    // Another company's token sees no such group; a name taken is 409.
+    expectScimError(await scim('get', `/Groups/${finance.id}`, bluebellToken), 404);
+    expectScimError(await scim('post', '/Groups', northwindToken, { schemas: [GROUP], displayName: 'finance team' }), 409, 'uniqueness');
+    await scim('delete', `/Groups/${finance.id}`, northwindToken).expect(204);
+    expect(await roleOf(tom)).to.equal('member');
+    expectScimError(await scim('get', `/Groups/${finance.id}`, northwindToken), 404);
+  });
+
   it('deactivates even the company’s last client admin: the directory says the person left', async function () {
     const olivia = await userIdOf('olivia@northwind.test');
     const admins = await h.crm
@@ -405,7 +481,8 @@ describe('directory provisioning (SCIM 2.0)', function () {
     );
     expectScimError(await scim('get', '/Users/00000000-0000-0000-0000-000000000000', northwindToken), 404);
     expectScimError(await scim('get', '/Users/not-an-id', northwindToken), 404);
-    expectScimError(await scim('get', '/Groups', northwindToken), 404);
+    expectScimError(await scim('get', '/Bulk', northwindToken), 404);
+    expectScimError(await scim('get', `/Groups?filter=${encodeURIComponent('members eq "x"')}`, northwindToken), 400, 'invalidFilter');
     // A person with no contact in a company whose provisioning does not create contacts.
     expectScimError(
       await scim('post', '/Users', bluebellToken, { schemas: [CORE_USER], userName: 'nobody@bluebell.test' }),
