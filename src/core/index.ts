@@ -93,6 +93,8 @@ export {
 // SQL helpers, the owned tables of migrations, the embedded database of the audit
 export { boundedCount, COUNT_LIMIT, countText } from './db/bounded-count.ts';
 export { createKnex } from './db/connect.ts';
+export { isDatabaseUnavailable } from './db/unavailable.ts';
+export { isWriteConflict } from './db/write-conflict.ts';
 export { distributeOnCitus } from './db/distribute.ts';
 export { ACROSS_WORKSPACES } from './db/distribution.ts';
 export { startEmbeddedPostgres } from './db/embedded-postgres.ts';

@@ -15,6 +15,7 @@ import {
   type HostAdapter,
   insertActivity,
   insertClientUser,
+  isWriteConflict,
   setClientUserStatus,
   statusWhenReenabled,
   voidClientUserLinks,
@@ -115,12 +116,19 @@ export function createScimPeople(deps: {
     }
   };
 
-  /** The host contact the person signs in as: the company's contact with that email, or one created. */
-  async function contactFor(trx: Knex.Transaction, actor: ScimActor, state: ScimState, createContacts: boolean): Promise<string> {
-    const { workspace_id: workspaceId, client_id: clientId } = actor.token;
-    const contacts = await adapter.contacts.findByEmail(workspaceId, state.userName);
-    const own = contacts.find((contact) => contact.clientId === clientId);
-    if (own) return own.id;
+  /**
+   * The host contact the person signs in as: the company's contact with that email (found before
+   * the transaction: the host's read takes a connection of its own, which a burst of creates
+   * waiting on one another's lock must not be left without), or one created in the transaction.
+   */
+  async function contactFor(
+    trx: Knex.Transaction,
+    actor: ScimActor,
+    state: ScimState,
+    found: string | null,
+    createContacts: boolean,
+  ): Promise<string> {
+    if (found) return found;
     if (!createContacts || !adapter.contacts.create) {
       throw new ScimError(
         400,
@@ -129,7 +137,12 @@ export function createScimPeople(deps: {
       );
     }
     const name = state.displayName ?? ([state.givenName, state.familyName].filter(Boolean).join(' ') || state.userName);
-    const created = await adapter.contacts.create(workspaceId, clientId, { name, email: state.userName }, { trx });
+    const created = await adapter.contacts.create(
+      actor.token.workspace_id,
+      actor.token.client_id,
+      { name, email: state.userName },
+      { trx },
+    );
     if (!created) throw notFoundScim();
     return created.id;
   }
@@ -142,6 +155,8 @@ export function createScimPeople(deps: {
       const input = stateOfBody(body);
       const state: ScimState = { ...input, active: input.active ?? true };
       let ended = false;
+      const contacts = await adapter.contacts.findByEmail(workspaceId, state.userName);
+      const found = contacts.find((contact) => contact.clientId === clientId)?.id ?? null;
       const id = await db
         .transaction(async (trx) => {
           // The same person sent at once (a directory's retries) is created once; the rest are told it exists.
@@ -155,7 +170,7 @@ export function createScimPeople(deps: {
             return existing.id;
           }
           const settings = (await findCompanySettings(trx, workspaceId, clientId)) ?? DEFAULT_SETTINGS;
-          const contactId = await contactFor(trx, actor, state, settings.create_contacts);
+          const contactId = await contactFor(trx, actor, state, found, settings.create_contacts);
           // No invitation email: the person signs in with their company's account or an emailed code.
           const user = await insertClientUser(trx, {
             workspaceId,
@@ -170,8 +185,9 @@ export function createScimPeople(deps: {
           return user.id;
         })
         .catch((err: unknown) => {
-          // Another portal account already signs in as this contact or email.
-          throw isUniqueViolation(err) ? taken() : err;
+          // Another portal account already signs in as this contact or email, or another request
+          // is creating this very person and held the email's lock past the lock timeout.
+          throw isUniqueViolation(err) || isWriteConflict(err) ? taken() : err;
         });
       await announce(actor, id, ended);
       return reread(actor, id);

@@ -6,6 +6,8 @@
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import {
   hashToken,
+  isDatabaseUnavailable,
+  isWriteConflict,
   type LimitRule,
   type PortalLogger,
   portalContext,
@@ -262,6 +264,11 @@ export function scimRoutes(deps: {
   router.use(V2, (err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
     if (err instanceof ScimError) return sendScimError(res, err);
+    // Another request changed the same thing at that moment: nobody's mistake, the directory retries.
+    if (isWriteConflict(err)) return sendScimError(res, new ScimError(409, 'Another request changed this at the same moment. Try again.'));
+    if (isDatabaseUnavailable(err)) {
+      return sendScimError(res, new ScimError(503, 'Temporarily unavailable. Try again in a moment.', undefined, { 'Retry-After': '5' }));
+    }
     logger.error('SCIM request failed', err);
     sendScimError(res, new ScimError(500, 'The request could not be completed.'));
   });

@@ -22,6 +22,7 @@ import {
   startPortalHarness,
   type PortalHarness,
 } from '../../../../test/support/portal-harness.ts';
+import { directoryProvisioningPersonalData } from '../personal-data.ts';
 import { ScimError, sendScimError } from '../scim-errors.ts';
 import { httpsOnly } from '../scim-routes.ts';
 
@@ -376,6 +377,28 @@ describe('directory provisioning (SCIM 2.0)', function () {
     expectScimError(await scim('get', `/Groups/${finance.id}`, northwindToken), 404);
   });
 
+  it('exports what the directory said of a person with their data, and forgets it with them', async function () {
+    const hook = directoryProvisioningPersonalData({ db: h.crm.db });
+    const tom = await h.crm.db('client_users').where({ workspace_id: workspaceId, email: 'tom@northwind.test' }).first();
+    const group = json(
+      await scim('post', '/Groups', northwindToken, {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName: 'Exported',
+        members: [{ value: tom.id }],
+      }).expect(201),
+    );
+    const exported = await hook.export({ workspaceId, user: tom } as Parameters<typeof hook.export>[0]);
+    const file = exported.entries?.[0] as { path: string; json: { directory: Record<string, unknown>; groups: string[] } };
+    expect(file.path).to.equal('directory-provisioning.json');
+    expect(file.json.directory).to.include({ externalId: '00ujl29u0le5T6Aj10h7', givenName: 'Thomas', familyName: 'Becker' });
+    expect(file.json.groups).to.deep.equal(['Exported']);
+    const person = { workspaceId, id: String(tom.id), contactId: String(tom.contact_id), clientId: northwindId, email: tom.email };
+    const erased = await h.crm.db.transaction((trx) => hook.erase(trx, person));
+    expect(erased.counts).to.deep.equal({ directoryRecords: 1, directoryGroupMemberships: 1 });
+    expect(await h.crm.db('portal_scim_people').where({ workspace_id: workspaceId, client_user_id: tom.id })).to.have.length(0);
+    await scim('delete', `/Groups/${group.id}`, northwindToken).expect(204);
+  });
+
   it('deactivates even the company’s last client admin: the directory says the person left', async function () {
     const olivia = await userIdOf('olivia@northwind.test');
     const admins = await h.crm
@@ -512,7 +535,10 @@ describe('directory provisioning (SCIM 2.0)', function () {
       statuses.filter((s) => s === 201),
       statuses.join(),
     ).to.have.length(1);
-    expect(statuses.filter((s) => s === 409)).to.have.length(39);
+    expect(
+      statuses.filter((s) => s === 409),
+      statuses.join(),
+    ).to.have.length(39);
     for (const res of answers.filter((r) => r.status === 409)) expectScimError(res, 409, 'uniqueness');
     expect(await h.crm.db('client_users').where({ workspace_id: workspaceId, email })).to.have.length(1);
     expect(await h.crm.db('contacts').where({ workspace_id: workspaceId, email })).to.have.length(1);
