@@ -196,7 +196,6 @@ export const GroupBody = z.looseObject({
   externalId: text(255).nullish(),
   members: memberRefs.nullish(),
 });
-export type GroupBodyInput = z.infer<typeof GroupBody>;
 
 const ids = (value: unknown, attribute: string) => checked(memberRefs, value, attribute).map((member) => member.value.toLowerCase());
 

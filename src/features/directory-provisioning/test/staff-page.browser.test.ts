@@ -1,6 +1,6 @@
 // The directory provisioning staff pages in a real Chromium, in English, German and French: axe
 // finds no violations and nothing overflows at 390 px on the companies page and a company's page
-// (with a token shown once, the tokens table, the settings, and a refused settings form).
+// (with a token shown once, the tokens table, the settings, a group's role, and a refused form).
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { expectAccessibleAt390, pagesClosedAfterEach, portalInChromium, staffSignIn } from '../../../../test/support/browser-pages.ts';
@@ -41,6 +41,12 @@ describe('directory provisioning staff pages in Chromium', function () {
       await expectAccessibleAt390(staff.page, 'staff directory provisioning new token');
       await staff.page.reload();
       expect(await staff.page.locator('[data-scim-token]').count()).to.equal(0);
+      // A group mapped to a role: the table of mappings with its Remove button.
+      await staff.page.fill('#scim-group-name', 'Portal Admins');
+      await staff.page.selectOption('#scim-group-role', 'admin');
+      await staff.page.locator('form:has(#scim-group-name) button[type=submit]').click();
+      await staff.page.waitForSelector('#scim-group-roles');
+      await expectAccessibleAt390(staff.page, 'staff directory provisioning group roles');
       // A refused settings form: the error summary and the field marked.
       await staff.page.evaluate(() => {
         const option = document.querySelector<HTMLOptionElement>('#scim-role option')!;

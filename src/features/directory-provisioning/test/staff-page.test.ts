@@ -124,6 +124,33 @@ describe('directory provisioning staff pages', function () {
     ).to.equal('billing');
   });
 
+  it('maps a directory group to a role and removes it (post/redirect/get); an empty name is refused (400)', async function () {
+    const form = await staff.get(page).expect(200);
+    const mapped = await staff
+      .post(`${page}/group-roles`)
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), groupName: 'Portal Admins', role: 'admin' })
+      .expect(303);
+    expect(mapped.headers.location).to.equal(`${page}?notice=mapped`);
+    expect(await h.crm.db('portal_scim_group_roles').where({ workspace_id: workspaceId, client_id: northwindId })).to.deep.equal([
+      { workspace_id: workspaceId, client_id: northwindId, group_name: 'portal admins', role: 'admin' },
+    ]);
+    const shown = await staff.get(`${page}?notice=mapped`).expect(200);
+    expect(shown.text).to.contain('portal admins').and.contain('Client admin');
+    const refused = await staff
+      .post(`${page}/group-roles`)
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), groupName: '  ', role: 'admin' })
+      .expect(400);
+    expect(refused.text).to.contain('Enter the group’s name, up to 255 characters.');
+    await staff
+      .post(`${page}/group-roles/remove`)
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), groupName: 'Portal Admins' })
+      .expect(303);
+    expect(await h.crm.db('portal_scim_group_roles').where({ workspace_id: workspaceId, client_id: northwindId })).to.have.length(0);
+  });
+
   it('answers a form near the size limit with a message (400) and one past it with 413', async function () {
     const form = await staff.get(page).expect(200);
     const near = await staff
