@@ -101,7 +101,8 @@ export function scimRoutes(deps: {
     }
     const allowed = await limiter.consume(SCIM_LIMITS.requestsPerToken, token.id);
     if (!allowed.allowed) throw tooMany(allowed.retryAfterSeconds);
-    await touchToken(db, token.workspace_id, token.id);
+    // Its last use is kept to the minute: a directory's burst writes the row once, and reads only after that.
+    if (!token.last_used_at || Date.now() - token.last_used_at.getTime() > 60_000) await touchToken(db, token.workspace_id, token.id);
     res.locals.scimToken = token;
     next();
   };

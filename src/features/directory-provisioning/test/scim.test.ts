@@ -22,6 +22,8 @@ import {
   startPortalHarness,
   type PortalHarness,
 } from '../../../../test/support/portal-harness.ts';
+import { countQueries, describeQueries } from '../../../../test/support/query-counter.ts';
+import { expectEachNamesItsWorkspace } from '../../../../test/support/shard-routing.ts';
 import { directoryProvisioningPersonalData } from '../personal-data.ts';
 import { ScimError, sendScimError } from '../scim-errors.ts';
 import { httpsOnly } from '../scim-routes.ts';
@@ -542,6 +544,35 @@ describe('directory provisioning (SCIM 2.0)', function () {
     for (const res of answers.filter((r) => r.status === 409)) expectScimError(res, 409, 'uniqueness');
     expect(await h.crm.db('client_users').where({ workspace_id: workspaceId, email })).to.have.length(1);
     expect(await h.crm.db('contacts').where({ workspace_id: workspaceId, email })).to.have.length(1);
+  });
+
+  it('costs a bounded number of queries per request, each naming its workspace', async function () {
+    const maria = await userIdOf('maria@northwind.test');
+    const measure = async (what: string, budget: number, action: () => Promise<unknown>) => {
+      const counter = countQueries();
+      try {
+        const counted = await counter.measure(action);
+        expect(counted.count, describeQueries(what, counted)).to.equal(budget);
+        expectEachNamesItsWorkspace(counted.sql, what);
+      } finally {
+        counter.stop();
+      }
+    };
+    // The token's use was written a moment ago (once a minute at most): the token and its limits, then the page of people.
+    await scim('get', '/ServiceProviderConfig', northwindToken).expect(200);
+    await measure('SCIM list by userName', 5, () =>
+      scim('get', `/Users?filter=${encodeURIComponent('userName eq "maria@northwind.test"')}`, northwindToken).expect(200),
+    );
+    await measure('SCIM deactivation', 15, () =>
+      scim('patch', `/Users/${maria}`, northwindToken, {
+        schemas: [PATCH_OP],
+        Operations: [{ op: 'replace', path: 'active', value: false }],
+      }).expect(200),
+    );
+    await scim('patch', `/Users/${maria}`, northwindToken, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', path: 'active', value: true }],
+    }).expect(200);
   });
 
   it('refuses a body past the 64 KB limit with a SCIM error (413), and takes one just under it', async function () {
