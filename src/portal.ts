@@ -27,6 +27,7 @@ import { devicesFeature } from './features/devices/index.ts';
 import { contractsFeature, type StaffHourRequest } from './features/contracts/index.ts';
 import { teamFeature } from './features/team/index.ts';
 import { singleSignOnFeature } from './features/single-sign-on/index.ts';
+import { directoryProvisioningFeature } from './features/directory-provisioning/index.ts';
 import { FEATURE_MANIFESTS } from './features/manifests.ts';
 import { migratePortal, rollbackPortal } from './migrations/index.ts';
 import {
@@ -102,6 +103,8 @@ export interface CustomerPortal {
     client: RouteEntry[];
     public: RouteEntry[];
     callback: RouteEntry[];
+    /** Server-to-server APIs with bearer tokens (SCIM). */
+    api: RouteEntry[];
     admin: RouteEntry[];
     staff: RouteEntry[];
     notifications: RouteEntry[];
@@ -361,6 +364,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     notifications,
     customDomains,
     singleSignOn,
+    directoryProvisioningFeature(core.services),
   ];
   // The features made here are those of the list the migrations and the folders are read from.
   const listed = FEATURE_MANIFESTS.map((feature) => feature.name);
@@ -385,12 +389,14 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const publicRoutes = features.flatMap((feature) => feature.publicRoutes ?? []);
   const clientRoutes = [...mounted.flatMap((feature) => feature.clientRoutes ?? []), ...core.clientRoutes];
   const callbackRoutes = features.flatMap((feature) => feature.callbackRoutes ?? []);
+  const apiRoutes = features.flatMap((feature) => feature.apiRoutes ?? []);
   const largeForms = features.flatMap((feature) => (feature.largeForms ? [feature.largeForms] : []));
   if (largeForms.length > 1) throw new Error('One feature at most declares large forms (the workspace router has one cap for them).');
   const clientRouter = core.clientRouter({
     publicRoutes,
     clientRoutes,
     callbackRoutes,
+    apiRoutes,
     multipartPaths: mounted.flatMap((feature) => feature.multipartPaths ?? []),
     ...(largeForms[0] ? { largeForms: largeForms[0] } : {}),
   });
@@ -433,6 +439,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
       client: routeTable(clientRoutes),
       public: routeTable(publicRoutes),
       callback: routeTable(callbackRoutes),
+      api: routeTable(apiRoutes),
       admin: routeTable([admin]),
       staff: routeTable([staffRouter]),
       notifications: routeTable([staffNotifications]),

@@ -77,6 +77,7 @@ interface ClientPortalRoutes {
   /** The features' client pages and the core's own (Core.clientRoutes), in the order they are tried. */
   clientRoutes: Router[];
   callbackRoutes: Router[];
+  apiRoutes: Router[];
   multipartPaths: string[];
   largeForms?: WorkspaceRouterDeps['largeForms'];
 }
@@ -238,6 +239,7 @@ export function createCore(deps: PortalDeps, hooks: CoreHooks = {}): Core {
       multipartPaths: routes.multipartPaths,
       ...(routes.largeForms ? { largeForms: routes.largeForms } : {}),
       callbackRoutes: routes.callbackRoutes,
+      apiRoutes: routes.apiRoutes,
     });
     // One layer for every workspace's pages. A workspace whose slug is one of the portal's own paths
     // could never have its start page.

@@ -113,6 +113,12 @@ export interface Feature {
   publicRoutes?: Router[];
   /** Signed callbacks of payment providers: no session, no CSRF token. */
   callbackRoutes?: Router[];
+  /**
+   * Server-to-server APIs of a workspace that prove themselves by a bearer token (SCIM for a
+   * client company's directory): no session, no CSRF token, every method, each entered by its
+   * first path segment, before the form parser and the session. They answer their own errors.
+   */
+  apiRoutes?: Router[];
   /** Staff pages under the admin router (workspace settings and records), behind the staff chain. */
   adminRoutes?: Router[];
   /**

@@ -59,6 +59,7 @@ export {
   recordSignIn,
   setClientUserPreferences,
   setClientUserStatus,
+  voidClientUserLinks,
   setPassword,
   updateClientUserEmail,
 } from './client-users/queries.ts';
@@ -92,6 +93,8 @@ export {
 // SQL helpers, the owned tables of migrations, the embedded database of the audit
 export { boundedCount, COUNT_LIMIT, countText } from './db/bounded-count.ts';
 export { createKnex } from './db/connect.ts';
+export { isDatabaseUnavailable } from './db/unavailable.ts';
+export { isWriteConflict } from './db/write-conflict.ts';
 export { distributeOnCitus } from './db/distribute.ts';
 export { ACROSS_WORKSPACES } from './db/distribution.ts';
 export { startEmbeddedPostgres } from './db/embedded-postgres.ts';
@@ -210,6 +213,7 @@ export { lineTable, recordTotals } from './pdf/line-table.ts';
 export {
   BUILT_IN_ROLE_KEYS,
   BUILT_IN_ROLES,
+  type BuiltInRole,
   CLIENT_PERMISSIONS,
   type ClientAccess,
   type ClientPermission,

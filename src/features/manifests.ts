@@ -28,6 +28,7 @@ import { requestsManifest } from './requests/manifest.ts';
 import { teamManifest } from './team/manifest.ts';
 import { companyDetailsManifest } from './company-details/manifest.ts';
 import { singleSignOnManifest } from './single-sign-on/manifest.ts';
+import { directoryProvisioningManifest } from './directory-provisioning/manifest.ts';
 
 export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
   accountManifest,
@@ -55,4 +56,5 @@ export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
   notificationsManifest,
   customDomainsManifest,
   singleSignOnManifest,
+  directoryProvisioningManifest,
 ];

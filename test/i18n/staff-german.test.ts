@@ -193,6 +193,7 @@ describe('the staff pages in German', function () {
     ['single sign-on', `${ADMIN}/single-sign-on`],
     ['help article feedback', `${ADMIN}/help-feedback`],
     ['new identity provider', `${ADMIN}/single-sign-on/new`],
+    ['directory provisioning', `${ADMIN}/directory-provisioning`],
   ] as const) {
     it(`shows the ${label} page in German, lang="de", with no English interface words`, async function () {
       const html = await german(path);
@@ -212,6 +213,12 @@ describe('the staff pages in German', function () {
   it('shows money received but not applied in German: the row, why, and its Refund button', async function () {
     const text = visibleText(await german(`${ADMIN}/payments/unapplied`));
     expect(text).to.contain('Der Bezahlvorgang war bereits geschlossen').and.contain('230,00 € erstatten');
+  });
+
+  it('shows a company’s directory provisioning page in German', async function () {
+    const text = visibleText(await german(companyPath.replace('/companies/', '/directory-provisioning/').replace(/\/access$/, '')));
+    for (const word of [...ENGLISH, 'Create a token', 'New people']) expect(text, word).to.not.contain(word);
+    expect(text).to.contain('Token erstellen').and.contain('Rolle einer bereitgestellten Person');
   });
 
   it('shows the company access page in German', async function () {

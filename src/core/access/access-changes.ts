@@ -9,7 +9,7 @@ import { mayLeaveAdminRole } from '../policies/team-policy.ts';
 import type { PortalSettings } from '../settings/portal-settings.ts';
 import { deleteOtherSessions } from '../sessions/queries.ts';
 import { lockCompanyAdmins, lockRole, setPersonAccess, type RoleChoice } from './access-queries.ts';
-import { setClientUserStatus, type ClientUserRow } from '../client-users/queries.ts';
+import { setClientUserStatus, voidClientUserLinks, type ClientUserRow } from '../client-users/queries.ts';
 
 /** Why a change is refused; each side puts it in its reader's words. */
 export type AccessRefusal = 'lastAdmin' | 'roleGone' | 'beyondOwnAccess';
@@ -52,9 +52,27 @@ export async function changePersonAccess(
   await setPersonAccess(trx, workspaceId, person.id, change);
 }
 
-/** Disables a person and ends their sessions; the sessions ended. */
-export async function disablePerson(trx: Knex.Transaction, workspaceId: string, person: Person): Promise<number> {
-  await keepAnAdmin(trx, workspaceId, person);
+/**
+ * The one way a person is disabled, from the team page, the agency's person pages and the
+ * company's directory (SCIM) alike: disabled, every session deleted (the next request of each is
+ * signed out: sessions are read from the database on every request), and every invitation, reset
+ * link and sign-in code sent before voided, so none works again once the person is re-enabled.
+ * The caller announces the ended sessions after the commit (announceSessionsEnded), which ends
+ * the open live streams on every instance.
+ *
+ * `keepAnAdmin: false` is the directory's: a person who left the company is disabled even when
+ * they are its last client admin (the agency names another), where a person's own colleague or
+ * the agency is refused.
+ */
+export async function disablePerson(
+  trx: Knex.Transaction,
+  workspaceId: string,
+  person: Person,
+  options: { keepAnAdmin?: boolean } = {},
+): Promise<{ sessionsEnded: number; linksVoided: number }> {
+  if (options.keepAnAdmin !== false) await keepAnAdmin(trx, workspaceId, person);
   await setClientUserStatus(trx, workspaceId, person.id, 'disabled');
-  return deleteOtherSessions(trx, workspaceId, person.id, null);
+  const sessionsEnded = await deleteOtherSessions(trx, workspaceId, person.id, null);
+  const linksVoided = await voidClientUserLinks(trx, workspaceId, person.id);
+  return { sessionsEnded, linksVoided };
 }

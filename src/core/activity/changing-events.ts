@@ -102,4 +102,11 @@ export const CHANGES_CLIENT_RECORDS: Readonly<Record<ActivityEvent, boolean>> = 
   'privacy.erasure_withdrawn': false,
   'privacy.erasure_approved': true,
   'privacy.erasure_declined': false,
+  'directory.person_provisioned': false,
+  'directory.person_updated': false,
+  'directory.person_deactivated': false,
+  'directory.person_reactivated': false,
+  'directory.person_deleted': false,
+  'directory.token_created': false,
+  'directory.token_revoked': false,
 };

@@ -95,6 +95,13 @@ export const ACTIVITY_EVENTS = {
   'privacy.erasure_withdrawn': 'Withdrew their request to erase their data',
   'privacy.erasure_approved': 'Their data was erased, approved by the agency',
   'privacy.erasure_declined': 'Their request to erase their data was declined by the agency',
+  'directory.person_provisioned': 'Provisioned by their company’s directory',
+  'directory.person_updated': 'Updated by their company’s directory',
+  'directory.person_deactivated': 'Deactivated by their company’s directory',
+  'directory.person_reactivated': 'Reactivated by their company’s directory',
+  'directory.person_deleted': 'Deleted by their company’s directory (access disabled)',
+  'directory.token_created': 'A directory provisioning token was created by the agency',
+  'directory.token_revoked': 'A directory provisioning token was revoked by the agency',
 } as const;
 
 export type ActivityEvent = keyof typeof ACTIVITY_EVENTS;

@@ -198,6 +198,18 @@ export async function setClientUserStatus(db: Db, workspaceId: string, id: strin
   await db('client_users').where({ workspace_id: workspaceId, id }).update({ status, updated_at: db.fn.now() });
 }
 
+/**
+ * Voids every outstanding reset and invitation link of a client user, and any unused sign-in
+ * code: after a password change, an accepted invitation or a disable/enable, nothing sent before
+ * may still open the account. The links' count.
+ */
+export async function voidClientUserLinks(db: Db, workspaceId: string, clientUserId: string): Promise<number> {
+  const owned = { workspace_id: workspaceId, client_user_id: clientUserId };
+  const links = await db('client_user_tokens').where(owned).whereNull('used_at').update({ used_at: db.fn.now() });
+  await db('client_login_codes').where(owned).whereNull('consumed_at').update({ consumed_at: db.fn.now() });
+  return links;
+}
+
 /** Setting a password also activates an invited user; a disabled one stays disabled. */
 export async function setPassword(db: Db, workspaceId: string, id: string, passwordHash: string): Promise<void> {
   await db('client_users')

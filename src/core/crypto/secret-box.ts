@@ -29,7 +29,8 @@ export type SecretPurpose =
   | 'workspace stripe keys v1'
   | 'workspace push key v1'
   | 'sso client secret v1'
-  | 'sso saml key v1';
+  | 'sso saml key v1'
+  | 'scim token reveal v1';
 
 const keyOf = (secret: string, purpose: SecretPurpose) => Buffer.from(hkdfSync('sha256', secret, 'customer-portal', purpose, 32));
 

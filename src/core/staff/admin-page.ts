@@ -42,6 +42,7 @@ const SECTIONS = [
   { label: 'staff:nav.erasureRequests', path: '/erasure-requests' },
   { label: 'staff:nav.customDomains', path: '/custom-domains' },
   { label: 'staff:nav.singleSignOn', path: '/single-sign-on' },
+  { label: 'staff:nav.directoryProvisioning', path: '/directory-provisioning' },
 ] as const satisfies ReadonlyArray<{ label: string; path: string; onlyWhere?: 'portalKeepsApprovals' | 'hostKeepsKnowledgeBase' }>;
 
 /** The admin pages live inside the host's settings area, so "back to settings" is their parent path. */

@@ -68,6 +68,8 @@ export interface WorkspaceRouterDeps {
   largeForms?: { paths: string[]; limit: string; refusedUrl: (path: string) => string };
   /** Server-to-server callbacks (payment providers): no session, no CSRF token; they prove themselves by signature. */
   callbackRoutes?: Router[];
+  /** Server-to-server APIs with bearer tokens (SCIM): no session, no CSRF token, every method. */
+  apiRoutes?: Router[];
 }
 
 /**
@@ -231,6 +233,18 @@ export function workspaceRouter(deps: WorkspaceRouterDeps): Router {
     router.use((req, res, next) =>
       req.method === 'POST' && segments.has(req.path.split('/')[1]?.toLowerCase() ?? '') ? callbacks(req, res, next) : next(),
     );
+  }
+
+  // An API of the workspace (a company's directory provisioning its people) brings its own bearer
+  // token: it is met before the form parser, the session and the CSRF check, and only while the
+  // workspace's portal is on, like its pages.
+  const apiRoutes = deps.apiRoutes ?? [];
+  if (apiRoutes.length > 0) {
+    const api = Router({ mergeParams: true });
+    api.use(inSequence([noStore, workspaceLoader(true)]));
+    for (const routes of apiRoutes) api.use(routes);
+    const segments = new Set(routeTable(apiRoutes).map((route) => route.path.split('/')[1]?.toLowerCase() ?? ''));
+    router.use((req, res, next) => (segments.has(req.path.split('/')[1]?.toLowerCase() ?? '') ? api(req, res, next) : next()));
   }
 
   // Branding assets need no session: they are the same for every visitor of the workspace.

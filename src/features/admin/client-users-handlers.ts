@@ -128,9 +128,8 @@ export function createClientUsersHandlers(deps: { db: Knex; adapter: HostAdapter
       // Disabled and signed out everywhere at once: no session outlives the decision.
       await db.transaction(async (trx) => {
         // The last client admin of a company is not disabled: the access service refuses, as on the team page.
-        const sessionsEnded = await disablePerson(trx, workspace.id, user).catch(staffWordsFor);
-        // Links and codes sent before must not work again once the client is re-enabled.
-        await voidUserLinks(trx, workspace.id, user.id);
+        // Its links and codes are voided with it: none works again once the client is re-enabled.
+        const { sessionsEnded } = await disablePerson(trx, workspace.id, user).catch(staffWordsFor);
         await insertStaffActivity(
           trx,
           staffActor(req, res),

@@ -81,6 +81,8 @@ export function presentErasureEffects(counts: Record<string, number>, portalKeep
       e('notifications', counts.notifications ?? 0),
       e('pushDevices', counts.pushDevices ?? 0),
       e('singleSignOnIdentities', counts.singleSignOnIdentities ?? 0),
+      e('directoryRecords', counts.directoryRecords ?? 0),
+      e('directoryGroupMemberships', counts.directoryGroupMemberships ?? 0),
       e('helpfulAnswers', counts.helpfulAnswers ?? 0),
     ],
     anonymised: [

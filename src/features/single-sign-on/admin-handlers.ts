@@ -299,6 +299,7 @@ export function createSingleSignOnAdminHandlers(deps: {
         newHref: `${listHref(res)}/new`,
         newSamlHref: `${listHref(res)}/new-saml`,
         sp: serviceProviderView(res),
+        directoryHref: `${base}/directory-provisioning`,
         redirectUri: redirectUri(res),
         notice: notice ? i18n.t(`singleSignOn:staff.notices.${notice}`) : null,
       });

@@ -37,7 +37,7 @@ import {
   teamRefusal,
   type Translate,
 } from '../../core/index.ts';
-import { type AuthService, voidUserLinks } from '../account/index.ts';
+import type { AuthService } from '../account/index.ts';
 
 /** The signed-in client admin, as the service needs them. */
 export interface TeamActor {
@@ -191,8 +191,7 @@ export function createTeam(deps: TeamDeps) {
       const target = await colleague(actor, colleagueId);
       refuse(actor, target.status, target.id === actor.user.id, 'disable');
       await db.transaction(async (trx) => {
-        const sessionsEnded = await disablePerson(trx, actor.workspace.id, target).catch(worded(actor));
-        await voidUserLinks(trx, actor.workspace.id, target.id);
+        const { sessionsEnded } = await disablePerson(trx, actor.workspace.id, target).catch(worded(actor));
         await insertClientActivity(trx, actor, 'team.disabled', { colleagueId: target.id, colleagueEmail: target.email, sessionsEnded });
       });
       await announceSessionsEnded(

@@ -112,17 +112,8 @@ export async function insertUserToken(
   );
 }
 
-/**
- * Voids every outstanding reset and invitation link of a client user, and any unused sign-in
- * code: after a password change, an accepted invitation or a disable/enable, nothing sent before
- * may still open the account.
- */
-export async function voidUserLinks(db: Db, workspaceId: string, clientUserId: string): Promise<number> {
-  const owned = { workspace_id: workspaceId, client_user_id: clientUserId };
-  const links = await db('client_user_tokens').where(owned).whereNull('used_at').update({ used_at: db.fn.now() });
-  await db('client_login_codes').where(owned).whereNull('consumed_at').update({ consumed_at: db.fn.now() });
-  return links;
-}
+/** The one voiding of a person's links and codes, kept in the core beside disabling them. */
+export { voidClientUserLinks as voidUserLinks } from '../../../core/index.ts';
 
 export interface UserTokenRow {
   id: string;
