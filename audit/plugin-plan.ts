@@ -180,6 +180,16 @@ export const PLUGIN_TABLES: readonly PluginTable[] = [
   { name: 'portal_sso_saml_keys', purpose: 'a workspace’s key pair as a SAML service provider, the private key sealed' },
   { name: 'portal_sso_saml_requests', purpose: 'a SAML AuthnRequest sent and not yet answered, found by the answer’s InResponseTo' },
   { name: 'portal_sso_saml_assertions', purpose: 'a SAML assertion accepted once, kept until it expires so it is never accepted again' },
+  { name: 'portal_scim_tokens', purpose: 'the bearer tokens a client company’s directory provisions people with (SCIM), stored hashed' },
+  { name: 'portal_scim_token_reveals', purpose: 'a new SCIM token sealed for the few minutes until its page shows it once' },
+  {
+    name: 'portal_scim_companies',
+    purpose: 'a client company’s directory provisioning settings: default role, whether contacts may be created',
+  },
+  { name: 'portal_scim_people', purpose: 'a person as the company’s directory knows them: its external id and names' },
+  { name: 'portal_scim_groups', purpose: 'the groups a company’s directory pushes' },
+  { name: 'portal_scim_group_members', purpose: 'who is in each directory group' },
+  { name: 'portal_scim_group_roles', purpose: 'which client role each directory group gives its members' },
   {
     name: 'portal_custom_domains',
     purpose: 'host names a workspace’s portal is served at (the agency’s own domain), with the state of their DNS check',

@@ -110,6 +110,13 @@ export const TABLE_PLACEMENT: Readonly<Record<string, TablePlacement>> = {
   portal_sso_saml_keys: BY_WORKSPACE,
   portal_sso_saml_requests: BY_WORKSPACE,
   portal_sso_saml_assertions: BY_WORKSPACE,
+  portal_scim_tokens: BY_WORKSPACE,
+  portal_scim_token_reveals: BY_WORKSPACE,
+  portal_scim_companies: BY_WORKSPACE,
+  portal_scim_people: BY_WORKSPACE,
+  portal_scim_groups: BY_WORKSPACE,
+  portal_scim_group_members: BY_WORKSPACE,
+  portal_scim_group_roles: BY_WORKSPACE,
   client_sessions: {
     kind: 'coordinator',
     why: 'read by its id on every page, but also by client user (the account page, the cap at sign-in): whole on the coordinator both are one index read, spread by id the second would visit every shard',
