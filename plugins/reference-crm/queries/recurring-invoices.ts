@@ -32,7 +32,15 @@ export function upcomingRecurringInvoices(db: Db, args: { workspaceId: number; c
 export async function ensureSeedRecurringInvoice(
   db: Db,
   workspaceId: number,
-  invoice: { clientId: number; title: string; amountCents: number; currency: string; every: number; unit: RecurrenceUnit; nextDate: string },
+  invoice: {
+    clientId: number;
+    title: string;
+    amountCents: number;
+    currency: string;
+    every: number;
+    unit: RecurrenceUnit;
+    nextDate: string;
+  },
 ): Promise<void> {
   const existing = await db('recurring_invoices')
     .where({ workspace_id: workspaceId, client_id: invoice.clientId, title: invoice.title })

@@ -67,8 +67,13 @@ export function presentPaymentMethodsPage(
     upcoming: input.upcoming.map((invoice) => ({
       id: invoice.id,
       title: invoice.title,
-      when: t('payments:methods.upcoming.item', { amount: format.money(invoice.amountCents, invoice.currency), date: format.day(invoice.nextDate) }),
-      frequency: invoice.frequency ? t(`payments:methods.upcoming.frequency.${invoice.frequency.unit}`, { count: invoice.frequency.every }) : null,
+      when: t('payments:methods.upcoming.item', {
+        amount: format.money(invoice.amountCents, invoice.currency),
+        date: format.day(invoice.nextDate),
+      }),
+      frequency: invoice.frequency
+        ? t(`payments:methods.upcoming.frequency.${invoice.frequency.unit}`, { count: invoice.frequency.every })
+        : null,
     })),
     upcomingLede: t('payments:methods.upcoming.lede', { workspace: input.workspaceName }),
     upcomingPayer: upcomingPayer(i18n, autopay, payer, input.sepaNoticeDays),
