@@ -1,7 +1,8 @@
 // "Coming next" on the payment methods page, against the reference CRM's recurring invoices: the
 // demo seed's monthly retainer of Northwind (never Bluebell's), paused ones and ones past their
 // end day left out, at most three, soonest first; then who will pay it: the person while autopay
-// is off, the saved card once it is on, and a SEPA debit with its advance notice.
+// is off, the saved card once it is on, and a SEPA debit with its advance notice. The soonest is
+// also named under the invoice list's heading.
 import { expect } from 'chai';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 import { openInvoiceOf } from '../../../../test/route-matrix/payments.routes.ts';
@@ -86,6 +87,12 @@ describe('upcoming invoices on the payment methods page', function () {
       .where({ workspace_id: Number(scope.workspaceId), title: 'Monthly retainer: shop and newsletter' });
     expect(bluebells).to.have.length(1);
     expect(page.text).not.to.include('Monthly retainer: shop and newsletter');
+
+    // The invoice list names it under its heading, on its first unfiltered page only.
+    const list = await client.get('/portal/demo/invoices').expect(200);
+    expect(/id="next-invoice">([^<]*)</.exec(list.text)?.[1]).to.match(/^Next invoice: Monthly retainer: website care, \$1,500\.00 on /);
+    const filtered = await client.get('/portal/demo/invoices?status=paid').expect(200);
+    expect(filtered.text).not.to.include('id="next-invoice"');
   });
 
   it('leaves out paused ones and ones past their end day; at most three, the soonest first', async function () {
