@@ -28,6 +28,36 @@ export function upcomingRecurringInvoices(db: Db, args: { workspaceId: number; c
     .select<RecurringInvoiceRow[]>('id', 'title', 'amount_cents', 'currency', 'every', 'unit', 'next_date');
 }
 
+export interface WorkspaceRecurringInvoiceRow extends RecurringInvoiceRow {
+  client_id: number;
+  client_name: string;
+  ends_on: string | null;
+  active: boolean;
+}
+
+/** Every recurring invoice of the workspace, for staff: the switched-on ones first, each by its next day. */
+export function listRecurringInvoices(db: Db, args: { workspaceId: number }) {
+  return db('recurring_invoices as r')
+    .join('clients as c', function () {
+      this.on('c.workspace_id', '=', 'r.workspace_id').andOn('c.id', '=', 'r.client_id');
+    })
+    .where('r.workspace_id', args.workspaceId)
+    .orderBy([{ column: 'r.active', order: 'desc' }, { column: 'r.next_date' }, { column: 'r.id' }])
+    .select<WorkspaceRecurringInvoiceRow[]>(
+      'r.id',
+      'r.client_id',
+      'c.name as client_name',
+      'r.title',
+      'r.amount_cents',
+      'r.currency',
+      'r.every',
+      'r.unit',
+      'r.next_date',
+      'r.ends_on',
+      'r.active',
+    );
+}
+
 /** Adds a recurring invoice of the demo once: a seed run again finds it by client and title. */
 export async function ensureSeedRecurringInvoice(
   db: Db,
