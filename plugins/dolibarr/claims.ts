@@ -187,6 +187,24 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
   ...agendaEventClaims('proposal'),
   // An invoice's payment terms, in the wording its PDF prints: by code where Dolibarr translates it.
   { concept: 'invoice', table: 'llx_c_payment_term', columns: ['rowid', 'code', 'libelle', 'libelle_facture'] },
+  // Recurring invoice templates: the next invoice each will make (queries/recurring-invoices.ts).
+  {
+    concept: 'invoice',
+    table: 'llx_facture_rec',
+    columns: [
+      'rowid',
+      'entity',
+      'fk_soc',
+      'titre',
+      'total_ttc',
+      'frequency',
+      'unit_frequency',
+      'date_when',
+      'suspended',
+      'nb_gen_done',
+      'nb_gen_max',
+    ],
+  },
   {
     concept: 'invoice',
     table: 'llx_facturedet',

@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import type {
   BankDetails,
   InvoiceDetail,
+  InvoiceFrequency,
   InvoicePayment,
   InvoicesPort,
   InvoiceStatus,
@@ -15,6 +16,7 @@ import type {
   OffersPort,
   OfferStatus,
   OfferSummary,
+  UpcomingInvoice,
 } from '../../src/index.ts';
 import { clampLimit, decodeCursor, pageOf } from '../../src/index.ts';
 import { balanceCentsOf, invoiceStatesOf, isDay, isPaymentAmount, listFilterArgs, offerCodesOf } from '../shared/commercial.ts';
@@ -36,6 +38,7 @@ import {
   type InvoiceRow,
 } from './queries/invoices.ts';
 import { listUnpaidInvoices } from './queries/unpaid-invoices.ts';
+import { listUpcomingInvoices, type RecurringInvoiceRow } from './queries/recurring-invoices.ts';
 import { findLetterhead } from './queries/letterhead.ts';
 import { MODE_CODES, recordInvoicesPayment, type PaymentShare } from './queries/payments.ts';
 import {
@@ -416,5 +419,27 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
       return recorded ?? null;
     },
     recordPayments,
+    async upcoming(workspaceId, clientId) {
+      const entity = entityOf(workspaceId);
+      const companyId = parseId(clientId);
+      if (entity === null || companyId === null) return [];
+      const [rows, currency] = await Promise.all([listUpcomingInvoices(db, { entity, companyId, limit: 3 }), currencyOf(entity)]);
+      return rows.map((row) => presentUpcoming(row, currency));
+    },
+  };
+}
+
+const FREQUENCY_UNITS: Record<string, InvoiceFrequency['unit']> = { d: 'day', w: 'week', m: 'month', y: 'year' };
+
+/** A template's next invoice: its title, day, total with tax, and how often it comes. */
+function presentUpcoming(row: RecurringInvoiceRow, currency: string): UpcomingInvoice {
+  const unit = FREQUENCY_UNITS[row.unit_frequency ?? ''];
+  return {
+    id: toHostId(row.rowid),
+    title: row.titre,
+    nextDate: row.next_date,
+    amountCents: toCents(row.total_ttc),
+    currency,
+    frequency: unit ? { every: row.frequency, unit } : null,
   };
 }

@@ -24,6 +24,7 @@ import { ensureAppointmentSetup } from './queries/appointments.ts';
 import { seedDemoApproval } from './seed-approvals.ts';
 import { insertDevice, linkDeviceTicket, listDevices } from './queries/devices.ts';
 import { ensureSeedContract } from './queries/contracts.ts';
+import { ensureSeedRecurringInvoice } from './queries/recurring-invoices.ts';
 import { ensureTicketChoice, findTicketBySubject, insertTicket, insertTicketMessage, setTicketStatus } from './queries/tickets.ts';
 import { findWorkspaceBySlug, insertWorkspace } from './queries/workspaces.ts';
 import {
@@ -558,6 +559,32 @@ async function seedWorkspace(trx: Db, workspace: SeedWorkspace, logins: DemoLogi
   if (client && staff) await seedDemoApproval(trx, { workspaceId, clientId: client.id, staffId: staff.id });
   if (workspace.slug === 'demo') await seedOrders(trx, workspaceId, SEED_ORDERS, { day: seedDate, time: seedTime });
   if (workspace.slug === 'demo') await seedDemoContract(trx, workspaceId);
+  if (workspace.slug === 'demo') await seedDemoRecurringInvoices(trx, workspaceId);
+}
+
+/**
+ * Northwind's and Bluebell's monthly retainers, the next one on the first of next month: dated by
+ * the month the demo is seeded in, as the contract's entries are, so it is never in the past.
+ */
+async function seedDemoRecurringInvoices(trx: Db, workspaceId: number): Promise<void> {
+  const nextDate = monthsBefore(new Date().toISOString().slice(0, 10), -1, 1);
+  const retainers = [
+    { client: 'Northwind Traders', title: 'Monthly retainer: website care', amountCents: 150_000, currency: 'USD' },
+    { client: 'Bluebell Bakery', title: 'Monthly retainer: shop and newsletter', amountCents: 80_000, currency: 'EUR' },
+  ];
+  for (const retainer of retainers) {
+    const client = await findClientByName(trx, { workspaceId, name: retainer.client });
+    if (!client) continue;
+    await ensureSeedRecurringInvoice(trx, workspaceId, {
+      clientId: client.id,
+      title: retainer.title,
+      amountCents: retainer.amountCents,
+      currency: retainer.currency,
+      every: 1,
+      unit: 'month',
+      nextDate,
+    });
+  }
 }
 
 /** The month before `day`'s, as 'YYYY-MM-DD' on its `date`. */

@@ -25,6 +25,16 @@ describe('reference CRM invoices', function () {
     expect(text).to.not.include('Riverside Yoga');
   });
 
+  it("lists the workspace's recurring invoices: the demo's monthly retainers, another workspace's not", async function () {
+    const page = (await demo.agent.get('/invoices').expect(200)).text;
+    const table = textOf(page.slice(page.indexOf('id="recurring-invoices"')));
+    expect(table).to.include('Monthly retainer: website care Northwind Traders Every month');
+    expect(table).to.include('Active $1,500.00');
+    expect(table).to.include('Monthly retainer: shop and newsletter Bluebell Bakery Every month');
+    expect(table).to.include('€800.00');
+    expect(table).to.not.include('Riverside Yoga');
+  });
+
   it('shows an invoice with items, payments and the balance due', async function () {
     const id = await idOf(crm.db, 'invoices', { number: 'INV-0002' }, 'demo');
     const text = textOf((await demo.agent.get(`/invoices/${id}`).expect(200)).text);

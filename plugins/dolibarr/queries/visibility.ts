@@ -28,6 +28,12 @@
 //   validated, shipment in progress, closed (delivered) and cancelled; a draft (fk_statut 0) is the
 //   agency's. Their shipments (llx_expedition) are the company's validated or closed ones that
 //   carry the order's lines (llx_expeditiondet.fk_element) or are linked to it (llx_element_element).
+// - recurring invoices: the company's templates (llx_facture_rec.fk_soc) that Dolibarr will still
+//   generate an invoice from, as FactureRec::createRecurringInvoices picks them
+//   (htdocs/compta/facture/class/facture-rec.class.php): a frequency (frequency > 0; without one
+//   the row is a mere template), not suspended (suspended 0), and not past its last generation
+//   (nb_gen_max 0 or unset, or nb_gen_done < nb_gen_max: isMaxNbGenReached). One with no next date
+//   (date_when null) has nothing to announce and is left out.
 // - contracts: the company's validated contracts (llx_contrat.statut 1; a draft, 0, is the agency's
 //   work in progress, and a closed one, 2, is no longer shown, as the brief of the section asks);
 //   the time used against one: its company's interventions linked to it (llx_fichinter.fk_contrat,
@@ -252,6 +258,17 @@ export function clientOrdersSeen(db: Db, entity: number): Knex.QueryBuilder {
 
 /** Expedition::STATUS_VALIDATED (sent) and STATUS_CLOSED (delivered); a draft or cancelled shipment is not shown. */
 export const SHOWN_SHIPMENT_STATUSES = [1, 2];
+/** The company's recurring invoices (llx_facture_rec aliased r) that will still make an invoice. */
+export function recurringInvoicesSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
+  return db('llx_facture_rec as r')
+    .where({ 'r.entity': scope.entity, 'r.fk_soc': scope.companyId })
+    .whereIn('r.fk_soc', clientCompanyIds(db, scope.entity))
+    .where('r.frequency', '>', 0)
+    .andWhere((q) => q.where('r.suspended', 0).orWhereNull('r.suspended'))
+    .andWhere((q) => q.whereRaw('coalesce(r.nb_gen_max, 0) = 0').orWhereRaw('coalesce(r.nb_gen_done, 0) < r.nb_gen_max'))
+    .whereNotNull('r.date_when');
+}
+
 /** A contract's validated status (llx_contrat.statut: 0 draft, 1 validated, 2 closed). */
 const CONTRACT_VALIDATED = 1;
 /** An intervention's draft status (llx_fichinter.fk_statut 0): not yet the agency's word. */

@@ -20,6 +20,7 @@ import {
   type OfferSummary,
   type Page,
   type PageRequest,
+  type UpcomingInvoice,
   clampLimit,
   containsPattern,
   decodeCursor,
@@ -30,6 +31,7 @@ import { parseId, toHostId } from '../ids.ts';
 import type { InvoiceStatus as CrmInvoiceStatus } from '../queries/invoices.ts';
 import type { LineItemRow } from '../queries/line-items.ts';
 import type { OfferStatus as CrmOfferStatus } from '../queries/offers.ts';
+import { upcomingRecurringInvoices, type RecurringInvoiceRow } from '../queries/recurring-invoices.ts';
 import {
   clientInvoiceItemsQuery,
   clientInvoicePaymentsQuery,
@@ -78,6 +80,17 @@ export const CRM_INVOICE_STATUSES: Record<InvoiceStatus, CrmInvoiceStatus[]> = {
 const isDay = (value: unknown): value is string =>
   typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
 const isKind = (kind: unknown): kind is OfferKind => kind === 'proposal' || kind === 'quotation';
+
+function presentUpcoming(row: RecurringInvoiceRow): UpcomingInvoice {
+  return {
+    id: toHostId(row.id),
+    title: row.title,
+    nextDate: row.next_date,
+    amountCents: Number(row.amount_cents),
+    currency: row.currency,
+    frequency: { every: row.every, unit: row.unit },
+  };
+}
 
 function presentLine(row: LineItemRow): LineItem {
   const rate = row.tax_rate_percent === null ? null : Number(row.tax_rate_percent);
@@ -376,6 +389,15 @@ export function invoiceReads(db: Knex) {
         invoices: (read.invoices as PortalInvoiceRow[]).map(presentInvoice),
         payments: (read.payments as PortalPaymentRow[]).map((row) => ({ ...presentPayment(row), invoiceId: toHostId(row.invoice_id) })),
       };
+    },
+
+    /** The next invoices of the client's recurring ones, soonest first, in one statement. */
+    async upcoming(workspaceId: string, clientId: string): Promise<UpcomingInvoice[]> {
+      const ws = parseId(workspaceId);
+      const client = parseId(clientId);
+      if (ws === null || client === null) return [];
+      const rows = await upcomingRecurringInvoices(db, { workspaceId: ws, clientId: client, limit: 3 });
+      return rows.map(presentUpcoming);
     },
   };
 }

@@ -57,6 +57,7 @@ export const CRM_DISTRIBUTION: DistributionPlan = {
     devices: BY_WORKSPACE,
     device_tickets: BY_WORKSPACE,
     contracts: BY_WORKSPACE,
+    recurring_invoices: BY_WORKSPACE,
     contract_lines: BY_WORKSPACE,
     time_entries: BY_WORKSPACE,
     crm_sessions: { kind: 'coordinator', why: 'staff sessions, read by their id before the workspace is known' },

@@ -33,6 +33,7 @@ import * as appointmentAgencyReason from './20270508000001_appointment_agency_re
 import * as approvalDecisionUserAgent from './20270509000001_approval_decision_user_agent.ts';
 import * as appointmentOffers from './20270509000001_appointment_offers.ts';
 import * as catalogueTranslations from './20270601000001_catalogue_translations.ts';
+import * as recurringInvoices from './20270610000001_recurring_invoices.ts';
 import { CRM_DISTRIBUTION } from './distribution.ts';
 
 const config = (): Knex.MigratorConfig => ({
@@ -69,6 +70,7 @@ const config = (): Knex.MigratorConfig => ({
     '20270509000001_approval_decision_user_agent': approvalDecisionUserAgent,
     '20270509000001_appointment_offers': appointmentOffers,
     '20270601000001_catalogue_translations': catalogueTranslations,
+    '20270610000001_recurring_invoices': recurringInvoices,
   }),
   tableName: 'crm_knex_migrations',
 });

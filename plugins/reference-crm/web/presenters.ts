@@ -5,6 +5,7 @@ import type { ClientListRow, ClientRow } from '../queries/clients.ts';
 import type { ContactRow } from '../queries/contacts.ts';
 import type { DocumentRow } from '../queries/documents.ts';
 import type { InvoiceRow } from '../queries/invoices.ts';
+import type { WorkspaceRecurringInvoiceRow } from '../queries/recurring-invoices.ts';
 import type { LineItemRow } from '../queries/line-items.ts';
 import type { OfferRow } from '../queries/offers.ts';
 import type { PaymentRow } from '../queries/payments.ts';
@@ -171,6 +172,21 @@ export function presentLineSums(rows: readonly LineItemRow[], currency: string) 
       sum((row) => Number(row.line_tax_cents)),
       currency,
     ),
+  };
+}
+
+/** A recurring invoice on the staff list: who, what, how much, how often, and when next (none once paused or ended). */
+export function presentRecurringInvoice(row: WorkspaceRecurringInvoiceRow) {
+  const ended = row.ends_on !== null && row.next_date > row.ends_on;
+  const state = !row.active ? 'Paused' : ended ? `Ended on ${row.ends_on}` : row.ends_on ? `Until ${row.ends_on}` : 'Active';
+  return {
+    title: row.title,
+    clientName: row.client_name,
+    clientHref: `/clients/${row.client_id}`,
+    amount: formatMoney(Number(row.amount_cents), row.currency),
+    frequency: row.every === 1 ? `Every ${row.unit}` : `Every ${row.every} ${row.unit}s`,
+    nextDate: row.active && !ended ? row.next_date : '—',
+    state,
   };
 }
 

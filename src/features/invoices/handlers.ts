@@ -42,7 +42,7 @@ import { INVOICE_STATUS_FILTERS, invoiceListFilter, type InvoiceListInput, Invoi
 import { presentPayOutcome, presentSeveralOutcome } from './payments/presenters.ts';
 import type { PaymentMethodsService } from './payment-methods/service.ts';
 import { payingClientOf, type PaymentService } from './payments/service.ts';
-import { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow, type InvoiceDetailView } from './presenters.ts';
+import { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow, presentNextInvoice, type InvoiceDetailView } from './presenters.ts';
 import { findReceiptPayment, receiptNumber, receiptPdfModel } from './receipts.ts';
 import { loadStatement, statementPdfModel } from './statement.ts';
 
@@ -154,7 +154,10 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
     const { workspace, base, i18n, settings } = portalContext(res);
     const { user } = signedInClient(res);
     const paySeveral = deps.payments && invoices.recordPayment && canClient(settings, 'pay_online');
-    const [page, autopayOffered] = await Promise.all([
+    // The next invoice of the company's recurring ones, under the heading of the list's first,
+    // unfiltered page only: one read of the host, none on a filtered list or a later page.
+    const firstPage = query.status === 'all' && !query.q && !query.after;
+    const [page, autopayOffered, upcoming] = await Promise.all([
       invoices.list(workspace.id, user.client_id, invoiceListFilter(query, i18n.locale), {
         limit: LIST_PAGE_SIZE,
         after: query.after ?? null,
@@ -163,6 +166,7 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
       paySeveral && deps.methods
         ? deps.methods.settings(workspace.id).then((saved) => deps.methods!.savingProvider(saved) !== null)
         : false,
+      firstPage && invoices.upcoming ? invoices.upcoming(workspace.id, user.client_id) : [],
     ]);
     // Back from a provider's checkout of several invoices: how that payment went.
     const returned = query.payment && deps.payments ? await deps.payments.checkout(payingClientOf(res), query.payment) : null;
@@ -190,6 +194,7 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
         search: presentSearch(query.q, page, listHref(`${base}/invoices`, { ...filter, q: undefined })),
         nextHref: page.next ? listHref(`${base}/invoices`, { ...filter, after: page.next }) : null,
         statementHref: `${base}/invoices/statement.pdf`,
+        nextInvoice: presentNextInvoice(i18n, upcoming[0]),
         methodsHref: autopayOffered ? `${base}/payment-methods` : null,
         firstHref: query.after ? listHref(`${base}/invoices`, filter) : null,
         paySeveral: paySeveral

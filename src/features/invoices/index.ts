@@ -142,7 +142,9 @@ export function invoicesFeature(
             }),
           ),
           paymentRoutes(paymentHandlers),
-          paymentMethodRoutes(createPaymentMethodHandlers({ methods, payments, demo, config: core.config, now })),
+          paymentMethodRoutes(
+            createPaymentMethodHandlers({ methods, invoices: adapter.invoices, payments, demo, config: core.config, now }),
+          ),
         ]
       : [],
     jobs: autopay

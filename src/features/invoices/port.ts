@@ -166,6 +166,39 @@ export interface InvoicesPort {
    * of account. Without it the portal pages through list() and reads each invoice with find().
    */
   statement?(workspaceId: HostId, clientId: HostId): Promise<InvoiceStatementData>;
+  /**
+   * Optional: the next invoices of the client's recurring invoices, where the host keeps them
+   * (the reference CRM's recurring_invoices, Dolibarr's llx_facture_rec): at most three
+   * (the page names the next ones, not a schedule), the soonest first, in one read. Only those the host will still issue:
+   * active (not suspended), not past their last generation. Without it the portal shows none.
+   *
+   * Alga PSA does not implement it: its client_billing_cycles name the next billing period's
+   * start, but no amount is kept before the invoice is made. Alga's billing engine computes it
+   * at generation from the client's contract lines (fixed fees prorated over the period, hourly
+   * time entries and usage not yet recorded, buckets, discounts, tax by region), so any figure
+   * shown beforehand would be an estimate that the invoice may contradict.
+   */
+  upcoming?(workspaceId: HostId, clientId: HostId): Promise<UpcomingInvoice[]>;
+}
+
+/** How often a recurring invoice comes: every 1 month, every 2 weeks, every 1 year. */
+export interface InvoiceFrequency {
+  every: number;
+  unit: 'day' | 'week' | 'month' | 'year';
+}
+
+/** The next invoice of a recurring one the host keeps: what the client will be billed, and when. */
+export interface UpcomingInvoice {
+  id: HostId;
+  /** The host's name for it ("Monthly retainer"). */
+  title: string;
+  /** 'YYYY-MM-DD': the day the host will issue the next one. */
+  nextDate: string;
+  /** The next invoice's total, tax included. */
+  amountCents: number;
+  currency: string;
+  /** Null where the host keeps no frequency it can say in these words. */
+  frequency: InvoiceFrequency | null;
 }
 
 /** What a statement of account lists: the client's invoices and their payments. */

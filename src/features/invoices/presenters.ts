@@ -14,7 +14,7 @@ import {
   recordTotals,
   type RequestI18n,
 } from '../../core/index.ts';
-import type { InvoiceDetail, InvoiceSummary } from './port.ts';
+import type { InvoiceDetail, InvoiceSummary, UpcomingInvoice } from './port.ts';
 import { presentInvoiceLegal, withInvoiceLegalDetails, type InvoiceLegalView } from './legal-details.ts';
 import { paymentMethodLabel, paymentReference } from './payment-labels.ts';
 import { receiptHref, receiptNumber } from './receipts.ts';
@@ -50,6 +50,16 @@ export interface InvoiceDetailView extends InvoiceRowView {
   pdfHref: string;
   /** The invoice's legal details, for the PDF (see legal-details.ts). */
   legal: InvoiceLegalView;
+}
+
+/** The line under the list's heading: the soonest next invoice of the company's recurring ones; null where none. */
+export function presentNextInvoice(i18n: RequestI18n, next: UpcomingInvoice | undefined): string | null {
+  if (!next) return null;
+  return i18n.t('invoices:upcoming', {
+    title: next.title,
+    amount: i18n.fmt.money(next.amountCents, next.currency),
+    date: i18n.fmt.day(next.nextDate),
+  });
 }
 
 export function presentInvoiceRow(i18n: RequestI18n, invoice: InvoiceSummary, href: string, today: string): InvoiceRowView {

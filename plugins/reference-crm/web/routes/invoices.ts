@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { findClient, listClients } from '../../queries/clients.ts';
 import { createInvoice, findInvoice, listInvoiceItems, listInvoices, type InvoiceRow } from '../../queries/invoices.ts';
 import { PAYMENT_METHODS, listPayments, recordPayment } from '../../queries/payments.ts';
+import { listRecurringInvoices } from '../../queries/recurring-invoices.ts';
 import { requireStaff, staffOf } from '../auth.ts';
 import {
   CURRENCIES,
@@ -27,6 +28,7 @@ import {
   presentLineItems,
   presentLineSums,
   presentPayment,
+  presentRecurringInvoice,
 } from '../presenters.ts';
 import { formView, render } from '../render.ts';
 import type { CrmPlugin } from '../../crm-plugin.ts';
@@ -119,8 +121,13 @@ export function invoiceRoutes({ db, plugins }: RouteDeps & { plugins?: readonly 
 
   router.get('/invoices', requireStaff, async (_req, res) => {
     const { workspaceId } = staffOf(res);
-    const invoices = await listInvoices(db, { workspaceId });
-    await render(res, 'invoices/index', { title: 'Invoices', section: 'invoices', invoices: invoices.map(presentInvoice) });
+    const [invoices, recurring] = await Promise.all([listInvoices(db, { workspaceId }), listRecurringInvoices(db, { workspaceId })]);
+    await render(res, 'invoices/index', {
+      title: 'Invoices',
+      section: 'invoices',
+      invoices: invoices.map(presentInvoice),
+      recurring: recurring.map(presentRecurringInvoice),
+    });
   });
 
   router.get('/invoices/new', requireStaff, async (req, res) => {

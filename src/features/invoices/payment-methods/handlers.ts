@@ -13,6 +13,7 @@ import {
   requestMeta,
   signedInClient,
 } from '../../../core/index.ts';
+import type { InvoicesPort } from '../port.ts';
 import type { DemoProvider } from '../payments/demo-provider.ts';
 import { payingClientOf, type PaymentService } from '../payments/service.ts';
 import { MethodIdParam, PaymentMethodsQuery, SetupIdParam, type AutopayInput } from './commands.ts';
@@ -21,6 +22,8 @@ import type { PaymentMethodsService } from './service.ts';
 
 export function createPaymentMethodHandlers(deps: {
   methods: PaymentMethodsService;
+  /** The host's invoices: the page names the next ones of its recurring invoices, where it keeps them. */
+  invoices: Pick<InvoicesPort, 'upcoming'>;
   payments: Pick<PaymentService, 'handleCallback'>;
   demo: DemoProvider | null;
   config: Pick<PortalConfig, 'appUrl'>;
@@ -28,21 +31,25 @@ export function createPaymentMethodHandlers(deps: {
 }) {
   const { methods } = deps;
 
-  /** The workspace saves methods (autopay allowed, a provider that saves); 404 otherwise. */
+  /** The workspace saves methods (autopay allowed, a provider that saves): its payment settings; 404 otherwise. */
   async function offered(res: Response) {
     const settings = await methods.settings(portalContext(res).workspace.id);
     const provider = methods.savingProvider(settings);
     if (!provider) throw notFound();
-    return provider;
+    return settings;
   }
 
   async function showPage(req: Request, res: Response, form: { errors?: FieldErrors; values?: Record<string, string> } = {}, status = 200) {
-    await offered(res);
+    const settings = await offered(res);
     const client = payingClientOf(res);
     const i18n = portalI18n(res);
     const { base, workspace } = portalContext(res);
     const query = PaymentMethodsQuery.parse(req.query);
-    const [state, setup] = await Promise.all([methods.page(client), query.setup ? methods.setup(client, query.setup) : null]);
+    const [state, setup, upcoming] = await Promise.all([
+      methods.page(client),
+      query.setup ? methods.setup(client, query.setup) : null,
+      deps.invoices.upcoming ? deps.invoices.upcoming(client.workspaceId, client.clientId) : [],
+    ]);
     renderPortalPage(
       req,
       res,
@@ -53,6 +60,8 @@ export function createPaymentMethodHandlers(deps: {
         workspaceName: workspace.name,
         state,
         setup,
+        upcoming,
+        sepaNoticeDays: settings.sepaNoticeDays,
         done: query.done ?? null,
         errors: Object.fromEntries(
           Object.entries(form.errors ?? {}).map(([field, key]) => [field, key.startsWith('payments:') ? i18n.t(key) : key]),

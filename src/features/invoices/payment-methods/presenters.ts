@@ -1,5 +1,6 @@
 // Rows of saved methods and the autopay enrolment, as the page shows them.
 import type { RequestI18n } from '../../../core/index.ts';
+import type { UpcomingInvoice } from '../port.ts';
 import type { AutopayRow, PaymentMethodRow, SetupRow } from './queries.ts';
 import { AUTOPAY_CONSENT_VERSION } from './service.ts';
 
@@ -16,6 +17,17 @@ function methodLabel(i18n: RequestI18n, method: PaymentMethodRow): string {
   return i18n.t('payments:methods.label', { brand: brand || i18n.t('payments:methods.card'), last4: method.last4 ?? '····' });
 }
 
+/** Who pays the next invoices: the default method when autopay is on (a SEPA debit with its notice), else the person. */
+function upcomingPayer(i18n: RequestI18n, autopay: AutopayRow | null, payer: PaymentMethodRow | null, sepaNoticeDays: number): string {
+  const { t } = i18n;
+  if (!autopay?.enabled || !payer) return t('payments:methods.upcoming.autopayOff');
+  const when = t(`payments:methods.chargeOn.${autopay.charge_on}`);
+  const method = methodLabel(i18n, payer);
+  return payer.kind === 'card'
+    ? t('payments:methods.upcoming.autopayCard', { method, when })
+    : t('payments:methods.upcoming.autopaySepa', { method, when, days: sepaNoticeDays });
+}
+
 export function presentPaymentMethodsPage(
   i18n: RequestI18n,
   input: {
@@ -23,6 +35,9 @@ export function presentPaymentMethodsPage(
     workspaceName: string;
     state: { methods: PaymentMethodRow[]; autopay: AutopayRow | null };
     setup: SetupRow | null;
+    /** The next invoices of the company's recurring ones, as the host keeps them. */
+    upcoming: UpcomingInvoice[];
+    sepaNoticeDays: number;
     done: string | null;
     errors: Record<string, string>;
     values: Record<string, string>;
@@ -47,7 +62,21 @@ export function presentPaymentMethodsPage(
   const autopay = input.state.autopay;
   const chargeOn =
     input.values.chargeOn === 'issue' || input.values.chargeOn === 'due' ? input.values.chargeOn : (autopay?.charge_on ?? 'due');
+  const payer = input.state.methods.find((method) => method.is_default) ?? null;
   return {
+    upcoming: input.upcoming.map((invoice) => ({
+      id: invoice.id,
+      title: invoice.title,
+      when: t('payments:methods.upcoming.item', {
+        amount: format.money(invoice.amountCents, invoice.currency),
+        date: format.day(invoice.nextDate),
+      }),
+      frequency: invoice.frequency
+        ? t(`payments:methods.upcoming.frequency.${invoice.frequency.unit}`, { count: invoice.frequency.every })
+        : null,
+    })),
+    upcomingLede: t('payments:methods.upcoming.lede', { workspace: input.workspaceName }),
+    upcomingPayer: upcomingPayer(i18n, autopay, payer, input.sepaNoticeDays),
     base: input.base,
     methods,
     hasDefault: methods.some((method) => method.isDefault),

@@ -1,6 +1,7 @@
 // SQL round trips of the payment methods page and its forms, flat as a company's methods grow:
-// the page reads the payment settings, the methods (one statement, at most 50) and the autopay
-// enrolment; making a method the default locks, reads and writes in one transaction.
+// the page reads the payment settings, the methods (one statement, at most 50), the autopay
+// enrolment and the host's upcoming invoices (InvoicesPort.upcoming: the reference CRM's
+// recurring_invoices, one statement, at most three rows); making a method the default locks, reads and writes in one transaction.
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { countQueries, describeQueries, type QueryCounter } from '../../../../test/support/query-counter.ts';
@@ -69,10 +70,11 @@ describe('query budgets: payment methods and autopay', function () {
     expectEachNamesItsWorkspace(own.sql, what);
   }
 
-  it('the page: the session with its client user, the contact, the payment settings, the methods, autopay; the same with 30 methods', async function () {
-    await expectBudget('GET payment-methods', 5, () => agent.get('/portal/demo/payment-methods').expect(200));
+  // 6: the five the page always read, and the sixth, the host's recurring invoices for "Coming next".
+  it('the page: the session with its client user, the contact, the payment settings, the methods, autopay, the upcoming invoices; the same with 30 methods', async function () {
+    await expectBudget('GET payment-methods', 6, () => agent.get('/portal/demo/payment-methods').expect(200));
     await addMethods(29);
-    await expectBudget('GET payment-methods (30 methods)', 5, () => agent.get('/portal/demo/payment-methods').expect(200));
+    await expectBudget('GET payment-methods (30 methods)', 6, () => agent.get('/portal/demo/payment-methods').expect(200));
   });
 
   it('making a method the default: the session, the contact, the payment settings, then a lock, the method, two writes and the activity', async function () {

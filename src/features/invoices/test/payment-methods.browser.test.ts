@@ -1,9 +1,11 @@
 // In a real Chromium, at 390 px and at 1200 px, by keyboard alone: Maria García opens "Payment
 // methods and autopay" from the invoice list, saves a demo card on the demo provider's page, comes
 // back to it saved, is refused autopay without ticking the consent (the error named and focusable),
-// then switches it on with the consent and reads who accepted it and when. Every page on the way
-// (the empty page, the demo provider's page, the page with a method, with the error, with autopay
-// on) has no axe violations and nothing wider than the screen.
+// then switches it on with the consent and reads who accepted it and when, and that the next
+// invoice of the company's monthly retainer ("Coming next") will be paid with that card. Every
+// page on the way (the empty page, the demo provider's page, the page with a method, with the
+// error, with autopay on, each with "Coming next") has no axe violations and nothing wider than
+// the screen.
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { openInvoiceOf } from '../../../../test/route-matrix/payments.routes.ts';
@@ -84,6 +86,12 @@ describe('payment methods and autopay in Chromium', function () {
       await tabTo(page, '#autopay-on-button');
       await Promise.all([page.waitForURL(/\/payment-methods\?done=autopay_on$/), page.keyboard.press('Enter')]);
       expect(await page.textContent('#autopay-on')).to.contain('Autopay is on: new invoices are charged to Visa ending in 4242.');
+      // "Coming next": the demo's monthly retainer of Northwind, and the card autopay will pay it with.
+      expect(await page.textContent('#upcoming-invoices'))
+        .to.contain('Monthly retainer: website care')
+        .and.contain('$1,500.00')
+        .and.contain('Every month');
+      expect(await page.textContent('#upcoming-payer')).to.contain('Autopay will pay it with Visa ending in 4242');
       expect(await page.textContent('#consent-record'))
         .to.contain('maria@northwind.test')
         .and.contain('consent version 2026-11');
