@@ -27,10 +27,15 @@ import {
 import { presentUnappliedPayments } from './presenters.ts';
 import type { PaymentService } from './service.ts';
 import { hasWayToPay, NO_ONLINE_PROVIDER, type PaymentAvailability } from './availability.ts';
-import { DEFAULT_PAYMENT_SETTINGS, findPaymentSettings, savePaymentSettings } from './queries.ts';
+import { DEFAULT_PAYMENT_SETTINGS, findPaymentSettings, type PaymentSettings, savePaymentSettings } from './queries.ts';
 import type { StripeKeyStore } from './stripe-key-store.ts';
 import { isUnreadable, type StripeKeyResolver } from './stripe-keys.ts';
 import { STRIPE_EVENTS, type StripeConnection, type StripeProvider } from './stripe-provider.ts';
+import { STRIPE_CHARGE_EVENTS } from './stripe-saved-methods.ts';
+
+/** The events the workspace's Stripe endpoint must send: autopay's charges report through PaymentIntent events. */
+const stripeEventsFor = (settings: PaymentSettings): readonly string[] =>
+  settings.autopayAllowed ? [...STRIPE_EVENTS, ...STRIPE_CHARGE_EVENTS] : STRIPE_EVENTS;
 
 const CHOOSE_PROVIDER = 'Choose an online payment provider from the list.';
 
@@ -170,7 +175,7 @@ export function paymentSettingsRoutes(deps: {
         values,
         errors: form.errors ?? {},
         saved: (res.locals.query as { saved?: string | null } | undefined)?.saved ?? null,
-        stripe,
+        stripe: stripe ? { ...stripe, events: stripeEventsFor(saved) } : null,
         keyErrors: form.keyErrors ?? {},
         connection: form.connection ? presentConnection(i18n, form.connection) : null,
         onlinePaymentsOn: portal.allowOnlinePayments && portal.showInvoices,
@@ -198,7 +203,6 @@ export function paymentSettingsRoutes(deps: {
       webhookReady: unreadable || Boolean(inForce && !unreadable && inForce.webhookSecret),
       hint: inForce?.source === 'workspace' ? (inForce.hint ?? null) : null,
       callbackUrl: deps.callbackUrl(slug),
-      events: STRIPE_EVENTS,
     };
   }
 
@@ -254,7 +258,11 @@ export function paymentSettingsRoutes(deps: {
       const connection: StripeConnection = isUnreadable(keys)
         ? { ok: false, error: i18n.t('payments:staff.stripe.unreadableShort') }
         : keys
-          ? await stripe.provider.testConnection(keys.secretKey, deps.callbackUrl(workspace.slug))
+          ? await stripe.provider.testConnection(
+              keys.secretKey,
+              deps.callbackUrl(workspace.slug),
+              stripeEventsFor(await findPaymentSettings(deps.db, workspace.id)),
+            )
           : { ok: false, error: i18n.t('payments:staff.stripe.noSecretKey') };
       await show(req, res, { connection });
     });

@@ -172,7 +172,8 @@ export interface StripeProvider extends PaymentProvider {
    * Asks Stripe for the account's balance with these keys, and whether a webhook endpoint sends the
    * events the portal reads to `webhookUrl`: what the admin's "Test the connection" shows.
    */
-  testConnection(secretKey: string, webhookUrl: string): Promise<StripeConnection>;
+  /** `events`: those the endpoint must send (STRIPE_EVENTS, and STRIPE_CHARGE_EVENTS where autopay is allowed). */
+  testConnection(secretKey: string, webhookUrl: string, events?: readonly string[]): Promise<StripeConnection>;
 }
 
 /** STRIPE_API_BASE (e.g. http://127.0.0.1:12111 for stripe-mock) as the SDK's host, port and protocol. */
@@ -347,7 +348,7 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
       };
     },
 
-    async testConnection(secretKey, webhookUrl) {
+    async testConnection(secretKey, webhookUrl, events = STRIPE_EVENTS) {
       try {
         // A key being tried is not kept: it may be wrong, and nothing uses it until it is saved.
         const client = await newClient(secretKey);
@@ -359,7 +360,7 @@ export function createStripeProvider(options: { keys: StripeKeyResolver; apiBase
             amountCents: fromStripeAmount(entry.amount, entry.currency),
             currency: entry.currency.toUpperCase(),
           })),
-          ...(await webhookEndpointFor(client, webhookUrl)),
+          ...(await webhookEndpointFor(client, webhookUrl, events)),
         };
       } catch (err) {
         return { ok: false, error: err instanceof Error ? err.message : String(err) };
@@ -380,7 +381,7 @@ function signedAhead(signature: string, now: Date): boolean {
  * without the webhook permission cannot list them: then nothing is said). Of several endpoints with
  * that URL, the one lacking the fewest events.
  */
-async function webhookEndpointFor(client: Stripe, url: string): Promise<Pick<StripeConnection, 'webhook'>> {
+async function webhookEndpointFor(client: Stripe, url: string, events: readonly string[]): Promise<Pick<StripeConnection, 'webhook'>> {
   try {
     const endpoints: Stripe.WebhookEndpoint[] = [];
     for await (const endpoint of client.webhookEndpoints.list({ limit: 100 })) {
@@ -388,9 +389,9 @@ async function webhookEndpointFor(client: Stripe, url: string): Promise<Pick<Str
       if (endpoints.length >= 100) break;
     }
     const lacking = endpoints.map((endpoint) =>
-      endpoint.enabled_events.includes('*') ? [] : STRIPE_EVENTS.filter((event) => !endpoint.enabled_events.includes(event)),
+      endpoint.enabled_events.includes('*') ? [] : events.filter((event) => !endpoint.enabled_events.includes(event)),
     );
-    if (lacking.length === 0) return { webhook: { found: false, missing: [...STRIPE_EVENTS] } };
+    if (lacking.length === 0) return { webhook: { found: false, missing: [...events] } };
     return { webhook: { found: true, missing: lacking.reduce((fewest, each) => (each.length < fewest.length ? each : fewest)) } };
   } catch {
     return {};

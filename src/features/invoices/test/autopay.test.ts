@@ -110,7 +110,11 @@ describe('saved payment methods and autopay', function () {
 
   it('is not offered until the agency allows autopay', async function () {
     await client.get(PAGE).expect(404);
+    const staff = await signedInStaffAgent(h, 'demo');
+    expect((await staff.get('/settings/client-portal/payments').expect(200)).text).to.not.include('payment_intent.succeeded');
     await allowAutopay('1, 3, 7');
+    // Autopay's charges report through PaymentIntent events: the Stripe endpoint must send them too.
+    expect((await staff.get('/settings/client-portal/payments').expect(200)).text).to.include('payment_intent.succeeded');
     const page = await client.get(PAGE).expect(200);
     expect(page.text).to.include('No payment method is saved yet.').and.include('Save a payment method first to switch autopay on.');
   });
