@@ -94,7 +94,8 @@ export function createAutopay(deps: AutopayDeps) {
   function nextStep(last: ChargeRow | undefined, at: Date): 'new' | 'again' | 'wait' {
     if (!last) return 'new';
     if (last.status === 'succeeded') return 'wait';
-    if (last.status === 'processing') return last.payment_status === 'refused' ? 'new' : 'wait';
+    // A debit still on its way; one the bank refused is recorded as failed first (below).
+    if (last.status === 'processing') return 'wait';
     if (last.status === 'in_flight') return at.getTime() - new Date(last.attempted_at).getTime() > IN_FLIGHT_MS ? 'again' : 'wait';
     return last.next_attempt_at && new Date(last.next_attempt_at) <= at ? 'new' : 'wait';
   }
@@ -125,6 +126,18 @@ export function createAutopay(deps: AutopayDeps) {
     let charged = 0;
     for (const invoice of open) {
       const last = latest.get(invoice.id);
+      if (last?.status === 'processing' && last.payment_status === 'refused') {
+        const attempt = {
+          id: last.id,
+          attempt: last.attempt,
+          checkoutId: last.checkout_id,
+          amountCents: Number(last.amount_cents),
+          currency: last.currency,
+        };
+        const failure = { code: 'debit_refused', reason: 'The bank refused the direct debit.', closeCheckout: false };
+        await recordFailure(entry, enrolled, invoice, attempt, failure, payment.autopayRetryDays);
+        continue;
+      }
       const step = nextStep(last, at);
       if (step === 'wait') continue;
       if (sepa && step === 'new') {
@@ -289,6 +302,24 @@ export function createAutopay(deps: AutopayDeps) {
       await settleCharge(db, { workspaceId, id: attempt.id, status: 'processing' });
       return;
     }
+    await recordFailure(entry, enrolled, invoice, attempt, { code: answer.code, reason: answer.reason, closeCheckout: true }, retryDays);
+  }
+
+  /**
+   * A charge that failed: refused at once (a card), or a debit the bank refused days later (the
+   * provider's event already closed its checkout). The next attempt waits for the agency's retry
+   * days, counted from now; the agency is told (`invoice.autopay_failed`) and the person who
+   * switched autopay on gets the email with the one step to fix it.
+   */
+  async function recordFailure(
+    entry: Workspace,
+    enrolled: EnrolledClient,
+    invoice: Pick<InvoiceSummary, 'id' | 'number'>,
+    attempt: { id: string; attempt: number; checkoutId: string; amountCents: number; currency: string },
+    failure: { code: string | null; reason: string; closeCheckout: boolean },
+    retryDays: number[],
+  ): Promise<void> {
+    const workspaceId = entry.workspace.id;
     const retryIn = retryDays[attempt.attempt - 1];
     const nextAttemptAt = retryIn ? new Date(now().getTime() + retryIn * DAY_MS) : null;
     const person = await consentingPerson(db, { workspaceId, clientUserId: enrolled.accepted_by_client_user_id });
@@ -298,11 +329,12 @@ export function createAutopay(deps: AutopayDeps) {
         workspaceId,
         id: attempt.id,
         status: 'failed',
-        failureCode: answer.code,
-        failureReason: answer.reason,
+        failureCode: failure.code,
+        failureReason: failure.reason,
         nextAttemptAt,
       });
-      await completeClientPayment(trx, { workspaceId, paymentId: attempt.checkoutId, status: 'refused', hostPaymentId: null, at: now() });
+      if (failure.closeCheckout)
+        await completeClientPayment(trx, { workspaceId, paymentId: attempt.checkoutId, status: 'refused', hostPaymentId: null, at: now() });
       await insertActivity(trx, {
         workspaceId,
         event: 'invoice.autopay_failed',
@@ -313,11 +345,10 @@ export function createAutopay(deps: AutopayDeps) {
           invoiceNumber: invoice.number,
           amountCents: attempt.amountCents,
           currency: attempt.currency,
-          provider: provider.id,
           paymentId: attempt.checkoutId,
           attempt: attempt.attempt,
-          code: answer.code,
-          reason: answer.reason,
+          code: failure.code,
+          reason: failure.reason,
           nextAttemptAt: nextAttemptAt?.toISOString() ?? null,
         },
         ...NO_REQUEST,

@@ -221,4 +221,24 @@ describe('autopay with Stripe (the SDK against a stand-in in Stripe wire format)
     expect((await find(invoiceId)).status).to.equal('paid');
     expect(await hostPayments(invoiceId)).to.have.length(1);
   });
+
+  it('a SEPA debit the bank refuses days later is a failure: the client told, the retry after the agency’s days', async function () {
+    const invoiceId = await issue(12_500);
+    expect(await h.crm.portal.autopay!.run()).to.equal(0);
+    await h.crm.db('client_autopay_notices').where({ workspace_id: scope.workspaceId, invoice_id: invoiceId }).update({ debit_on: today });
+    expect(await h.crm.portal.autopay!.run()).to.equal(1);
+    const intent = intentFor(invoiceId);
+    await deliver(stripe.paymentIntentEvent('payment_intent.payment_failed', stripe.settle(intent.id, 'failed')));
+    expect(await h.crm.portal.autopay!.run()).to.equal(0);
+    const [charge] = await h.crm.db('client_autopay_charges').where({ workspace_id: scope.workspaceId, invoice_id: invoiceId });
+    expect(charge).to.include({ status: 'failed', failure_code: 'debit_refused', attempt: 1 });
+    expect(Math.round((new Date(charge.next_attempt_at).getTime() - Date.now()) / 86_400_000)).to.equal(2);
+    await h.crm.portal.drainOutbox();
+    await h.smtp.waitForMessage(
+      (message) => message.subject.startsWith('Automatic payment') && message.subject.includes(invoiceNumbers.get(invoiceId)!),
+    );
+    // Not charged again before the retry day, and the invoice is still the client's to pay.
+    expect(await h.crm.portal.autopay!.run()).to.equal(0);
+    expect((await find(invoiceId)).status).to.equal('open');
+  });
 });
