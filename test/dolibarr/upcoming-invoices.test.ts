@@ -199,4 +199,19 @@ describe('dolibarr host: upcoming invoices from recurring invoice templates', fu
       .update({ date_when: '2026-12-22 00:00:00', nb_gen_done: host.db.raw('nb_gen_done + 1') });
     expect((await upcoming()).map((row) => row.id)).not.to.include(String(last));
   });
+
+  it('shows a template given a frequency but no next date as due today, as Dolibarr generates it at its next run', async function () {
+    // What the card's frequency setting (setFrequencyAndUnit) leaves: a frequency, date_when empty.
+    const due = await template({
+      titre: 'Fréquence sans date',
+      total_ht: '100',
+      total_tva: '20',
+      frequency: 1,
+      unit_frequency: 'm',
+      date_when: null,
+    });
+    const [first] = await upcoming();
+    const today = (await host.db.raw("select to_char(current_date, 'YYYY-MM-DD') as day")).rows[0].day;
+    expect(first).to.deep.include({ id: String(due), title: 'Fréquence sans date', nextDate: today, amountCents: 12_000 });
+  });
 });

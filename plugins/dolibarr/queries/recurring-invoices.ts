@@ -13,20 +13,23 @@ export interface RecurringInvoiceRow {
   frequency: number;
   /** 'd', 'm' or 'y' as the template's card offers them (dol_time_plus_duree also reads 'w'). */
   unit_frequency: string | null;
-  /** date_when as 'YYYY-MM-DD': the day the next invoice is generated. */
+  /** date_when as 'YYYY-MM-DD': the day the next invoice is generated (today where Dolibarr has none yet: due now). */
   next_date: string;
 }
 
 export function listUpcomingInvoices(db: Db, args: { entity: number; companyId: number; limit: number }) {
-  return recurringInvoicesSeenBy(db, args)
-    .orderBy([{ column: 'r.date_when' }, { column: 'r.rowid' }])
-    .limit(args.limit)
-    .select<RecurringInvoiceRow[]>(
-      'r.rowid',
-      'r.titre',
-      db.raw('r.total_ttc::text as total_ttc'),
-      'r.frequency',
-      'r.unit_frequency',
-      db.raw("to_char(r.date_when, 'YYYY-MM-DD') as next_date"),
-    );
+  return (
+    recurringInvoicesSeenBy(db, args)
+      // No next date yet: due now, as Dolibarr's generation reads it.
+      .orderByRaw('coalesce(r.date_when, current_date), r.rowid')
+      .limit(args.limit)
+      .select<RecurringInvoiceRow[]>(
+        'r.rowid',
+        'r.titre',
+        db.raw('r.total_ttc::text as total_ttc'),
+        'r.frequency',
+        'r.unit_frequency',
+        db.raw("to_char(coalesce(r.date_when, current_date), 'YYYY-MM-DD') as next_date"),
+      )
+  );
 }

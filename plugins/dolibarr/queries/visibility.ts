@@ -33,7 +33,8 @@
 //   (htdocs/compta/facture/class/facture-rec.class.php): a frequency (frequency > 0; without one
 //   the row is a mere template), not suspended (suspended 0), and not past its last generation
 //   (nb_gen_max 0 or unset, or nb_gen_done < nb_gen_max: isMaxNbGenReached). One with no next date
-//   (date_when null) has nothing to announce and is left out.
+//   (date_when null, as the card's frequency setting leaves it) is due now: Dolibarr's
+//   createRecurringInvoices picks it at its next run (date_when is null or past).
 // - contracts: the company's validated contracts (llx_contrat.statut 1; a draft, 0, is the agency's
 //   work in progress, and a closed one, 2, is no longer shown, as the brief of the section asks);
 //   the time used against one: its company's interventions linked to it (llx_fichinter.fk_contrat,
@@ -265,8 +266,7 @@ export function recurringInvoicesSeenBy(db: Db, scope: CompanyScope): Knex.Query
     .whereIn('r.fk_soc', clientCompanyIds(db, scope.entity))
     .where('r.frequency', '>', 0)
     .andWhere((q) => q.where('r.suspended', 0).orWhereNull('r.suspended'))
-    .andWhere((q) => q.whereRaw('coalesce(r.nb_gen_max, 0) = 0').orWhereRaw('coalesce(r.nb_gen_done, 0) < r.nb_gen_max'))
-    .whereNotNull('r.date_when');
+    .andWhere((q) => q.whereRaw('coalesce(r.nb_gen_max, 0) = 0').orWhereRaw('coalesce(r.nb_gen_done, 0) < r.nb_gen_max'));
 }
 
 /** A contract's validated status (llx_contrat.statut: 0 draft, 1 validated, 2 closed). */

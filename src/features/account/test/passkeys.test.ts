@@ -359,11 +359,9 @@ describe('passkeys', function () {
       email_domains: [alice.email.split('@')[1]],
       sign_in_mode: 'sso_only',
     });
-    // Every instance's cached directory of providers is dropped, as an admin's change does.
-    await h.crm.db.raw('select pg_notify(?, ?)', [
-      'customer_portal_events',
-      JSON.stringify({ i: 'test', c: 'single-sign-on.changed', p: { workspaceId: user.workspace_id } }),
-    ]);
+    // Every instance's cached directory of providers is dropped, as an admin's change does (on the
+    // portal's event bus: PostgreSQL's NOTIFY on a server, in-process on the embedded database).
+    await h.crm.portal.events.publish('single-sign-on.changed', { workspaceId: user.workspace_id });
     await new Promise((resolve) => setTimeout(resolve, 300));
     try {
       const { res } = await signInWith(alicePasskey);
@@ -382,10 +380,7 @@ describe('passkeys', function () {
         .expect(404);
     } finally {
       await h.crm.db('portal_sso_providers').where({ id: providerId }).delete();
-      await h.crm.db.raw('select pg_notify(?, ?)', [
-        'customer_portal_events',
-        JSON.stringify({ i: 'test', c: 'single-sign-on.changed', p: { workspaceId: user.workspace_id } }),
-      ]);
+      await h.crm.portal.events.publish('single-sign-on.changed', { workspaceId: user.workspace_id });
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
   });

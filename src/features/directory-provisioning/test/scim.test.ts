@@ -551,7 +551,11 @@ describe('directory provisioning (SCIM 2.0)', function () {
     const measure = async (what: string, budget: number, action: () => Promise<unknown>) => {
       const counter = countQueries();
       try {
-        const counted = await counter.measure(action);
+        const measured = await counter.measure(action);
+        // The event bus's notify (the sessions ended, told to every instance) is PostgreSQL's
+        // LISTEN/NOTIFY on a server and in-process on the embedded database: not the request's SQL.
+        const sql = measured.sql.filter((statement) => !/^select pg_notify\(/i.test(statement.trim()));
+        const counted = { ...measured, sql, count: sql.length };
         expect(counted.count, describeQueries(what, counted)).to.equal(budget);
         expectEachNamesItsWorkspace(counted.sql, what);
       } finally {
@@ -563,7 +567,7 @@ describe('directory provisioning (SCIM 2.0)', function () {
     await measure('SCIM list by userName', 5, () =>
       scim('get', `/Users?filter=${encodeURIComponent('userName eq "maria@northwind.test"')}`, northwindToken).expect(200),
     );
-    await measure('SCIM deactivation', 15, () =>
+    await measure('SCIM deactivation', 14, () =>
       scim('patch', `/Users/${maria}`, northwindToken, {
         schemas: [PATCH_OP],
         Operations: [{ op: 'replace', path: 'active', value: false }],
