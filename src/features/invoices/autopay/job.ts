@@ -42,13 +42,12 @@ import {
 } from '../payments/queries.ts';
 import type { PaymentService } from '../payments/service.ts';
 import type { PaymentMethodsService } from '../payment-methods/service.ts';
-import type { PaymentMethodRow } from '../payment-methods/queries.ts';
+import { defaultMethodOf, type PaymentMethodRow } from '../payment-methods/queries.ts';
 import { autopayFailedEmail, sepaNoticeEmail } from './emails.ts';
 import {
   type ChargeRow,
   claimNotice,
   consentingPerson,
-  defaultMethodOf,
   type EnrolledClient,
   enrolledClients,
   insertCharge,

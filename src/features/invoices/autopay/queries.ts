@@ -2,7 +2,6 @@
 // Every statement names the workspace, and those about one company its client id.
 import type { Knex } from 'knex';
 import { ACROSS_WORKSPACES } from '../../../core/index.ts';
-import type { PaymentMethodRow } from '../payment-methods/queries.ts';
 
 type Db = Knex | Knex.Transaction;
 
@@ -24,26 +23,6 @@ export function enrolledClients(db: Db, after: { workspaceId: string; clientId: 
     .orderBy([{ column: 'workspace_id' }, { column: 'client_id' }])
     .limit(limit)
     .select(['workspace_id', 'client_id', 'charge_on', 'accepted_by_client_user_id', 'accepted_at']);
-}
-
-export async function defaultMethodOf(db: Db, scope: { workspaceId: string; clientId: string }): Promise<PaymentMethodRow | null> {
-  const row = await db('client_payment_methods')
-    .where({ workspace_id: scope.workspaceId, client_id: scope.clientId, is_default: true })
-    .whereNull('removed_at')
-    .first([
-      'id',
-      'client_id',
-      'provider',
-      'customer_id',
-      'provider_method_id',
-      'kind',
-      'brand',
-      'last4',
-      'exp_month',
-      'exp_year',
-      'mandate_reference',
-    ]);
-  return (row as PaymentMethodRow | undefined) ?? null;
 }
 
 export interface ChargeRow {

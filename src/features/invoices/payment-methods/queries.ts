@@ -57,6 +57,15 @@ export function listMethods(db: Db, scope: ClientScope): Promise<PaymentMethodRo
     .select(METHOD_COLUMNS);
 }
 
+/** The method autopay charges: the company's default, while it is saved. */
+export async function defaultMethodOf(db: Db, scope: ClientScope): Promise<PaymentMethodRow | null> {
+  const row = await db('client_payment_methods')
+    .where({ workspace_id: scope.workspaceId, client_id: scope.clientId, is_default: true })
+    .whereNull('removed_at')
+    .first(METHOD_COLUMNS);
+  return (row as PaymentMethodRow | undefined) ?? null;
+}
+
 export async function lockMethod(trx: Knex.Transaction, scope: ClientScope & { id: string }): Promise<PaymentMethodRow | null> {
   const row = await trx('client_payment_methods')
     .where({ workspace_id: scope.workspaceId, client_id: scope.clientId, id: scope.id })

@@ -8,7 +8,6 @@
 // method is not found; forty identical submissions at once save one consent.
 import { expect } from 'chai';
 import { SECTION_SWITCHES } from '../../../core/index.ts';
-import { createInvoice } from '../../../../plugins/reference-crm/queries/invoices.ts';
 import {
   csrfFrom,
   signedInAgent,
@@ -16,7 +15,7 @@ import {
   startPortalHarness,
   type PortalHarness,
 } from '../../../../test/support/portal-harness.ts';
-import { openInvoiceOf } from '../../../../test/route-matrix/payments.routes.ts';
+import { mariasCompany, openInvoiceFor } from './autopay-world.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
 const PAGE = '/portal/demo/payment-methods';
@@ -28,19 +27,7 @@ describe('saved payment methods and autopay', function () {
   let scope: { workspaceId: string; clientId: string };
   const today = new Date().toISOString().slice(0, 10);
 
-  async function newInvoice(cents: number, issueDate = today, dueDate = today): Promise<string> {
-    const created = await createInvoice(h.crm.db, {
-      workspaceId: Number(scope.workspaceId),
-      clientId: Number(scope.clientId),
-      status: 'sent',
-      currency: 'EUR',
-      issueDate,
-      dueDate,
-      notes: '',
-      items: [{ description: 'Monthly retainer', quantity: 1, unitPriceCents: cents }],
-    });
-    return String(created.id);
-  }
+  const newInvoice = (cents: number, issueDate = today, dueDate = today) => openInvoiceFor(h, scope, cents, { issueDate, dueDate });
   const find = async (id: string) => (await h.crm.adapter.invoices!.find(scope.workspaceId, scope.clientId, id))!;
 
   async function allowAutopay(retryDays: string) {
@@ -98,10 +85,9 @@ describe('saved payment methods and autopay', function () {
 
   before(async function () {
     h = await startPortalHarness();
-    const maria = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    client = await signedInAgent(h.agent(), 'demo', maria);
-    const invoice = await openInvoiceOf(h.crm.db, maria.email);
-    scope = { workspaceId: invoice.workspaceId, clientId: invoice.clientId };
+    const maria = await mariasCompany(h);
+    client = await signedInAgent(h.agent(), 'demo', maria.login);
+    scope = maria.scope;
   });
 
   after(async function () {

@@ -3,11 +3,11 @@
 // enrolment and the host's upcoming invoices (InvoicesPort.upcoming: the reference CRM's
 // recurring_invoices, one statement, at most three rows); making a method the default locks, reads and writes in one transaction.
 import { expect } from 'chai';
+import { allowAutopay, mariasCompany } from './autopay-world.ts';
 import { randomUUID } from 'node:crypto';
 import { countQueries, describeQueries, type QueryCounter } from '../../../../test/support/query-counter.ts';
 import { expectEachNamesItsWorkspace } from '../../../../test/support/shard-routing.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
-import { openInvoiceOf } from '../../../../test/route-matrix/payments.routes.ts';
 
 /** The outbox and notification workers run on their own timers; their statements are not the request's. */
 const isRequestQuery = (sql: string) => !/portal_mail_outbox|portal_notification_dispatch|^(BEGIN|COMMIT|ROLLBACK);?$/i.test(sql.trim());
@@ -38,21 +38,10 @@ describe('query budgets: payment methods and autopay', function () {
 
   before(async function () {
     h = await startPortalHarness();
-    const maria = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    const invoice = await openInvoiceOf(h.crm.db, maria.email);
-    scope = { workspaceId: invoice.workspaceId, clientId: invoice.clientId };
-    await h.crm
-      .db('portal_payment_settings')
-      .insert({ workspace_id: scope.workspaceId, online_provider: 'demo', autopay_allowed: true })
-      .onConflict('workspace_id')
-      .merge(['online_provider', 'autopay_allowed']);
-    await h.crm
-      .db('workspace_client_portal_settings')
-      .insert({ workspace_id: scope.workspaceId, allow_online_payments: true })
-      .onConflict('workspace_id')
-      .merge(['allow_online_payments']);
-    await h.crm.portal.workspaceChanged(scope.workspaceId);
-    agent = await signedInAgent(h.agent(), 'demo', maria);
+    const maria = await mariasCompany(h);
+    scope = maria.scope;
+    await allowAutopay(h, scope.workspaceId);
+    agent = await signedInAgent(h.agent(), 'demo', maria.login);
     await addMethods(1);
     await agent.get('/portal/demo/payment-methods').expect(200);
     counter = countQueries();

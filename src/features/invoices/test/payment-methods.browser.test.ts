@@ -8,7 +8,7 @@
 // the screen.
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
-import { openInvoiceOf } from '../../../../test/route-matrix/payments.routes.ts';
+import { allowAutopay, mariasCompany } from './autopay-world.ts';
 import {
   expectAccessible,
   launchChromium,
@@ -28,19 +28,8 @@ describe('payment methods and autopay in Chromium', function () {
   before(async function () {
     h = await startPortalHarness();
     browser = await launchChromium();
-    const invoice = await openInvoiceOf(h.crm.db, 'maria@northwind.test');
-    scope = { workspaceId: invoice.workspaceId, clientId: invoice.clientId };
-    await h.crm
-      .db('workspace_client_portal_settings')
-      .insert({ workspace_id: scope.workspaceId, allow_online_payments: true })
-      .onConflict('workspace_id')
-      .merge();
-    await h.crm
-      .db('portal_payment_settings')
-      .insert({ workspace_id: scope.workspaceId, online_provider: 'demo', autopay_allowed: true })
-      .onConflict('workspace_id')
-      .merge(['online_provider', 'autopay_allowed']);
-    await h.crm.portal.workspaceChanged(scope.workspaceId);
+    scope = (await mariasCompany(h)).scope;
+    await allowAutopay(h, scope.workspaceId);
   });
   after(async function () {
     await browser?.close();

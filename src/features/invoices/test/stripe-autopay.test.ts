@@ -7,7 +7,7 @@
 // emailed first with its day, the debit is made only from that day, stays processing until Stripe's
 // event, and that event replayed records one payment.
 import { expect } from 'chai';
-import { createInvoice } from '../../../../plugins/reference-crm/queries/invoices.ts';
+import { openInvoiceFor } from './autopay-world.ts';
 import { csrfFrom, postFormFrom, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 import { chooseStripeOnDemo } from '../../../../test/support/stripe-portal.ts';
 import {
@@ -30,19 +30,7 @@ describe('autopay with Stripe (the SDK against a stand-in in Stripe wire format)
   let scope: { workspaceId: string; clientId: string };
   const today = new Date().toISOString().slice(0, 10);
 
-  async function newInvoice(cents: number): Promise<string> {
-    const created = await createInvoice(h.crm.db, {
-      workspaceId: Number(scope.workspaceId),
-      clientId: Number(scope.clientId),
-      status: 'sent',
-      currency: 'EUR',
-      issueDate: today,
-      dueDate: today,
-      notes: '',
-      items: [{ description: 'Hosting', quantity: 1, unitPriceCents: cents }],
-    });
-    return String(created.id);
-  }
+  const newInvoice = (cents: number) => openInvoiceFor(h, scope, cents);
   const find = async (id: string) => (await h.crm.adapter.invoices!.find(scope.workspaceId, scope.clientId, id))!;
   const hostPayments = (id: string) => h.crm.db('payments').where({ workspace_id: scope.workspaceId, invoice_id: Number(id) });
 

@@ -4,8 +4,8 @@
 // is off, the saved card once it is on, and a SEPA debit with its advance notice. The soonest is
 // also named under the invoice list's heading.
 import { expect } from 'chai';
+import { allowAutopay, mariasCompany } from './autopay-world.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
-import { openInvoiceOf } from '../../../../test/route-matrix/payments.routes.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
 const PAGE = '/portal/demo/payment-methods';
@@ -45,21 +45,10 @@ describe('upcoming invoices on the payment methods page', function () {
 
   before(async function () {
     h = await startPortalHarness();
-    const maria = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    const invoice = await openInvoiceOf(h.crm.db, maria.email);
-    scope = { workspaceId: invoice.workspaceId, clientId: invoice.clientId };
-    await h.crm
-      .db('portal_payment_settings')
-      .insert({ workspace_id: scope.workspaceId, online_provider: 'demo', autopay_allowed: true })
-      .onConflict('workspace_id')
-      .merge(['online_provider', 'autopay_allowed']);
-    await h.crm
-      .db('workspace_client_portal_settings')
-      .insert({ workspace_id: scope.workspaceId, allow_online_payments: true })
-      .onConflict('workspace_id')
-      .merge(['allow_online_payments']);
-    await h.crm.portal.workspaceChanged(scope.workspaceId);
-    client = await signedInAgent(h.agent(), 'demo', maria);
+    const maria = await mariasCompany(h);
+    scope = maria.scope;
+    await allowAutopay(h, scope.workspaceId);
+    client = await signedInAgent(h.agent(), 'demo', maria.login);
   });
 
   after(async function () {
