@@ -15,6 +15,7 @@ import {
   startPortalHarness,
   type PortalHarness,
 } from '../../../../test/support/portal-harness.ts';
+import { countQueries, describeQueries } from '../../../../test/support/query-counter.ts';
 import { mariasCompany, openInvoiceFor } from './autopay-world.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
@@ -240,6 +241,25 @@ describe('saved payment methods and autopay', function () {
       .send({ _csrf: csrfFrom(page.text), action: 'on', chargeOn: 'x'.repeat(90_000), consent: 'on' });
     expect(res.status).to.be.within(400, 499);
     expect(res.text).to.not.match(/at \w+ \(|stack/i);
+  });
+
+  it('a pass with nothing due costs a fixed few statements per enrolled company, none per invoice already paid', async function () {
+    // Maria's company is enrolled (charged on the issue day since the consents above): a first pass
+    // charges what that made due, the second finds every invoice paid or waiting for its day.
+    await h.crm.portal.autopay!.run();
+    const counter = countQueries();
+    try {
+      const counted = await counter.measure(() => h.crm.portal.autopay!.run());
+      const own = counted.sql.filter(
+        (sql) => !/portal_mail_outbox|portal_notification_dispatch|^(BEGIN|COMMIT|ROLLBACK);?$/i.test(sql.trim()),
+      );
+      // The enrolled companies (1 page of 200), the workspace's payment settings (1 per workspace),
+      // then per company its default method and the host's open invoices (2); their charges are
+      // read only when one of them is due.
+      expect(own.length, describeQueries('autopay pass', { ...counted, sql: own, count: own.length })).to.equal(4);
+    } finally {
+      counter.stop();
+    }
   });
 
   it('removing the last method switches autopay off and says so', async function () {
