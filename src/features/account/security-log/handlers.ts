@@ -7,7 +7,7 @@ import type { SecurityLogQueryInput } from '../commands.ts';
 import { presentSecurityLog } from './presenters.ts';
 import { listSecurityEntries } from './queries.ts';
 
-export const SECURITY_LOG_PAGE_SIZE = 50;
+const SECURITY_LOG_PAGE_SIZE = 50;
 
 export function createSecurityLogHandlers(deps: { db: Knex }) {
   async function show(req: Request, res: Response, scope: 'own' | 'company') {
