@@ -87,6 +87,7 @@ export const PAGES: PageEntry[] = [
   { name: 'two-factor set-up', who: 'client', path: '/portal/demo/account/two-factor/setup' },
   { name: 'change sign-in email', who: 'client', path: '/portal/demo/account/email' },
   { name: 'passkeys', who: 'client', path: '/portal/demo/account/passkeys' },
+  { name: 'sign-in and security log', who: 'client', path: '/portal/demo/account/security-log' },
   { name: 'sign-in page', who: 'anonymous', path: '/portal/demo/sign-in' },
   { name: 'branding.css', who: 'anonymous', path: '/portal/demo/branding.css' },
   { name: 'SAML service provider metadata', who: 'anonymous', path: '/portal/demo/saml/metadata' },

@@ -224,6 +224,7 @@ export {
   hostPermits,
   mayActOnTickets,
   mayChangeTasks,
+  managesColleagues,
   mayReadCompanyDetails,
   mayOpenTickets,
   permits,

@@ -49,6 +49,15 @@ export const routes: MatrixRoute[] = [
     ownerStatus: [303],
   },
   { method: 'GET', path: '/account/sessions/revoke-others', url: () => '/account/sessions/revoke-others', ownedByClient: false },
+  // Each person reads their own log (nobody's id is in the address); the company's is for client admins.
+  { method: 'GET', path: '/account/security-log', url: () => '/account/security-log', ownedByClient: false },
+  {
+    method: 'GET',
+    path: '/account/security-log/company',
+    url: () => '/account/security-log/company',
+    ownedByClient: false,
+    clientAdmin: true,
+  },
   {
     method: 'POST',
     path: '/account/sessions/revoke-others',

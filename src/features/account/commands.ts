@@ -29,3 +29,12 @@ export const SessionIdParam = z.string().regex(/^[0-9a-f]{64}$/);
 export type UpdateProfileInput = z.infer<typeof UpdateProfileCommand>;
 export type ChangePasswordInput = z.infer<typeof ChangePasswordCommand>;
 export type PreferencesInput = z.infer<typeof PreferencesCommand>;
+
+/** The security log's page: entries older than this id (the "older" link), or the newest page. */
+export const SecurityLogQuery = z.object({
+  before: z
+    .string()
+    .regex(/^[1-9][0-9]{0,17}$/, 'That page of the log does not exist.')
+    .optional(),
+});
+export type SecurityLogQueryInput = z.infer<typeof SecurityLogQuery>;

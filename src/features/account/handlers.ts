@@ -20,6 +20,7 @@ import {
   insertClientActivity,
   isFragmentRequest,
   listLiveSessions,
+  managesColleagues,
   mayReadCompanyDetails,
   notFound,
   parseParam,
@@ -127,6 +128,8 @@ export function createAccountHandlers(deps: {
         passwordErrors: translateFieldErrors(forms.passwordErrors ?? {}, i18n.t),
         notice: notice ? i18n.t(notice) : null,
         // The Company page, where the host keeps the company's details and lets this person read them.
+        // A client admin reads the whole company's sign-in and security log too.
+        companySecurityLog: managesColleagues(client.access),
         companyDetails: adapter.companyDetails !== undefined && mayReadCompanyDetails(client.access),
         messageEmails: messaging ? { wanted: await wantsMessageEmails(db, workspace.id, client.user.id) } : null,
       },

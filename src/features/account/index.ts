@@ -4,6 +4,8 @@ import { accountManifest } from './manifest.ts';
 import type { CoreServices, Feature } from '../../core/index.ts';
 import { createAccountHandlers } from './handlers.ts';
 import { accountRoutes } from './routes.ts';
+import { createSecurityLogHandlers } from './security-log/handlers.ts';
+import { securityLogRoutes } from './security-log/routes.ts';
 import { accountPersonalData } from './personal-data.ts';
 import { createEmailChangeHandlers } from './email-change/handlers.ts';
 import { emailChangeRoutes } from './email-change/routes.ts';
@@ -89,6 +91,7 @@ export function accountFeature(
       passkeyAccountRoutes(passkeys),
       accountRoutes(createAccountHandlers({ db, adapter, auth, identity, now, bus: events, passkeysOffered: passkeys.offeredTo })),
       emailChangeRoutes(createEmailChangeHandlers({ emailChange, identity, now })),
+      securityLogRoutes(createSecurityLogHandlers({ db })),
     ],
   };
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FeatureManifest } from '../../core/index.ts';
 import * as twoFactorAndEmailChange from './migrations/20261204000001_two_factor_and_email_change.ts';
 import * as clientPasskeys from './migrations/20270705000001_client_passkeys.ts';
+import * as securityLogIndexes from './migrations/20270708000001_security_log_indexes.ts';
 
 export const accountManifest: FeatureManifest = {
   name: 'account',
@@ -12,5 +13,6 @@ export const accountManifest: FeatureManifest = {
   migrations: {
     '20261204000001_two_factor_and_email_change': twoFactorAndEmailChange,
     '20270705000001_client_passkeys': clientPasskeys,
+    '20270708000001_security_log_indexes': securityLogIndexes,
   },
 };
