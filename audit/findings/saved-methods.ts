@@ -9,6 +9,7 @@ import type { TableProfile } from '../recognition/schema-model.ts';
 import type { Evidence } from '../report-schema.ts';
 import { absence, clientSideTables, columnEvidence, linksTo, list, type DraftFinding, type FindingsContext } from './context.ts';
 import { SAVED_METHOD_WORDS } from './payments.ts';
+import { checkValues } from './samples.ts';
 
 const has = (column: CatalogColumn, words: ReadonlySet<string>) => tokenize(column.name).some((w) => words.has(w));
 const find = (profile: TableProfile, test: (c: CatalogColumn) => boolean) => profile.table.columns.filter(test);
@@ -227,7 +228,11 @@ export function recurringInvoicesFinding(context: FindingsContext): DraftFinding
         : `question: which column of ${at} holds the date the next invoice is issued?`,
     );
   const frequency = best.frequency[0];
-  const unitStated = best.unit.some((c) => c.enumLabels.length > 0 || c.comment) || (frequency && frequency.category === 'S');
+  // The unit's values, where the schema states them (an enum type or a check constraint).
+  const unitValues = best.unit.flatMap((c) => (c.enumLabels.length > 0 ? c.enumLabels : checkValues(best.profile, c.name)));
+  if (unitValues.length > 0)
+    evidence.push({ kind: 'value', ref: `${at}.${best.unit[0]?.name}`, detail: `frequency units: ${list(unitValues)}` });
+  const unitStated = unitValues.length > 0 || best.unit.some((c) => c.comment) || (frequency && frequency.category === 'S');
   if (frequency && !unitStated)
     questions.push(
       best.unit.length > 0
