@@ -30,11 +30,12 @@ function clientTied(context: FindingsContext): { profile: TableProfile; link: st
 const MANDATE_WORDS = new Set(['mandate', 'mandat', 'rum', 'sepa']);
 const TOKEN_WORDS = new Set(['token', 'vault', 'vaulted']);
 const CARD_WORDS = new Set(['card', 'last4', 'four', 'brand', 'exp', 'expiry', 'expiration']);
-const PROVIDER_WORDS = new Set(['stripe', 'gateway', 'paypal', 'gocardless', 'mollie', 'braintree', 'adyen']);
+const PROVIDER_WORDS = new Set(['provider', 'stripe', 'gateway', 'paypal', 'gocardless', 'mollie', 'braintree', 'adyen']);
 const CUSTOMER_REF_WORDS = new Set(['customer', 'ref', 'reference', 'account', 'key']);
 // A client's bank account, without a mandate to collect from it.
 const BANK_WORDS = new Set(['iban', 'bic', 'rib', 'bank']);
 const METHOD_TABLE_WORDS = new Set([...SAVED_METHOD_WORDS, 'vault', 'sepa', 'rib', 'gateway', 'stripe']);
+const PAYMENT_TABLE_WORDS = new Set(['payment', 'gateway', 'stripe', 'card', 'sepa']);
 // Sign-in tokens a client holds (OAuth, API, password reset) are not a way to pay.
 const SIGN_IN_WORDS = new Set(['oauth', 'auth', 'login', 'session', 'api', 'password', 'reset', 'access', 'invitation']);
 
@@ -55,12 +56,19 @@ export function savedPaymentMethodsFinding(context: FindingsContext): DraftFindi
     const site = profile.table.columns.find((c) => c.name === 'site');
     const siteKey = site ? find(profile, (c) => has(c, new Set(['key'])) && has(c, new Set(['account']))) : [];
     const bank = find(profile, (c) => has(c, BANK_WORDS));
-    const savesMethods = mandates.length > 0 || tokens.length > 0 || (named && cards.length > 0);
+    // A payment table named for what it stores (Odoo's payment_token, client_gateway_tokens).
+    const savedWords = profile.tokens.filter((t) => SAVED_METHOD_WORDS.has(t));
+    const namedForMethods = profile.tokens.some((t) => PAYMENT_TABLE_WORDS.has(t) && savedWords.some((w) => w !== t));
+    const savesMethods = mandates.length > 0 || tokens.length > 0 || (named && cards.length > 0) || namedForMethods;
     if (savesMethods) {
       // Mandates weigh most: a client's consent to be charged, the thing the report is about.
       const weight = mandates.length * 2 + tokens.length + cards.length;
       if (!fullTable || weight > fullTable.weight) fullTable = { table: profile.qualified, weight };
-      full.push({ kind: 'table', ref: profile.qualified, detail: `saved payment methods of a client (${link})` });
+      full.push({
+        kind: 'table',
+        ref: profile.qualified,
+        detail: `saved payment methods of a client (${link})${namedForMethods ? ', named for them' : ''}`,
+      });
       for (const c of mandates.slice(0, 3)) full.push(columnEvidence(profile.qualified, c, 'mandate reference or date'));
       for (const c of tokens.slice(0, 2)) full.push(columnEvidence(profile.qualified, c, 'token of a saved method at the provider'));
       for (const c of [...cards, ...providerRefs].slice(0, 3))

@@ -3,7 +3,7 @@
 // mandate reference rum and date_rum; llx_facture_rec with frequency, unit_frequency and date_when,
 // a next date the name does not state, so it asks), Invoice Ninja's seeded with its sample
 // (client_gateway_tokens; recurring_invoices with next_send_date and frequency_id, whose unit it
-// asks for), Alga PSA's billing cycles (periods without amounts: partial) and Tryton's, which keeps
+// asks for), the Odoo model's payment_token, Alga PSA's billing cycles (periods without amounts: partial) and Tryton's, which keeps
 // neither. Each schema is skipped, saying why, where it cannot be loaded.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { runAudit } from '../../audit/run-audit.ts';
 import { conceptOf } from '../support/audit-assertions.ts';
 import { BUILT_SCHEMAS_DIR, loadRealSchema, realSchemaSkipReason } from '../support/audit-real-schemas.ts';
 import type { TestDatabase } from '../support/database.ts';
+import { createHostDatabase } from '../support/host-fixtures.ts';
 
 const SAMPLE = join(process.env.CRM_SCHEMAS_DIR ?? join(import.meta.dirname, '../../../shared/crm-schemas'), 'invoiceninja-sample.sql');
 
@@ -106,6 +107,16 @@ describe('audit: saved payment methods and recurring invoices', function () {
       expect(recurring).to.include({ chosenTable: 'public.client_billing_cycles' });
       expect(recurring.status).to.be.oneOf(['partial', 'unsure']);
       expect(recurring.notes.join(' ')).to.match(/without an amount/);
+    });
+  });
+
+  describe('on the schema modeled on Odoo', () => {
+    const report = audited('odoo', () => createHostDatabase('odoo'), serverOnly);
+
+    it("finds payment_token, a payment table named for the partners' saved tokens", () => {
+      const saved = conceptOf(report(), 'savedPaymentMethods');
+      expect(saved).to.include({ status: 'exists', chosenTable: 'public.payment_token' });
+      expect(evidenceRefs(saved)).to.include('public.payment_token.provider_ref');
     });
   });
 
