@@ -60,6 +60,8 @@ const CONCEPT_IDS = [
   'payment',
   'paymentMethods',
   'paymentGateway',
+  'savedPaymentMethods',
+  'recurringInvoices',
   'task',
   'document',
   'comment',

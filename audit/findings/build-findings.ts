@@ -11,6 +11,7 @@ import { acceptanceFinding, publicLinksFinding, signatureFinding } from './docum
 import { permissionsFinding, portalSettingsFinding } from './governance.ts';
 import { paymentGatewayFinding, paymentMethodsFinding } from './payments.ts';
 import { withRunnerUp } from './runner-up.ts';
+import { recurringInvoicesFinding, savedPaymentMethodsFinding } from './saved-methods.ts';
 import { tableFinding } from './table-findings.ts';
 import { sectionFindings } from './sections.ts';
 import { projectPhaseFinding, ticketMessageFinding } from './tickets.ts';
@@ -39,6 +40,8 @@ export function buildFindings(context: FindingsContext): Findings {
     tableFinding(context, 'payment'),
     paymentMethodsFinding(context),
     paymentGatewayFinding(context),
+    savedPaymentMethodsFinding(context),
+    recurringInvoicesFinding(context),
     tableFinding(context, 'task'),
     tableFinding(context, 'document'),
     tableFinding(context, 'comment'),

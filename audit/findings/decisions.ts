@@ -79,6 +79,19 @@ const TEXTS: Record<ConceptId, Texts> = {
     add: () =>
       "the portal takes card payments through Stripe (the installation's keys or the workspace's own) behind the allow_online_payments switch",
   },
+  savedPaymentMethods: {
+    keep: (f) =>
+      `the host keeps clients' mandates or saved methods (${at(f)}); they are reported, not imported: the portal keeps the methods clients save at its own provider, for autopay`,
+    complete: (f) =>
+      `the host keeps clients' references at a provider (${at(f)}) but no mandates; the portal keeps saved methods and SEPA mandates at its own provider`,
+    add: () => 'the portal keeps the cards and SEPA mandates clients save at its payment provider, for autopay; the host keeps none',
+  },
+  recurringInvoices: {
+    keep: (f) => `read the host's recurring invoices (${at(f)}) through the adapter to show each client what is coming next`,
+    complete: (f) =>
+      `read the billing periods (${at(f)}) to say when the next invoice comes; the host keeps no amount ahead, so none is shown`,
+    add: () => 'nothing is shown as coming next: the host keeps no recurring invoices',
+  },
   task: { keep: readThrough('tasks port'), complete: readThrough('tasks port'), add: noSource('tasks') },
   document: { keep: readThrough('documents port'), complete: readThrough('documents port'), add: noSource('documents') },
   comment: {

@@ -74,7 +74,7 @@ const GATEWAY_TABLE_WORDS = new Set([
 const PROVIDER_WORDS = new Set(['provider', 'acquirer', 'transaction', 'intent', 'processor']);
 
 const CONFIG_WORDS = new Set(['config', 'configuration', 'settings', 'credentials', 'parameters', 'params']);
-const SAVED_METHOD_WORDS = new Set(['token', 'card', 'vault', 'mandate']);
+export const SAVED_METHOD_WORDS: ReadonlySet<string> = new Set(['token', 'card', 'vault', 'mandate']);
 
 interface GatewayCandidate {
   profile: TableProfile;

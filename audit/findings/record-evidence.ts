@@ -73,8 +73,16 @@ function namesAnyRecord(profile: TableProfile): boolean {
 }
 
 /** The tables other concepts picked: a candidate that is one of them is that concept's table, no rival. */
+// Reported from tables other concepts may also pick (a client's gateway tokens, its recurring
+// invoices), they vouch for no other pick: a saved card table is not the payment integration.
+const REPORTED_ONLY = new Set<ConceptId>(['savedPaymentMethods', 'recurringInvoices']);
+
 function otherPicks(byId: Picks, id: ConceptId): Set<string> {
-  return new Set([...byId.values()].filter((f) => f.id !== id && f.chosenTable && f.status === 'exists').map((f) => f.chosenTable ?? ''));
+  return new Set(
+    [...byId.values()]
+      .filter((f) => f.id !== id && !REPORTED_ONLY.has(f.id) && f.chosenTable && f.status === 'exists')
+      .map((f) => f.chosenTable ?? ''),
+  );
 }
 
 function pickOf(byId: Picks, id: ConceptId): ConceptFinding | undefined {

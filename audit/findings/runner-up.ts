@@ -21,6 +21,8 @@ const DECIDING_QUESTION: Record<ConceptId, string> = {
   payment: 'which records are payments received against client invoices',
   paymentMethods: 'which list the clients choose a way to pay from',
   paymentGateway: 'which table the CRM writes when a client pays an invoice online',
+  savedPaymentMethods: "which table keeps a client's mandates or saved cards to charge without asking again",
+  recurringInvoices: 'which records issue an invoice to a client on a schedule, with the date of the next one',
   task: 'which records are work items that can be shown to a client',
   document: 'which files the host already shows or sends to clients (a client-visibility flag, links to clients, proposals, invoices)',
   comment: 'which messages are written on a proposal, invoice or task, by staff or by the client',

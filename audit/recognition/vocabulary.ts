@@ -15,6 +15,8 @@ export type TableConceptId = Exclude<
   | 'publicLinks'
   | 'paymentMethods'
   | 'paymentGateway'
+  | 'savedPaymentMethods'
+  | 'recurringInvoices'
   | 'portalSettings'
   | 'permissions'
 >;

@@ -4,7 +4,8 @@
 // with their password column as evidence, the polymorphic comments table, online signatures and
 // integer status codes on the proposal table, quotations as a low-confidence reuse of it, and the
 // tables that look like records but are not (supplier invoices, templates, lines, orders,
-// dictionaries, extension tables) never chosen. Also checks that the reference-crm adapter's claims
+// dictionaries, extension tables) never chosen, but for the templates as recurring invoices. Also
+// checks that the reference-crm adapter's claims
 // are flagged where they disagree with this schema, naming what is missing. Which table each
 // concept picks and how each question is answered are scored in real-schemas.test.ts; the dolibarr
 // binding's own claims are checked in test/dolibarr/audit.test.ts.
@@ -57,7 +58,11 @@ describe("audit: Dolibarr's real schema, with the reference-crm adapter named", 
     });
     // Supplier invoices, invoice templates, line items, PDF models, bank accounts, dictionaries and
     // extension tables are never chosen for anything; orders only for orders.
-    const chosen = report.concepts.map((c) => c.chosenTable).filter(Boolean);
+    // The invoice templates are the recurring invoices' pick, checked below.
+    const chosen = report.concepts
+      .filter((c) => c.id !== 'recurringInvoices')
+      .map((c) => c.chosenTable)
+      .filter(Boolean);
     for (const decoy of [
       'llx_facture_fourn',
       'llx_facture_rec',
@@ -75,6 +80,10 @@ describe("audit: Dolibarr's real schema, with the reference-crm adapter named", 
       expect(chosen, decoy).to.not.include(`public.${decoy}`);
     }
     expect(report.concepts.filter((c) => c.chosenTable === 'public.llx_commande').map((c) => c.id)).to.deep.equal(['salesOrder']);
+  });
+
+  it('takes the invoice templates for recurring invoices only', () => {
+    expect(report.concepts.filter((c) => c.chosenTable === 'public.llx_facture_rec').map((c) => c.id)).to.deep.equal(['recurringInvoices']);
   });
 
   it('reports client login and passwords as existing, with llx_societe_account.pass_crypted as evidence', () => {
