@@ -28,6 +28,8 @@ describe('alga-psa host: directory provisioning links people to Alga contacts', 
   };
 
   before(async function () {
+    // No real Alga PSA database here (no DATABASE_URL, or no Alga schema file): `reason` says
+    // which, and the file prints it as a test of its own; CI's PostgreSQL pass runs it.
     if (reason) this.skip();
     host = await startAlgaHost();
     let slug: string;
