@@ -31,16 +31,16 @@ export function createPaymentMethodHandlers(deps: {
 }) {
   const { methods } = deps;
 
-  /** The workspace saves methods (autopay allowed, a provider that saves): its payment settings; 404 otherwise. */
+  /** The workspace saves methods (autopay allowed, a provider that saves): its payment settings and that provider; 404 otherwise. */
   async function offered(res: Response) {
     const settings = await methods.settings(portalContext(res).workspace.id);
     const provider = methods.savingProvider(settings);
     if (!provider) throw notFound();
-    return settings;
+    return { settings, provider };
   }
 
   async function showPage(req: Request, res: Response, form: { errors?: FieldErrors; values?: Record<string, string> } = {}, status = 200) {
-    const settings = await offered(res);
+    const { settings } = await offered(res);
     const client = payingClientOf(res);
     const i18n = portalI18n(res);
     const { base, workspace } = portalContext(res);
@@ -78,10 +78,10 @@ export function createPaymentMethodHandlers(deps: {
     page: (req: Request, res: Response) => showPage(req, res),
 
     add: async (req: Request, res: Response) => {
-      await offered(res);
+      const { provider } = await offered(res);
       const { base } = portalContext(res);
       const i18n = portalI18n(res);
-      const result = await methods.startSetup(payingClientOf(res), {
+      const result = await methods.startSetup(payingClientOf(res), provider, {
         portalBase: base,
         returnUrl: `${base}/payment-methods`,
         locale: i18n.locale,
@@ -130,7 +130,6 @@ export function createPaymentMethodHandlers(deps: {
         { chargeOn: input.chargeOn, consentText: autopayConsentText(i18n, workspace.name, input.chargeOn) },
         requestMeta(req),
       );
-      if (result === 'not_offered') throw notFound();
       if (result === 'no_method') return showPage(req, res, { errors: { consent: 'payments:methods.errors.noMethod' } }, 409);
       res.redirect(303, `${base}/payment-methods?done=autopay_on`);
     },

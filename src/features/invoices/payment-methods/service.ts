@@ -81,13 +81,13 @@ export function createPaymentMethodsService(deps: PaymentMethodsDeps) {
       return { methods, autopay };
     },
 
-    /** Opens the provider's page to save a method; null when this workspace saves none. */
+    /** Opens the page of the provider that saves this workspace's methods (savingProvider's answer). */
     async startSetup(
       client: PayingClient,
+      provider: PaymentProvider,
       request: { portalBase: string; returnUrl: string; locale: string; customerName: string; currency: string; appUrl: string },
     ): Promise<{ redirectUrl: string } | { error: 'not_offered' | 'provider_unavailable' }> {
-      const provider = savingProvider(await findPaymentSettings(db, client.workspaceId));
-      if (!provider?.createSetup) return { error: 'not_offered' };
+      if (!provider.createSetup) return { error: 'not_offered' };
       if ((await provider.unavailable?.(client.workspaceId)) != null) return { error: 'provider_unavailable' };
       const setupId = randomUUID();
       await insertSetup(db, { id: setupId, ...scope(client), clientUserId: client.clientUserId, provider: provider.id });
@@ -164,7 +164,7 @@ export function createPaymentMethodsService(deps: PaymentMethodsDeps) {
         });
         return { outcome: 'saved', paymentMethodId: methodId };
       });
-      deps.afterActivity?.();
+      if (result.outcome === 'saved') deps.afterActivity?.();
       return result;
     },
 
@@ -215,8 +215,7 @@ export function createPaymentMethodsService(deps: PaymentMethodsDeps) {
       client: PayingClient,
       input: { chargeOn: 'issue' | 'due'; consentText: string },
       meta: RequestMeta,
-    ): Promise<'on' | 'no_method' | 'not_offered'> {
-      if (!savingProvider(await findPaymentSettings(db, client.workspaceId))) return 'not_offered';
+    ): Promise<'on' | 'no_method'> {
       const result = await db.transaction(async (trx) => {
         await lockClientMethods(trx, scope(client));
         const methods = await listMethods(trx, scope(client));
