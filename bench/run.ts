@@ -121,6 +121,7 @@ export const PAGES: PageEntry[] = [
   { name: 'invoice detail', who: 'client', path: '/portal/demo/invoices/{invoice}' },
   { name: 'invoice preview', who: 'client', path: '/portal/demo/invoices/{invoice}/preview' },
   { name: 'invoice pay page', who: 'client', path: '/portal/demo/invoices/{payable}/pay' },
+  { name: 'invoices by one bank transfer', who: 'client', path: '/portal/demo/invoices/pay/transfer?invoice={payable}' },
   { name: 'payment receipt PDF', who: 'client', path: '/portal/demo/invoices/{paidInvoice}/receipts/{payment}.pdf' },
   { name: 'statement of account PDF', who: 'client', path: '/portal/demo/invoices/statement.pdf' },
   { name: 'payment methods and autopay', who: 'client', path: '/portal/demo/payment-methods' },

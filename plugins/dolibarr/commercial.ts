@@ -414,6 +414,8 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
         ...(letterhead ? presentLetterhead(letterhead) : {}),
       };
     },
+    // The bank account Dolibarr prints on the invoice (its own, else the default for invoices).
+    bankAccounts: true,
     async recordPayment(workspaceId, clientId, invoiceId, payment, write) {
       const [recorded] = await recordPayments(workspaceId, clientId, [{ invoiceId, amountCents: payment.amountCents }], payment, write);
       return recorded ?? null;

@@ -532,6 +532,7 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
           return pageOf(rows, limit, invoiceSummary, cursorOf);
         },
         find: (workspaceId, clientId, id) => findInvoice(workspaceId, clientId, id),
+        ...(file.invoices?.bank ? { bankAccounts: true } : {}),
         ...(paymentWrite
           ? {
               async recordPayment(workspaceId, clientId, id, payment, write) {

@@ -5,7 +5,8 @@
 // or transfer (VIR). An account of another entity, a closed one, or one kept in another currency
 // than the invoice's is not offered; without one there is no bank transfer at all. The pay page
 // shows the account's IBAN, BIC, bank and holder, and its EPC QR code decodes to them, as does the
-// code on the invoice PDF.
+// code on the invoice PDF. Two invoices chosen on the list are paid by one transfer to the one
+// account they name, quoting both refs; two accounts cannot be paid by one.
 import { expect } from 'chai';
 import request from 'supertest';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
@@ -13,7 +14,7 @@ import { binary } from '../support/pdf-text.ts';
 import { signedInAgent } from '../support/portal-harness.ts';
 import type { PortalOnHost } from '../support/portal-on-host.ts';
 import { decodeQrPng, pdfFirstPagePng, pngFromDataUrl } from '../support/qr-decode.ts';
-import { insertClaireLogin, servePortalBeside, startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
+import { insertClaireLogin, seededAdapter, servePortalBeside, startDolibarrHost, unavailable, type DolibarrHost } from './dolibarr-host.ts';
 
 const reason = unavailable();
 const PASSWORD = 'Claire-portal-2026';
@@ -124,6 +125,47 @@ describe('dolibarr host: paying an invoice by bank transfer to the account Dolib
 
     const pdf = (await claire.get(`${base}/invoices/${invoiceId}.pdf`).buffer(true).parse(binary).expect(200)).body as Buffer;
     expect(decodeQrPng(await pdfFirstPagePng(pdf))).to.equal(epc('COBADEFFXXX', 'Atelier Lumière SARL', 'DE89370400440532013000'));
+  });
+
+  it('pays two invoices by one transfer to the one account they name, quoting both refs; refuses two accounts', async function () {
+    await setDefaultAccount(await account({ bank: 'La Banque Postale', iban_prefix: 'FR1420041010050500013M02606', bic: 'PSSTFRPPXXX' }));
+    // A second open invoice of Claire's company: the first one's row again, under its own ref.
+    const columns = Object.keys(await host.db('llx_facture').columnInfo()).filter((column) => column !== 'rowid' && column !== 'ref');
+    const copied = await host.db.raw(
+      `insert into llx_facture (ref, ${columns.join(', ')}) select 'FA2601-0009', ${columns.join(', ')} from llx_facture where rowid = ? returning rowid`,
+      [invoiceId],
+    );
+    const other = Number(copied.rows[0].rowid);
+    const refs = await host.db('llx_facture').whereIn('rowid', [invoiceId, other]).orderBy('datef').orderBy('ref').pluck('ref');
+    const page = await claire.get(`${base}/invoices/pay/transfer?invoice=${invoiceId}&invoice=${other}`).expect(200);
+    expect(page.text).to.include('FR14 2004 1010 0505 0001 3M02 606').and.include(refs.join(' '));
+    const src = /<img src="(data:image\/png;base64,[^"]+)"[^>]*data-epc-qr/.exec(page.text)?.[1];
+    const balances = await Promise.all(
+      [invoiceId, other].map((id) =>
+        seededAdapter(host).invoices!.find(String(host.seed.entity), String(host.seed.companies.bakery), String(id)),
+      ),
+    );
+    const total = balances.reduce((sum, invoice) => sum + invoice!.balanceCents, 0);
+    expect(decodeQrPng(pngFromDataUrl(src!))!.split('\n').slice(6)).to.deep.equal([
+      'FR1420041010050500013M02606',
+      `EUR${Math.floor(total / 100)}.${String(total % 100).padStart(2, '0')}`,
+      '',
+      '',
+      refs.join(' '),
+    ]);
+    // One of them names another account on itself: one transfer cannot go to both.
+    await host
+      .db('llx_facture')
+      .where({ rowid: other })
+      .update({ fk_account: await account({ iban_prefix: 'DE89 3704 0044 0532 0130 00' }) });
+    try {
+      const refused = await claire.get(`${base}/invoices/pay/transfer?invoice=${invoiceId}&invoice=${other}`).expect(409);
+      expect(refused.text).to.include('to be paid into different bank accounts');
+    } finally {
+      await host.db('llx_facture').where({ rowid: other }).delete();
+    }
+    // Another company's invoice is not found, as on its own page.
+    await claire.get(`${base}/invoices/pay/transfer?invoice=${invoiceId}&invoice=${host.seed.invoices.partlyPaid}`).expect(404);
   });
 
   it("without an account on the invoice, offers the entity's FACTURE_RIB_NUMBER account, its holder the company where it names none", async function () {

@@ -1,5 +1,5 @@
-// Paying invoices: the pay page and its forms, paying several from the list, and the demo provider's
-// hosted checkout. All but the list's form belong to one client's invoice (or checkout); all vanish
+// Paying invoices: the pay page and its forms, paying several from the list (online, or by one
+// bank transfer on its own page), and the demo provider's hosted checkout. All but the list's form belong to one client's invoice (or checkout); all vanish
 // with invoices or online payments off.
 // (The providers' callbacks are not client routes: they have no session and are tested in
 // src/features/invoices/test/payments.test.ts.)
@@ -93,6 +93,33 @@ export const routes: MatrixRoute[] = [
     path: '/invoices/:id/pay/transfer',
     url: async (world) => `/invoices/${await withBankTransfer(world)}/pay/transfer`,
     form: { reference: 'matrix' },
+    ownedByClient: true,
+    switches: bankTransferSwitches,
+    ownerStatus: [303],
+  },
+  {
+    // The list's choice paid by one bank transfer: on to its page (another client's invoice is
+    // refused on their own list as not found, as paying several online).
+    method: 'POST',
+    path: '/invoices/pay/transfer',
+    url: () => '/invoices/pay/transfer',
+    formFor: async ({ h, owner }) => ({ invoice: (await openInvoiceOf(h.crm.db, owner.email)).id }),
+    ownedByClient: false,
+    switches: bankTransferSwitches,
+    ownerStatus: [303],
+  },
+  {
+    method: 'GET',
+    path: '/invoices/pay/transfer',
+    url: async ({ h, owner }) => `/invoices/pay/transfer?invoice=${(await openInvoiceOf(h.crm.db, owner.email)).id}`,
+    ownedByClient: true,
+    switches: bankTransferSwitches,
+  },
+  {
+    method: 'POST',
+    path: '/invoices/pay/transfer/report',
+    url: () => '/invoices/pay/transfer/report',
+    formFor: async ({ h, owner }) => ({ invoice: (await openInvoiceOf(h.crm.db, owner.email)).id, reference: 'matrix' }),
     ownedByClient: true,
     switches: bankTransferSwitches,
     ownerStatus: [303],

@@ -357,6 +357,9 @@ export function invoiceReads(db: Knex) {
       return pageOf(rows, limit, presentInvoice, (row) => [row.issue_date, row.id]);
     },
 
+    // The workspace's bank account, printed on its invoices where it keeps one.
+    bankAccounts: true,
+
     async find(workspaceId: string, clientId: string, id: string): Promise<InvoiceDetail | null> {
       const ws = parseId(workspaceId);
       const client = parseId(clientId);

@@ -37,15 +37,46 @@ export function bankTransferDetails(invoice: InvoiceDetail): BankTransferDetails
  * IBAN that fails its check: see epcPayload).
  */
 export function bankTransferCode(invoice: InvoiceDetail, details: BankTransferDetails | null): string | null {
-  if (!details?.holder || invoice.status !== 'open' || invoice.balanceCents <= 0) return null;
-  return epcPayload({
-    name: details.holder,
-    iban: details.iban,
-    bic: details.bic,
-    amountCents: invoice.balanceCents,
-    currency: invoice.currency,
-    reference: details.reference,
-  });
+  if (invoice.status !== 'open' || invoice.balanceCents <= 0) return null;
+  return transferCode(details, { amountCents: invoice.balanceCents, currency: invoice.currency, reference: details?.reference ?? '' });
+}
+
+/** The EPC QR payload for a transfer of an amount to the account, quoting the reference; null when there can be none. */
+export function transferCode(
+  details: BankTransferDetails | null,
+  transfer: { amountCents: number; currency: string; reference: string },
+): string | null {
+  if (!details?.holder) return null;
+  return epcPayload({ name: details.holder, iban: details.iban, bic: details.bic, ...transfer });
+}
+
+/**
+ * What a payer quotes for one transfer that pays several invoices: their numbers, space-separated,
+ * in the order given. Null when they do not fit in the 140 characters a SEPA transfer carries to
+ * the agency's bank statement (the remittance information, which the EPC code also fills in): a
+ * reference cut short would leave the agency guessing which invoices the money is for.
+ */
+export function severalTransferReference(numbers: readonly string[]): string | null {
+  const reference = numbers.join(' ');
+  return Array.from(reference).length <= TRANSFER_REFERENCE_MAX ? reference : null;
+}
+
+/** A SEPA transfer's unstructured remittance information, at most. */
+export const TRANSFER_REFERENCE_MAX = 140;
+
+/**
+ * The one account several invoices are paid into by one transfer: the host's account on each of
+ * them, the same IBAN on all. `none` when no invoice names one (the admin's instructions may still
+ * say where to pay); `different` when they name different accounts or only some name one, as one
+ * transfer cannot go to two accounts.
+ */
+export function commonTransferAccount(invoices: readonly InvoiceDetail[]): BankTransferDetails | 'none' | 'different' {
+  const accounts = invoices.map((invoice) => bankTransferDetails(invoice));
+  const named = accounts.filter((account): account is BankTransferDetails => account !== null);
+  if (named.length === 0) return 'none';
+  const ibans = new Set(named.map((account) => account.iban.replace(/\s+/g, '').toUpperCase()));
+  if (named.length < accounts.length || ibans.size > 1) return 'different';
+  return named[0]!;
 }
 
 /** IBAN in groups of four, as it is printed and read aloud. */

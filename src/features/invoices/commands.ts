@@ -1,6 +1,6 @@
 // The invoices page's query string: a status filter, a search and the cursor of the page to show.
 import { z } from 'zod';
-import { ReturnFromCheckoutQuery } from './payments/commands.ts';
+import { flagField, ReportTransferCommand, ReturnFromCheckoutQuery } from './payments/commands.ts';
 import { amountSearchOf, cursorField, type Locale, searchField } from '../../core/index.ts';
 import type { InvoiceListFilter } from './port.ts';
 
@@ -31,15 +31,23 @@ export type InvoiceListInput = z.infer<typeof InvoiceListQuery>;
 const MAX_INVOICES_TOGETHER = 25;
 
 /** The invoices chosen on the list to pay at once: one id or several (a checkbox each), none twice. */
-export const PaySeveralCommand = z.object({
-  invoice: z
-    .union([z.string(), z.array(z.string())], { error: 'payments:several.errors.noneChosen' })
-    .transform((value) => [...new Set(Array.isArray(value) ? value : [value])])
-    .pipe(
-      z
-        .array(z.string().min(1).max(64, 'payments:several.errors.notFound'))
-        .min(1, 'payments:several.errors.noneChosen')
-        .max(MAX_INVOICES_TOGETHER, 'payments:several.errors.tooMany'),
-    ),
-});
+export const ChosenInvoices = z
+  .union([z.string(), z.array(z.string())], { error: 'payments:several.errors.noneChosen' })
+  .transform((value) => [...new Set(Array.isArray(value) ? value : [value])])
+  .pipe(
+    z
+      .array(z.string().min(1).max(64, 'payments:several.errors.notFound'))
+      .min(1, 'payments:several.errors.noneChosen')
+      .max(MAX_INVOICES_TOGETHER, 'payments:several.errors.tooMany'),
+  );
+
+export const PaySeveralCommand = z.object({ invoice: ChosenInvoices });
 export type PaySeveralInput = z.infer<typeof PaySeveralCommand>;
+
+/** The page that pays the chosen invoices by one bank transfer: which ones, and a report just made. */
+export const SeveralTransferQuery = z.object({ invoice: ChosenInvoices, reported: flagField });
+export type SeveralTransferInput = z.infer<typeof SeveralTransferQuery>;
+
+/** "I have paid" for the invoices one transfer paid, with the payer's own reference if they give one. */
+export const ReportSeveralTransferCommand = z.object({ invoice: ChosenInvoices, ...ReportTransferCommand.shape });
+export type ReportSeveralTransferInput = z.infer<typeof ReportSeveralTransferCommand>;

@@ -39,7 +39,9 @@ import { addComment, loadThread, type CommentSubject, type ThreadView } from '..
 import { markRecordThreadRead } from '../messages/index.ts';
 import { bankTransferDetails } from './bank-transfer.ts';
 import { INVOICE_STATUS_FILTERS, invoiceListFilter, type InvoiceListInput, InvoiceListQuery, type PaySeveralInput } from './commands.ts';
+import { severalTransferRefusal } from './payments/bank-transfer-view.ts';
 import { presentPayOutcome, presentSeveralOutcome } from './payments/presenters.ts';
+import { severalTransferHref } from './payments/several-transfer-handlers.ts';
 import type { PaymentMethodsService } from './payment-methods/service.ts';
 import { payingClientOf, type PaymentService } from './payments/service.ts';
 import { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow, presentNextInvoice, type InvoiceDetailView } from './presenters.ts';
@@ -141,8 +143,9 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
   }
 
   /**
-   * The list, with the form to pay several invoices at once where the person may pay online and
-   * the host records payments; `form` is a refused pay-several form's choice and message.
+   * The list, with the form to pay several invoices at once, online where the person may pay
+   * online and the host records payments, by one bank transfer where the host names its account
+   * on invoices; `form` is a refused pay-several form's choice and message.
    */
   async function showList(
     req: Request,
@@ -154,6 +157,10 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
     const { workspace, base, i18n, settings } = portalContext(res);
     const { user } = signedInClient(res);
     const paySeveral = deps.payments && invoices.recordPayment && canClient(settings, 'pay_online');
+    // One bank transfer for several: where the host names its account on invoices (one read
+    // per chosen invoice on the next page tells whether they share it), as the pay button of
+    // one invoice stands on its bank details.
+    const transferSeveral = deps.payments !== null && invoices.bankAccounts === true;
     // The next invoice of the company's recurring ones, under the heading of the list's first,
     // unfiltered page only: one read of the host, none on a filtered list or a later page.
     const firstPage = query.status === 'all' && !query.q && !query.after;
@@ -183,7 +190,10 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
         rows: page.items.map((invoice) => ({
           ...presentInvoiceRow(i18n, invoice, `${base}/invoices/${encodeURIComponent(invoice.id)}`, today),
           // Only an open invoice with something left to pay may be chosen.
-          choice: paySeveral && invoice.status === 'open' && invoice.balanceCents > 0 ? { checked: chosen.has(invoice.id) } : null,
+          choice:
+            (paySeveral || transferSeveral) && invoice.status === 'open' && invoice.balanceCents > 0
+              ? { checked: chosen.has(invoice.id) }
+              : null,
         })),
         status: query.status,
         statuses: ['all', ...INVOICE_STATUS_FILTERS].map((value) => ({
@@ -197,9 +207,15 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
         nextInvoice: presentNextInvoice(i18n, upcoming[0]),
         methodsHref: autopayOffered ? `${base}/payment-methods` : null,
         firstHref: query.after ? listHref(`${base}/invoices`, filter) : null,
-        paySeveral: paySeveral
-          ? { action: listHref(`${base}/invoices/pay`, { ...filter, after: query.after }), error: form.error ?? null }
-          : null,
+        paySeveral:
+          paySeveral || transferSeveral
+            ? {
+                action: listHref(`${base}/invoices/pay`, { ...filter, after: query.after }),
+                online: Boolean(paySeveral),
+                transferAction: transferSeveral ? listHref(`${base}/invoices/pay/transfer`, { ...filter, after: query.after }) : null,
+                error: form.error ?? null,
+              }
+            : null,
         // One invoice chosen on the list pays alone, and comes back here too: told as its pay page tells it.
         outcome: returned
           ? returned.shares.length > 1
@@ -248,6 +264,21 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
           : i18n.t(SEVERAL_ERRORS[result.error]);
       const status = result.error === 'provider_unavailable' ? 503 : result.error === 'payment_in_progress' ? 409 : 400;
       return showList(req, res, query, { chosen, error: message }, status);
+    },
+
+    /**
+     * The invoices chosen on the list, to pay by one bank transfer: on to the page that shows it
+     * (post/redirect/get, so the form's token stays out of the address), or the list again with
+     * why they cannot be paid so.
+     */
+    chooseTransfer: async (req: Request, res: Response) => {
+      const payments = deps.payments;
+      if (!payments) throw notFound();
+      const { base, i18n } = portalContext(res);
+      const { invoice: chosen } = req.body as PaySeveralInput;
+      const transfer = await payments.severalTransfer(payingClientOf(res), chosen);
+      if (!('error' in transfer)) return res.redirect(303, severalTransferHref(base, chosen));
+      return showList(req, res, listQueryOf(req), { chosen, error: severalTransferRefusal(i18n, transfer) }, 400);
     },
 
     invalidPaySeveral: (req: Request, res: Response, errors: FieldErrors) => {

@@ -14,7 +14,8 @@ import { isUnreadable, stripeKeyResolver } from './payments/stripe-keys.ts';
 import { workspacesChoosingProvider } from './payments/queries.ts';
 import { createStripeProvider } from './payments/stripe-provider.ts';
 import { createPaymentHandlers } from './payments/handlers.ts';
-import { paymentCallbackRoutes, paymentRoutes } from './payments/routes.ts';
+import { createSeveralTransferHandlers } from './payments/several-transfer-handlers.ts';
+import { paymentCallbackRoutes, paymentRoutes, severalTransferRoutes } from './payments/routes.ts';
 import { createPaymentService, type PaymentService } from './payments/service.ts';
 import { createPaymentMethodHandlers } from './payment-methods/handlers.ts';
 import { paymentMethodRoutes } from './payment-methods/routes.ts';
@@ -142,6 +143,7 @@ export function invoicesFeature(
             }),
           ),
           paymentRoutes(paymentHandlers),
+          severalTransferRoutes(createSeveralTransferHandlers({ payments })),
           paymentMethodRoutes(
             createPaymentMethodHandlers({ methods, invoices: adapter.invoices, payments, demo, config: core.config, now }),
           ),

@@ -140,6 +140,12 @@ export interface InvoicesPort {
   list(workspaceId: HostId, clientId: HostId, filter: InvoiceListFilter, page: PageRequest): Promise<Page<InvoiceSummary>>;
   find(workspaceId: HostId, clientId: HostId, id: HostId): Promise<InvoiceDetail | null>;
   /**
+   * Optional: true where the host names the account to pay into on its invoices
+   * (InvoiceDetail.bank). The invoice list then offers paying several by one bank transfer; an
+   * invoice's own pay page asks its bank details instead.
+   */
+  readonly bankAccounts?: boolean;
+  /**
    * Records a payment against an open invoice, turning it paid when the balance reaches zero.
    * Answers null (and records nothing) for an invoice that is not open or an amount over the balance.
    * Optional: a host that cannot record one is not paid online through the portal (no pay button).

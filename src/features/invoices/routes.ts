@@ -11,6 +11,8 @@ export function invoiceRoutes(h: InvoiceHandlers): Router {
   router.get('/invoices', allow.section('invoices'), validateQuery(InvoiceListQuery), h.list);
   // Several invoices chosen on the list, paid in one checkout: as paying one online, the payments permission.
   router.post('/invoices/pay', allow.company('payments'), validateBody(PaySeveralCommand, h.invalidPaySeveral), h.paySeveral);
+  // The same choice paid by one bank transfer: on to its page, as reporting one transfer, for whoever sees invoices.
+  router.post('/invoices/pay/transfer', allow.company('invoices'), validateBody(PaySeveralCommand, h.invalidPaySeveral), h.chooseTransfer);
   // Before /invoices/:id.pdf, which would otherwise take "statement" for an invoice id.
   router.get('/invoices/statement.pdf', allow.section('invoices'), h.statement);
   router.get('/invoices/:id.pdf', allow.section('invoices'), h.pdf);

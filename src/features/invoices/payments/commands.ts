@@ -45,7 +45,7 @@ export const PaymentIdParam = z.uuid();
 export const InvoiceIdParam = z.string().min(1).max(64);
 
 /** A query flag: on only as '1'; anything else (absent, repeated, other text) is off. */
-const flag = z
+export const flagField = z
   .unknown()
   .optional()
   .transform((value) => value === '1');
@@ -59,8 +59,8 @@ export const ReturnFromCheckoutQuery = {
     .unknown()
     .optional()
     .transform((value) => (typeof value === 'string' && z.uuid().safeParse(value).success ? value : null)),
-  cancelled: flag,
+  cancelled: flagField,
 };
 
 /** The pay page's query: a transfer just reported, or back from a provider's checkout. */
-export const PayPageQuery = z.object({ reported: flag, ...ReturnFromCheckoutQuery });
+export const PayPageQuery = z.object({ reported: flagField, ...ReturnFromCheckoutQuery });

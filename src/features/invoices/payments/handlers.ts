@@ -216,7 +216,8 @@ function stringValues(body: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(source).filter(([, value]) => typeof value === 'string')) as Record<string, string>;
 }
 
-function translateErrors(t: (key: string) => string, errors: FieldErrors): FieldErrors {
+/** The payment forms' own messages are keys (payments:…); the core's come translated. */
+export function translateErrors(t: (key: string) => string, errors: FieldErrors): FieldErrors {
   return Object.fromEntries(
     Object.entries(errors).map(([field, message]) => [field, message.startsWith('payments:') ? t(message) : message]),
   );

@@ -3,9 +3,11 @@
 // providers' callbacks are in callbackRoutes, mounted before the session: a provider has no
 // session and no CSRF token.
 import { Router } from 'express';
-import { allow, validateBody } from '../../../core/index.ts';
+import { allow, validateBody, validateQuery } from '../../../core/index.ts';
+import { ReportSeveralTransferCommand, SeveralTransferQuery } from '../commands.ts';
 import { DemoCheckoutCommand, PayCommand, ReportTransferCommand } from './commands.ts';
 import type { PaymentHandlers } from './handlers.ts';
+import type { SeveralTransferHandlers } from './several-transfer-handlers.ts';
 
 export function paymentRoutes(h: PaymentHandlers): Router {
   const router = Router({ mergeParams: true });
@@ -26,6 +28,22 @@ export function paymentRoutes(h: PaymentHandlers): Router {
     router.get('/payments/demo/:paymentId', allow.payment, h.demoCheckout);
     router.post('/payments/demo/:paymentId', allow.company('payments'), validateBody(DemoCheckoutCommand), h.demoConfirm);
   }
+  return router;
+}
+
+/**
+ * Several invoices paid by one bank transfer (chosen on the list, whose form posts to
+ * /invoices/pay/transfer): the page, wherever invoices are shown, and the report, as for one.
+ */
+export function severalTransferRoutes(h: SeveralTransferHandlers): Router {
+  const router = Router({ mergeParams: true });
+  router.get('/invoices/pay/transfer', allow.section('invoices'), validateQuery(SeveralTransferQuery), h.page);
+  router.post(
+    '/invoices/pay/transfer/report',
+    allow.company('invoices'),
+    validateBody(ReportSeveralTransferCommand, h.invalidReport),
+    h.report,
+  );
   return router;
 }
 

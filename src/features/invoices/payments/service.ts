@@ -21,7 +21,9 @@
 //             for other shares the open one is closed at the provider first. Starting is
 //             serialised per invoice (an advisory lock), so two clicks at once open one.
 //   transfer: the client reports having paid by bank transfer → `invoice.payment_reported` only;
-//             the invoice stays as it is until staff record the money in the CRM.
+//             the invoice stays as it is until staff record the money in the CRM. Several open
+//             invoices chosen on the list may be paid by one transfer (one account, one currency,
+//             their numbers as the reference): reported once, as one event naming them all.
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import type { Knex } from 'knex';
@@ -40,7 +42,7 @@ import {
 } from '../../../core/index.ts';
 import type { InvoiceDetail, InvoicePayment, InvoicesPort, NewPayment } from '../port.ts';
 import { hasWayToPay } from './availability.ts';
-import { bankTransferDetails } from '../bank-transfer.ts';
+import { bankTransferDetails, type BankTransferDetails, commonTransferAccount, severalTransferReference } from '../bank-transfer.ts';
 import {
   checkoutAwaitingMoney,
   claimCallback,
@@ -203,6 +205,22 @@ async function recordEach(
   return answers;
 }
 
+/** Several open invoices paid by one bank transfer: where to, how much, quoting what. */
+export interface SeveralTransfer {
+  invoices: InvoiceDetail[];
+  totalCents: number;
+  currency: string;
+  /** The host's one account on all of them; null where only the admin's instructions say where. */
+  account: BankTransferDetails | null;
+  instructions: string | null;
+  /** Their numbers, space-separated: what the payer quotes. */
+  reference: string;
+}
+
+export type SeveralTransferRefusal =
+  | { error: 'not_payable'; number: string | null }
+  | { error: 'mixed_currencies' | 'different_accounts' | 'no_account' | 'reference_too_long' };
+
 export function createPaymentService(deps: PaymentServiceDeps) {
   const { db, adapter, now } = deps;
   const byId = new Map(deps.providers.map((provider) => [provider.id, provider]));
@@ -230,6 +248,50 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   }
 
   const payable = (invoice: InvoiceDetail) => invoice.status === 'open' && invoice.balanceCents > 0;
+
+  /** The client's open invoices, read one after another; the first that cannot be paid ends the reading. */
+  async function payableInvoices(
+    port: InvoicesPort,
+    client: PayingClient,
+    invoiceIds: readonly string[],
+  ): Promise<InvoiceDetail[] | { error: 'not_payable'; number: string | null }> {
+    // Not all at once: up to 25 reads in parallel would hold as many of the pool's connections
+    // for one request.
+    const chosen: InvoiceDetail[] = [];
+    for (const id of invoiceIds) {
+      const invoice = await port.find(client.workspaceId, client.clientId, id);
+      if (!invoice) return { error: 'not_payable', number: null };
+      if (!payable(invoice)) return { error: 'not_payable', number: invoice.number };
+      chosen.push(invoice);
+    }
+    return chosen;
+  }
+
+  /** Several invoices as one bank transfer, or why they cannot be paid by one. */
+  async function severalTransfer(client: PayingClient, invoiceIds: readonly string[]): Promise<SeveralTransfer | SeveralTransferRefusal> {
+    const port = invoices();
+    if (!port) return { error: 'not_payable', number: null };
+    const [chosen, settings] = await Promise.all([payableInvoices(port, client, invoiceIds), findPaymentSettings(db, client.workspaceId)]);
+    if ('error' in chosen) return chosen;
+    // Oldest first, whatever order they were ticked in: the same invoices always make the same
+    // reference, and it reads as the agency's books do.
+    chosen.sort((a, b) => a.issueDate.localeCompare(b.issueDate) || a.number.localeCompare(b.number, 'en', { numeric: true }));
+    const currencies = new Set(chosen.map((invoice) => invoice.currency.toUpperCase()));
+    if (currencies.size > 1) return { error: 'mixed_currencies' };
+    const account = commonTransferAccount(chosen);
+    if (account === 'different') return { error: 'different_accounts' };
+    if (account === 'none' && settings.bankTransferInstructions === null) return { error: 'no_account' };
+    const reference = severalTransferReference(chosen.map((invoice) => invoice.number));
+    if (reference === null) return { error: 'reference_too_long' };
+    return {
+      invoices: chosen,
+      totalCents: chosen.reduce((sum, invoice) => sum + invoice.balanceCents, 0),
+      currency: chosen[0]!.currency,
+      account: account === 'none' ? null : account,
+      instructions: settings.bankTransferInstructions,
+      reference,
+    };
+  }
 
   /** The page of a checkout another click is opening; after a few seconds without one, in progress. */
   async function waitForCheckout(
@@ -600,15 +662,8 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       const port = invoices();
       if (!port?.recordPayment) return { error: 'no_provider' };
       const settings = await findPaymentSettings(db, client.workspaceId);
-      // One after another, not all at once: up to 25 reads in parallel would hold as many of the
-      // pool's connections for one request; the first that cannot be paid ends the reading.
-      const invoicesChosen: InvoiceDetail[] = [];
-      for (const id of invoiceIds) {
-        const invoice = await port.find(client.workspaceId, client.clientId, id);
-        if (!invoice) return { error: 'not_payable', number: null };
-        if (!payable(invoice)) return { error: 'not_payable', number: invoice.number };
-        invoicesChosen.push(invoice);
-      }
+      const invoicesChosen = await payableInvoices(port, client, invoiceIds);
+      if ('error' in invoicesChosen) return invoicesChosen;
       if (new Set(invoicesChosen.map((invoice) => invoice.currency)).size > 1) return { error: 'mixed_currencies' };
       const provider = hasWayToPay(settings, registered) ? (byId.get(settings.onlineProvider) ?? null) : null;
       if (!provider) return { error: 'no_provider' };
@@ -747,6 +802,43 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           invoiceNumber: found.invoice.number,
           balanceCents: found.invoice.balanceCents,
           currency: found.invoice.currency,
+          reference: input.reference,
+        },
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+      });
+      deps.afterActivity?.();
+      return 'reported';
+    },
+
+    /** Several open invoices of the client as one bank transfer (the page that shows it), or why not. */
+    severalTransfer,
+
+    /**
+     * The client says they paid several invoices by one transfer: one `invoice.payment_reported`
+     * naming them all (one transfer, one notification), with the total and the reference they
+     * quoted. Nothing changes on the invoices until staff record the money in the CRM.
+     */
+    async reportSeveralTransfer(
+      client: PayingClient,
+      invoiceIds: readonly string[],
+      input: { reference: string | null },
+      meta: RequestMeta,
+    ): Promise<'reported' | SeveralTransferRefusal> {
+      const transfer = await severalTransfer(client, invoiceIds);
+      if ('error' in transfer) return transfer;
+      await insertActivity(db, {
+        workspaceId: client.workspaceId,
+        event: 'invoice.payment_reported',
+        clientUserId: client.clientUserId,
+        clientId: client.clientId,
+        email: client.email,
+        details: {
+          invoiceIds: transfer.invoices.map((invoice) => invoice.id),
+          // What the agency's notification names: every invoice the transfer covers.
+          invoiceNumber: transfer.reference,
+          balanceCents: transfer.totalCents,
+          currency: transfer.currency,
           reference: input.reference,
         },
         ip: meta.ip,

@@ -4,7 +4,9 @@
 // and comes back through the checkout's link to the list, which says how it went and shows both
 // paid. Each checkbox is named by its invoice, shows where focus is, and is a 24 px target. The list with checkboxes,
 // with the error of a form sent with nothing chosen, the checkout of several and the list with
-// the outcome have no axe violations and nothing wider than the screen.
+// the outcome have no axe violations and nothing wider than the screen. The same choice paid by
+// one bank transfer, by keyboard: its page (invoices, total, one reference naming both, the code to
+// scan) and the page after "I have paid", each without axe violations or overflow.
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { openInvoiceOf } from '../../../../test/route-matrix/payments.routes.ts';
@@ -18,7 +20,8 @@ import {
 import { startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 import { createInvoice } from '../../../../plugins/reference-crm/queries/invoices.ts';
 
-const SUBMIT = '.pay-several button[type=submit]';
+const SUBMIT = '.pay-several button[type=submit]:not([formaction])';
+const TRANSFER = '#pay-several-transfer-button';
 
 describe('paying several invoices at once in Chromium', function () {
   this.timeout(180_000);
@@ -45,12 +48,12 @@ describe('paying several invoices at once in Chromium', function () {
   });
 
   /** A new open invoice of Maria's company: its id and number. */
-  async function openInvoice(cents: number): Promise<{ id: string; number: string }> {
+  async function openInvoice(cents: number, currency = 'USD'): Promise<{ id: string; number: string }> {
     const created = await createInvoice(h.crm.db, {
       workspaceId: Number(scope.workspaceId),
       clientId: Number(scope.clientId),
       status: 'sent',
-      currency: 'USD',
+      currency,
       issueDate: '2026-11-20',
       dueDate: '2026-12-20',
       notes: '',
@@ -141,6 +144,35 @@ describe('paying several invoices at once in Chromium', function () {
         expect(stored?.status, `${invoice.number} in the CRM`).to.equal('paid');
       }
       await expectAccessible(page, `invoice list with the outcome at ${width} px`);
+    });
+
+    it(`chooses two open invoices by keyboard and pays them by one bank transfer at ${width} px`, async function () {
+      const first = await openInvoice(30_000, 'EUR');
+      const second = await openInvoice(12_000, 'EUR');
+      const { page } = await invoiceList(width);
+      for (const invoice of [first, second]) {
+        await tabTo(page, `#pay-${invoice.id}`);
+        await page.keyboard.press('Space');
+      }
+      await tabTo(page, TRANSFER);
+      await Promise.all([page.waitForURL(/\/invoices\/pay\/transfer\?invoice=/), page.keyboard.press('Enter')]);
+
+      // The invoices, their total, one reference naming both, and the code to scan.
+      expect(await page.locator('#several-transfer-invoices tbody tr').count()).to.equal(2);
+      const reference = `${first.number} ${second.number}`;
+      expect(await page.textContent('.bank-transfer'))
+        .to.contain('€420.00')
+        .and.contain(reference);
+      expect(await page.locator('img[data-epc-qr]').count()).to.equal(1);
+      await expectAccessible(page, `several invoices by one bank transfer at ${width} px`);
+
+      // "I have paid", by keyboard: the page again, saying the agency was told.
+      await tabTo(page, '#transfer-reference');
+      await page.keyboard.type('TRF-BROWSER');
+      await tabTo(page, '.bank-transfer button[type=submit]');
+      await Promise.all([page.waitForURL(/reported=1$/), page.keyboard.press('Enter')]);
+      expect(await page.textContent('#several-transfer-reported')).to.contain('The 2 invoices show as paid once they have received it.');
+      await expectAccessible(page, `several invoices reported paid by transfer at ${width} px`);
     });
   }
 });
