@@ -48,16 +48,20 @@ import { recordAgendaEvent } from './queries/agenda.ts';
 import { stripeModuleSettings } from './queries/constants.ts';
 import { parseId, toHostId } from './ids.ts';
 import { currencyOrDefault, toCents } from './money.ts';
-import { fullName, phoneForColumn, splitName } from './names.ts';
+import { dolibarrFullName, fullName, newContactNames, phoneForColumn, splitName } from './names.ts';
 import { dolibarrNews } from './news.ts';
 import { findClientCompaniesByIds, findClientCompany, listClientCompanies, type CompanyRow } from './queries/companies.ts';
 import { presentLetterhead } from './letterhead.ts';
 import { findLetterhead } from './queries/letterhead.ts';
-import { entityCompanyName, entityCurrency } from './queries/constants.ts';
+import { entityCompanyName, entityCurrency, newContactSettings } from './queries/constants.ts';
 import {
+  findCompanyForNewContact,
   findContact,
   findContactsByEmail,
+  insertContact,
+  insertContactExtraFields,
   listContacts,
+  newContactExtraFields,
   updateContactEmail,
   updateContactProfile,
   type ContactRow,
@@ -134,6 +138,8 @@ export interface DolibarrAdapterOptions {
 }
 
 const MAX_EMAIL = 320;
+/** llx_socpeople.email is a varchar(255): a longer email cannot be a new contact's. */
+const CONTACT_EMAIL_COLUMN = 255;
 const SLUG = /^[a-z0-9][a-z0-9-]{0,59}$/;
 
 function lookupEmail(email: unknown): string | null {
@@ -307,6 +313,51 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
           if (!current) return null;
           if (!(await updateContactEmail(trx, { entity: e, contactId: rowid, email: wanted, userId: actingUser }))) return null;
           await recordContactModified(trx, e, current, write?.ip ?? null);
+          const row = await findContact(trx, { entity: e, contactId: rowid });
+          return row ? presentContact(row) : null;
+        };
+        return write?.trx ? work(write.trx) : db.transaction(work);
+      },
+      // As the third party's "New contact" card adds one with the name and email typed in
+      // (queries/contacts.ts insertContact), with the CONTACT_CREATE agenda event Contact::create's
+      // trigger leaves, and the extra fields row where the agency defined contact extra fields.
+      // Null, writing nothing, where Dolibarr's card would refuse the form: a required extra field
+      // with no default, or an email longer than its column.
+      async create(id, clientId, contact, write) {
+        const e = entityOf(id);
+        const companyId = parseId(clientId);
+        const email = lookupEmail(contact.email);
+        const name = typeof contact.name === 'string' ? contact.name.trim() : '';
+        if (e === null || companyId === null || email === null || email.length > CONTACT_EMAIL_COLUMN || !name) return null;
+        const work = async (trx: Knex.Transaction) => {
+          const company = await findCompanyForNewContact(trx, { entity: e, companyId });
+          if (!company) return null;
+          const extraFields = await newContactExtraFields(trx, { entity: e });
+          if (extraFields.required.length > 0) return null;
+          const settings = await newContactSettings(trx, { entity: e });
+          const { firstname, lastname } = newContactNames(name, settings.names);
+          const rowid = await insertContact(trx, {
+            entity: e,
+            companyId,
+            firstname,
+            lastname,
+            email,
+            countryId: company.fk_pays ?? settings.agencyCountryId,
+            userId: actingUser,
+          });
+          if (extraFields.row) await insertContactExtraFields(trx, { contactId: rowid });
+          await recordAgendaEvent(trx, {
+            entity: e,
+            trigger: 'CONTACT_CREATE',
+            elementId: rowid,
+            ref: dolibarrFullName(firstname, lastname, settings.names),
+            contactId: rowid,
+            companyId,
+            projectId: null,
+            userId: actingUser,
+            at: null,
+            ip: write?.ip ?? null,
+          });
           const row = await findContact(trx, { entity: e, contactId: rowid });
           return row ? presentContact(row) : null;
         };

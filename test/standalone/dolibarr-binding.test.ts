@@ -1,8 +1,10 @@
 // Covers the Dolibarr binding's parts that need no database: its settings (each mistake named in
-// one sentence), the links to Dolibarr's card pages, and PHP's bcrypt hashes checked as PHP does.
+// one sentence), the links to Dolibarr's card pages, PHP's bcrypt hashes checked as PHP does, and
+// a new contact's names cased as PHP's mb_convert_case cases them.
 import { expect } from 'chai';
 import bcrypt from 'bcryptjs';
 import knex from 'knex';
+import { dolibarrFullName, newContactNames, phpTitleCase } from '../../plugins/dolibarr/names.ts';
 import { phpPasswordChecker } from '../../plugins/dolibarr/php-password.ts';
 import { dolibarrStandalone, readDolibarrSettings } from '../../plugins/dolibarr/standalone.ts';
 import { StandaloneSetupError } from '../../plugins/standalone/binding.ts';
@@ -83,5 +85,33 @@ describe('the Dolibarr standalone binding', function () {
     // No bcrypt hash stored, or the cost unreadable: PHP's default.
     expect(await phpPasswordChecker(async () => null).decoyCost()).to.equal(10);
     expect(await phpPasswordChecker(() => Promise.reject(new Error('down'))).decoyCost()).to.equal(10);
+  });
+
+  it("splits and cases a new contact's name as Dolibarr's card and Contact::create would", function () {
+    // Each right-hand side is what PHP 8.2 printed for mb_convert_case(mb_strtolower($s), MB_CASE_TITLE, 'UTF-8').
+    const php: Array<[string, string]> = [
+      ["jean-pierre o’brien o'neil mcdonald 3d élodie x.y", "Jean-Pierre O’brien O'neil Mcdonald 3D Élodie X.y"],
+      ['ÉLODIE DE LA FONTAINE', 'Élodie De La Fontaine'],
+      ['anne_marie', 'Anne_Marie'],
+      ['a1b', 'A1B'],
+      ['straße ǆemal', 'Straße ǅemal'],
+      ['zoë àb-çd (eé) "quoted" a–b a/b a·b', 'Zoë Àb-Çd (Eé) "Quoted" A–B A/B A·b'],
+    ];
+    for (const [given, cased] of php) expect(phpTitleCase(given)).to.equal(cased);
+
+    const none = { privateToUpper: false, firstToUpper: false, allToUpper: false, lastnameFirst: false };
+    expect(newContactNames('  Nina   Weber ', none)).to.deep.equal({ firstname: 'Nina', lastname: 'Weber' });
+    expect(newContactNames('Jean de La Fontaine', none)).to.deep.equal({ firstname: 'Jean de La', lastname: 'Fontaine' });
+    expect(newContactNames('Cher', none)).to.deep.equal({ firstname: '', lastname: 'Cher' });
+    expect(newContactNames(`Ann ${'x'.repeat(60)}`, none).lastname).to.have.length(50);
+    // setUpperOrLowerCase's order: the private-person rule, then first letters, then all upper.
+    expect(newContactNames('nina weber', { ...none, privateToUpper: true })).to.deep.equal({ firstname: 'Nina', lastname: 'WEBER' });
+    expect(newContactNames('cher', { ...none, privateToUpper: true })).to.deep.equal({ firstname: '', lastname: 'Cher' });
+    expect(newContactNames('NINA WEBER', { ...none, firstToUpper: true })).to.deep.equal({ firstname: 'Nina', lastname: 'Weber' });
+    expect(newContactNames('nina weber', { ...none, allToUpper: true })).to.deep.equal({ firstname: 'nina', lastname: 'WEBER' });
+
+    expect(dolibarrFullName('Nina', 'Weber', none)).to.equal('Nina Weber');
+    expect(dolibarrFullName('Nina', 'Weber', { lastnameFirst: true })).to.equal('Weber Nina');
+    expect(dolibarrFullName('', 'Cher', { lastnameFirst: true })).to.equal('Cher');
   });
 });

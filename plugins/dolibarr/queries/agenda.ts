@@ -1,6 +1,6 @@
 // The agenda event Dolibarr's agenda trigger writes when a proposal is created, signed or refused,
-// an invoice paid, a ticket opened or closed, or a third party's or contact's details changed
-// (Societe::update, Contact::update), where the entity's agenda setup asks for one
+// an invoice paid, a ticket opened or closed, a contact added (Contact::create), or a third party's
+// or contact's details changed (Societe::update, Contact::update), where the entity's agenda setup asks for one
 // (htdocs/core/triggers/interface_50_modAgenda_ActionsAuto.class.php, runTrigger), written as
 // ActionComm::create writes it (htdocs/comm/action/class/actioncomm.class.php): the llx_actioncomm
 // row, its ref set to its id afterwards, and the owner's llx_actioncomm_resources row. Dolibarr's
@@ -18,12 +18,13 @@ type AgendaTrigger =
   | 'TICKET_CREATE'
   | 'TICKET_CLOSE'
   | 'COMPANY_MODIFY'
+  | 'CONTACT_CREATE'
   | 'CONTACT_MODIFY';
 
 // The trigger's label and note, $langs->transnoentities(key, ref) of htdocs/langs/en_US/agenda.lang
 // (InvoicePaidInDolibarr, PropalClosedSignedInDolibarr, PropalClosedRefusedInDolibarr,
 // TICKET_CREATEInDolibarr, TICKET_CLOSEInDolibarr, COMPANY_MODIFYInDolibarr with the third
-// party's name). CONTACT_MODIFY's branch passes $object->name, which a fetched Contact does not
+// party's name, CONTACT_CREATEInDolibarr with the contact's getFullName()). CONTACT_MODIFY's branch passes $object->name, which a fetched Contact does not
 // have, so Dolibarr 23 writes "Contact  modified" (two spaces) and names the contact by fk_contact
 // only. PROPAL_CREATE has no branch of its own in runTrigger: its generic branch asks for
 // PROPAL_CREATEInDolibarr, then for the last word's CREATEInDolibarr, with the ref; en_US
@@ -37,6 +38,7 @@ const TEXT: Record<AgendaTrigger, (ref: string) => string> = {
   TICKET_CREATE: (ref) => `Ticket ${ref} created`,
   TICKET_CLOSE: (ref) => `Ticket ${ref} closed`,
   COMPANY_MODIFY: (name) => `Third party ${name} modified`,
+  CONTACT_CREATE: (name) => `Contact ${name} created`,
   CONTACT_MODIFY: () => 'Contact  modified',
 };
 
@@ -53,13 +55,14 @@ const ELEMENT_TYPE: Record<AgendaTrigger, string | null> = {
   TICKET_CREATE: 'ticket',
   TICKET_CLOSE: 'ticket',
   COMPANY_MODIFY: null,
+  CONTACT_CREATE: null,
   CONTACT_MODIFY: null,
 };
 
 export interface AgendaEventArgs {
   entity: number;
   trigger: AgendaTrigger;
-  /** The proposal's, invoice's, ticket's, third party's or contact's rowid, and its ref (a third party's name). */
+  /** The proposal's, invoice's, ticket's, third party's or contact's rowid, and its ref (a third party's or new contact's name). */
   elementId: number;
   ref: string;
   /**

@@ -4,6 +4,7 @@
 // dolEncrypt in core/lib/security.lib.php); they read back in clear only with the instance's key
 // ($dolibarr_main_instance_unique_id in conf.php).
 import { createDecipheriv } from 'node:crypto';
+import type { NameSettings } from '../names.ts';
 import type { Db } from './db.ts';
 
 async function constant(db: Db, entity: number, name: string): Promise<string | null> {
@@ -248,4 +249,33 @@ export async function proposalDefaults(db: Db, args: { entity: number }): Promis
   const c = await constants(db, args.entity, ['PROPALE_VALIDITY_DURATION', 'PROPALE_ADDON_PDF']);
   const days = int(c.PROPALE_VALIDITY_DURATION);
   return { validityDays: days > 0 ? days : 15, modelPdf: c.PROPALE_ADDON_PDF?.trim() || null };
+}
+
+/**
+ * What Contact::create and the "New contact" card read of the setup, in one read: the name
+ * settings (names.ts NameSettings) and the agency's own country (Setup > Company,
+ * MAIN_INFO_SOCIETE_COUNTRY 'rowid:code:label', $mysoc->country_id), which the card preselects
+ * for a third party that has none; null where unset.
+ */
+export async function newContactSettings(
+  db: Db,
+  args: { entity: number },
+): Promise<{ names: NameSettings; agencyCountryId: number | null }> {
+  const c = await constants(db, args.entity, [
+    'MAIN_TE_PRIVATE_FIRST_AND_LASTNAME_TO_UPPER',
+    'MAIN_FIRST_TO_UPPER',
+    'MAIN_ALL_TO_UPPER',
+    'MAIN_FIRSTNAME_NAME_POSITION',
+    'MAIN_INFO_SOCIETE_COUNTRY',
+  ] as const);
+  const country = int(c.MAIN_INFO_SOCIETE_COUNTRY?.split(':')[0] ?? null);
+  return {
+    names: {
+      privateToUpper: on(c.MAIN_TE_PRIVATE_FIRST_AND_LASTNAME_TO_UPPER),
+      firstToUpper: on(c.MAIN_FIRST_TO_UPPER),
+      allToUpper: on(c.MAIN_ALL_TO_UPPER),
+      lastnameFirst: on(c.MAIN_FIRSTNAME_NAME_POSITION),
+    },
+    agencyCountryId: country > 0 ? country : null,
+  };
 }

@@ -104,3 +104,134 @@ export async function updateContactEmail(
     .update({ email: args.email.trim(), ...rewrittenByUpdate(db, args.userId) });
   return updated > 0;
 }
+
+/**
+ * The client company a new contact is added to, with the country the "New contact" card
+ * preselects from it (contact/card.php: the third party's, else the agency's; fk_pays 0 is none).
+ * Null when not a client company of the entity in activity.
+ */
+export async function findCompanyForNewContact(
+  db: Db,
+  args: { entity: number; companyId: number },
+): Promise<{ rowid: number; fk_pays: number | null } | null> {
+  const row = await db('llx_societe')
+    .where({ entity: args.entity, rowid: args.companyId, status: COMPANY_ACTIVE })
+    .whereIn('client', CLIENT_CODES)
+    .first<{ rowid: number; fk_pays: number | null } | undefined>('rowid', db.raw('nullif(fk_pays, 0) as fk_pays'));
+  return row ?? null;
+}
+
+export interface NewContact {
+  entity: number;
+  companyId: number;
+  firstname: string;
+  lastname: string;
+  email: string;
+  countryId: number | null;
+  userId: number | null;
+}
+
+/**
+ * A contact as the third party's "New contact" card leaves it with only the names and the email
+ * typed in (contact/card.php action 'add', then Contact::create: its INSERT, then update() and
+ * update_perso() over the same row, the triggers aside): every text input the form posts empty
+ * ('', not NULL: civility, name_alias, address, zip, town, poste, the phones, fax, the notes, and
+ * fk_prospectlevel, which update() quotes), ref_ext, photo, birthday, state and default language
+ * NULL, socialnetworks '[]' (json_encode of none), public (priv 0), enabled (statut 1, the card's
+ * default), the email lower-cased (setUpperOrLowerCase), created and last changed by the acting
+ * user. tms, no_email and the geo columns keep their defaults. Returns the rowid.
+ */
+export async function insertContact(db: Db, contact: NewContact): Promise<number> {
+  const [row] = await db('llx_socpeople')
+    .insert({
+      datec: db.fn.now(),
+      fk_soc: contact.companyId,
+      entity: contact.entity,
+      ref_ext: null,
+      name_alias: '',
+      civility: '',
+      lastname: contact.lastname,
+      firstname: contact.firstname,
+      address: '',
+      zip: '',
+      town: '',
+      fk_departement: null,
+      fk_pays: contact.countryId,
+      birthday: null,
+      poste: '',
+      phone: '',
+      phone_perso: '',
+      phone_mobile: '',
+      fax: '',
+      email: contact.email.trim().toLowerCase(),
+      socialnetworks: '[]',
+      photo: null,
+      priv: 0,
+      fk_prospectlevel: '',
+      fk_stcommcontact: 0,
+      fk_user_creat: contact.userId,
+      fk_user_modif: contact.userId,
+      note_private: '',
+      note_public: '',
+      default_lang: null,
+      canvas: null,
+      import_key: null,
+      statut: CONTACT_ENABLED,
+      ip: null,
+    })
+    .returning<Array<{ rowid: number }>>('rowid');
+  if (!row) throw new Error('dolibarr: insert into llx_socpeople returned no row');
+  return row.rowid;
+}
+
+interface ExtraFieldRow {
+  name: string;
+  type: string | null;
+  fieldrequired: number | null;
+  fielddefault: string | null;
+  enabled: string | null;
+  list: string | null;
+  perms: string | null;
+}
+
+/**
+ * Off for a new contact's form (ExtraFields::setOptionalsFromPost): a setting Dolibarr evaluates
+ * as PHP, here only where it is a plain number; an expression (a module's test) counts as on.
+ */
+const evaluatesOff = (value: string | null, off: number[]) =>
+  value !== null && (value.trim() === '' || (/^-?\d+$/.test(value.trim()) && off.includes(Math.abs(Number(value)))));
+
+/**
+ * The extra fields the agency defined for contacts (Setup > Modules > Third parties > Contacts
+ * extra attributes, llx_extrafields elementtype 'socpeople', of the entity or all entities) that
+ * the "New contact" card posts: not separators, enabled, shown on the form, permitted. `row`:
+ * whether Contact::create then writes a llx_socpeople_extrafields row (insertExtraFields writes one
+ * as soon as the form carries a field); `required`: the fields it refuses to leave empty that have
+ * no default to prefill the form with.
+ */
+export async function newContactExtraFields(db: Db, args: { entity: number }): Promise<{ row: boolean; required: string[] }> {
+  const fields = await db('llx_extrafields')
+    .where({ elementtype: 'socpeople' })
+    .whereIn('entity', [0, args.entity])
+    .select<ExtraFieldRow[]>('name', 'type', 'fieldrequired', 'fielddefault', 'enabled', 'list', 'perms');
+  const posted = fields.filter(
+    (field) =>
+      field.type !== 'separate' &&
+      !evaluatesOff(field.enabled, [0]) &&
+      !evaluatesOff(field.list, [0, 2, 5]) &&
+      !evaluatesOff(field.perms, [0]),
+  );
+  return {
+    row: posted.length > 0,
+    required: posted.filter((field) => field.fieldrequired && !field.fielddefault?.trim()).map((field) => field.name),
+  };
+}
+
+/**
+ * The new contact's extra fields row, as insertExtraFields writes it for a form left as it came:
+ * each field its default (the form's prefilled value, which addExtraField also made the column's
+ * default) or NULL.
+ */
+export async function insertContactExtraFields(db: Db, args: { contactId: number }): Promise<void> {
+  await db('llx_socpeople_extrafields').insert({ fk_object: args.contactId });
+}
