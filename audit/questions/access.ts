@@ -3,6 +3,7 @@ import { tablesCreatedFor } from '../plugin-plan.ts';
 import { PORTAL_WORDS } from '../recognition/vocabulary.ts';
 import type { Answer, Evidence, Status } from '../report-schema.ts';
 import { answer, concept, decisionFor, evidenceOf, routesEvidence, served, type AnswerContext } from './answer-context.ts';
+import { clientSignOnAnswer } from './client-sign-on.ts';
 
 export function accessAnswers(context: AnswerContext): Answer[] {
   const credentials = concept(context, 'clientCredentials');
@@ -144,7 +145,7 @@ export function accessAnswers(context: AnswerContext): Answer[] {
     ['clientLoginCodes'],
   );
 
-  return [a1Answer, a2Answer, a3Answer, a4a, a4b];
+  return [a1Answer, a2Answer, a3Answer, a4a, a4b, clientSignOnAnswer(context)];
 }
 
 function hostPortalTables(context: AnswerContext): Evidence[] {

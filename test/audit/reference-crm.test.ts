@@ -101,6 +101,7 @@ describe('audit: reference CRM', () => {
       'A3',
       'A4a',
       'A4b',
+      'A5',
       'B1',
       'B2',
       'B3',
