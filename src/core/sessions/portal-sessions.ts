@@ -184,6 +184,15 @@ class SessionStore {
     ]);
   }
 
+  /** Removes `key` from the row only while it still holds `json` there; true for the one statement that did. */
+  async take(sid: string, key: string, json: string): Promise<boolean> {
+    const result = await this.pool.query(
+      `update "${SESSION_TABLE}" set sess = (sess::jsonb - $2::text)::json where sid = $1 and sess::jsonb -> $2::text = $3::jsonb`,
+      [hashSessionId(sid), key, json],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
   async delete(sid: string): Promise<void> {
     await this.pool.query(`delete from "${SESSION_TABLE}" where sid = $1`, [hashSessionId(sid)]);
   }
@@ -262,6 +271,23 @@ function setCookieIfNew(req: Request, res: Response, state: SessionState): void 
 /** Writes the session now (before a redirect that the next request must find it on). */
 export async function saveSession(req: Request): Promise<void> {
   await persist(stateOf(req));
+}
+
+/**
+ * Takes a one-use value out of this request's session and out of its stored row at once: the row
+ * loses it only where it still holds it as this request read it, so of one browser's requests
+ * under way on several instances (each read the row before any wrote it) only one gets it; the
+ * others get undefined. A value this request set and has not stored is simply taken.
+ */
+export async function takeFromSession(req: Request, key: string): Promise<unknown> {
+  const state = stateOf(req);
+  const value = state.data[key];
+  if (value === undefined) return undefined;
+  delete state.data[key];
+  const stored = state.written.get(key);
+  if (!state.stored || stored === undefined) return value;
+  state.written.delete(key);
+  return (await state.store.take(state.sid, key, stored)) ? value : undefined;
 }
 
 /** A new id and empty data for this request's session; the old row, if any, is deleted. */

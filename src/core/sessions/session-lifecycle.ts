@@ -9,7 +9,7 @@ import type { Knex } from 'knex';
 import type { ClientUserRow } from '../client-users/queries.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import { cookiePathFor } from '../http/served-host.ts';
-import { destroySession, hashSessionId, regenerateSession, saveSession } from './portal-sessions.ts';
+import { destroySession, hashSessionId, regenerateSession, saveSession, takeFromSession } from './portal-sessions.ts';
 import { deleteOldestSessions } from './queries.ts';
 import { announceSessionsEnded } from './session-events.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -17,6 +17,7 @@ import {
   bringsSessionCookie,
   SESSION_COOKIE,
   sessionCsrfToken,
+  type PasskeyChallenge,
   type PendingSecondFactor,
   type PendingSingleSignOn,
 } from './session-data.ts';
@@ -45,6 +46,13 @@ export interface SessionLifecycle {
    * used: each answer is tried once. Another workspace's sign-on under way is left as it is.
    */
   takeSingleSignOn(req: Request, workspaceId: string): Promise<PendingSingleSignOn | null>;
+  /**
+   * The passkey ceremony's challenge this session holds, taken out of it for good: of the same
+   * answer posted at once to several instances (each read the session before any wrote it), only
+   * one gets the challenge. A synced passkey keeps no signature counter, so this is all that
+   * makes its assertion good for one sign-in.
+   */
+  takePasskeyChallenge(req: Request): Promise<PasskeyChallenge | null>;
 }
 
 type SignedOutListener = (ended: { workspaceId: string; clientUserId: string; sessionHash: string }) => Promise<void>;
@@ -104,6 +112,11 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
       if (Object.keys(waiting).length === 0) delete req.session.pendingSingleSignOns;
       await saveSession(req);
       return pending;
+    },
+    async takePasskeyChallenge(req) {
+      // A request without a session cookie has a session of its own, new and empty: nothing to take.
+      if (!req.session?.passkeyChallenge) return null;
+      return ((await takeFromSession(req, 'passkeyChallenge')) as PasskeyChallenge | undefined) ?? null;
     },
     async end(req) {
       const signedIn = req.session.portal;

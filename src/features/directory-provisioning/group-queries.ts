@@ -22,6 +22,18 @@ export async function findGroup(db: Db, workspaceId: string, clientId: string, i
   return (row as GroupRow | undefined) ?? null;
 }
 
+/**
+ * The company's group, locked until the transaction ends: the same change of one group sent at
+ * once is made in turn, each reading what the one before left (a deleted group is not found).
+ */
+export async function lockGroup(trx: Knex.Transaction, workspaceId: string, clientId: string, id: string): Promise<GroupRow | null> {
+  const row = await trx('portal_scim_groups')
+    .where({ workspace_id: workspaceId, client_id: clientId, id })
+    .forUpdate()
+    .first(GROUP_COLUMNS);
+  return (row as GroupRow | undefined) ?? null;
+}
+
 export async function listGroups(
   db: Db,
   workspaceId: string,
@@ -106,6 +118,15 @@ export async function removeMembers(db: Db, workspaceId: string, groupId: string
   const q = db('portal_scim_group_members').where({ workspace_id: workspaceId, group_id: groupId });
   if (clientUserIds !== 'all') q.whereIn('client_user_id', [...clientUserIds]);
   await q.delete();
+}
+
+/**
+ * Serialises, per company, giving its people the roles their groups map to, until the transaction
+ * ends: two at once (the agency's mapping saved from two tabs, a directory's group changes) would
+ * each read a role the other is changing, and change and log it twice.
+ */
+export async function lockCompanyRoles(trx: Knex.Transaction, workspaceId: string, clientId: string): Promise<void> {
+  await trx.raw('select pg_advisory_xact_lock(hashtext(?), hashtext(?))', [workspaceId, `scim-roles:${clientId}`]);
 }
 
 /** The roles the person's groups are mapped to, by the agency's mapping of their company. */

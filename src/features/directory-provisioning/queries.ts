@@ -167,6 +167,16 @@ export async function findPerson(db: Db, workspaceId: string, clientId: string, 
   return (row as ScimPersonRow | undefined) ?? null;
 }
 
+/**
+ * Locks the company's client user of this id until the transaction ends; false when there is none.
+ * A directory's change of one person waits here for the one before it, and then reads what it left
+ * (a replace already made is not logged again, a person already deleted is not found).
+ */
+export async function lockPerson(trx: Knex.Transaction, workspaceId: string, clientId: string, id: string): Promise<boolean> {
+  const row = await trx('client_users').where({ workspace_id: workspaceId, client_id: clientId, id }).forUpdate().first('id');
+  return row !== undefined;
+}
+
 /** One page of the company's people, by creation, with the count of all that match. */
 export async function listPeople(
   db: Db,

@@ -24,6 +24,8 @@ import {
   type GroupRow,
   insertGroup,
   listGroupRoles,
+  lockCompanyRoles,
+  lockGroup,
   mappedRolesOf,
   membersOfCompanyGroups,
   removeMembers,
@@ -54,6 +56,8 @@ export function createScimGroups(deps: { db: Knex; bus: EventBus; onError: (mess
     ids: readonly string[],
     actor: ScimActor | null,
   ) {
+    // Each person's role is read after the change before this one is committed, so it is changed, and logged, once.
+    await lockCompanyRoles(trx, workspaceId, clientId);
     const mappings = await listGroupRoles(trx, workspaceId, clientId);
     if (mappings.length === 0) return [];
     const settings = await findCompanySettings(trx, workspaceId, clientId);
@@ -176,7 +180,7 @@ export function createScimGroups(deps: { db: Knex; bus: EventBus; onError: (mess
       const { workspace_id: workspaceId, client_id: clientId } = actor.token;
       let changed: string[] = [];
       const group = await db.transaction(async (trx) => {
-        const row = await findGroup(trx, workspaceId, clientId, id);
+        const row = await lockGroup(trx, workspaceId, clientId, id);
         if (!row) throw notFoundScim();
         const touched = await applyChange(trx, actor, row, change(row));
         changed = await rolesFollowGroups(trx, workspaceId, clientId, touched, actor);
@@ -190,7 +194,7 @@ export function createScimGroups(deps: { db: Knex; bus: EventBus; onError: (mess
       const { workspace_id: workspaceId, client_id: clientId } = actor.token;
       let changed: string[] = [];
       await db.transaction(async (trx) => {
-        const row = await findGroup(trx, workspaceId, clientId, id);
+        const row = await lockGroup(trx, workspaceId, clientId, id);
         if (!row) throw notFoundScim();
         const members = (await groupMembers(trx, workspaceId, [row.id])).map((m) => m.client_user_id);
         await deleteGroup(trx, workspaceId, row.id);

@@ -27,6 +27,7 @@ import {
   findCompanySettings,
   findPerson,
   lockEmail,
+  lockPerson,
   markPersonDeleted,
   savePerson,
   type ScimPersonRow,
@@ -102,6 +103,14 @@ export function createScimPeople(deps: {
   async function write(trx: Knex.Transaction, actor: ScimActor, person: Pick<ScimPersonRow, 'id' | 'email'>, state: ScimState) {
     await savePerson(trx, actor.token.workspace_id, actor.token.client_id, person.id, state);
     return setActive(trx, actor, person.id, state.active);
+  }
+
+  /** The person, locked for this transaction's change (the same change sent at once is made in turn). */
+  async function locked(trx: Knex.Transaction, actor: ScimActor, id: string): Promise<ScimPersonRow> {
+    const { workspace_id: workspaceId, client_id: clientId } = actor.token;
+    const row = (await lockPerson(trx, workspaceId, clientId, id)) ? await findPerson(trx, workspaceId, clientId, id) : null;
+    if (!row) throw notFoundScim();
+    return row;
   }
 
   async function reread(actor: ScimActor, id: string): Promise<ScimPersonRow> {
@@ -197,8 +206,7 @@ export function createScimPeople(deps: {
     async update(actor: ScimActor, id: string, next: (current: ScimState) => ScimState): Promise<ScimPersonRow> {
       let ended = false;
       await db.transaction(async (trx) => {
-        const row = await findPerson(trx, actor.token.workspace_id, actor.token.client_id, id);
-        if (!row) throw notFoundScim();
+        const row = await locked(trx, actor, id);
         const current = stateOf(row);
         const state = next(current);
         if (state.userName !== current.userName) {
@@ -222,8 +230,7 @@ export function createScimPeople(deps: {
     async remove(actor: ScimActor, id: string): Promise<void> {
       let ended = false;
       await db.transaction(async (trx) => {
-        const row = await findPerson(trx, actor.token.workspace_id, actor.token.client_id, id);
-        if (!row) throw notFoundScim();
+        const row = await locked(trx, actor, id);
         ended = await setActive(trx, actor, row.id, false);
         await savePerson(trx, actor.token.workspace_id, actor.token.client_id, row.id, stateOf(row));
         await markPersonDeleted(trx, actor.token.workspace_id, row.id);

@@ -70,11 +70,18 @@ export function createPasskeyHandlers(deps: PasskeyHandlerDeps) {
   const allowedFor = async (workspaceId: string, user: ClientUserRow) =>
     !deps.singleSignOn || (await deps.singleSignOn.passwordAndCodeAllowed(workspaceId, user));
 
-  /** Takes this session's challenge for `purpose` (once: it is gone after this), if it is still fresh and this workspace's. */
-  const takeChallenge = (req: Request, res: Response, purpose: PasskeyChallenge['purpose'], clientUserId?: string): string | null => {
-    const held = req.session?.passkeyChallenge;
+  /**
+   * Takes this session's challenge for `purpose` (once, across instances: it is gone after this),
+   * if it is still fresh and this workspace's.
+   */
+  const takeChallenge = async (
+    req: Request,
+    res: Response,
+    purpose: PasskeyChallenge['purpose'],
+    clientUserId?: string,
+  ): Promise<string | null> => {
+    const held = await deps.sessions.takePasskeyChallenge(req);
     if (!held) return null;
-    delete req.session.passkeyChallenge;
     const fresh = now().getTime() - Date.parse(held.startedAt) < CHALLENGE_MINUTES * 60_000;
     const ours = held.workspaceId === portalContext(res).workspace.id && held.purpose === purpose && held.clientUserId === clientUserId;
     return fresh && ours ? held.challenge : null;
@@ -191,7 +198,7 @@ export function createPasskeyHandlers(deps: PasskeyHandlerDeps) {
         if (confirmed.retryAfterSeconds) res.set('Retry-After', String(confirmed.retryAfterSeconds));
         return showList(req, res, confirmed.errors, confirmed.status, { name: input.name });
       }
-      const challenge = takeChallenge(req, res, 'register', client.user.id);
+      const challenge = await takeChallenge(req, res, 'register', client.user.id);
       if (!challenge) return showList(req, res, { response: t('passkeys:errors.expired') }, 400, { name: input.name });
       if ((await countPasskeys(db, workspace.id, client.user.id)) >= MAX_PASSKEYS)
         return showList(req, res, { name: t('passkeys:errors.full', { count: MAX_PASSKEYS }) }, 409, { name: input.name });
@@ -269,7 +276,7 @@ export function createPasskeyHandlers(deps: PasskeyHandlerDeps) {
       const limited = await limiter.consume(SIGN_IN_LIMITS.attemptsPerIp, req.ip ?? 'unknown');
       if (!limited.allowed) throw tooManyRequests(limited.retryAfterSeconds, portalI18n(res).t);
       const actor = { workspace, user, meta: requestMeta(req) };
-      const challenge = takeChallenge(req, res, 'second-factor', user.id);
+      const challenge = await takeChallenge(req, res, 'second-factor', user.id);
       if (!challenge) return twoFactorPage(res, 'expired');
       const result = await passkeys.signIn(workspace.id, relyingParty(req, res), challenge, input.response);
       if (!result.ok || result.passkey.client_user_id !== user.id) {
@@ -295,7 +302,7 @@ export function createPasskeyHandlers(deps: PasskeyHandlerDeps) {
         recordSignIn('passkey', 'limited');
         throw tooManyRequests(limited.retryAfterSeconds, portalI18n(res).t);
       }
-      const challenge = takeChallenge(req, res, 'sign-in');
+      const challenge = await takeChallenge(req, res, 'sign-in');
       if (!challenge) {
         await auth.logPasskeyFailure(workspace, null, 'no_challenge', meta);
         recordSignIn('passkey', 'failure');
