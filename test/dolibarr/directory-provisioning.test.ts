@@ -167,7 +167,11 @@ describe('dolibarr host: directory provisioning links people to Dolibarr contact
 
     expect(comparable(written.contact)).to.deep.equal(comparable(inThisDatabase(DOLIBARR.llx_socpeople)));
     expect(written.contact.datec).to.be.instanceOf(Date);
-    expect(written.events.map((event) => comparable(event))).to.deep.equal([comparable(inThisDatabase(DOLIBARR.llx_actioncomm))]);
+    // The event keeps the address the directory's request came from, as the card's keeps the browser's.
+    expect(written.events[0]!.ip).to.match(/127\.0\.0\.1$/);
+    expect(written.events.map((event) => comparable({ ...event, ip: null }))).to.deep.equal([
+      comparable(inThisDatabase(DOLIBARR.llx_actioncomm)),
+    ]);
     expect(written.events[0]!.fk_contact).to.equal(contactId);
     expect(written.attendees.map((attendee) => comparable(attendee))).to.deep.equal(
       DOLIBARR.llx_actioncomm_resources
@@ -239,6 +243,12 @@ describe('dolibarr host: directory provisioning links people to Dolibarr contact
             email: 'nodep@example.com',
           }),
         ).to.equal(null);
+        expect(await contactCount()).to.equal(before);
+        // Over SCIM the directory is told why, and what to do.
+        await allowCreatingContacts(true);
+        const refused = await provision('nodep@example.com');
+        expect(refused.status, refused.text).to.equal(400);
+        expect(JSON.parse(refused.text).detail).to.contain('could not create a contact for this person');
         expect(await contactCount()).to.equal(before);
         // A default fills it, as it fills the form.
         await db('llx_extrafields').where({ elementtype: 'socpeople', name: 'department' }).update({ fielddefault: 'Sales' });

@@ -150,9 +150,18 @@ export function createScimPeople(deps: {
       actor.token.workspace_id,
       actor.token.client_id,
       { name, email: state.userName },
-      { trx },
+      // The directory's request is where the contact comes from: a host that records it keeps it.
+      { trx, ip: actor.meta.ip },
     );
-    if (!created) throw notFoundScim();
+    // The host refused it as its own screen would (Dolibarr: an extra field the agency made
+    // required with no default): the person cannot be linked until the contact exists there.
+    if (!created) {
+      throw new ScimError(
+        400,
+        'The CRM could not create a contact for this person (it asks for more than a name and an email). Add the contact there first.',
+        'invalidValue',
+      );
+    }
     return created.id;
   }
 
