@@ -62,6 +62,8 @@ describe('sign-in and security log', function () {
     expect(page.text).to.contain('203.0.113.7');
     expect(page.text).not.to.contain('Viewed an invoice');
     expect(page.text).not.to.contain('Changed password');
+    // How long the workspace keeps them (its admin has not changed the default).
+    expect(page.text).to.contain('Entries are kept for 365 days, then deleted.');
     // Newest first: the passkey, added after the sign-in, comes before it.
     expect(page.text.indexOf('Added a passkey')).to.be.below(page.text.indexOf('Signed in <span'));
     // The Account page links to it; Maria is no client admin, so not to the company's.
