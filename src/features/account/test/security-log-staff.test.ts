@@ -114,7 +114,11 @@ describe('sign-in and security log: the agency’s page of one person', function
   it('finds no person of another workspace, nor an unknown or malformed one (404)', async function () {
     const other = await staff.get(`${ADMIN}/clients/${hana.id}/security-log`).expect(404);
     expect(other.text).not.to.contain(hana.email);
-    await staff.get(`${ADMIN}/clients/00000000-0000-4000-8000-000000000000/security-log`).expect(404);
+    const unknown = `${ADMIN}/clients/00000000-0000-4000-8000-000000000000/security-log`;
+    expect((await staff.get(unknown).expect(404)).text).to.contain('We could not find that client user.');
+    expect((await staff.get(unknown).set('Accept-Language', 'de').expect(404)).text).to.contain(
+      'Wir konnten diesen Kundenzugang nicht finden.',
+    );
     await staff.get(`${ADMIN}/clients/not-an-id/security-log`).expect(404);
   });
 
