@@ -13,7 +13,10 @@ export interface PluginTable {
 }
 
 export const PLUGIN_TABLES: readonly PluginTable[] = [
-  { name: 'workspace_client_portal_settings', purpose: 'per-workspace switches (what clients see), sign-in methods, branding' },
+  {
+    name: 'workspace_client_portal_settings',
+    purpose: 'per-workspace switches (what clients see), sign-in methods, branding, how long the sign-in and security log is kept',
+  },
   {
     name: 'client_users',
     purpose: 'client sign-in accounts linked to host contacts (argon2id password hash)',

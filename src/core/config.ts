@@ -190,6 +190,14 @@ export const PortalConfigSchema = z.object({
 export type PortalConfig = z.infer<typeof PortalConfigSchema>;
 export type PortalConfigInput = z.input<typeof PortalConfigSchema>;
 
+/**
+ * Whether the portal runs as in production: served over HTTPS only, with secure cookies, as every
+ * host sets it there (the reference CRM and the standalone server from NODE_ENV=production or
+ * SECURE_COOKIES=true). The rules that are stricter in production (SCIM over HTTPS only, SAML
+ * assertions signed) read this, never NODE_ENV, so the one setting the host passes decides them all.
+ */
+export const inProduction = (config: Pick<PortalConfig, 'secureCookies'>): boolean => config.secureCookies;
+
 /** The current session secret, then the previous ones: what a signature or a hash may have been made with. */
 export const acceptedSessionSecrets = (config: Pick<PortalConfig, 'sessionSecret' | 'previousSessionSecrets'>): string[] => [
   config.sessionSecret,

@@ -72,7 +72,7 @@ export { decodeCursor, encodeCursor } from './ports/cursor.ts';
 export { type HistoryEntry, lineTaxCents, type LineView, presentLines, presentTaxByRate } from './commercial/lines.ts';
 
 // The portal's configuration
-export { acceptedSessionSecrets, paymentKeySecrets, type PortalConfig } from './config.ts';
+export { acceptedSessionSecrets, inProduction, paymentKeySecrets, type PortalConfig } from './config.ts';
 
 // Building the core
 export { createCore } from './create-core.ts';

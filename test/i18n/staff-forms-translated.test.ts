@@ -1,8 +1,8 @@
 // The staff pages' answers to a form, in each language but English (German, French): the settings
-// refused beside the field, and the confirmation of an access change for a person, each in the
-// staff member's language with the words read from that language's files and no English left. The
-// pages a link reaches are walked in Chromium (test/browser/translated-walk.browser.test.ts); these
-// are the ones only a form reaches.
+// refused beside the field (no sign-in method, the security log kept too briefly), and the
+// confirmation of an access change for a person, each in the staff member's language with the
+// words read from that language's files and no English left. The pages a link reaches are walked
+// in Chromium (test/browser/translated-walk.browser.test.ts); these are the ones only a form reaches.
 import { expect } from 'chai';
 import { SUPPORTED_LOCALES, translator } from '../../src/core/i18n/translations.ts';
 import { demoNorthwind } from '../support/demo-records.ts';
@@ -47,17 +47,20 @@ describe('the staff pages answer a form in the staff member’s language', funct
     const page = async (path: string) => (await staff.get(path).set('Accept-Language', locale).expect(200)).text;
 
     it(`says in ${locale} why the settings were not saved`, async function () {
-      // Both sign-in methods off: the schema's English sentence, shown in the staff member's language.
+      // Both sign-in methods off and the log kept too briefly: the schema's English sentences, shown
+      // in the staff member's language.
       const res = await staff
         .post(ADMIN)
         .set('Accept-Language', locale)
         .type('form')
-        .send({ _csrf: csrfFrom(await page(ADMIN)) })
+        .send({ _csrf: csrfFrom(await page(ADMIN)), securityLogDays: '7' })
         .expect(400);
       expect(res.text).to.match(new RegExp(`<(html|div)[^>]* lang="${locale}"`));
       const text = visibleText(res.text);
-      expect(text).to.contain(t('staff:errors.messages.oneSignInMethod'));
-      expect(text).to.not.contain(english('staff:errors.messages.oneSignInMethod'));
+      for (const key of ['staff:errors.messages.oneSignInMethod', 'staff:errors.messages.securityLogDays']) {
+        expect(text).to.contain(t(key));
+        expect(text).to.not.contain(english(key));
+      }
       expect(text).to.contain(t('admin:settings.notSaved')).and.not.contain(english('admin:settings.notSaved'));
     });
 

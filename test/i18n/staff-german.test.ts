@@ -4,8 +4,9 @@
 // the record page no longer mixes German numbers into English labels; the notifications list
 // formats in the staff member's language; the payment settings (and the list of money received
 // but not applied, with a row and its Refund button), a person's and a company's access
-// pages (their computed lines and role names), the confirmations of an access change, and the
-// banner and choice of "view as" a client are German too; an English browser still gets English.
+// pages (their computed lines and role names), a person's sign-in and security log, the
+// confirmations of an access change, and the banner and choice of "view as" a client are German
+// too; an English browser still gets English.
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { csrfFrom, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
@@ -213,6 +214,16 @@ describe('the staff pages in German', function () {
   it('shows money received but not applied in German: the row, why, and its Refund button', async function () {
     const text = visibleText(await german(`${ADMIN}/payments/unapplied`));
     expect(text).to.contain('Der Bezahlvorgang war bereits geschlossen').and.contain('230,00 € erstatten');
+  });
+
+  it('shows a person’s sign-in and security log in German, linked from their page', async function () {
+    const logPath = personPath.replace(/\/access$/, '/security-log');
+    expect(await german(personPath)).to.contain(`href="${logPath}"`);
+    const html = await german(logPath);
+    expect(html).to.match(/<(html|div)[^>]* lang="de"/);
+    const text = visibleText(html);
+    for (const word of [...ENGLISH, 'Sign-in and security log', 'Entries are kept']) expect(text, word).to.not.contain(word);
+    expect(text).to.contain('Anmelde- und Sicherheitsprotokoll von Maria García').and.contain('Tage lang aufbewahrt');
   });
 
   it('shows a company’s directory provisioning page in German', async function () {

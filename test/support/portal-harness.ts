@@ -63,6 +63,8 @@ export async function startPortalHarness(
       | 'appUrl'
       | 'portalConfig'
       | 'production'
+      | 'secureCookies'
+      | 'trustProxy'
       | 'seedDemoData'
       | 'hostAdapter'
       | 'databaseBounds'

@@ -49,6 +49,8 @@ export interface PortalSettings {
   maxUploadMb: number;
   /** Every client user must set up two-factor authentication before using the portal. */
   requireTwoFactor: boolean;
+  /** Days the sign-in and security log keeps an entry; older ones are deleted (account/security-log/retention.ts). */
+  securityLogDays: number;
   updatedAt: Date | null;
 }
 
@@ -82,6 +84,7 @@ export const DEFAULT_SETTINGS: PortalSettings = {
   defaultTimeZone: null,
   maxUploadMb: 25,
   requireTwoFactor: false,
+  securityLogDays: 365,
   updatedAt: null,
 };
 

@@ -35,6 +35,7 @@ interface SettingsRow {
   default_time_zone: string | null;
   max_upload_mb: number;
   require_two_factor: boolean;
+  security_log_days: number;
   updated_at: Date;
 }
 
@@ -67,6 +68,7 @@ const COLUMNS = [
   'default_time_zone',
   'max_upload_mb',
   'require_two_factor',
+  'security_log_days',
   'updated_at',
 ];
 
@@ -101,6 +103,7 @@ function fromRow(row: SettingsRow): PortalSettings {
     defaultTimeZone: row.default_time_zone,
     maxUploadMb: Number(row.max_upload_mb),
     requireTwoFactor: Boolean(row.require_two_factor),
+    securityLogDays: Number(row.security_log_days),
     updatedAt: row.updated_at,
   };
 }
@@ -144,6 +147,7 @@ export async function saveSettings(db: Db, workspaceId: string, change: Settings
     defaultTimeZone: 'default_time_zone',
     maxUploadMb: 'max_upload_mb',
     requireTwoFactor: 'require_two_factor',
+    securityLogDays: 'security_log_days',
   };
   for (const [key, value] of Object.entries(change) as Array<[keyof SettingsChange, unknown]>) {
     if (value !== undefined) columns[map[key]] = value;

@@ -38,3 +38,6 @@ export const SecurityLogQuery = z.object({
     .optional(),
 });
 export type SecurityLogQueryInput = z.infer<typeof SecurityLogQuery>;
+
+/** A client user in a staff page's address; a malformed one is simply not found. */
+export const ClientUserIdParam = z.uuid();

@@ -1,11 +1,14 @@
 // Account: signing in (one-time code, password, links from emails, passkeys), two-factor authentication, passkeys,
-// the account page (profile, language, password, sessions) and changing the sign-in email.
+// the account page (profile, language, password, sessions), changing the sign-in email, and the
+// sign-in and security log (the person's, their company's, the agency's page of one person's, and
+// its retention).
 import { accountManifest } from './manifest.ts';
 import type { CoreServices, Feature } from '../../core/index.ts';
 import { createAccountHandlers } from './handlers.ts';
 import { accountRoutes } from './routes.ts';
-import { createSecurityLogHandlers } from './security-log/handlers.ts';
-import { securityLogRoutes } from './security-log/routes.ts';
+import { createSecurityLogHandlers, createStaffSecurityLogHandlers } from './security-log/handlers.ts';
+import { createSecurityLogRetention, SECURITY_LOG_RETENTION_EVERY_MS } from './security-log/retention.ts';
+import { securityLogRoutes, securityLogStaffRoutes } from './security-log/routes.ts';
 import { accountPersonalData } from './personal-data.ts';
 import { createEmailChangeHandlers } from './email-change/handlers.ts';
 import { emailChangeRoutes } from './email-change/routes.ts';
@@ -42,7 +45,8 @@ export function accountFeature(
   core: CoreServices,
   options: { singleSignOn?: SingleSignOnHooks } = {},
 ): Feature & { auth: AuthService; completeSignIn: CompleteSignIn } {
-  const { db, adapter, config, links, mailer, limiter, guard, now, events, sessionLifecycle, metrics } = core;
+  const { db, adapter, staffAdapter, config, links, mailer, limiter, guard, now, events, sessionLifecycle, metrics, workspaces, logger } =
+    core;
   const auth = new AuthService({ db, adapter, mailer, config, links, limiter, guard, now, bus: events });
   const twoFactor = new TwoFactorService({ db, config, limiter, mailer, now });
   const identity = createIdentityCheck({ auth, twoFactor, now });
@@ -76,6 +80,7 @@ export function accountFeature(
     now,
   });
   const emailChange = new EmailChangeService({ db, adapter, twoFactor, mailer, limiter, bus: events });
+  const retention = createSecurityLogRetention({ db, now, logger });
   return {
     name: accountManifest.name,
     needs: { ports: [] },
@@ -92,6 +97,15 @@ export function accountFeature(
       accountRoutes(createAccountHandlers({ db, adapter, auth, identity, now, bus: events, passkeysOffered: passkeys.offeredTo })),
       emailChangeRoutes(createEmailChangeHandlers({ emailChange, identity, now })),
       securityLogRoutes(createSecurityLogHandlers({ db })),
+    ],
+    adminRoutes: [securityLogStaffRoutes(createStaffSecurityLogHandlers({ db, adapter: staffAdapter, workspaces }))],
+    jobs: [
+      {
+        name: 'security log retention',
+        everyMs: SECURITY_LOG_RETENTION_EVERY_MS,
+        run: () => void retention.runInBackground().catch((err) => logger.error('security log retention failed', err)),
+        idle: retention.idle,
+      },
     ],
   };
 }

@@ -5,6 +5,7 @@ import type { FeatureManifest } from '../../core/index.ts';
 import * as twoFactorAndEmailChange from './migrations/20261204000001_two_factor_and_email_change.ts';
 import * as clientPasskeys from './migrations/20270705000001_client_passkeys.ts';
 import * as securityLogIndexes from './migrations/20270708000001_security_log_indexes.ts';
+import * as securityLogRetention from './migrations/20270709000001_security_log_retention.ts';
 
 export const accountManifest: FeatureManifest = {
   name: 'account',
@@ -14,5 +15,6 @@ export const accountManifest: FeatureManifest = {
     '20261204000001_two_factor_and_email_change': twoFactorAndEmailChange,
     '20270705000001_client_passkeys': clientPasskeys,
     '20270708000001_security_log_indexes': securityLogIndexes,
+    '20270709000001_security_log_retention': securityLogRetention,
   },
 };

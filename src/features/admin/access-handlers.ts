@@ -103,6 +103,7 @@ export function createAccessHandlers(deps: { db: Knex; adapter: HostAdapter; bus
         hideFields: presentHideFields(t, person.access.personDenied, 'hide'),
         table: presentAccessTable(t, person.settings, person.access),
         companyHref: companyHref(res, person.user.client_id),
+        securityLogHref: `${base}/clients/${encodeURIComponent(person.user.id)}/security-log`,
         rolesHref: `${base}/roles`,
         backHref: `${base}/clients${filter ? `?client=${encodeURIComponent(filter)}` : ''}`,
         action: personHref(res, person.user.id),

@@ -71,6 +71,9 @@ const switches: Record<SectionSwitch, typeof checkboxField> = {
   allowPublicLinkDecisions: checkboxField,
 };
 
+/** At least a month (what a person needs to notice a sign-in that was not theirs), at most ten years. */
+const SECURITY_LOG_DAYS = 'Enter how many days to keep the sign-in and security log: a whole number from 30 to 3650.';
+
 const NO_SIGN_IN_METHOD = 'Keep at least one sign-in method switched on: with both off, your clients could not sign in.';
 
 export const SettingsCommand = z
@@ -94,6 +97,14 @@ export const SettingsCommand = z
       .regex(/^[0-9]{1,3}$/, 'Enter the largest upload as a whole number of MB, from 1 to 200.')
       .transform(Number)
       .refine((mb) => mb >= 1 && mb <= 200, 'Enter the largest upload as a whole number of MB, from 1 to 200.')
+      .optional(),
+    /** Missing means "leave as it is" (a form from before the field existed). */
+    securityLogDays: z
+      .string({ error: SECURITY_LOG_DAYS })
+      .trim()
+      .regex(/^[0-9]{1,4}$/, SECURITY_LOG_DAYS)
+      .transform(Number)
+      .refine((days) => days >= 30 && days <= 3650, SECURITY_LOG_DAYS)
       .optional(),
     logo: logoField,
     removeLogo: checkboxField,

@@ -53,6 +53,7 @@ export interface SettingsFormValues {
   portalTitle: string;
   primaryColor: string;
   maxUploadMb: string;
+  securityLogDays: string;
   removeLogo: boolean;
 }
 
@@ -67,6 +68,7 @@ export function settingsFormValues(settings: PortalSettings, workspace: HostWork
     portalTitle: settings.portalTitle ?? '',
     primaryColor: settings.primaryColor ?? workspace.brandColor ?? FALLBACK_COLOR,
     maxUploadMb: String(settings.maxUploadMb),
+    securityLogDays: String(settings.securityLogDays),
     removeLogo: false,
   };
 }
@@ -85,6 +87,7 @@ export function submittedFormValues(body: unknown, fallback: SettingsFormValues)
     // A colour input only takes #rrggbb; anything else shows the saved colour beside the error.
     primaryColor: /^#[0-9a-f]{6}$/i.test(text('primaryColor', '')) ? text('primaryColor', '') : fallback.primaryColor,
     maxUploadMb: text('maxUploadMb', fallback.maxUploadMb).slice(0, 10),
+    securityLogDays: text('securityLogDays', fallback.securityLogDays).slice(0, 10),
     removeLogo: checked('removeLogo'),
   };
 }
@@ -166,6 +169,7 @@ export function presentSettingsPage(input: {
     defaultTitle: t('admin:settings.defaultTitle', { workspace: workspace.name }),
     primaryColor: values.primaryColor,
     maxUploadMb: values.maxUploadMb,
+    securityLogDays: values.securityLogDays,
     removeLogo: values.removeLogo,
     logoUrl: settings.logoFileId ? `${portalBase}/branding/logo?v=${settings.logoFileId.slice(0, 8)}` : null,
     signInUrl: `${appUrl}${portalBase}/sign-in`,

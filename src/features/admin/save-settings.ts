@@ -1,5 +1,5 @@
-// Saving the settings form: switches, sign-in methods and the two-factor rule, branding and the
-// logo, as one change.
+// Saving the settings form: switches, sign-in methods, the two-factor rule and how long the
+// sign-in and security log is kept, branding and the logo, as one change.
 //
 // The settings row is written in one transaction. The logo goes through the FileStorage port, which
 // may be object storage and so cannot join that transaction; instead the steps are ordered so that
@@ -42,6 +42,7 @@ export async function saveSettingsForm(deps: SaveSettingsDeps, workspaceId: stri
           portalTitle: input.portalTitle,
           primaryColor: input.primaryColor,
           maxUploadMb: input.maxUploadMb,
+          securityLogDays: input.securityLogDays,
           logoFileId,
         },
         staffId,

@@ -6,6 +6,7 @@
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import {
   hashToken,
+  inProduction,
   isDatabaseUnavailable,
   isWriteConflict,
   type LimitRule,
@@ -61,7 +62,7 @@ const tooMany = (retryAfterSeconds: number) =>
 /** In production (secure cookies) the token travels only over HTTPS: anything else is refused before it is read. */
 export function httpsOnly(config: Pick<PortalConfig, 'secureCookies'>) {
   return (req: Request, _res: Response, next: NextFunction) => {
-    if (config.secureCookies && !req.secure) return next(new ScimError(403, 'SCIM is served over HTTPS only.'));
+    if (inProduction(config) && !req.secure) return next(new ScimError(403, 'SCIM is served over HTTPS only.'));
     next();
   };
 }

@@ -1,6 +1,6 @@
 // Single sign-on: clients of a company the agency bound to an identity provider sign in through it
 // (OpenID Connect, authorization code with PKCE; or SAML 2.0); staff add the providers and bind companies.
-import type { CoreServices, Feature } from '../../core/index.ts';
+import { type CoreServices, type Feature, inProduction } from '../../core/index.ts';
 import type { CompleteSignIn, SingleSignOnHooks } from '../account/index.ts';
 import { createSingleSignOnAdminHandlers } from './admin-handlers.ts';
 import { createSingleSignOnHandlers } from './handlers.ts';
@@ -25,7 +25,9 @@ export function singleSignOnFeature(core: CoreServices, deps: { completeSignIn: 
   const providers = createProviders({ db, config, bus: events });
   const network = createIssuerNetwork(config.singleSignOn);
   const matcher = createSingleSignOnMatcher({ db, adapter });
-  const production = process.env.NODE_ENV === 'production';
+  // In production SAML assertions must be signed themselves, whatever a provider's row says: decided
+  // by the portal's config (secure cookies), as its other production rules are.
+  const production = inProduction(config);
   const protocol = createSamlProtocol({ production, now });
   const saml = createSamlSignIn({ db, config, providers, protocol, matcher, now });
   const samlHandlers = createSamlHandlers({ db, config, saml, protocol, limiter, completeSignIn: deps.completeSignIn });

@@ -1,7 +1,9 @@
 // The events a person reads in their sign-in and security log: how their account was entered or
 // tried, and every change to how it is entered or what it can pay with. The partial indexes of
-// migrations/20270708000001_security_log_indexes.ts hold exactly these rows: a change here needs a
-// new migration with the same list (test/security-log.test.ts compares them).
+// migrations/20270708000001_security_log_indexes.ts and 20270709000001_security_log_retention.ts
+// hold exactly these rows: a change here needs a new migration with the same list
+// (test/security-log.test.ts compares them). Only these rows are deleted after the workspace's
+// period (retention.ts); the rest of the activity log is kept.
 import type { ActivityEvent } from '../../../core/index.ts';
 
 export const SECURITY_EVENTS: readonly ActivityEvent[] = [

@@ -2,8 +2,8 @@
 // the address and a short browser name) and security changes, newest first, fifty to a page with
 // an "older" link, and nothing of anyone else nor any other kind of activity. Her company's log is
 // for client admins only: Olivia, Northwind's client admin, reads everyone's with their emails;
-// Maria gets 404. A malformed page address is a 400 with words. The partial indexes hold exactly
-// the events the page reads, and its query reads them.
+// Maria gets 404. A malformed page address is a 400 with words. The partial indexes (the pages'
+// and the retention's) hold exactly the events the page reads, and its query reads them.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
@@ -62,6 +62,8 @@ describe('sign-in and security log', function () {
     expect(page.text).to.contain('203.0.113.7');
     expect(page.text).not.to.contain('Viewed an invoice');
     expect(page.text).not.to.contain('Changed password');
+    // How long the workspace keeps them (its admin has not changed the default).
+    expect(page.text).to.contain('Entries are kept for 365 days, then deleted.');
     // Newest first: the passkey, added after the sign-in, comes before it.
     expect(page.text.indexOf('Added a passkey')).to.be.below(page.text.indexOf('Signed in <span'));
     // The Account page links to it; Maria is no client admin, so not to the company's.
@@ -110,9 +112,10 @@ describe('sign-in and security log', function () {
 
   it('has partial indexes that hold exactly the events the page reads', async function () {
     const { rows } = await db.raw<{ rows: Array<{ indexdef: string }> }>(
-      "select indexdef from pg_indexes where indexname in ('client_activity_logs_security_person_idx', 'client_activity_logs_security_company_idx')",
+      `select indexdef from pg_indexes where indexname in
+         ('client_activity_logs_security_person_idx', 'client_activity_logs_security_company_idx', 'client_activity_logs_security_age_idx')`,
     );
-    expect(rows).to.have.length(2);
+    expect(rows).to.have.length(3);
     for (const { indexdef } of rows) {
       const named = [...indexdef.matchAll(/'([a-z_.]+)'::(?:character varying|text)/g)].map((m) => m[1]).sort();
       expect(named).to.deep.equal([...SECURITY_EVENTS].sort());

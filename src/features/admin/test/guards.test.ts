@@ -1,7 +1,8 @@
 // The admin router's guards on every admin route: not signed in → 401 (from the host's guard and
 // from the portal's own), a workspace member → 403, the portal flag off → 404, a state change
 // without the CSRF token → 403, and errors rendered inside the admin layout; an admin of another
-// workspace finds none of this one's records (nor refunds its unapplied money).
+// workspace finds none of this one's records (nor refunds its unapplied money, nor reads the
+// sign-in and security log of its people).
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.ts';
@@ -19,6 +20,8 @@ const COLLEAGUE_REQUEST_ID = '00000000-0000-4000-8000-00000000c011';
 const DOMAIN = 'portal.guarded.test';
 /** Money taken that could not be applied (made in before): its refund is the one state change on the list. */
 const UNAPPLIED_ID = '00000000-0000-4000-8000-0000000a9914';
+/** A client user of acme's (made in before), with an entry in their sign-in and security log. */
+const PERSON_ID = '00000000-0000-4000-8000-0000000a11ce';
 /** An identity provider for single sign-on (made in before). */
 const SSO_PROVIDER_ID = '00000000-0000-4000-8000-000000000550';
 
@@ -33,6 +36,7 @@ const ROUTES: Array<{ method: 'get' | 'post'; path: string }> = [
   { method: 'get', path: `/clients/${CLIENT_USER_ID}/two-factor/reset` },
   { method: 'post', path: `/clients/${CLIENT_USER_ID}/two-factor/reset` },
   { method: 'get', path: `/clients/${CLIENT_USER_ID}/access` },
+  { method: 'get', path: `/clients/${PERSON_ID}/security-log` },
   { method: 'post', path: `/clients/${CLIENT_USER_ID}/access` },
   { method: 'get', path: '/companies/c-1/access' },
   { method: 'post', path: '/companies/c-1/access' },
@@ -87,6 +91,18 @@ describe('admin guards', () => {
     member = await host.createStaff(acme, 'member');
     adminWithoutPortal = await host.createStaff(dark, 'admin', 'Dora Dark');
     await host.db('client_roles').insert({ workspace_id: acme.id, id: ROLE_ID, name: 'Guarded', permissions: ['invoices'] });
+    await host
+      .db('client_users')
+      .insert({ workspace_id: acme.id, id: PERSON_ID, client_id: 'c-1', contact_id: 'guarded-contact', email: 'alice@guarded.test' });
+    await host.db('client_activity_logs').insert({
+      workspace_id: acme.id,
+      client_user_id: PERSON_ID,
+      client_id: 'c-1',
+      email: 'alice@guarded.test',
+      event: 'sign_in.failed',
+      details: JSON.stringify({ method: 'password' }),
+      ip: '203.0.113.66',
+    });
     await host
       .db('portal_erasure_requests')
       .insert({ workspace_id: acme.id, id: ERASURE_ID, client_user_id: CLIENT_USER_ID, client_id: 'c-1' });
@@ -179,6 +195,7 @@ describe('admin guards', () => {
         `/erasure-requests/${ERASURE_ID}`,
         `/colleague-requests/${COLLEAGUE_REQUEST_ID}`,
         `/single-sign-on/${SSO_PROVIDER_ID}`,
+        `/clients/${PERSON_ID}/security-log`,
       ]) {
         await owner.get(`${ADMIN_PATH}${path}`).expect(200); // acme's own admin opens it
         await agent.get(`${ADMIN_PATH}${path}`).expect(404);

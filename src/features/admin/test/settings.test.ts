@@ -1,8 +1,9 @@
 // The admin settings page (GET/POST /settings/client-portal): the seven switches and sign-in
 // methods persist and change what the portal shows, both sign-in methods off is refused with a
-// 400 and a message, branding (title, colour), and the logo upload: a real image is stored and
-// served, replaced and removed; a disguised text file, an oversized file and a failing file store
-// save nothing.
+// 400 and a message, how long the sign-in and security log is kept (30 to 3650 days, else a 400
+// with words), branding (title, colour), and the logo upload: a real image is stored and served,
+// replaced and removed; a disguised text file, an oversized file and a failing file store save
+// nothing.
 import { expect } from 'chai';
 import supertest from 'supertest';
 import { type FileStorage, findSettings, type HostStaffUser, type HostWorkspace, SECTION_SWITCHES } from '../../../core/index.ts';
@@ -131,6 +132,40 @@ describe('admin settings page', () => {
       .send({ ...allOn(), _csrf: csrf })
       .expect(303);
     expect((await findSettings(host.db, acme.id)).requireTwoFactor).to.equal(false);
+  });
+
+  it('keeps the sign-in and security log for the days chosen, from 30 to 3650, and refuses anything else with words', async () => {
+    expect((await findSettings(host.db, acme.id)).securityLogDays).to.equal(365);
+    const page = await agent.get(ADMIN_PATH).expect(200);
+    expect(page.text).to.match(/id="setting-securityLogDays" name="securityLogDays" type="number"[^>]* value="365"/);
+    for (const typed of ['29', '3651', '0', '-30', '90.5', 'a year', '']) {
+      const refused = await agent
+        .post(ADMIN_PATH)
+        .type('form')
+        .send({ ...allOn(), _csrf: csrf, securityLogDays: typed })
+        .expect(400);
+      expect(refused.text, typed).to.contain('Enter how many days to keep the sign-in and security log: a whole number from 30 to 3650.');
+      expect(refused.text, typed).to.contain('aria-invalid="true"');
+      expect((await findSettings(host.db, acme.id)).securityLogDays, typed).to.equal(365);
+    }
+    for (const days of [30, 3650, 90]) {
+      const saved = await agent
+        .post(ADMIN_PATH)
+        .type('form')
+        .send({ ...allOn(), _csrf: csrf, securityLogDays: ` ${days} ` })
+        .expect(303);
+      expect(saved.headers.location).to.equal(`${ADMIN_PATH}?saved=1`);
+      expect((await findSettings(host.db, acme.id)).securityLogDays).to.equal(days);
+    }
+    // A form without the field (one from before it existed) leaves it as it is.
+    await agent
+      .post(ADMIN_PATH)
+      .type('form')
+      .send({ ...allOn(), _csrf: csrf })
+      .expect(303);
+    expect((await findSettings(host.db, acme.id)).securityLogDays).to.equal(90);
+    expect((await agent.get(ADMIN_PATH).expect(200)).text).to.match(/name="securityLogDays"[^>]* value="90"/);
+    expect((await findSettings(host.db, other.id)).securityLogDays).to.equal(365);
   });
 
   it('does not change another workspace', async () => {

@@ -1,10 +1,11 @@
 // Each person's own data on the reference CRM. Maria García asks for a copy of her data: the request
 // is recorded, built once however many workers run, she is emailed, and the ZIP holds her profile,
-// sign-ins, activity, messages with their attachment, comments, uploads, signed decisions and
-// payments. No one else can download it, and it is deleted when it expires. She asks for her data
-// to be erased (after a confirmation), withdraws, asks again; the agency declines with a reason she
-// reads, then approves: the portal holds nothing naming her any more, the CRM's contact and her
-// signed decision stay, the act is logged without her data, and she is signed out.
+// sign-ins, activity (her whole sign-in and security log among it), messages with their
+// attachment, comments, uploads, signed decisions and payments. No one else can download it, and
+// it is deleted when it expires. She asks for her data to be erased (after a confirmation),
+// withdraws, asks again; the agency declines with a reason she reads, then approves: the portal
+// holds nothing naming her any more, the CRM's contact and her signed decision stay, the act is
+// logged without her data, and she is signed out.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import {
@@ -22,6 +23,7 @@ import { findClientUserWithAccess } from '../../../core/client-users/queries.ts'
 import { translator } from '../../../core/i18n/translations.ts';
 import { corePersonalData } from '../../../core/personal-data/core-hook.ts';
 import { DEFAULT_SETTINGS } from '../../../core/settings/portal-settings.ts';
+import { SECURITY_EVENTS } from '../../account/security-log/events.ts';
 
 const DATA = '/portal/demo/account/data';
 const ADMIN = '/settings/client-portal';
@@ -104,6 +106,19 @@ describe('a person’s own data: export and erasure', function () {
       ip: '203.0.113.9',
       user_agent: 'Test browser',
     });
+    // Her sign-in and security log beyond the harness's sign-in: a passkey added, a card saved.
+    await db('client_activity_logs').insert(
+      ['passkey.added', 'payment_method.added'].map((event) => ({
+        workspace_id: workspaceId,
+        event,
+        client_user_id: maria.id,
+        client_id: maria.client_id,
+        email: EMAIL,
+        details: JSON.stringify({}),
+        ip: '203.0.113.9',
+        user_agent: 'Test browser',
+      })),
+    );
     // Staff changed her access: that entry was written from the staff member's request.
     await db('client_activity_logs').insert({
       workspace_id: workspaceId,
@@ -184,6 +199,15 @@ describe('a person’s own data: export and erasure', function () {
     expect(json('profile.json')).to.include({ email: EMAIL, name: 'Maria García' });
     expect(json('sign-ins.json').history.map((e: { event: string }) => e.event)).to.include('sign_in.succeeded');
     expect(json('activity.json').map((e: { event: string }) => e.event)).to.include.members(['comment.added', 'privacy.export_requested']);
+    // Her sign-in and security log is in it whole: every entry of it the portal keeps.
+    const securityLog = await db('client_activity_logs')
+      .where({ workspace_id: workspaceId, client_user_id: maria.id })
+      .whereIn('event', [...SECURITY_EVENTS])
+      .select('event');
+    expect(securityLog.map((row) => row.event)).to.include.members(['sign_in.succeeded', 'passkey.added', 'payment_method.added']);
+    const exported = json('activity.json').map((e: { event: string }) => e.event);
+    for (const { event } of securityLog) expect(exported, event).to.include(event);
+    expect(exported.filter((event: string) => SECURITY_EVENTS.includes(event as never))).to.have.length(securityLog.length);
     // Her own data only: not the IP, browser or name of the staff member who changed her access.
     const byStaff = json('activity.json').find((e: { event: string }) => e.event === 'client_user.access_changed');
     expect(byStaff).to.deep.include({ ip: null, userAgent: null });
