@@ -196,7 +196,7 @@ export { openLiveStream } from './live/sse.ts';
 export type { OutboxMailer } from './mail/outbox.ts';
 
 // Logs, metrics, background work
-export { inBackground } from './ops/background.ts';
+export { inBackground, onePassAtATime } from './ops/background.ts';
 export type { PortalLogger } from './ops/logging.ts';
 export { backgroundWorker, trackBackgroundWork } from './ops/background.ts';
 

@@ -22,3 +22,27 @@ export function inBackground<T>(name: string, work: () => T): T {
 export function backgroundWorker(): string | undefined {
   return worker?.getStore();
 }
+
+/**
+ * A timer's pass that runs one at a time on this instance: `runInBackground` starts it, or answers
+ * the pass already under way; `idle` resolves once none is (awaited on close).
+ */
+export function onePassAtATime<T>(run: () => Promise<T>): {
+  run: () => Promise<T>;
+  runInBackground: () => Promise<T>;
+  idle: () => Promise<void>;
+} {
+  let running: Promise<T> | null = null;
+  return {
+    run,
+    runInBackground() {
+      running ??= run().finally(() => {
+        running = null;
+      });
+      return running;
+    },
+    async idle() {
+      await running?.catch(() => undefined);
+    },
+  };
+}

@@ -11,7 +11,7 @@
 //   several instances: each runs the pass; two deleting the same batch at once is harmless (the
 //     second finds the rows gone and deletes nothing).
 import type { Knex } from 'knex';
-import { findSettings, type PortalLogger } from '../../../core/index.ts';
+import { findSettings, onePassAtATime, type PortalLogger } from '../../../core/index.ts';
 import { deleteSecurityEntriesBefore, nextWorkspaceWithSecurityEntries } from './queries.ts';
 
 /** How often the pass runs: an entry goes within an hour of its last day. */
@@ -24,7 +24,6 @@ const DAY_MS = 86_400_000;
 
 export function createSecurityLogRetention(deps: { db: Knex; now: () => Date; logger: PortalLogger }) {
   const { db, now } = deps;
-  let running: Promise<number> | null = null;
 
   async function purgeWorkspace(workspaceId: string, at: Date): Promise<number> {
     const { securityLogDays } = await findSettings(db, workspaceId);
@@ -56,17 +55,6 @@ export function createSecurityLogRetention(deps: { db: Knex; now: () => Date; lo
     }
   }
 
-  return {
-    run,
-    /** The timer's pass, one at a time on this instance. */
-    runInBackground(): Promise<number> {
-      running ??= run().finally(() => {
-        running = null;
-      });
-      return running;
-    },
-    async idle(): Promise<void> {
-      await running?.catch(() => undefined);
-    },
-  };
+  // The timer's pass, one at a time on this instance.
+  return onePassAtATime(run);
 }

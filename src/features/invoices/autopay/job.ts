@@ -24,6 +24,7 @@ import {
   formattersFor,
   insertActivity,
   isLocale,
+  onePassAtATime,
   type Mailer,
   PORTAL_FLAG,
   type PortalLinks,
@@ -83,7 +84,6 @@ type Workspace = NonNullable<Awaited<ReturnType<WorkspaceCache['byId']>>>;
 
 export function createAutopay(deps: AutopayDeps) {
   const { db, now } = deps;
-  let running: Promise<number> | null = null;
 
   /** The day an invoice is charged on, for this company's choice. */
   const chargeDay = (invoice: InvoiceSummary, chargeOn: 'issue' | 'due') =>
@@ -410,19 +410,8 @@ export function createAutopay(deps: AutopayDeps) {
     return { entry, payment };
   }
 
-  return {
-    run,
-    /** The timer's pass, one at a time on this instance. */
-    runInBackground(): Promise<number> {
-      running ??= run().finally(() => {
-        running = null;
-      });
-      return running;
-    },
-    async idle(): Promise<void> {
-      await running?.catch(() => undefined);
-    },
-  };
+  // The timer's pass, one at a time on this instance.
+  return onePassAtATime(run);
 }
 
 export type Autopay = ReturnType<typeof createAutopay>;

@@ -267,6 +267,21 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     return chosen;
   }
 
+  /** `invoice.payment_reported`: the client says they paid by transfer; the agency is told, nothing is recorded. */
+  async function logTransferReported(client: PayingClient, details: Record<string, unknown>, meta: RequestMeta): Promise<void> {
+    await insertActivity(db, {
+      workspaceId: client.workspaceId,
+      event: 'invoice.payment_reported',
+      clientUserId: client.clientUserId,
+      clientId: client.clientId,
+      email: client.email,
+      details,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+    });
+    deps.afterActivity?.();
+  }
+
   /** Several invoices as one bank transfer, or why they cannot be paid by one. */
   async function severalTransfer(client: PayingClient, invoiceIds: readonly string[]): Promise<SeveralTransfer | SeveralTransferRefusal> {
     const port = invoices();
@@ -791,23 +806,17 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       const found = await options(client, invoiceId);
       if (!found?.bankTransfer) return null;
       if (!payable(found.invoice)) return 'not_payable';
-      await insertActivity(db, {
-        workspaceId: client.workspaceId,
-        event: 'invoice.payment_reported',
-        clientUserId: client.clientUserId,
-        clientId: client.clientId,
-        email: client.email,
-        details: {
+      await logTransferReported(
+        client,
+        {
           invoiceId: found.invoice.id,
           invoiceNumber: found.invoice.number,
           balanceCents: found.invoice.balanceCents,
           currency: found.invoice.currency,
           reference: input.reference,
         },
-        ip: meta.ip,
-        userAgent: meta.userAgent,
-      });
-      deps.afterActivity?.();
+        meta,
+      );
       return 'reported';
     },
 
@@ -827,13 +836,9 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     ): Promise<'reported' | SeveralTransferRefusal> {
       const transfer = await severalTransfer(client, invoiceIds);
       if ('error' in transfer) return transfer;
-      await insertActivity(db, {
-        workspaceId: client.workspaceId,
-        event: 'invoice.payment_reported',
-        clientUserId: client.clientUserId,
-        clientId: client.clientId,
-        email: client.email,
-        details: {
+      await logTransferReported(
+        client,
+        {
           invoiceIds: transfer.invoices.map((invoice) => invoice.id),
           // What the agency's notification names: every invoice the transfer covers.
           invoiceNumber: transfer.reference,
@@ -841,10 +846,8 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           currency: transfer.currency,
           reference: input.reference,
         },
-        ip: meta.ip,
-        userAgent: meta.userAgent,
-      });
-      deps.afterActivity?.();
+        meta,
+      );
       return 'reported';
     },
   };

@@ -1,9 +1,10 @@
-// What the saved-methods and autopay tests start from: Maria García of Northwind in workspace demo,
-// her company, online payments on and autopay allowed (as an agency's settings would have them),
-// and open invoices made for her company in the reference CRM.
+// What the payment tests start from: Maria García of Northwind in workspace demo, her company,
+// online payments switched on or off as the agency's settings page saves them, autopay allowed (as
+// an agency's settings would have it), and open invoices made for her company in the reference CRM.
+import { SECTION_SWITCHES } from '../../../core/index.ts';
 import { createInvoice } from '../../../../plugins/reference-crm/queries/invoices.ts';
 import { openInvoiceOf } from '../../../../test/route-matrix/payments.routes.ts';
-import type { PortalHarness } from '../../../../test/support/portal-harness.ts';
+import { csrfFrom, signedInStaffAgent, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 
 const MARIA = 'maria@northwind.test';
 
@@ -32,6 +33,15 @@ export async function allowAutopay(h: PortalHarness, workspaceId: string, provid
     .onConflict('workspace_id')
     .merge(['allow_online_payments']);
   await h.crm.portal.workspaceChanged(workspaceId);
+}
+
+/** Every section switch on, online payments among them or not, saved on the agency's settings page of workspace demo. */
+export async function saveOnlinePayments(h: PortalHarness, on: boolean): Promise<void> {
+  const staff = await signedInStaffAgent(h, 'demo');
+  const page = await staff.get('/settings/client-portal').expect(200);
+  const form: Record<string, string> = { _csrf: csrfFrom(page.text), loginWithCode: 'on', loginWithPassword: 'on' };
+  for (const s of SECTION_SWITCHES) if (on || s.key !== 'allowOnlinePayments') form[s.key] = 'on';
+  await staff.post('/settings/client-portal').type('form').send(form).expect(303);
 }
 
 /** A new open invoice of the company, one line; issued and due today unless said otherwise. Its id. */

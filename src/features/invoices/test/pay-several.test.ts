@@ -10,14 +10,8 @@
 import { expect } from 'chai';
 import { createDemoProvider } from '../payments/demo-provider.ts';
 import { sendDemoCallback } from './demo-callback.ts';
-import { SECTION_SWITCHES } from '../../../core/index.ts';
-import {
-  csrfFrom,
-  signedInAgent,
-  signedInStaffAgent,
-  startPortalHarness,
-  type PortalHarness,
-} from '../../../../test/support/portal-harness.ts';
+import { saveOnlinePayments } from './autopay-world.ts';
+import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 import { openInvoiceOf } from '../../../../test/route-matrix/payments.routes.ts';
 import { createInvoice } from '../../../../plugins/reference-crm/queries/invoices.ts';
 import { countQueries, describeQueries } from '../../../../test/support/query-counter.ts';
@@ -76,22 +70,13 @@ describe('paying several invoices at once', function () {
   const callback = (checkoutId: string, amountCents: number, eventId = `evt_${checkoutId}`) =>
     sendDemoCallback(h, demo, { workspaceId: scope.workspaceId, checkoutId, amountCents, currency: 'EUR', eventId });
 
-  /** Every switch on, online payments among them, or all but online payments. */
-  async function saveSwitches(online: boolean) {
-    const staff = await signedInStaffAgent(h, 'demo');
-    const page = await staff.get('/settings/client-portal').expect(200);
-    const form: Record<string, string> = { _csrf: csrfFrom(page.text), loginWithCode: 'on', loginWithPassword: 'on' };
-    for (const s of SECTION_SWITCHES) if (online || s.key !== 'allowOnlinePayments') form[s.key] = 'on';
-    await staff.post('/settings/client-portal').type('form').send(form).expect(303);
-  }
-
   before(async function () {
     h = await startPortalHarness();
     const maria = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
     client = await signedInAgent(h.agent(), 'demo', maria);
     const invoice = await openInvoiceOf(h.crm.db, maria.email);
     scope = { workspaceId: invoice.workspaceId, clientId: invoice.clientId };
-    await saveSwitches(true);
+    await saveOnlinePayments(h, true);
   });
 
   after(async function () {
@@ -302,7 +287,7 @@ describe('paying several invoices at once', function () {
 
   it('without online payments: no online button on the list, and the form does not exist (404)', async function () {
     const id = await openInvoice(1_000);
-    await saveSwitches(false);
+    await saveOnlinePayments(h, false);
     try {
       const list = await client.get(LIST).expect(200);
       // The choice stays for one bank transfer (several-transfer.test.ts), not for paying online.
@@ -313,7 +298,7 @@ describe('paying several invoices at once', function () {
         .send({ _csrf: csrfFrom(list.text), invoice: id })
         .expect(404);
     } finally {
-      await saveSwitches(true);
+      await saveOnlinePayments(h, true);
     }
   });
 

@@ -8,18 +8,10 @@
 // list or on the page; a kept address whose invoice was paid meanwhile says so. The page's
 // statements are counted: a fixed part and one host read per invoice.
 import { expect } from 'chai';
-import { SECTION_SWITCHES } from '../../../core/index.ts';
-import { createInvoice } from '../../../../plugins/reference-crm/queries/invoices.ts';
-import {
-  csrfFrom,
-  signedInAgent,
-  signedInStaffAgent,
-  startPortalHarness,
-  type PortalHarness,
-} from '../../../../test/support/portal-harness.ts';
-import { openInvoiceOf } from '../../../../test/route-matrix/payments.routes.ts';
+import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 import { countQueries, describeQueries } from '../../../../test/support/query-counter.ts';
 import { decodeQrPng, pngFromDataUrl } from '../../../../test/support/qr-decode.ts';
+import { mariasCompany, openInvoiceFor, saveOnlinePayments, type CompanyScope } from './autopay-world.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
 const LIST = '/portal/demo/invoices';
@@ -32,21 +24,9 @@ describe('paying several invoices by one bank transfer', function () {
   this.timeout(90_000);
   let h: PortalHarness;
   let client: Agent;
-  let scope: { workspaceId: string; clientId: string };
+  let scope: CompanyScope;
 
-  async function openInvoice(cents: number, currency = 'EUR'): Promise<string> {
-    const created = await createInvoice(h.crm.db, {
-      workspaceId: Number(scope.workspaceId),
-      clientId: Number(scope.clientId),
-      status: 'sent',
-      currency,
-      issueDate: '2026-11-02',
-      dueDate: '2026-12-02',
-      notes: '',
-      items: [{ description: 'Hosting', quantity: 1, unitPriceCents: cents }],
-    });
-    return String(created.id);
-  }
+  const openInvoice = (cents: number, currency = 'EUR') => openInvoiceFor(h, scope, cents, { currency, issueDate: '2026-11-02' });
   const find = async (id: string) => (await h.crm.adapter.invoices!.find(scope.workspaceId, scope.clientId, id))!;
   const pageOf = (ids: string[], reported = false) =>
     `${PAGE}?${ids.map((id) => `invoice=${id}`).join('&')}${reported ? '&reported=1' : ''}`;
@@ -63,21 +43,12 @@ describe('paying several invoices by one bank transfer', function () {
       .expect(status);
   }
 
-  async function saveSwitches(online: boolean) {
-    const staff = await signedInStaffAgent(h, 'demo');
-    const page = await staff.get('/settings/client-portal').expect(200);
-    const form: Record<string, string> = { _csrf: csrfFrom(page.text), loginWithCode: 'on', loginWithPassword: 'on' };
-    for (const s of SECTION_SWITCHES) if (online || s.key !== 'allowOnlinePayments') form[s.key] = 'on';
-    await staff.post('/settings/client-portal').type('form').send(form).expect(303);
-  }
-
   before(async function () {
     h = await startPortalHarness();
-    const maria = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'maria@northwind.test')!;
-    client = await signedInAgent(h.agent(), 'demo', maria);
-    const invoice = await openInvoiceOf(h.crm.db, maria.email);
-    scope = { workspaceId: invoice.workspaceId, clientId: invoice.clientId };
-    await saveSwitches(true);
+    const maria = await mariasCompany(h);
+    client = await signedInAgent(h.agent(), 'demo', maria.login);
+    scope = maria.scope;
+    await saveOnlinePayments(h, true);
   });
   after(async function () {
     await h?.close();
@@ -149,7 +120,7 @@ describe('paying several invoices by one bank transfer', function () {
 
   it('with online payments off, the list offers the transfer alone and the online form does not exist', async function () {
     const first = await openInvoice(1_000);
-    await saveSwitches(false);
+    await saveOnlinePayments(h, false);
     try {
       const list = await client.get(LIST).expect(200);
       expect(list.text)
@@ -163,7 +134,7 @@ describe('paying several invoices by one bank transfer', function () {
         .expect(404);
       await choose([first], 303);
     } finally {
-      await saveSwitches(true);
+      await saveOnlinePayments(h, true);
     }
   });
 
