@@ -6,7 +6,8 @@
 //   contact   = contacts of such a client, not inactive, with an email
 //   staff     = users with user_type 'internal', not inactive; admins hold the MSP role 'Admin'
 //   offers    = quotes + quote_items (quotations only: Alga has no separate proposals)
-//   invoices  = invoices + invoice_charges, payments invoice_payments (+ transactions)
+//   invoices  = invoices + invoice_charges, payments invoice_payments (+ transactions); what comes next
+//               from recurring_service_periods of the client's contracts (a day, never an amount)
 //   tasks     = project_tasks of the client's projects that show tasks in the client portal
 //   projects  = projects of the client, their phases and tasks as each project's client_portal_config shows them
 //   documents = client-visible documents associated with the client (files under a local storage root)

@@ -718,6 +718,26 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
   },
   { concept: 'contractLine', table: 'contract_line_bucket_services', columns: ['tenant', 'bucket_id', 'service_id'] },
   { concept: 'contractLine', table: 'service_catalog', columns: ['tenant', 'service_id', 'service_name'] },
+  // What comes next (queries/upcoming-invoices.ts): the ledger of service periods Alga's billing
+  // runs from, each of a contract line, with the invoice window it is due in; the client's contract
+  // that owns the line and its assignment; the cycle a window follows (the client's, or the line's).
+  {
+    concept: 'invoice',
+    table: 'recurring_service_periods',
+    columns: [
+      'tenant',
+      'obligation_id',
+      'obligation_type',
+      'cadence_owner',
+      'lifecycle_state',
+      'invoice_window_start',
+      'invoice_window_end',
+      'invoice_charge_detail_id',
+    ],
+  },
+  { concept: 'contract', table: 'contracts', columns: ['owner_client_id', 'is_system_managed_default'] },
+  { concept: 'contractLine', table: 'contract_lines', columns: ['billing_frequency'] },
+  { concept: 'company', table: 'clients', columns: ['billing_cycle'] },
   {
     concept: 'contractUsage',
     table: 'bucket_usage',

@@ -4,6 +4,7 @@
 import type { Knex } from 'knex';
 import type {
   InvoiceDetail,
+  InvoiceFrequency,
   InvoicesPort,
   InvoiceStatus,
   InvoiceSummary,
@@ -12,6 +13,7 @@ import type {
   OffersPort,
   OfferStatus,
   OfferSummary,
+  UpcomingInvoice,
 } from '../../src/index.ts';
 import { clampLimit, pageOf } from '../../src/index.ts';
 import { balanceCentsOf, invoiceStatesOf, isDay, isPaymentAmount, listFilterArgs, offerCodesOf } from '../shared/commercial.ts';
@@ -30,6 +32,7 @@ import {
 import { presentLetterhead } from './letterhead.ts';
 import { findLetterhead } from './queries/letterhead.ts';
 import { recordInvoicePayment } from './queries/payments.ts';
+import { listUpcomingInvoiceWindows, type UpcomingWindowRow } from './queries/upcoming-invoices.ts';
 import {
   decideQuote,
   findQuote,
@@ -310,7 +313,45 @@ export function algaOffers(db: Knex, tenantOf: TenantOf): OffersPort {
   };
 }
 
-export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
+/**
+ * Alga's billing cycles in the portal's words (BillingCycleType: the client's billing_cycle, and a
+ * contract line's billing_frequency, which Alga's contract cadence also reads as 'semiannually' and
+ * 'annual').
+ */
+const CYCLE_FREQUENCY: Record<string, InvoiceFrequency> = {
+  weekly: { every: 1, unit: 'week' },
+  'bi-weekly': { every: 2, unit: 'week' },
+  monthly: { every: 1, unit: 'month' },
+  quarterly: { every: 3, unit: 'month' },
+  'semi-annually': { every: 6, unit: 'month' },
+  semiannually: { every: 6, unit: 'month' },
+  annually: { every: 1, unit: 'year' },
+  annual: { every: 1, unit: 'year' },
+};
+
+/**
+ * The invoice Alga will make for a window: named by the contracts it bills (contract_name, as
+ * Alga's client portal names a contract), how often one comes where all its lines follow one cycle,
+ * and no amount: Alga computes it only when the invoice is generated (see InvoicesPort.upcoming).
+ */
+function presentUpcoming(row: UpcomingWindowRow): UpcomingInvoice {
+  const cycles = new Set(row.cycles.map((cycle) => cycle?.trim().toLowerCase() ?? ''));
+  const [cycle] = cycles;
+  return {
+    id: `${row.window_start}/${row.window_end}`,
+    title: row.contract_names.join(', '),
+    nextDate: row.window_start,
+    amountCents: null,
+    currency: null,
+    frequency: cycles.size === 1 && cycle !== undefined && Object.hasOwn(CYCLE_FREQUENCY, cycle) ? CYCLE_FREQUENCY[cycle]! : null,
+  };
+}
+
+/** The day Alga's server counts by: the UTC day of the moment. */
+const algaDay = (now: Date) => now.toISOString().slice(0, 10);
+
+/** The port. `now` is the clock whose UTC day counts (what is still to come). */
+export function algaInvoices(db: Knex, tenantOf: TenantOf, now: () => Date = () => new Date()): InvoicesPort {
   return {
     async list(workspaceId, clientId, filter, page) {
       const tenant = tenantOf(workspaceId);
@@ -401,6 +442,13 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf): InvoicesPort {
         });
       const row = write?.trx ? await work(write.trx) : await db.transaction(work);
       return row ? { ...presentAlgaPayment(row), paidAt: row.payment_date } : null;
+    },
+    async upcoming(workspaceId, clientId) {
+      const tenant = tenantOf(workspaceId);
+      const client = parseUuid(clientId);
+      if (tenant === null || client === null) return [];
+      const rows = await listUpcomingInvoiceWindows(db, { tenant, clientId: client, today: algaDay(now()), limit: 3 });
+      return rows.map(presentUpcoming);
     },
   };
 }

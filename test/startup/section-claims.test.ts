@@ -132,7 +132,7 @@ describe('host claims of the newer sections', function () {
       expect(checked).to.be.greaterThan(120);
     });
 
-    it("Alga PSA: contracts and their use, assets, the company page, knowledge, requests, appointments, surveys, approvals' files", function () {
+    it("Alga PSA: contracts and their use, assets, the company page, knowledge, requests, appointments, surveys, approvals' files, what comes next", function () {
       const dir = 'plugins/alga-psa/queries';
       const { unclaimed, checked } = unclaimedColumns(
         modules(dir, [
@@ -144,6 +144,7 @@ describe('host claims of the newer sections', function () {
           'appointments.ts',
           'surveys.ts',
           'approval-files.ts',
+          'upcoming-invoices.ts',
         ]),
         [read(`${dir}/db.ts`)],
         [...ALGA_PSA_CLAIMS, ...ALGA_PSA_DOCUMENT_CLAIMS, ...ALGA_PSA_APPROVAL_CLAIMS],

@@ -174,15 +174,16 @@ export interface InvoicesPort {
   statement?(workspaceId: HostId, clientId: HostId): Promise<InvoiceStatementData>;
   /**
    * Optional: the next invoices of the client's recurring invoices, where the host keeps them
-   * (the reference CRM's recurring_invoices, Dolibarr's llx_facture_rec): at most three
-   * (the page names the next ones, not a schedule), the soonest first, in one read. Only those the host will still issue:
-   * active (not suspended), not past their last generation. Without it the portal shows none.
+   * (the reference CRM's recurring_invoices, Dolibarr's llx_facture_rec, Alga PSA's billing
+   * periods of the client's contracts): at most three (the page names the next ones, not a
+   * schedule), the soonest first, in one read. Only those the host will still issue: active (not
+   * suspended), not past their last generation. Without it the portal shows none.
    *
-   * Alga PSA does not implement it: its client_billing_cycles name the next billing period's
-   * start, but no amount is kept before the invoice is made. Alga's billing engine computes it
-   * at generation from the client's contract lines (fixed fees prorated over the period, hourly
-   * time entries and usage not yet recorded, buckets, discounts, tax by region), so any figure
-   * shown beforehand would be an estimate that the invoice may contradict.
+   * A host that sets the amount only when it makes the invoice answers it without one
+   * (UpcomingInvoice.amountCents null): Alga PSA's billing engine computes each invoice at
+   * generation from the client's contract lines (pricing schedules, proration over the period,
+   * time and usage recorded by then, discounts, tax by region or from an external accounting
+   * system), so any figure shown beforehand would be an estimate the invoice may contradict.
    */
   upcoming?(workspaceId: HostId, clientId: HostId): Promise<UpcomingInvoice[]>;
 }
@@ -198,11 +199,17 @@ export interface UpcomingInvoice {
   id: HostId;
   /** The host's name for it ("Monthly retainer"). */
   title: string;
-  /** 'YYYY-MM-DD': the day the host will issue the next one. */
+  /**
+   * 'YYYY-MM-DD': the day the host will issue the next one (where the agency issues it by hand, as
+   * in Alga PSA, the first day the host lets it).
+   */
   nextDate: string;
-  /** The next invoice's total, tax included. */
-  amountCents: number;
-  currency: string;
+  /**
+   * The next invoice's total, tax included; null where the host sets it only when it makes the
+   * invoice (the page then says so instead of a figure). Null together with currency.
+   */
+  amountCents: number | null;
+  currency: string | null;
   /** Null where the host keeps no frequency it can say in these words. */
   frequency: InvoiceFrequency | null;
 }

@@ -52,14 +52,15 @@ export interface InvoiceDetailView extends InvoiceRowView {
   legal: InvoiceLegalView;
 }
 
-/** The line under the list's heading: the soonest next invoice of the company's recurring ones; null where none. */
+/**
+ * The line under the list's heading: the soonest next invoice of the company's recurring ones; null
+ * where none. Without its amount where the host sets it only when it makes the invoice.
+ */
 export function presentNextInvoice(i18n: RequestI18n, next: UpcomingInvoice | undefined): string | null {
   if (!next) return null;
-  return i18n.t('invoices:upcoming', {
-    title: next.title,
-    amount: i18n.fmt.money(next.amountCents, next.currency),
-    date: i18n.fmt.day(next.nextDate),
-  });
+  const date = i18n.fmt.day(next.nextDate);
+  if (next.amountCents === null || next.currency === null) return i18n.t('invoices:upcomingAmountLater', { title: next.title, date });
+  return i18n.t('invoices:upcoming', { title: next.title, amount: i18n.fmt.money(next.amountCents, next.currency), date });
 }
 
 export function presentInvoiceRow(i18n: RequestI18n, invoice: InvoiceSummary, href: string, today: string): InvoiceRowView {

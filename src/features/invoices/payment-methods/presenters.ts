@@ -67,10 +67,14 @@ export function presentPaymentMethodsPage(
     upcoming: input.upcoming.map((invoice) => ({
       id: invoice.id,
       title: invoice.title,
-      when: t('payments:methods.upcoming.item', {
-        amount: format.money(invoice.amountCents, invoice.currency),
-        date: format.day(invoice.nextDate),
-      }),
+      // Where the host sets the amount only when it makes the invoice, the day without a figure.
+      when:
+        invoice.amountCents === null || invoice.currency === null
+          ? t('payments:methods.upcoming.itemAmountLater', { date: format.day(invoice.nextDate) })
+          : t('payments:methods.upcoming.item', {
+              amount: format.money(invoice.amountCents, invoice.currency),
+              date: format.day(invoice.nextDate),
+            }),
       frequency: invoice.frequency
         ? t(`payments:methods.upcoming.frequency.${invoice.frequency.unit}`, { count: invoice.frequency.every })
         : null,
