@@ -1,22 +1,27 @@
 // Forty identical submissions at once, and one body near the form limit, for each client write
-// route of saved payment methods, autopay and passkeys, on real PostgreSQL (the routes as the
+// route of saved payment methods, autopay, passkeys and paying several invoices by one transfer, on real PostgreSQL (the routes as the
 // isolation matrix declares them: their URL, a record made ready, their form). Forty at once: no
 // 5xx, every answer one the owner may get (what the route answers alone, a 409 or a 429; for a
 // removal, 404 once the first has removed it), and no pooled connection left waiting afterwards
 // (the locks each takes are taken in one order, so none waits on another for ever). A body near
 // the form limit (an extra field the form does not read) gets the route's own answer within
 // seconds, never a 5xx; one past it a 413 that says so. The routes' own tests check that forty
-// make one effect (autopay.test.ts, passkeys.test.ts).
+// make one effect (autopay.test.ts, passkeys.test.ts, several-transfer.test.ts).
 import { expect } from 'chai';
 import type { MatrixRoute, MatrixWorld } from '../route-matrix/matrix.ts';
 import { routes as paymentMethodRoutes } from '../route-matrix/payment-methods.routes.ts';
 import { routes as passkeyRoutes } from '../route-matrix/passkeys.routes.ts';
+import { routes as paymentRoutes } from '../route-matrix/payments.routes.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { allowAutopay, mariasCompany } from '../../src/features/invoices/test/autopay-world.ts';
 
 /** The form parser's limit for a client form (workspace-router.ts). */
 const FORM_LIMIT_BYTES = 32 * 1024;
-const WRITES = [...paymentMethodRoutes, ...passkeyRoutes].filter((route) => route.method === 'POST');
+const WRITES = [
+  ...paymentMethodRoutes,
+  ...passkeyRoutes,
+  ...paymentRoutes.filter((route) => route.path.startsWith('/invoices/pay/transfer')),
+].filter((route) => route.method === 'POST');
 
 describe('bursts and large bodies on the client write routes of saved methods, autopay and passkeys', function () {
   this.timeout(180_000);

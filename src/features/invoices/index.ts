@@ -104,6 +104,7 @@ export function invoicesFeature(
     logger: core.logger,
     afterActivity: afterPayment,
     setups: methods,
+    guard: core.guard,
   });
   const paymentHandlers = createPaymentHandlers({ payments, demo, now });
   const autopay = adapter.invoices?.recordPayment

@@ -35,6 +35,7 @@ import {
   type PaymentProvider,
   type PortalLogger,
   portalContext,
+  type RepeatGuard,
   type RequestMeta,
   type SetupCallback,
   signedInClient,
@@ -119,6 +120,8 @@ export interface PaymentServiceDeps {
   afterActivity?: () => void;
   /** Where a provider's event that a method was saved (or a setup given up) goes: the saved methods. */
   setups?: { complete(workspaceId: string, provider: PaymentProvider, event: SetupCallback, meta: RequestMeta): Promise<CallbackResult> };
+  /** A transfer reported again within seconds (a double click, a resent form) is the first report. */
+  guard?: Pick<RepeatGuard, 'claim' | 'release' | 'remember'>;
 }
 
 export type PaymentOptions = {
@@ -267,8 +270,25 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     return chosen;
   }
 
-  /** `invoice.payment_reported`: the client says they paid by transfer; the agency is told, nothing is recorded. */
+  /**
+   * `invoice.payment_reported`: the client says they paid by transfer; the agency is told, nothing
+   * is recorded. The same report again within seconds (the same invoices and reference: a double
+   * click, forty at once) is the first one: logged, and told, once.
+   */
   async function logTransferReported(client: PayingClient, details: Record<string, unknown>, meta: RequestMeta): Promise<void> {
+    const guard = deps.guard;
+    const subject = JSON.stringify([client.workspaceId, client.clientId, details.invoiceIds ?? details.invoiceId, details.reference]);
+    if (guard && !(await guard.claim('transfer-reported', subject)).first) return;
+    try {
+      await insertTransferReported(client, details, meta);
+      await guard?.remember('transfer-reported', subject, 'reported');
+    } catch (err) {
+      await guard?.release('transfer-reported', subject);
+      throw err;
+    }
+  }
+
+  async function insertTransferReported(client: PayingClient, details: Record<string, unknown>, meta: RequestMeta): Promise<void> {
     await insertActivity(db, {
       workspaceId: client.workspaceId,
       event: 'invoice.payment_reported',

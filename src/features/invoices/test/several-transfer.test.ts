@@ -118,6 +118,18 @@ describe('paying several invoices by one bank transfer', function () {
     expect(told[0]?.text).to.include(before[0]!.number).and.include(before[1]!.number);
   });
 
+  it('forty reports of one transfer at once log one', async function () {
+    const first = await openInvoice(6_000);
+    const second = await openInvoice(7_000);
+    const page = await client.get(pageOf([first, second])).expect(200);
+    const body = `_csrf=${encodeURIComponent(csrfFrom(page.text))}&invoice=${first}&invoice=${second}&reference=TRF-40`;
+    const count = (await reports()).length;
+    const answers = await Promise.all(Array.from({ length: 40 }, () => client.post(`${PAGE}/report`).type('form').send(body)));
+    expect(answers.filter((res) => ![303, 409, 429].includes(res.status)).map((res) => res.status)).to.deep.equal([]);
+    const logged = (await reports()).slice(count);
+    expect(logged.map((row) => row.details.reference)).to.deep.equal(['TRF-40']);
+  });
+
   it('with online payments off, the list offers the transfer alone and the online form does not exist', async function () {
     const first = await openInvoice(1_000);
     await saveOnlinePayments(h, false);
