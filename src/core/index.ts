@@ -162,7 +162,7 @@ export { hostProvides, verifyHostClaims } from './host/verify-claims.ts';
 export { badRequest, forbidden, HttpError, notFound } from './http/http-error.ts';
 export { requestMeta, type RequestMeta } from './http/request-meta.ts';
 export { browserAndSystem } from './http/user-agent.ts';
-export { customOriginOf, markServedHost } from './http/served-host.ts';
+export { customOriginOf, markServedHost, publishedOriginOf } from './http/served-host.ts';
 
 // Languages
 export { chosenLocale, rememberChosenLocale } from './i18n/chosen-language.ts';

@@ -34,6 +34,27 @@ export function customOriginOf(req: Request): string | undefined {
 }
 
 /**
+ * A custom domain's origin as the portal names it where no request says how it was reached (an
+ * email's link, a SAML metadata): over the scheme and at the port of the portal's own address, the
+ * same server serving both (https and no port in production; a port for a server run by hand).
+ */
+export function customDomainOrigin(hostname: string, appUrl: string): string {
+  const own = new URL(appUrl);
+  return `${own.protocol}//${hostname}${own.port ? `:${own.port}` : ''}`;
+}
+
+/**
+ * The origin of the host this request came in at, named as the portal names it without a request:
+ * the custom domain's (customDomainOrigin), else appUrl. What is checked against an address the
+ * portal published before the request (a SAML consumer service in its metadata) is built with
+ * this, so it reads the same whatever scheme or port a proxy in between reports.
+ */
+export function publishedOriginOf(req: Request, appUrl: string): string {
+  const served = servedHostOf(req);
+  return served ? customDomainOrigin(served.hostname, appUrl) : appUrl;
+}
+
+/**
  * The path the portal's cookies are set and cleared at: the portal's mount on its own host, the whole
  * custom domain there (its pages start at `/`). Cookies never carry a Domain attribute, so each host
  * name keeps its own: the browser sends one host's session to no other.

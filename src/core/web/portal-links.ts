@@ -3,7 +3,16 @@
 // appUrl + portalPath + slug. Pages build their links from the request instead (the portal
 // context's base), so a person keeps the host they came in at.
 import type { PortalConfig } from '../config.ts';
+import { customDomainOrigin } from '../http/served-host.ts';
 import type { HostWorkspace } from '../ports/host.ts';
+
+/** What the portal asks of the feature that keeps the custom domains. */
+interface CustomDomainLookup {
+  /** The verified domain links read away from a page use; null without one. */
+  verifiedHostOf(workspaceId: string): Promise<string | null>;
+  /** Every verified domain of the workspace, in the order they were verified. */
+  verifiedHostsOf(workspaceId: string): Promise<string[]>;
+}
 
 export interface PortalLinks {
   /**
@@ -11,25 +20,30 @@ export interface PortalLinks {
    * transaction (on the embedded database a read outside an open transaction waits for it forever).
    */
   baseOf(workspace: Pick<HostWorkspace, 'id' | 'slug'>): Promise<string>;
-  /** How the portal learns a workspace's verified custom domain; told once, by the feature that keeps them. */
-  useCustomDomains(verifiedHostOf: (workspaceId: string) => Promise<string | null>): void;
+  /**
+   * The root of each verified custom domain the workspace is served at (none without), for what
+   * names every address of the portal at once (a SAML service provider's metadata). Read afresh
+   * each time, with the same care about transactions as baseOf.
+   */
+  customDomainBasesOf(workspace: Pick<HostWorkspace, 'id'>): Promise<string[]>;
+  /** How the portal learns a workspace's verified custom domains; told once, by the feature that keeps them. */
+  useCustomDomains(lookup: CustomDomainLookup): void;
 }
 
 export function createPortalLinks(config: Pick<PortalConfig, 'appUrl' | 'portalPath'>): PortalLinks {
-  let verifiedHostOf: ((workspaceId: string) => Promise<string | null>) | null = null;
-  // A custom domain is served by the same server as the portal's own address, so over its scheme
-  // (https in production) and at its port (none in production; the one a server run by hand listens on).
-  const own = new URL(config.appUrl);
-  const scheme = own.protocol;
-  const port = own.port ? `:${own.port}` : '';
+  let domains: CustomDomainLookup | null = null;
+  const rootOf = (host: string) => customDomainOrigin(host, config.appUrl);
   return {
     async baseOf(workspace) {
-      const host = verifiedHostOf ? await verifiedHostOf(workspace.id) : null;
-      return host ? `${scheme}//${host}${port}` : `${config.appUrl}${config.portalPath}/${encodeURIComponent(workspace.slug)}`;
+      const host = domains ? await domains.verifiedHostOf(workspace.id) : null;
+      return host ? rootOf(host) : `${config.appUrl}${config.portalPath}/${encodeURIComponent(workspace.slug)}`;
+    },
+    async customDomainBasesOf(workspace) {
+      return domains ? (await domains.verifiedHostsOf(workspace.id)).map(rootOf) : [];
     },
     useCustomDomains(lookup) {
-      if (verifiedHostOf) throw new Error('The portal’s custom domains are told once.');
-      verifiedHostOf = lookup;
+      if (domains) throw new Error('The portal’s custom domains are told once.');
+      domains = lookup;
     },
   };
 }

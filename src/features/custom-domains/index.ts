@@ -30,8 +30,12 @@ export function customDomainsFeature(core: CoreServices): CustomDomainsFeature {
     ownHosts,
     lookup: dnsTxtLookup(config.customDomains.resolvers),
   });
-  // Emails and other links read away from a page name the workspace's verified domain.
-  core.links.useCustomDomains((workspaceId) => domains.verifiedHostOf(workspaceId));
+  // Emails and other links read away from a page name the workspace's verified domain; a SAML
+  // service provider's metadata names each of them.
+  core.links.useCustomDomains({
+    verifiedHostOf: (workspaceId) => domains.verifiedHostOf(workspaceId),
+    verifiedHostsOf: (workspaceId) => domains.verifiedHostsOf(workspaceId),
+  });
   return {
     name: customDomainsManifest.name,
     needs: { ports: [] },

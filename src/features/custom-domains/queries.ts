@@ -48,14 +48,14 @@ export async function verifiedHostOwner(db: Knex, hostname: string): Promise<str
   return (row?.workspace_id as string | undefined) ?? null;
 }
 
-/** The workspace's verified domain that links in emails use: the first verified, while it stays so. */
-export async function firstVerifiedHostname(db: Knex, workspaceId: string): Promise<string | null> {
-  const row = await db('portal_custom_domains')
+/** The workspace's verified domains, the first verified first (the one links in emails use). */
+export async function verifiedHostnames(db: Knex, workspaceId: string): Promise<string[]> {
+  const rows = await db('portal_custom_domains')
     .where({ workspace_id: workspaceId, status: 'verified' })
     .orderBy('verified_at', 'asc')
     .orderBy('hostname', 'asc')
-    .first('hostname');
-  return (row?.hostname as string | undefined) ?? null;
+    .select('hostname');
+  return rows.map((row: { hostname: string }) => row.hostname);
 }
 
 /** The claim of a name, locked until the caller's transaction ends (an add or a check decides on it). */

@@ -23,7 +23,6 @@ import {
   deleteDomain,
   findClaimForUpdate,
   findDomain,
-  firstVerifiedHostname,
   insertClaim,
   insertDomain,
   listDomains,
@@ -31,6 +30,7 @@ import {
   moveUnverifiedClaim,
   recordCheck,
   takeVerifiedClaim,
+  verifiedHostnames,
   verifiedHostOwner,
 } from './queries.ts';
 
@@ -77,6 +77,8 @@ export interface CustomDomains {
   workspaceOfHost(hostname: string): Promise<string | null>;
   /** The host name links to the workspace's portal use (emails); null without a verified domain. */
   verifiedHostOf(workspaceId: string): Promise<string | null>;
+  /** Every verified domain of the workspace, the first verified first; read afresh (what lists them all is rare). */
+  verifiedHostsOf(workspaceId: string): Promise<string[]>;
 }
 
 export function createCustomDomains(deps: {
@@ -189,10 +191,12 @@ export function createCustomDomains(deps: {
     async verifiedHostOf(workspaceId) {
       const cached = linkHosts.get(workspaceId);
       if (cached && cached.until > Date.now()) return cached.hostname;
-      const hostname = await firstVerifiedHostname(db, workspaceId);
+      const hostname = (await verifiedHostnames(db, workspaceId))[0] ?? null;
       if (linkHosts.size >= HOST_CACHE_ENTRIES) linkHosts.clear();
       linkHosts.set(workspaceId, { hostname, until: Date.now() + HOST_CACHE_MS });
       return hostname;
     },
+
+    verifiedHostsOf: (workspaceId) => verifiedHostnames(db, workspaceId),
   };
 }

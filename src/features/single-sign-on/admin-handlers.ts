@@ -84,18 +84,21 @@ export function createSingleSignOnAdminHandlers(deps: {
   network: Pick<IssuerNetwork, 'refusal' | 'get'>;
   adapter: Pick<HostAdapter, 'clients'>;
   config: Pick<PortalConfig, 'appUrl'>;
-  saml: Pick<SamlSignIn, 'serviceProvider' | 'settingsOf'>;
+  saml: Pick<SamlSignIn, 'entityIdOf' | 'addressesOf' | 'settingsOf'>;
   /** In production an assertion must be signed itself: the form refuses to say otherwise. */
   production: boolean;
 }) {
   const { providers, network, adapter, config, saml, production } = deps;
-  /** The workspace's portal at the portal's address: its SAML entity id and consumer service are there. */
-  const portalUrl = (res: Response) => `${config.appUrl}${staffContext(res).portalBase}`;
-  const serviceProviderView = (res: Response) => ({
-    entityId: `${portalUrl(res)}/saml/metadata`,
-    acsUrl: `${portalUrl(res)}/saml/acs`,
-    metadataHref: `${portalUrl(res)}/saml/metadata`,
-  });
+  /**
+   * What the agency gives its SAML identity provider: the workspace's one entity id (the metadata's
+   * address too), the consumer service at the portal's own address, and one at each verified
+   * custom domain (all of them in the metadata).
+   */
+  const serviceProviderView = async (res: Response) => {
+    const { entityId, consumerServices } = await saml.addressesOf(staffContext(res).workspace);
+    const [acsUrl, ...atDomains] = consumerServices;
+    return { entityId, acsUrl, atDomains, metadataHref: entityId };
+  };
   const listHref = (res: Response) => `${staffContext(res).base}/single-sign-on`;
   /** The address an agency registers at its provider: one per workspace, whichever provider. */
   const redirectUri = (res: Response) => `${config.appUrl}${staffContext(res).portalBase}/sign-in/sso/callback`;
@@ -175,7 +178,7 @@ export function createSingleSignOnAdminHandlers(deps: {
         saml: settings
           ? {
               action: `${provider.href}/saml`,
-              sp: serviceProviderView(res),
+              sp: await serviceProviderView(res),
               form: {
                 displayName: row.display_name,
                 metadataUrl: settings.metadata_url ?? '',
@@ -200,7 +203,7 @@ export function createSingleSignOnAdminHandlers(deps: {
   const issuerRefused = async (res: Response, input: ProviderInput): Promise<FieldErrors | null> =>
     (await network.refusal(input.issuerUrl)) ? { issuerUrl: staffContext(res).i18n.t('singleSignOn:errors.issuerNotPublic') } : null;
 
-  function showNewSaml(req: Request, res: Response, form: SamlForm = {}, errors: FieldErrors = {}, status = 200) {
+  async function showNewSaml(req: Request, res: Response, form: SamlForm = {}, errors: FieldErrors = {}, status = 200) {
     const { i18n } = staffContext(res);
     renderAdminPage(
       req,
@@ -210,7 +213,7 @@ export function createSingleSignOnAdminHandlers(deps: {
       {
         action: `${listHref(res)}/saml`,
         backHref: listHref(res),
-        sp: serviceProviderView(res),
+        sp: await serviceProviderView(res),
         form: { emailAttribute: 'email', wantAssertionsSigned: true, allowIdpInitiated: true, ...form },
         errors,
       },
@@ -264,7 +267,7 @@ export function createSingleSignOnAdminHandlers(deps: {
     return {
       fields: {
         displayName: input.displayName,
-        spEntityId: serviceProviderView(res).entityId,
+        spEntityId: saml.entityIdOf(staffContext(res).workspace),
         idp_entity_id: entityId,
         sso_url: ssoUrl,
         signing_certificates: [...new Set([first, ...(second ? [second] : [])])],
@@ -298,7 +301,7 @@ export function createSingleSignOnAdminHandlers(deps: {
         providers: rows.map((row) => presentProvider(base, row, bindings, names, i18n.t)),
         newHref: `${listHref(res)}/new`,
         newSamlHref: `${listHref(res)}/new-saml`,
-        sp: serviceProviderView(res),
+        sp: await serviceProviderView(res),
         directoryHref: `${base}/directory-provisioning`,
         redirectUri: redirectUri(res),
         notice: notice ? i18n.t(`singleSignOn:staff.notices.${notice}`) : null,

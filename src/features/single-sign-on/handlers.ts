@@ -36,6 +36,7 @@ import {
 import type { OpenId } from './openid.ts';
 import type { Providers } from './providers.ts';
 import type { ProviderRow } from './queries.ts';
+import { consumerServiceAt } from './saml-handlers.ts';
 import type { SamlSignIn } from './saml-sign-in.ts';
 import { emailDomain, type SingleSignOnMatcher } from './sign-in-service.ts';
 
@@ -116,9 +117,12 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
     return authorization.url.href;
   };
 
-  /** A SAML sign-in's AuthnRequest address, the request kept in the database for its answer (samlSignIn). */
+  /**
+   * A SAML sign-in's AuthnRequest address, the request kept in the database for its answer
+   * (samlSignIn); the answer asked at the consumer service of the host the person is on.
+   */
   const startSaml = async (req: Request, res: Response, row: ProviderRow, input: StartInput): Promise<string> => {
-    const started = await saml.start(row, `${config.appUrl}${portalContext(res).base}`, input.next);
+    const started = await saml.start(portalContext(res).workspace, row, consumerServiceAt(res, config.appUrl), input.next);
     if (!started) {
       logger.error(`SAML identity provider ${row.id} has no settings or the workspace key cannot be opened`);
       throw new HttpError(503, portalI18n(res).t('singleSignOn:refused.unavailable'));

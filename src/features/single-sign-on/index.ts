@@ -21,7 +21,7 @@ import { createSingleSignOnMatcher } from './sign-in-service.ts';
  * request, so either may be created first.
  */
 export function singleSignOnFeature(core: CoreServices, deps: { completeSignIn: CompleteSignIn }): Feature & { signIn: SingleSignOnHooks } {
-  const { db, adapter, staffAdapter, config, sessionLifecycle, logger, now, events, limiter } = core;
+  const { db, adapter, staffAdapter, config, sessionLifecycle, logger, now, events, limiter, links } = core;
   const providers = createProviders({ db, config, bus: events });
   const network = createIssuerNetwork(config.singleSignOn);
   const matcher = createSingleSignOnMatcher({ db, adapter });
@@ -29,8 +29,8 @@ export function singleSignOnFeature(core: CoreServices, deps: { completeSignIn: 
   // by the portal's config (secure cookies), as its other production rules are.
   const production = inProduction(config);
   const protocol = createSamlProtocol({ production, now });
-  const saml = createSamlSignIn({ db, config, providers, protocol, matcher, now });
-  const samlHandlers = createSamlHandlers({ db, config, saml, protocol, limiter, completeSignIn: deps.completeSignIn });
+  const saml = createSamlSignIn({ db, config, links, providers, protocol, matcher, now });
+  const samlHandlers = createSamlHandlers({ db, config, saml, limiter, completeSignIn: deps.completeSignIn });
   const handlers = createSingleSignOnHandlers({
     db,
     config,

@@ -7,7 +7,10 @@
 // CSRF) do come along, so the sign-in completes in the visitor's own session (the account feature's
 // completion, as for OpenID Connect). Refused, it moves on to the
 // refusal page, and the log keeps the reason. The metadata (`GET /saml/metadata`) is public: the
-// identity provider may read it by its address.
+// identity provider may read it by its address. At a workspace's custom domain the consumer
+// service is that domain's (`https://portal.agency.com/saml/acs`): an answer is checked as
+// addressed to the host it was posted to, and its sign-in completes there, with that host's
+// session cookie (saml-sign-in.ts says which address is which).
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import {
@@ -18,19 +21,28 @@ import {
   type PortalConfig,
   portalContext,
   portalI18n,
+  publishedOriginOf,
   type RateLimiter,
   renderPortalPage,
   requestMeta,
 } from '../../core/index.ts';
 import type { CompleteSignIn } from '../account/index.ts';
 import type { AcsInput, CallbackRefusal, SamlContinueInput } from './commands.ts';
-import type { SamlProtocol } from './saml.ts';
-import type { AcsRefusal, SamlSignIn } from './saml-sign-in.ts';
+import { ACS_PATH, type AcsRefusal, type SamlSignIn } from './saml-sign-in.ts';
 
 /** Posts to the consumer service and continues per visitor address and workspace. */
 const SAML_LIMIT: LimitRule = { name: 'saml:ip', points: 60, windowSeconds: 5 * 60, blockSeconds: 5 * 60 };
 /** A SAML response with an encrypted, signed assertion is a few kilobytes; this leaves room for long certificate chains. */
 const ACS_BODY_LIMIT = '96kb';
+
+/**
+ * The consumer service at the host this request came in at (the workspace's custom domain, or the
+ * portal's own address), written as the metadata lists it: an AuthnRequest asks for it, and an
+ * answer posted here must be addressed to it. Not the scheme and port the request reports (a
+ * proxy may say http for a browser's https): the identity provider knows the metadata's.
+ */
+export const consumerServiceAt = (res: Response, appUrl: string) =>
+  `${publishedOriginOf(res.req, appUrl)}${portalContext(res).base}${ACS_PATH}`;
 
 /** What the refusal page says for each reason the log keeps. */
 function pageReason(reason: AcsRefusal): CallbackRefusal {
@@ -44,13 +56,11 @@ export function createSamlHandlers(deps: {
   db: Knex;
   config: Pick<PortalConfig, 'appUrl'>;
   saml: SamlSignIn;
-  protocol: SamlProtocol;
   limiter: RateLimiter;
   completeSignIn: CompleteSignIn;
 }) {
-  const { db, config, saml, protocol, limiter, completeSignIn } = deps;
-  /** The workspace's portal at the portal's own address: the service provider's entity id and consumer service live there. */
-  const portalUrl = (res: Response) => `${config.appUrl}${portalContext(res).base}`;
+  const { db, config, saml, limiter, completeSignIn } = deps;
+  const consumerServiceHere = (res: Response) => consumerServiceAt(res, config.appUrl);
   const parseForm = express.urlencoded({ extended: false, limit: ACS_BODY_LIMIT, parameterLimit: 10 });
 
   const refusedAt = (res: Response, reason: CallbackRefusal, providerId: string | null) => {
@@ -93,7 +103,7 @@ export function createSamlHandlers(deps: {
     acs: async (req: Request, res: Response) => {
       await limited(req, res);
       const { SAMLResponse } = req.body as AcsInput;
-      const result = await saml.accept(portalContext(res).workspace, portalUrl(res), SAMLResponse, requestMeta(req));
+      const result = await saml.accept(portalContext(res).workspace, consumerServiceHere(res), SAMLResponse, requestMeta(req));
       if (!result.ok) {
         if (!result.logged)
           await logFailure(req, res, {
@@ -144,10 +154,11 @@ export function createSamlHandlers(deps: {
       });
     },
 
+    /** The same at every host: the one entity id, and every consumer service of the workspace. */
     metadata: async (_req: Request, res: Response) => {
-      const sp = await saml.serviceProvider(portalContext(res).workspace.id, portalUrl(res));
-      if (!sp) throw new HttpError(503, portalI18n(res).t('singleSignOn:refused.unavailable'));
-      res.type('application/samlmetadata+xml').set('Cache-Control', 'no-cache').send(protocol.metadata(sp));
+      const metadata = await saml.metadata(portalContext(res).workspace);
+      if (!metadata) throw new HttpError(503, portalI18n(res).t('singleSignOn:refused.unavailable'));
+      res.type('application/samlmetadata+xml').set('Cache-Control', 'no-cache').send(metadata);
     },
   };
 }

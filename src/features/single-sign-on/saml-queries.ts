@@ -74,30 +74,33 @@ export async function insertSamlKey(db: Db, workspaceId: string, key: SamlKeyRow
 export async function insertSamlRequest(
   db: Db,
   workspaceId: string,
-  request: { requestId: string; providerId: string; next: string | null; expiresAt: Date },
+  request: { requestId: string; providerId: string; acsUrl: string; next: string | null; expiresAt: Date },
 ): Promise<void> {
   await db('portal_sso_saml_requests').insert({
     workspace_id: workspaceId,
     request_id: request.requestId,
     provider_id: request.providerId,
+    acs_url: request.acsUrl,
     next: request.next,
     expires_at: request.expiresAt,
   });
 }
 
+export interface SamlRequestRow {
+  provider_id: string;
+  /** The consumer service the request asked the answer to be posted to; null for one sent before requests kept it. */
+  acs_url: string | null;
+  next: string | null;
+}
+
 /** Takes the request an answer is in response to, once: the first answer removes it. */
-export async function takeSamlRequest(
-  db: Db,
-  workspaceId: string,
-  requestId: string,
-  now: Date,
-): Promise<{ provider_id: string; next: string | null } | null> {
+export async function takeSamlRequest(db: Db, workspaceId: string, requestId: string, now: Date): Promise<SamlRequestRow | null> {
   const [row] = await db('portal_sso_saml_requests')
     .where({ workspace_id: workspaceId, request_id: requestId })
     .where('expires_at', '>', now)
     .delete()
-    .returning(['provider_id', 'next']);
-  return (row as { provider_id: string; next: string | null } | undefined) ?? null;
+    .returning(['provider_id', 'acs_url', 'next']);
+  return (row as SamlRequestRow | undefined) ?? null;
 }
 
 /** Records an assertion as used; false when it already was (a replay). The unique key decides between racing posts. */

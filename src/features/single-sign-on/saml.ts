@@ -14,7 +14,10 @@ const ACCEPTED_SKEW_MS = 60_000;
 /** An assertion whose own end is further away is kept as used only this long (and refused after, by age). */
 const MAX_ASSERTION_AGE_MS = 10 * 60_000;
 
-/** The workspace as a service provider: who it says it is, where answers go, its key pair. */
+/**
+ * The workspace as a service provider: who it says it is (one entity id, whichever host), where
+ * this exchange's answer goes (the consumer service of the host the person is on), its key pair.
+ */
 export interface ServiceProvider {
   entityId: string;
   acsUrl: string;
@@ -55,6 +58,9 @@ export interface ResponseEnvelope {
 }
 
 const SIGNATURE = /<(?:[\w.-]+:)?Signature\b[^>]*xmldsig/;
+const POST_BINDING = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
+const escapeXml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
 const attribute = (tag: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1] ?? null;
 const unescapeXml = (text: string) =>
   text.replace(/&(lt|gt|quot|apos|amp);/g, (_m, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e] ?? '');
@@ -118,8 +124,12 @@ export function createSamlProtocol(options: { production: boolean; now?: () => D
     authorizeUrl: (sp: ServiceProvider, idp: SamlSettingsRow, requestId: string, relayState: string) =>
       new SAML(config(sp, idp, requestId)).getAuthorizeUrlAsync(relayState, undefined, {}),
 
-    /** The service provider's metadata: entity id, assertion consumer service, its certificate for signing and encryption. */
-    metadata(sp: ServiceProvider): string {
+    /**
+     * The service provider's metadata: entity id, its certificate for signing and encryption, and
+     * its assertion consumer services: `sp.acsUrl` the default (index 1), then each of `alsoAt`
+     * (the workspace's own domains), so one metadata registers every address an answer may go to.
+     */
+    metadata(sp: ServiceProvider, alsoAt: readonly string[] = []): string {
       const placeholder: SamlSettingsRow = {
         provider_id: '',
         idp_entity_id: 'none',
@@ -131,7 +141,16 @@ export function createSamlProtocol(options: { production: boolean; now?: () => D
         allow_idp_initiated: false,
         email_attribute: 'email',
       };
-      return new SAML(config(sp, placeholder)).generateServiceProviderMetadata(sp.certificate, sp.certificate);
+      const xml = new SAML(config(sp, placeholder)).generateServiceProviderMetadata(sp.certificate, sp.certificate);
+      // The library writes one consumer service, the default: the others follow it, indexed on.
+      // The metadata is not signed, so adding to it leaves nothing to check out of date.
+      const single = /^([ \t]*)(<AssertionConsumerService\b[^>]*\/>)/m.exec(xml);
+      if (!single) throw new Error('the SAML library wrote metadata without its assertion consumer service');
+      const [line, indent] = single;
+      const others = alsoAt.map(
+        (url, i) => `\n${indent}<AssertionConsumerService index="${i + 2}" Binding="${POST_BINDING}" Location="${escapeXml(url)}"/>`,
+      );
+      return xml.replace(line, `${line}${others.join('')}`);
     },
 
     async verify(sp: ServiceProvider, idp: SamlSettingsRow, samlResponse: string, envelope: ResponseEnvelope): Promise<SamlVerification> {
@@ -149,12 +168,16 @@ export function createSamlProtocol(options: { production: boolean; now?: () => D
       // Every bearer confirmation must be addressed to this service provider's consumer service,
       // as the response's Destination, where it names one.
       const confirmations = (assertion.Subject?.[0]?.SubjectConfirmation ?? []).map((c) => c.SubjectConfirmationData?.[0]?.$ ?? {});
-      if (confirmations.length === 0 || confirmations.some((data) => data.Recipient !== sp.acsUrl))
-        return { ok: false, reason: 'wrong_recipient', detail: 'recipient' };
+      // That is the address it was posted to: on a custom domain, that domain's; so an answer meant
+      // for another host (the portal's own, another domain, another workspace's) is not taken here.
+      const misaddressed = (what: string, named: string | undefined) =>
+        ({ ok: false, reason: 'wrong_recipient', detail: `${what} ${named ?? '(none)'}, posted to ${sp.acsUrl}`.slice(0, 200) }) as const;
+      const elsewhere = confirmations.find((data) => data.Recipient !== sp.acsUrl);
+      if (confirmations.length === 0 || elsewhere) return misaddressed('Recipient', elsewhere?.Recipient);
       const xml = Buffer.from(samlResponse, 'base64').toString('utf8');
       const root = /<(?:[\w.-]+:)?Response\b[^>]*>/.exec(xml)?.[0] ?? '';
       const destination = attribute(root, 'Destination');
-      if (destination && destination !== sp.acsUrl) return { ok: false, reason: 'wrong_recipient', detail: 'destination' };
+      if (destination && unescapeXml(destination) !== sp.acsUrl) return misaddressed('Destination', unescapeXml(destination));
       // The signed assertion must answer the same request as its envelope says (or none for both).
       const answered = confirmations.map((data) => data.InResponseTo || null);
       if (answered.some((value) => value !== envelope.inResponseTo)) return { ok: false, reason: 'wrong_request', detail: 'InResponseTo' };

@@ -75,7 +75,7 @@ describe('custom domains', function () {
     it('links to a domain at the scheme and port of the portal’s own address', async function () {
       const linksAt = (appUrl: string) => {
         const links = createPortalLinks({ appUrl, portalPath: '/portal' });
-        links.useCustomDomains(async () => HOST);
+        links.useCustomDomains({ verifiedHostOf: async () => HOST, verifiedHostsOf: async () => [HOST] });
         return links.baseOf({ id: 'w', slug: 'demo' });
       };
       expect(await linksAt('https://portal.example.com')).to.equal(`https://${HOST}`);

@@ -4,7 +4,9 @@
 // samlify), and encrypts the assertion to the portal's certificate when asked. What a test
 // changes (audience, recipient, time window, issuer) goes into samlify's own template before it
 // signs, so the signature covers it as a real provider's would. One answer is deliberately built
-// without samlify's signing step: the unsigned response a forger would post.
+// without samlify's signing step: the unsigned response a forger would post. Like a real provider,
+// it posts to a consumer service the portal's metadata lists: the one an AuthnRequest asked for,
+// else the metadata's default; asked for one the metadata does not list, it answers nothing.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import * as samlifyModule from 'samlify';
 import { selfSignedCertificate } from '../self-signed.ts';
@@ -16,6 +18,7 @@ const samlify = (samlifyModule as unknown as { default?: typeof samlifyModule })
 samlify.setSchemaValidator({ validate: async () => 'skipped' });
 
 const REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
+const POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
 const EMAIL_FORMAT = 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress';
 
 export interface Answer {
@@ -23,6 +26,8 @@ export interface Answer {
   nameId?: string;
   /** The AuthnRequest's id; none for an IdP-initiated answer. */
   inResponseTo?: string;
+  /** The consumer service posted to (the AuthnRequest's AssertionConsumerServiceURL); else the metadata's default. */
+  acsUrl?: string;
   audience?: string;
   recipient?: string;
   destination?: string;
@@ -43,8 +48,18 @@ export interface TestSamlIdp {
   metadata: string;
   /** The id of the AuthnRequest at this address (the portal's HTTP-Redirect), after samlify parsed it. */
   readRequest(url: string): Promise<string>;
+  /** The same request's id and the consumer service it asks the answer to be posted to. */
+  readAuthnRequest(url: string): Promise<{ id: string; acsUrl: string | null }>;
   /** A base64 SAMLResponse for the portal's service provider. */
   answer(spMetadata: string, answer: Answer): Promise<string>;
+  /** Where the answer goes: the consumer service asked for, which the metadata must list, else its default. */
+  consumerService(spMetadata: string, asked?: string): string;
+}
+
+interface AcsEntry {
+  binding: string;
+  location: string;
+  isDefault?: string;
 }
 
 export function keyPairWithCertificate(name: string) {
@@ -75,11 +90,27 @@ export function startSamlIdp(options: { entityId: string; key?: { privateKey: st
       ...(answer.responseSignedOnly ? { wantMessageSigned: true } : {}),
     });
 
+  /** The metadata's HTTP-POST consumer services, as samlify read them. */
+  const consumerServices = (sp: samlifyModule.ServiceProviderInstance) => {
+    // Without a binding samlify gives every entry (its types say a binding is always passed).
+    const all = sp.entityMeta.getAssertionConsumerService as unknown as (this: unknown) => AcsEntry | AcsEntry[];
+    const listed = all.call(sp.entityMeta);
+    return (Array.isArray(listed) ? listed : [listed]).filter((entry) => entry.binding === POST);
+  };
+  const consumerServiceOf = (sp: samlifyModule.ServiceProviderInstance, asked: string | undefined) => {
+    const listed = consumerServices(sp);
+    if (asked) {
+      if (!listed.some((entry) => entry.location === asked)) throw new Error(`${asked} is not a consumer service of the metadata`);
+      return asked;
+    }
+    return (listed.find((entry) => entry.isDefault === 'true') ?? listed[0])!.location;
+  };
+
   const values = (sp: samlifyModule.ServiceProviderInstance, answer: Answer) => {
     const now = new Date();
     const ends = new Date(now.getTime() + (answer.endsInMinutes ?? 5) * 60_000).toISOString();
     const starts = answer.endsInMinutes !== undefined && answer.endsInMinutes < 0 ? new Date(now.getTime() - 30 * 60_000) : now;
-    const acs = sp.entityMeta.getAssertionConsumerService('post') as string;
+    const acs = consumerServiceOf(sp, answer.acsUrl);
     return {
       ID: `_${randomBytes(16).toString('hex')}`,
       AssertionID: `_${randomBytes(16).toString('hex')}`,
@@ -113,11 +144,18 @@ export function startSamlIdp(options: { entityId: string; key?: { privateKey: st
     metadata: idp.getMetadata(),
 
     async readRequest(url: string) {
+      return (await this.readAuthnRequest(url)).id;
+    },
+
+    async readAuthnRequest(url: string) {
       const query = Object.fromEntries(new URL(url).searchParams);
       const sp = samlify.ServiceProvider({ entityID: 'unused', authnRequestsSigned: false });
       const parsed = await idp.parseLoginRequest(sp, 'redirect', { query, octetString: '' } as never);
-      return (parsed.extract as { request: { id: string } }).request.id;
+      const request = (parsed.extract as { request: { id: string; assertionConsumerServiceUrl?: string } }).request;
+      return { id: request.id, acsUrl: request.assertionConsumerServiceUrl ?? null };
     },
+
+    consumerService: (spMetadata: string, asked?: string) => consumerServiceOf(samlify.ServiceProvider({ metadata: spMetadata }), asked),
 
     async answer(spMetadata: string, answer: Answer) {
       const sp = serviceProvider(spMetadata, answer);

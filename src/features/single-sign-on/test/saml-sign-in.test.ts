@@ -24,8 +24,8 @@ import {
 import { keyPairWithCertificate, startSamlIdp, type Answer, type TestSamlIdp } from './saml-identity-provider.ts';
 
 const ADMIN = '/settings/client-portal';
-/** The workspace's key pair. */
-const METADATA_BUDGET = 1;
+/** The workspace's key pair, its verified custom domains (each a consumer service of the metadata). */
+const METADATA_BUDGET = 2;
 /** The limit, two prunes, the provider by issuer, its row, its settings, the key, the assertion id, the matcher's four, the handoff. */
 const ACS_BUDGET = 13;
 /** The limit, the handoff, the client user, then the account feature's completion (two-factor, its times, the log, the sessions). */

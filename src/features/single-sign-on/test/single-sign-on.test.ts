@@ -430,8 +430,8 @@ describe('single sign-on (OpenID Connect)', function () {
     });
 
     it('the staff pages: the CRM’s four (its session, the staff member, the header’s two counts), then the pages’ own', async function () {
-      // The providers, the bindings and the host's companies.
-      await expectBudget('GET staff single-sign-on', 7, () => staff.get(`${ADMIN}/single-sign-on`).expect(200));
+      // The providers, the bindings, the host's companies and the verified custom domains (a SAML consumer service each).
+      await expectBudget('GET staff single-sign-on', 8, () => staff.get(`${ADMIN}/single-sign-on`).expect(200));
       // The provider, the workspace's providers and bindings, the host's companies.
       await expectBudget('GET staff provider', 8, () => staff.get(providerHref).expect(200));
     });
