@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FeatureManifest } from '../../core/index.ts';
 import * as singleSignOn from './migrations/20270201000001_single_sign_on.ts';
 import * as samlSignOn from './migrations/20270706000001_saml_sign_on.ts';
-import * as samlConsumerServiceOfRequest from './migrations/20270709000001_saml_consumer_service_of_request.ts';
+import * as samlConsumerServiceOfRequest from './migrations/20270710000001_saml_consumer_service_of_request.ts';
 
 export const singleSignOnManifest: FeatureManifest = {
   name: 'single-sign-on',
@@ -13,6 +13,6 @@ export const singleSignOnManifest: FeatureManifest = {
   migrations: {
     '20270201000001_single_sign_on': singleSignOn,
     '20270706000001_saml_sign_on': samlSignOn,
-    '20270709000001_saml_consumer_service_of_request': samlConsumerServiceOfRequest,
+    '20270710000001_saml_consumer_service_of_request': samlConsumerServiceOfRequest,
   },
 };
