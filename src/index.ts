@@ -38,7 +38,8 @@ export type {
 export { SUMMARY_COUNT_LIMIT } from './core/ports/host.ts';
 export { overdueFrom } from './features/dashboard/port.ts';
 // The free times of an agency's weekly hours, for a binding's appointments port.
-export { offeredSlots, type SlotRules, wallTimeToInstant, type WeeklyHours } from './core/appointments/slots.ts';
+export { offeredSlots, type SlotRules, type WeeklyHours } from './features/appointments/slots.ts';
+export { wallTimeToInstant } from './core/time/zoned-days.ts';
 export type * from './core/ports/services.ts';
 export { PORTAL_FLAG } from './core/flags/flag-names.ts';
 // A small RGB PNG encoder, for images a binding draws itself (the reference CRM's demo design).

@@ -24,7 +24,7 @@ export {
 } from './access/access-queries.ts';
 
 // Activity
-export { addDays, dayBounds, dayInZone } from './appointments/slots.ts';
+export { addDays, dayBounds, dayInZone, wallTimeToInstant } from './time/zoned-days.ts';
 export { erasureDeadline } from './activity/erasure-deadline.ts';
 export { ACTIVITY_EVENTS, type ActivityEvent, activityLabel } from './activity/events.ts';
 export {
@@ -290,7 +290,6 @@ export {
   type InvoiceBuyer,
   type InvoiceSeller,
   SUMMARY_COUNT_LIMIT,
-  type AppointmentSlot,
 } from './ports/host.ts';
 export type {
   CallbackInput,

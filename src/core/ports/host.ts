@@ -449,15 +449,6 @@ export interface HostClientPermissionsPort {
 }
 
 /**
- * A time a client may book: free in the agency's hours, far enough ahead. Here, as the core works
- * out free times for a binding's appointments port (core/appointments/slots.ts).
- */
-export interface AppointmentSlot {
-  startsAt: Date;
-  endsAt: Date;
-}
-
-/**
  * What a host binding gives the portal: the core's ports here, and each feature's own port, which
  * the feature's port.ts adds to this interface (`declare module`), optional but for the dashboard's
  * summaries.
