@@ -287,8 +287,8 @@ export {
   type PageRequest,
   type HostWrite,
   type AmountRange,
-  type InvoiceBuyer,
-  type InvoiceSeller,
+  type BuyerParty,
+  type SellerParty,
   SUMMARY_COUNT_LIMIT,
 } from './ports/host.ts';
 export type {

@@ -202,8 +202,6 @@ const STILL_TO_MOVE: readonly string[] = [
   "src/core/host/verify-claims.ts: reads HostAdapter.approvalFiles (approvals's port)",
   "src/core/host/verify-claims.ts: reads HostAdapter.devices (devices's port)",
   "src/core/host/verify-claims.ts: reads HostAdapter.contracts (contracts's port)",
-  'src/core/ports/host.ts: declares InvoiceSeller (names invoices)',
-  'src/core/ports/host.ts: declares InvoiceBuyer (names invoices)',
   'src/core/sessions/session-data.ts: declares PendingSingleSignOn (names single-sign-on)',
   "src/core/staff/staff-chain.ts: reads HostAdapter.knowledgeBase (knowledge-base's port)",
   "src/core/staff/staff-chain.ts: reads HostAdapter.approvals (approvals's port)",
