@@ -51,21 +51,12 @@ export interface CoreServices {
   virusScanner?: VirusScanner;
 }
 
-/** The host ports a feature's pages cannot exist without (a CRM without invoices has no invoice section). */
-type HostPortName =
-  | 'offers'
-  | 'invoices'
-  | 'tasks'
-  | 'projects'
-  | 'tickets'
-  | 'knowledgeBase'
-  | 'requests'
-  | 'appointments'
-  | 'approvals'
-  | 'companyDetails'
-  | 'orders'
-  | 'devices'
-  | 'contracts';
+/**
+ * The host ports a feature's pages cannot exist without (a CRM without invoices has no invoice
+ * section): the optional members of HostAdapter, to which each feature adds its own (its port.ts),
+ * so the core lists none of them.
+ */
+type HostPortName = { [Name in keyof HostAdapter]-?: undefined extends HostAdapter[Name] ? Name : never }[keyof HostAdapter];
 
 /** Work a feature does on a timer, on every instance; each run is safe to overlap with another instance's. */
 export interface BackgroundJob {
