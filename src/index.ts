@@ -1,5 +1,5 @@
 // The portal's public API for hosts.
-export { createCustomerPortal, type CustomerPortal } from './portal.ts';
+export { createCustomerPortal, type CustomerPortal, findClaimProblems, verifyHostClaims } from './portal.ts';
 // The portal's tables brought up to date without a portal made (a host's own migrate command).
 export { migratePortal } from './migrations/index.ts';
 export type { Inviter } from './features/account/index.ts';
@@ -97,7 +97,7 @@ export { openEventBus } from './core/events/choose-event-bus.ts';
 export { createMailer, type DevOutbox } from './core/mail/mailer.ts';
 export { createPortalLogger, type StructuredLogger } from './core/ops/logging.ts';
 export { checkStartupSettings, demoPaymentProviderOn, StartupRefused } from './core/ops/production-checks.ts';
-export { findClaimProblems, hostProvides, verifyHostClaims } from './core/host/verify-claims.ts';
+export { hostProvides } from './core/host/verify-claims.ts';
 export { RateLimiter, type LimitRule } from './core/rate-limits/limiter.ts';
 export { ensureDemoClientLogins } from './core/client-users/demo-logins.ts';
 export { HttpError } from './core/http/http-error.ts';
