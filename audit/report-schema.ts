@@ -43,55 +43,27 @@ const EvidenceSchema = z.object({
 });
 export type Evidence = z.infer<typeof EvidenceSchema>;
 
-const CONCEPT_IDS = [
-  'workspace',
-  'company',
-  'contact',
-  'staffUser',
-  'clientCredentials',
+/**
+ * The concepts the portal always keeps in its own tables, so no adapter claims them: the audit
+ * still looks for them in a host (what it would duplicate). With the host concepts (HOST_CONCEPTS,
+ * which the ports type), every concept the audit knows, each named once.
+ */
+const PORTAL_KEPT_CONCEPTS = [
   'clientLoginCodes',
   'accessTokens',
-  'proposal',
-  'quotation',
-  'invoice',
   'acceptance',
   'signature',
   'publicLinks',
-  'payment',
   'paymentMethods',
   'paymentGateway',
   'savedPaymentMethods',
   'recurringInvoices',
-  'task',
-  'document',
-  'comment',
   'activityLog',
   'portalSettings',
   'permissions',
-  'ticket',
-  'ticketMessage',
-  'project',
   'projectPhase',
-  'serviceRequestType',
-  'serviceRequest',
-  'appointmentRequest',
-  'availability',
-  'booking',
-  'kbArticle',
-  'surveyTemplate',
-  'surveyInvitation',
-  'surveyResponse',
-  'surveyTrigger',
-  'salesOrder',
-  'orderLine',
-  'shipment',
-  'contract',
-  'contractLine',
-  'contractUsage',
-  'timeEntry',
-  'asset',
-  'documentVersion',
 ] as const;
+const CONCEPT_IDS = [...HOST_CONCEPTS, ...PORTAL_KEPT_CONCEPTS] as const;
 const ConceptIdSchema = z.enum(CONCEPT_IDS);
 export type ConceptId = z.infer<typeof ConceptIdSchema>;
 
@@ -192,11 +164,10 @@ export type RouteProbe = z.infer<typeof RouteProbeSchema>;
 /**
  * The concepts an adapter can claim (HOST_CONCEPTS in src/core/ports/host.ts): the ones the portal reads
  * from the host or, for client credentials and comments, uses instead of its own tables. The other
- * concepts of the audit (one-time codes, public links, activity log, ...) the portal always keeps
- * itself, so an adapter has nothing to claim for them. `satisfies` fails to compile when the ports
- * name a concept the audit does not know.
+ * concepts of the audit (PORTAL_KEPT_CONCEPTS) the portal always keeps itself, so an adapter has
+ * nothing to claim for them.
  */
-const HostConceptSchema = z.enum(HOST_CONCEPTS satisfies readonly ConceptId[]);
+const HostConceptSchema = z.enum(HOST_CONCEPTS);
 export { HOST_CONCEPTS };
 
 /** The shape of HostClaim (src/core/ports/host.ts), so a proposed claim can be pasted into an adapter. */

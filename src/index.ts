@@ -1,5 +1,5 @@
 // The portal's public API for hosts.
-export { createCustomerPortal, type CustomerPortal } from './portal.ts';
+export { createCustomerPortal, type CustomerPortal, findClaimProblems, verifyHostClaims } from './portal.ts';
 // The portal's tables brought up to date without a portal made (a host's own migrate command).
 export { migratePortal } from './migrations/index.ts';
 export type { Inviter } from './features/account/index.ts';
@@ -38,7 +38,8 @@ export type {
 export { SUMMARY_COUNT_LIMIT } from './core/ports/host.ts';
 export { overdueFrom } from './features/dashboard/port.ts';
 // The free times of an agency's weekly hours, for a binding's appointments port.
-export { offeredSlots, type SlotRules, wallTimeToInstant, type WeeklyHours } from './core/appointments/slots.ts';
+export { offeredSlots, type SlotRules, type WeeklyHours } from './features/appointments/slots.ts';
+export { wallTimeToInstant } from './core/time/zoned-days.ts';
 export type * from './core/ports/services.ts';
 export { PORTAL_FLAG } from './core/flags/flag-names.ts';
 // A small RGB PNG encoder, for images a binding draws itself (the reference CRM's demo design).
@@ -96,7 +97,7 @@ export { openEventBus } from './core/events/choose-event-bus.ts';
 export { createMailer, type DevOutbox } from './core/mail/mailer.ts';
 export { createPortalLogger, type StructuredLogger } from './core/ops/logging.ts';
 export { checkStartupSettings, demoPaymentProviderOn, StartupRefused } from './core/ops/production-checks.ts';
-export { findClaimProblems, hostProvides, verifyHostClaims } from './core/host/verify-claims.ts';
+export { hostProvides } from './core/host/verify-claims.ts';
 export { RateLimiter, type LimitRule } from './core/rate-limits/limiter.ts';
 export { ensureDemoClientLogins } from './core/client-users/demo-logins.ts';
 export { HttpError } from './core/http/http-error.ts';

@@ -28,7 +28,7 @@ import { contractsFeature, type StaffHourRequest } from './features/contracts/in
 import { teamFeature } from './features/team/index.ts';
 import { singleSignOnFeature } from './features/single-sign-on/index.ts';
 import { directoryProvisioningFeature } from './features/directory-provisioning/index.ts';
-import { FEATURE_MANIFESTS } from './features/manifests.ts';
+import { FEATURE_HOST_PORTS, FEATURE_MANIFESTS, FEATURE_STAFF_PAGES } from './features/manifests.ts';
 import { migratePortal, rollbackPortal } from './migrations/index.ts';
 import {
   corePersonalData,
@@ -43,12 +43,14 @@ import {
   parseHostChange,
   routeTable,
   validateDeps,
-  verifyHostClaims,
+  findClaimProblems as claimProblemsWith,
+  verifyHostClaims as verifyClaimsWith,
   type ClientUserRow,
   type CommentsPort,
   type EventBus,
   type Feature,
   type FileStorage,
+  type HostAdapter,
   type HostRecordChange,
   type HostStaffUser,
   type HostWorkspace,
@@ -60,6 +62,7 @@ import {
   useViewFolders,
 } from './core/index.ts';
 import type { TicketFileContent } from './features/tickets/port.ts';
+import type { Knex } from 'knex';
 
 export interface CustomerPortal {
   /** Mount at config.portalPath, before the host's own session middleware. */
@@ -281,13 +284,26 @@ export function useFeatureFolders(): void {
   useLocaleFolders(FEATURE_MANIFESTS.flatMap((feature) => (feature.locales ? [feature.locales] : [])));
 }
 
+/**
+ * Each claim of a binding that its database does not hold, and each port it has without the claim
+ * that goes with it: the core's ports and the features' (their manifests' hostPorts).
+ */
+export function findClaimProblems(db: Knex, adapter: HostAdapter): Promise<string[]> {
+  return claimProblemsWith(db, adapter, FEATURE_HOST_PORTS);
+}
+
+/** Refuses to start (HostClaimError) on any problem findClaimProblems names. */
+export function verifyHostClaims(db: Knex, adapter: HostAdapter): Promise<void> {
+  return verifyClaimsWith(db, adapter, FEATURE_HOST_PORTS);
+}
+
 export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   // Approvals the portal keeps stand in the adapter for a host that keeps only their files.
-  const deps = withPortalKeptApprovals(validateDeps(input));
+  const deps = withPortalKeptApprovals(validateDeps(input, FEATURE_HOST_PORTS));
   useFeatureFolders();
   // Whether a workspace can be paid online: the workspace cache asks before the features exist.
   const payment = paymentProviders(deps, deps.paymentProviders);
-  const core = createCore(deps, { settingsInForce: payment.availability.settingsInForce });
+  const core = createCore(deps, { settingsInForce: payment.availability.settingsInForce, staffPages: FEATURE_STAFF_PAGES });
   const { db, adapter, staffAdapter, config, now } = core.services;
 
   // The features, in the order their client pages are tried (account first: its two-factor gate
@@ -406,6 +422,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
   const admin = adminRouter({
     workspaces: core.services.workspaces,
     adapter: staffAdapter,
+    staffPagesShown: core.services.staffPagesShown,
     flags: core.services.flags,
     config,
     readRoutes: features.flatMap((feature) => feature.staffReadRoutes ?? []),

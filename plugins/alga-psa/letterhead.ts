@@ -2,7 +2,7 @@
 // take them: the street lines, then the town line ("Seattle, WA 98101" where there is a state or
 // province, "69003 Lyon" where there is none), then the country. Alga keeps no company
 // registration number, so none is printed.
-import type { InvoiceSeller, LetterheadParties } from '../../src/index.ts';
+import type { SellerParty, LetterheadParties } from '../../src/index.ts';
 import type { AddressRow, LetterheadRow } from './queries/letterhead.ts';
 
 const filled = (value: string | null | undefined) => value?.trim() || null;
@@ -21,7 +21,7 @@ function addressLines(row: AddressRow | null): string[] | null {
 }
 
 export function presentLetterhead(row: LetterheadRow): LetterheadParties {
-  const seller: InvoiceSeller = {
+  const seller: SellerParty = {
     legalName: filled(row.seller_name),
     addressLines: addressLines(row.seller),
     vatId: filled(row.seller_tax_id),

@@ -5,7 +5,7 @@
 // country, one to a German client names both). The registration is the company's professional ids 1 and 4
 // (Setup > Company: SIREN and RCS in France, their counterparts elsewhere), the ones Dolibarr's
 // page foot prints first; the VAT number is MAIN_INFO_TVAINTRA.
-import type { InvoiceBuyer, InvoiceSeller, LetterheadParties } from '../../src/index.ts';
+import type { BuyerParty, SellerParty, LetterheadParties } from '../../src/index.ts';
 import type { LetterheadRow } from './queries/letterhead.ts';
 
 const filled = (value: string | null | undefined) => value?.trim() || null;
@@ -35,7 +35,7 @@ export function presentLetterhead(row: LetterheadRow): LetterheadParties {
   // pdf_build_address: the seller's country where both are known and differ; the buyer's where its
   // own is known and differs from the seller's (also when the seller has none).
   const countriesDiffer = buyerCode !== null && buyerCode !== sellerIn.code;
-  const seller: InvoiceSeller = {
+  const seller: SellerParty = {
     legalName: filled(row.seller_name),
     addressLines: addressLines(
       row.seller_address,
@@ -46,7 +46,7 @@ export function presentLetterhead(row: LetterheadRow): LetterheadParties {
     vatId: filled(row.seller_vat_id),
     registrationNumber: registration || null,
   };
-  const buyer: InvoiceBuyer = {
+  const buyer: BuyerParty = {
     addressLines: addressLines(row.address, row.zip, row.town, countriesDiffer ? row.country : null),
     taxId: filled(row.tva_intra),
   };

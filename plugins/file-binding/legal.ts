@@ -4,7 +4,7 @@
 // VAT mention. A section the file does not give is absent, so the portal leaves its lines out; a
 // field the file does not map is null.
 import type { Knex } from 'knex';
-import type { BankDetails, InvoiceBuyer, InvoiceDetail, InvoiceSeller, LetterheadParties } from '../../src/index.ts';
+import type { BankDetails, BuyerParty, InvoiceDetail, SellerParty, LetterheadParties } from '../../src/index.ts';
 import type { BindingFile, InvoiceConcept } from './format.ts';
 import { type AddressRow, bankAccountRow, invoiceLegalRow, letterheadRow } from './queries/legal.ts';
 import type { WorkspaceRule } from './queries/scoped.ts';
@@ -54,7 +54,7 @@ export function fileLegalDetails(file: BindingFile, rule: WorkspaceRule, account
       const buyerCode = filled(row.buyer_address.countryCode);
       const differ = buyerCode !== null && buyerCode !== sellerCode;
       const always = section.countries === 'always';
-      const seller: InvoiceSeller | null = section.seller
+      const seller: SellerParty | null = section.seller
         ? {
             legalName: filled(row.seller_name),
             addressLines: addressLines(row.seller_address, always || (differ && sellerCode !== null)),
@@ -62,7 +62,7 @@ export function fileLegalDetails(file: BindingFile, rule: WorkspaceRule, account
             registrationNumber: filled(row.seller_registration),
           }
         : null;
-      const buyer: InvoiceBuyer | null = section.buyer
+      const buyer: BuyerParty | null = section.buyer
         ? { addressLines: addressLines(row.buyer_address, always || differ), taxId: filled(row.buyer_tax_id) }
         : null;
       return { seller, buyer };

@@ -4,6 +4,7 @@
 // router with its session and CSRF check, the error page), the staff routers' error pages, the
 // housekeeping job, and shutting all of it down. The composition root (src/portal.ts) builds the
 // core, creates the features on it and mounts what they return.
+import { type HostDependentStaffPage, staffPagesShown } from './host/feature-ports.ts';
 import express, { Router, type Request, type Response } from 'express';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -69,6 +70,8 @@ const HOUSEKEEPING_INTERVAL_MS = 15 * 60_000;
 interface CoreHooks {
   /** The settings in force for a workspace (the payments turn online payment off where no provider is ready). */
   settingsInForce?: WorkspaceCacheDeps['settingsInForce'];
+  /** The features' staff pages that only a host with their ports has (their manifests' staffPages). */
+  staffPages?: readonly HostDependentStaffPage[];
 }
 
 /** The features' routes of the client portal, as the workspace router mounts them. */
@@ -181,6 +184,7 @@ export function createCore(deps: PortalDeps, hooks: CoreHooks = {}): Core {
     db,
     adapter,
     staffAdapter,
+    staffPagesShown: staffPagesShown(adapter, hooks.staffPages ?? []),
     config,
     flags,
     now,

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type pg from 'pg';
 import { z } from 'zod';
 import { PortalConfigSchema, type PortalConfig } from './config.ts';
+import type { FeatureHostPort } from './host/feature-ports.ts';
 import type { HostAdapter } from './ports/host.ts';
 import type { FeatureFlags, FileStorage, Mailer, VirusScanner } from './ports/services.ts';
 import type { EventBus } from './events/event-bus.ts';
@@ -43,61 +44,70 @@ const fn = (what: string) =>
 const port = (name: string, methods: string[]) =>
   z.object(Object.fromEntries(methods.map((method) => [method, fn(`${name}.${method}`)])), { error: `is missing (the ${name} port)` });
 
-const DepsSchema = z.object({
-  adapter: z.object(
-    {
-      name: z.string({ error: 'must name the host adapter' }).min(1),
-      claims: z.array(z.object({ concept: z.string(), table: z.string().min(1), columns: z.array(z.string()) }), {
-        error: 'must list where the host keeps what the adapter uses ([] for none)',
-      }),
-      workspaces: port('WorkspacesPort', ['findBySlug', 'findById']),
-      clients: port('ClientsPort', ['list', 'findById']),
-      contacts: port('ContactsPort', ['findById', 'findByEmail', 'list']),
-      staff: port('StaffPort', ['current']),
-      summaries: port('SummariesPort', ['forClient']),
-      credentials: port('ClientCredentialsPort', ['findLogin', 'verifyPassword', 'setPassword', 'hasPassword']).optional(),
-      comments: port('CommentsPort', ['list', 'add']).optional(),
-      offers: port('OffersPort', ['list', 'find', 'decide']).optional(),
-      invoices: port('InvoicesPort', ['list', 'find']).optional(),
-      news: port('HostNewsPort', ['since']).optional(),
-      stripeKeys: port('HostStripeKeysPort', ['stripeKeys']).optional(),
-    },
-    { error: 'is missing (a HostAdapter from plugins/<your-crm>/)' },
-  ),
-  db: z.custom<Knex>((value) => typeof value === 'function' && typeof (value as Knex).transaction === 'function', {
-    message: 'must be a knex instance',
-  }),
-  sessionPool: z.custom<pg.Pool>((value) => typeof (value as pg.Pool | undefined)?.query === 'function', {
-    message: 'must be a pg Pool on the portal database (used by the session store)',
-  }),
-  flags: port('FeatureFlags', ['isEnabled', 'close']),
-  mailer: port('Mailer', ['send']),
-  storage: port('FileStorage', ['put', 'get', 'delete', 'putStream', 'open']).optional(),
-  events: port('EventBus', ['publish', 'subscribe', 'close']).optional(),
-  virusScanner: port('VirusScanner', ['scan']).optional(),
-  paymentProviders: z.array(port('PaymentProvider', ['createCheckout', 'verifyCallback'])).optional(),
-  config: PortalConfigSchema,
-  now: fn('now').optional(),
-  logger: z
-    .object(
-      { debug: fn('logger.debug'), info: fn('logger.info'), warn: fn('logger.warn'), error: fn('logger.error'), child: fn('logger.child') },
-      { error: 'must be a pino logger (or one with debug, info, warn, error and child)' },
-    )
-    .optional(),
-  mailOutbox: z
-    .object({
-      pollIntervalMs: z.number().int().positive().optional(),
-      retryBaseMs: z.number().int().nonnegative().optional(),
-      leaseMs: z.number().int().positive().optional(),
-      sendTimeoutMs: z.number().int().positive().optional(),
-    })
-    .optional(),
-});
+/** The check of what the host hands the portal, with the ports the features bring (their manifests' hostPorts). */
+const depsSchema = (featurePorts: readonly FeatureHostPort[]) =>
+  z.object({
+    adapter: z.object(
+      {
+        name: z.string({ error: 'must name the host adapter' }).min(1),
+        claims: z.array(z.object({ concept: z.string(), table: z.string().min(1), columns: z.array(z.string()) }), {
+          error: 'must list where the host keeps what the adapter uses ([] for none)',
+        }),
+        workspaces: port('WorkspacesPort', ['findBySlug', 'findById']),
+        clients: port('ClientsPort', ['list', 'findById']),
+        contacts: port('ContactsPort', ['findById', 'findByEmail', 'list']),
+        staff: port('StaffPort', ['current']),
+        credentials: port('ClientCredentialsPort', ['findLogin', 'verifyPassword', 'setPassword', 'hasPassword']).optional(),
+        comments: port('CommentsPort', ['list', 'add']).optional(),
+        news: port('HostNewsPort', ['since']).optional(),
+        ...Object.fromEntries(
+          featurePorts.flatMap(({ member, port: name, methods, required }) =>
+            methods ? [[member, required ? port(name, [...methods]) : port(name, [...methods]).optional()]] : [],
+          ),
+        ),
+      },
+      { error: 'is missing (a HostAdapter from plugins/<your-crm>/)' },
+    ),
+    db: z.custom<Knex>((value) => typeof value === 'function' && typeof (value as Knex).transaction === 'function', {
+      message: 'must be a knex instance',
+    }),
+    sessionPool: z.custom<pg.Pool>((value) => typeof (value as pg.Pool | undefined)?.query === 'function', {
+      message: 'must be a pg Pool on the portal database (used by the session store)',
+    }),
+    flags: port('FeatureFlags', ['isEnabled', 'close']),
+    mailer: port('Mailer', ['send']),
+    storage: port('FileStorage', ['put', 'get', 'delete', 'putStream', 'open']).optional(),
+    events: port('EventBus', ['publish', 'subscribe', 'close']).optional(),
+    virusScanner: port('VirusScanner', ['scan']).optional(),
+    paymentProviders: z.array(port('PaymentProvider', ['createCheckout', 'verifyCallback'])).optional(),
+    config: PortalConfigSchema,
+    now: fn('now').optional(),
+    logger: z
+      .object(
+        {
+          debug: fn('logger.debug'),
+          info: fn('logger.info'),
+          warn: fn('logger.warn'),
+          error: fn('logger.error'),
+          child: fn('logger.child'),
+        },
+        { error: 'must be a pino logger (or one with debug, info, warn, error and child)' },
+      )
+      .optional(),
+    mailOutbox: z
+      .object({
+        pollIntervalMs: z.number().int().positive().optional(),
+        retryBaseMs: z.number().int().nonnegative().optional(),
+        leaseMs: z.number().int().positive().optional(),
+        sendTimeoutMs: z.number().int().positive().optional(),
+      })
+      .optional(),
+  });
 
 export class PortalSetupError extends Error {}
 
-export function validateDeps(input: unknown): PortalDeps {
-  const result = DepsSchema.safeParse(input);
+export function validateDeps(input: unknown, featurePorts: readonly FeatureHostPort[]): PortalDeps {
+  const result = depsSchema(featurePorts).safeParse(input);
   // zod's parsed copy of an object keeps only the listed keys as plain properties, which would cut
   // a class-based port (flags, mailer, storage) off from its `this`. The host's own objects are
   // passed on as they came; only the config takes zod's output, for its defaults.

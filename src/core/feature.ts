@@ -17,6 +17,7 @@ import type { PortalLogger } from './ops/logging.ts';
 import type { PortalMetrics } from './ops/metrics.ts';
 import type { PortalLinks } from './web/portal-links.ts';
 import type { PersonalDataHook } from './personal-data/hook.ts';
+import type { FeatureHostPort, HostDependentStaffPage } from './host/feature-ports.ts';
 import type { HostAdapter } from './ports/host.ts';
 import type { FeatureFlags, FileStorage, VirusScanner } from './ports/services.ts';
 import type { OutboxMailer } from './mail/outbox.ts';
@@ -48,24 +49,17 @@ export interface CoreServices {
   metrics: PortalMetrics;
   /** A workspace's portal address for emails: its verified custom domain, else the portal's path. */
   links: PortalLinks;
+  /** The features' host-dependent staff pages (their manifests' staffPages) this host has the ports for, by path. */
+  staffPagesShown: ReadonlySet<string>;
   virusScanner?: VirusScanner;
 }
 
-/** The host ports a feature's pages cannot exist without (a CRM without invoices has no invoice section). */
-type HostPortName =
-  | 'offers'
-  | 'invoices'
-  | 'tasks'
-  | 'projects'
-  | 'tickets'
-  | 'knowledgeBase'
-  | 'requests'
-  | 'appointments'
-  | 'approvals'
-  | 'companyDetails'
-  | 'orders'
-  | 'devices'
-  | 'contracts';
+/**
+ * The host ports a feature's pages cannot exist without (a CRM without invoices has no invoice
+ * section): the optional members of HostAdapter, to which each feature adds its own (its port.ts),
+ * so the core lists none of them.
+ */
+type HostPortName = { [Name in keyof HostAdapter]-?: undefined extends HostAdapter[Name] ? Name : never }[keyof HostAdapter];
 
 /** Work a feature does on a timer, on every instance; each run is safe to overlap with another instance's. */
 export interface BackgroundJob {
@@ -88,6 +82,10 @@ export interface FeatureManifest {
   locales?: string;
   /** Its migrations by their knex name, run with core's and every other feature's in name order. */
   migrations?: Readonly<Record<string, PortalMigration>>;
+  /** The host ports it brings, as the start-up checks read them (their methods, the claim each asks for). */
+  hostPorts?: readonly FeatureHostPort[];
+  /** Its staff pages the staff navigation links only beside a host with their ports. */
+  staffPages?: readonly HostDependentStaffPage[];
 }
 
 /** A feature's staff pages open to every staff member of the workspace, forms included (the admin router mounts them). */

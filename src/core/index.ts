@@ -24,7 +24,7 @@ export {
 } from './access/access-queries.ts';
 
 // Activity
-export { addDays, dayBounds, dayInZone } from './appointments/slots.ts';
+export { addDays, dayBounds, dayInZone, wallTimeToInstant } from './time/zoned-days.ts';
 export { erasureDeadline } from './activity/erasure-deadline.ts';
 export { ACTIVITY_EVENTS, type ActivityEvent, activityLabel } from './activity/events.ts';
 export {
@@ -119,6 +119,7 @@ export type { EventBus } from './events/event-bus.ts';
 // What a feature is and what it is created with
 export { type CoreServices, type Feature, hostHasPortsFor, type StaffWorkRoutes } from './feature.ts';
 export type { FeatureManifest, PortalMigration } from './feature.ts';
+export type { FeatureHostPort, HostDependentStaffPage } from './host/feature-ports.ts';
 
 // Files
 export {
@@ -156,7 +157,7 @@ export { PORTAL_FLAG } from './flags/flag-names.ts';
 
 // Host
 export { clientNamesOf } from './host/client-names.ts';
-export { hostProvides, verifyHostClaims } from './host/verify-claims.ts';
+export { findClaimProblems, hostProvides, verifyHostClaims } from './host/verify-claims.ts';
 
 // HTTP: errors with a status, cookies, who is asking
 export { badRequest, forbidden, HttpError, notFound } from './http/http-error.ts';
@@ -287,10 +288,9 @@ export {
   type PageRequest,
   type HostWrite,
   type AmountRange,
-  type InvoiceBuyer,
-  type InvoiceSeller,
+  type BuyerParty,
+  type SellerParty,
   SUMMARY_COUNT_LIMIT,
-  type AppointmentSlot,
 } from './ports/host.ts';
 export type {
   CallbackInput,

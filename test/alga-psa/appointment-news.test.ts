@@ -7,7 +7,7 @@
 // cancelling is no news. Nothing from before the portal began to
 // follow the workspace is told, and a request still pending is no news.
 import { expect } from 'chai';
-import { wallTimeToInstant } from '../../src/core/appointments/slots.ts';
+import { wallTimeToInstant } from '../../src/core/time/zoned-days.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { saveSettings } from '../../src/core/settings/queries.ts';
 import { hostNewsPass, type PortalOnHost } from '../support/portal-on-host.ts';

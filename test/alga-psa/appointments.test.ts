@@ -8,7 +8,7 @@
 // declined), and a cancellation as cancelAppointmentRequest makes it (the entry removed).
 import { expect } from 'chai';
 import type { AppointmentsPort } from '../../src/features/appointments/port.ts';
-import { wallTimeToInstant } from '../../src/core/appointments/slots.ts';
+import { wallTimeToInstant } from '../../src/core/time/zoned-days.ts';
 import { startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 import { ALGA_ZONE, algaWorkday, setAlgaAppointmentsEnabled, setUpAlgaBooking } from './appointment-setup.ts';
 

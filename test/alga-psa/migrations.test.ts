@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { findClaimProblems } from '../../src/core/host/verify-claims.ts';
+import { findClaimProblems } from '../../src/portal.ts';
 import type { CustomerPortal } from '../../src/portal.ts';
 import type { PortalOnHost } from '../support/portal-on-host.ts';
 import { publicTables, schemaSnapshot } from '../support/schema-snapshot.ts';

@@ -19,7 +19,7 @@ import type { PortalOnHost } from '../support/portal-on-host.ts';
 import { portalBesideAlga, startAlgaHost, unavailable, type AlgaHost } from './alga-host.ts';
 import { CLAIRE_PASSWORD } from './seed.ts';
 import { ALGA_ZONE, algaWorkday, setAlgaAppointmentsEnabled, setUpAlgaBooking } from './appointment-setup.ts';
-import { wallTimeToInstant } from '../../src/core/appointments/slots.ts';
+import { wallTimeToInstant } from '../../src/core/time/zoned-days.ts';
 
 const reason = unavailable();
 

@@ -2,7 +2,9 @@
 // HostAdapter there; the core declares only the ports every feature needs (workspaces, clients,
 // contacts, staff, …). So no file of src/core/ declares a port named after a feature, the core's
 // HostAdapter lists no feature's port, and the public API (src/index.ts) exports every feature's
-// port file, so a binding that reads the portal through it sees each port on HostAdapter.
+// port file, so a binding that reads the portal through it sees each port on HostAdapter. Beyond
+// the ports it declares, no file of src/core/ names a feature's record type or port at all (a
+// type it keeps, a port or member it reads), and no folder of it is named after a feature.
 import { expect } from 'chai';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -114,5 +116,114 @@ describe('architecture: the features keep their own host ports', function () {
         /declare module '\.\.\/\.\.\/core\/ports\/host\.ts' \{\s*interface HostAdapter \{/,
       );
     }
+  });
+});
+
+/** Each feature's port file, with the HostAdapter members it adds and every name it exports. */
+const featurePorts = featureNames.flatMap((feature) => {
+  const file = path.join(root, 'src/features', feature, 'port.ts');
+  if (!existsSync(file)) return [];
+  const code = codeOf(readFileSync(file, 'utf8'));
+  const added = /interface HostAdapter \{([\s\S]*?)\n {2}\}/.exec(code)?.[1] ?? '';
+  return [
+    {
+      feature,
+      members: [...added.matchAll(/^\s*(\w+)\??:/gm)].map((match) => match[1]!),
+      names: [...code.matchAll(/\bexport\s+(?:interface|type|class|enum|const|function)\s+(\w+)/g)].map((match) => match[1]!),
+    },
+  ];
+});
+
+/**
+ * The core's code without its imports and re-exports (src/core/index.ts passes on what its
+ * modules declare; the declaration is what is counted) and without its comments.
+ */
+const declaringCodeOf = (text: string) => codeOf(text).replace(/^\s*(?:import|export)\b[^;]*?\bfrom\s+['"][^'"]+['"];?/gm, '');
+/** The code with its strings emptied: a key such as 'staff:nav.approvals' reads nothing off the adapter. */
+const withoutStrings = (code: string) => code.replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g, "''");
+
+/**
+ * Words a core name may hold in another sense than the feature's: the HTTP request (RequestMeta,
+ * PageRequest) is not a client's service request, a mail message (OutboxMessage) not a
+ * conversation's, a PDF document (PdfDocumentModel) not a shared file.
+ */
+const OTHER_SENSES: ReadonlySet<string> = new Set(['requests', 'messages', 'documents']);
+
+/**
+ * Everything of a feature the core names, as '<file>: <what>': a type, interface, class or enum it
+ * declares named after a feature (its record kept in the core), a name a feature's port file
+ * exports (in code or in a string, as a start-up message names a port), and a HostAdapter member a
+ * feature adds, read off the adapter (`adapter.tickets`, `adapter['orders']`) or listed as a port
+ * name (`'tickets' | 'orders'`). The policy module is left out: every authorization rule lives
+ * there (docs/architecture.md), so it names each section and its actions by design.
+ */
+function featureNamingsIn(file: string, text: string): string[] {
+  const code = declaringCodeOf(text);
+  const declared = [...code.matchAll(/\b(?:interface|type|class|enum)\s+([A-Z]\w*)/g)].flatMap((match) =>
+    featureNamed(match[1]!)
+      .filter((feature) => !OTHER_SENSES.has(feature))
+      .map((feature) => `${file}: declares ${match[1]} (names ${feature})`),
+  );
+  const named = featurePorts.flatMap((port) =>
+    port.names.filter((name) => new RegExp(`\\b${name}\\b`).test(code)).map((name) => `${file}: names ${name} (${port.feature}'s port)`),
+  );
+  const members = featurePorts.flatMap((port) =>
+    port.members
+      .filter(
+        (member) =>
+          new RegExp(`\\.${member}\\b`).test(withoutStrings(code)) ||
+          new RegExp(`\\[\\s*['"\`]${member}['"\`]\\s*\\]|\\|\\s*['"\`]${member}['"\`]`).test(code),
+      )
+      .map((member) => `${file}: reads HostAdapter.${member} (${port.feature}'s port)`),
+  );
+  return [...declared, ...named, ...members];
+}
+
+/** What the core still names of a feature, each to be moved to its feature or renamed; the list only shrinks. */
+const STILL_TO_MOVE: readonly string[] = ['src/core/sessions/session-data.ts: declares PendingSingleSignOn (names single-sign-on)'];
+
+describe("architecture: the core names no feature's records or ports", function () {
+  const coreFiles = filesUnder(path.join(root, 'src/core')).filter((file) => !relative(file).startsWith('src/core/policies/'));
+
+  it('reads the ports it looks for (the reader is not blind)', function () {
+    expect(featurePorts.length).to.be.greaterThan(10);
+    expect(featurePorts.flatMap((port) => port.members)).to.include.members(['tickets', 'approvals', 'approvalFiles', 'knowledgeBase']);
+    expect(featurePorts.flatMap((port) => port.names)).to.include.members(['TicketsPort', 'InvoiceSummary', 'AppointmentsPort']);
+    expect(coreFiles.length).to.be.greaterThan(100);
+  });
+
+  it('finds a naming where there is one', function () {
+    const lines = [
+      'export interface InvoiceSeller { name: string }',
+      'const staff = adapter.approvalFiles !== undefined;',
+      "type Needed = 'offers' | 'invoices';",
+      "const port = port('TicketsPort', ['list']);",
+      'export interface RequestMeta { ip: string }',
+      '// adapter.tickets in a comment',
+      "import type { TicketsPort } from './x.ts';",
+    ];
+    expect(lines.flatMap((line) => featureNamingsIn('it', line))).to.deep.equal([
+      'it: declares InvoiceSeller (names invoices)',
+      "it: reads HostAdapter.approvalFiles (approvals's port)",
+      "it: reads HostAdapter.invoices (invoices's port)",
+      "it: names TicketsPort (tickets's port)",
+    ]);
+  });
+
+  it("no file of src/core/ names a feature's record type or port, and no folder of it is named after a feature", function () {
+    const folders = readdirSync(path.join(root, 'src/core'), { withFileTypes: true }).filter((entry) => entry.isDirectory());
+    expect(folders.length, 'the reader is not blind').to.be.greaterThan(10);
+    const found = [
+      ...coreFiles.flatMap((file) => featureNamingsIn(relative(file), readFileSync(file, 'utf8'))),
+      ...folders.flatMap((folder) => featureNamed(folder.name).map((feature) => `src/core/${folder.name}/ names ${feature}`)),
+    ];
+    expect(
+      found.filter((line) => !STILL_TO_MOVE.includes(line)),
+      'named anew',
+    ).to.deep.equal([]);
+    expect(
+      STILL_TO_MOVE.filter((line) => !found.includes(line)),
+      'moved: strike it from the list',
+    ).to.deep.equal([]);
   });
 });

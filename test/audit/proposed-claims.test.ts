@@ -15,7 +15,8 @@ import { REFERENCE_CRM_CLAIMS } from '../../plugins/reference-crm/binding/claims
 import { runAudit } from '../../audit/run-audit.ts';
 import { HOST_CONCEPTS, type AuditReport, type ConceptId, type ConceptFinding } from '../../audit/report-schema.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
-import { checkClaimAgainstSchema, findClaimProblems } from '../../src/core/host/verify-claims.ts';
+import { checkClaimAgainstSchema } from '../../src/core/host/verify-claims.ts';
+import { findClaimProblems } from '../../src/portal.ts';
 import type { HostAdapter, HostClaim } from '../../src/core/ports/host.ts';
 import type { TestDatabase } from '../support/database.ts';
 import { conceptOf } from '../support/audit-assertions.ts';

@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import type { Request } from 'express';
 import type { Knex } from 'knex';
 import { loadDashboard } from '../../src/features/dashboard/widgets.ts';
-import { findClaimProblems } from '../../src/core/host/verify-claims.ts';
+import { findClaimProblems } from '../../src/portal.ts';
 import { Readable } from 'node:stream';
 import type { CommentSubjectType, HostAdapter, HostContact, HostWorkspace, Page, PageRequest } from '../../src/core/ports/host.ts';
 import type { ClientSummary, DashboardAsk } from '../../src/features/dashboard/port.ts';

@@ -17,7 +17,7 @@ import { DOLIBARR_DEVICE_CLAIMS } from '../../plugins/dolibarr/claims.ts';
 import { dolibarrDevicesModule } from '../../plugins/dolibarr/devices.ts';
 import { dolibarrStandalone } from '../../plugins/dolibarr/standalone.ts';
 import { deviceNote } from '../../plugins/dolibarr/tickets.ts';
-import { findClaimProblems } from '../../src/core/host/verify-claims.ts';
+import { findClaimProblems } from '../../src/portal.ts';
 import type { DevicesPort } from '../../src/features/devices/port.ts';
 import type { TicketsPort, TicketSummary } from '../../src/features/tickets/port.ts';
 import { enableProductBatch, insertLot, insertProduct, shipSerials } from './devices-setup.ts';

@@ -10,7 +10,7 @@
 import { expect } from 'chai';
 import type { Response } from 'supertest';
 import { databaseBoundsFrom } from '../../src/index.ts';
-import { addDays, dayInZone, wallTimeToInstant } from '../../src/core/appointments/slots.ts';
+import { addDays, dayInZone, wallTimeToInstant } from '../../src/core/time/zoned-days.ts';
 import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;

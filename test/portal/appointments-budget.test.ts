@@ -3,7 +3,7 @@
 // knex query events on the app's connection, first with one appointment, then with a hundred more
 // and more services. The count must not grow with the data, and stays under a budget.
 import { expect } from 'chai';
-import { addDays, dayInZone, wallTimeToInstant } from '../../src/core/appointments/slots.ts';
+import { addDays, dayInZone, wallTimeToInstant } from '../../src/core/time/zoned-days.ts';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { forgetKeptDashboards } from '../support/kept-dashboards.ts';
 import { sentByRequest } from '../support/query-counter.ts';

@@ -7,7 +7,7 @@
 // the reason too long for the field; just over it, "too much data".
 import { expect } from 'chai';
 import { databaseBoundsFrom } from '../../src/index.ts';
-import { addDays, dayInZone, wallTimeToInstant } from '../../src/core/appointments/slots.ts';
+import { addDays, dayInZone, wallTimeToInstant } from '../../src/core/time/zoned-days.ts';
 import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 
 /** The CRM's form body limit (plugins/reference-crm/app.ts, BODY_LIMIT). */

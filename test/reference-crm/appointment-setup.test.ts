@@ -5,7 +5,7 @@
 // Once staff change the hours, the client's booking form in the portal offers the new times only.
 import { expect } from 'chai';
 import { csrfFrom, signedInDemoClient, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
-import { addDays, dayInZone, wallTimeToInstant } from '../../src/core/appointments/slots.ts';
+import { addDays, dayInZone, wallTimeToInstant } from '../../src/core/time/zoned-days.ts';
 import { textOf } from './support.ts';
 
 type Agent = Awaited<ReturnType<typeof signedInStaffAgent>>;

@@ -13,7 +13,7 @@ import { PORTAL_SECTIONS } from '../../src/core/policies/portal-policy.ts';
 import { DEFAULT_SETTINGS } from '../../src/core/settings/portal-settings.ts';
 import { findSettings } from '../../src/core/settings/queries.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { addDays, dayInZone } from '../../src/core/appointments/slots.ts';
+import { addDays, dayInZone } from '../../src/core/time/zoned-days.ts';
 import { csrfFrom, type PortalHarness, signedInAgent, signedInStaffAgent } from '../support/portal-harness.ts';
 import request from 'supertest';
 import { createInvoice } from '../../plugins/reference-crm/queries/invoices.ts';

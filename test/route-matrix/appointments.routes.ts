@@ -4,7 +4,7 @@
 // for the next free time; cancelling answers 303 once and 409 after, so each request cancels an
 // appointment of its own; taking an offered time likewise takes a declined request's own offer.
 import { demoWorkspaceId } from '../support/demo-records.ts';
-import { addDays, dayInZone, wallTimeToInstant } from '../../src/core/appointments/slots.ts';
+import { addDays, dayInZone, wallTimeToInstant } from '../../src/core/time/zoned-days.ts';
 import type { MatrixRoute, MatrixWorld } from './matrix.ts';
 
 /** The demo's half-hour times on weekdays (09:00–12:00, 13:00–17:00 Berlin), a week ahead and on. */

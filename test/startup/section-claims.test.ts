@@ -23,7 +23,7 @@ import {
   DOLIBARR_REQUEST_CLAIMS,
   DOLIBARR_TICKET_CLAIMS,
 } from '../../plugins/dolibarr/claims.ts';
-import { findClaimProblems } from '../../src/core/host/verify-claims.ts';
+import { findClaimProblems } from '../../src/portal.ts';
 import type { HostAdapter, HostClaim } from '../../src/core/ports/host.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -181,7 +181,8 @@ describe('host claims of the newer sections', function () {
           [],
         ),
       );
-      expect(problems).to.deep.equal([
+      // A line each, in the order of the features that bring the ports (src/features/manifests.ts), not pinned here.
+      expect(problems).to.have.members([
         'the adapter has the orders port but no salesOrder claim saying where the host keeps it',
         'the adapter has the contracts port but no contract claim saying where the host keeps it',
         'the adapter has the devices port but no asset claim saying where the host keeps it',

@@ -4,7 +4,11 @@
 import { expect } from 'chai';
 import knexFactory from 'knex';
 import pg from 'pg';
-import { PortalSetupError, validateDeps } from '../../src/core/deps.ts';
+import { PortalSetupError, validateDeps as validateWith } from '../../src/core/deps.ts';
+import { FEATURE_HOST_PORTS } from '../../src/features/manifests.ts';
+
+/** The check createCustomerPortal makes: the core's ports and those the features bring. */
+const validateDeps = (input: unknown) => validateWith(input, FEATURE_HOST_PORTS);
 
 const noop = async () => null;
 

@@ -2,7 +2,8 @@
 // the catalog: a claimed table or column that is not there stops start-up with its name, instead
 // of failing on a client's first request. A claim and its port must also come together.
 import type { Knex } from 'knex';
-import type { HostAdapter, HostClaim, HostConcept } from '../ports/host.ts';
+import type { HostAdapter, HostClaim } from '../ports/host.ts';
+import type { FeatureHostPort } from './feature-ports.ts';
 
 export class HostClaimError extends Error {}
 
@@ -39,14 +40,12 @@ export function checkClaimAgainstSchema(claim: HostClaim, columns: SchemaColumns
   return { table, missing, problem: `${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist` };
 }
 
-/** The ports of the sections of what a client has with the agency, and the concept each must claim. */
-const SECTION_CLAIMS: ReadonlyArray<readonly ['orders' | 'contracts' | 'devices', HostConcept]> = [
-  ['orders', 'salesOrder'],
-  ['contracts', 'contract'],
-  ['devices', 'asset'],
-];
-
-export async function findClaimProblems(db: Knex, adapter: HostAdapter): Promise<string[]> {
+/**
+ * Every claim of the adapter that the schema does not hold, every port it has without the claim
+ * that goes with it (the core's and, from their manifests, the features': `featurePorts`), each as
+ * a line for the start-up error.
+ */
+export async function findClaimProblems(db: Knex, adapter: HostAdapter, featurePorts: readonly FeatureHostPort[]): Promise<string[]> {
   const problems: string[] = [];
   const concepts = new Set(adapter.claims.map((claim) => claim.concept));
   if (concepts.has('clientCredentials') !== Boolean(adapter.credentials)) {
@@ -66,14 +65,10 @@ export async function findClaimProblems(db: Knex, adapter: HostAdapter): Promise
 
   // A section read from the host names where: without its claim, nothing would check its tables
   // before the first client opens it.
-  for (const [port, concept] of SECTION_CLAIMS) {
-    if (adapter[port] && !concepts.has(concept))
-      problems.push(`the adapter has the ${port} port but no ${concept} claim saying where the host keeps it`);
+  for (const { member, claim } of featurePorts) {
+    if (claim && adapter[member] && !concepts.has(claim.concept))
+      problems.push(`the adapter has the ${member} port but no ${claim.concept} claim saying where the host keeps ${claim.keeps ?? 'it'}`);
   }
-
-  // Approvals the portal keeps put each version's file among the client's documents in the host.
-  if (adapter.approvalFiles && !concepts.has('document'))
-    problems.push('the adapter has the approvalFiles port but no document claim saying where the host keeps the files');
 
   const tables = adapter.claims.map((claim) => splitTable(claim.table));
   const result = await db.raw(
@@ -94,8 +89,8 @@ export async function findClaimProblems(db: Knex, adapter: HostAdapter): Promise
   return problems;
 }
 
-export async function verifyHostClaims(db: Knex, adapter: HostAdapter): Promise<void> {
-  const problems = await findClaimProblems(db, adapter);
+export async function verifyHostClaims(db: Knex, adapter: HostAdapter, featurePorts: readonly FeatureHostPort[]): Promise<void> {
+  const problems = await findClaimProblems(db, adapter, featurePorts);
   if (problems.length) {
     throw new HostClaimError(
       `The ${adapter.name} adapter claims what the database does not have, so the portal will not start:\n` +

@@ -7,7 +7,7 @@
 // line and label together, never printed as an empty label.
 import { addressInLocale } from '../i18n/country-names.ts';
 import type { RequestI18n } from '../i18n/request-i18n.ts';
-import type { InvoiceBuyer, InvoiceSeller } from '../ports/host.ts';
+import type { BuyerParty, SellerParty } from '../ports/host.ts';
 import type { PdfDocumentModel, PdfParty } from './document-model.ts';
 
 export interface Letterhead {
@@ -27,7 +27,7 @@ const present = (value: string | null | undefined): value is string => typeof va
  */
 export function presentLetterhead(
   i18n: RequestI18n,
-  parties: { seller?: InvoiceSeller | null; buyer?: InvoiceBuyer | null },
+  parties: { seller?: SellerParty | null; buyer?: BuyerParty | null },
   of: 'invoice' | 'offer' = 'invoice',
 ): Letterhead {
   const { t } = i18n;

@@ -93,8 +93,8 @@ export interface ClientsPort {
 
 /** The seller and the buyer of ClientsPort.letterhead, each null where the host keeps none of it. */
 export interface LetterheadParties {
-  seller: InvoiceSeller | null;
-  buyer: InvoiceBuyer | null;
+  seller: SellerParty | null;
+  buyer: BuyerParty | null;
 }
 
 export interface ContactsPort {
@@ -341,12 +341,12 @@ export interface AmountRange {
 }
 
 /**
- * The agency that issues an invoice or an offer, as invoicing rules want it named on the invoice
- * (EU VAT directive art. 226: full name and address, VAT identification number). Every field the
- * host does not keep is absent or null; the PDF then leaves its line out. With InvoiceBuyer, the
- * letterhead of ClientsPort.letterhead and of the core's PDFs (core/pdf/letterhead.ts).
+ * The agency as the seller of a sale (an invoice, an offer, a statement), named as invoicing rules
+ * want it (EU VAT directive art. 226: full name and address, VAT identification number). Every
+ * field the host does not keep is absent or null; the PDF then leaves its line out. With
+ * BuyerParty, the letterhead of ClientsPort.letterhead and of the core's PDFs (core/pdf/letterhead.ts).
  */
-export interface InvoiceSeller {
+export interface SellerParty {
   /** The registered name ("Demo Agency GmbH"), where it differs from the workspace's display name. */
   legalName?: string | null;
   /** The postal address, one line each. */
@@ -357,8 +357,8 @@ export interface InvoiceSeller {
   registrationNumber?: string | null;
 }
 
-/** The client company as an invoice or an offer addresses it. */
-export interface InvoiceBuyer {
+/** The client company as the buyer of a sale, as an invoice or an offer addresses it. */
+export interface BuyerParty {
   addressLines?: string[] | null;
   /** The client's VAT identification number or tax id, where the host keeps one. */
   taxId?: string | null;
@@ -446,15 +446,6 @@ export interface HostClientPermissionsPort {
    * for (unknown, of another workspace) is left out, and then holds nothing.
    */
   of(workspaceId: HostId, contactIds: HostId[]): Promise<Map<HostId, ReadonlySet<string>>>;
-}
-
-/**
- * A time a client may book: free in the agency's hours, far enough ahead. Here, as the core works
- * out free times for a binding's appointments port (core/appointments/slots.ts).
- */
-export interface AppointmentSlot {
-  startsAt: Date;
-  endsAt: Date;
 }
 
 /**

@@ -35,15 +35,15 @@ const SECTIONS = [
   { label: 'staff:nav.payments', path: '/payments' },
   { label: 'staff:nav.uploads', path: '/uploads' },
   { label: 'staff:nav.satisfaction', path: '/satisfaction' },
-  { label: 'staff:nav.helpFeedback', path: '/help-feedback', onlyWhere: 'hostKeepsKnowledgeBase' },
+  { label: 'staff:nav.helpFeedback', path: '/help-feedback', withHostPorts: true },
   { label: 'staff:nav.catalogue', path: '/catalogue' },
-  { label: 'staff:nav.approvals', path: '/approvals', onlyWhere: 'portalKeepsApprovals' },
+  { label: 'staff:nav.approvals', path: '/approvals', withHostPorts: true },
   { label: 'staff:nav.colleagueRequests', path: '/colleague-requests' },
   { label: 'staff:nav.erasureRequests', path: '/erasure-requests' },
   { label: 'staff:nav.customDomains', path: '/custom-domains' },
   { label: 'staff:nav.singleSignOn', path: '/single-sign-on' },
   { label: 'staff:nav.directoryProvisioning', path: '/directory-provisioning' },
-] as const satisfies ReadonlyArray<{ label: string; path: string; onlyWhere?: 'portalKeepsApprovals' | 'hostKeepsKnowledgeBase' }>;
+] as const satisfies ReadonlyArray<{ label: string; path: string; withHostPorts?: true }>;
 
 /** The admin pages live inside the host's settings area, so "back to settings" is their parent path. */
 function hostSettingsPath(adminPath: string): string {
@@ -101,7 +101,7 @@ function adminChrome({ assets, adminPath, context, path: current, i18n }: Chrome
     csrfHeaders: JSON.stringify({ 'X-CSRF-Token': context?.csrfToken ?? '' }),
     // Without a workspace (not signed in, not allowed, portal off) there is nothing to navigate to.
     nav: context
-      ? SECTIONS.filter((section) => !('onlyWhere' in section) || context[section.onlyWhere] === true).map((section) => {
+      ? SECTIONS.filter((section) => !('withHostPorts' in section) || context.pagesShown?.has(section.path) === true).map((section) => {
           const href = `${base}${section.path}`;
           return { label: t(section.label), href: href || '/', current: current === href.replace(/\/+$/, '') };
         })

@@ -28,6 +28,8 @@ export interface StaffChainDeps {
   adapter: HostAdapter;
   flags: FeatureFlags;
   config: PortalConfig;
+  /** The host-dependent staff pages this host has the ports for (CoreServices.staffPagesShown): the navigation links them. */
+  staffPagesShown: ReadonlySet<string>;
 }
 
 export interface StaffChainOptions {
@@ -60,9 +62,7 @@ export function staffChain(deps: StaffChainDeps, options: StaffChainOptions): Re
       i18n: staffRequestI18n(req, { ...staff, locale: chosenLocale ?? staff.locale ?? null }),
       languageUrl: `${config.notificationsPath}/language`,
       chosenLocale,
-      // The adapter the portal runs on has the approvals it keeps in place (withPortalKeptApprovals).
-      portalKeepsApprovals: adapter.approvalFiles !== undefined && adapter.approvals !== undefined,
-      hostKeepsKnowledgeBase: adapter.knowledgeBase !== undefined,
+      pagesShown: deps.staffPagesShown,
     });
     next();
   };

@@ -26,10 +26,8 @@ export interface StaffContext {
   languageUrl: string;
   /** The language they chose there; null follows the host's setting, then the browser. */
   chosenLocale: Locale | null;
-  /** True where the portal keeps the approvals (a host with HostApprovalFilesPort): the staff navigation links their page. */
-  portalKeepsApprovals?: boolean;
-  /** True beside a host that keeps a knowledge base (KnowledgeBasePort): the staff navigation links the page of clients' answers on its articles. */
-  hostKeepsKnowledgeBase?: boolean;
+  /** The paths of the staff pages that only some hosts have (a feature's manifest names them) that this host has. */
+  pagesShown?: ReadonlySet<string>;
 }
 
 const LOCALS_KEY = 'customerPortalStaff';

@@ -26,6 +26,8 @@ export interface AdminRouterDeps {
   /** The workspace cache: a staff page reads its workspace and the staff member's language from it. */
   workspaces: Pick<WorkspaceCache, 'byId'>;
   adapter: HostAdapter;
+  /** The host-dependent staff pages the navigation links (CoreServices.staffPagesShown). */
+  staffPagesShown: ReadonlySet<string>;
   flags: FeatureFlags;
   config: PortalConfig;
   /** GET pages every staff member of the workspace may read (record evidence); their routes authorize themselves. */

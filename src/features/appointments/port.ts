@@ -1,7 +1,13 @@
 // The host port of appointments clients book (AppointmentsPort): what the portal needs from the host
 // CRM for this feature, beside the core's ports (src/core/ports/host.ts). A host binding implements
 // it; the declaration at the end adds it to HostAdapter, so the core names no feature.
-import type { AppointmentSlot, HostId, HostWrite, Page, PageRequest } from '../../core/index.ts';
+import type { HostId, HostWrite, Page, PageRequest } from '../../core/index.ts';
+
+/** A time a client may book: free in the agency's hours, far enough ahead (offeredSlots works them out, slots.ts). */
+export interface AppointmentSlot {
+  startsAt: Date;
+  endsAt: Date;
+}
 
 /** Where an appointment stands: asked for, agreed, refused by the agency, agreed at a new time, called off. */
 export type AppointmentStatus = 'pending' | 'confirmed' | 'declined' | 'moved' | 'cancelled';

@@ -1,7 +1,8 @@
 // View models for the appointments pages: each appointment's state as a chip in the reader's
 // language, its day and times in the reader's time zone (the one the slots were offered in), and
 // the slots of a day as the times a person picks from.
-import type { AppointmentSlot, RequestI18n } from '../../core/index.ts';
+import type { RequestI18n } from '../../core/index.ts';
+import type { AppointmentSlot } from './port.ts';
 import type { Appointment, AppointmentService, AppointmentStatus } from './port.ts';
 
 /** The status chip's look for each status (views/partials/status-chip.ejs). */

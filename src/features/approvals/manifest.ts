@@ -13,4 +13,9 @@ export const approvalsManifest: FeatureManifest = {
     '20270504000001_approvals': approvals,
     '20270601000001_kept_approvals': keptApprovals,
   },
+  // Approvals the portal keeps put each version's file among the client's documents in the host.
+  hostPorts: [{ member: 'approvalFiles', port: 'HostApprovalFilesPort', claim: { concept: 'document', keeps: 'the files' } }],
+  // The portal keeps the approvals where the adapter has both (withPortalKeptApprovals puts them in
+  // place for a host that keeps only their files); a host with approvals of its own has its own page.
+  staffPages: [{ path: '/approvals', withPorts: ['approvals', 'approvalFiles'] }],
 };

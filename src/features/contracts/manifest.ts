@@ -14,4 +14,5 @@ export const contractsManifest: FeatureManifest = {
     '20270502000001_show_contracts': showContracts,
     '20270701000001_contract_hour_requests': hourRequests,
   },
+  hostPorts: [{ member: 'contracts', port: 'ContractsPort', claim: { concept: 'contract' } }],
 };

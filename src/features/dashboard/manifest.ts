@@ -7,4 +7,5 @@ export const dashboardManifest: FeatureManifest = {
   name: 'dashboard',
   views: fileURLToPath(new URL('./views', import.meta.url)),
   locales: fileURLToPath(new URL('./locales', import.meta.url)),
+  hostPorts: [{ member: 'summaries', port: 'SummariesPort', methods: ['forClient'], required: true }],
 };

@@ -11,4 +11,5 @@ export const devicesManifest: FeatureManifest = {
   migrations: {
     '20270503000001_show_devices': showDevices,
   },
+  hostPorts: [{ member: 'devices', port: 'DevicesPort', claim: { concept: 'asset' } }],
 };

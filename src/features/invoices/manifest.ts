@@ -17,4 +17,8 @@ export const invoicesManifest: FeatureManifest = {
     '20270702000001_checkouts_of_several_invoices': checkoutsOfSeveralInvoices,
     '20270704000001_saved_methods_and_autopay': savedMethodsAndAutopay,
   },
+  hostPorts: [
+    { member: 'invoices', port: 'InvoicesPort', methods: ['list', 'find'] },
+    { member: 'stripeKeys', port: 'HostStripeKeysPort', methods: ['stripeKeys'] },
+  ],
 };

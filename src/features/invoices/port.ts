@@ -2,7 +2,7 @@
 // HostStripeKeysPort): what the portal needs from the host CRM for this feature, beside the core's
 // ports (src/core/ports/host.ts). A host binding implements it; the declaration at the end adds it to
 // HostAdapter, so the core names no feature.
-import type { AmountRange, HostId, HostWrite, InvoiceBuyer, InvoiceSeller, LineItem, Locale, Page, PageRequest } from '../../core/index.ts';
+import type { AmountRange, HostId, HostWrite, BuyerParty, SellerParty, LineItem, Locale, Page, PageRequest } from '../../core/index.ts';
 
 /** 'open' covers unpaid and part-paid; overdue is derived from the due date. */
 export type InvoiceStatus = 'open' | 'paid' | 'void';
@@ -84,8 +84,8 @@ export interface InvoiceDetail extends InvoiceSummary {
   notes: string;
   payments: InvoicePayment[];
   /** Optional legal details for an invoice a business can file; each absent where the host has none. */
-  seller?: InvoiceSeller | null;
-  buyer?: InvoiceBuyer | null;
+  seller?: SellerParty | null;
+  buyer?: BuyerParty | null;
   /** 'YYYY-MM-DD': the day of supply, or the first day of the period supplied. */
   supplyDate?: string | null;
   /** 'YYYY-MM-DD': the last day of the period supplied, when it is a period. */

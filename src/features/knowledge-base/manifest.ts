@@ -15,4 +15,6 @@ export const knowledgeBaseManifest: FeatureManifest = {
     '20270614000001_article_votes': articleVotes,
     '20270619000001_article_vote_counts_index': articleVoteCountsIndex,
   },
+  // Clients' answers on a host's articles: only a host that keeps a knowledge base has them.
+  staffPages: [{ path: '/help-feedback', withPorts: ['knowledgeBase'] }],
 };

@@ -37,6 +37,7 @@ export function messagesFeature(
     db,
     adapter,
     staffAdapter,
+    staffPagesShown,
     flags,
     config,
     links,
@@ -83,6 +84,7 @@ export function messagesFeature(
     inbox: staffMessagesRouter({
       workspaces,
       adapter: staffAdapter,
+      staffPagesShown,
       flags,
       config,
       routes: staffMessageRoutes(createStaffHandlers({ db, adapter, storage, virusScanner, bus: events, service, storageQuotaBytes })),

@@ -20,6 +20,8 @@ export interface StaffRouterDeps {
   /** The workspace cache: a staff page reads its workspace and the staff member's language from it. */
   workspaces: Pick<WorkspaceCache, 'byId'>;
   adapter: HostAdapter;
+  /** The host-dependent staff pages the navigation links (CoreServices.staffPagesShown). */
+  staffPagesShown: ReadonlySet<string>;
   flags: FeatureFlags;
   config: PortalConfig;
   routes: Router;

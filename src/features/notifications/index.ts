@@ -12,7 +12,7 @@ const DISPATCH_INTERVAL_MS = 30_000;
 
 /** The feature, its service (the host's header counts it), and its router. */
 export function notificationsFeature(core: CoreServices): Feature & { notifications: Notifications; router: Router } {
-  const { db, adapter, staffAdapter, flags, config, mailer, now, logger, workspaces } = core;
+  const { db, adapter, staffAdapter, staffPagesShown, flags, config, mailer, now, logger, workspaces } = core;
   const notifications = createNotifications({
     db,
     adapter,
@@ -26,7 +26,7 @@ export function notificationsFeature(core: CoreServices): Feature & { notificati
     name: notificationsManifest.name,
     needs: { ports: [] },
     notifications,
-    router: notificationsRouter({ db, workspaces, adapter: staffAdapter, flags, config, notifications }),
+    router: notificationsRouter({ db, workspaces, adapter: staffAdapter, staffPagesShown, flags, config, notifications }),
     // The interval catches what no kick() announced (another instance's events, a restart).
     jobs: [
       {

@@ -45,6 +45,7 @@ export function notificationsRouter(deps: {
   db: Knex;
   workspaces: Pick<WorkspaceCache, 'byId' | 'changed'>;
   adapter: HostAdapter;
+  staffPagesShown: ReadonlySet<string>;
   flags: FeatureFlags;
   config: PortalConfig;
   notifications: Notifications;

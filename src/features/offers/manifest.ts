@@ -20,4 +20,5 @@ export const offersManifest: FeatureManifest = {
     '20261210000001_signature_strokes': signatureStrokes,
     '20261220000001_offer_reminders': offerReminders,
   },
+  hostPorts: [{ member: 'offers', port: 'OffersPort', methods: ['list', 'find', 'decide'] }],
 };

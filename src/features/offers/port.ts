@@ -1,7 +1,7 @@
 // The host port of proposals and quotations (OffersPort): what the portal needs from the host CRM for
 // this feature, beside the core's ports (src/core/ports/host.ts). A host binding implements it; the
 // declaration at the end adds it to HostAdapter, so the core names no feature.
-import type { AmountRange, HostId, HostWrite, InvoiceBuyer, InvoiceSeller, LineItem, Page, PageRequest } from '../../core/index.ts';
+import type { AmountRange, HostId, HostWrite, BuyerParty, SellerParty, LineItem, Page, PageRequest } from '../../core/index.ts';
 
 export type OfferKind = 'proposal' | 'quotation';
 
@@ -34,8 +34,8 @@ export interface OfferDetail extends OfferSummary {
    * Optional: the agency and the client company as the offer's letterhead names them, the same
    * details an invoice carries (see InvoiceDetail); each absent where the host has none.
    */
-  seller?: InvoiceSeller | null;
-  buyer?: InvoiceBuyer | null;
+  seller?: SellerParty | null;
+  buyer?: BuyerParty | null;
   /**
    * Optional: the offer's optional items the client may take or leave when accepting, where the
    * host keeps such items (selected = part of the total now). Absent or empty: no choice is offered.

@@ -11,4 +11,5 @@ export const ordersManifest: FeatureManifest = {
   migrations: {
     '20270501000001_show_orders': showOrders,
   },
+  hostPorts: [{ member: 'orders', port: 'OrdersPort', claim: { concept: 'salesOrder' } }],
 };

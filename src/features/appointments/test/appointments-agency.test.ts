@@ -16,7 +16,7 @@ import {
   type PortalHarness,
 } from '../../../../test/support/portal-harness.ts';
 import type { CapturedMessage } from '../../../../test/support/smtp-capture.ts';
-import { addDays, dayInZone, wallTimeToInstant } from '../../../core/appointments/slots.ts';
+import { addDays, dayInZone, wallTimeToInstant } from '../../../core/time/zoned-days.ts';
 
 function nextWorkday(from: number): string {
   let day = addDays(dayInZone(new Date(), 'Europe/Berlin'), from);

@@ -7,7 +7,7 @@
 // (a CSP violation would be one).
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
-import { addDays, dayInZone, wallTimeToInstant } from '../../../core/appointments/slots.ts';
+import { addDays, dayInZone, wallTimeToInstant } from '../../../core/time/zoned-days.ts';
 import {
   expectAccessibleAt390,
   pagesClosedAfterEach,

@@ -9,7 +9,7 @@
 // times to ask for, and links a day without any to the next day that has some.
 import { expect } from 'chai';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
-import { addDays, dayInZone, wallTimeToInstant } from '../../../core/appointments/slots.ts';
+import { addDays, dayInZone, wallTimeToInstant } from '../../../core/time/zoned-days.ts';
 import { BOOKING_LIMITS } from '../limits.ts';
 
 /** A weekday at least three days ahead, in the agency's zone (the demo's hours are Monday to Friday). */

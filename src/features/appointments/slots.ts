@@ -1,8 +1,7 @@
 // The times a client may book, from an agency's weekly hours kept in the agency's time zone. Pure:
 // a host's binding reads its hours and its standing bookings and asks this which slots are free.
-// Wall times become instants through Intl (no time zone library): the zone's offset at a guess,
-// then again at the result, so a day that changes its offset (daylight saving) still lands right.
-import type { AppointmentSlot } from '../ports/host.ts';
+import { addDays, dayInZone, wallTimeToInstant } from '../../core/index.ts';
+import type { AppointmentSlot } from './port.ts';
 
 export interface WeeklyHours {
   /** ISO: 1 Monday … 7 Sunday. */
@@ -24,62 +23,6 @@ export interface SlotRules {
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-const partsFormats = new Map<string, Intl.DateTimeFormat>();
-
-function partsFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = partsFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    partsFormats.set(timeZone, format);
-  }
-  return format;
-}
-
-function wallParts(instant: number, timeZone: string) {
-  const parts: Record<string, number> = {};
-  for (const part of partsFormat(timeZone).formatToParts(instant)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  return parts as { year: number; month: number; day: number; hour: number; minute: number; second: number };
-}
-
-/** How far the zone's wall clock is ahead of UTC at an instant, in ms. */
-function offsetAt(instant: number, timeZone: string): number {
-  const p = wallParts(instant, timeZone);
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(instant / 1000) * 1000;
-}
-
-/** The instant a wall time of a day has in a zone ('2027-04-06', '09:30'). */
-export function wallTimeToInstant(day: string, time: string, timeZone: string): Date {
-  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
-  const [hour, minute] = time.split(':').map(Number) as [number, number];
-  const guess = Date.UTC(year, month - 1, date, hour, minute);
-  const first = guess - offsetAt(guess, timeZone);
-  const second = guess - offsetAt(first, timeZone);
-  return new Date(second);
-}
-
-/** The day an instant falls on in a zone, as 'YYYY-MM-DD'. */
-export function dayInZone(instant: Date, timeZone: string): string {
-  const p = wallParts(instant.getTime(), timeZone);
-  return `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
-}
-
-/** A day's start and the next day's start in a zone. */
-export function dayBounds(day: string, timeZone: string): { from: Date; to: Date } {
-  return { from: wallTimeToInstant(day, '00:00', timeZone), to: wallTimeToInstant(addDays(day, 1), '00:00', timeZone) };
-}
-
-export function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
-}
 
 function isoWeekday(day: string): number {
   const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();

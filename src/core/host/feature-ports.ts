@@ -1,0 +1,37 @@
+// What a feature tells the start-up checks of the host ports it brings. Its port.ts adds each port
+// to HostAdapter and its manifest lists them so: the methods a binding's port must have, and the
+// claim a binding with the port must make. Read before the portal is made, so the core checks a
+// binding's ports and claims without naming a feature.
+import type { HostAdapter, HostConcept } from '../ports/host.ts';
+
+export interface FeatureHostPort {
+  /** Its member of HostAdapter ('invoices'). */
+  member: keyof HostAdapter;
+  /** The port's interface, as the start-up message names it ('InvoicesPort'). */
+  port: string;
+  /** The methods a binding's port must have, checked before the portal starts; absent, its shape is not checked. */
+  methods?: readonly string[];
+  /** Every binding has it (the dashboard's summaries); otherwise a binding may leave it out. */
+  required?: boolean;
+  /**
+   * The concept a binding with this port must claim, saying where the host keeps what the port
+   * reads (`keeps`: what the start-up message says it keeps, 'it' unless given), so its tables are
+   * checked before the first client opens the section.
+   */
+  claim?: { concept: HostConcept; keeps?: string };
+}
+
+/**
+ * A staff page of a feature that the staff navigation links only beside a host with every one of
+ * these ports (the page of clients' answers on a host's articles, where the host keeps a knowledge base).
+ */
+export interface HostDependentStaffPage {
+  /** Its path below the admin path, as the staff navigation names it ('/help-feedback'). */
+  path: string;
+  withPorts: ReadonlyArray<keyof HostAdapter>;
+}
+
+/** The paths of those pages the host's adapter has every port for. */
+export function staffPagesShown(adapter: HostAdapter, pages: readonly HostDependentStaffPage[]): ReadonlySet<string> {
+  return new Set(pages.filter((page) => page.withPorts.every((member) => adapter[member] !== undefined)).map((page) => page.path));
+}
