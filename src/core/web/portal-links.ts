@@ -7,7 +7,7 @@ import { customDomainOrigin } from '../http/served-host.ts';
 import type { HostWorkspace } from '../ports/host.ts';
 
 /** What the portal asks of the feature that keeps the custom domains. */
-interface CustomDomainLookup {
+interface VerifiedHostLookup {
   /** The verified domain links read away from a page use; null without one. */
   verifiedHostOf(workspaceId: string): Promise<string | null>;
   /** Every verified domain of the workspace, in the order they were verified. */
@@ -27,11 +27,11 @@ export interface PortalLinks {
    */
   customDomainBasesOf(workspace: Pick<HostWorkspace, 'id'>): Promise<string[]>;
   /** How the portal learns a workspace's verified custom domains; told once, by the feature that keeps them. */
-  useCustomDomains(lookup: CustomDomainLookup): void;
+  useCustomDomains(lookup: VerifiedHostLookup): void;
 }
 
 export function createPortalLinks(config: Pick<PortalConfig, 'appUrl' | 'portalPath'>): PortalLinks {
-  let domains: CustomDomainLookup | null = null;
+  let domains: VerifiedHostLookup | null = null;
   const rootOf = (host: string) => customDomainOrigin(host, config.appUrl);
   return {
     async baseOf(workspace) {
