@@ -97,12 +97,33 @@ function unansweredQuestions(doc: Document, lines: LineCounter): Array<{ path: s
   return found;
 }
 
-export function readBindingFile(file: string): BindingFile {
-  let text: string;
+function readText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (err) {
     throw new BindingFileError(file, [`cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`]);
   }
-  return parseBindingFile(text, file);
+}
+
+export function readBindingFile(file: string): BindingFile {
+  return parseBindingFile(readText(file), file);
+}
+
+/** A path of the file's keys (`['invoices', 'paid']`) to its line, where what the database says of a value names it. */
+export type LineOf = (path: ReadonlyArray<string | number>) => number;
+
+/** The line of each path of a binding file's text, for the problems found past its format (check's column types). */
+function bindingFileLines(text: string): LineOf {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  return (path) => {
+    const node = nodeAt(doc.contents as Node | null, path);
+    return node?.range ? lines.linePos(node.range[0]).line : 1;
+  };
+}
+
+/** The file read and checked, with the line of each of its paths. */
+export function readBindingFileWithLines(file: string): { file: BindingFile; lineOf: LineOf } {
+  const text = readText(file);
+  return { file: parseBindingFile(text, file), lineOf: bindingFileLines(text) };
 }
