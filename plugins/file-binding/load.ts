@@ -44,11 +44,35 @@ function valueAt(data: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return value;
 }
 
+/**
+ * A map in the value whose translations are not all text (`values: { paid: 1 }`): YAML reads an
+ * unquoted 1 as a number, and the union of value forms would only say none fits.
+ */
+function unquotedMapValue(value: unknown): { key: string; value: string } | null {
+  if (value === null || typeof value !== 'object') return null;
+  const map = value as { map?: unknown; values?: unknown; otherwise?: unknown };
+  if (map.map !== undefined) {
+    const values = map.values !== null && typeof map.values === 'object' ? Object.entries(map.values) : [];
+    const [key, bare] = values.find(([, v]) => typeof v !== 'string') ?? [];
+    if (key !== undefined) return { key, value: String(bare) };
+    if (map.otherwise !== undefined && typeof map.otherwise !== 'string') return { key: 'otherwise', value: String(map.otherwise) };
+  }
+  for (const inner of Object.values(value)) {
+    const found = unquotedMapValue(inner);
+    if (found) return found;
+  }
+  return null;
+}
+
 function describe(issue: z.core.$ZodIssue, data: unknown): string {
   const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
   if (issue.path.length > 0 && valueAt(data, issue.path) === undefined && issue.code !== 'custom') return `${where}missing`;
   if (issue.code === 'unrecognized_keys') return `${where}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
-  if (issue.code === 'invalid_union') return `${where}not one of the forms this key takes (see docs/bind-your-crm.md)`;
+  if (issue.code === 'invalid_union') {
+    const bare = unquotedMapValue(valueAt(data, issue.path));
+    if (bare) return `${where}a map's values are text, quoted: write ${bare.key}: '${bare.value}', not ${bare.key}: ${bare.value}`;
+    return `${where}not one of the forms this key takes (see docs/bind-your-crm.md)`;
+  }
   return `${where}${issue.message}`;
 }
 
