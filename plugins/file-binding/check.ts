@@ -218,7 +218,7 @@ async function problemsOf(db: Knex, binding: FileBinding, lineOf: LineOf): Promi
   for (const [name, concept] of [
     ['clients', file.clients],
     ['contacts', file.contacts],
-    ['staff', file.staff],
+    ...(file.staff ? [['staff', file.staff] as const] : []),
   ] as const)
     problems.push(...(await repeatedRows(db, name, concept)));
   // The letterhead reads the client's row with its own joins; an account is one row of its table.
@@ -243,7 +243,7 @@ async function viewOf(db: Knex, binding: FileBinding, ask: { workspace?: string;
     adapter.staff.list?.(workspace.id) ?? [],
   ]);
   lines.push(
-    `${workspace.slug}: ${clients.length} clients, ${contacts.length} contacts with an email, ${staff.length} staff (${staff.filter((s) => s.role === 'admin').length} admins)`,
+    `${workspace.slug}: ${clients.length} clients, ${contacts.length} contacts with an email, ${file.staff ? `${staff.length} staff (${staff.filter((s) => s.role === 'admin').length} admins)` : 'no staff sign-in (staff: none)'}`,
   );
   const clientId = ask.client ?? contacts[0]?.clientId ?? clients[0]?.id;
   const client = clientId ? clients.find((c) => c.id === clientId) : undefined;

@@ -66,7 +66,10 @@ function unquotedMapValue(value: unknown): { key: string; value: string } | null
 
 function describe(issue: z.core.$ZodIssue, data: unknown): string {
   const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  if (issue.path.length > 0 && valueAt(data, issue.path) === undefined && issue.code !== 'custom') return `${where}missing`;
+  const value = valueAt(data, issue.path);
+  if (issue.path.join('.') === 'staff' && (value === null || typeof value !== 'object'))
+    return `${where}${value === undefined || value === null ? 'missing: ' : ''}the CRM's staff accounts (table, key, email, name, password), or staff: none where its staff do not sign in to the portal`;
+  if (issue.path.length > 0 && value === undefined && issue.code !== 'custom') return `${where}missing`;
   if (issue.code === 'unrecognized_keys') return `${where}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
   if (issue.code === 'invalid_union') {
     const bare = unquotedMapValue(valueAt(data, issue.path));

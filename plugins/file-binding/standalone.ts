@@ -1,6 +1,7 @@
 // A binding file as a standalone binding: `npm run portal -- migrate | invite | serve --binding
 // FILE` runs the portal beside any CRM the file describes, as `--host` does beside Dolibarr and
-// Alga PSA. Staff sign in with their CRM email and password (the file's staff section).
+// Alga PSA. Staff sign in with their CRM email and password (the file's staff section), or, with
+// `staff: none`, not at all.
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { credentialStamp, type StandaloneBinding, type StandaloneHost, StandaloneSetupError } from '../standalone/binding.ts';
@@ -32,6 +33,7 @@ export function fileStandaloneBinding(file: string): StandaloneBinding {
       });
       return {
         adapter: binding.adapter,
+        ...(bound.staff ? {} : { noStaffSignIn: `the file says staff: none, so ${bound.crm}'s staff do not sign in to the portal` }),
         listWorkspaces: () => binding.workspaces(),
         async signInStaff(login, password) {
           const rows = await staff.byEmail(login);

@@ -73,7 +73,7 @@ describe('binding file format', function () {
 
   it('reads staff passwords in md5, and refuses md5 for contacts, whose passwords the portal writes', function () {
     const file = parseBindingFile(MINIMAL.replace('format: bcrypt', 'format: md5'), 'crm.yaml');
-    expect(file.staff.password.format).to.equal('md5');
+    expect(file.staff?.password.format).to.equal('md5');
     const contacts = MINIMAL.replace('name: full_name }', 'name: full_name, password: { column: pass, format: md5 } }');
     expect(problemsOf(contacts)).to.deep.equal([
       'line 5: contacts.password.format: format is one of bcrypt, php, argon2id (md5 is read for staff only: the portal never writes an unsalted hash)',
