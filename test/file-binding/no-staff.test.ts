@@ -1,6 +1,8 @@
 // A CRM whose staff sign in elsewhere (no password the portal can verify), bound with `staff: none`:
-// check accepts it and says there is no staff sign-in, the staff sign-in finds no account, and
-// `serve` says no staff sign in, on a small CRM's tables the test builds.
+// check accepts it and says there is no staff sign-in, the staff sign-in finds no account, and the
+// commands run as a developer runs them on a laptop: `invite` without SMTP_URL prints the
+// invitation as `serve` prints its emails, and `serve` says no staff sign in, on a small CRM's
+// tables the test builds.
 import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +13,8 @@ import { parseBindingFile } from '../../plugins/file-binding/load.ts';
 import { fileStandaloneBinding } from '../../plugins/file-binding/standalone.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { flagsFileFor } from '../support/portal-harness.ts';
+import { flagsFileFor, linkFrom } from '../support/portal-harness.ts';
+import { acceptInvitation } from '../support/test-host.ts';
 import { runPortal, type ServingPortal, serveOnAFreePort, stopPortal } from '../standalone/portal-process.ts';
 import { buildSmallCrm, smallCrmFile } from './small-crm.ts';
 
@@ -62,14 +65,29 @@ describe('binding file with staff: none', function () {
     expect(await host.adapter.staff.listAdmins?.(workspace!.id)).to.deep.equal([]);
   });
 
-  it('serves saying no staff sign in', async function () {
+  it('invites without SMTP_URL in development, printing the invitation, and serves saying no staff sign in', async function () {
     const env = { DATABASE_URL: database.url, FLAGS_FILE: flagsFileFor(['studio']), LOG_LEVEL: 'error' };
     const migrated = await runPortal(['migrate', '--binding', file], env);
     expect(migrated.code, migrated.stderr).to.equal(0);
+
+    const invited = await runPortal(['invite', '--binding', file, '--email', 'ann@bakery.test'], env);
+    expect(invited.code, invited.stderr).to.equal(0);
+    expect(invited.stdout).to.match(/^mail to ann@bakery\.test: /m);
+    expect(invited.stdout).to.contain('SMTP_URL is unset, so the invitation is printed above instead of emailed');
+    const invitation = linkFrom(invited.stdout, '/invitation/');
+
+    // In production the same command is refused: no link on a production terminal.
+    const refused = await runPortal(['invite', '--binding', file, '--email', 'ann@bakery.test'], { ...env, NODE_ENV: 'production' });
+    expect(refused.code).to.equal(2);
+    expect(refused.stderr).to.contain('SMTP_URL is required in production');
+
     serving = await serveOnAFreePort(['--binding', file], (port) => ({ ...env, PORT: String(port), APP_URL: `http://127.0.0.1:${port}` }));
-    expect(serving.output()).to.contain(
-      "No staff sign-in: the file says staff: none, so Small Books's staff do not sign in to the portal.",
-    );
+    const output = serving.output();
+    expect(output).to.contain("No staff sign-in: the file says staff: none, so Small Books's staff do not sign in to the portal.");
+
+    const agent = await acceptInvitation(serving.url, invitation, 'ann-bakes-bread-daily');
+    const invoices = await agent.get('/portal/studio/invoices').expect(200);
+    expect(invoices.text).to.include('B-1').and.include('B-2').and.not.include('G-1');
     expect(await stopPortal(serving, 20_000)).to.equal(0);
     serving = undefined;
   });
