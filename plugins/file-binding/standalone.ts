@@ -14,27 +14,29 @@ export { checkBindingFile } from './check.ts';
 /** The standalone binding of the file at `file`; the file is read (and checked) when opened. */
 export function fileStandaloneBinding(file: string): StandaloneBinding {
   const name = `file:${path.basename(file)}`;
-  return {
+  const binding: StandaloneBinding = {
     name,
+    // The file's name until it is read; then the CRM's name as the file says it (`crm:`).
     crmName: path.basename(file),
     settings: [],
     async open(db: Knex): Promise<StandaloneHost> {
-      let binding: Awaited<ReturnType<typeof createFileBinding>>;
+      let opened: Awaited<ReturnType<typeof createFileBinding>>;
       try {
-        binding = await createFileBinding(db, readBindingFile(file), { name });
+        opened = await createFileBinding(db, readBindingFile(file), { name });
       } catch (err) {
         if (err instanceof BindingFileError) throw new StandaloneSetupError(err.message);
         throw new StandaloneSetupError(`${file}: ${(err as Error).message}`);
       }
-      const { file: bound, staff, staffPasswords } = binding;
+      const { file: bound, staff, staffPasswords } = opened;
+      binding.crmName = bound.crm;
       const present = (row: Parameters<typeof staff.present>[0]) => ({
         ...staff.present(row),
         credentialStamp: credentialStamp(row.password),
       });
       return {
-        adapter: binding.adapter,
+        adapter: opened.adapter,
         ...(bound.staff ? {} : { noStaffSignIn: `the file says staff: none, so ${bound.crm}'s staff do not sign in to the portal` }),
-        listWorkspaces: () => binding.workspaces(),
+        listWorkspaces: () => opened.workspaces(),
         async signInStaff(login, password) {
           const rows = await staff.byEmail(login);
           if (rows.length === 0) return staffPasswords.decoy(password).then(() => null);
@@ -56,4 +58,5 @@ export function fileStandaloneBinding(file: string): StandaloneBinding {
       };
     },
   };
+  return binding;
 }

@@ -1,8 +1,8 @@
 // A CRM whose staff sign in elsewhere (no password the portal can verify), bound with `staff: none`:
 // check accepts it and says there is no staff sign-in, the staff sign-in finds no account, and the
 // commands run as a developer runs them on a laptop: `invite` without SMTP_URL prints the
-// invitation as `serve` prints its emails, and `serve` says no staff sign in, on a small CRM's
-// tables the test builds.
+// invitation as `serve` prints its emails, and `serve` names the CRM as the file does and says no
+// staff sign in, on a small CRM's tables the test builds.
 import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,6 +57,7 @@ describe('binding file with staff: none', function () {
 
     const binding = fileStandaloneBinding(file);
     const host = await binding.open(db, {});
+    expect(binding.crmName).to.equal('Small Books');
     expect(host.noStaffSignIn).to.contain('staff: none');
     expect(await host.signInStaff('ann@bakery.test', 'anything')).to.equal(null);
     expect(await host.staffAccountsFor('ann@bakery.test')).to.deep.equal([]);
@@ -65,10 +66,11 @@ describe('binding file with staff: none', function () {
     expect(await host.adapter.staff.listAdmins?.(workspace!.id)).to.deep.equal([]);
   });
 
-  it('invites without SMTP_URL in development, printing the invitation, and serves saying no staff sign in', async function () {
+  it('invites without SMTP_URL in development, printing the invitation; serves naming the CRM and no staff sign-in', async function () {
     const env = { DATABASE_URL: database.url, FLAGS_FILE: flagsFileFor(['studio']), LOG_LEVEL: 'error' };
     const migrated = await runPortal(['migrate', '--binding', file], env);
     expect(migrated.code, migrated.stderr).to.equal(0);
+    expect(migrated.stdout).to.contain("Small Books's database has what the portal needs");
 
     const invited = await runPortal(['invite', '--binding', file, '--email', 'ann@bakery.test'], env);
     expect(invited.code, invited.stderr).to.equal(0);
@@ -83,7 +85,9 @@ describe('binding file with staff: none', function () {
 
     serving = await serveOnAFreePort(['--binding', file], (port) => ({ ...env, PORT: String(port), APP_URL: `http://127.0.0.1:${port}` }));
     const output = serving.output();
+    expect(output).to.contain('Client portal beside Small Books is running at');
     expect(output).to.contain("No staff sign-in: the file says staff: none, so Small Books's staff do not sign in to the portal.");
+    expect(output).not.to.contain('books.yaml');
 
     const agent = await acceptInvitation(serving.url, invitation, 'ann-bakes-bread-daily');
     const invoices = await agent.get('/portal/studio/invoices').expect(200);
