@@ -8,13 +8,33 @@ export interface CliOptions {
   appUrl: string | undefined;
   adapter: string | undefined;
   out: string;
+  /** Whether --out was given: without it, the committed report of a checkout is not replaced (see cli.ts). */
+  outGiven: boolean;
   json: string | undefined;
   /** A binding file drafted from the audit's picks, its open questions marked. */
   writeBinding: string | undefined;
 }
 
-export const USAGE =
+const USAGE =
   'usage: npm run audit -- --database-url URL [--app-url URL] [--host NAME | --adapter NAME] [--out FILE] [--json FILE] [--write-binding FILE]';
+
+/** What --help prints: each flag, what it does and its default. */
+export const HELP = `${USAGE}
+
+Reads a CRM's PostgreSQL database (never writes) and reports, for each thing the client portal
+serves, where the CRM keeps it and how sure the audit is.
+
+  --database-url URL    the CRM's database (default: DATABASE_URL); a role with select is enough
+  --app-url URL         the CRM's web address: a few of its routes are probed, GET only (default: none)
+  --host NAME           a binding the project has (alga-psa, dolibarr, reference-crm): its claims
+                        are compared with the schema (default: none compared); --adapter is its older name
+  --out FILE            the report, in Markdown (default: AUDIT_REPORT.md in the current folder; in a
+                        checkout of this project that is the committed report of the reference CRM,
+                        which is replaced only when --out names it)
+  --json FILE           the same findings as JSON (default: none)
+  --write-binding FILE  a binding file drafted from the audit's picks, with a QUESTION for each thing
+                        it cannot know (default: none); see docs/bind-your-crm.md
+  -h, --help            this text`;
 
 /** Null means "print the usage and stop" (--help). */
 export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions | null {
@@ -53,6 +73,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions
     // --host names the binding being audited; --adapter is its older name. Neither: no claims compared.
     adapter: str(values.host) ?? str(values.adapter),
     out: str(values.out) ?? 'AUDIT_REPORT.md',
+    outGiven: str(values.out) !== undefined,
     json: str(values.json),
     writeBinding: str(values['write-binding']),
   };

@@ -1,19 +1,33 @@
 // `npm run audit -- --database-url URL [--app-url URL] [--host NAME | --adapter NAME] [--out FILE] [--json FILE] [--write-binding FILE]`
 // Thin: parse flags, run the engine, write the files. Any failure is ONE line on stderr and a
 // non-zero exit (2 for bad flags, 1 otherwise); a stack trace only with AUDIT_DEBUG=1.
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { parseCliArgs, USAGE } from './cli-args.ts';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HELP, parseCliArgs } from './cli-args.ts';
 import { AuditError } from './errors.ts';
 import { renderMarkdown } from './render-markdown.ts';
 import { writeBindingDraft } from './binding-file/write-binding.ts';
 import { inspectHost } from './run-audit.ts';
 
+/**
+ * The report this checkout commits (the reference CRM's). The audit of another database, run from
+ * the checkout's folder without --out, would silently replace it; named by --out, it is replaced.
+ */
+const COMMITTED_REPORT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'AUDIT_REPORT.md');
+
 async function main(): Promise<number> {
   const options = parseCliArgs(process.argv.slice(2), process.env);
   if (!options) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${HELP}\n`);
     return 0;
   }
+  if (!options.outGiven && path.resolve(options.out) === COMMITTED_REPORT && existsSync(COMMITTED_REPORT))
+    throw new AuditError(
+      'AUDIT_REPORT.md here is the committed report of the reference CRM (npm run audit:report writes it): pass --out FILE to write this report elsewhere, or --out AUDIT_REPORT.md to replace it',
+      2,
+    );
   const inspection = await inspectHost({ databaseUrl: options.databaseUrl, appUrl: options.appUrl, adapter: options.adapter });
   const { report } = inspection;
   // Drafted before anything is written: a failure leaves no half of the output behind.

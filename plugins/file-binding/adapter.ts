@@ -157,7 +157,7 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     ...(file.workspaces ? [{ table: file.workspaces.table, column: file.workspaces.key }] : []),
     { table: file.clients.table, column: file.clients.key },
     { table: file.contacts.table, column: file.contacts.key },
-    { table: file.staff.table, column: file.staff.key },
+    ...(file.staff ? [{ table: file.staff.table, column: file.staff.key }] : []),
     ...Object.values(offerConcepts).map((c) => ({ table: c.table, column: c.key })),
     ...(file.invoices ? [{ table: file.invoices.table, column: file.invoices.key }] : []),
     ...(file.invoices?.bank ? [{ table: file.invoices.bank.table, column: file.invoices.bank.key }] : []),
@@ -184,7 +184,7 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
     workspace: (id: string) => (file.workspace ? (id === file.workspace.id ? id : null) : parseKey(workspaceKind, id)),
     client: (id: string) => parseKey(kindOf(file.clients.table, file.clients.key), id),
     contact: (id: string) => parseKey(kindOf(file.contacts.table, file.contacts.key), id),
-    staff: (id: string) => parseKey(kindOf(file.staff.table, file.staff.key), id),
+    staff: (id: string) => (file.staff ? parseKey(kindOf(file.staff.table, file.staff.key), id) : null),
     record: (table: string, key: string, id: string) => parseKey(kindOf(table, key), id),
   };
   const bankSection = file.invoices?.bank;
@@ -834,6 +834,7 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
       },
       present: presentStaff,
     },
-    staffPasswords: passwordFormat(file.staff.password.format),
+    // With staff: none, no account is found, and the format only makes the refusal take its time.
+    staffPasswords: passwordFormat(file.staff?.password.format ?? 'bcrypt'),
   };
 }

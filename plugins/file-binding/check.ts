@@ -6,7 +6,8 @@ import type { Knex } from 'knex';
 import { findClaimProblems, type OfferKind } from '../../src/index.ts';
 import { createFileBinding, type FileBinding } from './adapter.ts';
 import { type BindingFile, type Join, settingNames, type Value, type Where } from './format.ts';
-import { BindingFileError, readBindingFile } from './load.ts';
+import { columnTypeProblems } from './column-types.ts';
+import { BindingFileError, type LineOf, readBindingFileWithLines } from './load.ts';
 import { readColumnTypes } from './keys.ts';
 import { articleCount } from './queries/knowledge.ts';
 import { indexColumns, indexParts, joinedRows, prepareError, statusValues, unsetSettings } from './queries/inspect.ts';
@@ -192,9 +193,12 @@ function recordSections(file: BindingFile) {
   ];
 }
 
-async function problemsOf(db: Knex, binding: FileBinding): Promise<string[]> {
+async function problemsOf(db: Knex, binding: FileBinding, lineOf: LineOf): Promise<string[]> {
   const { file } = binding;
   const problems = await findClaimProblems(db, binding.adapter);
+  if (problems.length > 0) return problems;
+  // Before any statement compares or casts them: PostgreSQL's refusal would name no line.
+  problems.push(...(await columnTypeProblems(db, file, lineOf)));
   if (problems.length > 0) return problems;
   for (const [index, write] of binding.writes.entries())
     for (const [n, statement] of write.statements.entries()) {
@@ -214,7 +218,7 @@ async function problemsOf(db: Knex, binding: FileBinding): Promise<string[]> {
   for (const [name, concept] of [
     ['clients', file.clients],
     ['contacts', file.contacts],
-    ['staff', file.staff],
+    ...(file.staff ? [['staff', file.staff] as const] : []),
   ] as const)
     problems.push(...(await repeatedRows(db, name, concept)));
   // The letterhead reads the client's row with its own joins; an account is one row of its table.
@@ -239,7 +243,7 @@ async function viewOf(db: Knex, binding: FileBinding, ask: { workspace?: string;
     adapter.staff.list?.(workspace.id) ?? [],
   ]);
   lines.push(
-    `${workspace.slug}: ${clients.length} clients, ${contacts.length} contacts with an email, ${staff.length} staff (${staff.filter((s) => s.role === 'admin').length} admins)`,
+    `${workspace.slug}: ${clients.length} clients, ${contacts.length} contacts with an email, ${file.staff ? `${staff.length} staff (${staff.filter((s) => s.role === 'admin').length} admins)` : 'no staff sign-in (staff: none)'}`,
   );
   const clientId = ask.client ?? contacts[0]?.clientId ?? clients[0]?.id;
   const client = clientId ? clients.find((c) => c.id === clientId) : undefined;
@@ -363,15 +367,39 @@ async function documentDetails(db: Knex, binding: FileBinding, workspaceId: stri
   return lines;
 }
 
+/**
+ * A statement PostgreSQL refused while reading what a client would see, said as the file's problem:
+ * what the columns checked beforehand did not catch (a text column holding what is not a number).
+ * The statement itself is left out: the database's message and its code say what was refused.
+ */
+function refusedStatement(err: unknown): string | null {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return null;
+  const message = (err as Error).message;
+  // Knex puts the statement before the database's own words: `select … - cannot cast type …`.
+  const at = message.lastIndexOf(' - ');
+  const said = at < 0 ? message : message.slice(at + 3);
+  return `the database refused a statement the file makes (${said}; PostgreSQL error ${code}): a value is read from a column whose rows do not hold what its key expects (see the keys' types in docs/bind-your-crm.md)`;
+}
+
 export async function checkBindingFile(db: Knex, path: string, ask: { workspace?: string; client?: string } = {}): Promise<CheckReport> {
   let binding: FileBinding;
+  let lineOf: LineOf;
   try {
-    binding = await createFileBinding(db, readBindingFile(path), { name: `file:${path}` });
+    const read = readBindingFileWithLines(path);
+    lineOf = read.lineOf;
+    binding = await createFileBinding(db, read.file, { name: `file:${path}` });
   } catch (err) {
     if (err instanceof BindingFileError) return { problems: err.problems, lines: [] };
     return { problems: [(err as Error).message], lines: [] };
   }
-  const problems = await problemsOf(db, binding);
-  if (problems.length > 0) return { problems, lines: [] };
-  return { problems, lines: await viewOf(db, binding, ask) };
+  try {
+    const problems = await problemsOf(db, binding, lineOf);
+    if (problems.length > 0) return { problems, lines: [] };
+    return { problems, lines: await viewOf(db, binding, ask) };
+  } catch (err) {
+    const refused = refusedStatement(err);
+    if (refused === null) throw err;
+    return { problems: [refused], lines: [] };
+  }
 }

@@ -252,15 +252,15 @@ function ticketClaims(ticket: TicketConcept | undefined): HostClaim[] {
 
 export function bindingClaims(file: BindingFile): HostClaim[] {
   const { workspaces, clients, contacts, staff } = file;
-  const staffScope = new Scope(staff.table, staff.joins ?? []);
-  if (staff.admin) staffScope.condition(staff.admin);
+  const staffScope = staff ? new Scope(staff.table, staff.joins ?? []) : null;
+  if (staff?.admin) staffScope?.condition(staff.admin);
   return [
     ...(workspaces ? conceptClaims('workspace', workspaces, [workspaces.slug, workspaces.name, workspaces.brandColor]) : []),
     ...conceptClaims('company', clients, [clients.workspace, clients.name]),
     ...conceptClaims('contact', contacts, [contacts.workspace, contacts.client, contacts.email, contacts.name, contacts.phone]),
     ...(contacts.password ? [{ concept: 'clientCredentials' as const, table: contacts.table, columns: [contacts.password.column] }] : []),
-    ...conceptClaims('staffUser', staff, [staff.workspace, staff.email, staff.name, staff.password.column]),
-    ...staffScope.claims('staffUser'),
+    ...(staff ? conceptClaims('staffUser', staff, [staff.workspace, staff.email, staff.name, staff.password.column]) : []),
+    ...(staffScope ? staffScope.claims('staffUser') : []),
     ...offerClaims('proposal', file.proposals),
     ...offerClaims('quotation', file.quotations),
     ...invoiceClaims(file.invoices, file.settings),

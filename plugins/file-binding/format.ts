@@ -587,14 +587,25 @@ export const bindingFileSchema = z
       password: passwordSchema.optional(),
       writes: z.strictObject({ updateProfile: writeSchema.optional() }).optional(),
     }),
-    staff: z.strictObject({
-      ...tableConcept,
-      ...workspaceRef,
-      email: valueSchema,
-      name: valueSchema,
-      admin: conditionSchema.optional(),
-      password: staffPasswordSchema,
-    }),
+    /**
+     * The agency's staff, who sign in with their CRM password; `staff: none` where the CRM keeps
+     * no password the portal can verify (its staff sign in elsewhere): then no one signs in to the
+     * staff pages and no staff member is emailed. Left out, the file says it is missing: a CRM
+     * without staff sign-in is said, never assumed.
+     */
+    staff: z.preprocess(
+      (staff) => (staff === 'none' ? null : staff === null ? undefined : staff),
+      z
+        .strictObject({
+          ...tableConcept,
+          ...workspaceRef,
+          email: valueSchema,
+          name: valueSchema,
+          admin: conditionSchema.optional(),
+          password: staffPasswordSchema,
+        })
+        .nullable(),
+    ),
     proposals: offerSchema.optional(),
     quotations: offerSchema.optional(),
     invoices: invoiceSchema.optional(),

@@ -44,11 +44,38 @@ function valueAt(data: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return value;
 }
 
+/**
+ * A map in the value whose translations are not all text (`values: { paid: 1 }`): YAML reads an
+ * unquoted 1 as a number, and the union of value forms would only say none fits.
+ */
+function unquotedMapValue(value: unknown): { key: string; value: string } | null {
+  if (value === null || typeof value !== 'object') return null;
+  const map = value as { map?: unknown; values?: unknown; otherwise?: unknown };
+  if (map.map !== undefined) {
+    const values = map.values !== null && typeof map.values === 'object' ? Object.entries(map.values) : [];
+    const [key, bare] = values.find(([, v]) => typeof v !== 'string') ?? [];
+    if (key !== undefined) return { key, value: String(bare) };
+    if (map.otherwise !== undefined && typeof map.otherwise !== 'string') return { key: 'otherwise', value: String(map.otherwise) };
+  }
+  for (const inner of Object.values(value)) {
+    const found = unquotedMapValue(inner);
+    if (found) return found;
+  }
+  return null;
+}
+
 function describe(issue: z.core.$ZodIssue, data: unknown): string {
   const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  if (issue.path.length > 0 && valueAt(data, issue.path) === undefined && issue.code !== 'custom') return `${where}missing`;
+  const value = valueAt(data, issue.path);
+  if (issue.path.join('.') === 'staff' && (value === null || typeof value !== 'object'))
+    return `${where}${value === undefined || value === null ? 'missing: ' : ''}the CRM's staff accounts (table, key, email, name, password), or staff: none where its staff do not sign in to the portal`;
+  if (issue.path.length > 0 && value === undefined && issue.code !== 'custom') return `${where}missing`;
   if (issue.code === 'unrecognized_keys') return `${where}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
-  if (issue.code === 'invalid_union') return `${where}not one of the forms this key takes (see docs/bind-your-crm.md)`;
+  if (issue.code === 'invalid_union') {
+    const bare = unquotedMapValue(valueAt(data, issue.path));
+    if (bare) return `${where}a map's values are text, quoted: write ${bare.key}: '${bare.value}', not ${bare.key}: ${bare.value}`;
+    return `${where}not one of the forms this key takes (see docs/bind-your-crm.md)`;
+  }
   return `${where}${issue.message}`;
 }
 
@@ -97,12 +124,33 @@ function unansweredQuestions(doc: Document, lines: LineCounter): Array<{ path: s
   return found;
 }
 
-export function readBindingFile(file: string): BindingFile {
-  let text: string;
+function readText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (err) {
     throw new BindingFileError(file, [`cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`]);
   }
-  return parseBindingFile(text, file);
+}
+
+export function readBindingFile(file: string): BindingFile {
+  return parseBindingFile(readText(file), file);
+}
+
+/** A path of the file's keys (`['invoices', 'paid']`) to its line, where what the database says of a value names it. */
+export type LineOf = (path: ReadonlyArray<string | number>) => number;
+
+/** The line of each path of a binding file's text, for the problems found past its format (check's column types). */
+function bindingFileLines(text: string): LineOf {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  return (path) => {
+    const node = nodeAt(doc.contents as Node | null, path);
+    return node?.range ? lines.linePos(node.range[0]).line : 1;
+  };
+}
+
+/** The file read and checked, with the line of each of its paths. */
+export function readBindingFileWithLines(file: string): { file: BindingFile; lineOf: LineOf } {
+  const text = readText(file);
+  return { file: parseBindingFile(text, file), lineOf: bindingFileLines(text) };
 }

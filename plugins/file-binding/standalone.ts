@@ -1,6 +1,7 @@
 // A binding file as a standalone binding: `npm run portal -- migrate | invite | serve --binding
 // FILE` runs the portal beside any CRM the file describes, as `--host` does beside Dolibarr and
-// Alga PSA. Staff sign in with their CRM email and password (the file's staff section).
+// Alga PSA. Staff sign in with their CRM email and password (the file's staff section), or, with
+// `staff: none`, not at all.
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { credentialStamp, type StandaloneBinding, type StandaloneHost, StandaloneSetupError } from '../standalone/binding.ts';
@@ -13,26 +14,29 @@ export { checkBindingFile } from './check.ts';
 /** The standalone binding of the file at `file`; the file is read (and checked) when opened. */
 export function fileStandaloneBinding(file: string): StandaloneBinding {
   const name = `file:${path.basename(file)}`;
-  return {
+  const binding: StandaloneBinding = {
     name,
+    // The file's name until it is read; then the CRM's name as the file says it (`crm:`).
     crmName: path.basename(file),
     settings: [],
     async open(db: Knex): Promise<StandaloneHost> {
-      let binding: Awaited<ReturnType<typeof createFileBinding>>;
+      let opened: Awaited<ReturnType<typeof createFileBinding>>;
       try {
-        binding = await createFileBinding(db, readBindingFile(file), { name });
+        opened = await createFileBinding(db, readBindingFile(file), { name });
       } catch (err) {
         if (err instanceof BindingFileError) throw new StandaloneSetupError(err.message);
         throw new StandaloneSetupError(`${file}: ${(err as Error).message}`);
       }
-      const { file: bound, staff, staffPasswords } = binding;
+      const { file: bound, staff, staffPasswords } = opened;
+      binding.crmName = bound.crm;
       const present = (row: Parameters<typeof staff.present>[0]) => ({
         ...staff.present(row),
         credentialStamp: credentialStamp(row.password),
       });
       return {
-        adapter: binding.adapter,
-        listWorkspaces: () => binding.workspaces(),
+        adapter: opened.adapter,
+        ...(bound.staff ? {} : { noStaffSignIn: `the file says staff: none, so ${bound.crm}'s staff do not sign in to the portal` }),
+        listWorkspaces: () => opened.workspaces(),
         async signInStaff(login, password) {
           const rows = await staff.byEmail(login);
           if (rows.length === 0) return staffPasswords.decoy(password).then(() => null);
@@ -54,4 +58,5 @@ export function fileStandaloneBinding(file: string): StandaloneBinding {
       };
     },
   };
+  return binding;
 }

@@ -57,6 +57,11 @@ export interface StandaloneHost {
   staffAccountsFor(login: string): Promise<Array<{ workspaceId: string; id: string }>>;
   /** The staff user of a signed-in session, read again on each request: null once disabled in the CRM. */
   findStaff(workspaceId: string, staffId: string): Promise<StandaloneStaff | null>;
+  /**
+   * Optional: why no staff account signs in here (a binding file's `staff: none`), which `serve`
+   * says instead of where staff sign in. The staff sign-in page then refuses every login.
+   */
+  noStaffSignIn?: string;
   /** The CRM's own page of a record (from the binding's base URL setting), or null when it has none. */
   crmRecordUrl(kind: CrmRecordKind, id: string): string | null;
   /**

@@ -160,7 +160,9 @@ async function serve(binding: StandaloneBinding): Promise<void> {
     console.log(
       [
         `Client portal beside ${binding.crmName} is running at ${serving.url}`,
-        `Staff sign in with their ${binding.crmName} login and password at ${serving.url}${STAFF_PATHS.signIn}`,
+        running.host.noStaffSignIn
+          ? `No staff sign-in: ${running.host.noStaffSignIn}.`
+          : `Staff sign in with their ${binding.crmName} login and password at ${serving.url}${STAFF_PATHS.signIn}`,
         'Client sign-in, per workspace:',
         ...workspaces.map(
           (w) =>

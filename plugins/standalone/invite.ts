@@ -1,7 +1,7 @@
 // `npm run portal -- invite`: the portal's own invitation (portal.inviteContact: the admin page's
 // checks, then the client user, a one-time link and the email in one transaction) for the CRM
 // contact with an email. Says who was invited, where, and in whose name it was sent; the link
-// itself only goes by email.
+// itself goes by email only, except in development without SMTP_URL, where the email is printed.
 import { z } from 'zod';
 import type { HostContact, HostWorkspace, Inviter } from '../../src/index.ts';
 import { StandaloneSetupError } from './binding.ts';
@@ -99,5 +99,5 @@ export async function inviteContact(running: StandalonePortal, request: InviteRe
   // Deliver now rather than on the outbox worker's next round: the command exits next.
   const sent = await portal.drainOutbox();
   const signIn = `${running.settings.appUrl}${STAFF_PATHS.portal}/${workspace.slug}/sign-in`;
-  return `${again ? 'Invited again' : 'Invited'} ${contact.name} <${contact.email.trim()}> of ${contact.clientName} to the ${workspace.name} portal (workspace ${workspace.slug}); ${sent > 0 ? 'the invitation was emailed' : 'the invitation is queued: the mail server did not take it yet (the serve command retries it)'}. ${said} Sign-in page: ${signIn}`;
+  return `${again ? 'Invited again' : 'Invited'} ${contact.name} <${contact.email.trim()}> of ${contact.clientName} to the ${workspace.name} portal (workspace ${workspace.slug}); ${sent === 0 ? 'the invitation is queued: the mail server did not take it yet (the serve command retries it)' : running.outbox ? 'SMTP_URL is unset, so the invitation is printed above instead of emailed' : 'the invitation was emailed'}. ${said} Sign-in page: ${signIn}`;
 }

@@ -68,7 +68,7 @@ export interface StandalonePortal {
 }
 
 export interface OpenOptions {
-  /** Which command: only `serve` listens, so only it needs PORT; `invite` must not print mail. */
+  /** Which command: only `serve` listens, so only it needs PORT; only `serve` and `invite` send mail. */
   command: 'migrate' | 'rollback' | 'invite' | 'serve';
   logger?: StructuredLogger;
   /** Settings of the portal that have no environment variable (tests shorten its timers). */
@@ -168,9 +168,6 @@ export async function openStandalonePortal(
     stripe: stripeSettingsFrom(env),
   });
   if (checked.refusals.length > 0) throw new StartupRefused(checked.refusals);
-  // An invitation printed to the console would put its sign-in link on the terminal and in logs.
-  if (options.command === 'invite' && !smtpUrl)
-    throw new StandaloneSetupError('SMTP_URL is required to send an invitation (e.g. smtp://user:password@mail.example.com:587)');
 
   const logger = options.logger ?? createPortalLogger({ level: env.LOG_LEVEL ?? (options.command === 'serve' ? 'info' : 'warn') });
   if (checked.warnings.length > 0)
@@ -192,7 +189,9 @@ export async function openStandalonePortal(
       onError: (err) => logger.error({ err }, 'feature flags'),
     });
     cleanup.push(() => flags.close());
-    const quietMail = options.command !== 'serve';
+    // Without SMTP_URL (development only: production refuses to start without it), serve and invite
+    // print each email, its links too, as the development outbox does: a laptop needs no mail server.
+    const quietMail = options.command !== 'serve' && options.command !== 'invite';
     const mailFrom = env.MAIL_FROM || 'Client portal <portal@localhost>';
     const mailer = createMailer({
       smtpUrl,

@@ -131,6 +131,25 @@ describe('audit: command line', function () {
     expect(readFileSync(out, 'utf8')).to.match(/^# Customer Portal Audit Report/);
   });
 
+  it('explains each flag and its default on --help', async () => {
+    const run = await audit(['--help']);
+    expect(run.code, run.stderr).to.equal(0);
+    for (const flag of ['--database-url URL', '--app-url URL', '--host NAME', '--out FILE', '--json FILE', '--write-binding FILE'])
+      expect(run.stdout).to.contain(`  ${flag}`);
+    expect(run.stdout).to.contain('(default: DATABASE_URL)').and.contain('default: AUDIT_REPORT.md in the current folder');
+  });
+
+  it("will not replace the checkout's committed report unless --out names it", async () => {
+    const committed = join(ROOT, 'AUDIT_REPORT.md');
+    const before = readFileSync(committed, 'utf8');
+    expectOneLineFailure(
+      await audit(['--database-url', db.url]),
+      /AUDIT_REPORT\.md here is the committed report of the reference CRM .*: pass --out FILE/,
+      2,
+    );
+    expect(readFileSync(committed, 'utf8')).to.equal(before);
+  });
+
   it('rejects an unknown flag', async () => {
     expectOneLineFailure(await audit(['--database-url', db.url, '--bogus']), /Unknown option '--bogus'/, 2);
   });
@@ -144,12 +163,16 @@ describe('audit: command line', function () {
   });
 
   it('rejects a database URL that is not postgres://', async () => {
-    expectOneLineFailure(await audit(['--database-url', 'mysql://root@localhost/crm']), /must start with postgres:\/\//, 2);
+    expectOneLineFailure(
+      await audit(['--database-url', 'mysql://root@localhost/crm', '--out', join(dir, 'x.md')]),
+      /must start with postgres:\/\//,
+      2,
+    );
   });
 
   it('names the known adapters when given an unknown one', async () => {
     expectOneLineFailure(
-      await audit(['--database-url', db.url, '--adapter', 'salesforce']),
+      await audit(['--database-url', db.url, '--adapter', 'salesforce', '--out', join(dir, 'x.md')]),
       /Unknown adapter "salesforce"\. Known adapters: alga-psa, dolibarr, reference-crm\./,
       2,
     );
@@ -158,7 +181,7 @@ describe('audit: command line', function () {
   it('reports an unreachable database', async () => {
     const port = await closedPort();
     expectOneLineFailure(
-      await audit(['--database-url', `postgres://postgres@127.0.0.1:${port}/crm`]),
+      await audit(['--database-url', `postgres://postgres@127.0.0.1:${port}/crm`, '--out', join(dir, 'x.md')]),
       new RegExp(`Cannot connect to the database at 127\\.0\\.0\\.1:${port}/crm as postgres: connection refused\\.`),
       1,
     );
@@ -174,7 +197,11 @@ describe('audit: command line', function () {
   });
 
   it('rejects an app URL that is not http(s)', async () => {
-    expectOneLineFailure(await audit(['--database-url', db.url, '--app-url', 'ftp://example.test']), /--app-url must be http\(s\)/, 2);
+    expectOneLineFailure(
+      await audit(['--database-url', db.url, '--app-url', 'ftp://example.test', '--out', join(dir, 'x.md')]),
+      /--app-url must be http\(s\)/,
+      2,
+    );
   });
 
   it('reports an output file it cannot write', async () => {
@@ -190,7 +217,11 @@ describe('audit: command line', function () {
     if (db.mode !== 'external') this.skip();
     const url = new URL(db.url);
     url.username = `nobody_${randomBytes(3).toString('hex')}`;
-    expectOneLineFailure(await audit(['--database-url', url.toString()]), /refused the login: role "nobody_\w+" does not exist/, 1);
+    expectOneLineFailure(
+      await audit(['--database-url', url.toString(), '--out', join(dir, 'x.md')]),
+      /refused the login: role "nobody_\w+" does not exist/,
+      1,
+    );
   });
 
   it('reports a role without permission to connect', async function () {
@@ -203,7 +234,7 @@ describe('audit: command line', function () {
       const url = new URL(db.url);
       url.username = role;
       expectOneLineFailure(
-        await audit(['--database-url', url.toString()]),
+        await audit(['--database-url', url.toString(), '--out', join(dir, 'x.md')]),
         /Missing permission on the database .*permission denied for database/,
         1,
       );

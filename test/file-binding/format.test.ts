@@ -56,9 +56,24 @@ describe('binding file format', function () {
     expect(problems.some((p) => p.startsWith('line 5: contacts.table: a table must be a plain name'))).to.equal(true, problems.join('\n'));
   });
 
+  it("says a map's values are text to quote, where YAML read a number, and a form that fits none as such", function () {
+    const invoices = (paid: string) =>
+      `${MINIMAL}invoices: { table: bills, key: id, client: company_id, number: ref, status: { column: state, states: { paid: [paid] } }, currency: cur, total: gross, date: day, paid: ${paid} }\n`;
+    expect(problemsOf(invoices("{ map: state, values: { paid: 1 }, otherwise: '0' }"))).to.deep.equal([
+      "line 7: invoices.paid: a map's values are text, quoted: write paid: '1', not paid: 1",
+    ]);
+    expect(problemsOf(invoices("{ map: state, values: { paid: '1' }, otherwise: 0 }"))).to.deep.equal([
+      "line 7: invoices.paid: a map's values are text, quoted: write otherwise: '0', not otherwise: 0",
+    ]);
+    expect(problemsOf(invoices("{ map: state, values: { unpaid: '0' }, else: gross }"))).to.deep.equal([]);
+    expect(problemsOf(invoices('{ plus: [gross] }'))).to.deep.equal([
+      'line 7: invoices.paid: not one of the forms this key takes (see docs/bind-your-crm.md)',
+    ]);
+  });
+
   it('reads staff passwords in md5, and refuses md5 for contacts, whose passwords the portal writes', function () {
     const file = parseBindingFile(MINIMAL.replace('format: bcrypt', 'format: md5'), 'crm.yaml');
-    expect(file.staff.password.format).to.equal('md5');
+    expect(file.staff?.password.format).to.equal('md5');
     const contacts = MINIMAL.replace('name: full_name }', 'name: full_name, password: { column: pass, format: md5 } }');
     expect(problemsOf(contacts)).to.deep.equal([
       'line 5: contacts.password.format: format is one of bcrypt, php, argon2id (md5 is read for staff only: the portal never writes an unsalted hash)',

@@ -138,6 +138,7 @@ export async function staffRows(
   by: { workspaceId?: string; id?: string; email?: string; admins?: boolean; limit: number },
 ): Promise<StaffRow[]> {
   const concept = file.staff;
+  if (!concept) return [];
   const scope = new Scope(concept.table, concept.joins ?? []);
   const query = db
     .queryBuilder()
