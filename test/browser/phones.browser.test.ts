@@ -141,8 +141,15 @@ describe('the portal on a 390 px phone in Chromium', function () {
     expect(name.html, 'break opportunities after separators').to.contain('<wbr>');
     // At most a few lines (letter by letter would be dozens).
     expect(name.lines).to.be.within(1, 4);
-    const del = await page.locator('#uploads-list a:has-text("Delete")').first().boundingBox();
+    // Read in one turn of the page: the list's live refresh after the upload may swap it in
+    // between a locator finding the link and measuring it (which then measures nothing).
+    const del = await page.evaluate(() => {
+      const link = [...document.querySelectorAll<HTMLElement>('#uploads-list a')].find((a) => a.textContent!.includes('Delete'));
+      const box = link?.getBoundingClientRect();
+      return box ? { x: box.x, width: box.width } : null;
+    });
     expect(del, 'Delete link').to.not.equal(null);
+    expect(del!.width, 'Delete link drawn').to.be.above(0);
     expect(del!.x).to.be.at.least(0);
     expect(del!.x + del!.width).to.be.at.most(390);
     await expectNoAxeViolations(page, 'documents');
