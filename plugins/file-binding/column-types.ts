@@ -4,7 +4,7 @@
 // is read, in a statement that names no line of the file; here each is said with its line and what
 // the key expects.
 import type { Knex } from 'knex';
-import type { BindingFile, Join, Value } from './format.ts';
+import { type BindingFile, type Join, type Value, WORKSPACE_SCOPED_SECTIONS } from './format.ts';
 import { readColumnTypes } from './keys.ts';
 import type { LineOf } from './load.ts';
 
@@ -98,19 +98,7 @@ function typedUses(file: BindingFile): { amounts: Use[]; dates: Use[] } {
 /** Each section's workspace column, where one fixed workspace's id is compared with it. */
 function workspaceUses(file: BindingFile): Use[] {
   if (!file.workspace) return [];
-  const sections = [
-    'clients',
-    'contacts',
-    'staff',
-    'proposals',
-    'quotations',
-    'invoices',
-    'tasks',
-    'projects',
-    'knowledgeBase',
-    'tickets',
-  ] as const;
-  const uses = sections.flatMap((name) => {
+  const uses = WORKSPACE_SCOPED_SECTIONS.flatMap((name) => {
     const section = file[name];
     const column = section && typeof section === 'object' ? columnOf(section, section.workspace) : null;
     return column ? [{ path: [name, 'workspace'], ...column }] : [];

@@ -32,6 +32,20 @@ const columnRef = z
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
+/** The sections that say whose records they are by a workspace column (their `workspace` key). */
+export const WORKSPACE_SCOPED_SECTIONS = [
+  'clients',
+  'contacts',
+  'staff',
+  'proposals',
+  'quotations',
+  'invoices',
+  'tasks',
+  'projects',
+  'knowledgeBase',
+  'tickets',
+] as const;
+
 /**
  * Where a value the portal shows comes from: a column (`name`), text at a path in a JSON column,
  * several values joined (a first and a last name), the first that is not empty, a fixed value, a
@@ -40,6 +54,7 @@ const scalar = z.union([z.string(), z.number(), z.boolean()]);
  * allocated), a product (a discount kept as a fraction, as a percent), and the sign of an amount
  * rounded to cents (-1, 0, 1: what a status map tells a settled balance from an open one by).
  */
+
 export type Value =
   | string
   | { column: string }
@@ -638,18 +653,7 @@ export const bindingFileSchema = z
         message: 'category names a key of knowledgeBase.categories: map categories too',
       });
     if (file.workspaces)
-      for (const concept of [
-        'clients',
-        'contacts',
-        'staff',
-        'proposals',
-        'quotations',
-        'invoices',
-        'tasks',
-        'projects',
-        'knowledgeBase',
-        'tickets',
-      ] as const) {
+      for (const concept of WORKSPACE_SCOPED_SECTIONS) {
         const section = file[concept];
         if (section && section.workspace === undefined)
           ctx.addIssue({

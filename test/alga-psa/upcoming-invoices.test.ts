@@ -267,6 +267,7 @@ describe('alga-psa binding: what comes next, from the billing periods of the cli
     const day = (date: string) => formattersFor('en', 'UTC').day(date);
 
     before(async function () {
+      // As above: no real Alga PSA database here (no psql or DATABASE_URL); CI's PostgreSQL pass runs it.
       if (reason) this.skip();
       const { db, seed } = host;
       const started = await portalBesideAlga(host, { serve: true });
