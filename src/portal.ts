@@ -449,6 +449,7 @@ export function createCustomerPortal(input: PortalDepsInput): CustomerPortal {
     async migrate() {
       await verifyHostClaims(db, adapter);
       await migratePortal(db, { hostProvides: hostProvides(adapter) });
+      core.migrated();
     },
     paymentCheck: () => payment.startupCheck(),
     rollback: () => rollbackPortal(db, { hostProvides: hostProvides(adapter) }),

@@ -97,6 +97,12 @@ export const PortalConfigSchema = z.object({
    * host reports (CustomerPortal.staffSignedOut) ends it at once.
    */
   liveStaffCheckMs: z.number().int().positive().default(5_000),
+  /**
+   * Whether the background jobs that run once at start (BackgroundJob.atStart: the host news pass,
+   * which fills the host's kept list orders) do so as soon as the migrations have run. Off, they
+   * first run an interval after start: for tests that drive those passes themselves.
+   */
+  jobsAtStart: z.boolean().default(true),
   /** A directory for the portal's files (FILE_STORAGE_DIR); unset keeps them in PostgreSQL. */
   fileStorageDir: z.string().min(1).optional(),
   /**

@@ -96,8 +96,13 @@ interface Core {
    * request ids, log lines and duration metrics.
    */
   staffRouter(router: Router, layout?: HostLayoutPort): Router;
-  /** Starts the core's housekeeping and these jobs on their intervals; close() stops them. */
+  /**
+   * Starts the core's housekeeping and these jobs on their intervals, and runs the ones asked at
+   * start (BackgroundJob.atStart) once the migrations have run; close() stops them.
+   */
   startJobs(jobs: BackgroundJob[]): void;
+  /** This process has run the portal's migrations: the jobs waiting for them to run at start, now. */
+  migrated(): void;
   isEnabledFor(workspace: Pick<HostWorkspace, 'id' | 'slug'>): boolean;
   /** A staff member's workspace, where the portal is on for it; null otherwise. */
   staffWorkspace(staff: { workspaceId: string }): Promise<HostWorkspace | null>;
@@ -299,6 +304,12 @@ export function createCore(deps: PortalDeps, hooks: CoreHooks = {}): Core {
   };
   const jobs: BackgroundJob[] = [];
   const timers: NodeJS.Timeout[] = [];
+  /** The jobs whose first run is at start (BackgroundJob.atStart), until it has begun. */
+  const startPasses: BackgroundJob[] = [];
+  const runStartPasses = () => {
+    if (closing) return;
+    for (const job of startPasses.splice(0)) inBackground(job.name, () => job.run());
+  };
   const isEnabledFor = (workspace: Pick<HostWorkspace, 'id' | 'slug'>) =>
     flags.isEnabled(PORTAL_FLAG, { workspaceId: workspace.id, workspaceSlug: workspace.slug });
 
@@ -324,7 +335,20 @@ export function createCore(deps: PortalDeps, hooks: CoreHooks = {}): Core {
         const timer = setInterval(() => inBackground(job.name, run), job.everyMs);
         timer.unref();
         timers.push(timer);
+        if (job.atStart && config.jobsAtStart) startPasses.push(job);
       }
+      // Where the migrations have already run (another process ran them, or an earlier start), now;
+      // otherwise once migrated() says this process has run them. Either way once.
+      void ready().then(
+        (migratedNow) => {
+          if (migratedNow) runStartPasses();
+        },
+        (err: unknown) => logger.error('could not ask whether the migrations have run', err),
+      );
+    },
+    migrated() {
+      migrated = true;
+      runStartPasses();
     },
     isEnabledFor,
     async staffWorkspace(staff) {

@@ -65,6 +65,13 @@ type HostPortName = { [Name in keyof HostAdapter]-?: undefined extends HostAdapt
 export interface BackgroundJob {
   name: string;
   everyMs: number;
+  /**
+   * Also runs once as soon as the portal's migrations have run on start-up, rather than first an
+   * interval after it: for work whose absence a client would feel until then (the host's kept
+   * orders that its lists read, filled by the host news pass). Where the config turns first passes
+   * off (PortalConfig.jobsAtStart: tests that drive the passes themselves), only the interval runs it.
+   */
+  atStart?: boolean;
   run(): void;
   /** Resolves once the run in progress (if any) has finished; awaited on close. */
   idle?(): Promise<void>;

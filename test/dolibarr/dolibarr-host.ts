@@ -15,6 +15,7 @@ import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
+import type { PortalConfigInput } from '../../src/core/config.ts';
 import type { TestDatabase } from '../support/database.ts';
 import { hostFromTemplate } from '../support/host-template.ts';
 import { seedDolibarr, type DolibarrSeed } from './seed.ts';
@@ -188,7 +189,11 @@ export function seededAdapter(host: DolibarrHost): HostAdapter {
 }
 
 /** The portal serving over HTTP beside this Dolibarr, through the given binding (the seeded one by default). */
-export function servePortalBeside(host: DolibarrHost, adapter: HostAdapter = seededAdapter(host)): Promise<PortalOnHost> {
+export function servePortalBeside(
+  host: DolibarrHost,
+  adapter: HostAdapter = seededAdapter(host),
+  config: Partial<PortalConfigInput> = {},
+): Promise<PortalOnHost> {
   return portalOnHost({
     db: host.db,
     databaseUrl: host.database.url,
@@ -196,5 +201,6 @@ export function servePortalBeside(host: DolibarrHost, adapter: HostAdapter = see
     workspaceSlug: host.seed.workspaceSlug,
     from: 'Atelier Lumière <portal@atelier-lumiere.example>',
     serve: true,
+    config,
   });
 }

@@ -305,6 +305,30 @@ describe('dolibarr host: the ticket list in the portal’s order, the same as re
     expect((await counts()).open).to.equal(before.open - 2);
   });
 
+  it('fills the kept order as soon as a portal starting beside Dolibarr has migrated, with no pass asked', async function () {
+    // As on a fresh install: no scan, no kept row, and no pass claimed by another instance.
+    await db(SCANS).where({ entity: 1 }).delete();
+    await db('portal_dolibarr_ticket_order').where({ entity: 1 }).delete();
+    await db('portal_host_news').update({ claimed_at: null });
+    const started = await servePortalBeside(host, adapter, { jobsAtStart: true });
+    try {
+      // The pass runs on its own; the test waits for what it writes, up to a minute on a loaded machine.
+      const deadline = Date.now() + 60_000;
+      while (!(await db(SCANS).where({ entity: 1 }).first())) {
+        if (Date.now() > deadline) throw new Error('no scan of the ticket order a minute after start');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await started.portal.clientNotifications.hostNews();
+      const kept = await db('portal_dolibarr_ticket_order')
+        .where({ entity: 1, fk_soc: bakery() })
+        .count<Array<{ count: string }>>('* as count');
+      expect(Number(kept[0]?.count)).to.be.above(0);
+      await expectAsFresh('after the pass at start');
+    } finally {
+      await started.close();
+    }
+  });
+
   /** The counts read straight from llx_ticket, as before any pass. */
   async function freshCounts() {
     const scan = await db(SCANS).where({ entity: 1 }).first();

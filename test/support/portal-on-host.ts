@@ -62,6 +62,8 @@ export async function portalOnHost(options: {
       appUrl: 'http://localhost',
       sessionSecret: `${options.workspaceSlug}-host-secret-`.padEnd(48, 'x'),
       demoPaymentProvider: true,
+      // The tests run the host news passes themselves (hostNewsPass), so none starts on its own.
+      jobsAtStart: false,
       ...options.config,
     },
     logger: createPortalLogger({ level: 'error' }),

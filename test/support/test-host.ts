@@ -254,6 +254,8 @@ export async function createTestHost(databaseUrl: string, options: TestHostOptio
       appUrl: 'http://localhost',
       sessionSecret: 'x'.repeat(40),
       demoPaymentProvider: true,
+      // The tests run the background passes themselves, so none starts on its own.
+      jobsAtStart: false,
       portalPath: PORTAL_PATH,
       adminPath: ADMIN_PATH,
     },

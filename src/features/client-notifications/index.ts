@@ -90,6 +90,9 @@ export function clientNotificationsFeature(
             {
               name: 'host news for client notifications',
               everyMs: HOST_NEWS_INTERVAL_MS,
+              // Its first pass fills the host's kept orders (a ticket list beside Dolibarr or Alga PSA
+              // reads every ticket of the company until then): at start, not five minutes later.
+              atStart: true,
               run: () => void hostNews().catch((err) => logger.error('reading the host’s news failed', err)),
               idle: async () => {
                 await reading?.catch(() => undefined);
