@@ -122,8 +122,8 @@ class Drafter {
 
   constructor(private readonly input: DraftInput) {
     this.findings = new Map(input.report.concepts.map((c) => [c.id, c]));
-    this.shared = input.model.tenant ? [] : this.sharedTenants();
-    this.tenant = input.model.tenant?.column ?? (this.shared.length === 1 ? this.shared[0]!.column : null);
+    this.shared = this.sharedTenants();
+    this.tenant = this.shared.length === 1 ? this.shared[0]!.column : this.shared.length > 1 ? null : (input.model.tenant?.column ?? null);
   }
 
   /** The tables the draft maps to the client's records, the clients' first; the staff's table counts as people. */
@@ -133,7 +133,15 @@ class Drafter {
     const records: ConceptId[] = ['contact', 'proposal', 'quotation', 'invoice', 'task', 'project', 'ticket', 'kbArticle'];
     const tables = records.map((id) => this.pick(id).profile).filter((p): p is TableProfile => p !== undefined);
     const staff = this.pick('staffUser').profile;
-    return sharedTenantColumns(this.input.model, [clients, ...tables], new Set(staff ? [staff.qualified] : []));
+    const shared = sharedTenantColumns(this.input.model, [clients, ...tables], new Set(staff ? [staff.qualified] : []));
+    const named = this.input.model.tenant;
+    if (!named) return shared;
+    // A tenant named so (org_id) is the workspace as before, unless another column every mapped
+    // table carries toward a table of its own (team_id) may be whose the records are: both asked.
+    const others = shared.filter((s) => s.column !== named.column);
+    if (others.length === 0) return [];
+    const table = named.table ? this.input.model.byName.get(named.table) : undefined;
+    return table ? [{ column: named.column, table, carriers: [] }, ...others] : others;
   }
 
   draft(): Draft {
