@@ -10,9 +10,10 @@ import type { CatalogColumn } from '../catalog/types.ts';
 import type { Samples } from '../findings/samples.ts';
 import type { ColumnRole } from '../recognition/column-roles.ts';
 import { tokenize } from '../recognition/names.ts';
-import type { SchemaModel, TableProfile } from '../recognition/schema-model.ts';
+import { STAFF_TABLE_WORDS, type SchemaModel, type TableProfile } from '../recognition/schema-model.ts';
 import type { AuditReport, ConceptFinding, ConceptId } from '../report-schema.ts';
 import { type ColumnRef, columnKey, type ObservedByColumn } from './observed-values.ts';
+import { type SharedTenant, sharedTenantColumns } from './tenant-column.ts';
 
 /** What marks a question: the binding file's loader refuses any value that starts with it. */
 export const QUESTION_MARK = 'QUESTION:';
@@ -114,11 +115,33 @@ class Drafter {
   readonly wanted: ColumnRef[] = [];
   private readonly skipped: string[] = [];
   private readonly findings: Map<ConceptId, ConceptFinding>;
+  /** The column each section names its workspace by, where workspaces are a table; null with one fixed workspace. */
   private readonly tenant: string | null;
+  /** Where no column's name says tenant: the columns every mapped table carries toward one table (several are asked). */
+  private readonly shared: SharedTenant[];
 
   constructor(private readonly input: DraftInput) {
     this.findings = new Map(input.report.concepts.map((c) => [c.id, c]));
-    this.tenant = input.model.tenant?.column ?? null;
+    this.shared = this.sharedTenants();
+    this.tenant = this.shared.length === 1 ? this.shared[0]!.column : this.shared.length > 1 ? null : (input.model.tenant?.column ?? null);
+  }
+
+  /** The tables the draft maps to the client's records, the clients' first; the staff's table counts as people. */
+  private sharedTenants(): SharedTenant[] {
+    const clients = this.pick('company').profile;
+    if (!clients) return [];
+    const records: ConceptId[] = ['contact', 'proposal', 'quotation', 'invoice', 'task', 'project', 'ticket', 'kbArticle'];
+    const tables = records.map((id) => this.pick(id).profile).filter((p): p is TableProfile => p !== undefined);
+    const staff = this.pick('staffUser').profile;
+    const shared = sharedTenantColumns(this.input.model, [clients, ...tables], new Set(staff ? [staff.qualified] : []));
+    const named = this.input.model.tenant;
+    if (!named) return shared;
+    // A tenant named so (org_id) is the workspace as before, unless another column every mapped
+    // table carries toward a table of its own (team_id) may be whose the records are: both asked.
+    const others = shared.filter((s) => s.column !== named.column);
+    if (others.length === 0) return [];
+    const table = named.table ? this.input.model.byName.get(named.table) : undefined;
+    return table ? [{ column: named.column, table, carriers: [] }, ...others] : others;
   }
 
   draft(): Draft {
@@ -160,10 +183,15 @@ class Drafter {
 
   // ---- the workspace --------------------------------------------------------------------------
 
-  /** A tenant column on most tables: workspaces are a table. None: one agency, one fixed workspace. */
+  /**
+   * A tenant column on most tables, or one column every mapped table carries toward one table:
+   * workspaces are a table. Several such columns: which is asked. None: one agency, one fixed workspace.
+   */
   private workspace(): Entry[] {
     const finding = this.findings.get('workspace');
     const tenantTable = this.input.model.tenant?.table;
+    if (this.shared.length > 1) return [this.askTenant()];
+    if (this.shared.length === 1) return [this.sharedWorkspaces(this.shared[0]!)];
     if (!this.tenant) {
       const seen =
         finding?.chosenTable && finding.status !== 'missing'
@@ -201,25 +229,64 @@ class Drafter {
       {
         key: 'workspaces',
         comment: this.why(table, `each row of ${profile.qualified} is an agency: ${this.tenant} on most tables points at it`),
-        value: this.section(state, [
-          ...this.tableAndKey(table, state, 'workspaces'),
-          {
-            key: 'slug',
-            value: this.one(
-              state,
-              'slug',
-              this.columns(profile, ['code', 'login']),
-              'which column gives each workspace a unique address (/portal/<slug>)?',
-            ),
-          },
-          {
-            key: 'name',
-            value: this.one(state, 'name', this.columns(profile, ['name', 'label']), "which column holds the agency's name?", true),
-          },
-          this.liveRows(profile),
-        ]),
+        value: this.workspacesSection(state, this.tableAndKey(table, state, 'workspaces')),
       },
     ];
+  }
+
+  /**
+   * The table a column every mapped table carries points at (Midday's teams, by team_id), written
+   * as the file's table of workspaces rather than as one fixed workspace with each section's
+   * workspace column: the table serves each of its rows apart, as the host keeps them, needs no
+   * row's key found by hand, and the file's loader then refuses a section that names no column.
+   */
+  private sharedWorkspaces(shared: SharedTenant): Entry {
+    const { table: profile, column, carriers } = shared;
+    const state: SectionState = { profile, needsJoin: [] };
+    const tables = carriers.map(tableName).join(', ');
+    return {
+      key: 'workspaces',
+      comment: [
+        ` Workspaces: ${tableName(profile)}. ${column} on ${tables} (every table this file maps) points at it: each of its rows keeps its own records.`,
+        ' A table of workspaces serves each row apart; to serve one of them only, write',
+        ` workspace: { id: <its ${column}>, slug, name } instead, keeping each section's workspace: ${column}.`,
+      ],
+      value: this.workspacesSection(state, [{ key: 'table', value: tableName(profile) }, this.keyOf(profile)]),
+    };
+  }
+
+  /** Several columns every mapped table carries toward a table of its own: which says whose the records are is asked. */
+  private askTenant(): Entry {
+    const each = this.shared.map((s) => `${s.column} (a key to ${tableName(s.table)})`);
+    return {
+      key: 'workspaces',
+      comment: [` Every table this file maps carries ${each.join(' and ')}: either may say whose the records are.`],
+      value: new Question(
+        `which column says whose the records are: ${each.join(', or ')}? Answer with a section { table, key, slug, name } of the table it points at, and give each section workspace: <that column>; where neither does (one agency), replace this key with workspace: { id, slug, name } and delete each section's workspace.`,
+      ),
+    };
+  }
+
+  /** A table of workspaces: its table and key, then the address and name of each and the rows served. */
+  private workspacesSection(state: SectionState, tableAndKey: Entry[]): Block {
+    const { profile } = state;
+    return this.section(state, [
+      ...tableAndKey,
+      {
+        key: 'slug',
+        value: this.one(
+          state,
+          'slug',
+          this.columns(profile, ['code', 'login']),
+          'which column gives each workspace a unique address (/portal/<slug>)?',
+        ),
+      },
+      {
+        key: 'name',
+        value: this.one(state, 'name', this.columns(profile, ['name', 'label']), "which column holds the agency's name?", true),
+      },
+      this.liveRows(profile),
+    ]);
   }
 
   // ---- people ---------------------------------------------------------------------------------
@@ -297,6 +364,16 @@ class Drafter {
 
   private staff(): Entry {
     const { finding, profile } = this.pick('staffUser');
+    if (!this.keepsStaffPasswords(profile))
+      return {
+        key: 'staff',
+        comment: [
+          ` No table of staff or users keeps a password hash${profile ? ` (the audit's pick, ${tableName(profile)}, has none)` : ''}: the staff sign in elsewhere.`,
+          ' So no one signs in to the staff pages and no staff member is emailed. Where the host does keep',
+          ' its staff passwords, replace none with { table, key, email, name, password }.',
+        ],
+        value: 'none',
+      };
     if (!finding || !profile)
       return { key: 'staff', value: this.missingSection(finding, "the agency's staff", '{ table, key, email, name, password }') };
     const state: SectionState = { profile, needsJoin: [] };
@@ -334,6 +411,18 @@ class Drafter {
         },
       ]),
     };
+  }
+
+  /**
+   * Whether the host keeps a password the portal could verify its staff by: a password column on
+   * the audit's pick for staff, or on any table named for staff or users (the pick may be another).
+   */
+  private keepsStaffPasswords(pick: TableProfile | undefined): boolean {
+    const hasPassword = (p: TableProfile) => this.columns(p, ['password']).length > 0;
+    return (
+      (pick !== undefined && hasPassword(pick)) ||
+      this.input.model.profiles.some((p) => p.tokens.some((t) => STAFF_TABLE_WORDS.has(t)) && hasPassword(p))
+    );
   }
 
   // ---- records --------------------------------------------------------------------------------
@@ -903,22 +992,34 @@ class Drafter {
             `is ${name} the table of ${section}? The audit is unsure (${finding.status}, confidence ${finding.confidence.toFixed(2)}): ${name}${runnerUp ? ` or ${runnerUp}` : ''}${others.length > 0 ? `; ${name} is also the ${others.join(' and ')}' table` : ''}. The columns below are those of ${name}. Answer with the table${optional ? `, or delete the ${section} section if the host keeps none` : ''}.`,
           ),
         };
+    return [table, this.keyOf(profile)];
+  }
+
+  private keyOf(profile: TableProfile): Entry {
     const pk = profile.table.primaryKey;
     const ids = profile.table.columns.filter((c) => PREFER.key.some((p) => p.test(c.name)));
-    const key: Entry =
-      pk.length === 1
-        ? { key: 'key', value: pk[0]! }
-        : {
-            key: 'key',
-            value: new Question(
-              `which one column identifies a row of ${name}? ${pk.length > 1 ? `Its primary key has ${pk.length} columns (${pk.join(', ')}): the portal needs one (a column unique on its own, or a where that makes one of them unique)` : `It has no primary key${this.candidates(ids, profile)}`}.`,
-            ),
-          };
-    return [table, key];
+    return pk.length === 1
+      ? { key: 'key', value: pk[0]! }
+      : {
+          key: 'key',
+          value: new Question(
+            `which one column identifies a row of ${tableName(profile)}? ${pk.length > 1 ? `Its primary key has ${pk.length} columns (${pk.join(', ')}): the portal needs one (a column unique on its own, or a where that makes one of them unique)` : `It has no primary key${this.candidates(ids, profile)}`}.`,
+          ),
+        };
   }
 
   /** The section's column naming its workspace: the tenant column, where workspaces are a table. */
   private workspaceRef(state: SectionState, what: string): Entry[] {
+    const carried = this.shared.filter((s) => state.profile.table.columns.some((c) => c.name === s.column)).map((s) => s.column);
+    if (this.shared.length > 1 && carried.length > 0)
+      return [
+        {
+          key: 'workspace',
+          value: new Question(
+            `which column says whose ${what} are: ${carried.join(' or ')}? Delete this key where the file has one fixed workspace.`,
+          ),
+        },
+      ];
     if (!this.tenant) return [];
     if (state.profile.table.columns.some((c) => c.name === this.tenant)) return [{ key: 'workspace', value: this.tenant }];
     state.needsJoin.push('workspace');

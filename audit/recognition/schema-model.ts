@@ -54,7 +54,7 @@ export interface SchemaModel {
   tenant: TenantColumn | null;
 }
 
-const STAFF_TABLE_WORDS = new Set(['user', 'staff', 'employee', 'benutzer', 'utilisateur', 'usuario', 'mitarbeiter']);
+export const STAFF_TABLE_WORDS = new Set(['user', 'staff', 'employee', 'benutzer', 'utilisateur', 'usuario', 'mitarbeiter']);
 
 const ALL_CONCEPT_WORDS = new Set(Object.values(TABLE_WORDS).flatMap((m) => [...m.keys()]));
 

@@ -61,8 +61,11 @@ async function chooseSender(running: StandalonePortal, workspace: HostWorkspace)
       inviter: { agency: { replyTo: email } },
       said: `Sent in the name of ${name}, from MAIL_FROM (${settings.mailFrom}); replies go to ${email}, ${binding.crmName}'s company email.`,
     };
+  // A file's staff: none says so itself: no staff member was missed, none is ever emailed.
   const why = !agency
-    ? `${binding.crmName} has no staff user with an email for ${workspace.slug}`
+    ? host.noStaffSignIn
+      ? 'the file says staff: none, so no staff member is emailed or named as its sender'
+      : `${binding.crmName} has no staff user with an email for ${workspace.slug}`
     : email
       ? `${binding.crmName}'s company email "${email}" is not an email address`
       : `${binding.crmName}'s company settings have no email`;

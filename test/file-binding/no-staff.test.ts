@@ -76,6 +76,11 @@ describe('binding file with staff: none', function () {
     expect(invited.code, invited.stderr).to.equal(0);
     expect(invited.stdout).to.match(/^mail to ann@bakery\.test: /m);
     expect(invited.stdout).to.contain('SMTP_URL is unset, so the invitation is printed above instead of emailed');
+    // Sent in the workspace's name: the file's staff: none says why, not a staff user missing.
+    expect(invited.stdout).to.match(
+      /Sent in the name of Studio Test, from MAIL_FROM \([^)]+\), where replies go too: the file says staff: none, so no staff member is emailed or named as its sender\./,
+    );
+    expect(invited.stdout).not.to.contain('has no staff user with an email');
     const invitation = linkFrom(invited.stdout, '/invitation/');
 
     // In production the same command is refused: no link on a production terminal.
