@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { addDays, dayInZone, wallTimeToInstant } from '../../src/core/time/zoned-days.ts';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { forgetKeptDashboards } from '../support/kept-dashboards.ts';
-import { sentByRequest } from '../support/query-counter.ts';
+import { countRoundTrips, type RoundTripCounter } from '../support/round-trips.ts';
 
 describe('appointments query budgets', function () {
   let h: PortalHarness;
@@ -15,10 +15,7 @@ describe('appointments query budgets', function () {
   let confirmedUrl: string;
   let day: string;
   let newUrl: string;
-  let queries = 0;
-  const count = () => {
-    if (sentByRequest()) queries += 1;
-  };
+  let trips: RoundTripCounter;
   // The session, its person and the workspace come from caches once warm: the list is one read, an
   // appointment one; the free times are the services, then the service, the booking rules, the
   // hours and the standing bookings of the day.
@@ -83,20 +80,15 @@ describe('appointments query budgets', function () {
       .returning('id');
     confirmedUrl = `/portal/demo/appointments/${confirmed.id}`;
     newUrl = `/portal/demo/appointments/new?serviceId=${service.id}&day=${day}`;
-    h.crm.db.on('query', count);
+    trips = countRoundTrips(h.crm.db);
   });
   after(async function () {
-    h.crm.db.off('query', count);
+    trips?.stop();
     await h.close();
   });
 
-  async function roundTrips(url: string): Promise<number> {
-    await agent.get(url).expect(200); // Warm: the first request may load what later ones reuse.
-    if (url === '/portal/demo/') await forgetKeptDashboards(h.crm.db);
-    queries = 0;
-    await agent.get(url).expect(200);
-    return queries;
-  }
+  /** A page's round trips; the dashboard's kept reads forgotten after the warm-up, so it reads them again. */
+  const roundTrips = (url: string) => trips.get(agent, url, url === '/portal/demo/' ? () => forgetKeptDashboards(h.crm.db) : undefined);
 
   it('stays within budget, and does not grow with the number of appointments and services', async function () {
     const before: Record<string, number> = {};

@@ -8,16 +8,13 @@ import { expect } from 'chai';
 import { insertApproval, insertNextVersion } from '../../plugins/reference-crm/queries/approvals.ts';
 import { homepageDesign } from '../../plugins/reference-crm/seed-approvals.ts';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
-import { sentByRequest } from '../support/query-counter.ts';
+import { countRoundTrips, type RoundTripCounter } from '../support/round-trips.ts';
 
 describe('approvals query budgets', function () {
   let h: PortalHarness;
   let agent: ReturnType<PortalHarness['agent']>;
   let approvalUrl: string;
-  let queries = 0;
-  const count = () => {
-    if (sentByRequest()) queries += 1;
-  };
+  let trips: RoundTripCounter;
   // The session, its person and the workspace come from caches once warm: the list is the host's
   // page and the decisions of its rows; a piece of work is the request, its versions and its
   // decisions; a file is one read.
@@ -50,19 +47,14 @@ describe('approvals query budgets', function () {
     await h.crm.portal.workspaceChanged(String(workspace.id));
     const design = await db('approval_requests').where({ workspace_id: workspace.id, title: 'Homepage design' }).first('id');
     approvalUrl = `/portal/demo/approvals/${design.id}`;
-    h.crm.db.on('query', count);
+    trips = countRoundTrips(h.crm.db);
   });
   after(async function () {
-    h.crm.db.off('query', count);
+    trips?.stop();
     await h.close();
   });
 
-  async function roundTrips(url: string): Promise<number> {
-    await agent.get(url).expect(200); // Warm: the first request may load what later ones reuse.
-    queries = 0;
-    await agent.get(url).expect(200);
-    return queries;
-  }
+  const roundTrips = (url: string) => trips.get(agent, url);
 
   it('stays within budget, and does not grow with the work shared, its versions and decisions', async function () {
     const before: Record<string, number> = {};

@@ -4,16 +4,13 @@
 // with the data, and stays under a budget.
 import { expect } from 'chai';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
-import { sentByRequest } from '../support/query-counter.ts';
+import { countRoundTrips, type RoundTripCounter } from '../support/round-trips.ts';
 
 describe('company details query budgets', function () {
   let h: PortalHarness;
   let agent: ReturnType<PortalHarness['agent']>;
   let workspaceId: number;
-  let queries = 0;
-  const count = () => {
-    if (sentByRequest()) queries += 1;
-  };
+  let trips: RoundTripCounter;
   const URL = '/portal/demo/account/company';
   // Once warm, the page is one read of the company's row; a save is its transaction: the row read,
   // read again under its lock, written, and the log's entry (begin and commit count too).
@@ -32,38 +29,33 @@ describe('company details query budgets', function () {
       .onConflict('workspace_id')
       .merge();
     await h.crm.portal.workspaceChanged(String(workspaceId));
-    h.crm.db.on('query', count);
+    trips = countRoundTrips(h.crm.db);
   });
   after(async function () {
-    h.crm.db.off('query', count);
+    trips?.stop();
     await h.close();
   });
 
-  async function pageTrips(): Promise<number> {
-    await agent.get(URL).expect(200);
-    queries = 0;
-    await agent.get(URL).expect(200);
-    return queries;
-  }
+  const pageTrips = () => trips.get(agent, URL);
 
   let n = 0;
   async function saveTrips(): Promise<number> {
     const csrf = csrfFrom((await agent.get(URL).expect(200)).text);
     n += 1;
-    queries = 0;
-    await agent
-      .post(URL)
-      .type('form')
-      .send({
-        _csrf: csrf,
-        addressLine1: `${n} Harbor Street`,
-        city: 'Seattle',
-        postalCode: '98101',
-        countryCode: 'US',
-        phone: `+1 206 555 01${n}`,
-      })
-      .expect(303);
-    return queries;
+    return trips.during(() =>
+      agent
+        .post(URL)
+        .type('form')
+        .send({
+          _csrf: csrf,
+          addressLine1: `${n} Harbor Street`,
+          city: 'Seattle',
+          postalCode: '98101',
+          countryCode: 'US',
+          phone: `+1 206 555 01${n}`,
+        })
+        .expect(303),
+    );
   }
 
   it('stays within budget, and does not grow with the number of companies and changes', async function () {

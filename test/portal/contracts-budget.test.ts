@@ -7,17 +7,14 @@ import { expect } from 'chai';
 import { ensureSeedContract } from '../../plugins/reference-crm/queries/contracts.ts';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { forgetKeptDashboards } from '../support/kept-dashboards.ts';
-import { sentByRequest } from '../support/query-counter.ts';
+import { countRoundTrips, type RoundTripCounter } from '../support/round-trips.ts';
 
 describe('contracts query budgets', function () {
   let h: PortalHarness;
   let agent: ReturnType<PortalHarness['agent']>;
   let contractUrl: string;
   let lineUrl: string;
-  let queries = 0;
-  const count = () => {
-    if (sentByRequest()) queries += 1;
-  };
+  let trips: RoundTripCounter;
   // The session, its person and the workspace come from caches once warm. A list or a contract is
   // its contracts, their lines and today's usage of their allowances; a line's page adds the line
   // (scoped through its contract) and its sums per period, then the line again and its entries.
@@ -51,20 +48,15 @@ describe('contracts query budgets', function () {
       .first('id');
     contractUrl = `/portal/demo/contracts/${contract.id}`;
     lineUrl = `${contractUrl}/lines/${line.id}`;
-    h.crm.db.on('query', count);
+    trips = countRoundTrips(h.crm.db);
   });
   after(async function () {
-    h.crm.db.off('query', count);
+    trips?.stop();
     await h.close();
   });
 
-  async function roundTrips(url: string): Promise<number> {
-    await agent.get(url).expect(200); // Warm: the first request may load what later ones reuse.
-    if (url === '/portal/demo/') await forgetKeptDashboards(h.crm.db);
-    queries = 0;
-    await agent.get(url).expect(200);
-    return queries;
-  }
+  /** A page's round trips; the dashboard's kept reads forgotten after the warm-up, so it reads them again. */
+  const roundTrips = (url: string) => trips.get(agent, url, url === '/portal/demo/' ? () => forgetKeptDashboards(h.crm.db) : undefined);
 
   it('stays within budget, and does not grow with the number of contracts, lines and entries', async function () {
     const before: Record<string, number> = {};

@@ -4,17 +4,14 @@
 // linked to them. The count must not grow with the data, and stays under a budget.
 import { expect } from 'chai';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
-import { sentByRequest } from '../support/query-counter.ts';
+import { countRoundTrips, type RoundTripCounter } from '../support/round-trips.ts';
 
 describe('devices query budgets', function () {
   let h: PortalHarness;
   let agent: ReturnType<PortalHarness['agent']>;
   let deviceUrl: string;
   let newTicketUrl: string;
-  let queries = 0;
-  const count = () => {
-    if (sentByRequest()) queries += 1;
-  };
+  let trips: RoundTripCounter;
   // The session, its client user and contact come from the cache once warm: the list reads a page
   // of devices; a device's page the device and its tickets; the form the device and the host's
   // ticket choices (categories and priorities, two reads).
@@ -41,19 +38,14 @@ describe('devices query budgets', function () {
     const device = await h.crm.db('devices').where({ workspace_id: workspace.id, name: 'Web server' }).first('id');
     deviceUrl = `/portal/demo/devices/${device.id}`;
     newTicketUrl = `/portal/demo/tickets/new?device=${device.id}`;
-    h.crm.db.on('query', count);
+    trips = countRoundTrips(h.crm.db);
   });
   after(async function () {
-    h.crm.db.off('query', count);
+    trips?.stop();
     await h.close();
   });
 
-  async function roundTrips(url: string): Promise<number> {
-    await agent.get(url).expect(200); // Warm: the first request may load what later ones reuse.
-    queries = 0;
-    await agent.get(url).expect(200);
-    return queries;
-  }
+  const roundTrips = (url: string) => trips.get(agent, url);
 
   it('stays within budget, and does not grow with the number of devices and tickets', async function () {
     const before: Record<string, number> = {};

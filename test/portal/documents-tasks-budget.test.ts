@@ -5,7 +5,7 @@
 // matches) costs what the list costs: it narrows the list's own statements.
 import { expect } from 'chai';
 import { type PortalHarness, signedInDemoClient, startPortalHarness } from '../support/portal-harness.ts';
-import { sentByRequest } from '../support/query-counter.ts';
+import { countRoundTrips, type RoundTripCounter } from '../support/round-trips.ts';
 
 const BUDGETS: Record<string, number> = {
   '/portal/demo/documents': 6,
@@ -21,28 +21,20 @@ const BUDGETS: Record<string, number> = {
 describe('documents and tasks query budgets', function () {
   let h: PortalHarness;
   let agent: ReturnType<PortalHarness['agent']>;
-  let queries = 0;
-  const count = () => {
-    if (sentByRequest()) queries += 1;
-  };
+  let trips: RoundTripCounter;
 
   before(async function () {
     this.timeout(120_000); // Booting the CRM on a fresh embedded database takes a while on a busy machine.
     h = await startPortalHarness();
     agent = await signedInDemoClient(h, 'maria@northwind.test');
-    h.crm.db.on('query', count);
+    trips = countRoundTrips(h.crm.db);
   });
   after(async function () {
-    h.crm.db.off('query', count);
+    trips?.stop();
     await h.close();
   });
 
-  async function roundTrips(url: string): Promise<number> {
-    await agent.get(url).expect(200); // Warm: the first request may load what later ones reuse.
-    queries = 0;
-    await agent.get(url).expect(200);
-    return queries;
-  }
+  const roundTrips = (url: string) => trips.get(agent, url);
 
   it('stays within budget, and does not grow with the number of documents, uploads and tasks', async function () {
     const before: Record<string, number> = {};

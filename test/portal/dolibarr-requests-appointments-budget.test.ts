@@ -25,7 +25,7 @@ import {
 } from '../dolibarr/dolibarr-host.ts';
 import { signedInAgent } from '../support/portal-harness.ts';
 import type { PortalOnHost } from '../support/portal-on-host.ts';
-import { sentByRequest } from '../support/query-counter.ts';
+import { countRoundTrips, type RoundTripCounter } from '../support/round-trips.ts';
 
 const reason = knowledgeModuleUnavailable();
 const HOUR = 3_600_000;
@@ -42,10 +42,7 @@ describe('dolibarr requests and appointments query budgets', function () {
   let calendar: number;
   let quoteType: string;
   let ticketType: string;
-  let queries = 0;
-  const count = () => {
-    if (sentByRequest()) queries += 1;
-  };
+  let trips: RoundTripCounter | undefined;
   let budgets: Record<string, number>;
   let booked = 0;
 
@@ -190,10 +187,10 @@ describe('dolibarr requests and appointments query budgets', function () {
       // The request types, the ticket types, the calendars with their hours.
       [`${ADMIN}/catalogue`]: 3,
     };
-    db.on('query', count);
+    trips = countRoundTrips(db);
   });
   after(async function () {
-    host?.db.off('query', count);
+    trips?.stop();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await running?.close();
     await host?.close();
@@ -201,18 +198,11 @@ describe('dolibarr requests and appointments query budgets', function () {
 
   if (reason) it(`is skipped: ${reason}`, () => {});
 
-  async function roundTrips(url: string): Promise<number> {
-    const agent = url.startsWith(ADMIN) ? staff : claire;
-    await agent.get(url).expect(200);
-    queries = 0;
-    await agent.get(url).expect(200);
-    return queries;
-  }
+  const roundTrips = (url: string) => trips!.get(url.startsWith(ADMIN) ? staff : claire, url);
 
   it('stays within budget, and does not grow with requests, answers, bookings and request types', async function () {
     const before: Record<string, number> = {};
     for (const url of Object.keys(budgets)) before[url] = await roundTrips(url);
-    host.db.off('query', count);
     for (let i = 0; i < 12; i++) {
       await ask(quoteType, { q1: `quote ${i}`, art: [`quote-${i}.pdf`] }, [artwork(`quote-${i}.pdf`)]);
       const sent = await ask(ticketType, { q1: `change ${i}` });
@@ -242,7 +232,6 @@ describe('dolibarr requests and appointments query budgets', function () {
         active: true,
       });
     }
-    host.db.on('query', count);
     const after: Record<string, number> = {};
     for (const url of Object.keys(budgets)) after[url] = await roundTrips(url);
     expect(after).to.deep.equal(before);

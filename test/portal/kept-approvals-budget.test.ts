@@ -10,7 +10,7 @@ import { insertKeptApproval, insertNextKeptVersion } from '../../src/features/ap
 import { diskApprovalFiles, type DiskApprovalFiles, referenceCrmKnows } from '../support/disk-approval-files.ts';
 import { shareKeptApproval } from '../support/kept-approvals-flow.ts';
 import { signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
-import { sentByRequest } from '../support/query-counter.ts';
+import { countRoundTrips, type RoundTripCounter } from '../support/round-trips.ts';
 
 const ADMIN = '/settings/client-portal';
 
@@ -20,10 +20,7 @@ describe('kept approvals query budgets', function () {
   let client: ReturnType<PortalHarness['agent']>;
   let staff: ReturnType<PortalHarness['agent']>;
   let approvalId: string;
-  let queries = 0;
-  const count = () => {
-    if (sentByRequest()) queries += 1;
-  };
+  let trips: RoundTripCounter;
   // The client list: the page of work and the decisions of its rows. The staff list: the same, and
   // the host's names of the page's clients. A piece of work: it, its versions, its decisions and
   // its client's name. Each staff page also costs the reference CRM's own three: its staff member and
@@ -70,20 +67,15 @@ describe('kept approvals query budgets', function () {
         contentType: 'image/png',
       },
     );
-    h.crm.db.on('query', count);
+    trips = countRoundTrips(h.crm.db);
   });
   after(async function () {
-    h?.crm.db.off('query', count);
+    trips?.stop();
     await h?.close();
     files?.close();
   });
 
-  async function roundTrips(url: string, agent: ReturnType<PortalHarness['agent']>): Promise<number> {
-    await agent.get(url).expect(200); // Warm: the first request may load what later ones reuse.
-    queries = 0;
-    await agent.get(url).expect(200);
-    return queries;
-  }
+  const roundTrips = (url: string, agent: ReturnType<PortalHarness['agent']>) => trips.get(agent, url);
 
   it('stays within budget, and does not grow with the work shared, its versions and decisions', async function () {
     const before: Record<string, number> = {};

@@ -5,17 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { type PortalHarness, signedInDemoClient, startPortalHarness } from '../support/portal-harness.ts';
-import { sentByRequest } from '../support/query-counter.ts';
+import { countRoundTrips, type RoundTripCounter } from '../support/round-trips.ts';
 
 describe('knowledge base query budgets', function () {
   let h: PortalHarness;
   let agent: ReturnType<PortalHarness['agent']>;
   let articleUrl: string;
   let categoryUrl: string;
-  let queries = 0;
-  const count = () => {
-    if (sentByRequest()) queries += 1;
-  };
+  let trips: RoundTripCounter;
   // The session with its client user and contact are the fixed cost of every page (2 here); then
   // the list reads the topics and a page of articles, an article and suggestions one read each; an
   // article reads the person's "Was this helpful?" answer beside it.
@@ -38,19 +35,14 @@ describe('knowledge base query budgets', function () {
       .first('id', 'category_id');
     articleUrl = `/portal/demo/knowledge/${article.id}`;
     categoryUrl = `/portal/demo/knowledge?category=${article.category_id}`;
-    h.crm.db.on('query', count);
+    trips = countRoundTrips(h.crm.db);
   });
   after(async function () {
-    h.crm.db.off('query', count);
+    trips?.stop();
     await h.close();
   });
 
-  async function roundTrips(url: string): Promise<number> {
-    await agent.get(url).expect(200); // Warm: the first request may load what later ones reuse.
-    queries = 0;
-    await agent.get(url).expect(200);
-    return queries;
-  }
+  const roundTrips = (url: string) => trips.get(agent, url);
 
   it('stays within budget, and does not grow with the number of categories, articles and translations', async function () {
     const before: Record<string, number> = {};

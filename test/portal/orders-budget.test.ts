@@ -4,16 +4,13 @@
 // under a budget.
 import { expect } from 'chai';
 import { signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
-import { sentByRequest } from '../support/query-counter.ts';
+import { countRoundTrips, type RoundTripCounter } from '../support/round-trips.ts';
 
 describe('orders query budgets', function () {
   let h: PortalHarness;
   let agent: ReturnType<PortalHarness['agent']>;
   let orderUrl: string;
-  let queries = 0;
-  const count = () => {
-    if (sentByRequest()) queries += 1;
-  };
+  let trips: RoundTripCounter;
   // The session with its client user and contact are the fixed cost of every page (2 here); then
   // the list is one read, and an order's page one read with its lines, deliveries, invoices and
   // drafts asked for again.
@@ -35,19 +32,14 @@ describe('orders query budgets', function () {
     agent = await signedInAgent(h.agent(), 'demo', login);
     const order = await h.crm.db('orders').where({ workspace_id: workspace.id, number: 'SO-2026-002' }).first('id');
     orderUrl = `/portal/demo/orders/${order.id}`;
-    h.crm.db.on('query', count);
+    trips = countRoundTrips(h.crm.db);
   });
   after(async function () {
-    h.crm.db.off('query', count);
+    trips?.stop();
     await h?.close();
   });
 
-  async function roundTrips(url: string): Promise<number> {
-    await agent.get(url).expect(200); // Warm: the first request may load what later ones reuse.
-    queries = 0;
-    await agent.get(url).expect(200);
-    return queries;
-  }
+  const roundTrips = (url: string) => trips.get(agent, url);
 
   it('stays within budget, and does not grow with the number of orders, lines and deliveries', async function () {
     const before: Record<string, number> = {};

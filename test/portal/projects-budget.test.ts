@@ -3,16 +3,13 @@
 // projects, phases and tasks. The count must not grow with the data, and stays under a budget.
 import { expect } from 'chai';
 import { type PortalHarness, signedInDemoClient, startPortalHarness } from '../support/portal-harness.ts';
-import { sentByRequest } from '../support/query-counter.ts';
+import { countRoundTrips, type RoundTripCounter } from '../support/round-trips.ts';
 
 describe('projects query budgets', function () {
   let h: PortalHarness;
   let agent: ReturnType<PortalHarness['agent']>;
   let projectUrl: string;
-  let queries = 0;
-  const count = () => {
-    if (sentByRequest()) queries += 1;
-  };
+  let trips: RoundTripCounter;
   // The session with its client user and contact are the fixed cost of every page (2 here); then
   // the list is one read, and a project's page its project, phases, tasks and shared documents.
   const budgets = (): Record<string, number> => ({
@@ -29,19 +26,14 @@ describe('projects query budgets', function () {
     const workspace = await h.crm.db('workspaces').where({ slug: 'demo' }).first('id');
     const project = await h.crm.db('projects').where({ workspace_id: workspace.id, ref: 'PJ-2026-001' }).first('id');
     projectUrl = `/portal/demo/projects/${project.id}`;
-    h.crm.db.on('query', count);
+    trips = countRoundTrips(h.crm.db);
   });
   after(async function () {
-    h.crm.db.off('query', count);
+    trips?.stop();
     await h.close();
   });
 
-  async function roundTrips(url: string): Promise<number> {
-    await agent.get(url).expect(200); // Warm: the first request may load what later ones reuse.
-    queries = 0;
-    await agent.get(url).expect(200);
-    return queries;
-  }
+  const roundTrips = (url: string) => trips.get(agent, url);
 
   it('stays within budget, and does not grow with the number of projects, phases and tasks', async function () {
     const before: Record<string, number> = {};

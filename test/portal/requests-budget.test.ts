@@ -4,15 +4,12 @@
 import { expect } from 'chai';
 import { insertServiceRequest } from '../../plugins/reference-crm/queries/service-requests.ts';
 import { type PortalHarness, signedInDemoClient, startPortalHarness } from '../support/portal-harness.ts';
-import { sentByRequest } from '../support/query-counter.ts';
+import { countRoundTrips, type RoundTripCounter } from '../support/round-trips.ts';
 
 describe('requests query budgets', function () {
   let h: PortalHarness;
   let agent: ReturnType<PortalHarness['agent']>;
-  let queries = 0;
-  const count = () => {
-    if (sentByRequest()) queries += 1;
-  };
+  let trips: RoundTripCounter;
   let budgets: Record<string, number>;
   let scope: { workspaceId: number; clientId: number; contactId: number; definition: { id: number; name: string; fields: unknown } };
 
@@ -57,19 +54,14 @@ describe('requests query budgets', function () {
       // The request, its history from the host, the portal's files, its thread's comments and its read marker.
       [`/portal/demo/requests/mine/${request.id}`]: 5,
     };
-    h.crm.db.on('query', count);
+    trips = countRoundTrips(h.crm.db);
   });
   after(async function () {
-    h.crm.db.off('query', count);
+    trips?.stop();
     await h.close();
   });
 
-  async function roundTrips(url: string): Promise<number> {
-    await agent.get(url).expect(200); // Warm: the first request may load what later ones reuse.
-    queries = 0;
-    await agent.get(url).expect(200);
-    return queries;
-  }
+  const roundTrips = (url: string) => trips.get(agent, url);
 
   it('stays within budget, and does not grow with the number of requests, changes and files', async function () {
     const before: Record<string, number> = {};

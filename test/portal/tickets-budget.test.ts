@@ -4,15 +4,12 @@
 // budget per page.
 import { expect } from 'chai';
 import { type PortalHarness, signedInDemoClient, startPortalHarness } from '../support/portal-harness.ts';
-import { sentByRequest } from '../support/query-counter.ts';
+import { countRoundTrips, type RoundTripCounter } from '../support/round-trips.ts';
 
 describe('tickets query budgets', function () {
   let h: PortalHarness;
   let agent: ReturnType<PortalHarness['agent']>;
-  let queries = 0;
-  const count = () => {
-    if (sentByRequest()) queries += 1;
-  };
+  let trips: RoundTripCounter;
   let budgets: Record<string, number>;
 
   before(async function () {
@@ -46,19 +43,14 @@ describe('tickets query budgets', function () {
       // The summary, unread messages, active projects and the tickets' counts, each its own read.
       '/portal/demo/': 5,
     };
-    h.crm.db.on('query', count);
+    trips = countRoundTrips(h.crm.db);
   });
   after(async function () {
-    h.crm.db.off('query', count);
+    trips?.stop();
     await h.close();
   });
 
-  async function roundTrips(url: string): Promise<number> {
-    await agent.get(url).expect(200); // Warm: the first request may load what later ones reuse.
-    queries = 0;
-    await agent.get(url).expect(200);
-    return queries;
-  }
+  const roundTrips = (url: string) => trips.get(agent, url);
 
   it('stays within budget, and does not grow with the number of tickets, messages and files', async function () {
     const before: Record<string, number> = {};
