@@ -3,8 +3,8 @@
 // in a benchmark. Counted: every knex query and every query on the session store's pool. Pages
 // are measured warm (the workspace, settings and branding cached), as nearly every request is.
 import { expect } from 'chai';
-import { countQueries, describeQueries, type QueryCounter } from '../support/query-counter.ts';
-import { expectEachNamesItsWorkspace } from '../support/shard-routing.ts';
+import { countQueries, type QueryCounter } from '../support/query-counter.ts';
+import { budgetCheck } from '../support/budgets.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
 import { enableTwoFactor } from '../../src/features/account/two-factor/queries.ts';
 
@@ -27,12 +27,7 @@ describe('query budgets per request', function () {
     await h.crm.db('portal_rate_limits').delete();
   });
 
-  async function expectBudget(what: string, budget: number, action: () => Promise<unknown>) {
-    const counted = await counter.measure(action);
-    expect(counted.count, describeQueries(what, counted)).to.equal(budget);
-    expectEachNamesItsWorkspace(counted.sql, what);
-    return counted;
-  }
+  const expectBudget = budgetCheck(() => counter);
 
   it('branding.css: none (workspace, settings and branding come from the cache)', async function () {
     await expectBudget('branding.css', 0, () => h.agent().get('/portal/demo/branding.css').expect(200));

@@ -4,12 +4,12 @@
 // rate limit and write the session.
 import { expect } from 'chai';
 import { countQueries, describeQueries, type QueryCounter } from '../../../../test/support/query-counter.ts';
-import { expectEachNamesItsWorkspace } from '../../../../test/support/shard-routing.ts';
+import { budgetCheck, WOKEN_BY_COMMIT } from '../../../../test/support/budgets.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 
 /** Statements of background workers that may overlap a measured request (see two-factor-budget.test.ts). */
-const isRequestQuery = (sql: string) =>
-  !/portal_mail_outbox|portal_notification_dispatch|client_activity_logs|^(BEGIN|COMMIT|ROLLBACK);?$/i.test(sql.trim());
+const LEAVE_OUT = new RegExp(`${WOKEN_BY_COMMIT.source}|client_activity_logs`, 'i');
+const isRequestQuery = (sql: string) => !LEAVE_OUT.test(sql.trim());
 
 describe('query budgets: passkeys', function () {
   let h: PortalHarness;
@@ -28,14 +28,7 @@ describe('query budgets: passkeys', function () {
     await h?.close();
   });
 
-  async function expectBudget(what: string, budget: number, action: () => Promise<unknown>) {
-    const counted = await counter.measure(action);
-    const own = { ...counted, sql: counted.sql.filter(isRequestQuery) };
-    own.count = own.sql.length;
-    expect(own.count, describeQueries(what, own)).to.equal(budget);
-    expectEachNamesItsWorkspace(own.sql, what);
-    return own;
-  }
+  const expectBudget = budgetCheck(() => counter, LEAVE_OUT);
 
   it('passkeys page: the session with its client user, the contact, the passkeys', async function () {
     await expectBudget('GET account/passkeys', 3, () => agent.get('/portal/demo/account/passkeys').expect(200));

@@ -1,17 +1,9 @@
-// SQL round trips of the sign-in and security log: the session with its client user, the contact,
-// and one page of the log, the same with 200 more entries (the page reads fifty from its index, and
-// nothing per row). The company's log for its client admin costs the same. The agency's page of one
-// person's log: the CRM's session and staff user and the header, the client user, their contact
-// and one page of the log (the workspace's settings come from the cache), also the same with 200
-// more entries.
-import { expect } from 'chai';
-import { countQueries, describeQueries, type QueryCounter } from '../../../../test/support/query-counter.ts';
-import { expectEachNamesItsWorkspace } from '../../../../test/support/shard-routing.ts';
+import { countQueries, type QueryCounter } from '../../../../test/support/query-counter.ts';
+import { budgetCheck, WOKEN_BY_COMMIT } from '../../../../test/support/budgets.ts';
 import { signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 
 /** Statements of background workers that may overlap a measured request; the log's own reads are counted. */
-const isRequestQuery = (sql: string) =>
-  !/portal_mail_outbox|portal_notification_dispatch|^insert into client_activity_logs|^(BEGIN|COMMIT|ROLLBACK);?$/i.test(sql.trim());
+const LEAVE_OUT = new RegExp(`${WOKEN_BY_COMMIT.source}|^insert into client_activity_logs`, 'i');
 
 /** The CRM's session and staff user, the header's two unread counts, the client user, their contact, the page. */
 const STAFF_BUDGET = 7;
@@ -29,13 +21,7 @@ describe('query budgets: sign-in and security log', function () {
     await h?.close();
   });
 
-  async function expectBudget(what: string, budget: number, action: () => Promise<unknown>) {
-    const counted = await counter.measure(action);
-    const own = { ...counted, sql: counted.sql.filter(isRequestQuery) };
-    own.count = own.sql.length;
-    expect(own.count, describeQueries(what, own)).to.equal(budget);
-    expectEachNamesItsWorkspace(own.sql, what);
-  }
+  const expectBudget = budgetCheck(() => counter, LEAVE_OUT);
 
   it('reads the same number of statements with 200 more entries, own, company and the agency’s page', async function () {
     const db = h.crm.db;

@@ -3,7 +3,7 @@
 // while it does.
 import { expect } from 'chai';
 import { countQueries, describeQueries, type QueryCounter } from '../../../../test/support/query-counter.ts';
-import { expectEachNamesItsWorkspace } from '../../../../test/support/shard-routing.ts';
+import { budgetCheck, WOKEN_BY_COMMIT } from '../../../../test/support/budgets.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 
 /**
@@ -12,8 +12,8 @@ import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from 
  * the transactions around them, are not the request's. These GET pages open no transaction and
  * write no activity.
  */
-const isRequestQuery = (sql: string) =>
-  !/portal_mail_outbox|portal_notification_dispatch|client_activity_logs|^(BEGIN|COMMIT|ROLLBACK);?$/i.test(sql.trim());
+const LEAVE_OUT = new RegExp(`${WOKEN_BY_COMMIT.source}|client_activity_logs`, 'i');
+const isRequestQuery = (sql: string) => !LEAVE_OUT.test(sql.trim());
 
 describe('query budgets: two-factor and sign-in email pages', function () {
   let h: PortalHarness;
@@ -33,14 +33,7 @@ describe('query budgets: two-factor and sign-in email pages', function () {
     await h?.close();
   });
 
-  async function expectBudget(what: string, budget: number, action: () => Promise<unknown>) {
-    const counted = await counter.measure(action);
-    const own = { ...counted, sql: counted.sql.filter(isRequestQuery) };
-    own.count = own.sql.length;
-    expect(own.count, describeQueries(what, own)).to.equal(budget);
-    expectEachNamesItsWorkspace(own.sql, what);
-    return own;
-  }
+  const expectBudget = budgetCheck(() => counter, LEAVE_OUT);
 
   it('two-factor page: the session with its client user, the contact, the authenticator', async function () {
     // The session with its client user, the contact (2) + the two-factor row (1); whether a password is set is read from the loaded user.

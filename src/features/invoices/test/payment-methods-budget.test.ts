@@ -6,11 +6,12 @@ import { expect } from 'chai';
 import { allowAutopay, mariasCompany } from './autopay-world.ts';
 import { randomUUID } from 'node:crypto';
 import { countQueries, describeQueries, type QueryCounter } from '../../../../test/support/query-counter.ts';
-import { expectEachNamesItsWorkspace } from '../../../../test/support/shard-routing.ts';
+import { budgetCheck, WOKEN_BY_COMMIT } from '../../../../test/support/budgets.ts';
 import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
 
 /** The outbox and notification workers run on their own timers; their statements are not the request's. */
-const isRequestQuery = (sql: string) => !/portal_mail_outbox|portal_notification_dispatch|^(BEGIN|COMMIT|ROLLBACK);?$/i.test(sql.trim());
+const LEAVE_OUT = WOKEN_BY_COMMIT;
+const isRequestQuery = (sql: string) => !LEAVE_OUT.test(sql.trim());
 
 describe('query budgets: payment methods and autopay', function () {
   this.timeout(60_000);
@@ -51,13 +52,7 @@ describe('query budgets: payment methods and autopay', function () {
     await h?.close();
   });
 
-  async function expectBudget(what: string, budget: number, action: () => Promise<unknown>) {
-    const counted = await counter.measure(action);
-    const own = { ...counted, sql: counted.sql.filter(isRequestQuery) };
-    own.count = own.sql.length;
-    expect(own.count, describeQueries(what, own)).to.equal(budget);
-    expectEachNamesItsWorkspace(own.sql, what);
-  }
+  const expectBudget = budgetCheck(() => counter, LEAVE_OUT);
 
   // 6: the five the page always read, and the sixth, the host's recurring invoices for "Coming next".
   it('the page: the session with its client user, the contact, the payment settings, the methods, autopay, the upcoming invoices; the same with 30 methods', async function () {
