@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { csrfFrom, type PortalHarness, signedInDemoClient, startPortalHarness } from '../support/portal-harness.ts';
+import { csrfFrom, type PortalHarness, signedInDemoClient, startPortalHarness, setPortalSettings } from '../support/portal-harness.ts';
 import { postFileSlowly } from '../support/slow-upload.ts';
 import { pdfOfSize } from '../support/upload-fixtures.ts';
 
@@ -25,14 +25,7 @@ describe('large attachments on a new ticket and a request: kept, or refused nami
   let workspaceId: string;
   let root: string;
 
-  const setSettings = async (values: Record<string, unknown>) => {
-    await h.crm
-      .db('workspace_client_portal_settings')
-      .insert({ workspace_id: workspaceId, ...values })
-      .onConflict('workspace_id')
-      .merge();
-    await h.crm.portal.workspaceChanged(workspaceId);
-  };
+  const setSettings = (values: Record<string, unknown>) => setPortalSettings(h, workspaceId, values);
   /** Every file under the store, part files included. */
   const storeFiles = (dir = root): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>

@@ -11,7 +11,14 @@ import { expect } from 'chai';
 import type { Response } from 'supertest';
 import { databaseBoundsFrom } from '../../src/index.ts';
 import { addDays, dayInZone, wallTimeToInstant } from '../../src/core/time/zoned-days.ts';
-import { csrfFrom, signedInAgent, signedInStaffAgent, startPortalHarness, type PortalHarness } from '../support/portal-harness.ts';
+import {
+  csrfFrom,
+  signedInAgent,
+  signedInStaffAgent,
+  startPortalHarness,
+  type PortalHarness,
+  demoLogin,
+} from '../support/portal-harness.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
 
@@ -35,7 +42,7 @@ describe('forty at once on each new write route, and forms near the size limit',
   let workspaceId: number;
   let consultation: number;
 
-  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
+  const login = (email: string) => demoLogin(h, email);
   const db = () => h.crm.db;
 
   /**

@@ -17,6 +17,7 @@ import {
   signedInStaffAgent,
   startPortalHarness,
   type PortalHarness,
+  demoLogin,
 } from '../support/portal-harness.ts';
 
 type Agent = Awaited<ReturnType<typeof signedInAgent>>;
@@ -52,7 +53,7 @@ describe('document preview of proposals, quotations and invoices', function () {
       flagsFile: flagsFileFor([]),
       quiet: true,
     });
-    const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
+    const login = (email: string) => demoLogin(h, email);
     maria = await signedInAgent(h.agent(), 'demo', login('maria@northwind.test'));
     priya = await signedInAgent(h.agent(), 'demo', login('priya@bluebell.test'));
     for (const table of ['proposals', 'quotations', 'invoices'] as const) {

@@ -152,10 +152,29 @@ export async function signedInStaffAgent(h: PortalHarness, slug: string, role: '
 }
 
 /** An agent signed in to the demo workspace's portal as one of its seeded clients (maria@northwind.test, …). */
-export async function signedInDemoClient(h: PortalHarness, email: string): Promise<Agent> {
+/**
+ * A workspace's admin switches as a test sets them: written over what it has (a row of
+ * workspace_client_portal_settings), then announced, as the settings page does, so the cached
+ * workspace is read again.
+ */
+export async function setPortalSettings(h: PortalHarness, workspaceId: string | number, values: Record<string, unknown>): Promise<void> {
+  await h.crm
+    .db('workspace_client_portal_settings')
+    .insert({ workspace_id: String(workspaceId), ...values })
+    .onConflict('workspace_id')
+    .merge();
+  await h.crm.portal.workspaceChanged(String(workspaceId));
+}
+
+/** The demo workspace's client `email`, as the reference CRM seeds it. */
+export function demoLogin(h: PortalHarness, email: string) {
   const login = h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email);
   if (!login) throw new Error(`the demo workspace has no client ${email}`);
-  return signedInAgent(h.agent(), 'demo', login);
+  return login;
+}
+
+export async function signedInDemoClient(h: PortalHarness, email: string): Promise<Agent> {
+  return signedInAgent(h.agent(), 'demo', demoLogin(h, email));
 }
 
 /** The fingerprint of the offer version a decision form was shown with (the accept and decline forms carry it). */

@@ -2,7 +2,7 @@
 // in; the choice is kept on the browser (a cookie, no session), answered with post/redirect/get,
 // and after sign-in the person's saved language still wins where they have one.
 import { expect } from 'chai';
-import { cookieNamed, csrfFrom, type PortalHarness, startPortalHarness } from '../../../../test/support/portal-harness.ts';
+import { cookieNamed, csrfFrom, type PortalHarness, startPortalHarness, demoLogin } from '../../../../test/support/portal-harness.ts';
 
 describe('choosing the language on the sign-in page', function () {
   this.timeout(120_000);
@@ -21,7 +21,7 @@ describe('choosing the language on the sign-in page', function () {
     await h.crm.db('client_users').where({ workspace_id: demoId }).update({ locale: null });
   });
 
-  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
+  const login = (email: string) => demoLogin(h, email);
 
   /** A browser that asked for English and chose German on the sign-in page. */
   async function choseGerman(next?: string) {

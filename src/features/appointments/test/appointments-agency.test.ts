@@ -14,6 +14,7 @@ import {
   signedInStaffAgent,
   startPortalHarness,
   type PortalHarness,
+  demoLogin,
 } from '../../../../test/support/portal-harness.ts';
 import type { CapturedMessage } from '../../../../test/support/smtp-capture.ts';
 import { addDays, dayInZone, wallTimeToInstant } from '../../../core/time/zoned-days.ts';
@@ -54,7 +55,7 @@ describe('appointments answered by the agency', function () {
   let consultation: number;
   const day = nextWorkday(3);
 
-  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
+  const login = (email: string) => demoLogin(h, email);
   /** Maria books a time of the day; the URL of her appointment's page. */
   const book = async (time: string) => {
     const form = (await maria.get(`/portal/demo/appointments/new?serviceId=${consultation}&day=${day}`).expect(200)).text;

@@ -8,7 +8,14 @@
 // The form opens on the first day with free times, offers "Ask for this time" only on a day with
 // times to ask for, and links a day without any to the next day that has some.
 import { expect } from 'chai';
-import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import {
+  csrfFrom,
+  signedInAgent,
+  startPortalHarness,
+  type PortalHarness,
+  setPortalSettings,
+  demoLogin,
+} from '../../../../test/support/portal-harness.ts';
 import { addDays, dayInZone, wallTimeToInstant } from '../../../core/time/zoned-days.ts';
 import { BOOKING_LIMITS } from '../limits.ts';
 
@@ -27,15 +34,8 @@ describe('client appointments', function () {
   let consultation: number;
   const day = nextWorkday();
 
-  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
-  const setSettings = async (values: Record<string, unknown>) => {
-    await h.crm
-      .db('workspace_client_portal_settings')
-      .insert({ workspace_id: String(workspaceId), ...values })
-      .onConflict('workspace_id')
-      .merge();
-    await h.crm.portal.workspaceChanged(String(workspaceId));
-  };
+  const login = (email: string) => demoLogin(h, email);
+  const setSettings = (values: Record<string, unknown>) => setPortalSettings(h, workspaceId, values);
   const formPage = async (agent: typeof maria) =>
     (await agent.get(`/portal/demo/appointments/new?serviceId=${consultation}&day=${day}`).expect(200)).text;
   const book = (agent: typeof maria, csrf: string, startsAt: Date, note = '') =>

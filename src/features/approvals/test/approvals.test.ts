@@ -14,6 +14,8 @@ import {
   signedInStaffAgent,
   startPortalHarness,
   type PortalHarness,
+  setPortalSettings,
+  demoLogin,
 } from '../../../../test/support/portal-harness.ts';
 import { homepageDesign } from '../../../../plugins/reference-crm/seed-approvals.ts';
 import { simplePdf } from '../../../../plugins/reference-crm/seed.ts';
@@ -29,15 +31,8 @@ describe('client approvals', function () {
   let designId: number;
   let designUrl: string;
 
-  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
-  const setSettings = async (values: Record<string, unknown>) => {
-    await h.crm
-      .db('workspace_client_portal_settings')
-      .insert({ workspace_id: String(workspaceId), ...values })
-      .onConflict('workspace_id')
-      .merge();
-    await h.crm.portal.workspaceChanged(String(workspaceId));
-  };
+  const login = (email: string) => demoLogin(h, email);
+  const setSettings = (values: Record<string, unknown>) => setPortalSettings(h, workspaceId, values);
   const decide = async (agent: typeof maria, form: Record<string, string>, status: number) => {
     const page = (await agent.get(designUrl).expect(200)).text;
     return agent

@@ -5,7 +5,7 @@
 // is the smallest such burst; decisions from several browsers at once meet only in the database.
 import { expect } from 'chai';
 import { databaseBoundsFrom } from '../../../index.ts';
-import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness, demoLogin } from '../../../../test/support/portal-harness.ts';
 
 describe('decisions sent at once on one approval', function () {
   let h: PortalHarness;
@@ -15,7 +15,7 @@ describe('decisions sent at once on one approval', function () {
   let designId: number;
   let designUrl: string;
 
-  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
+  const login = (email: string) => demoLogin(h, email);
   const decisionsRecorded = async () => ({
     portal: Number(
       (await h.crm

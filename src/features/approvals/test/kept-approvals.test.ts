@@ -19,6 +19,8 @@ import {
   signedInStaffAgent,
   startPortalHarness,
   type PortalHarness,
+  setPortalSettings,
+  demoLogin,
 } from '../../../../test/support/portal-harness.ts';
 import { withPortalKeptApprovals } from '../index.ts';
 import { approvalsPersonalData } from '../personal-data.ts';
@@ -38,15 +40,8 @@ describe('approvals the portal keeps, beside a host that keeps their files', fun
   let client: ReturnType<PortalHarness['agent']>;
   let staff: ReturnType<PortalHarness['agent']>;
 
-  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
-  const setSettings = async (values: Record<string, unknown>) => {
-    await h.crm
-      .db('workspace_client_portal_settings')
-      .insert({ workspace_id: workspaceId, ...values })
-      .onConflict('workspace_id')
-      .merge();
-    await h.crm.portal.workspaceChanged(workspaceId);
-  };
+  const login = (email: string) => demoLogin(h, email);
+  const setSettings = (values: Record<string, unknown>) => setPortalSettings(h, workspaceId, values);
   const keptRows = async () => ({
     approvals: Number((await h.crm.db('portal_kept_approvals').count('* as n').first())!.n),
     versions: Number((await h.crm.db('portal_kept_approval_versions').count('* as n').first())!.n),

@@ -11,7 +11,14 @@ import { subjectNameOf } from '../../../core/activity/records.ts';
 import { translator } from '../../../core/i18n/translations.ts';
 import { formattersFor } from '../../../core/i18n/formatters.ts';
 import { binary, flatText as flat, pdfText } from '../../../../test/support/pdf-text.ts';
-import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import {
+  csrfFrom,
+  signedInAgent,
+  startPortalHarness,
+  type PortalHarness,
+  setPortalSettings,
+  demoLogin,
+} from '../../../../test/support/portal-harness.ts';
 
 describe('company details', function () {
   let h: PortalHarness;
@@ -23,15 +30,8 @@ describe('company details', function () {
   let northwind: { id: number; address: string; tax_id: string };
   const url = '/portal/demo/account/company';
 
-  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
-  const setSettings = async (values: Record<string, unknown>) => {
-    await h.crm
-      .db('workspace_client_portal_settings')
-      .insert({ workspace_id: String(workspaceId), ...values })
-      .onConflict('workspace_id')
-      .merge();
-    await h.crm.portal.workspaceChanged(String(workspaceId));
-  };
+  const login = (email: string) => demoLogin(h, email);
+  const setSettings = (values: Record<string, unknown>) => setPortalSettings(h, workspaceId, values);
   const valid = {
     addressLine1: 'Friedrichstraße 123',
     addressLine2: '4. Etage',

@@ -5,7 +5,13 @@
 // company's contract, a draft, and the section switched off are 404s; a period not in the list is
 // refused in words.
 import { expect } from 'chai';
-import { signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import {
+  signedInAgent,
+  startPortalHarness,
+  type PortalHarness,
+  setPortalSettings,
+  demoLogin,
+} from '../../../../test/support/portal-harness.ts';
 
 describe('client contracts', function () {
   let h: PortalHarness;
@@ -15,15 +21,8 @@ describe('client contracts', function () {
   let contractId: number;
   let lineId: number;
 
-  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
-  const setSettings = async (values: Record<string, unknown>) => {
-    await h.crm
-      .db('workspace_client_portal_settings')
-      .insert({ workspace_id: String(workspaceId), ...values })
-      .onConflict('workspace_id')
-      .merge();
-    await h.crm.portal.workspaceChanged(String(workspaceId));
-  };
+  const login = (email: string) => demoLogin(h, email);
+  const setSettings = (values: Record<string, unknown>) => setPortalSettings(h, workspaceId, values);
 
   before(async function () {
     this.timeout(120_000);

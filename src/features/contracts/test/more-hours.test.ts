@@ -17,6 +17,7 @@ import {
   signedInStaffAgent,
   startPortalHarness,
   type PortalHarness,
+  demoLogin,
 } from '../../../../test/support/portal-harness.ts';
 
 /** A text as EJS writes it into a page. */
@@ -36,7 +37,7 @@ describe('asking for more hours on a contract', function () {
   let contractUrl: string;
   let askUrl: string;
 
-  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
+  const login = (email: string) => demoLogin(h, email);
   const ask = async (agent: ReturnType<PortalHarness['agent']>, url: string, form: Record<string, string>, status: number) => {
     const page = await agent.get(contractUrl).expect(200);
     return agent

@@ -8,7 +8,7 @@
 // uploads in the CRM.
 import { expect } from 'chai';
 import http from 'node:http';
-import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness, demoLogin } from '../../../../test/support/portal-harness.ts';
 import { pdfOfSize, smallPdf, windowsExecutable, zipBomb } from '../../../../test/support/upload-fixtures.ts';
 
 type Agent = ReturnType<PortalHarness['agent']>;
@@ -23,7 +23,7 @@ describe('client documents', function () {
   before(async function () {
     this.timeout(120_000); // Booting the CRM on a fresh embedded database takes a while on a busy machine.
     h = await startPortalHarness();
-    const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
+    const login = (email: string) => demoLogin(h, email);
     maria = await signedInAgent(h.agent(), 'demo', login('maria@northwind.test'));
     priya = await signedInAgent(h.agent(), 'demo', login('priya@bluebell.test'));
     workspaceId = String((await h.crm.db('workspaces').where({ slug: 'demo' }).first('id')).id);

@@ -5,7 +5,14 @@
 // permission (404, suggestions included); suggestions on the new-ticket form from a subject's
 // words, without the common ones of English, German and French; malformed queries refused with a message.
 import { expect } from 'chai';
-import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import {
+  csrfFrom,
+  signedInAgent,
+  startPortalHarness,
+  type PortalHarness,
+  setPortalSettings,
+  demoLogin,
+} from '../../../../test/support/portal-harness.ts';
 import { knowledgePersonalData } from '../personal-data.ts';
 import { suggestionWords } from '../words.ts';
 
@@ -16,17 +23,10 @@ describe('client knowledge base', function () {
   let userId: string;
   const MARIA = 'maria@northwind.test';
 
-  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
+  const login = (email: string) => demoLogin(h, email);
   const articleId = async (title: string) =>
     (await h.crm.db('kb_articles').where({ workspace_id: workspaceId, title }).first('id')).id as number;
-  const setSettings = async (values: Record<string, unknown>) => {
-    await h.crm
-      .db('workspace_client_portal_settings')
-      .insert({ workspace_id: String(workspaceId), ...values })
-      .onConflict('workspace_id')
-      .merge();
-    await h.crm.portal.workspaceChanged(String(workspaceId));
-  };
+  const setSettings = (values: Record<string, unknown>) => setPortalSettings(h, workspaceId, values);
   const readIn = (locale: string | null) => h.crm.db('client_users').where({ id: userId }).update({ locale });
 
   before(async function () {

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
 import { SECTION_SWITCHES, SUMMARY_COUNT_LIMIT, type SectionSwitch } from '../../../core/index.ts';
-import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness, demoLogin } from '../../../../test/support/portal-harness.ts';
 import { countQueries } from '../../../../test/support/query-counter.ts';
 import { expectEachNamesItsWorkspace } from '../../../../test/support/shard-routing.ts';
 import { pdfOfSize, windowsExecutable } from '../../../../test/support/upload-fixtures.ts';
@@ -29,7 +29,7 @@ describe('messages between a client and the agency', function () {
 
   before(async function () {
     h = await startPortalHarness({ enabledFor: ['demo', 'acme'] });
-    const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
+    const login = (email: string) => demoLogin(h, email);
     maria = await signedInAgent(h.agent(), 'demo', login('maria@northwind.test'));
     priya = await signedInAgent(h.agent(), 'demo', login('priya@bluebell.test'));
     const admin = h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;

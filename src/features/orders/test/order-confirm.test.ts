@@ -11,6 +11,7 @@ import {
   signedInStaffAgent,
   startPortalHarness,
   type PortalHarness,
+  demoLogin,
 } from '../../../../test/support/portal-harness.ts';
 
 describe('confirming an "order again" draft on the staff side', function () {
@@ -20,7 +21,7 @@ describe('confirming an "order again" draft on the staff side', function () {
   let staff: ReturnType<PortalHarness['agent']>;
   let workspaceId: number;
 
-  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
+  const login = (email: string) => demoLogin(h, email);
   const orderId = async (number: string) =>
     (await h.crm.db('orders').where({ workspace_id: workspaceId, number }).first('id')).id as number;
   const confirmedNotices = (subjectId: number) =>

@@ -12,6 +12,8 @@ import {
   signedInStaffAgent,
   startPortalHarness,
   type PortalHarness,
+  setPortalSettings,
+  demoLogin,
 } from '../../../../test/support/portal-harness.ts';
 
 describe('client orders', function () {
@@ -20,17 +22,10 @@ describe('client orders', function () {
   let workspaceId: number;
   const MARIA = 'maria@northwind.test';
 
-  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
+  const login = (email: string) => demoLogin(h, email);
   const orderId = async (number: string) =>
     (await h.crm.db('orders').where({ workspace_id: workspaceId, number }).first('id')).id as number;
-  const setSettings = async (values: Record<string, unknown>) => {
-    await h.crm
-      .db('workspace_client_portal_settings')
-      .insert({ workspace_id: String(workspaceId), ...values })
-      .onConflict('workspace_id')
-      .merge();
-    await h.crm.portal.workspaceChanged(String(workspaceId));
-  };
+  const setSettings = (values: Record<string, unknown>) => setPortalSettings(h, workspaceId, values);
 
   before(async function () {
     this.timeout(120_000); // Booting the CRM on a fresh embedded database takes a while on a busy machine.

@@ -3,7 +3,7 @@
 // progress bar), phases with their tasks, tasks outside phases and shared documents; another
 // company's project, a switched-off section and a role without projects are 404; German words.
 import { expect } from 'chai';
-import { signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import { signedInAgent, startPortalHarness, type PortalHarness, demoLogin } from '../../../../test/support/portal-harness.ts';
 
 describe('client projects', function () {
   let h: PortalHarness;
@@ -11,7 +11,7 @@ describe('client projects', function () {
   let workspaceId: number;
   const MARIA = 'maria@northwind.test';
 
-  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
+  const login = (email: string) => demoLogin(h, email);
   const projectId = async (ref: string) => (await h.crm.db('projects').where({ workspace_id: workspaceId, ref }).first('id')).id as number;
 
   before(async function () {

@@ -4,7 +4,7 @@
 // person's own session and form carry them; the sweep removes them, and their stored files, once
 // they expire or their session ends.
 import { expect } from 'chai';
-import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness } from '../../../../test/support/portal-harness.ts';
+import { csrfFrom, signedInAgent, startPortalHarness, type PortalHarness, demoLogin } from '../../../../test/support/portal-harness.ts';
 import { createPendingFiles, PENDING_FILE_TTL_MS } from '../pending-files.ts';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -17,7 +17,7 @@ describe('a refused request form keeps the files chosen', function () {
   let printing: string;
   type Agent = ReturnType<PortalHarness['agent']>;
 
-  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
+  const login = (email: string) => demoLogin(h, email);
   const pendingRows = () =>
     h.crm.db('portal_request_pending_files').where({ workspace_id: workspaceId }).orderBy(['created_at', 'filename']);
   const pendingField = (html: string) => /name="pending" value="([^"]*)"/.exec(html)?.[1] ?? null;

@@ -15,6 +15,8 @@ import {
   signedInStaffAgent,
   startPortalHarness,
   type PortalHarness,
+  setPortalSettings,
+  demoLogin,
 } from '../../../../test/support/portal-harness.ts';
 
 describe('a request’s thread with the agency', function () {
@@ -27,15 +29,8 @@ describe('a request’s thread with the agency', function () {
   let requestId: string;
   let ref: string;
 
-  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
-  const setSettings = async (values: Record<string, unknown>) => {
-    await h.crm
-      .db('workspace_client_portal_settings')
-      .insert({ workspace_id: String(workspaceId), ...values })
-      .onConflict('workspace_id')
-      .merge();
-    await h.crm.portal.workspaceChanged(String(workspaceId));
-  };
+  const login = (email: string) => demoLogin(h, email);
+  const setSettings = (values: Record<string, unknown>) => setPortalSettings(h, workspaceId, values);
   const post = async (agent: ReturnType<PortalHarness['agent']>, body: string, status: number, language = 'en') => {
     const page = (await agent.get(url).set('Accept-Language', language).expect(200)).text;
     return agent

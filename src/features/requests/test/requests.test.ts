@@ -15,6 +15,8 @@ import {
   signedInStaffAgent,
   startPortalHarness,
   type PortalHarness,
+  setPortalSettings,
+  demoLogin,
 } from '../../../../test/support/portal-harness.ts';
 import { REQUEST_LIMITS } from '../limits.ts';
 import { requestsPersonalData } from '../personal-data.ts';
@@ -27,15 +29,8 @@ describe('client service and quote requests', function () {
   let priya: ReturnType<PortalHarness['agent']>;
   let workspaceId: number;
 
-  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
-  const setSettings = async (values: Record<string, unknown>) => {
-    await h.crm
-      .db('workspace_client_portal_settings')
-      .insert({ workspace_id: String(workspaceId), ...values })
-      .onConflict('workspace_id')
-      .merge();
-    await h.crm.portal.workspaceChanged(String(workspaceId));
-  };
+  const login = (email: string) => demoLogin(h, email);
+  const setSettings = (values: Record<string, unknown>) => setPortalSettings(h, workspaceId, values);
   /** Spent sending limits forgotten (REQUEST_LIMITS): each test starts with the hour's full budget. */
   const forgetLimits = () => h.crm.db('portal_rate_limits').where('key', 'like', 'request:%').delete();
   const definitionId = async (name: string) =>

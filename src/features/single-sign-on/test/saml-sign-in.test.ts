@@ -20,6 +20,7 @@ import {
   signedInStaffAgent,
   startPortalHarness,
   type PortalHarness,
+  demoLogin,
 } from '../../../../test/support/portal-harness.ts';
 import { keyPairWithCertificate, startSamlIdp, type Answer, type TestSamlIdp } from './saml-identity-provider.ts';
 
@@ -46,7 +47,7 @@ describe('single sign-on (SAML 2.0)', function () {
   let northwindProviderId: string;
   let bluebellHref: string;
 
-  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
+  const login = (email: string) => demoLogin(h, email);
 
   async function staffPost(pageUrl: string, action: string, form: Record<string, string>, status: number) {
     const page = await staff.get(pageUrl).expect(200);

@@ -13,6 +13,7 @@ import {
   sixDigitCode,
   startPortalHarness,
   type PortalHarness,
+  demoLogin,
 } from '../../../../test/support/portal-harness.ts';
 import { countQueries, describeQueries } from '../../../../test/support/query-counter.ts';
 import { expectEachNamesItsWorkspace } from '../../../../test/support/shard-routing.ts';
@@ -32,7 +33,7 @@ describe('single sign-on (OpenID Connect)', function () {
   let providerId: string;
   let providerHref: string;
 
-  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
+  const login = (email: string) => demoLogin(h, email);
 
   /** Posts a staff form from its page, as an admin would; returns the response. */
   async function staffPost(pageUrl: string, action: string, form: Record<string, string>, status: number) {

@@ -10,6 +10,7 @@ import {
   signedInStaffAgent,
   startPortalHarness,
   type PortalHarness,
+  demoLogin,
 } from '../../../../test/support/portal-harness.ts';
 
 describe('ticket satisfaction surveys', function () {
@@ -19,7 +20,7 @@ describe('ticket satisfaction surveys', function () {
   let staff: ReturnType<PortalHarness['agent']>;
   let workspaceId: number;
 
-  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
+  const login = (email: string) => demoLogin(h, email);
   const userId = async (email: string) =>
     (
       await h.crm

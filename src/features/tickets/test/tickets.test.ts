@@ -14,6 +14,8 @@ import {
   signedInStaffAgent,
   startPortalHarness,
   type PortalHarness,
+  setPortalSettings,
+  demoLogin,
 } from '../../../../test/support/portal-harness.ts';
 import { unzip } from '../../../../test/support/unzip.ts';
 import { RateLimiter, TICKET_LIMITS } from '../../../core/rate-limits/limiter.ts';
@@ -27,15 +29,8 @@ describe('client tickets', function () {
   let priya: ReturnType<PortalHarness['agent']>;
   let workspaceId: number;
 
-  const login = (email: string) => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === email)!;
-  const setSettings = async (values: Record<string, unknown>) => {
-    await h.crm
-      .db('workspace_client_portal_settings')
-      .insert({ workspace_id: String(workspaceId), ...values })
-      .onConflict('workspace_id')
-      .merge();
-    await h.crm.portal.workspaceChanged(String(workspaceId));
-  };
+  const login = (email: string) => demoLogin(h, email);
+  const setSettings = (values: Record<string, unknown>) => setPortalSettings(h, workspaceId, values);
 
   /** A new ticket with a PDF attached, from the form page's HTML. */
   const openWithFile = (agent: typeof maria, formPage: string, fields: { subject: string; description: string }, status: number) =>
