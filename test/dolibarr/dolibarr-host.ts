@@ -12,6 +12,7 @@ import type { Knex } from 'knex';
 import { migratePortal } from '../../src/migrations/index.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
+import { saveCalendarHours } from '../../plugins/dolibarr/queries/appointments.ts';
 import { createKnex } from '../../src/core/db/connect.ts';
 import type { HostAdapter } from '../../src/core/ports/host.ts';
 import { portalOnHost, type PortalOnHost } from '../support/portal-on-host.ts';
@@ -101,6 +102,48 @@ export async function startDolibarrHost(
     await database.drop();
   };
   return { database, db, dataRoot: filesRoot, seed, close };
+}
+
+/** The agenda's meeting type (llx_c_actioncomm.sql's AC_RDV, id 5): the events booking calendars write. */
+export async function insertMeetingType(db: Knex): Promise<void> {
+  await db('llx_c_actioncomm').insert({ id: 5, code: 'AC_RDV', type: 'system', libelle: 'Meeting', active: 1, position: 3 });
+}
+
+/**
+ * A BookCal calendar as Dolibarr's card creates it (its ref as its label, the admin's), open every
+ * day of the week from `opens` to `closes` for bookings of `minutes`, an hour's notice, 30 days
+ * ahead, written as meetings (insertMeetingType). `status` 0 is a draft. Its rowid.
+ */
+export async function insertBookingCalendar(
+  host: DolibarrHost,
+  options: { ref?: string; status?: number; opens?: string; closes?: string; timeZone?: string; minutes?: number } = {},
+): Promise<number> {
+  const { db, seed } = host;
+  const ref = options.ref ?? 'Consultation';
+  const [row] = await db('llx_bookcal_calendar')
+    .insert({
+      entity: 1,
+      ref,
+      label: ref,
+      status: options.status ?? 1,
+      type: 0,
+      visibility: seed.users.admin,
+      fk_user_creat: seed.users.admin,
+      date_creation: db.fn.now(),
+    })
+    .returning('rowid');
+  const calendarId = (row as { rowid: number }).rowid;
+  await saveCalendarHours(db, {
+    entity: 1,
+    calendarId,
+    hours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: options.opens ?? '09:00', closes: options.closes ?? '12:00' })),
+    timeZone: options.timeZone ?? 'Europe/Paris',
+    minutes: options.minutes ?? 60,
+    noticeMinutes: 60,
+    horizonDays: 30,
+    eventType: 'AC_RDV',
+  });
+  return calendarId;
 }
 
 /**

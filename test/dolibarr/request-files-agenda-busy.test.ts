@@ -11,11 +11,17 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
-import { saveCalendarHours } from '../../plugins/dolibarr/queries/appointments.ts';
 import { saveRequestType } from '../../plugins/dolibarr/queries/requests.ts';
 import type { AppointmentsPort } from '../../src/features/appointments/port.ts';
 import type { RequestUpload, ServiceRequestsPort } from '../../src/features/requests/port.ts';
-import { type DolibarrHost, insertTicketInstallRows, knowledgeModuleUnavailable, startDolibarrHost } from './dolibarr-host.ts';
+import {
+  type DolibarrHost,
+  insertTicketInstallRows,
+  knowledgeModuleUnavailable,
+  startDolibarrHost,
+  insertBookingCalendar,
+  insertMeetingType,
+} from './dolibarr-host.ts';
 
 const reason = knowledgeModuleUnavailable();
 const HOUR = 3_600_000;
@@ -53,7 +59,7 @@ describe('dolibarr binding: request files, the PROPAL_CREATE event and busy time
     host = await startDolibarrHost({ portalTables: true, ticketModule: true, knowledgeModule: true });
     const { db, seed } = host;
     await insertTicketInstallRows(db);
-    await db('llx_c_actioncomm').insert({ id: 5, code: 'AC_RDV', type: 'system', libelle: 'Meeting', active: 1, position: 3 });
+    await insertMeetingType(db);
     await db('llx_const').insert({ name: 'MAIN_MODULE_BOOKCAL', entity: 1, value: '1', type: 'chaine', visible: 0 });
     workspace = String(seed.entity);
     bakery = String(seed.companies.bakery);
@@ -93,29 +99,7 @@ describe('dolibarr binding: request files, the PROPAL_CREATE event and busy time
         active: true,
       }),
     );
-    const [row] = await db('llx_bookcal_calendar')
-      .insert({
-        entity: 1,
-        ref: 'Consultation',
-        label: 'Consultation',
-        status: 1,
-        type: 0,
-        visibility: seed.users.admin,
-        fk_user_creat: seed.users.admin,
-        date_creation: db.fn.now(),
-      })
-      .returning('rowid');
-    calendar = (row as { rowid: number }).rowid;
-    await saveCalendarHours(db, {
-      entity: 1,
-      calendarId: calendar,
-      hours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '09:00', closes: '12:00' })),
-      timeZone: 'Europe/Paris',
-      minutes: 60,
-      noticeMinutes: 60,
-      horizonDays: 30,
-      eventType: 'AC_RDV',
-    });
+    calendar = await insertBookingCalendar(host);
   });
   after(async function () {
     await host?.close();

@@ -10,7 +10,6 @@ import path from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
-import { saveCalendarHours } from '../../plugins/dolibarr/queries/appointments.ts';
 import { saveRequestType } from '../../plugins/dolibarr/queries/requests.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
@@ -23,6 +22,8 @@ import {
   knowledgeModuleUnavailable,
   servePortalBeside,
   startDolibarrHost,
+  insertBookingCalendar,
+  insertMeetingType,
 } from './dolibarr-host.ts';
 
 const reason = knowledgeModuleUnavailable();
@@ -56,7 +57,7 @@ describe('dolibarr host: requests and appointments over HTTP', function () {
     host = await startDolibarrHost({ ticketModule: true, knowledgeModule: true, portalTables: true });
     const { db, seed } = host;
     await insertTicketInstallRows(db);
-    await db('llx_c_actioncomm').insert({ id: 5, code: 'AC_RDV', type: 'system', libelle: 'Meeting', active: 1, position: 3 });
+    await insertMeetingType(db);
     await db('llx_c_type_contact').insert({
       rowid: 41,
       element: 'propal',
@@ -65,28 +66,7 @@ describe('dolibarr host: requests and appointments over HTTP', function () {
       libelle: 'Customer contact',
       active: 1,
     });
-    const [row] = await db('llx_bookcal_calendar')
-      .insert({
-        entity: 1,
-        ref: 'Consultation',
-        label: 'Consultation',
-        status: 1,
-        type: 0,
-        visibility: seed.users.admin,
-        fk_user_creat: seed.users.admin,
-      })
-      .returning('rowid');
-    calendar = (row as { rowid: number }).rowid;
-    await saveCalendarHours(db, {
-      entity: 1,
-      calendarId: calendar,
-      hours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '09:00', closes: '17:00' })),
-      timeZone: 'UTC',
-      minutes: 60,
-      noticeMinutes: 60,
-      horizonDays: 30,
-      eventType: 'AC_RDV',
-    });
+    calendar = await insertBookingCalendar(host, { closes: '17:00', timeZone: 'UTC' });
     quoteType = String(
       await saveRequestType(db, {
         entity: 1,

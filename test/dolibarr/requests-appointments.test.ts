@@ -10,12 +10,18 @@
 import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { dolibarrBookcalModule } from '../../plugins/dolibarr/appointments.ts';
-import { saveCalendarHours } from '../../plugins/dolibarr/queries/appointments.ts';
 import { saveRequestType } from '../../plugins/dolibarr/queries/requests.ts';
 import type { HostNewsPort } from '../../src/core/ports/host.ts';
 import type { Appointment, AppointmentsPort } from '../../src/features/appointments/port.ts';
 import type { ServiceRequestsPort } from '../../src/features/requests/port.ts';
-import { type DolibarrHost, insertTicketInstallRows, knowledgeModuleUnavailable, startDolibarrHost } from './dolibarr-host.ts';
+import {
+  type DolibarrHost,
+  insertBookingCalendar,
+  insertMeetingType,
+  insertTicketInstallRows,
+  knowledgeModuleUnavailable,
+  startDolibarrHost,
+} from './dolibarr-host.ts';
 
 const reason = knowledgeModuleUnavailable();
 const HOUR = 3_600_000;
@@ -44,7 +50,7 @@ describe('dolibarr binding: service requests and appointments', function () {
     host = await startDolibarrHost({ portalTables: true, ticketModule: true, knowledgeModule: true });
     const { db, seed } = host;
     await insertTicketInstallRows(db);
-    await db('llx_c_actioncomm').insert({ id: 5, code: 'AC_RDV', type: 'system', libelle: 'Meeting', active: 1, position: 3 });
+    await insertMeetingType(db);
     await db('llx_c_type_contact').insert({
       rowid: 41,
       element: 'propal',
@@ -70,35 +76,8 @@ describe('dolibarr binding: service requests and appointments', function () {
     requests = adapter.requests as ServiceRequestsPort;
     appointments = adapter.appointments as AppointmentsPort;
     news = adapter.news as HostNewsPort;
-    const insertCalendar = async (ref: string, status: number, entity = 1) => {
-      const [row] = await db('llx_bookcal_calendar')
-        .insert({
-          entity,
-          ref,
-          label: ref,
-          status,
-          type: 0,
-          visibility: seed.users.admin,
-          fk_user_creat: seed.users.admin,
-          date_creation: db.fn.now(),
-        })
-        .returning('rowid');
-      return (row as { rowid: number }).rowid;
-    };
-    calendar = await insertCalendar('Consultation', 1);
-    draftCalendar = await insertCalendar('Draft calendar', 0);
-    const everyDay = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '09:00', closes: '12:00' }));
-    for (const id of [calendar, draftCalendar])
-      await saveCalendarHours(db, {
-        entity: 1,
-        calendarId: id,
-        hours: everyDay,
-        timeZone: 'Europe/Paris',
-        minutes: 60,
-        noticeMinutes: 60,
-        horizonDays: 30,
-        eventType: 'AC_RDV',
-      });
+    calendar = await insertBookingCalendar(host);
+    draftCalendar = await insertBookingCalendar(host, { ref: 'Draft calendar', status: 0 });
     quoteType = String(
       await saveRequestType(db, {
         entity: 1,

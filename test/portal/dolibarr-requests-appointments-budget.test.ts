@@ -10,7 +10,6 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { Readable } from 'node:stream';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
-import { saveCalendarHours } from '../../plugins/dolibarr/queries/appointments.ts';
 import { saveRequestType } from '../../plugins/dolibarr/queries/requests.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
@@ -22,6 +21,8 @@ import {
   servePortalBeside,
   startDolibarrHost,
   type DolibarrHost,
+  insertBookingCalendar,
+  insertMeetingType,
 } from '../dolibarr/dolibarr-host.ts';
 import { signedInAgent } from '../support/portal-harness.ts';
 import type { PortalOnHost } from '../support/portal-on-host.ts';
@@ -77,29 +78,8 @@ describe('dolibarr requests and appointments query budgets', function () {
     host = await startDolibarrHost({ ticketModule: true, knowledgeModule: true, portalTables: true });
     const { db, seed } = host;
     await insertTicketInstallRows(db);
-    await db('llx_c_actioncomm').insert({ id: 5, code: 'AC_RDV', type: 'system', libelle: 'Meeting', active: 1, position: 3 });
-    const [row] = await db('llx_bookcal_calendar')
-      .insert({
-        entity: 1,
-        ref: 'Consultation',
-        label: 'Consultation',
-        status: 1,
-        type: 0,
-        visibility: seed.users.admin,
-        fk_user_creat: seed.users.admin,
-      })
-      .returning('rowid');
-    calendar = (row as { rowid: number }).rowid;
-    await saveCalendarHours(db, {
-      entity: 1,
-      calendarId: calendar,
-      hours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '08:00', closes: '20:00' })),
-      timeZone: 'Europe/Paris',
-      minutes: 30,
-      noticeMinutes: 60,
-      horizonDays: 30,
-      eventType: 'AC_RDV',
-    });
+    await insertMeetingType(db);
+    calendar = await insertBookingCalendar(host, { opens: '08:00', closes: '20:00', minutes: 30 });
     const field = [{ key: 'q1', type: 'text', label: 'What', help: null, required: false }];
     quoteType = String(
       await saveRequestType(db, {
