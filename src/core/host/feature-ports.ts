@@ -16,9 +16,12 @@ export interface FeatureHostPort {
   /**
    * The concept a binding with this port must claim, saying where the host keeps what the port
    * reads (`keeps`: what the start-up message says it keeps, 'it' unless given), so its tables are
-   * checked before the first client opens the section.
+   * checked before the first client opens the section. `onlyWithPort`: a claim of the concept
+   * without the port is refused too, where the portal keeps its own records of that concept when
+   * the host has no port for them (comments), so such a claim would say the host keeps what it
+   * does not.
    */
-  claim?: { concept: HostConcept; keeps?: string };
+  claim?: { concept: HostConcept; keeps?: string; onlyWithPort?: boolean };
 }
 
 /**
