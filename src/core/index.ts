@@ -120,7 +120,7 @@ export type { EventBus } from './events/event-bus.ts';
 // What a feature is and what it is created with
 export { type CoreServices, type Feature, hostHasPortsFor, type StaffWorkRoutes } from './feature.ts';
 export type { FeatureManifest, PortalMigration } from './feature.ts';
-export type { FeatureHostPort, HostDependentStaffPage } from './host/feature-ports.ts';
+export type { FeatureHostPort, StaffPage } from './host/feature-ports.ts';
 
 // Files
 export {
