@@ -31,7 +31,7 @@ export interface FeatureHostPort {
 export interface StaffPage {
   /** Its path below the admin path, as the staff navigation names it ('/help-feedback'). */
   path: string;
-  /** The translation key of its label in the navigation ('staff:nav.helpFeedback'). */
+  /** The translation key of its label in the navigation ('knowledge:staffNav', the feature's own). */
   label: string;
   /**
    * Where it stands in the navigation, among the core's own pages (core/staff/admin-page.ts

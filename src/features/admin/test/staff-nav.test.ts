@@ -49,8 +49,21 @@ describe('the staff navigation', function () {
   it('speaks the staff member’s language in the same order', async function () {
     const admin = await signedInStaffAgent(h, 'demo');
     const german = navOf((await admin.get(BASE).set('Accept-Language', 'de').expect(200)).text);
-    const english = navOf((await admin.get(BASE).expect(200)).text);
-    expect(linksOf(german).map((link) => link.split(' ')[0])).to.deep.equal(linksOf(english).map((link) => link.split(' ')[0]));
-    expect(german).to.not.equal(english);
+    expect(linksOf(german).map((link) => link.slice(link.indexOf(' ') + 1))).to.deep.equal([
+      'Einstellungen',
+      'Kundenzugänge',
+      'Kundenrollen',
+      'Aktivitäten',
+      'Zahlungen',
+      'Uploads der Kunden',
+      'Kundenzufriedenheit',
+      'Rückmeldungen zu Hilfeartikeln',
+      'Anfragen und Kalender',
+      'Anfragen für Kollegen',
+      'Löschanträge',
+      'Eigene Domains',
+      'Single Sign-on',
+      'Verzeichnis-Bereitstellung',
+    ]);
   });
 });
