@@ -6,10 +6,14 @@ export type { Inviter } from './features/account/index.ts';
 export { PortalSetupError, type PortalDeps, type PortalDepsInput } from './core/deps.ts';
 export type { PortalConfig } from './core/config.ts';
 export type * from './core/ports/host.ts';
+// The records of a sale the commercial features share with the core (lines, seller and buyer).
+export type * from './core/ports/commercial-records.ts';
+export type { AmountRange } from './core/web/amount-search.ts';
 // Each feature's host port, which the feature adds to HostAdapter.
 export type * from './features/admin/port.ts';
 export type * from './features/appointments/port.ts';
 export type * from './features/approvals/port.ts';
+export type * from './features/client-notifications/port.ts';
 export type * from './features/company-details/port.ts';
 export type * from './features/contracts/port.ts';
 export type * from './features/dashboard/port.ts';
@@ -17,6 +21,7 @@ export type * from './features/devices/port.ts';
 export type * from './features/documents/port.ts';
 export type * from './features/invoices/port.ts';
 export type * from './features/knowledge-base/port.ts';
+export type * from './features/messages/port.ts';
 export type * from './features/offers/port.ts';
 export type * from './features/orders/port.ts';
 export type * from './features/projects/port.ts';

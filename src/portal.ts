@@ -46,7 +46,6 @@ import {
   findClaimProblems as claimProblemsWith,
   verifyHostClaims as verifyClaimsWith,
   type ClientUserRow,
-  type CommentsPort,
   type EventBus,
   type Feature,
   type FileStorage,
@@ -61,6 +60,7 @@ import {
   useLocaleFolders,
   useViewFolders,
 } from './core/index.ts';
+import type { CommentsPort } from './features/messages/port.ts';
 import type { TicketFileContent } from './features/tickets/port.ts';
 import type { Knex } from 'knex';
 

@@ -4,7 +4,7 @@
 // router with its session and CSRF check, the error page), the staff routers' error pages, the
 // housekeeping job, and shutting all of it down. The composition root (src/portal.ts) builds the
 // core, creates the features on it and mounts what they return.
-import { type HostDependentStaffPage, staffPagesShown } from './host/feature-ports.ts';
+import { type StaffPage, staffPagesShown } from './host/feature-ports.ts';
 import express, { Router, type Request, type Response } from 'express';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -71,7 +71,7 @@ interface CoreHooks {
   /** The settings in force for a workspace (the payments turn online payment off where no provider is ready). */
   settingsInForce?: WorkspaceCacheDeps['settingsInForce'];
   /** The features' staff pages that only a host with their ports has (their manifests' staffPages). */
-  staffPages?: readonly HostDependentStaffPage[];
+  staffPages?: readonly StaffPage[];
 }
 
 /** The features' routes of the client portal, as the workspace router mounts them. */

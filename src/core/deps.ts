@@ -58,8 +58,6 @@ const depsSchema = (featurePorts: readonly FeatureHostPort[]) =>
         contacts: port('ContactsPort', ['findById', 'findByEmail', 'list']),
         staff: port('StaffPort', ['current']),
         credentials: port('ClientCredentialsPort', ['findLogin', 'verifyPassword', 'setPassword', 'hasPassword']).optional(),
-        comments: port('CommentsPort', ['list', 'add']).optional(),
-        news: port('HostNewsPort', ['since']).optional(),
         ...Object.fromEntries(
           featurePorts.flatMap(({ member, port: name, methods, required }) =>
             methods ? [[member, required ? port(name, [...methods]) : port(name, [...methods]).optional()]] : [],

@@ -17,7 +17,7 @@ import type { PortalLogger } from './ops/logging.ts';
 import type { PortalMetrics } from './ops/metrics.ts';
 import type { PortalLinks } from './web/portal-links.ts';
 import type { PersonalDataHook } from './personal-data/hook.ts';
-import type { FeatureHostPort, HostDependentStaffPage } from './host/feature-ports.ts';
+import type { FeatureHostPort, StaffPage } from './host/feature-ports.ts';
 import type { HostAdapter } from './ports/host.ts';
 import type { FeatureFlags, FileStorage, VirusScanner } from './ports/services.ts';
 import type { OutboxMailer } from './mail/outbox.ts';
@@ -49,8 +49,8 @@ export interface CoreServices {
   metrics: PortalMetrics;
   /** A workspace's portal address for emails: its verified custom domain, else the portal's path. */
   links: PortalLinks;
-  /** The features' host-dependent staff pages (their manifests' staffPages) this host has the ports for, by path. */
-  staffPagesShown: ReadonlySet<string>;
+  /** The features' staff pages (their manifests' staffPages) this host has the ports for, in the navigation's order. */
+  staffPagesShown: readonly StaffPage[];
   virusScanner?: VirusScanner;
 }
 
@@ -91,8 +91,8 @@ export interface FeatureManifest {
   migrations?: Readonly<Record<string, PortalMigration>>;
   /** The host ports it brings, as the start-up checks read them (their methods, the claim each asks for). */
   hostPorts?: readonly FeatureHostPort[];
-  /** Its staff pages the staff navigation links only beside a host with their ports. */
-  staffPages?: readonly HostDependentStaffPage[];
+  /** Its staff pages, as the staff navigation links them (some only beside a host with their ports). */
+  staffPages?: readonly StaffPage[];
 }
 
 /** A feature's staff pages open to every staff member of the workspace, forms included (the admin router mounts them). */

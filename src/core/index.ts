@@ -70,6 +70,7 @@ export { cursorField, LIST_PAGE_SIZE, RecordIdParam, searchField } from './comme
 export { containsPattern } from './ports/search.ts';
 export { decodeCursor, encodeCursor } from './ports/cursor.ts';
 export { type HistoryEntry, lineTaxCents, type LineView, presentLines, presentTaxByRate } from './commercial/lines.ts';
+export type { BuyerParty, LineItem, SellerParty } from './ports/commercial-records.ts';
 
 // The portal's configuration
 export { acceptedSessionSecrets, inProduction, paymentKeySecrets, type PortalConfig } from './config.ts';
@@ -119,7 +120,7 @@ export type { EventBus } from './events/event-bus.ts';
 // What a feature is and what it is created with
 export { type CoreServices, type Feature, hostHasPortsFor, type StaffWorkRoutes } from './feature.ts';
 export type { FeatureManifest, PortalMigration } from './feature.ts';
-export type { FeatureHostPort, HostDependentStaffPage } from './host/feature-ports.ts';
+export type { FeatureHostPort, StaffPage } from './host/feature-ports.ts';
 
 // Files
 export {
@@ -272,24 +273,17 @@ export { isTwoFactorSetupPath, mayRemoveTwoFactor, mustSetUpTwoFactor } from './
 // The host's and the services' ports
 export {
   type ClientsPort,
-  type CommentsPort,
-  type CommentSubjectType,
   type ContactsPort,
   type HostAdapter,
   type HostClient,
-  type HostComment,
   type HostContact,
   type HostId,
-  type HostNewsPort,
   type HostStaffUser,
   type HostWorkspace,
   type LetterheadParties,
   type Page,
   type PageRequest,
   type HostWrite,
-  type AmountRange,
-  type BuyerParty,
-  type SellerParty,
   SUMMARY_COUNT_LIMIT,
 } from './ports/host.ts';
 export type {
@@ -307,7 +301,6 @@ export type {
 } from './ports/payment-provider.ts';
 export { UNAPPLIED_PAYMENTS_PATH } from './ports/payment-provider.ts';
 export type { FeatureFlags, FileStorage, Mailer, MailMessage, OpenedFile, VirusScanner } from './ports/services.ts';
-export type { LineItem } from './ports/host.ts';
 
 // Rate limits
 export { type LimitRule, POSTING_LIMITS, type RateLimiter, SIGN_IN_LIMITS, TICKET_LIMITS } from './rate-limits/limiter.ts';
@@ -355,7 +348,7 @@ export { portalContext, type PortalContext, portalI18n, readerLanguages, renderP
 export { formAnswerStatus, isFragmentRequest, renderTemplate, sendPage } from './web/render.ts';
 export { HTMX_SCRIPT_PATH } from './web/htmx-script.ts';
 export { listHref, listParams, presentSearch } from './web/list-search.ts';
-export { amountSearchOf } from './web/amount-search.ts';
+export { type AmountRange, amountSearchOf } from './web/amount-search.ts';
 export { allow } from './web/route-steps.ts';
 export { type RouteEntry, routeTable } from './web/route-table.ts';
 export { safeNext } from './web/safe-next.ts';

@@ -2,7 +2,7 @@
 // (src/portal.ts) creates and mounts them. The migration runner (src/migrations/index.ts, knexfile.ts)
 // reads their migrations from here without creating a portal; the composition root adds their
 // templates and translations, and refuses to start when the features it creates are not these.
-import type { FeatureHostPort, FeatureManifest, HostDependentStaffPage } from '../core/index.ts';
+import type { FeatureHostPort, FeatureManifest, StaffPage } from '../core/index.ts';
 import { accountManifest } from './account/manifest.ts';
 import { adminManifest } from './admin/manifest.ts';
 import { appPushManifest } from './app-push/manifest.ts';
@@ -63,4 +63,4 @@ export const FEATURE_MANIFESTS: readonly FeatureManifest[] = [
 export const FEATURE_HOST_PORTS: readonly FeatureHostPort[] = FEATURE_MANIFESTS.flatMap((feature) => feature.hostPorts ?? []);
 
 /** The features' staff pages that only a host with their ports has, as the staff navigation links them. */
-export const FEATURE_STAFF_PAGES: readonly HostDependentStaffPage[] = FEATURE_MANIFESTS.flatMap((feature) => feature.staffPages ?? []);
+export const FEATURE_STAFF_PAGES: readonly StaffPage[] = FEATURE_MANIFESTS.flatMap((feature) => feature.staffPages ?? []);

@@ -11,7 +11,7 @@ import { expect } from 'chai';
 import { createDolibarrAdapter } from '../../plugins/dolibarr/adapter.ts';
 import { dolibarrBookcalModule } from '../../plugins/dolibarr/appointments.ts';
 import { saveRequestType } from '../../plugins/dolibarr/queries/requests.ts';
-import type { HostNewsPort } from '../../src/core/ports/host.ts';
+import type { HostNewsPort } from '../../src/features/client-notifications/port.ts';
 import type { Appointment, AppointmentsPort } from '../../src/features/appointments/port.ts';
 import type { ServiceRequestsPort } from '../../src/features/requests/port.ts';
 import {

@@ -198,6 +198,18 @@ describe('host claims of the newer sections', function () {
       expect(await findClaimProblems(emptyCatalog, claimed)).to.deep.equal(['document: table public.llx_ecm_files does not exist']);
     });
 
+    it('refuses a comments port without the comment claim, and the claim without the port', async function () {
+      // Without the port the portal keeps its own comments: a claim would say the host keeps them.
+      expect(await findClaimProblems(emptyCatalog, adapterWith({ comments: {} as HostAdapter['comments'] }, []))).to.deep.equal([
+        'the adapter has the comments port but no comment claim saying where the host keeps comments',
+      ]);
+      const claimedOnly = adapterWith({}, [{ concept: 'comment', table: 'host_comments', columns: [] }]);
+      expect(await findClaimProblems(emptyCatalog, claimedOnly)).to.deep.equal([
+        'the adapter claims comment but has no comments port',
+        'comment: table public.host_comments does not exist',
+      ]);
+    });
+
     it("names a section's claimed table or column the schema lacks", async function () {
       const catalog = {
         raw: async () => ({ rows: [{ table_schema: 'public', table_name: 'llx_expedition', column_name: 'rowid' }] }),

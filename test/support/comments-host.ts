@@ -5,7 +5,8 @@
 // contact is one of the workspace's; soft-deleted rows (deleted_at) are never listed; the host keeps
 // no quotations, so it refuses comments on one.
 import type { Knex } from 'knex';
-import type { CommentsPort, HostClaim, HostComment } from '../../src/core/ports/host.ts';
+import type { HostClaim } from '../../src/core/ports/host.ts';
+import type { CommentsPort, HostComment } from '../../src/features/messages/port.ts';
 
 export const HOST_COMMENTS_CLAIM: HostClaim = {
   concept: 'comment',

@@ -1,7 +1,7 @@
 // The lines of a proposal, quotation or invoice as every page and PDF shows them: quantity, unit
 // price, tax rate, the discount where the host keeps one, and total in the record's own currency,
 // and the net and tax per rate.
-import type { LineItem } from '../ports/host.ts';
+import type { LineItem } from '../ports/commercial-records.ts';
 import type { RequestI18n } from '../i18n/request-i18n.ts';
 
 export interface LineView {

@@ -16,22 +16,36 @@ export interface FeatureHostPort {
   /**
    * The concept a binding with this port must claim, saying where the host keeps what the port
    * reads (`keeps`: what the start-up message says it keeps, 'it' unless given), so its tables are
-   * checked before the first client opens the section.
+   * checked before the first client opens the section. `onlyWithPort`: a claim of the concept
+   * without the port is refused too, where the portal keeps its own records of that concept when
+   * the host has no port for them (comments), so such a claim would say the host keeps what it
+   * does not.
    */
-  claim?: { concept: HostConcept; keeps?: string };
+  claim?: { concept: HostConcept; keeps?: string; onlyWithPort?: boolean };
 }
 
 /**
- * A staff page of a feature that the staff navigation links only beside a host with every one of
- * these ports (the page of clients' answers on a host's articles, where the host keeps a knowledge base).
+ * A staff page as the staff navigation links it. A feature names its own (its manifest's
+ * staffPages), so the core's navigation lists only the core's own pages.
  */
-export interface HostDependentStaffPage {
+export interface StaffPage {
   /** Its path below the admin path, as the staff navigation names it ('/help-feedback'). */
   path: string;
-  withPorts: ReadonlyArray<keyof HostAdapter>;
+  /** The translation key of its label in the navigation ('knowledge:staffNav', the feature's own). */
+  label: string;
+  /**
+   * Where it stands in the navigation, among the core's own pages (core/staff/admin-page.ts
+   * numbers them 10, 20, …) and the other features': a lower number first.
+   */
+  order: number;
+  /**
+   * Linked only beside a host with every one of these ports (the page of clients' answers on a
+   * host's articles, where the host keeps a knowledge base); absent, always.
+   */
+  withPorts?: ReadonlyArray<keyof HostAdapter>;
 }
 
-/** The paths of those pages the host's adapter has every port for. */
-export function staffPagesShown(adapter: HostAdapter, pages: readonly HostDependentStaffPage[]): ReadonlySet<string> {
-  return new Set(pages.filter((page) => page.withPorts.every((member) => adapter[member] !== undefined)).map((page) => page.path));
+/** Those pages the host's adapter has every port for, in the navigation's order. */
+export function staffPagesShown(adapter: HostAdapter, pages: readonly StaffPage[]): readonly StaffPage[] {
+  return pages.filter((page) => (page.withPorts ?? []).every((member) => adapter[member] !== undefined)).sort((a, b) => a.order - b.order);
 }

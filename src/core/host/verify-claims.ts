@@ -55,19 +55,14 @@ export async function findClaimProblems(db: Knex, adapter: HostAdapter, featureP
         : 'the adapter claims clientCredentials but has no credentials port',
     );
   }
-  if (concepts.has('comment') !== Boolean(adapter.comments)) {
-    problems.push(
-      adapter.comments
-        ? 'the adapter has a comments port but no comment claim saying where the host keeps comments'
-        : 'the adapter claims comment but has no comments port',
-    );
-  }
 
   // A section read from the host names where: without its claim, nothing would check its tables
   // before the first client opens it.
   for (const { member, claim } of featurePorts) {
     if (claim && adapter[member] && !concepts.has(claim.concept))
       problems.push(`the adapter has the ${member} port but no ${claim.concept} claim saying where the host keeps ${claim.keeps ?? 'it'}`);
+    if (claim?.onlyWithPort && !adapter[member] && concepts.has(claim.concept))
+      problems.push(`the adapter claims ${claim.concept} but has no ${member} port`);
   }
 
   const tables = adapter.claims.map((claim) => splitTable(claim.table));

@@ -7,7 +7,7 @@
 // line and label together, never printed as an empty label.
 import { addressInLocale } from '../i18n/country-names.ts';
 import type { RequestI18n } from '../i18n/request-i18n.ts';
-import type { BuyerParty, SellerParty } from '../ports/host.ts';
+import type { BuyerParty, SellerParty } from '../ports/commercial-records.ts';
 import type { PdfDocumentModel, PdfParty } from './document-model.ts';
 
 export interface Letterhead {

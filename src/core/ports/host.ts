@@ -5,6 +5,7 @@
 // its folder (src/features/<name>/port.ts) and adds itself to HostAdapter from there.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
+import type { BuyerParty, SellerParty } from './commercial-records.ts';
 
 export type HostId = string;
 
@@ -245,50 +246,6 @@ export interface ClientCredentialsPort {
   hasPassword(workspaceId: HostId, contactId: HostId): Promise<boolean>;
 }
 
-/** What a record thread is on: a proposal, quotation or invoice, or a client's service or quote request. */
-export type CommentSubjectType = 'proposal' | 'quotation' | 'invoice' | 'request';
-
-export interface HostComment {
-  id: HostId;
-  subjectType: CommentSubjectType;
-  subjectId: HostId;
-  body: string;
-  /** Set when a client wrote it; null when agency staff did. */
-  authorContactId: HostId | null;
-  authorName: string;
-  createdAt: Date;
-}
-
-/** Comments on a proposal, quotation, invoice or request: the host's own table when it has one. */
-export interface CommentsPort {
-  /**
-   * Optional: the record types this port keeps comments on. Absent: proposal, quotation and
-   * invoice (what a host's comments were for before requests had threads). A type it does not keep
-   * has no thread in the portal (the page shows none, its form is a 404): a host keeps its
-   * comments' records, and the portal keeps no second store beside the host's.
-   */
-  subjectTypes?: readonly CommentSubjectType[];
-  list(workspaceId: HostId, subject: { type: CommentSubjectType; id: HostId }): Promise<HostComment[]>;
-  add(
-    workspaceId: HostId,
-    comment: { subjectType: CommentSubjectType; subjectId: HostId; body: string; authorContactId: HostId },
-  ): Promise<HostComment>;
-  /**
-   * Optional: the comments of several records at once (oldest first), in one query, for the
-   * threads listed beside the conversation. Without it the portal calls list() per record.
-   */
-  listMany?(workspaceId: HostId, subjects: Array<{ type: CommentSubjectType; id: HostId }>): Promise<HostComment[]>;
-  /**
-   * Optional: a comment by agency staff (authorContactId null in what list() returns), written
-   * from the portal's staff record page. Without it that page shows the thread with no form, and
-   * staff answer in the host's own pages.
-   */
-  addFromStaff?(
-    workspaceId: HostId,
-    comment: { subjectType: CommentSubjectType; subjectId: HostId; body: string; author: HostStaffUser },
-  ): Promise<HostComment>;
-}
-
 /** Keyset pagination: `after` is the opaque cursor a previous page returned as `next`. */
 export interface PageRequest {
   limit: number;
@@ -316,54 +273,6 @@ export interface HostWrite {
   ip?: string | null;
 }
 
-/** A line of a proposal, quotation, invoice or order: the core's line tables (core/commercial/, core/pdf/) show them all. */
-export interface LineItem {
-  description: string;
-  quantity: number;
-  unitPriceCents: number;
-  /** quantity × unit price, before tax, as the host computed it. */
-  totalCents: number;
-  /** Percent, where the host keeps a tax rate per line; null otherwise. */
-  taxRatePercent: number | null;
-  /** The tax on this line in cents, where the host computes it per line; absent or null otherwise. */
-  taxCents?: number | null;
-  /**
-   * Optional: the discount in percent the total already takes off quantity × unit price, where the
-   * host keeps one per line (Dolibarr's remise_percent); absent, null or 0 for none.
-   */
-  discountPercent?: number | null;
-}
-
-/** A range of money in cents, both ends included: a list's search read as an amount (amountSearchOf). */
-export interface AmountRange {
-  fromCents: number;
-  toCents: number;
-}
-
-/**
- * The agency as the seller of a sale (an invoice, an offer, a statement), named as invoicing rules
- * want it (EU VAT directive art. 226: full name and address, VAT identification number). Every
- * field the host does not keep is absent or null; the PDF then leaves its line out. With
- * BuyerParty, the letterhead of ClientsPort.letterhead and of the core's PDFs (core/pdf/letterhead.ts).
- */
-export interface SellerParty {
-  /** The registered name ("Demo Agency GmbH"), where it differs from the workspace's display name. */
-  legalName?: string | null;
-  /** The postal address, one line each. */
-  addressLines?: string[] | null;
-  /** VAT identification number ("DE123456789"). */
-  vatId?: string | null;
-  /** Tax number or company registration ("HRB 123456, Amtsgericht München"; UK company number). */
-  registrationNumber?: string | null;
-}
-
-/** The client company as the buyer of a sale, as an invoice or an offer addresses it. */
-export interface BuyerParty {
-  addressLines?: string[] | null;
-  /** The client's VAT identification number or tax id, where the host keeps one. */
-  taxId?: string | null;
-}
-
 /**
  * The host's own page around the portal's admin pages, so the CRM's header and main navigation stay
  * in place while staff work in the portal's settings. Optional: without it the admin pages use a
@@ -376,61 +285,6 @@ export interface HostLayoutPort {
    * the host's own <main>. Synchronous, like the portal's own templates.
    */
   staffPage(req: Request, res: Response, page: { title: string; head: string; body: string }): string;
-}
-
-/**
- * The host's own page of a record, for a host whose pages are not around the portal's (a CRM in
- * another process: the staff record page then links out to it). Optional.
- */
-export interface HostRecordPagesPort {
-  /** The CRM's name as staff say it, for the link's text ("Open in Dolibarr"). */
-  crmName: string;
-  /** An absolute http(s) address of the record's page in the CRM, or null when it has none. */
-  urlFor(kind: 'proposal' | 'quotation' | 'invoice', id: HostId): string | null;
-}
-
-/** Something the agency did in the host that the client's people are to be told of. */
-export interface HostNewsItem {
-  kind: 'invoice' | 'proposal' | 'quotation' | 'task' | 'ticket' | 'appointment' | 'order' | 'contract';
-  /**
-   * An invoice `issued`; a proposal or quotation `sent` for the client's answer; a task `assigned`
-   * to a contact; a ticket or an appointment `answered` by the agency; an order `shipped` (a
-   * shipment of it left: the id is the order's, the occurrence the shipment's); a contract
-   * `reached` (a line's use this period reached a threshold of its allowance: the number is the
-   * threshold in percent, the title the line's name, the occurrence line, period and threshold)
-   * (the words of hostRecordChanged's change).
-   */
-  happened: 'issued' | 'sent' | 'assigned' | 'answered' | 'shipped' | 'reached';
-  id: HostId;
-  clientId: HostId;
-  number: string;
-  title: string;
-  /** With a task: the contact it was assigned to; with an appointment: the contact who asked for it. */
-  contactId?: HostId;
-  /**
-   * Which happening on the record this is, where a record has many: a ticket's answers and status
-   * changes each carry the host's own id of it (the same when read again), and each is told once.
-   * Absent: the record is told once (an invoice issued).
-   */
-  occurrence?: string;
-}
-
-/**
- * What the agency issued and sent in the host, read by the portal for a host that cannot call
- * `hostRecordChanged` from its own pages (a CRM in another process or language). Optional.
- */
-export interface HostNewsPort {
-  /**
-   * The workspace's invoices issued, offers sent, tasks assigned and tickets answered (where its
-   * tickets port is on) after `cursor` (what the host can tell), with the cursor to pass next
-   * time. The cursor is the adapter's own text; null is the first read, which tells what happened
-   * after `startedAt` (when the portal began to follow the workspace, kept by the portal, so a
-   * first read minutes or a restart later misses nothing in between) and nothing before it. An item
-   * may come again in a later call (an adapter reads a little before its cursor, so a write
-   * committed late is not missed): the portal tells each person once. Scoped by workspace; only
-   * records the client may see (list() and find() answer them).
-   */
-  since(workspaceId: HostId, cursor: string | null, startedAt: Date): Promise<{ items: HostNewsItem[]; cursor: string }>;
 }
 
 /**
@@ -464,14 +318,8 @@ export interface HostAdapter {
   staff: StaffPort;
   /** Present when the host keeps client passwords (claim 'clientCredentials'). */
   credentials?: ClientCredentialsPort;
-  /** Present when the host keeps comments (claim 'comment'); otherwise the portal keeps its own. */
-  comments?: CommentsPort;
   /** The host's page around the portal's admin pages; without it they have a layout of their own. */
   layout?: HostLayoutPort;
-  /** Links from the portal's staff record pages to the host's own; without it there are none. */
-  recordPages?: HostRecordPagesPort;
-  /** Invoices issued and offers sent, polled for clients' notifications; without it the host reports them with hostRecordChanged. */
-  news?: HostNewsPort;
   /**
    * The host's own client permissions; with it a person sees only what both the host's roles and
    * the portal's access allow. Without it the portal's access alone decides.

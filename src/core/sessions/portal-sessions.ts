@@ -184,11 +184,14 @@ class SessionStore {
     ]);
   }
 
-  /** Removes `key` from the row only while it still holds `json` there; true for the one statement that did. */
-  async take(sid: string, key: string, json: string): Promise<boolean> {
+  /**
+   * Removes what `path` names (a key, or a key's entry) from the row only while it still holds
+   * `json` there; true for the one statement that did.
+   */
+  async take(sid: string, path: readonly string[], json: string): Promise<boolean> {
     const result = await this.pool.query(
-      `update "${SESSION_TABLE}" set sess = (sess::jsonb - $2::text)::json where sid = $1 and sess::jsonb -> $2::text = $3::jsonb`,
-      [hashSessionId(sid), key, json],
+      `update "${SESSION_TABLE}" set sess = (sess::jsonb #- $2::text[])::json where sid = $1 and sess::jsonb #> $2::text[] = $3::jsonb`,
+      [hashSessionId(sid), path, json],
     );
     return (result.rowCount ?? 0) > 0;
   }
@@ -277,18 +280,33 @@ export async function saveSession(req: Request): Promise<void> {
  * Takes a one-use value out of this request's session and out of its stored row at once: the row
  * loses it only where it still holds it as this request read it, so of one browser's requests
  * under way on several instances (each read the row before any wrote it) only one gets it; the
- * others get undefined. A value this request set and has not stored is simply taken.
+ * others get undefined. A value this request set and has not stored is simply taken. With
+ * `entry`, the value is that entry of the record kept under `key` (a step awaited at one
+ * workspace, see AwaitedInSession); the record's other entries stay, and an emptied record goes.
  */
-export async function takeFromSession(req: Request, key: string): Promise<unknown> {
+export async function takeFromSession(req: Request, key: string, entry?: string): Promise<unknown> {
   const state = stateOf(req);
-  const value = state.data[key];
+  const record = entry === undefined ? undefined : recordOf(state.data[key]);
+  const value = entry === undefined ? state.data[key] : record?.[entry];
   if (value === undefined) return undefined;
-  delete state.data[key];
-  const stored = state.written.get(key);
-  if (!state.stored || stored === undefined) return value;
-  state.written.delete(key);
-  return (await state.store.take(state.sid, key, stored)) ? value : undefined;
+  if (record && entry !== undefined) delete record[entry];
+  if (!record || Object.keys(record).length === 0) delete state.data[key];
+  const written = state.written.get(key);
+  if (!state.stored || written === undefined) return value;
+  let stored: string | undefined = written;
+  if (entry === undefined) state.written.delete(key);
+  else {
+    const { [entry]: storedEntry, ...rest } = recordOf(JSON.parse(written)) ?? {};
+    stored = jsonOf(storedEntry);
+    // The row keeps the record's other entries, as this request now does.
+    state.written.set(key, JSON.stringify(rest));
+  }
+  if (stored === undefined) return value;
+  return (await state.store.take(state.sid, entry === undefined ? [key] : [key, entry], stored)) ? value : undefined;
 }
+
+const recordOf = (value: unknown): Record<string, unknown> | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 
 /** A new id and empty data for this request's session; the old row, if any, is deleted. */
 export async function regenerateSession(req: Request): Promise<void> {

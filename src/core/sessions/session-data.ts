@@ -38,21 +38,18 @@ export interface PendingSecondFactor {
 }
 
 /**
- * A single sign-on sent to the identity provider and not yet back: what its answer must match
- * (state, nonce, the PKCE verifier), kept only here, server side, and removed at the first answer
- * at its own workspace's callback. Kept per workspace: every workspace's portal shares the one
- * session cookie (its path is the portal's mount), so an answer at another workspace's callback
- * must not use up this one.
+ * What a feature keeps in the visitor's session while a step of its own is under way at one
+ * workspace (a sign-in sent to an identity provider and not yet back), by the session key it is
+ * kept under. Each feature adds its own key here where it declares the value (`declare module`),
+ * as it adds its port to HostAdapter. The session keeps each key as a record by workspace id: every
+ * workspace's portal shares the one session cookie (its path is the portal's mount), so a step
+ * under way at one workspace is never another's to use up. SessionLifecycle keeps and takes them.
  */
-export interface PendingSingleSignOn {
-  workspaceId: string;
-  providerId: string;
-  state: string;
-  nonce: string;
-  codeVerifier: string;
-  next?: string;
-  startedAt: string;
-}
+// biome-ignore lint/suspicious/noEmptyInterface: each feature adds its own key
+export interface AwaitedInSession {}
+
+/** Each awaited step's record by workspace id, as the session keeps it. */
+export type AwaitedSteps = { [Key in keyof AwaitedInSession]?: Record<string, AwaitedInSession[Key]> };
 
 /** A passkey ceremony's challenge, bound to its workspace, its purpose and (registering, or as a second factor) its person. */
 export interface PasskeyChallenge {
@@ -64,16 +61,9 @@ export interface PasskeyChallenge {
 }
 
 declare module 'express-session' {
-  interface SessionData {
+  interface SessionData extends AwaitedSteps {
     portal?: PortalSessionAuth;
     pendingSecondFactor?: PendingSecondFactor;
-    /** By workspace id. */
-    pendingSingleSignOns?: Record<string, PendingSingleSignOn>;
-    /**
-     * By workspace id: the SAML AuthnRequest this browser sent. Its answer comes back without the
-     * session (a cross-site post), so only the sign-in's last step, in the session, checks it.
-     */
-    pendingSamlRequests?: Record<string, string>;
     /** Recovery codes just made, kept until the page that shows them once has been rendered. */
     recoveryCodesToShow?: string[];
     /** The codes to show replace earlier ones (made anew from the status page), not a first set-up's. */

@@ -14,12 +14,13 @@ import { deleteOldestSessions } from './queries.ts';
 import { announceSessionsEnded } from './session-events.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import {
+  type AwaitedInSession,
+  type AwaitedSteps,
   bringsSessionCookie,
   SESSION_COOKIE,
   sessionCsrfToken,
   type PasskeyChallenge,
   type PendingSecondFactor,
-  type PendingSingleSignOn,
 } from './session-data.ts';
 
 export const MAX_SESSIONS_PER_USER = 50;
@@ -37,15 +38,18 @@ export interface SessionLifecycle {
    */
   whenSignedOut(listener: SignedOutListener): void;
   /**
-   * Keeps what a single sign-on's answer must match, in the visitor's session, before the browser
-   * leaves for the provider: one per workspace, replacing an earlier one of the same workspace.
+   * Keeps what a feature's step under way must find when it comes back (AwaitedInSession: a
+   * sign-in's answer from an identity provider), in the visitor's session, before the browser
+   * leaves: one per key and workspace, replacing an earlier one of the same workspace.
    */
-  awaitSingleSignOn(req: Request, pending: PendingSingleSignOn): Promise<void>;
+  awaitStep<Key extends keyof AwaitedInSession>(req: Request, key: Key, workspaceId: string, value: AwaitedInSession[Key]): Promise<void>;
   /**
-   * What this workspace's single sign-on under way must match, removed and written before it is
-   * used: each answer is tried once. Another workspace's sign-on under way is left as it is.
+   * What this workspace's step under way must find, taken out of the session for good before it
+   * is used: of the same answer brought at once to several instances (each read the session before
+   * any wrote it), only one gets it, so each answer is tried once. Another workspace's step under
+   * way is left as it is.
    */
-  takeSingleSignOn(req: Request, workspaceId: string): Promise<PendingSingleSignOn | null>;
+  takeStep<Key extends keyof AwaitedInSession>(req: Request, key: Key, workspaceId: string): Promise<AwaitedInSession[Key] | null>;
   /**
    * The passkey ceremony's challenge this session holds, taken out of it for good: of the same
    * answer posted at once to several instances (each read the session before any wrote it), only
@@ -69,8 +73,9 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
       // nothing to destroy, nothing an attacker could have planted. With one, start afresh.
       if (bringsSessionCookie(req)) await regenerateSession(req);
       const meta = requestMeta(req);
+      // The session is new (regenerated, or made by this request): a feature's awaited step of
+      // before (AwaitedInSession) is not in it.
       delete req.session.pendingSecondFactor;
-      delete req.session.pendingSingleSignOns;
       req.session.portal = {
         workspaceId: user.workspace_id,
         clientUserId: user.id,
@@ -98,20 +103,16 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
       sessionCsrfToken(req);
       await saveSession(req);
     },
-    async awaitSingleSignOn(req, pending) {
-      // A visitor already signed in keeps that session as it is until the provider answers.
-      req.session.pendingSingleSignOns = { ...req.session.pendingSingleSignOns, [pending.workspaceId]: pending };
+    async awaitStep(req, key, workspaceId, value) {
+      // A visitor already signed in keeps that session as it is until the step comes back.
+      const steps = req.session as AwaitedSteps;
+      steps[key] = { ...steps[key], [workspaceId]: value };
       await saveSession(req);
     },
-    async takeSingleSignOn(req, workspaceId) {
-      // A callback without the session cookie has no session object at all (a GET reads none).
-      const waiting = req.session?.pendingSingleSignOns;
-      const pending = waiting?.[workspaceId];
-      if (!waiting || !pending) return null;
-      delete waiting[workspaceId];
-      if (Object.keys(waiting).length === 0) delete req.session.pendingSingleSignOns;
-      await saveSession(req);
-      return pending;
+    async takeStep(req, key, workspaceId) {
+      // A request without the session cookie has no session object at all (a GET reads none).
+      if (!(req.session as AwaitedSteps | undefined)?.[key]?.[workspaceId]) return null;
+      return ((await takeFromSession(req, key, workspaceId)) as AwaitedInSession[typeof key] | undefined) ?? null;
     },
     async takePasskeyChallenge(req) {
       // A request without a session cookie has a session of its own, new and empty: nothing to take.

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Request, Response } from 'express';
 import type { PortalConfig } from '../config.ts';
+import type { StaffPage } from '../host/feature-ports.ts';
 import type { HostLayoutPort } from '../ports/host.ts';
 import type { ErrorPageRenderer } from '../web/error-handler.ts';
 import { renderTemplate, sendPage } from '../web/render.ts';
@@ -27,23 +28,24 @@ function translateStaffError(message: string, t: Translate): string {
   return key ? t(`staff:errors.messages.${key}`) : translateErrorMessage(message, t);
 }
 
-const SECTIONS = [
-  { label: 'staff:nav.settings', path: '' },
-  { label: 'staff:nav.clients', path: '/clients' },
-  { label: 'staff:nav.roles', path: '/roles' },
-  { label: 'staff:nav.activity', path: '/activity' },
-  { label: 'staff:nav.payments', path: '/payments' },
-  { label: 'staff:nav.uploads', path: '/uploads' },
-  { label: 'staff:nav.satisfaction', path: '/satisfaction' },
-  { label: 'staff:nav.helpFeedback', path: '/help-feedback', withHostPorts: true },
-  { label: 'staff:nav.catalogue', path: '/catalogue' },
-  { label: 'staff:nav.approvals', path: '/approvals', withHostPorts: true },
-  { label: 'staff:nav.colleagueRequests', path: '/colleague-requests' },
-  { label: 'staff:nav.erasureRequests', path: '/erasure-requests' },
-  { label: 'staff:nav.customDomains', path: '/custom-domains' },
-  { label: 'staff:nav.singleSignOn', path: '/single-sign-on' },
-  { label: 'staff:nav.directoryProvisioning', path: '/directory-provisioning' },
-] as const satisfies ReadonlyArray<{ label: string; path: string; withHostPorts?: true }>;
+/**
+ * The core's own staff pages, in the navigation: the portal's settings and what every workspace
+ * has beside them. Each feature names its own (its manifest's staffPages), numbered to stand
+ * among these, so the core names none of them.
+ */
+const CORE_PAGES: readonly StaffPage[] = [
+  { label: 'staff:nav.settings', path: '', order: 10 },
+  { label: 'staff:nav.clients', path: '/clients', order: 20 },
+  { label: 'staff:nav.roles', path: '/roles', order: 30 },
+  { label: 'staff:nav.activity', path: '/activity', order: 40 },
+  { label: 'staff:nav.uploads', path: '/uploads', order: 60 },
+  { label: 'staff:nav.satisfaction', path: '/satisfaction', order: 70 },
+  { label: 'staff:nav.catalogue', path: '/catalogue', order: 90 },
+];
+
+/** The core's pages and the features' this host has (StaffContext.pagesShown), in the navigation's order. */
+const navigationOf = (context: StaffContext): StaffPage[] =>
+  [...CORE_PAGES, ...(context.pagesShown ?? [])].sort((a, b) => a.order - b.order);
 
 /** The admin pages live inside the host's settings area, so "back to settings" is their parent path. */
 function hostSettingsPath(adminPath: string): string {
@@ -101,7 +103,7 @@ function adminChrome({ assets, adminPath, context, path: current, i18n }: Chrome
     csrfHeaders: JSON.stringify({ 'X-CSRF-Token': context?.csrfToken ?? '' }),
     // Without a workspace (not signed in, not allowed, portal off) there is nothing to navigate to.
     nav: context
-      ? SECTIONS.filter((section) => !('withHostPorts' in section) || context.pagesShown?.has(section.path) === true).map((section) => {
+      ? navigationOf(context).map((section) => {
           const href = `${base}${section.path}`;
           return { label: t(section.label), href: href || '/', current: current === href.replace(/\/+$/, '') };
         })

@@ -7,6 +7,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { PortalConfig } from '../config.ts';
 import { PORTAL_FLAG } from '../flags/flag-names.ts';
+import type { StaffPage } from '../host/feature-ports.ts';
 import type { HostAdapter, HostStaffUser, HostWorkspace } from '../ports/host.ts';
 import type { FeatureFlags } from '../ports/services.ts';
 import { adminCsrfToken } from './admin-csrf.ts';
@@ -28,8 +29,8 @@ export interface StaffChainDeps {
   adapter: HostAdapter;
   flags: FeatureFlags;
   config: PortalConfig;
-  /** The host-dependent staff pages this host has the ports for (CoreServices.staffPagesShown): the navigation links them. */
-  staffPagesShown: ReadonlySet<string>;
+  /** The features' staff pages this host has the ports for (CoreServices.staffPagesShown): the navigation links them. */
+  staffPagesShown: readonly StaffPage[];
 }
 
 export interface StaffChainOptions {

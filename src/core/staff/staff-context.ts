@@ -2,6 +2,7 @@
 // in which workspace, the form token, and where things are. One res.locals key for the admin
 // pages, the inbox, the record pages and the notifications alike.
 import type { Request, Response } from 'express';
+import type { StaffPage } from '../host/feature-ports.ts';
 import type { HostLayoutPort, HostStaffUser, HostWorkspace } from '../ports/host.ts';
 import type { RequestI18n } from '../i18n/request-i18n.ts';
 import type { Locale } from '../i18n/translations.ts';
@@ -26,8 +27,8 @@ export interface StaffContext {
   languageUrl: string;
   /** The language they chose there; null follows the host's setting, then the browser. */
   chosenLocale: Locale | null;
-  /** The paths of the staff pages that only some hosts have (a feature's manifest names them) that this host has. */
-  pagesShown?: ReadonlySet<string>;
+  /** The features' staff pages this host has (their manifests name them), in the navigation's order. */
+  pagesShown?: readonly StaffPage[];
 }
 
 const LOCALS_KEY = 'customerPortalStaff';

@@ -5,7 +5,12 @@
 // exactly that. A currency sign or code beside it is allowed. Anything else is no amount: the
 // search is then text alone.
 import type { Locale } from '../i18n/translations.ts';
-import type { AmountRange } from '../ports/host.ts';
+
+/** A range of money in cents, both ends included: a list's search read as an amount (amountSearchOf). */
+export interface AmountRange {
+  fromCents: number;
+  toCents: number;
+}
 
 const SEPARATORS: Record<Locale, { group: string; decimal: string }> = {
   en: { group: ',', decimal: '.' },

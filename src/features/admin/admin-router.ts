@@ -19,6 +19,7 @@ import {
   staffContext,
   verifyAdminCsrf,
   type WorkspaceCache,
+  type StaffPage,
 } from '../../core/index.ts';
 import { parseMultipartForm } from './uploads.ts';
 
@@ -26,8 +27,8 @@ export interface AdminRouterDeps {
   /** The workspace cache: a staff page reads its workspace and the staff member's language from it. */
   workspaces: Pick<WorkspaceCache, 'byId'>;
   adapter: HostAdapter;
-  /** The host-dependent staff pages the navigation links (CoreServices.staffPagesShown). */
-  staffPagesShown: ReadonlySet<string>;
+  /** The features' staff pages the navigation links (CoreServices.staffPagesShown). */
+  staffPagesShown: readonly StaffPage[];
   flags: FeatureFlags;
   config: PortalConfig;
   /** GET pages every staff member of the workspace may read (record evidence); their routes authorize themselves. */

@@ -17,5 +17,5 @@ export const approvalsManifest: FeatureManifest = {
   hostPorts: [{ member: 'approvalFiles', port: 'HostApprovalFilesPort', claim: { concept: 'document', keeps: 'the files' } }],
   // The portal keeps the approvals where the adapter has both (withPortalKeptApprovals puts them in
   // place for a host that keeps only their files); a host with approvals of its own has its own page.
-  staffPages: [{ path: '/approvals', withPorts: ['approvals', 'approvalFiles'] }],
+  staffPages: [{ path: '/approvals', label: 'approvals:staffNav', order: 100, withPorts: ['approvals', 'approvalFiles'] }],
 };

@@ -8,7 +8,8 @@
 // one twice. The cursor moves only after everything read was told. A ticket the agency answered
 // also refreshes the client's open pages, with the live event a host's own call sends (core/live/host-changes.ts).
 import type { Knex } from 'knex';
-import { announceHostChange, type EventBus, type HostNewsPort, type ParsedHostChange, type PortalLogger } from '../../core/index.ts';
+import { announceHostChange, type EventBus, type ParsedHostChange, type PortalLogger } from '../../core/index.ts';
+import type { HostNewsPort } from './port.ts';
 import { claimHostNews, saveHostNewsCursor, workspacesWithActivePeople } from './queries.ts';
 import type { ClientEvent } from './events.ts';
 

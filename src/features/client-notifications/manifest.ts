@@ -17,4 +17,5 @@ export const clientNotificationsManifest: FeatureManifest = {
     '20270301000001_host_news_occurrences': hostNewsOccurrences,
     '20270613000001_notification_details': notificationDetails,
   },
+  hostPorts: [{ member: 'news', port: 'HostNewsPort', methods: ['since'] }],
 };

@@ -11,4 +11,5 @@ export const customDomainsManifest: FeatureManifest = {
   migrations: {
     '20270202000001_custom_domains': customDomains,
   },
+  staffPages: [{ path: '/custom-domains', label: 'customDomains:staffNav', order: 130 }],
 };

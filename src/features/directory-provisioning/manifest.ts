@@ -11,4 +11,5 @@ export const directoryProvisioningManifest: FeatureManifest = {
   migrations: {
     '20270707000001_directory_provisioning': directoryProvisioning,
   },
+  staffPages: [{ path: '/directory-provisioning', label: 'directoryProvisioning:staffNav', order: 150 }],
 };

@@ -8,7 +8,6 @@ import {
   clientActor,
   customOriginOf,
   type ClientsPort,
-  type CommentsPort,
   documentPreview,
   type FieldErrors,
   type FileStorage,
@@ -34,6 +33,7 @@ import {
   listParams,
   presentSearch,
 } from '../../core/index.ts';
+import type { CommentsPort } from '../messages/index.ts';
 import type { InvoicesPort } from './port.ts';
 import { addComment, loadThread, type CommentSubject, type ThreadView } from '../messages/index.ts';
 import { markRecordThreadRead } from '../messages/index.ts';

@@ -2,7 +2,8 @@
 // comments), paying online or by transfer, the providers' signed callbacks, and the staff's
 // payment settings.
 import { invoicesManifest } from './manifest.ts';
-import type { CommentsPort, CoreServices, Feature, PaymentProvider } from '../../core/index.ts';
+import type { CoreServices, Feature, PaymentProvider } from '../../core/index.ts';
+import type { CommentsPort } from '../messages/index.ts';
 import { createInvoiceHandlers } from './handlers.ts';
 import { invoiceRoutes } from './routes.ts';
 import { invoicesPersonalData } from './personal-data.ts';

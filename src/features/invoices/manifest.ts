@@ -21,4 +21,5 @@ export const invoicesManifest: FeatureManifest = {
     { member: 'invoices', port: 'InvoicesPort', methods: ['list', 'find'] },
     { member: 'stripeKeys', port: 'HostStripeKeysPort', methods: ['stripeKeys'] },
   ],
+  staffPages: [{ path: '/payments', label: 'payments:staffNav', order: 50 }],
 };

@@ -16,5 +16,5 @@ export const knowledgeBaseManifest: FeatureManifest = {
     '20270619000001_article_vote_counts_index': articleVoteCountsIndex,
   },
   // Clients' answers on a host's articles: only a host that keeps a knowledge base has them.
-  staffPages: [{ path: '/help-feedback', withPorts: ['knowledgeBase'] }],
+  staffPages: [{ path: '/help-feedback', label: 'knowledge:staffNav', order: 80, withPorts: ['knowledgeBase'] }],
 };

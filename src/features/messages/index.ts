@@ -16,6 +16,7 @@ import { staffMessageRoutes } from './staff-routes.ts';
 
 export { AddCommentCommand, COMMENT_MAX_LENGTH } from './comments/commands.ts';
 export type { LiveCommentsPort } from './comments/live-comments.ts';
+export type { CommentsPort } from './port.ts';
 export { type CommentSubject, type ThreadView, addComment, commentExcerpt, loadThread } from './comments/thread.ts';
 export type { MessageDigest } from './digest.ts';
 export { sendAttachment, wantsMessageEmails } from './handlers.ts';

@@ -13,4 +13,12 @@ export const messagesManifest: FeatureManifest = {
     '20261122000002_client_comments': clientComments,
     '20270703000001_comment_kinds': commentKinds,
   },
+  hostPorts: [
+    {
+      member: 'comments',
+      port: 'CommentsPort',
+      methods: ['list', 'add'],
+      claim: { concept: 'comment', keeps: 'comments', onlyWithPort: true },
+    },
+  ],
 };

@@ -6,15 +6,13 @@ import type { Knex } from 'knex';
 import {
   type ArchiveEntry,
   archiveSafeName,
-  type CommentsPort,
-  type CommentSubjectType,
   type FileStorage,
-  type HostComment,
   iso,
   personActivity,
   type PersonalDataHook,
   storedFileExists,
 } from '../../core/index.ts';
+import type { CommentsPort, CommentSubjectType, HostComment } from './port.ts';
 import { anonymiseContactComments } from './comments/queries.ts';
 import {
   anonymisePersonMessages,

@@ -13,6 +13,7 @@ import {
   staffChain,
   verifyAdminCsrf,
   type WorkspaceCache,
+  type StaffPage,
 } from '../../core/index.ts';
 import { parseMessageForm } from './uploads.ts';
 
@@ -20,8 +21,8 @@ export interface StaffRouterDeps {
   /** The workspace cache: a staff page reads its workspace and the staff member's language from it. */
   workspaces: Pick<WorkspaceCache, 'byId'>;
   adapter: HostAdapter;
-  /** The host-dependent staff pages the navigation links (CoreServices.staffPagesShown). */
-  staffPagesShown: ReadonlySet<string>;
+  /** The features' staff pages the navigation links (CoreServices.staffPagesShown). */
+  staffPagesShown: readonly StaffPage[];
   flags: FeatureFlags;
   config: PortalConfig;
   routes: Router;

@@ -2,7 +2,8 @@
 // quotations, invoices and requests, read through the CommentsPort, each with its unread count for this
 // client user. The host ports page their lists, so only the latest records of each kind are
 // looked at (THREAD_RECORDS): comments on an older record show on that record's own page.
-import { canSeeSection, type CommentSubjectType, type HostAdapter, type HostComment, type PortalSettings } from '../../core/index.ts';
+import { canSeeSection, type HostAdapter, type PortalSettings } from '../../core/index.ts';
+import type { CommentSubjectType, HostComment } from './port.ts';
 import type { Knex } from 'knex';
 import type { LiveCommentsPort } from './comments/live-comments.ts';
 import { markThreadReadAt } from './queries.ts';

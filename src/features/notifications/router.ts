@@ -22,6 +22,7 @@ import {
   validateQuery,
   verifyAdminCsrf,
   type WorkspaceCache,
+  type StaffPage,
 } from '../../core/index.ts';
 import { languageRoutes } from './language.ts';
 import { presentNotifications } from './presenters.ts';
@@ -45,7 +46,7 @@ export function notificationsRouter(deps: {
   db: Knex;
   workspaces: Pick<WorkspaceCache, 'byId' | 'changed'>;
   adapter: HostAdapter;
-  staffPagesShown: ReadonlySet<string>;
+  staffPagesShown: readonly StaffPage[];
   flags: FeatureFlags;
   config: PortalConfig;
   notifications: Notifications;

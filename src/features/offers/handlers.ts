@@ -6,7 +6,6 @@ import type { Knex } from 'knex';
 import {
   amountSearchOf,
   clientActor,
-  type CommentsPort,
   documentPreview,
   type FieldErrors,
   type FileStorage,
@@ -33,6 +32,7 @@ import {
   listParams,
   presentSearch,
 } from '../../core/index.ts';
+import type { CommentsPort } from '../messages/index.ts';
 import type { OffersPort } from './port.ts';
 import type { ServiceRequestsPort } from '../requests/index.ts';
 import { addComment, loadThread, type CommentSubject, type ThreadView } from '../messages/index.ts';

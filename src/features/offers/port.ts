@@ -141,9 +141,22 @@ export interface OffersPort {
   viewed?(workspaceId: HostId, clientId: HostId, kind: OfferKind, id: HostId, viewer: { contactId: HostId; at: Date }): Promise<void>;
 }
 
+/**
+ * The host's own page of a record, for a host whose pages are not around the portal's (a CRM in
+ * another process: the staff record page then links out to it). Optional.
+ */
+export interface HostRecordPagesPort {
+  /** The CRM's name as staff say it, for the link's text ("Open in Dolibarr"). */
+  crmName: string;
+  /** An absolute http(s) address of the record's page in the CRM, or null when it has none. */
+  urlFor(kind: 'proposal' | 'quotation' | 'invoice', id: HostId): string | null;
+}
+
 declare module '../../core/ports/host.ts' {
   interface HostAdapter {
     /** Proposals and quotations (claims 'proposal', 'quotation'); without it those sections do not exist. */
     offers?: OffersPort;
+    /** Links from the portal's staff record pages to the host's own; without it there are none. */
+    recordPages?: HostRecordPagesPort;
   }
 }

@@ -11,4 +11,5 @@ export const privacyManifest: FeatureManifest = {
   migrations: {
     '20261228000001_data_exports_and_erasure': dataExportsAndErasure,
   },
+  staffPages: [{ path: '/erasure-requests', label: 'privacy:staffNav', order: 120 }],
 };

@@ -107,7 +107,7 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
       logger.error(`identity provider ${row.id} could not be discovered`, err);
       throw new HttpError(503, t('singleSignOn:refused.unavailable'));
     }
-    await sessions.awaitSingleSignOn(req, {
+    await sessions.awaitStep(req, 'pendingSingleSignOns', workspace.id, {
       workspaceId: workspace.id,
       providerId: row.id,
       ...authorization.checks,
@@ -174,7 +174,7 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
       // Taken out first: whatever happens next, this state, nonce and verifier are never tried again.
       // Only this workspace's: a sign-on under way at another workspace of the portal (same session
       // cookie) is not this callback's to use up.
-      const pending = await sessions.takeSingleSignOn(req, workspace.id);
+      const pending = await sessions.takeStep(req, 'pendingSingleSignOns', workspace.id);
       const fresh = pending && now().getTime() - Date.parse(pending.startedAt) < PENDING_MINUTES * 60_000;
       if (!pending || !fresh) {
         await logFailure(req, workspace, { reason: pending ? 'expired' : 'no_sign_in_under_way' });

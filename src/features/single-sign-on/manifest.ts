@@ -15,4 +15,5 @@ export const singleSignOnManifest: FeatureManifest = {
     '20270706000001_saml_sign_on': samlSignOn,
     '20270710000001_saml_consumer_service_of_request': samlConsumerServiceOfRequest,
   },
+  staffPages: [{ path: '/single-sign-on', label: 'singleSignOn:staffNav', order: 140 }],
 };

@@ -13,4 +13,5 @@ export const teamManifest: FeatureManifest = {
     '20261230000001_colleague_requests': colleagueRequests,
     '20270101000002_colleague_request_roles': colleagueRequestRoles,
   },
+  staffPages: [{ path: '/colleague-requests', label: 'team:staffNav', order: 110 }],
 };

@@ -4,7 +4,8 @@
 // agency's inbox). The add itself is the host's write, outside any portal transaction, so the
 // event is recorded after it.
 import type { Knex } from 'knex';
-import { type CommentsPort, type CommentSubjectType, type EventBus, recordAndAnnounce } from '../../../core/index.ts';
+import { type EventBus, recordAndAnnounce } from '../../../core/index.ts';
+import type { CommentsPort, CommentSubjectType } from '../port.ts';
 
 interface CommentAdded {
   workspaceId: string;

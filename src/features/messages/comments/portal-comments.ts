@@ -1,6 +1,7 @@
 // The portal's own CommentsPort, on client_comments, for hosts that keep no comments.
 import type { Knex } from 'knex';
-import type { CommentsPort, ContactsPort, HostComment } from '../../../core/index.ts';
+import type { ContactsPort } from '../../../core/index.ts';
+import type { CommentsPort, HostComment } from '../port.ts';
 import { insertComment, listComments, listCommentsOf, type CommentRow } from './queries.ts';
 
 function present(row: CommentRow): HostComment {

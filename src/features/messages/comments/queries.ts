@@ -1,6 +1,7 @@
 // SQL for client_comments, the portal's own comments table (used when the host keeps none).
 import type { Knex } from 'knex';
-import { type CommentSubjectType, ERASED_NAME } from '../../../core/index.ts';
+import { ERASED_NAME } from '../../../core/index.ts';
+import type { CommentSubjectType } from '../port.ts';
 
 type Db = Knex | Knex.Transaction;
 

@@ -8,8 +8,6 @@ import type { Knex } from 'knex';
 import {
   canUseThread,
   clientActor,
-  type CommentsPort,
-  type CommentSubjectType,
   type FieldErrors,
   insertClientActivity,
   isFragmentRequest,
@@ -18,6 +16,7 @@ import {
   type RequestI18n,
   signedInClient,
 } from '../../../core/index.ts';
+import type { CommentsPort, CommentSubjectType } from '../port.ts';
 import { COMMENT_MAX_LENGTH, type AddCommentInput } from './commands.ts';
 import type { LiveCommentsPort } from './live-comments.ts';
 
