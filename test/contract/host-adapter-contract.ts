@@ -1044,12 +1044,16 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         // Optional port: without it the portal pages through list() and find(), which is what this compares with.
         if (!adapter.invoices?.statement) this.skip();
         const port = adapter.invoices!;
-        const second = otherWorkspace(this);
+        // A host whose fixture has one workspace still answers the periods; the other workspace where there is one.
+        const second = other;
         const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+        // One payment may settle several invoices (Dolibarr's llx_paiement): its shares share the id.
+        const byShare = (a: { id: string; invoiceId: string }, b: { id: string; invoiceId: string }) =>
+          byId(a, b) || a.invoiceId.localeCompare(b.invoiceId);
         const sorted = (data: InvoiceStatementData) => ({
           ...data,
           invoices: [...data.invoices].sort(byId),
-          payments: [...data.payments].sort(byId),
+          payments: [...data.payments].sort(byShare),
         });
         const periods: StatementPeriod[] = [
           statementPeriodOf(SINCE_ZERO, 'Europe/Berlin'),
@@ -1067,8 +1071,12 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
             const times = statement.payments.map((payment) => payment.paidAt.getTime());
             expect(times, 'oldest paid first').to.deep.equal([...times].sort((a, b) => a - b));
             listed += statement.invoices.length;
-            const foreign = await port.statement!(second.id, client.id, period);
-            expect(foreign, `${client.name} from the other workspace`).to.deep.include({ broughtForward: [], invoices: [], payments: [] });
+            if (second)
+              expect(await port.statement!(second.id, client.id, period), `${client.name} from the other workspace`).to.deep.include({
+                broughtForward: [],
+                invoices: [],
+                payments: [],
+              });
           }
         }
         expect(listed, 'the fixture needs invoices').to.be.above(0);

@@ -107,6 +107,22 @@ export function broughtForward(moves: readonly DailyMove[], from: string | null)
     .map(([currency, cents]) => ({ currency, cents }));
 }
 
+/** Whether a day falls in [from, before), an open end null. */
+export function inPeriod(day: string, from: string | null, before: string | null): boolean {
+  return (from === null || day >= from) && (before === null || day < before);
+}
+
+/** The moves of invoices (not void) and payments, each on its own day, as sinceLastZero weighs them. */
+export function movesOf(
+  invoices: ReadonlyArray<{ currency: string; day: string; cents: number }>,
+  payments: ReadonlyArray<{ currency: string; day: string; cents: number }>,
+): DailyMove[] {
+  return [
+    ...invoices.map(({ currency, day, cents }) => ({ currency, day, charged: cents, paid: 0 })),
+    ...payments.map(({ currency, day, cents }) => ({ currency, day, charged: 0, paid: cents })),
+  ];
+}
+
 /**
  * A host's statement in its two reads: the client's moves by day (only those before the period
  * where it has a first day, the aggregate of its brought-forward balance; every day for since-zero,

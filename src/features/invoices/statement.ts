@@ -18,7 +18,7 @@ import {
 import type { InvoicesPort, InvoiceStatementData, InvoiceSummary, StatementPayment, StatementPeriod } from './port.ts';
 import { paymentMethodLabel, paymentReference } from './payment-labels.ts';
 import { receiptNumber } from './receipts.ts';
-import { type DailyMove, statementInTwoReads } from './statement-period.ts';
+import { inPeriod, movesOf, statementInTwoReads } from './statement-period.ts';
 
 const PAGE = 100;
 
@@ -41,7 +41,7 @@ export async function loadStatement(
   for (const summary of all) {
     if (summary.status === 'void') continue;
     const detail = await invoices.find(workspaceId, clientId, summary.id);
-    (detail?.payments ?? []).forEach((payment, index) =>
+    for (const [index, payment] of (detail?.payments ?? []).entries())
       payments.push({
         ...payment,
         invoiceId: summary.id,
@@ -49,30 +49,23 @@ export async function loadStatement(
         currency: summary.currency,
         position: index + 1,
         day: dayInZone(payment.paidAt, period.timeZone),
-      }),
-    );
+      });
   }
   payments.sort((a, b) => a.paidAt.getTime() - b.paidAt.getTime());
-  const moves: DailyMove[] = [
-    ...all
+  const moves = movesOf(
+    all
       .filter((invoice) => invoice.status !== 'void')
-      .map((invoice) => move(invoice.currency, invoice.issueDate, invoice.totalCents, 0)),
-    ...payments.map((payment) => move(payment.currency, payment.day, 0, payment.amountCents)),
-  ];
-  const within = (day: string, from: string | null, before: string | null) =>
-    (from === null || day >= from) && (before === null || day < before);
+      .map((invoice) => ({ currency: invoice.currency, day: invoice.issueDate, cents: invoice.totalCents })),
+    payments.map((payment) => ({ currency: payment.currency, day: payment.day, cents: payment.amountCents })),
+  );
   return statementInTwoReads(
     period,
     async (before) => moves.filter((entry) => before === null || entry.day < before),
     async (from, before) => ({
-      invoices: all.filter((invoice) => within(invoice.issueDate, from, before)),
-      payments: payments.filter((payment) => within(payment.day, from, before)).map(({ day: _day, ...payment }) => payment),
+      invoices: all.filter((invoice) => inPeriod(invoice.issueDate, from, before)),
+      payments: payments.filter((payment) => inPeriod(payment.day, from, before)).map(({ day: _day, ...payment }) => payment),
     }),
   );
-}
-
-function move(currency: string, day: string, charged: number, paid: number): DailyMove {
-  return { currency, day, charged, paid };
 }
 
 interface Entry {
