@@ -27,6 +27,7 @@ import type {
 import { loadStatement } from '../../src/features/invoices/statement.ts';
 import { SINCE_ZERO, statementPeriodOf } from '../../src/features/invoices/statement-period.ts';
 import { contactOf } from '../support/host-contacts.ts';
+import { countQueries } from '../support/query-counter.ts';
 import { describeOfferDecisions, type OfferDecisionsFixture } from './offer-decisions-contract.ts';
 
 async function drain(stream: Readable): Promise<Buffer> {
@@ -1061,9 +1062,16 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
           ...[2025, 2026, 2027].map((year) => statementPeriodOf(`year:${year}`, 'America/New_York')),
         ];
         let listed = 0;
+        // The same number of statements for every client and period, however long its history.
+        const counts = new Set<number>();
+        const counter = countQueries();
         for (const client of await adapter.clients.list(workspace.id)) {
           for (const period of periods) {
-            const statement = await port.statement!(workspace.id, client.id, period);
+            let statement!: InvoiceStatementData;
+            const counted = await counter.measure(async () => {
+              statement = await port.statement!(workspace.id, client.id, period);
+            });
+            counts.add(counted.count);
             const slow = await loadStatement({ ...port, statement: undefined }, workspace.id, client.id, period);
             expect(sorted(statement), `${client.name} ${JSON.stringify(period)}`).to.deep.equal(sorted(slow));
             const days = statement.invoices.map((invoice) => invoice.issueDate);
@@ -1079,6 +1087,8 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
               });
           }
         }
+        counter.stop();
+        expect([...counts], 'statements per statement of account').to.have.length(1);
         expect(listed, 'the fixture needs invoices').to.be.above(0);
         expect(await port.statement!(workspace.id, 'not-an-id', periods[0]!)).to.deep.include({
           broughtForward: [],
