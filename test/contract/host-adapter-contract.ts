@@ -1065,29 +1065,32 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         // The same number of statements for every client and period, however long its history.
         const counts = new Set<number>();
         const counter = countQueries();
-        for (const client of await adapter.clients.list(workspace.id)) {
-          for (const period of periods) {
-            let statement!: InvoiceStatementData;
-            const counted = await counter.measure(async () => {
-              statement = await port.statement!(workspace.id, client.id, period);
-            });
-            counts.add(counted.count);
-            const slow = await loadStatement({ ...port, statement: undefined }, workspace.id, client.id, period);
-            expect(sorted(statement), `${client.name} ${JSON.stringify(period)}`).to.deep.equal(sorted(slow));
-            const days = statement.invoices.map((invoice) => invoice.issueDate);
-            expect(days, 'oldest issued first').to.deep.equal([...days].sort());
-            const times = statement.payments.map((payment) => payment.paidAt.getTime());
-            expect(times, 'oldest paid first').to.deep.equal([...times].sort((a, b) => a - b));
-            listed += statement.invoices.length;
-            if (second)
-              expect(await port.statement!(second.id, client.id, period), `${client.name} from the other workspace`).to.deep.include({
-                broughtForward: [],
-                invoices: [],
-                payments: [],
+        try {
+          for (const client of await adapter.clients.list(workspace.id)) {
+            for (const period of periods) {
+              let statement!: InvoiceStatementData;
+              const counted = await counter.measure(async () => {
+                statement = await port.statement!(workspace.id, client.id, period);
               });
+              counts.add(counted.count);
+              const slow = await loadStatement({ ...port, statement: undefined }, workspace.id, client.id, period);
+              expect(sorted(statement), `${client.name} ${JSON.stringify(period)}`).to.deep.equal(sorted(slow));
+              const days = statement.invoices.map((invoice) => invoice.issueDate);
+              expect(days, 'oldest issued first').to.deep.equal([...days].sort());
+              const times = statement.payments.map((payment) => payment.paidAt.getTime());
+              expect(times, 'oldest paid first').to.deep.equal([...times].sort((a, b) => a - b));
+              listed += statement.invoices.length;
+              if (second)
+                expect(await port.statement!(second.id, client.id, period), `${client.name} from the other workspace`).to.deep.include({
+                  broughtForward: [],
+                  invoices: [],
+                  payments: [],
+                });
+            }
           }
+        } finally {
+          counter.stop();
         }
-        counter.stop();
         expect([...counts], 'statements per statement of account').to.have.length(1);
         expect(listed, 'the fixture needs invoices').to.be.above(0);
         expect(await port.statement!(workspace.id, 'not-an-id', periods[0]!)).to.deep.include({
