@@ -231,11 +231,25 @@ export async function listInvoicePayments(
   args: { entity: number; companyId: number; invoiceId: number },
 ): Promise<InvoicePaymentRow[]> {
   const invoice = scopedInvoices(db, args).where('f.rowid', args.invoiceId).select('f.rowid');
+  const rows = await db
+    .select<Array<InvoicePaymentRow & { invoice: number; kind: number; seq: number }>>('*')
+    .from(settlementsOf(db, invoice).as('settled'))
+    .orderByRaw('datep asc nulls first, kind, seq');
+  return rows.map(({ invoice: _invoice, kind: _kind, seq: _seq, ...row }) => row);
+}
+
+/**
+ * What settled the invoices a subquery names (its column rowid): their payments and the credit
+ * notes and deposits used on them, each with its invoice, its kind (0 a payment, 1 a discount used)
+ * and its row, by which Dolibarr's card orders those of one day.
+ */
+function settlementsOf(db: Db, invoices: Knex.QueryBuilder): Knex.QueryBuilder {
   const payments = db('llx_paiement_facture as pf')
     .join('llx_paiement as pa', 'pa.rowid', 'pf.fk_paiement')
     .leftJoin('llx_c_paiement as m', 'm.id', 'pa.fk_paiement')
-    .whereIn('pf.fk_facture', invoice)
+    .whereIn('pf.fk_facture', invoices)
     .select([
+      'pf.fk_facture as invoice',
       db.raw('pa.rowid::text as id'),
       db.raw('coalesce(pf.amount, 0)::text as amount'),
       'pa.datep',
@@ -249,8 +263,9 @@ export async function listInvoicePayments(
     ]);
   const credits = db('llx_societe_remise_except as rc')
     .leftJoin('llx_facture as src', 'src.rowid', 'rc.fk_facture_source')
-    .whereIn('rc.fk_facture', invoice)
+    .whereIn('rc.fk_facture', invoices)
     .select([
+      'rc.fk_facture as invoice',
       db.raw("'discount-' || rc.rowid as id"),
       db.raw('coalesce(rc.amount_ttc, 0)::text as amount'),
       'rc.datec as datep',
@@ -262,11 +277,7 @@ export async function listInvoicePayments(
       db.raw('1 as kind'),
       'rc.rowid as seq',
     ]);
-  const rows = await db
-    .select<Array<InvoicePaymentRow & { kind: number; seq: number }>>('*')
-    .from(payments.unionAll(credits, true).as('settled'))
-    .orderByRaw('datep asc nulls first, kind, seq');
-  return rows.map(({ kind: _kind, seq: _seq, ...row }) => row);
+  return payments.unionAll(credits, true);
 }
 
 /** What a statement of account weighs of an invoice: its day and total, nothing summed per row. */
@@ -302,42 +313,9 @@ export async function statementSettlements(
   scope: { entity: number; companyId: number },
 ): Promise<Array<InvoicePaymentRow & { invoice: number }>> {
   const invoices = scopedInvoices(db, scope).whereNot('f.fk_statut', INVOICE_ABANDONED).select('f.rowid');
-  const payments = db('llx_paiement_facture as pf')
-    .join('llx_paiement as pa', 'pa.rowid', 'pf.fk_paiement')
-    .leftJoin('llx_c_paiement as m', 'm.id', 'pa.fk_paiement')
-    .whereIn('pf.fk_facture', invoices)
-    .select([
-      'pf.fk_facture as invoice',
-      db.raw('pa.rowid::text as id'),
-      db.raw('coalesce(pf.amount, 0)::text as amount'),
-      'pa.datep',
-      'pa.num_paiement',
-      'pa.ref',
-      'pa.ext_payment_id',
-      'm.code as mode',
-      'm.libelle as mode_label',
-      db.raw('0 as kind'),
-      'pf.rowid as seq',
-    ]);
-  const credits = db('llx_societe_remise_except as rc')
-    .leftJoin('llx_facture as src', 'src.rowid', 'rc.fk_facture_source')
-    .whereIn('rc.fk_facture', invoices)
-    .select([
-      'rc.fk_facture as invoice',
-      db.raw("'discount-' || rc.rowid as id"),
-      db.raw('coalesce(rc.amount_ttc, 0)::text as amount'),
-      'rc.datec as datep',
-      'src.ref as num_paiement',
-      db.raw('null::text as ref'),
-      db.raw('null::text as ext_payment_id'),
-      db.raw("case when src.type = 3 then 'DEPOSIT' else 'CREDIT_NOTE' end as mode"),
-      db.raw('null::text as mode_label'),
-      db.raw('1 as kind'),
-      'rc.rowid as seq',
-    ]);
   const rows = await db
     .select<Array<InvoicePaymentRow & { invoice: number; kind: number; seq: number }>>('*')
-    .from(payments.unionAll(credits, true).as('settled'))
+    .from(settlementsOf(db, invoices).as('settled'))
     .orderByRaw('invoice, datep asc nulls first, kind, seq');
   return rows.map(({ kind: _kind, seq: _seq, ...row }) => row);
 }
