@@ -123,7 +123,8 @@ export const PAGES: PageEntry[] = [
   { name: 'invoice pay page', who: 'client', path: '/portal/demo/invoices/{payable}/pay' },
   { name: 'invoices by one bank transfer', who: 'client', path: '/portal/demo/invoices/pay/transfer?invoice={payable}' },
   { name: 'payment receipt PDF', who: 'client', path: '/portal/demo/invoices/{paidInvoice}/receipts/{payment}.pdf' },
-  { name: 'statement of account PDF', who: 'client', path: '/portal/demo/invoices/statement.pdf' },
+  // The default period, since the balance was last zero, as the invoice list offers it first.
+  { name: 'statement of account PDF', who: 'client', path: '/portal/demo/invoices/statement.pdf?period=since-zero' },
   { name: 'payment methods and autopay', who: 'client', path: '/portal/demo/payment-methods' },
   { name: 'public link page', who: 'anonymous', path: '/portal/demo/p/{publicLink}', spreadAddresses: true },
   { name: 'staff record page', who: 'staff', path: '/settings/client-portal/records/proposal/{clientId}/{proposal}' },

@@ -42,9 +42,18 @@ export type {
 } from './features/tickets/port.ts';
 export { SUMMARY_COUNT_LIMIT } from './core/ports/host.ts';
 export { overdueFrom } from './features/dashboard/port.ts';
+// A statement of account's period for a binding's invoices port: since the balance was last zero, the balance brought forward.
+export {
+  broughtForward,
+  type DailyMove,
+  inPeriod,
+  movesOf,
+  sinceLastZero,
+  statementInTwoReads,
+} from './features/invoices/statement-period.ts';
 // The free times of an agency's weekly hours, for a binding's appointments port.
 export { offeredSlots, type SlotRules, type WeeklyHours } from './features/appointments/slots.ts';
-export { wallTimeToInstant } from './core/time/zoned-days.ts';
+export { dayInZone, wallTimeToInstant } from './core/time/zoned-days.ts';
 export type * from './core/ports/services.ts';
 export { PORTAL_FLAG } from './core/flags/flag-names.ts';
 // A small RGB PNG encoder, for images a binding draws itself (the reference CRM's demo design).

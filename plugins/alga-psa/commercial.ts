@@ -13,9 +13,10 @@ import type {
   OffersPort,
   OfferStatus,
   OfferSummary,
+  StatementPayment,
   UpcomingInvoice,
 } from '../../src/index.ts';
-import { clampLimit, pageOf } from '../../src/index.ts';
+import { clampLimit, dayInZone, inPeriod, movesOf, pageOf, statementInTwoReads } from '../../src/index.ts';
 import { balanceCentsOf, invoiceStatesOf, isDay, isPaymentAmount, listFilterArgs, offerCodesOf } from '../shared/commercial.ts';
 import { keyCursor } from './cursors.ts';
 import { parseUuid } from './ids.ts';
@@ -26,6 +27,9 @@ import {
   listInvoiceLines,
   listInvoicePayments,
   listInvoices,
+  statementInvoices,
+  statementPayments,
+  statementPeriodInvoices,
   type InvoiceRow,
   type InvoiceTaxStatusRow,
 } from './queries/invoices.ts';
@@ -164,6 +168,13 @@ function invoiceStatus(row: InvoiceRow): InvoiceStatus {
   if (row.status === 'paid') return 'paid';
   if (row.status === 'cancelled' || row.status === 'void') return 'void';
   return 'open';
+}
+
+/** Prepaid credit Alga applied to an invoice settles it too: its own line, on the invoice's day. */
+function creditApplied(invoiceId: string, credit: number, invoiceDate: string) {
+  return credit > 0
+    ? [{ id: `credit-${invoiceId}`, amountCents: credit, method: 'credit', reference: null, paidAt: new Date(`${invoiceDate}T00:00:00Z`) }]
+    : [];
 }
 
 function presentInvoice(row: InvoiceRow): InvoiceSummary {
@@ -404,22 +415,64 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf, now: () => Date = () 
         notes: '',
         payments: [
           ...payments.map((payment) => ({ ...presentAlgaPayment(payment), paidAt: payment.payment_date ?? new Date(0) })),
-          // Prepaid credit Alga applied to the invoice settles it too; shown as its own line.
-          ...(credit > 0
-            ? [
-                {
-                  id: `credit-${row.invoice_id}`,
-                  amountCents: credit,
-                  method: 'credit',
-                  reference: null,
-                  paidAt: new Date(`${row.invoice_date}T00:00:00Z`),
-                },
-              ]
-            : []),
+          ...creditApplied(row.invoice_id, credit, row.invoice_date),
         ],
         vatExemption: vatExemption(taxStatus),
         ...(letterhead ? presentLetterhead(letterhead) : {}),
       };
+    },
+    /**
+     * A statement of account in three statements whatever the history, each scoped by tenant and
+     * client: the invoices that weigh on the balance (cheap columns) and their payments together,
+     * then the period's invoices. Credit applied counts as a payment on the invoice's day, as on
+     * the invoice's page; a prepayment invoice is not listed, as in list().
+     */
+    async statement(workspaceId, clientId, period) {
+      const tenant = tenantOf(workspaceId);
+      const client = parseUuid(clientId);
+      if (tenant === null || client === null)
+        return statementInTwoReads(
+          period,
+          async () => [],
+          async () => ({ invoices: [], payments: [] }),
+        );
+      const args = { tenant, clientId: client };
+      const [invoices, paid] = await Promise.all([statementInvoices(db, args), statementPayments(db, args)]);
+      const byInvoice = new Map(invoices.map((invoice) => [invoice.invoice_id, { invoice, payments: [] as typeof paid }]));
+      for (const payment of paid) byInvoice.get(payment.invoice_id)?.payments.push(payment);
+      const payments: Array<StatementPayment & { day: string }> = [];
+      for (const { invoice, payments: rows } of byInvoice.values()) {
+        const settled = [
+          ...rows.map((payment) => ({ ...presentAlgaPayment(payment), paidAt: payment.payment_date ?? new Date(0) })),
+          ...creditApplied(invoice.invoice_id, invoice.credit_applied ?? 0, invoice.invoice_date),
+        ];
+        for (const [index, payment] of settled.entries())
+          payments.push({
+            ...payment,
+            invoiceId: invoice.invoice_id,
+            invoiceNumber: invoice.invoice_number,
+            currency: currencyOrDefault(invoice.currency_code),
+            position: index + 1,
+            day: dayInZone(payment.paidAt, period.timeZone),
+          });
+      }
+      payments.sort((a, b) => a.paidAt.getTime() - b.paidAt.getTime());
+      const moves = movesOf(
+        invoices.map((invoice) => ({
+          currency: currencyOrDefault(invoice.currency_code),
+          day: invoice.invoice_date,
+          cents: cents(invoice.total_amount),
+        })),
+        payments.map((payment) => ({ currency: payment.currency, day: payment.day, cents: payment.amountCents })),
+      );
+      return statementInTwoReads(
+        period,
+        async (before) => moves.filter((move) => before === null || move.day < before),
+        async (from, before) => ({
+          invoices: (await statementPeriodInvoices(db, { ...args, from, before })).map(presentInvoice),
+          payments: payments.filter((payment) => inPeriod(payment.day, from, before)).map(({ day: _day, ...payment }) => payment),
+        }),
+      );
     },
     async recordPayment(workspaceId, clientId, invoiceId, payment, write) {
       const tenant = tenantOf(workspaceId);

@@ -13,12 +13,13 @@ import type {
   InvoiceSummary,
   LineItem,
   OfferDetail,
+  StatementPayment,
   OffersPort,
   OfferStatus,
   OfferSummary,
   UpcomingInvoice,
 } from '../../src/index.ts';
-import { clampLimit, decodeCursor, pageOf } from '../../src/index.ts';
+import { clampLimit, dayInZone, decodeCursor, inPeriod, movesOf, pageOf, statementInTwoReads } from '../../src/index.ts';
 import { balanceCentsOf, invoiceStatesOf, isDay, isPaymentAmount, listFilterArgs, offerCodesOf } from '../shared/commercial.ts';
 import { parseId, toHostId } from './ids.ts';
 import { currencyOrDefault, toCents } from './money.ts';
@@ -34,7 +35,11 @@ import {
   listInvoiceLines,
   listInvoicePayments,
   listInvoices,
+  statementInvoices,
+  statementPeriodInvoices,
+  statementSettlements,
   type InvoiceDetailRow,
+  type InvoicePaymentRow,
   type InvoiceRow,
 } from './queries/invoices.ts';
 import { listUnpaidInvoices } from './queries/unpaid-invoices.ts';
@@ -148,6 +153,21 @@ function transferAccountId(row: InvoiceDetailRow, defaultAccountId: number): num
 }
 
 const filled = (value: string | null | undefined) => value?.trim() || null;
+
+/** A payment, or a credit note or deposit used, as the invoice's payments list it. */
+function presentSettlement(payment: InvoicePaymentRow): InvoicePayment {
+  return {
+    id: payment.id,
+    amountCents: toCents(payment.amount),
+    method: methodOf(payment.mode) || payment.mode?.toLowerCase() || 'other',
+    // A mode the portal has no word for (a bill of exchange, a factor) keeps Dolibarr's name for it.
+    methodLabel: methodOf(payment.mode) ? null : filled(payment.mode_label),
+    reference: filled(payment.num_paiement),
+    number: filled(payment.ref),
+    providerReference: filled(payment.ext_payment_id),
+    paidAt: payment.datep ?? new Date(0),
+  };
+}
 
 /**
  * The account as the pay page and the PDF show it (pdf_bank prints bank, owner, IBAN, BIC). With
@@ -396,23 +416,65 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
         subtotalCents: toCents(row.total_ht),
         taxCents: toCents(row.total_ttc) - toCents(row.total_ht),
         notes: row.note_public ?? '',
-        payments: paid.map((payment) => ({
-          id: payment.id,
-          amountCents: toCents(payment.amount),
-          method: methodOf(payment.mode) || payment.mode?.toLowerCase() || 'other',
-          // A mode the portal has no word for (a bill of exchange, a factor) keeps Dolibarr's name for it.
-          methodLabel: methodOf(payment.mode) ? null : filled(payment.mode_label),
-          reference: filled(payment.num_paiement),
-          number: filled(payment.ref),
-          providerReference: filled(payment.ext_payment_id),
-          paidAt: payment.datep ?? new Date(0),
-        })),
+        payments: paid.map(presentSettlement),
         paymentTerms: filled(row.payment_terms),
         paymentTermsByLocale: paymentTermWordings(row.payment_term_code),
         bank: account ? presentBankAccount(account, { currency, companyName: settings.companyName }) : null,
         vatExemption: vatExemption(settings),
         ...(letterhead ? presentLetterhead(letterhead) : {}),
       };
+    },
+    /**
+     * A statement of account in four statements whatever the history: the company's invoices that
+     * are not abandoned (day and total only) and everything that settled them, with the currency,
+     * together; then the period's invoices. A payment's day is taken from datep as find() gives it,
+     * in JavaScript, so the two agree to the day; credit notes and deposits used count as payments,
+     * as on the invoice's card, and credit notes themselves are not listed, as in list().
+     */
+    async statement(workspaceId, clientId, period) {
+      const entity = entityOf(workspaceId);
+      const companyId = parseId(clientId);
+      if (entity === null || companyId === null)
+        return statementInTwoReads(
+          period,
+          async () => [],
+          async () => ({ invoices: [], payments: [] }),
+        );
+      const scope = { entity, companyId };
+      const [invoices, settled, currency] = await Promise.all([
+        statementInvoices(db, scope),
+        statementSettlements(db, scope),
+        currencyOf(entity),
+      ]);
+      const refs = new Map(invoices.map((invoice) => [invoice.rowid, invoice.ref]));
+      const positions = new Map<number, number>();
+      const payments = settled
+        .map((row): StatementPayment & { day: string } => {
+          const position = (positions.get(row.invoice) ?? 0) + 1;
+          positions.set(row.invoice, position);
+          const payment = presentSettlement(row);
+          return {
+            ...payment,
+            invoiceId: toHostId(row.invoice),
+            invoiceNumber: refs.get(row.invoice) ?? '',
+            currency,
+            position,
+            day: dayInZone(payment.paidAt, period.timeZone),
+          };
+        })
+        .sort((a, b) => a.paidAt.getTime() - b.paidAt.getTime());
+      const moves = movesOf(
+        invoices.map((invoice) => ({ currency, day: invoice.datef ?? '', cents: toCents(invoice.total_ttc) })),
+        payments.map((payment) => ({ currency, day: payment.day, cents: payment.amountCents })),
+      );
+      return statementInTwoReads(
+        period,
+        async (before) => moves.filter((move) => before === null || move.day < before),
+        async (from, before) => ({
+          invoices: (await statementPeriodInvoices(db, { ...scope, from, before })).map((row) => presentInvoice(row, currency)),
+          payments: payments.filter((payment) => inPeriod(payment.day, from, before)).map(({ day: _day, ...payment }) => payment),
+        }),
+      );
     },
     // The bank account Dolibarr prints on the invoice (its own, else the default for invoices).
     bankAccounts: true,

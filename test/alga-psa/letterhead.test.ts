@@ -105,8 +105,12 @@ describe('alga-psa host: the letterhead of the PDFs', function () {
       `${base}/invoices/${seed.invoices.unpaid}.pdf`,
       `${base}/quotations/${seed.quotes.accept}.pdf`,
       `${base}/invoices/statement.pdf`,
+      // A calendar year's statement, headed by its period, as the invoice list offers it.
+      `${base}/invoices/statement.pdf?period=year:${new Date().getFullYear()}`,
     ]) {
       const pdf = await text(href);
+      if (href.includes('period='))
+        expect(pdf, href).to.include(`Period Jan 1, ${new Date().getFullYear()} – Dec 31, ${new Date().getFullYear()}`);
       const missing = Object.entries(LETTERHEAD)
         .filter(([, phrase]) => (typeof phrase === 'string' ? !pdf.includes(phrase) : !phrase.test(pdf)))
         .map(([field]) => field);

@@ -1,10 +1,10 @@
 // In a real Chromium, signed in as Maria García: every proposals, quotations and invoices page
 // (lists, a record of each, the dashboard with its widgets) has no axe violations and no horizontal
 // overflow at 390 px; the status filter works without JavaScript; a comment posted through htmx
-// lands in the thread.
+// lands in the thread; the statement of account's period is chosen by keyboard.
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expectAccessible, openPage, portalInChromium, signInWithPassword } from '../support/browser-pages.ts';
+import { expectAccessible, openPage, portalInChromium, signInWithPassword, tabTo } from '../support/browser-pages.ts';
 import type { PortalHarness } from '../support/portal-harness.ts';
 
 describe('proposals, quotations and invoices in Chromium', function () {
@@ -57,6 +57,27 @@ describe('proposals, quotations and invoices in Chromium', function () {
       const badges = await page.locator('.record .chip .chip__text').allTextContents();
       expect(badges.length).to.be.above(0);
       expect(badges.every((badge) => badge.trim() === 'Paid')).to.equal(true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('downloads the statement of account for the period chosen by keyboard on the invoice list', async function () {
+    const { context, page } = await signedInPage({ width: 390 });
+    try {
+      await page.goto(`${h.crm.url}/portal/demo/invoices`);
+      await tabTo(page, '#statement-period');
+      expect(await page.inputValue('#statement-period'), 'since the balance was last zero, by default').to.equal('since-zero');
+      // Last year: the third choice, two down from the default.
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      const lastYear = `year:${new Date().getFullYear() - 1}`;
+      expect(await page.inputValue('#statement-period')).to.equal(lastYear);
+      await tabTo(page, '#statement-form button');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+      expect(download.url()).to.match(new RegExp(`/portal/demo/invoices/statement\\.pdf\\?period=${lastYear.replace(':', '(:|%3A)')}$`));
+      expect(download.suggestedFilename()).to.match(/^Statement-Northwind-Traders-\d{4}-\d{2}-\d{2}\.pdf$/);
+      await expectAccessible(page, 'the invoice list after the download');
     } finally {
       await context.close();
     }

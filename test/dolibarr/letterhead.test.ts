@@ -80,8 +80,12 @@ describe('dolibarr host: the letterhead of the PDFs', function () {
       `${base}/invoices/${seed.invoices.unpaid}.pdf`,
       `${base}/proposals/${seed.proposals.accept}.pdf`,
       `${base}/invoices/statement.pdf`,
+      // A calendar year's statement, headed by its period, as the invoice list offers it.
+      `${base}/invoices/statement.pdf?period=year:${new Date().getFullYear()}`,
     ]) {
       const pdf = await text(href);
+      if (href.includes('period='))
+        expect(pdf, href).to.include(`Period Jan 1, ${new Date().getFullYear()} – Dec 31, ${new Date().getFullYear()}`);
       expect(missing(pdf, LETTERHEAD), `${href}: ${pdf}`).to.deep.equal([]);
       expect(pdf, 'entity 0’s street gives way to the entity’s own').to.not.include('1 rue Ancienne');
     }

@@ -275,3 +275,68 @@ export async function invoiceCounts(
   );
   return result.rows as Array<{ currency_code: string; unpaid: number; overdue: number; outstanding: string }>;
 }
+
+/** The statuses whose invoices weigh on a client's balance: listed and not void or cancelled. */
+const OWED_STATUSES = [...STATE_STATUSES.open, ...STATE_STATUSES.paid];
+
+/** What a statement of account weighs of an invoice: its day, currency, total and credit applied. */
+export interface StatementInvoiceRow {
+  invoice_id: string;
+  invoice_number: string;
+  currency_code: string;
+  total_amount: string;
+  credit_applied: number | null;
+  invoice_date: string;
+}
+
+/**
+ * A statement of account's reads (src/features/invoices/statement-period.ts), in a fixed number of
+ * statements whatever the history, every one scoped by tenant and client: the client's invoices
+ * that weigh on its balance, by their cheap columns only, and their payments, oldest first; the
+ * balance by day and the period's bounds are worked out from these, then the period's invoices
+ * are read. A payment's day is taken from payment_date as find() gives it.
+ */
+export function statementInvoices(db: Db, args: { tenant: string; clientId: string }): Promise<StatementInvoiceRow[]> {
+  return scopedInvoices(db, args)
+    .whereIn('i.status', OWED_STATUSES)
+    .orderBy('i.invoice_date')
+    .orderBy('i.invoice_id')
+    .select<StatementInvoiceRow[]>([
+      'i.invoice_id',
+      'i.invoice_number',
+      'i.currency_code',
+      db.raw('i.total_amount::text as total_amount'),
+      'i.credit_applied',
+      db.raw(`to_char(i.invoice_date at time zone 'UTC', 'YYYY-MM-DD') as invoice_date`),
+    ]);
+}
+
+export function statementPayments(
+  db: Db,
+  args: { tenant: string; clientId: string },
+): Promise<Array<InvoicePaymentRow & { invoice_id: string }>> {
+  return db('invoice_payments as p')
+    .where('p.tenant', args.tenant)
+    .whereIn('p.invoice_id', scopedInvoices(db, args).whereIn('i.status', OWED_STATUSES).select('i.invoice_id'))
+    .orderByRaw('p.invoice_id, p.payment_date asc nulls first, p.created_at, p.payment_id')
+    .select<Array<InvoicePaymentRow & { invoice_id: string }>>([
+      'p.invoice_id',
+      'p.payment_id',
+      db.raw('p.amount::text as amount'),
+      'p.payment_method',
+      'p.reference_number',
+      'p.payment_date',
+      db.raw("p.metadata->>'payment_provider' as provider"),
+    ]);
+}
+
+/** The client's listed invoices (void ones too) issued in [from, before) as UTC days, oldest first. */
+export function statementPeriodInvoices(
+  db: Db,
+  args: { tenant: string; clientId: string; from: string | null; before: string | null },
+): Promise<InvoiceRow[]> {
+  const query = scopedInvoices(db, args);
+  if (args.from !== null) query.andWhereRaw("(i.invoice_date at time zone 'UTC')::date >= ?::date", [args.from]);
+  if (args.before !== null) query.andWhereRaw("(i.invoice_date at time zone 'UTC')::date < ?::date", [args.before]);
+  return query.orderBy('i.invoice_date').orderBy('i.invoice_id').select<InvoiceRow[]>(columns(db));
+}

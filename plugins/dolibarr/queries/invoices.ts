@@ -231,11 +231,25 @@ export async function listInvoicePayments(
   args: { entity: number; companyId: number; invoiceId: number },
 ): Promise<InvoicePaymentRow[]> {
   const invoice = scopedInvoices(db, args).where('f.rowid', args.invoiceId).select('f.rowid');
+  const rows = await db
+    .select<Array<InvoicePaymentRow & { invoice: number; kind: number; seq: number }>>('*')
+    .from(settlementsOf(db, invoice).as('settled'))
+    .orderByRaw('datep asc nulls first, kind, seq');
+  return rows.map(({ invoice: _invoice, kind: _kind, seq: _seq, ...row }) => row);
+}
+
+/**
+ * What settled the invoices a subquery names (its column rowid): their payments and the credit
+ * notes and deposits used on them, each with its invoice, its kind (0 a payment, 1 a discount used)
+ * and its row, by which Dolibarr's card orders those of one day.
+ */
+function settlementsOf(db: Db, invoices: Knex.QueryBuilder): Knex.QueryBuilder {
   const payments = db('llx_paiement_facture as pf')
     .join('llx_paiement as pa', 'pa.rowid', 'pf.fk_paiement')
     .leftJoin('llx_c_paiement as m', 'm.id', 'pa.fk_paiement')
-    .whereIn('pf.fk_facture', invoice)
+    .whereIn('pf.fk_facture', invoices)
     .select([
+      'pf.fk_facture as invoice',
       db.raw('pa.rowid::text as id'),
       db.raw('coalesce(pf.amount, 0)::text as amount'),
       'pa.datep',
@@ -249,8 +263,9 @@ export async function listInvoicePayments(
     ]);
   const credits = db('llx_societe_remise_except as rc')
     .leftJoin('llx_facture as src', 'src.rowid', 'rc.fk_facture_source')
-    .whereIn('rc.fk_facture', invoice)
+    .whereIn('rc.fk_facture', invoices)
     .select([
+      'rc.fk_facture as invoice',
       db.raw("'discount-' || rc.rowid as id"),
       db.raw('coalesce(rc.amount_ttc, 0)::text as amount'),
       'rc.datec as datep',
@@ -262,9 +277,56 @@ export async function listInvoicePayments(
       db.raw('1 as kind'),
       'rc.rowid as seq',
     ]);
+  return payments.unionAll(credits, true);
+}
+
+/** What a statement of account weighs of an invoice: its day and total, nothing summed per row. */
+export interface StatementInvoiceRow {
+  rowid: number;
+  ref: string;
+  datef: string | null;
+  total_ttc: string;
+}
+
+/**
+ * A statement of account's reads (src/features/invoices/statement-period.ts), in a fixed number of
+ * statements whatever the history: every invoice of the company that is listed and not void
+ * (abandoned), by its cheap columns only, and what settled each (payments, credit notes and
+ * deposits used, as listInvoicePayments reads them for one), oldest first. The balance by day and
+ * the period's bounds are worked out from these; a payment's datep is a wall time without a zone,
+ * whose day the portal takes as find() gives it.
+ */
+export function statementInvoices(db: Db, scope: { entity: number; companyId: number }): Promise<StatementInvoiceRow[]> {
+  return scopedInvoices(db, scope)
+    .whereNot('f.fk_statut', INVOICE_ABANDONED)
+    .orderByRaw(`${INVOICE_DATE_KEY}, f.rowid`)
+    .select<StatementInvoiceRow[]>([
+      'f.rowid',
+      'f.ref',
+      db.raw("to_char(f.datef, 'YYYY-MM-DD') as datef"),
+      db.raw('coalesce(f.total_ttc, 0)::text as total_ttc'),
+    ]);
+}
+
+export async function statementSettlements(
+  db: Db,
+  scope: { entity: number; companyId: number },
+): Promise<Array<InvoicePaymentRow & { invoice: number }>> {
+  const invoices = scopedInvoices(db, scope).whereNot('f.fk_statut', INVOICE_ABANDONED).select('f.rowid');
   const rows = await db
-    .select<Array<InvoicePaymentRow & { kind: number; seq: number }>>('*')
-    .from(payments.unionAll(credits, true).as('settled'))
-    .orderByRaw('datep asc nulls first, kind, seq');
+    .select<Array<InvoicePaymentRow & { invoice: number; kind: number; seq: number }>>('*')
+    .from(settlementsOf(db, invoices).as('settled'))
+    .orderByRaw('invoice, datep asc nulls first, kind, seq');
   return rows.map(({ kind: _kind, seq: _seq, ...row }) => row);
+}
+
+/** The company's listed invoices (abandoned ones too) issued in [from, before), oldest first; undated ones only without a first day. */
+export function statementPeriodInvoices(
+  db: Db,
+  args: { entity: number; companyId: number; from: string | null; before: string | null },
+): Promise<InvoiceRow[]> {
+  const query = scopedInvoices(db, args);
+  if (args.from !== null) query.andWhere('f.datef', '>=', args.from);
+  if (args.before !== null) query.andWhereRaw(`${INVOICE_DATE_KEY} < ?::date`, [args.before]);
+  return query.orderByRaw(`${INVOICE_DATE_KEY}, f.rowid`).select<InvoiceRow[]>(invoiceColumns(db));
 }

@@ -20,12 +20,14 @@ import {
   type OfferSummary,
   type Page,
   type PageRequest,
+  type StatementPeriod,
   type UpcomingInvoice,
   clampLimit,
   containsPattern,
   decodeCursor,
   overdueFrom,
   pageOf,
+  statementInTwoReads,
 } from '../../../src/index.ts';
 import { parseId, toHostId } from '../ids.ts';
 import type { InvoiceStatus as CrmInvoiceStatus } from '../queries/invoices.ts';
@@ -36,8 +38,12 @@ import {
   clientInvoiceItemsQuery,
   clientInvoicePaymentsQuery,
   clientInvoiceQuery,
+  clientDailyMoves,
   clientStatementInvoicesQuery,
   clientStatementPaymentsQuery,
+  NO_END,
+  NO_START,
+  type StatementPaymentRow,
   listClientInvoices,
   type InvoiceKey,
   type PortalInvoiceLegalRow,
@@ -257,7 +263,7 @@ const invoiceWithLinesAndPayments = togetherTemplate(
 
 const statementReads = togetherTemplate(
   (kind: 'statement') => kind,
-  (db, _kind, args: { workspaceId: number; clientId: number }): TogetherRead[] => [
+  (db, _kind, args: { workspaceId: number; clientId: number; timeZone: string; from: string; before: string }): TogetherRead[] => [
     { name: 'invoices', shape: 'rows', query: clientStatementInvoicesQuery(db, args) },
     { name: 'payments', shape: 'rows', timestamps: ['paid_at'], query: clientStatementPaymentsQuery(db, args) },
   ],
@@ -382,16 +388,43 @@ export function invoiceReads(db: Knex) {
       };
     },
 
-    /** The client's invoices and their payments in one statement, for a statement of account. */
-    async statement(workspaceId: string, clientId: string): Promise<InvoiceStatementData> {
+    /**
+     * A statement of account in two statements whatever the history: the client's moves by day
+     * (aggregated by the database), then the period's invoices and payments together.
+     */
+    async statement(workspaceId: string, clientId: string, period: StatementPeriod): Promise<InvoiceStatementData> {
       const ws = parseId(workspaceId);
       const client = parseId(clientId);
-      if (ws === null || client === null) return { invoices: [], payments: [] };
-      const read = await statementReads(db, 'statement', { workspaceId: ws, clientId: client });
-      return {
-        invoices: (read.invoices as PortalInvoiceRow[]).map(presentInvoice),
-        payments: (read.payments as PortalPaymentRow[]).map((row) => ({ ...presentPayment(row), invoiceId: toHostId(row.invoice_id) })),
-      };
+      if (ws === null || client === null)
+        return statementInTwoReads(
+          period,
+          async () => [],
+          async () => ({ invoices: [], payments: [] }),
+        );
+      const scope = { workspaceId: ws, clientId: client, timeZone: period.timeZone };
+      return statementInTwoReads(
+        period,
+        async (before) =>
+          (await clientDailyMoves(db, { ...scope, before: before ?? NO_END })).map((row) => ({
+            currency: row.currency,
+            day: row.day,
+            charged: Number(row.charged),
+            paid: Number(row.paid),
+          })),
+        async (from, before) => {
+          const read = await statementReads(db, 'statement', { ...scope, from: from ?? NO_START, before: before ?? NO_END });
+          return {
+            invoices: (read.invoices as PortalInvoiceRow[]).map(presentInvoice),
+            payments: (read.payments as StatementPaymentRow[]).map((row) => ({
+              ...presentPayment(row),
+              invoiceId: toHostId(row.invoice_id),
+              invoiceNumber: row.invoice_number,
+              currency: row.currency,
+              position: Number(row.position),
+            })),
+          };
+        },
+      );
     },
 
     /** The next invoices of the client's recurring ones, soonest first, in one statement. */

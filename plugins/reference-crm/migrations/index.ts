@@ -34,6 +34,7 @@ import * as approvalDecisionUserAgent from './20270509000001_approval_decision_u
 import * as appointmentOffers from './20270509000001_appointment_offers.ts';
 import * as catalogueTranslations from './20270601000001_catalogue_translations.ts';
 import * as recurringInvoices from './20270610000001_recurring_invoices.ts';
+import * as statementIndexes from './20270711000001_statement_indexes.ts';
 import { CRM_DISTRIBUTION } from './distribution.ts';
 
 const config = (): Knex.MigratorConfig => ({
@@ -71,6 +72,7 @@ const config = (): Knex.MigratorConfig => ({
     '20270509000001_appointment_offers': appointmentOffers,
     '20270601000001_catalogue_translations': catalogueTranslations,
     '20270610000001_recurring_invoices': recurringInvoices,
+    '20270711000001_statement_indexes': statementIndexes,
   }),
   tableName: 'crm_knex_migrations',
 });

@@ -7,6 +7,7 @@ import {
   canClient,
   clientActor,
   customOriginOf,
+  dayInZone,
   type ClientsPort,
   documentPreview,
   type FieldErrors,
@@ -47,6 +48,7 @@ import { payingClientOf, type PaymentService } from './payments/service.ts';
 import { invoicePdfModel, presentInvoiceDetail, presentInvoiceRow, presentNextInvoice, type InvoiceDetailView } from './presenters.ts';
 import { findReceiptPayment, receiptNumber, receiptPdfModel } from './receipts.ts';
 import { loadStatement, statementPdfModel } from './statement.ts';
+import { type StatementInput, statementChoices, statementPeriodOf } from './statement-period.ts';
 
 export interface InvoiceHandlerDeps {
   db: Knex;
@@ -203,7 +205,13 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
         })),
         search: presentSearch(query.q, page, listHref(`${base}/invoices`, { ...filter, q: undefined })),
         nextHref: page.next ? listHref(`${base}/invoices`, { ...filter, after: page.next }) : null,
-        statementHref: `${base}/invoices/statement.pdf`,
+        statement: {
+          action: `${base}/invoices/statement.pdf`,
+          choices: statementChoices(dayInZone(now(), settings.defaultTimeZone ?? 'UTC')).map((choice) => ({
+            value: choice.value,
+            label: choice.kind === 'year' ? i18n.t('statement:choice.year', { year: choice.year }) : i18n.t('statement:choice.sinceZero'),
+          })),
+        },
         nextInvoice: presentNextInvoice(i18n, upcoming[0]),
         methodsHref: autopayOffered ? `${base}/payment-methods` : null,
         firstHref: query.after ? listHref(`${base}/invoices`, filter) : null,
@@ -337,10 +345,13 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
 
     /** The statement of account: the client's invoices and payments, and the balance due. */
     statement: async (req: Request, res: Response) => {
-      const { i18n, workspace } = portalContext(res);
+      const { i18n, workspace, settings } = portalContext(res);
       const { user, contact } = signedInClient(res);
+      const { period: choice } = res.locals.query as StatementInput;
+      // Calendar years in the workspace's time zone: the agency's books, whoever reads them.
+      const period = statementPeriodOf(choice, settings.defaultTimeZone ?? 'UTC');
       const [data, brand, parties] = await Promise.all([
-        loadStatement(invoices, workspace.id, user.client_id),
+        loadStatement(invoices, workspace.id, user.client_id, period),
         pdfBrand(deps.storage, res),
         deps.clients.letterhead ? deps.clients.letterhead(workspace.id, user.client_id) : null,
       ]);
@@ -350,6 +361,7 @@ export function createInvoiceHandlers(deps: InvoiceHandlerDeps) {
         statementPdfModel(i18n, data, brand, contact.clientName, today, parties),
       );
       await insertClientActivity(db, clientActor(req, res), 'invoice.statement_downloaded', {
+        period: choice,
         invoices: data.invoices.length,
         payments: data.payments.length,
       });

@@ -167,11 +167,16 @@ export interface InvoicesPort {
     write?: HostWrite,
   ): Promise<Array<InvoicePayment | null>>;
   /**
-   * Optional: every invoice of the client that list() returns (all statuses), oldest issued first,
-   * and every payment of those invoices, oldest first, in a fixed number of reads, for a statement
-   * of account. Without it the portal pages through list() and reads each invoice with find().
+   * Optional: a statement of account for a period, in a fixed number of reads whatever the
+   * client's history: the balance brought forward per currency (an aggregate of what came before
+   * the period), the invoices list() returns issued in the period (all statuses), oldest first,
+   * and the payments of the client's invoices paid in it, oldest first, each with its invoice's
+   * number, currency and its place among that invoice's payments. For 'since-zero' the host finds
+   * the period's first day as sinceLastZero (statement-period.ts) defines it, from the client's
+   * daily moves (cheap columns, aggregated by the database). Without it the portal pages through
+   * list() and reads each invoice with find().
    */
-  statement?(workspaceId: HostId, clientId: HostId): Promise<InvoiceStatementData>;
+  statement?(workspaceId: HostId, clientId: HostId, period: StatementPeriod): Promise<InvoiceStatementData>;
   /**
    * Optional: the next invoices of the client's recurring invoices, where the host keeps them
    * (the reference CRM's recurring_invoices, Dolibarr's llx_facture_rec, Alga PSA's billing
@@ -214,10 +219,41 @@ export interface UpcomingInvoice {
   frequency: InvoiceFrequency | null;
 }
 
-/** What a statement of account lists: the client's invoices and their payments. */
+/**
+ * The period a statement of account covers, days in the workspace's time zone: from a day (or
+ * since the balance was last zero) up to the day before `before` (or today). A payment counts on
+ * the day its instant falls on in timeZone.
+ */
+export interface StatementPeriod {
+  /** 'YYYY-MM-DD', the first day; 'since-zero': the host finds it (sinceLastZero). */
+  from: string | 'since-zero';
+  /** 'YYYY-MM-DD', the day after the last; null: no end. */
+  before: string | null;
+  timeZone: string;
+}
+
+/** A payment on a statement: its invoice named, as that invoice may have been issued before the period. */
+export interface StatementPayment extends InvoicePayment {
+  invoiceId: HostId;
+  invoiceNumber: string;
+  currency: string;
+  /** Its place among its invoice's payments, oldest first from 1: names its receipt where the host gives no reference. */
+  position: number;
+}
+
+/** What a statement of account lists: the period, what was owed at its start, its invoices and payments. */
 export interface InvoiceStatementData {
+  /** 'YYYY-MM-DD', the first day as found; null: from the client's first invoice. */
+  from: string | null;
+  before: string | null;
+  /**
+   * Per currency, what was owed at the period's start: the invoices issued before it, not void,
+   * less the payments of those not void made before it. Currencies with nothing before are absent.
+   */
+  broughtForward: Array<{ currency: string; cents: number }>;
   invoices: InvoiceSummary[];
-  payments: Array<InvoicePayment & { invoiceId: HostId }>;
+  /** The payments of the client's invoices that are not void, paid in the period. */
+  payments: StatementPayment[];
 }
 
 /**

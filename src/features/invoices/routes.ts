@@ -4,6 +4,7 @@ import { Router } from 'express';
 import { allow, validateBody, validateQuery } from '../../core/index.ts';
 import { AddCommentCommand } from '../messages/index.ts';
 import { InvoiceListQuery, PaySeveralCommand } from './commands.ts';
+import { StatementQuery } from './statement-period.ts';
 import type { InvoiceHandlers } from './handlers.ts';
 
 export function invoiceRoutes(h: InvoiceHandlers): Router {
@@ -14,7 +15,7 @@ export function invoiceRoutes(h: InvoiceHandlers): Router {
   // The same choice paid by one bank transfer: on to its page, as reporting one transfer, for whoever sees invoices.
   router.post('/invoices/pay/transfer', allow.company('invoices'), validateBody(PaySeveralCommand, h.invalidPaySeveral), h.chooseTransfer);
   // Before /invoices/:id.pdf, which would otherwise take "statement" for an invoice id.
-  router.get('/invoices/statement.pdf', allow.section('invoices'), h.statement);
+  router.get('/invoices/statement.pdf', allow.section('invoices'), validateQuery(StatementQuery), h.statement);
   router.get('/invoices/:id.pdf', allow.section('invoices'), h.pdf);
   router.get('/invoices/:id/receipts/:paymentId.pdf', allow.section('invoices'), h.receipt);
   router.get('/invoices/:id/preview', allow.section('invoices'), h.preview);

@@ -162,18 +162,99 @@ export function clientInvoicePaymentsQuery(db: Db, args: InvoiceArgs) {
     .select<PortalPaymentRow[]>(PAYMENT_COLUMNS);
 }
 
-/** Every visible invoice of the client, oldest issued first, for a statement of account, as a query. */
-export function clientStatementInvoicesQuery(db: Db, args: { workspaceId: number; clientId: number }) {
-  return scoped(db, args).orderBy('i.issue_date').orderBy('i.id').select<PortalInvoiceRow[]>(COLUMNS);
+// A statement of account (src/features/invoices/statement-period.ts): days in the workspace's time
+// zone, a payment on the day its instant falls on there. The period's bounds are days; an open end
+// is the sentinel day beyond any record, so every statement has one text (togetherTemplate).
+export const NO_START = '0001-01-01';
+export const NO_END = '9999-12-31';
+
+/** Invoices that weigh on the balance: visible and not void. */
+const OWED_INVOICE_STATUSES: readonly InvoiceStatus[] = ['sent', 'overdue', 'paid'];
+
+interface StatementArgs {
+  workspaceId: number;
+  clientId: number;
+  timeZone: string;
 }
 
-/** Every payment of the client's visible invoices, oldest first, as a query. */
-export function clientStatementPaymentsQuery(db: Db, args: { workspaceId: number; clientId: number }) {
-  return db('payments as pm')
+export interface DailyMoveRow {
+  currency: string;
+  day: string;
+  charged: string | number;
+  paid: string | number;
+}
+
+/**
+ * What moved the client's balance, per currency and day, before a day (NO_END: every day): the
+ * invoices issued (not void) and their payments, summed by the database, so the rows sent are at
+ * most one per currency and day whatever the history. Read from the client's invoices by index.
+ */
+export function clientDailyMoves(db: Db, args: StatementArgs & { before: string }): Promise<DailyMoveRow[]> {
+  const owed = statusInSql('i.status', OWED_INVOICE_STATUSES, INVOICE_STATUSES);
+  return db
+    .raw(
+      `select currency, to_char(day, 'YYYY-MM-DD') as day, sum(charged) as charged, sum(paid) as paid
+         from (select i.currency, i.issue_date as day, i.total_cents as charged, 0 as paid
+                 from invoices i
+                where i.workspace_id = ? and i.client_id = ? and ${owed} and i.issue_date < ?::date
+               union all
+               select i.currency, (pm.paid_at at time zone ?)::date, 0, pm.amount_cents
+                 from invoices i
+                 join payments pm on pm.workspace_id = i.workspace_id and pm.invoice_id = i.id
+                where i.workspace_id = ? and i.client_id = ? and ${owed} and (pm.paid_at at time zone ?)::date < ?::date) m
+        group by currency, day
+        order by currency, day`,
+      [args.workspaceId, args.clientId, args.before, args.timeZone, args.workspaceId, args.clientId, args.timeZone, args.before],
+    )
+    .then((result: { rows: DailyMoveRow[] }) => result.rows);
+}
+
+/** The client's visible invoices issued in [from, before), oldest issued first, as a query. */
+export function clientStatementInvoicesQuery(db: Db, args: StatementArgs & { from: string; before: string }) {
+  return scoped(db, args)
+    .where('i.issue_date', '>=', args.from)
+    .andWhere('i.issue_date', '<', args.before)
+    .orderBy('i.issue_date')
+    .orderBy('i.id')
+    .select<PortalInvoiceRow[]>(COLUMNS);
+}
+
+export interface StatementPaymentRow extends PortalPaymentRow {
+  invoice_number: string;
+  currency: string;
+  position: number;
+}
+
+/**
+ * The payments of the client's invoices that are not void, paid in [from, before), oldest first,
+ * each with its invoice's number and currency and its place among that invoice's payments (counted
+ * over all of them, before the period too), as a query.
+ */
+export function clientStatementPaymentsQuery(db: Db, args: StatementArgs & { from: string; before: string }) {
+  const numbered = db('payments as pm')
     .join('invoices as i', (on) => on.on('i.workspace_id', 'pm.workspace_id').andOn('i.id', 'pm.invoice_id'))
     .where({ 'pm.workspace_id': args.workspaceId, 'i.workspace_id': args.workspaceId, 'i.client_id': args.clientId })
-    .whereRaw(statusInSql('i.status', VISIBLE_INVOICE_STATUSES, INVOICE_STATUSES))
-    .orderBy('pm.paid_at')
-    .orderBy('pm.id')
-    .select<PortalPaymentRow[]>(PAYMENT_COLUMNS);
+    .whereRaw(statusInSql('i.status', OWED_INVOICE_STATUSES, INVOICE_STATUSES))
+    .select(PAYMENT_COLUMNS)
+    .select('i.number as invoice_number', 'i.currency')
+    .select(db.raw('row_number() over (partition by pm.invoice_id order by pm.paid_at, pm.id) as position'))
+    .select(db.raw('(pm.paid_at at time zone ?)::date as day', [args.timeZone]));
+  return db
+    .from(numbered.as('p'))
+    .where('p.day', '>=', args.from)
+    .andWhere('p.day', '<', args.before)
+    .orderBy('p.paid_at')
+    .orderBy('p.id')
+    .select<StatementPaymentRow[]>(
+      'p.id',
+      'p.invoice_id',
+      'p.amount_cents',
+      'p.method',
+      'p.reference',
+      'p.provider',
+      'p.paid_at',
+      'p.invoice_number',
+      'p.currency',
+      'p.position',
+    );
 }
