@@ -296,7 +296,6 @@ const paymentsSchema = z.union([
         });
     }),
 ]);
-export type PaymentsSection = z.infer<typeof paymentsSchema>;
 
 /** The sources of an invoice's payments, each with its path in the file (for the lines `check` names). */
 export function paymentSources(invoices: InvoiceConcept | undefined): Array<{ source: PaymentSource; path: Array<string | number> }> {
