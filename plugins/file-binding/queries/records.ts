@@ -424,13 +424,12 @@ export async function paymentRows(
   concept: InvoiceConcept,
   invoiceIds: string[],
 ): Promise<Array<PaymentRow & { invoice_id: string }>> {
-  if (invoiceIds.length === 0) return [];
-  const sources = paymentSources(concept).map(({ source }, i) => sourceRows(db, source, concept.amounts, invoiceIds, i));
-  const [first, ...others] = sources;
+  const [first, ...others] = paymentSources(concept).map(({ source }, i) => sourceRows(db, source, concept.amounts, invoiceIds, i));
+  if (invoiceIds.length === 0 || !first) return [];
   return db
     .queryBuilder()
     .select('id', 'invoice_id', 'amount_cents', 'paid_at', 'method', 'method_label', 'reference', 'number')
-    .from((others.length > 0 ? first!.unionAll(others, true) : first!).as('payments'))
+    .from((others.length > 0 ? first.unionAll(others, true) : first).as('payments'))
     .orderByRaw('paid_at nulls last, source, seq')
     .limit(1000);
 }
