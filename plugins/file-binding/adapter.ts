@@ -30,7 +30,7 @@ import {
   type OfferSummary,
   type OffersPort,
 } from '../../src/index.ts';
-import type { BindingFile, InvoiceConcept, OfferConcept, Write } from './format.ts';
+import { type BindingFile, type InvoiceConcept, type OfferConcept, paymentSources, type Write } from './format.ts';
 import { type KeyKind, keyKindOf, parseKey, readColumnTypes } from './keys.ts';
 import { passwordFormat } from './passwords.ts';
 import { bindingClaims } from './claims.ts';
@@ -475,6 +475,8 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
         };
 
   const invoiceConcept = file.invoices;
+  // A payment has the host's name of its method where any source of the payments reads one.
+  const methodLabels = paymentSources(invoiceConcept).some(({ source }) => source.methodLabel !== undefined);
   async function findInvoice(
     workspaceId: string,
     clientId: string,
@@ -494,7 +496,7 @@ export async function createFileBinding(db: Knex, file: BindingFile, options: { 
           id: payment.id,
           amountCents: cents(payment.amount_cents),
           method: payment.method ?? 'other',
-          ...(invoiceConcept.payments?.methodLabel ? { methodLabel: payment.method_label?.trim() || null } : {}),
+          ...(methodLabels ? { methodLabel: payment.method_label?.trim() || null } : {}),
           reference: payment.reference,
           number: payment.number,
           paidAt: payment.paid_at ?? new Date(0),

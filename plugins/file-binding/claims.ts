@@ -2,18 +2,19 @@
 // statements name (its joins' too), so the start-up check (verifyHostClaims) refuses a database
 // the file does not fit before any page is served, as it does for the hand-written bindings.
 import type { HostClaim, HostConcept } from '../../src/index.ts';
-import type {
-  Address,
-  BindingFile,
-  InvoiceConcept,
-  KnowledgeBaseConcept,
-  Lines,
-  OfferConcept,
-  ProjectConcept,
-  SettingsSource,
-  TaskConcept,
-  TicketConcept,
-  Value,
+import {
+  type Address,
+  type BindingFile,
+  type InvoiceConcept,
+  type KnowledgeBaseConcept,
+  type Lines,
+  type OfferConcept,
+  paymentSources,
+  type ProjectConcept,
+  type SettingsSource,
+  type TaskConcept,
+  type TicketConcept,
+  type Value,
 } from './format.ts';
 import { Scope } from './sql.ts';
 
@@ -117,7 +118,6 @@ function invoiceLegalClaims(invoice: InvoiceConcept, settings: SettingsSource | 
 
 function invoiceClaims(invoice: InvoiceConcept | undefined, settings: SettingsSource | undefined): HostClaim[] {
   if (!invoice) return [];
-  const payments = invoice.payments;
   return [
     ...invoiceLegalClaims(invoice, settings),
     ...conceptClaims('invoice', invoice, [
@@ -136,17 +136,18 @@ function invoiceClaims(invoice: InvoiceConcept | undefined, settings: SettingsSo
       invoice.lines && 'json' in invoice.lines ? invoice.lines.json : undefined,
     ]),
     ...linesClaims('invoice', invoice.lines),
-    ...(payments
-      ? conceptClaims('payment', payments, [
-          payments.invoice,
-          payments.amount,
-          payments.date,
-          payments.method,
-          payments.methodLabel,
-          payments.reference,
-          payments.number,
-        ])
-      : []),
+    ...paymentSources(invoice).flatMap(({ source }) =>
+      conceptClaims('payment', source, [
+        source.id,
+        source.invoice,
+        source.amount,
+        source.date,
+        source.method,
+        source.methodLabel,
+        source.reference,
+        source.number,
+      ]),
+    ),
   ];
 }
 

@@ -4,7 +4,7 @@
 // is read, in a statement that names no line of the file; here each is said with its line and what
 // the key expects.
 import type { Knex } from 'knex';
-import { type BindingFile, type Join, type Value, WORKSPACE_SCOPED_SECTIONS } from './format.ts';
+import { type BindingFile, type Join, paymentSources, type Value, WORKSPACE_SCOPED_SECTIONS } from './format.ts';
 import { readColumnTypes } from './keys.ts';
 import type { LineOf } from './load.ts';
 
@@ -87,7 +87,7 @@ function typedUses(file: BindingFile): { amounts: Use[]; dates: Use[] } {
   const invoices = file.invoices;
   read(invoices, ['invoices'], { amounts: ['total', 'tax', 'paid', 'balance'], dates: ['date', 'due'] });
   if (invoices?.lines && 'table' in invoices.lines) read(invoices.lines, ['invoices', 'lines'], lineKeys);
-  read(invoices?.payments, ['invoices', 'payments'], { amounts: ['amount'], dates: ['date'] });
+  for (const { source, path } of paymentSources(invoices)) read(source, path, { amounts: ['amount'], dates: ['date'] });
   read(file.tasks, ['tasks'], { dates: ['due', 'completedAt'] });
   read(file.projects, ['projects'], { amounts: ['progress'], dates: ['start', 'end'] });
   read(file.tickets, ['tickets'], { dates: ['openedAt', 'updatedAt', 'closedAt'] });

@@ -256,6 +256,57 @@ const offerSchema = z.strictObject({
 export type OfferConcept = z.infer<typeof offerSchema>;
 
 /**
+ * A table of an invoice's payments: the rows of it pointing at the invoice (`invoice`), each an
+ * amount paid on a date. `id` names a row where its key could repeat another source's (a credit
+ * note's row and a payment's, both numbered from 1): the receipt of a payment is found by it.
+ */
+const paymentSourceSchema = z.strictObject({
+  ...tableConcept,
+  id: valueSchema.optional(),
+  invoice: valueSchema,
+  amount: valueSchema,
+  date: valueSchema,
+  method: valueSchema.optional(),
+  /** The host's own name of a method the portal has no word for ("Bill of exchange"), shown instead of "Other". */
+  methodLabel: valueSchema.optional(),
+  reference: valueSchema.optional(),
+  number: valueSchema.optional(),
+});
+export type PaymentSource = z.infer<typeof paymentSourceSchema>;
+
+/**
+ * One source, or a list of them the invoice's payments are all read from (Dolibarr's payments and
+ * the credit notes and deposits used on an invoice, kept in two tables). In a list, every source
+ * but one names its rows by `id`, so no two payments of an invoice share one.
+ */
+const paymentsSchema = z.union([
+  paymentSourceSchema,
+  z
+    .array(paymentSourceSchema)
+    .min(1, 'payments lists at least one source: - { table: payments, key: id, invoice: invoice_id, amount: amount, date: paid_on }')
+    .max(4, 'payments lists at most 4 sources')
+    .superRefine((sources, ctx) => {
+      const unnamed = sources.flatMap((source, i) => (source.id === undefined ? [i] : []));
+      for (const i of unnamed.slice(1))
+        ctx.addIssue({
+          code: 'custom',
+          path: [i],
+          message:
+            "give id: a value naming this source's rows apart from the others' (id: { concat: [{ constant: credit }, rowid], separator: '-' }); in a list, one source at most goes by its key alone",
+        });
+    }),
+]);
+
+/** The sources of an invoice's payments, each with its path in the file (for the lines `check` names). */
+export function paymentSources(invoices: InvoiceConcept | undefined): Array<{ source: PaymentSource; path: Array<string | number> }> {
+  const payments = invoices?.payments;
+  if (!payments) return [];
+  return Array.isArray(payments)
+    ? payments.map((source, i) => ({ source, path: ['invoices', 'payments', i] }))
+    : [{ source: payments, path: ['invoices', 'payments'] }];
+}
+
+/**
  * The documents' details an invoice or an offer carries besides its figures: the settings table
  * they may read (a key/value table of the workspace's setup), the letterhead (the agency and the
  * client company), the bank account an invoice is paid into and why it charges no VAT. Each is
@@ -376,19 +427,8 @@ const invoiceSchema = z.strictObject({
   bank: bankSchema.optional(),
   vatExemption: vatExemptionSchema.optional(),
   lines: linesSchema.optional(),
-  payments: z
-    .strictObject({
-      ...tableConcept,
-      invoice: valueSchema,
-      amount: valueSchema,
-      date: valueSchema,
-      method: valueSchema.optional(),
-      /** The host's own name of a method the portal has no word for ("Bill of exchange"), shown instead of "Other". */
-      methodLabel: valueSchema.optional(),
-      reference: valueSchema.optional(),
-      number: valueSchema.optional(),
-    })
-    .optional(),
+  /** Where the invoice's payments are: one source, or several read together (payments and credit notes used). */
+  payments: paymentsSchema.optional(),
   writes: z.strictObject({ recordPayment: writeSchema.optional() }).optional(),
 });
 export type InvoiceConcept = z.infer<typeof invoiceSchema>;

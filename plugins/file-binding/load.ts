@@ -79,6 +79,18 @@ function describe(issue: z.core.$ZodIssue, data: unknown): string {
   return `${where}${issue.message}`;
 }
 
+/**
+ * A union's issues where exactly one of its forms takes a value of this kind (a list, a map, a
+ * text): that form's own issues, each at its own path (and line), instead of "none fits". Any
+ * other union is said as one.
+ */
+function narrowed(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || issue.errors.length < 2) return [issue];
+  const fitting = issue.errors.filter((errors) => !errors.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
+  if (fitting.length !== 1) return [issue];
+  return fitting[0]!.flatMap((inner) => narrowed({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue));
+}
+
 /** Parses and checks the text of a binding file; `file` names it in the problems. */
 export function parseBindingFile(text: string, file: string): BindingFile {
   const lines = new LineCounter();
@@ -94,7 +106,7 @@ export function parseBindingFile(text: string, file: string): BindingFile {
   if (parsed.success && questions.length === 0) return parsed.data;
   // What the format says about a value still a question is the question itself: said once.
   const asked = questions.map((q) => q.path.join('.'));
-  const issues = (parsed.error?.issues ?? []).filter((issue) => {
+  const issues = (parsed.error?.issues ?? []).flatMap(narrowed).filter((issue) => {
     const at = issue.path.join('.');
     return !asked.some((path) => at === path || at.startsWith(`${path}.`));
   });

@@ -71,6 +71,22 @@ describe('binding file check: columns of the wrong type', function () {
     ]);
   });
 
+  it("checks each source of an invoice's payments: its table and columns, and their types, on its lines", async function () {
+    // Each bill read as its own payment: a first source that fits, then a second given the wrong columns.
+    const payments = (second: string) =>
+      `${smallCrmFile()}  payments:\n    - { table: bills, key: id, invoice: id, amount: gross, date: settled_at }\n    - ${second}\n`;
+    const named = "{ table: bills, key: id, id: { concat: [{ constant: s }, id], separator: '-' }, invoice: id";
+    const typed = await check(payments(`${named}, amount: settled_at, date: gross }`));
+    expect(typed.problems).to.deep.equal([
+      'line 20: invoices.payments.1.amount: bills.settled_at is a timestamp with time zone column, and amount is an amount: give it a number column (or text holding a number)',
+      'line 20: invoices.payments.1.date: bills.gross is a numeric column, and date is a date: give it a date or timestamp column (or text holding a date)',
+    ]);
+    const missing = await check(payments(`${named}, amount: credited, date: settled_at }`));
+    expect(missing.problems).to.deep.equal(['payment: public.bills.credited does not exist']);
+    const fitting = await check(payments(`${named}, amount: gross, date: settled_at }`));
+    expect(fitting.problems).to.deep.equal([]);
+  });
+
   it('says what the database refused as a problem of the file, without the statement', async function () {
     // A text column holding what is no number passes the types, and is refused by the rows.
     await db.raw('alter table bills add column note text');

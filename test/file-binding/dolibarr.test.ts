@@ -5,9 +5,10 @@
 // account the invoice names, the default setting's, a closed one, one in another currency, a
 // payment mode that is not a transfer, payment terms translated by their code and one that is not, a payment mode the portal has no word for,
 // a company not subject to VAT, in France and elsewhere);
+// and an invoice's payments with the credit notes and deposits used on it, which the hand binding
+// lists together and the file reads from its two sources of payments;
 // then the client's invoice, pay and proposal pages served by the portal through each binding
-// are equal byte for byte, and their PDFs and the statement's in text. Payments are not compared: the hand binding lists the credit notes
-// used on an invoice with its payments, a union of two tables a file does not express.
+// are equal byte for byte, and their PDFs, the receipts and the statement's in text.
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -136,6 +137,117 @@ async function seedDocumentDetails(host: DolibarrHost) {
     multicurrency_code: 'EUR',
     multicurrency_tx: 1,
   });
+  // More of the unpaid invoice settled as Dolibarr's card lists it beside the payments: a paid
+  // deposit invoice (type 3) and a credit note (type 2), each converted into a discount
+  // (llx_societe_remise_except, from Facture's "convert into discount") and used on the invoice,
+  // which DiscountAbsolute::link_to_invoice writes as the discount's fk_facture. Dated around the
+  // instalment, so the invoice's list interleaves the two tables.
+  await useDiscount(host, seed.invoices.unpaid, { type: 3, ref: 'FA2601-0009', day: '2026-01-08', used: '2026-02-16 09:00:00', ht: 200 });
+  await useDiscount(host, seed.invoices.unpaid, { type: 2, ref: 'AV2602-0009', day: '2026-02-22', used: '2026-02-22 15:00:00', ht: 50 });
+}
+
+/**
+ * A deposit invoice paid in full (type 3) or a credit note (type 2, negative amounts) of the
+ * invoice's company at 20% VAT, closed, turned into a discount of its amount and used on `invoice`.
+ */
+async function useDiscount(
+  host: DolibarrHost,
+  invoice: number,
+  source: { type: 2 | 3; ref: string; day: string; used: string; ht: number },
+) {
+  const { db, seed } = host;
+  const [owner] = await db('llx_facture').where({ rowid: invoice }).select<Array<{ fk_soc: number }>>('fk_soc');
+  const sign = source.type === 2 ? -1 : 1;
+  const amounts = { ht: (sign * source.ht).toFixed(2), tva: (sign * source.ht * 0.2).toFixed(2), ttc: (sign * source.ht * 1.2).toFixed(2) };
+  const [made] = await db('llx_facture')
+    .insert({
+      ref: source.ref,
+      entity: seed.entity,
+      type: source.type,
+      fk_soc: owner!.fk_soc,
+      datec: `${source.day} 11:00:00`,
+      datef: source.day,
+      date_valid: source.day,
+      date_lim_reglement: source.day,
+      paye: 1,
+      fk_statut: 2,
+      total_ht: amounts.ht,
+      total_tva: amounts.tva,
+      total_ttc: amounts.ttc,
+      fk_facture_source: source.type === 2 ? invoice : null,
+      fk_user_author: seed.users.admin,
+      fk_user_valid: seed.users.admin,
+      fk_cond_reglement: 1,
+      date_closing: `${source.day} 12:00:00`,
+      fk_user_closing: seed.users.admin,
+      multicurrency_code: 'EUR',
+      multicurrency_tx: 1,
+      multicurrency_total_ht: amounts.ht,
+      multicurrency_total_tva: amounts.tva,
+      multicurrency_total_ttc: amounts.ttc,
+    })
+    .returning<Array<{ rowid: number }>>(['rowid']);
+  await db('llx_facturedet').insert({
+    fk_facture: made!.rowid,
+    label: source.type === 2 ? 'Goodwill' : 'Deposit 20%',
+    description: '',
+    tva_tx: 20,
+    qty: 1,
+    subprice: sign * source.ht,
+    price: sign * source.ht,
+    total_ht: amounts.ht,
+    total_tva: amounts.tva,
+    total_ttc: amounts.ttc,
+    product_type: 1,
+    rang: 1,
+    fk_user_author: seed.users.admin,
+  });
+  if (source.type === 3) {
+    const [paid] = await db('llx_paiement')
+      .insert({
+        entity: seed.entity,
+        ref: `PAY${source.ref.slice(2)}`,
+        ref_ext: '',
+        datec: `${source.day} 12:00:00`,
+        datep: `${source.day} 12:00:00`,
+        amount: amounts.ttc,
+        multicurrency_amount: amounts.ttc,
+        fk_paiement: 2,
+        num_paiement: '',
+        note: '',
+        fk_user_creat: seed.users.admin,
+        pos_change: 0,
+      })
+      .returning<Array<{ rowid: number }>>(['rowid']);
+    await db('llx_paiement_facture').insert({
+      fk_facture: made!.rowid,
+      fk_paiement: paid!.rowid,
+      amount: amounts.ttc,
+      multicurrency_amount: amounts.ttc,
+      multicurrency_code: 'EUR',
+      multicurrency_tx: 1,
+    });
+  }
+  // The discount is the source's amount, positive; used on the invoice by its fk_facture.
+  await db('llx_societe_remise_except').insert({
+    entity: seed.entity,
+    fk_soc: owner!.fk_soc,
+    discount_type: 0,
+    datec: source.used,
+    amount_ht: source.ht.toFixed(2),
+    amount_tva: (source.ht * 0.2).toFixed(2),
+    amount_ttc: (source.ht * 1.2).toFixed(2),
+    tva_tx: 20,
+    fk_user: seed.users.admin,
+    fk_facture: invoice,
+    fk_facture_source: made!.rowid,
+    description: source.type === 2 ? '(CREDIT_NOTE)' : '(DEPOSIT)',
+    multicurrency_code: 'EUR',
+    multicurrency_tx: 1,
+    multicurrency_amount_ht: source.ht.toFixed(2),
+    multicurrency_amount_tva: (source.ht * 0.2).toFixed(2),
+    multicurrency_amount_ttc: (source.ht * 1.2).toFixed(2),
+  });
 }
 
 const FILE = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../bindings/dolibarr-commercial.yaml');
@@ -222,7 +334,12 @@ describe('binding file: Dolibarr proposals and invoices read as the hand-written
     expect(compared.banks, 'invoices with a bank account').to.be.greaterThan(0);
     expect(compared.withoutBank, 'invoices without one').to.be.greaterThan(0);
     expect(compared.countries, 'letterheads naming the countries').to.be.greaterThan(0);
-    expect(compared.payments, 'payments compared').to.be.greaterThan(1);
+    // Payments of each mode, and the credit notes and deposits used: the bakery's and the garage's.
+    expect(compared.settled, 'payments compared').to.include.members(['lcr', 'credit_note', 'deposit', 'card']);
+    expect(
+      compared.settled.filter((method) => method === 'credit_note'),
+      'credit notes used',
+    ).to.have.length(2);
     // As an English reader gets them: Dolibarr's wording of a code it translates, else the dictionary's.
     expect(compared.terms, 'payment terms').to.deep.equal(['30 days', 'Due Upon Receipt', 'Net 20']);
   });
@@ -269,8 +386,12 @@ describe('binding file: Dolibarr proposals and invoices read as the hand-written
         }
         // The PDFs, where the letterhead, the account, the VAT mention and the terms are printed:
         // their text, as a PDF's bytes carry the moment it was made.
+        // The receipt of each thing that settled part of the unpaid invoice: a payment, a deposit, a credit note.
+        const settled = (await hand.invoices!.find('1', String(seed.companies.bakery), String(seed.invoices.unpaid)))!.payments;
+        expect(settled.map((payment) => payment.method)).to.deep.equal(['deposit', 'lcr', 'credit_note']);
         for (const [href, lang] of [
           ...[seed.invoices.unpaid, seed.invoices.paid].map((id) => [`${base}/invoices/${id}.pdf`, 'en']),
+          ...settled.map((payment) => [`${base}/invoices/${seed.invoices.unpaid}/receipts/${encodeURIComponent(payment.id)}.pdf`, 'en']),
           ...['de', 'fr'].map((lang) => [`${base}/invoices/${seed.invoices.paid}.pdf`, lang]),
           ...[seed.proposals.signed, seed.proposals.accept].map((id) => [`${base}/proposals/${id}.pdf`, 'en']),
           [`${base}/invoices/statement.pdf`, 'en'],
@@ -316,7 +437,7 @@ describe('binding file: Dolibarr proposals and invoices read as the hand-written
     let withoutBank = 0;
     let countries = 0;
     let exempt = 0;
-    let payments = 0;
+    const settled: string[] = [];
     const terms = new Set<string>();
     for (const client of await hand.clients.list('1')) {
       for (const status of [undefined, ['open'], ['accepted', 'declined']] as const) {
@@ -348,14 +469,12 @@ describe('binding file: Dolibarr proposals and invoices read as the hand-written
           pick<InvoiceDetail>(await adapter.invoices!.find('1', client.id, summary.id), INVOICE_FIELDS);
         const expected = await read(hand);
         expect(await read(file), summary.number).to.deep.equal(expected);
-        // Payments, where no credit note or deposit is used on the invoice (see the opening comment).
+        // Payments, with the credit notes and deposits used on the invoice, in the same order.
         const paid = async (adapter: HostAdapter) =>
           (await adapter.invoices!.find('1', client.id, summary.id))!.payments.map((p) => pick(p, PAYMENT_FIELDS));
         const byHand = await paid(hand);
-        if (!byHand.some((p) => String(p!.id).startsWith('discount-'))) {
-          expect(await paid(file), `${summary.number} payments`).to.deep.equal(byHand);
-          payments += byHand.length;
-        }
+        expect(await paid(file), `${summary.number} payments`).to.deep.equal(byHand);
+        for (const payment of byHand) settled.push(String(payment!.method));
         if (expected?.bank) banks += 1;
         else withoutBank += 1;
         if (expected?.vatExemption) exempt += 1;
@@ -367,7 +486,7 @@ describe('binding file: Dolibarr proposals and invoices read as the hand-written
     // The statement's letterhead, for each client.
     for (const client of await hand.clients.list('1'))
       expect(await file.clients.letterhead!('1', client.id), client.name).to.deep.equal(await hand.clients.letterhead!('1', client.id));
-    return { records, banks, withoutBank, countries, exempt, payments, terms: [...terms].sort() };
+    return { records, banks, withoutBank, countries, exempt, settled: settled.sort(), terms: [...terms].sort() };
   }
 
   it("check finds nothing to stop the file, and shows the client's letterhead, account and unset settings", async function () {

@@ -71,6 +71,39 @@ describe('binding file format', function () {
     ]);
   });
 
+  it("reads an invoice's payments from one source or several, and says what a source lacks with its line", function () {
+    const invoices = (payments: string) =>
+      `${MINIMAL}invoices:
+  table: bills
+  key: id
+  client: company_id
+  number: ref
+  status: { column: state, states: { open: [open] } }
+  currency: { constant: EUR }
+  total: gross
+  date: day
+  payments:${payments}\n`;
+    const payment = '{ table: payments, key: id, invoice: bill_id, amount: amount, date: paid_on }';
+    const credit =
+      "{ table: credits, key: id, id: { concat: [{ constant: credit }, id], separator: '-' }, invoice: bill_id, amount: amount, date: made_on }";
+    const list = (...sources: string[]) => sources.map((source) => `\n    - ${source}`).join('');
+    expect(parseBindingFile(invoices(` ${payment}`), 'crm.yaml').invoices?.payments).to.deep.include({ table: 'payments' });
+    const both = parseBindingFile(invoices(list(payment, credit)), 'crm.yaml').invoices?.payments;
+    expect(Array.isArray(both) && both.map((source) => source.table)).to.deep.equal(['payments', 'credits']);
+    // A mistake in the second source is said at its line, as in a single one, not as a form that fits none.
+    expect(problemsOf(invoices(list(payment, credit.replace('amount: amount, ', ''))))).to.deep.equal([
+      'line 18: invoices.payments.1.amount: missing',
+    ]);
+    expect(problemsOf(invoices(list(payment, credit.replace('table: credits', 'table: "credits; drop"'))))[0]).to.match(
+      /^line 18: invoices\.payments\.1\.table: a table must be a plain name/,
+    );
+    // Two sources numbered by their keys alone could give two payments of an invoice one id.
+    expect(problemsOf(invoices(list(payment, payment.replace('payments', 'credits'))))).to.deep.equal([
+      "line 18: invoices.payments.1: give id: a value naming this source's rows apart from the others' (id: { concat: [{ constant: credit }, rowid], separator: '-' }); in a list, one source at most goes by its key alone",
+    ]);
+    expect(problemsOf(invoices(' []'))[0]).to.match(/^line 16: invoices\.payments: payments lists at least one source/);
+  });
+
   it('reads staff passwords in md5, and refuses md5 for contacts, whose passwords the portal writes', function () {
     const file = parseBindingFile(MINIMAL.replace('format: bcrypt', 'format: md5'), 'crm.yaml');
     expect(file.staff?.password.format).to.equal('md5');

@@ -3,7 +3,7 @@
 // number or title and by amount; one record with its lines and payments. Drafts, and any status
 // value the file maps to no state, are never read.
 import type { Knex } from 'knex';
-import type { InvoiceConcept, Lines, OfferConcept, Value } from '../format.ts';
+import { type InvoiceConcept, type Lines, type OfferConcept, type PaymentSource, paymentSources, type Value } from '../format.ts';
 import { and, raw, Scope, type Sql, sql } from '../sql.ts';
 import { as, centsOf, dayOf, inStates, keyEquals, momentOf, scopedRows, stateOf, textOf, type WorkspaceRule } from './scoped.ts';
 
@@ -413,34 +413,51 @@ export interface PaymentRow {
   number: string | null;
 }
 
+/**
+ * The payments of these invoices, from every source the file gives, in one statement: oldest
+ * first (undated last), a date's payments in the order of the sources, then by key. Each source
+ * reads only its rows pointing at the invoices given, which the caller read in the workspace and
+ * of the client.
+ */
 export async function paymentRows(
   db: Knex,
   concept: InvoiceConcept,
   invoiceIds: string[],
 ): Promise<Array<PaymentRow & { invoice_id: string }>> {
-  const payments = concept.payments!;
-  if (invoiceIds.length === 0) return [];
-  const scope = new Scope(payments.table, payments.joins ?? []);
-  const invoice = scope.text(payments.invoice);
-  const where = and([
-    scope.where(payments.where),
-    sql(`(${invoice.sql}) in (${invoiceIds.map(() => '?').join(', ')})`, [...invoice.bindings, ...invoiceIds]),
-  ]);
-  const date = momentOf(scope, payments.date);
+  const [first, ...others] = paymentSources(concept).map(({ source }, i) => sourceRows(db, source, concept.amounts, invoiceIds, i));
+  if (invoiceIds.length === 0 || !first) return [];
   return db
     .queryBuilder()
-    .from(raw(db, scope.from()))
-    .whereRaw(raw(db, where))
-    .orderByRaw(`${date.sql} nulls last, ${scope.column(payments.key).sql}`, date.bindings as Knex.RawBinding[])
-    .limit(1000)
+    .select('id', 'invoice_id', 'amount_cents', 'paid_at', 'method', 'method_label', 'reference', 'number')
+    .from((others.length > 0 ? first.unionAll(others, true) : first).as('payments'))
+    .orderByRaw('paid_at nulls last, source, seq')
+    .limit(1000);
+}
+
+/** One source's rows of the invoices, numbered in its own order (its key compares as its own type). */
+function sourceRows(db: Knex, source: PaymentSource, scale: 'decimal' | 'cents', invoiceIds: string[], index: number): Knex.QueryBuilder {
+  const scope = new Scope(source.table, source.joins ?? []);
+  const invoice = scope.text(source.invoice);
+  const where = and([
+    scope.where(source.where),
+    sql(`(${invoice.sql}) in (${invoiceIds.map(() => '?').join(', ')})`, [...invoice.bindings, ...invoiceIds]),
+  ]);
+  const date = momentOf(scope, source.date);
+  const key = scope.column(source.key);
+  return db
+    .queryBuilder()
     .select(
-      as(db, scope.text(payments.key), 'id'),
+      as(db, source.id === undefined ? scope.text(source.key) : scope.text(source.id), 'id'),
       as(db, invoice, 'invoice_id'),
-      as(db, centsOf(scope, payments.amount, concept.amounts), 'amount_cents'),
+      as(db, centsOf(scope, source.amount, scale), 'amount_cents'),
       as(db, date, 'paid_at'),
-      as(db, textOf(scope, payments.method), 'method'),
-      as(db, textOf(scope, payments.methodLabel), 'method_label'),
-      as(db, textOf(scope, payments.reference), 'reference'),
-      as(db, textOf(scope, payments.number), 'number'),
-    );
+      as(db, textOf(scope, source.method), 'method'),
+      as(db, textOf(scope, source.methodLabel), 'method_label'),
+      as(db, textOf(scope, source.reference), 'reference'),
+      as(db, textOf(scope, source.number), 'number'),
+      as(db, sql('?::int', [index]), 'source'),
+      as(db, sql(`row_number() over (order by ${date.sql} nulls last, ${key.sql})`, date.bindings), 'seq'),
+    )
+    .from(raw(db, scope.from()))
+    .whereRaw(raw(db, where));
 }
