@@ -33,11 +33,11 @@ import {
   type RequestTypeRow,
 } from './queries/requests.ts';
 import { findRequestFile, listRequestFiles, type RequestFileRow } from './queries/request-files.ts';
-import { insertTicket, isTicketChoice, linkTicketContact } from './queries/tickets.ts';
+import { isTicketChoice } from './queries/tickets.ts';
 import { parseId, toHostId } from './ids.ts';
 import { contentTypeOf, fileFound } from './shared-files.ts';
 import { dataRootWritable, writeRecordFiles } from './ticket-uploads.ts';
-import { htmlToText, textToHtml } from './tickets.ts';
+import { htmlToText, openPublicTicket, textToHtml } from './tickets.ts';
 
 type EntityOf = (workspaceId: string) => number | null;
 
@@ -271,29 +271,20 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: Dolibarr
             type.ticket_type && (await isTicketChoice(trx, { entity: s.entity, dictionary: 'llx_c_ticket_type', code: type.ticket_type }))
               ? type.ticket_type
               : null;
-          const created = await insertTicket(trx, {
-            ...s,
-            originEmail: contact.email.trim(),
-            subject: `${type.name} (${ref})`,
-            message: textToHtml(text || type.name),
-            typeCode,
-            categoryCode: null,
-            severityCode: null,
-            ip: write?.ip ?? null,
-          });
-          await linkTicketContact(trx, { ticketId: created.rowid, contactId: contactRowid });
-          await recordAgendaEvent(trx, {
-            entity: s.entity,
-            trigger: 'TICKET_CREATE',
-            elementId: created.rowid,
-            ref: created.ref,
-            companyId: s.companyId,
-            projectId: null,
-            userId: null,
-            at: null,
-            emailFrom: contact.email,
-            ip: write?.ip ?? null,
-          });
+          const created = await openPublicTicket(
+            trx,
+            { rowid: contactRowid, email: contact.email },
+            {
+              ...s,
+              originEmail: contact.email.trim(),
+              subject: `${type.name} (${ref})`,
+              message: textToHtml(text || type.name),
+              typeCode,
+              categoryCode: null,
+              severityCode: null,
+              ip: write?.ip ?? null,
+            },
+          );
           element = 'ticket';
           elementId = created.rowid;
           elementRef = created.ref;

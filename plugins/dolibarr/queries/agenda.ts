@@ -142,7 +142,7 @@ export const AGENDA_RESOURCE_COLUMNS = ['fk_actioncomm', 'element_type', 'fk_ele
 export interface AgendaEventRow {
   entity: number;
   datep: unknown;
-  datep2: unknown;
+  datep2: unknown | null;
   durationp: number | null;
   fk_action: unknown;
   code: string;
@@ -166,16 +166,16 @@ export interface AgendaEventRow {
 /**
  * Writes an event as ActionComm::create does: the llx_actioncomm row under a provisional ref, the
  * ref set to the id once the row has one ("$this->ref = $this->id"), then its attendees'
- * llx_actioncomm_resources rows, in the order given. Answers the event's id.
+ * llx_actioncomm_resources rows, in the order given. Answers the event's id and time.
  */
 export async function insertAgendaEvent(
   trx: Db,
   row: AgendaEventRow,
   attendees: Array<{ element_type: 'user' | 'socpeople'; fk_element: number }>,
-): Promise<number> {
+): Promise<{ id: number; datep: Date }> {
   const [event] = await trx('llx_actioncomm')
     .insert({ ref: '(PROV)', datec: trx.fn.now(), ref_ext: null, priority: 0, fulldayevent: 0, location: '', event_paid: 0, ...row })
-    .returning<Array<{ id: number }>>('id');
+    .returning<Array<{ id: number; datep: Date }>>(['id', 'datep']);
   if (!event) throw new Error('dolibarr: insert into llx_actioncomm returned no row');
   await trx('llx_actioncomm')
     .where({ id: event.id })
@@ -190,7 +190,7 @@ export async function insertAgendaEvent(
         answer_status: '0',
       })),
     );
-  return event.id;
+  return event;
 }
 
 /**
@@ -208,7 +208,7 @@ export async function recordAgendaEvent(trx: Db, args: AgendaEventArgs): Promise
   // fk_action: the id of the trigger's type AC_OTH_AUTO in llx_c_actioncomm. Dolibarr refuses
   // the event (and the change with it) where that row is missing; the portal writes it without.
   const type = trx('llx_c_actioncomm').where({ code: 'AC_OTH_AUTO' }).first('id');
-  return insertAgendaEvent(
+  const event = await insertAgendaEvent(
     trx,
     {
       entity: args.entity,
@@ -238,4 +238,5 @@ export async function recordAgendaEvent(trx: Db, args: AgendaEventArgs): Promise
       ...(contact !== null ? [{ element_type: 'socpeople' as const, fk_element: contact }] : []),
     ],
   );
+  return event.id;
 }

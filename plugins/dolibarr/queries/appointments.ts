@@ -219,7 +219,7 @@ export async function insertBookingEvent(
   },
 ): Promise<number> {
   const type = await trx('llx_c_actioncomm').where({ code: BOOKING_CODE }).first<{ id: number } | undefined>('id');
-  return insertAgendaEvent(
+  const event = await insertAgendaEvent(
     trx,
     {
       entity: args.entity,
@@ -253,6 +253,7 @@ export async function insertBookingEvent(
       { element_type: 'socpeople' as const, fk_element: args.contactId },
     ],
   );
+  return event.id;
 }
 
 export async function insertBooking(

@@ -75,7 +75,7 @@ export async function insertApprovalEvent(trx: Db, args: ApprovalEventArgs): Pro
   // The columns are timestamps without zone, written in the database's zone (as the bookings' are).
   const at = trx.raw('?::timestamptz::timestamp', [args.at]);
   const type = trx('llx_c_actioncomm').where({ code: 'AC_OTH_AUTO' }).first('id');
-  return insertAgendaEvent(
+  const event = await insertAgendaEvent(
     trx,
     {
       entity: args.entity,
@@ -105,4 +105,5 @@ export async function insertApprovalEvent(trx: Db, args: ApprovalEventArgs): Pro
       ...(args.contactId !== null ? [{ element_type: 'socpeople' as const, fk_element: args.contactId }] : []),
     ],
   );
+  return event.id;
 }
