@@ -37,6 +37,7 @@ export type {
 } from './features/tickets/port.ts';
 export { SUMMARY_COUNT_LIMIT } from './core/ports/host.ts';
 export { overdueFrom } from './features/dashboard/port.ts';
+export { COMPANY_DETAILS_FIELDS } from './features/company-details/port.ts';
 // The free times of an agency's weekly hours, for a binding's appointments port.
 export { offeredSlots, type SlotRules, type WeeklyHours } from './features/appointments/slots.ts';
 export { wallTimeToInstant } from './core/time/zoned-days.ts';
