@@ -11,7 +11,6 @@
 // The client's files, where the portal's process may write Dolibarr's data root, are documents of
 // the proposal or ticket (ticket-uploads.ts writeRecordFiles), written with it; the request's
 // answer for a file field holds the names they were kept under, which files() reads them back by.
-import { createReadStream } from 'node:fs';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { RequestDetail, RequestField, RequestFile, RequestState, RequestSummary, ServiceRequestsPort } from '../../src/index.ts';
@@ -38,6 +37,7 @@ import { parseId, toHostId } from './ids.ts';
 import { contentTypeOf, fileFound } from './shared-files.ts';
 import { dataRootWritable, writeRecordFiles } from './ticket-uploads.ts';
 import { htmlToText, openPublicTicket, textToHtml } from './tickets.ts';
+import { fileStream } from '../shared/file-stream.ts';
 
 type EntityOf = (workspaceId: string) => number | null;
 
@@ -196,7 +196,7 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: Dolibarr
         name: found.file.name,
         contentType: found.file.contentType,
         sizeBytes: found.file.sizeBytes,
-        content: createReadStream(found.path, { highWaterMark: 256 * 1024 }),
+        content: fileStream(found.path),
       };
     },
   });

@@ -5,7 +5,6 @@
 //   NEED_MORE_INFO (5) → waiting (on the client); CLOSED (8), CANCELED (9) → closed; the rest open,
 //   each status also named in the portal's translated words (TicketStatusName).
 // The dictionaries' codes are the choices' ids: llx_ticket stores the code, not the rowid.
-import { createReadStream } from 'node:fs';
 import type { Knex } from 'knex';
 import type {
   TicketFile,
@@ -50,6 +49,7 @@ import {
   type TicketMessageRow,
   type TicketRow,
 } from './queries/tickets.ts';
+import { fileStream } from '../shared/file-stream.ts';
 
 /**
  * Whether the portal may offer tickets beside this Dolibarr: the Ticket module's tables are there
@@ -328,7 +328,7 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
         name: file.name,
         contentType: file.contentType,
         sizeBytes: file.sizeBytes,
-        content: createReadStream(file.path, { highWaterMark: 256 * 1024 }),
+        content: fileStream(file.path),
       };
     },
   });
