@@ -18,6 +18,15 @@ export interface SharedDocumentRow {
   sort_key: string;
 }
 
+/** The document `d` is associated with the client, while the client is active: the rows whose documents it sees. */
+export function associatedWithClient(db: Db, args: { tenant: string; clientId: string }) {
+  return db('document_associations as a')
+    .select(db.raw('1'))
+    .whereRaw('a.tenant = d.tenant and a.document_id = d.document_id')
+    .where({ 'a.entity_type': 'client', 'a.entity_id': args.clientId })
+    .whereIn('a.entity_id', activeClientIds(db, args.tenant));
+}
+
 const SHARED_AT = 'coalesce(d.entered_at, d.updated_at)';
 
 function shared(db: Db, args: { tenant: string; clientId: string }) {
@@ -30,13 +39,7 @@ function shared(db: Db, args: { tenant: string; clientId: string }) {
     })
     .where({ 'd.tenant': args.tenant, 'd.is_client_visible': true })
     .andWhereRaw('coalesce(f.is_deleted, false) = false')
-    .whereExists(
-      db('document_associations as a')
-        .select(db.raw('1'))
-        .whereRaw('a.tenant = d.tenant and a.document_id = d.document_id')
-        .where({ 'a.entity_type': 'client', 'a.entity_id': args.clientId })
-        .whereIn('a.entity_id', activeClientIds(db, args.tenant)),
-    );
+    .whereExists(associatedWithClient(db, args));
 }
 
 const columns = (db: Db) => [
