@@ -138,6 +138,21 @@ export const AGENDA_EVENT_COLUMNS = [
 /** The llx_actioncomm_resources columns of an event's attendee. */
 export const AGENDA_RESOURCE_COLUMNS = ['fk_actioncomm', 'element_type', 'fk_element', 'mandatory', 'transparency', 'answer_status'];
 
+/**
+ * What an automatic event (runTrigger's) states of its type and time: the type AC_OTH_AUTO (fk_action
+ * its id in llx_c_actioncomm; Dolibarr refuses the event where that row is missing, the portal
+ * writes it without), one moment as start and end, and percent -1 ("not applicable").
+ */
+export function automaticEventAt(trx: Db, at: unknown) {
+  return {
+    datep: at,
+    datep2: at,
+    durationp: 0,
+    fk_action: trx('llx_c_actioncomm').where({ code: 'AC_OTH_AUTO' }).first('id'),
+    percent: -1,
+  };
+}
+
 /** What an event states of its own; the rest of the row is ActionComm::create's defaults. */
 export interface AgendaEventRow {
   entity: number;
@@ -205,17 +220,11 @@ export async function recordAgendaEvent(trx: Db, args: AgendaEventArgs): Promise
   const at = args.at ?? trx.fn.now();
   const elementType = ELEMENT_TYPE[args.trigger];
   const contact = args.contactId && args.contactId > 0 ? args.contactId : null;
-  // fk_action: the id of the trigger's type AC_OTH_AUTO in llx_c_actioncomm. Dolibarr refuses
-  // the event (and the change with it) where that row is missing; the portal writes it without.
-  const type = trx('llx_c_actioncomm').where({ code: 'AC_OTH_AUTO' }).first('id');
   const event = await insertAgendaEvent(
     trx,
     {
       entity: args.entity,
-      datep: at,
-      datep2: at,
-      durationp: 0,
-      fk_action: type,
+      ...automaticEventAt(trx, at),
       code: `AC_${args.trigger}`,
       fk_soc: args.companyId > 0 ? args.companyId : null,
       fk_project: args.projectId && args.projectId > 0 ? args.projectId : null,
@@ -224,7 +233,6 @@ export async function recordAgendaEvent(trx: Db, args: AgendaEventArgs): Promise
       fk_user_author: user,
       fk_user_action: user,
       label: agendaLabel(text),
-      percent: -1,
       transparency: 0,
       fk_element: elementType === null ? null : args.elementId,
       elementtype: elementType,

@@ -4,7 +4,7 @@
 // event of a client's decision on one, on the third party and the deciding contact. Every read is
 // scoped by entity and by the third party being one of the entity's clients.
 import { clientCompanyIds, type Db } from './db.ts';
-import { agendaLabel, insertAgendaEvent } from './agenda.ts';
+import { agendaLabel, automaticEventAt, insertAgendaEvent } from './agenda.ts';
 
 /**
  * A third party's documents directory relative to the data root, as $conf->societe->multidir_output
@@ -74,15 +74,11 @@ export interface ApprovalEventArgs {
 export async function insertApprovalEvent(trx: Db, args: ApprovalEventArgs): Promise<number> {
   // The columns are timestamps without zone, written in the database's zone (as the bookings' are).
   const at = trx.raw('?::timestamptz::timestamp', [args.at]);
-  const type = trx('llx_c_actioncomm').where({ code: 'AC_OTH_AUTO' }).first('id');
   const event = await insertAgendaEvent(
     trx,
     {
       entity: args.entity,
-      datep: at,
-      datep2: at,
-      durationp: 0,
-      fk_action: type,
+      ...automaticEventAt(trx, at),
       code: args.code,
       fk_soc: args.companyId,
       fk_project: null,
@@ -92,7 +88,6 @@ export async function insertApprovalEvent(trx: Db, args: ApprovalEventArgs): Pro
       fk_user_author: null,
       fk_user_action: args.ownerId,
       label: agendaLabel(args.label),
-      percent: -1,
       transparency: 0,
       fk_element: null,
       elementtype: null,
