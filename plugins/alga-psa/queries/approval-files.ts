@@ -4,9 +4,8 @@
 // leaves on the client and its contact (the client's and the contact's Interactions). Every read
 // and write is scoped by tenant and by the client being one of the tenant's active clients.
 import { randomUUID } from 'node:crypto';
-import { activeClientIds, type Db } from './db.ts';
+import { activeClientIds, associatedWithClient, type Db } from './db.ts';
 import { fileDocument } from './document-filing.ts';
-import { associatedWithClient } from './documents.ts';
 
 /** Whether the client is one of the tenant's active clients. */
 export async function activeClient(db: Db, args: { tenant: string; clientId: string }): Promise<boolean> {

@@ -200,15 +200,8 @@ export function findAlgaClientBucket(
       'c.is_template': false,
     })
     .first(
-      'c.contract_id',
-      'cl.contract_line_id',
-      'cl.contract_line_name',
-      'cl.description',
-      'clb.bucket_id',
-      'clb.bucket_name',
-      'clb.covers_all_services',
-      'clb.total_minutes',
-      'sc.service_name',
+      // cl.contract_id is the contract's: the line is joined on it.
+      ...LINE_COLUMNS,
       'cc.is_active',
       db.raw(`${day('cc.start_date')} as start_date`),
       db.raw(`${day('cc.end_date')} as end_date`),

@@ -3,7 +3,7 @@
 // (external_files by file_id) is not deleted. Newest first by entered_at (document_id breaks
 // ties). Alga's in-app documents without a file (documents.content, its block editor) have no
 // bytes to download and are left out.
-import { activeClientIds, type Db } from './db.ts';
+import { associatedWithClient, type Db } from './db.ts';
 
 export interface SharedDocumentRow {
   document_id: string;
@@ -16,15 +16,6 @@ export interface SharedDocumentRow {
   first_name: string | null;
   last_name: string | null;
   sort_key: string;
-}
-
-/** The document `d` is associated with the client, while the client is active: the rows whose documents it sees. */
-export function associatedWithClient(db: Db, args: { tenant: string; clientId: string }) {
-  return db('document_associations as a')
-    .select(db.raw('1'))
-    .whereRaw('a.tenant = d.tenant and a.document_id = d.document_id')
-    .where({ 'a.entity_type': 'client', 'a.entity_id': args.clientId })
-    .whereIn('a.entity_id', activeClientIds(db, args.tenant));
 }
 
 const SHARED_AT = 'coalesce(d.entered_at, d.updated_at)';
