@@ -51,6 +51,7 @@ export {
   sinceLastZero,
   statementInTwoReads,
 } from './features/invoices/statement-period.ts';
+export { COMPANY_DETAILS_FIELDS } from './features/company-details/port.ts';
 // The free times of an agency's weekly hours, for a binding's appointments port.
 export { offeredSlots, type SlotRules, type WeeklyHours } from './features/appointments/slots.ts';
 export { dayInZone, wallTimeToInstant } from './core/time/zoned-days.ts';

@@ -26,12 +26,12 @@ import { z } from 'zod';
 import {
   overdueFrom,
   SUMMARY_COUNT_LIMIT,
-  type ClientSummary,
   type HostAdapter,
   type HostClient,
   type HostContact,
   type HostStaffUser,
 } from '../../src/index.ts';
+import { emptySummary } from '../shared/summaries.ts';
 import { ALGA_PSA_APPROVAL_CLAIMS, ALGA_PSA_CLAIMS, ALGA_PSA_DOCUMENT_CLAIMS } from './claims.ts';
 import { algaApprovalFiles } from './approval-files.ts';
 import { algaInvoices, algaOffers } from './commercial.ts';
@@ -88,14 +88,6 @@ export type AlgaPsaAdapterOptions = z.input<typeof OptionsSchema>;
 
 const PHONE = z.string().trim().max(50);
 const FULL_NAME = z.string().trim().min(1).max(255);
-
-const emptySummary = (): ClientSummary => ({
-  proposals: { open: 0, total: 0 },
-  quotations: { open: 0, total: 0 },
-  invoices: { unpaid: 0, overdue: 0, outstanding: [] },
-  tasks: { open: 0 },
-  documents: { shared: 0 },
-});
 
 /** The binding, with what waits for the work it does out of the requests. */
 export interface AlgaPsaAdapter extends HostAdapter {

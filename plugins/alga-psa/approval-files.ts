@@ -4,7 +4,6 @@
 // written whole, renamed into place, removed when the transaction does not commit) and its rows
 // (queries/approval-files.ts). Each decision is an interaction on the client and the deciding
 // contact, of Alga's 'Note' type, in the caller's transaction. Only with a local storage root.
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Knex } from 'knex';
@@ -23,6 +22,7 @@ import {
 } from './queries/approval-files.ts';
 import { fileUnder } from './shared-files.ts';
 import { storeClientFile } from './alga-storage.ts';
+import { fileStream } from '../shared/file-stream.ts';
 
 /**
  * The document's name in Alga's lists: "<title> v<n> - <file name>", the file's own name last so
@@ -91,7 +91,7 @@ export function algaApprovalFiles(
         name: row.document_name,
         contentType: row.mime_type?.trim() || 'application/octet-stream',
         sizeBytes: info.size,
-        content: createReadStream(file, { highWaterMark: 256 * 1024 }),
+        content: fileStream(file),
       };
     },
 

@@ -10,6 +10,7 @@
 // normalizePhone with the location's country): in its international form, its extension apart
 // (phone.ts).
 import type { CompanyDetails, CompanyDetailsField, CompanyDetailsPort } from '../../src/index.ts';
+import { COMPANY_DETAILS_FIELDS } from '../../src/index.ts';
 import {
   type CompanyDetailsRow,
   countryName,
@@ -23,15 +24,8 @@ import { algaPhone } from './phone.ts';
 import type { Db } from './queries/db.ts';
 import type { Knex } from 'knex';
 
-const EDITABLE: readonly CompanyDetailsField[] = [
-  'addressLine1',
-  'addressLine2',
-  'postalCode',
-  'city',
-  'countryCode',
-  'billingEmail',
-  'phone',
-];
+// Every field but the tax id, which is the MSP's to change (see above).
+const EDITABLE = COMPANY_DETAILS_FIELDS.filter((field) => field !== 'taxId');
 
 const text = (value: string | null | undefined) => (value?.trim() ? value.trim() : null);
 

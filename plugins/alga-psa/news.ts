@@ -48,6 +48,22 @@ const cursorSchema = z.object({
   start: z.object({ invoices: position, quotes: position, tickets: position.optional(), appointments: position.optional() }),
 });
 
+/** A ticket's news item, an answer or a closing, told once per occurrence. */
+function ticketNews(
+  row: { ticket_id: string; client_id: string; ticket_number: string | null; title: string },
+  occurrence: string,
+): HostNewsItem {
+  return {
+    kind: 'ticket',
+    happened: 'answered',
+    id: row.ticket_id,
+    clientId: row.client_id,
+    number: row.ticket_number?.trim() ?? '',
+    title: row.title,
+    occurrence,
+  };
+}
+
 export function algaNews(db: Knex, tenantOf: (workspaceId: string) => string | null): HostNewsPort {
   return {
     async since(workspaceId, cursorText, startedAt) {
@@ -102,26 +118,10 @@ export function algaNews(db: Knex, tenantOf: (workspaceId: string) => string | n
           number: row.quote_number?.trim() || row.title,
           title: row.title,
         })),
-        ...[...recentAnswers, ...answers].map((row) => ({
-          kind: 'ticket' as const,
-          happened: 'answered' as const,
-          id: row.ticket_id,
-          clientId: row.client_id,
-          number: row.ticket_number?.trim() ?? '',
-          title: row.title,
-          occurrence: row.occurrence,
-        })),
+        ...[...recentAnswers, ...answers].map((row) => ticketNews(row, row.occurrence)),
         // Closings Alga's activity timeline does not tell of (updateTicket writes no row): the
         // scan saw each ticket open last time and closed now, so each is told once.
-        ...closings.map((row) => ({
-          kind: 'ticket' as const,
-          happened: 'answered' as const,
-          id: row.ticket_id,
-          clientId: row.client_id,
-          number: row.ticket_number?.trim() ?? '',
-          title: row.title,
-          occurrence: `closed:${row.ticket_id}:${scannedAt}`,
-        })),
+        ...closings.map((row) => ticketNews(row, `closed:${row.ticket_id}:${scannedAt}`)),
         ...[...recentDecisions, ...decisions].map((row) => ({
           kind: 'appointment' as const,
           happened: 'answered' as const,

@@ -16,7 +16,6 @@
 // are stored as its submit action stores them (queries/service-requests.ts insertSubmissionFiles)
 // in the submission's transaction, and listed back from Alga; otherwise the portal keeps them.
 // Alga has no quote requests: every definition is 'general'.
-import { createReadStream } from 'node:fs';
 import {
   clampLimit,
   containsPattern,
@@ -52,6 +51,7 @@ import { filesOfATransaction } from '../shared/files-of-a-transaction.ts';
 import { fileUnder } from './shared-files.ts';
 import { storeClientFile } from './alga-storage.ts';
 import { executeSubmission } from './service-request-execution.ts';
+import { fileStream } from '../shared/file-stream.ts';
 
 type TenantOf = (workspaceId: string) => string | null;
 
@@ -185,7 +185,7 @@ export function algaServiceRequests(db: Db, tenantOf: TenantOf, options: { stora
         name: presented.name,
         contentType: presented.contentType,
         sizeBytes: presented.sizeBytes,
-        content: createReadStream(onDisk, { highWaterMark: 256 * 1024 }),
+        content: fileStream(onDisk),
       };
     },
   });

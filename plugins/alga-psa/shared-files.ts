@@ -2,7 +2,6 @@
 // storage provider Alga is configured with; this binding reads Alga's local provider's files
 // (STORAGE_LOCAL_BASE_PATH: external_files.storage_path under it), so the port exists only when
 // that directory is given and readable by the portal. S3-backed installations have no port.
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
@@ -13,6 +12,7 @@ import { contactScope, parseUuid } from './ids.ts';
 import { cents } from './money.ts';
 import { findSharedDocument, listSharedDocuments, type SharedDocumentRow } from './queries/documents.ts';
 import { findTask, listDoneTasks, listOpenTasks, setTaskDone, type TaskRow } from './queries/tasks.ts';
+import { fileStream } from '../shared/file-stream.ts';
 
 type TenantOf = (workspaceId: string) => string | null;
 const EMPTY = { items: [], next: null };
@@ -68,7 +68,7 @@ export function algaDocuments(db: Knex, tenantOf: TenantOf, storageRoot: string)
         name: doc.name,
         contentType: doc.contentType,
         sizeBytes: info.size,
-        content: createReadStream(file, { highWaterMark: 256 * 1024 }),
+        content: fileStream(file),
         record: doc.record,
       };
     },

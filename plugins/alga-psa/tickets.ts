@@ -5,7 +5,6 @@
 // text of either and writes the client's plain text as one paragraph per line, as Alga's client
 // portal stores both (a comment's text itself also in markdown_content).
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Knex } from 'knex';
 import { z } from 'zod';
@@ -37,6 +36,7 @@ import {
   type CommentRow,
   type TicketRow,
 } from './queries/tickets.ts';
+import { fileStream } from '../shared/file-stream.ts';
 
 type TenantOf = (workspaceId: string) => string | null;
 const EMPTY = { items: [], next: null };
@@ -197,7 +197,7 @@ export function algaTickets(db: Knex, tenantOf: TenantOf, options: AlgaTicketsOp
       const info = file ? await stat(file).catch(() => null) : null;
       if (!row || !file || !info?.isFile()) return null;
       const { name, contentType } = presentFile(row);
-      return { name, contentType, sizeBytes: info.size, content: createReadStream(file, { highWaterMark: 256 * 1024 }) };
+      return { name, contentType, sizeBytes: info.size, content: fileStream(file) };
     },
   });
 

@@ -27,13 +27,13 @@ import type { Knex } from 'knex';
 import {
   overdueFrom,
   SUMMARY_COUNT_LIMIT,
-  type ClientSummary,
   type HostAdapter,
   type HostClient,
   type HostContact,
   type HostStaffUser,
   type HostWorkspace,
 } from '../../src/index.ts';
+import { emptySummary } from '../shared/summaries.ts';
 import {
   DOLIBARR_APPOINTMENT_CLAIMS,
   DOLIBARR_APPROVAL_CLAIMS,
@@ -146,14 +146,6 @@ function lookupEmail(email: unknown): string | null {
   const trimmed = typeof email === 'string' ? email.trim() : '';
   return trimmed === '' || trimmed.length > MAX_EMAIL ? null : trimmed;
 }
-
-const emptySummary = (): ClientSummary => ({
-  proposals: { open: 0, total: 0 },
-  quotations: { open: 0, total: 0 },
-  invoices: { unpaid: 0, overdue: 0, outstanding: [] },
-  tasks: { open: 0 },
-  documents: { shared: 0 },
-});
 
 export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions): HostAdapter {
   const entity = options.entity ?? 1;

@@ -8,7 +8,6 @@
 // when the transaction does not commit. Each decision is an agenda event on the third party and
 // the deciding contact, where the agenda module is on (queries/approval-files.ts).
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
@@ -23,6 +22,7 @@ import { insertTicketFileIndex } from './queries/ticket-files.ts';
 import { contentTypeOf, fileFound } from './shared-files.ts';
 import { placeFile } from './ticket-uploads.ts';
 import { asPhpReceivesIt, type NameRules, uploadedFileName } from './upload-names.ts';
+import { fileStream } from '../shared/file-stream.ts';
 
 /** The title's share of a kept file's name, so the version and the file's own name always fit. */
 const TITLE_CHARS = 100;
@@ -110,7 +110,7 @@ export function dolibarrApprovalFiles(
         name: row.filename,
         contentType: contentTypeOf(row.filename),
         sizeBytes: found.sizeBytes,
-        content: createReadStream(found.path, { highWaterMark: 256 * 1024 }),
+        content: fileStream(found.path),
       };
     },
 

@@ -4,6 +4,8 @@
 // fail too. Not claimed because not used: llx_societe_account (see CONTEXT.md: the portal keeps
 // its own per-person logins) and llx_comment (no way to name a contact as a comment's author).
 import type { HostClaim } from '../../src/index.ts';
+import { AGENDA_EVENT_COLUMNS, AGENDA_RESOURCE_COLUMNS } from './queries/agenda.ts';
+import { BOOKING_EVENT_COLUMNS } from './queries/appointments.ts';
 import { CLONED_LINE_COLUMNS, CLONED_ORDER_COLUMNS, CLONED_ORDER_EXPRESSION_COLUMNS } from './queries/orders.ts';
 
 /**
@@ -41,45 +43,8 @@ const ECM_INDEX_COLUMNS = [
  */
 function agendaEventClaims(concept: HostClaim['concept']): HostClaim[] {
   return [
-    {
-      concept,
-      table: 'llx_actioncomm',
-      columns: [
-        'id',
-        'ref',
-        'entity',
-        'datec',
-        'datep',
-        'datep2',
-        'durationp',
-        'fk_action',
-        'code',
-        'ref_ext',
-        'fk_soc',
-        'fk_project',
-        'note',
-        'fk_contact',
-        'fk_user_author',
-        'fk_user_action',
-        'label',
-        'percent',
-        'priority',
-        'fulldayevent',
-        'location',
-        'transparency',
-        'fk_element',
-        'elementtype',
-        'event_paid',
-        'status',
-        'email_from',
-        'ip',
-      ],
-    },
-    {
-      concept,
-      table: 'llx_actioncomm_resources',
-      columns: ['fk_actioncomm', 'element_type', 'fk_element', 'mandatory', 'transparency', 'answer_status'],
-    },
+    { concept, table: 'llx_actioncomm', columns: AGENDA_EVENT_COLUMNS },
+    { concept, table: 'llx_actioncomm_resources', columns: AGENDA_RESOURCE_COLUMNS },
     { concept, table: 'llx_c_actioncomm', columns: ['id', 'code'] },
   ];
 }
@@ -505,39 +470,8 @@ export const DOLIBARR_TICKET_CLAIMS: HostClaim[] = [
     columns: ['rowid', 'element_id', 'fk_c_type_contact', 'fk_socpeople', 'datecreate', 'statut'],
   },
   { concept: 'ticket', table: 'llx_c_type_contact', columns: ['rowid', 'element', 'source', 'code', 'active'] },
-  {
-    concept: 'ticketMessage',
-    table: 'llx_actioncomm',
-    columns: [
-      'id',
-      'ref',
-      'entity',
-      'datec',
-      'datep',
-      'datep2',
-      'durationp',
-      'fk_action',
-      'code',
-      'fk_soc',
-      'fk_project',
-      'fk_contact',
-      'fk_user_author',
-      'fk_user_action',
-      'email_from',
-      'label',
-      'note',
-      'percent',
-      'priority',
-      'fulldayevent',
-      'location',
-      'transparency',
-      'fk_element',
-      'elementtype',
-      'event_paid',
-      'status',
-      'ip',
-    ],
-  },
+  { concept: 'ticketMessage', table: 'llx_actioncomm', columns: AGENDA_EVENT_COLUMNS },
+
   { concept: 'ticketMessage', table: 'llx_c_actioncomm', columns: ['id', 'code'] },
   // A ticket's files: read from its directory's index, and the client's indexed there as
   // addFileIntoDatabaseIndex() does (queries/ticket-files.ts), where the data root is writable.
@@ -640,44 +574,8 @@ export const DOLIBARR_APPOINTMENT_CLAIMS: HostClaim[] = [
     columns: ['rowid', 'entity', 'ref', 'label', 'status', 'visibility', 'fk_user_creat'],
   },
   { concept: 'availability', table: 'llx_user', columns: ['rowid', 'statut', 'fk_soc'] },
-  {
-    concept: 'booking',
-    table: 'llx_actioncomm',
-    columns: [
-      'id',
-      'ref',
-      'entity',
-      'datec',
-      'datep',
-      'datep2',
-      'durationp',
-      'fk_action',
-      'code',
-      'fk_soc',
-      'fk_contact',
-      'fk_project',
-      'note',
-      'fk_user_author',
-      'fk_user_action',
-      'label',
-      'percent',
-      'priority',
-      'fulldayevent',
-      'location',
-      'transparency',
-      'fk_element',
-      'elementtype',
-      'event_paid',
-      'status',
-      'fk_bookcal_calendar',
-      'ip',
-    ],
-  },
-  {
-    concept: 'booking',
-    table: 'llx_actioncomm_resources',
-    columns: ['fk_actioncomm', 'element_type', 'fk_element', 'mandatory', 'transparency', 'answer_status'],
-  },
+  { concept: 'booking', table: 'llx_actioncomm', columns: BOOKING_EVENT_COLUMNS },
+  { concept: 'booking', table: 'llx_actioncomm_resources', columns: AGENDA_RESOURCE_COLUMNS },
   { concept: 'booking', table: 'llx_c_actioncomm', columns: ['id', 'code'] },
   // A booking Dolibarr's page took is the company's through its contact; a cancelled one goes as
   // ActionComm::delete removes an event.

@@ -19,8 +19,9 @@ import type {
   OfferSummary,
   UpcomingInvoice,
 } from '../../src/index.ts';
-import { clampLimit, dayInZone, decodeCursor, inPeriod, movesOf, pageOf, statementInTwoReads } from '../../src/index.ts';
+import { clampLimit, dayInZone, inPeriod, movesOf, statementInTwoReads } from '../../src/index.ts';
 import { balanceCentsOf, invoiceStatesOf, isDay, isPaymentAmount, listFilterArgs, offerCodesOf } from '../shared/commercial.ts';
+import { dateCursor, datePageOf } from './cursors.ts';
 import { parseId, toHostId } from './ids.ts';
 import { currencyOrDefault, toCents } from './money.ts';
 import { presentLetterhead } from './letterhead.ts';
@@ -72,21 +73,6 @@ const methodOf = (code: string | null | undefined): string | undefined =>
   code && Object.hasOwn(METHODS, code) ? METHODS[code] : undefined;
 
 const EMPTY = { items: [], next: null };
-
-/** A [date, rowid] cursor of the lists below: the last row's sort key. */
-function dateCursor(after: string | null | undefined): { date: string; rowid: number } | null | 'invalid' {
-  if (after === undefined || after === null) return null;
-  const parts = decodeCursor(after);
-  if (
-    parts?.length !== 2 ||
-    typeof parts[0] !== 'string' ||
-    !/^\d{4}-\d{2}-\d{2}$/.test(parts[0]) ||
-    typeof parts[1] !== 'number' ||
-    parts[1] < 1
-  )
-    return 'invalid';
-  return { date: parts[0], rowid: parts[1] };
-}
 
 function presentLine(row: LineRow): LineItem {
   const rate = row.tva_tx === null ? null : Number(row.tva_tx);
@@ -221,12 +207,7 @@ export function dolibarrOffers(db: Knex, entityOf: (workspaceId: string) => numb
         }),
         currencyOf(entity),
       ]);
-      return pageOf(
-        rows,
-        limit,
-        (row) => presentProposal(row, currency),
-        (row) => [row.date_key, row.rowid],
-      );
+      return datePageOf(rows, limit, (row) => presentProposal(row, currency));
     },
     async find(workspaceId, clientId, kind, id): Promise<OfferDetail | null> {
       const entity = entityOf(workspaceId);
@@ -385,12 +366,7 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
             }),
         currencyOf(entity),
       ]);
-      return pageOf(
-        rows,
-        limit,
-        (row) => presentInvoice(row, currency),
-        (row) => [row.date_key, row.rowid],
-      );
+      return datePageOf(rows, limit, (row) => presentInvoice(row, currency));
     },
     async find(workspaceId, clientId, id): Promise<InvoiceDetail | null> {
       const entity = entityOf(workspaceId);

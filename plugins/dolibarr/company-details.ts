@@ -7,22 +7,15 @@
 // transaction.
 import type { Knex } from 'knex';
 import type { CompanyDetails, CompanyDetailsField, CompanyDetailsPort } from '../../src/index.ts';
+import { COMPANY_DETAILS_FIELDS } from '../../src/index.ts';
 import { parseId } from './ids.ts';
 import { recordAgendaEvent } from './queries/agenda.ts';
 import { dolSanitizeFileName } from './upload-names.ts';
 import { type CompanyDetailsRow, countryRowid, findCompanyDetails, type SocieteColumns, updateSociete } from './queries/company-details.ts';
 import type { Db } from './queries/db.ts';
 
-const EDITABLE: readonly CompanyDetailsField[] = [
-  'addressLine1',
-  'addressLine2',
-  'postalCode',
-  'city',
-  'countryCode',
-  'billingEmail',
-  'phone',
-  'taxId',
-];
+// A client may change every field.
+const EDITABLE = COMPANY_DETAILS_FIELDS;
 const ADDRESS: readonly CompanyDetailsField[] = ['addressLine1', 'addressLine2'];
 
 const text = (value: string | null | undefined) => (value?.trim() ? value.trim() : null);

@@ -9,7 +9,9 @@ import { basename, dirname } from 'node:path';
 import { createReadStream } from 'node:fs';
 import type { Knex } from 'knex';
 import type { LineItem, OrderDetail, OrderState, OrdersPort, OrderSummary } from '../../src/index.ts';
-import { clampLimit, containsPattern, decodeCursor, pageOf } from '../../src/index.ts';
+import { clampLimit } from '../../src/index.ts';
+import { listFilterArgs } from '../shared/commercial.ts';
+import { dateCursor, datePageOf } from './cursors.ts';
 import { parseId, toHostId } from './ids.ts';
 import { currencyOrDefault, toCents } from './money.ts';
 import { fullName } from './names.ts';
@@ -92,20 +94,6 @@ function presentShipment(row: ShipmentRow): OrderDetail['shipments'][number] {
   };
 }
 
-function cursorOf(after: string | null | undefined): { date: string; rowid: number } | null | 'invalid' {
-  if (after === undefined || after === null) return null;
-  const parts = decodeCursor(after);
-  if (
-    parts?.length !== 2 ||
-    typeof parts[0] !== 'string' ||
-    !/^\d{4}-\d{2}-\d{2}$/.test(parts[0]) ||
-    typeof parts[1] !== 'number' ||
-    parts[1] < 1
-  )
-    return 'invalid';
-  return { date: parts[0], rowid: parts[1] };
-}
-
 export interface DolibarrOrdersOptions {
   /** The Dolibarr user a draft is written as (fk_user_author); null writes none, as an import does. */
   userId: number | null;
@@ -133,7 +121,7 @@ export function dolibarrOrders(db: Knex, entityOf: (workspaceId: string) => numb
     async list(workspaceId, clientId, filter, page) {
       const entity = entityOf(workspaceId);
       const companyId = parseId(clientId);
-      const before = cursorOf(page.after);
+      const before = dateCursor(page.after);
       const empty = { items: [], next: null };
       if (entity === null || companyId === null || before === 'invalid' || filter.states?.length === 0) return empty;
       const limit = clampLimit(page.limit);
@@ -144,17 +132,12 @@ export function dolibarrOrders(db: Knex, entityOf: (workspaceId: string) => numb
           before,
           limit,
           ...(filter.states ? { statuses: filter.states.map((state) => STATUSES_OF_STATE[state]) } : {}),
-          ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
-          ...(filter.search && filter.amount ? { amount: filter.amount } : {}),
+          // An order is never overdue: the search and its amount only.
+          ...listFilterArgs({ search: filter.search, amount: filter.amount }),
         }),
         currencyOf(entity),
       ]);
-      return pageOf(
-        rows,
-        limit,
-        (row) => presentSummary(row, currency),
-        (row) => [row.date_key, row.rowid],
-      );
+      return datePageOf(rows, limit, (row) => presentSummary(row, currency));
     },
 
     async find(workspaceId, clientId, id) {

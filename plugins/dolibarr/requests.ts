@@ -11,7 +11,6 @@
 // The client's files, where the portal's process may write Dolibarr's data root, are documents of
 // the proposal or ticket (ticket-uploads.ts writeRecordFiles), written with it; the request's
 // answer for a file field holds the names they were kept under, which files() reads them back by.
-import { createReadStream } from 'node:fs';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { RequestDetail, RequestField, RequestFile, RequestState, RequestSummary, ServiceRequestsPort } from '../../src/index.ts';
@@ -33,11 +32,12 @@ import {
   type RequestTypeRow,
 } from './queries/requests.ts';
 import { findRequestFile, listRequestFiles, type RequestFileRow } from './queries/request-files.ts';
-import { insertTicket, isTicketChoice, linkTicketContact } from './queries/tickets.ts';
+import { isTicketChoice } from './queries/tickets.ts';
 import { parseId, toHostId } from './ids.ts';
 import { contentTypeOf, fileFound } from './shared-files.ts';
 import { dataRootWritable, writeRecordFiles } from './ticket-uploads.ts';
-import { htmlToText, textToHtml } from './tickets.ts';
+import { htmlToText, openPublicTicket, textToHtml } from './tickets.ts';
+import { fileStream } from '../shared/file-stream.ts';
 
 type EntityOf = (workspaceId: string) => number | null;
 
@@ -196,7 +196,7 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: Dolibarr
         name: found.file.name,
         contentType: found.file.contentType,
         sizeBytes: found.file.sizeBytes,
-        content: createReadStream(found.path, { highWaterMark: 256 * 1024 }),
+        content: fileStream(found.path),
       };
     },
   });
@@ -271,29 +271,20 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: Dolibarr
             type.ticket_type && (await isTicketChoice(trx, { entity: s.entity, dictionary: 'llx_c_ticket_type', code: type.ticket_type }))
               ? type.ticket_type
               : null;
-          const created = await insertTicket(trx, {
-            ...s,
-            originEmail: contact.email.trim(),
-            subject: `${type.name} (${ref})`,
-            message: textToHtml(text || type.name),
-            typeCode,
-            categoryCode: null,
-            severityCode: null,
-            ip: write?.ip ?? null,
-          });
-          await linkTicketContact(trx, { ticketId: created.rowid, contactId: contactRowid });
-          await recordAgendaEvent(trx, {
-            entity: s.entity,
-            trigger: 'TICKET_CREATE',
-            elementId: created.rowid,
-            ref: created.ref,
-            companyId: s.companyId,
-            projectId: null,
-            userId: null,
-            at: null,
-            emailFrom: contact.email,
-            ip: write?.ip ?? null,
-          });
+          const created = await openPublicTicket(
+            trx,
+            { rowid: contactRowid, email: contact.email },
+            {
+              ...s,
+              originEmail: contact.email.trim(),
+              subject: `${type.name} (${ref})`,
+              message: textToHtml(text || type.name),
+              typeCode,
+              categoryCode: null,
+              severityCode: null,
+              ip: write?.ip ?? null,
+            },
+          );
           element = 'ticket';
           elementId = created.rowid;
           elementRef = created.ref;

@@ -1,6 +1,5 @@
 // DocumentsPort and TasksPort on Dolibarr: files shared from llx_ecm_files (read from the Dolibarr
 // server's data root, DOL_DATA_ROOT, which the portal must be able to read) and project tasks.
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
@@ -10,6 +9,7 @@ import { contactScope, parseId, toHostId } from './ids.ts';
 import { fullName } from './names.ts';
 import { findSharedFile, listSharedFiles, type SharedFileRow, type SharedObjectType, sharedFileLocations } from './queries/documents.ts';
 import { findTask, listDoneTasks, listOpenTasks, setTaskDone, type TaskRow } from './queries/tasks.ts';
+import { fileStream } from '../shared/file-stream.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.pdf': 'application/pdf',
@@ -142,7 +142,7 @@ export function dolibarrDocuments(db: Knex, entityOf: (workspaceId: string) => n
         name: doc.name,
         contentType: doc.contentType,
         sizeBytes: doc.sizeBytes,
-        content: createReadStream(file, { highWaterMark: 256 * 1024 }),
+        content: fileStream(file),
         record: doc.record,
       };
     },

@@ -5,7 +5,6 @@
 //   NEED_MORE_INFO (5) → waiting (on the client); CLOSED (8), CANCELED (9) → closed; the rest open,
 //   each status also named in the portal's translated words (TicketStatusName).
 // The dictionaries' codes are the choices' ids: llx_ticket stores the code, not the rowid.
-import { createReadStream } from 'node:fs';
 import type { Knex } from 'knex';
 import type {
   TicketFile,
@@ -34,6 +33,7 @@ import {
   findTicket,
   insertTicket,
   insertTicketMessage,
+  type NewTicketRow,
   isTicketChoice,
   linkTicketContact,
   listTicketMessages,
@@ -49,6 +49,7 @@ import {
   type TicketMessageRow,
   type TicketRow,
 } from './queries/tickets.ts';
+import { fileStream } from '../shared/file-stream.ts';
 
 /**
  * Whether the portal may offer tickets beside this Dolibarr: the Ticket module's tables are there
@@ -191,6 +192,64 @@ function messageLabel(companyName: string, ticket: Pick<TicketRow, 'ref' | 'subj
 }
 
 /**
+ * create_ticket.php's writes once its form is valid: Ticket::create, the contact linked as the
+ * ticket's customer contact, and the TICKET_CREATE event. It is a NOLOGIN page: Ticket::create($user)
+ * runs its trigger with no user, so the event has no author nor owner (ActionComm::create writes
+ * null for a user id that is not > 0, and its owner 0 gets no llx_actioncomm_resources row), and
+ * the page's $object->email_from = $origin_email becomes the event's email_from.
+ */
+export async function openPublicTicket(
+  trx: Knex.Transaction,
+  contact: { rowid: number; email: string },
+  row: NewTicketRow,
+): Promise<{ rowid: number; ref: string }> {
+  const created = await insertTicket(trx, row);
+  await linkTicketContact(trx, { ticketId: created.rowid, contactId: contact.rowid });
+  await recordAgendaEvent(trx, {
+    entity: row.entity,
+    trigger: 'TICKET_CREATE',
+    elementId: created.rowid,
+    ref: created.ref,
+    companyId: row.companyId,
+    projectId: null,
+    userId: null,
+    at: null,
+    emailFrom: contact.email,
+    ip: row.ip,
+  });
+  return created;
+}
+
+/**
+ * A message from the ticket's contact as the public message form posts it, labelled as that form
+ * labels it (messageLabel); a private one for what the agency alone reads.
+ */
+async function insertContactMessage(
+  trx: Knex.Transaction,
+  args: {
+    scope: { entity: number; companyId: number };
+    ticket: Pick<TicketRow, 'rowid' | 'ref' | 'subject' | 'fk_project'>;
+    contact: { rowid: number; email: string };
+    note: string;
+    ip: string | null;
+    private?: boolean;
+  },
+): Promise<{ id: number; datep: Date }> {
+  return insertTicketMessage(trx, {
+    entity: args.scope.entity,
+    ticketId: args.ticket.rowid,
+    companyId: args.scope.companyId,
+    projectId: args.ticket.fk_project,
+    contactId: args.contact.rowid,
+    email: args.contact.email.trim(),
+    label: messageLabel((await entityCompanyName(trx, { entity: args.scope.entity })) ?? '', args.ticket),
+    note: args.note,
+    ip: args.ip,
+    ...(args.private ? { private: true } : {}),
+  });
+}
+
+/**
  * A survey answer as the agency reads it on the ticket, in English as the binding's other agenda
  * texts (queries/agenda.ts): the rating out of the scale, then the client's comment as they wrote it.
  */
@@ -269,7 +328,7 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
         name: file.name,
         contentType: file.contentType,
         sizeBytes: file.sizeBytes,
-        content: createReadStream(file.path, { highWaterMark: 256 * 1024 }),
+        content: fileStream(file.path),
       };
     },
   });
@@ -374,37 +433,24 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
         // The device it is about must be the company's, checked before anything is written.
         const device = lotId === null ? null : await findDevice(trx, { ...s, lotId });
         if (lotId !== null && !device) return null;
-        const created = await insertTicket(trx, {
-          // Dolibarr's ticket card has no block for a lot among its linked objects (no
-          // productlot/tpl/linkedobjectblock.tpl.php), so staff read the device in the ticket's Notes.
-          notePrivate: device ? deviceNote(await entityLanguage(trx, { entity: s.entity }), device) : null,
-          ...s,
-          originEmail: contact.email.trim(),
-          subject: ticket.subject.trim(),
-          message: textToHtml(ticket.description),
-          typeCode,
-          categoryCode,
-          severityCode,
-          ip: write?.ip ?? null,
-        });
-        await linkTicketContact(trx, { ticketId: created.rowid, contactId: contactRowid });
+        const created = await openPublicTicket(
+          trx,
+          { rowid: contactRowid, email: contact.email },
+          {
+            // Dolibarr's ticket card has no block for a lot among its linked objects (no
+            // productlot/tpl/linkedobjectblock.tpl.php), so staff read the device in the ticket's Notes.
+            notePrivate: device ? deviceNote(await entityLanguage(trx, { entity: s.entity }), device) : null,
+            ...s,
+            originEmail: contact.email.trim(),
+            subject: ticket.subject.trim(),
+            message: textToHtml(ticket.description),
+            typeCode,
+            categoryCode,
+            severityCode,
+            ip: write?.ip ?? null,
+          },
+        );
         if (lotId !== null) await linkTicketToDevice(trx, { lotId, ticketId: created.rowid });
-        // create_ticket.php is a NOLOGIN page: Ticket::create($user) runs its TICKET_CREATE trigger
-        // with no user, so the event has no author nor owner (ActionComm::create writes null for a
-        // user id that is not > 0, and its owner 0 gets no llx_actioncomm_resources row), and
-        // the page's $object->email_from = $origin_email becomes the event's email_from.
-        await recordAgendaEvent(trx, {
-          entity: s.entity,
-          trigger: 'TICKET_CREATE',
-          elementId: created.rowid,
-          ref: created.ref,
-          companyId: s.companyId,
-          projectId: null,
-          userId: null,
-          at: null,
-          emailFrom: contact.email,
-          ip: write?.ip ?? null,
-        });
         if (filesRoot && ticket.files?.length) {
           await writeTicketFiles(trx, {
             dataRoot: filesRoot,
@@ -434,14 +480,10 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
         const ticket = await findTicket(trx, { ...s, rowid, forUpdate: true });
         // Dolibarr's public page offers no message on a closed ticket: reopen it first.
         if (!ticket || ticketState(ticket.fk_statut) === 'closed') return null;
-        const event = await insertTicketMessage(trx, {
-          entity: s.entity,
-          ticketId: rowid,
-          companyId: s.companyId,
-          projectId: ticket.fk_project,
-          contactId: contactRowid,
-          email: contact.email.trim(),
-          label: messageLabel((await entityCompanyName(trx, { entity: s.entity })) ?? '', ticket),
+        const event = await insertContactMessage(trx, {
+          scope: s,
+          ticket,
+          contact: { rowid: contactRowid, email: contact.email },
           note: textToHtml(text),
           ip: write?.ip ?? null,
         });
@@ -527,14 +569,10 @@ export function dolibarrTickets(db: Knex, entityOf: (workspaceId: string) => num
       const work = async (trx: Knex.Transaction) => {
         const ticket = await findTicket(trx, { ...s, rowid });
         if (!ticket) return false;
-        await insertTicketMessage(trx, {
-          entity: s.entity,
-          ticketId: rowid,
-          companyId: s.companyId,
-          projectId: ticket.fk_project,
-          contactId: contactRowid,
-          email: contact.email.trim(),
-          label: messageLabel((await entityCompanyName(trx, { entity: s.entity })) ?? '', ticket),
+        await insertContactMessage(trx, {
+          scope: s,
+          ticket,
+          contact: { rowid: contactRowid, email: contact.email },
           note: surveyAnswerHtml(answer),
           ip: write?.ip ?? null,
           private: true,

@@ -4,7 +4,7 @@
 // leaves on the client and its contact (the client's and the contact's Interactions). Every read
 // and write is scoped by tenant and by the client being one of the tenant's active clients.
 import { randomUUID } from 'node:crypto';
-import { activeClientIds, type Db } from './db.ts';
+import { activeClientIds, associatedWithClient, type Db } from './db.ts';
 import { fileDocument } from './document-filing.ts';
 
 /** Whether the client is one of the tenant's active clients. */
@@ -64,13 +64,7 @@ export async function findClientDocument(
     })
     .where({ 'd.tenant': args.tenant, 'd.document_id': args.documentId })
     .andWhereRaw('coalesce(f.is_deleted, false) = false')
-    .whereExists(
-      db('document_associations as a')
-        .select(db.raw('1'))
-        .whereRaw('a.tenant = d.tenant and a.document_id = d.document_id')
-        .where({ 'a.entity_type': 'client', 'a.entity_id': args.clientId })
-        .whereIn('a.entity_id', activeClientIds(db, args.tenant)),
-    )
+    .whereExists(associatedWithClient(db, args))
     .first<ClientDocumentRow | undefined>('d.document_name', db.raw('coalesce(d.mime_type, f.mime_type) as mime_type'), 'f.storage_path');
   return row ?? null;
 }

@@ -68,6 +68,51 @@ function shownOn(query: Knex.QueryBuilder, today: string) {
   return query.andWhere((q) => q.whereNot('c.status', 'draft').orWhereRaw(counted, [...bindings]));
 }
 
+/**
+ * The bucket's name where its pool has none: its first member service's (first_member, as
+ * getClientBucketUsage joins it), on a query of contract_line_buckets aliased clb.
+ */
+function withBucketName(db: Db, query: Knex.QueryBuilder): Knex.QueryBuilder {
+  return query
+    .leftJoin('contract_line_bucket_services as first_member', (j) =>
+      j
+        .on('first_member.tenant', 'clb.tenant')
+        .andOn('first_member.bucket_id', 'clb.bucket_id')
+        .andOn(
+          'first_member.service_id',
+          '=',
+          db.raw(
+            '(SELECT ms.service_id FROM contract_line_bucket_services ms WHERE ms.tenant = first_member.tenant AND ms.bucket_id = first_member.bucket_id ORDER BY ms.service_id ASC LIMIT 1)',
+          ),
+        ),
+    )
+    .leftJoin('service_catalog as sc', (j) => j.on('sc.tenant', 'first_member.tenant').andOn('sc.service_id', 'first_member.service_id'));
+}
+
+/** An AlgaContractLineRow's columns, from contract_lines cl, its bucket clb and withBucketName's sc. */
+const LINE_COLUMNS = [
+  'cl.contract_id',
+  'cl.contract_line_id',
+  'cl.contract_line_name',
+  'cl.description',
+  'clb.bucket_id',
+  'clb.bucket_name',
+  'clb.covers_all_services',
+  'clb.total_minutes',
+  'sc.service_name',
+];
+
+/** An AlgaBucketUsageRow's columns of bucket_usage aliased bu, its period as UTC days. */
+function usageColumns(db: Db) {
+  return [
+    'bu.bucket_id',
+    db.raw(`${utcDay('bu.period_start')} as period_start`),
+    db.raw(`${utcDay('bu.period_end')} as period_end`),
+    'bu.minutes_used',
+    'bu.rolled_over_minutes',
+  ];
+}
+
 /** The client's contracts (one where `clientContractId` is given): never a template; a draft only while counted. */
 export function listAlgaClientContracts(
   db: Db,
@@ -98,21 +143,12 @@ export function listAlgaClientContracts(
  */
 export function listAlgaContractLines(db: Db, scope: { tenant: string; contractIds: readonly string[] }): Promise<AlgaContractLineRow[]> {
   if (scope.contractIds.length === 0) return Promise.resolve([]);
-  return db('contract_lines as cl')
-    .leftJoin('contract_line_buckets as clb', (j) => j.on('clb.tenant', 'cl.tenant').andOn('clb.contract_line_id', 'cl.contract_line_id'))
-    .leftJoin('contract_line_bucket_services as first_member', (j) =>
-      j
-        .on('first_member.tenant', 'clb.tenant')
-        .andOn('first_member.bucket_id', 'clb.bucket_id')
-        .andOn(
-          'first_member.service_id',
-          '=',
-          db.raw(
-            '(SELECT ms.service_id FROM contract_line_bucket_services ms WHERE ms.tenant = first_member.tenant AND ms.bucket_id = first_member.bucket_id ORDER BY ms.service_id ASC LIMIT 1)',
-          ),
-        ),
-    )
-    .leftJoin('service_catalog as sc', (j) => j.on('sc.tenant', 'first_member.tenant').andOn('sc.service_id', 'first_member.service_id'))
+  return withBucketName(
+    db,
+    db('contract_lines as cl').leftJoin('contract_line_buckets as clb', (j) =>
+      j.on('clb.tenant', 'cl.tenant').andOn('clb.contract_line_id', 'cl.contract_line_id'),
+    ),
+  )
     .where('cl.tenant', scope.tenant)
     .whereIn('cl.contract_id', scope.contractIds)
     .orderBy([
@@ -121,17 +157,7 @@ export function listAlgaContractLines(db: Db, scope: { tenant: string; contractI
       { column: 'cl.contract_line_name' },
       { column: 'clb.bucket_id' },
     ])
-    .select(
-      'cl.contract_id',
-      'cl.contract_line_id',
-      'cl.contract_line_name',
-      'cl.description',
-      'clb.bucket_id',
-      'clb.bucket_name',
-      'clb.covers_all_services',
-      'clb.total_minutes',
-      'sc.service_name',
-    );
+    .select(LINE_COLUMNS);
 }
 
 /**
@@ -148,13 +174,7 @@ export function algaBucketUsageToday(
     .whereIn('bu.bucket_id', scope.bucketIds)
     .andWhereRaw(`${utcDay('bu.period_start')} <= ?`, [scope.today])
     .andWhereRaw(`${utcDay('bu.period_end')} > ?`, [scope.today])
-    .select(
-      'bu.bucket_id',
-      db.raw(`${utcDay('bu.period_start')} as period_start`),
-      db.raw(`${utcDay('bu.period_end')} as period_end`),
-      'bu.minutes_used',
-      'bu.rolled_over_minutes',
-    );
+    .select(usageColumns(db));
 }
 
 /**
@@ -165,23 +185,13 @@ export function findAlgaClientBucket(
   db: Db,
   scope: { tenant: string; clientId: string; clientContractId: string; bucketId: string; today: string },
 ): Promise<(AlgaContractLineRow & Pick<AlgaContractRow, 'is_active' | 'start_date' | 'end_date'>) | undefined> {
-  const query = db('client_contracts as cc')
-    .join('contracts as c', (j) => j.on('c.tenant', 'cc.tenant').andOn('c.contract_id', 'cc.contract_id'))
-    .join('contract_lines as cl', (j) => j.on('cl.tenant', 'cc.tenant').andOn('cl.contract_id', 'cc.contract_id'))
-    .join('contract_line_buckets as clb', (j) => j.on('clb.tenant', 'cl.tenant').andOn('clb.contract_line_id', 'cl.contract_line_id'))
-    .leftJoin('contract_line_bucket_services as first_member', (j) =>
-      j
-        .on('first_member.tenant', 'clb.tenant')
-        .andOn('first_member.bucket_id', 'clb.bucket_id')
-        .andOn(
-          'first_member.service_id',
-          '=',
-          db.raw(
-            '(SELECT ms.service_id FROM contract_line_bucket_services ms WHERE ms.tenant = first_member.tenant AND ms.bucket_id = first_member.bucket_id ORDER BY ms.service_id ASC LIMIT 1)',
-          ),
-        ),
-    )
-    .leftJoin('service_catalog as sc', (j) => j.on('sc.tenant', 'first_member.tenant').andOn('sc.service_id', 'first_member.service_id'))
+  const query = withBucketName(
+    db,
+    db('client_contracts as cc')
+      .join('contracts as c', (j) => j.on('c.tenant', 'cc.tenant').andOn('c.contract_id', 'cc.contract_id'))
+      .join('contract_lines as cl', (j) => j.on('cl.tenant', 'cc.tenant').andOn('cl.contract_id', 'cc.contract_id'))
+      .join('contract_line_buckets as clb', (j) => j.on('clb.tenant', 'cl.tenant').andOn('clb.contract_line_id', 'cl.contract_line_id')),
+  )
     .where({
       'cc.tenant': scope.tenant,
       'cc.client_id': scope.clientId,
@@ -190,15 +200,8 @@ export function findAlgaClientBucket(
       'c.is_template': false,
     })
     .first(
-      'c.contract_id',
-      'cl.contract_line_id',
-      'cl.contract_line_name',
-      'cl.description',
-      'clb.bucket_id',
-      'clb.bucket_name',
-      'clb.covers_all_services',
-      'clb.total_minutes',
-      'sc.service_name',
+      // cl.contract_id is the contract's: the line is joined on it.
+      ...LINE_COLUMNS,
       'cc.is_active',
       db.raw(`${day('cc.start_date')} as start_date`),
       db.raw(`${day('cc.end_date')} as end_date`),
@@ -216,13 +219,7 @@ export function algaBucketUsageHistory(
     .where({ 'bu.tenant': scope.tenant, 'bu.client_id': scope.clientId, 'bu.bucket_id': scope.bucketId })
     .orderBy('bu.period_start', 'desc')
     .limit(scope.limit)
-    .select(
-      'bu.bucket_id',
-      db.raw(`${utcDay('bu.period_start')} as period_start`),
-      db.raw(`${utcDay('bu.period_end')} as period_end`),
-      'bu.minutes_used',
-      'bu.rolled_over_minutes',
-    );
+    .select(usageColumns(db));
 }
 
 /** The billable time on a bucket's line within a period, of a service the bucket covers, by day. */

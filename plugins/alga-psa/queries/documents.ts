@@ -3,7 +3,7 @@
 // (external_files by file_id) is not deleted. Newest first by entered_at (document_id breaks
 // ties). Alga's in-app documents without a file (documents.content, its block editor) have no
 // bytes to download and are left out.
-import { activeClientIds, type Db } from './db.ts';
+import { associatedWithClient, type Db } from './db.ts';
 
 export interface SharedDocumentRow {
   document_id: string;
@@ -30,13 +30,7 @@ function shared(db: Db, args: { tenant: string; clientId: string }) {
     })
     .where({ 'd.tenant': args.tenant, 'd.is_client_visible': true })
     .andWhereRaw('coalesce(f.is_deleted, false) = false')
-    .whereExists(
-      db('document_associations as a')
-        .select(db.raw('1'))
-        .whereRaw('a.tenant = d.tenant and a.document_id = d.document_id')
-        .where({ 'a.entity_type': 'client', 'a.entity_id': args.clientId })
-        .whereIn('a.entity_id', activeClientIds(db, args.tenant)),
-    );
+    .whereExists(associatedWithClient(db, args));
 }
 
 const columns = (db: Db) => [

@@ -101,6 +101,114 @@ export function agendaLabel(label: string): string {
 }
 
 /**
+ * The llx_actioncomm columns ActionComm::create writes for every event the portal records; a
+ * booking adds fk_bookcal_calendar (BOOKING_EVENT_COLUMNS). The claims read these lists.
+ */
+export const AGENDA_EVENT_COLUMNS = [
+  'id',
+  'ref',
+  'entity',
+  'datec',
+  'datep',
+  'datep2',
+  'durationp',
+  'fk_action',
+  'code',
+  'ref_ext',
+  'fk_soc',
+  'fk_project',
+  'note',
+  'fk_contact',
+  'fk_user_author',
+  'fk_user_action',
+  'label',
+  'percent',
+  'priority',
+  'fulldayevent',
+  'location',
+  'transparency',
+  'fk_element',
+  'elementtype',
+  'event_paid',
+  'status',
+  'email_from',
+  'ip',
+];
+
+/** The llx_actioncomm_resources columns of an event's attendee. */
+export const AGENDA_RESOURCE_COLUMNS = ['fk_actioncomm', 'element_type', 'fk_element', 'mandatory', 'transparency', 'answer_status'];
+
+/**
+ * What an automatic event (runTrigger's) states of its type and time: the type AC_OTH_AUTO (fk_action
+ * its id in llx_c_actioncomm; Dolibarr refuses the event where that row is missing, the portal
+ * writes it without), one moment as start and end, and percent -1 ("not applicable").
+ */
+export function automaticEventAt(trx: Db, at: unknown) {
+  return {
+    datep: at,
+    datep2: at,
+    durationp: 0,
+    fk_action: trx('llx_c_actioncomm').where({ code: 'AC_OTH_AUTO' }).first('id'),
+    percent: -1,
+  };
+}
+
+/** What an event states of its own; the rest of the row is ActionComm::create's defaults. */
+export interface AgendaEventRow {
+  entity: number;
+  datep: unknown;
+  datep2: unknown | null;
+  durationp: number | null;
+  fk_action: unknown;
+  code: string;
+  fk_soc: number | null;
+  fk_project: number | null;
+  note: string;
+  fk_contact: number | null;
+  fk_user_author: number | null;
+  fk_user_action: number | null;
+  label: string;
+  percent: number;
+  transparency: number;
+  fk_element: number | null;
+  elementtype: string | null;
+  status: number;
+  email_from: string | null;
+  fk_bookcal_calendar?: number;
+  ip: string | null;
+}
+
+/**
+ * Writes an event as ActionComm::create does: the llx_actioncomm row under a provisional ref, the
+ * ref set to the id once the row has one ("$this->ref = $this->id"), then its attendees'
+ * llx_actioncomm_resources rows, in the order given. Answers the event's id and time.
+ */
+export async function insertAgendaEvent(
+  trx: Db,
+  row: AgendaEventRow,
+  attendees: Array<{ element_type: 'user' | 'socpeople'; fk_element: number }>,
+): Promise<{ id: number; datep: Date }> {
+  const [event] = await trx('llx_actioncomm')
+    .insert({ ref: '(PROV)', datec: trx.fn.now(), ref_ext: null, priority: 0, fulldayevent: 0, location: '', event_paid: 0, ...row })
+    .returning<Array<{ id: number; datep: Date }>>(['id', 'datep']);
+  if (!event) throw new Error('dolibarr: insert into llx_actioncomm returned no row');
+  await trx('llx_actioncomm')
+    .where({ id: event.id })
+    .update({ ref: String(event.id) });
+  if (attendees.length > 0)
+    await trx('llx_actioncomm_resources').insert(
+      attendees.map((attendee) => ({
+        fk_actioncomm: event.id,
+        ...attendee,
+        mandatory: 0,
+        transparency: row.transparency,
+        answer_status: '0',
+      })),
+    );
+  return event;
+}
+
+/**
  * Writes the event where MAIN_MODULE_AGENDA and MAIN_AGENDA_ACTIONAUTO_<trigger> are on for the
  * entity; returns its id, or null where the setup asks for none. In the caller's transaction, so
  * the event commits with the change it records.
@@ -112,20 +220,12 @@ export async function recordAgendaEvent(trx: Db, args: AgendaEventArgs): Promise
   const at = args.at ?? trx.fn.now();
   const elementType = ELEMENT_TYPE[args.trigger];
   const contact = args.contactId && args.contactId > 0 ? args.contactId : null;
-  // fk_action: the id of the trigger's type AC_OTH_AUTO in llx_c_actioncomm. Dolibarr refuses
-  // the event (and the change with it) where that row is missing; the portal writes it without.
-  const type = trx('llx_c_actioncomm').where({ code: 'AC_OTH_AUTO' }).first('id');
-  const [event] = await trx('llx_actioncomm')
-    .insert({
-      ref: '(PROV)',
+  const event = await insertAgendaEvent(
+    trx,
+    {
       entity: args.entity,
-      datec: trx.fn.now(),
-      datep: at,
-      datep2: at,
-      durationp: 0,
-      fk_action: type,
+      ...automaticEventAt(trx, at),
       code: `AC_${args.trigger}`,
-      ref_ext: null,
       fk_soc: args.companyId > 0 ? args.companyId : null,
       fk_project: args.projectId && args.projectId > 0 ? args.projectId : null,
       note: args.more ? `${text}\n${args.more}` : text,
@@ -133,44 +233,18 @@ export async function recordAgendaEvent(trx: Db, args: AgendaEventArgs): Promise
       fk_user_author: user,
       fk_user_action: user,
       label: agendaLabel(text),
-      percent: -1,
-      priority: 0,
-      fulldayevent: 0,
-      location: '',
       transparency: 0,
       fk_element: elementType === null ? null : args.elementId,
       elementtype: elementType,
-      event_paid: 0,
       status: 0,
       email_from: args.emailFrom?.trim().slice(0, 255) || null,
       ip: args.ip?.slice(0, 250) || null,
-    })
-    .returning<Array<{ id: number }>>('id');
-  if (!event) throw new Error('dolibarr: insert into llx_actioncomm returned no row');
-  // ActionComm::create: "$this->ref = $this->id", written back once the row has its id.
-  await trx('llx_actioncomm')
-    .where({ id: event.id })
-    .update({ ref: String(event.id) });
-  // The owner as the event's assigned user ($this->userassigned defaults to the owner).
-  if (user !== null) {
-    await trx('llx_actioncomm_resources').insert({
-      fk_actioncomm: event.id,
-      element_type: 'user',
-      fk_element: user,
-      mandatory: 0,
-      transparency: 0,
-      answer_status: '0',
-    });
-  }
-  if (contact !== null) {
-    await trx('llx_actioncomm_resources').insert({
-      fk_actioncomm: event.id,
-      element_type: 'socpeople',
-      fk_element: contact,
-      mandatory: 0,
-      transparency: 0,
-      answer_status: '0',
-    });
-  }
+    },
+    // The owner as the event's assigned user ($this->userassigned defaults to the owner), then the contact.
+    [
+      ...(user !== null ? [{ element_type: 'user' as const, fk_element: user }] : []),
+      ...(contact !== null ? [{ element_type: 'socpeople' as const, fk_element: contact }] : []),
+    ],
+  );
   return event.id;
 }

@@ -10,7 +10,7 @@
 // compares them. Every query scoped by entity, a client's by company.
 import type { Db } from './db.ts';
 import { clientCompanyIds } from './db.ts';
-import { agendaLabel } from './agenda.ts';
+import { AGENDA_EVENT_COLUMNS, agendaLabel, insertAgendaEvent } from './agenda.ts';
 
 /** BookCal's calendar status: validated (Calendar::STATUS_VALIDATED); drafts (0) and canceled (9) take no bookings. */
 const CALENDAR_VALIDATED = 1;
@@ -199,6 +199,9 @@ export function busyEvents(db: Db, args: { entity: number; calendarId: number; o
     );
 }
 
+/** A booking's llx_actioncomm columns: every event's, and the calendar it is booked in. */
+export const BOOKING_EVENT_COLUMNS = [...AGENDA_EVENT_COLUMNS, 'fk_bookcal_calendar'];
+
 /** ActionComm::create's insert of a client's booking, with its owner and its contact; answers the event's id. */
 export async function insertBookingEvent(
   trx: Db,
@@ -216,11 +219,10 @@ export async function insertBookingEvent(
   },
 ): Promise<number> {
   const type = await trx('llx_c_actioncomm').where({ code: BOOKING_CODE }).first<{ id: number } | undefined>('id');
-  const [event] = await trx('llx_actioncomm')
-    .insert({
-      ref: '(PROV)',
+  const event = await insertAgendaEvent(
+    trx,
+    {
       entity: args.entity,
-      datec: trx.fn.now(),
       datep: trx.raw('?::timestamptz::timestamp', [args.startsAt]),
       datep2: trx.raw('?::timestamptz::timestamp', [args.endsAt]),
       durationp: null,
@@ -237,42 +239,20 @@ export async function insertBookingEvent(
       label: agendaLabel(args.label),
       // "To do": the agency has yet to answer (the mapping is in CONTEXT.md).
       percent: 0,
-      priority: 0,
-      fulldayevent: 0,
-      location: '',
-      // Busy: the time is taken in the owner's calendar.
+      // Busy: the time is taken in the owner's calendar, for the event and its attendees.
       transparency: 1,
       fk_element: null,
       elementtype: null,
-      event_paid: 0,
       status: BOOKING_STATUS,
+      email_from: null,
       fk_bookcal_calendar: args.calendarId,
       ip: args.ip?.slice(0, 250) || null,
-    })
-    .returning<Array<{ id: number }>>('id');
-  if (!event) throw new Error('dolibarr: insert into llx_actioncomm returned no row');
-  await trx('llx_actioncomm')
-    .where({ id: event.id })
-    .update({ ref: String(event.id) });
-  const resources: Array<Record<string, unknown>> = [];
-  if (args.owner !== null && args.owner > 0)
-    resources.push({
-      fk_actioncomm: event.id,
-      element_type: 'user',
-      fk_element: args.owner,
-      mandatory: 0,
-      transparency: 1,
-      answer_status: '0',
-    });
-  resources.push({
-    fk_actioncomm: event.id,
-    element_type: 'socpeople',
-    fk_element: args.contactId,
-    mandatory: 0,
-    transparency: 1,
-    answer_status: '0',
-  });
-  await trx('llx_actioncomm_resources').insert(resources);
+    },
+    [
+      ...(args.owner !== null && args.owner > 0 ? [{ element_type: 'user' as const, fk_element: args.owner }] : []),
+      { element_type: 'socpeople' as const, fk_element: args.contactId },
+    ],
+  );
   return event.id;
 }
 

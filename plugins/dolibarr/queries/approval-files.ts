@@ -4,7 +4,7 @@
 // event of a client's decision on one, on the third party and the deciding contact. Every read is
 // scoped by entity and by the third party being one of the entity's clients.
 import { clientCompanyIds, type Db } from './db.ts';
-import { agendaLabel } from './agenda.ts';
+import { agendaLabel, automaticEventAt, insertAgendaEvent } from './agenda.ts';
 
 /**
  * A third party's documents directory relative to the data root, as $conf->societe->multidir_output
@@ -74,18 +74,12 @@ export interface ApprovalEventArgs {
 export async function insertApprovalEvent(trx: Db, args: ApprovalEventArgs): Promise<number> {
   // The columns are timestamps without zone, written in the database's zone (as the bookings' are).
   const at = trx.raw('?::timestamptz::timestamp', [args.at]);
-  const type = trx('llx_c_actioncomm').where({ code: 'AC_OTH_AUTO' }).first('id');
-  const [event] = await trx('llx_actioncomm')
-    .insert({
-      ref: '(PROV)',
+  const event = await insertAgendaEvent(
+    trx,
+    {
       entity: args.entity,
-      datec: trx.fn.now(),
-      datep: at,
-      datep2: at,
-      durationp: 0,
-      fk_action: type,
+      ...automaticEventAt(trx, at),
       code: args.code,
-      ref_ext: null,
       fk_soc: args.companyId,
       fk_project: null,
       // ActionComm::create: dol_htmlcleanlastbr(trim($this->note_private)).
@@ -94,30 +88,17 @@ export async function insertApprovalEvent(trx: Db, args: ApprovalEventArgs): Pro
       fk_user_author: null,
       fk_user_action: args.ownerId,
       label: agendaLabel(args.label),
-      percent: -1,
-      priority: 0,
-      fulldayevent: 0,
-      location: '',
       transparency: 0,
       fk_element: null,
       elementtype: null,
-      event_paid: 0,
       status: 0,
       email_from: null,
       ip: args.ip?.slice(0, 250) || null,
-    })
-    .returning<Array<{ id: number }>>('id');
-  if (!event) throw new Error('dolibarr: insert into llx_actioncomm returned no row');
-  await trx('llx_actioncomm')
-    .where({ id: event.id })
-    .update({ ref: String(event.id) });
-  const resources = [
-    ...(args.ownerId !== null ? [{ element_type: 'user', fk_element: args.ownerId }] : []),
-    ...(args.contactId !== null ? [{ element_type: 'socpeople', fk_element: args.contactId }] : []),
-  ];
-  if (resources.length > 0)
-    await trx('llx_actioncomm_resources').insert(
-      resources.map((resource) => ({ fk_actioncomm: event.id, ...resource, mandatory: 0, transparency: 0, answer_status: '0' })),
-    );
+    },
+    [
+      ...(args.ownerId !== null ? [{ element_type: 'user' as const, fk_element: args.ownerId }] : []),
+      ...(args.contactId !== null ? [{ element_type: 'socpeople' as const, fk_element: args.contactId }] : []),
+    ],
+  );
   return event.id;
 }

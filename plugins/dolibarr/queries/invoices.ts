@@ -7,7 +7,7 @@
 //   negative money the agency owes, not a bill to pay, so the portal lists the others only.
 import type { Knex } from 'knex';
 import type { Db } from './db.ts';
-import type { LineRow } from './proposals.ts';
+import { type LineRow, lineColumns } from './proposals.ts';
 import { invoicesSeenBy, LISTED_TYPES } from './visibility.ts';
 
 export { LISTED_TYPES };
@@ -210,15 +210,7 @@ export async function listInvoiceLines(db: Db, args: { entity: number; companyId
     .whereIn('d.fk_facture', scopedInvoices(db, args).where('f.rowid', args.invoiceId).select('f.rowid'))
     .orderBy('d.rang')
     .orderBy('d.rowid')
-    .select<LineRow[]>([
-      'd.label',
-      'd.description',
-      'd.qty',
-      db.raw('coalesce(d.subprice, 0)::text as subprice'),
-      db.raw('d.tva_tx::text as tva_tx'),
-      'd.remise_percent',
-      db.raw('coalesce(d.total_ht, 0)::text as total_ht'),
-    ]);
+    .select<LineRow[]>(lineColumns(db));
 }
 
 /**

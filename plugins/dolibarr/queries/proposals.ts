@@ -41,6 +41,19 @@ export interface LineRow {
   total_ht: string;
 }
 
+/** A LineRow's columns of a proposal's or an invoice's line (llx_propaldet, llx_facturedet), aliased d. */
+export function lineColumns(db: Db) {
+  return [
+    'd.label',
+    'd.description',
+    'd.qty',
+    db.raw('coalesce(d.subprice, 0)::text as subprice'),
+    db.raw('d.tva_tx::text as tva_tx'),
+    'd.remise_percent',
+    db.raw('coalesce(d.total_ht, 0)::text as total_ht'),
+  ];
+}
+
 /** The list's sort key; datep may be null on imported rows, and the first day stands in for it. */
 const PROPOSAL_DATE_KEY = "coalesce(p.datep, date '0001-01-01')";
 
@@ -159,15 +172,7 @@ export async function listProposalLines(db: Db, args: { entity: number; companyI
     .whereIn('d.fk_propal', scoped(db, args).where('p.rowid', args.proposalId).select('p.rowid'))
     .orderBy('d.rang')
     .orderBy('d.rowid')
-    .select<LineRow[]>([
-      'd.label',
-      'd.description',
-      'd.qty',
-      db.raw('coalesce(d.subprice, 0)::text as subprice'),
-      db.raw('d.tva_tx::text as tva_tx'),
-      'd.remise_percent',
-      db.raw('coalesce(d.total_ht, 0)::text as total_ht'),
-    ]);
+    .select<LineRow[]>(lineColumns(db));
 }
 
 /** A proposal the client's decision changed: what its agenda event names. */

@@ -21,7 +21,7 @@
 import { randomInt } from 'node:crypto';
 import type { Knex } from 'knex';
 import { COUNTED_LIVE, countLimitOf, countUpTo } from '../../shared/count-up-to.ts';
-import { agendaLabel } from './agenda.ts';
+import { agendaLabel, insertAgendaEvent } from './agenda.ts';
 import type { Db } from './db.ts';
 import { noteTicketStatus } from './ticket-statuses.ts';
 import { ticketLinkedToLotSql } from './devices.ts';
@@ -517,11 +517,10 @@ export interface TicketMessageInsert {
 export async function insertTicketMessage(trx: Db, args: TicketMessageInsert): Promise<{ id: number; datep: Date }> {
   // fk_action: the type AC_OTH_AUTO ("not an entry of the manual calendar, only of the CRM's").
   const type = trx('llx_c_actioncomm').where({ code: 'AC_OTH_AUTO' }).first('id');
-  const [event] = await trx('llx_actioncomm')
-    .insert({
-      ref: '(PROV)',
+  return insertAgendaEvent(
+    trx,
+    {
       entity: args.entity,
-      datec: trx.fn.now(),
       datep: trx.fn.now(),
       datep2: null,
       durationp: null,
@@ -537,22 +536,15 @@ export async function insertTicketMessage(trx: Db, args: TicketMessageInsert): P
       note: args.note,
       // "percentage is not relevant for punctual events"
       percent: -1,
-      priority: 0,
-      fulldayevent: 0,
-      location: '',
       transparency: 0,
       fk_element: args.ticketId,
       elementtype: 'ticket',
-      event_paid: 0,
       status: 0,
       ip: args.ip?.slice(0, 250) || null,
-    })
-    .returning<Array<{ id: number; datep: Date }>>(['id', 'datep']);
-  if (!event) throw new Error('dolibarr: insert into llx_actioncomm returned no row');
-  await trx('llx_actioncomm')
-    .where({ id: event.id })
-    .update({ ref: String(event.id) });
-  return event;
+    },
+    // No attendee: the public side has no user, and the contact is the event's fk_contact only.
+    [],
+  );
 }
 
 /**

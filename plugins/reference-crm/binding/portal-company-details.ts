@@ -4,20 +4,13 @@
 // state postal code"), the country's English name last. The portal's fields are read from those
 // lines and written back as them, so the next PDF prints the change.
 import type { CompanyDetails, CompanyDetailsField, CompanyDetailsPort } from '../../../src/index.ts';
+import { COMPANY_DETAILS_FIELDS } from '../../../src/index.ts';
 import { parseId } from '../ids.ts';
 import { type Db, inTransaction } from '../queries/db.ts';
 import { type CompanyDetailsRow, findCompanyDetails, updateCompanyDetails } from '../queries/company-details.ts';
 
-const EDITABLE: readonly CompanyDetailsField[] = [
-  'addressLine1',
-  'addressLine2',
-  'postalCode',
-  'city',
-  'countryCode',
-  'billingEmail',
-  'phone',
-  'taxId',
-];
+// A client may change every field.
+const EDITABLE = COMPANY_DETAILS_FIELDS;
 
 let codesByName: Map<string, string> | null = null;
 /** A country's code by its English, German or French name (lower case): the names the CRM's users type. */

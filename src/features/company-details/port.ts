@@ -22,6 +22,18 @@ export interface CompanyDetails {
 
 export type CompanyDetailsField = keyof CompanyDetails;
 
+/** Every field, in the order the Company page shows them; a host that lets a client change all lists these as editable. */
+export const COMPANY_DETAILS_FIELDS: readonly CompanyDetailsField[] = [
+  'addressLine1',
+  'addressLine2',
+  'postalCode',
+  'city',
+  'countryCode',
+  'billingEmail',
+  'phone',
+  'taxId',
+];
+
 /** One field a change wrote: its value before and after. */
 export interface CompanyDetailsChange {
   field: CompanyDetailsField;

@@ -2,19 +2,10 @@
 // country by its name in the reader's language, the form's values (as stored, or as sent back with
 // errors), and which fields the host lets a client change.
 import type { RequestI18n } from '../../core/index.ts';
-import type { CompanyDetails, CompanyDetailsChange, CompanyDetailsField } from './port.ts';
+import { type CompanyDetails, type CompanyDetailsChange, type CompanyDetailsField, COMPANY_DETAILS_FIELDS } from './port.ts';
 import { isCountryCode, LIMITS, vatPrefixOf } from './commands.ts';
 
-const FIELDS: readonly CompanyDetailsField[] = [
-  'addressLine1',
-  'addressLine2',
-  'postalCode',
-  'city',
-  'countryCode',
-  'billingEmail',
-  'phone',
-  'taxId',
-];
+const FIELDS = COMPANY_DETAILS_FIELDS;
 
 /** Every country's current two-letter code (see isCountryCode), computed once. */
 let regionCodes: string[] | null = null;
