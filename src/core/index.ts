@@ -150,6 +150,7 @@ export {
   removeReceived,
   type StoredAttachment,
 } from './web/attachments-form.ts';
+export { hostKeepsClientFiles, hostKeptUploads } from './web/host-kept-attachments.ts';
 export { ALLOWED_UPLOAD_MIMES, detectImageType, type ImageType, UPLOAD_EXTENSIONS } from './files/file-types.ts';
 
 // Flags
@@ -312,6 +313,7 @@ export type { LineItem } from './ports/host.ts';
 // Rate limits
 export { type LimitRule, POSTING_LIMITS, type RateLimiter, SIGN_IN_LIMITS, TICKET_LIMITS } from './rate-limits/limiter.ts';
 export { limitPerPerson } from './rate-limits/person-limit.ts';
+export { personOrCompanyRefusal } from './rate-limits/person-and-company-limit.ts';
 export type { RepeatGuard } from './rate-limits/repeat-guard.ts';
 export { tooManyRequests, waitInWords } from './rate-limits/too-many-requests.ts';
 
