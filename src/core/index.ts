@@ -195,6 +195,7 @@ export { LIVE_PATH } from './live/routes.ts';
 export { openLiveStream } from './live/sse.ts';
 
 // Mail
+export { linesEmail } from './mail/lines-email.ts';
 export type { OutboxMailer } from './mail/outbox.ts';
 
 // Logs, metrics, background work
