@@ -1,6 +1,6 @@
 // What the documents routes accept: the list's filter, search and cursor, and ids in the path.
 import { z } from 'zod';
-import { searchField } from '../../core/index.ts';
+import { searchField, HostIdParam } from '../../core/index.ts';
 
 const RECORD = /^(proposal|quotation|invoice|project):[A-Za-z0-9_-]{1,64}$/;
 
@@ -23,9 +23,5 @@ export const DocumentsQuery = z.object({
 export type DocumentsQueryInput = z.infer<typeof DocumentsQuery>;
 
 /** A host document id: whatever the host uses, within reason; the adapter decides if it exists. */
-export const HostDocumentId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/);
+export const HostDocumentId = HostIdParam;
 export const UploadId = z.uuid();

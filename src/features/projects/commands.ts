@@ -1,6 +1,7 @@
 // What the projects routes accept: the tab, search and cursor of the list, and the project id in the
 // path. Messages are keys of this feature's locales, so a client reads them in their language.
 import { z } from 'zod';
+import { HostIdParam } from '../../core/index.ts';
 
 export const PROJECT_TABS = ['active', 'onHold', 'completed', 'all'] as const;
 
@@ -21,8 +22,4 @@ export const ProjectsQuery = z.object({
 export type ProjectsQueryInput = z.infer<typeof ProjectsQuery>;
 
 /** A host project id: whatever the host uses, within reason; the adapter decides if it is this client's. */
-export const ProjectId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/);
+export const ProjectId = HostIdParam;
