@@ -67,7 +67,7 @@ export {
 // Commercial
 export { deadlineState } from './commercial/calendar.ts';
 export { cursorField, LIST_PAGE_SIZE, RecordIdParam, searchField } from './commercial/commands.ts';
-export { HostIdParam } from './web/host-id-param.ts';
+export { hostCursorField, HostIdParam } from './web/host-id-param.ts';
 export { containsPattern } from './ports/search.ts';
 export { decodeCursor, encodeCursor } from './ports/cursor.ts';
 export { type HistoryEntry, lineTaxCents, type LineView, presentLines, presentTaxByRate } from './commercial/lines.ts';

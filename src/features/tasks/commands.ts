@@ -1,15 +1,11 @@
 // What the tasks routes accept: the tab, search and cursor of the list, and the task id in the path.
 import { z } from 'zod';
-import { searchField, HostIdParam } from '../../core/index.ts';
+import { searchField, HostIdParam, hostCursorField } from '../../core/index.ts';
 
 export const TasksQuery = z.object({
   tab: z.enum(['open', 'done'], { error: 'Choose the open or the done tasks.' }).default('open'),
   q: searchField,
-  after: z
-    .string()
-    .max(400, 'That page link is not valid.')
-    .regex(/^[A-Za-z0-9_-]*$/, 'That page link is not valid.')
-    .optional(),
+  after: hostCursorField.optional(),
 });
 export type TasksQueryInput = z.infer<typeof TasksQuery>;
 
