@@ -67,6 +67,7 @@ export {
 // Commercial
 export { deadlineState } from './commercial/calendar.ts';
 export { cursorField, LIST_PAGE_SIZE, RecordIdParam, searchField } from './commercial/commands.ts';
+export { hostCursorField, HostIdParam } from './web/host-id-param.ts';
 export { containsPattern } from './ports/search.ts';
 export { decodeCursor, encodeCursor } from './ports/cursor.ts';
 export { type HistoryEntry, lineTaxCents, type LineView, presentLines, presentTaxByRate } from './commercial/lines.ts';
@@ -151,6 +152,7 @@ export {
   removeReceived,
   type StoredAttachment,
 } from './web/attachments-form.ts';
+export { hostKeepsClientFiles, hostKeptUploads } from './web/host-kept-attachments.ts';
 export { ALLOWED_UPLOAD_MIMES, detectImageType, type ImageType, UPLOAD_EXTENSIONS } from './files/file-types.ts';
 
 // Flags
@@ -195,6 +197,7 @@ export { LIVE_PATH } from './live/routes.ts';
 export { openLiveStream } from './live/sse.ts';
 
 // Mail
+export { linesEmail } from './mail/lines-email.ts';
 export type { OutboxMailer } from './mail/outbox.ts';
 
 // Logs, metrics, background work
@@ -305,6 +308,7 @@ export type { FeatureFlags, FileStorage, Mailer, MailMessage, OpenedFile, VirusS
 // Rate limits
 export { type LimitRule, POSTING_LIMITS, type RateLimiter, SIGN_IN_LIMITS, TICKET_LIMITS } from './rate-limits/limiter.ts';
 export { limitPerPerson } from './rate-limits/person-limit.ts';
+export { personOrCompanyRefusal } from './rate-limits/person-and-company-limit.ts';
 export type { RepeatGuard } from './rate-limits/repeat-guard.ts';
 export { tooManyRequests, waitInWords } from './rate-limits/too-many-requests.ts';
 

@@ -1,5 +1,6 @@
 // What the appointments routes accept. Messages are keys of appointments.json, shown in the reader's language.
 import { z } from 'zod';
+import { HostIdParam } from '../../core/index.ts';
 
 const NOTE_MAX = 2000;
 
@@ -16,11 +17,7 @@ export const AppointmentsQuery = z.object({
 export type AppointmentsQueryInput = z.infer<typeof AppointmentsQuery>;
 
 /** A host id (appointment, service): whatever the host uses, within reason; the adapter decides if it is this client's. */
-export const HostAppointmentId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/);
+export const HostAppointmentId = HostIdParam;
 
 const serviceId = z
   .string({ error: 'appointments:errors.service' })

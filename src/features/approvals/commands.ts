@@ -1,14 +1,11 @@
 // What the approvals routes accept. Messages are keys of approvals.json, shown in the reader's language.
 import { z } from 'zod';
+import { HostIdParam } from '../../core/index.ts';
 
 const COMMENT_MAX = 4000;
 
 /** A host id in a URL: whatever the host uses, within reason; the adapter decides if it is this client's. */
-export const ApprovalId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/);
+export const ApprovalId = HostIdParam;
 
 /** A version number in a URL. */
 export const VersionNumber = z

@@ -47,28 +47,17 @@ export interface Reader {
   timeZone: string | null;
 }
 
+/** How a time is said: "Tue, 1 Dec, 09:30". */
+const WHEN_FORMAT: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
+
 /** "Tue, 1 Dec, 09:30" in the reader's language and zone. */
 function whenText(reader: Reader, at: string, zone: string | undefined): string {
   const timeZone = reader.timeZone ?? zone ?? 'UTC';
   try {
-    return new Intl.DateTimeFormat(reader.locale, {
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZone,
-    }).format(new Date(at));
+    return new Intl.DateTimeFormat(reader.locale, { ...WHEN_FORMAT, timeZone }).format(new Date(at));
   } catch {
     // A zone the runtime does not know (an old name kept by a host): said in UTC rather than not at all.
-    return new Intl.DateTimeFormat(reader.locale, {
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZone: 'UTC',
-    }).format(new Date(at));
+    return new Intl.DateTimeFormat(reader.locale, { ...WHEN_FORMAT, timeZone: 'UTC' }).format(new Date(at));
   }
 }
 

@@ -1,13 +1,10 @@
 // What the contracts routes accept: host ids in the path and the period a line's page opens on.
 // Messages are keys of this feature's locales, so a client reads them in their language.
 import { z } from 'zod';
+import { HostIdParam } from '../../core/index.ts';
 
 /** A host id in a URL: whatever the host uses, within reason; the adapter decides if it is the client's. */
-export const ContractId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/);
+export const ContractId = HostIdParam;
 
 /** The list's search: words of a contract's name, its number or one of its lines' names. */
 export const ContractsQuery = z.object({

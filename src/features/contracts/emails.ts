@@ -1,7 +1,7 @@
 // The email to who asked for more hours when the agency answers, in their language: the contract
 // and the line, how many hours for which period, the answer and the agency's words, and a link to
 // the contract's page. The allowance itself is changed by the agency in its CRM: the email says so.
-import { escapeHtml, type Formatters, type HostWorkspace, type MailMessage, type Translate } from '../../core/index.ts';
+import { type Formatters, type HostWorkspace, type MailMessage, type Translate, linesEmail } from '../../core/index.ts';
 import { lastDayOf } from './presenters.ts';
 import type { HourRequestRow } from './queries.ts';
 
@@ -39,10 +39,5 @@ export function hoursAnsweredEmail(
     t('contracts:moreHours.email.link'),
     input.url,
   ];
-  return {
-    to: input.to,
-    subject: t(`contracts:moreHours.email.${answer}.subject`, vars),
-    text: lines.join('\n'),
-    html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n'),
-  };
+  return linesEmail(input.to, t(`contracts:moreHours.email.${answer}.subject`, vars), lines);
 }

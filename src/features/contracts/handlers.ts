@@ -201,19 +201,27 @@ export function createContractsHandlers(deps: ContractsDeps) {
     );
   }
 
-  async function line(req: Request, res: Response) {
-    const query = res.locals.query as LineQueryInput;
-    const { workspace, base, settings } = portalContext(res);
+  /** The contract and the history of the line the address names; a 404 where either is not the company's. */
+  async function findLine(req: Request, res: Response) {
+    const { workspace } = portalContext(res);
     const { user } = signedInClient(res);
-    const i18n = portalI18n(res);
     const contractId = parseParam(ContractId, req.params.contractId);
     const lineId = parseParam(ContractId, req.params.lineId);
-    const today = dayInZone(now(), i18n.timeZone);
+    const today = dayInZone(now(), portalI18n(res).timeZone);
     const [contract, history] = await Promise.all([
       contracts.find(workspace.id, user.client_id, contractId, today),
       contracts.history(workspace.id, user.client_id, contractId, lineId, today, PERIODS_SHOWN),
     ]);
     if (!contract || !history) throw notFound('We could not find that contract line.');
+    return { contract, history };
+  }
+
+  async function line(req: Request, res: Response) {
+    const query = res.locals.query as LineQueryInput;
+    const { workspace, base, settings } = portalContext(res);
+    const { user } = signedInClient(res);
+    const i18n = portalI18n(res);
+    const { contract, history } = await findLine(req, res);
     const contractHref = `${base}/contracts/${encodeURIComponent(contract.id)}`;
     const lineHref = `${contractHref}/lines/${encodeURIComponent(history.line.id)}`;
     const chosen = query.period ? history.periods.find((period) => period.start === query.period) : history.periods[0];
@@ -258,14 +266,7 @@ export function createContractsHandlers(deps: ContractsDeps) {
     const { user } = signedInClient(res);
     const i18n = portalI18n(res);
     if (!settings.showTimeEntriesToClients) throw notFound('We could not find that contract line.');
-    const contractId = parseParam(ContractId, req.params.contractId);
-    const lineId = parseParam(ContractId, req.params.lineId);
-    const today = dayInZone(now(), i18n.timeZone);
-    const [contract, history] = await Promise.all([
-      contracts.find(workspace.id, user.client_id, contractId, today),
-      contracts.history(workspace.id, user.client_id, contractId, lineId, today, PERIODS_SHOWN),
-    ]);
-    if (!contract || !history) throw notFound('We could not find that contract line.');
+    const { contract, history } = await findLine(req, res);
     const chosen = query.period ? history.periods.find((period) => period.start === query.period) : history.periods[0];
     if (!chosen) throw notFound('We could not find that period.');
     const entries = await contracts.entries(workspace.id, user.client_id, contract.id, history.line.id, {

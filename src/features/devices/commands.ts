@@ -1,14 +1,11 @@
 // What the devices routes accept: the list's search, kind, state and cursor, and the device id in
 // the path. Messages are keys of this feature's locales, so a client reads them in their language.
 import { z } from 'zod';
+import { HostIdParam } from '../../core/index.ts';
 import { DEVICE_TYPES, type DeviceType } from './port.ts';
 
 /** A host id in a URL: whatever the host uses, within reason; the adapter decides if it is the client's. */
-export const DeviceId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/);
+export const DeviceId = HostIdParam;
 
 const emptyIsNone = <T extends z.ZodType>(schema: T) => z.union([z.literal('').transform(() => undefined), schema]).optional();
 

@@ -3,14 +3,10 @@
 // answers: its period and cursor. Messages are keys of this feature's locales, so a client (or a
 // staff member) reads them in their language.
 import { z } from 'zod';
-import { decodeCursor } from '../../core/index.ts';
+import { decodeCursor, HostIdParam } from '../../core/index.ts';
 
 /** A host id in a URL: whatever the host uses, within reason; the adapter decides if it is published. */
-export const ArticleId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/);
+export const ArticleId = HostIdParam;
 
 const optionalText = (max: number, message: string) =>
   z

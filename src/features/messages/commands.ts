@@ -2,6 +2,7 @@
 // included); only the length and emptiness are checked. Error messages are i18n keys: the handler
 // translates them in the reader's language.
 import { z } from 'zod';
+import { HostIdParam } from '../../core/index.ts';
 import { MESSAGE_MAX_LENGTH } from './service.ts';
 
 const body = z
@@ -31,8 +32,4 @@ export const InboxQuery = z.object({ q: z.string().trim().max(100, "Search for a
 export type InboxQueryInput = z.infer<typeof InboxQuery>;
 
 export const AttachmentIdParam = z.string().regex(/^\d{1,18}$/);
-export const ClientIdParam = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/);
+export const ClientIdParam = HostIdParam;

@@ -70,7 +70,7 @@ export interface MessageHandlersDeps {
 const receivedForms = new WeakMap<Request, ReceivedAttachmentsForm>();
 
 /** An attachment download: the stored name, never sniffed, never shown inline. */
-export function sendAttachment(res: Response, file: { filename: string; contentType: string; content: Buffer }): void {
+function sendAttachment(res: Response, file: { filename: string; contentType: string; content: Buffer }): void {
   const ascii = file.filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   res
     .status(200)
@@ -81,6 +81,22 @@ export function sendAttachment(res: Response, file: { filename: string; contentT
       'Cache-Control': 'private, no-store',
     })
     .send(file.content);
+}
+
+/**
+ * A file the portal keeps for a record (its row in an attachments table, already scoped to the
+ * company by the query that found it), downloaded as sendAttachment sends it; no row, or its
+ * bytes gone from storage, is a 404.
+ */
+export async function sendKeptAttachment(
+  res: Response,
+  storage: FileStorage,
+  workspaceId: string,
+  row: { file_id: string; filename: string; content_type: string } | null | undefined,
+): Promise<void> {
+  const file = row ? await storage.get(workspaceId, row.file_id) : null;
+  if (!row || !file) throw notFound();
+  sendAttachment(res, { filename: row.filename, contentType: row.content_type, content: file.content });
 }
 
 export function createMessageHandlers(deps: MessageHandlersDeps) {
@@ -190,9 +206,7 @@ export function createMessageHandlers(deps: MessageHandlersDeps) {
       const { user } = signedInClient(res);
       const id = parseParam(AttachmentIdParam, _req.params.attachmentId);
       const attachment = await findAttachment(db, workspace.id, user.client_id, id);
-      const file = attachment ? await storage.get(workspace.id, attachment.file_id) : null;
-      if (!attachment || !file) throw notFound();
-      sendAttachment(res, { filename: attachment.filename, contentType: attachment.content_type, content: file.content });
+      await sendKeptAttachment(res, storage, workspace.id, attachment);
     },
 
     stream: async (req: Request, res: Response) => {

@@ -19,7 +19,7 @@ export type { LiveCommentsPort } from './comments/live-comments.ts';
 export type { CommentsPort } from './port.ts';
 export { type CommentSubject, type ThreadView, addComment, commentExcerpt, loadThread } from './comments/thread.ts';
 export type { MessageDigest } from './digest.ts';
-export { sendAttachment, wantsMessageEmails } from './handlers.ts';
+export { sendKeptAttachment, wantsMessageEmails } from './handlers.ts';
 export { unreadInConversation } from './queries.ts';
 export { staffUnreadCount } from './staff-handlers.ts';
 export { markRecordThreadRead } from './threads.ts';

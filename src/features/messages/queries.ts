@@ -295,16 +295,21 @@ export interface InboxRow {
   last_body: string | null;
 }
 
+/** The join of a conversation (c) to this staff member's read marker of it (r): absent, nothing read. */
+function staffMarkerOfConversation(staffId: string): Knex.JoinCallback {
+  return function () {
+    this.on('r.workspace_id', 'c.workspace_id')
+      .andOn('r.client_id', 'c.client_id')
+      .andOnVal('r.reader_side', 'staff')
+      .andOnVal('r.reader_id', staffId)
+      .andOnVal('r.thread', 'conversation');
+  };
+}
+
 /** The workspace's latest conversations with this staff member's unread count (up to COUNT_LIMIT each), latest first. */
 export async function listInbox(db: Db, workspaceId: string, staffId: string, limit: number): Promise<InboxRow[]> {
   const rows = await db('portal_conversations as c')
-    .leftJoin('portal_read_markers as r', function () {
-      this.on('r.workspace_id', 'c.workspace_id')
-        .andOn('r.client_id', 'c.client_id')
-        .andOnVal('r.reader_side', 'staff')
-        .andOnVal('r.reader_id', staffId)
-        .andOnVal('r.thread', 'conversation');
-    })
+    .leftJoin('portal_read_markers as r', staffMarkerOfConversation(staffId))
     .where('c.workspace_id', workspaceId)
     .whereNotNull('c.last_message_at')
     .orderBy('c.last_message_at', 'desc')
@@ -338,13 +343,7 @@ export async function listInbox(db: Db, workspaceId: string, staffId: string, li
  */
 export async function staffUnreadTotal(db: Db, workspaceId: string, staffId: string): Promise<number> {
   const rows = db('portal_conversations as c')
-    .leftJoin('portal_read_markers as r', function () {
-      this.on('r.workspace_id', 'c.workspace_id')
-        .andOn('r.client_id', 'c.client_id')
-        .andOnVal('r.reader_side', 'staff')
-        .andOnVal('r.reader_id', staffId)
-        .andOnVal('r.thread', 'conversation');
-    })
+    .leftJoin('portal_read_markers as r', staffMarkerOfConversation(staffId))
     // The workspace named in the lateral subquery too: Citus routes it to one node by its own condition.
     .joinRaw(
       `cross join lateral (select 1 from portal_messages m where m.workspace_id = ? and m.client_id = c.client_id

@@ -31,7 +31,7 @@ import {
 } from '../../core/index.ts';
 import { checkAttachments, type IncomingFile } from './attachments.ts';
 import { AttachmentIdParam, ClientIdParam, type AssignInput, type InboxQueryInput, type SendMessageInput } from './commands.ts';
-import { sendAttachment } from './handlers.ts';
+import { sendKeptAttachment } from './handlers.ts';
 import { presentInbox, presentMessages } from './presenters.ts';
 import { findAttachment, findConversation, listInbox, listMessages, seenByOtherSide, staffUnreadTotal } from './queries.ts';
 import { CONVERSATION_PAGE, MESSAGE_MAX_LENGTH, type MessagesService } from './service.ts';
@@ -263,9 +263,7 @@ export function createStaffHandlers(deps: StaffHandlersDeps) {
       const client = await loadClient(req, res);
       const { workspace } = staffContext(res);
       const attachment = await findAttachment(db, workspace.id, client.id, parseParam(AttachmentIdParam, req.params.attachmentId));
-      const file = attachment ? await storage.get(workspace.id, attachment.file_id) : null;
-      if (!attachment || !file) throw notFound();
-      sendAttachment(res, { filename: attachment.filename, contentType: attachment.content_type, content: file.content });
+      await sendKeptAttachment(res, storage, workspace.id, attachment);
     },
   };
 }

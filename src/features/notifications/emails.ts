@@ -3,13 +3,13 @@
 import {
   activityLabel,
   type ActivityRow,
-  escapeHtml,
   type Formatters,
   type HostWorkspace,
   type MailMessage,
   subjectNameOf,
   type Translate,
   UNAPPLIED_PAYMENTS_PATH,
+  linesEmail,
 } from '../../core/index.ts';
 
 /** The recipient's words: their language's t() and formatters in their time zone. */
@@ -17,10 +17,6 @@ export interface EmailWords {
   t: Translate;
   fmt: Formatters;
   timeZone: string;
-}
-
-function message(to: string, subject: string, lines: string[]): MailMessage {
-  return { to, subject, text: lines.join('\n'), html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n') };
 }
 
 const str = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : null);
@@ -60,7 +56,7 @@ export function immediateEmail(input: {
     input.event.event === 'invoice.payment_unapplied' && input.adminUrl
       ? [t('notifications:emails.unapplied', { url: `${input.adminUrl}${UNAPPLIED_PAYMENTS_PATH}` })]
       : [];
-  return message(input.to, `${missing ? t('notifications:emails.fallbackSubject') : subject}: ${line}`.slice(0, 200), [
+  return linesEmail(input.to, `${missing ? t('notifications:emails.fallbackSubject') : subject}: ${line}`.slice(0, 200), [
     t('notifications:emails.portal', { workspace: input.workspace.name }),
     '',
     line,
@@ -83,7 +79,7 @@ export function digestEmail(input: {
   const { t, fmt } = input.words;
   const count = input.events.length;
   const workspace = input.workspace.name;
-  return message(input.to, t('notifications:emails.digestSubject', { workspace, count }), [
+  return linesEmail(input.to, t('notifications:emails.digestSubject', { workspace, count }), [
     t('notifications:emails.digestLede', { workspace, minutes: input.minutes }),
     '',
     ...input.events.map((event) => `- ${fmt.dateTime(event.created_at)}: ${describeEvent(event, input.clientNames, input.words)}`),

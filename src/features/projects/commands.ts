@@ -1,6 +1,7 @@
 // What the projects routes accept: the tab, search and cursor of the list, and the project id in the
 // path. Messages are keys of this feature's locales, so a client reads them in their language.
 import { z } from 'zod';
+import { HostIdParam, hostCursorField } from '../../core/index.ts';
 
 export const PROJECT_TABS = ['active', 'onHold', 'completed', 'all'] as const;
 
@@ -12,17 +13,9 @@ export const ProjectsQuery = z.object({
     .max(100, 'projects:errors.search')
     .optional()
     .transform((q) => (q ? q : undefined)),
-  after: z
-    .string()
-    .max(400, 'That page link is not valid.')
-    .regex(/^[A-Za-z0-9_-]*$/, 'That page link is not valid.')
-    .optional(),
+  after: hostCursorField.optional(),
 });
 export type ProjectsQueryInput = z.infer<typeof ProjectsQuery>;
 
 /** A host project id: whatever the host uses, within reason; the adapter decides if it is this client's. */
-export const ProjectId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/);
+export const ProjectId = HostIdParam;

@@ -2,6 +2,7 @@
 // field definitions (formSchema), so what the host asks is what is checked, whatever the browser
 // sent. Messages are keys of requests.json, shown in the reader's language.
 import { z } from 'zod';
+import { HostIdParam } from '../../core/index.ts';
 import type { RequestAnswer, RequestField } from './port.ts';
 
 const TEXT_MAX = 500;
@@ -25,11 +26,7 @@ export const MyRequestsQuery = z.object({
 export type MyRequestsQueryInput = z.infer<typeof MyRequestsQuery>;
 
 /** A host id (definition, request): whatever the host uses, within reason; the adapter decides if it is this client's. */
-export const HostRequestId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/);
+export const HostRequestId = HostIdParam;
 
 export const AttachmentId = z.uuid();
 

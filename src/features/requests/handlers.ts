@@ -23,6 +23,8 @@ import {
   type FileStorage,
   formAnswerStatus,
   type HostAdapter,
+  hostKeepsClientFiles,
+  hostKeptUploads,
   HttpError,
   insertClientActivity,
   isFragmentRequest,
@@ -30,6 +32,7 @@ import {
   notFound,
   parseParam,
   portalContext,
+  personOrCompanyRefusal,
   portalI18n,
   POSTING_LIMITS,
   type RateLimiter,
@@ -46,7 +49,6 @@ import {
   translateFieldErrors,
   validateBody,
   type VirusScanner,
-  waitInWords,
 } from '../../core/index.ts';
 import type { RequestAnswer, RequestDefinition, RequestUpload, RequestDetail, ServiceRequestsPort } from './port.ts';
 import { presentUploadTypes } from '../documents/index.ts';
@@ -56,7 +58,7 @@ import {
   type LiveCommentsPort,
   loadThread,
   markRecordThreadRead,
-  sendAttachment,
+  sendKeptAttachment,
   type ThreadView,
 } from '../messages/index.ts';
 import { AttachmentId, formSchema, HostRequestId, type MyRequestsQueryInput, typedValues } from './commands.ts';
@@ -206,58 +208,19 @@ export function createRequestsHandlers(deps: RequestsDeps) {
   const renderThread = (req: Request, res: Response) => (thread: ThreadView, status: number) =>
     renderPortalPage(req, res, 'comments/_thread', portalI18n(res).t('comments:heading'), { thread }, status);
 
-  /** Whether the host keeps this person's files (keepsClientFiles, and keepsClientFilesOf where it asks who). */
-  async function hostKeepsFiles(res: Response, stored: StoredAttachment[]): Promise<boolean> {
-    if (!requests.keepsClientFiles || stored.length === 0) return false;
-    if (!requests.keepsClientFilesOf) return true;
-    const { workspace } = portalContext(res);
-    const { user } = signedInClient(res);
-    return requests.keepsClientFilesOf(workspace.id, user.client_id, user.contact_id).catch(async (err: unknown) => {
-      await removeReceived(storage, workspace.id, stored);
-      throw err;
-    });
-  }
-
-  /**
-   * The received files as the host takes them, each with its field. The host reads them inside the
-   * request's transaction, from storage on connections of its own: a host that keeps files runs on
-   * a real PostgreSQL (the embedded one would wait on the open transaction).
-   */
+  /** The received files as the host takes them, each with the key of the field it answers. */
   function hostUploads(res: Response, stored: StoredAttachment[], fieldKey: string): RequestUpload[] {
-    const { workspace } = portalContext(res);
-    return stored.map((file) => ({
-      name: file.filename,
-      sentName: file.sentName,
-      contentType: file.contentType,
-      sizeBytes: file.sizeBytes,
-      fieldKey,
-      async open() {
-        const opened = await storage.open(workspace.id, file.id);
-        if (!opened) throw new Error(`a received file is gone from storage: ${file.id}`);
-        return opened.content;
-      },
-    }));
+    return hostKeptUploads(storage, portalContext(res).workspace.id, stored).map((upload) => ({ ...upload, fieldKey }));
   }
 
-  /**
-   * Counts one request against the person's and the company's limits; the refusal in the reader's
-   * language, with when they can send one again, or null when it may go.
-   */
-  async function sendingRefusal(res: Response): Promise<{ message: string; retryAfterSeconds: number } | null> {
-    const { workspace } = portalContext(res);
-    const { user } = signedInClient(res);
-    const { t } = portalI18n(res);
-    const person = await deps.limiter.consume(REQUEST_LIMITS.requestsPerPerson, `${workspace.id}:${user.id}`);
-    const refused = person.allowed
-      ? await deps.limiter
-          .consume(REQUEST_LIMITS.requestsPerCompany, `${workspace.id}:${user.client_id}`)
-          .then((company) =>
-            company.allowed ? null : { key: 'requests:errors.tooManyForCompany', retryAfterSeconds: company.retryAfterSeconds },
-          )
-      : { key: 'requests:errors.tooManyForPerson', retryAfterSeconds: person.retryAfterSeconds };
-    if (!refused) return null;
-    return { message: t(refused.key, { wait: waitInWords(refused.retryAfterSeconds, t) }), retryAfterSeconds: refused.retryAfterSeconds };
-  }
+  /** Counts one request against the person's and the company's limits (REQUEST_LIMITS). */
+  const sendingRefusal = (res: Response) =>
+    personOrCompanyRefusal(deps.limiter, res, {
+      perPerson: REQUEST_LIMITS.requestsPerPerson,
+      perCompany: REQUEST_LIMITS.requestsPerCompany,
+      personMessage: 'requests:errors.tooManyForPerson',
+      companyMessage: 'requests:errors.tooManyForCompany',
+    });
 
   /**
    * A refused form's files, not dropped: the ones just received join those it carried already, as
@@ -387,7 +350,7 @@ export function createRequestsHandlers(deps: RequestsDeps) {
         if (field.type === 'file') answers[field.key] = field === fileField ? stored.map((file) => file.filename) : [];
         else answers[field.key] = (input[field.key] as RequestAnswer | undefined) ?? null;
       }
-      const hostKeeps = await hostKeepsFiles(res, stored);
+      const hostKeeps = await hostKeepsClientFiles(requests, storage, res, stored);
       const sent = await db
         .transaction(async (trx) => {
           const request = await requests.submit(
@@ -529,12 +492,7 @@ export function createRequestsHandlers(deps: RequestsDeps) {
             attachmentId: portalId.data,
           })
         : null;
-      if (row) {
-        const file = await storage.get(workspace.id, row.file_id);
-        if (!file) throw notFound();
-        sendAttachment(res, { filename: row.filename, contentType: row.content_type, content: file.content });
-        return;
-      }
+      if (row) return sendKeptAttachment(res, storage, workspace.id, row);
       const hostFile = requests.fileContent
         ? await requests.fileContent(workspace.id, user.client_id, user.contact_id, request.id, fileId)
         : null;

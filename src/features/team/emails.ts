@@ -1,6 +1,6 @@
 // The email to a client admin when the agency answers their request for a new colleague, in their
 // language, with a link to the team page.
-import { escapeHtml, type HostWorkspace, type MailMessage, type Translate } from '../../core/index.ts';
+import { type HostWorkspace, type MailMessage, type Translate, linesEmail } from '../../core/index.ts';
 
 export function colleagueAnsweredEmail(
   t: Translate,
@@ -15,10 +15,5 @@ export function colleagueAnsweredEmail(
     t('team:email.link'),
     input.url,
   ];
-  return {
-    to: input.to,
-    subject: t(`team:email.${kind}.subject`, vars),
-    text: lines.join('\n'),
-    html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n'),
-  };
+  return linesEmail(input.to, t(`team:email.${kind}.subject`, vars), lines);
 }

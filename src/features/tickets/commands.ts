@@ -1,5 +1,6 @@
 // What the tickets routes accept. Messages are keys of tickets.json, shown in the reader's language.
 import { z } from 'zod';
+import { HostIdParam } from '../../core/index.ts';
 
 const SUBJECT_MAX = 200;
 const BODY_MAX = 10_000;
@@ -23,11 +24,7 @@ export const TicketsQuery = z.object({
 export type TicketsQueryInput = z.infer<typeof TicketsQuery>;
 
 /** A host id (ticket, category, priority): whatever the host uses, within reason; the adapter decides if it is this client's. */
-export const HostTicketId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/);
+export const HostTicketId = HostIdParam;
 
 export const AttachmentId = z.uuid();
 

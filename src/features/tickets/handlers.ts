@@ -20,6 +20,8 @@ import {
   type FileStorage,
   formAnswerStatus,
   type HostAdapter,
+  hostKeepsClientFiles,
+  hostKeptUploads,
   HttpError,
   insertClientActivity,
   isFragmentRequest,
@@ -27,6 +29,7 @@ import {
   mayOpenTickets,
   notFound,
   parseParam,
+  personOrCompanyRefusal,
   portalContext,
   portalI18n,
   type RateLimiter,
@@ -42,13 +45,12 @@ import {
   TICKET_LIMITS,
   translateFieldErrors,
   type VirusScanner,
-  waitInWords,
   presentSearch,
   readerLanguages,
 } from '../../core/index.ts';
 import type { TicketDetail, TicketRefusal, TicketsPort, TicketUpload, TicketWrite } from './port.ts';
 import { presentUploadTypes } from '../documents/index.ts';
-import { sendAttachment } from '../messages/index.ts';
+import { sendKeptAttachment } from '../messages/index.ts';
 import {
   AttachmentId,
   HostTicketId,
@@ -134,37 +136,15 @@ export function createTicketsHandlers(deps: TicketsDeps) {
 
   /**
    * The received files as the host takes them, where it keeps the client's files itself
-   * (keepsClientFiles); none otherwise, and the portal keeps them (keepAttachments). The host reads
-   * them inside the act's transaction, from storage on connections of its own: a host that keeps
-   * files runs on a real PostgreSQL (the embedded one would wait on the open transaction).
+   * (keepsClientFiles); none otherwise, and the portal keeps them (keepAttachments).
    */
   function hostUploads(res: Response, stored: StoredAttachment[], hostKeeps: boolean): TicketUpload[] | undefined {
     if (!hostKeeps || stored.length === 0) return undefined;
-    const { workspace } = portalContext(res);
-    return stored.map((file) => ({
-      name: file.filename,
-      sentName: file.sentName,
-      contentType: file.contentType,
-      sizeBytes: file.sizeBytes,
-      async open() {
-        const opened = await storage.open(workspace.id, file.id);
-        if (!opened) throw new Error(`a received file is gone from storage: ${file.id}`);
-        return opened.content;
-      },
-    }));
+    return hostKeptUploads(storage, portalContext(res).workspace.id, stored);
   }
 
-  /** Whether the host keeps this person's files of an act (keepsClientFiles, and keepsClientFilesOf where it asks who). */
-  async function hostKeepsFiles(res: Response, stored: StoredAttachment[]): Promise<boolean> {
-    if (!tickets.keepsClientFiles || stored.length === 0) return false;
-    if (!tickets.keepsClientFilesOf) return true;
-    const { workspace } = portalContext(res);
-    const { user } = signedInClient(res);
-    return tickets.keepsClientFilesOf(workspace.id, user.client_id, user.contact_id).catch(async (err: unknown) => {
-      await removeReceived(storage, workspace.id, stored);
-      throw err;
-    });
-  }
+  /** Whether the host keeps this person's files of an act. */
+  const hostKeepsFiles = (res: Response, stored: StoredAttachment[]) => hostKeepsClientFiles(tickets, storage, res, stored);
 
   async function keepAttachments(trx: Knex.Transaction, res: Response, ticketId: string, stored: StoredAttachment[], hostKeeps: boolean) {
     if (hostKeeps) return [];
@@ -231,25 +211,14 @@ export function createTicketsHandlers(deps: TicketsDeps) {
     });
   }
 
-  /**
-   * Counts one new ticket against the person's and the company's limits; the refusal said in the
-   * reader's language, with when they can open one again, or null when it may go.
-   */
-  async function openingRefusal(res: Response): Promise<{ message: string; retryAfterSeconds: number } | null> {
-    const { workspace } = portalContext(res);
-    const { user } = signedInClient(res);
-    const { t } = portalI18n(res);
-    const person = await deps.limiter.consume(TICKET_LIMITS.ticketsPerPerson, `${workspace.id}:${user.id}`);
-    const refused = person.allowed
-      ? await deps.limiter
-          .consume(TICKET_LIMITS.ticketsPerCompany, `${workspace.id}:${user.client_id}`)
-          .then((company) =>
-            company.allowed ? null : { key: 'tickets:errors.tooManyForCompany', retryAfterSeconds: company.retryAfterSeconds },
-          )
-      : { key: 'tickets:errors.tooManyForPerson', retryAfterSeconds: person.retryAfterSeconds };
-    if (!refused) return null;
-    return { message: t(refused.key, { wait: waitInWords(refused.retryAfterSeconds, t) }), retryAfterSeconds: refused.retryAfterSeconds };
-  }
+  /** Counts one new ticket against the person's and the company's limits (TICKET_LIMITS). */
+  const openingRefusal = (res: Response) =>
+    personOrCompanyRefusal(deps.limiter, res, {
+      perPerson: TICKET_LIMITS.ticketsPerPerson,
+      perCompany: TICKET_LIMITS.ticketsPerCompany,
+      personMessage: 'tickets:errors.tooManyForPerson',
+      companyMessage: 'tickets:errors.tooManyForCompany',
+    });
 
   async function newForm(
     req: Request,
@@ -705,9 +674,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
         ticketId: ticket.id,
         attachmentId,
       });
-      const file = row ? await storage.get(workspace.id, row.file_id) : null;
-      if (!row || !file) throw notFound();
-      sendAttachment(res, { filename: row.filename, contentType: row.content_type, content: file.content });
+      await sendKeptAttachment(res, storage, workspace.id, row);
     },
 
     /** A file attached in the host: read through the port, which finds it only on this client's ticket. */

@@ -2,19 +2,13 @@
 // is the same words, escaped.
 import {
   DEFAULT_LOCALE,
-  escapeHtml,
   type HostWorkspace,
   isLocale,
   type Locale,
   type MailMessage,
   translator,
+  linesEmail,
 } from '../../../core/index.ts';
-
-function message(to: string, subject: string, lines: string[]): MailMessage {
-  const text = lines.join('\n');
-  const html = lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n');
-  return { to, subject, text, html };
-}
 
 /** The language of an email to a client: their own choice on the account page, else the fallback. */
 export function emailLocale(chosen: string | null | undefined, fallback: Locale | null | undefined): Locale {
@@ -32,7 +26,7 @@ export function codeEmail(input: {
 }): MailMessage {
   const t = translator(input.locale ?? DEFAULT_LOCALE);
   const workspace = input.workspace.name;
-  return message(input.to, t('emails:code.subject', { workspace, code: input.code }), [
+  return linesEmail(input.to, t('emails:code.subject', { workspace, code: input.code }), [
     t('emails:code.intro', { workspace }),
     '',
     input.code,
@@ -45,7 +39,7 @@ export function codeEmail(input: {
 export function resetEmail(input: { to: string; workspace: HostWorkspace; minutes: number; url: string; locale?: Locale }): MailMessage {
   const t = translator(input.locale ?? DEFAULT_LOCALE);
   const workspace = input.workspace.name;
-  return message(input.to, t('emails:reset.subject', { workspace }), [
+  return linesEmail(input.to, t('emails:reset.subject', { workspace }), [
     t('emails:reset.intro', { workspace }),
     t('emails:reset.link', { minutes: input.minutes }),
     input.url,
@@ -86,7 +80,7 @@ export function invitationEmail(input: {
             ? t('emails:invitation.intro', { inviter: by.name, workspace })
             : t('emails:invitation.agencyIntro', { workspace }),
         ];
-  const mail = message(input.to, subject, [
+  const mail = linesEmail(input.to, subject, [
     t('emails:invitation.hello', { name: input.contactName }),
     intro,
     t('emails:invitation.link', { days: input.days }),

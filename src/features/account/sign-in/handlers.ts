@@ -198,6 +198,21 @@ export function createAuthHandlers(
     return showSignIn(req, res, {}, 429, portalI18n(res).t(other ? 'auth:signIn.limitedOther' : 'auth:signIn.limited', words));
   };
 
+  /** The set-password form of a reset or invite link; a link used or expired is gone (410). */
+  const setPasswordForm = async (req: Request, res: Response, purpose: 'reset' | 'invite', errors: FieldErrors, status = 200) => {
+    const { t } = portalI18n(res);
+    const user = await auth.findLinkUser(portalContext(res).workspace, purpose, String(req.params.token));
+    if (!user) throw new HttpError(410, t('auth:setPassword.expired'));
+    renderPortalPage(
+      req,
+      res,
+      'auth/set-password',
+      purpose === 'reset' ? t('auth:setPassword.resetTitle') : t('auth:setPassword.inviteTitle'),
+      { purpose, email: user.email, errors },
+      status,
+    );
+  };
+
   return {
     /** A sign-in method the workspace switched off does not exist. */
     requireMethod: (method: 'code' | 'password') => (_req: Request, res: Response, next: NextFunction) => {
@@ -303,31 +318,9 @@ export function createAuthHandlers(
       renderPortalPage(req, res, 'auth/forgot', portalI18n(res).t('auth:forgot.sentTitle'), { values: {}, errors: {}, sent: true });
     },
 
-    showSetPassword: (purpose: 'reset' | 'invite') => async (req: Request, res: Response) => {
-      const { t } = portalI18n(res);
-      const user = await auth.findLinkUser(portalContext(res).workspace, purpose, String(req.params.token));
-      if (!user) throw new HttpError(410, t('auth:setPassword.expired'));
-      renderPortalPage(
-        req,
-        res,
-        'auth/set-password',
-        purpose === 'reset' ? t('auth:setPassword.resetTitle') : t('auth:setPassword.inviteTitle'),
-        { purpose, email: user.email, errors: {} },
-      );
-    },
-    invalidSetPassword: (purpose: 'reset' | 'invite') => async (req: Request, res: Response, errors: FieldErrors) => {
-      const { t } = portalI18n(res);
-      const user = await auth.findLinkUser(portalContext(res).workspace, purpose, String(req.params.token));
-      if (!user) throw new HttpError(410, t('auth:setPassword.expired'));
-      renderPortalPage(
-        req,
-        res,
-        'auth/set-password',
-        purpose === 'reset' ? t('auth:setPassword.resetTitle') : t('auth:setPassword.inviteTitle'),
-        { purpose, email: user.email, errors },
-        formAnswerStatus(req, 400),
-      );
-    },
+    showSetPassword: (purpose: 'reset' | 'invite') => async (req: Request, res: Response) => setPasswordForm(req, res, purpose, {}),
+    invalidSetPassword: (purpose: 'reset' | 'invite') => async (req: Request, res: Response, errors: FieldErrors) =>
+      setPasswordForm(req, res, purpose, errors, formAnswerStatus(req, 400)),
 
     setPassword: (purpose: 'reset' | 'invite') => async (req: Request, res: Response) => {
       const input = req.body as SetPasswordInput;

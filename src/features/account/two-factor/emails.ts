@@ -1,16 +1,12 @@
 // The emails about two-factor authentication and the sign-in address, in the client's language.
-import { escapeHtml, type HostWorkspace, type MailMessage, type Translate } from '../../../core/index.ts';
-
-function message(to: string, subject: string, lines: string[]): MailMessage {
-  return { to, subject, text: lines.join('\n'), html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n') };
-}
+import { type HostWorkspace, type MailMessage, type Translate, linesEmail } from '../../../core/index.ts';
 
 export function confirmationCodeEmail(
   t: Translate,
   input: { to: string; workspace: HostWorkspace; code: string; minutes: number; forNewAddress: boolean },
 ): MailMessage {
   const vars = { workspace: input.workspace.name, code: input.code, minutes: input.minutes };
-  return message(input.to, t('twoFactor:email.code.subject', vars), [
+  return linesEmail(input.to, t('twoFactor:email.code.subject', vars), [
     t(input.forNewAddress ? 'twoFactor:email.code.introNewAddress' : 'twoFactor:email.code.intro', vars),
     '',
     input.code,
@@ -22,7 +18,7 @@ export function confirmationCodeEmail(
 
 export function twoFactorResetEmail(t: Translate, input: { to: string; workspace: HostWorkspace; accountUrl: string }): MailMessage {
   const vars = { workspace: input.workspace.name, url: input.accountUrl };
-  return message(input.to, t('twoFactor:email.reset.subject', vars), [
+  return linesEmail(input.to, t('twoFactor:email.reset.subject', vars), [
     t('twoFactor:email.reset.body', vars),
     t('twoFactor:email.reset.next', vars),
     input.accountUrl,
@@ -31,7 +27,7 @@ export function twoFactorResetEmail(t: Translate, input: { to: string; workspace
 
 export function emailChangedNotice(t: Translate, input: { to: string; workspace: HostWorkspace; newEmail: string }): MailMessage {
   const vars = { workspace: input.workspace.name, email: input.newEmail };
-  return message(input.to, t('twoFactor:email.changed.subject', vars), [
+  return linesEmail(input.to, t('twoFactor:email.changed.subject', vars), [
     t('twoFactor:email.changed.body', vars),
     t('twoFactor:email.changed.notYou', vars),
   ]);

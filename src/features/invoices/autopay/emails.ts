@@ -1,6 +1,6 @@
 // The email a client gets at once when an automatic payment failed: what failed, whether it will be
 // tried again, and the one step to fix it (pay now, or save another method).
-import { escapeHtml, formattersFor, type HostWorkspace, type Locale, type MailMessage, translator } from '../../../core/index.ts';
+import { formattersFor, type HostWorkspace, type Locale, type MailMessage, translator, linesEmail } from '../../../core/index.ts';
 
 export function autopayFailedEmail(input: {
   to: string;
@@ -34,12 +34,7 @@ export function autopayFailedEmail(input: {
     t('payments:autopayEmail.otherMethod'),
     input.methodsUrl,
   ];
-  return {
-    to: input.to,
-    subject: t('payments:autopayEmail.subject', values).slice(0, 200),
-    text: lines.join('\n'),
-    html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n'),
-  };
+  return linesEmail(input.to, t('payments:autopayEmail.subject', values).slice(0, 200), lines);
 }
 
 /** The advance notice of a SEPA debit (pre-notification): amount, day, mandate and creditor. */
@@ -75,10 +70,5 @@ export function sepaNoticeEmail(input: {
     t('payments:sepaNotice.change'),
     input.methodsUrl,
   ];
-  return {
-    to: input.to,
-    subject: t('payments:sepaNotice.subject', values).slice(0, 200),
-    text: lines.join('\n'),
-    html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n'),
-  };
+  return linesEmail(input.to, t('payments:sepaNotice.subject', values).slice(0, 200), lines);
 }

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { insertActivity, type PaymentProvider, type PortalLogger, type RequestMeta, type SetupCallback } from '../../../core/index.ts';
 import { claimCallback, findPaymentSettings, setCallbackOutcome, type PaymentSettings } from '../payments/queries.ts';
-import type { CallbackResult, PayingClient } from '../payments/service.ts';
+import { type CallbackResult, type PayingClient, payingClientActivity } from '../payments/service.ts';
 import {
   customerOf,
   endSetup,
@@ -42,27 +42,10 @@ export interface PaymentMethodsDeps {
   afterActivity?: () => void;
 }
 
-type ClientActivity = Parameters<typeof insertActivity>[1];
-
 export function createPaymentMethodsService(deps: PaymentMethodsDeps) {
   const { db, now } = deps;
   const byId = new Map(deps.providers.map((provider) => [provider.id, provider]));
   const scope = (client: PayingClient) => ({ workspaceId: client.workspaceId, clientId: client.clientId });
-  const activity = (
-    client: PayingClient,
-    event: ClientActivity['event'],
-    details: Record<string, unknown>,
-    meta: RequestMeta,
-  ): ClientActivity => ({
-    workspaceId: client.workspaceId,
-    event,
-    clientUserId: client.clientUserId,
-    clientId: client.clientId,
-    email: client.email,
-    details,
-    ip: meta.ip,
-    userAgent: meta.userAgent,
-  });
 
   /** The provider that saves methods for this workspace, when the agency allows autopay; else null. */
   function savingProvider(settings: PaymentSettings): PaymentProvider | null {
@@ -177,7 +160,7 @@ export function createPaymentMethodsService(deps: PaymentMethodsDeps) {
         await setDefaultMethod(trx, { ...scope(client), id: methodId });
         await insertActivity(
           trx,
-          activity(client, 'payment_method.default_changed', { paymentMethodId: methodId, last4: method.last4 }, meta),
+          payingClientActivity(client, 'payment_method.default_changed', { paymentMethodId: methodId, last4: method.last4 }, meta),
         );
         return 'done';
       });
@@ -201,10 +184,13 @@ export function createPaymentMethodsService(deps: PaymentMethodsDeps) {
         await lockClientMethods(trx, scope(client));
         if (!(await lockMethod(trx, { ...scope(client), id: methodId }))) return 'not_found' as const;
         const nextDefault = await removeMethodRow(trx, { ...scope(client), id: methodId, at: now() });
-        await insertActivity(trx, activity(client, 'payment_method.removed', { paymentMethodId: methodId, last4: method.last4 }, meta));
+        await insertActivity(
+          trx,
+          payingClientActivity(client, 'payment_method.removed', { paymentMethodId: methodId, last4: method.last4 }, meta),
+        );
         // Nothing left to charge: autopay cannot go on, and the client is told on the page.
         if (!nextDefault && (await switchAutopayOff(trx, { ...scope(client), clientUserId: client.clientUserId, at: now() })))
-          await insertActivity(trx, activity(client, 'autopay.switched_off', { reason: 'no_method_left' }, meta));
+          await insertActivity(trx, payingClientActivity(client, 'autopay.switched_off', { reason: 'no_method_left' }, meta));
         return 'removed' as const;
       });
       deps.afterActivity?.();
@@ -233,7 +219,7 @@ export function createPaymentMethodsService(deps: PaymentMethodsDeps) {
         });
         await insertActivity(
           trx,
-          activity(client, 'autopay.switched_on', { chargeOn: input.chargeOn, consentVersion: AUTOPAY_CONSENT_VERSION }, meta),
+          payingClientActivity(client, 'autopay.switched_on', { chargeOn: input.chargeOn, consentVersion: AUTOPAY_CONSENT_VERSION }, meta),
         );
         return 'on' as const;
       });
@@ -245,7 +231,7 @@ export function createPaymentMethodsService(deps: PaymentMethodsDeps) {
       const changed = await db.transaction(async (trx) => {
         await lockClientMethods(trx, scope(client));
         const off = await switchAutopayOff(trx, { ...scope(client), clientUserId: client.clientUserId, at: now() });
-        if (off) await insertActivity(trx, activity(client, 'autopay.switched_off', { reason: 'client' }, meta));
+        if (off) await insertActivity(trx, payingClientActivity(client, 'autopay.switched_off', { reason: 'client' }, meta));
         return off;
       });
       if (changed) deps.afterActivity?.();

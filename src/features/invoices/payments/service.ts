@@ -89,6 +89,25 @@ export function payingClientOf(res: Response): PayingClient {
   return { workspaceId: workspace.id, clientId: user.client_id, clientUserId: user.id, email: contact.email };
 }
 
+/** The activity-log row of an act of the paying client (what the agency is notified from). */
+export function payingClientActivity(
+  client: PayingClient,
+  event: ActivityEvent,
+  details: Record<string, unknown>,
+  meta: RequestMeta,
+): Parameters<typeof insertActivity>[1] {
+  return {
+    workspaceId: client.workspaceId,
+    event,
+    clientUserId: client.clientUserId,
+    clientId: client.clientId,
+    email: client.email,
+    details,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+  };
+}
+
 export type CallbackResult =
   | { outcome: 'recorded'; paymentId: string; invoiceId: string }
   | { outcome: 'duplicate' }
@@ -289,16 +308,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   }
 
   async function insertTransferReported(client: PayingClient, details: Record<string, unknown>, meta: RequestMeta): Promise<void> {
-    await insertActivity(db, {
-      workspaceId: client.workspaceId,
-      event: 'invoice.payment_reported',
-      clientUserId: client.clientUserId,
-      clientId: client.clientId,
-      email: client.email,
-      details,
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-    });
+    await insertActivity(db, payingClientActivity(client, 'invoice.payment_reported', details, meta));
     deps.afterActivity?.();
   }
 
@@ -404,24 +414,23 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       }));
       await insertClientPayment(trx, ...rows);
       for (const row of rows)
-        await insertActivity(trx, {
-          workspaceId: client.workspaceId,
-          event: 'invoice.payment_started',
-          clientUserId: client.clientUserId,
-          clientId: client.clientId,
-          email: client.email,
-          details: {
-            invoiceId: row.invoiceId,
-            invoiceNumber: row.invoiceNumber,
-            amountCents: row.amountCents,
-            currency,
-            provider: provider.id,
-            paymentId: row.id,
-            ...(rows.length > 1 ? { checkoutId, invoicesTogether: rows.length } : {}),
-          },
-          ip: meta.ip,
-          userAgent: meta.userAgent,
-        });
+        await insertActivity(
+          trx,
+          payingClientActivity(
+            client,
+            'invoice.payment_started',
+            {
+              invoiceId: row.invoiceId,
+              invoiceNumber: row.invoiceNumber,
+              amountCents: row.amountCents,
+              currency,
+              provider: provider.id,
+              paymentId: row.id,
+              ...(rows.length > 1 ? { checkoutId, invoicesTogether: rows.length } : {}),
+            },
+            meta,
+          ),
+        );
       return { closing: pending };
     });
     if ('reuse' in decided) return { redirectUrl: decided.reuse };

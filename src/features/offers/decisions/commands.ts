@@ -5,7 +5,7 @@
 // form sends strokes (signatureStrokes); the PNG field (signature) stays for pages opened before
 // the strokes existed.
 import { z } from 'zod';
-import { emailField } from '../../../core/index.ts';
+import { emailField, HostIdParam } from '../../../core/index.ts';
 import { decodeSignaturePng, MAX_SIGNATURE_DATA_URL_LENGTH } from './signature-png.ts';
 import { canonicalStrokes, MAX_STROKES_FIELD_LENGTH, parseStrokes, type DrawnSignature } from './signature-strokes.ts';
 
@@ -139,8 +139,4 @@ export function keptInput(body: unknown): Record<string, string> {
   return kept;
 }
 
-export const OfferIdParam = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/);
+export const OfferIdParam = HostIdParam;

@@ -1,6 +1,6 @@
 // The reminder a client user gets before an offer lapses, in their language. Plain text first; the
 // HTML part is the same words, escaped, as the other client emails are.
-import { escapeHtml, formattersFor, type HostWorkspace, type Locale, type MailMessage, translator } from '../../../core/index.ts';
+import { formattersFor, type HostWorkspace, type Locale, type MailMessage, translator, linesEmail } from '../../../core/index.ts';
 import type { ExpiringOffer } from '../port.ts';
 
 export function offerReminderEmail(input: {
@@ -30,10 +30,5 @@ export function offerReminderEmail(input: {
     '',
     t('emails:offerReminder.why', values),
   ];
-  return {
-    to: input.to,
-    subject: t('emails:offerReminder.subject', values).slice(0, 200),
-    text: lines.join('\n'),
-    html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n'),
-  };
+  return linesEmail(input.to, t('emails:offerReminder.subject', values).slice(0, 200), lines);
 }

@@ -3,11 +3,6 @@ import { z } from 'zod';
 import { COMMENT_MAX_LENGTH } from '../../messages/index.ts';
 
 export const RecordKindParam = z.enum(['proposal', 'quotation', 'invoice']);
-export const HostIdParam = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/);
 export const LinkIdParam = z.string().regex(/^[1-9][0-9]{0,17}$/);
 
 export const CreateLinkCommand = z.object({

@@ -38,6 +38,7 @@ import {
   staffHiddenReason,
   staffRoleName,
   type Translate,
+  HostIdParam,
 } from '../../../core/index.ts';
 import { presentOfferActions, presentDecision } from '../decisions/presenters.ts';
 import { expiryTimeZone, type OfferDecisions } from '../decisions/service.ts';
@@ -48,14 +49,7 @@ import { offerPdfModel, presentOfferDetail } from '../presenters.ts';
 import type { PublicLinks } from '../public-links/service.ts';
 import type { LiveCommentsPort } from '../../messages/index.ts';
 import { COMMENT_MAX_LENGTH } from '../../messages/index.ts';
-import {
-  HostIdParam,
-  LinkIdParam,
-  RecordKindParam,
-  type CreateLinkInput,
-  type StaffCommentInput,
-  type ViewAsQueryInput,
-} from './commands.ts';
+import { LinkIdParam, RecordKindParam, type CreateLinkInput, type StaffCommentInput, type ViewAsQueryInput } from './commands.ts';
 
 export interface RecordDeps {
   db: Knex;
