@@ -180,6 +180,16 @@ export async function listInvoiceLines(db: Db, args: { tenant: string; clientId:
     ]);
 }
 
+/** The columns of an invoice's payment (the alias p), as InvoicePaymentRow reads them. */
+const paymentColumns = (db: Knex) => [
+  'p.payment_id',
+  db.raw('p.amount::text as amount'),
+  'p.payment_method',
+  'p.reference_number',
+  'p.payment_date',
+  db.raw("p.metadata->>'payment_provider' as provider"),
+];
+
 export async function listInvoicePayments(
   db: Db,
   args: { tenant: string; clientId: string; invoiceId: string },
@@ -188,14 +198,7 @@ export async function listInvoicePayments(
     .where('p.tenant', args.tenant)
     .whereIn('p.invoice_id', scopedInvoices(db, args).where('i.invoice_id', args.invoiceId).select('i.invoice_id'))
     .orderByRaw('p.payment_date asc nulls first, p.created_at, p.payment_id')
-    .select<InvoicePaymentRow[]>([
-      'p.payment_id',
-      db.raw('p.amount::text as amount'),
-      'p.payment_method',
-      'p.reference_number',
-      'p.payment_date',
-      db.raw("p.metadata->>'payment_provider' as provider"),
-    ]);
+    .select<InvoicePaymentRow[]>(paymentColumns(db));
 }
 
 export interface InvoiceTaxStatusRow {
@@ -319,15 +322,7 @@ export function statementPayments(
     .where('p.tenant', args.tenant)
     .whereIn('p.invoice_id', scopedInvoices(db, args).whereIn('i.status', OWED_STATUSES).select('i.invoice_id'))
     .orderByRaw('p.invoice_id, p.payment_date asc nulls first, p.created_at, p.payment_id')
-    .select<Array<InvoicePaymentRow & { invoice_id: string }>>([
-      'p.invoice_id',
-      'p.payment_id',
-      db.raw('p.amount::text as amount'),
-      'p.payment_method',
-      'p.reference_number',
-      'p.payment_date',
-      db.raw("p.metadata->>'payment_provider' as provider"),
-    ]);
+    .select<Array<InvoicePaymentRow & { invoice_id: string }>>(['p.invoice_id', ...paymentColumns(db)]);
 }
 
 /** The client's listed invoices (void ones too) issued in [from, before) as UTC days, oldest first. */
