@@ -14,6 +14,7 @@ import { saveRequestType } from '../../plugins/dolibarr/queries/requests.ts';
 import { insertClientUser } from '../../src/core/client-users/queries.ts';
 import { hashPassword } from '../../src/core/crypto/secrets.ts';
 import type { Appointment } from '../../src/features/appointments/port.ts';
+import { dayInZone } from '../../src/core/time/zoned-days.ts';
 import type { RequestUpload } from '../../src/features/requests/port.ts';
 import {
   insertTicketInstallRows,
@@ -145,7 +146,9 @@ describe('dolibarr requests and appointments query budgets', function () {
     const quote = await ask(quoteType, { q1: 'first', art: ['first.pdf'] }, [artwork('first.pdf')]);
     await ask(ticketType, { q1: 'first' });
     const appointment = await book();
-    const day = appointment.startsAt.toISOString().slice(0, 10);
+    // A day well past the bookings made here (they fill the next two days at most), so it has free
+    // times whatever the hour the suite runs: a day without any also reads the next one that has some.
+    const day = dayInZone(new Date(Date.now() + 5 * 24 * HOUR), 'Europe/Paris');
     const base = `/portal/${seed.workspaceSlug}`;
     // On the binding's connection (the session and the portal's own reads of it included).
     budgets = {
