@@ -2,7 +2,8 @@
 // the plugin reads it back later to check what an adapter claims against what the host really has.
 // Bump AUDIT_REPORT_VERSION on any change a reader would have to know about.
 import { z } from 'zod';
-import { HOST_CONCEPTS } from '../src/core/host-schema.ts';
+import { CORE_HOST_CONCEPTS, type HostConcept } from '../src/core/host-schema.ts';
+import { FEATURE_HOST_CONCEPTS } from '../src/features/host-concepts.ts';
 
 // 2: adapter claims are HostClaim lists (table and columns), claim checks name missing columns,
 // proposedClaims, and plan tables the host makes unnecessary.
@@ -42,6 +43,16 @@ const EvidenceSchema = z.object({
   detail: z.string(),
 });
 export type Evidence = z.infer<typeof EvidenceSchema>;
+
+/**
+ * What a host may keep that the portal reads: core's concepts, then each feature's (in the order
+ * of src/features/host-concepts.ts, which AUDIT_REPORT.md follows).
+ */
+export const HOST_CONCEPTS = [...CORE_HOST_CONCEPTS, ...FEATURE_HOST_CONCEPTS] as const;
+// Every name the ports type is in the list: a feature's words left out of src/features/host-concepts.ts
+// make this a type error (the claims could name them, the audit would never look for them).
+const everyConceptListed: Record<Exclude<HostConcept, (typeof HOST_CONCEPTS)[number]>, never> = {};
+void everyConceptListed;
 
 /**
  * The concepts the portal always keeps in its own tables, so no adapter claims them: the audit
@@ -162,13 +173,12 @@ const RouteProbeSchema = z.object({
 export type RouteProbe = z.infer<typeof RouteProbeSchema>;
 
 /**
- * The concepts an adapter can claim (HOST_CONCEPTS in src/core/ports/host.ts): the ones the portal reads
+ * The concepts an adapter can claim (HOST_CONCEPTS above): the ones the portal reads
  * from the host or, for client credentials and comments, uses instead of its own tables. The other
  * concepts of the audit (PORTAL_KEPT_CONCEPTS) the portal always keeps itself, so an adapter has
  * nothing to claim for them.
  */
 const HostConceptSchema = z.enum(HOST_CONCEPTS);
-export { HOST_CONCEPTS };
 
 /** The shape of HostClaim (src/core/ports/host.ts), so a proposed claim can be pasted into an adapter. */
 const HostClaimSchema = z.object({

@@ -3,4 +3,4 @@
 // Express app, PDF renderer, metrics or embedded engine), so the audit, which needs only this,
 // starts without loading the portal's six hundred modules.
 export { checkClaimAgainstSchema, type SchemaColumns } from './host/verify-claims.ts';
-export { HOST_CONCEPTS, type AdapterDescription, type HostClaim, type HostConcept } from './ports/host.ts';
+export { CORE_HOST_CONCEPTS, type AdapterDescription, type HostClaim, type HostConcept } from './ports/host.ts';

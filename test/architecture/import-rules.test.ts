@@ -9,7 +9,7 @@
 // without the test fixtures. Each rule lists what breaks it,
 // file by file.
 import { expect } from 'chai';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -162,13 +162,15 @@ describe('architecture: import rules', () => {
     // (src/index.ts) is for hosts, and the migrations are loaded by the composition root, which
     // src/index.ts exports: through it they would import themselves. The runner reads the one list
     // of the features' manifests (src/features/manifests.ts) for the migrations kept beside them.
-    // The audit reads a schema through src/core/host-schema.ts; only the tool that writes the
-    // reference report, which starts the embedded engine, goes through src/core/index.ts.
+    // The audit reads a schema through src/core/host-schema.ts, and the features' words for what a
+    // host keeps from src/features/host-concepts.ts; only the tool that writes the reference
+    // report, which starts the embedded engine, goes through src/core/index.ts.
     const allowed = (edge: ImportEdge) =>
       (edge.from.startsWith('src/') && edge.to === 'src/core/index.ts') ||
       edge.to.startsWith('src/migrations/') ||
       (edge.from === 'src/migrations/index.ts' && edge.to === 'src/features/manifests.ts') ||
       (edge.from.startsWith('audit/') && edge.to === 'src/core/host-schema.ts') ||
+      (edge.from.startsWith('audit/') && edge.to === 'src/features/host-concepts.ts') ||
       (edge.from === 'audit/write-reference-report.ts' && edge.to === 'src/core/index.ts');
     expect(show([...migrations, ...audit].filter((edge) => edge.to.startsWith('src/') && !allowed(edge)))).to.deep.equal([]);
   });
@@ -178,10 +180,16 @@ describe('architecture: import rules', () => {
     // renderer's among them): seconds of start-up for a command that reads a catalog.
     const loaded = valueImportClosure('audit/cli.ts');
     expect(loaded).to.include('plugins/audit-manifests.ts');
+    const featuresWords = readdirSync(path.join(root, 'src/features'))
+      .filter((name) => existsSync(path.join(root, 'src/features', name, 'host-concepts.ts')))
+      .map((name) => `src/features/${name}/host-concepts.ts`);
+    expect(featuresWords.length, 'the reader is not blind').to.be.greaterThan(10);
     expect(loaded.filter((file) => file.startsWith('src/'))).to.have.members([
       'src/core/host-schema.ts',
       'src/core/host/verify-claims.ts',
       'src/core/ports/host.ts',
+      'src/features/host-concepts.ts',
+      ...featuresWords,
     ]);
   });
 
@@ -194,16 +202,21 @@ describe('architecture: import rules', () => {
   });
 
   it('a feature reaches another feature only through its index.ts', () => {
-    // src/features/manifests.ts, the list of the features, reads each one's manifest.ts and nothing else.
-    const list = (edge: ImportEdge) => edge.from === 'src/features/manifests.ts';
+    // src/features/manifests.ts, the list of the features, reads each one's manifest.ts and nothing
+    // else; src/features/host-concepts.ts, the audit's list of their words, each one's host-concepts.ts.
+    const lists: Record<string, string> = {
+      'src/features/manifests.ts': 'manifest.ts',
+      'src/features/host-concepts.ts': 'host-concepts.ts',
+    };
+    const list = (edge: ImportEdge) => edge.from in lists;
     const across = src.filter(
       (edge) => !list(edge) && featureOf(edge.from) && featureOf(edge.to) && featureOf(edge.from) !== featureOf(edge.to),
     );
     expect(across.length, 'features do use each other (the reader is not blind)').to.be.greaterThan(5);
     expect(show(across.filter((edge) => edge.to !== `src/features/${featureOf(edge.to)}/index.ts`))).to.deep.equal([]);
-    const listed = src.filter((edge) => list(edge) && featureOf(edge.to) !== null && featureOf(edge.to) !== 'manifests.ts');
-    expect(listed.length, 'the list reads the manifests').to.be.greaterThan(5);
-    expect(show(listed.filter((edge) => edge.to !== `src/features/${featureOf(edge.to)}/manifest.ts`))).to.deep.equal([]);
+    const listed = src.filter((edge) => list(edge) && featureOf(edge.to) !== null && !(`src/features/${featureOf(edge.to)}` in lists));
+    expect(listed.length, 'the lists read the features').to.be.greaterThan(10);
+    expect(show(listed.filter((edge) => edge.to !== `src/features/${featureOf(edge.to)}/${lists[edge.from]}`))).to.deep.equal([]);
   });
 
   it("a feature's manifest imports only its own migrations and the core, so the migrations run without the portal", () => {

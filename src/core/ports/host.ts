@@ -160,46 +160,20 @@ export interface StaffPort {
 export const SUMMARY_COUNT_LIMIT = 1000;
 
 /**
- * The audit's names for what a CRM may keep (see audit/report-schema.ts). A claim says the adapter
- * relies on that concept living in the host, and where.
+ * The audit's names for what a CRM may keep that every feature shares (see audit/report-schema.ts).
+ * A claim says the adapter relies on that concept living in the host, and where.
  */
-export const HOST_CONCEPTS = [
-  'workspace',
-  'company',
-  'contact',
-  'staffUser',
-  'proposal',
-  'quotation',
-  'invoice',
-  'payment',
-  'task',
-  'document',
-  'clientCredentials',
-  'comment',
-  'ticket',
-  'ticketMessage',
-  'project',
-  'serviceRequestType',
-  'serviceRequest',
-  'appointmentRequest',
-  'availability',
-  'booking',
-  'kbArticle',
-  'surveyTemplate',
-  'surveyInvitation',
-  'surveyResponse',
-  'surveyTrigger',
-  'salesOrder',
-  'orderLine',
-  'shipment',
-  'contract',
-  'contractLine',
-  'contractUsage',
-  'timeEntry',
-  'asset',
-  'documentVersion',
-] as const;
-export type HostConcept = (typeof HOST_CONCEPTS)[number];
+export const CORE_HOST_CONCEPTS = ['workspace', 'company', 'contact', 'staffUser', 'clientCredentials'] as const;
+
+/**
+ * The names a feature adds for what a host keeps of its records, one entry a feature (its name:
+ * its concepts), merged in from the feature's own host-concepts.ts, as its port is merged into
+ * HostAdapter. src/features/host-concepts.ts lists the same constants for the audit.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging from each feature.
+export interface FeatureHostConcepts {}
+
+export type HostConcept = (typeof CORE_HOST_CONCEPTS)[number] | FeatureHostConcepts[keyof FeatureHostConcepts];
 
 export interface HostClaim {
   concept: HostConcept;
