@@ -315,7 +315,14 @@ export { tooManyRequests, waitInWords } from './rate-limits/too-many-requests.ts
 // Sessions
 export { hashSessionId } from './sessions/portal-sessions.ts';
 export { deleteOtherSessions, deleteSession, listLiveSessions, type SessionRow } from './sessions/queries.ts';
-export type { PasskeyChallenge, PendingSecondFactor } from './sessions/session-data.ts';
+export {
+  signInDetailsOf,
+  type FirstFactor,
+  type FirstFactors,
+  type PasskeyChallenge,
+  type PendingSecondFactor,
+  type SignInDetails,
+} from './sessions/session-data.ts';
 export { announceSessionsEnded } from './sessions/session-events.ts';
 export type { SessionLifecycle } from './sessions/session-lifecycle.ts';
 

@@ -13,28 +13,44 @@ export const SESSION_COOKIE = 'portal.sid';
  */
 export const bringsSessionCookie = (req: Pick<Request, 'headers'>): boolean => Boolean(readCookie(req, SESSION_COOKIE));
 
-export interface PortalSessionAuth {
+/**
+ * What a way of signing in keeps in the session it starts, for what comes later in that session
+ * (an identity provider's sign-in: the provider, whose end-session the sign-out offers). Each
+ * feature that signs people in adds its own optional fields here (`declare module`), as it adds
+ * its port to HostAdapter; SessionLifecycle.start keeps them, from a held second factor too.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: each feature adds its own fields
+export interface SignInDetails {}
+
+/** The ways a first factor is passed, by the names the sign-in log keeps: added by the features that sign people in. */
+// biome-ignore lint/suspicious/noEmptyInterface: each feature adds its own ways
+export interface FirstFactors {}
+export type FirstFactor = keyof FirstFactors;
+
+export interface PortalSessionAuth extends SignInDetails {
   workspaceId: string;
   clientUserId: string;
   signedInAt: string;
   ip: string | null;
   userAgent: string | null;
-  /** Signed in through this identity provider (single sign-on): sign-out offers its end-session. */
-  singleSignOnProviderId?: string;
 }
 
 /**
  * Between a right first factor and the second one: names who is signing in and grants nothing
  * else (the signed-in client comes only from `portal`).
  */
-export interface PendingSecondFactor {
+export interface PendingSecondFactor extends SignInDetails {
   workspaceId: string;
   clientUserId: string;
-  method: 'password' | 'code' | 'link' | 'sso' | 'passkey';
+  method: FirstFactor;
   next?: string;
   startedAt: string;
-  /** The identity provider of a single sign-on, kept for the session it leads to. */
-  singleSignOnProviderId?: string;
+}
+
+/** What a held second factor keeps for the session it leads to: its SignInDetails, without the hold's own fields. */
+export function signInDetailsOf(pending: PendingSecondFactor): SignInDetails {
+  const { workspaceId: _workspace, clientUserId: _user, method: _method, next: _next, startedAt: _started, ...details } = pending;
+  return details;
 }
 
 /**

@@ -21,13 +21,14 @@ import {
   sessionCsrfToken,
   type PasskeyChallenge,
   type PendingSecondFactor,
+  type SignInDetails,
 } from './session-data.ts';
 
 export const MAX_SESSIONS_PER_USER = 50;
 
 export interface SessionLifecycle {
-  /** `via`: the identity provider of a single sign-on, remembered for the sign-out. */
-  start(req: Request, user: ClientUserRow, via?: { singleSignOnProviderId?: string | undefined }): Promise<void>;
+  /** `details`: what the way of signing in keeps for later in the session (SignInDetails). */
+  start(req: Request, user: ClientUserRow, details?: SignInDetails): Promise<void>;
   /** A session that only remembers who passed the first factor (see PendingSecondFactor). */
   hold(req: Request, pending: PendingSecondFactor): Promise<void>;
   end(req: Request): Promise<void>;
@@ -68,7 +69,7 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
     whenSignedOut(listener) {
       signedOutListeners.push(listener);
     },
-    async start(req, user, via) {
+    async start(req, user, details) {
       // Without a session cookie the id was generated for this request and names no stored row:
       // nothing to destroy, nothing an attacker could have planted. With one, start afresh.
       if (bringsSessionCookie(req)) await regenerateSession(req);
@@ -82,7 +83,7 @@ export function createSessionLifecycle(deps: { db: Knex; cookiePath: string; max
         signedInAt: new Date().toISOString(),
         ip: meta.ip,
         userAgent: meta.userAgent,
-        ...(via?.singleSignOnProviderId ? { singleSignOnProviderId: via.singleSignOnProviderId } : {}),
+        ...details,
       };
       delete req.session.csrfToken;
       sessionCsrfToken(req);

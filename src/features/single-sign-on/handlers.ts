@@ -207,7 +207,7 @@ export function createSingleSignOnHandlers(deps: SingleSignOnHandlerDeps) {
       if (!matched.ok) return refusedAt(res, matched.reason === 'unverified_email' ? 'unverifiedEmail' : 'noAccount', row.id);
       await completeSignIn(req, res, matched.user, pending.next, 'sso', {
         secondFactorDone: matched.secondFactorDone,
-        singleSignOnProviderId: row.id,
+        details: { singleSignOnProviderId: row.id },
       });
     },
 

@@ -27,4 +27,12 @@ declare module '../../core/sessions/session-data.ts' {
      */
     pendingSamlRequests: string;
   }
+  interface SignInDetails {
+    /** Signed in through this identity provider: the sign-out offers its end-session. */
+    singleSignOnProviderId?: string;
+  }
+  interface FirstFactors {
+    /** Through the company's identity provider (OpenID Connect or SAML). */
+    sso: true;
+  }
 }

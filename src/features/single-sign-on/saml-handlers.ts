@@ -150,7 +150,7 @@ export function createSamlHandlers(deps: {
       if (req.session?.pendingSamlRequests) delete req.session.pendingSamlRequests[workspace.id];
       await completeSignIn(req, res, user, taken.next ?? undefined, 'sso', {
         secondFactorDone: false,
-        singleSignOnProviderId: taken.provider_id,
+        details: { singleSignOnProviderId: taken.provider_id },
       });
     },
 

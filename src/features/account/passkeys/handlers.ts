@@ -27,6 +27,7 @@ import {
   SIGN_IN_LIMITS,
   signedInClient,
   tooManyRequests,
+  signInDetailsOf,
 } from '../../../core/index.ts';
 import type { AuthService } from '../sign-in/auth-service.ts';
 import type { SingleSignOnHooks } from '../sign-in/handlers.ts';
@@ -285,7 +286,7 @@ export function createPasskeyHandlers(deps: PasskeyHandlerDeps) {
       }
       await insertClientActivity(db, actor, 'two_factor.passed', { method: pending.method, via: 'passkey' });
       await auth.signInCompleted(workspace, user, pending.method, actor.meta);
-      await deps.sessions.start(req, user, { singleSignOnProviderId: pending.singleSignOnProviderId });
+      await deps.sessions.start(req, user, signInDetailsOf(pending));
       res.redirect(303, safeNext(base, pending.next));
     },
     toSecondFactor: (_req: Request, res: Response) => twoFactorPage(res),

@@ -43,6 +43,7 @@ import {
   updateClientUserEmail,
   verifyDecoy,
   verifyPassword,
+  type FirstFactor,
 } from '../../../core/index.ts';
 import {
   burnLoginCode,
@@ -300,12 +301,7 @@ export class AuthService {
    * A sign-in is complete when its session starts: after the second factor where one is asked, so
    * a right password or code followed by a wrong second factor is never logged as a sign-in.
    */
-  async signInCompleted(
-    workspace: HostWorkspace,
-    user: ClientUserRow,
-    method: 'password' | 'code' | 'link' | 'sso' | 'passkey',
-    meta: RequestMeta,
-  ) {
+  async signInCompleted(workspace: HostWorkspace, user: ClientUserRow, method: FirstFactor, meta: RequestMeta) {
     // A link's sign-in was recorded with the password it set (password.reset, invitation.accepted).
     if (method === 'link') return;
     await Promise.all([
@@ -652,5 +648,15 @@ export class AuthService {
           : { staffId: inviter.id },
     );
     return user;
+  }
+}
+
+declare module '../../../core/sessions/session-data.ts' {
+  interface FirstFactors {
+    password: true;
+    code: true;
+    /** A link from an email that set a password (a reset, an invitation). */
+    link: true;
+    passkey: true;
   }
 }

@@ -26,6 +26,8 @@ import {
   safeNext,
   type SessionLifecycle,
   signedInClient,
+  signInDetailsOf,
+  type SignInDetails,
 } from '../../../core/index.ts';
 import type { ConfirmationCodeInput, RemoveInput, RenewRecoveryCodesInput, SecondFactorInput, SetupInput } from './commands.ts';
 import { confirmationCodeEmail } from './emails.ts';
@@ -33,10 +35,10 @@ import { retryWords, type IdentityCheck } from './identity.ts';
 import type { TwoFactorService } from './service.ts';
 import type { AuthService } from '../sign-in/auth-service.ts';
 
-/** How a first factor ended: through an identity provider, and whether it did multi-factor the agency trusts. */
+/** How a first factor ended: whether it did multi-factor the agency trusts, and what it keeps for the session (SignInDetails). */
 export interface SignInCompletion {
   secondFactorDone?: boolean;
-  singleSignOnProviderId?: string;
+  details?: SignInDetails;
 }
 
 /** How long a right first factor waits for the second one. */
@@ -173,7 +175,7 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
       options: SignInCompletion = {},
     ): Promise<void> {
       const { workspace, base } = portalContext(res);
-      const via = options.singleSignOnProviderId ? { singleSignOnProviderId: options.singleSignOnProviderId } : {};
+      const details = options.details ?? {};
       // A provider the agency trusts for it, having done multi-factor itself, stands for the second factor.
       if (!options.secondFactorDone && (await twoFactor.isEnabled(workspace, user))) {
         await sessions.hold(req, {
@@ -182,12 +184,12 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
           method,
           ...(next ? { next } : {}),
           startedAt: now().toISOString(),
-          ...via,
+          ...details,
         });
         return res.redirect(303, `${base}/sign-in/two-factor`);
       }
       await signInCompleted(workspace, user, method, requestMeta(req));
-      await sessions.start(req, user, via);
+      await sessions.start(req, user, details);
       res.redirect(303, safeNext(base, next));
     },
 
@@ -224,7 +226,7 @@ export function createTwoFactorHandlers(deps: TwoFactorHandlerDeps) {
       }
       await insertClientActivity(db, actor, 'two_factor.passed', { method: pending.method, via: result.via });
       await signInCompleted(workspace, user, pending.method, actor.meta);
-      await sessions.start(req, user, { singleSignOnProviderId: pending.singleSignOnProviderId });
+      await sessions.start(req, user, signInDetailsOf(pending));
       res.redirect(303, safeNext(base, pending.next));
     },
     toSecondFactor: (_req: Request, res: Response) => res.redirect(303, `${portalContext(res).base}/sign-in/two-factor`),
