@@ -295,15 +295,19 @@ describe('dolibarr binding: service requests and appointments', function () {
         percent: 0,
         fk_user_action: host.seed.users.admin,
         transparency: 1,
+        // ActionComm::create: "$this->durationp = ($this->datef - $this->datep)", in seconds.
+        durationp: 3600,
       });
       expect(event.fk_soc).to.equal(booking.fk_soc);
       expect(event.fk_contact).to.equal(booking.fk_socpeople);
       expect(event.at.getTime()).to.equal(slot.startsAt.getTime());
       expect(event.label).to.match(/^Consultation – /);
       const resources = await host.db('llx_actioncomm_resources').where({ fk_actioncomm: event.id }).orderBy('element_type');
-      expect(resources.map((r) => `${r.element_type}:${r.fk_element}`)).to.deep.equal([
-        `socpeople:${booking.fk_socpeople}`,
-        `user:${host.seed.users.admin}`,
+      // The owner busy as the event is; a contact's row always "0, 0, 0" (mandatory, transparency,
+      // answer_status), as ActionComm::create writes socpeopleassigned.
+      expect(resources.map((r) => `${r.element_type}:${r.fk_element}:${r.transparency}`)).to.deep.equal([
+        `socpeople:${booking.fk_socpeople}:0`,
+        `user:${host.seed.users.admin}:1`,
       ]);
     });
 
