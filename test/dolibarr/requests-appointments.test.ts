@@ -197,6 +197,9 @@ describe('dolibarr binding: service requests and appointments', function () {
       const ticket = await host.db('llx_ticket').where({ rowid: link.fk_element }).first();
       expect(ticket).to.include({
         type_code: 'REQUEST',
+        // What Dolibarr's public form preselects and posts: the default severity; no public category.
+        severity_code: 'NORMAL',
+        category_code: null,
         fk_soc: host.seed.companies.bakery,
         fk_statut: 0,
         origin_email: 'sophie@martin.example',
