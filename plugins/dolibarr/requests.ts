@@ -32,7 +32,7 @@ import {
   type RequestTypeRow,
 } from './queries/requests.ts';
 import { findRequestFile, listRequestFiles, type RequestFileRow } from './queries/request-files.ts';
-import { isTicketChoice } from './queries/tickets.ts';
+import { defaultTicketChoice, isTicketChoice } from './queries/tickets.ts';
 import { parseId, toHostId } from './ids.ts';
 import { contentTypeOf, fileFound } from './shared-files.ts';
 import { dataRootWritable, writeRecordFiles } from './ticket-uploads.ts';
@@ -267,10 +267,14 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: Dolibarr
           elementId = created.rowid;
           elementRef = created.ref;
         } else {
+          // The request type's ticket type where the host still offers it; otherwise, and for the
+          // category and severity, what Dolibarr's public form preselects and so posts.
+          const preselected = (dictionary: 'llx_c_ticket_type' | 'llx_c_ticket_category' | 'llx_c_ticket_severity') =>
+            defaultTicketChoice(trx, { entity: s.entity, dictionary });
           const typeCode =
             type.ticket_type && (await isTicketChoice(trx, { entity: s.entity, dictionary: 'llx_c_ticket_type', code: type.ticket_type }))
               ? type.ticket_type
-              : null;
+              : await preselected('llx_c_ticket_type');
           const created = await openPublicTicket(
             trx,
             { rowid: contactRowid, email: contact.email },
@@ -280,8 +284,8 @@ export function dolibarrRequests(db: Knex, entityOf: EntityOf, options: Dolibarr
               subject: `${type.name} (${ref})`,
               message: textToHtml(text || type.name),
               typeCode,
-              categoryCode: null,
-              severityCode: null,
+              categoryCode: await preselected('llx_c_ticket_category'),
+              severityCode: await preselected('llx_c_ticket_severity'),
               ip: write?.ip ?? null,
             },
           );

@@ -197,6 +197,9 @@ describe('dolibarr binding: service requests and appointments', function () {
       const ticket = await host.db('llx_ticket').where({ rowid: link.fk_element }).first();
       expect(ticket).to.include({
         type_code: 'REQUEST',
+        // What Dolibarr's public form preselects and posts: the default severity; no public category.
+        severity_code: 'NORMAL',
+        category_code: null,
         fk_soc: host.seed.companies.bakery,
         fk_statut: 0,
         origin_email: 'sophie@martin.example',
@@ -295,15 +298,19 @@ describe('dolibarr binding: service requests and appointments', function () {
         percent: 0,
         fk_user_action: host.seed.users.admin,
         transparency: 1,
+        // ActionComm::create: "$this->durationp = ($this->datef - $this->datep)", in seconds.
+        durationp: 3600,
       });
       expect(event.fk_soc).to.equal(booking.fk_soc);
       expect(event.fk_contact).to.equal(booking.fk_socpeople);
       expect(event.at.getTime()).to.equal(slot.startsAt.getTime());
       expect(event.label).to.match(/^Consultation – /);
       const resources = await host.db('llx_actioncomm_resources').where({ fk_actioncomm: event.id }).orderBy('element_type');
-      expect(resources.map((r) => `${r.element_type}:${r.fk_element}`)).to.deep.equal([
-        `socpeople:${booking.fk_socpeople}`,
-        `user:${host.seed.users.admin}`,
+      // The owner busy as the event is; a contact's row always "0, 0, 0" (mandatory, transparency,
+      // answer_status), as ActionComm::create writes socpeopleassigned.
+      expect(resources.map((r) => `${r.element_type}:${r.fk_element}:${r.transparency}`)).to.deep.equal([
+        `socpeople:${booking.fk_socpeople}:0`,
+        `user:${host.seed.users.admin}:1`,
       ]);
     });
 

@@ -206,8 +206,10 @@ describe("dolibarr binding: tickets in Dolibarr's Ticket module", function () {
 
     const second = await open('Logo change');
     expect(second.ref).to.equal(`TS${yymm}-0002`);
-    // No choice made: the dictionaries' defaults (use_default), as Dolibarr's forms preselect them.
-    expect(await ticketRow(second.id)).to.include({ type_code: 'OTHER', severity_code: 'NORMAL', category_code: null });
+    // No choice made: what Dolibarr's public form preselects and so posts: the dictionaries' defaults
+    // (use_default), and the only public category, WEBSITE, where none is the default ("If only 1
+    // choice, we autoselect it", FormTicket::selectGroupTickets).
+    expect(await ticketRow(second.id)).to.include({ type_code: 'OTHER', severity_code: 'NORMAL', category_code: 'WEBSITE' });
     expect((await ticketRow(second.id)).track_id).to.not.equal(row.track_id);
   });
 

@@ -181,7 +181,9 @@ export interface AgendaEventRow {
 /**
  * Writes an event as ActionComm::create does: the llx_actioncomm row under a provisional ref, the
  * ref set to the id once the row has one ("$this->ref = $this->id"), then its attendees'
- * llx_actioncomm_resources rows, in the order given. Answers the event's id and time.
+ * llx_actioncomm_resources rows, in the order given: a user with the event's transparency (the
+ * owner's default in userassigned), a contact with "0, 0, 0" whatever the event's (create() writes
+ * socpeopleassigned so). Answers the event's id and time.
  */
 export async function insertAgendaEvent(
   trx: Db,
@@ -201,7 +203,7 @@ export async function insertAgendaEvent(
         fk_actioncomm: event.id,
         ...attendee,
         mandatory: 0,
-        transparency: row.transparency,
+        transparency: attendee.element_type === 'user' ? row.transparency : 0,
         answer_status: '0',
       })),
     );

@@ -225,7 +225,8 @@ export async function insertBookingEvent(
       entity: args.entity,
       datep: trx.raw('?::timestamptz::timestamp', [args.startsAt]),
       datep2: trx.raw('?::timestamptz::timestamp', [args.endsAt]),
-      durationp: null,
+      // ActionComm::create: "$this->durationp = ($this->datef - $this->datep)", in seconds.
+      durationp: Math.round((args.endsAt.getTime() - args.startsAt.getTime()) / 1000),
       fk_action: type?.id ?? null,
       // A booking Dolibarr's public page counts busy (BOOKING_CODE): AC_RDV, status 0, the calendar.
       code: BOOKING_CODE,
@@ -239,7 +240,7 @@ export async function insertBookingEvent(
       label: agendaLabel(args.label),
       // "To do": the agency has yet to answer (the mapping is in CONTEXT.md).
       percent: 0,
-      // Busy: the time is taken in the owner's calendar, for the event and its attendees.
+      // Busy: the time is taken in the owner's calendar (the event and its owner's attendance).
       transparency: 1,
       fk_element: null,
       elementtype: null,

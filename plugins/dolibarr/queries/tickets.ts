@@ -331,12 +331,21 @@ export async function ticketChoices(db: Db, args: { entity: number; dictionary: 
     .select<TicketChoiceRow[]>(['code', 'label']);
 }
 
-/** The dictionary's default row (use_default 1), as Dolibarr's ticket forms preselect it; null where none. */
+/**
+ * The row Dolibarr's public ticket form preselects (FormTicket::selectGroupTickets, selectTypesTickets,
+ * selectSeveritiesTickets with 'ifone'): the default row (use_default 1), else the only row offered
+ * ("If only 1 choice, we autoselect it"), so the form posts it; null where neither.
+ */
 export async function defaultTicketChoice(db: Db, args: { entity: number; dictionary: TicketDictionary }): Promise<string | null> {
-  const query = db(args.dictionary).where({ entity: args.entity, use_default: 1 }).andWhere('active', '>', 0);
+  const query = db(args.dictionary).where({ entity: args.entity }).andWhere('active', '>', 0);
   if (args.dictionary === 'llx_c_ticket_category') query.where('public', 1);
-  const row = await query.orderBy('rowid').first<{ code: string } | undefined>('code');
-  return row?.code ?? null;
+  const rows = await query
+    .orderByRaw('use_default desc nulls last, rowid')
+    .limit(2)
+    .select<Array<{ code: string; use_default: number | null }>>('code', 'use_default');
+  const [first] = rows;
+  if (!first) return null;
+  return Number(first.use_default) === 1 || rows.length === 1 ? first.code : null;
 }
 
 /** Whether the code is an active (for categories: public) row of the dictionary. */
