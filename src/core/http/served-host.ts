@@ -8,6 +8,12 @@ import type { Request } from 'express';
 export interface ServedHost {
   /** The host name the browser asked for, in its stored form. */
   hostname: string;
+  /**
+   * Where the browser is (scheme, host and any port it asked with), for absolute links back to it.
+   * The scheme is the portal's own address's: a TLS proxy in front hands the portal plain HTTP, and
+   * req.protocol says https there only where the host app trusts the proxy's header.
+   */
+  origin: string;
   /** The workspace that host serves; a request at it reaches no other. */
   workspaceId: string;
 }
@@ -25,12 +31,12 @@ export function servedHostOf(req: Request): ServedHost | undefined {
 }
 
 /**
- * The origin a person on a custom domain came in at (the scheme and Host they asked with), for
- * absolute links back to where they are (a payment provider's return); undefined on the portal's
- * own host, where config.appUrl is that origin.
+ * The origin a person on a custom domain came in at (ServedHost.origin), for absolute links back to
+ * where they are (a payment provider's return, an identity provider's redirect); undefined on the
+ * portal's own host, where config.appUrl is that origin.
  */
 export function customOriginOf(req: Request): string | undefined {
-  return servedHostOf(req) ? `${req.protocol}://${req.get('host')}` : undefined;
+  return servedHostOf(req)?.origin;
 }
 
 /**

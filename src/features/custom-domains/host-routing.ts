@@ -25,7 +25,10 @@ export function hostRouting(deps: {
   workspaces: Pick<WorkspaceCache, 'byId'>;
   portalPath: string;
   ownHosts: readonly string[];
+  /** The portal's own address: its scheme is the one a custom domain is reached over (see ServedHost.origin). */
+  appUrl: string;
 }): RequestHandler {
+  const scheme = new URL(deps.appUrl).protocol;
   const own = new Set(['localhost', ...deps.ownHosts.flatMap((host) => normaliseHostname(host) ?? [])]);
   const assets = `${deps.portalPath}/assets/`;
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -36,7 +39,7 @@ export function hostRouting(deps: {
       const workspaceId = await deps.domains.workspaceOfHost(hostname);
       const entry = workspaceId ? await deps.workspaces.byId(workspaceId) : null;
       if (!workspaceId || !entry) return notFoundPlain(res);
-      markServedHost(req, { hostname, workspaceId });
+      markServedHost(req, { hostname, workspaceId, origin: `${scheme}//${req.get('host')}` });
       if (!req.url.startsWith(assets)) req.url = `${deps.portalPath}/${encodeURIComponent(entry.workspace.slug)}${req.url}`;
       next();
     } catch (err) {

@@ -40,7 +40,7 @@ export function customDomainsFeature(core: CoreServices): CustomDomainsFeature {
     name: customDomainsManifest.name,
     needs: { ports: [] },
     adminRoutes: [customDomainAdminRoutes(createCustomDomainHandlers(domains))],
-    hostRouting: hostRouting({ domains, workspaces, portalPath: config.portalPath, ownHosts }),
+    hostRouting: hostRouting({ domains, workspaces, portalPath: config.portalPath, ownHosts, appUrl: config.appUrl }),
     tlsAsk: tlsAskHandler({ domains, limiter }),
   };
 }

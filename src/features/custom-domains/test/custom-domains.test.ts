@@ -12,6 +12,8 @@
 // may still add the name, and the first to prove its TXT record takes it, the other's domain
 // marked superseded on its page; a verified claim is never taken, not even by a proof.
 import { expect } from 'chai';
+import express from 'express';
+import request from 'supertest';
 import type { Knex } from 'knex';
 import { startDnsServer, type LocalDnsServer } from '../../../../test/support/dns-server.ts';
 import {
@@ -23,6 +25,9 @@ import {
   type PortalHarness,
 } from '../../../../test/support/portal-harness.ts';
 import { checkVerificationRecord, dnsTxtLookup } from '../dns-check.ts';
+import { hostRouting } from '../host-routing.ts';
+import type { CustomDomains } from '../service.ts';
+import { customOriginOf, type WorkspaceCache } from '../../../core/index.ts';
 import { createPortalLinks } from '../../../core/web/portal-links.ts';
 import { hostnameOfHeader, hostnameOfInput, normaliseHostname } from '../hostnames.ts';
 
@@ -80,6 +85,28 @@ describe('custom domains', function () {
       };
       expect(await linksAt('https://portal.example.com')).to.equal(`https://${HOST}`);
       expect(await linksAt('http://localhost:3000')).to.equal(`http://${HOST}:3000`);
+    });
+
+    it('a page at the domain links back over the scheme of the portal’s own address, behind a TLS proxy too', async function () {
+      // The proxy hands the portal plain HTTP and the host app trusts no forwarded header: the
+      // origin (an identity provider's redirect, a payment provider's return) is still https.
+      const app = express();
+      app.use(
+        hostRouting({
+          domains: { workspaceOfHost: async (name: string) => (name === HOST ? 'w1' : null) } as unknown as CustomDomains,
+          workspaces: { byId: async () => ({ workspace: { id: 'w1', slug: 'demo' } }) } as unknown as Pick<WorkspaceCache, 'byId'>,
+          portalPath: '/portal',
+          ownHosts: ['portal.example.com'],
+          appUrl: 'https://portal.example.com',
+        }),
+      );
+      app.get('/portal/demo/where', (req, res) => {
+        res.json({ origin: customOriginOf(req) ?? null, protocol: req.protocol });
+      });
+      const answer = await request(app).get('/where').set('Host', `${HOST}:8443`).expect(200);
+      expect(answer.body).to.deep.equal({ origin: `https://${HOST}:8443`, protocol: 'http' });
+      const own = await request(app).get('/portal/demo/where').set('Host', 'portal.example.com').expect(200);
+      expect(own.body.origin).to.equal(null);
     });
 
     it('a pasted address is read as its name; one that says more than a name is refused as such', function () {
