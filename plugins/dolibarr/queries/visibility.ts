@@ -57,6 +57,20 @@ export interface CompanyScope {
   companyId: number;
 }
 
+/**
+ * A page of a company's list of records by status (proposals, orders): the statuses asked for (all
+ * it sees without), the search, the keyset to continue from (the record's date and rowid), its size.
+ */
+export interface CompanyListPage extends CompanyScope {
+  statuses?: number[];
+  /** An ILIKE pattern (the portal's containsPattern) the ref or the customer's reference matches. */
+  matching?: string;
+  /** With matching: a record whose total_ttc, in cents, is within these matches too. */
+  amount?: { fromCents: number; toCents: number };
+  before?: { date: string; rowid: number } | null;
+  limit: number;
+}
+
 export interface ContactScope extends CompanyScope {
   contactId: number;
 }
