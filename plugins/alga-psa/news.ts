@@ -22,7 +22,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { HostNewsItem, HostNewsPort } from '../../src/index.ts';
-import { positionAfter, readNewsCursor } from '../shared/news-cursor.ts';
+import { newsPosition, positionAfter, readNewsCursor } from '../shared/news-cursor.ts';
 import { allowancesNearlyUsed } from './contracts.ts';
 import { scanListedInvoices } from './queries/invoices.ts';
 import {
@@ -39,13 +39,17 @@ import {
 import { scanListedQuotes } from './queries/quotes.ts';
 import { scanTicketOrder } from './queries/ticket-order.ts';
 
-const position = z.string().max(40);
 const cursorSchema = z.object({
-  invoices: position,
-  quotes: position,
-  tickets: position.optional(),
-  appointments: position.optional(),
-  start: z.object({ invoices: position, quotes: position, tickets: position.optional(), appointments: position.optional() }),
+  invoices: newsPosition,
+  quotes: newsPosition,
+  tickets: newsPosition.optional(),
+  appointments: newsPosition.optional(),
+  start: z.object({
+    invoices: newsPosition,
+    quotes: newsPosition,
+    tickets: newsPosition.optional(),
+    appointments: newsPosition.optional(),
+  }),
 });
 
 /** A ticket's news item, an answer or a closing, told once per occurrence. */

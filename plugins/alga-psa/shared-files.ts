@@ -12,7 +12,7 @@ import { contactScope, parseUuid } from './ids.ts';
 import { cents } from './money.ts';
 import { findSharedDocument, listSharedDocuments, type SharedDocumentRow } from './queries/documents.ts';
 import { findTask, listDoneTasks, listOpenTasks, setTaskDone, type TaskRow } from './queries/tasks.ts';
-import { fileStream } from '../shared/file-stream.ts';
+import { documentContent } from '../shared/file-stream.ts';
 
 type TenantOf = (workspaceId: string) => string | null;
 const EMPTY = { items: [], next: null };
@@ -63,14 +63,7 @@ export function algaDocuments(db: Knex, tenantOf: TenantOf, storageRoot: string)
       const file = row ? fileUnder(storageRoot, row.storage_path) : null;
       const info = file ? await stat(file).catch(() => null) : null;
       if (!row || !file || !info?.isFile()) return null;
-      const doc = presentDocument(row);
-      return {
-        name: doc.name,
-        contentType: doc.contentType,
-        sizeBytes: info.size,
-        content: fileStream(file),
-        record: doc.record,
-      };
+      return documentContent(presentDocument(row), file, info.size);
     },
   };
 }

@@ -67,6 +67,7 @@ import {
   type ContactRow,
 } from './queries/contacts.ts';
 import { listStaff, type StaffRow } from './queries/staff.ts';
+import { presentStaffUser } from './staff.ts';
 import { invoiceCounts, proposalCounts } from './queries/summary.ts';
 import { openTaskCount } from './queries/tasks.ts';
 import { dolibarrProjects } from './projects.ts';
@@ -199,14 +200,7 @@ export function createDolibarrAdapter(db: Knex, options: DolibarrAdapterOptions)
       at: null,
       ip,
     });
-  const presentStaff = (row: StaffRow): HostStaffUser => ({
-    id: toHostId(row.rowid),
-    workspaceId,
-    name: fullName(row.firstname, row.lastname) || row.login,
-    email: row.email?.trim() ?? '',
-    role: row.admin === 1 ? 'admin' : 'member',
-    locale: row.lang?.trim() || null,
-  });
+  const presentStaff = (row: StaffRow): HostStaffUser => presentStaffUser(row, workspaceId);
 
   return {
     name: 'dolibarr',

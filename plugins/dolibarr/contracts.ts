@@ -14,6 +14,7 @@
 // line's description in its editor: the portal shows its text.
 import type { ContractLineSummary, ContractsPort, ContractState, ContractSummary } from '../../src/index.ts';
 import { byState, decimal } from '../shared/contract-periods.ts';
+import { contractListAndFind } from '../shared/contract-reads.ts';
 import { parseId, toHostId } from './ids.ts';
 import { htmlBlocks } from '../shared/knowledge-html.ts';
 import { fullName } from './names.ts';
@@ -192,16 +193,7 @@ export function dolibarrContracts(db: Db, entityOf: EntityOf): ContractsPort {
   }
 
   return {
-    async list(workspaceId, clientId, today) {
-      const ids = scope(workspaceId, clientId);
-      return ids ? (await read(ids, today)).map(({ description: _description, ...summary }) => summary) : [];
-    },
-    async find(workspaceId, clientId, contractId, today) {
-      const ids = scope(workspaceId, clientId);
-      const id = parseId(contractId);
-      if (!ids || id === null) return null;
-      return (await read({ ...ids, contractId: id }, today))[0] ?? null;
-    },
+    ...contractListAndFind(scope, parseId, read),
     async history(workspaceId, clientId, contractId, lineId, today) {
       const ids = scope(workspaceId, clientId);
       const contract = parseId(contractId);

@@ -18,7 +18,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { HostNewsItem, HostNewsPort } from '../../src/index.ts';
 import { allowancesReached } from '../shared/allowance-news.ts';
-import { positionAfter, readNewsCursor } from '../shared/news-cursor.ts';
+import { newsPosition, positionAfter, readNewsCursor } from '../shared/news-cursor.ts';
 import { dolibarrContracts } from './contracts.ts';
 import { toHostId } from './ids.ts';
 import { scanPendingProposals } from './queries/proposals.ts';
@@ -44,23 +44,22 @@ import { scanTicketOrder } from './queries/ticket-order.ts';
 import { scanTicketStatuses, ticketStatusChangesSince, ticketStatusStart } from './queries/ticket-statuses.ts';
 import { bookingChanges } from './appointments.ts';
 
-const position = z.string().max(40);
 const cursorSchema = z.object({
-  invoices: position,
+  invoices: newsPosition,
   invoicesBefore: z.array(z.number().int()).max(INVOICES_BEFORE_LIMIT).optional(),
-  proposals: position,
-  tasks: position,
-  tickets: position.optional(),
-  statuses: position.optional(),
-  shipments: position.optional(),
-  interventions: position.optional(),
+  proposals: newsPosition,
+  tasks: newsPosition,
+  tickets: newsPosition.optional(),
+  statuses: newsPosition.optional(),
+  shipments: newsPosition.optional(),
+  interventions: newsPosition.optional(),
   start: z.object({
-    invoices: position,
-    proposals: position,
-    tasks: position,
-    tickets: position.optional(),
-    shipments: position.optional(),
-    interventions: position.optional(),
+    invoices: newsPosition,
+    proposals: newsPosition,
+    tasks: newsPosition,
+    tickets: newsPosition.optional(),
+    shipments: newsPosition.optional(),
+    interventions: newsPosition.optional(),
   }),
 });
 

@@ -9,7 +9,7 @@ import { contactScope, parseId, toHostId } from './ids.ts';
 import { fullName } from './names.ts';
 import { findSharedFile, listSharedFiles, type SharedFileRow, type SharedObjectType, sharedFileLocations } from './queries/documents.ts';
 import { findTask, listDoneTasks, listOpenTasks, setTaskDone, type TaskRow } from './queries/tasks.ts';
-import { fileStream } from '../shared/file-stream.ts';
+import { documentContent } from '../shared/file-stream.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.pdf': 'application/pdf',
@@ -138,13 +138,7 @@ export function dolibarrDocuments(db: Knex, entityOf: (workspaceId: string) => n
       const doc = row ? await present(row) : null;
       const file = row ? fileOnDisk(dataRoot, row) : null;
       if (!doc || !file) return null;
-      return {
-        name: doc.name,
-        contentType: doc.contentType,
-        sizeBytes: doc.sizeBytes,
-        content: fileStream(file),
-        record: doc.record,
-      };
+      return documentContent(doc, file, doc.sizeBytes);
     },
   };
 }

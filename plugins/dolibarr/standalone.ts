@@ -18,7 +18,7 @@ import { dolibarrKnowledgeModule } from './knowledge-base.ts';
 import { dolibarrBookcalModule } from './appointments.ts';
 import { dolibarrDevicesModule } from './devices.ts';
 import { parseId, toHostId } from './ids.ts';
-import { fullName } from './names.ts';
+import { presentStaffUser } from './staff.ts';
 import { entityCompanyContact } from './queries/constants.ts';
 import { phpPasswordChecker } from './php-password.ts';
 import { undecryptableStripeKeys } from './queries/constants.ts';
@@ -160,15 +160,7 @@ export const dolibarrStandalone: StandaloneBinding = {
       return { ...present(row), readsRecords: { proposal: rights.propale, invoice: rights.facture } };
     };
     const present = (row: StaffCredentialRow): StandaloneStaff => ({
-      id: toHostId(row.rowid),
-      workspaceId,
-      name: fullName(row.firstname, row.lastname) || row.login,
-      // '' for an account without one (a fresh Dolibarr's first admin): it signs in all the same,
-      // the staff pages say that no email reaches it, and the notification lists leave it out.
-      email: row.email?.trim() ?? '',
-      role: row.admin === 1 ? 'admin' : 'member',
-      // The staff pages speak the language the user chose in Dolibarr (de_DE reads as de).
-      locale: row.lang?.trim() || null,
+      ...presentStaffUser(row, workspaceId),
       // A new password or Dolibarr's "disconnect all sessions" (flagdelsessionsbefore) ends the sessions here too.
       credentialStamp: credentialStamp(row.pass_crypted, row.flagdelsessionsbefore),
     });

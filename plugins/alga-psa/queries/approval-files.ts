@@ -5,7 +5,7 @@
 // and write is scoped by tenant and by the client being one of the tenant's active clients.
 import { randomUUID } from 'node:crypto';
 import { activeClientIds, associatedWithClient, type Db } from './db.ts';
-import { fileDocument } from './document-filing.ts';
+import { type DocumentToFile, fileDocument } from './document-filing.ts';
 
 /** Whether the client is one of the tenant's active clients. */
 export async function activeClient(db: Db, args: { tenant: string; clientId: string }): Promise<boolean> {
@@ -22,20 +22,8 @@ export async function internalUser(db: Db, args: { tenant: string; userId: strin
   return Boolean(row);
 }
 
-export interface NewClientDocument {
-  tenant: string;
-  clientId: string;
-  /** The staff member who shares it: Alga's upload's authenticated user. */
-  userId: string;
-  /** The document's name, as Alga's document list shows it. */
-  documentName: string;
-  /** The file's own name, as it was given to the upload. */
-  originalName: string;
-  mimeType: string;
-  sizeBytes: number;
-  /** Where the bytes are, under the storage root (Alga's generateStoragePath). */
-  storagePath: string;
-}
+/** A staff member's file to share with the client (userId: Alga's upload's authenticated user). */
+export type NewClientDocument = Omit<DocumentToFile, 'entityType' | 'entityId'> & { clientId: string };
 
 /**
  * A staff member's file among the client's documents, as Alga's uploadDocument files one with a

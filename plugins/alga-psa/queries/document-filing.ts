@@ -90,6 +90,29 @@ export interface DocumentToFile {
   storagePath: string;
 }
 
+/** A stored upload: who uploaded it, its own name, type and size, and where its bytes are. */
+export type StoredFile = Pick<DocumentToFile, 'tenant' | 'userId' | 'originalName' | 'mimeType' | 'sizeBytes' | 'storagePath'>;
+
+/**
+ * A stored upload's external_files row as StorageService.uploadFile writes it through
+ * FileStoreModel.create: file_name the stored name, original_name, mime_type, file_size,
+ * storage_path, uploaded_by_id the uploader. Answers the row's file_id.
+ */
+export async function insertExternalFile(db: Db, file: StoredFile): Promise<string> {
+  const fileId = randomUUID();
+  await db('external_files').insert({
+    tenant: file.tenant,
+    file_id: fileId,
+    file_name: file.storagePath.split('/').pop(),
+    original_name: file.originalName,
+    mime_type: file.mimeType,
+    file_size: file.sizeBytes,
+    storage_path: file.storagePath,
+    uploaded_by_id: file.userId,
+  });
+  return fileId;
+}
+
 /** A document filed: its id and its external_files row's. */
 export interface FiledDocument {
   documentId: string;
@@ -110,17 +133,7 @@ export async function fileDocument(db: Db, args: DocumentToFile): Promise<FiledD
     await documentType(db, args.tenant, args.mimeType),
     await entityFolderPath(db, { tenant: args.tenant, entityType: args.entityType, entityId: args.entityId, userId: args.userId }),
   ];
-  const fileId = randomUUID();
-  await db('external_files').insert({
-    tenant: args.tenant,
-    file_id: fileId,
-    file_name: args.storagePath.split('/').pop(),
-    original_name: args.originalName,
-    mime_type: args.mimeType,
-    file_size: args.sizeBytes,
-    storage_path: args.storagePath,
-    uploaded_by_id: args.userId,
-  });
+  const fileId = await insertExternalFile(db, args);
   const documentId = randomUUID();
   await db('documents').insert({
     tenant: args.tenant,

@@ -10,6 +10,7 @@
 // counted from the next pass: the pass that tells the client of it (news.ts scans first).
 import type { Knex } from 'knex';
 import { activeClientIds, type Db } from './db.ts';
+import { clientLoginsOfContact } from './users.ts';
 import { COUNTED_LIVE, countLimitOf } from '../../shared/count-up-to.ts';
 import {
   LISTED_KEY,
@@ -460,19 +461,7 @@ export async function markQuoteViewed(
   args: { tenant: string; clientId: string; quoteId: string; contactId: string | null; at: Date },
 ): Promise<boolean> {
   const viewedAt = args.at.toISOString();
-  const login = db('users as u')
-    .where({ 'u.tenant': args.tenant, 'u.user_type': 'client' })
-    // No contact, no login (a where on null would match logins without one).
-    .where('u.contact_id', args.contactId ?? db.raw('null'))
-    .whereExists(
-      db('contacts as c')
-        .where({ 'c.tenant': args.tenant, 'c.client_id': args.clientId })
-        .whereRaw('c.contact_name_id = u.contact_id')
-        .select(db.raw('1')),
-    )
-    .orderBy('u.created_at')
-    .limit(1)
-    .select('u.user_id');
+  const login = clientLoginsOfContact(db, args).limit(1).select('u.user_id');
   const marked = db('quotes')
     .where({ tenant: args.tenant, quote_id: args.quoteId, client_id: args.clientId, is_template: false })
     .whereIn('client_id', activeClientIds(db, args.tenant))

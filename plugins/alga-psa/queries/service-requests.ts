@@ -5,9 +5,9 @@
 // (submissionHistory.ts listClientServiceRequestSubmissions, getClientServiceRequestSubmissionDetail)
 // and a new submission (submissionService.ts submitPortalServiceRequest). Every query is scoped by tenant, and
 // a submission's by the client.
-import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Db } from './db.ts';
+import { insertExternalFile } from './document-filing.ts';
 
 /**
  * The visibility providers Alga registers itself (providers/builtins): a definition under another
@@ -228,16 +228,13 @@ export async function insertSubmissionFiles(
   args: { tenant: string; submissionId: string; userId: string; files: NewSubmissionFile[] },
 ): Promise<void> {
   for (const file of args.files) {
-    const fileId = randomUUID();
-    await trx('external_files').insert({
+    const fileId = await insertExternalFile(trx, {
       tenant: args.tenant,
-      file_id: fileId,
-      file_name: file.storagePath.split('/').pop(),
-      original_name: file.name,
-      mime_type: file.mimeType,
-      file_size: file.sizeBytes,
-      storage_path: file.storagePath,
-      uploaded_by_id: args.userId,
+      userId: args.userId,
+      originalName: file.name,
+      mimeType: file.mimeType,
+      sizeBytes: file.sizeBytes,
+      storagePath: file.storagePath,
     });
     await trx('service_request_submission_attachments').insert({
       tenant: args.tenant,

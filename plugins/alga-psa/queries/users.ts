@@ -2,6 +2,7 @@
 // their contact by contact_id) share the table. Disabled accounts (is_inactive) are neither.
 // Admins are the users holding the MSP role named 'Admin' (roles.msp, through user_roles), the
 // role Alga's own seeds and permission checks treat as the administrator.
+import type { Knex } from 'knex';
 import type { Db } from './db.ts';
 import { notInactive } from './db.ts';
 import { activeContacts } from './contacts.ts';
@@ -170,15 +171,23 @@ export async function findClientUserIdOfContact(
   db: Db,
   args: { tenant: string; clientId: string; contactId: string },
 ): Promise<string | null> {
-  const row = await db('users as u')
-    .where({ 'u.tenant': args.tenant, 'u.user_type': 'client', 'u.contact_id': args.contactId })
+  const row = await clientLoginsOfContact(db, args).first<{ user_id: string } | undefined>('u.user_id');
+  return row?.user_id ?? null;
+}
+
+/**
+ * A contact's client logins (users aliased u), oldest first, where the contact belongs to the
+ * client. No contact, no login (a where on null would match logins without one).
+ */
+export function clientLoginsOfContact(db: Db, args: { tenant: string; clientId: string; contactId: string | null }): Knex.QueryBuilder {
+  return db('users as u')
+    .where({ 'u.tenant': args.tenant, 'u.user_type': 'client' })
+    .where('u.contact_id', args.contactId ?? db.raw('null'))
     .whereExists(
       db('contacts as c')
         .where({ 'c.tenant': args.tenant, 'c.client_id': args.clientId })
         .whereRaw('c.contact_name_id = u.contact_id')
         .select(db.raw('1')),
     )
-    .orderBy('u.created_at')
-    .first<{ user_id: string } | undefined>('u.user_id');
-  return row?.user_id ?? null;
+    .orderBy('u.created_at');
 }

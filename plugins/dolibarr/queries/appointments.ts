@@ -34,6 +34,9 @@ export interface CalendarRow {
   event_type: string;
 }
 
+/** The hours the agency set for a calendar in the portal (portal_dolibarr_calendars aliased h). */
+const HOURS_COLUMNS = ['h.hours', 'h.time_zone', 'h.minutes', 'h.notice_minutes', 'h.horizon_days', 'h.event_type'];
+
 /** The entity's validated calendars the agency set hours for in the portal, by label. */
 function calendars(db: Db, entity: number) {
   return db('llx_bookcal_calendar as c')
@@ -49,12 +52,7 @@ function calendars(db: Db, entity: number) {
       db.raw(
         `coalesce((select u.rowid from llx_user u where u.rowid = c.visibility and u.statut = 1 and u.fk_soc is null), c.fk_user_creat) as owner`,
       ),
-      'h.hours',
-      'h.time_zone',
-      'h.minutes',
-      'h.notice_minutes',
-      'h.horizon_days',
-      'h.event_type',
+      ...HOURS_COLUMNS,
     );
 }
 
@@ -79,12 +77,7 @@ export function listAllCalendars(db: Db, args: { entity: number }) {
       'c.rowid',
       'c.ref',
       'c.label',
-      'h.hours',
-      'h.time_zone',
-      'h.minutes',
-      'h.notice_minutes',
-      'h.horizon_days',
-      'h.event_type',
+      ...HOURS_COLUMNS,
       db.raw('h.entity is not null as configured'),
     );
 }

@@ -9,7 +9,7 @@
 //   (portal_dolibarr_reorders): Dolibarr's clone links nothing.
 import type { Knex } from 'knex';
 import type { Db } from './db.ts';
-import { INVOICE_DRAFT, LISTED_TYPES, ordersSeenBy, PROPAL_DRAFT, SHOWN_SHIPMENT_STATUSES } from './visibility.ts';
+import { type CompanyListPage, INVOICE_DRAFT, LISTED_TYPES, ordersSeenBy, PROPAL_DRAFT, SHOWN_SHIPMENT_STATUSES } from './visibility.ts';
 
 export const ORDER_STATUS = { cancelled: -1, validated: 1, shipping: 2, closed: 3 } as const;
 
@@ -51,20 +51,7 @@ function columns(db: Db) {
   ];
 }
 
-export async function listOrders(
-  db: Db,
-  args: {
-    entity: number;
-    companyId: number;
-    statuses?: number[];
-    /** An ILIKE pattern (the portal's containsPattern) the ref or the client's reference matches. */
-    matching?: string;
-    /** With matching: an order whose total_ttc, in cents, is within these matches too. */
-    amount?: { fromCents: number; toCents: number };
-    before?: { date: string; rowid: number } | null;
-    limit: number;
-  },
-): Promise<OrderRow[]> {
+export async function listOrders(db: Db, args: CompanyListPage): Promise<OrderRow[]> {
   const query = ordersSeenBy(db, args).select(columns(db));
   if (args.statuses) query.whereIn('o.fk_statut', args.statuses);
   if (args.matching) {

@@ -7,7 +7,7 @@
 //                                  3 not signed, 4 billed
 import type { Knex } from 'knex';
 import { clientCompanyIds, type Db } from './db.ts';
-import { PROPAL_DRAFT, proposalsSeenBy } from './visibility.ts';
+import { type CompanyListPage, PROPAL_DRAFT, proposalsSeenBy } from './visibility.ts';
 
 export const PROPAL_VALIDATED = 1;
 const PROPAL_SIGNED = 2;
@@ -80,19 +80,6 @@ function columns(db: Db, dateKey = PROPOSAL_DATE_KEY) {
 /** What the company's contacts see of its proposals (visibility.ts). */
 const scoped = proposalsSeenBy;
 
-/** A page of a company's proposal list: the statuses asked for (all past draft without), the keyset to continue from, its size. */
-interface ProposalListArgs {
-  entity: number;
-  companyId: number;
-  statuses?: number[];
-  /** An ILIKE pattern (the portal's containsPattern) the ref or the customer's reference (the title shown) matches. */
-  matching?: string;
-  /** With matching: a proposal whose total_ttc, in cents, is within these matches too. */
-  amount?: { fromCents: number; toCents: number };
-  before?: { date: string; rowid: number } | null;
-  limit: number;
-}
-
 /** The search on llx_propal rows aliased p, inside each part of the list, before its page's limit. */
 function matching(
   query: Knex.QueryBuilder,
@@ -107,7 +94,7 @@ function matching(
   return query;
 }
 
-export async function listProposals(db: Db, args: ProposalListArgs): Promise<ProposalRow[]> {
+export async function listProposals(db: Db, args: CompanyListPage): Promise<ProposalRow[]> {
   // Through the portal's order (below): a page costs about a page of index reads and primary-key
   // lookups, however long the company's history and however many proposals are open. Each part is
   // at most a page, sorted together here. The open ones alone (the dashboard's list, the list's
@@ -400,7 +387,7 @@ const orderScanned = (db: Db, entity: number): Knex.QueryBuilder =>
  * status filter, one walk per status the filter asks for and per pending status (draft,
  * validated: what may have been decided since the scan), each down the status index.
  */
-function orderedParts(db: Db, args: ProposalListArgs): Knex.QueryBuilder[] {
+function orderedParts(db: Db, args: CompanyListPage): Knex.QueryBuilder[] {
   const walk = (storedStatus: number | null) => {
     // A lookup by primary key per walked row; OFFSET 0 keeps PostgreSQL from turning it into a
     // scan of the company's proposals.
@@ -433,7 +420,7 @@ function orderedParts(db: Db, args: ProposalListArgs): Knex.QueryBuilder[] {
 }
 
 /** The company's proposals created after the order's scan, by their live date: read by primary key from its high water. */
-function newerThanOrderScan(db: Db, args: ProposalListArgs): Knex.QueryBuilder {
+function newerThanOrderScan(db: Db, args: CompanyListPage): Knex.QueryBuilder {
   const query = db
     .from(
       db.raw(
@@ -449,7 +436,7 @@ function newerThanOrderScan(db: Db, args: ProposalListArgs): Knex.QueryBuilder {
 }
 
 /** Before the entity's first scan: the company's proposals sorted in llx_propal itself, as before the portal kept an order. */
-function beforeFirstOrderScan(db: Db, args: ProposalListArgs): Knex.QueryBuilder {
+function beforeFirstOrderScan(db: Db, args: CompanyListPage): Knex.QueryBuilder {
   const query = scoped(db, args).whereNotExists(orderScanned(db, args.entity));
   return withinPage(query, args).select(columns(db));
 }

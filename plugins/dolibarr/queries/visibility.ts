@@ -57,6 +57,20 @@ export interface CompanyScope {
   companyId: number;
 }
 
+/**
+ * A page of a company's list of records by status (proposals, orders): the statuses asked for (all
+ * it sees without), the search, the keyset to continue from (the record's date and rowid), its size.
+ */
+export interface CompanyListPage extends CompanyScope {
+  statuses?: number[];
+  /** An ILIKE pattern (the portal's containsPattern) the ref or the customer's reference matches. */
+  matching?: string;
+  /** With matching: a record whose total_ttc, in cents, is within these matches too. */
+  amount?: { fromCents: number; toCents: number };
+  before?: { date: string; rowid: number } | null;
+  limit: number;
+}
+
 export interface ContactScope extends CompanyScope {
   contactId: number;
 }
@@ -78,21 +92,24 @@ function companyIsAClient(db: Db, scope: CompanyScope): Knex.QueryBuilder {
   return clientCompanyIds(db, scope.entity).where('rowid', scope.companyId);
 }
 
+/**
+ * The company's rows of a table of records (aliased `alias`, with entity and fk_soc) while the
+ * company is a client: what each list of its records narrows further.
+ */
+function clientCompanyRows(db: Db, table: string, alias: string, scope: CompanyScope): Knex.QueryBuilder {
+  return db(`${table} as ${alias}`)
+    .where({ [`${alias}.entity`]: scope.entity, [`${alias}.fk_soc`]: scope.companyId })
+    .whereIn(`${alias}.fk_soc`, clientCompanyIds(db, scope.entity));
+}
+
 /** The company's proposals (llx_propal aliased p) its contacts see: past draft. */
 export function proposalsSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
-  return db('llx_propal as p')
-    .where({ 'p.entity': scope.entity, 'p.fk_soc': scope.companyId })
-    .whereIn('p.fk_soc', clientCompanyIds(db, scope.entity))
-    .whereNot('p.fk_statut', PROPAL_DRAFT);
+  return clientCompanyRows(db, 'llx_propal', 'p', scope).whereNot('p.fk_statut', PROPAL_DRAFT);
 }
 
 /** The company's invoices (llx_facture aliased f) its contacts see: past draft, of the billed types. */
 export function invoicesSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
-  return db('llx_facture as f')
-    .where({ 'f.entity': scope.entity, 'f.fk_soc': scope.companyId })
-    .whereIn('f.fk_soc', clientCompanyIds(db, scope.entity))
-    .whereNot('f.fk_statut', INVOICE_DRAFT)
-    .whereIn('f.type', LISTED_TYPES);
+  return clientCompanyRows(db, 'llx_facture', 'f', scope).whereNot('f.fk_statut', INVOICE_DRAFT).whereIn('f.type', LISTED_TYPES);
 }
 
 /**
@@ -240,10 +257,7 @@ const ORDER_DRAFT = 0;
 
 /** The company's orders (llx_commande aliased o) its contacts see: past draft. */
 export function ordersSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
-  return db('llx_commande as o')
-    .where({ 'o.entity': scope.entity, 'o.fk_soc': scope.companyId })
-    .whereIn('o.fk_soc', clientCompanyIds(db, scope.entity))
-    .whereNot('o.fk_statut', ORDER_DRAFT);
+  return clientCompanyRows(db, 'llx_commande', 'o', scope).whereNot('o.fk_statut', ORDER_DRAFT);
 }
 
 /**
@@ -261,9 +275,7 @@ export function clientOrdersSeen(db: Db, entity: number): Knex.QueryBuilder {
 export const SHOWN_SHIPMENT_STATUSES = [1, 2];
 /** The company's recurring invoices (llx_facture_rec aliased r) that will still make an invoice. */
 export function recurringInvoicesSeenBy(db: Db, scope: CompanyScope): Knex.QueryBuilder {
-  return db('llx_facture_rec as r')
-    .where({ 'r.entity': scope.entity, 'r.fk_soc': scope.companyId })
-    .whereIn('r.fk_soc', clientCompanyIds(db, scope.entity))
+  return clientCompanyRows(db, 'llx_facture_rec', 'r', scope)
     .where('r.frequency', '>', 0)
     .andWhere((q) => q.where('r.suspended', 0).orWhereNull('r.suspended'))
     .andWhere((q) => q.whereRaw('coalesce(r.nb_gen_max, 0) = 0').orWhereRaw('coalesce(r.nb_gen_done, 0) < r.nb_gen_max'));

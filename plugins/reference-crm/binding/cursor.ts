@@ -1,6 +1,9 @@
 // Keyset cursors for the portal's pages: the sort key of the last row handed out, as opaque
 // base64url JSON. A cursor that does not decode to the expected shape is treated as "from the
 // start" by nobody: callers get null and answer an empty page, never a database error.
+import type { PageRequest } from '../../../src/index.ts';
+import { parseId } from '../ids.ts';
+
 export function encodeCursor(key: Array<string | number | null>): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
@@ -30,4 +33,23 @@ export function decodeCursor(
 /** A page size the host is willing to serve. */
 export function pageLimit(limit: number): number {
   return Number.isInteger(limit) ? Math.min(Math.max(limit, 1), 100) : 20;
+}
+
+/** A page of one client's list sorted by a date then an id: the ids parsed, where it continues from, its size. */
+export interface ClientPage {
+  ws: number;
+  client: number;
+  /** The last row handed out (a date and an id), or undefined on the first page. */
+  after: { date: string; id: number } | undefined;
+  limit: number;
+}
+
+/** The page asked for, or null for ids or a cursor this host did not give (the caller answers an empty page). */
+export function clientPageOf(workspaceId: string, clientId: string, page: PageRequest): ClientPage | null {
+  const ws = parseId(workspaceId);
+  const client = parseId(clientId);
+  if (ws === null || client === null) return null;
+  const key = page.after ? decodeCursor(page.after, ['date', 'number']) : null;
+  if (page.after && !key) return null;
+  return { ws, client, after: key ? { date: key[0] as string, id: key[1] as number } : undefined, limit: pageLimit(page.limit) };
 }

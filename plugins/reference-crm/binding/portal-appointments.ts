@@ -31,7 +31,7 @@ import {
   STANDING_STATUSES,
   takeOffers,
 } from '../queries/appointments.ts';
-import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
+import { clientPageOf, encodeCursor } from './cursor.ts';
 
 /** Thrown inside takeOffer's transaction to undo it: the offer is gone, or its time is held. */
 class OfferGone extends Error {
@@ -118,20 +118,16 @@ export function referenceAppointments(db: Db): AppointmentsPort {
     },
 
     async list(workspaceId, clientId, _contactId, when, now, page, languages = []) {
-      const ws = parseId(workspaceId);
-      const client = parseId(clientId);
-      const none = { items: [], next: null };
-      if (ws === null || client === null) return none;
-      const key = page.after ? decodeCursor(page.after, ['date', 'number']) : null;
-      if (page.after && !key) return none;
-      const limit = pageLimit(page.limit);
+      const asked = clientPageOf(workspaceId, clientId, page);
+      if (!asked) return { items: [], next: null };
+      const { limit, after } = asked;
       const rows = await listClientAppointments(db, {
-        workspaceId: ws,
-        clientId: client,
+        workspaceId: asked.ws,
+        clientId: asked.client,
         when,
         now,
         limit: limit + 1,
-        after: key ? { startsAt: new Date(key[0] as string), id: key[1] as number } : null,
+        after: after ? { startsAt: new Date(after.date), id: after.id } : null,
       });
       const items = rows.slice(0, limit);
       const last = items.at(-1);

@@ -4,6 +4,7 @@
 // contract's, bound the periods listed.
 import type { ContractLineSummary, ContractsPort, ContractSummary } from '../../../src/index.ts';
 import { byState, contractState, decimal, periodOf, periodsBetween } from '../../shared/contract-periods.ts';
+import { contractListAndFind } from '../../shared/contract-reads.ts';
 import { parseId, toHostId } from '../ids.ts';
 import type { Db } from '../queries/db.ts';
 import {
@@ -76,16 +77,7 @@ export function referenceContracts(db: Db): ContractsPort {
       return rowid === null ? null : `/contracts/${rowid}`;
     },
 
-    async list(workspaceId, clientId, today) {
-      const ids = scope(workspaceId, clientId);
-      return ids ? (await read(ids, today)).map(({ description: _description, ...summary }) => summary) : [];
-    },
-    async find(workspaceId, clientId, contractId, today) {
-      const ids = scope(workspaceId, clientId);
-      const id = parseId(contractId);
-      if (!ids || id === null) return null;
-      return (await read({ ...ids, contractId: id }, today))[0] ?? null;
-    },
+    ...contractListAndFind(scope, parseId, read),
     async history(workspaceId, clientId, contractId, lineId, today, limit) {
       const ids = scope(workspaceId, clientId);
       const contract = parseId(contractId);

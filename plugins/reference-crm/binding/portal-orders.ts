@@ -23,7 +23,7 @@ import {
   type OrderRowStatus,
 } from '../queries/orders.ts';
 import type { Db } from '../queries/db.ts';
-import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
+import { clientPageOf, encodeCursor } from './cursor.ts';
 
 const STATE_OF: Record<Exclude<OrderRowStatus, 'draft'>, OrderState> = {
   confirmed: 'confirmed',
@@ -117,25 +117,17 @@ export function referenceOrders(db: Db): OrdersPort {
     },
 
     async list(workspaceId, clientId, filter, page) {
-      const ws = parseId(workspaceId);
-      const client = parseId(clientId);
-      const none = { items: [], next: null };
-      if (ws === null || client === null) return none;
-      let after: { dateKey: string; id: number } | undefined;
-      if (page.after) {
-        const key = decodeCursor(page.after, ['date', 'number']);
-        if (!key) return none;
-        after = { dateKey: key[0] as string, id: key[1] as number };
-      }
-      const limit = pageLimit(page.limit);
+      const asked = clientPageOf(workspaceId, clientId, page);
+      if (!asked) return { items: [], next: null };
+      const { limit, after } = asked;
       const amount: AmountRange | undefined = filter.search ? filter.amount : undefined;
       const rows = await listClientOrders(db, {
-        workspaceId: ws,
-        clientId: client,
+        workspaceId: asked.ws,
+        clientId: asked.client,
         statuses: STATUSES_OF(filter.states),
         ...(filter.search ? { matching: containsPattern(filter.search) } : {}),
         ...(amount ? { amount } : {}),
-        ...(after ? { after } : {}),
+        ...(after ? { after: { dateKey: after.date, id: after.id } } : {}),
         limit: limit + 1,
       });
       const items = rows.slice(0, limit);

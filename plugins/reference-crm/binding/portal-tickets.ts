@@ -38,7 +38,7 @@ import {
   type TicketRow,
   type TicketStatus,
 } from '../queries/tickets.ts';
-import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
+import { clientPageOf, encodeCursor } from './cursor.ts';
 
 /** How each of the CRM's statuses reads in the portal's words. */
 const TICKET_STATE: Record<TicketStatus, TicketState> = {
@@ -117,22 +117,18 @@ export function referenceTickets(db: Db): TicketsPort {
 
     // The CRM shows a company's tickets to each of its people: the contact does not narrow the reads.
     async list(workspaceId, clientId, _contactId, filter, page) {
-      const ws = parseId(workspaceId);
-      const client = parseId(clientId);
-      const none = { items: [], next: null };
-      if (ws === null || client === null) return none;
-      const key = page.after ? decodeCursor(page.after, ['date', 'number']) : null;
-      if (page.after && !key) return none;
-      const limit = pageLimit(page.limit);
+      const asked = clientPageOf(workspaceId, clientId, page);
+      if (!asked) return { items: [], next: null };
+      const { limit, after } = asked;
       const statuses = filter.waiting ? (['waiting_on_client'] as const) : filter.state === 'all' ? undefined : STATUSES_OF[filter.state];
       const search = filter.search?.trim();
       const rows = await listTickets(db, {
-        workspaceId: ws,
-        clientId: client,
+        workspaceId: asked.ws,
+        clientId: asked.client,
         ...(statuses ? { statuses } : {}),
         ...(search ? { search } : {}),
         ...(filter.deviceId !== undefined ? { deviceId: parseId(filter.deviceId) ?? 0 } : {}),
-        ...(key ? { after: { lastActivityAt: key[0] as string, id: key[1] as number } } : {}),
+        ...(after ? { after: { lastActivityAt: after.date, id: after.id } } : {}),
         limit: limit + 1,
         languages: filter.languages ?? [],
       });

@@ -58,18 +58,10 @@ const REQUEST_COLUMNS = [
   'r.updated_at',
 ];
 
-const VERSION_COLUMNS = [
-  'v.id',
-  'v.request_id',
-  'v.number',
-  'v.filename',
-  'v.content_type',
-  'v.size_bytes',
-  'v.sha256',
-  'v.message',
-  's.name as staff_name',
-  'v.created_at',
-];
+/** A version's file and the message it came with, as the list and each version show them. */
+const VERSION_FILE_COLUMNS = ['v.number', 'v.filename', 'v.content_type', 'v.size_bytes', 'v.sha256', 'v.message'];
+
+const VERSION_COLUMNS = ['v.id', 'v.request_id', ...VERSION_FILE_COLUMNS, 's.name as staff_name', 'v.created_at'];
 
 function requests(db: Db, workspaceId: number) {
   return db('approval_requests as r')
@@ -108,16 +100,7 @@ export function listClientApprovals(
   return query
     .orderBy('r.id', 'desc')
     .limit(scope.limit)
-    .select([
-      ...REQUEST_COLUMNS,
-      'v.number',
-      'v.filename',
-      'v.content_type',
-      'v.size_bytes',
-      'v.sha256',
-      'v.message',
-      'v.created_at as shared_at',
-    ]);
+    .select([...REQUEST_COLUMNS, ...VERSION_FILE_COLUMNS, 'v.created_at as shared_at']);
 }
 
 /**

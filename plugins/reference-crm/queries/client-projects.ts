@@ -68,13 +68,20 @@ const columns = (db: Db, scope: Scope) => [
   'p.status',
   db.raw("to_char(p.start_date, 'YYYY-MM-DD') as start_date"),
   db.raw("to_char(p.end_date, 'YYYY-MM-DD') as end_date"),
-  // The workspace by its value, so on Citus the count stays on the project's node.
-  db.raw(
-    `(select count(*)::int from tasks t where t.workspace_id = ? and t.project_id = p.id) as tasks_total,
-     (select count(*)::int from tasks t where t.workspace_id = ? and t.project_id = p.id and t.status = 'done') as tasks_done`,
-    [scope.workspaceId, scope.workspaceId],
-  ),
+  taskCounts(db, scope.workspaceId, 't.project_id = p.id'),
 ];
+
+/**
+ * tasks_total and tasks_done of the tasks (aliased t) `ofParent` links to a project or a phase. The
+ * workspace by its value, so on Citus the count stays on the project's node.
+ */
+function taskCounts(db: Db, workspaceId: number, ofParent: 't.project_id = p.id' | 't.phase_id = f.id') {
+  return db.raw(
+    `(select count(*)::int from tasks t where t.workspace_id = ? and ${ofParent}) as tasks_total,
+     (select count(*)::int from tasks t where t.workspace_id = ? and ${ofParent} and t.status = 'done') as tasks_done`,
+    [workspaceId, workspaceId],
+  );
+}
 
 /** `%term%` for ILIKE, with the term's own % _ and \ taken literally. */
 function containing(term: string): string {
@@ -115,11 +122,7 @@ export async function listProjectPhases(db: Db, args: { workspaceId: number; pro
       'f.name',
       db.raw("to_char(f.start_date, 'YYYY-MM-DD') as start_date"),
       db.raw("to_char(f.end_date, 'YYYY-MM-DD') as end_date"),
-      db.raw(
-        `(select count(*)::int from tasks t where t.workspace_id = ? and t.phase_id = f.id) as tasks_total,
-         (select count(*)::int from tasks t where t.workspace_id = ? and t.phase_id = f.id and t.status = 'done') as tasks_done`,
-        [args.workspaceId, args.workspaceId],
-      ),
+      taskCounts(db, args.workspaceId, 't.phase_id = f.id'),
     ]);
 }
 

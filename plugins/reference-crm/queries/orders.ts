@@ -40,17 +40,7 @@ export interface OrderDetailRow extends OrderRow {
   quotation_id: number | null;
   quotation_number: string | null;
   lines: Array<{ id: number; description: string; quantity: string; unit_price_cents: number; tax_rate_percent: string | null }>;
-  shipments: Array<{
-    id: number;
-    number: string;
-    status: 'preparing' | 'sent' | 'delivered';
-    carrier: string | null;
-    tracking_number: string | null;
-    tracking_url: string | null;
-    sent_on: string | null;
-    delivered_on: string | null;
-    lines: Array<{ description: string; quantity: string }>;
-  }>;
+  shipments: Array<StaffShipmentRow & { lines: Array<{ description: string; quantity: string }> }>;
   invoices: Array<{ id: number; number: string }>;
   reorders: Array<{ id: number; number: string; status: OrderRowStatus; requested_at: string }>;
 }

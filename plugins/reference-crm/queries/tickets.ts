@@ -271,20 +271,28 @@ export async function listTicketCategories(
   db: Db,
   args: { workspaceId: number; languages?: readonly string[] },
 ): Promise<TicketChoiceRow[]> {
-  return db('ticket_categories as tc')
-    .where('tc.workspace_id', args.workspaceId)
-    .orderBy(['tc.position', 'tc.id'])
-    .select<TicketChoiceRow[]>('tc.id', choiceName(db, 'tc', 'name', args.languages ?? []));
+  return ticketChoices(db, 'ticket_categories', 'tc', 'position', args);
 }
 
 export async function listTicketPriorities(
   db: Db,
   args: { workspaceId: number; languages?: readonly string[] },
 ): Promise<TicketChoiceRow[]> {
-  return db('ticket_priorities as tp')
-    .where('tp.workspace_id', args.workspaceId)
-    .orderBy(['tp.rank', 'tp.id'])
-    .select<TicketChoiceRow[]>('tp.id', choiceName(db, 'tp', 'name', args.languages ?? []));
+  return ticketChoices(db, 'ticket_priorities', 'tp', 'rank', args);
+}
+
+/** A workspace's categories or priorities (the table aliased `alias`), in their order, named in the reader's language. */
+function ticketChoices(
+  db: Db,
+  table: 'ticket_categories' | 'ticket_priorities',
+  alias: 'tc' | 'tp',
+  orderColumn: 'position' | 'rank',
+  args: { workspaceId: number; languages?: readonly string[] },
+): Promise<TicketChoiceRow[]> {
+  return db(`${table} as ${alias}`)
+    .where(`${alias}.workspace_id`, args.workspaceId)
+    .orderBy([`${alias}.${orderColumn}`, `${alias}.id`])
+    .select<TicketChoiceRow[]>(`${alias}.id`, choiceName(db, alias, 'name', args.languages ?? []));
 }
 
 /** Seed: a category or priority by name, created when missing. */
