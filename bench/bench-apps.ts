@@ -63,12 +63,16 @@ export async function startBaselines(
   pages: CapturedPage[],
   databaseUrl: string,
   extraBareEnv: Record<string, string> = {},
-  options: { sameStatements?: boolean } = {},
+  options: { sameStatements?: boolean; floorNodeArgs?: string[] } = {},
 ) {
   const pagesFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'portal-bench-')), 'pages.json');
   writeFileSync(pagesFile, JSON.stringify(pages));
   const bare = await startChild('bare.ts', { BARE_PAGES: pagesFile, DATABASE_URL: databaseUrl, ...extraBareEnv });
-  const floor = await startChild('stack-floor.ts', { BARE_PAGES: pagesFile, DATABASE_URL: databaseUrl });
+  const floor = await startChild(
+    'stack-floor.ts',
+    { BARE_PAGES: pagesFile, DATABASE_URL: databaseUrl },
+    options.floorNodeArgs ? { nodeArgs: options.floorNodeArgs } : {},
+  );
   const same = options.sameStatements ? await startChild('same-statements.ts', { BARE_PAGES: pagesFile, DATABASE_URL: databaseUrl }) : null;
   return {
     bare: { url: (bare.line as { url: string }).url, child: bare.child },

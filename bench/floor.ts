@@ -121,6 +121,15 @@ interface Window {
   requests: number;
 }
 
+const isRunning = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** Each page's main-thread time in the windows it was loaded in, by bucket, in µs per request; and its busiest functions. */
@@ -233,12 +242,17 @@ const profileRoot = PROFILE ? mkdtempSync(path.join(os.tmpdir(), 'portal-floor-p
 const targets: Target[] = [];
 const captured = new Map<PageName, CapturedPage>();
 try {
-  const portalOf = async (label: string, root?: string): Promise<Target> => {
-    const db = await createDatabase(server.url);
-    databases.push(db);
+  /** Where a process's CPU profile goes (with --profile), and the node arguments that write it there. */
+  const profiling = (label: string) => {
     const profileDir = profileRoot ? path.join(profileRoot, label) : undefined;
     if (profileDir) mkdirSync(profileDir);
     const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-interval=${PROFILE_INTERVAL_US}`] : [];
+    return { profileDir, nodeArgs };
+  };
+  const portalOf = async (label: string, root?: string): Promise<Target> => {
+    const db = await createDatabase(server.url);
+    databases.push(db);
+    const { profileDir, nodeArgs } = profiling(label);
     const app = await serve(db.url, 'small', { nodeArgs, ...(root ? { root } : {}) });
     const who = await identities(app);
     return { label, app, url: app.url, pid: app.child.pid!, cookie: who.client, profileDir, windows: [], measured: new Map() };
@@ -251,13 +265,24 @@ try {
     captured.set(page.name, capture);
     console.log(`${page.name}: ${capture.roundTrips} round trips, ${capture.statements} statements`);
   }
-  const baselines = await startBaselines([...captured.values()], portal.app!.databaseUrl, {}, { sameStatements: true });
+  // The stack floor is profiled beside the portal: what the portal spends above it, bucket by bucket.
+  const floorProfile = profiling('stack floor');
+  const baselines = await startBaselines(
+    [...captured.values()],
+    portal.app!.databaseUrl,
+    {},
+    {
+      sameStatements: true,
+      ...(profileRoot ? { floorNodeArgs: floorProfile.nodeArgs } : {}),
+    },
+  );
   const bare: Target = { label: 'bare', url: baselines.bare.url, pid: baselines.bare.child.pid!, windows: [], measured: new Map() };
   const floor: Target = {
     label: 'stack floor',
     url: baselines.floor.url,
     pid: baselines.floor.child.pid!,
     cookie: baselines.floor.cookie,
+    ...(floorProfile.profileDir ? { profileDir: floorProfile.profileDir } : {}),
     windows: [],
     measured: new Map(),
   };
@@ -293,6 +318,10 @@ try {
 } finally {
   for (const target of targets) if (target.app) await stopChild(target.app.child);
   for (const target of targets) if (!target.app) process.kill(target.pid, 'SIGTERM');
+  // A profiled baseline writes its profile as it exits: wait for it (ten seconds at most).
+  for (const target of targets.filter((t) => !t.app && t.profileDir)) {
+    for (let waited = 0; waited < 10_000 && isRunning(target.pid); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   // The stack floor drops its session table on the way out: let it, before the database goes.
   await new Promise((resolve) => setTimeout(resolve, 500));
   for (const db of databases) await db.drop().catch(() => {});
@@ -336,7 +365,7 @@ const throughputTable = [
 
 let profileTable: string[] = [];
 if (profileRoot) {
-  const summaries = portals.map((target) => {
+  const summaries = [floor, ...portals].map((target) => {
     const file = readdirSync(target.profileDir!).find((name) => name.includes(`.${target.pid}.0.`));
     if (!file) throw new Error(`no CPU profile of ${target.label} in ${target.profileDir}`);
     const profile = JSON.parse(readFileSync(path.join(target.profileDir!, file), 'utf8')) as CpuProfile;
