@@ -134,7 +134,7 @@ export {
   UPLOAD_ACCEPT,
   UPLOAD_KINDS,
 } from './files/file-types.ts';
-export { recordAttachmentQueries } from './files/record-attachment-queries.ts';
+export { RECORD_FILE_COLUMNS, type RecordFileRow, recordAttachmentQueries } from './files/record-attachment-queries.ts';
 export { storedUploadBytes } from './files/usage-queries.ts';
 export {
   ATTACHMENT_FIELD,
