@@ -150,6 +150,7 @@ export {
   type ReceivedAttachmentsForm,
   receiveAttachmentsForm,
   removeReceived,
+  removeReceivedOnFailure,
   type StoredAttachment,
 } from './web/attachments-form.ts';
 export { hostKeepsClientFiles, hostKeptUploads } from './web/host-kept-attachments.ts';
