@@ -378,7 +378,7 @@ export { useViewFolders } from './web/render.ts';
 export type { WorkspaceCache } from './workspaces/workspace-cache.ts';
 
 // A person's data: what each module exports and erases of it
-export { archiveStoredFile, iso } from './personal-data/archive-values.ts';
+export { archiveSentFile, archiveStoredFile, iso } from './personal-data/archive-values.ts';
 export { corePersonalData } from './personal-data/core-hook.ts';
 export { type ArchiveEntry, ERASED_NAME, type ErasedPerson, type ExportSubject, type PersonalDataHook } from './personal-data/hook.ts';
 export { encodeRgbPng } from './files/png.ts';

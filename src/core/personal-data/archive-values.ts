@@ -43,3 +43,18 @@ export async function archiveStoredFile(
   entries.push({ path, storedFileId: file.file_id });
   return path;
 }
+
+/**
+ * A file the person sent, into the archive (archiveStoredFile), and what their data's list says of
+ * it: its name, type, size, when it came, and its path in the archive (null once the file is gone).
+ */
+export async function archiveSentFile(
+  storage: Pick<FileStorage, 'open'>,
+  workspaceId: string,
+  entries: ArchiveEntry[],
+  folder: string,
+  file: { id: string; filename: string; file_id: string; content_type: string; size_bytes: string | number; created_at: Date },
+) {
+  const path = await archiveStoredFile(storage, workspaceId, entries, folder, file);
+  return { filename: file.filename, contentType: file.content_type, sizeBytes: Number(file.size_bytes), at: iso(file.created_at), path };
+}

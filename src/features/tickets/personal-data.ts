@@ -3,7 +3,7 @@
 // erasure keeps the files with the ticket under a name that no longer names the person, and a
 // rating's score without its comment.
 import type { Knex } from 'knex';
-import { type ArchiveEntry, archiveStoredFile, type FileStorage, iso, type PersonalDataHook } from '../../core/index.ts';
+import { type ArchiveEntry, archiveSentFile, type FileStorage, iso, type PersonalDataHook } from '../../core/index.ts';
 import {
   anonymisePersonTickets,
   countPersonTicketFiles,
@@ -21,14 +21,9 @@ export function ticketsPersonalData(deps: { db: Knex; storage: FileStorage }): P
       const entries: ArchiveEntry[] = [];
       const files = [];
       for (const row of await personTicketAttachments(db, workspaceId, user.id)) {
-        const path = await archiveStoredFile(storage, workspaceId, entries, 'ticket-files', row);
         files.push({
           ticketId: row.ticket_id,
-          filename: row.filename,
-          contentType: row.content_type,
-          sizeBytes: Number(row.size_bytes),
-          at: iso(row.created_at),
-          path,
+          ...(await archiveSentFile(storage, workspaceId, entries, 'ticket-files', row)),
         });
       }
       const ratings = (await personTicketRatings(db, workspaceId, user.id)).map((row) => ({
