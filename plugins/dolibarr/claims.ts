@@ -6,6 +6,7 @@
 import type { HostClaim } from '../../src/index.ts';
 import { AGENDA_EVENT_COLUMNS, AGENDA_RESOURCE_COLUMNS } from './queries/agenda.ts';
 import { BOOKING_EVENT_COLUMNS } from './queries/appointments.ts';
+import { COMPANY_COLUMNS } from './queries/companies.ts';
 import { NEW_CONTACT_COLUMNS } from './queries/contacts.ts';
 import { CLONED_LINE_COLUMNS, CLONED_ORDER_COLUMNS, CLONED_ORDER_EXPRESSION_COLUMNS } from './queries/orders.ts';
 import { ECM_INDEX_COLUMNS } from './queries/ticket-files.ts';
@@ -26,7 +27,7 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
   // The workspace: the entity's own name and currency (there is no llx_entity without the
   // multicompany module, so the entity number comes from configuration).
   { concept: 'workspace', table: 'llx_const', columns: ['name', 'entity', 'value'] },
-  { concept: 'company', table: 'llx_societe', columns: ['rowid', 'entity', 'nom', 'client', 'status'] },
+  { concept: 'company', table: 'llx_societe', columns: [...COMPANY_COLUMNS, 'client', 'status'] },
   // The letterhead of the portal's PDFs: the client company's address and VAT number, its country's name.
   { concept: 'company', table: 'llx_societe', columns: ['address', 'zip', 'town', 'fk_pays', 'tva_intra'] },
   // The Company page: the third party's email and phone, written with who changed it (tms by trigger).
