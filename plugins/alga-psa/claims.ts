@@ -4,6 +4,8 @@
 // to quotes or invoices). Not claimed because not used: portal_invitations / password_reset_tokens
 // (see CONTEXT.md).
 import type { HostClaim } from '../../src/index.ts';
+import { ASSET_COLUMNS } from './queries/assets.ts';
+import { ADDRESS_COLUMNS } from './queries/letterhead.ts';
 
 export const ALGA_PSA_CLAIMS: HostClaim[] = [
   { concept: 'workspace', table: 'tenants', columns: ['tenant', 'client_name', 'created_at'] },
@@ -29,22 +31,7 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
   {
     concept: 'company',
     table: 'client_locations',
-    columns: [
-      'tenant',
-      'location_id',
-      'client_id',
-      'address_line1',
-      'address_line2',
-      'address_line3',
-      'city',
-      'state_province',
-      'postal_code',
-      'country_name',
-      'is_billing_address',
-      'is_default',
-      'is_active',
-      'created_at',
-    ],
+    columns: ['tenant', 'location_id', 'client_id', ...ADDRESS_COLUMNS, 'is_billing_address', 'is_default', 'is_active', 'created_at'],
   },
   // Why an invoice charges no tax: reverse charge per billing profile, an exemption where the profile overrides the client's.
   {
@@ -754,20 +741,7 @@ export const ALGA_PSA_CLAIMS: HostClaim[] = [
   {
     concept: 'asset',
     table: 'assets',
-    columns: [
-      'tenant',
-      'asset_id',
-      'client_id',
-      'name',
-      'asset_type',
-      'status',
-      'serial_number',
-      'asset_tag',
-      'location',
-      'purchase_date',
-      'warranty_end_date',
-      'updated_at',
-    ],
+    columns: ['tenant', 'client_id', ...ASSET_COLUMNS],
   },
   {
     concept: 'asset',

@@ -6,36 +6,10 @@
 import type { HostClaim } from '../../src/index.ts';
 import { AGENDA_EVENT_COLUMNS, AGENDA_RESOURCE_COLUMNS } from './queries/agenda.ts';
 import { BOOKING_EVENT_COLUMNS } from './queries/appointments.ts';
+import { COMPANY_COLUMNS } from './queries/companies.ts';
+import { NEW_CONTACT_COLUMNS } from './queries/contacts.ts';
 import { CLONED_LINE_COLUMNS, CLONED_ORDER_COLUMNS, CLONED_ORDER_EXPRESSION_COLUMNS } from './queries/orders.ts';
-
-/**
- * A file of a record indexed in llx_ecm_files as addFileIntoDatabaseIndex() writes it (ticket-uploads.ts
- * writeRecordFiles): a ticket's files and a request's, each claimed with its own option.
- */
-const ECM_INDEX_COLUMNS = [
-  'rowid',
-  'ref',
-  'label',
-  'share',
-  'entity',
-  'filepath',
-  'filename',
-  'fullpath_orig',
-  'description',
-  'keywords',
-  'cover',
-  'position',
-  'gen_or_uploaded',
-  'extraparams',
-  'date_c',
-  'tms',
-  'fk_user_c',
-  'fk_user_m',
-  'acl',
-  'src_object_type',
-  'src_object_id',
-  'agenda_id',
-];
+import { ECM_INDEX_COLUMNS } from './queries/ticket-files.ts';
 
 /**
  * An agenda event the portal writes on a record (ActionComm::create's columns), with the
@@ -53,7 +27,7 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
   // The workspace: the entity's own name and currency (there is no llx_entity without the
   // multicompany module, so the entity number comes from configuration).
   { concept: 'workspace', table: 'llx_const', columns: ['name', 'entity', 'value'] },
-  { concept: 'company', table: 'llx_societe', columns: ['rowid', 'entity', 'nom', 'client', 'status'] },
+  { concept: 'company', table: 'llx_societe', columns: [...COMPANY_COLUMNS, 'client', 'status'] },
   // The letterhead of the portal's PDFs: the client company's address and VAT number, its country's name.
   { concept: 'company', table: 'llx_societe', columns: ['address', 'zip', 'town', 'fk_pays', 'tva_intra'] },
   // The Company page: the third party's email and phone, written with who changed it (tms by trigger).
@@ -68,39 +42,7 @@ export const DOLIBARR_CLAIMS: HostClaim[] = [
   // insertContact; its country the third party's fk_pays, claimed with the letterhead), with the
   // agency's contact extra fields row where it defined some, and the CONTACT_CREATE agenda event
   // (queries/agenda.ts, claimed with the proposals' events).
-  {
-    concept: 'contact',
-    table: 'llx_socpeople',
-    columns: [
-      'datec',
-      'ref_ext',
-      'name_alias',
-      'civility',
-      'address',
-      'zip',
-      'town',
-      'fk_departement',
-      'fk_pays',
-      'birthday',
-      'poste',
-      'phone_perso',
-      'phone_mobile',
-      'fax',
-      'socialnetworks',
-      'photo',
-      'priv',
-      'fk_prospectlevel',
-      'fk_stcommcontact',
-      'fk_user_creat',
-      'fk_user_modif',
-      'note_private',
-      'note_public',
-      'default_lang',
-      'canvas',
-      'import_key',
-      'ip',
-    ],
-  },
+  { concept: 'contact', table: 'llx_socpeople', columns: NEW_CONTACT_COLUMNS },
   {
     concept: 'contact',
     table: 'llx_extrafields',

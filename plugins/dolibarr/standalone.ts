@@ -140,16 +140,9 @@ export const dolibarrStandalone: StandaloneBinding = {
       appointments,
       devices,
     });
-    // Sign-in reads the password hash, which the adapter itself never touches.
-    adapter.claims = [
-      ...adapter.claims,
-      { concept: 'staffUser', table: 'llx_user', columns: ['pass_crypted', 'flagdelsessionsbefore'] },
-      // The staff's read rights on proposals and invoices (staffReadRights).
-      { concept: 'staffUser', table: 'llx_rights_def', columns: ['id', 'entity', 'module', 'perms', 'subperms'] },
-      { concept: 'staffUser', table: 'llx_user_rights', columns: ['entity', 'fk_user', 'fk_id'] },
-      { concept: 'staffUser', table: 'llx_usergroup_rights', columns: ['entity', 'fk_usergroup', 'fk_id'] },
-      { concept: 'staffUser', table: 'llx_usergroup_user', columns: ['entity', 'fk_user', 'fk_usergroup'] },
-    ];
+    // Sign-in reads the password hash, which the adapter itself never touches. The staff's read
+    // rights (staffReadRights) are the adapter's claims already: its staff pages read them too.
+    adapter.claims = [...adapter.claims, { concept: 'staffUser', table: 'llx_user', columns: ['pass_crypted', 'flagdelsessionsbefore'] }];
     // An unknown login's decoy costs what the stored hashes cost (read from them), or the answer's
     // time would tell which logins exist.
     const passwords = phpPasswordChecker(() => storedHashCost(db, { entity }));

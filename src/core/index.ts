@@ -134,7 +134,7 @@ export {
   UPLOAD_ACCEPT,
   UPLOAD_KINDS,
 } from './files/file-types.ts';
-export { recordAttachmentQueries } from './files/record-attachment-queries.ts';
+export { RECORD_FILE_COLUMNS, type RecordFileRow, recordAttachmentQueries } from './files/record-attachment-queries.ts';
 export { storedUploadBytes } from './files/usage-queries.ts';
 export {
   ATTACHMENT_FIELD,
@@ -150,6 +150,7 @@ export {
   type ReceivedAttachmentsForm,
   receiveAttachmentsForm,
   removeReceived,
+  removeReceivedOnFailure,
   type StoredAttachment,
 } from './web/attachments-form.ts';
 export { hostKeepsClientFiles, hostKeptUploads } from './web/host-kept-attachments.ts';
@@ -384,7 +385,7 @@ export { useViewFolders } from './web/render.ts';
 export type { WorkspaceCache } from './workspaces/workspace-cache.ts';
 
 // A person's data: what each module exports and erases of it
-export { archiveSafeName, iso, storedFileExists } from './personal-data/archive-values.ts';
+export { archiveSentFile, archiveStoredFile, iso } from './personal-data/archive-values.ts';
 export { corePersonalData } from './personal-data/core-hook.ts';
 export { type ArchiveEntry, ERASED_NAME, type ErasedPerson, type ExportSubject, type PersonalDataHook } from './personal-data/hook.ts';
 export { encodeRgbPng } from './files/png.ts';

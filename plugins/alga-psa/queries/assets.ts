@@ -29,18 +29,21 @@ export interface AlgaAssetRow {
   updated_at: Date | null;
 }
 
-const COLUMNS = [
-  'a.asset_id',
-  'a.name',
-  'a.asset_type',
-  'a.status',
-  'a.serial_number',
-  'a.asset_tag',
-  'a.location',
-  'a.purchase_date',
-  'a.warranty_end_date',
-  'a.updated_at',
+/** What a device is read as; the claims read this list. */
+export const ASSET_COLUMNS = [
+  'asset_id',
+  'name',
+  'asset_type',
+  'status',
+  'serial_number',
+  'asset_tag',
+  'location',
+  'purchase_date',
+  'warranty_end_date',
+  'updated_at',
 ];
+
+const COLUMNS = ASSET_COLUMNS.map((column) => `a.${column}`);
 
 interface AssetScope {
   tenant: string;

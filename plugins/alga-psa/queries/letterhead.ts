@@ -6,9 +6,18 @@
 import type { Db } from './db.ts';
 import { notInactive } from './db.ts';
 
-const ADDRESS = ['address_line1', 'address_line2', 'address_line3', 'city', 'state_province', 'postal_code', 'country_name'] as const;
+/** A location's address as the letterhead reads it; the claims read this list. */
+export const ADDRESS_COLUMNS = [
+  'address_line1',
+  'address_line2',
+  'address_line3',
+  'city',
+  'state_province',
+  'postal_code',
+  'country_name',
+] as const;
 
-export type AddressRow = Record<(typeof ADDRESS)[number], string | null>;
+export type AddressRow = Record<(typeof ADDRESS_COLUMNS)[number], string | null>;
 
 export interface LetterheadRow {
   buyer: AddressRow | null;
@@ -21,7 +30,7 @@ export interface LetterheadRow {
 /** The location a company is billed at, as a lateral subquery aliased `alias` over the company `company`. */
 const location = (company: string, alias: string) =>
   `left join lateral (
-     select ${ADDRESS.map((column) => `l.${column}`).join(', ')}
+     select ${ADDRESS_COLUMNS.map((column) => `l.${column}`).join(', ')}
      from client_locations l
      where l.tenant = ${company}.tenant and l.client_id = ${company}.client_id and coalesce(l.is_active, true)
      order by coalesce(l.is_billing_address, false) desc, coalesce(l.is_default, false) desc, l.created_at, l.location_id

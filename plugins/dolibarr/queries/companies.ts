@@ -7,22 +7,23 @@ export interface CompanyRow {
   nom: string | null;
 }
 
-const COLUMNS = ['rowid', 'entity', 'nom'] as const;
+/** What a client company is read as; the claims read this list. */
+export const COMPANY_COLUMNS = ['rowid', 'entity', 'nom'];
 
 function clients(db: Db, entity: number) {
   return db('llx_societe').where({ entity, status: COMPANY_ACTIVE }).whereIn('client', CLIENT_CODES);
 }
 
 export async function listClientCompanies(db: Db, args: { entity: number }): Promise<CompanyRow[]> {
-  return clients(db, args.entity).orderBy('nom').orderBy('rowid').select<CompanyRow[]>(COLUMNS);
+  return clients(db, args.entity).orderBy('nom').orderBy('rowid').select<CompanyRow[]>(COMPANY_COLUMNS);
 }
 
 export async function findClientCompaniesByIds(db: Db, args: { entity: number; companyIds: number[] }): Promise<CompanyRow[]> {
   if (args.companyIds.length === 0) return [];
-  return clients(db, args.entity).whereIn('rowid', args.companyIds).select<CompanyRow[]>(COLUMNS);
+  return clients(db, args.entity).whereIn('rowid', args.companyIds).select<CompanyRow[]>(COMPANY_COLUMNS);
 }
 
 export async function findClientCompany(db: Db, args: { entity: number; companyId: number }): Promise<CompanyRow | null> {
-  const row = await clients(db, args.entity).where('rowid', args.companyId).first<CompanyRow | undefined>(COLUMNS);
+  const row = await clients(db, args.entity).where('rowid', args.companyId).first<CompanyRow | undefined>(COMPANY_COLUMNS);
   return row ?? null;
 }

@@ -132,6 +132,40 @@ export interface NewContact {
 }
 
 /**
+ * What insertContact writes beyond the columns a contact is read by (rowid, entity, fk_soc, the
+ * names, email, phone, statut): the claims read this list.
+ */
+export const NEW_CONTACT_COLUMNS = [
+  'datec',
+  'ref_ext',
+  'name_alias',
+  'civility',
+  'address',
+  'zip',
+  'town',
+  'fk_departement',
+  'fk_pays',
+  'birthday',
+  'poste',
+  'phone_perso',
+  'phone_mobile',
+  'fax',
+  'socialnetworks',
+  'photo',
+  'priv',
+  'fk_prospectlevel',
+  'fk_stcommcontact',
+  'fk_user_creat',
+  'fk_user_modif',
+  'note_private',
+  'note_public',
+  'default_lang',
+  'canvas',
+  'import_key',
+  'ip',
+];
+
+/**
  * A contact as the third party's "New contact" card leaves it with only the names and the email
  * typed in (contact/card.php action 'add', then Contact::create: its INSERT, then update() and
  * update_perso() over the same row, the triggers aside): every text input the form posts empty

@@ -78,6 +78,35 @@ export interface TicketFileIndexRow {
 }
 
 /**
+ * The llx_ecm_files columns of a record's file as insertTicketFileIndex writes it (and its rowid,
+ * read back): a ticket's files, a request's and an approval's. The claims read this list.
+ */
+export const ECM_INDEX_COLUMNS = [
+  'rowid',
+  'ref',
+  'label',
+  'share',
+  'entity',
+  'filepath',
+  'filename',
+  'fullpath_orig',
+  'description',
+  'keywords',
+  'cover',
+  'position',
+  'gen_or_uploaded',
+  'extraparams',
+  'date_c',
+  'tms',
+  'fk_user_c',
+  'fk_user_m',
+  'acl',
+  'src_object_type',
+  'src_object_id',
+  'agenda_id',
+];
+
+/**
  * The llx_ecm_files row of a client's file of a ticket or a proposal, as addFileIntoDatabaseIndex() fills an
  * EcmFiles and EcmFiles::create() writes it (htdocs/core/lib/files.lib.php,
  * htdocs/ecm/class/ecmfiles.class.php): ref dol_hash(filepath/filename, 3) (md5), label the md5 of

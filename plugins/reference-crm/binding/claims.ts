@@ -3,17 +3,16 @@
 // the adapter (and through it the whole portal). The CRM keeps no client logins and no comments, so
 // the portal provides those itself.
 import type { HostClaim } from '../../../src/index.ts';
+import { PAYMENT_COLUMNS } from '../queries/payments.ts';
+import { STAFF_USER_COLUMNS } from '../queries/staff-users.ts';
+import { WORKSPACE_COLUMNS } from '../queries/workspaces.ts';
 
 export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
   {
     concept: 'workspace',
     table: 'workspaces',
     columns: [
-      'id',
-      'slug',
-      'name',
-      'logo_url',
-      'brand_color',
+      ...WORKSPACE_COLUMNS,
       'legal_name',
       'legal_address',
       'vat_id',
@@ -43,7 +42,7 @@ export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
     ],
   },
   { concept: 'contact', table: 'contacts', columns: ['id', 'workspace_id', 'client_id', 'name', 'email', 'phone'] },
-  { concept: 'staffUser', table: 'staff_users', columns: ['id', 'workspace_id', 'name', 'email', 'role'] },
+  { concept: 'staffUser', table: 'staff_users', columns: STAFF_USER_COLUMNS },
   {
     concept: 'proposal',
     table: 'proposals',
@@ -72,7 +71,7 @@ export const REFERENCE_CRM_CLAIMS: HostClaim[] = [
       'payment_terms',
     ],
   },
-  { concept: 'payment', table: 'payments', columns: ['id', 'invoice_id', 'amount_cents', 'method', 'reference', 'paid_at'] },
+  { concept: 'payment', table: 'payments', columns: PAYMENT_COLUMNS },
   // Also read: tasks.description and record_type/record_id, documents.shared_by_staff_id and
   // created_at, payments.provider; the claims list the columns the audit recognises for each concept.
   {

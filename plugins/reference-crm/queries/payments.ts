@@ -14,7 +14,10 @@ export interface PaymentRow {
   paid_at: Date;
 }
 
-const COLUMNS = ['pm.id', 'pm.invoice_id', 'pm.amount_cents', 'pm.method', 'pm.reference', 'pm.paid_at'] as const;
+/** A payment's columns, as the binding's claims name them too. */
+export const PAYMENT_COLUMNS = ['id', 'invoice_id', 'amount_cents', 'method', 'reference', 'paid_at'];
+
+const COLUMNS = PAYMENT_COLUMNS.map((column) => `pm.${column}`);
 
 export async function listPayments(db: Db, args: { workspaceId: number; invoiceId: number }): Promise<PaymentRow[]> {
   return db('payments as pm')

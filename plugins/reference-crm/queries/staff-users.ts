@@ -20,7 +20,10 @@ export interface StaffWithWorkspaceRow extends StaffUserRow {
   workspace_name: string;
 }
 
-const COLUMNS = ['s.id', 's.workspace_id', 's.name', 's.email', 's.role'] as const;
+/** A staff user's columns, as the binding's claims name them too. */
+export const STAFF_USER_COLUMNS = ['id', 'workspace_id', 'name', 'email', 'role'];
+
+const COLUMNS = STAFF_USER_COLUMNS.map((column) => `s.${column}`);
 
 /**
  * Sign-in candidates for an email, across workspaces: the one query that is not scoped by a

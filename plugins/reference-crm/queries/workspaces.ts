@@ -9,15 +9,16 @@ export interface WorkspaceRow {
   brand_color: string;
 }
 
-const COLUMNS = ['id', 'slug', 'name', 'logo_url', 'brand_color'] as const;
+/** What a workspace is read as; the binding's claims name these first among the workspace's columns. */
+export const WORKSPACE_COLUMNS = ['id', 'slug', 'name', 'logo_url', 'brand_color'];
 
 export async function findWorkspaceById(db: Db, args: { workspaceId: number }): Promise<WorkspaceRow | null> {
-  const row = await db('workspaces').where({ id: args.workspaceId }).first<WorkspaceRow | undefined>(COLUMNS);
+  const row = await db('workspaces').where({ id: args.workspaceId }).first<WorkspaceRow | undefined>(WORKSPACE_COLUMNS);
   return row ?? null;
 }
 
 export async function findWorkspaceBySlug(db: Db, args: { slug: string }): Promise<WorkspaceRow | null> {
-  const row = await db('workspaces').where({ slug: args.slug }).first<WorkspaceRow | undefined>(COLUMNS);
+  const row = await db('workspaces').where({ slug: args.slug }).first<WorkspaceRow | undefined>(WORKSPACE_COLUMNS);
   return row ?? null;
 }
 

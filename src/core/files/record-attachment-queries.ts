@@ -7,6 +7,18 @@ import type { Knex } from 'knex';
 
 type Db = Knex | Knex.Transaction;
 
+/** The columns every such table has for the file itself, in the order the features' reads name them. */
+export const RECORD_FILE_COLUMNS = ['file_id', 'filename', 'content_type', 'size_bytes', 'created_at'] as const;
+
+/** A row's file, as RECORD_FILE_COLUMNS read it. */
+export interface RecordFileRow {
+  file_id: string;
+  filename: string;
+  content_type: string;
+  size_bytes: string | number;
+  created_at: Date;
+}
+
 /** A feature's table of files kept beside host records. */
 export interface RecordAttachmentTable {
   table: string;

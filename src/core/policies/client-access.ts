@@ -33,8 +33,12 @@ export const CLIENT_PERMISSIONS = [
 ] as const;
 export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
 
-/** The workspace switch each permission narrows (documents have no switch: always on for the workspace). */
-const SWITCH_OF: Record<
+/**
+ * The workspace switch each permission narrows (documents have no switch: always on for the workspace).
+ * A section stands on its permission's switch (portal-policy.ts), so a permission hidden from a
+ * person hides the section from them too.
+ */
+export const SWITCH_OF: Record<
   ClientPermission,
   | 'showProposals'
   | 'showInvoices'

@@ -5,50 +5,36 @@ import type { HostStaffUser } from '../ports/host.ts';
 import type { PortalSettings } from '../settings/portal-settings.ts';
 import type { ClientUserStatus } from './client-user-policy.ts';
 import { forbidden, notFound } from '../http/http-error.ts';
+import { type ClientPermission, SWITCH_OF } from './client-access.ts';
 
-export type PortalSection =
-  | 'proposals'
-  | 'quotations'
-  | 'invoices'
-  | 'tasks'
-  | 'projects'
-  | 'documents'
-  | 'messages'
-  | 'tickets'
-  | 'knowledge'
-  | 'requests'
-  | 'appointments'
-  | 'approvals'
-  | 'orders'
-  | 'devices'
-  | 'contracts';
+/** The sections, in the order the navigation and the checks list them. */
+export const PORTAL_SECTIONS = [
+  'proposals',
+  'quotations',
+  'invoices',
+  'tasks',
+  'projects',
+  'documents',
+  'messages',
+  'tickets',
+  'knowledge',
+  'requests',
+  'appointments',
+  'approvals',
+  'orders',
+  'devices',
+  'contracts',
+] as const satisfies ReadonlyArray<ClientPermission | 'quotations'>;
+export type PortalSection = (typeof PORTAL_SECTIONS)[number];
 
-/** The settings switch each section stands on (proposals and quotations share one). */
-const SECTION_SWITCH: Record<PortalSection, keyof PortalSettings> = {
-  proposals: 'showProposals',
-  quotations: 'showProposals',
-  invoices: 'showInvoices',
-  tasks: 'showTasks',
-  projects: 'showProjects',
-  documents: 'showDocuments',
-  messages: 'allowMessaging',
-  tickets: 'showTickets',
-  knowledge: 'showKnowledgeBase',
-  requests: 'showRequests',
-  appointments: 'showAppointments',
-  approvals: 'showApprovals',
-  orders: 'showOrders',
-  devices: 'showDevices',
-  contracts: 'showContracts',
-};
+/** The settings switch each section stands on: its permission's (SWITCH_OF), quotations sharing proposals'. */
+const sectionSwitch = (section: PortalSection): keyof PortalSettings => SWITCH_OF[section === 'quotations' ? 'proposals' : section];
 
-export const PORTAL_SECTIONS = Object.keys(SECTION_SWITCH) as PortalSection[];
-
-const isSection = (name: string): name is PortalSection => Object.hasOwn(SECTION_SWITCH, name);
+const isSection = (name: string): name is PortalSection => (PORTAL_SECTIONS as readonly string[]).includes(name);
 
 /** The settings switches of the sections a host switched off (HostWorkspace.sectionsOffInHost); names it does not know are none. */
 export function switchesOffInHost(sections: readonly string[] | undefined): Array<keyof PortalSettings> {
-  return [...new Set((sections ?? []).filter(isSection).map((section) => SECTION_SWITCH[section]))];
+  return [...new Set((sections ?? []).filter(isSection).map((section) => sectionSwitch(section)))];
 }
 
 /** The settings with the host's switched-off sections off: what every page and check of the workspace sees. */
@@ -58,7 +44,7 @@ export function withSectionsOffInHost(settings: PortalSettings, sections: readon
 }
 
 export function canSeeSection(settings: PortalSettings, section: PortalSection): boolean {
-  return settings[SECTION_SWITCH[section]] === true;
+  return settings[sectionSwitch(section)] === true;
 }
 
 export function visibleSections(settings: PortalSettings): PortalSection[] {

@@ -74,8 +74,19 @@ class Refused extends Error {
   }
 }
 
-export async function removeReceived(storage: FileStorage, workspaceId: string, stored: StoredAttachment[]): Promise<void> {
+export async function removeReceived(storage: FileStorage, workspaceId: string, stored: readonly StoredAttachment[]): Promise<void> {
   for (const file of stored) await storage.delete(workspaceId, file.id).catch(() => {});
+}
+
+/**
+ * The failure handler of work done with files just received (`.catch(removeReceivedOnFailure(…))`):
+ * the files go, so a failure leaves none stored for nothing, and the failure is passed on.
+ */
+export function removeReceivedOnFailure(storage: FileStorage, workspaceId: string, stored: readonly StoredAttachment[]) {
+  return async (err: unknown): Promise<never> => {
+    await removeReceived(storage, workspaceId, stored);
+    throw err;
+  };
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream';
 import type { Response } from 'express';
 import type { FileStorage } from '../ports/services.ts';
-import { removeReceived, type StoredAttachment } from './attachments-form.ts';
+import { removeReceivedOnFailure, type StoredAttachment } from './attachments-form.ts';
 import { portalContext, signedInClient } from './portal-context.ts';
 
 /** What a port says of the client's files: that the host keeps them, and optionally whose. */
@@ -38,10 +38,9 @@ export async function hostKeepsClientFiles(
   if (!host.keepsClientFilesOf) return true;
   const { workspace } = portalContext(res);
   const { user } = signedInClient(res);
-  return host.keepsClientFilesOf(workspace.id, user.client_id, user.contact_id).catch(async (err: unknown) => {
-    await removeReceived(storage, workspace.id, stored);
-    throw err;
-  });
+  return host
+    .keepsClientFilesOf(workspace.id, user.client_id, user.contact_id)
+    .catch(removeReceivedOnFailure(storage, workspace.id, stored));
 }
 
 /**

@@ -1,7 +1,7 @@
 // The documents' part of a person's data: the files they uploaded. An erasure keeps the files
 // (the agency's now) under a name that no longer names them.
 import type { Knex } from 'knex';
-import { type ArchiveEntry, archiveSafeName, type FileStorage, iso, type PersonalDataHook, storedFileExists } from '../../core/index.ts';
+import { type ArchiveEntry, archiveSentFile, type FileStorage, type PersonalDataHook } from '../../core/index.ts';
 import { anonymisePersonUploads, countPersonUploads, personUploads } from './queries.ts';
 
 export function documentsPersonalData(deps: { db: Knex; storage: FileStorage }): PersonalDataHook {
@@ -13,16 +13,7 @@ export function documentsPersonalData(deps: { db: Knex; storage: FileStorage }):
       const entries: ArchiveEntry[] = [];
       const uploads = [];
       for (const upload of await personUploads(db, workspaceId, user.id)) {
-        const path = `uploads/${upload.id}-${archiveSafeName(upload.filename)}`;
-        const included = await storedFileExists(storage, workspaceId, upload.file_id);
-        if (included) entries.push({ path, storedFileId: upload.file_id });
-        uploads.push({
-          filename: upload.filename,
-          contentType: upload.content_type,
-          sizeBytes: Number(upload.size_bytes),
-          at: iso(upload.created_at),
-          path: included ? path : null,
-        });
+        uploads.push(await archiveSentFile(storage, workspaceId, entries, 'uploads', upload));
       }
       entries.push({ path: 'uploads.json', json: uploads });
       return { entries };

@@ -3,15 +3,7 @@
 // their activity says they commented on), and their email preference. On erasure the agency keeps
 // the threads under a name that no longer names them; their read markers and preferences go.
 import type { Knex } from 'knex';
-import {
-  type ArchiveEntry,
-  archiveSafeName,
-  type FileStorage,
-  iso,
-  personActivity,
-  type PersonalDataHook,
-  storedFileExists,
-} from '../../core/index.ts';
+import { type ArchiveEntry, archiveStoredFile, type FileStorage, iso, personActivity, type PersonalDataHook } from '../../core/index.ts';
 import type { CommentsPort, CommentSubjectType, HostComment } from './port.ts';
 import { anonymiseContactComments } from './comments/queries.ts';
 import {
@@ -72,14 +64,12 @@ export function messagesPersonalData(deps: {
       for (const message of messages) {
         const attachments = [];
         for (const attachment of message.attachments) {
-          const path = `attachments/${attachment.id}-${archiveSafeName(attachment.filename)}`;
-          const included = await storedFileExists(storage, workspaceId, attachment.file_id);
-          if (included) entries.push({ path, storedFileId: attachment.file_id });
+          const path = await archiveStoredFile(storage, workspaceId, entries, 'attachments', attachment);
           attachments.push({
             filename: attachment.filename,
             contentType: attachment.content_type,
             sizeBytes: attachment.size_bytes,
-            path: included ? path : null,
+            path,
           });
         }
         messageEntries.push({

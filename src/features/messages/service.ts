@@ -62,16 +62,7 @@ export function createMessagesService(deps: MessagesServiceDeps) {
         }
         const { event, messageId } = await db.transaction(async (trx) => {
           const conversation = await ensureConversation(trx, message.workspaceId, message.clientId);
-          const inserted = await insertMessage(trx, {
-            workspaceId: message.workspaceId,
-            clientId: message.clientId,
-            conversationId: conversation.id,
-            side: message.side,
-            clientUserId: message.clientUserId ?? null,
-            staffId: message.staffId ?? null,
-            authorName: message.authorName,
-            body: message.body,
-          });
+          const inserted = await insertMessage(trx, { ...message, conversationId: conversation.id });
           for (const file of stored) {
             await insertAttachment(trx, {
               workspaceId: message.workspaceId,

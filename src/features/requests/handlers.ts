@@ -41,6 +41,7 @@ import {
   readerLanguages,
   recordLiveEvent,
   removeReceived,
+  removeReceivedOnFailure,
   renderPortalPage,
   requestMeta,
   sendDownload,
@@ -399,11 +400,8 @@ export function createRequestsHandlers(deps: RequestsDeps) {
           });
           return { request, live };
         })
-        .catch(async (err: unknown) => {
-          // The carried files are still pending (their rows came back with the rollback).
-          await removeReceived(storage, workspace.id, receivedFiles);
-          throw err;
-        });
+        // The carried files are still pending (their rows came back with the rollback).
+        .catch(removeReceivedOnFailure(storage, workspace.id, receivedFiles));
       if (!sent) {
         // The host no longer offers it to this person (unpublished meanwhile): nothing was sent.
         await removeReceived(storage, workspace.id, receivedFiles);

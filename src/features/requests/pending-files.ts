@@ -7,7 +7,15 @@
 // their stored files.
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { type FileStorage, hashSessionId, portalContext, removeReceived, signedInClient, type StoredAttachment } from '../../core/index.ts';
+import {
+  type FileStorage,
+  hashSessionId,
+  portalContext,
+  removeReceived,
+  removeReceivedOnFailure,
+  signedInClient,
+  type StoredAttachment,
+} from '../../core/index.ts';
 import {
   deleteExpiredPendingFiles,
   deletePendingFiles,
@@ -83,10 +91,9 @@ export function createPendingFiles(deps: {
         contentType: file.contentType,
         sizeBytes: file.sizeBytes,
       }));
-      return insertPendingFiles(db, scope, files, new Date(now().getTime() + PENDING_FILE_TTL_MS)).catch(async (err: unknown) => {
-        await removeReceived(storage, scope.workspaceId, [...stored]);
-        throw err;
-      });
+      return insertPendingFiles(db, scope, files, new Date(now().getTime() + PENDING_FILE_TTL_MS)).catch(
+        removeReceivedOnFailure(storage, scope.workspaceId, stored),
+      );
     },
 
     /** The person took one off the form: its row and its stored file go. */

@@ -2,7 +2,7 @@
 // themselves are the host's (the CRM's record of what the client asked for). An erasure keeps the
 // files with the request, no longer naming who sent them, and ends the files waiting on a refused form.
 import type { Knex } from 'knex';
-import { type ArchiveEntry, archiveSafeName, type FileStorage, iso, type PersonalDataHook, storedFileExists } from '../../core/index.ts';
+import { type ArchiveEntry, archiveSentFile, type FileStorage, iso, type PersonalDataHook } from '../../core/index.ts';
 import {
   anonymisePersonRequestFiles,
   countPersonRequestFiles,
@@ -20,17 +20,10 @@ export function requestsPersonalData(deps: { db: Knex; storage: FileStorage; now
       const entries: ArchiveEntry[] = [];
       const files = [];
       for (const row of await personRequestAttachments(db, workspaceId, user.id)) {
-        const path = `request-files/${row.id}-${archiveSafeName(row.filename)}`;
-        const included = await storedFileExists(storage, workspaceId, row.file_id);
-        if (included) entries.push({ path, storedFileId: row.file_id });
         files.push({
           requestId: row.request_id,
           field: row.field_key,
-          filename: row.filename,
-          contentType: row.content_type,
-          sizeBytes: Number(row.size_bytes),
-          at: iso(row.created_at),
-          path: included ? path : null,
+          ...(await archiveSentFile(storage, workspaceId, entries, 'request-files', row)),
         });
       }
       // Files chosen on a refused form, waiting (an hour at most) to be sent with it again: named, not copied.

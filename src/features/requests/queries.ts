@@ -1,33 +1,18 @@
 // SQL for what the portal keeps beside a host's service and quote requests: the files the client
 // sent with one. Every statement is scoped by workspace, and a request's reads by client too.
 import type { Knex } from 'knex';
-import { ACROSS_WORKSPACES, recordAttachmentQueries } from '../../core/index.ts';
+import { ACROSS_WORKSPACES, RECORD_FILE_COLUMNS, type RecordFileRow, recordAttachmentQueries } from '../../core/index.ts';
 
 type Db = Knex | Knex.Transaction;
 
-export interface RequestAttachmentRow {
+export interface RequestAttachmentRow extends RecordFileRow {
   id: string;
   request_id: string;
   field_key: string;
   client_user_id: string | null;
-  file_id: string;
-  filename: string;
-  content_type: string;
-  size_bytes: string | number;
-  created_at: Date;
 }
 
-const COLUMNS = [
-  'id',
-  'request_id',
-  'field_key',
-  'client_user_id',
-  'file_id',
-  'filename',
-  'content_type',
-  'size_bytes',
-  'created_at',
-] as const;
+const COLUMNS = ['id', 'request_id', 'field_key', 'client_user_id', ...RECORD_FILE_COLUMNS] as const;
 
 const requestAttachments = recordAttachmentQueries<RequestAttachmentRow>({
   table: 'portal_request_attachments',

@@ -36,6 +36,7 @@ import {
   type ReceivedAttachmentsForm,
   receiveAttachmentsForm,
   removeReceived,
+  removeReceivedOnFailure,
   recordLiveEvent,
   renderPortalPage,
   requestMeta,
@@ -458,10 +459,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       }
       const stored = received?.stored ?? [];
       // A device it is about must be one the person sees, before anything is kept.
-      const device = await deviceAbout(res, input.deviceId).catch(async (err: unknown) => {
-        await removeReceived(storage, workspace.id, stored);
-        throw err;
-      });
+      const device = await deviceAbout(res, input.deviceId).catch(removeReceivedOnFailure(storage, workspace.id, stored));
       // Before anything reaches the host: over a limit, the files just stored go again.
       const limited = await openingRefusal(res);
       if (limited) {
@@ -495,10 +493,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
           const extra = { files: stored.length, ...(device ? { device: device.name } : {}) };
           return { ticket, live: await logged(trx, req, res, 'ticket.opened', ticket, extra) };
         })
-        .catch(async (err: unknown) => {
-          await removeReceived(storage, workspace.id, stored);
-          throw err;
-        });
+        .catch(removeReceivedOnFailure(storage, workspace.id, stored));
       if ('refusal' in opened) {
         await removeReceived(storage, workspace.id, stored);
         // The host's own set-up refuses it (409: nothing the person can choose differently), or a choice is not the host's.
@@ -525,10 +520,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
       const input = req.body as ReplyInput;
       const received = receivedForms.get(req);
       const stored = received?.stored ?? [];
-      const ticket = await loadTicket(res).catch(async (err: unknown) => {
-        await removeReceived(storage, workspace.id, stored);
-        throw err;
-      });
+      const ticket = await loadTicket(res).catch(removeReceivedOnFailure(storage, workspace.id, stored));
       if (received?.refusal) {
         const status = attachmentRefusalStatus(received.refusal);
         const errors = { attachments: attachmentRefusalMessage(res, received.refusal) };
@@ -555,10 +547,7 @@ export function createTicketsHandlers(deps: TicketsDeps) {
           const live = await logged(trx, req, res, 'ticket.replied', ticket, { excerpt: input.body.slice(0, 80), files: stored.length });
           return { message, live };
         })
-        .catch(async (err: unknown) => {
-          await removeReceived(storage, workspace.id, stored);
-          throw err;
-        });
+        .catch(removeReceivedOnFailure(storage, workspace.id, stored));
       if (!replied) {
         await removeReceived(storage, workspace.id, stored);
         throw notFound('tickets:errors.notFound');

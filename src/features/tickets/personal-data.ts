@@ -3,7 +3,7 @@
 // erasure keeps the files with the ticket under a name that no longer names the person, and a
 // rating's score without its comment.
 import type { Knex } from 'knex';
-import { type ArchiveEntry, archiveSafeName, type FileStorage, iso, type PersonalDataHook, storedFileExists } from '../../core/index.ts';
+import { type ArchiveEntry, archiveSentFile, type FileStorage, iso, type PersonalDataHook } from '../../core/index.ts';
 import {
   anonymisePersonTickets,
   countPersonTicketFiles,
@@ -21,16 +21,9 @@ export function ticketsPersonalData(deps: { db: Knex; storage: FileStorage }): P
       const entries: ArchiveEntry[] = [];
       const files = [];
       for (const row of await personTicketAttachments(db, workspaceId, user.id)) {
-        const path = `ticket-files/${row.id}-${archiveSafeName(row.filename)}`;
-        const included = await storedFileExists(storage, workspaceId, row.file_id);
-        if (included) entries.push({ path, storedFileId: row.file_id });
         files.push({
           ticketId: row.ticket_id,
-          filename: row.filename,
-          contentType: row.content_type,
-          sizeBytes: Number(row.size_bytes),
-          at: iso(row.created_at),
-          path: included ? path : null,
+          ...(await archiveSentFile(storage, workspaceId, entries, 'ticket-files', row)),
         });
       }
       const ratings = (await personTicketRatings(db, workspaceId, user.id)).map((row) => ({

@@ -1,21 +1,16 @@
 // SQL for what the portal keeps beside a host's tickets: the files attached either way and the
 // client's rating. Every statement is scoped by workspace and client.
 import type { Knex } from 'knex';
-import { ERASED_NAME, recordAttachmentQueries } from '../../core/index.ts';
+import { ERASED_NAME, RECORD_FILE_COLUMNS, type RecordFileRow, recordAttachmentQueries } from '../../core/index.ts';
 
 type Db = Knex | Knex.Transaction;
 
-export interface TicketAttachmentRow {
+export interface TicketAttachmentRow extends RecordFileRow {
   id: string;
   ticket_id: string;
   side: 'client' | 'agency';
   client_user_id: string | null;
   author_name: string;
-  file_id: string;
-  filename: string;
-  content_type: string;
-  size_bytes: string | number;
-  created_at: Date;
 }
 
 export interface TicketRatingRow {
@@ -26,18 +21,7 @@ export interface TicketRatingRow {
   rated_at: Date;
 }
 
-const ATTACHMENT_COLUMNS = [
-  'id',
-  'ticket_id',
-  'side',
-  'client_user_id',
-  'author_name',
-  'file_id',
-  'filename',
-  'content_type',
-  'size_bytes',
-  'created_at',
-] as const;
+const ATTACHMENT_COLUMNS = ['id', 'ticket_id', 'side', 'client_user_id', 'author_name', ...RECORD_FILE_COLUMNS] as const;
 
 const ticketAttachments = recordAttachmentQueries<TicketAttachmentRow>({
   table: 'portal_ticket_attachments',

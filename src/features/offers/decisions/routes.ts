@@ -23,6 +23,18 @@ export const SIGNED_FORMS = {
   refusedUrl: (path: string) => `${path.replace(/^(\/p\/[^/]+)\/accept$/, '$1')}?refused=too_large`,
 };
 
+/** Each kind's path, the section its pages belong to, and the command each decision's form must meet. */
+const DECISION_ROUTES = {
+  proposal: { path: 'proposals', section: 'proposals', commands: { accept: AcceptProposalCommand, decline: DeclineProposalCommand } },
+  quotation: { path: 'quotations', section: 'quotations', commands: { accept: AcceptQuotationCommand, decline: DeclineQuotationCommand } },
+} as const;
+
+/** Each decision with the outcome the host must record for it to have a route; accept first. */
+const DECISIONS = [
+  ['accept', 'accepted'],
+  ['decline', 'declined'],
+] as const;
+
 export function decisionRoutes(
   h: DecisionHandlers,
   kinds: readonly OfferKind[] = ['proposal', 'quotation'],
@@ -32,47 +44,19 @@ export function decisionRoutes(
   // A decision the host does not record (OffersPort.outcomes) has no route: 404.
   const offered = (kind: OfferKind, outcome: 'accepted' | 'declined') => offersOutcome(offers, kind, outcome);
   // Only the kinds the host keeps (OffersPort.kinds) get routes; the others answer 404.
-  if (kinds.includes('proposal')) {
-    if (offered('proposal', 'accepted')) {
-      router.get('/proposals/:id/accept', allow.section('proposals'), h.show('proposal', 'accept'));
+  for (const kind of kinds) {
+    const { path, section, commands } = DECISION_ROUTES[kind];
+    for (const [decision, outcome] of DECISIONS) {
+      if (!offered(kind, outcome)) continue;
+      router.get(`/${path}/:id/${decision}`, allow.section(section), h.show(kind, decision));
       router.post(
-        '/proposals/:id/accept',
+        `/${path}/:id/${decision}`,
         allow.company('proposals'),
-        validateBody(AcceptProposalCommand, h.invalid('proposal', 'accept')),
-        h.decide('proposal', 'accept'),
+        validateBody(commands[decision], h.invalid(kind, decision)),
+        h.decide(kind, decision),
       );
     }
-    if (offered('proposal', 'declined')) {
-      router.get('/proposals/:id/decline', allow.section('proposals'), h.show('proposal', 'decline'));
-      router.post(
-        '/proposals/:id/decline',
-        allow.company('proposals'),
-        validateBody(DeclineProposalCommand, h.invalid('proposal', 'decline')),
-        h.decide('proposal', 'decline'),
-      );
-    }
-    router.get('/proposals/:id/signed.pdf', allow.section('proposals'), h.signedPdf('proposal'));
-  }
-  if (kinds.includes('quotation')) {
-    if (offered('quotation', 'accepted')) {
-      router.get('/quotations/:id/accept', allow.section('quotations'), h.show('quotation', 'accept'));
-      router.post(
-        '/quotations/:id/accept',
-        allow.company('proposals'),
-        validateBody(AcceptQuotationCommand, h.invalid('quotation', 'accept')),
-        h.decide('quotation', 'accept'),
-      );
-    }
-    if (offered('quotation', 'declined')) {
-      router.get('/quotations/:id/decline', allow.section('quotations'), h.show('quotation', 'decline'));
-      router.post(
-        '/quotations/:id/decline',
-        allow.company('proposals'),
-        validateBody(DeclineQuotationCommand, h.invalid('quotation', 'decline')),
-        h.decide('quotation', 'decline'),
-      );
-    }
-    router.get('/quotations/:id/signed.pdf', allow.section('quotations'), h.signedPdf('quotation'));
+    router.get(`/${path}/:id/signed.pdf`, allow.section(section), h.signedPdf(kind));
   }
   return router;
 }
