@@ -319,7 +319,6 @@ export { deleteOtherSessions, deleteSession, listLiveSessions, type SessionRow }
 export {
   signInDetailsOf,
   type FirstFactor,
-  type FirstFactors,
   type PasskeyChallenge,
   type PendingSecondFactor,
   type SignInDetails,

@@ -219,8 +219,15 @@ function memoized(slow: Translate, locale: Locale): Translate {
   const plurals = new Intl.PluralRules(locale);
   // The plural rules answer in about half a microsecond: the counts a page shows most are kept.
   const smallCounts: Intl.LDMLPluralRule[] = [];
-  const pluralOf = (count: number) =>
-    Number.isInteger(count) && count >= 0 && count < 1000 ? (smallCounts[count] ??= plurals.select(count)) : plurals.select(count);
+  const pluralOf = (count: number): Intl.LDMLPluralRule => {
+    if (!Number.isInteger(count) || count < 0 || count >= 1000) return plurals.select(count);
+    let rule = smallCounts[count];
+    if (rule === undefined) {
+      rule = plurals.select(count);
+      smallCounts[count] = rule;
+    }
+    return rule;
+  };
   const countFormat = countFormatOf(locale);
   const exists = new Map<string, boolean>();
   const has = (key: string) => {

@@ -34,7 +34,7 @@ export const CLIENT_PERMISSIONS = [
 export type ClientPermission = (typeof CLIENT_PERMISSIONS)[number];
 
 /**
- * The workspace switch each permission narrows (documents have no switch: always on for the workspace).
+ * The workspace switch each permission narrows.
  * A section stands on its permission's switch (portal-policy.ts), so a permission hidden from a
  * person hides the section from them too.
  */

@@ -22,7 +22,11 @@ export const bringsSessionCookie = (req: Pick<Request, 'headers'>): boolean => B
 // biome-ignore lint/suspicious/noEmptyInterface: each feature adds its own fields
 export interface SignInDetails {}
 
-/** The ways a first factor is passed, by the names the sign-in log keeps: added by the features that sign people in. */
+/**
+ * The ways a first factor is passed, by the names the sign-in log keeps: added by the features that
+ * sign people in (`declare module`, so nothing imports it by name).
+ * @public
+ */
 // biome-ignore lint/suspicious/noEmptyInterface: each feature adds its own ways
 export interface FirstFactors {}
 export type FirstFactor = keyof FirstFactors;
