@@ -45,7 +45,11 @@ function sqlText(source: string): string {
   return [...source.matchAll(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g)].map((m) => m[0]).join('\n');
 }
 
-/** Alias → the tables it stands for: knex's 'table as alias' and raw SQL's "from table alias" / "join table as alias". */
+/**
+ * Alias → the tables it stands for: knex's 'table as alias', raw SQL's "from table alias" / "join
+ * table as alias", and a helper given a table and its alias after its connection
+ * (visibility.ts's `clientCompanyRows(db, 'llx_propal', 'p', scope)`).
+ */
 function aliases(source: string): Map<string, Set<string>> {
   const found = new Map<string, Set<string>>();
   const add = (table: string, alias: string) => {
@@ -54,6 +58,7 @@ function aliases(source: string): Map<string, Set<string>> {
   };
   for (const m of source.matchAll(/['"`]([a-z_][a-z0-9_]*) as ([a-z_][a-z0-9_]*)['"`]/g)) add(m[1]!, m[2]!);
   for (const m of source.matchAll(/\b(?:from|join)\s+([a-z_][a-z0-9_]*)\s+(?:as\s+)?([a-z_][a-z0-9_]*)\b/gi)) add(m[1]!, m[2]!);
+  for (const m of source.matchAll(/\w+\(\s*(?:db|trx)\s*,\s*'([a-z_][a-z0-9_]*)'\s*,\s*'([a-z_][a-z0-9_]*)'/g)) add(m[1]!, m[2]!);
   return found;
 }
 
