@@ -217,6 +217,13 @@ const SSE_STREAMS = 1000;
 // Nor is one heavy client: the dashboard with 100,000 invoices and proposals on one client, some
 // of them open, against the demo's size (bench/heavy-client.ts), beside the reference CRM, Dolibarr and Alga PSA.
 const HEAVY = 'heavy';
+/**
+ * The heavy client's rows held to 1.5 × the demo's: the dashboard of ten years with a thousand
+ * records open, and the statement of account of ten years settled (since the balance was last
+ * zero it lists what the demo's does; with a thousand invoices open it lists those, as it must).
+ */
+const heavyTarget = (r: { page: string; scenario: string }) =>
+  (r.page === 'dashboard' && r.scenario === 'history') || (r.page === 'statement of account' && r.scenario === 'settled');
 // Nor are the pages beside a host of a real agency's size (bench/host-scale.ts).
 const HOST_SCALE = 'host-scale';
 // Nor are Stripe's webhook events: one recorded, then the same event replayed under load.
@@ -790,7 +797,7 @@ function renderReport(progress: string | null): { text: string; printed: string 
         '| --- | --- | --- | ---: | ---: | ---: | --- |',
         ...heavy.rows.map(
           (r) =>
-            `| ${r.host} | ${r.scenario} | ${r.page} | ${r.demoMs.toFixed(2)} | ${r.heavyMs.toFixed(2)} | ${(r.heavyMs / r.demoMs).toFixed(2)} × | ${r.page === 'dashboard' && r.scenario === 'history' ? '≤ 1.5 ×' : 'information'} |`,
+            `| ${r.host} | ${r.scenario} | ${r.page} | ${r.demoMs.toFixed(2)} | ${r.heavyMs.toFixed(2)} | ${(r.heavyMs / r.demoMs).toFixed(2)} × | ${heavyTarget(r) ? '≤ 1.5 ×' : 'information'} |`,
         ),
       ]
     : [];
@@ -847,10 +854,10 @@ function renderReport(progress: string | null): { text: string; printed: string 
         `| ${SSE_STREAMS.toLocaleString('en')} live streams on one instance, RSS growth < 100 MB | ${db} | +${m.rssGrowthMb} MB; all ${m.deliveredTo} got one message in ${m.fanOutToAllMs} ms | ${yesNo(m.connections === SSE_STREAMS && m.deliveredTo === SSE_STREAMS && m.rssGrowthMb < 100)} |`,
     ),
     ...(heavy?.rows ?? [])
-      .filter((r) => r.page === 'dashboard' && r.scenario === 'history')
+      .filter(heavyTarget)
       .map(
         (r) =>
-          `| one heavy client's dashboard ≤ 1.5 × the demo's | ${r.host} | ${(r.heavyMs / r.demoMs).toFixed(2)} × | ${yesNo(r.heavyMs / r.demoMs <= 1.5)} |`,
+          `| one heavy client's ${r.page === 'dashboard' ? 'dashboard' : `${r.page} (ten years settled)`} ≤ 1.5 × the demo's | ${r.host} | ${(r.heavyMs / r.demoMs).toFixed(2)} × | ${yesNo(r.heavyMs / r.demoMs <= 1.5)} |`,
       ),
     ...[...new Set((hostScale?.rows ?? []).map((r) => r.host))].map((host) => {
       const rows = hostScale!.rows.filter((r) => r.host === host);
@@ -932,7 +939,7 @@ function renderReport(progress: string | null): { text: string; printed: string 
     '',
     '## One heavy client',
     '',
-    `bench/heavy-client.ts: portals side by side on one server, the same seed, but one client of the heavy one holds ${heavy ? heavy.history.toLocaleString('en') : 'the'} invoices and proposals of ten years. Scenario history: ${heavy ? heavy.open.toLocaleString('en') : 'a few'} of each open (invoices unpaid, proposals awaiting an answer), the rest paid, void, decided or lapsed; scenario import: ${heavy ? heavy.imported.toLocaleString('en') : 'many'} of the invoices open (a data import gone wrong). Each page one request at a time, on the demo, the heavy one, the heavy one again and the demo again, each side's two medians averaged.`,
+    `bench/heavy-client.ts: portals side by side on one server, the same seed, but one client of the heavy one holds ${heavy ? heavy.history.toLocaleString('en') : 'the'} invoices and proposals of ten years. Scenario history: ${heavy ? heavy.open.toLocaleString('en') : 'a few'} of each open (invoices unpaid, proposals awaiting an answer), the rest paid, void, decided or lapsed; scenario settled: all of the ten years paid, void, decided or lapsed, only the seed's own records open (beside the reference CRM also the statement of account since the balance was last zero, the ten years' invoices settled by payments); scenario import: ${heavy ? heavy.imported.toLocaleString('en') : 'many'} of the invoices open (a data import gone wrong). Each page one request at a time, on the demo, the heavy one, the heavy one again and the demo again, each side's two medians averaged.`,
     '',
     ...heavyTable,
     '',
