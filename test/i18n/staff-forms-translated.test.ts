@@ -2,7 +2,7 @@
 // refused beside the field (no sign-in method, the security log kept too briefly), and the
 // confirmation of an access change for a person, each in the staff member's language with the
 // words read from that language's files and no English left. The pages a link reaches are walked
-// in Chromium (test/browser/translated-walk.browser.test.ts); these are the ones only a form reaches.
+// in Chromium (test/browser/translated-walk.ts); these are the ones only a form reaches.
 import { expect } from 'chai';
 import { SUPPORTED_LOCALES, translator } from '../../src/core/i18n/translations.ts';
 import { demoNorthwind } from '../support/demo-records.ts';

@@ -1,13 +1,14 @@
-// A French and a German session walk the portal in Chromium and meet no English: a client follows
+// What a French and a German session meet walking the portal in Chromium: no English. A client follows
 // every link of the portal from the dashboard, and an admin every link of the portal's staff pages
 // from the settings. Each page must say lang="<locale>" and show, in its text or in what a screen
 // reader reads (aria-label, title, alt, placeholder), no sentence of the English language files
 // that the locale does not share, and none of the English words a hard-coded text would leave. Each
 // page passes axe, and the client's, walked at 390 px, are no wider than the screen; and
 // the words a script sets (a copy button's "Copied") are the page's language too.
+// Each language's walk is a test file of its own (translated-walk-de, translated-walk-fr).
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { LOCALES_DIR, loadResources, SUPPORTED_LOCALES, translator, type Locale } from '../../src/core/i18n/translations.ts';
+import { LOCALES_DIR, loadResources, translator, type Locale } from '../../src/core/i18n/translations.ts';
 import { FEATURE_MANIFESTS } from '../../src/features/manifests.ts';
 import type { PortalHarness } from '../support/portal-harness.ts';
 import { axeResults, openPage, portalInChromium, staffSignIn } from '../support/browser-pages.ts';
@@ -189,117 +190,127 @@ async function walk(
   return seen;
 }
 
-describe('French and German sessions walk the portal in Chromium and meet no English', function () {
-  this.timeout(600_000);
-  let h: PortalHarness;
-  let browser: Browser;
-  portalInChromium((started) => ({ h, browser } = started));
-  let workspaceId: string;
-  before(async function () {
-    // Every part of the portal on, so the walk meets every section's pages.
-    workspaceId = String((await h.crm.db('workspaces').where({ slug: 'demo' }).first('id')).id);
-    const everything = {
-      allow_online_payments: true,
-      allow_file_uploads: true,
-      allow_company_details_edit: true,
-      show_tickets: true,
-      show_requests: true,
-      show_appointments: true,
-      show_approvals: true,
-      show_orders: true,
-      show_devices: true,
-      show_contracts: true,
-      show_time_entries_to_clients: true,
-    };
-    await h.crm
-      .db('workspace_client_portal_settings')
-      .insert({ workspace_id: workspaceId, ...everything })
-      .onConflict('workspace_id')
-      .merge();
-    await h.crm.portal.workspaceChanged(workspaceId);
+/**
+ * The walk in one language, as a file of its own (translated-walk-<locale>.browser.test.ts): each
+ * language's walk boots its own portal and browser, so the two run side by side.
+ */
+export function walkInLanguage(locale: Exclude<Locale, 'en'>): void {
+  describe(`A ${locale === 'fr' ? 'French' : 'German'} session walks the portal in Chromium and meets no English`, function () {
+    this.timeout(600_000);
+    let h: PortalHarness;
+    let browser: Browser;
+    portalInChromium((started) => ({ h, browser } = started));
+    let workspaceId: string;
+    before(async function () {
+      // Every part of the portal on, so the walk meets every section's pages.
+      workspaceId = String((await h.crm.db('workspaces').where({ slug: 'demo' }).first('id')).id);
+      const everything = {
+        allow_online_payments: true,
+        allow_file_uploads: true,
+        allow_company_details_edit: true,
+        show_tickets: true,
+        show_requests: true,
+        show_appointments: true,
+        show_approvals: true,
+        show_orders: true,
+        show_devices: true,
+        show_contracts: true,
+        show_time_entries_to_clients: true,
+      };
+      await h.crm
+        .db('workspace_client_portal_settings')
+        .insert({ workspace_id: workspaceId, ...everything })
+        .onConflict('workspace_id')
+        .merge();
+      await h.crm.portal.workspaceChanged(workspaceId);
+    });
+    beforeEach(async function () {
+      await h.crm.db('portal_rate_limits').delete();
+    });
+
+    // The client admin: the Team page and the company's details are hers too.
+    const olivia = () => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'olivia@northwind.test')!;
+    const admin = () => h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
+
+    {
+      const fragments = englishFragments(locale);
+      const region = locale === 'fr' ? 'fr-FR' : 'de-DE';
+
+      it(`a client's every page in ${locale}`, async function () {
+        expect(fragments.length, 'English sentences to look for').to.be.greaterThan(500);
+        // At a phone's width, as clients often read the portal.
+        const { page, context, consoleErrors } = await openPage(browser, { locale: region, width: 390 });
+        try {
+          await page.goto(`${h.crm.url}/portal/demo/sign-in`);
+          const signIn = await readPage(page, 'body', fragments);
+          expect(signIn.lang, 'sign-in').to.equal(locale);
+          expect(signIn.english, 'sign-in').to.deep.equal([]);
+          await page.fill('#email', olivia().email);
+          await page.fill('#password', olivia().password);
+          await Promise.all([page.waitForURL(/\/portal\/demo\/$/), page.press('#password', 'Enter')]);
+          const seen = await walk(page, h.crm.url, '/portal/demo/', {
+            prefixes: ['/portal/demo/'],
+            scope: 'body',
+            fragments,
+            limit: 160,
+            check: accessibleAndNarrow,
+          });
+          expect(seen.length, 'pages walked').to.be.greaterThan(40);
+          expect(seen.filter((s) => s.lang !== locale).map((s) => s.path)).to.deep.equal([]);
+          expect(seen.filter((s) => s.english.length > 0).map(({ path, english }) => `${path}: ${english.join(' | ')}`)).to.deep.equal([]);
+          expect(seen.filter((s) => s.problems.length > 0).map(({ path, problems }) => `${path}: ${problems.join(' | ')}`)).to.deep.equal(
+            [],
+          );
+          expect(consoleErrors).to.deep.equal([]);
+        } finally {
+          await context.close();
+        }
+      });
+
+      it(`says in ${locale} that an address was copied`, async function () {
+        // The copy button's words are set by the page, in its language: the script has none of its own.
+        const { page, context, consoleErrors } = await openPage(browser, { locale: region });
+        try {
+          await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.crm.url });
+          await staffSignIn(page, h.crm.url, admin());
+          await page.goto(`${h.crm.url}/settings/client-portal`);
+          const button = page.locator('button[data-copy="portal-sign-in-url"]');
+          await button.click();
+          const status = page.locator('#portal-sign-in-url-copied');
+          await page.waitForFunction(() => document.getElementById('portal-sign-in-url-copied')?.textContent !== '');
+          const t = translator(locale);
+          expect(await button.evaluate((b) => b.firstChild?.textContent)).to.equal(t('staff:copied'));
+          expect(await status.textContent()).to.equal(t('staff:copiedStatus'));
+          expect(await page.evaluate(() => navigator.clipboard.readText())).to.match(/\/portal\/demo\/sign-in$/);
+          expect(consoleErrors).to.deep.equal([]);
+        } finally {
+          await context.close();
+        }
+      });
+
+      it(`an admin's every portal page in ${locale}`, async function () {
+        const { page, context, consoleErrors } = await openPage(browser, { locale: region });
+        try {
+          await staffSignIn(page, h.crm.url, admin());
+          // The portal's part of each staff page: the reference CRM's header around it stands in for
+          // the host, whose pages are not the portal's to translate.
+          const seen = await walk(page, h.crm.url, '/settings/client-portal', {
+            prefixes: ['/settings/client-portal', '/client-portal'],
+            scope: '.admin',
+            fragments,
+            limit: 120,
+            check: accessibleAndNarrow,
+          });
+          expect(seen.length, 'pages walked').to.be.greaterThan(15);
+          expect(seen.filter((s) => s.english.length > 0).map(({ path, english }) => `${path}: ${english.join(' | ')}`)).to.deep.equal([]);
+          expect(seen.filter((s) => s.problems.length > 0).map(({ path, problems }) => `${path}: ${problems.join(' | ')}`)).to.deep.equal(
+            [],
+          );
+          expect(consoleErrors).to.deep.equal([]);
+        } finally {
+          await context.close();
+        }
+      });
+    }
   });
-  beforeEach(async function () {
-    await h.crm.db('portal_rate_limits').delete();
-  });
-
-  // The client admin: the Team page and the company's details are hers too.
-  const olivia = () => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'olivia@northwind.test')!;
-  const admin = () => h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
-
-  for (const locale of SUPPORTED_LOCALES.filter((l) => l !== 'en')) {
-    const fragments = englishFragments(locale);
-    const region = locale === 'fr' ? 'fr-FR' : 'de-DE';
-
-    it(`a client's every page in ${locale}`, async function () {
-      expect(fragments.length, 'English sentences to look for').to.be.greaterThan(500);
-      // At a phone's width, as clients often read the portal.
-      const { page, context, consoleErrors } = await openPage(browser, { locale: region, width: 390 });
-      try {
-        await page.goto(`${h.crm.url}/portal/demo/sign-in`);
-        const signIn = await readPage(page, 'body', fragments);
-        expect(signIn.lang, 'sign-in').to.equal(locale);
-        expect(signIn.english, 'sign-in').to.deep.equal([]);
-        await page.fill('#email', olivia().email);
-        await page.fill('#password', olivia().password);
-        await Promise.all([page.waitForURL(/\/portal\/demo\/$/), page.press('#password', 'Enter')]);
-        const seen = await walk(page, h.crm.url, '/portal/demo/', {
-          prefixes: ['/portal/demo/'],
-          scope: 'body',
-          fragments,
-          limit: 160,
-          check: accessibleAndNarrow,
-        });
-        expect(seen.length, 'pages walked').to.be.greaterThan(40);
-        expect(seen.filter((s) => s.lang !== locale).map((s) => s.path)).to.deep.equal([]);
-        expect(seen.filter((s) => s.english.length > 0).map(({ path, english }) => `${path}: ${english.join(' | ')}`)).to.deep.equal([]);
-        expect(seen.filter((s) => s.problems.length > 0).map(({ path, problems }) => `${path}: ${problems.join(' | ')}`)).to.deep.equal([]);
-        expect(consoleErrors).to.deep.equal([]);
-      } finally {
-        await context.close();
-      }
-    });
-
-    it(`says in ${locale} that an address was copied`, async function () {
-      // The copy button's words are set by the page, in its language: the script has none of its own.
-      const { page, context, consoleErrors } = await openPage(browser, { locale: region });
-      try {
-        await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.crm.url });
-        await staffSignIn(page, h.crm.url, admin());
-        await page.goto(`${h.crm.url}/settings/client-portal`);
-        const button = page.locator('button[data-copy="portal-sign-in-url"]');
-        await button.click();
-        const status = page.locator('#portal-sign-in-url-copied');
-        await page.waitForFunction(() => document.getElementById('portal-sign-in-url-copied')?.textContent !== '');
-        const t = translator(locale);
-        expect(await button.evaluate((b) => b.firstChild?.textContent)).to.equal(t('staff:copied'));
-        expect(await status.textContent()).to.equal(t('staff:copiedStatus'));
-        expect(await page.evaluate(() => navigator.clipboard.readText())).to.match(/\/portal\/demo\/sign-in$/);
-        expect(consoleErrors).to.deep.equal([]);
-      } finally {
-        await context.close();
-      }
-    });
-
-    it(`an admin's every portal page in ${locale}`, async function () {
-      const { page, context, consoleErrors } = await openPage(browser, { locale: region });
-      try {
-        await staffSignIn(page, h.crm.url, admin());
-        // The portal's part of each staff page: the reference CRM's header around it stands in for
-        // the host, whose pages are not the portal's to translate.
-        const seen = await walk(page, h.crm.url, '/settings/client-portal', {
-          prefixes: ['/settings/client-portal', '/client-portal'],
-          scope: '.admin',
-          fragments,
-          limit: 120,
-          check: accessibleAndNarrow,
-        });
-        expect(seen.length, 'pages walked').to.be.greaterThan(15);
-        expect(seen.filter((s) => s.english.length > 0).map(({ path, english }) => `${path}: ${english.join(' | ')}`)).to.deep.equal([]);
-        expect(seen.filter((s) => s.problems.length > 0).map(({ path, problems }) => `${path}: ${problems.join(' | ')}`)).to.deep.equal([]);
-        expect(consoleErrors).to.deep.equal([]);
-      } finally {
-        await context.close();
-      }
-    });
-  }
-});
+}

@@ -1,0 +1,4 @@
+// The French walk of the portal in Chromium (test/browser/translated-walk.ts says what it checks).
+import { walkInLanguage } from './translated-walk.ts';
+
+walkInLanguage('fr');
