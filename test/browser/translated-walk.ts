@@ -232,85 +232,79 @@ export function walkInLanguage(locale: Exclude<Locale, 'en'>): void {
     const olivia = () => h.crm.clientLogins.find((l) => l.workspaceSlug === 'demo' && l.email === 'olivia@northwind.test')!;
     const admin = () => h.crm.staffLogins.staff.find((s) => s.workspaceSlug === 'demo' && s.role === 'admin')!;
 
-    {
-      const fragments = englishFragments(locale);
-      const region = locale === 'fr' ? 'fr-FR' : 'de-DE';
+    const fragments = englishFragments(locale);
+    const region = locale === 'fr' ? 'fr-FR' : 'de-DE';
 
-      it(`a client's every page in ${locale}`, async function () {
-        expect(fragments.length, 'English sentences to look for').to.be.greaterThan(500);
-        // At a phone's width, as clients often read the portal.
-        const { page, context, consoleErrors } = await openPage(browser, { locale: region, width: 390 });
-        try {
-          await page.goto(`${h.crm.url}/portal/demo/sign-in`);
-          const signIn = await readPage(page, 'body', fragments);
-          expect(signIn.lang, 'sign-in').to.equal(locale);
-          expect(signIn.english, 'sign-in').to.deep.equal([]);
-          await page.fill('#email', olivia().email);
-          await page.fill('#password', olivia().password);
-          await Promise.all([page.waitForURL(/\/portal\/demo\/$/), page.press('#password', 'Enter')]);
-          const seen = await walk(page, h.crm.url, '/portal/demo/', {
-            prefixes: ['/portal/demo/'],
-            scope: 'body',
-            fragments,
-            limit: 160,
-            check: accessibleAndNarrow,
-          });
-          expect(seen.length, 'pages walked').to.be.greaterThan(40);
-          expect(seen.filter((s) => s.lang !== locale).map((s) => s.path)).to.deep.equal([]);
-          expect(seen.filter((s) => s.english.length > 0).map(({ path, english }) => `${path}: ${english.join(' | ')}`)).to.deep.equal([]);
-          expect(seen.filter((s) => s.problems.length > 0).map(({ path, problems }) => `${path}: ${problems.join(' | ')}`)).to.deep.equal(
-            [],
-          );
-          expect(consoleErrors).to.deep.equal([]);
-        } finally {
-          await context.close();
-        }
-      });
+    it(`a client's every page in ${locale}`, async function () {
+      expect(fragments.length, 'English sentences to look for').to.be.greaterThan(500);
+      // At a phone's width, as clients often read the portal.
+      const { page, context, consoleErrors } = await openPage(browser, { locale: region, width: 390 });
+      try {
+        await page.goto(`${h.crm.url}/portal/demo/sign-in`);
+        const signIn = await readPage(page, 'body', fragments);
+        expect(signIn.lang, 'sign-in').to.equal(locale);
+        expect(signIn.english, 'sign-in').to.deep.equal([]);
+        await page.fill('#email', olivia().email);
+        await page.fill('#password', olivia().password);
+        await Promise.all([page.waitForURL(/\/portal\/demo\/$/), page.press('#password', 'Enter')]);
+        const seen = await walk(page, h.crm.url, '/portal/demo/', {
+          prefixes: ['/portal/demo/'],
+          scope: 'body',
+          fragments,
+          limit: 160,
+          check: accessibleAndNarrow,
+        });
+        expect(seen.length, 'pages walked').to.be.greaterThan(40);
+        expect(seen.filter((s) => s.lang !== locale).map((s) => s.path)).to.deep.equal([]);
+        expect(seen.filter((s) => s.english.length > 0).map(({ path, english }) => `${path}: ${english.join(' | ')}`)).to.deep.equal([]);
+        expect(seen.filter((s) => s.problems.length > 0).map(({ path, problems }) => `${path}: ${problems.join(' | ')}`)).to.deep.equal([]);
+        expect(consoleErrors).to.deep.equal([]);
+      } finally {
+        await context.close();
+      }
+    });
 
-      it(`says in ${locale} that an address was copied`, async function () {
-        // The copy button's words are set by the page, in its language: the script has none of its own.
-        const { page, context, consoleErrors } = await openPage(browser, { locale: region });
-        try {
-          await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.crm.url });
-          await staffSignIn(page, h.crm.url, admin());
-          await page.goto(`${h.crm.url}/settings/client-portal`);
-          const button = page.locator('button[data-copy="portal-sign-in-url"]');
-          await button.click();
-          const status = page.locator('#portal-sign-in-url-copied');
-          await page.waitForFunction(() => document.getElementById('portal-sign-in-url-copied')?.textContent !== '');
-          const t = translator(locale);
-          expect(await button.evaluate((b) => b.firstChild?.textContent)).to.equal(t('staff:copied'));
-          expect(await status.textContent()).to.equal(t('staff:copiedStatus'));
-          expect(await page.evaluate(() => navigator.clipboard.readText())).to.match(/\/portal\/demo\/sign-in$/);
-          expect(consoleErrors).to.deep.equal([]);
-        } finally {
-          await context.close();
-        }
-      });
+    it(`says in ${locale} that an address was copied`, async function () {
+      // The copy button's words are set by the page, in its language: the script has none of its own.
+      const { page, context, consoleErrors } = await openPage(browser, { locale: region });
+      try {
+        await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.crm.url });
+        await staffSignIn(page, h.crm.url, admin());
+        await page.goto(`${h.crm.url}/settings/client-portal`);
+        const button = page.locator('button[data-copy="portal-sign-in-url"]');
+        await button.click();
+        const status = page.locator('#portal-sign-in-url-copied');
+        await page.waitForFunction(() => document.getElementById('portal-sign-in-url-copied')?.textContent !== '');
+        const t = translator(locale);
+        expect(await button.evaluate((b) => b.firstChild?.textContent)).to.equal(t('staff:copied'));
+        expect(await status.textContent()).to.equal(t('staff:copiedStatus'));
+        expect(await page.evaluate(() => navigator.clipboard.readText())).to.match(/\/portal\/demo\/sign-in$/);
+        expect(consoleErrors).to.deep.equal([]);
+      } finally {
+        await context.close();
+      }
+    });
 
-      it(`an admin's every portal page in ${locale}`, async function () {
-        const { page, context, consoleErrors } = await openPage(browser, { locale: region });
-        try {
-          await staffSignIn(page, h.crm.url, admin());
-          // The portal's part of each staff page: the reference CRM's header around it stands in for
-          // the host, whose pages are not the portal's to translate.
-          const seen = await walk(page, h.crm.url, '/settings/client-portal', {
-            prefixes: ['/settings/client-portal', '/client-portal'],
-            scope: '.admin',
-            fragments,
-            limit: 120,
-            check: accessibleAndNarrow,
-          });
-          expect(seen.length, 'pages walked').to.be.greaterThan(15);
-          expect(seen.filter((s) => s.english.length > 0).map(({ path, english }) => `${path}: ${english.join(' | ')}`)).to.deep.equal([]);
-          expect(seen.filter((s) => s.problems.length > 0).map(({ path, problems }) => `${path}: ${problems.join(' | ')}`)).to.deep.equal(
-            [],
-          );
-          expect(consoleErrors).to.deep.equal([]);
-        } finally {
-          await context.close();
-        }
-      });
-    }
+    it(`an admin's every portal page in ${locale}`, async function () {
+      const { page, context, consoleErrors } = await openPage(browser, { locale: region });
+      try {
+        await staffSignIn(page, h.crm.url, admin());
+        // The portal's part of each staff page: the reference CRM's header around it stands in for
+        // the host, whose pages are not the portal's to translate.
+        const seen = await walk(page, h.crm.url, '/settings/client-portal', {
+          prefixes: ['/settings/client-portal', '/client-portal'],
+          scope: '.admin',
+          fragments,
+          limit: 120,
+          check: accessibleAndNarrow,
+        });
+        expect(seen.length, 'pages walked').to.be.greaterThan(15);
+        expect(seen.filter((s) => s.english.length > 0).map(({ path, english }) => `${path}: ${english.join(' | ')}`)).to.deep.equal([]);
+        expect(seen.filter((s) => s.problems.length > 0).map(({ path, problems }) => `${path}: ${problems.join(' | ')}`)).to.deep.equal([]);
+        expect(consoleErrors).to.deep.equal([]);
+      } finally {
+        await context.close();
+      }
+    });
   });
 }
