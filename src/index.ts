@@ -44,12 +44,12 @@ export { SUMMARY_COUNT_LIMIT } from './core/ports/host.ts';
 export { overdueFrom } from './features/dashboard/port.ts';
 // A statement of account's period for a binding's invoices port: since the balance was last zero, the balance brought forward.
 export {
-  broughtForward,
   type DailyMove,
   inPeriod,
+  movesInMemory,
   movesOf,
-  sinceLastZero,
-  statementInTwoReads,
+  type StatementReads,
+  statementOf,
 } from './features/invoices/statement-period.ts';
 export { COMPANY_DETAILS_FIELDS } from './features/company-details/port.ts';
 // The free times of an agency's weekly hours, for a binding's appointments port.

@@ -16,7 +16,7 @@ import type {
   StatementPayment,
   UpcomingInvoice,
 } from '../../src/index.ts';
-import { clampLimit, dayInZone, inPeriod, movesOf, pageOf, statementInTwoReads } from '../../src/index.ts';
+import { clampLimit, dayInZone, inPeriod, movesInMemory, movesOf, pageOf, statementOf } from '../../src/index.ts';
 import { balanceCentsOf, invoiceStatesOf, isDay, isPaymentAmount, listFilterArgs, offerCodesOf } from '../shared/commercial.ts';
 import { keyCursor } from './cursors.ts';
 import { parseUuid } from './ids.ts';
@@ -431,11 +431,10 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf, now: () => Date = () 
       const tenant = tenantOf(workspaceId);
       const client = parseUuid(clientId);
       if (tenant === null || client === null)
-        return statementInTwoReads(
-          period,
-          async () => [],
-          async () => ({ invoices: [], payments: [] }),
-        );
+        return statementOf(period, dayInZone(new Date(), period.timeZone), {
+          ...movesInMemory([]),
+          rows: async () => ({ invoices: [], payments: [] }),
+        });
       const args = { tenant, clientId: client };
       const [invoices, paid] = await Promise.all([statementInvoices(db, args), statementPayments(db, args)]);
       const byInvoice = new Map(invoices.map((invoice) => [invoice.invoice_id, { invoice, payments: [] as typeof paid }]));
@@ -465,14 +464,13 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf, now: () => Date = () 
         })),
         payments.map((payment) => ({ currency: payment.currency, day: payment.day, cents: payment.amountCents })),
       );
-      return statementInTwoReads(
-        period,
-        async (before) => moves.filter((move) => before === null || move.day < before),
-        async (from, before) => ({
+      return statementOf(period, dayInZone(new Date(), period.timeZone), {
+        ...movesInMemory(moves),
+        rows: async (from, before) => ({
           invoices: (await statementPeriodInvoices(db, { ...args, from, before })).map(presentInvoice),
           payments: payments.filter((payment) => inPeriod(payment.day, from, before)).map(({ day: _day, ...payment }) => payment),
         }),
-      );
+      });
     },
     async recordPayment(workspaceId, clientId, invoiceId, payment, write) {
       const tenant = tenantOf(workspaceId);

@@ -19,7 +19,7 @@ import type {
   OfferSummary,
   UpcomingInvoice,
 } from '../../src/index.ts';
-import { clampLimit, dayInZone, inPeriod, movesOf, statementInTwoReads } from '../../src/index.ts';
+import { clampLimit, dayInZone, inPeriod, movesInMemory, movesOf, statementOf } from '../../src/index.ts';
 import { balanceCentsOf, invoiceStatesOf, isDay, isPaymentAmount, listFilterArgs, offerCodesOf } from '../shared/commercial.ts';
 import { dateCursor, datePageOf } from './cursors.ts';
 import { parseId, toHostId } from './ids.ts';
@@ -411,11 +411,10 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
       const entity = entityOf(workspaceId);
       const companyId = parseId(clientId);
       if (entity === null || companyId === null)
-        return statementInTwoReads(
-          period,
-          async () => [],
-          async () => ({ invoices: [], payments: [] }),
-        );
+        return statementOf(period, dayInZone(new Date(), period.timeZone), {
+          ...movesInMemory([]),
+          rows: async () => ({ invoices: [], payments: [] }),
+        });
       const scope = { entity, companyId };
       const [invoices, settled, currency] = await Promise.all([
         statementInvoices(db, scope),
@@ -443,14 +442,13 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
         invoices.map((invoice) => ({ currency, day: invoice.datef ?? '', cents: toCents(invoice.total_ttc) })),
         payments.map((payment) => ({ currency, day: payment.day, cents: payment.amountCents })),
       );
-      return statementInTwoReads(
-        period,
-        async (before) => moves.filter((move) => before === null || move.day < before),
-        async (from, before) => ({
+      return statementOf(period, dayInZone(new Date(), period.timeZone), {
+        ...movesInMemory(moves),
+        rows: async (from, before) => ({
           invoices: (await statementPeriodInvoices(db, { ...scope, from, before })).map((row) => presentInvoice(row, currency)),
           payments: payments.filter((payment) => inPeriod(payment.day, from, before)).map(({ day: _day, ...payment }) => payment),
         }),
-      );
+      });
     },
     // The bank account Dolibarr prints on the invoice (its own, else the default for invoices).
     bankAccounts: true,

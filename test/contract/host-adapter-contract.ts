@@ -26,7 +26,7 @@ import type {
   StatementPeriod,
 } from '../../src/features/invoices/port.ts';
 import { loadStatement } from '../../src/features/invoices/statement.ts';
-import { SINCE_ZERO, statementPeriodOf } from '../../src/features/invoices/statement-period.ts';
+import { SINCE_ZERO, statementPeriodOf, WALK_BACK_DAYS } from '../../src/features/invoices/statement-period.ts';
 import { contactOf } from '../support/host-contacts.ts';
 import { countQueries } from '../support/query-counter.ts';
 import { describeOfferDecisions, type OfferDecisionsFixture } from './offer-decisions-contract.ts';
@@ -1063,7 +1063,6 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
           ...[2025, 2026, 2027].map((year) => statementPeriodOf(`year:${year}`, 'America/New_York')),
         ];
         let listed = 0;
-        // The same number of statements for every client and period, however long its history.
         const counts = new Set<number>();
         const counter = countQueries();
         try {
@@ -1092,7 +1091,11 @@ export function describeHostAdapterContract(name: string, setup: () => Promise<A
         } finally {
           counter.stop();
         }
-        expect([...counts], 'statements per statement of account').to.have.length(1);
+        // The same number for every client and period, however long its history, but for the
+        // walk back to the last zero, which a host may read a range of days at a time (statementOf).
+        expect(Math.max(...counts) - Math.min(...counts), `statements per statement of account: ${[...counts]}`).to.be.at.most(
+          WALK_BACK_DAYS.length,
+        );
         expect(listed, 'the fixture needs invoices').to.be.above(0);
         expect(await port.statement!(workspace.id, 'not-an-id', periods[0]!)).to.deep.include({
           broughtForward: [],

@@ -24,10 +24,12 @@ import {
   type UpcomingInvoice,
   clampLimit,
   containsPattern,
+  dayInZone,
   decodeCursor,
   overdueFrom,
   pageOf,
-  statementInTwoReads,
+  movesInMemory,
+  statementOf,
 } from '../../../src/index.ts';
 import { parseId, toHostId } from '../ids.ts';
 import type { InvoiceStatus as CrmInvoiceStatus } from '../queries/invoices.ts';
@@ -38,6 +40,7 @@ import {
   clientInvoiceItemsQuery,
   clientInvoicePaymentsQuery,
   clientInvoiceQuery,
+  clientBalances,
   clientDailyMoves,
   clientStatementInvoicesQuery,
   clientStatementPaymentsQuery,
@@ -389,29 +392,28 @@ export function invoiceReads(db: Knex) {
     },
 
     /**
-     * A statement of account in two statements whatever the history: the client's moves by day
-     * (aggregated by the database), then the period's invoices and payments together.
+     * A statement of account in a few statements whatever the history (statementOf): what the
+     * client owes now, from its unsettled invoices; its moves by day, aggregated by the database,
+     * from today back to where the balance was last zero (or since the period's first day); then
+     * the period's invoices and payments together.
      */
     async statement(workspaceId: string, clientId: string, period: StatementPeriod): Promise<InvoiceStatementData> {
       const ws = parseId(workspaceId);
       const client = parseId(clientId);
+      const today = dayInZone(new Date(), period.timeZone);
       if (ws === null || client === null)
-        return statementInTwoReads(
-          period,
-          async () => [],
-          async () => ({ invoices: [], payments: [] }),
-        );
+        return statementOf(period, today, { ...movesInMemory([]), rows: async () => ({ invoices: [], payments: [] }) });
       const scope = { workspaceId: ws, clientId: client, timeZone: period.timeZone };
-      return statementInTwoReads(
-        period,
-        async (before) =>
-          (await clientDailyMoves(db, { ...scope, before: before ?? NO_END })).map((row) => ({
+      return statementOf(period, today, {
+        balances: async () => (await clientBalances(db, scope)).map((row) => ({ currency: row.currency, cents: Number(row.cents) })),
+        moves: async (from, before) =>
+          (await clientDailyMoves(db, { ...scope, from: from ?? NO_START, before: before ?? NO_END })).map((row) => ({
             currency: row.currency,
             day: row.day,
             charged: Number(row.charged),
             paid: Number(row.paid),
           })),
-        async (from, before) => {
+        rows: async (from, before) => {
           const read = await statementReads(db, 'statement', { ...scope, from: from ?? NO_START, before: before ?? NO_END });
           return {
             invoices: (read.invoices as PortalInvoiceRow[]).map(presentInvoice),
@@ -424,7 +426,7 @@ export function invoiceReads(db: Knex) {
             })),
           };
         },
-      );
+      });
     },
 
     /** The next invoices of the client's recurring ones, soonest first, in one statement. */

@@ -35,6 +35,7 @@ import * as appointmentOffers from './20270509000001_appointment_offers.ts';
 import * as catalogueTranslations from './20270601000001_catalogue_translations.ts';
 import * as recurringInvoices from './20270610000001_recurring_invoices.ts';
 import * as statementIndexes from './20270711000001_statement_indexes.ts';
+import * as statementWalkIndexes from './20270712000001_statement_walk_indexes.ts';
 import { CRM_DISTRIBUTION } from './distribution.ts';
 
 const config = (): Knex.MigratorConfig => ({
@@ -73,6 +74,7 @@ const config = (): Knex.MigratorConfig => ({
     '20270601000001_catalogue_translations': catalogueTranslations,
     '20270610000001_recurring_invoices': recurringInvoices,
     '20270711000001_statement_indexes': statementIndexes,
+    '20270712000001_statement_walk_indexes': statementWalkIndexes,
   }),
   tableName: 'crm_knex_migrations',
 });

@@ -167,14 +167,14 @@ export interface InvoicesPort {
     write?: HostWrite,
   ): Promise<Array<InvoicePayment | null>>;
   /**
-   * Optional: a statement of account for a period, in a fixed number of reads whatever the
-   * client's history: the balance brought forward per currency (an aggregate of what came before
-   * the period), the invoices list() returns issued in the period (all statuses), oldest first,
-   * and the payments of the client's invoices paid in it, oldest first, each with its invoice's
-   * number, currency and its place among that invoice's payments. For 'since-zero' the host finds
-   * the period's first day as sinceLastZero (statement-period.ts) defines it, from the client's
-   * daily moves (cheap columns, aggregated by the database). Without it the portal pages through
-   * list() and reads each invoice with find().
+   * Optional: a statement of account for a period, read by what the period holds, not by the
+   * client's history: the balance brought forward per currency, the invoices list() returns issued
+   * in the period (all statuses), oldest first, and the payments of the client's invoices paid in
+   * it, oldest first, each with its invoice's number, currency and its place among that invoice's
+   * payments. A host answers it with statementOf (statement-period.ts) from three reads: what the
+   * client owes now, its moves by day in a range (cheap columns, aggregated by the database), and
+   * the period's rows; for 'since-zero' statementOf walks the days back from today to find the
+   * period's first day. Without it the portal pages through list() and reads each invoice with find().
    */
   statement?(workspaceId: HostId, clientId: HostId, period: StatementPeriod): Promise<InvoiceStatementData>;
   /**
@@ -225,7 +225,7 @@ export interface UpcomingInvoice {
  * the day its instant falls on in timeZone.
  */
 export interface StatementPeriod {
-  /** 'YYYY-MM-DD', the first day; 'since-zero': the host finds it (sinceLastZero). */
+  /** 'YYYY-MM-DD', the first day; 'since-zero': found by walking back to the last zero (statementOf). */
   from: string | 'since-zero';
   /** 'YYYY-MM-DD', the day after the last; null: no end. */
   before: string | null;

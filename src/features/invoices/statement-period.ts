@@ -2,8 +2,9 @@
 // zero (the default), or a calendar year in the workspace's time zone. There is no "whole history"
 // choice: it is the one period whose cost grows with the client's history, and a client whose
 // balance was never zero gets it anyway (since-zero starts at the first invoice); a year covers an
-// audit. What is shared by every host's statement(): the day the balance was last zero, and the
-// balance brought forward, from the client's moves by day, which each host aggregates in one read.
+// audit. What is shared by every host's statement(): the day the balance was last zero, found by
+// walking back from today's balance, and the balance brought forward, from the client's moves by
+// day, which each host aggregates by a range of days.
 import { z } from 'zod';
 import { addDays } from '../../core/index.ts';
 import type { InvoiceStatementData, StatementPeriod } from './port.ts';
@@ -58,49 +59,166 @@ export interface DailyMove {
 }
 
 /**
- * The first day of "since the balance was last zero", or null for "from the first invoice".
+ * Where a host's statement comes from (statementOf): what the client owes now, its moves on the
+ * days of a range, and a period's invoices and payments. A host answers the first two from what
+ * it keeps by the client and day, so a statement reads what its period holds and the days walked
+ * back to the last zero, not the client's whole history.
+ */
+export interface StatementReads {
+  /** What the client owes now per currency: every move's charged less paid (zeros may be left out). */
+  balances(): Promise<ReadonlyArray<{ currency: string; cents: number }>>;
+  /** The client's moves on the days in [from, before), null an open end, in any order and parts. */
+  moves(from: string | null, before: string | null): Promise<DailyMove[]>;
+  /** The invoices issued and the payments made on the days in [from, before). */
+  rows(from: string | null, before: string | null): Promise<Pick<InvoiceStatementData, 'invoices' | 'payments'>>;
+}
+
+/**
+ * How far back from today each read of the walk to the last zero reaches, in days: three months,
+ * a year, four years, sixteen, then the rest. A client that was last at zero within the quarter
+ * costs one read of a quarter's days; one never at zero, five reads of its whole history, which
+ * its statement then covers anyway.
+ */
+export const WALK_BACK_DAYS: readonly number[] = [92, 366, 1_461, 5_844];
+
+/**
+ * A statement of account from a host's reads: for since-zero the days are walked back from today's
+ * balance until the period's first day is found (sinceLastZero); for a period with a first day, the
+ * balance brought forward is today's less what moved since that day.
+ */
+export async function statementOf(
+  period: StatementPeriod,
+  today: string,
+  reads: StatementReads,
+  walkBack: readonly number[] = WALK_BACK_DAYS,
+): Promise<InvoiceStatementData> {
+  const owedNow = new Map<string, number>();
+  for (const { currency, cents } of await reads.balances()) if (cents !== 0) owedNow.set(currency, cents);
+  let from: string | null;
+  let since: DailyMove[];
+  if (period.from === SINCE_ZERO) [from, since] = await sinceLastZero(owedNow, today, reads, walkBack);
+  else [from, since] = [period.from, await reads.moves(period.from, null)];
+  const rows = await reads.rows(from, period.before);
+  return { from, before: period.before, broughtForward: broughtForward(owedNow, since, from), ...rows };
+}
+
+/** One currency's walk back: its balance at the end of the day reached, and what was found so far. */
+interface CurrencyWalk {
+  balance: number;
+  /** Its newest day with a move, and its newest day with an invoice (not void). */
+  latestMove: string;
+  latestIssue: string | null;
+  /** The day after its last zero before its latest invoice; null: never at zero; undefined: not found yet. */
+  start: string | null | undefined;
+}
+
+/**
+ * The first day of "since the balance was last zero" (null: from the first invoice), and every
+ * move on or after the earliest day read, walked back from today's balance, newest days first.
  *
  * Per currency, the running balance at the end of each day is what the invoices issued up to then
  * (not void) charged less what their payments up to then paid. That currency's last zero is the
- * latest day, before the day its latest invoice was issued, at whose end the balance was zero;
- * its run starts the next day. Only days before the latest invoice count, so a client who has paid
- * everything still gets the run of invoices that ended at zero, not an empty statement. A currency
- * whose balance never closed at zero before its latest invoice runs from its first invoice.
+ * latest day with a move, before the day its latest invoice was issued, at whose end the balance
+ * was zero; its run starts the next day. Only days before the latest invoice count, so a client who
+ * has paid everything still gets the run of invoices that ended at zero, not an empty statement. A
+ * currency whose balance never closed at zero before its latest invoice runs from its first one.
  *
- * One period heads the whole document, so the currencies' starts are combined by the earliest: no
- * currency's run since its own last zero is cut short and hidden in a brought-forward figure (a
- * currency that reached zero later shows a few settled lines more, opening with its balance then).
- * Only currencies with something owed now are weighed where there is any: a currency long settled
- * (one invoice in another currency, paid years ago) would otherwise pull every statement back to
- * the client's first invoice.
+ * One period heads the whole document, so the currencies' starts are combined by the earliest of
+ * those weighed: the currencies owed now (where nothing is owed, those of the latest invoice), and
+ * with them every currency that moved on or after the earliest start, until none is added. No
+ * currency's run in the period is cut short and hidden in a brought-forward figure, yet a currency
+ * long settled (one invoice in another currency, paid years ago) does not pull every statement back
+ * to the client's first invoice. The answer does not depend on how the walk's reads are cut.
  */
-export function sinceLastZero(moves: readonly DailyMove[]): string | null {
-  const byCurrency = new Map<string, DailyMove[]>();
-  for (const move of moves) byCurrency.set(move.currency, [...(byCurrency.get(move.currency) ?? []), move]);
-  const runs: Array<{ start: string | null; owed: boolean }> = [];
-  for (const days of byCurrency.values()) {
-    days.sort((a, b) => a.day.localeCompare(b.day));
-    const lastIssue = days.reduce<string | null>((last, move) => (move.charged !== 0 ? move.day : last), null);
-    let balance = 0;
-    let lastZero: string | null = null;
-    // A host may answer a day in several parts: the balance counts at the end of the day only.
-    days.forEach((move, index) => {
-      balance += move.charged - move.paid;
-      const endOfDay = days[index + 1]?.day !== move.day;
-      if (endOfDay && balance === 0 && lastIssue !== null && move.day < lastIssue) lastZero = move.day;
-    });
-    runs.push({ start: lastZero === null ? null : addDays(lastZero, 1), owed: balance !== 0 });
+async function sinceLastZero(
+  owedNow: ReadonlyMap<string, number>,
+  today: string,
+  reads: StatementReads,
+  walkBack: readonly number[],
+): Promise<[string | null, DailyMove[]]> {
+  const walks = new Map<string, CurrencyWalk>();
+  const walked: DailyMove[] = [];
+  let before: string | null = null;
+  for (const back of [...walkBack, null]) {
+    const from = back === null ? null : addDays(today, -back);
+    const moves = await reads.moves(from, before);
+    walked.push(...moves);
+    walkDays(walks, owedNow, moves);
+    const start = weighedStart(walks, owedNow, from === null);
+    if (start !== undefined) return [start, walked];
+    before = from;
   }
-  const weighed = runs.some((run) => run.owed) ? runs.filter((run) => run.owed) : runs;
-  if (weighed.length === 0 || weighed.some((run) => run.start === null)) return null;
-  return weighed.map((run) => run.start!).sort()[0]!;
+  throw new Error('unreachable: the last read reaches the first day');
 }
 
-/** What was owed per currency at the start of a period beginning on `from`: non-zero balances only. */
-export function broughtForward(moves: readonly DailyMove[], from: string | null): InvoiceStatementData['broughtForward'] {
+/** Goes back through one read's days, newest first, a day's parts taken together. */
+function walkDays(walks: Map<string, CurrencyWalk>, owedNow: ReadonlyMap<string, number>, moves: readonly DailyMove[]): void {
+  const days = new Map<string, { currency: string; day: string; net: number; issued: boolean }>();
+  for (const move of moves) {
+    const key = `${move.currency} ${move.day}`;
+    const day = days.get(key) ?? { currency: move.currency, day: move.day, net: 0, issued: false };
+    day.net += move.charged - move.paid;
+    day.issued ||= move.charged !== 0;
+    days.set(key, day);
+  }
+  const newestFirst = [...days.values()].sort((a, b) => b.day.localeCompare(a.day));
+  for (const { currency, day, net, issued } of newestFirst) {
+    let walk = walks.get(currency);
+    if (!walk) {
+      walk = { balance: owedNow.get(currency) ?? 0, latestMove: day, latestIssue: null, start: undefined };
+      walks.set(currency, walk);
+    }
+    if (walk.start !== undefined) continue;
+    if (walk.balance === 0 && walk.latestIssue !== null && day < walk.latestIssue) {
+      walk.start = addDays(day, 1);
+      continue;
+    }
+    if (issued) walk.latestIssue ??= day;
+    walk.balance -= net;
+  }
+}
+
+/**
+ * The period's first day once the days walked settle it (sinceLastZero), null for the first
+ * invoice, undefined while an older read could still change it. `whole`: every day has been read.
+ */
+function weighedStart(
+  walks: ReadonlyMap<string, CurrencyWalk>,
+  owedNow: ReadonlyMap<string, number>,
+  whole: boolean,
+): string | null | undefined {
+  let weighed = new Set(owedNow.keys());
+  if (weighed.size === 0) {
+    const latest = [...walks.values()].reduce<string | null>(
+      (max, walk) => (walk.latestIssue !== null && (max === null || walk.latestIssue > max) ? walk.latestIssue : max),
+      null,
+    );
+    if (latest === null) return whole ? null : undefined;
+    weighed = new Set([...walks].filter(([, walk]) => walk.latestIssue === latest).map(([currency]) => currency));
+  }
+  for (;;) {
+    const starts = [...weighed].map((currency) => walks.get(currency)?.start);
+    if (starts.includes(undefined)) return whole ? null : undefined;
+    if (starts.includes(null)) return null;
+    const start = (starts as string[]).sort()[0]!;
+    const more = [...walks].filter(([currency, walk]) => !weighed.has(currency) && walk.latestMove >= start);
+    if (more.length === 0) return start;
+    for (const [currency] of more) weighed.add(currency);
+  }
+}
+
+/**
+ * What was owed per currency at the start of a period beginning on `from`: today's balance less
+ * what moved since (`since` holds every move on or after from); non-zero balances only.
+ */
+function broughtForward(
+  owedNow: ReadonlyMap<string, number>,
+  since: readonly DailyMove[],
+  from: string | null,
+): InvoiceStatementData['broughtForward'] {
   if (from === null) return [];
-  const owed = new Map<string, number>();
-  for (const move of moves) if (move.day < from) owed.set(move.currency, (owed.get(move.currency) ?? 0) + move.charged - move.paid);
+  const owed = new Map(owedNow);
+  for (const move of since) if (move.day >= from) owed.set(move.currency, (owed.get(move.currency) ?? 0) - move.charged + move.paid);
   return [...owed]
     .filter(([, cents]) => cents !== 0)
     .sort(([a], [b]) => a.localeCompare(b))
@@ -124,18 +242,18 @@ export function movesOf(
 }
 
 /**
- * A host's statement in its two reads: the client's moves by day (only those before the period
- * where it has a first day, the aggregate of its brought-forward balance; every day for since-zero,
- * to find its first day), then the period's invoices and payments.
+ * The reads of a host that holds the client's moves in memory (it read them whole): today's
+ * balance summed from them, a range's moves filtered.
  */
-export async function statementInTwoReads(
-  period: StatementPeriod,
-  moves: (before: string | null) => Promise<DailyMove[]>,
-  rows: (from: string | null, before: string | null) => Promise<Pick<InvoiceStatementData, 'invoices' | 'payments'>>,
-): Promise<InvoiceStatementData> {
-  const sinceZero = period.from === SINCE_ZERO;
-  const days = await moves(sinceZero ? null : period.from);
-  const from = sinceZero ? sinceLastZero(days) : period.from;
-  const read = await rows(from, period.before);
-  return { from, before: period.before, broughtForward: broughtForward(days, from), ...read };
+export function movesInMemory(moves: readonly DailyMove[]): Pick<StatementReads, 'balances' | 'moves'> {
+  return {
+    async balances() {
+      const owed = new Map<string, number>();
+      for (const move of moves) owed.set(move.currency, (owed.get(move.currency) ?? 0) + move.charged - move.paid);
+      return [...owed].map(([currency, cents]) => ({ currency, cents }));
+    },
+    async moves(from, before) {
+      return moves.filter((move) => inPeriod(move.day, from, before));
+    },
+  };
 }

@@ -18,7 +18,7 @@ import {
 import type { InvoicesPort, InvoiceStatementData, InvoiceSummary, StatementPayment, StatementPeriod } from './port.ts';
 import { paymentMethodLabel, paymentReference } from './payment-labels.ts';
 import { receiptNumber } from './receipts.ts';
-import { inPeriod, movesOf, statementInTwoReads } from './statement-period.ts';
+import { inPeriod, movesInMemory, movesOf, statementOf } from './statement-period.ts';
 
 const PAGE = 100;
 
@@ -58,14 +58,13 @@ export async function loadStatement(
       .map((invoice) => ({ currency: invoice.currency, day: invoice.issueDate, cents: invoice.totalCents })),
     payments.map((payment) => ({ currency: payment.currency, day: payment.day, cents: payment.amountCents })),
   );
-  return statementInTwoReads(
-    period,
-    async (before) => moves.filter((entry) => before === null || entry.day < before),
-    async (from, before) => ({
+  return statementOf(period, dayInZone(new Date(), period.timeZone), {
+    ...movesInMemory(moves),
+    rows: async (from, before) => ({
       invoices: all.filter((invoice) => inPeriod(invoice.issueDate, from, before)),
       payments: payments.filter((payment) => inPeriod(payment.day, from, before)).map(({ day: _day, ...payment }) => payment),
     }),
-  );
+  });
 }
 
 interface Entry {

@@ -184,27 +184,59 @@ export interface DailyMoveRow {
   paid: string | number;
 }
 
+/** The instant a day of the workspace's time zone starts, in SQL: a range of days as a range of instants. */
+const DAY_START = '(?::date::timestamp at time zone ?)';
+
 /**
- * What moved the client's balance, per currency and day, before a day (NO_END: every day): the
- * invoices issued (not void) and their payments, summed by the database, so the rows sent are at
- * most one per currency and day whatever the history. Read from the client's invoices by index.
+ * What the client owes now per currency: the invoices (not void) that are not settled, each its
+ * total less what its payments paid (paid_cents, which the CRM's triggers keep). A settled invoice
+ * adds nothing, so this reads the client's unsettled invoices alone, by their own index, whatever
+ * its history.
  */
-export function clientDailyMoves(db: Db, args: StatementArgs & { before: string }): Promise<DailyMoveRow[]> {
+export function clientBalances(db: Db, args: StatementArgs): Promise<Array<{ currency: string; cents: string | number }>> {
+  return db('invoices as i')
+    .where({ 'i.workspace_id': args.workspaceId, 'i.client_id': args.clientId })
+    .whereRaw(statusInSql('i.status', OWED_INVOICE_STATUSES, INVOICE_STATUSES))
+    .whereRaw('i.total_cents <> i.paid_cents')
+    .groupBy('i.currency')
+    .select('i.currency', db.raw('sum(i.total_cents - i.paid_cents) as cents'));
+}
+
+/**
+ * What moved the client's balance, per currency and day, on the days in [from, before) (NO_START
+ * and NO_END: open ends): the invoices issued (not void) and their payments, summed by the
+ * database, so the rows sent are at most one per currency and day. The invoices are read by the
+ * client's issue-date index, the payments by the instants the days span, so a range costs what
+ * it holds, not the client's history.
+ */
+export function clientDailyMoves(db: Db, args: StatementArgs & { from: string; before: string }): Promise<DailyMoveRow[]> {
   const owed = statusInSql('i.status', OWED_INVOICE_STATUSES, INVOICE_STATUSES);
   return db
     .raw(
       `select currency, to_char(day, 'YYYY-MM-DD') as day, sum(charged) as charged, sum(paid) as paid
          from (select i.currency, i.issue_date as day, i.total_cents as charged, 0 as paid
                  from invoices i
-                where i.workspace_id = ? and i.client_id = ? and ${owed} and i.issue_date < ?::date
+                where i.workspace_id = ? and i.client_id = ? and ${owed} and i.issue_date >= ?::date and i.issue_date < ?::date
                union all
                select i.currency, (pm.paid_at at time zone ?)::date, 0, pm.amount_cents
-                 from invoices i
-                 join payments pm on pm.workspace_id = i.workspace_id and pm.invoice_id = i.id
-                where i.workspace_id = ? and i.client_id = ? and ${owed} and (pm.paid_at at time zone ?)::date < ?::date) m
-        group by currency, day
-        order by currency, day`,
-      [args.workspaceId, args.clientId, args.before, args.timeZone, args.workspaceId, args.clientId, args.timeZone, args.before],
+                 from payments pm
+                 join invoices i on i.workspace_id = pm.workspace_id and i.id = pm.invoice_id
+                where pm.workspace_id = ? and i.client_id = ? and ${owed}
+                  and pm.paid_at >= ${DAY_START} and pm.paid_at < ${DAY_START}) m
+        group by currency, day`,
+      [
+        args.workspaceId,
+        args.clientId,
+        args.from,
+        args.before,
+        args.timeZone,
+        args.workspaceId,
+        args.clientId,
+        args.from,
+        args.timeZone,
+        args.before,
+        args.timeZone,
+      ],
     )
     .then((result: { rows: DailyMoveRow[] }) => result.rows);
 }
@@ -228,33 +260,24 @@ export interface StatementPaymentRow extends PortalPaymentRow {
 /**
  * The payments of the client's invoices that are not void, paid in [from, before), oldest first,
  * each with its invoice's number and currency and its place among that invoice's payments (counted
- * over all of them, before the period too), as a query.
+ * over all of them, before the period too, by that invoice's own payments), as a query.
  */
 export function clientStatementPaymentsQuery(db: Db, args: StatementArgs & { from: string; before: string }) {
-  const numbered = db('payments as pm')
+  return db('payments as pm')
     .join('invoices as i', (on) => on.on('i.workspace_id', 'pm.workspace_id').andOn('i.id', 'pm.invoice_id'))
     .where({ 'pm.workspace_id': args.workspaceId, 'i.workspace_id': args.workspaceId, 'i.client_id': args.clientId })
     .whereRaw(statusInSql('i.status', OWED_INVOICE_STATUSES, INVOICE_STATUSES))
-    .select(PAYMENT_COLUMNS)
+    .whereRaw(`pm.paid_at >= ${DAY_START}`, [args.from, args.timeZone])
+    .whereRaw(`pm.paid_at < ${DAY_START}`, [args.before, args.timeZone])
+    .orderBy('pm.paid_at')
+    .orderBy('pm.id')
+    .select<StatementPaymentRow[]>(PAYMENT_COLUMNS)
     .select('i.number as invoice_number', 'i.currency')
-    .select(db.raw('row_number() over (partition by pm.invoice_id order by pm.paid_at, pm.id) as position'))
-    .select(db.raw('(pm.paid_at at time zone ?)::date as day', [args.timeZone]));
-  return db
-    .from(numbered.as('p'))
-    .where('p.day', '>=', args.from)
-    .andWhere('p.day', '<', args.before)
-    .orderBy('p.paid_at')
-    .orderBy('p.id')
-    .select<StatementPaymentRow[]>(
-      'p.id',
-      'p.invoice_id',
-      'p.amount_cents',
-      'p.method',
-      'p.reference',
-      'p.provider',
-      'p.paid_at',
-      'p.invoice_number',
-      'p.currency',
-      'p.position',
+    .select(
+      db.raw(
+        `(select count(*) from payments earlier
+           where earlier.workspace_id = pm.workspace_id and earlier.invoice_id = pm.invoice_id
+             and (earlier.paid_at, earlier.id) <= (pm.paid_at, pm.id)) as position`,
+      ),
     );
 }
