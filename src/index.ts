@@ -98,7 +98,13 @@ export {
 export { listMigrationSource, type MigrationModule } from './core/db/migration-source.ts';
 export { distributeOnCitus, type DistributionOutcome } from './core/db/distribute.ts';
 export type { DistributionPlan, TablePlacement } from './core/db/distribution.ts';
-export { namePoolReads, namePreparedStatements, preparedStatementsFrom, sharesOneSession } from './core/db/prepared-statements.ts';
+export {
+  namePoolReads,
+  namePreparedStatements,
+  PLANNED_FOR_ITS_VALUES,
+  preparedStatementsFrom,
+  sharesOneSession,
+} from './core/db/prepared-statements.ts';
 export {
   paymentKeysSettingsFrom,
   previousSecretsFrom,

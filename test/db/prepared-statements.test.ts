@@ -4,7 +4,13 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { createKnex, createPgPool } from '../../src/core/db/connect.ts';
-import { namePoolReads, namePreparedStatements, preparedStatementsFrom, sharesOneSession } from '../../src/core/db/prepared-statements.ts';
+import {
+  namePoolReads,
+  namePreparedStatements,
+  PLANNED_FOR_ITS_VALUES,
+  preparedStatementsFrom,
+  sharesOneSession,
+} from '../../src/core/db/prepared-statements.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 describe('named prepared statements', function () {
@@ -43,6 +49,13 @@ describe('named prepared statements', function () {
     // The plain insert ran unnamed: its text varies with the rows given.
     expect(statements.some((s) => /^insert/i.test(s.statement))).to.equal(false);
     expect(statements.length).to.be.greaterThan(before);
+  });
+
+  it('leaves unnamed a read planned for its values, so PostgreSQL plans it for them each time', async function () {
+    await db('prepared_probe').insert({ name: 'planned' });
+    const read = () => db.raw(`${PLANNED_FOR_ITS_VALUES}select name from prepared_probe where name = ?`, ['planned']);
+    for (let i = 0; i < 3; i++) expect((await read()).rows).to.deep.equal([{ name: 'planned' }]);
+    expect((await prepared()).filter((s) => s.statement.includes('planned for its values'))).to.deep.equal([]);
   });
 
   it('prepares an upsert once and reuses it', async function () {

@@ -270,6 +270,8 @@ const statementReads = togetherTemplate(
     { name: 'invoices', shape: 'rows', query: clientStatementInvoicesQuery(db, args) },
     { name: 'payments', shape: 'rows', timestamps: ['paid_at'], query: clientStatementPaymentsQuery(db, args) },
   ],
+  // A plan made for any period joins the client's every invoice to the period's payments.
+  { plannedForItsValues: true },
 );
 
 export function offerReads(db: Knex) {

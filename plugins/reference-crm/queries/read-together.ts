@@ -9,6 +9,7 @@
 // how many rows). togetherTemplate builds it once per shape, in PostgreSQL's `$1` form, and
 // afterwards only fills in values and sends it below knex (below-knex.ts).
 import type { Knex } from 'knex';
+import { PLANNED_FOR_ITS_VALUES } from '../../../src/index.ts';
 import { positioned, readBelowKnex } from './below-knex.ts';
 import type { Db } from './db.ts';
 
@@ -28,8 +29,11 @@ export async function readTogether(db: Db, reads: readonly TogetherRead[]): Prom
   return run(reads, composed(db, reads));
 }
 
-/** The one statement: each read a subquery in its own column. */
-function composed(db: Db, reads: readonly TogetherRead[]): Knex.Raw {
+/**
+ * The one statement: each read a subquery in its own column. `plannedForItsValues`: a statement
+ * whose best plan depends on its values, planned for them every time (PLANNED_FOR_ITS_VALUES).
+ */
+function composed(db: Db, reads: readonly TogetherRead[], plannedForItsValues = false): Knex.Raw {
   const columns = reads.map((read) => {
     if (!NAME.test(read.name)) throw new Error(`readTogether: "${read.name}" is no plain column name`);
     return read.shape === 'rows'
@@ -38,7 +42,7 @@ function composed(db: Db, reads: readonly TogetherRead[]): Knex.Raw {
   });
   // Knex puts a query builder in parentheses, a raw statement not: each gets its own pair.
   return db.raw(
-    `select ${columns.join(', ')}`,
+    `${plannedForItsValues ? PLANNED_FOR_ITS_VALUES : ''}select ${columns.join(', ')}`,
     reads.map((read) => db.raw('(?)', [read.query])),
   );
 }
@@ -70,16 +74,24 @@ interface Template {
  * stand-in arguments and keeping the places where they differ as the arguments'; a build whose
  * text or values do not follow that rule is run as readTogether runs it, every time.
  */
-export function togetherTemplate<S, A extends Arguments>(key: (shape: S) => string, build: (db: Db, shape: S, args: A) => TogetherRead[]) {
+export function togetherTemplate<S, A extends Arguments>(
+  key: (shape: S) => string,
+  build: (db: Db, shape: S, args: A) => TogetherRead[],
+  options: { plannedForItsValues?: boolean } = {},
+) {
+  const planned = options.plannedForItsValues ?? false;
   const templates = new Map<string, Template | null>();
   return async (db: Db, shape: S, args: A): Promise<Record<string, unknown>> => {
     const name = key(shape);
     let template = templates.get(name);
     if (template === undefined) {
-      template = templateOf(db, (standIns) => build(db, shape, standIns), args);
+      template = templateOf(db, (standIns) => build(db, shape, standIns), args, planned);
       templates.set(name, template);
     }
-    if (!template) return readTogether(db, build(db, shape, args));
+    if (!template) {
+      const reads = build(db, shape, args);
+      return reads.length === 0 ? {} : run(reads, composed(db, reads, planned));
+    }
     if (template.reads.length === 0) return {};
     const values = template.values.map((value) => ('argument' in value ? args[value.argument] : value.constant));
     const [row] = await readBelowKnex<Record<string, unknown>>(db, template.text, values);
@@ -87,7 +99,7 @@ export function togetherTemplate<S, A extends Arguments>(key: (shape: S) => stri
   };
 }
 
-function templateOf<A extends Arguments>(db: Db, build: (args: A) => TogetherRead[], args: A): Template | null {
+function templateOf<A extends Arguments>(db: Db, build: (args: A) => TogetherRead[], args: A, planned: boolean): Template | null {
   const names = Object.keys(args);
   // Two sets of stand-ins that no real value or constant equals, of each argument's own type.
   const standIn = (set: number) =>
@@ -99,8 +111,8 @@ function templateOf<A extends Arguments>(db: Db, build: (args: A) => TogetherRea
   const a = build(first);
   const b = build(second);
   if (a.length === 0) return { text: '', reads: [], values: [] };
-  const one = composed(db, a).toSQL();
-  const two = composed(db, b).toSQL();
+  const one = composed(db, a, planned).toSQL();
+  const two = composed(db, b, planned).toSQL();
   if (one.sql !== two.sql || one.bindings.length !== two.bindings.length) return null;
   // knex.raw reads every `?` as a value's place (and `??` as a name's): only a text whose `?` are exactly its values can be reused.
   const text = positioned(one.sql, one.bindings.length);

@@ -1,6 +1,7 @@
 // What the portal reads of invoices: one client's invoices past draft, newest first by issue date,
 // a page at a time (keyset on issue_date, id), one invoice with its items and payments. Scoped by
 // workspace AND client in every query; drafts never leave this module.
+import { PLANNED_FOR_ITS_VALUES } from '../../../../src/index.ts';
 import { statusInSql, type Db } from '../../queries/db.ts';
 import { INVOICE_STATUSES, type InvoiceStatus } from '../../queries/invoices.ts';
 import { lineItemColumns, type LineItemRow } from '../../queries/line-items.ts';
@@ -187,16 +188,22 @@ export interface DailyMoveRow {
 /** The instant a day of the workspace's time zone starts, in SQL: a range of days as a range of instants. */
 const DAY_START = '(?::date::timestamp at time zone ?)';
 
+/** The invoices that weigh on no balance: OWED_INVOICE_STATUSES are the others. */
+const UNOWED_INVOICE_STATUSES: readonly InvoiceStatus[] = ['draft', 'void'];
+
 /**
  * What the client owes now per currency: the invoices (not void) that are not settled, each its
  * total less what its payments paid (paid_cents, which the CRM's triggers keep). A settled invoice
- * adds nothing, so this reads the client's unsettled invoices alone, by their own index, whatever
- * its history.
+ * adds nothing, so this reads the client's unsettled invoices alone, by their own partial index
+ * (migrations/20270712000001_statement_walk_indexes.ts), whatever its history. The statuses are
+ * named by those left out, as that index's condition names them: no other index can then narrow
+ * by status, so the plan PostgreSQL keeps for the named statement uses that one too (with the
+ * statuses listed, it kept the open-invoice index and read every settled invoice).
  */
 export function clientBalances(db: Db, args: StatementArgs): Promise<Array<{ currency: string; cents: string | number }>> {
   return db('invoices as i')
     .where({ 'i.workspace_id': args.workspaceId, 'i.client_id': args.clientId })
-    .whereRaw(statusInSql('i.status', OWED_INVOICE_STATUSES, INVOICE_STATUSES))
+    .whereRaw(`not (${statusInSql('i.status', UNOWED_INVOICE_STATUSES, INVOICE_STATUSES)})`)
     .whereRaw('i.total_cents <> i.paid_cents')
     .groupBy('i.currency')
     .select('i.currency', db.raw('sum(i.total_cents - i.paid_cents) as cents'));
@@ -207,13 +214,14 @@ export function clientBalances(db: Db, args: StatementArgs): Promise<Array<{ cur
  * and NO_END: open ends): the invoices issued (not void) and their payments, summed by the
  * database, so the rows sent are at most one per currency and day. The invoices are read by the
  * client's issue-date index, the payments by the instants the days span, so a range costs what
- * it holds, not the client's history.
+ * it holds, not the client's history. Planned for its values: a plan made for any range joins
+ * the client's every invoice to the range's payments.
  */
 export function clientDailyMoves(db: Db, args: StatementArgs & { from: string; before: string }): Promise<DailyMoveRow[]> {
   const owed = statusInSql('i.status', OWED_INVOICE_STATUSES, INVOICE_STATUSES);
   return db
     .raw(
-      `select currency, to_char(day, 'YYYY-MM-DD') as day, sum(charged) as charged, sum(paid) as paid
+      `${PLANNED_FOR_ITS_VALUES}select currency, to_char(day, 'YYYY-MM-DD') as day, sum(charged) as charged, sum(paid) as paid
          from (select i.currency, i.issue_date as day, i.total_cents as charged, 0 as paid
                  from invoices i
                 where i.workspace_id = ? and i.client_id = ? and ${owed} and i.issue_date >= ?::date and i.issue_date < ?::date

@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { createReferenceCrmAdapter } from '../../../../plugins/reference-crm/binding/adapter.ts';
 import { formattersFor, type PdfDocumentModel, type RequestI18n, translator } from '../../../core/index.ts';
+import { PLANNED_FOR_ITS_VALUES } from '../../../core/db/prepared-statements.ts';
 import type { InvoicesPort, InvoiceStatementData } from '../port.ts';
 import { loadStatement, statementPdfModel } from '../statement.ts';
 import { countQueries, describeQueries } from '../../../../test/support/query-counter.ts';
@@ -12,6 +13,9 @@ import { SINCE_ZERO, statementPeriodOf } from '../statement-period.ts';
 import { binary, flatText as flat, pdfText } from '../../../../test/support/pdf-text.ts';
 import { type PortalHarness, type signedInAgent, signedInDemoClient, startPortalHarness } from '../../../../test/support/portal-harness.ts';
 import { demoNorthwind } from '../../../../test/support/demo-records.ts';
+import { analyzed, recordedDuring, rowsRead } from '../../../../test/support/plans.ts';
+
+const addDaysUtc = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * n invoices of 100.00 over the 60 days up to 20 days ago, each but the last paid the day it was
@@ -339,6 +343,76 @@ describe('statement of account', function () {
       } finally {
         counter.stop();
       }
+    });
+
+    it('reads what the period and the walk hold, not the history, under the plans PostgreSQL keeps too', async function () {
+      // 20,000 invoices settled over ten years (with fewer, reading the whole table is the cheaper
+      // plan), then one paid to zero and one open this month. The history is written with its sums
+      // in place and the CRM's triggers off for the two statements: a seed, not what is measured.
+      this.timeout(120_000);
+      const db = h.crm.db;
+      const [{ id }] = await db('clients').insert({ workspace_id: northwind.workspace_id, name: 'Long History Co' }).returning('id');
+      await db.transaction(async (trx) => {
+        await trx.raw('set local session_replication_role = replica');
+        await trx.raw(
+          `insert into invoices (workspace_id, client_id, number, status, currency, issue_date, due_date, total_cents, paid_cents)
+           select ?, ?, 'LH-' || g, 'paid', 'USD', d, d, 12000, 12000
+             from generate_series(1, 20000) g, lateral (select current_date - 3700 + (g * 0.18)::int as d) i`,
+          [northwind.workspace_id, id],
+        );
+        await trx.raw(
+          `insert into payments (workspace_id, invoice_id, amount_cents, method, paid_at)
+           select workspace_id, id, 12000, 'bank_transfer', issue_date + 5 from invoices where workspace_id = ? and client_id = ?`,
+          [northwind.workspace_id, id],
+        );
+      });
+      await db.raw('vacuum analyze invoices, payments');
+      const client = String(id);
+      const month = new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 10);
+      await db('invoices').insert([
+        {
+          workspace_id: northwind.workspace_id,
+          client_id: id,
+          number: 'LH-NOW-1',
+          status: 'sent',
+          currency: 'USD',
+          issue_date: month,
+          due_date: month,
+          total_cents: 5_000,
+        },
+      ]);
+      const [paidNow] = await db('invoices').where({ client_id: id, number: 'LH-NOW-1' }).select('id');
+      await db('payments').insert({
+        workspace_id: northwind.workspace_id,
+        invoice_id: paidNow.id,
+        amount_cents: 5_000,
+        method: 'bank_transfer',
+        paid_at: `${month}T15:00:00Z`,
+      });
+      const today = new Date().toISOString().slice(0, 10);
+      await db('invoices').insert({
+        workspace_id: northwind.workspace_id,
+        client_id: id,
+        number: 'LH-NOW-2',
+        status: 'sent',
+        currency: 'USD',
+        issue_date: today,
+        due_date: today,
+        total_cents: 7_000,
+      });
+      const period = statementPeriodOf(SINCE_ZERO, 'UTC');
+      const { result, recorded } = await recordedDuring(() => port.statement!(ws, client, period));
+      expect(result.from, 'the day after LH-NOW-1 was paid').to.equal(addDaysUtc(month, 1));
+      expect(result.invoices.map((invoice) => invoice.number)).to.deep.equal(['LH-NOW-2']);
+      // Each as planned for its values, and each the portal names (all but those planned for their
+      // values) also as the plan PostgreSQL may keep for any values: rows by the hundred (the
+      // range's, the workspace's payments in it among them), never the 20,000 of the history.
+      for (const statement of recorded)
+        for (const generic of statement.sql.startsWith(PLANNED_FOR_ITS_VALUES) ? [false] : [false, true]) {
+          const plan = await analyzed(h.crm.sessionPool, statement, { generic });
+          const read = rowsRead(plan, 'invoices') + rowsRead(plan, 'payments');
+          expect(read, `${generic ? 'generic' : 'custom'} plan of ${statement.sql.slice(0, 80)}`).to.be.below(1_000);
+        }
     });
 
     it('refuses a period not on the list with a sentence, never a server error', async function () {
