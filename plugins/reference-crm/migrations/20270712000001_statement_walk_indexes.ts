@@ -11,7 +11,7 @@ const INDEXES = [
   {
     name: 'invoices_client_unsettled_idx',
     on: `invoices (workspace_id, client_id) include (currency, total_cents, paid_cents)
-         where not (status in ('draft', 'void')) and total_cents <> paid_cents`,
+         where status in ('sent', 'overdue', 'paid') and total_cents <> paid_cents`,
   },
   { name: 'payments_paid_at_idx', on: 'payments (workspace_id, paid_at) include (invoice_id, amount_cents)' },
 ];

@@ -188,25 +188,24 @@ export interface DailyMoveRow {
 /** The instant a day of the workspace's time zone starts, in SQL: a range of days as a range of instants. */
 const DAY_START = '(?::date::timestamp at time zone ?)';
 
-/** The invoices that weigh on no balance: OWED_INVOICE_STATUSES are the others. */
-const UNOWED_INVOICE_STATUSES: readonly InvoiceStatus[] = ['draft', 'void'];
-
 /**
  * What the client owes now per currency: the invoices (not void) that are not settled, each its
  * total less what its payments paid (paid_cents, which the CRM's triggers keep). A settled invoice
  * adds nothing, so this reads the client's unsettled invoices alone, by their own partial index
- * (migrations/20270712000001_statement_walk_indexes.ts), whatever its history. The statuses are
- * named by those left out, as that index's condition names them: no other index can then narrow
- * by status, so the plan PostgreSQL keeps for the named statement uses that one too (with the
- * statuses listed, it kept the open-invoice index and read every settled invoice).
+ * (migrations/20270712000001_statement_walk_indexes.ts), whatever its history. Planned for its
+ * values: a plan made for any client reads the open-invoice index, settled invoices and all.
  */
 export function clientBalances(db: Db, args: StatementArgs): Promise<Array<{ currency: string; cents: string | number }>> {
-  return db('invoices as i')
-    .where({ 'i.workspace_id': args.workspaceId, 'i.client_id': args.clientId })
-    .whereRaw(`not (${statusInSql('i.status', UNOWED_INVOICE_STATUSES, INVOICE_STATUSES)})`)
-    .whereRaw('i.total_cents <> i.paid_cents')
-    .groupBy('i.currency')
-    .select('i.currency', db.raw('sum(i.total_cents - i.paid_cents) as cents'));
+  const owed = statusInSql('i.status', OWED_INVOICE_STATUSES, INVOICE_STATUSES);
+  return db
+    .raw(
+      `${PLANNED_FOR_ITS_VALUES}select i.currency, sum(i.total_cents - i.paid_cents) as cents
+         from invoices i
+        where i.workspace_id = ? and i.client_id = ? and ${owed} and i.total_cents <> i.paid_cents
+        group by i.currency`,
+      [args.workspaceId, args.clientId],
+    )
+    .then((result: { rows: Array<{ currency: string; cents: string }> }) => result.rows);
 }
 
 /**
