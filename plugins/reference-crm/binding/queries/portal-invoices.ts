@@ -283,8 +283,9 @@ export function clientStatementPaymentsQuery(db: Db, args: StatementArgs & { fro
     .select(
       db.raw(
         `(select count(*) from payments earlier
-           where earlier.workspace_id = pm.workspace_id and earlier.invoice_id = pm.invoice_id
+           where earlier.workspace_id = ? and earlier.invoice_id = pm.invoice_id
              and (earlier.paid_at, earlier.id) <= (pm.paid_at, pm.id)) as position`,
+        [args.workspaceId],
       ),
     );
 }
