@@ -4,24 +4,39 @@
 // given up at the end of a file (release()) is dropped in a process of its own, so the file does
 // not wait for the checkpoint: the drop still happens when the process exits the moment release()
 // has returned. drop() then answers once it is gone; destroy() does, within a run too.
+//
+// The databases are made on a private cluster of this file's own. A DROP DATABASE waits for a
+// checkpoint of its whole server and for every backend on it to close its files; on the shared
+// server, beside the suite's other files, that wait had no bound (one CI run timed out here after
+// 180 s), and what is tested is where the drop runs, not how busy the server is.
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
+import { missingBinaries, startPrivateCluster, type PrivateCluster } from '../faults/support/cluster.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 describe('test databases on a server', function () {
   this.timeout(180_000);
   let admin: Knex | undefined;
+  let cluster: PrivateCluster | undefined;
+  let sharedServer: string | undefined;
 
-  before(function () {
+  before(async function () {
     // Skipped on the embedded engine: its databases are stopped, not dropped, so there is no drop to wait for.
     if (!process.env.DATABASE_URL) this.skip();
-    admin = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 0, max: 1 } });
+    const missing = missingBinaries();
+    if (missing) throw new Error(`these tests need a private PostgreSQL cluster: ${missing}`);
+    cluster = await startPrivateCluster();
+    sharedServer = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = cluster.url();
+    admin = knexFactory({ client: 'pg', connection: cluster.url(), pool: { min: 0, max: 1 } });
   });
   after(async function () {
     await admin?.destroy();
+    if (sharedServer) process.env.DATABASE_URL = sharedServer;
+    cluster?.destroy();
   });
 
   it('are gone after release() even when the process exits at once', async function () {
