@@ -43,7 +43,15 @@ describe('alga-psa binding: what comes next, from the billing periods of the cli
   const m = (k: number) => monthStart(today, k);
   /** The quarterly contract's anchor: its assignment's day of the month, the 15th. */
   const q = addDays(m(1), 14);
-  const ids = {} as Record<'oldHosting' | 'ended', string>;
+  const ids = {} as Record<'oldHosting' | 'ended' | 'monitoring', string>;
+  /** Adds a service period (the set-up's `period`, kept for the tests). */
+  let addPeriod: (
+    lineId: string,
+    cadence: 'client' | 'contract',
+    due: 'advance' | 'arrears',
+    service: [string, string],
+    window: [string, string],
+  ) => Promise<void>;
 
   const upcoming = (clientId = bakery, workspaceId = tenant) => host.adapter().invoices!.upcoming!(workspaceId, clientId);
 
@@ -121,6 +129,7 @@ describe('alga-psa binding: what comes next, from the billing periods of the cli
         source_run_key: `test-materialization:${lineId}`,
       });
     };
+    addPeriod = period;
     const monthly = (k: number): [string, string] => [m(k), m(k + 1)];
     const client = { cadence_owner: 'client', billing_frequency: 'monthly' } as const;
 
@@ -129,6 +138,7 @@ describe('alga-psa binding: what comes next, from the billing periods of the cli
     const support = await contract(bakery, 'Managed support');
     const retainer = await line(support.contractId, 'Support retainer', { ...client, billing_timing: 'arrears' });
     const monitoring = await line(support.contractId, 'Monitoring', { ...client, billing_timing: 'advance' });
+    ids.monitoring = monitoring;
     for (const k of [0, 1, 2, 3]) await period(retainer, 'client', 'arrears', monthly(k), monthly(k + 1));
     for (const k of [1, 2, 3, 4]) await period(monitoring, 'client', 'advance', monthly(k), monthly(k));
     // The window already open: due work for the agency, not what comes next.
@@ -242,6 +252,18 @@ describe('alga-psa binding: what comes next, from the billing periods of the cli
       expect(await upcoming(seed.clients.garage)).to.deep.equal([]);
     } finally {
       await host.db('clients').where({ tenant, client_id: seed.clients.garage }).update({ is_inactive: false });
+    }
+  });
+
+  it('leaves out a window that opens today: it is open, the agency’s due work', async function () {
+    const window: [string, string] = [today, addDays(today, 10)];
+    await addPeriod(ids.monitoring, 'client', 'advance', window, window);
+    try {
+      const shown = await upcoming();
+      expect(shown.map((invoice) => invoice.nextDate)).to.not.include(today);
+      expect(shown[0]?.nextDate).to.equal(m(1));
+    } finally {
+      await host.db('recurring_service_periods').where({ tenant, obligation_id: ids.monitoring, invoice_window_start: today }).delete();
     }
   });
 

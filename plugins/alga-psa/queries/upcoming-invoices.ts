@@ -59,7 +59,8 @@ export function listUpcomingInvoiceWindows(
       .whereIn('rsp.obligation_type', CONTRACT_LINE_OBLIGATIONS)
       .whereIn('rsp.lifecycle_state', DUE_STATES)
       .whereNull('rsp.invoice_charge_detail_id')
-      .andWhere('rsp.invoice_window_start', '>=', args.today)
+      // A window that opens today is open: the agency's due work, not what comes next.
+      .andWhere('rsp.invoice_window_start', '>', args.today)
       .andWhereRaw('coalesce(ct.is_system_managed_default, false) = false')
       // The engine's assignment rule for a window: started before it ends, not ended before it starts.
       .andWhereRaw('cc.start_date < rsp.invoice_window_end')
