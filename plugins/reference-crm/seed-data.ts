@@ -1,6 +1,11 @@
 // The demo data: two agencies, their staff, clients, contacts, offers, invoices, tasks, files and tickets.
-// Dates are day offsets from SEED_REFERENCE_DATE so the data is the same on every run.
+// Dates are day offsets from SEED_REFERENCE_DATE so the data is the same on every run. The offers
+// still open are valid for a year and more after it (their order kept): fixed dates would otherwise
+// expire them as the calendar passes, and the demo and the tests that decide on them with them.
 export const SEED_REFERENCE_DATE = '2026-11-16';
+
+/** Days after SEED_REFERENCE_DATE an open offer's validity is moved on by. */
+const OPEN_FOR = 380;
 
 /** [description, quantity, unit price in cents, tax rate percent where it differs from the client's] */
 export type SeedItem = readonly [string, number, number, number?];
@@ -535,7 +540,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             currency: 'USD',
             created: -12,
             sent: -11,
-            validUntil: 14,
+            validUntil: OPEN_FOR + 14,
             items: [
               ['Discovery workshop and content audit', 1, 240000],
               ['Design system and page templates', 1, 980000],
@@ -548,7 +553,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             status: 'draft',
             currency: 'USD',
             created: -2,
-            validUntil: 30,
+            validUntil: OPEN_FOR + 30,
             items: [['SEO retainer (monthly)', 6, 150000]],
           },
         ],
@@ -837,7 +842,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             currency: 'EUR',
             created: -5,
             sent: -5,
-            validUntil: 10,
+            validUntil: OPEN_FOR + 10,
             items: [
               ['Box design', 3, 90000],
               ['Print-ready files and printer liaison', 1, 30000],
@@ -963,7 +968,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             currency: 'USD',
             created: -4,
             sent: -4,
-            validUntil: 21,
+            validUntil: OPEN_FOR + 21,
             items: [
               ['Listings clean-up per location', 3, 45000],
               ['Review responses (monthly)', 3, 20000],
@@ -1065,7 +1070,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             currency: 'EUR',
             created: -7,
             sent: -6,
-            validUntil: 30,
+            validUntil: OPEN_FOR + 30,
             items: [
               ['Migration plan', 1, 200000],
               ['Theme customisation', 1, 650000],
@@ -1080,7 +1085,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             status: 'draft',
             currency: 'EUR',
             created: -1,
-            validUntil: 29,
+            validUntil: OPEN_FOR + 29,
             items: [
               ['Location day', 2, 220000],
               ['Travel and permits', 1, 60000],
@@ -1167,7 +1172,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             currency: 'USD',
             created: -3,
             sent: -3,
-            validUntil: 27,
+            validUntil: OPEN_FOR + 27,
             items: [
               ['Design', 1, 420000],
               ['Build', 1, 560000],
@@ -1217,7 +1222,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             currency: 'USD',
             created: -8,
             sent: -8,
-            validUntil: 12,
+            validUntil: OPEN_FOR + 12,
             items: [
               ['Booth graphics design', 1, 320000],
               ['Banner print coordination', 1, 60000],
@@ -1290,7 +1295,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             currency: 'EUR',
             created: -6,
             sent: -6,
-            validUntil: 24,
+            validUntil: OPEN_FOR + 24,
             items: [['Label design per origin', 6, 35000]],
           },
         ],
@@ -1403,7 +1408,7 @@ export const SEED_WORKSPACES: readonly SeedWorkspace[] = [
             status: 'draft',
             currency: 'EUR',
             created: -1,
-            validUntil: 30,
+            validUntil: OPEN_FOR + 30,
             items: [
               ['Landing page', 1, 240000],
               ['Ad creative set', 4, 45000],
