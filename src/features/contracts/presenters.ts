@@ -51,6 +51,17 @@ function periodText(i18n: RequestI18n, start: string, end: string): string {
   return i18n.t('contracts:period.between', { start: i18n.fmt.day(start), end: i18n.fmt.day(lastDayOf(end)) });
 }
 
+const contractHrefOf = (base: string, contract: ContractSummary) => `${base}/contracts/${encodeURIComponent(contract.id)}`;
+const lineHref = (contractHref: string, line: ContractLineSummary) => `${contractHref}/lines/${encodeURIComponent(line.id)}`;
+
+/** Today's figure of a line's allowance: used of total, what is left, its period. */
+function presentAllowance(i18n: RequestI18n, allowance: NonNullable<ContractLineSummary['allowance']>) {
+  return {
+    ...usage(i18n, allowance.measure, allowance.unitName, allowance.used, allowance.total),
+    period: allowance.periodStart && allowance.periodEnd ? periodText(i18n, allowance.periodStart, allowance.periodEnd) : null,
+  };
+}
+
 /**
  * A line, with today's figure of its allowance where `underWay` (its contract runs today): an ended
  * contract or one that starts later has no period under way, and "0 of 4 hours used, 4 left" would
@@ -64,19 +75,13 @@ export function presentLine(i18n: RequestI18n, contractHref: string, line: Contr
     description: line.description,
     quantity: line.quantity === null ? null : i18n.fmt.number(line.quantity),
     term: term(i18n, line.startsOn, line.endsOn),
-    href: allowance ? `${contractHref}/lines/${encodeURIComponent(line.id)}` : null,
-    allowance:
-      allowance && underWay
-        ? {
-            ...usage(i18n, allowance.measure, allowance.unitName, allowance.used, allowance.total),
-            period: allowance.periodStart && allowance.periodEnd ? periodText(i18n, allowance.periodStart, allowance.periodEnd) : null,
-          }
-        : null,
+    href: allowance ? lineHref(contractHref, line) : null,
+    allowance: allowance && underWay ? presentAllowance(i18n, allowance) : null,
   };
 }
 
 export function presentContract(i18n: RequestI18n, base: string, contract: ContractSummary) {
-  const href = `${base}/contracts/${encodeURIComponent(contract.id)}`;
+  const href = contractHrefOf(base, contract);
   return {
     href,
     name: contract.name,
@@ -115,15 +120,28 @@ export function presentEntry(i18n: RequestI18n, measure: Measure, entry: Contrac
   };
 }
 
-/** The dashboard's "hours left": each allowance of a running contract, today's period of it. */
+/**
+ * The dashboard's "hours left": each allowance of a running contract, today's period of it. Only
+ * the lines with an allowance are presented: the dashboard shows nothing else of a contract.
+ */
 export function presentAllowances(i18n: RequestI18n, base: string, contracts: readonly ContractSummary[]) {
   return contracts
     .filter((contract) => contract.state === 'active')
-    .flatMap((contract) =>
-      presentContract(i18n, base, contract)
-        .lines.filter((line) => line.allowance !== null)
-        .map((line) => ({ name: line.name, href: line.href, contract: contract.name, allowance: line.allowance! })),
-    );
+    .flatMap((contract) => {
+      const contractHref = contractHrefOf(base, contract);
+      return contract.lines.flatMap((line) =>
+        line.allowance
+          ? [
+              {
+                name: line.name,
+                href: lineHref(contractHref, line),
+                contract: contract.name,
+                allowance: presentAllowance(i18n, line.allowance),
+              },
+            ]
+          : [],
+      );
+    });
 }
 
 /**
