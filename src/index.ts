@@ -45,6 +45,7 @@ export { overdueFrom } from './features/dashboard/port.ts';
 // A statement of account's period for a binding's invoices port: since the balance was last zero, the balance brought forward.
 export {
   type DailyMove,
+  emptyStatement,
   inPeriod,
   movesInMemory,
   movesOf,

@@ -16,7 +16,7 @@ import type {
   StatementPayment,
   UpcomingInvoice,
 } from '../../src/index.ts';
-import { clampLimit, dayInZone, inPeriod, movesInMemory, movesOf, pageOf, statementOf } from '../../src/index.ts';
+import { clampLimit, dayInZone, inPeriod, emptyStatement, movesInMemory, movesOf, pageOf, statementOf } from '../../src/index.ts';
 import { balanceCentsOf, invoiceStatesOf, isDay, isPaymentAmount, listFilterArgs, offerCodesOf } from '../shared/commercial.ts';
 import { keyCursor } from './cursors.ts';
 import { parseUuid } from './ids.ts';
@@ -430,11 +430,7 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf, now: () => Date = () 
     async statement(workspaceId, clientId, period) {
       const tenant = tenantOf(workspaceId);
       const client = parseUuid(clientId);
-      if (tenant === null || client === null)
-        return statementOf(period, dayInZone(new Date(), period.timeZone), {
-          ...movesInMemory([]),
-          rows: async () => ({ invoices: [], payments: [] }),
-        });
+      if (tenant === null || client === null) return emptyStatement(period);
       const args = { tenant, clientId: client };
       const [invoices, paid] = await Promise.all([statementInvoices(db, args), statementPayments(db, args)]);
       const byInvoice = new Map(invoices.map((invoice) => [invoice.invoice_id, { invoice, payments: [] as typeof paid }]));
@@ -464,7 +460,7 @@ export function algaInvoices(db: Knex, tenantOf: TenantOf, now: () => Date = () 
         })),
         payments.map((payment) => ({ currency: payment.currency, day: payment.day, cents: payment.amountCents })),
       );
-      return statementOf(period, dayInZone(new Date(), period.timeZone), {
+      return statementOf(period, {
         ...movesInMemory(moves),
         rows: async (from, before) => ({
           invoices: (await statementPeriodInvoices(db, { ...args, from, before })).map(presentInvoice),

@@ -19,7 +19,7 @@ import type {
   OfferSummary,
   UpcomingInvoice,
 } from '../../src/index.ts';
-import { clampLimit, dayInZone, inPeriod, movesInMemory, movesOf, statementOf } from '../../src/index.ts';
+import { clampLimit, dayInZone, inPeriod, emptyStatement, movesInMemory, movesOf, statementOf } from '../../src/index.ts';
 import { balanceCentsOf, invoiceStatesOf, isDay, isPaymentAmount, listFilterArgs, offerCodesOf } from '../shared/commercial.ts';
 import { dateCursor, datePageOf } from './cursors.ts';
 import { parseId, toHostId } from './ids.ts';
@@ -410,11 +410,7 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
     async statement(workspaceId, clientId, period) {
       const entity = entityOf(workspaceId);
       const companyId = parseId(clientId);
-      if (entity === null || companyId === null)
-        return statementOf(period, dayInZone(new Date(), period.timeZone), {
-          ...movesInMemory([]),
-          rows: async () => ({ invoices: [], payments: [] }),
-        });
+      if (entity === null || companyId === null) return emptyStatement(period);
       const scope = { entity, companyId };
       const [invoices, settled, currency] = await Promise.all([
         statementInvoices(db, scope),
@@ -442,7 +438,7 @@ export function dolibarrInvoices(db: Knex, entityOf: (workspaceId: string) => nu
         invoices.map((invoice) => ({ currency, day: invoice.datef ?? '', cents: toCents(invoice.total_ttc) })),
         payments.map((payment) => ({ currency, day: payment.day, cents: payment.amountCents })),
       );
-      return statementOf(period, dayInZone(new Date(), period.timeZone), {
+      return statementOf(period, {
         ...movesInMemory(moves),
         rows: async (from, before) => ({
           invoices: (await statementPeriodInvoices(db, { ...scope, from, before })).map((row) => presentInvoice(row, currency)),

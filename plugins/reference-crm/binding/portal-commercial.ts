@@ -24,11 +24,10 @@ import {
   type UpcomingInvoice,
   clampLimit,
   containsPattern,
-  dayInZone,
   decodeCursor,
   overdueFrom,
   pageOf,
-  movesInMemory,
+  emptyStatement,
   statementOf,
 } from '../../../src/index.ts';
 import { parseId, toHostId } from '../ids.ts';
@@ -402,11 +401,9 @@ export function invoiceReads(db: Knex) {
     async statement(workspaceId: string, clientId: string, period: StatementPeriod): Promise<InvoiceStatementData> {
       const ws = parseId(workspaceId);
       const client = parseId(clientId);
-      const today = dayInZone(new Date(), period.timeZone);
-      if (ws === null || client === null)
-        return statementOf(period, today, { ...movesInMemory([]), rows: async () => ({ invoices: [], payments: [] }) });
+      if (ws === null || client === null) return emptyStatement(period);
       const scope = { workspaceId: ws, clientId: client, timeZone: period.timeZone };
-      return statementOf(period, today, {
+      return statementOf(period, {
         balances: async () => (await clientBalances(db, scope)).map((row) => ({ currency: row.currency, cents: Number(row.cents) })),
         moves: async (from, before) =>
           (await clientDailyMoves(db, { ...scope, from: from ?? NO_START, before: before ?? NO_END })).map((row) => ({

@@ -6,7 +6,7 @@
 // walking back from today's balance, and the balance brought forward, from the client's moves by
 // day, which each host aggregates by a range of days.
 import { z } from 'zod';
-import { addDays } from '../../core/index.ts';
+import { addDays, dayInZone } from '../../core/index.ts';
 import type { InvoiceStatementData, StatementPeriod } from './port.ts';
 
 /** The years a statement may be asked for: any a client's invoices plausibly fall in. */
@@ -84,22 +84,35 @@ export const WALK_BACK_DAYS: readonly number[] = [92, 366, 1_461, 5_844];
 /**
  * A statement of account from a host's reads: for since-zero the days are walked back from today's
  * balance until the period's first day is found (sinceLastZero); for a period with a first day, the
- * balance brought forward is today's less what moved since that day.
+ * balance brought forward is today's less what moved since that day. Today is the workspace's (the
+ * period's time zone) unless given. The first read of moves does not wait for the balance: both
+ * are sent at once.
  */
 export async function statementOf(
   period: StatementPeriod,
-  today: string,
   reads: StatementReads,
-  walkBack: readonly number[] = WALK_BACK_DAYS,
+  options: { today?: string; walkBack?: readonly number[] } = {},
 ): Promise<InvoiceStatementData> {
+  const today = options.today ?? dayInZone(new Date(), period.timeZone);
+  const ranges = [...(options.walkBack ?? WALK_BACK_DAYS).map((back) => addDays(today, -back)), null];
+  const firstFrom = period.from === SINCE_ZERO ? ranges[0]! : period.from;
+  const [balances, firstMoves] = await Promise.all([reads.balances(), reads.moves(firstFrom, null)]);
   const owedNow = new Map<string, number>();
-  for (const { currency, cents } of await reads.balances()) if (cents !== 0) owedNow.set(currency, cents);
-  let from: string | null;
-  let since: DailyMove[];
-  if (period.from === SINCE_ZERO) [from, since] = await sinceLastZero(owedNow, today, reads, walkBack);
-  else [from, since] = [period.from, await reads.moves(period.from, null)];
+  for (const { currency, cents } of balances) if (cents !== 0) owedNow.set(currency, cents);
+  const [from, since] = period.from === SINCE_ZERO ? await sinceLastZero(owedNow, ranges, firstMoves, reads) : [period.from, firstMoves];
   const rows = await reads.rows(from, period.before);
   return { from, before: period.before, broughtForward: broughtForward(owedNow, since, from), ...rows };
+}
+
+/** The statement of a client the host does not know (an id it cannot hold): the period, nothing in it. */
+export function emptyStatement(period: StatementPeriod): InvoiceStatementData {
+  return {
+    from: period.from === SINCE_ZERO ? null : period.from,
+    before: period.before,
+    broughtForward: [],
+    invoices: [],
+    payments: [],
+  };
 }
 
 /** One currency's walk back: its balance at the end of the day reached, and what was found so far. */
@@ -114,7 +127,8 @@ interface CurrencyWalk {
 
 /**
  * The first day of "since the balance was last zero" (null: from the first invoice), and every
- * move on or after the earliest day read, walked back from today's balance, newest days first.
+ * move on or after the earliest day read, walked back from today's balance, newest days first:
+ * `ranges` are the first days of the reads, the last null (the rest), the first read already made.
  *
  * Per currency, the running balance at the end of each day is what the invoices issued up to then
  * (not void) charged less what their payments up to then paid. That currency's last zero is the
@@ -132,16 +146,15 @@ interface CurrencyWalk {
  */
 async function sinceLastZero(
   owedNow: ReadonlyMap<string, number>,
-  today: string,
+  ranges: ReadonlyArray<string | null>,
+  firstMoves: readonly DailyMove[],
   reads: StatementReads,
-  walkBack: readonly number[],
 ): Promise<[string | null, DailyMove[]]> {
   const walks = new Map<string, CurrencyWalk>();
   const walked: DailyMove[] = [];
   let before: string | null = null;
-  for (const back of [...walkBack, null]) {
-    const from = back === null ? null : addDays(today, -back);
-    const moves = await reads.moves(from, before);
+  for (const [index, from] of ranges.entries()) {
+    const moves = index === 0 ? firstMoves : await reads.moves(from, before);
     walked.push(...moves);
     walkDays(walks, owedNow, moves);
     const start = weighedStart(walks, owedNow, from === null);

@@ -58,7 +58,7 @@ export async function loadStatement(
       .map((invoice) => ({ currency: invoice.currency, day: invoice.issueDate, cents: invoice.totalCents })),
     payments.map((payment) => ({ currency: payment.currency, day: payment.day, cents: payment.amountCents })),
   );
-  return statementOf(period, dayInZone(new Date(), period.timeZone), {
+  return statementOf(period, {
     ...movesInMemory(moves),
     rows: async (from, before) => ({
       invoices: all.filter((invoice) => inPeriod(invoice.issueDate, from, before)),

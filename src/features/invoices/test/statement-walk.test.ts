@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { addDays } from '../../../core/index.ts';
 import type { StatementPeriod } from '../port.ts';
-import { type DailyMove, movesInMemory, SINCE_ZERO, statementOf } from '../statement-period.ts';
+import { type DailyMove, emptyStatement, movesInMemory, SINCE_ZERO, statementOf } from '../statement-period.ts';
 
 const TODAY = '2026-11-30';
 const SINCE: StatementPeriod = { from: SINCE_ZERO, before: null, timeZone: 'UTC' };
@@ -90,7 +90,6 @@ async function walk(moves: readonly DailyMove[], walkBack?: readonly number[]) {
   const ranges: Array<[string | null, string | null]> = [];
   const data = await statementOf(
     SINCE,
-    TODAY,
     {
       balances: memory.balances,
       moves: (from, before) => {
@@ -99,7 +98,7 @@ async function walk(moves: readonly DailyMove[], walkBack?: readonly number[]) {
       },
       rows: async () => ({ invoices: [], payments: [] }),
     },
-    walkBack,
+    { today: TODAY, ...(walkBack ? { walkBack } : {}) },
   );
   return { from: data.from, broughtForward: data.broughtForward, ranges };
 }
@@ -137,10 +136,14 @@ describe('statement of account: walking back to the last zero', function () {
     const usdOnly = await walk(moves.filter((move) => move.currency === 'USD'));
     expect(usdOnly.from).to.equal('2024-03-11');
     expect(usdOnly.broughtForward).to.deep.equal([]);
-    const year = await statementOf({ from: '2026-01-01', before: '2027-01-01', timeZone: 'UTC' }, TODAY, {
-      ...movesInMemory(moves),
-      rows: async () => ({ invoices: [], payments: [] }),
-    });
+    const year = await statementOf(
+      { from: '2026-01-01', before: '2027-01-01', timeZone: 'UTC' },
+      {
+        ...movesInMemory(moves),
+        rows: async () => ({ invoices: [], payments: [] }),
+      },
+      { today: TODAY },
+    );
     expect(year.broughtForward).to.deep.equal([{ currency: 'EUR', cents: 2_000 }]);
   });
 
@@ -158,5 +161,38 @@ describe('statement of account: walking back to the last zero', function () {
     const data = await walk(moves);
     expect(data.from).to.equal('2026-11-11');
     expect(data.ranges).to.deep.equal([[addDays(TODAY, -92), null]]);
+  });
+
+  it('sends the first read of days without waiting for today’s balance', async function () {
+    const memory = movesInMemory([{ currency: 'USD', day: '2026-11-20', charged: 7_000, paid: 0 }]);
+    for (const period of [SINCE, { from: '2026-01-01', before: '2027-01-01', timeZone: 'UTC' }]) {
+      let movesAsked = 0;
+      let movesAskedWhenBalanceAnswered = -1;
+      await statementOf(
+        period,
+        {
+          balances: async () => {
+            // The balance answers a turn later, as a database would.
+            await new Promise((resolve) => setImmediate(resolve));
+            movesAskedWhenBalanceAnswered = movesAsked;
+            return memory.balances();
+          },
+          moves: (from, before) => {
+            movesAsked++;
+            return memory.moves(from, before);
+          },
+          rows: async () => ({ invoices: [], payments: [] }),
+        },
+        { today: TODAY },
+      );
+      expect(movesAskedWhenBalanceAnswered, period.from).to.equal(1);
+    }
+  });
+
+  it('gives a client the host does not know what a client with no history gets', async function () {
+    const none = { ...movesInMemory([]), rows: async () => ({ invoices: [], payments: [] }) };
+    for (const period of [SINCE, { from: '2025-01-01', before: '2026-01-01', timeZone: 'Europe/Paris' }]) {
+      expect(emptyStatement(period), period.from).to.deep.equal(await statementOf(period, none, { today: TODAY }));
+    }
   });
 });
