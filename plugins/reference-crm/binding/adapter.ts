@@ -26,7 +26,7 @@ import {
   SUMMARY_COUNT_LIMIT,
 } from '../../../src/index.ts';
 import { REFERENCE_CRM_CLAIMS } from './claims.ts';
-import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
+import { dateKeyOf, decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
 import { referenceKnowledgeBase } from './portal-knowledge.ts';
 import { referenceOrders } from './portal-orders.ts';
 import { referenceDevices } from './portal-devices.ts';
@@ -478,12 +478,9 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
           if (id === null || !['proposal', 'quotation', 'invoice', 'project'].includes(filter.record.type)) return none;
           record = { type: filter.record.type, id };
         }
-        let after: { createdAt: string; id: number } | undefined;
-        if (page.after) {
-          const key = decodeCursor(page.after, ['date', 'number']);
-          if (!key) return none;
-          after = { createdAt: key[0] as string, id: key[1] as number };
-        }
+        const key = dateKeyOf(page.after);
+        if (key === 'invalid') return none;
+        const after = key && { createdAt: key.date, id: key.id };
         const limit = pageLimit(page.limit);
         const rows = await listSharedDocuments(db, {
           workspaceId: ws,
@@ -636,19 +633,19 @@ export function createReferenceCrmAdapter(db: Knex): HostAdapter {
         const limit = pageLimit(page.limit);
         let rows: ClientTaskRow[];
         if (filter.status === 'open') {
-          const key = page.after ? decodeCursor(page.after, ['date', 'number']) : null;
-          if (page.after && !key) return none;
+          const key = dateKeyOf(page.after);
+          if (key === 'invalid') return none;
           rows = await listOpenTasks(db, {
             ...base,
-            ...(key ? { after: { due: key[0] as string, id: key[1] as number } } : {}),
+            ...(key ? { after: { due: key.date, id: key.id } } : {}),
             limit: limit + 1,
           });
         } else {
-          const key = page.after ? decodeCursor(page.after, ['date', 'number']) : null;
-          if (page.after && !key) return none;
+          const key = dateKeyOf(page.after);
+          if (key === 'invalid') return none;
           rows = await listDoneTasks(db, {
             ...base,
-            ...(key ? { after: { completedAt: key[0] as string, id: key[1] as number } } : {}),
+            ...(key ? { after: { completedAt: key.date, id: key.id } } : {}),
             limit: limit + 1,
           });
         }

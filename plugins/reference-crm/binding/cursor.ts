@@ -35,6 +35,16 @@ export function pageLimit(limit: number): number {
   return Number.isInteger(limit) ? Math.min(Math.max(limit, 1), 100) : 20;
 }
 
+/**
+ * Where a list sorted by a date then an id continues: undefined on the first page, 'invalid' for a
+ * cursor this host did not give (the caller answers an empty page).
+ */
+export function dateKeyOf(after: string | null | undefined): { date: string; id: number } | undefined | 'invalid' {
+  if (!after) return undefined;
+  const key = decodeCursor(after, ['date', 'number']);
+  return key ? { date: key[0] as string, id: key[1] as number } : 'invalid';
+}
+
 /** A page of one client's list sorted by a date then an id: the ids parsed, where it continues from, its size. */
 export interface ClientPage {
   ws: number;
@@ -49,7 +59,7 @@ export function clientPageOf(workspaceId: string, clientId: string, page: PageRe
   const ws = parseId(workspaceId);
   const client = parseId(clientId);
   if (ws === null || client === null) return null;
-  const key = page.after ? decodeCursor(page.after, ['date', 'number']) : null;
-  if (page.after && !key) return null;
-  return { ws, client, after: key ? { date: key[0] as string, id: key[1] as number } : undefined, limit: pageLimit(page.limit) };
+  const after = dateKeyOf(page.after);
+  if (after === 'invalid') return null;
+  return { ws, client, after, limit: pageLimit(page.limit) };
 }

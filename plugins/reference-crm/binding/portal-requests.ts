@@ -21,7 +21,7 @@ import {
   type RequestStatus,
   type ServiceRequestRow,
 } from '../queries/service-requests.ts';
-import { decodeCursor, encodeCursor, pageLimit } from './cursor.ts';
+import { dateKeyOf, encodeCursor, pageLimit } from './cursor.ts';
 
 /** How each of the CRM's statuses reads in the portal's words. */
 const REQUEST_STATE: Record<RequestStatus, RequestState> = {
@@ -120,15 +120,15 @@ export function referenceRequests(db: Db): ServiceRequestsPort {
       const scope = ids(workspaceId, clientId);
       const none = { items: [], next: null };
       if (!scope) return none;
-      const key = page.after ? decodeCursor(page.after, ['date', 'number']) : null;
-      if (page.after && !key) return none;
+      const key = dateKeyOf(page.after);
+      if (key === 'invalid') return none;
       const limit = pageLimit(page.limit);
       const search = filter.search?.trim();
       const rows = await listServiceRequests(db, {
         workspaceId: scope.ws,
         clientId: scope.client,
         ...(search ? { search } : {}),
-        ...(key ? { after: { submittedAt: key[0] as string, id: key[1] as number } } : {}),
+        ...(key ? { after: { submittedAt: key.date, id: key.id } } : {}),
         limit: limit + 1,
       });
       const items = rows.slice(0, limit);
