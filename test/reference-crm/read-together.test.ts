@@ -9,6 +9,7 @@ import {
   clientInvoicePaymentsQuery,
   clientInvoiceQuery,
   clientInvoicesQuery,
+  listClientInvoices,
 } from '../../plugins/reference-crm/binding/queries/portal-invoices.ts';
 import {
   clientOfferItemsQuery,
@@ -16,7 +17,7 @@ import {
   clientOffersQuery,
   OFFER_TABLES,
 } from '../../plugins/reference-crm/binding/queries/portal-offers.ts';
-import { readTogether, togetherTemplate, type TogetherRead } from '../../plugins/reference-crm/queries/read-together.ts';
+import { readTemplate, readTogether, togetherTemplate, type TogetherRead } from '../../plugins/reference-crm/queries/read-together.ts';
 import { sharedDocumentsQuery } from '../../plugins/reference-crm/queries/shared-documents.ts';
 import { openTasksQuery } from '../../plugins/reference-crm/queries/client-tasks.ts';
 import { startCrm, type CrmTestContext } from './support.ts';
@@ -177,5 +178,75 @@ describe('reference CRM: reads in one statement', function () {
     expect(await template(db, {}, { column: 'id' })).to.deep.equal({ listed: workspaces.map(({ id }) => ({ id })) });
     // Two stand-in builds found no template; then one build per call.
     expect(builds).to.equal(4);
+  });
+
+  it('reads one query built once per shape (readTemplate): the rows knex gives, a build that does not keep to values built every time', async function () {
+    let builds = 0;
+    const template = readTemplate<{ newestFirst: boolean }, { id: number }, { id: number; slug: string }>(
+      (shape) => String(shape.newestFirst),
+      (db, shape, args) => {
+        builds++;
+        return db('workspaces')
+          .where('id', '>=', args.id)
+          .orderBy('id', shape.newestFirst ? 'desc' : 'asc')
+          .select('id', 'slug');
+      },
+    );
+    for (const workspace of workspaces)
+      for (const newestFirst of [true, false])
+        expect(await template(db, { newestFirst }, { id: workspace.id })).to.deep.equal(
+          await db('workspaces')
+            .where('id', '>=', workspace.id)
+            .orderBy('id', newestFirst ? 'desc' : 'asc')
+            .select('id', 'slug'),
+        );
+    expect(builds, 'two stand-in builds per shape').to.equal(4);
+    const byColumn = readTemplate<object, { column: string }, Record<string, unknown>>(
+      () => 'one',
+      (db, _shape, args) => {
+        builds++;
+        return db('workspaces').orderBy('id').select(args.column);
+      },
+    );
+    expect(await byColumn(db, {}, { column: 'slug' })).to.deep.equal(workspaces.map(({ slug }) => ({ slug })));
+    expect(await byColumn(db, {}, { column: 'id' })).to.deep.equal(workspaces.map(({ id }) => ({ id })));
+    expect(builds, 'no template: one build per call').to.equal(4 + 4);
+  });
+
+  it('lists a client’s invoices as their query on its own gives them, in every shape of the list', async function () {
+    const clients: Array<{ workspace_id: number; client_id: number; issue_date: string; id: number }> = await db('invoices')
+      .whereNot('status', 'draft')
+      .distinctOn('workspace_id', 'client_id')
+      .orderBy([
+        { column: 'workspace_id' },
+        { column: 'client_id' },
+        { column: 'issue_date', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .select('workspace_id', 'client_id', db.raw("to_char(issue_date, 'YYYY-MM-DD') as issue_date"), 'id');
+    expect(clients.length).to.be.greaterThan(2);
+    let listed = 0;
+    for (const { workspace_id: workspaceId, client_id: clientId, issue_date: issueDate, id } of clients) {
+      const shapes = [
+        { limit: 10 },
+        { limit: 2, after: { issueDate, id } },
+        { limit: 10, statuses: ['paid', 'void'] as const },
+        { limit: 10, overdueOn: '2026-11-30' },
+        { limit: 10, matching: '%0%' },
+        { limit: 10, matching: '%zz%', amount: { fromCents: 0, toCents: 10_000_000 } },
+      ];
+      for (const shape of shapes) {
+        const args = { workspaceId, clientId, ...shape };
+        // Sent below knex, as a template's values (knex's runner would tell of a statement it built).
+        let builtByKnex = 0;
+        const count = () => builtByKnex++;
+        db.on('query', count);
+        const rows = await listClientInvoices(db, args).finally(() => db.off('query', count));
+        expect(builtByKnex, JSON.stringify(args)).to.equal(0);
+        expect(rows, JSON.stringify(args)).to.deep.equal(await clientInvoicesQuery(db, { ...args, limit: args.limit + 1 }));
+        listed += rows.length;
+      }
+    }
+    expect(listed).to.be.greaterThan(clients.length);
   });
 });

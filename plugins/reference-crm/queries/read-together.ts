@@ -59,13 +59,21 @@ function columnsOf(reads: readonly Pick<TogetherRead, 'name' | 'timestamps'>[], 
 
 type Arguments = Record<string, number | string>;
 
-interface Template {
+/** A statement in PostgreSQL's `$1` form and where each of its values comes from. */
+interface Fillable {
   /** The statement with `$1`, `$2`, … for its values. */
   text: string;
-  reads: Array<Pick<TogetherRead, 'name' | 'timestamps'>>;
   /** Each value of the statement: one of the arguments by name, or a constant of the shape. */
   values: Array<{ argument: string } | { constant: unknown }>;
 }
+
+interface Template extends Fillable {
+  reads: Array<Pick<TogetherRead, 'name' | 'timestamps'>>;
+}
+
+/** The values of a template's statement for `args`. */
+const valuesOf = (template: Fillable, args: Arguments) =>
+  template.values.map((value) => ('argument' in value ? args[value.argument] : value.constant));
 
 /**
  * readTogether with the statement built once per shape. `build` makes the reads from a shape (what
@@ -85,7 +93,7 @@ export function togetherTemplate<S, A extends Arguments>(
     const name = key(shape);
     let template = templates.get(name);
     if (template === undefined) {
-      template = templateOf(db, (standIns) => build(db, shape, standIns), args, planned);
+      template = togetherTemplateOf(db, (standIns) => build(db, shape, standIns), args, planned);
       templates.set(name, template);
     }
     if (!template) {
@@ -93,13 +101,50 @@ export function togetherTemplate<S, A extends Arguments>(
       return reads.length === 0 ? {} : run(reads, composed(db, reads, planned));
     }
     if (template.reads.length === 0) return {};
-    const values = template.values.map((value) => ('argument' in value ? args[value.argument] : value.constant));
-    const [row] = await readBelowKnex<Record<string, unknown>>(db, template.text, values);
+    const [row] = await readBelowKnex<Record<string, unknown>>(db, template.text, valuesOf(template, args));
     return columnsOf(template.reads, row!);
   };
 }
 
-function templateOf<A extends Arguments>(db: Db, build: (args: A) => TogetherRead[], args: A, planned: boolean): Template | null {
+/**
+ * One read built once per shape, as togetherTemplate builds several: a page's own list, whose
+ * knex building (its conditions, order and limit composed anew) is work done again for a text
+ * that only changes with the shape. Rows come back as the query on its own gives them; a build
+ * that does not keep to values is run by knex, every time.
+ */
+export function readTemplate<S, A extends Arguments, Row>(
+  key: (shape: S) => string,
+  build: (db: Db, shape: S, args: A) => Knex.QueryBuilder | Knex.Raw,
+) {
+  const templates = new Map<string, Fillable | null>();
+  return async (db: Db, shape: S, args: A): Promise<Row[]> => {
+    const name = key(shape);
+    let template = templates.get(name);
+    if (template === undefined) {
+      template = fillableOf(args, (standIns) => build(db, shape, standIns).toSQL());
+      templates.set(name, template);
+    }
+    if (!template) return (await build(db, shape, args)) as unknown as Row[];
+    return readBelowKnex<Row>(db, template.text, valuesOf(template, args));
+  };
+}
+
+function togetherTemplateOf<A extends Arguments>(db: Db, build: (args: A) => TogetherRead[], args: A, planned: boolean): Template | null {
+  let reads: TogetherRead[] | undefined;
+  const fillable = fillableOf(args, (standIns) => {
+    const built = build(standIns);
+    reads ??= built;
+    return built.length === 0 ? { sql: '', bindings: [] } : composed(db, built, planned).toSQL();
+  });
+  if (!fillable) return null;
+  return { ...fillable, reads: reads!.map(({ name, timestamps }) => ({ name, ...(timestamps ? { timestamps } : {}) })) };
+}
+
+/**
+ * Where a statement's values come from, found by compiling it twice with stand-in arguments: null
+ * where its text changes with them, or a value is neither an argument nor the same constant.
+ */
+function fillableOf<A extends Arguments>(args: A, compile: (args: A) => { sql: string; bindings: readonly unknown[] }): Fillable | null {
   const names = Object.keys(args);
   // Two sets of stand-ins that no real value or constant equals, of each argument's own type.
   const standIn = (set: number) =>
@@ -107,17 +152,13 @@ function templateOf<A extends Arguments>(db: Db, build: (args: A) => TogetherRea
       names.map((name, i) => [name, typeof args[name] === 'number' ? -(1_000_000_007 + set * 1_000 + i) : `\u0000stand-in ${set}.${i}`]),
     ) as A;
   const [first, second] = [standIn(1), standIn(2)];
-  const readsOf = (reads: TogetherRead[]) => reads.map(({ name, timestamps }) => ({ name, ...(timestamps ? { timestamps } : {}) }));
-  const a = build(first);
-  const b = build(second);
-  if (a.length === 0) return { text: '', reads: [], values: [] };
-  const one = composed(db, a, planned).toSQL();
-  const two = composed(db, b, planned).toSQL();
+  const one = compile(first);
+  const two = compile(second);
   if (one.sql !== two.sql || one.bindings.length !== two.bindings.length) return null;
   // knex.raw reads every `?` as a value's place (and `??` as a name's): only a text whose `?` are exactly its values can be reused.
   const text = positioned(one.sql, one.bindings.length);
   if (text === undefined) return null;
-  const values: Template['values'] = [];
+  const values: Fillable['values'] = [];
   for (let i = 0; i < one.bindings.length; i++) {
     const [x, y] = [one.bindings[i], two.bindings[i]];
     const argument = names.find((name) => x === first[name]);
@@ -125,7 +166,7 @@ function templateOf<A extends Arguments>(db: Db, build: (args: A) => TogetherRea
     else if (argument === undefined && !names.some((name) => y === second[name]) && sameConstant(x, y)) values.push({ constant: x });
     else return null;
   }
-  return { text, reads: readsOf(a), values };
+  return { text, values };
 }
 
 function sameConstant(x: unknown, y: unknown): boolean {

@@ -3,6 +3,7 @@
 // workspace AND client in every query; drafts never leave this module.
 import { PLANNED_FOR_ITS_VALUES } from '../../../../src/index.ts';
 import { statusInSql, type Db } from '../../queries/db.ts';
+import { readTemplate } from '../../queries/read-together.ts';
 import { INVOICE_STATUSES, type InvoiceStatus } from '../../queries/invoices.ts';
 import { lineItemColumns, type LineItemRow } from '../../queries/line-items.ts';
 import type { PaymentRow } from '../../queries/payments.ts';
@@ -65,8 +66,61 @@ type ListArgs = {
 
 /** One page plus one row more, which tells the caller whether another page follows. */
 export async function listClientInvoices(db: Db, args: ListArgs): Promise<PortalInvoiceRow[]> {
-  return clientInvoicesQuery(db, { ...args, limit: args.limit + 1 });
+  const { shape, values } = listValues({ ...args, limit: args.limit + 1 });
+  return invoiceList(db, shape, values);
 }
+
+/** What changes the list's text: the statuses asked for, and which of its conditions it has. */
+interface ListShape {
+  statuses: readonly InvoiceStatus[] | null;
+  overdue: boolean;
+  matching: boolean;
+  amount: boolean;
+  after: boolean;
+}
+
+/** The list's arguments as its shape and the values that land only in its statement's values. */
+function listValues(args: ListArgs): { shape: ListShape; values: Record<string, number | string> } {
+  return {
+    shape: {
+      statuses: args.statuses ?? null,
+      overdue: args.overdueOn !== undefined,
+      matching: args.matching !== undefined,
+      amount: args.matching !== undefined && args.amount !== undefined,
+      after: Boolean(args.after),
+    },
+    values: {
+      workspaceId: args.workspaceId,
+      clientId: args.clientId,
+      limit: args.limit,
+      ...(args.overdueOn !== undefined ? { overdueOn: args.overdueOn } : {}),
+      ...(args.matching !== undefined ? { matching: args.matching } : {}),
+      ...(args.matching !== undefined && args.amount ? { fromCents: args.amount.fromCents, toCents: args.amount.toCents } : {}),
+      ...(args.after ? { afterDate: args.after.issueDate, afterId: args.after.id } : {}),
+    },
+  };
+}
+
+/** listValues read back: the arguments of a shape from its values. */
+function listArgsOf(shape: ListShape, values: Record<string, number | string>): ListArgs {
+  return {
+    workspaceId: values.workspaceId as number,
+    clientId: values.clientId as number,
+    limit: values.limit as number,
+    ...(shape.statuses ? { statuses: shape.statuses } : {}),
+    ...(shape.overdue ? { overdueOn: values.overdueOn as string } : {}),
+    ...(shape.matching ? { matching: values.matching as string } : {}),
+    ...(shape.amount ? { amount: { fromCents: values.fromCents as number, toCents: values.toCents as number } } : {}),
+    ...(shape.after ? { after: { issueDate: values.afterDate as string, id: values.afterId as number } } : {}),
+  };
+}
+
+// The invoice list page's read, built once per shape (readTemplate): its filters and cursor come
+// and go, so a handful of shapes.
+const invoiceList = readTemplate<ListShape, Record<string, number | string>, PortalInvoiceRow>(
+  (shape) => JSON.stringify(shape),
+  (db, shape, values) => clientInvoicesQuery(db, listArgsOf(shape, values)),
+);
 
 /** At most `limit` invoices of the list, as a query: run it, or read it with others (the dashboard). */
 export function clientInvoicesQuery(db: Db, args: ListArgs) {
