@@ -1,9 +1,10 @@
-// Covers `npm run audit` as a process (the CLI run by tsx, as npx tsx would): a good run on a real
-// Dolibarr database (crm-schemas/dolibarr.sql; skipped, saying why, where it cannot be loaded)
-// writes the markdown and a JSON file that validates against the report schema, for the adapter
-// --adapter names; every bad input (flags, adapter, database URL, unreachable database or app, wrong
-// credentials, missing permission) ends with exit code != 0 and exactly one line on stderr, never a
-// stack trace.
+// Covers `npm run audit`: the command line (audit/cli-run.ts) run in this process, and, as a
+// process (the CLI run by tsx, as npx tsx would), that its exit code and streams are the ones the
+// command line answers. A good run on a real Dolibarr database (crm-schemas/dolibarr.sql; skipped,
+// saying why, where it cannot be loaded) writes the markdown and a JSON file that validates against
+// the report schema, for the adapter --adapter names; every bad input (flags, adapter, database URL,
+// unreachable database or app, wrong credentials, missing permission) ends with exit code != 0 and
+// exactly one line on stderr, never a stack trace.
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +12,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runAuditCli } from '../../audit/cli-run.ts';
+import { HELP } from '../../audit/cli-args.ts';
 import { renderMarkdown } from '../../audit/render-markdown.ts';
 import { AuditReportSchema } from '../../audit/report-schema.ts';
 import type { TestDatabase } from '../support/database.ts';
@@ -27,10 +30,30 @@ interface Run {
   stderr: string;
 }
 
-function audit(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+/** The environment a run sees: this one's, without DATABASE_URL unless given. */
+function environment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { DATABASE_URL: _ignored, ...base } = process.env;
+  return { ...base, ...env };
+}
+
+/**
+ * The command line run in this process, on its flags and environment: what `npm run audit` runs
+ * (audit/cli.ts hands it the process's), without a process's start-up of tsx for each run.
+ */
+async function audit(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runAuditCli(args, environment(env), {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+  });
+  return { code, stdout, stderr };
+}
+
+/** The command line as a process: tsx audit/cli.ts, as npx tsx would run it. */
+function auditProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['audit/cli.ts', ...args], { cwd: ROOT, env: { ...base, ...env } });
+    const child = spawn(TSX, ['audit/cli.ts', ...args], { cwd: ROOT, env: environment(env) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -243,5 +266,32 @@ describe('audit: command line', function () {
       server.pathname = '/postgres';
       await runSql(server.toString(), `drop role if exists ${role}`);
     }
+  });
+
+  describe('as a process', function () {
+    it('prints the help and exits 0', async () => {
+      const run = await auditProcess(['--help']);
+      expect(run.code, run.stderr).to.equal(0);
+      expect(run.stdout).to.equal(`${HELP}\n`);
+    });
+
+    it('exits 2 on a bad flag and 1 on an unreachable database, each with one line on stderr', async () => {
+      expectOneLineFailure(await auditProcess(['--database-url', db.url, '--bogus']), /Unknown option '--bogus'/, 2);
+      const port = await closedPort();
+      expectOneLineFailure(
+        await auditProcess(['--database-url', `postgres://postgres@127.0.0.1:${port}/crm`, '--out', join(dir, 'x.md')]),
+        /Cannot connect to the database/,
+        1,
+      );
+    });
+
+    it('writes its report, taking the database from DATABASE_URL', async () => {
+      const out = join(dir, 'process.md');
+      const run = await auditProcess(['--out', out], { DATABASE_URL: db.url });
+      expect(run.code, run.stderr).to.equal(0);
+      expect(run.stderr).to.equal('');
+      expect(run.stdout).to.match(/^Wrote .*process\.md: \d+ implemented/);
+      expect(readFileSync(out, 'utf8')).to.match(/^# /);
+    });
   });
 });
