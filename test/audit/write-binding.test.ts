@@ -1,6 +1,6 @@
 // `npm run audit -- --write-binding FILE` on Invoice Ninja's real schema
 // (test/fixtures/real-schemas/invoiceninja.sql) seeded with ../shared/crm-schemas/invoiceninja-sample.sql
-// and a draft quote and a paid invoice, run as a process: the file it writes maps the tables and
+// and a draft quote and a paid invoice, run as the command line runs it: the file it writes maps the tables and
 // columns the committed bindings/invoiceninja.yaml maps; what the audit is unsure of (the proposals'
 // pick on the quotations' table) and what no schema says (status values, who may sign in, hash
 // formats, the host's writes) is a marked question quoting the values found in the database, which
@@ -12,7 +12,7 @@
 // nothing the format refuses but its questions, names the joins that reach a person's email through its
 // address links, and, answered as bindings/espocrm.yaml answers, is that file: its people, cases and help articles.
 import { expect } from 'chai';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import knex from 'knex';
 import { isPair, isScalar, parseDocument, visit } from 'yaml';
+import { runAuditCli } from '../../audit/cli-run.ts';
 import { CONTACT_PASSWORD_FORMATS, STAFF_PASSWORD_FORMATS } from '../../audit/binding-file/draft-binding.ts';
 import * as bindingFormat from '../../plugins/file-binding/format.ts';
 import { BindingFileError, parseBindingFile } from '../../plugins/file-binding/load.ts';
@@ -31,7 +32,6 @@ import type { TestDatabase } from '../support/database.ts';
 import { runPortal } from '../standalone/portal-process.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 // Where the real schemas are (CRM_SCHEMAS_DIR, else ../shared/crm-schemas), as the other real-schema tests.
 const SAMPLE = join(process.env.CRM_SCHEMAS_DIR ?? join(ROOT, '../shared/crm-schemas'), 'invoiceninja-sample.sql');
 const COMMITTED = readFileSync(join(ROOT, 'bindings/invoiceninja.yaml'), 'utf8');
@@ -44,17 +44,16 @@ interface Run {
   stderr: string;
 }
 
-function audit(args: string[]): Promise<Run> {
+/**
+ * The audit's command line (audit/cli-run.ts) run in this process, on the flags and this
+ * environment without DATABASE_URL: what `npm run audit` runs, its process tested in cli.test.ts.
+ */
+async function audit(args: string[]): Promise<Run> {
   const { DATABASE_URL: _ignored, ...env } = process.env;
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['audit/cli.ts', ...args], { cwd: ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  let stdout = '';
+  let stderr = '';
+  const code = await runAuditCli(args, env, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  return { code, stdout, stderr };
 }
 
 /** `npm run audit -- --write-binding DIR/NAME` on a database: the run, and the file it wrote. */
