@@ -9,7 +9,7 @@ import {
   clientInvoicePaymentsQuery,
   clientInvoiceQuery,
   clientInvoicesQuery,
-  listClientInvoices,
+  invoiceLister,
 } from '../../plugins/reference-crm/binding/queries/portal-invoices.ts';
 import {
   clientOfferItemsQuery,
@@ -20,6 +20,7 @@ import {
 import { readTemplate, readTogether, togetherTemplate, type TogetherRead } from '../../plugins/reference-crm/queries/read-together.ts';
 import { sharedDocumentsQuery } from '../../plugins/reference-crm/queries/shared-documents.ts';
 import { openTasksQuery } from '../../plugins/reference-crm/queries/client-tasks.ts';
+import { createKnex, namePreparedStatements } from '../../src/index.ts';
 import { startCrm, type CrmTestContext } from './support.ts';
 
 describe('reference CRM: reads in one statement', function () {
@@ -213,7 +214,19 @@ describe('reference CRM: reads in one statement', function () {
     expect(builds, 'no template: one build per call').to.equal(4 + 4);
   });
 
-  it('lists a client’s invoices as their query on its own gives them, in every shape of the list', async function () {
+  it('lists a client’s invoices as their query on its own gives them, in every shape of the list, its reads named or not', async function () {
+    // The CRM names its reads where it can (boot.ts), which writes each limit into the text.
+    const named = createKnex(crm.database.url);
+    namePreparedStatements(named);
+    try {
+      // A lister of its own for each, so neither finds the other's templates.
+      for (const on of [named, db]) await listsAsTheQueryDoes(on, invoiceLister());
+    } finally {
+      await named.destroy();
+    }
+  });
+
+  async function listsAsTheQueryDoes(db: Knex, listClientInvoices: ReturnType<typeof invoiceLister>): Promise<void> {
     const clients: Array<{ workspace_id: number; client_id: number; issue_date: string; id: number }> = await db('invoices')
       .whereNot('status', 'draft')
       .distinctOn('workspace_id', 'client_id')
@@ -248,5 +261,5 @@ describe('reference CRM: reads in one statement', function () {
       }
     }
     expect(listed).to.be.greaterThan(clients.length);
-  });
+  }
 });

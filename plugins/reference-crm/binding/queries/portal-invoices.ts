@@ -65,13 +65,29 @@ type ListArgs = {
 };
 
 /** One page plus one row more, which tells the caller whether another page follows. */
-export async function listClientInvoices(db: Db, args: ListArgs): Promise<PortalInvoiceRow[]> {
-  const { shape, values } = listValues({ ...args, limit: args.limit + 1 });
-  return invoiceList(db, shape, values);
+export const listClientInvoices = invoiceLister();
+
+/**
+ * The invoice list page's read, its statement built once per shape (readTemplate): its filters,
+ * cursor and page size come and go, so a handful of shapes. Each lister keeps its own templates.
+ */
+export function invoiceLister(): (db: Db, args: ListArgs) => Promise<PortalInvoiceRow[]> {
+  const read = readTemplate<ListShape, Record<string, number | string>, PortalInvoiceRow>(
+    (shape) => JSON.stringify(shape),
+    (db, shape, values) => clientInvoicesQuery(db, listArgsOf(shape, values)),
+  );
+  return (db, args) => {
+    const { shape, values } = listValues({ ...args, limit: args.limit + 1 });
+    return read(db, shape, values);
+  };
 }
 
-/** What changes the list's text: the statuses asked for, and which of its conditions it has. */
+/**
+ * What changes the list's text: the statuses asked for, which of its conditions it has, and its
+ * limit (written into the text where the reads are named: prepared-statements.ts, inlineLimits).
+ */
 interface ListShape {
+  limit: number;
   statuses: readonly InvoiceStatus[] | null;
   overdue: boolean;
   matching: boolean;
@@ -83,6 +99,7 @@ interface ListShape {
 function listValues(args: ListArgs): { shape: ListShape; values: Record<string, number | string> } {
   return {
     shape: {
+      limit: args.limit,
       statuses: args.statuses ?? null,
       overdue: args.overdueOn !== undefined,
       matching: args.matching !== undefined,
@@ -92,7 +109,6 @@ function listValues(args: ListArgs): { shape: ListShape; values: Record<string, 
     values: {
       workspaceId: args.workspaceId,
       clientId: args.clientId,
-      limit: args.limit,
       ...(args.overdueOn !== undefined ? { overdueOn: args.overdueOn } : {}),
       ...(args.matching !== undefined ? { matching: args.matching } : {}),
       ...(args.matching !== undefined && args.amount ? { fromCents: args.amount.fromCents, toCents: args.amount.toCents } : {}),
@@ -106,7 +122,7 @@ function listArgsOf(shape: ListShape, values: Record<string, number | string>): 
   return {
     workspaceId: values.workspaceId as number,
     clientId: values.clientId as number,
-    limit: values.limit as number,
+    limit: shape.limit,
     ...(shape.statuses ? { statuses: shape.statuses } : {}),
     ...(shape.overdue ? { overdueOn: values.overdueOn as string } : {}),
     ...(shape.matching ? { matching: values.matching as string } : {}),
@@ -114,13 +130,6 @@ function listArgsOf(shape: ListShape, values: Record<string, number | string>): 
     ...(shape.after ? { after: { issueDate: values.afterDate as string, id: values.afterId as number } } : {}),
   };
 }
-
-// The invoice list page's read, built once per shape (readTemplate): its filters and cursor come
-// and go, so a handful of shapes.
-const invoiceList = readTemplate<ListShape, Record<string, number | string>, PortalInvoiceRow>(
-  (shape) => JSON.stringify(shape),
-  (db, shape, values) => clientInvoicesQuery(db, listArgsOf(shape, values)),
-);
 
 /** At most `limit` invoices of the list, as a query: run it, or read it with others (the dashboard). */
 export function clientInvoicesQuery(db: Db, args: ListArgs) {
