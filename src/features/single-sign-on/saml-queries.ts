@@ -63,6 +63,11 @@ export async function findSamlKey(db: Db, workspaceId: string): Promise<SamlKeyR
   return (row as SamlKeyRow | undefined) ?? null;
 }
 
+/** A new certificate for the workspace's key (the key stays): for one stored that cannot be read. */
+export async function replaceSamlCertificate(db: Db, workspaceId: string, certificate: string): Promise<void> {
+  await db('portal_sso_saml_keys').where({ workspace_id: workspaceId }).update({ certificate });
+}
+
 /** The first key pair made for a workspace stays: two made at once, the later one is dropped. */
 export async function insertSamlKey(db: Db, workspaceId: string, key: SamlKeyRow): Promise<void> {
   await db('portal_sso_saml_keys')

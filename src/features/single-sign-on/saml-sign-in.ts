@@ -15,7 +15,7 @@
 // each verified custom domain of the workspace; an AuthnRequest asks for the one of the host the
 // person started at (their session cookie is that host's), and an answer is taken only at the
 // consumer service it is addressed to — the one its request asked for, where it answers one.
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
 import type { Knex } from 'knex';
 import { createSecretBox, type HostWorkspace, type PortalConfig, type PortalLinks, type RequestMeta } from '../../core/index.ts';
 import type { Providers } from './providers.ts';
@@ -28,6 +28,7 @@ import {
   insertSamlKey,
   insertSamlRequest,
   pruneSaml,
+  replaceSamlCertificate,
   type SamlSettingsRow,
   samlProvidersByEntityId,
   setHandoff,
@@ -36,6 +37,16 @@ import {
 } from './saml-queries.ts';
 import { selfSignedCertificate } from './self-signed.ts';
 import type { RefusalReason, SingleSignOnMatcher } from './sign-in-service.ts';
+
+/** Whether a PEM certificate parses as X.509, as an identity provider reading the metadata must. */
+function readable(certificate: string): boolean {
+  try {
+    new X509Certificate(certificate);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** How long an AuthnRequest waits for its answer. */
 const REQUEST_MINUTES = 10;
@@ -78,7 +89,13 @@ export function createSamlSignIn(deps: {
       row = await findSamlKey(db, workspaceId);
     }
     const opened = row ? box.open(row.private_key_sealed, workspaceId) : null;
-    return row && opened ? { certificate: row.certificate, privateKey: opened.plain } : null;
+    if (!row || !opened) return null;
+    if (readable(row.certificate)) return { certificate: row.certificate, privateKey: opened.plain };
+    // A certificate written before serial numbers were encoded as DER requires (one in 256 then)
+    // cannot be read by an identity provider: the same key gets a readable one.
+    const certificate = selfSignedCertificate(createPrivateKey(opened.plain), entityId);
+    await replaceSamlCertificate(db, workspaceId, certificate);
+    return { certificate, privateKey: opened.plain };
   }
 
   /** The addresses of the workspace's service provider: its one entity id, and every consumer service (the default first). */

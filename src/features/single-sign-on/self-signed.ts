@@ -31,10 +31,26 @@ function oid(dotted: string): Buffer {
 const time = (date: Date) => tlv(0x18, Buffer.from(`${date.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`, 'ascii'));
 const SHA256_WITH_RSA = sequence(oid('1.2.840.113549.1.1.11'), Buffer.from([0x05, 0x00]));
 
+/**
+ * A serial number from random bytes, as DER writes a positive INTEGER: its first byte below 0x80
+ * (else it is negative) and not 0 (a leading zero byte is allowed only before one of 0x80 or more).
+ * A serial starting with a zero byte then one below 0x80 is refused by OpenSSL ("illegal padding"),
+ * so one certificate in 256 would be unreadable to an identity provider.
+ */
+export function serialNumber(random: Buffer): Buffer {
+  const serial = Buffer.from(random);
+  serial[0] = 0x40 | ((serial[0] ?? 0) & 0x3f);
+  return serial;
+}
+
 /** A PEM certificate for the key pair, named `commonName`, valid from now for `years`. */
-export function selfSignedCertificate(privateKey: KeyObject, commonName: string, years = 20, now = new Date()): string {
-  const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f; // a positive INTEGER
+export function selfSignedCertificate(
+  privateKey: KeyObject,
+  commonName: string,
+  options: { years?: number; now?: Date; random?: Buffer } = {},
+): string {
+  const { years = 20, now = new Date(), random = randomBytes(16) } = options;
+  const serial = serialNumber(random);
   const name = sequence(set(sequence(oid('2.5.4.3'), tlv(0x0c, Buffer.from(commonName.slice(0, 64), 'utf8')))));
   const until = new Date(now);
   until.setUTCFullYear(until.getUTCFullYear() + years);

@@ -9,6 +9,7 @@
 // another company's provider, a person of another company, an unknown email. Forty identical
 // posts of one assertion sign in once. "Single sign-on only" holds for SAML as for OpenID Connect.
 import { expect } from 'chai';
+import { X509Certificate } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { countQueries, describeQueries } from '../../../../test/support/query-counter.ts';
@@ -148,6 +149,24 @@ describe('single sign-on (SAML 2.0)', function () {
       expect(key.private_key_sealed).to.be.a('string').and.not.contain('PRIVATE KEY');
       const list = await staff.get(`${ADMIN}/single-sign-on`).expect(200);
       expect(list.text).to.contain('/portal/demo/saml/acs').and.contain('/portal/demo/saml/metadata');
+    });
+
+    it('give the key a certificate identity providers can read where the one stored cannot be (same key, the row mended)', async function () {
+      const metadataOf = async () => (await h.agent().get('/portal/acme/saml/metadata').expect(200)).text;
+      const certificateIn = (xml: string) => /<(?:ds:)?X509Certificate>([^<]+)</.exec(xml)?.[1]?.replace(/\s+/g, '') ?? '';
+      const acmeId = String((await h.crm.db('workspaces').where({ slug: 'acme' }).first('id')).id);
+      const first = certificateIn(await metadataOf());
+      const pem = (body: string) => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
+      const keyOf = (body: string) => new X509Certificate(pem(body)).publicKey.export({ type: 'spki', format: 'pem' });
+      // A serial written with a zero byte before one below 0x80, as one certificate in 256 was.
+      const unreadable = pem(Buffer.from('3003020100', 'hex').toString('base64'));
+      await h.crm.db('portal_sso_saml_keys').where({ workspace_id: acmeId }).update({ certificate: unreadable });
+      const mended = certificateIn(await metadataOf());
+      expect(mended).to.not.equal(first);
+      expect(keyOf(mended)).to.equal(keyOf(first));
+      const row = await h.crm.db('portal_sso_saml_keys').where({ workspace_id: acmeId }).first('certificate');
+      expect(row.certificate.replace(/-----[A-Z ]+-----|\s+/g, '')).to.equal(mended);
+      expect(certificateIn(await metadataOf())).to.equal(mended);
     });
 
     it('add a provider from its pasted metadata, and another from its fields; bind a company to each', async function () {
