@@ -71,6 +71,8 @@ export interface OpenOptions {
   /** Which command: only `serve` listens, so only it needs PORT; only `serve` and `invite` send mail. */
   command: 'migrate' | 'rollback' | 'invite' | 'serve';
   logger?: StructuredLogger;
+  /** Where an email is printed when SMTP_URL is unset (the command's output; the console's by default). */
+  print?: (text: string) => void;
   /** Settings of the portal that have no environment variable (tests shorten its timers). */
   portalConfig?: Pick<PortalConfigInput, 'liveStaffCheckMs'>;
 }
@@ -196,7 +198,7 @@ export async function openStandalonePortal(
     const mailer = createMailer({
       smtpUrl,
       from: mailFrom,
-      logger: quietMail ? () => {} : (line) => console.log(line),
+      logger: quietMail ? () => {} : options.print ? (line) => options.print!(`${line}\n`) : (line) => console.log(line),
     });
     const events = await openEventBus(sessionPool, { onError: (message, err) => logger.error({ err }, message) });
     cleanup.push(() => events.close());

@@ -1,8 +1,8 @@
 // Invoice Ninja served from bindings/invoiceninja.yaml alone, on Invoice Ninja's real schema
 // (test/fixtures/real-schemas/invoiceninja.sql) seeded with ../shared/crm-schemas/invoiceninja-sample.sql:
 // the shared host adapter contract on the file binding, and the agency's walk through
-// `npm run portal -- migrate | invite | serve --binding` as real child processes with a real SMTP
-// server: the invited contact sets a password, sees their invoice and quote and never the other
+// `npm run portal -- migrate | invite | serve --binding` (serve as a real child process) with a real
+// SMTP server: the invited contact sets a password, sees their invoice and quote and never the other
 // client's, approves the quote, and Invoice Ninja's row reads status 3 with no host table changed.
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

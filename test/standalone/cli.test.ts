@@ -1,8 +1,9 @@
-// Covers `npm run portal -- migrate|invite|serve|rollback --host dolibarr` as an agency runs it: real
-// child processes on a fresh database holding Dolibarr's own schema and rows, a real SMTP server
-// receiving the invitation (whose link never appears in the command's output), and the one-line
-// refusals (exit 2) for what was typed or set wrong; the one warning at start-up when Dolibarr's
-// Stripe keys are encrypted and the server cannot decrypt them.
+// Covers `npm run portal -- migrate|invite|serve|rollback --host dolibarr` as an agency runs it
+// (serve and two refusals as real child processes, the one-shot commands in this process) on a
+// fresh database holding Dolibarr's own schema and rows, a real SMTP server receiving the
+// invitation (whose link never appears in the command's output), and the one-line refusals
+// (exit 2) for what was typed or set wrong; the one warning at start-up when Dolibarr's Stripe
+// keys are encrypted and the server cannot decrypt them.
 import { expect } from 'chai';
 import { createServer, type AddressInfo } from 'node:net';
 import { dolibarrStandalone } from '../../plugins/dolibarr/standalone.ts';
@@ -10,7 +11,7 @@ import { dolEncrypt } from '../dolibarr/dol-encrypt.ts';
 import { startDolibarrHost, unavailable, type DolibarrHost } from '../dolibarr/dolibarr-host.ts';
 import { flagsFileFor } from '../support/portal-harness.ts';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
-import { runPortal, serveOnAFreePort, stopPortal, type CommandResult, type ServingPortal } from './portal-process.ts';
+import { runPortal, runPortalProcess, serveOnAFreePort, stopPortal, type CommandResult, type ServingPortal } from './portal-process.ts';
 
 const reason = unavailable();
 
@@ -52,10 +53,12 @@ describe('standalone portal CLI on a real Dolibarr database', function () {
   });
 
   it('refuses bad input with exit code 2 and one line: unknown host, no DATABASE_URL, a missing setting, no email', async function () {
+    // Two as a person at the terminal runs them (a process: its exit code, and no stack trace
+    // from Node either), two in this process.
     const [unknownHost, noDatabase, noSlug, noEmail] = await Promise.all([
-      runPortal(['migrate', '--host', 'sugarcrm'], env),
+      runPortalProcess(['migrate', '--host', 'sugarcrm'], env),
       runPortal(['migrate', '--host', 'dolibarr'], { ...env, DATABASE_URL: '' }),
-      runPortal(['migrate', '--host', 'dolibarr'], { ...env, DOLIBARR_WORKSPACE_SLUG: '' }),
+      runPortalProcess(['migrate', '--host', 'dolibarr'], { ...env, DOLIBARR_WORKSPACE_SLUG: '' }),
       runPortal(['invite', '--host', 'dolibarr'], env),
     ]);
     expectOneLineRefusal(unknownHost, /unknown --host "sugarcrm": use dolibarr/);

@@ -1,7 +1,12 @@
-// `npm run portal -- …` as a real child process (tsx plugins/standalone/cli.ts), always async: the
-// test process may serve the database the child talks to, so a blocking spawn would wait forever.
+// `npm run portal -- …` for the tests: its one-shot commands (migrate, rollback, invite, check) run
+// in the test's process (runPortal: the command line of cli-run.ts, given only PATH, HOME and what
+// the test sets), since a process of their own spent seconds of CPU loading the portal for each;
+// `serve`, and the few tests of the command as a person types it (runPortalProcess), are a real
+// child process (tsx plugins/standalone/cli.ts), always async: the test process may serve the
+// database the child talks to, so a blocking spawn would wait forever.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { runPortalCli } from '../../plugins/standalone/cli-run.ts';
 import { onAFreePort } from '../support/free-port.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -16,7 +21,19 @@ export interface CommandResult {
   stderr: string;
 }
 
-export function runPortal(args: string[], env: Record<string, string>): Promise<CommandResult> {
+/** A one-shot command, run here: its exit code and what it wrote, as a process of its own would give them. */
+export async function runPortal(args: string[], env: Record<string, string>): Promise<CommandResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runPortalCli(args, childEnv(env), {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+  });
+  return { code, stdout, stderr };
+}
+
+/** A command as a child process, as a person at a terminal runs it. */
+export function runPortalProcess(args: string[], env: Record<string, string>): Promise<CommandResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
