@@ -68,37 +68,7 @@ describe('production mode, as a real process', function () {
     await seeded?.drop();
   });
 
-  it('refuses to start without SESSION_SECRET, saying so', async function () {
-    const refused = startServer({ NODE_ENV: 'production', DATABASE_URL: seeded.url, PORT: '0', SMTP_URL: smtp.url });
-    expect(await refused.exited).to.equal(1);
-    expect(refused.output()).to.contain('SESSION_SECRET is required in production');
-  });
-
-  it('refuses to start with a previous session secret shorter than 32 characters, saying so', async function () {
-    const refused = startServer({
-      NODE_ENV: 'production',
-      DATABASE_URL: seeded.url,
-      PORT: '0',
-      SMTP_URL: smtp.url,
-      SESSION_SECRET: SECRET,
-      SESSION_SECRET_PREVIOUS: `${'p'.repeat(48)}, too-short`,
-    });
-    expect(await refused.exited).to.equal(1);
-    expect(refused.output()).to.contain('SESSION_SECRET_PREVIOUS: each secret must be at least 32 characters');
-  });
-
-  it('refuses to start without SMTP_URL, naming it on one line', async function () {
-    const refused = startServer({ NODE_ENV: 'production', DATABASE_URL: seeded.url, PORT: '0', SESSION_SECRET: SECRET });
-    expect(await refused.exited).to.equal(1);
-    const lines = refused
-      .output()
-      .split('\n')
-      .filter((line) => line.includes('SMTP_URL'));
-    expect(lines, refused.output()).to.have.length(1);
-    expect(lines[0]).to.match(/SMTP_URL is required in production/);
-    expect(refused.output()).to.not.contain('running at');
-  });
-
+  // Each refusal alone is checkStartupSettings' (production-checks.test.ts); the process is asked once, with all of them.
   it('lists every unsafe setting at once, in one output', async function () {
     const refused = startServer({
       NODE_ENV: 'production',
@@ -115,6 +85,8 @@ describe('production mode, as a real process', function () {
     expect(output).to.contain('PAYMENTS_DEMO_PROVIDER must be on or off');
     // One report: printed together, one refusal a line.
     expect(output.match(/Could not start/g)).to.have.length(1);
+    expect(output.split('\n').filter((line) => line.includes('SMTP_URL'))).to.have.length(1);
+    expect(output).to.not.contain('running at');
   });
 
   it('says in one line that the port is taken, naming PORT, and exits 1', async function () {
