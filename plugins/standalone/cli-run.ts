@@ -10,7 +10,7 @@ import { StandaloneSetupError, type StandaloneBinding } from './binding.ts';
 import { bindingNames, STANDALONE_BINDINGS } from './bindings.ts';
 import { checkBindingFile, fileStandaloneBinding } from '../file-binding/standalone.ts';
 import { InviteRefused, inviteContact } from './invite.ts';
-import { openStandalonePortal, type StandalonePortal } from './portal-setup.ts';
+import { databaseUrlFrom, openStandalonePortal, type StandalonePortal } from './portal-setup.ts';
 import { dropStaffSessionTable, createStaffSessionTable } from './queries/staff-sessions.ts';
 import { serveStandalone, type ServingPortal } from './server.ts';
 import { STAFF_PATHS } from './staff-pages.ts';
@@ -193,11 +193,7 @@ async function check(
   env: NodeJS.ProcessEnv,
   output: CliOutput,
 ): Promise<number> {
-  const url = env.DATABASE_URL;
-  if (!url)
-    throw new StandaloneSetupError(
-      "DATABASE_URL is required: the address of the CRM's PostgreSQL database (postgres://user:password@host:5432/name)",
-    );
+  const url = databaseUrlFrom(env, "the CRM's");
   const db = createKnex(url);
   try {
     const report = await checkBindingFile(db, file, {

@@ -133,16 +133,22 @@ function staffStillSignedIn(host: StandaloneHost, db: Knex): (staff: readonly Ho
   };
 }
 
+/** DATABASE_URL, which every command needs: `crm` names whose database it is in the refusal. */
+export function databaseUrlFrom(env: NodeJS.ProcessEnv, crm: string): string {
+  const databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl)
+    throw new StandaloneSetupError(
+      `DATABASE_URL is required: the address of ${crm} PostgreSQL database (postgres://user:password@host:5432/name)`,
+    );
+  return databaseUrl;
+}
+
 export async function openStandalonePortal(
   binding: StandaloneBinding,
   env: NodeJS.ProcessEnv,
   options: OpenOptions,
 ): Promise<StandalonePortal> {
-  const databaseUrl = env.DATABASE_URL;
-  if (!databaseUrl)
-    throw new StandaloneSetupError(
-      `DATABASE_URL is required: the address of ${binding.crmName}'s PostgreSQL database (postgres://user:password@host:5432/name)`,
-    );
+  const databaseUrl = databaseUrlFrom(env, `${binding.crmName}'s`);
   const production = env.NODE_ENV === 'production';
   const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new StandaloneSetupError('PORT must be a port number (0 to 65535)');
