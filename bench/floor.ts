@@ -15,6 +15,8 @@
 //   npx tsx bench/floor.ts                  5 rounds of 3 s per page and process
 //   npx tsx bench/floor.ts --profile        the portal under node --cpu-prof: its main thread's time
 //                                           during the load, by what it was spent on, µs per request
+//   npx tsx bench/floor.ts --keep-profiles  the same, and the .cpuprofile files kept (their folder is
+//                                           printed) for a closer look, frame by frame
 //   npx tsx bench/floor.ts --against=REF    the portal as of commit REF measured beside this one, in
 //                                           the same rounds (what a change did, before / after)
 //   npx tsx bench/floor.ts --write          also writes the section "The signed-in floor" of
@@ -44,7 +46,8 @@ import { processCpuMs, processTreeCpuMs } from './proc-stats.ts';
 import { median } from './median.ts';
 
 const argument = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
-const PROFILE = process.argv.includes('--profile');
+const PROFILE = process.argv.includes('--profile') || process.argv.includes('--keep-profiles');
+const KEEP_PROFILES = process.argv.includes('--keep-profiles');
 const WRITE = process.argv.includes('--write');
 const AGAINST = argument('against');
 const ROUNDS = Number(argument('rounds') ?? 5);
@@ -404,5 +407,6 @@ const section = [
 ];
 console.log(`\n${section.join('\n')}`);
 if (WRITE) writeSection('The signed-in floor', section);
-if (profileRoot) rmSync(profileRoot, { recursive: true, force: true });
+if (profileRoot && KEEP_PROFILES) console.log(`The CPU profiles are kept in ${profileRoot}`);
+else if (profileRoot) rmSync(profileRoot, { recursive: true, force: true });
 process.exit(0);
