@@ -3,6 +3,7 @@
 // format costs one to three microseconds, paid for the same amounts and dates on every page a
 // client reloads, so the last few hundred answers of each are kept.
 import { remembered } from '../cache/remembered.ts';
+import { dayInZone, offsetAt } from '../time/zoned-days.ts';
 import type { Locale } from './translations.ts';
 
 export interface Formatters {
@@ -77,8 +78,6 @@ export function formattersFor(locale: Locale, timeZone: string): Formatters {
   const day = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
   const time = new Intl.DateTimeFormat(locale, { timeStyle: 'short', timeZone });
-  const hour = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone });
-  const isoDay = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone });
   // Keyed by the string or the instant: a Date is a new object on every read.
   const dayOf = rememberedFormat((value: string | number) => day.format(calendarDate(typeof value === 'number' ? new Date(value) : value)));
   const dateTimeOf = rememberedFormat((instant: number) => dateTime.format(instant));
@@ -88,8 +87,10 @@ export function formattersFor(locale: Locale, timeZone: string): Formatters {
     day: (value) => dayOf(value instanceof Date ? value.getTime() : value),
     dateTime: (value) => dateTimeOf(asDate(value).getTime()),
     time: (value) => time.format(asDate(value)),
-    hourOf: (value) => Number(hour.format(value)) % 24,
-    isoDay: (value) => isoDay.format(value),
+    // By the zone's offset, kept a quarter of an hour at a time (zoned-days.ts): every page asks
+    // for today, and the dashboard for the hour of its greeting.
+    hourOf: (value) => new Date(value.getTime() + offsetAt(value.getTime(), timeZone)).getUTCHours(),
+    isoDay: (value) => dayInZone(value, timeZone),
     fileSize: (bytes) => fileSize(bytes, (value) => number.format(value), locale === 'fr' ? OCTET_UNITS : BYTE_UNITS),
   };
   cache.set(key, formatters);

@@ -1,6 +1,8 @@
 // Days and wall times in a time zone: the day an instant falls on, a day's bounds, the instant of
 // a wall time. Pure, and with no time zone library: the zone's offset at a guess, then again at the
 // result, so a day that changes its offset (daylight saving) still lands right.
+import { remembered } from '../cache/remembered.ts';
+
 const DAY = 24 * 60 * 60_000;
 const partsFormats = new Map<string, Intl.DateTimeFormat>();
 
@@ -28,10 +30,33 @@ function wallParts(instant: number, timeZone: string) {
   return parts as { year: number; month: number; day: number; hour: number; minute: number; second: number };
 }
 
-/** How far the zone's wall clock is ahead of UTC at an instant, in ms. */
-function offsetAt(instant: number, timeZone: string): number {
+/** How far the zone's wall clock is ahead of UTC at an instant, in ms, asked of Intl (some µs). */
+function offsetFromIntl(instant: number, timeZone: string): number {
   const p = wallParts(instant, timeZone);
   return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * A zone's offset is kept by quarter of an hour: the pages of a quarter ask for the same few
+ * instants' days (today, by every row's deadline), and Intl's answer costs microseconds each. A
+ * quarter is kept only where the offset at its first and last millisecond agree, so it holds no
+ * change of offset (no zone changes twice within a quarter of an hour); one that holds a change is
+ * asked of Intl at each instant.
+ */
+const QUARTER = 15 * 60_000;
+const NO_CONSTANT_OFFSET = Number.NaN;
+const quarterOffset = remembered((key: string) => {
+  const space = key.indexOf(' ');
+  const start = Number(key.slice(0, space)) * QUARTER;
+  const timeZone = key.slice(space + 1);
+  const first = offsetFromIntl(start, timeZone);
+  return first === offsetFromIntl(start + QUARTER - 1, timeZone) ? first : NO_CONSTANT_OFFSET;
+}, 2_000);
+
+/** How far the zone's wall clock is ahead of UTC at an instant, in ms (to the second). */
+export function offsetAt(instant: number, timeZone: string): number {
+  const offset = quarterOffset(`${Math.floor(instant / QUARTER)} ${timeZone}`)!;
+  return Number.isNaN(offset) ? offsetFromIntl(instant, timeZone) : offset;
 }
 
 /** The instant a wall time of a day has in a zone ('2027-04-06', '09:30'). */
@@ -46,8 +71,10 @@ export function wallTimeToInstant(day: string, time: string, timeZone: string): 
 
 /** The day an instant falls on in a zone, as 'YYYY-MM-DD'. */
 export function dayInZone(instant: Date, timeZone: string): string {
-  const p = wallParts(instant.getTime(), timeZone);
-  return `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+  const at = instant.getTime();
+  const wall = new Date(Math.floor(at / 1000) * 1000 + offsetAt(at, timeZone));
+  const year = wall.getUTCFullYear();
+  return `${String(year).padStart(4, '0')}-${String(wall.getUTCMonth() + 1).padStart(2, '0')}-${String(wall.getUTCDate()).padStart(2, '0')}`;
 }
 
 /** A day's start and the next day's start in a zone. */
