@@ -81,17 +81,19 @@ export function formattersFor(locale: Locale, timeZone: string): Formatters {
   // Keyed by the string or the instant: a Date is a new object on every read.
   const dayOf = rememberedFormat((value: string | number) => day.format(calendarDate(typeof value === 'number' ? new Date(value) : value)));
   const dateTimeOf = rememberedFormat((instant: number) => dateTime.format(instant));
+  const timeOf = rememberedFormat((instant: number) => time.format(instant));
+  const numberOf = rememberedFormat((value: number) => number.format(value));
   const formatters: Formatters = {
-    number: (value) => number.format(value),
+    number: numberOf,
     money: (cents, currency) => moneyFormat(locale, currency)(cents),
     day: (value) => dayOf(value instanceof Date ? value.getTime() : value),
     dateTime: (value) => dateTimeOf(asDate(value).getTime()),
-    time: (value) => time.format(asDate(value)),
+    time: (value) => timeOf(asDate(value).getTime()),
     // By the zone's offset, kept a quarter of an hour at a time (zoned-days.ts): every page asks
     // for today, and the dashboard for the hour of its greeting.
     hourOf: (value) => new Date(value.getTime() + offsetAt(value.getTime(), timeZone)).getUTCHours(),
     isoDay: (value) => dayInZone(value, timeZone),
-    fileSize: (bytes) => fileSize(bytes, (value) => number.format(value), locale === 'fr' ? OCTET_UNITS : BYTE_UNITS),
+    fileSize: (bytes) => fileSize(bytes, numberOf, locale === 'fr' ? OCTET_UNITS : BYTE_UNITS),
   };
   cache.set(key, formatters);
   return formatters;
